@@ -1,0 +1,119 @@
+/* omniq — contacts (work items) and offers.
+ *
+ * Lifecycle of a contact:
+ *
+ *   arrive -> QUEUED -> OFFERED -(accept)-> ACTIVE -(complete)-> WRAPUP -> completed
+ *               ^          |                  |                    (or completed at
+ *               +-(reject / time-out / agent logout)                once if no wrap-up)
+ *   QUEUED/OFFERED -(abandon)-> abandoned;  any state -(remove)-> removed;
+ *   QUEUED/OFFERED/ACTIVE -(transfer)-> QUEUED in another queue.
+ *
+ * A completed, abandoned or removed contact is reported once (OQ_EV_COMPLETED,
+ * OQ_EV_ABANDONED, OQ_EV_REMOVED) and forgotten: its id may be reused.
+ *
+ * An offer reserves the agent's capacity for the contact. A contact rejected
+ * by (or timed out on) an agent is never offered to that agent again, unless
+ * it is transferred. Routing happens inside the calls: when a contact arrives
+ * it is offered at once to the best available agent, and when an agent gains
+ * capacity it is offered the best waiting contact it can take.
+ *
+ * Same rules as model.h: not thread-safe, OQ_EBUSY from callbacks, every
+ * error names the field or id, and a call that fails validation changes
+ * nothing. Calls taking now_ms first fire the timers due by then. */
+#ifndef OMNIQ_CONTACT_H
+#define OMNIQ_CONTACT_H
+
+#include "omniq/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OQ_CONTACT_QUEUED  1
+#define OQ_CONTACT_OFFERED 2
+#define OQ_CONTACT_ACTIVE  3
+#define OQ_CONTACT_WRAPUP  4
+
+/* Static name of a contact state ("queued"); "unknown" for others. */
+OQ_API const char *oq_contact_state_name(int32_t state);
+
+#define OQ_CONTACT_SKILLS_MAX 32  /* extra required / preferred skills per contact */
+
+typedef struct oq_contact_spec {
+    uint32_t struct_size;       /* set by oq_contact_spec_init */
+    const char *id;             /* required */
+    const char *channel;        /* required: a channel the queue accepts */
+    const char *queue;          /* required */
+    const char *customer;       /* optional customer id (copied), NULL for none */
+    const char *preferred_agent;/* optional: offered to this agent first when it is available */
+    int32_t priority;           /* added to the queue's priority; higher is served first */
+    int32_t n_required;         /* skills required beyond the queue's, 0..OQ_CONTACT_SKILLS_MAX */
+    const char *const *required_skills;  /* n_required skill ids */
+    const int32_t *required_levels;      /* n_required minimum levels */
+    int32_t n_preferred;        /* skills preferred: tried as requirements first, dropped if nobody has them */
+    const char *const *preferred_skills;
+    const int32_t *preferred_levels;
+    int64_t deadline_ms;        /* reply deadline (host ms) for OQ_ORDER_DEADLINE; 0 = none */
+} oq_contact_spec;
+
+/* Zero everything and set struct_size. */
+OQ_API void oq_contact_spec_init(oq_contact_spec *spec);
+
+/* A contact arrives. It is queued and, if an eligible agent has capacity,
+ * offered at once (events QUEUED then OFFERED). Errors: OQ_EINVAL (missing
+ * field, bad level, priority out of range), OQ_ENOTFOUND (unknown channel,
+ * queue, skill or preferred agent), OQ_EEXIST (id in use), OQ_ESTATE (the
+ * queue does not accept the channel). */
+OQ_API oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec *spec);
+
+/* The agent accepts the contact offered to it: ACTIVE. OQ_ESTATE if the
+ * contact is not currently offered to that agent (e.g. the offer timed out). */
+OQ_API oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact,
+                                 const char *agent);
+
+/* The agent rejects the offer: the contact is re-routed, never to that agent. */
+OQ_API oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact,
+                                 const char *agent);
+
+/* The customer leaves a QUEUED or OFFERED contact (OQ_ESTATE otherwise). */
+OQ_API oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact);
+
+/* Service of an ACTIVE contact ends: it enters wrap-up for its queue's
+ * wrapup_s (keeping its capacity), or completes at once if that is 0. */
+OQ_API oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact);
+
+/* Move a QUEUED, OFFERED or ACTIVE contact to `queue` (which must accept its
+ * channel); it waits there from now, the agent it was offered to or served by
+ * is released (without wrap-up), and its list of rejecting agents is cleared. */
+OQ_API oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
+                                     const char *queue);
+
+/* Set the contact's priority (re-orders its queue at once). */
+OQ_API oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
+                                         int32_t priority);
+
+/* Remove the contact whatever its state (releasing any agent, no wrap-up). */
+OQ_API oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact);
+
+typedef struct oq_contact_info {
+    int32_t state;              /* OQ_CONTACT_* */
+    int32_t priority;
+    int64_t arrived_ms;         /* first arrival in the engine */
+    int64_t enqueued_ms;        /* entered its current queue */
+    int64_t deadline_ms;        /* 0 = none */
+    int32_t n_rejected;         /* agents that rejected it / let it time out */
+    int32_t n_offers;           /* offers made so far */
+    const char *queue;          /* engine-owned strings, valid until next mutating call */
+    const char *channel;
+    const char *agent;          /* agent offered to / serving it; NULL when QUEUED */
+    const char *customer;       /* NULL if none */
+} oq_contact_info;
+
+/* Read a contact's current state. OQ_ENOTFOUND for unknown (or finished) contacts. */
+OQ_API oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIQ_CONTACT_H */

@@ -1,0 +1,70 @@
+/* omniq — core: status codes, version, allocator hook.
+ *
+ * Everything here is pure and thread-safe: no function in this header touches
+ * mutable state. */
+#ifndef OMNIQ_CORE_H
+#define OMNIQ_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omniq/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OQ_VERSION_MAJOR 0
+#define OQ_VERSION_MINOR 1
+#define OQ_VERSION_PATCH 0
+#define OQ_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with oq_version_number(). */
+#define OQ_VERSION_NUMBER \
+    (OQ_VERSION_MAJOR * 10000 + OQ_VERSION_MINOR * 100 + OQ_VERSION_PATCH)
+
+/* Every fallible function returns an oq_status: OQ_OK (0) or a negative code.
+ * A plain int32_t (not an enum) so its size is fixed for ctypes and the ABI. */
+typedef int32_t oq_status;
+
+#define OQ_OK        0   /* success */
+#define OQ_EINVAL   -1   /* an argument is NULL, malformed or out of range */
+#define OQ_ENOTFOUND -2  /* an id names no object of that kind */
+#define OQ_EEXIST   -3   /* an object with that id already exists */
+#define OQ_ENOMEM   -4   /* the allocator refused; nothing was changed */
+#define OQ_ESTATE   -5   /* the operation is illegal in the object's current state */
+#define OQ_ECONFIG  -6   /* a configuration is inconsistent or cannot be parsed */
+#define OQ_EBUSY    -7   /* a mutating call was made from inside an engine callback */
+#define OQ_ECORRUPT -8   /* an internal invariant does not hold (oq_engine_check) */
+#define OQ_ERANGE   -9   /* a count or size exceeds a built-in limit */
+
+/* A static, NUL-terminated English description of `status` ("invalid argument").
+ * Unknown codes give "unknown status". Never NULL; the string is owned by the
+ * library and lives for the whole process. Thread-safe. */
+OQ_API const char *oq_status_str(oq_status status);
+
+/* The symbolic name of `status` ("OQ_EINVAL"), or "OQ_UNKNOWN". Static, thread-safe. */
+OQ_API const char *oq_status_name(oq_status status);
+
+/* The run-time library version as "MAJOR.MINOR.PATCH". Static, thread-safe.
+ * Hosts linking dynamically (or through ctypes) should compare this, not the
+ * macros, which only describe the headers they were compiled against. */
+OQ_API const char *oq_version(void);
+
+/* The run-time version as MAJOR * 10000 + MINOR * 100 + PATCH. Thread-safe. */
+OQ_API int32_t oq_version_number(void);
+
+/* Allocator hook, in the style of Lua's lua_Alloc: one function does it all.
+ * (Unlike lua_Alloc, `user` comes last, as in every omniq callback.)
+ *   new_size > 0, ptr == NULL      -> allocate new_size bytes
+ *   new_size > 0, ptr != NULL      -> resize a block of old_size bytes
+ *   new_size == 0                  -> free ptr (a block of old_size bytes); return NULL
+ * It must return memory aligned for any object type, or NULL on failure (never
+ * abort). The engine always passes the exact size it allocated as old_size, so
+ * a hook can account bytes precisely. `user` is the pointer given alongside. */
+typedef void *(*oq_alloc_fn)(void *ptr, size_t old_size, size_t new_size, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIQ_CORE_H */

@@ -1,0 +1,150 @@
+/* omniq — the engine: lifecycle, time, events and self-check.
+ *
+ * An oq_engine holds one contact center. It never reads a clock, sleeps,
+ * opens files or starts threads: the host passes time in (`now_ms`, host
+ * epoch milliseconds, never decreasing) and receives decisions through the
+ * event callback.
+ *
+ * Thread-safety: an engine is NOT thread-safe; serialize every call on one
+ * engine. Different engines are fully independent (no global state) and may be
+ * used from different threads at the same time.
+ *
+ * Re-entrancy: from inside an engine callback (event sink) the host may call
+ * the read-only functions (oq_*_get, oq_engine_next_deadline, oq_engine_check,
+ * oq_engine_last_error, ...). Any mutating call made from a callback returns
+ * OQ_EBUSY and changes nothing.
+ *
+ * Errors: every failing call returns a negative oq_status and sets the
+ * engine's last-error message, which names the id or field at fault. A call
+ * that fails validation changes nothing. */
+#ifndef OMNIQ_ENGINE_H
+#define OMNIQ_ENGINE_H
+
+#include "omniq/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct oq_engine oq_engine;
+
+/* ---- events ------------------------------------------------------------ */
+
+/* Event types (oq_event.type). */
+#define OQ_EV_CONTACT_QUEUED    1  /* contact entered a queue (arrival, transfer) */
+#define OQ_EV_OFFERED           2  /* agent reserved for contact; host should ring/present it */
+#define OQ_EV_OFFER_REJECTED    3  /* host rejected the offer; contact re-routed without that agent */
+#define OQ_EV_OFFER_TIMEOUT     4  /* offer expired; contact re-routed without that agent */
+#define OQ_EV_ASSIGNED          5  /* host accepted the offer; contact in service */
+#define OQ_EV_WRAPUP_STARTED    6  /* service ended; agent in after-contact work for the contact */
+#define OQ_EV_COMPLETED         7  /* contact finished (after wrap-up); the engine forgets it */
+#define OQ_EV_ABANDONED         8  /* customer left while queued or offered; engine forgets it */
+#define OQ_EV_TRANSFERRED       9  /* contact moved to another queue (from_queue -> queue) */
+#define OQ_EV_REMOVED          10  /* host removed the contact; engine forgets it */
+#define OQ_EV_PRIORITY_CHANGED 11  /* contact priority changed (value in `priority`) */
+#define OQ_EV_AGENT_STATE      12  /* agent's derived state changed (agent_state, prev_agent_state) */
+
+/* One engine event. All pointers are owned by the engine and valid only for
+ * the duration of the callback; copy what you keep. Fields that do not apply
+ * to an event type are NULL / 0. */
+typedef struct oq_event {
+    int32_t type;              /* OQ_EV_* */
+    int32_t agent_state;       /* OQ_EV_AGENT_STATE: new OQ_AGENT_* state */
+    int64_t time_ms;           /* engine time the event happened (a timer's exact due time) */
+    const char *contact;       /* contact id */
+    const char *agent;         /* agent id */
+    const char *queue;         /* queue id (the destination for TRANSFERRED) */
+    const char *from_queue;    /* TRANSFERRED: the queue the contact left */
+    const char *channel;       /* contact's channel id */
+    const char *detail;        /* not-ready reason, or a short explanation; may be NULL */
+    int32_t prev_agent_state;  /* OQ_EV_AGENT_STATE: previous state */
+    int32_t priority;          /* contact priority after the event */
+    int64_t wait_ms;           /* ASSIGNED/ABANDONED/OFFERED: time since the contact entered its queue */
+} oq_event;
+
+/* Event sink. Called synchronously from inside the engine call that caused
+ * the event, in the order the events happen. Must not call mutating engine
+ * functions (they return OQ_EBUSY). */
+typedef void (*oq_event_fn)(const oq_event *event, void *user);
+
+/* Static names for event types ("offered"); "unknown" for others. Thread-safe. */
+OQ_API const char *oq_event_type_name(int32_t type);
+
+/* ---- engine lifecycle -------------------------------------------------- */
+
+typedef struct oq_engine_options {
+    uint32_t struct_size;  /* sizeof(oq_engine_options); set by oq_engine_options_init */
+    oq_alloc_fn alloc;     /* NULL: the C library's malloc/realloc/free */
+    void *alloc_user;
+    oq_event_fn on_event;  /* NULL: events are discarded */
+    void *event_user;
+    uint64_t seed;         /* seeds OQ_STRATEGY_RANDOM; same seed, same decisions */
+    int64_t start_ms;      /* the engine's clock starts here; first now_ms must be >= it */
+} oq_engine_options;
+
+/* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,
+ * start 0). Always call this before setting fields. */
+OQ_API void oq_engine_options_init(oq_engine_options *opts);
+
+/* Create an engine. `opts` may be NULL for defaults; it is copied.
+ * On success *out receives the engine (destroy with oq_engine_destroy).
+ * Errors: OQ_EINVAL (out NULL, bad struct_size), OQ_ENOMEM. *out untouched
+ * on error. */
+OQ_API oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out);
+
+/* Destroy an engine and every object in it; emits no events. NULL is a no-op.
+ * Must not be called from inside a callback. */
+OQ_API void oq_engine_destroy(oq_engine *e);
+
+/* The message of the last failed call on this engine ("agent 'a7': unknown
+ * agent"), or "" if none has failed. Owned by the engine, valid until the next
+ * call on it. Never NULL for a non-NULL engine; NULL engine gives "". */
+OQ_API const char *oq_engine_last_error(const oq_engine *e);
+
+/* The engine's clock: the largest now_ms it has been given (or the due time
+ * of the last timer it fired). Errors: OQ_EINVAL if an argument is NULL. */
+OQ_API oq_status oq_engine_now(const oq_engine *e, int64_t *now_ms);
+
+/* ---- time -------------------------------------------------------------- */
+
+/* The due time of the engine's earliest pending timer (offer time-out,
+ * wrap-up end, ...), written to *deadline_ms; INT64_MAX if no timer is
+ * pending. The host should call oq_engine_advance() at that time.
+ * Errors: OQ_EINVAL if an argument is NULL. */
+OQ_API oq_status oq_engine_next_deadline(const oq_engine *e, int64_t *deadline_ms);
+
+/* Move the clock to now_ms, firing every timer due at or before it in due
+ * order; each timer's events carry its exact due time. Every other call that
+ * takes now_ms does this first, too (time passing is not undone if the call
+ * then fails). Errors: OQ_EINVAL if now_ms is earlier than the clock
+ * (times never go backwards), OQ_EBUSY inside a callback. */
+OQ_API oq_status oq_engine_advance(oq_engine *e, int64_t now_ms);
+
+/* ---- self-check -------------------------------------------------------- */
+
+/* Verify every internal invariant: capacity accounting, indexes, heaps,
+ * counters, contact and agent states. O(size of the engine): for tests and
+ * debugging. Returns OQ_OK, or OQ_ECORRUPT with the last-error message naming
+ * the object and the invariant that fails. Read-only; callable from callbacks. */
+OQ_API oq_status oq_engine_check(oq_engine *e);
+
+/* Counts of the objects in the engine. */
+typedef struct oq_engine_counts {
+    int32_t channels, skills, groups, agents, queues;
+    int32_t contacts;          /* all contacts the engine holds */
+    int32_t contacts_queued;   /* waiting in a queue */
+    int32_t contacts_offered;  /* reserved for an agent, awaiting accept */
+    int32_t contacts_active;   /* in service */
+    int32_t contacts_wrapup;   /* in after-contact work */
+    int32_t timers;            /* pending timers */
+    int32_t reserved;
+} oq_engine_counts;
+
+/* Fill *out with current counts. O(1). Errors: OQ_EINVAL on NULL. */
+OQ_API oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIQ_ENGINE_H */

@@ -1,0 +1,262 @@
+/* omniq — the model: channels, skills, agent groups, agents and queues.
+ *
+ * Every object is named by a host id: a NUL-terminated UTF-8 string of 1 to
+ * OQ_ID_MAX bytes, copied by the engine. Ids are unique per kind (a queue and
+ * an agent may share an id).
+ *
+ * All functions here take an engine created by oq_engine_create(), are not
+ * thread-safe (see engine.h), return OQ_EBUSY when called from a callback
+ * (except the *_get functions), and on error set the engine's last-error
+ * message and change nothing. Common errors: OQ_EINVAL for a NULL engine,
+ * NULL/empty/over-long id or out-of-range value (the message names the field),
+ * OQ_ENOTFOUND for an unknown id, OQ_EEXIST for a duplicate id, OQ_ESTATE when
+ * the object is in use. */
+#ifndef OMNIQ_MODEL_H
+#define OMNIQ_MODEL_H
+
+#include "omniq/engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OQ_ID_MAX 255          /* longest id, in bytes */
+#define OQ_CAPACITY_MAX 10000  /* largest agent capacity / channel cost, in units */
+#define OQ_LEVEL_MAX 1000      /* largest skill level scale */
+#define OQ_PRIORITY_MAX 1000000 /* priorities lie in [-OQ_PRIORITY_MAX, OQ_PRIORITY_MAX] */
+
+/* ---- channels ----------------------------------------------------------
+ * A channel (medium) is defined by configuration, not hard-coded: voice,
+ * callback, email, chat, wechat, weibo, ticket, ...
+ *
+ * Capacity: an agent has `capacity` units (default 100); each item of a
+ * channel takes `capacity_cost` units while offered, in service and in
+ * wrap-up. An agent also holds at most `max_per_agent` items of the channel
+ * (overridable per agent). An `exclusive` channel (voice) is only offered to
+ * an agent holding nothing, and while an agent holds one, it gets nothing
+ * else. So "an agent on a call takes no chat, an agent can hold three chats"
+ * is: voice exclusive, chat cost 30 and max 3. */
+typedef struct oq_channel_spec {
+    uint32_t struct_size;   /* set by oq_channel_spec_init */
+    const char *id;
+    int32_t synchronous;    /* 1 real-time (voice, chat), 0 asynchronous (email, ticket) */
+    int32_t exclusive;      /* 1: needs an otherwise idle agent and blocks them */
+    int32_t capacity_cost;  /* units per item, 1..OQ_CAPACITY_MAX (default 100) */
+    int32_t max_per_agent;  /* default concurrent items per agent, >= 1 (default 1) */
+} oq_channel_spec;
+
+/* Defaults: synchronous 1, exclusive 0, capacity_cost 100, max_per_agent 1, id NULL. */
+OQ_API void oq_channel_spec_init(oq_channel_spec *spec);
+
+/* Add a channel. Errors: OQ_EINVAL (field out of range, named), OQ_EEXIST. */
+OQ_API oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec);
+
+/* Change a channel's settings (spec->id names it). Items already held keep the
+ * cost they were taken with; new limits apply to new offers. */
+OQ_API oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec);
+
+/* Remove a channel. OQ_ESTATE while any queue accepts it or any contact uses it. */
+OQ_API oq_status oq_channel_remove(oq_engine *e, const char *id);
+
+/* Read a channel's settings into *out (out->id points to the engine's copy,
+ * valid until the next mutating call). */
+OQ_API oq_status oq_channel_get(const oq_engine *e, const char *id, oq_channel_spec *out);
+
+/* ---- skills ------------------------------------------------------------
+ * A skill has levels 1..max_level (higher is better). */
+
+/* Add a skill with levels 1..max_level (1..OQ_LEVEL_MAX). */
+OQ_API oq_status oq_skill_add(oq_engine *e, const char *id, int32_t max_level);
+
+/* Remove a skill. OQ_ESTATE while any agent, queue or contact refers to it. */
+OQ_API oq_status oq_skill_remove(oq_engine *e, const char *id);
+
+/* Read a skill's max level. */
+OQ_API oq_status oq_skill_get(const oq_engine *e, const char *id, int32_t *max_level);
+
+/* ---- agent groups (teams) ---------------------------------------------- */
+
+OQ_API oq_status oq_group_add(oq_engine *e, const char *id);
+/* OQ_ESTATE while any agent belongs to it or any queue targets it. */
+OQ_API oq_status oq_group_remove(oq_engine *e, const char *id);
+
+/* ---- agents -------------------------------------------------------------
+ * Agent states (derived, reported in oq_agent_info.state and events):
+ *   OFFLINE    logged out and holding nothing
+ *   READY      logged in, available, holding nothing
+ *   NOT_READY  logged in, unavailable (reason given), holding nothing
+ *   BUSY       holding at least one offered or in-service contact
+ *   WRAPUP     holding only contacts in after-contact work
+ * Presence (oq_agent_info.presence) is OFFLINE, READY or NOT_READY: what the
+ * host last said. A READY agent who is BUSY still receives work while its
+ * capacity allows. */
+#define OQ_AGENT_OFFLINE   0
+#define OQ_AGENT_READY     1
+#define OQ_AGENT_NOT_READY 2
+#define OQ_AGENT_BUSY      3
+#define OQ_AGENT_WRAPUP    4
+
+/* Static name of an agent state ("ready"); "unknown" for others. */
+OQ_API const char *oq_agent_state_name(int32_t state);
+
+/* Add an agent (offline) with `capacity` units, 1..OQ_CAPACITY_MAX. */
+OQ_API oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity);
+
+/* Remove an agent. OQ_ESTATE unless it is offline and holds no contact. */
+OQ_API oq_status oq_agent_remove(oq_engine *e, const char *id);
+
+/* Set the agent's total capacity units (1..OQ_CAPACITY_MAX). Lowering it
+ * below what the agent holds is allowed: it just gets no new work until its
+ * load drops below. */
+OQ_API oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacity);
+
+/* Give the agent `skill` at `level` (1..the skill's max_level), replacing any
+ * previous level; level 0 removes the skill. Re-evaluates which queues the
+ * agent can serve (and may route waiting contacts to it at once). */
+OQ_API oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent,
+                                    const char *skill, int32_t level);
+
+/* Override how many items of `channel` the agent may hold at once:
+ * 0 = none (the agent does not take the channel), -1 = back to the channel's
+ * max_per_agent, otherwise 1..10000. */
+OQ_API oq_status oq_agent_set_channel_limit(oq_engine *e, int64_t now_ms, const char *agent,
+                                            const char *channel, int32_t max_items);
+
+/* Put the agent in / take it out of a group. Joining twice or leaving a group
+ * the agent is not in is OQ_ESTATE. */
+OQ_API oq_status oq_agent_join_group(oq_engine *e, int64_t now_ms, const char *agent,
+                                     const char *group);
+OQ_API oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *agent,
+                                      const char *group);
+
+/* Presence changes. login: OFFLINE -> READY (ready != 0) or NOT_READY
+ * (reason "login"); OQ_ESTATE if already logged in. ready / not_ready need a
+ * logged-in agent; `reason` (not_ready) is copied, NULL or "" means "" (max
+ * OQ_ID_MAX bytes). A READY agent immediately receives waiting work.
+ * logout: offers pending for the agent go back to their queues (they keep
+ * their place), contacts in service stay with the agent until completed, and
+ * it receives no new work. */
+OQ_API oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_t ready);
+OQ_API oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent);
+OQ_API oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent,
+                                    const char *reason);
+OQ_API oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent);
+
+/* End every wrap-up the agent is in now (the host's "done" button), before its
+ * timer. OQ_ESTATE if the agent is in no wrap-up. */
+OQ_API oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent);
+
+typedef struct oq_agent_info {
+    int32_t state;            /* OQ_AGENT_* derived state */
+    int32_t presence;         /* OQ_AGENT_OFFLINE / READY / NOT_READY */
+    int32_t capacity;         /* units */
+    int32_t used_capacity;    /* units held by offered, active and wrap-up contacts */
+    int32_t n_offered;        /* contacts offered, awaiting accept */
+    int32_t n_active;         /* contacts in service */
+    int32_t n_wrapup;         /* contacts in wrap-up */
+    int32_t n_skills;
+    int64_t state_since_ms;   /* when `state` last changed */
+    int64_t idle_since_ms;    /* when the agent last came to hold nothing (longest-idle key) */
+    int64_t handled;          /* contacts it has completed */
+    const char *not_ready_reason; /* "" unless NOT_READY; engine-owned, valid until next mutating call */
+} oq_agent_info;
+
+/* Read an agent's current state. */
+OQ_API oq_status oq_agent_get(const oq_engine *e, const char *id, oq_agent_info *out);
+
+/* Read the agent's level in `skill` into *level (0 if it lacks the skill). */
+OQ_API oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const char *skill,
+                                    int32_t *level);
+
+/* ---- queues ------------------------------------------------------------ */
+
+/* Contact ordering inside a queue. */
+#define OQ_ORDER_FIFO      0  /* by time entered */
+#define OQ_ORDER_PRIORITY  1  /* by priority + aging_per_s x seconds waited, then age */
+#define OQ_ORDER_DEADLINE  2  /* earliest reply deadline first (none = last), then age */
+
+/* Agent selection strategy. Every strategy first ranks agents by how many of
+ * the queue's preferred skills they have (more first), and ties always end
+ * with the agent's longest idle time and then the order agents were added. */
+#define OQ_STRATEGY_LONGEST_IDLE   0  /* earliest idle_since first */
+#define OQ_STRATEGY_LEAST_OCCUPIED 1  /* lowest used/capacity first */
+#define OQ_STRATEGY_BEST_SKILL     2  /* highest sum of levels in the queue's skills first */
+#define OQ_STRATEGY_ROUND_ROBIN    3  /* the agent this queue offered to least recently first */
+#define OQ_STRATEGY_FEWEST_HANDLED 4  /* fewest contacts taken from this queue first */
+#define OQ_STRATEGY_RANDOM         5  /* uniformly random, from the engine's seeded generator */
+
+OQ_API const char *oq_ordering_name(int32_t ordering);   /* "fifo", "priority", "deadline" */
+OQ_API const char *oq_strategy_name(int32_t strategy);   /* "longest_idle", ... */
+
+typedef struct oq_queue_spec {
+    uint32_t struct_size;      /* set by oq_queue_spec_init */
+    const char *id;
+    int32_t priority;          /* added to each contact's priority when comparing across queues */
+    int32_t ordering;          /* OQ_ORDER_* */
+    int32_t strategy;          /* OQ_STRATEGY_* */
+    int32_t timeout_not_ready; /* 1: an agent whose offer times out is set NOT_READY ("no answer") */
+    double sla_threshold_s;    /* service-level threshold T, seconds, >= 0 (default 20) */
+    double sla_target;         /* target fraction answered within T, [0, 1] (default 0.8) */
+    double offer_timeout_s;    /* seconds an offer waits for accept; 0 = never times out */
+    double wrapup_s;           /* after-contact work, seconds; 0 = none */
+    double aging_per_s;        /* OQ_ORDER_PRIORITY: priority points gained per second waited, >= 0 */
+} oq_queue_spec;
+
+/* Defaults: priority 0, FIFO, longest idle, threshold 20 s, target 0.8,
+ * offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0. */
+OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
+
+/* Add a queue. It accepts no channel until oq_queue_add_channel(). */
+OQ_API oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec);
+
+/* Change a queue's settings (spec->id names it). A new ordering or strategy
+ * re-sorts its waiting contacts / agents; time-outs apply to new offers. */
+OQ_API oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spec);
+
+/* Remove a queue. OQ_ESTATE while any contact is in it (queued, offered or in service). */
+OQ_API oq_status oq_queue_remove(oq_engine *e, const char *id);
+
+/* Let the queue accept contacts of `channel` / stop accepting (OQ_ESTATE while
+ * contacts of that channel wait in it). */
+OQ_API oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue,
+                                      const char *channel);
+OQ_API oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queue,
+                                         const char *channel);
+
+/* Require `skill` at `min_level` or more (1..max_level) for every contact of
+ * the queue; 0 removes the requirement. */
+OQ_API oq_status oq_queue_require_skill(oq_engine *e, int64_t now_ms, const char *queue,
+                                        const char *skill, int32_t min_level);
+
+/* Prefer agents having `skill` at `min_level` or more; 0 removes the preference. */
+OQ_API oq_status oq_queue_prefer_skill(oq_engine *e, int64_t now_ms, const char *queue,
+                                       const char *skill, int32_t min_level);
+
+/* Restrict the queue to agents of `group` (a queue with no target group is
+ * served by every agent with the skills). Adding twice / removing a group
+ * not targeted is OQ_ESTATE. */
+OQ_API oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *queue,
+                                    const char *group);
+OQ_API oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
+                                       const char *group);
+
+typedef struct oq_queue_info {
+    oq_queue_spec spec;        /* spec.id points to the engine's copy */
+    int32_t n_channels;
+    int32_t n_required_skills;
+    int32_t n_preferred_skills;
+    int32_t n_groups;
+    int32_t waiting;           /* contacts queued now */
+    int32_t offered;           /* contacts offered now */
+    int32_t active;            /* contacts in service now (incl. wrap-up) */
+    int32_t eligible_agents;   /* agents whose skills and groups qualify them */
+} oq_queue_info;
+
+/* Read a queue's settings and current figures. O(1). */
+OQ_API oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIQ_MODEL_H */

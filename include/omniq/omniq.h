@@ -1,0 +1,11 @@
+/* omniq — umbrella header: include this one. */
+#ifndef OMNIQ_OMNIQ_H
+#define OMNIQ_OMNIQ_H
+
+#include "omniq/core.h"
+#include "omniq/engine.h"
+#include "omniq/model.h"
+#include "omniq/contact.h"
+#include "omniq/erlang.h"
+
+#endif /* OMNIQ_OMNIQ_H */
