@@ -1,0 +1,82 @@
+/* The only file that includes uthash: its allocation goes through the
+ * engine's hook and its out-of-memory path is non-fatal (uthash would call
+ * exit() otherwise). */
+#include "core/idmap.h"
+
+#include <string.h>
+
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) oq__alloc(idmap_mem, (sz))
+#define uthash_free(ptr, sz) oq__free(idmap_mem, (ptr), (sz))
+#define uthash_nonfatal_oom(obj) \
+    do {                         \
+        (void)(obj);             \
+        idmap_oom = 1;           \
+    } while (0)
+#include <uthash.h>
+
+typedef struct oq_idmap_entry {
+    UT_hash_handle hh;
+    const char *key;
+    void *obj;
+} oq_idmap_entry;
+
+void oq__idmap_init(oq_idmap *m, oq_mem *mem)
+{
+    m->head = NULL;
+    m->mem = mem;
+    m->count = 0;
+}
+
+void oq__idmap_clear(oq_idmap *m)
+{
+    oq_mem *idmap_mem = m->mem;
+    oq_idmap_entry *cur, *tmp;
+    HASH_ITER(hh, m->head, cur, tmp) {
+        HASH_DELETE(hh, m->head, cur);
+        oq__free(idmap_mem, cur, sizeof *cur);
+    }
+    m->head = NULL;
+    m->count = 0;
+}
+
+void *oq__idmap_get(const oq_idmap *m, const char *key)
+{
+    oq_idmap_entry *found = NULL;
+    size_t len = strlen(key);
+    HASH_FIND(hh, m->head, key, len, found);
+    return found ? found->obj : NULL;
+}
+
+int oq__idmap_put(oq_idmap *m, const char *key, void *obj)
+{
+    oq_mem *idmap_mem = m->mem;
+    int idmap_oom = 0;
+    oq_idmap_entry *ent = oq__alloc(idmap_mem, sizeof *ent);
+    if (!ent)
+        return 0;
+    memset(ent, 0, sizeof *ent);
+    ent->key = key;
+    ent->obj = obj;
+    size_t len = strlen(key);
+    HASH_ADD_KEYPTR(hh, m->head, ent->key, len, ent);
+    if (idmap_oom) {
+        oq__free(idmap_mem, ent, sizeof *ent);
+        return 0;
+    }
+    m->count++;
+    return 1;
+}
+
+void oq__idmap_del(oq_idmap *m, const char *key)
+{
+    oq_mem *idmap_mem = m->mem;
+    oq_idmap_entry *found = NULL;
+    size_t len = strlen(key);
+    HASH_FIND(hh, m->head, key, len, found);
+    if (!found)
+        return;
+    HASH_DELETE(hh, m->head, found);
+    oq__free(idmap_mem, found, sizeof *found);
+    m->count--;
+}

@@ -1,0 +1,148 @@
+/* Channels: add, update, remove, get. */
+#include <string.h>
+
+#include "model/internal.h"
+
+void oq_channel_spec_init(oq_channel_spec *spec)
+{
+    if (!spec)
+        return;
+    memset(spec, 0, sizeof *spec);
+    spec->struct_size = sizeof *spec;
+    spec->synchronous = 1;
+    spec->capacity_cost = 100;
+    spec->max_per_agent = 1;
+}
+
+static oq_status check_spec(oq_engine *e, const oq_channel_spec *s)
+{
+    if (!s)
+        return oq__fail(e, OQ_EINVAL, "channel spec is NULL");
+    if (s->struct_size != sizeof *s)
+        return oq__fail(e, OQ_EINVAL, "channel spec: struct_size %u, expected %zu (call oq_channel_spec_init)",
+                        s->struct_size, sizeof *s);
+    oq_status st = oq__check_id(e, "channel.id", s->id);
+    if (st != OQ_OK)
+        return st;
+    if (s->synchronous != 0 && s->synchronous != 1)
+        return oq__fail(e, OQ_EINVAL, "channel '%s': synchronous must be 0 or 1, got %d", s->id,
+                        s->synchronous);
+    if (s->exclusive != 0 && s->exclusive != 1)
+        return oq__fail(e, OQ_EINVAL, "channel '%s': exclusive must be 0 or 1, got %d", s->id,
+                        s->exclusive);
+    if (s->capacity_cost < 1 || s->capacity_cost > OQ_CAPACITY_MAX)
+        return oq__fail(e, OQ_EINVAL, "channel '%s': capacity_cost must be 1..%d, got %d", s->id,
+                        OQ_CAPACITY_MAX, s->capacity_cost);
+    if (s->max_per_agent < 1 || s->max_per_agent > OQ_CAPACITY_MAX)
+        return oq__fail(e, OQ_EINVAL, "channel '%s': max_per_agent must be 1..%d, got %d", s->id,
+                        OQ_CAPACITY_MAX, s->max_per_agent);
+    return OQ_OK;
+}
+
+static void apply_spec(oq_channel *c, const oq_channel_spec *s)
+{
+    c->synchronous = s->synchronous;
+    c->exclusive = s->exclusive;
+    c->cost = s->capacity_cost;
+    c->max_per_agent = s->max_per_agent;
+}
+
+oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
+{
+    oq_status st = oq__enter(e);
+    if (st == OQ_OK)
+        st = check_spec(e, spec);
+    if (st != OQ_OK)
+        return st;
+    if (oq__idmap_get(&e->channel_ids, spec->id))
+        return oq__fail(e, OQ_EEXIST, "channel '%s' already exists", spec->id);
+    /* Every agent keeps per-channel arrays covering all channel indexes, so
+     * routing never allocates. Growing them first is harmless on failure. */
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i] && !oq__agent_reserve_channels(e, e->agents[i], e->n_channels + 1))
+            return oq__fail(e, OQ_ENOMEM, "channel '%s': out of memory", spec->id);
+    oq_channel *c = oq__calloc(&e->mem, 1, sizeof *c);
+    char *id = oq__strndup(&e->mem, spec->id, strlen(spec->id));
+    if (!c || !id || !oq__grow(&e->mem, (void **)&e->channels, &e->cap_channels,
+                               e->n_channels + 1, sizeof(void *))) {
+        oq__free(&e->mem, c, sizeof *c);
+        oq__strfree(&e->mem, id);
+        return oq__fail(e, OQ_ENOMEM, "channel '%s': out of memory", spec->id);
+    }
+    c->id = id;
+    apply_spec(c, spec);
+    if (!oq__idmap_put(&e->channel_ids, c->id, c)) {
+        oq__free(&e->mem, c, sizeof *c);
+        oq__strfree(&e->mem, id);
+        return oq__fail(e, OQ_ENOMEM, "channel '%s': out of memory", spec->id);
+    }
+    c->idx = oq__slot_add(e, (void ***)&e->channels, &e->n_channels, &e->cap_channels, c);
+    e->live_channels++;
+    return OQ_OK;
+}
+
+oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
+{
+    oq_status st = oq__enter(e);
+    if (st == OQ_OK)
+        st = check_spec(e, spec);
+    oq_channel *c = NULL;
+    if (st == OQ_OK)
+        st = oq__find_channel(e, "channel.id", spec->id, &c);
+    if (st != OQ_OK)
+        return st;
+    apply_spec(c, spec);
+    /* Limits changed for everyone: re-evaluate every agent's lanes. */
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i]) {
+            oq__agent_reindex(e, e->agents[i]);
+            oq__mark_agent(e, e->agents[i]);
+        }
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_channel_remove(oq_engine *e, const char *id)
+{
+    oq_status st = oq__enter(e);
+    oq_channel *c = NULL;
+    if (st == OQ_OK)
+        st = oq__find_channel(e, "channel", id, &c);
+    if (st != OQ_OK)
+        return st;
+    if (c->n_queues > 0)
+        return oq__fail(e, OQ_ESTATE, "channel '%s': %d queue(s) still accept it", id, c->n_queues);
+    if (c->n_contacts > 0)
+        return oq__fail(e, OQ_ESTATE, "channel '%s': %d contact(s) still use it", id, c->n_contacts);
+    oq__idmap_del(&e->channel_ids, c->id);
+    e->channels[c->idx] = NULL;
+    e->live_channels--;
+    /* Per-agent overrides for this index would leak into a future channel
+     * that never reuses it; indexes are not reused, so just reset them. */
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i] && c->idx < e->agents[i]->ch_cap)
+            e->agents[i]->ch_limit[c->idx] = -1;
+    oq__strfree(&e->mem, c->id);
+    oq__free(&e->mem, c, sizeof *c);
+    return OQ_OK;
+}
+
+oq_status oq_channel_get(const oq_engine *ce, const char *id, oq_channel_spec *out)
+{
+    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
+    if (!e)
+        return OQ_EINVAL;
+    if (!out)
+        return oq__fail(e, OQ_EINVAL, "out is NULL");
+    oq_channel *c = NULL;
+    oq_status st = oq__find_channel(e, "channel", id, &c);
+    if (st != OQ_OK)
+        return st;
+    oq_channel_spec_init(out);
+    out->id = c->id;
+    out->synchronous = c->synchronous;
+    out->exclusive = c->exclusive;
+    out->capacity_cost = c->cost;
+    out->max_per_agent = c->max_per_agent;
+    return OQ_OK;
+}

@@ -1,0 +1,308 @@
+/* Engine lifecycle, errors, guards, events and id lookup. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+void oq_engine_options_init(oq_engine_options *opts)
+{
+    if (!opts)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->struct_size = sizeof *opts;
+    opts->seed = 1;
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+uint64_t oq__rand(oq_engine *e) { return splitmix64(&e->rng); }
+
+oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
+{
+    oq_engine_options defaults;
+    if (!out)
+        return OQ_EINVAL;
+    if (!opts) {
+        oq_engine_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (opts->struct_size != sizeof(oq_engine_options))
+        return OQ_EINVAL;
+    oq_mem mem;
+    oq__mem_init(&mem, opts->alloc, opts->alloc_user);
+    oq_engine *e = oq__calloc(&mem, 1, sizeof *e);
+    if (!e)
+        return OQ_ENOMEM;
+    e->mem = mem;
+    e->on_event = opts->on_event;
+    e->event_user = opts->event_user;
+    e->rng = opts->seed;
+    e->now = opts->start_ms;
+    oq__idmap_init(&e->channel_ids, &e->mem);
+    oq__idmap_init(&e->skill_ids, &e->mem);
+    oq__idmap_init(&e->group_ids, &e->mem);
+    oq__idmap_init(&e->agent_ids, &e->mem);
+    oq__idmap_init(&e->queue_ids, &e->mem);
+    oq__idmap_init(&e->contact_ids, &e->mem);
+    e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
+    *out = e;
+    return OQ_OK;
+}
+
+static void free_slots(oq_engine *e, void **arr, int32_t cap)
+{
+    oq__free(&e->mem, arr, (size_t)cap * sizeof(void *));
+}
+
+void oq_engine_destroy(oq_engine *e)
+{
+    if (!e)
+        return;
+    e->on_event = NULL; /* destruction is silent */
+    /* Contacts first (they point at agents and queues), through the agents'
+     * held lists and the queues' heaps: every contact is in exactly one. */
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        if (!q)
+            continue;
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            while (q->lanes[l].contacts.n > 0) {
+                oq_contact *c = q->lanes[l].contacts.items[0];
+                oq__contact_dequeue(e, c);
+                oq__contact_destroy(e, c);
+            }
+    }
+    for (int32_t i = 0; i < e->n_agents; i++) {
+        oq_agent *a = e->agents[i];
+        while (a && a->held) {
+            oq_contact *c = a->held;
+            oq__timer_cancel(e, &c->timer);
+            oq__contact_release(e, c);
+            oq__contact_destroy(e, c);
+        }
+    }
+    for (int32_t i = 0; i < e->n_agents; i++) {
+        oq_agent *a = e->agents[i];
+        if (!a)
+            continue;
+        oq__drop_agent_members(e, a);
+        oq__agent_free(e, a);
+    }
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        if (!q)
+            continue;
+        oq__drop_queue_members(e, q);
+        oq__queue_free(e, q);
+    }
+    for (int32_t i = 0; i < e->n_channels; i++)
+        if (e->channels[i]) {
+            oq__strfree(&e->mem, e->channels[i]->id);
+            oq__free(&e->mem, e->channels[i], sizeof(oq_channel));
+        }
+    for (int32_t i = 0; i < e->n_skills; i++)
+        if (e->skills[i]) {
+            oq__strfree(&e->mem, e->skills[i]->id);
+            oq__free(&e->mem, e->skills[i], sizeof(oq_skill));
+        }
+    for (int32_t i = 0; i < e->n_groups; i++)
+        if (e->groups[i]) {
+            oq__strfree(&e->mem, e->groups[i]->id);
+            oq__free(&e->mem, e->groups[i], sizeof(oq_group));
+        }
+    free_slots(e, (void **)e->channels, e->cap_channels);
+    free_slots(e, (void **)e->skills, e->cap_skills);
+    free_slots(e, (void **)e->groups, e->cap_groups);
+    free_slots(e, (void **)e->agents, e->cap_agents);
+    free_slots(e, (void **)e->queues, e->cap_queues);
+    oq__heap_free(&e->timers, &e->mem);
+    oq__idmap_clear(&e->channel_ids);
+    oq__idmap_clear(&e->skill_ids);
+    oq__idmap_clear(&e->group_ids);
+    oq__idmap_clear(&e->agent_ids);
+    oq__idmap_clear(&e->queue_ids);
+    oq__idmap_clear(&e->contact_ids);
+    oq_mem mem = e->mem;
+    oq__free(&mem, e, sizeof *e);
+}
+
+const char *oq_engine_last_error(const oq_engine *e) { return e ? e->err : ""; }
+
+oq_status oq__fail(oq_engine *e, oq_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->err, sizeof e->err, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+oq_status oq__enter(oq_engine *e)
+{
+    if (!e)
+        return OQ_EINVAL;
+    if (e->in_callback)
+        return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
+    return OQ_OK;
+}
+
+oq_status oq__enter_at(oq_engine *e, int64_t now_ms)
+{
+    oq_status st = oq__enter(e);
+    if (st != OQ_OK)
+        return st;
+    if (now_ms < e->now)
+        return oq__fail(e, OQ_EINVAL,
+                        "now_ms: %lld is before the engine clock %lld (time never goes backwards)",
+                        (long long)now_ms, (long long)e->now);
+    oq__advance(e, now_ms);
+    return OQ_OK;
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static int valid_utf8(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+oq_status oq__check_id(oq_engine *e, const char *field, const char *id)
+{
+    if (!id)
+        return oq__fail(e, OQ_EINVAL, "%s: id is NULL", field);
+    size_t len = 0;
+    while (len <= OQ_ID_MAX && id[len]) /* strnlen is POSIX, not C11 */
+        len++;
+    if (len == 0)
+        return oq__fail(e, OQ_EINVAL, "%s: id is empty", field);
+    if (len > OQ_ID_MAX)
+        return oq__fail(e, OQ_EINVAL, "%s: id is longer than %d bytes", field, OQ_ID_MAX);
+    if (!valid_utf8((const unsigned char *)id, len))
+        return oq__fail(e, OQ_EINVAL, "%s: id is not valid UTF-8", field);
+    return OQ_OK;
+}
+
+void oq__emit(oq_engine *e, oq_event *ev)
+{
+    if (!e->on_event)
+        return;
+    e->in_callback++;
+    e->on_event(ev, e->event_user);
+    e->in_callback--;
+}
+
+#define DEFINE_FIND(kind, type, map)                                                       \
+    oq_status oq__find_##kind(oq_engine *e, const char *field, const char *id, type **out) \
+    {                                                                                      \
+        oq_status st = oq__check_id(e, field, id);                                         \
+        if (st != OQ_OK)                                                                   \
+            return st;                                                                     \
+        type *obj = oq__idmap_get(&e->map, id);                                            \
+        if (!obj)                                                                          \
+            return oq__fail(e, OQ_ENOTFOUND, "%s '%s': no such " #kind, field, id);      \
+        *out = obj;                                                                        \
+        return OQ_OK;                                                                      \
+    }
+
+DEFINE_FIND(channel, oq_channel, channel_ids)
+DEFINE_FIND(skill, oq_skill, skill_ids)
+DEFINE_FIND(group, oq_group, group_ids)
+DEFINE_FIND(agent, oq_agent, agent_ids)
+DEFINE_FIND(queue, oq_queue, queue_ids)
+DEFINE_FIND(contact, oq_contact, contact_ids)
+
+int32_t oq__slot_add(oq_engine *e, void ***arr, int32_t *n, int32_t *cap, void *obj)
+{
+    if (!oq__grow(&e->mem, (void **)arr, cap, *n + 1, sizeof(void *)))
+        return -1;
+    (*arr)[*n] = obj;
+    return (*n)++;
+}
+
+oq_status oq_engine_now(const oq_engine *e, int64_t *now_ms)
+{
+    if (!e || !now_ms)
+        return OQ_EINVAL;
+    *now_ms = e->now;
+    return OQ_OK;
+}
+
+oq_status oq_engine_next_deadline(const oq_engine *e, int64_t *deadline_ms)
+{
+    if (!e || !deadline_ms)
+        return OQ_EINVAL;
+    *deadline_ms = e->timers.n ? ((const oq_timer *)e->timers.items[0])->due : INT64_MAX;
+    return OQ_OK;
+}
+
+oq_status oq_engine_advance(oq_engine *e, int64_t now_ms)
+{
+    return oq__enter_at(e, now_ms);
+}
+
+oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out)
+{
+    if (!e || !out)
+        return OQ_EINVAL;
+    memset(out, 0, sizeof *out);
+    out->channels = e->live_channels;
+    out->skills = e->live_skills;
+    out->groups = e->live_groups;
+    out->agents = e->live_agents;
+    out->queues = e->live_queues;
+    out->contacts = e->n_contacts;
+    out->contacts_queued = e->n_queued;
+    out->contacts_offered = e->n_offered;
+    out->contacts_active = e->n_active;
+    out->contacts_wrapup = e->n_wrapup;
+    out->timers = e->timers.n;
+    return OQ_OK;
+}
+
+const char *oq_event_type_name(int32_t type)
+{
+    static const char *const names[] = {
+        "unknown",   "contact_queued", "offered",   "offer_rejected", "offer_timeout",
+        "assigned",  "wrapup_started", "completed", "abandoned",      "transferred",
+        "removed",   "priority_changed", "agent_state",
+    };
+    if (type < 1 || type >= (int32_t)(sizeof names / sizeof names[0]))
+        return "unknown";
+    return names[type];
+}

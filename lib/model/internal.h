@@ -1,0 +1,120 @@
+/* Internal functions shared by the model and router modules. */
+#ifndef OQ_MODEL_INTERNAL_H
+#define OQ_MODEL_INTERNAL_H
+
+#include "model/types.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define OQ_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define OQ_PRINTF(a, b)
+#endif
+
+/* ---- engine.c: errors, guards, events, ids ---- */
+
+/* Record a message for `status` and return status. */
+oq_status oq__fail(oq_engine *e, oq_status status, const char *fmt, ...) OQ_PRINTF(3, 4);
+/* Guard at the top of every mutating call: NULL engine, re-entry. */
+oq_status oq__enter(oq_engine *e);
+/* A valid host id for `field`: non-NULL, 1..OQ_ID_MAX bytes, valid UTF-8. */
+oq_status oq__check_id(oq_engine *e, const char *field, const char *id);
+/* Guard + clock for calls that take now_ms: time never goes backwards; fires
+ * due timers (oq__advance). */
+oq_status oq__enter_at(oq_engine *e, int64_t now_ms);
+void oq__emit(oq_engine *e, oq_event *ev);
+uint64_t oq__rand(oq_engine *e);
+
+/* Look an object up by id (after oq__check_id); ENOTFOUND names field and id. */
+oq_status oq__find_channel(oq_engine *e, const char *field, const char *id, oq_channel **out);
+oq_status oq__find_skill(oq_engine *e, const char *field, const char *id, oq_skill **out);
+oq_status oq__find_group(oq_engine *e, const char *field, const char *id, oq_group **out);
+oq_status oq__find_agent(oq_engine *e, const char *field, const char *id, oq_agent **out);
+oq_status oq__find_queue(oq_engine *e, const char *field, const char *id, oq_queue **out);
+oq_status oq__find_contact(oq_engine *e, const char *field, const char *id, oq_contact **out);
+
+/* Append obj to a slot array; returns its index or -1 (allocation failed). */
+int32_t oq__slot_add(oq_engine *e, void ***arr, int32_t *n, int32_t *cap, void *obj);
+
+/* Free an agent / queue object and what it owns (not its memberships). */
+void oq__agent_free(oq_engine *e, oq_agent *a);
+void oq__queue_free(oq_engine *e, oq_queue *q);
+
+/* ---- skills.c: sorted (skill, level) arrays ---- */
+/* Level of `skill` in a sorted array, 0 if absent. */
+int32_t oq__level_of(const oq_skill_level *arr, int32_t n, int32_t skill);
+/* Set / remove (level 0) in a sorted array; 0 on allocation failure. */
+int oq__levels_set(oq_mem *m, oq_skill_level **arr, int32_t *n, int32_t *cap, int32_t skill,
+                   int32_t level);
+int oq__int_list_has(const int32_t *arr, int32_t n, int32_t v);
+
+/* ---- agent state (router/agent_state.c) ---- */
+int32_t oq__agent_derived_state(const oq_agent *a);
+int32_t oq__agent_channel_limit(const oq_engine *e, const oq_agent *a, int32_t channel);
+int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
+/* Could the agent be offered one more item of `channel` now? */
+int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
+/* Report a derived-state change (event) if there is one. */
+void oq__agent_refresh(oq_engine *e, oq_agent *a);
+/* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
+void oq__agent_reindex(oq_engine *e, oq_agent *a);
+/* Make sure per-channel arrays cover every channel index; 0 on failure. */
+int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels);
+
+/* ---- membership (router/membership.c) ---- */
+int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q);
+/* Re-evaluate the agent's memberships in every queue (after its skills or
+ * groups changed). All allocation happens before any change: on OQ_ENOMEM
+ * nothing changed. */
+oq_status oq__sync_agent(oq_engine *e, oq_agent *a);
+/* Re-evaluate every agent's membership in q (after q's requirements changed). */
+oq_status oq__sync_queue(oq_engine *e, oq_queue *q);
+/* Drop every membership of the agent / of the queue (never fails). */
+void oq__drop_agent_members(oq_engine *e, oq_agent *a);
+void oq__drop_queue_members(oq_engine *e, oq_queue *q);
+oq_member *oq__member_of(const oq_agent *a, const oq_queue *q);
+
+/* ---- lanes (router/lanes.c) ---- */
+extern const oq_heap_ops oq__contact_heap_ops;  /* ctx: the queue */
+extern const oq_heap_ops oq__agent_heap_ops;    /* ctx: oq_lane_ctx */
+typedef struct oq_lane_ctx {
+    const oq_queue *queue;
+    int32_t lane;
+} oq_lane_ctx;
+int32_t oq__queue_lane(const oq_queue *q, int32_t channel); /* -1 if not accepted */
+/* Re-sort all lane heaps (ordering or strategy changed). */
+void oq__queue_resort(oq_engine *e, oq_queue *q);
+
+/* ---- timers (router/timers.c) ---- */
+extern const oq_heap_ops oq__timer_heap_ops;
+void oq__timer_arm(oq_engine *e, oq_timer *t, int64_t due, int32_t kind);
+void oq__timer_cancel(oq_engine *e, oq_timer *t);
+/* Fire every timer due by now_ms and set the clock (now_ms >= clock). */
+void oq__advance(oq_engine *e, int64_t now_ms);
+
+/* ---- routing (router/route.c) ---- */
+void oq__mark_agent(oq_engine *e, oq_agent *a);
+void oq__mark_contact(oq_engine *e, oq_contact *c);
+void oq__mark_all_agents(oq_engine *e);
+/* Route every marked contact and agent until no offer can be made. */
+void oq__dispatch(oq_engine *e);
+
+/* ---- contacts (router/contact_life.c) ---- */
+/* Put a contact into its queue's lane heap (capacity reserved). */
+void oq__contact_enqueue(oq_engine *e, oq_contact *c);
+/* Take a QUEUED contact out of its lane heap. */
+void oq__contact_dequeue(oq_engine *e, oq_contact *c);
+/* Give back the agent's capacity held by c (OFFERED/ACTIVE/WRAPUP). */
+void oq__contact_release(oq_engine *e, oq_contact *c);
+/* Forget a finished contact (emits nothing). */
+void oq__contact_destroy(oq_engine *e, oq_contact *c);
+/* The timer handlers. */
+void oq__offer_expired(oq_engine *e, oq_contact *c);
+void oq__wrapup_expired(oq_engine *e, oq_contact *c);
+/* Return an offer to the queue (logout, transfer): no reject recorded. */
+void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why);
+int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a);
+oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
+/* Fill the common fields of a contact event. */
+void oq__contact_event(oq_engine *e, const oq_contact *c, int32_t type, const char *detail);
+
+#endif

@@ -1,0 +1,384 @@
+/* Queues: definition (settings, channels, skills, groups) and queries. */
+#include <math.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+const char *oq_ordering_name(int32_t ordering)
+{
+    switch (ordering) {
+    case OQ_ORDER_FIFO: return "fifo";
+    case OQ_ORDER_PRIORITY: return "priority";
+    case OQ_ORDER_DEADLINE: return "deadline";
+    default: return "unknown";
+    }
+}
+
+const char *oq_strategy_name(int32_t strategy)
+{
+    switch (strategy) {
+    case OQ_STRATEGY_LONGEST_IDLE: return "longest_idle";
+    case OQ_STRATEGY_LEAST_OCCUPIED: return "least_occupied";
+    case OQ_STRATEGY_BEST_SKILL: return "best_skill";
+    case OQ_STRATEGY_ROUND_ROBIN: return "round_robin";
+    case OQ_STRATEGY_FEWEST_HANDLED: return "fewest_handled";
+    case OQ_STRATEGY_RANDOM: return "random";
+    default: return "unknown";
+    }
+}
+
+void oq_queue_spec_init(oq_queue_spec *spec)
+{
+    if (!spec)
+        return;
+    memset(spec, 0, sizeof *spec);
+    spec->struct_size = sizeof *spec;
+    spec->ordering = OQ_ORDER_FIFO;
+    spec->strategy = OQ_STRATEGY_LONGEST_IDLE;
+    spec->sla_threshold_s = 20;
+    spec->sla_target = 0.8;
+    spec->offer_timeout_s = 30;
+}
+
+/* Seconds must be finite, non-negative and fit in int64 milliseconds. */
+static int valid_seconds(double s) { return isfinite(s) && s >= 0 && s <= 9.0e12; }
+
+static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
+{
+    if (!s)
+        return oq__fail(e, OQ_EINVAL, "queue spec is NULL");
+    if (s->struct_size != sizeof *s)
+        return oq__fail(e, OQ_EINVAL, "queue spec: struct_size %u, expected %zu (call oq_queue_spec_init)",
+                        s->struct_size, sizeof *s);
+    oq_status st = oq__check_id(e, "queue.id", s->id);
+    if (st != OQ_OK)
+        return st;
+    const char *id = s->id;
+    if (s->priority < -OQ_PRIORITY_MAX || s->priority > OQ_PRIORITY_MAX)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': priority must be within +-%d, got %d", id,
+                        OQ_PRIORITY_MAX, s->priority);
+    if (s->ordering < OQ_ORDER_FIFO || s->ordering > OQ_ORDER_DEADLINE)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': unknown ordering %d", id, s->ordering);
+    if (s->strategy < OQ_STRATEGY_LONGEST_IDLE || s->strategy > OQ_STRATEGY_RANDOM)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': unknown strategy %d", id, s->strategy);
+    if (s->timeout_not_ready != 0 && s->timeout_not_ready != 1)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': timeout_not_ready must be 0 or 1", id);
+    if (!valid_seconds(s->sla_threshold_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': sla_threshold_s must be a finite number >= 0", id);
+    if (!(s->sla_target >= 0 && s->sla_target <= 1))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': sla_target must be within [0, 1]", id);
+    if (!valid_seconds(s->offer_timeout_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': offer_timeout_s must be a finite number >= 0", id);
+    if (!valid_seconds(s->wrapup_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': wrapup_s must be a finite number >= 0", id);
+    if (!(isfinite(s->aging_per_s) && s->aging_per_s >= 0 && s->aging_per_s <= 1e6))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': aging_per_s must be within [0, 1e6]", id);
+    return OQ_OK;
+}
+
+static void apply_spec(oq_queue *q, const oq_queue_spec *s)
+{
+    q->priority = s->priority;
+    q->ordering = s->ordering;
+    q->strategy = s->strategy;
+    q->timeout_not_ready = s->timeout_not_ready;
+    q->sla_threshold_s = s->sla_threshold_s;
+    q->sla_target = s->sla_target;
+    q->offer_timeout_s = s->offer_timeout_s;
+    q->wrapup_s = s->wrapup_s;
+    q->aging_per_s = s->aging_per_s;
+}
+
+void oq__queue_free(oq_engine *e, oq_queue *q)
+{
+    for (int32_t l = 0; l < q->n_lanes; l++) {
+        oq__heap_free(&q->lanes[l].contacts, &e->mem);
+        oq__heap_free(&q->lanes[l].agents, &e->mem);
+    }
+    oq__strfree(&e->mem, q->id);
+    oq__free(&e->mem, q->req, (size_t)q->cap_req * sizeof *q->req);
+    oq__free(&e->mem, q->pref, (size_t)q->cap_pref * sizeof *q->pref);
+    oq__free(&e->mem, q->groups, (size_t)q->cap_groups * sizeof *q->groups);
+    oq__free(&e->mem, q->members, (size_t)q->cap_members * sizeof *q->members);
+    oq__free(&e->mem, q, sizeof *q);
+}
+
+oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
+{
+    oq_status st = oq__enter(e);
+    if (st == OQ_OK)
+        st = check_spec(e, spec);
+    if (st != OQ_OK)
+        return st;
+    if (oq__idmap_get(&e->queue_ids, spec->id))
+        return oq__fail(e, OQ_EEXIST, "queue '%s' already exists", spec->id);
+    oq_queue *q = oq__calloc(&e->mem, 1, sizeof *q);
+    if (!q)
+        return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
+    q->id = oq__strndup(&e->mem, spec->id, strlen(spec->id));
+    apply_spec(q, spec);
+    q->idx = e->n_queues;
+    if (!q->id ||
+        !oq__grow(&e->mem, (void **)&e->queues, &e->cap_queues, e->n_queues + 1, sizeof(void *)) ||
+        !oq__idmap_put(&e->queue_ids, q->id, q)) {
+        oq__queue_free(e, q);
+        return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
+    }
+    e->queues[e->n_queues++] = q;
+    if (oq__sync_queue(e, q) != OQ_OK) {
+        e->queues[--e->n_queues] = NULL;
+        oq__idmap_del(&e->queue_ids, q->id);
+        oq__queue_free(e, q);
+        return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
+    }
+    e->live_queues++;
+    return OQ_OK;
+}
+
+oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spec)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st == OQ_OK)
+        st = check_spec(e, spec);
+    oq_queue *q = NULL;
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue.id", spec->id, &q);
+    if (st != OQ_OK)
+        return st;
+    int resort = q->ordering != spec->ordering || q->strategy != spec->strategy ||
+                 q->aging_per_s != spec->aging_per_s;
+    apply_spec(q, spec);
+    if (resort)
+        oq__queue_resort(e, q);
+    return OQ_OK;
+}
+
+oq_status oq_queue_remove(oq_engine *e, const char *id)
+{
+    oq_status st = oq__enter(e);
+    oq_queue *q = NULL;
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", id, &q);
+    if (st != OQ_OK)
+        return st;
+    int32_t held = q->n_queued + q->n_offered + q->n_active;
+    if (held > 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s': still holds %d contact(s)", id, held);
+    oq__drop_queue_members(e, q);
+    for (int32_t l = 0; l < q->n_lanes; l++)
+        if (q->lanes[l].channel >= 0)
+            e->channels[q->lanes[l].channel]->n_queues--;
+    for (int32_t i = 0; i < q->n_req; i++)
+        e->skills[q->req[i].skill]->refs--;
+    for (int32_t i = 0; i < q->n_pref; i++)
+        e->skills[q->pref[i].skill]->refs--;
+    for (int32_t i = 0; i < q->n_groups; i++)
+        e->groups[q->groups[i]]->refs--;
+    oq__idmap_del(&e->queue_ids, q->id);
+    e->queues[q->idx] = NULL;
+    e->live_queues--;
+    oq__queue_free(e, q);
+    return OQ_OK;
+}
+
+/* Lanes never move (contacts remember their lane index); a removed channel's
+ * lane is marked free (channel -1) and reused by the next channel added. */
+oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, const char *channel)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    oq_queue *q = NULL;
+    oq_channel *c = NULL;
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", queue, &q);
+    if (st == OQ_OK)
+        st = oq__find_channel(e, "channel", channel, &c);
+    if (st != OQ_OK)
+        return st;
+    if (oq__queue_lane(q, c->idx) >= 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s' already accepts channel '%s'", queue, channel);
+    int32_t l = 0;
+    while (l < q->n_lanes && q->lanes[l].channel >= 0)
+        l++;
+    if (l == OQ_QUEUE_CHANNELS_MAX)
+        return oq__fail(e, OQ_ERANGE, "queue '%s': accepts at most %d channels", queue,
+                        OQ_QUEUE_CHANNELS_MAX);
+    oq_lane *lane = &q->lanes[l];
+    if (!oq__heap_reserve(&lane->agents, &e->mem, q->n_members > 0 ? q->n_members : 1))
+        return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", queue);
+    lane->channel = c->idx;
+    lane->reserved = 0;
+    if (l == q->n_lanes)
+        q->n_lanes++;
+    c->n_queues++;
+    for (int32_t i = 0; i < q->n_members; i++) {
+        q->members[i]->pos[l] = -1;
+        oq__agent_reindex(e, q->members[i]->agent);
+        oq__mark_agent(e, q->members[i]->agent);
+    }
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queue,
+                                  const char *channel)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    oq_queue *q = NULL;
+    oq_channel *c = NULL;
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", queue, &q);
+    if (st == OQ_OK)
+        st = oq__find_channel(e, "channel", channel, &c);
+    if (st != OQ_OK)
+        return st;
+    int32_t l = oq__queue_lane(q, c->idx);
+    if (l < 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s' does not accept channel '%s'", queue, channel);
+    oq_lane *lane = &q->lanes[l];
+    if (lane->reserved > 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s': %d contact(s) of channel '%s' are still in it",
+                        queue, lane->reserved, channel);
+    while (lane->agents.n > 0)
+        oq__heap_remove(&lane->agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, 0);
+    lane->channel = -1;
+    c->n_queues--;
+    return OQ_OK;
+}
+
+/* Requirement / preference edits share one shape: set a level in a sorted
+ * list, re-evaluate memberships, undo on allocation failure. */
+static oq_status set_queue_skill(oq_engine *e, int64_t now_ms, const char *queue,
+                                 const char *skill, int32_t level, int preferred)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    oq_queue *q = NULL;
+    oq_skill *s = NULL;
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", queue, &q);
+    if (st == OQ_OK)
+        st = oq__find_skill(e, "skill", skill, &s);
+    if (st != OQ_OK)
+        return st;
+    if (level < 0 || level > s->max_level)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': minimum level of skill '%s' must be 0..%d, got %d",
+                        queue, skill, s->max_level, level);
+    oq_skill_level **arr = preferred ? &q->pref : &q->req;
+    int32_t *n = preferred ? &q->n_pref : &q->n_req;
+    int32_t *cap = preferred ? &q->cap_pref : &q->cap_req;
+    int32_t old = oq__level_of(*arr, *n, s->idx);
+    if (old == level)
+        return OQ_OK;
+    if (!oq__levels_set(&e->mem, arr, n, cap, s->idx, level))
+        return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", queue);
+    st = oq__sync_queue(e, q);
+    if (st != OQ_OK) {
+        oq__levels_set(&e->mem, arr, n, cap, s->idx, old);
+        return oq__fail(e, st, "queue '%s': out of memory", queue);
+    }
+    s->refs += (old == 0) - (level == 0);
+    for (int32_t i = 0; i < q->n_members; i++)
+        oq__mark_agent(e, q->members[i]->agent);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_queue_require_skill(oq_engine *e, int64_t now_ms, const char *queue,
+                                 const char *skill, int32_t min_level)
+{
+    return set_queue_skill(e, now_ms, queue, skill, min_level, 0);
+}
+
+oq_status oq_queue_prefer_skill(oq_engine *e, int64_t now_ms, const char *queue,
+                                const char *skill, int32_t min_level)
+{
+    return set_queue_skill(e, now_ms, queue, skill, min_level, 1);
+}
+
+static oq_status change_group(oq_engine *e, int64_t now_ms, const char *queue, const char *group,
+                              int add)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    oq_queue *q = NULL;
+    oq_group *g = NULL;
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", queue, &q);
+    if (st == OQ_OK)
+        st = oq__find_group(e, "group", group, &g);
+    if (st != OQ_OK)
+        return st;
+    int32_t pos = -1;
+    for (int32_t i = 0; i < q->n_groups; i++)
+        if (q->groups[i] == g->idx)
+            pos = i;
+    if (add && pos >= 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s' already targets group '%s'", queue, group);
+    if (!add && pos < 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s' does not target group '%s'", queue, group);
+    if (add) {
+        if (!oq__grow(&e->mem, (void **)&q->groups, &q->cap_groups, q->n_groups + 1,
+                      sizeof *q->groups))
+            return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", queue);
+        q->groups[q->n_groups++] = g->idx;
+    } else {
+        q->groups[pos] = q->groups[--q->n_groups];
+    }
+    st = oq__sync_queue(e, q);
+    if (st != OQ_OK) {
+        if (add)
+            q->n_groups--;
+        else
+            q->groups[q->n_groups++] = g->idx;
+        return oq__fail(e, st, "queue '%s': out of memory", queue);
+    }
+    g->refs += add ? 1 : -1;
+    for (int32_t i = 0; i < q->n_members; i++)
+        oq__mark_agent(e, q->members[i]->agent);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *queue, const char *group)
+{
+    return change_group(e, now_ms, queue, group, 1);
+}
+
+oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
+                                const char *group)
+{
+    return change_group(e, now_ms, queue, group, 0);
+}
+
+oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
+{
+    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
+    if (!e)
+        return OQ_EINVAL;
+    if (!out)
+        return oq__fail(e, OQ_EINVAL, "out is NULL");
+    oq_queue *q = NULL;
+    oq_status st = oq__find_queue(e, "queue", id, &q);
+    if (st != OQ_OK)
+        return st;
+    memset(out, 0, sizeof *out);
+    oq_queue_spec_init(&out->spec);
+    out->spec.id = q->id;
+    out->spec.priority = q->priority;
+    out->spec.ordering = q->ordering;
+    out->spec.strategy = q->strategy;
+    out->spec.timeout_not_ready = q->timeout_not_ready;
+    out->spec.sla_threshold_s = q->sla_threshold_s;
+    out->spec.sla_target = q->sla_target;
+    out->spec.offer_timeout_s = q->offer_timeout_s;
+    out->spec.wrapup_s = q->wrapup_s;
+    out->spec.aging_per_s = q->aging_per_s;
+    for (int32_t l = 0; l < q->n_lanes; l++)
+        out->n_channels += q->lanes[l].channel >= 0;
+    out->n_required_skills = q->n_req;
+    out->n_preferred_skills = q->n_pref;
+    out->n_groups = q->n_groups;
+    out->waiting = q->n_queued;
+    out->offered = q->n_offered;
+    out->active = q->n_active;
+    out->eligible_agents = q->n_members;
+    return OQ_OK;
+}

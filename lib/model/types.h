@@ -1,0 +1,188 @@
+/* Internal: the engine's object model. Shared by model/, router/ and check.
+ *
+ * Index layout (DESIGN.md §4):
+ * - A queue has one *lane* per channel it accepts. A lane holds two heaps:
+ *   its waiting contacts (ordered by the queue's ordering) and the agents that
+ *   could take one of its contacts right now (eligible, READY, with capacity
+ *   for the channel; ordered by the queue's strategy).
+ * - An agent eligible for a queue (skills, groups) has one *member* record
+ *   for it, which remembers its position in each of the queue's lane heaps.
+ * So a contact finds its agent at the top of one heap, and a freed agent finds
+ * its contact among the heads of its queues' lanes. */
+#ifndef OQ_MODEL_TYPES_H
+#define OQ_MODEL_TYPES_H
+
+#include <stdint.h>
+
+#include "core/heap.h"
+#include "core/idmap.h"
+#include "core/mem.h"
+#include "omniq/contact.h"
+#include "omniq/engine.h"
+#include "omniq/model.h"
+
+#define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
+#define OQ_INLINE_REJECTS 4      /* rejecting agents stored without allocating */
+
+enum { OQ_TIMER_NONE = 0, OQ_TIMER_OFFER, OQ_TIMER_WRAPUP };
+
+typedef struct oq_timer {
+    int64_t due;
+    uint64_t seq;   /* ties between equal due times fire in creation order */
+    int32_t pos;    /* heap position, -1 when not armed */
+    int32_t kind;   /* OQ_TIMER_* */
+} oq_timer;
+
+typedef struct oq_skill_level {
+    int32_t skill;
+    int32_t level;
+} oq_skill_level;
+
+typedef struct oq_channel {
+    char *id;
+    int32_t idx;
+    int32_t synchronous, exclusive, cost, max_per_agent;
+    int32_t n_queues;    /* queues accepting it */
+    int32_t n_contacts;  /* contacts of this channel in the engine */
+} oq_channel;
+
+typedef struct oq_skill {
+    char *id;
+    int32_t idx;
+    int32_t max_level;
+    int32_t refs;        /* agents, queue requirements/preferences, contacts using it */
+} oq_skill;
+
+typedef struct oq_group {
+    char *id;
+    int32_t idx;
+    int32_t refs;        /* agents in it + queues targeting it */
+} oq_group;
+
+typedef struct oq_agent oq_agent;
+typedef struct oq_queue oq_queue;
+typedef struct oq_contact oq_contact;
+
+typedef struct oq_member {
+    oq_agent *agent;
+    oq_queue *queue;
+    int32_t slot_in_agent;   /* index in agent->members */
+    int32_t slot_in_queue;   /* index in queue->members */
+    int32_t pref_match;      /* queue's preferred skills the agent meets */
+    int32_t skill_score;     /* sum of the agent's levels in the queue's skills */
+    int64_t rr_seq;          /* round robin: queue's offer counter at its last offer */
+    int64_t taken;           /* contacts accepted from this queue */
+    uint64_t rand_key;       /* random strategy: redrawn after every offer */
+    struct oq_member *spare_next; /* chains members allocated ahead of a sync */
+    int32_t pos[OQ_QUEUE_CHANNELS_MAX]; /* position in each lane's agent heap, -1 = absent */
+} oq_member;
+
+struct oq_agent {
+    char *id;
+    int32_t idx;
+    uint64_t seq;            /* unique for the engine's life: tie-break and reject lists */
+    int32_t capacity, used;
+    int32_t presence;        /* OQ_AGENT_OFFLINE / READY / NOT_READY */
+    int32_t state;           /* derived OQ_AGENT_* last reported */
+    int64_t state_since;
+    int64_t last_activity;   /* longest-idle key */
+    int64_t handled;
+    char *nr_reason;         /* NULL = "" */
+    oq_skill_level *skills;  /* sorted by skill index */
+    int32_t n_skills, cap_skills;
+    int32_t *groups;
+    int32_t n_groups, cap_groups;
+    int32_t *ch_count;       /* items held per channel index */
+    int32_t *ch_limit;       /* per-channel override, -1 = channel default */
+    int32_t ch_cap;          /* length of ch_count / ch_limit */
+    int32_t n_offered, n_active, n_wrapup, n_exclusive;
+    oq_member **members;
+    int32_t n_members, cap_members;
+    oq_contact *held;        /* contacts offered to / served by it (intrusive list) */
+    oq_agent *dirty_next;
+    int32_t dirty;
+};
+
+typedef struct oq_lane {
+    int32_t channel;
+    int32_t reserved;        /* contacts of this lane in any state: its heap never needs to grow mid-routing */
+    oq_heap contacts;
+    oq_heap agents;
+} oq_lane;
+
+struct oq_queue {
+    char *id;
+    int32_t idx;
+    int32_t priority, ordering, strategy, timeout_not_ready;
+    double sla_threshold_s, sla_target, offer_timeout_s, wrapup_s, aging_per_s;
+    oq_lane lanes[OQ_QUEUE_CHANNELS_MAX];
+    int32_t n_lanes;
+    oq_skill_level *req, *pref;
+    int32_t n_req, cap_req, n_pref, cap_pref;
+    int32_t *groups;
+    int32_t n_groups, cap_groups;
+    oq_member **members;
+    int32_t n_members, cap_members;
+    int64_t rr_counter;
+    int32_t n_queued, n_offered, n_active; /* n_active includes wrap-up */
+};
+
+struct oq_contact {
+    char *id;
+    char *customer;
+    uint64_t seq;
+    int32_t state;           /* OQ_CONTACT_* */
+    int32_t channel;
+    int32_t cost;            /* capacity units taken when it was offered */
+    int32_t exclusive;       /* its channel was exclusive when it was offered */
+    int32_t priority;
+    oq_queue *queue;
+    int32_t lane;
+    int32_t heap_pos;
+    int64_t arrived, enqueued, deadline;
+    oq_agent *agent;
+    oq_contact *held_prev, *held_next;
+    int32_t pref_agent_idx;  /* -1 none */
+    uint64_t pref_agent_seq;
+    oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
+    int32_t n_req, n_pref;
+    uint64_t rejects_inline[OQ_INLINE_REJECTS];
+    uint64_t *rejects_more;
+    int32_t n_rejects, cap_rejects_more;
+    int32_t n_offers;
+    oq_timer timer;
+    oq_contact *dirty_next;
+    int32_t dirty;
+};
+
+struct oq_engine {
+    oq_mem mem;
+    oq_event_fn on_event;
+    void *event_user;
+    uint64_t rng;
+    int64_t now;
+    int32_t in_callback;
+    int32_t starved;         /* a routing step was skipped for lack of memory */
+    char err[512];
+
+    oq_idmap channel_ids, skill_ids, group_ids, agent_ids, queue_ids, contact_ids;
+    oq_channel **channels;
+    int32_t n_channels, cap_channels, live_channels;
+    oq_skill **skills;
+    int32_t n_skills, cap_skills, live_skills;
+    oq_group **groups;
+    int32_t n_groups, cap_groups, live_groups;
+    oq_agent **agents;
+    int32_t n_agents, cap_agents, live_agents;
+    oq_queue **queues;
+    int32_t n_queues, cap_queues, live_queues;
+
+    uint64_t next_agent_seq, next_contact_seq, next_timer_seq;
+    oq_heap timers;
+    int32_t n_contacts, n_queued, n_offered, n_active, n_wrapup;
+
+    oq_contact *dirty_contacts, *dirty_contacts_tail;
+    oq_agent *dirty_agents, *dirty_agents_tail;
+};
+
+#endif

@@ -1,0 +1,155 @@
+/* oq_engine_check: recompute every derived figure from scratch and compare. */
+#include "model/internal.h"
+
+#define CHECK(cond, ...)                                  \
+    do {                                                  \
+        if (!(cond))                                      \
+            return oq__fail(e, OQ_ECORRUPT, __VA_ARGS__); \
+    } while (0)
+
+static int32_t contact_heap_pos(const void *item, const void *ctx)
+{
+    (void)ctx;
+    return ((const oq_contact *)item)->heap_pos;
+}
+
+static int32_t member_heap_pos(const void *item, const void *ctx)
+{
+    return ((const oq_member *)item)->pos[((const oq_lane_ctx *)ctx)->lane];
+}
+
+static int32_t timer_heap_pos(const void *item, const void *ctx)
+{
+    (void)ctx;
+    return ((const oq_timer *)item)->pos;
+}
+
+static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total)
+{
+    int32_t used = 0, offered = 0, active = 0, wrapup = 0, exclusive = 0;
+    CHECK(a->ch_cap >= e->n_channels, "agent '%s': channel arrays too short", a->id);
+    for (int32_t ch = 0; ch < e->n_channels; ch++) {
+        int32_t n = 0;
+        for (oq_contact *c = a->held; c; c = c->held_next)
+            n += c->channel == ch;
+        CHECK(a->ch_count[ch] == n, "agent '%s': holds %d item(s) of channel %d, counted %d",
+              a->id, n, ch, a->ch_count[ch]);
+    }
+    for (oq_contact *c = a->held; c; c = c->held_next) {
+        CHECK(c->agent == a, "agent '%s': holds contact '%s' that points elsewhere", a->id, c->id);
+        CHECK(!c->held_next || c->held_next->held_prev == c, "agent '%s': broken held list", a->id);
+        used += c->cost;
+        exclusive += c->exclusive;
+        offered += c->state == OQ_CONTACT_OFFERED;
+        active += c->state == OQ_CONTACT_ACTIVE;
+        wrapup += c->state == OQ_CONTACT_WRAPUP;
+        CHECK(c->state != OQ_CONTACT_QUEUED, "agent '%s': holds queued contact '%s'", a->id, c->id);
+        (*held_total)++;
+    }
+    CHECK(used == a->used, "agent '%s': used capacity %d, held items add up to %d", a->id, a->used, used);
+    CHECK(offered == a->n_offered && active == a->n_active && wrapup == a->n_wrapup,
+          "agent '%s': offered/active/wrap-up counts %d/%d/%d, held %d/%d/%d", a->id, a->n_offered,
+          a->n_active, a->n_wrapup, offered, active, wrapup);
+    CHECK(exclusive == a->n_exclusive, "agent '%s': exclusive count %d, held %d", a->id,
+          a->n_exclusive, exclusive);
+    CHECK(a->state == oq__agent_derived_state(a), "agent '%s': reported state %s, derived %s",
+          a->id, oq_agent_state_name(a->state), oq_agent_state_name(oq__agent_derived_state(a)));
+    for (int32_t i = 0; i < a->n_members; i++) {
+        oq_member *m = a->members[i];
+        CHECK(m->agent == a && m->slot_in_agent == i, "agent '%s': member record %d misfiled", a->id, i);
+        CHECK(m->queue->members[m->slot_in_queue] == m, "agent '%s': member of '%s' not in the queue",
+              a->id, m->queue->id);
+    }
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        if (!q)
+            continue;
+        oq_member *m = oq__member_of(a, q);
+        CHECK((m != NULL) == oq__agent_eligible(e, a, q),
+              "agent '%s': membership of queue '%s' does not match its skills and groups", a->id, q->id);
+        if (!m)
+            continue;
+        for (int32_t l = 0; l < q->n_lanes; l++) {
+            if (q->lanes[l].channel < 0)
+                continue;
+            int should = oq__agent_can_take(e, a, q->lanes[l].channel);
+            CHECK((m->pos[l] >= 0) == should, "agent '%s': %s lane %d of queue '%s' wrongly", a->id,
+                  should ? "missing from" : "present in", l, q->id);
+        }
+    }
+    return OQ_OK;
+}
+
+static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total)
+{
+    int32_t queued = 0;
+    for (int32_t i = 0; i < q->n_members; i++)
+        CHECK(q->members[i]->queue == q && q->members[i]->slot_in_queue == i,
+              "queue '%s': member record %d misfiled", q->id, i);
+    for (int32_t l = 0; l < q->n_lanes; l++) {
+        oq_lane *lane = &q->lanes[l];
+        if (lane->channel < 0) {
+            CHECK(lane->contacts.n == 0 && lane->agents.n == 0 && lane->reserved == 0,
+                  "queue '%s': free lane %d not empty", q->id, l);
+            continue;
+        }
+        oq_lane_ctx ctx = {q, l};
+        CHECK(oq__heap_valid(&lane->contacts, &oq__contact_heap_ops, q, contact_heap_pos),
+              "queue '%s': contact heap of lane %d out of order", q->id, l);
+        CHECK(oq__heap_valid(&lane->agents, &oq__agent_heap_ops, &ctx, member_heap_pos),
+              "queue '%s': agent heap of lane %d out of order", q->id, l);
+        CHECK(lane->contacts.cap >= lane->reserved, "queue '%s': lane %d reserve lost", q->id, l);
+        CHECK(lane->agents.cap >= q->n_members, "queue '%s': lane %d agent reserve lost", q->id, l);
+        for (int32_t i = 0; i < lane->contacts.n; i++) {
+            oq_contact *c = lane->contacts.items[i];
+            CHECK(c->state == OQ_CONTACT_QUEUED && c->queue == q && c->lane == l,
+                  "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
+        }
+        queued += lane->contacts.n;
+        /* Nothing left unmatched: no waiting contact an available agent could take. */
+        if (!e->starved && (int64_t)lane->contacts.n * lane->agents.n <= 1000000)
+            for (int32_t i = 0; i < lane->contacts.n; i++)
+                for (int32_t j = 0; j < lane->agents.n; j++) {
+                    oq_contact *c = lane->contacts.items[i];
+                    oq_agent *a = ((oq_member *)lane->agents.items[j])->agent;
+                    int fits = !oq__contact_rejected_by(c, a);
+                    for (int32_t k = 0; k < c->n_req && fits; k++)
+                        fits = oq__level_of(a->skills, a->n_skills, c->extra[k].skill) >= c->extra[k].level;
+                    CHECK(!fits, "queue '%s': contact '%s' waits while agent '%s' could take it",
+                          q->id, c->id, a->id);
+                }
+    }
+    CHECK(queued == q->n_queued, "queue '%s': %d queued, counted %d", q->id, queued, q->n_queued);
+    *queued_total += queued;
+    return OQ_OK;
+}
+
+oq_status oq_engine_check(oq_engine *e)
+{
+    if (!e)
+        return OQ_EINVAL;
+    oq_status st;
+    int32_t held = 0, queued = 0;
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i] && (st = check_agent(e, e->agents[i], &held)) != OQ_OK)
+            return st;
+    for (int32_t i = 0; i < e->n_queues; i++)
+        if (e->queues[i] && (st = check_queue(e, e->queues[i], &queued)) != OQ_OK)
+            return st;
+    CHECK(queued == e->n_queued, "engine: %d contacts queued, counted %d", queued, e->n_queued);
+    CHECK(held == e->n_offered + e->n_active + e->n_wrapup,
+          "engine: agents hold %d contacts, counted %d", held, e->n_offered + e->n_active + e->n_wrapup);
+    CHECK(e->n_contacts == queued + held && e->contact_ids.count == e->n_contacts,
+          "engine: %d contacts, %d queued + %d held, %d ids", e->n_contacts, queued, held,
+          e->contact_ids.count);
+    CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
+          "engine: timer heap out of order");
+    CHECK(e->timers.cap >= e->n_contacts, "engine: timer reserve lost");
+    for (int32_t i = 0; i < e->timers.n; i++) {
+        const oq_timer *t = e->timers.items[i];
+        CHECK(t->due >= e->now, "engine: timer due at %lld is in the past (clock %lld)",
+              (long long)t->due, (long long)e->now);
+    }
+    CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
+    return OQ_OK;
+}

@@ -1,0 +1,544 @@
+/* A contact's life: the building blocks every contact call uses (enqueue,
+ * release an agent, forget) and the timer handlers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+void oq__contact_event(oq_engine *e, const oq_contact *c, int32_t type, const char *detail)
+{
+    oq_event ev = {0};
+    ev.type = type;
+    ev.time_ms = e->now;
+    ev.contact = c->id;
+    ev.agent = c->agent ? c->agent->id : NULL;
+    ev.queue = c->queue->id;
+    ev.channel = e->channels[c->channel]->id;
+    ev.detail = detail;
+    ev.priority = c->priority;
+    ev.wait_ms = e->now - c->enqueued;
+    oq__emit(e, &ev);
+}
+
+int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a)
+{
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        uint64_t s = i < OQ_INLINE_REJECTS ? c->rejects_inline[i]
+                                           : c->rejects_more[i - OQ_INLINE_REJECTS];
+        if (s == a->seq)
+            return 1;
+    }
+    return 0;
+}
+
+/* Room was reserved when the offer was made (route.c). */
+static void add_reject(oq_contact *c, const oq_agent *a)
+{
+    if (c->n_rejects < OQ_INLINE_REJECTS)
+        c->rejects_inline[c->n_rejects] = a->seq;
+    else
+        c->rejects_more[c->n_rejects - OQ_INLINE_REJECTS] = a->seq;
+    c->n_rejects++;
+}
+
+oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
+{
+    if (c->pref_agent_idx < 0 || c->pref_agent_idx >= e->n_agents)
+        return NULL;
+    oq_agent *a = e->agents[c->pref_agent_idx];
+    return a && a->seq == c->pref_agent_seq ? a : NULL;
+}
+
+void oq__contact_enqueue(oq_engine *e, oq_contact *c)
+{
+    oq_queue *q = c->queue;
+    c->state = OQ_CONTACT_QUEUED;
+    oq__heap_push(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c);
+    q->n_queued++;
+    e->n_queued++;
+}
+
+void oq__contact_dequeue(oq_engine *e, oq_contact *c)
+{
+    oq_queue *q = c->queue;
+    oq__heap_remove(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c->heap_pos);
+    q->n_queued--;
+    e->n_queued--;
+}
+
+void oq__contact_release(oq_engine *e, oq_contact *c)
+{
+    oq_agent *a = c->agent;
+    oq_queue *q = c->queue;
+    if (c->held_prev)
+        c->held_prev->held_next = c->held_next;
+    else
+        a->held = c->held_next;
+    if (c->held_next)
+        c->held_next->held_prev = c->held_prev;
+    c->held_prev = c->held_next = NULL;
+    a->used -= c->cost;
+    a->ch_count[c->channel]--;
+    a->n_exclusive -= c->exclusive;
+    switch (c->state) {
+    case OQ_CONTACT_OFFERED:
+        a->n_offered--;
+        q->n_offered--;
+        e->n_offered--;
+        break;
+    case OQ_CONTACT_ACTIVE:
+        a->n_active--;
+        q->n_active--;
+        e->n_active--;
+        break;
+    default: /* OQ_CONTACT_WRAPUP */
+        a->n_wrapup--;
+        q->n_active--;
+        e->n_wrapup--;
+        break;
+    }
+    a->last_activity = e->now;
+    c->agent = NULL;
+    oq__agent_reindex(e, a);
+    oq__agent_refresh(e, a);
+    oq__mark_agent(e, a);
+}
+
+static void unlink_dirty(oq_engine *e, oq_contact *c)
+{
+    oq_contact *prev = NULL;
+    for (oq_contact *x = e->dirty_contacts; x; prev = x, x = x->dirty_next) {
+        if (x != c)
+            continue;
+        if (prev)
+            prev->dirty_next = x->dirty_next;
+        else
+            e->dirty_contacts = x->dirty_next;
+        if (e->dirty_contacts_tail == x)
+            e->dirty_contacts_tail = prev;
+        return;
+    }
+}
+
+void oq__contact_destroy(oq_engine *e, oq_contact *c)
+{
+    oq__timer_cancel(e, &c->timer);
+    if (c->dirty)
+        unlink_dirty(e, c);
+    oq__idmap_del(&e->contact_ids, c->id);
+    for (int32_t i = 0; i < c->n_req + c->n_pref; i++)
+        e->skills[c->extra[i].skill]->refs--;
+    e->channels[c->channel]->n_contacts--;
+    c->queue->lanes[c->lane].reserved--;
+    e->n_contacts--;
+    oq__strfree(&e->mem, c->id);
+    oq__strfree(&e->mem, c->customer);
+    oq__free(&e->mem, c->extra, (size_t)(c->n_req + c->n_pref) * sizeof *c->extra);
+    oq__free(&e->mem, c->rejects_more, (size_t)c->cap_rejects_more * sizeof *c->rejects_more);
+    oq__free(&e->mem, c, sizeof *c);
+}
+
+void oq__offer_expired(oq_engine *e, oq_contact *c)
+{
+    oq_agent *a = c->agent;
+    oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
+    add_reject(c, a);
+    if (c->queue->timeout_not_ready && a->presence == OQ_AGENT_READY) {
+        /* Like app_queue autopause / mod_callcenter max-no-answer: an agent
+         * who does not answer stops receiving work until set ready again. */
+        char *reason = oq__strndup(&e->mem, "no answer", 9);
+        if (reason) {
+            oq__strfree(&e->mem, a->nr_reason);
+            a->nr_reason = reason;
+            a->presence = OQ_AGENT_NOT_READY;
+        }
+    }
+    oq__contact_release(e, c);
+    oq__contact_enqueue(e, c);
+    oq__mark_contact(e, c);
+}
+
+void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
+{
+    oq__contact_event(e, c, OQ_EV_CONTACT_QUEUED, why); /* still names the agent */
+    oq__timer_cancel(e, &c->timer);
+    oq__contact_release(e, c);
+    oq__contact_enqueue(e, c);
+    oq__mark_contact(e, c);
+}
+
+static void complete_now(oq_engine *e, oq_contact *c)
+{
+    oq__contact_event(e, c, OQ_EV_COMPLETED, NULL);
+    c->agent->handled++;
+    oq__contact_release(e, c);
+    oq__contact_destroy(e, c);
+}
+
+void oq__wrapup_expired(oq_engine *e, oq_contact *c) { complete_now(e, c); }
+
+/* ---- the public contact calls ------------------------------------------ */
+
+const char *oq_contact_state_name(int32_t state)
+{
+    switch (state) {
+    case OQ_CONTACT_QUEUED: return "queued";
+    case OQ_CONTACT_OFFERED: return "offered";
+    case OQ_CONTACT_ACTIVE: return "active";
+    case OQ_CONTACT_WRAPUP: return "wrapup";
+    default: return "unknown";
+    }
+}
+
+void oq_contact_spec_init(oq_contact_spec *spec)
+{
+    if (!spec)
+        return;
+    memset(spec, 0, sizeof *spec);
+    spec->struct_size = sizeof *spec;
+}
+
+/* Resolve a list of (skill id, level) into `out`; names the field at fault. */
+static oq_status resolve_skills(oq_engine *e, const char *cid, const char *field, int32_t n,
+                                const char *const *ids, const int32_t *levels, oq_skill_level *out)
+{
+    if (n < 0 || n > OQ_CONTACT_SKILLS_MAX)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': n_%s must be 0..%d, got %d", cid, field,
+                        OQ_CONTACT_SKILLS_MAX, n);
+    if (n > 0 && (!ids || !levels))
+        return oq__fail(e, OQ_EINVAL, "contact '%s': %s_skills/%s_levels are NULL", cid, field,
+                        field);
+    for (int32_t i = 0; i < n; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "%s_skills[%d]", field, i);
+        oq_skill *s = NULL;
+        oq_status st = oq__find_skill(e, name, ids[i], &s);
+        if (st != OQ_OK)
+            return st;
+        if (levels[i] < 1 || levels[i] > s->max_level)
+            return oq__fail(e, OQ_EINVAL, "contact '%s': %s_levels[%d] for skill '%s' must be 1..%d, got %d",
+                            cid, field, i, ids[i], s->max_level, levels[i]);
+        out[i].skill = s->idx;
+        out[i].level = levels[i];
+    }
+    return OQ_OK;
+}
+
+oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec *s)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st != OQ_OK)
+        return st;
+    if (!s)
+        return oq__fail(e, OQ_EINVAL, "contact spec is NULL");
+    if (s->struct_size != sizeof *s)
+        return oq__fail(e, OQ_EINVAL, "contact spec: struct_size %u, expected %zu (call oq_contact_spec_init)",
+                        s->struct_size, sizeof *s);
+    oq_channel *ch = NULL;
+    oq_queue *q = NULL;
+    oq_agent *pa = NULL;
+    if ((st = oq__check_id(e, "contact.id", s->id)) != OQ_OK ||
+        (st = oq__find_channel(e, "contact.channel", s->channel, &ch)) != OQ_OK ||
+        (st = oq__find_queue(e, "contact.queue", s->queue, &q)) != OQ_OK)
+        return st;
+    if (s->customer && (st = oq__check_id(e, "contact.customer", s->customer)) != OQ_OK)
+        return st;
+    if (s->preferred_agent &&
+        (st = oq__find_agent(e, "contact.preferred_agent", s->preferred_agent, &pa)) != OQ_OK)
+        return st;
+    if (s->priority < -OQ_PRIORITY_MAX || s->priority > OQ_PRIORITY_MAX)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': priority must be within +-%d, got %d", s->id,
+                        OQ_PRIORITY_MAX, s->priority);
+    if (s->deadline_ms < 0)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': deadline_ms must be >= 0 (0 = none)", s->id);
+    oq_skill_level extra[2 * OQ_CONTACT_SKILLS_MAX];
+    if ((st = resolve_skills(e, s->id, "required", s->n_required, s->required_skills,
+                             s->required_levels, extra)) != OQ_OK ||
+        (st = resolve_skills(e, s->id, "preferred", s->n_preferred, s->preferred_skills,
+                             s->preferred_levels, extra + s->n_required)) != OQ_OK)
+        return st;
+    int32_t l = oq__queue_lane(q, ch->idx);
+    if (l < 0)
+        return oq__fail(e, OQ_ESTATE, "contact '%s': queue '%s' does not accept channel '%s'",
+                        s->id, s->queue, s->channel);
+    if (oq__idmap_get(&e->contact_ids, s->id))
+        return oq__fail(e, OQ_EEXIST, "contact '%s' already exists", s->id);
+
+    int32_t n_extra = s->n_required + s->n_preferred;
+    oq_lane *lane = &q->lanes[l];
+    oq_contact *c = oq__calloc(&e->mem, 1, sizeof *c);
+    if (c) {
+        c->id = oq__strndup(&e->mem, s->id, strlen(s->id));
+        c->customer = s->customer ? oq__strndup(&e->mem, s->customer, strlen(s->customer)) : NULL;
+        c->extra = n_extra ? oq__alloc(&e->mem, (size_t)n_extra * sizeof *c->extra) : NULL;
+    }
+    /* Reserve every slot this contact may ever need in a heap, so no later
+     * step of its life can fail for memory. */
+    if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
+        !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
+        !oq__heap_reserve(&e->timers, &e->mem, e->n_contacts + 1) ||
+        !oq__idmap_put(&e->contact_ids, c->id, c)) {
+        if (c) {
+            oq__strfree(&e->mem, c->id);
+            oq__strfree(&e->mem, c->customer);
+            oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
+            oq__free(&e->mem, c, sizeof *c);
+        }
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", s->id);
+    }
+    if (n_extra)
+        memcpy(c->extra, extra, (size_t)n_extra * sizeof *c->extra);
+    for (int32_t i = 0; i < n_extra; i++)
+        e->skills[extra[i].skill]->refs++;
+    c->n_req = s->n_required;
+    c->n_pref = s->n_preferred;
+    c->seq = e->next_contact_seq++;
+    c->channel = ch->idx;
+    c->queue = q;
+    c->lane = l;
+    c->heap_pos = -1;
+    c->priority = s->priority;
+    c->arrived = c->enqueued = e->now;
+    c->deadline = s->deadline_ms;
+    c->pref_agent_idx = pa ? pa->idx : -1;
+    c->pref_agent_seq = pa ? pa->seq : 0;
+    c->timer.pos = -1;
+    ch->n_contacts++;
+    lane->reserved++;
+    e->n_contacts++;
+    oq__contact_enqueue(e, c);
+    oq__contact_event(e, c, OQ_EV_CONTACT_QUEUED, NULL);
+    oq__mark_contact(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+/* Shared by accept and reject: the contact must be offered to that agent. */
+static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, const char *agent,
+                            oq_contact **out_c, oq_agent **out_a)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st == OQ_OK)
+        st = oq__find_contact(e, "contact", contact, out_c);
+    if (st == OQ_OK)
+        st = oq__find_agent(e, "agent", agent, out_a);
+    if (st != OQ_OK)
+        return st;
+    oq_contact *c = *out_c;
+    if (c->state != OQ_CONTACT_OFFERED || c->agent != *out_a) {
+        if (oq__contact_rejected_by(c, *out_a))
+            return oq__fail(e, OQ_ESTATE,
+                            "contact '%s': its offer to agent '%s' already timed out or was rejected",
+                            contact, agent);
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s and not offered to agent '%s'", contact,
+                        oq_contact_state_name(c->state), agent);
+    }
+    return OQ_OK;
+}
+
+oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, const char *agent)
+{
+    oq_contact *c = NULL;
+    oq_agent *a = NULL;
+    oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
+    if (st != OQ_OK)
+        return st;
+    oq__timer_cancel(e, &c->timer);
+    c->state = OQ_CONTACT_ACTIVE;
+    a->n_offered--;
+    a->n_active++;
+    c->queue->n_offered--;
+    c->queue->n_active++;
+    e->n_offered--;
+    e->n_active++;
+    oq_member *m = oq__member_of(a, c->queue);
+    if (m)
+        m->taken++;
+    oq__contact_event(e, c, OQ_EV_ASSIGNED, NULL);
+    oq__agent_reindex(e, a); /* fewest-handled keys moved */
+    oq__agent_refresh(e, a);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, const char *agent)
+{
+    oq_contact *c = NULL;
+    oq_agent *a = NULL;
+    oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
+    if (st != OQ_OK)
+        return st;
+    oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
+    oq__timer_cancel(e, &c->timer);
+    add_reject(c, a);
+    oq__contact_release(e, c);
+    oq__contact_enqueue(e, c);
+    oq__mark_contact(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+static oq_status find_contact_at(oq_engine *e, int64_t now_ms, const char *contact,
+                                 oq_contact **out)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st == OQ_OK)
+        st = oq__find_contact(e, "contact", contact, out);
+    return st;
+}
+
+oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    oq_contact *c = NULL;
+    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    if (st != OQ_OK)
+        return st;
+    if (c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only a queued or offered contact can be abandoned",
+                        contact, oq_contact_state_name(c->state));
+    oq__contact_event(e, c, OQ_EV_ABANDONED, NULL);
+    if (c->state == OQ_CONTACT_QUEUED)
+        oq__contact_dequeue(e, c);
+    else
+        oq__contact_release(e, c);
+    oq__contact_destroy(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    oq_contact *c = NULL;
+    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    if (st != OQ_OK)
+        return st;
+    if (c->state != OQ_CONTACT_ACTIVE)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only an active contact can be completed",
+                        contact, oq_contact_state_name(c->state));
+    if (c->queue->wrapup_s > 0) {
+        oq_agent *a = c->agent;
+        c->state = OQ_CONTACT_WRAPUP;
+        a->n_active--;
+        a->n_wrapup++;
+        e->n_active--;
+        e->n_wrapup++;
+        oq__timer_arm(e, &c->timer, e->now + (int64_t)(c->queue->wrapup_s * 1000.0 + 0.5),
+                      OQ_TIMER_WRAPUP);
+        oq__contact_event(e, c, OQ_EV_WRAPUP_STARTED, NULL);
+        oq__agent_refresh(e, a);
+    } else {
+        complete_now(e, c);
+    }
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact, const char *queue)
+{
+    oq_contact *c = NULL;
+    oq_queue *q = NULL;
+    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", queue, &q);
+    if (st != OQ_OK)
+        return st;
+    int32_t l = oq__queue_lane(q, c->channel);
+    if (l < 0)
+        return oq__fail(e, OQ_ESTATE, "contact '%s': queue '%s' does not accept channel '%s'",
+                        contact, queue, e->channels[c->channel]->id);
+    if (c->state == OQ_CONTACT_WRAPUP)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is in wrap-up: its service has ended", contact);
+    if (c->state == OQ_CONTACT_QUEUED && c->queue == q)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is already waiting in queue '%s'", contact, queue);
+    oq_lane *lane = &q->lanes[l];
+    if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1))
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    oq_queue *from = c->queue;
+    if (c->state == OQ_CONTACT_QUEUED) {
+        oq__contact_dequeue(e, c);
+    } else {
+        oq__timer_cancel(e, &c->timer);
+        oq__contact_release(e, c);
+    }
+    from->lanes[c->lane].reserved--;
+    lane->reserved++;
+    c->queue = q;
+    c->lane = l;
+    c->enqueued = e->now;
+    c->n_rejects = 0;
+    oq__contact_enqueue(e, c);
+    oq_event ev = {0};
+    ev.type = OQ_EV_TRANSFERRED;
+    ev.time_ms = e->now;
+    ev.contact = c->id;
+    ev.queue = q->id;
+    ev.from_queue = from->id;
+    ev.channel = e->channels[c->channel]->id;
+    ev.priority = c->priority;
+    oq__emit(e, &ev);
+    oq__mark_contact(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
+                                  int32_t priority)
+{
+    oq_contact *c = NULL;
+    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    if (st != OQ_OK)
+        return st;
+    if (priority < -OQ_PRIORITY_MAX || priority > OQ_PRIORITY_MAX)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': priority must be within +-%d, got %d", contact,
+                        OQ_PRIORITY_MAX, priority);
+    c->priority = priority;
+    if (c->state == OQ_CONTACT_QUEUED)
+        oq__heap_update(&c->queue->lanes[c->lane].contacts, &oq__contact_heap_ops, c->queue,
+                        c->heap_pos);
+    oq__contact_event(e, c, OQ_EV_PRIORITY_CHANGED, NULL);
+    return OQ_OK;
+}
+
+oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    oq_contact *c = NULL;
+    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    if (st != OQ_OK)
+        return st;
+    oq__contact_event(e, c, OQ_EV_REMOVED, NULL);
+    if (c->state == OQ_CONTACT_QUEUED) {
+        oq__contact_dequeue(e, c);
+    } else {
+        oq__timer_cancel(e, &c->timer);
+        oq__contact_release(e, c);
+    }
+    oq__contact_destroy(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_contact_get(const oq_engine *ce, const char *id, oq_contact_info *out)
+{
+    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
+    if (!e)
+        return OQ_EINVAL;
+    if (!out)
+        return oq__fail(e, OQ_EINVAL, "out is NULL");
+    oq_contact *c = NULL;
+    oq_status st = oq__find_contact(e, "contact", id, &c);
+    if (st != OQ_OK)
+        return st;
+    memset(out, 0, sizeof *out);
+    out->state = c->state;
+    out->priority = c->priority;
+    out->arrived_ms = c->arrived;
+    out->enqueued_ms = c->enqueued;
+    out->deadline_ms = c->deadline;
+    out->n_rejected = c->n_rejects;
+    out->n_offers = c->n_offers;
+    out->queue = c->queue->id;
+    out->channel = e->channels[c->channel]->id;
+    out->agent = c->agent ? c->agent->id : NULL;
+    out->customer = c->customer;
+    return OQ_OK;
+}

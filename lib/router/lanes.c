@@ -1,0 +1,98 @@
+/* The order of contacts and agents inside a queue's lanes. */
+#include "model/internal.h"
+
+int32_t oq__queue_lane(const oq_queue *q, int32_t channel)
+{
+    for (int32_t l = 0; l < q->n_lanes; l++)
+        if (q->lanes[l].channel == channel)
+            return l;
+    return -1;
+}
+
+/* Contacts: the queue's ordering, then time entered, then arrival order. */
+static int contact_cmp(const void *pa, const void *pb, const void *ctx)
+{
+    const oq_contact *a = pa, *b = pb;
+    const oq_queue *q = ctx;
+    if (q->ordering == OQ_ORDER_PRIORITY) {
+        /* priority + aging x (now - enqueued) compares the same at any now:
+         * the now terms cancel, so the key is stable inside the heap. */
+        double ka = a->priority - q->aging_per_s * ((double)a->enqueued / 1000.0);
+        double kb = b->priority - q->aging_per_s * ((double)b->enqueued / 1000.0);
+        if (ka != kb)
+            return ka > kb ? -1 : 1;
+    } else if (q->ordering == OQ_ORDER_DEADLINE) {
+        int64_t da = a->deadline > 0 ? a->deadline : INT64_MAX;
+        int64_t db = b->deadline > 0 ? b->deadline : INT64_MAX;
+        if (da != db)
+            return da < db ? -1 : 1;
+    }
+    if (a->enqueued != b->enqueued)
+        return a->enqueued < b->enqueued ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void contact_set_pos(void *item, int32_t pos, const void *ctx)
+{
+    (void)ctx;
+    ((oq_contact *)item)->heap_pos = pos;
+}
+
+const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos};
+
+#define CMP_ASC(x, y)            \
+    do {                         \
+        if ((x) != (y))          \
+            return (x) < (y) ? -1 : 1; \
+    } while (0)
+
+/* Agents: preferred-skill matches, then the strategy, then longest idle,
+ * then the order agents were added — always a total, deterministic order. */
+static int member_cmp(const void *pa, const void *pb, const void *ctx)
+{
+    const oq_member *a = pa, *b = pb;
+    const oq_queue *q = ((const oq_lane_ctx *)ctx)->queue;
+    const oq_agent *x = a->agent, *y = b->agent;
+    CMP_ASC(b->pref_match, a->pref_match);
+    switch (q->strategy) {
+    case OQ_STRATEGY_LEAST_OCCUPIED:
+        CMP_ASC((int64_t)x->used * y->capacity, (int64_t)y->used * x->capacity);
+        break;
+    case OQ_STRATEGY_BEST_SKILL:
+        CMP_ASC(b->skill_score, a->skill_score);
+        break;
+    case OQ_STRATEGY_ROUND_ROBIN:
+        CMP_ASC(a->rr_seq, b->rr_seq);
+        break;
+    case OQ_STRATEGY_FEWEST_HANDLED:
+        CMP_ASC(a->taken, b->taken);
+        break;
+    case OQ_STRATEGY_RANDOM:
+        CMP_ASC(a->rand_key, b->rand_key);
+        break;
+    default:
+        break;
+    }
+    CMP_ASC(x->last_activity, y->last_activity);
+    CMP_ASC(x->seq, y->seq);
+    return 0;
+}
+
+static void member_set_pos(void *item, int32_t pos, const void *ctx)
+{
+    ((oq_member *)item)->pos[((const oq_lane_ctx *)ctx)->lane] = pos;
+}
+
+const oq_heap_ops oq__agent_heap_ops = {member_cmp, member_set_pos};
+
+void oq__queue_resort(oq_engine *e, oq_queue *q)
+{
+    (void)e;
+    for (int32_t l = 0; l < q->n_lanes; l++) {
+        if (q->lanes[l].channel < 0)
+            continue;
+        oq_lane_ctx ctx = {q, l};
+        oq__heap_rebuild(&q->lanes[l].contacts, &oq__contact_heap_ops, q);
+        oq__heap_rebuild(&q->lanes[l].agents, &oq__agent_heap_ops, &ctx);
+    }
+}

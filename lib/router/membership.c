@@ -1,0 +1,204 @@
+/* Which agents can serve which queues (skills at the minimum levels, target
+ * groups), kept as member records. Re-evaluated only when an agent's skills
+ * or groups, or a queue's requirements, change — never per routing decision.
+ * Both sync functions allocate everything first, so they either fail with
+ * nothing changed or cannot fail. */
+#include <string.h>
+
+#include "model/internal.h"
+
+int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q)
+{
+    (void)e;
+    if (q->n_groups > 0) {
+        int in_group = 0;
+        for (int32_t i = 0; i < q->n_groups && !in_group; i++)
+            in_group = oq__int_list_has(a->groups, a->n_groups, q->groups[i]);
+        if (!in_group)
+            return 0;
+    }
+    for (int32_t i = 0; i < q->n_req; i++)
+        if (oq__level_of(a->skills, a->n_skills, q->req[i].skill) < q->req[i].level)
+            return 0;
+    return 1;
+}
+
+oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
+{
+    for (int32_t i = 0; i < a->n_members; i++)
+        if (a->members[i]->queue == q)
+            return a->members[i];
+    return NULL;
+}
+
+static void score(oq_member *m)
+{
+    const oq_agent *a = m->agent;
+    const oq_queue *q = m->queue;
+    m->pref_match = 0;
+    m->skill_score = 0;
+    for (int32_t i = 0; i < q->n_pref; i++) {
+        int32_t lv = oq__level_of(a->skills, a->n_skills, q->pref[i].skill);
+        m->pref_match += lv >= q->pref[i].level;
+        m->skill_score += lv;
+    }
+    for (int32_t i = 0; i < q->n_req; i++)
+        m->skill_score += oq__level_of(a->skills, a->n_skills, q->req[i].skill);
+}
+
+static void attach(oq_engine *e, oq_member *m, oq_agent *a, oq_queue *q)
+{
+    memset(m, 0, sizeof *m);
+    m->agent = a;
+    m->queue = q;
+    for (int32_t l = 0; l < OQ_QUEUE_CHANNELS_MAX; l++)
+        m->pos[l] = -1;
+    m->rand_key = oq__rand(e);
+    m->slot_in_agent = a->n_members;
+    a->members[a->n_members++] = m;
+    m->slot_in_queue = q->n_members;
+    q->members[q->n_members++] = m;
+    score(m);
+}
+
+static void detach(oq_engine *e, oq_member *m)
+{
+    oq_agent *a = m->agent;
+    oq_queue *q = m->queue;
+    for (int32_t l = 0; l < q->n_lanes; l++)
+        if (m->pos[l] >= 0)
+            oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l},
+                            m->pos[l]);
+    oq_member *last = a->members[--a->n_members];
+    a->members[m->slot_in_agent] = last;
+    last->slot_in_agent = m->slot_in_agent;
+    last = q->members[--q->n_members];
+    q->members[m->slot_in_queue] = last;
+    last->slot_in_queue = m->slot_in_queue;
+    oq__free(&e->mem, m, sizeof *m);
+}
+
+static void free_spares(oq_engine *e, oq_member *spares)
+{
+    while (spares) {
+        oq_member *next = spares->spare_next;
+        oq__free(&e->mem, spares, sizeof *spares);
+        spares = next;
+    }
+}
+
+/* Room for one more member in q: its member array and every lane heap. */
+static int reserve_queue(oq_engine *e, oq_queue *q, int32_t extra)
+{
+    int32_t need = q->n_members + extra;
+    if (!oq__grow(&e->mem, (void **)&q->members, &q->cap_members, need, sizeof(void *)))
+        return 0;
+    for (int32_t l = 0; l < q->n_lanes; l++)
+        if (!oq__heap_reserve(&q->lanes[l].agents, &e->mem, need))
+            return 0;
+    return 1;
+}
+
+static oq_member *alloc_spares(oq_engine *e, int32_t n)
+{
+    oq_member *spares = NULL;
+    for (int32_t i = 0; i < n; i++) {
+        oq_member *m = oq__alloc(&e->mem, sizeof *m);
+        if (!m) {
+            free_spares(e, spares);
+            return NULL;
+        }
+        m->spare_next = spares;
+        spares = m;
+    }
+    return spares;
+}
+
+oq_status oq__sync_agent(oq_engine *e, oq_agent *a)
+{
+    int32_t gain = 0;
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        if (q && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
+            gain++;
+            if (!reserve_queue(e, q, 1))
+                return OQ_ENOMEM;
+        }
+    }
+    if (!oq__grow(&e->mem, (void **)&a->members, &a->cap_members, a->n_members + gain,
+                  sizeof(void *)))
+        return OQ_ENOMEM;
+    oq_member *spares = alloc_spares(e, gain);
+    if (gain > 0 && !spares)
+        return OQ_ENOMEM;
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        if (!q)
+            continue;
+        oq_member *m = oq__member_of(a, q);
+        int eligible = oq__agent_eligible(e, a, q);
+        if (eligible && !m) {
+            m = spares;
+            spares = spares->spare_next;
+            attach(e, m, a, q);
+        } else if (!eligible && m) {
+            detach(e, m);
+        } else if (m) {
+            score(m);
+        }
+    }
+    oq__agent_reindex(e, a);
+    return OQ_OK;
+}
+
+oq_status oq__sync_queue(oq_engine *e, oq_queue *q)
+{
+    int32_t gain = 0;
+    for (int32_t i = 0; i < e->n_agents; i++) {
+        oq_agent *a = e->agents[i];
+        if (a && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
+            gain++;
+            if (!oq__grow(&e->mem, (void **)&a->members, &a->cap_members, a->n_members + 1,
+                          sizeof(void *)))
+                return OQ_ENOMEM;
+        }
+    }
+    if (!reserve_queue(e, q, gain))
+        return OQ_ENOMEM;
+    oq_member *spares = alloc_spares(e, gain);
+    if (gain > 0 && !spares)
+        return OQ_ENOMEM;
+    for (int32_t i = 0; i < e->n_agents; i++) {
+        oq_agent *a = e->agents[i];
+        if (!a)
+            continue;
+        oq_member *m = oq__member_of(a, q);
+        int eligible = oq__agent_eligible(e, a, q);
+        if (eligible && !m) {
+            m = spares;
+            spares = spares->spare_next;
+            attach(e, m, a, q);
+        } else if (!eligible && m) {
+            detach(e, m);
+            continue;
+        } else if (!m) {
+            continue;
+        } else {
+            score(m);
+        }
+        oq__agent_reindex(e, a);
+    }
+    return OQ_OK;
+}
+
+void oq__drop_agent_members(oq_engine *e, oq_agent *a)
+{
+    while (a->n_members > 0)
+        detach(e, a->members[a->n_members - 1]);
+}
+
+void oq__drop_queue_members(oq_engine *e, oq_queue *q)
+{
+    while (q->n_members > 0)
+        detach(e, q->members[q->n_members - 1]);
+}

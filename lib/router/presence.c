@@ -1,0 +1,119 @@
+/* Agent presence: login, ready, not ready, logout, end of wrap-up. */
+#include <string.h>
+
+#include "model/internal.h"
+
+static oq_status find_agent_at(oq_engine *e, int64_t now_ms, const char *agent, oq_agent **out)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st == OQ_OK)
+        st = oq__find_agent(e, "agent", agent, out);
+    return st;
+}
+
+/* Apply a presence (and reason, already copied or NULL) and route. */
+static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reason)
+{
+    oq__strfree(&e->mem, a->nr_reason);
+    a->nr_reason = reason;
+    a->presence = presence;
+    oq__agent_reindex(e, a);
+    oq__agent_refresh(e, a);
+    oq__mark_agent(e, a);
+    oq__dispatch(e);
+}
+
+static oq_status copy_reason(oq_engine *e, const char *agent, const char *reason, char **out)
+{
+    *out = NULL;
+    if (!reason || !*reason)
+        return OQ_OK;
+    oq_status st = oq__check_id(e, "reason", reason);
+    if (st != OQ_OK)
+        return st;
+    *out = oq__strndup(&e->mem, reason, strlen(reason));
+    return *out ? OQ_OK : oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", agent);
+}
+
+oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_t ready)
+{
+    oq_agent *a = NULL;
+    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    if (st != OQ_OK)
+        return st;
+    if (ready != 0 && ready != 1)
+        return oq__fail(e, OQ_EINVAL, "agent '%s': ready must be 0 or 1, got %d", agent, ready);
+    if (a->presence != OQ_AGENT_OFFLINE)
+        return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged in", agent);
+    char *reason = NULL;
+    if (!ready && (st = copy_reason(e, agent, "login", &reason)) != OQ_OK)
+        return st;
+    a->last_activity = e->now;
+    set_presence(e, a, ready ? OQ_AGENT_READY : OQ_AGENT_NOT_READY, reason);
+    return OQ_OK;
+}
+
+oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
+{
+    oq_agent *a = NULL;
+    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    if (st != OQ_OK)
+        return st;
+    if (a->presence == OQ_AGENT_OFFLINE)
+        return oq__fail(e, OQ_ESTATE, "agent '%s' is logged out: log it in first", agent);
+    set_presence(e, a, OQ_AGENT_READY, NULL);
+    return OQ_OK;
+}
+
+oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent, const char *reason)
+{
+    oq_agent *a = NULL;
+    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    if (st != OQ_OK)
+        return st;
+    if (a->presence == OQ_AGENT_OFFLINE)
+        return oq__fail(e, OQ_ESTATE, "agent '%s' is logged out: log it in first", agent);
+    char *copy = NULL;
+    if ((st = copy_reason(e, agent, reason, &copy)) != OQ_OK)
+        return st;
+    set_presence(e, a, OQ_AGENT_NOT_READY, copy);
+    return OQ_OK;
+}
+
+oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
+{
+    oq_agent *a = NULL;
+    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    if (st != OQ_OK)
+        return st;
+    if (a->presence == OQ_AGENT_OFFLINE)
+        return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged out", agent);
+    a->presence = OQ_AGENT_OFFLINE; /* first, so withdrawn offers cannot come back */
+    oq__agent_reindex(e, a);
+    for (oq_contact *c = a->held, *next; c; c = next) {
+        next = c->held_next;
+        if (c->state == OQ_CONTACT_OFFERED)
+            oq__offer_withdraw(e, c, "offer withdrawn: agent logged out");
+    }
+    set_presence(e, a, OQ_AGENT_OFFLINE, NULL);
+    return OQ_OK;
+}
+
+oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent)
+{
+    oq_agent *a = NULL;
+    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    if (st != OQ_OK)
+        return st;
+    if (a->n_wrapup == 0)
+        return oq__fail(e, OQ_ESTATE, "agent '%s' is not in wrap-up", agent);
+    for (oq_contact *c = a->held, *next; c; c = next) {
+        next = c->held_next;
+        if (c->state == OQ_CONTACT_WRAPUP) {
+            oq__timer_cancel(e, &c->timer);
+            oq__wrapup_expired(e, c);
+        }
+    }
+    oq__dispatch(e);
+    return OQ_OK;
+}

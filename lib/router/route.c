@@ -1,0 +1,222 @@
+/* The matching engine. Any change that might allow a new offer marks the
+ * contact or agent concerned; oq__dispatch() then routes the marked contacts
+ * (each to the best agent available for it) and the marked agents (each to
+ * the best contact among its queues' lane heads) until nothing more matches.
+ * So between calls no waiting contact could be offered to an available agent. */
+#include "model/internal.h"
+
+void oq__mark_agent(oq_engine *e, oq_agent *a)
+{
+    if (a->dirty)
+        return;
+    a->dirty = 1;
+    a->dirty_next = NULL;
+    if (e->dirty_agents_tail)
+        e->dirty_agents_tail->dirty_next = a;
+    else
+        e->dirty_agents = a;
+    e->dirty_agents_tail = a;
+}
+
+void oq__mark_contact(oq_engine *e, oq_contact *c)
+{
+    if (c->dirty)
+        return;
+    c->dirty = 1;
+    c->dirty_next = NULL;
+    if (e->dirty_contacts_tail)
+        e->dirty_contacts_tail->dirty_next = c;
+    else
+        e->dirty_contacts = c;
+    e->dirty_contacts_tail = c;
+}
+
+void oq__mark_all_agents(oq_engine *e)
+{
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i])
+            oq__mark_agent(e, e->agents[i]);
+}
+
+/* Does the agent meet what this contact asks beyond its queue? */
+static int meets_contact(const oq_contact *c, const oq_agent *a, int with_preferred)
+{
+    if (oq__contact_rejected_by(c, a))
+        return 0;
+    int32_t n = c->n_req + (with_preferred ? c->n_pref : 0);
+    for (int32_t i = 0; i < n; i++)
+        if (oq__level_of(a->skills, a->n_skills, c->extra[i].skill) < c->extra[i].level)
+            return 0;
+    return 1;
+}
+
+typedef struct agent_pred {
+    const oq_contact *contact;
+    int with_preferred;
+} agent_pred;
+
+static int accept_agent(const void *item, const void *ctx)
+{
+    const agent_pred *p = ctx;
+    return meets_contact(p->contact, ((const oq_member *)item)->agent, p->with_preferred);
+}
+
+static int accept_contact(const void *item, const void *ctx)
+{
+    return meets_contact(item, ctx, 0);
+}
+
+/* Rejections beyond the inline slots need room before an offer is made, so
+ * that a later reject or time-out never has to allocate. */
+static int reserve_reject_slot(oq_engine *e, oq_contact *c)
+{
+    int32_t need = c->n_rejects + 1 - OQ_INLINE_REJECTS;
+    if (need <= 0)
+        return 1;
+    return oq__grow(&e->mem, (void **)&c->rejects_more, &c->cap_rejects_more, need,
+                    sizeof *c->rejects_more);
+}
+
+static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
+{
+    oq_agent *a = m->agent;
+    oq_queue *q = c->queue;
+    const oq_channel *ch = e->channels[c->channel];
+    if (!reserve_reject_slot(e, c)) {
+        e->starved = 1; /* retried at the next call that routes */
+        return;
+    }
+    oq__contact_dequeue(e, c);
+    c->state = OQ_CONTACT_OFFERED;
+    c->agent = a;
+    c->cost = ch->cost;
+    c->exclusive = ch->exclusive;
+    c->n_offers++;
+    c->held_prev = NULL;
+    c->held_next = a->held;
+    if (a->held)
+        a->held->held_prev = c;
+    a->held = c;
+    a->used += c->cost;
+    a->ch_count[c->channel]++;
+    a->n_offered++;
+    a->n_exclusive += c->exclusive;
+    a->last_activity = e->now;
+    q->n_offered++;
+    e->n_offered++;
+    m->rr_seq = ++q->rr_counter;
+    m->rand_key = oq__rand(e);
+    if (q->offer_timeout_s > 0)
+        oq__timer_arm(e, &c->timer, e->now + (int64_t)(q->offer_timeout_s * 1000.0 + 0.5),
+                      OQ_TIMER_OFFER);
+    oq__contact_event(e, c, OQ_EV_OFFERED, NULL);
+    oq__agent_reindex(e, a);
+    oq__agent_refresh(e, a);
+}
+
+static void route_contact(oq_engine *e, oq_contact *c)
+{
+    if (c->state != OQ_CONTACT_QUEUED)
+        return;
+    oq_queue *q = c->queue;
+    oq_lane *lane = &q->lanes[c->lane];
+    oq_lane_ctx ctx = {q, c->lane};
+    oq_agent *pa = oq__contact_pref_agent(e, c);
+    if (pa) {
+        oq_member *m = oq__member_of(pa, q);
+        if (m && m->pos[c->lane] >= 0 && meets_contact(c, pa, 0)) {
+            make_offer(e, c, m);
+            return;
+        }
+    }
+    /* Preferred skills are tried as requirements first, then dropped. */
+    for (int pass = c->n_pref > 0 ? 1 : 0; pass >= 0; pass--) {
+        agent_pred p = {c, pass};
+        int32_t pos = oq__heap_find_first(&lane->agents, &oq__agent_heap_ops, &ctx, accept_agent, &p);
+        if (pos >= 0) {
+            make_offer(e, c, lane->agents.items[pos]);
+            return;
+        }
+    }
+}
+
+/* Across queues: queue + contact priority (+ aging), then time waited, then
+ * arrival order. */
+static double effective_priority(const oq_engine *e, const oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    double p = (double)q->priority + (double)c->priority;
+    if (q->ordering == OQ_ORDER_PRIORITY)
+        p += q->aging_per_s * ((double)(e->now - c->enqueued) / 1000.0);
+    return p;
+}
+
+static int better_across_queues(const oq_engine *e, const oq_contact *a, const oq_contact *b)
+{
+    double pa = effective_priority(e, a), pb = effective_priority(e, b);
+    if (pa != pb)
+        return pa > pb;
+    if (a->enqueued != b->enqueued)
+        return a->enqueued < b->enqueued;
+    return a->seq < b->seq;
+}
+
+static void route_agent(oq_engine *e, oq_agent *a)
+{
+    while (a->presence == OQ_AGENT_READY) {
+        oq_contact *best = NULL;
+        oq_member *best_m = NULL;
+        for (int32_t i = 0; i < a->n_members; i++) {
+            oq_member *m = a->members[i];
+            oq_queue *q = m->queue;
+            for (int32_t l = 0; l < q->n_lanes; l++) {
+                oq_lane *lane = &q->lanes[l];
+                if (m->pos[l] < 0 || lane->contacts.n == 0)
+                    continue; /* the agent cannot take this lane's channel now */
+                int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q,
+                                                  accept_contact, a);
+                if (pos < 0)
+                    continue;
+                oq_contact *c = lane->contacts.items[pos];
+                if (!best || better_across_queues(e, c, best)) {
+                    best = c;
+                    best_m = m;
+                }
+            }
+        }
+        if (!best)
+            return;
+        int32_t before = a->n_offered;
+        make_offer(e, best, best_m);
+        if (a->n_offered == before)
+            return; /* starved of memory: retried later */
+    }
+}
+
+void oq__dispatch(oq_engine *e)
+{
+    if (e->starved) {
+        /* An offer was skipped for lack of memory: look at everyone again. */
+        e->starved = 0;
+        oq__mark_all_agents(e);
+    }
+    for (;;) {
+        if (e->dirty_contacts) {
+            oq_contact *c = e->dirty_contacts;
+            e->dirty_contacts = c->dirty_next;
+            if (!e->dirty_contacts)
+                e->dirty_contacts_tail = NULL;
+            c->dirty = 0;
+            route_contact(e, c);
+        } else if (e->dirty_agents) {
+            oq_agent *a = e->dirty_agents;
+            e->dirty_agents = a->dirty_next;
+            if (!e->dirty_agents)
+                e->dirty_agents_tail = NULL;
+            a->dirty = 0;
+            route_agent(e, a);
+        } else {
+            return;
+        }
+    }
+}
