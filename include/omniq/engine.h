@@ -43,6 +43,15 @@ typedef struct oq_engine oq_engine;
 #define OQ_EV_REMOVED          10  /* host removed the contact; engine forgets it */
 #define OQ_EV_PRIORITY_CHANGED 11  /* contact priority changed (value in `priority`) */
 #define OQ_EV_AGENT_STATE      12  /* agent's derived state changed (agent_state, prev_agent_state) */
+#define OQ_EV_ESCALATED        13  /* an escalation step changed how the contact is routed (detail says how) */
+#define OQ_EV_OVERFLOWED       14  /* contact moved by a rule to another queue (from_queue -> queue), keeping its arrival time */
+#define OQ_EV_ALERT            15  /* supervisor alert raised by an escalation step or limit (detail) */
+#define OQ_EV_DEADLINE_WARNING 16  /* a reply deadline is near */
+#define OQ_EV_DEADLINE_BREACH  17  /* a reply deadline passed without a reply */
+#define OQ_EV_QUEUE_REJECTED   18  /* contact refused by a queue limit (detail: the reason); engine forgets it */
+#define OQ_EV_PARKED           19  /* work order parked: waiting for the customer, not for an agent */
+#define OQ_EV_REOPENED         20  /* parked or finished work order back in a queue */
+#define OQ_EV_INTERVAL_CLOSED  21  /* a statistics interval closed (time_ms = its end) */
 
 /* One engine event. All pointers are owned by the engine and valid only for
  * the duration of the callback; copy what you keep. Fields that do not apply

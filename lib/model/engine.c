@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "stats/hook.h"
 
 void oq_engine_options_init(oq_engine_options *opts)
 {
@@ -52,6 +53,11 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     oq__idmap_init(&e->queue_ids, &e->mem);
     oq__idmap_init(&e->contact_ids, &e->mem);
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
+    if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || oq__stats_create(e) != OQ_OK) {
+        oq__heap_free(&e->timers, &e->mem);
+        oq__free(&mem, e, sizeof *e);
+        return OQ_ENOMEM;
+    }
     *out = e;
     return OQ_OK;
 }
@@ -117,6 +123,7 @@ void oq_engine_destroy(oq_engine *e)
             oq__strfree(&e->mem, e->groups[i]->id);
             oq__free(&e->mem, e->groups[i], sizeof(oq_group));
         }
+    oq__stats_destroy(e);
     free_slots(e, (void **)e->channels, e->cap_channels);
     free_slots(e, (void **)e->skills, e->cap_skills);
     free_slots(e, (void **)e->groups, e->cap_groups);
@@ -220,6 +227,7 @@ oq_status oq__check_id(oq_engine *e, const char *field, const char *id)
 
 void oq__emit(oq_engine *e, oq_event *ev)
 {
+    oq__stats_on_event(e, ev);
     if (!e->on_event)
         return;
     e->in_callback++;
@@ -300,7 +308,9 @@ const char *oq_event_type_name(int32_t type)
     static const char *const names[] = {
         "unknown",   "contact_queued", "offered",   "offer_rejected", "offer_timeout",
         "assigned",  "wrapup_started", "completed", "abandoned",      "transferred",
-        "removed",   "priority_changed", "agent_state",
+        "removed",   "priority_changed", "agent_state", "escalated", "overflowed",
+        "alert",     "deadline_warning", "deadline_breach", "queue_rejected", "parked",
+        "reopened",  "interval_closed",
     };
     if (type < 1 || type >= (int32_t)(sizeof names / sizeof names[0]))
         return "unknown";

@@ -24,7 +24,12 @@
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
 #define OQ_INLINE_REJECTS 4      /* rejecting agents stored without allocating */
 
-enum { OQ_TIMER_NONE = 0, OQ_TIMER_OFFER, OQ_TIMER_WRAPUP };
+/* Timer kinds. Contact timers are embedded in the contact (one per
+ * contact); engine-level timers (statistics intervals) in their module. */
+enum { OQ_TIMER_NONE = 0, OQ_TIMER_OFFER, OQ_TIMER_WRAPUP, OQ_TIMER_STATS };
+#define OQ_ENGINE_TIMERS 1 /* engine-level timers: the statistics interval */
+
+struct oq_stats;
 
 typedef struct oq_timer {
     int64_t due;
@@ -140,6 +145,7 @@ struct oq_contact {
     int32_t lane;
     int32_t heap_pos;
     int64_t arrived, enqueued, deadline;
+    int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
     oq_contact *held_prev, *held_next;
     int32_t pref_agent_idx;  /* -1 none */
@@ -180,6 +186,8 @@ struct oq_engine {
     uint64_t next_agent_seq, next_contact_seq, next_timer_seq;
     oq_heap timers;
     int32_t n_contacts, n_queued, n_offered, n_active, n_wrapup;
+
+    struct oq_stats *stats;  /* lib/stats: fed every event before the host sees it */
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
     oq_agent *dirty_agents, *dirty_agents_tail;

@@ -144,7 +144,7 @@ oq_status oq_engine_check(oq_engine *e)
           e->contact_ids.count);
     CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
           "engine: timer heap out of order");
-    CHECK(e->timers.cap >= e->n_contacts, "engine: timer reserve lost");
+    CHECK(e->timers.cap >= e->n_contacts + OQ_ENGINE_TIMERS, "engine: timer reserve lost");
     for (int32_t i = 0; i < e->timers.n; i++) {
         const oq_timer *t = e->timers.items[i];
         CHECK(t->due >= e->now, "engine: timer due at %lld is in the past (clock %lld)",

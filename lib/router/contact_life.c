@@ -276,7 +276,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
      * step of its life can fail for memory. */
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
-        !oq__heap_reserve(&e->timers, &e->mem, e->n_contacts + 1) ||
+        !oq__heap_reserve(&e->timers, &e->mem, e->n_contacts + 1 + OQ_ENGINE_TIMERS) ||
         !oq__idmap_put(&e->contact_ids, c->id, c)) {
         if (c) {
             oq__strfree(&e->mem, c->id);
@@ -345,6 +345,7 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
         return st;
     oq__timer_cancel(e, &c->timer);
     c->state = OQ_CONTACT_ACTIVE;
+    c->assigned_at = e->now;
     a->n_offered--;
     a->n_active++;
     c->queue->n_offered--;
@@ -418,6 +419,7 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
     if (c->queue->wrapup_s > 0) {
         oq_agent *a = c->agent;
         c->state = OQ_CONTACT_WRAPUP;
+        c->wrapup_at = e->now;
         a->n_active--;
         a->n_wrapup++;
         e->n_active--;

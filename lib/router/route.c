@@ -92,6 +92,7 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     c->cost = ch->cost;
     c->exclusive = ch->exclusive;
     c->n_offers++;
+    c->offered_at = e->now;
     c->held_prev = NULL;
     c->held_next = a->held;
     if (a->held)

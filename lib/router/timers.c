@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "model/internal.h"
+#include "stats/hook.h"
 
 static int timer_cmp(const void *pa, const void *pb, const void *ctx)
 {
@@ -52,11 +53,12 @@ void oq__advance(oq_engine *e, int64_t now_ms)
         oq__timer_cancel(e, t);
         if (t->due > e->now)
             e->now = t->due; /* events of a timer carry its exact due time */
-        oq_contact *c = timer_owner(t);
         if (kind == OQ_TIMER_OFFER)
-            oq__offer_expired(e, c);
+            oq__offer_expired(e, timer_owner(t));
         else if (kind == OQ_TIMER_WRAPUP)
-            oq__wrapup_expired(e, c);
+            oq__wrapup_expired(e, timer_owner(t));
+        else if (kind == OQ_TIMER_STATS)
+            oq__stats_on_timer(e);
         oq__dispatch(e);
     }
     e->now = now_ms;

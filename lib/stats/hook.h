@@ -1,0 +1,20 @@
+/* Internal: how the engine feeds the statistics module. The engine calls
+ * these; nothing else in lib/ knows how statistics are kept. */
+#ifndef OQ_STATS_HOOK_H
+#define OQ_STATS_HOOK_H
+
+#include "model/types.h"
+
+/* Called from oq_engine_create: allocate e->stats (OQ_ENOMEM on failure). */
+oq_status oq__stats_create(oq_engine *e);
+/* Called from oq_engine_destroy: free e->stats (NULL-safe). */
+void oq__stats_destroy(oq_engine *e);
+/* Every event, before the host's callback sees it, with the engine's objects
+ * still in the state the event describes (a completed contact is destroyed
+ * only after this returns). Must not fail or allocate beyond what was
+ * reserved; must not emit events of its own from here. */
+void oq__stats_on_event(oq_engine *e, const oq_event *ev);
+/* The OQ_TIMER_STATS timer fired (interval boundary). May emit events. */
+void oq__stats_on_timer(oq_engine *e);
+
+#endif
