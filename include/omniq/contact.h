@@ -53,7 +53,8 @@ typedef struct oq_contact_spec {
     int32_t n_preferred;        /* skills preferred: tried as requirements first, dropped if nobody has them */
     const char *const *preferred_skills;
     const int32_t *preferred_levels;
-    int64_t deadline_ms;        /* reply deadline (host ms) for OQ_ORDER_DEADLINE; 0 = none */
+    int64_t deadline_ms;        /* reply deadline (host ms): ordering, warning and breach events; 0 = none */
+    double preferred_wait_s;    /* with preferred_agent: offer it to nobody else for this long (0 = only if available now) */
 } oq_contact_spec;
 
 /* Zero everything and set struct_size. */

@@ -200,10 +200,23 @@ typedef struct oq_queue_spec {
     double offer_timeout_s;    /* seconds an offer waits for accept; 0 = never times out */
     double wrapup_s;           /* after-contact work, seconds; 0 = none */
     double aging_per_s;        /* OQ_ORDER_PRIORITY: priority points gained per second waited, >= 0 */
+    /* Limits (escalation.h): what happens to a contact that arrives when
+     * `max_length` contacts already wait (0 = no limit), or that has waited
+     * `max_wait_s` (0 = no limit): limit_action OQ_LIMIT_*. */
+    int32_t max_length;
+    int32_t limit_action;      /* OQ_LIMIT_REJECT (default), OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK */
+    double max_wait_s;
+    const char *limit_queue;   /* OVERFLOW / CALLBACK: the queue the contact goes to */
+    const char *callback_channel; /* CALLBACK: the contact becomes an item of this channel */
+    int32_t refuse_if_no_agents; /* 1: refuse arrivals while no eligible agent is logged in */
+    int32_t outbound;          /* 1: proactive work (callbacks, follow-ups) blended behind inbound */
+    double default_aht_s;      /* handle time assumed for estimates until contacts complete (default 180) */
+    double deadline_warning_s; /* warn this long before a contact's reply deadline (0 = no warning) */
 } oq_queue_spec;
 
 /* Defaults: priority 0, FIFO, longest idle, threshold 20 s, target 0.8,
- * offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0. */
+ * offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
+ * inbound, default_aht_s 180, no deadline warning. */
 OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 
 /* Add a queue. It accepts no channel until oq_queue_add_channel(). */

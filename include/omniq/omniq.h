@@ -6,6 +6,7 @@
 #include "omniq/engine.h"
 #include "omniq/model.h"
 #include "omniq/contact.h"
+#include "omniq/escalation.h"
 #include "omniq/erlang.h"
 
 #endif /* OMNIQ_OMNIQ_H */

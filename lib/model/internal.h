@@ -39,6 +39,10 @@ int32_t oq__slot_add(oq_engine *e, void ***arr, int32_t *n, int32_t *cap, void *
 void oq__agent_free(oq_engine *e, oq_agent *a);
 void oq__queue_free(oq_engine *e, oq_queue *q);
 
+/* ---- ladder.c ---- */
+/* Free the queue's steps' strings and drop the references they hold. */
+void oq__ladder_clear(oq_engine *e, oq_queue *q);
+
 /* ---- skills.c: sorted (skill, level) arrays ---- */
 /* Level of `skill` in a sorted array, 0 if absent. */
 int32_t oq__level_of(const oq_skill_level *arr, int32_t n, int32_t skill);
@@ -55,6 +59,8 @@ int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
 /* Report a derived-state change (event) if there is one. */
 void oq__agent_refresh(oq_engine *e, oq_agent *a);
+/* Change presence, keeping the queues' staffed/ready counts (no routing). */
+void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
 /* Make sure per-channel arrays cover every channel index; 0 on failure. */
@@ -62,6 +68,10 @@ int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels);
 
 /* ---- membership (router/membership.c) ---- */
 int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q);
+/* Lowest ladder tier of q the agent qualifies for, -1 if none. */
+int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q);
+/* Add (+1) / remove (-1) the member from its queue's staffed/ready counts. */
+void oq__member_account(oq_member *m, int32_t sign);
 /* Re-evaluate the agent's memberships in every queue (after its skills or
  * groups changed). All allocation happens before any change: on OQ_ENOMEM
  * nothing changed. */
@@ -90,13 +100,43 @@ void oq__timer_arm(oq_engine *e, oq_timer *t, int64_t due, int32_t kind);
 void oq__timer_cancel(oq_engine *e, oq_timer *t);
 /* Fire every timer due by now_ms and set the clock (now_ms >= clock). */
 void oq__advance(oq_engine *e, int64_t now_ms);
+/* Fire the earliest timer if it is due at the current clock; 1 if it did. */
+int oq__fire_due_timer(oq_engine *e);
+/* Timer heap room for every embedded timer plus `extra_contacts` more contacts. */
+int oq__reserve_timers(oq_engine *e, int32_t extra_contacts, int32_t extra_agents);
 
 /* ---- routing (router/route.c) ---- */
 void oq__mark_agent(oq_engine *e, oq_agent *a);
 void oq__mark_contact(oq_engine *e, oq_contact *c);
 void oq__mark_all_agents(oq_engine *e);
-/* Route every marked contact and agent until no offer can be made. */
+/* Route every marked contact and agent, and fire the timers already due,
+ * until nothing is left to do. */
 void oq__dispatch(oq_engine *e);
+/* May the member's agent be offered this contact (tier, reservation for a
+ * preferred agent, rejections, the contact's own skills)? */
+int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);
+
+/* ---- waiting (router/waiting.c): ladder, limits, reservations, deadlines ---- */
+/* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
+void oq__wait_start(oq_engine *e, oq_contact *c);
+/* Re-arm the wait timer for the earliest of: next step, end of the
+ * preferred-agent reservation, max wait (only while QUEUED). */
+void oq__wait_schedule(oq_engine *e, oq_contact *c);
+void oq__wait_expired(oq_engine *e, oq_contact *c);
+/* A contact went back to its queue (reject, time-out, withdrawal). */
+void oq__wait_resume(oq_engine *e, oq_contact *c);
+void oq__deadline_schedule(oq_engine *e, oq_contact *c);
+void oq__deadline_expired(oq_engine *e, oq_contact *c);
+/* Move a QUEUED contact to queue q (lane l), keeping or resetting its place
+ * in line; emits `type` (TRANSFERRED or OVERFLOWED). OQ_ENOMEM if q's lane
+ * cannot take it (nothing changed). */
+oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t channel,
+                           int keep_place, int32_t type, const char *detail);
+/* Agents of q who may serve a contact at `tier`: logged in / READY. */
+int32_t oq__queue_staffed(const oq_queue *q, int32_t tier);
+int32_t oq__queue_ready(const oq_queue *q, int32_t tier);
+/* position x recent handle time / agents logged in for the tier (INFINITY if none). */
+double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
 
 /* ---- contacts (router/contact_life.c) ---- */
 /* Put a contact into its queue's lane heap (capacity reserved). */

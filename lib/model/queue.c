@@ -38,6 +38,7 @@ void oq_queue_spec_init(oq_queue_spec *spec)
     spec->sla_threshold_s = 20;
     spec->sla_target = 0.8;
     spec->offer_timeout_s = 30;
+    spec->default_aht_s = 180;
 }
 
 /* Seconds must be finite, non-negative and fit in int64 milliseconds. */
@@ -73,7 +74,59 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': wrapup_s must be a finite number >= 0", id);
     if (!(isfinite(s->aging_per_s) && s->aging_per_s >= 0 && s->aging_per_s <= 1e6))
         return oq__fail(e, OQ_EINVAL, "queue '%s': aging_per_s must be within [0, 1e6]", id);
+    if (s->max_length < 0)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': max_length must be >= 0 (0 = no limit)", id);
+    if (!valid_seconds(s->max_wait_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': max_wait_s must be a finite number >= 0", id);
+    if (s->limit_action < OQ_LIMIT_REJECT || s->limit_action > OQ_LIMIT_CALLBACK)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': unknown limit_action %d", id, s->limit_action);
+    if (s->refuse_if_no_agents != 0 && s->refuse_if_no_agents != 1)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': refuse_if_no_agents must be 0 or 1", id);
+    if (s->outbound != 0 && s->outbound != 1)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': outbound must be 0 or 1", id);
+    if (!valid_seconds(s->default_aht_s) || s->default_aht_s <= 0)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': default_aht_s must be a finite number > 0", id);
+    if (!valid_seconds(s->deadline_warning_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': deadline_warning_s must be a finite number >= 0", id);
     return OQ_OK;
+}
+
+/* Resolve the ids a spec names (limit queue, callback channel). */
+static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *limit_queue,
+                              int32_t *callback_channel)
+{
+    *limit_queue = *callback_channel = -1;
+    oq_status st;
+    int needs_queue = s->limit_action != OQ_LIMIT_REJECT;
+    if (needs_queue || s->limit_queue) {
+        oq_queue *t = NULL;
+        if (!s->limit_queue)
+            return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue is required by limit_action %d",
+                            s->id, s->limit_action);
+        if ((st = oq__find_queue(e, "limit_queue", s->limit_queue, &t)) != OQ_OK)
+            return st;
+        if (strcmp(t->id, s->id) == 0)
+            return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue cannot be the queue itself", s->id);
+        *limit_queue = t->idx;
+    }
+    if (s->limit_action == OQ_LIMIT_CALLBACK || s->callback_channel) {
+        oq_channel *c = NULL;
+        if (!s->callback_channel)
+            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by OQ_LIMIT_CALLBACK", s->id);
+        if ((st = oq__find_channel(e, "callback_channel", s->callback_channel, &c)) != OQ_OK)
+            return st;
+        *callback_channel = c->idx;
+    }
+    return OQ_OK;
+}
+
+static void set_limit_queue(oq_engine *e, oq_queue *q, int32_t target)
+{
+    if (q->limit_queue >= 0)
+        e->queues[q->limit_queue]->refs--;
+    q->limit_queue = target;
+    if (target >= 0)
+        e->queues[target]->refs++;
 }
 
 static void apply_spec(oq_queue *q, const oq_queue_spec *s)
@@ -87,6 +140,13 @@ static void apply_spec(oq_queue *q, const oq_queue_spec *s)
     q->offer_timeout_s = s->offer_timeout_s;
     q->wrapup_s = s->wrapup_s;
     q->aging_per_s = s->aging_per_s;
+    q->max_length = s->max_length;
+    q->limit_action = s->limit_action;
+    q->max_wait_ms = (int64_t)(s->max_wait_s * 1000.0 + 0.5);
+    q->refuse_if_no_agents = s->refuse_if_no_agents;
+    q->outbound = s->outbound;
+    q->default_aht_s = s->default_aht_s;
+    q->deadline_warning_s = s->deadline_warning_s;
 }
 
 void oq__queue_free(oq_engine *e, oq_queue *q)
@@ -100,6 +160,9 @@ void oq__queue_free(oq_engine *e, oq_queue *q)
     oq__free(&e->mem, q->pref, (size_t)q->cap_pref * sizeof *q->pref);
     oq__free(&e->mem, q->groups, (size_t)q->cap_groups * sizeof *q->groups);
     oq__free(&e->mem, q->members, (size_t)q->cap_members * sizeof *q->members);
+    for (int32_t i = 0; i < q->n_steps; i++)
+        oq__strfree(&e->mem, q->steps[i].message);
+    oq__free(&e->mem, q->steps, (size_t)q->cap_steps * sizeof *q->steps);
     oq__free(&e->mem, q, sizeof *q);
 }
 
@@ -112,11 +175,18 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
         return st;
     if (oq__idmap_get(&e->queue_ids, spec->id))
         return oq__fail(e, OQ_EEXIST, "queue '%s' already exists", spec->id);
+    int32_t limit_queue, callback_channel;
+    if ((st = resolve_spec(e, spec, &limit_queue, &callback_channel)) != OQ_OK)
+        return st;
     oq_queue *q = oq__calloc(&e->mem, 1, sizeof *q);
     if (!q)
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
     q->id = oq__strndup(&e->mem, spec->id, strlen(spec->id));
+    q->n_tiers = 1;
+    q->limit_queue = -1;
     apply_spec(q, spec);
+    q->callback_channel = callback_channel;
+    q->aht_ema_s = spec->default_aht_s;
     q->idx = e->n_queues;
     if (!q->id ||
         !oq__grow(&e->mem, (void **)&e->queues, &e->cap_queues, e->n_queues + 1, sizeof(void *)) ||
@@ -131,6 +201,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
         oq__queue_free(e, q);
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
     }
+    set_limit_queue(e, q, limit_queue);
     e->live_queues++;
     return OQ_OK;
 }
@@ -143,11 +214,18 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     oq_queue *q = NULL;
     if (st == OQ_OK)
         st = oq__find_queue(e, "queue.id", spec->id, &q);
+    int32_t limit_queue, callback_channel;
+    if (st == OQ_OK)
+        st = resolve_spec(e, spec, &limit_queue, &callback_channel);
     if (st != OQ_OK)
         return st;
     int resort = q->ordering != spec->ordering || q->strategy != spec->strategy ||
                  q->aging_per_s != spec->aging_per_s;
+    if (q->n_completed == 0) /* no measured handle time yet: the new assumption holds */
+        q->aht_ema_s = spec->default_aht_s;
     apply_spec(q, spec);
+    set_limit_queue(e, q, limit_queue);
+    q->callback_channel = callback_channel;
     if (resort)
         oq__queue_resort(e, q);
     return OQ_OK;
@@ -164,7 +242,12 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
     int32_t held = q->n_queued + q->n_offered + q->n_active;
     if (held > 0)
         return oq__fail(e, OQ_ESTATE, "queue '%s': still holds %d contact(s)", id, held);
+    if (q->refs > 0)
+        return oq__fail(e, OQ_ESTATE, "queue '%s': %d other queue rule(s) send contacts to it", id,
+                        q->refs);
     oq__drop_queue_members(e, q);
+    oq__ladder_clear(e, q); /* drops the references its steps hold */
+    set_limit_queue(e, q, -1);
     for (int32_t l = 0; l < q->n_lanes; l++)
         if (q->lanes[l].channel >= 0)
             e->channels[q->lanes[l].channel]->n_queues--;
@@ -371,6 +454,15 @@ oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
     out->spec.offer_timeout_s = q->offer_timeout_s;
     out->spec.wrapup_s = q->wrapup_s;
     out->spec.aging_per_s = q->aging_per_s;
+    out->spec.max_length = q->max_length;
+    out->spec.limit_action = q->limit_action;
+    out->spec.max_wait_s = (double)q->max_wait_ms / 1000.0;
+    out->spec.limit_queue = q->limit_queue >= 0 ? e->queues[q->limit_queue]->id : NULL;
+    out->spec.callback_channel = q->callback_channel >= 0 ? e->channels[q->callback_channel]->id : NULL;
+    out->spec.refuse_if_no_agents = q->refuse_if_no_agents;
+    out->spec.outbound = q->outbound;
+    out->spec.default_aht_s = q->default_aht_s;
+    out->spec.deadline_warning_s = q->deadline_warning_s;
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
     out->n_required_skills = q->n_req;

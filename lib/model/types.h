@@ -19,6 +19,7 @@
 #include "core/mem.h"
 #include "omniq/contact.h"
 #include "omniq/engine.h"
+#include "omniq/escalation.h"
 #include "omniq/model.h"
 
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
@@ -26,7 +27,16 @@
 
 /* Timer kinds. Contact timers are embedded in the contact (one per
  * contact); engine-level timers (statistics intervals) in their module. */
-enum { OQ_TIMER_NONE = 0, OQ_TIMER_OFFER, OQ_TIMER_WRAPUP, OQ_TIMER_STATS };
+enum {
+    OQ_TIMER_NONE = 0,
+    OQ_TIMER_OFFER,   /* contact->timer: offer time-out */
+    OQ_TIMER_WRAPUP,  /* contact->timer: end of wrap-up */
+    OQ_TIMER_WAIT,    /* contact->wait_timer: ladder step, preferred-agent wait, max wait */
+    OQ_TIMER_DUE,     /* contact->due_timer: reply deadline warning / breach */
+    OQ_TIMER_STATS    /* the statistics interval */
+};
+#define OQ_CONTACT_TIMERS 3 /* timers embedded in each contact */
+#define OQ_TIERS_MAX (OQ_LADDER_MAX + 1)
 #define OQ_ENGINE_TIMERS 1 /* engine-level timers: the statistics interval */
 
 struct oq_stats;
@@ -73,6 +83,7 @@ typedef struct oq_member {
     oq_queue *queue;
     int32_t slot_in_agent;   /* index in agent->members */
     int32_t slot_in_queue;   /* index in queue->members */
+    int32_t first_tier;      /* lowest ladder tier whose (relaxed) requirements it meets */
     int32_t pref_match;      /* queue's preferred skills the agent meets */
     int32_t skill_score;     /* sum of the agent's levels in the queue's skills */
     int64_t rr_seq;          /* round robin: queue's offer counter at its last offer */
@@ -115,9 +126,21 @@ typedef struct oq_lane {
     oq_heap agents;
 } oq_lane;
 
+typedef struct oq_step {
+    int32_t action, timing;
+    int64_t after_ms;
+    int32_t skill, level, group, priority;
+    int32_t queue;           /* OVERFLOW target index */
+    char *message;
+    int32_t skip_if_no_agents;
+    double when_ewt_above_s, when_sl_below;
+    int32_t tier_after;      /* the contact's tier once this step has fired */
+} oq_step;
+
 struct oq_queue {
     char *id;
     int32_t idx;
+    int32_t refs;            /* other queues' steps and limits naming it */
     int32_t priority, ordering, strategy, timeout_not_ready;
     double sla_threshold_s, sla_target, offer_timeout_s, wrapup_s, aging_per_s;
     oq_lane lanes[OQ_QUEUE_CHANNELS_MAX];
@@ -130,6 +153,17 @@ struct oq_queue {
     int32_t n_members, cap_members;
     int64_t rr_counter;
     int32_t n_queued, n_offered, n_active; /* n_active includes wrap-up */
+    oq_step *steps;
+    int32_t n_steps, cap_steps, n_tiers;
+    int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
+    int64_t max_wait_ms;
+    int32_t refuse_if_no_agents, outbound;
+    double default_aht_s, deadline_warning_s;
+    double aht_ema_s;        /* recent handle time (talk + wrap-up), for estimates */
+    int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */
+    int64_t n_completed;
+    int32_t staffed[OQ_TIERS_MAX]; /* logged-in members by first_tier */
+    int32_t ready[OQ_TIERS_MAX];   /* READY members by first_tier */
 };
 
 struct oq_contact {
@@ -144,7 +178,17 @@ struct oq_contact {
     oq_queue *queue;
     int32_t lane;
     int32_t heap_pos;
-    int64_t arrived, enqueued, deadline;
+    int64_t arrived;         /* first arrival: kept through overflows and transfers */
+    int64_t enqueued;        /* place-in-line time: kept through overflow, reset by transfer */
+    int64_t entered;         /* entered its current queue: the ladder counts from here */
+    int64_t deadline;
+    int32_t step;            /* next ladder step of its queue */
+    int32_t tier;            /* ladder tier reached */
+    int64_t step_base;       /* when the previous step fired (or entry) */
+    int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
+    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not */
+    int32_t deadline_stage;  /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
+    uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
     int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
     oq_contact *held_prev, *held_next;
@@ -156,7 +200,9 @@ struct oq_contact {
     uint64_t *rejects_more;
     int32_t n_rejects, cap_rejects_more;
     int32_t n_offers;
-    oq_timer timer;
+    oq_timer timer;          /* offer time-out or wrap-up */
+    oq_timer wait_timer;     /* ladder, preferred-agent wait, max wait */
+    oq_timer due_timer;      /* reply deadline */
     oq_contact *dirty_next;
     int32_t dirty;
 };

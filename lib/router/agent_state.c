@@ -50,6 +50,16 @@ void oq__agent_refresh(oq_engine *e, oq_agent *a)
     oq__emit(e, &ev);
 }
 
+void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence)
+{
+    (void)e;
+    for (int32_t i = 0; i < a->n_members; i++)
+        oq__member_account(a->members[i], -1);
+    a->presence = presence;
+    for (int32_t i = 0; i < a->n_members; i++)
+        oq__member_account(a->members[i], +1);
+}
+
 void oq__agent_reindex(oq_engine *e, oq_agent *a)
 {
     for (int32_t i = 0; i < a->n_members; i++) {

@@ -104,6 +104,8 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total)
             oq_contact *c = lane->contacts.items[i];
             CHECK(c->state == OQ_CONTACT_QUEUED && c->queue == q && c->lane == l,
                   "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
+            CHECK(c->tier >= 0 && c->tier < q->n_tiers && c->step <= q->n_steps,
+                  "queue '%s': contact '%s' beyond the ladder", q->id, c->id);
         }
         queued += lane->contacts.n;
         /* Nothing left unmatched: no waiting contact an available agent could take. */
@@ -111,12 +113,10 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total)
             for (int32_t i = 0; i < lane->contacts.n; i++)
                 for (int32_t j = 0; j < lane->agents.n; j++) {
                     oq_contact *c = lane->contacts.items[i];
-                    oq_agent *a = ((oq_member *)lane->agents.items[j])->agent;
-                    int fits = !oq__contact_rejected_by(c, a);
-                    for (int32_t k = 0; k < c->n_req && fits; k++)
-                        fits = oq__level_of(a->skills, a->n_skills, c->extra[k].skill) >= c->extra[k].level;
-                    CHECK(!fits, "queue '%s': contact '%s' waits while agent '%s' could take it",
-                          q->id, c->id, a->id);
+                    oq_member *m = lane->agents.items[j];
+                    CHECK(!oq__agent_fits(e, c, m, 0),
+                          "queue '%s': contact '%s' waits while agent '%s' could take it", q->id,
+                          c->id, m->agent->id);
                 }
     }
     CHECK(queued == q->n_queued, "queue '%s': %d queued, counted %d", q->id, queued, q->n_queued);
@@ -144,7 +144,8 @@ oq_status oq_engine_check(oq_engine *e)
           e->contact_ids.count);
     CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
           "engine: timer heap out of order");
-    CHECK(e->timers.cap >= e->n_contacts + OQ_ENGINE_TIMERS, "engine: timer reserve lost");
+    CHECK(e->timers.cap >= e->n_contacts * OQ_CONTACT_TIMERS + OQ_ENGINE_TIMERS,
+          "engine: timer reserve lost");
     for (int32_t i = 0; i < e->timers.n; i++) {
         const oq_timer *t = e->timers.items[i];
         CHECK(t->due >= e->now, "engine: timer due at %lld is in the past (clock %lld)",

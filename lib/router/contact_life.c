@@ -1,5 +1,6 @@
 /* A contact's life: the building blocks every contact call uses (enqueue,
  * release an agent, forget) and the timer handlers. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,6 +124,8 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
 void oq__contact_destroy(oq_engine *e, oq_contact *c)
 {
     oq__timer_cancel(e, &c->timer);
+    oq__timer_cancel(e, &c->wait_timer);
+    oq__timer_cancel(e, &c->due_timer);
     if (c->dirty)
         unlink_dirty(e, c);
     oq__idmap_del(&e->contact_ids, c->id);
@@ -150,12 +153,13 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
         if (reason) {
             oq__strfree(&e->mem, a->nr_reason);
             a->nr_reason = reason;
-            a->presence = OQ_AGENT_NOT_READY;
+            oq__agent_set_presence(e, a, OQ_AGENT_NOT_READY);
         }
     }
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
+    oq__wait_resume(e, c);
 }
 
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
@@ -165,10 +169,16 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
+    oq__wait_resume(e, c);
 }
 
 static void complete_now(oq_engine *e, oq_contact *c)
 {
+    oq_queue *q = c->queue;
+    double handle_s = (double)(e->now - c->assigned_at) / 1000.0;
+    /* Recent handle time for wait estimates: an exponential average. */
+    q->aht_ema_s = q->n_completed ? q->aht_ema_s + 0.2 * (handle_s - q->aht_ema_s) : handle_s;
+    q->n_completed++;
     oq__contact_event(e, c, OQ_EV_COMPLETED, NULL);
     c->agent->handled++;
     oq__contact_release(e, c);
@@ -251,6 +261,10 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
                         OQ_PRIORITY_MAX, s->priority);
     if (s->deadline_ms < 0)
         return oq__fail(e, OQ_EINVAL, "contact '%s': deadline_ms must be >= 0 (0 = none)", s->id);
+    if (!isfinite(s->preferred_wait_s) || s->preferred_wait_s < 0 || s->preferred_wait_s > 9.0e12)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': preferred_wait_s must be a finite number >= 0", s->id);
+    if (s->preferred_wait_s > 0 && !pa)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': preferred_wait_s needs a preferred_agent", s->id);
     oq_skill_level extra[2 * OQ_CONTACT_SKILLS_MAX];
     if ((st = resolve_skills(e, s->id, "required", s->n_required, s->required_skills,
                              s->required_levels, extra)) != OQ_OK ||
@@ -263,6 +277,23 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
                         s->id, s->queue, s->channel);
     if (oq__idmap_get(&e->contact_ids, s->id))
         return oq__fail(e, OQ_EEXIST, "contact '%s' already exists", s->id);
+    const char *refusal = NULL;
+    if (q->refuse_if_no_agents && oq__queue_staffed(q, q->n_tiers - 1) == 0)
+        refusal = "no agent logged in";
+    else if (q->max_length > 0 && q->n_queued >= q->max_length && q->limit_action == OQ_LIMIT_REJECT)
+        refusal = "queue full";
+    if (refusal) {
+        oq_event ev = {0};
+        ev.type = OQ_EV_QUEUE_REJECTED;
+        ev.time_ms = e->now;
+        ev.contact = s->id;
+        ev.queue = q->id;
+        ev.channel = ch->id;
+        ev.detail = refusal;
+        ev.priority = s->priority;
+        oq__emit(e, &ev);
+        return OQ_OK;
+    }
 
     int32_t n_extra = s->n_required + s->n_preferred;
     oq_lane *lane = &q->lanes[l];
@@ -276,7 +307,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
      * step of its life can fail for memory. */
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
-        !oq__heap_reserve(&e->timers, &e->mem, e->n_contacts + 1 + OQ_ENGINE_TIMERS) ||
+        !oq__reserve_timers(e, 1, 0) ||
         !oq__idmap_put(&e->contact_ids, c->id, c)) {
         if (c) {
             oq__strfree(&e->mem, c->id);
@@ -302,13 +333,24 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->deadline = s->deadline_ms;
     c->pref_agent_idx = pa ? pa->idx : -1;
     c->pref_agent_seq = pa ? pa->seq : 0;
-    c->timer.pos = -1;
+    c->timer.pos = c->wait_timer.pos = c->due_timer.pos = -1;
+    c->pref_until = s->preferred_wait_s > 0 ? e->now + (int64_t)(s->preferred_wait_s * 1000.0 + 0.5) : 0;
     ch->n_contacts++;
     lane->reserved++;
     e->n_contacts++;
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_CONTACT_QUEUED, NULL);
     oq__mark_contact(e, c);
+    oq__wait_start(e, c);
+    oq__deadline_schedule(e, c);
+    if (q->max_length > 0 && q->n_queued > q->max_length) {
+        /* Over the limit with an overflow or callback action: send it on. */
+        oq_queue *t = e->queues[q->limit_queue];
+        int32_t target_ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
+        if (oq__queue_lane(t, target_ch) >= 0)
+            oq__contact_move(e, c, t, target_ch, 1, OQ_EV_OVERFLOWED,
+                             q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : "queue full");
+    }
     oq__dispatch(e);
     return OQ_OK;
 }
@@ -344,8 +386,14 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     if (st != OQ_OK)
         return st;
     oq__timer_cancel(e, &c->timer);
+    oq__timer_cancel(e, &c->wait_timer); /* answered: no more escalation */
+    oq__timer_cancel(e, &c->due_timer);  /* replied: the deadline is met */
+    c->deadline_stage = 2;
+    c->pref_until = 0;
     c->state = OQ_CONTACT_ACTIVE;
     c->assigned_at = e->now;
+    c->queue->sl_met += e->now - c->arrived <= (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
+    c->queue->sl_total++;
     a->n_offered--;
     a->n_active++;
     c->queue->n_offered--;
@@ -375,6 +423,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
+    oq__wait_resume(e, c);
     oq__dispatch(e);
     return OQ_OK;
 }
@@ -398,6 +447,7 @@ oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
         return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only a queued or offered contact can be abandoned",
                         contact, oq_contact_state_name(c->state));
     oq__contact_event(e, c, OQ_EV_ABANDONED, NULL);
+    c->queue->sl_total++;
     if (c->state == OQ_CONTACT_QUEUED)
         oq__contact_dequeue(e, c);
     else
@@ -452,33 +502,8 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
         return oq__fail(e, OQ_ESTATE, "contact '%s' is in wrap-up: its service has ended", contact);
     if (c->state == OQ_CONTACT_QUEUED && c->queue == q)
         return oq__fail(e, OQ_ESTATE, "contact '%s' is already waiting in queue '%s'", contact, queue);
-    oq_lane *lane = &q->lanes[l];
-    if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1))
+    if (oq__contact_move(e, c, q, c->channel, 0, OQ_EV_TRANSFERRED, NULL) != OQ_OK)
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
-    oq_queue *from = c->queue;
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__contact_dequeue(e, c);
-    } else {
-        oq__timer_cancel(e, &c->timer);
-        oq__contact_release(e, c);
-    }
-    from->lanes[c->lane].reserved--;
-    lane->reserved++;
-    c->queue = q;
-    c->lane = l;
-    c->enqueued = e->now;
-    c->n_rejects = 0;
-    oq__contact_enqueue(e, c);
-    oq_event ev = {0};
-    ev.type = OQ_EV_TRANSFERRED;
-    ev.time_ms = e->now;
-    ev.contact = c->id;
-    ev.queue = q->id;
-    ev.from_queue = from->id;
-    ev.channel = e->channels[c->channel]->id;
-    ev.priority = c->priority;
-    oq__emit(e, &ev);
-    oq__mark_contact(e, c);
     oq__dispatch(e);
     return OQ_OK;
 }

@@ -7,20 +7,61 @@
 
 #include "model/internal.h"
 
-int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q)
+/* Does the agent meet the queue's requirements as relaxed by the ladder
+ * steps up to `tier`? Relaxations only widen, so tiers are nested. */
+static int meets_tier(const oq_agent *a, const oq_queue *q, int32_t tier)
 {
-    (void)e;
     if (q->n_groups > 0) {
         int in_group = 0;
         for (int32_t i = 0; i < q->n_groups && !in_group; i++)
             in_group = oq__int_list_has(a->groups, a->n_groups, q->groups[i]);
+        for (int32_t j = 0; j < q->n_steps && !in_group; j++) {
+            const oq_step *st = &q->steps[j];
+            if (st->action == OQ_STEP_ADD_GROUP && st->tier_after <= tier)
+                in_group = oq__int_list_has(a->groups, a->n_groups, st->group);
+        }
         if (!in_group)
             return 0;
     }
-    for (int32_t i = 0; i < q->n_req; i++)
-        if (oq__level_of(a->skills, a->n_skills, q->req[i].skill) < q->req[i].level)
+    for (int32_t i = 0; i < q->n_req; i++) {
+        int32_t need = q->req[i].level;
+        for (int32_t j = 0; j < q->n_steps; j++) {
+            const oq_step *st = &q->steps[j];
+            if (st->tier_after > tier || st->skill != q->req[i].skill)
+                continue;
+            if (st->action == OQ_STEP_LOWER_LEVEL && st->level < need)
+                need = st->level;
+            else if (st->action == OQ_STEP_DROP_REQUIRED)
+                need = 0;
+        }
+        if (oq__level_of(a->skills, a->n_skills, q->req[i].skill) < need)
             return 0;
+    }
     return 1;
+}
+
+int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q)
+{
+    (void)e;
+    for (int32_t t = 0; t < q->n_tiers; t++)
+        if (meets_tier(a, q, t))
+            return t;
+    return -1;
+}
+
+int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q)
+{
+    return oq__agent_first_tier(e, a, q) >= 0;
+}
+
+void oq__member_account(oq_member *m, int32_t sign)
+{
+    const oq_agent *a = m->agent;
+    oq_queue *q = m->queue;
+    if (a->presence != OQ_AGENT_OFFLINE)
+        q->staffed[m->first_tier] += sign;
+    if (a->presence == OQ_AGENT_READY)
+        q->ready[m->first_tier] += sign;
 }
 
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
@@ -31,10 +72,13 @@ oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
     return NULL;
 }
 
-static void score(oq_member *m)
+static void score(const oq_engine *e, oq_member *m)
 {
     const oq_agent *a = m->agent;
     const oq_queue *q = m->queue;
+    oq__member_account(m, -1);
+    m->first_tier = oq__agent_first_tier(e, a, q);
+    oq__member_account(m, +1);
     m->pref_match = 0;
     m->skill_score = 0;
     for (int32_t i = 0; i < q->n_pref; i++) {
@@ -58,13 +102,16 @@ static void attach(oq_engine *e, oq_member *m, oq_agent *a, oq_queue *q)
     a->members[a->n_members++] = m;
     m->slot_in_queue = q->n_members;
     q->members[q->n_members++] = m;
-    score(m);
+    m->first_tier = oq__agent_first_tier(e, a, q);
+    oq__member_account(m, +1);
+    score(e, m);
 }
 
 static void detach(oq_engine *e, oq_member *m)
 {
     oq_agent *a = m->agent;
     oq_queue *q = m->queue;
+    oq__member_account(m, -1);
     for (int32_t l = 0; l < q->n_lanes; l++)
         if (m->pos[l] >= 0)
             oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l},
@@ -144,7 +191,7 @@ oq_status oq__sync_agent(oq_engine *e, oq_agent *a)
         } else if (!eligible && m) {
             detach(e, m);
         } else if (m) {
-            score(m);
+            score(e, m);
         }
     }
     oq__agent_reindex(e, a);
@@ -184,7 +231,7 @@ oq_status oq__sync_queue(oq_engine *e, oq_queue *q)
         } else if (!m) {
             continue;
         } else {
-            score(m);
+            score(e, m);
         }
         oq__agent_reindex(e, a);
     }

@@ -16,7 +16,7 @@ static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reas
 {
     oq__strfree(&e->mem, a->nr_reason);
     a->nr_reason = reason;
-    a->presence = presence;
+    oq__agent_set_presence(e, a, presence);
     oq__agent_reindex(e, a);
     oq__agent_refresh(e, a);
     oq__mark_agent(e, a);
@@ -88,7 +88,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged out", agent);
-    a->presence = OQ_AGENT_OFFLINE; /* first, so withdrawn offers cannot come back */
+    oq__agent_set_presence(e, a, OQ_AGENT_OFFLINE); /* first: withdrawn offers cannot come back */
     oq__agent_reindex(e, a);
     for (oq_contact *c = a->held, *next; c; c = next) {
         next = c->held_next;

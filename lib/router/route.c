@@ -38,19 +38,30 @@ void oq__mark_all_agents(oq_engine *e)
             oq__mark_agent(e, e->agents[i]);
 }
 
-/* Does the agent meet what this contact asks beyond its queue? */
-static int meets_contact(const oq_contact *c, const oq_agent *a, int with_preferred)
+int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
 {
+    const oq_agent *a = m->agent;
+    if (m->first_tier > c->tier)
+        return 0;
+    if (c->pref_until > e->now) {
+        const oq_agent *pa = oq__contact_pref_agent(e, c);
+        if (pa && pa != a)
+            return 0; /* still reserved for its preferred agent */
+    }
     if (oq__contact_rejected_by(c, a))
         return 0;
-    int32_t n = c->n_req + (with_preferred ? c->n_pref : 0);
-    for (int32_t i = 0; i < n; i++)
+    for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
+        int32_t k = i - c->n_req;
+        if (k >= 0 && !with_preferred && !((c->pref_hold >> k) & 1u))
+            continue;
         if (oq__level_of(a->skills, a->n_skills, c->extra[i].skill) < c->extra[i].level)
             return 0;
+    }
     return 1;
 }
 
 typedef struct agent_pred {
+    const oq_engine *e;
     const oq_contact *contact;
     int with_preferred;
 } agent_pred;
@@ -58,12 +69,18 @@ typedef struct agent_pred {
 static int accept_agent(const void *item, const void *ctx)
 {
     const agent_pred *p = ctx;
-    return meets_contact(p->contact, ((const oq_member *)item)->agent, p->with_preferred);
+    return oq__agent_fits(p->e, p->contact, item, p->with_preferred);
 }
+
+typedef struct contact_pred {
+    const oq_engine *e;
+    const oq_member *member;
+} contact_pred;
 
 static int accept_contact(const void *item, const void *ctx)
 {
-    return meets_contact(item, ctx, 0);
+    const contact_pred *p = ctx;
+    return oq__agent_fits(p->e, item, p->member, 0);
 }
 
 /* Rejections beyond the inline slots need room before an offer is made, so
@@ -125,14 +142,14 @@ static void route_contact(oq_engine *e, oq_contact *c)
     oq_agent *pa = oq__contact_pref_agent(e, c);
     if (pa) {
         oq_member *m = oq__member_of(pa, q);
-        if (m && m->pos[c->lane] >= 0 && meets_contact(c, pa, 0)) {
+        if (m && m->pos[c->lane] >= 0 && oq__agent_fits(e, c, m, 0)) {
             make_offer(e, c, m);
             return;
         }
     }
     /* Preferred skills are tried as requirements first, then dropped. */
     for (int pass = c->n_pref > 0 ? 1 : 0; pass >= 0; pass--) {
-        agent_pred p = {c, pass};
+        agent_pred p = {e, c, pass};
         int32_t pos = oq__heap_find_first(&lane->agents, &oq__agent_heap_ops, &ctx, accept_agent, &p);
         if (pos >= 0) {
             make_offer(e, c, lane->agents.items[pos]);
@@ -174,8 +191,9 @@ static void route_agent(oq_engine *e, oq_agent *a)
                 oq_lane *lane = &q->lanes[l];
                 if (m->pos[l] < 0 || lane->contacts.n == 0)
                     continue; /* the agent cannot take this lane's channel now */
+                contact_pred p = {e, m};
                 int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q,
-                                                  accept_contact, a);
+                                                  accept_contact, &p);
                 if (pos < 0)
                     continue;
                 oq_contact *c = lane->contacts.items[pos];
@@ -216,7 +234,7 @@ void oq__dispatch(oq_engine *e)
                 e->dirty_agents_tail = NULL;
             a->dirty = 0;
             route_agent(e, a);
-        } else {
+        } else if (!oq__fire_due_timer(e)) {
             return;
         }
     }

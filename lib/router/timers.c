@@ -38,27 +38,57 @@ void oq__timer_cancel(oq_engine *e, oq_timer *t)
     t->kind = OQ_TIMER_NONE;
 }
 
-static oq_contact *timer_owner(oq_timer *t)
+int oq__reserve_timers(oq_engine *e, int32_t extra_contacts, int32_t extra_agents)
 {
-    return (oq_contact *)(void *)((char *)t - offsetof(oq_contact, timer));
+    (void)extra_agents;
+    int64_t need = (int64_t)(e->n_contacts + extra_contacts) * OQ_CONTACT_TIMERS + OQ_ENGINE_TIMERS;
+    return need <= INT32_MAX && oq__heap_reserve(&e->timers, &e->mem, (int32_t)need);
+}
+
+static oq_contact *owner_of(oq_timer *t, size_t offset)
+{
+    return (oq_contact *)(void *)((char *)t - offset);
+}
+
+int oq__fire_due_timer(oq_engine *e)
+{
+    if (e->timers.n == 0)
+        return 0;
+    oq_timer *t = e->timers.items[0];
+    if (t->due > e->now)
+        return 0;
+    int32_t kind = t->kind;
+    oq__timer_cancel(e, t);
+    switch (kind) {
+    case OQ_TIMER_OFFER:
+        oq__offer_expired(e, owner_of(t, offsetof(oq_contact, timer)));
+        break;
+    case OQ_TIMER_WRAPUP:
+        oq__wrapup_expired(e, owner_of(t, offsetof(oq_contact, timer)));
+        break;
+    case OQ_TIMER_WAIT:
+        oq__wait_expired(e, owner_of(t, offsetof(oq_contact, wait_timer)));
+        break;
+    case OQ_TIMER_DUE:
+        oq__deadline_expired(e, owner_of(t, offsetof(oq_contact, due_timer)));
+        break;
+    default:
+        oq__stats_on_timer(e);
+        break;
+    }
+    return 1;
 }
 
 void oq__advance(oq_engine *e, int64_t now_ms)
 {
+    /* Each timer fires at its own due time, with the routing it causes done
+     * before the clock moves on. */
     while (e->timers.n > 0) {
-        oq_timer *t = e->timers.items[0];
-        if (t->due > now_ms)
+        int64_t due = ((oq_timer *)e->timers.items[0])->due;
+        if (due > now_ms)
             break;
-        int32_t kind = t->kind;
-        oq__timer_cancel(e, t);
-        if (t->due > e->now)
-            e->now = t->due; /* events of a timer carry its exact due time */
-        if (kind == OQ_TIMER_OFFER)
-            oq__offer_expired(e, timer_owner(t));
-        else if (kind == OQ_TIMER_WRAPUP)
-            oq__wrapup_expired(e, timer_owner(t));
-        else if (kind == OQ_TIMER_STATS)
-            oq__stats_on_timer(e);
+        if (due > e->now)
+            e->now = due;
         oq__dispatch(e);
     }
     e->now = now_ms;

@@ -188,7 +188,7 @@ static void chat_concurrency_and_voice_exclusivity(void **state)
     assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
     /* Three chats fit (90 units, max 3); the fourth waits. */
     for (int i = 0; i < 4; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "t%d", i);
         assert_int_equal(arrive(e, 10 + i, id, "chat", "q", 0), OQ_OK);
     }
@@ -201,7 +201,7 @@ static void chat_concurrency_and_voice_exclusivity(void **state)
     assert_int_equal(arrive(e, 20, "v1", "voice", "q", 0), OQ_OK);
     assert_int_equal(contact_state(e, "v1"), OQ_CONTACT_QUEUED);
     for (int i = 0; i < 3; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "t%d", i);
         assert_int_equal(oq_contact_remove(e, 30, id), OQ_OK);
     }

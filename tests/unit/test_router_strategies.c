@@ -14,7 +14,7 @@ static oq_engine *center(recorder *r, int32_t ordering, int32_t strategy, int n_
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", ordering, strategy, "voice");
     for (int i = 1; i <= n_agents; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "a%d", i);
         add_agent(e, id, 100);
     }
@@ -64,7 +64,7 @@ static void least_occupied_picks_lowest_load(void **state)
      * small is then full (50/50): big takes the rest. */
     const char *expect[] = {"big", "small", "big", "small", "big", "big"};
     for (int i = 0; i < 6; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%d", i);
         assert_int_equal(arrive(e, 10 + i, id, "chat", "q", 0), OQ_OK);
         assert_string_equal(contact_agent(e, id, buf, sizeof buf), expect[i]);
@@ -90,7 +90,7 @@ static void best_skill_picks_highest_levels(void **state)
     assert_int_equal(oq_agent_set_skill(e, 0, "a3", "billing", 6), OQ_OK);
     assert_int_equal(oq_agent_set_skill(e, 0, "a3", "english", 4), OQ_OK); /* 10 */
     for (int i = 1; i <= 3; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "a%d", i);
         assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
     }
@@ -110,7 +110,7 @@ static void round_robin_rotates(void **state)
     (void)state;
     oq_engine *e = center(NULL, OQ_ORDER_FIFO, OQ_STRATEGY_ROUND_ROBIN, 3);
     for (int i = 1; i <= 3; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "a%d", i);
         assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
     }
@@ -118,7 +118,7 @@ static void round_robin_rotates(void **state)
      * rotation decides. */
     const char *expect[] = {"a1", "a2", "a3", "a1", "a2", "a3", "a1"};
     for (int i = 0; i < 7; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%d", i);
         assert_int_equal(arrive(e, 100 * i, id, "voice", "q", 0), OQ_OK);
         assert_string_equal(contact_agent(e, id, buf, sizeof buf), expect[i]);
@@ -162,13 +162,13 @@ static void run_random(uint64_t seed, char picks[40][8])
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_RANDOM, "voice");
     for (int i = 1; i <= 4; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "a%d", i);
         add_agent(e, id, 100);
         assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
     }
     for (int i = 0; i < 40; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%d", i);
         assert_int_equal(arrive(e, 10 * i, id, "voice", "q", 0), OQ_OK);
         contact_agent(e, id, picks[i], 8);
@@ -206,10 +206,10 @@ static void serve_order(oq_engine *e, int n, char order[][8])
         /* find which contact is offered */
         order[i][0] = '\0';
         for (int k = 0; k < n; k++) {
-            char id[8];
+            char id[16];
             snprintf(id, sizeof id, "c%d", k);
             if (contact_state(e, id) == OQ_CONTACT_OFFERED)
-                snprintf(order[i], 8, "%s", id);
+                memcpy(order[i], id, 8);
         }
         assert_int_equal(oq_contact_remove(e, 1000000, order[i]), OQ_OK);
     }

@@ -1,0 +1,375 @@
+/* What happens to a contact while it waits: its queue's escalation ladder,
+ * the queue's limits, the reservation for a preferred agent, reply
+ * deadlines, and the wait estimates built on the queue's handle times.
+ * One embedded timer (wait_timer) covers ladder, reservation and max wait:
+ * it is armed for the earliest of them while the contact is QUEUED. While
+ * it is offered the ladder pauses; steps whose time came meanwhile fire as
+ * soon as it is back in the queue. */
+#include <math.h>
+#include <stdio.h>
+
+#include "model/internal.h"
+
+#define RECHECK_MS 1000 /* conditional steps and retries look again after this */
+
+int32_t oq__queue_staffed(const oq_queue *q, int32_t tier)
+{
+    int32_t n = 0;
+    for (int32_t t = 0; t <= tier && t < q->n_tiers; t++)
+        n += q->staffed[t];
+    return n;
+}
+
+int32_t oq__queue_ready(const oq_queue *q, int32_t tier)
+{
+    int32_t n = 0;
+    for (int32_t t = 0; t <= tier && t < q->n_tiers; t++)
+        n += q->ready[t];
+    return n;
+}
+
+static int64_t add_ms(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
+
+/* When step k is due if nothing waits for a condition. */
+static int64_t step_due(const oq_contact *c, const oq_step *st)
+{
+    return add_ms(st->timing == OQ_STEP_AFTER_ENTRY ? c->entered : c->step_base, st->after_ms);
+}
+
+void oq__wait_start(oq_engine *e, oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    c->entered = e->now;
+    c->step = 0;
+    c->tier = 0;
+    c->step_base = e->now;
+    c->recheck_at = 0;
+    /* A preferred skill is waited for when this queue's ladder says when to
+     * stop waiting for it; otherwise it only ranks (contact.h). */
+    c->pref_hold = 0;
+    for (int32_t i = 0; i < c->n_pref; i++)
+        for (int32_t j = 0; j < q->n_steps; j++)
+            if (q->steps[j].action == OQ_STEP_DROP_PREFERRED &&
+                q->steps[j].skill == c->extra[c->n_req + i].skill)
+                c->pref_hold |= 1u << i;
+    oq__wait_schedule(e, c);
+}
+
+void oq__wait_schedule(oq_engine *e, oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    int64_t due = INT64_MAX;
+    if (c->state == OQ_CONTACT_QUEUED) {
+        if (c->step < q->n_steps)
+            due = c->recheck_at ? c->recheck_at : step_due(c, &q->steps[c->step]);
+        if (c->pref_until > 0 && c->pref_until < due)
+            due = c->pref_until;
+        if (q->max_wait_ms > 0) {
+            int64_t limit = add_ms(c->entered, q->max_wait_ms);
+            if (limit < due)
+                due = limit;
+        }
+    }
+    if (due == INT64_MAX)
+        oq__timer_cancel(e, &c->wait_timer);
+    else
+        oq__timer_arm(e, &c->wait_timer, due > e->now ? due : e->now, OQ_TIMER_WAIT);
+}
+
+/* ---- moving between queues ---------------------------------------------- */
+
+oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t channel,
+                           int keep_place, int32_t type, const char *detail)
+{
+    int32_t l = oq__queue_lane(q, channel);
+    oq_lane *lane = &q->lanes[l];
+    if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1))
+        return OQ_ENOMEM;
+    oq_queue *from = c->queue;
+    if (c->state == OQ_CONTACT_QUEUED) {
+        oq__contact_dequeue(e, c);
+    } else {
+        oq__timer_cancel(e, &c->timer);
+        oq__contact_release(e, c);
+    }
+    from->lanes[c->lane].reserved--;
+    lane->reserved++;
+    if (channel != c->channel) {
+        e->channels[c->channel]->n_contacts--;
+        e->channels[channel]->n_contacts++;
+        c->channel = channel;
+    }
+    c->queue = q;
+    c->lane = l;
+    if (!keep_place)
+        c->enqueued = e->now;
+    c->n_rejects = 0;
+    c->pref_until = 0;
+    oq__contact_enqueue(e, c);
+    oq_event ev = {0};
+    ev.type = type;
+    ev.time_ms = e->now;
+    ev.contact = c->id;
+    ev.queue = q->id;
+    ev.from_queue = from->id;
+    ev.channel = e->channels[c->channel]->id;
+    ev.detail = detail;
+    ev.priority = c->priority;
+    ev.wait_ms = e->now - c->enqueued;
+    oq__emit(e, &ev);
+    oq__wait_start(e, c);
+    oq__deadline_schedule(e, c);
+    oq__mark_contact(e, c);
+    return OQ_OK;
+}
+
+/* A limit was reached for a QUEUED contact: reject, overflow or callback.
+ * Returns 0 if the contact no longer exists. */
+static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
+{
+    const oq_queue *q = c->queue;
+    if (q->limit_action != OQ_LIMIT_REJECT) {
+        oq_queue *t = e->queues[q->limit_queue];
+        int32_t ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
+        if (oq__queue_lane(t, ch) >= 0) {
+            const char *detail = q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : why;
+            if (oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
+                return 1;
+            c->recheck_at = add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
+            return 1;
+        }
+    }
+    oq__contact_event(e, c, OQ_EV_QUEUE_REJECTED, why);
+    oq__contact_dequeue(e, c);
+    oq__contact_destroy(e, c);
+    return 0;
+}
+
+/* ---- the ladder ----------------------------------------------------------- */
+
+static double current_sl(const oq_queue *q)
+{
+    return q->sl_total ? (double)q->sl_met / (double)q->sl_total : 1.0;
+}
+
+double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier)
+{
+    int32_t n = oq__queue_staffed(q, tier);
+    return n > 0 ? (double)position * q->aht_ema_s / (double)n : INFINITY;
+}
+
+static int condition_holds(const oq_queue *q, const oq_step *st)
+{
+    if (st->when_ewt_above_s > 0 && !(oq__queue_ewt_s(q, q->n_queued, 0) > st->when_ewt_above_s))
+        return 0;
+    if (st->when_sl_below > 0 && !(current_sl(q) < st->when_sl_below))
+        return 0;
+    return 1;
+}
+
+static void escalated(oq_engine *e, oq_contact *c, const char *detail)
+{
+    oq__contact_event(e, c, OQ_EV_ESCALATED, detail);
+    oq__mark_contact(e, c);
+}
+
+enum { STEP_DONE, STEP_MOVED, STEP_RETRY };
+
+/* Apply one step to a contact of its queue. */
+static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
+{
+    char detail[2 * OQ_ID_MAX + 64];
+    switch (st->action) {
+    case OQ_STEP_LOWER_LEVEL:
+        c->tier = st->tier_after;
+        snprintf(detail, sizeof detail, "lowered skill '%s' to level %d", e->skills[st->skill]->id,
+                 st->level);
+        escalated(e, c, detail);
+        return STEP_DONE;
+    case OQ_STEP_DROP_REQUIRED:
+        c->tier = st->tier_after;
+        snprintf(detail, sizeof detail, "dropped required skill '%s'", e->skills[st->skill]->id);
+        escalated(e, c, detail);
+        return STEP_DONE;
+    case OQ_STEP_ADD_GROUP:
+        c->tier = st->tier_after;
+        snprintf(detail, sizeof detail, "added group '%s'", e->groups[st->group]->id);
+        escalated(e, c, detail);
+        return STEP_DONE;
+    case OQ_STEP_DROP_PREFERRED:
+        for (int32_t i = 0; i < c->n_pref; i++)
+            if (c->extra[c->n_req + i].skill == st->skill)
+                c->pref_hold &= ~(1u << i);
+        snprintf(detail, sizeof detail, "dropped preferred skill '%s'", e->skills[st->skill]->id);
+        escalated(e, c, detail);
+        return STEP_DONE;
+    case OQ_STEP_RAISE_PRIORITY: {
+        int64_t p = (int64_t)c->priority + st->priority;
+        c->priority = (int32_t)(p > OQ_PRIORITY_MAX ? OQ_PRIORITY_MAX
+                                : p < -OQ_PRIORITY_MAX ? -OQ_PRIORITY_MAX : p);
+        if (c->state == OQ_CONTACT_QUEUED)
+            oq__heap_update(&c->queue->lanes[c->lane].contacts, &oq__contact_heap_ops, c->queue,
+                            c->heap_pos);
+        snprintf(detail, sizeof detail, "raised priority by %d", st->priority);
+        escalated(e, c, detail);
+        return STEP_DONE;
+    }
+    case OQ_STEP_OVERFLOW: {
+        oq_queue *t = e->queues[st->queue];
+        if (oq__queue_lane(t, c->channel) < 0) {
+            snprintf(detail, sizeof detail, "cannot overflow to queue '%s': it does not accept channel '%s'",
+                     t->id, e->channels[c->channel]->id);
+            oq__contact_event(e, c, OQ_EV_ALERT, detail);
+            return STEP_DONE;
+        }
+        if (oq__contact_move(e, c, t, c->channel, 1, OQ_EV_OVERFLOWED, "escalation") != OQ_OK)
+            return STEP_RETRY; /* no room in the target yet */
+        return STEP_MOVED;
+    }
+    default: /* OQ_STEP_ALERT */
+        oq__contact_event(e, c, OQ_EV_ALERT, st->message);
+        return STEP_DONE;
+    }
+}
+
+/* Fire every step that is due. Returns 0 when the contact left the queue. */
+static int climb(oq_engine *e, oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    int forced = 0; /* the previous step asked to skip the wait */
+    while (c->step < q->n_steps) {
+        const oq_step *st = &q->steps[c->step];
+        int64_t due = step_due(c, st);
+        if (!forced && (c->recheck_at ? c->recheck_at : due) > e->now)
+            return 1;
+        if ((st->when_ewt_above_s > 0 || st->when_sl_below > 0) && !condition_holds(q, st)) {
+            /* Wait for the condition until the next step's time, then pass over. */
+            int64_t next = INT64_MAX;
+            if (c->step + 1 < q->n_steps) {
+                const oq_step *nx = &q->steps[c->step + 1];
+                next = add_ms(nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due, nx->after_ms);
+            }
+            if (!forced && add_ms(e->now, RECHECK_MS) < next) {
+                c->recheck_at = add_ms(e->now, RECHECK_MS);
+                return 1;
+            }
+        } else {
+            int r = apply_step(e, c, st);
+            if (r == STEP_MOVED)
+                return 0;
+            if (r == STEP_RETRY) {
+                c->recheck_at = add_ms(e->now, RECHECK_MS);
+                return 1;
+            }
+        }
+        c->recheck_at = 0;
+        c->step++;
+        c->step_base = e->now;
+        forced = st->skip_if_no_agents && oq__queue_ready(q, c->tier) == 0;
+    }
+    return 1;
+}
+
+void oq__wait_expired(oq_engine *e, oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    if (c->pref_until > 0 && c->pref_until <= e->now) {
+        c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
+        oq__mark_contact(e, c);
+    }
+    if (q->max_wait_ms > 0 && c->state == OQ_CONTACT_QUEUED && c->recheck_at == 0 &&
+        add_ms(c->entered, q->max_wait_ms) <= e->now) {
+        if (apply_limit(e, c, "max wait"))
+            oq__wait_schedule(e, c);
+        return;
+    }
+    if (climb(e, c))
+        oq__wait_schedule(e, c);
+}
+
+void oq__wait_resume(oq_engine *e, oq_contact *c)
+{
+    /* Steps whose time came while it was offered fire now. */
+    oq__wait_schedule(e, c);
+}
+
+/* ---- reply deadlines -------------------------------------------------------- */
+
+void oq__deadline_schedule(oq_engine *e, oq_contact *c)
+{
+    if (c->deadline <= 0 || c->deadline_stage >= 2) {
+        oq__timer_cancel(e, &c->due_timer);
+        return;
+    }
+    int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);
+    int64_t due = c->deadline;
+    if (c->deadline_stage == 0 && warn_ms > 0 && c->deadline - warn_ms < due)
+        due = c->deadline - warn_ms;
+    oq__timer_arm(e, &c->due_timer, due > e->now ? due : e->now, OQ_TIMER_DUE);
+}
+
+void oq__deadline_expired(oq_engine *e, oq_contact *c)
+{
+    int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);
+    if (c->deadline_stage == 0 && warn_ms > 0 && e->now < c->deadline) {
+        c->deadline_stage = 1;
+        oq__contact_event(e, c, OQ_EV_DEADLINE_WARNING, NULL);
+    } else {
+        c->deadline_stage = 2;
+        oq__contact_event(e, c, OQ_EV_DEADLINE_BREACH, NULL);
+    }
+    oq__deadline_schedule(e, c);
+}
+
+/* ---- estimates ------------------------------------------------------------ */
+
+typedef struct ahead_ctx {
+    const oq_heap *heap;
+    const oq_queue *queue;
+    const oq_contact *contact;
+} ahead_ctx;
+
+/* Contacts ahead of c: everything below an item that comes after c comes
+ * after c too, so only the contacts ahead (and their children) are visited. */
+static int32_t count_ahead(const ahead_ctx *x, int32_t pos)
+{
+    if (pos >= x->heap->n ||
+        oq__contact_heap_ops.cmp(x->heap->items[pos], x->contact, x->queue) >= 0)
+        return 0;
+    return 1 + count_ahead(x, 2 * pos + 1) + count_ahead(x, 2 * pos + 2);
+}
+
+oq_status oq_contact_position(const oq_engine *ce, const char *contact, int32_t *position,
+                              double *ewt_s)
+{
+    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
+    if (!e)
+        return OQ_EINVAL;
+    if (!position || !ewt_s)
+        return oq__fail(e, OQ_EINVAL, "position/ewt_s is NULL");
+    oq_contact *c = NULL;
+    oq_status st = oq__find_contact(e, "contact", contact, &c);
+    if (st != OQ_OK)
+        return st;
+    if (c->state != OQ_CONTACT_QUEUED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s, not waiting in a queue", contact,
+                        oq_contact_state_name(c->state));
+    ahead_ctx x = {&c->queue->lanes[c->lane].contacts, c->queue, c};
+    *position = 1 + count_ahead(&x, 0);
+    *ewt_s = oq__queue_ewt_s(c->queue, *position, c->tier);
+    return OQ_OK;
+}
+
+oq_status oq_queue_ewt(const oq_engine *ce, const char *queue, double *ewt_s)
+{
+    oq_engine *e = (oq_engine *)ce;
+    if (!e)
+        return OQ_EINVAL;
+    if (!ewt_s)
+        return oq__fail(e, OQ_EINVAL, "ewt_s is NULL");
+    oq_queue *q = NULL;
+    oq_status st = oq__find_queue(e, "queue", queue, &q);
+    if (st == OQ_OK)
+        *ewt_s = oq__queue_ewt_s(q, q->n_queued + 1, 0);
+    return st;
+}
