@@ -6,7 +6,8 @@
  *               ^          |                  |                    (or completed at
  *               +-(reject / time-out / agent logout)                once if no wrap-up)
  *   QUEUED/OFFERED -(abandon)-> abandoned;  any state -(remove)-> removed;
- *   QUEUED/OFFERED/ACTIVE -(transfer)-> QUEUED in another queue.
+ *   QUEUED/OFFERED/ACTIVE -(transfer)-> QUEUED in another queue;
+ *   QUEUED/OFFERED/ACTIVE -(park)-> PARKED -(reopen)-> QUEUED (work orders).
  *
  * A completed, abandoned or removed contact is reported once (OQ_EV_COMPLETED,
  * OQ_EV_ABANDONED, OQ_EV_REMOVED) and forgotten: its id may be reused.
@@ -33,6 +34,7 @@ extern "C" {
 #define OQ_CONTACT_OFFERED 2
 #define OQ_CONTACT_ACTIVE  3
 #define OQ_CONTACT_WRAPUP  4
+#define OQ_CONTACT_PARKED  5  /* work order waiting for the customer, not for an agent */
 
 /* Static name of a contact state ("queued"); "unknown" for others. */
 OQ_API const char *oq_contact_state_name(int32_t state);
@@ -92,6 +94,52 @@ OQ_API oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *c
 /* Set the contact's priority (re-orders its queue at once). */
 OQ_API oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                          int32_t priority);
+
+/* ---- work orders (工单) --------------------------------------------------- */
+
+/* Park a QUEUED, OFFERED or ACTIVE contact: it now waits for the customer,
+ * not for an agent, and is not counted as waiting. An agent serving it (or
+ * ringing) is released without wrap-up and becomes its owner; `reason` is
+ * recorded in its history (copied; NULL for none). Its reply deadline pauses. */
+OQ_API oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact,
+                                 const char *reason);
+
+/* Reopen a PARKED contact into `queue` (NULL: the queue it was in). It waits
+ * from now; with owner_wait_s > 0 it is reserved that long for its owner (the
+ * agent it was parked from) before anyone else may take it. */
+OQ_API oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact,
+                                   const char *queue, double owner_wait_s);
+
+/* Escalate a QUEUED, OFFERED or ACTIVE contact to a second-tier queue with a
+ * reason: a transfer (OQ_EV_TRANSFERRED, detail = reason) recorded as an
+ * escalation in its history. */
+OQ_API oq_status oq_contact_escalate(oq_engine *e, int64_t now_ms, const char *contact,
+                                     const char *queue, const char *reason);
+
+/* Transfer a QUEUED, OFFERED or ACTIVE contact to a named agent: it goes back
+ * into its queue reserved for that agent for wait_s seconds (> 0), then any
+ * agent may take it. OQ_ESTATE if the agent cannot serve the queue. */
+OQ_API oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char *contact,
+                                              const char *agent, double wait_s);
+
+/* One entry of a contact's history: arrivals, assignments, transfers,
+ * overflows, escalations, parking and reopening, with their times. */
+typedef struct oq_history_entry {
+    int32_t type;              /* the OQ_EV_* of what happened */
+    int32_t reserved;
+    int64_t time_ms;
+    const char *queue;         /* queue it was in / went to (engine-owned, valid until next mutating call) */
+    const char *agent;         /* agent involved, or NULL (NULL also once that agent was removed) */
+    const char *detail;        /* reason, or NULL */
+} oq_history_entry;
+
+/* Number of history entries of a contact (a contact keeps at most
+ * OQ_HISTORY_MAX; older ones are dropped first). */
+#define OQ_HISTORY_MAX 64
+OQ_API oq_status oq_contact_history_count(const oq_engine *e, const char *contact, int32_t *count);
+/* Entry `index` (0 = oldest kept). OQ_EINVAL for an index out of range. */
+OQ_API oq_status oq_contact_history_get(const oq_engine *e, const char *contact, int32_t index,
+                                        oq_history_entry *out);
 
 /* Remove the contact whatever its state (releasing any agent, no wrap-up). */
 OQ_API oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact);

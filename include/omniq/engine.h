@@ -89,6 +89,8 @@ typedef struct oq_engine_options {
     void *event_user;
     uint64_t seed;         /* seeds OQ_STRATEGY_RANDOM; same seed, same decisions */
     int64_t start_ms;      /* the engine's clock starts here; first now_ms must be >= it */
+    double abandon_resume_s; /* a customer who abandons and comes back to the same queue within
+                                this many seconds resumes their old place (0 = off) */
 } oq_engine_options;
 
 /* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,
@@ -146,7 +148,7 @@ typedef struct oq_engine_counts {
     int32_t contacts_active;   /* in service */
     int32_t contacts_wrapup;   /* in after-contact work */
     int32_t timers;            /* pending timers */
-    int32_t reserved;
+    int32_t contacts_parked;   /* work orders parked (waiting for the customer) */
 } oq_engine_counts;
 
 /* Fill *out with current counts. O(1). Errors: OQ_EINVAL on NULL. */

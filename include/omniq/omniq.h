@@ -7,6 +7,7 @@
 #include "omniq/model.h"
 #include "omniq/contact.h"
 #include "omniq/escalation.h"
+#include "omniq/profile.h"
 #include "omniq/erlang.h"
 
 #endif /* OMNIQ_OMNIQ_H */

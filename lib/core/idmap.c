@@ -80,3 +80,13 @@ void oq__idmap_del(oq_idmap *m, const char *key)
     oq__free(idmap_mem, found, sizeof *found);
     m->count--;
 }
+
+int32_t oq__idmap_collect(const oq_idmap *m, void **out, int32_t max)
+{
+    int32_t n = 0;
+    for (const oq_idmap_entry *cur = m->head; cur && n < max; cur = cur->hh.next)
+        out[n++] = cur->obj;
+    return n;
+}
+
+void *oq__idmap_any(const oq_idmap *m) { return m->head ? m->head->obj : NULL; }

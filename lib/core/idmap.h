@@ -22,6 +22,10 @@ void *oq__idmap_get(const oq_idmap *m, const char *key);
 /* Store obj under key (key must not be present). Returns 0 on allocation
  * failure, leaving the map unchanged. */
 int oq__idmap_put(oq_idmap *m, const char *key, void *obj);
+/* Copy up to max objects into out; returns how many. */
+int32_t oq__idmap_collect(const oq_idmap *m, void **out, int32_t max);
+/* Some object in the map, or NULL when empty. */
+void *oq__idmap_any(const oq_idmap *m);
 /* Remove key if present. Never allocates. */
 void oq__idmap_del(oq_idmap *m, const char *key);
 

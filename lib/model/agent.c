@@ -51,6 +51,7 @@ void oq__agent_free(oq_engine *e, oq_agent *a)
     oq__free(&e->mem, a->ch_count, (size_t)a->ch_cap * sizeof *a->ch_count);
     oq__free(&e->mem, a->ch_limit, (size_t)a->ch_cap * sizeof *a->ch_limit);
     oq__free(&e->mem, a->members, (size_t)a->cap_members * sizeof *a->members);
+    oq__free(&e->mem, a->offer_times, (size_t)a->max_per_window * sizeof *a->offer_times);
     oq__free(&e->mem, a, sizeof *a);
 }
 
@@ -79,9 +80,11 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
     a->id = oq__strndup(&e->mem, id, strlen(id));
     a->capacity = capacity;
     a->presence = a->state = OQ_AGENT_OFFLINE;
-    a->state_since = a->last_activity = e->now;
+    a->state_since = a->last_activity = a->last_inbound = e->now;
     a->idx = e->n_agents;
-    if (!a->id || !oq__agent_reserve_channels(e, a, e->n_channels) ||
+    a->profile = a->eff_profile = -1;
+    a->timer.pos = -1;
+    if (!a->id || !oq__agent_reserve_channels(e, a, e->n_channels) || !oq__reserve_timers(e, 0, 1) ||
         !oq__grow(&e->mem, (void **)&e->agents, &e->cap_agents, e->n_agents + 1, sizeof(void *)) ||
         !oq__idmap_put(&e->agent_ids, a->id, a)) {
         oq__agent_free(e, a);
@@ -114,6 +117,9 @@ oq_status oq_agent_remove(oq_engine *e, const char *id)
     if (a->held)
         return oq__fail(e, OQ_ESTATE, "agent '%s': still holds contact '%s'", id, a->held->id);
     oq__drop_agent_members(e, a);
+    oq__timer_cancel(e, &a->timer);
+    if (a->profile >= 0)
+        e->profiles[a->profile]->refs--;
     for (int32_t i = 0; i < a->n_skills; i++)
         e->skills[a->skills[i].skill]->refs--;
     for (int32_t i = 0; i < a->n_groups; i++)
@@ -224,12 +230,16 @@ static oq_status change_group(oq_engine *e, int64_t now_ms, const char *agent, c
     } else {
         a->groups[pos] = a->groups[--a->n_groups];
     }
+    oq__agent_update_profile(e, a); /* a group may bring a routing profile */
     st = oq__sync_agent(e, a);
     if (st != OQ_OK) {
-        if (join)
+        if (join) {
             a->n_groups--;
-        else
-            a->groups[a->n_groups++] = g->idx;
+        } else { /* put it back where it was: group order picks the profile */
+            a->groups[a->n_groups++] = a->groups[pos];
+            a->groups[pos] = g->idx;
+        }
+        oq__agent_update_profile(e, a);
         return oq__fail(e, st, "agent '%s': out of memory", agent);
     }
     g->refs += join ? 1 : -1;

@@ -98,6 +98,7 @@ oq_status oq_group_add(oq_engine *e, const char *id)
         oq_group *g = obj;
         g->id = copy;
         g->idx = idx;
+        g->profile = -1;
     }
     return st;
 }
@@ -113,6 +114,8 @@ oq_status oq_group_remove(oq_engine *e, const char *id)
     if (g->refs > 0)
         return oq__fail(e, OQ_ESTATE, "group '%s': still used by %d agent(s) or queue(s)", id,
                         g->refs);
+    if (g->profile >= 0)
+        e->profiles[g->profile]->refs--;
     oq__idmap_del(&e->group_ids, g->id);
     e->groups[g->idx] = NULL;
     e->live_groups--;

@@ -36,6 +36,8 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     }
     if (opts->struct_size != sizeof(oq_engine_options))
         return OQ_EINVAL;
+    if (!(opts->abandon_resume_s >= 0 && opts->abandon_resume_s <= 9.0e9))
+        return OQ_EINVAL;
     oq_mem mem;
     oq__mem_init(&mem, opts->alloc, opts->alloc_user);
     oq_engine *e = oq__calloc(&mem, 1, sizeof *e);
@@ -52,6 +54,10 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     oq__idmap_init(&e->agent_ids, &e->mem);
     oq__idmap_init(&e->queue_ids, &e->mem);
     oq__idmap_init(&e->contact_ids, &e->mem);
+    oq__idmap_init(&e->profile_ids, &e->mem);
+    oq__idmap_init(&e->resume, &e->mem);
+    e->abandon_resume_ms = (int64_t)(opts->abandon_resume_s * 1000.0 + 0.5);
+    e->resume_sweep_at = 64;
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
     if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || oq__stats_create(e) != OQ_OK) {
         oq__heap_free(&e->timers, &e->mem);
@@ -85,6 +91,8 @@ void oq_engine_destroy(oq_engine *e)
                 oq__contact_destroy(e, c);
             }
     }
+    while (e->parked)
+        oq__contact_destroy(e, e->parked);
     for (int32_t i = 0; i < e->n_agents; i++) {
         oq_agent *a = e->agents[i];
         while (a && a->held) {
@@ -124,6 +132,11 @@ void oq_engine_destroy(oq_engine *e)
             oq__free(&e->mem, e->groups[i], sizeof(oq_group));
         }
     oq__stats_destroy(e);
+    for (int32_t i = 0; i < e->n_profiles; i++)
+        if (e->profiles[i])
+            oq__profile_free(e, e->profiles[i]);
+    free_slots(e, (void **)e->profiles, e->cap_profiles);
+    oq__resume_clear(e);
     free_slots(e, (void **)e->channels, e->cap_channels);
     free_slots(e, (void **)e->skills, e->cap_skills);
     free_slots(e, (void **)e->groups, e->cap_groups);
@@ -136,6 +149,7 @@ void oq_engine_destroy(oq_engine *e)
     oq__idmap_clear(&e->agent_ids);
     oq__idmap_clear(&e->queue_ids);
     oq__idmap_clear(&e->contact_ids);
+    oq__idmap_clear(&e->profile_ids);
     oq_mem mem = e->mem;
     oq__free(&mem, e, sizeof *e);
 }
@@ -300,6 +314,7 @@ oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out)
     out->contacts_active = e->n_active;
     out->contacts_wrapup = e->n_wrapup;
     out->timers = e->timers.n;
+    out->contacts_parked = e->n_parked;
     return OQ_OK;
 }
 

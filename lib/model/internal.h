@@ -39,6 +39,13 @@ int32_t oq__slot_add(oq_engine *e, void ***arr, int32_t *n, int32_t *cap, void *
 void oq__agent_free(oq_engine *e, oq_agent *a);
 void oq__queue_free(oq_engine *e, oq_queue *q);
 
+/* ---- profile.c ---- */
+const oq_profile *oq__agent_profile(const oq_engine *e, const oq_agent *a);
+/* Recompute the profile in force for the agent (own, else a group's). */
+void oq__agent_update_profile(oq_engine *e, oq_agent *a);
+const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue);
+void oq__profile_free(oq_engine *e, oq_profile *p);
+
 /* ---- ladder.c ---- */
 /* Free the queue's steps' strings and drop the references they hold. */
 void oq__ladder_clear(oq_engine *e, oq_queue *q);
@@ -63,6 +70,12 @@ void oq__agent_refresh(oq_engine *e, oq_agent *a);
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
+/* Arm / cancel the agent's timer for the end of its back-off or fairness block. */
+void oq__agent_schedule(oq_engine *e, oq_agent *a);
+/* The agent's timer fired. */
+void oq__agent_wake(oq_engine *e, oq_agent *a);
+/* Book an offer made to the agent now (idle keys, fairness window). */
+void oq__agent_note_offer(oq_engine *e, oq_agent *a, int inbound);
 /* Make sure per-channel arrays cover every channel index; 0 on failure. */
 int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels);
 
@@ -78,6 +91,8 @@ void oq__member_account(oq_member *m, int32_t sign);
 oq_status oq__sync_agent(oq_engine *e, oq_agent *a);
 /* Re-evaluate every agent's membership in q (after q's requirements changed). */
 oq_status oq__sync_queue(oq_engine *e, oq_queue *q);
+/* Re-evaluate every agent against every queue (after a routing profile changed). */
+oq_status oq__sync_all(oq_engine *e);
 /* Drop every membership of the agent / of the queue (never fails). */
 void oq__drop_agent_members(oq_engine *e, oq_agent *a);
 void oq__drop_queue_members(oq_engine *e, oq_queue *q);
@@ -137,6 +152,30 @@ int32_t oq__queue_staffed(const oq_queue *q, int32_t tier);
 int32_t oq__queue_ready(const oq_queue *q, int32_t tier);
 /* position x recent handle time / agents logged in for the tier (INFINITY if none). */
 double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
+
+/* ---- work orders (router/workorder.c) ---- */
+/* Room for `extra` more history entries; 0 on allocation failure. */
+int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
+/* Record an entry (takes ownership of owned_detail); dropped if no room. */
+void oq__history_add(oq_engine *e, oq_contact *c, int32_t type, const oq_agent *a,
+                     int32_t detail_code, char *owned_detail);
+void oq__history_free(oq_engine *e, oq_contact *c);
+/* Take a contact off the parked list if it is parked. */
+void oq__parked_forget(oq_engine *e, oq_contact *c);
+/* The agent logged out: its parked work orders lose their owner. */
+void oq__agent_disown(oq_engine *e, const oq_agent *a);
+/* Transfer (with a reason for the history) to queue q; validates and
+ * reports errors. */
+oq_status oq__relocate(oq_engine *e, oq_contact *c, oq_queue *q, const char *reason);
+
+/* ---- resume.c: a customer who abandons and comes back keeps their place ---- */
+void oq__resume_keep(oq_engine *e, const oq_contact *c);
+/* If `customer` abandoned q within the window, restore its seq and place. */
+int oq__resume_take(oq_engine *e, const char *customer, const oq_queue *q, uint64_t *seq,
+                    int64_t *enqueued);
+void oq__resume_clear(oq_engine *e);
+/* An inbound queue's service level moved: outbound work blended on it may move. */
+void oq__sl_changed(oq_engine *e, const oq_queue *q);
 
 /* ---- contacts (router/contact_life.c) ---- */
 /* Put a contact into its queue's lane heap (capacity reserved). */

@@ -152,7 +152,7 @@ static oq_status find_idle_queue(oq_engine *e, int64_t now_ms, const char *queue
     if (st != OQ_OK)
         return st;
     oq_queue *q = *out;
-    if (q->n_queued + q->n_offered + q->n_active > 0)
+    if (q->n_queued + q->n_offered + q->n_active + q->n_parked > 0)
         return oq__fail(e, OQ_ESTATE, "queue '%s': its ladder cannot change while it holds contacts",
                         queue);
     return OQ_OK;

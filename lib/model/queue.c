@@ -239,7 +239,7 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
         st = oq__find_queue(e, "queue", id, &q);
     if (st != OQ_OK)
         return st;
-    int32_t held = q->n_queued + q->n_offered + q->n_active;
+    int32_t held = q->n_queued + q->n_offered + q->n_active + q->n_parked;
     if (held > 0)
         return oq__fail(e, OQ_ESTATE, "queue '%s': still holds %d contact(s)", id, held);
     if (q->refs > 0)

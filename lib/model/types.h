@@ -21,6 +21,7 @@
 #include "omniq/engine.h"
 #include "omniq/escalation.h"
 #include "omniq/model.h"
+#include "omniq/profile.h"
 
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
 #define OQ_INLINE_REJECTS 4      /* rejecting agents stored without allocating */
@@ -33,6 +34,7 @@ enum {
     OQ_TIMER_WRAPUP,  /* contact->timer: end of wrap-up */
     OQ_TIMER_WAIT,    /* contact->wait_timer: ladder step, preferred-agent wait, max wait */
     OQ_TIMER_DUE,     /* contact->due_timer: reply deadline warning / breach */
+    OQ_TIMER_AGENT,   /* agent->timer: end of a back-off or fairness block */
     OQ_TIMER_STATS    /* the statistics interval */
 };
 #define OQ_CONTACT_TIMERS 3 /* timers embedded in each contact */
@@ -72,7 +74,27 @@ typedef struct oq_group {
     char *id;
     int32_t idx;
     int32_t refs;        /* agents in it + queues targeting it */
+    int32_t profile;     /* routing profile index, -1 none */
 } oq_group;
+
+typedef struct oq_profile_queue {
+    int32_t queue;
+    int32_t priority;    /* 1 = first */
+    int64_t delay_ms;
+} oq_profile_queue;
+
+typedef struct oq_profile {
+    char *id;
+    int32_t idx;
+    int32_t refs;        /* agents and groups using it */
+    oq_profile_queue *queues;
+    int32_t n_queues, cap_queues;
+    int32_t *ch_max, *ch_cross; /* per channel index; ch_cap long; -1 / 1 = defaults */
+    int32_t ch_cap;
+    int32_t force_longest_waiting, idle_measure;
+} oq_profile;
+
+#define OQ_QUEUE_DELAYS_MAX 16 /* distinct profile delays a queue tracks exactly */
 
 typedef struct oq_agent oq_agent;
 typedef struct oq_queue oq_queue;
@@ -86,6 +108,8 @@ typedef struct oq_member {
     int32_t first_tier;      /* lowest ladder tier whose (relaxed) requirements it meets */
     int32_t pref_match;      /* queue's preferred skills the agent meets */
     int32_t skill_score;     /* sum of the agent's levels in the queue's skills */
+    int32_t profile_priority;/* from the agent's routing profile, 0 without one */
+    int64_t delay_ms;        /* contacts reach it only after waiting this long */
     int64_t rr_seq;          /* round robin: queue's offer counter at its last offer */
     int64_t taken;           /* contacts accepted from this queue */
     uint64_t rand_key;       /* random strategy: redrawn after every offer */
@@ -102,6 +126,17 @@ struct oq_agent {
     int32_t state;           /* derived OQ_AGENT_* last reported */
     int64_t state_since;
     int64_t last_activity;   /* longest-idle key */
+    int64_t last_inbound;    /* longest-idle key under OQ_IDLE_LAST_INBOUND */
+    int32_t profile;         /* its own routing profile, -1 none */
+    int32_t eff_profile;     /* the one in force (own, else a group's), -1 none */
+    int32_t idle_inbound;    /* the profile in force measures idle time by inbound work */
+    /* policy (profile.h) */
+    int32_t max_no_answer, missed_in_row, max_per_window;
+    int64_t window_ms, reject_delay_ms, no_answer_delay_ms;
+    int64_t blocked_until;   /* back-off after a reject / time-out */
+    int64_t *offer_times;    /* ring of its last max_per_window offer times */
+    int32_t n_offer_times, offer_head;
+    oq_timer timer;          /* wakes it when a back-off or fairness block ends */
     int64_t handled;
     char *nr_reason;         /* NULL = "" */
     oq_skill_level *skills;  /* sorted by skill index */
@@ -117,6 +152,7 @@ struct oq_agent {
     oq_contact *held;        /* contacts offered to / served by it (intrusive list) */
     oq_agent *dirty_next;
     int32_t dirty;
+    int32_t sync_gain;       /* scratch for membership sync */
 };
 
 typedef struct oq_lane {
@@ -125,6 +161,25 @@ typedef struct oq_lane {
     oq_heap contacts;
     oq_heap agents;
 } oq_lane;
+
+/* Well-known history details that need no allocation (timer-driven entries). */
+enum { OQ_DETAIL_NONE = 0, OQ_DETAIL_ESCALATION, OQ_DETAIL_MAX_WAIT, OQ_DETAIL_CALLBACK,
+       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED };
+
+typedef struct oq_history_item {
+    int32_t type;
+    int32_t queue;           /* queue index */
+    int64_t time;
+    int32_t agent;           /* agent index (never reused), -1 none */
+    int32_t detail_code;     /* OQ_DETAIL_* */
+    char *detail;            /* OQ_DETAIL_OWNED: a copy of the host's reason */
+} oq_history_item;
+
+struct oq_history {
+    int32_t n, cap, start;   /* ring: entries start..start+n-1 (mod cap) */
+    int32_t dropped;
+    oq_history_item items[];
+};
 
 typedef struct oq_step {
     int32_t action, timing;
@@ -153,6 +208,12 @@ struct oq_queue {
     int32_t n_members, cap_members;
     int64_t rr_counter;
     int32_t n_queued, n_offered, n_active; /* n_active includes wrap-up */
+    int32_t n_parked;
+    int32_t sync_gain;       /* scratch for membership sync */
+    int32_t blend_rule;      /* OQ_BLEND_* for outbound queues */
+    int64_t delays[OQ_QUEUE_DELAYS_MAX]; /* distinct member delays > 0 ... */
+    int32_t delay_count[OQ_QUEUE_DELAYS_MAX]; /* ... and how many members have each */
+    int32_t n_delays, delays_overflow; /* more distinct delays than tracked: poll */
     oq_step *steps;
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
@@ -200,6 +261,8 @@ struct oq_contact {
     uint64_t *rejects_more;
     int32_t n_rejects, cap_rejects_more;
     int32_t n_offers;
+    struct oq_history *history; /* ring of what happened to it, NULL until first entry */
+    oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_timer timer;          /* offer time-out or wrap-up */
     oq_timer wait_timer;     /* ladder, preferred-agent wait, max wait */
     oq_timer due_timer;      /* reply deadline */
@@ -228,10 +291,18 @@ struct oq_engine {
     int32_t n_agents, cap_agents, live_agents;
     oq_queue **queues;
     int32_t n_queues, cap_queues, live_queues;
+    oq_profile **profiles;
+    int32_t n_profiles, cap_profiles, live_profiles;
+    oq_idmap profile_ids;
+    int32_t n_sl_blend;      /* outbound queues blending on inbound service level */
+    int64_t abandon_resume_ms;
+    oq_idmap resume;         /* customer -> place kept after abandoning */
+    int32_t resume_sweep_at; /* sweep expired places when the map reaches this size */
 
     uint64_t next_agent_seq, next_contact_seq, next_timer_seq;
     oq_heap timers;
-    int32_t n_contacts, n_queued, n_offered, n_active, n_wrapup;
+    int32_t n_contacts, n_queued, n_offered, n_active, n_wrapup, n_parked;
+    oq_contact *parked;      /* parked work orders (intrusive list) */
 
     struct oq_stats *stats;  /* lib/stats: fed every event before the host sees it */
 

@@ -10,10 +10,37 @@ int32_t oq__agent_derived_state(const oq_agent *a)
     return a->presence;
 }
 
+/* The agent's own override, else its routing profile's, else the channel's. */
 int32_t oq__agent_channel_limit(const oq_engine *e, const oq_agent *a, int32_t channel)
 {
     int32_t over = channel < a->ch_cap ? a->ch_limit[channel] : -1;
-    return over >= 0 ? over : e->channels[channel]->max_per_agent;
+    if (over >= 0)
+        return over;
+    const oq_profile *p = oq__agent_profile(e, a);
+    if (p && channel < p->ch_cap && p->ch_max[channel] >= 0)
+        return p->ch_max[channel];
+    return e->channels[channel]->max_per_agent;
+}
+
+/* Fair distribution: its window is full while the oldest of its last
+ * max_per_window offers is younger than the window. */
+static int64_t fairness_blocked_until(const oq_agent *a)
+{
+    if (a->max_per_window == 0 || a->n_offer_times < a->max_per_window)
+        return 0;
+    return a->offer_times[a->offer_head] + a->window_ms;
+}
+
+/* Holding an item of a "current channel only" channel keeps other channels out. */
+static int cross_channel_blocked(const oq_engine *e, const oq_agent *a, int32_t channel)
+{
+    const oq_profile *p = oq__agent_profile(e, a);
+    if (!p)
+        return 0;
+    for (int32_t ch = 0; ch < p->ch_cap && ch < a->ch_cap; ch++)
+        if (ch != channel && a->ch_count[ch] > 0 && p->ch_cross[ch] == 0)
+            return 1;
+    return 0;
 }
 
 int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel)
@@ -30,7 +57,48 @@ int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel)
         return 0;
     if (a->used + c->cost > a->capacity)
         return 0;
+    if (a->blocked_until > e->now || fairness_blocked_until(a) > e->now)
+        return 0;
+    if (cross_channel_blocked(e, a, channel))
+        return 0;
     return oq__agent_channel_count(a, channel) < oq__agent_channel_limit(e, a, channel);
+}
+
+void oq__agent_schedule(oq_engine *e, oq_agent *a)
+{
+    int64_t due = a->blocked_until > e->now ? a->blocked_until : 0;
+    int64_t fair = fairness_blocked_until(a);
+    if (fair > e->now && (due == 0 || fair < due))
+        due = fair;
+    if (due > 0)
+        oq__timer_arm(e, &a->timer, due, OQ_TIMER_AGENT);
+    else
+        oq__timer_cancel(e, &a->timer);
+}
+
+void oq__agent_wake(oq_engine *e, oq_agent *a)
+{
+    oq__agent_reindex(e, a);
+    oq__agent_schedule(e, a);
+    oq__mark_agent(e, a);
+}
+
+void oq__agent_note_offer(oq_engine *e, oq_agent *a, int inbound)
+{
+    a->last_activity = e->now;
+    if (inbound)
+        a->last_inbound = e->now;
+    if (a->max_per_window > 0) {
+        int32_t slot = (a->offer_head + a->n_offer_times) % a->max_per_window;
+        if (a->n_offer_times == a->max_per_window) {
+            slot = a->offer_head; /* overwrite the oldest */
+            a->offer_head = (a->offer_head + 1) % a->max_per_window;
+        } else {
+            a->n_offer_times++;
+        }
+        a->offer_times[slot] = e->now;
+        oq__agent_schedule(e, a);
+    }
 }
 
 void oq__agent_refresh(oq_engine *e, oq_agent *a)

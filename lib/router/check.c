@@ -139,12 +139,17 @@ oq_status oq_engine_check(oq_engine *e)
     CHECK(queued == e->n_queued, "engine: %d contacts queued, counted %d", queued, e->n_queued);
     CHECK(held == e->n_offered + e->n_active + e->n_wrapup,
           "engine: agents hold %d contacts, counted %d", held, e->n_offered + e->n_active + e->n_wrapup);
-    CHECK(e->n_contacts == queued + held && e->contact_ids.count == e->n_contacts,
-          "engine: %d contacts, %d queued + %d held, %d ids", e->n_contacts, queued, held,
-          e->contact_ids.count);
+    int32_t parked = 0;
+    for (oq_contact *c = e->parked; c; c = c->parked_next, parked++)
+        CHECK(c->state == OQ_CONTACT_PARKED && !c->agent && c->heap_pos < 0,
+              "engine: parked contact '%s' is %s", c->id, oq_contact_state_name(c->state));
+    CHECK(parked == e->n_parked, "engine: %d parked, counted %d", parked, e->n_parked);
+    CHECK(e->n_contacts == queued + held + parked && e->contact_ids.count == e->n_contacts,
+          "engine: %d contacts, %d queued + %d held + %d parked, %d ids", e->n_contacts, queued,
+          held, parked, e->contact_ids.count);
     CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
           "engine: timer heap out of order");
-    CHECK(e->timers.cap >= e->n_contacts * OQ_CONTACT_TIMERS + OQ_ENGINE_TIMERS,
+    CHECK(e->timers.cap >= e->n_contacts * OQ_CONTACT_TIMERS + e->live_agents + OQ_ENGINE_TIMERS,
           "engine: timer reserve lost");
     for (int32_t i = 0; i < e->timers.n; i++) {
         const oq_timer *t = e->timers.items[i];

@@ -99,6 +99,8 @@ void oq__contact_release(oq_engine *e, oq_contact *c)
         break;
     }
     a->last_activity = e->now;
+    if (!q->outbound)
+        a->last_inbound = e->now;
     c->agent = NULL;
     oq__agent_reindex(e, a);
     oq__agent_refresh(e, a);
@@ -128,6 +130,8 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
     oq__timer_cancel(e, &c->due_timer);
     if (c->dirty)
         unlink_dirty(e, c);
+    oq__parked_forget(e, c);
+    oq__history_free(e, c);
     oq__idmap_del(&e->contact_ids, c->id);
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++)
         e->skills[c->extra[i].skill]->refs--;
@@ -141,12 +145,27 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
     oq__free(&e->mem, c, sizeof *c);
 }
 
+/* The agent let an offer pass (time-out) or refused it: back-off delays and
+ * the no-answer count (FreeSWITCH max-no-answer, Asterisk autopause). */
+static void note_miss(oq_engine *e, oq_agent *a, int timed_out)
+{
+    int64_t delay = timed_out ? a->no_answer_delay_ms : a->reject_delay_ms;
+    if (delay > 0) {
+        a->blocked_until = e->now + delay;
+        oq__agent_schedule(e, a);
+    }
+    if (timed_out)
+        a->missed_in_row++;
+}
+
 void oq__offer_expired(oq_engine *e, oq_contact *c)
 {
     oq_agent *a = c->agent;
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
     add_reject(c, a);
-    if (c->queue->timeout_not_ready && a->presence == OQ_AGENT_READY) {
+    note_miss(e, a, 1);
+    if ((c->queue->timeout_not_ready || (a->max_no_answer > 0 && a->missed_in_row >= a->max_no_answer)) &&
+        a->presence == OQ_AGENT_READY) {
         /* Like app_queue autopause / mod_callcenter max-no-answer: an agent
          * who does not answer stops receiving work until set ready again. */
         char *reason = oq__strndup(&e->mem, "no answer", 9);
@@ -196,6 +215,7 @@ const char *oq_contact_state_name(int32_t state)
     case OQ_CONTACT_OFFERED: return "offered";
     case OQ_CONTACT_ACTIVE: return "active";
     case OQ_CONTACT_WRAPUP: return "wrapup";
+    case OQ_CONTACT_PARKED: return "parked";
     default: return "unknown";
     }
 }
@@ -307,12 +327,13 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
      * step of its life can fail for memory. */
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
-        !oq__reserve_timers(e, 1, 0) ||
+        !oq__reserve_timers(e, 1, 0) || !oq__history_reserve(e, c, 4) ||
         !oq__idmap_put(&e->contact_ids, c->id, c)) {
         if (c) {
             oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);
             oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
+            oq__history_free(e, c);
             oq__free(&e->mem, c, sizeof *c);
         }
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", s->id);
@@ -324,12 +345,14 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->n_req = s->n_required;
     c->n_pref = s->n_preferred;
     c->seq = e->next_contact_seq++;
+    c->arrived = c->enqueued = e->now;
+    /* A customer back within the abandon-resume window takes its old place. */
+    oq__resume_take(e, s->customer, q, &c->seq, &c->enqueued);
     c->channel = ch->idx;
     c->queue = q;
     c->lane = l;
     c->heap_pos = -1;
     c->priority = s->priority;
-    c->arrived = c->enqueued = e->now;
     c->deadline = s->deadline_ms;
     c->pref_agent_idx = pa ? pa->idx : -1;
     c->pref_agent_seq = pa ? pa->seq : 0;
@@ -340,6 +363,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     e->n_contacts++;
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_CONTACT_QUEUED, NULL);
+    oq__history_add(e, c, OQ_EV_CONTACT_QUEUED, NULL, OQ_DETAIL_NONE, NULL);
     oq__mark_contact(e, c);
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
@@ -385,6 +409,9 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
     if (st != OQ_OK)
         return st;
+    if (!oq__history_reserve(e, c, 1))
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    oq__history_add(e, c, OQ_EV_ASSIGNED, a, OQ_DETAIL_NONE, NULL);
     oq__timer_cancel(e, &c->timer);
     oq__timer_cancel(e, &c->wait_timer); /* answered: no more escalation */
     oq__timer_cancel(e, &c->due_timer);  /* replied: the deadline is met */
@@ -394,6 +421,8 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     c->assigned_at = e->now;
     c->queue->sl_met += e->now - c->arrived <= (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
     c->queue->sl_total++;
+    a->missed_in_row = 0;
+    oq__sl_changed(e, c->queue);
     a->n_offered--;
     a->n_active++;
     c->queue->n_offered--;
@@ -420,6 +449,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
     oq__timer_cancel(e, &c->timer);
     add_reject(c, a);
+    note_miss(e, a, 0);
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
@@ -448,6 +478,8 @@ oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
                         contact, oq_contact_state_name(c->state));
     oq__contact_event(e, c, OQ_EV_ABANDONED, NULL);
     c->queue->sl_total++;
+    oq__sl_changed(e, c->queue);
+    oq__resume_keep(e, c);
     if (c->state == OQ_CONTACT_QUEUED)
         oq__contact_dequeue(e, c);
     else
@@ -494,16 +526,11 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
         st = oq__find_queue(e, "queue", queue, &q);
     if (st != OQ_OK)
         return st;
-    int32_t l = oq__queue_lane(q, c->channel);
-    if (l < 0)
-        return oq__fail(e, OQ_ESTATE, "contact '%s': queue '%s' does not accept channel '%s'",
-                        contact, queue, e->channels[c->channel]->id);
-    if (c->state == OQ_CONTACT_WRAPUP)
-        return oq__fail(e, OQ_ESTATE, "contact '%s' is in wrap-up: its service has ended", contact);
-    if (c->state == OQ_CONTACT_QUEUED && c->queue == q)
-        return oq__fail(e, OQ_ESTATE, "contact '%s' is already waiting in queue '%s'", contact, queue);
-    if (oq__contact_move(e, c, q, c->channel, 0, OQ_EV_TRANSFERRED, NULL) != OQ_OK)
-        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    if (c->state == OQ_CONTACT_WRAPUP || c->state == OQ_CONTACT_PARKED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: reopen or finish it instead", contact,
+                        oq_contact_state_name(c->state));
+    if ((st = oq__relocate(e, c, q, NULL)) != OQ_OK)
+        return st;
     oq__dispatch(e);
     return OQ_OK;
 }
@@ -535,7 +562,7 @@ oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
     oq__contact_event(e, c, OQ_EV_REMOVED, NULL);
     if (c->state == OQ_CONTACT_QUEUED) {
         oq__contact_dequeue(e, c);
-    } else {
+    } else if (c->state != OQ_CONTACT_PARKED) {
         oq__timer_cancel(e, &c->timer);
         oq__contact_release(e, c);
     }

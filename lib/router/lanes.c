@@ -73,7 +73,9 @@ static int member_cmp(const void *pa, const void *pb, const void *ctx)
     default:
         break;
     }
-    CMP_ASC(x->last_activity, y->last_activity);
+    /* Longest idle, by the measure the agent's routing profile chose. */
+    CMP_ASC(x->idle_inbound ? x->last_inbound : x->last_activity,
+            y->idle_inbound ? y->last_inbound : y->last_activity);
     CMP_ASC(x->seq, y->seq);
     return 0;
 }

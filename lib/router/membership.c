@@ -42,7 +42,9 @@ static int meets_tier(const oq_agent *a, const oq_queue *q, int32_t tier)
 
 int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q)
 {
-    (void)e;
+    const oq_profile *p = oq__agent_profile(e, a);
+    if (p && !oq__profile_queue(p, q->idx))
+        return -1; /* its routing profile does not list the queue */
     for (int32_t t = 0; t < q->n_tiers; t++)
         if (meets_tier(a, q, t))
             return t;
@@ -64,6 +66,33 @@ void oq__member_account(oq_member *m, int32_t sign)
         q->ready[m->first_tier] += sign;
 }
 
+/* Keep the queue's table of distinct member delays, so a waiting contact can
+ * be woken when it has waited long enough for the next group of agents. */
+static void delay_account(oq_queue *q, int64_t delay, int32_t sign)
+{
+    if (delay <= 0)
+        return;
+    for (int32_t i = 0; i < q->n_delays; i++)
+        if (q->delays[i] == delay) {
+            q->delay_count[i] += sign;
+            if (q->delay_count[i] == 0) {
+                q->delays[i] = q->delays[--q->n_delays];
+                q->delay_count[i] = q->delay_count[q->n_delays];
+            }
+            return;
+        }
+    if (sign < 0) {
+        q->delays_overflow -= q->delays_overflow > 0;
+        return;
+    }
+    if (q->n_delays == OQ_QUEUE_DELAYS_MAX) {
+        q->delays_overflow++; /* untracked: contacts re-check every second */
+        return;
+    }
+    q->delays[q->n_delays] = delay;
+    q->delay_count[q->n_delays++] = 1;
+}
+
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
 {
     for (int32_t i = 0; i < a->n_members; i++)
@@ -79,6 +108,12 @@ static void score(const oq_engine *e, oq_member *m)
     oq__member_account(m, -1);
     m->first_tier = oq__agent_first_tier(e, a, q);
     oq__member_account(m, +1);
+    const oq_profile *p = oq__agent_profile(e, a);
+    const oq_profile_queue *pq = p ? oq__profile_queue(p, q->idx) : NULL;
+    delay_account(m->queue, m->delay_ms, -1);
+    m->profile_priority = pq ? pq->priority : 0;
+    m->delay_ms = pq ? pq->delay_ms : 0;
+    delay_account(m->queue, m->delay_ms, +1);
     m->pref_match = 0;
     m->skill_score = 0;
     for (int32_t i = 0; i < q->n_pref; i++) {
@@ -112,6 +147,7 @@ static void detach(oq_engine *e, oq_member *m)
     oq_agent *a = m->agent;
     oq_queue *q = m->queue;
     oq__member_account(m, -1);
+    delay_account(q, m->delay_ms, -1);
     for (int32_t l = 0; l < q->n_lanes; l++)
         if (m->pos[l] >= 0)
             oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l},
@@ -161,82 +197,73 @@ static oq_member *alloc_spares(oq_engine *e, int32_t n)
     return spares;
 }
 
-oq_status oq__sync_agent(oq_engine *e, oq_agent *a)
+/* Re-evaluate memberships for one agent or all (only_a NULL) against one
+ * queue or all (only_q NULL). Phase one counts what will be added and
+ * reserves every array and member record; phase two applies and cannot fail. */
+static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
 {
+    int32_t na = only_a ? 1 : e->n_agents, nq = only_q ? 1 : e->n_queues;
+#define AGENT_AT(i) (only_a ? only_a : e->agents[i])
+#define QUEUE_AT(j) (only_q ? only_q : e->queues[j])
     int32_t gain = 0;
-    for (int32_t i = 0; i < e->n_queues; i++) {
-        oq_queue *q = e->queues[i];
-        if (q && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
-            gain++;
-            if (!reserve_queue(e, q, 1))
-                return OQ_ENOMEM;
-        }
-    }
-    if (!oq__grow(&e->mem, (void **)&a->members, &a->cap_members, a->n_members + gain,
-                  sizeof(void *)))
-        return OQ_ENOMEM;
-    oq_member *spares = alloc_spares(e, gain);
-    if (gain > 0 && !spares)
-        return OQ_ENOMEM;
-    for (int32_t i = 0; i < e->n_queues; i++) {
-        oq_queue *q = e->queues[i];
-        if (!q)
-            continue;
-        oq_member *m = oq__member_of(a, q);
-        int eligible = oq__agent_eligible(e, a, q);
-        if (eligible && !m) {
-            m = spares;
-            spares = spares->spare_next;
-            attach(e, m, a, q);
-        } else if (!eligible && m) {
-            detach(e, m);
-        } else if (m) {
-            score(e, m);
-        }
-    }
-    oq__agent_reindex(e, a);
-    return OQ_OK;
-}
-
-oq_status oq__sync_queue(oq_engine *e, oq_queue *q)
-{
-    int32_t gain = 0;
-    for (int32_t i = 0; i < e->n_agents; i++) {
-        oq_agent *a = e->agents[i];
-        if (a && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
-            gain++;
-            if (!oq__grow(&e->mem, (void **)&a->members, &a->cap_members, a->n_members + 1,
-                          sizeof(void *)))
-                return OQ_ENOMEM;
-        }
-    }
-    if (!reserve_queue(e, q, gain))
-        return OQ_ENOMEM;
-    oq_member *spares = alloc_spares(e, gain);
-    if (gain > 0 && !spares)
-        return OQ_ENOMEM;
-    for (int32_t i = 0; i < e->n_agents; i++) {
-        oq_agent *a = e->agents[i];
+    for (int32_t j = 0; j < nq; j++)
+        if (QUEUE_AT(j))
+            QUEUE_AT(j)->sync_gain = 0;
+    for (int32_t i = 0; i < na; i++) {
+        oq_agent *a = AGENT_AT(i);
         if (!a)
             continue;
-        oq_member *m = oq__member_of(a, q);
-        int eligible = oq__agent_eligible(e, a, q);
-        if (eligible && !m) {
-            m = spares;
-            spares = spares->spare_next;
-            attach(e, m, a, q);
-        } else if (!eligible && m) {
-            detach(e, m);
+        a->sync_gain = 0;
+        for (int32_t j = 0; j < nq; j++) {
+            oq_queue *q = QUEUE_AT(j);
+            if (q && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
+                a->sync_gain++;
+                q->sync_gain++;
+                gain++;
+            }
+        }
+        if (!oq__grow(&e->mem, (void **)&a->members, &a->cap_members, a->n_members + a->sync_gain,
+                      sizeof(void *)))
+            return OQ_ENOMEM;
+    }
+    for (int32_t j = 0; j < nq; j++)
+        if (QUEUE_AT(j) && !reserve_queue(e, QUEUE_AT(j), QUEUE_AT(j)->sync_gain))
+            return OQ_ENOMEM;
+    oq_member *spares = alloc_spares(e, gain);
+    if (gain > 0 && !spares)
+        return OQ_ENOMEM;
+    for (int32_t i = 0; i < na; i++) {
+        oq_agent *a = AGENT_AT(i);
+        if (!a)
             continue;
-        } else if (!m) {
-            continue;
-        } else {
-            score(e, m);
+        for (int32_t j = 0; j < nq; j++) {
+            oq_queue *q = QUEUE_AT(j);
+            if (!q)
+                continue;
+            oq_member *m = oq__member_of(a, q);
+            int eligible = oq__agent_eligible(e, a, q);
+            if (eligible && !m) {
+                m = spares;
+                spares = spares->spare_next;
+                attach(e, m, a, q);
+            } else if (!eligible && m) {
+                detach(e, m);
+            } else if (m) {
+                score(e, m);
+            }
         }
         oq__agent_reindex(e, a);
     }
+#undef AGENT_AT
+#undef QUEUE_AT
     return OQ_OK;
 }
+
+oq_status oq__sync_agent(oq_engine *e, oq_agent *a) { return sync_pairs(e, a, NULL); }
+
+oq_status oq__sync_queue(oq_engine *e, oq_queue *q) { return sync_pairs(e, NULL, q); }
+
+oq_status oq__sync_all(oq_engine *e) { return sync_pairs(e, NULL, NULL); }
 
 void oq__drop_agent_members(oq_engine *e, oq_agent *a)
 {

@@ -95,6 +95,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
         if (c->state == OQ_CONTACT_OFFERED)
             oq__offer_withdraw(e, c, "offer withdrawn: agent logged out");
     }
+    oq__agent_disown(e, a);
     set_presence(e, a, OQ_AGENT_OFFLINE, NULL);
     return OQ_OK;
 }

@@ -38,11 +38,15 @@ void oq__mark_all_agents(oq_engine *e)
             oq__mark_agent(e, e->agents[i]);
 }
 
+static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent *a);
+
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
 {
     const oq_agent *a = m->agent;
     if (m->first_tier > c->tier)
         return 0;
+    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms)
+        return 0; /* its routing profile takes this queue's contacts only later */
     if (c->pref_until > e->now) {
         const oq_agent *pa = oq__contact_pref_agent(e, c);
         if (pa && pa != a)
@@ -57,7 +61,7 @@ int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, 
         if (oq__level_of(a->skills, a->n_skills, c->extra[i].skill) < c->extra[i].level)
             return 0;
     }
-    return 1;
+    return !c->queue->outbound || blend_allows(e, c, a);
 }
 
 typedef struct agent_pred {
@@ -81,6 +85,31 @@ static int accept_contact(const void *item, const void *ctx)
 {
     const contact_pred *p = ctx;
     return oq__agent_fits(p->e, item, p->member, 0);
+}
+
+/* Outbound work goes to an agent only when no inbound contact it could take
+ * waits and, under OQ_BLEND_SL_ABOVE_TARGET, every inbound queue it serves
+ * meets its target. */
+static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent *a)
+{
+    for (int32_t i = 0; i < a->n_members; i++) {
+        const oq_member *m = a->members[i];
+        const oq_queue *q = m->queue;
+        if (q->outbound)
+            continue;
+        if (c->queue->blend_rule == OQ_BLEND_SL_ABOVE_TARGET && q->sl_total > 0 &&
+            (double)q->sl_met < q->sla_target * (double)q->sl_total)
+            return 0;
+        for (int32_t l = 0; l < q->n_lanes; l++) {
+            if (m->pos[l] < 0 || q->lanes[l].contacts.n == 0)
+                continue;
+            contact_pred p = {e, m};
+            if (oq__heap_find_first(&q->lanes[l].contacts, &oq__contact_heap_ops, q, accept_contact,
+                                    &p) >= 0)
+                return 0;
+        }
+    }
+    return 1;
 }
 
 /* Rejections beyond the inline slots need room before an offer is made, so
@@ -119,7 +148,7 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     a->ch_count[c->channel]++;
     a->n_offered++;
     a->n_exclusive += c->exclusive;
-    a->last_activity = e->now;
+    oq__agent_note_offer(e, a, !q->outbound);
     q->n_offered++;
     e->n_offered++;
     m->rr_seq = ++q->rr_counter;
@@ -171,6 +200,8 @@ static double effective_priority(const oq_engine *e, const oq_contact *c)
 
 static int better_across_queues(const oq_engine *e, const oq_contact *a, const oq_contact *b)
 {
+    if (a->queue->outbound != b->queue->outbound)
+        return b->queue->outbound; /* inbound before outbound work */
     double pa = effective_priority(e, a), pb = effective_priority(e, b);
     if (pa != pb)
         return pa > pb;
@@ -181,6 +212,8 @@ static int better_across_queues(const oq_engine *e, const oq_contact *a, const o
 
 static void route_agent(oq_engine *e, oq_agent *a)
 {
+    const oq_profile *prof = oq__agent_profile(e, a);
+    int by_profile = prof && !prof->force_longest_waiting;
     while (a->presence == OQ_AGENT_READY) {
         oq_contact *best = NULL;
         oq_member *best_m = NULL;
@@ -197,7 +230,12 @@ static void route_agent(oq_engine *e, oq_agent *a)
                 if (pos < 0)
                     continue;
                 oq_contact *c = lane->contacts.items[pos];
-                if (!best || better_across_queues(e, c, best)) {
+                /* A routing profile serves its queues in priority order. */
+                int better = !best ||
+                             (by_profile && m->profile_priority != best_m->profile_priority
+                                  ? m->profile_priority < best_m->profile_priority
+                                  : better_across_queues(e, c, best));
+                if (better) {
                     best = c;
                     best_m = m;
                 }

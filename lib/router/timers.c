@@ -40,8 +40,8 @@ void oq__timer_cancel(oq_engine *e, oq_timer *t)
 
 int oq__reserve_timers(oq_engine *e, int32_t extra_contacts, int32_t extra_agents)
 {
-    (void)extra_agents;
-    int64_t need = (int64_t)(e->n_contacts + extra_contacts) * OQ_CONTACT_TIMERS + OQ_ENGINE_TIMERS;
+    int64_t need = (int64_t)(e->n_contacts + extra_contacts) * OQ_CONTACT_TIMERS +
+                   e->live_agents + extra_agents + OQ_ENGINE_TIMERS;
     return need <= INT32_MAX && oq__heap_reserve(&e->timers, &e->mem, (int32_t)need);
 }
 
@@ -71,6 +71,9 @@ int oq__fire_due_timer(oq_engine *e)
         break;
     case OQ_TIMER_DUE:
         oq__deadline_expired(e, owner_of(t, offsetof(oq_contact, due_timer)));
+        break;
+    case OQ_TIMER_AGENT:
+        oq__agent_wake(e, (oq_agent *)(void *)((char *)t - offsetof(oq_agent, timer)));
         break;
     default:
         oq__stats_on_timer(e);

@@ -69,6 +69,14 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
             if (limit < due)
                 due = limit;
         }
+        /* Agents whose routing profile delays this queue become eligible. */
+        for (int32_t i = 0; i < q->n_delays; i++) {
+            int64_t t = add_ms(c->entered, q->delays[i]);
+            if (t > e->now && t < due)
+                due = t;
+        }
+        if (q->delays_overflow > 0 && add_ms(e->now, RECHECK_MS) < due)
+            due = add_ms(e->now, RECHECK_MS);
     }
     if (due == INT64_MAX)
         oq__timer_cancel(e, &c->wait_timer);
@@ -117,6 +125,13 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     ev.priority = c->priority;
     ev.wait_ms = e->now - c->enqueued;
     oq__emit(e, &ev);
+    if (type == OQ_EV_OVERFLOWED) {
+        int32_t code = !detail ? OQ_DETAIL_NONE
+                       : detail[0] == 'e' ? OQ_DETAIL_ESCALATION
+                       : detail[0] == 'm' ? OQ_DETAIL_MAX_WAIT
+                       : detail[0] == 'c' ? OQ_DETAIL_CALLBACK : OQ_DETAIL_QUEUE_FULL;
+        oq__history_add(e, c, type, NULL, code, NULL);
+    }
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
     oq__mark_contact(e, c);
@@ -283,8 +298,10 @@ void oq__wait_expired(oq_engine *e, oq_contact *c)
             oq__wait_schedule(e, c);
         return;
     }
-    if (climb(e, c))
+    if (climb(e, c)) {
         oq__wait_schedule(e, c);
+        oq__mark_contact(e, c); /* a profile delay may have passed */
+    }
 }
 
 void oq__wait_resume(oq_engine *e, oq_contact *c)

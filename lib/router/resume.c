@@ -1,0 +1,92 @@
+/* mod_callcenter's abandoned-resume-allowed: a customer who hangs up and
+ * calls back to the same queue within the engine's abandon_resume_s gets
+ * their old place in line. Best effort: if memory for the record cannot be
+ * had, the customer simply queues anew. */
+#include <string.h>
+
+#include "model/internal.h"
+
+typedef struct resume_place {
+    char *customer;          /* the map's key */
+    int32_t queue;
+    uint64_t seq;
+    int64_t enqueued;
+    int64_t expires;
+} resume_place;
+
+static void place_free(oq_engine *e, resume_place *p)
+{
+    oq__idmap_del(&e->resume, p->customer);
+    oq__strfree(&e->mem, p->customer);
+    oq__free(&e->mem, p, sizeof *p);
+}
+
+/* Drop expired places; run when the map has doubled since the last sweep. */
+static void sweep(oq_engine *e)
+{
+    int32_t n = e->resume.count;
+    resume_place **dead = oq__alloc(&e->mem, (size_t)(n ? n : 1) * sizeof *dead);
+    if (!dead)
+        return;
+    int32_t k = oq__idmap_collect(&e->resume, (void **)dead, n);
+    for (int32_t i = 0; i < k; i++)
+        if (dead[i]->expires < e->now)
+            place_free(e, dead[i]);
+    oq__free(&e->mem, dead, (size_t)(n ? n : 1) * sizeof *dead);
+    e->resume_sweep_at = e->resume.count * 2 > 64 ? e->resume.count * 2 : 64;
+}
+
+void oq__resume_keep(oq_engine *e, const oq_contact *c)
+{
+    if (e->abandon_resume_ms <= 0 || !c->customer)
+        return;
+    resume_place *p = oq__idmap_get(&e->resume, c->customer);
+    if (!p) {
+        if (e->resume.count >= e->resume_sweep_at)
+            sweep(e);
+        p = oq__calloc(&e->mem, 1, sizeof *p);
+        char *key = p ? oq__strndup(&e->mem, c->customer, strlen(c->customer)) : NULL;
+        if (!p || !key || !oq__idmap_put(&e->resume, key, p)) {
+            oq__strfree(&e->mem, key);
+            oq__free(&e->mem, p, sizeof *p);
+            return;
+        }
+        p->customer = key;
+    }
+    p->queue = c->queue->idx;
+    p->seq = c->seq;
+    p->enqueued = c->enqueued;
+    p->expires = e->now + e->abandon_resume_ms;
+}
+
+int oq__resume_take(oq_engine *e, const char *customer, const oq_queue *q, uint64_t *seq,
+                    int64_t *enqueued)
+{
+    if (!customer || e->resume.count == 0)
+        return 0;
+    resume_place *p = oq__idmap_get(&e->resume, customer);
+    if (!p)
+        return 0;
+    int resumed = p->queue == q->idx && p->expires >= e->now;
+    if (resumed) {
+        *seq = p->seq;
+        *enqueued = p->enqueued;
+    }
+    place_free(e, p);
+    return resumed;
+}
+
+void oq__resume_clear(oq_engine *e)
+{
+    void *obj;
+    while ((obj = oq__idmap_any(&e->resume)) != NULL)
+        place_free(e, obj);
+}
+
+void oq__sl_changed(oq_engine *e, const oq_queue *q)
+{
+    if (e->n_sl_blend == 0 || q->outbound)
+        return;
+    for (int32_t i = 0; i < q->n_members; i++)
+        oq__mark_agent(e, q->members[i]->agent);
+}

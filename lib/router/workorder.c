@@ -1,0 +1,359 @@
+/* Work orders (工单): parking, reopening, escalation to another tier,
+ * transfer to a named agent, and each contact's history. */
+#include <math.h>
+#include <string.h>
+
+#include "model/internal.h"
+
+/* ---- history ---------------------------------------------------------------- */
+
+static size_t history_size(int32_t cap)
+{
+    return sizeof(struct oq_history) + (size_t)cap * sizeof(oq_history_item);
+}
+
+int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
+{
+    struct oq_history *h = c->history;
+    int32_t have = h ? h->cap : 0, n = h ? h->n : 0;
+    if (have >= OQ_HISTORY_MAX || n + extra <= have)
+        return 1;
+    int32_t cap = have ? have * 2 : 4;
+    while (cap < n + extra)
+        cap *= 2;
+    if (cap > OQ_HISTORY_MAX)
+        cap = OQ_HISTORY_MAX;
+    struct oq_history *nh = oq__alloc(&e->mem, history_size(cap));
+    if (!nh)
+        return 0;
+    nh->n = n;
+    nh->cap = cap;
+    nh->start = 0;
+    nh->dropped = h ? h->dropped : 0;
+    for (int32_t i = 0; i < n; i++)
+        nh->items[i] = h->items[(h->start + i) % h->cap];
+    oq__free(&e->mem, h, h ? history_size(h->cap) : 0);
+    c->history = nh;
+    return 1;
+}
+
+void oq__history_add(oq_engine *e, oq_contact *c, int32_t type, const oq_agent *a,
+                     int32_t detail_code, char *owned_detail)
+{
+    struct oq_history *h = c->history;
+    if (!h || (h->n == h->cap && h->cap < OQ_HISTORY_MAX)) {
+        /* No room was reserved (a timer-driven entry under memory pressure). */
+        if (h)
+            h->dropped++;
+        oq__strfree(&e->mem, owned_detail);
+        return;
+    }
+    oq_history_item *it;
+    if (h->n == h->cap) { /* full at OQ_HISTORY_MAX: the oldest goes */
+        it = &h->items[h->start];
+        oq__strfree(&e->mem, it->detail);
+        h->start = (h->start + 1) % h->cap;
+        h->dropped++;
+    } else {
+        it = &h->items[(h->start + h->n) % h->cap];
+        h->n++;
+    }
+    it->type = type;
+    it->queue = c->queue->idx;
+    it->time = e->now;
+    it->agent = a ? a->idx : -1;
+    it->detail_code = owned_detail ? OQ_DETAIL_OWNED : detail_code;
+    it->detail = owned_detail;
+}
+
+void oq__history_free(oq_engine *e, oq_contact *c)
+{
+    struct oq_history *h = c->history;
+    if (!h)
+        return;
+    for (int32_t i = 0; i < h->n; i++)
+        oq__strfree(&e->mem, h->items[(h->start + i) % h->cap].detail);
+    oq__free(&e->mem, h, history_size(h->cap));
+    c->history = NULL;
+}
+
+static const char *detail_text(const oq_history_item *it)
+{
+    switch (it->detail_code) {
+    case OQ_DETAIL_ESCALATION: return "escalation";
+    case OQ_DETAIL_MAX_WAIT: return "max wait";
+    case OQ_DETAIL_CALLBACK: return "callback";
+    case OQ_DETAIL_QUEUE_FULL: return "queue full";
+    case OQ_DETAIL_OWNED: return it->detail;
+    default: return NULL;
+    }
+}
+
+oq_status oq_contact_history_count(const oq_engine *ce, const char *contact, int32_t *count)
+{
+    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
+    if (!e)
+        return OQ_EINVAL;
+    if (!count)
+        return oq__fail(e, OQ_EINVAL, "count is NULL");
+    oq_contact *c = NULL;
+    oq_status st = oq__find_contact(e, "contact", contact, &c);
+    if (st == OQ_OK)
+        *count = c->history ? c->history->n : 0;
+    return st;
+}
+
+oq_status oq_contact_history_get(const oq_engine *ce, const char *contact, int32_t index,
+                                 oq_history_entry *out)
+{
+    oq_engine *e = (oq_engine *)ce;
+    if (!e)
+        return OQ_EINVAL;
+    if (!out)
+        return oq__fail(e, OQ_EINVAL, "out is NULL");
+    oq_contact *c = NULL;
+    oq_status st = oq__find_contact(e, "contact", contact, &c);
+    if (st != OQ_OK)
+        return st;
+    const struct oq_history *h = c->history;
+    int32_t n = h ? h->n : 0;
+    if (index < 0 || index >= n)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': history index %d out of range 0..%d", contact,
+                        index, n - 1);
+    const oq_history_item *it = &h->items[(h->start + index) % h->cap];
+    memset(out, 0, sizeof *out);
+    out->type = it->type;
+    out->time_ms = it->time;
+    out->queue = e->queues[it->queue] ? e->queues[it->queue]->id : NULL;
+    out->agent = it->agent >= 0 && e->agents[it->agent] ? e->agents[it->agent]->id : NULL;
+    out->detail = detail_text(it);
+    return OQ_OK;
+}
+
+/* ---- parking ------------------------------------------------------------------ */
+
+static void parked_link(oq_engine *e, oq_contact *c)
+{
+    c->parked_prev = NULL;
+    c->parked_next = e->parked;
+    if (e->parked)
+        e->parked->parked_prev = c;
+    e->parked = c;
+    e->n_parked++;
+    c->queue->n_parked++;
+}
+
+static void parked_unlink(oq_engine *e, oq_contact *c)
+{
+    if (c->parked_prev)
+        c->parked_prev->parked_next = c->parked_next;
+    else
+        e->parked = c->parked_next;
+    if (c->parked_next)
+        c->parked_next->parked_prev = c->parked_prev;
+    c->parked_prev = c->parked_next = NULL;
+    e->n_parked--;
+    c->queue->n_parked--;
+}
+
+void oq__parked_forget(oq_engine *e, oq_contact *c)
+{
+    if (c->state == OQ_CONTACT_PARKED)
+        parked_unlink(e, c);
+}
+
+void oq__agent_disown(oq_engine *e, const oq_agent *a)
+{
+    for (oq_contact *c = e->parked; c; c = c->parked_next)
+        if (oq__contact_pref_agent(e, c) == a)
+            c->pref_agent_idx = -1; /* its owner left: reopen it to anyone (chatwoot#7204) */
+}
+
+/* Copy an optional reason (validated like an id). */
+static oq_status copy_reason(oq_engine *e, const char *field, const char *reason, char **out)
+{
+    *out = NULL;
+    if (!reason)
+        return OQ_OK;
+    oq_status st = oq__check_id(e, field, reason);
+    if (st != OQ_OK)
+        return st;
+    *out = oq__strndup(&e->mem, reason, strlen(reason));
+    return *out ? OQ_OK : oq__fail(e, OQ_ENOMEM, "%s: out of memory", field);
+}
+
+static oq_status find_live(oq_engine *e, int64_t now_ms, const char *contact, oq_contact **out)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st == OQ_OK)
+        st = oq__find_contact(e, "contact", contact, out);
+    if (st != OQ_OK)
+        return st;
+    int32_t s = (*out)->state;
+    if (s != OQ_CONTACT_QUEUED && s != OQ_CONTACT_OFFERED && s != OQ_CONTACT_ACTIVE)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only a queued, offered or active contact can do that",
+                        contact, oq_contact_state_name(s));
+    return OQ_OK;
+}
+
+oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, const char *reason)
+{
+    oq_contact *c = NULL;
+    char *why = NULL;
+    oq_status st = find_live(e, now_ms, contact, &c);
+    if (st == OQ_OK)
+        st = copy_reason(e, "reason", reason, &why);
+    if (st != OQ_OK)
+        return st;
+    if (!oq__history_reserve(e, c, 1)) {
+        oq__strfree(&e->mem, why);
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    }
+    oq_agent *owner = c->agent;
+    oq__contact_event(e, c, OQ_EV_PARKED, reason);
+    oq__history_add(e, c, OQ_EV_PARKED, owner, OQ_DETAIL_NONE, why);
+    if (c->state == OQ_CONTACT_QUEUED) {
+        oq__contact_dequeue(e, c);
+    } else {
+        oq__timer_cancel(e, &c->timer);
+        oq__contact_release(e, c);
+    }
+    oq__timer_cancel(e, &c->wait_timer);
+    oq__timer_cancel(e, &c->due_timer);
+    if (owner) {
+        c->pref_agent_idx = owner->idx;
+        c->pref_agent_seq = owner->seq;
+    }
+    c->pref_until = 0;
+    c->state = OQ_CONTACT_PARKED;
+    parked_link(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, const char *queue,
+                            double owner_wait_s)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    oq_contact *c = NULL;
+    oq_queue *q = NULL;
+    if (st == OQ_OK)
+        st = oq__find_contact(e, "contact", contact, &c);
+    if (st != OQ_OK)
+        return st;
+    q = c->queue;
+    if (queue && (st = oq__find_queue(e, "queue", queue, &q)) != OQ_OK)
+        return st;
+    if (c->state != OQ_CONTACT_PARKED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s, not parked", contact,
+                        oq_contact_state_name(c->state));
+    if (!isfinite(owner_wait_s) || owner_wait_s < 0 || owner_wait_s > 9.0e12)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': owner_wait_s must be a finite number >= 0", contact);
+    int32_t l = oq__queue_lane(q, c->channel);
+    if (l < 0)
+        return oq__fail(e, OQ_ESTATE, "contact '%s': queue '%s' does not accept channel '%s'",
+                        contact, q->id, e->channels[c->channel]->id);
+    oq_lane *lane = &q->lanes[l];
+    if (!oq__history_reserve(e, c, 1) ||
+        (q != c->queue && !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1)))
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    parked_unlink(e, c);
+    if (q != c->queue) {
+        c->queue->lanes[c->lane].reserved--;
+        lane->reserved++;
+        c->queue = q;
+        c->lane = l;
+    }
+    c->enqueued = e->now;
+    c->n_rejects = 0;
+    oq_agent *owner = oq__contact_pref_agent(e, c);
+    c->pref_until = owner && owner_wait_s > 0 ? e->now + (int64_t)(owner_wait_s * 1000.0 + 0.5) : 0;
+    oq__contact_enqueue(e, c);
+    oq__contact_event(e, c, OQ_EV_REOPENED, NULL);
+    oq__history_add(e, c, OQ_EV_REOPENED, NULL, OQ_DETAIL_NONE, NULL);
+    oq__wait_start(e, c);
+    oq__deadline_schedule(e, c);
+    oq__mark_contact(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
+oq_status oq__relocate(oq_engine *e, oq_contact *c, oq_queue *q, const char *reason)
+{
+    char *why = NULL;
+    oq_status st = copy_reason(e, "reason", reason, &why);
+    if (st != OQ_OK)
+        return st;
+    if (oq__queue_lane(q, c->channel) < 0) {
+        oq__strfree(&e->mem, why);
+        return oq__fail(e, OQ_ESTATE, "contact '%s': queue '%s' does not accept channel '%s'", c->id,
+                        q->id, e->channels[c->channel]->id);
+    }
+    if (c->state == OQ_CONTACT_QUEUED && c->queue == q) {
+        oq__strfree(&e->mem, why);
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is already waiting in queue '%s'", c->id, q->id);
+    }
+    if (!oq__history_reserve(e, c, 1) ||
+        oq__contact_move(e, c, q, c->channel, 0, OQ_EV_TRANSFERRED, reason) != OQ_OK) {
+        oq__strfree(&e->mem, why);
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", c->id);
+    }
+    oq__history_add(e, c, OQ_EV_TRANSFERRED, NULL, OQ_DETAIL_NONE, why);
+    return OQ_OK;
+}
+
+oq_status oq_contact_escalate(oq_engine *e, int64_t now_ms, const char *contact, const char *queue,
+                              const char *reason)
+{
+    oq_contact *c = NULL;
+    oq_queue *q = NULL;
+    oq_status st = find_live(e, now_ms, contact, &c);
+    if (st == OQ_OK)
+        st = oq__find_queue(e, "queue", queue, &q);
+    if (st == OQ_OK && !reason)
+        st = oq__fail(e, OQ_EINVAL, "contact '%s': an escalation needs a reason", contact);
+    if (st == OQ_OK)
+        st = oq__relocate(e, c, q, reason);
+    if (st == OQ_OK)
+        oq__dispatch(e);
+    return st;
+}
+
+oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char *contact,
+                                       const char *agent, double wait_s)
+{
+    oq_contact *c = NULL;
+    oq_agent *a = NULL;
+    oq_status st = find_live(e, now_ms, contact, &c);
+    if (st == OQ_OK)
+        st = oq__find_agent(e, "agent", agent, &a);
+    if (st != OQ_OK)
+        return st;
+    if (!isfinite(wait_s) || wait_s <= 0 || wait_s > 9.0e12)
+        return oq__fail(e, OQ_EINVAL, "contact '%s': wait_s must be a finite number > 0", contact);
+    oq_member *m = oq__member_of(a, c->queue);
+    if (!m || m->first_tier > c->tier)
+        return oq__fail(e, OQ_ESTATE, "agent '%s' cannot serve queue '%s' of contact '%s'", agent,
+                        c->queue->id, contact);
+    if (c->agent == a && c->state != OQ_CONTACT_QUEUED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is already with agent '%s'", contact, agent);
+    if (!oq__history_reserve(e, c, 1))
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    if (c->state == OQ_CONTACT_QUEUED) {
+        oq__contact_dequeue(e, c);
+    } else {
+        oq__timer_cancel(e, &c->timer);
+        oq__contact_release(e, c);
+    }
+    c->pref_agent_idx = a->idx;
+    c->pref_agent_seq = a->seq;
+    c->pref_until = e->now + (int64_t)(wait_s * 1000.0 + 0.5);
+    c->n_rejects = 0;
+    oq__contact_enqueue(e, c);
+    oq__contact_event(e, c, OQ_EV_TRANSFERRED, agent);
+    oq__history_add(e, c, OQ_EV_TRANSFERRED, a, OQ_DETAIL_NONE, NULL);
+    oq__wait_schedule(e, c);
+    oq__mark_contact(e, c);
+    oq__dispatch(e);
+    return OQ_OK;
+}

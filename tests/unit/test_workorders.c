@@ -1,0 +1,158 @@
+/* Work orders (工单): park, reopen, escalate to a second tier, transfer to a
+ * named agent, and the history that records it all. */
+#include <string.h>
+
+#include "test_support.h"
+
+static recorder rec;
+static char buf[64];
+
+static oq_engine *ticket_center(void)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "ticket", 0, 10, 10);
+    add_queue(e, "tier1", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "ticket");
+    add_queue(e, "tier2", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "ticket");
+    add_agent(e, "li", 100);
+    add_agent(e, "wang", 100);
+    assert_int_equal(oq_agent_login(e, 0, "li", 1), OQ_OK);
+    return e;
+}
+
+static void history_entry(oq_engine *e, const char *contact, int index, oq_history_entry *h)
+{
+    assert_int_equal(oq_contact_history_get(e, contact, index, h), OQ_OK);
+}
+
+static void park_reopen_escalate_keep_history(void **state)
+{
+    (void)state;
+    oq_engine *e = ticket_center();
+    assert_int_equal(arrive(e, 1000, "wo1", "ticket", "tier1", 0), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, 2000, "wo1", "li"), OQ_OK);
+    /* Waiting for the customer's photos: parked, li released, li the owner. */
+    assert_int_equal(oq_contact_park(e, 3000, "wo1", "awaiting customer"), OQ_OK);
+    assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_PARKED);
+    oq_agent_info ai;
+    assert_int_equal(oq_agent_get(e, "li", &ai), OQ_OK);
+    assert_int_equal(ai.used_capacity, 0);
+    oq_engine_counts n;
+    assert_int_equal(oq_engine_get_counts(e, &n), OQ_OK);
+    assert_int_equal(n.contacts_parked, 1);
+    assert_int_equal(n.contacts_queued, 0); /* not waiting for an agent */
+    assert_int_equal(oq_queue_remove(e, "tier1"), OQ_ESTATE);
+    /* The customer answers: reopened, and li (its owner) gets it back. */
+    assert_int_equal(oq_agent_login(e, 4000, "wang", 1), OQ_OK);
+    assert_int_equal(oq_contact_reopen(e, 5000, "wo1", NULL, 60), OQ_OK);
+    assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "li");
+    assert_int_equal(oq_offer_accept(e, 6000, "wo1", "li"), OQ_OK);
+    /* li escalates it to tier 2 with a reason. */
+    assert_int_equal(oq_contact_escalate(e, 7000, "wo1", "tier2", NULL), OQ_EINVAL);
+    assert_int_equal(oq_contact_escalate(e, 7000, "wo1", "tier2", "refund over limit"), OQ_OK);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "wo1", &ci), OQ_OK);
+    assert_string_equal(ci.queue, "tier2");
+    assert_int_equal(ci.arrived_ms, 1000);
+    int i = recorder_find(&rec, 0, OQ_EV_TRANSFERRED, "wo1", NULL);
+    assert_string_equal(rec.ev[i].detail, "refund over limit");
+    /* History: queued, assigned, parked, reopened, assigned, transferred. */
+    int32_t count = 0;
+    assert_int_equal(oq_contact_history_count(e, "wo1", &count), OQ_OK);
+    assert_true(count >= 6);
+    const int32_t types[] = {OQ_EV_CONTACT_QUEUED, OQ_EV_ASSIGNED, OQ_EV_PARKED,
+                             OQ_EV_REOPENED, OQ_EV_ASSIGNED, OQ_EV_TRANSFERRED};
+    const int64_t times[] = {1000, 2000, 3000, 5000, 6000, 7000};
+    for (int k = 0; k < 6; k++) {
+        oq_history_entry h;
+        history_entry(e, "wo1", k, &h);
+        assert_int_equal(h.type, types[k]);
+        assert_int_equal(h.time_ms, times[k]);
+    }
+    oq_history_entry h;
+    history_entry(e, "wo1", 2, &h);
+    assert_string_equal(h.agent, "li");
+    assert_string_equal(h.detail, "awaiting customer");
+    history_entry(e, "wo1", 5, &h);
+    assert_string_equal(h.queue, "tier2");
+    assert_string_equal(h.detail, "refund over limit");
+    assert_int_equal(oq_contact_history_get(e, "wo1", count, &h), OQ_EINVAL);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* chatwoot#7204: conversations stay assigned to agents who went offline. */
+static void logout_gives_back_parked_work(void **state)
+{
+    (void)state;
+    oq_engine *e = ticket_center();
+    assert_int_equal(arrive(e, 0, "wo1", "ticket", "tier1", 0), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, 1, "wo1", "li"), OQ_OK);
+    assert_int_equal(oq_contact_park(e, 2, "wo1", NULL), OQ_OK);
+    assert_int_equal(oq_agent_logout(e, 3, "li"), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 4, "wang", 1), OQ_OK);
+    /* Reopened with an owner wait: but li is gone, so wang takes it at once. */
+    assert_int_equal(oq_contact_reopen(e, 5, "wo1", NULL, 600), OQ_OK);
+    assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "wang");
+    oq_engine_destroy(e);
+}
+
+static void transfer_to_named_agent(void **state)
+{
+    (void)state;
+    oq_engine *e = ticket_center();
+    assert_int_equal(oq_agent_login(e, 0, "wang", 1), OQ_OK);
+    assert_int_equal(oq_agent_set_channel_limit(e, 0, "wang", "ticket", 1), OQ_OK);
+    assert_int_equal(arrive(e, 0, "busy", "ticket", "tier1", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "busy", buf, sizeof buf), "li");
+    assert_int_equal(oq_contact_transfer_to_agent(e, 1, "busy", "wang", 30), OQ_OK);
+    assert_string_equal(contact_agent(e, "busy", buf, sizeof buf), "wang"); /* free: at once */
+    assert_int_equal(oq_offer_accept(e, 1, "busy", "wang"), OQ_OK);
+    assert_int_equal(arrive(e, 2, "wo1", "ticket", "tier1", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "li");
+    /* Hand wo1 to wang, who is full: li may not take it back for 30 s. */
+    assert_int_equal(oq_contact_transfer_to_agent(e, 10, "wo1", "wang", 30), OQ_OK);
+    assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_engine_advance(e, 30009), OQ_OK);
+    assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_engine_advance(e, 30010), OQ_OK);
+    assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "li");
+    assert_int_equal(oq_contact_transfer_to_agent(e, 40000, "wo1", "nobody", 30), OQ_ENOTFOUND);
+    assert_int_equal(oq_contact_transfer_to_agent(e, 40000, "wo1", "wang", 0), OQ_EINVAL);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+static void illegal_work_order_moves(void **state)
+{
+    (void)state;
+    oq_engine *e = ticket_center();
+    assert_int_equal(arrive(e, 0, "wo1", "ticket", "tier1", 0), OQ_OK);
+    assert_int_equal(oq_contact_reopen(e, 1, "wo1", NULL, 0), OQ_ESTATE); /* not parked */
+    assert_int_equal(oq_contact_park(e, 1, "wo1", "x"), OQ_OK);
+    assert_int_equal(oq_contact_park(e, 1, "wo1", "x"), OQ_ESTATE);
+    assert_int_equal(oq_contact_complete(e, 1, "wo1"), OQ_ESTATE);
+    assert_int_equal(oq_contact_abandon(e, 1, "wo1"), OQ_ESTATE);
+    assert_int_equal(oq_contact_transfer(e, 1, "wo1", "tier2"), OQ_ESTATE);
+    assert_int_equal(oq_contact_reopen(e, 1, "wo1", "nowhere", 0), OQ_ENOTFOUND);
+    assert_int_equal(oq_contact_reopen(e, 1, "wo1", NULL, -1), OQ_EINVAL);
+    /* Parked work can be removed, and the engine forgets it. */
+    assert_int_equal(oq_contact_remove(e, 2, "wo1"), OQ_OK);
+    assert_int_equal(recorder_count(&rec, OQ_EV_REMOVED, "wo1"), 1);
+    oq_engine_counts n;
+    assert_int_equal(oq_engine_get_counts(e, &n), OQ_OK);
+    assert_int_equal(n.contacts, 0);
+    assert_int_equal(n.contacts_parked, 0);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(park_reopen_escalate_keep_history),
+        cmocka_unit_test(logout_gives_back_parked_work),
+        cmocka_unit_test(transfer_to_named_agent),
+        cmocka_unit_test(illegal_work_order_moves),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
