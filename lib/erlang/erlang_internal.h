@@ -63,4 +63,17 @@ double oq__log_dpois(double b, double x);
 /* psi(u) - psi(v) for u >= v > 0, without cancellation. */
 double oq__digamma_diff(double u, double v);
 
+
+
+/* Monotone search: the smallest n > lo_fail for which meets(n) is true, given
+ * that meets(lo_fail) is false (or lo_fail == -1) and meets is monotone in n.
+ * Gallops (steps 1, 2, 4, ...) then bisects: O(log) evaluations. meets returns
+ * 1 (met), 0 (not met) or a negative oq_status, which is passed on. */
+typedef int (*oq__meets_fn)(int32_t n, const void *ctx);
+oq_status oq__search_min(int32_t lo_fail, oq__meets_fn meets, const void *ctx, int32_t *out);
+/* Combined staffing (staffing.c): options validity, and the validated core. */
+int oq__staffing_options_valid(const oq_staffing_options *o);
+oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
+                       oq_staffing_result *out);
+
 #endif /* OQ_ERLANG_INTERNAL_H */
