@@ -108,7 +108,9 @@ static oq_status erlang_a_eval(double load, int32_t agents, double aht_s, double
     /* P(served, 0 < W <= T | W > 0) = sv_w - (a / x) P(a + 1, y) / P(a, x), y = x e^{-theta T} */
     double y = x * exp(-theta_t);
     double within = sv_w;
-    if (y > 0.0) {
+    if (theta_t == 0.0) {
+        within = 0.0; /* T = 0: only contacts that do not wait at all */
+    } else if (y > 0.0) {
         mode_sums my;
         sums(a + 1.0, y, 0, &my);
         double lr;
