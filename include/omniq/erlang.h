@@ -187,7 +187,10 @@ typedef struct oq_plan_totals {
  * contacts[i] (>= 0) offered with mean handle time aht_s[i] (> 0; ignored
  * when contacts[i] == 0). Writes rows[0..n_intervals-1] (caller-provided) and
  * *totals, using oq_erlang_staffing per interval with `options`. Intervals
- * without contacts need 0 agents. On error nothing is written. */
+ * without contacts need 0 agents. On OQ_EINVAL (checked for every interval
+ * first) nothing is written; on OQ_ERANGE (an interval needs more than
+ * INT32_MAX agents) rows before that interval may have been written and
+ * *totals is untouched. */
 OQ_API oq_status oq_erlang_plan(const double *contacts, const double *aht_s, int32_t n_intervals,
                                 double interval_s, const oq_staffing_options *options,
                                 oq_plan_interval *rows, oq_plan_totals *totals);
