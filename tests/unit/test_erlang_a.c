@@ -143,13 +143,17 @@ static void erlang_a_oracle_grid(void **state)
                     if (N < 1)
                         continue;
                     oracle o;
-                    oracle_a(A, N, 180, pats[k], ts[l], 1, &o);
+                    /* the tagged-customer chain is slow with long, overloaded queues */
+                    int with_wait = pats[k] <= 600 || N >= A;
+                    oracle_a(A, N, 180, pats[k], ts[l], with_wait, &o);
                     oq_erlang_a_result r = EA(A, N, 180, pats[k], ts[l]);
                     char w[128];
                     snprintf(w, sizeof w, "A=%g N=%d pat=%g T=%g", A, N, pats[k], ts[l]);
                     assert_rel(r.p_wait, (double)o.p_wait, 1e-12, w);
                     assert_rel(r.p_abandon, (double)o.p_ab, 1e-12, w);
                     assert_rel(r.occupancy, (double)o.occ, 1e-12, w);
+                    if (!with_wait)
+                        continue;
                     if (ts[l] > 0) /* SL = (1 - p_wait) + p_wait (P(served|wait) - P(served, W > T|wait)):
                                     relative 1e-11, or 1e-14 absolute when SL is tiny */
                     {
@@ -183,7 +187,7 @@ static void erlang_a_large_loads(void **state)
                 N = (int32_t)(A / 3);
             const double pats[] = {60, 180, 1800};
             for (size_t k = 0; k < 3; k++) {
-                int with_wait = A <= 10000 && k == 1 && (j == 2 || j == 3);
+                int with_wait = k == 1 && (A <= 1000 ? (j == 2 || j == 3) : A <= 10000 && j == 3);
                 oracle o;
                 oracle_a(A, N, 180, pats[k], 20, with_wait, &o);
                 oq_erlang_a_result r = EA(A, N, 180, pats[k], 20);
