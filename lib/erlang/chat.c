@@ -11,7 +11,9 @@
 static double chat_rate(int64_t n, int32_t agents, const double *rate_at)
 {
     int64_t q = n / agents, r = n % agents;
-    double mu = (double)r * rate_at[q + 1];
+    double mu = 0.0;
+    if (r > 0) /* q < k here, since n <= N k */
+        mu += (double)r * rate_at[q + 1];
     if (q > 0)
         mu += (double)(agents - r) * rate_at[q];
     return mu;
@@ -42,8 +44,7 @@ static void chat_eval(double load, int32_t agents, int32_t k, const double *aht_
         return;
     }
     /* rate_at[j] = rate at which one agent holding j sessions completes them */
-    double rate_at[CHAT_MAX_SESSIONS + 1];
-    rate_at[0] = 0.0;
+    double rate_at[CHAT_MAX_SESSIONS + 2] = {0.0};
     for (int32_t j = 1; j <= k; j++)
         rate_at[j] = j / aht_s[j - 1];
     /* R_n = sum_{i<=n} pi_i / pi_n and M_n = sum_{i<=n} i pi_i / pi_n:
