@@ -21,6 +21,7 @@ typedef struct mode_sums {
 } mode_sums;
 
 #define TAIL 1e-18
+#define RESYNC 1024
 
 static void sums(double a, double x, int full, mode_sums *s)
 {
@@ -35,10 +36,23 @@ static void sums(double a, double x, int full, mode_sums *s)
         }
     }
     double w0 = 1.0, w1 = js, ws = a / (a + js + 1.0), wh = ws * hs;
+    /* Long runs (x large) re-anchor w_j = d(a+j, x) / d(a+j*, x) and H_j every
+     * RESYNC steps so that rounding does not accumulate over millions of steps. */
+    double ld_star = NAN;
     /* upward: t_{j+1} / t_j = x / (a + j + 1) */
     double w = 1.0, h = hs;
+    int cnt = 0;
     for (double j = js + 1.0;; j += 1.0) {
-        w *= x / (a + j);
+        if (++cnt == RESYNC) {
+            cnt = 0;
+            if (isnan(ld_star))
+                ld_star = oq__log_dpois(a + js, x);
+            w = exp(oq__log_dpois(a + j, x) - ld_star);
+            if (full)
+                h = oq__digamma_diff(a + j + 1.0, a + 1.0); /* H_{j-1}: updated below */
+        } else {
+            w *= x / (a + j);
+        }
         w0 += w;
         if (full) {
             double sv = a / (a + j + 1.0);
@@ -53,11 +67,24 @@ static void sums(double a, double x, int full, mode_sums *s)
     /* downward: t_{j-1} / t_j = (a + j) / x */
     w = 1.0;
     h = hs;
+    cnt = 0;
     for (double j = js - 1.0; j >= 0.0; j -= 1.0) {
-        w *= (a + j + 1.0) / x;
+        int sync = ++cnt == RESYNC && j >= 64.0;
+        if (cnt == RESYNC)
+            cnt = 0;
+        if (sync) {
+            if (isnan(ld_star))
+                ld_star = oq__log_dpois(a + js, x);
+            w = exp(oq__log_dpois(a + j, x) - ld_star);
+        } else {
+            w *= (a + j + 1.0) / x;
+        }
         w0 += w;
         if (full) {
-            h -= 1.0 / (a + j + 2.0);
+            if (sync)
+                h = oq__digamma_diff(a + j + 2.0, a + 1.0);
+            else
+                h -= 1.0 / (a + j + 2.0);
             double sv = a / (a + j + 1.0);
             w1 += j * w;
             ws += sv * w;
@@ -128,7 +155,8 @@ static oq_status erlang_a_eval(double load, int32_t agents, double aht_s, double
     out->p_abandon = p_wait * ab_w;
     out->service_level = p_nowait + p_wait * within;
     out->asa_s = p_wait * (m.wh / m.w0) * patience_s / served;
-    out->occupancy = load * served / n;
+    double occ = load * served / n; /* <= 1 exactly; clamp rounding */
+    out->occupancy = occ > 1.0 ? 1.0 : occ;
     return OQ_OK;
 }
 
