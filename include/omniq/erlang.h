@@ -151,7 +151,8 @@ typedef struct oq_erlang_chat_result {
     double sessions_per_agent; /* mean sessions in service / N */
 } oq_erlang_chat_result;
 
-/* max_sessions in 1..64; aht_s[0..max_sessions-1] all > 0. */
+/* max_sessions in 1..64; aht_s[0..max_sessions-1] all > 0 (and 1/aht finite),
+ * read only during the call. */
 OQ_API oq_status oq_erlang_chat(double load, int32_t agents, int32_t max_sessions,
                                 const double *aht_s, double threshold_s,
                                 oq_erlang_chat_result *out);

@@ -24,7 +24,7 @@ static int chat_args_ok(int32_t max_sessions, const double *aht_s)
     if (!aht_s || max_sessions < 1 || max_sessions > CHAT_MAX_SESSIONS)
         return 0;
     for (int32_t j = 0; j < max_sessions; j++)
-        if (!oq__pos(aht_s[j]))
+        if (!oq__pos(aht_s[j]) || !isfinite(1.0 / aht_s[j]))
             return 0;
     return 1;
 }
