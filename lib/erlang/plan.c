@@ -1,0 +1,59 @@
+/* Interval plan: required and scheduled agents for a day of intervals. */
+#include <math.h>
+#include <string.h>
+
+#include "erlang/erlang_internal.h"
+
+oq_status oq_erlang_plan(const double *contacts, const double *aht_s, int32_t n_intervals,
+                         double interval_s, const oq_staffing_options *options,
+                         oq_plan_interval *rows, oq_plan_totals *totals)
+{
+    if (!contacts || !aht_s || n_intervals < 0 || !oq__pos(interval_s) || !rows || !totals ||
+        !oq__staffing_options_valid(options))
+        return OQ_EINVAL;
+    for (int32_t i = 0; i < n_intervals; i++) {
+        if (!oq__nonneg(contacts[i]))
+            return OQ_EINVAL;
+        if (contacts[i] > 0.0 &&
+            (!oq__pos(aht_s[i]) || !isfinite(contacts[i] * aht_s[i] / interval_s)))
+            return OQ_EINVAL;
+    }
+    oq_plan_totals t;
+    memset(&t, 0, sizeof t);
+    t.peak_interval = -1;
+    double sl_weighted = 0.0;
+    for (int32_t i = 0; i < n_intervals; i++) {
+        oq_plan_interval row;
+        memset(&row, 0, sizeof row);
+        oq_staffing_result r;
+        if (contacts[i] > 0.0) {
+            row.load = contacts[i] * aht_s[i] / interval_s;
+            oq_status st = oq__staffing(row.load, aht_s[i], options, &r);
+            if (st != OQ_OK)
+                return st;
+        } else {
+            memset(&r, 0, sizeof r);
+            r.service_level = 1.0;
+        }
+        row.required = r.required;
+        row.scheduled = r.scheduled;
+        row.service_level = r.service_level;
+        row.asa_s = r.asa_s;
+        row.occupancy = r.occupancy;
+        row.p_abandon = r.p_abandon;
+        rows[i] = row;
+        t.contacts += contacts[i];
+        t.required_agent_hours += row.required * interval_s / 3600.0;
+        t.scheduled_agent_hours += row.scheduled * interval_s / 3600.0;
+        sl_weighted += contacts[i] * row.service_level;
+        if (t.peak_interval < 0 || row.required > t.peak_required) {
+            t.peak_required = row.required;
+            t.peak_interval = i;
+        }
+        if (row.scheduled > t.peak_scheduled)
+            t.peak_scheduled = row.scheduled;
+    }
+    t.service_level = t.contacts > 0.0 ? sl_weighted / t.contacts : 1.0;
+    *totals = t;
+    return OQ_OK;
+}
