@@ -1,0 +1,381 @@
+/* Routing benchmark: a large multi-skill center in steady state.
+ *
+ * Agents have 5-20 skills with levels out of 500; 200 queues each require
+ * 1-3 skills at minimum levels; 4 channels (voice exclusive, chat x3,
+ * email x5, sms x4). Every agent is kept busy and a fixed number of contacts
+ * wait. One step = complete a random contact in service (its agent frees up
+ * and takes the best waiting contact it can: an agent->contact decision),
+ * accept that offer, and a new contact arrives (a contact->agent search that
+ * finds nobody free, so it queues). Both calls are timed.
+ *
+ *   bench_routing [--quick] [--agents N] [--waiting N] [--steps N]
+ *
+ * Prints a table and one JSON object per line. Not a test: no assertions
+ * on time. */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "omniq/omniq.h"
+
+typedef struct counting_alloc {
+    int64_t live;
+    int64_t peak;
+} counting_alloc;
+
+static void *count_alloc(void *ptr, size_t old_size, size_t new_size, void *user)
+{
+    counting_alloc *c = user;
+    if (new_size == 0) {
+        if (ptr)
+            c->live -= (int64_t)old_size;
+        free(ptr);
+        return NULL;
+    }
+    void *p = realloc(ptr, new_size);
+    if (p) {
+        c->live += (int64_t)new_size - (int64_t)(ptr ? old_size : 0);
+        if (c->live > c->peak)
+            c->peak = c->live;
+    }
+    return p;
+}
+
+/* Offers made during a call, accepted by the host right after it. */
+typedef struct pending {
+    int64_t ids[64];
+    char agents[64][16];
+    int n;
+} pending;
+
+static void on_event(const oq_event *ev, void *user)
+{
+    pending *p = user;
+    if (ev->type == OQ_EV_OFFERED && p->n < 64) {
+        p->ids[p->n] = atoll(ev->contact + 1);
+        snprintf(p->agents[p->n], sizeof p->agents[0], "%s", ev->agent);
+        p->n++;
+    }
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+static int32_t uniform(int32_t n) { return (int32_t)(next_rand() % (uint64_t)n); }
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void must(oq_engine *e, oq_status st, const char *what)
+{
+    if (st != OQ_OK) {
+        fprintf(stderr, "%s: %s: %s\n", what, oq_status_str(st), oq_engine_last_error(e));
+        exit(1);
+    }
+}
+
+#define N_SKILLS 500
+#define N_QUEUES 200
+#define REQ_MAX 3
+
+static const char *CHANNELS[] = {"voice", "chat", "email", "sms"};
+
+typedef struct queue_def {
+    int32_t n_req;
+    int32_t skill[REQ_MAX];
+    int32_t level[REQ_MAX];
+    int32_t channel;
+} queue_def;
+
+typedef struct sample {
+    double *v;
+    int64_t n, cap;
+} sample;
+
+static void sample_add(sample *s, double x)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 4096;
+        s->v = realloc(s->v, (size_t)s->cap * sizeof *s->v);
+        if (!s->v)
+            exit(1);
+    }
+    s->v[s->n++] = x;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double pct(sample *s, double p)
+{
+    if (s->n == 0)
+        return 0;
+    qsort(s->v, (size_t)s->n, sizeof *s->v, cmp_double);
+    int64_t i = (int64_t)(p * (double)(s->n - 1));
+    return s->v[i];
+}
+
+static void accept_pending(oq_engine *e, pending *p, int64_t t, int64_t *active, int64_t *n_active)
+{
+    for (int i = 0; i < p->n; i++) {
+        char cid[32];
+        snprintf(cid, sizeof cid, "c%" PRId64, p->ids[i]);
+        must(e, oq_offer_accept(e, t, cid, p->agents[i]), "accept");
+        active[(*n_active)++] = p->ids[i];
+    }
+    p->n = 0;
+}
+
+typedef struct result {
+    int32_t agents, waiting;
+    int64_t steps;
+    double decisions_per_s;
+    double arrive_p50, arrive_p99, arrive_p999;
+    double free_p50, free_p99, free_p999;
+    double bytes_per_waiting, bytes_per_agent;
+} result;
+
+static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
+{
+    result r = {0};
+    r.agents = n_agents;
+    r.waiting = n_waiting;
+    counting_alloc mem = {0};
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.alloc = count_alloc;
+    o.alloc_user = &mem;
+    o.seed = 7;
+    pending pend = {0};
+    o.on_event = on_event;
+    o.event_user = &pend;
+    oq_engine *e = NULL;
+    if (oq_engine_create(&o, &e) != OQ_OK)
+        exit(1);
+    char id[64];
+    const int32_t cost[] = {100, 30, 10, 25}, maxn[] = {1, 3, 5, 4};
+    for (int c = 0; c < 4; c++) {
+        oq_channel_spec cs;
+        oq_channel_spec_init(&cs);
+        cs.id = CHANNELS[c];
+        cs.exclusive = c == 0;
+        cs.capacity_cost = cost[c];
+        cs.max_per_agent = maxn[c];
+        must(e, oq_channel_add(e, &cs), "channel");
+    }
+    for (int s = 0; s < N_SKILLS; s++) {
+        snprintf(id, sizeof id, "s%d", s);
+        must(e, oq_skill_add(e, id, 10), "skill");
+    }
+    queue_def *qd = calloc(N_QUEUES, sizeof *qd);
+    for (int q = 0; q < N_QUEUES; q++) {
+        oq_queue_spec qs;
+        oq_queue_spec_init(&qs);
+        snprintf(id, sizeof id, "q%d", q);
+        qs.id = id;
+        qs.offer_timeout_s = 0;
+        qs.strategy = q % 3 == 0 ? OQ_STRATEGY_BEST_SKILL : OQ_STRATEGY_LONGEST_IDLE;
+        qs.ordering = q % 4 == 0 ? OQ_ORDER_PRIORITY : OQ_ORDER_FIFO;
+        qs.aging_per_s = 0.1;
+        must(e, oq_queue_add(e, &qs), "queue");
+        qd[q].channel = q % 4;
+        must(e, oq_queue_add_channel(e, 0, id, CHANNELS[qd[q].channel]), "queue channel");
+        qd[q].n_req = 1 + uniform(REQ_MAX);
+        for (int k = 0; k < qd[q].n_req; k++) {
+            qd[q].skill[k] = uniform(N_SKILLS);
+            qd[q].level[k] = 1 + uniform(5);
+            char sk[16];
+            snprintf(sk, sizeof sk, "s%d", qd[q].skill[k]);
+            must(e, oq_queue_require_skill(e, 0, id, sk, qd[q].level[k]), "require");
+        }
+    }
+    /* Each agent covers 1-4 home queues (their skills at good levels), plus
+     * random skills up to 5-20 in all. */
+    for (int a = 0; a < n_agents; a++) {
+        snprintf(id, sizeof id, "a%d", a);
+        must(e, oq_agent_add(e, id, 100), "agent");
+        int32_t want = 5 + uniform(16), have = 0;
+        int32_t homes = 1 + uniform(4);
+        for (int h = 0; h < homes; h++) {
+            const queue_def *d = &qd[uniform(N_QUEUES)];
+            for (int k = 0; k < d->n_req; k++) {
+                char sk[16];
+                snprintf(sk, sizeof sk, "s%d", d->skill[k]);
+                int32_t lv = 0;
+                oq_agent_get_skill(e, id, sk, &lv);
+                if (lv < d->level[k] + 2) {
+                    must(e, oq_agent_set_skill(e, 0, id, sk, d->level[k] + 2 + uniform(4)), "skill");
+                    have += lv == 0;
+                }
+            }
+        }
+        while (have < want) {
+            char sk[16];
+            snprintf(sk, sizeof sk, "s%d", uniform(N_SKILLS));
+            int32_t lv = 0;
+            oq_agent_get_skill(e, id, sk, &lv);
+            if (lv == 0) {
+                must(e, oq_agent_set_skill(e, 0, id, sk, 1 + uniform(10)), "skill");
+                have++;
+            }
+        }
+    }
+    int64_t bytes_config = mem.live;
+    r.bytes_per_agent = (double)bytes_config / n_agents;
+    for (int a = 0; a < n_agents; a++) {
+        snprintf(id, sizeof id, "a%d", a);
+        must(e, oq_agent_login(e, 0, id, 1), "login");
+    }
+
+    /* Fill: arrivals until every agent that can be busy is busy and
+     * n_waiting contacts wait. In-service contacts are tracked to complete. */
+    int64_t cap = (int64_t)n_agents * 6 + n_waiting + 16;
+    int64_t *active = malloc((size_t)cap * sizeof *active);
+    int64_t n_active = 0, next_id = 0, t = 1;
+    oq_engine_counts cnt;
+    int64_t bytes_before_wait = 0;
+    for (;;) {
+        oq_contact_spec cs;
+        oq_contact_spec_init(&cs);
+        int32_t q = uniform(N_QUEUES);
+        char cid[32], qid[16];
+        snprintf(cid, sizeof cid, "c%" PRId64, next_id++);
+        snprintf(qid, sizeof qid, "q%d", q);
+        cs.id = cid;
+        cs.queue = qid;
+        cs.channel = CHANNELS[qd[q].channel];
+        cs.priority = uniform(3);
+        pend.n = 0;
+        must(e, oq_contact_arrive(e, t, &cs), "arrive");
+        accept_pending(e, &pend, t, active, &n_active);
+        oq_engine_get_counts(e, &cnt);
+        if (cnt.contacts_queued == 1 && bytes_before_wait == 0)
+            bytes_before_wait = mem.live;
+        if (cnt.contacts_queued >= n_waiting)
+            break;
+        if (n_active >= cap - 1)
+            break;
+    }
+    int64_t bytes_waiting = mem.live - bytes_before_wait;
+    r.bytes_per_waiting = cnt.contacts_queued > 1 ? (double)bytes_waiting / (double)(cnt.contacts_queued - 1) : 0;
+
+    /* Steady state. */
+    sample arrive_ns = {0}, free_ns = {0};
+    int64_t decisions = 0;
+    double t0 = now_ns();
+    for (int64_t s = 0; s < steps && n_active > 0; s++) {
+        t += 1;
+        int64_t k = uniform((int32_t)(n_active < INT32_MAX ? n_active : INT32_MAX));
+        char cid[32];
+        snprintf(cid, sizeof cid, "c%" PRId64, active[k]);
+        active[k] = active[--n_active];
+        pend.n = 0;
+        double a = now_ns();
+        must(e, oq_contact_complete(e, t, cid), "complete"); /* the agent takes a waiting one */
+        double b = now_ns();
+        sample_add(&free_ns, b - a);
+        decisions += pend.n;
+        accept_pending(e, &pend, t, active, &n_active);
+        /* New arrival keeps the waiting count steady. */
+        oq_contact_spec cs;
+        oq_contact_spec_init(&cs);
+        int32_t q = uniform(N_QUEUES);
+        char nid[32], qid[16];
+        snprintf(nid, sizeof nid, "c%" PRId64, next_id++);
+        snprintf(qid, sizeof qid, "q%d", q);
+        cs.id = nid;
+        cs.queue = qid;
+        cs.channel = CHANNELS[qd[q].channel];
+        pend.n = 0;
+        a = now_ns();
+        must(e, oq_contact_arrive(e, t, &cs), "arrive");
+        b = now_ns();
+        sample_add(&arrive_ns, b - a);
+        decisions++; /* a search, whether or not it found an agent */
+        accept_pending(e, &pend, t, active, &n_active);
+    }
+    double elapsed = (now_ns() - t0) / 1e9;
+    r.steps = free_ns.n;
+    r.decisions_per_s = decisions / elapsed;
+    r.arrive_p50 = pct(&arrive_ns, 0.5) / 1000;
+    r.arrive_p99 = pct(&arrive_ns, 0.99) / 1000;
+    r.arrive_p999 = pct(&arrive_ns, 0.999) / 1000;
+    r.free_p50 = pct(&free_ns, 0.5) / 1000;
+    r.free_p99 = pct(&free_ns, 0.99) / 1000;
+    r.free_p999 = pct(&free_ns, 0.999) / 1000;
+    free(arrive_ns.v);
+    free(free_ns.v);
+    free(active);
+    free(qd);
+    oq_engine_destroy(e);
+    return r;
+}
+
+int main(int argc, char **argv)
+{
+    int quick = 0;
+    int32_t agents = -1, waiting = -1;
+    int64_t steps = -1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc)
+            agents = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--waiting") == 0 && i + 1 < argc)
+            waiting = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc)
+            steps = atoll(argv[++i]);
+        else {
+            fprintf(stderr, "usage: %s [--quick] [--agents N] [--waiting N] [--steps N]\n", argv[0]);
+            return 1;
+        }
+    }
+    typedef struct bench_case { int32_t agents, waiting; int64_t steps; } bench_case;
+    bench_case cases_full[] = {
+        {1000, 100000, 200000}, {10000, 100000, 200000}, {50000, 100000, 100000},
+        {10000, 1000000, 100000},
+    }, cases_quick[] = {{500, 5000, 5000}}, one[1];
+    int n = quick ? 1 : 4;
+    bench_case *cases = quick ? cases_quick : cases_full;
+    if (agents > 0 || waiting > 0 || steps > 0) {
+        one[0].agents = agents > 0 ? agents : 10000;
+        one[0].waiting = waiting > 0 ? waiting : 100000;
+        one[0].steps = steps > 0 ? steps : 100000;
+        cases = one;
+        n = 1;
+    }
+    printf("%8s %9s %9s %12s %9s %9s %9s %9s %9s %9s %10s %10s\n", "agents", "waiting", "steps",
+           "decisions/s", "arr p50", "arr p99", "arr p99.9", "free p50", "free p99", "free p99.9",
+           "B/waiting", "B/agent");
+    for (int i = 0; i < n; i++) {
+        result r = run(cases[i].agents, cases[i].waiting, cases[i].steps);
+        printf("%8d %9d %9" PRId64 " %12.0f %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %10.0f %10.0f\n",
+               r.agents, r.waiting, r.steps, r.decisions_per_s, r.arrive_p50, r.arrive_p99,
+               r.arrive_p999, r.free_p50, r.free_p99, r.free_p999, r.bytes_per_waiting,
+               r.bytes_per_agent);
+        printf("{\"bench\":\"routing\",\"agents\":%d,\"waiting\":%d,\"steps\":%" PRId64
+               ",\"decisions_per_s\":%.0f,\"arrive_us\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f},"
+               "\"agent_free_us\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f},"
+               "\"bytes_per_waiting_contact\":%.0f,\"bytes_per_agent\":%.0f}\n",
+               r.agents, r.waiting, r.steps, r.decisions_per_s, r.arrive_p50, r.arrive_p99,
+               r.arrive_p999, r.free_p50, r.free_p99, r.free_p999, r.bytes_per_waiting,
+               r.bytes_per_agent);
+        fflush(stdout);
+    }
+    return 0;
+}
