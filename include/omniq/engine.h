@@ -134,9 +134,13 @@ OQ_API oq_status oq_engine_advance(oq_engine *e, int64_t now_ms);
 /* ---- self-check -------------------------------------------------------- */
 
 /* Verify every internal invariant: capacity accounting, indexes, heaps,
- * counters, contact and agent states. O(size of the engine): for tests and
+ * counters, contact and agent states, and that no waiting contact could be
+ * offered to an available agent. O(size of the engine): for tests and
  * debugging. Returns OQ_OK, or OQ_ECORRUPT with the last-error message naming
- * the object and the invariant that fails. Read-only; callable from callbacks. */
+ * the object and the invariant that fails. Read-only. Callable from a
+ * callback, but the engine is then between two steps of one call, so only
+ * the structures that are never transiently inconsistent (the timer heap)
+ * are verified there. */
 OQ_API oq_status oq_engine_check(oq_engine *e);
 
 /* Counts of the objects in the engine. */

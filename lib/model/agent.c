@@ -270,7 +270,7 @@ oq_status oq_agent_get(const oq_engine *ce, const char *id, oq_agent_info *out)
     if (st != OQ_OK)
         return st;
     memset(out, 0, sizeof *out);
-    out->state = a->state;
+    out->state = oq__agent_derived_state(a); /* exact even mid-call, from a callback */
     out->presence = a->presence;
     out->capacity = a->capacity;
     out->used_capacity = a->used;

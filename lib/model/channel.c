@@ -114,6 +114,10 @@ oq_status oq_channel_remove(oq_engine *e, const char *id)
         return oq__fail(e, OQ_ESTATE, "channel '%s': %d queue(s) still accept it", id, c->n_queues);
     if (c->n_contacts > 0)
         return oq__fail(e, OQ_ESTATE, "channel '%s': %d contact(s) still use it", id, c->n_contacts);
+    for (int32_t i = 0; i < e->n_queues; i++)
+        if (e->queues[i] && e->queues[i]->callback_channel == c->idx)
+            return oq__fail(e, OQ_ESTATE, "channel '%s': queue '%s' turns contacts into it (callback_channel)",
+                            id, e->queues[i]->id);
     oq__idmap_del(&e->channel_ids, c->id);
     e->channels[c->idx] = NULL;
     e->live_channels--;

@@ -10,6 +10,15 @@
 #define OQ_PRINTF(a, b)
 #endif
 
+/* t + d milliseconds, saturating at INT64_MAX (due times near the end of time). */
+static inline int64_t oq__add_ms(int64_t t, int64_t d)
+{
+    return d > 0 && t > INT64_MAX - d ? INT64_MAX : t + d;
+}
+
+/* Seconds (validated finite, >= 0) to milliseconds, rounded. */
+static inline int64_t oq__ms(double seconds) { return (int64_t)(seconds * 1000.0 + 0.5); }
+
 /* ---- engine.c: errors, guards, events, ids ---- */
 
 /* Record a message for `status` and return status. */

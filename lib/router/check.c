@@ -129,6 +129,22 @@ oq_status oq_engine_check(oq_engine *e)
     if (!e)
         return OQ_EINVAL;
     oq_status st;
+    if (e->in_callback) {
+        /* Mid-call (from an event callback) routing work is by definition
+         * unfinished: only the structures that are never transiently
+         * inconsistent are verified. */
+        CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
+              "engine: timer heap out of order");
+        return OQ_OK;
+    }
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        const oq_queue *q = e->queues[i];
+        if (!q)
+            continue;
+        CHECK(q->limit_queue < 0 || e->queues[q->limit_queue], "queue '%s': limit_queue removed", q->id);
+        CHECK(q->callback_channel < 0 || e->channels[q->callback_channel],
+              "queue '%s': callback_channel removed", q->id);
+    }
     int32_t held = 0, queued = 0;
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i] && (st = check_agent(e, e->agents[i], &held)) != OQ_OK)

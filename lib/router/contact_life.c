@@ -151,7 +151,7 @@ static void note_miss(oq_engine *e, oq_agent *a, int timed_out)
 {
     int64_t delay = timed_out ? a->no_answer_delay_ms : a->reject_delay_ms;
     if (delay > 0) {
-        a->blocked_until = e->now + delay;
+        a->blocked_until = oq__add_ms(e->now, delay);
         oq__agent_schedule(e, a);
     }
     if (timed_out)
@@ -357,7 +357,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->pref_agent_idx = pa ? pa->idx : -1;
     c->pref_agent_seq = pa ? pa->seq : 0;
     c->timer.pos = c->wait_timer.pos = c->due_timer.pos = -1;
-    c->pref_until = s->preferred_wait_s > 0 ? e->now + (int64_t)(s->preferred_wait_s * 1000.0 + 0.5) : 0;
+    c->pref_until = s->preferred_wait_s > 0 ? oq__add_ms(e->now, oq__ms(s->preferred_wait_s)) : 0;
     ch->n_contacts++;
     lane->reserved++;
     e->n_contacts++;
@@ -506,8 +506,7 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
         a->n_wrapup++;
         e->n_active--;
         e->n_wrapup++;
-        oq__timer_arm(e, &c->timer, e->now + (int64_t)(c->queue->wrapup_s * 1000.0 + 0.5),
-                      OQ_TIMER_WRAPUP);
+        oq__timer_arm(e, &c->timer, oq__add_ms(e->now, oq__ms(c->queue->wrapup_s)), OQ_TIMER_WRAPUP);
         oq__contact_event(e, c, OQ_EV_WRAPUP_STARTED, NULL);
         oq__agent_refresh(e, a);
     } else {

@@ -56,7 +56,7 @@ void oq__resume_keep(oq_engine *e, const oq_contact *c)
     p->queue = c->queue->idx;
     p->seq = c->seq;
     p->enqueued = c->enqueued;
-    p->expires = e->now + e->abandon_resume_ms;
+    p->expires = oq__add_ms(e->now, e->abandon_resume_ms);
 }
 
 int oq__resume_take(oq_engine *e, const char *customer, const oq_queue *q, uint64_t *seq,

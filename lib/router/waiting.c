@@ -28,12 +28,10 @@ int32_t oq__queue_ready(const oq_queue *q, int32_t tier)
     return n;
 }
 
-static int64_t add_ms(int64_t t, int64_t d) { return t > INT64_MAX - d ? INT64_MAX : t + d; }
-
 /* When step k is due if nothing waits for a condition. */
 static int64_t step_due(const oq_contact *c, const oq_step *st)
 {
-    return add_ms(st->timing == OQ_STEP_AFTER_ENTRY ? c->entered : c->step_base, st->after_ms);
+    return oq__add_ms(st->timing == OQ_STEP_AFTER_ENTRY ? c->entered : c->step_base, st->after_ms);
 }
 
 void oq__wait_start(oq_engine *e, oq_contact *c)
@@ -65,18 +63,18 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
         if (c->pref_until > 0 && c->pref_until < due)
             due = c->pref_until;
         if (q->max_wait_ms > 0) {
-            int64_t limit = add_ms(c->entered, q->max_wait_ms);
+            int64_t limit = oq__add_ms(c->entered, q->max_wait_ms);
             if (limit < due)
                 due = limit;
         }
         /* Agents whose routing profile delays this queue become eligible. */
         for (int32_t i = 0; i < q->n_delays; i++) {
-            int64_t t = add_ms(c->entered, q->delays[i]);
+            int64_t t = oq__add_ms(c->entered, q->delays[i]);
             if (t > e->now && t < due)
                 due = t;
         }
-        if (q->delays_overflow > 0 && add_ms(e->now, RECHECK_MS) < due)
-            due = add_ms(e->now, RECHECK_MS);
+        if (q->delays_overflow > 0 && oq__add_ms(e->now, RECHECK_MS) < due)
+            due = oq__add_ms(e->now, RECHECK_MS);
     }
     if (due == INT64_MAX)
         oq__timer_cancel(e, &c->wait_timer);
@@ -150,7 +148,7 @@ static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
             const char *detail = q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : why;
             if (oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
                 return 1;
-            c->recheck_at = add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
+            c->recheck_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
             return 1;
         }
     }
@@ -262,10 +260,10 @@ static int climb(oq_engine *e, oq_contact *c)
             int64_t next = INT64_MAX;
             if (c->step + 1 < q->n_steps) {
                 const oq_step *nx = &q->steps[c->step + 1];
-                next = add_ms(nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due, nx->after_ms);
+                next = oq__add_ms(nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due, nx->after_ms);
             }
-            if (!forced && add_ms(e->now, RECHECK_MS) < next) {
-                c->recheck_at = add_ms(e->now, RECHECK_MS);
+            if (!forced && oq__add_ms(e->now, RECHECK_MS) < next) {
+                c->recheck_at = oq__add_ms(e->now, RECHECK_MS);
                 return 1;
             }
         } else {
@@ -273,7 +271,7 @@ static int climb(oq_engine *e, oq_contact *c)
             if (r == STEP_MOVED)
                 return 0;
             if (r == STEP_RETRY) {
-                c->recheck_at = add_ms(e->now, RECHECK_MS);
+                c->recheck_at = oq__add_ms(e->now, RECHECK_MS);
                 return 1;
             }
         }
@@ -293,7 +291,7 @@ void oq__wait_expired(oq_engine *e, oq_contact *c)
         oq__mark_contact(e, c);
     }
     if (q->max_wait_ms > 0 && c->state == OQ_CONTACT_QUEUED && c->recheck_at == 0 &&
-        add_ms(c->entered, q->max_wait_ms) <= e->now) {
+        oq__add_ms(c->entered, q->max_wait_ms) <= e->now) {
         if (apply_limit(e, c, "max wait"))
             oq__wait_schedule(e, c);
         return;

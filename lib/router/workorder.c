@@ -267,7 +267,7 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
     c->enqueued = e->now;
     c->n_rejects = 0;
     oq_agent *owner = oq__contact_pref_agent(e, c);
-    c->pref_until = owner && owner_wait_s > 0 ? e->now + (int64_t)(owner_wait_s * 1000.0 + 0.5) : 0;
+    c->pref_until = owner && owner_wait_s > 0 ? oq__add_ms(e->now, oq__ms(owner_wait_s)) : 0;
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_REOPENED, NULL);
     oq__history_add(e, c, OQ_EV_REOPENED, NULL, OQ_DETAIL_NONE, NULL);
@@ -347,7 +347,7 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
     }
     c->pref_agent_idx = a->idx;
     c->pref_agent_seq = a->seq;
-    c->pref_until = e->now + (int64_t)(wait_s * 1000.0 + 0.5);
+    c->pref_until = oq__add_ms(e->now, oq__ms(wait_s));
     c->n_rejects = 0;
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_TRANSFERRED, agent);
