@@ -247,6 +247,7 @@ struct oq_contact {
     int32_t tier;            /* ladder tier reached */
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
+    int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
     int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not */
     int32_t deadline_stage;  /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */

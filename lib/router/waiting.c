@@ -42,6 +42,7 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     c->tier = 0;
     c->step_base = e->now;
     c->recheck_at = 0;
+    c->limit_retry_at = 0;
     /* A preferred skill is waited for when this queue's ladder says when to
      * stop waiting for it; otherwise it only ranks (contact.h). */
     c->pref_hold = 0;
@@ -53,6 +54,18 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     oq__wait_schedule(e, c);
 }
 
+/* When the queue's max wait applies to the contact (INT64_MAX: never). */
+static int64_t max_wait_due(const oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    if (q->max_wait_ms <= 0)
+        return INT64_MAX;
+    int64_t due = oq__add_ms(c->entered, q->max_wait_ms);
+    return c->limit_retry_at > due ? c->limit_retry_at : due;
+}
+
+/* Every handler below consumes what made its timer due (or moves the due
+ * time into the future), so re-arming never fires the same thing forever. */
 void oq__wait_schedule(oq_engine *e, oq_contact *c)
 {
     const oq_queue *q = c->queue;
@@ -62,11 +75,9 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
             due = c->recheck_at ? c->recheck_at : step_due(c, &q->steps[c->step]);
         if (c->pref_until > 0 && c->pref_until < due)
             due = c->pref_until;
-        if (q->max_wait_ms > 0) {
-            int64_t limit = oq__add_ms(c->entered, q->max_wait_ms);
-            if (limit < due)
-                due = limit;
-        }
+        int64_t limit = max_wait_due(c);
+        if (limit < due)
+            due = limit;
         /* Agents whose routing profile delays this queue become eligible. */
         for (int32_t i = 0; i < q->n_delays; i++) {
             int64_t t = oq__add_ms(c->entered, q->delays[i]);
@@ -148,7 +159,7 @@ static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
             const char *detail = q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : why;
             if (oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
                 return 1;
-            c->recheck_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
+            c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
             return 1;
         }
     }
@@ -285,13 +296,11 @@ static int climb(oq_engine *e, oq_contact *c)
 
 void oq__wait_expired(oq_engine *e, oq_contact *c)
 {
-    const oq_queue *q = c->queue;
     if (c->pref_until > 0 && c->pref_until <= e->now) {
         c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
         oq__mark_contact(e, c);
     }
-    if (q->max_wait_ms > 0 && c->state == OQ_CONTACT_QUEUED && c->recheck_at == 0 &&
-        oq__add_ms(c->entered, q->max_wait_ms) <= e->now) {
+    if (c->state == OQ_CONTACT_QUEUED && max_wait_due(c) <= e->now) {
         if (apply_limit(e, c, "max wait"))
             oq__wait_schedule(e, c);
         return;
