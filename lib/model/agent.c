@@ -128,6 +128,9 @@ oq_status oq_agent_remove(oq_engine *e, const char *id)
     e->agents[a->idx] = NULL;
     e->live_agents--;
     oq__agent_free(e, a);
+    /* Contacts reserved for it are free for anyone now. */
+    oq__mark_all_agents(e);
+    oq__dispatch(e);
     return OQ_OK;
 }
 
