@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "model/internal.h"
 
 struct oq_script {
     oq_script_action *items;
@@ -303,14 +304,6 @@ oq_status oq_script_get(const oq_script *s, int32_t index, oq_script_action *out
     return OQ_OK;
 }
 
-/* The agent a contact is offered to / served by, for accept/reject without one. */
-static const char *current_agent(oq_engine *e, const char *contact)
-{
-    oq_contact_info ci;
-    if (oq_contact_get(e, contact, &ci) != OQ_OK)
-        return NULL;
-    return ci.agent;
-}
 
 oq_status oq_script_apply(oq_engine *e, const oq_script *s, int32_t index)
 {
@@ -347,9 +340,14 @@ oq_status oq_script_apply(oq_engine *e, const oq_script *s, int32_t index)
     }
     case OQ_ACT_ACCEPT:
     case OQ_ACT_REJECT: {
-        const char *agent = a->agent ? a->agent : current_agent(e, a->contact);
-        if (!agent)
-            agent = ""; /* let the engine name the problem */
+        const char *agent = a->agent;
+        if (!agent) { /* the agent it is offered to */
+            oq_contact_info ci;
+            if (oq_contact_get(e, a->contact, &ci) != OQ_OK)
+                return oq__fail(e, OQ_ENOTFOUND, "contact '%s': unknown contact", a->contact);
+            if (!(agent = ci.agent))
+                return oq__fail(e, OQ_ESTATE, "contact '%s' is not offered to any agent", a->contact);
+        }
         return a->action == OQ_ACT_ACCEPT ? oq_offer_accept(e, t, a->contact, agent)
                                           : oq_offer_reject(e, t, a->contact, agent);
     }

@@ -148,14 +148,25 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
             if (p.error == YAML_MEMORY_ERROR) {
                 nomem(c);
             } else if (p.error == YAML_READER_ERROR) {
-                cfg_fail(c, NULL, "invalid input at byte %zu: %s", p.problem_offset, problem);
+                cfg_node at = {0};
+                at.line = 1;
+                at.col = 1;
+                for (size_t i = 0; i < p.problem_offset && i < len; i++) {
+                    if (buf[i] == '\n') {
+                        at.line++;
+                        at.col = 1;
+                    } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+                        at.col++;
+                    }
+                }
+                cfg_fail(c, &at, "invalid input (byte %zu): %s", p.problem_offset, problem);
             } else {
                 cfg_node at = {0};
                 at.line = (int32_t)p.problem_mark.line + 1;
                 at.col = (int32_t)p.problem_mark.column + 1;
                 if (p.context)
-                    cfg_fail(c, &at, "invalid YAML: %s %s (line %d)", problem, p.context,
-                             (int)p.context_mark.line + 1);
+                    cfg_fail(c, &at, "invalid YAML: %s %s that started at line %d", problem,
+                             p.context, (int)p.context_mark.line + 1);
                 else
                     cfg_fail(c, &at, "invalid YAML: %s", problem);
             }
@@ -489,9 +500,9 @@ int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
 
 int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 {
-    const char *what = "a number of seconds (0 to 1e9)";
+    const char *what = "a number of seconds from 0 to 1e9";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
-        return expected(c, n, what);
+        return expected(c, n, "a number of seconds");
     errno = 0;
     double v = strtod(n->s, NULL);
     if (errno == ERANGE || !isfinite(v) || v < 0 || v > SECONDS_MAX)
@@ -502,9 +513,9 @@ int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 
 int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
 {
-    const char *what = "a number of seconds (-1e9 to 1e9)";
+    const char *what = "a number of seconds from -1e9 to 1e9";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
-        return expected(c, n, what);
+        return expected(c, n, "a number of seconds");
     errno = 0;
     double v = strtod(n->s, NULL);
     if (errno == ERANGE || !isfinite(v) || v < -SECONDS_MAX || v > SECONDS_MAX)
