@@ -306,7 +306,7 @@ static void dump_quotes_and_every_field(void **state)
         "skills: {\"普通话\": 10, \"true\": 5, \"null\": 3}\n"
         "profiles:\n"
         "  p1:\n"
-        "    queues: {q2: {priority: 2, delay: 1.5}}\n"
+        "    queues: {q2: {priority: 2, delay: 1.5}, q1: 3}\n"
         "    channels: {chat: {max_items: 2, cross_channel: false}, \"voice: main\": {cross_channel: false}}\n"
         "    force_longest_waiting: true\n"
         "    idle_measure: last_inbound\n"
