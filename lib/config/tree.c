@@ -412,7 +412,7 @@ const cfg_node *cfg_get(const cfg_node *map, const char *key)
     if (!map || map->kind != CFG_MAP)
         return NULL;
     for (int32_t i = 0; i + 1 < map->n; i += 2)
-        if (strcmp(map->kids[i]->s, key) == 0)
+        if (map->kids[i]->s && strcmp(map->kids[i]->s, key) == 0)
             return map->kids[i + 1];
     return NULL;
 }
