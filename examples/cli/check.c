@@ -66,11 +66,11 @@ static void summary(const char *path, const oq_engine *e, const oq_script *s)
         printf("%s%s (%d agents)", k ? ", " : "", sk, (int)having);
     }
     printf(nsk > 24 ? ", ...\n" : "\n");
-    printf("groups   %4d: ", (int)count(e, OQ_KIND_GROUP));
+    printf("groups   %4d:%s", (int)count(e, OQ_KIND_GROUP), count(e, OQ_KIND_GROUP) ? " " : "");
     list_ids(e, OQ_KIND_GROUP, 12);
-    printf("profiles %4d: ", (int)count(e, OQ_KIND_PROFILE));
+    printf("profiles %4d:%s", (int)count(e, OQ_KIND_PROFILE), count(e, OQ_KIND_PROFILE) ? " " : "");
     list_ids(e, OQ_KIND_PROFILE, 12);
-    printf("agents   %4d: ", (int)na);
+    printf("agents   %4d:%s", (int)na, na ? " " : "");
     list_ids(e, OQ_KIND_AGENT, 8);
     int32_t nq = count(e, OQ_KIND_QUEUE), uncovered = 0;
     printf("queues   %4d:\n", (int)nq);
