@@ -21,6 +21,14 @@ void cfg_init_error(oq_config_error *err, const char *name)
     snprintf(err->path, sizeof err->path, "%s", name ? name : "<buffer>");
 }
 
+/* Bounded append (the message is truncated, never overrun). */
+static void app(char *dst, size_t cap, size_t *off, const char *src)
+{
+    while (*src && *off + 1 < cap)
+        dst[(*off)++] = *src++;
+    dst[*off] = '\0';
+}
+
 static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list ap)
 {
     if (c->status != OQ_OK)
@@ -28,18 +36,24 @@ static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list
     c->status = OQ_ECONFIG;
     if (!c->err)
         return 0;
-    char text[448];
+    char text[448], pos[48];
     vsnprintf(text, sizeof text, fmt, ap);
     c->err->line = line;
     c->err->column = col;
-    const char *sep = c->path_len ? ": " : "";
-    int w;
-    if (line > 0)
-        w = snprintf(c->err->message, sizeof c->err->message, "%s:%d:%d: %s%s%s", c->name, (int)line,
-                 (int)col, c->path, sep, text);
-    else
-        w = snprintf(c->err->message, sizeof c->err->message, "%s: %s%s%s", c->name, c->path, sep, text);
-    (void)w; /* long messages are truncated */
+    char *m = c->err->message;
+    size_t cap = sizeof c->err->message, off = 0;
+    m[0] = '\0';
+    app(m, cap, &off, c->name);
+    if (line > 0) {
+        snprintf(pos, sizeof pos, ":%d:%d", (int)line, (int)col);
+        app(m, cap, &off, pos);
+    }
+    app(m, cap, &off, ": ");
+    if (c->path_len) {
+        app(m, cap, &off, c->path);
+        app(m, cap, &off, ": ");
+    }
+    app(m, cap, &off, text);
     return 0;
 }
 
