@@ -1,0 +1,163 @@
+/* omniq check FILE: validate a configuration or a script and summarize it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: omniq check [--quiet] FILE\n"
+    "\n"
+    "Load FILE (a configuration, or a script: configuration + timeline) exactly as\n"
+    "'omniq run' and the library would. On success print a summary (channels, skills,\n"
+    "groups, queues with the agents able to serve them, agents, timeline) and exit 0;\n"
+    "queues no agent can serve are flagged as warnings. On error print\n"
+    "FILE:LINE:COLUMN: what was expected, on stderr, and exit 2.\n"
+    "\n"
+    "  --quiet   print nothing on success\n"
+    "  --dump    print the loaded configuration as YAML (oq_config_dump) instead\n";
+
+static int32_t count(const oq_engine *e, int32_t kind)
+{
+    int32_t n = 0;
+    oq_config_count(e, kind, &n);
+    return n;
+}
+
+static const char *nth(const oq_engine *e, int32_t kind, int32_t i)
+{
+    const char *id = "?";
+    oq_config_id(e, kind, i, &id);
+    return id;
+}
+
+static void list_ids(const oq_engine *e, int32_t kind, int32_t max)
+{
+    int32_t n = count(e, kind);
+    for (int32_t i = 0; i < n && i < max; i++)
+        printf("%s%s", i ? ", " : "", nth(e, kind, i));
+    if (n > max)
+        printf(", ... (%d more)", (int)(n - max));
+    printf("\n");
+}
+
+static void summary(const char *path, const oq_engine *e, const oq_script *s)
+{
+    printf("%s: OK\n", path);
+    printf("channels %4d: ", (int)count(e, OQ_KIND_CHANNEL));
+    int32_t nc = count(e, OQ_KIND_CHANNEL);
+    for (int32_t i = 0; i < nc; i++) {
+        oq_channel_spec cs;
+        oq_channel_spec_init(&cs);
+        oq_channel_get(e, nth(e, OQ_KIND_CHANNEL, i), &cs);
+        printf("%s%s (%s%s, cost %d, max %d)", i ? ", " : "", cs.id, cs.synchronous ? "sync" : "async",
+               cs.exclusive ? ", exclusive" : "", (int)cs.capacity_cost, (int)cs.max_per_agent);
+    }
+    printf("\n");
+    int32_t na = count(e, OQ_KIND_AGENT), nsk = count(e, OQ_KIND_SKILL);
+    printf("skills   %4d: ", (int)nsk);
+    for (int32_t k = 0; k < nsk && k < 24; k++) {
+        const char *sk = nth(e, OQ_KIND_SKILL, k);
+        int32_t having = 0;
+        for (int32_t a = 0; a < na; a++) {
+            int32_t lvl = 0;
+            oq_agent_get_skill(e, nth(e, OQ_KIND_AGENT, a), sk, &lvl);
+            having += lvl > 0;
+        }
+        printf("%s%s (%d agents)", k ? ", " : "", sk, (int)having);
+    }
+    printf(nsk > 24 ? ", ...\n" : "\n");
+    printf("groups   %4d:%s", (int)count(e, OQ_KIND_GROUP), count(e, OQ_KIND_GROUP) ? " " : "");
+    list_ids(e, OQ_KIND_GROUP, 12);
+    printf("profiles %4d:%s", (int)count(e, OQ_KIND_PROFILE), count(e, OQ_KIND_PROFILE) ? " " : "");
+    list_ids(e, OQ_KIND_PROFILE, 12);
+    printf("agents   %4d:%s", (int)na, na ? " " : "");
+    list_ids(e, OQ_KIND_AGENT, 8);
+    int32_t nq = count(e, OQ_KIND_QUEUE), uncovered = 0;
+    printf("queues   %4d:\n", (int)nq);
+    printf("  %-20s %-9s %-15s %8s %8s %6s %7s\n", "queue", "ordering", "strategy", "channels",
+           "required", "steps", "agents");
+    for (int32_t i = 0; i < nq; i++) {
+        const char *q = nth(e, OQ_KIND_QUEUE, i);
+        oq_queue_info qi;
+        int32_t steps = 0;
+        oq_queue_get(e, q, &qi);
+        oq_queue_step_count(e, q, &steps);
+        printf("  %-20s %-9s %-15s %8d %8d %6d %7d%s\n", q, oq_ordering_name(qi.spec.ordering),
+               oq_strategy_name(qi.spec.strategy), (int)qi.n_channels, (int)qi.n_required_skills,
+               (int)steps, (int)qi.eligible_agents, qi.spec.outbound ? "  (outbound)" : "");
+        uncovered += qi.eligible_agents == 0 || qi.n_channels == 0;
+    }
+    if (s) {
+        int32_t n = oq_script_count(s);
+        oq_script_action first, last;
+        if (n > 0 && oq_script_get(s, 0, &first) == OQ_OK && oq_script_get(s, n - 1, &last) == OQ_OK)
+            printf("timeline %4d actions, %.3f s .. %.3f s\n", (int)n, (double)first.at_ms / 1000.0,
+                   (double)last.at_ms / 1000.0);
+    }
+    if (!uncovered) {
+        printf("coverage: every queue has at least one agent able to serve it\n");
+        return;
+    }
+    for (int32_t i = 0; i < nq; i++) {
+        const char *q = nth(e, OQ_KIND_QUEUE, i);
+        oq_queue_info qi;
+        oq_queue_get(e, q, &qi);
+        if (qi.n_channels == 0)
+            printf("warning: queue '%s' accepts no channel\n", q);
+        else if (qi.eligible_agents == 0)
+            printf("warning: queue '%s' has no agent able to serve it (skills/groups)\n", q);
+    }
+}
+
+int cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    int quiet = 0, dump = 0;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(USAGE, stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+            quiet = 1;
+        } else if (strcmp(argv[i], "--dump") == 0) {
+            dump = 1;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "omniq check: unknown option '%s'\n%s", argv[i], USAGE);
+            return EXIT_USAGE;
+        } else if (path) {
+            fprintf(stderr, "omniq check: one FILE only\n%s", USAGE);
+            return EXIT_USAGE;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "omniq check: missing FILE\n%s", USAGE);
+        return EXIT_USAGE;
+    }
+    oq_engine *e = NULL;
+    oq_script *s = NULL;
+    oq_config_error err;
+    oq_status st = oq_script_load_file(NULL, path, &e, &s, &err);
+    if (st != OQ_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_INPUT;
+    }
+    if (dump) {
+        char *yaml = NULL;
+        size_t len = 0;
+        if (oq_config_dump(e, &yaml, &len) != OQ_OK) {
+            fprintf(stderr, "omniq check: out of memory\n");
+            oq_script_free(s);
+            oq_engine_destroy(e);
+            return EXIT_INPUT;
+        }
+        fwrite(yaml, 1, len, stdout);
+        oq_free(yaml);
+    } else if (!quiet) {
+        summary(path, e, s);
+    }
+    oq_script_free(s);
+    oq_engine_destroy(e);
+    return EXIT_OK;
+}

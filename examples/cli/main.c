@@ -1,0 +1,67 @@
+/* omniq — command line for people at a terminal:
+ *   omniq check FILE      validate a configuration or script
+ *   omniq run SCRIPT      replay a script's timeline, one JSON event per line
+ *   omniq staff ...       service-level / staffing calculator (Erlang C, A, chat)
+ * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
+ * results to stdout. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: omniq [--version] [--help] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  check FILE     validate a configuration or script; print a summary\n"
+    "  run SCRIPT     replay a script's timeline through an engine; one JSON event per line\n"
+    "  staff ...      agents needed for a service level (one interval, or a day from a CSV)\n"
+    "\n"
+    "'omniq COMMAND --help' describes a command. Exit codes: 0 success, 1 usage error,\n"
+    "2 bad input (the errors are printed on stderr).\n";
+
+int is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
+
+void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (is_help(cmd)) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("omniq %s\n", oq_version());
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "staff") == 0)
+        return cmd_staff(argc - 1, argv + 1);
+    fprintf(stderr, "omniq: unknown command '%s'\n\n%s", cmd, USAGE);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,257 @@
+/* omniq run SCRIPT: replay a timeline through a real engine; one JSON object
+ * per line for every engine event. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: omniq run [--stats] [--until SECONDS] SCRIPT\n"
+    "\n"
+    "Load SCRIPT (configuration + timeline), then perform its actions in order. Between\n"
+    "actions the engine's timers fire at their exact due times (oq_engine_advance at every\n"
+    "deadline). Every engine event is printed as one JSON object per line, keys in a fixed\n"
+    "order: t (seconds, millisecond precision), event, then contact, agent, queue,\n"
+    "from_queue, channel, state, prev_state, priority, wait, detail where they apply.\n"
+    "A failed action prints an \"action_failed\" line (and a message on stderr) and the\n"
+    "replay goes on; the exit status is then 2.\n"
+    "\n"
+    "  --stats          print per-queue statistics at the end (\"event\":\"stats\" lines)\n"
+    "  --until SECONDS  after the last action, keep firing timers up to this time\n";
+
+/* ---- statistics from the event stream --------------------------------------------
+ * A small per-queue tally. When the library's stats module is available, replace
+ * stats_print() with calls to it; the run loop only calls stats_event/stats_print. */
+
+typedef struct qstat {
+    char id[OQ_ID_MAX + 1];
+    double threshold_s;
+    int64_t queued, offered, assigned, within, abandoned, completed, rejected, overflowed_in;
+    int64_t wait_ms_sum;
+} qstat;
+
+typedef struct run_state {
+    qstat *q;
+    int32_t n;
+    const oq_engine *e;
+    int stats;
+} run_state;
+
+static qstat *stat_of(run_state *r, const char *queue)
+{
+    if (!queue || !r->q)
+        return NULL;
+    for (int32_t i = 0; i < r->n; i++)
+        if (strcmp(r->q[i].id, queue) == 0)
+            return &r->q[i];
+    return NULL;
+}
+
+static void stats_event(run_state *r, const oq_event *ev)
+{
+    qstat *q = stat_of(r, ev->queue);
+    if (!q)
+        return;
+    switch (ev->type) {
+    case OQ_EV_CONTACT_QUEUED: q->queued++; break;
+    case OQ_EV_OFFERED: q->offered++; break;
+    case OQ_EV_ASSIGNED:
+        q->assigned++;
+        q->wait_ms_sum += ev->wait_ms;
+        q->within += (double)ev->wait_ms <= q->threshold_s * 1000.0;
+        break;
+    case OQ_EV_ABANDONED: q->abandoned++; break;
+    case OQ_EV_COMPLETED: q->completed++; break;
+    case OQ_EV_QUEUE_REJECTED: q->rejected++; break;
+    case OQ_EV_OVERFLOWED: q->overflowed_in++; break;
+    default: break;
+    }
+}
+
+static void stats_print(const run_state *r, int64_t now_ms)
+{
+    for (int32_t i = 0; i < r->n; i++) {
+        const qstat *q = &r->q[i];
+        oq_queue_info qi;
+        if (oq_queue_get(r->e, q->id, &qi) != OQ_OK)
+            continue;
+        int64_t denom = q->assigned + q->abandoned;
+        printf("{\"t\":%.3f,\"event\":\"stats\",\"queue\":", (double)now_ms / 1000.0);
+        json_string(stdout, q->id);
+        printf(",\"queued\":%" PRId64 ",\"offered\":%" PRId64 ",\"answered\":%" PRId64
+               ",\"answered_within\":%" PRId64 ",\"abandoned\":%" PRId64 ",\"completed\":%" PRId64
+               ",\"refused\":%" PRId64 ",\"overflowed_in\":%" PRId64,
+               q->queued, q->offered, q->assigned, q->within, q->abandoned, q->completed,
+               q->rejected, q->overflowed_in);
+        if (denom > 0)
+            printf(",\"service_level\":%.4f", (double)q->within / (double)denom);
+        else
+            printf(",\"service_level\":null");
+        if (q->assigned > 0)
+            printf(",\"asa\":%.3f", (double)q->wait_ms_sum / 1000.0 / (double)q->assigned);
+        else
+            printf(",\"asa\":null");
+        printf(",\"waiting\":%d,\"eligible_agents\":%d,\"sl_definition\":\"within/(answered+abandoned)\"}\n",
+               (int)qi.waiting, (int)qi.eligible_agents);
+    }
+    oq_engine_counts c;
+    if (oq_engine_get_counts(r->e, &c) == OQ_OK)
+        printf("{\"t\":%.3f,\"event\":\"engine\",\"contacts\":%d,\"queued\":%d,\"offered\":%d,"
+               "\"active\":%d,\"wrapup\":%d,\"parked\":%d,\"timers\":%d}\n",
+               (double)now_ms / 1000.0, (int)c.contacts, (int)c.contacts_queued,
+               (int)c.contacts_offered, (int)c.contacts_active, (int)c.contacts_wrapup,
+               (int)c.contacts_parked, (int)c.timers);
+}
+
+/* ---- events --------------------------------------------------------------------- */
+
+static void field(const char *key, const char *value)
+{
+    if (!value)
+        return;
+    printf(",\"%s\":", key);
+    json_string(stdout, value);
+}
+
+static void on_event(const oq_event *ev, void *user)
+{
+    run_state *r = user;
+    printf("{\"t\":%.3f,\"event\":\"%s\"", (double)ev->time_ms / 1000.0, oq_event_type_name(ev->type));
+    field("contact", ev->contact);
+    field("agent", ev->agent);
+    field("queue", ev->queue);
+    field("from_queue", ev->from_queue);
+    field("channel", ev->channel);
+    if (ev->type == OQ_EV_AGENT_STATE) {
+        printf(",\"state\":\"%s\",\"prev_state\":\"%s\"", oq_agent_state_name(ev->agent_state),
+               oq_agent_state_name(ev->prev_agent_state));
+    }
+    if (ev->contact && ev->type != OQ_EV_AGENT_STATE)
+        printf(",\"priority\":%d", (int)ev->priority);
+    if (ev->type == OQ_EV_ASSIGNED || ev->type == OQ_EV_ABANDONED || ev->type == OQ_EV_OFFERED)
+        printf(",\"wait\":%.3f", (double)ev->wait_ms / 1000.0);
+    field("detail", ev->detail);
+    printf("}\n");
+    if (r->stats)
+        stats_event(r, ev);
+}
+
+/* Fire every timer due up to `until` at its own deadline. */
+static void advance_to(oq_engine *e, int64_t until)
+{
+    for (;;) {
+        int64_t d = INT64_MAX;
+        if (oq_engine_next_deadline(e, &d) != OQ_OK || d > until)
+            break;
+        if (oq_engine_advance(e, d) != OQ_OK)
+            break;
+    }
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *path = NULL;
+    int stats = 0, have_until = 0;
+    double until_s = 0;
+    for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(USAGE, stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--stats") == 0) {
+            stats = 1;
+        } else if (strcmp(argv[i], "--until") == 0) {
+            char *end = NULL;
+            if (i + 1 >= argc || (until_s = strtod(argv[i + 1], &end), end == argv[i + 1] || *end)) {
+                fprintf(stderr, "omniq run: --until needs a number of seconds\n%s", USAGE);
+                return EXIT_USAGE;
+            }
+            have_until = 1;
+            i++;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "omniq run: unknown option '%s'\n%s", argv[i], USAGE);
+            return EXIT_USAGE;
+        } else if (path) {
+            fprintf(stderr, "omniq run: one SCRIPT only\n%s", USAGE);
+            return EXIT_USAGE;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "omniq run: missing SCRIPT\n%s", USAGE);
+        return EXIT_USAGE;
+    }
+    run_state r = {0};
+    r.stats = stats;
+    oq_engine_options opts;
+    oq_engine_options_init(&opts);
+    opts.on_event = on_event;
+    opts.event_user = &r;
+    oq_engine *e = NULL;
+    oq_script *s = NULL;
+    oq_config_error err;
+    if (oq_script_load_file(&opts, path, &e, &s, &err) != OQ_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_INPUT;
+    }
+    r.e = e;
+    if (stats) {
+        int32_t nq = 0;
+        oq_config_count(e, OQ_KIND_QUEUE, &nq);
+        r.q = calloc((size_t)(nq > 0 ? nq : 1), sizeof *r.q);
+        if (!r.q) {
+            fprintf(stderr, "omniq run: out of memory\n");
+            oq_script_free(s);
+            oq_engine_destroy(e);
+            return EXIT_INPUT;
+        }
+        for (int32_t i = 0; i < nq; i++) {
+            const char *id = "";
+            oq_queue_info qi;
+            oq_config_id(e, OQ_KIND_QUEUE, i, &id);
+            snprintf(r.q[i].id, sizeof r.q[i].id, "%s", id);
+            if (oq_queue_get(e, id, &qi) == OQ_OK)
+                r.q[i].threshold_s = qi.spec.sla_threshold_s;
+        }
+        r.n = nq;
+    }
+    int failed = 0;
+    int32_t n = oq_script_count(s);
+    for (int32_t i = 0; i < n; i++) {
+        oq_script_action a;
+        oq_script_get(s, i, &a);
+        advance_to(e, a.at_ms);
+        oq_status st = oq_script_apply(e, s, i);
+        if (st != OQ_OK) {
+            const char *msg = oq_engine_last_error(e);
+            fprintf(stderr, "%s:%d: %s at t=%.3f failed: %s (%s)\n", path, (int)a.line,
+                    oq_script_action_name(a.action), (double)a.at_ms / 1000.0, msg,
+                    oq_status_name(st));
+            printf("{\"t\":%.3f,\"event\":\"action_failed\",\"action\":\"%s\",\"line\":%d,\"status\":\"%s\"",
+                   (double)a.at_ms / 1000.0, oq_script_action_name(a.action), (int)a.line,
+                   oq_status_name(st));
+            field("contact", a.contact);
+            field("agent", a.agent);
+            field("detail", msg);
+            printf("}\n");
+            failed = 1;
+        }
+    }
+    if (have_until) {
+        int64_t until = (int64_t)(until_s * 1000.0 + (until_s >= 0 ? 0.5 : -0.5)), now = 0;
+        advance_to(e, until);
+        if (oq_engine_now(e, &now) == OQ_OK && until > now)
+            oq_engine_advance(e, until);
+    }
+    if (stats) {
+        int64_t now = 0;
+        oq_engine_now(e, &now);
+        stats_print(&r, now);
+    }
+    free(r.q);
+    oq_script_free(s);
+    oq_engine_destroy(e);
+    fflush(stdout);
+    return failed ? EXIT_INPUT : EXIT_OK;
+}

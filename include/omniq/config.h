@@ -1,0 +1,163 @@
+/* omniq — configuration files (YAML) and scripts.
+ *
+ * A configuration file describes channels, skills, routing profiles, agent
+ * groups, queues (with their ladders, limits and blending) and agents, plus a
+ * few engine options; docs/config.md has the format. The loader builds a NEW
+ * engine through the public API, so every validation of the API applies; on
+ * any error the engine is destroyed (no half-built engine) and *err tells
+ * where (file, 1-based line and column) and what was expected.
+ *
+ * A script is a configuration plus a `timeline:` of host actions at given
+ * times (docs/config.md, "Scripts"); the `omniq run` command replays one.
+ *
+ * Memory: the parser (libyaml) and the loader's temporary tree use the C
+ * library's malloc, not the engine's allocator hook (libyaml has no hook);
+ * the engine built from the file allocates through opts->alloc as usual.
+ * Strings returned to the caller (oq_config_dump) are freed with oq_free().
+ *
+ * Safety: YAML aliases are rejected (no "billion laughs"), nesting is bounded
+ * (OQ_CONFIG_DEPTH_MAX), numbers are parsed strictly (no "12abc", NaN or
+ * overflow), mapping keys must be unique and unknown keys are errors.
+ *
+ * Thread-safety: the loader touches no global state; loading on several
+ * threads at once is fine. Dump and the oq_config_count/oq_config_id getters
+ * read an engine: same rules as the other read-only calls (engine.h). */
+#ifndef OMNIQ_CONFIG_H
+#define OMNIQ_CONFIG_H
+
+#include "omniq/engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OQ_CONFIG_DEPTH_MAX 32   /* deepest YAML nesting accepted */
+
+/* Where and why a load failed. Caller-owned; fixed-size (ctypes-friendly). */
+typedef struct oq_config_error {
+    int32_t line;         /* 1-based; 0 when the error has no position (e.g. file not found) */
+    int32_t column;       /* 1-based; 0 likewise */
+    char message[512];    /* "name:line:col: queues.sales.escalation[1].after: expected ..." */
+    char path[256];       /* the file name (or buffer name) */
+} oq_config_error;
+
+/* Load a configuration file into a new engine. `opts` (may be NULL for
+ * defaults) provides the allocator and the event sink; the file's `engine:`
+ * section overrides its seed, start time and abandon_resume. On success
+ * *out receives the engine. Errors: OQ_EINVAL (NULL argument), OQ_ECONFIG
+ * (cannot read the file, bad YAML, bad or inconsistent content), OQ_ENOMEM;
+ * *out is untouched and *err (when not NULL) describes the problem. A file
+ * containing a `timeline:` is rejected here: load it with oq_script_load_*. */
+OQ_API oq_status oq_config_load_file(const oq_engine_options *opts, const char *path,
+                                     oq_engine **out, oq_config_error *err);
+
+/* The same from a buffer of `len` bytes (need not be NUL-terminated);
+ * `name` (may be NULL: "<buffer>") is used in messages. */
+OQ_API oq_status oq_config_load_buffer(const oq_engine_options *opts, const char *yaml,
+                                       size_t len, const char *name, oq_engine **out,
+                                       oq_config_error *err);
+
+/* Write the engine's configuration (not its contacts or agent presence) as
+ * YAML that loads into an identical configuration. *out_yaml receives a
+ * NUL-terminated string (free it with oq_free), *out_len its length (may be
+ * NULL). The engine section records the current clock as `start` and the
+ * random generator's current state as `seed`. Errors: OQ_EINVAL, OQ_ENOMEM. */
+OQ_API oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len);
+
+/* Free memory the library returned to the caller (oq_config_dump). NULL is a no-op. */
+OQ_API void oq_free(void *ptr);
+
+/* Enumerate a configuration: object kinds for oq_config_count / oq_config_id. */
+#define OQ_KIND_CHANNEL 1
+#define OQ_KIND_SKILL   2
+#define OQ_KIND_GROUP   3
+#define OQ_KIND_PROFILE 4
+#define OQ_KIND_QUEUE   5
+#define OQ_KIND_AGENT   6
+
+/* Number of objects of `kind` in the engine. */
+OQ_API oq_status oq_config_count(const oq_engine *e, int32_t kind, int32_t *count);
+/* The id of the index-th object of `kind` (0-based, in creation order);
+ * engine-owned, valid until the next mutating call. OQ_EINVAL out of range. */
+OQ_API oq_status oq_config_id(const oq_engine *e, int32_t kind, int32_t index, const char **id);
+
+/* ---- scripts ------------------------------------------------------------ */
+
+typedef struct oq_script oq_script;
+
+/* Timeline actions (oq_script_action.action). */
+#define OQ_ACT_LOGIN        1  /* agent, ready */
+#define OQ_ACT_READY        2  /* agent */
+#define OQ_ACT_NOT_READY    3  /* agent, reason */
+#define OQ_ACT_LOGOUT       4  /* agent */
+#define OQ_ACT_ARRIVE       5  /* contact, channel, queue, customer, preferred_agent, priority, skills, deadline */
+#define OQ_ACT_ACCEPT       6  /* contact, agent (NULL: the agent it is offered to) */
+#define OQ_ACT_REJECT       7  /* contact, agent (likewise) */
+#define OQ_ACT_ABANDON      8  /* contact */
+#define OQ_ACT_COMPLETE     9  /* contact */
+#define OQ_ACT_END_WRAPUP  10  /* agent */
+#define OQ_ACT_TRANSFER    11  /* contact, queue; or contact, agent, wait_s */
+#define OQ_ACT_ESCALATE    12  /* contact, queue, reason */
+#define OQ_ACT_PARK        13  /* contact, reason */
+#define OQ_ACT_REOPEN      14  /* contact, queue (NULL: same), wait_s (owner wait) */
+#define OQ_ACT_PRIORITY    15  /* contact, priority (raise or lower) */
+#define OQ_ACT_REMOVE      16  /* contact */
+#define OQ_ACT_ADVANCE     17  /* nothing: move the clock */
+
+/* Static name of an action ("arrive"), "unknown" for others. */
+OQ_API const char *oq_script_action_name(int32_t action);
+
+/* One timeline item. Strings are owned by the script (valid until
+ * oq_script_free); NULL when absent. */
+typedef struct oq_script_action {
+    int32_t action;        /* OQ_ACT_* */
+    int32_t line;          /* where the item is in the file (1-based) */
+    int64_t at_ms;         /* host time of the action */
+    const char *agent;
+    const char *contact;
+    const char *queue;
+    const char *channel;
+    const char *customer;
+    const char *preferred_agent;
+    const char *reason;
+    int32_t ready;         /* LOGIN: 1 ready, 0 not ready */
+    int32_t priority;      /* ARRIVE, PRIORITY */
+    double wait_s;         /* ARRIVE: preferred-agent wait; TRANSFER to agent, REOPEN: owner wait */
+    int64_t deadline_ms;   /* ARRIVE: reply deadline (host ms), 0 = none */
+    int32_t n_required;    /* ARRIVE: extra skills */
+    int32_t n_preferred;
+    const char *const *required_skills;
+    const int32_t *required_levels;
+    const char *const *preferred_skills;
+    const int32_t *preferred_levels;
+} oq_script_action;
+
+/* Load a script (configuration + timeline; a plain configuration is a script
+ * with an empty timeline). On success *engine receives the
+ * engine built from the configuration and *script the timeline (free it with
+ * oq_script_free). Same errors as oq_config_load_file; a timeline item's
+ * errors (unknown action, missing or unknown field, times going backwards)
+ * name its line and column. References to agents/contacts are checked when
+ * the action runs, not at load. */
+OQ_API oq_status oq_script_load_file(const oq_engine_options *opts, const char *path,
+                                     oq_engine **engine, oq_script **script,
+                                     oq_config_error *err);
+OQ_API oq_status oq_script_load_buffer(const oq_engine_options *opts, const char *yaml,
+                                       size_t len, const char *name, oq_engine **engine,
+                                       oq_script **script, oq_config_error *err);
+
+/* Number of timeline items (0 for NULL). */
+OQ_API int32_t oq_script_count(const oq_script *script);
+/* Item `index` into *out. OQ_EINVAL out of range. */
+OQ_API oq_status oq_script_get(const oq_script *script, int32_t index, oq_script_action *out);
+/* Perform item `index` on the engine at its time (calls oq_engine_advance
+ * first, so due timers fire). Returns the engine call's status; on error the
+ * engine's last error says why. */
+OQ_API oq_status oq_script_apply(oq_engine *e, const oq_script *script, int32_t index);
+OQ_API void oq_script_free(oq_script *script);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIQ_CONFIG_H */

@@ -1,0 +1,409 @@
+/* Engine -> YAML (the configuration only), and enumeration of ids. Reads the
+ * model's internals directly: config is a library module. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/cfg.h"
+#include "model/internal.h"
+
+void oq_free(void *ptr) { free(ptr); }
+
+/* ---- enumeration ----------------------------------------------------------------- */
+
+static void **slots(const oq_engine *e, int32_t kind, int32_t *n, int32_t *live)
+{
+    switch (kind) {
+    case OQ_KIND_CHANNEL: *n = e->n_channels; *live = e->live_channels; return (void **)e->channels;
+    case OQ_KIND_SKILL: *n = e->n_skills; *live = e->live_skills; return (void **)e->skills;
+    case OQ_KIND_GROUP: *n = e->n_groups; *live = e->live_groups; return (void **)e->groups;
+    case OQ_KIND_PROFILE: *n = e->n_profiles; *live = e->live_profiles; return (void **)e->profiles;
+    case OQ_KIND_QUEUE: *n = e->n_queues; *live = e->live_queues; return (void **)e->queues;
+    case OQ_KIND_AGENT: *n = e->n_agents; *live = e->live_agents; return (void **)e->agents;
+    default: return NULL;
+    }
+}
+
+/* Every object struct starts with `char *id`. */
+static const char *slot_id(void *obj) { return *(char *const *)obj; }
+
+oq_status oq_config_count(const oq_engine *e, int32_t kind, int32_t *count)
+{
+    int32_t n = 0, live = 0;
+    if (!e || !count || kind < OQ_KIND_CHANNEL || kind > OQ_KIND_AGENT)
+        return OQ_EINVAL;
+    slots(e, kind, &n, &live);
+    *count = live;
+    return OQ_OK;
+}
+
+oq_status oq_config_id(const oq_engine *e, int32_t kind, int32_t index, const char **id)
+{
+    int32_t n = 0, live = 0;
+    if (!e || !id || kind < OQ_KIND_CHANNEL || kind > OQ_KIND_AGENT)
+        return OQ_EINVAL;
+    void **arr = slots(e, kind, &n, &live);
+    if (index < 0 || index >= live)
+        return OQ_EINVAL;
+    if (live == n) { /* nothing removed: direct */
+        *id = slot_id(arr[index]);
+        return OQ_OK;
+    }
+    for (int32_t i = 0, k = 0; i < n; i++)
+        if (arr[i] && k++ == index) {
+            *id = slot_id(arr[i]);
+            return OQ_OK;
+        }
+    return OQ_EINVAL;
+}
+
+/* ---- output buffer ----------------------------------------------------------------- */
+
+typedef struct obuf {
+    char *s;
+    size_t n, cap;
+    int failed;
+} obuf;
+
+static void out(obuf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int w = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+        va_end(ap);
+        if (w < 0) {
+            b->failed = 1;
+            return;
+        }
+        if ((size_t)w < b->cap - b->n) {
+            b->n += (size_t)w;
+            return;
+        }
+        size_t cap = b->cap * 2 + (size_t)w;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+/* An id, plain when safe, else double-quoted. */
+static void id(obuf *b, const char *s)
+{
+    int plain = s[0] != '\0' && s[0] != '-' && strcmp(s, "null") != 0 && strcmp(s, "~") != 0 &&
+                strcmp(s, "true") != 0 && strcmp(s, "false") != 0;
+    for (const char *p = s; plain && *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.'))
+            plain = 0;
+    if (plain) {
+        out(b, "%s", s);
+        return;
+    }
+    out(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            out(b, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            out(b, "\\x%02x", *p);
+        else
+            out(b, "%c", *p);
+    }
+    out(b, "\"");
+}
+
+/* Shortest decimal that reads back as the same double. */
+static void num(obuf *b, double v)
+{
+    char tmp[40];
+    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+        out(b, "%lld", (long long)v);
+        return;
+    }
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    out(b, "%s", tmp);
+}
+
+static void secs(obuf *b, int64_t ms) { num(b, (double)ms / 1000.0); }
+static const char *tf(int32_t v) { return v ? "true" : "false"; }
+
+static const char *order_name(int32_t v) { return oq_ordering_name(v); }
+static const char *strategy_name(int32_t v) { return oq_strategy_name(v); }
+static const char *limit_name(int32_t v)
+{
+    return v == OQ_LIMIT_OVERFLOW ? "overflow" : v == OQ_LIMIT_CALLBACK ? "callback" : "reject";
+}
+static const char *action_name(int32_t v)
+{
+    static const char *const names[] = {"lower_level", "drop_required", "add_group",
+                                        "drop_preferred", "raise_priority", "overflow", "alert"};
+    return v >= 1 && v <= 7 ? names[v - 1] : "alert";
+}
+
+static void levels(obuf *b, const oq_engine *e, const oq_skill_level *arr, int32_t n)
+{
+    out(b, "{");
+    for (int32_t i = 0; i < n; i++) {
+        out(b, "%s", i ? ", " : "");
+        id(b, e->skills[arr[i].skill]->id);
+        out(b, ": %d", (int)arr[i].level);
+    }
+    out(b, "}");
+}
+
+static void group_list(obuf *b, const oq_engine *e, const int32_t *arr, int32_t n)
+{
+    out(b, "[");
+    for (int32_t i = 0; i < n; i++) {
+        out(b, "%s", i ? ", " : "");
+        id(b, e->groups[arr[i]]->id);
+    }
+    out(b, "]");
+}
+
+static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
+{
+    out(b, "    escalation:\n");
+    for (int32_t i = 0; i < q->n_steps; i++) {
+        const oq_step *s = &q->steps[i];
+        out(b, "      - {after: ");
+        secs(b, s->after_ms);
+        out(b, ", timing: %s, action: %s", s->timing == OQ_STEP_AFTER_PREVIOUS ? "previous" : "entry",
+            action_name(s->action));
+        switch (s->action) {
+        case OQ_STEP_LOWER_LEVEL:
+            out(b, ", skill: ");
+            id(b, e->skills[s->skill]->id);
+            out(b, ", level: %d", (int)s->level);
+            break;
+        case OQ_STEP_DROP_REQUIRED:
+        case OQ_STEP_DROP_PREFERRED:
+            out(b, ", skill: ");
+            id(b, e->skills[s->skill]->id);
+            break;
+        case OQ_STEP_ADD_GROUP:
+            out(b, ", group: ");
+            id(b, e->groups[s->group]->id);
+            break;
+        case OQ_STEP_RAISE_PRIORITY:
+            out(b, ", priority: %d", (int)s->priority);
+            break;
+        case OQ_STEP_OVERFLOW:
+            out(b, ", queue: ");
+            id(b, e->queues[s->queue]->id);
+            break;
+        default:
+            break;
+        }
+        if (s->message) {
+            out(b, ", message: ");
+            id(b, s->message);
+        }
+        if (s->skip_if_no_agents)
+            out(b, ", skip_if_no_agents: true");
+        if (s->when_ewt_above_s > 0) {
+            out(b, ", when_ewt_above: ");
+            num(b, s->when_ewt_above_s);
+        }
+        if (s->when_sl_below > 0) {
+            out(b, ", when_sl_below: ");
+            num(b, s->when_sl_below);
+        }
+        out(b, "}\n");
+    }
+}
+
+static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
+{
+    out(b, "  ");
+    id(b, q->id);
+    out(b, ":\n    channels: [");
+    for (int32_t l = 0; l < q->n_lanes; l++) {
+        out(b, "%s", l ? ", " : "");
+        id(b, e->channels[q->lanes[l].channel]->id);
+    }
+    out(b, "]\n    priority: %d\n    ordering: %s\n    strategy: %s\n", (int)q->priority,
+        order_name(q->ordering), strategy_name(q->strategy));
+    out(b, "    timeout_not_ready: %s\n    sla_threshold: ", tf(q->timeout_not_ready));
+    num(b, q->sla_threshold_s);
+    out(b, "\n    sla_target: ");
+    num(b, q->sla_target);
+    out(b, "\n    offer_timeout: ");
+    num(b, q->offer_timeout_s);
+    out(b, "\n    wrapup: ");
+    num(b, q->wrapup_s);
+    out(b, "\n    aging: ");
+    num(b, q->aging_per_s);
+    out(b, "\n    default_aht: ");
+    num(b, q->default_aht_s);
+    out(b, "\n    deadline_warning: ");
+    num(b, q->deadline_warning_s);
+    out(b, "\n    requires: ");
+    levels(b, e, q->req, q->n_req);
+    out(b, "\n    prefers: ");
+    levels(b, e, q->pref, q->n_pref);
+    out(b, "\n    groups: ");
+    group_list(b, e, q->groups, q->n_groups);
+    out(b, "\n    max_length: %d\n    max_wait: ", (int)q->max_length);
+    secs(b, q->max_wait_ms);
+    out(b, "\n    limit_action: %s\n", limit_name(q->limit_action));
+    if (q->limit_queue >= 0) {
+        out(b, "    limit_queue: ");
+        id(b, e->queues[q->limit_queue]->id);
+        out(b, "\n");
+    }
+    if (q->callback_channel >= 0) {
+        out(b, "    callback_channel: ");
+        id(b, e->channels[q->callback_channel]->id);
+        out(b, "\n");
+    }
+    out(b, "    refuse_if_no_agents: %s\n    outbound: %s\n", tf(q->refuse_if_no_agents),
+        tf(q->outbound));
+    if (q->outbound)
+        out(b, "    blend: %s\n", q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET ? "sl_above_target" : "when_idle");
+    if (q->n_steps > 0)
+        dump_steps(b, e, q);
+}
+
+static void dump_agent(obuf *b, const oq_engine *e, const oq_agent *a)
+{
+    out(b, "  ");
+    id(b, a->id);
+    out(b, ":\n    capacity: %d\n    skills: ", (int)a->capacity);
+    levels(b, e, a->skills, a->n_skills);
+    out(b, "\n    groups: ");
+    group_list(b, e, a->groups, a->n_groups);
+    int any = 0;
+    for (int32_t i = 0; i < a->ch_cap && i < e->n_channels; i++)
+        if (a->ch_limit[i] >= 0 && e->channels[i]) {
+            out(b, "%s", any ? ", " : "\n    channels: {");
+            id(b, e->channels[i]->id);
+            out(b, ": %d", (int)a->ch_limit[i]);
+            any = 1;
+        }
+    if (any)
+        out(b, "}");
+    out(b, "\n");
+    if (a->profile >= 0) {
+        out(b, "    profile: ");
+        id(b, e->profiles[a->profile]->id);
+        out(b, "\n");
+    }
+    if (a->max_no_answer || a->max_per_window || a->window_ms || a->reject_delay_ms ||
+        a->no_answer_delay_ms) {
+        out(b, "    policy: {max_no_answer: %d, max_per_window: %d, window: ", (int)a->max_no_answer,
+            (int)a->max_per_window);
+        secs(b, a->window_ms);
+        out(b, ", reject_delay: ");
+        secs(b, a->reject_delay_ms);
+        out(b, ", no_answer_delay: ");
+        secs(b, a->no_answer_delay_ms);
+        out(b, "}\n");
+    }
+}
+
+static void dump_profile(obuf *b, const oq_engine *e, const oq_profile *p)
+{
+    out(b, "  ");
+    id(b, p->id);
+    out(b, ":\n    queues: {");
+    for (int32_t i = 0; i < p->n_queues; i++) {
+        out(b, "%s", i ? ", " : "");
+        id(b, e->queues[p->queues[i].queue]->id);
+        out(b, ": {priority: %d, delay: ", (int)p->queues[i].priority);
+        secs(b, p->queues[i].delay_ms);
+        out(b, "}");
+    }
+    out(b, "}\n    channels: {");
+    int any = 0;
+    for (int32_t i = 0; i < p->ch_cap && i < e->n_channels; i++)
+        if (e->channels[i] && (p->ch_max[i] != -1 || p->ch_cross[i] != 1)) {
+            out(b, "%s", any ? ", " : "");
+            id(b, e->channels[i]->id);
+            if (p->ch_max[i] >= 0)
+                out(b, ": {max_items: %d, cross_channel: %s}", (int)p->ch_max[i], tf(p->ch_cross[i]));
+            else
+                out(b, ": {cross_channel: %s}", tf(p->ch_cross[i]));
+            any = 1;
+        }
+    out(b, "}\n    force_longest_waiting: %s\n    idle_measure: %s\n", tf(p->force_longest_waiting),
+        p->idle_measure == OQ_IDLE_LAST_INBOUND ? "last_inbound" : "last_activity");
+}
+
+oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
+{
+    if (!e || !out_yaml)
+        return OQ_EINVAL;
+    obuf b = {0};
+    b.cap = 4096;
+    b.s = malloc(b.cap);
+    if (!b.s)
+        return OQ_ENOMEM;
+    b.s[0] = '\0';
+    out(&b, "# omniq configuration (oq_config_dump)\nengine:\n  seed: %llu\n  start: ",
+        (unsigned long long)e->rng);
+    secs(&b, e->now);
+    out(&b, "\n  abandon_resume: ");
+    secs(&b, e->abandon_resume_ms);
+    out(&b, "\nchannels:\n");
+    for (int32_t i = 0; i < e->n_channels; i++) {
+        const oq_channel *c = e->channels[i];
+        if (!c)
+            continue;
+        out(&b, "  ");
+        id(&b, c->id);
+        out(&b, ": {synchronous: %s, exclusive: %s, capacity_cost: %d, max_per_agent: %d}\n",
+            tf(c->synchronous), tf(c->exclusive), (int)c->cost, (int)c->max_per_agent);
+    }
+    out(&b, "skills:\n");
+    for (int32_t i = 0; i < e->n_skills; i++)
+        if (e->skills[i]) {
+            out(&b, "  ");
+            id(&b, e->skills[i]->id);
+            out(&b, ": %d\n", (int)e->skills[i]->max_level);
+        }
+    out(&b, "profiles:\n");
+    for (int32_t i = 0; i < e->n_profiles; i++)
+        if (e->profiles[i])
+            dump_profile(&b, e, e->profiles[i]);
+    out(&b, "groups:\n");
+    for (int32_t i = 0; i < e->n_groups; i++)
+        if (e->groups[i]) {
+            out(&b, "  ");
+            id(&b, e->groups[i]->id);
+            if (e->groups[i]->profile >= 0) {
+                out(&b, ": {profile: ");
+                id(&b, e->profiles[e->groups[i]->profile]->id);
+                out(&b, "}\n");
+            } else {
+                out(&b, ": {}\n");
+            }
+        }
+    out(&b, "queues:\n");
+    for (int32_t i = 0; i < e->n_queues; i++)
+        if (e->queues[i])
+            dump_queue(&b, e, e->queues[i]);
+    out(&b, "agents:\n");
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i])
+            dump_agent(&b, e, e->agents[i]);
+    if (b.failed) {
+        free(b.s);
+        return OQ_ENOMEM;
+    }
+    *out_yaml = b.s;
+    if (out_len)
+        *out_len = b.n;
+    return OQ_OK;
+}

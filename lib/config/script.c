@@ -1,0 +1,368 @@
+/* Scripts: a configuration plus a `timeline` of host actions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/cfg.h"
+#include "model/internal.h"
+
+struct oq_script {
+    oq_script_action *items;
+    int32_t n, cap;
+    void **owned;          /* every string / array the items point to */
+    int32_t n_owned, cap_owned;
+};
+
+static const char *const ACT_NAMES[] = {"login",      "ready",    "not_ready", "logout",
+                                        "arrive",     "accept",   "reject",    "abandon",
+                                        "complete",   "end_wrapup", "transfer", "escalate",
+                                        "park",       "reopen",   "priority",  "remove",
+                                        "advance"};
+static const int32_t ACT_VALUES[] = {OQ_ACT_LOGIN,    OQ_ACT_READY,      OQ_ACT_NOT_READY,
+                                     OQ_ACT_LOGOUT,   OQ_ACT_ARRIVE,     OQ_ACT_ACCEPT,
+                                     OQ_ACT_REJECT,   OQ_ACT_ABANDON,    OQ_ACT_COMPLETE,
+                                     OQ_ACT_END_WRAPUP, OQ_ACT_TRANSFER, OQ_ACT_ESCALATE,
+                                     OQ_ACT_PARK,     OQ_ACT_REOPEN,     OQ_ACT_PRIORITY,
+                                     OQ_ACT_REMOVE,   OQ_ACT_ADVANCE};
+#define N_ACTS ((int)(sizeof ACT_NAMES / sizeof ACT_NAMES[0]))
+
+const char *oq_script_action_name(int32_t action)
+{
+    return action >= 1 && action <= N_ACTS ? ACT_NAMES[action - 1] : "unknown";
+}
+
+/* Keys each action accepts besides `at` and `do` (first the required ones, then "|", then optional). */
+static const char *const ACT_KEYS[][12] = {
+    [OQ_ACT_LOGIN] = {"agent", "|", "ready", NULL},
+    [OQ_ACT_READY] = {"agent", "|", NULL},
+    [OQ_ACT_NOT_READY] = {"agent", "|", "reason", NULL},
+    [OQ_ACT_LOGOUT] = {"agent", "|", NULL},
+    [OQ_ACT_ARRIVE] = {"contact", "channel", "queue", "|", "customer", "preferred_agent",
+                       "preferred_wait", "priority", "requires", "prefers", "reply_within", NULL},
+    [OQ_ACT_ACCEPT] = {"contact", "|", "agent", NULL},
+    [OQ_ACT_REJECT] = {"contact", "|", "agent", NULL},
+    [OQ_ACT_ABANDON] = {"contact", "|", NULL},
+    [OQ_ACT_COMPLETE] = {"contact", "|", NULL},
+    [OQ_ACT_END_WRAPUP] = {"agent", "|", NULL},
+    [OQ_ACT_TRANSFER] = {"contact", "|", "queue", "agent", "wait", NULL},
+    [OQ_ACT_ESCALATE] = {"contact", "queue", "|", "reason", NULL},
+    [OQ_ACT_PARK] = {"contact", "|", "reason", NULL},
+    [OQ_ACT_REOPEN] = {"contact", "|", "queue", "wait", NULL},
+    [OQ_ACT_PRIORITY] = {"contact", "priority", "|", NULL},
+    [OQ_ACT_REMOVE] = {"contact", "|", NULL},
+    [OQ_ACT_ADVANCE] = {"|", NULL},
+};
+
+void oq_script_free(oq_script *s)
+{
+    if (!s)
+        return;
+    for (int32_t i = 0; i < s->n_owned; i++)
+        free(s->owned[i]);
+    free(s->owned);
+    free(s->items);
+    free(s);
+}
+
+static void *own(oq_script *s, void *p)
+{
+    if (!p)
+        return NULL;
+    if (s->n_owned == s->cap_owned) {
+        int32_t cap = s->cap_owned ? s->cap_owned * 2 : 64;
+        void **o = realloc(s->owned, (size_t)cap * sizeof *o);
+        if (!o) {
+            free(p);
+            return NULL;
+        }
+        s->owned = o;
+        s->cap_owned = cap;
+    }
+    s->owned[s->n_owned++] = p;
+    return p;
+}
+
+static const char *own_str(oq_script *s, const char *str)
+{
+    size_t n = strlen(str);
+    char *p = malloc(n + 1);
+    if (p)
+        memcpy(p, str, n + 1);
+    return own(s, p);
+}
+
+static int nomem(cfg_ctx *c)
+{
+    cfg_fail(c, NULL, "out of memory");
+    c->status = OQ_ENOMEM;
+    return 0;
+}
+
+/* A string field copied into the script. */
+static int str_field(cfg_ctx *c, oq_script *s, const cfg_node *v, const char *key, int is_id,
+                     const char **dst)
+{
+    const cfg_node *f = cfg_get(v, key);
+    if (!f)
+        return 1;
+    size_t p = cfg_push_key(c, key);
+    const char *tmp = NULL;
+    int ok = is_id ? cfg_id(c, f, &tmp) : cfg_string(c, f, &tmp);
+    if (ok && !(*dst = own_str(s, tmp)))
+        ok = nomem(c);
+    cfg_pop(c, p);
+    return ok;
+}
+
+static int skills_field(cfg_ctx *c, oq_script *s, const cfg_node *v, const char *key, int32_t *n,
+                        const char *const **ids, const int32_t **levels)
+{
+    const cfg_node *f = cfg_get(v, key);
+    if (!f)
+        return 1;
+    size_t p = cfg_push_key(c, key);
+    int ok = cfg_check_map(c, f, NULL, 1);
+    int32_t cnt = f->kind == CFG_MAP ? f->n / 2 : 0;
+    if (ok && cnt > OQ_CONTACT_SKILLS_MAX)
+        ok = cfg_fail(c, f, "at most %d skills", OQ_CONTACT_SKILLS_MAX);
+    if (ok && cnt > 0) {
+        const char **idv = own(s, calloc((size_t)cnt, sizeof *idv));
+        int32_t *lv = own(s, calloc((size_t)cnt, sizeof *lv));
+        if (!idv || !lv)
+            ok = nomem(c);
+        for (int32_t i = 0; ok && i < cnt; i++) {
+            const cfg_node *k = f->kids[2 * i];
+            size_t p1 = cfg_push_key(c, k->s);
+            const char *sid;
+            ok = cfg_id(c, k, &sid) && cfg_int(c, f->kids[2 * i + 1], 1, OQ_LEVEL_MAX, &lv[i]);
+            if (ok && !(idv[i] = own_str(s, sid)))
+                ok = nomem(c);
+            cfg_pop(c, p1);
+        }
+        if (ok) {
+            *n = cnt;
+            *ids = idv;
+            *levels = lv;
+        }
+    }
+    cfg_pop(c, p);
+    return ok;
+}
+
+static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_ms,
+                     oq_script_action *a)
+{
+    memset(a, 0, sizeof *a);
+    a->line = v->line;
+    a->ready = 1;
+    if (!cfg_check_map(c, v, NULL, 0))
+        return 0;
+    const cfg_node *at = cfg_get(v, "at"), *act = cfg_get(v, "do");
+    if (!at)
+        return cfg_fail(c, v, "missing key 'at' (the time of the action, in seconds)");
+    if (!act)
+        return cfg_fail(c, v, "missing key 'do' (the action)");
+    size_t p = cfg_push_key(c, "do");
+    int ok = cfg_enum(c, act, ACT_NAMES, ACT_VALUES, N_ACTS, &a->action);
+    cfg_pop(c, p);
+    if (!ok)
+        return 0;
+    double t;
+    p = cfg_push_key(c, "at");
+    ok = cfg_seconds_signed(c, at, &t);
+    if (ok) {
+        a->at_ms = cfg_ms(t);
+        if (a->at_ms < prev_ms)
+            ok = cfg_fail(c, at, "times must not go backwards (the previous action is at %.3f)",
+                          (double)prev_ms / 1000.0);
+    }
+    cfg_pop(c, p);
+    if (!ok)
+        return 0;
+    /* keys allowed / required by the action */
+    const char *const *keys = ACT_KEYS[a->action];
+    for (int32_t i = 0; i + 1 < v->n; i += 2) {
+        const char *k = v->kids[i]->s;
+        int found = strcmp(k, "at") == 0 || strcmp(k, "do") == 0;
+        for (int j = 0; !found && keys[j]; j++)
+            found = strcmp(keys[j], k) == 0;
+        if (!found)
+            return cfg_fail(c, v->kids[i], "unknown key '%.80s' for action %s", k,
+                            oq_script_action_name(a->action));
+    }
+    for (int j = 0; strcmp(keys[j], "|") != 0; j++)
+        if (!cfg_get(v, keys[j]))
+            return cfg_fail(c, v, "missing key '%s' (action %s needs it)", keys[j],
+                            oq_script_action_name(a->action));
+    const cfg_node *f;
+    ok = str_field(c, s, v, "agent", 1, &a->agent) && str_field(c, s, v, "contact", 1, &a->contact) &&
+         str_field(c, s, v, "queue", 1, &a->queue) && str_field(c, s, v, "channel", 1, &a->channel) &&
+         str_field(c, s, v, "customer", 1, &a->customer) &&
+         str_field(c, s, v, "preferred_agent", 1, &a->preferred_agent) &&
+         str_field(c, s, v, "reason", 0, &a->reason) &&
+         skills_field(c, s, v, "requires", &a->n_required, &a->required_skills, &a->required_levels) &&
+         skills_field(c, s, v, "prefers", &a->n_preferred, &a->preferred_skills, &a->preferred_levels);
+#define FIELD(key, expr)                                 \
+    if (ok && (f = cfg_get(v, key))) {                  \
+        size_t p_ = cfg_push_key(c, key);                \
+        ok = (expr);                                     \
+        cfg_pop(c, p_);                                  \
+    }
+    FIELD("ready", cfg_bool(c, f, &a->ready))
+    FIELD("priority", cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &a->priority))
+    FIELD("wait", cfg_seconds(c, f, &a->wait_s))
+    FIELD("preferred_wait", cfg_seconds(c, f, &a->wait_s))
+    double within = 0;
+    FIELD("reply_within", cfg_seconds(c, f, &within))
+#undef FIELD
+    if (ok && within > 0)
+        a->deadline_ms = a->at_ms + cfg_ms(within);
+    if (ok && a->action == OQ_ACT_TRANSFER && !a->queue == !a->agent)
+        ok = cfg_fail(c, v, "transfer needs either 'queue' or 'agent' (with 'wait')");
+    if (ok && a->action == OQ_ACT_TRANSFER && a->agent && !(a->wait_s > 0))
+        ok = cfg_fail(c, v, "transfer to an agent needs 'wait' > 0 (seconds reserved for it)");
+    return ok;
+}
+
+static int read_timeline(cfg_ctx *c, const cfg_node *root, void *user)
+{
+    oq_script **out = user;
+    const cfg_node *tl = cfg_get(root, "timeline");
+    oq_script *s = calloc(1, sizeof *s);
+    if (!s)
+        return nomem(c);
+    size_t p0 = cfg_push_key(c, "timeline");
+    int ok = 1;
+    if (tl && !cfg_is_null(tl) && tl->kind != CFG_SEQ)
+        ok = cfg_fail(c, tl, "expected a list of actions ({at: seconds, do: action, ...})");
+    int64_t prev = INT64_MIN;
+    oq_engine_now(c->e, &prev);
+    for (int32_t i = 0; ok && tl && tl->kind == CFG_SEQ && i < tl->n; i++) {
+        if (s->n == s->cap) {
+            int32_t cap = s->cap ? s->cap * 2 : 32;
+            oq_script_action *it = realloc(s->items, (size_t)cap * sizeof *it);
+            if (!it) {
+                ok = nomem(c);
+                break;
+            }
+            s->items = it;
+            s->cap = cap;
+        }
+        size_t p1 = cfg_push_index(c, i);
+        ok = read_item(c, s, tl->kids[i], prev, &s->items[s->n]);
+        if (ok)
+            prev = s->items[s->n++].at_ms;
+        cfg_pop(c, p1);
+    }
+    cfg_pop(c, p0);
+    if (!ok) {
+        oq_script_free(s);
+        return 0;
+    }
+    *out = s;
+    return 1;
+}
+
+static oq_status script_load(const oq_engine_options *opts, const char *path, const char *yaml,
+                             size_t len, const char *name, oq_engine **engine, oq_script **script,
+                             oq_config_error *err)
+{
+    oq_script *s = NULL;
+    if (!script || !engine) {
+        cfg_init_error(err, name);
+        return OQ_EINVAL;
+    }
+    oq_status st = cfg_load(opts, path, yaml, len, name, engine, err, read_timeline, &s);
+    if (st == OQ_OK)
+        *script = s;
+    return st;
+}
+
+oq_status oq_script_load_file(const oq_engine_options *opts, const char *path, oq_engine **engine,
+                              oq_script **script, oq_config_error *err)
+{
+    if (!path) {
+        cfg_init_error(err, "<null>");
+        return OQ_EINVAL;
+    }
+    return script_load(opts, path, NULL, 0, path, engine, script, err);
+}
+
+oq_status oq_script_load_buffer(const oq_engine_options *opts, const char *yaml, size_t len,
+                                const char *name, oq_engine **engine, oq_script **script,
+                                oq_config_error *err)
+{
+    return script_load(opts, NULL, yaml, len, name, engine, script, err);
+}
+
+int32_t oq_script_count(const oq_script *s) { return s ? s->n : 0; }
+
+oq_status oq_script_get(const oq_script *s, int32_t index, oq_script_action *out)
+{
+    if (!s || !out || index < 0 || index >= s->n)
+        return OQ_EINVAL;
+    *out = s->items[index];
+    return OQ_OK;
+}
+
+
+oq_status oq_script_apply(oq_engine *e, const oq_script *s, int32_t index)
+{
+    if (!e || !s || index < 0 || index >= s->n)
+        return OQ_EINVAL;
+    const oq_script_action *a = &s->items[index];
+    int64_t t = a->at_ms;
+    oq_status st = oq_engine_advance(e, t);
+    if (st != OQ_OK)
+        return st;
+    switch (a->action) {
+    case OQ_ACT_LOGIN: return oq_agent_login(e, t, a->agent, a->ready);
+    case OQ_ACT_READY: return oq_agent_ready(e, t, a->agent);
+    case OQ_ACT_NOT_READY: return oq_agent_not_ready(e, t, a->agent, a->reason);
+    case OQ_ACT_LOGOUT: return oq_agent_logout(e, t, a->agent);
+    case OQ_ACT_ARRIVE: {
+        oq_contact_spec cs;
+        oq_contact_spec_init(&cs);
+        cs.id = a->contact;
+        cs.channel = a->channel;
+        cs.queue = a->queue;
+        cs.customer = a->customer;
+        cs.preferred_agent = a->preferred_agent;
+        cs.priority = a->priority;
+        cs.n_required = a->n_required;
+        cs.required_skills = a->required_skills;
+        cs.required_levels = a->required_levels;
+        cs.n_preferred = a->n_preferred;
+        cs.preferred_skills = a->preferred_skills;
+        cs.preferred_levels = a->preferred_levels;
+        cs.deadline_ms = a->deadline_ms;
+        cs.preferred_wait_s = a->wait_s;
+        return oq_contact_arrive(e, t, &cs);
+    }
+    case OQ_ACT_ACCEPT:
+    case OQ_ACT_REJECT: {
+        const char *agent = a->agent;
+        if (!agent) { /* the agent it is offered to */
+            oq_contact_info ci;
+            if (oq_contact_get(e, a->contact, &ci) != OQ_OK)
+                return oq__fail(e, OQ_ENOTFOUND, "contact '%s': unknown contact", a->contact);
+            if (!(agent = ci.agent))
+                return oq__fail(e, OQ_ESTATE, "contact '%s' is not offered to any agent", a->contact);
+        }
+        return a->action == OQ_ACT_ACCEPT ? oq_offer_accept(e, t, a->contact, agent)
+                                          : oq_offer_reject(e, t, a->contact, agent);
+    }
+    case OQ_ACT_ABANDON: return oq_contact_abandon(e, t, a->contact);
+    case OQ_ACT_COMPLETE: return oq_contact_complete(e, t, a->contact);
+    case OQ_ACT_END_WRAPUP: return oq_agent_end_wrapup(e, t, a->agent);
+    case OQ_ACT_TRANSFER:
+        return a->agent ? oq_contact_transfer_to_agent(e, t, a->contact, a->agent, a->wait_s)
+                        : oq_contact_transfer(e, t, a->contact, a->queue);
+    case OQ_ACT_ESCALATE: return oq_contact_escalate(e, t, a->contact, a->queue, a->reason);
+    case OQ_ACT_PARK: return oq_contact_park(e, t, a->contact, a->reason);
+    case OQ_ACT_REOPEN: return oq_contact_reopen(e, t, a->contact, a->queue, a->wait_s);
+    case OQ_ACT_PRIORITY: return oq_contact_set_priority(e, t, a->contact, a->priority);
+    case OQ_ACT_REMOVE: return oq_contact_remove(e, t, a->contact);
+    case OQ_ACT_ADVANCE: return OQ_OK;
+    default: return OQ_EINVAL;
+    }
+}

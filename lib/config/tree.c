@@ -1,0 +1,606 @@
+/* YAML -> tree (libyaml event API), errors with file:line:column, and strict
+ * typed scalar readers. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "config/cfg.h"
+
+/* ---- errors ---------------------------------------------------------------- */
+
+void cfg_init_error(oq_config_error *err, const char *name)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    snprintf(err->path, sizeof err->path, "%s", name ? name : "<buffer>");
+}
+
+/* Bounded append (the message is truncated, never overrun). */
+static void app(char *dst, size_t cap, size_t *off, const char *src)
+{
+    while (*src && *off + 1 < cap)
+        dst[(*off)++] = *src++;
+    dst[*off] = '\0';
+}
+
+static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list ap)
+{
+    if (c->status != OQ_OK)
+        return 0; /* keep the first error */
+    c->status = OQ_ECONFIG;
+    if (!c->err)
+        return 0;
+    char text[448], pos[48];
+    vsnprintf(text, sizeof text, fmt, ap);
+    c->err->line = line;
+    c->err->column = col;
+    char *m = c->err->message;
+    size_t cap = sizeof c->err->message, off = 0;
+    m[0] = '\0';
+    app(m, cap, &off, c->name);
+    if (line > 0) {
+        snprintf(pos, sizeof pos, ":%d:%d", (int)line, (int)col);
+        app(m, cap, &off, pos);
+    }
+    app(m, cap, &off, ": ");
+    if (c->path_len) {
+        app(m, cap, &off, c->path);
+        app(m, cap, &off, ": ");
+    }
+    app(m, cap, &off, text);
+    return 0;
+}
+
+int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, node ? node->line : 0, node ? node->col : 0, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+int cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
+{
+    int r = cfg_fail(c, node, "%s", c->e ? oq_engine_last_error(c->e) : oq_status_str(st));
+    if (st == OQ_ENOMEM && c->status == OQ_ECONFIG)
+        c->status = OQ_ENOMEM;
+    return r;
+}
+
+/* ---- path ------------------------------------------------------------------- */
+
+size_t cfg_push_key(cfg_ctx *c, const char *key)
+{
+    size_t old = c->path_len;
+    int w = snprintf(c->path + old, sizeof c->path - old, "%s%s", old ? "." : "", key);
+    if (w > 0)
+        c->path_len = old + (size_t)w < sizeof c->path ? old + (size_t)w : sizeof c->path - 1;
+    return old;
+}
+
+size_t cfg_push_index(cfg_ctx *c, int32_t i)
+{
+    size_t old = c->path_len;
+    int w = snprintf(c->path + old, sizeof c->path - old, "[%d]", (int)i);
+    if (w > 0)
+        c->path_len = old + (size_t)w < sizeof c->path ? old + (size_t)w : sizeof c->path - 1;
+    return old;
+}
+
+void cfg_pop(cfg_ctx *c, size_t old)
+{
+    c->path_len = old;
+    c->path[old] = '\0';
+}
+
+/* ---- tree ------------------------------------------------------------------- */
+
+void cfg_free(cfg_node *n)
+{
+    if (!n)
+        return;
+    for (int32_t i = 0; i < n->n; i++)
+        cfg_free(n->kids[i]);
+    free(n->kids);
+    free(n->s);
+    free(n);
+}
+
+static int add_kid(cfg_node *p, cfg_node *k)
+{
+    if (p->n == p->cap) {
+        int32_t cap = p->cap ? p->cap * 2 : 8;
+        cfg_node **k2 = realloc(p->kids, (size_t)cap * sizeof *k2);
+        if (!k2)
+            return 0;
+        p->kids = k2;
+        p->cap = cap;
+    }
+    p->kids[p->n++] = k;
+    return 1;
+}
+
+static cfg_node *new_node(int kind, const yaml_mark_t *m)
+{
+    cfg_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->line = (int32_t)m->line + 1;
+    n->col = (int32_t)m->column + 1;
+    return n;
+}
+
+static int nomem(cfg_ctx *c)
+{
+    cfg_fail(c, NULL, "out of memory");
+    c->status = OQ_ENOMEM;
+    return 0;
+}
+
+int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
+{
+    yaml_parser_t p;
+    *root = NULL;
+    if (!yaml_parser_initialize(&p)) /* libyaml: 1 = success */
+        return nomem(c);
+    yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+    cfg_node *stack[OQ_CONFIG_DEPTH_MAX + 1];
+    int depth = 0, docs = 0, ok = 1, done = 0;
+    cfg_node *top = NULL;
+    while (ok && !done) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev)) {
+            const char *problem = p.problem ? p.problem : "syntax error";
+            if (p.error == YAML_MEMORY_ERROR) {
+                nomem(c);
+            } else if (p.error == YAML_READER_ERROR) {
+                cfg_node at = {0};
+                at.line = 1;
+                at.col = 1;
+                for (size_t i = 0; i < p.problem_offset && i < len; i++) {
+                    if (buf[i] == '\n') {
+                        at.line++;
+                        at.col = 1;
+                    } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+                        at.col++;
+                    }
+                }
+                cfg_fail(c, &at, "invalid input (byte %zu): %s", p.problem_offset, problem);
+            } else {
+                cfg_node at = {0};
+                at.line = (int32_t)p.problem_mark.line + 1;
+                at.col = (int32_t)p.problem_mark.column + 1;
+                if (p.context)
+                    cfg_fail(c, &at, "invalid YAML: %s %s that started at line %d", problem,
+                             p.context, (int)p.context_mark.line + 1);
+                else
+                    cfg_fail(c, &at, "invalid YAML: %s", problem);
+            }
+            ok = 0;
+            break;
+        }
+        cfg_node *n = NULL;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1) {
+                cfg_node at = {0};
+                at.line = (int32_t)ev.start_mark.line + 1;
+                at.col = (int32_t)ev.start_mark.column + 1;
+                ok = cfg_fail(c, &at, "expected a single YAML document, found a second one");
+            }
+            break;
+        case YAML_ALIAS_EVENT: {
+            cfg_node at = {0};
+            at.line = (int32_t)ev.start_mark.line + 1;
+            at.col = (int32_t)ev.start_mark.column + 1;
+            ok = cfg_fail(c, &at, "YAML aliases (*%s) are not supported",
+                          ev.data.alias.anchor ? (const char *)ev.data.alias.anchor : "");
+            break;
+        }
+        case YAML_SCALAR_EVENT:
+            n = new_node(CFG_SCALAR, &ev.start_mark);
+            if (n) {
+                n->s = malloc(ev.data.scalar.length + 1);
+                if (n->s) {
+                    memcpy(n->s, ev.data.scalar.value, ev.data.scalar.length);
+                    n->s[ev.data.scalar.length] = '\0';
+                }
+                n->len = ev.data.scalar.length;
+                n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+                if (!n->s) {
+                    cfg_free(n);
+                    n = NULL;
+                }
+            }
+            if (!n)
+                ok = nomem(c);
+            break;
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+            if (depth >= OQ_CONFIG_DEPTH_MAX) {
+                cfg_node at = {0};
+                at.line = (int32_t)ev.start_mark.line + 1;
+                at.col = (int32_t)ev.start_mark.column + 1;
+                ok = cfg_fail(c, &at, "nesting deeper than %d levels", OQ_CONFIG_DEPTH_MAX);
+                break;
+            }
+            n = new_node(ev.type == YAML_MAPPING_START_EVENT ? CFG_MAP : CFG_SEQ, &ev.start_mark);
+            if (!n) {
+                ok = nomem(c);
+                break;
+            }
+            if (depth == 0)
+                top = n;
+            else if (!add_kid(stack[depth - 1], n)) {
+                cfg_free(n);
+                ok = nomem(c);
+                break;
+            }
+            stack[depth++] = n;
+            n = NULL; /* already linked */
+            break;
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+            depth--;
+            break;
+        default:
+            break;
+        }
+        if (ok && n) { /* a scalar */
+            if (depth == 0) {
+                cfg_free(top);
+                top = n;
+            } else if (!add_kid(stack[depth - 1], n)) {
+                cfg_free(n);
+                ok = nomem(c);
+            }
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    if (!ok) {
+        cfg_free(top);
+        return 0;
+    }
+    *root = top;
+    return 1;
+}
+
+int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cfg_fail(c, NULL, "cannot open: %s", strerror(errno));
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap);
+    if (!b) {
+        fclose(f);
+        return nomem(c);
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap > ((size_t)1 << 30)) {
+                free(b);
+                fclose(f);
+                return cfg_fail(c, NULL, "file larger than 1 GiB");
+            }
+            char *b2 = realloc(b, cap * 2);
+            if (!b2) {
+                free(b);
+                fclose(f);
+                return nomem(c);
+            }
+            b = b2;
+            cap *= 2;
+        }
+        size_t r = fread(b + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(b);
+        return cfg_fail(c, NULL, "read error");
+    }
+    *buf = b;
+    *len = n;
+    return 1;
+}
+
+/* ---- mapping helpers ---------------------------------------------------------------- */
+
+int cfg_is_null(const cfg_node *n)
+{
+    return !n || (n->kind == CFG_SCALAR && n->plain &&
+                  (n->len == 0 || strcmp(n->s, "~") == 0 || strcmp(n->s, "null") == 0));
+}
+int cfg_is_map(const cfg_node *n) { return n && n->kind == CFG_MAP; }
+int cfg_is_seq(const cfg_node *n) { return n && n->kind == CFG_SEQ; }
+
+/* How a node looks, for "got ..." */
+static void describe(const cfg_node *n, char *out, size_t size)
+{
+    if (!n || cfg_is_null(n))
+        snprintf(out, size, "nothing");
+    else if (n->kind == CFG_MAP)
+        snprintf(out, size, "a mapping");
+    else if (n->kind == CFG_SEQ)
+        snprintf(out, size, "a list");
+    else if (n->plain)
+        snprintf(out, size, "'%.60s%s'", n->s, n->len > 60 ? "..." : "");
+    else
+        snprintf(out, size, "the quoted string \"%.60s%s\"", n->s, n->len > 60 ? "..." : "");
+}
+
+static int expected(cfg_ctx *c, const cfg_node *n, const char *what)
+{
+    char got[96];
+    describe(n, got, sizeof got);
+    return cfg_fail(c, n, "expected %s, got %s", what, got);
+}
+
+typedef struct key_ref {
+    const cfg_node *key;
+    int32_t pos;
+} key_ref;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const key_ref *x = a, *y = b;
+    int r = strcmp(x->key->s, y->key->s);
+    return r ? r : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok)
+{
+    if (null_ok && cfg_is_null(n))
+        return 1;
+    if (!n || n->kind != CFG_MAP)
+        return expected(c, n, "a mapping");
+    int32_t pairs = n->n / 2;
+    for (int32_t i = 0; i < pairs; i++) {
+        const cfg_node *k = n->kids[2 * i];
+        if (k->kind != CFG_SCALAR || k->len == 0)
+            return expected(c, k, "a key (a name)");
+        if (allowed) {
+            int found = 0;
+            for (int j = 0; allowed[j]; j++)
+                if (strcmp(allowed[j], k->s) == 0)
+                    found = 1;
+            if (!found) {
+                char list[300];
+                size_t used = 0;
+                list[0] = '\0';
+                for (int j = 0; allowed[j] && used < sizeof list; j++) {
+                    int w = snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
+                    if (w < 0)
+                        break;
+                    used += (size_t)w;
+                }
+                return cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
+            }
+        }
+    }
+    if (pairs < 2)
+        return 1;
+    key_ref *refs = malloc((size_t)pairs * sizeof *refs);
+    if (!refs)
+        return nomem(c);
+    for (int32_t i = 0; i < pairs; i++) {
+        refs[i].key = n->kids[2 * i];
+        refs[i].pos = i;
+    }
+    qsort(refs, (size_t)pairs, sizeof *refs, cmp_key);
+    const cfg_node *dup = NULL, *first = NULL;
+    int32_t dup_pos = 0;
+    for (int32_t i = 1; i < pairs; i++)
+        if (strcmp(refs[i].key->s, refs[i - 1].key->s) == 0 &&
+            (i == 1 || strcmp(refs[i - 1].key->s, refs[i - 2].key->s) != 0) &&
+            (!dup || refs[i].pos < dup_pos)) {
+            dup = refs[i].key; /* the second occurrence of the key */
+            dup_pos = refs[i].pos;
+            first = refs[i - 1].key;
+        }
+    free(refs);
+    if (dup)
+        return cfg_fail(c, dup, "duplicate key '%.80s' (first defined at line %d)", dup->s,
+                        (int)first->line);
+    return 1;
+}
+
+const cfg_node *cfg_get(const cfg_node *map, const char *key)
+{
+    if (!map || map->kind != CFG_MAP)
+        return NULL;
+    for (int32_t i = 0; i + 1 < map->n; i += 2)
+        if (map->kids[i]->s && strcmp(map->kids[i]->s, key) == 0)
+            return map->kids[i + 1];
+    return NULL;
+}
+
+/* ---- scalars ---------------------------------------------------------------- */
+
+static int is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+
+/* [+-]? digits ( . digits* )? ( [eE] [+-]? digits )?  or  [+-]? . digits ... */
+static int number_syntax(const char *s, int allow_frac)
+{
+    const char *p = s;
+    int digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    while (is_digit(*p)) {
+        p++;
+        digits++;
+    }
+    if (allow_frac && *p == '.') {
+        p++;
+        while (is_digit(*p)) {
+            p++;
+            digits++;
+        }
+    }
+    if (!digits)
+        return 0;
+    if (allow_frac && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!is_digit(*p))
+            return 0;
+        while (is_digit(*p))
+            p++;
+    }
+    return *p == '\0';
+}
+
+static int scalar_ok(const cfg_node *n) { return n && n->kind == CFG_SCALAR && n->plain && n->len > 0; }
+
+int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
+{
+    char what[96];
+    snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)lo, (long long)hi);
+    if (!scalar_ok(n) || !number_syntax(n->s, 0))
+        return expected(c, n, what);
+    errno = 0;
+    long long v = strtoll(n->s, NULL, 10);
+    if (errno == ERANGE || v < lo || v > hi)
+        return expected(c, n, what);
+    *out = (int32_t)v;
+    return 1;
+}
+
+int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
+{
+    const char *what = "an integer from 0 to 18446744073709551615";
+    if (!scalar_ok(n) || !number_syntax(n->s, 0) || n->s[0] == '-')
+        return expected(c, n, what);
+    errno = 0;
+    unsigned long long v = strtoull(n->s, NULL, 10);
+    if (errno == ERANGE)
+        return expected(c, n, what);
+    *out = (uint64_t)v;
+    return 1;
+}
+
+int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
+{
+    char what[96];
+    snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
+    if (!scalar_ok(n) || !number_syntax(n->s, 1))
+        return expected(c, n, what);
+    errno = 0;
+    double v = strtod(n->s, NULL);
+    if (errno == ERANGE || !isfinite(v) || v < lo || v > hi)
+        return expected(c, n, what);
+    *out = v;
+    return 1;
+}
+
+#define SECONDS_MAX 1.0e9
+
+int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
+{
+    const char *what = "a number of seconds from 0 to 1e9";
+    if (!scalar_ok(n) || !number_syntax(n->s, 1))
+        return expected(c, n, "a number of seconds");
+    errno = 0;
+    double v = strtod(n->s, NULL);
+    if (errno == ERANGE || !isfinite(v) || v < 0 || v > SECONDS_MAX)
+        return expected(c, n, what);
+    *out = v;
+    return 1;
+}
+
+int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
+{
+    const char *what = "a number of seconds from -1e9 to 1e9";
+    if (!scalar_ok(n) || !number_syntax(n->s, 1))
+        return expected(c, n, "a number of seconds");
+    errno = 0;
+    double v = strtod(n->s, NULL);
+    if (errno == ERANGE || !isfinite(v) || v < -SECONDS_MAX || v > SECONDS_MAX)
+        return expected(c, n, what);
+    *out = v;
+    return 1;
+}
+
+int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
+{
+    const char *what = "a fraction from 0 to 1";
+    if (!scalar_ok(n) || !number_syntax(n->s, 1))
+        return expected(c, n, what);
+    double v = strtod(n->s, NULL);
+    if (!isfinite(v) || v < 0 || v > 1)
+        return expected(c, n, what);
+    *out = v;
+    return 1;
+}
+
+int cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
+{
+    if (scalar_ok(n) && strcmp(n->s, "true") == 0) {
+        *out = 1;
+        return 1;
+    }
+    if (scalar_ok(n) && strcmp(n->s, "false") == 0) {
+        *out = 0;
+        return 1;
+    }
+    return expected(c, n, "true or false");
+}
+
+int cfg_string(cfg_ctx *c, const cfg_node *n, const char **out)
+{
+    if (!n || n->kind != CFG_SCALAR || cfg_is_null(n))
+        return expected(c, n, "a string");
+    if (strlen(n->s) != n->len)
+        return cfg_fail(c, n, "strings may not contain NUL characters");
+    *out = n->s;
+    return 1;
+}
+
+int cfg_id(cfg_ctx *c, const cfg_node *n, const char **out)
+{
+    if (!n || n->kind != CFG_SCALAR || cfg_is_null(n))
+        return expected(c, n, "a name");
+    if (n->len > OQ_ID_MAX || strlen(n->s) != n->len)
+        return cfg_fail(c, n, "a name is 1 to %d bytes without NUL characters", OQ_ID_MAX);
+    *out = n->s;
+    return 1;
+}
+
+int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
+             int count, int32_t *out)
+{
+    if (n && n->kind == CFG_SCALAR)
+        for (int i = 0; i < count; i++)
+            if (strcmp(n->s, names[i]) == 0) {
+                *out = values[i];
+                return 1;
+            }
+    char what[256];
+    size_t used = (size_t)snprintf(what, sizeof what, "one of ");
+    for (int i = 0; i < count && used < sizeof what; i++) {
+        int w = snprintf(what + used, sizeof what - used, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    return expected(c, n, what);
+}
+
+int64_t cfg_ms(double s) { return (int64_t)llround(s * 1000.0); }

@@ -1,0 +1,81 @@
+#!/bin/sh
+# CLI tests for `omniq`: every example checks, every script replays to its
+# golden output (twice: determinism), broken files exit 2 naming line:column,
+# staff renders the goldens, usage errors exit 1.
+#   cli_test.sh OMNIQ_BINARY SOURCE_DIR [--update]
+set -u
+OMNIQ=$1
+SRC=$2
+UPDATE=${3:-}
+GOLD=$SRC/tests/config/golden
+TMP=${TMPDIR:-/tmp}/omniq-cli-test.$$
+mkdir -p "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+# 1. every example configuration and script is valid
+for f in "$SRC"/examples/*.yaml "$SRC"/examples/scripts/*.yaml; do
+    "$OMNIQ" check --quiet "$f" || fail "omniq check $f (exit $?)"
+done
+
+# 2. scripts replay to their golden output, the same twice in a row
+for f in "$SRC"/examples/scripts/*.yaml; do
+    name=$(basename "$f" .yaml)
+    (cd "$SRC" && "$OMNIQ" run --stats "examples/scripts/$name.yaml") >"$TMP/$name.1" 2>"$TMP/$name.err" || fail "omniq run $name (exit $?): $(cat "$TMP/$name.err")"
+    (cd "$SRC" && "$OMNIQ" run --stats "examples/scripts/$name.yaml") >"$TMP/$name.2" 2>/dev/null
+    cmp -s "$TMP/$name.1" "$TMP/$name.2" || fail "omniq run $name is not deterministic"
+    if [ "$UPDATE" = --update ]; then
+        cp "$TMP/$name.1" "$GOLD/run_$name.jsonl"
+    elif ! diff -u "$GOLD/run_$name.jsonl" "$TMP/$name.1"; then
+        fail "omniq run $name differs from $GOLD/run_$name.jsonl"
+    fi
+done
+
+# 3. broken files: exit 2, FILE:LINE:COL: on stderr (the expected position is in the file's first line)
+for f in "$SRC"/tests/config/broken/*.yaml; do
+    want=$(sed -n '1s/^# expect: //p' "$f")
+    "$OMNIQ" check "$f" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    [ "$rc" = 2 ] || fail "omniq check $f: exit $rc, expected 2"
+    grep -q "^$f:$want: " "$TMP/err" || fail "omniq check $f: expected '$f:$want: ...', got: $(cat "$TMP/err")"
+    [ -s "$TMP/out" ] && fail "omniq check $f wrote to stdout"
+done
+"$OMNIQ" check /nonexistent.yaml 2>/dev/null; [ $? = 2 ] || fail "missing file: exit 2"
+
+# 4. staff: single intervals and a day from a CSV, in every format
+staff_case() { # name args...
+    name=$1; shift
+    "$OMNIQ" staff "$@" >"$TMP/staff_$name" 2>"$TMP/staff_err" || fail "omniq staff $*: exit $?: $(cat "$TMP/staff_err")"
+    if [ "$UPDATE" = --update ]; then
+        cp "$TMP/staff_$name" "$GOLD/staff_$name.txt"
+    elif ! diff -u "$GOLD/staff_$name.txt" "$TMP/staff_$name"; then
+        fail "omniq staff $name differs"
+    fi
+}
+staff_case erlang_c --contacts 100 --aht 180 --threshold 20 --target 0.8
+staff_case erlang_c_json --rate 400 --aht 180 --target 80% --shrinkage 0.3 --format json
+staff_case erlang_a --contacts 300 --aht 240 --patience 120 --target 0.8 --max-abandon 0.05 --format csv
+staff_case occupancy --contacts 500 --aht 300 --interval 1800 --max-occupancy 0.85 --max-asa 15
+staff_case chat --contacts 60 --chat 3 --chat-aht 300,360,450 --threshold 60 --target 0.9
+staff_case day --csv "$SRC/tests/config/day.csv" --target 0.8 --threshold 20 --shrinkage 0.25
+staff_case day_json --csv "$SRC/tests/config/day.csv" --format json
+staff_case day_csv --csv "$SRC/tests/config/day.csv" --format csv --patience 90
+
+# 5. usage: --help everywhere (exit 0), --version, usage errors exit 1
+for c in "" check run staff; do
+    "$OMNIQ" $c --help >"$TMP/help" 2>&1 || fail "omniq $c --help: exit $?"
+    grep -q usage "$TMP/help" || fail "omniq $c --help prints no usage"
+done
+"$OMNIQ" --version | grep -q "^omniq [0-9]" || fail "omniq --version"
+for args in "" "frobnicate" "check" "check a b" "run" "run --bogus x" "staff --aht 100" \
+            "staff --contacts 10 --aht -3" "staff --contacts 10 --rate 5 --aht 100" \
+            "staff --contacts 10 --aht 100 --format xml" "staff --contacts 10 --aht 100 --target 1.5"; do
+    "$OMNIQ" $args >/dev/null 2>"$TMP/err"
+    rc=$?
+    [ "$rc" = 1 ] || fail "omniq $args: exit $rc, expected 1"
+    [ -s "$TMP/err" ] || fail "omniq $args: no message on stderr"
+done
+
+[ "$failed" = 0 ] && echo "all CLI tests passed"
+exit $failed
