@@ -10,5 +10,6 @@
 #include "omniq/profile.h"
 #include "omniq/erlang.h"
 #include "omniq/config.h"
+#include "omniq/stats.h"
 
 #endif /* OMNIQ_OMNIQ_H */

@@ -1,18 +1,1055 @@
-/* Statistics: not collected yet (issue 5). The hooks are in place. */
-#include "stats/hook.h"
+/* Statistics: collection (the engine's hooks), intervals and configuration.
+ * The read side is in read.c. See include/omniq/stats.h for definitions. */
+#include <math.h>
+#include <string.h>
 
-oq_status oq__stats_create(oq_engine *e)
+#include "stats/hook.h"
+#include "stats/internal.h"
+
+/* ---- options ------------------------------------------------------------ */
+
+void oq_stats_options_init(oq_stats_options *o)
 {
-    e->stats = NULL;
+    static const double bounds[] = {10, 20, 30, 60, 120, 300};
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->struct_size = sizeof *o;
+    o->ring_size = 96;
+    o->interval_s = 900;
+    o->window_s = 1800;
+    o->window_bucket_s = 60;
+    o->short_abandon_s = 5;
+    o->n_wait_bounds = 6;
+    memcpy(o->wait_bounds_s, bounds, sizeof bounds);
+}
+
+static int64_t to_ms(double s) { return (int64_t)llround(s * 1000.0); }
+
+static int whole_ms(double s) { return fabs(s * 1000.0 - (double)to_ms(s)) < 1e-6; }
+
+static oq_status check_options(oq_engine *e, const oq_stats_options *o)
+{
+    if (!o)
+        return oq__fail(e, OQ_EINVAL, "stats options: NULL");
+    if (o->struct_size != sizeof *o)
+        return oq__fail(e, OQ_EINVAL,
+                        "stats options: struct_size %u, expected %zu (call oq_stats_options_init)",
+                        o->struct_size, sizeof *o);
+    if (o->ring_size < 1 || o->ring_size > OQ_STATS_RING_MAX)
+        return oq__fail(e, OQ_EINVAL, "stats options: ring_size must be 1..%d, got %d",
+                        OQ_STATS_RING_MAX, o->ring_size);
+    if (!(o->interval_s >= 1 && o->interval_s <= 86400) || !whole_ms(o->interval_s))
+        return oq__fail(e, OQ_EINVAL,
+                        "stats options: interval_s must be 1..86400 whole milliseconds, got %g",
+                        o->interval_s);
+    if (!(o->window_bucket_s >= 1 && o->window_bucket_s <= 86400) || !whole_ms(o->window_bucket_s))
+        return oq__fail(e, OQ_EINVAL,
+                        "stats options: window_bucket_s must be 1..86400 whole milliseconds, got %g",
+                        o->window_bucket_s);
+    if (!(o->window_s >= o->window_bucket_s && o->window_s <= 86400) || !whole_ms(o->window_s) ||
+        to_ms(o->window_s) % to_ms(o->window_bucket_s) != 0 ||
+        to_ms(o->window_s) / to_ms(o->window_bucket_s) > 1440)
+        return oq__fail(e, OQ_EINVAL,
+                        "stats options: window_s must be a whole multiple (at most 1440) of "
+                        "window_bucket_s %g, at most 86400, got %g",
+                        o->window_bucket_s, o->window_s);
+    if (!(o->short_abandon_s >= 0 && o->short_abandon_s <= 86400))
+        return oq__fail(e, OQ_EINVAL, "stats options: short_abandon_s must be 0..86400, got %g",
+                        o->short_abandon_s);
+    if (o->n_wait_bounds < 0 || o->n_wait_bounds > OQ_STATS_BOUNDS_MAX)
+        return oq__fail(e, OQ_EINVAL, "stats options: n_wait_bounds must be 0..%d, got %d",
+                        OQ_STATS_BOUNDS_MAX, o->n_wait_bounds);
+    for (int32_t i = 0; i < o->n_wait_bounds; i++) {
+        double b = o->wait_bounds_s[i];
+        if (!(b > 0 && b <= 1e9) || (i > 0 && !(b > o->wait_bounds_s[i - 1])))
+            return oq__fail(e, OQ_EINVAL,
+                            "stats options: wait_bounds_s[%d] = %g: bounds must be > 0 and "
+                            "strictly increasing",
+                            i, b);
+    }
+    if (o->reserved != 0)
+        return oq__fail(e, OQ_EINVAL, "stats options: reserved must be 0");
     return OQ_OK;
 }
 
-void oq__stats_destroy(oq_engine *e) { e->stats = NULL; }
+static void apply_options(oq_stats *S, const oq_stats_options *o)
+{
+    S->opt = *o;
+    S->interval_ms = to_ms(o->interval_s);
+    S->bucket_ms = to_ms(o->window_bucket_s);
+    S->n_buckets = (int32_t)(to_ms(o->window_s) / S->bucket_ms);
+    S->short_ms = to_ms(o->short_abandon_s);
+    for (int32_t i = 0; i < o->n_wait_bounds; i++)
+        S->bounds_ms[i] = to_ms(o->wait_bounds_s[i]);
+}
+
+/* ---- per-object blocks ----------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static void list_init(oq_slist *l) { l->head = l->tail = 0, l->n = 0; }
+
+static oq_sobj *obj_new(oq_engine *e, const oq_stats_options *o)
+{
+    int32_t nb = (int32_t)(to_ms(o->window_s) / to_ms(o->window_bucket_s));
+    oq_sobj *ob = oq__calloc(&e->mem, 1, sizeof *ob);
+    if (!ob)
+        return NULL;
+    ob->win = oq__calloc(&e->mem, (size_t)nb, sizeof *ob->win);
+    ob->ring = oq__calloc(&e->mem, (size_t)o->ring_size, sizeof *ob->ring);
+    if (!ob->win || !ob->ring) {
+        oq__free(&e->mem, ob->win, (size_t)nb * sizeof *ob->win);
+        oq__free(&e->mem, ob->ring, (size_t)o->ring_size * sizeof *ob->ring);
+        oq__free(&e->mem, ob, sizeof *ob);
+        return NULL;
+    }
+    for (int32_t i = 0; i < nb; i++)
+        ob->win[i].stamp = INT64_MIN;
+    for (int32_t i = 0; i < o->ring_size; i++)
+        ob->ring[i].number = -1;
+    list_init(&ob->wait);
+    list_init(&ob->live);
+    return ob;
+}
+
+static void obj_free(oq_engine *e, const oq_stats_options *o, oq_sobj *ob)
+{
+    if (!ob)
+        return;
+    int32_t nb = (int32_t)(to_ms(o->window_s) / to_ms(o->window_bucket_s));
+    oq__free(&e->mem, ob->win, (size_t)nb * sizeof *ob->win);
+    oq__free(&e->mem, ob->ring, (size_t)o->ring_size * sizeof *ob->ring);
+    oq__free(&e->mem, ob, sizeof *ob);
+}
+
+/* The block of object idx in *arr, made on first use; NULL (counted) if
+ * memory is short. */
+static oq_sobj *obj_at(oq_engine *e, oq_sobj ***arr, int32_t *cap, int32_t idx, int32_t n_total)
+{
+    oq_stats *S = e->stats;
+    if (idx < 0)
+        return NULL;
+    if (idx >= *cap) {
+        int32_t old = *cap;
+        int32_t need = n_total > idx + 1 ? n_total : idx + 1;
+        if (!oq__grow(&e->mem, (void **)arr, cap, need, sizeof **arr)) {
+            S->dropped++;
+            return NULL;
+        }
+        for (int32_t i = old; i < *cap; i++)
+            (*arr)[i] = NULL;
+    }
+    if (!(*arr)[idx]) {
+        (*arr)[idx] = obj_new(e, &S->opt);
+        if (!(*arr)[idx]) {
+            S->dropped++;
+            return NULL;
+        }
+    }
+    return (*arr)[idx];
+}
+
+oq_sobj *oq__sq(oq_engine *e, int32_t idx)
+{
+    return obj_at(e, &e->stats->queues, &e->stats->cap_queues, idx, e->n_queues);
+}
+
+oq_sobj *oq__sch(oq_engine *e, int32_t idx)
+{
+    return obj_at(e, &e->stats->channels, &e->stats->cap_channels, idx, e->n_channels);
+}
+
+/* ---- contact records (open-addressing hash on the contact's seq) --------- */
+
+static uint32_t hash_seq(uint64_t s)
+{
+    s ^= s >> 33;
+    s *= 0xff51afd7ed558ccdull;
+    s ^= s >> 33;
+    return (uint32_t)s;
+}
+
+static int rehash(oq_engine *e, int32_t cap)
+{
+    oq_stats *S = e->stats;
+    int32_t *h = oq__calloc(&e->mem, (size_t)cap, sizeof *h);
+    if (!h)
+        return 0;
+    for (int32_t i = 0; i < S->cap_hash; i++) {
+        int32_t slot = S->hash[i];
+        if (!slot)
+            continue;
+        uint32_t p = hash_seq(S->recs[slot].seq) & (uint32_t)(cap - 1);
+        while (h[p])
+            p = (p + 1) & (uint32_t)(cap - 1);
+        h[p] = slot;
+    }
+    oq__free(&e->mem, S->hash, (size_t)S->cap_hash * sizeof *S->hash);
+    S->hash = h;
+    S->cap_hash = cap;
+    return 1;
+}
+
+oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c)
+{
+    oq_stats *S = e->stats;
+    if (!c || !S->cap_hash)
+        return NULL;
+    uint32_t mask = (uint32_t)(S->cap_hash - 1);
+    for (uint32_t p = hash_seq(c->seq) & mask; S->hash[p]; p = (p + 1) & mask)
+        if (S->recs[S->hash[p]].seq == c->seq)
+            return &S->recs[S->hash[p]];
+    return NULL;
+}
+
+static oq_srec *rec_new(oq_engine *e, const oq_contact *c)
+{
+    oq_stats *S = e->stats;
+    if (!S->free_rec) {
+        int32_t old = S->cap_recs;
+        if (!oq__grow(&e->mem, (void **)&S->recs, &S->cap_recs, old < 16 ? 16 : old + 1,
+                      sizeof *S->recs))
+            return NULL;
+        for (int32_t i = S->cap_recs - 1; i >= (old ? old : 1); i--) {
+            memset(&S->recs[i], 0, sizeof S->recs[i]);
+            S->recs[i].next_free = S->free_rec;
+            S->free_rec = i;
+        }
+    }
+    if ((S->n_recs + 1) * 2 > S->cap_hash && !rehash(e, S->cap_hash ? S->cap_hash * 2 : 64))
+        return NULL;
+    int32_t slot = S->free_rec;
+    oq_srec *r = &S->recs[slot];
+    S->free_rec = r->next_free;
+    memset(r, 0, sizeof *r);
+    r->seq = c->seq;
+    r->queue = -1;
+    r->channel = c->channel;
+    r->agent = -1;
+    uint32_t mask = (uint32_t)(S->cap_hash - 1);
+    uint32_t p = hash_seq(c->seq) & mask;
+    while (S->hash[p])
+        p = (p + 1) & mask;
+    S->hash[p] = slot;
+    S->n_recs++;
+    return r;
+}
+
+static void rec_del(oq_engine *e, oq_srec *r)
+{
+    oq_stats *S = e->stats;
+    int32_t slot = (int32_t)(r - S->recs);
+    uint32_t mask = (uint32_t)(S->cap_hash - 1);
+    uint32_t p = hash_seq(r->seq) & mask;
+    while (S->hash[p] != slot)
+        p = (p + 1) & mask;
+    /* Backward-shift deletion keeps every probe chain intact. */
+    uint32_t hole = p;
+    for (uint32_t q = (hole + 1) & mask; S->hash[q]; q = (q + 1) & mask) {
+        uint32_t home = hash_seq(S->recs[S->hash[q]].seq) & mask;
+        if (((q - home) & mask) >= ((q - hole) & mask)) {
+            S->hash[hole] = S->hash[q];
+            hole = q;
+        }
+    }
+    S->hash[hole] = 0;
+    r->seq = 0;
+    r->next_free = S->free_rec;
+    S->free_rec = slot;
+    S->n_recs--;
+}
+
+/* ---- lists ------------------------------------------------------------------- */
+
+static oq_slist *list_of(oq_engine *e, const oq_srec *r, int kind)
+{
+    oq_stats *S = e->stats;
+    oq_sobj *ob = NULL;
+    switch (kind) {
+    case L_QWAIT:
+        ob = r->queue >= 0 && r->queue < S->cap_queues ? S->queues[r->queue] : NULL;
+        return ob ? &ob->wait : NULL;
+    case L_CHWAIT:
+    case L_CHLIVE:
+        ob = r->channel < S->cap_channels ? S->channels[r->channel] : NULL;
+        return ob ? (kind == L_CHWAIT ? &ob->wait : &ob->live) : NULL;
+    default:
+        return kind == L_CEWAIT ? &S->center->wait : &S->center->live;
+    }
+}
+
+static void list_push(oq_engine *e, oq_srec *r, int kind, int64_t t)
+{
+    if (r->in & (1u << kind))
+        return;
+    oq_slist *l = list_of(e, r, kind);
+    if (!l)
+        return;
+    int32_t slot = (int32_t)(r - e->stats->recs);
+    r->link[kind][0] = l->tail;
+    r->link[kind][1] = 0;
+    if (l->tail)
+        e->stats->recs[l->tail].link[kind][1] = slot;
+    else
+        l->head = slot;
+    l->tail = slot;
+    l->n++;
+    r->since[kind] = t;
+    r->in |= 1u << kind;
+}
+
+static void list_drop(oq_engine *e, oq_srec *r, int kind)
+{
+    if (!(r->in & (1u << kind)))
+        return;
+    oq_slist *l = list_of(e, r, kind);
+    oq_srec *recs = e->stats->recs;
+    int32_t prev = r->link[kind][0], next = r->link[kind][1];
+    if (prev)
+        recs[prev].link[kind][1] = next;
+    else
+        l->head = next;
+    if (next)
+        recs[next].link[kind][0] = prev;
+    else
+        l->tail = prev;
+    l->n--;
+    r->in &= ~(1u << kind);
+}
+
+int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind)
+{
+    return l->head ? S->recs[l->head].since[kind] : INT64_MIN;
+}
+
+/* ---- accumulating ---------------------------------------------------------- */
+
+static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
+{
+    int64_t b = floor_div(t, S->bucket_ms);
+    oq_sblock *w = &ob->win[(int32_t)(((b % S->n_buckets) + S->n_buckets) % S->n_buckets)];
+    if (w->stamp != b) {
+        memset(w, 0, sizeof *w);
+        w->stamp = b;
+    }
+    return w;
+}
+
+static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
+{
+    if (!ob)
+        return;
+    oq_sblock *w = bucket(S, ob, t);
+    if (k >= K_SUMS) {
+        if (v > ob->cur.k[k])
+            ob->cur.k[k] = v;
+        if (v > ob->day.k[k])
+            ob->day.k[k] = v;
+        if (v > w->k[k])
+            w->k[k] = v;
+        return;
+    }
+    if (v < 0)
+        v = 0;
+    ob->cur.k[k] = oq__sat_add(ob->cur.k[k], v);
+    ob->day.k[k] = oq__sat_add(ob->day.k[k], v);
+    w->k[k] = oq__sat_add(w->k[k], v);
+}
+
+static int32_t hist_index(const oq_stats *S, int64_t wait)
+{
+    int32_t i = 0;
+    while (i < S->opt.n_wait_bounds && wait >= S->bounds_ms[i])
+        i++;
+    return i;
+}
+
+/* An answer or abandon with `wait` ms, threshold t_ms. */
+static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms, int64_t t)
+{
+    if (!ob)
+        return;
+    int32_t h = hist_index(S, wait);
+    oq_sblock *w = bucket(S, ob, t);
+    if (answered) {
+        add(S, ob, K_ANSWERED, 1, t);
+        add(S, ob, K_ANS_WAIT, wait, t);
+        add(S, ob, K_ANS_MAX, wait, t);
+        if (wait <= t_ms)
+            add(S, ob, K_ANS_IN, 1, t);
+        ob->cur.hist_ans[h]++;
+        ob->day.hist_ans[h]++;
+        w->hist_ans[h]++;
+    } else {
+        add(S, ob, K_ABANDONED, 1, t);
+        add(S, ob, K_AB_WAIT, wait, t);
+        add(S, ob, K_AB_MAX, wait, t);
+        if (wait <= t_ms)
+            add(S, ob, K_AB_IN, 1, t);
+        if (wait < S->short_ms)
+            add(S, ob, K_AB_SHORT, 1, t);
+        ob->cur.hist_ab[h]++;
+        ob->day.hist_ab[h]++;
+        w->hist_ab[h]++;
+    }
+}
+
+/* Add k to the contact's queue, channel and the center. */
+static void add3(oq_engine *e, oq_sobj *qo, oq_sobj *co, int k, int64_t v)
+{
+    oq_stats *S = e->stats;
+    add(S, qo, k, v, e->now);
+    add(S, co, k, v, e->now);
+    add(S, S->center, k, v, e->now);
+}
+
+/* ---- agents ------------------------------------------------------------------- */
+
+static void acc_time(oq_sagent_acc *acc, const oq_sagent *g, int64_t dt)
+{
+    acc->state_ms[g->state] = oq__sat_add(acc->state_ms[g->state], dt);
+    if (g->state != OQ_AGENT_OFFLINE) {
+        acc->used_int += (double)g->used * (double)dt;
+        acc->cap_int += (double)g->cap * (double)dt;
+    }
+    if (g->state == OQ_AGENT_NOT_READY && g->reason >= 0)
+        acc->reason_ms[g->reason] = oq__sat_add(acc->reason_ms[g->reason], dt);
+}
+
+static oq_sagent *agent_at(oq_engine *e, int32_t idx, int32_t init_state, int64_t since)
+{
+    oq_stats *S = e->stats;
+    if (idx < 0)
+        return NULL;
+    if (idx >= S->cap_agents) {
+        int32_t old = S->cap_agents;
+        int32_t need = e->n_agents > idx + 1 ? e->n_agents : idx + 1;
+        if (!oq__grow(&e->mem, (void **)&S->agents, &S->cap_agents, need, sizeof *S->agents)) {
+            S->dropped++;
+            return NULL;
+        }
+        for (int32_t i = old; i < S->cap_agents; i++)
+            S->agents[i] = NULL;
+    }
+    if (!S->agents[idx]) {
+        oq_sagent *g = oq__calloc(&e->mem, 1, sizeof *g);
+        if (!g) {
+            S->dropped++;
+            return NULL;
+        }
+        g->state = init_state;
+        g->reason = -1;
+        g->last_t = since;
+        g->cur.start = S->cur_start;
+        g->day.start = S->day_start;
+        oq_agent *a = idx < e->n_agents ? e->agents[idx] : NULL;
+        g->cap = a ? a->capacity : 0;
+        if (since < S->cur_start) { /* time before this interval is the day's only */
+            acc_time(&g->day, g, S->cur_start - since);
+            g->last_t = S->cur_start;
+        }
+        S->agents[idx] = g;
+    }
+    return S->agents[idx];
+}
+
+/* Bring the agent's time integrals up to t. */
+void oq__sagent_sync(oq_sagent *g, int64_t t)
+{
+    int64_t dt = t - g->last_t;
+    if (dt > 0) {
+        acc_time(&g->cur, g, dt);
+        acc_time(&g->day, g, dt);
+    }
+    if (t > g->last_t)
+        g->last_t = t;
+}
+
+static void agent_refresh_cap(oq_engine *e, oq_sagent *g, int32_t idx)
+{
+    oq_agent *a = idx < e->n_agents ? e->agents[idx] : NULL;
+    if (a)
+        g->cap = a->capacity;
+}
+
+static oq_sagent *agent_touch(oq_engine *e, const oq_agent *a)
+{
+    if (!a)
+        return NULL;
+    oq_sagent *g = agent_at(e, a->idx, a->state, e->now);
+    if (g) {
+        oq__sagent_sync(g, e->now);
+        agent_refresh_cap(e, g, a->idx);
+    }
+    return g;
+}
+
+static int32_t reason_slot(oq_sagent *g, const char *reason)
+{
+    char cut[OQ_REASON_LEN];
+    size_t n = 0;
+    if (reason)
+        while (n < OQ_REASON_LEN - 1 && reason[n])
+            n++;
+    /* Do not cut a UTF-8 sequence in half. */
+    if (reason && reason[n])
+        while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
+            n--;
+    if (n)
+        memcpy(cut, reason, n);
+    cut[n] = '\0';
+    for (int32_t i = 0; i < g->n_reasons; i++)
+        if (strcmp(g->reasons[i], cut) == 0)
+            return i;
+    if (g->n_reasons < OQ_STATS_REASONS_MAX) {
+        memcpy(g->reasons[g->n_reasons], cut, n + 1);
+        return g->n_reasons++;
+    }
+    return OQ_STATS_REASONS_MAX;
+}
+
+/* The contact gave back the capacity it held on an agent. */
+static void release(oq_engine *e, oq_srec *r, const oq_contact *c)
+{
+    oq_stats *S = e->stats;
+    int32_t idx = -1, cost = 0;
+    if (r && r->agent >= 0) {
+        idx = r->agent;
+        cost = r->cost;
+        r->agent = -1;
+    } else if (!r && c && c->agent) {
+        idx = c->agent->idx;
+        cost = c->cost;
+    }
+    if (idx < 0 || idx >= S->cap_agents || !S->agents[idx])
+        return;
+    oq_sagent *g = S->agents[idx];
+    oq__sagent_sync(g, e->now);
+    g->used = g->used > cost ? g->used - cost : 0;
+}
+
+/* ---- intervals ------------------------------------------------------------- */
+
+static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx)
+{
+    oq_stats *S = e->stats;
+    if (!ob)
+        return;
+    oq_sclosed *c = &ob->ring[S->closed % S->opt.ring_size];
+    c->number = S->closed;
+    c->start = S->cur_start;
+    c->end = S->cur_end;
+    c->b = ob->cur;
+    oq__sgauges(e, ob, scope, idx, S->cur_end, &c->g);
+    memset(&ob->cur, 0, sizeof ob->cur);
+}
+
+static void close_interval(oq_engine *e)
+{
+    oq_stats *S = e->stats;
+    for (int32_t i = 0; i < S->cap_agents; i++) {
+        oq_sagent *g = S->agents[i];
+        if (!g)
+            continue;
+        oq__sagent_sync(g, S->cur_end);
+        memset(&g->cur, 0, sizeof g->cur);
+        g->cur.start = S->cur_end;
+        if (g->ch_cur)
+            memset(g->ch_cur, 0, (size_t)g->ch_cap * sizeof *g->ch_cur);
+    }
+    close_one(e, S->center, OQ_SCOPE_CENTER, 0);
+    for (int32_t i = 0; i < S->cap_queues; i++)
+        close_one(e, S->queues[i], OQ_SCOPE_QUEUE, i);
+    for (int32_t i = 0; i < S->cap_channels; i++)
+        close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
+    S->closed++;
+    S->cur_start = S->cur_end;
+    S->cur_end = oq__sat_add(S->cur_end, S->interval_ms); /* INT64_MAX: the last one */
+}
+
+void oq__stats_roll(oq_engine *e, int64_t t)
+{
+    oq_stats *S = e->stats;
+    if (!S)
+        return;
+    while (t >= S->cur_end && S->cur_end != INT64_MAX) {
+        /* A long silence: the intervals older than the ring would be
+         * overwritten anyway; skip to the last ring_size + 1 of them. */
+        int64_t behind = (int64_t)(((uint64_t)t - (uint64_t)S->cur_end) / (uint64_t)S->interval_ms);
+        if (behind > S->opt.ring_size + 1) {
+            close_interval(e);
+            int64_t skip = behind - S->opt.ring_size - 1;
+            S->closed += skip;
+            S->cur_start += skip * S->interval_ms;
+            S->cur_end += skip * S->interval_ms;
+            for (int32_t i = 0; i < S->cap_agents; i++)
+                if (S->agents[i]) {
+                    oq__sagent_sync(S->agents[i], S->cur_start);
+                    memset(&S->agents[i]->cur, 0, sizeof S->agents[i]->cur);
+                    S->agents[i]->cur.start = S->cur_start;
+                }
+            continue;
+        }
+        close_interval(e);
+    }
+}
+
+static int64_t next_boundary(int64_t t, int64_t len)
+{
+    return oq__sat_add(floor_div(t, len) * len, len);
+}
+
+/* ---- hooks ------------------------------------------------------------------- */
+
+static void stats_free_all(oq_engine *e, oq_stats *S)
+{
+    obj_free(e, &S->opt, S->center);
+    for (int32_t i = 0; i < S->cap_queues; i++)
+        obj_free(e, &S->opt, S->queues[i]);
+    oq__free(&e->mem, S->queues, (size_t)S->cap_queues * sizeof *S->queues);
+    for (int32_t i = 0; i < S->cap_channels; i++)
+        obj_free(e, &S->opt, S->channels[i]);
+    oq__free(&e->mem, S->channels, (size_t)S->cap_channels * sizeof *S->channels);
+    for (int32_t i = 0; i < S->cap_agents; i++) {
+        oq_sagent *g = S->agents[i];
+        if (!g)
+            continue;
+        oq__free(&e->mem, g->ch_cur, (size_t)g->ch_cap * sizeof *g->ch_cur);
+        oq__free(&e->mem, g->ch_day, (size_t)g->ch_cap * sizeof *g->ch_day);
+        oq__free(&e->mem, g, sizeof *g);
+    }
+    oq__free(&e->mem, S->agents, (size_t)S->cap_agents * sizeof *S->agents);
+    oq__free(&e->mem, S->recs, (size_t)S->cap_recs * sizeof *S->recs);
+    oq__free(&e->mem, S->hash, (size_t)S->cap_hash * sizeof *S->hash);
+}
+
+oq_status oq__stats_create(oq_engine *e)
+{
+    oq_stats *S = oq__calloc(&e->mem, 1, sizeof *S);
+    if (!S)
+        return OQ_ENOMEM;
+    oq_stats_options o;
+    oq_stats_options_init(&o);
+    apply_options(S, &o);
+    S->timer.pos = -1;
+    S->center = obj_new(e, &S->opt);
+    if (!S->center) {
+        oq__free(&e->mem, S, sizeof *S);
+        e->stats = NULL;
+        return OQ_ENOMEM;
+    }
+    S->day_start = S->cur_start = e->now;
+    S->cur_end = next_boundary(e->now, S->interval_ms);
+    e->stats = S;
+    return OQ_OK;
+}
+
+void oq__stats_destroy(oq_engine *e)
+{
+    oq_stats *S = e->stats;
+    if (!S)
+        return;
+    oq__timer_cancel(e, &S->timer);
+    stats_free_all(e, S);
+    oq__free(&e->mem, S, sizeof *S);
+    e->stats = NULL;
+}
+
+void oq__stats_on_timer(oq_engine *e)
+{
+    oq_stats *S = e->stats;
+    if (!S)
+        return;
+    oq__stats_roll(e, e->now);
+    if (S->timer_on && S->cur_end != INT64_MAX)
+        oq__timer_arm(e, &S->timer, S->cur_end, OQ_TIMER_STATS);
+    /* One event per interval closed since the last report (an event at the
+     * boundary fired by an earlier timer may already have closed it). Only
+     * the kept ones are reported after a long silence. */
+    if (S->emitted < S->closed - S->opt.ring_size)
+        S->emitted = S->closed - S->opt.ring_size;
+    while (S->emitted < S->closed) {
+        oq_event ev = {0};
+        ev.type = OQ_EV_INTERVAL_CLOSED;
+        ev.time_ms = S->cur_start - (S->closed - 1 - S->emitted) * S->interval_ms;
+        S->emitted++;
+        oq__emit(e, &ev);
+    }
+}
+
+static oq_queue *queue_named(oq_engine *e, const char *id)
+{
+    return id ? oq__idmap_get(&e->queue_ids, id) : NULL;
+}
+
+/* A contact moved from one queue to another (transfer or overflow). */
+static void moved(oq_engine *e, const oq_event *ev, int overflow)
+{
+    oq_stats *S = e->stats;
+    oq_contact *c = ev->contact ? oq__idmap_get(&e->contact_ids, ev->contact) : NULL;
+    oq_queue *from = queue_named(e, ev->from_queue), *to = queue_named(e, ev->queue);
+    /* No from_queue (transfer to an agent): it stays in its queue. */
+    int same = !from || from == to;
+    oq_sobj *fo = from ? oq__sq(e, from->idx) : NULL;
+    oq_sobj *to_o = to ? oq__sq(e, to->idx) : NULL;
+    add(S, same ? to_o : fo, overflow ? K_OV_OUT : K_TR_OUT, 1, e->now);
+    add(S, to_o, overflow ? K_OV_IN : K_TR_IN, 1, e->now);
+    if (!same)
+        add(S, to_o, K_OFFERED, 1, e->now);
+    oq_srec *r = oq__srec_get(e, c);
+    if (!r)
+        return;
+    release(e, r, c);
+    if (!same)
+        list_drop(e, r, L_QWAIT);
+    if (c->channel != r->channel) { /* e.g. overflow to a callback channel */
+        list_drop(e, r, L_CHWAIT);
+        list_drop(e, r, L_CHLIVE);
+        r->channel = c->channel;
+        if (oq__sch(e, c->channel))
+            list_push(e, r, L_CHLIVE, e->now);
+    }
+    if (to) {
+        r->queue = to->idx;
+        list_push(e, r, L_QWAIT, e->now);
+    }
+    list_push(e, r, L_CHWAIT, e->now); /* no-ops if it was still waiting */
+    list_push(e, r, L_CEWAIT, e->now);
+    if (overflow)
+        r->flags |= SF_OVERFLOWED;
+}
+
+/* The contact leaves the engine: lists, capacity, record. */
+static void forget(oq_engine *e, oq_srec *r, const oq_contact *c)
+{
+    release(e, r, c);
+    if (!r)
+        return;
+    for (int k = 0; k < L_N; k++)
+        list_drop(e, r, k);
+    rec_del(e, r);
+}
+
+/* A contact with a deadline ends without having been answered. */
+static void deadline_end(oq_engine *e, oq_srec *r, const oq_contact *c, oq_sobj *qo, oq_sobj *co)
+{
+    if (!c || c->deadline <= 0 || (r && (r->flags & SF_DEADLINE_DONE)))
+        return;
+    add3(e, qo, co, K_DL_N, 1);
+}
 
 void oq__stats_on_event(oq_engine *e, const oq_event *ev)
 {
-    (void)e;
-    (void)ev;
+    oq_stats *S = e->stats;
+    if (!S || ev->type == OQ_EV_INTERVAL_CLOSED)
+        return;
+    oq__stats_roll(e, e->now);
+    oq_contact *c = ev->contact ? oq__idmap_get(&e->contact_ids, ev->contact) : NULL;
+    oq_srec *r = oq__srec_get(e, c);
+    oq_sobj *qo = c ? oq__sq(e, c->queue->idx) : NULL;
+    oq_sobj *co = c ? oq__sch(e, c->channel) : NULL;
+    int64_t now = e->now;
+    switch (ev->type) {
+    case OQ_EV_CONTACT_QUEUED:
+        if (!c)
+            break;
+        if (ev->detail) { /* an offer withdrawn: still the same wait */
+            release(e, r, c);
+            break;
+        }
+        add3(e, qo, co, K_OFFERED, 1);
+        add3(e, qo, co, K_ARRIVALS, 1);
+        if (!r && !(r = rec_new(e, c))) {
+            S->dropped++;
+            break;
+        }
+        r->queue = c->queue->idx;
+        list_push(e, r, L_QWAIT, now);
+        list_push(e, r, L_CHWAIT, now);
+        list_push(e, r, L_CEWAIT, now);
+        list_push(e, r, L_CHLIVE, now);
+        list_push(e, r, L_CELIVE, now);
+        break;
+    case OQ_EV_OFFERED: {
+        if (!c)
+            break;
+        add3(e, qo, co, K_OFFERS, 1);
+        oq_sagent *g = agent_touch(e, c->agent);
+        if (g)
+            g->cur.offers++, g->day.offers++;
+        if (r && c->agent) {
+            release(e, r, c); /* never two at once */
+            r->agent = c->agent->idx;
+            r->cost = c->cost;
+            if (g)
+                g->used += c->cost;
+        }
+        break;
+    }
+    case OQ_EV_OFFER_REJECTED:
+    case OQ_EV_OFFER_TIMEOUT: {
+        if (!c)
+            break;
+        int rej = ev->type == OQ_EV_OFFER_REJECTED;
+        add3(e, qo, co, rej ? K_OFF_REJ : K_OFF_TMO, 1);
+        oq_sagent *g = agent_touch(e, c->agent);
+        if (g) {
+            if (rej)
+                g->cur.rejected++, g->day.rejected++;
+            else
+                g->cur.timed_out++, g->day.timed_out++;
+        }
+        release(e, r, c);
+        break;
+    }
+    case OQ_EV_ASSIGNED: {
+        if (!c)
+            break;
+        add3(e, qo, co, K_ACCEPTED, 1);
+        add3(e, qo, co, K_ACCEPT_MS, now - c->offered_at);
+        oq_sagent *g = agent_touch(e, c->agent);
+        if (g)
+            g->cur.accepted++, g->day.accepted++;
+        int64_t t_ms = to_ms(c->queue->sla_threshold_s);
+        int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
+        outcome(S, qo, 1, wq, t_ms, now);
+        if (!r || !(r->flags & SF_ANSWERED)) {
+            int64_t wc = now - c->arrived;
+            outcome(S, co, 1, wc, t_ms, now);
+            outcome(S, S->center, 1, wc, t_ms, now);
+            add3(e, qo, co, K_FR_N, 1);
+            add3(e, qo, co, K_FR_MS, wc);
+            if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE))) {
+                add3(e, qo, co, K_DL_N, 1);
+                if (now <= c->deadline)
+                    add3(e, qo, co, K_DL_MET, 1);
+            }
+        }
+        if (r) {
+            r->flags |= SF_ANSWERED | SF_DEADLINE_DONE;
+            list_drop(e, r, L_QWAIT);
+            list_drop(e, r, L_CHWAIT);
+            list_drop(e, r, L_CEWAIT);
+        }
+        break;
+    }
+    case OQ_EV_COMPLETED: {
+        if (!c)
+            break;
+        int wrap = c->state == OQ_CONTACT_WRAPUP;
+        int64_t talk = (wrap ? c->wrapup_at : now) - c->assigned_at;
+        int64_t wrap_ms = wrap ? now - c->wrapup_at : 0;
+        add3(e, qo, co, K_HANDLED, 1);
+        add3(e, qo, co, K_TALK, talk);
+        add3(e, qo, co, K_WRAP, wrap_ms);
+        add3(e, qo, co, K_RES_N, 1);
+        add3(e, qo, co, K_RES_MS, now - c->arrived);
+        oq_sagent *g = agent_touch(e, c->agent);
+        if (g) {
+            g->cur.handled++, g->day.handled++;
+            g->cur.talk_ms += talk, g->day.talk_ms += talk;
+            g->cur.wrap_ms += wrap_ms, g->day.wrap_ms += wrap_ms;
+            if (c->channel >= g->ch_cap) {
+                int32_t cap = e->n_channels > c->channel ? e->n_channels : c->channel + 1;
+                int64_t *a = oq__calloc(&e->mem, (size_t)cap, sizeof *a);
+                int64_t *b = oq__calloc(&e->mem, (size_t)cap, sizeof *b);
+                if (a && b) {
+                    if (g->ch_cap) {
+                        memcpy(a, g->ch_cur, (size_t)g->ch_cap * sizeof *a);
+                        memcpy(b, g->ch_day, (size_t)g->ch_cap * sizeof *b);
+                    }
+                    oq__free(&e->mem, g->ch_cur, (size_t)g->ch_cap * sizeof *a);
+                    oq__free(&e->mem, g->ch_day, (size_t)g->ch_cap * sizeof *b);
+                    g->ch_cur = a;
+                    g->ch_day = b;
+                    g->ch_cap = cap;
+                } else {
+                    oq__free(&e->mem, a, (size_t)cap * sizeof *a);
+                    oq__free(&e->mem, b, (size_t)cap * sizeof *b);
+                    S->dropped++;
+                }
+            }
+            if (c->channel < g->ch_cap)
+                g->ch_cur[c->channel]++, g->ch_day[c->channel]++;
+        }
+        forget(e, r, c);
+        break;
+    }
+    case OQ_EV_ABANDONED: {
+        if (!c)
+            break;
+        int64_t t_ms = to_ms(c->queue->sla_threshold_s);
+        int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
+        outcome(S, qo, 0, wq, t_ms, now);
+        if (!r || !(r->flags & SF_ANSWERED)) {
+            int64_t wc = now - c->arrived;
+            outcome(S, co, 0, wc, t_ms, now);
+            outcome(S, S->center, 0, wc, t_ms, now);
+        }
+        deadline_end(e, r, c, qo, co);
+        forget(e, r, c);
+        break;
+    }
+    case OQ_EV_REMOVED:
+        if (!c)
+            break;
+        add3(e, qo, co, K_REMOVED, 1);
+        deadline_end(e, r, c, qo, co);
+        forget(e, r, c);
+        break;
+    case OQ_EV_QUEUE_REJECTED: {
+        oq_queue *q = queue_named(e, ev->queue);
+        oq_channel *ch = ev->channel ? oq__idmap_get(&e->channel_ids, ev->channel) : NULL;
+        add(S, q ? oq__sq(e, q->idx) : NULL, K_REJECTED, 1, now);
+        add(S, ch ? oq__sch(e, ch->idx) : NULL, K_REJECTED, 1, now);
+        add(S, S->center, K_REJECTED, 1, now);
+        if (c)
+            forget(e, r, c);
+        break;
+    }
+    case OQ_EV_TRANSFERRED:
+        moved(e, ev, 0);
+        break;
+    case OQ_EV_PARKED: /* waits for the customer now: not waiting, still open */
+        release(e, r, c);
+        if (r) {
+            list_drop(e, r, L_QWAIT);
+            list_drop(e, r, L_CHWAIT);
+            list_drop(e, r, L_CEWAIT);
+        }
+        break;
+    case OQ_EV_REOPENED: /* back in a queue: offered to that queue again */
+        if (!c)
+            break;
+        add(S, qo, K_OFFERED, 1, now);
+        if (!r && !(r = rec_new(e, c))) {
+            S->dropped++;
+            break;
+        }
+        r->queue = c->queue->idx;
+        list_push(e, r, L_QWAIT, now);
+        list_push(e, r, L_CHWAIT, now);
+        list_push(e, r, L_CEWAIT, now);
+        list_push(e, r, L_CHLIVE, now);
+        list_push(e, r, L_CELIVE, now);
+        break;
+    case OQ_EV_OVERFLOWED:
+        moved(e, ev, 1);
+        break;
+    case OQ_EV_AGENT_STATE: {
+        oq_agent *a = ev->agent ? oq__idmap_get(&e->agent_ids, ev->agent) : NULL;
+        int32_t st = ev->agent_state, prev = ev->prev_agent_state;
+        if (prev >= 0 && prev < 5 && prev != OQ_AGENT_OFFLINE && S->agents_in[prev] > 0)
+            S->agents_in[prev]--;
+        if (st >= 0 && st < 5 && st != OQ_AGENT_OFFLINE)
+            S->agents_in[st]++;
+        if (!a || st < 0 || st >= 5)
+            break;
+        oq_sagent *g = agent_at(e, a->idx, prev >= 0 && prev < 5 ? prev : OQ_AGENT_OFFLINE,
+                                S->day_start);
+        if (!g)
+            break;
+        oq__sagent_sync(g, now);
+        agent_refresh_cap(e, g, a->idx);
+        g->state = st;
+        g->reason = st == OQ_AGENT_NOT_READY ? reason_slot(g, ev->detail) : -1;
+        break;
+    }
+    default:
+        break;
+    }
 }
 
-void oq__stats_on_timer(oq_engine *e) { (void)e; }
+/* ---- configuration ------------------------------------------------------------ */
+
+oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
+{
+    oq_status st = oq__enter(e);
+    if (st != OQ_OK)
+        return st;
+    if ((st = check_options(e, o)) != OQ_OK)
+        return st;
+    if (e->n_contacts > 0)
+        return oq__fail(e, OQ_ESTATE,
+                        "stats: cannot configure while the engine holds %d contacts",
+                        e->n_contacts);
+    oq_stats *S = e->stats;
+    oq_sobj *center = obj_new(e, o);
+    if (!center)
+        return oq__fail(e, OQ_ENOMEM, "stats: out of memory");
+    obj_free(e, &S->opt, S->center);
+    for (int32_t i = 0; i < S->cap_queues; i++) {
+        obj_free(e, &S->opt, S->queues[i]);
+        S->queues[i] = NULL;
+    }
+    for (int32_t i = 0; i < S->cap_channels; i++) {
+        obj_free(e, &S->opt, S->channels[i]);
+        S->channels[i] = NULL;
+    }
+    S->center = center;
+    apply_options(S, o);
+    S->closed = S->emitted = 0;
+    S->dropped = 0;
+    S->day_start = S->cur_start = e->now;
+    S->cur_end = next_boundary(e->now, S->interval_ms);
+    for (int32_t i = 0; i < S->cap_agents; i++) {
+        oq_sagent *g = S->agents[i];
+        if (!g)
+            continue;
+        oq__sagent_sync(g, e->now);
+        memset(&g->cur, 0, sizeof g->cur);
+        memset(&g->day, 0, sizeof g->day);
+        g->cur.start = g->day.start = e->now;
+        if (g->ch_cap) {
+            memset(g->ch_cur, 0, (size_t)g->ch_cap * sizeof *g->ch_cur);
+            memset(g->ch_day, 0, (size_t)g->ch_cap * sizeof *g->ch_day);
+        }
+    }
+    S->timer_on = 1;
+    if (S->cur_end != INT64_MAX)
+        oq__timer_arm(e, &S->timer, S->cur_end, OQ_TIMER_STATS);
+    return OQ_OK;
+}
+
+oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
+{
+    oq_status st = oq__enter_at(e, now_ms);
+    if (st != OQ_OK)
+        return st;
+    oq_stats *S = e->stats;
+    oq__stats_roll(e, e->now);
+    S->day_start = e->now;
+    memset(&S->center->day, 0, sizeof S->center->day);
+    for (int32_t i = 0; i < S->cap_queues; i++)
+        if (S->queues[i])
+            memset(&S->queues[i]->day, 0, sizeof S->queues[i]->day);
+    for (int32_t i = 0; i < S->cap_channels; i++)
+        if (S->channels[i])
+            memset(&S->channels[i]->day, 0, sizeof S->channels[i]->day);
+    for (int32_t i = 0; i < S->cap_agents; i++) {
+        oq_sagent *g = S->agents[i];
+        if (!g)
+            continue;
+        oq__sagent_sync(g, e->now);
+        memset(&g->day, 0, sizeof g->day);
+        g->day.start = e->now;
+        if (g->ch_cap)
+            memset(g->ch_day, 0, (size_t)g->ch_cap * sizeof *g->ch_day);
+    }
+    return OQ_OK;
+}
+
+oq_status oq_stats_get_options(const oq_engine *e, oq_stats_options *out)
+{
+    if (!e)
+        return OQ_EINVAL;
+    if (!out)
+        return oq__fail((oq_engine *)e, OQ_EINVAL, "out is NULL");
+    *out = e->stats->opt;
+    return OQ_OK;
+}

@@ -1,0 +1,144 @@
+/* Internal: the statistics module's state (lib/stats). Only lib/stats uses it. */
+#ifndef OQ_STATS_INTERNAL_H
+#define OQ_STATS_INTERNAL_H
+
+#include "model/internal.h"
+#include "omniq/stats.h"
+
+/* Accumulated counters (index into oq_sblock.k). Sums are milliseconds. */
+enum {
+    K_OFFERED, K_ARRIVALS, K_ANSWERED, K_ANS_IN, K_ABANDONED, K_AB_SHORT, K_AB_IN,
+    K_TR_IN, K_TR_OUT, K_OV_IN, K_OV_OUT, K_REJECTED, K_REMOVED,
+    K_OFFERS, K_ACCEPTED, K_OFF_REJ, K_OFF_TMO, K_ACCEPT_MS,
+    K_ANS_WAIT, K_AB_WAIT, K_HANDLED, K_TALK, K_WRAP,
+    K_FR_N, K_FR_MS, K_RES_N, K_RES_MS, K_DL_N, K_DL_MET,
+    K_SUMS,                       /* counters above add up; those below take the max */
+    K_ANS_MAX = K_SUMS, K_AB_MAX,
+    K_N
+};
+
+#define OQ_HIST_N (OQ_STATS_BOUNDS_MAX + 1)
+
+typedef struct oq_sblock {
+    int64_t stamp; /* window bucket number it holds */
+    int64_t k[K_N];
+    int64_t hist_ans[OQ_HIST_N];
+    int64_t hist_ab[OQ_HIST_N];
+} oq_sblock;
+
+/* Gauges taken when an interval closes. */
+typedef struct oq_sgauge {
+    int32_t waiting, ready, busy, wrapup, not_ready, backlog;
+    int64_t longest_ms, backlog_age_ms;
+} oq_sgauge;
+
+typedef struct oq_sclosed {
+    int64_t number;   /* interval number (0 = the first closed since configure) */
+    int64_t start, end;
+    oq_sblock b;
+    oq_sgauge g;
+} oq_sclosed;
+
+/* Intrusive lists of contact records, sorted by entry time. */
+enum { L_QWAIT, L_CHWAIT, L_CEWAIT, L_CHLIVE, L_CELIVE, L_N };
+
+typedef struct oq_slist {
+    int32_t head, tail, n;
+} oq_slist;
+
+/* One queue, channel or the center. */
+typedef struct oq_sobj {
+    oq_sblock cur, day;
+    oq_sblock *win;    /* n_buckets */
+    oq_sclosed *ring;  /* ring_size */
+    oq_slist wait, live;
+} oq_sobj;
+
+/* One live contact. */
+typedef struct oq_srec {
+    uint64_t seq;        /* the contact's seq; 0 = free slot */
+    int32_t link[L_N][2];/* prev, next */
+    int64_t since[L_N];  /* entered that list */
+    uint32_t in;         /* bit per list it is in */
+    int32_t queue;       /* queue index of its L_QWAIT list */
+    int32_t channel;
+    int32_t agent;       /* agent index holding its capacity, -1 none */
+    int32_t cost;
+    int32_t flags;
+    int32_t next_free;
+} oq_srec;
+
+#define SF_ANSWERED 1
+#define SF_OVERFLOWED 2
+#define SF_DEADLINE_DONE 4
+
+#define OQ_REASON_LEN 64
+
+typedef struct oq_sagent_acc {
+    int64_t start;
+    int64_t state_ms[5];
+    double used_int, cap_int;  /* unit-ms over logged-in time (double: no overflow) */
+    int64_t handled, talk_ms, wrap_ms;
+    int64_t offers, accepted, rejected, timed_out;
+    int64_t reason_ms[OQ_STATS_REASONS_MAX + 1];
+} oq_sagent_acc;
+
+typedef struct oq_sagent {
+    int32_t state, used, cap, reason;  /* reason slot while NOT_READY, else -1 */
+    int64_t last_t;
+    int32_t n_reasons;
+    char reasons[OQ_STATS_REASONS_MAX][OQ_REASON_LEN];
+    oq_sagent_acc cur, day;
+    int64_t *ch_cur, *ch_day;          /* completed per channel index */
+    int32_t ch_cap;
+} oq_sagent;
+
+typedef struct oq_stats oq_stats;
+
+struct oq_stats {
+    oq_stats_options opt;
+    int64_t interval_ms, bucket_ms, short_ms;
+    int32_t n_buckets;
+    int64_t bounds_ms[OQ_STATS_BOUNDS_MAX];
+    int32_t timer_on;    /* configured: keep the interval timer armed */
+    oq_timer timer;
+    int64_t cur_start, cur_end, day_start;
+    int64_t closed;      /* intervals closed since configure */
+    int64_t emitted;     /* of which reported with OQ_EV_INTERVAL_CLOSED */
+    int64_t dropped;
+    int32_t agents_in[5];/* agents per derived state (from events) */
+
+    oq_sobj *center;
+    oq_sobj **queues;    /* by queue idx, NULL until its first event */
+    int32_t cap_queues;
+    oq_sobj **channels;
+    int32_t cap_channels;
+    oq_sagent **agents;
+    int32_t cap_agents;
+
+    oq_srec *recs;       /* slot 0 unused */
+    int32_t cap_recs, free_rec, n_recs;
+    int32_t *hash;       /* open addressing: record slot or 0 */
+    int32_t cap_hash;    /* power of two */
+};
+
+/* a + b for b >= 0, saturating at INT64_MAX (times near the end of int64). */
+static inline int64_t oq__sat_add(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };
+
+/* stats.c */
+oq_sobj *oq__sq(oq_engine *e, int32_t idx);  /* queue block, made on first use (NULL: no memory) */
+oq_sobj *oq__sch(oq_engine *e, int32_t idx); /* channel block */
+oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c);
+int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind);
+void oq__sagent_sync(oq_sagent *g, int64_t t);
+/* Close every interval that ended by t (no events). */
+void oq__stats_roll(oq_engine *e, int64_t t);
+/* read.c: the "now" gauges of a block at time t. */
+void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_t t, oq_sgauge *g);
+
+#endif
