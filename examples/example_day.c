@@ -5,8 +5,8 @@
  * the engine what happened (arrivals, accepts, hang-ups, completions), calls
  * oq_engine_advance() at oq_engine_next_deadline(), and learns every decision
  * through the event callback. At the end it prints per-queue service levels
- * computed from the events (answered within the queue's threshold over
- * answered + abandoned).
+ * from the statistics module (omniq/stats.h), under two service-level
+ * definitions.
  *
  * Usage: example_day [seed]      (deterministic for a given seed) */
 #include <inttypes.h>
@@ -132,22 +132,8 @@ typedef struct contact_rec {
     int done;
 } contact_rec;
 
-typedef struct queue_stats {
-    int64_t offered, answered, answered_in_t, abandoned;
-    double wait_sum_s, wait_max_s;
-} queue_stats;
-
 static contact_rec contacts[MAX_CONTACTS];
-static queue_stats qstats[N_QUEUES];
 static int64_t event_counts[16];
-
-static int queue_index(const char *id)
-{
-    for (int i = 0; i < N_QUEUES; i++)
-        if (strcmp(QUEUES[i].id, id) == 0)
-            return i;
-    return -1;
-}
 
 static int contact_index(const char *id) { return atoi(id + 1); } /* "c123" */
 
@@ -159,7 +145,6 @@ static void on_event(const oq_event *ev, void *user)
     if (!ev->contact)
         return;
     int c = contact_index(ev->contact);
-    int q = queue_index(ev->queue);
     switch (ev->type) {
     case OQ_EV_OFFERED: {
         /* The agent's desktop rings; it answers 2-8 s later. */
@@ -169,20 +154,11 @@ static void on_event(const oq_event *ev, void *user)
         break;
     }
     case OQ_EV_ASSIGNED: {
-        double wait_s = ev->wait_ms / 1000.0;
-        qstats[q].answered++;
-        qstats[q].answered_in_t += wait_s <= QUEUES[q].threshold_s;
-        qstats[q].wait_sum_s += wait_s;
-        if (wait_s > qstats[q].wait_max_s)
-            qstats[q].wait_max_s = wait_s;
         double handle_s = exponential(CHANNELS[contacts[c].channel].handle_s);
         push_action((action){ev->time_ms + (int64_t)(handle_s * 1000), ACT_COMPLETE, c, {0}});
         break;
     }
     case OQ_EV_ABANDONED:
-        qstats[q].abandoned++;
-        contacts[c].done = 1;
-        break;
     case OQ_EV_COMPLETED:
     case OQ_EV_REMOVED:
         contacts[c].done = 1;
@@ -295,7 +271,6 @@ int main(int argc, char **argv)
             char id[16];
             snprintf(id, sizeof id, "c%d", n);
             contacts[n] = (contact_rec){q, ch_idx, 0};
-            qstats[q].offered++;
             oq_contact_spec s;
             oq_contact_spec_init(&s);
             s.id = id;
@@ -332,17 +307,22 @@ int main(int argc, char **argv)
 
     printf("omniq %s: one day (09:00-17:00) of a 28-agent omni-channel center, %d contacts\n\n",
            oq_version(), n);
-    printf("%-11s %8s %8s %9s %8s %9s %9s\n", "queue", "offered", "answered", "abandoned",
-           "SL(T)", "ASA(s)", "maxwait");
+    printf("%-11s %8s %8s %9s %8s %8s %8s %7s %7s\n", "queue", "offered", "answered", "abandoned",
+           "SL", "SL2", "ASA(s)", "AHT(s)", "aband%");
     for (int q = 0; q < N_QUEUES; q++) {
-        queue_stats *s = &qstats[q];
-        int64_t denom = s->answered + s->abandoned;
-        printf("%-11s %8" PRId64 " %8" PRId64 " %9" PRId64 " %7.1f%% %9.1f %9.1f\n", QUEUES[q].id,
-               s->offered, s->answered, s->abandoned,
-               denom ? 100.0 * (double)s->answered_in_t / (double)denom : 100.0,
-               s->answered ? s->wait_sum_s / (double)s->answered : 0.0, s->wait_max_s);
+        oq_queue_stats st;
+        must(e, oq_stats_queue(e, QUEUES[q].id, OQ_PERIOD_DAY, &st), "stats");
+        printf("%-11s %8" PRId64 " %8" PRId64 " %9" PRId64 " %7.1f%% %7.1f%% %8.1f %7.0f %6.1f%%\n",
+               QUEUES[q].id, st.offered, st.answered, st.abandoned, 100 * st.sl_answered_abandoned,
+               100 * st.sl_asterisk_sl2, st.asa_s, st.aht_s, 100 * st.abandon_rate);
     }
-    printf("\nSL(T) = answered within the queue's threshold / (answered + abandoned).\n");
+    oq_queue_stats day;
+    must(e, oq_stats_center(e, OQ_PERIOD_DAY, &day), "stats");
+    printf("%-11s %8" PRId64 " %8" PRId64 " %9" PRId64 " %7.1f%% %7.1f%% %8.1f %7.0f %6.1f%%\n", "center",
+           day.offered, day.answered, day.abandoned, 100 * day.sl_answered_abandoned,
+           100 * day.sl_asterisk_sl2, day.asa_s, day.aht_s, 100 * day.abandon_rate);
+    printf("\nSL = %s; SL2 = %s (T = each queue's threshold).\n",
+           oq_sl_definition_name(OQ_SL_ANSWERED_ABANDONED), oq_sl_definition_name(OQ_SL_ASTERISK_SL2));
     printf("events: offered %" PRId64 ", assigned %" PRId64 ", offer time-outs %" PRId64
            ", completed %" PRId64 ", abandoned %" PRId64 "\n",
            event_counts[OQ_EV_OFFERED], event_counts[OQ_EV_ASSIGNED],
