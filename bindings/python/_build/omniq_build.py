@@ -19,8 +19,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = "omniq"
 
 
+def _read(path):
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
 def _project():
-    text = open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8").read()
+    text = _read(os.path.join(ROOT, "pyproject.toml"))
     section = text.split("[project]", 1)[1].split("\n[", 1)[0]
 
     def field(name):
@@ -39,7 +44,7 @@ def _metadata(p):
     readme = os.path.join(ROOT, "README.md")
     if os.path.exists(readme):
         lines.append("Description-Content-Type: text/markdown")
-        return "\n".join(lines) + "\n\n" + open(readme, encoding="utf-8").read()
+        return "\n".join(lines) + "\n\n" + _read(readme)
     return "\n".join(lines) + "\n"
 
 
@@ -111,7 +116,10 @@ prepare_metadata_for_build_editable = prepare_metadata_for_build_wheel
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     p = _project()
-    entries = [(arc, open(full, "rb").read()) for full, arc in _package_files()]
+    entries = []
+    for full, arc in _package_files():
+        with open(full, "rb") as fh:
+            entries.append((arc, fh.read()))
     return _write_wheel(wheel_directory, entries, p)
 
 
