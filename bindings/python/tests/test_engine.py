@@ -429,15 +429,22 @@ class Callbacks(unittest.TestCase):
 
     def test_failing_call_carries_callback_errors(self):
         def bad(ev):
-            raise KeyError("x")
+            raise KeyError(ev.name)
 
-        e = _support.small_center(Engine(on_event=bad))
-        e.on_event = None
+        e = _support.small_center(Engine())
         e.agent_login("alice", now_ms=0)
+        e.contact_arrive("c1", "voice", "sales", now_ms=0)  # offered; times out at 20 s
         e.on_event = bad
         with self.assertRaises(OmniqError) as cm:
-            e.agent_login("alice", now_ms=10)  # already logged in: OQ_ESTATE
+            # fires the offer time-out first (events -> callback raises), then
+            # fails: alice is already logged in
+            e.agent_login("alice", now_ms=30_000)
         self.assertEqual(cm.exception.status, omniq.OQ_ESTATE)
+        self.assertTrue(cm.exception.callback_errors)
+        self.assertIsInstance(cm.exception.callback_errors[0], KeyError)
+        self.assertEqual(e.contact_get("c1").n_rejected, 1)
+        e.on_event = None
+        e.check()
         e.close()
 
     def test_mutating_from_callback_is_ebusy_reading_is_fine(self):
