@@ -510,7 +510,7 @@ class Engine:
 
     # ---- channels -----------------------------------------------------------------------------
 
-    def channel_add(self, id, **fields):
+    def channel_add(self, id, /, **fields):
         """Add a channel. Fields: synchronous, exclusive, capacity_cost, max_per_agent."""
         f = "oq_channel_add"
         spec = _new_spec(_lib.oq_channel_spec, "oq_channel_spec_init")
@@ -518,7 +518,7 @@ class Engine:
         spec.id = to_bytes(id, "id", f)
         self._call(f, byref(spec))
 
-    def channel_update(self, id, **changes):
+    def channel_update(self, id, /, **changes):
         """Change some of a channel's settings (the others keep their values)."""
         f = "oq_channel_update"
         cur = _lib.padded(_lib.oq_channel_spec)
@@ -630,7 +630,7 @@ class Engine:
         f = "oq_agent_set_profile"
         self._agent_op(f, agent, now_ms, to_bytes(profile, "profile", f, optional=True))
 
-    def agent_set_policy(self, agent, *, now_ms=None, **policy):
+    def agent_set_policy(self, agent, /, *, now_ms=None, **policy):
         """Fields: max_no_answer, max_per_window, window_s, reject_delay_s,
         no_answer_delay_s (all 0 = off; unspecified fields are 0)."""
         f = "oq_agent_set_policy"
@@ -640,7 +640,7 @@ class Engine:
 
     # ---- queues ---------------------------------------------------------------------------------
 
-    def queue_add(self, id, **fields):
+    def queue_add(self, id, /, **fields):
         """Add a queue. Fields are those of oq_queue_spec (priority, ordering,
         strategy, sla_threshold_s, sla_target, offer_timeout_s, wrapup_s, ...);
         ordering / strategy / limit_action also accept their names ("priority",
@@ -651,7 +651,7 @@ class Engine:
         spec.id = to_bytes(id, "id", f)
         self._call(f, byref(spec))
 
-    def queue_update(self, id, *, now_ms=None, **changes):
+    def queue_update(self, id, /, *, now_ms=None, **changes):
         """Change some of a queue's settings (the others keep their values)."""
         f = "oq_queue_update"
         key = to_bytes(id, "id", f)
@@ -709,7 +709,7 @@ class Engine:
             kw[name] = v
         return QueueInfo(**kw)
 
-    def queue_add_step(self, queue, action, *, now_ms=None, **step):
+    def queue_add_step(self, queue, action, /, *, now_ms=None, **step):
         """Append an escalation step. ``action`` is OQ_STEP_* or its name
         ("lower_level", "drop_required", "add_group", "drop_preferred",
         "raise_priority", "overflow", "alert"). Fields: timing ("after_entry" /
@@ -787,7 +787,13 @@ class Engine:
     def _skill_arrays(skills, what, f, keep):
         if not skills:
             return 0, None, None
-        pairs = list(skills.items()) if isinstance(skills, dict) else list(skills)
+        try:
+            pairs = list(skills.items()) if isinstance(skills, dict) else list(skills)
+        except TypeError:
+            raise bad(what, "expected a dict {skill: level} or (skill, level) pairs",
+                      f) from None
+        if isinstance(skills, (str, bytes)):
+            raise bad(what, "expected a dict {skill: level} or (skill, level) pairs", f)
         names, levels = [], []
         for item in pairs:
             try:

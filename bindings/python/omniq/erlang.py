@@ -9,11 +9,13 @@ P(wait) = 1, service level 0, ASA ``math.inf``.
 """
 
 import ctypes
+import math
 from ctypes import byref, c_double, c_int32
 from dataclasses import dataclass, fields
 from typing import List
 
 from . import _lib
+from .constants import OQ_ERANGE
 from .errors import OmniqError, bad, status_str, to_float, to_int
 
 __all__ = [
@@ -30,6 +32,18 @@ def _call(name, *args, **shown):
     if status != 0:
         detail = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         raise OmniqError(status, f"{status_str(status)} ({detail})", name)
+
+
+def _occupancy_guard(function, load, max_occupancy):
+    """Work around a hang in the C library: oq_erlang_agents_occupancy (also
+    used by oq_erlang_staffing / oq_erlang_plan with max_occupancy) loops for
+    ever once load / max_occupancy exceeds 2**53 (n += 1.0 stops changing n).
+    Any answer above INT32_MAX is OQ_ERANGE anyway, so answer that first."""
+    if (0.0 < max_occupancy <= 1.0 and 0.0 <= load < math.inf
+            and load / max_occupancy > 2.0 ** 31 + 16):
+        raise OmniqError(OQ_ERANGE, f"{status_str(OQ_ERANGE)} (load={load!r}, "
+                         f"max_occupancy={max_occupancy!r}: more than INT32_MAX agents)",
+                         function)
 
 
 def _to_struct(dc, st):
@@ -109,6 +123,7 @@ def agents_for_occupancy(load, max_occupancy):
     """Smallest N with load / N <= max_occupancy (at least 1 when load > 0)."""
     f = "oq_erlang_agents_occupancy"
     a, m = to_float(load, "load", f), to_float(max_occupancy, "max_occupancy", f)
+    _occupancy_guard(f, a, m)
     out = c_int32()
     _call(f, a, m, byref(out), load=a, max_occupancy=m)
     return out.value
@@ -208,6 +223,7 @@ def staffing(load, aht_s, **options):
     f = "oq_erlang_staffing"
     a, h = to_float(load, "load", f), to_float(aht_s, "aht_s", f)
     st = _staffing_options(f, options)
+    _occupancy_guard(f, a, st.max_occupancy)
     out = _lib.padded(_lib.oq_staffing_result)
     _call(f, a, h, byref(st), byref(out), load=a, aht_s=h, **options)
     return _to_struct(StaffingResult, out)
@@ -315,6 +331,10 @@ def plan(contacts, aht_s, interval_s=1800.0, **options):
     to_int(n, "len(contacts)", 0, function=f)
     iv = to_float(interval_s, "interval_s", f)
     st = _staffing_options(f, options)
+    if iv > 0 and math.isfinite(iv):
+        for c, h in zip(cs, hs):
+            if c > 0 and h > 0:
+                _occupancy_guard(f, c * h / iv, st.max_occupancy)
     carr = (c_double * max(n, 1))(*cs)
     harr = (c_double * max(n, 1))(*hs)
     # The rows array is the one out-parameter that cannot be padded per row:

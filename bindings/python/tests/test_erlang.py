@@ -190,6 +190,13 @@ class BadArguments(unittest.TestCase):
 
     def test_range(self):
         self.check(erlang.agents_for_service_level, 1e12, 180, 20, 0.8, status=omniq.OQ_ERANGE)
+        # The C oq_erlang_agents_occupancy loops for ever beyond 2**53; the
+        # binding answers OQ_ERANGE itself.
+        self.check(erlang.agents_for_occupancy, 1e308, 1, status=omniq.OQ_ERANGE)
+        self.check(erlang.agents_for_occupancy, 1, 1e-300, status=omniq.OQ_ERANGE)
+        self.check(erlang.staffing, 2.0 ** 60, 180, max_occupancy=0.9, status=omniq.OQ_ERANGE)
+        self.check(erlang.plan, [1e300], 180, 1800, max_occupancy=0.9, status=omniq.OQ_ERANGE)
+        self.assertEqual(erlang.agents_for_occupancy(2.0 ** 31 - 1, 1), 2 ** 31 - 1)
 
     def test_python_side_rejections(self):
         self.check(erlang.erlang_c, "ten", 12, contains="load")
