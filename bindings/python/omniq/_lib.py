@@ -393,13 +393,32 @@ PROTOTYPES = {
                             POINTER(oq_plan_interval), POINTER(oq_plan_totals)]),
 }
 
-# Symbols of modules still being written (config.h, stats.h, the simulator,
-# snapshots). The binding checks for them with has_symbol() and raises
-# NotImplementedError when the loaded library lacks them.
-OPTIONAL_SYMBOLS = (
-    "oq_config_load_file", "oq_config_load_buffer",
-    "oq_engine_snapshot", "oq_engine_restore",
-    "oq_sim_run",
+# config.h: present in newer libraries (declared when the symbols exist).
+class oq_config_error(Structure):
+    _fields_ = [
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+OPTIONAL_PROTOTYPES = {
+    "oq_config_load_file": (_S, [POINTER(oq_engine_options), _P, POINTER(c_void_p),
+                                 POINTER(oq_config_error)]),
+    "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
+                                   POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
+    "oq_free": (None, [c_void_p]),
+    "oq_config_count": (_S, [_E, _I, _PI]),
+    "oq_config_id": (_S, [_E, _I, _I, POINTER(c_char_p)]),
+}
+
+# Symbols the binding looks for with has_symbol(): the optional prototypes
+# above, and modules still being written (stats.h, the simulator, snapshots),
+# for which it raises NotImplementedError while the library lacks them.
+OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES) + (
+    "oq_stats_queue_get", "oq_engine_snapshot", "oq_engine_restore", "oq_sim_run",
 )
 
 
@@ -439,6 +458,11 @@ def _declare(lib):
         fn = getattr(lib, name)  # AttributeError: not an omniq library of this version
         fn.restype = restype
         fn.argtypes = argtypes
+    for name, (restype, argtypes) in OPTIONAL_PROTOTYPES.items():
+        if hasattr(lib, name):
+            fn = getattr(lib, name)
+            fn.restype = restype
+            fn.argtypes = argtypes
     return lib
 
 

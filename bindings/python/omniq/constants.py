@@ -96,4 +96,13 @@ OQ_IDLE_LAST_INBOUND = 1
 OQ_BLEND_WHEN_IDLE = 0
 OQ_BLEND_SL_ABOVE_TARGET = 1
 
+# ---- config.h ------------------------------------------------------------------
+OQ_CONFIG_DEPTH_MAX = 32
+OQ_KIND_CHANNEL = 1
+OQ_KIND_SKILL = 2
+OQ_KIND_GROUP = 3
+OQ_KIND_PROFILE = 4
+OQ_KIND_QUEUE = 5
+OQ_KIND_AGENT = 6
+
 __all__ = [name for name in dir() if name.startswith("OQ_")]

@@ -22,7 +22,6 @@ exceptions are appended to ``Engine.callback_errors`` instead.
 
 import ctypes
 import os
-import re
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_void_p
 from dataclasses import dataclass
 from typing import Optional
@@ -268,6 +267,17 @@ def _dataclass_from(dc, st, **extra):
     return dc(**kw)
 
 
+_KINDS = {"channel": 1, "skill": 2, "group": 3, "profile": 4, "queue": 5, "agent": 6}
+
+
+def _kind(kind, f):
+    if isinstance(kind, str):
+        if kind not in _KINDS:
+            raise bad("kind", f"unknown kind {kind!r} (known: {', '.join(_KINDS)})", f)
+        return _KINDS[kind]
+    return to_int(kind, "kind", function=f)
+
+
 # ---- the event trampoline ---------------------------------------------------------------------
 
 class _Dispatcher:
@@ -333,66 +343,99 @@ class Engine:
         opts.abandon_resume_s = to_float(abandon_resume_s, "abandon_resume_s", f)
         return opts
 
-    # ---- YAML configuration (omniq/config.h; optional) --------------------------------------
+    # ---- YAML configuration (omniq/config.h; in newer libraries) -----------------------------
 
     @classmethod
-    def from_yaml(cls, text, on_event=None, **kwargs):
-        """Create an engine from a YAML configuration given as a string.
-
-        Needs the library's configuration module (``oq_config_load_buffer``);
-        raises NotImplementedError if the loaded libomniq has none."""
-        data = to_bytes(text, "text", "oq_config_load_buffer")
-        return cls._from_config("oq_config_load_buffer", data, on_event, kwargs)
+    def from_yaml(cls, text, on_event=None, *, name=None, **kwargs):
+        """Create an engine from a YAML configuration given as a string
+        (``oq_config_load_buffer``; docs/config.md has the format). ``name``
+        is used in error messages. ``seed``, ``start_ms`` and
+        ``abandon_resume_s`` may be given as for ``Engine()``; the file's
+        ``engine:`` section overrides them. A failed load raises OmniqError
+        (OQ_ECONFIG) whose message is ``name:line:column: what``, with
+        ``.line``, ``.column`` and ``.path`` attributes. Raises
+        NotImplementedError if the loaded libomniq has no configuration module."""
+        f = "oq_config_load_buffer"
+        data = to_bytes(text, "text", f)
+        nm = to_bytes(name, "name", f, optional=True)
+        return cls._from_config(f, (data, len(data), nm), on_event, kwargs)
 
     @classmethod
     def from_yaml_file(cls, path, on_event=None, **kwargs):
         """Create an engine from a YAML configuration file (``oq_config_load_file``)."""
+        f = "oq_config_load_file"
         try:
             path = os.fspath(path)
         except TypeError:
-            raise bad("path", f"expected a path, got {type(path).__name__}",
-                      "oq_config_load_file") from None
-        data = to_bytes(path, "path", "oq_config_load_file")
-        return cls._from_config("oq_config_load_file", data, on_event, kwargs)
+            raise bad("path", f"expected a path, got {type(path).__name__}", f) from None
+        return cls._from_config(f, (to_bytes(path, "path", f),), on_event, kwargs)
 
     @classmethod
-    def _from_config(cls, fname, data, on_event, kwargs):
+    def _from_config(cls, fname, args, on_event, kwargs):
         lib = _lib.load()
         if not hasattr(lib, fname):
             raise NotImplementedError(
                 f"Engine.from_yaml: the loaded libomniq ({_lib.library_path()}) has no "
                 f"configuration module ({fname}, omniq/config.h); build a newer libomniq")
         mode = kwargs.pop("callback_errors", "raise")
+        opt_values = {k: kwargs.pop(k) for k in ("seed", "start_ms", "abandon_resume_s")
+                      if k in kwargs}
+        if kwargs:
+            raise bad(next(iter(kwargs)), "unknown option", fname)
         self = cls.__new__(cls)
         self._ptr = None
         self._depth = 0
         self._setup(on_event, mode)
-        opts = self._options(kwargs.pop("seed", 1), kwargs.pop("start_ms", 0),
-                             kwargs.pop("abandon_resume_s", 0.0))
-        if kwargs:
-            raise bad(next(iter(kwargs)), "unknown option", fname)
-        fn = getattr(lib, fname)
-        # Expected (issue #6): oq_config_load_file(opts, path, &engine, &err) and
-        # oq_config_load_buffer(opts, text, len, &engine, &err). The error struct is
-        # passed as a large zeroed buffer; its message is its first text run.
-        err = (ctypes.c_char * 4096)()
+        opts = self._options(opt_values.get("seed", 1), opt_values.get("start_ms", 0),
+                             opt_values.get("abandon_resume_s", 0.0))
+        err = _lib.padded(_lib.oq_config_error)
         out = c_void_p()
-        if fname == "oq_config_load_buffer":
-            fn.argtypes = [ctypes.POINTER(_lib.oq_engine_options), c_char_p, ctypes.c_size_t,
-                           ctypes.POINTER(c_void_p), c_void_p]
-            fn.restype = c_int32
-            st = fn(byref(opts), data, len(data), byref(out), ctypes.cast(err, c_void_p))
-        else:
-            fn.argtypes = [ctypes.POINTER(_lib.oq_engine_options), c_char_p,
-                           ctypes.POINTER(c_void_p), c_void_p]
-            fn.restype = c_int32
-            st = fn(byref(opts), data, byref(out), ctypes.cast(err, c_void_p))
+        st = getattr(lib, fname)(byref(opts), *args, byref(out), byref(err))
         if st != 0:
-            runs = re.findall(rb"[\x20-\x7e\x80-\xff]{4,}", bytes(err))
-            msg = max(runs, key=len).decode("utf-8", "replace") if runs else status_str(st)
-            raise OmniqError(st, msg, fname)
+            exc = OmniqError(st, from_bytes(err.message) or status_str(st), fname)
+            exc.line, exc.column, exc.path = err.line, err.column, from_bytes(err.path)
+            exc.callback_errors = self._take_callback_errors()
+            raise exc
         self._ptr = out
         return self
+
+    def _config_symbol(self, name):
+        if not _lib.has_symbol(name):
+            raise NotImplementedError(
+                f"Engine: the loaded libomniq ({_lib.library_path()}) has no configuration "
+                f"module ({name}, omniq/config.h); build a newer libomniq")
+
+    def config_dump(self):
+        """The engine's configuration as YAML text (``oq_config_dump``)."""
+        f = "oq_config_dump"
+        self._config_symbol(f)
+        text, n = c_void_p(), ctypes.c_size_t()
+        self._call(f, byref(text), byref(n))
+        try:
+            return ctypes.string_at(text, n.value).decode("utf-8", "surrogateescape")
+        finally:
+            self._lib.oq_free(text)
+
+    def config_count(self, kind):
+        """Number of objects of ``kind`` (OQ_KIND_* or "channel", "skill",
+        "group", "profile", "queue", "agent")."""
+        f = "oq_config_count"
+        self._config_symbol(f)
+        n = c_int32()
+        self._call(f, _kind(kind, f), byref(n))
+        return n.value
+
+    def config_ids(self, kind):
+        """The ids of every object of ``kind``, in creation order."""
+        f = "oq_config_id"
+        self._config_symbol(f)
+        k = _kind(kind, f)
+        out = []
+        for i in range(self.config_count(k)):
+            p = c_char_p()
+            self._call(f, k, i, byref(p))
+            out.append(from_bytes(p.value))
+        return out
 
     # ---- lifecycle ----------------------------------------------------------------------------
 

@@ -498,10 +498,6 @@ class Optional(unittest.TestCase):
             call()
         self.assertIn(symbol, str(cm.exception))
 
-    def test_yaml(self):
-        self.check_missing("oq_config_load_buffer", lambda: Engine.from_yaml("channels: []"))
-        self.check_missing("oq_config_load_file", lambda: Engine.from_yaml_file("x.yaml"))
-
     def test_simulate(self):
         self.check_missing("oq_sim_run", lambda: omniq.simulate("queues: []", seed=3,
                                                                 replications=2))
