@@ -1,0 +1,44 @@
+"""omniq: Python bindings (ctypes, standard library only) for the omniq C library.
+
+    import omniq
+    omniq.erlang.erlang_c(10, 12)           # P(wait), Erlang C
+    with omniq.Engine(on_event=print) as e:  # a contact center
+        e.channel_add("voice", exclusive=True)
+        ...
+
+The shared library is found through the OMNIQ_LIBRARY environment variable,
+next to this package, or on the system's library path (see omniq._lib).
+"""
+
+from . import erlang
+from ._lib import LibraryNotFound, library_path
+from .constants import *  # noqa: F401,F403  (OQ_* constants)
+from .constants import __all__ as _constants_all
+from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
+                     HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
+                     event_type_name, ordering_name, strategy_name)
+from .errors import CallbackError, OmniqError, status_name, status_str
+from .simulate import SimulationResult, simulate
+
+__version__ = "0.1.0"
+
+
+def version():
+    """The run-time version of the loaded C library ("0.1.0")."""
+    from . import _lib
+    return _lib.load().oq_version().decode()
+
+
+def version_number():
+    """The run-time version as MAJOR * 10000 + MINOR * 100 + PATCH."""
+    from . import _lib
+    return _lib.load().oq_version_number()
+
+
+__all__ = [
+    "erlang", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
+    "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
+    "simulate", "SimulationResult", "version", "version_number", "library_path",
+    "status_name", "status_str", "event_type_name", "agent_state_name",
+    "contact_state_name", "ordering_name", "strategy_name",
+] + list(_constants_all)

@@ -1,0 +1,517 @@
+"""Loading ``libomniq`` and the complete ctypes declarations of its public API.
+
+Search order for the shared library (the first hit wins):
+
+1. the ``OMNIQ_LIBRARY`` environment variable: a path to the library file (or to
+   a directory holding ``libomniq.so*``); if it is set and cannot be loaded,
+   nothing else is tried and :class:`LibraryNotFound` is raised;
+2. a ``libomniq.so*`` / ``libomniq*.dylib`` / ``omniq.dll`` next to this package;
+3. the system's library path (``libomniq.so.0`` through the dynamic loader,
+   then :func:`ctypes.util.find_library`).
+
+The library is loaded lazily on first use, so ``import omniq`` always works.
+"""
+
+import ctypes
+import ctypes.util
+import glob
+import os
+import sys
+import threading
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int32,
+                    c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
+
+# ---- structures (field for field the C headers) ---------------------------------
+
+
+class oq_event(Structure):
+    _fields_ = [
+        ("type", c_int32),
+        ("agent_state", c_int32),
+        ("time_ms", c_int64),
+        ("contact", c_char_p),
+        ("agent", c_char_p),
+        ("queue", c_char_p),
+        ("from_queue", c_char_p),
+        ("channel", c_char_p),
+        ("detail", c_char_p),
+        ("prev_agent_state", c_int32),
+        ("priority", c_int32),
+        ("wait_ms", c_int64),
+    ]
+
+
+oq_event_fn = CFUNCTYPE(None, POINTER(oq_event), c_void_p)
+oq_alloc_fn = CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_size_t, c_void_p)
+
+
+class oq_engine_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("alloc", oq_alloc_fn),
+        ("alloc_user", c_void_p),
+        ("on_event", oq_event_fn),
+        ("event_user", c_void_p),
+        ("seed", c_uint64),
+        ("start_ms", c_int64),
+        ("abandon_resume_s", c_double),
+    ]
+
+
+class oq_engine_counts(Structure):
+    _fields_ = [(n, c_int32) for n in (
+        "channels", "skills", "groups", "agents", "queues", "contacts", "contacts_queued",
+        "contacts_offered", "contacts_active", "contacts_wrapup", "timers", "contacts_parked")]
+
+
+class oq_channel_spec(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("id", c_char_p),
+        ("synchronous", c_int32),
+        ("exclusive", c_int32),
+        ("capacity_cost", c_int32),
+        ("max_per_agent", c_int32),
+    ]
+
+
+class oq_agent_info(Structure):
+    _fields_ = [
+        ("state", c_int32),
+        ("presence", c_int32),
+        ("capacity", c_int32),
+        ("used_capacity", c_int32),
+        ("n_offered", c_int32),
+        ("n_active", c_int32),
+        ("n_wrapup", c_int32),
+        ("n_skills", c_int32),
+        ("state_since_ms", c_int64),
+        ("idle_since_ms", c_int64),
+        ("handled", c_int64),
+        ("not_ready_reason", c_char_p),
+    ]
+
+
+class oq_queue_spec(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("id", c_char_p),
+        ("priority", c_int32),
+        ("ordering", c_int32),
+        ("strategy", c_int32),
+        ("timeout_not_ready", c_int32),
+        ("sla_threshold_s", c_double),
+        ("sla_target", c_double),
+        ("offer_timeout_s", c_double),
+        ("wrapup_s", c_double),
+        ("aging_per_s", c_double),
+        ("max_length", c_int32),
+        ("limit_action", c_int32),
+        ("max_wait_s", c_double),
+        ("limit_queue", c_char_p),
+        ("callback_channel", c_char_p),
+        ("refuse_if_no_agents", c_int32),
+        ("outbound", c_int32),
+        ("default_aht_s", c_double),
+        ("deadline_warning_s", c_double),
+    ]
+
+
+class oq_queue_info(Structure):
+    _fields_ = [
+        ("spec", oq_queue_spec),
+        ("n_channels", c_int32),
+        ("n_required_skills", c_int32),
+        ("n_preferred_skills", c_int32),
+        ("n_groups", c_int32),
+        ("waiting", c_int32),
+        ("offered", c_int32),
+        ("active", c_int32),
+        ("eligible_agents", c_int32),
+    ]
+
+
+class oq_contact_spec(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("id", c_char_p),
+        ("channel", c_char_p),
+        ("queue", c_char_p),
+        ("customer", c_char_p),
+        ("preferred_agent", c_char_p),
+        ("priority", c_int32),
+        ("n_required", c_int32),
+        ("required_skills", POINTER(c_char_p)),
+        ("required_levels", POINTER(c_int32)),
+        ("n_preferred", c_int32),
+        ("preferred_skills", POINTER(c_char_p)),
+        ("preferred_levels", POINTER(c_int32)),
+        ("deadline_ms", c_int64),
+        ("preferred_wait_s", c_double),
+    ]
+
+
+class oq_history_entry(Structure):
+    _fields_ = [
+        ("type", c_int32),
+        ("reserved", c_int32),
+        ("time_ms", c_int64),
+        ("queue", c_char_p),
+        ("agent", c_char_p),
+        ("detail", c_char_p),
+    ]
+
+
+class oq_contact_info(Structure):
+    _fields_ = [
+        ("state", c_int32),
+        ("priority", c_int32),
+        ("arrived_ms", c_int64),
+        ("enqueued_ms", c_int64),
+        ("deadline_ms", c_int64),
+        ("n_rejected", c_int32),
+        ("n_offers", c_int32),
+        ("queue", c_char_p),
+        ("channel", c_char_p),
+        ("agent", c_char_p),
+        ("customer", c_char_p),
+    ]
+
+
+class oq_escalation_step(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("action", c_int32),
+        ("timing", c_int32),
+        ("after_s", c_double),
+        ("skill", c_char_p),
+        ("level", c_int32),
+        ("priority", c_int32),
+        ("group", c_char_p),
+        ("queue", c_char_p),
+        ("message", c_char_p),
+        ("skip_if_no_agents", c_int32),
+        ("when_ewt_above_s", c_double),
+        ("when_sl_below", c_double),
+    ]
+
+
+class oq_agent_policy(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_no_answer", c_int32),
+        ("max_per_window", c_int32),
+        ("window_s", c_double),
+        ("reject_delay_s", c_double),
+        ("no_answer_delay_s", c_double),
+    ]
+
+
+class oq_erlang_a_result(Structure):
+    _fields_ = [(n, c_double) for n in (
+        "p_wait", "p_abandon", "service_level", "asa_s", "occupancy")]
+
+
+class oq_staffing_options(Structure):
+    _fields_ = [
+        ("struct_size", c_int32),
+        ("reserved", c_int32),
+        ("threshold_s", c_double),
+        ("target_sl", c_double),
+        ("max_asa_s", c_double),
+        ("max_occupancy", c_double),
+        ("patience_s", c_double),
+        ("max_abandon", c_double),
+        ("shrinkage", c_double),
+    ]
+
+
+class oq_staffing_result(Structure):
+    _fields_ = [
+        ("required", c_int32),
+        ("scheduled", c_int32),
+        ("service_level", c_double),
+        ("asa_s", c_double),
+        ("occupancy", c_double),
+        ("p_abandon", c_double),
+    ]
+
+
+class oq_erlang_chat_result(Structure):
+    _fields_ = [(n, c_double) for n in (
+        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent")]
+
+
+class oq_plan_interval(Structure):
+    _fields_ = [
+        ("load", c_double),
+        ("required", c_int32),
+        ("scheduled", c_int32),
+        ("service_level", c_double),
+        ("asa_s", c_double),
+        ("occupancy", c_double),
+        ("p_abandon", c_double),
+    ]
+
+
+class oq_plan_totals(Structure):
+    _fields_ = [
+        ("contacts", c_double),
+        ("required_agent_hours", c_double),
+        ("scheduled_agent_hours", c_double),
+        ("peak_required", c_int32),
+        ("peak_scheduled", c_int32),
+        ("peak_interval", c_int32),
+        ("reserved", c_int32),
+        ("service_level", c_double),
+    ]
+
+
+# ---- function prototypes: name -> (restype, argtypes) ---------------------------
+
+_E = c_void_p            # oq_engine * (opaque)
+_S = c_int32             # oq_status
+_P = c_char_p            # const char *
+_I = c_int32
+_L = c_int64
+_D = c_double
+_PI = POINTER(c_int32)
+_PL = POINTER(c_int64)
+_PD = POINTER(c_double)
+
+PROTOTYPES = {
+    # core.h
+    "oq_status_str": (_P, [_S]),
+    "oq_status_name": (_P, [_S]),
+    "oq_version": (_P, []),
+    "oq_version_number": (_I, []),
+    # engine.h
+    "oq_event_type_name": (_P, [_I]),
+    "oq_engine_options_init": (None, [POINTER(oq_engine_options)]),
+    "oq_engine_create": (_S, [POINTER(oq_engine_options), POINTER(c_void_p)]),
+    "oq_engine_destroy": (None, [_E]),
+    "oq_engine_last_error": (_P, [_E]),
+    "oq_engine_now": (_S, [_E, _PL]),
+    "oq_engine_next_deadline": (_S, [_E, _PL]),
+    "oq_engine_advance": (_S, [_E, _L]),
+    "oq_engine_check": (_S, [_E]),
+    "oq_engine_get_counts": (_S, [_E, POINTER(oq_engine_counts)]),
+    # model.h
+    "oq_channel_spec_init": (None, [POINTER(oq_channel_spec)]),
+    "oq_channel_add": (_S, [_E, POINTER(oq_channel_spec)]),
+    "oq_channel_update": (_S, [_E, POINTER(oq_channel_spec)]),
+    "oq_channel_remove": (_S, [_E, _P]),
+    "oq_channel_get": (_S, [_E, _P, POINTER(oq_channel_spec)]),
+    "oq_skill_add": (_S, [_E, _P, _I]),
+    "oq_skill_remove": (_S, [_E, _P]),
+    "oq_skill_get": (_S, [_E, _P, _PI]),
+    "oq_group_add": (_S, [_E, _P]),
+    "oq_group_remove": (_S, [_E, _P]),
+    "oq_agent_state_name": (_P, [_I]),
+    "oq_agent_add": (_S, [_E, _P, _I]),
+    "oq_agent_remove": (_S, [_E, _P]),
+    "oq_agent_set_capacity": (_S, [_E, _P, _I]),
+    "oq_agent_set_skill": (_S, [_E, _L, _P, _P, _I]),
+    "oq_agent_set_channel_limit": (_S, [_E, _L, _P, _P, _I]),
+    "oq_agent_join_group": (_S, [_E, _L, _P, _P]),
+    "oq_agent_leave_group": (_S, [_E, _L, _P, _P]),
+    "oq_agent_login": (_S, [_E, _L, _P, _I]),
+    "oq_agent_ready": (_S, [_E, _L, _P]),
+    "oq_agent_not_ready": (_S, [_E, _L, _P, _P]),
+    "oq_agent_logout": (_S, [_E, _L, _P]),
+    "oq_agent_end_wrapup": (_S, [_E, _L, _P]),
+    "oq_agent_get": (_S, [_E, _P, POINTER(oq_agent_info)]),
+    "oq_agent_get_skill": (_S, [_E, _P, _P, _PI]),
+    "oq_ordering_name": (_P, [_I]),
+    "oq_strategy_name": (_P, [_I]),
+    "oq_queue_spec_init": (None, [POINTER(oq_queue_spec)]),
+    "oq_queue_add": (_S, [_E, POINTER(oq_queue_spec)]),
+    "oq_queue_update": (_S, [_E, _L, POINTER(oq_queue_spec)]),
+    "oq_queue_remove": (_S, [_E, _P]),
+    "oq_queue_add_channel": (_S, [_E, _L, _P, _P]),
+    "oq_queue_remove_channel": (_S, [_E, _L, _P, _P]),
+    "oq_queue_require_skill": (_S, [_E, _L, _P, _P, _I]),
+    "oq_queue_prefer_skill": (_S, [_E, _L, _P, _P, _I]),
+    "oq_queue_add_group": (_S, [_E, _L, _P, _P]),
+    "oq_queue_remove_group": (_S, [_E, _L, _P, _P]),
+    "oq_queue_get": (_S, [_E, _P, POINTER(oq_queue_info)]),
+    # contact.h
+    "oq_contact_state_name": (_P, [_I]),
+    "oq_contact_spec_init": (None, [POINTER(oq_contact_spec)]),
+    "oq_contact_arrive": (_S, [_E, _L, POINTER(oq_contact_spec)]),
+    "oq_offer_accept": (_S, [_E, _L, _P, _P]),
+    "oq_offer_reject": (_S, [_E, _L, _P, _P]),
+    "oq_contact_abandon": (_S, [_E, _L, _P]),
+    "oq_contact_complete": (_S, [_E, _L, _P]),
+    "oq_contact_transfer": (_S, [_E, _L, _P, _P]),
+    "oq_contact_set_priority": (_S, [_E, _L, _P, _I]),
+    "oq_contact_park": (_S, [_E, _L, _P, _P]),
+    "oq_contact_reopen": (_S, [_E, _L, _P, _P, _D]),
+    "oq_contact_escalate": (_S, [_E, _L, _P, _P, _P]),
+    "oq_contact_transfer_to_agent": (_S, [_E, _L, _P, _P, _D]),
+    "oq_contact_history_count": (_S, [_E, _P, _PI]),
+    "oq_contact_history_get": (_S, [_E, _P, _I, POINTER(oq_history_entry)]),
+    "oq_contact_remove": (_S, [_E, _L, _P]),
+    "oq_contact_get": (_S, [_E, _P, POINTER(oq_contact_info)]),
+    # escalation.h
+    "oq_escalation_step_init": (None, [POINTER(oq_escalation_step)]),
+    "oq_queue_add_step": (_S, [_E, _L, _P, POINTER(oq_escalation_step)]),
+    "oq_queue_clear_steps": (_S, [_E, _L, _P]),
+    "oq_queue_step_count": (_S, [_E, _P, _PI]),
+    "oq_contact_position": (_S, [_E, _P, _PI, _PD]),
+    "oq_queue_ewt": (_S, [_E, _P, _PD]),
+    # profile.h
+    "oq_profile_add": (_S, [_E, _P]),
+    "oq_profile_remove": (_S, [_E, _P]),
+    "oq_profile_set_queue": (_S, [_E, _L, _P, _P, _I, _D]),
+    "oq_profile_set_channel": (_S, [_E, _L, _P, _P, _I, _I]),
+    "oq_profile_set_options": (_S, [_E, _L, _P, _I, _I]),
+    "oq_agent_set_profile": (_S, [_E, _L, _P, _P]),
+    "oq_group_set_profile": (_S, [_E, _L, _P, _P]),
+    "oq_queue_set_blend": (_S, [_E, _L, _P, _I]),
+    "oq_agent_policy_init": (None, [POINTER(oq_agent_policy)]),
+    "oq_agent_set_policy": (_S, [_E, _L, _P, POINTER(oq_agent_policy)]),
+    # erlang.h
+    "oq_erlang_b": (_S, [_D, _I, _PD]),
+    "oq_erlang_c": (_S, [_D, _I, _PD]),
+    "oq_erlang_c_service_level": (_S, [_D, _I, _D, _D, _PD]),
+    "oq_erlang_c_asa": (_S, [_D, _I, _D, _PD]),
+    "oq_erlang_occupancy": (_S, [_D, _I, _PD]),
+    "oq_erlang_c_agents": (_S, [_D, _D, _D, _D, _PI]),
+    "oq_erlang_c_agents_asa": (_S, [_D, _D, _D, _PI]),
+    "oq_erlang_agents_occupancy": (_S, [_D, _D, _PI]),
+    "oq_erlang_scheduled": (_S, [_I, _D, _PI]),
+    "oq_erlang_a": (_S, [_D, _I, _D, _D, _D, POINTER(oq_erlang_a_result)]),
+    "oq_erlang_a_agents": (_S, [_D, _D, _D, _D, _D, _PI]),
+    "oq_erlang_a_agents_abandon": (_S, [_D, _D, _D, _D, _PI]),
+    "oq_staffing_options_init": (_S, [POINTER(oq_staffing_options)]),
+    "oq_erlang_staffing": (_S, [_D, _D, POINTER(oq_staffing_options),
+                                POINTER(oq_staffing_result)]),
+    "oq_erlang_chat": (_S, [_D, _I, _I, _PD, _D, POINTER(oq_erlang_chat_result)]),
+    "oq_erlang_chat_agents": (_S, [_D, _I, _PD, _D, _D, _PI]),
+    "oq_erlang_plan": (_S, [_PD, _PD, _I, _D, POINTER(oq_staffing_options),
+                            POINTER(oq_plan_interval), POINTER(oq_plan_totals)]),
+}
+
+# config.h: present in newer libraries (declared when the symbols exist).
+class oq_config_error(Structure):
+    _fields_ = [
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+OPTIONAL_PROTOTYPES = {
+    "oq_config_load_file": (_S, [POINTER(oq_engine_options), _P, POINTER(c_void_p),
+                                 POINTER(oq_config_error)]),
+    "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
+                                   POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
+    "oq_free": (None, [c_void_p]),
+    "oq_config_count": (_S, [_E, _I, _PI]),
+    "oq_config_id": (_S, [_E, _I, _I, POINTER(c_char_p)]),
+}
+
+# Symbols the binding looks for with has_symbol(): the optional prototypes
+# above, and modules still being written (stats.h, the simulator, snapshots),
+# for which it raises NotImplementedError while the library lacks them.
+OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES) + (
+    "oq_stats_queue_get", "oq_engine_snapshot", "oq_engine_restore", "oq_sim_run",
+)
+
+
+class LibraryNotFound(ImportError):
+    """The omniq shared library could not be located or loaded."""
+
+
+_lock = threading.Lock()
+_lib = None
+
+
+def _candidates():
+    env = os.environ.get("OMNIQ_LIBRARY")
+    if env:
+        if os.path.isdir(env):
+            hits = sorted(glob.glob(os.path.join(env, "libomniq.so*")) +
+                          glob.glob(os.path.join(env, "libomniq*.dylib")) +
+                          glob.glob(os.path.join(env, "omniq.dll")))
+            return [("OMNIQ_LIBRARY", hits[0] if hits else env)]
+        return [("OMNIQ_LIBRARY", env)]
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for pattern in ("libomniq.so", "libomniq.so.*", "libomniq*.dylib", "omniq.dll"):
+        for path in sorted(glob.glob(os.path.join(here, pattern))):
+            out.append(("package directory", path))
+    if sys.platform.startswith("linux"):
+        out.append(("system library path", "libomniq.so.0"))
+        out.append(("system library path", "libomniq.so"))
+    found = ctypes.util.find_library("omniq")
+    if found:
+        out.append(("system library path", found))
+    return out
+
+
+def _declare(lib):
+    for name, (restype, argtypes) in PROTOTYPES.items():
+        fn = getattr(lib, name)  # AttributeError: not an omniq library of this version
+        fn.restype = restype
+        fn.argtypes = argtypes
+    for name, (restype, argtypes) in OPTIONAL_PROTOTYPES.items():
+        if hasattr(lib, name):
+            fn = getattr(lib, name)
+            fn.restype = restype
+            fn.argtypes = argtypes
+    return lib
+
+
+def load():
+    """Return the loaded, fully declared library (loading it on first call)."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    with _lock:
+        if _lib is not None:
+            return _lib
+        tried = []
+        cands = _candidates()
+        for where, path in cands:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError as exc:
+                tried.append(f"{where}: {path}: {exc}")
+                continue
+            try:
+                _declare(lib)
+            except AttributeError as exc:
+                tried.append(f"{where}: {path}: not a compatible libomniq ({exc})")
+                continue
+            lib._omniq_path = path
+            _lib = lib
+            return lib
+        if not cands:
+            tried.append("no candidate found")
+        raise LibraryNotFound(
+            "cannot load the omniq shared library; set OMNIQ_LIBRARY to the path of "
+            "libomniq.so. Tried:\n  " + "\n  ".join(tried))
+
+
+def has_symbol(name):
+    """Whether the loaded library exports ``name`` (for optional modules)."""
+    return hasattr(load(), name)
+
+
+def library_path():
+    """The path (or soname) the library was loaded from."""
+    return load()._omniq_path
+
+
+def padded(struct_type):
+    """A zeroed ``struct_type`` inside a larger buffer.
+
+    Out-parameters are allocated with 512 spare bytes, so that a library built
+    from newer headers with a larger struct can never write past our memory.
+    """
+    buf = (c_char * (ctypes.sizeof(struct_type) + 512))()
+    return struct_type.from_buffer(buf)

@@ -1,0 +1,108 @@
+"""Mirrors of the ``#define`` constants of the omniq C headers.
+
+Every constant keeps its C name (``OQ_EINVAL``, ``OQ_EV_OFFERED``, ...). They are
+plain ``int`` values: the C enums are ``int32_t`` macros, not C enums.
+"""
+
+# ---- core.h: status codes ----------------------------------------------------
+OQ_OK = 0
+OQ_EINVAL = -1
+OQ_ENOTFOUND = -2
+OQ_EEXIST = -3
+OQ_ENOMEM = -4
+OQ_ESTATE = -5
+OQ_ECONFIG = -6
+OQ_EBUSY = -7
+OQ_ECORRUPT = -8
+OQ_ERANGE = -9
+
+# ---- engine.h: event types ---------------------------------------------------
+OQ_EV_CONTACT_QUEUED = 1
+OQ_EV_OFFERED = 2
+OQ_EV_OFFER_REJECTED = 3
+OQ_EV_OFFER_TIMEOUT = 4
+OQ_EV_ASSIGNED = 5
+OQ_EV_WRAPUP_STARTED = 6
+OQ_EV_COMPLETED = 7
+OQ_EV_ABANDONED = 8
+OQ_EV_TRANSFERRED = 9
+OQ_EV_REMOVED = 10
+OQ_EV_PRIORITY_CHANGED = 11
+OQ_EV_AGENT_STATE = 12
+OQ_EV_ESCALATED = 13
+OQ_EV_OVERFLOWED = 14
+OQ_EV_ALERT = 15
+OQ_EV_DEADLINE_WARNING = 16
+OQ_EV_DEADLINE_BREACH = 17
+OQ_EV_QUEUE_REJECTED = 18
+OQ_EV_PARKED = 19
+OQ_EV_REOPENED = 20
+OQ_EV_INTERVAL_CLOSED = 21
+
+# ---- model.h -------------------------------------------------------------------
+OQ_ID_MAX = 255
+OQ_CAPACITY_MAX = 10000
+OQ_LEVEL_MAX = 1000
+OQ_PRIORITY_MAX = 1000000
+
+OQ_AGENT_OFFLINE = 0
+OQ_AGENT_READY = 1
+OQ_AGENT_NOT_READY = 2
+OQ_AGENT_BUSY = 3
+OQ_AGENT_WRAPUP = 4
+
+OQ_ORDER_FIFO = 0
+OQ_ORDER_PRIORITY = 1
+OQ_ORDER_DEADLINE = 2
+
+OQ_STRATEGY_LONGEST_IDLE = 0
+OQ_STRATEGY_LEAST_OCCUPIED = 1
+OQ_STRATEGY_BEST_SKILL = 2
+OQ_STRATEGY_ROUND_ROBIN = 3
+OQ_STRATEGY_FEWEST_HANDLED = 4
+OQ_STRATEGY_RANDOM = 5
+
+# ---- contact.h -----------------------------------------------------------------
+OQ_CONTACT_QUEUED = 1
+OQ_CONTACT_OFFERED = 2
+OQ_CONTACT_ACTIVE = 3
+OQ_CONTACT_WRAPUP = 4
+OQ_CONTACT_PARKED = 5
+OQ_CONTACT_SKILLS_MAX = 32
+OQ_HISTORY_MAX = 64
+
+# ---- escalation.h --------------------------------------------------------------
+OQ_STEP_LOWER_LEVEL = 1
+OQ_STEP_DROP_REQUIRED = 2
+OQ_STEP_ADD_GROUP = 3
+OQ_STEP_DROP_PREFERRED = 4
+OQ_STEP_RAISE_PRIORITY = 5
+OQ_STEP_OVERFLOW = 6
+OQ_STEP_ALERT = 7
+
+OQ_STEP_AFTER_ENTRY = 0
+OQ_STEP_AFTER_PREVIOUS = 1
+
+OQ_LADDER_MAX = 32
+
+OQ_LIMIT_REJECT = 0
+OQ_LIMIT_OVERFLOW = 1
+OQ_LIMIT_CALLBACK = 2
+
+# ---- profile.h -----------------------------------------------------------------
+OQ_IDLE_LAST_ACTIVITY = 0
+OQ_IDLE_LAST_INBOUND = 1
+
+OQ_BLEND_WHEN_IDLE = 0
+OQ_BLEND_SL_ABOVE_TARGET = 1
+
+# ---- config.h ------------------------------------------------------------------
+OQ_CONFIG_DEPTH_MAX = 32
+OQ_KIND_CHANNEL = 1
+OQ_KIND_SKILL = 2
+OQ_KIND_GROUP = 3
+OQ_KIND_PROFILE = 4
+OQ_KIND_QUEUE = 5
+OQ_KIND_AGENT = 6
+
+__all__ = [name for name in dir() if name.startswith("OQ_")]
