@@ -136,6 +136,8 @@ oq_status oq_erlang_agents_occupancy(double load, double max_occupancy, int32_t 
         return OQ_EINVAL;
     /* smallest n with load <= max_occupancy * n (and n >= 1 when load > 0) */
     double n = ceil(load / max_occupancy);
+    if (n > (double)INT32_MAX) /* also keeps the +-1 loops below from stalling past 2^53 */
+        return OQ_ERANGE;
     while (n * max_occupancy < load)
         n += 1.0;
     while (n >= 1.0 && (n - 1.0) * max_occupancy >= load)

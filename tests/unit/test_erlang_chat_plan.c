@@ -422,6 +422,24 @@ static void plan_invalid(void **state)
     assert_int_equal(rows[2].required, 0);
 }
 
+/* Loads too large for an int32 count of agents end with OQ_ERANGE, at once
+ * (the occupancy search once stepped by 1.0 past 2^53 and never ended). */
+static void occupancy_cap_huge_load_is_erange(void **state)
+{
+    (void)state;
+    int32_t n = -7;
+    assert_int_equal(oq_erlang_agents_occupancy(1e308, 0.85, &n), OQ_ERANGE);
+    assert_int_equal(oq_erlang_agents_occupancy(1e17, 1.0, &n), OQ_ERANGE);
+    assert_int_equal(n, -7);
+    oq_staffing_options o;
+    oq_staffing_options_init(&o);
+    o.max_occupancy = 0.9;
+    oq_staffing_result r;
+    assert_int_equal(oq_erlang_staffing(1e300, 180, &o, &r), OQ_ERANGE);
+    assert_int_equal(oq_erlang_agents_occupancy(900, 0.9, &n), OQ_OK);
+    assert_int_equal(n, 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +452,7 @@ int main(void)
         cmocka_unit_test(staffing_invalid),
         cmocka_unit_test(plan_day),
         cmocka_unit_test(plan_invalid),
+        cmocka_unit_test(occupancy_cap_huge_load_is_erange),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
