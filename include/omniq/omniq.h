@@ -9,5 +9,6 @@
 #include "omniq/escalation.h"
 #include "omniq/profile.h"
 #include "omniq/erlang.h"
+#include "omniq/sim.h"
 
 #endif /* OMNIQ_OMNIQ_H */
