@@ -352,9 +352,27 @@ static oq_status build_one(oq_engine *e, uint64_t seed, void *user)
     return oq_agent_login(e, 0, "b", 1); /* b: always on, not driven */
 }
 
+/* Records the times agent "a" was offered work. */
+typedef struct offers_to_a {
+    int64_t n, outside;
+} offers_to_a;
+
+static void watch_a(const oq_event *ev, void *user)
+{
+    offers_to_a *w = user;
+    if (ev->type != OQ_EV_OFFERED || strcmp(ev->agent, "a") != 0)
+        return;
+    w->n++;
+    /* On shift [1800, 5400) s, on a break [2700, 3600) s. */
+    int on = (ev->time_ms >= 1800000 && ev->time_ms < 2700000) ||
+             (ev->time_ms >= 3600000 && ev->time_ms < 5400000);
+    w->outside += !on;
+}
+
 static void test_shifts_and_breaks(void **state)
 {
     (void)state;
+    offers_to_a w = {0, 0};
     oq_sim_stream x;
     memset(&x, 0, sizeof x);
     x.queue = "q";
@@ -382,7 +400,11 @@ static void test_shifts_and_breaks(void **state)
     o.n_agents = 1;
     o.agents = &a;
     o.check = 1;
+    o.on_event = watch_a;
+    o.event_user = &w;
     oq_sim *sim = run_ok(&o);
+    assert_true(w.n > 0);
+    assert_int_equal(w.outside, 0);
     assert_accounted(sim, 2);
     /* Staffed time: b all 7200 s, a 3600 s (breaks count as logged in). */
     oq_sim_stats t;
