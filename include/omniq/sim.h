@@ -153,7 +153,8 @@ OQ_API oq_status oq_sim_options_check(const oq_sim_options *opts, char *buf, siz
 /* Destroy the simulator and the engine it keeps. NULL is a no-op. */
 OQ_API void oq_sim_destroy(oq_sim *sim);
 
-/* Run every replication (again, from scratch, if called twice). Errors:
+/* Run every replication (again, from scratch, if called twice). On error no
+ * results are available (every result call sees 0 replications). Errors:
  * OQ_ECONFIG (a stream or agent names something the built engine lacks, the
  * queue does not accept the channel), the build callback's error, an
  * unexpected engine error (message kept), OQ_ENOMEM. */

@@ -956,7 +956,10 @@ oq_status oq_sim_run(oq_sim *s)
     for (int32_t r = 0; r < s->o.replications; r++) {
         oq_status st = run_one(s, r);
         if (st != OQ_OK) {
+            /* No partial results: a failed run reports nothing. */
             run_free(s);
+            s->ran = 0;
+            memset(s->inter, 0, (size_t)s->nint * (size_t)s->nscopes * sizeof *s->inter);
             return st;
         }
         s->ran = r + 1;

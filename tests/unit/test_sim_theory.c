@@ -25,6 +25,7 @@
 typedef struct center {
     int32_t agents;
     double threshold_s;
+    double wrapup_s;
 } center;
 
 static oq_status build(oq_engine *e, uint64_t seed, void *user)
@@ -40,7 +41,7 @@ static oq_status build(oq_engine *e, uint64_t seed, void *user)
     oq_queue_spec_init(&q);
     q.id = "q";
     q.offer_timeout_s = 0;
-    q.wrapup_s = 0;
+    q.wrapup_s = c->wrapup_s;
     q.sla_threshold_s = c->threshold_s;
     if (st == OQ_OK)
         st = oq_queue_add(e, &q);
@@ -91,7 +92,7 @@ static int check_one(const char *what, double theory, const oq_sim_estimate *est
 static void run_case(const theory_case *tc)
 {
     double k = scale();
-    center c = {tc->agents, tc->threshold_s};
+    center c = {tc->agents, tc->threshold_s, 0};
     oq_sim_stream s;
     memset(&s, 0, sizeof s);
     s.queue = "q";
@@ -203,6 +204,56 @@ static void test_erlang_a_50_agents_95(void **state)
     run_case(&tc);
 }
 
+/* Occupancy by Little's law with ringing and wrap-up: an agent is held for
+ * response + handle + wrap-up per contact (5 s + exp(175 s) + 20 s = 200 s),
+ * so with every contact answered, occupancy = lambda x 200 s / N exactly in
+ * expectation, whatever the queueing. Also checks AHT. */
+static void test_occupancy_with_ringing_and_wrapup(void **state)
+{
+    (void)state;
+    enum { N = 20 };
+    center c = {N, 20, 20};
+    oq_sim_stream s;
+    memset(&s, 0, sizeof s);
+    s.queue = "q";
+    s.channel = "voice";
+    s.rate_per_hour = 14.0 / 200.0 * 3600.0; /* 14 Erlangs of agent time */
+    s.handle = (oq_sim_dist){OQ_DIST_EXPONENTIAL, 0, 175, 0, NULL};
+    oq_sim_agent agents[N];
+    char ids[N][8];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "a%d", i);
+        memset(&agents[i], 0, sizeof agents[i]);
+        agents[i].id = ids[i];
+        agents[i].accept_prob = 1;
+        agents[i].response = (oq_sim_dist){OQ_DIST_CONSTANT, 0, 5, 0, NULL};
+    }
+    oq_sim_options o;
+    oq_sim_options_init(&o);
+    o.replications = 12;
+    o.seed = 77;
+    o.warmup_s = 3600;
+    o.duration_s = 3600 + 24 * 3600 * scale();
+    o.build = build;
+    o.build_user = &c;
+    o.n_streams = 1;
+    o.streams = &s;
+    o.n_agents = N;
+    o.agents = agents;
+    oq_sim *sim = NULL;
+    assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+    assert_int_equal(oq_sim_run(sim), OQ_OK);
+    oq_sim_summary sum;
+    assert_int_equal(oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum), OQ_OK);
+    printf("  Little's law: N=20, 14 Erlangs of response + handle + wrap-up\n");
+    int ok = check_one("occupancy", 0.70, &sum.occupancy, 0.01);
+    ok &= check_one("AHT s", 175, &sum.aht_s, 2.0);
+    /* Every answer came after the 5 s ring: no contact answered at once. */
+    ok &= check_one("P(wait)", 1.0, &sum.p_wait, 1e-12);
+    oq_sim_destroy(sim);
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_erlang_c_2_agents_80),
         cmocka_unit_test(test_erlang_a_10_agents_100),
         cmocka_unit_test(test_erlang_a_50_agents_95),
+        cmocka_unit_test(test_occupancy_with_ringing_and_wrapup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
