@@ -184,14 +184,16 @@ OQ_API oq_status oq_sim_scope_count(const oq_sim *sim, int32_t scope, int32_t *c
 OQ_API oq_status oq_sim_scope_id(const oq_sim *sim, int32_t scope, int32_t index, const char **id);
 
 /* Figures over the contacts that arrived in the measured window (and, for
- * per-interval figures, in that interval). Definitions:
+ * per-interval figures, in that interval). A contact's wait runs from its
+ * arrival to its first assignment (the agent's accept, so ringing counts) or
+ * to its abandonment. Definitions:
  *   service_level = answered_in_t / (answered + abandoned)  [answered within
  *                   the queue's threshold T over answered plus abandoned]
  *   service_level_offered = answered_in_t / offered
  *   p_wait        = waited / (answered + abandoned)   [waited: wait > 0]
  *   asa_s         = wait_answered_s / answered
  *   abandon_rate  = abandoned / (answered + abandoned)
- *   aht_s         = handle_s / completed-or-in-service handle samples (talk time only)
+ *   aht_s         = handle_s / answered  [drawn talk time; wrap-up excluded]
  *   occupancy     = busy_s / staffed_s  [agent time holding work (offered,
  *                   in service or wrap-up) over logged-in time, in the
  *                   window; OQ_SIM_TOTAL only, 0 elsewhere]
