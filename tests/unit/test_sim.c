@@ -659,6 +659,83 @@ static void test_t_table(void **state)
         assert_true(oq_sim_t975(d + 1) <= oq_sim_t975(d));
 }
 
+/* Random scenarios: every distribution, response times around the offer
+ * time-out, rejects, wrap-up, queue limits, shifts and breaks at random. The
+ * run must finish without an engine error, pass oq_engine_check, and account
+ * for every contact. */
+static uint64_t fuzz_state;
+
+static double fuzz_u(void)
+{
+    fuzz_state ^= fuzz_state >> 12;
+    fuzz_state ^= fuzz_state << 25;
+    fuzz_state ^= fuzz_state >> 27;
+    return (double)((fuzz_state * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static oq_sim_dist fuzz_dist(int allow_none)
+{
+    static const double emp[4] = {0, 30, 90, 400};
+    int k = (int)(fuzz_u() * 6);
+    double mean = 1 + fuzz_u() * 300;
+    switch (k) {
+    case 0: return allow_none ? (oq_sim_dist){OQ_DIST_NONE, 0, 0, 0, NULL} : (oq_sim_dist){OQ_DIST_CONSTANT, 0, mean, 0, NULL};
+    case 1: return (oq_sim_dist){OQ_DIST_CONSTANT, 0, mean, 0, NULL};
+    case 2: return (oq_sim_dist){OQ_DIST_EXPONENTIAL, 0, mean, 0, NULL};
+    case 3: return (oq_sim_dist){OQ_DIST_LOGNORMAL, 0, mean, mean * (0.2 + fuzz_u() * 2), NULL};
+    case 4: return (oq_sim_dist){OQ_DIST_GAMMA, 0, mean, 0.3 + fuzz_u() * 5, NULL};
+    default: return (oq_sim_dist){OQ_DIST_EMPIRICAL, 4, 0, 0, emp};
+    }
+}
+
+static void test_random_scenarios(void **state)
+{
+    (void)state;
+    scenario *s = malloc(sizeof *s);
+    assert_non_null(s);
+    fuzz_state = 0x9E3779B97F4A7C15ull;
+    int rounds = getenv("LD_PRELOAD") && strstr(getenv("LD_PRELOAD"), "vgpreload") ? 20 : 150;
+    if (getenv("OQ_SIM_FUZZ_ROUNDS"))
+        rounds = atoi(getenv("OQ_SIM_FUZZ_ROUNDS"));
+    for (int round = 0; round < rounds; round++) {
+        scenario_init(s);
+        s->c.wrapup_s = fuzz_u() < 0.5 ? 0 : fuzz_u() * 60;
+        s->c.offer_timeout_s = fuzz_u() < 0.3 ? 0 : 1 + fuzz_u() * 30;
+        s->c.max_length = fuzz_u() < 0.3 ? 1 + (int32_t)(fuzz_u() * 5) : 0;
+        for (int i = 0; i < 4; i++) {
+            s->streams[i].rate_per_hour = fuzz_u() * 120;
+            s->streams[i].handle = fuzz_dist(0);
+            s->streams[i].patience = fuzz_dist(1);
+        }
+        for (int i = 0; i < 12; i++) {
+            s->agents[i].accept_prob = fuzz_u() < 0.5 ? 1.0 : fuzz_u();
+            s->agents[i].response = fuzz_dist(1);
+            if (s->agents[i].response.kind != OQ_DIST_EMPIRICAL)
+                s->agents[i].response.mean = fuzz_u() * 40;
+            if (s->agents[i].response.kind == OQ_DIST_EXPONENTIAL || s->agents[i].response.kind == OQ_DIST_LOGNORMAL ||
+                s->agents[i].response.kind == OQ_DIST_GAMMA)
+                s->agents[i].response.mean += 0.5;
+            double a = fuzz_u() * 7200, b = fuzz_u() * 7200;
+            s->shifts[i][0] = (oq_sim_window){fmin(a, b), fmax(a, b), NULL};
+            a = fuzz_u() * 7200;
+            b = fuzz_u() * 7200;
+            s->shifts[i][1] = (oq_sim_window){fmin(a, b), fmax(a, b), NULL};
+            a = fuzz_u() * 7200;
+            s->breaks[i] = (oq_sim_window){a, a + fuzz_u() * 1800, fuzz_u() < 0.5 ? NULL : "meeting"};
+            s->agents[i].n_shifts = (int32_t)(fuzz_u() * 3);
+        }
+        s->o.seed = (uint64_t)round * 1000 + 1;
+        s->o.replications = 2;
+        s->o.warmup_s = fuzz_u() * 1800;
+        s->o.drain_s = fuzz_u() < 0.3 ? 0 : fuzz_u() * 7200;
+        s->o.short_abandon_s = fuzz_u() * 10;
+        oq_sim *sim = run_ok(&s->o);
+        assert_accounted(sim, 2);
+        oq_sim_destroy(sim);
+    }
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -670,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_options_checked),
         cmocka_unit_test(test_build_error),
         cmocka_unit_test(test_t_table),
+        cmocka_unit_test(test_random_scenarios),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
