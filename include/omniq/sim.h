@@ -76,6 +76,9 @@ typedef struct oq_sim_stream {
     oq_sim_dist patience;       /* time a customer waits before abandoning; NONE = never */
 } oq_sim_stream;
 
+/* Zero everything; handle exponential with mean 180 s; patience NONE. */
+OQ_API void oq_sim_stream_init(oq_sim_stream *stream);
+
 /* ---- agents ------------------------------------------------------------ */
 
 /* A window of sim time [start_s, end_s). */
@@ -102,6 +105,10 @@ typedef struct oq_sim_agent {
     const oq_sim_window *shifts;
     const oq_sim_window *breaks;
 } oq_sim_agent;
+
+/* Zero everything; accept_prob 1 (a zeroed struct would reject every offer),
+ * response NONE (at once), no shifts, no breaks. */
+OQ_API void oq_sim_agent_init(oq_sim_agent *agent);
 
 /* ---- options ----------------------------------------------------------- */
 

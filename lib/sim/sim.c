@@ -144,6 +144,23 @@ void oq_sim_options_init(oq_sim_options *o)
     o->default_accept_prob = 1.0;
 }
 
+void oq_sim_stream_init(oq_sim_stream *x)
+{
+    if (!x)
+        return;
+    memset(x, 0, sizeof *x);
+    x->handle.kind = OQ_DIST_EXPONENTIAL;
+    x->handle.mean = 180;
+}
+
+void oq_sim_agent_init(oq_sim_agent *a)
+{
+    if (!a)
+        return;
+    memset(a, 0, sizeof *a);
+    a->accept_prob = 1.0;
+}
+
 static oq_status bad(char *buf, size_t n, const char *fmt, ...)
 {
     if (buf && n) {

@@ -374,7 +374,10 @@ static void test_shifts_and_breaks(void **state)
     (void)state;
     offers_to_a w = {0, 0};
     oq_sim_stream x;
-    memset(&x, 0, sizeof x);
+    oq_sim_stream_init(&x);
+    assert_int_equal(x.handle.kind, OQ_DIST_EXPONENTIAL);
+    assert_true(x.handle.mean == 180);
+    assert_int_equal(x.patience.kind, OQ_DIST_NONE);
     x.queue = "q";
     x.channel = "voice";
     x.rate_per_hour = 6;
@@ -382,9 +385,10 @@ static void test_shifts_and_breaks(void **state)
     oq_sim_window shift = {1800, 5400, NULL};
     oq_sim_window brk = {2700, 3600, "coffee"};
     oq_sim_agent a;
-    memset(&a, 0, sizeof a);
+    oq_sim_agent_init(&a);
+    assert_true(a.accept_prob == 1.0);
+    assert_int_equal(a.response.kind, OQ_DIST_NONE);
     a.id = "a";
-    a.accept_prob = 1;
     a.n_shifts = 1;
     a.shifts = &shift;
     a.n_breaks = 1;
