@@ -44,7 +44,7 @@ typedef struct sim_contact {
     uint8_t state;
     uint8_t answered;
     uint8_t counted;      /* arrived in the measured window */
-    uint8_t reserved;
+    uint8_t no_abandon;   /* became a callback: the customer no longer waits on line */
     int32_t interval;     /* arrival interval, -1 if beyond the last */
 } sim_contact;
 
@@ -569,11 +569,18 @@ static void on_event(const oq_event *ev, void *user)
         return;
     int64_t t = ev->time_ms;
     switch (ev->type) {
+    case OQ_EV_TRANSFERRED:
+    case OQ_EV_OVERFLOWED:
+        /* A queue limit with OQ_LIMIT_CALLBACK turns the contact into an item
+         * of another channel: the customer hung up and waits for the call
+         * back, so their patience no longer applies. */
+        if (ev->channel && strcmp(ev->channel, s->o.streams[ct->stream].channel) != 0)
+            ct->no_abandon = 1;
+        ct->state = CS_QUEUED;
+        break;
     case OQ_EV_CONTACT_QUEUED:
     case OQ_EV_OFFER_REJECTED:
     case OQ_EV_OFFER_TIMEOUT:
-    case OQ_EV_TRANSFERRED:
-    case OQ_EV_OVERFLOWED:
     case OQ_EV_REOPENED:
         ct->state = CS_QUEUED;
         break;
@@ -791,7 +798,7 @@ static oq_status handle(oq_sim *s, const sim_ev *ev)
     }
     case EV_ABANDON: {
         sim_contact *ct = &s->c[ev->b];
-        if (ct->state != CS_QUEUED && ct->state != CS_OFFERED) {
+        if ((ct->state != CS_QUEUED && ct->state != CS_OFFERED) || ct->no_abandon) {
             s->cur->stale++;
             return oq_engine_advance(e, ev->t);
         }

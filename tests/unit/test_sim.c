@@ -22,6 +22,7 @@ typedef struct center {
     double wrapup_s;
     double offer_timeout_s;
     int32_t max_length;
+    int32_t callback;   /* limit action: call back through queue "cbq" */
 } center;
 
 #define TRY(x)              \
@@ -47,6 +48,18 @@ static oq_status build_multi(oq_engine *e, uint64_t seed, void *user)
     TRY(oq_channel_add(e, &ch));
     TRY(oq_skill_add(e, "sales", 10));
     TRY(oq_skill_add(e, "billing", 10));
+    if (c->callback) {
+        oq_channel_spec_init(&ch);
+        ch.id = "callback";
+        ch.exclusive = 1;
+        TRY(oq_channel_add(e, &ch));
+        oq_queue_spec q;
+        oq_queue_spec_init(&q);
+        q.id = "cbq";
+        q.priority = -5;
+        TRY(oq_queue_add(e, &q));
+        TRY(oq_queue_add_channel(e, 0, "cbq", "callback"));
+    }
     const char *queues[2] = {"sales", "billing"};
     for (int i = 0; i < 2; i++) {
         oq_queue_spec q;
@@ -56,6 +69,11 @@ static oq_status build_multi(oq_engine *e, uint64_t seed, void *user)
         q.offer_timeout_s = c->offer_timeout_s;
         q.sla_threshold_s = i == 0 ? 20 : 60;
         q.max_length = c->max_length;
+        if (c->callback) {
+            q.limit_action = OQ_LIMIT_CALLBACK;
+            q.limit_queue = "cbq";
+            q.callback_channel = "callback";
+        }
         TRY(oq_queue_add(e, &q));
         TRY(oq_queue_add_channel(e, 0, q.id, "voice"));
         TRY(oq_queue_add_channel(e, 0, q.id, "chat"));
@@ -88,7 +106,7 @@ typedef struct scenario {
 static void scenario_init(scenario *s)
 {
     memset(s, 0, sizeof *s);
-    s->c = (center){12, 15, 20, 0};
+    s->c = (center){12, 15, 20, 0, 0};
     const char *q[4] = {"sales", "sales", "billing", "billing"};
     const char *ch[4] = {"voice", "chat", "voice", "chat"};
     for (int i = 0; i < 4; i++) {
@@ -235,6 +253,44 @@ static void tap_event(const oq_event *ev, void *user)
     tap *t = user;
     if (ev->type >= 0 && ev->type < 32)
         t->n[ev->type]++;
+}
+
+/* Counts abandons of contacts that became callbacks, and callbacks made. */
+typedef struct cb_tap {
+    int64_t callbacks, abandoned_callbacks, completed_callbacks;
+} cb_tap;
+
+static void watch_callbacks(const oq_event *ev, void *user)
+{
+    cb_tap *t = user;
+    int cb = ev->channel && strcmp(ev->channel, "callback") == 0;
+    t->callbacks += ev->type == OQ_EV_OVERFLOWED && cb;
+    t->abandoned_callbacks += ev->type == OQ_EV_ABANDONED && cb;
+    t->completed_callbacks += ev->type == OQ_EV_COMPLETED && cb;
+}
+
+static void test_callbacks_do_not_abandon(void **state)
+{
+    (void)state;
+    scenario *s = malloc(sizeof *s);
+    assert_non_null(s);
+    scenario_init(s);
+    s->c.max_length = 1;
+    s->c.callback = 1;
+    for (int i = 0; i < 4; i++)
+        s->streams[i].patience = (oq_sim_dist){OQ_DIST_EXPONENTIAL, 0, 60, 0, NULL};
+    cb_tap t = {0, 0, 0};
+    s->o.on_event = watch_callbacks;
+    s->o.event_user = &t;
+    oq_sim *sim = run_ok(&s->o);
+    assert_accounted(sim, 3);
+    printf("  callbacks %lld, completed %lld, abandoned %lld\n", (long long)t.callbacks,
+           (long long)t.completed_callbacks, (long long)t.abandoned_callbacks);
+    assert_true(t.callbacks > 0);
+    assert_true(t.completed_callbacks > 0);
+    assert_int_equal(t.abandoned_callbacks, 0);
+    oq_sim_destroy(sim);
+    free(s);
 }
 
 static void test_accounting(void **state)
@@ -745,6 +801,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_accounting),
+        cmocka_unit_test(test_callbacks_do_not_abandon),
         cmocka_unit_test(test_shifts_and_breaks),
         cmocka_unit_test(test_interval_volumes),
         cmocka_unit_test(test_distributions),
