@@ -333,7 +333,7 @@ static int read_windows(sc_ctx *x, const cfg_node *f, int breaks, oq_sim_window 
     return ok;
 }
 
-/* '*' any run, '?' one character. */
+/* '*' any run, '?' one character, '[a-z0-9]' one of a set (ranges allowed). */
 static int glob(const char *p, const char *s)
 {
     for (; *p; p++, s++) {
@@ -345,7 +345,25 @@ static int glob(const char *p, const char *s)
                     return 0;
             }
         }
-        if (!*s || (*p != '?' && *p != *s))
+        if (!*s)
+            return 0;
+        if (*p == '[' && strchr(p + 1, ']')) {
+            int hit = 0;
+            const char *q = p + 1;
+            for (; *q != ']'; q++) {
+                if (q[1] == '-' && q[2] && q[2] != ']') {
+                    hit |= *s >= q[0] && *s <= q[2];
+                    q += 2;
+                } else {
+                    hit |= *s == *q;
+                }
+            }
+            if (!hit)
+                return 0;
+            p = q;
+            continue;
+        }
+        if (*p != '?' && *p != *s)
             return 0;
     }
     return *s == '\0';
@@ -389,7 +407,7 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
         oq_sim_window *w = NULL;
         ok = cfg_check_map(c, v, AGENT_KEYS, 0);
         if (ok && !cfg_get(v, "match") == !cfg_get(v, "group"))
-            ok = cfg_fail(c, v, "exactly one of 'match' (agent ids, '*' and '?' wildcards) or 'group' is needed");
+            ok = cfg_fail(c, v, "exactly one of 'match' (agent ids; wildcards * ? [a-z]) or 'group' is needed");
         FIELD(v, "match", cfg_string(c, f, &pattern))
         FIELD(v, "group", cfg_id(c, f, &group))
         FIELD(v, "accept_probability", cfg_fraction(c, f, &a.accept_prob))
