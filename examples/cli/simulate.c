@@ -374,7 +374,8 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
         else
             fputc(*p, f);
     }
-    fprintf(f, " — service level per interval (mean of %d replications)</text>\n", (int)reps);
+    fprintf(f, " — service level per interval (%d replication%s)</text>\n", (int)reps,
+            reps == 1 ? "" : "s");
     /* axes and grid */
     for (int g = 0; g <= 4; g++) {
         double y = T1 + H1 - H1 * g / 4.0;
@@ -400,7 +401,7 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
     double ty = T1 + H1 - H1 * target;
     fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#000\" stroke-dasharray=\"6,4\"/>"
                "<text x=\"%g\" y=\"%g\">target %.0f%%</text>\n",
-            L, ty, L + pw, ty, L + pw + 8, ty + 4, target * 100);
+            L, ty, L + pw, ty, L + 4, ty - 4, target * 100);
     /* lines: queues thin, total thick */
     int color = 0;
     double ly = T1 + 20;
