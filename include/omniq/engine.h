@@ -88,7 +88,7 @@ typedef struct oq_engine_options {
     oq_event_fn on_event;  /* NULL: events are discarded */
     void *event_user;
     uint64_t seed;         /* seeds OQ_STRATEGY_RANDOM; same seed, same decisions */
-    int64_t start_ms;      /* the engine's clock starts here; first now_ms must be >= it */
+    int64_t start_ms;      /* the engine's clock starts here (>= 0); first now_ms must be >= it */
     double abandon_resume_s; /* a customer who abandons and comes back to the same queue within
                                 this many seconds resumes their old place (0 = off) */
 } oq_engine_options;

@@ -101,6 +101,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
     }
     e->next_agent_seq++;
     e->live_agents++;
+    oq__dispatch(e);
     return OQ_OK;
 }
 

@@ -38,6 +38,8 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
         return OQ_EINVAL;
     if (!(opts->abandon_resume_s >= 0 && opts->abandon_resume_s <= 9.0e9))
         return OQ_EINVAL;
+    if (opts->start_ms < 0) /* times are host epoch ms >= 0: differences never overflow */
+        return OQ_EINVAL;
     oq_mem mem;
     oq__mem_init(&mem, opts->alloc, opts->alloc_user);
     oq_engine *e = oq__calloc(&mem, 1, sizeof *e);

@@ -58,6 +58,10 @@ void oq__profile_free(oq_engine *e, oq_profile *p);
 /* ---- ladder.c ---- */
 /* Free the queue's steps' strings and drop the references they hold. */
 void oq__ladder_clear(oq_engine *e, oq_queue *q);
+/* The first ladder step the queue's requirements no longer support (a step
+ * lowering a skill that is not required, or not higher, any more; adding a
+ * group to a queue without target groups), or -1. */
+int32_t oq__ladder_first_invalid(const oq_queue *q);
 
 /* ---- skills.c: sorted (skill, level) arrays ---- */
 /* Level of `skill` in a sorted array, 0 if absent. */

@@ -134,6 +134,21 @@ static oq_status resolve_step(oq_engine *e, oq_queue *q, const oq_escalation_ste
     return OQ_OK;
 }
 
+int32_t oq__ladder_first_invalid(const oq_queue *q)
+{
+    for (int32_t j = 0; j < q->n_steps; j++) {
+        const oq_step *st = &q->steps[j];
+        if (st->action == OQ_STEP_LOWER_LEVEL || st->action == OQ_STEP_DROP_REQUIRED) {
+            int32_t need = required_after(q, j, st->skill);
+            if (need == 0 || (st->action == OQ_STEP_LOWER_LEVEL && st->level >= need))
+                return j;
+        } else if (st->action == OQ_STEP_ADD_GROUP && q->n_groups == 0) {
+            return j;
+        }
+    }
+    return -1;
+}
+
 static void step_refs(oq_engine *e, const oq_step *st, int32_t sign)
 {
     if (st->skill >= 0)
@@ -213,6 +228,7 @@ oq_status oq_queue_clear_steps(oq_engine *e, int64_t now_ms, const char *queue)
     oq__ladder_clear(e, q);
     st = oq__sync_queue(e, q);
     (void)st;
+    oq__dispatch(e);
     return OQ_OK;
 }
 

@@ -203,6 +203,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
     }
     set_limit_queue(e, q, limit_queue);
     e->live_queues++;
+    oq__dispatch(e);
     return OQ_OK;
 }
 
@@ -362,6 +363,12 @@ static oq_status set_queue_skill(oq_engine *e, int64_t now_ms, const char *queue
         return OQ_OK;
     if (!oq__levels_set(&e->mem, arr, n, cap, s->idx, level))
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", queue);
+    int32_t bad = preferred ? -1 : oq__ladder_first_invalid(q);
+    if (bad >= 0) {
+        oq__levels_set(&e->mem, arr, n, cap, s->idx, old);
+        return oq__fail(e, OQ_ESTATE, "queue '%s': escalation step[%d] relaxes skill '%s' as it is required now; clear the ladder first",
+                        queue, bad, skill);
+    }
     st = oq__sync_queue(e, q);
     if (st != OQ_OK) {
         oq__levels_set(&e->mem, arr, n, cap, s->idx, old);
@@ -413,6 +420,13 @@ static oq_status change_group(oq_engine *e, int64_t now_ms, const char *queue, c
         q->groups[q->n_groups++] = g->idx;
     } else {
         q->groups[pos] = q->groups[--q->n_groups];
+        int32_t bad = oq__ladder_first_invalid(q);
+        if (bad >= 0) {
+            q->groups[q->n_groups++] = q->groups[pos];
+            q->groups[pos] = g->idx;
+            return oq__fail(e, OQ_ESTATE, "queue '%s': escalation step[%d] adds a group to the queue's target groups; clear the ladder first",
+                            queue, bad);
+        }
     }
     st = oq__sync_queue(e, q);
     if (st != OQ_OK) {

@@ -214,6 +214,7 @@ struct oq_queue {
     int64_t delays[OQ_QUEUE_DELAYS_MAX]; /* distinct member delays > 0 ... */
     int32_t delay_count[OQ_QUEUE_DELAYS_MAX]; /* ... and how many members have each */
     int32_t n_delays, delays_overflow; /* more distinct delays than tracked: poll */
+    int32_t delays_changed;  /* a new delay appeared: re-arm waiting contacts' timers */
     oq_step *steps;
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
@@ -248,6 +249,7 @@ struct oq_contact {
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
+    int32_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
     int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not */
     int32_t deadline_stage;  /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */

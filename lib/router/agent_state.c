@@ -28,7 +28,7 @@ static int64_t fairness_blocked_until(const oq_agent *a)
 {
     if (a->max_per_window == 0 || a->n_offer_times < a->max_per_window)
         return 0;
-    return a->offer_times[a->offer_head] + a->window_ms;
+    return oq__add_ms(a->offer_times[a->offer_head], a->window_ms);
 }
 
 /* Holding an item of a "current channel only" channel keeps other channels out. */

@@ -87,10 +87,11 @@ static void delay_account(oq_queue *q, int64_t delay, int32_t sign)
     }
     if (q->n_delays == OQ_QUEUE_DELAYS_MAX) {
         q->delays_overflow++; /* untracked: contacts re-check every second */
-        return;
+    } else {
+        q->delays[q->n_delays] = delay;
+        q->delay_count[q->n_delays++] = 1;
     }
-    q->delays[q->n_delays] = delay;
-    q->delay_count[q->n_delays++] = 1;
+    q->delays_changed = 1; /* waiting contacts need a wake-up for it */
 }
 
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
@@ -246,8 +247,10 @@ static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
                 m = spares;
                 spares = spares->spare_next;
                 attach(e, m, a, q);
+                oq__mark_agent(e, a); /* a new queue may have work for it */
             } else if (!eligible && m) {
                 detach(e, m);
+                oq__mark_agent(e, a); /* e.g. outbound work this queue kept from it */
             } else if (m) {
                 score(e, m);
             }

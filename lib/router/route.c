@@ -249,8 +249,24 @@ static void route_agent(oq_engine *e, oq_agent *a)
     }
 }
 
+/* A queue gained a profile delay: its waiting contacts must be woken when
+ * they have waited that long, so re-arm their timers. Rare (configuration). */
+static void rearm_delayed_queues(oq_engine *e)
+{
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        if (!q || !q->delays_changed)
+            continue;
+        q->delays_changed = 0;
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            for (int32_t k = 0; k < q->lanes[l].contacts.n; k++)
+                oq__wait_schedule(e, q->lanes[l].contacts.items[k]);
+    }
+}
+
 void oq__dispatch(oq_engine *e)
 {
+    rearm_delayed_queues(e);
     if (e->starved) {
         /* An offer was skipped for lack of memory: look at everyone again. */
         e->starved = 0;

@@ -11,6 +11,9 @@
 #include "model/internal.h"
 
 #define RECHECK_MS 1000 /* conditional steps and retries look again after this */
+#define RECHECK_MAX_MS 60000 /* ... backing off to this while a condition stays unmet */
+#define OVERFLOW_HOPS_MAX 16 /* overflows per contact: two queues overflowing into
+                                each other must not bounce a contact forever */
 
 int32_t oq__queue_staffed(const oq_queue *q, int32_t tier)
 {
@@ -135,6 +138,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     ev.wait_ms = e->now - c->enqueued;
     oq__emit(e, &ev);
     if (type == OQ_EV_OVERFLOWED) {
+        c->hops++;
         int32_t code = !detail ? OQ_DETAIL_NONE
                        : detail[0] == 'e' ? OQ_DETAIL_ESCALATION
                        : detail[0] == 'm' ? OQ_DETAIL_MAX_WAIT
@@ -152,7 +156,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
 static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
 {
     const oq_queue *q = c->queue;
-    if (q->limit_action != OQ_LIMIT_REJECT) {
+    if (q->limit_action != OQ_LIMIT_REJECT && c->hops < OVERFLOW_HOPS_MAX) {
         oq_queue *t = e->queues[q->limit_queue];
         int32_t ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
         if (oq__queue_lane(t, ch) >= 0) {
@@ -240,6 +244,12 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
     }
     case OQ_STEP_OVERFLOW: {
         oq_queue *t = e->queues[st->queue];
+        if (c->hops >= OVERFLOW_HOPS_MAX) {
+            snprintf(detail, sizeof detail, "not overflowed to queue '%s': moved %d times already",
+                     t->id, c->hops);
+            oq__contact_event(e, c, OQ_EV_ALERT, detail);
+            return STEP_DONE;
+        }
         if (oq__queue_lane(t, c->channel) < 0) {
             snprintf(detail, sizeof detail, "cannot overflow to queue '%s': it does not accept channel '%s'",
                      t->id, e->channels[c->channel]->id);
@@ -273,8 +283,11 @@ static int climb(oq_engine *e, oq_contact *c)
                 const oq_step *nx = &q->steps[c->step + 1];
                 next = oq__add_ms(nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due, nx->after_ms);
             }
-            if (!forced && oq__add_ms(e->now, RECHECK_MS) < next) {
-                c->recheck_at = oq__add_ms(e->now, RECHECK_MS);
+            /* Look again soon, then less often the longer it stays unmet. */
+            int64_t gap = (e->now - due) / 4;
+            gap = gap < RECHECK_MS ? RECHECK_MS : gap > RECHECK_MAX_MS ? RECHECK_MAX_MS : gap;
+            if (!forced && oq__add_ms(e->now, gap) < next) {
+                c->recheck_at = oq__add_ms(e->now, gap);
                 return 1;
             }
         } else {

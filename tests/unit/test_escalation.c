@@ -513,6 +513,66 @@ static void bad_steps_are_refused(void **state)
     oq_engine_destroy(e);
 }
 
+/* Requirement changes that would leave a ladder step relaxing nothing are
+ * refused (found by fuzzing: the dump of such an engine did not load). */
+static void ladder_keeps_its_requirements(void **state)
+{
+    (void)state;
+    const int levels[] = {5};
+    oq_engine *e = cantonese_center(levels, 1);
+    oq_escalation_step s = step(OQ_STEP_LOWER_LEVEL, 10);
+    s.skill = "yue";
+    s.level = 5;
+    assert_int_equal(oq_queue_add_step(e, 0, "yue", &s), OQ_OK);
+    assert_int_equal(oq_queue_require_skill(e, 0, "yue", "yue", 0), OQ_ESTATE);
+    assert_non_null(strstr(oq_engine_last_error(e), "step[0]"));
+    assert_int_equal(oq_queue_require_skill(e, 0, "yue", "yue", 4), OQ_ESTATE); /* 5 is not lower */
+    assert_int_equal(oq_queue_require_skill(e, 0, "yue", "yue", 9), OQ_OK);     /* still lowers */
+    assert_int_equal(oq_group_add(e, "g"), OQ_OK);
+    assert_int_equal(oq_group_add(e, "h"), OQ_OK);
+    assert_int_equal(oq_queue_add_group(e, 0, "yue", "g"), OQ_OK);
+    assert_int_equal(oq_queue_clear_steps(e, 0, "yue"), OQ_OK);
+    oq_escalation_step g = step(OQ_STEP_ADD_GROUP, 10);
+    g.group = "h";
+    assert_int_equal(oq_queue_add_step(e, 0, "yue", &g), OQ_OK);
+    assert_int_equal(oq_queue_remove_group(e, 0, "yue", "g"), OQ_ESTATE);
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(e, "yue", &qi), OQ_OK);
+    assert_int_equal(qi.n_groups, 1);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* Two queues overflowing into each other at once must not bounce a contact
+ * forever: after a bounded number of moves the step only raises an alert. */
+static void overflow_ping_pong_is_bounded(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "a", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "b", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    oq_escalation_step s = step(OQ_STEP_OVERFLOW, 0);
+    s.queue = "b";
+    assert_int_equal(oq_queue_add_step(e, 0, "a", &s), OQ_OK);
+    s.queue = "a";
+    assert_int_equal(oq_queue_add_step(e, 0, "b", &s), OQ_OK);
+    assert_int_equal(arrive(e, 0, "c1", "voice", "a", 0), OQ_OK); /* returns */
+    int hops = recorder_count(&rec, OQ_EV_OVERFLOWED, "c1");
+    assert_true(hops >= 1 && hops <= 16);
+    assert_true(recorder_find(&rec, 0, OQ_EV_ALERT, "c1", NULL) >= 0);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+    /* Times are host epoch milliseconds: a negative start is refused. */
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.start_ms = -1;
+    oq_engine *bad = NULL;
+    assert_int_equal(oq_engine_create(&o, &bad), OQ_EINVAL);
+    assert_null(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +588,8 @@ int main(void)
         cmocka_unit_test(deadline_warning_and_breach_once_each),
         cmocka_unit_test(position_and_ewt_hand_computed),
         cmocka_unit_test(bad_steps_are_refused),
+        cmocka_unit_test(ladder_keeps_its_requirements),
+        cmocka_unit_test(overflow_ping_pong_is_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
