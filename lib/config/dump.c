@@ -136,6 +136,20 @@ static void num(obuf *b, double v)
 }
 
 static void secs(obuf *b, int64_t ms) { num(b, (double)ms / 1000.0); }
+
+/* A point in time, exactly (cfg_time_ms reads it back to the millisecond). */
+static void time_ms(obuf *b, int64_t ms)
+{
+    uint64_t m = ms < 0 ? 0u - (uint64_t)ms : (uint64_t)ms;
+    out(b, "%s%llu", ms < 0 ? "-" : "", (unsigned long long)(m / 1000));
+    unsigned f = (unsigned)(m % 1000), digits = 3;
+    while (f && f % 10 == 0) {
+        f /= 10;
+        digits--;
+    }
+    if (f)
+        out(b, ".%0*u", (int)digits, f);
+}
 static const char *tf(int32_t v) { return v ? "true" : "false"; }
 
 static const char *order_name(int32_t v) { return oq_ordering_name(v); }
@@ -353,7 +367,7 @@ oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
     b.s[0] = '\0';
     out(&b, "# omniq configuration (oq_config_dump)\nengine:\n  seed: %llu\n  start: ",
         (unsigned long long)e->rng);
-    secs(&b, e->now);
+    time_ms(&b, e->now);
     out(&b, "\n  abandon_resume: ");
     secs(&b, e->abandon_resume_ms);
     out(&b, "\nchannels:\n");

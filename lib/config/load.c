@@ -127,7 +127,6 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
     size_t p0 = cfg_push_key(c, "engine");
     int ok = cfg_check_map(c, n, ENGINE_KEYS, 1);
     const cfg_node *v;
-    double s;
     if (ok && (v = cfg_get(n, "seed"))) {
         size_t p1 = cfg_push_key(c, "seed");
         ok = cfg_u64(c, v, &o->seed);
@@ -135,9 +134,7 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
     }
     if (ok && (v = cfg_get(n, "start"))) {
         size_t p1 = cfg_push_key(c, "start");
-        ok = cfg_seconds_signed(c, v, &s);
-        if (ok)
-            o->start_ms = cfg_ms(s);
+        ok = cfg_time_ms(c, v, &o->start_ms);
         cfg_pop(c, p1);
     }
     if (ok && (v = cfg_get(n, "abandon_resume"))) {
