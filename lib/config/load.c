@@ -1,6 +1,7 @@
 /* Configuration tree -> engine, through the public API so every validation
  * applies. References are checked first so their errors point at the name
  * in the file; anything the engine refuses is reported at the entry. */
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,7 +503,7 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
         FIELD("queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
         FIELD("message", cfg_string(c, f, &s.message))
         FIELD("skip_if_no_agents", cfg_bool(c, f, &s.skip_if_no_agents))
-        FIELD("when_ewt_above", cfg_seconds(c, f, &s.when_ewt_above_s))
+        FIELD("when_ewt_above", cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
         FIELD("when_sl_below", cfg_fraction(c, f, &s.when_sl_below))
 #undef FIELD
         /* Fields the action needs. */

@@ -510,11 +510,12 @@ int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
     return 1;
 }
 
-#define SECONDS_MAX 1.0e9
+/* The API's bound for durations (they must fit in int64 milliseconds). */
+#define SECONDS_MAX 9.0e12
 
 int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 {
-    const char *what = "a number of seconds from 0 to 1e9";
+    const char *what = "a number of seconds from 0 to 9e12";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
         return expected(c, n, "a number of seconds");
     errno = 0;
