@@ -504,7 +504,7 @@ int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
         return expected(c, n, what);
     errno = 0;
     double v = strtod(n->s, NULL);
-    if (errno == ERANGE || !isfinite(v) || v < lo || v > hi)
+    if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < lo || v > hi)
         return expected(c, n, what);
     *out = v;
     return 1;
@@ -520,7 +520,7 @@ int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
         return expected(c, n, "a number of seconds");
     errno = 0;
     double v = strtod(n->s, NULL);
-    if (errno == ERANGE || !isfinite(v) || v < 0 || v > SECONDS_MAX)
+    if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < 0 || v > SECONDS_MAX)
         return expected(c, n, what);
     *out = v;
     return 1;
@@ -577,7 +577,7 @@ int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
     }
     errno = 0;
     double v = strtod(n->s, NULL);
-    if (errno == ERANGE || !isfinite(v) || v < -9.2e15 || v > 9.2e15)
+    if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < -9.2e15 || v > 9.2e15)
         return expected(c, n, what);
     *out = cfg_ms(v);
     return 1;
