@@ -51,7 +51,8 @@ static uint32_t u32(reader *r)
 
 static uint64_t u64(reader *r)
 {
-    return ((uint64_t)u32(r) << 32) | u32(r);
+    uint64_t hi = u32(r);
+    return (hi << 32) | u32(r);
 }
 
 /* ---- pools of ids -------------------------------------------------------- */
@@ -135,6 +136,20 @@ static int32_t prio(reader *r)
     if (b < 224)
         return (int32_t)(b % 21) - 10;
     return ival(r);
+}
+
+/* A 0/1 flag, or (rarely) any other number. */
+static int32_t flag(reader *r)
+{
+    uint8_t b = u8(r);
+    return b < 250 ? (int32_t)(b & 1) : ival(r);
+}
+
+/* A per-agent item limit: -1 (the default) or a count. */
+static int32_t limit(reader *r)
+{
+    uint8_t b = u8(r);
+    return (b & 1) ? -1 : ival(r);
 }
 
 /* Seconds: mostly sensible, sometimes NaN, infinite, negative, huge or raw. */
@@ -231,9 +246,14 @@ static void check_engine(fuzz *f, const char *what)
     }
 }
 
+static int g_verbose = -1; /* OQ_FUZZ_VERBOSE=1: print every call and its status */
+
 static void check_status(fuzz *f, oq_status st, const char *what)
 {
     f->last = st;
+    if (g_verbose)
+        fprintf(stderr, "%-60.60s -> %s %s\n", what, oq_status_name(st),
+                st ? oq_engine_last_error(f->e) : "");
     if (st > 0 || st < OQ_ERANGE || st == OQ_ECORRUPT || st == OQ_EBUSY) {
         fprintf(stderr, "%s returned %d (%s): %s\n", what, (int)st, oq_status_name(st),
                 oq_engine_last_error(f->e));
@@ -313,7 +333,8 @@ static void queue_spec(reader *r, oq_queue_spec *s)
 {
     oq_queue_spec_init(s);
     s->id = QUEUE(r);
-    uint32_t m = (uint32_t)u8(r) | ((uint32_t)u8(r) << 8);
+    uint32_t m = u8(r);
+    m |= (uint32_t)u8(r) << 8;
     if (m & 1)
         s->priority = prio(r);
     if (m & 2)
@@ -670,7 +691,7 @@ static void run_op(fuzz *f, reader *r)
     case OP_AGENT_CHANNEL_LIMIT: {
         t = when(f, r);
         const char *a = AGENT(r), *c = CHANNEL(r);
-        CALL(f, oq_agent_set_channel_limit(e, t, a, c, ival(r) - (u8(r) & 1)));
+        CALL(f, oq_agent_set_channel_limit(e, t, a, c, limit(r)));
         break;
     }
     case OP_AGENT_JOIN: {
@@ -855,17 +876,17 @@ static void run_op(fuzz *f, reader *r)
     case OP_PROFILE_CHANNEL: {
         t = when(f, r);
         const char *p = PROFILE(r), *c = CHANNEL(r);
-        int32_t mx = ival(r) - (u8(r) & 1);
-        uint8_t b = u8(r);
-        CALL(f, oq_profile_set_channel(e, t, p, c, mx, b < 250 ? (b & 1) : ival(r)));
+        int32_t mx = limit(r);
+        int32_t cross = flag(r);
+        CALL(f, oq_profile_set_channel(e, t, p, c, mx, cross));
         break;
     }
     case OP_PROFILE_OPTIONS: {
         t = when(f, r);
         const char *p = PROFILE(r);
-        uint8_t a = u8(r), b = u8(r);
-        CALL(f, oq_profile_set_options(e, t, p, a < 250 ? (a & 1) : ival(r),
-                                       b < 250 ? (b & 1) : ival(r)));
+        int32_t force = flag(r);
+        int32_t idle = flag(r);
+        CALL(f, oq_profile_set_options(e, t, p, force, idle));
         break;
     }
     case OP_AGENT_PROFILE: {
@@ -883,8 +904,7 @@ static void run_op(fuzz *f, reader *r)
     case OP_QUEUE_BLEND: {
         t = when(f, r);
         const char *q = QUEUE(r);
-        uint8_t b = u8(r);
-        CALL(f, oq_queue_set_blend(e, t, q, b < 250 ? (b & 1) : ival(r)));
+        CALL(f, oq_queue_set_blend(e, t, q, flag(r)));
         break;
     }
     case OP_AGENT_POLICY: {
@@ -918,6 +938,10 @@ static void run_op(fuzz *f, reader *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (g_verbose < 0) {
+        const char *v = getenv("OQ_FUZZ_VERBOSE");
+        g_verbose = v && *v && *v != '0';
+    }
     if (!g_long255[0]) {
         memset(g_long255, 'y', OQ_ID_MAX);
         memset(g_long256, 'x', OQ_ID_MAX + 1);
