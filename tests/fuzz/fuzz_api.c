@@ -477,6 +477,32 @@ static void read_only(fuzz *f, reader *r)
     check_engine(f, "read-only calls");
 }
 
+/* Engine bugs found by this target and reported but not fixed yet
+ * (tests/fuzz/crashes/ holds their inputs; docs/fuzzing.md, "Known bugs").
+ * Unless OQ_FUZZ_STRICT=1, a failure whose message contains one of these
+ * is tolerated so that fuzzing goes on finding new bugs. Delete an entry
+ * once its bug is fixed. */
+static const char *const KNOWN_BUGS[] = {
+    /* bug 1: changing a queue's requirements / groups after a ladder step was
+     * added leaves a ladder the API (and so the loader) refuses. */
+    "is not required at that point",
+    "(below the current",
+    "the queue targets no group",
+    NULL,
+};
+
+static int g_strict = -1; /* OQ_FUZZ_STRICT=1: known bugs abort, too */
+
+static int known_bug(const char *msg)
+{
+    if (g_strict)
+        return 0;
+    for (int i = 0; KNOWN_BUGS[i]; i++)
+        if (strstr(msg, KNOWN_BUGS[i]))
+            return 1;
+    return 0;
+}
+
 /* The configuration of the engine, dumped, must load again. */
 static void dump_reload(fuzz *f)
 {
@@ -495,6 +521,10 @@ static void dump_reload(fuzz *f)
     oq_engine *e2 = NULL;
     oq_config_error err;
     st = oq_config_load_buffer(&opts, y, n, "dump", &e2, &err);
+    if (st != OQ_OK && known_bug(err.message)) {
+        oq_free(y);
+        return;
+    }
     if (st != OQ_OK) {
         fprintf(stderr, "reload failed: %s\n---- dump ----\n%s\n", err.message, y);
         fuzz_die("the dump of an engine built through the API does not load");
@@ -938,6 +968,10 @@ static void run_op(fuzz *f, reader *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (g_strict < 0) {
+        const char *v = getenv("OQ_FUZZ_STRICT");
+        g_strict = v && *v && *v != '0';
+    }
     if (g_verbose < 0) {
         const char *v = getenv("OQ_FUZZ_VERBOSE");
         g_verbose = v && *v && *v != '0';
