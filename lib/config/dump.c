@@ -243,8 +243,12 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
     out(b, "  ");
     id(b, q->id);
     out(b, ":\n    channels: [");
+    int first = 1;
     for (int32_t l = 0; l < q->n_lanes; l++) {
-        out(b, "%s", l ? ", " : "");
+        if (q->lanes[l].channel < 0) /* a lane left by oq_queue_remove_channel */
+            continue;
+        out(b, "%s", first ? "" : ", ");
+        first = 0;
         id(b, e->channels[q->lanes[l].channel]->id);
     }
     out(b, "]\n    priority: %d\n    ordering: %s\n    strategy: %s\n", (int)q->priority,
