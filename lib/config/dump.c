@@ -123,7 +123,7 @@ static void id(obuf *b, const char *s)
 static void num(obuf *b, double v)
 {
     char tmp[40];
-    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) { /* range first: the cast of 1e300 is UB */
         out(b, "%lld", (long long)v);
         return;
     }
