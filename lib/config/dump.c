@@ -322,7 +322,10 @@ static void dump_agent(obuf *b, const oq_engine *e, const oq_agent *a)
         a->no_answer_delay_ms) {
         out(b, "    policy: {max_no_answer: %d, max_per_window: %d, window: ", (int)a->max_no_answer,
             (int)a->max_per_window);
-        secs(b, a->window_ms);
+        if (a->max_per_window > 0 && a->window_ms == 0)
+            out(b, "0.0001"); /* a window under 0.5 ms: > 0 as required, and 0 ms again once loaded */
+        else
+            secs(b, a->window_ms);
         out(b, ", reject_delay: ");
         secs(b, a->reject_delay_ms);
         out(b, ", no_answer_delay: ");
