@@ -42,10 +42,12 @@ run_one() {
     local t=$1 bin="$build/tests/fuzz/$1" work="$build/fuzz-work/$1"
     local seeds="$root/tests/fuzz/corpus/$1" dict=()
     mkdir -p "$work/corpus" "$work/artifacts" "$seeds"
+    local opts=""
     [ -f "$root/tests/fuzz/$t.dict" ] && dict=("-dict=$root/tests/fuzz/$t.dict")
+    [ -f "$root/tests/fuzz/$t.options" ] && opts=$(grep -v '^#' "$root/tests/fuzz/$t.options" | tr '\n' ' ')
     # shellcheck disable=SC2086
     "$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$work/artifacts/" "${dict[@]}" ${FUZZ_ARGS:-} \
+        -artifact_prefix="$work/artifacts/" "${dict[@]}" $opts ${FUZZ_ARGS:-} \
         "$work/corpus" "$seeds" >"$work/log" 2>&1
 }
 
