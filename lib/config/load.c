@@ -379,7 +379,7 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("offer_timeout", cfg_seconds(c, f, &s->offer_timeout_s))
     FIELD("wrapup", cfg_seconds(c, f, &s->wrapup_s))
     FIELD("aging", cfg_number(c, f, 0, 1e6, &s->aging_per_s))
-    FIELD("max_length", cfg_int(c, f, 0, 100000000, &s->max_length))
+    FIELD("max_length", cfg_int(c, f, 0, INT32_MAX, &s->max_length)) /* as the API */
     FIELD("max_wait", cfg_seconds(c, f, &s->max_wait_s))
     FIELD("limit_action", cfg_enum(c, f, LIMIT_NAMES, LIMIT_VALUES, N_OF(LIMIT_NAMES), &s->limit_action))
     FIELD("limit_queue", ref(c, f, OQ_KIND_QUEUE, &s->limit_queue))
