@@ -123,7 +123,7 @@ static void id(obuf *b, const char *s)
 static void num(obuf *b, double v)
 {
     char tmp[40];
-    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) { /* range first: the cast of 1e300 is UB */
         out(b, "%lld", (long long)v);
         return;
     }
@@ -136,6 +136,20 @@ static void num(obuf *b, double v)
 }
 
 static void secs(obuf *b, int64_t ms) { num(b, (double)ms / 1000.0); }
+
+/* A point in time, exactly (cfg_time_ms reads it back to the millisecond). */
+static void time_ms(obuf *b, int64_t ms)
+{
+    uint64_t m = ms < 0 ? 0u - (uint64_t)ms : (uint64_t)ms;
+    out(b, "%s%llu", ms < 0 ? "-" : "", (unsigned long long)(m / 1000));
+    unsigned f = (unsigned)(m % 1000), digits = 3;
+    while (f && f % 10 == 0) {
+        f /= 10;
+        digits--;
+    }
+    if (f)
+        out(b, ".%0*u", (int)digits, f);
+}
 static const char *tf(int32_t v) { return v ? "true" : "false"; }
 
 static const char *order_name(int32_t v) { return oq_ordering_name(v); }
@@ -229,8 +243,12 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
     out(b, "  ");
     id(b, q->id);
     out(b, ":\n    channels: [");
+    int first = 1;
     for (int32_t l = 0; l < q->n_lanes; l++) {
-        out(b, "%s", l ? ", " : "");
+        if (q->lanes[l].channel < 0) /* a lane left by oq_queue_remove_channel */
+            continue;
+        out(b, "%s", first ? "" : ", ");
+        first = 0;
         id(b, e->channels[q->lanes[l].channel]->id);
     }
     out(b, "]\n    priority: %d\n    ordering: %s\n    strategy: %s\n", (int)q->priority,
@@ -304,7 +322,10 @@ static void dump_agent(obuf *b, const oq_engine *e, const oq_agent *a)
         a->no_answer_delay_ms) {
         out(b, "    policy: {max_no_answer: %d, max_per_window: %d, window: ", (int)a->max_no_answer,
             (int)a->max_per_window);
-        secs(b, a->window_ms);
+        if (a->max_per_window > 0 && a->window_ms == 0)
+            out(b, "0.0001"); /* a window under 0.5 ms: > 0 as required, and 0 ms again once loaded */
+        else
+            secs(b, a->window_ms);
         out(b, ", reject_delay: ");
         secs(b, a->reject_delay_ms);
         out(b, ", no_answer_delay: ");
@@ -353,7 +374,7 @@ oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
     b.s[0] = '\0';
     out(&b, "# omniq configuration (oq_config_dump)\nengine:\n  seed: %llu\n  start: ",
         (unsigned long long)e->rng);
-    secs(&b, e->now);
+    time_ms(&b, e->now);
     out(&b, "\n  abandon_resume: ");
     secs(&b, e->abandon_resume_ms);
     out(&b, "\nchannels:\n");

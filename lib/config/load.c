@@ -1,6 +1,7 @@
 /* Configuration tree -> engine, through the public API so every validation
  * applies. References are checked first so their errors point at the name
  * in the file; anything the engine refuses is reported at the entry. */
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,6 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
     size_t p0 = cfg_push_key(c, "engine");
     int ok = cfg_check_map(c, n, ENGINE_KEYS, 1);
     const cfg_node *v;
-    double s;
     if (ok && (v = cfg_get(n, "seed"))) {
         size_t p1 = cfg_push_key(c, "seed");
         ok = cfg_u64(c, v, &o->seed);
@@ -137,9 +137,7 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
     }
     if (ok && (v = cfg_get(n, "start"))) {
         size_t p1 = cfg_push_key(c, "start");
-        ok = cfg_seconds_signed(c, v, &s);
-        if (ok)
-            o->start_ms = cfg_ms(s);
+        ok = cfg_time_ms(c, v, &o->start_ms);
         cfg_pop(c, p1);
     }
     if (ok && (v = cfg_get(n, "abandon_resume"))) {
@@ -383,7 +381,7 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("offer_timeout", cfg_seconds(c, f, &s->offer_timeout_s))
     FIELD("wrapup", cfg_seconds(c, f, &s->wrapup_s))
     FIELD("aging", cfg_number(c, f, 0, 1e6, &s->aging_per_s))
-    FIELD("max_length", cfg_int(c, f, 0, 100000000, &s->max_length))
+    FIELD("max_length", cfg_int(c, f, 0, INT32_MAX, &s->max_length)) /* as the API */
     FIELD("max_wait", cfg_seconds(c, f, &s->max_wait_s))
     FIELD("limit_action", cfg_enum(c, f, LIMIT_NAMES, LIMIT_VALUES, N_OF(LIMIT_NAMES), &s->limit_action))
     FIELD("limit_queue", ref(c, f, OQ_KIND_QUEUE, &s->limit_queue))
@@ -507,7 +505,7 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
         FIELD("queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
         FIELD("message", cfg_string(c, f, &s.message))
         FIELD("skip_if_no_agents", cfg_bool(c, f, &s.skip_if_no_agents))
-        FIELD("when_ewt_above", cfg_seconds(c, f, &s.when_ewt_above_s))
+        FIELD("when_ewt_above", cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
         FIELD("when_sl_below", cfg_fraction(c, f, &s.when_sl_below))
 #undef FIELD
         /* Fields the action needs. */

@@ -166,11 +166,9 @@ static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_m
     cfg_pop(c, p);
     if (!ok)
         return 0;
-    double t;
     p = cfg_push_key(c, "at");
-    ok = cfg_seconds_signed(c, at, &t);
+    ok = cfg_time_ms(c, at, &a->at_ms);
     if (ok) {
-        a->at_ms = cfg_ms(t);
         if (a->at_ms < prev_ms)
             ok = cfg_fail(c, at, "times must not go backwards (the previous action is at %.3f)",
                           (double)prev_ms / 1000.0);
@@ -214,8 +212,13 @@ static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_m
     double within = 0;
     FIELD("reply_within", cfg_seconds(c, f, &within))
 #undef FIELD
-    if (ok && within > 0)
-        a->deadline_ms = a->at_ms + cfg_ms(within);
+    if (ok && within > 0) {
+        int64_t w = cfg_ms(within);
+        if (a->at_ms > INT64_MAX - w)
+            ok = cfg_fail(c, cfg_get(v, "reply_within"), "reply_within: the deadline is past the end of time");
+        else
+            a->deadline_ms = a->at_ms + w;
+    }
     if (ok && a->action == OQ_ACT_TRANSFER && !a->queue == !a->agent)
         ok = cfg_fail(c, v, "transfer needs either 'queue' or 'agent' (with 'wait')");
     if (ok && a->action == OQ_ACT_TRANSFER && a->agent && !(a->wait_s > 0))

@@ -504,37 +504,82 @@ int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
         return expected(c, n, what);
     errno = 0;
     double v = strtod(n->s, NULL);
-    if (errno == ERANGE || !isfinite(v) || v < lo || v > hi)
+    if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < lo || v > hi)
         return expected(c, n, what);
     *out = v;
     return 1;
 }
 
-#define SECONDS_MAX 1.0e9
+/* The API's bound for durations (they must fit in int64 milliseconds). */
+#define SECONDS_MAX 9.0e12
 
 int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 {
-    const char *what = "a number of seconds from 0 to 1e9";
+    const char *what = "a number of seconds from 0 to 9e12";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
         return expected(c, n, "a number of seconds");
     errno = 0;
     double v = strtod(n->s, NULL);
-    if (errno == ERANGE || !isfinite(v) || v < 0 || v > SECONDS_MAX)
+    if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < 0 || v > SECONDS_MAX)
         return expected(c, n, what);
     *out = v;
     return 1;
 }
 
-int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
+/* A point in time (engine.start, a timeline's `at`): seconds, stored exactly
+ * to the millisecond over the whole int64 range of the engine's clock, so a
+ * dumped clock (even at host epoch milliseconds or beyond) loads back as the
+ * same value. Plain decimals are converted digit by digit (a 4th decimal
+ * rounds half away from zero, like llround); exponent forms go through
+ * strtod and must stay within +-9.2e15 seconds. */
+int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
 {
-    const char *what = "a number of seconds from -1e9 to 1e9";
+    const char *what = "a time in seconds whose milliseconds fit in 64 bits";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
         return expected(c, n, "a number of seconds");
+    const char *p = n->s;
+    if (!strpbrk(p, "eE")) {
+        int neg = *p == '-';
+        if (*p == '+' || *p == '-')
+            p++;
+        const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+        uint64_t ms = 0;
+        int frac = -1; /* digits seen after the point, -1 before it */
+        int round_up = 0;
+        for (; *p; p++) {
+            if (*p == '.') {
+                frac = 0;
+                continue;
+            }
+            unsigned d = (unsigned)(*p - '0');
+            if (frac >= 3) {
+                if (frac == 3)
+                    round_up = d >= 5;
+                frac++;
+                continue;
+            }
+            if (ms > (UINT64_MAX - d) / 10)
+                return expected(c, n, what);
+            ms = ms * 10 + d;
+            if (frac >= 0)
+                frac++;
+        }
+        for (int k = frac < 0 ? 0 : frac; k < 3; k++) {
+            if (ms > UINT64_MAX / 10)
+                return expected(c, n, what);
+            ms *= 10;
+        }
+        if (ms > limit || (round_up && ms == limit))
+            return expected(c, n, what);
+        ms += (uint64_t)round_up;
+        *out = neg ? (int64_t)(0u - ms) : (int64_t)ms;
+        return 1;
+    }
     errno = 0;
     double v = strtod(n->s, NULL);
-    if (errno == ERANGE || !isfinite(v) || v < -SECONDS_MAX || v > SECONDS_MAX)
+    if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < -9.2e15 || v > 9.2e15)
         return expected(c, n, what);
-    *out = v;
+    *out = cfg_ms(v);
     return 1;
 }
 
