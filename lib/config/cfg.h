@@ -69,6 +69,7 @@ int cfg_is_seq(const cfg_node *n);
 int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out);
 int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out);
 int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out);         /* >= 0 */
+int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out);  /* any finite, |x| <= 9e12 */
 int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out);       /* exact, int64 ms */
 int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out);        /* [0, 1] */
 int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out);

@@ -526,6 +526,19 @@ int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
     return 1;
 }
 
+/* Seconds that may be negative (a scenario time before the day's start). */
+int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
+{
+    const char *what = "a number of seconds from -9e12 to 9e12";
+    if (!scalar_ok(n) || !number_syntax(n->s, 1))
+        return expected(c, n, "a number of seconds");
+    double v = strtod(n->s, NULL);
+    if (!isfinite(v) || v < -SECONDS_MAX || v > SECONDS_MAX)
+        return expected(c, n, what);
+    *out = v;
+    return 1;
+}
+
 /* A point in time (engine.start, a timeline's `at`): seconds, stored exactly
  * to the millisecond over the whole int64 range of the engine's clock, so a
  * dumped clock (even at host epoch milliseconds or beyond) loads back as the
