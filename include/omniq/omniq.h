@@ -11,5 +11,6 @@
 #include "omniq/erlang.h"
 #include "omniq/config.h"
 #include "omniq/stats.h"
+#include "omniq/snapshot.h"
 
 #endif /* OMNIQ_OMNIQ_H */
