@@ -283,6 +283,7 @@ typedef struct wstream {
     uint64_t rng;
     int64_t t;
     int next_contact;
+    int called;          /* the last w_step made a call */
 } wstream;
 
 /* The id of a random contact the engine holds in `state` (0 = any), or NULL. */
@@ -308,12 +309,14 @@ static oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
 {
     char cb[16], ab[16];
     oq_status st = OQ_OK;
+    s->called = 0;
     s->t += (int64_t)w_rn(&s->rng, 4000);
     int64_t t = s->t;
     snprintf(ab, sizeof ab, "a%u", w_rn(&s->rng, W_AGENTS));
     uint32_t op = w_rn(&s->rng, 100);
 #define ALL(call)                          \
     do {                                   \
+        s->called = 1;                     \
         for (int i_ = 0; i_ < n; i_++) {   \
             oq_engine *E = e[i_];          \
             oq_status s_ = (call);         \
