@@ -45,6 +45,7 @@ int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels)
 
 void oq__agent_free(oq_engine *e, oq_agent *a)
 {
+    oq__timer_cancel(e, &a->timer); /* a back-off timer must not outlive its agent in the heap */
     oq__strfree(&e->mem, a->id);
     oq__strfree(&e->mem, a->nr_reason);
     oq__free(&e->mem, a->skills, (size_t)a->cap_skills * sizeof *a->skills);
