@@ -693,7 +693,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->req = r_levels(x, &q->n_req, &q->cap_req, MAX_SLOTS, "queue required skills");
     q->pref = r_levels(x, &q->n_pref, &q->cap_pref, 32, "queue preferred skills");
     q->groups = r_groups(x, &q->n_groups, &q->cap_groups, "queue groups");
-    int32_t n_members = oq__rd_count(r, MAX_SLOTS, 0, "queue members");
+    int32_t n_members = oq__rd_count(r, MAX_SLOTS, 60, "queue members"); /* 60 bytes each, later */
     if (n_members > 0 && !r->bad) {
         q->members = xalloc(x, (size_t)n_members, sizeof *q->members);
         q->cap_members = q->members ? n_members : 0;

@@ -207,7 +207,7 @@ static oq_sobj *r_obj(rctx *x)
     oq_stats *S = x->S;
     if (!oq__rd_u8(r) || r->bad)
         return NULL;
-    size_t per = sizeof(oq_sblock) > 8 ? 8 : 1;
+    size_t per = 8 * (1 + K_N + 2 * OQ_HIST_N); /* bytes of one written block */
     if ((size_t)(S->n_buckets + S->opt.ring_size) > (r->len - r->off) / per) {
         oq__rd_fail(r, "statistics block larger than the input");
         return NULL;
@@ -378,7 +378,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
     }
     if (r->bad)
         goto fail;
-    int32_t cr = oq__rd_count(r, INT32_MAX / 2, 8, "statistics records");
+    int32_t cr = oq__rd_count(r, INT32_MAX / 2, 100, "statistics records");
     int32_t free_rec = oq__rd_i32(r);
     int32_t n_recs = oq__rd_range(r, 0, cr, "statistics live records");
     if (r->bad)

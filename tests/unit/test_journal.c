@@ -187,6 +187,12 @@ static void one_record_per_successful_call(void **state)
     assert_int_equal(oq_skill_add(e, "", 3), OQ_EINVAL);
     assert_int_equal(oq_engine_advance(e, now - 1), OQ_EINVAL);
     assert_int_equal(l.n, before);
+    /* The documented size of a login record (docs/snapshot.md). */
+    (void)oq_agent_logout(e, now, "a7");
+    assert_int_equal(oq_agent_login(e, now, "a7", 1), OQ_OK);
+    assert_int_equal(l.r[l.n - 1].action, OQ_J_AGENT_LOGIN);
+    assert_int_equal(l.r[l.n - 1].len, 30);
+    before = l.n;
     /* A call without now_ms records the clock. */
     assert_int_equal(oq_skill_add(e, "s9", 3), OQ_OK);
     assert_int_equal(l.n, before + 1);
