@@ -243,3 +243,22 @@ int oq__rd_tag(oq_rd *r, const char tag[4])
     }
     return 1;
 }
+
+static int64_t rd_bounded(oq_rd *r, const char *what, int64_t lo, int64_t hi, int marks)
+{
+    size_t at = r->off;
+    int64_t v = oq__rd_i64(r);
+    if (r->bad)
+        return 0;
+    if ((v < lo || v > hi) && !(marks & 1 && v == INT64_MAX) && !(marks & 2 && v == INT64_MIN)) {
+        r->off = at;
+        oq__rd_fail(r, "%s %lld out of range", what, (long long)v);
+        return 0;
+    }
+    return v;
+}
+
+int64_t oq__rd_time(oq_rd *r, const char *what) { return rd_bounded(r, what, -OQ_SANE64, OQ_SANE64, 0); }
+int64_t oq__rd_due(oq_rd *r, const char *what) { return rd_bounded(r, what, -OQ_SANE64, OQ_SANE64, 1); }
+int64_t oq__rd_n64(oq_rd *r, const char *what) { return rd_bounded(r, what, 0, OQ_SANE64, 0); }
+int64_t oq__rd_stat64(oq_rd *r, const char *what) { return rd_bounded(r, what, -OQ_SANE64, OQ_SANE64, 3); }

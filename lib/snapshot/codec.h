@@ -66,4 +66,14 @@ int32_t oq__rd_count(oq_rd *r, int32_t hi, size_t min_each, const char *what);
 int oq__rd_str(oq_rd *r, size_t max_len, const char **s, size_t *len, int *is_null, const char *what);
 int oq__rd_tag(oq_rd *r, const char tag[4]);
 
+/* Range-checked 64-bit reads, so later arithmetic on them cannot overflow:
+ * a time or signed figure within +-2^62; a due time that may also be
+ * INT64_MAX (saturated "never"); a count in 0..2^62; a statistics figure
+ * that may also be one of the INT64_MIN / INT64_MAX markers. */
+#define OQ_SANE64 ((int64_t)1 << 62)
+int64_t oq__rd_time(oq_rd *r, const char *what);
+int64_t oq__rd_due(oq_rd *r, const char *what);
+int64_t oq__rd_n64(oq_rd *r, const char *what);
+int64_t oq__rd_stat64(oq_rd *r, const char *what);
+
 #endif

@@ -597,7 +597,7 @@ static void r_timer(rx *x, oq_timer *t, int32_t k1, int32_t k2)
     if (armed > 1)
         oq__rd_fail(r, "timer armed flag %u", armed);
     int32_t kind = oq__rd_i32(r);
-    t->due = oq__rd_i64(r);
+    t->due = oq__rd_due(r, "timer due");
     t->seq = oq__rd_u64(r);
     t->pos = -1;
     t->kind = OQ_TIMER_NONE;
@@ -654,7 +654,8 @@ static int32_t *r_groups(rx *x, int32_t *n, int32_t *cap, const char *what)
     return a;
 }
 
-static int finite(double v) { return isfinite(v) && v >= 0; }
+/* A finite, non-negative setting within what the public API accepts. */
+static int finite(double v) { return isfinite(v) && v >= 0 && v <= 9.0e12; }
 
 static oq_queue *r_queue(rx *x, int32_t idx)
 {
@@ -680,6 +681,8 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     if (!r->bad && !(finite(q->sla_threshold_s) && finite(q->sla_target) && finite(q->offer_timeout_s) &&
                      finite(q->wrapup_s) && finite(q->aging_per_s)))
         oq__rd_fail(r, "queue '%s': a setting is not a finite number >= 0", q->id);
+    if (!r->bad && q->sla_target > 1)
+        oq__rd_fail(r, "queue '%s': sla_target above 1", q->id);
     q->n_lanes = oq__rd_range(r, 0, OQ_QUEUE_CHANNELS_MAX, "queue lanes");
     for (int32_t l = 0; l < q->n_lanes && !r->bad; l++) {
         q->lanes[l].channel = IDX_OR_NONE(e->channels, e->n_channels, "lane channel");
@@ -699,7 +702,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         q->cap_members = q->members ? n_members : 0;
     }
     q->sync_gain = r->bad ? 0 : n_members; /* expected members, until they are linked */
-    q->rr_counter = oq__rd_i64(r);
+    q->rr_counter = oq__rd_n64(r, "queue round-robin counter");
     q->n_queued = oq__rd_range(r, 0, INT32_MAX, "queue queued");
     q->n_offered = oq__rd_range(r, 0, INT32_MAX, "queue offered");
     q->n_active = oq__rd_range(r, 0, INT32_MAX, "queue active");
@@ -708,7 +711,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->n_delays = oq__rd_range(r, 0, OQ_QUEUE_DELAYS_MAX, "queue delays");
     q->delays_overflow = oq__rd_range(r, 0, INT32_MAX, "queue delays overflow");
     for (int32_t i = 0; i < q->n_delays; i++) {
-        q->delays[i] = oq__rd_i64(r);
+        q->delays[i] = oq__rd_n64(r, "queue delay");
         q->delay_count[i] = oq__rd_range(r, 1, INT32_MAX, "queue delay count");
     }
     q->n_tiers = oq__rd_range(r, 1, OQ_TIERS_MAX, "queue tiers");
@@ -723,7 +726,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         oq_step *s = &q->steps[i];
         s->action = oq__rd_range(r, OQ_STEP_LOWER_LEVEL, OQ_STEP_ALERT, "step action");
         s->timing = oq__rd_range(r, 0, 1, "step timing");
-        s->after_ms = oq__rd_i64(r);
+        s->after_ms = oq__rd_n64(r, "step after_ms");
         s->skill = IDX_OR_NONE(e->skills, e->n_skills, "step skill");
         s->level = oq__rd_range(r, 0, OQ_LEVEL_MAX, "step level");
         s->group = IDX_OR_NONE(e->groups, e->n_groups, "step group");
@@ -751,15 +754,15 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->limit_action = oq__rd_range(r, 0, 2, "queue limit_action");
     q->limit_queue = oq__rd_range(r, -1, e->n_queues - 1, "queue limit_queue");
     q->callback_channel = IDX_OR_NONE(e->channels, e->n_channels, "queue callback channel");
-    q->max_wait_ms = oq__rd_i64(r);
+    q->max_wait_ms = oq__rd_n64(r, "queue max_wait_ms");
     q->refuse_if_no_agents = oq__rd_range(r, 0, 1, "queue refuse_if_no_agents");
     q->outbound = oq__rd_range(r, 0, 1, "queue outbound");
     q->default_aht_s = oq__rd_f64(r);
     q->deadline_warning_s = oq__rd_f64(r);
     q->aht_ema_s = oq__rd_f64(r);
-    q->sl_met = oq__rd_i64(r);
-    q->sl_total = oq__rd_i64(r);
-    q->n_completed = oq__rd_i64(r);
+    q->sl_met = oq__rd_n64(r, "queue sl_met");
+    q->sl_total = oq__rd_n64(r, "queue sl_total");
+    q->n_completed = oq__rd_n64(r, "queue completed");
     for (int32_t t = 0; t < OQ_TIERS_MAX; t++) {
         q->staffed[t] = oq__rd_range(r, 0, INT32_MAX, "queue staffed");
         q->ready[t] = oq__rd_range(r, 0, INT32_MAX, "queue ready");
@@ -790,30 +793,30 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->used = oq__rd_range(r, 0, INT32_MAX, "agent used");
     a->presence = oq__rd_range(r, 0, 2, "agent presence");
     a->state = oq__rd_range(r, 0, 4, "agent state");
-    a->state_since = oq__rd_i64(r);
-    a->last_activity = oq__rd_i64(r);
-    a->last_inbound = oq__rd_i64(r);
+    a->state_since = oq__rd_time(r, "agent state_since");
+    a->last_activity = oq__rd_time(r, "agent last_activity");
+    a->last_inbound = oq__rd_time(r, "agent last_inbound");
     a->profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile");
     a->eff_profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile in force");
     a->idle_inbound = oq__rd_range(r, 0, 1, "agent idle_inbound");
     a->max_no_answer = oq__rd_range(r, 0, 1000, "agent max_no_answer");
     a->missed_in_row = oq__rd_range(r, 0, INT32_MAX, "agent missed_in_row");
     a->max_per_window = oq__rd_range(r, 0, 64, "agent max_per_window");
-    a->window_ms = oq__rd_i64(r);
-    a->reject_delay_ms = oq__rd_i64(r);
-    a->no_answer_delay_ms = oq__rd_i64(r);
-    a->blocked_until = oq__rd_i64(r);
+    a->window_ms = oq__rd_n64(r, "agent window");
+    a->reject_delay_ms = oq__rd_n64(r, "agent reject delay");
+    a->no_answer_delay_ms = oq__rd_n64(r, "agent no-answer delay");
+    a->blocked_until = oq__rd_due(r, "agent blocked_until");
     if (a->max_per_window > 0 && !r->bad) {
         a->offer_times = xalloc(x, (size_t)a->max_per_window, sizeof *a->offer_times);
         if (!a->offer_times)
             a->max_per_window = 0;
         for (int32_t i = 0; i < a->max_per_window; i++)
-            a->offer_times[i] = oq__rd_i64(r);
+            a->offer_times[i] = oq__rd_time(r, "agent offer time");
     }
     a->n_offer_times = oq__rd_range(r, 0, a->max_per_window, "agent offer count");
     a->offer_head = oq__rd_range(r, 0, a->max_per_window > 0 ? a->max_per_window - 1 : 0, "agent offer head");
     r_timer(x, &a->timer, OQ_TIMER_AGENT, OQ_TIMER_AGENT);
-    a->handled = oq__rd_i64(r);
+    a->handled = oq__rd_n64(r, "agent handled");
     a->nr_reason = xstr(x, "not-ready reason", 1);
     a->skills = r_levels(x, &a->n_skills, &a->cap_skills, MAX_SLOTS, "agent skills");
     for (int32_t i = 0; i < a->n_skills && !r->bad; i++)
@@ -857,11 +860,11 @@ static oq_agent *r_agent(rx *x, int32_t idx)
         m->slot_in_queue = oq__rd_range(r, 0, q->cap_members - 1, "member slot in queue");
         m->first_tier = oq__rd_range(r, 0, q->n_tiers - 1, "member tier");
         m->pref_match = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "member preferred matches");
-        m->skill_score = oq__rd_i32(r);
+        m->skill_score = oq__rd_range(r, 0, INT32_MAX / 4, "member skill score");
         m->profile_priority = oq__rd_range(r, 0, 1000, "member profile priority");
-        m->delay_ms = oq__rd_i64(r);
-        m->rr_seq = oq__rd_i64(r);
-        m->taken = oq__rd_i64(r);
+        m->delay_ms = oq__rd_n64(r, "member delay");
+        m->rr_seq = oq__rd_n64(r, "member rr_seq");
+        m->taken = oq__rd_n64(r, "member taken");
         m->rand_key = oq__rd_u64(r);
         uint32_t in = oq__rd_u32(r);
         if (r->bad)
@@ -902,7 +905,7 @@ static int r_contact(rx *x)
     c->channel = IDX(e->channels, e->n_channels, "contact channel");
     c->cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "contact cost");
     c->exclusive = oq__rd_range(r, 0, 1, "contact exclusive");
-    c->priority = oq__rd_i32(r);
+    c->priority = oq__rd_range(r, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, "contact priority");
     int32_t qi = IDX(e->queues, e->n_queues, "contact queue");
     if (r->bad)
         return 0;
@@ -910,21 +913,21 @@ static int r_contact(rx *x)
     c->lane = oq__rd_range(r, 0, c->queue->n_lanes - 1, "contact lane");
     int32_t ai = IDX_OR_NONE(e->agents, e->n_agents, "contact agent");
     c->agent = ai >= 0 ? e->agents[ai] : NULL;
-    c->arrived = oq__rd_i64(r);
-    c->enqueued = oq__rd_i64(r);
-    c->entered = oq__rd_i64(r);
-    c->deadline = oq__rd_i64(r);
+    c->arrived = oq__rd_time(r, "contact arrived");
+    c->enqueued = oq__rd_time(r, "contact enqueued");
+    c->entered = oq__rd_time(r, "contact entered");
+    c->deadline = oq__rd_due(r, "contact deadline");
     c->step = oq__rd_range(r, 0, c->queue->n_steps, "contact step");
     c->tier = oq__rd_range(r, 0, c->queue->n_tiers - 1, "contact tier");
-    c->step_base = oq__rd_i64(r);
-    c->recheck_at = oq__rd_i64(r);
-    c->limit_retry_at = oq__rd_i64(r);
-    c->pref_until = oq__rd_i64(r);
+    c->step_base = oq__rd_time(r, "contact step base");
+    c->recheck_at = oq__rd_due(r, "contact recheck");
+    c->limit_retry_at = oq__rd_due(r, "contact limit retry");
+    c->pref_until = oq__rd_due(r, "contact preferred-agent reservation");
     c->deadline_stage = oq__rd_range(r, 0, 2, "contact deadline stage");
     c->pref_hold = oq__rd_u32(r);
-    c->offered_at = oq__rd_i64(r);
-    c->assigned_at = oq__rd_i64(r);
-    c->wrapup_at = oq__rd_i64(r);
+    c->offered_at = oq__rd_time(r, "contact offered_at");
+    c->assigned_at = oq__rd_time(r, "contact assigned_at");
+    c->wrapup_at = oq__rd_time(r, "contact wrapup_at");
     c->pref_agent_idx = oq__rd_range(r, -1, e->n_agents - 1, "contact preferred agent");
     c->pref_agent_seq = oq__rd_u64(r);
     int32_t n_req = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "contact required skills");
@@ -976,7 +979,7 @@ static int r_contact(rx *x)
             oq_history_item *it = &h->items[i];
             it->type = oq__rd_range(r, 1, 64, "history type");
             it->queue = IDX(e->queues, e->n_queues, "history queue");
-            it->time = oq__rd_i64(r);
+            it->time = oq__rd_time(r, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
             it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_OWNED, "history detail");
             it->detail = xstr(x, "history detail", 1);
@@ -1058,9 +1061,9 @@ static int restore_body(rx *x)
     if (!oq__rd_tag(r, "ENGN"))
         return 0;
     e->rng = oq__rd_u64(r);
-    e->now = oq__rd_i64(r);
+    e->now = oq__rd_time(r, "clock");
     e->starved = oq__rd_range(r, 0, 1, "starved flag");
-    e->abandon_resume_ms = oq__rd_i64(r);
+    e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX, "resume sweep");
     e->next_agent_seq = oq__rd_u64(r);
     e->next_contact_seq = oq__rd_u64(r);
@@ -1110,7 +1113,6 @@ static int restore_body(rx *x)
     if (!oq__rd_tag(r, "GRUP"))
         return 0;
     n = r_slots(x, (void ***)&e->groups, &e->cap_groups, "group slots");
-    int32_t *group_profile = NULL;
     for (int32_t i = 0; i < n && !r->bad; i++, e->n_groups++) {
         if (!oq__rd_u8(r))
             continue;
@@ -1125,7 +1127,6 @@ static int restore_body(rx *x)
         e->live_groups++;
         put_id(x, &e->group_ids, g->id, g, "group");
     }
-    (void)group_profile;
     if (!oq__rd_tag(r, "PROF"))
         return 0;
     n = r_slots(x, (void ***)&e->profiles, &e->cap_profiles, "profile slots");
@@ -1149,7 +1150,7 @@ static int restore_body(rx *x)
         for (int32_t k = 0; k < p->n_queues && !r->bad; k++) {
             p->queues[k].queue = oq__rd_i32(r); /* checked once queues are read */
             p->queues[k].priority = oq__rd_range(r, 1, 1000, "profile queue priority");
-            p->queues[k].delay_ms = oq__rd_i64(r);
+            p->queues[k].delay_ms = oq__rd_n64(r, "profile delay");
         }
         int32_t cc = oq__rd_count(r, MAX_SLOTS, 8, "profile channel slots");
         if (cc > 0 && !r->bad) {
@@ -1283,7 +1284,7 @@ static int restore_body(rx *x)
             return oq__rd_fail(r, "resume place without a customer");
         int32_t qi = oq__rd_range(r, 0, e->n_queues - 1, "resume queue");
         uint64_t seq = oq__rd_u64(r);
-        int64_t enq = oq__rd_i64(r), exp = oq__rd_i64(r);
+        int64_t enq = oq__rd_time(r, "resume place"), exp = oq__rd_due(r, "resume expiry");
         if (r->bad)
             return 0;
         oq_status st = oq__resume_put(e, s, len, qi, seq, enq, exp);

@@ -186,13 +186,13 @@ static void *zalloc(rctx *x, size_t n, size_t size)
 
 static void r_block(oq_rd *r, oq_sblock *b)
 {
-    b->stamp = oq__rd_i64(r);
+    b->stamp = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i < K_N; i++)
-        b->k[i] = oq__rd_i64(r);
+        b->k[i] = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i < OQ_HIST_N; i++)
-        b->hist_ans[i] = oq__rd_i64(r);
+        b->hist_ans[i] = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i < OQ_HIST_N; i++)
-        b->hist_ab[i] = oq__rd_i64(r);
+        b->hist_ab[i] = oq__rd_stat64(r, "statistics figure");
 }
 
 static int32_t r_slot(rctx *x, const char *what)
@@ -225,9 +225,9 @@ static oq_sobj *r_obj(rctx *x)
         r_block(r, &ob->win[i]);
     for (int32_t i = 0; i < S->opt.ring_size; i++) {
         oq_sclosed *c = &ob->ring[i];
-        c->number = oq__rd_i64(r);
-        c->start = oq__rd_i64(r);
-        c->end = oq__rd_i64(r);
+        c->number = oq__rd_stat64(r, "statistics figure");
+        c->start = oq__rd_stat64(r, "statistics figure");
+        c->end = oq__rd_stat64(r, "statistics figure");
         r_block(r, &c->b);
         oq_sgauge *g = &c->g;
         g->waiting = oq__rd_i32(r);
@@ -236,8 +236,8 @@ static oq_sobj *r_obj(rctx *x)
         g->wrapup = oq__rd_i32(r);
         g->not_ready = oq__rd_i32(r);
         g->backlog = oq__rd_i32(r);
-        g->longest_ms = oq__rd_i64(r);
-        g->backlog_age_ms = oq__rd_i64(r);
+        g->longest_ms = oq__rd_stat64(r, "statistics figure");
+        g->backlog_age_ms = oq__rd_stat64(r, "statistics figure");
     }
     oq_slist *ls[2] = {&ob->wait, &ob->live};
     for (int i = 0; i < 2; i++) {
@@ -250,20 +250,20 @@ static oq_sobj *r_obj(rctx *x)
 
 static void r_acc(oq_rd *r, oq_sagent_acc *a)
 {
-    a->start = oq__rd_i64(r);
+    a->start = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i < 5; i++)
-        a->state_ms[i] = oq__rd_i64(r);
+        a->state_ms[i] = oq__rd_stat64(r, "statistics figure");
     a->used_int = oq__rd_f64(r);
     a->cap_int = oq__rd_f64(r);
-    a->handled = oq__rd_i64(r);
-    a->talk_ms = oq__rd_i64(r);
-    a->wrap_ms = oq__rd_i64(r);
-    a->offers = oq__rd_i64(r);
-    a->accepted = oq__rd_i64(r);
-    a->rejected = oq__rd_i64(r);
-    a->timed_out = oq__rd_i64(r);
+    a->handled = oq__rd_stat64(r, "statistics figure");
+    a->talk_ms = oq__rd_stat64(r, "statistics figure");
+    a->wrap_ms = oq__rd_stat64(r, "statistics figure");
+    a->offers = oq__rd_stat64(r, "statistics figure");
+    a->accepted = oq__rd_stat64(r, "statistics figure");
+    a->rejected = oq__rd_stat64(r, "statistics figure");
+    a->timed_out = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i <= OQ_STATS_REASONS_MAX; i++)
-        a->reason_ms[i] = oq__rd_i64(r);
+        a->reason_ms[i] = oq__rd_stat64(r, "statistics figure");
 }
 
 static int finite_in(double v, double lo, double hi) { return isfinite(v) && v >= lo && v <= hi; }
@@ -307,14 +307,14 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
     S->timer_on = oq__rd_range(r, 0, 1, "statistics timer_on");
     S->timer.pos = -1;
     S->timer.kind = oq__rd_u8(r) ? OQ_TIMER_STATS : OQ_TIMER_NONE;
-    S->timer.due = oq__rd_i64(r);
+    S->timer.due = oq__rd_stat64(r, "statistics figure");
     S->timer.seq = oq__rd_u64(r);
-    S->cur_start = oq__rd_i64(r);
-    S->cur_end = oq__rd_i64(r);
-    S->day_start = oq__rd_i64(r);
-    S->closed = oq__rd_i64(r);
-    S->emitted = oq__rd_i64(r);
-    S->dropped = oq__rd_i64(r);
+    S->cur_start = oq__rd_stat64(r, "statistics figure");
+    S->cur_end = oq__rd_stat64(r, "statistics figure");
+    S->day_start = oq__rd_stat64(r, "statistics figure");
+    S->closed = oq__rd_stat64(r, "statistics figure");
+    S->emitted = oq__rd_stat64(r, "statistics figure");
+    S->dropped = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i < 5; i++)
         S->agents_in[i] = oq__rd_i32(r);
     if (r->bad)
@@ -353,7 +353,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
         g->used = oq__rd_i32(r);
         g->cap = oq__rd_i32(r);
         g->reason = oq__rd_range(r, -1, OQ_STATS_REASONS_MAX, "statistics agent reason");
-        g->last_t = oq__rd_i64(r);
+        g->last_t = oq__rd_stat64(r, "statistics figure");
         g->n_reasons = oq__rd_range(r, 0, OQ_STATS_REASONS_MAX, "statistics agent reasons");
         for (int32_t k = 0; k < g->n_reasons && !r->bad; k++) {
             const char *s;
@@ -371,8 +371,8 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
                 goto fail;
             g->ch_cap = ch;
             for (int32_t k = 0; k < ch; k++) {
-                g->ch_cur[k] = oq__rd_i64(r);
-                g->ch_day[k] = oq__rd_i64(r);
+                g->ch_cur[k] = oq__rd_stat64(r, "statistics figure");
+                g->ch_day[k] = oq__rd_stat64(r, "statistics figure");
             }
         }
     }
@@ -397,7 +397,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
         for (int l = 0; l < L_N; l++) {
             rc->link[l][0] = r_slot(&x, "statistics record link");
             rc->link[l][1] = r_slot(&x, "statistics record link");
-            rc->since[l] = oq__rd_i64(r);
+            rc->since[l] = oq__rd_stat64(r, "statistics figure");
         }
         rc->in = oq__rd_u32(r) & ((1u << L_N) - 1);
         rc->queue = oq__rd_range(r, -1, e->n_queues - 1, "statistics record queue");

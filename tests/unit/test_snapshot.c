@@ -194,13 +194,26 @@ static void forged_content_never_crashes(void **state)
     w_options(&o, NULL, &alloc);
     uint64_t rng = 7;
     int refused = 0, accepted = 0;
+    /* Most bytes are statistics counters: aim half of the edits at the model
+     * (before the STAT section). */
+    size_t stat_at = 16;
+    while (stat_at + 4 < n && memcmp(buf + stat_at, "STAT", 4) != 0)
+        stat_at++;
     for (int k = 0; k < 2000; k++) {
         uint8_t *m = malloc(n);
         memcpy(m, buf, n);
         int edits = 1 + (int)(w_rnd(&rng) % 3);
         for (int j = 0; j < edits; j++) {
-            size_t at = 16 + (size_t)(w_rnd(&rng) % (n - 32));
-            uint64_t how = w_rnd(&rng) % 4;
+            size_t span = k % 2 ? stat_at - 16 : n - 32;
+            size_t at = 16 + (size_t)(w_rnd(&rng) % span);
+            uint64_t how = w_rnd(&rng) % 6;
+            if (how >= 4 && at + 4 < n - 16) { /* an i32 set to a boundary value */
+                static const uint32_t vals[] = {0, 1, 0xFFFFFFFFu, 0x7FFFFFFFu, 0x80000000u, 16, 255};
+                uint32_t v = vals[w_rnd(&rng) % 7];
+                for (int b = 0; b < 4; b++)
+                    m[at + (size_t)b] = (uint8_t)(v >> (8 * b));
+                continue;
+            }
             if (how == 0)
                 m[at] ^= (uint8_t)(1u << (w_rnd(&rng) % 8));
             else if (how == 1)
