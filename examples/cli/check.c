@@ -7,7 +7,8 @@
 static const char USAGE[] =
     "usage: omniq check [--quiet] FILE\n"
     "\n"
-    "Load FILE (a configuration, or a script: configuration + timeline) exactly as\n"
+    "Load FILE (a configuration, a script: configuration + timeline, or a scenario:\n"
+    "configuration + simulation) exactly as\n"
     "'omniq run' and the library would. On success print a summary (channels, skills,\n"
     "groups, queues with the agents able to serve them, agents, timeline) and exit 0;\n"
     "queues no agent can serve are flagged as warnings. On error print\n"
@@ -139,6 +140,29 @@ int cmd_check(int argc, char **argv)
     oq_script *s = NULL;
     oq_config_error err;
     oq_status st = oq_script_load_file(NULL, path, &e, &s, &err);
+    oq_scenario *sc = NULL;
+    if (st != OQ_OK && strstr(err.message, "unknown key 'simulation'")) {
+        /* a scenario file (configuration + simulation section) */
+        oq_sim_options so;
+        st = oq_scenario_load_file(path, &sc, &err);
+        if (st == OQ_OK && (oq_scenario_options(sc, &so) != OQ_OK ||
+                            oq_engine_create(NULL, &e) != OQ_OK || oq_scenario_build(e, sc) != OQ_OK)) {
+            snprintf(err.message, sizeof err.message, "%s: cannot build the scenario", path);
+            st = OQ_ECONFIG;
+        }
+        if (st == OQ_OK && !quiet && !dump) {
+            summary(path, e, NULL);
+            printf("simulation: %d streams, %d agents driven, %d replications of %g s "
+                   "(%g s intervals)\n", (int)so.n_streams, (int)so.n_agents, (int)so.replications,
+                   so.duration_s, so.interval_s);
+            quiet = 1;
+        }
+        if (st != OQ_OK) {
+            oq_engine_destroy(e);
+            oq_scenario_free(sc);
+            e = NULL;
+        }
+    }
     if (st != OQ_OK) {
         fprintf(stderr, "%s\n", err.message);
         return EXIT_INPUT;
@@ -149,6 +173,7 @@ int cmd_check(int argc, char **argv)
         if (oq_config_dump(e, &yaml, &len) != OQ_OK) {
             fprintf(stderr, "omniq check: out of memory\n");
             oq_script_free(s);
+            oq_scenario_free(sc);
             oq_engine_destroy(e);
             return EXIT_INPUT;
         }
@@ -158,6 +183,7 @@ int cmd_check(int argc, char **argv)
         summary(path, e, s);
     }
     oq_script_free(s);
+    oq_scenario_free(sc);
     oq_engine_destroy(e);
     return EXIT_OK;
 }

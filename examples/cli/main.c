@@ -2,6 +2,7 @@
  *   omniq check FILE      validate a configuration or script
  *   omniq run SCRIPT      replay a script's timeline, one JSON event per line
  *   omniq staff ...       service-level / staffing calculator (Erlang C, A, chat)
+ *   omniq simulate FILE   run a scenario through the simulator; summary, CSV/JSON/SVG
  * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
  * results to stdout. */
 #include <string.h>
@@ -15,6 +16,8 @@ static const char USAGE[] =
     "  check FILE     validate a configuration or script; print a summary\n"
     "  run SCRIPT     replay a script's timeline through an engine; one JSON event per line\n"
     "  staff ...      agents needed for a service level (one interval, or a day from a CSV)\n"
+    "  simulate SCENARIO  simulate a day (configuration + traffic + shifts); summary table,\n"
+    "                 per-interval CSV/JSON, SVG chart\n"
     "\n"
     "'omniq COMMAND --help' describes a command. Exit codes: 0 success, 1 usage error,\n"
     "2 bad input (the errors are printed on stderr).\n";
@@ -60,6 +63,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "simulate") == 0)
+        return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(cmd, "staff") == 0)
         return cmd_staff(argc - 1, argv + 1);
     fprintf(stderr, "omniq: unknown command '%s'\n\n%s", cmd, USAGE);

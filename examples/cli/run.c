@@ -17,84 +17,57 @@ static const char USAGE[] =
     "A failed action prints an \"action_failed\" line (and a message on stderr) and the\n"
     "replay goes on; the exit status is then 2.\n"
     "\n"
-    "  --stats          print per-queue statistics at the end (\"event\":\"stats\" lines)\n"
+    "  --stats          print statistics at the end: one \"stats\" line per queue and for the\n"
+    "                   center, with service level under each standard definition\n"
     "  --until SECONDS  after the last action, keep firing timers up to this time\n";
 
-/* ---- statistics from the event stream --------------------------------------------
- * A small per-queue tally. When the library's stats module is available, replace
- * stats_print() with calls to it; the run loop only calls stats_event/stats_print. */
-
-typedef struct qstat {
-    char id[OQ_ID_MAX + 1];
-    double threshold_s;
-    int64_t queued, offered, assigned, within, abandoned, completed, rejected, overflowed_in;
-    int64_t wait_ms_sum;
-} qstat;
+/* ---- statistics (omniq/stats.h) ----------------------------------------------- */
 
 typedef struct run_state {
-    qstat *q;
-    int32_t n;
     const oq_engine *e;
-    int stats;
 } run_state;
 
-static qstat *stat_of(run_state *r, const char *queue)
+static void stats_line(const char *key, const char *id, const oq_queue_stats *st, int64_t now_ms)
 {
-    if (!queue || !r->q)
-        return NULL;
-    for (int32_t i = 0; i < r->n; i++)
-        if (strcmp(r->q[i].id, queue) == 0)
-            return &r->q[i];
-    return NULL;
-}
-
-static void stats_event(run_state *r, const oq_event *ev)
-{
-    qstat *q = stat_of(r, ev->queue);
-    if (!q)
-        return;
-    switch (ev->type) {
-    case OQ_EV_CONTACT_QUEUED: q->queued++; break;
-    case OQ_EV_OFFERED: q->offered++; break;
-    case OQ_EV_ASSIGNED:
-        q->assigned++;
-        q->wait_ms_sum += ev->wait_ms;
-        q->within += (double)ev->wait_ms <= q->threshold_s * 1000.0;
-        break;
-    case OQ_EV_ABANDONED: q->abandoned++; break;
-    case OQ_EV_COMPLETED: q->completed++; break;
-    case OQ_EV_QUEUE_REJECTED: q->rejected++; break;
-    case OQ_EV_OVERFLOWED: q->overflowed_in++; break;
-    default: break;
+    printf("{\"t\":%.3f,\"event\":\"stats\",\"%s\":", (double)now_ms / 1000.0, key);
+    json_string(stdout, id);
+    printf(",\"offered\":%" PRId64 ",\"answered\":%" PRId64 ",\"answered_within\":%" PRId64
+           ",\"abandoned\":%" PRId64 ",\"abandoned_short\":%" PRId64 ",\"handled\":%" PRId64
+           ",\"refused\":%" PRId64 ",\"transferred_in\":%" PRId64 ",\"transferred_out\":%" PRId64
+           ",\"overflowed_in\":%" PRId64 ",\"overflowed_out\":%" PRId64,
+           st->offered, st->answered, st->answered_within, st->abandoned, st->abandoned_short,
+           st->handled, st->queue_rejected, st->transferred_in, st->transferred_out,
+           st->overflowed_in, st->overflowed_out);
+    /* One key per standard definition; docs/statistics.md gives each formula. */
+    static const struct { int32_t def; const char *key; } defs[] = {
+        {OQ_SL_ANSWERED_ABANDONED, "answered_abandoned"}, {OQ_SL_OFFERED, "offered"},
+        {OQ_SL_OFFERED_NO_SHORT, "offered_no_short"}, {OQ_SL_ANSWERED, "answered"},
+        {OQ_SL_ASTERISK_SL2, "sl2"}};
+    printf(",\"service_level\":{");
+    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+        double sl = 0;
+        oq_stats_service_level(st, defs[i].def, &sl);
+        printf("%s\"%s\":%.4f", i ? "," : "", defs[i].key, sl);
     }
+    printf("},\"asa\":%.3f,\"aht\":%.3f,\"abandon_rate\":%.4f,\"waiting\":%d}\n", st->asa_s,
+           st->aht_s, st->abandon_rate, (int)st->waiting_now);
 }
 
+/* Per queue and for the whole center, since the engine started. */
 static void stats_print(const run_state *r, int64_t now_ms)
 {
-    for (int32_t i = 0; i < r->n; i++) {
-        const qstat *q = &r->q[i];
-        oq_queue_info qi;
-        if (oq_queue_get(r->e, q->id, &qi) != OQ_OK)
-            continue;
-        int64_t denom = q->assigned + q->abandoned;
-        printf("{\"t\":%.3f,\"event\":\"stats\",\"queue\":", (double)now_ms / 1000.0);
-        json_string(stdout, q->id);
-        printf(",\"queued\":%" PRId64 ",\"offered\":%" PRId64 ",\"answered\":%" PRId64
-               ",\"answered_within\":%" PRId64 ",\"abandoned\":%" PRId64 ",\"completed\":%" PRId64
-               ",\"refused\":%" PRId64 ",\"overflowed_in\":%" PRId64,
-               q->queued, q->offered, q->assigned, q->within, q->abandoned, q->completed,
-               q->rejected, q->overflowed_in);
-        if (denom > 0)
-            printf(",\"service_level\":%.4f", (double)q->within / (double)denom);
-        else
-            printf(",\"service_level\":null");
-        if (q->assigned > 0)
-            printf(",\"asa\":%.3f", (double)q->wait_ms_sum / 1000.0 / (double)q->assigned);
-        else
-            printf(",\"asa\":null");
-        printf(",\"waiting\":%d,\"eligible_agents\":%d,\"sl_definition\":\"within/(answered+abandoned)\"}\n",
-               (int)qi.waiting, (int)qi.eligible_agents);
+    int32_t nq = 0;
+    oq_config_count(r->e, OQ_KIND_QUEUE, &nq);
+    for (int32_t i = 0; i < nq; i++) {
+        const char *id = "";
+        oq_queue_stats st;
+        if (oq_config_id(r->e, OQ_KIND_QUEUE, i, &id) == OQ_OK &&
+            oq_stats_queue(r->e, id, OQ_PERIOD_DAY, &st) == OQ_OK)
+            stats_line("queue", id, &st, now_ms);
     }
+    oq_queue_stats center;
+    if (oq_stats_center(r->e, OQ_PERIOD_DAY, &center) == OQ_OK)
+        stats_line("center", "all", &center, now_ms);
     oq_engine_counts c;
     if (oq_engine_get_counts(r->e, &c) == OQ_OK)
         printf("{\"t\":%.3f,\"event\":\"engine\",\"contacts\":%d,\"queued\":%d,\"offered\":%d,"
@@ -133,8 +106,7 @@ static void on_event(const oq_event *ev, void *user)
         printf(",\"wait\":%.3f", (double)ev->wait_ms / 1000.0);
     field("detail", ev->detail);
     printf("}\n");
-    if (r->stats)
-        stats_event(r, ev);
+    (void)r;
 }
 
 /* Fire every timer due up to `until` at its own deadline. */
@@ -183,7 +155,6 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     run_state r = {0};
-    r.stats = stats;
     oq_engine_options opts;
     oq_engine_options_init(&opts);
     opts.on_event = on_event;
@@ -196,26 +167,6 @@ int cmd_run(int argc, char **argv)
         return EXIT_INPUT;
     }
     r.e = e;
-    if (stats) {
-        int32_t nq = 0;
-        oq_config_count(e, OQ_KIND_QUEUE, &nq);
-        r.q = calloc((size_t)(nq > 0 ? nq : 1), sizeof *r.q);
-        if (!r.q) {
-            fprintf(stderr, "omniq run: out of memory\n");
-            oq_script_free(s);
-            oq_engine_destroy(e);
-            return EXIT_INPUT;
-        }
-        for (int32_t i = 0; i < nq; i++) {
-            const char *id = "";
-            oq_queue_info qi;
-            oq_config_id(e, OQ_KIND_QUEUE, i, &id);
-            snprintf(r.q[i].id, sizeof r.q[i].id, "%s", id);
-            if (oq_queue_get(e, id, &qi) == OQ_OK)
-                r.q[i].threshold_s = qi.spec.sla_threshold_s;
-        }
-        r.n = nq;
-    }
     int failed = 0;
     int32_t n = oq_script_count(s);
     for (int32_t i = 0; i < n; i++) {
@@ -249,7 +200,6 @@ int cmd_run(int argc, char **argv)
         oq_engine_now(e, &now);
         stats_print(&r, now);
     }
-    free(r.q);
     oq_script_free(s);
     oq_engine_destroy(e);
     fflush(stdout);

@@ -26,6 +26,7 @@
 #define OMNIQ_CONFIG_H
 
 #include "omniq/engine.h"
+#include "omniq/sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -155,6 +156,43 @@ OQ_API oq_status oq_script_get(const oq_script *script, int32_t index, oq_script
  * engine's last error says why. */
 OQ_API oq_status oq_script_apply(oq_engine *e, const oq_script *script, int32_t index);
 OQ_API void oq_script_free(oq_script *script);
+
+/* ---- scenarios (simulation) -------------------------------------------- */
+
+/* A scenario is a configuration plus a `simulation:` section (traffic
+ * streams, agent shifts and behaviour, replications; docs/config.md,
+ * "Scenario files"). Loading validates everything (the configuration by
+ * building a trial engine, then the simulation section against it); a
+ * loaded scenario yields oq_sim_options whose build callback defines the
+ * configuration in each replication's fresh engine. */
+typedef struct oq_scenario oq_scenario;
+
+/* Load a scenario file. On success *out receives the scenario (free it with
+ * oq_scenario_free). Errors: OQ_EINVAL (NULL argument), OQ_ECONFIG (cannot
+ * read, bad YAML, bad configuration or simulation section: *err names
+ * file:line:col and the path, e.g. "simulation.streams[2].handle.mean"),
+ * OQ_ENOMEM. *out is untouched on error. */
+OQ_API oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_config_error *err);
+
+/* The same from a buffer of `len` bytes; `name` (may be NULL) is used in messages. */
+OQ_API oq_status oq_scenario_load_buffer(const char *yaml, size_t len, const char *name,
+                                         oq_scenario **out, oq_config_error *err);
+
+/* Fill *out with the scenario's simulation options (oq_sim_options_init
+ * first, then every field the file sets; build = the scenario's build
+ * callback). Streams, agents and strings point into the scenario: valid
+ * while it lives. The caller may change fields (seed, replications,
+ * on_event) before oq_sim_create. Errors: OQ_EINVAL. */
+OQ_API oq_status oq_scenario_options(const oq_scenario *s, oq_sim_options *out);
+
+/* Define the scenario's configuration (channels ... agents; not the engine
+ * section) in an existing, empty engine at its current clock. This is what
+ * the build callback does. Errors: OQ_EINVAL, OQ_ECONFIG (the engine is not
+ * empty: oq_engine_last_error says why), OQ_ENOMEM. */
+OQ_API oq_status oq_scenario_build(oq_engine *e, const oq_scenario *s);
+
+/* Free a scenario. NULL is a no-op. */
+OQ_API void oq_scenario_free(oq_scenario *s);
 
 #ifdef __cplusplus
 }

@@ -76,6 +76,8 @@ OQ_API oq_status oq_skill_get(const oq_engine *e, const char *id, int32_t *max_l
 
 /* ---- agent groups (teams) ---------------------------------------------- */
 
+/* Add an agent group (team). Agents join groups; queues and ladder steps
+ * target them; a group may carry a routing profile (profile.h). */
 OQ_API oq_status oq_group_add(oq_engine *e, const char *id);
 /* OQ_ESTATE while any agent belongs to it or any queue targets it. */
 OQ_API oq_status oq_group_remove(oq_engine *e, const char *id);

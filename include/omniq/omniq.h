@@ -12,5 +12,6 @@
 #include "omniq/config.h"
 #include "omniq/stats.h"
 #include "omniq/snapshot.h"
+#include "omniq/sim.h"
 
 #endif /* OMNIQ_OMNIQ_H */

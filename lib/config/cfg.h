@@ -82,8 +82,13 @@ int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int3
 int64_t cfg_ms(double s);
 
 /* Build the configuration part of a document into a new engine (c->e).
- * allow_timeline: accept (and skip) the top-level `timeline` key. */
-int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int allow_timeline);
+ * extra: CFG_EXTRA_TIMELINE / CFG_EXTRA_SCENARIO accept (and skip) the
+ * top-level `timeline` / `simulation` key. */
+enum { CFG_EXTRA_NONE = 0, CFG_EXTRA_TIMELINE, CFG_EXTRA_SCENARIO };
+int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra);
+/* Define the configuration of a checked root in the existing, empty engine
+ * c->e at c->now_ms (no engine section, no top-level key check). */
+int cfg_populate(cfg_ctx *c, const cfg_node *root);
 
 /* Common driver: read/parse, build, and hand the tree to `extra` (scripts). */
 typedef int (*cfg_extra_fn)(cfg_ctx *c, const cfg_node *root, void *user);

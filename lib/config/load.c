@@ -12,6 +12,8 @@ static const char *const TOP_KEYS[] = {"engine", "channels", "skills", "profiles
                                        "queues", "agents", NULL};
 static const char *const TOP_KEYS_SCRIPT[] = {"engine", "channels", "skills", "profiles", "groups",
                                               "queues", "agents", "timeline", NULL};
+static const char *const TOP_KEYS_SCENARIO[] = {"engine", "channels", "skills", "profiles",
+                                                "groups", "queues", "agents", "simulation", NULL};
 static const char *const ENGINE_KEYS[] = {"seed", "start", "abandon_resume", NULL};
 static const char *const CHANNEL_KEYS[] = {"synchronous", "exclusive", "capacity_cost",
                                            "max_per_agent", NULL};
@@ -651,7 +653,17 @@ static int load_agents(cfg_ctx *c, const cfg_node *map)
 
 /* ---- driver --------------------------------------------------------------------- */
 
-int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int allow_timeline)
+int cfg_populate(cfg_ctx *c, const cfg_node *root)
+{
+    const cfg_node *groups = cfg_get(root, "groups"), *profiles = cfg_get(root, "profiles");
+    const cfg_node *queues = cfg_get(root, "queues");
+    return load_channels(c, cfg_get(root, "channels")) && load_skills(c, cfg_get(root, "skills")) &&
+           add_profiles(c, profiles) && load_groups(c, groups, 0) && add_queues(c, queues) &&
+           set_queues(c, queues) && set_profiles(c, profiles) && load_groups(c, groups, 1) &&
+           load_agents(c, cfg_get(root, "agents"));
+}
+
+int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra)
 {
     oq_engine_options o;
     if (opts) {
@@ -661,7 +673,11 @@ int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, i
     } else {
         oq_engine_options_init(&o);
     }
-    if (!cfg_check_map(c, root, allow_timeline ? TOP_KEYS_SCRIPT : TOP_KEYS, 1))
+    if (!cfg_check_map(c, root,
+                       extra == CFG_EXTRA_TIMELINE   ? TOP_KEYS_SCRIPT
+                       : extra == CFG_EXTRA_SCENARIO ? TOP_KEYS_SCENARIO
+                                                     : TOP_KEYS,
+                       1))
         return 0;
     const cfg_node *eng = cfg_get(root, "engine");
     if (eng && !read_engine(c, eng, &o))
@@ -680,12 +696,7 @@ int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, i
         return 0;
     }
     c->now_ms = o.start_ms;
-    const cfg_node *groups = cfg_get(root, "groups"), *profiles = cfg_get(root, "profiles");
-    const cfg_node *queues = cfg_get(root, "queues");
-    int ok = load_channels(c, cfg_get(root, "channels")) && load_skills(c, cfg_get(root, "skills")) &&
-             add_profiles(c, profiles) && load_groups(c, groups, 0) && add_queues(c, queues) &&
-             set_queues(c, queues) && set_profiles(c, profiles) && load_groups(c, groups, 1) &&
-             load_agents(c, cfg_get(root, "agents"));
+    int ok = cfg_populate(c, root);
     if (ok)
         c->e->rng = seed;
     return ok;
@@ -712,7 +723,7 @@ oq_status cfg_load(const oq_engine_options *opts, const char *path, const char *
     }
     cfg_node *root = NULL;
     int ok = cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root) &&
-             cfg_build(&c, opts, root, extra != NULL) && (!extra || extra(&c, root, user));
+             cfg_build(&c, opts, root, extra ? CFG_EXTRA_TIMELINE : CFG_EXTRA_NONE) && (!extra || extra(&c, root, user));
     cfg_free(root);
     free(buf);
     if (!ok) {

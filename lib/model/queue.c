@@ -226,11 +226,18 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
                  q->aging_per_s != spec->aging_per_s;
     if (q->n_completed == 0) /* no measured handle time yet: the new assumption holds */
         q->aht_ema_s = spec->default_aht_s;
+    if (q->outbound && !spec->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET) {
+        e->n_sl_blend--; /* an inbound queue has no blending rule */
+        q->blend_rule = OQ_BLEND_WHEN_IDLE;
+    }
     apply_spec(q, spec);
     set_limit_queue(e, q, limit_queue);
     q->callback_channel = callback_channel;
     if (resort)
         oq__queue_resort(e, q);
+    /* Priority, blending and limits may let waiting contacts go to agents now. */
+    oq__mark_all_agents(e);
+    oq__dispatch(e);
     return OQ_OK;
 }
 
@@ -250,6 +257,8 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
         return oq__fail(e, OQ_ESTATE, "queue '%s': %d other queue rule(s) send contacts to it", id,
                         q->refs);
     oq__drop_queue_members(e, q);
+    if (q->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET)
+        e->n_sl_blend--;
     oq__ladder_clear(e, q); /* drops the references its steps hold */
     set_limit_queue(e, q, -1);
     for (int32_t l = 0; l < q->n_lanes; l++)

@@ -41,14 +41,15 @@ int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
 void oq__history_add(oq_engine *e, oq_contact *c, int32_t type, const oq_agent *a,
                      int32_t detail_code, char *owned_detail)
 {
-    struct oq_history *h = c->history;
-    if (!h || (h->n == h->cap && h->cap < OQ_HISTORY_MAX)) {
-        /* No room was reserved (a timer-driven entry under memory pressure). */
-        if (h)
-            h->dropped++;
+    /* Public calls reserve their entry first; timer-driven entries (overflows)
+     * grow the ring here, and are dropped (counted) only if memory is refused. */
+    if (!oq__history_reserve(e, c, 1) || !c->history) {
+        if (c->history)
+            c->history->dropped++;
         oq__strfree(&e->mem, owned_detail);
         return;
     }
+    struct oq_history *h = c->history;
     oq_history_item *it;
     if (h->n == h->cap) { /* full at OQ_HISTORY_MAX: the oldest goes */
         it = &h->items[h->start];

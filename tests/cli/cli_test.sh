@@ -1,7 +1,8 @@
 #!/bin/sh
 # CLI tests for `omniq`: every example checks, every script replays to its
 # golden output (twice: determinism), broken files exit 2 naming line:column,
-# staff renders the goldens, usage errors exit 1.
+# staff renders the goldens, simulate renders its golden and writes parseable
+# files, usage errors exit 1.
 #   cli_test.sh OMNIQ_BINARY SOURCE_DIR [--update]
 set -u
 OMNIQ=$1
@@ -62,15 +63,66 @@ staff_case day --csv "$SRC/tests/config/day.csv" --target 0.8 --threshold 20 --s
 staff_case day_json --csv "$SRC/tests/config/day.csv" --format json
 staff_case day_csv --csv "$SRC/tests/config/day.csv" --format csv --patience 90
 
-# 5. usage: --help everywhere (exit 0), --version, usage errors exit 1
-for c in "" check run staff; do
+# 5. simulate: a small scenario renders its golden summary (seeded: the same
+# twice), writes parseable JSON / CSV / SVG; broken scenarios exit 2 naming
+# FILE:LINE:COL (simulate and check alike)
+(cd "$SRC" && "$OMNIQ" simulate tests/config/sim_small.yaml) >"$TMP/sim.1" 2>"$TMP/sim.err" || fail "omniq simulate sim_small (exit $?): $(cat "$TMP/sim.err")"
+[ -s "$TMP/sim.err" ] && fail "omniq simulate wrote to stderr (not a terminal): $(cat "$TMP/sim.err")"
+(cd "$SRC" && "$OMNIQ" simulate tests/config/sim_small.yaml) >"$TMP/sim.2" 2>/dev/null
+cmp -s "$TMP/sim.1" "$TMP/sim.2" || fail "omniq simulate is not deterministic"
+if [ "$UPDATE" = --update ]; then
+    cp "$TMP/sim.1" "$GOLD/simulate_small.txt"
+elif ! diff -u "$GOLD/simulate_small.txt" "$TMP/sim.1"; then
+    fail "omniq simulate sim_small differs from $GOLD/simulate_small.txt"
+fi
+"$OMNIQ" simulate --quiet --replications 2 --seed 7 --json "$TMP/sim.json" --csv "$TMP/simcsv" \
+    --svg "$TMP/sim.svg" "$SRC/tests/config/sim_small.yaml" >"$TMP/out" 2>"$TMP/err" || fail "omniq simulate with files: exit $?: $(cat "$TMP/err")"
+[ -s "$TMP/out" ] && fail "omniq simulate --quiet wrote to stdout"
+for f in sim.json simcsv/summary.csv simcsv/intervals.csv sim.svg; do
+    [ -s "$TMP/$f" ] || fail "omniq simulate did not write $f"
+done
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$TMP" <<'PY' || fail "omniq simulate: output files do not parse"
+import csv, json, sys, xml.dom.minidom
+d = sys.argv[1]
+j = json.load(open(d + "/sim.json"))
+assert j["replications"] == 2 and j["seed"] == 7, j["replications"]
+assert len(j["intervals"]) == 4 and len(j["summary"]["queues"]) == 2
+assert j["summary"]["total"]["offered"]["n"] == 2
+rows = list(csv.DictReader(open(d + "/simcsv/intervals.csv")))
+assert len(rows) == 4 * (1 + 2 + 2), len(rows)
+rows = list(csv.DictReader(open(d + "/simcsv/summary.csv")))
+assert [r["id"] for r in rows] == ["total", "sales", "billing", "voice", "chat"], rows
+xml.dom.minidom.parse(d + "/sim.svg")
+PY
+else
+    grep -q '"intervals":' "$TMP/sim.json" || fail "sim.json has no intervals"
+    grep -q '</svg>' "$TMP/sim.svg" || fail "sim.svg is not complete"
+fi
+"$OMNIQ" simulate --replications 2 --seed 7 "$SRC/tests/config/sim_small.yaml" | head -1 | grep -q "2 replications (seed 7)" || fail "omniq simulate --replications/--seed"
+for f in "$SRC"/tests/config/broken_sim/*.yaml; do
+    want=$(sed -n '1s/^# expect: //p' "$f")
+    for c in simulate check; do
+        "$OMNIQ" $c "$f" >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        [ "$rc" = 2 ] || fail "omniq $c $f: exit $rc, expected 2"
+        grep -q "^$f:$want: " "$TMP/err" || fail "omniq $c $f: expected '$f:$want: ...', got: $(cat "$TMP/err")"
+        [ -s "$TMP/out" ] && fail "omniq $c $f wrote to stdout"
+    done
+done
+"$OMNIQ" simulate /nonexistent.yaml 2>/dev/null; [ $? = 2 ] || fail "simulate missing file: exit 2"
+
+# 6. usage: --help everywhere (exit 0), --version, usage errors exit 1
+for c in "" check run staff simulate; do
     "$OMNIQ" $c --help >"$TMP/help" 2>&1 || fail "omniq $c --help: exit $?"
     grep -q usage "$TMP/help" || fail "omniq $c --help prints no usage"
 done
 "$OMNIQ" --version | grep -q "^omniq [0-9]" || fail "omniq --version"
 for args in "" "frobnicate" "check" "check a b" "run" "run --bogus x" "staff --aht 100" \
             "staff --contacts 10 --aht -3" "staff --contacts 10 --rate 5 --aht 100" \
-            "staff --contacts 10 --aht 100 --format xml" "staff --contacts 10 --aht 100 --target 1.5"; do
+            "staff --contacts 10 --aht 100 --format xml" "staff --contacts 10 --aht 100 --target 1.5" \
+            "simulate" "simulate a b" "simulate --bogus x" "simulate --replications 0 x" \
+            "simulate --seed -1 x" "simulate --json"; do
     "$OMNIQ" $args >/dev/null 2>"$TMP/err"
     rc=$?
     [ "$rc" = 1 ] || fail "omniq $args: exit $rc, expected 1"

@@ -12,8 +12,9 @@
 static const char *run_cli(const char *args, int *status)
 {
     static char out[65536];
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", getenv("OMNIQ_CLI"), args);
+    char cmd[4096];
+    int len = snprintf(cmd, sizeof cmd, "\"%s\" %s", getenv("OMNIQ_CLI"), args);
+    assert_true(len > 0 && (size_t)len < sizeof cmd);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t n = fread(out, 1, sizeof out - 1, p);

@@ -10,7 +10,7 @@ The shared library is found through the OMNIQ_LIBRARY environment variable,
 next to this package, or on the system's library path (see omniq._lib).
 """
 
-from . import erlang
+from . import erlang, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from .constants import __all__ as _constants_all
@@ -18,7 +18,10 @@ from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
                      event_type_name, ordering_name, strategy_name)
 from .errors import CallbackError, OmniqError, status_name, status_str
-from .simulate import SimulationResult, simulate
+from . import sim
+from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
+                  Stream, Summary, simulate, simulate_file)
+from .stats import AgentStats, QueueStats, StatsOptions
 
 __version__ = "0.1.0"
 
@@ -38,7 +41,9 @@ def version_number():
 __all__ = [
     "erlang", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
-    "simulate", "SimulationResult", "version", "version_number", "library_path",
+    "simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats", "Estimate",
+    "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "sim", "stats", "QueueStats",
+    "AgentStats", "StatsOptions", "version", "version_number", "library_path",
     "status_name", "status_str", "event_type_name", "agent_state_name",
     "contact_state_name", "ordering_name", "strategy_name",
 ] + list(_constants_all)

@@ -403,6 +403,177 @@ class oq_config_error(Structure):
     ]
 
 
+
+# stats.h
+OQ_STATS_BOUNDS_MAX = 16
+
+
+class oq_stats_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("ring_size", c_int32),
+        ("interval_s", c_double),
+        ("window_s", c_double),
+        ("window_bucket_s", c_double),
+        ("short_abandon_s", c_double),
+        ("n_wait_bounds", c_int32),
+        ("reserved", c_int32),
+        ("wait_bounds_s", c_double * OQ_STATS_BOUNDS_MAX),
+    ]
+
+
+class oq_queue_stats(Structure):
+    _fields_ = (
+        [("period", c_int32), ("n_wait_bounds", c_int32), ("start_ms", c_int64),
+         ("end_ms", c_int64), ("threshold_s", c_double)]
+        + [(n, c_int64) for n in (
+            "offered", "arrivals", "answered", "answered_within", "abandoned",
+            "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
+            "overflowed_in", "overflowed_out", "queue_rejected", "removed", "offers",
+            "offers_accepted", "offers_rejected", "offers_timed_out")]
+        + [(n, c_double) for n in (
+            "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",
+            "max_abandoned_wait_s", "abandon_rate", "sl_answered_abandoned", "sl_offered",
+            "sl_offered_no_short", "sl_answered", "sl_asterisk_sl2")]
+        + [("handled", c_int64), ("aht_s", c_double), ("mean_talk_s", c_double),
+           ("mean_wrapup_s", c_double), ("first_responses", c_int64),
+           ("mean_first_response_s", c_double), ("resolved", c_int64),
+           ("mean_resolution_s", c_double), ("with_deadline", c_int64),
+           ("replied_in_deadline", c_int64), ("deadline_share", c_double)]
+        + [(n, c_int32) for n in ("waiting_now", "agents_ready", "agents_busy",
+                                  "agents_wrapup", "agents_not_ready", "backlog")]
+        + [("longest_wait_s", c_double), ("backlog_age_s", c_double), ("dropped", c_int64),
+           ("wait_hist_answered", c_int64 * (OQ_STATS_BOUNDS_MAX + 1)),
+           ("wait_hist_abandoned", c_int64 * (OQ_STATS_BOUNDS_MAX + 1))])
+
+
+class oq_agent_stats(Structure):
+    _fields_ = (
+        [("period", c_int32), ("state", c_int32), ("start_ms", c_int64), ("end_ms", c_int64)]
+        + [(n, c_double) for n in ("offline_s", "ready_s", "not_ready_s", "busy_s",
+                                   "wrapup_s", "logged_in_s", "occupancy", "utilisation")]
+        + [("handled", c_int64), ("aht_s", c_double), ("mean_talk_s", c_double),
+           ("mean_wrapup_s", c_double)]
+        + [(n, c_int64) for n in ("offers", "offers_accepted", "offers_rejected",
+                                  "offers_timed_out")]
+        + [("n_reasons", c_int32), ("reserved", c_int32), ("dropped", c_int64)])
+
+
+class oq_reason_stats(Structure):
+    _fields_ = [("reason", c_char_p), ("seconds", c_double)]
+
+
+# sim.h
+class oq_sim_dist(Structure):
+    _fields_ = [
+        ("kind", c_int32),
+        ("n_values", c_int32),
+        ("mean", c_double),
+        ("param", c_double),
+        ("values", POINTER(c_double)),
+    ]
+
+
+class oq_sim_stream(Structure):
+    _fields_ = [
+        ("queue", c_char_p),
+        ("channel", c_char_p),
+        ("rate_per_hour", c_double),
+        ("n_volumes", c_int32),
+        ("priority", c_int32),
+        ("volumes", POINTER(c_double)),
+        ("handle", oq_sim_dist),
+        ("patience", oq_sim_dist),
+    ]
+
+
+class oq_sim_window(Structure):
+    _fields_ = [("start_s", c_double), ("end_s", c_double), ("reason", c_char_p)]
+
+
+class oq_sim_agent(Structure):
+    _fields_ = [
+        ("id", c_char_p),
+        ("accept_prob", c_double),
+        ("response", oq_sim_dist),
+        ("n_shifts", c_int32),
+        ("n_breaks", c_int32),
+        ("shifts", POINTER(oq_sim_window)),
+        ("breaks", POINTER(oq_sim_window)),
+    ]
+
+
+oq_sim_build_fn = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_void_p)
+
+
+class oq_sim_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("replications", c_int32),
+        ("seed", c_uint64),
+        ("start_ms", c_int64),
+        ("duration_s", c_double),
+        ("warmup_s", c_double),
+        ("drain_s", c_double),
+        ("interval_s", c_double),
+        ("short_abandon_s", c_double),
+        ("build", oq_sim_build_fn),
+        ("build_user", c_void_p),
+        ("n_streams", c_int32),
+        ("n_agents", c_int32),
+        ("streams", POINTER(oq_sim_stream)),
+        ("agents", POINTER(oq_sim_agent)),
+        ("default_accept_prob", c_double),
+        ("default_response", oq_sim_dist),
+        ("on_event", oq_event_fn),
+        ("event_user", c_void_p),
+        ("check", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class oq_sim_stats(Structure):
+    _fields_ = (
+        [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
+                                "abandoned_short", "waited", "rejected", "unfinished")]
+        + [(n, c_double) for n in (
+            "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
+            "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",
+            "abandon_rate", "aht_s", "occupancy")])
+
+
+class oq_sim_estimate(Structure):
+    _fields_ = [
+        ("mean", c_double),
+        ("half_width", c_double),
+        ("low", c_double),
+        ("high", c_double),
+        ("sd", c_double),
+        ("n", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+SIM_SUMMARY_FIGURES = ("offered", "service_level", "service_level_offered", "p_wait",
+                       "asa_s", "abandon_rate", "aht_s", "occupancy")
+
+
+class oq_sim_summary(Structure):
+    _fields_ = ([("replications", c_int32), ("reserved", c_int32)]
+                + [(n, oq_sim_estimate) for n in SIM_SUMMARY_FIGURES])
+
+
+class oq_sim_run_info(Structure):
+    _fields_ = (
+        [("seed", c_uint64)]
+        + [(n, c_int64) for n in ("contacts", "completed", "abandoned", "rejected", "removed",
+                                  "in_system", "sim_events", "engine_events", "stale",
+                                  "end_ms")]
+        + [("engine_contacts", c_int32), ("check_status", c_int32)])
+
+
+_SIM = c_void_p  # oq_sim * (opaque)
+
 OPTIONAL_PROTOTYPES = {
     "oq_config_load_file": (_S, [POINTER(oq_engine_options), _P, POINTER(c_void_p),
                                  POINTER(oq_config_error)]),
@@ -412,13 +583,50 @@ OPTIONAL_PROTOTYPES = {
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
     "oq_config_id": (_S, [_E, _I, _I, POINTER(c_char_p)]),
+    # stats.h
+    "oq_sl_definition_name": (_P, [_I]),
+    "oq_stats_options_init": (None, [POINTER(oq_stats_options)]),
+    "oq_stats_configure": (_S, [_E, POINTER(oq_stats_options)]),
+    "oq_stats_get_options": (_S, [_E, POINTER(oq_stats_options)]),
+    "oq_stats_reset_day": (_S, [_E, _L]),
+    "oq_stats_queue": (_S, [_E, _P, _I, POINTER(oq_queue_stats)]),
+    "oq_stats_channel": (_S, [_E, _P, _I, POINTER(oq_queue_stats)]),
+    "oq_stats_center": (_S, [_E, _I, POINTER(oq_queue_stats)]),
+    "oq_stats_interval_count": (_S, [_E, _PI]),
+    "oq_stats_interval_queue": (_S, [_E, _P, _I, POINTER(oq_queue_stats)]),
+    "oq_stats_interval_channel": (_S, [_E, _P, _I, POINTER(oq_queue_stats)]),
+    "oq_stats_interval_center": (_S, [_E, _I, POINTER(oq_queue_stats)]),
+    "oq_stats_service_level": (_S, [POINTER(oq_queue_stats), _I, _PD]),
+    "oq_stats_agent": (_S, [_E, _P, _I, POINTER(oq_agent_stats)]),
+    "oq_stats_agent_reason": (_S, [_E, _P, _I, _I, POINTER(oq_reason_stats)]),
+    "oq_stats_agent_channel": (_S, [_E, _P, _P, _I, _PL]),
+    # sim.h
+    "oq_sim_dist_name": (_P, [_I]),
+    "oq_sim_stream_init": (None, [POINTER(oq_sim_stream)]),
+    "oq_sim_agent_init": (None, [POINTER(oq_sim_agent)]),
+    "oq_sim_options_init": (None, [POINTER(oq_sim_options)]),
+    "oq_sim_create": (_S, [POINTER(oq_sim_options), POINTER(c_void_p)]),
+    "oq_sim_options_check": (_S, [POINTER(oq_sim_options), c_char_p, c_size_t]),
+    "oq_sim_destroy": (None, [_SIM]),
+    "oq_sim_run": (_S, [_SIM]),
+    "oq_sim_last_error": (_P, [_SIM]),
+    "oq_sim_engine": (_E, [_SIM]),
+    "oq_sim_scope_count": (_S, [_SIM, _I, _PI]),
+    "oq_sim_scope_id": (_S, [_SIM, _I, _I, POINTER(c_char_p)]),
+    "oq_sim_replication_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
+    "oq_sim_interval_count": (_S, [_SIM, _PI]),
+    "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
+    "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
+    "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_t975": (_D, [_I]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
-# above, and modules still being written (stats.h, the simulator, snapshots),
+# above (config.h, stats.h, sim.h), and modules still being written (snapshots,
+# a scenario-file loader),
 # for which it raises NotImplementedError while the library lacks them.
 OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES) + (
-    "oq_stats_queue_get", "oq_engine_snapshot", "oq_engine_restore", "oq_sim_run",
+    "oq_engine_snapshot", "oq_engine_restore", "oq_scenario_load_file",
 )
 
 

@@ -105,4 +105,32 @@ OQ_KIND_PROFILE = 4
 OQ_KIND_QUEUE = 5
 OQ_KIND_AGENT = 6
 
+# ---- stats.h -------------------------------------------------------------------
+OQ_PERIOD_INTERVAL = 0
+OQ_PERIOD_WINDOW = 1
+OQ_PERIOD_DAY = 2
+OQ_PERIOD_CLOSED = 3
+
+OQ_SL_ANSWERED_ABANDONED = 1
+OQ_SL_OFFERED = 2
+OQ_SL_OFFERED_NO_SHORT = 3
+OQ_SL_ANSWERED = 4
+OQ_SL_ASTERISK_SL2 = 5
+
+OQ_STATS_BOUNDS_MAX = 16
+OQ_STATS_RING_MAX = 10000
+OQ_STATS_REASONS_MAX = 8
+
+# ---- sim.h ---------------------------------------------------------------------
+OQ_DIST_NONE = 0
+OQ_DIST_CONSTANT = 1
+OQ_DIST_EXPONENTIAL = 2
+OQ_DIST_LOGNORMAL = 3
+OQ_DIST_GAMMA = 4
+OQ_DIST_EMPIRICAL = 5
+
+OQ_SIM_TOTAL = 0
+OQ_SIM_QUEUE = 1
+OQ_SIM_CHANNEL = 2
+
 __all__ = [name for name in dir() if name.startswith("OQ_")]

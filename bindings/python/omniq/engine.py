@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import _lib
+from . import stats as _stats
 from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
-                        OQ_LIMIT_REJECT)
+                        OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
                      to_float, to_int, to_int64)
 
@@ -37,6 +38,7 @@ __all__ = ["Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
            "contact_state_name", "ordering_name", "strategy_name"]
 
 INT64_MAX = 2 ** 63 - 1
+_ALL_PERIODS = (OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW, OQ_PERIOD_DAY)
 
 
 # ---- static names ----------------------------------------------------------------------
@@ -311,6 +313,9 @@ class Engine:
     ``with`` block, or when the object is collected.
     """
 
+    _owned = True
+    replication_seed = None  # set on the engine a simulate() build callback receives
+
     def __init__(self, on_event=None, *, seed=1, start_ms=0, abandon_resume_s=0.0,
                  callback_errors="raise"):
         self._ptr = None
@@ -440,14 +445,34 @@ class Engine:
     # ---- lifecycle ----------------------------------------------------------------------------
 
     def close(self):
-        """Destroy the engine (once; later calls do nothing). Not from a callback."""
+        """Destroy the engine (once; later calls do nothing). Not from a callback.
+        A borrowed engine (``owned`` False: the simulator's) is only detached:
+        this object stops using it, and the C engine is left to its owner."""
         if getattr(self, "_ptr", None) is None:
             return
         if self._depth > 0:
             raise OmniqError(OQ_EBUSY, "close() called from inside an event callback",
                              "oq_engine_destroy")
         ptr, self._ptr = self._ptr, None
-        self._lib.oq_engine_destroy(ptr)
+        if self._owned:
+            self._lib.oq_engine_destroy(ptr)
+
+    @classmethod
+    def _borrow(cls, ptr, callback_errors="raise"):
+        """A non-owning Engine over an engine pointer owned by someone else
+        (the simulator). close() / collection never destroy it."""
+        self = cls.__new__(cls)
+        self._ptr = None
+        self._depth = 0
+        self._owned = False
+        self._setup(None, callback_errors)
+        self._ptr = c_void_p(ptr) if not isinstance(ptr, c_void_p) else ptr
+        return self
+
+    @property
+    def owned(self):
+        """False for a borrowed engine (the one a simulate() build callback gets)."""
+        return self._owned
 
     def __del__(self):
         try:
@@ -479,6 +504,8 @@ class Engine:
     def __repr__(self):
         if self._ptr is None:
             return "<omniq.Engine closed>"
+        if not self._owned:
+            return f"<omniq.Engine borrowed now_ms={self.now()} {self.counts()}>"
         return f"<omniq.Engine now_ms={self.now()} {self.counts()}>"
 
     # ---- calling C --------------------------------------------------------------------------
@@ -952,20 +979,172 @@ class Engine:
         self._call(f, to_bytes(contact, "contact", f), byref(pos), byref(ewt))
         return pos.value, ewt.value
 
+    # ---- statistics (omniq/stats.h) -------------------------------------------------------
+
+    def _stats_symbol(self, symbol):
+        if not hasattr(self._lib, symbol):
+            self._missing(symbol.replace("oq_", "", 1) + "()", symbol,
+                          "statistics module (omniq/stats.h)")
+
+    def stats_configure(self, *, now_ms=None, **options):
+        """Configure statistics (oq_stats_configure) and start collecting afresh.
+
+        Options (the fields of oq_stats_options; unspecified ones take the C
+        defaults of oq_stats_options_init, not the values in force):
+        ``interval_s`` (900), ``window_s`` (1800), ``window_bucket_s`` (60),
+        ``short_abandon_s`` (5), ``ring_size`` (96), ``wait_bounds_s`` (a
+        sequence of at most 16 strictly increasing bounds; default 10, 20, 30,
+        60, 120, 300). Allowed only while the engine holds no contact.
+        ``now_ms`` is accepted for symmetry and ignored (collection restarts at
+        the engine's clock)."""
+        f = "oq_stats_configure"
+        self._stats_symbol(f)
+        spec = _new_spec(_lib.oq_stats_options, "oq_stats_options_init")
+        bounds = options.pop("wait_bounds_s", None)
+        for key in ("n_wait_bounds", "reserved"):
+            if key in options:
+                raise bad(key, "unknown field (give wait_bounds_s as a sequence)", f)
+        _fill(spec, options, f)
+        if bounds is not None:
+            try:
+                bounds = list(bounds)
+            except TypeError:
+                raise bad("wait_bounds_s", "expected a sequence of numbers", f) from None
+            if len(bounds) > _lib.OQ_STATS_BOUNDS_MAX:
+                raise bad("wait_bounds_s", f"at most {_lib.OQ_STATS_BOUNDS_MAX} bounds", f)
+            spec.n_wait_bounds = len(bounds)
+            for i, b in enumerate(bounds):
+                spec.wait_bounds_s[i] = to_float(b, f"wait_bounds_s[{i}]", f)
+        self._call(f, byref(spec))
+
+    def stats_options(self):
+        """The statistics options in force, as omniq.stats.StatsOptions."""
+        f = "oq_stats_get_options"
+        self._stats_symbol(f)
+        out = _lib.padded(_lib.oq_stats_options)
+        self._call(f, byref(out))
+        return _stats.options_from_c(out)
+
+    def stats_reset_day(self, *, now_ms=None):
+        """Start a new statistics day at now_ms (oq_stats_reset_day)."""
+        f = "oq_stats_reset_day"
+        self._stats_symbol(f)
+        self._call(f, self._now(now_ms, f))
+
+    def _stats_read(self, f, scope, key, period, allowed):
+        self._stats_symbol(f)
+        p = _stats.period_value(period, f, allowed)
+        out = _lib.padded(_lib.oq_queue_stats)
+        if scope == "center":
+            self._call(f, p, byref(out))
+            return _stats.queue_stats_from_c(out, scope, None)
+        data = to_bytes(key, scope, f)
+        self._call(f, data, p, byref(out))
+        return _stats.queue_stats_from_c(out, scope, from_bytes(data))
+
+    def stats_queue(self, queue, period="day"):
+        """A queue's figures for ``period`` ("day", "interval", "window" or
+        OQ_PERIOD_*) as omniq.stats.QueueStats (oq_stats_queue)."""
+        return self._stats_read("oq_stats_queue", "queue", queue, period, _ALL_PERIODS)
+
+    def stats_channel(self, channel, period="day"):
+        """A channel's figures (oq_stats_channel); see stats_queue."""
+        return self._stats_read("oq_stats_channel", "channel", channel, period, _ALL_PERIODS)
+
+    def stats_center(self, period="day"):
+        """The whole center's figures (oq_stats_center); see stats_queue."""
+        return self._stats_read("oq_stats_center", "center", None, period, _ALL_PERIODS)
+
+    def stats(self, queue=None, period="day"):
+        """Shorthand: stats_queue(queue, period), or stats_center(period) without a queue."""
+        if queue is None:
+            return self.stats_center(period)
+        return self.stats_queue(queue, period)
+
+    def stats_interval_count(self):
+        """Number of closed intervals kept (oq_stats_interval_count)."""
+        f = "oq_stats_interval_count"
+        self._stats_symbol(f)
+        n = c_int32()
+        self._call(f, byref(n))
+        return n.value
+
+    def stats_intervals(self, queue=None, *, channel=None):
+        """The kept closed intervals of a queue, a channel (``channel=``) or,
+        with neither, the center: a list of QueueStats (period OQ_PERIOD_CLOSED),
+        oldest first (the last element is the interval closed most recently,
+        k = 0 of oq_stats_interval_*)."""
+        if queue is not None and channel is not None:
+            raise bad("channel", "give a queue or a channel, not both", "stats_intervals")
+        if queue is not None:
+            f, scope, key = "oq_stats_interval_queue", "queue", to_bytes(queue, "queue",
+                                                                         "oq_stats_interval_queue")
+        elif channel is not None:
+            f, scope, key = "oq_stats_interval_channel", "channel", to_bytes(
+                channel, "channel", "oq_stats_interval_channel")
+        else:
+            f, scope, key = "oq_stats_interval_center", "center", None
+        self._stats_symbol(f)
+        ident = None if key is None else from_bytes(key)
+        out = []
+        for k in reversed(range(self.stats_interval_count())):
+            st = _lib.padded(_lib.oq_queue_stats)
+            if key is None:
+                self._call(f, k, byref(st))
+            else:
+                self._call(f, key, k, byref(st))
+            out.append(_stats.queue_stats_from_c(st, scope, ident))
+        return out
+
+    def stats_agent(self, agent, period="day"):
+        """An agent's figures ("day" or "interval") as omniq.stats.AgentStats,
+        with not-ready time per reason (oq_stats_agent_reason) and contacts
+        handled per channel (oq_stats_agent_channel)."""
+        f = "oq_stats_agent"
+        self._stats_symbol(f)
+        key = to_bytes(agent, "agent", f)
+        p = _stats.period_value(period, f, (OQ_PERIOD_INTERVAL, OQ_PERIOD_DAY))
+        out = _lib.padded(_lib.oq_agent_stats)
+        self._call(f, key, p, byref(out))
+        reasons = {}
+        for k in range(max(0, out.n_reasons) + 1):
+            r = _lib.padded(_lib.oq_reason_stats)
+            self._call("oq_stats_agent_reason", key, p, k, byref(r))
+            name = from_bytes(r.reason) or ""
+            if k < out.n_reasons or r.seconds > 0:
+                reasons[name] = reasons.get(name, 0.0) + r.seconds
+        channels = {}
+        if hasattr(self._lib, "oq_config_count"):
+            for ch in self.config_ids("channel"):
+                channels[ch] = self.stats_agent_channel(key, ch, p)
+        return _dataclass_from(_stats.AgentStats, out, id=from_bytes(key), reasons=reasons,
+                               channels=channels)
+
+    def stats_agent_reason(self, agent, k, period="day"):
+        """(reason, seconds) of an agent's k-th not-ready reason (k = n_reasons: "(other)")."""
+        f = "oq_stats_agent_reason"
+        self._stats_symbol(f)
+        p = _stats.period_value(period, f, (OQ_PERIOD_INTERVAL, OQ_PERIOD_DAY))
+        r = _lib.padded(_lib.oq_reason_stats)
+        self._call(f, to_bytes(agent, "agent", f), p, to_int(k, "k", function=f), byref(r))
+        return from_bytes(r.reason), r.seconds
+
+    def stats_agent_channel(self, agent, channel, period="day"):
+        """Contacts of ``channel`` the agent completed in ``period``."""
+        f = "oq_stats_agent_channel"
+        self._stats_symbol(f)
+        p = _stats.period_value(period, f, (OQ_PERIOD_INTERVAL, OQ_PERIOD_DAY))
+        v = c_int64()
+        self._call(f, to_bytes(agent, "agent", f), to_bytes(channel, "channel", f), p,
+                   byref(v))
+        return v.value
+
     # ---- modules not yet in the library ----------------------------------------------------------
 
     def _missing(self, what, symbol, header):
         raise NotImplementedError(
             f"Engine.{what}: the loaded libomniq ({_lib.library_path()}) has no {header} "
             f"(symbol {symbol}); this needs a newer libomniq and omniq binding")
-
-    def stats(self, queue=None):
-        """Statistics (omniq/stats.h). Not in the library yet: NotImplementedError."""
-        self._handle("stats")
-        if not _lib.has_symbol("oq_stats_queue_get"):
-            self._missing("stats()", "oq_stats_queue_get", "statistics module (omniq/stats.h)")
-        raise NotImplementedError("Engine.stats(): libomniq has a statistics module but this "
-                                  "binding does not wrap it yet")
 
     def snapshot(self):
         """Serialise the engine's state (when the library supports it)."""

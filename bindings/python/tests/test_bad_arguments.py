@@ -104,7 +104,9 @@ class HostileArguments(unittest.TestCase):
         e.close()
 
     def test_class_methods(self):
-        for fn in (Engine.from_yaml, Engine.from_yaml_file, Engine.restore, omniq.simulate):
+        for fn in (Engine.from_yaml, Engine.from_yaml_file, Engine.restore, omniq.simulate,
+                   omniq.simulate_file, omniq.stats.service_level, omniq.stats.definition_name,
+                   omniq.sim.t975, omniq.sim.dist_name):
             self.call_all(fn, fn.__name__)
 
     def test_erlang_functions(self):

@@ -29,6 +29,16 @@ class Examples(unittest.TestCase):
         with open(os.path.join(EXAMPLES, "contacts.csv")) as fh:
             self.assertEqual(handled, len(fh.readlines()) - 1)
 
+    def test_simulate_vs_erlang(self):
+        r = run("simulate_vs_erlang.py", "--agents", "10", "--hours", "4",
+                "--replications", "4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        row = r.stdout.strip().splitlines()[-1].split()
+        self.assertEqual(row[0], "10")
+        sim, half, theory = float(row[1]), float(row[3]), float(row[4])
+        self.assertAlmostEqual(theory, 0.841, places=3)
+        self.assertLessEqual(abs(sim - theory), half + 0.02)
+
     def test_staffing_curve(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "curve.png")

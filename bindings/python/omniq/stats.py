@@ -1,0 +1,258 @@
+"""``omniq.stats``: statistics value objects and service-level helpers (omniq/stats.h).
+
+The figures themselves are read through the engine: ``Engine.stats_queue``,
+``stats_channel``, ``stats_center``, ``stats_intervals``, ``stats_agent`` (see
+docs/python.md and docs/statistics.md for the definitions). This module holds
+the frozen dataclasses they return and the service-level definitions:
+
+    from omniq import stats
+    s = engine.stats_queue("sales", "interval")
+    stats.service_level(s, stats.SL_OFFERED)          # oq_stats_service_level
+    stats.service_level(s, "answered")                # by name
+    stats.definition_name(stats.SL_ANSWERED)          # oq_sl_definition_name
+"""
+
+from ctypes import byref, c_double
+from dataclasses import dataclass, field
+from typing import Dict, Optional, Tuple
+
+from . import _lib
+from .constants import (OQ_PERIOD_CLOSED, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL,
+                        OQ_PERIOD_WINDOW, OQ_SL_ANSWERED, OQ_SL_ANSWERED_ABANDONED,
+                        OQ_SL_ASTERISK_SL2, OQ_SL_OFFERED, OQ_SL_OFFERED_NO_SHORT)
+from .errors import OmniqError, bad, status_str, to_int
+
+__all__ = ["QueueStats", "AgentStats", "StatsOptions", "service_level", "definition_name",
+           "DEFINITIONS", "PERIODS", "SL_ANSWERED_ABANDONED", "SL_OFFERED",
+           "SL_OFFERED_NO_SHORT", "SL_ANSWERED", "SL_ASTERISK_SL2", "period_value"]
+
+SL_ANSWERED_ABANDONED = OQ_SL_ANSWERED_ABANDONED   # A / (answered + abandoned)
+SL_OFFERED = OQ_SL_OFFERED                         # A / offered
+SL_OFFERED_NO_SHORT = OQ_SL_OFFERED_NO_SHORT       # A / (offered - short abandons)
+SL_ANSWERED = OQ_SL_ANSWERED                       # A / answered
+SL_ASTERISK_SL2 = OQ_SL_ASTERISK_SL2               # (A + B) / (answered + abandoned)
+
+# Short names of the definitions, and the QueueStats field holding each.
+DEFINITIONS = {
+    "answered_abandoned": SL_ANSWERED_ABANDONED,
+    "offered": SL_OFFERED,
+    "offered_no_short": SL_OFFERED_NO_SHORT,
+    "answered": SL_ANSWERED,
+    "asterisk_sl2": SL_ASTERISK_SL2,
+}
+_SL_FIELD = {v: "sl_" + k for k, v in DEFINITIONS.items()}
+
+PERIODS = {"interval": OQ_PERIOD_INTERVAL, "window": OQ_PERIOD_WINDOW, "day": OQ_PERIOD_DAY}
+_PERIOD_NAMES = {v: k for k, v in PERIODS.items()}
+_PERIOD_NAMES[OQ_PERIOD_CLOSED] = "closed"
+
+
+def period_value(period, function, allowed=(OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
+                                             OQ_PERIOD_DAY)):
+    """"day" / "interval" / "window" or an OQ_PERIOD_* int -> the int."""
+    if isinstance(period, str):
+        if period not in PERIODS:
+            raise bad("period", f"unknown period {period!r} (known: {', '.join(PERIODS)})",
+                      function)
+        period = PERIODS[period]
+    period = to_int(period, "period", function=function)
+    if period not in allowed:
+        names = ", ".join(_PERIOD_NAMES[p] for p in allowed)
+        raise bad("period", f"{period} is not allowed here (allowed: {names})", function)
+    return period
+
+
+def _definition_value(definition, function):
+    if isinstance(definition, str):
+        if definition not in DEFINITIONS:
+            raise bad("definition", f"unknown definition {definition!r} (known: "
+                      f"{', '.join(DEFINITIONS)})", function)
+        return DEFINITIONS[definition]
+    return to_int(definition, "definition", function=function)
+
+
+def definition_name(definition):
+    """The C library's name of a definition (oq_sl_definition_name):
+    ``"answered_within_t/(answered+abandoned)"``; "unknown" for others."""
+    d = _definition_value(definition, "oq_sl_definition_name")
+    return _lib.load().oq_sl_definition_name(d).decode()
+
+
+# ---- value objects ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """Figures of a queue, a channel or the center for one period (oq_queue_stats).
+
+    Every field of the C struct, with the same name; the wait histograms are
+    tuples of ``n_wait_bounds + 1`` buckets. ``scope`` is "queue", "channel"
+    or "center" and ``id`` the queue / channel id (None for the center)."""
+    scope: str
+    id: Optional[str]
+    period: int
+    n_wait_bounds: int
+    start_ms: int
+    end_ms: int
+    threshold_s: float
+    offered: int
+    arrivals: int
+    answered: int
+    answered_within: int
+    abandoned: int
+    abandoned_short: int
+    abandoned_within: int
+    transferred_in: int
+    transferred_out: int
+    overflowed_in: int
+    overflowed_out: int
+    queue_rejected: int
+    removed: int
+    offers: int
+    offers_accepted: int
+    offers_rejected: int
+    offers_timed_out: int
+    mean_accept_s: float
+    asa_s: float
+    max_answered_wait_s: float
+    mean_abandoned_wait_s: float
+    max_abandoned_wait_s: float
+    abandon_rate: float
+    sl_answered_abandoned: float
+    sl_offered: float
+    sl_offered_no_short: float
+    sl_answered: float
+    sl_asterisk_sl2: float
+    handled: int
+    aht_s: float
+    mean_talk_s: float
+    mean_wrapup_s: float
+    first_responses: int
+    mean_first_response_s: float
+    resolved: int
+    mean_resolution_s: float
+    with_deadline: int
+    replied_in_deadline: int
+    deadline_share: float
+    waiting_now: int
+    agents_ready: int
+    agents_busy: int
+    agents_wrapup: int
+    agents_not_ready: int
+    backlog: int
+    longest_wait_s: float
+    backlog_age_s: float
+    dropped: int
+    wait_hist_answered: Tuple[int, ...]
+    wait_hist_abandoned: Tuple[int, ...]
+
+    @property
+    def period_name(self):
+        return _PERIOD_NAMES.get(self.period, str(self.period))
+
+    @property
+    def service_levels(self):
+        """{definition constant: service level} for every OQ_SL_* definition."""
+        return {d: getattr(self, f) for d, f in _SL_FIELD.items()}
+
+    def service_level(self, definition=SL_ANSWERED_ABANDONED):
+        """This figure's service level under ``definition`` (constant or name)."""
+        return service_level(self, definition)
+
+
+@dataclass(frozen=True)
+class AgentStats:
+    """Figures of one agent (oq_agent_stats), plus ``reasons`` — not-ready
+    seconds per reason (oq_stats_agent_reason; "(other)" sums the reasons past
+    the first OQ_STATS_REASONS_MAX) — and ``channels`` — contacts handled per
+    channel (oq_stats_agent_channel), for every channel of the engine."""
+    id: str
+    period: int
+    state: int
+    start_ms: int
+    end_ms: int
+    offline_s: float
+    ready_s: float
+    not_ready_s: float
+    busy_s: float
+    wrapup_s: float
+    logged_in_s: float
+    occupancy: float
+    utilisation: float
+    handled: int
+    aht_s: float
+    mean_talk_s: float
+    mean_wrapup_s: float
+    offers: int
+    offers_accepted: int
+    offers_rejected: int
+    offers_timed_out: int
+    n_reasons: int
+    dropped: int
+    reasons: Dict[str, float] = field(default_factory=dict)
+    channels: Dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StatsOptions:
+    """The statistics options in force (oq_stats_options)."""
+    ring_size: int
+    interval_s: float
+    window_s: float
+    window_bucket_s: float
+    short_abandon_s: float
+    wait_bounds_s: Tuple[float, ...]
+
+
+# ---- conversions ------------------------------------------------------------------------
+
+_QS_FIELDS = [n for n, _ in _lib.oq_queue_stats._fields_]
+_HIST = ("wait_hist_answered", "wait_hist_abandoned")
+
+
+def queue_stats_from_c(st, scope, id):
+    kw = {"scope": scope, "id": id}
+    nb = max(0, min(st.n_wait_bounds, _lib.OQ_STATS_BOUNDS_MAX))
+    for name in _QS_FIELDS:
+        v = getattr(st, name)
+        if name in _HIST:
+            v = tuple(v[:nb + 1])
+        kw[name] = v
+    return QueueStats(**kw)
+
+
+def queue_stats_to_c(stats, function):
+    if not isinstance(stats, QueueStats):
+        raise bad("stats", f"expected an omniq.stats.QueueStats, got {type(stats).__name__}",
+                  function)
+    st = _lib.padded(_lib.oq_queue_stats)
+    for name in _QS_FIELDS:
+        v = getattr(stats, name)
+        if name in _HIST:
+            arr = getattr(st, name)
+            for i, x in enumerate(v[:len(arr)]):
+                arr[i] = x
+        else:
+            setattr(st, name, v)
+    return st
+
+
+def options_from_c(o):
+    n = max(0, min(o.n_wait_bounds, _lib.OQ_STATS_BOUNDS_MAX))
+    return StatsOptions(o.ring_size, o.interval_s, o.window_s, o.window_bucket_s,
+                        o.short_abandon_s, tuple(o.wait_bounds_s[:n]))
+
+
+def service_level(stats, definition=SL_ANSWERED_ABANDONED):
+    """Service level of a :class:`QueueStats` under ``definition`` (OQ_SL_*
+    constant or a name of :data:`DEFINITIONS`), computed by the C library
+    (oq_stats_service_level): a fraction in [0, 1], 0 when the denominator is 0."""
+    f = "oq_stats_service_level"
+    d = _definition_value(definition, f)
+    st = queue_stats_to_c(stats, f)
+    out = c_double()
+    rc = _lib.load().oq_stats_service_level(byref(st), d, byref(out))
+    if rc != 0:
+        raise OmniqError(rc, f"definition {d}: {status_str(rc)}", f)
+    return out.value
+

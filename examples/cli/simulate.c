@@ -1,0 +1,605 @@
+/* omniq simulate SCENARIO: run a scenario file (configuration + simulation
+ * section) through the discrete-event simulator; print a per-queue and
+ * per-channel summary; optionally write per-interval results (CSV, JSON) and
+ * an SVG chart. */
+#define _POSIX_C_SOURCE 200809L /* isatty, mkdir */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: omniq simulate [--replications N] [--seed S] [--csv DIR] [--json FILE]\n"
+    "                      [--svg FILE] [--quiet] SCENARIO\n"
+    "\n"
+    "Run SCENARIO (a configuration plus a `simulation:` section: traffic streams, agent\n"
+    "shifts and breaks; docs/config.md, \"Scenario files\") through the real engine, several\n"
+    "independent replications, and print per queue and per channel the mean over\n"
+    "replications +- the 95% confidence half-width of: offered, answered, SL, ASA, abandon %\n"
+    "(and occupancy for the whole center). SL = answered within T / (answered + abandoned),\n"
+    "T = the queue's sla_threshold. A progress bar goes to stderr when it is a terminal.\n"
+    "\n"
+    "  --replications N  override simulation.replications (1..100000)\n"
+    "  --seed S          override simulation.seed (replication r uses S + r)\n"
+    "  --csv DIR         write DIR/summary.csv and DIR/intervals.csv (DIR is created)\n"
+    "  --json FILE       write the summary and per-interval results as JSON\n"
+    "  --svg FILE        draw service level and waiting contacts per interval (SVG)\n"
+    "  --quiet           print nothing on stdout (files are still written)\n";
+
+/* ---- progress (stderr, only on a terminal, only when the run is long) ---------- */
+
+typedef struct progress {
+    int enabled, shown;
+    int32_t reps, rep;
+    int64_t start_ms, span_ms, last_ms;
+    uint64_t events;
+    struct timespec t0, last;
+} progress;
+
+static double secs_since(const struct timespec *a)
+{
+    struct timespec b;
+    timespec_get(&b, TIME_UTC);
+    return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void on_event(const oq_event *ev, void *user)
+{
+    progress *p = user;
+    if (ev->time_ms < p->last_ms)
+        p->rep++; /* a new replication restarts the clock */
+    p->last_ms = ev->time_ms;
+    if ((++p->events & 4095) != 0)
+        return;
+    if (secs_since(&p->t0) < 1.0 || secs_since(&p->last) < 0.1)
+        return; /* short runs get no bar */
+    timespec_get(&p->last, TIME_UTC);
+    double in_rep = (double)(ev->time_ms - p->start_ms) / (double)p->span_ms;
+    double f = (p->rep + (in_rep > 1 ? 1 : in_rep)) / p->reps;
+    if (f > 1)
+        f = 1;
+    int w = 40, fill = (int)(f * w);
+    fprintf(stderr, "\rsimulating [%.*s%*s] %3d%%  replication %d/%d", fill,
+            "########################################", w - fill, "", (int)(f * 100),
+            (int)(p->rep + 1 > p->reps ? p->reps : p->rep + 1), (int)p->reps);
+    p->shown = 1;
+}
+
+/* ---- figures ------------------------------------------------------------------- */
+
+typedef struct scope_row {
+    int32_t scope, index;
+    const char *id;
+    double threshold, target;   /* queues only */
+    oq_sim_summary sum;
+    oq_sim_estimate answered, abandoned;
+} scope_row;
+
+static oq_sim_estimate estimate(const double *v, int32_t n)
+{
+    oq_sim_estimate e;
+    memset(&e, 0, sizeof e);
+    e.n = n;
+    double m = 0, ss = 0;
+    for (int32_t i = 0; i < n; i++)
+        m += v[i];
+    m = n ? m / n : 0;
+    for (int32_t i = 0; i < n; i++)
+        ss += (v[i] - m) * (v[i] - m);
+    e.mean = m;
+    e.sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
+    e.half_width = n > 1 ? oq_sim_t975(n - 1) * e.sd / sqrt((double)n) : 0;
+    e.low = m - e.half_width;
+    e.high = m + e.half_width;
+    return e;
+}
+
+static int fill_row(oq_sim *sim, int32_t reps, int32_t scope, int32_t index, scope_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->scope = scope;
+    r->index = index;
+    if (oq_sim_scope_id(sim, scope, index, &r->id) != OQ_OK ||
+        oq_sim_summarize(sim, scope, index, &r->sum) != OQ_OK)
+        return 0;
+    double *a = calloc((size_t)reps, sizeof *a), *b = calloc((size_t)reps, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return 0;
+    }
+    for (int32_t i = 0; i < reps; i++) {
+        oq_sim_stats st;
+        oq_sim_replication_stats(sim, i, scope, index, &st);
+        a[i] = (double)st.answered;
+        b[i] = (double)st.abandoned;
+    }
+    r->answered = estimate(a, reps);
+    r->abandoned = estimate(b, reps);
+    free(a);
+    free(b);
+    if (scope == OQ_SIM_QUEUE) {
+        oq_queue_info qi;
+        if (oq_queue_get(oq_sim_engine(sim), r->id, &qi) == OQ_OK) {
+            r->threshold = qi.spec.sla_threshold_s;
+            r->target = qi.spec.sla_target;
+        }
+    }
+    return 1;
+}
+
+static void pm(char *buf, size_t n, double mean, double hw, int digits, double scale)
+{
+    snprintf(buf, n, "%.*f ± %.*f", digits, mean * scale, digits, hw * scale);
+}
+
+static void print_row(const scope_row *r, int occupancy)
+{
+    char off[32], ans[32], sl[32], asa[32], ab[32], occ[32];
+    pm(off, sizeof off, r->sum.offered.mean, r->sum.offered.half_width, 1, 1);
+    pm(ans, sizeof ans, r->answered.mean, r->answered.half_width, 1, 1);
+    pm(sl, sizeof sl, r->sum.service_level.mean, r->sum.service_level.half_width, 1, 100);
+    pm(asa, sizeof asa, r->sum.asa_s.mean, r->sum.asa_s.half_width, 1, 1);
+    pm(ab, sizeof ab, r->sum.abandon_rate.mean, r->sum.abandon_rate.half_width, 1, 100);
+    if (occupancy)
+        pm(occ, sizeof occ, r->sum.occupancy.mean, r->sum.occupancy.half_width, 1, 100);
+    else
+        snprintf(occ, sizeof occ, "-");
+    char t[16] = "";
+    if (r->scope == OQ_SIM_QUEUE)
+        snprintf(t, sizeof t, "%g", r->threshold);
+    /* "±" is 2 bytes in UTF-8 and one column: widths + 1 for each. */
+    printf("  %-18s %4s %16s %16s %14s %16s %13s %13s\n", r->id, t, off, ans, sl, asa, ab, occ);
+}
+
+static void clock_str(char *buf, size_t n, double s)
+{
+    long t = lround(s);
+    snprintf(buf, n, "%02ld:%02ld", (t / 3600) % 100, (t / 60) % 60);
+}
+
+/* ---- files --------------------------------------------------------------------- */
+
+static void json_est(FILE *f, const char *key, const oq_sim_estimate *e, int comma)
+{
+    fprintf(f, "%s\"%s\":{\"mean\":%.6g,\"half_width\":%.6g,\"n\":%d}", comma ? "," : "", key,
+            e->mean, e->half_width, (int)e->n);
+}
+
+static void json_row(FILE *f, const scope_row *r)
+{
+    fputs("{\"id\":", f);
+    json_string(f, r->id);
+    if (r->scope == OQ_SIM_QUEUE)
+        fprintf(f, ",\"sla_threshold\":%g,\"sla_target\":%g", r->threshold, r->target);
+    json_est(f, "offered", &r->sum.offered, 1);
+    json_est(f, "answered", &r->answered, 1);
+    json_est(f, "abandoned", &r->abandoned, 1);
+    json_est(f, "service_level", &r->sum.service_level, 1);
+    json_est(f, "service_level_offered", &r->sum.service_level_offered, 1);
+    json_est(f, "asa_s", &r->sum.asa_s, 1);
+    json_est(f, "abandon_rate", &r->sum.abandon_rate, 1);
+    json_est(f, "aht_s", &r->sum.aht_s, 1);
+    if (r->scope == OQ_SIM_TOTAL)
+        json_est(f, "occupancy", &r->sum.occupancy, 1);
+    fputc('}', f);
+}
+
+/* Per-interval figures: counts are means per replication; avg_waiting is
+ * Little's law over the interval (total wait of its arrivals / its length). */
+typedef struct ival {
+    double offered, answered, abandoned, sl, asa, abandon_rate, avg_waiting, occupancy;
+} ival;
+
+static ival interval_fig(oq_sim *sim, int32_t reps, double interval_s, int32_t i, int32_t scope,
+                         int32_t index)
+{
+    oq_sim_stats st;
+    ival v;
+    memset(&v, 0, sizeof v);
+    if (oq_sim_interval_stats(sim, i, scope, index, &st) != OQ_OK)
+        return v;
+    v.offered = (double)st.offered / reps;
+    v.answered = (double)st.answered / reps;
+    v.abandoned = (double)st.abandoned / reps;
+    v.sl = st.service_level;
+    v.asa = st.asa_s;
+    v.abandon_rate = st.abandon_rate;
+    v.avg_waiting = (st.wait_answered_s + st.wait_abandoned_s) / reps / interval_s;
+    v.occupancy = st.occupancy;
+    return v;
+}
+
+static const char *scope_name(int32_t scope)
+{
+    return scope == OQ_SIM_QUEUE ? "queue" : scope == OQ_SIM_CHANNEL ? "channel" : "total";
+}
+
+static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_t nrows,
+                     int32_t reps, double interval_s, double start_s, int32_t nint)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "omniq simulate: cannot create %s: %s\n", dir, strerror(errno));
+        return 0;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
+        return 0;
+    }
+    fputs("scope,id,sla_threshold,offered,offered_hw,answered,answered_hw,service_level,"
+          "service_level_hw,asa_s,asa_s_hw,abandon_rate,abandon_rate_hw,occupancy,occupancy_hw\n", f);
+    for (int32_t k = 0; k < nrows; k++) {
+        const scope_row *r = &rows[k];
+        fprintf(f, "%s,%s,%g,%.4f,%.4f,%.4f,%.4f,%.6f,%.6f,%.4f,%.4f,%.6f,%.6f,", scope_name(r->scope),
+                r->id, r->threshold, r->sum.offered.mean, r->sum.offered.half_width, r->answered.mean,
+                r->answered.half_width, r->sum.service_level.mean, r->sum.service_level.half_width,
+                r->sum.asa_s.mean, r->sum.asa_s.half_width, r->sum.abandon_rate.mean,
+                r->sum.abandon_rate.half_width);
+        if (r->scope == OQ_SIM_TOTAL)
+            fprintf(f, "%.6f,%.6f\n", r->sum.occupancy.mean, r->sum.occupancy.half_width);
+        else
+            fputs(",\n", f);
+    }
+    int ok = fclose(f) == 0;
+    snprintf(path, sizeof path, "%s/intervals.csv", dir);
+    if (!ok || !(f = fopen(path, "w"))) {
+        fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
+        return 0;
+    }
+    fputs("interval,start,scope,id,offered,answered,abandoned,service_level,asa_s,abandon_rate,"
+          "avg_waiting,occupancy\n", f);
+    for (int32_t i = 0; i < nint; i++) {
+        char ts[16];
+        clock_str(ts, sizeof ts, start_s + i * interval_s);
+        for (int32_t k = 0; k < nrows; k++) {
+            ival v = interval_fig(sim, reps, interval_s, i, rows[k].scope, rows[k].index);
+            fprintf(f, "%d,%s,%s,%s,%.3f,%.3f,%.3f,%.6f,%.3f,%.6f,%.4f,", (int)i, ts,
+                    scope_name(rows[k].scope), rows[k].id, v.offered, v.answered, v.abandoned, v.sl,
+                    v.asa, v.abandon_rate, v.avg_waiting);
+            if (rows[k].scope == OQ_SIM_TOTAL)
+                fprintf(f, "%.6f\n", v.occupancy);
+            else
+                fputs("\n", f);
+        }
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "omniq simulate: cannot write %s\n", path);
+        return 0;
+    }
+    return 1;
+}
+
+static int write_json(const char *path, const char *scenario, oq_sim *sim, const scope_row *rows,
+                      int32_t nrows, int32_t reps, uint64_t seed, double interval_s, double start_s,
+                      int32_t nint)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
+        return 0;
+    }
+    fputs("{\"scenario\":", f);
+    json_string(f, scenario);
+    fprintf(f, ",\"replications\":%d,\"seed\":%" PRIu64 ",\"interval_s\":%g,\"intervals\":%d,",
+            (int)reps, seed, interval_s, (int)nint);
+    fputs("\"service_level_definition\":\"answered within the queue's sla_threshold / "
+          "(answered + abandoned)\",\"estimates\":\"mean over replications, 95% confidence "
+          "half-width (Student t)\",\n\"summary\":{", f);
+    for (int32_t scope = OQ_SIM_TOTAL; scope <= OQ_SIM_CHANNEL; scope++) {
+        fprintf(f, "%s\"%s\":%s", scope ? ",\n" : "",
+                scope == OQ_SIM_TOTAL ? "total" : scope == OQ_SIM_QUEUE ? "queues" : "channels",
+                scope ? "[" : "");
+        int first = 1;
+        for (int32_t k = 0; k < nrows; k++)
+            if (rows[k].scope == scope) {
+                if (!first)
+                    fputc(',', f);
+                first = 0;
+                json_row(f, &rows[k]);
+            }
+        if (scope)
+            fputc(']', f);
+    }
+    fputs("},\n\"intervals\":[", f);
+    for (int32_t i = 0; i < nint; i++) {
+        char ts[16];
+        clock_str(ts, sizeof ts, start_s + i * interval_s);
+        fprintf(f, "%s\n{\"index\":%d,\"start\":\"%s\",\"scopes\":[", i ? "," : "", (int)i, ts);
+        for (int32_t k = 0; k < nrows; k++) {
+            ival v = interval_fig(sim, reps, interval_s, i, rows[k].scope, rows[k].index);
+            fprintf(f, "%s{\"scope\":\"%s\",\"id\":", k ? "," : "", scope_name(rows[k].scope));
+            json_string(f, rows[k].id);
+            fprintf(f, ",\"offered\":%.6g,\"answered\":%.6g,\"abandoned\":%.6g,\"service_level\":%.6g,"
+                       "\"asa_s\":%.6g,\"abandon_rate\":%.6g,\"avg_waiting\":%.6g",
+                    v.offered, v.answered, v.abandoned, v.sl, v.asa, v.abandon_rate, v.avg_waiting);
+            if (rows[k].scope == OQ_SIM_TOTAL)
+                fprintf(f, ",\"occupancy\":%.6g", v.occupancy);
+            fputc('}', f);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n]}\n", f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "omniq simulate: cannot write %s\n", path);
+        return 0;
+    }
+    return 1;
+}
+
+/* Two panels: service level per interval (total and per queue) against the
+ * target; average contacts waiting per interval. */
+static int write_svg(const char *path, const char *scenario, oq_sim *sim, const scope_row *rows,
+                     int32_t nrows, int32_t reps, double interval_s, double start_s, int32_t nint)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
+        return 0;
+    }
+    static const char *const COLORS[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    const double W = 960, L = 60, R = 190, T1 = 50, H1 = 260, T2 = 360, H2 = 180;
+    const double pw = W - L - R;
+    double wmax = 1, target = 0, toff = 0;
+    for (int32_t k = 0; k < nrows; k++)
+        if (rows[k].scope == OQ_SIM_QUEUE) {
+            target += rows[k].target * rows[k].sum.offered.mean;
+            toff += rows[k].sum.offered.mean;
+        }
+    target = toff > 0 ? target / toff : 0.8;
+    for (int32_t i = 0; i < nint; i++) {
+        ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
+        if (v.avg_waiting > wmax)
+            wmax = v.avg_waiting;
+    }
+    wmax = ceil(wmax * 1.1);
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n", W, T2 + H2 + 50);
+    fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"60\" y=\"24\" "
+          "font-size=\"15\" font-weight=\"bold\">", f);
+    for (const char *p = scenario; *p; p++) {
+        if (*p == '<')
+            fputs("&lt;", f);
+        else if (*p == '&')
+            fputs("&amp;", f);
+        else
+            fputc(*p, f);
+    }
+    fprintf(f, " — service level per interval (%d replication%s)</text>\n", (int)reps,
+            reps == 1 ? "" : "s");
+    /* axes and grid */
+    for (int g = 0; g <= 4; g++) {
+        double y = T1 + H1 - H1 * g / 4.0;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%d%%</text>\n",
+                L, y, L + pw, y, L - 6, y + 4, g * 25);
+        double y2 = T2 + H2 - H2 * g / 4.0;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.3g</text>\n",
+                L, y2, L + pw, y2, L - 6, y2 + 4, wmax * g / 4.0);
+    }
+    for (int32_t i = 0; i <= nint; i += nint > 24 ? 4 : 1) {
+        char ts[16];
+        double x = L + pw * i / nint;
+        clock_str(ts, sizeof ts, start_s + i * interval_s);
+        fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>\n",
+                x, T1 + H1 + 16, ts, x, T2 + H2 + 16, ts);
+    }
+    fprintf(f, "<text x=\"%g\" y=\"%g\" font-weight=\"bold\">average contacts waiting per interval "
+               "(total wait of the interval's arrivals / interval length)</text>\n", L, T2 - 10);
+    /* target */
+    double ty = T1 + H1 - H1 * target;
+    fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#000\" stroke-dasharray=\"6,4\"/>"
+               "<text x=\"%g\" y=\"%g\">target %.0f%%</text>\n",
+            L, ty, L + pw, ty, L + 4, ty - 4, target * 100);
+    /* lines: queues thin, total thick */
+    int color = 0;
+    double ly = T1 + 20;
+    for (int32_t k = 0; k < nrows; k++) {
+        const scope_row *r = &rows[k];
+        if (r->scope == OQ_SIM_CHANNEL)
+            continue;
+        int total = r->scope == OQ_SIM_TOTAL;
+        const char *col = total ? "#000" : COLORS[color++ % 10];
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" points=\"", col,
+                total ? "3" : "1.2");
+        for (int32_t i = 0; i < nint; i++) {
+            ival v = interval_fig(sim, reps, interval_s, i, r->scope, r->index);
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T1 + H1 - H1 * v.sl);
+        }
+        fputs("\"/>\n", f);
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"%s\"/>"
+                   "<text x=\"%g\" y=\"%g\">", L + pw + 8, ly + 24, L + pw + 28, ly + 24, col,
+                total ? "3" : "1.2", L + pw + 32, ly + 28);
+        for (const char *p = r->id; *p; p++) {
+            if (*p == '<')
+                fputs("&lt;", f);
+            else if (*p == '&')
+                fputs("&amp;", f);
+            else
+                fputc(*p, f);
+        }
+        fputs("</text>\n", f);
+        ly += 16;
+    }
+    fprintf(f, "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" points=\"");
+    for (int32_t i = 0; i < nint; i++) {
+        ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
+        fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T2 + H2 - H2 * v.avg_waiting / wmax);
+    }
+    fputs("\"/>\n</svg>\n", f);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "omniq simulate: cannot write %s\n", path);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- command ------------------------------------------------------------------- */
+
+static int parse_count(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || !end || *end || end == s || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+    const char *path = NULL, *csv = NULL, *json = NULL, *svg = NULL;
+    long long reps_arg = 0, seed_arg = -1;
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) {
+            fputs(USAGE, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--replications") == 0 || strcmp(a, "--seed") == 0 ||
+                   strcmp(a, "--csv") == 0 || strcmp(a, "--json") == 0 || strcmp(a, "--svg") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "omniq simulate: %s needs a value\n%s", a, USAGE);
+                return EXIT_USAGE;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "--replications") == 0 && !parse_count(v, 1, 100000, &reps_arg)) {
+                fprintf(stderr, "omniq simulate: --replications: expected 1..100000, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            if (strcmp(a, "--seed") == 0 && !parse_count(v, 0, INT64_MAX, &seed_arg)) {
+                fprintf(stderr, "omniq simulate: --seed: expected an integer >= 0, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            if (strcmp(a, "--csv") == 0)
+                csv = v;
+            else if (strcmp(a, "--json") == 0)
+                json = v;
+            else if (strcmp(a, "--svg") == 0)
+                svg = v;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "omniq simulate: unknown option '%s'\n%s", a, USAGE);
+            return EXIT_USAGE;
+        } else if (path) {
+            fprintf(stderr, "omniq simulate: one SCENARIO only\n%s", USAGE);
+            return EXIT_USAGE;
+        } else {
+            path = a;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "omniq simulate: missing SCENARIO\n%s", USAGE);
+        return EXIT_USAGE;
+    }
+    oq_scenario *sc = NULL;
+    oq_config_error err;
+    if (oq_scenario_load_file(path, &sc, &err) != OQ_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_INPUT;
+    }
+    oq_sim_options o;
+    oq_scenario_options(sc, &o);
+    if (reps_arg > 0)
+        o.replications = (int32_t)reps_arg;
+    if (seed_arg >= 0)
+        o.seed = (uint64_t)seed_arg;
+    progress prog;
+    memset(&prog, 0, sizeof prog);
+    prog.enabled = isatty(2);
+    prog.reps = o.replications;
+    prog.start_ms = o.start_ms;
+    prog.last_ms = o.start_ms;
+    prog.span_ms = (int64_t)(o.duration_s * 1000) > 0 ? (int64_t)(o.duration_s * 1000) : 1;
+    timespec_get(&prog.t0, TIME_UTC);
+    prog.last = prog.t0;
+    if (prog.enabled) {
+        o.on_event = on_event;
+        o.event_user = &prog;
+    }
+    oq_sim *sim = NULL;
+    char msg[512];
+    if (oq_sim_options_check(&o, msg, sizeof msg) != OQ_OK || oq_sim_create(&o, &sim) != OQ_OK) {
+        fprintf(stderr, "%s: %s\n", path, msg);
+        oq_scenario_free(sc);
+        return EXIT_INPUT;
+    }
+    oq_status st = oq_sim_run(sim);
+    if (prog.shown)
+        fprintf(stderr, "\r%*s\r", 78, "");
+    if (st != OQ_OK) {
+        fprintf(stderr, "%s: simulation failed: %s\n", path, oq_sim_last_error(sim));
+        oq_sim_destroy(sim);
+        oq_scenario_free(sc);
+        return EXIT_INPUT;
+    }
+    double elapsed = secs_since(&prog.t0);
+
+    int32_t nq = 0, nc = 0, nint = 0;
+    oq_sim_scope_count(sim, OQ_SIM_QUEUE, &nq);
+    oq_sim_scope_count(sim, OQ_SIM_CHANNEL, &nc);
+    oq_sim_interval_count(sim, &nint);
+    int32_t nrows = 1 + nq + nc, k = 0;
+    scope_row *rows = calloc((size_t)nrows, sizeof *rows);
+    int ok = rows != NULL && fill_row(sim, o.replications, OQ_SIM_TOTAL, 0, &rows[k++]);
+    for (int32_t i = 0; ok && i < nq; i++)
+        ok = fill_row(sim, o.replications, OQ_SIM_QUEUE, i, &rows[k++]);
+    for (int32_t i = 0; ok && i < nc; i++)
+        ok = fill_row(sim, o.replications, OQ_SIM_CHANNEL, i, &rows[k++]);
+    if (!ok) {
+        fprintf(stderr, "omniq simulate: out of memory\n");
+        free(rows);
+        oq_sim_destroy(sim);
+        oq_scenario_free(sc);
+        return EXIT_INPUT;
+    }
+    double start_s = (double)o.start_ms / 1000.0;
+    if (!quiet) {
+        char t0[16], t1[16];
+        clock_str(t0, sizeof t0, start_s);
+        clock_str(t1, sizeof t1, start_s + o.duration_s);
+        printf("%s: %d replications (seed %" PRIu64 "), arrivals %s-%s in %d intervals of %g min",
+               path, (int)o.replications, o.seed, t0, t1, (int)nint, o.interval_s / 60);
+        if (o.warmup_s > 0)
+            printf(", warm-up %g s", o.warmup_s);
+        printf("\nmean ± 95%% CI half-width over replications; SL = answered within T / "
+               "(answered + abandoned),\nT = the queue's threshold (s); ASA in seconds; occupancy "
+               "= agent time holding work / logged-in time\n\n");
+        printf("  %-18s %4s %15s %15s %13s %15s %12s %12s\n", "queue", "T", "offered", "answered",
+               "SL %", "ASA s", "abandon %", "occupancy %");
+        for (int32_t i = 1; i <= nq; i++)
+            print_row(&rows[i], 0);
+        printf("\n  %-18s %4s %15s %15s %13s %15s %12s %12s\n", "channel", "", "offered",
+               "answered", "SL %", "ASA s", "abandon %", "occupancy %");
+        for (int32_t i = 1 + nq; i < nrows; i++)
+            print_row(&rows[i], 0);
+        printf("\n");
+        print_row(&rows[0], 1);
+    }
+    ok = 1;
+    if (csv)
+        ok = write_csv(csv, sim, rows, nrows, o.replications, o.interval_s, start_s, nint) && ok;
+    if (json)
+        ok = write_json(json, path, sim, rows, nrows, o.replications, o.seed, o.interval_s, start_s,
+                        nint) && ok;
+    if (svg)
+        ok = write_svg(svg, path, sim, rows, nrows, o.replications, o.interval_s, start_s, nint) && ok;
+    (void)elapsed;
+    free(rows);
+    oq_sim_destroy(sim);
+    oq_scenario_free(sc);
+    return ok ? EXIT_OK : EXIT_INPUT;
+}

@@ -1,0 +1,49 @@
+/* The simulator's statistics: derived ratios and Student t intervals. */
+#include <math.h>
+
+#include "sim/internal.h"
+
+static double ratio(double num, double den, double if_zero) { return den > 0 ? num / den : if_zero; }
+
+void oq__sim_stats_finish(oq_sim_stats *s, int total_scope)
+{
+    double done = (double)(s->answered + s->abandoned);
+    s->service_level = ratio((double)s->answered_in_t, done, 1.0);
+    s->service_level_offered = ratio((double)s->answered_in_t, (double)s->offered, 1.0);
+    s->p_wait = ratio((double)s->waited, done, 0.0);
+    s->asa_s = ratio(s->wait_answered_s, (double)s->answered, 0.0);
+    s->abandon_rate = ratio((double)s->abandoned, done, 0.0);
+    s->aht_s = ratio(s->handle_s, (double)s->answered, 0.0);
+    s->occupancy = total_scope ? ratio(s->busy_s, s->staffed_s, 0.0) : 0.0;
+    if (!total_scope) {
+        s->busy_s = 0;
+        s->staffed_s = 0;
+    }
+}
+
+/* t(0.975, dof), dof 1..30 (standard tables, 4 decimals). */
+static const double T975[30] = {
+    12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
+    2.2010,  2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
+    2.0796,  2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+};
+
+double oq_sim_t975(int32_t dof)
+{
+    if (dof < 1)
+        return INFINITY;
+    if (dof <= 30)
+        return T975[dof - 1];
+    /* Beyond the table: interpolate linearly in 1/dof between the tabulated
+     * points 30, 40, 60, 120 and infinity (the usual table practice; error
+     * below 1e-3). */
+    static const double dofs[5] = {30, 40, 60, 120, 1e300};
+    static const double ts[5] = {2.0423, 2.0211, 2.0003, 1.9799, 1.9600};
+    double x = 1.0 / dof;
+    for (int i = 0; i < 4; i++) {
+        double x0 = 1.0 / dofs[i], x1 = i == 3 ? 0.0 : 1.0 / dofs[i + 1];
+        if (x <= x0 && x >= x1)
+            return ts[i + 1] + (ts[i] - ts[i + 1]) * (x - x1) / (x0 - x1);
+    }
+    return 1.9600;
+}

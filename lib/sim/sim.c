@@ -1,0 +1,1133 @@
+/* The discrete-event simulator: the host loop of examples/example_day.c,
+ * generalised. See include/omniq/sim.h and docs/simulation.md. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "omniq/contact.h"
+#include "omniq/model.h"
+#include "sim/internal.h"
+
+#define MAX_INTERVALS 1000000
+#define MAX_TIME_S 1e9
+
+/* ---- simulator events --------------------------------------------------- */
+
+enum {
+    EV_ARRIVAL = 1,   /* a = stream */
+    EV_ANSWER,        /* a = agent, b = contact, c = offer seq, d = accept(1)/reject(0) */
+    EV_COMPLETE,      /* b = contact, c = offer seq of the assignment */
+    EV_ABANDON,       /* b = contact */
+    EV_SHIFT_START,   /* a = agent */
+    EV_SHIFT_END,
+    EV_BREAK_START,   /* a = agent, c = break index */
+    EV_BREAK_END,
+};
+
+typedef struct sim_ev {
+    int64_t t;
+    uint64_t seq;
+    int64_t b;
+    int32_t kind, a, c, d;
+} sim_ev;
+
+/* Contact states as the simulator tracks them from the engine's events. */
+enum { CS_NEW = 0, CS_QUEUED, CS_OFFERED, CS_ACTIVE, CS_WRAPUP, CS_PARKED, CS_DONE };
+
+typedef struct sim_contact {
+    int64_t arrival_ms;
+    int32_t stream;
+    int32_t seq;          /* offers made so far (stale-action check) */
+    uint8_t state;
+    uint8_t answered;
+    uint8_t counted;      /* arrived in the measured window */
+    uint8_t no_abandon;   /* became a callback: the customer no longer waits on line */
+    int32_t interval;     /* arrival interval, -1 if beyond the last */
+} sim_contact;
+
+typedef struct sim_agent {
+    const char *id;       /* options' string, or `owned` */
+    char *owned;
+    double accept_prob;
+    const oq_sim_dist *response;
+    const oq_sim_agent *spec; /* NULL for agents not in the options */
+    int64_t since_ms;     /* last occupancy accounting */
+    uint8_t staffed, busy;
+} sim_agent;
+
+struct oq_sim {
+    oq_sim_options o;
+    char err[512];
+    int32_t nq, nc, nscopes, nint;
+    const char **queue_ids;
+    const char **channel_ids;
+    int32_t *stream_q, *stream_c;
+    oq_sim_stats *rep;      /* [replication][scope] */
+    oq_sim_stats *inter;    /* [interval][scope] */
+    oq_sim_run_info *info;  /* [replication] */
+    int32_t ran;            /* replications with results */
+    oq_engine *engine;
+
+    /* ---- state of the replication being run ---- */
+    int32_t r;
+    oq_sim_rng rng;
+    int64_t start_ms, warmup_ms, duration_ms, limit_ms, interval_ms;
+    int64_t *thr_ms;        /* per queue scope */
+    double *stream_t;       /* next arrival, seconds from start (continuous) */
+    sim_ev *heap;
+    int32_t heap_n, heap_cap;
+    uint64_t seq;
+    sim_contact *c;
+    int64_t c_n, c_cap;
+    sim_agent *ag;
+    int32_t ag_n, ag_cap;
+    int32_t *amap;          /* open addressing: agent index + 1, 0 = empty */
+    int32_t amap_cap;
+    int32_t failed;         /* allocation failed inside the callback */
+    oq_sim_run_info *cur;
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void set_err(oq_sim *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, sizeof s->err, fmt, ap);
+    va_end(ap);
+}
+
+static int64_t s_to_ms(double s, int64_t min_ms)
+{
+    if (!(s > 0))
+        s = 0;
+    if (s > MAX_TIME_S)
+        s = MAX_TIME_S;
+    int64_t ms = llround(s * 1000.0);
+    return ms < min_ms ? min_ms : ms;
+}
+
+static oq_sim_stats *rep_at(oq_sim *s, int32_t r, int32_t scope)
+{
+    return &s->rep[(size_t)r * (size_t)s->nscopes + (size_t)scope];
+}
+
+static oq_sim_stats *int_at(oq_sim *s, int32_t i, int32_t scope)
+{
+    return &s->inter[(size_t)i * (size_t)s->nscopes + (size_t)scope];
+}
+
+static uint32_t hash_str(const char *p)
+{
+    uint32_t h = 2166136261u;
+    while (*p)
+        h = (h ^ (uint8_t)*p++) * 16777619u;
+    return h;
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+void oq_sim_options_init(oq_sim_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->struct_size = (uint32_t)sizeof *o;
+    o->replications = 10;
+    o->seed = 1;
+    o->duration_s = 86400;
+    o->drain_s = 86400;
+    o->interval_s = 900;
+    o->default_accept_prob = 1.0;
+}
+
+void oq_sim_stream_init(oq_sim_stream *x)
+{
+    if (!x)
+        return;
+    memset(x, 0, sizeof *x);
+    x->handle.kind = OQ_DIST_EXPONENTIAL;
+    x->handle.mean = 180;
+}
+
+void oq_sim_agent_init(oq_sim_agent *a)
+{
+    if (!a)
+        return;
+    memset(a, 0, sizeof *a);
+    a->accept_prob = 1.0;
+}
+
+static oq_status bad(char *buf, size_t n, const char *fmt, ...)
+{
+    if (buf && n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf, n, fmt, ap);
+        va_end(ap);
+    }
+    return OQ_EINVAL;
+}
+
+static int finite_in(double x, double lo, double hi) { return x >= lo && x <= hi; }
+
+static oq_status check_windows(const oq_sim_window *w, int32_t n, const char *what, int32_t i,
+                               char *buf, size_t bn)
+{
+    if (n < 0 || (n > 0 && !w))
+        return bad(buf, bn, "agents[%d].%s: need n >= 0 and an array", i, what);
+    for (int32_t k = 0; k < n; k++)
+        if (!finite_in(w[k].start_s, 0, MAX_TIME_S) || !finite_in(w[k].end_s, w[k].start_s, MAX_TIME_S))
+            return bad(buf, bn, "agents[%d].%s[%d]: need 0 <= start_s <= end_s <= 1e9", i, what, k);
+    return OQ_OK;
+}
+
+oq_status oq_sim_options_check(const oq_sim_options *o, char *buf, size_t bn)
+{
+    char field[96];
+    if (buf && bn)
+        buf[0] = '\0';
+    if (!o)
+        return bad(buf, bn, "options: NULL");
+    if (o->struct_size != sizeof *o)
+        return bad(buf, bn, "struct_size: %u, expected %u (call oq_sim_options_init)",
+                   (unsigned)o->struct_size, (unsigned)sizeof *o);
+    if (o->replications < 1 || o->replications > 100000)
+        return bad(buf, bn, "replications: must be in 1..100000");
+    if (!finite_in(o->duration_s, 1e-3, MAX_TIME_S))
+        return bad(buf, bn, "duration_s: must be in (0, 1e9]");
+    if (!finite_in(o->warmup_s, 0, MAX_TIME_S) || o->warmup_s >= o->duration_s)
+        return bad(buf, bn, "warmup_s: must be >= 0 and < duration_s");
+    if (!finite_in(o->drain_s, 0, MAX_TIME_S))
+        return bad(buf, bn, "drain_s: must be in [0, 1e9]");
+    if (!finite_in(o->interval_s, 1e-3, MAX_TIME_S))
+        return bad(buf, bn, "interval_s: must be in (0, 1e9]");
+    if (ceil(o->duration_s / o->interval_s) > MAX_INTERVALS)
+        return bad(buf, bn, "interval_s: more than %d intervals in duration_s", MAX_INTERVALS);
+    if (!finite_in(o->short_abandon_s, 0, MAX_TIME_S))
+        return bad(buf, bn, "short_abandon_s: must be in [0, 1e9]");
+    if (o->start_ms < 0 || o->start_ms > INT64_MAX / 4)
+        return bad(buf, bn, "start_ms: must be in [0, INT64_MAX/4]");
+    if (!o->build)
+        return bad(buf, bn, "build: a build callback is required");
+    if (o->n_streams < 1 || !o->streams)
+        return bad(buf, bn, "streams: at least one stream is required");
+    if (o->n_agents < 0 || (o->n_agents > 0 && !o->agents))
+        return bad(buf, bn, "agents: need n_agents >= 0 and an array");
+    if (!finite_in(o->default_accept_prob, 0, 1))
+        return bad(buf, bn, "default_accept_prob: must be in [0, 1]");
+    oq_status st = oq__sim_dist_check(&o->default_response, 1, "default_response", buf, bn);
+    if (st != OQ_OK)
+        return st;
+    for (int32_t i = 0; i < o->n_streams; i++) {
+        const oq_sim_stream *x = &o->streams[i];
+        if (!x->queue || !x->queue[0])
+            return bad(buf, bn, "streams[%d].queue: required", i);
+        if (!x->channel || !x->channel[0])
+            return bad(buf, bn, "streams[%d].channel: required", i);
+        if (!finite_in(x->rate_per_hour, 0, 1e9))
+            return bad(buf, bn, "streams[%d].rate_per_hour: must be in [0, 1e9]", i);
+        if (x->n_volumes < 0 || (x->n_volumes > 0 && !x->volumes))
+            return bad(buf, bn, "streams[%d].volumes: need n_volumes >= 0 and an array", i);
+        for (int32_t k = 0; k < x->n_volumes; k++)
+            if (!finite_in(x->volumes[k], 0, 1e9))
+                return bad(buf, bn, "streams[%d].volumes[%d]: must be in [0, 1e9]", i, k);
+        snprintf(field, sizeof field, "streams[%d].handle", (int)i);
+        if ((st = oq__sim_dist_check(&x->handle, 0, field, buf, bn)) != OQ_OK)
+            return st;
+        snprintf(field, sizeof field, "streams[%d].patience", (int)i);
+        if ((st = oq__sim_dist_check(&x->patience, 1, field, buf, bn)) != OQ_OK)
+            return st;
+        if (x->priority < -OQ_PRIORITY_MAX || x->priority > OQ_PRIORITY_MAX)
+            return bad(buf, bn, "streams[%d].priority: out of range", i);
+    }
+    for (int32_t i = 0; i < o->n_agents; i++) {
+        const oq_sim_agent *a = &o->agents[i];
+        if (!a->id || !a->id[0])
+            return bad(buf, bn, "agents[%d].id: required", i);
+        if (!finite_in(a->accept_prob, 0, 1))
+            return bad(buf, bn, "agents[%d].accept_prob: must be in [0, 1]", i);
+        snprintf(field, sizeof field, "agents[%d].response", (int)i);
+        if ((st = oq__sim_dist_check(&a->response, 1, field, buf, bn)) != OQ_OK)
+            return st;
+        if ((st = check_windows(a->shifts, a->n_shifts, "shifts", i, buf, bn)) != OQ_OK)
+            return st;
+        if ((st = check_windows(a->breaks, a->n_breaks, "breaks", i, buf, bn)) != OQ_OK)
+            return st;
+    }
+    return OQ_OK;
+}
+
+/* ---- create / destroy --------------------------------------------------------- */
+
+static int32_t intern(const char **ids, int32_t *n, const char *id)
+{
+    for (int32_t i = 0; i < *n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return i;
+    ids[*n] = id;
+    return (*n)++;
+}
+
+oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out)
+{
+    if (!out)
+        return OQ_EINVAL;
+    oq_status st = oq_sim_options_check(opts, NULL, 0);
+    if (st != OQ_OK)
+        return st;
+    oq_sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return OQ_ENOMEM;
+    s->o = *opts;
+    int32_t n = opts->n_streams;
+    s->queue_ids = calloc((size_t)n, sizeof *s->queue_ids);
+    s->channel_ids = calloc((size_t)n, sizeof *s->channel_ids);
+    s->stream_q = calloc((size_t)n, sizeof *s->stream_q);
+    s->stream_c = calloc((size_t)n, sizeof *s->stream_c);
+    s->thr_ms = calloc((size_t)n, sizeof *s->thr_ms);
+    s->stream_t = calloc((size_t)n, sizeof *s->stream_t);
+    if (!s->queue_ids || !s->channel_ids || !s->stream_q || !s->stream_c || !s->thr_ms || !s->stream_t) {
+        oq_sim_destroy(s);
+        return OQ_ENOMEM;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        s->stream_q[i] = intern(s->queue_ids, &s->nq, opts->streams[i].queue);
+        s->stream_c[i] = intern(s->channel_ids, &s->nc, opts->streams[i].channel);
+    }
+    s->nscopes = 1 + s->nq + s->nc;
+    s->nint = (int32_t)ceil(opts->duration_s / opts->interval_s);
+    if (s->nint < 1)
+        s->nint = 1;
+    s->rep = calloc((size_t)opts->replications * (size_t)s->nscopes, sizeof *s->rep);
+    s->inter = calloc((size_t)s->nint * (size_t)s->nscopes, sizeof *s->inter);
+    s->info = calloc((size_t)opts->replications, sizeof *s->info);
+    if (!s->rep || !s->inter || !s->info) {
+        oq_sim_destroy(s);
+        return OQ_ENOMEM;
+    }
+    *out = s;
+    return OQ_OK;
+}
+
+static void run_free(oq_sim *s)
+{
+    free(s->heap);
+    s->heap = NULL;
+    s->heap_n = s->heap_cap = 0;
+    free(s->c);
+    s->c = NULL;
+    s->c_n = s->c_cap = 0;
+    for (int32_t i = 0; i < s->ag_n; i++)
+        free(s->ag[i].owned);
+    free(s->ag);
+    s->ag = NULL;
+    s->ag_n = s->ag_cap = 0;
+    free(s->amap);
+    s->amap = NULL;
+    s->amap_cap = 0;
+}
+
+void oq_sim_destroy(oq_sim *s)
+{
+    if (!s)
+        return;
+    run_free(s);
+    oq_engine_destroy(s->engine);
+    free(s->queue_ids);
+    free(s->channel_ids);
+    free(s->stream_q);
+    free(s->stream_c);
+    free(s->thr_ms);
+    free(s->stream_t);
+    free(s->rep);
+    free(s->inter);
+    free(s->info);
+    free(s);
+}
+
+const char *oq_sim_last_error(const oq_sim *s) { return s ? s->err : ""; }
+
+oq_engine *oq_sim_engine(oq_sim *s) { return s ? s->engine : NULL; }
+
+/* ---- the event heap ------------------------------------------------------------ */
+
+static int ev_less(const sim_ev *x, const sim_ev *y)
+{
+    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+static int push(oq_sim *s, sim_ev ev)
+{
+    if (s->heap_n == s->heap_cap) {
+        int32_t cap = s->heap_cap ? s->heap_cap * 2 : 1024;
+        sim_ev *h = realloc(s->heap, (size_t)cap * sizeof *h);
+        if (!h) {
+            s->failed = 1;
+            return 0;
+        }
+        s->heap = h;
+        s->heap_cap = cap;
+    }
+    ev.seq = s->seq++;
+    int32_t i = s->heap_n++;
+    while (i > 0 && ev_less(&ev, &s->heap[(i - 1) / 2])) {
+        s->heap[i] = s->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->heap[i] = ev;
+    return 1;
+}
+
+static sim_ev pop(oq_sim *s)
+{
+    sim_ev top = s->heap[0], last = s->heap[--s->heap_n];
+    int32_t i = 0, n = s->heap_n;
+    for (;;) {
+        int32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ev_less(&s->heap[c + 1], &s->heap[c]))
+            c++;
+        if (!ev_less(&s->heap[c], &last))
+            break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        s->heap[i] = last;
+    return top;
+}
+
+/* ---- agents ------------------------------------------------------------------------ */
+
+static int amap_rehash(oq_sim *s, int32_t cap)
+{
+    int32_t *m = calloc((size_t)cap, sizeof *m);
+    if (!m)
+        return 0;
+    for (int32_t i = 0; i < s->ag_n; i++) {
+        uint32_t h = hash_str(s->ag[i].id) & (uint32_t)(cap - 1);
+        while (m[h])
+            h = (h + 1) & (uint32_t)(cap - 1);
+        m[h] = i + 1;
+    }
+    free(s->amap);
+    s->amap = m;
+    s->amap_cap = cap;
+    return 1;
+}
+
+static int32_t agent_find(const oq_sim *s, const char *id)
+{
+    if (!s->amap_cap)
+        return -1;
+    uint32_t h = hash_str(id) & (uint32_t)(s->amap_cap - 1);
+    while (s->amap[h]) {
+        int32_t i = s->amap[h] - 1;
+        if (strcmp(s->ag[i].id, id) == 0)
+            return i;
+        h = (h + 1) & (uint32_t)(s->amap_cap - 1);
+    }
+    return -1;
+}
+
+/* Add an agent (options' id if spec, else a copy of id). -1 on failure. */
+static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
+{
+    if (s->ag_n == s->ag_cap) {
+        int32_t cap = s->ag_cap ? s->ag_cap * 2 : 64;
+        sim_agent *a = realloc(s->ag, (size_t)cap * sizeof *a);
+        if (!a)
+            return -1;
+        s->ag = a;
+        s->ag_cap = cap;
+    }
+    sim_agent *a = &s->ag[s->ag_n];
+    memset(a, 0, sizeof *a);
+    if (spec) {
+        a->id = spec->id;
+        a->accept_prob = spec->accept_prob;
+        a->response = &spec->response;
+        a->spec = spec;
+    } else {
+        size_t len = strlen(id);
+        a->owned = malloc(len + 1);
+        if (!a->owned)
+            return -1;
+        memcpy(a->owned, id, len + 1);
+        a->id = a->owned;
+        a->accept_prob = s->o.default_accept_prob;
+        a->response = &s->o.default_response;
+    }
+    a->since_ms = s->start_ms;
+    s->ag_n++;
+    if ((int64_t)s->ag_n * 2 > s->amap_cap) {
+        if (!amap_rehash(s, s->amap_cap ? s->amap_cap * 2 : 128)) {
+            free(a->owned);
+            s->ag_n--;
+            return -1;
+        }
+    } else {
+        uint32_t h = hash_str(a->id) & (uint32_t)(s->amap_cap - 1);
+        while (s->amap[h])
+            h = (h + 1) & (uint32_t)(s->amap_cap - 1);
+        s->amap[h] = s->ag_n;
+    }
+    return s->ag_n - 1;
+}
+
+/* Add agent time [from, to) to the occupancy figures: the replication's
+ * window [warm-up, duration) and the intervals. */
+static void account(oq_sim *s, const sim_agent *a, int64_t from, int64_t to)
+{
+    if (!a->staffed || to <= from)
+        return;
+    int64_t lo = from > s->warmup_ms ? from : s->warmup_ms;
+    int64_t hi = to < s->duration_ms ? to : s->duration_ms;
+    oq_sim_stats *tot = rep_at(s, s->r, 0);
+    if (hi > lo) {
+        tot->staffed_s += (double)(hi - lo) / 1000.0;
+        if (a->busy)
+            tot->busy_s += (double)(hi - lo) / 1000.0;
+    }
+    lo = from > s->start_ms ? from : s->start_ms;
+    while (lo < hi) {
+        int64_t i = (lo - s->start_ms) / s->interval_ms;
+        if (i >= s->nint)
+            break;
+        int64_t end = s->start_ms + (i + 1) * s->interval_ms;
+        if (end > hi)
+            end = hi;
+        oq_sim_stats *x = int_at(s, (int32_t)i, 0);
+        x->staffed_s += (double)(end - lo) / 1000.0;
+        if (a->busy)
+            x->busy_s += (double)(end - lo) / 1000.0;
+        lo = end;
+    }
+}
+
+/* ---- the engine's events ------------------------------------------------------------- */
+
+static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
+{
+    if (!id || id[0] != 'c')
+        return NULL;
+    char *end;
+    long long n = strtoll(id + 1, &end, 10);
+    if (*end || n < 0 || n >= s->c_n)
+        return NULL;
+    *num = n;
+    return &s->c[n];
+}
+
+/* Apply a statistic to the contact's stream scopes (total, queue, channel),
+ * for the whole window and its interval. */
+#define FOR_SCOPES(s, ct, X)                                                          \
+    do {                                                                              \
+        int32_t sc_[3] = {0, 1 + (s)->stream_q[(ct)->stream],                         \
+                          1 + (s)->nq + (s)->stream_c[(ct)->stream]};                 \
+        for (int k_ = 0; k_ < 3; k_++) {                                              \
+            if ((ct)->counted) {                                                      \
+                oq_sim_stats *st_ = rep_at((s), (s)->r, sc_[k_]);                     \
+                X;                                                                    \
+            }                                                                         \
+            if ((ct)->interval >= 0) {                                                \
+                oq_sim_stats *st_ = int_at((s), (ct)->interval, sc_[k_]);             \
+                X;                                                                    \
+            }                                                                         \
+        }                                                                             \
+    } while (0)
+
+static void on_event(const oq_event *ev, void *user)
+{
+    oq_sim *s = user;
+    s->cur->engine_events++;
+    if (s->o.on_event)
+        s->o.on_event(ev, s->o.event_user);
+    if (ev->type == OQ_EV_AGENT_STATE) {
+        if (!ev->agent)
+            return;
+        int32_t i = agent_find(s, ev->agent);
+        if (i < 0 && (i = agent_add(s, ev->agent, NULL)) < 0) {
+            s->failed = 1;
+            return;
+        }
+        sim_agent *a = &s->ag[i];
+        account(s, a, a->since_ms, ev->time_ms);
+        a->since_ms = ev->time_ms;
+        a->staffed = ev->agent_state != OQ_AGENT_OFFLINE;
+        a->busy = ev->agent_state == OQ_AGENT_BUSY || ev->agent_state == OQ_AGENT_WRAPUP;
+        return;
+    }
+    int64_t num;
+    sim_contact *ct = contact_of(s, ev->contact, &num);
+    if (!ct || ct->state == CS_DONE)
+        return;
+    int64_t t = ev->time_ms;
+    switch (ev->type) {
+    case OQ_EV_TRANSFERRED:
+    case OQ_EV_OVERFLOWED:
+        /* A queue limit with OQ_LIMIT_CALLBACK turns the contact into an item
+         * of another channel: the customer hung up and waits for the call
+         * back, so their patience no longer applies. */
+        if (ev->channel && strcmp(ev->channel, s->o.streams[ct->stream].channel) != 0)
+            ct->no_abandon = 1;
+        ct->state = CS_QUEUED;
+        break;
+    case OQ_EV_CONTACT_QUEUED:
+    case OQ_EV_OFFER_REJECTED:
+    case OQ_EV_OFFER_TIMEOUT:
+    case OQ_EV_REOPENED:
+        ct->state = CS_QUEUED;
+        break;
+    case OQ_EV_PARKED:
+        ct->state = CS_PARKED;
+        break;
+    case OQ_EV_WRAPUP_STARTED:
+        ct->state = CS_WRAPUP;
+        break;
+    case OQ_EV_OFFERED: {
+        ct->state = CS_OFFERED;
+        ct->seq++;
+        int32_t i = ev->agent ? agent_find(s, ev->agent) : -1;
+        if (i < 0 && ev->agent && (i = agent_add(s, ev->agent, NULL)) < 0) {
+            s->failed = 1;
+            return;
+        }
+        if (i < 0)
+            return;
+        const sim_agent *a = &s->ag[i];
+        int64_t resp = s_to_ms(oq__sim_sample(&s->rng, a->response), 0);
+        int accept = a->accept_prob >= 1.0 || oq__sim_uniform(&s->rng) < a->accept_prob;
+        push(s, (sim_ev){.t = t + resp, .kind = EV_ANSWER, .a = i, .b = num, .c = ct->seq, .d = accept});
+        break;
+    }
+    case OQ_EV_ASSIGNED: {
+        ct->state = CS_ACTIVE;
+        const oq_sim_stream *x = &s->o.streams[ct->stream];
+        double h = oq__sim_sample(&s->rng, &x->handle);
+        int64_t hms = s_to_ms(h, 1);
+        if (!ct->answered) {
+            ct->answered = 1;
+            int64_t w = t - ct->arrival_ms;
+            double ws = (double)w / 1000.0;
+            int in_t = w <= s->thr_ms[s->stream_q[ct->stream]];
+            FOR_SCOPES(s, ct, {
+                st_->answered++;
+                st_->answered_in_t += in_t;
+                st_->waited += w > 0;
+                st_->wait_answered_s += ws;
+                st_->handle_s += (double)hms / 1000.0;
+                if (ws > st_->max_wait_s)
+                    st_->max_wait_s = ws;
+            });
+        }
+        push(s, (sim_ev){.t = t + hms, .kind = EV_COMPLETE, .b = num, .c = ct->seq});
+        break;
+    }
+    case OQ_EV_ABANDONED: {
+        ct->state = CS_DONE;
+        s->cur->abandoned++;
+        s->cur->in_system--;
+        int64_t w = t - ct->arrival_ms;
+        double ws = (double)w / 1000.0;
+        int is_short = s->o.short_abandon_s > 0 && ws <= s->o.short_abandon_s;
+        FOR_SCOPES(s, ct, {
+            st_->abandoned++;
+            st_->abandoned_short += is_short;
+            st_->waited += w > 0;
+            st_->wait_abandoned_s += ws;
+            if (ws > st_->max_wait_s)
+                st_->max_wait_s = ws;
+        });
+        break;
+    }
+    case OQ_EV_COMPLETED:
+        ct->state = CS_DONE;
+        s->cur->completed++;
+        s->cur->in_system--;
+        break;
+    case OQ_EV_REMOVED:
+    case OQ_EV_QUEUE_REJECTED: {
+        ct->state = CS_DONE;
+        if (ev->type == OQ_EV_REMOVED)
+            s->cur->removed++;
+        else
+            s->cur->rejected++;
+        s->cur->in_system--;
+        FOR_SCOPES(s, ct, { st_->rejected++; });
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ---- arrivals ---------------------------------------------------------------------- */
+
+/* Next arrival of stream i after the current one (continuous seconds), pushed
+ * on the heap; nothing if the stream has no more arrivals before duration. */
+static void next_arrival(oq_sim *s, int32_t i)
+{
+    const oq_sim_stream *x = &s->o.streams[i];
+    double t = s->stream_t[i], dur = s->o.duration_s, len = s->o.interval_s;
+    if (x->n_volumes == 0) {
+        if (!(x->rate_per_hour > 0))
+            return;
+        t += oq__sim_exp1(&s->rng) * 3600.0 / x->rate_per_hour;
+    } else {
+        /* Piecewise-constant rate: draw a gap at the current interval's rate;
+         * if it crosses the interval's end, restart at the end with the next
+         * rate (exact, by memorylessness). */
+        for (;;) {
+            double k = floor(t / len);
+            if (k >= x->n_volumes || t >= dur)
+                return;
+            double rate = x->volumes[(int32_t)k] / len;
+            double end = (k + 1) * len;
+            if (rate > 0) {
+                double cand = t + oq__sim_exp1(&s->rng) / rate;
+                if (cand < end) {
+                    t = cand;
+                    break;
+                }
+            }
+            t = end;
+        }
+    }
+    if (t >= dur)
+        return;
+    s->stream_t[i] = t;
+    push(s, (sim_ev){.t = s->start_ms + s_to_ms(t, 0), .kind = EV_ARRIVAL, .a = i});
+}
+
+static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
+{
+    if (s->c_n == s->c_cap) {
+        int64_t cap = s->c_cap ? s->c_cap * 2 : 4096;
+        sim_contact *c = realloc(s->c, (size_t)cap * sizeof *c);
+        if (!c)
+            return OQ_ENOMEM;
+        s->c = c;
+        s->c_cap = cap;
+    }
+    int64_t num = s->c_n++;
+    sim_contact *ct = &s->c[num];
+    memset(ct, 0, sizeof *ct);
+    ct->arrival_ms = t;
+    ct->stream = i;
+    ct->counted = t >= s->warmup_ms && t < s->duration_ms;
+    int64_t k = (t - s->start_ms) / s->interval_ms;
+    ct->interval = k < s->nint ? (int32_t)k : -1;
+    s->cur->contacts++;
+    s->cur->in_system++;
+    FOR_SCOPES(s, ct, { st_->offered++; });
+
+    const oq_sim_stream *x = &s->o.streams[i];
+    char id[32];
+    snprintf(id, sizeof id, "c%" PRId64, num);
+    oq_contact_spec cs;
+    oq_contact_spec_init(&cs);
+    cs.id = id;
+    cs.queue = x->queue;
+    cs.channel = x->channel;
+    cs.priority = x->priority;
+    oq_status st = oq_contact_arrive(s->engine, t, &cs);
+    if (st != OQ_OK) {
+        set_err(s, "replication %d: streams[%d] arrival: %s (%s)", (int)s->r, (int)i,
+                oq_status_str(st), oq_engine_last_error(s->engine));
+        return st == OQ_ENOMEM ? st : OQ_ECONFIG;
+    }
+    ct = &s->c[num];
+    if (x->patience.kind != OQ_DIST_NONE && ct->state != CS_DONE) {
+        int64_t p = s_to_ms(oq__sim_sample(&s->rng, &x->patience), 1);
+        push(s, (sim_ev){.t = t + p, .kind = EV_ABANDON, .b = num});
+    }
+    next_arrival(s, i);
+    return OQ_OK;
+}
+
+/* ---- one replication ------------------------------------------------------------------- */
+
+/* The result of a host action: OQ_OK; stale actions (ESTATE/ENOTFOUND) are
+ * counted and ignored; anything else stops the run. */
+static oq_status acted(oq_sim *s, oq_status st, const char *what, const char *id)
+{
+    if (st == OQ_OK)
+        return OQ_OK;
+    if (st == OQ_ESTATE || st == OQ_ENOTFOUND) {
+        s->cur->stale++;
+        return OQ_OK;
+    }
+    set_err(s, "replication %d: %s '%s': %s (%s)", (int)s->r, what, id, oq_status_str(st),
+            oq_engine_last_error(s->engine));
+    return st;
+}
+
+static oq_status handle(oq_sim *s, const sim_ev *ev)
+{
+    oq_engine *e = s->engine;
+    char id[32];
+    switch (ev->kind) {
+    case EV_ARRIVAL:
+        return arrive(s, ev->a, ev->t);
+    case EV_ANSWER: {
+        sim_contact *ct = &s->c[ev->b];
+        const char *agent = s->ag[ev->a].id;
+        if (ct->state != CS_OFFERED || ct->seq != ev->c) {
+            s->cur->stale++;
+            return oq_engine_advance(e, ev->t);
+        }
+        snprintf(id, sizeof id, "c%" PRId64, ev->b);
+        if (ev->d)
+            return acted(s, oq_offer_accept(e, ev->t, id, agent), "accept", id);
+        return acted(s, oq_offer_reject(e, ev->t, id, agent), "reject", id);
+    }
+    case EV_COMPLETE: {
+        sim_contact *ct = &s->c[ev->b];
+        if (ct->state != CS_ACTIVE || ct->seq != ev->c) {
+            s->cur->stale++;
+            return oq_engine_advance(e, ev->t);
+        }
+        snprintf(id, sizeof id, "c%" PRId64, ev->b);
+        return acted(s, oq_contact_complete(e, ev->t, id), "complete", id);
+    }
+    case EV_ABANDON: {
+        sim_contact *ct = &s->c[ev->b];
+        if ((ct->state != CS_QUEUED && ct->state != CS_OFFERED) || ct->no_abandon) {
+            s->cur->stale++;
+            return oq_engine_advance(e, ev->t);
+        }
+        snprintf(id, sizeof id, "c%" PRId64, ev->b);
+        return acted(s, oq_contact_abandon(e, ev->t, id), "abandon", id);
+    }
+    case EV_SHIFT_START:
+        return acted(s, oq_agent_login(e, ev->t, s->ag[ev->a].id, 1), "login", s->ag[ev->a].id);
+    case EV_SHIFT_END:
+        return acted(s, oq_agent_logout(e, ev->t, s->ag[ev->a].id), "logout", s->ag[ev->a].id);
+    case EV_BREAK_START: {
+        const oq_sim_window *w = &s->ag[ev->a].spec->breaks[ev->c];
+        return acted(s, oq_agent_not_ready(e, ev->t, s->ag[ev->a].id, w->reason ? w->reason : "break"),
+                     "not ready", s->ag[ev->a].id);
+    }
+    case EV_BREAK_END: {
+        /* Back to ready only if the agent is still on this break. */
+        oq_agent_info info;
+        if (oq_agent_get(e, s->ag[ev->a].id, &info) == OQ_OK && info.presence == OQ_AGENT_NOT_READY)
+            return acted(s, oq_agent_ready(e, ev->t, s->ag[ev->a].id), "ready", s->ag[ev->a].id);
+        s->cur->stale++;
+        return oq_engine_advance(e, ev->t);
+    }
+    default:
+        return OQ_OK;
+    }
+}
+
+static oq_status setup(oq_sim *s)
+{
+    oq_engine *e = s->engine;
+    /* The agents the options list (before build, so their state events are
+     * attributed to them). */
+    for (int32_t i = 0; i < s->o.n_agents; i++) {
+        const oq_sim_agent *a = &s->o.agents[i];
+        if (agent_find(s, a->id) >= 0) {
+            set_err(s, "agents[%d].id: '%s' listed twice", (int)i, a->id);
+            return OQ_ECONFIG;
+        }
+        if (agent_add(s, a->id, a) < 0)
+            return OQ_ENOMEM;
+    }
+    oq_status st = s->o.build(e, s->cur->seed, s->o.build_user);
+    if (s->failed)
+        return OQ_ENOMEM;
+    if (st != OQ_OK) {
+        set_err(s, "replication %d: build: %s (%s)", (int)s->r, oq_status_str(st),
+                oq_engine_last_error(e));
+        return st;
+    }
+    for (int32_t i = 0; i < s->o.n_streams; i++) {
+        const oq_sim_stream *x = &s->o.streams[i];
+        oq_queue_info qi;
+        oq_channel_spec cs;
+        if (oq_queue_get(e, x->queue, &qi) != OQ_OK) {
+            set_err(s, "streams[%d].queue: '%s' is not defined by the build callback", (int)i, x->queue);
+            return OQ_ECONFIG;
+        }
+        if (oq_channel_get(e, x->channel, &cs) != OQ_OK) {
+            set_err(s, "streams[%d].channel: '%s' is not defined by the build callback", (int)i,
+                    x->channel);
+            return OQ_ECONFIG;
+        }
+        s->thr_ms[s->stream_q[i]] = s_to_ms(qi.spec.sla_threshold_s, 0);
+    }
+    for (int32_t i = 0; i < s->o.n_agents; i++) {
+        const oq_sim_agent *a = &s->o.agents[i];
+        oq_agent_info ai;
+        if (oq_agent_get(e, a->id, &ai) != OQ_OK) {
+            set_err(s, "agents[%d].id: '%s' is not defined by the build callback", (int)i, a->id);
+            return OQ_ECONFIG;
+        }
+        for (int32_t k = 0; k < a->n_shifts; k++) {
+            push(s, (sim_ev){.t = s->start_ms + s_to_ms(a->shifts[k].start_s, 0), .kind = EV_SHIFT_START, .a = i});
+            push(s, (sim_ev){.t = s->start_ms + s_to_ms(a->shifts[k].end_s, 0), .kind = EV_SHIFT_END, .a = i});
+        }
+        for (int32_t k = 0; k < a->n_breaks; k++) {
+            push(s, (sim_ev){.t = s->start_ms + s_to_ms(a->breaks[k].start_s, 0), .kind = EV_BREAK_START, .a = i, .c = k});
+            push(s, (sim_ev){.t = s->start_ms + s_to_ms(a->breaks[k].end_s, 0), .kind = EV_BREAK_END, .a = i, .c = k});
+        }
+    }
+    for (int32_t i = 0; i < s->o.n_streams; i++) {
+        s->stream_t[i] = 0.0;
+        next_arrival(s, i);
+    }
+    return s->failed ? OQ_ENOMEM : OQ_OK;
+}
+
+static oq_status run_one(oq_sim *s, int32_t r)
+{
+    s->r = r;
+    s->cur = &s->info[r];
+    memset(s->cur, 0, sizeof *s->cur);
+    s->cur->seed = s->o.seed + (uint64_t)r;
+    s->failed = 0;
+    s->seq = 0;
+    oq__sim_rng_seed(&s->rng, s->cur->seed);
+    oq_engine_destroy(s->engine);
+    s->engine = NULL;
+    run_free(s);
+
+    oq_engine_options eo;
+    oq_engine_options_init(&eo);
+    eo.on_event = on_event;
+    eo.event_user = s;
+    eo.seed = s->cur->seed;
+    eo.start_ms = s->start_ms;
+    oq_status st = oq_engine_create(&eo, &s->engine);
+    if (st != OQ_OK) {
+        set_err(s, "replication %d: engine: %s", (int)r, oq_status_str(st));
+        return st;
+    }
+    if ((st = setup(s)) != OQ_OK)
+        return st;
+
+    oq_engine *e = s->engine;
+    int64_t now = s->start_ms;
+    for (;;) {
+        int64_t deadline = INT64_MAX;
+        oq_engine_next_deadline(e, &deadline);
+        int64_t host = s->heap_n ? s->heap[0].t : INT64_MAX;
+        int64_t t = host < deadline ? host : deadline;
+        if (t == INT64_MAX || t > s->limit_ms)
+            break;
+        /* Arrivals are over and everyone has left: only shift changes or
+         * the engine's periodic timers remain. */
+        if (t >= s->duration_ms && s->cur->in_system == 0)
+            break;
+        s->cur->sim_events++;
+        if (deadline < host) {
+            st = oq_engine_advance(e, deadline);
+        } else {
+            sim_ev ev = pop(s);
+            st = handle(s, &ev);
+        }
+        now = t;
+        if (s->failed)
+            st = OQ_ENOMEM;
+        if (st != OQ_OK) {
+            if (!s->err[0])
+                set_err(s, "replication %d: %s (%s)", (int)r, oq_status_str(st), oq_engine_last_error(e));
+            return st;
+        }
+    }
+    /* Close the occupancy accounts. */
+    int64_t end = now > s->duration_ms ? now : s->duration_ms;
+    for (int32_t i = 0; i < s->ag_n; i++) {
+        account(s, &s->ag[i], s->ag[i].since_ms, end);
+        s->ag[i].since_ms = end;
+    }
+    /* Contacts still in the system. */
+    for (int64_t n = 0; n < s->c_n; n++) {
+        sim_contact *ct = &s->c[n];
+        if (ct->state != CS_DONE && !ct->answered)
+            FOR_SCOPES(s, ct, { st_->unfinished++; });
+    }
+    oq_engine_counts counts;
+    oq_engine_get_counts(e, &counts);
+    oq_engine_now(e, &s->cur->end_ms);
+    s->cur->engine_contacts = counts.contacts;
+    s->cur->check_status = s->o.check ? oq_engine_check(e) : OQ_OK;
+    run_free(s);
+    return OQ_OK;
+}
+
+oq_status oq_sim_run(oq_sim *s)
+{
+    if (!s)
+        return OQ_EINVAL;
+    s->err[0] = '\0';
+    s->ran = 0;
+    memset(s->rep, 0, (size_t)s->o.replications * (size_t)s->nscopes * sizeof *s->rep);
+    memset(s->inter, 0, (size_t)s->nint * (size_t)s->nscopes * sizeof *s->inter);
+    s->start_ms = s->o.start_ms;
+    s->warmup_ms = s->start_ms + s_to_ms(s->o.warmup_s, 0);
+    s->duration_ms = s->start_ms + s_to_ms(s->o.duration_s, 0);
+    s->limit_ms = s->duration_ms + s_to_ms(s->o.drain_s, 0);
+    s->interval_ms = s_to_ms(s->o.interval_s, 1);
+    for (int32_t r = 0; r < s->o.replications; r++) {
+        oq_status st = run_one(s, r);
+        if (st != OQ_OK) {
+            /* No partial results: a failed run reports nothing. */
+            run_free(s);
+            s->ran = 0;
+            memset(s->inter, 0, (size_t)s->nint * (size_t)s->nscopes * sizeof *s->inter);
+            return st;
+        }
+        s->ran = r + 1;
+    }
+    return OQ_OK;
+}
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+static int32_t scope_index(const oq_sim *s, int32_t scope, int32_t index)
+{
+    if (scope == OQ_SIM_TOTAL)
+        return index == 0 ? 0 : -1;
+    if (scope == OQ_SIM_QUEUE)
+        return index >= 0 && index < s->nq ? 1 + index : -1;
+    if (scope == OQ_SIM_CHANNEL)
+        return index >= 0 && index < s->nc ? 1 + s->nq + index : -1;
+    return -1;
+}
+
+oq_status oq_sim_scope_count(const oq_sim *s, int32_t scope, int32_t *count)
+{
+    if (!s || !count)
+        return OQ_EINVAL;
+    if (scope == OQ_SIM_TOTAL)
+        *count = 1;
+    else if (scope == OQ_SIM_QUEUE)
+        *count = s->nq;
+    else if (scope == OQ_SIM_CHANNEL)
+        *count = s->nc;
+    else
+        return OQ_EINVAL;
+    return OQ_OK;
+}
+
+oq_status oq_sim_scope_id(const oq_sim *s, int32_t scope, int32_t index, const char **id)
+{
+    if (!s || !id || scope_index(s, scope, index) < 0)
+        return OQ_EINVAL;
+    *id = scope == OQ_SIM_TOTAL ? "total" : scope == OQ_SIM_QUEUE ? s->queue_ids[index] : s->channel_ids[index];
+    return OQ_OK;
+}
+
+oq_status oq_sim_replication_stats(const oq_sim *s, int32_t replication, int32_t scope,
+                                   int32_t index, oq_sim_stats *out)
+{
+    int32_t k;
+    if (!s || !out || (k = scope_index(s, scope, index)) < 0 || replication < 0 || replication >= s->ran)
+        return OQ_EINVAL;
+    *out = s->rep[(size_t)replication * (size_t)s->nscopes + (size_t)k];
+    oq__sim_stats_finish(out, k == 0);
+    return OQ_OK;
+}
+
+oq_status oq_sim_interval_count(const oq_sim *s, int32_t *count)
+{
+    if (!s || !count)
+        return OQ_EINVAL;
+    *count = s->nint;
+    return OQ_OK;
+}
+
+oq_status oq_sim_interval_stats(const oq_sim *s, int32_t interval, int32_t scope, int32_t index,
+                                oq_sim_stats *out)
+{
+    int32_t k;
+    if (!s || !out || (k = scope_index(s, scope, index)) < 0 || interval < 0 || interval >= s->nint)
+        return OQ_EINVAL;
+    *out = s->inter[(size_t)interval * (size_t)s->nscopes + (size_t)k];
+    oq__sim_stats_finish(out, k == 0);
+    return OQ_OK;
+}
+
+static void estimate(oq_sim_estimate *e, const double *v, int32_t n)
+{
+    memset(e, 0, sizeof *e);
+    e->n = n;
+    if (n < 1)
+        return;
+    double m = 0;
+    for (int32_t i = 0; i < n; i++)
+        m += v[i];
+    m /= n;
+    double ss = 0;
+    for (int32_t i = 0; i < n; i++)
+        ss += (v[i] - m) * (v[i] - m);
+    e->mean = m;
+    e->sd = n > 1 ? sqrt(ss / (n - 1)) : 0.0;
+    e->half_width = n > 1 ? oq_sim_t975(n - 1) * e->sd / sqrt((double)n) : 0.0;
+    e->low = m - e->half_width;
+    e->high = m + e->half_width;
+}
+
+oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim_summary *out)
+{
+    int32_t k;
+    if (!s || !out || (k = scope_index(s, scope, index)) < 0)
+        return OQ_EINVAL;
+    memset(out, 0, sizeof *out);
+    out->replications = s->ran;
+    if (s->ran < 1)
+        return OQ_OK;
+    double *v = malloc((size_t)s->ran * 8 * sizeof *v);
+    if (!v)
+        return OQ_ENOMEM;
+    double *col[8];
+    int32_t n[8] = {0};
+    for (int j = 0; j < 8; j++)
+        col[j] = v + (size_t)j * (size_t)s->ran;
+    for (int32_t r = 0; r < s->ran; r++) {
+        oq_sim_stats x = s->rep[(size_t)r * (size_t)s->nscopes + (size_t)k];
+        oq__sim_stats_finish(&x, k == 0);
+        int64_t done = x.answered + x.abandoned;
+        col[0][n[0]++] = (double)x.offered;
+        if (done > 0) {
+            col[1][n[1]++] = x.service_level;
+            col[3][n[3]++] = x.p_wait;
+            col[5][n[5]++] = x.abandon_rate;
+        }
+        if (x.offered > 0)
+            col[2][n[2]++] = x.service_level_offered;
+        if (x.answered > 0) {
+            col[4][n[4]++] = x.asa_s;
+            col[6][n[6]++] = x.aht_s;
+        }
+        if (k == 0 && x.staffed_s > 0)
+            col[7][n[7]++] = x.occupancy;
+    }
+    estimate(&out->offered, col[0], n[0]);
+    estimate(&out->service_level, col[1], n[1]);
+    estimate(&out->service_level_offered, col[2], n[2]);
+    estimate(&out->p_wait, col[3], n[3]);
+    estimate(&out->asa_s, col[4], n[4]);
+    estimate(&out->abandon_rate, col[5], n[5]);
+    estimate(&out->aht_s, col[6], n[6]);
+    estimate(&out->occupancy, col[7], n[7]);
+    free(v);
+    return OQ_OK;
+}
+
+oq_status oq_sim_run_info_get(const oq_sim *s, int32_t replication, oq_sim_run_info *out)
+{
+    if (!s || !out || replication < 0 || replication >= s->ran)
+        return OQ_EINVAL;
+    *out = s->info[replication];
+    return OQ_OK;
+}
