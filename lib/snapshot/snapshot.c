@@ -668,7 +668,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->idx = idx;
     q->limit_queue = q->callback_channel = -1;
     q->id = xstr(x, "queue id", 0);
-    q->refs = oq__rd_range(r, 0, INT32_MAX, "queue refs");
+    q->refs = oq__rd_range(r, 0, INT32_MAX / 4, "queue refs");
     q->priority = oq__rd_range(r, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, "queue priority");
     q->ordering = oq__rd_range(r, 0, 2, "queue ordering");
     q->strategy = oq__rd_range(r, 0, 5, "queue strategy");
@@ -703,16 +703,16 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     }
     q->sync_gain = r->bad ? 0 : n_members; /* expected members, until they are linked */
     q->rr_counter = oq__rd_n64(r, "queue round-robin counter");
-    q->n_queued = oq__rd_range(r, 0, INT32_MAX, "queue queued");
-    q->n_offered = oq__rd_range(r, 0, INT32_MAX, "queue offered");
-    q->n_active = oq__rd_range(r, 0, INT32_MAX, "queue active");
-    q->n_parked = oq__rd_range(r, 0, INT32_MAX, "queue parked");
+    q->n_queued = oq__rd_range(r, 0, INT32_MAX / 4, "queue queued");
+    q->n_offered = oq__rd_range(r, 0, INT32_MAX / 4, "queue offered");
+    q->n_active = oq__rd_range(r, 0, INT32_MAX / 4, "queue active");
+    q->n_parked = oq__rd_range(r, 0, INT32_MAX / 4, "queue parked");
     q->blend_rule = oq__rd_range(r, 0, 1, "queue blend rule");
     q->n_delays = oq__rd_range(r, 0, OQ_QUEUE_DELAYS_MAX, "queue delays");
-    q->delays_overflow = oq__rd_range(r, 0, INT32_MAX, "queue delays overflow");
+    q->delays_overflow = oq__rd_range(r, 0, INT32_MAX / 4, "queue delays overflow");
     for (int32_t i = 0; i < q->n_delays; i++) {
         q->delays[i] = oq__rd_n64(r, "queue delay");
-        q->delay_count[i] = oq__rd_range(r, 1, INT32_MAX, "queue delay count");
+        q->delay_count[i] = oq__rd_range(r, 1, INT32_MAX / 4, "queue delay count");
     }
     q->n_tiers = oq__rd_range(r, 1, OQ_TIERS_MAX, "queue tiers");
     q->n_steps = oq__rd_count(r, OQ_LADDER_MAX, 16, "queue steps");
@@ -750,7 +750,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         if (!r->bad && s->action == OQ_STEP_OVERFLOW && s->queue < 0)
             oq__rd_fail(r, "OVERFLOW step without a queue");
     }
-    q->max_length = oq__rd_range(r, 0, INT32_MAX, "queue max_length");
+    q->max_length = oq__rd_range(r, 0, INT32_MAX / 4, "queue max_length");
     q->limit_action = oq__rd_range(r, 0, 2, "queue limit_action");
     q->limit_queue = oq__rd_range(r, -1, e->n_queues - 1, "queue limit_queue");
     q->callback_channel = IDX_OR_NONE(e->channels, e->n_channels, "queue callback channel");
@@ -764,8 +764,8 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->sl_total = oq__rd_n64(r, "queue sl_total");
     q->n_completed = oq__rd_n64(r, "queue completed");
     for (int32_t t = 0; t < OQ_TIERS_MAX; t++) {
-        q->staffed[t] = oq__rd_range(r, 0, INT32_MAX, "queue staffed");
-        q->ready[t] = oq__rd_range(r, 0, INT32_MAX, "queue ready");
+        q->staffed[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue staffed");
+        q->ready[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue ready");
     }
     if (!r->bad && (q->max_wait_ms < 0 || !finite(q->default_aht_s) || !finite(q->deadline_warning_s) ||
                     !finite(q->aht_ema_s)))
@@ -790,7 +790,7 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     if (!r->bad && (a->seq == 0 || a->seq >= e->next_agent_seq))
         oq__rd_fail(r, "agent sequence out of range");
     a->capacity = oq__rd_range(r, 1, OQ_CAPACITY_MAX, "agent capacity");
-    a->used = oq__rd_range(r, 0, INT32_MAX, "agent used");
+    a->used = oq__rd_range(r, 0, INT32_MAX / 4, "agent used");
     a->presence = oq__rd_range(r, 0, 2, "agent presence");
     a->state = oq__rd_range(r, 0, 4, "agent state");
     a->state_since = oq__rd_time(r, "agent state_since");
@@ -800,7 +800,7 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->eff_profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile in force");
     a->idle_inbound = oq__rd_range(r, 0, 1, "agent idle_inbound");
     a->max_no_answer = oq__rd_range(r, 0, 1000, "agent max_no_answer");
-    a->missed_in_row = oq__rd_range(r, 0, INT32_MAX, "agent missed_in_row");
+    a->missed_in_row = oq__rd_range(r, 0, INT32_MAX / 4, "agent missed_in_row");
     a->max_per_window = oq__rd_range(r, 0, 64, "agent max_per_window");
     a->window_ms = oq__rd_n64(r, "agent window");
     a->reject_delay_ms = oq__rd_n64(r, "agent reject delay");
@@ -832,15 +832,15 @@ static oq_agent *r_agent(rx *x, int32_t idx)
         if (a->ch_count && a->ch_limit) {
             a->ch_cap = ch_cap;
             for (int32_t i = 0; i < ch_cap; i++) {
-                a->ch_count[i] = oq__rd_range(r, 0, INT32_MAX, "agent channel count");
+                a->ch_count[i] = oq__rd_range(r, 0, INT32_MAX / 4, "agent channel count");
                 a->ch_limit[i] = oq__rd_range(r, -1, 10000, "agent channel limit");
             }
         }
     }
-    a->n_offered = oq__rd_range(r, 0, INT32_MAX, "agent offered");
-    a->n_active = oq__rd_range(r, 0, INT32_MAX, "agent active");
-    a->n_wrapup = oq__rd_range(r, 0, INT32_MAX, "agent wrap-up");
-    a->n_exclusive = oq__rd_range(r, 0, INT32_MAX, "agent exclusive");
+    a->n_offered = oq__rd_range(r, 0, INT32_MAX / 4, "agent offered");
+    a->n_active = oq__rd_range(r, 0, INT32_MAX / 4, "agent active");
+    a->n_wrapup = oq__rd_range(r, 0, INT32_MAX / 4, "agent wrap-up");
+    a->n_exclusive = oq__rd_range(r, 0, INT32_MAX / 4, "agent exclusive");
     int32_t nm = oq__rd_count(r, e->n_queues, 40, "agent members");
     if (nm > 0 && !r->bad) {
         a->members = xalloc(x, (size_t)nm, sizeof *a->members);
@@ -964,7 +964,7 @@ static int r_contact(rx *x)
         else
             c->rejects_more[i - OQ_INLINE_REJECTS] = s;
     }
-    c->n_offers = oq__rd_range(r, 0, INT32_MAX, "contact offers");
+    c->n_offers = oq__rd_range(r, 0, INT32_MAX / 4, "contact offers");
     int32_t hcap = oq__rd_range(r, 0, OQ_HISTORY_MAX, "history capacity");
     if (hcap > 0 && !r->bad) {
         struct oq_history *h = oq__alloc(&e->mem, sizeof(struct oq_history) + (size_t)hcap * sizeof(oq_history_item));
@@ -974,7 +974,7 @@ static int r_contact(rx *x)
         h->cap = hcap;
         c->history = h;
         int32_t n = oq__rd_range(r, 0, hcap, "history entries");
-        h->dropped = oq__rd_range(r, 0, INT32_MAX, "history dropped");
+        h->dropped = oq__rd_range(r, 0, INT32_MAX / 4, "history dropped");
         for (int32_t i = 0; i < n && !r->bad; i++) {
             oq_history_item *it = &h->items[i];
             it->type = oq__rd_range(r, 1, 64, "history type");
@@ -1064,11 +1064,11 @@ static int restore_body(rx *x)
     e->now = oq__rd_time(r, "clock");
     e->starved = oq__rd_range(r, 0, 1, "starved flag");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
-    e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX, "resume sweep");
+    e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
     e->next_agent_seq = oq__rd_u64(r);
     e->next_contact_seq = oq__rd_u64(r);
     e->next_timer_seq = oq__rd_u64(r);
-    e->n_sl_blend = oq__rd_range(r, 0, INT32_MAX, "blend count");
+    e->n_sl_blend = oq__rd_range(r, 0, INT32_MAX / 4, "blend count");
     if (!r->bad && e->abandon_resume_ms < 0)
         return oq__rd_fail(r, "negative abandon_resume");
 
@@ -1088,8 +1088,8 @@ static int restore_body(rx *x)
         c->exclusive = oq__rd_range(r, 0, 1, "channel exclusive");
         c->cost = oq__rd_range(r, 1, OQ_CAPACITY_MAX, "channel cost");
         c->max_per_agent = oq__rd_range(r, 1, 10000, "channel max_per_agent");
-        c->n_queues = oq__rd_range(r, 0, INT32_MAX, "channel queues");
-        c->n_contacts = oq__rd_range(r, 0, INT32_MAX, "channel contacts");
+        c->n_queues = oq__rd_range(r, 0, INT32_MAX / 4, "channel queues");
+        c->n_contacts = oq__rd_range(r, 0, INT32_MAX / 4, "channel contacts");
         e->live_channels++;
         put_id(x, &e->channel_ids, c->id, c, "channel");
     }
@@ -1106,7 +1106,7 @@ static int restore_body(rx *x)
         s->idx = i;
         s->id = xstr(x, "skill id", 0);
         s->max_level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "skill max_level");
-        s->refs = oq__rd_range(r, 0, INT32_MAX, "skill refs");
+        s->refs = oq__rd_range(r, 0, INT32_MAX / 4, "skill refs");
         e->live_skills++;
         put_id(x, &e->skill_ids, s->id, s, "skill");
     }
@@ -1122,7 +1122,7 @@ static int restore_body(rx *x)
         e->groups[i] = g;
         g->idx = i;
         g->id = xstr(x, "group id", 0);
-        g->refs = oq__rd_range(r, 0, INT32_MAX, "group refs");
+        g->refs = oq__rd_range(r, 0, INT32_MAX / 4, "group refs");
         g->profile = oq__rd_i32(r); /* checked once profiles are read */
         e->live_groups++;
         put_id(x, &e->group_ids, g->id, g, "group");
@@ -1139,7 +1139,7 @@ static int restore_body(rx *x)
         e->profiles[i] = p;
         p->idx = i;
         p->id = xstr(x, "profile id", 0);
-        p->refs = oq__rd_range(r, 0, INT32_MAX, "profile refs");
+        p->refs = oq__rd_range(r, 0, INT32_MAX / 4, "profile refs");
         p->n_queues = oq__rd_count(r, MAX_SLOTS, 16, "profile queues");
         if (p->n_queues > 0 && !r->bad) {
             p->queues = xalloc(x, (size_t)p->n_queues, sizeof *p->queues);

@@ -316,7 +316,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
     S->emitted = oq__rd_stat64(r, "statistics figure");
     S->dropped = oq__rd_stat64(r, "statistics figure");
     for (int i = 0; i < 5; i++)
-        S->agents_in[i] = oq__rd_i32(r);
+        S->agents_in[i] = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent count");
     if (r->bad)
         return 0;
     /* The blocks come before the records: their list heads are checked
@@ -350,8 +350,8 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
             goto fail;
         S->agents[i] = g;
         g->state = oq__rd_range(r, 0, 4, "statistics agent state");
-        g->used = oq__rd_i32(r);
-        g->cap = oq__rd_i32(r);
+        g->used = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent load");
+        g->cap = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent capacity");
         g->reason = oq__rd_range(r, -1, OQ_STATS_REASONS_MAX, "statistics agent reason");
         g->last_t = oq__rd_stat64(r, "statistics figure");
         g->n_reasons = oq__rd_range(r, 0, OQ_STATS_REASONS_MAX, "statistics agent reasons");
@@ -403,7 +403,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
         rc->queue = oq__rd_range(r, -1, e->n_queues - 1, "statistics record queue");
         rc->channel = oq__rd_range(r, rc->seq ? 0 : -1, e->n_channels - 1, "statistics record channel");
         rc->agent = oq__rd_range(r, -1, e->n_agents - 1, "statistics record agent");
-        rc->cost = oq__rd_i32(r);
+        rc->cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "statistics record cost");
         rc->flags = oq__rd_i32(r);
         rc->next_free = r_slot(&x, "statistics free link");
         if (!r->bad && rc->seq &&
