@@ -415,7 +415,9 @@ static int j_done(oq_rd *r)
     return !r->bad;
 }
 
-/* ---- generated from tools: one wrapper and one replay case per call ---- */
+/* ---- one wrapper and one replay case per journaled call (same order as the
+ * OQ_J_* codes in omniq/snapshot.h; a new mutating call needs an OQ_J_ code,
+ * a wrapper here, a replay case, its name, and OQ_JOURNAL at its top) ---- */
 oq_status oq__j_engine_advance(oq_engine *e, int64_t now_ms)
 {
     int64_t before = j_begin(e);

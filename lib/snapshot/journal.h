@@ -18,7 +18,7 @@
 /* engine.c: free the journal's buffers (oq_engine_destroy). */
 void oq__journal_free(oq_engine *e);
 
-/* One wrapper per journaled call (generated; journal.c). */
+/* One wrapper per journaled call (journal.c). */
 oq_status oq__j_engine_advance(oq_engine *e, int64_t now_ms);
 oq_status oq__j_channel_add(oq_engine *e, const oq_channel_spec *spec);
 oq_status oq__j_channel_update(oq_engine *e, const oq_channel_spec *spec);
