@@ -11,6 +11,7 @@
 #include "omniq/erlang.h"
 #include "omniq/config.h"
 #include "omniq/stats.h"
+#include "omniq/snapshot.h"
 #include "omniq/sim.h"
 
 #endif /* OMNIQ_OMNIQ_H */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 const char *oq_agent_state_name(int32_t state)
 {
@@ -44,6 +45,7 @@ int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels)
 
 void oq__agent_free(oq_engine *e, oq_agent *a)
 {
+    oq__timer_cancel(e, &a->timer); /* a back-off timer must not outlive its agent in the heap */
     oq__strfree(&e->mem, a->id);
     oq__strfree(&e->mem, a->nr_reason);
     oq__free(&e->mem, a->skills, (size_t)a->cap_skills * sizeof *a->skills);
@@ -65,6 +67,7 @@ static oq_status check_capacity(oq_engine *e, const char *id, int32_t capacity)
 
 oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
 {
+    OQ_JOURNAL(e, oq__j_agent_add(e, id, capacity));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "agent", id);
@@ -107,6 +110,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
 
 oq_status oq_agent_remove(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_agent_remove(e, id));
     oq_status st = oq__enter(e);
     oq_agent *a = NULL;
     if (st == OQ_OK)
@@ -137,6 +141,7 @@ oq_status oq_agent_remove(oq_engine *e, const char *id)
 
 oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacity)
 {
+    OQ_JOURNAL(e, oq__j_agent_set_capacity(e, agent, capacity));
     oq_status st = oq__enter(e);
     oq_agent *a = NULL;
     if (st == OQ_OK)
@@ -155,6 +160,7 @@ oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacit
 oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent, const char *skill,
                              int32_t level)
 {
+    OQ_JOURNAL(e, oq__j_agent_set_skill(e, now_ms, agent, skill, level));
     oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     oq_skill *s = NULL;
@@ -187,6 +193,7 @@ oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent, co
 oq_status oq_agent_set_channel_limit(oq_engine *e, int64_t now_ms, const char *agent,
                                      const char *channel, int32_t max_items)
 {
+    OQ_JOURNAL(e, oq__j_agent_set_channel_limit(e, now_ms, agent, channel, max_items));
     oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     oq_channel *c = NULL;
@@ -254,11 +261,13 @@ static oq_status change_group(oq_engine *e, int64_t now_ms, const char *agent, c
 
 oq_status oq_agent_join_group(oq_engine *e, int64_t now_ms, const char *agent, const char *group)
 {
+    OQ_JOURNAL(e, oq__j_agent_join_group(e, now_ms, agent, group));
     return change_group(e, now_ms, agent, group, 1);
 }
 
 oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *agent, const char *group)
 {
+    OQ_JOURNAL(e, oq__j_agent_leave_group(e, now_ms, agent, group));
     return change_group(e, now_ms, agent, group, 0);
 }
 

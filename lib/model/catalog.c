@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 /* Shared by skills and groups: allocate the object and its id, index it. */
 static oq_status add_named(oq_engine *e, const char *what, oq_idmap *map, void ***slots,
@@ -27,6 +28,7 @@ static oq_status add_named(oq_engine *e, const char *what, oq_idmap *map, void *
 
 oq_status oq_skill_add(oq_engine *e, const char *id, int32_t max_level)
 {
+    OQ_JOURNAL(e, oq__j_skill_add(e, id, max_level));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "skill", id);
@@ -51,6 +53,7 @@ oq_status oq_skill_add(oq_engine *e, const char *id, int32_t max_level)
 
 oq_status oq_skill_remove(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_skill_remove(e, id));
     oq_status st = oq__enter(e);
     oq_skill *s = NULL;
     if (st == OQ_OK)
@@ -84,6 +87,7 @@ oq_status oq_skill_get(const oq_engine *ce, const char *id, int32_t *max_level)
 
 oq_status oq_group_add(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_group_add(e, id));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "group", id);
@@ -105,6 +109,7 @@ oq_status oq_group_add(oq_engine *e, const char *id)
 
 oq_status oq_group_remove(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_group_remove(e, id));
     oq_status st = oq__enter(e);
     oq_group *g = NULL;
     if (st == OQ_OK)

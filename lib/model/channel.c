@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 void oq_channel_spec_init(oq_channel_spec *spec)
 {
@@ -49,6 +50,7 @@ static void apply_spec(oq_channel *c, const oq_channel_spec *s)
 
 oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
 {
+    OQ_JOURNAL(e, oq__j_channel_add(e, spec));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -83,6 +85,7 @@ oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
 
 oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
 {
+    OQ_JOURNAL(e, oq__j_channel_update(e, spec));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -104,6 +107,7 @@ oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
 
 oq_status oq_channel_remove(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_channel_remove(e, id));
     oq_status st = oq__enter(e);
     oq_channel *c = NULL;
     if (st == OQ_OK)

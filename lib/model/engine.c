@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 #include "stats/hook.h"
+#include "snapshot/journal.h"
 
 void oq_engine_options_init(oq_engine_options *opts)
 {
@@ -134,6 +136,7 @@ void oq_engine_destroy(oq_engine *e)
             oq__free(&e->mem, e->groups[i], sizeof(oq_group));
         }
     oq__stats_destroy(e);
+    oq__journal_free(e);
     for (int32_t i = 0; i < e->n_profiles; i++)
         if (e->profiles[i])
             oq__profile_free(e, e->profiles[i]);
@@ -297,6 +300,7 @@ oq_status oq_engine_next_deadline(const oq_engine *e, int64_t *deadline_ms)
 
 oq_status oq_engine_advance(oq_engine *e, int64_t now_ms)
 {
+    OQ_JOURNAL(e, oq__j_engine_advance(e, now_ms));
     return oq__enter_at(e, now_ms);
 }
 

@@ -189,6 +189,13 @@ int oq__resume_take(oq_engine *e, const char *customer, const oq_queue *q, uint6
 void oq__resume_clear(oq_engine *e);
 /* An inbound queue's service level moved: outbound work blended on it may move. */
 void oq__sl_changed(oq_engine *e, const oq_queue *q);
+/* Snapshots: visit every kept place in insertion order (0: out of memory);
+ * put one back (OQ_EEXIST for a duplicate customer, OQ_ENOMEM). */
+typedef void (*oq_resume_visit_fn)(const char *customer, int32_t queue, uint64_t seq,
+                                   int64_t enqueued, int64_t expires, void *user);
+int oq__resume_visit(oq_engine *e, oq_resume_visit_fn fn, void *user);
+oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t queue,
+                         uint64_t seq, int64_t enqueued, int64_t expires);
 
 /* ---- contacts (router/contact_life.c) ---- */
 /* Put a contact into its queue's lane heap (capacity reserved). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 /* ---- which profile is in force ---------------------------------------------- */
 
@@ -60,6 +61,7 @@ static oq_status resync(oq_engine *e)
 
 oq_status oq_profile_add(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_profile_add(e, id));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "profile", id);
@@ -102,6 +104,7 @@ static oq_status find_profile(oq_engine *e, const char *id, oq_profile **out)
 
 oq_status oq_profile_remove(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_profile_remove(e, id));
     oq_status st = oq__enter(e);
     oq_profile *p = NULL;
     if (st == OQ_OK)
@@ -122,6 +125,7 @@ oq_status oq_profile_remove(oq_engine *e, const char *id)
 oq_status oq_profile_set_queue(oq_engine *e, int64_t now_ms, const char *profile, const char *queue,
                                int32_t priority, double delay_s)
 {
+    OQ_JOURNAL(e, oq__j_profile_set_queue(e, now_ms, profile, queue, priority, delay_s));
     oq_status st = oq__enter_at(e, now_ms);
     oq_profile *p = NULL;
     oq_queue *q = NULL;
@@ -199,6 +203,7 @@ static int reserve_profile_channels(oq_engine *e, oq_profile *p, int32_t n)
 oq_status oq_profile_set_channel(oq_engine *e, int64_t now_ms, const char *profile,
                                  const char *channel, int32_t max_items, int32_t cross_channel)
 {
+    OQ_JOURNAL(e, oq__j_profile_set_channel(e, now_ms, profile, channel, max_items, cross_channel));
     oq_status st = oq__enter_at(e, now_ms);
     oq_profile *p = NULL;
     oq_channel *c = NULL;
@@ -230,6 +235,7 @@ oq_status oq_profile_set_channel(oq_engine *e, int64_t now_ms, const char *profi
 oq_status oq_profile_set_options(oq_engine *e, int64_t now_ms, const char *profile,
                                  int32_t force_longest_waiting, int32_t idle_measure)
 {
+    OQ_JOURNAL(e, oq__j_profile_set_options(e, now_ms, profile, force_longest_waiting, idle_measure));
     oq_status st = oq__enter_at(e, now_ms);
     oq_profile *p = NULL;
     if (st == OQ_OK)
@@ -277,6 +283,7 @@ static oq_status assign(oq_engine *e, int32_t *slot, const char *owner, const ch
 
 oq_status oq_agent_set_profile(oq_engine *e, int64_t now_ms, const char *agent, const char *profile)
 {
+    OQ_JOURNAL(e, oq__j_agent_set_profile(e, now_ms, agent, profile));
     oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     if (st == OQ_OK)
@@ -286,6 +293,7 @@ oq_status oq_agent_set_profile(oq_engine *e, int64_t now_ms, const char *agent, 
 
 oq_status oq_group_set_profile(oq_engine *e, int64_t now_ms, const char *group, const char *profile)
 {
+    OQ_JOURNAL(e, oq__j_group_set_profile(e, now_ms, group, profile));
     oq_status st = oq__enter_at(e, now_ms);
     oq_group *g = NULL;
     if (st == OQ_OK)
@@ -297,6 +305,7 @@ oq_status oq_group_set_profile(oq_engine *e, int64_t now_ms, const char *group, 
 
 oq_status oq_queue_set_blend(oq_engine *e, int64_t now_ms, const char *queue, int32_t rule)
 {
+    OQ_JOURNAL(e, oq__j_queue_set_blend(e, now_ms, queue, rule));
     oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     if (st == OQ_OK)
@@ -329,6 +338,7 @@ static int valid_delay(double s) { return isfinite(s) && s >= 0 && s <= 9.0e12; 
 oq_status oq_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent,
                               const oq_agent_policy *p)
 {
+    OQ_JOURNAL(e, oq__j_agent_set_policy(e, now_ms, agent, p));
     oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     if (st == OQ_OK)

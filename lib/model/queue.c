@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 const char *oq_ordering_name(int32_t ordering)
 {
@@ -168,6 +169,7 @@ void oq__queue_free(oq_engine *e, oq_queue *q)
 
 oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
 {
+    OQ_JOURNAL(e, oq__j_queue_add(e, spec));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -209,6 +211,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
 
 oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spec)
 {
+    OQ_JOURNAL(e, oq__j_queue_update(e, now_ms, spec));
     oq_status st = oq__enter_at(e, now_ms);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -241,6 +244,7 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
 
 oq_status oq_queue_remove(oq_engine *e, const char *id)
 {
+    OQ_JOURNAL(e, oq__j_queue_remove(e, id));
     oq_status st = oq__enter(e);
     oq_queue *q = NULL;
     if (st == OQ_OK)
@@ -278,6 +282,7 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
  * lane is marked free (channel -1) and reused by the next channel added. */
 oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, const char *channel)
 {
+    OQ_JOURNAL(e, oq__j_queue_add_channel(e, now_ms, queue, channel));
     oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     oq_channel *c = NULL;
@@ -315,6 +320,7 @@ oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, 
 oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queue,
                                   const char *channel)
 {
+    OQ_JOURNAL(e, oq__j_queue_remove_channel(e, now_ms, queue, channel));
     oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     oq_channel *c = NULL;
@@ -384,12 +390,14 @@ static oq_status set_queue_skill(oq_engine *e, int64_t now_ms, const char *queue
 oq_status oq_queue_require_skill(oq_engine *e, int64_t now_ms, const char *queue,
                                  const char *skill, int32_t min_level)
 {
+    OQ_JOURNAL(e, oq__j_queue_require_skill(e, now_ms, queue, skill, min_level));
     return set_queue_skill(e, now_ms, queue, skill, min_level, 0);
 }
 
 oq_status oq_queue_prefer_skill(oq_engine *e, int64_t now_ms, const char *queue,
                                 const char *skill, int32_t min_level)
 {
+    OQ_JOURNAL(e, oq__j_queue_prefer_skill(e, now_ms, queue, skill, min_level));
     return set_queue_skill(e, now_ms, queue, skill, min_level, 1);
 }
 
@@ -445,12 +453,14 @@ static oq_status change_group(oq_engine *e, int64_t now_ms, const char *queue, c
 
 oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *queue, const char *group)
 {
+    OQ_JOURNAL(e, oq__j_queue_add_group(e, now_ms, queue, group));
     return change_group(e, now_ms, queue, group, 1);
 }
 
 oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
                                 const char *group)
 {
+    OQ_JOURNAL(e, oq__j_queue_remove_group(e, now_ms, queue, group));
     return change_group(e, now_ms, queue, group, 0);
 }
 

@@ -22,6 +22,7 @@
 #include "omniq/escalation.h"
 #include "omniq/model.h"
 #include "omniq/profile.h"
+#include "omniq/snapshot.h"
 
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
 #define OQ_INLINE_REJECTS 4      /* rejecting agents stored without allocating */
@@ -311,6 +312,12 @@ struct oq_engine {
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
     oq_agent *dirty_agents, *dirty_agents_tail;
+
+    /* lib/snapshot: the action journal (oq_engine_set_journal) */
+    oq_journal_fn journal;
+    void *journal_user;
+    void *journal_state;     /* encoder and record buffer */
+    int32_t journal_depth;   /* inside a journaled call: nested calls are not recorded */
 };
 
 #endif

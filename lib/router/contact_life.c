@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 void oq__contact_event(oq_engine *e, const oq_contact *c, int32_t type, const char *detail)
 {
@@ -256,6 +257,7 @@ static oq_status resolve_skills(oq_engine *e, const char *cid, const char *field
 
 oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec *s)
 {
+    OQ_JOURNAL(e, oq__j_contact_arrive(e, now_ms, s));
     oq_status st = oq__enter_at(e, now_ms);
     if (st != OQ_OK)
         return st;
@@ -404,6 +406,7 @@ static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, c
 
 oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, const char *agent)
 {
+    OQ_JOURNAL(e, oq__j_offer_accept(e, now_ms, contact, agent));
     oq_contact *c = NULL;
     oq_agent *a = NULL;
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
@@ -441,6 +444,7 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
 
 oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, const char *agent)
 {
+    OQ_JOURNAL(e, oq__j_offer_reject(e, now_ms, contact, agent));
     oq_contact *c = NULL;
     oq_agent *a = NULL;
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
@@ -469,6 +473,7 @@ static oq_status find_contact_at(oq_engine *e, int64_t now_ms, const char *conta
 
 oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
 {
+    OQ_JOURNAL(e, oq__j_contact_abandon(e, now_ms, contact));
     oq_contact *c = NULL;
     oq_status st = find_contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -491,6 +496,7 @@ oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
 
 oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
 {
+    OQ_JOURNAL(e, oq__j_contact_complete(e, now_ms, contact));
     oq_contact *c = NULL;
     oq_status st = find_contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -518,6 +524,7 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
 
 oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact, const char *queue)
 {
+    OQ_JOURNAL(e, oq__j_contact_transfer(e, now_ms, contact, queue));
     oq_contact *c = NULL;
     oq_queue *q = NULL;
     oq_status st = find_contact_at(e, now_ms, contact, &c);
@@ -537,6 +544,7 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
 oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                   int32_t priority)
 {
+    OQ_JOURNAL(e, oq__j_contact_set_priority(e, now_ms, contact, priority));
     oq_contact *c = NULL;
     oq_status st = find_contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -554,6 +562,7 @@ oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *cont
 
 oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
 {
+    OQ_JOURNAL(e, oq__j_contact_remove(e, now_ms, contact));
     oq_contact *c = NULL;
     oq_status st = find_contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "model/internal.h"
+#include "snapshot/journal.h"
 
 static oq_status find_agent_at(oq_engine *e, int64_t now_ms, const char *agent, oq_agent **out)
 {
@@ -37,6 +38,7 @@ static oq_status copy_reason(oq_engine *e, const char *agent, const char *reason
 
 oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_t ready)
 {
+    OQ_JOURNAL(e, oq__j_agent_login(e, now_ms, agent, ready));
     oq_agent *a = NULL;
     oq_status st = find_agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -55,6 +57,7 @@ oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_
 
 oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
 {
+    OQ_JOURNAL(e, oq__j_agent_ready(e, now_ms, agent));
     oq_agent *a = NULL;
     oq_status st = find_agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -67,6 +70,7 @@ oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
 
 oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent, const char *reason)
 {
+    OQ_JOURNAL(e, oq__j_agent_not_ready(e, now_ms, agent, reason));
     oq_agent *a = NULL;
     oq_status st = find_agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -82,6 +86,7 @@ oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent, co
 
 oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
 {
+    OQ_JOURNAL(e, oq__j_agent_logout(e, now_ms, agent));
     oq_agent *a = NULL;
     oq_status st = find_agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -102,6 +107,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
 
 oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent)
 {
+    OQ_JOURNAL(e, oq__j_agent_end_wrapup(e, now_ms, agent));
     oq_agent *a = NULL;
     oq_status st = find_agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)

@@ -90,3 +90,39 @@ void oq__sl_changed(oq_engine *e, const oq_queue *q)
     for (int32_t i = 0; i < q->n_members; i++)
         oq__mark_agent(e, q->members[i]->agent);
 }
+
+/* ---- snapshots (lib/snapshot) ---- */
+
+int oq__resume_visit(oq_engine *e, oq_resume_visit_fn fn, void *user)
+{
+    int32_t n = e->resume.count;
+    if (n == 0)
+        return 1;
+    resume_place **all = oq__alloc(&e->mem, (size_t)n * sizeof *all);
+    if (!all)
+        return 0;
+    int32_t k = oq__idmap_collect(&e->resume, (void **)all, n);
+    for (int32_t i = 0; i < k; i++)
+        fn(all[i]->customer, all[i]->queue, all[i]->seq, all[i]->enqueued, all[i]->expires, user);
+    oq__free(&e->mem, all, (size_t)n * sizeof *all);
+    return 1;
+}
+
+oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t queue,
+                         uint64_t seq, int64_t enqueued, int64_t expires)
+{
+    resume_place *p = oq__calloc(&e->mem, 1, sizeof *p);
+    char *key = p ? oq__strndup(&e->mem, customer, len) : NULL;
+    if (!p || !key || oq__idmap_get(&e->resume, key) || !oq__idmap_put(&e->resume, key, p)) {
+        oq_status st = p && key && oq__idmap_get(&e->resume, key) ? OQ_EEXIST : OQ_ENOMEM;
+        oq__strfree(&e->mem, key);
+        oq__free(&e->mem, p, sizeof *p);
+        return st;
+    }
+    p->customer = key;
+    p->queue = queue;
+    p->seq = seq;
+    p->enqueued = enqueued;
+    p->expires = expires;
+    return OQ_OK;
+}

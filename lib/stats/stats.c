@@ -5,6 +5,7 @@
 
 #include "stats/hook.h"
 #include "stats/internal.h"
+#include "snapshot/journal.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -969,6 +970,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev)
 
 oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
 {
+    OQ_JOURNAL(e, oq__j_stats_configure(e, o));
     oq_status st = oq__enter(e);
     if (st != OQ_OK)
         return st;
@@ -1018,6 +1020,7 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
 
 oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
 {
+    OQ_JOURNAL(e, oq__j_stats_reset_day(e, now_ms));
     oq_status st = oq__enter_at(e, now_ms);
     if (st != OQ_OK)
         return st;

@@ -1,0 +1,159 @@
+/* omniq — snapshots (save / restore the whole engine) and the action journal.
+ *
+ * Snapshot: oq_engine_snapshot() writes the complete state of an engine —
+ * configuration, agents and their states, every contact with its place in
+ * line, offers, timers, escalation progress, routing keys, the random
+ * generator and statistics — through a writer callback, so the host chooses
+ * a file, a database blob or a network stream. oq_engine_restore() rebuilds
+ * an engine from it that makes exactly the same decisions as the original
+ * from then on. The format is versioned and documented in docs/snapshot.md;
+ * it ends with a CRC-32, and truncated, corrupted or inconsistent input is
+ * refused with OQ_ECORRUPT (never a wrong engine).
+ *
+ * Journal: with oq_engine_set_journal(), every successful state-changing call
+ * on the engine hands the host one compact record (a byte string).
+ * oq_journal_apply() replays a record on another engine. A snapshot plus the
+ * records emitted after it rebuild the same state: how a standby takes over.
+ *
+ * Thread-safety: as engine.h — serialize calls on one engine. The restore
+ * error message (oq_restore_last_error) is per thread. */
+#ifndef OMNIQ_SNAPSHOT_H
+#define OMNIQ_SNAPSHOT_H
+
+#include "omniq/engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OQ_SNAPSHOT_VERSION 1 /* format version written; restore accepts only this one */
+
+/* Writer: receives the snapshot in pieces, in order. Return OQ_OK to go on;
+ * any other status stops the snapshot, which returns that status. */
+typedef oq_status (*oq_write_fn)(const void *data, size_t len, void *user);
+
+/* Reader: fill up to len bytes of buf; return the number of bytes read, 0 at
+ * the end of the input, < 0 on an error (restore then fails with OQ_ECORRUPT). */
+typedef int64_t (*oq_read_fn)(void *buf, size_t len, void *user);
+
+/* Write the engine's complete state. Read-only: the engine is not changed.
+ * Errors: OQ_EINVAL (NULL argument), OQ_EBUSY (called from inside an engine
+ * callback: the engine is between two steps of a call), the writer's status. */
+OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void *user);
+
+/* Rebuild an engine from a snapshot. From `opts` (NULL = defaults) only the
+ * allocator and the event sink are used: seed, start_ms and abandon_resume_s
+ * come from the snapshot (the generator's current state, the clock). No event
+ * is emitted by the restore itself; the journal is off.
+ * Errors: OQ_EINVAL (NULL out/read, bad struct_size), OQ_ECORRUPT (bad magic,
+ * unsupported version, checksum mismatch, truncation, inconsistent content —
+ * oq_restore_last_error() says what and at which byte offset), OQ_ENOMEM.
+ * On error *out is untouched and nothing stays allocated. */
+OQ_API oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user,
+                                   oq_engine **out);
+
+/* Snapshot into one buffer allocated with the C library's malloc (release it
+ * with oq_free). Errors as oq_engine_snapshot, plus OQ_ENOMEM. */
+OQ_API oq_status oq_engine_snapshot_buffer(const oq_engine *e, void **out, size_t *len);
+
+/* Restore from len bytes at buf. Errors as oq_engine_restore. */
+OQ_API oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *buf,
+                                          size_t len, oq_engine **out);
+
+/* Why the last oq_engine_restore* / oq_journal_apply decode on this thread
+ * failed ("" if it did not). Static per-thread storage, valid until the next
+ * restore on the thread. */
+OQ_API const char *oq_restore_last_error(void);
+
+/* ---- journal ------------------------------------------------------------- */
+
+/* Journal actions (oq_journal_record.action): one per public mutating call. */
+#define OQ_J_ADVANCE               1  /* oq_engine_advance (also: a failed call that moved the clock) */
+#define OQ_J_CHANNEL_ADD           2
+#define OQ_J_CHANNEL_UPDATE        3
+#define OQ_J_CHANNEL_REMOVE        4
+#define OQ_J_SKILL_ADD             5
+#define OQ_J_SKILL_REMOVE          6
+#define OQ_J_GROUP_ADD             7
+#define OQ_J_GROUP_REMOVE          8
+#define OQ_J_AGENT_ADD             9
+#define OQ_J_AGENT_REMOVE         10
+#define OQ_J_AGENT_SET_CAPACITY   11
+#define OQ_J_AGENT_SET_SKILL      12
+#define OQ_J_AGENT_SET_CH_LIMIT   13
+#define OQ_J_AGENT_JOIN_GROUP     14
+#define OQ_J_AGENT_LEAVE_GROUP    15
+#define OQ_J_AGENT_LOGIN          16
+#define OQ_J_AGENT_READY          17
+#define OQ_J_AGENT_NOT_READY      18
+#define OQ_J_AGENT_LOGOUT         19
+#define OQ_J_AGENT_END_WRAPUP     20
+#define OQ_J_QUEUE_ADD            21
+#define OQ_J_QUEUE_UPDATE         22
+#define OQ_J_QUEUE_REMOVE         23
+#define OQ_J_QUEUE_ADD_CHANNEL    24
+#define OQ_J_QUEUE_REMOVE_CHANNEL 25
+#define OQ_J_QUEUE_REQUIRE_SKILL  26
+#define OQ_J_QUEUE_PREFER_SKILL   27
+#define OQ_J_QUEUE_ADD_GROUP      28
+#define OQ_J_QUEUE_REMOVE_GROUP   29
+#define OQ_J_CONTACT_ARRIVE       30
+#define OQ_J_OFFER_ACCEPT         31
+#define OQ_J_OFFER_REJECT         32
+#define OQ_J_CONTACT_ABANDON      33
+#define OQ_J_CONTACT_COMPLETE     34
+#define OQ_J_CONTACT_TRANSFER     35
+#define OQ_J_CONTACT_SET_PRIORITY 36
+#define OQ_J_CONTACT_PARK         37
+#define OQ_J_CONTACT_REOPEN       38
+#define OQ_J_CONTACT_ESCALATE     39
+#define OQ_J_CONTACT_TO_AGENT     40
+#define OQ_J_CONTACT_REMOVE       41
+#define OQ_J_QUEUE_ADD_STEP       42
+#define OQ_J_QUEUE_CLEAR_STEPS    43
+#define OQ_J_PROFILE_ADD          44
+#define OQ_J_PROFILE_REMOVE       45
+#define OQ_J_PROFILE_SET_QUEUE    46
+#define OQ_J_PROFILE_SET_CHANNEL  47
+#define OQ_J_PROFILE_SET_OPTIONS  48
+#define OQ_J_AGENT_SET_PROFILE    49
+#define OQ_J_GROUP_SET_PROFILE    50
+#define OQ_J_QUEUE_SET_BLEND      51
+#define OQ_J_AGENT_SET_POLICY     52
+#define OQ_J_STATS_CONFIGURE      53
+#define OQ_J_STATS_RESET_DAY      54
+#define OQ_J_MAX                  54
+
+/* One journal record, valid during the callback only (copy data[0..len)). */
+typedef struct oq_journal_record {
+    int32_t action;        /* OQ_J_* */
+    int32_t reserved;      /* 0 */
+    int64_t now_ms;        /* the call's now_ms (the clock for calls without one) */
+    const void *data;      /* the whole record, self-contained, checksummed: give it to oq_journal_apply */
+    size_t len;
+} oq_journal_record;
+
+/* Journal sink: called once per successful state-changing call, after the
+ * call's events. A call that fails emits nothing — except that a failed call
+ * which still moved the clock (timers fired before validation) emits an
+ * OQ_J_ADVANCE record for that. Calls made from inside a public call (e.g. by
+ * oq_script_apply) are journaled as the individual calls. */
+typedef void (*oq_journal_fn)(const oq_journal_record *rec, void *user);
+
+/* Start (fn non-NULL) or stop (fn NULL) journaling. Errors: OQ_EINVAL (NULL
+ * engine), OQ_EBUSY (from a callback). */
+OQ_API oq_status oq_engine_set_journal(oq_engine *e, oq_journal_fn fn, void *user);
+
+/* Replay one record (as delivered in oq_journal_record.data/len) on e: makes
+ * the same call with the same arguments, and returns that call's status.
+ * OQ_ECORRUPT for a malformed record (message in oq_engine_last_error). */
+OQ_API oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len);
+
+/* Static name of a journal action ("contact_arrive"), "unknown" for others. */
+OQ_API const char *oq_journal_action_name(int32_t action);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNIQ_SNAPSHOT_H */

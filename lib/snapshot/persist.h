@@ -1,0 +1,16 @@
+/* Internal: hooks other modules provide to the snapshot module. */
+#ifndef OQ_SNAPSHOT_PERSIST_H
+#define OQ_SNAPSHOT_PERSIST_H
+
+#include "model/types.h"
+#include "snapshot/codec.h"
+
+/* lib/stats/persist.c: write / read the statistics state. The read replaces
+ * e->stats (the model must already be restored: indexes are checked against
+ * it); 0 with r->bad set on bad input, OQ_ENOMEM through *nomem. */
+void oq__stats_write(const oq_engine *e, oq_wr *w);
+int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem);
+/* The statistics interval timer (NULL when there is none), to re-arm on restore. */
+oq_timer *oq__stats_timer(oq_engine *e);
+
+#endif

@@ -1,0 +1,461 @@
+/* Statistics state in snapshots (lib/snapshot): every counter, window,
+ * closed interval, agent accumulator and live contact record, written field
+ * by field and read back with every index checked. */
+#include <math.h>
+#include <string.h>
+
+#include "snapshot/persist.h"
+#include "stats/hook.h"
+#include "stats/internal.h"
+
+static int64_t ms_of(double s) { return (int64_t)llround(s * 1000.0); }
+
+/* ---- writing -------------------------------------------------------------------- */
+
+static void w_block(oq_wr *w, const oq_sblock *b)
+{
+    oq__wr_i64(w, b->stamp);
+    for (int i = 0; i < K_N; i++)
+        oq__wr_i64(w, b->k[i]);
+    for (int i = 0; i < OQ_HIST_N; i++)
+        oq__wr_i64(w, b->hist_ans[i]);
+    for (int i = 0; i < OQ_HIST_N; i++)
+        oq__wr_i64(w, b->hist_ab[i]);
+}
+
+static void w_obj(oq_wr *w, const oq_stats *S, const oq_sobj *ob)
+{
+    oq__wr_u8(w, ob != NULL);
+    if (!ob)
+        return;
+    w_block(w, &ob->cur);
+    w_block(w, &ob->day);
+    for (int32_t i = 0; i < S->n_buckets; i++)
+        w_block(w, &ob->win[i]);
+    for (int32_t i = 0; i < S->opt.ring_size; i++) {
+        const oq_sclosed *c = &ob->ring[i];
+        oq__wr_i64(w, c->number);
+        oq__wr_i64(w, c->start);
+        oq__wr_i64(w, c->end);
+        w_block(w, &c->b);
+        const oq_sgauge *g = &c->g;
+        oq__wr_i32(w, g->waiting);
+        oq__wr_i32(w, g->ready);
+        oq__wr_i32(w, g->busy);
+        oq__wr_i32(w, g->wrapup);
+        oq__wr_i32(w, g->not_ready);
+        oq__wr_i32(w, g->backlog);
+        oq__wr_i64(w, g->longest_ms);
+        oq__wr_i64(w, g->backlog_age_ms);
+    }
+    const oq_slist *ls[2] = {&ob->wait, &ob->live};
+    for (int i = 0; i < 2; i++) {
+        oq__wr_i32(w, ls[i]->head);
+        oq__wr_i32(w, ls[i]->tail);
+        oq__wr_i32(w, ls[i]->n);
+    }
+}
+
+static void w_acc(oq_wr *w, const oq_sagent_acc *a)
+{
+    oq__wr_i64(w, a->start);
+    for (int i = 0; i < 5; i++)
+        oq__wr_i64(w, a->state_ms[i]);
+    oq__wr_f64(w, a->used_int);
+    oq__wr_f64(w, a->cap_int);
+    oq__wr_i64(w, a->handled);
+    oq__wr_i64(w, a->talk_ms);
+    oq__wr_i64(w, a->wrap_ms);
+    oq__wr_i64(w, a->offers);
+    oq__wr_i64(w, a->accepted);
+    oq__wr_i64(w, a->rejected);
+    oq__wr_i64(w, a->timed_out);
+    for (int i = 0; i <= OQ_STATS_REASONS_MAX; i++)
+        oq__wr_i64(w, a->reason_ms[i]);
+}
+
+static void w_timer(oq_wr *w, const oq_timer *t)
+{
+    int armed = t->pos >= 0 && t->kind != OQ_TIMER_NONE;
+    oq__wr_u8(w, (uint8_t)armed);
+    oq__wr_i64(w, armed ? t->due : 0);
+    oq__wr_u64(w, armed ? t->seq : 0);
+}
+
+void oq__stats_write(const oq_engine *e, oq_wr *w)
+{
+    const oq_stats *S = e->stats;
+    const oq_stats_options *o = &S->opt;
+    oq__wr_i32(w, o->ring_size);
+    oq__wr_f64(w, o->interval_s);
+    oq__wr_f64(w, o->window_s);
+    oq__wr_f64(w, o->window_bucket_s);
+    oq__wr_f64(w, o->short_abandon_s);
+    oq__wr_i32(w, o->n_wait_bounds);
+    for (int i = 0; i < OQ_STATS_BOUNDS_MAX; i++)
+        oq__wr_f64(w, o->wait_bounds_s[i]);
+    oq__wr_i32(w, S->timer_on);
+    w_timer(w, &S->timer);
+    oq__wr_i64(w, S->cur_start);
+    oq__wr_i64(w, S->cur_end);
+    oq__wr_i64(w, S->day_start);
+    oq__wr_i64(w, S->closed);
+    oq__wr_i64(w, S->emitted);
+    oq__wr_i64(w, S->dropped);
+    for (int i = 0; i < 5; i++)
+        oq__wr_i32(w, S->agents_in[i]);
+    w_obj(w, S, S->center);
+    oq__wr_i32(w, S->cap_queues);
+    for (int32_t i = 0; i < S->cap_queues; i++)
+        w_obj(w, S, S->queues[i]);
+    oq__wr_i32(w, S->cap_channels);
+    for (int32_t i = 0; i < S->cap_channels; i++)
+        w_obj(w, S, S->channels[i]);
+    oq__wr_i32(w, S->cap_agents);
+    for (int32_t i = 0; i < S->cap_agents; i++) {
+        const oq_sagent *g = S->agents[i];
+        oq__wr_u8(w, g != NULL);
+        if (!g)
+            continue;
+        oq__wr_i32(w, g->state);
+        oq__wr_i32(w, g->used);
+        oq__wr_i32(w, g->cap);
+        oq__wr_i32(w, g->reason);
+        oq__wr_i64(w, g->last_t);
+        oq__wr_i32(w, g->n_reasons);
+        for (int32_t k = 0; k < g->n_reasons; k++) {
+            char tmp[OQ_REASON_LEN + 1];
+            memcpy(tmp, g->reasons[k], OQ_REASON_LEN);
+            tmp[OQ_REASON_LEN] = 0;
+            oq__wr_str(w, tmp);
+        }
+        w_acc(w, &g->cur);
+        w_acc(w, &g->day);
+        oq__wr_i32(w, g->ch_cap);
+        for (int32_t k = 0; k < g->ch_cap; k++) {
+            oq__wr_i64(w, g->ch_cur[k]);
+            oq__wr_i64(w, g->ch_day[k]);
+        }
+    }
+    oq__wr_i32(w, S->cap_recs);
+    oq__wr_i32(w, S->free_rec);
+    oq__wr_i32(w, S->n_recs);
+    for (int32_t i = 1; i < S->cap_recs; i++) { /* slot 0 is never used */
+        const oq_srec *r = &S->recs[i];
+        oq__wr_u64(w, r->seq);
+        for (int l = 0; l < L_N; l++) {
+            oq__wr_i32(w, r->link[l][0]);
+            oq__wr_i32(w, r->link[l][1]);
+            oq__wr_i64(w, r->since[l]);
+        }
+        oq__wr_u32(w, r->in);
+        oq__wr_i32(w, r->queue);
+        oq__wr_i32(w, r->channel);
+        oq__wr_i32(w, r->agent);
+        oq__wr_i32(w, r->cost);
+        oq__wr_i32(w, r->flags);
+        oq__wr_i32(w, r->next_free);
+    }
+    oq__wr_i32(w, S->cap_hash);
+    for (int32_t i = 0; i < S->cap_hash; i++)
+        oq__wr_i32(w, S->hash[i]);
+}
+
+oq_timer *oq__stats_timer(oq_engine *e) { return e->stats ? &e->stats->timer : NULL; }
+
+/* ---- reading -------------------------------------------------------------------- */
+
+typedef struct rctx {
+    oq_engine *e;
+    oq_rd *r;
+    oq_stats *S;
+    int nomem;
+} rctx;
+
+static void *zalloc(rctx *x, size_t n, size_t size)
+{
+    if (n == 0)
+        return NULL;
+    void *p = oq__calloc(&x->e->mem, n, size);
+    if (!p) {
+        x->nomem = 1;
+        oq__rd_fail(x->r, "out of memory");
+    }
+    return p;
+}
+
+static void r_block(oq_rd *r, oq_sblock *b)
+{
+    b->stamp = oq__rd_stat64(r, "statistics figure");
+    for (int i = 0; i < K_N; i++)
+        b->k[i] = oq__rd_stat64(r, "statistics figure");
+    for (int i = 0; i < OQ_HIST_N; i++)
+        b->hist_ans[i] = oq__rd_stat64(r, "statistics figure");
+    for (int i = 0; i < OQ_HIST_N; i++)
+        b->hist_ab[i] = oq__rd_stat64(r, "statistics figure");
+}
+
+static int32_t r_slot(rctx *x, const char *what)
+{
+    return oq__rd_range(x->r, 0, x->S->cap_recs > 0 ? x->S->cap_recs - 1 : 0, what);
+}
+
+/* Blocks are read after the records so list heads can be checked. */
+static oq_sobj *r_obj(rctx *x)
+{
+    oq_rd *r = x->r;
+    oq_stats *S = x->S;
+    if (!oq__rd_u8(r) || r->bad)
+        return NULL;
+    size_t per = 8 * (1 + K_N + 2 * OQ_HIST_N); /* bytes of one written block */
+    if ((size_t)(S->n_buckets + S->opt.ring_size) > (r->len - r->off) / per) {
+        oq__rd_fail(r, "statistics block larger than the input");
+        return NULL;
+    }
+    oq_sobj *ob = zalloc(x, 1, sizeof *ob);
+    if (!ob)
+        return NULL;
+    ob->win = zalloc(x, (size_t)S->n_buckets, sizeof *ob->win);
+    ob->ring = zalloc(x, (size_t)S->opt.ring_size, sizeof *ob->ring);
+    if (!ob->win || !ob->ring)
+        return ob; /* the tracking allocator of the restore frees it */
+    r_block(r, &ob->cur);
+    r_block(r, &ob->day);
+    for (int32_t i = 0; i < S->n_buckets; i++)
+        r_block(r, &ob->win[i]);
+    for (int32_t i = 0; i < S->opt.ring_size; i++) {
+        oq_sclosed *c = &ob->ring[i];
+        c->number = oq__rd_stat64(r, "statistics figure");
+        c->start = oq__rd_stat64(r, "statistics figure");
+        c->end = oq__rd_stat64(r, "statistics figure");
+        r_block(r, &c->b);
+        oq_sgauge *g = &c->g;
+        g->waiting = oq__rd_i32(r);
+        g->ready = oq__rd_i32(r);
+        g->busy = oq__rd_i32(r);
+        g->wrapup = oq__rd_i32(r);
+        g->not_ready = oq__rd_i32(r);
+        g->backlog = oq__rd_i32(r);
+        g->longest_ms = oq__rd_stat64(r, "statistics figure");
+        g->backlog_age_ms = oq__rd_stat64(r, "statistics figure");
+    }
+    oq_slist *ls[2] = {&ob->wait, &ob->live};
+    for (int i = 0; i < 2; i++) {
+        ls[i]->head = r_slot(x, "statistics list head");
+        ls[i]->tail = r_slot(x, "statistics list tail");
+        ls[i]->n = oq__rd_range(r, 0, S->n_recs, "statistics list length");
+    }
+    return ob;
+}
+
+static void r_acc(oq_rd *r, oq_sagent_acc *a)
+{
+    a->start = oq__rd_stat64(r, "statistics figure");
+    for (int i = 0; i < 5; i++)
+        a->state_ms[i] = oq__rd_stat64(r, "statistics figure");
+    a->used_int = oq__rd_f64(r);
+    a->cap_int = oq__rd_f64(r);
+    a->handled = oq__rd_stat64(r, "statistics figure");
+    a->talk_ms = oq__rd_stat64(r, "statistics figure");
+    a->wrap_ms = oq__rd_stat64(r, "statistics figure");
+    a->offers = oq__rd_stat64(r, "statistics figure");
+    a->accepted = oq__rd_stat64(r, "statistics figure");
+    a->rejected = oq__rd_stat64(r, "statistics figure");
+    a->timed_out = oq__rd_stat64(r, "statistics figure");
+    for (int i = 0; i <= OQ_STATS_REASONS_MAX; i++)
+        a->reason_ms[i] = oq__rd_stat64(r, "statistics figure");
+}
+
+static int finite_in(double v, double lo, double hi) { return isfinite(v) && v >= lo && v <= hi; }
+
+int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
+{
+    rctx x = {e, r, NULL, 0};
+    oq_stats *S = zalloc(&x, 1, sizeof *S);
+    if (!S) {
+        *nomem = 1;
+        return 0;
+    }
+    x.S = S;
+    oq_stats_options *o = &S->opt;
+    oq_stats_options_init(o);
+    o->ring_size = oq__rd_range(r, 1, OQ_STATS_RING_MAX, "statistics ring_size");
+    o->interval_s = oq__rd_f64(r);
+    o->window_s = oq__rd_f64(r);
+    o->window_bucket_s = oq__rd_f64(r);
+    o->short_abandon_s = oq__rd_f64(r);
+    o->n_wait_bounds = oq__rd_range(r, 0, OQ_STATS_BOUNDS_MAX, "statistics n_wait_bounds");
+    for (int i = 0; i < OQ_STATS_BOUNDS_MAX; i++)
+        o->wait_bounds_s[i] = oq__rd_f64(r);
+    if (r->bad)
+        return 0;
+    if (!finite_in(o->interval_s, 1, 86400) || !finite_in(o->window_bucket_s, 1, 1e9) ||
+        !finite_in(o->window_s, 1, 1e12) || !finite_in(o->short_abandon_s, 0, 1e12))
+        return oq__rd_fail(r, "statistics options out of range");
+    for (int i = 0; i < OQ_STATS_BOUNDS_MAX; i++)
+        if (!finite_in(o->wait_bounds_s[i], 0, 1e12))
+            return oq__rd_fail(r, "statistics wait bound out of range");
+    S->interval_ms = ms_of(o->interval_s);
+    S->bucket_ms = ms_of(o->window_bucket_s);
+    int64_t nb = ms_of(o->window_s) / S->bucket_ms;
+    if (nb < 1 || nb > 1440 || S->interval_ms < 1)
+        return oq__rd_fail(r, "statistics window of %lld buckets", (long long)nb);
+    S->n_buckets = (int32_t)nb;
+    S->short_ms = ms_of(o->short_abandon_s);
+    for (int32_t i = 0; i < o->n_wait_bounds; i++)
+        S->bounds_ms[i] = ms_of(o->wait_bounds_s[i]);
+    S->timer_on = oq__rd_range(r, 0, 1, "statistics timer_on");
+    S->timer.pos = -1;
+    S->timer.kind = oq__rd_u8(r) ? OQ_TIMER_STATS : OQ_TIMER_NONE;
+    S->timer.due = oq__rd_stat64(r, "statistics figure");
+    S->timer.seq = oq__rd_u64(r);
+    S->cur_start = oq__rd_stat64(r, "statistics figure");
+    S->cur_end = oq__rd_stat64(r, "statistics figure");
+    S->day_start = oq__rd_stat64(r, "statistics figure");
+    S->closed = oq__rd_stat64(r, "statistics figure");
+    S->emitted = oq__rd_stat64(r, "statistics figure");
+    S->dropped = oq__rd_stat64(r, "statistics figure");
+    for (int i = 0; i < 5; i++)
+        S->agents_in[i] = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent count");
+    if (r->bad)
+        return 0;
+    /* The blocks come before the records: their list heads are checked
+     * against the record count once it is known (below). */
+    S->cap_recs = INT32_MAX; /* provisional: list heads checked again below */
+    S->n_recs = INT32_MAX;
+    S->center = r_obj(&x);
+    if (!S->center && !r->bad)
+        return oq__rd_fail(r, "statistics: the center block is missing");
+    int32_t cq = oq__rd_count(r, e->n_queues > 0 ? e->n_queues * 2 + 16 : 16, 1, "statistics queue slots");
+    if (cq > 0 && !r->bad && !(S->queues = zalloc(&x, (size_t)cq, sizeof *S->queues)))
+        goto fail;
+    S->cap_queues = r->bad ? 0 : cq;
+    for (int32_t i = 0; i < S->cap_queues && !r->bad; i++)
+        S->queues[i] = r_obj(&x);
+    int32_t cc = oq__rd_count(r, e->n_channels > 0 ? e->n_channels * 2 + 16 : 16, 1, "statistics channel slots");
+    if (cc > 0 && !r->bad && !(S->channels = zalloc(&x, (size_t)cc, sizeof *S->channels)))
+        goto fail;
+    S->cap_channels = r->bad ? 0 : cc;
+    for (int32_t i = 0; i < S->cap_channels && !r->bad; i++)
+        S->channels[i] = r_obj(&x);
+    int32_t ca = oq__rd_count(r, e->n_agents > 0 ? e->n_agents * 2 + 16 : 16, 1, "statistics agent slots");
+    if (ca > 0 && !r->bad && !(S->agents = zalloc(&x, (size_t)ca, sizeof *S->agents)))
+        goto fail;
+    S->cap_agents = r->bad ? 0 : ca;
+    for (int32_t i = 0; i < S->cap_agents && !r->bad; i++) {
+        if (!oq__rd_u8(r))
+            continue;
+        oq_sagent *g = zalloc(&x, 1, sizeof *g);
+        if (!g)
+            goto fail;
+        S->agents[i] = g;
+        g->state = oq__rd_range(r, 0, 4, "statistics agent state");
+        g->used = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent load");
+        g->cap = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent capacity");
+        g->reason = oq__rd_range(r, -1, OQ_STATS_REASONS_MAX, "statistics agent reason");
+        g->last_t = oq__rd_stat64(r, "statistics figure");
+        g->n_reasons = oq__rd_range(r, 0, OQ_STATS_REASONS_MAX, "statistics agent reasons");
+        for (int32_t k = 0; k < g->n_reasons && !r->bad; k++) {
+            const char *s;
+            size_t n;
+            int is_null;
+            if (oq__rd_str(r, OQ_REASON_LEN - 1, &s, &n, &is_null, "statistics reason") && !is_null)
+                memcpy(g->reasons[k], s, n);
+        }
+        r_acc(r, &g->cur);
+        r_acc(r, &g->day);
+        int32_t ch = oq__rd_count(r, 1 << 20, 16, "statistics agent channels");
+        if (ch > 0 && !r->bad) {
+            if (!(g->ch_cur = zalloc(&x, (size_t)ch, sizeof *g->ch_cur)) ||
+                !(g->ch_day = zalloc(&x, (size_t)ch, sizeof *g->ch_day)))
+                goto fail;
+            g->ch_cap = ch;
+            for (int32_t k = 0; k < ch; k++) {
+                g->ch_cur[k] = oq__rd_stat64(r, "statistics figure");
+                g->ch_day[k] = oq__rd_stat64(r, "statistics figure");
+            }
+        }
+    }
+    if (r->bad)
+        goto fail;
+    int32_t cr = oq__rd_count(r, INT32_MAX / 2, 100, "statistics records");
+    int32_t free_rec = oq__rd_i32(r);
+    int32_t n_recs = oq__rd_range(r, 0, cr, "statistics live records");
+    if (r->bad)
+        goto fail;
+    if (free_rec < 0 || (free_rec >= cr && !(free_rec == 0)))
+        return oq__rd_fail(r, "statistics free record %d out of range", free_rec);
+    S->recs = cr ? zalloc(&x, (size_t)cr, sizeof *S->recs) : NULL;
+    if (cr && !S->recs)
+        goto fail;
+    S->cap_recs = cr;
+    S->free_rec = free_rec;
+    S->n_recs = n_recs;
+    for (int32_t i = 1; i < cr && !r->bad; i++) {
+        oq_srec *rc = &S->recs[i];
+        rc->seq = oq__rd_u64(r);
+        for (int l = 0; l < L_N; l++) {
+            rc->link[l][0] = r_slot(&x, "statistics record link");
+            rc->link[l][1] = r_slot(&x, "statistics record link");
+            rc->since[l] = oq__rd_stat64(r, "statistics figure");
+        }
+        rc->in = oq__rd_u32(r) & ((1u << L_N) - 1);
+        rc->queue = oq__rd_range(r, -1, e->n_queues - 1, "statistics record queue");
+        rc->channel = oq__rd_range(r, rc->seq ? 0 : -1, e->n_channels - 1, "statistics record channel");
+        rc->agent = oq__rd_range(r, -1, e->n_agents - 1, "statistics record agent");
+        rc->cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "statistics record cost");
+        rc->flags = oq__rd_i32(r);
+        rc->next_free = r_slot(&x, "statistics free link");
+        if (!r->bad && rc->seq &&
+            ((rc->queue >= 0 && !e->queues[rc->queue]) || !e->channels[rc->channel] ||
+             (rc->agent >= 0 && !e->agents[rc->agent])))
+            oq__rd_fail(r, "statistics record names a removed object");
+    }
+    int32_t ch = oq__rd_count(r, 1 << 28, 4, "statistics hash size");
+    if (!r->bad && ch && ((ch & (ch - 1)) != 0 || ch < 2))
+        return oq__rd_fail(r, "statistics hash size %d is not a power of two", ch);
+    if (ch && !r->bad) {
+        if (!(S->hash = zalloc(&x, (size_t)ch, sizeof *S->hash)))
+            goto fail;
+        S->cap_hash = ch;
+        int32_t used = 0;
+        for (int32_t i = 0; i < ch; i++) {
+            S->hash[i] = r_slot(&x, "statistics hash slot");
+            used += S->hash[i] != 0;
+        }
+        if (!r->bad && used >= ch)
+            return oq__rd_fail(r, "statistics hash table has no free slot");
+    }
+    if (r->bad)
+        goto fail;
+    /* Now that the records are known, check every list head and tail. */
+    {
+        oq_sobj *all = S->center;
+        int32_t k = -1, nq = S->cap_queues, nc = S->cap_channels;
+        while (1) {
+            if (all) {
+                oq_slist *ls[2] = {&all->wait, &all->live};
+                for (int i = 0; i < 2; i++)
+                    if ((ls[i]->head && ls[i]->head >= cr) || (ls[i]->tail && ls[i]->tail >= cr) ||
+                        ls[i]->n > n_recs)
+                        return oq__rd_fail(r, "statistics list out of range");
+            }
+            k++;
+            if (k < nq)
+                all = S->queues[k];
+            else if (k < nq + nc)
+                all = S->channels[k - nq];
+            else
+                break;
+        }
+    }
+    if (cr == 0 && free_rec != 0)
+        return oq__rd_fail(r, "statistics free record without records");
+    oq__stats_destroy(e);
+    e->stats = S;
+    return 1;
+fail:
+    if (x.nomem)
+        *nomem = 1;
+    return 0;
+}
