@@ -283,9 +283,15 @@ static int climb(oq_engine *e, oq_contact *c)
                 const oq_step *nx = &q->steps[c->step + 1];
                 next = oq__add_ms(nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due, nx->after_ms);
             }
-            /* Look again soon, then less often the longer it stays unmet. */
-            int64_t gap = (e->now - due) / 4;
-            gap = gap < RECHECK_MS ? RECHECK_MS : gap > RECHECK_MAX_MS ? RECHECK_MAX_MS : gap;
+            /* Look again soon, then less often the longer it stays unmet:
+             * every 1..60 s for the first hour, then after as long again as
+             * it has waited (so even a jump of years costs a few dozen checks). */
+            int64_t waited = e->now - due;
+            int64_t gap = waited >= 3600000 ? waited : waited / 4;
+            if (gap < RECHECK_MS)
+                gap = RECHECK_MS;
+            else if (waited < 3600000 && gap > RECHECK_MAX_MS)
+                gap = RECHECK_MAX_MS;
             if (!forced && oq__add_ms(e->now, gap) < next) {
                 c->recheck_at = oq__add_ms(e->now, gap);
                 return 1;
