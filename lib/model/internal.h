@@ -204,6 +204,8 @@ void oq__contact_enqueue(oq_engine *e, oq_contact *c);
 void oq__contact_dequeue(oq_engine *e, oq_contact *c);
 /* Give back the agent's capacity held by c (OFFERED/ACTIVE/WRAPUP). */
 void oq__contact_release(oq_engine *e, oq_contact *c);
+/* Take a contact out of its queue or off its agent (no wrap-up, no event). */
+void oq__contact_detach(oq_engine *e, oq_contact *c);
 /* Forget a finished contact (emits nothing). */
 void oq__contact_destroy(oq_engine *e, oq_contact *c);
 /* The timer handlers. */

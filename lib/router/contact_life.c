@@ -108,6 +108,16 @@ void oq__contact_release(oq_engine *e, oq_contact *c)
     oq__mark_agent(e, a);
 }
 
+void oq__contact_detach(oq_engine *e, oq_contact *c)
+{
+    if (c->state == OQ_CONTACT_QUEUED) {
+        oq__contact_dequeue(e, c);
+    } else if (c->state != OQ_CONTACT_PARKED) {
+        oq__timer_cancel(e, &c->timer);
+        oq__contact_release(e, c);
+    }
+}
+
 static void unlink_dirty(oq_engine *e, oq_contact *c)
 {
     oq_contact *prev = NULL;
@@ -568,12 +578,7 @@ oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
     if (st != OQ_OK)
         return st;
     oq__contact_event(e, c, OQ_EV_REMOVED, NULL);
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__contact_dequeue(e, c);
-    } else if (c->state != OQ_CONTACT_PARKED) {
-        oq__timer_cancel(e, &c->timer);
-        oq__contact_release(e, c);
-    }
+    oq__contact_detach(e, c);
     oq__contact_destroy(e, c);
     oq__dispatch(e);
     return OQ_OK;

@@ -106,12 +106,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1))
         return OQ_ENOMEM;
     oq_queue *from = c->queue;
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__contact_dequeue(e, c);
-    } else {
-        oq__timer_cancel(e, &c->timer);
-        oq__contact_release(e, c);
-    }
+    oq__contact_detach(e, c);
     from->lanes[c->lane].reserved--;
     lane->reserved++;
     if (channel != c->channel) {

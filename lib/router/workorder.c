@@ -215,12 +215,7 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_agent *owner = c->agent;
     oq__contact_event(e, c, OQ_EV_PARKED, reason);
     oq__history_add(e, c, OQ_EV_PARKED, owner, OQ_DETAIL_NONE, why);
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__contact_dequeue(e, c);
-    } else {
-        oq__timer_cancel(e, &c->timer);
-        oq__contact_release(e, c);
-    }
+    oq__contact_detach(e, c);
     oq__timer_cancel(e, &c->wait_timer);
     oq__timer_cancel(e, &c->due_timer);
     if (owner) {
@@ -345,12 +340,7 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
         return oq__fail(e, OQ_ESTATE, "contact '%s' is already with agent '%s'", contact, agent);
     if (!oq__history_reserve(e, c, 1))
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__contact_dequeue(e, c);
-    } else {
-        oq__timer_cancel(e, &c->timer);
-        oq__contact_release(e, c);
-    }
+    oq__contact_detach(e, c);
     c->pref_agent_idx = a->idx;
     c->pref_agent_seq = a->seq;
     c->pref_until = oq__add_ms(e->now, oq__ms(wait_s));
