@@ -573,6 +573,23 @@ class oq_sim_run_info(Structure):
 
 
 _SIM = c_void_p  # oq_sim * (opaque)
+_SCN = c_void_p  # oq_scenario * (opaque)
+
+
+# snapshot.h
+class oq_journal_record(Structure):
+    _fields_ = [
+        ("action", c_int32),
+        ("reserved", c_int32),
+        ("now_ms", c_int64),
+        ("data", c_void_p),
+        ("len", c_size_t),
+    ]
+
+
+oq_write_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
+oq_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
+oq_journal_fn = CFUNCTYPE(None, POINTER(oq_journal_record), c_void_p)
 
 OPTIONAL_PROTOTYPES = {
     "oq_config_load_file": (_S, [POINTER(oq_engine_options), _P, POINTER(c_void_p),
@@ -619,15 +636,30 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
     "oq_sim_t975": (_D, [_I]),
+    # config.h: scenarios
+    "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
+    "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),
+                                     POINTER(oq_config_error)]),
+    "oq_scenario_options": (_S, [_SCN, POINTER(oq_sim_options)]),
+    "oq_scenario_build": (_S, [_E, _SCN]),
+    "oq_scenario_free": (None, [_SCN]),
+    # snapshot.h (buffers are passed as bytes: c_char_p, NULs included)
+    "oq_engine_snapshot": (_S, [_E, oq_write_fn, c_void_p]),
+    "oq_engine_restore": (_S, [POINTER(oq_engine_options), oq_read_fn, c_void_p,
+                               POINTER(c_void_p)]),
+    "oq_engine_snapshot_buffer": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
+    "oq_engine_restore_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t,
+                                      POINTER(c_void_p)]),
+    "oq_restore_last_error": (_P, []),
+    "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
+    "oq_journal_apply": (_S, [_E, _P, c_size_t]),
+    "oq_journal_action_name": (_P, [_I]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
-# above (config.h, stats.h, sim.h), and modules still being written (snapshots,
-# a scenario-file loader),
-# for which it raises NotImplementedError while the library lacks them.
-OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES) + (
-    "oq_engine_snapshot", "oq_engine_restore", "oq_scenario_load_file",
-)
+# above (config.h, stats.h, sim.h, snapshot.h); the binding raises
+# NotImplementedError naming the symbol while the loaded library lacks one.
+OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES)
 
 
 class LibraryNotFound(ImportError):

@@ -35,7 +35,7 @@ from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_
 
 __all__ = ["Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
            "ContactInfo", "HistoryEntry", "event_type_name", "agent_state_name",
-           "contact_state_name", "ordering_name", "strategy_name"]
+           "contact_state_name", "ordering_name", "strategy_name", "journal_action_name"]
 
 INT64_MAX = 2 ** 63 - 1
 _ALL_PERIODS = (OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW, OQ_PERIOD_DAY)
@@ -1139,27 +1139,117 @@ class Engine:
                    byref(v))
         return v.value
 
-    # ---- modules not yet in the library ----------------------------------------------------------
+    # ---- snapshots and the journal (omniq/snapshot.h) ------------------------------------------
 
-    def _missing(self, what, symbol, header):
-        raise NotImplementedError(
-            f"Engine.{what}: the loaded libomniq ({_lib.library_path()}) has no {header} "
-            f"(symbol {symbol}); this needs a newer libomniq and omniq binding")
+    @staticmethod
+    def _snapshot_symbol(what, symbol):
+        if not _lib.has_symbol(symbol):
+            raise NotImplementedError(
+                f"Engine.{what}: the loaded libomniq ({_lib.library_path()}) has no snapshot "
+                f"support (symbol {symbol}, omniq/snapshot.h); build a newer libomniq")
 
     def snapshot(self):
-        """Serialise the engine's state (when the library supports it)."""
-        self._handle("snapshot")
-        if not _lib.has_symbol("oq_engine_snapshot"):
-            self._missing("snapshot()", "oq_engine_snapshot", "snapshot support")
-        raise NotImplementedError("Engine.snapshot(): libomniq has snapshots but this "
-                                  "binding does not wrap them yet")
+        """The engine's complete state as bytes (``oq_engine_snapshot_buffer``).
+
+        Read-only. :meth:`restore` rebuilds an engine that makes the same
+        decisions from then on. Raises OmniqError (OQ_EBUSY) from an event
+        callback."""
+        f = "oq_engine_snapshot_buffer"
+        self._handle(f)
+        self._snapshot_symbol("snapshot()", f)
+        buf, n = c_void_p(), ctypes.c_size_t()
+        self._call(f, byref(buf), byref(n))
+        try:
+            return ctypes.string_at(buf, n.value)
+        finally:
+            self._lib.oq_free(buf)
 
     @classmethod
-    def restore(cls, data, on_event=None, **kwargs):
-        """Recreate an engine from snapshot() data (when the library supports it)."""
-        if not _lib.has_symbol("oq_engine_restore"):
-            raise NotImplementedError(
-                f"Engine.restore(): the loaded libomniq ({_lib.library_path()}) has no "
-                "snapshot support (symbol oq_engine_restore)")
-        raise NotImplementedError("Engine.restore(): libomniq has snapshots but this binding "
-                                  "does not wrap them yet")
+    def restore(cls, data, on_event=None, *, callback_errors="raise"):
+        """A new engine rebuilt from :meth:`snapshot` bytes
+        (``oq_engine_restore_buffer``). Seed, clock and every setting come
+        from the snapshot; ``on_event`` and ``callback_errors`` are as for
+        ``Engine()``. The restore emits no event and the journal is off.
+        Truncated, corrupted or inconsistent data raise OmniqError
+        (OQ_ECORRUPT) whose message says what is wrong and at which offset."""
+        f = "oq_engine_restore_buffer"
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        if not isinstance(data, bytes):
+            raise bad("data", f"expected bytes, got {type(data).__name__}", f)
+        cls._snapshot_symbol("restore()", f)
+        self = cls.__new__(cls)
+        self._ptr = None
+        self._depth = 0
+        self._setup(on_event, callback_errors)
+        opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
+        opts.on_event = self._cfunc
+        out = c_void_p()
+        st = self._lib.oq_engine_restore_buffer(byref(opts), data, len(data), byref(out))
+        if st != 0:
+            msg = from_bytes(self._lib.oq_restore_last_error()) or status_str(st)
+            raise OmniqError(st, msg, f)
+        self._ptr = out
+        return self
+
+    def set_journal(self, callback):
+        """Start (``callback``) or stop (None) the action journal
+        (``oq_engine_set_journal``). After every successful state-changing
+        call, ``callback(action_name, now_ms, record)`` receives the action's
+        name ("contact_arrive"), its clock and the record as bytes (a copy,
+        kept as long as you like); :meth:`journal_apply` replays a record on
+        another engine. A snapshot plus the records emitted after it rebuild
+        the same state. Exceptions from the callback are handled like those
+        of ``on_event``."""
+        f = "oq_engine_set_journal"
+        self._handle(f)
+        if callback is not None and not callable(callback):
+            raise bad("callback", "must be callable or None", f)
+        self._snapshot_symbol("set_journal()", f)
+        if callback is None:
+            self._call(f, _lib.oq_journal_fn(), None)
+            self._journal = None
+            return
+        cfunc = _lib.oq_journal_fn(_Journal(callback, self._dispatch, self._lib))
+        self._call(f, cfunc, None)
+        self._journal = cfunc  # alive as long as the engine may call it
+
+    def journal_apply(self, record):
+        """Replay one journal record (bytes from a :meth:`set_journal`
+        callback) on this engine (``oq_journal_apply``): the same call with
+        the same arguments; its failure raises OmniqError as that call would,
+        a malformed record OQ_ECORRUPT."""
+        f = "oq_journal_apply"
+        self._handle(f)
+        if isinstance(record, (bytearray, memoryview)):
+            record = bytes(record)
+        if not isinstance(record, bytes):
+            raise bad("record", f"expected bytes, got {type(record).__name__}", f)
+        self._snapshot_symbol("journal_apply()", f)
+        self._call(f, record, len(record))
+
+
+def journal_action_name(action):
+    """Static name of an OQ_J_* journal action ("contact_arrive"); "unknown" for others."""
+    f = "oq_journal_action_name"
+    Engine._snapshot_symbol("journal_action_name()", f)
+    return _lib.load().oq_journal_action_name(to_int(action, "action", function=f)).decode()
+
+
+class _Journal:
+    """Called by C for every journal record: copies it and calls the Python
+    callback; exceptions go to the engine's dispatcher (never into C)."""
+
+    __slots__ = ("callback", "dispatch", "lib")
+
+    def __init__(self, callback, dispatch, lib):
+        self.callback, self.dispatch, self.lib = callback, dispatch, lib
+
+    def __call__(self, rec_ptr, _user):
+        try:
+            rec = rec_ptr.contents
+            data = ctypes.string_at(rec.data, rec.len) if rec.len else b""
+            name = self.lib.oq_journal_action_name(rec.action).decode()
+            self.callback(name, rec.now_ms, data)
+        except BaseException as exc:  # never let an exception unwind into C
+            self.dispatch.errors.append(exc)

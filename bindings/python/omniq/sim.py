@@ -475,12 +475,20 @@ def simulate(build, streams, agents=(), *, seed=1, replications=10, duration_s=N
 
     trampoline = _Build(build)
     cbuild = _lib.oq_sim_build_fn(trampoline)  # alive until the simulator is destroyed
+    keep.append(cbuild)
     opts.build = cbuild
+    return _run(lib, opts, seed, replications, on_event, inspect, trampoline, keep)
+
+
+def _run(lib, opts, seed, replications, on_event, inspect, trampoline, keep):
+    """Check the options, create and run the simulator, collect the results.
+    ``opts`` is complete except for the event sink; ``keep`` holds what its
+    pointers reference (freed only after the simulator is destroyed)."""
     dispatch = None
+    counter = [0]
     if on_event is not None:
         from .engine import _Dispatcher
         dispatch = _Dispatcher(on_event)
-        counter = [0]
 
         def counting(ev, _cb=on_event):
             counter[0] += 1
@@ -503,7 +511,7 @@ def simulate(build, streams, agents=(), *, seed=1, replications=10, duration_s=N
         try:
             sim.call("oq_sim_run")
         except OmniqError as exc:
-            if trampoline.error is not None:
+            if trampoline is not None and trampoline.error is not None:
                 err = trampoline.error
                 trampoline.error = None
                 raise err from None
@@ -519,7 +527,7 @@ def simulate(build, streams, agents=(), *, seed=1, replications=10, duration_s=N
         return result
     finally:
         sim.destroy()  # only now may the callbacks and borrowed arrays go
-        del cbuild, keep
+        del keep
 
 
 def _kept(data, keep):
@@ -585,24 +593,64 @@ def _collect(sim, seed, replications, interval_s, inspect):
                             groups["channel"], tuple(runs), counts, inspected)
 
 
-def simulate_file(path, **options):
-    """Simulate a scenario file (streams, agents and the center in YAML).
+def simulate_file(path, seed=None, replications=None, *, check=None, on_event=None,
+                  inspect=None) -> SimulationResult:
+    """Simulate a scenario file: a YAML configuration plus a ``simulation:``
+    section (streams, agents, shifts, replications; docs/config.md, "Scenario
+    files"), loaded with ``oq_scenario_load_file``.
 
-    Needs a scenario loader in libomniq (symbol ``oq_scenario_load_file``);
-    until the loaded library has one this raises NotImplementedError naming
-    that symbol."""
+    Everything comes from the file; ``seed``, ``replications`` and ``check``
+    override it when not None. ``on_event`` and ``inspect`` are as for
+    :func:`simulate`. A file that does not load raises OmniqError
+    (OQ_ECONFIG) whose message is ``file:line:column: what``, with ``.line``,
+    ``.column`` and ``.path`` (e.g. "simulation.streams[2].handle.mean").
+    Raises NotImplementedError if the loaded libomniq has no scenario loader.
+    """
     f = "omniq.simulate_file"
     try:
         path = os.fspath(path)
     except TypeError:
         raise bad("path", f"expected a path, got {type(path).__name__}", f) from None
-    to_bytes(path, "path", f)
+    bpath = to_bytes(path, "path", f)
+    if seed is not None:
+        seed = to_int(seed, "seed", 0, 2 ** 64 - 1, f)
+    if replications is not None:
+        replications = to_int(replications, "replications", 1, 2 ** 31 - 1, f)
+    if on_event is not None and not callable(on_event):
+        raise bad("on_event", "must be callable or None", f)
+    if inspect is not None and not callable(inspect):
+        raise bad("inspect", "must be callable or None", f)
     if not _lib.has_symbol("oq_scenario_load_file"):
         raise NotImplementedError(
             f"omniq.simulate_file: the loaded libomniq ({_lib.library_path()}) has no "
             "scenario loader (symbol oq_scenario_load_file); use omniq.simulate(build, "
             "streams, agents) or a newer libomniq")
-    raise NotImplementedError(
-        "omniq.simulate_file: libomniq exports oq_scenario_load_file, but this binding "
-        "does not know its signature yet (no header in this tree); update the binding")
-
+    _require("oq_sim_run", f)
+    lib = _lib.load()
+    err = _lib.padded(_lib.oq_config_error)
+    scn = c_void_p()
+    st = lib.oq_scenario_load_file(bpath, byref(scn), byref(err))
+    if st != 0:
+        exc = OmniqError(st, from_bytes(err.message) or status_str(st), "oq_scenario_load_file")
+        exc.line, exc.column, exc.path = err.line, err.column, from_bytes(err.path)
+        raise exc
+    try:
+        opts = _lib.padded(_lib.oq_sim_options)
+        st = lib.oq_scenario_options(scn, byref(opts))
+        if st != 0:
+            raise OmniqError(st, status_str(st), "oq_scenario_options")
+        if opts.struct_size != ctypes.sizeof(_lib.oq_sim_options):
+            raise OmniqError(OQ_EINVAL, f"oq_sim_options: the library's struct_size "
+                             f"{opts.struct_size} differs from the binding's "
+                             f"{ctypes.sizeof(_lib.oq_sim_options)} (mismatched library "
+                             "version)", "oq_scenario_options")
+        if seed is not None:
+            opts.seed = seed
+        if replications is not None:
+            opts.replications = replications
+        if check is not None:
+            opts.check = 1 if check else 0
+        # build: the scenario's own C callback (oq_scenario_build on each fresh engine)
+        return _run(lib, opts, opts.seed, opts.replications, on_event, inspect, None, [])
+    finally:
+        lib.oq_scenario_free(scn)  # the options point into it: only after the run

@@ -2,6 +2,9 @@
 build callbacks that fail, every wrapper function called, bad arguments."""
 
 import gc
+import os
+import pathlib
+import tempfile
 import unittest
 import weakref
 
@@ -295,24 +298,59 @@ class BadArguments(unittest.TestCase):
 
     def test_simulate_file(self):
         if _lib.has_symbol("oq_scenario_load_file"):
-            self.skipTest("library has a scenario loader: see test_simulate_file_present")
+            self.skipTest("library has a scenario loader: see test_simulate_file_example")
         with self.assertRaises(NotImplementedError) as cm:
             omniq.simulate_file("scenario.yaml")
         self.assertIn("oq_scenario_load_file", str(cm.exception))
         with self.assertRaises(OmniqError):
             omniq.simulate_file(None)
 
-    def test_simulate_file_present(self):
-        """With a library exporting the loader (simulated here), the binding
-        says it cannot call it yet rather than guessing its signature."""
-        orig = _lib.has_symbol
-        _lib.has_symbol = lambda name: True if name == "oq_scenario_load_file" else orig(name)
-        try:
-            with self.assertRaises(NotImplementedError) as cm:
-                omniq.simulate_file("scenario.yaml")
-            self.assertIn("signature", str(cm.exception))
-        finally:
-            _lib.has_symbol = orig
+    @unittest.skipUnless(_lib.has_symbol("oq_scenario_load_file"), "no scenario loader")
+    def test_simulate_file_example(self):
+        """examples/omnichannel-day.yaml through oq_scenario_load_file."""
+        path = os.path.join(_support.REPO, "examples", "omnichannel-day.yaml")
+        r = omniq.simulate_file(path, replications=1)
+        self.assertIsInstance(r, omniq.SimulationResult)
+        self.assertEqual(r.n_replications, 1)
+        self.assertEqual(len(r.runs), 1)
+        self.assertIn("sales_mandarin", r.queues)
+        self.assertGreaterEqual(len(r.queues), 5)
+        for qid, q in r.queues.items():
+            self.assertEqual(q.id, qid)
+            self.assertEqual(q.scope, "queue")
+            self.assertEqual(q.summary.replications, 1)
+            self.assertEqual(len(q.replications), 1)
+            self.assertGreaterEqual(q.summary.offered.mean, 0)
+        self.assertGreater(r.total.summary.offered.mean, 1000)
+        self.assertTrue(0 < r.total.summary.service_level.mean <= 1)
+        self.assertEqual(r.total.replications[0].offered,
+                         sum(q.replications[0].offered for q in r.queues.values()))
+        # reproducible; the seed override changes the draw
+        again = omniq.simulate_file(pathlib.Path(path), replications=1)
+        self.assertEqual(again.total.replications, r.total.replications)
+        other = omniq.simulate_file(path, seed=r.seed + 1000, replications=1)
+        self.assertEqual(other.seed, r.seed + 1000)
+        self.assertNotEqual(other.total.replications, r.total.replications)
+
+    @unittest.skipUnless(_lib.has_symbol("oq_scenario_load_file"), "no scenario loader")
+    def test_simulate_file_errors(self):
+        with self.assertRaises(OmniqError) as cm:
+            omniq.simulate_file("/nonexistent/scenario.yaml")
+        self.assertEqual(cm.exception.status, omniq.OQ_ECONFIG)
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.yaml")
+            with open(bad, "w", encoding="utf-8") as fh:
+                fh.write("channels:\n  voice: {exclusive: true}\nqueues:\n  q: {channels: [voice]}\n"
+                         "simulation:\n  streams:\n    - {queue: nope, channel: voice, "
+                         "rate_per_hour: 10}\n")
+            with self.assertRaises(OmniqError) as cm:
+                omniq.simulate_file(bad)
+            self.assertEqual(cm.exception.status, omniq.OQ_ECONFIG)
+            self.assertIn("bad.yaml", cm.exception.message)
+            self.assertTrue(cm.exception.path)
+        for kw in ({"seed": -1}, {"replications": 0}, {"on_event": 3}, {"inspect": "x"}):
+            with self.assertRaises(OmniqError):
+                omniq.simulate_file("x.yaml", **kw)
 
 
 class EveryWrapperCalled(unittest.TestCase):
