@@ -9,6 +9,22 @@
  * allocator that fails now and then (OQ_ENOMEM changes nothing, no leak).
  * A watchdog (alarm) turns a call that never returns into a failure.
  *
+ * Work orders (park / reopen / escalate / transfer to an agent / history),
+ * routing profiles, outbound blending, agent policies, preferred agents,
+ * abandon-resume (some seeds) and statistics reads are in the stream too.
+ * The model then also checks that a PARKED contact is neither waiting nor
+ * held (and not lost); that re-queued contacts (reopened, transferred,
+ * overflowed) forget who rejected them; that an offer respects the agent's
+ * routing profile (listed queues, queue delay counted from entering the
+ * queue, per-channel max_items unless the agent has its own limit, "current
+ * channel only"), its policy (reject / no-answer back-off, fair-distribution
+ * window) and a preferred-agent / owner reservation; that each contact's
+ * history has the expected length, first and newest entry; and that
+ * statistics reads change nothing. Not asserted (would need the engine's
+ * whole lane state): outbound blending, i.e. that an outbound contact goes
+ * only to an agent without an inbound candidate; the ordering options of
+ * profiles (priority, force_longest_waiting, idle measure); max_no_answer.
+ *
  * Environment: OQ_RANDOM_OPS (default 100000) ops per seed; OQ_RANDOM_SEED
  * adds one more seed; OQ_RANDOM_VERBOSE=1 prints every call's status. */
 #define _POSIX_C_SOURCE 200809L /* alarm(): a hung call fails the test instead of CI */
@@ -101,6 +117,18 @@ static const char *const SK_ID[NSK] = {"sales", "support", "english", "french", 
 static const char *const GR_ID[NGR] = {"g1", "g2", "g3", "gtmp"};
 static const char *const Q_ID[NQ] = {"q_sales", "q_support", "q_email", "q_vip",
                                      "q_general", "q_rand", "qt0", "qt1"};
+#define NPR 3 /* routing profiles rp0..rp2 (come and go) */
+#define RING_MAX 8 /* valid max_per_window values the stream uses: 1..RING_MAX (API: 1..64) */
+static const char *const P_ID[NPR] = {"rp0", "rp1", "rp2"};
+
+/* A routing profile as the model sees it (profile.h). */
+typedef struct mprofile {
+    int exists;
+    int qprio[NQ];      /* 0 = queue not listed */
+    int64_t qdelay[NQ]; /* ms */
+    int chmax[NCH];     /* -1 = channel default */
+    int chcross[NCH];   /* 0 = current channel only */
+} mprofile;
 
 typedef struct mchannel {
     int exists, exclusive, cost, max;
@@ -124,6 +152,15 @@ typedef struct magent {
     int n_off, n_act, n_wrap;
     int used;        /* capacity units held (cost at offer time) */
     int64_t handled; /* COMPLETED events naming it */
+    int profile;         /* own routing profile, -1 none */
+    int gorder[NGR];     /* groups in the engine's order (join appends, leave swap-removes) */
+    int n_gorder;
+    /* policy (profile.h) */
+    int pol_max_na, pol_mpw;
+    int64_t pol_window, pol_rej_delay, pol_na_delay; /* ms */
+    int64_t blocked_until; /* back-off after a reject / time-out */
+    int64_t ring[RING_MAX]; /* times of its last pol_mpw offers (fair distribution) */
+    int ring_n, ring_head;
 } magent;
 
 typedef struct mcontact {
@@ -137,6 +174,13 @@ typedef struct mcontact {
     int32_t cost, n_offers;
     int64_t due; /* offer time-out or wrap-up end, INT64_MAX = none */
     int32_t *rej;
+    int64_t entered;    /* entered its current queue (profile delays count from here) */
+    int32_t pref_agent; /* preferred agent / owner, -1 none */
+    int64_t pref_until; /* reserved for pref_agent while now < pref_until */
+    /* history (oq_contact_history_*): total entries ever, and the newest */
+    int32_t hist_total, hist_agent;
+    int8_t hist_type, hist_queue;
+    int64_t hist_time, first_time;
 } mcontact;
 
 typedef struct world {
@@ -154,7 +198,15 @@ typedef struct world {
     int n_contact_nums, cap_contacts;
     int *live;
     int n_live;
-    int n_state[5]; /* model counts by contact state */
+    int n_state[6]; /* model counts by contact state (5 = parked) */
+    mprofile prof[NPR];
+    int gr_prof[NGR]; /* a group's routing profile, -1 none */
+    double abandon_resume_s;
+    int arriving_pa;          /* preferred agent of the arriving contact, -1 */
+    int64_t arriving_pwait;   /* its preferred_wait_s in ms */
+    int pend_ci, pend_agent;  /* reopen / transfer_to_agent in progress */
+    int64_t pend_wait;        /* ms */
+    int64_t n_hist_checks, n_stats_reads, n_reserved_offers, n_profile_offers;
     int arriving, arriving_q, arriving_ch, arriving_nreq;
     int arriving_sk[2], arriving_lv[2];
     int64_t last_ev_time;
@@ -284,6 +336,60 @@ static void add_rej(mcontact *c, int agent)
     c->rej[c->nrej++] = agent;
 }
 
+/* The routing profile in force for an agent: its own, else the first of its
+ * groups (in the engine's order) that has one, else none (-1). */
+static int eff_profile(const world *w, int an)
+{
+    const magent *a = &w->ag[an];
+    if (a->profile >= 0)
+        return a->profile;
+    for (int i = 0; i < a->n_gorder; i++)
+        if (w->gr_prof[a->gorder[i]] >= 0)
+            return w->gr_prof[a->gorder[i]];
+    return -1;
+}
+
+static void gorder_join(magent *a, int g) { a->gorder[a->n_gorder++] = g; }
+
+static void gorder_leave(magent *a, int g)
+{
+    for (int i = 0; i < a->n_gorder; i++)
+        if (a->gorder[i] == g) {
+            a->gorder[i] = a->gorder[--a->n_gorder];
+            return;
+        }
+}
+
+/* Is queue qi listed by any existing profile (then it cannot be removed)? */
+static int queue_listed(const world *w, int qi)
+{
+    for (int p = 0; p < NPR; p++)
+        if (w->prof[p].exists && w->prof[p].qprio[qi] > 0)
+            return 1;
+    return 0;
+}
+
+static int profile_refs(const world *w, int p)
+{
+    int n = 0;
+    for (int g = 0; g < NGR; g++)
+        n += w->gr_exists[g] && w->gr_prof[g] == p;
+    for (int i = 0; i < w->n_agent_nums; i++)
+        n += w->ag[i].exists && w->ag[i].profile == p;
+    return n;
+}
+
+static void hist_add(mcontact *c, int type, int64_t t, int agent)
+{
+    c->hist_total++;
+    c->hist_type = (int8_t)type;
+    c->hist_time = t;
+    c->hist_agent = agent;
+    c->hist_queue = c->queue;
+}
+
+static int64_t ms_of(double s) { return (int64_t)(s * 1000.0 + 0.5); }
+
 /* ---- event sink ---------------------------------------------------------- */
 
 static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int an)
@@ -307,10 +413,43 @@ static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int a
         FAILF(w, "OFFERED exclusive c%d to %s holding %d items", ci, ev->agent, a->held_total);
     if (a->held_excl > 0)
         FAILF(w, "OFFERED c%d to %s holding an exclusive item", ci, ev->agent);
-    int lim = a->lim[ch] >= 0 ? a->lim[ch] : w->ch[ch].max;
+    int64_t now = ev->time_ms;
+    int qn = c->queue;
+    int pi = eff_profile(w, an);
+    const mprofile *pr = pi >= 0 ? &w->prof[pi] : NULL;
+    int lim = a->lim[ch] >= 0 ? a->lim[ch] : pr && pr->chmax[ch] >= 0 ? pr->chmax[ch] : w->ch[ch].max;
     if (a->held[ch] >= lim)
         FAILF(w, "OFFERED c%d (%s) to %s holding %d, limit %d", ci, CH_ID[ch], ev->agent,
               a->held[ch], lim);
+    if (pr) {
+        w->n_profile_offers++;
+        if (!pr->qprio[qn])
+            FAILF(w, "OFFERED c%d of %s to %s whose profile %s does not list the queue", ci,
+                  Q_ID[qn], ev->agent, P_ID[pi]);
+        else if (now - c->entered < pr->qdelay[qn])
+            FAILF(w, "OFFERED c%d to %s after %lld ms in %s, profile %s delay %lld ms", ci,
+                  ev->agent, (long long)(now - c->entered), Q_ID[qn], P_ID[pi],
+                  (long long)pr->qdelay[qn]);
+        for (int x = 0; x < NCH; x++)
+            if (x != ch && a->held[x] > 0 && !pr->chcross[x])
+                FAILF(w, "OFFERED c%d (%s) to %s holding %s (current channel only in %s)", ci,
+                      CH_ID[ch], ev->agent, CH_ID[x], P_ID[pi]);
+    }
+    if (now < a->blocked_until)
+        FAILF(w, "OFFERED c%d to %s at %lld, backing off until %lld", ci, ev->agent,
+              (long long)now, (long long)a->blocked_until);
+    if (a->pol_mpw > 0 && a->ring_n == a->pol_mpw && a->ring[a->ring_head] + a->pol_window > now)
+        FAILF(w, "OFFERED c%d to %s: %d offers since %lld, window %lld ms", ci, ev->agent,
+              a->pol_mpw, (long long)a->ring[a->ring_head], (long long)a->pol_window);
+    if (c->pref_until > now && c->pref_agent >= 0 && w->ag[c->pref_agent].exists) {
+        w->n_reserved_offers++;
+        if (c->pref_agent != an)
+            FAILF(w, "OFFERED c%d to %s while reserved for a%d until %lld", ci, ev->agent,
+                  c->pref_agent, (long long)c->pref_until);
+    }
+    /* Outbound blending (an outbound contact only when the agent has no inbound
+     * candidate; under SL_ABOVE_TARGET only while its inbound queues meet their
+     * targets) is not asserted: it would need the engine's whole lane state. */
     const mqueue *q = &w->q[(int)c->queue];
     for (int s = 0; s < NSK; s++) {
         if (!q->req[s])
@@ -425,6 +564,11 @@ static void on_event(const oq_event *ev, void *user)
         }
         c->agent = -1;
         c->due = INT64_MAX;
+        c->entered = ev->time_ms;
+        c->pref_agent = w->arriving_pa;
+        c->pref_until = w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0;
+        c->first_time = ev->time_ms;
+        hist_add(c, OQ_EV_CONTACT_QUEUED, ev->time_ms, -1);
         c->live_pos = w->n_live;
         w->live[w->n_live++] = ci;
         w->n_state[0]++; /* set_cstate moves it from "none" */
@@ -450,6 +594,9 @@ static void on_event(const oq_event *ev, void *user)
         c->nrej = 0;
         c->queue = (int8_t)to;
         c->channel = (int8_t)ch;
+        c->entered = ev->time_ms;
+        c->pref_until = 0;
+        hist_add(c, OQ_EV_OVERFLOWED, ev->time_ms, -1);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
         return;
     }
@@ -457,7 +604,7 @@ static void on_event(const oq_event *ev, void *user)
     if (channel_index(ev->channel) != c->channel)
         FAILF(w, "event %s for c%d: channel %s, expected %s", oq_event_type_name(ev->type), ci,
               ev->channel ? ev->channel : "(null)", CH_ID[(int)c->channel]);
-    int moves_queue = ev->type == OQ_EV_TRANSFERRED;
+    int moves_queue = ev->type == OQ_EV_TRANSFERRED || ev->type == OQ_EV_REOPENED;
 #ifdef OQ_EV_OVERFLOWED
     moves_queue |= ev->type == OQ_EV_OVERFLOWED;
 #endif
@@ -490,6 +637,16 @@ static void on_event(const oq_event *ev, void *user)
             c->cost = w->ch[(int)c->channel].cost;
             a->used += c->cost;
             c->n_offers++;
+            if (a->pol_mpw > 0) { /* the fair-distribution ring, as the engine keeps it */
+                int slot = (a->ring_head + a->ring_n) % a->pol_mpw;
+                if (a->ring_n == a->pol_mpw) {
+                    slot = a->ring_head;
+                    a->ring_head = (a->ring_head + 1) % a->pol_mpw;
+                } else {
+                    a->ring_n++;
+                }
+                a->ring[slot] = ev->time_ms;
+            }
             double to = w->q[(int)c->queue].spec.offer_timeout_s;
             c->due = to > 0 ? ev->time_ms + (int64_t)(to * 1000.0 + 0.5) : INT64_MAX;
             set_cstate(w, c, OQ_CONTACT_OFFERED);
@@ -506,6 +663,12 @@ static void on_event(const oq_event *ev, void *user)
             FAILF(w, "OFFER_TIMEOUT c%d at %lld, due %lld", ci, (long long)ev->time_ms,
                   (long long)c->due);
         add_rej(c, an);
+        {
+            magent *a = &w->ag[an];
+            int64_t d = ev->type == OQ_EV_OFFER_TIMEOUT ? a->pol_na_delay : a->pol_rej_delay;
+            if (d > 0)
+                a->blocked_until = ev->time_ms + d;
+        }
         release(w, c);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
         break;
@@ -517,6 +680,8 @@ static void on_event(const oq_event *ev, void *user)
         w->ag[an].n_off--;
         w->ag[an].n_act++;
         c->due = INT64_MAX;
+        c->pref_until = 0;
+        hist_add(c, OQ_EV_ASSIGNED, ev->time_ms, an);
         set_cstate(w, c, OQ_CONTACT_ACTIVE);
         break;
     case OQ_EV_WRAPUP_STARTED:
@@ -556,7 +721,26 @@ static void on_event(const oq_event *ev, void *user)
         break;
     case OQ_EV_TRANSFERRED: {
         int to = queue_index(ev->queue);
-        if (c->state == OQ_CONTACT_WRAPUP || to < 0 || queue_index(ev->from_queue) != c->queue) {
+        if (!ev->from_queue) {
+            /* oq_contact_transfer_to_agent: back into its own queue (keeping its
+             * place and its wait), reserved for the agent named in detail */
+            int ta = parse_num(ev->detail, 'a');
+            if (c->state == OQ_CONTACT_WRAPUP || c->state == OQ_CONTACT_PARKED || to != c->queue ||
+                ci != w->pend_ci || ta != w->pend_agent) {
+                FAILF(w, "TRANSFERRED (to agent %s) c%d state %d to %s", ev->detail ? ev->detail : "(null)",
+                      ci, c->state, ev->queue ? ev->queue : "(null)");
+                return;
+            }
+            release(w, c);
+            c->nrej = 0;
+            c->pref_agent = ta;
+            c->pref_until = ev->time_ms + w->pend_wait;
+            hist_add(c, OQ_EV_TRANSFERRED, ev->time_ms, ta);
+            set_cstate(w, c, OQ_CONTACT_QUEUED);
+            break;
+        }
+        if (c->state == OQ_CONTACT_WRAPUP || c->state == OQ_CONTACT_PARKED || to < 0 ||
+            queue_index(ev->from_queue) != c->queue) {
             FAILF(w, "TRANSFERRED c%d state %d from %s to %s", ci, c->state,
                   ev->from_queue ? ev->from_queue : "(null)", ev->queue ? ev->queue : "(null)");
             return;
@@ -564,6 +748,45 @@ static void on_event(const oq_event *ev, void *user)
         release(w, c);
         c->nrej = 0;
         c->queue = (int8_t)to;
+        c->entered = ev->time_ms;
+        c->pref_until = 0;
+        hist_add(c, OQ_EV_TRANSFERRED, ev->time_ms, -1);
+        set_cstate(w, c, OQ_CONTACT_QUEUED);
+        break;
+    }
+    case OQ_EV_PARKED: {
+        /* waits for the customer: its agent is released and becomes its owner */
+        if (c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED &&
+            c->state != OQ_CONTACT_ACTIVE) {
+            FAILF(w, "PARKED c%d in state %d", ci, c->state);
+            return;
+        }
+        if (c->agent >= 0 ? !holder_ok : ev->agent != NULL)
+            FAILF(w, "PARKED c%d names agent %s, holder a%d", ci, ev->agent ? ev->agent : "(null)",
+                  c->agent);
+        int owner = c->agent;
+        release(w, c);
+        if (owner >= 0)
+            c->pref_agent = owner;
+        c->pref_until = 0;
+        hist_add(c, OQ_EV_PARKED, ev->time_ms, owner);
+        set_cstate(w, c, OQ_CONTACT_PARKED);
+        break;
+    }
+    case OQ_EV_REOPENED: {
+        int to = queue_index(ev->queue);
+        if (c->state != OQ_CONTACT_PARKED || to < 0 || !w->q[to].ch[(int)c->channel] ||
+            ci != w->pend_ci || ev->agent) {
+            FAILF(w, "REOPENED c%d state %d into %s", ci, c->state, ev->queue ? ev->queue : "(null)");
+            return;
+        }
+        c->queue = (int8_t)to;
+        c->nrej = 0;
+        c->entered = ev->time_ms;
+        c->pref_until = c->pref_agent >= 0 && w->ag[c->pref_agent].exists && w->pend_wait > 0
+                            ? ev->time_ms + w->pend_wait
+                            : 0;
+        hist_add(c, OQ_EV_REOPENED, ev->time_ms, -1);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
         break;
     }
@@ -693,6 +916,7 @@ static oq_status mk_agent(world *w, int cap)
     magent *a = &w->ag[n];
     memset(a, 0, sizeof *a);
     a->exists = 1;
+    a->profile = -1;
     for (int i = 0; i < NCH; i++)
         a->lim[i] = -1;
     /* Skills and groups: failures (ENOMEM) leave the model in step. */
@@ -704,8 +928,10 @@ static oq_status mk_agent(world *w, int cap)
     for (int g = 0; g < 3; g++)
         if (rn(w, 100) < 40) {
             a->grp[g] = 1;
+            gorder_join(a, g);
             if ((st = oq_agent_join_group(w->e, clock_now(w), id, GR_ID[g])) != OQ_OK) {
                 a->grp[g] = 0;
+                gorder_leave(a, g);
                 return st;
             }
         }
@@ -768,6 +994,12 @@ static void world_init(world *w, uint64_t seed, test_alloc *alloc, int max_conta
     w->rng = seed;
     w->alloc = alloc;
     w->arriving = -1;
+    w->arriving_pa = -1;
+    w->pend_ci = w->pend_agent = -1;
+    for (int g = 0; g < NGR; g++)
+        w->gr_prof[g] = -1;
+    /* Some seeds let a customer who abandons resume their place (engine.h). */
+    w->abandon_resume_s = seed % 3 != 0 ? 5.0 * (double)(1 + seed % 7) : 0;
     w->ag = calloc(MAXA, sizeof *w->ag);
     w->cap_contacts = max_contacts + 16;
     w->c = calloc((size_t)w->cap_contacts, sizeof *w->c);
@@ -781,6 +1013,7 @@ static void world_init(world *w, uint64_t seed, test_alloc *alloc, int max_conta
     o.event_user = w;
     o.seed = seed;
     o.start_ms = 1000000;
+    o.abandon_resume_s = w->abandon_resume_s;
     if (alloc) {
         o.alloc = test_alloc_fn;
         o.alloc_user = alloc;
@@ -858,11 +1091,12 @@ static void check_after_op(world *w, const char *what)
     if (k.contacts != w->n_live || k.contacts_queued != w->n_state[OQ_CONTACT_QUEUED] ||
         k.contacts_offered != w->n_state[OQ_CONTACT_OFFERED] ||
         k.contacts_active != w->n_state[OQ_CONTACT_ACTIVE] ||
-        k.contacts_wrapup != w->n_state[OQ_CONTACT_WRAPUP])
-        fail_msg("op %lld (%s): counts %d/%d/%d/%d/%d, model %d/%d/%d/%d/%d", (long long)w->op,
-                 what, k.contacts, k.contacts_queued, k.contacts_offered, k.contacts_active,
-                 k.contacts_wrapup, w->n_live, w->n_state[1], w->n_state[2], w->n_state[3],
-                 w->n_state[4]);
+        k.contacts_wrapup != w->n_state[OQ_CONTACT_WRAPUP] ||
+        k.contacts_parked != w->n_state[OQ_CONTACT_PARKED])
+        fail_msg("op %lld (%s): counts %d/%d/%d/%d/%d/%d, model %d/%d/%d/%d/%d/%d",
+                 (long long)w->op, what, k.contacts, k.contacts_queued, k.contacts_offered,
+                 k.contacts_active, k.contacts_wrapup, k.contacts_parked, w->n_live, w->n_state[1],
+                 w->n_state[2], w->n_state[3], w->n_state[4], w->n_state[5]);
 }
 
 /* Compare every live contact and every agent with the model. */
@@ -1097,12 +1331,25 @@ static void op_arrive(world *w)
         s.customer = cust;
     }
     char pa[16];
+    w->arriving_pa = -1;
+    w->arriving_pwait = 0;
     if (pct(w, 10) && w->n_agent_nums) {
         int an = pick_agent(w);
+        for (int tries = 0; tries < 8 && pct(w, 70); tries++) { /* mostly someone logged in */
+            oq_agent_info ai;
+            agent_name(an, pa);
+            if (w->ag[an].exists && oq_agent_get(w->e, pa, &ai) == OQ_OK &&
+                ai.presence == OQ_AGENT_READY)
+                break;
+            an = pick_agent(w);
+        }
         agent_name(an, pa);
         s.preferred_agent = pa;
-        if (pct(w, 30))
-            s.preferred_wait_s = rn(w, 40) / 2.0;
+        w->arriving_pa = an;
+        if (pct(w, 60)) {
+            s.preferred_wait_s = rn(w, 120) / 2.0;
+            w->arriving_pwait = ms_of(s.preferred_wait_s);
+        }
         if (!w->ag[an].exists && w->ch[ch].exists && q->exists) {
             want = OQ_ENOTFOUND;
             named = pa;
@@ -1114,6 +1361,15 @@ static void op_arrive(world *w)
         s.priority = pct(w, 50) ? OQ_PRIORITY_MAX + 1 : -OQ_PRIORITY_MAX - 1;
         want = OQ_EINVAL;
         named = "priority";
+    } else if (pct(w, 2) && want == OQ_OK) {
+        /* a bad wait, or a wait without a preferred agent */
+        static const double bad[] = {-1.0, NAN, INFINITY, 5.0};
+        int b = (int)rn(w, 4);
+        if (b < 3 || !s.preferred_agent) {
+            s.preferred_wait_s = bad[b];
+            want = OQ_EINVAL;
+            named = "preferred_wait_s";
+        }
     }
     w->arriving = ci;
     w->arriving_q = qi;
@@ -1200,6 +1456,7 @@ static void op_contact(world *w, int kind)
                 want = OQ_ENOTFOUND;
                 named = Q_ID[qi];
             } else if (!w->q[qi].ch[(int)c->channel] || c->state == OQ_CONTACT_WRAPUP ||
+                       c->state == OQ_CONTACT_PARKED ||
                        (c->state == OQ_CONTACT_QUEUED && c->queue == qi))
                 want = OQ_ESTATE;
         }
@@ -1289,6 +1546,8 @@ static void op_agent(world *w, int kind)
     const char *what = "agent";
     /* model edits made before the call (routing inside it must see them) */
     int *model_slot = NULL, model_old = 0;
+    int gorder_old[NGR], n_gorder_old = a->n_gorder;
+    memcpy(gorder_old, a->gorder, sizeof gorder_old);
     if (kind == 6 || kind == 8)
         t = clock_now(w); /* the model changes before the call: no timers first */
     switch (kind) {
@@ -1321,6 +1580,12 @@ static void op_agent(world *w, int kind)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
         st = oq_agent_logout(w->e, t, aid);
+        if (st == OQ_OK) /* it no longer owns the work orders parked with it */
+            for (int i = 0; i < w->n_live; i++) {
+                mcontact *c = &w->c[w->live[i]];
+                if (c->state == OQ_CONTACT_PARKED && c->pref_agent == an)
+                    c->pref_agent = -1;
+            }
         break;
     case 4:
         what = "end_wrapup";
@@ -1398,6 +1663,10 @@ static void op_agent(world *w, int kind)
             model_slot = &a->grp[g];
             model_old = *model_slot;
             *model_slot = join;
+            if (join) /* the group order picks the routing profile */
+                gorder_join(a, g);
+            else
+                gorder_leave(a, g);
         }
         call_begin(&k, w, what, t, NULL, aid);
         st = join ? oq_agent_join_group(w->e, t, aid, GR_ID[g])
@@ -1410,9 +1679,11 @@ static void op_agent(world *w, int kind)
             want = OQ_ESTATE;
         t = clock_now(w);
         call_begin(&k, w, what, t, NULL, aid);
+        /* gone before the call routes: contacts reserved for it are anyone's */
+        a->exists = 0;
         st = oq_agent_remove(w->e, aid);
-        if (st == OQ_OK)
-            a->exists = 0;
+        if (st != OQ_OK)
+            a->exists = existed;
         break;
     }
     }
@@ -1422,8 +1693,11 @@ static void op_agent(world *w, int kind)
     }
     if (!k.exact_time && want != OQ_ENOTFOUND && want != OQ_EINVAL)
         want = ANY_STATE;
-    if (st != OQ_OK && model_slot)
+    if (st != OQ_OK && model_slot) {
         *model_slot = model_old;
+        memcpy(a->gorder, gorder_old, sizeof gorder_old);
+        a->n_gorder = n_gorder_old;
+    }
     call_end(&k, st, want, NULL, aid, named);
 }
 
@@ -1549,9 +1823,13 @@ static void op_queue(world *w, int kind)
         if (!q->exists && want == OQ_ENOTFOUND)
             named = Q_ID[qi];
         call_begin(&k, w, "queue_update", t, NULL, NULL);
+        /* The update routes (offers may be made inside the call, under the new
+         * settings), so the model takes the new spec first and undoes it on failure. */
+        oq_queue_spec before = q->spec;
+        q->spec = s;
         st = oq_queue_update(w->e, t, &s);
-        if (st == OQ_OK)
-            q->spec = s;
+        if (st != OQ_OK)
+            q->spec = before;
         if (!q->exists && (want == OQ_EINVAL || s.strategy >= 100 || !(s.wrapup_s >= 0) ||
                            !isfinite(s.wrapup_s) || s.max_length < 0 || s.limit_action >= 100 ||
                            !(s.default_aht_s > 0)))
@@ -1611,7 +1889,8 @@ static void op_queue(world *w, int kind)
             int held = 0;
             for (int i = 0; i < w->n_live; i++)
                 held += w->c[w->live[i]].queue == ti;
-            want = held ? OQ_ESTATE : OQ_OK;
+            /* a routing profile listing it holds it too */
+            want = held || queue_listed(w, ti) ? OQ_ESTATE : OQ_OK;
             call_begin(&k, w, "queue_remove", t, NULL, NULL);
             st = oq_queue_remove(w->e, Q_ID[ti]);
             if (st == OQ_OK) {
@@ -1763,6 +2042,10 @@ static void op_catalog(world *w)
             w->ch[ch].exists = 0;
             for (int n = 0; n < w->n_agent_nums; n++)
                 w->ag[n].lim[ch] = -1;
+            for (int p = 0; p < NPR; p++) { /* a re-added channel is a new one */
+                w->prof[p].chmax[ch] = -1;
+                w->prof[p].chcross[ch] = 1;
+            }
         }
         call_end(&k, st, want, NULL, NULL, CH_ID[ch]);
         return;
@@ -1818,8 +2101,10 @@ static void op_catalog(world *w)
             return;
         call_begin(&k, w, "group_remove", t, NULL, NULL);
         st = oq_group_remove(w->e, GR_ID[g]);
-        if (st == OQ_OK)
+        if (st == OQ_OK) {
             w->gr_exists[g] = 0;
+            w->gr_prof[g] = -1;
+        }
         call_end(&k, st, want, NULL, NULL, GR_ID[g]);
         return;
     }
@@ -2045,6 +2330,654 @@ static void op_invalid(world *w)
     }
 }
 
+/* ---- work orders, routing profiles, policies, statistics -------------------- */
+
+static const char *pick_bad_id(world *w, char *longid)
+{
+    memset(longid, 'x', OQ_ID_MAX + 1);
+    longid[OQ_ID_MAX + 1] = '\0';
+    static const char *const bad[] = {"", "\xff\xfe", "\xc0\xaf"};
+    int i = (int)rn(w, 4);
+    return i == 3 ? longid : bad[i];
+}
+
+/* The model's idea of "agent an may serve queue qi" (membership: the queue's
+ * required skills, its target groups, and the agent's routing profile). */
+static int model_eligible(world *w, int an, int qi)
+{
+    const magent *a = &w->ag[an];
+    const mqueue *q = &w->q[qi];
+    int pi = eff_profile(w, an);
+    if (pi >= 0 && !w->prof[pi].qprio[qi])
+        return 0;
+    int any = 0, in = 0;
+    for (int g = 0; g < NGR; g++)
+        if (q->grp[g]) {
+            any = 1;
+            in |= a->grp[g];
+        }
+    if (any && !in)
+        return 0;
+    char aid[16];
+    agent_name(an, aid);
+    for (int s = 0; s < NSK; s++) {
+        if (!q->req[s])
+            continue;
+        int32_t lv = 0;
+        if (oq_agent_get_skill(w->e, aid, SK_ID[s], &lv) != OQ_OK || lv < q->req[s])
+            return 0;
+    }
+    return 1;
+}
+
+/* Compare a contact's history with the model: its length, its oldest entry
+ * (the arrival while nothing was dropped) and its newest. */
+static void check_history(world *w, int ci)
+{
+    char cid[16];
+    contact_name(ci, cid);
+    mcontact *c = &w->c[ci];
+    int32_t n = -1;
+    call k;
+    call_begin(&k, w, "history_count", clock_now(w), cid, NULL);
+    oq_status st = oq_contact_history_count(w->e, cid, &n);
+    call_end(&k, st, OQ_OK, cid, NULL, NULL);
+    int32_t want_n = c->hist_total < OQ_HISTORY_MAX ? c->hist_total : OQ_HISTORY_MAX;
+    if (n != want_n)
+        fail_msg("op %lld: %s history has %d entries, model %d (of %d ever)", (long long)w->op, cid,
+                 n, want_n, c->hist_total);
+    w->n_hist_checks++;
+    oq_history_entry h;
+    if (c->hist_total <= OQ_HISTORY_MAX) {
+        assert_int_equal(oq_contact_history_get(w->e, cid, 0, &h), OQ_OK);
+        if (h.type != OQ_EV_CONTACT_QUEUED || h.time_ms != c->first_time || h.agent)
+            fail_msg("op %lld: %s history[0] is %s at %lld, expected its arrival at %lld",
+                     (long long)w->op, cid, oq_event_type_name(h.type), (long long)h.time_ms,
+                     (long long)c->first_time);
+    }
+    int64_t prev = INT64_MIN;
+    for (int32_t i = 0; i < n; i++) {
+        assert_int_equal(oq_contact_history_get(w->e, cid, i, &h), OQ_OK);
+        if (h.time_ms < prev || h.time_ms > clock_now(w))
+            fail_msg("op %lld: %s history[%d] time %lld out of order", (long long)w->op, cid, i,
+                     (long long)h.time_ms);
+        prev = h.time_ms;
+    }
+    if (n > 0) {
+        assert_int_equal(oq_contact_history_get(w->e, cid, n - 1, &h), OQ_OK);
+        int want_agent = c->hist_agent >= 0 && w->ag[c->hist_agent].exists ? c->hist_agent : -1;
+        int got_agent = h.agent ? parse_num(h.agent, 'a') : -1;
+        if (h.type != c->hist_type || h.time_ms != c->hist_time || got_agent != want_agent ||
+            queue_index(h.queue) != c->hist_queue)
+            fail_msg("op %lld: %s newest history entry %s at %lld agent %s queue %s; model %s at "
+                     "%lld agent a%d queue %s",
+                     (long long)w->op, cid, oq_event_type_name(h.type), (long long)h.time_ms,
+                     h.agent ? h.agent : "(null)", h.queue ? h.queue : "(null)",
+                     oq_event_type_name(c->hist_type), (long long)c->hist_time, want_agent,
+                     Q_ID[(int)c->hist_queue]);
+    }
+    /* out of range */
+    int32_t bad = pct(w, 50) ? n : -1 - (int32_t)rn(w, 3);
+    call_begin(&k, w, "history_get(out of range)", clock_now(w), cid, NULL);
+    st = oq_contact_history_get(w->e, cid, bad, &h);
+    call_end(&k, st, OQ_EINVAL, cid, NULL, cid);
+}
+
+static int pick_workable(world *w)
+{
+    /* mostly a contact in a state the call takes, else any */
+    static const int states[] = {OQ_CONTACT_QUEUED, OQ_CONTACT_OFFERED, OQ_CONTACT_ACTIVE};
+    if (pct(w, 80)) {
+        int ci = pick_in_state(w, states[rn(w, 3)]);
+        if (ci >= 0)
+            return ci;
+    }
+    return pick_live(w);
+}
+
+static void op_workorder(world *w, int kind)
+{
+    int64_t t = clock_now(w);
+    char cid[16], aid[16], longid[OQ_ID_MAX + 2];
+    int ci;
+    if (kind == 1 && pct(w, 85))
+        ci = pick_in_state(w, OQ_CONTACT_PARKED);
+    else
+        ci = pick_workable(w);
+    int unknown = ci < 0 || pct(w, 3);
+    if (unknown)
+        snprintf(cid, sizeof cid, "c%d", w->n_contact_nums + 7);
+    else
+        contact_name(ci, cid);
+    mcontact *c = unknown ? NULL : &w->c[ci];
+    int live_ok = c && (c->state == OQ_CONTACT_QUEUED || c->state == OQ_CONTACT_OFFERED ||
+                        c->state == OQ_CONTACT_ACTIVE);
+    oq_status want = OQ_OK, st;
+    const char *named = NULL;
+    call k;
+    w->pend_ci = unknown ? -1 : ci;
+    switch (kind) {
+    case 0: { /* park */
+        static const char *const reasons[] = {NULL, "waiting for customer", "needs info"};
+        const char *reason = reasons[rn(w, 3)];
+        if (!c)
+            want = OQ_ENOTFOUND, named = cid;
+        else if (!live_ok)
+            want = OQ_ESTATE, named = cid;
+        else if (pct(w, 4))
+            reason = pick_bad_id(w, longid), want = OQ_EINVAL, named = "reason";
+        if (pct(w, 10) && want == OQ_OK)
+            t += (int64_t)rn(w, 2000); /* timers first: the contact may move or finish */
+        call_begin(&k, w, "park", t, c ? cid : NULL, NULL);
+        if (!k.exact_time)
+            want = ANY_STATE, named = NULL;
+        st = oq_contact_park(w->e, t, cid, reason);
+        break;
+    }
+    case 1: { /* reopen */
+        const char *queue = NULL;
+        int qi = c ? c->queue : 0;
+        int r = (int)rn(w, 10);
+        if (r < 4) {
+            qi = pick_queue(w);
+            queue = Q_ID[qi];
+        } else if (r == 4) {
+            queue = "no-such-queue";
+        }
+        double wait = pct(w, 40) ? 0 : rn(w, 120) / 2.0;
+        int bad_wait = pct(w, 4);
+        if (bad_wait) {
+            static const double bad[] = {-0.5, NAN, INFINITY};
+            wait = bad[rn(w, 3)];
+        }
+        if (!c)
+            want = OQ_ENOTFOUND, named = cid;
+        else if (queue && (r == 4 || !w->q[qi].exists))
+            want = OQ_ENOTFOUND, named = queue;
+        else if (c->state != OQ_CONTACT_PARKED)
+            want = OQ_ESTATE, named = cid;
+        else if (bad_wait)
+            want = OQ_EINVAL, named = "owner_wait_s";
+        else if (!w->q[qi].ch[(int)c->channel])
+            want = OQ_ESTATE, named = Q_ID[qi];
+        w->pend_wait = bad_wait ? 0 : ms_of(wait);
+        call_begin(&k, w, "reopen", t, c ? cid : NULL, NULL);
+        st = oq_contact_reopen(w->e, t, cid, queue, wait);
+        break;
+    }
+    case 2: { /* escalate */
+        int qi = pick_queue(w);
+        const char *queue = pct(w, 3) ? "no-such-queue" : Q_ID[qi];
+        const char *reason = pct(w, 50) ? "tier 2" : "supervisor";
+        int r = (int)rn(w, 100);
+        if (r < 3)
+            reason = NULL;
+        else if (r < 6)
+            reason = pick_bad_id(w, longid);
+        if (!c)
+            want = OQ_ENOTFOUND, named = cid;
+        else if (!live_ok)
+            want = OQ_ESTATE, named = cid;
+        else if (queue[0] == 'n' || !w->q[qi].exists)
+            want = OQ_ENOTFOUND, named = queue;
+        else if (r < 6)
+            want = OQ_EINVAL, named = "reason";
+        else if (!w->q[qi].ch[(int)c->channel] ||
+                 (c->state == OQ_CONTACT_QUEUED && c->queue == qi))
+            want = OQ_ESTATE, named = cid;
+        call_begin(&k, w, "escalate", t, c ? cid : NULL, NULL);
+        st = oq_contact_escalate(w->e, t, cid, queue, reason);
+        break;
+    }
+    default: { /* transfer to a named agent */
+        if (!w->n_agent_nums)
+            return;
+        int an = pick_agent(w);
+        if (live_ok && pct(w, 75)) /* mostly an agent who may serve the queue */
+            for (int tries = 0; tries < 10; tries++) {
+                int x = (int)rn(w, (uint32_t)w->n_agent_nums);
+                if (w->ag[x].exists && model_eligible(w, x, c->queue)) {
+                    an = x;
+                    break;
+                }
+            }
+        agent_name(an, aid);
+        double wait = 0.5 + rn(w, 120) / 2.0;
+        int bad_wait = pct(w, 4);
+        if (bad_wait) {
+            static const double bad[] = {0.0, -1.0, NAN};
+            wait = bad[rn(w, 3)];
+        }
+        if (!c)
+            want = OQ_ENOTFOUND, named = cid;
+        else if (!live_ok)
+            want = OQ_ESTATE, named = cid;
+        else if (!w->ag[an].exists)
+            want = OQ_ENOTFOUND, named = aid;
+        else if (bad_wait)
+            want = OQ_EINVAL, named = "wait_s";
+        else if (!model_eligible(w, an, c->queue))
+            want = OQ_ESTATE, named = aid;
+        else if (c->agent == an && c->state != OQ_CONTACT_QUEUED)
+            want = OQ_ESTATE, named = aid;
+        w->pend_agent = an;
+        w->pend_wait = bad_wait ? 0 : ms_of(wait);
+        call_begin(&k, w, "transfer_to_agent", t, c ? cid : NULL, w->ag[an].exists ? aid : NULL);
+        st = oq_contact_transfer_to_agent(w->e, t, cid, aid, wait);
+        break;
+    }
+    }
+    call_end(&k, st, want, c ? cid : NULL, NULL, named);
+    w->pend_ci = w->pend_agent = -1;
+    if (st == OQ_OK && c && !c->term && pct(w, 30))
+        check_history(w, ci);
+}
+
+static void op_history(world *w)
+{
+    int ci = pick_live(w);
+    if (ci < 0 || pct(w, 5)) {
+        char cid[16];
+        snprintf(cid, sizeof cid, "c%d", w->n_contact_nums + 9);
+        int32_t n = -5;
+        call k;
+        call_begin(&k, w, "history_count(unknown)", clock_now(w), NULL, NULL);
+        oq_status st = oq_contact_history_count(w->e, cid, &n);
+        call_end(&k, st, OQ_ENOTFOUND, NULL, NULL, cid);
+        if (n != -5)
+            fail_msg("op %lld: failed history_count wrote its output", (long long)w->op);
+        return;
+    }
+    check_history(w, ci);
+}
+
+/* Routing profiles. The model changes before the call (routing inside it
+ * must see the new rules) and is put back if the call fails; t is the clock. */
+static void op_profile(world *w)
+{
+    int64_t t = clock_now(w);
+    int pi = (int)rn(w, NPR);
+    mprofile *p = &w->prof[pi];
+    char longid[OQ_ID_MAX + 2], aid[16];
+    mprofile saved_prof[NPR];
+    int saved_gr[NGR];
+    memcpy(saved_prof, w->prof, sizeof saved_prof);
+    memcpy(saved_gr, w->gr_prof, sizeof saved_gr);
+    int saved_an = -1, saved_aprof = -1;
+    oq_status want = p->exists ? OQ_OK : OQ_ENOTFOUND, st;
+    const char *named = P_ID[pi];
+    call k;
+    switch (rn(w, 12)) {
+    case 0: { /* add */
+        const char *id = P_ID[pi];
+        if (pct(w, 5)) {
+            id = pick_bad_id(w, longid);
+            want = OQ_EINVAL;
+            named = "profile";
+        } else {
+            want = p->exists ? OQ_EEXIST : OQ_OK;
+        }
+        call_begin(&k, w, "profile_add", t, NULL, NULL);
+        st = oq_profile_add(w->e, id);
+        if (st == OQ_OK) {
+            memset(p, 0, sizeof *p);
+            p->exists = 1;
+            for (int ch = 0; ch < NCH; ch++) {
+                p->chmax[ch] = -1;
+                p->chcross[ch] = 1;
+            }
+        }
+        break;
+    }
+    case 1: /* remove */
+        if (p->exists && profile_refs(w, pi) > 0)
+            want = OQ_ESTATE;
+        call_begin(&k, w, "profile_remove", t, NULL, NULL);
+        st = oq_profile_remove(w->e, P_ID[pi]);
+        if (st == OQ_OK)
+            memset(p, 0, sizeof *p);
+        break;
+    case 2:
+    case 3:
+    case 4: { /* list / unlist a queue */
+        int qi = pick_queue(w);
+        int32_t prio = pct(w, 25) ? 0 : 1 + (int32_t)rn(w, 3);
+        double delay = pct(w, 60) ? 0 : rn(w, 24) / 2.0;
+        if (p->exists && !w->q[qi].exists) {
+            want = OQ_ENOTFOUND;
+            named = Q_ID[qi];
+        } else if (p->exists && pct(w, 4)) {
+            if (pct(w, 50))
+                prio = pct(w, 50) ? -1 : 1001, named = "priority";
+            else
+                delay = pct(w, 50) ? -1.0 : NAN, named = "delay_s";
+            want = OQ_EINVAL;
+        } else if (p->exists) {
+            p->qprio[qi] = prio;
+            p->qdelay[qi] = prio ? ms_of(delay) : 0;
+        }
+        call_begin(&k, w, "profile_set_queue", t, NULL, NULL);
+        st = oq_profile_set_queue(w->e, t, P_ID[pi], Q_ID[qi], prio, delay);
+        break;
+    }
+    case 5:
+    case 6: { /* per-channel concurrency */
+        int ch = (int)rn(w, NCH);
+        int32_t mx = (int32_t)rn(w, 5) - 1, cross = pct(w, 30) ? 0 : 1;
+        if (p->exists && !w->ch[ch].exists) {
+            want = OQ_ENOTFOUND;
+            named = CH_ID[ch];
+        } else if (p->exists && pct(w, 5)) {
+            if (pct(w, 50))
+                mx = pct(w, 50) ? -2 : OQ_CAPACITY_MAX + 1, named = "max_items";
+            else
+                cross = pct(w, 50) ? 2 : -1, named = "cross_channel";
+            want = OQ_EINVAL;
+        } else if (p->exists) {
+            p->chmax[ch] = mx;
+            p->chcross[ch] = cross;
+        }
+        call_begin(&k, w, "profile_set_channel", t, NULL, NULL);
+        st = oq_profile_set_channel(w->e, t, P_ID[pi], CH_ID[ch], mx, cross);
+        break;
+    }
+    case 7: { /* options: ordering only, not asserted */
+        int32_t f = (int32_t)rn(w, 2), idle = (int32_t)rn(w, 2);
+        if (p->exists && pct(w, 6)) {
+            if (pct(w, 50))
+                f = 2, named = "force_longest_waiting";
+            else
+                idle = 7, named = "idle_measure";
+            want = OQ_EINVAL;
+        }
+        call_begin(&k, w, "profile_set_options", t, NULL, NULL);
+        st = oq_profile_set_options(w->e, t, P_ID[pi], f, idle);
+        break;
+    }
+    case 8:
+    case 9:
+    case 10: { /* an agent's profile */
+        if (!w->n_agent_nums)
+            return;
+        int an = pick_agent(w);
+        agent_name(an, aid);
+        const char *prof = pct(w, 30) ? NULL : P_ID[pi];
+        if (pct(w, 3))
+            prof = "no-such-profile";
+        if (!w->ag[an].exists) {
+            want = OQ_ENOTFOUND;
+            named = aid;
+        } else if (prof && (prof[0] == 'n' || !p->exists)) {
+            want = OQ_ENOTFOUND;
+            named = prof;
+        } else {
+            want = OQ_OK;
+            saved_an = an;
+            saved_aprof = w->ag[an].profile;
+            w->ag[an].profile = prof ? pi : -1;
+        }
+        call_begin(&k, w, "agent_set_profile", t, NULL, w->ag[an].exists ? aid : NULL);
+        st = oq_agent_set_profile(w->e, t, aid, prof);
+        if (st != OQ_OK && saved_an >= 0)
+            w->ag[saved_an].profile = saved_aprof;
+        break;
+    }
+    default: { /* a group's profile */
+        int g = (int)rn(w, NGR);
+        const char *prof = pct(w, 35) ? NULL : P_ID[pi];
+        if (!w->gr_exists[g]) {
+            want = OQ_ENOTFOUND;
+            named = GR_ID[g];
+        } else if (prof && !p->exists) {
+            want = OQ_ENOTFOUND;
+            named = prof;
+        } else {
+            want = OQ_OK;
+            w->gr_prof[g] = prof ? pi : -1;
+        }
+        call_begin(&k, w, "group_set_profile", t, NULL, NULL);
+        st = oq_group_set_profile(w->e, t, GR_ID[g], prof);
+        break;
+    }
+    }
+    if (st != OQ_OK) {
+        memcpy(w->prof, saved_prof, sizeof saved_prof);
+        memcpy(w->gr_prof, saved_gr, sizeof saved_gr);
+    }
+    call_end(&k, st, want, NULL, NULL, named);
+}
+
+/* Blending rules and agent policies. */
+static void op_policy(world *w)
+{
+    int64_t t = clock_now(w);
+    call k;
+    oq_status st, want = OQ_OK;
+    const char *named = NULL;
+    if (pct(w, 30)) {
+        int qi = pick_queue(w);
+        int32_t rule = (int32_t)rn(w, 2);
+        if (!w->q[qi].exists) {
+            want = OQ_ENOTFOUND;
+            named = Q_ID[qi];
+        } else if (!w->q[qi].spec.outbound) {
+            want = OQ_ESTATE;
+            named = Q_ID[qi];
+        } else if (pct(w, 6)) {
+            rule = pct(w, 50) ? -1 : 2;
+            want = OQ_EINVAL;
+            named = "rule";
+        }
+        call_begin(&k, w, "queue_set_blend", t, NULL, NULL);
+        st = oq_queue_set_blend(w->e, t, Q_ID[qi], rule);
+        call_end(&k, st, want, NULL, NULL, named);
+        return;
+    }
+    if (!w->n_agent_nums)
+        return;
+    int an = pick_agent(w);
+    magent *a = &w->ag[an];
+    char aid[16];
+    agent_name(an, aid);
+    oq_agent_policy pol;
+    oq_agent_policy_init(&pol);
+    if (pct(w, 70)) {
+        if (pct(w, 40))
+            pol.max_no_answer = 1 + (int32_t)rn(w, 3);
+        if (pct(w, 40)) {
+            pol.max_per_window = 1 + (int32_t)rn(w, 4);
+            pol.window_s = 1 + rn(w, 40) / 2.0;
+        }
+        if (pct(w, 40))
+            pol.reject_delay_s = rn(w, 20) / 2.0;
+        if (pct(w, 40))
+            pol.no_answer_delay_s = rn(w, 20) / 2.0;
+    }
+    const oq_agent_policy *pp = &pol;
+    if (!a->exists) {
+        want = OQ_ENOTFOUND;
+        named = aid;
+    } else if (pct(w, 8)) {
+        want = OQ_EINVAL;
+        switch (rn(w, 7)) {
+        case 0: pp = NULL; named = "policy"; break;
+        case 1: pol.struct_size = 4; named = "policy"; break;
+        case 2: pol.max_no_answer = pct(w, 50) ? -1 : 1001; named = "max_no_answer"; break;
+        case 3: pol.max_per_window = pct(w, 50) ? -1 : 65; named = "max_per_window"; break;
+        case 4: pol.max_per_window = 2; pol.window_s = pct(w, 50) ? 0 : NAN; named = "window_s"; break;
+        case 5: pol.reject_delay_s = pct(w, 50) ? -1 : INFINITY; named = "reject_delay_s"; break;
+        default: pol.no_answer_delay_s = pct(w, 50) ? -2 : NAN; named = "no_answer_delay_s"; break;
+        }
+    }
+    magent saved = *a;
+    if (want == OQ_OK) {
+        a->pol_max_na = pol.max_no_answer;
+        a->pol_mpw = pol.max_per_window;
+        a->pol_window = ms_of(pol.window_s);
+        a->pol_rej_delay = ms_of(pol.reject_delay_s);
+        a->pol_na_delay = ms_of(pol.no_answer_delay_s);
+        a->ring_n = a->ring_head = 0; /* a new policy starts a new window */
+    }
+    call_begin(&k, w, "agent_set_policy", t, NULL, a->exists ? aid : NULL);
+    st = oq_agent_set_policy(w->e, t, aid, pp);
+    if (st != OQ_OK && a->exists) {
+        /* put the policy back; events during the failed call are none */
+        a->pol_max_na = saved.pol_max_na;
+        a->pol_mpw = saved.pol_mpw;
+        a->pol_window = saved.pol_window;
+        a->pol_rej_delay = saved.pol_rej_delay;
+        a->pol_na_delay = saved.pol_na_delay;
+        a->ring_n = saved.ring_n;
+        a->ring_head = saved.ring_head;
+    }
+    call_end(&k, st, want, NULL, a->exists ? aid : NULL, named);
+}
+
+/* Statistics reads never change anything: no event, same counts, clock,
+ * contact and agent, same next deadline. */
+static void op_stats(world *w)
+{
+    int64_t t = clock_now(w);
+    int64_t d0 = 0, d1 = 0;
+    assert_int_equal(oq_engine_next_deadline(w->e, &d0), OQ_OK);
+    int32_t period = (int32_t)rn(w, 3);
+    int bad_period = pct(w, 5);
+    if (bad_period)
+        period = pct(w, 50) ? -1 : 3 + (int32_t)rn(w, 5);
+    oq_status want = bad_period ? OQ_EINVAL : OQ_OK, st;
+    const char *named = bad_period ? "period" : NULL;
+    int ci = pick_live(w);
+    char cid[16], aid[16];
+    if (ci >= 0)
+        contact_name(ci, cid);
+    int an = w->n_agent_nums ? pick_agent(w) : 0;
+    agent_name(an, aid);
+    oq_queue_stats qs;
+    oq_agent_stats as;
+    memset(&qs, 0, sizeof qs);
+    call k;
+    int what = (int)rn(w, 4);
+    call_begin(&k, w, "stats", t, ci >= 0 ? cid : NULL, w->ag[an].exists ? aid : NULL);
+    switch (what) {
+    case 0: {
+        int qi = pick_queue(w);
+        if (!w->q[qi].exists)
+            want = OQ_ENOTFOUND, named = Q_ID[qi];
+        st = oq_stats_queue(w->e, Q_ID[qi], period, &qs);
+        if (st == OQ_OK) {
+            int in = 0, open = 0;
+            for (int i = 0; i < w->n_live; i++) {
+                const mcontact *c = &w->c[w->live[i]];
+                in += c->queue == qi;
+                open += c->queue == qi && c->state != OQ_CONTACT_PARKED;
+            }
+            if (qs.backlog < open || qs.backlog > in || qs.waiting_now < 0)
+                fail_msg("op %lld: stats of %s: backlog %d (model %d..%d), waiting %d",
+                         (long long)w->op, Q_ID[qi], qs.backlog, open, in, qs.waiting_now);
+        }
+        break;
+    }
+    case 1: {
+        int ch = (int)rn(w, NCH);
+        if (!w->ch[ch].exists)
+            want = OQ_ENOTFOUND, named = CH_ID[ch];
+        st = oq_stats_channel(w->e, CH_ID[ch], period, &qs);
+        break;
+    }
+    case 2:
+        st = oq_stats_center(w->e, period, &qs);
+        if (st == OQ_OK && !w->enomem_mode && qs.dropped == 0 &&
+            (qs.waiting_now != w->n_state[OQ_CONTACT_QUEUED] + w->n_state[OQ_CONTACT_OFFERED] ||
+             qs.backlog != w->n_live))
+            fail_msg("op %lld: center stats: waiting %d backlog %d, model %d %d", (long long)w->op,
+                     qs.waiting_now, qs.backlog,
+                     w->n_state[OQ_CONTACT_QUEUED] + w->n_state[OQ_CONTACT_OFFERED], w->n_live);
+        break;
+    default:
+        if (!w->ag[an].exists)
+            want = OQ_ENOTFOUND, named = aid;
+        else if (period == OQ_PERIOD_WINDOW)
+            want = OQ_EINVAL, named = "period";
+        st = oq_stats_agent(w->e, aid, period, &as);
+        if (st == OQ_OK && as.handled < 0)
+            fail_msg("op %lld: stats of %s: handled %lld", (long long)w->op, aid,
+                     (long long)as.handled);
+        break;
+    }
+    w->n_stats_reads++;
+    if (w->ev_in_call != 0)
+        fail_msg("op %lld: a statistics read emitted %lld events", (long long)w->op,
+                 (long long)w->ev_in_call);
+    snap after;
+    take_snap(w, &after, k.contact, k.agent);
+    assert_snap_equal(w, &k.before, &after, "stats read");
+    assert_int_equal(oq_engine_next_deadline(w->e, &d1), OQ_OK);
+    if (d0 != d1)
+        fail_msg("op %lld: a statistics read moved the next deadline", (long long)w->op);
+    call_end(&k, st, want, NULL, NULL, named);
+}
+
+/* A few profiles and policies from the start, so that routing under them is
+ * exercised from the first op (the stream then changes them at random). */
+static void setup_profiles(world *w)
+{
+    int64_t t = clock_now(w);
+    for (int pi = 0; pi < 2; pi++) {
+        if (oq_profile_add(w->e, P_ID[pi]) != OQ_OK)
+            continue;
+        mprofile *p = &w->prof[pi];
+        p->exists = 1;
+        for (int ch = 0; ch < NCH; ch++) {
+            p->chmax[ch] = -1;
+            p->chcross[ch] = 1;
+        }
+        for (int qi = 0; qi < 6; qi++) {
+            if (!pct(w, 70))
+                continue;
+            int32_t prio = 1 + (int32_t)rn(w, 3);
+            double delay = pct(w, 70) ? 0 : rn(w, 10) / 2.0;
+            if (oq_profile_set_queue(w->e, t, P_ID[pi], Q_ID[qi], prio, delay) == OQ_OK) {
+                p->qprio[qi] = prio;
+                p->qdelay[qi] = ms_of(delay);
+            }
+        }
+        int ch = 1 + (int)rn(w, 3);
+        int32_t mx = (int32_t)rn(w, 4), cross = pi == 0 ? 0 : 1;
+        if (oq_profile_set_channel(w->e, t, P_ID[pi], CH_ID[ch], mx, cross) == OQ_OK) {
+            p->chmax[ch] = mx;
+            p->chcross[ch] = cross;
+        }
+    }
+    /* agents are all offline here: no offer can happen during set-up */
+    for (int n = 0; n < w->n_agent_nums; n++) {
+        char aid[16];
+        agent_name(n, aid);
+        int r = (int)rn(w, 10);
+        if (r < 3 && w->prof[r % 2].exists &&
+            oq_agent_set_profile(w->e, t, aid, P_ID[r % 2]) == OQ_OK)
+            w->ag[n].profile = r % 2;
+        if (pct(w, 30)) {
+            oq_agent_policy pol;
+            oq_agent_policy_init(&pol);
+            pol.max_per_window = 2 + (int32_t)rn(w, 3);
+            pol.window_s = 10;
+            pol.reject_delay_s = rn(w, 6);
+            pol.no_answer_delay_s = rn(w, 6);
+            pol.max_no_answer = (int32_t)rn(w, 3);
+            if (oq_agent_set_policy(w->e, t, aid, &pol) == OQ_OK) {
+                magent *a = &w->ag[n];
+                a->pol_max_na = pol.max_no_answer;
+                a->pol_mpw = pol.max_per_window;
+                a->pol_window = ms_of(pol.window_s);
+                a->pol_rej_delay = ms_of(pol.reject_delay_s);
+                a->pol_na_delay = ms_of(pol.no_answer_delay_s);
+            }
+        }
+    }
+    if (w->prof[1].exists && oq_group_set_profile(w->e, t, GR_ID[1], P_ID[1]) == OQ_OK)
+        w->gr_prof[1] = 1;
+}
+
 static void op_add_agent(world *w)
 {
     int live = 0;
@@ -2063,6 +2996,7 @@ static void op_add_agent(world *w)
         magent *a = &w->ag[n];
         memset(a, 0, sizeof *a);
         a->exists = 1;
+        a->profile = -1;
         for (int i = 0; i < NCH; i++)
             a->lim[i] = -1;
     }
@@ -2075,7 +3009,24 @@ static void step(world *w)
      * queues empty out and removals of queues and channels can succeed. */
     int drain = (w->op / 2500) % 4 == 3;
     int arrive_w = drain ? 5 : w->n_live > 300 ? 60 : 200;
-    int r = (int)rn(w, (uint32_t)(1000 - (200 - arrive_w)));
+    int r = (int)rn(w, (uint32_t)(1000 - (200 - arrive_w) + 80));
+    /* work orders, profiles, policies, statistics: 80 of ~1080 */
+    if ((r -= 12) < 0)
+        { op_workorder(w, 0); return; }
+    if ((r -= 12) < 0)
+        { op_workorder(w, 1); return; }
+    if ((r -= 7) < 0)
+        { op_workorder(w, 2); return; }
+    if ((r -= 9) < 0)
+        { op_workorder(w, 3); return; }
+    if ((r -= 6) < 0)
+        { op_history(w); return; }
+    if ((r -= 18) < 0)
+        { op_profile(w); return; }
+    if ((r -= 8) < 0)
+        { op_policy(w); return; }
+    if ((r -= 8) < 0)
+        { op_stats(w); return; }
     if ((r -= arrive_w) < 0)
         { op_arrive(w); return; }
     if ((r -= 130) < 0)
@@ -2170,7 +3121,8 @@ static void final_checks(world *w)
                 fail_msg("contact %s reported finished but the engine still has it", id);
         } else if (c->term == 0) {
             live++;
-            if (st != OQ_OK || info.state < OQ_CONTACT_QUEUED || info.state > OQ_CONTACT_WRAPUP)
+            if (st != OQ_OK || info.state < OQ_CONTACT_QUEUED || info.state > OQ_CONTACT_PARKED ||
+                info.state != c->state)
                 fail_msg("contact %s lost: no terminal event and not in the engine", id);
         } else {
             fail_msg("contact %s reported finished %d times", id, c->term);
@@ -2191,6 +3143,8 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
     if (st != OQ_OK)
         fail_msg("setup: %s: %s", oq_status_name(st), oq_engine_last_error(w->e));
     check_after_op(w, "setup");
+    setup_profiles(w);
+    check_after_op(w, "setup profiles");
     w->reentry_probe = 1;
     if (alloc)
         w->enomem_mode = 1;
@@ -2221,6 +3175,11 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
                   (long long)w->ev_by_type[OQ_EV_WRAPUP_STARTED],
                   (long long)w->ev_by_type[OQ_EV_COMPLETED], (long long)w->ev_by_type[OQ_EV_ABANDONED],
                   (long long)w->ev_by_type[OQ_EV_TRANSFERRED], (long long)w->ev_by_type[OQ_EV_REMOVED]);
+    print_message("  parked %lld reopened %lld; offers under a profile %lld, to a reserved contact "
+                  "%lld; %lld history checks, %lld statistics reads (abandon_resume_s %g)\n",
+                  (long long)w->ev_by_type[OQ_EV_PARKED], (long long)w->ev_by_type[OQ_EV_REOPENED],
+                  (long long)w->n_profile_offers, (long long)w->n_reserved_offers,
+                  (long long)w->n_hist_checks, (long long)w->n_stats_reads, w->abandon_resume_s);
 #ifdef OQ_EV_OVERFLOWED
     print_message("  overflowed %lld queue_rejected %lld (%lld refused in all) escalated %lld "
                   "alert %lld deadline warning %lld breach %lld\n",
