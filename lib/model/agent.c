@@ -161,11 +161,9 @@ oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent, co
                              int32_t level)
 {
     OQ_JOURNAL(e, oq__j_agent_set_skill(e, now_ms, agent, skill, level));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     oq_skill *s = NULL;
-    if (st == OQ_OK)
-        st = oq__find_agent(e, "agent", agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st == OQ_OK)
         st = oq__find_skill(e, "skill", skill, &s);
     if (st != OQ_OK)
@@ -194,11 +192,9 @@ oq_status oq_agent_set_channel_limit(oq_engine *e, int64_t now_ms, const char *a
                                      const char *channel, int32_t max_items)
 {
     OQ_JOURNAL(e, oq__j_agent_set_channel_limit(e, now_ms, agent, channel, max_items));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     oq_channel *c = NULL;
-    if (st == OQ_OK)
-        st = oq__find_agent(e, "agent", agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st == OQ_OK)
         st = oq__find_channel(e, "channel", channel, &c);
     if (st != OQ_OK)
@@ -216,11 +212,9 @@ oq_status oq_agent_set_channel_limit(oq_engine *e, int64_t now_ms, const char *a
 static oq_status change_group(oq_engine *e, int64_t now_ms, const char *agent, const char *group,
                               int join)
 {
-    oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
     oq_group *g = NULL;
-    if (st == OQ_OK)
-        st = oq__find_agent(e, "agent", agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st == OQ_OK)
         st = oq__find_group(e, "group", group, &g);
     if (st != OQ_OK)

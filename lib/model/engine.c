@@ -274,6 +274,18 @@ DEFINE_FIND(agent, oq_agent, agent_ids)
 DEFINE_FIND(queue, oq_queue, queue_ids)
 DEFINE_FIND(contact, oq_contact, contact_ids)
 
+/* Guard + clock + lookup, the preamble of most calls that take now_ms. */
+#define DEFINE_AT(kind, type)                                                               \
+    oq_status oq__##kind##_at(oq_engine *e, int64_t now_ms, const char *id, type **out)     \
+    {                                                                                       \
+        oq_status st = oq__enter_at(e, now_ms);                                             \
+        return st == OQ_OK ? oq__find_##kind(e, #kind, id, out) : st;                       \
+    }
+
+DEFINE_AT(agent, oq_agent)
+DEFINE_AT(queue, oq_queue)
+DEFINE_AT(contact, oq_contact)
+
 int32_t oq__slot_add(oq_engine *e, void ***arr, int32_t *n, int32_t *cap, void *obj)
 {
     if (!oq__grow(&e->mem, (void **)arr, cap, *n + 1, sizeof(void *)))

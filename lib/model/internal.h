@@ -41,6 +41,11 @@ oq_status oq__find_agent(oq_engine *e, const char *field, const char *id, oq_age
 oq_status oq__find_queue(oq_engine *e, const char *field, const char *id, oq_queue **out);
 oq_status oq__find_contact(oq_engine *e, const char *field, const char *id, oq_contact **out);
 
+/* oq__enter_at + lookup of the object named `id` (field name = the kind). */
+oq_status oq__agent_at(oq_engine *e, int64_t now_ms, const char *id, oq_agent **out);
+oq_status oq__queue_at(oq_engine *e, int64_t now_ms, const char *id, oq_queue **out);
+oq_status oq__contact_at(oq_engine *e, int64_t now_ms, const char *id, oq_contact **out);
+
 /* Append obj to a slot array; returns its index or -1 (allocation failed). */
 int32_t oq__slot_add(oq_engine *e, void ***arr, int32_t *n, int32_t *cap, void *obj);
 

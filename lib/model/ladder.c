@@ -162,9 +162,7 @@ static void step_refs(oq_engine *e, const oq_step *st, int32_t sign)
 
 static oq_status find_idle_queue(oq_engine *e, int64_t now_ms, const char *queue, oq_queue **out)
 {
-    oq_status st = oq__enter_at(e, now_ms);
-    if (st == OQ_OK)
-        st = oq__find_queue(e, "queue", queue, out);
+    oq_status st = oq__queue_at(e, now_ms, queue, out);
     if (st != OQ_OK)
         return st;
     oq_queue *q = *out;

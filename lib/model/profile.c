@@ -284,10 +284,8 @@ static oq_status assign(oq_engine *e, int32_t *slot, const char *owner, const ch
 oq_status oq_agent_set_profile(oq_engine *e, int64_t now_ms, const char *agent, const char *profile)
 {
     OQ_JOURNAL(e, oq__j_agent_set_profile(e, now_ms, agent, profile));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
-    if (st == OQ_OK)
-        st = oq__find_agent(e, "agent", agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     return st == OQ_OK ? assign(e, &a->profile, agent, profile) : st;
 }
 
@@ -306,10 +304,8 @@ oq_status oq_group_set_profile(oq_engine *e, int64_t now_ms, const char *group, 
 oq_status oq_queue_set_blend(oq_engine *e, int64_t now_ms, const char *queue, int32_t rule)
 {
     OQ_JOURNAL(e, oq__j_queue_set_blend(e, now_ms, queue, rule));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
-    if (st == OQ_OK)
-        st = oq__find_queue(e, "queue", queue, &q);
+    oq_status st = oq__queue_at(e, now_ms, queue, &q);
     if (st != OQ_OK)
         return st;
     if (!q->outbound)
@@ -339,10 +335,8 @@ oq_status oq_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent,
                               const oq_agent_policy *p)
 {
     OQ_JOURNAL(e, oq__j_agent_set_policy(e, now_ms, agent, p));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_agent *a = NULL;
-    if (st == OQ_OK)
-        st = oq__find_agent(e, "agent", agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
     if (!p || p->struct_size != sizeof *p)

@@ -283,11 +283,9 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
 oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, const char *channel)
 {
     OQ_JOURNAL(e, oq__j_queue_add_channel(e, now_ms, queue, channel));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     oq_channel *c = NULL;
-    if (st == OQ_OK)
-        st = oq__find_queue(e, "queue", queue, &q);
+    oq_status st = oq__queue_at(e, now_ms, queue, &q);
     if (st == OQ_OK)
         st = oq__find_channel(e, "channel", channel, &c);
     if (st != OQ_OK)
@@ -321,11 +319,9 @@ oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queu
                                   const char *channel)
 {
     OQ_JOURNAL(e, oq__j_queue_remove_channel(e, now_ms, queue, channel));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     oq_channel *c = NULL;
-    if (st == OQ_OK)
-        st = oq__find_queue(e, "queue", queue, &q);
+    oq_status st = oq__queue_at(e, now_ms, queue, &q);
     if (st == OQ_OK)
         st = oq__find_channel(e, "channel", channel, &c);
     if (st != OQ_OK)
@@ -349,11 +345,9 @@ oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queu
 static oq_status set_queue_skill(oq_engine *e, int64_t now_ms, const char *queue,
                                  const char *skill, int32_t level, int preferred)
 {
-    oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     oq_skill *s = NULL;
-    if (st == OQ_OK)
-        st = oq__find_queue(e, "queue", queue, &q);
+    oq_status st = oq__queue_at(e, now_ms, queue, &q);
     if (st == OQ_OK)
         st = oq__find_skill(e, "skill", skill, &s);
     if (st != OQ_OK)
@@ -404,11 +398,9 @@ oq_status oq_queue_prefer_skill(oq_engine *e, int64_t now_ms, const char *queue,
 static oq_status change_group(oq_engine *e, int64_t now_ms, const char *queue, const char *group,
                               int add)
 {
-    oq_status st = oq__enter_at(e, now_ms);
     oq_queue *q = NULL;
     oq_group *g = NULL;
-    if (st == OQ_OK)
-        st = oq__find_queue(e, "queue", queue, &q);
+    oq_status st = oq__queue_at(e, now_ms, queue, &q);
     if (st == OQ_OK)
         st = oq__find_group(e, "group", group, &g);
     if (st != OQ_OK)

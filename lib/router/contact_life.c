@@ -395,9 +395,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
 static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, const char *agent,
                             oq_contact **out_c, oq_agent **out_a)
 {
-    oq_status st = oq__enter_at(e, now_ms);
-    if (st == OQ_OK)
-        st = oq__find_contact(e, "contact", contact, out_c);
+    oq_status st = oq__contact_at(e, now_ms, contact, out_c);
     if (st == OQ_OK)
         st = oq__find_agent(e, "agent", agent, out_a);
     if (st != OQ_OK)
@@ -472,20 +470,11 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     return OQ_OK;
 }
 
-static oq_status find_contact_at(oq_engine *e, int64_t now_ms, const char *contact,
-                                 oq_contact **out)
-{
-    oq_status st = oq__enter_at(e, now_ms);
-    if (st == OQ_OK)
-        st = oq__find_contact(e, "contact", contact, out);
-    return st;
-}
-
 oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
 {
     OQ_JOURNAL(e, oq__j_contact_abandon(e, now_ms, contact));
     oq_contact *c = NULL;
-    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
         return st;
     if (c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED)
@@ -508,7 +497,7 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
 {
     OQ_JOURNAL(e, oq__j_contact_complete(e, now_ms, contact));
     oq_contact *c = NULL;
-    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
         return st;
     if (c->state != OQ_CONTACT_ACTIVE)
@@ -537,7 +526,7 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
     OQ_JOURNAL(e, oq__j_contact_transfer(e, now_ms, contact, queue));
     oq_contact *c = NULL;
     oq_queue *q = NULL;
-    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st == OQ_OK)
         st = oq__find_queue(e, "queue", queue, &q);
     if (st != OQ_OK)
@@ -556,7 +545,7 @@ oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *cont
 {
     OQ_JOURNAL(e, oq__j_contact_set_priority(e, now_ms, contact, priority));
     oq_contact *c = NULL;
-    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
         return st;
     if (priority < -OQ_PRIORITY_MAX || priority > OQ_PRIORITY_MAX)
@@ -574,7 +563,7 @@ oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
 {
     OQ_JOURNAL(e, oq__j_contact_remove(e, now_ms, contact));
     oq_contact *c = NULL;
-    oq_status st = find_contact_at(e, now_ms, contact, &c);
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
         return st;
     oq__contact_event(e, c, OQ_EV_REMOVED, NULL);

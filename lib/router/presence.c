@@ -4,14 +4,6 @@
 #include "model/internal.h"
 #include "snapshot/journal.h"
 
-static oq_status find_agent_at(oq_engine *e, int64_t now_ms, const char *agent, oq_agent **out)
-{
-    oq_status st = oq__enter_at(e, now_ms);
-    if (st == OQ_OK)
-        st = oq__find_agent(e, "agent", agent, out);
-    return st;
-}
-
 /* Apply a presence (and reason, already copied or NULL) and route. */
 static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reason)
 {
@@ -40,7 +32,7 @@ oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_
 {
     OQ_JOURNAL(e, oq__j_agent_login(e, now_ms, agent, ready));
     oq_agent *a = NULL;
-    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
     if (ready != 0 && ready != 1)
@@ -59,7 +51,7 @@ oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
 {
     OQ_JOURNAL(e, oq__j_agent_ready(e, now_ms, agent));
     oq_agent *a = NULL;
-    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
@@ -72,7 +64,7 @@ oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent, co
 {
     OQ_JOURNAL(e, oq__j_agent_not_ready(e, now_ms, agent, reason));
     oq_agent *a = NULL;
-    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
@@ -88,7 +80,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
 {
     OQ_JOURNAL(e, oq__j_agent_logout(e, now_ms, agent));
     oq_agent *a = NULL;
-    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
@@ -109,7 +101,7 @@ oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent)
 {
     OQ_JOURNAL(e, oq__j_agent_end_wrapup(e, now_ms, agent));
     oq_agent *a = NULL;
-    oq_status st = find_agent_at(e, now_ms, agent, &a);
+    oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
     if (a->n_wrapup == 0)

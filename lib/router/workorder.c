@@ -186,9 +186,7 @@ static oq_status copy_reason(oq_engine *e, const char *field, const char *reason
 
 static oq_status find_live(oq_engine *e, int64_t now_ms, const char *contact, oq_contact **out)
 {
-    oq_status st = oq__enter_at(e, now_ms);
-    if (st == OQ_OK)
-        st = oq__find_contact(e, "contact", contact, out);
+    oq_status st = oq__contact_at(e, now_ms, contact, out);
     if (st != OQ_OK)
         return st;
     int32_t s = (*out)->state;
@@ -233,11 +231,9 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
                             double owner_wait_s)
 {
     OQ_JOURNAL(e, oq__j_contact_reopen(e, now_ms, contact, queue, owner_wait_s));
-    oq_status st = oq__enter_at(e, now_ms);
     oq_contact *c = NULL;
     oq_queue *q = NULL;
-    if (st == OQ_OK)
-        st = oq__find_contact(e, "contact", contact, &c);
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
         return st;
     q = c->queue;
