@@ -75,7 +75,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
         st = check_capacity(e, id, capacity);
     if (st != OQ_OK)
         return st;
-    if (oq__idmap_get(&e->agent_ids, id))
+    if (oq__idtable_get(&e->agent_ids, id))
         return oq__fail(e, OQ_EEXIST, "agent '%s' already exists", id);
     oq_agent *a = oq__calloc(&e->mem, 1, sizeof *a);
     if (!a)
@@ -89,7 +89,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
     a->timer.pos = -1;
     if (!a->id || !oq__agent_reserve_channels(e, a, e->n_channels) || !oq__reserve_timers(e, 0, 1) ||
         !oq__grow(&e->mem, (void **)&e->agents, &e->cap_agents, e->n_agents + 1, sizeof(void *)) ||
-        !oq__idmap_put(&e->agent_ids, a->id, a)) {
+        !oq__idtable_put(&e->agent_ids, a)) {
         oq__agent_free(e, a);
         return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", id);
     }
@@ -98,7 +98,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
     st = oq__sync_agent(e, a); /* queues with no requirement take everyone */
     if (st != OQ_OK) {
         e->agents[--e->n_agents] = NULL;
-        oq__idmap_del(&e->agent_ids, a->id);
+        oq__idtable_del(&e->agent_ids, a->id);
         oq__agent_free(e, a);
         return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", id);
     }
@@ -129,7 +129,7 @@ oq_status oq_agent_remove(oq_engine *e, const char *id)
         e->skills[a->skills[i].skill]->refs--;
     for (int32_t i = 0; i < a->n_groups; i++)
         e->groups[a->groups[i]]->refs--;
-    oq__idmap_del(&e->agent_ids, a->id);
+    oq__idtable_del(&e->agent_ids, a->id);
     e->agents[a->idx] = NULL;
     e->live_agents--;
     oq__agent_free(e, a);

@@ -55,9 +55,9 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     oq__idmap_init(&e->channel_ids, &e->mem);
     oq__idmap_init(&e->skill_ids, &e->mem);
     oq__idmap_init(&e->group_ids, &e->mem);
-    oq__idmap_init(&e->agent_ids, &e->mem);
+    oq__idtable_init(&e->agent_ids, &e->mem);
     oq__idmap_init(&e->queue_ids, &e->mem);
-    oq__idmap_init(&e->contact_ids, &e->mem);
+    oq__idtable_init(&e->contact_ids, &e->mem);
     oq__idmap_init(&e->profile_ids, &e->mem);
     oq__idmap_init(&e->resume, &e->mem);
     e->abandon_resume_ms = (int64_t)(opts->abandon_resume_s * 1000.0 + 0.5);
@@ -151,9 +151,9 @@ void oq_engine_destroy(oq_engine *e)
     oq__idmap_clear(&e->channel_ids);
     oq__idmap_clear(&e->skill_ids);
     oq__idmap_clear(&e->group_ids);
-    oq__idmap_clear(&e->agent_ids);
+    oq__idtable_clear(&e->agent_ids);
     oq__idmap_clear(&e->queue_ids);
-    oq__idmap_clear(&e->contact_ids);
+    oq__idtable_clear(&e->contact_ids);
     oq__idmap_clear(&e->profile_ids);
     oq_mem mem = e->mem;
     oq__free(&mem, e, sizeof *e);
@@ -244,9 +244,9 @@ oq_status oq__check_id(oq_engine *e, const char *field, const char *id)
     return OQ_OK;
 }
 
-void oq__emit(oq_engine *e, oq_event *ev)
+void oq__emit(oq_engine *e, oq_event *ev, oq_contact *c, oq_agent *a)
 {
-    oq__stats_on_event(e, ev);
+    oq__stats_on_event(e, ev, c, a);
     if (!e->on_event)
         return;
     e->in_callback++;
@@ -254,25 +254,25 @@ void oq__emit(oq_engine *e, oq_event *ev)
     e->in_callback--;
 }
 
-#define DEFINE_FIND(kind, type, map)                                                       \
+#define DEFINE_FIND(kind, type, get, map)                                                 \
     oq_status oq__find_##kind(oq_engine *e, const char *field, const char *id, type **out) \
     {                                                                                      \
         oq_status st = oq__check_id(e, field, id);                                         \
         if (st != OQ_OK)                                                                   \
             return st;                                                                     \
-        type *obj = oq__idmap_get(&e->map, id);                                            \
+        type *obj = get(&e->map, id);                                                      \
         if (!obj)                                                                          \
             return oq__fail(e, OQ_ENOTFOUND, "%s '%s': no such " #kind, field, id);      \
         *out = obj;                                                                        \
         return OQ_OK;                                                                      \
     }
 
-DEFINE_FIND(channel, oq_channel, channel_ids)
-DEFINE_FIND(skill, oq_skill, skill_ids)
-DEFINE_FIND(group, oq_group, group_ids)
-DEFINE_FIND(agent, oq_agent, agent_ids)
-DEFINE_FIND(queue, oq_queue, queue_ids)
-DEFINE_FIND(contact, oq_contact, contact_ids)
+DEFINE_FIND(channel, oq_channel, oq__idmap_get, channel_ids)
+DEFINE_FIND(skill, oq_skill, oq__idmap_get, skill_ids)
+DEFINE_FIND(group, oq_group, oq__idmap_get, group_ids)
+DEFINE_FIND(agent, oq_agent, oq__idtable_get, agent_ids)
+DEFINE_FIND(queue, oq_queue, oq__idmap_get, queue_ids)
+DEFINE_FIND(contact, oq_contact, oq__idtable_get, contact_ids)
 
 /* Guard + clock + lookup, the preamble of most calls that take now_ms. */
 #define DEFINE_AT(kind, type)                                                               \

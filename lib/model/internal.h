@@ -30,7 +30,10 @@ oq_status oq__check_id(oq_engine *e, const char *field, const char *id);
 /* Guard + clock for calls that take now_ms: time never goes backwards; fires
  * due timers (oq__advance). */
 oq_status oq__enter_at(oq_engine *e, int64_t now_ms);
-void oq__emit(oq_engine *e, oq_event *ev);
+/* Deliver an event: statistics first, then the host. c and a are the engine's
+ * objects the event names (NULL when none or already gone), so no consumer
+ * has to look them up by id again. */
+void oq__emit(oq_engine *e, oq_event *ev, oq_contact *c, oq_agent *a);
 uint64_t oq__rand(oq_engine *e);
 
 /* Look an object up by id (after oq__check_id); ENOTFOUND names field and id. */
@@ -221,6 +224,6 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why);
 int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* Fill the common fields of a contact event. */
-void oq__contact_event(oq_engine *e, const oq_contact *c, int32_t type, const char *detail);
+void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "core/heap.h"
 #include "core/idmap.h"
+#include "core/idtable.h"
 #include "core/mem.h"
 #include "omniq/contact.h"
 #include "omniq/engine.h"
@@ -272,6 +273,7 @@ struct oq_contact {
     oq_timer due_timer;      /* reply deadline */
     oq_contact *dirty_next;
     int32_t dirty;
+    int32_t stats_rec;       /* lib/stats: slot of its statistics record, 0 = none */
 };
 
 struct oq_engine {
@@ -284,7 +286,8 @@ struct oq_engine {
     int32_t starved;         /* a routing step was skipped for lack of memory */
     char err[512];
 
-    oq_idmap channel_ids, skill_ids, group_ids, agent_ids, queue_ids, contact_ids;
+    oq_idmap channel_ids, skill_ids, group_ids, queue_ids;
+    oq_idtable agent_ids, contact_ids; /* the hot lookups: see core/idtable.h */
     oq_channel **channels;
     int32_t n_channels, cap_channels, live_channels;
     oq_skill **skills;

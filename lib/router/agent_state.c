@@ -115,7 +115,7 @@ void oq__agent_refresh(oq_engine *e, oq_agent *a)
     ev.detail = state == OQ_AGENT_NOT_READY && a->nr_reason ? a->nr_reason : NULL;
     a->state = state;
     a->state_since = e->now;
-    oq__emit(e, &ev);
+    oq__emit(e, &ev, NULL, a);
 }
 
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence)

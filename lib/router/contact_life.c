@@ -7,7 +7,7 @@
 #include "model/internal.h"
 #include "snapshot/journal.h"
 
-void oq__contact_event(oq_engine *e, const oq_contact *c, int32_t type, const char *detail)
+void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail)
 {
     oq_event ev = {0};
     ev.type = type;
@@ -19,7 +19,7 @@ void oq__contact_event(oq_engine *e, const oq_contact *c, int32_t type, const ch
     ev.detail = detail;
     ev.priority = c->priority;
     ev.wait_ms = e->now - c->enqueued;
-    oq__emit(e, &ev);
+    oq__emit(e, &ev, c, c->agent);
 }
 
 int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a)
@@ -143,7 +143,7 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
         unlink_dirty(e, c);
     oq__parked_forget(e, c);
     oq__history_free(e, c);
-    oq__idmap_del(&e->contact_ids, c->id);
+    oq__idtable_del(&e->contact_ids, c->id);
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++)
         e->skills[c->extra[i].skill]->refs--;
     e->channels[c->channel]->n_contacts--;
@@ -307,7 +307,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     if (l < 0)
         return oq__fail(e, OQ_ESTATE, "contact '%s': queue '%s' does not accept channel '%s'",
                         s->id, s->queue, s->channel);
-    if (oq__idmap_get(&e->contact_ids, s->id))
+    if (oq__idtable_get(&e->contact_ids, s->id))
         return oq__fail(e, OQ_EEXIST, "contact '%s' already exists", s->id);
     const char *refusal = NULL;
     if (q->refuse_if_no_agents && oq__queue_staffed(q, q->n_tiers - 1) == 0)
@@ -323,7 +323,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         ev.channel = ch->id;
         ev.detail = refusal;
         ev.priority = s->priority;
-        oq__emit(e, &ev);
+        oq__emit(e, &ev, NULL, NULL);
         return OQ_OK;
     }
 
@@ -340,7 +340,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
         !oq__reserve_timers(e, 1, 0) || !oq__history_reserve(e, c, 4) ||
-        !oq__idmap_put(&e->contact_ids, c->id, c)) {
+        !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);

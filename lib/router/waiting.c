@@ -103,7 +103,10 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
 {
     int32_t l = oq__queue_lane(q, channel);
     oq_lane *lane = &q->lanes[l];
-    if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1))
+    /* Reserve before changing anything: the lane slot and, for an overflow,
+     * its history entry (public transfers reserved theirs already). */
+    if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
+        (type == OQ_EV_OVERFLOWED && !oq__history_reserve(e, c, 1)))
         return OQ_ENOMEM;
     oq_queue *from = c->queue;
     oq__contact_detach(e, c);
@@ -131,7 +134,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     ev.detail = detail;
     ev.priority = c->priority;
     ev.wait_ms = e->now - c->enqueued;
-    oq__emit(e, &ev);
+    oq__emit(e, &ev, c, NULL);
     if (type == OQ_EV_OVERFLOWED) {
         c->hops++;
         int32_t code = !detail ? OQ_DETAIL_NONE

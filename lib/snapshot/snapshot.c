@@ -244,6 +244,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     w_timer(w, &c->timer);
     w_timer(w, &c->wait_timer);
     w_timer(w, &c->due_timer);
+    oq__wr_i32(w, c->stats_rec);
 }
 
 static void w_resume(const char *customer, int32_t queue, uint64_t seq, int64_t enqueued,
@@ -570,6 +571,18 @@ static int put_id(rx *x, oq_idmap *m, const char *id, void *obj, const char *wha
     return 1;
 }
 
+/* put_id for the tables of agents and contacts (core/idtable.h). */
+static int put_in_table(rx *x, oq_idtable *t, const char *id, void *obj, const char *what)
+{
+    if (x->r->bad)
+        return 0;
+    if (oq__idtable_get(t, id))
+        return oq__rd_fail(x->r, "%s '%s': duplicate id", what, id);
+    if (!oq__idtable_put(t, obj))
+        return nomem(x);
+    return 1;
+}
+
 #define IDX(slots, n, what) r_index(x, (void **)(slots), (n), (what), 0)
 #define IDX_OR_NONE(slots, n, what) r_index(x, (void **)(slots), (n), (what), 1)
 
@@ -884,7 +897,7 @@ static oq_agent *r_agent(rx *x, int32_t idx)
         a->members[a->n_members++] = m;
     }
     if (!r->bad)
-        put_id(x, &e->agent_ids, a->id, a, "agent");
+        put_in_table(x, &e->agent_ids, a->id, a, "agent");
     return a;
 }
 
@@ -991,6 +1004,7 @@ static int r_contact(rx *x)
     r_timer(x, &c->timer, OQ_TIMER_OFFER, OQ_TIMER_WRAPUP);
     r_timer(x, &c->wait_timer, OQ_TIMER_WAIT, OQ_TIMER_WAIT);
     r_timer(x, &c->due_timer, OQ_TIMER_DUE, OQ_TIMER_DUE);
+    c->stats_rec = oq__rd_range(r, 0, INT32_MAX - 1, "contact statistics record"); /* checked by oq__stats_read */
     if (r->bad)
         return 0;
     /* Where it lives: parked list, an agent's held list, or its lane's heap. */
@@ -1040,7 +1054,7 @@ static int r_contact(rx *x)
     case OQ_CONTACT_WRAPUP: e->n_wrapup++; break;
     default: e->n_parked++; break;
     }
-    return put_id(x, &e->contact_ids, c->id, c, "contact");
+    return put_in_table(x, &e->contact_ids, c->id, c, "contact");
 }
 
 static int push_timer(rx *x, oq_timer *t)

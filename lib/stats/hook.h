@@ -12,8 +12,10 @@ void oq__stats_destroy(oq_engine *e);
 /* Every event, before the host's callback sees it, with the engine's objects
  * still in the state the event describes (a completed contact is destroyed
  * only after this returns). Must not fail or allocate beyond what was
- * reserved; must not emit events of its own from here. */
-void oq__stats_on_event(oq_engine *e, const oq_event *ev);
+ * reserved; must not emit events of its own from here. c / a: the contact
+ * and agent the event names (NULL when none); the record of a contact's
+ * statistics hangs off c->stats_rec. */
+void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agent *a);
 /* The OQ_TIMER_STATS timer fired (interval boundary). May emit events. */
 void oq__stats_on_timer(oq_engine *e);
 

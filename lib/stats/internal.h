@@ -116,10 +116,8 @@ struct oq_stats {
     oq_sagent **agents;
     int32_t cap_agents;
 
-    oq_srec *recs;       /* slot 0 unused */
+    oq_srec *recs;       /* slot 0 unused; a contact names its slot (stats_rec) */
     int32_t cap_recs, free_rec, n_recs;
-    int32_t *hash;       /* open addressing: record slot or 0 */
-    int32_t cap_hash;    /* power of two */
 };
 
 /* a + b for b >= 0, saturating at INT64_MAX (times near the end of int64). */

@@ -156,9 +156,6 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
         oq__wr_i32(w, r->flags);
         oq__wr_i32(w, r->next_free);
     }
-    oq__wr_i32(w, S->cap_hash);
-    for (int32_t i = 0; i < S->cap_hash; i++)
-        oq__wr_i32(w, S->hash[i]);
 }
 
 oq_timer *oq__stats_timer(oq_engine *e) { return e->stats ? &e->stats->timer : NULL; }
@@ -411,21 +408,26 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
              (rc->agent >= 0 && !e->agents[rc->agent])))
             oq__rd_fail(r, "statistics record names a removed object");
     }
-    int32_t ch = oq__rd_count(r, 1 << 28, 4, "statistics hash size");
-    if (!r->bad && ch && ((ch & (ch - 1)) != 0 || ch < 2))
-        return oq__rd_fail(r, "statistics hash size %d is not a power of two", ch);
-    if (ch && !r->bad) {
-        if (!(S->hash = zalloc(&x, (size_t)ch, sizeof *S->hash)))
-            goto fail;
-        S->cap_hash = ch;
-        int32_t used = 0;
-        for (int32_t i = 0; i < ch; i++) {
-            S->hash[i] = r_slot(&x, "statistics hash slot");
-            used += S->hash[i] != 0;
-        }
-        if (!r->bad && used >= ch)
-            return oq__rd_fail(r, "statistics hash table has no free slot");
+    /* Every contact's record: the live slot holding its seq, one record per
+     * contact (a claimed record's seq is zeroed until all are checked), and no
+     * live record without its contact. */
+    int32_t linked = 0;
+    for (int32_t i = 0; i < e->contact_ids.cap && !r->bad; i++) {
+        oq_contact *c = e->contact_ids.objs[i];
+        if (!c || !c->stats_rec)
+            continue;
+        if (c->stats_rec >= cr || S->recs[c->stats_rec].seq != c->seq)
+            oq__rd_fail(r, "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
+        else
+            S->recs[c->stats_rec].seq = 0, linked++;
     }
+    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+        oq_contact *c = e->contact_ids.objs[i];
+        if (c && c->stats_rec > 0 && c->stats_rec < cr && !S->recs[c->stats_rec].seq)
+            S->recs[c->stats_rec].seq = c->seq;
+    }
+    if (!r->bad && linked != n_recs)
+        oq__rd_fail(r, "statistics: %d live records, %d contacts naming one", n_recs, linked);
     if (r->bad)
         goto fail;
     /* Now that the records are known, check every list head and tail. */

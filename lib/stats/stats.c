@@ -165,50 +165,14 @@ oq_sobj *oq__sch(oq_engine *e, int32_t idx)
     return obj_at(e, &e->stats->channels, &e->stats->cap_channels, idx, e->n_channels);
 }
 
-/* ---- contact records (open-addressing hash on the contact's seq) --------- */
-
-static uint32_t hash_seq(uint64_t s)
-{
-    s ^= s >> 33;
-    s *= 0xff51afd7ed558ccdull;
-    s ^= s >> 33;
-    return (uint32_t)s;
-}
-
-static int rehash(oq_engine *e, int32_t cap)
-{
-    oq_stats *S = e->stats;
-    int32_t *h = oq__calloc(&e->mem, (size_t)cap, sizeof *h);
-    if (!h)
-        return 0;
-    for (int32_t i = 0; i < S->cap_hash; i++) {
-        int32_t slot = S->hash[i];
-        if (!slot)
-            continue;
-        uint32_t p = hash_seq(S->recs[slot].seq) & (uint32_t)(cap - 1);
-        while (h[p])
-            p = (p + 1) & (uint32_t)(cap - 1);
-        h[p] = slot;
-    }
-    oq__free(&e->mem, S->hash, (size_t)S->cap_hash * sizeof *S->hash);
-    S->hash = h;
-    S->cap_hash = cap;
-    return 1;
-}
+/* ---- contact records (a slot array; the contact holds its slot) ---------- */
 
 oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c)
 {
-    oq_stats *S = e->stats;
-    if (!c || !S->cap_hash)
-        return NULL;
-    uint32_t mask = (uint32_t)(S->cap_hash - 1);
-    for (uint32_t p = hash_seq(c->seq) & mask; S->hash[p]; p = (p + 1) & mask)
-        if (S->recs[S->hash[p]].seq == c->seq)
-            return &S->recs[S->hash[p]];
-    return NULL;
+    return c && c->stats_rec ? &e->stats->recs[c->stats_rec] : NULL;
 }
 
-static oq_srec *rec_new(oq_engine *e, const oq_contact *c)
+static oq_srec *rec_new(oq_engine *e, oq_contact *c)
 {
     oq_stats *S = e->stats;
     if (!S->free_rec) {
@@ -222,8 +186,6 @@ static oq_srec *rec_new(oq_engine *e, const oq_contact *c)
             S->free_rec = i;
         }
     }
-    if ((S->n_recs + 1) * 2 > S->cap_hash && !rehash(e, S->cap_hash ? S->cap_hash * 2 : 64))
-        return NULL;
     int32_t slot = S->free_rec;
     oq_srec *r = &S->recs[slot];
     S->free_rec = r->next_free;
@@ -232,37 +194,20 @@ static oq_srec *rec_new(oq_engine *e, const oq_contact *c)
     r->queue = -1;
     r->channel = c->channel;
     r->agent = -1;
-    uint32_t mask = (uint32_t)(S->cap_hash - 1);
-    uint32_t p = hash_seq(c->seq) & mask;
-    while (S->hash[p])
-        p = (p + 1) & mask;
-    S->hash[p] = slot;
+    c->stats_rec = slot;
     S->n_recs++;
     return r;
 }
 
-static void rec_del(oq_engine *e, oq_srec *r)
+static void rec_del(oq_engine *e, oq_srec *r, oq_contact *c)
 {
     oq_stats *S = e->stats;
     int32_t slot = (int32_t)(r - S->recs);
-    uint32_t mask = (uint32_t)(S->cap_hash - 1);
-    uint32_t p = hash_seq(r->seq) & mask;
-    while (S->hash[p] != slot)
-        p = (p + 1) & mask;
-    /* Backward-shift deletion keeps every probe chain intact. */
-    uint32_t hole = p;
-    for (uint32_t q = (hole + 1) & mask; S->hash[q]; q = (q + 1) & mask) {
-        uint32_t home = hash_seq(S->recs[S->hash[q]].seq) & mask;
-        if (((q - home) & mask) >= ((q - hole) & mask)) {
-            S->hash[hole] = S->hash[q];
-            hole = q;
-        }
-    }
-    S->hash[hole] = 0;
     r->seq = 0;
     r->next_free = S->free_rec;
     S->free_rec = slot;
     S->n_recs--;
+    c->stats_rec = 0;
 }
 
 /* ---- lists ------------------------------------------------------------------- */
@@ -626,7 +571,6 @@ static void stats_free_all(oq_engine *e, oq_stats *S)
     }
     oq__free(&e->mem, S->agents, (size_t)S->cap_agents * sizeof *S->agents);
     oq__free(&e->mem, S->recs, (size_t)S->cap_recs * sizeof *S->recs);
-    oq__free(&e->mem, S->hash, (size_t)S->cap_hash * sizeof *S->hash);
 }
 
 oq_status oq__stats_create(oq_engine *e)
@@ -679,7 +623,7 @@ void oq__stats_on_timer(oq_engine *e)
         ev.type = OQ_EV_INTERVAL_CLOSED;
         ev.time_ms = S->cur_start - (S->closed - 1 - S->emitted) * S->interval_ms;
         S->emitted++;
-        oq__emit(e, &ev);
+        oq__emit(e, &ev, NULL, NULL);
     }
 }
 
@@ -689,10 +633,9 @@ static oq_queue *queue_named(oq_engine *e, const char *id)
 }
 
 /* A contact moved from one queue to another (transfer or overflow). */
-static void moved(oq_engine *e, const oq_event *ev, int overflow)
+static void moved(oq_engine *e, const oq_event *ev, oq_contact *c, int overflow)
 {
     oq_stats *S = e->stats;
-    oq_contact *c = ev->contact ? oq__idmap_get(&e->contact_ids, ev->contact) : NULL;
     oq_queue *from = queue_named(e, ev->from_queue), *to = queue_named(e, ev->queue);
     /* No from_queue (transfer to an agent): it stays in its queue. */
     int same = !from || from == to;
@@ -726,14 +669,14 @@ static void moved(oq_engine *e, const oq_event *ev, int overflow)
 }
 
 /* The contact leaves the engine: lists, capacity, record. */
-static void forget(oq_engine *e, oq_srec *r, const oq_contact *c)
+static void forget(oq_engine *e, oq_srec *r, oq_contact *c)
 {
     release(e, r, c);
     if (!r)
         return;
     for (int k = 0; k < L_N; k++)
         list_drop(e, r, k);
-    rec_del(e, r);
+    rec_del(e, r, c);
 }
 
 /* A contact with a deadline ends without having been answered. */
@@ -744,13 +687,12 @@ static void deadline_end(oq_engine *e, oq_srec *r, const oq_contact *c, oq_sobj 
     add3(e, qo, co, K_DL_N, 1);
 }
 
-void oq__stats_on_event(oq_engine *e, const oq_event *ev)
+void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agent *agent)
 {
     oq_stats *S = e->stats;
     if (!S || ev->type == OQ_EV_INTERVAL_CLOSED)
         return;
     oq__stats_roll(e, e->now);
-    oq_contact *c = ev->contact ? oq__idmap_get(&e->contact_ids, ev->contact) : NULL;
     oq_srec *r = oq__srec_get(e, c);
     oq_sobj *qo = c ? oq__sq(e, c->queue->idx) : NULL;
     oq_sobj *co = c ? oq__sch(e, c->channel) : NULL;
@@ -914,7 +856,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev)
         break;
     }
     case OQ_EV_TRANSFERRED:
-        moved(e, ev, 0);
+        moved(e, ev, c, 0);
         break;
     case OQ_EV_PARKED: /* waits for the customer now: not waiting, still open */
         release(e, r, c);
@@ -940,10 +882,10 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev)
         list_push(e, r, L_CELIVE, now);
         break;
     case OQ_EV_OVERFLOWED:
-        moved(e, ev, 1);
+        moved(e, ev, c, 1);
         break;
     case OQ_EV_AGENT_STATE: {
-        oq_agent *a = ev->agent ? oq__idmap_get(&e->agent_ids, ev->agent) : NULL;
+        const oq_agent *a = agent;
         int32_t st = ev->agent_state, prev = ev->prev_agent_state;
         if (prev >= 0 && prev < 5 && prev != OQ_AGENT_OFFLINE && S->agents_in[prev] > 0)
             S->agents_in[prev]--;

@@ -475,7 +475,7 @@ static void transfers_and_overflows_count_once_for_the_center(void **state)
     ev.queue = "B";
     ev.channel = "voice";
     ev.wait_ms = S(30);
-    oq__stats_on_event(e, &ev);
+    oq__stats_on_event(e, &ev, oq__idtable_get(&e->contact_ids, "c2"), NULL);
     assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
     assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
     assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
