@@ -26,7 +26,6 @@
 #include "omniq/snapshot.h"
 
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
-#define OQ_INLINE_REJECTS 4      /* rejecting agents stored without allocating */
 
 /* Timer kinds. Contact timers are embedded in the contact (one per
  * contact); engine-level timers (statistics intervals) in their module. */
@@ -230,50 +229,51 @@ struct oq_queue {
     int32_t ready[OQ_TIERS_MAX];   /* READY members by first_tier */
 };
 
+/* Laid out widest first with small fields narrowed, so no padding: a waiting
+ * contact's size is the engine's main memory cost (docs/performance.md). */
 struct oq_contact {
     char *id;
     char *customer;
     uint64_t seq;
-    int32_t state;           /* OQ_CONTACT_* */
-    int32_t channel;
-    int32_t cost;            /* capacity units taken when it was offered */
-    int32_t exclusive;       /* its channel was exclusive when it was offered */
-    int32_t priority;
     oq_queue *queue;
-    int32_t lane;
-    int32_t heap_pos;
     int64_t arrived;         /* first arrival: kept through overflows and transfers */
     int64_t enqueued;        /* place-in-line time: kept through overflow, reset by transfer */
     int64_t entered;         /* entered its current queue: the ladder counts from here */
     int64_t deadline;
-    int32_t step;            /* next ladder step of its queue */
-    int32_t tier;            /* ladder tier reached */
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
-    int32_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
     int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not */
-    int32_t deadline_stage;  /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
-    uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
     int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
     oq_contact *held_prev, *held_next;
-    int32_t pref_agent_idx;  /* -1 none */
     uint64_t pref_agent_seq;
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
-    int32_t n_req, n_pref;
-    uint64_t rejects_inline[OQ_INLINE_REJECTS];
-    uint64_t *rejects_more;
-    int32_t n_rejects, cap_rejects_more;
-    int32_t n_offers;
-    struct oq_history *history; /* ring of what happened to it, NULL until first entry */
+    uint64_t *rejects;       /* seqs of agents that rejected it or let an offer time out */
+    struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
     oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
+    oq_contact *dirty_next;
     oq_timer timer;          /* offer time-out or wrap-up */
     oq_timer wait_timer;     /* ladder, preferred-agent wait, max wait */
     oq_timer due_timer;      /* reply deadline */
-    oq_contact *dirty_next;
-    int32_t dirty;
+    int32_t channel;
+    int32_t cost;            /* capacity units taken when it was offered */
+    int32_t priority;
+    int32_t heap_pos;
+    uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
+    int32_t pref_agent_idx;  /* -1 none */
+    int32_t n_rejects, cap_rejects;
+    int32_t n_offers;
     int32_t stats_rec;       /* lib/stats: slot of its statistics record, 0 = none */
+    int16_t step;            /* next ladder step of its queue (< OQ_LADDER_MAX) */
+    int16_t tier;            /* ladder tier reached (< OQ_TIERS_MAX) */
+    int16_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
+    int8_t lane;             /* < OQ_QUEUE_CHANNELS_MAX */
+    int8_t state;            /* OQ_CONTACT_* */
+    int8_t exclusive;        /* its channel was exclusive when it was offered */
+    int8_t deadline_stage;   /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
+    int8_t n_req, n_pref;    /* <= OQ_CONTACT_SKILLS_MAX */
+    int8_t dirty;
 };
 
 struct oq_engine {

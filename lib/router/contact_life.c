@@ -25,9 +25,7 @@ void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *de
 int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a)
 {
     for (int32_t i = 0; i < c->n_rejects; i++) {
-        uint64_t s = i < OQ_INLINE_REJECTS ? c->rejects_inline[i]
-                                           : c->rejects_more[i - OQ_INLINE_REJECTS];
-        if (s == a->seq)
+        if (c->rejects[i] == a->seq)
             return 1;
     }
     return 0;
@@ -36,11 +34,7 @@ int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a)
 /* Room was reserved when the offer was made (route.c). */
 static void add_reject(oq_contact *c, const oq_agent *a)
 {
-    if (c->n_rejects < OQ_INLINE_REJECTS)
-        c->rejects_inline[c->n_rejects] = a->seq;
-    else
-        c->rejects_more[c->n_rejects - OQ_INLINE_REJECTS] = a->seq;
-    c->n_rejects++;
+    c->rejects[c->n_rejects++] = a->seq;
 }
 
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
@@ -152,7 +146,7 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
     oq__strfree(&e->mem, c->id);
     oq__strfree(&e->mem, c->customer);
     oq__free(&e->mem, c->extra, (size_t)(c->n_req + c->n_pref) * sizeof *c->extra);
-    oq__free(&e->mem, c->rejects_more, (size_t)c->cap_rejects_more * sizeof *c->rejects_more);
+    oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
     oq__free(&e->mem, c, sizeof *c);
 }
 
@@ -339,13 +333,12 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
      * step of its life can fail for memory. */
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
-        !oq__reserve_timers(e, 1, 0) || !oq__history_reserve(e, c, 4) ||
+        !oq__reserve_timers(e, 1, 0) ||
         !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);
             oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
-            oq__history_free(e, c);
             oq__free(&e->mem, c, sizeof *c);
         }
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", s->id);
@@ -375,7 +368,6 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     e->n_contacts++;
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_CONTACT_QUEUED, NULL);
-    oq__history_add(e, c, OQ_EV_CONTACT_QUEUED, NULL, OQ_DETAIL_NONE, NULL);
     oq__mark_contact(e, c);
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);

@@ -112,15 +112,13 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
     return 1;
 }
 
-/* Rejections beyond the inline slots need room before an offer is made, so
- * that a later reject or time-out never has to allocate. */
+/* A rejection needs room before the offer is made, so that a later reject or
+ * time-out never has to allocate. (The list is not in the contact itself: a
+ * waiting contact that was never offered carries no room for it.) */
 static int reserve_reject_slot(oq_engine *e, oq_contact *c)
 {
-    int32_t need = c->n_rejects + 1 - OQ_INLINE_REJECTS;
-    if (need <= 0)
-        return 1;
-    return oq__grow(&e->mem, (void **)&c->rejects_more, &c->cap_rejects_more, need,
-                    sizeof *c->rejects_more);
+    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + 1,
+                    sizeof *c->rejects);
 }
 
 static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)

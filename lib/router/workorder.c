@@ -13,10 +13,25 @@ static size_t history_size(int32_t cap)
     return sizeof(struct oq_history) + (size_t)cap * sizeof(oq_history_item);
 }
 
+/* A contact's history starts as its arrival alone, which its own fields
+ * describe: the ring is allocated only when a second entry is reserved (most
+ * contacts are answered or abandoned first), and every reservation happens
+ * before the change it records, while c->queue is still the arrival queue. */
+static oq_history_item arrival_item(const oq_contact *c)
+{
+    oq_history_item it = {0};
+    it.type = OQ_EV_CONTACT_QUEUED;
+    it.queue = c->queue->idx;
+    it.time = c->arrived;
+    it.agent = -1;
+    it.detail_code = OQ_DETAIL_NONE;
+    return it;
+}
+
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
 {
     struct oq_history *h = c->history;
-    int32_t have = h ? h->cap : 0, n = h ? h->n : 0;
+    int32_t have = h ? h->cap : 0, n = h ? h->n : 1; /* 1: the implicit arrival */
     if (have >= OQ_HISTORY_MAX || n + extra <= have)
         return 1;
     int32_t cap = have ? have * 2 : 4;
@@ -32,7 +47,7 @@ int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
     nh->start = 0;
     nh->dropped = h ? h->dropped : 0;
     for (int32_t i = 0; i < n; i++)
-        nh->items[i] = h->items[(h->start + i) % h->cap];
+        nh->items[i] = h ? h->items[(h->start + i) % h->cap] : arrival_item(c);
     oq__free(&e->mem, h, h ? history_size(h->cap) : 0);
     c->history = nh;
     return 1;
@@ -101,7 +116,7 @@ oq_status oq_contact_history_count(const oq_engine *ce, const char *contact, int
     oq_contact *c = NULL;
     oq_status st = oq__find_contact(e, "contact", contact, &c);
     if (st == OQ_OK)
-        *count = c->history ? c->history->n : 0;
+        *count = c->history ? c->history->n : 1;
     return st;
 }
 
@@ -118,11 +133,12 @@ oq_status oq_contact_history_get(const oq_engine *ce, const char *contact, int32
     if (st != OQ_OK)
         return st;
     const struct oq_history *h = c->history;
-    int32_t n = h ? h->n : 0;
+    int32_t n = h ? h->n : 1;
     if (index < 0 || index >= n)
         return oq__fail(e, OQ_EINVAL, "contact '%s': history index %d out of range 0..%d", contact,
                         index, n - 1);
-    const oq_history_item *it = &h->items[(h->start + index) % h->cap];
+    oq_history_item arrival = arrival_item(c);
+    const oq_history_item *it = h ? &h->items[(h->start + index) % h->cap] : &arrival;
     memset(out, 0, sizeof *out);
     out->type = it->type;
     out->time_ms = it->time;

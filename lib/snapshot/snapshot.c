@@ -221,10 +221,9 @@ static void w_contact(oq_wr *w, const oq_contact *c)
         oq__wr_i32(w, c->extra[i].level);
     }
     oq__wr_i32(w, c->n_rejects);
-    oq__wr_i32(w, c->cap_rejects_more);
+    oq__wr_i32(w, c->cap_rejects);
     for (int32_t i = 0; i < c->n_rejects; i++)
-        oq__wr_u64(w, i < OQ_INLINE_REJECTS ? c->rejects_inline[i]
-                                            : c->rejects_more[i - OQ_INLINE_REJECTS]);
+        oq__wr_u64(w, c->rejects[i]);
     oq__wr_i32(w, c->n_offers);
     const struct oq_history *h = c->history;
     oq__wr_i32(w, h ? h->cap : 0);
@@ -962,21 +961,16 @@ static int r_contact(rx *x)
     int32_t more = oq__rd_range(r, 0, MAX_SLOTS, "contact reject room");
     if (r->bad)
         return 0;
-    if (more < c->n_rejects - OQ_INLINE_REJECTS || more > 2 * c->n_rejects + 16)
+    if (more < c->n_rejects || more > 2 * c->n_rejects + 16)
         return oq__rd_fail(r, "contact reject room %d for %d rejects", more, c->n_rejects);
     if (more > 0) {
-        c->rejects_more = xalloc(x, (size_t)more, sizeof *c->rejects_more);
-        if (!c->rejects_more)
+        c->rejects = xalloc(x, (size_t)more, sizeof *c->rejects);
+        if (!c->rejects)
             return 0;
-        c->cap_rejects_more = more;
+        c->cap_rejects = more;
     }
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        uint64_t s = oq__rd_u64(r);
-        if (i < OQ_INLINE_REJECTS)
-            c->rejects_inline[i] = s;
-        else
-            c->rejects_more[i - OQ_INLINE_REJECTS] = s;
-    }
+    for (int32_t i = 0; i < c->n_rejects; i++)
+        c->rejects[i] = oq__rd_u64(r);
     c->n_offers = oq__rd_range(r, 0, INT32_MAX / 4, "contact offers");
     int32_t hcap = oq__rd_range(r, 0, OQ_HISTORY_MAX, "history capacity");
     if (hcap > 0 && !r->bad) {

@@ -148,6 +148,7 @@ typedef struct result {
     double arrive_p50, arrive_p99, arrive_p999;
     double free_p50, free_p99, free_p999;
     double bytes_per_waiting, bytes_per_agent;
+    int64_t measured; /* waiting contacts the memory figure was measured over */
 } result;
 
 static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
@@ -248,7 +249,10 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
     int64_t *active = malloc((size_t)cap * sizeof *active);
     int64_t n_active = 0, next_id = 0, t = 1;
     oq_engine_counts cnt;
-    int64_t bytes_before_wait = 0;
+    /* Memory per waiting contact is measured over the arrivals after the
+     * last one that was offered: from then on every arrival only waits, so
+     * contacts in service do not count. */
+    int64_t bytes_mark = 0, queued_mark = 0;
     for (;;) {
         oq_contact_spec cs;
         oq_contact_spec_init(&cs);
@@ -262,17 +266,21 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
         cs.priority = uniform(3);
         pend.n = 0;
         must(e, oq_contact_arrive(e, t, &cs), "arrive");
+        int offered = pend.n > 0;
         accept_pending(e, &pend, t, active, &n_active);
         oq_engine_get_counts(e, &cnt);
-        if (cnt.contacts_queued == 1 && bytes_before_wait == 0)
-            bytes_before_wait = mem.live;
+        if (offered || bytes_mark == 0) {
+            bytes_mark = mem.live;
+            queued_mark = cnt.contacts_queued;
+        }
         if (cnt.contacts_queued >= n_waiting)
             break;
         if (n_active >= cap - 1)
             break;
     }
-    int64_t bytes_waiting = mem.live - bytes_before_wait;
-    r.bytes_per_waiting = cnt.contacts_queued > 1 ? (double)bytes_waiting / (double)(cnt.contacts_queued - 1) : 0;
+    int64_t bytes_waiting = mem.live - bytes_mark;
+    r.measured = cnt.contacts_queued - queued_mark;
+    r.bytes_per_waiting = r.measured > 0 ? (double)bytes_waiting / (double)r.measured : 0;
 
     /* Steady state. */
     sample arrive_ns = {0}, free_ns = {0};
