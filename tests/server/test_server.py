@@ -237,6 +237,27 @@ class ProtocolTest(unittest.TestCase):
         self.assertTrue(c.request("check")["ok"])
         c.close()
 
+    def test_random_junk_never_kills_the_server(self):
+        import random
+        rnd = random.Random(11)
+        c = Client(self.server.port)
+        pieces = [b"{", b"}", b"[", b"]", b'"', b"\\", b"\\u", b":", b",", b"cmd", b"arrive",
+                  b"1e999", b"-0.5", b"true", b"null", b" ", b"\xc3\xa9", b"\x00", b"\x7f"]
+        for i in range(2000):
+            if i % 2:
+                line = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 200)))
+            else:
+                line = b"".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 40)))
+            line = line.replace(b"\n", b"").strip(b" \t\r")
+            if not line:
+                continue
+            c.send_raw(line + b"\n")
+            r = c.reply()
+            self.assertIn("ok", r)
+        self.assertTrue(c.request("ping")["ok"])
+        self.assertTrue(c.request("check")["ok"])
+        c.close()
+
 
 class CrashRecoveryTest(unittest.TestCase):
     def test_sigkill_mid_flight_then_restart(self):
