@@ -24,6 +24,7 @@ void durability_on_record(const oq_journal_record *rec, void *user)
         /* The library could not encode the record (memory): the only way to
          * keep the durable state exact is a snapshot at the next commit. */
         s->want_snapshot = 1;
+        s->record_lost = 1;
         return;
     }
     if (s->n_recs == s->cap_recs) {
@@ -63,6 +64,14 @@ static int commit(server *s, int with_snapshot, int64_t now_ms)
     if (with_snapshot) {
         size_t len;
         oq_status st = oq_engine_snapshot_buffer(s->e, &snap_data, &len);
+        if (st != OQ_OK && s->record_lost) {
+            /* Without the lost record or a snapshot the durable state would
+             * silently differ from the engine: stop, a restart rebuilds the
+             * durable state (the calls since the last commit were not answered). */
+            fprintf(stderr, "omniq-server: a journal record was lost and the snapshot failed (%s)\n",
+                    oq_status_name(st));
+            exit(3);
+        }
         if (st != OQ_OK) {
             server_log(s, "snapshot failed: %s", oq_status_name(st));
             with_snapshot = 0; /* the records alone keep the state exact */
@@ -84,6 +93,7 @@ static int commit(server *s, int with_snapshot, int64_t now_ms)
             s->since_snapshot = 0;
             s->last_snapshot_ms = now_ms;
             s->want_snapshot = 0;
+            s->record_lost = 0;
         }
     }
     s->n_recs = 0;

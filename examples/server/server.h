@@ -74,6 +74,7 @@ typedef struct server {
     int64_t since_snapshot;  /* records committed since the last snapshot */
     int64_t last_snapshot_ms;
     int want_snapshot;       /* snapshot at the next commit (a record could not be encoded, or asked) */
+    int record_lost;         /* a record could not be encoded: only a snapshot restores exactness */
     /* counters */
     int64_t requests, commits;
 } server;

@@ -137,6 +137,7 @@ def main():
             failed |= r["errors"] > 0 or r["requests"] == 0
         for r in rows:
             print(json.dumps({"bench": "server_load", **r}))
+        sys.stdout.flush()
         probe.close()
         rc = srv.stop()
         failed |= rc != 0

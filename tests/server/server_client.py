@@ -1,5 +1,6 @@
 """Shared helpers for the omniq-server tests and load test: start a server,
 talk line-delimited JSON to it. Standard library only."""
+import atexit
 import json
 import os
 import shlex
@@ -41,8 +42,16 @@ class Server:
                 raise RuntimeError("omniq-server exited with %s" % self.proc.returncode)
         else:
             self.proc.kill()
+            self.proc.wait(timeout=60)
             raise RuntimeError("omniq-server did not start: %r" % line)
         self.port = int(line.rsplit(":", 1)[1])
+        atexit.register(self._cleanup)
+
+    def _cleanup(self):
+        """Never leave a server behind (a failed test, an interrupted run)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=60)
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
