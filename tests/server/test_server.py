@@ -330,7 +330,10 @@ class CrashRecoveryTest(unittest.TestCase):
             new = {"c%05d" % i for i in new_ids}
             self.assertEqual(new - L.acked, set(), "every new arrival acknowledged")
             # Completions reach the agent clients after the commit, a moment later.
-            wait_for(lambda: new <= L.done | L.wrapup, DRAIN_TIMEOUT, "completed events")
+            def all_finished():
+                with L.lock:
+                    return new <= L.done | L.wrapup
+            wait_for(all_finished, DRAIN_TIMEOUT, "completed events")
             self.assertTrue(c.request("check")["ok"])
             st = c.request("stats")
             self.assertTrue(st["ok"])
