@@ -1,0 +1,554 @@
+/* The request commands: one JSON object per line in, one reply line out.
+ * Replies: {"ok":true,...} or {"ok":false,"error":"OQ_...","message":"..."};
+ * protocol problems (bad JSON, unknown command or key, missing or mistyped
+ * field) are OQ_EINVAL with a message naming the problem. Engine calls use
+ * the loop iteration's `now`; their journal records are committed by the
+ * loop before this reply is sent. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol/json.h"
+#include "server.h"
+
+typedef struct req {
+    server *s;
+    conn *c;
+    const json_object *o;
+    buf *out;
+    int64_t now;
+} req;
+
+static void reply_error(req *r, const char *status, const char *message)
+{
+    buf_puts(r->out, "{\"ok\":false,\"error\":");
+    json_put_string(r->out, status);
+    buf_puts(r->out, ",\"message\":");
+    json_put_string(r->out, message);
+    buf_puts(r->out, "}\n");
+}
+
+static void reply_invalid(req *r, const char *fmt, const char *arg)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, fmt, arg);
+    reply_error(r, "OQ_EINVAL", msg);
+}
+
+/* A failed engine call: its status name and the engine's message. */
+static void reply_engine_error(req *r, oq_status st)
+{
+    const char *m = oq_engine_last_error(r->s->e);
+    reply_error(r, oq_status_name(st), m && m[0] ? m : oq_status_str(st));
+}
+
+/* Reply {"ok":true} for OQ_OK, the error otherwise. */
+static void reply_status(req *r, oq_status st)
+{
+    if (st == OQ_OK)
+        buf_puts(r->out, "{\"ok\":true}\n");
+    else
+        reply_engine_error(r, st);
+}
+
+/* ---- fields ---------------------------------------------------------------- */
+
+/* A string field; *out NULL when absent and optional. -1: reply written. */
+static int get_str(req *r, const char *key, int required, const char **out)
+{
+    const json_value *v = json_get(r->o, key);
+    *out = NULL;
+    if (!v || v->type == JV_NULL) {
+        if (required) {
+            reply_invalid(r, "missing field '%s'", key);
+            return -1;
+        }
+        return 0;
+    }
+    if (v->type != JV_STRING) {
+        reply_invalid(r, "field '%s' must be a string", key);
+        return -1;
+    }
+    *out = v->str;
+    return 0;
+}
+
+static int get_int(req *r, const char *key, int64_t dflt, int64_t lo, int64_t hi, int64_t *out)
+{
+    const json_value *v = json_get(r->o, key);
+    *out = dflt;
+    if (!v || v->type == JV_NULL)
+        return 0;
+    if (v->type != JV_NUMBER || v->num != floor(v->num) || v->num < (double)lo || v->num > (double)hi) {
+        reply_invalid(r, "field '%s' must be an integer in range", key);
+        return -1;
+    }
+    *out = (int64_t)v->num;
+    return 0;
+}
+
+static int get_bool(req *r, const char *key, int dflt, int *out)
+{
+    const json_value *v = json_get(r->o, key);
+    *out = dflt;
+    if (!v || v->type == JV_NULL)
+        return 0;
+    if (v->type != JV_BOOL) {
+        reply_invalid(r, "field '%s' must be true or false", key);
+        return -1;
+    }
+    *out = v->boolean;
+    return 0;
+}
+
+/* "agent", defaulting to the connection's hello agent. */
+static int get_agent(req *r, const char **out)
+{
+    if (get_str(r, "agent", 0, out))
+        return -1;
+    if (!*out && r->c->agent[0])
+        *out = r->c->agent;
+    if (!*out) {
+        reply_invalid(r, "missing field '%s' (or say hello as an agent first)", "agent");
+        return -1;
+    }
+    return 0;
+}
+
+/* Skill lists: ["english:5", "sales"] (level 1 when omitted). */
+typedef struct skill_list {
+    int n;
+    char names[JSON_ARRAY_MAX][OQ_ID_MAX + 1];
+    const char *ptrs[JSON_ARRAY_MAX];
+    int32_t levels[JSON_ARRAY_MAX];
+} skill_list;
+
+static int get_skills(req *r, const char *key, skill_list *sl)
+{
+    const json_value *v = json_get(r->o, key);
+    sl->n = 0;
+    if (!v || v->type == JV_NULL)
+        return 0;
+    if (v->type != JV_ARRAY) {
+        reply_invalid(r, "field '%s' must be an array of \"skill:level\" strings", key);
+        return -1;
+    }
+    for (int i = 0; i < v->n_items; i++) {
+        const char *item = v->items[i];
+        const char *colon = strrchr(item, ':');
+        size_t n = colon ? (size_t)(colon - item) : strlen(item);
+        long level = 1;
+        if (colon) {
+            char *end;
+            level = strtol(colon + 1, &end, 10);
+            if (end == colon + 1 || *end || level < 1 || level > OQ_LEVEL_MAX) {
+                reply_invalid(r, "bad skill level in '%s'", item);
+                return -1;
+            }
+        }
+        if (n == 0 || n > OQ_ID_MAX) {
+            reply_invalid(r, "bad skill name in '%s'", item);
+            return -1;
+        }
+        memcpy(sl->names[i], item, n);
+        sl->names[i][n] = '\0';
+        sl->ptrs[i] = sl->names[i];
+        sl->levels[i] = (int32_t)level;
+        sl->n++;
+    }
+    return 0;
+}
+
+/* ---- replies with state ------------------------------------------------------- */
+
+static void put_num(buf *b, const char *key, double v)
+{
+    if (isfinite(v))
+        buf_printf(b, ",\"%s\":%.6g", key, v);
+    else
+        buf_printf(b, ",\"%s\":null", key);
+}
+
+static void put_contact(buf *b, const char *id, const oq_contact_info *ci)
+{
+    buf_puts(b, "{\"contact\":");
+    json_put_string(b, id);
+    buf_puts(b, ",\"state\":");
+    json_put_string(b, oq_contact_state_name(ci->state));
+    buf_puts(b, ",\"queue\":");
+    json_put_string(b, ci->queue);
+    buf_puts(b, ",\"channel\":");
+    json_put_string(b, ci->channel);
+    buf_puts(b, ",\"agent\":");
+    json_put_string(b, ci->agent);
+    buf_printf(b, ",\"priority\":%d,\"arrived_ms\":%lld,\"offers\":%d}", ci->priority,
+               (long long)ci->arrived_ms, ci->n_offers);
+}
+
+/* ---- commands ----------------------------------------------------------------- */
+
+static void cmd_ping(req *r) { buf_printf(r->out, "{\"ok\":true,\"now_ms\":%lld}\n", (long long)r->now); }
+
+static void cmd_hello(req *r)
+{
+    const char *agent;
+    int monitor;
+    if (get_str(r, "agent", 0, &agent) || get_bool(r, "monitor", 0, &monitor))
+        return;
+    if (agent && strlen(agent) > OQ_ID_MAX) {
+        reply_invalid(r, "field '%s' is too long", "agent");
+        return;
+    }
+    if (agent) {
+        oq_agent_info ai;
+        oq_status st = oq_agent_get(r->s->e, agent, &ai);
+        if (st != OQ_OK) {
+            reply_engine_error(r, st);
+            return;
+        }
+    }
+    snprintf(r->c->agent, sizeof r->c->agent, "%s", agent ? agent : "");
+    r->c->monitor = monitor;
+    buf_printf(r->out, "{\"ok\":true,\"server\":\"omniq-server\",\"version\":\"%s\"}\n", oq_version());
+}
+
+static void cmd_login(req *r)
+{
+    const char *agent;
+    int ready;
+    if (get_agent(r, &agent) || get_bool(r, "ready", 1, &ready))
+        return;
+    reply_status(r, oq_agent_login(r->s->e, r->now, agent, ready));
+}
+
+static void cmd_ready(req *r)
+{
+    const char *agent;
+    if (!get_agent(r, &agent))
+        reply_status(r, oq_agent_ready(r->s->e, r->now, agent));
+}
+
+static void cmd_not_ready(req *r)
+{
+    const char *agent, *reason;
+    if (!get_agent(r, &agent) && !get_str(r, "reason", 0, &reason))
+        reply_status(r, oq_agent_not_ready(r->s->e, r->now, agent, reason));
+}
+
+static void cmd_logout(req *r)
+{
+    const char *agent;
+    if (!get_agent(r, &agent))
+        reply_status(r, oq_agent_logout(r->s->e, r->now, agent));
+}
+
+static void cmd_end_wrapup(req *r)
+{
+    const char *agent;
+    if (!get_agent(r, &agent))
+        reply_status(r, oq_agent_end_wrapup(r->s->e, r->now, agent));
+}
+
+static void cmd_arrive(req *r)
+{
+    oq_contact_spec spec;
+    oq_contact_spec_init(&spec);
+    int64_t priority, deadline;
+    skill_list *req_sk = malloc(sizeof *req_sk), *pref_sk = malloc(sizeof *pref_sk);
+    if (!req_sk || !pref_sk)
+        abort();
+    if (get_str(r, "contact", 1, &spec.id) || get_str(r, "channel", 1, &spec.channel) ||
+        get_str(r, "queue", 1, &spec.queue) || get_str(r, "customer", 0, &spec.customer) ||
+        get_str(r, "preferred_agent", 0, &spec.preferred_agent) ||
+        get_int(r, "priority", 0, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &priority) ||
+        get_int(r, "deadline_ms", 0, 0, INT64_C(1) << 52, &deadline) ||
+        get_skills(r, "skills", req_sk) || get_skills(r, "prefers", pref_sk))
+        goto out;
+    spec.priority = (int32_t)priority;
+    spec.deadline_ms = deadline;
+    spec.n_required = req_sk->n;
+    spec.required_skills = req_sk->ptrs;
+    spec.required_levels = req_sk->levels;
+    spec.n_preferred = pref_sk->n;
+    spec.preferred_skills = pref_sk->ptrs;
+    spec.preferred_levels = pref_sk->levels;
+    oq_status st = oq_contact_arrive(r->s->e, r->now, &spec);
+    if (st != OQ_OK) {
+        reply_engine_error(r, st);
+        goto out;
+    }
+    oq_contact_info ci;
+    if (oq_contact_get(r->s->e, spec.id, &ci) == OQ_OK) {
+        buf_puts(r->out, "{\"ok\":true,\"state\":");
+        json_put_string(r->out, oq_contact_state_name(ci.state));
+        buf_puts(r->out, ",\"agent\":");
+        json_put_string(r->out, ci.agent);
+        buf_puts(r->out, "}\n");
+    } else {
+        buf_puts(r->out, "{\"ok\":true,\"state\":\"gone\"}\n"); /* e.g. refused by a queue limit */
+    }
+out:
+    free(req_sk);
+    free(pref_sk);
+}
+
+static void cmd_accept(req *r)
+{
+    const char *contact, *agent;
+    if (!get_str(r, "contact", 1, &contact) && !get_agent(r, &agent))
+        reply_status(r, oq_offer_accept(r->s->e, r->now, contact, agent));
+}
+
+static void cmd_reject(req *r)
+{
+    const char *contact, *agent;
+    if (!get_str(r, "contact", 1, &contact) && !get_agent(r, &agent))
+        reply_status(r, oq_offer_reject(r->s->e, r->now, contact, agent));
+}
+
+static void cmd_complete(req *r)
+{
+    const char *contact;
+    if (get_str(r, "contact", 1, &contact))
+        return;
+    oq_status st = oq_contact_complete(r->s->e, r->now, contact);
+    if (st != OQ_OK) {
+        reply_engine_error(r, st);
+        return;
+    }
+    oq_contact_info ci;
+    int wrapup = oq_contact_get(r->s->e, contact, &ci) == OQ_OK && ci.state == OQ_CONTACT_WRAPUP;
+    buf_printf(r->out, "{\"ok\":true,\"state\":\"%s\"}\n", wrapup ? "wrapup" : "completed");
+}
+
+static void cmd_abandon(req *r)
+{
+    const char *contact;
+    if (!get_str(r, "contact", 1, &contact))
+        reply_status(r, oq_contact_abandon(r->s->e, r->now, contact));
+}
+
+static void cmd_transfer(req *r)
+{
+    const char *contact, *queue;
+    if (!get_str(r, "contact", 1, &contact) && !get_str(r, "queue", 1, &queue))
+        reply_status(r, oq_contact_transfer(r->s->e, r->now, contact, queue));
+}
+
+static void cmd_remove(req *r)
+{
+    const char *contact;
+    if (!get_str(r, "contact", 1, &contact))
+        reply_status(r, oq_contact_remove(r->s->e, r->now, contact));
+}
+
+static void cmd_contact(req *r)
+{
+    const char *contact;
+    if (get_str(r, "contact", 1, &contact))
+        return;
+    oq_contact_info ci;
+    oq_status st = oq_contact_get(r->s->e, contact, &ci);
+    if (st != OQ_OK) {
+        reply_engine_error(r, st);
+        return;
+    }
+    buf_puts(r->out, "{\"ok\":true,\"info\":");
+    put_contact(r->out, contact, &ci);
+    buf_puts(r->out, "}\n");
+}
+
+static void cmd_agent(req *r)
+{
+    const char *agent;
+    if (get_agent(r, &agent))
+        return;
+    oq_agent_info ai;
+    oq_status st = oq_agent_get(r->s->e, agent, &ai);
+    if (st != OQ_OK) {
+        reply_engine_error(r, st);
+        return;
+    }
+    buf_puts(r->out, "{\"ok\":true,\"agent\":");
+    json_put_string(r->out, agent);
+    buf_puts(r->out, ",\"state\":");
+    json_put_string(r->out, oq_agent_state_name(ai.state));
+    buf_puts(r->out, ",\"presence\":");
+    json_put_string(r->out, oq_agent_state_name(ai.presence));
+    buf_puts(r->out, ",\"reason\":");
+    json_put_string(r->out, ai.not_ready_reason);
+    buf_printf(r->out, ",\"used_capacity\":%d,\"capacity\":%d,\"offered\":%d,\"active\":%d,"
+                       "\"wrapup\":%d,\"handled\":%lld}\n",
+               ai.used_capacity, ai.capacity, ai.n_offered, ai.n_active, ai.n_wrapup,
+               (long long)ai.handled);
+}
+
+typedef struct list_ctx {
+    req *r;
+    const char *agent, *state;
+    size_t count, stale;
+} list_ctx;
+
+static int list_one(const char *id, void *user)
+{
+    list_ctx *lc = user;
+    oq_contact_info ci;
+    if (oq_contact_get(lc->r->s->e, id, &ci) != OQ_OK) {
+        lc->stale++; /* the registry missed its end: drop it */
+        return 1;
+    }
+    if (lc->agent && (!ci.agent || strcmp(ci.agent, lc->agent) != 0))
+        return 0;
+    if (lc->state && strcmp(lc->state, oq_contact_state_name(ci.state)) != 0)
+        return 0;
+    if (lc->count++)
+        buf_puts(lc->r->out, ",");
+    put_contact(lc->r->out, id, &ci);
+    return 0;
+}
+
+static void cmd_list(req *r)
+{
+    list_ctx lc = {r, NULL, NULL, 0, 0};
+    if (get_str(r, "agent", 0, &lc.agent) || get_str(r, "state", 0, &lc.state))
+        return;
+    buf_puts(r->out, "{\"ok\":true,\"contacts\":[");
+    registry_each(r->s->reg, list_one, &lc);
+    oq_engine_counts n;
+    oq_engine_get_counts(r->s->e, &n);
+    buf_printf(r->out, "],\"count\":%zu,\"known\":%zu,\"engine_contacts\":%d,\"stale\":%zu}\n",
+               lc.count, registry_count(r->s->reg), n.contacts, lc.stale);
+}
+
+static void cmd_counts(req *r)
+{
+    oq_engine_counts n;
+    oq_engine_get_counts(r->s->e, &n);
+    buf_printf(r->out,
+               "{\"ok\":true,\"agents\":%d,\"queues\":%d,\"contacts\":%d,\"queued\":%d,"
+               "\"offered\":%d,\"active\":%d,\"wrapup\":%d,\"parked\":%d,\"timers\":%d,"
+               "\"requests\":%lld,\"commits\":%lld,\"journal_seq\":%lld}\n",
+               n.agents, n.queues, n.contacts, n.contacts_queued, n.contacts_offered,
+               n.contacts_active, n.contacts_wrapup, n.contacts_parked, n.timers,
+               (long long)r->s->requests, (long long)r->s->commits,
+               (long long)store_last_seq(r->s->st));
+}
+
+static void cmd_stats(req *r)
+{
+    const char *queue, *period;
+    if (get_str(r, "queue", 0, &queue) || get_str(r, "period", 0, &period))
+        return;
+    int32_t p = OQ_PERIOD_DAY;
+    if (period && strcmp(period, "interval") == 0)
+        p = OQ_PERIOD_INTERVAL;
+    else if (period && strcmp(period, "window") == 0)
+        p = OQ_PERIOD_WINDOW;
+    else if (period && strcmp(period, "day") != 0) {
+        reply_invalid(r, "field 'period' must be day, interval or window, not '%s'", period);
+        return;
+    }
+    oq_queue_stats qs;
+    oq_status st = queue ? oq_stats_queue(r->s->e, queue, p, &qs) : oq_stats_center(r->s->e, p, &qs);
+    if (st != OQ_OK) {
+        reply_engine_error(r, st);
+        return;
+    }
+    buf_puts(r->out, "{\"ok\":true,\"queue\":");
+    json_put_string(r->out, queue);
+    buf_printf(r->out,
+               ",\"offered\":%lld,\"answered\":%lld,\"answered_within\":%lld,\"abandoned\":%lld,"
+               "\"handled\":%lld,\"waiting_now\":%d,\"agents_ready\":%d,\"agents_busy\":%d",
+               (long long)qs.offered, (long long)qs.answered, (long long)qs.answered_within,
+               (long long)qs.abandoned, (long long)qs.handled, qs.waiting_now, qs.agents_ready,
+               qs.agents_busy);
+    put_num(r->out, "asa_s", qs.asa_s);
+    put_num(r->out, "aht_s", qs.aht_s);
+    put_num(r->out, "longest_wait_s", qs.longest_wait_s);
+    put_num(r->out, "service_level", qs.sl_answered_abandoned);
+    buf_puts(r->out, ",\"sl_definition\":");
+    json_put_string(r->out, oq_sl_definition_name(OQ_SL_ANSWERED_ABANDONED));
+    buf_puts(r->out, "}\n");
+}
+
+static void cmd_check(req *r) { reply_status(r, oq_engine_check(r->s->e)); }
+
+static void cmd_snapshot(req *r)
+{
+    r->s->want_snapshot = 1; /* written by this iteration's commit, before the reply goes out */
+    buf_puts(r->out, "{\"ok\":true}\n");
+}
+
+typedef struct command {
+    const char *name;
+    void (*fn)(req *r);
+    const char *keys; /* accepted keys besides "cmd", comma-separated */
+} command;
+
+static const command COMMANDS[] = {
+    {"ping", cmd_ping, ""},
+    {"hello", cmd_hello, "agent,monitor"},
+    {"login", cmd_login, "agent,ready"},
+    {"ready", cmd_ready, "agent"},
+    {"not_ready", cmd_not_ready, "agent,reason"},
+    {"logout", cmd_logout, "agent"},
+    {"end_wrapup", cmd_end_wrapup, "agent"},
+    {"arrive", cmd_arrive, "contact,channel,queue,customer,preferred_agent,priority,deadline_ms,skills,prefers"},
+    {"accept", cmd_accept, "contact,agent"},
+    {"reject", cmd_reject, "contact,agent"},
+    {"complete", cmd_complete, "contact"},
+    {"abandon", cmd_abandon, "contact"},
+    {"transfer", cmd_transfer, "contact,queue"},
+    {"remove", cmd_remove, "contact"},
+    {"contact", cmd_contact, "contact"},
+    {"agent", cmd_agent, "agent"},
+    {"list", cmd_list, "agent,state"},
+    {"counts", cmd_counts, ""},
+    {"stats", cmd_stats, "queue,period"},
+    {"check", cmd_check, ""},
+    {"snapshot", cmd_snapshot, ""},
+};
+
+static int key_allowed(const char *keys, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = keys; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && memcmp(p, key, n) == 0)
+            return 1;
+        p += len + (comma ? 1 : 0);
+    }
+    return 0;
+}
+
+void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms)
+{
+    json_object o;
+    char err[256];
+    req r = {s, c, &o, &c->out, now_ms};
+    s->requests++;
+    if (json_parse_object(line, len, &o, err, sizeof err)) {
+        reply_error(&r, "OQ_EINVAL", err);
+        return;
+    }
+    const char *name;
+    if (get_str(&r, "cmd", 1, &name))
+        return;
+    const command *cmd = NULL;
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0)
+            cmd = &COMMANDS[i];
+    if (!cmd) {
+        reply_invalid(&r, "unknown command '%s'", name);
+        return;
+    }
+    for (int i = 0; i < o.n; i++) {
+        if (strcmp(o.keys[i], "cmd") != 0 && !key_allowed(cmd->keys, o.keys[i])) {
+            reply_invalid(&r, "unknown key '%s' for this command", o.keys[i]);
+            return;
+        }
+    }
+    cmd->fn(&r);
+}

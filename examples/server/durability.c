@@ -1,0 +1,201 @@
+/* Durability: the journal sink, the commit of each batch, the snapshot
+ * policy and start-up recovery. The order that makes a reply a promise:
+ *
+ *   engine call -> journal records buffered here (inside the call)
+ *              -> events appended to client outputs (not sent)
+ *   end of the loop iteration -> durability_commit: ONE SQLite transaction
+ *              with every record of the iteration (+ a snapshot when due)
+ *   commit OK -> the loop sends replies and events
+ *   commit failed -> exit(3) without sending anything: the engine is ahead
+ *              of the durable state; a restart rebuilds the durable one.
+ *
+ * The engine's records are deterministic: the snapshot plus the records
+ * after it rebuild the same engine (docs/snapshot.md, docs/reliability.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+void durability_on_record(const oq_journal_record *rec, void *user)
+{
+    server *s = user;
+    if (!rec->data) {
+        /* The library could not encode the record (memory): the only way to
+         * keep the durable state exact is a snapshot at the next commit. */
+        s->want_snapshot = 1;
+        s->record_lost = 1;
+        return;
+    }
+    if (s->n_recs == s->cap_recs) {
+        size_t cap = s->cap_recs ? s->cap_recs * 2 : 64;
+        store_record *r = realloc(s->recs, cap * sizeof *r);
+        if (!r)
+            abort();
+        s->recs = r;
+        s->cap_recs = cap;
+    }
+    store_record *r = &s->recs[s->n_recs++];
+    r->action = rec->action;
+    r->now_ms = rec->now_ms;
+    r->data = (const void *)(uintptr_t)s->batch.len; /* an offset until commit */
+    r->len = rec->len;
+    buf_put(&s->batch, rec->data, rec->len);
+}
+
+static int snapshot_due(server *s, int64_t now_ms)
+{
+    if (s->want_snapshot)
+        return 1;
+    int64_t pending = s->since_snapshot + (int64_t)s->n_recs;
+    if (pending >= s->opt.snapshot_every)
+        return 1;
+    return pending > 0 && now_ms - s->last_snapshot_ms >= s->opt.snapshot_ms;
+}
+
+/* Commit the batch, with a snapshot of the engine as it is now if asked. */
+static int commit(server *s, int with_snapshot, int64_t now_ms)
+{
+    for (size_t i = 0; i < s->n_recs; i++)
+        s->recs[i].data = s->batch.data + (uintptr_t)s->recs[i].data;
+    store_snapshot snap = {0};
+    void *snap_data = NULL;
+    buf extra = {0};
+    if (with_snapshot) {
+        size_t len;
+        oq_status st = oq_engine_snapshot_buffer(s->e, &snap_data, &len);
+        if (st != OQ_OK && s->record_lost) {
+            /* Without the lost record or a snapshot the durable state would
+             * silently differ from the engine: stop, a restart rebuilds the
+             * durable state (the calls since the last commit were not answered). */
+            fprintf(stderr, "omniq-server: a journal record was lost and the snapshot failed (%s)\n",
+                    oq_status_name(st));
+            exit(3);
+        }
+        if (st != OQ_OK) {
+            server_log(s, "snapshot failed: %s", oq_status_name(st));
+            with_snapshot = 0; /* the records alone keep the state exact */
+        } else {
+            registry_save(s->reg, &extra);
+            snap.data = snap_data;
+            snap.len = len;
+            snap.extra = extra.data;
+            snap.extra_len = extra.len;
+        }
+    }
+    int rc = store_commit(s->st, s->recs, s->n_recs, with_snapshot ? &snap : NULL);
+    oq_free(snap_data);
+    buf_free(&extra);
+    if (rc == 0) {
+        s->commits++;
+        s->since_snapshot += (int64_t)s->n_recs;
+        if (with_snapshot) {
+            s->since_snapshot = 0;
+            s->last_snapshot_ms = now_ms;
+            s->want_snapshot = 0;
+            s->record_lost = 0;
+        }
+    }
+    s->n_recs = 0;
+    s->batch.len = 0;
+    return rc;
+}
+
+void durability_commit(server *s, int64_t now_ms)
+{
+    int due = snapshot_due(s, now_ms);
+    if (s->n_recs == 0 && !due)
+        return;
+    if (commit(s, due, now_ms) != 0) {
+        fprintf(stderr, "omniq-server: commit failed, exiting without replying: %s\n",
+                store_error(s->st));
+        exit(3);
+    }
+}
+
+void durability_final_snapshot(server *s)
+{
+    if (s->since_snapshot == 0 && s->n_recs == 0)
+        return;
+    if (commit(s, 1, server_wall_ms()) != 0)
+        fprintf(stderr, "omniq-server: final snapshot failed: %s\n", store_error(s->st));
+}
+
+typedef struct replay_ctx {
+    server *s;
+    int64_t applied;
+} replay_ctx;
+
+static int replay_one(int64_t seq, const void *data, size_t len, void *user)
+{
+    replay_ctx *rc = user;
+    oq_status st = oq_journal_apply(rc->s->e, data, len);
+    if (st != OQ_OK) {
+        fprintf(stderr, "omniq-server: journal record %lld does not apply: %s (%s)\n",
+                (long long)seq, oq_status_name(st), oq_engine_last_error(rc->s->e));
+        return 1;
+    }
+    rc->applied++;
+    return 0;
+}
+
+int durability_start(server *s)
+{
+    char err[512];
+    if (store_open(s->opt.db_path, s->opt.sync_mode, &s->st, err, sizeof err)) {
+        fprintf(stderr, "omniq-server: %s\n", err);
+        return -1;
+    }
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.on_event = events_on_event;
+    o.event_user = s;
+
+    void *data = NULL, *extra = NULL;
+    size_t len = 0, extra_len = 0;
+    int64_t seq = 0;
+    int found = store_load_snapshot(s->st, &data, &len, &extra, &extra_len, &seq);
+    if (found < 0) {
+        fprintf(stderr, "omniq-server: %s\n", store_error(s->st));
+        return -1;
+    }
+    if (found) {
+        oq_status st = oq_engine_restore_buffer(&o, data, len, &s->e);
+        if (st == OQ_OK)
+            registry_load(s->reg, extra, extra_len);
+        free(data);
+        free(extra);
+        if (st != OQ_OK) {
+            fprintf(stderr, "omniq-server: snapshot does not restore: %s (%s)\n",
+                    oq_status_name(st), oq_restore_last_error());
+            return -1;
+        }
+        replay_ctx rc = {s, 0};
+        if (store_replay(s->st, seq, replay_one, &rc)) {
+            fprintf(stderr, "omniq-server: %s\n", store_error(s->st));
+            return -1;
+        }
+        s->since_snapshot = rc.applied;
+        server_log(s, "restored snapshot at record %lld, replayed %lld records, %zu contacts",
+                   (long long)seq, (long long)rc.applied, registry_count(s->reg));
+    } else {
+        if (!s->opt.config_path) {
+            fprintf(stderr, "omniq-server: empty database and no --config file\n");
+            return -1;
+        }
+        oq_config_error cerr;
+        oq_status st = oq_config_load_file(&o, s->opt.config_path, &s->e, &cerr);
+        if (st != OQ_OK) {
+            fprintf(stderr, "omniq-server: %s\n", cerr.message);
+            return -1;
+        }
+        server_log(s, "loaded %s", s->opt.config_path);
+    }
+    oq_engine_set_journal(s->e, durability_on_record, s);
+    s->last_snapshot_ms = server_wall_ms();
+    if (!found && commit(s, 1, s->last_snapshot_ms) != 0) {
+        fprintf(stderr, "omniq-server: cannot write the first snapshot: %s\n", store_error(s->st));
+        return -1;
+    }
+    return 0;
+}

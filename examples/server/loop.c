@@ -1,0 +1,255 @@
+/* The event loop: one thread, poll(2). Each iteration:
+ *
+ *   1. poll() until a socket is ready or the engine's next deadline
+ *      (oq_engine_next_deadline) — capped at 1 s, so signals and the
+ *      snapshot clock are looked at regularly;
+ *   2. now = server_now() (one time for the whole iteration);
+ *   3. accept new clients; read what is readable and handle every complete
+ *      line (engine calls append journal records to the batch, events and
+ *      replies to the clients' output buffers);
+ *   4. oq_engine_advance(now) if a timer is due (its records join the batch);
+ *   5. durability_commit: one transaction for the whole batch (group commit);
+ *   6. only now send the output buffers.
+ *
+ * Nothing a client receives is ever ahead of the database. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "server.h"
+
+volatile int loop_stop_signal = 0;
+
+static int set_nonblocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL, 0);
+    return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+int loop_listen(server *s)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        perror("omniq-server: socket");
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)s->opt.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 128) ||
+        getsockname(fd, (struct sockaddr *)&a, &alen) || set_nonblocking(fd)) {
+        perror("omniq-server: listen");
+        close(fd);
+        return -1;
+    }
+    s->listen_fd = fd;
+    printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
+    fflush(stdout);
+    return 0;
+}
+
+static void conn_free(conn *c)
+{
+    close(c->fd);
+    buf_free(&c->in);
+    buf_free(&c->out);
+    free(c);
+}
+
+static void accept_clients(server *s)
+{
+    for (;;) {
+        int fd = accept(s->listen_fd, NULL, NULL);
+        if (fd < 0)
+            return; /* EAGAIN, or a transient error: poll will tell again */
+        if (s->n_conns >= SERVER_CLIENTS_MAX || set_nonblocking(fd)) {
+            close(fd);
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        conn *c = calloc(1, sizeof *c);
+        conn **cs = realloc(s->conns, (s->n_conns + 1) * sizeof *cs);
+        if (!c || !cs)
+            abort();
+        s->conns = cs;
+        c->fd = fd;
+        s->conns[s->n_conns++] = c;
+    }
+}
+
+/* Handle every complete line in c->in. */
+static void handle_lines(server *s, conn *c, int64_t now)
+{
+    size_t start = 0;
+    for (;;) {
+        char *nl = memchr(c->in.data + start, '\n', c->in.len - start);
+        if (!nl)
+            break;
+        size_t end = (size_t)(nl - c->in.data);
+        if (c->discarding) {
+            c->discarding = 0; /* the over-long line ends here; already answered */
+        } else {
+            size_t len = end - start;
+            if (len && c->in.data[start + len - 1] == '\r')
+                len--;
+            c->in.data[start + len] = '\0';
+            if (len > SERVER_LINE_MAX)
+                buf_printf(&c->out, "{\"ok\":false,\"error\":\"OQ_EINVAL\",\"message\":"
+                                    "\"line longer than %d bytes\"}\n", SERVER_LINE_MAX);
+            else if (len)
+                commands_handle(s, c, c->in.data + start, len, now);
+        }
+        start = end + 1;
+    }
+    buf_consume(&c->in, start);
+    if (c->in.len > SERVER_LINE_MAX) {
+        if (!c->discarding)
+            buf_printf(&c->out, "{\"ok\":false,\"error\":\"OQ_EINVAL\",\"message\":"
+                                "\"line longer than %d bytes\"}\n", SERVER_LINE_MAX);
+        c->discarding = 1;
+        c->in.len = 0;
+    }
+}
+
+static void read_client(server *s, conn *c, int64_t now)
+{
+    char tmp[65536];
+    ssize_t n = read(c->fd, tmp, sizeof tmp);
+    if (n > 0) {
+        buf_put(&c->in, tmp, (size_t)n);
+        handle_lines(s, c, now);
+    } else if (n == 0) {
+        c->eof = 1;
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        c->dead = 1;
+    }
+}
+
+static void write_client(conn *c)
+{
+    while (c->out.len && !c->dead) {
+        ssize_t n = send(c->fd, c->out.data, c->out.len, MSG_NOSIGNAL);
+        if (n > 0) {
+            buf_consume(&c->out, (size_t)n);
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            break;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            c->dead = 1;
+        }
+    }
+    if (c->out.len > SERVER_OUT_HARD)
+        c->dead = 1; /* a client that does not read its events */
+}
+
+static void reap_clients(server *s)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < s->n_conns; i++) {
+        conn *c = s->conns[i];
+        if (c->dead || (c->eof && c->out.len == 0))
+            conn_free(c);
+        else
+            s->conns[w++] = c;
+    }
+    s->n_conns = w;
+}
+
+static int poll_timeout(server *s, int64_t now)
+{
+    int64_t deadline, wait = 1000;
+    if (oq_engine_next_deadline(s->e, &deadline) == OQ_OK && deadline != INT64_MAX)
+        wait = deadline <= now ? 0 : deadline - now;
+    if (s->since_snapshot > 0) {
+        int64_t snap = s->last_snapshot_ms + s->opt.snapshot_ms - now;
+        if (snap < wait)
+            wait = snap < 0 ? 0 : snap;
+    }
+    return wait > 1000 ? 1000 : (int)wait;
+}
+
+int loop_run(server *s)
+{
+    struct pollfd *pfd = NULL;
+    size_t pfd_cap = 0;
+    while (!loop_stop_signal) {
+        if (pfd_cap < s->n_conns + 1) {
+            pfd_cap = (s->n_conns + 1) * 2;
+            pfd = realloc(pfd, pfd_cap * sizeof *pfd);
+            if (!pfd)
+                abort();
+        }
+        pfd[0].fd = s->listen_fd;
+        pfd[0].events = POLLIN;
+        for (size_t i = 0; i < s->n_conns; i++) {
+            conn *c = s->conns[i];
+            pfd[i + 1].fd = c->fd;
+            pfd[i + 1].events = 0;
+            if (!c->eof && c->out.len < SERVER_OUT_SOFT)
+                pfd[i + 1].events |= POLLIN;
+            if (c->out.len)
+                pfd[i + 1].events |= POLLOUT;
+        }
+        size_t polled = s->n_conns;
+        int n = poll(pfd, polled + 1, poll_timeout(s, server_now(s)));
+        if (n < 0 && errno != EINTR) {
+            perror("omniq-server: poll");
+            free(pfd);
+            return -1;
+        }
+        if (loop_stop_signal)
+            break;
+        int64_t now = server_now(s);
+        if (n > 0) {
+            for (size_t i = 0; i < polled; i++) {
+                if (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR))
+                    read_client(s, s->conns[i], now);
+            }
+            if (pfd[0].revents & POLLIN)
+                accept_clients(s);
+        }
+        int64_t deadline;
+        if (oq_engine_next_deadline(s->e, &deadline) == OQ_OK && deadline <= now) {
+            oq_status st = oq_engine_advance(s->e, now);
+            if (st != OQ_OK)
+                server_log(s, "advance: %s", oq_engine_last_error(s->e));
+        }
+        durability_commit(s, now); /* exits on failure: nothing below runs */
+        for (size_t i = 0; i < s->n_conns; i++)
+            write_client(s->conns[i]);
+        reap_clients(s);
+    }
+    free(pfd);
+    return 0;
+}
+
+void loop_close_all(server *s)
+{
+    for (size_t i = 0; i < s->n_conns; i++) {
+        write_client(s->conns[i]); /* best effort: everything in them is committed */
+        conn_free(s->conns[i]);
+    }
+    free(s->conns);
+    s->conns = NULL;
+    s->n_conns = 0;
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    s->listen_fd = -1;
+}

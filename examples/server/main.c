@@ -1,0 +1,152 @@
+/* omniq-server: a small routing server around one omniq engine.
+ *
+ *   omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]
+ *                [--snapshot-every N] [--snapshot-secs S] [--quiet]
+ *
+ * Listens on 127.0.0.1:N (0: a free port), prints "listening on 127.0.0.1:PORT",
+ * and speaks line-delimited JSON (examples/server/README.md). The database
+ * keeps the engine's snapshot and journal: on start the server restores and
+ * replays it; an empty database is initialised from --config. SIGTERM or
+ * SIGINT: a final snapshot, then a clean exit (status 0).
+ *
+ * Time: CLOCK_REALTIME milliseconds, clamped so that it never goes below the
+ * engine's clock (a wall clock stepped back, or a restart on a machine whose
+ * clock is behind the one that wrote the database, only slows time down). A
+ * monotonic clock would not survive a restart: the journal's times must stay
+ * comparable across processes. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+int64_t server_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t server_now(server *s)
+{
+    int64_t now = server_wall_ms(), clock = 0;
+    if (s->e && oq_engine_now(s->e, &clock) == OQ_OK && clock > now)
+        now = clock;
+    return now;
+}
+
+void server_log(server *s, const char *fmt, ...)
+{
+    if (s->opt.quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("omniq-server: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    loop_stop_signal = 1;
+}
+
+static int usage(void)
+{
+    fputs("usage: omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]\n"
+          "                    [--snapshot-every N] [--snapshot-secs S] [--quiet]\n",
+          stderr);
+    return 2;
+}
+
+static int parse_args(int argc, char **argv, server_options *o)
+{
+    o->port = 0;
+    o->sync_mode = STORE_SYNC_FULL;
+    o->snapshot_every = 1000;
+    o->snapshot_ms = 30000;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+            continue;
+        }
+        if (!v)
+            return -1;
+        i++;
+        if (strcmp(a, "--db") == 0) {
+            o->db_path = v;
+        } else if (strcmp(a, "--config") == 0) {
+            o->config_path = v;
+        } else if (strcmp(a, "--port") == 0) {
+            long p = strtol(v, &end, 10);
+            if (*end || p < 0 || p > 65535)
+                return -1;
+            o->port = (int)p;
+        } else if (strcmp(a, "--sync") == 0) {
+            if (strcmp(v, "full") == 0)
+                o->sync_mode = STORE_SYNC_FULL;
+            else if (strcmp(v, "normal") == 0)
+                o->sync_mode = STORE_SYNC_NORMAL;
+            else if (strcmp(v, "off") == 0)
+                o->sync_mode = STORE_SYNC_OFF;
+            else
+                return -1;
+        } else if (strcmp(a, "--snapshot-every") == 0) {
+            long long n = strtoll(v, &end, 10);
+            if (*end || n < 1)
+                return -1;
+            o->snapshot_every = n;
+        } else if (strcmp(a, "--snapshot-secs") == 0) {
+            double sec = strtod(v, &end);
+            if (*end || !(sec > 0) || sec > 86400)
+                return -1;
+            o->snapshot_ms = (int64_t)(sec * 1000);
+        } else {
+            return -1;
+        }
+    }
+    return o->db_path ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    server s;
+    memset(&s, 0, sizeof s);
+    s.listen_fd = -1;
+    if (parse_args(argc, argv, &s.opt))
+        return usage();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: poll() returns EINTR */
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    s.reg = registry_create();
+    int rc = 1;
+    if (durability_start(&s) == 0 && loop_listen(&s) == 0 && loop_run(&s) == 0) {
+        durability_final_snapshot(&s);
+        server_log(&s, "stopped after %lld requests, %lld commits", (long long)s.requests,
+                   (long long)s.commits);
+        rc = 0;
+    }
+    loop_close_all(&s);
+    oq_engine_destroy(s.e);
+    store_close(s.st);
+    registry_destroy(s.reg);
+    buf_free(&s.batch);
+    free(s.recs);
+    return rc;
+}

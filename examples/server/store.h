@@ -1,0 +1,60 @@
+/* The persistence adapter: where the server keeps its snapshot and journal.
+ * The loop and the commands know nothing of SQL; store_sqlite.c implements
+ * this interface on SQLite. Every function returns 0 on success and -1 on
+ * failure with a message in store_error().
+ *
+ * Model: an ordered journal of records, each with a sequence number (1, 2,
+ * ...), and at most one snapshot that covers every record up to its `seq`.
+ * A commit appends records and, optionally, replaces the snapshot and drops
+ * the records it covers — all in ONE transaction, so a crash leaves either
+ * the state before the commit or the state after it. */
+#ifndef SERVER_STORE_H
+#define SERVER_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+
+#define STORE_SYNC_OFF 0     /* no fsync: survives a process crash, not an OS crash */
+#define STORE_SYNC_NORMAL 1  /* WAL synchronous=NORMAL: may lose the last commits on power loss */
+#define STORE_SYNC_FULL 2    /* WAL synchronous=FULL: every commit is on disk before it returns */
+
+typedef struct store_record {
+    int32_t action;     /* OQ_J_* (informational: stored beside the bytes) */
+    int64_t now_ms;
+    const void *data;
+    size_t len;
+} store_record;
+
+typedef struct store_snapshot {
+    const void *data;   /* the engine snapshot (oq_engine_snapshot_buffer) */
+    size_t len;
+    const void *extra;  /* host data kept with it (the server: its contact registry) */
+    size_t extra_len;
+} store_snapshot;
+
+/* Open (creating if needed) the database at path. */
+int store_open(const char *path, int sync_mode, store **out, char *err, size_t errlen);
+void store_close(store *st);
+const char *store_error(const store *st);
+
+/* The latest snapshot: 1 and malloc'd copies (free them) if there is one,
+ * 0 if the database has none, -1 on error. *seq = the last record it covers. */
+int store_load_snapshot(store *st, void **data, size_t *len, void **extra, size_t *extra_len,
+                        int64_t *seq);
+
+/* Call fn for every record with a sequence number above after_seq, in order.
+ * fn returns 0 to go on, non-zero to stop (store_replay then returns -1). */
+typedef int (*store_replay_fn)(int64_t seq, const void *data, size_t len, void *user);
+int store_replay(store *st, int64_t after_seq, store_replay_fn fn, void *user);
+
+/* One transaction: append n records (numbered last_seq + 1, ...), then, if
+ * snap is not NULL, replace the snapshot by snap (covering every record up to
+ * the new last_seq) and delete the records it covers. */
+int store_commit(store *st, const store_record *recs, size_t n, const store_snapshot *snap);
+
+/* Highest sequence number written (by a commit or found at open). */
+int64_t store_last_seq(const store *st);
+
+#endif
