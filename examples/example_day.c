@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* example_day: a small omni-channel contact center routed for one working
  * day, with this program playing the host (CRM / telephony / chat gateway).
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 cmake_minimum_required(VERSION 3.25)
 # Compares the dynamic symbols of the shared library with the functions the
 # public headers declare with OQ_API: nothing missing, nothing extra.

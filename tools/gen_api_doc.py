@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate docs/api.md from the public headers' comments.
 
 Every function declared with OQ_API in include/omniq/*.h is listed under its

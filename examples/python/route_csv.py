@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A small host: route the contacts of a CSV file through an omniq.Engine.
 
     OMNIQ_LIBRARY=build/libomniq.so python3 examples/python/route_csv.py \

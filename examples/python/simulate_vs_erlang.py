@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Simulate one voice queue with N agents and compare with Erlang C.
 
     python3 simulate_vs_erlang.py --calls-per-hour 140 --aht 180 --agents 9 10 11

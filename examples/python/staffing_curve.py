@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Plot service level against the number of agents (Erlang C and Erlang A).
 
     OMNIQ_LIBRARY=build/libomniq.so python3 examples/python/staffing_curve.py \

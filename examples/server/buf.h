@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer (output lines, journal batches). Aborts the
  * process on out-of-memory: the server cannot keep its promises without
  * memory, and a restart replays the durable state. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The request commands: one JSON object per line in, one reply line out.
  * Replies: {"ok":true,...} or {"ok":false,"error":"OQ_...","message":"..."};
  * protocol problems (bad JSON, unknown command or key, missing or mistyped

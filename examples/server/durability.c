@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Durability: the journal sink, the commit of each batch, the snapshot
  * policy and start-up recovery. The order that makes a reply a promise:
  *

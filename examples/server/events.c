@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine's event sink. Runs inside engine calls: it may only read the
  * engine. It (1) keeps the contact registry, (2) formats the event as a JSON
  * line and appends it to the output of the clients that asked for it (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The event loop: one thread, poll(2). Each iteration:
  *
  *   1. poll() until a socket is ready or the engine's next deadline

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq-server: a small routing server around one omniq engine.
  *
  *   omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The host's set of live contact ids. The engine answers oq_contact_get(id)
  * but cannot list its contacts, so the server remembers every id it has seen
  * queued (OQ_EV_CONTACT_QUEUED) until the engine reports it gone (completed,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq-server: shared state of the routing server.
  *
  * One thread, one engine, one poll() loop. Files and their jobs:

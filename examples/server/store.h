@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The persistence adapter: where the server keeps its snapshot and journal.
  * The loop and the commands know nothing of SQL; store_sqlite.c implements
  * this interface on SQLite. Every function returns 0 on success and -1 on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The persistence adapter on SQLite (see store.h).
  *
  * Schema:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — configuration files (YAML) and scripts.
  *
  * A configuration file describes channels, skills, routing profiles, agent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — contacts (work items) and offers.
  *
  * Lifecycle of a contact:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — core: status codes, version, allocator hook.
  *
  * Everything here is pure and thread-safe: no function in this header touches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — the engine: lifecycle, time, events and self-check.
  *
  * An oq_engine holds one contact center. It never reads a clock, sleeps,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — service-level mathematics (Erlang B, C, A, chat concurrency,
  * staffing and interval plans).
  *

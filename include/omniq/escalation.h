@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — escalation ladders, queue limits and wait estimates.
  *
  * A queue's escalation ladder is an ordered list of steps. A waiting contact

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — symbol export macro.
  *
  * The library is built with hidden visibility; only declarations marked OQ_API

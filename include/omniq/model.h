@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — the model: channels, skills, agent groups, agents and queues.
  *
  * Every object is named by a host id: a NUL-terminated UTF-8 string of 1 to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — umbrella header: include this one. */
 #ifndef OMNIQ_OMNIQ_H
 #define OMNIQ_OMNIQ_H

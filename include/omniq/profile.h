@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — routing profiles, outbound blending and agent policies.
  *
  * A routing profile (like Amazon Connect's) lists the queues an agent serves,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — discrete-event simulator: synthetic traffic through the real engine.
  *
  * An oq_sim plays the host for a fresh engine per replication: it owns a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — snapshots (save / restore the whole engine) and the action journal.
  *
  * Snapshot: oq_engine_snapshot() writes the complete state of an engine —

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — statistics: real-time and per-interval KPIs per queue, channel,
  * agent and for the whole center (DESIGN.md §5, docs/statistics.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: the configuration loader's YAML tree, error context and typed
  * scalar readers. The tree is built from libyaml's event API (aliases
  * rejected, depth bounded) with malloc: libyaml has no allocator hook. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Engine -> YAML (the configuration only), and enumeration of ids. Reads the
  * model's internals directly: config is a library module. */
 #include <stdarg.h>
@@ -6,7 +7,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
-#include "model/internal.h"
+#include "engine/internal.h"
 
 void oq_free(void *ptr) { free(ptr); }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Configuration tree -> engine, through the public API so every validation
  * applies. References are checked first so their errors point at the name
  * in the file; anything the engine refuses is reported at the entry. */
@@ -7,7 +8,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
-#include "model/types.h"
+#include "engine/types.h"
 
 static const char *const TOP_KEYS[] = {"engine", "channels", "skills", "profiles", "groups",
                                        "queues", "agents", NULL};

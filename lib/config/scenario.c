@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scenario files: a configuration plus a `simulation:` section, mapped onto
  * oq_sim_options. The parsed tree is kept: strings in the options point into
  * it, and the build callback defines the configuration from it in every

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* Scripts: a configuration plus a `timeline` of host actions. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/cfg.h"
-#include "model/internal.h"
+#include "engine/internal.h"
 
 struct oq_script {
     oq_script_action *items;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* YAML -> tree (libyaml event API), errors with file:line:column, and strict
  * typed scalar readers. */
 #include <errno.h>

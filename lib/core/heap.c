@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "core/heap.h"
 
 void oq__heap_free(oq_heap *h, oq_mem *m)

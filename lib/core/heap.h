@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: an indexed binary min-heap of pointers. Each item records its own
  * position (through set_pos) so it can be removed or re-keyed in O(log n).
  * The heap never allocates while in use: callers reserve capacity first, so

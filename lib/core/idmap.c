@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The only file that includes uthash: its allocation goes through the
  * engine's hook and its out-of-memory path is non-fatal (uthash would call
  * exit() otherwise). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: host id (string) -> object map, on uthash. The map does not copy
  * keys: the key is the object's own id string, which must outlive the entry. */
 #ifndef OQ_CORE_IDMAP_H

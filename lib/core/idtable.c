@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Open-addressing id index (see idtable.h for why it exists beside idmap). */
 #include "core/idtable.h"
 

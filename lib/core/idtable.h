@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: host id (string) -> object index for the objects that exist by
  * the hundred thousand (contacts) or are looked up on every call (agents).
  *

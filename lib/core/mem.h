@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: every byte the engine allocates goes through the host's
  * allocator hook, with exact sizes, so hosts can account and tests can inject
  * failures. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status codes to text, and the library version. */
 #include "omniq/core.h"
 

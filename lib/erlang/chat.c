@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Chat concurrency: N agents each holding up to k sessions, handle time
  * depending on the agent's concurrency. Birth-death chain over the number of
  * sessions n (see the model in omniq/erlang.h and docs/erlang.md). */

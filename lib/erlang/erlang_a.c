@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Erlang A (M/M/N+M, Palm's model with exponential patience).
  *
  * Method (docs/erlang.md): with a = N mu / theta and x = lambda / theta the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Erlang B (M/M/N/N blocking) by the stable inverse recurrence with warm start. */
 #include <math.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Erlang C (M/M/N): probability of waiting, service level, ASA, occupancy,
  * and staffing searches that step N upward from floor(A) + 1. */
 #include <math.h>

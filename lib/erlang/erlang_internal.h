@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — erlang module internals shared by its .c files (not installed). */
 #ifndef OQ_ERLANG_INTERNAL_H
 #define OQ_ERLANG_INTERNAL_H

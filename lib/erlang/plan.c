@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interval plan: required and scheduled agents for a day of intervals. */
 #include <math.h>
 #include <string.h>

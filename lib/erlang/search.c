@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Galloping + bisection search for the smallest agent count meeting a target. */
 #include "erlang/erlang_internal.h"
 

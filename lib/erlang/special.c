@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Special functions for the erlang module: Loader's saddle-point Poisson
  * density (stirlerr, bd0) and a digamma difference, all in log scale or
  * without cancellation so that nothing overflows for arguments up to 1e15. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Erlang A staffing and the combined staffing call (targets, occupancy cap,
  * shrinkage) used by the interval plan. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: the simulator's pieces shared between its files. */
 #ifndef OQ_SIM_INTERNAL_H
 #define OQ_SIM_INTERNAL_H

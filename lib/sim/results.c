@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulator's statistics: derived ratios and Student t intervals. */
 #include <math.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulator's random numbers: xoshiro256** and the distributions of
  * sim.h. No global state: every generator lives in its run. */
 #include <math.h>

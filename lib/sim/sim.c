@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The discrete-event simulator: the host loop of examples/example_day.c,
  * generalised. See include/omniq/sim.h and docs/simulation.md. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Little-endian encoding with a running CRC-32 (see codec.h). */
 #include "snapshot/codec.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: little-endian encoding for snapshots and journal records, with a
  * running CRC-32 (IEEE 802.3, reflected 0xEDB88320). Writers either stream
  * through the host's oq_write_fn (in 4 KiB chunks) or fill a fixed buffer;

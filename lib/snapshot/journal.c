@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The action journal: one compact record per successful state-changing call,
  * and its replay (docs/snapshot.md, "Journal records").
  *
@@ -8,7 +9,7 @@
  * written), once for real. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/codec.h"
 #include "snapshot/journal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: journal hooks. Every public mutating function starts with
  * OQ_JOURNAL(e, oq__j_<name>(e, ...args)): when a journal is set (and the
  * call is not nested in another journaled call or made from a callback), the
@@ -6,7 +7,7 @@
 #ifndef OQ_SNAPSHOT_JOURNAL_H
 #define OQ_SNAPSHOT_JOURNAL_H
 
-#include "model/types.h"
+#include "engine/types.h"
 #include "omniq/omniq.h"
 
 #define OQ_JOURNAL(e, call)                                                  \

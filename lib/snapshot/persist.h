@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: hooks other modules provide to the snapshot module. */
 #ifndef OQ_SNAPSHOT_PERSIST_H
 #define OQ_SNAPSHOT_PERSIST_H
 
-#include "model/types.h"
+#include "engine/types.h"
 #include "snapshot/codec.h"
 
 /* lib/stats/persist.c: write / read the statistics state. The read replaces

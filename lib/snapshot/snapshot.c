@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oq_engine_snapshot / oq_engine_restore: the whole engine state in a
  * versioned, checksummed byte stream (docs/snapshot.md).
  *
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/codec.h"
 #include "snapshot/persist.h"
 #include "stats/hook.h"

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: how the engine feeds the statistics module. The engine calls
  * these; nothing else in lib/ knows how statistics are kept. */
 #ifndef OQ_STATS_HOOK_H
 #define OQ_STATS_HOOK_H
 
-#include "model/types.h"
+#include "engine/types.h"
 
 /* Called from oq_engine_create: allocate e->stats (OQ_ENOMEM on failure). */
 oq_status oq__stats_create(oq_engine *e);

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: the statistics module's state (lib/stats). Only lib/stats uses it. */
 #ifndef OQ_STATS_INTERNAL_H
 #define OQ_STATS_INTERNAL_H
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "omniq/stats.h"
 
 /* Accumulated counters (index into oq_sblock.k). Sums are milliseconds. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statistics state in snapshots (lib/snapshot): every counter, window,
  * closed interval, agent accumulator and live contact record, written field
  * by field and read back with every index checked. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statistics: the read side. Nothing here changes routing; the only state a
  * read may touch is closing intervals that have already ended (no timer
  * armed) and the engine's last-error message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statistics: collection (the engine's hooks), intervals and configuration.
  * The read side is in read.c. See include/omniq/stats.h for definitions. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Benchmark of the erlang module: time per service-level evaluation and per
  * staffing search (Erlang C and A) at loads 1 .. 100,000 Erlangs, and a
  * 96-interval day plan. Prints a table, then one JSON object per line.

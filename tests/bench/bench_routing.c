@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Routing benchmark: a large multi-skill center in steady state.
  *
  * Agents have 5-20 skills with levels out of 500; 200 queues each require

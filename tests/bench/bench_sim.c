@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Simulator benchmark: a large omni-channel center simulated for a day.
  *
  * 1,200 agents on staggered 8.5-hour shifts (06:00 - 24:00) with a 30-minute

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Load test of omniq-server (examples/server) over loopback.
 
 For each client count N (default 1, 4, 16) it starts N client processes

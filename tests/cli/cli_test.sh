@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # CLI tests for `omniq`: every example checks, every script replays to its
 # golden output (twice: determinism), broken files exit 2 naming line:column,
 # staff renders the goldens, simulate renders its golden and writes parseable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counting allocator for the fuzz targets: every block carries a header with
  * its size, so a wrong old_size from the engine aborts at once; live bytes and
  * blocks are counted (a leak aborts at the end of an input); the fail_at-th

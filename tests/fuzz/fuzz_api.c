@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the input is a stream of public API calls.
  *
  * Byte 0 selects options (bit 0: fail one allocation of engine creation;

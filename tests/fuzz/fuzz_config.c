@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the YAML configuration and script loaders.
  *
  * The input is a YAML document. It is loaded with oq_config_load_buffer and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: snapshot restore.
  *
  * The input is taken as a snapshot (oq_engine_restore_buffer). Most inputs

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write the seed corpus of fuzz_api (tests/fuzz/corpus/fuzz_api/seed-*).
 
 The byte encoding is fuzz_api.c's: an options byte, then per operation an

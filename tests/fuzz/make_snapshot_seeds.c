@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writes snapshots of the example configurations (some with contacts and
  * timers in flight) as seeds for fuzz_snapshot:
  *   make_snapshot_seeds OUTDIR examples/center.yaml ... */

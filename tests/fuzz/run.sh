@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Build the libFuzzer targets (tests/fuzz/fuzz_*.c) and run each for a bounded
 # time, all at once (one process per target). Prints, per target, the number
 # of executions and whether it found a bug; exits 1 if any target crashed,

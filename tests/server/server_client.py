@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared helpers for the omniq-server tests and load test: start a server,
 talk line-delimited JSON to it. Standard library only."""
 import atexit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Integration tests of examples/server (omniq-server): the line protocol,
 and crash recovery — route a few hundred contacts with several agent clients
 and a feeder, SIGKILL the server mid-flight, restart it on the same database,

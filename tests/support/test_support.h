@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the cmocka tests: a counting allocator that can fail on
  * demand, and an event recorder. */
 #ifndef OQ_TEST_SUPPORT_H

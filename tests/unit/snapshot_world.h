@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by test_snapshot.c and test_journal.c: a rich engine (ladders,
  * profiles, policies, outbound blending, deadlines, work orders, statistics)
  * and a seeded random stream of host actions that can drive two engines side

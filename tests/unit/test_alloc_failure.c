@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocation-failure injection: run a scripted scenario once per N, failing
  * the N-th allocation, until a run sees no failure. Every call must either
  * succeed or return OQ_ENOMEM; after a failure the engine must pass

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every public function of engine.h, model.h and contact.h given NULL,
  * malformed ids, unknown ids, out-of-range values, illegal states and time
  * going backwards: the exact documented status, a message naming the id or

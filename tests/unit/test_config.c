@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Configuration loader, dump and scripts: every example loads, a table of
  * broken files each fails at the right line:column, dump -> load round trips,
  * a failed load leaks nothing (also under a failing allocator). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `omniq staff` agrees with the erlang module. Runs the CLI named by the
  * OMNIQ_CLI environment variable (set by ctest); skipped without it. */
 #define _POSIX_C_SOURCE 200809L

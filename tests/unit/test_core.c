@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* core: status codes, version. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erlang: Erlang A (M/M/N+M) against an independent long-double oracle:
  * the truncated birth-death chain for P(wait), P(abandon), occupancy, and a
  * uniformized tagged-customer Markov chain for the service level and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erlang: Erlang B and C, published values, oracles, identities, staffing. */
 #include <stdarg.h>
 #include <stddef.h>

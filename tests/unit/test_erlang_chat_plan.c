@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* erlang: chat concurrency, combined staffing (occupancy cap, shrinkage),
  * and the interval plan. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escalation ladders, queue limits, preferred-agent waits, reply deadlines
  * and wait estimates: each fires at its exact millisecond and changes
  * routing as documented in escalation.h. */

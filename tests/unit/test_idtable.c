@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The open-addressing id table (lib/core/idtable.c) against a plain array
  * model: random puts, gets and deletes (deletes exercise backward shifting
  * across wrapped probe runs and shrinking), ids that collide in the low bits,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The action journal: one record per successful state-changing call, none
  * for failed ones, and a snapshot plus the records written after it rebuild
  * the exact same engine (a standby taking over). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Routing profiles, outbound blending and agent policies (profile.h), and
  * the app_queue / mod_callcenter / Chatwoot complaints they answer. */
 #include <stdio.h>

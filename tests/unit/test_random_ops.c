@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Randomized operation stream: every public call (valid and invalid) mixed at
  * random under fixed seeds, oq_engine_check() after each one, and a shadow
  * model fed only by the events that checks no contact is ever lost, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Skill matching, offers (accept / reject / time-out), capacity rules,
  * wrap-up, transfers and the timer contract. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Agent selection strategies and contact orderings, each on a small
  * hand-built case where the right answer is known. */
 #include <stdio.h>

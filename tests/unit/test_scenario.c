@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scenario files (configuration + simulation section): the example and the
  * CLI test scenario load and map onto oq_sim_options as written; broken
  * scenarios fail at the right line:column; the build callback defines the

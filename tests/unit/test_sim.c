@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulator: reproducibility, accounting of every contact, shifts and
  * breaks, piecewise-constant arrival rates, distributions, options checks,
  * and the Student t table. (Agreement with Erlang C / A: test_sim_theory.c.) */

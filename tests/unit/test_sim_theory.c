@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The simulator against queueing theory: one queue, one channel, identical
  * agents, Poisson arrivals, exponential handle times, offers accepted at once
  * (offer time-out 0, response 0), no wrap-up. Without abandonment this is

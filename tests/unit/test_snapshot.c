@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Snapshots: byte-exact round trips, identical decisions after a restore,
  * and refusal of truncated, bit-flipped, forged or unreadable input with no
  * leak; allocation failure at every step of a restore. */

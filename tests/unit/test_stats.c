@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statistics (issue 5): a hand-computed day under every service-level
  * definition, interval boundaries, transfers and overflows, multi-chat
  * occupancy, interval close events and the ring, windows, bad input and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statistics over the engine's newer flows: overflows by the escalation
  * ladder (an overflowed contact counts once for the center and shows in both
  * queues' in/out figures; its service level runs from its arrival), work

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Work orders (工单): park, reopen, escalate to a second tier, transfer to a
  * named agent, and the history that records it all. */
 #include <string.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A tiny in-tree PEP 517 build backend, standard library only.
 
 ``pip install --no-build-isolation ./bindings/python`` then works offline with

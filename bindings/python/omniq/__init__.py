@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """omniq: Python bindings (ctypes, standard library only) for the omniq C library.
 
     import omniq

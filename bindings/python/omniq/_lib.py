@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Loading ``libomniq`` and the complete ctypes declarations of its public API.
 
 Search order for the shared library (the first hit wins):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Mirrors of the ``#define`` constants of the omniq C headers.
 
 Every constant keeps its C name (``OQ_EINVAL``, ``OQ_EV_OFFERED``, ...). They are

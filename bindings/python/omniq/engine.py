@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """``omniq.Engine``: one contact center, wrapping ``oq_engine`` and its API.
 
 Naming: every C function ``oq_<name>(engine, ...)`` is the method

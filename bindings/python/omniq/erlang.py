@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Service-level mathematics: Erlang B, C, A, chat concurrency, staffing and plans.
 
 Plain functions over ``omniq/erlang.h``. Loads are in Erlangs, times in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The omniq exception types and argument conversion helpers."""
 
 import math

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """``omniq.simulate``: discrete-event simulation of a center (omniq/sim.h).
 
 The simulator drives the real engine with synthetic traffic (docs/simulation.md).

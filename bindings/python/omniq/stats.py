@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """``omniq.stats``: statistics value objects and service-level helpers (omniq/stats.h).
 
 The figures themselves are read through the engine: ``Engine.stats_queue``,

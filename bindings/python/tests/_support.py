@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared set-up for the omniq Python tests.
 
 The tests import the package from this source tree (bindings/python), not an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """No call can crash the interpreter with bad arguments: every public function
 and Engine method is called with hostile values in every position; the only
 outcomes allowed are a result, OmniqError, CallbackError or NotImplementedError

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Python results equal the C results bit for bit: a tiny C program, built
 here against the headers and the same libomniq, prints the values as hex
 floats (%a) and the test compares them with what the binding returns."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """YAML configuration (omniq/config.h): NotImplementedError while the library
 lacks it; with a library that has it, loading, errors with line and column,
 dump and enumeration."""

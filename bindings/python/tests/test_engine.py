@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """omniq.Engine: lifecycle, model, contacts, events, errors and callbacks."""
 
 import gc

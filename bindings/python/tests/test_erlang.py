@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """omniq.erlang: every wrapper against the published values used by the C tests
 (tests/unit/test_erlang_bc.c, test_erlang_a.c, test_erlang_chat_plan.c), and
 bad arguments."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The examples in examples/python run against this binding."""
 
 import os

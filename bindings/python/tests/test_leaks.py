@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """10,000 contacts routed through Python: the engine ends empty, is destroyed by
 close() / when collected, and repeated create/route/destroy cycles do not grow
 the C heap (glibc mallinfo2: bytes in use) or the process RSS."""

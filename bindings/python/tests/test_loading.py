@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Finding and declaring the library: OMNIQ_LIBRARY, next to the package,
 complete prototypes, struct sizes agreeing with the C *_init functions."""
 

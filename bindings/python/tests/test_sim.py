@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """omniq.simulate (omniq/sim.h): agreement with Erlang C, reproducibility,
 build callbacks that fail, every wrapper function called, bad arguments."""
 

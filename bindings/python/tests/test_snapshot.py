@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Snapshots and the action journal (omniq/snapshot.h): Engine.snapshot(),
 Engine.restore(), Engine.set_journal() and Engine.journal_apply()."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Statistics wrappers (omniq/stats.h) against a small case computed by hand.
 
 One queue 'sales' (T = 20 s), one exclusive voice channel, one agent, short

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict flat-object JSON reader and string writer (see json.h). */
 #include "json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tiny, strict JSON reader for one flat object per line, and a writer for
  * strings. Accepted: {"key": value, ...} where value is a string, a number,
  * true / false / null, or an array of strings. No nesting, no duplicate keys,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which agents can serve which queues (skills at the minimum levels, target
  * groups), kept as member records. Re-evaluated only when an agent's skills
  * or groups, or a queue's requirements, change — never per routing decision.
@@ -5,7 +6,7 @@
  * nothing changed or cannot fail. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 
 /* Does the agent meet the queue's requirements as relaxed by the ladder
  * steps up to `tier`? Relaxations only widen, so tiers are nested. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq run SCRIPT: replay a timeline through a real engine; one JSON object
  * per line for every engine event. */
 #include <inttypes.h>

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* mod_callcenter's abandoned-resume-allowed: a customer who hangs up and
  * calls back to the same queue within the engine's abandon_resume_s gets
  * their old place in line. Best effort: if memory for the record cannot be
  * had, the customer simply queues anew. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 
 typedef struct resume_place {
     char *customer;          /* the map's key */

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* Channels: add, update, remove, get. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 void oq_channel_spec_init(oq_channel_spec *spec)

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* Routing profiles, outbound blending rules and agent policies: the
- * definitions. Their effect on routing is in router/ (membership, capacity,
+ * definitions. Their effect on routing is in this folder (membership, capacity,
  * ordering, timers). */
 #include <math.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 /* ---- which profile is in force ---------------------------------------------- */

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* Sorted (skill, level) arrays and small int lists. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 
 static int32_t find_pos(const oq_skill_level *arr, int32_t n, int32_t skill)
 {

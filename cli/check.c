@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq check FILE: validate a configuration or a script and summarize it. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What happens to a contact while it waits: its queue's escalation ladder,
  * the queue's limits, the reservation for a preferred agent, reply
  * deadlines, and the wait estimates built on the queue's handle times.
@@ -8,7 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 
 #define RECHECK_MS 1000 /* conditional steps and retries look again after this */
 #define RECHECK_MAX_MS 60000 /* ... backing off to this while a condition stays unmet */

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /* Escalation ladders: defining a queue's steps. What a step does to a
- * waiting contact is in router/waiting.c; who qualifies at each tier in
- * router/membership.c. */
+ * waiting contact is in waiting.c; who qualifies at each tier in
+ * membership.c. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 void oq_escalation_step_init(oq_escalation_step *step)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq — command line for people at a terminal:
  *   omniq check FILE      validate a configuration or script
  *   omniq run SCRIPT      replay a script's timeline, one JSON event per line

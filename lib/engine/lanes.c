@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* The order of contacts and agents inside a queue's lanes. */
-#include "model/internal.h"
+#include "engine/internal.h"
 
 int32_t oq__queue_lane(const oq_queue *q, int32_t channel)
 {

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* The matching engine. Any change that might allow a new offer marks the
  * contact or agent concerned; oq__dispatch() then routes the marked contacts
  * (each to the best agent available for it) and the marked agents (each to
  * the best contact among its queues' lane heads) until nothing more matches.
  * So between calls no waiting contact could be offered to an available agent. */
-#include "model/internal.h"
+#include "engine/internal.h"
 
 void oq__mark_agent(oq_engine *e, oq_agent *a)
 {

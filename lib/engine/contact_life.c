@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* A contact's life: the building blocks every contact call uses (enqueue,
  * release an agent, forget) and the timer handlers. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail)

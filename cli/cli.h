@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq command line: shared declarations. */
 #ifndef OMNIQ_CLI_H
 #define OMNIQ_CLI_H

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* Skills and agent groups: named objects that agents and queues refer to. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 /* Shared by skills and groups: allocate the object and its id, index it. */

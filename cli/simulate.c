@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq simulate SCENARIO: run a scenario file (configuration + simulation
  * section) through the discrete-event simulator; print a per-queue and
  * per-channel summary; optionally write per-interval results (CSV, JSON) and

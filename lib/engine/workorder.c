@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* Work orders (工单): parking, reopening, escalation to another tier,
  * transfer to a named agent, and each contact's history. */
 #include <math.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 /* ---- history ---------------------------------------------------------------- */

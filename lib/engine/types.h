@@ -1,4 +1,5 @@
-/* Internal: the engine's object model. Shared by model/, router/ and check.
+/* SPDX-License-Identifier: MIT */
+/* Internal: the engine's object model. Shared by the files of lib/engine.
  *
  * Index layout (DESIGN.md §4):
  * - A queue has one *lane* per channel it accepts. A lane holds two heaps:

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* Engine lifecycle, errors, guards, events and id lookup. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 #include "stats/hook.h"
 #include "snapshot/journal.h"

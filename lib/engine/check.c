@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* oq_engine_check: recompute every derived figure from scratch and compare. */
-#include "model/internal.h"
+#include "engine/internal.h"
 
 #define CHECK(cond, ...)                                  \
     do {                                                  \

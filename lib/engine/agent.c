@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* Agents: definition (capacity, skills, channel limits, groups) and queries.
- * Presence changes (login, ready, ...) are in router/presence.c. */
+ * Presence changes (login, ready, ...) are in presence.c. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 const char *oq_agent_state_name(int32_t state)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* omniq staff: the service-level calculator over the erlang module. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal functions shared by the model and router modules. */
 #ifndef OQ_MODEL_INTERNAL_H
 #define OQ_MODEL_INTERNAL_H
 
-#include "model/types.h"
+#include "engine/types.h"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define OQ_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -79,7 +80,7 @@ int oq__levels_set(oq_mem *m, oq_skill_level **arr, int32_t *n, int32_t *cap, in
                    int32_t level);
 int oq__int_list_has(const int32_t *arr, int32_t n, int32_t v);
 
-/* ---- agent state (router/agent_state.c) ---- */
+/* ---- agent state (agent_state.c) ---- */
 int32_t oq__agent_derived_state(const oq_agent *a);
 int32_t oq__agent_channel_limit(const oq_engine *e, const oq_agent *a, int32_t channel);
 int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
@@ -100,7 +101,7 @@ void oq__agent_note_offer(oq_engine *e, oq_agent *a, int inbound);
 /* Make sure per-channel arrays cover every channel index; 0 on failure. */
 int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels);
 
-/* ---- membership (router/membership.c) ---- */
+/* ---- membership (membership.c) ---- */
 int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q);
 /* Lowest ladder tier of q the agent qualifies for, -1 if none. */
 int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q);
@@ -119,7 +120,7 @@ void oq__drop_agent_members(oq_engine *e, oq_agent *a);
 void oq__drop_queue_members(oq_engine *e, oq_queue *q);
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q);
 
-/* ---- lanes (router/lanes.c) ---- */
+/* ---- lanes (lanes.c) ---- */
 extern const oq_heap_ops oq__contact_heap_ops;  /* ctx: the queue */
 extern const oq_heap_ops oq__agent_heap_ops;    /* ctx: oq_lane_ctx */
 typedef struct oq_lane_ctx {
@@ -130,7 +131,7 @@ int32_t oq__queue_lane(const oq_queue *q, int32_t channel); /* -1 if not accepte
 /* Re-sort all lane heaps (ordering or strategy changed). */
 void oq__queue_resort(oq_engine *e, oq_queue *q);
 
-/* ---- timers (router/timers.c) ---- */
+/* ---- timers (timers.c) ---- */
 extern const oq_heap_ops oq__timer_heap_ops;
 void oq__timer_arm(oq_engine *e, oq_timer *t, int64_t due, int32_t kind);
 void oq__timer_cancel(oq_engine *e, oq_timer *t);
@@ -141,7 +142,7 @@ int oq__fire_due_timer(oq_engine *e);
 /* Timer heap room for every embedded timer plus `extra_contacts` more contacts. */
 int oq__reserve_timers(oq_engine *e, int32_t extra_contacts, int32_t extra_agents);
 
-/* ---- routing (router/route.c) ---- */
+/* ---- routing (route.c) ---- */
 void oq__mark_agent(oq_engine *e, oq_agent *a);
 void oq__mark_contact(oq_engine *e, oq_contact *c);
 void oq__mark_all_agents(oq_engine *e);
@@ -152,7 +153,7 @@ void oq__dispatch(oq_engine *e);
  * preferred agent, rejections, the contact's own skills)? */
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);
 
-/* ---- waiting (router/waiting.c): ladder, limits, reservations, deadlines ---- */
+/* ---- waiting (waiting.c): ladder, limits, reservations, deadlines ---- */
 /* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
 void oq__wait_start(oq_engine *e, oq_contact *c);
 /* Re-arm the wait timer for the earliest of: next step, end of the
@@ -174,7 +175,7 @@ int32_t oq__queue_ready(const oq_queue *q, int32_t tier);
 /* position x recent handle time / agents logged in for the tier (INFINITY if none). */
 double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
 
-/* ---- work orders (router/workorder.c) ---- */
+/* ---- work orders (workorder.c) ---- */
 /* Room for `extra` more history entries; 0 on allocation failure. */
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
 /* Record an entry (takes ownership of owned_detail); dropped if no room. */
@@ -205,7 +206,7 @@ int oq__resume_visit(oq_engine *e, oq_resume_visit_fn fn, void *user);
 oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t queue,
                          uint64_t seq, int64_t enqueued, int64_t expires);
 
-/* ---- contacts (router/contact_life.c) ---- */
+/* ---- contacts (contact_life.c) ---- */
 /* Put a contact into its queue's lane heap (capacity reserved). */
 void oq__contact_enqueue(oq_engine *e, oq_contact *c);
 /* Take a QUEUED contact out of its lane heap. */

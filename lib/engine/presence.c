@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* Agent presence: login, ready, not ready, logout, end of wrap-up. */
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 /* Apply a presence (and reason, already copied or NULL) and route. */

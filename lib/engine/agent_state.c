@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* An agent's derived state, its capacity rules, and its place in the lanes. */
-#include "model/internal.h"
+#include "engine/internal.h"
 
 int32_t oq__agent_derived_state(const oq_agent *a)
 {

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* The engine's one timer heap: offer time-outs and wrap-up ends. */
 #include <stddef.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "stats/hook.h"
 
 static int timer_cmp(const void *pa, const void *pb, const void *ctx)

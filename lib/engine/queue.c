@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* Queues: definition (settings, channels, skills, groups) and queries. */
 #include <math.h>
 #include <string.h>
 
-#include "model/internal.h"
+#include "engine/internal.h"
 #include "snapshot/journal.h"
 
 const char *oq_ordering_name(int32_t ordering)
