@@ -66,9 +66,6 @@ OQ_API oq_status oq_config_load_buffer(const oq_engine_options *opts, const char
  * random generator's current state as `seed`. Errors: OQ_EINVAL, OQ_ENOMEM. */
 OQ_API oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len);
 
-/* Free memory the library returned to the caller (oq_config_dump). NULL is a no-op. */
-OQ_API void oq_free(void *ptr);
-
 /* Enumerate a configuration: object kinds for oq_config_count / oq_config_id. */
 #define OQ_KIND_CHANNEL 1
 #define OQ_KIND_SKILL   2

@@ -64,6 +64,24 @@ OQ_API int32_t oq_version_number(void);
  * a hook can account bytes precisely. `user` is the pointer given alongside. */
 typedef void *(*oq_alloc_fn)(void *ptr, size_t old_size, size_t new_size, void *user);
 
+/* Free memory the library returned to the caller (a YAML dump, a snapshot
+ * buffer, a report string: each function says when). NULL is a no-op.
+ * Thread-safe. */
+OQ_API void oq_free(void *ptr);
+
+/* Where and why a call that has no engine to hold a message failed (loaders,
+ * object constructors of the planning modules). Caller-owned, fixed size
+ * (ctypes-friendly); this struct never grows. A function taking `oq_error *err`
+ * accepts NULL there; on failure it fills every field, on success it leaves
+ * *err untouched. */
+typedef struct oq_error {
+    oq_status status;     /* the status the call returned */
+    int32_t line;         /* 1-based line in `path`; 0 when the error has no position */
+    int32_t column;       /* 1-based column; 0 likewise */
+    char message[512];    /* NUL-terminated, e.g. "shifts.yaml:4:12: templates[0].length: ..." */
+    char path[256];       /* the file (or buffer) name; "" when none */
+} oq_error;
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,6 @@
 #include "config/cfg.h"
 #include "engine/internal.h"
 
-void oq_free(void *ptr) { free(ptr); }
 
 /* ---- enumeration ----------------------------------------------------------------- */
 

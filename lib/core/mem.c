@@ -99,3 +99,8 @@ int oq__grow(oq_mem *m, void **arr, int32_t *cap, int32_t need, size_t elem)
     *cap = (int32_t)ncap;
     return 1;
 }
+
+/* Buffers handed to the caller (dumps, snapshots, reports) come from the C
+ * library's malloc, not from a hook: a ctypes host has no hook to free them
+ * with, and they outlive any engine. */
+void oq_free(void *ptr) { free(ptr); }
