@@ -173,9 +173,14 @@ OQ_API oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const
 
 /* ---- queues ------------------------------------------------------------ */
 
-/* Contact ordering inside a queue. */
-#define OQ_ORDER_FIFO      0  /* by time entered */
-#define OQ_ORDER_PRIORITY  1  /* by priority + aging_per_s x seconds waited, then age */
+/* Contact ordering inside a queue. The default is OQ_ORDER_PRIORITY, which
+ * with no aging and equal priorities is first come, first served. A raised
+ * priority (oq_contact_set_priority, an OQ_STEP_RAISE_PRIORITY step) moves a
+ * contact's place in its queue under PRIORITY; under FIFO and DEADLINE it
+ * does not, and counts only when an agent serving several queues chooses
+ * between their heads (queue priority + contact priority). */
+#define OQ_ORDER_FIFO      0  /* strictly by time entered (place in line), priority ignored inside the queue */
+#define OQ_ORDER_PRIORITY  1  /* by priority + aging_per_s x seconds waited, then age (the default) */
 #define OQ_ORDER_DEADLINE  2  /* earliest reply deadline first (none = last), then age */
 
 /* Agent selection strategy. Every strategy first ranks agents by how many of
@@ -217,8 +222,8 @@ typedef struct oq_queue_spec {
     double deadline_warning_s; /* warn this long before a contact's reply deadline (0 = no warning) */
 } oq_queue_spec;
 
-/* Defaults: priority 0, FIFO, longest idle, threshold 20 s, target 0.8,
- * offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
+/* Defaults: priority 0, OQ_ORDER_PRIORITY (priority then age), longest
+ * idle, threshold 20 s, target 0.8, offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
  * inbound, default_aht_s 180, no deadline warning. */
 OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 

@@ -35,7 +35,7 @@ void oq_queue_spec_init(oq_queue_spec *spec)
         return;
     memset(spec, 0, sizeof *spec);
     spec->struct_size = sizeof *spec;
-    spec->ordering = OQ_ORDER_FIFO;
+    spec->ordering = OQ_ORDER_PRIORITY; /* priority, then age: TaskRouter, Connect, Genesys */
     spec->strategy = OQ_STRATEGY_LONGEST_IDLE;
     spec->sla_threshold_s = 20;
     spec->sla_target = 0.8;

@@ -354,7 +354,7 @@ static void spec_inits_and_names(void **state)
     oq_queue_spec_init(&q);
     assert_int_equal(q.struct_size, sizeof q);
     assert_null(q.id);
-    assert_int_equal(q.ordering, OQ_ORDER_FIFO);
+    assert_int_equal(q.ordering, OQ_ORDER_PRIORITY);
     assert_int_equal(q.strategy, OQ_STRATEGY_LONGEST_IDLE);
     assert_true(q.sla_threshold_s == 20 && q.sla_target == 0.8 && q.offer_timeout_s == 30);
     assert_true(q.wrapup_s == 0 && q.aging_per_s == 0 && q.priority == 0 && q.timeout_not_ready == 0);
