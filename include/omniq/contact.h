@@ -101,7 +101,9 @@ OQ_API oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const cha
 /* Park a QUEUED, OFFERED or ACTIVE contact: it now waits for the customer,
  * not for an agent, and is not counted as waiting. An agent serving it (or
  * ringing) is released without wrap-up and becomes its owner; `reason` is
- * recorded in its history (copied; NULL for none). Its reply deadline pauses. */
+ * recorded in its history (copied; NULL for none). Its reply deadline pauses:
+ * when it is reopened, the deadline (and so its warning) moves later by the
+ * time it spent parked (oq_contact_get reports the moved deadline). */
 OQ_API oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact,
                                  const char *reason);
 

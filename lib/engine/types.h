@@ -239,7 +239,7 @@ struct oq_contact {
     oq_queue *queue;
     int64_t arrived;         /* first arrival: kept through overflows and transfers */
     int64_t enqueued;        /* place-in-line time: kept through overflow, reset by transfer */
-    int64_t entered;         /* entered its current queue: the ladder counts from here */
+    int64_t entered;         /* entered its current queue: the ladder counts from here; PARKED: when parked */
     int64_t deadline;
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */

@@ -239,6 +239,7 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
     }
     c->pref_until = 0;
     c->state = OQ_CONTACT_PARKED;
+    c->entered = e->now; /* while parked: when it was parked (its deadline pauses) */
     parked_link(e, c);
     oq__dispatch(e);
     return OQ_OK;
@@ -278,6 +279,8 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
     }
     c->enqueued = e->now;
     c->n_rejects = 0;
+    if (c->deadline > 0 && c->deadline_stage < 2) /* the reply deadline paused while parked */
+        c->deadline = oq__add_ms(c->deadline, e->now - c->entered);
     oq_agent *owner = oq__contact_pref_agent(e, c);
     c->pref_until = owner && owner_wait_s > 0 ? oq__add_ms(e->now, oq__ms(owner_wait_s)) : 0;
     oq__contact_enqueue(e, c);
