@@ -46,6 +46,17 @@ extern "C" {
 
 #define OQ_LADDER_MAX 32        /* steps per queue */
 
+/* When a step lets the next one fire at once (oq_escalation_step.skip_if_no_agents).
+ * "The widened target" is every agent who may serve the contact once the
+ * step has fired (the queue's requirements relaxed by steps 1..k, its groups
+ * and those added, the contact's own required skills). */
+#define OQ_SKIP_NEVER          0 /* the next step waits for its time */
+#define OQ_SKIP_NONE_AVAILABLE 1 /* nobody of the widened target can take the contact now:
+                                    logged in, ready, with room for its channel, not held back
+                                    by a reservation or a recent reject (TaskRouter's
+                                    skip_if: workers.available == 0) */
+#define OQ_SKIP_NONE_LOGGED_IN 2 /* nobody of the widened target is logged in at all */
+
 typedef struct oq_escalation_step {
     uint32_t struct_size;      /* set by oq_escalation_step_init */
     int32_t action;            /* OQ_STEP_* */
@@ -57,8 +68,9 @@ typedef struct oq_escalation_step {
     const char *group;         /* ADD_GROUP */
     const char *queue;         /* OVERFLOW: target queue (must accept the contact's channel) */
     const char *message;       /* ALERT: text for the event's detail (copied; may be NULL) */
-    int32_t skip_if_no_agents; /* 1: once reached, if no agent of the widened target is READY,
-                                  the next step fires at once (TaskRouter skip_if) */
+    int32_t skip_if_no_agents; /* OQ_SKIP_*: once this step has fired, when nobody of the
+                                  widened target can serve the contact, the next step fires
+                                  at once instead of at its time (TaskRouter skip_if) */
     double when_ewt_above_s;   /* 0 = no condition */
     double when_sl_below;      /* 0 = no condition; a fraction in (0, 1] */
 } oq_escalation_step;

@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define OQ_SNAPSHOT_VERSION 2 /* format version written; restore accepts only this one */
+#define OQ_SNAPSHOT_VERSION 3 /* format version written; restore accepts only this one */
 
 /* Writer: receives the snapshot in pieces, in order. Return OQ_OK to go on;
  * any other status stops the snapshot, which returns that status. */

@@ -225,7 +225,8 @@ static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
             id(b, s->message);
         }
         if (s->skip_if_no_agents)
-            out(b, ", skip_if_no_agents: true");
+            out(b, ", skip_if_no_agents: %s",
+                s->skip_if_no_agents == OQ_SKIP_NONE_LOGGED_IN ? "logged_in" : "available");
         if (s->when_ewt_above_s > 0) {
             out(b, ", when_ewt_above: ");
             num(b, s->when_ewt_above_s);

@@ -54,6 +54,10 @@ static const char *const ACTION_NAMES[] = {"lower_level", "drop_required", "add_
 static const int32_t ACTION_VALUES[] = {OQ_STEP_LOWER_LEVEL, OQ_STEP_DROP_REQUIRED,
                                         OQ_STEP_ADD_GROUP, OQ_STEP_DROP_PREFERRED,
                                         OQ_STEP_RAISE_PRIORITY, OQ_STEP_OVERFLOW, OQ_STEP_ALERT};
+/* skip_if_no_agents: true is the TaskRouter meaning, "available". */
+static const char *const SKIP_NAMES[] = {"false", "true", "available", "logged_in"};
+static const int32_t SKIP_VALUES[] = {OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_AVAILABLE,
+                                      OQ_SKIP_NONE_LOGGED_IN};
 static const char *const TIMING_NAMES[] = {"entry", "previous"};
 static const int32_t TIMING_VALUES[] = {OQ_STEP_AFTER_ENTRY, OQ_STEP_AFTER_PREVIOUS};
 static const char *const IDLE_NAMES[] = {"last_activity", "last_inbound"};
@@ -505,7 +509,8 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
         FIELD("priority", cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s.priority))
         FIELD("queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
         FIELD("message", cfg_string(c, f, &s.message))
-        FIELD("skip_if_no_agents", cfg_bool(c, f, &s.skip_if_no_agents))
+        FIELD("skip_if_no_agents",
+              cfg_enum(c, f, SKIP_NAMES, SKIP_VALUES, N_OF(SKIP_NAMES), &s.skip_if_no_agents))
         FIELD("when_ewt_above", cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
         FIELD("when_sl_below", cfg_fraction(c, f, &s.when_sl_below))
 #undef FIELD

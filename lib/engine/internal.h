@@ -88,7 +88,7 @@ int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
 /* Report a derived-state change (event) if there is one. */
 void oq__agent_refresh(oq_engine *e, oq_agent *a);
-/* Change presence, keeping the queues' staffed/ready counts (no routing). */
+/* Change presence, keeping the queues' staffed counts (no routing). */
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
@@ -105,7 +105,7 @@ int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels);
 int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q);
 /* Lowest ladder tier of q the agent qualifies for, -1 if none. */
 int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q);
-/* Add (+1) / remove (-1) the member from its queue's staffed/ready counts. */
+/* Add (+1) / remove (-1) the member from its queue's staffed counts. */
 void oq__member_account(oq_member *m, int32_t sign);
 /* Re-evaluate the agent's memberships in every queue (after its skills or
  * groups changed). All allocation happens before any change: on OQ_ENOMEM
@@ -152,6 +152,8 @@ void oq__dispatch(oq_engine *e);
 /* May the member's agent be offered this contact (tier, reservation for a
  * preferred agent, rejections, the contact's own skills)? */
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);
+/* Could a QUEUED contact be offered to an agent available in its lane now? */
+int oq__contact_has_taker(const oq_engine *e, const oq_contact *c);
 
 /* ---- waiting (waiting.c): ladder, limits, reservations, deadlines ---- */
 /* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
@@ -171,7 +173,6 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
                            int keep_place, int32_t type, const char *detail);
 /* Agents of q who may serve a contact at `tier`: logged in / READY. */
 int32_t oq__queue_staffed(const oq_queue *q, int32_t tier);
-int32_t oq__queue_ready(const oq_queue *q, int32_t tier);
 /* position x recent handle time / agents logged in for the tier (INFINITY if none). */
 double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
 

@@ -77,6 +77,15 @@ static int accept_agent(const void *item, const void *ctx)
     return oq__agent_fits(p->e, p->contact, item, p->with_preferred);
 }
 
+int oq__contact_has_taker(const oq_engine *e, const oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    agent_pred p = {e, c, 0};
+    oq_lane_ctx ctx = {q, c->lane};
+    return oq__heap_find_first(&q->lanes[c->lane].agents, &oq__agent_heap_ops, &ctx, accept_agent,
+                               &p) >= 0;
+}
+
 typedef struct contact_pred {
     const oq_engine *e;
     const oq_member *member;

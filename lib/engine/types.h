@@ -227,7 +227,6 @@ struct oq_queue {
     int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */
     int64_t n_completed;
     int32_t staffed[OQ_TIERS_MAX]; /* logged-in members by first_tier */
-    int32_t ready[OQ_TIERS_MAX];   /* READY members by first_tier */
 };
 
 /* Laid out widest first with small fields narrowed, so no padding: a waiting

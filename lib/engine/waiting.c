@@ -24,14 +24,6 @@ int32_t oq__queue_staffed(const oq_queue *q, int32_t tier)
     return n;
 }
 
-int32_t oq__queue_ready(const oq_queue *q, int32_t tier)
-{
-    int32_t n = 0;
-    for (int32_t t = 0; t <= tier && t < q->n_tiers; t++)
-        n += q->ready[t];
-    return n;
-}
-
 /* When step k is due if nothing waits for a condition. */
 static int64_t step_due(const oq_contact *c, const oq_step *st)
 {
@@ -265,6 +257,17 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
     }
 }
 
+/* Does a step's skip rule hold: nobody of the widened target (the contact's
+ * tier now) to serve it? */
+static int nobody_to_serve(const oq_engine *e, const oq_contact *c, int32_t skip)
+{
+    switch (skip) {
+    case OQ_SKIP_NONE_AVAILABLE: return !oq__contact_has_taker(e, c);
+    case OQ_SKIP_NONE_LOGGED_IN: return oq__queue_staffed(c->queue, c->tier) == 0;
+    default: return 0;
+    }
+}
+
 /* Fire every step that is due. Returns 0 when the contact left the queue. */
 static int climb(oq_engine *e, oq_contact *c)
 {
@@ -307,7 +310,7 @@ static int climb(oq_engine *e, oq_contact *c)
         c->recheck_at = 0;
         c->step++;
         c->step_base = e->now;
-        forced = st->skip_if_no_agents && oq__queue_ready(q, c->tier) == 0;
+        forced = nobody_to_serve(e, c, st->skip_if_no_agents);
     }
     return 1;
 }

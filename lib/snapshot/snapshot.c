@@ -119,10 +119,8 @@ static void w_queue(oq_wr *w, const oq_queue *q)
     oq__wr_i64(w, q->sl_met);
     oq__wr_i64(w, q->sl_total);
     oq__wr_i64(w, q->n_completed);
-    for (int32_t t = 0; t < OQ_TIERS_MAX; t++) {
+    for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         oq__wr_i32(w, q->staffed[t]);
-        oq__wr_i32(w, q->ready[t]);
-    }
 }
 
 static void w_agent(oq_wr *w, const oq_agent *a)
@@ -746,7 +744,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         s->priority = oq__rd_range(r, -2 * OQ_PRIORITY_MAX, 2 * OQ_PRIORITY_MAX, "step priority");
         s->queue = oq__rd_range(r, -1, e->n_queues - 1, "step queue"); /* checked below */
         s->message = xstr(x, "step message", 1);
-        s->skip_if_no_agents = oq__rd_range(r, 0, 1, "step skip_if_no_agents");
+        s->skip_if_no_agents = oq__rd_range(r, OQ_SKIP_NEVER, OQ_SKIP_NONE_LOGGED_IN, "step skip_if_no_agents");
         s->when_ewt_above_s = oq__rd_f64(r);
         s->when_sl_below = oq__rd_f64(r);
         s->tier_after = oq__rd_range(r, 0, q->n_tiers - 1, "step tier");
@@ -776,10 +774,8 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->sl_met = oq__rd_n64(r, "queue sl_met");
     q->sl_total = oq__rd_n64(r, "queue sl_total");
     q->n_completed = oq__rd_n64(r, "queue completed");
-    for (int32_t t = 0; t < OQ_TIERS_MAX; t++) {
+    for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         q->staffed[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue staffed");
-        q->ready[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue ready");
-    }
     if (!r->bad && (q->max_wait_ms < 0 || !finite(q->default_aht_s) || !finite(q->deadline_warning_s) ||
                     !finite(q->aht_ema_s)))
         oq__rd_fail(r, "queue '%s': a setting is out of range", q->id);

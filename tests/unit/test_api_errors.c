@@ -1273,7 +1273,7 @@ static void escalation_errors(void **state)
         {1, 2, "timing"},          {1, -1, "timing"},
         {2, -1, "after_s"},        {2, NAN, "after_s"},
         {2, INFINITY, "after_s"},  {2, 1e300, "after_s"},
-        {3, 2, "skip_if_no_agents"}, {4, -1, "when_ewt_above_s"},
+        {3, 3, "skip_if_no_agents"}, {4, -1, "when_ewt_above_s"},
         {4, NAN, "when_ewt_above_s"}, {5, 1.5, "when_sl_below"},
         {5, -0.5, "when_sl_below"}, {5, NAN, "when_sl_below"},
     };

@@ -230,6 +230,89 @@ static void skip_if_no_agents_fires_next_step_at_once(void **state)
     oq_engine_destroy(e);
 }
 
+/* skip_if_no_agents follows TaskRouter's `skip_if: workers.available == 0`:
+ * agents of the widened target who are logged in and ready but busy cannot
+ * take the contact now, so the next step fires at once (issue #15 item 3).
+ * OQ_SKIP_NONE_LOGGED_IN keeps the other meaning: skip only while nobody of
+ * the widened target is logged in. */
+static oq_engine *busy_night_center(int32_t skip)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    assert_int_equal(oq_group_add(e, "day"), OQ_OK);
+    assert_int_equal(oq_group_add(e, "night"), OQ_OK);
+    assert_int_equal(oq_group_add(e, "remote"), OQ_OK);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_int_equal(oq_queue_add_group(e, 0, "q", "day"), OQ_OK);
+    oq_escalation_step to_night = step(OQ_STEP_ADD_GROUP, 10);
+    to_night.group = "night";
+    to_night.skip_if_no_agents = skip;
+    oq_escalation_step to_remote = step(OQ_STEP_ADD_GROUP, 120);
+    to_remote.group = "remote";
+    assert_int_equal(oq_queue_add_step(e, 0, "q", &to_night), OQ_OK);
+    assert_int_equal(oq_queue_add_step(e, 0, "q", &to_remote), OQ_OK);
+    const char *const who[3][2] = {{"d1", "day"}, {"n1", "night"}, {"r1", "remote"}};
+    for (int i = 0; i < 3; i++) {
+        add_agent(e, who[i][0], 100);
+        assert_int_equal(oq_agent_join_group(e, 0, who[i][0], who[i][1]), OQ_OK);
+        assert_int_equal(oq_agent_login(e, 0, who[i][0], 1), OQ_OK);
+    }
+    /* d1 and n1 are on calls: logged in, ready, but with no room. */
+    assert_int_equal(arrive(e, 0, "busy-d", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "busy-d", buf, sizeof buf), "d1");
+    assert_int_equal(oq_offer_accept(e, 0, "busy-d", "d1"), OQ_OK);
+    assert_int_equal(oq_agent_join_group(e, 0, "n1", "day"), OQ_OK);
+    assert_int_equal(arrive(e, 0, "busy-n", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "busy-n", buf, sizeof buf), "n1");
+    assert_int_equal(oq_offer_accept(e, 0, "busy-n", "n1"), OQ_OK);
+    assert_int_equal(oq_agent_leave_group(e, 0, "n1", "day"), OQ_OK);
+    assert_int_equal(agent_state(e, "d1"), OQ_AGENT_BUSY);
+    assert_int_equal(agent_state(e, "n1"), OQ_AGENT_BUSY);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    return e;
+}
+
+static void skip_when_target_agents_are_all_busy(void **state)
+{
+    (void)state;
+    oq_engine *e = busy_night_center(OQ_SKIP_NONE_AVAILABLE);
+    /* At 11 s night joins, but n1 and d1 are busy: remote is added at once. */
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "r1");
+    assert_int_equal(recorder_count(&rec, OQ_EV_ESCALATED, "c1"), 2);
+    int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c1", "r1");
+    assert_int_equal(rec.ev[i].time_ms, 11000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* The second meaning: busy agents are logged in, so the step waits. */
+    e = busy_night_center(OQ_SKIP_NONE_LOGGED_IN);
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(recorder_count(&rec, OQ_EV_ESCALATED, "c1"), 1);
+    assert_int_equal(oq_engine_advance(e, 121000), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "r1");
+    oq_engine_destroy(e);
+
+    /* ... and skips when they are all logged out. */
+    e = busy_night_center(OQ_SKIP_NONE_LOGGED_IN);
+    assert_int_equal(oq_contact_remove(e, 2000, "busy-d"), OQ_OK);
+    assert_int_equal(oq_contact_remove(e, 2000, "busy-n"), OQ_OK);
+    assert_int_equal(oq_agent_logout(e, 2000, "d1"), OQ_OK);
+    assert_int_equal(oq_agent_logout(e, 2000, "n1"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "r1");
+    assert_int_equal(recorder_count(&rec, OQ_EV_ESCALATED, "c1"), 2);
+    oq_escalation_step bad = step(OQ_STEP_ALERT, 5);
+    bad.skip_if_no_agents = 3;
+    assert_int_equal(oq_queue_clear_steps(e, 20000, "q"), OQ_ESTATE); /* holds c1 */
+    assert_int_equal(oq_contact_remove(e, 20000, "c1"), OQ_OK);
+    assert_int_equal(oq_queue_add_step(e, 20000, "q", &bad), OQ_EINVAL);
+    assert_non_null(strstr(oq_engine_last_error(e), "skip_if_no_agents"));
+    oq_engine_destroy(e);
+}
+
 static void conditional_step_fires_when_ewt_crosses(void **state)
 {
     (void)state;
@@ -582,6 +665,7 @@ int main(void)
         cmocka_unit_test(add_group_raise_priority_and_alert),
         cmocka_unit_test(overflow_keeps_arrival_and_place),
         cmocka_unit_test(skip_if_no_agents_fires_next_step_at_once),
+        cmocka_unit_test(skip_when_target_agents_are_all_busy),
         cmocka_unit_test(conditional_step_fires_when_ewt_crosses),
         cmocka_unit_test(limits_reject_overflow_callback),
         cmocka_unit_test(refuse_when_nobody_logged_in),

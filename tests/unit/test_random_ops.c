@@ -1933,7 +1933,7 @@ static void op_ladder(world *w)
         s.action = actions[rn(w, 4)];
         s.timing = (int32_t)rn(w, 2);
         s.after_s = rn(w, 60) / 2.0;
-        s.skip_if_no_agents = pct(w, 20);
+        s.skip_if_no_agents = pct(w, 20) ? (int32_t)(1 + rn(w, 2)) : OQ_SKIP_NEVER;
         if (pct(w, 15))
             s.when_ewt_above_s = 5 + rn(w, 60);
         if (pct(w, 15))

@@ -30,7 +30,8 @@ from typing import Optional
 from . import _lib
 from . import stats as _stats
 from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
-                        OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW)
+                        OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
+                        OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_LOGGED_IN)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
                      to_float, to_int, to_int64)
 
@@ -210,6 +211,8 @@ _NAMED_VALUES = {
     "action": {"lower_level": 1, "drop_required": 2, "add_group": 3, "drop_preferred": 4,
                "raise_priority": 5, "overflow": 6, "alert": 7},
     "timing": {"after_entry": 0, "after_previous": 1},
+    "skip_if_no_agents": {"never": OQ_SKIP_NEVER, "available": OQ_SKIP_NONE_AVAILABLE,
+                          "logged_in": OQ_SKIP_NONE_LOGGED_IN},
 }
 
 
@@ -785,8 +788,8 @@ class Engine:
         ("lower_level", "drop_required", "add_group", "drop_preferred",
         "raise_priority", "overflow", "alert"). Fields: timing ("after_entry" /
         "after_previous"), after_s, skill, level, priority, group, to_queue
-        (the OVERFLOW target), message, skip_if_no_agents, when_ewt_above_s,
-        when_sl_below."""
+        (the OVERFLOW target), message, skip_if_no_agents (OQ_SKIP_*, True, or
+        "never" / "available" / "logged_in"), when_ewt_above_s, when_sl_below."""
         f = "oq_queue_add_step"
         spec = _new_spec(_lib.oq_escalation_step, "oq_escalation_step_init")
         if "queue" in step:

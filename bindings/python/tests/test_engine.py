@@ -205,8 +205,16 @@ class Model(unittest.TestCase):
         e.queue_add_step("sales", "lower_level", after_s=30, skill="english", level=1)
         e.queue_add_step("sales", omniq.OQ_STEP_ALERT, timing="after_previous", after_s=10,
                          message="still waiting")
+        e.queue_add_step("sales", "alert", after_s=60, message="nobody on",
+                         skip_if_no_agents="logged_in")
         e.queue_add_step("sales", "overflow", after_s=120, to_queue="tier2")
-        self.assertEqual(e.queue_step_count("sales"), 3)
+        self.assertEqual(e.queue_step_count("sales"), 4)
+        with self.assertRaises(OmniqError) as cm:
+            e.queue_add_step("sales", "alert", after_s=1, skip_if_no_agents="sometimes")
+        self.assertIn("sometimes", cm.exception.message)
+        with self.assertRaises(OmniqError) as cm:
+            e.queue_add_step("sales", "alert", after_s=1, skip_if_no_agents=7)
+        self.assertIn("skip_if_no_agents", cm.exception.message)
         with self.assertRaises(OmniqError) as cm:
             e.queue_add_step("sales", "overflow", after_s=1, to_queue="sales")
         self.assertEqual(cm.exception.status, omniq.OQ_ESTATE)
