@@ -43,7 +43,9 @@ typedef struct oq_engine oq_engine;
 #define OQ_EV_TRANSFERRED       9  /* contact moved to another queue (from_queue -> queue) */
 #define OQ_EV_REMOVED          10  /* host removed the contact; engine forgets it */
 #define OQ_EV_PRIORITY_CHANGED 11  /* contact priority changed (value in `priority`) */
-#define OQ_EV_AGENT_STATE      12  /* agent's derived state changed (agent_state, prev_agent_state) */
+#define OQ_EV_AGENT_STATE      12  /* agent's derived state changed (agent_state, prev_agent_state);
+                                      also, with the state unchanged, when an agent holding work
+                                      logs out (detail "logging out": a pending logout) */
 #define OQ_EV_ESCALATED        13  /* an escalation step changed how the contact is routed (detail says how) */
 #define OQ_EV_OVERFLOWED       14  /* contact moved by a rule to another queue (from_queue -> queue), keeping its arrival time */
 #define OQ_EV_ALERT            15  /* supervisor alert raised by an escalation step or limit (detail) */
@@ -66,7 +68,9 @@ typedef struct oq_event {
     const char *queue;         /* queue id (the destination for TRANSFERRED) */
     const char *from_queue;    /* TRANSFERRED: the queue the contact left */
     const char *channel;       /* contact's channel id */
-    const char *detail;        /* not-ready reason, or a short explanation; may be NULL */
+    const char *detail;        /* AGENT_STATE: the not-ready reason, or "logging out" while a
+                                  logged-out agent finishes its work; else a short explanation;
+                                  may be NULL */
     int32_t prev_agent_state;  /* OQ_EV_AGENT_STATE: previous state */
     int32_t priority;          /* contact priority after the event */
     int64_t wait_ms;           /* ASSIGNED/ABANDONED/OFFERED: time since the contact entered its queue */

@@ -138,7 +138,10 @@ OQ_API oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *
  * OQ_ID_MAX bytes). A READY agent immediately receives waiting work.
  * logout: offers pending for the agent go back to their queues (they keep
  * their place), contacts in service stay with the agent until completed, and
- * it receives no new work. */
+ * it receives no new work. An agent still holding work is reported at once:
+ * an OQ_EV_AGENT_STATE event with its state unchanged (BUSY or WRAPUP) and
+ * detail "logging out"; its later state events say "logging out" too, until
+ * it is OFFLINE (presence is OFFLINE from the call on). */
 OQ_API oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_t ready);
 OQ_API oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent);
 OQ_API oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent,

@@ -88,6 +88,11 @@ int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
 /* Report a derived-state change (event) if there is one. */
 void oq__agent_refresh(oq_engine *e, oq_agent *a);
+/* The detail of agent-state events of a logged-out agent still holding work. */
+#define OQ_LOGGING_OUT "logging out"
+/* A logged-out agent still holds work: report the pending logout now (an
+ * agent-state event with an unchanged state and detail OQ_LOGGING_OUT). */
+void oq__agent_announce_logout(oq_engine *e, oq_agent *a);
 /* Change presence, keeping the queues' staffed counts (no routing). */
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */

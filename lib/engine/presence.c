@@ -94,7 +94,12 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
             oq__offer_withdraw(e, c, "offer withdrawn: agent logged out");
     }
     oq__agent_disown(e, a);
-    set_presence(e, a, OQ_AGENT_OFFLINE, NULL);
+    oq__strfree(&e->mem, a->nr_reason);
+    a->nr_reason = NULL;
+    oq__agent_refresh(e, a);
+    oq__agent_announce_logout(e, a); /* wallboards see it now, not when the work ends */
+    oq__mark_agent(e, a);
+    oq__dispatch(e);
     return OQ_OK;
 }
 

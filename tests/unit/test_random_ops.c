@@ -524,6 +524,14 @@ static void on_event(const oq_event *ev, void *user)
         if (oq_agent_get(e, ev->agent, &ai) != OQ_OK || ai.state != ev->agent_state)
             FAILF(w, "AGENT_STATE %s: event says %d, oq_agent_get disagrees", ev->agent,
                   ev->agent_state);
+        /* A logged-out agent still holding work says so (a pending logout). */
+        int logging_out = ai.presence == OQ_AGENT_OFFLINE && ai.state != OQ_AGENT_OFFLINE;
+        if (logging_out != (ev->detail && strcmp(ev->detail, "logging out") == 0))
+            FAILF(w, "AGENT_STATE %s: detail '%s' but presence %d state %d", ev->agent,
+                  ev->detail ? ev->detail : "", ai.presence, ai.state);
+        if (ev->agent_state == ev->prev_agent_state && !logging_out)
+            FAILF(w, "AGENT_STATE %s: unchanged state %d without a pending logout", ev->agent,
+                  ev->agent_state);
         return;
     }
 

@@ -354,6 +354,59 @@ static void logout_returns_offers_keeps_calls(void **state)
     oq_engine_destroy(e);
 }
 
+/* Logging out while holding work is visible at once: an agent-state event
+ * whose state is unchanged (busy) with detail "logging out", and every later
+ * change until offline says so too (issue #15 item 7). */
+static void logout_with_work_reports_logging_out(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.wrapup_s = 10;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 10, "call", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, 20, "call", "a1"), OQ_OK);
+    int from = rec.n;
+    assert_int_equal(oq_agent_logout(e, 1000, "a1"), OQ_OK);
+    int i = recorder_find(&rec, from, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 1000);
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_BUSY);
+    assert_int_equal(rec.ev[i].prev_agent_state, OQ_AGENT_BUSY);
+    assert_string_equal(rec.ev[i].detail, "logging out");
+    oq_agent_info ai;
+    assert_int_equal(oq_agent_get(e, "a1", &ai), OQ_OK);
+    assert_int_equal(ai.presence, OQ_AGENT_OFFLINE);
+    assert_int_equal(ai.state, OQ_AGENT_BUSY);
+    assert_int_equal(ai.state_since_ms, 10); /* busy since the offer: the state did not change */
+    /* Wrap-up, then offline: each step still says why. */
+    assert_int_equal(oq_contact_complete(e, 2000, "call"), OQ_OK);
+    i = recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_WRAPUP);
+    assert_string_equal(rec.ev[i].detail, "logging out");
+    assert_int_equal(oq_engine_advance(e, 12000), OQ_OK);
+    i = recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_OFFLINE);
+    assert_int_equal(rec.ev[i].time_ms, 12000);
+    assert_int_equal(recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1"), -1);
+    /* An agent holding nothing goes offline at once, with no pending event. */
+    assert_int_equal(oq_agent_login(e, 13000, "a1", 1), OQ_OK);
+    from = rec.n;
+    assert_int_equal(oq_agent_logout(e, 14000, "a1"), OQ_OK);
+    i = recorder_find(&rec, from, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_OFFLINE);
+    assert_int_equal(rec.ev[i].prev_agent_state, OQ_AGENT_READY);
+    assert_int_equal(recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1"), -1);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 static void allocator_sees_every_byte_and_engines_are_independent(void **state)
 {
     (void)state;
@@ -396,6 +449,7 @@ int main(void)
         cmocka_unit_test(preferred_agent_gets_it_when_available),
         cmocka_unit_test(transfer_moves_and_releases),
         cmocka_unit_test(logout_returns_offers_keeps_calls),
+        cmocka_unit_test(logout_with_work_reports_logging_out),
         cmocka_unit_test(allocator_sees_every_byte_and_engines_are_independent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
