@@ -223,11 +223,15 @@ typedef struct oq_queue_spec {
     int32_t outbound;          /* 1: proactive work (callbacks, follow-ups) blended behind inbound */
     double default_aht_s;      /* handle time assumed for estimates until contacts complete (default 180) */
     double deadline_warning_s; /* warn this long before a contact's reply deadline (0 = no warning) */
+    int32_t keep_offer_on_not_ready; /* 1: an offer ringing on an agent who goes not ready rings
+                                        on until accepted, rejected or timed out; 0 (default):
+                                        it is withdrawn at once and the contact routed again */
 } oq_queue_spec;
 
 /* Defaults: priority 0, OQ_ORDER_PRIORITY (priority then age), longest
  * idle, threshold 20 s, target 0.8, offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
- * inbound, default_aht_s 180, no deadline warning. */
+ * inbound, default_aht_s 180, no deadline warning, offers withdrawn from
+ * agents going not ready. */
 OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 
 /* Add a queue. It accepts no channel until oq_queue_add_channel(). */

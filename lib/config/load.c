@@ -29,7 +29,7 @@ static const char *const QUEUE_KEYS[] = {
     "sla_target", "offer_timeout", "wrapup", "aging", "requires", "prefers", "groups",
     "max_length", "max_wait", "limit_action", "limit_queue", "callback_channel",
     "refuse_if_no_agents", "outbound", "blend", "default_aht", "deadline_warning", "escalation",
-    NULL};
+    "keep_offer_on_not_ready", NULL};
 static const char *const STEP_KEYS[] = {"after", "timing", "action", "skill", "level", "group",
                                         "priority", "queue", "message", "skip_if_no_agents",
                                         "when_ewt_above", "when_sl_below", NULL};
@@ -395,6 +395,7 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("outbound", cfg_bool(c, f, &s->outbound))
     FIELD("default_aht", cfg_seconds(c, f, &s->default_aht_s))
     FIELD("deadline_warning", cfg_seconds(c, f, &s->deadline_warning_s))
+    FIELD("keep_offer_on_not_ready", cfg_bool(c, f, &s->keep_offer_on_not_ready))
 #undef FIELD
     return ok;
 }

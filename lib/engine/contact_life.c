@@ -170,6 +170,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
     add_reject(c, a);
     note_miss(e, a, 1);
+    int paused = 0;
     if ((c->queue->timeout_not_ready || (a->max_no_answer > 0 && a->missed_in_row >= a->max_no_answer)) &&
         a->presence == OQ_AGENT_READY) {
         /* Like app_queue autopause / mod_callcenter max-no-answer: an agent
@@ -179,12 +180,15 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
             oq__strfree(&e->mem, a->nr_reason);
             a->nr_reason = reason;
             oq__agent_set_presence(e, a, OQ_AGENT_NOT_READY);
+            paused = 1;
         }
     }
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
     oq__wait_resume(e, c);
+    if (paused) /* its other offers ringing go back too */
+        oq__offers_withdraw(e, a, OQ_WITHDRAWN_NOT_READY, 1);
 }
 
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
@@ -195,6 +199,15 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
     oq__wait_resume(e, c);
+}
+
+void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept)
+{
+    for (oq_contact *c = a->held, *next; c; c = next) {
+        next = c->held_next;
+        if (c->state == OQ_CONTACT_OFFERED && !(unless_kept && c->queue->keep_offer_on_not_ready))
+            oq__offer_withdraw(e, c, why);
+    }
 }
 
 static void complete_now(oq_engine *e, oq_contact *c)

@@ -228,6 +228,10 @@ void oq__offer_expired(oq_engine *e, oq_contact *c);
 void oq__wrapup_expired(oq_engine *e, oq_contact *c);
 /* Return an offer to the queue (logout, transfer): no reject recorded. */
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why);
+/* Withdraw every offer ringing on the agent (unless_kept: except those of
+ * queues with keep_offer_on_not_ready). */
+void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept);
+#define OQ_WITHDRAWN_NOT_READY "offer withdrawn: agent not ready"
 int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* Fill the common fields of a contact event. */

@@ -5,13 +5,17 @@
 #include "engine/internal.h"
 #include "snapshot/journal.h"
 
-/* Apply a presence (and reason, already copied or NULL) and route. */
+/* Apply a presence (and reason, already copied or NULL) and route. An agent
+ * going not ready gives back the offers ringing on it (unless their queue
+ * keeps them ringing). */
 static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reason)
 {
     oq__strfree(&e->mem, a->nr_reason);
     a->nr_reason = reason;
     oq__agent_set_presence(e, a, presence);
     oq__agent_reindex(e, a);
+    if (presence == OQ_AGENT_NOT_READY)
+        oq__offers_withdraw(e, a, OQ_WITHDRAWN_NOT_READY, 1);
     oq__agent_refresh(e, a);
     oq__mark_agent(e, a);
     oq__dispatch(e);
@@ -88,11 +92,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged out", agent);
     oq__agent_set_presence(e, a, OQ_AGENT_OFFLINE); /* first: withdrawn offers cannot come back */
     oq__agent_reindex(e, a);
-    for (oq_contact *c = a->held, *next; c; c = next) {
-        next = c->held_next;
-        if (c->state == OQ_CONTACT_OFFERED)
-            oq__offer_withdraw(e, c, "offer withdrawn: agent logged out");
-    }
+    oq__offers_withdraw(e, a, "offer withdrawn: agent logged out", 0);
     oq__agent_disown(e, a);
     oq__strfree(&e->mem, a->nr_reason);
     a->nr_reason = NULL;

@@ -90,6 +90,8 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': default_aht_s must be a finite number > 0", id);
     if (!valid_seconds(s->deadline_warning_s))
         return oq__fail(e, OQ_EINVAL, "queue '%s': deadline_warning_s must be a finite number >= 0", id);
+    if (s->keep_offer_on_not_ready != 0 && s->keep_offer_on_not_ready != 1)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': keep_offer_on_not_ready must be 0 or 1", id);
     return OQ_OK;
 }
 
@@ -149,6 +151,7 @@ static void apply_spec(oq_queue *q, const oq_queue_spec *s)
     q->outbound = s->outbound;
     q->default_aht_s = s->default_aht_s;
     q->deadline_warning_s = s->deadline_warning_s;
+    q->keep_offer_on_not_ready = s->keep_offer_on_not_ready;
 }
 
 void oq__queue_free(oq_engine *e, oq_queue *q)
@@ -489,6 +492,7 @@ oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
     out->spec.outbound = q->outbound;
     out->spec.default_aht_s = q->default_aht_s;
     out->spec.deadline_warning_s = q->deadline_warning_s;
+    out->spec.keep_offer_on_not_ready = q->keep_offer_on_not_ready;
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
     out->n_required_skills = q->n_req;

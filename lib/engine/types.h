@@ -222,6 +222,7 @@ struct oq_queue {
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
     int64_t max_wait_ms;
     int32_t refuse_if_no_agents, outbound;
+    int32_t keep_offer_on_not_ready;
     double default_aht_s, deadline_warning_s;
     double aht_ema_s;        /* recent handle time (talk + wrap-up), for estimates */
     int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */

@@ -13,7 +13,7 @@
 #include "snapshot/codec.h"
 #include "snapshot/journal.h"
 
-#define J_VERSION 1
+#define J_VERSION 2
 #define J_HEAD 16
 
 typedef struct jstate {
@@ -194,6 +194,7 @@ static void w_queue(oq_wr *w, const oq_queue_spec *s)
     oq__wr_i32(w, s->outbound);
     oq__wr_f64(w, s->default_aht_s);
     oq__wr_f64(w, s->deadline_warning_s);
+    oq__wr_i32(w, s->keep_offer_on_not_ready);
 }
 
 static void w_contact(oq_wr *w, const oq_contact_spec *s)
@@ -315,6 +316,7 @@ static void r_queue(oq_rd *r, jscratch *x, oq_queue_spec *s)
     s->outbound = oq__rd_i32(r);
     s->default_aht_s = oq__rd_f64(r);
     s->deadline_warning_s = oq__rd_f64(r);
+    s->keep_offer_on_not_ready = oq__rd_i32(r);
 }
 
 /* Skill lists of a contact spec live in the scratch too. */

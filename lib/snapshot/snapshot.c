@@ -115,6 +115,7 @@ static void w_queue(oq_wr *w, const oq_queue *q)
     oq__wr_i32(w, q->outbound);
     oq__wr_f64(w, q->default_aht_s);
     oq__wr_f64(w, q->deadline_warning_s);
+    oq__wr_i32(w, q->keep_offer_on_not_ready);
     oq__wr_f64(w, q->aht_ema_s);
     oq__wr_i64(w, q->sl_met);
     oq__wr_i64(w, q->sl_total);
@@ -770,6 +771,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->outbound = oq__rd_range(r, 0, 1, "queue outbound");
     q->default_aht_s = oq__rd_f64(r);
     q->deadline_warning_s = oq__rd_f64(r);
+    q->keep_offer_on_not_ready = oq__rd_range(r, 0, 1, "queue keep_offer_on_not_ready");
     q->aht_ema_s = oq__rd_f64(r);
     q->sl_met = oq__rd_n64(r, "queue sl_met");
     q->sl_total = oq__rd_n64(r, "queue sl_total");

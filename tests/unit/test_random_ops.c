@@ -1581,6 +1581,14 @@ static void op_agent(world *w, int kind)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
         st = oq_agent_not_ready(w->e, t, aid, reasons[rn(w, 5)]);
+        /* Offers ringing on it went back, unless their queue keeps them. */
+        for (int i = 0; st == OQ_OK && i < w->n_live; i++) {
+            const mcontact *c = &w->c[w->live[i]];
+            if (c->agent == an && c->state == OQ_CONTACT_OFFERED &&
+                !w->q[(int)c->queue].spec.keep_offer_on_not_ready)
+                fail_msg("op %lld: c%d still offered to a%d after not_ready (queue %s)",
+                         (long long)w->op, w->live[i], an, Q_ID[(int)c->queue]);
+        }
         break;
     }
     case 3:
@@ -1798,6 +1806,7 @@ static void op_queue(world *w, int kind)
         s.outbound = pct(w, 15);
         s.default_aht_s = 30 + rn(w, 300);
         s.deadline_warning_s = pct(w, 30) ? rn(w, 120) : 0;
+        s.keep_offer_on_not_ready = pct(w, 25);
         if (pct(w, 3) && q->exists) {
             switch (rn(w, 4)) {
             case 0: s.max_length = -1; named = "max_length"; break;

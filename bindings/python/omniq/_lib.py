@@ -115,6 +115,7 @@ class oq_queue_spec(Structure):
         ("outbound", c_int32),
         ("default_aht_s", c_double),
         ("deadline_warning_s", c_double),
+        ("keep_offer_on_not_ready", c_int32),
     ]
 
 

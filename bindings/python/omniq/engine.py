@@ -163,6 +163,7 @@ class QueueInfo:
     outbound: bool
     default_aht_s: float
     deadline_warning_s: float
+    keep_offer_on_not_ready: bool
     n_channels: int
     n_required_skills: int
     n_preferred_skills: int
@@ -778,7 +779,8 @@ class Engine:
             v = getattr(out.spec if name in spec_fields else out, name)
             if name in ("id", "limit_queue", "callback_channel"):
                 v = from_bytes(v)
-            elif name in ("timeout_not_ready", "refuse_if_no_agents", "outbound"):
+            elif name in ("timeout_not_ready", "refuse_if_no_agents", "outbound",
+                          "keep_offer_on_not_ready"):
                 v = bool(v)
             kw[name] = v
         return QueueInfo(**kw)
