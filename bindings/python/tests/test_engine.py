@@ -189,8 +189,9 @@ class Model(unittest.TestCase):
         e.queue_remove_channel("support", "voice")
         self.assertEqual(e.queue_ewt("sales"), math.inf)  # nobody logged in
         e.queue_remove("support")
-        e.queue_update("support", keep_offer_on_not_ready=True)
-        self.assertTrue(e.queue_get("support").keep_offer_on_not_ready)
+        self.assertFalse(e.queue_get("sales").keep_offer_on_not_ready)
+        e.queue_update("sales", keep_offer_on_not_ready=True)
+        self.assertTrue(e.queue_get("sales").keep_offer_on_not_ready)
         with self.assertRaises(OmniqError) as cm:
             e.queue_add("x", ordering="sideways")
         self.assertIn("sideways", cm.exception.message)
