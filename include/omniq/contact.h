@@ -13,6 +13,13 @@
  * A completed, abandoned or removed contact is reported once (OQ_EV_COMPLETED,
  * OQ_EV_ABANDONED, OQ_EV_REMOVED) and forgotten: its id may be reused.
  *
+ * Reservations: a contact may be reserved for a named agent for a while (its
+ * preferred agent with preferred_wait_s, a work order's owner on reopening,
+ * oq_contact_transfer_to_agent): nobody else is offered it meanwhile. A
+ * reservation is made only for an agent logged in and ready (busy is fine)
+ * and ends at once — the contact goes to the others — when that agent
+ * rejects it, lets its offer time out, goes not ready or logs out.
+ *
  * An offer reserves the agent's capacity for the contact. A contact rejected
  * by (or timed out on) an agent is never offered to that agent again, unless
  * it is transferred. Routing happens inside the calls: when a contact arrives
@@ -57,7 +64,8 @@ typedef struct oq_contact_spec {
     const char *const *preferred_skills;
     const int32_t *preferred_levels;
     int64_t deadline_ms;        /* reply deadline (host ms): ordering, warning and breach events; 0 = none */
-    double preferred_wait_s;    /* with preferred_agent: offer it to nobody else for this long (0 = only if available now) */
+    double preferred_wait_s;    /* with preferred_agent: offer it to nobody else for this long (0 = only if
+                                   available now), while that agent is logged in and ready (see above) */
 } oq_contact_spec;
 
 /* Zero everything and set struct_size. */

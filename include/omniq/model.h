@@ -238,7 +238,9 @@ OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 OQ_API oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec);
 
 /* Change a queue's settings (spec->id names it). A new ordering or strategy
- * re-sorts its waiting contacts / agents; time-outs apply to new offers. */
+ * re-sorts its waiting contacts / agents; a new max_wait_s applies to the
+ * contacts already waiting (from when they entered the queue); time-outs
+ * apply to new offers. */
 OQ_API oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spec);
 
 /* Remove a queue. OQ_ESTATE while any contact is in it (queued, offered or in service). */

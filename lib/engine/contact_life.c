@@ -46,6 +46,69 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
     return a && a->seq == c->pref_agent_seq ? a : NULL;
 }
 
+/* ---- reservations for a named agent ------------------------------------------
+ * A QUEUED contact reserved for an agent (pref_until > 0: preferred agent,
+ * work-order owner, transfer to an agent) sits in that agent's `reserved`
+ * list through its held links (unused while it is queued), in contact-seq
+ * order so that ending the reservations marks them in an order a restored
+ * engine reproduces. A reservation holds only while its agent is logged in
+ * and ready: it is not made otherwise, and ends when the agent goes not
+ * ready or logs out (oq__agent_end_reservations) or lets the contact go
+ * (reject, time-out). */
+
+void oq__reserved_link(oq_engine *e, oq_contact *c)
+{
+    oq_agent *a = oq__contact_pref_agent(e, c);
+    if (c->pref_until <= 0 || !a || a->presence != OQ_AGENT_READY) {
+        c->pref_until = 0;
+        return;
+    }
+    oq_contact *next = NULL, *prev = a->reserved_tail;
+    while (prev && prev->seq > c->seq) {
+        next = prev;
+        prev = prev->held_prev;
+    }
+    c->held_prev = prev;
+    c->held_next = next;
+    if (prev)
+        prev->held_next = c;
+    else
+        a->reserved = c;
+    if (next)
+        next->held_prev = c;
+    else
+        a->reserved_tail = c;
+    c->flags |= OQ_CF_RESERVED;
+}
+
+void oq__reserved_unlink(oq_engine *e, oq_contact *c)
+{
+    if (!(c->flags & OQ_CF_RESERVED))
+        return;
+    oq_agent *a = oq__contact_pref_agent(e, c); /* cannot be gone: it is logged in */
+    if (c->held_prev)
+        c->held_prev->held_next = c->held_next;
+    else
+        a->reserved = c->held_next;
+    if (c->held_next)
+        c->held_next->held_prev = c->held_prev;
+    else
+        a->reserved_tail = c->held_prev;
+    c->held_prev = c->held_next = NULL;
+    c->flags &= ~OQ_CF_RESERVED;
+}
+
+void oq__agent_end_reservations(oq_engine *e, oq_agent *a)
+{
+    while (a->reserved) {
+        oq_contact *c = a->reserved;
+        oq__reserved_unlink(e, c);
+        c->pref_until = 0;
+        oq__wait_schedule(e, c);
+        oq__mark_contact(e, c);
+    }
+}
+
 void oq__contact_enqueue(oq_engine *e, oq_contact *c)
 {
     oq_queue *q = c->queue;
@@ -53,11 +116,13 @@ void oq__contact_enqueue(oq_engine *e, oq_contact *c)
     oq__heap_push(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c);
     q->n_queued++;
     e->n_queued++;
+    oq__reserved_link(e, c);
 }
 
 void oq__contact_dequeue(oq_engine *e, oq_contact *c)
 {
     oq_queue *q = c->queue;
+    oq__reserved_unlink(e, c);
     oq__heap_remove(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c->heap_pos);
     q->n_queued--;
     e->n_queued--;
@@ -170,6 +235,8 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
     add_reject(c, a);
     note_miss(e, a, 1);
+    if (oq__contact_pref_agent(e, c) == a)
+        c->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
     int paused = 0;
     if ((c->queue->timeout_not_ready || (a->max_no_answer > 0 && a->missed_in_row >= a->max_no_answer)) &&
         a->presence == OQ_AGENT_READY) {
@@ -187,8 +254,10 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
     oq__wait_resume(e, c);
-    if (paused) /* its other offers ringing go back too */
+    if (paused) { /* its other offers ringing go back too, and nothing waits for it */
         oq__offers_withdraw(e, a, OQ_WITHDRAWN_NOT_READY, 1);
+        oq__agent_end_reservations(e, a);
+    }
 }
 
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
@@ -468,6 +537,8 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     oq__timer_cancel(e, &c->timer);
     add_reject(c, a);
     note_miss(e, a, 0);
+    if (oq__contact_pref_agent(e, c) == a)
+        c->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);

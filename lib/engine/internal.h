@@ -213,6 +213,12 @@ oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t
                          uint64_t seq, int64_t enqueued, int64_t expires);
 
 /* ---- contacts (contact_life.c) ---- */
+/* A QUEUED contact's reservation for a named agent: into / out of that
+ * agent's reserved list (link drops a reservation for an agent not logged
+ * in and ready); the agent went not ready or logged out: end them all. */
+void oq__reserved_link(oq_engine *e, oq_contact *c);
+void oq__reserved_unlink(oq_engine *e, oq_contact *c);
+void oq__agent_end_reservations(oq_engine *e, oq_agent *a);
 /* Put a contact into its queue's lane heap (capacity reserved). */
 void oq__contact_enqueue(oq_engine *e, oq_contact *c);
 /* Take a QUEUED contact out of its lane heap. */

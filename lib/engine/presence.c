@@ -14,8 +14,10 @@ static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reas
     a->nr_reason = reason;
     oq__agent_set_presence(e, a, presence);
     oq__agent_reindex(e, a);
-    if (presence == OQ_AGENT_NOT_READY)
+    if (presence == OQ_AGENT_NOT_READY) {
         oq__offers_withdraw(e, a, OQ_WITHDRAWN_NOT_READY, 1);
+        oq__agent_end_reservations(e, a); /* contacts waiting for it go to others at once */
+    }
     oq__agent_refresh(e, a);
     oq__mark_agent(e, a);
     oq__dispatch(e);
@@ -93,6 +95,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
     oq__agent_set_presence(e, a, OQ_AGENT_OFFLINE); /* first: withdrawn offers cannot come back */
     oq__agent_reindex(e, a);
     oq__offers_withdraw(e, a, "offer withdrawn: agent logged out", 0);
+    oq__agent_end_reservations(e, a);
     oq__agent_disown(e, a);
     oq__strfree(&e->mem, a->nr_reason);
     a->nr_reason = NULL;

@@ -235,7 +235,10 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
         e->n_sl_blend--; /* an inbound queue has no blending rule */
         q->blend_rule = OQ_BLEND_WHEN_IDLE;
     }
+    int64_t old_max_wait = q->max_wait_ms;
     apply_spec(q, spec);
+    if (q->max_wait_ms != old_max_wait)
+        q->delays_changed = 1; /* the new limit applies to contacts already waiting */
     set_limit_queue(e, q, limit_queue);
     q->callback_channel = callback_channel;
     if (resort)

@@ -257,8 +257,9 @@ static void route_agent(oq_engine *e, oq_agent *a)
     }
 }
 
-/* A queue gained a profile delay: its waiting contacts must be woken when
- * they have waited that long, so re-arm their timers. Rare (configuration). */
+/* A queue gained a profile delay (or a new max wait): its waiting contacts
+ * must be woken when they have waited that long, so re-arm their timers.
+ * Rare (configuration). */
 static void rearm_delayed_queues(oq_engine *e)
 {
     for (int32_t i = 0; i < e->n_queues; i++) {

@@ -152,6 +152,7 @@ struct oq_agent {
     oq_member **members;
     int32_t n_members, cap_members;
     oq_contact *held;        /* contacts offered to / served by it (intrusive list) */
+    oq_contact *reserved, *reserved_tail; /* QUEUED contacts reserved for it, by contact seq */
     oq_agent *dirty_next;
     int32_t dirty;
     int32_t sync_gain;       /* scratch for membership sync */
@@ -216,7 +217,7 @@ struct oq_queue {
     int64_t delays[OQ_QUEUE_DELAYS_MAX]; /* distinct member delays > 0 ... */
     int32_t delay_count[OQ_QUEUE_DELAYS_MAX]; /* ... and how many members have each */
     int32_t n_delays, delays_overflow; /* more distinct delays than tracked: poll */
-    int32_t delays_changed;  /* a new delay appeared: re-arm waiting contacts' timers */
+    int32_t delays_changed;  /* a new delay appeared or max_wait changed: re-arm waiting contacts' timers */
     oq_step *steps;
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
@@ -244,10 +245,11 @@ struct oq_contact {
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
-    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not */
+    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not; only while
+                                that agent is logged in and ready (it is in its reserved list) */
     int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
-    oq_contact *held_prev, *held_next;
+    oq_contact *held_prev, *held_next; /* agent->held; while QUEUED: agent->reserved */
     uint64_t pref_agent_seq;
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
     uint64_t *rejects;       /* seqs of agents that rejected it or let an offer time out */
@@ -275,7 +277,12 @@ struct oq_contact {
     int8_t deadline_stage;   /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     int8_t n_req, n_pref;    /* <= OQ_CONTACT_SKILLS_MAX */
     int8_t dirty;
+    uint8_t flags;           /* OQ_CF_* */
 };
+
+/* oq_contact.flags */
+#define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */
+#define OQ_CF_STORED 0u      /* the flags a snapshot keeps */
 
 struct oq_engine {
     oq_mem mem;

@@ -318,6 +318,7 @@ static int climb(oq_engine *e, oq_contact *c)
 void oq__wait_expired(oq_engine *e, oq_contact *c)
 {
     if (c->pref_until > 0 && c->pref_until <= e->now) {
+        oq__reserved_unlink(e, c);
         c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
         oq__mark_contact(e, c);
     }

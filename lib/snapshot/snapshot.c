@@ -244,6 +244,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     w_timer(w, &c->wait_timer);
     w_timer(w, &c->due_timer);
     oq__wr_i32(w, c->stats_rec);
+    oq__wr_u8(w, (uint8_t)(c->flags & ~OQ_CF_RESERVED)); /* the reserved list is rebuilt */
 }
 
 static void w_resume(const char *customer, int32_t queue, uint64_t seq, int64_t enqueued,
@@ -998,8 +999,11 @@ static int r_contact(rx *x)
     r_timer(x, &c->wait_timer, OQ_TIMER_WAIT, OQ_TIMER_WAIT);
     r_timer(x, &c->due_timer, OQ_TIMER_DUE, OQ_TIMER_DUE);
     c->stats_rec = oq__rd_range(r, 0, INT32_MAX - 1, "contact statistics record"); /* checked by oq__stats_read */
+    c->flags = oq__rd_u8(r);
     if (r->bad)
         return 0;
+    if (c->flags & ~OQ_CF_STORED)
+        return oq__rd_fail(r, "contact '%s': unknown flags 0x%x", c->id, c->flags);
     /* Where it lives: parked list, an agent's held list, or its lane's heap. */
     oq_queue *q = c->queue;
     if (q->lanes[c->lane].channel != c->channel)
@@ -1257,6 +1261,18 @@ static int restore_body(rx *x)
             return 0;
     if (r->bad)
         return 0;
+    /* Reservations for named agents: the agents' reserved lists. */
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        for (int32_t l = 0; q && l < q->n_lanes; l++)
+            for (int32_t k = 0; k < q->lanes[l].contacts.n; k++) {
+                oq_contact *c = q->lanes[l].contacts.items[k];
+                int64_t until = c->pref_until;
+                oq__reserved_link(e, c);
+                if (c->pref_until != until)
+                    return oq__rd_fail(r, "contact '%s': reserved for an agent not logged in and ready", c->id);
+            }
+    }
     {
         /* Each lane reserves heap room for exactly its contacts (any state). */
         int32_t per_lane[OQ_QUEUE_CHANNELS_MAX];

@@ -470,6 +470,125 @@ static void preferred_agent_wait_then_fallback(void **state)
     oq_engine_destroy(e);
 }
 
+/* A reservation for a preferred agent ends at once when that agent rejects
+ * the contact, lets it time out, goes not ready or logs out — and is not
+ * made for an agent who is not logged in and ready (issue #15 item 5). */
+static oq_engine *owner_and_other(void)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_agent(e, "owner", 100);
+    add_agent(e, "other", 100);
+    assert_int_equal(oq_agent_login(e, 0, "owner", 1), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 0, "other", 1), OQ_OK);
+    return e;
+}
+
+static oq_status arrive_for_owner(oq_engine *e, int64_t t, const char *id)
+{
+    oq_contact_spec s;
+    oq_contact_spec_init(&s);
+    s.id = id;
+    s.channel = "voice";
+    s.queue = "q";
+    s.preferred_agent = "owner";
+    s.preferred_wait_s = 60;
+    return oq_contact_arrive(e, t, &s);
+}
+
+static void preferred_agent_reservation_ends_when_it_cannot_serve(void **state)
+{
+    (void)state;
+    /* The owner rejects: the other agent gets it at once, not at 61 s. */
+    oq_engine *e = owner_and_other();
+    assert_int_equal(arrive(e, 0, "held", "voice", "q", 0), OQ_OK); /* keeps "other" busy */
+    assert_string_equal(contact_agent(e, "held", buf, sizeof buf), "owner");
+    assert_int_equal(oq_offer_reject(e, 100, "held", "owner"), OQ_OK);
+    assert_string_equal(contact_agent(e, "held", buf, sizeof buf), "other");
+    assert_int_equal(arrive_for_owner(e, 1000, "c1"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "owner");
+    assert_int_equal(oq_contact_remove(e, 2000, "held"), OQ_OK); /* "other" is free now */
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_OFFERED);
+    assert_int_equal(oq_offer_reject(e, 5000, "c1", "owner"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "other");
+    int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c1", "other");
+    assert_int_equal(rec.ev[i].time_ms, 5000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* The owner, busy on a call, goes not ready: the waiting contact goes to
+     * the other agent at once. */
+    e = owner_and_other();
+    assert_int_equal(arrive(e, 0, "call", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "call", buf, sizeof buf), "owner");
+    assert_int_equal(oq_offer_accept(e, 10, "call", "owner"), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 1000, "c2"), OQ_OK);
+    assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED); /* waits for its owner */
+    assert_int_equal(oq_agent_not_ready(e, 7000, "owner", "after this call, lunch"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "other");
+    i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c2", "other");
+    assert_int_equal(rec.ev[i].time_ms, 7000);
+    /* Not ready at arrival: no reservation at all. */
+    assert_int_equal(oq_contact_complete(e, 8000, "c2"), OQ_ESTATE); /* offered, not active */
+    assert_int_equal(oq_offer_accept(e, 8000, "c2", "other"), OQ_OK);
+    assert_int_equal(oq_contact_complete(e, 9000, "c2"), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 10000, "c3"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c3", buf, sizeof buf), "other");
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* The owner logs out while a contact waits for it. */
+    e = owner_and_other();
+    assert_int_equal(arrive(e, 0, "call", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, 10, "call", "owner"), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 1000, "c4"), OQ_OK);
+    assert_int_equal(contact_state(e, "c4"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_agent_logout(e, 3000, "owner"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c4", buf, sizeof buf), "other");
+    /* Its offer times out on the owner: the reservation ends too. */
+    assert_int_equal(oq_contact_complete(e, 3500, "call"), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 4000, "owner", 1), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 5000, "c5"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "owner");
+    assert_int_equal(oq_offer_accept(e, 5100, "c4", "other"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 35000), OQ_OK); /* offer_timeout_s 30 */
+    assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "");
+    assert_int_equal(contact_state(e, "c5"), OQ_CONTACT_QUEUED); /* "other" is busy */
+    assert_int_equal(oq_contact_complete(e, 36000, "c4"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "other");
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* A max wait set by oq_queue_update applies to contacts already waiting, at
+ * their own due time (it used to wait for some other event to re-arm them). */
+static void new_max_wait_applies_to_waiting_contacts(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(arrive(e, 20000, "c2", "voice", "q", 0), OQ_OK);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.max_wait_s = 30;
+    assert_int_equal(oq_queue_update(e, 40000, &q), OQ_OK);
+    /* c1 waited 39 s already: rejected at once; c2 at 50 s. */
+    int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c1", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 40000);
+    assert_int_equal(next_deadline(e), 50000);
+    assert_int_equal(oq_engine_advance(e, 60000), OQ_OK);
+    i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c2", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 50000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 static void deadline_warning_and_breach_once_each(void **state)
 {
     (void)state;
@@ -670,6 +789,8 @@ int main(void)
         cmocka_unit_test(limits_reject_overflow_callback),
         cmocka_unit_test(refuse_when_nobody_logged_in),
         cmocka_unit_test(preferred_agent_wait_then_fallback),
+        cmocka_unit_test(preferred_agent_reservation_ends_when_it_cannot_serve),
+        cmocka_unit_test(new_max_wait_applies_to_waiting_contacts),
         cmocka_unit_test(deadline_warning_and_breach_once_each),
         cmocka_unit_test(position_and_ewt_hand_computed),
         cmocka_unit_test(bad_steps_are_refused),

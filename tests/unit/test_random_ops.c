@@ -162,6 +162,9 @@ typedef struct magent {
     int64_t blocked_until; /* back-off after a reject / time-out */
     int64_t ring[RING_MAX]; /* times of its last pol_mpw offers (fair distribution) */
     int ring_n, ring_head;
+    /* Bumped whenever it may have stopped being ready (not_ready, logout, an
+     * offer time-out that may pause it): reservations made before end. */
+    int64_t pres_epoch;
 } magent;
 
 typedef struct mcontact {
@@ -178,6 +181,7 @@ typedef struct mcontact {
     int64_t entered;    /* entered its current queue (profile delays count from here) */
     int32_t pref_agent; /* preferred agent / owner, -1 none */
     int64_t pref_until; /* reserved for pref_agent while now < pref_until */
+    int64_t pref_epoch; /* pref_agent's pres_epoch when the reservation was made */
     /* history (oq_contact_history_*): total entries ever, and the newest */
     int32_t hist_total, hist_agent;
     int8_t hist_type, hist_queue;
@@ -391,6 +395,31 @@ static void hist_add(mcontact *c, int type, int64_t t, int agent)
 
 static int64_t ms_of(double s) { return (int64_t)(s * 1000.0 + 0.5); }
 
+/* A reservation for the contact's named agent until `until` (0: none); the
+ * engine makes one only for an agent logged in and ready (read from the
+ * engine inside the event callback: the presence at the moment). */
+static void reserve(world *w, mcontact *c, int64_t until)
+{
+    c->pref_until = 0;
+    if (until <= 0 || c->pref_agent < 0 || c->pref_agent >= w->n_agent_nums ||
+        !w->ag[c->pref_agent].exists)
+        return;
+    char id[16];
+    oq_agent_info ai;
+    agent_name(c->pref_agent, id);
+    if (oq_agent_get(w->e, id, &ai) != OQ_OK || ai.presence != OQ_AGENT_READY)
+        return;
+    c->pref_until = until;
+    c->pref_epoch = w->ag[c->pref_agent].pres_epoch;
+}
+
+/* Is the contact still reserved for its named agent at `now`? */
+static int reserved_at(const world *w, const mcontact *c, int64_t now)
+{
+    return c->pref_until > now && c->pref_agent >= 0 && w->ag[c->pref_agent].exists &&
+           w->ag[c->pref_agent].pres_epoch == c->pref_epoch;
+}
+
 /* ---- event sink ---------------------------------------------------------- */
 
 static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int an)
@@ -442,7 +471,7 @@ static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int a
     if (a->pol_mpw > 0 && a->ring_n == a->pol_mpw && a->ring[a->ring_head] + a->pol_window > now)
         FAILF(w, "OFFERED c%d to %s: %d offers since %lld, window %lld ms", ci, ev->agent,
               a->pol_mpw, (long long)a->ring[a->ring_head], (long long)a->pol_window);
-    if (c->pref_until > now && c->pref_agent >= 0 && w->ag[c->pref_agent].exists) {
+    if (reserved_at(w, c, now)) {
         w->n_reserved_offers++;
         if (c->pref_agent != an)
             FAILF(w, "OFFERED c%d to %s while reserved for a%d until %lld", ci, ev->agent,
@@ -575,7 +604,7 @@ static void on_event(const oq_event *ev, void *user)
         c->due = INT64_MAX;
         c->entered = ev->time_ms;
         c->pref_agent = w->arriving_pa;
-        c->pref_until = w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0;
+        reserve(w, c, w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0);
         c->first_time = ev->time_ms;
         hist_add(c, OQ_EV_CONTACT_QUEUED, ev->time_ms, -1);
         c->live_pos = w->n_live;
@@ -677,6 +706,11 @@ static void on_event(const oq_event *ev, void *user)
             int64_t d = ev->type == OQ_EV_OFFER_TIMEOUT ? a->pol_na_delay : a->pol_rej_delay;
             if (d > 0)
                 a->blocked_until = ev->time_ms + d;
+            if (c->pref_agent == an) /* its named agent let it go: anyone's now */
+                c->pref_until = 0;
+            if (ev->type == OQ_EV_OFFER_TIMEOUT &&
+                (w->q[(int)c->queue].spec.timeout_not_ready || a->pol_max_na > 0))
+                a->pres_epoch++; /* it may be paused ("no answer") */
         }
         release(w, c);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
@@ -743,7 +777,7 @@ static void on_event(const oq_event *ev, void *user)
             release(w, c);
             c->nrej = 0;
             c->pref_agent = ta;
-            c->pref_until = ev->time_ms + w->pend_wait;
+            reserve(w, c, ev->time_ms + w->pend_wait);
             hist_add(c, OQ_EV_TRANSFERRED, ev->time_ms, ta);
             set_cstate(w, c, OQ_CONTACT_QUEUED);
             break;
@@ -792,9 +826,7 @@ static void on_event(const oq_event *ev, void *user)
         c->queue = (int8_t)to;
         c->nrej = 0;
         c->entered = ev->time_ms;
-        c->pref_until = c->pref_agent >= 0 && w->ag[c->pref_agent].exists && w->pend_wait > 0
-                            ? ev->time_ms + w->pend_wait
-                            : 0;
+        reserve(w, c, w->pend_wait > 0 ? ev->time_ms + w->pend_wait : 0);
         hist_add(c, OQ_EV_REOPENED, ev->time_ms, -1);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
         break;
@@ -1580,6 +1612,7 @@ static void op_agent(world *w, int kind)
         if (!logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        a->pres_epoch++; /* before the call: routing inside it sees the reservations end */
         st = oq_agent_not_ready(w->e, t, aid, reasons[rn(w, 5)]);
         /* Offers ringing on it went back, unless their queue keeps them. */
         for (int i = 0; st == OQ_OK && i < w->n_live; i++) {
@@ -1596,6 +1629,7 @@ static void op_agent(world *w, int kind)
         if (!logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        a->pres_epoch++;
         st = oq_agent_logout(w->e, t, aid);
         if (st == OQ_OK) /* it no longer owns the work orders parked with it */
             for (int i = 0; i < w->n_live; i++) {
