@@ -20,9 +20,14 @@
  * and ends at once — the contact goes to the others — when that agent
  * rejects it, lets its offer time out, goes not ready or logs out.
  *
- * An offer reserves the agent's capacity for the contact. A contact rejected
- * by (or timed out on) an agent is never offered to that agent again, unless
- * it is transferred. Routing happens inside the calls: when a contact arrives
+ * An offer reserves the agent's capacity for the contact. An agent who
+ * rejects a contact (or lets its offer time out) is kept from it for its
+ * queue's retry_after_s, or until the agent's presence changes (login,
+ * ready, not ready, logout), or the contact moves to another queue; then it
+ * may get it again — if nobody else took it, a timer brings it back to that
+ * agent when the time is up. A queue with max_offers applies its limit
+ * action once that many offers of the contact were rejected or timed out
+ * there. Routing happens inside the calls: when a contact arrives
  * it is offered at once to the best available agent, and when an agent gains
  * capacity it is offered the best waiting contact it can take.
  *
@@ -83,7 +88,9 @@ OQ_API oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contac
 OQ_API oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact,
                                  const char *agent);
 
-/* The agent rejects the offer: the contact is re-routed, never to that agent. */
+/* The agent rejects the offer: the contact is routed again, not to that
+ * agent for its queue's retry_after_s (see above), or gets its queue's limit
+ * action when max_offers is reached. */
 OQ_API oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact,
                                  const char *agent);
 
@@ -161,7 +168,8 @@ typedef struct oq_contact_info {
     int64_t arrived_ms;         /* first arrival in the engine */
     int64_t enqueued_ms;        /* entered its current queue */
     int64_t deadline_ms;        /* 0 = none */
-    int32_t n_rejected;         /* agents that rejected it / let it time out */
+    int32_t n_rejected;         /* agents kept from it now: they rejected it / let it time out
+                                   within retry_after_s and their presence has not changed */
     int32_t n_offers;           /* offers made so far */
     const char *queue;          /* engine-owned strings, valid until next mutating call */
     const char *channel;

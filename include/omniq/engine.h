@@ -139,8 +139,10 @@ OQ_API oq_status oq_engine_advance(oq_engine *e, int64_t now_ms);
 /* ---- self-check -------------------------------------------------------- */
 
 /* Verify every internal invariant: capacity accounting, indexes, heaps,
- * counters, contact and agent states, and that no waiting contact could be
- * offered to an available agent. O(size of the engine): for tests and
+ * counters, contact and agent states, reservations, and that no waiting
+ * contact could be offered to an available agent — now, or once a profile
+ * delay, a reservation or an exclusion after a missed offer ends without a
+ * timer that wakes the contact by then. O(size of the engine): for tests and
  * debugging. Returns OQ_OK, or OQ_ECORRUPT with the last-error message naming
  * the object and the invariant that fails. Read-only. Callable from a
  * callback, but the engine is then between two steps of one call, so only

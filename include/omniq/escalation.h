@@ -91,7 +91,9 @@ OQ_API oq_status oq_queue_clear_steps(oq_engine *e, int64_t now_ms, const char *
 /* Number of steps in the queue's ladder. */
 OQ_API oq_status oq_queue_step_count(const oq_engine *e, const char *queue, int32_t *count);
 
-/* Queue limits (oq_queue_spec.limit_action). */
+/* Queue limits (oq_queue_spec.limit_action), applied when a contact arrives
+ * over max_length, has waited max_wait_s, or has had max_offers offers
+ * rejected or timed out in the queue (detail "max offers"). */
 #define OQ_LIMIT_REJECT   0 /* OQ_EV_QUEUE_REJECTED and the contact is forgotten */
 #define OQ_LIMIT_OVERFLOW 1 /* moved to limit_queue (OQ_EV_OVERFLOWED) */
 #define OQ_LIMIT_CALLBACK 2 /* becomes an item of callback_channel in limit_queue (OQ_EV_OVERFLOWED, detail "callback") */

@@ -226,12 +226,18 @@ typedef struct oq_queue_spec {
     int32_t keep_offer_on_not_ready; /* 1: an offer ringing on an agent who goes not ready rings
                                         on until accepted, rejected or timed out; 0 (default):
                                         it is withdrawn at once and the contact routed again */
+    double retry_after_s;      /* an agent who rejects a contact or lets its offer time out is
+                                  not offered it again for this long (default 30; 0 = may be
+                                  at once), nor after its presence changes (Asterisk `retry`) */
+    int32_t max_offers;        /* a contact whose offers in this queue were rejected or timed
+                                  out this many times gets limit_action (escalation.h; detail
+                                  "max offers"); 0 = no cap (default), at most 32767 */
 } oq_queue_spec;
 
 /* Defaults: priority 0, OQ_ORDER_PRIORITY (priority then age), longest
  * idle, threshold 20 s, target 0.8, offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
  * inbound, default_aht_s 180, no deadline warning, offers withdrawn from
- * agents going not ready. */
+ * agents going not ready, retry_after_s 30, no max_offers. */
 OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 
 /* Add a queue. It accepts no channel until oq_queue_add_channel(). */

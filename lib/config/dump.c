@@ -289,7 +289,9 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
     }
     out(b, "    refuse_if_no_agents: %s\n    outbound: %s\n", tf(q->refuse_if_no_agents),
         tf(q->outbound));
-    out(b, "    keep_offer_on_not_ready: %s\n", tf(q->keep_offer_on_not_ready));
+    out(b, "    keep_offer_on_not_ready: %s\n    retry_after: ", tf(q->keep_offer_on_not_ready));
+    secs(b, q->retry_after_ms);
+    out(b, "\n    max_offers: %d\n", (int)q->max_offers);
     if (q->outbound)
         out(b, "    blend: %s\n", q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET ? "sl_above_target" : "when_idle");
     if (q->n_steps > 0)

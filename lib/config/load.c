@@ -29,7 +29,7 @@ static const char *const QUEUE_KEYS[] = {
     "sla_target", "offer_timeout", "wrapup", "aging", "requires", "prefers", "groups",
     "max_length", "max_wait", "limit_action", "limit_queue", "callback_channel",
     "refuse_if_no_agents", "outbound", "blend", "default_aht", "deadline_warning", "escalation",
-    "keep_offer_on_not_ready", NULL};
+    "keep_offer_on_not_ready", "retry_after", "max_offers", NULL};
 static const char *const STEP_KEYS[] = {"after", "timing", "action", "skill", "level", "group",
                                         "priority", "queue", "message", "skip_if_no_agents",
                                         "when_ewt_above", "when_sl_below", NULL};
@@ -396,6 +396,8 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("default_aht", cfg_seconds(c, f, &s->default_aht_s))
     FIELD("deadline_warning", cfg_seconds(c, f, &s->deadline_warning_s))
     FIELD("keep_offer_on_not_ready", cfg_bool(c, f, &s->keep_offer_on_not_ready))
+    FIELD("retry_after", cfg_seconds(c, f, &s->retry_after_s))
+    FIELD("max_offers", cfg_int(c, f, 0, INT16_MAX, &s->max_offers))
 #undef FIELD
     return ok;
 }

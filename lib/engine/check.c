@@ -123,7 +123,9 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
             *reserved_total -= (c->flags & OQ_CF_RESERVED) != 0;
         }
         queued += lane->contacts.n;
-        /* Nothing left unmatched: no waiting contact an available agent could take. */
+        /* Nothing left unmatched: no waiting contact an available agent could
+         * take, and none that one could take once a delay, a reservation or an
+         * exclusion ends without a timer to wake the contact by then. */
         if (!e->starved && (int64_t)lane->contacts.n * lane->agents.n <= 1000000)
             for (int32_t i = 0; i < lane->contacts.n; i++)
                 for (int32_t j = 0; j < lane->agents.n; j++) {
@@ -132,6 +134,13 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
                     CHECK(!oq__agent_fits(e, c, m, 0),
                           "queue '%s': contact '%s' waits while agent '%s' could take it", q->id,
                           c->id, m->agent->id);
+                    int64_t at = oq__agent_fits_at(e, c, m);
+                    const oq_timer *t = &c->wait_timer;
+                    int woken = t->pos >= 0 && t->kind == OQ_TIMER_WAIT &&
+                                (t->due <= at || (q->delays_overflow > 0 && m->delay_ms > 0));
+                    CHECK(at == INT64_MAX || woken,
+                          "queue '%s': contact '%s' waits while agent '%s' could take it at %lld, "
+                          "and no timer wakes it by then", q->id, c->id, m->agent->id, (long long)at);
                 }
     }
     CHECK(queued == q->n_queued, "queue '%s': %d queued, counted %d", q->id, queued, q->n_queued);

@@ -23,19 +23,50 @@ void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *de
     oq__emit(e, &ev, c, c->agent);
 }
 
-int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a)
+/* Does the exclusion still keep its agent from the contact? */
+int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x)
+{
+    if (x->until <= e->now || x->agent < 0 || x->agent >= e->n_agents)
+        return 0;
+    const oq_agent *a = e->agents[x->agent];
+    return a && a->seq == x->agent_seq && a->presence_gen == x->gen;
+}
+
+int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a)
 {
     for (int32_t i = 0; i < c->n_rejects; i++) {
-        if (c->rejects[i] == a->seq)
+        const oq_exclusion *x = &c->rejects[i];
+        if (x->agent_seq == a->seq && oq__exclusion_active(e, x))
             return 1;
     }
     return 0;
 }
 
-/* Room was reserved when the offer was made (route.c). */
-static void add_reject(oq_contact *c, const oq_agent *a)
+int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c)
 {
-    c->rejects[c->n_rejects++] = a->seq;
+    int32_t n = 0;
+    for (int32_t i = 0; i < c->n_rejects; i++)
+        n += oq__exclusion_active(e, &c->rejects[i]);
+    return n;
+}
+
+/* The agent missed the offer: keep it from the contact for the queue's
+ * retry_after_s. Exclusions that ended, and the agent's earlier one, leave
+ * the list, so it holds at most one per agent; room for one more was
+ * reserved when the offer was made (route.c), so this never allocates. */
+static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
+{
+    int32_t n = 0;
+    for (int32_t i = 0; i < c->n_rejects; i++)
+        if (c->rejects[i].agent_seq != a->seq && oq__exclusion_active(e, &c->rejects[i]))
+            c->rejects[n++] = c->rejects[i];
+    oq_exclusion *x = &c->rejects[n++];
+    x->agent_seq = a->seq;
+    x->agent = a->idx;
+    x->gen = a->presence_gen;
+    x->until = oq__add_ms(e->now, c->queue->retry_after_ms);
+    c->n_rejects = n;
+    c->offers_here += c->offers_here < INT16_MAX;
 }
 
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
@@ -233,7 +264,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
 {
     oq_agent *a = c->agent;
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
-    add_reject(c, a);
+    add_reject(e, c, a);
     note_miss(e, a, 1);
     if (oq__contact_pref_agent(e, c) == a)
         c->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
@@ -477,7 +508,7 @@ static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, c
         return st;
     oq_contact *c = *out_c;
     if (c->state != OQ_CONTACT_OFFERED || c->agent != *out_a) {
-        if (oq__contact_rejected_by(c, *out_a))
+        if (oq__contact_rejected_by(e, c, *out_a))
             return oq__fail(e, OQ_ESTATE,
                             "contact '%s': its offer to agent '%s' already timed out or was rejected",
                             contact, agent);
@@ -535,7 +566,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
         return st;
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
     oq__timer_cancel(e, &c->timer);
-    add_reject(c, a);
+    add_reject(e, c, a);
     note_miss(e, a, 0);
     if (oq__contact_pref_agent(e, c) == a)
         c->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
@@ -667,7 +698,7 @@ oq_status oq_contact_get(const oq_engine *ce, const char *id, oq_contact_info *o
     out->arrived_ms = c->arrived;
     out->enqueued_ms = c->enqueued;
     out->deadline_ms = c->deadline;
-    out->n_rejected = c->n_rejects;
+    out->n_rejected = oq__contact_excluded(e, c);
     out->n_offers = c->n_offers;
     out->queue = c->queue->id;
     out->channel = e->channels[c->channel]->id;

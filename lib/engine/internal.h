@@ -157,6 +157,10 @@ void oq__dispatch(oq_engine *e);
 /* May the member's agent be offered this contact (tier, reservation for a
  * preferred agent, rejections, the contact's own skills)? */
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);
+/* When the member's agent could be offered the contact if only time passed
+ * (a profile delay, a reservation, an exclusion ending): e->now or earlier
+ * if it could now, INT64_MAX if time alone will not do it. For the check. */
+int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_member *m);
 /* Could a QUEUED contact be offered to an agent available in its lane now? */
 int oq__contact_has_taker(const oq_engine *e, const oq_contact *c);
 
@@ -181,7 +185,13 @@ int32_t oq__queue_staffed(const oq_queue *q, int32_t tier);
 /* position x recent handle time / agents logged in for the tier (INFINITY if none). */
 double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
 
+/* The reason a contact left its queue when it missed max_offers offers. */
+#define OQ_MAX_OFFERS "max offers"
+
 /* ---- work orders (workorder.c) ---- */
+/* The history code of a well-known move reason ("escalation", "max wait",
+ * "max offers", "callback", "queue full"; NULL: none). */
+int32_t oq__detail_code(const char *detail);
 /* Room for `extra` more history entries; 0 on allocation failure. */
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
 /* Record an entry (takes ownership of owned_detail); dropped if no room. */
@@ -238,7 +248,11 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why);
  * queues with keep_offer_on_not_ready). */
 void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept);
 #define OQ_WITHDRAWN_NOT_READY "offer withdrawn: agent not ready"
-int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a);
+/* Is the agent kept from the contact now (a recent reject or time-out, no
+ * presence change since)? How many agents are? */
+int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x);
+int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a);
+int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* Fill the common fields of a contact event. */
 void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail);

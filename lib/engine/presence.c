@@ -12,6 +12,8 @@ static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reas
 {
     oq__strfree(&e->mem, a->nr_reason);
     a->nr_reason = reason;
+    if (presence != a->presence)
+        a->presence_gen++; /* a presence change ends its exclusions from contacts */
     oq__agent_set_presence(e, a, presence);
     oq__agent_reindex(e, a);
     if (presence == OQ_AGENT_NOT_READY) {
@@ -92,6 +94,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged out", agent);
+    a->presence_gen++;
     oq__agent_set_presence(e, a, OQ_AGENT_OFFLINE); /* first: withdrawn offers cannot come back */
     oq__agent_reindex(e, a);
     oq__offers_withdraw(e, a, "offer withdrawn: agent logged out", 0);

@@ -41,6 +41,7 @@ void oq_queue_spec_init(oq_queue_spec *spec)
     spec->sla_target = 0.8;
     spec->offer_timeout_s = 30;
     spec->default_aht_s = 180;
+    spec->retry_after_s = 30;
 }
 
 /* Seconds must be finite, non-negative and fit in int64 milliseconds. */
@@ -92,6 +93,11 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': deadline_warning_s must be a finite number >= 0", id);
     if (s->keep_offer_on_not_ready != 0 && s->keep_offer_on_not_ready != 1)
         return oq__fail(e, OQ_EINVAL, "queue '%s': keep_offer_on_not_ready must be 0 or 1", id);
+    if (!valid_seconds(s->retry_after_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': retry_after_s must be a finite number >= 0", id);
+    if (s->max_offers < 0 || s->max_offers > INT16_MAX)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': max_offers must be 0..%d (0 = no cap), got %d", id,
+                        INT16_MAX, s->max_offers);
     return OQ_OK;
 }
 
@@ -152,6 +158,8 @@ static void apply_spec(oq_queue *q, const oq_queue_spec *s)
     q->default_aht_s = s->default_aht_s;
     q->deadline_warning_s = s->deadline_warning_s;
     q->keep_offer_on_not_ready = s->keep_offer_on_not_ready;
+    q->retry_after_ms = oq__ms(s->retry_after_s);
+    q->max_offers = s->max_offers;
 }
 
 void oq__queue_free(oq_engine *e, oq_queue *q)
@@ -236,9 +244,10 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
         q->blend_rule = OQ_BLEND_WHEN_IDLE;
     }
     int64_t old_max_wait = q->max_wait_ms;
+    int32_t old_max_offers = q->max_offers;
     apply_spec(q, spec);
-    if (q->max_wait_ms != old_max_wait)
-        q->delays_changed = 1; /* the new limit applies to contacts already waiting */
+    if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
+        q->delays_changed = 1; /* the new limits apply to contacts already waiting */
     set_limit_queue(e, q, limit_queue);
     q->callback_channel = callback_channel;
     if (resort)
@@ -496,6 +505,8 @@ oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
     out->spec.default_aht_s = q->default_aht_s;
     out->spec.deadline_warning_s = q->deadline_warning_s;
     out->spec.keep_offer_on_not_ready = q->keep_offer_on_not_ready;
+    out->spec.retry_after_s = (double)q->retry_after_ms / 1000.0;
+    out->spec.max_offers = q->max_offers;
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
     out->n_required_skills = q->n_req;

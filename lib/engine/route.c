@@ -41,20 +41,16 @@ void oq__mark_all_agents(oq_engine *e)
 
 static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent *a);
 
-int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
+/* The conditions of oq__agent_fits that time alone does not change: tier,
+ * offers used up, the contact's own skills, outbound blending. */
+static int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_member *m,
+                            int with_preferred)
 {
     const oq_agent *a = m->agent;
     if (m->first_tier > c->tier)
         return 0;
-    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms)
-        return 0; /* its routing profile takes this queue's contacts only later */
-    if (c->pref_until > e->now) {
-        const oq_agent *pa = oq__contact_pref_agent(e, c);
-        if (pa && pa != a)
-            return 0; /* still reserved for its preferred agent */
-    }
-    if (oq__contact_rejected_by(c, a))
-        return 0;
+    if (c->queue->max_offers > 0 && c->offers_here >= c->queue->max_offers)
+        return 0; /* its queue's limit action is due (waiting.c) */
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
         int32_t k = i - c->n_req;
         if (k >= 0 && !with_preferred && !((c->pref_hold >> k) & 1u))
@@ -63,6 +59,39 @@ int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, 
             return 0;
     }
     return !c->queue->outbound || blend_allows(e, c, a);
+}
+
+/* Until when a time-bound condition keeps the member's agent from the
+ * contact (the profile delay, a reservation for another agent, an
+ * exclusion after a missed offer); e->now or earlier if none does. */
+static int64_t held_back_until(const oq_engine *e, const oq_contact *c, const oq_member *m)
+{
+    const oq_agent *a = m->agent;
+    int64_t until = e->now;
+    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms)
+        until = oq__add_ms(c->entered, m->delay_ms); /* its profile takes this queue's contacts later */
+    if (c->pref_until > until) {
+        const oq_agent *pa = oq__contact_pref_agent(e, c);
+        if (pa && pa != a)
+            until = c->pref_until; /* still reserved for its preferred agent */
+    }
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *x = &c->rejects[i];
+        if (x->agent_seq == a->seq && x->until > until && oq__exclusion_active(e, x))
+            until = x->until;
+    }
+    return until;
+}
+
+int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
+{
+    return m->first_tier <= c->tier && held_back_until(e, c, m) <= e->now &&
+           fits_beyond_time(e, c, m, with_preferred);
+}
+
+int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_member *m)
+{
+    return fits_beyond_time(e, c, m, 0) ? held_back_until(e, c, m) : INT64_MAX;
 }
 
 typedef struct agent_pred {

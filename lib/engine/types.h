@@ -52,6 +52,16 @@ typedef struct oq_timer {
     int32_t kind;   /* OQ_TIMER_* */
 } oq_timer;
 
+/* An agent kept from a contact after it rejected it or let an offer time
+ * out: until `until`, and only while the agent's presence has not changed
+ * since (presence_gen). */
+typedef struct oq_exclusion {
+    uint64_t agent_seq;
+    int64_t until;
+    int32_t agent;           /* agent index (seq tells whether it is still that agent) */
+    uint32_t gen;            /* the agent's presence_gen when it was excluded */
+} oq_exclusion;
+
 typedef struct oq_skill_level {
     int32_t skill;
     int32_t level;
@@ -125,6 +135,7 @@ struct oq_agent {
     uint64_t seq;            /* unique for the engine's life: tie-break and reject lists */
     int32_t capacity, used;
     int32_t presence;        /* OQ_AGENT_OFFLINE / READY / NOT_READY */
+    uint32_t presence_gen;   /* bumped by every presence change: ends its exclusions */
     int32_t state;           /* derived OQ_AGENT_* last reported */
     int64_t state_since;
     int64_t last_activity;   /* longest-idle key */
@@ -167,7 +178,7 @@ typedef struct oq_lane {
 
 /* Well-known history details that need no allocation (timer-driven entries). */
 enum { OQ_DETAIL_NONE = 0, OQ_DETAIL_ESCALATION, OQ_DETAIL_MAX_WAIT, OQ_DETAIL_CALLBACK,
-       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED };
+       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED, OQ_DETAIL_MAX_OFFERS };
 
 typedef struct oq_history_item {
     int32_t type;
@@ -224,6 +235,8 @@ struct oq_queue {
     int64_t max_wait_ms;
     int32_t refuse_if_no_agents, outbound;
     int32_t keep_offer_on_not_ready;
+    int32_t max_offers;      /* missed offers per contact before the limit action, 0 = no cap */
+    int64_t retry_after_ms;  /* how long a missed offer keeps the agent from the contact */
     double default_aht_s, deadline_warning_s;
     double aht_ema_s;        /* recent handle time (talk + wrap-up), for estimates */
     int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */
@@ -252,7 +265,7 @@ struct oq_contact {
     oq_contact *held_prev, *held_next; /* agent->held; while QUEUED: agent->reserved */
     uint64_t pref_agent_seq;
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
-    uint64_t *rejects;       /* seqs of agents that rejected it or let an offer time out */
+    oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while */
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
     oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_contact *dirty_next;
@@ -271,6 +284,7 @@ struct oq_contact {
     int16_t step;            /* next ladder step of its queue (< OQ_LADDER_MAX) */
     int16_t tier;            /* ladder tier reached (< OQ_TIERS_MAX) */
     int16_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
+    int16_t offers_here;     /* offers rejected or timed out in its current queue (max_offers) */
     int8_t lane;             /* < OQ_QUEUE_CHANNELS_MAX */
     int8_t state;            /* OQ_CONTACT_* */
     int8_t exclusive;        /* its channel was exclusive when it was offered */

@@ -39,6 +39,7 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     c->step_base = e->now;
     c->recheck_at = 0;
     c->limit_retry_at = 0;
+    c->offers_here = 0;
     /* A preferred skill is waited for when this queue's ladder says when to
      * stop waiting for it; otherwise it only ranks (contact.h). */
     c->pref_hold = 0;
@@ -50,14 +51,35 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     oq__wait_schedule(e, c);
 }
 
-/* When the queue's max wait applies to the contact (INT64_MAX: never). */
-static int64_t max_wait_due(const oq_contact *c)
+/* Has the contact missed as many offers in its queue as the queue allows? */
+static int offers_used_up(const oq_contact *c)
+{
+    return c->queue->max_offers > 0 && c->offers_here >= c->queue->max_offers;
+}
+
+/* When the queue's limit applies to the contact (INT64_MAX: never): at once
+ * when its offers are used up, else at its max wait; a move that found no
+ * room is tried again at limit_retry_at. */
+static int64_t limit_due(const oq_contact *c)
 {
     const oq_queue *q = c->queue;
-    if (q->max_wait_ms <= 0)
-        return INT64_MAX;
-    int64_t due = oq__add_ms(c->entered, q->max_wait_ms);
-    return c->limit_retry_at > due ? c->limit_retry_at : due;
+    int64_t due = INT64_MAX;
+    if (offers_used_up(c))
+        due = 0;
+    else if (q->max_wait_ms > 0)
+        due = oq__add_ms(c->entered, q->max_wait_ms);
+    return due != INT64_MAX && c->limit_retry_at > due ? c->limit_retry_at : due;
+}
+
+/* When the earliest exclusion of an agent from the contact ends (INT64_MAX:
+ * none): the contact is woken then, for the agent may take it again. */
+static int64_t exclusion_end(const oq_engine *e, const oq_contact *c)
+{
+    int64_t due = INT64_MAX;
+    for (int32_t i = 0; i < c->n_rejects; i++)
+        if (c->rejects[i].until < due && oq__exclusion_active(e, &c->rejects[i]))
+            due = c->rejects[i].until;
+    return due;
 }
 
 /* Every handler below consumes what made its timer due (or moves the due
@@ -71,9 +93,12 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
             due = c->recheck_at ? c->recheck_at : step_due(c, &q->steps[c->step]);
         if (c->pref_until > 0 && c->pref_until < due)
             due = c->pref_until;
-        int64_t limit = max_wait_due(c);
+        int64_t limit = limit_due(c);
         if (limit < due)
             due = limit;
+        int64_t back = exclusion_end(e, c);
+        if (back < due)
+            due = back;
         /* Agents whose routing profile delays this queue become eligible. */
         for (int32_t i = 0; i < q->n_delays; i++) {
             int64_t t = oq__add_ms(c->entered, q->delays[i]);
@@ -130,11 +155,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     oq__emit(e, &ev, c, NULL);
     if (type == OQ_EV_OVERFLOWED) {
         c->hops++;
-        int32_t code = !detail ? OQ_DETAIL_NONE
-                       : detail[0] == 'e' ? OQ_DETAIL_ESCALATION
-                       : detail[0] == 'm' ? OQ_DETAIL_MAX_WAIT
-                       : detail[0] == 'c' ? OQ_DETAIL_CALLBACK : OQ_DETAIL_QUEUE_FULL;
-        oq__history_add(e, c, type, NULL, code, NULL);
+        oq__history_add(e, c, type, NULL, oq__detail_code(detail), NULL);
     }
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
@@ -322,8 +343,8 @@ void oq__wait_expired(oq_engine *e, oq_contact *c)
         c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
         oq__mark_contact(e, c);
     }
-    if (c->state == OQ_CONTACT_QUEUED && max_wait_due(c) <= e->now) {
-        if (apply_limit(e, c, "max wait"))
+    if (c->state == OQ_CONTACT_QUEUED && limit_due(c) <= e->now) {
+        if (apply_limit(e, c, offers_used_up(c) ? OQ_MAX_OFFERS : "max wait"))
             oq__wait_schedule(e, c);
         return;
     }

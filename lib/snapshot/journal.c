@@ -195,6 +195,8 @@ static void w_queue(oq_wr *w, const oq_queue_spec *s)
     oq__wr_f64(w, s->default_aht_s);
     oq__wr_f64(w, s->deadline_warning_s);
     oq__wr_i32(w, s->keep_offer_on_not_ready);
+    oq__wr_f64(w, s->retry_after_s);
+    oq__wr_i32(w, s->max_offers);
 }
 
 static void w_contact(oq_wr *w, const oq_contact_spec *s)
@@ -317,6 +319,8 @@ static void r_queue(oq_rd *r, jscratch *x, oq_queue_spec *s)
     s->default_aht_s = oq__rd_f64(r);
     s->deadline_warning_s = oq__rd_f64(r);
     s->keep_offer_on_not_ready = oq__rd_i32(r);
+    s->retry_after_s = oq__rd_f64(r);
+    s->max_offers = oq__rd_i32(r);
 }
 
 /* Skill lists of a contact spec live in the scratch too. */

@@ -116,6 +116,8 @@ static void w_queue(oq_wr *w, const oq_queue *q)
     oq__wr_f64(w, q->default_aht_s);
     oq__wr_f64(w, q->deadline_warning_s);
     oq__wr_i32(w, q->keep_offer_on_not_ready);
+    oq__wr_i32(w, q->max_offers);
+    oq__wr_i64(w, q->retry_after_ms);
     oq__wr_f64(w, q->aht_ema_s);
     oq__wr_i64(w, q->sl_met);
     oq__wr_i64(w, q->sl_total);
@@ -131,6 +133,7 @@ static void w_agent(oq_wr *w, const oq_agent *a)
     oq__wr_i32(w, a->capacity);
     oq__wr_i32(w, a->used);
     oq__wr_i32(w, a->presence);
+    oq__wr_u32(w, a->presence_gen);
     oq__wr_i32(w, a->state);
     oq__wr_i64(w, a->state_since);
     oq__wr_i64(w, a->last_activity);
@@ -222,8 +225,15 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     }
     oq__wr_i32(w, c->n_rejects);
     oq__wr_i32(w, c->cap_rejects);
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        oq__wr_u64(w, c->rejects[i]);
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *x = &c->rejects[i];
+        oq__wr_u64(w, x->agent_seq);
+        oq__wr_i64(w, x->until);
+        oq__wr_i32(w, x->agent);
+        oq__wr_u32(w, x->gen);
+    }
+    oq__wr_i32(w, c->offers_here);
+    oq__wr_i32(w, c->hops);
     oq__wr_i32(w, c->n_offers);
     const struct oq_history *h = c->history;
     oq__wr_i32(w, h ? h->cap : 0);
@@ -773,6 +783,8 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->default_aht_s = oq__rd_f64(r);
     q->deadline_warning_s = oq__rd_f64(r);
     q->keep_offer_on_not_ready = oq__rd_range(r, 0, 1, "queue keep_offer_on_not_ready");
+    q->max_offers = oq__rd_range(r, 0, INT16_MAX, "queue max_offers");
+    q->retry_after_ms = oq__rd_n64(r, "queue retry_after_ms");
     q->aht_ema_s = oq__rd_f64(r);
     q->sl_met = oq__rd_n64(r, "queue sl_met");
     q->sl_total = oq__rd_n64(r, "queue sl_total");
@@ -804,6 +816,7 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->capacity = oq__rd_range(r, 1, OQ_CAPACITY_MAX, "agent capacity");
     a->used = oq__rd_range(r, 0, INT32_MAX / 4, "agent used");
     a->presence = oq__rd_range(r, 0, 2, "agent presence");
+    a->presence_gen = oq__rd_u32(r);
     a->state = oq__rd_range(r, 0, 4, "agent state");
     a->state_since = oq__rd_time(r, "agent state_since");
     a->last_activity = oq__rd_time(r, "agent last_activity");
@@ -957,7 +970,7 @@ static int r_contact(rx *x)
             c->extra[i].level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "contact skill level");
         }
     }
-    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 8, "contact rejects");
+    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 24, "contact rejects");
     int32_t more = oq__rd_range(r, 0, MAX_SLOTS, "contact reject room");
     if (r->bad)
         return 0;
@@ -969,8 +982,15 @@ static int r_contact(rx *x)
             return 0;
         c->cap_rejects = more;
     }
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        c->rejects[i] = oq__rd_u64(r);
+    for (int32_t i = 0; i < c->n_rejects && !r->bad; i++) {
+        oq_exclusion *ex = &c->rejects[i];
+        ex->agent_seq = oq__rd_u64(r);
+        ex->until = oq__rd_due(r, "contact exclusion end");
+        ex->agent = oq__rd_range(r, 0, e->n_agents - 1, "contact exclusion agent"); /* may be removed */
+        ex->gen = oq__rd_u32(r);
+    }
+    c->offers_here = (int16_t)oq__rd_range(r, 0, INT16_MAX, "contact offers in its queue");
+    c->hops = (int16_t)oq__rd_range(r, 0, INT16_MAX, "contact overflows");
     c->n_offers = oq__rd_range(r, 0, INT32_MAX / 4, "contact offers");
     int32_t hcap = oq__rd_range(r, 0, OQ_HISTORY_MAX, "history capacity");
     if (hcap > 0 && !r->bad) {
@@ -988,7 +1008,7 @@ static int r_contact(rx *x)
             it->queue = IDX(e->queues, e->n_queues, "history queue");
             it->time = oq__rd_time(r, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
-            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_OWNED, "history detail");
+            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_MAX_OFFERS, "history detail");
             it->detail = xstr(x, "history detail", 1);
             h->n = i + 1;
             if (!r->bad && (it->detail_code == OQ_DETAIL_OWNED) != (it->detail != NULL))

@@ -157,6 +157,8 @@ static void w_setup(oq_engine *e, int64_t t)
     q.limit_queue = "q2";
     q.callback_channel = "email";
     q.sla_threshold_s = 20;
+    q.keep_offer_on_not_ready = 1;
+    q.retry_after_s = 12;
     oq_queue_spec q2;
     oq_queue_spec_init(&q2);
     q2.id = "q2";
@@ -174,6 +176,8 @@ static void w_setup(oq_engine *e, int64_t t)
     q.max_length = 40;
     q.limit_action = OQ_LIMIT_OVERFLOW;
     q.limit_queue = "q0";
+    q.max_offers = 2;
+    q.retry_after_s = 4;
     w_ok(e, oq_queue_add(e, &q));
     oq_queue_spec_init(&q);
     q.id = "q3";

@@ -3,7 +3,9 @@
  * random under fixed seeds, oq_engine_check() after each one, and a shadow
  * model fed only by the events that checks no contact is ever lost, every
  * offer respects presence, capacity, channel limits, exclusivity, skills and
- * groups, and no agent is offered a contact it rejected (unless transferred);
+ * groups, and no agent is offered a contact it rejected or let time out
+ * within its queue's retry_after_s with no presence change since (unless
+ * transferred), nor a contact that missed its queue's max_offers;
  * offer time-outs and wrap-ups end at their exact due times. Failed calls
  * (made at the engine's clock) must return the exact status, name the id or
  * field, emit nothing and change nothing. The same stream also runs with an
@@ -20,8 +22,14 @@
  * queue, per-channel max_items unless the agent has its own limit, "current
  * channel only"), its policy (reject / no-answer back-off, fair-distribution
  * window) and a preferred-agent / owner reservation; that each contact's
- * history has the expected length, first and newest entry; and that
- * statistics reads change nothing. Not asserted (would need the engine's
+ * history has the expected length, first and newest entry; that an agent
+ * going not ready keeps no offer of a queue without keep_offer_on_not_ready;
+ * that a reservation for a named agent ends when that agent rejects, times
+ * out, goes not ready or logs out; that state events of a logged-out agent
+ * still holding work say "logging out"; and that statistics reads change
+ * nothing. Presence calls are made at the engine's clock (an advance first,
+ * when the stream picked a later time), so the model knows the presence each
+ * one changes. Not asserted (would need the engine's
  * whole lane state): outbound blending, i.e. that an outbound contact goes
  * only to an agent without an inbound candidate; the ordering options of
  * profiles (priority, force_longest_waiting, idle measure); max_no_answer.
@@ -165,7 +173,18 @@ typedef struct magent {
     /* Bumped whenever it may have stopped being ready (not_ready, logout, an
      * offer time-out that may pause it): reservations made before end. */
     int64_t pres_epoch;
+    uint32_t pgen; /* bumped by each presence change a host call makes: ends its exclusions
+                      (the engine's own pauses do not; the model reads the presence before
+                      each presence call, made at the engine's clock, so it knows) */
 } magent;
+
+/* An agent kept from a contact until `until`, while its presence does not
+ * change (pgen: the agent's pgen then). */
+typedef struct mexcl {
+    int32_t agent;
+    uint32_t pgen;
+    int64_t until;
+} mexcl;
 
 typedef struct mcontact {
     uint8_t arrived, term, state, excl;
@@ -175,9 +194,10 @@ typedef struct mcontact {
     int32_t agent; /* holder, -1 */
     int32_t live_pos;
     int32_t nrej, caprej;
+    int32_t misses_here; /* offers rejected / timed out in its current queue (max_offers) */
     int32_t cost, n_offers;
     int64_t due; /* offer time-out or wrap-up end, INT64_MAX = none */
-    int32_t *rej;
+    struct mexcl *rej; /* agents kept from it for a while (retry_after_s) */
     int64_t entered;    /* entered its current queue (profile delays count from here) */
     int32_t pref_agent; /* preferred agent / owner, -1 none */
     int64_t pref_until; /* reserved for pref_agent while now < pref_until */
@@ -323,22 +343,50 @@ static void terminate(world *w, int ci)
     c->live_pos = -1;
 }
 
-static int rejected_by(const mcontact *c, int agent)
+static int64_t ms_of(double s) { return (int64_t)(s * 1000.0 + 0.5); }
+
+static int excl_active(const world *w, const mexcl *x, int64_t now)
+{
+    return x->until > now && w->ag[x->agent].exists && w->ag[x->agent].pgen == x->pgen;
+}
+
+/* Is the agent kept from the contact at `now` (a recent reject / time-out,
+ * no presence change since)? */
+static int rejected_by(const world *w, const mcontact *c, int agent, int64_t now)
 {
     for (int i = 0; i < c->nrej; i++)
-        if (c->rej[i] == agent)
+        if (c->rej[i].agent == agent && excl_active(w, &c->rej[i], now))
             return 1;
     return 0;
 }
 
-static void add_rej(mcontact *c, int agent)
+static int n_excluded(const world *w, const mcontact *c, int64_t now)
 {
+    int n = 0;
+    for (int i = 0; i < c->nrej; i++)
+        n += excl_active(w, &c->rej[i], now);
+    return n;
+}
+
+/* The agent missed an offer of c at `now`: kept from it for its queue's
+ * retry_after_s (replacing an earlier exclusion of the same agent). */
+static void add_rej(world *w, mcontact *c, int agent, int64_t now)
+{
+    int n = 0;
+    for (int i = 0; i < c->nrej; i++)
+        if (c->rej[i].agent != agent)
+            c->rej[n++] = c->rej[i];
+    c->nrej = n;
     if (c->nrej == c->caprej) {
         c->caprej = c->caprej ? 2 * c->caprej : 4;
         c->rej = realloc(c->rej, (size_t)c->caprej * sizeof *c->rej);
         assert_non_null(c->rej);
     }
-    c->rej[c->nrej++] = agent;
+    mexcl *x = &c->rej[c->nrej++];
+    x->agent = agent;
+    x->pgen = w->ag[agent].pgen;
+    x->until = now + ms_of(w->q[(int)c->queue].spec.retry_after_s);
+    c->misses_here++;
 }
 
 /* The routing profile in force for an agent: its own, else the first of its
@@ -393,8 +441,6 @@ static void hist_add(mcontact *c, int type, int64_t t, int agent)
     c->hist_queue = c->queue;
 }
 
-static int64_t ms_of(double s) { return (int64_t)(s * 1000.0 + 0.5); }
-
 /* A reservation for the contact's named agent until `until` (0: none); the
  * engine makes one only for an agent logged in and ready (read from the
  * engine inside the event callback: the presence at the moment). */
@@ -437,8 +483,12 @@ static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int a
     if (ai.used_capacity > ai.capacity)
         FAILF(w, "OFFERED c%d to %s: used %d > capacity %d", ci, ev->agent, ai.used_capacity,
               ai.capacity);
-    if (rejected_by(c, an))
+    if (rejected_by(w, c, an, ev->time_ms))
         FAILF(w, "OFFERED c%d again to %s which rejected it / timed out", ci, ev->agent);
+    int32_t max_offers = w->q[(int)c->queue].spec.max_offers;
+    if (max_offers > 0 && c->misses_here >= max_offers)
+        FAILF(w, "OFFERED c%d to %s after %d missed offers in %s (max_offers %d)", ci, ev->agent,
+              c->misses_here, Q_ID[(int)c->queue], max_offers);
     if (w->ch[ch].exclusive && a->held_total > 0)
         FAILF(w, "OFFERED exclusive c%d to %s holding %d items", ci, ev->agent, a->held_total);
     if (a->held_excl > 0)
@@ -630,6 +680,7 @@ static void on_event(const oq_event *ev, void *user)
         }
         release(w, c);
         c->nrej = 0;
+        c->misses_here = 0;
         c->queue = (int8_t)to;
         c->channel = (int8_t)ch;
         c->entered = ev->time_ms;
@@ -700,7 +751,7 @@ static void on_event(const oq_event *ev, void *user)
         if (ev->type == OQ_EV_OFFER_TIMEOUT && ev->time_ms != c->due)
             FAILF(w, "OFFER_TIMEOUT c%d at %lld, due %lld", ci, (long long)ev->time_ms,
                   (long long)c->due);
-        add_rej(c, an);
+        add_rej(w, c, an, ev->time_ms);
         {
             magent *a = &w->ag[an];
             int64_t d = ev->type == OQ_EV_OFFER_TIMEOUT ? a->pol_na_delay : a->pol_rej_delay;
@@ -709,8 +760,9 @@ static void on_event(const oq_event *ev, void *user)
             if (c->pref_agent == an) /* its named agent let it go: anyone's now */
                 c->pref_until = 0;
             if (ev->type == OQ_EV_OFFER_TIMEOUT &&
-                (w->q[(int)c->queue].spec.timeout_not_ready || a->pol_max_na > 0))
+                (w->q[(int)c->queue].spec.timeout_not_ready || a->pol_max_na > 0)) {
                 a->pres_epoch++; /* it may be paused ("no answer") */
+            }
         }
         release(w, c);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
@@ -776,6 +828,7 @@ static void on_event(const oq_event *ev, void *user)
             }
             release(w, c);
             c->nrej = 0;
+            c->misses_here = 0;
             c->pref_agent = ta;
             reserve(w, c, ev->time_ms + w->pend_wait);
             hist_add(c, OQ_EV_TRANSFERRED, ev->time_ms, ta);
@@ -790,6 +843,7 @@ static void on_event(const oq_event *ev, void *user)
         }
         release(w, c);
         c->nrej = 0;
+        c->misses_here = 0;
         c->queue = (int8_t)to;
         c->entered = ev->time_ms;
         c->pref_until = 0;
@@ -825,6 +879,7 @@ static void on_event(const oq_event *ev, void *user)
         }
         c->queue = (int8_t)to;
         c->nrej = 0;
+        c->misses_here = 0;
         c->entered = ev->time_ms;
         reserve(w, c, w->pend_wait > 0 ? ev->time_ms + w->pend_wait : 0);
         hist_add(c, OQ_EV_REOPENED, ev->time_ms, -1);
@@ -1166,9 +1221,9 @@ static void full_sweep(world *w)
             fail_msg("op %lld: contact %s (%s) overdue: due %lld, clock %lld", (long long)w->op, id,
                      oq_contact_state_name(c->state), (long long)c->due,
                      (long long)clock_now(w));
-        if (info.n_rejected != c->nrej)
+        if (info.n_rejected != n_excluded(w, c, clock_now(w)))
             fail_msg("op %lld: contact %s n_rejected %d, model %d", (long long)w->op, id,
-                     info.n_rejected, c->nrej);
+                     info.n_rejected, n_excluded(w, c, clock_now(w)));
     }
     for (int n = 0; n < w->n_agent_nums; n++) {
         magent *a = &w->ag[n];
@@ -1448,7 +1503,7 @@ static void op_offer(world *w, int accept, int wrong)
     call_begin(&k, w, accept ? "accept" : "reject", t, cid, aid);
     if (!k.exact_time)
         want = ANY_STATE;
-    int rejected_before = rejected_by(c, an);
+    int rejected_before = rejected_by(w, c, an, t);
     oq_status st = accept ? oq_offer_accept(w->e, t, cid, aid) : oq_offer_reject(w->e, t, cid, aid);
     const char *named = want == OQ_ENOTFOUND ? aid : want == ANY_STATE ? NULL : cid;
     call_end(&k, st, want, cid, aid, named);
@@ -1576,6 +1631,14 @@ static void op_agent(world *w, int kind)
     char aid[16];
     agent_name(an, aid);
     int64_t t = pick_time(w);
+    if (kind <= 3 && t > clock_now(w)) {
+        /* A presence change ends the agent's exclusions, and the timers a
+         * later call fires come first: advance on its own, so the model sees
+         * the offers those timers make before the presence it predicts. */
+        call k0;
+        call_begin(&k0, w, "advance", t, NULL, NULL);
+        call_end(&k0, oq_engine_advance(w->e, t), OQ_OK, NULL, NULL, NULL);
+    }
     oq_agent_info ai;
     memset(&ai, 0, sizeof ai);
     if (a->exists)
@@ -1588,6 +1651,7 @@ static void op_agent(world *w, int kind)
     /* model edits made before the call (routing inside it must see them) */
     int *model_slot = NULL, model_old = 0;
     int gorder_old[NGR], n_gorder_old = a->n_gorder;
+    uint32_t pgen_before = a->pgen;
     memcpy(gorder_old, a->gorder, sizeof gorder_old);
     if (kind == 6 || kind == 8)
         t = clock_now(w); /* the model changes before the call: no timers first */
@@ -1597,6 +1661,8 @@ static void op_agent(world *w, int kind)
         if (logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        if (!logged)
+            a->pgen++; /* a presence change ends its exclusions: before the call routes */
         st = oq_agent_login(w->e, t, aid, pct(w, 80) ? 1 : 0);
         break;
     case 1:
@@ -1604,6 +1670,8 @@ static void op_agent(world *w, int kind)
         if (!logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        if (logged && ai.presence != OQ_AGENT_READY)
+            a->pgen++;
         st = oq_agent_ready(w->e, t, aid);
         break;
     case 2: {
@@ -1613,6 +1681,8 @@ static void op_agent(world *w, int kind)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
         a->pres_epoch++; /* before the call: routing inside it sees the reservations end */
+        if (logged && ai.presence != OQ_AGENT_NOT_READY)
+            a->pgen++;
         st = oq_agent_not_ready(w->e, t, aid, reasons[rn(w, 5)]);
         /* Offers ringing on it went back, unless their queue keeps them. */
         for (int i = 0; st == OQ_OK && i < w->n_live; i++) {
@@ -1630,6 +1700,8 @@ static void op_agent(world *w, int kind)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
         a->pres_epoch++;
+        if (logged)
+            a->pgen++;
         st = oq_agent_logout(w->e, t, aid);
         if (st == OQ_OK) /* it no longer owns the work orders parked with it */
             for (int i = 0; i < w->n_live; i++) {
@@ -1744,6 +1816,8 @@ static void op_agent(world *w, int kind)
     }
     if (!k.exact_time && want != OQ_ENOTFOUND && want != OQ_EINVAL)
         want = ANY_STATE;
+    if (st != OQ_OK && a->pgen != pgen_before)
+        a->pgen = pgen_before; /* no presence change after all */
     if (st != OQ_OK && model_slot) {
         *model_slot = model_old;
         memcpy(a->gorder, gorder_old, sizeof gorder_old);
@@ -1841,6 +1915,8 @@ static void op_queue(world *w, int kind)
         s.default_aht_s = 30 + rn(w, 300);
         s.deadline_warning_s = pct(w, 30) ? rn(w, 120) : 0;
         s.keep_offer_on_not_ready = pct(w, 25);
+        s.retry_after_s = pct(w, 20) ? 0 : rn(w, 120) / 2.0;
+        s.max_offers = pct(w, 25) ? 1 + (int32_t)rn(w, 4) : 0;
         if (pct(w, 3) && q->exists) {
             switch (rn(w, 4)) {
             case 0: s.max_length = -1; named = "max_length"; break;

@@ -116,6 +116,8 @@ class oq_queue_spec(Structure):
         ("default_aht_s", c_double),
         ("deadline_warning_s", c_double),
         ("keep_offer_on_not_ready", c_int32),
+        ("retry_after_s", c_double),
+        ("max_offers", c_int32),
     ]
 
 

@@ -164,6 +164,8 @@ class QueueInfo:
     default_aht_s: float
     deadline_warning_s: float
     keep_offer_on_not_ready: bool
+    retry_after_s: float
+    max_offers: int
     n_channels: int
     n_required_skills: int
     n_preferred_skills: int

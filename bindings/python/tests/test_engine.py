@@ -189,6 +189,13 @@ class Model(unittest.TestCase):
         e.queue_remove_channel("support", "voice")
         self.assertEqual(e.queue_ewt("sales"), math.inf)  # nobody logged in
         e.queue_remove("support")
+        self.assertEqual(e.queue_get("sales").retry_after_s, 30.0)
+        e.queue_update("sales", retry_after_s=12.5, max_offers=3)
+        q = e.queue_get("sales")
+        self.assertEqual((q.retry_after_s, q.max_offers), (12.5, 3))
+        with self.assertRaises(OmniqError) as cm:
+            e.queue_update("sales", max_offers=-2)
+        self.assertIn("max_offers", cm.exception.message)
         self.assertFalse(e.queue_get("sales").keep_offer_on_not_ready)
         e.queue_update("sales", keep_offer_on_not_ready=True)
         self.assertTrue(e.queue_get("sales").keep_offer_on_not_ready)
