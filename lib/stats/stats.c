@@ -650,6 +650,12 @@ static void moved(oq_engine *e, const oq_event *ev, oq_contact *c, int overflow)
     if (!r)
         return;
     release(e, r, c);
+    if (!same && (r->in & (1u << L_QWAIT))) {
+        /* Left `from` unanswered: a flow-out, within or after its threshold,
+         * the wait counted as for an answer there. */
+        int64_t wait = (r->flags & SF_OVERFLOWED) ? e->now - c->arrived : e->now - r->since[L_QWAIT];
+        add(S, fo, wait <= to_ms(from->sla_threshold_s) ? K_FLOW_IN : K_FLOW_AFTER, 1, e->now);
+    }
     if (!same)
         list_drop(e, r, L_QWAIT);
     if (c->channel != r->channel) { /* e.g. overflow to a callback channel */

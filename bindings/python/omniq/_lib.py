@@ -433,7 +433,8 @@ class oq_queue_stats(Structure):
         + [(n, c_int64) for n in (
             "offered", "arrivals", "answered", "answered_within", "abandoned",
             "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
-            "overflowed_in", "overflowed_out", "queue_rejected", "removed", "offers",
+            "overflowed_in", "overflowed_out", "flowed_out_within", "flowed_out_after",
+            "queue_rejected", "removed", "offers",
             "offers_accepted", "offers_rejected", "offers_timed_out")]
         + [(n, c_double) for n in (
             "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",

@@ -107,6 +107,8 @@ class QueueStats:
     transferred_out: int
     overflowed_in: int
     overflowed_out: int
+    flowed_out_within: int
+    flowed_out_after: int
     queue_rejected: int
     removed: int
     offers: int
