@@ -175,7 +175,19 @@ typedef struct oq_contact_info {
     const char *channel;
     const char *agent;          /* agent offered to / serving it; NULL when QUEUED */
     const char *customer;       /* NULL if none */
+    const char *preferred_agent;/* the agent it is offered first / reserved for (its preferred
+                                   agent, last agent, owner or transfer target), NULL if none */
+    int64_t reserved_until_ms;  /* QUEUED: reserved for preferred_agent until then, 0 = not */
 } oq_contact_info;
+
+/* The agent who last accepted a contact of `customer` in a queue with
+ * last_agent_window_s > 0 (model.h) into *agent (engine-owned, valid until
+ * the next mutating call), and when, into *served_ms. Read-only.
+ * Errors: OQ_EINVAL (NULL, bad id), OQ_ENOTFOUND (none remembered: never
+ * served there, forgotten — older than every queue's window or beyond
+ * oq_engine_options.last_agent_max — or that agent was removed). */
+OQ_API oq_status oq_customer_last_agent(const oq_engine *e, const char *customer,
+                                        const char **agent, int64_t *served_ms);
 
 /* Read a contact's current state. OQ_ENOTFOUND for unknown (or finished) contacts. */
 OQ_API oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *out);

@@ -96,15 +96,18 @@ typedef struct oq_engine_options {
     int64_t start_ms;      /* the engine's clock starts here (>= 0); first now_ms must be >= it */
     double abandon_resume_s; /* a customer who abandons and comes back to the same queue within
                                 this many seconds resumes their old place (0 = off) */
+    int32_t last_agent_max;  /* customers whose last agent is remembered (last-agent routing,
+                                model.h last_agent_window_s), at most; the least recently served
+                                is forgotten first. 0..10000000, default 100000; 0 = none */
 } oq_engine_options;
 
 /* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,
- * start 0). Always call this before setting fields. */
+ * start 0, last_agent_max 100000). Always call this before setting fields. */
 OQ_API void oq_engine_options_init(oq_engine_options *opts);
 
 /* Create an engine. `opts` may be NULL for defaults; it is copied.
  * On success *out receives the engine (destroy with oq_engine_destroy).
- * Errors: OQ_EINVAL (out NULL, bad struct_size), OQ_ENOMEM. *out untouched
+ * Errors: OQ_EINVAL (out NULL, bad struct_size, a field out of range), OQ_ENOMEM. *out untouched
  * on error. */
 OQ_API oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out);
 

@@ -232,12 +232,24 @@ typedef struct oq_queue_spec {
     int32_t max_offers;        /* a contact whose offers in this queue were rejected or timed
                                   out this many times gets limit_action (escalation.h; detail
                                   "max offers"); 0 = no cap (default), at most 32767 */
+    /* Last-agent routing (Genesys, Salesforce): with last_agent_window_s > 0
+     * the engine remembers, per customer id, the agent who last accepted one
+     * of its contacts in this queue, and a contact of that customer arriving
+     * here within the window of that acceptance (and naming no
+     * preferred_agent) prefers that agent if it may serve the queue, as a
+     * named preferred agent with preferred_wait_s = last_agent_wait_s
+     * (contact.h). Memory: oq_engine_options.last_agent_max customers; read
+     * with oq_customer_last_agent. */
+    double last_agent_window_s; /* e.g. 259200 (72 h); 0 = off (default) */
+    double last_agent_wait_s;   /* reserve the contact for that agent this long (0 = only offered
+                                   first if it can take it at once) */
 } oq_queue_spec;
 
 /* Defaults: priority 0, OQ_ORDER_PRIORITY (priority then age), longest
  * idle, threshold 20 s, target 0.8, offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
  * inbound, default_aht_s 180, no deadline warning, offers withdrawn from
- * agents going not ready, retry_after_s 30, no max_offers. */
+ * agents going not ready, retry_after_s 30, no max_offers, no last-agent
+ * routing. */
 OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 
 /* Add a queue. It accepts no channel until oq_queue_add_channel(). */

@@ -291,7 +291,11 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
         tf(q->outbound));
     out(b, "    keep_offer_on_not_ready: %s\n    retry_after: ", tf(q->keep_offer_on_not_ready));
     secs(b, q->retry_after_ms);
-    out(b, "\n    max_offers: %d\n", (int)q->max_offers);
+    out(b, "\n    max_offers: %d\n    last_agent_window: ", (int)q->max_offers);
+    secs(b, q->last_agent_window_ms);
+    out(b, "\n    last_agent_wait: ");
+    secs(b, q->last_agent_wait_ms);
+    out(b, "\n");
     if (q->outbound)
         out(b, "    blend: %s\n", q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET ? "sl_above_target" : "when_idle");
     if (q->n_steps > 0)
@@ -381,6 +385,7 @@ oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
     time_ms(&b, e->now);
     out(&b, "\n  abandon_resume: ");
     secs(&b, e->abandon_resume_ms);
+    out(&b, "\n  last_agent_max: %d", (int)e->last_agent_max);
     out(&b, "\nchannels:\n");
     for (int32_t i = 0; i < e->n_channels; i++) {
         const oq_channel *c = e->channels[i];

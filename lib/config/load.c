@@ -16,7 +16,8 @@ static const char *const TOP_KEYS_SCRIPT[] = {"engine", "channels", "skills", "p
                                               "queues", "agents", "timeline", NULL};
 static const char *const TOP_KEYS_SCENARIO[] = {"engine", "channels", "skills", "profiles",
                                                 "groups", "queues", "agents", "simulation", NULL};
-static const char *const ENGINE_KEYS[] = {"seed", "start", "abandon_resume", NULL};
+static const char *const ENGINE_KEYS[] = {"seed", "start", "abandon_resume", "last_agent_max",
+                                          NULL};
 static const char *const CHANNEL_KEYS[] = {"synchronous", "exclusive", "capacity_cost",
                                            "max_per_agent", NULL};
 static const char *const PROFILE_KEYS[] = {"queues", "channels", "force_longest_waiting",
@@ -29,7 +30,8 @@ static const char *const QUEUE_KEYS[] = {
     "sla_target", "offer_timeout", "wrapup", "aging", "requires", "prefers", "groups",
     "max_length", "max_wait", "limit_action", "limit_queue", "callback_channel",
     "refuse_if_no_agents", "outbound", "blend", "default_aht", "deadline_warning", "escalation",
-    "keep_offer_on_not_ready", "retry_after", "max_offers", NULL};
+    "keep_offer_on_not_ready", "retry_after", "max_offers", "last_agent_window", "last_agent_wait",
+    NULL};
 static const char *const STEP_KEYS[] = {"after", "timing", "action", "skill", "level", "group",
                                         "priority", "queue", "message", "skip_if_no_agents",
                                         "when_ewt_above", "when_sl_below", NULL};
@@ -148,6 +150,11 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
     if (ok && (v = cfg_get(n, "abandon_resume"))) {
         size_t p1 = cfg_push_key(c, "abandon_resume");
         ok = cfg_seconds(c, v, &o->abandon_resume_s);
+        cfg_pop(c, p1);
+    }
+    if (ok && (v = cfg_get(n, "last_agent_max"))) {
+        size_t p1 = cfg_push_key(c, "last_agent_max");
+        ok = cfg_int(c, v, 0, 10000000, &o->last_agent_max); /* OQ_LAST_AGENT_MAX */
         cfg_pop(c, p1);
     }
     cfg_pop(c, p0);
@@ -398,6 +405,8 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("keep_offer_on_not_ready", cfg_bool(c, f, &s->keep_offer_on_not_ready))
     FIELD("retry_after", cfg_seconds(c, f, &s->retry_after_s))
     FIELD("max_offers", cfg_int(c, f, 0, INT16_MAX, &s->max_offers))
+    FIELD("last_agent_window", cfg_seconds(c, f, &s->last_agent_window_s))
+    FIELD("last_agent_wait", cfg_seconds(c, f, &s->last_agent_wait_s))
 #undef FIELD
     return ok;
 }

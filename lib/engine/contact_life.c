@@ -473,10 +473,15 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->heap_pos = -1;
     c->priority = s->priority;
     c->deadline = s->deadline_ms;
+    int64_t pref_wait_ms = oq__ms(s->preferred_wait_s);
+    if (!pa && s->customer) { /* last-agent routing: the agent who served this customer last */
+        pa = oq__last_agent_for(e, s->customer, q);
+        pref_wait_ms = q->last_agent_wait_ms;
+    }
     c->pref_agent_idx = pa ? pa->idx : -1;
     c->pref_agent_seq = pa ? pa->seq : 0;
     c->timer.pos = c->wait_timer.pos = c->due_timer.pos = -1;
-    c->pref_until = s->preferred_wait_s > 0 ? oq__add_ms(e->now, oq__ms(s->preferred_wait_s)) : 0;
+    c->pref_until = pa && pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     ch->n_contacts++;
     lane->reserved++;
     e->n_contacts++;
@@ -526,9 +531,14 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
     if (st != OQ_OK)
         return st;
-    if (!oq__history_reserve(e, c, 1))
+    if (!oq__last_agent_reserve(e, c))
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    if (!oq__history_reserve(e, c, 1)) {
+        oq__last_agent_unreserve(e, c);
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    }
     oq__history_add(e, c, OQ_EV_ASSIGNED, a, OQ_DETAIL_NONE, NULL);
+    oq__last_agent_note(e, c, a);
     oq__timer_cancel(e, &c->timer);
     oq__timer_cancel(e, &c->wait_timer); /* answered: no more escalation */
     oq__timer_cancel(e, &c->due_timer);  /* replied: the deadline is met */
@@ -704,5 +714,8 @@ oq_status oq_contact_get(const oq_engine *ce, const char *id, oq_contact_info *o
     out->channel = e->channels[c->channel]->id;
     out->agent = c->agent ? c->agent->id : NULL;
     out->customer = c->customer;
+    const oq_agent *pa = oq__contact_pref_agent(e, c);
+    out->preferred_agent = pa ? pa->id : NULL;
+    out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? c->pref_until : 0;
     return OQ_OK;
 }

@@ -222,6 +222,23 @@ int oq__resume_visit(oq_engine *e, oq_resume_visit_fn fn, void *user);
 oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t queue,
                          uint64_t seq, int64_t enqueued, int64_t expires);
 
+/* ---- last_agent.c: the agent who last served each customer ---- */
+#define OQ_LAST_AGENT_MAX 10000000 /* largest oq_engine_options.last_agent_max */
+/* Before accepting c: room for its customer's record when its queue keeps
+ * one (0: out of memory, nothing changed); undo that reservation; write it. */
+int oq__last_agent_reserve(oq_engine *e, const oq_contact *c);
+void oq__last_agent_unreserve(oq_engine *e, const oq_contact *c);
+void oq__last_agent_note(oq_engine *e, const oq_contact *c, const oq_agent *a);
+/* The agent a contact of `customer` arriving in q should prefer, or NULL. */
+oq_agent *oq__last_agent_for(const oq_engine *e, const char *customer, const oq_queue *q);
+void oq__last_agent_clear(oq_engine *e);
+/* Snapshots: every record from the least recently served; put one back. */
+typedef void (*oq_served_visit_fn)(const char *customer, int32_t agent, uint64_t agent_seq,
+                                   int64_t served, void *user);
+void oq__last_agent_visit(const oq_engine *e, oq_served_visit_fn fn, void *user);
+oq_status oq__last_agent_put(oq_engine *e, const char *customer, size_t len, int32_t agent,
+                             uint64_t agent_seq, int64_t served);
+
 /* ---- contacts (contact_life.c) ---- */
 /* A QUEUED contact's reservation for a named agent: into / out of that
  * agent's reserved list (link drops a reservation for an agent not logged

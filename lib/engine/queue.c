@@ -95,6 +95,10 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': keep_offer_on_not_ready must be 0 or 1", id);
     if (!valid_seconds(s->retry_after_s))
         return oq__fail(e, OQ_EINVAL, "queue '%s': retry_after_s must be a finite number >= 0", id);
+    if (!valid_seconds(s->last_agent_window_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': last_agent_window_s must be a finite number >= 0", id);
+    if (!valid_seconds(s->last_agent_wait_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': last_agent_wait_s must be a finite number >= 0", id);
     if (s->max_offers < 0 || s->max_offers > INT16_MAX)
         return oq__fail(e, OQ_EINVAL, "queue '%s': max_offers must be 0..%d (0 = no cap), got %d", id,
                         INT16_MAX, s->max_offers);
@@ -160,6 +164,8 @@ static void apply_spec(oq_queue *q, const oq_queue_spec *s)
     q->keep_offer_on_not_ready = s->keep_offer_on_not_ready;
     q->retry_after_ms = oq__ms(s->retry_after_s);
     q->max_offers = s->max_offers;
+    q->last_agent_window_ms = oq__ms(s->last_agent_window_s);
+    q->last_agent_wait_ms = oq__ms(s->last_agent_wait_s);
 }
 
 void oq__queue_free(oq_engine *e, oq_queue *q)
@@ -507,6 +513,8 @@ oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
     out->spec.keep_offer_on_not_ready = q->keep_offer_on_not_ready;
     out->spec.retry_after_s = (double)q->retry_after_ms / 1000.0;
     out->spec.max_offers = q->max_offers;
+    out->spec.last_agent_window_s = (double)q->last_agent_window_ms / 1000.0;
+    out->spec.last_agent_wait_s = (double)q->last_agent_wait_ms / 1000.0;
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
     out->n_required_skills = q->n_req;

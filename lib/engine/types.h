@@ -111,6 +111,7 @@ typedef struct oq_profile {
 typedef struct oq_agent oq_agent;
 typedef struct oq_queue oq_queue;
 typedef struct oq_contact oq_contact;
+typedef struct oq_served oq_served; /* last_agent.c: a customer's last agent */
 
 typedef struct oq_member {
     oq_agent *agent;
@@ -237,6 +238,8 @@ struct oq_queue {
     int32_t keep_offer_on_not_ready;
     int32_t max_offers;      /* missed offers per contact before the limit action, 0 = no cap */
     int64_t retry_after_ms;  /* how long a missed offer keeps the agent from the contact */
+    int64_t last_agent_window_ms; /* remember / prefer a customer's last agent this long, 0 = off */
+    int64_t last_agent_wait_ms;   /* reserve the contact for that agent this long */
     double default_aht_s, deadline_warning_s;
     double aht_ema_s;        /* recent handle time (talk + wrap-up), for estimates */
     int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */
@@ -327,6 +330,9 @@ struct oq_engine {
     int64_t abandon_resume_ms;
     oq_idmap resume;         /* customer -> place kept after abandoning */
     int32_t resume_sweep_at; /* sweep expired places when the map reaches this size */
+    oq_idmap served;         /* customer -> its last agent (last_agent.c) */
+    oq_served *served_head, *served_tail; /* least recently served first */
+    int32_t last_agent_max;  /* customers remembered at most */
 
     uint64_t next_agent_seq, next_contact_seq, next_timer_seq;
     oq_heap timers;

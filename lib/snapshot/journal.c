@@ -197,6 +197,8 @@ static void w_queue(oq_wr *w, const oq_queue_spec *s)
     oq__wr_i32(w, s->keep_offer_on_not_ready);
     oq__wr_f64(w, s->retry_after_s);
     oq__wr_i32(w, s->max_offers);
+    oq__wr_f64(w, s->last_agent_window_s);
+    oq__wr_f64(w, s->last_agent_wait_s);
 }
 
 static void w_contact(oq_wr *w, const oq_contact_spec *s)
@@ -321,6 +323,8 @@ static void r_queue(oq_rd *r, jscratch *x, oq_queue_spec *s)
     s->keep_offer_on_not_ready = oq__rd_i32(r);
     s->retry_after_s = oq__rd_f64(r);
     s->max_offers = oq__rd_i32(r);
+    s->last_agent_window_s = oq__rd_f64(r);
+    s->last_agent_wait_s = oq__rd_f64(r);
 }
 
 /* Skill lists of a contact spec live in the scratch too. */

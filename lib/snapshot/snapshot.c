@@ -118,6 +118,8 @@ static void w_queue(oq_wr *w, const oq_queue *q)
     oq__wr_i32(w, q->keep_offer_on_not_ready);
     oq__wr_i32(w, q->max_offers);
     oq__wr_i64(w, q->retry_after_ms);
+    oq__wr_i64(w, q->last_agent_window_ms);
+    oq__wr_i64(w, q->last_agent_wait_ms);
     oq__wr_f64(w, q->aht_ema_s);
     oq__wr_i64(w, q->sl_met);
     oq__wr_i64(w, q->sl_total);
@@ -268,6 +270,16 @@ static void w_resume(const char *customer, int32_t queue, uint64_t seq, int64_t 
     oq__wr_i64(w, expires);
 }
 
+static void w_served(const char *customer, int32_t agent, uint64_t agent_seq, int64_t served,
+                     void *user)
+{
+    oq_wr *w = user;
+    oq__wr_str(w, customer);
+    oq__wr_i32(w, agent);
+    oq__wr_u64(w, agent_seq);
+    oq__wr_i64(w, served);
+}
+
 static void write_all(oq_engine *e, oq_wr *w)
 {
     oq__wr_bytes(w, MAGIC, 8);
@@ -280,6 +292,7 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_i32(w, e->starved);
     oq__wr_i64(w, e->abandon_resume_ms);
     oq__wr_i32(w, e->resume_sweep_at);
+    oq__wr_i32(w, e->last_agent_max);
     oq__wr_u64(w, e->next_agent_seq);
     oq__wr_u64(w, e->next_contact_seq);
     oq__wr_u64(w, e->next_timer_seq);
@@ -378,6 +391,9 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_i32(w, e->resume.count);
     if (!oq__resume_visit(e, w_resume, w) && w->st == OQ_OK)
         w->st = OQ_ENOMEM;
+    oq__wr_tag(w, "LAST");
+    oq__wr_i32(w, e->served.count);
+    oq__last_agent_visit(e, w_served, w);
     oq__wr_tag(w, "STAT");
     oq__stats_write(e, w);
     oq__wr_tag(w, "END!");
@@ -785,6 +801,8 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->keep_offer_on_not_ready = oq__rd_range(r, 0, 1, "queue keep_offer_on_not_ready");
     q->max_offers = oq__rd_range(r, 0, INT16_MAX, "queue max_offers");
     q->retry_after_ms = oq__rd_n64(r, "queue retry_after_ms");
+    q->last_agent_window_ms = oq__rd_n64(r, "queue last_agent_window_ms");
+    q->last_agent_wait_ms = oq__rd_n64(r, "queue last_agent_wait_ms");
     q->aht_ema_s = oq__rd_f64(r);
     q->sl_met = oq__rd_n64(r, "queue sl_met");
     q->sl_total = oq__rd_n64(r, "queue sl_total");
@@ -1096,6 +1114,7 @@ static int restore_body(rx *x)
     e->starved = oq__rd_range(r, 0, 1, "starved flag");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
+    e->last_agent_max = oq__rd_range(r, 0, OQ_LAST_AGENT_MAX, "last_agent_max");
     e->next_agent_seq = oq__rd_u64(r);
     e->next_contact_seq = oq__rd_u64(r);
     e->next_timer_seq = oq__rd_u64(r);
@@ -1335,6 +1354,32 @@ static int restore_body(rx *x)
             return nomem(x);
         if (st != OQ_OK)
             return oq__rd_fail(r, "resume place listed twice");
+    }
+    if (!oq__rd_tag(r, "LAST"))
+        return 0;
+    int32_t nl = oq__rd_count(r, e->last_agent_max, 20, "last agents");
+    int64_t prev_served = INT64_MIN;
+    for (int32_t i = 0; i < nl && !r->bad; i++) {
+        const char *s;
+        size_t len;
+        int is_null;
+        if (!oq__rd_str(r, OQ_ID_MAX, &s, &len, &is_null, "last-agent customer"))
+            return 0;
+        if (is_null || len == 0)
+            return oq__rd_fail(r, "last-agent record without a customer");
+        int32_t ai = oq__rd_range(r, 0, e->n_agents > 0 ? e->n_agents - 1 : 0, "last-agent agent");
+        uint64_t aseq = oq__rd_u64(r);
+        int64_t served = oq__rd_time(r, "last-agent time");
+        if (r->bad)
+            return 0;
+        if (served < prev_served || served > e->now)
+            return oq__rd_fail(r, "last-agent records out of order");
+        prev_served = served;
+        oq_status st = oq__last_agent_put(e, s, len, ai, aseq, served);
+        if (st == OQ_ENOMEM)
+            return nomem(x);
+        if (st != OQ_OK)
+            return oq__rd_fail(r, "last-agent customer listed twice");
     }
     if (!oq__rd_tag(r, "STAT"))
         return 0;

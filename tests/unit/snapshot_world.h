@@ -178,6 +178,8 @@ static void w_setup(oq_engine *e, int64_t t)
     q.limit_queue = "q0";
     q.max_offers = 2;
     q.retry_after_s = 4;
+    q.last_agent_window_s = 900;
+    q.last_agent_wait_s = 5;
     w_ok(e, oq_queue_add(e, &q));
     oq_queue_spec_init(&q);
     q.id = "q3";

@@ -231,7 +231,7 @@ typedef struct world {
     int64_t arriving_pwait;   /* its preferred_wait_s in ms */
     int pend_ci, pend_agent;  /* reopen / transfer_to_agent in progress */
     int64_t pend_wait;        /* ms */
-    int64_t n_hist_checks, n_stats_reads, n_reserved_offers, n_profile_offers;
+    int64_t n_hist_checks, n_stats_reads, n_reserved_offers, n_profile_offers, n_last_agent;
     int arriving, arriving_q, arriving_ch, arriving_nreq;
     int arriving_sk[2], arriving_lv[2];
     int64_t last_ev_time;
@@ -655,6 +655,17 @@ static void on_event(const oq_event *ev, void *user)
         c->entered = ev->time_ms;
         c->pref_agent = w->arriving_pa;
         reserve(w, c, w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0);
+        if (c->pref_agent < 0) { /* last-agent routing may have named one */
+            oq_contact_info li;
+            if (oq_contact_get(e, ev->contact, &li) == OQ_OK && li.preferred_agent) {
+                c->pref_agent = parse_num(li.preferred_agent, 'a');
+                w->n_last_agent++;
+                if (c->pref_agent < 0 || !w->q[(int)c->queue].spec.last_agent_window_s)
+                    FAILF(w, "c%d arrived preferring %s in %s without last-agent routing", ci,
+                          li.preferred_agent, Q_ID[(int)c->queue]);
+                reserve(w, c, li.reserved_until_ms);
+            }
+        }
         c->first_time = ev->time_ms;
         hist_add(c, OQ_EV_CONTACT_QUEUED, ev->time_ms, -1);
         c->live_pos = w->n_live;
@@ -1422,8 +1433,8 @@ static void op_arrive(world *w)
         s.preferred_skills = ps;
         s.preferred_levels = pl;
     }
-    if (pct(w, 15)) {
-        snprintf(cust, sizeof cust, "cust%u", rn(w, 50));
+    if (pct(w, 30)) {
+        snprintf(cust, sizeof cust, "cust%u", rn(w, 30));
         s.customer = cust;
     }
     char pa[16];
@@ -1917,6 +1928,8 @@ static void op_queue(world *w, int kind)
         s.keep_offer_on_not_ready = pct(w, 25);
         s.retry_after_s = pct(w, 20) ? 0 : rn(w, 120) / 2.0;
         s.max_offers = pct(w, 25) ? 1 + (int32_t)rn(w, 4) : 0;
+        s.last_agent_window_s = pct(w, 40) ? 60 + rn(w, 7200) : 0;
+        s.last_agent_wait_s = rn(w, 3) * 5.0;
         if (pct(w, 3) && q->exists) {
             switch (rn(w, 4)) {
             case 0: s.max_length = -1; named = "max_length"; break;
@@ -3304,9 +3317,11 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
                   (long long)w->ev_by_type[OQ_EV_COMPLETED], (long long)w->ev_by_type[OQ_EV_ABANDONED],
                   (long long)w->ev_by_type[OQ_EV_TRANSFERRED], (long long)w->ev_by_type[OQ_EV_REMOVED]);
     print_message("  parked %lld reopened %lld; offers under a profile %lld, to a reserved contact "
-                  "%lld; %lld history checks, %lld statistics reads (abandon_resume_s %g)\n",
+                  "%lld (%lld arrivals preferring their last agent); %lld history checks, %lld "
+                  "statistics reads (abandon_resume_s %g)\n",
                   (long long)w->ev_by_type[OQ_EV_PARKED], (long long)w->ev_by_type[OQ_EV_REOPENED],
                   (long long)w->n_profile_offers, (long long)w->n_reserved_offers,
+                  (long long)w->n_last_agent,
                   (long long)w->n_hist_checks, (long long)w->n_stats_reads, w->abandon_resume_s);
 #ifdef OQ_EV_OVERFLOWED
     print_message("  overflowed %lld queue_rejected %lld (%lld refused in all) escalated %lld "

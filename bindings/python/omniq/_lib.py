@@ -56,6 +56,7 @@ class oq_engine_options(Structure):
         ("seed", c_uint64),
         ("start_ms", c_int64),
         ("abandon_resume_s", c_double),
+        ("last_agent_max", c_int32),
     ]
 
 
@@ -118,6 +119,8 @@ class oq_queue_spec(Structure):
         ("keep_offer_on_not_ready", c_int32),
         ("retry_after_s", c_double),
         ("max_offers", c_int32),
+        ("last_agent_window_s", c_double),
+        ("last_agent_wait_s", c_double),
     ]
 
 
@@ -179,6 +182,8 @@ class oq_contact_info(Structure):
         ("channel", c_char_p),
         ("agent", c_char_p),
         ("customer", c_char_p),
+        ("preferred_agent", c_char_p),
+        ("reserved_until_ms", c_int64),
     ]
 
 
@@ -357,6 +362,7 @@ PROTOTYPES = {
     "oq_contact_history_get": (_S, [_E, _P, _I, POINTER(oq_history_entry)]),
     "oq_contact_remove": (_S, [_E, _L, _P]),
     "oq_contact_get": (_S, [_E, _P, POINTER(oq_contact_info)]),
+    "oq_customer_last_agent": (_S, [_E, _P, POINTER(c_char_p), _PL]),
     # escalation.h
     "oq_escalation_step_init": (None, [POINTER(oq_escalation_step)]),
     "oq_queue_add_step": (_S, [_E, _L, _P, POINTER(oq_escalation_step)]),

@@ -29,7 +29,7 @@ from typing import Optional
 
 from . import _lib
 from . import stats as _stats
-from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
+from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_ENOTFOUND, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
                         OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
                         OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_LOGGED_IN)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
@@ -166,6 +166,8 @@ class QueueInfo:
     keep_offer_on_not_ready: bool
     retry_after_s: float
     max_offers: int
+    last_agent_window_s: float
+    last_agent_wait_s: float
     n_channels: int
     n_required_skills: int
     n_preferred_skills: int
@@ -191,6 +193,8 @@ class ContactInfo:
     channel: Optional[str]
     agent: Optional[str]
     customer: Optional[str]
+    preferred_agent: Optional[str]
+    reserved_until_ms: int
 
 
 @dataclass(frozen=True)
@@ -316,7 +320,7 @@ class Engine:
     """An omniq engine: one contact center.
 
     ``Engine(on_event=None, *, seed=1, start_ms=0, abandon_resume_s=0.0,
-    callback_errors="raise")``. Destroyed by :meth:`close`, by leaving a
+    last_agent_max=100000, callback_errors="raise")``. Destroyed by :meth:`close`, by leaving a
     ``with`` block, or when the object is collected.
     """
 
@@ -324,11 +328,11 @@ class Engine:
     replication_seed = None  # set on the engine a simulate() build callback receives
 
     def __init__(self, on_event=None, *, seed=1, start_ms=0, abandon_resume_s=0.0,
-                 callback_errors="raise"):
+                 last_agent_max=100000, callback_errors="raise"):
         self._ptr = None
         self._depth = 0
         self._setup(on_event, callback_errors)
-        opts = self._options(seed, start_ms, abandon_resume_s)
+        opts = self._options(seed, start_ms, abandon_resume_s, last_agent_max)
         out = c_void_p()
         st = self._lib.oq_engine_create(byref(opts), byref(out))
         if st != 0:
@@ -346,13 +350,14 @@ class Engine:
         self._callback_mode = callback_errors
         self.callback_errors = []
 
-    def _options(self, seed, start_ms, abandon_resume_s):
+    def _options(self, seed, start_ms, abandon_resume_s, last_agent_max=100000):
         f = "oq_engine_create"
         opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
         opts.on_event = self._cfunc
         opts.seed = to_int(seed, "seed", 0, 2 ** 64 - 1, f)
         opts.start_ms = to_int64(start_ms, "start_ms", f)
         opts.abandon_resume_s = to_float(abandon_resume_s, "abandon_resume_s", f)
+        opts.last_agent_max = to_int(last_agent_max, "last_agent_max", 0, 10_000_000, f)
         return opts
 
     # ---- YAML configuration (omniq/config.h; in newer libraries) -----------------------------
@@ -361,8 +366,8 @@ class Engine:
     def from_yaml(cls, text, on_event=None, *, name=None, **kwargs):
         """Create an engine from a YAML configuration given as a string
         (``oq_config_load_buffer``; docs/config.md has the format). ``name``
-        is used in error messages. ``seed``, ``start_ms`` and
-        ``abandon_resume_s`` may be given as for ``Engine()``; the file's
+        is used in error messages. ``seed``, ``start_ms``, ``abandon_resume_s``
+        and ``last_agent_max`` may be given as for ``Engine()``; the file's
         ``engine:`` section overrides them. A failed load raises OmniqError
         (OQ_ECONFIG) whose message is ``name:line:column: what``, with
         ``.line``, ``.column`` and ``.path`` attributes. Raises
@@ -390,8 +395,8 @@ class Engine:
                 f"Engine.from_yaml: the loaded libomniq ({_lib.library_path()}) has no "
                 f"configuration module ({fname}, omniq/config.h); build a newer libomniq")
         mode = kwargs.pop("callback_errors", "raise")
-        opt_values = {k: kwargs.pop(k) for k in ("seed", "start_ms", "abandon_resume_s")
-                      if k in kwargs}
+        opt_values = {k: kwargs.pop(k) for k in ("seed", "start_ms", "abandon_resume_s",
+                                                 "last_agent_max") if k in kwargs}
         if kwargs:
             raise bad(next(iter(kwargs)), "unknown option", fname)
         self = cls.__new__(cls)
@@ -399,7 +404,8 @@ class Engine:
         self._depth = 0
         self._setup(on_event, mode)
         opts = self._options(opt_values.get("seed", 1), opt_values.get("start_ms", 0),
-                             opt_values.get("abandon_resume_s", 0.0))
+                             opt_values.get("abandon_resume_s", 0.0),
+                             opt_values.get("last_agent_max", 100000))
         err = _lib.padded(_lib.oq_config_error)
         out = c_void_p()
         st = getattr(lib, fname)(byref(opts), *args, byref(out), byref(err))
@@ -964,6 +970,21 @@ class Engine:
         self._call("oq_contact_get", to_bytes(id, "id", "oq_contact_get"), byref(out))
         return _dataclass_from(ContactInfo, out, id=id if isinstance(id, str) else from_bytes(id),
                                state_name=contact_state_name(out.state))
+
+    def customer_last_agent(self, customer):
+        """(agent id, served_ms) of the agent who last accepted a contact of
+        ``customer`` in a queue with last_agent_window_s > 0, or None if the
+        engine remembers none (oq_customer_last_agent)."""
+        f = "oq_customer_last_agent"
+        agent = c_char_p()
+        served = c_int64()
+        try:
+            self._call(f, to_bytes(customer, "customer", f), byref(agent), byref(served))
+        except OmniqError as err:
+            if err.status == OQ_ENOTFOUND:
+                return None
+            raise
+        return from_bytes(agent.value), served.value
 
     def contact_history(self, contact):
         """The contact's history, oldest first, as a list of HistoryEntry."""

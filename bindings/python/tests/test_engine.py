@@ -378,6 +378,30 @@ class Contacts(unittest.TestCase):
         e.contact_remove("t1")
         e.check()
 
+    def test_last_agent_routing(self):
+        e = Engine(last_agent_max=10)
+        _support.small_center(e)
+        e.queue_update("sales", last_agent_window_s=3600, last_agent_wait_s=30)
+        q = e.queue_get("sales")
+        self.assertEqual((q.last_agent_window_s, q.last_agent_wait_s), (3600.0, 30.0))
+        e.agent_login("alice", now_ms=0)
+        e.contact_arrive("c1", "chat", "sales", customer="wx:42", now_ms=1000)
+        self.assertEqual(e.contact_get("c1").agent, "alice")
+        e.offer_accept("c1", "alice", now_ms=2000)
+        e.contact_complete("c1", now_ms=3000)
+        self.assertEqual(e.customer_last_agent("wx:42"), ("alice", 2000))
+        self.assertIsNone(e.customer_last_agent("wx:43"))
+        # alice is not ready: no reservation is made for her, bob gets it.
+        e.agent_not_ready("alice", "break", now_ms=4000)
+        e.agent_login("bob", now_ms=4000)
+        e.contact_arrive("c2", "chat", "sales", customer="wx:42", now_ms=5000)
+        info = e.contact_get("c2")
+        self.assertEqual((info.preferred_agent, info.reserved_until_ms, info.agent),
+                         ("alice", 0, "bob"))
+        with self.assertRaises(OmniqError):
+            Engine(last_agent_max=-1)
+        e.close()
+
     def test_end_wrapup(self):
         e = self.e
         e.agent_login("alice", now_ms=0)
