@@ -8,7 +8,8 @@
  *               +-(reject / time-out / agent logout)                once if no wrap-up)
  *   QUEUED/OFFERED -(abandon)-> abandoned;  any state -(remove)-> removed;
  *   QUEUED/OFFERED/ACTIVE -(transfer)-> QUEUED in another queue;
- *   QUEUED/OFFERED/ACTIVE -(park)-> PARKED -(reopen)-> QUEUED (work orders).
+ *   QUEUED/OFFERED/ACTIVE -(park)-> PARKED -(reopen)-> QUEUED (work orders);
+ *   QUEUED/OFFERED -(request callback)-> QUEUED as a kept-place callback.
  *
  * A completed, abandoned or removed contact is reported once (OQ_EV_COMPLETED,
  * OQ_EV_ABANDONED, OQ_EV_REMOVED) and forgotten: its id may be reused.
@@ -107,6 +108,19 @@ OQ_API oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *c
 OQ_API oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
                                      const char *queue);
 
+/* The customer of a QUEUED or OFFERED contact asks to be called back (the
+ * caller pressed 1): the contact becomes a kept-place callback (virtual
+ * hold). It stays in its queue with its place in line (arrival time,
+ * priority, ladder progress), as an item of the queue's callback_channel,
+ * and is offered on that channel when its turn comes; an offer ringing for
+ * it is withdrawn first. Agents who missed it may take the callback at once.
+ * OQ_EV_CALLBACK_QUEUED (detail "requested"). Its wait in the queue keeps
+ * running until an agent accepts the callback (docs/statistics.md); it is
+ * exempt from max_wait_s. Errors: OQ_ESTATE (not QUEUED / OFFERED, already a
+ * kept-place callback, the queue has no callback_channel or does not accept
+ * it), OQ_ENOMEM (nothing changed). */
+OQ_API oq_status oq_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact);
+
 /* Set the contact's priority (re-orders its queue at once). */
 OQ_API oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                          int32_t priority);
@@ -178,6 +192,8 @@ typedef struct oq_contact_info {
     const char *preferred_agent;/* the agent it is offered first / reserved for (its preferred
                                    agent, last agent, owner or transfer target), NULL if none */
     int64_t reserved_until_ms;  /* QUEUED: reserved for preferred_agent until then, 0 = not */
+    int32_t kept_place_callback;/* 1: a callback keeping its place (oq_contact_request_callback) */
+    int32_t reserved;
 } oq_contact_info;
 
 /* The agent who last accepted a contact of `customer` in a queue with

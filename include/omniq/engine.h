@@ -55,6 +55,9 @@ typedef struct oq_engine oq_engine;
 #define OQ_EV_PARKED           19  /* work order parked: waiting for the customer, not for an agent */
 #define OQ_EV_REOPENED         20  /* parked or finished work order back in a queue */
 #define OQ_EV_INTERVAL_CLOSED  21  /* a statistics interval closed (time_ms = its end) */
+#define OQ_EV_CALLBACK_QUEUED  22  /* a waiting contact became a callback that keeps its place in its
+                                      queue (virtual hold): now an item of `channel`, the queue's
+                                      callback_channel; detail "requested" or the limit reached */
 
 /* One engine event. All pointers are owned by the engine and valid only for
  * the duration of the callback; copy what you keep. Fields that do not apply

@@ -96,7 +96,13 @@ OQ_API oq_status oq_queue_step_count(const oq_engine *e, const char *queue, int3
  * rejected or timed out in the queue (detail "max offers"). */
 #define OQ_LIMIT_REJECT   0 /* OQ_EV_QUEUE_REJECTED and the contact is forgotten */
 #define OQ_LIMIT_OVERFLOW 1 /* moved to limit_queue (OQ_EV_OVERFLOWED) */
-#define OQ_LIMIT_CALLBACK 2 /* becomes an item of callback_channel in limit_queue (OQ_EV_OVERFLOWED, detail "callback") */
+#define OQ_LIMIT_CALLBACK 2 /* becomes an item of callback_channel in limit_queue (OQ_EV_OVERFLOWED, detail "callback"):
+                               a blended callback, served behind inbound work when limit_queue is outbound */
+#define OQ_LIMIT_CALLBACK_KEEP_PLACE 3 /* becomes a kept-place callback in this same queue
+                               (oq_contact_request_callback, OQ_EV_CALLBACK_QUEUED): needs
+                               callback_channel, accepted by the queue (else it is rejected); a
+                               kept-place callback is exempt from max_wait_s, and rejected if it
+                               misses max_offers offers */
 
 /* Where a waiting contact stands and how long it should still wait.
  * position: 1 + the contacts of the same channel ahead of it in its queue.

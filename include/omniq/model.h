@@ -215,10 +215,12 @@ typedef struct oq_queue_spec {
      * `max_length` contacts already wait (0 = no limit), or that has waited
      * `max_wait_s` (0 = no limit): limit_action OQ_LIMIT_*. */
     int32_t max_length;
-    int32_t limit_action;      /* OQ_LIMIT_REJECT (default), OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK */
+    int32_t limit_action;      /* OQ_LIMIT_REJECT (default), OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK,
+                                  OQ_LIMIT_CALLBACK_KEEP_PLACE (escalation.h) */
     double max_wait_s;
     const char *limit_queue;   /* OVERFLOW / CALLBACK: the queue the contact goes to */
-    const char *callback_channel; /* CALLBACK: the contact becomes an item of this channel */
+    const char *callback_channel; /* CALLBACK, CALLBACK_KEEP_PLACE and oq_contact_request_callback:
+                                     the contact becomes an item of this channel */
     int32_t refuse_if_no_agents; /* 1: refuse arrivals while no eligible agent is logged in */
     int32_t outbound;          /* 1: proactive work (callbacks, follow-ups) blended behind inbound */
     double default_aht_s;      /* handle time assumed for estimates until contacts complete (default 180) */

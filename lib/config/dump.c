@@ -156,7 +156,12 @@ static const char *order_name(int32_t v) { return oq_ordering_name(v); }
 static const char *strategy_name(int32_t v) { return oq_strategy_name(v); }
 static const char *limit_name(int32_t v)
 {
-    return v == OQ_LIMIT_OVERFLOW ? "overflow" : v == OQ_LIMIT_CALLBACK ? "callback" : "reject";
+    switch (v) {
+    case OQ_LIMIT_OVERFLOW: return "overflow";
+    case OQ_LIMIT_CALLBACK: return "callback";
+    case OQ_LIMIT_CALLBACK_KEEP_PLACE: return "callback_keep_place";
+    default: return "reject";
+    }
 }
 static const char *action_name(int32_t v)
 {

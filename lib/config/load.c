@@ -47,8 +47,9 @@ static const char *const STRATEGY_NAMES[] = {"longest_idle", "least_occupied", "
 static const int32_t STRATEGY_VALUES[] = {OQ_STRATEGY_LONGEST_IDLE, OQ_STRATEGY_LEAST_OCCUPIED,
                                           OQ_STRATEGY_BEST_SKILL, OQ_STRATEGY_ROUND_ROBIN,
                                           OQ_STRATEGY_FEWEST_HANDLED, OQ_STRATEGY_RANDOM};
-static const char *const LIMIT_NAMES[] = {"reject", "overflow", "callback"};
-static const int32_t LIMIT_VALUES[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK};
+static const char *const LIMIT_NAMES[] = {"reject", "overflow", "callback", "callback_keep_place"};
+static const int32_t LIMIT_VALUES[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK,
+                                       OQ_LIMIT_CALLBACK_KEEP_PLACE};
 static const char *const BLEND_NAMES[] = {"when_idle", "sl_above_target"};
 static const int32_t BLEND_VALUES[] = {OQ_BLEND_WHEN_IDLE, OQ_BLEND_SL_ABOVE_TARGET};
 static const char *const ACTION_NAMES[] = {"lower_level", "drop_required", "add_group",

@@ -418,9 +418,14 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     if (oq__idtable_get(&e->contact_ids, s->id))
         return oq__fail(e, OQ_EEXIST, "contact '%s' already exists", s->id);
     const char *refusal = NULL;
+    int full = q->max_length > 0 && q->n_queued >= q->max_length;
+    int32_t cb_lane = q->callback_channel >= 0 ? oq__queue_lane(q, q->callback_channel) : -1;
+    /* Over the limit with OQ_LIMIT_CALLBACK_KEEP_PLACE: it becomes a kept-place callback. */
+    int keep_place = full && q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && cb_lane >= 0;
     if (q->refuse_if_no_agents && oq__queue_staffed(q, q->n_tiers - 1) == 0)
         refusal = "no agent logged in";
-    else if (q->max_length > 0 && q->n_queued >= q->max_length && q->limit_action == OQ_LIMIT_REJECT)
+    else if (full && (q->limit_action == OQ_LIMIT_REJECT ||
+                      (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !keep_place)))
         refusal = "queue full";
     if (refusal) {
         oq_event ev = {0};
@@ -445,11 +450,18 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     }
     /* Reserve every slot this contact may ever need in a heap, so no later
      * step of its life can fail for memory. */
+    if (c) {
+        c->queue = q; /* for its history's first entry */
+        c->arrived = e->now;
+    }
+    oq_lane *cbl = keep_place ? &q->lanes[cb_lane] : NULL;
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
-        !oq__reserve_timers(e, 1, 0) ||
+        (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
+        (keep_place && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
         !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
+            oq__history_free(e, c);
             oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);
             oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
@@ -490,7 +502,10 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     oq__mark_contact(e, c);
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
-    if (q->max_length > 0 && q->n_queued > q->max_length) {
+    if (keep_place) {
+        oq__keep_place_apply(e, c, "queue full");
+    } else if (q->max_length > 0 && q->n_queued > q->max_length &&
+               (q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK)) {
         /* Over the limit with an overflow or callback action: send it on. */
         oq_queue *t = e->queues[q->limit_queue];
         int32_t target_ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
@@ -658,6 +673,32 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
     return OQ_OK;
 }
 
+oq_status oq_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    OQ_JOURNAL(e, oq__j_contact_request_callback(e, now_ms, contact));
+    oq_contact *c = NULL;
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
+    if (st != OQ_OK)
+        return st;
+    const oq_queue *q = c->queue;
+    if (c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only a waiting (queued or offered) contact can ask for a callback",
+                        contact, oq_contact_state_name(c->state));
+    if (c->flags & OQ_CF_CALLBACK)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is a callback already", contact);
+    st = oq__keep_place_reserve(e, c);
+    if (st == OQ_ESTATE)
+        return oq__fail(e, st, "contact '%s': queue '%s' has no callback_channel it accepts", contact,
+                        q->id);
+    if (st != OQ_OK)
+        return oq__fail(e, st, "contact '%s': out of memory", contact);
+    if (c->state == OQ_CONTACT_OFFERED)
+        oq__offer_withdraw(e, c, "offer withdrawn: callback requested");
+    oq__keep_place_apply(e, c, OQ_REQUESTED);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
 oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                   int32_t priority)
 {
@@ -717,5 +758,6 @@ oq_status oq_contact_get(const oq_engine *ce, const char *id, oq_contact_info *o
     const oq_agent *pa = oq__contact_pref_agent(e, c);
     out->preferred_agent = pa ? pa->id : NULL;
     out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? c->pref_until : 0;
+    out->kept_place_callback = (c->flags & OQ_CF_CALLBACK) != 0;
     return OQ_OK;
 }

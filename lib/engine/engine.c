@@ -350,7 +350,7 @@ const char *oq_event_type_name(int32_t type)
         "assigned",  "wrapup_started", "completed", "abandoned",      "transferred",
         "removed",   "priority_changed", "agent_state", "escalated", "overflowed",
         "alert",     "deadline_warning", "deadline_breach", "queue_rejected", "parked",
-        "reopened",  "interval_closed",
+        "reopened",  "interval_closed", "callback_queued",
     };
     if (type < 1 || type >= (int32_t)(sizeof names / sizeof names[0]))
         return "unknown";

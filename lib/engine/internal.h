@@ -187,6 +187,13 @@ double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
 
 /* The reason a contact left its queue when it missed max_offers offers. */
 #define OQ_MAX_OFFERS "max offers"
+/* The reason of a kept-place callback the customer asked for. */
+#define OQ_REQUESTED "requested"
+/* Kept-place callbacks (virtual hold): can the QUEUED contact become one in
+ * its queue (OQ_ESTATE: no callback channel the queue accepts; OQ_ENOMEM:
+ * no room), then make it one (never fails after a successful reserve). */
+oq_status oq__keep_place_reserve(oq_engine *e, oq_contact *c);
+void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why);
 
 /* ---- work orders (workorder.c) ---- */
 /* The history code of a well-known move reason ("escalation", "max wait",

@@ -81,7 +81,7 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': max_length must be >= 0 (0 = no limit)", id);
     if (!valid_seconds(s->max_wait_s))
         return oq__fail(e, OQ_EINVAL, "queue '%s': max_wait_s must be a finite number >= 0", id);
-    if (s->limit_action < OQ_LIMIT_REJECT || s->limit_action > OQ_LIMIT_CALLBACK)
+    if (s->limit_action < OQ_LIMIT_REJECT || s->limit_action > OQ_LIMIT_CALLBACK_KEEP_PLACE)
         return oq__fail(e, OQ_EINVAL, "queue '%s': unknown limit_action %d", id, s->limit_action);
     if (s->refuse_if_no_agents != 0 && s->refuse_if_no_agents != 1)
         return oq__fail(e, OQ_EINVAL, "queue '%s': refuse_if_no_agents must be 0 or 1", id);
@@ -111,7 +111,7 @@ static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *lim
 {
     *limit_queue = *callback_channel = -1;
     oq_status st;
-    int needs_queue = s->limit_action != OQ_LIMIT_REJECT;
+    int needs_queue = s->limit_action == OQ_LIMIT_OVERFLOW || s->limit_action == OQ_LIMIT_CALLBACK;
     if (needs_queue || s->limit_queue) {
         oq_queue *t = NULL;
         if (!s->limit_queue)
@@ -123,10 +123,12 @@ static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *lim
             return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue cannot be the queue itself", s->id);
         *limit_queue = t->idx;
     }
-    if (s->limit_action == OQ_LIMIT_CALLBACK || s->callback_channel) {
+    int needs_channel = s->limit_action == OQ_LIMIT_CALLBACK || s->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE;
+    if (needs_channel || s->callback_channel) {
         oq_channel *c = NULL;
         if (!s->callback_channel)
-            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by OQ_LIMIT_CALLBACK", s->id);
+            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by limit_action %d", s->id,
+                            s->limit_action);
         if ((st = oq__find_channel(e, "callback_channel", s->callback_channel, &c)) != OQ_OK)
             return st;
         *callback_channel = c->idx;

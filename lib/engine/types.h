@@ -179,7 +179,7 @@ typedef struct oq_lane {
 
 /* Well-known history details that need no allocation (timer-driven entries). */
 enum { OQ_DETAIL_NONE = 0, OQ_DETAIL_ESCALATION, OQ_DETAIL_MAX_WAIT, OQ_DETAIL_CALLBACK,
-       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED, OQ_DETAIL_MAX_OFFERS };
+       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED, OQ_DETAIL_MAX_OFFERS, OQ_DETAIL_REQUESTED };
 
 typedef struct oq_history_item {
     int32_t type;
@@ -299,7 +299,8 @@ struct oq_contact {
 
 /* oq_contact.flags */
 #define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */
-#define OQ_CF_STORED 0u      /* the flags a snapshot keeps */
+#define OQ_CF_CALLBACK 2u    /* a kept-place callback (virtual hold) */
+#define OQ_CF_STORED OQ_CF_CALLBACK /* the flags a snapshot keeps */
 
 struct oq_engine {
     oq_mem mem;

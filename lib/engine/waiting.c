@@ -66,7 +66,7 @@ static int64_t limit_due(const oq_contact *c)
     int64_t due = INT64_MAX;
     if (offers_used_up(c))
         due = 0;
-    else if (q->max_wait_ms > 0)
+    else if (q->max_wait_ms > 0 && !(c->flags & OQ_CF_CALLBACK)) /* a callback's customer is not on hold */
         due = oq__add_ms(c->entered, q->max_wait_ms);
     return due != INT64_MAX && c->limit_retry_at > due ? c->limit_retry_at : due;
 }
@@ -163,12 +163,63 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     return OQ_OK;
 }
 
+/* ---- kept-place callbacks (virtual hold) ------------------------------------ */
+
+oq_status oq__keep_place_reserve(oq_engine *e, oq_contact *c)
+{
+    oq_queue *q = c->queue;
+    int32_t l = q->callback_channel >= 0 ? oq__queue_lane(q, q->callback_channel) : -1;
+    if (l < 0)
+        return OQ_ESTATE;
+    oq_lane *lane = &q->lanes[l];
+    if ((l != c->lane && !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1)) ||
+        !oq__history_reserve(e, c, 1))
+        return OQ_ENOMEM;
+    return OQ_OK;
+}
+
+void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why)
+{
+    oq_queue *q = c->queue;
+    int32_t ch = q->callback_channel, l = oq__queue_lane(q, ch);
+    oq__contact_dequeue(e, c);
+    if (l != c->lane) { /* into the callback lane, with its place in line */
+        q->lanes[c->lane].reserved--;
+        q->lanes[l].reserved++;
+        e->channels[c->channel]->n_contacts--;
+        e->channels[ch]->n_contacts++;
+        c->channel = ch;
+        c->lane = (int8_t)l;
+    }
+    c->flags |= OQ_CF_CALLBACK;
+    c->n_rejects = 0; /* a callback is new work: whoever missed the call may take it */
+    c->offers_here = 0;
+    c->limit_retry_at = 0;
+    oq__contact_enqueue(e, c);
+    oq__contact_event(e, c, OQ_EV_CALLBACK_QUEUED, why);
+    oq__history_add(e, c, OQ_EV_CALLBACK_QUEUED, NULL, oq__detail_code(why), NULL);
+    oq__wait_schedule(e, c);
+    oq__mark_contact(e, c);
+}
+
 /* A limit was reached for a QUEUED contact: reject, overflow or callback.
  * Returns 0 if the contact no longer exists. */
 static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
 {
     const oq_queue *q = c->queue;
-    if (q->limit_action != OQ_LIMIT_REJECT && c->hops < OVERFLOW_HOPS_MAX) {
+    if (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !(c->flags & OQ_CF_CALLBACK)) {
+        oq_status st = oq__keep_place_reserve(e, c);
+        if (st == OQ_OK) {
+            oq__keep_place_apply(e, c, why);
+            return 1;
+        }
+        if (st == OQ_ENOMEM) {
+            c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
+            return 1;
+        }
+        /* no callback lane in the queue: rejected below */
+    } else if ((q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK) &&
+               c->hops < OVERFLOW_HOPS_MAX) {
         oq_queue *t = e->queues[q->limit_queue];
         int32_t ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
         if (oq__queue_lane(t, ch) >= 0) {

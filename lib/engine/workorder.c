@@ -99,7 +99,7 @@ void oq__history_free(oq_engine *e, oq_contact *c)
 static const char *const KNOWN_DETAILS[] = {
     [OQ_DETAIL_ESCALATION] = "escalation", [OQ_DETAIL_MAX_WAIT] = "max wait",
     [OQ_DETAIL_CALLBACK] = "callback",     [OQ_DETAIL_QUEUE_FULL] = "queue full",
-    [OQ_DETAIL_MAX_OFFERS] = OQ_MAX_OFFERS,
+    [OQ_DETAIL_MAX_OFFERS] = OQ_MAX_OFFERS, [OQ_DETAIL_REQUESTED] = OQ_REQUESTED,
 };
 
 int32_t oq__detail_code(const char *detail)

@@ -1010,6 +1010,16 @@ oq_status oq__j_stats_reset_day(oq_engine *e, int64_t now_ms)
     return st;
 }
 
+oq_status oq__j_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    int64_t before = j_begin(e);
+    oq_status st = oq_contact_request_callback(e, now_ms, contact);
+    for (oq_wr *w = j_open(e, st, before, OQ_J_CONTACT_CALLBACK, now_ms); w; w = j_next(e, w)) {
+        oq__wr_str(w, contact);
+    }
+    return st;
+}
+
 static oq_status replay(oq_engine *e, oq_rd *r, int32_t action, int64_t now, jscratch *x)
 {
     switch (action) {
@@ -1386,6 +1396,12 @@ static oq_status replay(oq_engine *e, oq_rd *r, int32_t action, int64_t now, jsc
             return OQ_ECORRUPT;
         return oq_stats_reset_day(e, now);
     }
+    case OQ_J_CONTACT_CALLBACK: {
+        const char *contact = r_str(r, x);
+        if (!j_done(r))
+            return OQ_ECORRUPT;
+        return oq_contact_request_callback(e, now, contact);
+    }
     default:
         oq__rd_fail(r, "unknown journal action %d", action);
         return OQ_ECORRUPT;
@@ -1450,6 +1466,7 @@ const char *oq_journal_action_name(int32_t action)
         "agent_set_policy",
         "stats_configure",
         "stats_reset_day",
+        "contact_request_callback",
     };
     if (action < 1 || action > OQ_J_MAX)
         return "unknown";

@@ -790,7 +790,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
             oq__rd_fail(r, "OVERFLOW step without a queue");
     }
     q->max_length = oq__rd_range(r, 0, INT32_MAX / 4, "queue max_length");
-    q->limit_action = oq__rd_range(r, 0, 2, "queue limit_action");
+    q->limit_action = oq__rd_range(r, OQ_LIMIT_REJECT, OQ_LIMIT_CALLBACK_KEEP_PLACE, "queue limit_action");
     q->limit_queue = oq__rd_range(r, -1, e->n_queues - 1, "queue limit_queue");
     q->callback_channel = IDX_OR_NONE(e->channels, e->n_channels, "queue callback channel");
     q->max_wait_ms = oq__rd_n64(r, "queue max_wait_ms");
@@ -1026,7 +1026,7 @@ static int r_contact(rx *x)
             it->queue = IDX(e->queues, e->n_queues, "history queue");
             it->time = oq__rd_time(r, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
-            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_MAX_OFFERS, "history detail");
+            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_REQUESTED, "history detail");
             it->detail = xstr(x, "history detail", 1);
             h->n = i + 1;
             if (!r->bad && (it->detail_code == OQ_DETAIL_OWNED) != (it->detail != NULL))
@@ -1248,9 +1248,11 @@ static int restore_body(rx *x)
                 return oq__rd_fail(r, "queue '%s': step names a removed queue", q->id);
         if (q->limit_queue >= 0 && !e->queues[q->limit_queue])
             return oq__rd_fail(r, "queue '%s': limit names a removed queue", q->id);
-        if (q->limit_action != OQ_LIMIT_REJECT && q->limit_queue < 0 && (q->max_length > 0 || q->max_wait_ms > 0))
+        if ((q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK) &&
+            q->limit_queue < 0 && (q->max_length > 0 || q->max_wait_ms > 0 || q->max_offers > 0))
             return oq__rd_fail(r, "queue '%s': limit action without a queue", q->id);
-        if (q->limit_action == OQ_LIMIT_CALLBACK && q->callback_channel < 0 && (q->max_length > 0 || q->max_wait_ms > 0))
+        if ((q->limit_action == OQ_LIMIT_CALLBACK || q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE) &&
+            q->callback_channel < 0 && (q->max_length > 0 || q->max_wait_ms > 0 || q->max_offers > 0))
             return oq__rd_fail(r, "queue '%s': callback limit without a channel", q->id);
     }
     for (int32_t i = 0; i < e->n_profiles; i++) {

@@ -180,6 +180,7 @@ static void w_setup(oq_engine *e, int64_t t)
     q.retry_after_s = 4;
     q.last_agent_window_s = 900;
     q.last_agent_wait_s = 5;
+    q.callback_channel = "email"; /* kept-place callbacks (oq_contact_request_callback) */
     w_ok(e, oq_queue_add(e, &q));
     oq_queue_spec_init(&q);
     q.id = "q3";
@@ -482,6 +483,11 @@ static oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
         break;
     case 78:
         ALL(oq_engine_advance(E, t)); /* time passes */
+        break;
+    case 79: case 80:
+        c = w_pick_contact(ref, s, 0, cb);
+        if (c)
+            ALL(oq_contact_request_callback(E, t, c));
         break;
     default: {
         int64_t due = INT64_MAX;

@@ -24,7 +24,9 @@
  * window) and a preferred-agent / owner reservation; that each contact's
  * history has the expected length, first and newest entry; that an agent
  * going not ready keeps no offer of a queue without keep_offer_on_not_ready;
- * that a reservation for a named agent ends when that agent rejects, times
+ * that a kept-place callback stays in its queue on the callback channel and
+ * is never rejected for max wait; that a reservation for a named agent ends
+ * when that agent rejects, times
  * out, goes not ready or logs out; that state events of a logged-out agent
  * still holding work say "logging out"; and that statistics reads change
  * nothing. Presence calls are made at the engine's clock (an advance first,
@@ -195,6 +197,7 @@ typedef struct mcontact {
     int32_t live_pos;
     int32_t nrej, caprej;
     int32_t misses_here; /* offers rejected / timed out in its current queue (max_offers) */
+    int8_t callback;     /* a kept-place callback (virtual hold) */
     int32_t cost, n_offers;
     int64_t due; /* offer time-out or wrap-up end, INT64_MAX = none */
     struct mexcl *rej; /* agents kept from it for a while (retry_after_s) */
@@ -232,6 +235,7 @@ typedef struct world {
     int pend_ci, pend_agent;  /* reopen / transfer_to_agent in progress */
     int64_t pend_wait;        /* ms */
     int64_t n_hist_checks, n_stats_reads, n_reserved_offers, n_profile_offers, n_last_agent;
+    int64_t n_callbacks;
     int arriving, arriving_q, arriving_ch, arriving_nreq;
     int arriving_sk[2], arriving_lv[2];
     int64_t last_ev_time;
@@ -701,6 +705,24 @@ static void on_event(const oq_event *ev, void *user)
         return;
     }
 #endif
+    if (ev->type == OQ_EV_CALLBACK_QUEUED) {
+        /* a kept-place callback: same queue and place, the callback channel */
+        const mqueue *q = &w->q[(int)c->queue];
+        int ch = channel_index(ev->channel);
+        if (c->state != OQ_CONTACT_QUEUED || c->callback || queue_index(ev->queue) != c->queue ||
+            ch < 0 || !q->spec.callback_channel || strcmp(ev->channel, q->spec.callback_channel) != 0) {
+            FAILF(w, "CALLBACK_QUEUED c%d (state %d, callback %d) in %s on %s", ci, c->state,
+                  c->callback, ev->queue ? ev->queue : "(null)", ev->channel ? ev->channel : "(null)");
+            return;
+        }
+        c->channel = (int8_t)ch;
+        c->callback = 1;
+        c->nrej = 0;
+        c->misses_here = 0;
+        hist_add(c, OQ_EV_CALLBACK_QUEUED, ev->time_ms, -1);
+        w->n_callbacks++;
+        return;
+    }
     if (channel_index(ev->channel) != c->channel)
         FAILF(w, "event %s for c%d: channel %s, expected %s", oq_event_type_name(ev->type), ci,
               ev->channel ? ev->channel : "(null)", CH_ID[(int)c->channel]);
@@ -903,6 +925,8 @@ static void on_event(const oq_event *ev, void *user)
     case OQ_EV_QUEUE_REJECTED: /* refused by a queue limit: forgotten, reported once */
         if (c->state != OQ_CONTACT_QUEUED)
             FAILF(w, "QUEUE_REJECTED c%d in state %d", ci, c->state);
+        if (c->callback && ev->detail && strcmp(ev->detail, "max wait") == 0)
+            FAILF(w, "QUEUE_REJECTED kept-place callback c%d for its max wait", ci);
         w->n_refused++;
         terminate(w, ci);
         break;
@@ -1583,6 +1607,18 @@ static void op_contact(world *w, int kind)
         st = oq_contact_set_priority(w->e, t, cid, p);
         break;
     }
+    case 5: { /* the caller asks for a kept-place callback */
+        if (c) {
+            const mqueue *q = &w->q[(int)c->queue];
+            int cb = channel_index(q->spec.callback_channel);
+            if ((c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED) || c->callback ||
+                cb < 0 || !q->ch[cb])
+                want = OQ_ESTATE;
+        }
+        call_begin(&k, w, "request_callback", t, c ? cid : NULL, NULL);
+        st = oq_contact_request_callback(w->e, t, cid);
+        break;
+    }
     default: /* remove */
         call_begin(&k, w, "remove", t, c ? cid : NULL, NULL);
         st = oq_contact_remove(w->e, t, cid);
@@ -1907,18 +1943,22 @@ static void op_queue(world *w, int kind)
         const char *target = qi == 4 ? "q_email" : "q_general"; /* fixed queues */
         if (pct(w, 30)) {
             s.max_length = 1 + (int32_t)rn(w, 8);
-            s.limit_action = (int32_t)rn(w, 3);
-            if (s.limit_action != OQ_LIMIT_REJECT)
+            s.limit_action = (int32_t)rn(w, 4);
+            if (s.limit_action == OQ_LIMIT_OVERFLOW || s.limit_action == OQ_LIMIT_CALLBACK)
                 s.limit_queue = target;
-            if (s.limit_action == OQ_LIMIT_CALLBACK)
+            if (s.limit_action == OQ_LIMIT_CALLBACK || s.limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE)
                 s.callback_channel = "callback";
         }
+        if (!s.callback_channel && pct(w, 40))
+            s.callback_channel = "callback"; /* for oq_contact_request_callback */
         if (pct(w, 15)) {
             s.max_wait_s = 20 + rn(w, 120);
             if (s.limit_action != OQ_LIMIT_REJECT || pct(w, 50)) {
-                s.limit_action = pct(w, 50) ? OQ_LIMIT_REJECT : OQ_LIMIT_OVERFLOW;
+                static const int32_t acts[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW,
+                                               OQ_LIMIT_CALLBACK_KEEP_PLACE};
+                s.limit_action = acts[rn(w, 3)];
                 s.limit_queue = s.limit_action == OQ_LIMIT_OVERFLOW ? target : NULL;
-                s.callback_channel = NULL;
+                s.callback_channel = s.limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE ? "callback" : NULL;
             }
         }
         s.refuse_if_no_agents = pct(w, 8);
@@ -3186,7 +3226,9 @@ static void step(world *w)
         { op_contact(w, 3); return; }
     if ((r -= 15) < 0)
         { op_contact(w, 4); return; }
-    if ((r -= 80) < 0)
+    if ((r -= 10) < 0)
+        { op_contact(w, 5); return; }
+    if ((r -= 70) < 0)
         { op_advance(w, 0); return; }
     if ((r -= 40) < 0)
         { op_advance(w, 1); return; }
@@ -3317,11 +3359,11 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
                   (long long)w->ev_by_type[OQ_EV_COMPLETED], (long long)w->ev_by_type[OQ_EV_ABANDONED],
                   (long long)w->ev_by_type[OQ_EV_TRANSFERRED], (long long)w->ev_by_type[OQ_EV_REMOVED]);
     print_message("  parked %lld reopened %lld; offers under a profile %lld, to a reserved contact "
-                  "%lld (%lld arrivals preferring their last agent); %lld history checks, %lld "
-                  "statistics reads (abandon_resume_s %g)\n",
+                  "%lld (%lld arrivals preferring their last agent); %lld kept-place callbacks; "
+                  "%lld history checks, %lld statistics reads (abandon_resume_s %g)\n",
                   (long long)w->ev_by_type[OQ_EV_PARKED], (long long)w->ev_by_type[OQ_EV_REOPENED],
                   (long long)w->n_profile_offers, (long long)w->n_reserved_offers,
-                  (long long)w->n_last_agent,
+                  (long long)w->n_last_agent, (long long)w->n_callbacks,
                   (long long)w->n_hist_checks, (long long)w->n_stats_reads, w->abandon_resume_s);
 #ifdef OQ_EV_OVERFLOWED
     print_message("  overflowed %lld queue_rejected %lld (%lld refused in all) escalated %lld "

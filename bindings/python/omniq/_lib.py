@@ -184,6 +184,8 @@ class oq_contact_info(Structure):
         ("customer", c_char_p),
         ("preferred_agent", c_char_p),
         ("reserved_until_ms", c_int64),
+        ("kept_place_callback", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -363,6 +365,7 @@ PROTOTYPES = {
     "oq_contact_remove": (_S, [_E, _L, _P]),
     "oq_contact_get": (_S, [_E, _P, POINTER(oq_contact_info)]),
     "oq_customer_last_agent": (_S, [_E, _P, POINTER(c_char_p), _PL]),
+    "oq_contact_request_callback": (_S, [_E, _L, _P]),
     # escalation.h
     "oq_escalation_step_init": (None, [POINTER(oq_escalation_step)]),
     "oq_queue_add_step": (_S, [_E, _L, _P, POINTER(oq_escalation_step)]),
@@ -440,7 +443,7 @@ class oq_queue_stats(Structure):
             "offered", "arrivals", "answered", "answered_within", "abandoned",
             "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
             "overflowed_in", "overflowed_out", "flowed_out_within", "flowed_out_after",
-            "queue_rejected", "removed", "offers",
+            "callbacks_kept", "queue_rejected", "removed", "offers",
             "offers_accepted", "offers_rejected", "offers_timed_out")]
         + [(n, c_double) for n in (
             "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",

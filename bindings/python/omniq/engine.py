@@ -29,7 +29,8 @@ from typing import Optional
 
 from . import _lib
 from . import stats as _stats
-from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_ENOTFOUND, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
+from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_ENOTFOUND, OQ_LIMIT_CALLBACK,
+                        OQ_LIMIT_CALLBACK_KEEP_PLACE, OQ_LIMIT_OVERFLOW,
                         OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
                         OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_LOGGED_IN)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
@@ -195,6 +196,7 @@ class ContactInfo:
     customer: Optional[str]
     preferred_agent: Optional[str]
     reserved_until_ms: int
+    kept_place_callback: bool
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,8 @@ _NAMED_VALUES = {
     "strategy": {"longest_idle": 0, "least_occupied": 1, "best_skill": 2, "round_robin": 3,
                  "fewest_handled": 4, "random": 5},
     "limit_action": {"reject": OQ_LIMIT_REJECT, "overflow": OQ_LIMIT_OVERFLOW,
-                     "callback": OQ_LIMIT_CALLBACK},
+                     "callback": OQ_LIMIT_CALLBACK,
+                     "callback_keep_place": OQ_LIMIT_CALLBACK_KEEP_PLACE},
     "action": {"lower_level": 1, "drop_required": 2, "add_group": 3, "drop_preferred": 4,
                "raise_priority": 5, "overflow": 6, "alert": 7},
     "timing": {"after_entry": 0, "after_previous": 1},
@@ -939,6 +942,11 @@ class Engine:
         f = "oq_contact_transfer"
         self._contact_op(f, contact, now_ms, to_bytes(queue, "queue", f))
 
+    def contact_request_callback(self, contact, *, now_ms=None):
+        """The customer asks to be called back: the waiting contact becomes a
+        callback that keeps its place in its queue (oq_contact_request_callback)."""
+        self._contact_op("oq_contact_request_callback", contact, now_ms)
+
     def contact_set_priority(self, contact, priority, *, now_ms=None):
         f = "oq_contact_set_priority"
         self._contact_op(f, contact, now_ms, to_int(priority, "priority", function=f))
@@ -969,7 +977,8 @@ class Engine:
         out = _lib.padded(_lib.oq_contact_info)
         self._call("oq_contact_get", to_bytes(id, "id", "oq_contact_get"), byref(out))
         return _dataclass_from(ContactInfo, out, id=id if isinstance(id, str) else from_bytes(id),
-                               state_name=contact_state_name(out.state))
+                               state_name=contact_state_name(out.state),
+                               kept_place_callback=bool(out.kept_place_callback))
 
     def customer_last_agent(self, customer):
         """(agent id, served_ms) of the agent who last accepted a contact of

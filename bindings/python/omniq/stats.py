@@ -109,6 +109,7 @@ class QueueStats:
     overflowed_out: int
     flowed_out_within: int
     flowed_out_after: int
+    callbacks_kept: int
     queue_rejected: int
     removed: int
     offers: int

@@ -402,6 +402,33 @@ class Contacts(unittest.TestCase):
             Engine(last_agent_max=-1)
         e.close()
 
+    def test_kept_place_callback(self):
+        e = Engine()
+        e.channel_add("voice", exclusive=True)
+        e.channel_add("callback", exclusive=True)
+        e.queue_add("sales", callback_channel="callback", limit_action="callback_keep_place",
+                    max_length=2)
+        e.queue_add_channel("sales", "voice")
+        e.queue_add_channel("sales", "callback")
+        e.agent_add("a")
+        rec = Recorder()
+        e.on_event = rec
+        for i, t in enumerate((0, 1000, 2000)):
+            e.contact_arrive(f"c{i}", "voice", "sales", now_ms=t)
+        self.assertTrue(e.contact_get("c2").kept_place_callback)  # third: queue full
+        e.contact_request_callback("c0", now_ms=3000)
+        info = e.contact_get("c0")
+        self.assertEqual((info.channel, info.queue, info.enqueued_ms, info.kept_place_callback),
+                         ("callback", "sales", 0, True))
+        self.assertIn("callback_queued", rec.names("c0"))
+        with self.assertRaises(OmniqError) as cm:
+            e.contact_request_callback("c0", now_ms=3000)
+        self.assertEqual(cm.exception.status, omniq.OQ_ESTATE)
+        e.agent_login("a", now_ms=4000)
+        self.assertEqual(e.contact_get("c0").agent, "a")  # first by its place
+        self.assertEqual(e.stats_queue("sales").callbacks_kept, 2)
+        e.close()
+
     def test_end_wrapup(self):
         e = self.e
         e.agent_login("alice", now_ms=0)
