@@ -229,8 +229,9 @@ typedef struct oq_queue_spec {
                                         on until accepted, rejected or timed out; 0 (default):
                                         it is withdrawn at once and the contact routed again */
     double retry_after_s;      /* an agent who rejects a contact or lets its offer time out is
-                                  not offered it again for this long (default 30; 0 = may be
-                                  at once), nor after its presence changes (Asterisk `retry`) */
+                                  not offered it again for this long (default 30; 0 = the next
+                                  millisecond), doubled for each earlier miss of that contact in
+                                  a row, and only until its presence changes (Asterisk `retry`) */
     int32_t max_offers;        /* a contact whose offers in this queue were rejected or timed
                                   out this many times gets limit_action (escalation.h; detail
                                   "max offers"); 0 = no cap (default), at most 32767 */

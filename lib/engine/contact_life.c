@@ -23,13 +23,21 @@ void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *de
     oq__emit(e, &ev, c, c->agent);
 }
 
-/* Does the exclusion still keep its agent from the contact? */
-int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x)
+/* Is the exclusion's agent still there with the presence it missed in? */
+static int exclusion_current(const oq_engine *e, const oq_exclusion *x)
 {
-    if (x->until <= e->now || x->agent < 0 || x->agent >= e->n_agents)
+    if (x->agent < 0 || x->agent >= e->n_agents)
         return 0;
     const oq_agent *a = e->agents[x->agent];
     return a && a->seq == x->agent_seq && a->presence_gen == x->gen;
+}
+
+/* Does the exclusion still keep its agent from the contact? (An exclusion
+ * saturated at the end of time, INT64_MAX, never ends: there the clock
+ * cannot move past it, and an offer / time-out cycle must not repeat.) */
+int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x)
+{
+    return (x->until > e->now || x->until == INT64_MAX) && exclusion_current(e, x);
 }
 
 int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a)
@@ -50,21 +58,43 @@ int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c)
     return n;
 }
 
-/* The agent missed the offer: keep it from the contact for the queue's
- * retry_after_s. Exclusions that ended, and the agent's earlier one, leave
- * the list, so it holds at most one per agent; room for one more was
- * reserved when the offer was made (route.c), so this never allocates. */
+/* How long the n-th miss in a row keeps an agent from a contact: the
+ * queue's retry_after_s, doubled for each miss before (at least 1 ms, so
+ * even retry_after_s 0 cannot loop offer / time-out within one millisecond). */
+static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
+{
+    int64_t d = retry_ms > 0 ? retry_ms : 1;
+    uint32_t shift = misses > 1 ? misses - 1 : 0;
+    if (shift > 62 || d > (INT64_MAX >> shift))
+        return INT64_MAX;
+    return d << shift;
+}
+
+/* The agent missed the offer: keep it from the contact (exclusion_ms).
+ * Entries of agents gone or whose presence changed leave the list, and the
+ * agent's earlier one is replaced, so it holds at most one per agent; room
+ * for one more was reserved when the offer was made (route.c), so this
+ * never allocates. */
 static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
+    uint32_t misses = 1;
     int32_t n = 0;
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        if (c->rejects[i].agent_seq != a->seq && oq__exclusion_active(e, &c->rejects[i]))
-            c->rejects[n++] = c->rejects[i];
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *old = &c->rejects[i];
+        if (!exclusion_current(e, old))
+            continue;
+        if (old->agent_seq == a->seq)
+            misses = old->misses < UINT32_MAX ? old->misses + 1 : old->misses;
+        else
+            c->rejects[n++] = *old;
+    }
     oq_exclusion *x = &c->rejects[n++];
+    memset(x, 0, sizeof *x);
     x->agent_seq = a->seq;
     x->agent = a->idx;
     x->gen = a->presence_gen;
-    x->until = oq__add_ms(e->now, c->queue->retry_after_ms);
+    x->misses = misses;
+    x->until = oq__add_ms(e->now, exclusion_ms(c->queue->retry_after_ms, misses));
     c->n_rejects = n;
     c->offers_here += c->offers_here < INT16_MAX;
 }

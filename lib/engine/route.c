@@ -61,37 +61,51 @@ static int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_me
     return !c->queue->outbound || blend_allows(e, c, a);
 }
 
-/* Until when a time-bound condition keeps the member's agent from the
- * contact (the profile delay, a reservation for another agent, an
- * exclusion after a missed offer); e->now or earlier if none does. */
-static int64_t held_back_until(const oq_engine *e, const oq_contact *c, const oq_member *m)
+/* Does a time-bound condition keep the member's agent from the contact now
+ * (the profile delay, a reservation for another agent, an exclusion after a
+ * missed offer)? If so, *until is when the last of them ends (INT64_MAX:
+ * never, as at the end of time). */
+static int held_back(const oq_engine *e, const oq_contact *c, const oq_member *m, int64_t *until)
 {
     const oq_agent *a = m->agent;
-    int64_t until = e->now;
-    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms)
-        until = oq__add_ms(c->entered, m->delay_ms); /* its profile takes this queue's contacts later */
-    if (c->pref_until > until) {
+    int held = 0;
+    *until = e->now;
+    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms) {
+        held = 1; /* its profile takes this queue's contacts only later */
+        *until = oq__add_ms(c->entered, m->delay_ms);
+    }
+    if (c->pref_until > e->now) {
         const oq_agent *pa = oq__contact_pref_agent(e, c);
-        if (pa && pa != a)
-            until = c->pref_until; /* still reserved for its preferred agent */
+        if (pa && pa != a) {
+            held = 1; /* still reserved for its preferred agent */
+            if (c->pref_until > *until)
+                *until = c->pref_until;
+        }
     }
     for (int32_t i = 0; i < c->n_rejects; i++) {
         const oq_exclusion *x = &c->rejects[i];
-        if (x->agent_seq == a->seq && x->until > until && oq__exclusion_active(e, x))
-            until = x->until;
+        if (x->agent_seq == a->seq && oq__exclusion_active(e, x)) {
+            held = 1;
+            if (x->until > *until)
+                *until = x->until;
+        }
     }
-    return until;
+    return held;
 }
 
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
 {
-    return m->first_tier <= c->tier && held_back_until(e, c, m) <= e->now &&
+    int64_t until;
+    return m->first_tier <= c->tier && !held_back(e, c, m, &until) &&
            fits_beyond_time(e, c, m, with_preferred);
 }
 
 int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_member *m)
 {
-    return fits_beyond_time(e, c, m, 0) ? held_back_until(e, c, m) : INT64_MAX;
+    int64_t until;
+    if (!fits_beyond_time(e, c, m, 0))
+        return INT64_MAX;
+    return held_back(e, c, m, &until) ? until : e->now;
 }
 
 typedef struct agent_pred {

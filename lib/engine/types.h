@@ -54,12 +54,17 @@ typedef struct oq_timer {
 
 /* An agent kept from a contact after it rejected it or let an offer time
  * out: until `until`, and only while the agent's presence has not changed
- * since (presence_gen). */
+ * since (presence_gen). Kept after `until` while the presence holds, to
+ * count the agent's misses of the contact in a row (each one doubles the
+ * next exclusion, so a contact and an agent that never answer cost a
+ * logarithmic number of offers, not one per retry_after_s, over any span). */
 typedef struct oq_exclusion {
     uint64_t agent_seq;
     int64_t until;
     int32_t agent;           /* agent index (seq tells whether it is still that agent) */
     uint32_t gen;            /* the agent's presence_gen when it was excluded */
+    uint32_t misses;         /* the agent's misses of the contact in a row, >= 1 */
+    uint32_t reserved;
 } oq_exclusion;
 
 typedef struct oq_skill_level {

@@ -233,6 +233,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
         oq__wr_i64(w, x->until);
         oq__wr_i32(w, x->agent);
         oq__wr_u32(w, x->gen);
+        oq__wr_u32(w, x->misses);
     }
     oq__wr_i32(w, c->offers_here);
     oq__wr_i32(w, c->hops);
@@ -988,7 +989,7 @@ static int r_contact(rx *x)
             c->extra[i].level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "contact skill level");
         }
     }
-    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 24, "contact rejects");
+    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 28, "contact rejects");
     int32_t more = oq__rd_range(r, 0, MAX_SLOTS, "contact reject room");
     if (r->bad)
         return 0;
@@ -1006,6 +1007,9 @@ static int r_contact(rx *x)
         ex->until = oq__rd_due(r, "contact exclusion end");
         ex->agent = oq__rd_range(r, 0, e->n_agents - 1, "contact exclusion agent"); /* may be removed */
         ex->gen = oq__rd_u32(r);
+        ex->misses = oq__rd_u32(r);
+        if (!r->bad && ex->misses == 0)
+            oq__rd_fail(r, "contact exclusion with no miss");
     }
     c->offers_here = (int16_t)oq__rd_range(r, 0, INT16_MAX, "contact offers in its queue");
     c->hops = (int16_t)oq__rd_range(r, 0, INT16_MAX, "contact overflows");

@@ -110,7 +110,8 @@ static void presence_change_clears_the_exclusion(void **state)
 }
 
 /* With another agent free, the contact goes there at once; retry 0 lets the
- * same agent have it again at once. */
+ * same agent have it again the next millisecond; misses in a row double the
+ * exclusion (so offer / time-out can never loop without bound). */
 static void others_first_and_retry_zero(void **state)
 {
     (void)state;
@@ -130,8 +131,36 @@ static void others_first_and_retry_zero(void **state)
     assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
     assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
     assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 2001), OQ_OK);
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
-    assert_int_equal(offered_at("c1", "a1", 1), 2000);
+    assert_int_equal(offered_at("c1", "a1", 1), 2001);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* retry_after_s 10: 10 s, then 20 s, then 40 s for misses in a row; a
+     * presence change starts again from 10 s. */
+    e = one_queue(0, 10, 0);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    int64_t t = 1000;
+    const int64_t gaps[] = {10000, 20000, 40000};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(oq_offer_reject(e, t, "c1", "a1"), OQ_OK);
+        int64_t next = 0;
+        assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+        assert_int_equal(next, t + gaps[k]);
+        t += gaps[k];
+        assert_int_equal(oq_engine_advance(e, t), OQ_OK);
+        assert_int_equal(offered_at("c1", "a1", k + 1), t);
+    }
+    assert_int_equal(oq_agent_not_ready(e, t, "a1", NULL), OQ_OK);
+    assert_int_equal(oq_agent_ready(e, t, "a1"), OQ_OK);
+    assert_int_equal(offered_at("c1", "a1", 4), t);
+    assert_int_equal(oq_offer_reject(e, t, "c1", "a1"), OQ_OK);
+    int64_t next = 0;
+    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_int_equal(next, t + 10000);
     assert_int_equal(oq_engine_check(e), OQ_OK);
     oq_engine_destroy(e);
 }
@@ -146,11 +175,12 @@ static void max_offers_applies_the_limit_action(void **state)
     assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
     assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
     assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 2001), OQ_OK);
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* second offer */
-    assert_int_equal(oq_engine_advance(e, 12000), OQ_OK);                /* ... times out */
+    assert_int_equal(oq_engine_advance(e, 12001), OQ_OK);                /* ... times out */
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c1", NULL);
     assert_true(i >= 0);
-    assert_int_equal(rec.ev[i].time_ms, 12000);
+    assert_int_equal(rec.ev[i].time_ms, 12001);
     assert_string_equal(rec.ev[i].detail, "max offers");
     assert_int_equal(contact_state(e, "c1"), -1); /* forgotten */
     assert_int_equal(recorder_count(&rec, OQ_EV_OFFERED, "c1"), 2);
@@ -172,6 +202,7 @@ static void max_offers_applies_the_limit_action(void **state)
     assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
     assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
     i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL);
+    assert_int_equal(rec.ev[i].time_ms, 2000); /* at once: no retry when the offers are used up */
     assert_true(i >= 0);
     assert_string_equal(rec.ev[i].detail, "max offers");
     assert_string_equal(rec.ev[i].queue, "spill");
@@ -189,6 +220,27 @@ static void max_offers_applies_the_limit_action(void **state)
     q.retry_after_s = -1;
     assert_int_equal(oq_queue_update(e, 3000, &q), OQ_EINVAL);
     assert_non_null(strstr(oq_engine_last_error(e), "retry_after_s"));
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* Offer, time-out, retry: over any span an agent who never answers gets a
+ * bounded number of offers (misses double the exclusion), and at the end of
+ * time (the clock saturated at INT64_MAX) the cycle stops. */
+static void never_answering_agent_costs_few_offers(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(0.001, 0, 0); /* 1 ms to answer, retry the next ms */
+    add_agent(e, "a1", 100);
+    add_agent(e, "a2", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, INT64_MAX / 2), OQ_OK); /* ~146 million years */
+    int offers = recorder_count(&rec, OQ_EV_OFFERED, "c1");
+    assert_true(offers > 2 && offers <= 2 * 64);
+    assert_int_equal(oq_engine_advance(e, INT64_MAX), OQ_OK);
+    assert_true(recorder_count(&rec, OQ_EV_OFFERED, "c1") <= offers + 2 * 64);
     assert_int_equal(oq_engine_check(e), OQ_OK);
     oq_engine_destroy(e);
 }
@@ -225,6 +277,7 @@ int main(void)
         cmocka_unit_test(presence_change_clears_the_exclusion),
         cmocka_unit_test(others_first_and_retry_zero),
         cmocka_unit_test(max_offers_applies_the_limit_action),
+        cmocka_unit_test(never_answering_agent_costs_few_offers),
         cmocka_unit_test(check_reports_a_stranded_contact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,10 +181,11 @@ typedef struct magent {
 } magent;
 
 /* An agent kept from a contact until `until`, while its presence does not
- * change (pgen: the agent's pgen then). */
+ * change (pgen: the agent's pgen then); each miss in a row doubles it. */
 typedef struct mexcl {
     int32_t agent;
     uint32_t pgen;
+    uint32_t misses; /* the agent's misses of the contact in a row (while pgen holds) */
     int64_t until;
 } mexcl;
 
@@ -373,13 +374,18 @@ static int n_excluded(const world *w, const mcontact *c, int64_t now)
 }
 
 /* The agent missed an offer of c at `now`: kept from it for its queue's
- * retry_after_s (replacing an earlier exclusion of the same agent). */
+ * retry_after_s (at least 1 ms), doubled for each earlier miss in a row with
+ * the same presence (replacing the agent's earlier exclusion). */
 static void add_rej(world *w, mcontact *c, int agent, int64_t now)
 {
     int n = 0;
-    for (int i = 0; i < c->nrej; i++)
+    uint32_t misses = 1;
+    for (int i = 0; i < c->nrej; i++) {
         if (c->rej[i].agent != agent)
             c->rej[n++] = c->rej[i];
+        else if (c->rej[i].pgen == w->ag[agent].pgen)
+            misses = c->rej[i].misses + 1;
+    }
     c->nrej = n;
     if (c->nrej == c->caprej) {
         c->caprej = c->caprej ? 2 * c->caprej : 4;
@@ -389,7 +395,13 @@ static void add_rej(world *w, mcontact *c, int agent, int64_t now)
     mexcl *x = &c->rej[c->nrej++];
     x->agent = agent;
     x->pgen = w->ag[agent].pgen;
-    x->until = now + ms_of(w->q[(int)c->queue].spec.retry_after_s);
+    x->misses = misses;
+    int64_t d = ms_of(w->q[(int)c->queue].spec.retry_after_s);
+    if (d < 1)
+        d = 1;
+    for (uint32_t k = 1; k < misses && d < INT64_MAX / 4; k++)
+        d *= 2;
+    x->until = now + d;
     c->misses_here++;
 }
 
