@@ -9,12 +9,25 @@
  * Instants are int64_t milliseconds since 1970-01-01T00:00:00Z (UTC, no leap
  * seconds). A civil date is an int32_t count of days since 1970-01-01 in the
  * proleptic Gregorian calendar; weekdays are 0 = Monday .. 6 = Sunday. Times of
- * day are milliseconds since local midnight.
+ * day are milliseconds since local midnight. Queries accept instants whose
+ * local date lies in years 1..9999 (OQ_EINVAL otherwise).
+ *
+ * Open means: the local wall-clock time falls in a range of its date, or in
+ * the previous date's range that runs past midnight. Which ranges a date has
+ * goes by precedence: special hours set for the date, else nothing if the
+ * date is closed (oq_calendar_close_day) or a holiday of any list, else the
+ * weekly hours of its weekday. A date has at most one exception (special
+ * hours or closed), so special hours win over a holiday and a closed day
+ * wins over a holiday. Across a DST change the wall clock decides: a range
+ * in a skipped hour is not open, one in a repeated hour is open twice.
  *
  * Time zones are read once, when the calendar is created, from the system's
  * tz database (TZif files, /usr/share/zoneinfo or $TZDIR, or opts->tzdir)
  * into a table owned by the calendar; queries never touch the C library's
  * global time-zone state (tzset/localtime), so they are thread-safe.
+ *
+ * Memory: a calendar allocates through opts->alloc (lib/core/mem.h rules);
+ * the TZif file is read into that memory once, at creation.
  *
  * Thread-safety: a calendar is not shared-mutable. Building calls (add, set,
  * close) need exclusive access; once built, any number of threads may query
@@ -91,26 +104,35 @@ OQ_API const char *oq_calendar_time_zone(const oq_calendar *cal);
  * open_ms < OQ_MS_PER_DAY. A close_ms beyond OQ_MS_PER_DAY runs past midnight
  * into the next day (22:00-02:00 is 79200000..93600000). A weekday may have
  * several ranges; ranges that overlap (including a previous day's range that
- * runs past midnight) are refused. Errors: OQ_EINVAL (range, overlap: *err
+ * runs past midnight) are refused, ranges that touch (09:00-12:00 and
+ * 12:00-18:00) are one opening. Errors: OQ_EINVAL (range, overlap: *err
  * names both ranges), OQ_ENOMEM. */
 OQ_API oq_status oq_calendar_add_hours(oq_calendar *cal, int32_t weekday, int32_t open_ms,
                                        int32_t close_ms, oq_error *err);
 
 /* Special hours on one date: that date's weekly hours are replaced by the
  * ranges given this way (call again for a second range). `name` (may be NULL)
- * labels the day ("Christmas Eve"). Same range rules and errors as
- * oq_calendar_add_hours. Takes precedence over a holiday on the same date. */
+ * labels the day ("Christmas Eve"); the first name given stays. Same range
+ * rules as oq_calendar_add_hours among the date's own ranges; overlapping
+ * the previous date's range past midnight is allowed (open during either).
+ * Takes precedence over a holiday on the same date. Errors: OQ_EINVAL
+ * (range, overlap, date outside years 1..9999, name not 1..255 bytes of
+ * UTF-8), OQ_EEXIST (the date is closed), OQ_ENOMEM. */
 OQ_API oq_status oq_calendar_set_day_hours(oq_calendar *cal, int32_t date, int32_t open_ms,
                                            int32_t close_ms, const char *name, oq_error *err);
 
-/* Close one date entirely (an exception, not a holiday). `name` may be NULL. */
+/* Close one date entirely (an exception, not a holiday). `name` may be NULL.
+ * Its weekly range past midnight into the next date is closed too (it
+ * belongs to the date it starts on). Errors: OQ_EINVAL, OQ_EEXIST (the date
+ * is already closed or has special hours), OQ_ENOMEM. */
 OQ_API oq_status oq_calendar_close_day(oq_calendar *cal, int32_t date, const char *name,
                                        oq_error *err);
 
 /* A holiday of the named list `list` ("cn-public", "uk-bank") on `date`: the
  * calendar is closed that day unless special hours are set for it. Forecasts
- * treat holidays as special days (not ordinary history). Errors: OQ_EINVAL
- * (NULL or empty list, bad date), OQ_EEXIST (date already in that list). */
+ * treat holidays as special days (not ordinary history). A date may be in
+ * several lists (the first list added names it). Errors: OQ_EINVAL (NULL or
+ * empty list, bad date), OQ_EEXIST (date already in that list), OQ_ENOMEM. */
 OQ_API oq_status oq_calendar_add_holiday(oq_calendar *cal, const char *list, int32_t date,
                                          const char *name, oq_error *err);
 
@@ -142,12 +164,14 @@ typedef struct oq_local_time {
     int32_t is_dst;         /* 1 when daylight-saving time is in force */
 } oq_local_time;
 
-/* The local date and time at instant t_ms. Errors: OQ_EINVAL. */
+/* The local date and time at instant t_ms. Errors: OQ_EINVAL (NULL, t_ms
+ * outside years 1..9999). */
 OQ_API oq_status oq_calendar_to_local(const oq_calendar *cal, int64_t t_ms, oq_local_time *out);
 
 /* The instant of local `date` + `ms_of_day`. A local time that does not exist
  * (skipped by a DST change) maps to the end of the gap; one that exists twice
- * maps to the earlier instant. Errors: OQ_EINVAL. */
+ * maps to the earlier instant. Errors: OQ_EINVAL (NULL, ms_of_day outside
+ * 0..86399999, date outside 0001-01-02..9999-12-30). */
 OQ_API oq_status oq_calendar_from_local(const oq_calendar *cal, int32_t date, int32_t ms_of_day,
                                         int64_t *out_ms);
 
@@ -159,7 +183,8 @@ OQ_API oq_status oq_calendar_is_open(const oq_calendar *cal, int64_t t_ms, int32
 OQ_API oq_status oq_calendar_next_open(const oq_calendar *cal, int64_t t_ms, int64_t *out_ms);
 
 /* The first instant > t_ms at which it closes when open at t_ms, else the
- * close of the next opening. OQ_ENOTFOUND as above; INT64_MAX never closes. */
+ * close of the next opening. OQ_ENOTFOUND as above. *out_ms = INT64_MAX when
+ * it never closes (open around the clock with no closing date ahead). */
 OQ_API oq_status oq_calendar_next_close(const oq_calendar *cal, int64_t t_ms, int64_t *out_ms);
 
 /* Open (business) milliseconds in [from_ms, to_ms); from_ms <= to_ms else OQ_EINVAL. */
@@ -168,8 +193,10 @@ OQ_API oq_status oq_calendar_business_ms(const oq_calendar *cal, int64_t from_ms
 
 /* The instant at which `business_ms` (>= 0) open milliseconds have passed
  * after t_ms: a deadline in business time. With business_ms == 0 and t_ms
- * outside hours, the next opening. OQ_ENOTFOUND when it is not reached within
- * 1,000 days; OQ_ERANGE on overflow. */
+ * outside hours, the next opening. Ending exactly at a closing gives that
+ * closing. Cost grows with the openings passed, not with business_ms.
+ * OQ_ENOTFOUND when the calendar stays closed for 1,000 days on the way;
+ * OQ_ERANGE when the result would pass year 9999. */
 OQ_API oq_status oq_calendar_add_business_ms(const oq_calendar *cal, int64_t t_ms,
                                              int64_t business_ms, int64_t *out_ms);
 
