@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "omniq/calendar.h"
 #include "omniq/config.h"
 #include "omniq/contact.h"
 #include "omniq/escalation.h"
@@ -36,6 +37,13 @@ typedef struct cfg_ctx {
     int64_t now_ms;
 } cfg_ctx;
 
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Iterate the pairs of a checked mapping (NULL / null: none). */
+#define FOR_PAIRS(map, i, k, v)                                                            \
+    for (int32_t i = 0; (map) && (map)->kind == CFG_MAP && i + 1 < (map)->n; i += 2)      \
+        for (const cfg_node *k = (map)->kids[i], *v = (map)->kids[i + 1]; k; k = NULL)
+
 /* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error (ctx). */
 int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root);
 void cfg_free(cfg_node *n);
@@ -51,6 +59,8 @@ int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
 /* Record a failed engine call at node: the engine's last error. Returns 0. */
 int cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st);
 void cfg_init_error(oq_config_error *err, const char *name);
+/* Copy a loader error into the oq_error shape of engine-less calls (err may be NULL). */
+void cfg_export_error(const oq_config_error *from, oq_status status, oq_error *err);
 
 /* Path handling: returns the previous length to pass to cfg_pop. */
 size_t cfg_push_key(cfg_ctx *c, const char *key);
@@ -97,5 +107,16 @@ typedef int (*cfg_extra_fn)(cfg_ctx *c, const cfg_node *root, void *user);
 oq_status cfg_load(const oq_engine_options *opts, const char *path, const char *yaml, size_t len,
                    const char *name, oq_engine **out, oq_config_error *err, cfg_extra_fn extra,
                    void *user);
+
+/* ---- calendars (calendar_load.c) -------------------------------------------------
+ * The `holidays:` and `calendars:` sections, shared by the calendar loader and (later) the
+ * center configuration. */
+
+/* Check a `holidays:` section (c->path at it): list names, dates, spans, no date twice. */
+int cfg_holidays_check(cfg_ctx *c, const cfg_node *holidays);
+/* Build the calendar `key: node` of a `calendars:` section (c->path at the section), its
+ * holiday lists taken from the checked `holidays` section (may be NULL). 1 and *out, or 0. */
+int cfg_calendar_build(cfg_ctx *c, const cfg_node *holidays, const cfg_node *key,
+                       const cfg_node *node, const oq_calendar_options *opts, oq_calendar **out);
 
 #endif

@@ -22,6 +22,18 @@ void cfg_init_error(oq_config_error *err, const char *name)
     snprintf(err->path, sizeof err->path, "%s", name ? name : "<buffer>");
 }
 
+void cfg_export_error(const oq_config_error *from, oq_status status, oq_error *err)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->status = status;
+    err->line = from->line;
+    err->column = from->column;
+    snprintf(err->message, sizeof err->message, "%s", from->message);
+    snprintf(err->path, sizeof err->path, "%s", from->path);
+}
+
 /* Bounded append (the message is truncated, never overrun). */
 static void app(char *dst, size_t cap, size_t *off, const char *src)
 {
