@@ -3,6 +3,8 @@
 
     import omniq
     omniq.erlang.erlang_c(10, 12)           # P(wait), Erlang C
+    cal = omniq.Calendar.load("calendars.yaml", "london-support")
+    cal.add_business_ms(now_ms, 2 * 3600_000)  # a deadline in business time
     with omniq.Engine(on_event=print) as e:  # a contact center
         e.channel_add("voice", exclusive=True)
         ...
@@ -11,7 +13,7 @@ The shared library is found through the OMNIQ_LIBRARY environment variable,
 next to this package, or on the system's library path (see omniq._lib).
 """
 
-from . import erlang, stats
+from . import calendar, erlang, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from .constants import __all__ as _constants_all
@@ -19,6 +21,7 @@ from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
                      event_type_name, journal_action_name, ordering_name,
                      strategy_name)
+from .calendar import Calendar, LocalTime
 from .errors import CallbackError, OmniqError, status_name, status_str
 from . import sim
 from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
@@ -41,7 +44,7 @@ def version_number():
 
 
 __all__ = [
-    "erlang", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
+    "erlang", "calendar", "Calendar", "LocalTime", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
     "simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats", "Estimate",
     "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "sim", "stats", "QueueStats",
