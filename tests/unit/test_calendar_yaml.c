@@ -328,6 +328,36 @@ static void failed_allocations_leak_nothing(void **state)
     assert_true(saw_failure);
 }
 
+/* The YAML example of docs/calendars.md loads (the docs stay true). */
+static void docs_example_loads(void **state)
+{
+    (void)state;
+    char path[1024];
+    FILE *f = fopen(src_path("docs/calendars.md", path, sizeof path), "rb");
+    assert_non_null(f);
+    static char doc[65536];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    char *start = strstr(doc, "```yaml\nholidays:");
+    assert_non_null(start);
+    start += strlen("```yaml\n");
+    char *end = strstr(start, "```");
+    assert_non_null(end);
+    char *ids = NULL;
+    int32_t count = 0;
+    oq_error err;
+    must(oq_calendar_ids_buffer(start, (size_t)(end - start), "docs/calendars.md", &ids, &count, &err),
+         &err, "docs example");
+    assert_int_equal(count, 3);
+    oq_free(ids);
+    oq_calendar *cal = NULL;
+    must(oq_calendar_load_buffer(start, (size_t)(end - start), "docs", "shanghai-backoffice", NULL, &cal,
+                                 &err), &err, "backoffice");
+    expect_day(cal, 2026, 2, 14, OQ_DAY_SPECIAL, "调休上班 make-up working day", 8 * HOUR_MS);
+    oq_calendar_destroy(cal);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +367,7 @@ int main(void)
         cmocka_unit_test(ids_missing_and_ambiguous),
         cmocka_unit_test(center_sections_are_skipped),
         cmocka_unit_test(failed_allocations_leak_nothing),
+        cmocka_unit_test(docs_example_loads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
