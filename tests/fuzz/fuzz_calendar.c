@@ -149,12 +149,19 @@ static void query(const oq_calendar *cal, const oq_calendar *copy, uint64_t seed
     }
 }
 
+/* Options allocating through `fa`, failing its fail_at-th allocation. */
+static void counting_options(oq_calendar_options *o, fuzz_alloc *fa, int64_t fail_at)
+{
+    fa->fail_at = fail_at;
+    oq_calendar_options_init(o);
+    o->alloc = fuzz_alloc_fn;
+    o->alloc_user = fa;
+}
+
 static void use(oq_calendar *cal, fuzz_alloc *fa, uint64_t seed, int do_query)
 {
     oq_calendar_options o;
-    oq_calendar_options_init(&o);
-    o.alloc = fuzz_alloc_fn;
-    o.alloc_user = fa;
+    counting_options(&o, fa, fa->fail_at);
     oq_calendar *copy = NULL;
     oq_error err;
     oq_status st = oq_calendar_copy(cal, &o, &copy, &err);
@@ -169,11 +176,8 @@ static void use(oq_calendar *cal, fuzz_alloc *fa, uint64_t seed, int do_query)
 static void run_yaml(const char *buf, size_t size, int64_t fail_at, uint64_t seed)
 {
     fuzz_alloc fa = {0};
-    fa.fail_at = fail_at;
     oq_calendar_options o;
-    oq_calendar_options_init(&o);
-    o.alloc = fuzz_alloc_fn;
-    o.alloc_user = &fa;
+    counting_options(&o, &fa, fail_at);
     char *ids = NULL;
     int32_t n = -1;
     oq_error err;
@@ -231,11 +235,8 @@ static void run_tzif(const uint8_t *data, size_t size, int64_t fail_at, uint64_t
     fwrite(data, 1, size, f);
     fclose(f);
     fuzz_alloc fa = {0};
-    fa.fail_at = fail_at;
     oq_calendar_options o;
-    oq_calendar_options_init(&o);
-    o.alloc = fuzz_alloc_fn;
-    o.alloc_user = &fa;
+    counting_options(&o, &fa, fail_at);
     o.tzdir = g_tzdir;
     oq_calendar *cal = NULL;
     oq_error err;

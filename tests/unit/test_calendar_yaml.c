@@ -301,12 +301,8 @@ static void failed_allocations_leak_nothing(void **state)
     int saw_failure = 0;
     for (int64_t k = 1;; k++) {
         test_alloc a;
-        memset(&a, 0, sizeof a);
-        a.fail_at = k;
         oq_calendar_options o;
-        oq_calendar_options_init(&o);
-        o.alloc = test_alloc_fn;
-        o.alloc_user = &a;
+        counting_options(&o, &a, k);
         oq_calendar *cal = NULL;
         oq_error err;
         oq_status st = oq_calendar_load_file(path, "shanghai-ecommerce", &o, &cal, &err);

@@ -161,6 +161,18 @@ def _options(tzdir, function):
     return opts, keep
 
 
+def _create(function, tzdir, *args):
+    """Call the constructor ``function(*args, opts, &handle, &err)``; the new handle."""
+    opts, keep = _options(tzdir, function)
+    err = _lib.padded(_lib.oq_error)
+    h = c_void_p()
+    st = getattr(_lib.load(), function)(*args, byref(opts), byref(h), byref(err))
+    del keep  # the tzdir bytes lived through the call
+    if st != 0:
+        _raise(st, err, function)
+    return h
+
+
 # ---- results ----------------------------------------------------------------------------------
 
 
@@ -199,15 +211,7 @@ class Calendar:
         _require(f, "omniq.Calendar")
         self._lib = _lib.load()
         self._h = None
-        opts, keep = _options(tzdir, f)
-        err = _lib.padded(_lib.oq_error)
-        h = c_void_p()
-        st = self._lib.oq_calendar_create(to_bytes(id, "id", f), to_bytes(time_zone, "time_zone", f),
-                                          byref(opts), byref(h), byref(err))
-        del keep
-        if st != 0:
-            _raise(st, err, f)
-        self._h = h
+        self._h = _create(f, tzdir, to_bytes(id, "id", f), to_bytes(time_zone, "time_zone", f))
 
     @classmethod
     def _adopt(cls, handle):
@@ -228,16 +232,8 @@ class Calendar:
             path = os.fspath(path)
         except TypeError:
             raise bad("path", f"expected a path, got {type(path).__name__}", f) from None
-        opts, keep = _options(tzdir, f)
-        err = _lib.padded(_lib.oq_error)
-        h = c_void_p()
-        st = _lib.load().oq_calendar_load_file(to_bytes(path, "path", f),
-                                               to_bytes(id, "id", f, optional=True), byref(opts),
-                                               byref(h), byref(err))
-        del keep
-        if st != 0:
-            _raise(st, err, f)
-        return cls._adopt(h)
+        return cls._adopt(_create(f, tzdir, to_bytes(path, "path", f),
+                                  to_bytes(id, "id", f, optional=True)))
 
     @classmethod
     def loads(cls, text, id=None, *, name=None, tzdir=None):
@@ -245,17 +241,8 @@ class Calendar:
         f = "oq_calendar_load_buffer"
         _require(f, "omniq.Calendar.loads")
         data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
-        opts, keep = _options(tzdir, f)
-        err = _lib.padded(_lib.oq_error)
-        h = c_void_p()
-        st = _lib.load().oq_calendar_load_buffer(data, len(data),
-                                                 to_bytes(name, "name", f, optional=True),
-                                                 to_bytes(id, "id", f, optional=True), byref(opts),
-                                                 byref(h), byref(err))
-        del keep
-        if st != 0:
-            _raise(st, err, f)
-        return cls._adopt(h)
+        return cls._adopt(_create(f, tzdir, data, len(data), to_bytes(name, "name", f, optional=True),
+                                  to_bytes(id, "id", f, optional=True)))
 
     @staticmethod
     def ids(path=None, *, text=None, name=None):
@@ -291,13 +278,7 @@ class Calendar:
 
     def copy(self):
         """An independent deep copy."""
-        f = "oq_calendar_copy"
-        err = _lib.padded(_lib.oq_error)
-        h = c_void_p()
-        st = self._lib.oq_calendar_copy(self._handle(), None, byref(h), byref(err))
-        if st != 0:
-            _raise(st, err, f)
-        return Calendar._adopt(h)
+        return Calendar._adopt(_create("oq_calendar_copy", None, self._handle()))
 
     def close(self):
         """Free the calendar (idempotent)."""
