@@ -4,7 +4,7 @@
  * An input that starts with "TZif" is a time-zone file: it is written to a
  * private tz directory and loaded as a calendar's zone. Any other input is a
  * calendar YAML document, loaded with oq_calendar_ids_buffer and then
- * oq_calendar_load_buffer for each id. Loaders must return documented
+ * oq_calendar_load_buffer for the first and the last id. Loaders must return documented
  * statuses with NUL-terminated messages and leave *out untouched on failure.
  * Every calendar that loads is queried at instants drawn from the input and
  * must be self-consistent: to_local/from_local agree (from_local gives the
@@ -129,7 +129,9 @@ static void query(const oq_calendar *cal, const oq_calendar *copy, uint64_t seed
             expect(sa == OQ_OK || sa == OQ_ENOTFOUND || sa == OQ_ERANGE, "add_business_ms status");
             if (sa == OQ_OK) {
                 int64_t b2 = -1;
-                expect(due >= t && due <= t + span, "deadline outside [t, t + span]");
+                /* Zero business time outside hours is the next opening, maybe past t + span. */
+                expect(due >= t && (b == 0 ? so == OQ_OK && due == nopen : due <= t + span),
+                       "deadline outside [t, t + span], or not the next opening");
                 expect(oq_calendar_business_ms(cal, t, due, &b2) == OQ_OK && b2 == b,
                        "business_ms(t, add_business_ms(t, d)) != d");
             }
@@ -187,8 +189,11 @@ static void run_yaml(const char *buf, size_t size, int64_t fail_at, uint64_t see
     if (st != OQ_OK) {
         expect(ids == NULL && n == -1, "failed ids call wrote its outputs");
     } else {
+        /* Each load parses the whole document again: the first and the last calendar do. */
         const char *id = ids;
-        for (int32_t i = 0; i < n && i < 8; i++, id += strlen(id) + 1) {
+        for (int32_t i = 0; i < n; i++, id += strlen(id) + 1) {
+            if (i != 0 && i != n - 1)
+                continue;
             oq_calendar *cal = NULL;
             memset(&err, 0x5a, sizeof err);
             st = oq_calendar_load_buffer(buf, size, "fuzz", id, &o, &cal, &err);
