@@ -216,6 +216,19 @@ static void dst_forward_and_back_london(void **state)
     assert_time(next_open(cal, utc_ms(2026, 3, 28, 0, 0, 0)), utc_ms(2026, 4, 5, 0, 0, 0));
     assert_time(next_open(cal, utc_ms(2026, 10, 25, 0, 30, 0)), utc_ms(2026, 10, 25, 1, 0, 0));
     oq_calendar_destroy(cal);
+
+    /* Sunday 00:30-01:30 on 25 October: open 00:30-01:30 BST (23:30-00:30 UTC), closed
+     * 01:30-02:00 BST, open again 01:00-01:30 GMT (01:00-01:30 UTC). From 01:45 BST the
+     * next opening is the second pass, not a time inside the closed half hour. */
+    cal = new_calendar("fold", "Europe/London");
+    hours(cal, 6, HM(0, 30), HM(1, 30));
+    assert_int_equal(open_at(cal, utc_ms(2026, 10, 25, 0, 45, 0)), 0);
+    assert_time(next_open(cal, utc_ms(2026, 10, 25, 0, 45, 0)), utc_ms(2026, 10, 25, 1, 0, 0));
+    assert_time(next_close(cal, utc_ms(2026, 10, 25, 0, 45, 0)), utc_ms(2026, 10, 25, 1, 30, 0));
+    assert_time(next_close(cal, utc_ms(2026, 10, 24, 23, 30, 0)), utc_ms(2026, 10, 25, 0, 30, 0));
+    assert_time(business(cal, utc_ms(2026, 10, 24, 0, 0, 0), utc_ms(2026, 10, 26, 0, 0, 0)),
+                90 * MIN_MS);
+    oq_calendar_destroy(cal);
 }
 
 static void dst_forward_and_back_new_york(void **state)
