@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Simulate one voice queue with N agents and compare with Erlang C.
 
-    python3 simulate_vs_erlang.py --calls-per-hour 140 --aht 180 --agents 9 10 11
+    OMNIQ_LIBRARY=build/libomniq.so python3 examples/python/simulate_vs_erlang.py \
+        --calls-per-hour 140 --aht 180 --agents 9 10 11
 
 For each staffing level the real omniq engine is driven by omniq.simulate
 (Poisson arrivals, exponential handle times, offers accepted at once) and the
@@ -11,8 +12,16 @@ are printed next to Erlang C's. Standard library only.
 """
 
 import argparse
+import os
+import sys
 
-import omniq
+try:
+    import omniq
+except ImportError:  # run from a source checkout without installing
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "bindings", "python"))
+    import omniq
+
 from omniq import erlang
 
 
