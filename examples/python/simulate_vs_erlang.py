@@ -22,11 +22,14 @@ except ImportError:  # run from a source checkout without installing
                                     "..", "..", "bindings", "python"))
     import omniq
 
+from typing import Callable
+
 from omniq import erlang
 
 
-def center(n_agents, threshold_s):
-    def build(e):
+def center(n_agents: int, threshold_s: float) -> Callable[[omniq.Engine], None]:
+    """A build callback: one voice queue and n_agents agents logged in."""
+    def build(e: omniq.Engine) -> None:
         e.channel_add("voice", exclusive=True)
         e.queue_add("sales", sla_threshold_s=threshold_s, offer_timeout_s=0)
         e.queue_add_channel("sales", "voice")
@@ -36,7 +39,8 @@ def center(n_agents, threshold_s):
     return build
 
 
-def main():
+def main() -> None:
+    """Print the simulated and Erlang C figures for each staffing level."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calls-per-hour", type=float, default=140)
     ap.add_argument("--aht", type=float, default=180, help="mean handle time, s")

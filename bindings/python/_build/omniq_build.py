@@ -31,6 +31,10 @@ import re
 import sysconfig
 import tarfile
 import zipfile
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+
+Project = Dict[str, Any]
+ConfigSettings = Optional[Mapping[str, Any]]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = "omniq"
@@ -41,16 +45,16 @@ LICENSE_CANDIDATES = (os.path.join(ROOT, "LICENSE"),
                       os.path.join(ROOT, os.pardir, os.pardir, "LICENSE"))
 
 
-def _read(path):
+def _read(path: str) -> str:
     with open(path, encoding="utf-8") as fh:
         return fh.read()
 
 
-def _project():
+def _project() -> Project:
     text = _read(os.path.join(ROOT, "pyproject.toml"))
     section = text.split("[project]", 1)[1].split("\n[", 1)[0]
 
-    def field(name):
+    def field(name: str) -> str:
         m = re.search(rf'^{name}\s*=\s*"([^"]*)"', section, re.M)
         return m.group(1) if m else ""
 
@@ -62,14 +66,14 @@ def _project():
             "classifiers": re.findall(r'"([^"]+)"', classifiers.group(1)) if classifiers else []}
 
 
-def _license_file():
+def _license_file() -> Optional[str]:
     for path in LICENSE_CANDIDATES:
         if os.path.isfile(path):
             return path
     return None
 
 
-def _metadata(p):
+def _metadata(p: Project) -> str:
     lines = ["Metadata-Version: 2.1", f"Name: {p['name']}", f"Version: {p['version']}",
              f"Summary: {p['summary']}"]
     if p["license"]:
@@ -86,11 +90,11 @@ def _metadata(p):
     return "\n".join(lines) + "\n"
 
 
-def _is_library(name):
+def _is_library(name: str) -> bool:
     return name.startswith("libomniq") or name == "omniq.dll"
 
 
-def _package_files(binaries):
+def _package_files(binaries: bool) -> Iterator[Tuple[str, str]]:
     """(full path, archive name) of the package's sources, py.typed and, when
     `binaries`, any library lying next to them."""
     pkg = os.path.join(ROOT, PACKAGE)
@@ -102,22 +106,23 @@ def _package_files(binaries):
                 yield full, os.path.relpath(full, ROOT).replace(os.sep, "/")
 
 
-def _dist_info(p):
+def _dist_info(p: Project) -> str:
     return f"{p['name']}-{p['version']}.dist-info"
 
 
-def platform_tag():
+def platform_tag() -> str:
     """This machine's wheel platform tag (PEP 425): 'linux_x86_64', ..."""
     return sysconfig.get_platform().replace("-", "_").replace(".", "_")
 
 
-def _write_wheel(wheel_directory, entries, p, platform=None):
+def _write_wheel(wheel_directory: str, entries: List[Tuple[str, bytes]], p: Project,
+                 platform: Optional[str] = None) -> str:
     """entries: list of (archive name, bytes). A `platform` tag makes a
     platform wheel (py3-none-<platform>); None a pure one. Returns the basename."""
     dist_info = _dist_info(p)
     tag = f"py3-none-{platform or 'any'}"
     purelib = "false" if platform else "true"
-    entries = list(entries) + [
+    entries = entries + [
         (f"{dist_info}/METADATA", _metadata(p).encode()),
         (f"{dist_info}/WHEEL", (f"Wheel-Version: 1.0\nGenerator: omniq_build\n"
                                 f"Root-Is-Purelib: {purelib}\nTag: {tag}\n").encode()),
@@ -127,7 +132,7 @@ def _write_wheel(wheel_directory, entries, p, platform=None):
     if lic:
         with open(lic, "rb") as fh:
             entries.append((f"{dist_info}/LICENSE", fh.read()))
-    record = []
+    record: List[str] = []
     for name, data in entries:
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
         record.append(f"{name},sha256={digest.decode()},{len(data)}")
@@ -147,19 +152,24 @@ def _write_wheel(wheel_directory, entries, p, platform=None):
 
 # ---- PEP 517 hooks -------------------------------------------------------------------
 
-def get_requires_for_build_wheel(config_settings=None):
+def get_requires_for_build_wheel(config_settings: ConfigSettings = None) -> List[str]:
+    """PEP 517: nothing to install first."""
     return []
 
 
-def get_requires_for_build_sdist(config_settings=None):
+def get_requires_for_build_sdist(config_settings: ConfigSettings = None) -> List[str]:
+    """PEP 517: nothing to install first."""
     return []
 
 
-def get_requires_for_build_editable(config_settings=None):
+def get_requires_for_build_editable(config_settings: ConfigSettings = None) -> List[str]:
+    """PEP 660: nothing to install first."""
     return []
 
 
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+def prepare_metadata_for_build_wheel(metadata_directory: str,
+                                     config_settings: ConfigSettings = None) -> str:
+    """PEP 517: write the .dist-info directory (METADATA) only."""
     p = _project()
     d = os.path.join(metadata_directory, _dist_info(p))
     os.makedirs(d, exist_ok=True)
@@ -171,9 +181,12 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
 prepare_metadata_for_build_editable = prepare_metadata_for_build_wheel
 
 
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+def build_wheel(wheel_directory: str, config_settings: ConfigSettings = None,
+                metadata_directory: Optional[str] = None) -> str:
+    """PEP 517: the wheel (pure, or a platform wheel bundling libomniq; see the
+    module docstring). Returns its file name."""
     p = _project()
-    entries = []
+    entries: List[Tuple[str, bytes]] = []
     for full, arc in _package_files(binaries=True):
         with open(full, "rb") as fh:
             entries.append((arc, fh.read()))
@@ -189,13 +202,16 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     return _write_wheel(wheel_directory, entries, p, platform_tag() if bundles else None)
 
 
-def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+def build_editable(wheel_directory: str, config_settings: ConfigSettings = None,
+                   metadata_directory: Optional[str] = None) -> str:
+    """PEP 660: a wheel holding a .pth file pointing at this directory."""
     p = _project()
     return _write_wheel(wheel_directory, [(f"__editable__.{PACKAGE}.pth",
                                            (ROOT + "\n").encode())], p)
 
 
-def build_sdist(sdist_directory, config_settings=None):
+def build_sdist(sdist_directory: str, config_settings: ConfigSettings = None) -> str:
+    """PEP 517: the source distribution (never with a binary)."""
     p = _project()
     base = f"{p['name']}-{p['version']}"
     names = ["pyproject.toml", "README.md", "_build/omniq_build.py"]
