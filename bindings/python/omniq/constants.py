@@ -141,4 +141,5 @@ OQ_DAY_SPECIAL = 1
 OQ_DAY_CLOSED = 2
 OQ_DAY_HOLIDAY = 3
 
-__all__ = [name for name in dir() if name.startswith("OQ_")]
+# No __all__: `from .constants import *` takes every (public) name above, and
+# type checkers see each of them; omniq.__all__ lists them from this module.
