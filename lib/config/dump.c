@@ -137,7 +137,7 @@ static void num(obuf *b, double v)
 
 static void secs(obuf *b, int64_t ms) { num(b, (double)ms / 1000.0); }
 
-/* A point in time, exactly (cfg_time_ms reads it back to the millisecond). */
+/* A point in time, exactly (oq__cfg_time_ms reads it back to the millisecond). */
 static void time_ms(obuf *b, int64_t ms)
 {
     uint64_t m = ms < 0 ? 0u - (uint64_t)ms : (uint64_t)ms;

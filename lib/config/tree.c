@@ -14,7 +14,7 @@
 
 /* ---- errors ---------------------------------------------------------------- */
 
-void cfg_init_error(oq_config_error *err, const char *name)
+void oq__cfg_init_error(oq_config_error *err, const char *name)
 {
     if (!err)
         return;
@@ -58,7 +58,7 @@ static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list
     return 0;
 }
 
-int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
+int oq__cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -67,9 +67,9 @@ int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
     return 0;
 }
 
-int cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
+int oq__cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
 {
-    int r = cfg_fail(c, node, "%s", c->e ? oq_engine_last_error(c->e) : oq_status_str(st));
+    int r = oq__cfg_fail(c, node, "%s", c->e ? oq_engine_last_error(c->e) : oq_status_str(st));
     if (st == OQ_ENOMEM && c->status == OQ_ECONFIG)
         c->status = OQ_ENOMEM;
     return r;
@@ -77,7 +77,7 @@ int cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
 
 /* ---- path ------------------------------------------------------------------- */
 
-size_t cfg_push_key(cfg_ctx *c, const char *key)
+size_t oq__cfg_push_key(cfg_ctx *c, const char *key)
 {
     size_t old = c->path_len;
     int w = snprintf(c->path + old, sizeof c->path - old, "%s%s", old ? "." : "", key);
@@ -86,7 +86,7 @@ size_t cfg_push_key(cfg_ctx *c, const char *key)
     return old;
 }
 
-size_t cfg_push_index(cfg_ctx *c, int32_t i)
+size_t oq__cfg_push_index(cfg_ctx *c, int32_t i)
 {
     size_t old = c->path_len;
     int w = snprintf(c->path + old, sizeof c->path - old, "[%d]", (int)i);
@@ -95,7 +95,7 @@ size_t cfg_push_index(cfg_ctx *c, int32_t i)
     return old;
 }
 
-void cfg_pop(cfg_ctx *c, size_t old)
+void oq__cfg_pop(cfg_ctx *c, size_t old)
 {
     c->path_len = old;
     c->path[old] = '\0';
@@ -103,12 +103,12 @@ void cfg_pop(cfg_ctx *c, size_t old)
 
 /* ---- tree ------------------------------------------------------------------- */
 
-void cfg_free(cfg_node *n)
+void oq__cfg_free(cfg_node *n)
 {
     if (!n)
         return;
     for (int32_t i = 0; i < n->n; i++)
-        cfg_free(n->kids[i]);
+        oq__cfg_free(n->kids[i]);
     free(n->kids);
     free(n->s);
     free(n);
@@ -141,12 +141,12 @@ static cfg_node *new_node(int kind, const yaml_mark_t *m)
 
 static int nomem(cfg_ctx *c)
 {
-    cfg_fail(c, NULL, "out of memory");
+    oq__cfg_fail(c, NULL, "out of memory");
     c->status = OQ_ENOMEM;
     return 0;
 }
 
-int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
+int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
 {
     yaml_parser_t p;
     *root = NULL;
@@ -174,16 +174,16 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                         at.col++;
                     }
                 }
-                cfg_fail(c, &at, "invalid input (byte %zu): %s", p.problem_offset, problem);
+                oq__cfg_fail(c, &at, "invalid input (byte %zu): %s", p.problem_offset, problem);
             } else {
                 cfg_node at = {0};
                 at.line = (int32_t)p.problem_mark.line + 1;
                 at.col = (int32_t)p.problem_mark.column + 1;
                 if (p.context)
-                    cfg_fail(c, &at, "invalid YAML: %s %s that started at line %d", problem,
+                    oq__cfg_fail(c, &at, "invalid YAML: %s %s that started at line %d", problem,
                              p.context, (int)p.context_mark.line + 1);
                 else
-                    cfg_fail(c, &at, "invalid YAML: %s", problem);
+                    oq__cfg_fail(c, &at, "invalid YAML: %s", problem);
             }
             ok = 0;
             break;
@@ -198,14 +198,14 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                 cfg_node at = {0};
                 at.line = (int32_t)ev.start_mark.line + 1;
                 at.col = (int32_t)ev.start_mark.column + 1;
-                ok = cfg_fail(c, &at, "expected a single YAML document, found a second one");
+                ok = oq__cfg_fail(c, &at, "expected a single YAML document, found a second one");
             }
             break;
         case YAML_ALIAS_EVENT: {
             cfg_node at = {0};
             at.line = (int32_t)ev.start_mark.line + 1;
             at.col = (int32_t)ev.start_mark.column + 1;
-            ok = cfg_fail(c, &at, "YAML aliases (*%s) are not supported",
+            ok = oq__cfg_fail(c, &at, "YAML aliases (*%s) are not supported",
                           ev.data.alias.anchor ? (const char *)ev.data.alias.anchor : "");
             break;
         }
@@ -220,7 +220,7 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                 n->len = ev.data.scalar.length;
                 n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
                 if (!n->s) {
-                    cfg_free(n);
+                    oq__cfg_free(n);
                     n = NULL;
                 }
             }
@@ -233,7 +233,7 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                 cfg_node at = {0};
                 at.line = (int32_t)ev.start_mark.line + 1;
                 at.col = (int32_t)ev.start_mark.column + 1;
-                ok = cfg_fail(c, &at, "nesting deeper than %d levels", OQ_CONFIG_DEPTH_MAX);
+                ok = oq__cfg_fail(c, &at, "nesting deeper than %d levels", OQ_CONFIG_DEPTH_MAX);
                 break;
             }
             n = new_node(ev.type == YAML_MAPPING_START_EVENT ? CFG_MAP : CFG_SEQ, &ev.start_mark);
@@ -244,7 +244,7 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
             if (depth == 0)
                 top = n;
             else if (!add_kid(stack[depth - 1], n)) {
-                cfg_free(n);
+                oq__cfg_free(n);
                 ok = nomem(c);
                 break;
             }
@@ -260,10 +260,10 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
         }
         if (ok && n) { /* a scalar */
             if (depth == 0) {
-                cfg_free(top);
+                oq__cfg_free(top);
                 top = n;
             } else if (!add_kid(stack[depth - 1], n)) {
-                cfg_free(n);
+                oq__cfg_free(n);
                 ok = nomem(c);
             }
         }
@@ -271,18 +271,18 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
     }
     yaml_parser_delete(&p);
     if (!ok) {
-        cfg_free(top);
+        oq__cfg_free(top);
         return 0;
     }
     *root = top;
     return 1;
 }
 
-int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
+int oq__cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cfg_fail(c, NULL, "cannot open: %s", strerror(errno));
+        return oq__cfg_fail(c, NULL, "cannot open: %s", strerror(errno));
     size_t cap = 65536, n = 0;
     char *b = malloc(cap);
     if (!b) {
@@ -294,7 +294,7 @@ int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
             if (cap > ((size_t)1 << 30)) {
                 free(b);
                 fclose(f);
-                return cfg_fail(c, NULL, "file larger than 1 GiB");
+                return oq__cfg_fail(c, NULL, "file larger than 1 GiB");
             }
             char *b2 = realloc(b, cap * 2);
             if (!b2) {
@@ -314,7 +314,7 @@ int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
     fclose(f);
     if (bad) {
         free(b);
-        return cfg_fail(c, NULL, "read error");
+        return oq__cfg_fail(c, NULL, "read error");
     }
     *buf = b;
     *len = n;
@@ -323,18 +323,18 @@ int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
 
 /* ---- mapping helpers ---------------------------------------------------------------- */
 
-int cfg_is_null(const cfg_node *n)
+int oq__cfg_is_null(const cfg_node *n)
 {
     return !n || (n->kind == CFG_SCALAR && n->plain &&
                   (n->len == 0 || strcmp(n->s, "~") == 0 || strcmp(n->s, "null") == 0));
 }
-int cfg_is_map(const cfg_node *n) { return n && n->kind == CFG_MAP; }
-int cfg_is_seq(const cfg_node *n) { return n && n->kind == CFG_SEQ; }
+int oq__cfg_is_map(const cfg_node *n) { return n && n->kind == CFG_MAP; }
+int oq__cfg_is_seq(const cfg_node *n) { return n && n->kind == CFG_SEQ; }
 
 /* How a node looks, for "got ..." */
 static void describe(const cfg_node *n, char *out, size_t size)
 {
-    if (!n || cfg_is_null(n))
+    if (!n || oq__cfg_is_null(n))
         snprintf(out, size, "nothing");
     else if (n->kind == CFG_MAP)
         snprintf(out, size, "a mapping");
@@ -350,7 +350,7 @@ static int expected(cfg_ctx *c, const cfg_node *n, const char *what)
 {
     char got[96];
     describe(n, got, sizeof got);
-    return cfg_fail(c, n, "expected %s, got %s", what, got);
+    return oq__cfg_fail(c, n, "expected %s, got %s", what, got);
 }
 
 typedef struct key_ref {
@@ -365,9 +365,9 @@ static int cmp_key(const void *a, const void *b)
     return r ? r : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok)
+int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok)
 {
-    if (null_ok && cfg_is_null(n))
+    if (null_ok && oq__cfg_is_null(n))
         return 1;
     if (!n || n->kind != CFG_MAP)
         return expected(c, n, "a mapping");
@@ -391,7 +391,7 @@ int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int
                         break;
                     used += (size_t)w;
                 }
-                return cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
+                return oq__cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
             }
         }
     }
@@ -417,12 +417,12 @@ int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int
         }
     free(refs);
     if (dup)
-        return cfg_fail(c, dup, "duplicate key '%.80s' (first defined at line %d)", dup->s,
+        return oq__cfg_fail(c, dup, "duplicate key '%.80s' (first defined at line %d)", dup->s,
                         (int)first->line);
     return 1;
 }
 
-const cfg_node *cfg_get(const cfg_node *map, const char *key)
+const cfg_node *oq__cfg_get(const cfg_node *map, const char *key)
 {
     if (!map || map->kind != CFG_MAP)
         return NULL;
@@ -470,7 +470,7 @@ static int number_syntax(const char *s, int allow_frac)
 
 static int scalar_ok(const cfg_node *n) { return n && n->kind == CFG_SCALAR && n->plain && n->len > 0; }
 
-int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
+int oq__cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
 {
     char what[96];
     snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)lo, (long long)hi);
@@ -484,7 +484,7 @@ int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
     return 1;
 }
 
-int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
+int oq__cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
 {
     const char *what = "an integer from 0 to 18446744073709551615";
     if (!scalar_ok(n) || !number_syntax(n->s, 0) || n->s[0] == '-')
@@ -497,7 +497,7 @@ int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
     return 1;
 }
 
-int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
+int oq__cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
 {
     char what[96];
     snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
@@ -514,7 +514,7 @@ int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
 /* The API's bound for durations (they must fit in int64 milliseconds). */
 #define SECONDS_MAX 9.0e12
 
-int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
+int oq__cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 {
     const char *what = "a number of seconds from 0 to 9e12";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -528,7 +528,7 @@ int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 }
 
 /* Seconds that may be negative (a scenario time before the day's start). */
-int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
+int oq__cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
 {
     const char *what = "a number of seconds from -9e12 to 9e12";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -546,7 +546,7 @@ int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
  * same value. Plain decimals are converted digit by digit (a 4th decimal
  * rounds half away from zero, like llround); exponent forms go through
  * strtod and must stay within +-9.2e15 seconds. */
-int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
+int oq__cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
 {
     const char *what = "a time in seconds whose milliseconds fit in 64 bits";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -593,11 +593,11 @@ int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
     double v = strtod(n->s, NULL);
     if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < -9.2e15 || v > 9.2e15)
         return expected(c, n, what);
-    *out = cfg_ms(v);
+    *out = oq__cfg_ms(v);
     return 1;
 }
 
-int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
+int oq__cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
 {
     const char *what = "a fraction from 0 to 1";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -609,7 +609,7 @@ int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
     return 1;
 }
 
-int cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
+int oq__cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
 {
     if (scalar_ok(n) && strcmp(n->s, "true") == 0) {
         *out = 1;
@@ -622,27 +622,27 @@ int cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
     return expected(c, n, "true or false");
 }
 
-int cfg_string(cfg_ctx *c, const cfg_node *n, const char **out)
+int oq__cfg_string(cfg_ctx *c, const cfg_node *n, const char **out)
 {
-    if (!n || n->kind != CFG_SCALAR || cfg_is_null(n))
+    if (!n || n->kind != CFG_SCALAR || oq__cfg_is_null(n))
         return expected(c, n, "a string");
     if (strlen(n->s) != n->len)
-        return cfg_fail(c, n, "strings may not contain NUL characters");
+        return oq__cfg_fail(c, n, "strings may not contain NUL characters");
     *out = n->s;
     return 1;
 }
 
-int cfg_id(cfg_ctx *c, const cfg_node *n, const char **out)
+int oq__cfg_id(cfg_ctx *c, const cfg_node *n, const char **out)
 {
-    if (!n || n->kind != CFG_SCALAR || cfg_is_null(n))
+    if (!n || n->kind != CFG_SCALAR || oq__cfg_is_null(n))
         return expected(c, n, "a name");
     if (n->len > OQ_ID_MAX || strlen(n->s) != n->len)
-        return cfg_fail(c, n, "a name is 1 to %d bytes without NUL characters", OQ_ID_MAX);
+        return oq__cfg_fail(c, n, "a name is 1 to %d bytes without NUL characters", OQ_ID_MAX);
     *out = n->s;
     return 1;
 }
 
-int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
+int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
              int count, int32_t *out)
 {
     if (n && n->kind == CFG_SCALAR)
@@ -662,4 +662,4 @@ int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int3
     return expected(c, n, what);
 }
 
-int64_t cfg_ms(double s) { return (int64_t)llround(s * 1000.0); }
+int64_t oq__cfg_ms(double s) { return (int64_t)llround(s * 1000.0); }
