@@ -83,6 +83,11 @@ int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const 
 /* Seconds -> milliseconds, rounded. */
 int64_t oq__cfg_ms(double s);
 
+/* Wildcard match of a whole id against p ('*', '?', '[a-z0-9]'): 1 or 0.
+ * At most (strlen(p) + 1) * (strlen(s) + 1) steps; *steps (may be NULL)
+ * receives the number taken. */
+int oq__cfg_glob(const char *p, const char *s, int64_t *steps);
+
 /* Build the configuration part of a document into a new engine (c->e).
  * extra: CFG_EXTRA_TIMELINE / CFG_EXTRA_SCENARIO accept (and skip) the
  * top-level `timeline` / `simulation` key. */

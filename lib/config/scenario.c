@@ -334,42 +334,6 @@ static int read_windows(sc_ctx *x, const cfg_node *f, int breaks, oq_sim_window 
     return ok;
 }
 
-/* '*' any run, '?' one character, '[a-z0-9]' one of a set (ranges allowed). */
-static int glob(const char *p, const char *s)
-{
-    for (; *p; p++, s++) {
-        if (*p == '*') {
-            for (;; s++) {
-                if (glob(p + 1, s))
-                    return 1;
-                if (!*s)
-                    return 0;
-            }
-        }
-        if (!*s)
-            return 0;
-        if (*p == '[' && strchr(p + 1, ']')) {
-            int hit = 0;
-            const char *q = p + 1;
-            for (; *q != ']'; q++) {
-                if (q[1] == '-' && q[2] && q[2] != ']') {
-                    hit |= *s >= q[0] && *s <= q[2];
-                    q += 2;
-                } else {
-                    hit |= *s == *q;
-                }
-            }
-            if (!hit)
-                return 0;
-            p = q;
-            continue;
-        }
-        if (*p != '?' && *p != *s)
-            return 0;
-    }
-    return *s == '\0';
-}
-
 static int in_group(const cfg_node *agent_val, const char *group)
 {
     const cfg_node *gs = oq__cfg_get(agent_val, "groups");
@@ -430,7 +394,7 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
         int matched = 0;
         for (int32_t i = 0; ok && i < n; i++) {
             const cfg_node *k = cfg_agents->kids[2 * i];
-            if (pattern ? glob(pattern, k->s) : in_group(cfg_agents->kids[2 * i + 1], group)) {
+            if (pattern ? oq__cfg_glob(pattern, k->s, NULL) : in_group(cfg_agents->kids[2 * i + 1], group)) {
                 matched++;
                 if (!taken[i]) { /* the first matching entry wins */
                     taken[i] = 1;

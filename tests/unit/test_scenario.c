@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "test_support.h"
 
 static const char *src_path(const char *rel, char *buf, size_t size)
@@ -229,6 +230,42 @@ static void broken_scenarios(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* agents[].match: what matches, and the work bounded by pattern x id (the
+ * recursive matcher took 36 s on ten stars against a 40-character id). */
+static void match_patterns(void **state)
+{
+    (void)state;
+    static const struct { const char *p, *s; int want; } CASES[] = {
+        {"a*", "abc", 1},          {"*", "", 1},          {"", "", 1},          {"", "a", 0},
+        {"a?c", "abc", 1},         {"a?c", "ac", 0},      {"*c", "abc", 1},     {"*b", "abc", 0},
+        {"a*b*c", "aXbYc", 1},     {"a*b*c", "aXcYb", 0}, {"zh-0[1-5]", "zh-03", 1},
+        {"zh-0[1-5]", "zh-06", 0}, {"[ab]x", "bx", 1},    {"x[", "x[", 1},      {"*a*a", "aaa", 1},
+        {"a**", "a", 1},           {"*x*y", "xxy", 1},    {"?*", "", 0},        {"[]a", "a", 0},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
+        if (oq__cfg_glob(CASES[i].p, CASES[i].s, NULL) != CASES[i].want)
+            fail_msg("glob('%s', '%s') != %d", CASES[i].p, CASES[i].s, CASES[i].want);
+    const char *pat = "*a*a*a*a*a*a*a*a*a*a*b"; /* ten stars, cannot match */
+    char id[41];
+    memset(id, 'a', 40);
+    id[40] = '\0';
+    int64_t steps = 0;
+    assert_int_equal(oq__cfg_glob(pat, id, &steps), 0);
+    int64_t bound = (int64_t)(strlen(pat) + 1) * (int64_t)(strlen(id) + 1);
+    if (steps > bound)
+        fail_msg("%lld steps for a %zu-char pattern and a 40-char id (bound %lld)", (long long)steps,
+                 strlen(pat), (long long)bound);
+    /* and through the loader: the pattern names no agent, the id matches a/??* */
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "channels: {voice: {}}\nqueues: {q: {channels: [voice]}}\nagents: {%s: {}}\n"
+             "simulation:\n  intervals: 4\n" STREAM "  agents:\n    - {match: \"%s\"}\n", id, pat);
+    oq_scenario *s = NULL;
+    oq_config_error err;
+    assert_int_equal(oq_scenario_load_buffer(yaml, strlen(yaml), "sc.yaml", &s, &err), OQ_ECONFIG);
+    assert_non_null(strstr(err.message, "matches no agent"));
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -250,6 +287,7 @@ int main(void)
         cmocka_unit_test(small_options_as_written),
         cmocka_unit_test(build_and_reproducible),
         cmocka_unit_test(broken_scenarios),
+        cmocka_unit_test(match_patterns),
         cmocka_unit_test(bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
