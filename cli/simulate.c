@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 
 static const char USAGE[] =
     "usage: omniq simulate [--replications N] [--seed S] [--csv DIR] [--json FILE]\n"
@@ -236,19 +237,36 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
         fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
         return 0;
     }
-    fputs("scope,id,sla_threshold,offered,offered_hw,answered,answered_hw,service_level,"
-          "service_level_hw,asa_s,asa_s_hw,abandon_rate,abandon_rate_hw,occupancy,occupancy_hw\n", f);
+    static const char *const SUMMARY_COLS[] = {
+        "scope", "id", "sla_threshold", "offered", "offered_hw", "answered", "answered_hw",
+        "service_level", "service_level_hw", "asa_s", "asa_s_hw", "abandon_rate",
+        "abandon_rate_hw", "occupancy", "occupancy_hw", NULL};
+    csv_header(f, SUMMARY_COLS);
     for (int32_t k = 0; k < nrows; k++) {
         const scope_row *r = &rows[k];
-        fprintf(f, "%s,%s,%g,%.4f,%.4f,%.4f,%.4f,%.6f,%.6f,%.4f,%.4f,%.6f,%.6f,", scope_name(r->scope),
-                r->id, r->threshold, r->sum.offered.mean, r->sum.offered.half_width, r->answered.mean,
-                r->answered.half_width, r->sum.service_level.mean, r->sum.service_level.half_width,
-                r->sum.asa_s.mean, r->sum.asa_s.half_width, r->sum.abandon_rate.mean,
-                r->sum.abandon_rate.half_width);
-        if (r->scope == OQ_SIM_TOTAL)
-            fprintf(f, "%.6f,%.6f\n", r->sum.occupancy.mean, r->sum.occupancy.half_width);
-        else
-            fputs(",\n", f);
+        csv_row row;
+        csv_begin(&row, f);
+        csv_text(&row, scope_name(r->scope));
+        csv_text(&row, r->id);
+        csv_printf(&row, "%g", r->threshold);
+        csv_printf(&row, "%.4f", r->sum.offered.mean);
+        csv_printf(&row, "%.4f", r->sum.offered.half_width);
+        csv_printf(&row, "%.4f", r->answered.mean);
+        csv_printf(&row, "%.4f", r->answered.half_width);
+        csv_printf(&row, "%.6f", r->sum.service_level.mean);
+        csv_printf(&row, "%.6f", r->sum.service_level.half_width);
+        csv_printf(&row, "%.4f", r->sum.asa_s.mean);
+        csv_printf(&row, "%.4f", r->sum.asa_s.half_width);
+        csv_printf(&row, "%.6f", r->sum.abandon_rate.mean);
+        csv_printf(&row, "%.6f", r->sum.abandon_rate.half_width);
+        if (r->scope == OQ_SIM_TOTAL) {
+            csv_printf(&row, "%.6f", r->sum.occupancy.mean);
+            csv_printf(&row, "%.6f", r->sum.occupancy.half_width);
+        } else {
+            csv_text(&row, "");
+            csv_text(&row, "");
+        }
+        csv_end(&row);
     }
     int ok = fclose(f) == 0;
     snprintf(path, sizeof path, "%s/intervals.csv", dir);
@@ -256,20 +274,33 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
         fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
         return 0;
     }
-    fputs("interval,start,scope,id,offered,answered,abandoned,service_level,asa_s,abandon_rate,"
-          "avg_waiting,occupancy\n", f);
+    static const char *const INTERVAL_COLS[] = {
+        "interval", "start", "scope", "id", "offered", "answered", "abandoned", "service_level",
+        "asa_s", "abandon_rate", "avg_waiting", "occupancy", NULL};
+    csv_header(f, INTERVAL_COLS);
     for (int32_t i = 0; i < nint; i++) {
         char ts[16];
         clock_str(ts, sizeof ts, start_s + i * interval_s);
         for (int32_t k = 0; k < nrows; k++) {
             ival v = interval_fig(sim, reps, interval_s, i, rows[k].scope, rows[k].index);
-            fprintf(f, "%d,%s,%s,%s,%.3f,%.3f,%.3f,%.6f,%.3f,%.6f,%.4f,", (int)i, ts,
-                    scope_name(rows[k].scope), rows[k].id, v.offered, v.answered, v.abandoned, v.sl,
-                    v.asa, v.abandon_rate, v.avg_waiting);
+            csv_row row;
+            csv_begin(&row, f);
+            csv_printf(&row, "%d", (int)i);
+            csv_text(&row, ts);
+            csv_text(&row, scope_name(rows[k].scope));
+            csv_text(&row, rows[k].id);
+            csv_printf(&row, "%.3f", v.offered);
+            csv_printf(&row, "%.3f", v.answered);
+            csv_printf(&row, "%.3f", v.abandoned);
+            csv_printf(&row, "%.6f", v.sl);
+            csv_printf(&row, "%.3f", v.asa);
+            csv_printf(&row, "%.6f", v.abandon_rate);
+            csv_printf(&row, "%.4f", v.avg_waiting);
             if (rows[k].scope == OQ_SIM_TOTAL)
-                fprintf(f, "%.6f\n", v.occupancy);
+                csv_printf(&row, "%.6f", v.occupancy);
             else
-                fputs("\n", f);
+                csv_text(&row, "");
+            csv_end(&row);
         }
     }
     if (fclose(f) != 0) {

@@ -5,15 +5,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 
 static const char USAGE[] =
     "usage: omniq staff [OPTIONS] (--contacts N | --rate N) --aht SECONDS\n"
     "       omniq staff [OPTIONS] --csv FILE\n"
     "\n"
     "Agents needed to meet a service level: one interval from the flags, or a day of\n"
-    "intervals from a CSV (lines 'label,contacts,aht_seconds'; a header line and lines\n"
-    "starting with '#' are skipped). Erlang C by default, Erlang A with --patience,\n"
-    "chat concurrency with --chat.\n"
+    "intervals from a CSV whose header names the columns interval, contacts and aht\n"
+    "(seconds), in any order (RFC 4180 quoting; blank lines and lines starting with '#'\n"
+    "are skipped). Erlang C by default, Erlang A with --patience, chat concurrency with\n"
+    "--chat.\n"
     "\n"
     "  --contacts N         contacts offered in the interval\n"
     "  --rate N             contacts per hour (instead of --contacts)\n"
@@ -77,6 +79,15 @@ static void print_num(FILE *f, double v, int prec, int json)
         fprintf(f, json ? "null" : "inf");
 }
 
+/* A figure as a CSV field ("inf" when not finite). */
+static void csv_num(csv_row *r, double v, int prec)
+{
+    if (isfinite(v))
+        csv_printf(r, "%.*f", prec, v);
+    else
+        csv_text(r, "inf");
+}
+
 /* ---- one interval ------------------------------------------------------------------ */
 
 static int one_interval(const staff_args *a)
@@ -137,17 +148,23 @@ static int one_interval(const staff_args *a)
         print_num(stdout, r.p_abandon, 6, 1);
         printf("}\n");
     } else if (strcmp(a->format, "csv") == 0) {
-        printf("contacts,interval,aht,load,required,scheduled,service_level,asa,occupancy,p_abandon\n");
-        printf("%.6g,%.6g,%.6g,%.6f,%d,%d,", contacts, a->interval_s, a->aht_s, load,
-               (int)r.required, (int)r.scheduled);
-        print_num(stdout, r.service_level, 6, 0);
-        printf(",");
-        print_num(stdout, r.asa_s, 3, 0);
-        printf(",");
-        print_num(stdout, r.occupancy, 6, 0);
-        printf(",");
-        print_num(stdout, r.p_abandon, 6, 0);
-        printf("\n");
+        static const char *const COLS[] = {"contacts", "interval", "aht", "load", "required",
+                                           "scheduled", "service_level", "asa", "occupancy",
+                                           "p_abandon", NULL};
+        csv_header(stdout, COLS);
+        csv_row row;
+        csv_begin(&row, stdout);
+        csv_printf(&row, "%.6g", contacts);
+        csv_printf(&row, "%.6g", a->interval_s);
+        csv_printf(&row, "%.6g", a->aht_s);
+        csv_printf(&row, "%.6f", load);
+        csv_printf(&row, "%d", (int)r.required);
+        csv_printf(&row, "%d", (int)r.scheduled);
+        csv_num(&row, r.service_level, 6);
+        csv_num(&row, r.asa_s, 3);
+        csv_num(&row, r.occupancy, 6);
+        csv_num(&row, r.p_abandon, 6);
+        csv_end(&row);
     } else {
         printf("model             %s\n", model);
         printf("contacts          %.6g per %.6g s (%.1f per hour), AHT %.6g s\n", contacts,
@@ -214,6 +231,13 @@ static char *trim(char *s)
     return s;
 }
 
+/* The columns of a day CSV, found by their header names in any order. */
+enum { COL_LABEL, COL_CONTACTS, COL_AHT, N_COLS };
+static const char *const COL_NAMES[N_COLS] = {"interval", "contacts", "aht"};
+
+/* Read "interval,contacts,aht" rows (RFC 4180 quoting) by the header's
+ * column names; '#' comment lines and blank lines are skipped anywhere.
+ * Errors name FILE:LINE. */
 static int read_csv(const char *path, day *d)
 {
     FILE *f = fopen(path, "r");
@@ -221,37 +245,80 @@ static int read_csv(const char *path, day *d)
         fprintf(stderr, "omniq staff: %s: cannot open\n", path);
         return 0;
     }
-    char line[1024];
-    int lineno = 0, ok = 1;
+    char line[4096];
+    int lineno = 0, ok = 1, n_cols = 0;
+    int col_of[N_COLS]; /* column index of each name, -1 until the header is read */
+    for (int k = 0; k < N_COLS; k++)
+        col_of[k] = -1;
     while (ok && fgets(line, sizeof line, f)) {
         lineno++;
-        char *s = trim(line);
-        if (*s == '\0' || *s == '#')
-            continue;
-        char *f1 = s, *f2 = strchr(f1, ',');
-        char *f3 = f2 ? strchr(f2 + 1, ',') : NULL;
-        if (!f2 || !f3 || strchr(f3 + 1, ',')) {
-            fprintf(stderr, "%s:%d: expected 3 fields 'label,contacts,aht_seconds'\n", path, lineno);
+        if (!strchr(line, '\n') && !feof(f)) {
+            fprintf(stderr, "%s:%d: line longer than %d bytes\n", path, lineno, (int)sizeof line - 2);
             ok = 0;
             break;
         }
-        *f2++ = '\0';
-        *f3++ = '\0';
-        double contacts, aht;
-        int num_ok = parse_num(trim(f2), 0, &contacts) && parse_num(trim(f3), 0, &aht);
-        if (!num_ok && d->n == 0 && lineno == 1)
-            continue; /* header */
-        if (!num_ok || contacts < 0 || !(aht > 0)) {
-            fprintf(stderr, "%s:%d: expected contacts >= 0 and aht > 0, got '%s', '%s'\n", path,
-                    lineno, trim(f2), trim(f3));
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *fld[16];
+        const char *why = NULL;
+        int n = csv_split(s, fld, 16, &why);
+        if (n < 0) {
+            fprintf(stderr, "%s:%d: %s\n", path, lineno, why);
             ok = 0;
-        } else if (!day_push(d, trim(f1), contacts, aht)) {
+            break;
+        }
+        if (n_cols == 0) { /* the header */
+            n_cols = n;
+            for (int i = 0; ok && i < n; i++) {
+                const char *name = trim(fld[i]);
+                int k = 0;
+                while (k < N_COLS && strcmp(name, COL_NAMES[k]) != 0)
+                    k++;
+                if (k == N_COLS) {
+                    fprintf(stderr, "%s:%d: unknown column '%s' (the header names the columns: "
+                                    "interval, contacts, aht)\n", path, lineno, name);
+                    ok = 0;
+                } else if (col_of[k] >= 0) {
+                    fprintf(stderr, "%s:%d: column '%s' appears twice\n", path, lineno, name);
+                    ok = 0;
+                } else {
+                    col_of[k] = i;
+                }
+            }
+            for (int k = 0; ok && k < N_COLS; k++)
+                if (col_of[k] < 0) {
+                    fprintf(stderr, "%s:%d: missing column '%s' (the first line that is not a "
+                                    "comment is the header: interval,contacts,aht)\n",
+                            path, lineno, COL_NAMES[k]);
+                    ok = 0;
+                }
+            continue;
+        }
+        if (n != n_cols) {
+            fprintf(stderr, "%s:%d: %d fields, the header has %d\n", path, lineno, n, n_cols);
+            ok = 0;
+            break;
+        }
+        char *c_txt = trim(fld[col_of[COL_CONTACTS]]), *a_txt = trim(fld[col_of[COL_AHT]]);
+        double contacts, aht;
+        if (!parse_num(c_txt, 0, &contacts) || contacts < 0) {
+            fprintf(stderr, "%s:%d: contacts: expected a number >= 0, got '%s'\n", path, lineno, c_txt);
+            ok = 0;
+        } else if (!parse_num(a_txt, 0, &aht) || !(aht > 0)) {
+            fprintf(stderr, "%s:%d: aht: expected a number of seconds > 0, got '%s'\n", path, lineno,
+                    a_txt);
+            ok = 0;
+        } else if (!day_push(d, trim(fld[col_of[COL_LABEL]]), contacts, aht)) {
             fprintf(stderr, "omniq staff: out of memory\n");
             ok = 0;
         }
     }
     fclose(f);
-    if (ok && d->n == 0) {
+    if (ok && n_cols == 0) {
+        fprintf(stderr, "%s: no header line (interval,contacts,aht)\n", path);
+        ok = 0;
+    } else if (ok && d->n == 0) {
         fprintf(stderr, "%s: no intervals\n", path);
         ok = 0;
     }
@@ -280,8 +347,12 @@ static int day_plan(const staff_args *a)
     if (json)
         printf("{\"interval\":%.6g,\"threshold\":%.6g,\"target\":%.6g,\"intervals\":[", a->interval_s,
                a->o.threshold_s, a->o.target_sl);
-    else if (csv)
-        printf("interval,contacts,aht,load,required,scheduled,service_level,asa,occupancy,p_abandon\n");
+    else if (csv) {
+        static const char *const COLS[] = {"interval", "contacts", "aht", "load", "required",
+                                           "scheduled", "service_level", "asa", "occupancy",
+                                           "p_abandon", NULL};
+        csv_header(stdout, COLS);
+    }
     else
         printf("%-12s %9s %7s %9s %8s %9s %7s %8s %6s %7s\n", "interval", "contacts", "aht", "load",
                "required", "scheduled", "SL", "ASA", "occ", "abandon");
@@ -302,16 +373,19 @@ static int day_plan(const staff_args *a)
             print_num(stdout, r->p_abandon, 6, 1);
             printf("}");
         } else if (csv) {
-            printf("%s,%.6g,%.6g,%.6f,%d,%d,", d.label[i], d.contacts[i], d.aht[i], r->load,
-                   (int)r->required, (int)r->scheduled);
-            print_num(stdout, r->service_level, 6, 0);
-            printf(",");
-            print_num(stdout, r->asa_s, 3, 0);
-            printf(",");
-            print_num(stdout, r->occupancy, 6, 0);
-            printf(",");
-            print_num(stdout, r->p_abandon, 6, 0);
-            printf("\n");
+            csv_row row;
+            csv_begin(&row, stdout);
+            csv_text(&row, d.label[i]);
+            csv_printf(&row, "%.6g", d.contacts[i]);
+            csv_printf(&row, "%.6g", d.aht[i]);
+            csv_printf(&row, "%.6f", r->load);
+            csv_printf(&row, "%d", (int)r->required);
+            csv_printf(&row, "%d", (int)r->scheduled);
+            csv_num(&row, r->service_level, 6);
+            csv_num(&row, r->asa_s, 3);
+            csv_num(&row, r->occupancy, 6);
+            csv_num(&row, r->p_abandon, 6);
+            csv_end(&row);
         } else {
             char asa[32];
             if (isfinite(r->asa_s))

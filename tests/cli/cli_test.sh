@@ -63,6 +63,20 @@ staff_case chat --contacts 60 --chat 3 --chat-aht 300,360,450 --threshold 60 --t
 staff_case day --csv "$SRC/tests/config/day.csv" --target 0.8 --threshold 20 --shrinkage 0.25
 staff_case day_json --csv "$SRC/tests/config/day.csv" --format json
 staff_case day_csv --csv "$SRC/tests/config/day.csv" --format csv --patience 90
+# columns are read by their header names: the same day with its columns
+# reordered and comments before the header gives the same plan
+"$OMNIQ" staff --csv "$SRC/tests/config/day_columns.csv" --target 0.8 --threshold 20 --shrinkage 0.25 >"$TMP/staff_cols" 2>"$TMP/err" || fail "omniq staff day_columns.csv: exit $?: $(cat "$TMP/err")"
+diff -u "$GOLD/staff_day.txt" "$TMP/staff_cols" || fail "omniq staff: reordered columns give another plan"
+"$OMNIQ" staff --csv "$SRC/tests/config/day_bad_column.csv" >"$TMP/out" 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq staff: an unknown column: exit 2 expected"
+grep -q "^$SRC/tests/config/day_bad_column.csv:1: unknown column 'handle'" "$TMP/err" || fail "omniq staff: unknown column not named with FILE:LINE: $(cat "$TMP/err")"
+printf 'interval,aht\n09:00,240\n' >"$TMP/nocontacts.csv"
+"$OMNIQ" staff --csv "$TMP/nocontacts.csv" >"$TMP/out" 2>"$TMP/err"
+[ $? = 2 ] && grep -q "nocontacts.csv:1: missing column 'contacts'" "$TMP/err" || fail "omniq staff: missing column: $(cat "$TMP/err")"
+# RFC 4180 output: a label with a comma and a quote is quoted, quotes doubled
+printf 'interval,contacts,aht\n"Mon 09:00, ""peak""",120,240\n' >"$TMP/quoted.csv"
+"$OMNIQ" staff --csv "$TMP/quoted.csv" --format csv >"$TMP/out" 2>"$TMP/err" || fail "omniq staff quoted label: $(cat "$TMP/err")"
+grep -q '^"Mon 09:00, ""peak""",120,' "$TMP/out" || fail "omniq staff --format csv does not quote: $(cat "$TMP/out")"
 
 # 5. simulate: a small scenario renders its golden summary (seeded: the same
 # twice), writes parseable JSON / CSV / SVG; broken scenarios exit 2 naming
@@ -99,6 +113,20 @@ PY
 else
     grep -q '"intervals":' "$TMP/sim.json" || fail "sim.json has no intervals"
     grep -q '</svg>' "$TMP/sim.svg" || fail "sim.svg is not complete"
+fi
+# ids with a comma and a quote stay one CSV field (RFC 4180)
+sed -e 's/^  sales:$/  "sales, \\"north\\"":/' -e 's/queue: sales$/queue: "sales, \\"north\\""/' \
+    "$SRC/tests/config/sim_small.yaml" >"$TMP/comma.yaml"
+"$OMNIQ" simulate --quiet --replications 1 --csv "$TMP/commacsv" "$TMP/comma.yaml" 2>"$TMP/err" || fail "omniq simulate with a comma in an id: $(cat "$TMP/err")"
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$TMP/commacsv" <<'PY' || fail "omniq simulate: CSV with a comma in an id does not parse as RFC 4180"
+import csv, sys
+for name in ("summary.csv", "intervals.csv"):
+    rows = list(csv.reader(open(sys.argv[1] + "/" + name, newline="")))
+    assert all(len(r) == len(rows[0]) for r in rows), name
+    ids = {r[rows[0].index("id")] for r in rows[1:]}
+    assert 'sales, "north"' in ids, (name, ids)
+PY
 fi
 "$OMNIQ" simulate --replications 2 --seed 7 "$SRC/tests/config/sim_small.yaml" | head -1 | grep -q "2 replications (seed 7)" || fail "omniq simulate --replications/--seed"
 for f in "$SRC"/tests/config/broken_sim/*.yaml; do
