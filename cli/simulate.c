@@ -81,6 +81,7 @@ typedef struct scope_row {
     double threshold, target;   /* queues only */
     oq_sim_summary sum;
     oq_sim_estimate answered, abandoned;
+    oq_sim_estimate waiting_end, serving_end; /* unfinished, in_service at the run's end */
 } scope_row;
 
 static oq_sim_estimate estimate(const double *v, int32_t n)
@@ -110,22 +111,22 @@ static int fill_row(oq_sim *sim, int32_t reps, int32_t scope, int32_t index, sco
     if (oq_sim_scope_id(sim, scope, index, &r->id) != OQ_OK ||
         oq_sim_summarize(sim, scope, index, &r->sum) != OQ_OK)
         return 0;
-    double *a = calloc((size_t)reps, sizeof *a), *b = calloc((size_t)reps, sizeof *b);
-    if (!a || !b) {
-        free(a);
-        free(b);
+    double *v = calloc((size_t)reps * 4, sizeof *v);
+    if (!v)
         return 0;
-    }
     for (int32_t i = 0; i < reps; i++) {
         oq_sim_stats st;
         oq_sim_replication_stats(sim, i, scope, index, &st);
-        a[i] = (double)st.answered;
-        b[i] = (double)st.abandoned;
+        v[i] = (double)st.answered;
+        v[reps + i] = (double)st.abandoned;
+        v[2 * reps + i] = (double)st.unfinished;
+        v[3 * reps + i] = (double)st.in_service;
     }
-    r->answered = estimate(a, reps);
-    r->abandoned = estimate(b, reps);
-    free(a);
-    free(b);
+    r->answered = estimate(v, reps);
+    r->abandoned = estimate(v + reps, reps);
+    r->waiting_end = estimate(v + 2 * reps, reps);
+    r->serving_end = estimate(v + 3 * reps, reps);
+    free(v);
     if (scope == OQ_SIM_QUEUE) {
         oq_queue_info qi;
         if (oq_queue_get(oq_sim_engine(sim), r->id, &qi) == OQ_OK) {
@@ -143,21 +144,32 @@ static void pm(char *buf, size_t n, double mean, double hw, int digits, double s
 
 static void print_row(const scope_row *r, int occupancy)
 {
-    char off[32], ans[32], sl[32], asa[32], ab[32], occ[32];
+    char off[32], ans[32], sl[32], pw[32], asa[32], ab[32], occ[32], lw[32], ls[32];
     pm(off, sizeof off, r->sum.offered.mean, r->sum.offered.half_width, 1, 1);
     pm(ans, sizeof ans, r->answered.mean, r->answered.half_width, 1, 1);
     pm(sl, sizeof sl, r->sum.service_level.mean, r->sum.service_level.half_width, 1, 100);
+    pm(pw, sizeof pw, r->sum.p_wait.mean, r->sum.p_wait.half_width, 1, 100);
     pm(asa, sizeof asa, r->sum.asa_s.mean, r->sum.asa_s.half_width, 1, 1);
     pm(ab, sizeof ab, r->sum.abandon_rate.mean, r->sum.abandon_rate.half_width, 1, 100);
     if (occupancy)
         pm(occ, sizeof occ, r->sum.occupancy.mean, r->sum.occupancy.half_width, 1, 100);
     else
         snprintf(occ, sizeof occ, "-");
+    pm(lw, sizeof lw, r->waiting_end.mean, r->waiting_end.half_width, 1, 1);
+    pm(ls, sizeof ls, r->serving_end.mean, r->serving_end.half_width, 1, 1);
     char t[16] = "";
     if (r->scope == OQ_SIM_QUEUE)
         snprintf(t, sizeof t, "%g", r->threshold);
     /* "±" is 2 bytes in UTF-8 and one column: widths + 1 for each. */
-    printf("  %-18s %4s %16s %16s %14s %16s %13s %13s\n", r->id, t, off, ans, sl, asa, ab, occ);
+    printf("  %-18s %4s %16s %16s %14s %14s %16s %13s %13s %12s %12s\n", r->id, t, off, ans, sl, pw,
+           asa, ab, occ, lw, ls);
+}
+
+static void print_header(const char *first)
+{
+    printf("  %-18s %4s %15s %15s %13s %13s %15s %12s %12s %11s %11s\n", first,
+           strcmp(first, "queue") == 0 ? "T" : "", "offered", "answered", "SL %", "P(wait) %",
+           "ASA s", "abandon %", "occupancy %", "left wait", "left serve");
 }
 
 static void clock_str(char *buf, size_t n, double s)
@@ -168,35 +180,50 @@ static void clock_str(char *buf, size_t n, double s)
 
 /* ---- files --------------------------------------------------------------------- */
 
-static void json_est(FILE *f, const char *key, const oq_sim_estimate *e, int comma)
+static void json_key_num(FILE *f, const char *key, double v)
 {
-    fprintf(f, "%s\"%s\":{\"mean\":%.6g,\"half_width\":%.6g,\"n\":%d}", comma ? "," : "", key,
-            e->mean, e->half_width, (int)e->n);
+    fprintf(f, ",\"%s\":", key);
+    json_number(f, v);
+}
+
+static void json_est(FILE *f, const char *key, const oq_sim_estimate *e)
+{
+    fprintf(f, ",\"%s\":{\"mean\":", key);
+    json_number(f, e->mean);
+    fputs(",\"half_width\":", f);
+    json_number(f, e->half_width);
+    fprintf(f, ",\"n\":%d}", (int)e->n);
 }
 
 static void json_row(FILE *f, const scope_row *r)
 {
     fputs("{\"id\":", f);
     json_string(f, r->id);
-    if (r->scope == OQ_SIM_QUEUE)
-        fprintf(f, ",\"sla_threshold\":%g,\"sla_target\":%g", r->threshold, r->target);
-    json_est(f, "offered", &r->sum.offered, 1);
-    json_est(f, "answered", &r->answered, 1);
-    json_est(f, "abandoned", &r->abandoned, 1);
-    json_est(f, "service_level", &r->sum.service_level, 1);
-    json_est(f, "service_level_offered", &r->sum.service_level_offered, 1);
-    json_est(f, "asa_s", &r->sum.asa_s, 1);
-    json_est(f, "abandon_rate", &r->sum.abandon_rate, 1);
-    json_est(f, "aht_s", &r->sum.aht_s, 1);
+    if (r->scope == OQ_SIM_QUEUE) {
+        json_key_num(f, "sla_threshold", r->threshold);
+        json_key_num(f, "sla_target", r->target);
+    }
+    json_est(f, "offered", &r->sum.offered);
+    json_est(f, "answered", &r->answered);
+    json_est(f, "abandoned", &r->abandoned);
+    json_est(f, "service_level", &r->sum.service_level);
+    json_est(f, "service_level_offered", &r->sum.service_level_offered);
+    json_est(f, "p_wait", &r->sum.p_wait);
+    json_est(f, "asa_s", &r->sum.asa_s);
+    json_est(f, "abandon_rate", &r->sum.abandon_rate);
+    json_est(f, "aht_s", &r->sum.aht_s);
+    json_est(f, "waiting_at_end", &r->waiting_end);
+    json_est(f, "in_service_at_end", &r->serving_end);
     if (r->scope == OQ_SIM_TOTAL)
-        json_est(f, "occupancy", &r->sum.occupancy, 1);
+        json_est(f, "occupancy", &r->sum.occupancy);
     fputc('}', f);
 }
 
 /* Per-interval figures: counts are means per replication; avg_waiting is
  * Little's law over the interval (total wait of its arrivals / its length). */
 typedef struct ival {
-    double offered, answered, abandoned, sl, asa, abandon_rate, avg_waiting, occupancy;
+    double offered, answered, abandoned, sl, p_wait, asa, abandon_rate, avg_waiting, occupancy;
+    double waiting_end, serving_end;
 } ival;
 
 static ival interval_fig(oq_sim *sim, int32_t reps, double interval_s, int32_t i, int32_t scope,
@@ -211,6 +238,9 @@ static ival interval_fig(oq_sim *sim, int32_t reps, double interval_s, int32_t i
     v.answered = (double)st.answered / reps;
     v.abandoned = (double)st.abandoned / reps;
     v.sl = st.service_level;
+    v.p_wait = st.p_wait;
+    v.waiting_end = (double)st.unfinished / reps;
+    v.serving_end = (double)st.in_service / reps;
     v.asa = st.asa_s;
     v.abandon_rate = st.abandon_rate;
     v.avg_waiting = (st.wait_answered_s + st.wait_abandoned_s) / reps / interval_s;
@@ -239,8 +269,9 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
     }
     static const char *const SUMMARY_COLS[] = {
         "scope", "id", "sla_threshold", "offered", "offered_hw", "answered", "answered_hw",
-        "service_level", "service_level_hw", "asa_s", "asa_s_hw", "abandon_rate",
-        "abandon_rate_hw", "occupancy", "occupancy_hw", NULL};
+        "service_level", "service_level_hw", "p_wait", "p_wait_hw", "asa_s", "asa_s_hw",
+        "abandon_rate", "abandon_rate_hw", "occupancy", "occupancy_hw", "waiting_at_end",
+        "waiting_at_end_hw", "in_service_at_end", "in_service_at_end_hw", NULL};
     csv_header(f, SUMMARY_COLS);
     for (int32_t k = 0; k < nrows; k++) {
         const scope_row *r = &rows[k];
@@ -255,6 +286,8 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
         csv_printf(&row, "%.4f", r->answered.half_width);
         csv_printf(&row, "%.6f", r->sum.service_level.mean);
         csv_printf(&row, "%.6f", r->sum.service_level.half_width);
+        csv_printf(&row, "%.6f", r->sum.p_wait.mean);
+        csv_printf(&row, "%.6f", r->sum.p_wait.half_width);
         csv_printf(&row, "%.4f", r->sum.asa_s.mean);
         csv_printf(&row, "%.4f", r->sum.asa_s.half_width);
         csv_printf(&row, "%.6f", r->sum.abandon_rate.mean);
@@ -266,6 +299,10 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
             csv_text(&row, "");
             csv_text(&row, "");
         }
+        csv_printf(&row, "%.4f", r->waiting_end.mean);
+        csv_printf(&row, "%.4f", r->waiting_end.half_width);
+        csv_printf(&row, "%.4f", r->serving_end.mean);
+        csv_printf(&row, "%.4f", r->serving_end.half_width);
         csv_end(&row);
     }
     int ok = fclose(f) == 0;
@@ -276,7 +313,8 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
     }
     static const char *const INTERVAL_COLS[] = {
         "interval", "start", "scope", "id", "offered", "answered", "abandoned", "service_level",
-        "asa_s", "abandon_rate", "avg_waiting", "occupancy", NULL};
+        "p_wait", "asa_s", "abandon_rate", "avg_waiting", "occupancy", "waiting_at_end",
+        "in_service_at_end", NULL};
     csv_header(f, INTERVAL_COLS);
     for (int32_t i = 0; i < nint; i++) {
         char ts[16];
@@ -293,6 +331,7 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
             csv_printf(&row, "%.3f", v.answered);
             csv_printf(&row, "%.3f", v.abandoned);
             csv_printf(&row, "%.6f", v.sl);
+            csv_printf(&row, "%.6f", v.p_wait);
             csv_printf(&row, "%.3f", v.asa);
             csv_printf(&row, "%.6f", v.abandon_rate);
             csv_printf(&row, "%.4f", v.avg_waiting);
@@ -300,6 +339,8 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
                 csv_printf(&row, "%.6f", v.occupancy);
             else
                 csv_text(&row, "");
+            csv_printf(&row, "%.3f", v.waiting_end);
+            csv_printf(&row, "%.3f", v.serving_end);
             csv_end(&row);
         }
     }
@@ -321,11 +362,17 @@ static int write_json(const char *path, const char *scenario, oq_sim *sim, const
     }
     fputs("{\"scenario\":", f);
     json_string(f, scenario);
-    fprintf(f, ",\"replications\":%d,\"seed\":%" PRIu64 ",\"interval_s\":%g,\"intervals\":%d,",
-            (int)reps, seed, interval_s, (int)nint);
-    fputs("\"service_level_definition\":\"answered within the queue's sla_threshold / "
-          "(answered + abandoned)\",\"estimates\":\"mean over replications, 95% confidence "
-          "half-width (Student t)\",\n\"summary\":{", f);
+    fprintf(f, ",\"replications\":%d,\"seed\":%" PRIu64 ",\"interval_s\":", (int)reps, seed);
+    json_number(f, interval_s);
+    fprintf(f, ",\"intervals\":%d,", (int)nint);
+    fputs("\"definitions\":{\"service_level\":\"answered within the queue's sla_threshold / "
+          "(answered + abandoned)\",\"p_wait\":\"answered or abandoned after waiting at all / "
+          "(answered + abandoned)\",\"abandon_rate\":\"abandoned / offered\",\"occupancy\":"
+          "\"agent time holding work (ringing, talking, wrap-up) / logged-in time\","
+          "\"waiting_at_end\":\"contacts still waiting when the run ended\","
+          "\"in_service_at_end\":\"contacts answered but not completed when the run ended\"},"
+          "\"estimates\":\"mean over replications, 95% confidence half-width (Student t)\",\n"
+          "\"summary\":{", f);
     for (int32_t scope = OQ_SIM_TOTAL; scope <= OQ_SIM_CHANNEL; scope++) {
         fprintf(f, "%s\"%s\":%s", scope ? ",\n" : "",
                 scope == OQ_SIM_TOTAL ? "total" : scope == OQ_SIM_QUEUE ? "queues" : "channels",
@@ -350,11 +397,18 @@ static int write_json(const char *path, const char *scenario, oq_sim *sim, const
             ival v = interval_fig(sim, reps, interval_s, i, rows[k].scope, rows[k].index);
             fprintf(f, "%s{\"scope\":\"%s\",\"id\":", k ? "," : "", scope_name(rows[k].scope));
             json_string(f, rows[k].id);
-            fprintf(f, ",\"offered\":%.6g,\"answered\":%.6g,\"abandoned\":%.6g,\"service_level\":%.6g,"
-                       "\"asa_s\":%.6g,\"abandon_rate\":%.6g,\"avg_waiting\":%.6g",
-                    v.offered, v.answered, v.abandoned, v.sl, v.asa, v.abandon_rate, v.avg_waiting);
+            json_key_num(f, "offered", v.offered);
+            json_key_num(f, "answered", v.answered);
+            json_key_num(f, "abandoned", v.abandoned);
+            json_key_num(f, "service_level", v.sl);
+            json_key_num(f, "p_wait", v.p_wait);
+            json_key_num(f, "asa_s", v.asa);
+            json_key_num(f, "abandon_rate", v.abandon_rate);
+            json_key_num(f, "avg_waiting", v.avg_waiting);
+            json_key_num(f, "waiting_at_end", v.waiting_end);
+            json_key_num(f, "in_service_at_end", v.serving_end);
             if (rows[k].scope == OQ_SIM_TOTAL)
-                fprintf(f, ",\"occupancy\":%.6g", v.occupancy);
+                json_key_num(f, "occupancy", v.occupancy);
             fputc('}', f);
         }
         fputs("]}", f);
@@ -607,19 +661,26 @@ int cmd_simulate(int argc, char **argv)
                path, (int)o.replications, o.seed, t0, t1, (int)nint, o.interval_s / 60);
         if (o.warmup_s > 0)
             printf(", warm-up %g s", o.warmup_s);
-        printf("\nmean ± 95%% CI half-width over replications; SL = answered within T / "
-               "(answered + abandoned),\nT = the queue's threshold (s); ASA in seconds; occupancy "
-               "= agent time holding work / logged-in time\n\n");
-        printf("  %-18s %4s %15s %15s %13s %15s %12s %12s\n", "queue", "T", "offered", "answered",
-               "SL %", "ASA s", "abandon %", "occupancy %");
+        printf("\nmean ± 95%% CI half-width over replications; T = the queue's threshold (s)\n"
+               "SL %% = answered within T / (answered + abandoned); ASA = mean wait of answered (s)\n"
+               "P(wait) %% = answered or abandoned after any wait / (answered + abandoned)\n"
+               "abandon %% = abandoned / offered; occupancy %% = agent time holding work (ringing,\n"
+               "talking, wrap-up) / logged-in time; left wait, left serve = contacts still waiting,\n"
+               "in service when the run ended\n\n");
+        print_header("queue");
         for (int32_t i = 1; i <= nq; i++)
             print_row(&rows[i], 0);
-        printf("\n  %-18s %4s %15s %15s %13s %15s %12s %12s\n", "channel", "", "offered",
-               "answered", "SL %", "ASA s", "abandon %", "occupancy %");
+        printf("\n");
+        print_header("channel");
         for (int32_t i = 1 + nq; i < nrows; i++)
             print_row(&rows[i], 0);
         printf("\n");
         print_row(&rows[0], 1);
+        if (rows[0].waiting_end.mean > 0 || rows[0].serving_end.mean > 0)
+            printf("\nnote: %.1f contacts per replication were still waiting and %.1f in service "
+                   "when the run ended\n(simulation.drain: %g s after the arrivals stopped); they "
+                   "are in no SL, ASA or P(wait) figure.\n",
+                   rows[0].waiting_end.mean, rows[0].serving_end.mean, o.drain_s);
     }
     ok = 1;
     if (csv)

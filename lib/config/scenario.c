@@ -45,6 +45,7 @@ typedef struct sc_ctx {
     oq_scenario *s;
     double start_s;      /* clock time of sim time 0 */
     double duration_s;
+    double end_s;        /* duration + drain: the default shift's end */
 } sc_ctx;
 
 void oq_scenario_free(oq_scenario *s)
@@ -382,11 +383,11 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
         FIELD(v, "breaks", read_windows(x, f, 1, &w, &a.n_breaks))
         if (oq__cfg_get(v, "breaks"))
             a.breaks = w;
-        if (ok && !oq__cfg_get(v, "shifts")) { /* the whole run */
+        if (ok && !oq__cfg_get(v, "shifts")) { /* the whole run, drain included */
             oq_sim_window *all = own_alloc(x, 1, sizeof *all);
             ok = all != NULL;
             if (ok) {
-                all->end_s = x->duration_s;
+                all->end_s = x->end_s;
                 a.shifts = all;
                 a.n_shifts = 1;
             }
@@ -407,13 +408,13 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
             ok = oq__cfg_fail(c, oq__cfg_get(v, pattern ? "match" : "group"), "matches no agent");
         oq__cfg_pop(c, p);
     }
-    /* Agents no entry names work the whole run with the defaults. */
+    /* Agents no entry names work the whole run (drain included) with the defaults. */
     for (int32_t i = 0; ok && i < n; i++)
         if (!taken[i]) {
             oq_sim_window *all = own_alloc(x, 1, sizeof *all);
             ok = all != NULL;
             if (ok) {
-                all->end_s = x->duration_s;
+                all->end_s = x->end_s;
                 s->agents[i] = *def;
                 s->agents[i].id = cfg_agents->kids[2 * i]->s;
                 s->agents[i].shifts = all;
@@ -477,6 +478,7 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
     if (ok)
         n_intervals = (int32_t)((o->duration_s + o->interval_s - 1e-9) / o->interval_s);
     x->duration_s = o->duration_s;
+    x->end_s = o->duration_s + o->drain_s;
 
     /* defaults for agents */
     oq_sim_agent def;
@@ -606,7 +608,7 @@ static oq_status scenario_load(const char *path, const char *yaml, size_t len, c
     free(buf);
     /* A trial engine validates the configuration (and the names streams use). */
     ok = ok && oq__cfg_build(&c, NULL, s->root, CFG_EXTRA_SCENARIO);
-    sc_ctx x = {&c, s, 0, 0};
+    sc_ctx x = {&c, s, 0, 0, 0};
     ok = ok && read_simulation(&x, s->root);
     oq_engine_destroy(c.e);
     if (!ok) {

@@ -955,6 +955,8 @@ static oq_status run_one(oq_sim *s, int32_t r)
         sim_contact *ct = &s->c[n];
         if (ct->state != CS_DONE && !ct->answered)
             FOR_SCOPES(s, ct, { st_->unfinished++; });
+        else if (ct->state != CS_DONE)
+            FOR_SCOPES(s, ct, { st_->in_service++; });
     }
     oq_engine_counts counts;
     oq_engine_get_counts(e, &counts);
@@ -1102,10 +1104,11 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
         if (done > 0) {
             col[1][n[1]++] = x.service_level;
             col[3][n[3]++] = x.p_wait;
+        }
+        if (x.offered > 0) {
+            col[2][n[2]++] = x.service_level_offered;
             col[5][n[5]++] = x.abandon_rate;
         }
-        if (x.offered > 0)
-            col[2][n[2]++] = x.service_level_offered;
         if (x.answered > 0) {
             col[4][n[4]++] = x.asa_s;
             col[6][n[6]++] = x.aht_s;

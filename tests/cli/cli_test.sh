@@ -104,10 +104,20 @@ j = json.load(open(d + "/sim.json"))
 assert j["replications"] == 2 and j["seed"] == 7, j["replications"]
 assert len(j["intervals"]) == 4 and len(j["summary"]["queues"]) == 2
 assert j["summary"]["total"]["offered"]["n"] == 2
+t = j["summary"]["total"]
+for key in ("p_wait", "waiting_at_end", "in_service_at_end", "abandon_rate", "occupancy"):
+    assert key in t, key
+assert j["definitions"]["abandon_rate"] == "abandoned / offered", j["definitions"]
+# full precision (shortest round-trip form), not 6 significant digits
+asa = t["asa_s"]["mean"]
+assert len(repr(asa).replace(".", "").lstrip("0")) > 8, asa
+assert abs(t["abandon_rate"]["mean"] - t["abandoned"]["mean"] / t["offered"]["mean"]) < 0.2
 rows = list(csv.DictReader(open(d + "/simcsv/intervals.csv")))
 assert len(rows) == 4 * (1 + 2 + 2), len(rows)
 rows = list(csv.DictReader(open(d + "/simcsv/summary.csv")))
 assert [r["id"] for r in rows] == ["total", "sales", "billing", "voice", "chat"], rows
+for r in rows:
+    float(r["p_wait"]); float(r["waiting_at_end"]); float(r["in_service_at_end"])
 xml.dom.minidom.parse(d + "/sim.svg")
 PY
 else

@@ -266,6 +266,59 @@ static void match_patterns(void **state)
     assert_non_null(strstr(err.message, "matches no agent"));
 }
 
+/* Agents without shifts work through the drain (docs/config.md: "the whole
+ * run"), and what is left when the run ends is counted, not dropped: one
+ * agent, 10-minute calls arriving every minute for 15 minutes. Before, the
+ * agent logged out when arrivals stopped: 1 of 15 answered, SL 100 %. */
+static void drain_serves_the_backlog(void **state)
+{
+    (void)state;
+    static const char base[] =
+        "channels: {voice: {exclusive: true}}\n"
+        "queues: {q: {channels: [voice], sla_threshold: 20}}\n"
+        "agents: {a1: {}}\n"
+        "simulation:\n"
+        "  replications: 1\n"
+        "  interval: 900\n"
+        "  intervals: 1\n"
+        "  streams: [{queue: q, channel: voice, volumes: [15], handle: 600}]\n";
+    for (int cut = 0; cut < 2; cut++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml, "%s%s", base, cut ? "  drain: 1200\n" : "");
+        oq_scenario *s = NULL;
+        oq_config_error err;
+        if (oq_scenario_load_buffer(yaml, strlen(yaml), "drain.yaml", &s, &err) != OQ_OK)
+            fail_msg("%s", err.message);
+        oq_sim_options o;
+        assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+        assert_int_equal(o.n_agents, 1);
+        assert_true(o.agents[0].n_shifts == 1 &&
+                    o.agents[0].shifts[0].end_s == o.duration_s + o.drain_s);
+        oq_sim *sim = NULL;
+        assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+        if (oq_sim_run(sim) != OQ_OK)
+            fail_msg("%s", oq_sim_last_error(sim));
+        oq_sim_stats st;
+        assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st), OQ_OK);
+        assert_true(st.offered >= 5);
+        /* every offered contact is accounted for */
+        assert_int_equal(st.offered, st.answered + st.abandoned + st.rejected + st.unfinished);
+        if (!cut) { /* the whole backlog is served, one call after the other */
+            assert_int_equal(st.answered, st.offered);
+            assert_int_equal(st.unfinished, 0);
+            assert_int_equal(st.in_service, 0);
+            assert_true(st.service_level < 0.5);
+        } else { /* 20 minutes of drain serve 2 or 3 more: the rest is reported */
+            assert_true(st.answered >= 2 && st.answered <= 4);
+            assert_int_equal(st.in_service, 1);
+            assert_true(st.unfinished >= st.offered - 4);
+        }
+        assert_true(st.abandon_rate == (double)st.abandoned / (double)st.offered);
+        oq_sim_destroy(sim);
+        oq_scenario_free(s);
+    }
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -288,6 +341,7 @@ int main(void)
         cmocka_unit_test(build_and_reproducible),
         cmocka_unit_test(broken_scenarios),
         cmocka_unit_test(match_patterns),
+        cmocka_unit_test(drain_serves_the_backlog),
         cmocka_unit_test(bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

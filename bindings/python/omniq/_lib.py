@@ -536,7 +536,8 @@ class oq_sim_options(Structure):
 class oq_sim_stats(Structure):
     _fields_ = (
         [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
-                                "abandoned_short", "waited", "rejected", "unfinished")]
+                                "abandoned_short", "waited", "rejected", "unfinished",
+                                "in_service")]
         + [(n, c_double) for n in (
             "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
             "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",

@@ -237,6 +237,7 @@ class SimStats:
     waited: int
     rejected: int
     unfinished: int
+    in_service: int
     wait_answered_s: float
     wait_abandoned_s: float
     max_wait_s: float
