@@ -34,6 +34,23 @@ for f in "$SRC"/examples/scripts/*.yaml; do
     fi
 done
 
+# the wait histogram of every stats line adds up to its answered / abandoned counts
+if command -v python3 >/dev/null 2>&1; then
+    cat "$GOLD"/run_*.jsonl | python3 -c '
+import json, sys
+n = 0
+for line in sys.stdin:
+    j = json.loads(line)
+    if j["event"] != "stats":
+        continue
+    h = j["wait_histogram"]
+    assert len(h["answered"]) == len(h["bounds"]) + 1 == len(h["abandoned"]), h
+    assert sum(h["answered"]) == j["answered"] and sum(h["abandoned"]) == j["abandoned"], j
+    n += 1
+assert n > 0
+' || fail "omniq run --stats: wait histogram missing or not adding up"
+fi
+
 # 3. broken files: exit 2, FILE:LINE:COL: on stderr (the expected position is in the file's first line)
 for f in "$SRC"/tests/config/broken/*.yaml; do
     want=$(sed -n '1s/^# expect: //p' "$f")
@@ -63,6 +80,17 @@ staff_case chat --contacts 60 --chat 3 --chat-aht 300,360,450 --threshold 60 --t
 staff_case day --csv "$SRC/tests/config/day.csv" --target 0.8 --threshold 20 --shrinkage 0.25
 staff_case day_json --csv "$SRC/tests/config/day.csv" --format json
 staff_case day_csv --csv "$SRC/tests/config/day.csv" --format csv --patience 90
+# chat honours --max-asa (the smallest N with ASA <= 5 s) and prints the AHT
+# that makes the load (--chat-aht's first value)
+"$OMNIQ" staff --contacts 60 --chat 3 --chat-aht 300,360,450 --threshold 60 --target 0.9 --max-asa 5 --format json >"$TMP/chat.json" 2>"$TMP/err" || fail "omniq staff --chat --max-asa: $(cat "$TMP/err")"
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$TMP/chat.json" <<'PY' || fail "omniq staff --chat --max-asa is not honoured: $(cat "$TMP/chat.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["asa"] <= 5 and j["aht"] == 300 and j["chat_aht"] == [300, 360, 450], j
+assert j["required"] == 13, j  # 12 agents meet the SL target at ASA 7.84 s
+PY
+fi
 # columns are read by their header names: the same day with its columns
 # reordered and comments before the header gives the same plan
 "$OMNIQ" staff --csv "$SRC/tests/config/day_columns.csv" --target 0.8 --threshold 20 --shrinkage 0.25 >"$TMP/staff_cols" 2>"$TMP/err" || fail "omniq staff day_columns.csv: exit $?: $(cat "$TMP/err")"
@@ -160,6 +188,7 @@ done
 for args in "" "frobnicate" "check" "check a b" "run" "run --bogus x" "staff --aht 100" \
             "staff --contacts 10 --aht -3" "staff --contacts 10 --rate 5 --aht 100" \
             "staff --contacts 10 --aht 100 --format xml" "staff --contacts 10 --aht 100 --target 1.5" \
+            "staff --contacts 10 --chat 2 --chat-aht 100,200 --aht 100" "staff --csv x --chat-aht 1" \
             "simulate" "simulate a b" "simulate --bogus x" "simulate --replications 0 x" \
             "simulate --seed -1 x" "simulate --json"; do
     "$OMNIQ" $args >/dev/null 2>"$TMP/err"

@@ -240,7 +240,7 @@ class oq_staffing_result(Structure):
 
 class oq_erlang_chat_result(Structure):
     _fields_ = [(n, c_double) for n in (
-        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent")]
+        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent", "utilisation")]
 
 
 class oq_plan_interval(Structure):

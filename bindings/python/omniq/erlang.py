@@ -237,8 +237,9 @@ class ChatResult:
     p_wait: float
     service_level: float
     asa_s: float
-    occupancy: float
+    occupancy: float           # agents holding at least one session / agents
     sessions_per_agent: float
+    utilisation: float         # sessions in service / (agents x sessions per agent)
 
 
 def _aht_array(aht_s, function):
