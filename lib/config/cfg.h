@@ -28,21 +28,39 @@ typedef struct cfg_node {
 
 typedef struct cfg_ctx {
     const char *name;        /* file or buffer name for messages */
-    oq_config_error *err;    /* may be NULL */
+    oq_error *err;           /* the first error (may be NULL) */
     oq_status status;        /* first failure */
+    int32_t n_errors;        /* reported so far */
+    int32_t max_errors;      /* stop after this many */
+    int stop;                /* stop loading: max_errors reached, memory, a limit */
+    oq_load_error_fn on_error;
+    void *error_user;
+    int64_t max_bytes, max_nodes;
+    const char *const *top_keys; /* the root mapping's keys, checked while parsing (NULL: any) */
+    const struct cfg_node *doc;  /* the document: "defined in the file?" look-ups */
     char path[384];          /* "queues.sales.escalation[1]" */
     size_t path_len;
     oq_engine *e;
     int64_t now_ms;
 } cfg_ctx;
 
-/* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error (ctx). */
+/* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error
+ * (ctx). Stops at the first key of the root mapping that is not one of
+ * c->top_keys, at more than c->max_nodes nodes, at more than c->max_bytes. */
 int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root);
 void oq__cfg_free(cfg_node *n);
 /* Read a whole file; 0 on error (ctx). *buf is malloc'd. */
 int oq__cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len);
 
-/* Record an error at node (NULL: no position); always returns 0. */
+/* A context for loading `name` with options `lo` (NULL: defaults) into
+ * err (may be NULL; untouched until an error). */
+void oq__cfg_ctx_init(cfg_ctx *c, const char *name, oq_error *err, const oq_load_options *lo);
+/* Copy a load's error into the older oq_config_error shape. */
+void oq__cfg_error_copy(oq_config_error *dst, const oq_error *src);
+
+/* Record an error at node (NULL: no position); always returns 0. Every
+ * error goes to on_error; the first also to *err; at max_errors the load
+ * stops (c->stop). */
 int oq__cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 3, 4)))
@@ -50,7 +68,28 @@ int oq__cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
     ;
 /* Record a failed engine call at node: the engine's last error. Returns 0. */
 int oq__cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st);
+/* A failure already reported elsewhere (a reference to an entry whose own
+ * definition failed): fails without a message. Returns 0. */
+int oq__cfg_fail_quiet(cfg_ctx *c);
+/* Out of memory: records it and stops the load. Returns 0. */
+int oq__cfg_nomem(cfg_ctx *c);
 void oq__cfg_init_error(oq_config_error *err, const char *name);
+
+/* The candidate closest to `word` by edit distance (insertions, deletions,
+ * substitutions, adjacent transpositions), if close enough to be a likely
+ * typo (at most 1 edit for short words, up to a third of the length), else
+ * NULL. `next` yields the candidates one by one (NULL: no more). */
+typedef const char *(*oq__cfg_next_fn)(void *it);
+const char *oq__cfg_suggest(const char *word, oq__cfg_next_fn next, void *it);
+/* The same over a NULL-terminated list. */
+const char *oq__cfg_suggest_list(const char *word, const char *const *list);
+/* Is `id` of `kind` defined in the document c->doc, whether or not its
+ * definition loaded (a failed one was reported: a reference to it is not)? */
+int oq__cfg_defined_in_doc(const cfg_ctx *c, int32_t kind, const char *id);
+/* The id of `kind` (OQ_KIND_*) defined in e closest to `id`, or NULL. */
+const char *oq__cfg_suggest_id(const oq_engine *e, int32_t kind, const char *id);
+/* " (did you mean 'x'?)" into buf when there is a suggestion, else "". */
+const char *oq__cfg_did_you_mean(char *buf, size_t size, const char *suggestion);
 
 /* Path handling: returns the previous length to pass to oq__cfg_pop. */
 size_t oq__cfg_push_key(cfg_ctx *c, const char *key);
@@ -97,10 +136,16 @@ int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *roo
  * c->e at c->now_ms (no engine section, no top-level key check). */
 int oq__cfg_populate(cfg_ctx *c, const cfg_node *root);
 
-/* Common driver: read/parse, build, and hand the tree to `extra` (scripts). */
+/* The allowed top-level keys of a document kind (CFG_EXTRA_*). */
+const char *const *oq__cfg_top_keys(int extra);
+/* Are the load options valid (NULL is)? Else fills *err (OQ_EINVAL) and returns 0. */
+int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *err);
+
+/* Common driver: read/parse, build, and hand the tree to `extra` (scripts).
+ * lo may be NULL (defaults). *err receives the first error, with its status. */
 typedef int (*cfg_extra_fn)(cfg_ctx *c, const cfg_node *root, void *user);
-oq_status oq__cfg_load(const oq_engine_options *opts, const char *path, const char *yaml, size_t len,
-                   const char *name, oq_engine **out, oq_config_error *err, cfg_extra_fn extra,
-                   void *user);
+oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *yaml, size_t len,
+                       const char *name, oq_engine **out, oq_error *err, cfg_extra_fn extra,
+                       void *user);
 
 #endif

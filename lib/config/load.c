@@ -109,14 +109,69 @@ static const char *kind_name(int32_t kind)
     }
 }
 
-/* Read an id naming an object of `kind` that must exist. */
+/* The section of the document that defines objects of `kind`. */
+static const char *section_of(int32_t kind)
+{
+    switch (kind) {
+    case OQ_KIND_CHANNEL: return "channels";
+    case OQ_KIND_SKILL: return "skills";
+    case OQ_KIND_GROUP: return "groups";
+    case OQ_KIND_PROFILE: return "profiles";
+    case OQ_KIND_QUEUE: return "queues";
+    default: return "agents";
+    }
+}
+
+/* Is `id` defined in the document (whether or not its definition loaded)? */
+int oq__cfg_defined_in_doc(const cfg_ctx *c, int32_t kind, const char *id)
+{
+    const cfg_node *sec = oq__cfg_get(c->doc, section_of(kind));
+    if (oq__cfg_get(sec, id))
+        return 1;
+    for (int32_t i = 0; oq__cfg_is_seq(sec) && i < sec->n; i++) /* groups: [a, b] */
+        if (sec->kids[i]->kind == CFG_SCALAR && strcmp(sec->kids[i]->s, id) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct id_iter {
+    const oq_engine *e;
+    int32_t kind, i, n;
+} id_iter;
+
+static const char *next_id(void *vit)
+{
+    id_iter *it = vit;
+    const char *id = NULL;
+    while (it->i < it->n)
+        if (oq_config_id(it->e, it->kind, it->i++, &id) == OQ_OK)
+            return id;
+    return NULL;
+}
+
+/* The defined id of `kind` closest to `id`, or NULL. */
+const char *oq__cfg_suggest_id(const oq_engine *e, int32_t kind, const char *id)
+{
+    id_iter it = {e, kind, 0, 0};
+    if (!e || oq_config_count(e, kind, &it.n) != OQ_OK)
+        return NULL;
+    return oq__cfg_suggest(id, next_id, &it);
+}
+
+/* Read an id naming an object of `kind` that must exist. An id whose own
+ * definition failed (and was reported) fails quietly; an unknown one is
+ * reported with the closest defined id. */
 static int ref(cfg_ctx *c, const cfg_node *n, int32_t kind, const char **out)
 {
     if (!oq__cfg_id(c, n, out))
         return 0;
-    if (!ref_exists(c, kind, *out))
-        return oq__cfg_fail(c, n, "undefined %s '%.80s'", kind_name(kind), *out);
-    return 1;
+    if (ref_exists(c, kind, *out))
+        return 1;
+    if (oq__cfg_defined_in_doc(c, kind, *out))
+        return oq__cfg_fail_quiet(c);
+    char dym[128];
+    return oq__cfg_fail(c, n, "undefined %s '%.80s'%s", kind_name(kind), *out,
+                        oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_id(c->e, kind, *out)));
 }
 
 static int check_call(cfg_ctx *c, const cfg_node *n, oq_status st)
@@ -156,10 +211,13 @@ static int load_channels(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "channels");
     int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         oq_channel_spec spec;
         oq_channel_spec_init(&spec);
@@ -183,17 +241,21 @@ static int load_channels(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 static int load_skills(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "skills");
     int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         int32_t max_level = 0;
@@ -202,7 +264,8 @@ static int load_skills(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 /* ---- profiles (two passes: names first, settings once queues exist) --------------- */
@@ -211,10 +274,13 @@ static int add_profiles(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "profiles");
     int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, PROFILE_KEYS, 1) &&
@@ -222,17 +288,25 @@ static int add_profiles(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 static int set_profiles(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "profiles");
     int ok = 1;
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
+        if (!ref_exists(c, OQ_KIND_PROFILE, k->s)) { /* its definition failed: reported */
+            ok = oq__cfg_fail_quiet(c);
+            continue;
+        }
         size_t p1 = oq__cfg_push_key(c, k->s);
         const cfg_node *qs = oq__cfg_get(v, "queues"), *chs = oq__cfg_get(v, "channels"), *f;
         size_t p2 = oq__cfg_push_key(c, "queues");
@@ -309,7 +383,8 @@ static int set_profiles(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 /* ---- groups ---------------------------------------------------------------------- */
@@ -318,6 +393,7 @@ static int load_groups(cfg_ctx *c, const cfg_node *n, int with_profiles)
 {
     size_t p0 = oq__cfg_push_key(c, "groups");
     int ok = 1;
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     if (oq__cfg_is_seq(n)) { /* a plain list of names */
         if (!with_profiles)
             for (int32_t i = 0; ok && i < n->n; i++) {
@@ -334,16 +410,21 @@ static int load_groups(cfg_ctx *c, const cfg_node *n, int with_profiles)
         return ok;
     }
     ok = oq__cfg_check_map(c, n, NULL, 1);
+    sect = all = ok;
     FOR_PAIRS(n, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, GROUP_KEYS, 1);
         if (ok && !with_profiles)
             ok = check_call(c, k, oq_group_add(c->e, id));
         const cfg_node *f;
+        if (ok && with_profiles && !ref_exists(c, OQ_KIND_GROUP, id))
+            ok = oq__cfg_fail_quiet(c); /* its definition failed: reported */
         if (ok && with_profiles && (f = oq__cfg_get(v, "profile"))) {
             size_t p2 = oq__cfg_push_key(c, "profile");
             const char *pid;
@@ -354,7 +435,8 @@ static int load_groups(cfg_ctx *c, const cfg_node *n, int with_profiles)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 /* ---- queues ---------------------------------------------------------------------- */
@@ -400,10 +482,13 @@ static int skill_levels(cfg_ctx *c, const char *key, const cfg_node *map, const 
 {
     size_t p0 = oq__cfg_push_key(c, key);
     int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         const char *sid;
         int32_t lvl = 0;
@@ -412,7 +497,8 @@ static int skill_levels(cfg_ctx *c, const char *key, const cfg_node *map, const 
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 /* A list of names of `kind`, each passed to fn(e, now, owner, name). */
@@ -444,10 +530,13 @@ static int add_queues(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "queues");
     int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         oq_queue_spec s;
@@ -471,7 +560,8 @@ static int add_queues(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
@@ -546,10 +636,17 @@ static int set_queues(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "queues");
     int ok = 1;
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
+        if (!ref_exists(c, OQ_KIND_QUEUE, k->s)) { /* its definition failed: reported */
+            ok = oq__cfg_fail_quiet(c);
+            continue;
+        }
         size_t p1 = oq__cfg_push_key(c, k->s);
         oq_queue_spec s;
         ok = queue_spec(c, k, v, &s) && check_call(c, k, oq_queue_update(c->e, c->now_ms, &s));
@@ -566,7 +663,8 @@ static int set_queues(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 /* ---- agents ---------------------------------------------------------------------- */
@@ -580,10 +678,13 @@ static int load_agents(cfg_ctx *c, const cfg_node *map)
 {
     size_t p0 = oq__cfg_push_key(c, "agents");
     int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
+        ok = 1;
         size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         int32_t cap = 100;
@@ -647,7 +748,8 @@ static int load_agents(cfg_ctx *c, const cfg_node *map)
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
-    return ok;
+    all &= ok;
+    return all;
 }
 
 /* ---- driver --------------------------------------------------------------------- */
@@ -656,10 +758,19 @@ int oq__cfg_populate(cfg_ctx *c, const cfg_node *root)
 {
     const cfg_node *groups = oq__cfg_get(root, "groups"), *profiles = oq__cfg_get(root, "profiles");
     const cfg_node *queues = oq__cfg_get(root, "queues");
-    return load_channels(c, oq__cfg_get(root, "channels")) && load_skills(c, oq__cfg_get(root, "skills")) &&
-           add_profiles(c, profiles) && load_groups(c, groups, 0) && add_queues(c, queues) &&
-           set_queues(c, queues) && set_profiles(c, profiles) && load_groups(c, groups, 1) &&
-           load_agents(c, oq__cfg_get(root, "agents"));
+    /* Every section, even after an error in one (each stops when c->stop):
+     * references to entries that failed are not reported again (ref). */
+    c->doc = root;
+    int ok = load_channels(c, oq__cfg_get(root, "channels"));
+    ok &= load_skills(c, oq__cfg_get(root, "skills"));
+    ok &= add_profiles(c, profiles);
+    ok &= load_groups(c, groups, 0);
+    ok &= add_queues(c, queues);
+    ok &= set_queues(c, queues);
+    ok &= set_profiles(c, profiles);
+    ok &= load_groups(c, groups, 1);
+    ok &= load_agents(c, oq__cfg_get(root, "agents"));
+    return ok && !c->stop;
 }
 
 int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra)
@@ -672,11 +783,7 @@ int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *roo
     } else {
         oq_engine_options_init(&o);
     }
-    if (!oq__cfg_check_map(c, root,
-                       extra == CFG_EXTRA_TIMELINE   ? TOP_KEYS_SCRIPT
-                       : extra == CFG_EXTRA_SCENARIO ? TOP_KEYS_SCENARIO
-                                                     : TOP_KEYS,
-                       1))
+    if (!oq__cfg_check_map(c, root, oq__cfg_top_keys(extra), 1))
         return 0;
     const cfg_node *eng = oq__cfg_get(root, "engine");
     if (eng && !read_engine(c, eng, &o))
@@ -701,36 +808,72 @@ int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *roo
     return ok;
 }
 
-oq_status oq__cfg_load(const oq_engine_options *opts, const char *path, const char *yaml, size_t len,
-                   const char *name, oq_engine **out, oq_config_error *err, cfg_extra_fn extra,
-                   void *user)
+const char *const *oq__cfg_top_keys(int extra)
+{
+    return extra == CFG_EXTRA_TIMELINE ? TOP_KEYS_SCRIPT
+           : extra == CFG_EXTRA_SCENARIO ? TOP_KEYS_SCENARIO
+                                         : TOP_KEYS;
+}
+
+oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *yaml, size_t len,
+                       const char *name, oq_engine **out, oq_error *err, cfg_extra_fn extra,
+                       void *user)
 {
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = name ? name : path ? path : "<buffer>";
-    c.err = err;
-    oq__cfg_init_error(err, c.name);
+    name = name ? name : path ? path : "<buffer>";
+    if (!oq__cfg_options_ok(lo, name, err))
+        return OQ_EINVAL;
+    oq__cfg_ctx_init(&c, name, err, lo);
     if (!out || (!path && !yaml && len > 0)) {
         oq__cfg_fail(&c, NULL, "invalid argument");
+        if (err)
+            err->status = OQ_EINVAL;
         return OQ_EINVAL;
     }
     char *buf = NULL;
+    int ok = 1;
     if (path) {
-        if (!oq__cfg_read_file(&c, path, &buf, &len))
-            return c.status;
+        ok = oq__cfg_read_file(&c, path, &buf, &len);
         yaml = buf;
     }
     cfg_node *root = NULL;
-    int ok = oq__cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root) &&
-             oq__cfg_build(&c, opts, root, extra ? CFG_EXTRA_TIMELINE : CFG_EXTRA_NONE) && (!extra || extra(&c, root, user));
+    int extra_kind = extra ? CFG_EXTRA_TIMELINE : CFG_EXTRA_NONE;
+    c.top_keys = oq__cfg_top_keys(extra_kind);
+    ok = ok && oq__cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root);
+    if (ok) {
+        ok = oq__cfg_build(&c, lo ? lo->engine : NULL, root, extra_kind);
+        /* the timeline too, to report its errors with the configuration's */
+        if (extra && c.e && !c.stop)
+            ok = extra(&c, root, user) && ok;
+    }
     oq__cfg_free(root);
     free(buf);
-    if (!ok) {
+    if (!ok || c.status != OQ_OK) {
         oq_engine_destroy(c.e);
-        return c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        if (err)
+            err->status = st;
+        return st;
     }
     *out = c.e;
     return OQ_OK;
+}
+
+/* The older entry points: one error, in the oq_config_error shape. */
+static oq_status load_one_error(const oq_engine_options *opts, const char *path, const char *yaml,
+                                size_t len, const char *name, oq_engine **out,
+                                oq_config_error *err)
+{
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.engine = opts;
+    lo.max_errors = 1;
+    oq_error e;
+    oq__cfg_init_error(err, name ? name : path ? path : "<buffer>");
+    oq_status st = oq__cfg_load(&lo, path, yaml, len, name, out, &e, NULL, NULL);
+    if (st != OQ_OK)
+        oq__cfg_error_copy(err, &e);
+    return st;
 }
 
 oq_status oq_config_load_file(const oq_engine_options *opts, const char *path, oq_engine **out,
@@ -742,11 +885,11 @@ oq_status oq_config_load_file(const oq_engine_options *opts, const char *path, o
             snprintf(err->message, sizeof err->message, "path is NULL");
         return OQ_EINVAL;
     }
-    return oq__cfg_load(opts, path, NULL, 0, path, out, err, NULL, NULL);
+    return load_one_error(opts, path, NULL, 0, path, out, err);
 }
 
 oq_status oq_config_load_buffer(const oq_engine_options *opts, const char *yaml, size_t len,
                                 const char *name, oq_engine **out, oq_config_error *err)
 {
-    return oq__cfg_load(opts, NULL, yaml, len, name, out, err, NULL, NULL);
+    return load_one_error(opts, NULL, yaml, len, name, out, err);
 }

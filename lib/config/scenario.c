@@ -61,12 +61,7 @@ void oq_scenario_free(oq_scenario *s)
     free(s);
 }
 
-static int nomem(cfg_ctx *c)
-{
-    oq__cfg_fail(c, NULL, "out of memory");
-    c->status = OQ_ENOMEM;
-    return 0;
-}
+#define nomem oq__cfg_nomem
 
 /* calloc'd memory owned by the scenario (NULL on failure; error recorded). */
 static void *own_alloc(sc_ctx *x, size_t n, size_t size)
@@ -569,8 +564,8 @@ oq_status oq_scenario_build(oq_engine *e, const oq_scenario *s)
     if (!e || !s)
         return OQ_EINVAL;
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = s->name;
+    oq__cfg_ctx_init(&c, s->name, NULL, NULL);
+    c.max_errors = 1;
     c.e = e;
     if (oq_engine_now(e, &c.now_ms) != OQ_OK)
         return OQ_EINVAL;
@@ -579,21 +574,25 @@ oq_status oq_scenario_build(oq_engine *e, const oq_scenario *s)
     return OQ_OK;
 }
 
-static oq_status scenario_load(const char *path, const char *yaml, size_t len, const char *name,
-                               oq_scenario **out, oq_config_error *err)
+oq_status oq_scenario_load(const oq_load_options *options, const char *path, const char *yaml,
+                           size_t len, const char *name, oq_scenario **out, oq_error *err)
 {
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = name ? name : path ? path : "<buffer>";
-    c.err = err;
-    oq__cfg_init_error(err, c.name);
+    name = name ? name : path ? path : "<buffer>";
+    if (!oq__cfg_options_ok(options, name, err))
+        return OQ_EINVAL;
+    oq__cfg_ctx_init(&c, name, err, options);
     if (!out || (!path && !yaml && len > 0)) {
         oq__cfg_fail(&c, NULL, "invalid argument");
+        if (err)
+            err->status = OQ_EINVAL;
         return OQ_EINVAL;
     }
     oq_scenario *s = calloc(1, sizeof *s);
     if (!s) {
         nomem(&c);
+        if (err)
+            err->status = OQ_ENOMEM;
         return OQ_ENOMEM;
     }
     snprintf(s->name, sizeof s->name, "%s", c.name);
@@ -604,19 +603,42 @@ static oq_status scenario_load(const char *path, const char *yaml, size_t len, c
         ok = oq__cfg_read_file(&c, path, &buf, &len);
         yaml = buf;
     }
+    c.top_keys = oq__cfg_top_keys(CFG_EXTRA_SCENARIO);
     ok = ok && oq__cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &s->root);
     free(buf);
-    /* A trial engine validates the configuration (and the names streams use). */
-    ok = ok && oq__cfg_build(&c, NULL, s->root, CFG_EXTRA_SCENARIO);
-    sc_ctx x = {&c, s, 0, 0, 0};
-    ok = ok && read_simulation(&x, s->root);
+    if (ok) {
+        /* A trial engine validates the configuration (and the names streams
+         * use); the simulation section is read even after a configuration
+         * error, to report its own. */
+        ok = oq__cfg_build(&c, NULL, s->root, CFG_EXTRA_SCENARIO);
+        sc_ctx x = {&c, s, 0, 0, 0};
+        if (c.e && !c.stop)
+            ok = read_simulation(&x, s->root) && ok;
+    }
     oq_engine_destroy(c.e);
-    if (!ok) {
+    if (!ok || c.status != OQ_OK) {
         oq_scenario_free(s);
-        return c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        if (err)
+            err->status = st;
+        return st;
     }
     *out = s;
     return OQ_OK;
+}
+
+static oq_status scenario_load(const char *path, const char *yaml, size_t len, const char *name,
+                               oq_scenario **out, oq_config_error *err)
+{
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.max_errors = 1;
+    oq_error e;
+    oq__cfg_init_error(err, name ? name : path ? path : "<buffer>");
+    oq_status st = oq_scenario_load(&lo, path, yaml, len, name, out, &e);
+    if (st != OQ_OK)
+        oq__cfg_error_copy(err, &e);
+    return st;
 }
 
 oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_config_error *err)

@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "config/cfg.h"
+#include "core/error.h"
 
 /* ---- errors ---------------------------------------------------------------- */
 
@@ -30,19 +31,80 @@ static void app(char *dst, size_t cap, size_t *off, const char *src)
     dst[*off] = '\0';
 }
 
+void oq__cfg_ctx_init(cfg_ctx *c, const char *name, oq_error *err, const oq_load_options *lo)
+{
+    memset(c, 0, sizeof *c);
+    c->name = name ? name : "<buffer>";
+    c->err = err;
+    c->max_errors = lo ? lo->max_errors : OQ_LOAD_MAX_ERRORS_DEFAULT;
+    c->max_bytes = lo ? lo->max_bytes : OQ_LOAD_MAX_BYTES_DEFAULT;
+    c->max_nodes = lo ? lo->max_nodes : OQ_LOAD_MAX_NODES_DEFAULT;
+    if (lo) {
+        c->on_error = lo->on_error;
+        c->error_user = lo->error_user;
+    }
+}
+
+void oq_load_options_init(oq_load_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->struct_size = (uint32_t)sizeof *o;
+    o->max_errors = OQ_LOAD_MAX_ERRORS_DEFAULT;
+    o->max_bytes = OQ_LOAD_MAX_BYTES_DEFAULT;
+    o->max_nodes = OQ_LOAD_MAX_NODES_DEFAULT;
+}
+
+int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *err)
+{
+    const char *bad = NULL;
+    if (!lo)
+        return 1;
+    if (lo->struct_size != sizeof *lo)
+        bad = "struct_size is wrong (call oq_load_options_init)";
+    else if (lo->max_errors < 1 || lo->max_errors > OQ_LOAD_MAX_ERRORS_MAX)
+        bad = "max_errors: expected 1 to 1000";
+    else if (lo->max_bytes < 1)
+        bad = "max_bytes: expected at least 1";
+    else if (lo->max_nodes < 1)
+        bad = "max_nodes: expected at least 1";
+    else if (lo->check_references != 0 && lo->check_references != 1)
+        bad = "check_references: expected 0 or 1";
+    else if (lo->engine && lo->engine->struct_size != sizeof *lo->engine)
+        bad = "engine: oq_engine_options.struct_size is wrong (call oq_engine_options_init)";
+    if (!bad)
+        return 1;
+    oq__error(err, OQ_EINVAL, name, 0, 0, "oq_load_options.%s", bad);
+    return 0;
+}
+
+void oq__cfg_error_copy(oq_config_error *dst, const oq_error *src)
+{
+    if (!dst)
+        return;
+    dst->line = src->line;
+    dst->column = src->column;
+    memcpy(dst->message, src->message, sizeof dst->message);
+    memcpy(dst->path, src->path, sizeof dst->path);
+}
+
 static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list ap)
 {
-    if (c->status != OQ_OK)
-        return 0; /* keep the first error */
-    c->status = OQ_ECONFIG;
-    if (!c->err)
+    if (c->stop)
         return 0;
+    if (c->status == OQ_OK)
+        c->status = OQ_ECONFIG;
+    oq_error e;
+    memset(&e, 0, sizeof e);
+    e.status = c->status;
+    e.line = line;
+    e.column = col;
+    snprintf(e.path, sizeof e.path, "%s", c->name);
     char text[448], pos[48];
     vsnprintf(text, sizeof text, fmt, ap);
-    c->err->line = line;
-    c->err->column = col;
-    char *m = c->err->message;
-    size_t cap = sizeof c->err->message, off = 0;
+    char *m = e.message;
+    size_t cap = sizeof e.message, off = 0;
     m[0] = '\0';
     app(m, cap, &off, c->name);
     if (line > 0) {
@@ -55,6 +117,19 @@ static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list
         app(m, cap, &off, ": ");
     }
     app(m, cap, &off, text);
+    if (c->n_errors == 0 && c->err)
+        *c->err = e;
+    if (c->on_error)
+        c->on_error(&e, c->error_user);
+    if (++c->n_errors >= c->max_errors)
+        c->stop = 1;
+    return 0;
+}
+
+int oq__cfg_fail_quiet(cfg_ctx *c)
+{
+    if (c->status == OQ_OK)
+        c->status = OQ_ECONFIG;
     return 0;
 }
 
@@ -70,8 +145,10 @@ int oq__cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
 int oq__cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
 {
     int r = oq__cfg_fail(c, node, "%s", c->e ? oq_engine_last_error(c->e) : oq_status_str(st));
-    if (st == OQ_ENOMEM && c->status == OQ_ECONFIG)
+    if (st == OQ_ENOMEM) {
         c->status = OQ_ENOMEM;
+        c->stop = 1;
+    }
     return r;
 }
 
@@ -139,15 +216,52 @@ static cfg_node *new_node(int kind, const yaml_mark_t *m)
     return n;
 }
 
-static int nomem(cfg_ctx *c)
+int oq__cfg_nomem(cfg_ctx *c)
 {
     oq__cfg_fail(c, NULL, "out of memory");
     c->status = OQ_ENOMEM;
+    c->stop = 1;
+    return 0;
+}
+
+#define nomem oq__cfg_nomem
+
+/* "unknown key 'x' (did you mean 'y'? expected one of: ...)" at the key. */
+static int unknown_key(cfg_ctx *c, const cfg_node *k, const char *const *allowed)
+{
+    char list[300];
+    size_t used = 0;
+    list[0] = '\0';
+    for (int j = 0; allowed[j] && used < sizeof list; j++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    const char *near = oq__cfg_suggest_list(k->s, allowed);
+    if (near)
+        return oq__cfg_fail(c, k, "unknown key '%.80s' (did you mean '%s'? expected one of: %s)",
+                            k->s, near, list);
+    return oq__cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
+}
+
+static int is_allowed(const char *const *allowed, const char *key)
+{
+    for (int j = 0; allowed[j]; j++)
+        if (strcmp(allowed[j], key) == 0)
+            return 1;
     return 0;
 }
 
 int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
 {
+    int64_t nodes = 0;
+    if (c->max_bytes > 0 && len > (uint64_t)c->max_bytes) {
+        oq__cfg_fail(c, NULL, "the document is %zu bytes, more than the load's limit of %lld "
+                              "(oq_load_options.max_bytes)", len, (long long)c->max_bytes);
+        c->stop = 1;
+        return 0;
+    }
     yaml_parser_t p;
     *root = NULL;
     if (!yaml_parser_initialize(&p)) /* libyaml: 1 = success */
@@ -210,6 +324,19 @@ int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
             break;
         }
         case YAML_SCALAR_EVENT:
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+            if (c->max_nodes > 0 && ++nodes > c->max_nodes) {
+                cfg_node at = {0};
+                at.line = (int32_t)ev.start_mark.line + 1;
+                at.col = (int32_t)ev.start_mark.column + 1;
+                ok = oq__cfg_fail(c, &at, "the document has more than %lld YAML nodes, the load's "
+                                          "limit (oq_load_options.max_nodes)", (long long)c->max_nodes);
+                c->stop = 1;
+                break;
+            }
+            if (ev.type != YAML_SCALAR_EVENT)
+                goto open_node;
             n = new_node(CFG_SCALAR, &ev.start_mark);
             if (n) {
                 n->s = malloc(ev.data.scalar.length + 1);
@@ -226,9 +353,18 @@ int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
             }
             if (!n)
                 ok = nomem(c);
+            /* A key of the root mapping: validated now, so a document under an
+             * unknown top-level key is never built. */
+            if (n && depth == 1 && top && top->kind == CFG_MAP && top->n % 2 == 0 && c->top_keys &&
+                !is_allowed(c->top_keys, n->s)) {
+                unknown_key(c, n, c->top_keys);
+                c->stop = 1;
+                oq__cfg_free(n);
+                n = NULL;
+                ok = 0;
+            }
             break;
-        case YAML_MAPPING_START_EVENT:
-        case YAML_SEQUENCE_START_EVENT:
+        open_node:
             if (depth >= OQ_CONFIG_DEPTH_MAX) {
                 cfg_node at = {0};
                 at.line = (int32_t)ev.start_mark.line + 1;
@@ -289,13 +425,17 @@ int oq__cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
         fclose(f);
         return nomem(c);
     }
+    uint64_t limit = c->max_bytes > 0 ? (uint64_t)c->max_bytes : ((uint64_t)1 << 30);
     for (;;) {
+        if (n > limit) {
+            free(b);
+            fclose(f);
+            oq__cfg_fail(c, NULL, "the file is larger than the load's limit of %llu bytes "
+                                  "(oq_load_options.max_bytes)", (unsigned long long)limit);
+            c->stop = 1;
+            return 0;
+        }
         if (n == cap) {
-            if (cap > ((size_t)1 << 30)) {
-                free(b);
-                fclose(f);
-                return oq__cfg_fail(c, NULL, "file larger than 1 GiB");
-            }
             char *b2 = realloc(b, cap * 2);
             if (!b2) {
                 free(b);
@@ -372,29 +512,16 @@ int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed,
     if (!n || n->kind != CFG_MAP)
         return expected(c, n, "a mapping");
     int32_t pairs = n->n / 2;
-    for (int32_t i = 0; i < pairs; i++) {
+    int ok = 1;
+    for (int32_t i = 0; i < pairs && !c->stop; i++) {
         const cfg_node *k = n->kids[2 * i];
         if (k->kind != CFG_SCALAR || k->len == 0)
             return expected(c, k, "a key (a name)");
-        if (allowed) {
-            int found = 0;
-            for (int j = 0; allowed[j]; j++)
-                if (strcmp(allowed[j], k->s) == 0)
-                    found = 1;
-            if (!found) {
-                char list[300];
-                size_t used = 0;
-                list[0] = '\0';
-                for (int j = 0; allowed[j] && used < sizeof list; j++) {
-                    int w = snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
-                    if (w < 0)
-                        break;
-                    used += (size_t)w;
-                }
-                return oq__cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
-            }
-        }
+        if (allowed && !is_allowed(allowed, k->s))
+            ok = unknown_key(c, k, allowed); /* and go on: report every unknown key */
     }
+    if (!ok)
+        return 0;
     if (pairs < 2)
         return 1;
     key_ref *refs = malloc((size_t)pairs * sizeof *refs);
@@ -658,6 +785,15 @@ int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const 
         if (w < 0)
             break;
         used += (size_t)w;
+    }
+    const char *list[33] = {NULL};
+    for (int i = 0; i < count && i < 32; i++)
+        list[i] = names[i];
+    const char *near = n && n->kind == CFG_SCALAR ? oq__cfg_suggest_list(n->s, list) : NULL;
+    if (near) {
+        char got[96];
+        describe(n, got, sizeof got);
+        return oq__cfg_fail(c, n, "expected %s, got %s (did you mean '%s'?)", what, got, near);
     }
     return expected(c, n, what);
 }

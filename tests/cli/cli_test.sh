@@ -61,6 +61,29 @@ for f in "$SRC"/tests/config/broken/*.yaml; do
     [ -s "$TMP/out" ] && fail "omniq check $f wrote to stdout"
 done
 "$OMNIQ" check /nonexistent.yaml 2>/dev/null; [ $? = 2 ] || fail "missing file: exit 2"
+# every error of a file, with "did you mean", and a script's timeline references
+cat >"$TMP/many.yaml" <<'YAML'
+channels: {voice: {exclusive: true}}
+skills: {english: 5}
+queues:
+  sales: {channels: [voice], requires: {englsh: 1}}
+agents:
+  alice: {skills: {english: 3}}
+  bob: {capacity: 0}
+timeline:
+  - {at: 0, do: login, agent: alcie}
+  - {at: 1, do: complete, contact: c9}
+  - {at: 2, do: login, agent: bob}
+YAML
+"$OMNIQ" check "$TMP/many.yaml" >"$TMP/out" 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq check many.yaml: exit 2 expected"
+for want in "many.yaml:4:41: queues.sales.requires.englsh: undefined skill 'englsh' (did you mean 'english'?)" \
+            "many.yaml:7:19: agents.bob.capacity:" \
+            "many.yaml:9:31: timeline\[0\].agent: undefined agent 'alcie' (did you mean 'alice'?)" \
+            "many.yaml:10:36: timeline\[1\].contact: contact 'c9' is not introduced by an earlier arrive"; do
+    grep -q "^$TMP/$want" "$TMP/err" || fail "omniq check many.yaml: missing '$want' in: $(cat "$TMP/err")"
+done
+[ "$(wc -l <"$TMP/err")" = 4 ] || fail "omniq check many.yaml: expected 4 errors: $(cat "$TMP/err")"
 
 # 4. staff: single intervals and a day from a CSV, in every format
 staff_case() { # name args...

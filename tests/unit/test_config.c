@@ -131,8 +131,8 @@ static const broken BROKEN[] = {
     {0, CH "queues:\n  q: {channels: [voice], strategy: fastest}\n", 4, 36,
      "expected one of longest_idle"},
     /* nesting */
-    {0, "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", 1, 35,
-     "nesting deeper"},
+    {0, "channels: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", 1,
+     42, "nesting deeper"},
     /* a timeline is only for scripts */
     {0, CH "timeline: []\n", 3, 1, "unknown key 'timeline'"},
     /* 45: scripts */

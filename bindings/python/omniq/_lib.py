@@ -404,6 +404,34 @@ class oq_config_error(Structure):
     ]
 
 
+# core.h: the error shape of engine-less calls
+class oq_error(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+oq_load_error_fn = CFUNCTYPE(None, POINTER(oq_error), c_void_p)
+
+
+class oq_load_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_errors", c_int32),
+        ("max_bytes", c_int64),
+        ("max_nodes", c_int64),
+        ("check_references", c_int32),
+        ("reserved", c_int32),
+        ("engine", c_void_p),
+        ("on_error", oq_load_error_fn),
+        ("error_user", c_void_p),
+    ]
+
+
 
 # stats.h
 OQ_STATS_BOUNDS_MAX = 16
@@ -598,6 +626,11 @@ OPTIONAL_PROTOTYPES = {
                                  POINTER(oq_config_error)]),
     "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
                                    POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_load_options_init": (None, [POINTER(oq_load_options)]),
+    "oq_config_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(c_void_p),
+                            POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_scenario_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(_SCN),
+                              POINTER(oq_error)]),
     "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
