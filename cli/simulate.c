@@ -421,8 +421,39 @@ static int write_json(const char *path, const char *scenario, oq_sim *sim, const
     return 1;
 }
 
-/* Two panels: service level per interval (total and per queue) against the
- * target; average contacts waiting per interval. */
+static void svg_text(FILE *f, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (*p == '<')
+            fputs("&lt;", f);
+        else if (*p == '&')
+            fputs("&amp;", f);
+        else if (*p == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*p, f);
+    }
+}
+
+/* Horizontal grid lines of a panel: `ticks` + 1 labelled values 0..vmax. */
+static void svg_grid(FILE *f, double L, double pw, double top, double h, double vmax, int pct)
+{
+    for (int g = 0; g <= 4; g++) {
+        double y = top + h - h * g / 4.0;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>", L, y, L + pw, y);
+        if (pct)
+            fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%d%%</text>\n", L - 6, y + 4,
+                    g * 25);
+        else
+            fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.3g</text>\n", L - 6, y + 4,
+                    vmax * g / 4.0);
+    }
+}
+
+/* Three panels, what a planner looks at first: service level per interval
+ * (each queue against its own target; the center with the 95% confidence
+ * band of its interval SL across replications), average contacts waiting,
+ * and staffing (agents logged in and ready, means over replications). */
 static int write_svg(const char *path, const char *scenario, oq_sim *sim, const scope_row *rows,
                      int32_t nrows, int32_t reps, double interval_s, double start_s, int32_t nint)
 {
@@ -433,62 +464,61 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
     }
     static const char *const COLORS[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-    const double W = 960, L = 60, R = 190, T1 = 50, H1 = 260, T2 = 360, H2 = 180;
+    const double W = 960, L = 60, R = 210, T1 = 50, H1 = 260, T2 = 360, H2 = 150, T3 = 560,
+                 H3 = 150;
     const double pw = W - L - R;
-    double wmax = 1, target = 0, toff = 0;
-    for (int32_t k = 0; k < nrows; k++)
-        if (rows[k].scope == OQ_SIM_QUEUE) {
-            target += rows[k].target * rows[k].sum.offered.mean;
-            toff += rows[k].sum.offered.mean;
-        }
-    target = toff > 0 ? target / toff : 0.8;
+    double wmax = 1, amax = 1;
     for (int32_t i = 0; i < nint; i++) {
         ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
+        oq_sim_stats st;
         if (v.avg_waiting > wmax)
             wmax = v.avg_waiting;
+        if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st) == OQ_OK &&
+            st.staffed_s / reps / interval_s > amax)
+            amax = st.staffed_s / reps / interval_s;
     }
     wmax = ceil(wmax * 1.1);
+    amax = ceil(amax * 1.1);
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
-               "font-family=\"sans-serif\" font-size=\"12\">\n", W, T2 + H2 + 50);
+               "font-family=\"sans-serif\" font-size=\"12\">\n", W, T3 + H3 + 50);
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"60\" y=\"24\" "
           "font-size=\"15\" font-weight=\"bold\">", f);
-    for (const char *p = scenario; *p; p++) {
-        if (*p == '<')
-            fputs("&lt;", f);
-        else if (*p == '&')
-            fputs("&amp;", f);
-        else
-            fputc(*p, f);
-    }
+    svg_text(f, scenario);
     fprintf(f, " — service level per interval (%d replication%s)</text>\n", (int)reps,
             reps == 1 ? "" : "s");
-    /* axes and grid */
-    for (int g = 0; g <= 4; g++) {
-        double y = T1 + H1 - H1 * g / 4.0;
-        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
-                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%d%%</text>\n",
-                L, y, L + pw, y, L - 6, y + 4, g * 25);
-        double y2 = T2 + H2 - H2 * g / 4.0;
-        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
-                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.3g</text>\n",
-                L, y2, L + pw, y2, L - 6, y2 + 4, wmax * g / 4.0);
-    }
+    svg_grid(f, L, pw, T1, H1, 1, 1);
+    svg_grid(f, L, pw, T2, H2, wmax, 0);
+    svg_grid(f, L, pw, T3, H3, amax, 0);
     for (int32_t i = 0; i <= nint; i += nint > 24 ? 4 : 1) {
         char ts[16];
         double x = L + pw * i / nint;
         clock_str(ts, sizeof ts, start_s + i * interval_s);
         fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>"
                    "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>\n",
-                x, T1 + H1 + 16, ts, x, T2 + H2 + 16, ts);
+                x, T1 + H1 + 16, ts, x, T2 + H2 + 16, ts, x, T3 + H3 + 16, ts);
     }
     fprintf(f, "<text x=\"%g\" y=\"%g\" font-weight=\"bold\">average contacts waiting per interval "
                "(total wait of the interval's arrivals / interval length)</text>\n", L, T2 - 10);
-    /* target */
-    double ty = T1 + H1 - H1 * target;
-    fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#000\" stroke-dasharray=\"6,4\"/>"
-               "<text x=\"%g\" y=\"%g\">target %.0f%%</text>\n",
-            L, ty, L + pw, ty, L + 4, ty - 4, target * 100);
-    /* lines: queues thin, total thick */
+    fprintf(f, "<text x=\"%g\" y=\"%g\" font-weight=\"bold\">staffing: agents logged in and ready "
+               "(not on a break), mean over replications</text>\n", L, T3 - 10);
+    /* the center's 95% confidence band (replications' interval SL) */
+    oq_sim_estimate *band = calloc((size_t)nint, sizeof *band);
+    int have_band = band != NULL && reps > 1;
+    for (int32_t i = 0; have_band && i < nint; i++)
+        have_band = oq_sim_interval_service_level(sim, i, &band[i]) == OQ_OK;
+    if (have_band) {
+        fputs("<polygon class=\"total-ci\" fill=\"#000\" fill-opacity=\"0.12\" stroke=\"none\" points=\"", f);
+        for (int32_t i = 0; i < nint; i++)
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint,
+                    T1 + H1 - H1 * fmin(1.0, band[i].n ? band[i].high : 0));
+        for (int32_t i = nint - 1; i >= 0; i--)
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint,
+                    T1 + H1 - H1 * fmax(0.0, band[i].n ? band[i].low : 0));
+        fputs("\"/>\n", f);
+    }
+    free(band);
+    /* lines: queues thin, each with its own target dashed in its color; total thick */
     int color = 0;
     double ly = T1 + 20;
     for (int32_t k = 0; k < nrows; k++) {
@@ -497,24 +527,26 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
             continue;
         int total = r->scope == OQ_SIM_TOTAL;
         const char *col = total ? "#000" : COLORS[color++ % 10];
-        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" points=\"", col,
-                total ? "3" : "1.2");
+        fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" points=\"",
+                total ? "total-sl" : "queue-sl", col, total ? "3" : "1.2");
         for (int32_t i = 0; i < nint; i++) {
             ival v = interval_fig(sim, reps, interval_s, i, r->scope, r->index);
             fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T1 + H1 - H1 * v.sl);
         }
         fputs("\"/>\n", f);
+        if (!total && r->target > 0) {
+            double ty = T1 + H1 - H1 * r->target;
+            fprintf(f, "<line class=\"queue-target\" x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" "
+                       "stroke=\"%s\" stroke-dasharray=\"6,4\"/>\n", L, ty, L + pw, ty, col);
+        }
         fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"%s\"/>"
                    "<text x=\"%g\" y=\"%g\">", L + pw + 8, ly + 24, L + pw + 28, ly + 24, col,
                 total ? "3" : "1.2", L + pw + 32, ly + 28);
-        for (const char *p = r->id; *p; p++) {
-            if (*p == '<')
-                fputs("&lt;", f);
-            else if (*p == '&')
-                fputs("&amp;", f);
-            else
-                fputc(*p, f);
-        }
+        svg_text(f, r->id);
+        if (!total && r->target > 0)
+            fprintf(f, " (target %.0f%% in %gs)", r->target * 100, r->threshold);
+        else if (total && have_band)
+            fputs(" (band: 95% CI)", f);
         fputs("</text>\n", f);
         ly += 16;
     }
@@ -523,7 +555,26 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
         ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
         fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T2 + H2 - H2 * v.avg_waiting / wmax);
     }
-    fputs("\"/>\n</svg>\n", f);
+    fputs("\"/>\n", f);
+    /* staffing: logged in, ready */
+    for (int line = 0; line < 2; line++) {
+        fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                line ? "agents-ready" : "agents-logged-in", line ? "#2ca02c" : "#1f77b4");
+        for (int32_t i = 0; i < nint; i++) {
+            oq_sim_stats st;
+            double agents = 0;
+            if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st) == OQ_OK)
+                agents = (line ? st.ready_s : st.staffed_s) / reps / interval_s;
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T3 + H3 - H3 * agents / amax);
+        }
+        fputs("\"/>\n", f);
+        double y = T3 + 20 + 16 * line;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"2\"/>"
+                   "<text x=\"%g\" y=\"%g\">%s</text>\n", L + pw + 8, y, L + pw + 28, y,
+                line ? "#2ca02c" : "#1f77b4", L + pw + 32, y + 4,
+                line ? "agents ready" : "agents logged in");
+    }
+    fputs("</svg>\n", f);
     if (fclose(f) != 0) {
         fprintf(stderr, "omniq simulate: cannot write %s\n", path);
         return 0;

@@ -229,6 +229,8 @@ typedef struct oq_sim_stats {
     double handle_s;            /* sum of sampled handle times of answered contacts */
     double busy_s;              /* agent-seconds holding work (TOTAL only) */
     double staffed_s;           /* agent-seconds logged in (TOTAL only) */
+    double ready_s;             /* of which not on a break (not-ready): ready, busy or in
+                                   wrap-up (TOTAL only) */
     double service_level;
     double service_level_offered;
     double p_wait;
@@ -303,6 +305,15 @@ typedef struct oq_sim_run_info {
 } oq_sim_run_info;
 
 OQ_API oq_status oq_sim_run_info_get(const oq_sim *sim, int32_t replication, oq_sim_run_info *out);
+
+/* The whole center's service level in interval `interval` (contacts that
+ * arrived in it): mean over the replications where it is defined (some
+ * contact answered or abandoned), with its 95% confidence interval as
+ * oq_sim_summarize computes them. Errors: OQ_EINVAL (NULL, interval out of
+ * range), OQ_ERANGE (replications x intervals above 4,194,304: not kept),
+ * OQ_ENOMEM. */
+OQ_API oq_status oq_sim_interval_service_level(const oq_sim *sim, int32_t interval,
+                                               oq_sim_estimate *out);
 
 /* Two-sided 95% Student t quantile t(0.975, dof) for dof >= 1 (pure). */
 OQ_API double oq_sim_t975(int32_t dof);

@@ -19,6 +19,7 @@ void oq__sim_stats_finish(oq_sim_stats *s, int total_scope)
     if (!total_scope) {
         s->busy_s = 0;
         s->staffed_s = 0;
+        s->ready_s = 0;
     }
 }
 

@@ -169,7 +169,18 @@ rows = list(csv.DictReader(open(d + "/simcsv/summary.csv")))
 assert [r["id"] for r in rows] == ["total", "sales", "billing", "voice", "chat"], rows
 for r in rows:
     float(r["p_wait"]); float(r["waiting_at_end"]); float(r["in_service_at_end"])
-xml.dom.minidom.parse(d + "/sim.svg")
+svg = xml.dom.minidom.parse(d + "/sim.svg")
+def of_class(tag, cls):
+    return [e for e in svg.getElementsByTagName(tag) if e.getAttribute("class") == cls]
+# each queue's own target (sales 80 %, billing 80 %: sla_target default), not one weighted line
+targets = of_class("line", "queue-target")
+assert len(targets) == 2, len(targets)
+ys = {float(t.getAttribute("y1")) for t in targets}
+assert ys == {50 + 260 - 260 * 0.8}, ys
+assert len(of_class("polygon", "total-ci")) == 1  # the 95 % band of the total (2 replications)
+for cls in ("agents-logged-in", "agents-ready"):  # the staffing panel
+    (line,) = of_class("polyline", cls)
+    assert len(line.getAttribute("points").split()) == 4, cls
 PY
 else
     grep -q '"intervals":' "$TMP/sim.json" || fail "sim.json has no intervals"

@@ -3,6 +3,7 @@
  * CLI test scenario load and map onto oq_sim_options as written; broken
  * scenarios fail at the right line:column; the build callback defines the
  * configuration in a fresh engine; runs are reproducible. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +320,68 @@ static void drain_serves_the_backlog(void **state)
     }
 }
 
+/* The per-interval service level of the center across replications (the
+ * SVG's confidence band) agrees with replications run one by one (replication
+ * r uses seed + r); ready time excludes breaks. */
+static void interval_service_level_band(void **state)
+{
+    (void)state;
+    oq_scenario *s = load("tests/config/sim_small.yaml");
+    oq_sim_options o;
+    assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+    o.replications = 3;
+    oq_sim *all = NULL;
+    assert_int_equal(oq_sim_create(&o, &all), OQ_OK);
+    assert_int_equal(oq_sim_run(all), OQ_OK);
+    int32_t nint = 0;
+    assert_int_equal(oq_sim_interval_count(all, &nint), OQ_OK);
+    double sl[3][16];
+    int have[3][16];
+    for (int32_t r = 0; r < 3; r++) {
+        oq_sim_options one = o;
+        one.replications = 1;
+        one.seed = o.seed + (uint64_t)r;
+        oq_sim *sim = NULL;
+        assert_int_equal(oq_sim_create(&one, &sim), OQ_OK);
+        assert_int_equal(oq_sim_run(sim), OQ_OK);
+        for (int32_t i = 0; i < nint && i < 16; i++) {
+            oq_sim_stats st;
+            assert_int_equal(oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st), OQ_OK);
+            have[r][i] = st.answered + st.abandoned > 0;
+            sl[r][i] = have[r][i] ? (double)st.answered_in_t / (double)(st.answered + st.abandoned) : 0;
+        }
+        oq_sim_stats tot;
+        assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &tot), OQ_OK);
+        assert_true(tot.ready_s > 0 && tot.ready_s < tot.staffed_s); /* the coffee break */
+        assert_true(tot.staffed_s - tot.ready_s <= 2 * 900 + 1e-6);
+        oq_sim_destroy(sim);
+    }
+    for (int32_t i = 0; i < nint && i < 16; i++) {
+        oq_sim_estimate e;
+        assert_int_equal(oq_sim_interval_service_level(all, i, &e), OQ_OK);
+        double m = 0, ss = 0;
+        int n = 0;
+        for (int r = 0; r < 3; r++)
+            if (have[r][i]) {
+                m += sl[r][i];
+                n++;
+            }
+        assert_int_equal(e.n, n);
+        m = n ? m / n : 0;
+        for (int r = 0; r < 3; r++)
+            if (have[r][i])
+                ss += (sl[r][i] - m) * (sl[r][i] - m);
+        double hw = n > 1 ? oq_sim_t975(n - 1) * sqrt(ss / (n - 1)) / sqrt((double)n) : 0;
+        assert_true(fabs(e.mean - m) < 1e-12);
+        assert_true(fabs(e.half_width - hw) < 1e-12);
+    }
+    oq_sim_estimate e;
+    assert_int_equal(oq_sim_interval_service_level(all, nint, &e), OQ_EINVAL);
+    assert_int_equal(oq_sim_interval_service_level(NULL, 0, &e), OQ_EINVAL);
+    oq_sim_destroy(all);
+    oq_scenario_free(s);
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -342,6 +405,7 @@ int main(void)
         cmocka_unit_test(broken_scenarios),
         cmocka_unit_test(match_patterns),
         cmocka_unit_test(drain_serves_the_backlog),
+        cmocka_unit_test(interval_service_level_band),
         cmocka_unit_test(bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

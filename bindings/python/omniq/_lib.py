@@ -568,7 +568,7 @@ class oq_sim_stats(Structure):
                                 "in_service")]
         + [(n, c_double) for n in (
             "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
-            "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",
+            "staffed_s", "ready_s", "service_level", "service_level_offered", "p_wait", "asa_s",
             "abandon_rate", "aht_s", "occupancy")])
 
 
@@ -670,6 +670,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
     "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),

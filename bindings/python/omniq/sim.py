@@ -33,7 +33,7 @@ import ctypes
 import os
 from ctypes import byref, c_char, c_char_p, c_int32, c_void_p
 from dataclasses import dataclass, field
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from . import _lib
 from .constants import (OQ_DIST_CONSTANT, OQ_DIST_EMPIRICAL, OQ_DIST_EXPONENTIAL,
@@ -244,6 +244,7 @@ class SimStats:
     handle_s: float
     busy_s: float
     staffed_s: float
+    ready_s: float
     service_level: float
     service_level_offered: float
     p_wait: float
@@ -323,6 +324,9 @@ class SimulationResult:
     final_counts: Any = None          # omniq.Counts of the last replication's engine at its end
     inspected: Any = None             # what inspect(engine) returned, if given
     events: int = field(default=0)    # events passed to on_event
+    # the center's service level per interval across replications, with its 95% confidence
+    # interval (oq_sim_interval_service_level); None when not kept (too many cells)
+    interval_service_level: Optional[Tuple[Estimate, ...]] = None
 
 
 def _estimate(e):
@@ -591,8 +595,16 @@ def _collect(sim, seed, replications, interval_s, inspect):
                 inspected = inspect(eng)
         finally:
             eng.close()
+    band = []
+    for i in range(n_int.value):
+        est = _lib.padded(_lib.oq_sim_estimate)
+        if sim.lib.oq_sim_interval_service_level(sim.ptr, i, byref(est)) != 0:
+            band = None
+            break
+        band.append(_estimate(est))
     return SimulationResult(seed, replications, interval_s, total, groups["queue"],
-                            groups["channel"], tuple(runs), counts, inspected)
+                            groups["channel"], tuple(runs), counts, inspected,
+                            interval_service_level=tuple(band) if band is not None else None)
 
 
 def simulate_file(path, seed=None, replications=None, *, check=None, on_event=None,
