@@ -129,6 +129,17 @@ static int sim_time(sc_ctx *x, const cfg_node *n, double *out)
     return oq__cfg_seconds_signed(x->c, n, out);
 }
 
+/* "undefined queue 'x' (did you mean 'y'?)"; 0. A name whose own definition
+ * failed (and was reported) fails quietly. */
+static int undefined(cfg_ctx *c, const cfg_node *at, int32_t kind, const char *what, const char *id)
+{
+    if (oq__cfg_defined_in_doc(c, kind, id))
+        return oq__cfg_fail_quiet(c);
+    char dym[128];
+    return oq__cfg_fail(c, at, "undefined %s '%.80s'%s", what, id,
+                        oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_id(c->e, kind, id)));
+}
+
 static int read_dist(sc_ctx *x, const cfg_node *n, int none_ok, oq_sim_dist *d)
 {
     cfg_ctx *c = x->c;
@@ -232,10 +243,10 @@ static int read_stream(sc_ctx *x, const cfg_node *v, const cfg_node *patterns, i
         ok = oq__cfg_fail(c, v, "'total' and 'pattern' go together");
     FIELD(v, "queue", oq__cfg_id(c, f, &st->queue) &&
                           (oq_queue_get(c->e, st->queue, &(oq_queue_info){0}) == OQ_OK ||
-                           oq__cfg_fail(c, f, "undefined queue '%.80s'", st->queue)))
+                           undefined(c, f, OQ_KIND_QUEUE, "queue", st->queue)))
     FIELD(v, "channel", oq__cfg_id(c, f, &st->channel) &&
                             (oq_channel_get(c->e, st->channel, &(oq_channel_spec){0}) == OQ_OK ||
-                             oq__cfg_fail(c, f, "undefined channel '%.80s'", st->channel)))
+                             undefined(c, f, OQ_KIND_CHANNEL, "channel", st->channel)))
     FIELD(v, "rate", oq__cfg_number(c, f, 0, 1e9, &st->rate_per_hour))
     FIELD(v, "priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &st->priority))
     if (ok && (f = oq__cfg_get(v, "volumes"))) {
@@ -357,7 +368,10 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
     int ok = 1;
     if (seq && !oq__cfg_is_null(seq) && seq->kind != CFG_SEQ)
         ok = oq__cfg_fail(c, seq, "expected a list of agent entries ({match: pattern, shifts: ...})");
-    for (int32_t e = 0; ok && seq && seq->kind == CFG_SEQ && e < seq->n; e++) {
+    int list_ok = ok, entries_ok = ok; /* every entry, even after an error in one */
+    for (int32_t e = 0; list_ok && !c->stop && seq && seq->kind == CFG_SEQ && e < seq->n; e++) {
+        entries_ok &= ok;
+        ok = 1;
         size_t p = oq__cfg_push_index(c, e);
         const cfg_node *v = seq->kids[e], *f;
         oq_sim_agent a;
@@ -399,10 +413,16 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
                 }
             }
         }
-        if (ok && !matched)
+        if (ok && !matched && group && !oq__cfg_defined_in_doc(c, OQ_KIND_GROUP, group)) {
+            size_t p1 = oq__cfg_push_key(c, "group");
+            ok = undefined(c, oq__cfg_get(v, "group"), OQ_KIND_GROUP, "group", group);
+            oq__cfg_pop(c, p1);
+        }
+        else if (ok && !matched)
             ok = oq__cfg_fail(c, oq__cfg_get(v, pattern ? "match" : "group"), "matches no agent");
         oq__cfg_pop(c, p);
     }
+    ok = entries_ok && ok;
     /* Agents no entry names work the whole run (drain included) with the defaults. */
     for (int32_t i = 0; ok && i < n; i++)
         if (!taken[i]) {
@@ -526,17 +546,20 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
             else
                 s->n_streams = streams->n;
         }
-        for (int32_t i = 0; ok && i < s->n_streams; i++) {
+        /* every stream, and the agents after them, even after an error */
+        int all = ok;
+        for (int32_t i = 0; ok && !c->stop && i < s->n_streams; i++) {
             size_t p1 = oq__cfg_push_index(c, i);
-            ok = read_stream(x, streams->kids[i], patterns, n_intervals, &s->streams[i]);
+            all &= read_stream(x, streams->kids[i], patterns, n_intervals, &s->streams[i]);
             oq__cfg_pop(c, p1);
         }
         oq__cfg_pop(c, p);
-    }
-    if (ok) {
-        size_t p = oq__cfg_push_key(c, "agents");
-        ok = read_agents(x, oq__cfg_get(sim, "agents"), oq__cfg_get(root, "agents"), &def);
-        oq__cfg_pop(c, p);
+        if (ok && !c->stop) {
+            size_t p1 = oq__cfg_push_key(c, "agents");
+            all &= read_agents(x, oq__cfg_get(sim, "agents"), oq__cfg_get(root, "agents"), &def);
+            oq__cfg_pop(c, p1);
+        }
+        ok = all;
     }
     o->streams = s->streams;
     o->n_streams = s->n_streams;

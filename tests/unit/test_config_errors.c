@@ -274,6 +274,38 @@ static void size_and_node_limits(void **state)
     free(doc);
 }
 
+/* Scenarios: streams and agent entries name queues, channels and groups. */
+static void scenario_did_you_mean(void **state)
+{
+    (void)state;
+    static const char yaml[] =
+        "channels: {voice: {}}\n"
+        "groups: [desk]\n"
+        "queues: {sales: {channels: [voice]}}\n"
+        "agents: {a1: {groups: [desk]}}\n"
+        "simulation:\n"
+        "  intervals: 2\n"
+        "  streams:\n"
+        "    - {queue: sale, channel: voice, rate: 10}\n"
+        "    - {queue: sales, channel: vioce, rate: 10}\n"
+        "  agents:\n"
+        "    - {group: dsk}\n";
+    errors x;
+    memset(&x, 0, sizeof x);
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.on_error = keep;
+    lo.error_user = &x;
+    oq_scenario *sc = NULL;
+    oq_error err;
+    assert_int_equal(oq_scenario_load(&lo, NULL, yaml, strlen(yaml), "s.yaml", &sc, &err), OQ_ECONFIG);
+    assert_int_equal(x.n, 3);
+    want(&x, 0, "s.yaml:8:15: simulation.streams[0].queue: undefined queue 'sale' (did you mean 'sales'?)");
+    want(&x, 1, "simulation.streams[1].channel: undefined channel 'vioce' (did you mean 'voice'?)");
+    want(&x, 2, "simulation.agents[0].group: undefined group 'dsk' (did you mean 'desk'?)");
+    assert_string_equal(err.message, x.msg[0]);
+}
+
 static void bad_options(void **state)
 {
     (void)state;
@@ -310,6 +342,7 @@ int main(void)
         cmocka_unit_test(timeline_references),
         cmocka_unit_test(unknown_top_key_stops_the_parse),
         cmocka_unit_test(size_and_node_limits),
+        cmocka_unit_test(scenario_did_you_mean),
         cmocka_unit_test(bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
