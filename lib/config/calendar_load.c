@@ -66,8 +66,8 @@ static int parse_range(cfg_ctx *c, const cfg_node *n, int32_t *open, int32_t *cl
 {
     const char *what = "a range of local times such as 09:00-18:00 (22:00-02:00 runs past midnight)";
     const char *dash = n && n->kind == CFG_SCALAR ? strchr(n->s, '-') : NULL;
-    if (!dash || cfg_is_null(n))
-        return cfg_fail(c, n, "expected %s, got %s%.60s%s", what, n && n->kind == CFG_SCALAR ? "'" : "",
+    if (!dash || oq__cfg_is_null(n))
+        return oq__cfg_fail(c, n, "expected %s, got %s%.60s%s", what, n && n->kind == CFG_SCALAR ? "'" : "",
                         n && n->kind == CFG_SCALAR ? n->s : n && n->kind == CFG_MAP ? "a mapping" : "a list",
                         n && n->kind == CFG_SCALAR ? "'" : "");
     const char *a = n->s, *b = dash + 1;
@@ -76,7 +76,7 @@ static int parse_range(cfg_ctx *c, const cfg_node *n, int32_t *open, int32_t *cl
     trim(&b, &bn);
     int32_t x, y;
     if (!parse_tod(a, an, &x) || !parse_tod(b, bn, &y) || x == DAY_MS)
-        return cfg_fail(c, n, "expected %s, got '%.60s'", what, n->s);
+        return oq__cfg_fail(c, n, "expected %s, got '%.60s'", what, n->s);
     *open = x;
     *close = y > x ? y : y + DAY_MS;
     return 1;
@@ -92,16 +92,16 @@ static int parse_dates(cfg_ctx *c, const cfg_node *k, int32_t *first, int32_t *l
         return 1;
     }
     if (k->len != 22 || k->s[10] != '.' || k->s[11] != '.')
-        return cfg_fail(c, k, "expected %s, got '%.60s'", what, k->s);
+        return oq__cfg_fail(c, k, "expected %s, got '%.60s'", what, k->s);
     memcpy(a, k->s, 10);
     memcpy(b, k->s + 12, 10);
     a[10] = b[10] = '\0';
     if (oq_date_parse(a, first) != OQ_OK || oq_date_parse(b, last) != OQ_OK)
-        return cfg_fail(c, k, "expected %s, got '%.60s'", what, k->s);
+        return oq__cfg_fail(c, k, "expected %s, got '%.60s'", what, k->s);
     if (*last < *first)
-        return cfg_fail(c, k, "the span %s ends before it starts", k->s);
+        return oq__cfg_fail(c, k, "the span %s ends before it starts", k->s);
     if (*last - *first >= SPAN_DAYS_MAX)
-        return cfg_fail(c, k, "the span %s is longer than %d days", k->s, SPAN_DAYS_MAX);
+        return oq__cfg_fail(c, k, "the span %s is longer than %d days", k->s, SPAN_DAYS_MAX);
     return 1;
 }
 
@@ -119,9 +119,13 @@ static int parse_days(cfg_ctx *c, const cfg_node *k, unsigned *mask)
     const char *dash = strchr(k->s, '-');
     int a = weekday_of_name(k->s, dash ? (size_t)(dash - k->s) : k->len);
     int b = dash ? weekday_of_name(dash + 1, strlen(dash + 1)) : a;
+    static const char *const usual[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+                                        "mon-fri", "mon-sat", "mon-sun", "sat-sun", NULL};
+    char dym[128];
     if (a < 0 || b < 0)
-        return cfg_fail(c, k, "expected a weekday (mon, tue, wed, thu, fri, sat, sun) or a run of "
-                              "them such as mon-fri, got '%.60s'", k->s);
+        return oq__cfg_fail(c, k, "expected a weekday (mon, tue, wed, thu, fri, sat, sun) or a run of "
+                                  "them such as mon-fri, got '%.60s'%s", k->s,
+                            oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_list(k->s, usual)));
     *mask = 0;
     for (int w = a;; w = (w + 1) % 7) {
         *mask |= 1u << w;
@@ -148,20 +152,20 @@ static int parse_ranges(cfg_ctx *c, const cfg_node *v, ranges *out)
     out->n = 0;
     if (is_closed_word(v))
         return 1;
-    if (!cfg_is_seq(v)) {
+    if (!oq__cfg_is_seq(v)) {
         out->at[0] = v;
         out->n = 1;
         return parse_range(c, v, &out->open[0], &out->close[0]);
     }
     if (v->n == 0)
-        return cfg_fail(c, v, "expected at least one range (or the word closed)");
+        return oq__cfg_fail(c, v, "expected at least one range (or the word closed)");
     if (v->n > RANGES_MAX)
-        return cfg_fail(c, v, "at most %d ranges", RANGES_MAX);
+        return oq__cfg_fail(c, v, "at most %d ranges", RANGES_MAX);
     for (int32_t i = 0; i < v->n; i++) {
-        size_t old = cfg_push_index(c, i);
+        size_t old = oq__cfg_push_index(c, i);
         out->at[i] = v->kids[i];
         int ok = parse_range(c, v->kids[i], &out->open[i], &out->close[i]);
-        cfg_pop(c, old);
+        oq__cfg_pop(c, old);
         if (!ok)
             return 0;
         out->n++;
@@ -178,9 +182,11 @@ static int api_fail(cfg_ctx *c, const cfg_node *at, const char *id, const oq_err
     snprintf(prefix, sizeof prefix, "calendar '%s': ", id);
     if (strncmp(m, prefix, strlen(prefix)) == 0)
         m += strlen(prefix); /* the key path already names the calendar */
-    cfg_fail(c, at, "%s", m);
+    if (e->status == OQ_ENOMEM && c->status == OQ_OK)
+        c->status = OQ_ENOMEM; /* set first: the reported error carries it */
+    oq__cfg_fail(c, at, "%s", m);
     if (e->status == OQ_ENOMEM)
-        c->status = OQ_ENOMEM;
+        c->stop = 1;
     return 0;
 }
 
@@ -203,12 +209,12 @@ static int cmp_dated(const void *x, const void *y)
 static int holiday_name(cfg_ctx *c, const cfg_node *v, const char **name)
 {
     *name = NULL;
-    if (cfg_is_null(v))
+    if (oq__cfg_is_null(v))
         return 1;
     if (v->kind != CFG_SCALAR)
-        return cfg_fail(c, v, "expected the holiday's name (a string), got %s",
+        return oq__cfg_fail(c, v, "expected the holiday's name (a string), got %s",
                         v->kind == CFG_MAP ? "a mapping" : "a list");
-    return cfg_string(c, v, name);
+    return oq__cfg_string(c, v, name);
 }
 
 /* The date and span keys of a checked mapping name no date twice. */
@@ -227,9 +233,7 @@ static int dates_once(cfg_ctx *c, const cfg_node *map)
                 cap = cap ? 2 * cap : 64;
                 dated *g = realloc(all, cap * sizeof *g);
                 if (!g) {
-                    cfg_fail(c, NULL, "out of memory");
-                    c->status = OQ_ENOMEM;
-                    ok = 0;
+                    ok = oq__cfg_nomem(c);
                     break;
                 }
                 all = g;
@@ -245,7 +249,7 @@ static int dates_once(cfg_ctx *c, const cfg_node *map)
             if (all[i].date == all[i - 1].date) {
                 int32_t y, m, d;
                 oq_date_to_ymd(all[i].date, &y, &m, &d);
-                ok = cfg_fail(c, all[i].key, "%04d-%02d-%02d is already given at line %d", (int)y,
+                ok = oq__cfg_fail(c, all[i].key, "%04d-%02d-%02d is already given at line %d", (int)y,
                               (int)m, (int)d, (int)all[i - 1].key->line);
             }
     }
@@ -255,7 +259,7 @@ static int dates_once(cfg_ctx *c, const cfg_node *map)
 
 static int check_list(cfg_ctx *c, const cfg_node *list)
 {
-    if (!cfg_check_map(c, list, NULL, 1) || !dates_once(c, list))
+    if (!oq__cfg_check_map(c, list, NULL, 1) || !dates_once(c, list))
         return 0;
     FOR_PAIRS(list, i, k, v)
     {
@@ -266,22 +270,38 @@ static int check_list(cfg_ctx *c, const cfg_node *list)
     return 1;
 }
 
-int cfg_holidays_check(cfg_ctx *c, const cfg_node *holidays)
+int oq__cfg_holidays_check(cfg_ctx *c, const cfg_node *holidays)
 {
-    if (!cfg_check_map(c, holidays, NULL, 1))
+    if (!oq__cfg_check_map(c, holidays, NULL, 1))
         return 0;
     FOR_PAIRS(holidays, i, k, v)
     {
         const char *name;
-        if (!cfg_id(c, k, &name))
+        if (!oq__cfg_id(c, k, &name))
             return 0;
-        size_t old = cfg_push_key(c, name);
+        size_t old = oq__cfg_push_key(c, name);
         int ok = check_list(c, v);
-        cfg_pop(c, old);
+        oq__cfg_pop(c, old);
         if (!ok)
             return 0;
     }
     return 1;
+}
+
+/* The keys of a mapping, one by one (oq__cfg_suggest). */
+typedef struct key_iter {
+    const cfg_node *map;
+    int32_t i;
+} key_iter;
+
+static const char *next_key(void *vit)
+{
+    key_iter *it = vit;
+    if (!it->map || it->map->kind != CFG_MAP || it->i + 1 >= it->map->n)
+        return NULL;
+    const char *k = it->map->kids[it->i]->s;
+    it->i += 2;
+    return k;
 }
 
 /* The calendar's `holidays:` (list names, or one name): add every date of each list. */
@@ -289,19 +309,25 @@ static int use_holidays(cfg_ctx *c, oq_calendar *cal, const cfg_node *holidays, 
 {
     if (!uses)
         return 1;
-    const cfg_node *const *names = cfg_is_seq(uses) ? (const cfg_node *const *)uses->kids : &uses;
-    int32_t count = cfg_is_seq(uses) ? uses->n : 1;
+    const cfg_node *const *names = oq__cfg_is_seq(uses) ? (const cfg_node *const *)uses->kids : &uses;
+    int32_t count = oq__cfg_is_seq(uses) ? uses->n : 1;
     for (int32_t j = 0; j < count; j++) {
         const char *list;
-        if (!cfg_id(c, names[j], &list))
+        if (!oq__cfg_id(c, names[j], &list))
             return 0;
         for (int32_t i = 0; i < j; i++)
             if (strcmp(names[i]->s, list) == 0)
-                return cfg_fail(c, names[j], "holiday list '%s' is named twice", list);
-        const cfg_node *days = cfg_get(holidays, list);
-        if (!days)
-            return cfg_fail(c, names[j], "undefined holiday list '%s' (define it under the "
-                                         "top-level holidays:)", list);
+                return oq__cfg_fail(c, names[j], "holiday list '%s' is named twice", list);
+        const cfg_node *days = oq__cfg_get(holidays, list);
+        if (!days) {
+            key_iter it = {holidays, 0};
+            const char *near = oq__cfg_suggest(list, next_key, &it);
+            if (near)
+                return oq__cfg_fail(c, names[j], "undefined holiday list '%s' (did you mean '%.80s'?)",
+                                    list, near);
+            return oq__cfg_fail(c, names[j], "undefined holiday list '%s' (define it under the "
+                                             "top-level holidays:)", list);
+        }
         FOR_PAIRS(days, i, k, v)
         {
             int32_t first, last;
@@ -330,7 +356,7 @@ static int weekly_hours(cfg_ctx *c, oq_calendar *cal, const cfg_node *hours, wee
 {
     if (!hours)
         return 1; /* open around the clock */
-    if (!cfg_check_map(c, hours, NULL, 0))
+    if (!oq__cfg_check_map(c, hours, NULL, 0))
         return 0;
     const cfg_node *given[7] = {NULL};
     int any = 0;
@@ -343,11 +369,11 @@ static int weekly_hours(cfg_ctx *c, oq_calendar *cal, const cfg_node *hours, wee
             if (!(mask & (1u << w)))
                 continue;
             if (given[w])
-                return cfg_fail(c, k, "%s is already given at line %d", oq_weekday_name(w),
+                return oq__cfg_fail(c, k, "%s is already given at line %d", oq_weekday_name(w),
                                 (int)given[w]->line);
             given[w] = k;
         }
-        size_t old = cfg_push_key(c, k->s);
+        size_t old = oq__cfg_push_key(c, k->s);
         ranges rs;
         int ok = parse_ranges(c, v, &rs);
         for (int32_t w = 0; ok && w < 7; w++) {
@@ -359,13 +385,13 @@ static int weekly_hours(cfg_ctx *c, oq_calendar *cal, const cfg_node *hours, wee
                     ok = api_fail(c, rs.at[r], oq_calendar_id(cal), &e);
             }
         }
-        cfg_pop(c, old);
+        oq__cfg_pop(c, old);
         if (!ok)
             return 0;
         any |= rs.n > 0;
     }
     if (!any)
-        return cfg_fail(c, hours, "no day has opening hours (leave hours: out for a calendar "
+        return oq__cfg_fail(c, hours, "no day has opening hours (leave hours: out for a calendar "
                                   "open around the clock)");
     wk->has_hours = 1;
     return 1;
@@ -377,35 +403,35 @@ static int exception_value(cfg_ctx *c, const cfg_node *v, const week *wk, ranges
 {
     *closed = 0;
     *name = NULL;
-    if (!cfg_is_map(v)) {
+    if (!oq__cfg_is_map(v)) {
         if (!parse_ranges(c, v, rs))
             return 0;
         *closed = rs->n == 0;
         return 1;
     }
-    if (!cfg_check_map(c, v, EXCEPTION_KEYS, 0))
+    if (!oq__cfg_check_map(c, v, EXCEPTION_KEYS, 0))
         return 0;
-    const cfg_node *nm = cfg_get(v, "name"), *h = cfg_get(v, "hours"), *cl = cfg_get(v, "closed");
-    const cfg_node *like = cfg_get(v, "like");
+    const cfg_node *nm = oq__cfg_get(v, "name"), *h = oq__cfg_get(v, "hours"), *cl = oq__cfg_get(v, "closed");
+    const cfg_node *like = oq__cfg_get(v, "like");
     int32_t yes = 0;
     if (nm && !holiday_name(c, nm, name))
         return 0;
-    if (cl && !cfg_bool(c, cl, &yes))
+    if (cl && !oq__cfg_bool(c, cl, &yes))
         return 0;
     if (cl && !yes)
-        return cfg_fail(c, cl, "closed: false says nothing: give the day's hours instead");
+        return oq__cfg_fail(c, cl, "closed: false says nothing: give the day's hours instead");
     if ((h != NULL) + (cl != NULL) + (like != NULL) != 1)
-        return cfg_fail(c, v, "give one of hours:, closed: true or like: <weekday>");
+        return oq__cfg_fail(c, v, "give one of hours:, closed: true or like: <weekday>");
     if (like) { /* a working day moved to this date: the hours of that weekday */
         int w = like->kind == CFG_SCALAR ? weekday_of_name(like->s, like->len) : -1;
         if (w < 0)
-            return cfg_fail(c, like, "expected a weekday (mon .. sun), got '%.60s'",
+            return oq__cfg_fail(c, like, "expected a weekday (mon .. sun), got '%.60s'",
                             like->kind == CFG_SCALAR ? like->s : "");
         if (!wk->has_hours)
-            return cfg_fail(c, like, "like: needs weekly hours: (without them every day is open "
+            return oq__cfg_fail(c, like, "like: needs weekly hours: (without them every day is open "
                                      "around the clock)");
         if (wk->day[w].n == 0)
-            return cfg_fail(c, like, "%s has no opening hours to copy", oq_weekday_name(w));
+            return oq__cfg_fail(c, like, "%s has no opening hours to copy", oq_weekday_name(w));
         *rs = wk->day[w];
         return 1;
     }
@@ -414,9 +440,9 @@ static int exception_value(cfg_ctx *c, const cfg_node *v, const week *wk, ranges
         rs->n = 0;
         return 1;
     }
-    size_t old = cfg_push_key(c, "hours");
+    size_t old = oq__cfg_push_key(c, "hours");
     int ok = parse_ranges(c, h, rs);
-    cfg_pop(c, old);
+    oq__cfg_pop(c, old);
     if (ok && rs->n == 0)
         *closed = 1;
     return ok;
@@ -424,14 +450,14 @@ static int exception_value(cfg_ctx *c, const cfg_node *v, const week *wk, ranges
 
 static int exceptions(cfg_ctx *c, oq_calendar *cal, const cfg_node *ex, const week *wk)
 {
-    if (!cfg_check_map(c, ex, NULL, 1) || !dates_once(c, ex))
+    if (!oq__cfg_check_map(c, ex, NULL, 1) || !dates_once(c, ex))
         return 0;
     FOR_PAIRS(ex, i, k, v)
     {
         int32_t first, last;
         if (!parse_dates(c, k, &first, &last))
             return 0;
-        size_t old = cfg_push_key(c, k->s);
+        size_t old = oq__cfg_push_key(c, k->s);
         ranges rs;
         int closed;
         const char *name;
@@ -444,58 +470,56 @@ static int exceptions(cfg_ctx *c, oq_calendar *cal, const cfg_node *ex, const we
                 if (oq_calendar_set_day_hours(cal, d, rs.open[r], rs.close[r], name, &e) != OQ_OK)
                     ok = api_fail(c, first == last && rs.n > 0 ? rs.at[r] : k, oq_calendar_id(cal), &e);
         }
-        cfg_pop(c, old);
+        oq__cfg_pop(c, old);
         if (!ok)
             return 0;
     }
     return 1;
 }
 
-int cfg_calendar_build(cfg_ctx *c, const cfg_node *holidays, const cfg_node *key,
+int oq__cfg_calendar_build(cfg_ctx *c, const cfg_node *holidays, const cfg_node *key,
                        const cfg_node *node, const oq_calendar_options *opts, oq_calendar **out)
 {
     const char *id;
-    if (!cfg_id(c, key, &id))
+    if (!oq__cfg_id(c, key, &id))
         return 0;
-    size_t old = cfg_push_key(c, id);
+    size_t old = oq__cfg_push_key(c, id);
     oq_calendar *cal = NULL;
     week *wk = calloc(1, sizeof *wk);
     if (!wk) {
-        cfg_pop(c, old);
-        cfg_fail(c, NULL, "out of memory");
-        c->status = OQ_ENOMEM;
-        return 0;
+        oq__cfg_pop(c, old);
+        return oq__cfg_nomem(c);
     }
-    int ok = cfg_check_map(c, node, CALENDAR_KEYS, 0);
-    const cfg_node *tz = cfg_get(node, "time_zone");
+    int ok = oq__cfg_check_map(c, node, CALENDAR_KEYS, 0);
+    const cfg_node *tz = oq__cfg_get(node, "time_zone");
     if (ok && !tz)
-        ok = cfg_fail(c, node, "missing time_zone (an IANA name such as Asia/Shanghai, UTC, or an "
+        ok = oq__cfg_fail(c, node, "missing time_zone (an IANA name such as Asia/Shanghai, UTC, or an "
                                "offset such as +08:00)");
     if (ok) {
-        size_t o2 = cfg_push_key(c, "time_zone");
+        size_t o2 = oq__cfg_push_key(c, "time_zone");
         const char *zone;
         oq_error e;
-        ok = cfg_string(c, tz, &zone);
+        ok = oq__cfg_string(c, tz, &zone);
         if (ok && oq_calendar_create(id, zone, opts, &cal, &e) != OQ_OK)
             ok = api_fail(c, tz, id, &e);
-        cfg_pop(c, o2);
+        oq__cfg_pop(c, o2);
     }
     if (ok) {
-        size_t o2 = cfg_push_key(c, "hours");
-        ok = weekly_hours(c, cal, cfg_get(node, "hours"), wk);
-        cfg_pop(c, o2);
+        size_t o2 = oq__cfg_push_key(c, "hours");
+        ok = weekly_hours(c, cal, oq__cfg_get(node, "hours"), wk);
+        oq__cfg_pop(c, o2);
     }
     if (ok) {
-        size_t o2 = cfg_push_key(c, "holidays");
-        ok = use_holidays(c, cal, holidays, cfg_get(node, "holidays"));
-        cfg_pop(c, o2);
+        size_t o2 = oq__cfg_push_key(c, "holidays");
+        ok = use_holidays(c, cal, holidays, oq__cfg_get(node, "holidays"));
+        oq__cfg_pop(c, o2);
     }
     if (ok) {
-        size_t o2 = cfg_push_key(c, "exceptions");
-        ok = exceptions(c, cal, cfg_get(node, "exceptions"), wk);
-        cfg_pop(c, o2);
+        size_t o2 = oq__cfg_push_key(c, "exceptions");
+        ok = exceptions(c, cal, oq__cfg_get(node, "exceptions"), wk);
+        oq__cfg_pop(c, o2);
     }
-    cfg_pop(c, old);
+    oq__cfg_pop(c, old);
     free(wk);
     if (!ok) {
         oq_calendar_destroy(cal);
@@ -521,11 +545,8 @@ static int add_id(cfg_ctx *c, want *w, const char *id)
 {
     size_t n = strlen(id) + 1;
     char *grown = realloc(w->ids, w->ids_len + n);
-    if (!grown) {
-        cfg_fail(c, NULL, "out of memory");
-        c->status = OQ_ENOMEM;
-        return 0;
-    }
+    if (!grown)
+        return oq__cfg_nomem(c);
     memcpy(grown + w->ids_len, id, n);
     w->ids = grown;
     w->ids_len += n;
@@ -534,18 +555,18 @@ static int add_id(cfg_ctx *c, want *w, const char *id)
 
 static int load_tree(cfg_ctx *c, const cfg_node *root, const oq_calendar_options *opts, want *w)
 {
-    if (!cfg_check_map(c, root, TOP_KEYS, 1))
+    if (!oq__cfg_check_map(c, root, TOP_KEYS, 1))
         return 0;
-    const cfg_node *holidays = cfg_get(root, "holidays"), *cals = cfg_get(root, "calendars");
-    size_t old = cfg_push_key(c, "holidays");
-    int ok = cfg_holidays_check(c, holidays);
-    cfg_pop(c, old);
-    old = cfg_push_key(c, "calendars");
-    ok = ok && cfg_check_map(c, cals, NULL, 1);
+    const cfg_node *holidays = oq__cfg_get(root, "holidays"), *cals = oq__cfg_get(root, "calendars");
+    size_t old = oq__cfg_push_key(c, "holidays");
+    int ok = oq__cfg_holidays_check(c, holidays);
+    oq__cfg_pop(c, old);
+    old = oq__cfg_push_key(c, "calendars");
+    ok = ok && oq__cfg_check_map(c, cals, NULL, 1);
     FOR_PAIRS(cals, i, k, v)
     {
         oq_calendar *cal = NULL;
-        if (!ok || !cfg_calendar_build(c, holidays, k, v, opts, &cal)) {
+        if (!ok || !oq__cfg_calendar_build(c, holidays, k, v, opts, &cal)) {
             ok = 0;
             break;
         }
@@ -557,7 +578,7 @@ static int load_tree(cfg_ctx *c, const cfg_node *root, const oq_calendar_options
         else
             oq_calendar_destroy(cal);
     }
-    cfg_pop(c, old);
+    oq__cfg_pop(c, old);
     if (ok && !w->all_ids && (!w->cal || (!w->id && w->count > 1))) {
         char names[200] = "";
         size_t used = 0;
@@ -569,13 +590,13 @@ static int load_tree(cfg_ctx *c, const cfg_node *root, const oq_calendar_options
                 break;
             used += (size_t)n;
         }
+        c->status = !w->id && w->count > 1 ? OQ_EINVAL : OQ_ENOTFOUND; /* carried by the error */
         if (!w->id)
-            cfg_fail(c, NULL, "the document defines %d calendars (%s): name the one to load",
-                     (int)w->count, names);
+            oq__cfg_fail(c, NULL, "the document defines %d calendars (%s): name the one to load",
+                         (int)w->count, names);
         else
-            cfg_fail(c, NULL, "no calendar '%.255s' (%s%s)", w->id,
-                     w->count ? "defined: " : "the document has no calendars: section", names);
-        c->status = !w->id && w->count > 1 ? OQ_EINVAL : OQ_ENOTFOUND;
+            oq__cfg_fail(c, NULL, "no calendar '%.255s' (%s%s)", w->id,
+                         w->count ? "defined: " : "the document has no calendars: section", names);
         ok = 0;
     }
     return ok;
@@ -584,35 +605,30 @@ static int load_tree(cfg_ctx *c, const cfg_node *root, const oq_calendar_options
 static oq_status load(const char *path, const char *yaml, size_t len, const char *name,
                       const oq_calendar_options *opts, want *w, oq_error *err)
 {
-    oq_config_error ce;
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = name ? name : path ? path : "<buffer>";
-    c.err = &ce;
-    cfg_init_error(&ce, c.name);
-    if (!path && !yaml && len > 0) {
-        cfg_fail(&c, NULL, "yaml is NULL");
-        cfg_export_error(&ce, OQ_EINVAL, err);
-        return OQ_EINVAL;
-    }
+    oq__cfg_ctx_init(&c, name ? name : path, err, NULL);
+    c.max_errors = 1; /* a calendar document reports its first error */
+    c.top_keys = TOP_KEYS;
+    if (!path && !yaml && len > 0)
+        return oq__error(err, OQ_EINVAL, c.name, 0, 0, "yaml is NULL");
     char *buf = NULL;
     cfg_node *root = NULL;
     int ok = 1;
     if (path) {
-        ok = cfg_read_file(&c, path, &buf, &len);
+        ok = oq__cfg_read_file(&c, path, &buf, &len);
         yaml = buf;
     }
-    ok = ok && cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root) && load_tree(&c, root, opts, w);
-    cfg_free(root);
+    ok = ok && oq__cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root);
+    c.doc = root;
+    ok = ok && load_tree(&c, root, opts, w);
+    oq__cfg_free(root);
     free(buf);
     if (!ok) {
         oq_calendar_destroy(w->cal);
         free(w->ids);
         w->cal = NULL;
         w->ids = NULL;
-        oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
-        cfg_export_error(&ce, st, err);
-        return st;
+        return c.status != OQ_OK ? c.status : OQ_ECONFIG;
     }
     return OQ_OK;
 }

@@ -168,7 +168,7 @@ typedef struct broken {
 #define CAL "calendars:\n  desk:\n    time_zone: Asia/Shanghai\n"
 
 static const broken BROKEN[] = {
-    {"calender:\n  desk: {}\n", 1, 1, "unknown key 'calender' (expected one of: holidays, calendars"},
+    {"calender:\n  desk: {}\n", 1, 1, "unknown key 'calender' (did you mean 'calendars'? expected one of: holidays, calendars"},
     {"calendars:\n  desk:\n    hours: {mon: 09:00-18:00}\n", 3, 5, "calendars.desk: missing time_zone"},
     {"calendars:\n  desk:\n    time_zone: Asia/Shangai\n", 3, 16,
      "calendars.desk.time_zone: unknown time zone 'Asia/Shangai'"},
@@ -178,6 +178,9 @@ static const broken BROKEN[] = {
     {CAL "    hours:\n      mon: 09:00-25:00\n", 5, 12, "expected a range of local times such as 09:00-18:00"},
     {CAL "    hours:\n      mon: 24:00-02:00\n", 5, 12, "expected a range"},
     {CAL "    hours:\n      mon-fry: 09:00-18:00\n", 5, 7, "expected a weekday (mon, tue, wed, thu, fri, sat, sun)"},
+    {CAL "    hours:\n      mon-fry: 09:00-18:00\n", 5, 7, "got 'mon-fry' (did you mean 'mon-fri'?)"},
+    {"holidays:\n  cn-2026: {2026-10-01: National Day}\n" CAL "    holidays: [cn2026]\n", 6, 16,
+     "calendars.desk.holidays: undefined holiday list 'cn2026' (did you mean 'cn-2026'?)"},
     {CAL "    hours:\n      mon: [09:00-12:00, 11:00-13:00]\n", 5, 26,
      "calendars.desk.hours.mon: mon 11:00-13:00 overlaps mon 09:00-12:00"},
     {CAL "    hours:\n      sun: 22:00-02:00\n      mon: 01:00-05:00\n", 6, 12,
@@ -198,7 +201,7 @@ static const broken BROKEN[] = {
      "give one of hours:, closed: true or like: <weekday>"},
     {CAL "    exceptions:\n      2026-02-17: {closed: false}\n", 5, 28, "closed: false says nothing"},
     {CAL "    exceptions:\n      2026-02-17: {hours: 09:00-10:00, nmae: x}\n", 5, 40,
-     "unknown key 'nmae' (expected one of: name, hours, closed, like)"},
+     "unknown key 'nmae' (did you mean 'name'? expected one of: name, hours, closed, like)"},
     {CAL "    hours: {mon-fri: 09:00-18:00}\n    exceptions:\n      2026-02-14: {like: sat}\n", 6, 26,
      "sat has no opening hours to copy"},
     {CAL "    exceptions:\n      2026-02-14: {like: mon}\n", 5, 26, "like: needs weekly hours"},
