@@ -522,7 +522,7 @@ int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed,
         if (allowed && !is_allowed(allowed, k->s))
             ok = unknown_key(c, k, allowed); /* and go on: report every unknown key */
     }
-    if (!ok)
+    if (!ok || c->stop) /* stopped before every key was checked: some may not be scalars */
         return 0;
     if (pairs < 2)
         return 1;
