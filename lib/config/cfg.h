@@ -47,10 +47,14 @@ typedef struct cfg_ctx {
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* Iterate the pairs of a checked mapping (NULL / null: none). */
+/* Iterate the pairs of a checked mapping (NULL / null: none). `break` in the
+ * body leaves the whole iteration (i##_go stays 0 when the inner loop is left
+ * by a break), `continue` goes on with the next pair. */
 #define FOR_PAIRS(map, i, k, v)                                                            \
-    for (int32_t i = 0; (map) && (map)->kind == CFG_MAP && i + 1 < (map)->n; i += 2)      \
-        for (const cfg_node *k = (map)->kids[i], *v = (map)->kids[i + 1]; k; k = NULL)
+    for (int32_t i = 0, i##_go = 1;                                                        \
+         i##_go && (map) && (map)->kind == CFG_MAP && i + 1 < (map)->n; i += 2)            \
+        for (const cfg_node *k = (map)->kids[i], *v = (map)->kids[i + 1]; k && !(i##_go = 0); \
+             i##_go = 1, k = NULL)
 
 /* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error
  * (ctx). Stops at the first key of the root mapping that is not one of

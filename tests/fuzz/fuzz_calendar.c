@@ -46,8 +46,11 @@ static void check_error(oq_status st, const oq_error *err, const char *what)
         fprintf(stderr, "%s: %s: %s\n", what, oq_status_name(st), err->message);
         fuzz_die("undocumented status");
     }
-    if (err->status != st)
+    if (err->status != st) {
+        fprintf(stderr, "%s: returned %s, oq_error.status %s: %s\n", what, oq_status_name(st),
+                oq_status_name(err->status), err->message);
         fuzz_die("oq_error.status differs from the status returned");
+    }
     if (!memchr(err->message, '\0', sizeof err->message) || !memchr(err->path, '\0', sizeof err->path))
         fuzz_die("oq_error text not NUL-terminated");
     if (!err->message[0])

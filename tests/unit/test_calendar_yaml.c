@@ -193,6 +193,9 @@ static const broken BROKEN[] = {
     {"holidays:\n  cn:\n    2026-02-30: Nothing\n", 3, 5,
      "holidays.cn: expected a date YYYY-MM-DD or a span YYYY-MM-DD..YYYY-MM-DD, got '2026-02-30'"},
     {"holidays:\n  cn:\n    2026-02-23..2026-02-15: Spring Festival\n", 3, 5, "ends before it starts"},
+    /* A bad date before good ones still fails the list (the loop stops at the error). */
+    {"holidays:\n  cn:\n    2026-13-01: Nothing\n    2026-03-01: Fine\n    2026-03-02: Fine\n", 3, 5,
+     "holidays.cn: expected a date YYYY-MM-DD or a span"},
     {"holidays:\n  cn:\n    2026-01-01..2027-06-01: Long\n", 3, 5, "longer than 366 days"},
     {"holidays:\n  cn:\n    2026-02-15..2026-02-23: Spring Festival\n    2026-02-17: Again\n", 4, 5,
      "holidays.cn: 2026-02-17 is already given at line 3"},
