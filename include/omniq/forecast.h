@@ -212,8 +212,10 @@ typedef struct oq_forecast_info {
     int32_t calibration_days;  /* days the prediction intervals were calibrated on */
     double dispersion80;       /* over-dispersion phi of the 80 % interval: var = m + phi m^2 */
     double dispersion95;       /* the same for the 95 % interval */
+    double level80;            /* central probability the 80 % interval is drawn at: 0.80, or
+                                  less when even Poisson intervals (integers) covered more */
+    double level95;            /* the same for the 95 % interval */
     double day_factor;         /* intraday: the multiplier applied to the rest of the day; else 1 */
-    double reserved;           /* 0 */
 } oq_forecast_info;
 
 /* Forecast `n_days` days (1..3660) from `first_date` on, using only the series'

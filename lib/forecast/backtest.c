@@ -56,9 +56,9 @@ static void score(const fc_frame *f, const fc_track *t, int32_t i, int32_t cal_d
     int32_t day = t->first + i, origin = day - t->lead + 1, pd = f->per_day;
     const double *a = f->vol + (size_t)day * (size_t)pd;
     const double *fc = t->fc + (size_t)i * (size_t)pd;
-    double phi80 = 0, phi95 = 0;
+    fc_band b80 = {0, 0.80}, b95 = {0, 0.95};
     if (cal_days > 0)
-        oq__calibrate(t, origin, cal_days, &phi80, &phi95);
+        oq__calibrate(t, origin, cal_days, &b80, &b95);
     for (int32_t s = 0; s < pd; s++) {
         double e = a[s] - fc[s];
         z->abs_err += fabs(e);
@@ -72,8 +72,8 @@ static void score(const fc_frame *f, const fc_track *t, int32_t i, int32_t cal_d
         }
         if (fc[s] > 0 || a[s] > 0) {
             z->cov_n++;
-            z->cov80 += oq__covered(fc[s], phi80, a[s], 0.10, 0.90);
-            z->cov95 += oq__covered(fc[s], phi95, a[s], 0.025, 0.975);
+            z->cov80 += oq__in_band(fc[s], &b80, a[s]);
+            z->cov95 += oq__in_band(fc[s], &b95, a[s]);
         }
     }
     if (intraday_from >= 0) {
@@ -118,8 +118,10 @@ oq_status oq_forecast_backtest(const oq_volume_series *s, const oq_forecast_opti
         first = 1;
     int32_t cal = opts->calibration_days;
     fc_track t, cand[OQ_FORECAST_METHODS];
-    st = oq__method_tracks(&c.m, opts->method, bt->lead_days, first - cal, last - first + 1 + cal,
-                           1, &t, cand);
+    /* the track reaches back over the calibration days before the first origin */
+    int32_t back = cal + bt->lead_days - 1;
+    st = oq__method_tracks(&c.m, opts->method, bt->lead_days, first - back,
+                           last - first + 1 + back, 1, &t, cand);
     if (st != OQ_OK) {
         oq__end(&c);
         return oq__error(err, st, NULL, 0, 0, "out of memory");

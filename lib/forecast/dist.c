@@ -178,10 +178,55 @@ double oq__count_quantile(double mu, double phi, double p)
     return hi;
 }
 
-void oq__coverage_bits(double mu, double a, uint32_t *in80, uint32_t *in95)
+fc_band oq__band_at(double w, double nominal)
+{
+    fc_band b = {0, nominal};
+    if (w < 0)
+        w = 0;
+    if (w > FC_WIDTHS - 1)
+        w = FC_WIDTHS - 1;
+    if (w < FC_NARROW) /* narrowing: level between nominal (1 - 0.04 (FC_NARROW - w)) and nominal */
+        b.level = nominal * (1 - 0.04 * (FC_NARROW - w));
+    else {
+        int g = (int)floor(w - FC_NARROW);
+        double frac = w - FC_NARROW - g;
+        b.phi = g + 1 < FC_PHI_GRID
+                    ? oq__phi_grid[g] + frac * (oq__phi_grid[g + 1] - oq__phi_grid[g])
+                    : oq__phi_grid[FC_PHI_GRID - 1];
+    }
+    return b;
+}
+
+double oq__band_lo(double mu, const fc_band *b)
+{
+    return oq__count_quantile(mu, b->phi, (1 - b->level) / 2);
+}
+
+double oq__band_hi(double mu, const fc_band *b)
+{
+    return oq__count_quantile(mu, b->phi, 1 - (1 - b->level) / 2);
+}
+
+/* a in [q(p), q(1 - p)] from the cumulative probabilities at floor(a) and
+ * ceil(a) - 1: q(p) <= floor(a) iff F(floor(a)) >= p, and q(1-p) >= ceil(a)
+ * iff F(ceil(a) - 1) < 1 - p. */
+static int inside(double c_lo, double c_hi, double level)
+{
+    double p = (1 - level) / 2;
+    return c_lo >= p && c_hi < 1 - p;
+}
+
+int oq__in_band(double mu, const fc_band *b, double a)
+{
+    double k_hi = ceil(a) - 1;
+    return inside(oq__count_cdf(floor(a), mu, b->phi),
+                  k_hi < 0 ? 0 : oq__count_cdf(k_hi, mu, b->phi), b->level);
+}
+
+void oq__coverage_bits(double mu, double a, uint64_t *in80, uint64_t *in95)
 {
     double k_lo = floor(a), k_hi = ceil(a) - 1;
-    uint32_t b80 = 0, b95 = 0;
+    uint64_t b80 = 0, b95 = 0;
     for (int g = 0; g < FC_PHI_GRID; g++) {
         double phi = oq__phi_grid[g];
         double c_lo, c_hi;
@@ -204,22 +249,31 @@ void oq__coverage_bits(double mu, double a, uint32_t *in80, uint32_t *in95)
             c_lo = c;
         } else {
             c_lo = oq__count_cdf(k_lo, mu, phi);
-            c_hi = oq__count_cdf(k_hi, mu, phi);
+            c_hi = k_hi < 0 ? 0 : oq__count_cdf(k_hi, mu, phi);
         }
-        if (c_lo >= 0.1 && c_hi < 0.9)
-            b80 |= 1u << g;
-        if (c_lo >= 0.025 && c_hi < 0.975)
-            b95 |= 1u << g;
+        if (g == 0) /* the narrowed Poisson bands */
+            for (int w = 0; w < FC_NARROW; w++) {
+                double f = 1 - 0.04 * (FC_NARROW - w);
+                b80 |= (uint64_t)inside(c_lo, c_hi, 0.80 * f) << w;
+                b95 |= (uint64_t)inside(c_lo, c_hi, 0.95 * f) << w;
+            }
+        int i80 = inside(c_lo, c_hi, 0.80), i95 = inside(c_lo, c_hi, 0.95);
+        if (i80 && i95) {
+            /* wider bands (larger phi) contain this one: covered by every one after it */
+            uint64_t rest = ~(uint64_t)0 << (FC_NARROW + g);
+            b80 |= rest;
+            b95 |= rest;
+            break;
+        }
+        b80 |= (uint64_t)i80 << (FC_NARROW + g);
+        b95 |= (uint64_t)i95 << (FC_NARROW + g);
+    }
+    if (FC_WIDTHS < 64) {
+        b80 &= ((uint64_t)1 << FC_WIDTHS) - 1;
+        b95 &= ((uint64_t)1 << FC_WIDTHS) - 1;
     }
     *in80 = b80;
     *in95 = b95;
-}
-
-int oq__covered(double mu, double phi, double a, double lo_p, double hi_p)
-{
-    double k_hi = ceil(a) - 1;
-    return oq__count_cdf(floor(a), mu, phi) >= lo_p &&
-           (k_hi < 0 || oq__count_cdf(k_hi, mu, phi) < hi_p);
 }
 
 oq_status oq_forecast_quantile(double mean, double dispersion, double p, double *out)

@@ -71,11 +71,11 @@ static void score_day(const fc_frame *f, fc_track *t, int32_t i)
         se += e * e;
         fs += fc[s];
         if (t->cov80 && (fc[s] > 0 || a[s] > 0)) {
-            uint32_t b80, b95;
+            uint64_t b80, b95;
             oq__coverage_bits(fc[s], a[s], &b80, &b95);
-            for (int g = 0; g < FC_PHI_GRID; g++) {
-                t->cov80[i][g] += (b80 >> g) & 1u;
-                t->cov95[i][g] += (b95 >> g) & 1u;
+            for (int w = 0; w < FC_WIDTHS; w++) {
+                t->cov80[i][w] += (int32_t)((b80 >> w) & 1u);
+                t->cov95[i][w] += (int32_t)((b95 >> w) & 1u);
             }
             t->n_cov[i]++;
         }
@@ -164,46 +164,47 @@ oq_status oq__track_auto(fc_models *m, const fc_track *cand, int32_t n_cand, int
     return OQ_OK;
 }
 
-/* Interpolate the over-dispersion at which coverage reaches `target`. */
-static double pick_phi(const double *cov, double target)
+/* The band (fractional grid position) at which coverage reaches `target`. */
+static fc_band pick_band(const double *cov, double target, double nominal)
 {
     if (cov[0] >= target)
-        return 0;
-    for (int g = 1; g < FC_PHI_GRID; g++)
-        if (cov[g] >= target) {
-            double c0 = cov[g - 1], c1 = cov[g], p0 = oq__phi_grid[g - 1], p1 = oq__phi_grid[g];
-            return c1 > c0 ? p0 + (p1 - p0) * (target - c0) / (c1 - c0) : p1;
+        return oq__band_at(0, nominal);
+    for (int w = 1; w < FC_WIDTHS; w++)
+        if (cov[w] >= target) {
+            double c0 = cov[w - 1], c1 = cov[w];
+            return oq__band_at(w - 1 + (c1 > c0 ? (target - c0) / (c1 - c0) : 1), nominal);
         }
-    return oq__phi_grid[FC_PHI_GRID - 1];
+    return oq__band_at(FC_WIDTHS - 1, nominal);
 }
 
-int32_t oq__calibrate(const fc_track *t, int32_t origin, int32_t days, double *phi80,
-                      double *phi95)
+int32_t oq__calibrate(const fc_track *t, int32_t origin, int32_t days, fc_band *b80,
+                      fc_band *b95)
 {
-    double c80[FC_PHI_GRID] = {0}, c95[FC_PHI_GRID] = {0}, n = 0;
+    double c80[FC_WIDTHS] = {0}, c95[FC_WIDTHS] = {0}, n = 0;
     int32_t used = 0;
-    *phi80 = *phi95 = 0;
+    *b80 = (fc_band){0, 0.80};
+    *b95 = (fc_band){0, 0.95};
     if (!t->cov80)
         return 0;
     for (int32_t day = origin - days; day < origin; day++) {
         int32_t i = day - t->first;
-        if (i < 0 || i >= t->count || !t->has[i] || day + 0 >= origin)
+        if (i < 0 || i >= t->count || !t->has[i])
             continue;
-        for (int g = 0; g < FC_PHI_GRID; g++) {
-            c80[g] += t->cov80[i][g];
-            c95[g] += t->cov95[i][g];
+        for (int w = 0; w < FC_WIDTHS; w++) {
+            c80[w] += t->cov80[i][w];
+            c95[w] += t->cov95[i][w];
         }
         n += t->n_cov[i];
         used++;
     }
     if (n <= 0)
         return 0;
-    for (int g = 0; g < FC_PHI_GRID; g++) {
-        c80[g] /= n;
-        c95[g] /= n;
+    for (int w = 0; w < FC_WIDTHS; w++) {
+        c80[w] /= n;
+        c95[w] /= n;
     }
-    *phi80 = pick_phi(c80, 0.80);
-    *phi95 = pick_phi(c95, 0.95);
+    *b80 = pick_band(c80, 0.80, 0.80);
+    *b95 = pick_band(c95, 0.95, 0.95);
     return used;
 }
 

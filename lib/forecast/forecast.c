@@ -116,6 +116,8 @@ oq_status oq__fit_origin(fc_models *m, int32_t origin, int32_t lead, int32_t int
     const oq_forecast_options *o = m->o;
     int32_t cal = o->calibration_days;
     memset(fit, 0, sizeof *fit);
+    fit->b80 = (fc_band){0, 0.80};
+    fit->b95 = (fc_band){0, 0.95};
     fit->method = o->method;
     fit->intraday.prior = 100; /* no calibration days: a moderate prior */
     fit->intraday.from = intraday_from;
@@ -145,21 +147,20 @@ oq_status oq__fit_origin(fc_models *m, int32_t origin, int32_t lead, int32_t int
     oq_status st = oq__method_tracks(m, o->method, lead, origin - days, days, 1, &t, cand);
     if (st != OQ_OK)
         return st;
-    fit->cal_days = oq__calibrate(&t, origin, days, &fit->phi80, &fit->phi95);
+    fit->cal_days = oq__calibrate(&t, origin, days, &fit->b80, &fit->b95);
     if (intraday_from >= 0)
         oq__intraday_fit(m->f, &t, origin, days, intraday_from, &fit->intraday);
     oq__track_free(m->f->mem, &t);
     return OQ_OK;
 }
 
-double oq__phi_for_quantile(const fc_fit *fit, double q)
+double oq__fit_quantile(const fc_fit *fit, double mu, double q)
 {
-    double c = fabs(2 * q - 1);
-    if (c <= 0.80)
-        return fit->phi80;
-    if (c >= 0.95)
-        return fit->phi95;
-    return fit->phi80 + (fit->phi95 - fit->phi80) * (c - 0.80) / 0.15;
+    /* the band of the quantile's central probability, between the 80 % and 95 % ones */
+    double c = fabs(2 * q - 1), t = c <= 0.80 ? 0 : c >= 0.95 ? 1 : (c - 0.80) / 0.15;
+    double phi = fit->b80.phi + t * (fit->b95.phi - fit->b80.phi);
+    double narrow = fit->b80.level / 0.80 + t * (fit->b95.level / 0.95 - fit->b80.level / 0.80);
+    return oq__count_quantile(mu, phi, 0.5 + (q - 0.5) * narrow);
 }
 
 /* Volume-weighted handle time of each interval over the recent same weekdays. */
@@ -245,7 +246,6 @@ void oq__fill_rows(const fc_frame *f, const oq_forecast_options *o, const fc_fit
                    oq_forecast_row *rows)
 {
     int32_t pd = f->per_day;
-    double phiq = o->quantile > 0 ? oq__phi_for_quantile(fit, o->quantile) : 0;
     for (int32_t s = 0; s < pd; s++) {
         oq_forecast_row *r = &rows[s];
         memset(r, 0, sizeof *r);
@@ -255,11 +255,11 @@ void oq__fill_rows(const fc_frame *f, const oq_forecast_options *o, const fc_fit
         r->day_kind = kind;
         double mu = mean[s];
         r->volume = mu;
-        r->lo80 = oq__count_quantile(mu, fit->phi80, 0.10);
-        r->hi80 = oq__count_quantile(mu, fit->phi80, 0.90);
-        r->lo95 = oq__count_quantile(mu, fit->phi95, 0.025);
-        r->hi95 = oq__count_quantile(mu, fit->phi95, 0.975);
-        r->quantile = o->quantile > 0 ? oq__count_quantile(mu, phiq, o->quantile) : 0;
+        r->lo80 = oq__band_lo(mu, &fit->b80);
+        r->hi80 = oq__band_hi(mu, &fit->b80);
+        r->lo95 = oq__band_lo(mu, &fit->b95);
+        r->hi95 = oq__band_hi(mu, &fit->b95);
+        r->quantile = o->quantile > 0 ? oq__fit_quantile(fit, mu, o->quantile) : 0;
     }
 }
 
@@ -381,8 +381,10 @@ oq_status oq_forecast_run(const oq_volume_series *s, int32_t first_date, int32_t
             info->history_days = c.history_days;
             info->excluded_days = c.excluded_days;
             info->calibration_days = fits[0].cal_days;
-            info->dispersion80 = fits[0].phi80;
-            info->dispersion95 = fits[0].phi95;
+            info->dispersion80 = fits[0].b80.phi;
+            info->dispersion95 = fits[0].b95.phi;
+            info->level80 = fits[0].b80.level;
+            info->level95 = fits[0].b95.level;
             info->day_factor = 1;
         }
     }
@@ -452,8 +454,10 @@ oq_status oq_forecast_intraday(const oq_volume_series *s, int32_t date, int32_t 
             info->history_days = c.history_days;
             info->excluded_days = c.excluded_days;
             info->calibration_days = fit.cal_days;
-            info->dispersion80 = fit.phi80;
-            info->dispersion95 = fit.phi95;
+            info->dispersion80 = fit.b80.phi;
+            info->dispersion95 = fit.b95.phi;
+            info->level80 = fit.b80.level;
+            info->level95 = fit.b95.level;
             info->day_factor = factor;
         }
     }

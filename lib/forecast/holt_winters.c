@@ -17,23 +17,30 @@
  * models "blow up"), so every divisor is floored at a fraction of the mean
  * interval. Days that are not ordinary history (holidays, closed, absent) are
  * skipped: the state carries over them. alpha, delta and omega are chosen on
- * a small grid by the day-ahead absolute error over the history before the
- * first origin asked for (unless the options fix them); phi is the lag-one
- * autocorrelation of the one-step errors. */
+ * a small grid by the day-ahead absolute error over the last 12 weeks of
+ * history (unless the options fix them); phi is the lag-one autocorrelation of the one-step
+ * errors. The choice is made on the days before the origin's "epoch", the
+ * last multiple of four weeks since the series' first day at or before the
+ * origin: honest (the past only), the same whichever order origins are asked
+ * in (a backtest gives what day-by-day forecasts give), and cheap (a backtest
+ * re-chooses once per four weeks, not per day). */
 #include <math.h>
 #include <string.h>
 
 #include "forecast/internal.h"
 
 #define HW_INIT_DAYS 14        /* ordinary days used to initialise the indices */
+#define HW_REFIT_DAYS 28       /* parameters are re-chosen every 4 weeks of the frame */
+#define HW_FIT_DAYS 84         /* ... on the last 12 weeks before the epoch */
 #define HW_FLOOR 0.05          /* divisor floor, as a fraction of the mean index (1) */
 
 struct fc_hw {
     double alpha, delta, omega, phi;
-    int32_t fitted_origin;     /* parameters were chosen on days before this */
+    int32_t epoch;             /* parameters were chosen on the days before this; -1 none */
     int32_t init_end;          /* frame day after the initialisation days; -1: not enough */
     /* running state */
-    int32_t done;              /* frame days [0, done) processed */
+    int32_t start;             /* first frame day of the recursion */
+    int32_t done;              /* frame days [start, done) processed */
     double level, err;
     int64_t err_time;          /* interval index (day * per_day + s) of err, -1 none */
     double *day;               /* per_day */
@@ -46,9 +53,10 @@ struct fc_hw {
 
 static double floor_div(double x) { return x > HW_FLOOR ? x : HW_FLOOR; }
 
-/* Initial level and indices from the first HW_INIT_DAYS ordinary days before
- * `origin`; sets hw->init_end (-1 if there are not enough). */
-static void initialise(fc_hw *hw, const fc_frame *f, int32_t origin)
+/* Initial level and indices from the first HW_INIT_DAYS ordinary days in
+ * [from, origin); sets hw->init_end (-1 if there are not enough) and
+ * hw->start = from. */
+static void initialise(fc_hw *hw, const fc_frame *f, int32_t from, int32_t origin)
 {
     int32_t pd = f->per_day, used = 0;
     double total = 0;
@@ -56,7 +64,8 @@ static void initialise(fc_hw *hw, const fc_frame *f, int32_t origin)
     int32_t wcount[7] = {0};
     memset(dsum, 0, (size_t)pd * sizeof *dsum);
     memset(wsum, 0, (size_t)pd * 7 * sizeof *wsum);
-    int32_t j = 0;
+    int32_t j = from;
+    hw->start = from;
     for (; j < origin && used < HW_INIT_DAYS; j++) {
         if (f->state[j] != FD_ORDINARY)
             continue;
@@ -95,7 +104,7 @@ static void restart(fc_hw *hw)
     hw->level = hw->level0;
     hw->err = 0;
     hw->err_time = -1;
-    hw->done = 0;
+    hw->done = hw->start;
 }
 
 static double fitted(const fc_hw *hw, int32_t w, int32_t s)
@@ -203,8 +212,6 @@ static void fit(fc_hw *hw, const fc_frame *f, const oq_forecast_options *o, int3
     run(hw, f, origin, scratch, NULL, e1);
     double phi = e1[1] > 0 ? e1[0] / e1[1] : 0;
     hw->phi = phi < 0 ? 0 : phi > 0.99 ? 0.99 : phi;
-    restart(hw);
-    hw->fitted_origin = origin;
 }
 
 oq_status oq__hw_create(fc_models *m)
@@ -221,7 +228,7 @@ oq_status oq__hw_create(fc_models *m)
     hw->week = oq__alloc(mem, pd * 7 * sizeof(double));
     hw->day0 = oq__alloc(mem, pd * sizeof(double));
     hw->week0 = oq__alloc(mem, pd * 7 * sizeof(double));
-    hw->fitted_origin = -1;
+    hw->epoch = -1;
     m->hw = hw;
     if (!hw->day || !hw->week || !hw->day0 || !hw->week0) {
         oq__hw_free(m);
@@ -251,14 +258,25 @@ int oq__hw_predict(fc_models *m, int32_t origin, int32_t target, double *out)
     if (oq__hw_create(m) != OQ_OK)
         return -1;
     fc_hw *hw = m->hw;
-    if (hw->fitted_origin < 0 || origin < hw->fitted_origin) {
-        initialise(hw, f, origin);
-        if (hw->init_end < 0 || hw->init_end >= origin) {
-            hw->fitted_origin = -1;
+    int32_t epoch = origin / HW_REFIT_DAYS * HW_REFIT_DAYS;
+    if (hw->epoch != epoch) {
+        hw->epoch = -1;
+        /* choose the parameters on the last weeks before the epoch ... */
+        const oq_forecast_options *o = m->o;
+        hw->alpha = o->hw_alpha >= 0 ? o->hw_alpha : 0.01;
+        hw->delta = o->hw_delta >= 0 ? o->hw_delta : 0.08;
+        hw->omega = o->hw_omega >= 0 ? o->hw_omega : 0.08;
+        hw->phi = 0;
+        initialise(hw, f, epoch > HW_FIT_DAYS ? epoch - HW_FIT_DAYS : 0, epoch);
+        if (hw->init_end >= 0)
+            fit(hw, f, m->o, epoch, out);
+        /* ... then run them over the whole history */
+        initialise(hw, f, 0, epoch);
+        if (hw->init_end < 0)
             /* too little history for the indices: the weekday profile instead */
             return oq__ewha(f, origin, target, m->o->ew_alpha, out);
-        }
-        fit(hw, f, m->o, origin, out);
+        restart(hw);
+        hw->epoch = epoch;
     }
     if (origin < hw->done)
         restart(hw);

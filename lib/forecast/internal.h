@@ -142,13 +142,30 @@ int oq__level_predict(fc_models *m, int32_t origin, int32_t target, double *out)
 double oq__count_cdf(double k, double mu, double phi);
 /* Smallest integer k with P(X <= k) >= p. */
 double oq__count_quantile(double mu, double phi, double p);
-/* Is `a` inside the central interval [q(lo_p), q(hi_p)] of (mu, phi)? */
-int oq__covered(double mu, double phi, double a, double lo_p, double hi_p);
-/* Coverage of a count `a` by the central intervals of the grid phis:
- * bit g of *in80 / *in95 set when a lies in [q(lo), q(hi)] for phi grid[g]. */
+/* A prediction band: the central `level` probability interval of a count
+ * with over-dispersion `phi`. Calibration widens a band by raising phi, and
+ * narrows one (for counts so small that even the Poisson interval, being
+ * integer, covers more than asked) by lowering level below the nominal. */
+typedef struct fc_band {
+    double phi;
+    double level;
+} fc_band;
+/* The calibration grid of band widths, narrowest first: FC_NARROW entries
+ * with phi 0 and level nominal x (1 - 0.04 k), k = FC_NARROW .. 1, then
+ * FC_PHI_GRID entries with level nominal and phi from oq__phi_grid. */
 #define FC_PHI_GRID 32
+#define FC_NARROW 8
+#define FC_WIDTHS (FC_NARROW + FC_PHI_GRID)
 extern const double oq__phi_grid[FC_PHI_GRID];
-void oq__coverage_bits(double mu, double a, uint32_t *in80, uint32_t *in95);
+/* The band of grid position w (fractional: interpolated) for a nominal level. */
+fc_band oq__band_at(double w, double nominal);
+/* Is a count `a` inside the band around mean mu? */
+int oq__in_band(double mu, const fc_band *b, double a);
+/* Lower / upper bound of a band (integers). */
+double oq__band_lo(double mu, const fc_band *b);
+double oq__band_hi(double mu, const fc_band *b);
+/* Coverage of `a` by every grid width: bit w of *in80 / *in95. */
+void oq__coverage_bits(double mu, double a, uint64_t *in80, uint64_t *in95);
 
 /* ---- evaluation engine (engine.c) ------------------------------------------------------ */
 
@@ -165,7 +182,7 @@ typedef struct fc_track {
     uint8_t *chosen;          /* count: AUTO's choice per target, else method */
     double *abs_err, *actual; /* count: sums over the day */
     double *sq_err, *fc_sum;
-    int32_t (*cov80)[FC_PHI_GRID], (*cov95)[FC_PHI_GRID]; /* count: intervals covered, or NULL */
+    int32_t (*cov80)[FC_WIDTHS], (*cov95)[FC_WIDTHS]; /* count: intervals covered, or NULL */
     int32_t *n_cov;           /* count: intervals counted for coverage */
 } fc_track;
 
@@ -181,10 +198,11 @@ int32_t oq__auto_choose(const fc_track *cand, int32_t n_cand, int32_t origin, in
 oq_status oq__track_auto(fc_models *m, const fc_track *cand, int32_t n_cand, int32_t lead,
                          int32_t first, int32_t count, int coverage, fc_track *t);
 void oq__track_free(oq_mem *mem, fc_track *t);
-/* Pick phi80 / phi95 so that the track's intervals on its days in
- * [origin - days, origin) covered 80 % / 95 %. Returns the days used. */
-int32_t oq__calibrate(const fc_track *t, int32_t origin, int32_t days, double *phi80,
-                      double *phi95);
+/* Pick the 80 % and 95 % bands whose intervals covered 80 % / 95 % of the
+ * track's intervals on its days in [origin - days, origin). Returns the days
+ * used (0: none, Poisson bands at the nominal levels). */
+int32_t oq__calibrate(const fc_track *t, int32_t origin, int32_t days, fc_band *b80,
+                      fc_band *b95);
 /* Spread of the day level beyond Poisson: sum((A - F)^2 - F) / sum(F^2) of
  * the day totals of the track's days in [origin - days, origin). */
 double oq__day_variance(const fc_track *t, int32_t origin, int32_t days);
@@ -212,7 +230,7 @@ double oq__intraday_apply(const fc_intraday *p, const fc_frame *f, int32_t day, 
 typedef struct fc_fit {
     int32_t method;
     int32_t cal_days;
-    double phi80, phi95;
+    fc_band b80, b95;
     fc_intraday intraday;  /* when asked for: the re-forecast's prior */
 } fc_fit;
 
@@ -239,8 +257,9 @@ oq_status oq__method_tracks(fc_models *m, int32_t method, int32_t lead, int32_t 
  * intraday_from >= 0, the intraday re-forecast's prior). */
 oq_status oq__fit_origin(fc_models *m, int32_t origin, int32_t lead, int32_t intraday_from,
                          fc_fit *fit);
-/* The over-dispersion for an arbitrary quantile (between the 80 and 95 % ones). */
-double oq__phi_for_quantile(const fc_fit *fit, double q);
+/* The q-quantile of a forecast mean mu under the fit's bands (interpolated
+ * between the 80 % and 95 % ones by the quantile's central probability). */
+double oq__fit_quantile(const fc_fit *fit, double mu, double q);
 /* The forecast of a target day, special days and hours applied; *kind is an
  * OQ_FORECAST_DAY_* value. */
 oq_status oq__target_forecast(fc_models *m, const fc_fit *fit, int32_t origin, int32_t target,
