@@ -30,14 +30,12 @@
 
 #include <stdint.h>
 
+#include "omniq/calendar.h"
 #include "omniq/core.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* A calendar (omniq/calendar.h): closed days, holidays and opening hours. */
-typedef struct oq_calendar oq_calendar;
 
 typedef struct oq_volume_series oq_volume_series;
 
