@@ -144,7 +144,8 @@ OQ_API oq_status oq_forecast_method_parse(const char *name, int32_t *out);
 /* ---- special days ------------------------------------------------------------ */
 
 /* Kinds of special day. Every special day is left out of the history the
- * methods learn from; when it is forecast: */
+ * methods learn from, and replaces what the options' calendar says of its date
+ * (hours included); when it is forecast: */
 #define OQ_SPECIAL_CLOSED       0 /* no contacts */
 #define OQ_SPECIAL_FACTOR       1 /* the regular forecast x factor */
 #define OQ_SPECIAL_LIKE_DATE    2 /* the actual volumes of like_date (in the history) x factor */
@@ -174,7 +175,11 @@ typedef struct oq_forecast_options {
     double hw_delta;           /*   seasonal indices, in [0,1]; a negative value (default) */
     double hw_omega;           /*   estimates them on the history before the origin */
     double quantile;           /* 0: none; in (0,1): each row's `quantile` is this quantile */
-    const oq_calendar *calendar;          /* NULL or a calendar: holidays, closed days, hours */
+    const oq_calendar *calendar;          /* NULL, or a calendar (read during the call): its
+                                             holidays, closed days and days without hours are
+                                             not history and are forecast closed; days with
+                                             special hours are not history; intervals outside
+                                             the hours are forecast 0 */
     const oq_special_day *special_days;   /* n_special_days entries (read during the call) */
     int32_t n_special_days;
     int32_t reserved;          /* 0 */

@@ -106,6 +106,7 @@ oq_status oq__track_method(fc_models *m, int32_t method, int32_t lead, int32_t f
         }
         if (r == 0)
             continue;
+        fc_mask(f, day, out);
         t->has[i] = 1;
         score_day(f, t, i);
     }

@@ -234,10 +234,7 @@ oq_status oq__target_forecast(fc_models *m, const fc_fit *fit, int32_t origin, i
         for (int32_t s = 0; s < pd; s++)
             out[s] *= f->factor[target];
     }
-    if (f->open)
-        for (int32_t s = 0; s < pd; s++)
-            if (!f->open[(size_t)target * (size_t)pd + (size_t)s])
-                out[s] = 0;
+    fc_mask(f, target, out);
     return OQ_OK;
 }
 

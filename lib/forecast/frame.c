@@ -59,6 +59,73 @@ static oq_status check_special(const oq_volume_series *s, const oq_forecast_opti
     return OQ_OK;
 }
 
+/* Whether any part of interval s of `date` is within the calendar's hours. */
+static oq_status interval_open(const oq_calendar *cal, int32_t date, int32_t s, int32_t interval_s,
+                               int *open)
+{
+    int64_t from, to, ms;
+    int32_t a = s * interval_s * 1000, b = (s + 1) * interval_s * 1000;
+    oq_status st = oq_calendar_from_local(cal, date, a, &from);
+    if (st == OQ_OK)
+        st = b >= OQ_MS_PER_DAY ? oq_calendar_from_local(cal, date + 1, 0, &to)
+                                : oq_calendar_from_local(cal, date, b, &to);
+    if (st == OQ_OK)
+        st = oq_calendar_business_ms(cal, from, to < from ? from : to, &ms);
+    *open = st == OQ_OK && ms > 0;
+    return st;
+}
+
+/* The calendar's say: holidays, closed days and days without hours are not
+ * history and are forecast closed; days with special hours are not history;
+ * intervals outside the hours are forecast 0. */
+static oq_status apply_calendar(fc_frame *f, const oq_calendar *cal, oq_error *err)
+{
+    size_t pd = (size_t)f->per_day;
+    for (int32_t d = 0; d < f->n; d++) {
+        int32_t date = f->date0 + d, kind;
+        int64_t open_ms = 0;
+        oq_status st = oq_calendar_day_kind(cal, date, &kind, NULL);
+        if (st == OQ_OK)
+            st = oq_calendar_open_ms_of_day(cal, date, &open_ms);
+        if (st != OQ_OK) {
+            char a[16];
+            oq__fc_format_date(date, a, sizeof a);
+            return oq__error(err, st, NULL, 0, 0, "calendar: cannot classify %s (%s)", a,
+                             oq_status_str(st));
+        }
+        int present = f->state[d] != FD_ABSENT;
+        if (kind == OQ_DAY_HOLIDAY || kind == OQ_DAY_CLOSED || open_ms == 0) {
+            f->state[d] = present ? FD_SPECIAL : FD_ABSENT;
+            f->target[d] = FT_CLOSED;
+            f->factor[d] = 0;
+            continue;
+        }
+        if (kind == OQ_DAY_SPECIAL) {
+            if (present)
+                f->state[d] = FD_SPECIAL;
+            f->target[d] = FT_FACTOR;
+        }
+        if (open_ms >= OQ_MS_PER_DAY && kind == OQ_DAY_REGULAR)
+            continue; /* open all day: nothing to mask */
+        for (int32_t s = 0; s < f->per_day; s++) {
+            int open;
+            st = interval_open(cal, date, s, f->interval_s, &open);
+            if (st != OQ_OK)
+                return oq__error(err, st, NULL, 0, 0, "calendar: %s", oq_status_str(st));
+            if (open)
+                continue;
+            if (!f->open) {
+                f->open = oq__alloc(f->mem, (size_t)f->n * pd);
+                if (!f->open)
+                    return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
+                memset(f->open, 1, (size_t)f->n * pd);
+            }
+            f->open[(size_t)d * pd + (size_t)s] = 0;
+        }
+    }
+    return OQ_OK;
+}
+
 oq_status oq__frame_build(fc_frame *f, oq_mem *mem, const oq_volume_series *s,
                           int32_t last_target_date, const oq_forecast_options *o, oq_error *err)
 {
@@ -68,10 +135,6 @@ oq_status oq__frame_build(fc_frame *f, oq_mem *mem, const oq_volume_series *s,
     oq_status st = check_special(s, o, err);
     if (st != OQ_OK)
         return st;
-    if (o->calendar)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "calendar: calendars are not supported by this build yet "
-                         "(give the days as special_days)");
     int32_t date0 = s->dates[0];
     int32_t last = s->dates[s->n_days - 1];
     if (last_target_date > last)
@@ -113,16 +176,27 @@ oq_status oq__frame_build(fc_frame *f, oq_mem *mem, const oq_volume_series *s,
     }
     for (int32_t i = 0; i < f->n; i++)
         f->factor[i] = 1;
+    if (o->calendar) {
+        st = apply_calendar(f, o->calendar, err);
+        if (st != OQ_OK) {
+            oq__frame_free(f);
+            return st;
+        }
+    }
+    /* explicit special days override the calendar for their dates */
     for (int32_t i = 0; i < o->n_special_days; i++) {
         const oq_special_day *sd = &o->special_days[i];
         int64_t day = (int64_t)sd->date - date0;
         if (day < 0 || day >= f->n)
             continue;
-        if (f->state[day] != FD_ABSENT)
+        int present = f->state[day] == FD_ORDINARY || f->state[day] == FD_SPECIAL;
+        if (present)
             f->state[day] = sd->kind == OQ_SPECIAL_CLOSED ? FD_CLOSED : FD_SPECIAL;
-        else if (sd->kind == OQ_SPECIAL_CLOSED)
-            f->state[day] = FD_CLOSED;
+        else
+            f->state[day] = FD_ABSENT;
         f->factor[day] = sd->kind == OQ_SPECIAL_CLOSED ? 0 : sd->factor;
+        if (f->open) /* the special day replaces the calendar's hours too */
+            memset(f->open + (size_t)day * pd, 1, pd);
         switch (sd->kind) {
         case OQ_SPECIAL_CLOSED: f->target[day] = FT_CLOSED; break;
         case OQ_SPECIAL_FACTOR: f->target[day] = FT_FACTOR; break;

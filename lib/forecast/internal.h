@@ -50,8 +50,8 @@ int oq__series_ensure_aht(oq_volume_series *s);
 /* Day states in a frame. Only FD_ORDINARY days are history. */
 #define FD_ABSENT   0 /* not in the series (closed, or in the future) */
 #define FD_ORDINARY 1
-#define FD_SPECIAL  2 /* in the series but special or a holiday: not history */
-#define FD_CLOSED   3 /* closed by the calendar or a special day: not history */
+#define FD_SPECIAL  2 /* in the series but special, a holiday or closed by the calendar */
+#define FD_CLOSED   3 /* in the series but a special day says closed */
 
 /* How a target day is forecast. */
 #define FT_REGULAR 0
@@ -81,6 +81,17 @@ typedef struct fc_frame {
 oq_status oq__frame_build(fc_frame *f, oq_mem *mem, const oq_volume_series *s,
                           int32_t last_target_date, const oq_forecast_options *o, oq_error *err);
 void oq__frame_free(fc_frame *f);
+
+/* Zero the intervals of `day` outside the calendar's hours. */
+static inline void fc_mask(const fc_frame *f, int32_t day, double *out)
+{
+    if (!f->open)
+        return;
+    const uint8_t *open = f->open + (size_t)day * (size_t)f->per_day;
+    for (int32_t s = 0; s < f->per_day; s++)
+        if (!open[s])
+            out[s] = 0;
+}
 
 static inline int32_t fc_weekday(const fc_frame *f, int32_t day)
 {
