@@ -11,7 +11,7 @@ The shared library is found through the OMNIQ_LIBRARY environment variable,
 next to this package, or on the system's library path (see omniq._lib).
 """
 
-from . import erlang, stats
+from . import erlang, forecast, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from .constants import __all__ as _constants_all
@@ -41,7 +41,7 @@ def version_number():
 
 
 __all__ = [
-    "erlang", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
+    "erlang", "forecast", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
     "simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats", "Estimate",
     "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "sim", "stats", "QueueStats",
