@@ -272,10 +272,15 @@ static void print_table(const fc_args *a, const fc_queue *q)
             continue;
         }
         double total = 0;
+        int32_t hidden = 0;
         for (int32_t i = 0; i < pd; i++) {
             char ts[32];
             fc_stamp(r[i].date, r[i].interval, q->info.interval_s, ts, sizeof ts);
             total += r[i].volume;
+            if (r[i].volume == 0 && r[i].hi95 == 0) { /* nothing expected: not worth a line */
+                hidden++;
+                continue;
+            }
             printf("  %-16s %8.2f %6.0f %6.0f %6.0f %6.0f", ts, r[i].volume, r[i].lo80, r[i].hi80,
                    r[i].lo95, r[i].hi95);
             if (q->plan) {
@@ -286,8 +291,11 @@ static void print_table(const fc_args *a, const fc_queue *q)
             }
             printf("\n");
         }
-        printf("  %s (%s) total %.1f%s\n", d0, wd, total,
+        printf("  %s (%s) total %.1f%s", d0, wd, total,
                r[0].day_kind == OQ_FORECAST_DAY_SPECIAL ? " (special day)" : "");
+        if (hidden)
+            printf(" (%d intervals with nothing expected not shown)", (int)hidden);
+        printf("\n");
     }
     if (q->plan)
         printf("staffing: %.2f required agent-hours, %.2f scheduled, peak %d required, service "
