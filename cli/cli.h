@@ -20,6 +20,11 @@ int cmd_forecast(int argc, char **argv);
 
 /* Print a JSON string (quotes included) with escapes. */
 void json_string(FILE *f, const char *s);
+/* Strict number: all of the text, finite; a trailing % divides by 100 when
+ * percent_ok. 1 and *out set on success. */
+int parse_num(const char *s, int percent_ok, double *out);
+/* Strip blanks and a line end from both sides, in place. */
+char *trim(char *s);
 /* Is argv[i] "--help" or "-h"? */
 int is_help(const char *arg);
 

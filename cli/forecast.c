@@ -50,24 +50,6 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static int parse_num(const char *s, int percent_ok, double *out)
-{
-    char *end = NULL;
-    if (!s || !*s)
-        return 0;
-    double v = strtod(s, &end);
-    if (end == s)
-        return 0;
-    if (percent_ok && *end == '%' && end[1] == '\0') {
-        v /= 100.0;
-        end++;
-    }
-    if (*end != '\0' || !isfinite(v))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 static int parse_int(const char *s, int lo, int hi, int32_t *out)
 {
     double v;

@@ -24,16 +24,6 @@ static void date_str(int32_t date, char *buf, size_t size)
 
 /* ---- special days file ------------------------------------------------------------ */
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
-
 int fc_load_special(const char *path, oq_special_day **out, int32_t *n_out)
 {
     FILE *f = fopen(path, "r");

@@ -435,15 +435,8 @@ static oq_status build(reader *r, const row *rows, int32_t n, int32_t interval_s
     if (!v)
         st = oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
     oq__free(mem, v, (size_t)per * 3 * sizeof(double));
-    if (st == OQ_OK && queue) {
-        char *q = oq__strndup(&s->mem, queue, strlen(queue));
-        if (!q)
-            st = oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
-        else {
-            oq__strfree(&s->mem, s->queue);
-            s->queue = q;
-        }
-    }
+    if (st == OQ_OK && queue)
+        st = oq__series_set_queue(s, queue, err);
     if (st != OQ_OK) {
         oq_volume_series_destroy(s);
         return st;

@@ -17,6 +17,23 @@
 #define LEVEL_MIN_PAIRS 7    /* fewer days in the window: no level, the profile alone */
 #define LEVEL_MAX_SLOPE 1.5
 
+void oq__level_free(fc_models *m)
+{
+    oq_mem *mem = m->f->mem;
+    size_t n = (size_t)m->f->n;
+    oq__free(mem, m->base, n * (size_t)m->f->per_day * sizeof(double));
+    oq__free(mem, m->base_done, n);
+    oq__free(mem, m->lvl_u, n * sizeof(double));
+    oq__free(mem, m->lvl_w, n * sizeof(double));
+    oq__free(mem, m->lvl_prev, n * sizeof(double));
+    oq__free(mem, m->lvl_after, n * sizeof(double));
+    oq__free(mem, m->lvl_gap, n * sizeof(int32_t));
+    m->base = NULL;
+    m->base_done = NULL;
+    m->lvl_u = m->lvl_w = m->lvl_prev = m->lvl_after = NULL;
+    m->lvl_gap = NULL;
+}
+
 static int ensure_arrays(fc_models *m)
 {
     if (m->base)
@@ -32,17 +49,7 @@ static int ensure_arrays(fc_models *m)
     m->lvl_gap = oq__calloc(mem, n, sizeof(int32_t));
     if (!m->base || !m->base_done || !m->lvl_u || !m->lvl_w || !m->lvl_prev || !m->lvl_after ||
         !m->lvl_gap) {
-        oq__free(mem, m->base, n * (size_t)m->f->per_day * sizeof(double));
-        oq__free(mem, m->base_done, n);
-        oq__free(mem, m->lvl_u, n * sizeof(double));
-        oq__free(mem, m->lvl_w, n * sizeof(double));
-        oq__free(mem, m->lvl_prev, n * sizeof(double));
-        oq__free(mem, m->lvl_after, n * sizeof(double));
-        oq__free(mem, m->lvl_gap, n * sizeof(int32_t));
-        m->base = NULL;
-        m->base_done = NULL;
-        m->lvl_u = m->lvl_w = m->lvl_prev = m->lvl_after = NULL;
-        m->lvl_gap = NULL;
+        oq__level_free(m);
         return 0;
     }
     return 1;

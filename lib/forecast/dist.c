@@ -71,6 +71,20 @@ static double gamma_p(double a, double x)
     return 1 - exp(-x + a * log(x) - gln) * h;
 }
 
+/* One step of the modified Lentz algorithm for a continued fraction term aa:
+ * updates c and d (kept away from 0) and returns the factor d c. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    *d = 1 + aa * *d;
+    if (fabs(*d) < 1e-300)
+        *d = 1e-300;
+    *c = 1 + aa / *c;
+    if (fabs(*c) < 1e-300)
+        *c = 1e-300;
+    *d = 1 / *d;
+    return *d * *c;
+}
+
 static double beta_cf(double a, double b, double x)
 {
     double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d = 1 - qab * x / qap;
@@ -80,24 +94,8 @@ static double beta_cf(double a, double b, double x)
     double h = d;
     for (int m = 1; m <= 1000; m++) {
         int m2 = 2 * m;
-        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1 + aa * d;
-        if (fabs(d) < 1e-300)
-            d = 1e-300;
-        c = 1 + aa / c;
-        if (fabs(c) < 1e-300)
-            c = 1e-300;
-        d = 1 / d;
-        h *= d * c;
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1 + aa * d;
-        if (fabs(d) < 1e-300)
-            d = 1e-300;
-        c = 1 + aa / c;
-        if (fabs(c) < 1e-300)
-            c = 1e-300;
-        d = 1 / d;
-        double del = d * c;
+        h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &c, &d);
+        double del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &c, &d);
         h *= del;
         if (fabs(del - 1) < 1e-14)
             break;

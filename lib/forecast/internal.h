@@ -42,6 +42,8 @@ void oq__fc_format_date(int32_t date, char *buf, size_t size);
 int32_t oq__series_find(const oq_volume_series *s, int32_t date);
 /* Insert an empty (zero) day at its sorted place; returns its index or -1 (ENOMEM). */
 int32_t oq__series_insert_day(oq_volume_series *s, int32_t date);
+/* Replace the series' queue name. OQ_ENOMEM (the old name kept) or OQ_OK. */
+oq_status oq__series_set_queue(oq_volume_series *s, const char *queue, oq_error *err);
 /* Make s->aht exist (zeros). 0 on ENOMEM. */
 int oq__series_ensure_aht(oq_volume_series *s);
 
@@ -146,6 +148,7 @@ int oq__hw_predict(fc_models *m, int32_t origin, int32_t target, double *out);
 
 /* Day-level model (day_level.c). */
 int oq__level_predict(fc_models *m, int32_t origin, int32_t target, double *out);
+void oq__level_free(fc_models *m);
 
 /* ---- distributions (dist.c) ---------------------------------------------------------- */
 

@@ -81,15 +81,7 @@ void oq__models_free(fc_models *m)
 {
     if (!m->f)
         return;
-    oq_mem *mem = m->f->mem;
-    size_t n = (size_t)m->f->n;
-    oq__free(mem, m->base, n * (size_t)m->f->per_day * sizeof(double));
-    oq__free(mem, m->base_done, n);
-    oq__free(mem, m->lvl_u, n * sizeof(double));
-    oq__free(mem, m->lvl_w, n * sizeof(double));
-    oq__free(mem, m->lvl_prev, n * sizeof(double));
-    oq__free(mem, m->lvl_after, n * sizeof(double));
-    oq__free(mem, m->lvl_gap, n * sizeof(int32_t));
+    oq__level_free(m);
     oq__hw_free(m);
     memset(m, 0, sizeof *m);
 }

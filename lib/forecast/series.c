@@ -115,6 +115,16 @@ static int reserve_days(oq_volume_series *s, int32_t need)
     return 1;
 }
 
+oq_status oq__series_set_queue(oq_volume_series *s, const char *queue, oq_error *err)
+{
+    char *q = oq__strndup(&s->mem, queue, strlen(queue));
+    if (!q)
+        return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
+    oq__strfree(&s->mem, s->queue);
+    s->queue = q;
+    return OQ_OK;
+}
+
 int oq__series_ensure_aht(oq_volume_series *s)
 {
     if (s->aht)
@@ -332,15 +342,8 @@ oq_status oq_volume_series_aggregate(const oq_volume_series *s, int32_t interval
         st = oq_volume_series_set_day(a, s->dates[d], v, s->aht ? h : NULL, per, err);
     }
     oq__free(&a->mem, v, (size_t)per * 2 * sizeof(double));
-    if (st == OQ_OK) {
-        char *q = oq__strndup(&a->mem, s->queue, strlen(s->queue));
-        if (!q)
-            st = oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
-        else {
-            oq__strfree(&a->mem, a->queue);
-            a->queue = q;
-        }
-    }
+    if (st == OQ_OK)
+        st = oq__series_set_queue(a, s->queue, err);
     if (st != OQ_OK) {
         oq_volume_series_destroy(a);
         return st;

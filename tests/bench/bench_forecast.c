@@ -43,13 +43,9 @@ static double cpu_s(void)
 
 static int32_t ymd(int y, int m, int d)
 {
-    /* days since 1970-01-01 (H. Hinnant's days_from_civil) */
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    int32_t date = 0;
+    oq_date_from_ymd(y, m, d, &date);
+    return date;
 }
 
 static int cmp_double(const void *a, const void *b)
