@@ -38,7 +38,7 @@ oq_status oq_volume_series_create(int32_t interval_s, oq_alloc_fn alloc, void *a
     s->mem = mem;
     s->queue = oq__strndup(&s->mem, "", 0);
     if (!s->queue) {
-        oq__free(&s->mem, s, sizeof *s);
+        oq__free(&mem, s, sizeof *s); /* not through s->mem: it is inside the block */
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
     }
     s->interval_s = interval_s;
