@@ -34,6 +34,18 @@ extern "C" {
  * servers with no queue is blocked (M/M/N/N). B(0 agents) = 1. */
 OQ_API oq_status oq_erlang_b(double load, int32_t agents, double *blocking);
 
+/* Erlang B staffing: the smallest N whose blocking B(N, load) is <= max_blocking
+ * (0 < max_blocking < 1) — trunks, IVR ports or agents of a service with no
+ * queue (a contact finding all busy is lost: "lines for 1% blocking"). 0 for a
+ * load of 0. OQ_ERANGE if it exceeds INT32_MAX. */
+OQ_API oq_status oq_erlang_b_agents(double load, double max_blocking, int32_t *agents);
+
+/* Erlang B capacity: the largest load (Erlangs) that `agents` servers carry
+ * with blocking B(agents, load) <= max_blocking (0 < max_blocking < 1), to
+ * about 1e-12 relative ("15 lines at 1% blocking carry 8.108 Erlangs"). 0 when
+ * agents == 0 (with no server every contact is lost). */
+OQ_API oq_status oq_erlang_b_load(int32_t agents, double max_blocking, double *load);
+
 /* Erlang C: probability that an arriving contact waits (M/M/N, infinite
  * patience). 1 when agents <= load. */
 OQ_API oq_status oq_erlang_c(double load, int32_t agents, double *p_wait);
@@ -121,6 +133,8 @@ typedef struct oq_staffing_result {
     double asa_s;          /* at `required` (Erlang A: of answered contacts) */
     double occupancy;      /* at `required` */
     double p_abandon;      /* at `required` (0 for Erlang C) */
+    double p_wait;         /* at `required`: P(an arriving contact waits at all);
+                              Erlang C's C(N, A), or Erlang A's P(W > 0); 0 for load 0 */
 } oq_staffing_result;
 
 /* Required and scheduled agents for `load` and mean handle time aht_s meeting
@@ -172,6 +186,7 @@ typedef struct oq_plan_interval {
     double asa_s;          /* at `required` */
     double occupancy;      /* at `required` */
     double p_abandon;      /* at `required` (0 for Erlang C) */
+    double p_wait;         /* at `required`: P(an arriving contact waits at all) */
 } oq_plan_interval;
 
 typedef struct oq_plan_totals {

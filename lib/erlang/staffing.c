@@ -139,7 +139,8 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
         r.required = need;
         if ((st = oq_erlang_c_service_level(load, need, aht_s, o->threshold_s, &r.service_level)) ||
             (st = oq_erlang_c_asa(load, need, aht_s, &r.asa_s)) ||
-            (st = oq_erlang_occupancy(load, need, &r.occupancy)))
+            (st = oq_erlang_occupancy(load, need, &r.occupancy)) ||
+            (st = oq_erlang_c(load, need, &r.p_wait)))
             return st;
         r.p_abandon = 0.0;
     } else {
@@ -165,6 +166,7 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
         r.asa_s = a.asa_s;
         r.occupancy = a.occupancy;
         r.p_abandon = a.p_abandon;
+        r.p_wait = a.p_wait;
     }
     if ((st = oq_erlang_scheduled(r.required, o->shrinkage, &r.scheduled)) != OQ_OK)
         return st;

@@ -223,6 +223,9 @@ static void staffing_combined(void **state)
     assert_true(r.service_level >= 0.8);
     assert_rel(r.occupancy, 100.0 / n, 1e-15, "occupancy");
     assert_true(r.p_abandon == 0);
+    double c = -1;
+    assert_int_equal(oq_erlang_c(100, n, &c), OQ_OK);
+    assert_true(r.p_wait == c); /* P(wait) at `required`: Erlang C */
     /* an occupancy cap that binds: 0.85 at 100 Erlangs -> 118 agents */
     o.max_occupancy = 0.85;
     assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
@@ -252,6 +255,9 @@ static void staffing_combined(void **state)
     assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
     assert_int_equal(r.required, a1 > a2 ? a1 : a2);
     assert_true(r.p_abandon <= 0.02 && r.service_level >= 0.8);
+    oq_erlang_a_result at;
+    assert_int_equal(oq_erlang_a(100, r.required, 180, 120, 20, &at), OQ_OK);
+    assert_true(r.p_wait == at.p_wait && r.p_wait > 0 && r.p_wait < 1);
     /* Erlang A ASA target */
     oq_staffing_options_init(&o);
     o.patience_s = 120;
@@ -266,6 +272,29 @@ static void staffing_combined(void **state)
     assert_int_equal(oq_erlang_staffing(0, 180, &o, &r), OQ_OK);
     assert_int_equal(r.required, 0);
     assert_int_equal(r.scheduled, 0);
+    assert_true(r.p_wait == 0);
+}
+
+/* P(wait) in the staffing result, against published values (reference/erlang.md):
+ * A = 10, AHT 180 s, T 20 s: SL(13) = 0.796, SL(14) = 0.888, so an 0.85 target
+ * needs 14 agents, whose P(wait) is CRAN ErlangC's 0.1741319 and exactly
+ * 976562500/5608175823; pyworkforce: 15 agents wait 0.102. */
+static void staffing_p_wait_published(void **state)
+{
+    (void)state;
+    oq_staffing_options o;
+    oq_staffing_options_init(&o);
+    o.threshold_s = 20;
+    o.target_sl = 0.85;
+    oq_staffing_result r;
+    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_OK);
+    assert_int_equal(r.required, 14);
+    assert_rel(r.p_wait, 976562500.0 / 5608175823.0, 1e-14, "P(wait), N = 14");
+    assert_true(fabs(r.p_wait - 0.1741319) < 5e-8);
+    o.target_sl = 0.9;
+    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_OK);
+    assert_int_equal(r.required, 15);
+    assert_true(fabs(r.p_wait - 0.102) < 5e-4);
 }
 
 static void staffing_invalid(void **state)
@@ -344,11 +373,12 @@ static void plan_day(void **state)
             assert_int_equal(rows[i].required, r.required);
             assert_int_equal(rows[i].scheduled, r.scheduled);
             assert_true(rows[i].service_level == r.service_level);
+            assert_true(rows[i].p_wait == r.p_wait && r.p_wait > 0);
             assert_true(rows[i].occupancy <= 0.9);
         } else {
             assert_int_equal(rows[i].required, 0);
             assert_int_equal(rows[i].scheduled, 0);
-            assert_true(rows[i].load == 0 && rows[i].service_level == 1);
+            assert_true(rows[i].load == 0 && rows[i].service_level == 1 && rows[i].p_wait == 0);
         }
         req_h += rows[i].required * 0.25;
         sch_h += rows[i].scheduled * 0.25;
@@ -450,6 +480,7 @@ int main(void)
         cmocka_unit_test(chat_staffing),
         cmocka_unit_test(chat_invalid),
         cmocka_unit_test(staffing_combined),
+        cmocka_unit_test(staffing_p_wait_published),
         cmocka_unit_test(staffing_invalid),
         cmocka_unit_test(plan_day),
         cmocka_unit_test(plan_invalid),

@@ -19,6 +19,7 @@ import glob
 import os
 import sys
 import threading
+from typing import Any, List, Optional, Tuple, Type, TypeVar
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int32,
                     c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
 
@@ -235,6 +236,7 @@ class oq_staffing_result(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
@@ -252,6 +254,7 @@ class oq_plan_interval(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
@@ -374,6 +377,8 @@ PROTOTYPES = {
     "oq_agent_set_policy": (_S, [_E, _L, _P, POINTER(oq_agent_policy)]),
     # erlang.h
     "oq_erlang_b": (_S, [_D, _I, _PD]),
+    "oq_erlang_b_agents": (_S, [_D, _D, _PI]),
+    "oq_erlang_b_load": (_S, [_I, _D, _PD]),
     "oq_erlang_c": (_S, [_D, _I, _PD]),
     "oq_erlang_c_service_level": (_S, [_D, _I, _D, _D, _PD]),
     "oq_erlang_c_asa": (_S, [_D, _I, _D, _PD]),
@@ -756,10 +761,11 @@ class LibraryNotFound(ImportError):
 
 
 _lock = threading.Lock()
-_lib = None
+_lib: Optional[ctypes.CDLL] = None
+_lib_path: Optional[str] = None
 
 
-def _candidates():
+def _candidates() -> List[Tuple[str, str]]:
     env = os.environ.get("OMNIQ_LIBRARY")
     if env:
         if os.path.isdir(env):
@@ -782,7 +788,7 @@ def _candidates():
     return out
 
 
-def _declare(lib):
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     for name, (restype, argtypes) in PROTOTYPES.items():
         fn = getattr(lib, name)  # AttributeError: not an omniq library of this version
         fn.restype = restype
@@ -795,9 +801,12 @@ def _declare(lib):
     return lib
 
 
-def load():
-    """Return the loaded, fully declared library (loading it on first call)."""
-    global _lib
+def load() -> Any:
+    """Return the loaded, fully declared library (loading it on first call).
+
+    Typed ``Any``: its attributes are the C functions, declared by
+    :data:`PROTOTYPES` at load time."""
+    global _lib, _lib_path
     if _lib is not None:
         return _lib
     with _lock:
@@ -816,7 +825,7 @@ def load():
             except AttributeError as exc:
                 tried.append(f"{where}: {path}: not a compatible libomniq ({exc})")
                 continue
-            lib._omniq_path = path
+            _lib_path = path
             _lib = lib
             return lib
         if not cands:
@@ -826,17 +835,22 @@ def load():
             "libomniq.so. Tried:\n  " + "\n  ".join(tried))
 
 
-def has_symbol(name):
+def has_symbol(name: str) -> bool:
     """Whether the loaded library exports ``name`` (for optional modules)."""
     return hasattr(load(), name)
 
 
-def library_path():
+def library_path() -> str:
     """The path (or soname) the library was loaded from."""
-    return load()._omniq_path
+    load()
+    assert _lib_path is not None
+    return _lib_path
 
 
-def padded(struct_type):
+S = TypeVar("S", bound=Structure)
+
+
+def padded(struct_type: Type[S]) -> S:
     """A zeroed ``struct_type`` inside a larger buffer.
 
     Out-parameters are allocated with 512 spare bytes, so that a library built

@@ -155,4 +155,6 @@ OQ_FORECAST_DAY_CLOSED = 1
 OQ_FORECAST_DAY_SPECIAL = 2
 OQ_FORECAST_DAY_ACTUAL = 3
 
-__all__ = [name for name in dir() if name.startswith("OQ_")]
+
+# No __all__: `from .constants import *` takes every (public) name above, and
+# type checkers see each of them; omniq.__all__ lists them from this module.
