@@ -3,7 +3,7 @@
 """Forecast interval volumes and plot the history, the forecast and its bands.
 
     OMNIQ_LIBRARY=build/libomniq.so /usr/bin/python3 examples/python/forecast_plot.py \
-        history.csv --days 7 --out forecast.png
+        examples/forecast/history.csv --days 7 --out forecast.png
 
 HISTORY is a CSV with the columns start, volume (and optionally aht, queue); with
 --bank FILE the 6-minute "Anonymous Bank" file of ../shared/data is read instead
@@ -21,6 +21,7 @@ import math
 import os
 import random
 import sys
+from typing import List, Optional, Sequence
 
 try:
     import omniq
@@ -32,9 +33,10 @@ except ImportError:  # run from a source checkout without installing
 from omniq import forecast as fc
 
 
-def bank_series(path, interval_s):
+def bank_series(path: str, interval_s: int) -> fc.Series:
     """The bank's 6-minute counts (calls, u = interval 1..240, Date) as a series."""
-    starts, volumes = [], []
+    starts: List[dt.datetime] = []
+    volumes: List[float] = []
     with open(path, newline="") as fh:
         for row in csv.DictReader(fh):
             day = dt.datetime.fromisoformat(row["Date"])
@@ -48,7 +50,7 @@ def bank_series(path, interval_s):
     return s
 
 
-def synthetic_series(interval_s, weeks=12, seed=1):
+def synthetic_series(interval_s: int, weeks: int = 12, seed: int = 1) -> fc.Series:
     """Weekday-shaped Poisson counts with a level that wanders from day to day."""
     rnd = random.Random(seed)
     per_day = 86400 // interval_s
@@ -60,7 +62,7 @@ def synthetic_series(interval_s, weeks=12, seed=1):
         w = k % 7
         if w == 6:
             continue  # closed on Sundays
-        day = []
+        day: List[float] = []
         for i in range(per_day):
             h = (i + 0.5) * 24 / per_day
             shape = 0 if h < 8 or h >= 20 else 1 + 0.8 * math.sin((h - 8) / 12 * math.pi)
@@ -77,7 +79,7 @@ def synthetic_series(interval_s, weeks=12, seed=1):
     return s
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("history", nargs="?", help="history CSV (start,volume[,aht][,queue])")
     p.add_argument("--bank", help="the Anonymous Bank 6-minute CSV instead")
@@ -98,6 +100,8 @@ def main(argv=None):
     else:
         series, where = synthetic_series(args.interval or 1800), "synthetic history"
     info = series.info
+    last = info.last_date
+    assert last is not None  # a loaded series is never empty
     bt = fc.backtest(series, days=28, method=args.method)
     f = fc.forecast(series, days=args.days, method=args.method)
     print(f"{where}: {info.days} days {info.first_date} .. {info.last_date}, "
@@ -113,17 +117,18 @@ def main(argv=None):
               f"{'  closed' if rows[0].day_kind == 'closed' else ''}")
 
     try:
-        import matplotlib
+        import matplotlib  # type: ignore[import]
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import]
     except ImportError:
         print("matplotlib not available (apt-get install python3-matplotlib and run with "
               "/usr/bin/python3): no plot", file=sys.stderr)
         series.close()
         return 0
-    hx, hy = [], []
+    hx: List[dt.datetime] = []
+    hy: List[float] = []
     for k in range(args.history_days, 0, -1):
-        day = info.last_date - dt.timedelta(days=k - 1)
+        day = last - dt.timedelta(days=k - 1)
         vols = series.day(day) or [0.0] * per_day
         for i, v in enumerate(vols):
             hx.append(dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=i * info.interval_s))

@@ -18,10 +18,11 @@ whose message names the field, or the file and line.
 """
 
 import datetime as _dt
+import os
 from collections import Counter
 from ctypes import byref, c_char_p, c_double, c_int32, c_void_p
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from .constants import (OQ_FORECAST_NO_DATE, OQ_SPECIAL_CLOSED, OQ_SPECIAL_FACTOR,
@@ -37,22 +38,31 @@ _DAY_KINDS = ("regular", "closed", "special", "actual")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _EPOCH = _dt.date(1970, 1, 1).toordinal()
 
+DateLike = Union[_dt.date, str, int]
+"""A date: a :class:`datetime.date` (or datetime), "YYYY-MM-DD", or a C date number."""
+DateTimeLike = Union[_dt.datetime, str]
+"""An interval start: a :class:`datetime.datetime` or "YYYY-MM-DD HH:MM[:SS]"."""
 
-def _require(symbol):
+
+def _null_alloc() -> Any:
+    return _lib.oq_alloc_fn(0)  # address 0: NULL, the C library's malloc
+
+
+def _require(symbol: str) -> None:
     if not _lib.has_symbol(symbol):
         raise NotImplementedError(
             f"omniq.forecast: the loaded libomniq ({_lib.library_path()}) has no forecast "
             f"module (symbol {symbol}, omniq/forecast.h); build a newer libomniq")
 
 
-def _raise(function, status, err=None, prefix=""):
-    msg = from_bytes(err.message) if err is not None and err.message else status_str(status)
+def _raise(function: str, status: int, err: Any = None, prefix: str = "") -> None:
+    msg = (from_bytes(err.message) or "") if err is not None and err.message else status_str(status)
     raise OmniqError(status, prefix + msg, function)
 
 
 # ---- dates ------------------------------------------------------------------------------
 
-def to_date_number(value, what="date"):
+def to_date_number(value: object, what: str = "date") -> int:
     """A date as the C library counts it: days since 1970-01-01."""
     if isinstance(value, _dt.datetime):
         value = value.date()
@@ -68,12 +78,12 @@ def to_date_number(value, what="date"):
     raise bad(what, f"expected a date, got {value!r}")
 
 
-def from_date_number(n):
+def from_date_number(n: int) -> _dt.date:
     """The :class:`datetime.date` of a C date number."""
     return _dt.date.fromordinal(n + _EPOCH)
 
 
-def _to_datetime(value, what):
+def _to_datetime(value: object, what: str) -> _dt.datetime:
     if isinstance(value, _dt.datetime):
         return value
     if isinstance(value, str):
@@ -88,6 +98,7 @@ def _to_datetime(value, what):
 
 @dataclass(frozen=True)
 class SeriesInfo:
+    """What a series holds (``oq_volume_series_info``); dates are None when it is empty."""
     interval_s: int
     intervals_per_day: int
     first_date: Optional[_dt.date]
@@ -101,7 +112,7 @@ class Series:
     """Interval volumes of local days (an ``oq_volume_series``). Close it (or use
     ``with``) to free it at once; it is freed when collected otherwise."""
 
-    def __init__(self, interval_s, _handle=None):
+    def __init__(self, interval_s: int, _handle: Optional[int] = None) -> None:
         _require("oq_volume_series_create")
         self._lib = _lib.load()
         if _handle is None:
@@ -109,16 +120,16 @@ class Series:
             h = c_void_p()
             f = "oq_volume_series_create"
             st = self._lib.oq_volume_series_create(to_int(interval_s, "interval_s", function=f),
-                                                   _lib.oq_alloc_fn(), None, byref(h),
-                                                   byref(err))
+                                                   _null_alloc(), None, byref(h), byref(err))
             if st != 0:
                 _raise(f, st, err)
             _handle = h.value
-        self._h = _handle
+        self._h: Optional[int] = _handle
         self._per_day = self.info.intervals_per_day
 
     @classmethod
-    def from_csv(cls, path, queue=None, interval_s=0):
+    def from_csv(cls, path: Union[str, "os.PathLike[str]"], queue: Optional[str] = None,
+                 interval_s: int = 0) -> "Series":
         """Load a CSV whose header names its columns: start, volume, optionally aht and
         queue (``queue`` selects the rows of one queue). ``interval_s`` 0 infers the
         interval; a multiple of the file's sums its intervals."""
@@ -128,41 +139,44 @@ class Series:
         h = c_void_p()
         st = _lib.load().oq_volume_series_load_csv(
             to_bytes(str(path), "path", f), to_bytes(queue, "queue", f, optional=True),
-            to_int(interval_s, "interval_s", function=f), _lib.oq_alloc_fn(), None, byref(h),
+            to_int(interval_s, "interval_s", function=f), _null_alloc(), None, byref(h),
             byref(err))
         if st != 0:
             _raise(f, st, err)
         return cls(0, _handle=h.value)
 
     @classmethod
-    def from_lists(cls, starts, volumes, aht=None, interval_s=None):
+    def from_lists(cls, starts: Sequence[DateTimeLike], volumes: Sequence[float],
+                   aht: Optional[Sequence[float]] = None,
+                   interval_s: Optional[int] = None) -> "Series":
         """A series from interval starts (datetimes or 'YYYY-MM-DD HH:MM' strings, in time
         order) and their volumes (and handle times, 0 for unknown). ``interval_s`` None
         infers it: the most common gap between starts of the same day."""
-        starts = [_to_datetime(s, f"starts[{i}]") for i, s in enumerate(starts)]
-        volumes = list(volumes)
-        if len(volumes) != len(starts) or (aht is not None and len(aht) != len(starts)):
-            raise bad("volumes", f"{len(starts)} starts, {len(volumes)} volumes"
+        times = [_to_datetime(t, f"starts[{i}]") for i, t in enumerate(starts)]
+        vols = list(volumes)
+        if len(vols) != len(times) or (aht is not None and len(aht) != len(times)):
+            raise bad("volumes", f"{len(times)} starts, {len(vols)} volumes"
                       + ("" if aht is None else f", {len(aht)} handle times"))
-        if not starts:
+        if not times:
             raise bad("starts", "no intervals (empty history)")
         if interval_s is None:
-            gaps = Counter(abs((b - a).total_seconds()) for a, b in zip(starts, starts[1:])
+            gaps = Counter(abs((b - a).total_seconds()) for a, b in zip(times, times[1:])
                            if a.date() == b.date() and b != a)
             interval_s = int(min(gaps, key=lambda g: (-gaps[g], g))) if gaps else 86400
         s = cls(interval_s)
         try:
-            for i, t in enumerate(starts):
+            for i, t in enumerate(times):
                 sec = t.hour * 3600 + t.minute * 60 + t.second
                 if sec % s.info.interval_s:
                     raise bad(f"starts[{i}]", f"{t} is not on the {s.info.interval_s}-second grid")
-                s.add(t, volumes[i], aht[i] if aht is not None else 0, _what=f"starts[{i}]")
+                s.add(t, vols[i], aht[i] if aht is not None else 0, _what=f"starts[{i}]")
         except BaseException:
             s.close()
             raise
         return s
 
-    def add(self, start, volume, aht_s=0.0, _what="start"):
+    def add(self, start: DateTimeLike, volume: float, aht_s: float = 0.0,
+            _what: str = "start") -> None:
         """Append the volume of the interval starting at ``start`` (after the last one)."""
         t = _to_datetime(start, _what)
         f = "oq_volume_series_add"
@@ -177,7 +191,8 @@ class Series:
         if st != 0:
             _raise(f, st, err, "" if _what == "start" else f"{_what}: ")
 
-    def set_day(self, date, volumes, aht_s=None):
+    def set_day(self, date: DateLike, volumes: Sequence[float],
+                aht_s: Optional[Sequence[float]] = None) -> None:
         """Set (or replace) a whole day: one volume per interval of the day."""
         f = "oq_volume_series_set_day"
         n = len(volumes)
@@ -192,7 +207,8 @@ class Series:
             _raise(f, st, err)
 
     @property
-    def info(self):
+    def info(self) -> SeriesInfo:
+        """Interval length, days held, first and last date, total volume."""
         i = _lib.padded(_lib.oq_volume_series_info)
         st = self._lib.oq_volume_series_info_get(self._handle(), byref(i))
         if st != 0:
@@ -204,10 +220,11 @@ class Series:
                           i.days, bool(i.has_aht), i.total_volume)
 
     @property
-    def queue(self):
-        return from_bytes(self._lib.oq_volume_series_queue(self._handle()))
+    def queue(self) -> str:
+        """The queue the series was loaded for ("" when none)."""
+        return from_bytes(self._lib.oq_volume_series_queue(self._handle())) or ""
 
-    def day(self, date):
+    def day(self, date: DateLike) -> Optional[List[float]]:
         """The volumes of ``date`` as a list, or None when the day is absent (closed)."""
         n = self._per_day
         vol = (c_double * n)()
@@ -218,7 +235,7 @@ class Series:
             _raise("oq_volume_series_day", st)
         return list(vol) if present.value else None
 
-    def aggregate(self, interval_s):
+    def aggregate(self, interval_s: int) -> "Series":
         """A new series of longer intervals (a multiple of this one's): volumes summed."""
         f = "oq_volume_series_aggregate"
         err = _lib.oq_error()
@@ -230,30 +247,31 @@ class Series:
             _raise(f, st, err)
         return Series(0, _handle=h.value)
 
-    def _handle(self):
+    def _handle(self) -> int:
         if not self._h:
             raise OmniqError(-5, "the series is closed", "omniq.forecast.Series")
         return self._h
 
-    def close(self):
+    def close(self) -> None:
+        """Free the C series now (idempotent); later calls raise InvalidState."""
         if getattr(self, "_h", None):
             self._lib.oq_volume_series_destroy(self._h)
             self._h = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Series":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:  # interpreter shutdown
             pass
 
 
-def queues_in_csv(path):
+def queues_in_csv(path: Union[str, "os.PathLike[str]"]) -> List[str]:
     """The queues named in a CSV's ``queue`` column, in order ([] without one)."""
     _require("oq_volume_csv_queues")
     f = "oq_volume_csv_queues"
@@ -266,7 +284,8 @@ def queues_in_csv(path):
     if st != 0:
         _raise(f, st, err)
     try:
-        text = c_char_p(out.value).value.decode("utf-8", "surrogateescape")
+        raw = c_char_p(out.value).value or b""
+        text = raw.decode("utf-8", "surrogateescape")
     finally:
         lib.oq_free(out)
     return [q for q in text.split("\n") if q]
@@ -285,7 +304,7 @@ class SpecialDay:
     factor: float = 1.0
     like: object = None
 
-    def _c(self, i):
+    def _c(self, i: int) -> Any:
         what = f"special_days[{i}]"
         kinds = {"closed": OQ_SPECIAL_CLOSED, "holiday": OQ_SPECIAL_FACTOR,
                  "factor": OQ_SPECIAL_FACTOR, "like-date": OQ_SPECIAL_LIKE_DATE,
@@ -304,7 +323,7 @@ class SpecialDay:
         return d
 
 
-def _method(name):
+def _method(name: Union[str, int]) -> int:
     if isinstance(name, int) and not isinstance(name, bool):
         return name
     f = "oq_forecast_method_parse"
@@ -312,10 +331,11 @@ def _method(name):
     st = _lib.load().oq_forecast_method_parse(to_bytes(name, "method", f), byref(out))
     if st != 0:
         raise bad("method", f"'{name}' is not one of {', '.join(METHODS)}", f)
-    return out.value
+    return int(out.value)
 
 
-def _options(method, special_days, quantile, kw):
+def _options(method: Union[str, int], special_days: Iterable[Any], quantile: float,
+             kw: Dict[str, Any]) -> Tuple[Any, Any]:
     _require("oq_forecast_options_init")
     o = _lib.oq_forecast_options()
     _lib.load().oq_forecast_options_init(byref(o))
@@ -338,6 +358,7 @@ def _options(method, special_days, quantile, kw):
 
 @dataclass(frozen=True)
 class ForecastRow:
+    """One forecast interval (``oq_forecast_row``)."""
     start: _dt.datetime     # local start of the interval
     date: _dt.date
     interval: int           # index within the day
@@ -354,6 +375,8 @@ class ForecastRow:
 
 @dataclass(frozen=True)
 class ForecastInfo:
+    """How a forecast was made (``oq_forecast_info``): the method (auto: the one chosen),
+    the history used, the calibrated over-dispersions and band levels, the intraday factor."""
     method: str
     history_days: int
     excluded_days: int
@@ -367,20 +390,23 @@ class ForecastInfo:
 
 @dataclass(frozen=True)
 class Forecast:
+    """A forecast: its rows (one per interval of the forecast days) and how it was made."""
     rows: List[ForecastRow]
     info: ForecastInfo
     interval_s: int
 
     @property
-    def starts(self):
+    def starts(self) -> List[_dt.datetime]:
+        """The rows' interval starts."""
         return [r.start for r in self.rows]
 
     @property
-    def volumes(self):
+    def volumes(self) -> List[float]:
+        """The rows' forecast volumes."""
         return [r.volume for r in self.rows]
 
 
-def _rows(buf, n, interval_s):
+def _rows(buf: Any, n: int, interval_s: int) -> List[ForecastRow]:
     out = []
     for r in buf[:n]:
         date = from_date_number(r.date)
@@ -391,12 +417,14 @@ def _rows(buf, n, interval_s):
     return out
 
 
-def _info(i):
+def _info(i: Any) -> ForecastInfo:
     return ForecastInfo(METHODS[i.method], i.history_days, i.excluded_days, i.calibration_days,
                         i.dispersion80, i.dispersion95, i.level80, i.level95, i.day_factor)
 
 
-def forecast(series, days=7, start=None, method="auto", special_days=(), quantile=0.0, **options):
+def forecast(series: Series, days: int = 7, start: Optional[DateLike] = None,
+             method: Union[str, int] = "auto", special_days: Iterable[Any] = (),
+             quantile: float = 0.0, **options: float) -> Forecast:
     """Forecast ``days`` days from ``start`` (default: the day after the series' last), using
     only the days before ``start``. ``options``: ha_weeks, ew_alpha, level_alpha,
     level_window_days, auto_window_days, calibration_days, hw_alpha/hw_delta/hw_omega."""
@@ -418,7 +446,9 @@ def forecast(series, days=7, start=None, method="auto", special_days=(), quantil
     return Forecast(_rows(rows, n, info.interval_s), _info(fi), info.interval_s)
 
 
-def intraday(series, date, at, method="auto", special_days=(), quantile=0.0, **options):
+def intraday(series: Series, date: DateLike, at: Union[str, _dt.time, int],
+             method: Union[str, int] = "auto", special_days: Iterable[Any] = (),
+             quantile: float = 0.0, **options: float) -> Forecast:
     """Re-forecast the rest of ``date`` from its actuals before ``at`` ("HH:MM", a
     :class:`datetime.time`, or an interval index). Rows before ``at`` are the actuals."""
     f = "oq_forecast_intraday"
@@ -449,6 +479,7 @@ def intraday(series, date, at, method="auto", special_days=(), quantile=0.0, **o
 
 @dataclass(frozen=True)
 class BacktestResult:
+    """A rolling-origin backtest's figures (``oq_backtest_result``)."""
     method: str
     chosen: str              # auto: the method chosen most often
     days: int                # days evaluated
@@ -464,8 +495,10 @@ class BacktestResult:
     intraday_after: float
 
 
-def backtest(series, days=28, method="auto", lead_days=1, end=None, intraday_from=None,
-             special_days=(), **options):
+def backtest(series: Series, days: int = 28, method: Union[str, int] = "auto",
+             lead_days: int = 1, end: Optional[DateLike] = None,
+             intraday_from: Optional[Union[str, _dt.time, int]] = None,
+             special_days: Iterable[Any] = (), **options: float) -> BacktestResult:
     """Rolling-origin backtest over the last ``days`` days up to ``end`` (default: the
     series' last day): each day forecast ``lead_days`` ahead from the days before it."""
     f = "oq_forecast_backtest"
@@ -494,7 +527,7 @@ def backtest(series, days=28, method="auto", lead_days=1, end=None, intraday_fro
                           r.intraday_before, r.intraday_after)
 
 
-def quantile(mean, dispersion, p):
+def quantile(mean: float, dispersion: float, p: float) -> float:
     """The p-quantile of a count with this mean and over-dispersion (negative binomial
     with variance mean + dispersion * mean^2; Poisson at 0)."""
     _require("oq_forecast_quantile")
@@ -506,4 +539,4 @@ def quantile(mean, dispersion, p):
     if st != 0:
         raise bad("mean/dispersion/p", f"{mean!r}, {dispersion!r}, {p!r}: need mean >= 0, "
                   "dispersion >= 0, 0 < p < 1", f)
-    return out.value
+    return float(out.value)
