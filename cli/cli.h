@@ -25,6 +25,10 @@ void json_string(FILE *f, const char *s);
 int parse_num(const char *s, int percent_ok, double *out);
 /* Strip blanks and a line end from both sides, in place. */
 char *trim(char *s);
+/* Print a number as JSON in its shortest form that reads back as the same
+ * double (17 significant digits at most; integers without a point); null
+ * when not finite. */
+void json_number(FILE *f, double v);
 /* Is argv[i] "--help" or "-h"? */
 int is_help(const char *arg);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "forecast_cli.h"
 
 void fc_stamp(int32_t date, int32_t interval, int32_t interval_s, char *buf, size_t size)
@@ -294,51 +295,50 @@ static void print_table(const fc_args *a, const fc_queue *q)
                (int)q->totals.peak_required, q->totals.service_level);
 }
 
-static void csv_field(const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
 static void print_csv(const fc_args *a, const fc_queue *q, int first)
 {
-    if (first) {
-        printf("%sstart,volume,lo80,hi80,lo95,hi95,method,day", q->name ? "queue," : "");
-        if (q->plan)
-            printf(",contacts,aht,load,required,scheduled,service_level,asa,occupancy,p_abandon");
-        printf("\n");
-    }
     static const char *const KINDS[] = {"regular", "closed", "special", "actual"};
+    if (first) {
+        static const char *const COLS[] = {
+            "queue", "start", "volume", "lo80", "hi80", "lo95", "hi95", "method", "day",
+            "contacts", "aht", "load", "required", "scheduled", "service_level", "asa",
+            "occupancy", "p_abandon", NULL};
+        static const char *const PLAIN[] = {"queue", "start", "volume", "lo80", "hi80", "lo95",
+                                            "hi95", "method", "day", NULL};
+        csv_header(stdout, (q->plan ? COLS : PLAIN) + (q->name ? 0 : 1));
+    }
     for (int32_t i = 0; i < q->n_rows; i++) {
         const oq_forecast_row *r = &q->rows[i];
         char ts[32];
         fc_stamp(r->date, r->interval, q->info.interval_s, ts, sizeof ts);
-        if (q->name) {
-            csv_field(q->name);
-            putchar(',');
-        }
-        printf("%s,%.4f,%.0f,%.0f,%.0f,%.0f,%s,%s", ts, r->volume, r->lo80, r->hi80, r->lo95,
-               r->hi95, name_of(r->method), KINDS[r->day_kind]);
+        csv_row row;
+        csv_begin(&row, stdout);
+        if (q->name)
+            csv_text(&row, q->name);
+        csv_text(&row, ts);
+        csv_printf(&row, "%.4f", r->volume);
+        csv_printf(&row, "%.0f", r->lo80);
+        csv_printf(&row, "%.0f", r->hi80);
+        csv_printf(&row, "%.0f", r->lo95);
+        csv_printf(&row, "%.0f", r->hi95);
+        csv_text(&row, name_of(r->method));
+        csv_text(&row, KINDS[r->day_kind]);
         if (q->plan) {
             const oq_plan_interval *p = &q->plan[i];
-            printf(",%.4f,%.6g,%.6f,%d,%d,%.6f,", q->contacts[i], q->aht[i], p->load,
-                   (int)p->required, (int)p->scheduled, p->service_level);
+            csv_printf(&row, "%.4f", q->contacts[i]);
+            csv_printf(&row, "%.6g", q->aht[i]);
+            csv_printf(&row, "%.6f", p->load);
+            csv_printf(&row, "%d", (int)p->required);
+            csv_printf(&row, "%d", (int)p->scheduled);
+            csv_printf(&row, "%.6f", p->service_level);
             if (isfinite(p->asa_s))
-                printf("%.3f", p->asa_s);
+                csv_printf(&row, "%.3f", p->asa_s);
             else
-                printf("inf");
-            printf(",%.6f,%.6f", p->occupancy, p->p_abandon);
+                csv_text(&row, "inf");
+            csv_printf(&row, "%.6f", p->occupancy);
+            csv_printf(&row, "%.6f", p->p_abandon);
         }
-        printf("\n");
+        csv_end(&row);
     }
     (void)a;
 }
@@ -346,22 +346,22 @@ static void print_csv(const fc_args *a, const fc_queue *q, int first)
 /* interval,contacts,aht: the input of `omniq staff --csv` (its --interval must match). */
 static void print_staff_input(const fc_queue *q, int first)
 {
+    static const char *const COLS[] = {"interval", "contacts", "aht", NULL};
     if (first)
-        printf("interval,contacts,aht\n");
+        csv_header(stdout, COLS);
     for (int32_t i = 0; i < q->n_rows; i++) {
         char ts[32];
         fc_stamp(q->rows[i].date, q->rows[i].interval, q->info.interval_s, ts, sizeof ts);
-        printf("%s,%.4f,%.6g\n", ts, q->contacts[i], q->aht[i]);
+        csv_row row;
+        csv_begin(&row, stdout);
+        csv_text(&row, ts);
+        csv_printf(&row, "%.4f", q->contacts[i]);
+        csv_printf(&row, "%.6g", q->aht[i]);
+        csv_end(&row);
     }
 }
 
-static void json_num(double v)
-{
-    if (isfinite(v))
-        printf("%.6g", v);
-    else
-        printf("null");
-}
+static void json_num(double v) { json_number(stdout, v); }
 
 static void print_json(const fc_args *a, const fc_queue *q)
 {

@@ -242,7 +242,7 @@ class oq_staffing_result(Structure):
 
 class oq_erlang_chat_result(Structure):
     _fields_ = [(n, c_double) for n in (
-        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent")]
+        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent", "utilisation")]
 
 
 class oq_plan_interval(Structure):
@@ -409,6 +409,34 @@ class oq_config_error(Structure):
     ]
 
 
+# core.h: the error shape of engine-less calls
+class oq_error(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+oq_load_error_fn = CFUNCTYPE(None, POINTER(oq_error), c_void_p)
+
+
+class oq_load_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_errors", c_int32),
+        ("max_bytes", c_int64),
+        ("max_nodes", c_int64),
+        ("check_references", c_int32),
+        ("reserved", c_int32),
+        ("engine", c_void_p),
+        ("on_error", oq_load_error_fn),
+        ("error_user", c_void_p),
+    ]
+
+
 
 # stats.h
 OQ_STATS_BOUNDS_MAX = 16
@@ -541,10 +569,11 @@ class oq_sim_options(Structure):
 class oq_sim_stats(Structure):
     _fields_ = (
         [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
-                                "abandoned_short", "waited", "rejected", "unfinished")]
+                                "abandoned_short", "waited", "rejected", "unfinished",
+                                "in_service")]
         + [(n, c_double) for n in (
             "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
-            "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",
+            "staffed_s", "ready_s", "service_level", "service_level_offered", "p_wait", "asa_s",
             "abandon_rate", "aht_s", "occupancy")])
 
 
@@ -663,6 +692,11 @@ OPTIONAL_PROTOTYPES = {
                                  POINTER(oq_config_error)]),
     "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
                                    POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_load_options_init": (None, [POINTER(oq_load_options)]),
+    "oq_config_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(c_void_p),
+                            POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_scenario_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(_SCN),
+                              POINTER(oq_error)]),
     "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
@@ -702,6 +736,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
     "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),

@@ -306,8 +306,9 @@ class ChatResult:
     p_wait: float              # P(an arriving session waits)
     service_level: float       # P(wait <= threshold)
     asa_s: float               # mean wait over all sessions
-    occupancy: float           # mean sessions in service / (N k)
+    occupancy: float           # agents holding at least one session / N (agent time holding work)
     sessions_per_agent: float  # mean sessions in service / N
+    utilisation: float         # mean sessions in service / (N k): session slots in use
 
 
 def _aht_array(aht_s: Iterable[float], function: str) -> Tuple[Any, int]:

@@ -255,12 +255,14 @@ class SimStats:
     waited: int
     rejected: int
     unfinished: int
+    in_service: int
     wait_answered_s: float
     wait_abandoned_s: float
     max_wait_s: float
     handle_s: float
     busy_s: float
     staffed_s: float
+    ready_s: float
     service_level: float
     service_level_offered: float
     p_wait: float
@@ -342,6 +344,9 @@ class SimulationResult:
     final_counts: Optional["Counts"] = None  # the last replication's engine at its end
     inspected: Any = None             # what inspect(engine) returned, if given
     events: int = field(default=0)    # events passed to on_event
+    # the center's service level per interval across replications, with its 95% confidence
+    # interval (oq_sim_interval_service_level); None when not kept (too many cells)
+    interval_service_level: Optional[Tuple[Estimate, ...]] = None
 
 
 def _estimate(e: Any) -> Estimate:
@@ -624,8 +629,17 @@ def _collect(sim: _SimHandle, seed: int, replications: int, interval_s: float,
                 inspected = inspect(eng)
         finally:
             eng.close()
+    band: Optional[List[Estimate]] = []
+    for i in range(n_int.value):
+        est = _lib.padded(_lib.oq_sim_estimate)
+        if sim.lib.oq_sim_interval_service_level(sim.ptr, i, byref(est)) != 0:
+            band = None  # OQ_ERANGE: too many replications x intervals to keep
+            break
+        assert band is not None
+        band.append(_estimate(est))
     return SimulationResult(seed, replications, interval_s, total, groups["queue"],
-                            groups["channel"], tuple(runs), counts, inspected)
+                            groups["channel"], tuple(runs), counts, inspected,
+                            interval_service_level=tuple(band) if band is not None else None)
 
 
 def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = None,
