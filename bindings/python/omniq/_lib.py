@@ -607,17 +607,6 @@ class oq_sim_run_info(Structure):
         + [("engine_contacts", c_int32), ("check_status", c_int32)])
 
 
-# core.h: the error of calls without an engine
-class oq_error(Structure):
-    _fields_ = [
-        ("status", c_int32),
-        ("line", c_int32),
-        ("column", c_int32),
-        ("message", c_char * 512),
-        ("path", c_char * 256),
-    ]
-
-
 # forecast.h
 class oq_volume_series_info(Structure):
     _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
