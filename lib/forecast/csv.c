@@ -232,13 +232,8 @@ static int parse_start(const char *s, int32_t *date, int32_t *sec)
         return 0;
     if (n == 19 && (s[16] != ':' || !digits(s + 17, 2, &se)))
         return 0;
-    static const int8_t mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 59)
+    if (h > 23 || mi > 59 || se > 59 || oq_date_from_ymd(y, mo, d, date) != OQ_OK)
         return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
-        return 0;
-    *date = oq__fc_days_from_civil(y, mo, d);
     *sec = h * 3600 + mi * 60 + se;
     return 1;
 }

@@ -148,7 +148,7 @@ oq_status oq__frame_build(fc_frame *f, oq_mem *mem, const oq_volume_series *s,
     f->interval_s = s->interval_s;
     f->date0 = date0;
     f->n = last - date0 + 1;
-    f->weekday0 = oq__fc_weekday(date0);
+    f->weekday0 = oq_date_weekday(date0);
     size_t n = (size_t)f->n, cells = n * (size_t)f->per_day;
     f->vol = oq__calloc(mem, cells, sizeof *f->vol);
     f->aht = s->aht ? oq__calloc(mem, cells, sizeof *f->aht) : NULL;

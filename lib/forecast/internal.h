@@ -28,12 +28,9 @@ struct oq_volume_series {
     char *queue;            /* "" or the CSV queue */
 };
 
-/* ---- civil dates (until the calendar module provides them) -------------------- */
+/* ---- civil dates: omniq/calendar.h's -------------------------------------------- */
 
-int32_t oq__fc_days_from_civil(int32_t y, int32_t m, int32_t d);
-void oq__fc_civil_from_days(int32_t z, int32_t *y, int32_t *m, int32_t *d);
-int32_t oq__fc_weekday(int32_t date); /* 0 = Monday */
-/* "YYYY-MM-DD" into buf (>= 11 bytes). */
+/* "YYYY-MM-DD" into buf (>= 16 bytes). */
 void oq__fc_format_date(int32_t date, char *buf, size_t size);
 
 /* ---- series internals ----------------------------------------------------------- */
