@@ -13,7 +13,7 @@ The shared library is found through the OMNIQ_LIBRARY environment variable,
 next to this package, or on the system's library path (see omniq._lib).
 """
 
-from . import calendar, erlang, stats
+from . import calendar, erlang, forecast, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from . import constants as _constants
@@ -46,8 +46,8 @@ def version_number() -> int:
 
 
 __all__ = [
-    "erlang", "calendar", "Calendar", "LocalTime", "Engine", "Event", "Counts", "ChannelInfo",
-    "AgentInfo", "QueueInfo",
+    "erlang", "calendar", "forecast", "Calendar", "LocalTime", "Engine", "Event", "Counts",
+    "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
     "InvalidArgument", "NotFound", "AlreadyExists", "OutOfMemory", "InvalidState",
     "ConfigError", "Busy", "Corrupt", "OutOfRange",
