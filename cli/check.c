@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* omniq check FILE: validate a configuration or a script and summarize it. */
+/* omniq check FILE: validate a configuration, a script, a scenario or a
+ * calendar file and summarize it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,15 +9,33 @@
 static const char USAGE[] =
     "usage: omniq check [--quiet] FILE\n"
     "\n"
-    "Load FILE (a configuration, a script: configuration + timeline, or a scenario:\n"
-    "configuration + simulation) exactly as\n"
+    "Load FILE (a configuration, a script: configuration + timeline, a scenario:\n"
+    "configuration + simulation, or a calendar file: holidays + calendars) exactly as\n"
     "'omniq run' and the library would. On success print a summary (channels, skills,\n"
-    "groups, queues with the agents able to serve them, agents, timeline) and exit 0;\n"
+    "groups, queues with the agents able to serve them, agents, timeline; or each\n"
+    "calendar's zone, weekly hours and dated days) and exit 0;\n"
     "queues no agent can serve are flagged as warnings. On error print\n"
-    "FILE:LINE:COLUMN: what was expected, on stderr, and exit 2.\n"
+    "FILE:LINE:COLUMN: what was expected, on stderr, and exit 2: every error of the file\n"
+    "(up to 20), with \"did you mean ...?\" for a misspelt key or id; a script's timeline\n"
+    "items must name defined agents, queues and channels, and contacts an earlier arrive\n"
+    "introduced.\n"
     "\n"
     "  --quiet   print nothing on success\n"
     "  --dump    print the loaded configuration as YAML (oq_config_dump) instead\n";
+
+/* Errors of a load, kept to print once it is known which kind of file it is. */
+#define ERRORS_MAX 20
+typedef struct error_list {
+    oq_error e[ERRORS_MAX];
+    int n;
+} error_list;
+
+static void keep_error(const oq_error *err, void *user)
+{
+    error_list *l = user;
+    if (l->n < ERRORS_MAX)
+        l->e[l->n++] = *err;
+}
 
 static int32_t count(const oq_engine *e, int32_t kind)
 {
@@ -111,6 +130,52 @@ static void summary(const char *path, const oq_engine *e, const oq_script *s)
     }
 }
 
+/* A calendar file (docs/calendars.md): check every calendar, summarize each. */
+static int check_calendars(const char *path, int quiet)
+{
+    char *ids = NULL;
+    int32_t n = 0;
+    oq_error err;
+    if (oq_calendar_ids_file(path, &ids, &n, &err) != OQ_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_INPUT;
+    }
+    if (!quiet)
+        printf("%s: %d calendar%s\n", path, (int)n, n == 1 ? "" : "s");
+    const char *id = ids;
+    for (int32_t i = 0; i < n && !quiet; i++, id += strlen(id) + 1) {
+        oq_calendar *cal = NULL;
+        if (oq_calendar_load_file(path, id, NULL, &cal, &err) != OQ_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            oq_free(ids);
+            return EXIT_INPUT;
+        }
+        /* Dated days over the years a center plans in; hours of a week of regular days. */
+        int32_t from = 0, to = 0, kinds[4] = {0, 0, 0, 0}, week_from = -1, run = 0;
+        oq_date_from_ymd(1970, 1, 1, &from);
+        oq_date_from_ymd(2100, 1, 1, &to);
+        for (int32_t d = from; d < to; d++) {
+            int32_t kind = OQ_DAY_REGULAR;
+            oq_calendar_day_kind(cal, d, &kind, NULL);
+            kinds[kind & 3]++;
+            run = kind == OQ_DAY_REGULAR ? run + 1 : 0;
+            if (run == 8 && week_from < 0)
+                week_from = d - 6; /* its previous day is regular too: no foreign night */
+        }
+        int64_t week_ms = 0, ms = 0;
+        for (int32_t d = week_from; week_from >= 0 && d < week_from + 7; d++)
+            if (oq_calendar_open_ms_of_day(cal, d, &ms) == OQ_OK)
+                week_ms += ms;
+        printf("calendar %s: %s, %.4g h open a regular week; dated days: %d holiday, "
+               "%d closed, %d special hours\n",
+               id, oq_calendar_time_zone(cal), (double)week_ms / 3600000.0,
+               (int)kinds[OQ_DAY_HOLIDAY], (int)kinds[OQ_DAY_CLOSED], (int)kinds[OQ_DAY_SPECIAL]);
+        oq_calendar_destroy(cal);
+    }
+    oq_free(ids);
+    return EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv)
 {
     const char *path = NULL;
@@ -139,16 +204,30 @@ int cmd_check(int argc, char **argv)
     }
     oq_engine *e = NULL;
     oq_script *s = NULL;
-    oq_config_error err;
-    oq_status st = oq_script_load_file(NULL, path, &e, &s, &err);
+    oq_error err;
+    error_list errs;
+    memset(&errs, 0, sizeof errs);
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.max_errors = ERRORS_MAX;
+    lo.check_references = 1; /* timeline items naming undefined agents, queues, contacts */
+    lo.on_error = keep_error;
+    lo.error_user = &errs;
+    oq_status st = oq_config_load(&lo, path, NULL, 0, path, &e, &s, &err);
     oq_scenario *sc = NULL;
-    if (st != OQ_OK && strstr(err.message, "unknown key 'simulation'")) {
+    if (st != OQ_OK && !dump && errs.n > 0 &&
+        (strstr(errs.e[0].message, "unknown key 'calendars'") ||
+         strstr(errs.e[0].message, "unknown key 'holidays'")))
+        return check_calendars(path, quiet);
+    if (st != OQ_OK && errs.n > 0 && strstr(errs.e[0].message, "unknown key 'simulation'")) {
         /* a scenario file (configuration + simulation section) */
+        errs.n = 0;
         oq_sim_options so;
-        st = oq_scenario_load_file(path, &sc, &err);
+        st = oq_scenario_load(&lo, path, NULL, 0, path, &sc, &err);
         if (st == OQ_OK && (oq_scenario_options(sc, &so) != OQ_OK ||
                             oq_engine_create(NULL, &e) != OQ_OK || oq_scenario_build(e, sc) != OQ_OK)) {
-            snprintf(err.message, sizeof err.message, "%s: cannot build the scenario", path);
+            snprintf(errs.e[0].message, sizeof errs.e[0].message, "%s: cannot build the scenario", path);
+            errs.n = 1;
             st = OQ_ECONFIG;
         }
         if (st == OQ_OK && !quiet && !dump) {
@@ -165,7 +244,13 @@ int cmd_check(int argc, char **argv)
         }
     }
     if (st != OQ_OK) {
-        fprintf(stderr, "%s\n", err.message);
+        /* every error found (up to ERRORS_MAX), in the order found */
+        for (int i = 0; i < errs.n; i++)
+            fprintf(stderr, "%s\n", errs.e[i].message);
+        if (errs.n == 0)
+            fprintf(stderr, "%s\n", err.message);
+        if (errs.n >= ERRORS_MAX)
+            fprintf(stderr, "%s: stopped after %d errors\n", path, ERRORS_MAX);
         return EXIT_INPUT;
     }
     if (dump) {

@@ -19,6 +19,7 @@ import glob
 import os
 import sys
 import threading
+from typing import Any, List, Optional, Tuple, Type, TypeVar
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int32,
                     c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
 
@@ -245,12 +246,13 @@ class oq_staffing_result(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
 class oq_erlang_chat_result(Structure):
     _fields_ = [(n, c_double) for n in (
-        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent")]
+        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent", "utilisation")]
 
 
 class oq_plan_interval(Structure):
@@ -262,6 +264,7 @@ class oq_plan_interval(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
@@ -386,6 +389,8 @@ PROTOTYPES = {
     "oq_agent_set_policy": (_S, [_E, _L, _P, POINTER(oq_agent_policy)]),
     # erlang.h
     "oq_erlang_b": (_S, [_D, _I, _PD]),
+    "oq_erlang_b_agents": (_S, [_D, _D, _PI]),
+    "oq_erlang_b_load": (_S, [_I, _D, _PD]),
     "oq_erlang_c": (_S, [_D, _I, _PD]),
     "oq_erlang_c_service_level": (_S, [_D, _I, _D, _D, _PD]),
     "oq_erlang_c_asa": (_S, [_D, _I, _D, _PD]),
@@ -407,12 +412,58 @@ PROTOTYPES = {
 }
 
 # config.h: present in newer libraries (declared when the symbols exist).
+class oq_calendar_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("alloc", oq_alloc_fn),
+        ("alloc_user", c_void_p),
+        ("tzdir", c_char_p),
+    ]
+
+
+class oq_local_time(Structure):
+    _fields_ = [
+        ("date", c_int32),
+        ("ms_of_day", c_int32),
+        ("utc_offset_s", c_int32),
+        ("is_dst", c_int32),
+    ]
+
+
 class oq_config_error(Structure):
     _fields_ = [
         ("line", c_int32),
         ("column", c_int32),
         ("message", c_char * 512),
         ("path", c_char * 256),
+    ]
+
+
+# core.h: the error shape of engine-less calls
+class oq_error(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+oq_load_error_fn = CFUNCTYPE(None, POINTER(oq_error), c_void_p)
+
+
+class oq_load_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_errors", c_int32),
+        ("max_bytes", c_int64),
+        ("max_nodes", c_int64),
+        ("check_references", c_int32),
+        ("reserved", c_int32),
+        ("engine", c_void_p),
+        ("on_error", oq_load_error_fn),
+        ("error_user", c_void_p),
     ]
 
 
@@ -549,10 +600,11 @@ class oq_sim_options(Structure):
 class oq_sim_stats(Structure):
     _fields_ = (
         [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
-                                "abandoned_short", "waited", "rejected", "unfinished")]
+                                "abandoned_short", "waited", "rejected", "unfinished",
+                                "in_service")]
         + [(n, c_double) for n in (
             "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
-            "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",
+            "staffed_s", "ready_s", "service_level", "service_level_offered", "p_wait", "asa_s",
             "abandon_rate", "aht_s", "occupancy")])
 
 
@@ -586,8 +638,59 @@ class oq_sim_run_info(Structure):
         + [("engine_contacts", c_int32), ("check_status", c_int32)])
 
 
+# forecast.h
+class oq_volume_series_info(Structure):
+    _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
+                                       "last_date", "days", "has_aht")] + [
+        ("total_volume", c_double)]
+
+
+class oq_special_day(Structure):
+    _fields_ = [("date", c_int32), ("kind", c_int32), ("like_date", c_int32),
+                ("like_weekday", c_int32), ("factor", c_double)]
+
+
+class oq_forecast_options(Structure):
+    _fields_ = (
+        [("struct_size", c_uint32)]
+        + [(n, c_int32) for n in ("method", "ha_weeks", "level_window_days",
+                                  "auto_window_days", "calibration_days")]
+        + [(n, c_double) for n in ("ew_alpha", "level_alpha", "hw_alpha", "hw_delta",
+                                   "hw_omega", "quantile")]
+        + [("calendar", c_void_p), ("special_days", POINTER(oq_special_day)),
+           ("n_special_days", c_int32), ("reserved", c_int32), ("alloc", oq_alloc_fn),
+           ("alloc_user", c_void_p)])
+
+
+class oq_forecast_row(Structure):
+    _fields_ = ([(n, c_int32) for n in ("date", "interval", "method", "day_kind")]
+                + [(n, c_double) for n in ("volume", "lo80", "hi80", "lo95", "hi95",
+                                           "quantile", "aht_s")])
+
+
+class oq_forecast_info(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "history_days", "excluded_days",
+                                        "calibration_days")]
+                + [(n, c_double) for n in ("dispersion80", "dispersion95", "level80",
+                                           "level95", "day_factor")])
+
+
+class oq_backtest_options(Structure):
+    _fields_ = [("struct_size", c_uint32)] + [
+        (n, c_int32) for n in ("days", "end_date", "lead_days", "intraday_from")]
+
+
+class oq_backtest_result(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "chosen", "days", "reserved")]
+                + [("intervals", c_int64)]
+                + [(n, c_double) for n in ("actual", "forecast", "wape", "mape", "rmse",
+                                           "coverage80", "coverage95", "intraday_before",
+                                           "intraday_after")])
+
+
 _SIM = c_void_p  # oq_sim * (opaque)
 _SCN = c_void_p  # oq_scenario * (opaque)
+_CAL = c_void_p  # oq_calendar * (opaque)
 
 
 # snapshot.h
@@ -610,6 +713,11 @@ OPTIONAL_PROTOTYPES = {
                                  POINTER(oq_config_error)]),
     "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
                                    POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_load_options_init": (None, [POINTER(oq_load_options)]),
+    "oq_config_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(c_void_p),
+                            POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_scenario_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(_SCN),
+                              POINTER(oq_error)]),
     "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
@@ -649,7 +757,42 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
     "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
+    # calendar.h
+    "oq_date_from_ymd": (_S, [_I, _I, _I, _PI]),
+    "oq_date_to_ymd": (_S, [_I, _PI, _PI, _PI]),
+    "oq_date_weekday": (_I, [_I]),
+    "oq_date_parse": (_S, [_P, _PI]),
+    "oq_weekday_name": (_P, [_I]),
+    "oq_calendar_options_init": (_S, [POINTER(oq_calendar_options)]),
+    "oq_calendar_create": (_S, [_P, _P, POINTER(oq_calendar_options), POINTER(c_void_p),
+                                POINTER(oq_error)]),
+    "oq_calendar_copy": (_S, [_CAL, POINTER(oq_calendar_options), POINTER(c_void_p),
+                              POINTER(oq_error)]),
+    "oq_calendar_destroy": (None, [_CAL]),
+    "oq_calendar_id": (_P, [_CAL]),
+    "oq_calendar_time_zone": (_P, [_CAL]),
+    "oq_calendar_add_hours": (_S, [_CAL, _I, _I, _I, POINTER(oq_error)]),
+    "oq_calendar_set_day_hours": (_S, [_CAL, _I, _I, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_close_day": (_S, [_CAL, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_add_holiday": (_S, [_CAL, _P, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_day_kind": (_S, [_CAL, _I, _PI, POINTER(c_char_p)]),
+    "oq_calendar_open_ms_of_day": (_S, [_CAL, _I, _PL]),
+    "oq_calendar_to_local": (_S, [_CAL, _L, POINTER(oq_local_time)]),
+    "oq_calendar_from_local": (_S, [_CAL, _I, _I, _PL]),
+    "oq_calendar_is_open": (_S, [_CAL, _L, _PI]),
+    "oq_calendar_next_open": (_S, [_CAL, _L, _PL]),
+    "oq_calendar_next_close": (_S, [_CAL, _L, _PL]),
+    "oq_calendar_business_ms": (_S, [_CAL, _L, _L, _PL]),
+    "oq_calendar_add_business_ms": (_S, [_CAL, _L, _L, _PL]),
+    "oq_calendar_load_file": (_S, [_P, _P, POINTER(oq_calendar_options), POINTER(c_void_p),
+                                   POINTER(oq_error)]),
+    "oq_calendar_load_buffer": (_S, [_P, c_size_t, _P, _P, POINTER(oq_calendar_options),
+                                     POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_calendar_ids_file": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_calendar_ids_buffer": (_S, [_P, c_size_t, _P, POINTER(c_void_p), _PI,
+                                    POINTER(oq_error)]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
     "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),
@@ -668,10 +811,37 @@ OPTIONAL_PROTOTYPES = {
     "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
     "oq_journal_apply": (_S, [_E, _P, c_size_t]),
     "oq_journal_action_name": (_P, [_I]),
+    # forecast.h (series are opaque pointers)
+    "oq_volume_series_create": (_S, [_I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                     POINTER(oq_error)]),
+    "oq_volume_series_destroy": (None, [c_void_p]),
+    "oq_volume_series_add": (_S, [c_void_p, _I, _I, _D, _D, POINTER(oq_error)]),
+    "oq_volume_series_set_day": (_S, [c_void_p, _I, _PD, _PD, _I, POINTER(oq_error)]),
+    "oq_volume_series_load_csv": (_S, [_P, _P, _I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                       POINTER(oq_error)]),
+    "oq_volume_csv_queues": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info)]),
+    "oq_volume_series_queue": (_P, [c_void_p]),
+    "oq_volume_series_day": (_S, [c_void_p, _I, _PD, _PD, _I, _PI]),
+    "oq_volume_series_aggregate": (_S, [c_void_p, _I, POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_forecast_method_name": (_P, [_I]),
+    "oq_forecast_method_parse": (_S, [_P, _PI]),
+    "oq_forecast_options_init": (_S, [POINTER(oq_forecast_options)]),
+    "oq_forecast_run": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                             POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                             POINTER(oq_error)]),
+    "oq_forecast_intraday": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                                  POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                                  POINTER(oq_error)]),
+    "oq_forecast_quantile": (_S, [_D, _D, _D, _PD]),
+    "oq_backtest_options_init": (_S, [POINTER(oq_backtest_options)]),
+    "oq_forecast_backtest": (_S, [c_void_p, POINTER(oq_forecast_options),
+                                  POINTER(oq_backtest_options), POINTER(oq_backtest_result),
+                                  POINTER(oq_error)]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
-# above (config.h, stats.h, sim.h, snapshot.h); the binding raises
+# above (config.h, stats.h, sim.h, snapshot.h, forecast.h); the binding raises
 # NotImplementedError naming the symbol while the loaded library lacks one.
 OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES)
 
@@ -681,10 +851,11 @@ class LibraryNotFound(ImportError):
 
 
 _lock = threading.Lock()
-_lib = None
+_lib: Optional[ctypes.CDLL] = None
+_lib_path: Optional[str] = None
 
 
-def _candidates():
+def _candidates() -> List[Tuple[str, str]]:
     env = os.environ.get("OMNIQ_LIBRARY")
     if env:
         if os.path.isdir(env):
@@ -707,7 +878,7 @@ def _candidates():
     return out
 
 
-def _declare(lib):
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     for name, (restype, argtypes) in PROTOTYPES.items():
         fn = getattr(lib, name)  # AttributeError: not an omniq library of this version
         fn.restype = restype
@@ -720,9 +891,12 @@ def _declare(lib):
     return lib
 
 
-def load():
-    """Return the loaded, fully declared library (loading it on first call)."""
-    global _lib
+def load() -> Any:
+    """Return the loaded, fully declared library (loading it on first call).
+
+    Typed ``Any``: its attributes are the C functions, declared by
+    :data:`PROTOTYPES` at load time."""
+    global _lib, _lib_path
     if _lib is not None:
         return _lib
     with _lock:
@@ -741,7 +915,7 @@ def load():
             except AttributeError as exc:
                 tried.append(f"{where}: {path}: not a compatible libomniq ({exc})")
                 continue
-            lib._omniq_path = path
+            _lib_path = path
             _lib = lib
             return lib
         if not cands:
@@ -751,17 +925,22 @@ def load():
             "libomniq.so. Tried:\n  " + "\n  ".join(tried))
 
 
-def has_symbol(name):
+def has_symbol(name: str) -> bool:
     """Whether the loaded library exports ``name`` (for optional modules)."""
     return hasattr(load(), name)
 
 
-def library_path():
+def library_path() -> str:
     """The path (or soname) the library was loaded from."""
-    return load()._omniq_path
+    load()
+    assert _lib_path is not None
+    return _lib_path
 
 
-def padded(struct_type):
+S = TypeVar("S", bound=Structure)
+
+
+def padded(struct_type: Type[S]) -> S:
     """A zeroed ``struct_type`` inside a larger buffer.
 
     Out-parameters are allocated with 512 spare bytes, so that a library built
