@@ -214,6 +214,12 @@ void oq__agent_disown(oq_engine *e, const oq_agent *a);
 oq_status oq__relocate(oq_engine *e, oq_contact *c, oq_queue *q, const char *reason);
 
 /* ---- resume.c: a customer who abandons and comes back keeps their place ---- */
+/* A record keyed by customer id: a `size`-byte struct whose first member is
+ * `char *customer` (the map's key, copied here), zeroed and put in `map`.
+ * OQ_ENOMEM or OQ_EEXIST (the customer has one) leave nothing behind. */
+oq_status oq__customer_record_new(oq_engine *e, oq_idmap *map, const char *customer, size_t len,
+                                  size_t size, void **out);
+void oq__customer_record_free(oq_engine *e, oq_idmap *map, void *obj, size_t size);
 void oq__resume_keep(oq_engine *e, const oq_contact *c);
 /* If `customer` abandoned q within the window, restore its seq and place. */
 int oq__resume_take(oq_engine *e, const char *customer, const oq_queue *q, uint64_t *seq,

@@ -53,9 +53,7 @@ static void append(oq_engine *e, oq_served *s)
 static void forget(oq_engine *e, oq_served *s)
 {
     unlink_served(e, s);
-    oq__idmap_del(&e->served, s->customer);
-    oq__strfree(&e->mem, s->customer);
-    oq__free(&e->mem, s, sizeof *s);
+    oq__customer_record_free(e, &e->served, s, sizeof *s);
 }
 
 /* Would accepting c record its customer's last agent? */
@@ -68,15 +66,11 @@ int oq__last_agent_reserve(oq_engine *e, const oq_contact *c)
 {
     if (!records(e, c) || find(e, c->customer))
         return 1;
-    oq_served *s = oq__calloc(&e->mem, 1, sizeof *s);
-    char *key = s ? oq__strndup(&e->mem, c->customer, strlen(c->customer)) : NULL;
-    if (!s || !key || !oq__idmap_put(&e->served, key, s)) {
-        oq__strfree(&e->mem, key);
-        oq__free(&e->mem, s, sizeof *s);
+    void *obj = NULL;
+    if (oq__customer_record_new(e, &e->served, c->customer, strlen(c->customer), sizeof(oq_served),
+                                &obj) != OQ_OK)
         return 0;
-    }
-    s->customer = key;
-    s->served = -1;
+    ((oq_served *)obj)->served = -1;
     return 1;
 }
 
@@ -163,19 +157,11 @@ void oq__last_agent_visit(const oq_engine *e, oq_served_visit_fn fn, void *user)
 oq_status oq__last_agent_put(oq_engine *e, const char *customer, size_t len, int32_t agent,
                              uint64_t agent_seq, int64_t served)
 {
-    oq_served *s = oq__calloc(&e->mem, 1, sizeof *s);
-    char *key = s ? oq__strndup(&e->mem, customer, len) : NULL;
-    if (!s || !key) {
-        oq__free(&e->mem, s, sizeof *s);
-        return OQ_ENOMEM;
-    }
-    if (oq__idmap_get(&e->served, key) || !oq__idmap_put(&e->served, key, s)) {
-        oq_status st = oq__idmap_get(&e->served, key) ? OQ_EEXIST : OQ_ENOMEM;
-        oq__strfree(&e->mem, key);
-        oq__free(&e->mem, s, sizeof *s);
+    void *obj = NULL;
+    oq_status st = oq__customer_record_new(e, &e->served, customer, len, sizeof(oq_served), &obj);
+    if (st != OQ_OK)
         return st;
-    }
-    s->customer = key;
+    oq_served *s = obj;
     s->agent = agent;
     s->agent_seq = agent_seq;
     s->served = served;

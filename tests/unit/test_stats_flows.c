@@ -22,26 +22,34 @@ static void set_queue(oq_engine *e, const char *id, double threshold_s)
     assert_int_equal(oq_queue_update(e, 0, &qi.spec), OQ_OK);
 }
 
-static void ladder_overflow_counts_once_for_the_center(void **state)
+/* Voice queues A (threshold a_s) and B (b_s); A's ladder overflows to B
+ * after `after_s`; agent "a" logged out; statistics configured. */
+static oq_engine *a_overflows_to_b(double a_s, double b_s, double after_s)
 {
-    (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "A", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    set_queue(e, "A", 20);
-    set_queue(e, "B", 60);
+    set_queue(e, "A", a_s);
+    set_queue(e, "B", b_s);
     oq_escalation_step st;
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_OVERFLOW;
     st.timing = OQ_STEP_AFTER_ENTRY;
-    st.after_s = 30;
+    st.after_s = after_s;
     st.queue = "B";
     assert_int_equal(oq_queue_add_step(e, 0, "A", &st), OQ_OK);
     add_agent(e, "a", 100);
     oq_stats_options o;
     oq_stats_options_init(&o);
     assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    return e;
+}
+
+static void ladder_overflow_counts_once_for_the_center(void **state)
+{
+    (void)state;
+    oq_engine *e = a_overflows_to_b(20, 60, 30);
 
     assert_int_equal(arrive(e, S(0), "c", "voice", "A", 0), OQ_OK);
     assert_int_equal(oq_engine_advance(e, S(40)), OQ_OK);
@@ -166,22 +174,7 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
 static void flowed_out_within_and_after_threshold(void **state)
 {
     (void)state;
-    oq_engine *e = new_engine(&rec, NULL);
-    add_channel(e, "voice", 1, 100, 1);
-    add_queue(e, "A", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    add_queue(e, "B", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    set_queue(e, "A", 20);
-    set_queue(e, "B", 20);
-    oq_escalation_step st;
-    oq_escalation_step_init(&st);
-    st.action = OQ_STEP_OVERFLOW;
-    st.after_s = 50;
-    st.queue = "B";
-    assert_int_equal(oq_queue_add_step(e, 0, "A", &st), OQ_OK);
-    add_agent(e, "a", 100);
-    oq_stats_options o;
-    oq_stats_options_init(&o);
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    oq_engine *e = a_overflows_to_b(20, 20, 50);
 
     /* c1 waits 10 s in A and is transferred (within T); c2 waits 30 s and is
      * transferred (after T); c3 is overflowed by the ladder at 50 s (after
