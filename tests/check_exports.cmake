@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 cmake_minimum_required(VERSION 3.25)
-# Compares the dynamic symbols of the shared library with the functions the
-# public headers declare with OQ_API: nothing missing, nothing extra.
+# Compares the dynamic symbols of a shared library (LIB) with the functions its
+# public headers (HEADERS, a |-separated list of files) declare with OQ_API:
+# nothing missing, nothing extra.
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -12,7 +13,7 @@ foreach(l ${lines})
   string(REGEX REPLACE "^[0-9a-f]+ T " "" sym "${l}")
   list(APPEND exported ${sym})
 endforeach()
-file(GLOB headers ${HEADERS_DIR}/*.h)
+string(REPLACE "|" ";" headers "${HEADERS}")
 set(declared "")
 foreach(h ${headers})
   file(READ ${h} text)
