@@ -367,35 +367,184 @@ static oq_status linear_solve(sch_solve *sv, const sch_duties *dd, int32_t p, do
 typedef struct lag_eval {
     int status;         /* NSX_* */
     int64_t k;          /* coverage - requirement on every row */
-    double lb;          /* L(lambda) */
+    double f;           /* the flow's cost without the multiplier, base scale units */
+    double lb;          /* L(lambda) in objective units */
 } lag_eval;
 
+/* Crossing of the anchor row by arc a: +1 when a unit of flow on it adds
+ * coverage to the row (shifts covering it, shortage arcs), -1 for its surplus
+ * arc, 0 otherwise. */
+static int arc_crossing(const flow_net *fn, const uint8_t *covers, int32_t a)
+{
+    if (a < fn->n_duty)
+        return covers[a];
+    if (a == fn->u_anchor)
+        return -1;
+    if (fn->v_first >= 0 && a >= fn->v_first && a <= fn->v_last)
+        return 1;
+    return 0;
+}
+
+/* Move an optimal flow along cycles of zero reduced cost, each changing K by
+ * `dir` (+1 or -1), until K = 0: the optimum stays optimal for the priced
+ * costs and the lost row is met. Search: for each residual arc crossing the
+ * row in direction dir, a path back from its head to its tail over residual
+ * zero-cost arcs with no net crossing (breadth-first over node x crossing
+ * level in -2..2). Returns the K reached. */
+static int64_t walk_to_zero(oq_mem *m, flow_net *fn, const uint8_t *covers, int64_t k)
+{
+    nsx *g = &fn->g;
+    const int32_t n = g->n, ma = g->m, levels = 5;
+    const int dir = k < 0 ? 1 : -1;
+    /* residual arcs as (arc, sense): sense +1 forward, -1 backward */
+    int32_t *head = oq__alloc(m, ((size_t)n + 1) * sizeof *head);
+    int32_t *next = oq__alloc(m, 2 * (size_t)ma * sizeof *next);
+    int32_t *prev = oq__alloc(m, (size_t)n * levels * sizeof *prev);
+    int32_t *queue = oq__alloc(m, (size_t)n * levels * sizeof *queue);
+    if (!head || !next || !prev || !queue)
+        goto out;
+    for (int guard = 0; k != 0 && guard < 1000000; guard++) {
+        /* zero-reduced-cost residual graph */
+        for (int32_t v = 0; v <= n; v++)
+            head[v] = -1;
+        for (int32_t a = 0; a < ma; a++) {
+            int64_t rc = g->cost[a] + g->pi[g->src[a]] - g->pi[g->dst[a]];
+            if (rc != 0)
+                continue;
+            if (g->flow[a] < g->cap[a]) { /* forward: id 2a from src */
+                next[2 * a] = head[g->src[a]];
+                head[g->src[a]] = 2 * a;
+            }
+            if (g->flow[a] > 0) { /* backward: id 2a+1 from dst */
+                next[2 * a + 1] = head[g->dst[a]];
+                head[g->dst[a]] = 2 * a + 1;
+            }
+        }
+        int moved = 0;
+        for (int32_t e0 = 0; e0 < 2 * ma && !moved; e0++) {
+            int32_t a0 = e0 / 2, sense0 = e0 % 2 ? -1 : 1;
+            int64_t rc = g->cost[a0] + g->pi[g->src[a0]] - g->pi[g->dst[a0]];
+            if (rc != 0 || sense0 * arc_crossing(fn, covers, a0) != dir)
+                continue;
+            if (sense0 > 0 ? g->flow[a0] >= g->cap[a0] : g->flow[a0] <= 0)
+                continue;
+            int32_t from = sense0 > 0 ? g->dst[a0] : g->src[a0]; /* walk from its head */
+            int32_t to = sense0 > 0 ? g->src[a0] : g->dst[a0];   /* back to its tail */
+            for (int32_t i = 0; i < n * levels; i++)
+                prev[i] = -2;
+            int32_t qh = 0, qt = 0, start = from * levels + 2;
+            prev[start] = -1;
+            queue[qt++] = start;
+            int32_t found = -1;
+            while (qh < qt && found < 0) {
+                int32_t st = queue[qh++], v = st / levels, lv = st % levels;
+                for (int32_t e = head[v]; e >= 0; e = next[e]) {
+                    int32_t a = e / 2, sense = e % 2 ? -1 : 1;
+                    int32_t w = sense > 0 ? g->dst[a] : g->src[a];
+                    int32_t nl = lv + sense * arc_crossing(fn, covers, a);
+                    if (nl < 0 || nl >= levels || prev[w * levels + nl] != -2)
+                        continue;
+                    prev[w * levels + nl] = e;
+                    if (w == to && nl == 2) {
+                        found = w * levels + nl;
+                        break;
+                    }
+                    queue[qt++] = w * levels + nl;
+                }
+            }
+            if (found < 0)
+                continue;
+            /* the cycle: e0 then the path; push one unit if every arc has room
+             * for the times it is used */
+            int ok = 1;
+            for (int pass = 0; pass < 2 && ok; pass++) {
+                int32_t sign = pass == 0 ? -1 : 1; /* first check, then push */
+                for (int32_t st = found; st != start && ok;) {
+                    int32_t e = prev[st], a = e / 2, sense = e % 2 ? -1 : 1;
+                    if (pass == 0) {
+                        g->flow[a] += sense;
+                        if (g->flow[a] < 0 || g->flow[a] > g->cap[a])
+                            ok = 0;
+                    }
+                    int32_t v = sense > 0 ? g->src[a] : g->dst[a];
+                    int32_t lv = st % levels - sense * arc_crossing(fn, covers, a);
+                    st = v * levels + lv;
+                    (void)sign;
+                }
+                if (pass == 0) {
+                    /* undo the trial (the same walk again) */
+                    for (int32_t st = found; st != start;) {
+                        int32_t e = prev[st], a = e / 2, sense = e % 2 ? -1 : 1;
+                        g->flow[a] -= sense;
+                        int32_t v = sense > 0 ? g->src[a] : g->dst[a];
+                        st = v * levels + (st % levels - sense * arc_crossing(fn, covers, a));
+                    }
+                    if (!ok)
+                        break;
+                    g->flow[a0] += sense0;
+                    if (g->flow[a0] < 0 || g->flow[a0] > g->cap[a0])
+                        ok = 0;
+                    g->flow[a0] -= sense0;
+                }
+            }
+            if (!ok)
+                continue;
+            for (int32_t st = found; st != start;) {
+                int32_t e = prev[st], a = e / 2, sense = e % 2 ? -1 : 1;
+                g->flow[a] += sense;
+                int32_t v = sense > 0 ? g->src[a] : g->dst[a];
+                st = v * levels + (st % levels - sense * arc_crossing(fn, covers, a));
+            }
+            g->flow[a0] += sense0;
+            k += dir;
+            moved = 1;
+        }
+        if (!moved)
+            break;
+    }
+out:
+    oq__free(m, head, head ? ((size_t)n + 1) * sizeof *head : 0);
+    oq__free(m, next, next ? 2 * (size_t)ma * sizeof *next : 0);
+    oq__free(m, prev, prev ? (size_t)n * levels * sizeof *prev : 0);
+    oq__free(m, queue, queue ? (size_t)n * levels * sizeof *queue : 0);
+    return k;
+}
+
+/* Solve the circle at multiplier `lambda` with costs scaled by scale * mult;
+ * with `walk`, move the optimum to K = 0 along zero-cost cycles when it can.
+ * Every flow found competes (by its true objective) for *best. */
 static oq_status lag_try(sch_solve *sv, const sch_duties *dd, int32_t anchor, int64_t lambda,
-                         double scale, lag_eval *ev, sch_units *best, double *best_obj)
+                         double scale, int64_t mult, int walk, lag_eval *ev, sch_units *best,
+                         double *best_obj)
 {
     const oq_schedule *s = sv->s;
     flow_net fn;
     memset(ev, 0, sizeof *ev);
-    if (!net_build(s, &sv->mem, &sv->costs, dd, 0, 1, anchor, lambda, scale, &fn)) {
+    uint8_t *covers = oq__calloc(&sv->mem, (size_t)(dd->n > 0 ? dd->n : 1), 1);
+    if (!covers)
+        return OQ_ENOMEM;
+    for (int32_t i = 0; i < dd->n; i++)
+        covers[i] = ((anchor - dd->d[i].start) % s->n + s->n) % s->n < dd->d[i].len;
+    if (!net_build(s, &sv->mem, &sv->costs, dd, 0, 1, anchor, lambda, scale * (double)mult, &fn)) {
         net_free(&sv->mem, &fn);
+        oq__free(&sv->mem, covers, (size_t)(dd->n > 0 ? dd->n : 1));
         return OQ_ENOMEM;
     }
     ev->status = oq__nsx_solve(&fn.g);
     oq_status st = ev->status == NSX_NOMEM ? OQ_ENOMEM : OQ_OK;
     if (ev->status == NSX_OPTIMAL) {
-        int64_t cov = 0;
-        for (int32_t i = 0; i < dd->n; i++)
-            if (((anchor - dd->d[i].start) % s->n + s->n) % s->n < dd->d[i].len)
-                cov += fn.g.flow[fn.duty_arc[i]];
-        int64_t u = fn.g.flow[fn.u_anchor], v = 0;
-        for (int32_t a = fn.v_first; a >= 0 && a <= fn.v_last; a++)
-            v += fn.g.flow[a];
+        int64_t crossing = 0;
+        for (int32_t a = 0; a < fn.g.m; a++)
+            crossing += arc_crossing(&fn, covers, a) * fn.g.flow[a];
         int32_t eff = sch_effective_req(s, &sv->costs, anchor);
-        ev->k = cov - u + v - eff;
+        ev->k = crossing - eff;
         double flowcost = 0;
         for (int32_t a = 0; a < fn.g.m; a++)
             flowcost += (double)fn.g.flow[a] * (double)fn.g.cost[a];
-        ev->lb = (flowcost - (double)lambda * eff) / scale + fn.fixed;
+        ev->lb = (flowcost - (double)lambda * eff) / (scale * (double)mult) + fn.fixed;
+        ev->f = (flowcost - (double)lambda * (double)crossing) / (double)mult;
+        if (walk && ev->k != 0)
+            ev->k = walk_to_zero(&sv->mem, &fn, covers, ev->k);
         /* keep the best schedule seen by its true objective (a hard problem
          * ranks any shortage after every full cover): K < 0 leaves agents
          * short, the local search repairs that later */
@@ -417,6 +566,7 @@ static oq_status lag_try(sch_solve *sv, const sch_duties *dd, int32_t anchor, in
         oq__units_free(&sv->mem, &us);
     }
     net_free(&sv->mem, &fn);
+    oq__free(&sv->mem, covers, (size_t)(dd->n > 0 ? dd->n : 1));
     return st;
 }
 
@@ -447,7 +597,10 @@ static oq_status circular_solve(sch_solve *sv, const sch_duties *dd, double scal
     int64_t step = llround(scale) > 0 ? llround(scale) : 1;
     int64_t lam_neg = 0, lam_pos = 0; /* K < 0 at lam_neg side (higher), K >= 0 at lam_pos */
     int have_neg = 0, have_pos = 0, done = 0;
-    oq_status st = lag_try(sv, dd, anchor, 0, scale, &ev, &best, &best_obj);
+    int64_t side_k[2] = {0, 0};
+    double side_f[2] = {0, 0};
+    int have_side[2] = {0, 0};
+    oq_status st = lag_try(sv, dd, anchor, 0, scale, 1, 0, &ev, &best, &best_obj);
     /* K falls as lambda rises: find a bracket, then bisect on whole lambdas */
     int64_t lambda = 0;
     for (int iter = 0; st == OQ_OK && !done && iter < 128; iter++) {
@@ -461,6 +614,17 @@ static oq_status circular_solve(sch_solve *sv, const sch_duties *dd, double scal
          * surplus arcs around the circle pay); unbounded at lambda < 0 is the
          * other way (shifts around the circle pay) */
         int high = ev.status == NSX_OPTIMAL ? ev.k < 0 : lambda > 0;
+        if (ev.status == NSX_OPTIMAL) {
+            if (ev.k < 0) {
+                side_k[0] = ev.k;
+                side_f[0] = ev.f;
+                have_side[0] = 1;
+            } else {
+                side_k[1] = ev.k;
+                side_f[1] = ev.f;
+                have_side[1] = 1;
+            }
+        }
         if (high) {
             lam_neg = lambda;
             have_neg = 1;
@@ -480,7 +644,37 @@ static oq_status circular_solve(sch_solve *sv, const sch_duties *dd, double scal
         }
         if (oq__now() > sv->deadline)
             break;
-        st = lag_try(sv, dd, anchor, lambda, scale, &ev, &best, &best_obj);
+        st = lag_try(sv, dd, anchor, lambda, scale, 1, 0, &ev, &best, &best_obj);
+    }
+    /* the exact maximiser of L: where the supporting lines of the two sides
+     * meet (Newton on a concave piecewise-linear function); costs scaled by
+     * the K difference make it a whole number. There the optimal face holds
+     * both sides, and a walk along zero-cost cycles may reach K = 0. */
+    for (int it = 0; st == OQ_OK && !done && have_side[0] && have_side[1] && it < 64; it++) {
+        if (oq__now() > sv->deadline)
+            break;
+        int64_t mult = side_k[1] - side_k[0];
+        double lam = side_f[0] - side_f[1];
+        if (!(fabs(lam) < 4e15) || mult > 1000000)
+            break;
+        st = lag_try(sv, dd, anchor, (int64_t)llround(lam), scale, mult, 1, &ev, &best,
+                     &best_obj);
+        if (st != OQ_OK || ev.status != NSX_OPTIMAL)
+            break;
+        if (ev.lb > lb)
+            lb = ev.lb;
+        if (ev.k == 0) {
+            done = 1;
+            break;
+        }
+        /* a new line strictly below both: replace the side of its sign */
+        double line = side_f[0] + lam / (double)mult * (double)side_k[0];
+        double here = ev.f + lam / (double)mult * (double)ev.k;
+        if (here >= line - 1e-6 * (1 + fabs(line)))
+            break; /* lambda is the maximiser: the walk could not reach 0 */
+        int side = ev.k > 0;
+        side_k[side] = ev.k;
+        side_f[side] = ev.f;
     }
     if (st != OQ_OK) {
         oq__units_free(&sv->mem, &best);

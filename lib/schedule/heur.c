@@ -402,12 +402,15 @@ static void heap_pop(hx *h)
     h->hidx[i] = idx;
 }
 
-int oq__hx_greedy(hx *h)
+/* Greedy over the unit types cand[0 .. nc-1] (all types when cand is NULL). */
+static int greedy_over(hx *h, const int32_t *cand, int32_t nc)
 {
     sch_unit u;
     sch_duty_inst d[7 * 53];
     h->hn = 0;
-    for (int32_t i = 0; i < h->n_types; i++) {
+    int32_t count = cand ? nc : h->n_types;
+    for (int32_t k = 0; k < count; k++) {
+        int32_t i = cand ? cand[k] : k;
         double v = eval_type(h, &h->types[i], &u, d);
         if (v < -EPS)
             heap_push(h, v, i);
@@ -430,6 +433,8 @@ int oq__hx_greedy(hx *h)
     }
     return 1;
 }
+
+int oq__hx_greedy(hx *h) { return greedy_over(h, NULL, 0); }
 
 /* ---- unit moves --------------------------------------------------------------------- */
 
@@ -560,12 +565,29 @@ static int64_t move_pass(hx *h, double deadline)
 
 /* ---- ruin and recreate -------------------------------------------------------------- */
 
-static int ruin_recreate(hx *h)
+/* Does a duty [start, start + len) come within `half` of `center` (circularly
+ * on a wrapping horizon)? */
+static int near(const hx *h, int32_t start, int32_t len, int32_t center, int32_t half)
+{
+    int32_t a = start - half, b = start + len + half; /* [a, b) */
+    if (center >= a && center < b)
+        return 1;
+    if (!h->s->h.wrap)
+        return 0;
+    for (int32_t k = -2; k <= 2; k++)
+        if (center + k * h->n >= a && center + k * h->n < b)
+            return 1;
+    return 0;
+}
+
+/* Take out (about half of) the units around a random moment and refill
+ * greedily from the unit types around it. Kept when the objective rises by
+ * at most `slack`; otherwise undone. */
+static int ruin_recreate(hx *h, double slack)
 {
     const oq_schedule *s = h->s;
     if (h->n_alive == 0)
         return oq__hx_greedy(h);
-    /* a random live unit's duty marks the moment */
     int32_t pick = -1;
     for (int tries = 0; tries < 64 && pick < 0; tries++) {
         int32_t i = (int32_t)below(h, (uint32_t)h->us.n);
@@ -576,11 +598,11 @@ static int ruin_recreate(hx *h)
         return 1;
     const sch_unit *pu = &h->us.u[pick];
     const sch_duty_inst *pd = &h->us.d[pu->first + (int32_t)below(h, (uint32_t)pu->n_days)];
-    int32_t center = pd->start + s->tpl[pu->tpl].len / 2;
-    int32_t half = s->per_day / 16 + (int32_t)below(h, (uint32_t)(s->per_day / 6 + 1));
+    int32_t center = pd->start + (int32_t)below(h, (uint32_t)s->tpl[pu->tpl].len);
+    int32_t half = 1 + (int32_t)below(h, (uint32_t)(s->per_day / 8 + 1));
     const double before = h->obj;
     const int32_t mark = h->us.n, mark_d = h->us.nd;
-    if (!grow_list(h, h->us.n))
+    if (!grow_list(h, h->us.n + h->n_types))
         return 0;
     int32_t nrem = 0;
     for (int32_t i = 0; i < mark; i++) {
@@ -588,31 +610,34 @@ static int ruin_recreate(hx *h)
             continue;
         const sch_unit *u = &h->us.u[i];
         int hit = i == pick;
-        for (int32_t k = 0; !hit && k < u->n_days; k++) {
-            const sch_duty_inst *d = &h->us.d[u->first + k];
-            int32_t a = d->start, b = d->start + s->tpl[u->tpl].len;
-            int32_t dist;
-            if (center < a)
-                dist = a - center;
-            else if (center >= b)
-                dist = center - b + 1;
-            else
-                dist = 0;
-            if (s->h.wrap) {
-                int32_t alt = (int32_t)((((int64_t)center - a) % s->n + s->n) % s->n);
-                if (alt < s->tpl[u->tpl].len)
-                    dist = 0;
-            }
-            hit = dist <= half && below(h, 2) == 0;
-        }
+        for (int32_t k = 0; !hit && k < u->n_days; k++)
+            hit = near(h, h->us.d[u->first + k].start, s->tpl[u->tpl].len, center, 0) &&
+                  below(h, 3) == 0;
         if (hit) {
             unit_apply(h, i, -1);
             h->list[nrem++] = i;
         }
     }
-    if (!oq__hx_greedy(h))
+    /* candidate types: those whose shift can reach the moment's window */
+    int32_t *cand = h->list + nrem, nc = 0;
+    for (int32_t i = 0; i < h->n_types; i++) {
+        const hx_type *ty = &h->types[i];
+        const sch_template *t = &s->tpl[ty->tpl];
+        int ok = 0;
+        if (ty->tour < 0) {
+            ok = near(h, ty->day * s->per_day + ty->band, t->len, center, half);
+        } else {
+            int32_t drift = s->tour[ty->tour].drift;
+            for (int32_t day = 0; !ok && day < s->h.days; day++)
+                if ((ty->pattern >> sch_weekday(s, day)) & 1)
+                    ok = near(h, day * s->per_day + ty->band, t->len + drift, center, half);
+        }
+        if (ok)
+            cand[nc++] = i;
+    }
+    if (!greedy_over(h, cand, nc))
         return 0;
-    if (h->obj <= before + EPS)
+    if (h->obj <= before + slack + EPS)
         return 1;
     /* worse: undo */
     for (int32_t i = mark; i < h->us.n; i++)
@@ -651,49 +676,76 @@ static int compact(hx *h)
     return 1;
 }
 
+/* The live units replace *best (a snapshot). 0 out of memory. */
+static int snapshot(hx *h, sch_units *best)
+{
+    best->n = best->nd = 0;
+    for (int32_t i = 0; i < h->us.n; i++)
+        if (h->alive[i] && !oq__units_push(h->mem, best, &h->us.u[i], &h->us.d[h->us.u[i].first]))
+            return 0;
+    return 1;
+}
+
+/* Make the snapshot the live set again. */
+static int restore(hx *h, const sch_units *best)
+{
+    for (int32_t i = 0; i < h->us.n; i++)
+        if (h->alive[i])
+            unit_apply(h, i, -1);
+    h->us.n = h->us.nd = 0;
+    for (int32_t i = 0; i < best->n; i++)
+        if (!oq__hx_add(h, &best->u[i], &best->d[best->u[i].first]))
+            return 0;
+    return 1;
+}
+
 int oq__hx_search(hx *h, double lower_bound, double deadline)
 {
     const double tol = h->sv->o->gap_tolerance;
     if (!oq__hx_greedy(h))
         return 0;
-    double best = h->obj;
-    int64_t iter = 0, last_gain = 0;
     for (;;) {
         int64_t mv = move_pass(h, deadline);
         if (mv < 0)
             return 0;
-        if (h->obj < best - EPS) {
-            best = h->obj;
-            last_gain = iter;
-        }
         if (mv == 0 || oq__now() > deadline)
             break;
     }
-    while (oq__now() < deadline) {
-        if (isfinite(lower_bound) && h->obj - lower_bound <= tol * fabs(h->obj) + EPS)
+    /* record-to-record travel: ruin and recreate may leave the objective up
+     * to a quarter of the cheapest shift above the best found */
+    double cheapest = HUGE_VAL;
+    for (int32_t k = 0; k < h->s->n_tpl; k++)
+        if (h->s->tpl[k].cost > 0 && h->s->tpl[k].cost < cheapest)
+            cheapest = h->s->tpl[k].cost;
+    const double travel = isfinite(cheapest) ? 0.25 * cheapest : 0;
+    sch_units best;
+    memset(&best, 0, sizeof best);
+    double best_obj = h->obj;
+    if (!snapshot(h, &best))
+        return 0;
+    int64_t iter = 0, last_gain = 0;
+    int ok = 1;
+    while (ok && oq__now() < deadline) {
+        if (isfinite(lower_bound) && best_obj - lower_bound <= tol * fabs(best_obj) + EPS)
             break;
         iter++;
-        if (!ruin_recreate(h))
-            return 0;
-        if (h->obj < best - EPS) {
-            best = h->obj;
+        ok = ruin_recreate(h, best_obj + travel - h->obj);
+        if (ok && iter % 512 == 0)
+            ok = move_pass(h, deadline) >= 0 &&
+                 (h->us.n <= 2 * h->n_alive + 1024 || compact(h));
+        if (ok && h->obj < best_obj - EPS) {
+            best_obj = h->obj;
             last_gain = iter;
+            ok = snapshot(h, &best);
         }
-        if (iter % 256 == 0) {
-            if (move_pass(h, deadline) < 0)
-                return 0;
-            if (h->obj < best - EPS) {
-                best = h->obj;
-                last_gain = iter;
-            }
-            if (h->us.n > 2 * h->n_alive + 1024 && !compact(h))
-                return 0;
-        }
-        if (iter - last_gain > 3000 + iter / 2)
+        if (iter - last_gain > 20000 + iter / 2)
             break;
     }
+    if (ok && h->obj > best_obj + EPS)
+        ok = restore(h, &best);
+    oq__units_free(h->mem, &best);
     h->moves = iter;
-    return 1;
+    return ok;
 }
 
 int oq__hx_export(hx *h, sch_units *out)
