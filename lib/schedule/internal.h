@@ -99,6 +99,10 @@ enum {
  * prefix). On success fill *out (name and skills NOT copied). */
 int oq__template_check(const oq_schedule *s, const oq_shift_template *t, sch_template *out,
                        int32_t *field, int32_t *index, char *msg, size_t msg_size);
+/* Drop templates and tours added after the first n_tpl / n_tour (a loader
+ * undoing a partial load). */
+void oq__schedule_truncate(oq_schedule *s, int32_t n_tpl, int32_t n_tour);
+
 /* Same for a tour. */
 int oq__tour_check(const oq_schedule *s, const oq_shift_tour *t, sch_tour *out, int32_t *field,
                    char *msg, size_t msg_size);

@@ -488,3 +488,15 @@ oq_status oq_schedule_add_tour(oq_schedule *s, const oq_shift_tour *t, int32_t *
     s->tour[s->n_tour++] = o;
     return OQ_OK;
 }
+
+void oq__schedule_truncate(oq_schedule *s, int32_t n_tpl, int32_t n_tour)
+{
+    while (s->n_tour > n_tour)
+        oq__strfree(&s->mem, s->tour[--s->n_tour].name);
+    while (s->n_tpl > n_tpl)
+        template_free(&s->mem, &s->tpl[--s->n_tpl]);
+    for (int32_t i = 0; i < s->n_tpl; i++)
+        s->tpl[i].tour_only = 0;
+    for (int32_t i = 0; i < s->n_tour; i++)
+        s->tpl[s->tour[i].tpl].tour_only = 1;
+}
