@@ -282,6 +282,12 @@ static int repair(rctx *x, int32_t s, uint64_t *rng)
     if (sl->n != 1)
         return 0;
     const duty *d = &x->d[sl->first];
+    /* with every agent already at work that day, no move can free one */
+    int32_t free_that_day = 0;
+    for (int32_t a = 0; a < x->na && !free_that_day; a++)
+        free_that_day = x->busy[(size_t)a * x->days + d->day] < 0;
+    if (!free_that_day)
+        return 0;
     for (int32_t a = 0; a < x->na; a++) {
         int w = why_not(x, a, sl->tpl, d, 1);
         if (w != WHY_BUSY && w != WHY_REST && w != WHY_CONSEC && w != WHY_HOURS)
@@ -566,9 +572,15 @@ oq_status oq_roster_build(const oq_schedule_result *r, const oq_roster_agent *ag
     uint64_t rng = o->seed * 0x9e3779b97f4a7c15u + 1;
     for (int32_t k = 0; k < ns; k++)
         assign_best(&x, order[k], &rng);
-    for (int32_t k = 0; k < ns && oq__now() - t0 < o->time_limit_s; k++)
-        if (x.sl[order[k]].agent < 0)
-            repair(&x, order[k], &rng);
+    /* repairs: a failed one is not retried for another agent of the same row */
+    int32_t failed_row = -1;
+    for (int32_t k = 0; k < ns && oq__now() - t0 < 0.6 * o->time_limit_s; k++) {
+        const slot *sl = &x.sl[order[k]];
+        if (sl->agent >= 0 || x.d[sl->first].row == failed_row)
+            continue;
+        if (!repair(&x, order[k], &rng))
+            failed_row = x.d[sl->first].row;
+    }
     /* agents short of their minimum take daily shifts from agents above theirs */
     for (int32_t a = 0; a < na && oq__now() - t0 < o->time_limit_s; a++) {
         for (int32_t s = n_tour_slots; s < ns && x.hours[a] < x.min_h[a] - 1e-9; s++) {
@@ -656,11 +668,26 @@ oq_status oq_roster_build(const oq_schedule_result *r, const oq_roster_agent *ag
     }
     /* what was not met */
     char msg[256], hm[16];
+    /* one report per row of the schedule, with how many of its agents stayed */
     for (int32_t k = 0; k < ns; k++) {
         int32_t s = order[k];
         const slot *sl = &x.sl[s];
         if (sl->agent >= 0)
             continue;
+        const duty *d = &x.d[sl->first];
+        int seen = 0;
+        for (int32_t j = 0; j < k && !seen; j++) {
+            const slot *o2 = &x.sl[order[j]];
+            seen = o2->agent < 0 && x.d[o2->first].row == d->row;
+        }
+        if (seen)
+            continue;
+        int32_t left = 0, of = 0;
+        for (int32_t j = 0; j < ns; j++)
+            if (x.d[x.sl[j].first].row == d->row) {
+                of++;
+                left += x.sl[j].agent < 0;
+            }
         int32_t why[WHY_N] = {0};
         for (int32_t a = 0; a < na; a++)
             why[why_not(&x, a, sl->tpl, &x.d[sl->first], sl->n)]++;
@@ -668,11 +695,12 @@ oq_status oq_roster_build(const oq_schedule_result *r, const oq_roster_agent *ag
         for (int32_t w = WHY_SKILL; w < WHY_N; w++)
             if (why[w] > why[top])
                 top = w;
-        const duty *d = &x.d[sl->first];
         hhmm(d->start_s, hm, sizeof hm);
-        snprintf(msg, sizeof msg, "%s %s on day %d at %s: no agent can take it (%d of %d %s)",
+        snprintf(msg, sizeof msg,
+                 "%s %s on day %d at %s: %d of its %d agent%s could not be given (%d of %d "
+                 "agents %s)",
                  sl->n > 1 ? "tour week of" : "shift", r->tpl[sl->tpl].name, (int)d->day, hm,
-                 (int)why[top], (int)na, WHY_TEXT[top]);
+                 (int)left, (int)of, of == 1 ? "" : "s", (int)why[top], (int)na, WHY_TEXT[top]);
         if (!add_violation(ro, OQ_ROSTER_UNASSIGNED, -1, d->row, d->day, msg)) {
             st = OQ_ENOMEM;
             goto fail;
