@@ -721,8 +721,10 @@ int oq__hx_search(hx *h, double lower_bound, double deadline)
     sch_units best;
     memset(&best, 0, sizeof best);
     double best_obj = h->obj;
-    if (!snapshot(h, &best))
+    if (!snapshot(h, &best)) {
+        oq__units_free(h->mem, &best);
         return 0;
+    }
     int64_t iter = 0, last_gain = 0;
     int ok = 1;
     while (ok && oq__now() < deadline) {

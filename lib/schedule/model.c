@@ -23,29 +23,46 @@
 
 #define INF HUGE_VAL
 
+/* Grow parallel arrays together: every new array is allocated before any old
+ * one is released, so a failure leaves them all as they were. sizes[i] is
+ * the element size of *arrays[i]. */
+static int grow_parallel(oq_mem *m, void **arrays[], const size_t *sizes, int count,
+                         int64_t *cap, int64_t need, int64_t first)
+{
+    if (need <= *cap)
+        return 1;
+    int64_t nc = *cap ? *cap * 2 : first;
+    while (nc < need)
+        nc *= 2;
+    void *fresh[4] = {NULL, NULL, NULL, NULL};
+    int ok = 1;
+    for (int i = 0; i < count && ok; i++)
+        ok = (fresh[i] = oq__alloc(m, (size_t)nc * sizes[i])) != NULL;
+    if (!ok) {
+        for (int i = 0; i < count; i++)
+            oq__free(m, fresh[i], fresh[i] ? (size_t)nc * sizes[i] : 0);
+        return 0;
+    }
+    for (int i = 0; i < count; i++) {
+        if (*cap)
+            memcpy(fresh[i], *arrays[i], (size_t)*cap * sizes[i]);
+        oq__free(m, *arrays[i], (size_t)*cap * sizes[i]);
+        *arrays[i] = fresh[i];
+    }
+    *cap = nc;
+    return 1;
+}
+
 static int add_col(oq_mem *m, sch_model *md, double obj, double lo, double hi, int integer)
 {
-    if (md->n_cols == md->cap_cols) {
-        int32_t cap = md->cap_cols ? md->cap_cols * 2 : 1024;
-        size_t o = (size_t)md->cap_cols, c = (size_t)cap;
-        double *a = oq__realloc(m, md->obj, o * sizeof *a, c * sizeof *a);
-        if (!a)
-            return -1;
-        md->obj = a;
-        double *b = oq__realloc(m, md->col_lo, o * sizeof *b, c * sizeof *b);
-        if (!b)
-            return -1;
-        md->col_lo = b;
-        double *h = oq__realloc(m, md->col_hi, o * sizeof *h, c * sizeof *h);
-        if (!h)
-            return -1;
-        md->col_hi = h;
-        uint8_t *k = oq__realloc(m, md->is_int, o * sizeof *k, c * sizeof *k);
-        if (!k)
-            return -1;
-        md->is_int = k;
-        md->cap_cols = cap;
-    }
+    int64_t cap = md->cap_cols;
+    void **arrays[] = {(void **)&md->obj, (void **)&md->col_lo, (void **)&md->col_hi,
+                       (void **)&md->is_int};
+    const size_t sizes[] = {sizeof *md->obj, sizeof *md->col_lo, sizeof *md->col_hi,
+                            sizeof *md->is_int};
+    if (!grow_parallel(m, arrays, sizes, 4, &cap, (int64_t)md->n_cols + 1, 1024))
+        return -1;
+    md->cap_cols = (int32_t)cap;
     int32_t j = md->n_cols++;
     md->obj[j] = obj;
     md->col_lo[j] = lo;
@@ -56,19 +73,12 @@ static int add_col(oq_mem *m, sch_model *md, double obj, double lo, double hi, i
 
 static int add_row(oq_mem *m, sch_model *md, double lo, double hi)
 {
-    if (md->n_rows == md->cap_rows) {
-        int32_t cap = md->cap_rows ? md->cap_rows * 2 : 1024;
-        size_t o = (size_t)md->cap_rows, c = (size_t)cap;
-        double *a = oq__realloc(m, md->row_lo, o * sizeof *a, c * sizeof *a);
-        if (!a)
-            return -1;
-        md->row_lo = a;
-        double *b = oq__realloc(m, md->row_hi, o * sizeof *b, c * sizeof *b);
-        if (!b)
-            return -1;
-        md->row_hi = b;
-        md->cap_rows = cap;
-    }
+    int64_t cap = md->cap_rows;
+    void **arrays[] = {(void **)&md->row_lo, (void **)&md->row_hi};
+    const size_t sizes[] = {sizeof *md->row_lo, sizeof *md->row_hi};
+    if (!grow_parallel(m, arrays, sizes, 2, &cap, (int64_t)md->n_rows + 1, 1024))
+        return -1;
+    md->cap_rows = (int32_t)cap;
     int32_t i = md->n_rows++;
     md->row_lo[i] = lo;
     md->row_hi[i] = hi;
@@ -77,23 +87,10 @@ static int add_row(oq_mem *m, sch_model *md, double lo, double hi)
 
 static int add_nz(oq_mem *m, sch_model *md, int32_t col, int32_t row, double v)
 {
-    if (md->nnz == md->cap_nnz) {
-        int64_t cap = md->cap_nnz ? md->cap_nnz * 2 : 8192;
-        size_t o = (size_t)md->cap_nnz, c = (size_t)cap;
-        int32_t *a = oq__realloc(m, md->t_col, o * sizeof *a, c * sizeof *a);
-        if (!a)
-            return 0;
-        md->t_col = a;
-        int32_t *b = oq__realloc(m, md->t_row, o * sizeof *b, c * sizeof *b);
-        if (!b)
-            return 0;
-        md->t_row = b;
-        double *v2 = oq__realloc(m, md->t_val, o * sizeof *v2, c * sizeof *v2);
-        if (!v2)
-            return 0;
-        md->t_val = v2;
-        md->cap_nnz = cap;
-    }
+    void **arrays[] = {(void **)&md->t_col, (void **)&md->t_row, (void **)&md->t_val};
+    const size_t sizes[] = {sizeof *md->t_col, sizeof *md->t_row, sizeof *md->t_val};
+    if (!grow_parallel(m, arrays, sizes, 3, &md->cap_nnz, md->nnz + 1, 8192))
+        return 0;
     md->t_col[md->nnz] = col;
     md->t_row[md->nnz] = row;
     md->t_val[md->nnz] = v;
