@@ -3,6 +3,7 @@
 
     import omniq
     omniq.erlang.erlang_c(10, 12)           # P(wait), Erlang C
+    omniq.schedule.Problem.from_csv(...)    # shifts and rosters (排班)
     with omniq.Engine(on_event=print) as e:  # a contact center
         e.channel_add("voice", exclusive=True)
         ...
@@ -21,6 +22,7 @@ from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      strategy_name)
 from .errors import CallbackError, OmniqError, status_name, status_str
 from . import sim
+from . import schedule
 from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
                   Stream, Summary, simulate, simulate_file)
 from .stats import AgentStats, QueueStats, StatsOptions
@@ -45,7 +47,7 @@ __all__ = [
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
     "simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats", "Estimate",
     "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "sim", "stats", "QueueStats",
-    "AgentStats", "StatsOptions", "version", "version_number", "library_path",
+    "AgentStats", "StatsOptions", "version", "version_number", "library_path", "schedule",
     "status_name", "status_str", "event_type_name", "agent_state_name",
     "contact_state_name", "ordering_name", "strategy_name", "journal_action_name",
 ] + list(_constants_all)
