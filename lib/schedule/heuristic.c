@@ -85,7 +85,7 @@ oq_status oq__heuristic_solve(sch_solve *sv)
     /* the LP relaxation: its coverage duals give the bound, its rounded-down
      * solution the start */
     sch_model md;
-    oq_status st = oq__model_build(sv->s, &sv->mem, sv->o, &sv->costs, &md);
+    oq_status st = oq__model_build(sv->s, &sv->mem, sv->o, &sv->costs, 0, &md);
     if (st != OQ_OK)
         return st;
     const size_t nx = (size_t)md.n_cols + (size_t)sv->s->n;

@@ -266,9 +266,10 @@ typedef struct sch_model {
  * template's days; the days off one circular run when consecutive_off)? */
 int oq__tour_pattern_ok(const sch_tour *k, const sch_template *t, int32_t pattern);
 
-/* Build the model of the problem (coverage rows first: row t is interval t). */
+/* Build the model of the problem (coverage rows first: row t is interval t).
+ * direct_tours: tours with one start and fixed breaks as covering columns. */
 oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_options *o,
-                          const sch_costs *c, sch_model *md);
+                          const sch_costs *c, int direct_tours, sch_model *md);
 void oq__model_free(oq_mem *m, sch_model *md);
 /* Units from a solution x of the model (rounded to integers). */
 int oq__model_units(const oq_schedule *s, oq_mem *m, const sch_model *md, const double *x,

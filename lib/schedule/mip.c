@@ -41,7 +41,7 @@ oq_status oq__mip_solve(sch_solve *sv, const oq_schedule_solver *hook)
         }
     }
     sch_model md;
-    oq_status st = oq__model_build(s, &sv->mem, sv->o, &sv->costs, &md);
+    oq_status st = oq__model_build(s, &sv->mem, sv->o, &sv->costs, 1, &md);
     if (st != OQ_OK)
         return st;
     double *x = oq__calloc(&sv->mem, (size_t)md.n_cols + (size_t)s->n, sizeof *x);

@@ -243,7 +243,7 @@ static int finish(oq_mem *m, sch_model *md)
 }
 
 oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_options *o,
-                          const sch_costs *c, sch_model *md)
+                          const sch_costs *c, int direct_tours, sch_model *md)
 {
     memset(md, 0, sizeof *md);
     const int32_t n = s->n;
@@ -319,6 +319,14 @@ oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_opt
         int32_t tour_row = -1;
         if (tr->max_count > 0)
             CHECK((tour_row = add_row(m, md, -INF, tr->max_count)) >= 0);
+        /* a tour with one start a week and breaks at fixed offsets can be a
+         * plain covering column (no groups, no links): fewer rows, which
+         * branch and cut prefers; the first-order LP prefers the implicit
+         * form (fewer non-zeros) */
+        int direct = direct_tours && tr->drift == 0 && t->max_per_start == 0 &&
+                     t->max_per_day == 0;
+        for (int32_t j = 0; j < t->n_breaks; j++)
+            direct = direct && t->breaks[j].lo == t->breaks[j].hi;
         for (int32_t band = t->lo; band + tr->drift <= t->hi; band += t->step) {
             int32_t first_tc = md->n_tc;
             for (int32_t pattern = 1; pattern < 128; pattern++) {
@@ -333,8 +341,17 @@ oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_opt
                     CHECK(add_nz(m, md, tc.col, tour_row, 1));
                 CHECK(oq__grow(m, (void **)&md->tc, &md->cap_tc, md->n_tc + 1, sizeof *md->tc));
                 md->tc[md->n_tc++] = tc;
+                for (int32_t day = 0; direct && day < s->h.days; day++) {
+                    if (!((pattern >> sch_weekday(s, day)) & 1))
+                        continue;
+                    int32_t start = day * s->per_day + band;
+                    CHECK(add_span(s, m, md, tc.col, start, t->len, 1));
+                    for (int32_t j = 0; j < t->n_breaks; j++)
+                        CHECK(add_span(s, m, md, tc.col, start + t->breaks[j].lo,
+                                       t->breaks[j].len, -1));
+                }
             }
-            for (int32_t day = 0; day < s->h.days; day++) {
+            for (int32_t day = 0; !direct && day < s->h.days; day++) {
                 int32_t wd = sch_weekday(s, day);
                 if (!((t->days >> wd) & 1))
                     continue;

@@ -60,6 +60,7 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
         if (mip->is_int[j])
             Cbc_setInteger(m, j);
     Cbc_setLogLevel(m, 0);
+    Cbc_setParameter(m, "timeMode", "elapsed"); /* the time limit is wall-clock time */
     if (mip->time_limit_s > 0)
         Cbc_setMaximumSeconds(m, mip->time_limit_s);
     if (mip->gap_tolerance > 0)
