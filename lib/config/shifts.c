@@ -603,7 +603,8 @@ static int read_agent(cfg_ctx *c, oq_roster_agents *ag, const oq_schedule_horizo
     KEY("min_rest", duration(c, g, &a.min_rest_s))
     KEY("max_consecutive_days", cfg_int(c, g, 1, 366, &a.max_consecutive_days))
     if (ok && (g = cfg_get(v, "available"))) {
-        static const char *const names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        static const char *const names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+                                            NULL};
         p = cfg_push_key(c, "available");
         have_avail = 1;
         ok = cfg_check_map(c, g, names, 0);

@@ -115,11 +115,15 @@ oq_status oq__mip_solve(sch_solve *sv, const oq_schedule_solver *hook)
     if (st != OQ_OK) {
         snprintf(sv->message, sizeof sv->message, "%s: the solver failed (%s)", name,
                  oq_status_name(st));
-    } else if (res.status == OQ_MIP_INFEASIBLE) {
+    } else if (res.status == OQ_MIP_INFEASIBLE && !isfinite(h_key)) {
         sv->status = OQ_SCHED_INFEASIBLE;
         infeasible_why(sv);
     } else if (res.status == OQ_MIP_OPTIMAL || res.status == OQ_MIP_FEASIBLE ||
-               res.status == OQ_MIP_NO_SOLUTION) {
+               res.status == OQ_MIP_NO_SOLUTION || res.status == OQ_MIP_INFEASIBLE) {
+        /* (a solver claiming infeasible against the heuristic's schedule is
+         * not believed: the schedule is kept) */
+        if (res.status == OQ_MIP_INFEASIBLE)
+            res.status = OQ_MIP_NO_SOLUTION;
         double m_key = HUGE_VAL;
         if (res.status != OQ_MIP_NO_SOLUTION &&
             (!oq__model_units(s, &sv->mem, &md, x, &sv->units) ||

@@ -67,7 +67,7 @@ oq_status oq_schedule_create(const oq_schedule_horizon *h, oq_schedule **out, oq
     s->first_weekday = oq__weekday_of(h->first_date);
     s->required = oq__calloc(&s->mem, (size_t)s->n, sizeof *s->required);
     if (!s->required) {
-        oq__free(&s->mem, s, sizeof *s);
+        oq__free(&mem, s, sizeof *s); /* not through s->mem: it lives in s */
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
     }
     *out = s;

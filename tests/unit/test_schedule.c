@@ -345,6 +345,7 @@ static void test_breaks_exhaustive(void **state)
         oq_schedule_cbc_solver(&cbc);
         o.solver = OQ_SCHED_SOLVER_MIP;
         o.mip = &cbc;
+        o.time_limit_s = 60; /* a tiny program: generous for slow runs (valgrind) */
         assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
         oq_schedule_result_summary(r, &sm);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
@@ -428,6 +429,7 @@ static void test_tours_exhaustive(void **state)
         oq_schedule_cbc_solver(&cbc);
         o.solver = OQ_SCHED_SOLVER_MIP;
         o.mip = &cbc;
+        o.time_limit_s = 60; /* a tiny program: generous for slow runs (valgrind) */
         assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
         oq_schedule_result_summary(r, &sm);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);

@@ -76,7 +76,10 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
     }
     Cbc_solve(m);
     const double *sol = Cbc_bestSolution(m);
-    if (Cbc_isProvenInfeasible(m) && !sol) {
+    /* Cbc_status: 0 finished, 1 stopped (time), 2 abandoned: only a finished
+     * search proves infeasibility */
+    const int finished = Cbc_status(m) == 0;
+    if (finished && Cbc_isProvenInfeasible(m) && !sol) {
         res->status = OQ_MIP_INFEASIBLE;
         res->objective = HUGE_VAL;
         res->bound = HUGE_VAL;
@@ -85,7 +88,7 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
         res->objective = HUGE_VAL;
         res->bound = Cbc_getBestPossibleObjValue(m);
     } else {
-        res->status = Cbc_isProvenOptimal(m) ? OQ_MIP_OPTIMAL : OQ_MIP_FEASIBLE;
+        res->status = finished && Cbc_isProvenOptimal(m) ? OQ_MIP_OPTIMAL : OQ_MIP_FEASIBLE;
         memcpy(res->x, sol, (size_t)nc * sizeof *res->x);
         double obj = 0;
         for (int j = 0; j < nc; j++)
