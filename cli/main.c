@@ -4,9 +4,12 @@
  *   omniq run SCRIPT      replay a script's timeline, one JSON event per line
  *   omniq staff ...       service-level / staffing calculator (Erlang C, A, chat)
  *   omniq simulate FILE   run a scenario through the simulator; summary, CSV/JSON/SVG
+ *   omniq forecast CSV    forecast interval volumes; backtests, bands, staffing
  *   omniq schedule CSV    shifts (and a roster) covering the agents required per interval
  * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
  * results to stdout. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -20,6 +23,8 @@ static const char USAGE[] =
     "  staff ...      agents needed for a service level (one interval, or a day from a CSV)\n"
     "  simulate SCENARIO  simulate a day (configuration + traffic + shifts); summary table,\n"
     "                 per-interval CSV/JSON, SVG chart\n"
+    "  forecast HISTORY.csv  forecast interval volumes from a history; backtest the methods,\n"
+    "                 prediction bands, the staffing plan of the forecast\n"
     "  schedule CSV --shifts FILE  shifts covering the agents required per interval;\n"
     "                 optional roster of named agents (--roster), CSV/JSON, SVG chart\n"
     "\n"
@@ -48,6 +53,25 @@ void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void json_number(FILE *f, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) { /* range first: the cast of 1e300 is UB */
+        fprintf(f, "%lld", (long long)v);
+        return;
+    }
+    char tmp[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    fputs(tmp, f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -71,6 +95,8 @@ int main(int argc, char **argv)
         return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(cmd, "staff") == 0)
         return cmd_staff(argc - 1, argv + 1);
+    if (strcmp(cmd, "forecast") == 0)
+        return cmd_forecast(argc - 1, argv + 1);
     if (strcmp(cmd, "schedule") == 0)
         return cmd_schedule(argc - 1, argv + 1);
     fprintf(stderr, "omniq: unknown command '%s'\n\n%s", cmd, USAGE);

@@ -14,5 +14,7 @@
 #include "omniq/stats.h"
 #include "omniq/snapshot.h"
 #include "omniq/sim.h"
+#include "omniq/calendar.h"
+#include "omniq/forecast.h"
 
 #endif /* OMNIQ_OMNIQ_H */

@@ -19,6 +19,7 @@ import glob
 import os
 import sys
 import threading
+from typing import Any, List, Optional, Tuple, Type, TypeVar
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int32,
                     c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
 
@@ -235,12 +236,13 @@ class oq_staffing_result(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
 class oq_erlang_chat_result(Structure):
     _fields_ = [(n, c_double) for n in (
-        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent")]
+        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent", "utilisation")]
 
 
 class oq_plan_interval(Structure):
@@ -252,6 +254,7 @@ class oq_plan_interval(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
@@ -374,6 +377,8 @@ PROTOTYPES = {
     "oq_agent_set_policy": (_S, [_E, _L, _P, POINTER(oq_agent_policy)]),
     # erlang.h
     "oq_erlang_b": (_S, [_D, _I, _PD]),
+    "oq_erlang_b_agents": (_S, [_D, _D, _PI]),
+    "oq_erlang_b_load": (_S, [_I, _D, _PD]),
     "oq_erlang_c": (_S, [_D, _I, _PD]),
     "oq_erlang_c_service_level": (_S, [_D, _I, _D, _D, _PD]),
     "oq_erlang_c_asa": (_S, [_D, _I, _D, _PD]),
@@ -401,6 +406,34 @@ class oq_config_error(Structure):
         ("column", c_int32),
         ("message", c_char * 512),
         ("path", c_char * 256),
+    ]
+
+
+# core.h: the error shape of engine-less calls
+class oq_error(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+oq_load_error_fn = CFUNCTYPE(None, POINTER(oq_error), c_void_p)
+
+
+class oq_load_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_errors", c_int32),
+        ("max_bytes", c_int64),
+        ("max_nodes", c_int64),
+        ("check_references", c_int32),
+        ("reserved", c_int32),
+        ("engine", c_void_p),
+        ("on_error", oq_load_error_fn),
+        ("error_user", c_void_p),
     ]
 
 
@@ -506,17 +539,6 @@ class oq_sim_agent(Structure):
 
 oq_sim_build_fn = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_void_p)
 
-
-# ---- core.h: the engine-less error shape ---------------------------------------------
-
-class oq_error(Structure):
-    _fields_ = [
-        ("status", c_int32),
-        ("line", c_int32),
-        ("column", c_int32),
-        ("message", c_char * 512),
-        ("path", c_char * 256),
-    ]
 
 
 # ---- schedule.h ------------------------------------------------------------------------
@@ -712,10 +734,11 @@ class oq_sim_options(Structure):
 class oq_sim_stats(Structure):
     _fields_ = (
         [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
-                                "abandoned_short", "waited", "rejected", "unfinished")]
+                                "abandoned_short", "waited", "rejected", "unfinished",
+                                "in_service")]
         + [(n, c_double) for n in (
             "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
-            "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",
+            "staffed_s", "ready_s", "service_level", "service_level_offered", "p_wait", "asa_s",
             "abandon_rate", "aht_s", "occupancy")])
 
 
@@ -749,6 +772,56 @@ class oq_sim_run_info(Structure):
         + [("engine_contacts", c_int32), ("check_status", c_int32)])
 
 
+# forecast.h
+class oq_volume_series_info(Structure):
+    _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
+                                       "last_date", "days", "has_aht")] + [
+        ("total_volume", c_double)]
+
+
+class oq_special_day(Structure):
+    _fields_ = [("date", c_int32), ("kind", c_int32), ("like_date", c_int32),
+                ("like_weekday", c_int32), ("factor", c_double)]
+
+
+class oq_forecast_options(Structure):
+    _fields_ = (
+        [("struct_size", c_uint32)]
+        + [(n, c_int32) for n in ("method", "ha_weeks", "level_window_days",
+                                  "auto_window_days", "calibration_days")]
+        + [(n, c_double) for n in ("ew_alpha", "level_alpha", "hw_alpha", "hw_delta",
+                                   "hw_omega", "quantile")]
+        + [("calendar", c_void_p), ("special_days", POINTER(oq_special_day)),
+           ("n_special_days", c_int32), ("reserved", c_int32), ("alloc", oq_alloc_fn),
+           ("alloc_user", c_void_p)])
+
+
+class oq_forecast_row(Structure):
+    _fields_ = ([(n, c_int32) for n in ("date", "interval", "method", "day_kind")]
+                + [(n, c_double) for n in ("volume", "lo80", "hi80", "lo95", "hi95",
+                                           "quantile", "aht_s")])
+
+
+class oq_forecast_info(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "history_days", "excluded_days",
+                                        "calibration_days")]
+                + [(n, c_double) for n in ("dispersion80", "dispersion95", "level80",
+                                           "level95", "day_factor")])
+
+
+class oq_backtest_options(Structure):
+    _fields_ = [("struct_size", c_uint32)] + [
+        (n, c_int32) for n in ("days", "end_date", "lead_days", "intraday_from")]
+
+
+class oq_backtest_result(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "chosen", "days", "reserved")]
+                + [("intervals", c_int64)]
+                + [(n, c_double) for n in ("actual", "forecast", "wape", "mape", "rmse",
+                                           "coverage80", "coverage95", "intraday_before",
+                                           "intraday_after")])
+
+
 _SIM = c_void_p  # oq_sim * (opaque)
 _SCN = c_void_p  # oq_scenario * (opaque)
 
@@ -773,6 +846,11 @@ OPTIONAL_PROTOTYPES = {
                                  POINTER(oq_config_error)]),
     "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
                                    POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_load_options_init": (None, [POINTER(oq_load_options)]),
+    "oq_config_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(c_void_p),
+                            POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_scenario_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(_SCN),
+                              POINTER(oq_error)]),
     "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
@@ -812,6 +890,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
     "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
@@ -831,6 +910,33 @@ OPTIONAL_PROTOTYPES = {
     "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
     "oq_journal_apply": (_S, [_E, _P, c_size_t]),
     "oq_journal_action_name": (_P, [_I]),
+    # forecast.h (series are opaque pointers)
+    "oq_volume_series_create": (_S, [_I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                     POINTER(oq_error)]),
+    "oq_volume_series_destroy": (None, [c_void_p]),
+    "oq_volume_series_add": (_S, [c_void_p, _I, _I, _D, _D, POINTER(oq_error)]),
+    "oq_volume_series_set_day": (_S, [c_void_p, _I, _PD, _PD, _I, POINTER(oq_error)]),
+    "oq_volume_series_load_csv": (_S, [_P, _P, _I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                       POINTER(oq_error)]),
+    "oq_volume_csv_queues": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info)]),
+    "oq_volume_series_queue": (_P, [c_void_p]),
+    "oq_volume_series_day": (_S, [c_void_p, _I, _PD, _PD, _I, _PI]),
+    "oq_volume_series_aggregate": (_S, [c_void_p, _I, POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_forecast_method_name": (_P, [_I]),
+    "oq_forecast_method_parse": (_S, [_P, _PI]),
+    "oq_forecast_options_init": (_S, [POINTER(oq_forecast_options)]),
+    "oq_forecast_run": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                             POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                             POINTER(oq_error)]),
+    "oq_forecast_intraday": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                                  POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                                  POINTER(oq_error)]),
+    "oq_forecast_quantile": (_S, [_D, _D, _D, _PD]),
+    "oq_backtest_options_init": (_S, [POINTER(oq_backtest_options)]),
+    "oq_forecast_backtest": (_S, [c_void_p, POINTER(oq_forecast_options),
+                                  POINTER(oq_backtest_options), POINTER(oq_backtest_result),
+                                  POINTER(oq_error)]),
     # schedule.h (opaque handles as c_void_p)
     "oq_schedule_horizon_init": (_S, [POINTER(oq_schedule_horizon)]),
     "oq_schedule_create": (_S, [POINTER(oq_schedule_horizon), POINTER(c_void_p),
@@ -902,7 +1008,7 @@ CBC_PROTOTYPES = {
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
-# above (config.h, stats.h, sim.h, snapshot.h); the binding raises
+# above (config.h, stats.h, sim.h, snapshot.h, forecast.h); the binding raises
 # NotImplementedError naming the symbol while the loaded library lacks one.
 OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES)
 
@@ -912,10 +1018,11 @@ class LibraryNotFound(ImportError):
 
 
 _lock = threading.Lock()
-_lib = None
+_lib: Optional[ctypes.CDLL] = None
+_lib_path: Optional[str] = None
 
 
-def _candidates():
+def _candidates() -> List[Tuple[str, str]]:
     env = os.environ.get("OMNIQ_LIBRARY")
     if env:
         if os.path.isdir(env):
@@ -938,7 +1045,7 @@ def _candidates():
     return out
 
 
-def _declare(lib):
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     for name, (restype, argtypes) in PROTOTYPES.items():
         fn = getattr(lib, name)  # AttributeError: not an omniq library of this version
         fn.restype = restype
@@ -951,9 +1058,12 @@ def _declare(lib):
     return lib
 
 
-def load():
-    """Return the loaded, fully declared library (loading it on first call)."""
-    global _lib
+def load() -> Any:
+    """Return the loaded, fully declared library (loading it on first call).
+
+    Typed ``Any``: its attributes are the C functions, declared by
+    :data:`PROTOTYPES` at load time."""
+    global _lib, _lib_path
     if _lib is not None:
         return _lib
     with _lock:
@@ -972,7 +1082,7 @@ def load():
             except AttributeError as exc:
                 tried.append(f"{where}: {path}: not a compatible libomniq ({exc})")
                 continue
-            lib._omniq_path = path
+            _lib_path = path
             _lib = lib
             return lib
         if not cands:
@@ -982,17 +1092,22 @@ def load():
             "libomniq.so. Tried:\n  " + "\n  ".join(tried))
 
 
-def has_symbol(name):
+def has_symbol(name: str) -> bool:
     """Whether the loaded library exports ``name`` (for optional modules)."""
     return hasattr(load(), name)
 
 
-def library_path():
+def library_path() -> str:
     """The path (or soname) the library was loaded from."""
-    return load()._omniq_path
+    load()
+    assert _lib_path is not None
+    return _lib_path
 
 
-def padded(struct_type):
+S = TypeVar("S", bound=Structure)
+
+
+def padded(struct_type: Type[S]) -> S:
     """A zeroed ``struct_type`` inside a larger buffer.
 
     Out-parameters are allocated with 512 spare bytes, so that a library built
@@ -1002,11 +1117,11 @@ def padded(struct_type):
     return struct_type.from_buffer(buf)
 
 
-_cbc = None
+_cbc: Any = None
 _cbc_tried = False
 
 
-def load_cbc():
+def load_cbc() -> Any:
     """The CBC solver library (libomniq_cbc), or None when it is not there.
 
     Search: the OMNIQ_CBC_LIBRARY environment variable (a file or a directory),
@@ -1014,19 +1129,19 @@ def load_cbc():
     path. It is loaded after libomniq, whose symbols it uses.
     """
     global _cbc, _cbc_tried
-    core = load()  # before the lock: load() takes it too
+    load()  # first, and outside the lock: load() takes it too
     with _lock:
         if _cbc_tried:
             return _cbc
         _cbc_tried = True
-        cands = []
+        cands: List[str] = []
         env = os.environ.get("OMNIQ_CBC_LIBRARY")
         if env:
             if os.path.isdir(env):
                 cands += sorted(glob.glob(os.path.join(env, "libomniq_cbc.so*")))
             else:
                 cands.append(env)
-        here = os.path.dirname(getattr(core, "_omniq_path", "") or "")
+        here = os.path.dirname(_lib_path or "")
         if here:
             cands += sorted(glob.glob(os.path.join(here, "libomniq_cbc.so*")))
         cands += ["libomniq_cbc.so.0", "libomniq_cbc.so"]
@@ -1042,7 +1157,6 @@ def load_cbc():
                     fn.argtypes = argtypes
             except AttributeError:
                 continue
-            lib._omniq_path = path
             _cbc = lib
             break
         return _cbc

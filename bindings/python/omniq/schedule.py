@@ -20,9 +20,10 @@ build rosters from it.
 
 import ctypes
 import datetime
+import os
 from ctypes import byref, c_char_p, c_double, c_int32, c_void_p
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from .errors import OmniqError, bad, from_bytes, status_str, to_bytes, to_float, to_int
@@ -37,11 +38,11 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _EPOCH = datetime.date(1970, 1, 1)
 
 
-def _mask(days, what):
+def _mask(days: Any, what: str) -> int:
     if days is None:
         return 0x7F
     if isinstance(days, int) and not isinstance(days, bool):
-        return days
+        return int(days)
     if isinstance(days, str):
         days = [days]
     m = 0
@@ -52,21 +53,21 @@ def _mask(days, what):
     return m
 
 
-def _days_of(mask):
+def _days_of(mask: int) -> List[str]:
     return [d for i, d in enumerate(DAYS) if (mask >> i) & 1]
 
 
-def _raise(status, err, function):
+def _raise(status: int, err: Any, function: str) -> NoReturn:
     msg = err.message.decode("utf-8", "replace") if err else status_str(status)
     raise OmniqError(status, msg or status_str(status), function)
 
 
-def cbc_available():
+def cbc_available() -> bool:
     """Whether libomniq_cbc (COIN-OR CBC) can be loaded."""
     return _lib.load_cbc() is not None
 
 
-def cbc_version():
+def cbc_version() -> Optional[str]:
     """CBC's version string, or None without libomniq_cbc."""
     lib = _lib.load_cbc()
     return from_bytes(lib.oq_schedule_cbc_version()) if lib else None
@@ -133,7 +134,7 @@ class Agent:
 
 @dataclass
 class Shift:
-    """``count`` agents on template ``template`` from ``start_s`` to ``end_s``
+    """A row of a schedule: ``count`` agents on template ``template`` from ``start_s`` to ``end_s``
     (seconds from the horizon's start); ``breaks`` as (start_s, end_s, paid)."""
     template: str
     tour: Optional[str]
@@ -151,6 +152,8 @@ class Shift:
 
 @dataclass
 class TourRow:
+    """``count`` agents working the same week of tour ``tour``: the weekdays
+    ``days`` and the shift rows ``shifts`` (indexes into Result.shifts)."""
     tour: str
     count: int
     days: List[str]
@@ -159,6 +162,7 @@ class TourRow:
 
 @dataclass
 class RosterShift:
+    """One shift of one agent: row ``shift_row`` of the schedule."""
     shift_row: int
     day: int
     start_s: float
@@ -168,6 +172,8 @@ class RosterShift:
 
 @dataclass
 class AgentRoster:
+    """An agent's week: its shifts, paid hours, weekend and night shifts, and
+    the (start_s, end_s) windows the simulator takes (oq_sim_agent)."""
     id: str
     hours: float
     weekend: int
@@ -179,6 +185,7 @@ class AgentRoster:
 
 @dataclass
 class Violation:
+    """A rule a roster could not meet: "unassigned", "min_hours" or "work_day"."""
     rule: str
     agent: Optional[str]
     shift_row: int
@@ -188,6 +195,7 @@ class Violation:
 
 @dataclass
 class RosterSummary:
+    """A roster's figures (oq_roster_summary)."""
     agents: int
     assigned: int
     unassigned: int
@@ -205,14 +213,15 @@ class Roster:
     """Who works what: ``agents`` (one :class:`AgentRoster` per agent, with
     simulator-ready windows), ``violations`` and ``summary``."""
 
-    def __init__(self, agents, violations, summary):
+    def __init__(self, agents: List[AgentRoster], violations: List[Violation],
+                 summary: RosterSummary) -> None:
         self.agents = agents
         self.violations = violations
         self.summary = summary
 
 
-def _agent_structs(agents):
-    keep = []
+def _agent_structs(agents: Sequence[Agent]) -> Tuple[Any, List[Any]]:
+    keep: List[Any] = []
     arr = (_lib.oq_roster_agent * max(1, len(agents)))()
     lib = _lib.load()
     for i, a in enumerate(agents):
@@ -244,24 +253,33 @@ def _agent_structs(agents):
 class Result:
     """A solved schedule: figures, shift rows, tour rows and coverage."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: int) -> None:
         lib = _lib.load()
-        self._h = c_void_p(handle)
+        self._h: Optional[c_void_p] = c_void_p(handle)
         sm = _lib.padded(_lib.oq_schedule_summary)
         lib.oq_schedule_result_summary(self._h, byref(sm))
-        self.status = from_bytes(lib.oq_schedule_status_name(sm.status))
-        self.solver = from_bytes(lib.oq_schedule_result_solver(self._h))
-        self.message = from_bytes(lib.oq_schedule_result_message(self._h))
-        for n in ("objective", "cost", "paid_hours", "lower_bound", "gap", "seconds",
-                  "cpu_seconds", "under_hours", "over_hours", "under", "over", "agents",
-                  "n_intervals"):
-            setattr(self, n, getattr(sm, n))
+        self.status: str = from_bytes(lib.oq_schedule_status_name(sm.status)) or ""
+        self.solver: str = from_bytes(lib.oq_schedule_result_solver(self._h)) or ""
+        self.message: str = from_bytes(lib.oq_schedule_result_message(self._h)) or ""
+        self.objective: float = sm.objective
+        self.cost: float = sm.cost
+        self.paid_hours: float = sm.paid_hours
+        self.lower_bound: float = sm.lower_bound
+        self.gap: float = sm.gap
+        self.seconds: float = sm.seconds
+        self.cpu_seconds: float = sm.cpu_seconds
+        self.under_hours: float = sm.under_hours
+        self.over_hours: float = sm.over_hours
+        self.under: int = sm.under
+        self.over: int = sm.over
+        self.agents: int = sm.agents
+        self.n_intervals: int = sm.n_intervals
         hz = _lib.padded(_lib.oq_schedule_horizon)
         lib.oq_schedule_result_horizon(self._h, byref(hz))
-        self.interval = hz.interval_s
-        self.days = hz.days
-        self.first_date = _EPOCH + datetime.timedelta(days=hz.first_date)
-        self.shifts = []
+        self.interval: float = hz.interval_s
+        self.days: int = hz.days
+        self.first_date: datetime.date = _EPOCH + datetime.timedelta(days=hz.first_date)
+        self.shifts: List[Shift] = []
         for i in range(sm.n_shifts):
             s = _lib.padded(_lib.oq_schedule_shift)
             lib.oq_schedule_result_shift(self._h, i, byref(s))
@@ -269,29 +287,31 @@ class Result:
             for k in range(s.n_breaks):
                 b = _lib.padded(_lib.oq_schedule_break)
                 lib.oq_schedule_result_break(self._h, i, k, byref(b))
-                brk.append((b.start_s, b.end_s, bool(b.paid)))
+                brk.append((float(b.start_s), float(b.end_s), bool(b.paid)))
             tour = (from_bytes(lib.oq_schedule_result_tour_name(self._h, s.tour_index))
                     if s.tour_index >= 0 else None)
             self.shifts.append(Shift(
-                from_bytes(lib.oq_schedule_result_template_name(self._h, s.template_index)),
+                from_bytes(lib.oq_schedule_result_template_name(self._h, s.template_index))
+                or "",
                 tour, s.tour_row, s.day, s.start, s.length, s.count, s.start_s, s.end_s,
                 s.paid_hours, s.cost, brk))
-        self.tours = []
+        self.tours: List[TourRow] = []
         for i in range(sm.n_tours):
             t = _lib.padded(_lib.oq_schedule_tour_row)
             lib.oq_schedule_result_tour(self._h, i, byref(t))
             self.tours.append(TourRow(
-                from_bytes(lib.oq_schedule_result_tour_name(self._h, t.tour_index)), t.count,
+                from_bytes(lib.oq_schedule_result_tour_name(self._h, t.tour_index)) or "", t.count,
                 _days_of(t.days), list(range(t.first_shift, t.first_shift + t.n_shifts))))
         n = sm.n_intervals
         req, cov = (c_int32 * n)(), (c_int32 * n)()
         lib.oq_schedule_result_required(self._h, req, n)
         lib.oq_schedule_result_coverage(self._h, cov, n)
-        self.required = list(req)
-        self.coverage = list(cov)
+        self.required: List[int] = list(req)
+        self.coverage: List[int] = list(cov)
 
-    def roster(self, agents, min_rest=39600.0, max_consecutive_days=6, night=(79200.0, 21600.0),
-               time_limit=5.0, seed=1):
+    def roster(self, agents: Sequence[Agent], min_rest: float = 39600.0,
+               max_consecutive_days: int = 6, night: Tuple[float, float] = (79200.0, 21600.0),
+               time_limit: float = 5.0, seed: int = 1) -> Roster:
         """Give every agent-shift to one of ``agents`` (a list of :class:`Agent`)."""
         if self._h is None:
             raise bad("Result.roster", "the result is closed")
@@ -312,7 +332,7 @@ class Result:
         if st != 0:
             _raise(st, err, "oq_roster_build")
         try:
-            out = []
+            out: List[AgentRoster] = []
             for a, ag in enumerate(agents):
                 cnt = c_int32()
                 lib.oq_roster_agent_shift_count(h, a, byref(cnt))
@@ -335,11 +355,11 @@ class Result:
                                        [(w.start_s, w.end_s) for w in bw[:nb.value]]))
             sm = _lib.padded(_lib.oq_roster_summary)
             lib.oq_roster_summary_get(h, byref(sm))
-            viol = []
+            viol: List[Violation] = []
             for i in range(sm.violations):
                 v = _lib.padded(_lib.oq_roster_violation)
                 lib.oq_roster_violation_get(h, i, byref(v))
-                viol.append(Violation(from_bytes(lib.oq_roster_rule_name(v.rule)),
+                viol.append(Violation(from_bytes(lib.oq_roster_rule_name(v.rule)) or "",
                                       agents[v.agent].id if v.agent >= 0 else None,
                                       v.shift_row, v.day,
                                       v.message.decode("utf-8", "replace")))
@@ -348,19 +368,19 @@ class Result:
         finally:
             lib.oq_roster_destroy(h)
 
-    def close(self):
+    def close(self) -> None:
         """Free the C result (the figures stay)."""
         if self._h is not None and self._h.value:
             _lib.load().oq_schedule_result_destroy(self._h)
         self._h = None
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:
             pass
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"<omniq.schedule.Result {self.status} by {self.solver}: "
                 f"{self.paid_hours:.2f} paid hours, gap {self.gap:.4%}>")
 
@@ -372,8 +392,11 @@ class Problem:
     intervals from midnight of ``first_date`` (a :class:`datetime.date`,
     default a Monday), the agents required per interval, templates, tours."""
 
-    def __init__(self, days=7, interval=900.0, first_date=None, wrap=True, _handle=None):
+    def __init__(self, days: int = 7, interval: float = 900.0,
+                 first_date: Optional[datetime.date] = None, wrap: bool = True,
+                 _handle: Optional[int] = None) -> None:
         lib = _lib.load()
+        self._h: Optional[c_void_p]
         if _handle is not None:
             self._h = c_void_p(_handle)
             return
@@ -393,7 +416,8 @@ class Problem:
         self._h = out
 
     @classmethod
-    def from_csv(cls, path, column=None, interval=0.0, wrap=True):
+    def from_csv(cls, path: Union[str, "os.PathLike[str]"], column: Optional[str] = None,
+                 interval: float = 0.0, wrap: bool = True) -> "Problem":
         """Read a requirements CSV (``start``/``interval`` and ``required``
         columns; what ``omniq staff --format csv`` writes is accepted)."""
         lib = _lib.load()
@@ -410,30 +434,34 @@ class Problem:
             _raise(st, err, "oq_schedule_load_csv")
         return cls(_handle=out.value)
 
-    def _handle(self):
+    def _handle(self) -> c_void_p:
         if self._h is None:
             raise bad("Problem", "the problem is closed")
         return self._h
 
     @property
-    def intervals(self):
-        return _lib.load().oq_schedule_interval_count(self._handle())
+    def intervals(self) -> int:
+        """Number of intervals of the horizon."""
+        return int(_lib.load().oq_schedule_interval_count(self._handle()))
 
     @property
-    def horizon(self):
+    def horizon(self) -> Dict[str, Any]:
+        """days, interval (s), wrap and first_date of the horizon."""
         hz = _lib.padded(_lib.oq_schedule_horizon)
         _lib.load().oq_schedule_get_horizon(self._handle(), byref(hz))
         return {"days": hz.days, "interval": hz.interval_s, "wrap": bool(hz.wrap),
                 "first_date": _EPOCH + datetime.timedelta(days=hz.first_date)}
 
     @property
-    def required(self):
+    def required(self) -> List[int]:
+        """Agents required in every interval."""
         n = self.intervals
         arr = (c_int32 * n)()
         _lib.load().oq_schedule_get_required(self._handle(), arr, n)
         return list(arr)
 
-    def set_required(self, values, first=0):
+    def set_required(self, values: Sequence[int], first: int = 0) -> None:
+        """Agents required in intervals first, first + 1, ..."""
         vals = [to_int(v, f"required[{i}]", function="Problem.set_required")
                 for i, v in enumerate(values)]
         arr = (c_int32 * max(1, len(vals)))(*vals)
@@ -443,7 +471,7 @@ class Problem:
         if st != 0:
             _raise(st, err, "oq_schedule_set_required")
 
-    def set_traffic(self, load, aht, first=0):
+    def set_traffic(self, load: Sequence[float], aht: Sequence[float], first: int = 0) -> None:
         """The load (Erlangs) and handle time (s) behind each requirement."""
         if len(load) != len(aht):
             raise bad("Problem.set_traffic", "load and aht differ in length")
@@ -455,7 +483,8 @@ class Problem:
         if st != 0:
             _raise(st, err, "oq_schedule_set_traffic")
 
-    def add_template(self, t):
+    def add_template(self, t: Template) -> int:
+        """Add a shift template; returns its index."""
         lib = _lib.load()
         f = "Problem.add_template"
         st = _lib.padded(_lib.oq_shift_template)
@@ -491,7 +520,8 @@ class Problem:
             _raise(s, err, "oq_schedule_add_template")
         return idx.value
 
-    def add_tour(self, t):
+    def add_tour(self, t: Tour) -> int:
+        """Add a tour over a template already added; returns its index."""
         lib = _lib.load()
         f = "Problem.add_tour"
         st = _lib.padded(_lib.oq_shift_tour)
@@ -509,12 +539,13 @@ class Problem:
             _raise(s, err, "oq_schedule_add_tour")
         return idx.value
 
-    def load_shifts(self, path=None, text=None, name=None):
+    def load_shifts(self, path: Optional[Union[str, "os.PathLike[str]"]] = None,
+                    text: Optional[str] = None, name: Optional[str] = None) -> None:
         """Add the templates and tours of a shift file (or of YAML ``text``)."""
         lib = _lib.load()
         err = _lib.oq_error()
         if text is not None:
-            data = to_bytes(text, "text")
+            data = to_bytes(text, "text") or b""
             st = lib.oq_schedule_load_shifts_buffer(self._handle(), data, len(data),
                                                     to_bytes(name, "name", optional=True),
                                                     byref(err))
@@ -525,20 +556,23 @@ class Problem:
             _raise(st, err, "oq_schedule_load_shifts")
 
     @property
-    def templates(self):
+    def templates(self) -> List[str]:
+        """The templates' names."""
         lib = _lib.load()
-        return [from_bytes(lib.oq_schedule_template_name(self._handle(), i))
+        return [from_bytes(lib.oq_schedule_template_name(self._handle(), i)) or ""
                 for i in range(lib.oq_schedule_template_count(self._handle()))]
 
     @property
-    def tours(self):
+    def tours(self) -> List[str]:
+        """The tours' names."""
         lib = _lib.load()
-        return [from_bytes(lib.oq_schedule_tour_name(self._handle(), i))
+        return [from_bytes(lib.oq_schedule_tour_name(self._handle(), i)) or ""
                 for i in range(lib.oq_schedule_tour_count(self._handle()))]
 
-    def solve(self, objective="hard", solver="auto", time_limit=60.0, under_penalty=10.0,
-              sl_penalty=0.0, over_penalty=0.0, threshold=20.0, max_per_interval=0,
-              max_agents=0, gap_tolerance=1e-6, seed=1):
+    def solve(self, objective: str = "hard", solver: str = "auto", time_limit: float = 60.0,
+              under_penalty: float = 10.0, sl_penalty: float = 0.0, over_penalty: float = 0.0,
+              threshold: float = 20.0, max_per_interval: int = 0, max_agents: int = 0,
+              gap_tolerance: float = 1e-6, seed: int = 1) -> Result:
         """Solve; returns a :class:`Result` (infeasible problems included).
 
         ``solver``: "auto" (the flow when exact, else CBC when libomniq_cbc
@@ -577,27 +611,30 @@ class Problem:
         st = lib.oq_schedule_solve(self._handle(), byref(o), byref(out), byref(err))
         if st != 0:
             _raise(st, err, "oq_schedule_solve")
-        return Result(out.value)
+        return Result(out.value or 0)
 
-    def close(self):
+    def close(self) -> None:
+        """Free the problem (results made from it stay valid)."""
         if self._h is not None and self._h.value:
             _lib.load().oq_schedule_destroy(self._h)
         self._h = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Problem":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:
             pass
 
 
-def load_agents(path=None, problem=None, text=None, name=None):
+def load_agents(path: Optional[Union[str, "os.PathLike[str]"]] = None,
+                problem: Optional[Problem] = None, text: Optional[str] = None,
+                name: Optional[str] = None) -> Tuple[List[Agent], Dict[str, Any]]:
     """Read an agents file (docs/config.md) against a problem's horizon.
     Returns (agents, rules) — a list of :class:`Agent` and the file's rules
     as keyword arguments for :meth:`Result.roster`."""
@@ -610,7 +647,7 @@ def load_agents(path=None, problem=None, text=None, name=None):
     out = c_void_p()
     err = _lib.oq_error()
     if text is not None:
-        data = to_bytes(text, "text")
+        data = to_bytes(text, "text") or b""
         st = lib.oq_roster_agents_load_buffer(data, len(data),
                                               to_bytes(name, "name", optional=True),
                                               byref(hz), byref(out), byref(err))
@@ -622,17 +659,17 @@ def load_agents(path=None, problem=None, text=None, name=None):
     try:
         n = c_int32()
         arr = lib.oq_roster_agents_list(out, byref(n))
-        agents = []
+        agents: List[Agent] = []
         for i in range(n.value):
             a = arr[i]
             agents.append(Agent(
-                from_bytes(a.id), [from_bytes(a.skills[k]) for k in range(a.n_skills)],
+                from_bytes(a.id) or "", [from_bytes(a.skills[k]) or "" for k in range(a.n_skills)],
                 a.min_hours, a.max_hours, _days_of(a.work_days), _days_of(a.off_days),
                 [(a.available[k].start_s, a.available[k].end_s) for k in range(a.n_available)],
                 None if a.min_rest_s < 0 else a.min_rest_s, a.max_consecutive_days))
         o = _lib.padded(_lib.oq_roster_options)
         lib.oq_roster_agents_options(out, byref(o))
-        rules = {"min_rest": o.min_rest_s, "max_consecutive_days": o.max_consecutive_days,
+        rules: Dict[str, Any] = {"min_rest": o.min_rest_s, "max_consecutive_days": o.max_consecutive_days,
                  "night": (o.night_start_s, o.night_end_s)}
         return agents, rules
     finally:
