@@ -25,7 +25,9 @@
  * Time: the horizon starts at local midnight of a civil date (int32_t days
  * since 1970-01-01, weekday 0 = Monday: the calendar module's convention).
  * Times of day, lengths and windows are seconds as doubles and must be whole
- * multiples of the interval. With `wrap` set (the default) the horizon
+ * multiples of the interval. An optional calendar (oq_schedule_options.calendar)
+ * gives the hours of operation and the holidays: no shift works while it is
+ * closed. With `wrap` set (the default) the horizon
  * repeats: a shift running past its end continues at its start (the week
  * wraps around, as a steady-state weekly schedule does).
  *
@@ -40,6 +42,7 @@
 #ifndef OMNIQ_SCHEDULE_H
 #define OMNIQ_SCHEDULE_H
 
+#include "omniq/calendar.h"
 #include "omniq/core.h"
 #include "omniq/erlang.h"
 #include "omniq/sim.h"
@@ -281,6 +284,10 @@ typedef struct oq_schedule_options {
     double gap_tolerance;       /* stop when the gap is at most this (default 1e-6) */
     uint64_t seed;              /* the heuristic's random choices (default 1) */
     const oq_schedule_solver *mip; /* external solver, or NULL */
+    const oq_calendar *calendar; /* hours of operation and holidays, or NULL: a shift
+                                   may only work intervals the calendar is open all
+                                   through (the horizon's dates and times of day are
+                                   the calendar's local ones); borrowed for the call */
 } oq_schedule_options;
 
 /* Defaults as above. OQ_EINVAL for NULL. */

@@ -114,7 +114,7 @@ double oq__lp_bound(const oq_schedule *s, oq_mem *mem, const sch_costs *c, const
                 continue;
             for (int32_t off = t->lo; off <= t->hi; off += t->step) {
                 int32_t start = day * s->per_day + off;
-                if (!s->h.wrap && start >= s->n)
+                if ((!s->h.wrap && start >= s->n) || !oq__duty_open(s, c, t, start))
                     continue;
                 double w = work(&b, t, start);
                 if (t->cost > 0) {
@@ -133,8 +133,10 @@ double oq__lp_bound(const oq_schedule *s, oq_mem *mem, const sch_costs *c, const
             /* the best start of the band on each day, then the patterns */
             double best_day[7 * 53];
             for (int32_t day = 0; day < s->h.days && day < 7 * 53; day++) {
-                best_day[day] = 0;
+                best_day[day] = -1; /* no open start that day */
                 for (int32_t off = band; off <= band + tr->drift; off += t->step) {
+                    if (!oq__duty_open(s, c, t, day * s->per_day + off))
+                        continue;
                     double w = work(&b, t, day * s->per_day + off);
                     if (w > best_day[day])
                         best_day[day] = w;
@@ -144,11 +146,15 @@ double oq__lp_bound(const oq_schedule *s, oq_mem *mem, const sch_costs *c, const
                 if (!oq__tour_pattern_ok(tr, t, pattern))
                     continue;
                 double w = 0, cost = 0;
+                int usable = 1;
                 for (int32_t day = 0; day < s->h.days && day < 7 * 53; day++)
                     if ((pattern >> sch_weekday(s, day)) & 1) {
+                        usable = usable && best_day[day] >= 0;
                         w += best_day[day];
                         cost += t->cost;
                     }
+                if (!usable)
+                    continue; /* a tour that would work a closed day */
                 if (cost > 0) {
                     if (w / cost > rho)
                         rho = w / cost;

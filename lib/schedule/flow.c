@@ -39,7 +39,8 @@ int oq__flow_applies(const oq_schedule *s, const oq_schedule_options *o)
 
 /* ---- duties ----------------------------------------------------------------------- */
 
-int oq__duties_build(const oq_schedule *s, oq_mem *m, int tours_too, sch_duties *out)
+int oq__duties_build(const oq_schedule *s, oq_mem *m, const sch_costs *c, int tours_too,
+                     sch_duties *out)
 {
     memset(out, 0, sizeof *out);
     for (int32_t k = 0; k < s->n_tpl; k++) {
@@ -53,6 +54,8 @@ int oq__duties_build(const oq_schedule *s, oq_mem *m, int tours_too, sch_duties 
                 int32_t start = day * s->per_day + off;
                 if (!s->h.wrap && start >= s->n)
                     continue; /* would start after the horizon: covers nothing */
+                if (!oq__duty_open(s, c, t, start))
+                    continue; /* the calendar is closed during it */
                 if (!oq__grow(m, (void **)&out->d, &out->cap, out->n + 1, sizeof *out->d)) {
                     oq__duties_free(m, out);
                     return 0;
@@ -111,8 +114,9 @@ int oq__cover_why(const oq_schedule *s, oq_mem *m, const oq_schedule_options *o,
             continue;
         oq__interval_label(s, t, label, sizeof label);
         if (reach[t] == 0) {
-            snprintf(msg, size, "interval %s needs %d agents but no shift template covers it",
-                     label, (int)r);
+            snprintf(msg, size, "interval %s needs %d agents but no shift template covers it%s",
+                     label, (int)r,
+                     o->calendar ? " while the calendar is open" : "");
             found = 1;
         } else if (o->max_per_interval > 0 && r > o->max_per_interval) {
             snprintf(msg, size, "interval %s needs %d agents but max_per_interval allows %d",
@@ -716,7 +720,7 @@ oq_status oq__flow_solve(sch_solve *sv)
 {
     const oq_schedule *s = sv->s;
     sch_duties dd;
-    if (!oq__duties_build(s, &sv->mem, 0, &dd))
+    if (!oq__duties_build(s, &sv->mem, &sv->costs, 0, &dd))
         return OQ_ENOMEM;
     snprintf(sv->solver, sizeof sv->solver, "flow");
     oq_status st = OQ_OK;

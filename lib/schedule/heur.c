@@ -320,7 +320,7 @@ static double eval_type(hx *h, const hx_type *ty, sch_unit *u, sch_duty_inst *d)
     if (ty->tour < 0) {
         const sch_template *t = &s->tpl[ty->tpl];
         int32_t start = ty->day * s->per_day + ty->band;
-        if (!s->h.wrap && start >= s->n)
+        if ((!s->h.wrap && start >= s->n) || !oq__duty_open(s, h->c, t, start))
             return BIG;
         sch_unit nu = {ty->tpl, -1, 0, -1, 1, 0};
         *u = nu;
@@ -347,6 +347,8 @@ static double eval_type(hx *h, const hx_type *ty, sch_unit *u, sch_duty_inst *d)
         cand.day = day;
         for (int32_t off = ty->band; off <= ty->band + tr->drift; off += t->step) {
             cand.start = day * s->per_day + off;
+            if (!oq__duty_open(s, h->c, t, cand.start))
+                continue;
             double v = duty_best(h, t, cand.start, cand.brk);
             if (v < best || best >= BIG) {
                 best = v;

@@ -71,7 +71,7 @@ oq_status oq__heuristic_solve(sch_solve *sv)
     snprintf(sv->solver, sizeof sv->solver, "heuristic");
     if (sv->costs.hard) {
         sch_duties dd;
-        if (!oq__duties_build(sv->s, &sv->mem, 1, &dd))
+        if (!oq__duties_build(sv->s, &sv->mem, &sv->costs, 1, &dd))
             return OQ_ENOMEM;
         int why = oq__cover_why(sv->s, &sv->mem, sv->o, &dd, sv->message, sizeof sv->message);
         oq__duties_free(&sv->mem, &dd);

@@ -155,7 +155,13 @@ typedef struct sch_costs {
     double *short_cost;     /* soft: flat [off[t] .. off[t+1]) per interval */
     int32_t *off;           /* soft: n + 1 offsets */
     int32_t cap;            /* seats per interval (0: none) */
+    uint8_t *open;          /* per interval: 1 when work is allowed (NULL: always) */
 } sch_costs;
+
+/* May one agent work template t from interval `start` (every interval of the
+ * shift open by the calendar)? */
+int oq__duty_open(const oq_schedule *s, const sch_costs *c, const sch_template *t,
+                  int32_t start);
 
 int oq__costs_build(const oq_schedule *s, oq_mem *mem, const oq_schedule_options *o,
                     sch_costs *c, oq_error *err);
@@ -194,8 +200,10 @@ typedef struct sch_duties {
     int32_t n, cap;
 } sch_duties;
 
-/* Every duty of the templates (those used only by tours too when tours_too). */
-int oq__duties_build(const oq_schedule *s, oq_mem *m, int tours_too, sch_duties *out);
+/* Every duty of the templates (those used only by tours too when tours_too)
+ * that the calendar (c->open) allows. */
+int oq__duties_build(const oq_schedule *s, oq_mem *m, const sch_costs *c, int tours_too,
+                     sch_duties *out);
 void oq__duties_free(oq_mem *m, sch_duties *d);
 
 /* "Tue 03:00 (day 1)" for interval t. */

@@ -14,7 +14,7 @@ static void infeasible_why(sch_solve *sv)
 {
     sch_duties dd;
     sv->message[0] = '\0';
-    if (oq__duties_build(sv->s, &sv->mem, 1, &dd)) {
+    if (oq__duties_build(sv->s, &sv->mem, &sv->costs, 1, &dd)) {
         if (oq__cover_why(sv->s, &sv->mem, sv->o, &dd, sv->message, sizeof sv->message) <= 0)
             sv->message[0] = '\0';
         oq__duties_free(&sv->mem, &dd);

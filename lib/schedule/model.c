@@ -297,7 +297,7 @@ oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_opt
                 CHECK((day_row = add_row(m, md, -INF, t->max_per_day)) >= 0);
             for (int32_t off = t->lo; off <= t->hi; off += t->step) {
                 int32_t start = day * s->per_day + off;
-                if (!s->h.wrap && start >= n)
+                if ((!s->h.wrap && start >= n) || !oq__duty_open(s, c, t, start))
                     continue;
                 sch_group g = {k, -1, -1, day, start, 0, 0, 0};
                 double hi = t->max_per_start > 0 ? t->max_per_start : INF;
@@ -335,6 +335,12 @@ oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_opt
                 int on = 0;
                 for (int w = 0; w < 7; w++)
                     on += (pattern >> w) & 1;
+                int usable = 1; /* a direct column needs every working day open */
+                for (int32_t day = 0; direct && usable && day < s->h.days; day++)
+                    if ((pattern >> sch_weekday(s, day)) & 1)
+                        usable = oq__duty_open(s, c, t, day * s->per_day + band);
+                if (!usable)
+                    continue;
                 sch_tcol tc = {k, pattern, band, 0, on * weeks};
                 CHECK((tc.col = add_col(m, md, t->cost * tc.days, 0, INF, 1)) >= 0);
                 if (tour_row >= 0)
@@ -363,6 +369,8 @@ oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_opt
                         CHECK(add_nz(m, md, md->tc[i].col, link, -1));
                 for (int32_t off = band; off <= band + tr->drift; off += t->step) {
                     int32_t start = day * s->per_day + off;
+                    if (!oq__duty_open(s, c, t, start))
+                        continue; /* none open: the link row keeps such tours at 0 */
                     sch_group g = {tr->tpl, k, band, day, start, 0, 0, 0};
                     CHECK((g.col = add_col(m, md, 0, 0, INF, 1)) >= 0);
                     CHECK(add_span(s, m, md, g.col, start, t->len, 1));

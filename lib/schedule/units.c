@@ -79,6 +79,35 @@ int oq__costs_build(const oq_schedule *s, oq_mem *mem, const oq_schedule_options
     c->hard = o->objective == OQ_SCHED_HARD;
     c->over = o->over_penalty * hours;
     c->cap = o->max_per_interval;
+    if (o->calendar) {
+        /* an interval is open when the calendar is open all through it */
+        c->open = oq__calloc(mem, (size_t)s->n, 1);
+        if (!c->open) {
+            oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
+            return 0;
+        }
+        const int64_t iv_ms = llround(s->h.interval_s * 1000);
+        for (int32_t t = 0; t < s->n; t++) {
+            int64_t from, to, open_ms = 0;
+            int32_t day = t / s->per_day, k = t % s->per_day;
+            int32_t next_day = (t + 1) / s->per_day, next_k = (t + 1) % s->per_day;
+            if (oq_calendar_from_local(o->calendar, s->h.first_date + day,
+                                       (int32_t)(k * iv_ms), &from) != OQ_OK ||
+                oq_calendar_from_local(o->calendar, s->h.first_date + next_day,
+                                       (int32_t)(next_k * iv_ms), &to) != OQ_OK ||
+                to < from ||
+                oq_calendar_business_ms(o->calendar, from, to, &open_ms) != OQ_OK) {
+                oq__free(mem, c->open, (size_t)s->n);
+                c->open = NULL;
+                oq__error(err, OQ_EINVAL, NULL, 0, 0,
+                          "options.calendar: cannot place interval %d of the horizon in the "
+                          "calendar's time zone",
+                          (int)t);
+                return 0;
+            }
+            c->open[t] = to > from && open_ms == to - from;
+        }
+    }
     if (c->hard)
         return 1;
     /* the j-th missing agent of interval t costs under_penalty plus sl_penalty
@@ -87,6 +116,8 @@ int oq__costs_build(const oq_schedule *s, oq_mem *mem, const oq_schedule_options
      * agent costs what the last one did) */
     c->off = oq__calloc(mem, (size_t)s->n + 1, sizeof *c->off);
     if (!c->off) {
+        oq__free(mem, c->open, c->open ? (size_t)s->n : 0);
+        c->open = NULL;
         oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
         return 0;
     }
@@ -100,6 +131,8 @@ int oq__costs_build(const oq_schedule *s, oq_mem *mem, const oq_schedule_options
     if (!c->short_cost) {
         oq__free(mem, c->off, ((size_t)s->n + 1) * sizeof *c->off);
         c->off = NULL;
+        oq__free(mem, c->open, c->open ? (size_t)s->n : 0);
+        c->open = NULL;
         oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
         return 0;
     }
@@ -127,6 +160,8 @@ int oq__costs_build(const oq_schedule *s, oq_mem *mem, const oq_schedule_options
 
 void oq__costs_free(oq_mem *m, const oq_schedule *s, sch_costs *c)
 {
+    if (c->open)
+        oq__free(m, c->open, (size_t)s->n);
     if (c->off) {
         oq__free(m, c->short_cost, (size_t)c->off[s->n] * sizeof *c->short_cost);
         oq__free(m, c->off, ((size_t)s->n + 1) * sizeof *c->off);
@@ -156,4 +191,22 @@ double oq__objective(const oq_schedule *s, const sch_costs *c, const int32_t *co
     if (over)
         *over = ov;
     return obj;
+}
+
+int oq__duty_open(const oq_schedule *s, const sch_costs *c, const sch_template *t,
+                  int32_t start)
+{
+    if (!c || !c->open)
+        return 1;
+    for (int32_t i = 0; i < t->len; i++) {
+        int32_t p = start + i;
+        if (p >= s->n) {
+            if (!s->h.wrap)
+                return 1; /* the rest lies past a horizon that does not wrap */
+            p %= s->n;
+        }
+        if (!c->open[p])
+            return 0;
+    }
+    return 1;
 }

@@ -635,6 +635,72 @@ static void test_sl_penalty(void **state)
     oq_schedule_destroy(s);
 }
 
+/* ---- a calendar: hours of operation and a holiday -------------------------------- */
+
+static void test_calendar(void **state)
+{
+    (void)state;
+    /* a week from Monday 2024-01-01 (19723); open 08:00-20:00 Monday to
+     * Saturday, closed Sundays and on a holiday, Wednesday 2024-01-03 */
+    oq_calendar *cal = NULL;
+    oq_error e;
+    assert_int_equal(oq_calendar_create("center", "UTC", NULL, &cal, &e), OQ_OK);
+    for (int w = 0; w < 6; w++)
+        assert_int_equal(oq_calendar_add_hours(cal, w, 8 * 3600000, 20 * 3600000, &e), OQ_OK);
+    assert_int_equal(oq_calendar_add_holiday(cal, "local", 19725, "holiday", &e), OQ_OK);
+    oq_schedule_horizon h;
+    oq_schedule_horizon_init(&h);
+    h.first_date = 19723;
+    h.interval_s = 3600;
+    oq_schedule *s = NULL;
+    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    int32_t req[168] = {0};
+    for (int d = 0; d < 6; d++)
+        for (int t = 9; t < 19; t++)
+            req[d * 24 + t] = d == 2 ? 0 : 2;
+    assert_int_equal(oq_schedule_set_required(s, 0, 168, req, &e), OQ_OK);
+    oq_shift_template t;
+    oq_shift_template_init(&t);
+    t.name = "any";
+    t.earliest_start_s = 0;
+    t.latest_start_s = 23 * 3600;
+    t.length_s = 6 * 3600;
+    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    oq_schedule_options o;
+    oq_schedule_options_init(&o);
+    o.calendar = cal;
+    for (int builtin = 0; builtin < 2; builtin++) {
+        oq_schedule_result *r = NULL;
+        o.solver = builtin ? OQ_SCHED_SOLVER_BUILTIN : OQ_SCHED_SOLVER_AUTO;
+        assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+        oq_schedule_summary sm;
+        oq_schedule_result_summary(r, &sm);
+        assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
+        assert_int_equal(sm.under, 0);
+        for (int32_t i = 0; i < sm.n_shifts; i++) {
+            oq_schedule_shift sh;
+            oq_schedule_result_shift(r, i, &sh);
+            int hour = sh.start % 24;
+            assert_true(hour >= 8 && hour + 6 <= 20); /* inside the hours */
+            assert_true(sh.day != 2 && sh.day != 6);  /* not the holiday, not Sunday */
+        }
+        oq_schedule_result_destroy(r);
+    }
+    /* a requirement while closed: infeasible, and the message says why */
+    req[2 * 24 + 10] = 1;
+    assert_int_equal(oq_schedule_set_required(s, 0, 168, req, &e), OQ_OK);
+    oq_schedule_result *r = NULL;
+    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    oq_schedule_summary sm;
+    oq_schedule_result_summary(r, &sm);
+    assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
+    assert_non_null(strstr(oq_schedule_result_message(r), "while the calendar is open"));
+    assert_non_null(strstr(oq_schedule_result_message(r), "Wed 10:00"));
+    oq_schedule_result_destroy(r);
+    oq_schedule_destroy(s);
+    oq_calendar_destroy(cal);
+}
+
 /* ---- files: requirements CSV, shift file ---------------------------------------- */
 
 static const char *write_tmp(const char *name, const char *text)
@@ -1072,7 +1138,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),         cmocka_unit_test(test_sl_penalty),
         cmocka_unit_test(test_csv),               cmocka_unit_test(test_shift_file),
         cmocka_unit_test(test_roster),            cmocka_unit_test(test_agents_file),
-        cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test(test_alloc_failure),     cmocka_unit_test(test_calendar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -618,6 +618,7 @@ class oq_schedule_options(Structure):
         ("gap_tolerance", c_double),
         ("seed", c_uint64),
         ("mip", POINTER(oq_schedule_solver)),
+        ("calendar", c_void_p),
     ]
 
 
