@@ -35,10 +35,13 @@ static const char USAGE[] =
     "  --max-per-interval N   at most N agents working at once (seats)\n"
     "  --max-agents N         headcount limit (tours + the busiest day's daily shifts)\n"
     "  --no-wrap              the horizon does not wrap around (default: the week repeats)\n"
-    "  --seed N               the heuristic's random seed (default 1)\n";
+    "  --seed N               the heuristic's random seed (default 1)\n"
+    "  --calendar FILE        hours of operation and holidays (docs/calendars.md): no shift\n"
+    "                         works while the calendar is closed\n"
+    "  --calendar-id ID       the calendar of FILE to use (needed when it defines several)\n";
 
 typedef struct sched_args {
-    const char *csv, *shifts, *roster, *format, *svg, *column;
+    const char *csv, *shifts, *roster, *format, *svg, *column, *calendar, *calendar_id;
     int solver; /* 0 auto, 1 builtin, 2 cbc */
     double interval_s;
     int wrap;
@@ -472,6 +475,10 @@ int cmd_schedule(int argc, char **argv)
             a.svg = val;
         else if (strcmp(opt, "--column") == 0)
             a.column = val;
+        else if (strcmp(opt, "--calendar") == 0)
+            a.calendar = val;
+        else if (strcmp(opt, "--calendar-id") == 0)
+            a.calendar_id = val;
         else if (strcmp(opt, "--format") == 0) {
             ok = strcmp(val, "table") == 0 || strcmp(val, "csv") == 0 || strcmp(val, "json") == 0;
             a.format = val;
@@ -552,9 +559,17 @@ int cmd_schedule(int argc, char **argv)
     }
     oq_schedule_horizon h;
     oq_schedule_get_horizon(s, &h);
+    oq_calendar *cal = NULL;
+    if (a.calendar && oq_calendar_load_file(a.calendar, a.calendar_id, NULL, &cal, &err) != OQ_OK) {
+        fprintf(stderr, "omniq schedule: %s\n", err.message);
+        oq_schedule_destroy(s);
+        return EXIT_INPUT;
+    }
+    a.o.calendar = cal;
     oq_roster_agents *agents = NULL;
     if (a.roster && oq_roster_agents_load(a.roster, &h, &agents, &err) != OQ_OK) {
         fprintf(stderr, "omniq schedule: %s\n", err.message);
+        oq_calendar_destroy(cal);
         oq_schedule_destroy(s);
         return EXIT_INPUT;
     }
@@ -563,6 +578,7 @@ int cmd_schedule(int argc, char **argv)
     if (st != OQ_OK) {
         fprintf(stderr, "omniq schedule: %s\n", err.message);
         oq_roster_agents_destroy(agents);
+        oq_calendar_destroy(cal);
         oq_schedule_destroy(s);
         return EXIT_INPUT;
     }
@@ -604,6 +620,7 @@ int cmd_schedule(int argc, char **argv)
     oq_roster_destroy(ro);
     oq_schedule_result_destroy(r);
     oq_roster_agents_destroy(agents);
+    oq_calendar_destroy(cal);
     oq_schedule_destroy(s);
     return rc;
 }

@@ -263,6 +263,20 @@ printf 'templates:\n  - name: d\n    start_window: ["07:00", "08:00"]\n    lengt
 "$OMNIQ" schedule "$TMP/staff.csv" --shifts "$TMP/brk.yaml" >/dev/null 2>"$TMP/err"
 [ $? = 2 ] || fail "omniq schedule brk.yaml: exit 2 expected"
 grep -q "brk.yaml:6:" "$TMP/err" || fail "omniq schedule brk.yaml: $(cat "$TMP/err")"
+# a calendar: open 08:00-20:00 Monday to Saturday, closed on a holiday Tuesday: no shift
+# starts before 08:00 or works on the holiday
+printf 'holidays:\n  local:\n    2024-01-02: holiday\ncalendars:\n  desk:\n    time_zone: UTC\n    hours:\n      mon-sat: 08:00-20:00\n    holidays: [local]\n' >"$TMP/cal.yaml"
+printf 'start,required\n2024-01-01 10:00,2\n2024-01-01 10:15,2\n' >"$TMP/mon.csv"
+printf 'templates:\n  - {name: four, start_window: ["00:00", "23:45"], length: 4h}\n' >"$TMP/four.yaml"
+"$OMNIQ" schedule "$TMP/mon.csv" --shifts "$TMP/four.yaml" --calendar "$TMP/cal.yaml" --format csv \
+    >"$TMP/cal.out" 2>"$TMP/err" || fail "omniq schedule --calendar: exit $?: $(cat "$TMP/err")"
+awk -F, 'NR > 1 { split($5, d, " "); if (d[2] < "08:00") bad = 1 } END { exit bad }' "$TMP/cal.out" \
+    || fail "omniq schedule --calendar: a shift starts before the calendar opens: $(cat "$TMP/cal.out")"
+printf 'start,required\n2024-01-02 10:00,1\n' >"$TMP/hol.csv"
+"$OMNIQ" schedule "$TMP/hol.csv" --interval 900 --shifts "$TMP/four.yaml" --calendar "$TMP/cal.yaml" \
+    >/dev/null 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq schedule on a holiday: exit 2 expected"
+grep -q "while the calendar is open" "$TMP/err" || fail "omniq schedule on a holiday: $(cat "$TMP/err")"
 printf 'start,required\n02:00,3\n02:15,3\n' >"$TMP/night.csv"
 "$OMNIQ" schedule "$TMP/night.csv" --shifts "$TMP/two.yaml" >/dev/null 2>"$TMP/err"
 [ $? = 2 ] || fail "omniq schedule infeasible: exit 2 expected"

@@ -572,13 +572,13 @@ class Problem:
     def solve(self, objective: str = "hard", solver: str = "auto", time_limit: float = 60.0,
               under_penalty: float = 10.0, sl_penalty: float = 0.0, over_penalty: float = 0.0,
               threshold: float = 20.0, max_per_interval: int = 0, max_agents: int = 0,
-              gap_tolerance: float = 1e-6, seed: int = 1, calendar: Optional[int] = None) -> Result:
+              gap_tolerance: float = 1e-6, seed: int = 1, calendar: Any = None) -> Result:
         """Solve; returns a :class:`Result` (infeasible problems included).
 
         ``solver``: "auto" (the flow when exact, else CBC when libomniq_cbc
         loads, else the built-in heuristic), "builtin", or "cbc". ``calendar``:
-        the address of an ``oq_calendar`` (hours of operation, holidays; no
-        shift works while it is closed) — the calendar has no Python wrapper yet."""
+        an :class:`omniq.Calendar` (hours of operation, holidays): no shift
+        works while it is closed."""
         lib = _lib.load()
         f = "Problem.solve"
         o = _lib.padded(_lib.oq_schedule_options)
@@ -596,7 +596,10 @@ class Problem:
         o.gap_tolerance = to_float(gap_tolerance, "gap_tolerance", f)
         o.seed = to_int(seed, "seed", 0, 2 ** 64 - 1, f)
         if calendar is not None:
-            o.calendar = to_int(calendar, "calendar", 0, 2 ** 64 - 1, f)
+            if not hasattr(calendar, "_handle"):
+                raise bad("calendar", "expected an omniq.Calendar", f)
+            handle = calendar._handle()
+            o.calendar = handle.value if isinstance(handle, c_void_p) else int(handle)
         hook = None
         if solver not in ("auto", "builtin", "cbc"):
             raise bad("solver", f"expected 'auto', 'builtin' or 'cbc', got {solver!r}", f)

@@ -129,6 +129,22 @@ class TestSolve(unittest.TestCase):
             self.assertEqual(len(t.days), 5)
             self.assertEqual(len(t.shifts), 5)
 
+    def test_calendar_bounds_the_shifts(self):
+        cal = omniq.Calendar.loads("calendars:\n  desk:\n    time_zone: UTC\n    hours:\n"
+                                   "      mon-sun: 08:00-20:00\n")
+        p = day_problem([0] * 10 + [2] * 4 + [0] * 10)
+        p.add_template(sch.Template("four", (0, 23 * HOUR), 4 * HOUR))
+        free = p.solve()
+        r = p.solve(calendar=cal)
+        self.assertEqual(r.status, "optimal")
+        self.assertTrue(all(c >= q for c, q in zip(recount(r), p.required)))
+        for s in r.shifts:
+            self.assertGreaterEqual(s.start_s, 8 * HOUR)
+            self.assertLessEqual(s.end_s, 20 * HOUR)
+        self.assertLessEqual(free.objective, r.objective)
+        with self.assertRaises(omniq.OmniqError):
+            p.solve(calendar="desk")
+
     def test_infeasible_says_why(self):
         p = day_problem([0, 0, 2] + [0] * 21)
         p.add_template(sch.Template("day", (8 * HOUR, 10 * HOUR), 8 * HOUR))
