@@ -610,7 +610,7 @@ static void r_timer(rx *x, oq_timer *t, int32_t k1, int32_t k2)
     if (armed > 1)
         oq__rd_fail(r, "timer armed flag %u", armed);
     int32_t kind = oq__rd_i32(r);
-    t->due = oq__rd_due(r, "timer due");
+    t->due = oq__rd_instant(r, "timer due");
     t->seq = oq__rd_u64(r);
     t->pos = -1;
     t->kind = OQ_TIMER_NONE;
@@ -780,8 +780,10 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         q->staffed[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue staffed");
         q->ready[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue ready");
     }
+    /* The handle-time average follows real handle times: up to the whole
+     * clock range (INT64_MAX ms) once the clock has gone that far. */
     if (!r->bad && (q->max_wait_ms < 0 || !finite(q->default_aht_s) || !finite(q->deadline_warning_s) ||
-                    !finite(q->aht_ema_s)))
+                    !(isfinite(q->aht_ema_s) && q->aht_ema_s >= 0 && q->aht_ema_s <= (double)INT64_MAX / 1000.0)))
         oq__rd_fail(r, "queue '%s': a setting is out of range", q->id);
     if (!r->bad)
         put_id(x, &e->queue_ids, q->id, q, "queue");
@@ -806,9 +808,9 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->used = oq__rd_range(r, 0, INT32_MAX / 4, "agent used");
     a->presence = oq__rd_range(r, 0, 2, "agent presence");
     a->state = oq__rd_range(r, 0, 4, "agent state");
-    a->state_since = oq__rd_time(r, "agent state_since");
-    a->last_activity = oq__rd_time(r, "agent last_activity");
-    a->last_inbound = oq__rd_time(r, "agent last_inbound");
+    a->state_since = oq__rd_past(r, e->now, "agent state_since");
+    a->last_activity = oq__rd_past(r, e->now, "agent last_activity");
+    a->last_inbound = oq__rd_past(r, e->now, "agent last_inbound");
     a->profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile");
     a->eff_profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile in force");
     a->idle_inbound = oq__rd_range(r, 0, 1, "agent idle_inbound");
@@ -818,13 +820,13 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->window_ms = oq__rd_n64(r, "agent window");
     a->reject_delay_ms = oq__rd_n64(r, "agent reject delay");
     a->no_answer_delay_ms = oq__rd_n64(r, "agent no-answer delay");
-    a->blocked_until = oq__rd_due(r, "agent blocked_until");
+    a->blocked_until = oq__rd_instant(r, "agent blocked_until");
     if (a->max_per_window > 0 && !r->bad) {
         a->offer_times = xalloc(x, (size_t)a->max_per_window, sizeof *a->offer_times);
         if (!a->offer_times)
             a->max_per_window = 0;
         for (int32_t i = 0; i < a->max_per_window; i++)
-            a->offer_times[i] = oq__rd_time(r, "agent offer time");
+            a->offer_times[i] = oq__rd_past(r, e->now, "agent offer time");
     }
     a->n_offer_times = oq__rd_range(r, 0, a->max_per_window, "agent offer count");
     a->offer_head = oq__rd_range(r, 0, a->max_per_window > 0 ? a->max_per_window - 1 : 0, "agent offer head");
@@ -926,21 +928,21 @@ static int r_contact(rx *x)
     c->lane = oq__rd_range(r, 0, c->queue->n_lanes - 1, "contact lane");
     int32_t ai = IDX_OR_NONE(e->agents, e->n_agents, "contact agent");
     c->agent = ai >= 0 ? e->agents[ai] : NULL;
-    c->arrived = oq__rd_time(r, "contact arrived");
-    c->enqueued = oq__rd_time(r, "contact enqueued");
-    c->entered = oq__rd_time(r, "contact entered");
-    c->deadline = oq__rd_due(r, "contact deadline");
+    c->arrived = oq__rd_past(r, e->now, "contact arrived");
+    c->enqueued = oq__rd_past(r, e->now, "contact enqueued");
+    c->entered = oq__rd_past(r, e->now, "contact entered");
+    c->deadline = oq__rd_instant(r, "contact deadline");
     c->step = oq__rd_range(r, 0, c->queue->n_steps, "contact step");
     c->tier = oq__rd_range(r, 0, c->queue->n_tiers - 1, "contact tier");
-    c->step_base = oq__rd_time(r, "contact step base");
-    c->recheck_at = oq__rd_due(r, "contact recheck");
-    c->limit_retry_at = oq__rd_due(r, "contact limit retry");
-    c->pref_until = oq__rd_due(r, "contact preferred-agent reservation");
+    c->step_base = oq__rd_past(r, e->now, "contact step base");
+    c->recheck_at = oq__rd_instant(r, "contact recheck");
+    c->limit_retry_at = oq__rd_instant(r, "contact limit retry");
+    c->pref_until = oq__rd_instant(r, "contact preferred-agent reservation");
     c->deadline_stage = oq__rd_range(r, 0, 2, "contact deadline stage");
     c->pref_hold = oq__rd_u32(r);
-    c->offered_at = oq__rd_time(r, "contact offered_at");
-    c->assigned_at = oq__rd_time(r, "contact assigned_at");
-    c->wrapup_at = oq__rd_time(r, "contact wrapup_at");
+    c->offered_at = oq__rd_past(r, e->now, "contact offered_at");
+    c->assigned_at = oq__rd_past(r, e->now, "contact assigned_at");
+    c->wrapup_at = oq__rd_past(r, e->now, "contact wrapup_at");
     c->pref_agent_idx = oq__rd_range(r, -1, e->n_agents - 1, "contact preferred agent");
     c->pref_agent_seq = oq__rd_u64(r);
     int32_t n_req = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "contact required skills");
@@ -987,7 +989,7 @@ static int r_contact(rx *x)
             oq_history_item *it = &h->items[i];
             it->type = oq__rd_range(r, 1, 64, "history type");
             it->queue = IDX(e->queues, e->n_queues, "history queue");
-            it->time = oq__rd_time(r, "history time");
+            it->time = oq__rd_past(r, e->now, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
             it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_OWNED, "history detail");
             it->detail = xstr(x, "history detail", 1);
@@ -1070,7 +1072,7 @@ static int restore_body(rx *x)
     if (!oq__rd_tag(r, "ENGN"))
         return 0;
     e->rng = oq__rd_u64(r);
-    e->now = oq__rd_time(r, "clock");
+    e->now = oq__rd_clock(r, "clock");
     e->starved = oq__rd_range(r, 0, 1, "starved flag");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
@@ -1293,7 +1295,7 @@ static int restore_body(rx *x)
             return oq__rd_fail(r, "resume place without a customer");
         int32_t qi = oq__rd_range(r, 0, e->n_queues - 1, "resume queue");
         uint64_t seq = oq__rd_u64(r);
-        int64_t enq = oq__rd_time(r, "resume place"), exp = oq__rd_due(r, "resume expiry");
+        int64_t enq = oq__rd_past(r, e->now, "resume place"), exp = oq__rd_instant(r, "resume expiry");
         if (r->bad)
             return 0;
         oq_status st = oq__resume_put(e, s, len, qi, seq, enq, exp);

@@ -26,6 +26,10 @@ void oq_stats_options_init(oq_stats_options *o)
     memcpy(o->wait_bounds_s, bounds, sizeof bounds);
 }
 
+/* Figures saturate at INT64_MAX rather than wrap (a clock near the end of
+ * int64, or figures restored from a snapshot, may sit there). */
+#define INC(x) ((x) = oq__sat_add((x), 1))
+
 static int64_t to_ms(double s) { return (int64_t)llround(s * 1000.0); }
 
 static int whole_ms(double s) { return fabs(s * 1000.0 - (double)to_ms(s)) < 1e-6; }
@@ -329,9 +333,9 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
         add(S, ob, K_ANS_MAX, wait, t);
         if (wait <= t_ms)
             add(S, ob, K_ANS_IN, 1, t);
-        ob->cur.hist_ans[h]++;
-        ob->day.hist_ans[h]++;
-        w->hist_ans[h]++;
+        INC(ob->cur.hist_ans[h]);
+        INC(ob->day.hist_ans[h]);
+        INC(w->hist_ans[h]);
     } else {
         add(S, ob, K_ABANDONED, 1, t);
         add(S, ob, K_AB_WAIT, wait, t);
@@ -340,9 +344,9 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
             add(S, ob, K_AB_IN, 1, t);
         if (wait < S->short_ms)
             add(S, ob, K_AB_SHORT, 1, t);
-        ob->cur.hist_ab[h]++;
-        ob->day.hist_ab[h]++;
-        w->hist_ab[h]++;
+        INC(ob->cur.hist_ab[h]);
+        INC(ob->day.hist_ab[h]);
+        INC(w->hist_ab[h]);
     }
 }
 
@@ -606,12 +610,14 @@ void oq__stats_destroy(oq_engine *e)
     e->stats = NULL;
 }
 
-void oq__stats_on_timer(oq_engine *e)
+void oq__stats_on_timer(oq_engine *e, int64_t until)
 {
     oq_stats *S = e->stats;
     if (!S)
         return;
-    oq__stats_roll(e, e->now);
+    oq__stats_roll(e, until);
+    if (S->cur_start > e->now && S->cur_start <= until)
+        e->now = S->cur_start; /* the last boundary crossed: nothing happened in between */
     if (S->timer_on && S->cur_end != INT64_MAX)
         oq__timer_arm(e, &S->timer, S->cur_end, OQ_TIMER_STATS);
     /* One event per interval closed since the last report (an event at the
@@ -725,7 +731,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         add3(e, qo, co, K_OFFERS, 1);
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
-            g->cur.offers++, g->day.offers++;
+            INC(g->cur.offers), INC(g->day.offers);
         if (r && c->agent) {
             release(e, r, c); /* never two at once */
             r->agent = c->agent->idx;
@@ -744,9 +750,9 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         oq_sagent *g = agent_touch(e, c->agent);
         if (g) {
             if (rej)
-                g->cur.rejected++, g->day.rejected++;
+                INC(g->cur.rejected), INC(g->day.rejected);
             else
-                g->cur.timed_out++, g->day.timed_out++;
+                INC(g->cur.timed_out), INC(g->day.timed_out);
         }
         release(e, r, c);
         break;
@@ -758,7 +764,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         add3(e, qo, co, K_ACCEPT_MS, now - c->offered_at);
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
-            g->cur.accepted++, g->day.accepted++;
+            INC(g->cur.accepted), INC(g->day.accepted);
         int64_t t_ms = to_ms(c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 1, wq, t_ms, now);
@@ -795,9 +801,11 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         add3(e, qo, co, K_RES_MS, now - c->arrived);
         oq_sagent *g = agent_touch(e, c->agent);
         if (g) {
-            g->cur.handled++, g->day.handled++;
-            g->cur.talk_ms += talk, g->day.talk_ms += talk;
-            g->cur.wrap_ms += wrap_ms, g->day.wrap_ms += wrap_ms;
+            INC(g->cur.handled), INC(g->day.handled);
+            g->cur.talk_ms = oq__sat_add(g->cur.talk_ms, talk);
+            g->day.talk_ms = oq__sat_add(g->day.talk_ms, talk);
+            g->cur.wrap_ms = oq__sat_add(g->cur.wrap_ms, wrap_ms);
+            g->day.wrap_ms = oq__sat_add(g->day.wrap_ms, wrap_ms);
             if (c->channel >= g->ch_cap) {
                 int32_t cap = e->n_channels > c->channel ? e->n_channels : c->channel + 1;
                 int64_t *a = oq__calloc(&e->mem, (size_t)cap, sizeof *a);
@@ -819,7 +827,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
                 }
             }
             if (c->channel < g->ch_cap)
-                g->ch_cur[c->channel]++, g->ch_day[c->channel]++;
+                INC(g->ch_cur[c->channel]), INC(g->ch_day[c->channel]);
         }
         forget(e, r, c);
         break;
