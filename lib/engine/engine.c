@@ -64,6 +64,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     e->abandon_resume_ms = (int64_t)(opts->abandon_resume_s * 1000.0 + 0.5);
     e->resume_sweep_at = 64;
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
+    e->journal_seq = 1;
     if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || oq__stats_create(e) != OQ_OK) {
         oq__heap_free(&e->timers, &e->mem);
         oq__free(&mem, e, sizeof *e);

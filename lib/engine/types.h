@@ -322,6 +322,7 @@ struct oq_engine {
     void *journal_user;
     void *journal_state;     /* encoder and record buffer */
     int32_t journal_depth;   /* inside a journaled call: nested calls are not recorded */
+    uint64_t journal_seq;    /* sequence number of the next record emitted or applied (>= 1) */
 };
 
 #endif

@@ -274,6 +274,7 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_u64(w, e->next_contact_seq);
     oq__wr_u64(w, e->next_timer_seq);
     oq__wr_i32(w, e->n_sl_blend);
+    oq__wr_u64(w, e->journal_seq);
 
     oq__wr_tag(w, "CHAN");
     oq__wr_i32(w, e->n_channels);
@@ -1080,6 +1081,7 @@ static int restore_body(rx *x)
     e->next_contact_seq = oq__rd_u64(r);
     e->next_timer_seq = oq__rd_u64(r);
     e->n_sl_blend = oq__rd_range(r, 0, INT32_MAX / 4, "blend count");
+    e->journal_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next journal sequence number");
     if (!r->bad && e->abandon_resume_ms < 0)
         return oq__rd_fail(r, "negative abandon_resume");
 

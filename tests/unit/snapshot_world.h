@@ -20,7 +20,7 @@ typedef struct evlog {
     int64_t count;
 } evlog;
 
-static void evlog_fn(const oq_event *ev, void *user)
+static inline void evlog_fn(const oq_event *ev, void *user)
 {
     evlog *l = user;
     char line[640];
@@ -47,20 +47,20 @@ static void evlog_fn(const oq_event *ev, void *user)
     l->count++;
 }
 
-static void evlog_reset(evlog *l)
+static inline void evlog_reset(evlog *l)
 {
     l->n = 0;
     l->count = 0;
 }
 
-static void evlog_free(evlog *l)
+static inline void evlog_free(evlog *l)
 {
     free(l->buf);
     memset(l, 0, sizeof *l);
 }
 
 /* Both logs hold the same events (prints the first difference). */
-static void assert_same_events(const evlog *a, const evlog *b)
+static inline void assert_same_events(const evlog *a, const evlog *b)
 {
     if (a->n == b->n && (a->n == 0 || memcmp(a->buf, b->buf, a->n) == 0))
         return;
@@ -85,7 +85,7 @@ static const char *const W_CH[3] = {"voice", "chat", "email"};
 /* channels each queue accepts (bit per W_CH) */
 static const int W_QCH[W_QUEUES] = {3, 7, 4, 1};
 
-static uint64_t w_rnd(uint64_t *s)
+static inline uint64_t w_rnd(uint64_t *s)
 {
     uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -93,16 +93,16 @@ static uint64_t w_rnd(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-static uint32_t w_rn(uint64_t *s, uint32_t n) { return n ? (uint32_t)(w_rnd(s) % n) : 0; }
+static inline uint32_t w_rn(uint64_t *s, uint32_t n) { return n ? (uint32_t)(w_rnd(s) % n) : 0; }
 
-static void w_ok(oq_engine *e, oq_status st)
+static inline void w_ok(oq_engine *e, oq_status st)
 {
     if (st != OQ_OK)
         fprintf(stderr, "setup call failed: %s (%s)\n", oq_status_name(st), oq_engine_last_error(e));
     assert_int_equal(st, OQ_OK);
 }
 
-static void w_options(oq_engine_options *o, evlog *log, test_alloc *alloc)
+static inline void w_options(oq_engine_options *o, evlog *log, test_alloc *alloc)
 {
     oq_engine_options_init(o);
     o->on_event = log ? evlog_fn : NULL;
@@ -118,7 +118,7 @@ static void w_options(oq_engine_options *o, evlog *log, test_alloc *alloc)
 
 /* Configure the rich center at time t (every call through the public API, so
  * a journal sees it all). */
-static void w_setup(oq_engine *e, int64_t t)
+static inline void w_setup(oq_engine *e, int64_t t)
 {
     oq_channel_spec ch;
     oq_channel_spec_init(&ch);
@@ -288,7 +288,7 @@ typedef struct wstream {
 } wstream;
 
 /* The id of a random contact the engine holds in `state` (0 = any), or NULL. */
-static const char *w_pick_contact(oq_engine *e, wstream *s, int32_t state, char *buf)
+static inline const char *w_pick_contact(oq_engine *e, wstream *s, int32_t state, char *buf)
 {
     int n = s->next_contact;
     if (n == 0)
@@ -306,7 +306,7 @@ static const char *w_pick_contact(oq_engine *e, wstream *s, int32_t state, char 
 /* One random host action, decided from engine `ref`'s state and applied to
  * each engine of e[0..n) with identical arguments. Returns the status of the
  * first. */
-static oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
+static inline oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
 {
     char cb[16], ab[16];
     oq_status st = OQ_OK;
@@ -491,14 +491,14 @@ static oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
 }
 
 /* The snapshot of e as a malloc'd buffer. */
-static void *w_snap(oq_engine *e, size_t *len)
+static inline void *w_snap(oq_engine *e, size_t *len)
 {
     void *buf = NULL;
     assert_int_equal(oq_engine_snapshot_buffer(e, &buf, len), OQ_OK);
     return buf;
 }
 
-static void assert_same_bytes(const void *a, size_t la, const void *b, size_t lb)
+static inline void assert_same_bytes(const void *a, size_t la, const void *b, size_t lb)
 {
     if (la == lb && memcmp(a, b, la) == 0)
         return;

@@ -17,8 +17,8 @@ from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from .constants import __all__ as _constants_all
 from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
-                     event_type_name, journal_action_name, ordering_name,
-                     strategy_name)
+                     event_type_name, journal_action_name, journal_record_seq,
+                     ordering_name, strategy_name)
 from .errors import CallbackError, OmniqError, status_name, status_str
 from . import sim
 from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
@@ -48,4 +48,5 @@ __all__ = [
     "AgentStats", "StatsOptions", "version", "version_number", "library_path",
     "status_name", "status_str", "event_type_name", "agent_state_name",
     "contact_state_name", "ordering_name", "strategy_name", "journal_action_name",
+    "journal_record_seq",
 ] + list(_constants_all)

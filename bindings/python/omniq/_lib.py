@@ -585,6 +585,18 @@ class oq_journal_record(Structure):
         ("now_ms", c_int64),
         ("data", c_void_p),
         ("len", c_size_t),
+        ("seq", c_uint64),
+    ]
+
+
+# core.h: where and why a call without an engine failed
+class oq_error(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
     ]
 
 
@@ -655,6 +667,9 @@ OPTIONAL_PROTOTYPES = {
     "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
     "oq_journal_apply": (_S, [_E, _P, c_size_t]),
     "oq_journal_action_name": (_P, [_I]),
+    "oq_engine_journal_seq": (_S, [_E, POINTER(c_uint64)]),
+    "oq_engine_set_journal_seq": (_S, [_E, c_uint64]),
+    "oq_journal_record_seq": (_S, [_P, c_size_t, POINTER(c_uint64), POINTER(oq_error)]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
