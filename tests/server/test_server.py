@@ -12,6 +12,7 @@ No timing assertions: the kill point is chosen by progress counts, every wait
 is bounded by a generous timeout, and the checks hold whatever the
 interleaving."""
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -19,7 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_client import Client, Closed, Server  # noqa: E402
+from server_client import Client, Closed, Server, server_binary  # noqa: E402
 
 WRAPPED = bool(os.environ.get("OMNIQ_SERVER_WRAPPER"))
 N_BEFORE = 120 if WRAPPED else 300   # contacts fed before the kill
@@ -258,6 +259,69 @@ class ProtocolTest(unittest.TestCase):
         self.assertTrue(c.request("ping")["ok"])
         self.assertTrue(c.request("check")["ok"])
         c.close()
+
+
+class JournalGapTest(unittest.TestCase):
+    """A journal row missing in the middle (one contact silently gone) or a
+    snapshot row that disagrees with its snapshot stops the start-up with a
+    message naming the missing record, instead of serving a different center."""
+
+    def _fill(self, db):
+        srv = Server(db, extra=["--snapshot-every", "100000", "--snapshot-secs", "3600"])
+        c = Client(srv.port)
+        self.assertTrue(c.request("login", agent="a1")["ok"])
+        for i in range(6):
+            self.assertTrue(c.request("arrive", contact="g%d" % i, channel="email",
+                                      queue="support")["ok"])
+        c.close()
+        srv.kill()  # no final snapshot: the records stay in the journal
+
+    def _start_fails(self, db):
+        cmd = [server_binary(), "--db", db, "--port", "0"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        self.assertNotIn("listening on", p.stdout)
+        return p.stderr
+
+    def test_missing_row_refuses_to_start(self):
+        import sqlite3
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "gap.db")
+            self._fill(db)
+            con = sqlite3.connect(db)
+            seqs = [r[0] for r in con.execute("SELECT seq FROM journal ORDER BY seq")]
+            self.assertGreaterEqual(len(seqs), 7, seqs)
+            self.assertEqual(seqs, list(range(seqs[0], seqs[0] + len(seqs))), "keyed by record number")
+            gone = seqs[3]
+            con.execute("DELETE FROM journal WHERE seq = ?", (gone,))
+            con.commit()
+            con.close()
+            err = self._start_fails(db)
+            self.assertIn("journal record %d is missing" % gone, err)
+            self.assertIn("next stored record is %d" % (gone + 1), err)
+
+    def test_intact_journal_replays(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "ok.db")
+            self._fill(db)
+            srv = Server(db)
+            c = Client(srv.port)
+            self.assertEqual(c.request("counts")["contacts"], 6)
+            self.assertTrue(c.request("check")["ok"])
+            c.close()
+            self.assertEqual(srv.stop(), 0)
+
+    def test_snapshot_row_disagreeing_with_its_snapshot(self):
+        import sqlite3
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "snap.db")
+            self._fill(db)
+            con = sqlite3.connect(db)
+            con.execute("UPDATE snapshot SET seq = seq + 2")
+            con.commit()
+            con.close()
+            err = self._start_fails(db)
+            self.assertIn("inconsistent", err)
 
 
 class CrashRecoveryTest(unittest.TestCase):
