@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* oq_engine_check: recompute every derived figure from scratch and compare. */
 #include "engine/internal.h"
+#include "stats/hook.h"
 
 #define CHECK(cond, ...)                                  \
     do {                                                  \
@@ -67,7 +68,7 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total)
             continue;
         oq_member *m = oq__member_of(a, q);
         CHECK((m != NULL) == oq__agent_eligible(e, a, q),
-              "agent '%s': membership of queue '%s' does not match its skills and groups", a->id, q->id);
+              "agent '%s': membership of queue '%s' does not match its skills, groups and routing profile", a->id, q->id);
         if (!m)
             continue;
         for (int32_t l = 0; l < q->n_lanes; l++) {
@@ -174,5 +175,7 @@ oq_status oq_engine_check(oq_engine *e)
               (long long)t->due, (long long)e->now);
     }
     CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
-    return OQ_OK;
+    if ((st = oq__check_derived(e)) != OQ_OK)
+        return st;
+    return oq__stats_check(e);
 }

@@ -59,6 +59,9 @@ void oq__queue_free(oq_engine *e, oq_queue *q);
 
 /* ---- profile.c ---- */
 const oq_profile *oq__agent_profile(const oq_engine *e, const oq_agent *a);
+/* The profile index that should be in force for the agent (own, else its
+ * first group's that has one, -1 none): what eff_profile caches. */
+int32_t oq__agent_profile_in_force(const oq_engine *e, const oq_agent *a);
 /* Recompute the profile in force for the agent (own, else a group's). */
 void oq__agent_update_profile(oq_engine *e, oq_agent *a);
 const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue);
@@ -92,7 +95,10 @@ void oq__agent_refresh(oq_engine *e, oq_agent *a);
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
-/* Arm / cancel the agent's timer for the end of its back-off or fairness block. */
+/* When the agent's timer must wake it (end of its back-off or fairness
+ * block, whichever is first and still ahead), 0 when it needs none. */
+int64_t oq__agent_wake_due(const oq_engine *e, const oq_agent *a);
+/* Arm / cancel the agent's timer for that. */
 void oq__agent_schedule(oq_engine *e, oq_agent *a);
 /* The agent's timer fired. */
 void oq__agent_wake(oq_engine *e, oq_agent *a);
@@ -107,6 +113,9 @@ int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q)
 int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q);
 /* Add (+1) / remove (-1) the member from its queue's staffed/ready counts. */
 void oq__member_account(oq_member *m, int32_t sign);
+/* The queue's preferred skills the agent meets, and the sum of its levels in
+ * the queue's skills (what a member record caches). */
+void oq__member_scores(const oq_agent *a, const oq_queue *q, int32_t *pref_match, int32_t *skill_score);
 /* Re-evaluate the agent's memberships in every queue (after its skills or
  * groups changed). All allocation happens before any change: on OQ_ENOMEM
  * nothing changed. */
@@ -156,13 +165,20 @@ int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, 
 /* ---- waiting (waiting.c): ladder, limits, reservations, deadlines ---- */
 /* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
 void oq__wait_start(oq_engine *e, oq_contact *c);
-/* Re-arm the wait timer for the earliest of: next step, end of the
- * preferred-agent reservation, max wait (only while QUEUED). */
+/* When the wait timer is due: the earliest of next step, end of the
+ * preferred-agent reservation, max wait, the next profile delay (only while
+ * QUEUED); INT64_MAX when none. oq__wait_schedule arms it for that. */
+int64_t oq__wait_due(const oq_engine *e, const oq_contact *c);
 void oq__wait_schedule(oq_engine *e, oq_contact *c);
 void oq__wait_expired(oq_engine *e, oq_contact *c);
 /* A contact went back to its queue (reject, time-out, withdrawal). */
 void oq__wait_resume(oq_engine *e, oq_contact *c);
+/* When the reply-deadline timer is due (warning, then breach), INT64_MAX
+ * when none; oq__deadline_schedule arms it for that. */
+int64_t oq__deadline_due(const oq_contact *c);
 void oq__deadline_schedule(oq_engine *e, oq_contact *c);
+/* ---- check_derived.c: every cached or derived field against its source ---- */
+oq_status oq__check_derived(oq_engine *e);
 void oq__deadline_expired(oq_engine *e, oq_contact *c);
 /* Move a QUEUED contact to queue q (lane l), keeping or resetting its place
  * in line; emits `type` (TRANSFERRED or OVERFLOWED). OQ_ENOMEM if q's lane

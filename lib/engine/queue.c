@@ -232,11 +232,25 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
         e->n_sl_blend--; /* an inbound queue has no blending rule */
         q->blend_rule = OQ_BLEND_WHEN_IDLE;
     }
+    int64_t old_max_wait = q->max_wait_ms;
+    double old_warning = q->deadline_warning_s;
     apply_spec(q, spec);
     set_limit_queue(e, q, limit_queue);
     q->callback_channel = callback_channel;
     if (resort)
         oq__queue_resort(e, q);
+    /* Timers that depend on the settings: a new max wait or deadline warning
+     * applies to the contacts already here (never later than it says). */
+    if (q->max_wait_ms != old_max_wait)
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            for (int32_t k = 0; k < q->lanes[l].contacts.n; k++)
+                oq__wait_schedule(e, q->lanes[l].contacts.items[k]);
+    if (q->deadline_warning_s != old_warning)
+        for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+            oq_contact *c = e->contact_ids.objs[i];
+            if (c && c->queue == q && c->state != OQ_CONTACT_PARKED)
+                oq__deadline_schedule(e, c);
+        }
     /* Priority, blending and limits may let waiting contacts go to agents now. */
     oq__mark_all_agents(e);
     oq__dispatch(e);

@@ -70,7 +70,7 @@ static int64_t max_wait_due(const oq_contact *c)
 
 /* Every handler below consumes what made its timer due (or moves the due
  * time into the future), so re-arming never fires the same thing forever. */
-void oq__wait_schedule(oq_engine *e, oq_contact *c)
+int64_t oq__wait_due(const oq_engine *e, const oq_contact *c)
 {
     const oq_queue *q = c->queue;
     int64_t due = INT64_MAX;
@@ -91,6 +91,12 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
         if (q->delays_overflow > 0 && oq__add_ms(e->now, RECHECK_MS) < due)
             due = oq__add_ms(e->now, RECHECK_MS);
     }
+    return due;
+}
+
+void oq__wait_schedule(oq_engine *e, oq_contact *c)
+{
+    int64_t due = oq__wait_due(e, c);
     if (due == INT64_MAX)
         oq__timer_cancel(e, &c->wait_timer);
     else
@@ -337,16 +343,24 @@ void oq__wait_resume(oq_engine *e, oq_contact *c)
 
 /* ---- reply deadlines -------------------------------------------------------- */
 
-void oq__deadline_schedule(oq_engine *e, oq_contact *c)
+int64_t oq__deadline_due(const oq_contact *c)
 {
-    if (c->deadline <= 0 || c->deadline_stage >= 2) {
-        oq__timer_cancel(e, &c->due_timer);
-        return;
-    }
+    if (c->deadline <= 0 || c->deadline_stage >= 2)
+        return INT64_MAX;
     int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);
     int64_t due = c->deadline;
     if (c->deadline_stage == 0 && warn_ms > 0 && c->deadline - warn_ms < due)
         due = c->deadline - warn_ms;
+    return due;
+}
+
+void oq__deadline_schedule(oq_engine *e, oq_contact *c)
+{
+    int64_t due = oq__deadline_due(c);
+    if (due == INT64_MAX) {
+        oq__timer_cancel(e, &c->due_timer);
+        return;
+    }
     oq__timer_arm(e, &c->due_timer, due > e->now ? due : e->now, OQ_TIMER_DUE);
 }
 

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* oq_engine_check, second half: every field the engine caches or derives is
+ * recomputed from its source and compared — reference counts, member records
+ * (tier, scores, profile priority and delay), the queues' delay tables and
+ * tier counts, each agent's profile in force and wake-up timer, each
+ * contact's timers. A snapshot is only trusted for what cannot be derived:
+ * restore runs this, so a forged file whose derived fields disagree with
+ * their sources is refused instead of giving an engine that strands a
+ * contact or drops an agent from its lanes later. */
+#include "engine/internal.h"
+
+#define CHECK(cond, ...)                                  \
+    do {                                                  \
+        if (!(cond))                                      \
+            return oq__fail(e, OQ_ECORRUPT, __VA_ARGS__); \
+    } while (0)
+
+static int32_t step_refs(const oq_engine *e, int32_t skill, int32_t group, int32_t queue)
+{
+    int32_t n = 0;
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        const oq_queue *q = e->queues[i];
+        for (int32_t k = 0; q && k < q->n_steps; k++)
+            n += (skill >= 0 && q->steps[k].skill == skill) + (group >= 0 && q->steps[k].group == group) +
+                 (queue >= 0 && q->steps[k].queue == queue);
+    }
+    return n;
+}
+
+/* Reference counts guard removals: a count below the truth would let an
+ * object in use be removed and leave indexes naming nothing. */
+static oq_status check_refs(oq_engine *e)
+{
+    for (int32_t s = 0; s < e->n_skills; s++) {
+        const oq_skill *sk = e->skills[s];
+        if (!sk)
+            continue;
+        int32_t n = step_refs(e, s, -1, -1);
+        for (int32_t i = 0; i < e->n_agents; i++)
+            n += e->agents[i] && oq__level_of(e->agents[i]->skills, e->agents[i]->n_skills, s) > 0;
+        for (int32_t i = 0; i < e->n_queues; i++) {
+            const oq_queue *q = e->queues[i];
+            if (q)
+                n += (oq__level_of(q->req, q->n_req, s) > 0) + (oq__level_of(q->pref, q->n_pref, s) > 0);
+        }
+        for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+            const oq_contact *c = e->contact_ids.objs[i];
+            for (int32_t k = 0; c && k < c->n_req + c->n_pref; k++)
+                n += c->extra[k].skill == s;
+        }
+        CHECK(sk->refs == n, "skill '%s': %d references counted, %d found", sk->id, sk->refs, n);
+    }
+    for (int32_t g = 0; g < e->n_groups; g++) {
+        const oq_group *gr = e->groups[g];
+        if (!gr)
+            continue;
+        int32_t n = step_refs(e, -1, g, -1);
+        for (int32_t i = 0; i < e->n_agents; i++)
+            n += e->agents[i] && oq__int_list_has(e->agents[i]->groups, e->agents[i]->n_groups, g);
+        for (int32_t i = 0; i < e->n_queues; i++)
+            n += e->queues[i] && oq__int_list_has(e->queues[i]->groups, e->queues[i]->n_groups, g);
+        CHECK(gr->refs == n, "group '%s': %d references counted, %d found", gr->id, gr->refs, n);
+        CHECK(gr->profile < 0 || (gr->profile < e->n_profiles && e->profiles[gr->profile]),
+              "group '%s': names a removed profile", gr->id);
+    }
+    for (int32_t p = 0; p < e->n_profiles; p++) {
+        const oq_profile *pr = e->profiles[p];
+        if (!pr)
+            continue;
+        int32_t n = 0;
+        for (int32_t i = 0; i < e->n_agents; i++)
+            n += e->agents[i] && e->agents[i]->profile == p;
+        for (int32_t i = 0; i < e->n_groups; i++)
+            n += e->groups[i] && e->groups[i]->profile == p;
+        CHECK(pr->refs == n, "profile '%s': %d references counted, %d found", pr->id, pr->refs, n);
+    }
+    for (int32_t qi = 0; qi < e->n_queues; qi++) {
+        const oq_queue *q = e->queues[qi];
+        if (!q)
+            continue;
+        int32_t n = step_refs(e, -1, -1, qi);
+        for (int32_t i = 0; i < e->n_queues; i++)
+            n += e->queues[i] && e->queues[i]->limit_queue == qi;
+        for (int32_t i = 0; i < e->n_profiles; i++)
+            n += e->profiles[i] && oq__profile_queue(e->profiles[i], qi) != NULL;
+        CHECK(q->refs == n, "queue '%s': %d references counted, %d found", q->id, q->refs, n);
+    }
+    for (int32_t ci = 0; ci < e->n_channels; ci++) {
+        const oq_channel *ch = e->channels[ci];
+        if (!ch)
+            continue;
+        int32_t nq = 0, nc = 0;
+        for (int32_t i = 0; i < e->n_queues; i++)
+            nq += e->queues[i] && oq__queue_lane(e->queues[i], ci) >= 0;
+        for (int32_t i = 0; i < e->contact_ids.cap; i++)
+            nc += e->contact_ids.objs[i] && ((const oq_contact *)e->contact_ids.objs[i])->channel == ci;
+        CHECK(ch->n_queues == nq, "channel '%s': %d queues counted, %d accept it", ch->id, ch->n_queues, nq);
+        CHECK(ch->n_contacts == nc, "channel '%s': %d contacts counted, %d found", ch->id, ch->n_contacts, nc);
+    }
+    return OQ_OK;
+}
+
+/* A member record caches what its agent's skills, groups and routing profile
+ * say about its queue. */
+static oq_status check_member(oq_engine *e, const oq_member *m)
+{
+    const oq_agent *a = m->agent;
+    const oq_queue *q = m->queue;
+    int32_t tier = oq__agent_first_tier(e, a, q), pref, score;
+    CHECK(m->first_tier == tier, "agent '%s': tier %d in queue '%s', its skills and groups give %d", a->id,
+          m->first_tier, q->id, tier);
+    oq__member_scores(a, q, &pref, &score);
+    CHECK(m->pref_match == pref && m->skill_score == score,
+          "agent '%s': preferred matches / skill score %d/%d in queue '%s', its skills give %d/%d", a->id,
+          m->pref_match, m->skill_score, q->id, pref, score);
+    const oq_profile *p = oq__agent_profile(e, a);
+    const oq_profile_queue *pq = p ? oq__profile_queue(p, q->idx) : NULL;
+    int32_t prio = pq ? pq->priority : 0;
+    int64_t delay = pq ? pq->delay_ms : 0;
+    CHECK(m->profile_priority == prio, "agent '%s': profile priority %d in queue '%s', its profile says %d",
+          a->id, m->profile_priority, q->id, prio);
+    CHECK(m->delay_ms == delay, "agent '%s': delay %lld ms in queue '%s', its profile says %lld", a->id,
+          (long long)m->delay_ms, q->id, (long long)delay);
+    return OQ_OK;
+}
+
+/* Members by first tier (logged in / ready), and the table of distinct
+ * member delays that wakes waiting contacts when a delayed agent becomes
+ * eligible for them. */
+static oq_status check_queue_members(oq_engine *e, const oq_queue *q)
+{
+    int32_t staffed[OQ_TIERS_MAX] = {0}, ready[OQ_TIERS_MAX] = {0}, delayed = 0, tracked = 0;
+    for (int32_t i = 0; i < q->n_members; i++) {
+        const oq_member *m = q->members[i];
+        if (m->agent->presence != OQ_AGENT_OFFLINE)
+            staffed[m->first_tier]++;
+        if (m->agent->presence == OQ_AGENT_READY)
+            ready[m->first_tier]++;
+        delayed += m->delay_ms > 0;
+    }
+    for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
+        CHECK(q->staffed[t] == staffed[t] && q->ready[t] == ready[t],
+              "queue '%s': tier %d has %d staffed / %d ready members counted, %d / %d found", q->id, t,
+              q->staffed[t], q->ready[t], staffed[t], ready[t]);
+    CHECK(q->n_delays >= 0 && q->n_delays <= OQ_QUEUE_DELAYS_MAX && q->delays_overflow >= 0,
+          "queue '%s': delay table of %d entries", q->id, q->n_delays);
+    for (int32_t k = 0; k < q->n_delays; k++) {
+        int32_t n = 0;
+        for (int32_t i = 0; i < q->n_members; i++)
+            n += q->members[i]->delay_ms == q->delays[k];
+        CHECK(q->delays[k] > 0 && q->delay_count[k] == n && n > 0,
+              "queue '%s': delay %lld ms tracked for %d members, %d have it", q->id, (long long)q->delays[k],
+              q->delay_count[k], n);
+        for (int32_t j = 0; j < k; j++)
+            CHECK(q->delays[j] != q->delays[k], "queue '%s': delay %lld ms tracked twice", q->id,
+                  (long long)q->delays[k]);
+        tracked += n;
+    }
+    /* Members whose delay is not in the table are polled for (delays_overflow). */
+    CHECK(tracked + q->delays_overflow == delayed,
+          "queue '%s': %d delayed members, the delay table accounts for %d", q->id, delayed,
+          tracked + q->delays_overflow);
+    return OQ_OK;
+}
+
+static int timer_armed(const oq_timer *t) { return t->pos >= 0 && t->kind != OQ_TIMER_NONE; }
+
+/* An agent kept out of its lanes by a back-off or a full fairness window
+ * must have a timer that puts it back when that ends. */
+static oq_status check_agent(oq_engine *e, const oq_agent *a)
+{
+    int32_t p = oq__agent_profile_in_force(e, a);
+    CHECK(a->eff_profile == p, "agent '%s': profile in force %d, its own and its groups' give %d", a->id,
+          a->eff_profile, p);
+    const oq_profile *pr = oq__agent_profile(e, a);
+    int inbound = pr && pr->idle_measure == OQ_IDLE_LAST_INBOUND;
+    CHECK(a->idle_inbound == inbound, "agent '%s': idle time measured %s, its profile says %s", a->id,
+          a->idle_inbound ? "by inbound work" : "by any work", inbound ? "by inbound work" : "by any work");
+    int64_t due = oq__agent_wake_due(e, a);
+    if (due > 0)
+        CHECK(timer_armed(&a->timer) && a->timer.due == due,
+              "agent '%s': blocked until %lld, but its wake-up timer is %s %lld", a->id, (long long)due,
+              timer_armed(&a->timer) ? "due at" : "not armed", (long long)a->timer.due);
+    else
+        CHECK(!timer_armed(&a->timer), "agent '%s': a wake-up timer at %lld but nothing blocks it", a->id,
+              (long long)a->timer.due);
+    for (int32_t i = 0; i < a->n_members; i++) {
+        oq_status st = check_member(e, a->members[i]);
+        if (st != OQ_OK)
+            return st;
+    }
+    return OQ_OK;
+}
+
+/* A contact's three timers say what will happen to it next. */
+static oq_status check_contact(oq_engine *e, const oq_contact *c)
+{
+    const oq_timer *t = &c->timer;
+    int32_t want = c->state == OQ_CONTACT_OFFERED ? OQ_TIMER_OFFER
+                   : c->state == OQ_CONTACT_WRAPUP ? OQ_TIMER_WRAPUP
+                                                    : OQ_TIMER_NONE;
+    CHECK(!timer_armed(t) || t->kind == want, "contact '%s': %s with a timer of kind %d", c->id,
+          oq_contact_state_name(c->state), t->kind);
+    /* The wait timer must wake the contact no later than its next step,
+     * reservation end, max wait or profile delay; an earlier wake is
+     * harmless (it finds nothing due and re-arms). While offered the ladder
+     * pauses and the timer may be in any state (it re-arms when the contact
+     * is back in line); parked or in service, nothing waits. */
+    const oq_timer *w = &c->wait_timer;
+    if (c->state == OQ_CONTACT_QUEUED) {
+        int64_t wait = oq__wait_due(e, c), at = wait > e->now ? wait : e->now;
+        CHECK(wait == INT64_MAX || (timer_armed(w) && w->due <= at),
+              "contact '%s': its wait timer should be due by %lld, %s %lld", c->id, (long long)at,
+              timer_armed(w) ? "is due at" : "is not armed", (long long)w->due);
+    } else if (c->state != OQ_CONTACT_OFFERED) {
+        CHECK(!timer_armed(w), "contact '%s': %s with a wait timer", c->id, oq_contact_state_name(c->state));
+    }
+    /* The reply deadline: a warning, then the breach, never late (a queue
+     * whose warning was changed may warn early); parking stops it. */
+    int64_t due = c->state == OQ_CONTACT_PARKED ? INT64_MAX : oq__deadline_due(c);
+    if (due == INT64_MAX)
+        CHECK(!timer_armed(&c->due_timer), "contact '%s': a deadline timer with no deadline pending", c->id);
+    else
+        CHECK(timer_armed(&c->due_timer) && c->due_timer.due <= (due > e->now ? due : e->now),
+              "contact '%s': its deadline timer should be due by %lld, %s %lld", c->id, (long long)due,
+              timer_armed(&c->due_timer) ? "is due at" : "is not armed", (long long)c->due_timer.due);
+    return OQ_OK;
+}
+
+/* Per-queue counts of contacts by state, and lane reservations. */
+static oq_status check_queue_counts(oq_engine *e, const oq_queue *q)
+{
+    int32_t offered = 0, active = 0, parked = 0, per_lane[OQ_QUEUE_CHANNELS_MAX] = {0};
+    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+        const oq_contact *c = e->contact_ids.objs[i];
+        if (!c || c->queue != q)
+            continue;
+        offered += c->state == OQ_CONTACT_OFFERED;
+        active += c->state == OQ_CONTACT_ACTIVE || c->state == OQ_CONTACT_WRAPUP;
+        parked += c->state == OQ_CONTACT_PARKED;
+        per_lane[c->lane]++;
+    }
+    CHECK(q->n_offered == offered && q->n_active == active && q->n_parked == parked,
+          "queue '%s': offered/active/parked counted %d/%d/%d, found %d/%d/%d", q->id, q->n_offered, q->n_active,
+          q->n_parked, offered, active, parked);
+    for (int32_t l = 0; l < q->n_lanes; l++)
+        CHECK(q->lanes[l].reserved == per_lane[l], "queue '%s': lane %d reserves %d, holds %d contacts", q->id,
+              l, q->lanes[l].reserved, per_lane[l]);
+    return OQ_OK;
+}
+
+oq_status oq__check_derived(oq_engine *e)
+{
+    oq_status st = check_refs(e);
+    int32_t blend = 0;
+    for (int32_t i = 0; st == OQ_OK && i < e->n_queues; i++) {
+        const oq_queue *q = e->queues[i];
+        if (!q)
+            continue;
+        blend += q->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET;
+        st = check_queue_members(e, q);
+        if (st == OQ_OK)
+            st = check_queue_counts(e, q);
+    }
+    if (st != OQ_OK)
+        return st;
+    CHECK(e->n_sl_blend == blend, "engine: %d queues blend on service level, counted %d", blend, e->n_sl_blend);
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i] && (st = check_agent(e, e->agents[i])) != OQ_OK)
+            return st;
+    for (int32_t i = 0; i < e->contact_ids.cap; i++)
+        if (e->contact_ids.objs[i] && (st = check_contact(e, e->contact_ids.objs[i])) != OQ_OK)
+            return st;
+    return OQ_OK;
+}
