@@ -1418,6 +1418,7 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     oq_status st = oq_engine_create(&eo, &e);
     if (st != OQ_OK) {
         tracker_release(&t, 1);
+        snprintf(restore_err, sizeof restore_err, "%s", st == OQ_ENOMEM ? "out of memory" : oq_status_str(st));
         return st;
     }
     /* The engine was created with its default statistics; the restore
@@ -1462,8 +1463,10 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
     oq__mem_init(&m, opts ? opts->alloc : NULL, opts ? opts->alloc_user : NULL);
     size_t cap = 65536, n = 0;
     uint8_t *buf = oq__alloc(&m, cap);
-    if (!buf)
+    if (!buf) {
+        snprintf(restore_err, sizeof restore_err, "out of memory");
         return OQ_ENOMEM;
+    }
     for (;;) {
         if (n == cap) {
             if (cap > SIZE_MAX / 2 || cap >= ((size_t)1 << 40)) {
@@ -1473,6 +1476,7 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
             uint8_t *nb = oq__realloc(&m, buf, cap, cap * 2);
             if (!nb) {
                 oq__free(&m, buf, cap);
+                snprintf(restore_err, sizeof restore_err, "out of memory");
                 return OQ_ENOMEM;
             }
             buf = nb;
