@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* omniq-server: a small routing server around one omniq engine.
  *
- *   omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]
- *                [--snapshot-every N] [--snapshot-secs S] [--quiet]
+ *   omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]
+ *                [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]
+ *                [--snapshot-secs S] [--max-clients N] [--max-per-address N]
+ *                [--idle-secs S] [--quiet]
  *
- * Listens on 127.0.0.1:N (0: a free port), prints "listening on 127.0.0.1:PORT",
- * and speaks line-delimited JSON (examples/server/README.md). The database
+ * Listens on ADDR:N (default 127.0.0.1; port 0: a free one; anything but a
+ * loopback address needs --token-file), prints "listening on ADDR:PORT" and
+ * speaks line-delimited JSON (examples/server/README.md). The database
  * keeps the engine's snapshot and journal: on start the server restores and
  * replays it; an empty database is initialised from --config. SIGTERM or
  * SIGINT: a final snapshot, then a clean exit (status 0).
@@ -30,6 +33,13 @@ int64_t server_wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t server_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -61,15 +71,43 @@ static void on_signal(int sig)
 
 static int usage(void)
 {
-    fputs("usage: omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]\n"
-          "                    [--snapshot-every N] [--snapshot-secs S] [--quiet]\n",
+    fputs("usage: omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]\n"
+          "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]\n"
+          "                    [--snapshot-secs S] [--max-clients N] [--max-per-address N]\n"
+          "                    [--idle-secs S] [--quiet]\n",
           stderr);
     return 2;
+}
+
+/* The shared secret: the first line of the file (without its newline). */
+static int load_token(server_options *o)
+{
+    FILE *f = fopen(o->token_file, "r");
+    if (!f) {
+        fprintf(stderr, "omniq-server: --token-file %s: cannot read it\n", o->token_file);
+        return -1;
+    }
+    char line[SERVER_TOKEN_MAX + 2];
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    size_t n = ok ? strcspn(line, "\r\n") : 0;
+    if (!ok || n == 0 || (n == strlen(line) && n > SERVER_TOKEN_MAX)) {
+        fprintf(stderr, "omniq-server: --token-file %s: the first line must hold the token (1..%d bytes)\n",
+                o->token_file, SERVER_TOKEN_MAX);
+        return -1;
+    }
+    memcpy(o->token, line, n);
+    o->token[n] = '\0';
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, server_options *o)
 {
     o->port = 0;
+    o->bind = "127.0.0.1";
+    o->max_clients = SERVER_CLIENTS_MAX;
+    o->max_per_address = SERVER_PER_ADDRESS;
+    o->idle_ms = (int64_t)SERVER_IDLE_SECS * 1000;
     o->sync_mode = STORE_SYNC_FULL;
     o->snapshot_every = 1000;
     o->snapshot_ms = 30000;
@@ -88,6 +126,25 @@ static int parse_args(int argc, char **argv, server_options *o)
             o->db_path = v;
         } else if (strcmp(a, "--config") == 0) {
             o->config_path = v;
+        } else if (strcmp(a, "--bind") == 0) {
+            o->bind = v;
+        } else if (strcmp(a, "--token-file") == 0) {
+            o->token_file = v;
+        } else if (strcmp(a, "--max-clients") == 0) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 1000000)
+                return -1;
+            o->max_clients = (int)n;
+        } else if (strcmp(a, "--max-per-address") == 0) {
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 1000000)
+                return -1;
+            o->max_per_address = (int)n;
+        } else if (strcmp(a, "--idle-secs") == 0) {
+            double sec = strtod(v, &end);
+            if (*end || !(sec >= 0) || sec > 86400 * 365)
+                return -1;
+            o->idle_ms = (int64_t)(sec * 1000);
         } else if (strcmp(a, "--port") == 0) {
             long p = strtol(v, &end, 10);
             if (*end || p < 0 || p > 65535)
@@ -126,6 +183,8 @@ int main(int argc, char **argv)
     s.listen_fd = -1;
     if (parse_args(argc, argv, &s.opt))
         return usage();
+    if (s.opt.token_file && load_token(&s.opt))
+        return 2;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
