@@ -13,10 +13,27 @@ static const char USAGE[] =
     "'omniq run' and the library would. On success print a summary (channels, skills,\n"
     "groups, queues with the agents able to serve them, agents, timeline) and exit 0;\n"
     "queues no agent can serve are flagged as warnings. On error print\n"
-    "FILE:LINE:COLUMN: what was expected, on stderr, and exit 2.\n"
+    "FILE:LINE:COLUMN: what was expected, on stderr, and exit 2: every error of the file\n"
+    "(up to 20), with \"did you mean ...?\" for a misspelt key or id; a script's timeline\n"
+    "items must name defined agents, queues and channels, and contacts an earlier arrive\n"
+    "introduced.\n"
     "\n"
     "  --quiet   print nothing on success\n"
     "  --dump    print the loaded configuration as YAML (oq_config_dump) instead\n";
+
+/* Errors of a load, kept to print once it is known which kind of file it is. */
+#define ERRORS_MAX 20
+typedef struct error_list {
+    oq_error e[ERRORS_MAX];
+    int n;
+} error_list;
+
+static void keep_error(const oq_error *err, void *user)
+{
+    error_list *l = user;
+    if (l->n < ERRORS_MAX)
+        l->e[l->n++] = *err;
+}
 
 static int32_t count(const oq_engine *e, int32_t kind)
 {
@@ -139,16 +156,26 @@ int cmd_check(int argc, char **argv)
     }
     oq_engine *e = NULL;
     oq_script *s = NULL;
-    oq_config_error err;
-    oq_status st = oq_script_load_file(NULL, path, &e, &s, &err);
+    oq_error err;
+    error_list errs;
+    memset(&errs, 0, sizeof errs);
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.max_errors = ERRORS_MAX;
+    lo.check_references = 1; /* timeline items naming undefined agents, queues, contacts */
+    lo.on_error = keep_error;
+    lo.error_user = &errs;
+    oq_status st = oq_config_load(&lo, path, NULL, 0, path, &e, &s, &err);
     oq_scenario *sc = NULL;
-    if (st != OQ_OK && strstr(err.message, "unknown key 'simulation'")) {
+    if (st != OQ_OK && errs.n > 0 && strstr(errs.e[0].message, "unknown key 'simulation'")) {
         /* a scenario file (configuration + simulation section) */
+        errs.n = 0;
         oq_sim_options so;
-        st = oq_scenario_load_file(path, &sc, &err);
+        st = oq_scenario_load(&lo, path, NULL, 0, path, &sc, &err);
         if (st == OQ_OK && (oq_scenario_options(sc, &so) != OQ_OK ||
                             oq_engine_create(NULL, &e) != OQ_OK || oq_scenario_build(e, sc) != OQ_OK)) {
-            snprintf(err.message, sizeof err.message, "%s: cannot build the scenario", path);
+            snprintf(errs.e[0].message, sizeof errs.e[0].message, "%s: cannot build the scenario", path);
+            errs.n = 1;
             st = OQ_ECONFIG;
         }
         if (st == OQ_OK && !quiet && !dump) {
@@ -165,7 +192,13 @@ int cmd_check(int argc, char **argv)
         }
     }
     if (st != OQ_OK) {
-        fprintf(stderr, "%s\n", err.message);
+        /* every error found (up to ERRORS_MAX), in the order found */
+        for (int i = 0; i < errs.n; i++)
+            fprintf(stderr, "%s\n", errs.e[i].message);
+        if (errs.n == 0)
+            fprintf(stderr, "%s\n", err.message);
+        if (errs.n >= ERRORS_MAX)
+            fprintf(stderr, "%s: stopped after %d errors\n", path, ERRORS_MAX);
         return EXIT_INPUT;
     }
     if (dump) {

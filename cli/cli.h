@@ -19,6 +19,10 @@ int cmd_simulate(int argc, char **argv);
 
 /* Print a JSON string (quotes included) with escapes. */
 void json_string(FILE *f, const char *s);
+/* Print a number as JSON in its shortest form that reads back as the same
+ * double (17 significant digits at most; integers without a point); null
+ * when not finite. */
+void json_number(FILE *f, double v);
 /* Is argv[i] "--help" or "-h"? */
 int is_help(const char *arg);
 

@@ -6,6 +6,8 @@
  *   omniq simulate FILE   run a scenario through the simulator; summary, CSV/JSON/SVG
  * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
  * results to stdout. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -43,6 +45,25 @@ void json_string(FILE *f, const char *s)
         }
     }
     fputc('"', f);
+}
+
+void json_number(FILE *f, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) { /* range first: the cast of 1e300 is UB */
+        fprintf(f, "%lld", (long long)v);
+        return;
+    }
+    char tmp[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*g", p, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    fputs(tmp, f);
 }
 
 int main(int argc, char **argv)

@@ -18,17 +18,26 @@ static const char USAGE[] =
     "A failed action prints an \"action_failed\" line (and a message on stderr) and the\n"
     "replay goes on; the exit status is then 2.\n"
     "\n"
-    "  --stats          print statistics at the end: one \"stats\" line per queue and for the\n"
-    "                   center, with service level under each standard definition\n"
+    "  --stats          print statistics at the end: a \"stats_definitions\" line, then one\n"
+    "                   \"stats\" line per queue and for the center, with service level under\n"
+    "                   each standard definition and the wait histogram\n"
     "  --until SECONDS  after the last action, keep firing timers up to this time\n";
 
 /* ---- statistics (omniq/stats.h) ----------------------------------------------- */
 
 typedef struct run_state {
     const oq_engine *e;
+    oq_stats_options so;   /* the histogram's bounds */
 } run_state;
 
-static void stats_line(const char *key, const char *id, const oq_queue_stats *st, int64_t now_ms)
+static void counts(const int64_t *v, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++)
+        printf("%s%" PRId64, i ? "," : "", v[i]);
+}
+
+static void stats_line(const run_state *r, const char *key, const char *id,
+                       const oq_queue_stats *st, int64_t now_ms)
 {
     printf("{\"t\":%.3f,\"event\":\"stats\",\"%s\":", (double)now_ms / 1000.0, key);
     json_string(stdout, id);
@@ -50,13 +59,32 @@ static void stats_line(const char *key, const char *id, const oq_queue_stats *st
         oq_stats_service_level(st, defs[i].def, &sl);
         printf("%s\"%s\":%.4f", i ? "," : "", defs[i].key, sl);
     }
-    printf("},\"asa\":%.3f,\"aht\":%.3f,\"abandon_rate\":%.4f,\"waiting\":%d}\n", st->asa_s,
+    printf("},\"asa\":%.3f,\"aht\":%.3f,\"abandon_rate\":%.4f,\"waiting\":%d", st->asa_s,
            st->aht_s, st->abandon_rate, (int)st->waiting_now);
+    /* Waits by bucket: bucket i holds bounds[i-1] <= wait < bounds[i] (the
+     * last one is open); answered and abandoned contacts separately. */
+    int32_t nb = st->n_wait_bounds < r->so.n_wait_bounds ? st->n_wait_bounds : r->so.n_wait_bounds;
+    printf(",\"wait_histogram\":{\"bounds\":[");
+    for (int32_t i = 0; i < nb; i++)
+        printf("%s%g", i ? "," : "", r->so.wait_bounds_s[i]);
+    printf("],\"answered\":[");
+    counts(st->wait_hist_answered, nb + 1);
+    printf("],\"abandoned\":[");
+    counts(st->wait_hist_abandoned, nb + 1);
+    printf("]}}\n");
 }
 
 /* Per queue and for the whole center, since the engine started. */
-static void stats_print(const run_state *r, int64_t now_ms)
+static void stats_print(run_state *r, int64_t now_ms)
 {
+    oq_stats_options_init(&r->so);
+    oq_stats_get_options(r->e, &r->so);
+    /* One meaning per word: what the figures of the lines below are. */
+    printf("{\"t\":%.3f,\"event\":\"stats_definitions\",\"abandon_rate\":\"abandoned / offered\","
+           "\"asa\":\"mean wait of answered contacts (s)\",\"aht\":\"mean talk + wrap-up of "
+           "handled contacts (s)\",\"wait_histogram\":\"contacts by wait: bucket i holds "
+           "bounds[i-1] <= wait < bounds[i] (s), the last is open\"}\n",
+           (double)now_ms / 1000.0);
     int32_t nq = 0;
     oq_config_count(r->e, OQ_KIND_QUEUE, &nq);
     for (int32_t i = 0; i < nq; i++) {
@@ -64,11 +92,11 @@ static void stats_print(const run_state *r, int64_t now_ms)
         oq_queue_stats st;
         if (oq_config_id(r->e, OQ_KIND_QUEUE, i, &id) == OQ_OK &&
             oq_stats_queue(r->e, id, OQ_PERIOD_DAY, &st) == OQ_OK)
-            stats_line("queue", id, &st, now_ms);
+            stats_line(r, "queue", id, &st, now_ms);
     }
     oq_queue_stats center;
     if (oq_stats_center(r->e, OQ_PERIOD_DAY, &center) == OQ_OK)
-        stats_line("center", "all", &center, now_ms);
+        stats_line(r, "center", "all", &center, now_ms);
     oq_engine_counts c;
     if (oq_engine_get_counts(r->e, &c) == OQ_OK)
         printf("{\"t\":%.3f,\"event\":\"engine\",\"contacts\":%d,\"queued\":%d,\"offered\":%d,"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 
 static const char USAGE[] =
     "usage: omniq simulate [--replications N] [--seed S] [--csv DIR] [--json FILE]\n"
@@ -80,6 +81,7 @@ typedef struct scope_row {
     double threshold, target;   /* queues only */
     oq_sim_summary sum;
     oq_sim_estimate answered, abandoned;
+    oq_sim_estimate waiting_end, serving_end; /* unfinished, in_service at the run's end */
 } scope_row;
 
 static oq_sim_estimate estimate(const double *v, int32_t n)
@@ -109,22 +111,22 @@ static int fill_row(oq_sim *sim, int32_t reps, int32_t scope, int32_t index, sco
     if (oq_sim_scope_id(sim, scope, index, &r->id) != OQ_OK ||
         oq_sim_summarize(sim, scope, index, &r->sum) != OQ_OK)
         return 0;
-    double *a = calloc((size_t)reps, sizeof *a), *b = calloc((size_t)reps, sizeof *b);
-    if (!a || !b) {
-        free(a);
-        free(b);
+    double *v = calloc((size_t)reps * 4, sizeof *v);
+    if (!v)
         return 0;
-    }
     for (int32_t i = 0; i < reps; i++) {
         oq_sim_stats st;
         oq_sim_replication_stats(sim, i, scope, index, &st);
-        a[i] = (double)st.answered;
-        b[i] = (double)st.abandoned;
+        v[i] = (double)st.answered;
+        v[reps + i] = (double)st.abandoned;
+        v[2 * reps + i] = (double)st.unfinished;
+        v[3 * reps + i] = (double)st.in_service;
     }
-    r->answered = estimate(a, reps);
-    r->abandoned = estimate(b, reps);
-    free(a);
-    free(b);
+    r->answered = estimate(v, reps);
+    r->abandoned = estimate(v + reps, reps);
+    r->waiting_end = estimate(v + 2 * reps, reps);
+    r->serving_end = estimate(v + 3 * reps, reps);
+    free(v);
     if (scope == OQ_SIM_QUEUE) {
         oq_queue_info qi;
         if (oq_queue_get(oq_sim_engine(sim), r->id, &qi) == OQ_OK) {
@@ -142,21 +144,32 @@ static void pm(char *buf, size_t n, double mean, double hw, int digits, double s
 
 static void print_row(const scope_row *r, int occupancy)
 {
-    char off[32], ans[32], sl[32], asa[32], ab[32], occ[32];
+    char off[32], ans[32], sl[32], pw[32], asa[32], ab[32], occ[32], lw[32], ls[32];
     pm(off, sizeof off, r->sum.offered.mean, r->sum.offered.half_width, 1, 1);
     pm(ans, sizeof ans, r->answered.mean, r->answered.half_width, 1, 1);
     pm(sl, sizeof sl, r->sum.service_level.mean, r->sum.service_level.half_width, 1, 100);
+    pm(pw, sizeof pw, r->sum.p_wait.mean, r->sum.p_wait.half_width, 1, 100);
     pm(asa, sizeof asa, r->sum.asa_s.mean, r->sum.asa_s.half_width, 1, 1);
     pm(ab, sizeof ab, r->sum.abandon_rate.mean, r->sum.abandon_rate.half_width, 1, 100);
     if (occupancy)
         pm(occ, sizeof occ, r->sum.occupancy.mean, r->sum.occupancy.half_width, 1, 100);
     else
         snprintf(occ, sizeof occ, "-");
+    pm(lw, sizeof lw, r->waiting_end.mean, r->waiting_end.half_width, 1, 1);
+    pm(ls, sizeof ls, r->serving_end.mean, r->serving_end.half_width, 1, 1);
     char t[16] = "";
     if (r->scope == OQ_SIM_QUEUE)
         snprintf(t, sizeof t, "%g", r->threshold);
     /* "±" is 2 bytes in UTF-8 and one column: widths + 1 for each. */
-    printf("  %-18s %4s %16s %16s %14s %16s %13s %13s\n", r->id, t, off, ans, sl, asa, ab, occ);
+    printf("  %-18s %4s %16s %16s %14s %14s %16s %13s %13s %12s %12s\n", r->id, t, off, ans, sl, pw,
+           asa, ab, occ, lw, ls);
+}
+
+static void print_header(const char *first)
+{
+    printf("  %-18s %4s %15s %15s %13s %13s %15s %12s %12s %11s %11s\n", first,
+           strcmp(first, "queue") == 0 ? "T" : "", "offered", "answered", "SL %", "P(wait) %",
+           "ASA s", "abandon %", "occupancy %", "left wait", "left serve");
 }
 
 static void clock_str(char *buf, size_t n, double s)
@@ -167,35 +180,50 @@ static void clock_str(char *buf, size_t n, double s)
 
 /* ---- files --------------------------------------------------------------------- */
 
-static void json_est(FILE *f, const char *key, const oq_sim_estimate *e, int comma)
+static void json_key_num(FILE *f, const char *key, double v)
 {
-    fprintf(f, "%s\"%s\":{\"mean\":%.6g,\"half_width\":%.6g,\"n\":%d}", comma ? "," : "", key,
-            e->mean, e->half_width, (int)e->n);
+    fprintf(f, ",\"%s\":", key);
+    json_number(f, v);
+}
+
+static void json_est(FILE *f, const char *key, const oq_sim_estimate *e)
+{
+    fprintf(f, ",\"%s\":{\"mean\":", key);
+    json_number(f, e->mean);
+    fputs(",\"half_width\":", f);
+    json_number(f, e->half_width);
+    fprintf(f, ",\"n\":%d}", (int)e->n);
 }
 
 static void json_row(FILE *f, const scope_row *r)
 {
     fputs("{\"id\":", f);
     json_string(f, r->id);
-    if (r->scope == OQ_SIM_QUEUE)
-        fprintf(f, ",\"sla_threshold\":%g,\"sla_target\":%g", r->threshold, r->target);
-    json_est(f, "offered", &r->sum.offered, 1);
-    json_est(f, "answered", &r->answered, 1);
-    json_est(f, "abandoned", &r->abandoned, 1);
-    json_est(f, "service_level", &r->sum.service_level, 1);
-    json_est(f, "service_level_offered", &r->sum.service_level_offered, 1);
-    json_est(f, "asa_s", &r->sum.asa_s, 1);
-    json_est(f, "abandon_rate", &r->sum.abandon_rate, 1);
-    json_est(f, "aht_s", &r->sum.aht_s, 1);
+    if (r->scope == OQ_SIM_QUEUE) {
+        json_key_num(f, "sla_threshold", r->threshold);
+        json_key_num(f, "sla_target", r->target);
+    }
+    json_est(f, "offered", &r->sum.offered);
+    json_est(f, "answered", &r->answered);
+    json_est(f, "abandoned", &r->abandoned);
+    json_est(f, "service_level", &r->sum.service_level);
+    json_est(f, "service_level_offered", &r->sum.service_level_offered);
+    json_est(f, "p_wait", &r->sum.p_wait);
+    json_est(f, "asa_s", &r->sum.asa_s);
+    json_est(f, "abandon_rate", &r->sum.abandon_rate);
+    json_est(f, "aht_s", &r->sum.aht_s);
+    json_est(f, "waiting_at_end", &r->waiting_end);
+    json_est(f, "in_service_at_end", &r->serving_end);
     if (r->scope == OQ_SIM_TOTAL)
-        json_est(f, "occupancy", &r->sum.occupancy, 1);
+        json_est(f, "occupancy", &r->sum.occupancy);
     fputc('}', f);
 }
 
 /* Per-interval figures: counts are means per replication; avg_waiting is
  * Little's law over the interval (total wait of its arrivals / its length). */
 typedef struct ival {
-    double offered, answered, abandoned, sl, asa, abandon_rate, avg_waiting, occupancy;
+    double offered, answered, abandoned, sl, p_wait, asa, abandon_rate, avg_waiting, occupancy;
+    double waiting_end, serving_end;
 } ival;
 
 static ival interval_fig(oq_sim *sim, int32_t reps, double interval_s, int32_t i, int32_t scope,
@@ -210,6 +238,9 @@ static ival interval_fig(oq_sim *sim, int32_t reps, double interval_s, int32_t i
     v.answered = (double)st.answered / reps;
     v.abandoned = (double)st.abandoned / reps;
     v.sl = st.service_level;
+    v.p_wait = st.p_wait;
+    v.waiting_end = (double)st.unfinished / reps;
+    v.serving_end = (double)st.in_service / reps;
     v.asa = st.asa_s;
     v.abandon_rate = st.abandon_rate;
     v.avg_waiting = (st.wait_answered_s + st.wait_abandoned_s) / reps / interval_s;
@@ -236,19 +267,43 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
         fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
         return 0;
     }
-    fputs("scope,id,sla_threshold,offered,offered_hw,answered,answered_hw,service_level,"
-          "service_level_hw,asa_s,asa_s_hw,abandon_rate,abandon_rate_hw,occupancy,occupancy_hw\n", f);
+    static const char *const SUMMARY_COLS[] = {
+        "scope", "id", "sla_threshold", "offered", "offered_hw", "answered", "answered_hw",
+        "service_level", "service_level_hw", "p_wait", "p_wait_hw", "asa_s", "asa_s_hw",
+        "abandon_rate", "abandon_rate_hw", "occupancy", "occupancy_hw", "waiting_at_end",
+        "waiting_at_end_hw", "in_service_at_end", "in_service_at_end_hw", NULL};
+    csv_header(f, SUMMARY_COLS);
     for (int32_t k = 0; k < nrows; k++) {
         const scope_row *r = &rows[k];
-        fprintf(f, "%s,%s,%g,%.4f,%.4f,%.4f,%.4f,%.6f,%.6f,%.4f,%.4f,%.6f,%.6f,", scope_name(r->scope),
-                r->id, r->threshold, r->sum.offered.mean, r->sum.offered.half_width, r->answered.mean,
-                r->answered.half_width, r->sum.service_level.mean, r->sum.service_level.half_width,
-                r->sum.asa_s.mean, r->sum.asa_s.half_width, r->sum.abandon_rate.mean,
-                r->sum.abandon_rate.half_width);
-        if (r->scope == OQ_SIM_TOTAL)
-            fprintf(f, "%.6f,%.6f\n", r->sum.occupancy.mean, r->sum.occupancy.half_width);
-        else
-            fputs(",\n", f);
+        csv_row row;
+        csv_begin(&row, f);
+        csv_text(&row, scope_name(r->scope));
+        csv_text(&row, r->id);
+        csv_printf(&row, "%g", r->threshold);
+        csv_printf(&row, "%.4f", r->sum.offered.mean);
+        csv_printf(&row, "%.4f", r->sum.offered.half_width);
+        csv_printf(&row, "%.4f", r->answered.mean);
+        csv_printf(&row, "%.4f", r->answered.half_width);
+        csv_printf(&row, "%.6f", r->sum.service_level.mean);
+        csv_printf(&row, "%.6f", r->sum.service_level.half_width);
+        csv_printf(&row, "%.6f", r->sum.p_wait.mean);
+        csv_printf(&row, "%.6f", r->sum.p_wait.half_width);
+        csv_printf(&row, "%.4f", r->sum.asa_s.mean);
+        csv_printf(&row, "%.4f", r->sum.asa_s.half_width);
+        csv_printf(&row, "%.6f", r->sum.abandon_rate.mean);
+        csv_printf(&row, "%.6f", r->sum.abandon_rate.half_width);
+        if (r->scope == OQ_SIM_TOTAL) {
+            csv_printf(&row, "%.6f", r->sum.occupancy.mean);
+            csv_printf(&row, "%.6f", r->sum.occupancy.half_width);
+        } else {
+            csv_text(&row, "");
+            csv_text(&row, "");
+        }
+        csv_printf(&row, "%.4f", r->waiting_end.mean);
+        csv_printf(&row, "%.4f", r->waiting_end.half_width);
+        csv_printf(&row, "%.4f", r->serving_end.mean);
+        csv_printf(&row, "%.4f", r->serving_end.half_width);
+        csv_end(&row);
     }
     int ok = fclose(f) == 0;
     snprintf(path, sizeof path, "%s/intervals.csv", dir);
@@ -256,20 +311,37 @@ static int write_csv(const char *dir, oq_sim *sim, const scope_row *rows, int32_
         fprintf(stderr, "omniq simulate: cannot write %s: %s\n", path, strerror(errno));
         return 0;
     }
-    fputs("interval,start,scope,id,offered,answered,abandoned,service_level,asa_s,abandon_rate,"
-          "avg_waiting,occupancy\n", f);
+    static const char *const INTERVAL_COLS[] = {
+        "interval", "start", "scope", "id", "offered", "answered", "abandoned", "service_level",
+        "p_wait", "asa_s", "abandon_rate", "avg_waiting", "occupancy", "waiting_at_end",
+        "in_service_at_end", NULL};
+    csv_header(f, INTERVAL_COLS);
     for (int32_t i = 0; i < nint; i++) {
         char ts[16];
         clock_str(ts, sizeof ts, start_s + i * interval_s);
         for (int32_t k = 0; k < nrows; k++) {
             ival v = interval_fig(sim, reps, interval_s, i, rows[k].scope, rows[k].index);
-            fprintf(f, "%d,%s,%s,%s,%.3f,%.3f,%.3f,%.6f,%.3f,%.6f,%.4f,", (int)i, ts,
-                    scope_name(rows[k].scope), rows[k].id, v.offered, v.answered, v.abandoned, v.sl,
-                    v.asa, v.abandon_rate, v.avg_waiting);
+            csv_row row;
+            csv_begin(&row, f);
+            csv_printf(&row, "%d", (int)i);
+            csv_text(&row, ts);
+            csv_text(&row, scope_name(rows[k].scope));
+            csv_text(&row, rows[k].id);
+            csv_printf(&row, "%.3f", v.offered);
+            csv_printf(&row, "%.3f", v.answered);
+            csv_printf(&row, "%.3f", v.abandoned);
+            csv_printf(&row, "%.6f", v.sl);
+            csv_printf(&row, "%.6f", v.p_wait);
+            csv_printf(&row, "%.3f", v.asa);
+            csv_printf(&row, "%.6f", v.abandon_rate);
+            csv_printf(&row, "%.4f", v.avg_waiting);
             if (rows[k].scope == OQ_SIM_TOTAL)
-                fprintf(f, "%.6f\n", v.occupancy);
+                csv_printf(&row, "%.6f", v.occupancy);
             else
-                fputs("\n", f);
+                csv_text(&row, "");
+            csv_printf(&row, "%.3f", v.waiting_end);
+            csv_printf(&row, "%.3f", v.serving_end);
+            csv_end(&row);
         }
     }
     if (fclose(f) != 0) {
@@ -290,11 +362,17 @@ static int write_json(const char *path, const char *scenario, oq_sim *sim, const
     }
     fputs("{\"scenario\":", f);
     json_string(f, scenario);
-    fprintf(f, ",\"replications\":%d,\"seed\":%" PRIu64 ",\"interval_s\":%g,\"intervals\":%d,",
-            (int)reps, seed, interval_s, (int)nint);
-    fputs("\"service_level_definition\":\"answered within the queue's sla_threshold / "
-          "(answered + abandoned)\",\"estimates\":\"mean over replications, 95% confidence "
-          "half-width (Student t)\",\n\"summary\":{", f);
+    fprintf(f, ",\"replications\":%d,\"seed\":%" PRIu64 ",\"interval_s\":", (int)reps, seed);
+    json_number(f, interval_s);
+    fprintf(f, ",\"intervals\":%d,", (int)nint);
+    fputs("\"definitions\":{\"service_level\":\"answered within the queue's sla_threshold / "
+          "(answered + abandoned)\",\"p_wait\":\"answered or abandoned after waiting at all / "
+          "(answered + abandoned)\",\"abandon_rate\":\"abandoned / offered\",\"occupancy\":"
+          "\"agent time holding work (ringing, talking, wrap-up) / logged-in time\","
+          "\"waiting_at_end\":\"contacts still waiting when the run ended\","
+          "\"in_service_at_end\":\"contacts answered but not completed when the run ended\"},"
+          "\"estimates\":\"mean over replications, 95% confidence half-width (Student t)\",\n"
+          "\"summary\":{", f);
     for (int32_t scope = OQ_SIM_TOTAL; scope <= OQ_SIM_CHANNEL; scope++) {
         fprintf(f, "%s\"%s\":%s", scope ? ",\n" : "",
                 scope == OQ_SIM_TOTAL ? "total" : scope == OQ_SIM_QUEUE ? "queues" : "channels",
@@ -319,11 +397,18 @@ static int write_json(const char *path, const char *scenario, oq_sim *sim, const
             ival v = interval_fig(sim, reps, interval_s, i, rows[k].scope, rows[k].index);
             fprintf(f, "%s{\"scope\":\"%s\",\"id\":", k ? "," : "", scope_name(rows[k].scope));
             json_string(f, rows[k].id);
-            fprintf(f, ",\"offered\":%.6g,\"answered\":%.6g,\"abandoned\":%.6g,\"service_level\":%.6g,"
-                       "\"asa_s\":%.6g,\"abandon_rate\":%.6g,\"avg_waiting\":%.6g",
-                    v.offered, v.answered, v.abandoned, v.sl, v.asa, v.abandon_rate, v.avg_waiting);
+            json_key_num(f, "offered", v.offered);
+            json_key_num(f, "answered", v.answered);
+            json_key_num(f, "abandoned", v.abandoned);
+            json_key_num(f, "service_level", v.sl);
+            json_key_num(f, "p_wait", v.p_wait);
+            json_key_num(f, "asa_s", v.asa);
+            json_key_num(f, "abandon_rate", v.abandon_rate);
+            json_key_num(f, "avg_waiting", v.avg_waiting);
+            json_key_num(f, "waiting_at_end", v.waiting_end);
+            json_key_num(f, "in_service_at_end", v.serving_end);
             if (rows[k].scope == OQ_SIM_TOTAL)
-                fprintf(f, ",\"occupancy\":%.6g", v.occupancy);
+                json_key_num(f, "occupancy", v.occupancy);
             fputc('}', f);
         }
         fputs("]}", f);
@@ -336,8 +421,39 @@ static int write_json(const char *path, const char *scenario, oq_sim *sim, const
     return 1;
 }
 
-/* Two panels: service level per interval (total and per queue) against the
- * target; average contacts waiting per interval. */
+static void svg_text(FILE *f, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (*p == '<')
+            fputs("&lt;", f);
+        else if (*p == '&')
+            fputs("&amp;", f);
+        else if (*p == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*p, f);
+    }
+}
+
+/* Horizontal grid lines of a panel: `ticks` + 1 labelled values 0..vmax. */
+static void svg_grid(FILE *f, double L, double pw, double top, double h, double vmax, int pct)
+{
+    for (int g = 0; g <= 4; g++) {
+        double y = top + h - h * g / 4.0;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>", L, y, L + pw, y);
+        if (pct)
+            fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%d%%</text>\n", L - 6, y + 4,
+                    g * 25);
+        else
+            fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.3g</text>\n", L - 6, y + 4,
+                    vmax * g / 4.0);
+    }
+}
+
+/* Three panels, what a planner looks at first: service level per interval
+ * (each queue against its own target; the center with the 95% confidence
+ * band of its interval SL across replications), average contacts waiting,
+ * and staffing (agents logged in and ready, means over replications). */
 static int write_svg(const char *path, const char *scenario, oq_sim *sim, const scope_row *rows,
                      int32_t nrows, int32_t reps, double interval_s, double start_s, int32_t nint)
 {
@@ -348,62 +464,61 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
     }
     static const char *const COLORS[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-    const double W = 960, L = 60, R = 190, T1 = 50, H1 = 260, T2 = 360, H2 = 180;
+    const double W = 960, L = 60, R = 210, T1 = 50, H1 = 260, T2 = 360, H2 = 150, T3 = 560,
+                 H3 = 150;
     const double pw = W - L - R;
-    double wmax = 1, target = 0, toff = 0;
-    for (int32_t k = 0; k < nrows; k++)
-        if (rows[k].scope == OQ_SIM_QUEUE) {
-            target += rows[k].target * rows[k].sum.offered.mean;
-            toff += rows[k].sum.offered.mean;
-        }
-    target = toff > 0 ? target / toff : 0.8;
+    double wmax = 1, amax = 1;
     for (int32_t i = 0; i < nint; i++) {
         ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
+        oq_sim_stats st;
         if (v.avg_waiting > wmax)
             wmax = v.avg_waiting;
+        if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st) == OQ_OK &&
+            st.staffed_s / reps / interval_s > amax)
+            amax = st.staffed_s / reps / interval_s;
     }
     wmax = ceil(wmax * 1.1);
+    amax = ceil(amax * 1.1);
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
-               "font-family=\"sans-serif\" font-size=\"12\">\n", W, T2 + H2 + 50);
+               "font-family=\"sans-serif\" font-size=\"12\">\n", W, T3 + H3 + 50);
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"60\" y=\"24\" "
           "font-size=\"15\" font-weight=\"bold\">", f);
-    for (const char *p = scenario; *p; p++) {
-        if (*p == '<')
-            fputs("&lt;", f);
-        else if (*p == '&')
-            fputs("&amp;", f);
-        else
-            fputc(*p, f);
-    }
+    svg_text(f, scenario);
     fprintf(f, " — service level per interval (%d replication%s)</text>\n", (int)reps,
             reps == 1 ? "" : "s");
-    /* axes and grid */
-    for (int g = 0; g <= 4; g++) {
-        double y = T1 + H1 - H1 * g / 4.0;
-        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
-                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%d%%</text>\n",
-                L, y, L + pw, y, L - 6, y + 4, g * 25);
-        double y2 = T2 + H2 - H2 * g / 4.0;
-        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
-                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.3g</text>\n",
-                L, y2, L + pw, y2, L - 6, y2 + 4, wmax * g / 4.0);
-    }
+    svg_grid(f, L, pw, T1, H1, 1, 1);
+    svg_grid(f, L, pw, T2, H2, wmax, 0);
+    svg_grid(f, L, pw, T3, H3, amax, 0);
     for (int32_t i = 0; i <= nint; i += nint > 24 ? 4 : 1) {
         char ts[16];
         double x = L + pw * i / nint;
         clock_str(ts, sizeof ts, start_s + i * interval_s);
         fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>"
                    "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%s</text>\n",
-                x, T1 + H1 + 16, ts, x, T2 + H2 + 16, ts);
+                x, T1 + H1 + 16, ts, x, T2 + H2 + 16, ts, x, T3 + H3 + 16, ts);
     }
     fprintf(f, "<text x=\"%g\" y=\"%g\" font-weight=\"bold\">average contacts waiting per interval "
                "(total wait of the interval's arrivals / interval length)</text>\n", L, T2 - 10);
-    /* target */
-    double ty = T1 + H1 - H1 * target;
-    fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#000\" stroke-dasharray=\"6,4\"/>"
-               "<text x=\"%g\" y=\"%g\">target %.0f%%</text>\n",
-            L, ty, L + pw, ty, L + 4, ty - 4, target * 100);
-    /* lines: queues thin, total thick */
+    fprintf(f, "<text x=\"%g\" y=\"%g\" font-weight=\"bold\">staffing: agents logged in and ready "
+               "(not on a break), mean over replications</text>\n", L, T3 - 10);
+    /* the center's 95% confidence band (replications' interval SL) */
+    oq_sim_estimate *band = calloc((size_t)nint, sizeof *band);
+    int have_band = band != NULL && reps > 1;
+    for (int32_t i = 0; have_band && i < nint; i++)
+        have_band = oq_sim_interval_service_level(sim, i, &band[i]) == OQ_OK;
+    if (have_band) {
+        fputs("<polygon class=\"total-ci\" fill=\"#000\" fill-opacity=\"0.12\" stroke=\"none\" points=\"", f);
+        for (int32_t i = 0; i < nint; i++)
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint,
+                    T1 + H1 - H1 * fmin(1.0, band[i].n ? band[i].high : 0));
+        for (int32_t i = nint - 1; i >= 0; i--)
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint,
+                    T1 + H1 - H1 * fmax(0.0, band[i].n ? band[i].low : 0));
+        fputs("\"/>\n", f);
+    }
+    free(band);
+    /* lines: queues thin, each with its own target dashed in its color; total thick */
     int color = 0;
     double ly = T1 + 20;
     for (int32_t k = 0; k < nrows; k++) {
@@ -412,24 +527,26 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
             continue;
         int total = r->scope == OQ_SIM_TOTAL;
         const char *col = total ? "#000" : COLORS[color++ % 10];
-        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" points=\"", col,
-                total ? "3" : "1.2");
+        fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" points=\"",
+                total ? "total-sl" : "queue-sl", col, total ? "3" : "1.2");
         for (int32_t i = 0; i < nint; i++) {
             ival v = interval_fig(sim, reps, interval_s, i, r->scope, r->index);
             fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T1 + H1 - H1 * v.sl);
         }
         fputs("\"/>\n", f);
+        if (!total && r->target > 0) {
+            double ty = T1 + H1 - H1 * r->target;
+            fprintf(f, "<line class=\"queue-target\" x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" "
+                       "stroke=\"%s\" stroke-dasharray=\"6,4\"/>\n", L, ty, L + pw, ty, col);
+        }
         fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"%s\"/>"
                    "<text x=\"%g\" y=\"%g\">", L + pw + 8, ly + 24, L + pw + 28, ly + 24, col,
                 total ? "3" : "1.2", L + pw + 32, ly + 28);
-        for (const char *p = r->id; *p; p++) {
-            if (*p == '<')
-                fputs("&lt;", f);
-            else if (*p == '&')
-                fputs("&amp;", f);
-            else
-                fputc(*p, f);
-        }
+        svg_text(f, r->id);
+        if (!total && r->target > 0)
+            fprintf(f, " (target %.0f%% in %gs)", r->target * 100, r->threshold);
+        else if (total && have_band)
+            fputs(" (band: 95% CI)", f);
         fputs("</text>\n", f);
         ly += 16;
     }
@@ -438,7 +555,26 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
         ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
         fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T2 + H2 - H2 * v.avg_waiting / wmax);
     }
-    fputs("\"/>\n</svg>\n", f);
+    fputs("\"/>\n", f);
+    /* staffing: logged in, ready */
+    for (int line = 0; line < 2; line++) {
+        fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                line ? "agents-ready" : "agents-logged-in", line ? "#2ca02c" : "#1f77b4");
+        for (int32_t i = 0; i < nint; i++) {
+            oq_sim_stats st;
+            double agents = 0;
+            if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st) == OQ_OK)
+                agents = (line ? st.ready_s : st.staffed_s) / reps / interval_s;
+            fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T3 + H3 - H3 * agents / amax);
+        }
+        fputs("\"/>\n", f);
+        double y = T3 + 20 + 16 * line;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"%s\" stroke-width=\"2\"/>"
+                   "<text x=\"%g\" y=\"%g\">%s</text>\n", L + pw + 8, y, L + pw + 28, y,
+                line ? "#2ca02c" : "#1f77b4", L + pw + 32, y + 4,
+                line ? "agents ready" : "agents logged in");
+    }
+    fputs("</svg>\n", f);
     if (fclose(f) != 0) {
         fprintf(stderr, "omniq simulate: cannot write %s\n", path);
         return 0;
@@ -576,19 +712,26 @@ int cmd_simulate(int argc, char **argv)
                path, (int)o.replications, o.seed, t0, t1, (int)nint, o.interval_s / 60);
         if (o.warmup_s > 0)
             printf(", warm-up %g s", o.warmup_s);
-        printf("\nmean ± 95%% CI half-width over replications; SL = answered within T / "
-               "(answered + abandoned),\nT = the queue's threshold (s); ASA in seconds; occupancy "
-               "= agent time holding work / logged-in time\n\n");
-        printf("  %-18s %4s %15s %15s %13s %15s %12s %12s\n", "queue", "T", "offered", "answered",
-               "SL %", "ASA s", "abandon %", "occupancy %");
+        printf("\nmean ± 95%% CI half-width over replications; T = the queue's threshold (s)\n"
+               "SL %% = answered within T / (answered + abandoned); ASA = mean wait of answered (s)\n"
+               "P(wait) %% = answered or abandoned after any wait / (answered + abandoned)\n"
+               "abandon %% = abandoned / offered; occupancy %% = agent time holding work (ringing,\n"
+               "talking, wrap-up) / logged-in time; left wait, left serve = contacts still waiting,\n"
+               "in service when the run ended\n\n");
+        print_header("queue");
         for (int32_t i = 1; i <= nq; i++)
             print_row(&rows[i], 0);
-        printf("\n  %-18s %4s %15s %15s %13s %15s %12s %12s\n", "channel", "", "offered",
-               "answered", "SL %", "ASA s", "abandon %", "occupancy %");
+        printf("\n");
+        print_header("channel");
         for (int32_t i = 1 + nq; i < nrows; i++)
             print_row(&rows[i], 0);
         printf("\n");
         print_row(&rows[0], 1);
+        if (rows[0].waiting_end.mean > 0 || rows[0].serving_end.mean > 0)
+            printf("\nnote: %.1f contacts per replication were still waiting and %.1f in service "
+                   "when the run ended\n(simulation.drain: %g s after the arrivals stopped); they "
+                   "are in no SL, ASA or P(wait) figure.\n",
+                   rows[0].waiting_end.mean, rows[0].serving_end.mean, o.drain_s);
     }
     ok = 1;
     if (csv)

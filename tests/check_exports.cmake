@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 cmake_minimum_required(VERSION 3.25)
 # Compares the dynamic symbols of the shared library with the functions the
-# public headers declare with OQ_API: nothing missing, nothing extra.
+# public headers declare with OQ_API: nothing missing, nothing extra. With
+# STATIC_LIB, also checks the static library: every defined global symbol is a
+# declared oq_* function or an internal oq__* one, so a host that defines its
+# own cfg_get (or anything unprefixed) links against libomniq.a cleanly.
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -40,3 +43,26 @@ foreach(s ${declared})
 endforeach()
 list(LENGTH exported n)
 message(STATUS "${n} exported oq_* symbols match the headers")
+
+if(STATIC_LIB)
+  execute_process(COMMAND nm -g --defined-only ${STATIC_LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "nm failed on ${STATIC_LIB}")
+  endif()
+  # "<address> <type> <name>" with an upper-case type: a defined global symbol.
+  string(REGEX MATCHALL "[0-9a-f]+ [A-Z] [A-Za-z0-9_.$]+" lines "${nm_out}")
+  set(nstatic 0)
+  foreach(l ${lines})
+    string(REGEX REPLACE "^[0-9a-f]+ [A-Z] " "" sym "${l}")
+    math(EXPR nstatic "${nstatic} + 1")
+    if(sym MATCHES "^oq__")
+      continue()
+    endif()
+    if(NOT sym IN_LIST declared)
+      message(SEND_ERROR "libomniq.a defines a global symbol that is neither a public oq_* "
+                         "function nor internal oq__*: ${sym}")
+      set(bad 1)
+    endif()
+  endforeach()
+  message(STATUS "${nstatic} global symbols of the static library checked")
+endif()

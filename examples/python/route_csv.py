@@ -19,6 +19,7 @@ import heapq
 import os
 import sys
 from collections import defaultdict
+from typing import Any, DefaultDict, Dict, List, Optional, Sequence, Tuple
 
 try:
     import omniq
@@ -28,14 +29,21 @@ except ImportError:  # run from a source checkout without installing
     import omniq
 
 
+Action = Tuple[int, int, str, Tuple[Any, ...]]   # (time_ms, seq, kind, args)
+Stats = DefaultDict[str, DefaultDict[str, float]]
+
+
 class Host:
-    def __init__(self, n_agents, ring_s, wrapup_s, quiet=False):
+    """A host driving an omniq.Engine from a CSV of contacts."""
+
+    def __init__(self, n_agents: int, ring_s: float, wrapup_s: float,
+                 quiet: bool = False) -> None:
         self.ring_ms = int(ring_s * 1000)
         self.quiet = quiet
-        self.actions = []          # heap of (time_ms, seq, kind, args)
+        self.actions: List[Action] = []          # a heap
         self.seq = 0
-        self.contacts = {}         # id -> CSV row
-        self.stats = defaultdict(lambda: defaultdict(float))
+        self.contacts: Dict[str, Dict[str, str]] = {}   # id -> CSV row
+        self.stats: Stats = defaultdict(lambda: defaultdict(float))
         self.e = omniq.Engine(on_event=self.on_event)
         e = self.e
         e.channel_add("voice", exclusive=True)
@@ -50,23 +58,25 @@ class Host:
             e.agent_add(f"agent{i + 1}")
             e.agent_login(f"agent{i + 1}", now_ms=0)
 
-    def schedule(self, t_ms, kind, *args):
+    def schedule(self, t_ms: int, kind: str, *args: Any) -> None:
+        """Do ``kind`` with ``args`` at t_ms."""
         self.seq += 1
         heapq.heappush(self.actions, (t_ms, self.seq, kind, args))
 
     # Events arrive during engine calls: only record and schedule here (mutating
     # calls from a callback would raise OmniqError OQ_EBUSY).
-    def on_event(self, ev):
+    def on_event(self, ev: omniq.Event) -> None:
+        """Print the event and schedule the agent's or customer's reaction."""
         if not self.quiet:
             who = f" agent={ev.agent}" if ev.agent else ""
             what = f" contact={ev.contact}" if ev.contact else ""
             extra = f" ({ev.detail})" if ev.detail else ""
             print(f"{ev.time_ms / 1000:8.1f}s {ev.name:<16}{what}{who}{extra}")
-        st = self.stats[ev.queue] if ev.queue else None
+        st = self.stats[ev.queue or "(none)"]
         if ev.type == omniq.OQ_EV_OFFERED:
             self.schedule(ev.time_ms + self.ring_ms, "accept", ev.contact, ev.agent)
         elif ev.type == omniq.OQ_EV_ASSIGNED:
-            row = self.contacts[ev.contact]
+            row = self.contacts[ev.contact or ""]
             self.schedule(ev.time_ms + int(float(row["handle_s"]) * 1000), "complete",
                           ev.contact)
             st["answered"] += 1
@@ -77,7 +87,8 @@ class Host:
         elif ev.type == omniq.OQ_EV_COMPLETED:
             st["completed"] += 1
 
-    def load(self, path):
+    def load(self, path: str) -> None:
+        """Read the CSV and schedule each contact's arrival and abandonment."""
         with open(path, newline="") as fh:
             for row in csv.DictReader(fh):
                 self.contacts[row["id"]] = row
@@ -87,7 +98,8 @@ class Host:
                 if patience > 0:
                     self.schedule(t + int(patience * 1000), "abandon", row["id"])
 
-    def do(self, t, kind, args):
+    def do(self, t: int, kind: str, args: Tuple[Any, ...]) -> None:
+        """Perform one scheduled action on the engine."""
         e = self.e
         try:
             if kind == "arrive":
@@ -108,7 +120,8 @@ class Host:
             if exc.status not in (omniq.OQ_ESTATE, omniq.OQ_ENOTFOUND):
                 raise
 
-    def run(self):
+    def run(self) -> Stats:
+        """Run until nothing is scheduled and no timer is pending."""
         while True:
             deadline = self.e.next_deadline()
             if not self.actions and deadline is None:
@@ -117,12 +130,14 @@ class Host:
                 t, _, kind, args = heapq.heappop(self.actions)
                 self.do(t, kind, args)
             else:
+                assert deadline is not None  # no action is due first, so a timer is
                 self.e.advance(deadline)
         self.e.check()
         return self.stats
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Route the CSV, print the summary; 0 when every contact finished."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("csv", nargs="?", default=os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "contacts.csv"))

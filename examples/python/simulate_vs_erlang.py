@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Simulate one voice queue with N agents and compare with Erlang C.
 
-    python3 simulate_vs_erlang.py --calls-per-hour 140 --aht 180 --agents 9 10 11
+    OMNIQ_LIBRARY=build/libomniq.so python3 examples/python/simulate_vs_erlang.py \
+        --calls-per-hour 140 --aht 180 --agents 9 10 11
 
 For each staffing level the real omniq engine is driven by omniq.simulate
 (Poisson arrivals, exponential handle times, offers accepted at once) and the
@@ -11,13 +12,24 @@ are printed next to Erlang C's. Standard library only.
 """
 
 import argparse
+import os
+import sys
 
-import omniq
+try:
+    import omniq
+except ImportError:  # run from a source checkout without installing
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "bindings", "python"))
+    import omniq
+
+from typing import Callable
+
 from omniq import erlang
 
 
-def center(n_agents, threshold_s):
-    def build(e):
+def center(n_agents: int, threshold_s: float) -> Callable[[omniq.Engine], None]:
+    """A build callback: one voice queue and n_agents agents logged in."""
+    def build(e: omniq.Engine) -> None:
         e.channel_add("voice", exclusive=True)
         e.queue_add("sales", sla_threshold_s=threshold_s, offer_timeout_s=0)
         e.queue_add_channel("sales", "voice")
@@ -27,7 +39,8 @@ def center(n_agents, threshold_s):
     return build
 
 
-def main():
+def main() -> None:
+    """Print the simulated and Erlang C figures for each staffing level."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calls-per-hour", type=float, default=140)
     ap.add_argument("--aht", type=float, default=180, help="mean handle time, s")

@@ -13,6 +13,7 @@ import argparse
 import math
 import os
 import sys
+from typing import List, Optional, Sequence, Tuple
 
 try:
     import omniq
@@ -24,10 +25,16 @@ except ImportError:  # run from a source checkout without installing
 from omniq import erlang
 
 
-def curve(load, aht, threshold, patience, extra=12):
+Row = Tuple[int, float, float, float, float, float]
+
+
+def curve(load: float, aht: float, threshold: float, patience: float,
+          extra: int = 12) -> List[Row]:
+    """(agents, SL Erlang C, SL Erlang A, ASA Erlang C, occupancy, abandon
+    Erlang A) for every staffing level around the requirement."""
     first = max(1, math.floor(load))
     last = max(first + extra, erlang.agents_for_service_level(load, aht, threshold, 0.95) + 3)
-    rows = []
+    rows: List[Row] = []
     for n in range(first, last + 1):
         a = erlang.erlang_a(load, n, aht, patience, threshold)
         rows.append((n, erlang.service_level(load, n, aht, threshold), a.service_level,
@@ -35,7 +42,8 @@ def curve(load, aht, threshold, patience, extra=12):
     return rows
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Print the table, write the PNG; 0 on success."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--calls-per-hour", type=float, default=200)
     p.add_argument("--aht", type=float, default=180, help="mean handle time, s")
@@ -58,9 +66,9 @@ def main(argv=None):
         print(f"{n:>6} {slc:>7.3f} {sla:>7.3f} {asa_s:>9} {occ:>6.3f} {ab:>9.3f}")
 
     try:
-        import matplotlib
+        import matplotlib  # type: ignore[import]
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import]
     except ImportError:
         print("matplotlib not available (apt-get install python3-matplotlib): no plot",
               file=sys.stderr)

@@ -69,38 +69,68 @@ static void on_signal(int sig)
     loop_stop_signal = 1;
 }
 
-static int usage(void)
+static const char usage_text[] =
+    "usage: omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]\n"
+    "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]\n"
+    "                    [--snapshot-secs S] [--max-clients N] [--max-per-address N]\n"
+    "                    [--idle-secs S] [--quiet]\n"
+    "       omniq-server --help\n"
+    "\n"
+    "  --db FILE           SQLite database (created if missing; required)\n"
+    "  --config FILE       center read only when the database is empty\n"
+    "  --bind ADDR         IPv4 address to listen on (default 127.0.0.1; any other\n"
+    "                      than loopback needs --token-file)\n"
+    "  --port N            TCP port, 0..65535 (default 0: a free one)\n"
+    "  --token-file FILE   shared secret (first line): clients say hello with it\n"
+    "  --sync MODE         SQLite synchronous: full (default), normal or off\n"
+    "  --snapshot-every N  snapshot after N journal records (default 1000)\n"
+    "  --snapshot-secs S   ... or S seconds after the first uncovered record (default 30)\n"
+    "  --max-clients N     connections at most (default 1024, lowered to fit ulimit -n)\n"
+    "  --max-per-address N connections from one IP address at most (default 128)\n"
+    "  --idle-secs S       close a client silent for S seconds (default 300; 0 never)\n"
+    "  --quiet             no log lines on stderr\n"
+    "\n"
+    "exit status: 0 stopped by SIGTERM/SIGINT (or --help), 1 start-up failed,\n"
+    "             2 bad arguments, 3 a commit failed\n";
+
+/* Why the arguments were refused: printed before the usage on stderr. */
+static int bad_arg(const char *option, const char *value, const char *why)
 {
-    fputs("usage: omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]\n"
-          "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]\n"
-          "                    [--snapshot-secs S] [--max-clients N] [--max-per-address N]\n"
-          "                    [--idle-secs S] [--quiet]\n",
-          stderr);
-    return 2;
+    if (value)
+        fprintf(stderr, "omniq-server: %s '%s': %s\n", option, value, why);
+    else
+        fprintf(stderr, "omniq-server: %s: %s\n", option, why);
+    return -1;
 }
 
 /* The shared secret: the first line of the file (without its newline). */
 static int load_token(server_options *o)
 {
     FILE *f = fopen(o->token_file, "r");
-    if (!f) {
-        fprintf(stderr, "omniq-server: --token-file %s: cannot read it\n", o->token_file);
-        return -1;
-    }
+    if (!f)
+        return bad_arg("--token-file", o->token_file, "cannot read it");
     char line[SERVER_TOKEN_MAX + 2];
     int ok = fgets(line, sizeof line, f) != NULL;
     fclose(f);
     size_t n = ok ? strcspn(line, "\r\n") : 0;
-    if (!ok || n == 0 || (n == strlen(line) && n > SERVER_TOKEN_MAX)) {
-        fprintf(stderr, "omniq-server: --token-file %s: the first line must hold the token (1..%d bytes)\n",
-                o->token_file, SERVER_TOKEN_MAX);
-        return -1;
-    }
+    if (!ok || n == 0 || (n == strlen(line) && n > SERVER_TOKEN_MAX))
+        return bad_arg("--token-file", o->token_file, "the first line must hold the token (1..256 bytes)");
     memcpy(o->token, line, n);
     o->token[n] = '\0';
     return 0;
 }
 
+static int count_arg(const char *a, const char *v, int *out)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1 || n > 1000000)
+        return bad_arg(a, v, "expected an integer 1..1000000");
+    *out = (int)n;
+    return 0;
+}
+
+/* 0: run; 1: --help was given; -1: bad arguments (reported on stderr). */
 static int parse_args(int argc, char **argv, server_options *o)
 {
     o->port = 0;
@@ -115,12 +145,19 @@ static int parse_args(int argc, char **argv, server_options *o)
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            return 1;
         if (strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
             continue;
         }
+        if (strcmp(a, "--db") && strcmp(a, "--config") && strcmp(a, "--port") &&
+            strcmp(a, "--sync") && strcmp(a, "--snapshot-every") && strcmp(a, "--snapshot-secs") &&
+            strcmp(a, "--bind") && strcmp(a, "--token-file") && strcmp(a, "--max-clients") &&
+            strcmp(a, "--max-per-address") && strcmp(a, "--idle-secs"))
+            return bad_arg(a, NULL, "unknown option");
         if (!v)
-            return -1;
+            return bad_arg(a, NULL, "needs a value");
         i++;
         if (strcmp(a, "--db") == 0) {
             o->db_path = v;
@@ -131,24 +168,20 @@ static int parse_args(int argc, char **argv, server_options *o)
         } else if (strcmp(a, "--token-file") == 0) {
             o->token_file = v;
         } else if (strcmp(a, "--max-clients") == 0) {
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 1000000)
+            if (count_arg(a, v, &o->max_clients))
                 return -1;
-            o->max_clients = (int)n;
         } else if (strcmp(a, "--max-per-address") == 0) {
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 1000000)
+            if (count_arg(a, v, &o->max_per_address))
                 return -1;
-            o->max_per_address = (int)n;
         } else if (strcmp(a, "--idle-secs") == 0) {
             double sec = strtod(v, &end);
-            if (*end || !(sec >= 0) || sec > 86400 * 365)
-                return -1;
+            if (!*v || *end || !(sec >= 0) || sec > 86400.0 * 365)
+                return bad_arg(a, v, "expected seconds in [0, 1 year]");
             o->idle_ms = (int64_t)(sec * 1000);
         } else if (strcmp(a, "--port") == 0) {
             long p = strtol(v, &end, 10);
-            if (*end || p < 0 || p > 65535)
-                return -1;
+            if (!*v || *end || p < 0 || p > 65535)
+                return bad_arg(a, v, "expected a port number 0..65535");
             o->port = (int)p;
         } else if (strcmp(a, "--sync") == 0) {
             if (strcmp(v, "full") == 0)
@@ -158,22 +191,22 @@ static int parse_args(int argc, char **argv, server_options *o)
             else if (strcmp(v, "off") == 0)
                 o->sync_mode = STORE_SYNC_OFF;
             else
-                return -1;
+                return bad_arg(a, v, "expected full, normal or off");
         } else if (strcmp(a, "--snapshot-every") == 0) {
             long long n = strtoll(v, &end, 10);
-            if (*end || n < 1)
-                return -1;
+            if (!*v || *end || n < 1)
+                return bad_arg(a, v, "expected an integer >= 1");
             o->snapshot_every = n;
-        } else if (strcmp(a, "--snapshot-secs") == 0) {
-            double sec = strtod(v, &end);
-            if (*end || !(sec > 0) || sec > 86400)
-                return -1;
-            o->snapshot_ms = (int64_t)(sec * 1000);
         } else {
-            return -1;
+            double sec = strtod(v, &end);
+            if (!*v || *end || !(sec > 0) || sec > 86400)
+                return bad_arg(a, v, "expected seconds in (0, 86400]");
+            o->snapshot_ms = (int64_t)(sec * 1000);
         }
     }
-    return o->db_path ? 0 : -1;
+    if (o->token_file && load_token(o))
+        return -1;
+    return o->db_path ? 0 : bad_arg("--db", NULL, "is required");
 }
 
 int main(int argc, char **argv)
@@ -181,10 +214,11 @@ int main(int argc, char **argv)
     server s;
     memset(&s, 0, sizeof s);
     s.listen_fd = -1;
-    if (parse_args(argc, argv, &s.opt))
-        return usage();
-    if (s.opt.token_file && load_token(&s.opt))
-        return 2;
+    int pa = parse_args(argc, argv, &s.opt);
+    if (pa != 0) { /* --help: usage on stdout, success; bad arguments: stderr, 2 */
+        fputs(usage_text, pa > 0 ? stdout : stderr);
+        return pa > 0 ? 0 : 2;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

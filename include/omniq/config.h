@@ -18,7 +18,17 @@
  *
  * Safety: YAML aliases are rejected (no "billion laughs"), nesting is bounded
  * (OQ_CONFIG_DEPTH_MAX), numbers are parsed strictly (no "12abc", NaN or
- * overflow), mapping keys must be unique and unknown keys are errors.
+ * overflow), mapping keys must be unique and unknown keys are errors. The
+ * document is validated while it is parsed: an unknown top-level key stops
+ * the parse at once, and the size and node count are bounded
+ * (oq_load_options; generous defaults, which a service loading files from
+ * its users should lower).
+ *
+ * Errors: an unknown key or id comes with "did you mean '...'?" when a known
+ * one is within a small edit distance. The loader goes on after an error in
+ * one entry (a queue, an agent, a timeline item) to report the others, up to
+ * oq_load_options.max_errors, each to oq_load_options.on_error; *err holds
+ * the first.
  *
  * Thread-safety: the loader touches no global state; loading on several
  * threads at once is fine. Dump and the oq_config_count/oq_config_id getters
@@ -80,9 +90,57 @@ OQ_API oq_status oq_config_count(const oq_engine *e, int32_t kind, int32_t *coun
  * engine-owned, valid until the next mutating call. OQ_EINVAL out of range. */
 OQ_API oq_status oq_config_id(const oq_engine *e, int32_t kind, int32_t index, const char **id);
 
-/* ---- scripts ------------------------------------------------------------ */
+/* ---- load options ---------------------------------------------------------- */
 
-typedef struct oq_script oq_script;
+typedef struct oq_script oq_script;   /* a timeline (below) */
+
+#define OQ_LOAD_MAX_BYTES_DEFAULT (64LL * 1024 * 1024) /* 64 MiB */
+#define OQ_LOAD_MAX_NODES_DEFAULT 2000000LL             /* YAML nodes */
+#define OQ_LOAD_MAX_ERRORS_DEFAULT 20
+#define OQ_LOAD_MAX_ERRORS_MAX 1000
+
+/* Receives each error of a load, in the order found (the first is also the
+ * one in the loader's *err). `error` is valid during the call only. */
+typedef void (*oq_load_error_fn)(const oq_error *error, void *user);
+
+/* How oq_config_load / oq_scenario_load read a document. Caller-owned,
+ * copied by the call; initialise with oq_load_options_init. */
+typedef struct oq_load_options {
+    uint32_t struct_size;       /* set by oq_load_options_init */
+    int32_t max_errors;         /* errors reported before the loader stops, 1..OQ_LOAD_MAX_ERRORS_MAX
+                                   (default 20) */
+    int64_t max_bytes;          /* the largest document accepted, in bytes, >= 1
+                                   (default OQ_LOAD_MAX_BYTES_DEFAULT) */
+    int64_t max_nodes;          /* the most YAML nodes (scalars, mappings, lists), >= 1
+                                   (default OQ_LOAD_MAX_NODES_DEFAULT: ~200 MB of tree at most) */
+    int32_t check_references;   /* scripts: 1 = every timeline item must name a defined agent,
+                                   queue and channel, and a contact an earlier `arrive`
+                                   introduced (what `omniq check` does); 0 (default) = such
+                                   references are checked when the action runs */
+    int32_t reserved;           /* 0 */
+    const oq_engine_options *engine; /* for the engine built (NULL: defaults; scenarios ignore it) */
+    oq_load_error_fn on_error;  /* optional: every error, in order */
+    void *error_user;
+} oq_load_options;
+
+/* Defaults as above; struct_size set. NULL is a no-op. Thread-safe. */
+OQ_API void oq_load_options_init(oq_load_options *options);
+
+/* Load a configuration or a script from the file `path`, or (path NULL) from
+ * the buffer `yaml` of `len` bytes named `name` (may be NULL: "<buffer>").
+ * With script == NULL the document must be a configuration (a `timeline:`
+ * is an error, as in oq_config_load_file); otherwise *script receives the
+ * timeline (free it with oq_script_free). `options` may be NULL (defaults).
+ * On success *engine receives the engine; on error nothing is returned, *err
+ * (may be NULL) holds the first error and options->on_error received each
+ * one. Errors: OQ_EINVAL (NULL engine, bad options: named in *err),
+ * OQ_ECONFIG (cannot read, bad YAML, a limit exceeded, bad content), OQ_ENOMEM.
+ * Thread-safe as the other loaders. */
+OQ_API oq_status oq_config_load(const oq_load_options *options, const char *path,
+                                const char *yaml, size_t len, const char *name,
+                                oq_engine **engine, oq_script **script, oq_error *err);
+
+/* ---- scripts ------------------------------------------------------------ */
 
 /* Timeline actions (oq_script_action.action). */
 #define OQ_ACT_LOGIN        1  /* agent, ready */
@@ -164,6 +222,14 @@ OQ_API void oq_script_free(oq_script *script);
  * loaded scenario yields oq_sim_options whose build callback defines the
  * configuration in each replication's fresh engine. */
 typedef struct oq_scenario oq_scenario;
+
+/* Load a scenario from the file `path`, or (path NULL) from the buffer `yaml`
+ * of `len` bytes named `name`, with `options` (may be NULL: defaults; its
+ * `engine` and `check_references` do not apply). Errors as oq_config_load;
+ * *out receives the scenario (free it with oq_scenario_free). */
+OQ_API oq_status oq_scenario_load(const oq_load_options *options, const char *path,
+                                  const char *yaml, size_t len, const char *name,
+                                  oq_scenario **out, oq_error *err);
 
 /* Load a scenario file. On success *out receives the scenario (free it with
  * oq_scenario_free). Errors: OQ_EINVAL (NULL argument), OQ_ECONFIG (cannot

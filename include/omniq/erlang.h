@@ -34,6 +34,18 @@ extern "C" {
  * servers with no queue is blocked (M/M/N/N). B(0 agents) = 1. */
 OQ_API oq_status oq_erlang_b(double load, int32_t agents, double *blocking);
 
+/* Erlang B staffing: the smallest N whose blocking B(N, load) is <= max_blocking
+ * (0 < max_blocking < 1) — trunks, IVR ports or agents of a service with no
+ * queue (a contact finding all busy is lost: "lines for 1% blocking"). 0 for a
+ * load of 0. OQ_ERANGE if it exceeds INT32_MAX. */
+OQ_API oq_status oq_erlang_b_agents(double load, double max_blocking, int32_t *agents);
+
+/* Erlang B capacity: the largest load (Erlangs) that `agents` servers carry
+ * with blocking B(agents, load) <= max_blocking (0 < max_blocking < 1), to
+ * about 1e-12 relative ("15 lines at 1% blocking carry 8.108 Erlangs"). 0 when
+ * agents == 0 (with no server every contact is lost). */
+OQ_API oq_status oq_erlang_b_load(int32_t agents, double max_blocking, double *load);
+
 /* Erlang C: probability that an arriving contact waits (M/M/N, infinite
  * patience). 1 when agents <= load. */
 OQ_API oq_status oq_erlang_c(double load, int32_t agents, double *p_wait);
@@ -48,7 +60,8 @@ OQ_API oq_status oq_erlang_c_service_level(double load, int32_t agents, double a
  * C aht / (N - A). +INFINITY when agents <= load. */
 OQ_API oq_status oq_erlang_c_asa(double load, int32_t agents, double aht_s, double *asa_s);
 
-/* Agent occupancy busy/agents = load / agents; 1 when agents <= load
+/* Agent occupancy (the share of agent time holding work, the one meaning of
+ * "occupancy" in omniq) under Erlang C: busy/agents = load / agents; 1 when agents <= load
  * (saturated, including agents == 0). */
 OQ_API oq_status oq_erlang_occupancy(double load, int32_t agents, double *occupancy);
 
@@ -105,7 +118,8 @@ typedef struct oq_staffing_options {
     double threshold_s;    /* answer-time threshold T for target_sl (>= 0) */
     double target_sl;      /* required P(answered within T), in (0,1); 0 = none */
     double max_asa_s;      /* required ASA upper bound (> 0); 0 = none */
-    double max_occupancy;  /* occupancy cap in (0,1]; 0 = none */
+    double max_occupancy;  /* cap on occupancy = busy agents / agents, in (0,1]; 0 = none
+                              (Erlang C: load / N; Erlang A: load (1 - p_abandon) / N) */
     double patience_s;     /* > 0: Erlang A model with this mean patience; 0 = Erlang C */
     double max_abandon;    /* Erlang A only: P(abandon) cap in (0,1); 0 = none */
     double shrinkage;      /* in [0,1): scheduled = ceil(required / (1 - shrinkage)) */
@@ -119,8 +133,10 @@ typedef struct oq_staffing_result {
     int32_t scheduled;     /* ceil(required / (1 - shrinkage)) */
     double service_level;  /* at `required` (Erlang C or A definition) */
     double asa_s;          /* at `required` (Erlang A: of answered contacts) */
-    double occupancy;      /* at `required` */
-    double p_abandon;      /* at `required` (0 for Erlang C) */
+    double occupancy;      /* at `required`: busy agents / agents */
+    double p_abandon;      /* at `required`: abandoned / offered (0 for Erlang C) */
+    double p_wait;         /* at `required`: P(an arriving contact waits at all);
+                              Erlang C's C(N, A), or Erlang A's P(W > 0); 0 for load 0 */
 } oq_staffing_result;
 
 /* Required and scheduled agents for `load` and mean handle time aht_s meeting
@@ -148,8 +164,11 @@ typedef struct oq_erlang_chat_result {
     double p_wait;         /* P(an arriving session waits) */
     double service_level;  /* P(wait <= threshold) */
     double asa_s;          /* mean wait over all sessions */
-    double occupancy;      /* mean sessions in service / (N k) */
+    double occupancy;      /* mean agents holding at least one session / N: the share of
+                              agent time holding work, as occupancy means everywhere */
     double sessions_per_agent; /* mean sessions in service / N */
+    double utilisation;    /* mean sessions in service / (N k): the share of session
+                              slots in use (stats.h's utilisation) */
 } oq_erlang_chat_result;
 
 /* max_sessions in 1..64; aht_s[0..max_sessions-1] all > 0 (and 1/aht finite),
@@ -172,6 +191,7 @@ typedef struct oq_plan_interval {
     double asa_s;          /* at `required` */
     double occupancy;      /* at `required` */
     double p_abandon;      /* at `required` (0 for Erlang C) */
+    double p_wait;         /* at `required`: P(an arriving contact waits at all) */
 } oq_plan_interval;
 
 typedef struct oq_plan_totals {

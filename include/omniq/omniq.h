@@ -14,5 +14,6 @@
 #include "omniq/stats.h"
 #include "omniq/snapshot.h"
 #include "omniq/sim.h"
+#include "omniq/calendar.h"
 
 #endif /* OMNIQ_OMNIQ_H */

@@ -91,7 +91,9 @@ typedef struct oq_sim_window {
 
 /* How the simulator drives one agent the build callback defined.
  * Shifts: at each shift's start the agent logs in ready, at its end it logs
- * out (contacts in service stay with it until completed). With n_shifts == 0
+ * out (contacts in service stay with it until completed). A shift may end
+ * after duration_s: the agent then serves the backlog during the drain
+ * (the scenario loader gives agents without shifts [0, duration + drain]). With n_shifts == 0
  * the simulator never logs the agent in or out: it stays as built.
  * Breaks: at a break's start a logged-in agent goes not-ready with the
  * break's reason, at its end back to ready (if still logged in).
@@ -200,13 +202,17 @@ OQ_API oq_status oq_sim_scope_id(const oq_sim *sim, int32_t scope, int32_t index
  *   service_level_offered = answered_in_t / offered
  *   p_wait        = waited / (answered + abandoned)   [waited: wait > 0]
  *   asa_s         = wait_answered_s / answered
- *   abandon_rate  = abandoned / (answered + abandoned)
+ *   abandon_rate  = abandoned / offered  [as everywhere in omniq: stats.h,
+ *                   Erlang A's p_abandon]
  *   aht_s         = handle_s / answered  [drawn talk time; wrap-up excluded]
  *   occupancy     = busy_s / staffed_s  [agent time holding work (offered,
  *                   in service or wrap-up) over logged-in time, in the
  *                   window; OQ_SIM_TOTAL only, 0 elsewhere]
  * A ratio with a zero denominator is 0 (service_level: 1). Contacts still in
- * the system at the end are `unfinished`; refused/removed ones `rejected`. */
+ * the system when the run ends (arrivals over and the drain period used up)
+ * are `unfinished` (still waiting: never answered) or `in_service` (answered,
+ * not yet completed); refused/removed ones are `rejected`. So
+ * offered = answered + abandoned + rejected + unfinished. */
 typedef struct oq_sim_stats {
     int64_t offered;            /* arrived */
     int64_t answered;           /* accepted by an agent (first time) */
@@ -215,13 +221,16 @@ typedef struct oq_sim_stats {
     int64_t abandoned_short;    /* abandoned with wait <= short_abandon_s */
     int64_t waited;             /* answered or abandoned with wait > 0 */
     int64_t rejected;           /* refused by a queue limit or removed */
-    int64_t unfinished;         /* still queued / offered at the end */
+    int64_t unfinished;         /* still waiting at the end: queued or offered, never answered */
+    int64_t in_service;         /* answered but not completed at the end */
     double wait_answered_s;     /* sum of waits of answered contacts */
     double wait_abandoned_s;    /* sum of waits of abandoned contacts */
     double max_wait_s;          /* longest wait (answered or abandoned) */
     double handle_s;            /* sum of sampled handle times of answered contacts */
     double busy_s;              /* agent-seconds holding work (TOTAL only) */
     double staffed_s;           /* agent-seconds logged in (TOTAL only) */
+    double ready_s;             /* of which not on a break (not-ready): ready, busy or in
+                                   wrap-up (TOTAL only) */
     double service_level;
     double service_level_offered;
     double p_wait;
@@ -296,6 +305,15 @@ typedef struct oq_sim_run_info {
 } oq_sim_run_info;
 
 OQ_API oq_status oq_sim_run_info_get(const oq_sim *sim, int32_t replication, oq_sim_run_info *out);
+
+/* The whole center's service level in interval `interval` (contacts that
+ * arrived in it): mean over the replications where it is defined (some
+ * contact answered or abandoned), with its 95% confidence interval as
+ * oq_sim_summarize computes them. Errors: OQ_EINVAL (NULL, interval out of
+ * range), OQ_ERANGE (replications x intervals above 4,194,304: not kept),
+ * OQ_ENOMEM. */
+OQ_API oq_status oq_sim_interval_service_level(const oq_sim *sim, int32_t interval,
+                                               oq_sim_estimate *out);
 
 /* Two-sided 95% Student t quantile t(0.975, dof) for dof >= 1 (pure). */
 OQ_API double oq_sim_t975(int32_t dof);

@@ -28,74 +28,124 @@ typedef struct cfg_node {
 
 typedef struct cfg_ctx {
     const char *name;        /* file or buffer name for messages */
-    oq_config_error *err;    /* may be NULL */
+    oq_error *err;           /* the first error (may be NULL) */
     oq_status status;        /* first failure */
+    int32_t n_errors;        /* reported so far */
+    int32_t max_errors;      /* stop after this many */
+    int stop;                /* stop loading: max_errors reached, memory, a limit */
+    oq_load_error_fn on_error;
+    void *error_user;
+    int64_t max_bytes, max_nodes;
+    const char *const *top_keys; /* the root mapping's keys, checked while parsing (NULL: any) */
+    const struct cfg_node *doc;  /* the document: "defined in the file?" look-ups */
     char path[384];          /* "queues.sales.escalation[1]" */
     size_t path_len;
     oq_engine *e;
     int64_t now_ms;
 } cfg_ctx;
 
-/* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error (ctx). */
-int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root);
-void cfg_free(cfg_node *n);
+/* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error
+ * (ctx). Stops at the first key of the root mapping that is not one of
+ * c->top_keys, at more than c->max_nodes nodes, at more than c->max_bytes. */
+int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root);
+void oq__cfg_free(cfg_node *n);
 /* Read a whole file; 0 on error (ctx). *buf is malloc'd. */
-int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len);
+int oq__cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len);
 
-/* Record an error at node (NULL: no position); always returns 0. */
-int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
+/* A context for loading `name` with options `lo` (NULL: defaults) into
+ * err (may be NULL; untouched until an error). */
+void oq__cfg_ctx_init(cfg_ctx *c, const char *name, oq_error *err, const oq_load_options *lo);
+/* Copy a load's error into the older oq_config_error shape. */
+void oq__cfg_error_copy(oq_config_error *dst, const oq_error *src);
+
+/* Record an error at node (NULL: no position); always returns 0. Every
+ * error goes to on_error; the first also to *err; at max_errors the load
+ * stops (c->stop). */
+int oq__cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 /* Record a failed engine call at node: the engine's last error. Returns 0. */
-int cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st);
-void cfg_init_error(oq_config_error *err, const char *name);
+int oq__cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st);
+/* A failure already reported elsewhere (a reference to an entry whose own
+ * definition failed): fails without a message. Returns 0. */
+int oq__cfg_fail_quiet(cfg_ctx *c);
+/* Out of memory: records it and stops the load. Returns 0. */
+int oq__cfg_nomem(cfg_ctx *c);
+void oq__cfg_init_error(oq_config_error *err, const char *name);
 
-/* Path handling: returns the previous length to pass to cfg_pop. */
-size_t cfg_push_key(cfg_ctx *c, const char *key);
-size_t cfg_push_index(cfg_ctx *c, int32_t i);
-void cfg_pop(cfg_ctx *c, size_t old);
+/* The candidate closest to `word` by edit distance (insertions, deletions,
+ * substitutions, adjacent transpositions), if close enough to be a likely
+ * typo (at most 1 edit for short words, up to a third of the length), else
+ * NULL. `next` yields the candidates one by one (NULL: no more). */
+typedef const char *(*oq__cfg_next_fn)(void *it);
+const char *oq__cfg_suggest(const char *word, oq__cfg_next_fn next, void *it);
+/* The same over a NULL-terminated list. */
+const char *oq__cfg_suggest_list(const char *word, const char *const *list);
+/* Is `id` of `kind` defined in the document c->doc, whether or not its
+ * definition loaded (a failed one was reported: a reference to it is not)? */
+int oq__cfg_defined_in_doc(const cfg_ctx *c, int32_t kind, const char *id);
+/* The id of `kind` (OQ_KIND_*) defined in e closest to `id`, or NULL. */
+const char *oq__cfg_suggest_id(const oq_engine *e, int32_t kind, const char *id);
+/* " (did you mean 'x'?)" into buf when there is a suggestion, else "". */
+const char *oq__cfg_did_you_mean(char *buf, size_t size, const char *suggestion);
+
+/* Path handling: returns the previous length to pass to oq__cfg_pop. */
+size_t oq__cfg_push_key(cfg_ctx *c, const char *key);
+size_t oq__cfg_push_index(cfg_ctx *c, int32_t i);
+void oq__cfg_pop(cfg_ctx *c, size_t old);
 
 /* The node must be a mapping (a null scalar counts as an empty mapping when
  * null_ok) with unique scalar keys, each one of `allowed` (NULL: any id). */
-int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok);
+int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok);
 /* The value of `key` in a checked mapping, or NULL. key_out (may be NULL) receives the key node. */
-const cfg_node *cfg_get(const cfg_node *map, const char *key);
-int cfg_is_null(const cfg_node *n);
-int cfg_is_map(const cfg_node *n);
-int cfg_is_seq(const cfg_node *n);
+const cfg_node *oq__cfg_get(const cfg_node *map, const char *key);
+int oq__cfg_is_null(const cfg_node *n);
+int oq__cfg_is_map(const cfg_node *n);
+int oq__cfg_is_seq(const cfg_node *n);
 
 /* Typed readers: on error they record "<path>: expected ..., got ..." and return 0. */
-int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out);
-int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out);
-int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out);         /* >= 0 */
-int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out);  /* any finite, |x| <= 9e12 */
-int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out);       /* exact, int64 ms */
-int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out);        /* [0, 1] */
-int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out);
-int cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out);
-int cfg_id(cfg_ctx *c, const cfg_node *n, const char **out);
-int cfg_string(cfg_ctx *c, const cfg_node *n, const char **out);
+int oq__cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out);
+int oq__cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out);
+int oq__cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out);         /* >= 0 */
+int oq__cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out);  /* any finite, |x| <= 9e12 */
+int oq__cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out);       /* exact, int64 ms */
+int oq__cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out);        /* [0, 1] */
+int oq__cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out);
+int oq__cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out);
+int oq__cfg_id(cfg_ctx *c, const cfg_node *n, const char **out);
+int oq__cfg_string(cfg_ctx *c, const cfg_node *n, const char **out);
 /* One of names[0..count-1]; *out receives values[i]. */
-int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
+int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
              int count, int32_t *out);
 /* Seconds -> milliseconds, rounded. */
-int64_t cfg_ms(double s);
+int64_t oq__cfg_ms(double s);
+
+/* Wildcard match of a whole id against p ('*', '?', '[a-z0-9]'): 1 or 0.
+ * At most (strlen(p) + 1) * (strlen(s) + 1) steps; *steps (may be NULL)
+ * receives the number taken. */
+int oq__cfg_glob(const char *p, const char *s, int64_t *steps);
 
 /* Build the configuration part of a document into a new engine (c->e).
  * extra: CFG_EXTRA_TIMELINE / CFG_EXTRA_SCENARIO accept (and skip) the
  * top-level `timeline` / `simulation` key. */
 enum { CFG_EXTRA_NONE = 0, CFG_EXTRA_TIMELINE, CFG_EXTRA_SCENARIO };
-int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra);
+int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra);
 /* Define the configuration of a checked root in the existing, empty engine
  * c->e at c->now_ms (no engine section, no top-level key check). */
-int cfg_populate(cfg_ctx *c, const cfg_node *root);
+int oq__cfg_populate(cfg_ctx *c, const cfg_node *root);
 
-/* Common driver: read/parse, build, and hand the tree to `extra` (scripts). */
+/* The allowed top-level keys of a document kind (CFG_EXTRA_*). */
+const char *const *oq__cfg_top_keys(int extra);
+/* Are the load options valid (NULL is)? Else fills *err (OQ_EINVAL) and returns 0. */
+int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *err);
+
+/* Common driver: read/parse, build, and hand the tree to `extra` (scripts).
+ * lo may be NULL (defaults). *err receives the first error, with its status. */
 typedef int (*cfg_extra_fn)(cfg_ctx *c, const cfg_node *root, void *user);
-oq_status cfg_load(const oq_engine_options *opts, const char *path, const char *yaml, size_t len,
-                   const char *name, oq_engine **out, oq_config_error *err, cfg_extra_fn extra,
-                   void *user);
+oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *yaml, size_t len,
+                       const char *name, oq_engine **out, oq_error *err, cfg_extra_fn extra,
+                       void *user);
 
 #endif

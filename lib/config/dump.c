@@ -94,11 +94,29 @@ static void out(obuf *b, const char *fmt, ...)
     }
 }
 
-/* An id, plain when safe, else double-quoted. */
+/* Words YAML 1.1 resolves to a boolean or null (PyYAML's implicit
+ * resolvers), compared without case: "Yes" and "oN" are quoted too. */
+static const char *const YAML11_WORDS[] = {"y", "n", "yes", "no", "on", "off", "true", "false",
+                                           "null", "~", NULL};
+
+static int ci_equal(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a) != *b)
+            return 0;
+    return *a == *b;
+}
+
+/* An id, plain when every YAML tool reads it back as the same string, else
+ * double-quoted. Quoted: anything outside [A-Za-z0-9_.-], a leading '-'
+ * (a list item), a leading digit, '+' or '.' (YAML 1.1 and 1.2 numbers,
+ * 0x1F, 1_000, .5, .inf, 12:30, dates), and the boolean / null words. */
 static void id(obuf *b, const char *s)
 {
-    int plain = s[0] != '\0' && s[0] != '-' && strcmp(s, "null") != 0 && strcmp(s, "~") != 0 &&
-                strcmp(s, "true") != 0 && strcmp(s, "false") != 0;
+    int plain = s[0] != '\0' && s[0] != '-' && s[0] != '+' && s[0] != '.' &&
+                !(s[0] >= '0' && s[0] <= '9');
+    for (int i = 0; plain && YAML11_WORDS[i]; i++)
+        plain = !ci_equal(s, YAML11_WORDS[i]);
     for (const char *p = s; plain && *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
               *p == '_' || *p == '-' || *p == '.'))
@@ -137,7 +155,7 @@ static void num(obuf *b, double v)
 
 static void secs(obuf *b, int64_t ms) { num(b, (double)ms / 1000.0); }
 
-/* A point in time, exactly (cfg_time_ms reads it back to the millisecond). */
+/* A point in time, exactly (oq__cfg_time_ms reads it back to the millisecond). */
 static void time_ms(obuf *b, int64_t ms)
 {
     uint64_t m = ms < 0 ? 0u - (uint64_t)ms : (uint64_t)ms;

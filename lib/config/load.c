@@ -109,44 +109,99 @@ static const char *kind_name(int32_t kind)
     }
 }
 
-/* Read an id naming an object of `kind` that must exist. */
+/* The section of the document that defines objects of `kind`. */
+static const char *section_of(int32_t kind)
+{
+    switch (kind) {
+    case OQ_KIND_CHANNEL: return "channels";
+    case OQ_KIND_SKILL: return "skills";
+    case OQ_KIND_GROUP: return "groups";
+    case OQ_KIND_PROFILE: return "profiles";
+    case OQ_KIND_QUEUE: return "queues";
+    default: return "agents";
+    }
+}
+
+/* Is `id` defined in the document (whether or not its definition loaded)? */
+int oq__cfg_defined_in_doc(const cfg_ctx *c, int32_t kind, const char *id)
+{
+    const cfg_node *sec = oq__cfg_get(c->doc, section_of(kind));
+    if (oq__cfg_get(sec, id))
+        return 1;
+    for (int32_t i = 0; oq__cfg_is_seq(sec) && i < sec->n; i++) /* groups: [a, b] */
+        if (sec->kids[i]->kind == CFG_SCALAR && strcmp(sec->kids[i]->s, id) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct id_iter {
+    const oq_engine *e;
+    int32_t kind, i, n;
+} id_iter;
+
+static const char *next_id(void *vit)
+{
+    id_iter *it = vit;
+    const char *id = NULL;
+    while (it->i < it->n)
+        if (oq_config_id(it->e, it->kind, it->i++, &id) == OQ_OK)
+            return id;
+    return NULL;
+}
+
+/* The defined id of `kind` closest to `id`, or NULL. */
+const char *oq__cfg_suggest_id(const oq_engine *e, int32_t kind, const char *id)
+{
+    id_iter it = {e, kind, 0, 0};
+    if (!e || oq_config_count(e, kind, &it.n) != OQ_OK)
+        return NULL;
+    return oq__cfg_suggest(id, next_id, &it);
+}
+
+/* Read an id naming an object of `kind` that must exist. An id whose own
+ * definition failed (and was reported) fails quietly; an unknown one is
+ * reported with the closest defined id. */
 static int ref(cfg_ctx *c, const cfg_node *n, int32_t kind, const char **out)
 {
-    if (!cfg_id(c, n, out))
+    if (!oq__cfg_id(c, n, out))
         return 0;
-    if (!ref_exists(c, kind, *out))
-        return cfg_fail(c, n, "undefined %s '%.80s'", kind_name(kind), *out);
-    return 1;
+    if (ref_exists(c, kind, *out))
+        return 1;
+    if (oq__cfg_defined_in_doc(c, kind, *out))
+        return oq__cfg_fail_quiet(c);
+    char dym[128];
+    return oq__cfg_fail(c, n, "undefined %s '%.80s'%s", kind_name(kind), *out,
+                        oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_id(c->e, kind, *out)));
 }
 
 static int check_call(cfg_ctx *c, const cfg_node *n, oq_status st)
 {
-    return st == OQ_OK ? 1 : cfg_fail_engine(c, n, st);
+    return st == OQ_OK ? 1 : oq__cfg_fail_engine(c, n, st);
 }
 
 /* ---- engine ---------------------------------------------------------------------- */
 
 static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
 {
-    size_t p0 = cfg_push_key(c, "engine");
-    int ok = cfg_check_map(c, n, ENGINE_KEYS, 1);
+    size_t p0 = oq__cfg_push_key(c, "engine");
+    int ok = oq__cfg_check_map(c, n, ENGINE_KEYS, 1);
     const cfg_node *v;
-    if (ok && (v = cfg_get(n, "seed"))) {
-        size_t p1 = cfg_push_key(c, "seed");
-        ok = cfg_u64(c, v, &o->seed);
-        cfg_pop(c, p1);
+    if (ok && (v = oq__cfg_get(n, "seed"))) {
+        size_t p1 = oq__cfg_push_key(c, "seed");
+        ok = oq__cfg_u64(c, v, &o->seed);
+        oq__cfg_pop(c, p1);
     }
-    if (ok && (v = cfg_get(n, "start"))) {
-        size_t p1 = cfg_push_key(c, "start");
-        ok = cfg_time_ms(c, v, &o->start_ms);
-        cfg_pop(c, p1);
+    if (ok && (v = oq__cfg_get(n, "start"))) {
+        size_t p1 = oq__cfg_push_key(c, "start");
+        ok = oq__cfg_time_ms(c, v, &o->start_ms);
+        oq__cfg_pop(c, p1);
     }
-    if (ok && (v = cfg_get(n, "abandon_resume"))) {
-        size_t p1 = cfg_push_key(c, "abandon_resume");
-        ok = cfg_seconds(c, v, &o->abandon_resume_s);
-        cfg_pop(c, p1);
+    if (ok && (v = oq__cfg_get(n, "abandon_resume"))) {
+        size_t p1 = oq__cfg_push_key(c, "abandon_resume");
+        ok = oq__cfg_seconds(c, v, &o->abandon_resume_s);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
+    oq__cfg_pop(c, p0);
     return ok;
 }
 
@@ -154,16 +209,19 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
 
 static int load_channels(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "channels");
-    int ok = cfg_check_map(c, map, NULL, 1);
+    size_t p0 = oq__cfg_push_key(c, "channels");
+    int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         oq_channel_spec spec;
         oq_channel_spec_init(&spec);
-        ok = cfg_id(c, k, &spec.id) && cfg_check_map(c, v, CHANNEL_KEYS, 1);
+        ok = oq__cfg_id(c, k, &spec.id) && oq__cfg_check_map(c, v, CHANNEL_KEYS, 1);
         const cfg_node *f;
         struct { const char *key; int32_t *dst; int is_bool; int64_t lo, hi; } fields[] = {
             {"synchronous", &spec.synchronous, 1, 0, 1},
@@ -172,189 +230,213 @@ static int load_channels(cfg_ctx *c, const cfg_node *map)
             {"max_per_agent", &spec.max_per_agent, 0, 1, 10000},
         };
         for (int j = 0; ok && j < N_OF(fields); j++)
-            if ((f = cfg_get(v, fields[j].key))) {
-                size_t p2 = cfg_push_key(c, fields[j].key);
-                ok = fields[j].is_bool ? cfg_bool(c, f, fields[j].dst)
-                                       : cfg_int(c, f, fields[j].lo, fields[j].hi, fields[j].dst);
-                cfg_pop(c, p2);
+            if ((f = oq__cfg_get(v, fields[j].key))) {
+                size_t p2 = oq__cfg_push_key(c, fields[j].key);
+                ok = fields[j].is_bool ? oq__cfg_bool(c, f, fields[j].dst)
+                                       : oq__cfg_int(c, f, fields[j].lo, fields[j].hi, fields[j].dst);
+                oq__cfg_pop(c, p2);
             }
         if (ok)
             ok = check_call(c, k, oq_channel_add(c->e, &spec));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 static int load_skills(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "skills");
-    int ok = cfg_check_map(c, map, NULL, 1);
+    size_t p0 = oq__cfg_push_key(c, "skills");
+    int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         int32_t max_level = 0;
-        ok = cfg_id(c, k, &id) && cfg_int(c, v, 1, OQ_LEVEL_MAX, &max_level) &&
+        ok = oq__cfg_id(c, k, &id) && oq__cfg_int(c, v, 1, OQ_LEVEL_MAX, &max_level) &&
              check_call(c, k, oq_skill_add(c->e, id, max_level));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 /* ---- profiles (two passes: names first, settings once queues exist) --------------- */
 
 static int add_profiles(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "profiles");
-    int ok = cfg_check_map(c, map, NULL, 1);
+    size_t p0 = oq__cfg_push_key(c, "profiles");
+    int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
-        ok = cfg_id(c, k, &id) && cfg_check_map(c, v, PROFILE_KEYS, 1) &&
+        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, PROFILE_KEYS, 1) &&
              check_call(c, k, oq_profile_add(c->e, id));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 static int set_profiles(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "profiles");
+    size_t p0 = oq__cfg_push_key(c, "profiles");
     int ok = 1;
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
-        const cfg_node *qs = cfg_get(v, "queues"), *chs = cfg_get(v, "channels"), *f;
-        size_t p2 = cfg_push_key(c, "queues");
-        ok = cfg_check_map(c, qs, NULL, 1);
+        ok = 1;
+        if (!ref_exists(c, OQ_KIND_PROFILE, k->s)) { /* its definition failed: reported */
+            ok = oq__cfg_fail_quiet(c);
+            continue;
+        }
+        size_t p1 = oq__cfg_push_key(c, k->s);
+        const cfg_node *qs = oq__cfg_get(v, "queues"), *chs = oq__cfg_get(v, "channels"), *f;
+        size_t p2 = oq__cfg_push_key(c, "queues");
+        ok = oq__cfg_check_map(c, qs, NULL, 1);
         FOR_PAIRS(qs, j, qk, qv)
         {
             if (!ok)
                 break;
-            size_t p3 = cfg_push_key(c, qk->s);
+            size_t p3 = oq__cfg_push_key(c, qk->s);
             const char *qid;
             int32_t prio = 1;
             double delay = 0;
             ok = ref(c, qk, OQ_KIND_QUEUE, &qid);
-            if (ok && qv->kind == CFG_SCALAR && !cfg_is_null(qv)) {
-                ok = cfg_int(c, qv, 1, 1000, &prio); /* shorthand: queue: priority */
+            if (ok && qv->kind == CFG_SCALAR && !oq__cfg_is_null(qv)) {
+                ok = oq__cfg_int(c, qv, 1, 1000, &prio); /* shorthand: queue: priority */
             } else if (ok) {
-                ok = cfg_check_map(c, qv, PROFILE_QUEUE_KEYS, 1);
-                if (ok && (f = cfg_get(qv, "priority"))) {
-                    size_t p4 = cfg_push_key(c, "priority");
-                    ok = cfg_int(c, f, 1, 1000, &prio);
-                    cfg_pop(c, p4);
+                ok = oq__cfg_check_map(c, qv, PROFILE_QUEUE_KEYS, 1);
+                if (ok && (f = oq__cfg_get(qv, "priority"))) {
+                    size_t p4 = oq__cfg_push_key(c, "priority");
+                    ok = oq__cfg_int(c, f, 1, 1000, &prio);
+                    oq__cfg_pop(c, p4);
                 }
-                if (ok && (f = cfg_get(qv, "delay"))) {
-                    size_t p4 = cfg_push_key(c, "delay");
-                    ok = cfg_seconds(c, f, &delay);
-                    cfg_pop(c, p4);
+                if (ok && (f = oq__cfg_get(qv, "delay"))) {
+                    size_t p4 = oq__cfg_push_key(c, "delay");
+                    ok = oq__cfg_seconds(c, f, &delay);
+                    oq__cfg_pop(c, p4);
                 }
             }
             if (ok)
                 ok = check_call(c, qk, oq_profile_set_queue(c->e, c->now_ms, k->s, qid, prio, delay));
-            cfg_pop(c, p3);
+            oq__cfg_pop(c, p3);
         }
-        cfg_pop(c, p2);
-        p2 = cfg_push_key(c, "channels");
+        oq__cfg_pop(c, p2);
+        p2 = oq__cfg_push_key(c, "channels");
         if (ok)
-            ok = cfg_check_map(c, chs, NULL, 1);
+            ok = oq__cfg_check_map(c, chs, NULL, 1);
         FOR_PAIRS(chs, j, ck, cv)
         {
             if (!ok)
                 break;
-            size_t p3 = cfg_push_key(c, ck->s);
+            size_t p3 = oq__cfg_push_key(c, ck->s);
             const char *cid;
             int32_t max_items = -1, cross = 1;
-            ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && cfg_check_map(c, cv, PROFILE_CHANNEL_KEYS, 1);
-            if (ok && (f = cfg_get(cv, "max_items"))) {
-                size_t p4 = cfg_push_key(c, "max_items");
-                ok = cfg_int(c, f, 0, 10000, &max_items);
-                cfg_pop(c, p4);
+            ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && oq__cfg_check_map(c, cv, PROFILE_CHANNEL_KEYS, 1);
+            if (ok && (f = oq__cfg_get(cv, "max_items"))) {
+                size_t p4 = oq__cfg_push_key(c, "max_items");
+                ok = oq__cfg_int(c, f, 0, 10000, &max_items);
+                oq__cfg_pop(c, p4);
             }
-            if (ok && (f = cfg_get(cv, "cross_channel"))) {
-                size_t p4 = cfg_push_key(c, "cross_channel");
-                ok = cfg_bool(c, f, &cross);
-                cfg_pop(c, p4);
+            if (ok && (f = oq__cfg_get(cv, "cross_channel"))) {
+                size_t p4 = oq__cfg_push_key(c, "cross_channel");
+                ok = oq__cfg_bool(c, f, &cross);
+                oq__cfg_pop(c, p4);
             }
             if (ok)
                 ok = check_call(c, ck,
                                 oq_profile_set_channel(c->e, c->now_ms, k->s, cid, max_items, cross));
-            cfg_pop(c, p3);
+            oq__cfg_pop(c, p3);
         }
-        cfg_pop(c, p2);
+        oq__cfg_pop(c, p2);
         int32_t flw = 0, idle = OQ_IDLE_LAST_ACTIVITY;
-        if (ok && (f = cfg_get(v, "force_longest_waiting"))) {
-            size_t p4 = cfg_push_key(c, "force_longest_waiting");
-            ok = cfg_bool(c, f, &flw);
-            cfg_pop(c, p4);
+        if (ok && (f = oq__cfg_get(v, "force_longest_waiting"))) {
+            size_t p4 = oq__cfg_push_key(c, "force_longest_waiting");
+            ok = oq__cfg_bool(c, f, &flw);
+            oq__cfg_pop(c, p4);
         }
-        if (ok && (f = cfg_get(v, "idle_measure"))) {
-            size_t p4 = cfg_push_key(c, "idle_measure");
-            ok = cfg_enum(c, f, IDLE_NAMES, IDLE_VALUES, N_OF(IDLE_NAMES), &idle);
-            cfg_pop(c, p4);
+        if (ok && (f = oq__cfg_get(v, "idle_measure"))) {
+            size_t p4 = oq__cfg_push_key(c, "idle_measure");
+            ok = oq__cfg_enum(c, f, IDLE_NAMES, IDLE_VALUES, N_OF(IDLE_NAMES), &idle);
+            oq__cfg_pop(c, p4);
         }
         if (ok)
             ok = check_call(c, k, oq_profile_set_options(c->e, c->now_ms, k->s, flw, idle));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 /* ---- groups ---------------------------------------------------------------------- */
 
 static int load_groups(cfg_ctx *c, const cfg_node *n, int with_profiles)
 {
-    size_t p0 = cfg_push_key(c, "groups");
+    size_t p0 = oq__cfg_push_key(c, "groups");
     int ok = 1;
-    if (cfg_is_seq(n)) { /* a plain list of names */
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
+    if (oq__cfg_is_seq(n)) { /* a plain list of names */
         if (!with_profiles)
             for (int32_t i = 0; ok && i < n->n; i++) {
-                size_t p1 = cfg_push_index(c, i);
+                size_t p1 = oq__cfg_push_index(c, i);
                 const char *id;
-                ok = cfg_id(c, n->kids[i], &id);
+                ok = oq__cfg_id(c, n->kids[i], &id);
                 if (ok && ref_exists(c, OQ_KIND_GROUP, id))
-                    ok = cfg_fail(c, n->kids[i], "duplicate group '%.80s'", id);
+                    ok = oq__cfg_fail(c, n->kids[i], "duplicate group '%.80s'", id);
                 if (ok)
                     ok = check_call(c, n->kids[i], oq_group_add(c->e, id));
-                cfg_pop(c, p1);
+                oq__cfg_pop(c, p1);
             }
-        cfg_pop(c, p0);
+        oq__cfg_pop(c, p0);
         return ok;
     }
-    ok = cfg_check_map(c, n, NULL, 1);
+    ok = oq__cfg_check_map(c, n, NULL, 1);
+    sect = all = ok;
     FOR_PAIRS(n, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
-        ok = cfg_id(c, k, &id) && cfg_check_map(c, v, GROUP_KEYS, 1);
+        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, GROUP_KEYS, 1);
         if (ok && !with_profiles)
             ok = check_call(c, k, oq_group_add(c->e, id));
         const cfg_node *f;
-        if (ok && with_profiles && (f = cfg_get(v, "profile"))) {
-            size_t p2 = cfg_push_key(c, "profile");
+        if (ok && with_profiles && !ref_exists(c, OQ_KIND_GROUP, id))
+            ok = oq__cfg_fail_quiet(c); /* its definition failed: reported */
+        if (ok && with_profiles && (f = oq__cfg_get(v, "profile"))) {
+            size_t p2 = oq__cfg_push_key(c, "profile");
             const char *pid;
             ok = ref(c, f, OQ_KIND_PROFILE, &pid) &&
                  check_call(c, f, oq_group_set_profile(c->e, c->now_ms, id, pid));
-            cfg_pop(c, p2);
+            oq__cfg_pop(c, p2);
         }
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 /* ---- queues ---------------------------------------------------------------------- */
@@ -367,30 +449,30 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     const cfg_node *f;
     int ok = 1;
 #define FIELD(key, expr)                                 \
-    if (ok && (f = cfg_get(v, key))) {                  \
-        size_t p_ = cfg_push_key(c, key);                \
+    if (ok && (f = oq__cfg_get(v, key))) {                  \
+        size_t p_ = oq__cfg_push_key(c, key);                \
         ok = (expr);                                     \
-        cfg_pop(c, p_);                                  \
+        oq__cfg_pop(c, p_);                                  \
     }
-    FIELD("priority", cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s->priority))
-    FIELD("ordering", cfg_enum(c, f, ORDER_NAMES, ORDER_VALUES, N_OF(ORDER_NAMES), &s->ordering))
+    FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s->priority))
+    FIELD("ordering", oq__cfg_enum(c, f, ORDER_NAMES, ORDER_VALUES, N_OF(ORDER_NAMES), &s->ordering))
     FIELD("strategy",
-          cfg_enum(c, f, STRATEGY_NAMES, STRATEGY_VALUES, N_OF(STRATEGY_NAMES), &s->strategy))
-    FIELD("timeout_not_ready", cfg_bool(c, f, &s->timeout_not_ready))
-    FIELD("sla_threshold", cfg_seconds(c, f, &s->sla_threshold_s))
-    FIELD("sla_target", cfg_fraction(c, f, &s->sla_target))
-    FIELD("offer_timeout", cfg_seconds(c, f, &s->offer_timeout_s))
-    FIELD("wrapup", cfg_seconds(c, f, &s->wrapup_s))
-    FIELD("aging", cfg_number(c, f, 0, 1e6, &s->aging_per_s))
-    FIELD("max_length", cfg_int(c, f, 0, INT32_MAX, &s->max_length)) /* as the API */
-    FIELD("max_wait", cfg_seconds(c, f, &s->max_wait_s))
-    FIELD("limit_action", cfg_enum(c, f, LIMIT_NAMES, LIMIT_VALUES, N_OF(LIMIT_NAMES), &s->limit_action))
+          oq__cfg_enum(c, f, STRATEGY_NAMES, STRATEGY_VALUES, N_OF(STRATEGY_NAMES), &s->strategy))
+    FIELD("timeout_not_ready", oq__cfg_bool(c, f, &s->timeout_not_ready))
+    FIELD("sla_threshold", oq__cfg_seconds(c, f, &s->sla_threshold_s))
+    FIELD("sla_target", oq__cfg_fraction(c, f, &s->sla_target))
+    FIELD("offer_timeout", oq__cfg_seconds(c, f, &s->offer_timeout_s))
+    FIELD("wrapup", oq__cfg_seconds(c, f, &s->wrapup_s))
+    FIELD("aging", oq__cfg_number(c, f, 0, 1e6, &s->aging_per_s))
+    FIELD("max_length", oq__cfg_int(c, f, 0, INT32_MAX, &s->max_length)) /* as the API */
+    FIELD("max_wait", oq__cfg_seconds(c, f, &s->max_wait_s))
+    FIELD("limit_action", oq__cfg_enum(c, f, LIMIT_NAMES, LIMIT_VALUES, N_OF(LIMIT_NAMES), &s->limit_action))
     FIELD("limit_queue", ref(c, f, OQ_KIND_QUEUE, &s->limit_queue))
     FIELD("callback_channel", ref(c, f, OQ_KIND_CHANNEL, &s->callback_channel))
-    FIELD("refuse_if_no_agents", cfg_bool(c, f, &s->refuse_if_no_agents))
-    FIELD("outbound", cfg_bool(c, f, &s->outbound))
-    FIELD("default_aht", cfg_seconds(c, f, &s->default_aht_s))
-    FIELD("deadline_warning", cfg_seconds(c, f, &s->deadline_warning_s))
+    FIELD("refuse_if_no_agents", oq__cfg_bool(c, f, &s->refuse_if_no_agents))
+    FIELD("outbound", oq__cfg_bool(c, f, &s->outbound))
+    FIELD("default_aht", oq__cfg_seconds(c, f, &s->default_aht_s))
+    FIELD("deadline_warning", oq__cfg_seconds(c, f, &s->deadline_warning_s))
 #undef FIELD
     return ok;
 }
@@ -398,21 +480,25 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
 static int skill_levels(cfg_ctx *c, const char *key, const cfg_node *map, const char *qid,
                         oq_status (*fn)(oq_engine *, int64_t, const char *, const char *, int32_t))
 {
-    size_t p0 = cfg_push_key(c, key);
-    int ok = cfg_check_map(c, map, NULL, 1);
+    size_t p0 = oq__cfg_push_key(c, key);
+    int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         const char *sid;
         int32_t lvl = 0;
-        ok = ref(c, k, OQ_KIND_SKILL, &sid) && cfg_int(c, v, 1, OQ_LEVEL_MAX, &lvl) &&
+        ok = ref(c, k, OQ_KIND_SKILL, &sid) && oq__cfg_int(c, v, 1, OQ_LEVEL_MAX, &lvl) &&
              check_call(c, v, fn(c->e, c->now_ms, qid, sid, lvl));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 /* A list of names of `kind`, each passed to fn(e, now, owner, name). */
@@ -420,100 +506,104 @@ static int name_list(cfg_ctx *c, const char *key, const cfg_node *seq, int32_t k
                      const char *owner,
                      oq_status (*fn)(oq_engine *, int64_t, const char *, const char *))
 {
-    size_t p0 = cfg_push_key(c, key);
+    size_t p0 = oq__cfg_push_key(c, key);
     int ok = 1;
-    if (seq && !cfg_is_null(seq) && seq->kind != CFG_SEQ)
-        ok = cfg_fail(c, seq, "expected a list of %s names", kind_name(kind));
+    if (seq && !oq__cfg_is_null(seq) && seq->kind != CFG_SEQ)
+        ok = oq__cfg_fail(c, seq, "expected a list of %s names", kind_name(kind));
     for (int32_t i = 0; ok && seq && seq->kind == CFG_SEQ && i < seq->n; i++) {
-        size_t p1 = cfg_push_index(c, i);
+        size_t p1 = oq__cfg_push_index(c, i);
         const char *id;
         const cfg_node *it = seq->kids[i];
         ok = ref(c, it, kind, &id);
         for (int32_t j = 0; ok && j < i; j++)
             if (seq->kids[j]->kind == CFG_SCALAR && strcmp(seq->kids[j]->s, id) == 0)
-                ok = cfg_fail(c, it, "'%.80s' is listed twice", id);
+                ok = oq__cfg_fail(c, it, "'%.80s' is listed twice", id);
         if (ok)
             ok = check_call(c, it, fn(c->e, c->now_ms, owner, id));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
+    oq__cfg_pop(c, p0);
     return ok;
 }
 
 static int add_queues(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "queues");
-    int ok = cfg_check_map(c, map, NULL, 1);
+    size_t p0 = oq__cfg_push_key(c, "queues");
+    int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         oq_queue_spec s;
-        ok = cfg_id(c, k, &id) && cfg_check_map(c, v, QUEUE_KEYS, 1);
+        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, QUEUE_KEYS, 1);
         if (ok) {
             /* Limits may name queues defined later: set in pass 2. */
             oq_queue_spec_init(&s);
             s.id = id;
             if (ok && ref_exists(c, OQ_KIND_QUEUE, id))
-                ok = cfg_fail(c, k, "duplicate queue '%.80s'", id);
+                ok = oq__cfg_fail(c, k, "duplicate queue '%.80s'", id);
             if (ok)
                 ok = check_call(c, k, oq_queue_add(c->e, &s));
         }
         if (ok) {
-            ok = name_list(c, "channels", cfg_get(v, "channels"), OQ_KIND_CHANNEL, id,
+            ok = name_list(c, "channels", oq__cfg_get(v, "channels"), OQ_KIND_CHANNEL, id,
                            oq_queue_add_channel) &&
-                 skill_levels(c, "requires", cfg_get(v, "requires"), id, oq_queue_require_skill) &&
-                 skill_levels(c, "prefers", cfg_get(v, "prefers"), id, oq_queue_prefer_skill) &&
-                 name_list(c, "groups", cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_queue_add_group);
+                 skill_levels(c, "requires", oq__cfg_get(v, "requires"), id, oq_queue_require_skill) &&
+                 skill_levels(c, "prefers", oq__cfg_get(v, "prefers"), id, oq_queue_prefer_skill) &&
+                 name_list(c, "groups", oq__cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_queue_add_group);
         }
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
 {
-    size_t p0 = cfg_push_key(c, "escalation");
+    size_t p0 = oq__cfg_push_key(c, "escalation");
     int ok = 1;
-    if (!cfg_is_null(seq) && seq->kind != CFG_SEQ)
-        ok = cfg_fail(c, seq, "expected a list of escalation steps");
+    if (!oq__cfg_is_null(seq) && seq->kind != CFG_SEQ)
+        ok = oq__cfg_fail(c, seq, "expected a list of escalation steps");
     for (int32_t i = 0; ok && seq->kind == CFG_SEQ && i < seq->n; i++) {
-        size_t p1 = cfg_push_index(c, i);
+        size_t p1 = oq__cfg_push_index(c, i);
         const cfg_node *v = seq->kids[i], *f;
         oq_escalation_step s;
         oq_escalation_step_init(&s);
-        ok = cfg_check_map(c, v, STEP_KEYS, 0);
-        if (ok && !cfg_get(v, "action"))
-            ok = cfg_fail(c, v, "missing key 'action'");
-        if (ok && !cfg_get(v, "after"))
-            ok = cfg_fail(c, v, "missing key 'after'");
+        ok = oq__cfg_check_map(c, v, STEP_KEYS, 0);
+        if (ok && !oq__cfg_get(v, "action"))
+            ok = oq__cfg_fail(c, v, "missing key 'action'");
+        if (ok && !oq__cfg_get(v, "after"))
+            ok = oq__cfg_fail(c, v, "missing key 'after'");
 #define FIELD(key, expr)                                 \
-    if (ok && (f = cfg_get(v, key))) {                  \
-        size_t p_ = cfg_push_key(c, key);                \
+    if (ok && (f = oq__cfg_get(v, key))) {                  \
+        size_t p_ = oq__cfg_push_key(c, key);                \
         ok = (expr);                                     \
-        cfg_pop(c, p_);                                  \
+        oq__cfg_pop(c, p_);                                  \
     }
-        FIELD("action", cfg_enum(c, f, ACTION_NAMES, ACTION_VALUES, N_OF(ACTION_NAMES), &s.action))
-        FIELD("after", cfg_seconds(c, f, &s.after_s))
-        FIELD("timing", cfg_enum(c, f, TIMING_NAMES, TIMING_VALUES, N_OF(TIMING_NAMES), &s.timing))
+        FIELD("action", oq__cfg_enum(c, f, ACTION_NAMES, ACTION_VALUES, N_OF(ACTION_NAMES), &s.action))
+        FIELD("after", oq__cfg_seconds(c, f, &s.after_s))
+        FIELD("timing", oq__cfg_enum(c, f, TIMING_NAMES, TIMING_VALUES, N_OF(TIMING_NAMES), &s.timing))
         FIELD("skill", ref(c, f, OQ_KIND_SKILL, &s.skill))
-        FIELD("level", cfg_int(c, f, 1, OQ_LEVEL_MAX, &s.level))
+        FIELD("level", oq__cfg_int(c, f, 1, OQ_LEVEL_MAX, &s.level))
         FIELD("group", ref(c, f, OQ_KIND_GROUP, &s.group))
-        FIELD("priority", cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s.priority))
+        FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s.priority))
         FIELD("queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
-        FIELD("message", cfg_string(c, f, &s.message))
-        FIELD("skip_if_no_agents", cfg_bool(c, f, &s.skip_if_no_agents))
-        FIELD("when_ewt_above", cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
-        FIELD("when_sl_below", cfg_fraction(c, f, &s.when_sl_below))
+        FIELD("message", oq__cfg_string(c, f, &s.message))
+        FIELD("skip_if_no_agents", oq__cfg_bool(c, f, &s.skip_if_no_agents))
+        FIELD("when_ewt_above", oq__cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
+        FIELD("when_sl_below", oq__cfg_fraction(c, f, &s.when_sl_below))
 #undef FIELD
         /* Fields the action needs. */
         const char *need = NULL;
         switch (s.action) {
         case OQ_STEP_LOWER_LEVEL:
-            need = !s.skill ? "skill" : !cfg_get(v, "level") ? "level" : NULL;
+            need = !s.skill ? "skill" : !oq__cfg_get(v, "level") ? "level" : NULL;
             break;
         case OQ_STEP_DROP_REQUIRED:
         case OQ_STEP_DROP_PREFERRED:
@@ -523,7 +613,7 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
             need = !s.group ? "group" : NULL;
             break;
         case OQ_STEP_RAISE_PRIORITY:
-            need = !cfg_get(v, "priority") ? "priority" : NULL;
+            need = !oq__cfg_get(v, "priority") ? "priority" : NULL;
             break;
         case OQ_STEP_OVERFLOW:
             need = !s.queue ? "queue" : NULL;
@@ -532,41 +622,49 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
             break;
         }
         if (ok && need)
-            ok = cfg_fail(c, v, "missing key '%s' (action %s needs it)", need,
+            ok = oq__cfg_fail(c, v, "missing key '%s' (action %s needs it)", need,
                           ACTION_NAMES[s.action - 1]);
         if (ok)
             ok = check_call(c, v, oq_queue_add_step(c->e, c->now_ms, qid, &s));
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
+    oq__cfg_pop(c, p0);
     return ok;
 }
 
 static int set_queues(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "queues");
+    size_t p0 = oq__cfg_push_key(c, "queues");
     int ok = 1;
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        if (!ref_exists(c, OQ_KIND_QUEUE, k->s)) { /* its definition failed: reported */
+            ok = oq__cfg_fail_quiet(c);
+            continue;
+        }
+        size_t p1 = oq__cfg_push_key(c, k->s);
         oq_queue_spec s;
         ok = queue_spec(c, k, v, &s) && check_call(c, k, oq_queue_update(c->e, c->now_ms, &s));
         const cfg_node *f;
-        if (ok && (f = cfg_get(v, "blend"))) {
-            size_t p2 = cfg_push_key(c, "blend");
+        if (ok && (f = oq__cfg_get(v, "blend"))) {
+            size_t p2 = oq__cfg_push_key(c, "blend");
             int32_t rule = 0;
-            ok = cfg_enum(c, f, BLEND_NAMES, BLEND_VALUES, N_OF(BLEND_NAMES), &rule) &&
+            ok = oq__cfg_enum(c, f, BLEND_NAMES, BLEND_VALUES, N_OF(BLEND_NAMES), &rule) &&
                  check_call(c, f, oq_queue_set_blend(c->e, c->now_ms, k->s, rule));
-            cfg_pop(c, p2);
+            oq__cfg_pop(c, p2);
         }
-        if (ok && (f = cfg_get(v, "escalation")))
+        if (ok && (f = oq__cfg_get(v, "escalation")))
             ok = load_steps(c, f, k->s);
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 /* ---- agents ---------------------------------------------------------------------- */
@@ -578,107 +676,116 @@ static oq_status agent_set_skill(oq_engine *e, int64_t now, const char *a, const
 
 static int load_agents(cfg_ctx *c, const cfg_node *map)
 {
-    size_t p0 = cfg_push_key(c, "agents");
-    int ok = cfg_check_map(c, map, NULL, 1);
+    size_t p0 = oq__cfg_push_key(c, "agents");
+    int ok = oq__cfg_check_map(c, map, NULL, 1);
+    int sect = ok, all = ok; /* an entry's error does not stop the others */
     FOR_PAIRS(map, i, k, v)
     {
-        if (!ok)
+        all &= ok;
+        if (!sect || c->stop)
             break;
-        size_t p1 = cfg_push_key(c, k->s);
+        ok = 1;
+        size_t p1 = oq__cfg_push_key(c, k->s);
         const char *id;
         int32_t cap = 100;
         const cfg_node *f;
-        ok = cfg_id(c, k, &id) && cfg_check_map(c, v, AGENT_KEYS, 1);
-        if (ok && (f = cfg_get(v, "capacity"))) {
-            size_t p2 = cfg_push_key(c, "capacity");
-            ok = cfg_int(c, f, 1, OQ_CAPACITY_MAX, &cap);
-            cfg_pop(c, p2);
+        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, AGENT_KEYS, 1);
+        if (ok && (f = oq__cfg_get(v, "capacity"))) {
+            size_t p2 = oq__cfg_push_key(c, "capacity");
+            ok = oq__cfg_int(c, f, 1, OQ_CAPACITY_MAX, &cap);
+            oq__cfg_pop(c, p2);
         }
         if (ok)
             ok = check_call(c, k, oq_agent_add(c->e, id, cap));
         if (ok)
-            ok = skill_levels(c, "skills", cfg_get(v, "skills"), id, agent_set_skill) &&
-                 name_list(c, "groups", cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_agent_join_group);
-        if (ok && (f = cfg_get(v, "channels"))) {
-            size_t p2 = cfg_push_key(c, "channels");
-            ok = cfg_check_map(c, f, NULL, 1);
+            ok = skill_levels(c, "skills", oq__cfg_get(v, "skills"), id, agent_set_skill) &&
+                 name_list(c, "groups", oq__cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_agent_join_group);
+        if (ok && (f = oq__cfg_get(v, "channels"))) {
+            size_t p2 = oq__cfg_push_key(c, "channels");
+            ok = oq__cfg_check_map(c, f, NULL, 1);
             FOR_PAIRS(f, j, ck, cv)
             {
                 if (!ok)
                     break;
-                size_t p3 = cfg_push_key(c, ck->s);
+                size_t p3 = oq__cfg_push_key(c, ck->s);
                 const char *cid;
                 int32_t mx = 0;
-                ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && cfg_int(c, cv, 0, 10000, &mx) &&
+                ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && oq__cfg_int(c, cv, 0, 10000, &mx) &&
                      check_call(c, cv, oq_agent_set_channel_limit(c->e, c->now_ms, id, cid, mx));
-                cfg_pop(c, p3);
+                oq__cfg_pop(c, p3);
             }
-            cfg_pop(c, p2);
+            oq__cfg_pop(c, p2);
         }
-        if (ok && (f = cfg_get(v, "profile"))) {
-            size_t p2 = cfg_push_key(c, "profile");
+        if (ok && (f = oq__cfg_get(v, "profile"))) {
+            size_t p2 = oq__cfg_push_key(c, "profile");
             const char *pid;
             ok = ref(c, f, OQ_KIND_PROFILE, &pid) &&
                  check_call(c, f, oq_agent_set_profile(c->e, c->now_ms, id, pid));
-            cfg_pop(c, p2);
+            oq__cfg_pop(c, p2);
         }
-        if (ok && (f = cfg_get(v, "policy"))) {
-            size_t p2 = cfg_push_key(c, "policy");
+        if (ok && (f = oq__cfg_get(v, "policy"))) {
+            size_t p2 = oq__cfg_push_key(c, "policy");
             oq_agent_policy pol;
             oq_agent_policy_init(&pol);
             const cfg_node *g;
-            ok = cfg_check_map(c, f, POLICY_KEYS, 1);
+            ok = oq__cfg_check_map(c, f, POLICY_KEYS, 1);
 #define FIELD(key, expr)                                 \
-    if (ok && (g = cfg_get(f, key))) {                  \
-        size_t p_ = cfg_push_key(c, key);                \
+    if (ok && (g = oq__cfg_get(f, key))) {                  \
+        size_t p_ = oq__cfg_push_key(c, key);                \
         ok = (expr);                                     \
-        cfg_pop(c, p_);                                  \
+        oq__cfg_pop(c, p_);                                  \
     }
-            FIELD("max_no_answer", cfg_int(c, g, 0, 1000, &pol.max_no_answer))
-            FIELD("max_per_window", cfg_int(c, g, 0, 64, &pol.max_per_window))
-            FIELD("window", cfg_seconds(c, g, &pol.window_s))
-            FIELD("reject_delay", cfg_seconds(c, g, &pol.reject_delay_s))
-            FIELD("no_answer_delay", cfg_seconds(c, g, &pol.no_answer_delay_s))
+            FIELD("max_no_answer", oq__cfg_int(c, g, 0, 1000, &pol.max_no_answer))
+            FIELD("max_per_window", oq__cfg_int(c, g, 0, 64, &pol.max_per_window))
+            FIELD("window", oq__cfg_seconds(c, g, &pol.window_s))
+            FIELD("reject_delay", oq__cfg_seconds(c, g, &pol.reject_delay_s))
+            FIELD("no_answer_delay", oq__cfg_seconds(c, g, &pol.no_answer_delay_s))
 #undef FIELD
             if (ok)
                 ok = check_call(c, f, oq_agent_set_policy(c->e, c->now_ms, id, &pol));
-            cfg_pop(c, p2);
+            oq__cfg_pop(c, p2);
         }
-        cfg_pop(c, p1);
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    return ok;
+    oq__cfg_pop(c, p0);
+    all &= ok;
+    return all;
 }
 
 /* ---- driver --------------------------------------------------------------------- */
 
-int cfg_populate(cfg_ctx *c, const cfg_node *root)
+int oq__cfg_populate(cfg_ctx *c, const cfg_node *root)
 {
-    const cfg_node *groups = cfg_get(root, "groups"), *profiles = cfg_get(root, "profiles");
-    const cfg_node *queues = cfg_get(root, "queues");
-    return load_channels(c, cfg_get(root, "channels")) && load_skills(c, cfg_get(root, "skills")) &&
-           add_profiles(c, profiles) && load_groups(c, groups, 0) && add_queues(c, queues) &&
-           set_queues(c, queues) && set_profiles(c, profiles) && load_groups(c, groups, 1) &&
-           load_agents(c, cfg_get(root, "agents"));
+    const cfg_node *groups = oq__cfg_get(root, "groups"), *profiles = oq__cfg_get(root, "profiles");
+    const cfg_node *queues = oq__cfg_get(root, "queues");
+    /* Every section, even after an error in one (each stops when c->stop):
+     * references to entries that failed are not reported again (ref). */
+    c->doc = root;
+    int ok = load_channels(c, oq__cfg_get(root, "channels"));
+    ok &= load_skills(c, oq__cfg_get(root, "skills"));
+    ok &= add_profiles(c, profiles);
+    ok &= load_groups(c, groups, 0);
+    ok &= add_queues(c, queues);
+    ok &= set_queues(c, queues);
+    ok &= set_profiles(c, profiles);
+    ok &= load_groups(c, groups, 1);
+    ok &= load_agents(c, oq__cfg_get(root, "agents"));
+    return ok && !c->stop;
 }
 
-int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra)
+int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra)
 {
     oq_engine_options o;
     if (opts) {
         if (opts->struct_size != sizeof o)
-            return cfg_fail(c, NULL, "oq_engine_options.struct_size is wrong (call oq_engine_options_init)");
+            return oq__cfg_fail(c, NULL, "oq_engine_options.struct_size is wrong (call oq_engine_options_init)");
         o = *opts;
     } else {
         oq_engine_options_init(&o);
     }
-    if (!cfg_check_map(c, root,
-                       extra == CFG_EXTRA_TIMELINE   ? TOP_KEYS_SCRIPT
-                       : extra == CFG_EXTRA_SCENARIO ? TOP_KEYS_SCENARIO
-                                                     : TOP_KEYS,
-                       1))
+    if (!oq__cfg_check_map(c, root, oq__cfg_top_keys(extra), 1))
         return 0;
-    const cfg_node *eng = cfg_get(root, "engine");
+    const cfg_node *eng = oq__cfg_get(root, "engine");
     if (eng && !read_engine(c, eng, &o))
         return 0;
     /* Building draws random keys (OQ_STRATEGY_RANDOM) from the generator. Draw
@@ -689,64 +796,100 @@ int cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, i
     o.seed = seed ^ 0x6A09E667F3BCC909ull;
     oq_status st = oq_engine_create(&o, &c->e);
     if (st != OQ_OK) {
-        cfg_fail(c, eng, "cannot create the engine: %s", oq_status_str(st));
+        oq__cfg_fail(c, eng, "cannot create the engine: %s", oq_status_str(st));
         if (st == OQ_ENOMEM)
             c->status = OQ_ENOMEM;
         return 0;
     }
     c->now_ms = o.start_ms;
-    int ok = cfg_populate(c, root);
+    int ok = oq__cfg_populate(c, root);
     if (ok)
         c->e->rng = seed;
     return ok;
 }
 
-oq_status cfg_load(const oq_engine_options *opts, const char *path, const char *yaml, size_t len,
-                   const char *name, oq_engine **out, oq_config_error *err, cfg_extra_fn extra,
-                   void *user)
+const char *const *oq__cfg_top_keys(int extra)
+{
+    return extra == CFG_EXTRA_TIMELINE ? TOP_KEYS_SCRIPT
+           : extra == CFG_EXTRA_SCENARIO ? TOP_KEYS_SCENARIO
+                                         : TOP_KEYS;
+}
+
+oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *yaml, size_t len,
+                       const char *name, oq_engine **out, oq_error *err, cfg_extra_fn extra,
+                       void *user)
 {
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = name ? name : path ? path : "<buffer>";
-    c.err = err;
-    cfg_init_error(err, c.name);
+    name = name ? name : path ? path : "<buffer>";
+    if (!oq__cfg_options_ok(lo, name, err))
+        return OQ_EINVAL;
+    oq__cfg_ctx_init(&c, name, err, lo);
     if (!out || (!path && !yaml && len > 0)) {
-        cfg_fail(&c, NULL, "invalid argument");
+        oq__cfg_fail(&c, NULL, "invalid argument");
+        if (err)
+            err->status = OQ_EINVAL;
         return OQ_EINVAL;
     }
     char *buf = NULL;
+    int ok = 1;
     if (path) {
-        if (!cfg_read_file(&c, path, &buf, &len))
-            return c.status;
+        ok = oq__cfg_read_file(&c, path, &buf, &len);
         yaml = buf;
     }
     cfg_node *root = NULL;
-    int ok = cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root) &&
-             cfg_build(&c, opts, root, extra ? CFG_EXTRA_TIMELINE : CFG_EXTRA_NONE) && (!extra || extra(&c, root, user));
-    cfg_free(root);
+    int extra_kind = extra ? CFG_EXTRA_TIMELINE : CFG_EXTRA_NONE;
+    c.top_keys = oq__cfg_top_keys(extra_kind);
+    ok = ok && oq__cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &root);
+    if (ok) {
+        ok = oq__cfg_build(&c, lo ? lo->engine : NULL, root, extra_kind);
+        /* the timeline too, to report its errors with the configuration's */
+        if (extra && c.e && !c.stop)
+            ok = extra(&c, root, user) && ok;
+    }
+    oq__cfg_free(root);
     free(buf);
-    if (!ok) {
+    if (!ok || c.status != OQ_OK) {
         oq_engine_destroy(c.e);
-        return c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        if (err)
+            err->status = st;
+        return st;
     }
     *out = c.e;
     return OQ_OK;
+}
+
+/* The older entry points: one error, in the oq_config_error shape. */
+static oq_status load_one_error(const oq_engine_options *opts, const char *path, const char *yaml,
+                                size_t len, const char *name, oq_engine **out,
+                                oq_config_error *err)
+{
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.engine = opts;
+    lo.max_errors = 1;
+    oq_error e;
+    oq__cfg_init_error(err, name ? name : path ? path : "<buffer>");
+    oq_status st = oq__cfg_load(&lo, path, yaml, len, name, out, &e, NULL, NULL);
+    if (st != OQ_OK)
+        oq__cfg_error_copy(err, &e);
+    return st;
 }
 
 oq_status oq_config_load_file(const oq_engine_options *opts, const char *path, oq_engine **out,
                               oq_config_error *err)
 {
     if (!path) {
-        cfg_init_error(err, "<null>");
+        oq__cfg_init_error(err, "<null>");
         if (err)
             snprintf(err->message, sizeof err->message, "path is NULL");
         return OQ_EINVAL;
     }
-    return cfg_load(opts, path, NULL, 0, path, out, err, NULL, NULL);
+    return load_one_error(opts, path, NULL, 0, path, out, err);
 }
 
 oq_status oq_config_load_buffer(const oq_engine_options *opts, const char *yaml, size_t len,
                                 const char *name, oq_engine **out, oq_config_error *err)
 {
-    return cfg_load(opts, NULL, yaml, len, name, out, err, NULL, NULL);
+    return load_one_error(opts, NULL, yaml, len, name, out, err);
 }

@@ -2,7 +2,7 @@
 /* Scenario files: a configuration plus a `simulation:` section, mapped onto
  * oq_sim_options. The parsed tree is kept: strings in the options point into
  * it, and the build callback defines the configuration from it in every
- * replication's fresh engine (cfg_populate). */
+ * replication's fresh engine (oq__cfg_populate). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +45,7 @@ typedef struct sc_ctx {
     oq_scenario *s;
     double start_s;      /* clock time of sim time 0 */
     double duration_s;
+    double end_s;        /* duration + drain: the default shift's end */
 } sc_ctx;
 
 void oq_scenario_free(oq_scenario *s)
@@ -56,16 +57,11 @@ void oq_scenario_free(oq_scenario *s)
     free(s->owned);
     free(s->streams);
     free(s->agents);
-    cfg_free(s->root);
+    oq__cfg_free(s->root);
     free(s);
 }
 
-static int nomem(cfg_ctx *c)
-{
-    cfg_fail(c, NULL, "out of memory");
-    c->status = OQ_ENOMEM;
-    return 0;
-}
+#define nomem oq__cfg_nomem
 
 /* calloc'd memory owned by the scenario (NULL on failure; error recorded). */
 static void *own_alloc(sc_ctx *x, size_t n, size_t size)
@@ -92,10 +88,10 @@ static void *own_alloc(sc_ctx *x, size_t n, size_t size)
 }
 
 #define FIELD(map, key, expr)                            \
-    if (ok && (f = cfg_get(map, key))) {                \
-        size_t p_ = cfg_push_key(c, key);                \
+    if (ok && (f = oq__cfg_get(map, key))) {                \
+        size_t p_ = oq__cfg_push_key(c, key);                \
         ok = (expr);                                     \
-        cfg_pop(c, p_);                                  \
+        oq__cfg_pop(c, p_);                                  \
     }
 
 /* "HH:MM" or "HH:MM:SS" -> seconds of the day; -1 if not a clock time. */
@@ -129,8 +125,19 @@ static int sim_time(sc_ctx *x, const cfg_node *n, double *out)
         return 1;
     }
     if (n && n->kind == CFG_SCALAR && !n->plain)
-        return cfg_fail(x->c, n, "expected seconds from the start or a clock time HH:MM[:SS], got \"%.60s\"", n->s);
-    return cfg_seconds_signed(x->c, n, out);
+        return oq__cfg_fail(x->c, n, "expected seconds from the start or a clock time HH:MM[:SS], got \"%.60s\"", n->s);
+    return oq__cfg_seconds_signed(x->c, n, out);
+}
+
+/* "undefined queue 'x' (did you mean 'y'?)"; 0. A name whose own definition
+ * failed (and was reported) fails quietly. */
+static int undefined(cfg_ctx *c, const cfg_node *at, int32_t kind, const char *what, const char *id)
+{
+    if (oq__cfg_defined_in_doc(c, kind, id))
+        return oq__cfg_fail_quiet(c);
+    char dym[128];
+    return oq__cfg_fail(c, at, "undefined %s '%.80s'%s", what, id,
+                        oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_id(c->e, kind, id)));
 }
 
 static int read_dist(sc_ctx *x, const cfg_node *n, int none_ok, oq_sim_dist *d)
@@ -139,59 +146,59 @@ static int read_dist(sc_ctx *x, const cfg_node *n, int none_ok, oq_sim_dist *d)
     memset(d, 0, sizeof *d);
     if (n->kind == CFG_SCALAR && strcmp(n->s, "none") == 0 && n->plain) {
         if (!none_ok)
-            return cfg_fail(c, n, "expected a distribution ({dist: ..., mean: ...}), got 'none'");
+            return oq__cfg_fail(c, n, "expected a distribution ({dist: ..., mean: ...}), got 'none'");
         d->kind = OQ_DIST_NONE;
         return 1;
     }
     if (n->kind == CFG_SCALAR) { /* a number: constant */
         d->kind = OQ_DIST_CONSTANT;
-        return cfg_seconds(c, n, &d->mean);
+        return oq__cfg_seconds(c, n, &d->mean);
     }
-    int ok = cfg_check_map(c, n, DIST_KEYS, 0);
+    int ok = oq__cfg_check_map(c, n, DIST_KEYS, 0);
     const cfg_node *f;
-    if (ok && !cfg_get(n, "dist"))
-        ok = cfg_fail(c, n, "missing key 'dist' (one of none, constant, exponential, lognormal, gamma, empirical)");
-    FIELD(n, "dist", cfg_enum(c, f, DIST_NAMES, DIST_VALUES, N_OF(DIST_NAMES), &d->kind))
+    if (ok && !oq__cfg_get(n, "dist"))
+        ok = oq__cfg_fail(c, n, "missing key 'dist' (one of none, constant, exponential, lognormal, gamma, empirical)");
+    FIELD(n, "dist", oq__cfg_enum(c, f, DIST_NAMES, DIST_VALUES, N_OF(DIST_NAMES), &d->kind))
     if (ok && d->kind == OQ_DIST_NONE && !none_ok)
-        ok = cfg_fail(c, cfg_get(n, "dist"), "a handle time cannot be 'none'");
+        ok = oq__cfg_fail(c, oq__cfg_get(n, "dist"), "a handle time cannot be 'none'");
     const char *need = NULL;
     if (ok) {
         switch (d->kind) {
         case OQ_DIST_CONSTANT:
-        case OQ_DIST_EXPONENTIAL: need = cfg_get(n, "mean") ? NULL : "mean"; break;
-        case OQ_DIST_LOGNORMAL: need = !cfg_get(n, "mean") ? "mean" : !cfg_get(n, "sd") ? "sd" : NULL; break;
-        case OQ_DIST_GAMMA: need = !cfg_get(n, "mean") ? "mean" : !cfg_get(n, "shape") ? "shape" : NULL; break;
-        case OQ_DIST_EMPIRICAL: need = cfg_get(n, "values") ? NULL : "values"; break;
+        case OQ_DIST_EXPONENTIAL: need = oq__cfg_get(n, "mean") ? NULL : "mean"; break;
+        case OQ_DIST_LOGNORMAL: need = !oq__cfg_get(n, "mean") ? "mean" : !oq__cfg_get(n, "sd") ? "sd" : NULL; break;
+        case OQ_DIST_GAMMA: need = !oq__cfg_get(n, "mean") ? "mean" : !oq__cfg_get(n, "shape") ? "shape" : NULL; break;
+        case OQ_DIST_EMPIRICAL: need = oq__cfg_get(n, "values") ? NULL : "values"; break;
         default: break;
         }
         if (need)
-            ok = cfg_fail(c, n, "missing key '%s' (dist %s needs it)", need, oq_sim_dist_name(d->kind));
+            ok = oq__cfg_fail(c, n, "missing key '%s' (dist %s needs it)", need, oq_sim_dist_name(d->kind));
     }
-    FIELD(n, "mean", cfg_seconds(c, f, &d->mean))
+    FIELD(n, "mean", oq__cfg_seconds(c, f, &d->mean))
     if (ok && d->mean <= 0 && (d->kind == OQ_DIST_EXPONENTIAL || d->kind == OQ_DIST_LOGNORMAL ||
                                d->kind == OQ_DIST_GAMMA)) {
-        size_t p = cfg_push_key(c, "mean");
-        ok = cfg_fail(c, cfg_get(n, "mean"), "must be > 0 for dist %s", oq_sim_dist_name(d->kind));
-        cfg_pop(c, p);
+        size_t p = oq__cfg_push_key(c, "mean");
+        ok = oq__cfg_fail(c, oq__cfg_get(n, "mean"), "must be > 0 for dist %s", oq_sim_dist_name(d->kind));
+        oq__cfg_pop(c, p);
     }
-    FIELD(n, "sd", cfg_number(c, f, 1e-9, 1e9, &d->param))
-    FIELD(n, "shape", cfg_number(c, f, 1e-6, 1e6, &d->param))
-    if (ok && (f = cfg_get(n, "values"))) {
-        size_t p = cfg_push_key(c, "values");
+    FIELD(n, "sd", oq__cfg_number(c, f, 1e-9, 1e9, &d->param))
+    FIELD(n, "shape", oq__cfg_number(c, f, 1e-6, 1e6, &d->param))
+    if (ok && (f = oq__cfg_get(n, "values"))) {
+        size_t p = oq__cfg_push_key(c, "values");
         if (f->kind != CFG_SEQ || f->n < 1)
-            ok = cfg_fail(c, f, "expected a non-empty list of seconds");
+            ok = oq__cfg_fail(c, f, "expected a non-empty list of seconds");
         double *v = ok ? own_alloc(x, (size_t)f->n, sizeof *v) : NULL;
         ok = ok && v;
         for (int32_t i = 0; ok && i < f->n; i++) {
-            size_t p1 = cfg_push_index(c, i);
-            ok = cfg_seconds(c, f->kids[i], &v[i]);
-            cfg_pop(c, p1);
+            size_t p1 = oq__cfg_push_index(c, i);
+            ok = oq__cfg_seconds(c, f->kids[i], &v[i]);
+            oq__cfg_pop(c, p1);
         }
         if (ok) {
             d->values = v;
             d->n_values = f->n;
         }
-        cfg_pop(c, p);
+        oq__cfg_pop(c, p);
     }
     return ok;
 }
@@ -200,14 +207,14 @@ static int list_of_numbers(sc_ctx *x, const cfg_node *f, double **out, int32_t *
 {
     cfg_ctx *c = x->c;
     if (f->kind != CFG_SEQ || f->n < 1)
-        return cfg_fail(c, f, "expected a non-empty list of numbers");
+        return oq__cfg_fail(c, f, "expected a non-empty list of numbers");
     double *v = own_alloc(x, (size_t)f->n, sizeof *v);
     if (!v)
         return 0;
     for (int32_t i = 0; i < f->n; i++) {
-        size_t p = cfg_push_index(c, i);
-        int ok = cfg_number(c, f->kids[i], 0, 1e9, &v[i]);
-        cfg_pop(c, p);
+        size_t p = oq__cfg_push_index(c, i);
+        int ok = oq__cfg_number(c, f->kids[i], 0, 1e9, &v[i]);
+        oq__cfg_pop(c, p);
         if (!ok)
             return 0;
     }
@@ -222,45 +229,45 @@ static int read_stream(sc_ctx *x, const cfg_node *v, const cfg_node *patterns, i
     cfg_ctx *c = x->c;
     const cfg_node *f;
     oq_sim_stream_init(st);
-    int ok = cfg_check_map(c, v, STREAM_KEYS, 0);
-    if (ok && !cfg_get(v, "queue"))
-        ok = cfg_fail(c, v, "missing key 'queue'");
-    if (ok && !cfg_get(v, "channel"))
-        ok = cfg_fail(c, v, "missing key 'channel'");
-    int nrate = (cfg_get(v, "rate") != NULL) + (cfg_get(v, "volumes") != NULL) +
-                (cfg_get(v, "total") != NULL);
+    int ok = oq__cfg_check_map(c, v, STREAM_KEYS, 0);
+    if (ok && !oq__cfg_get(v, "queue"))
+        ok = oq__cfg_fail(c, v, "missing key 'queue'");
+    if (ok && !oq__cfg_get(v, "channel"))
+        ok = oq__cfg_fail(c, v, "missing key 'channel'");
+    int nrate = (oq__cfg_get(v, "rate") != NULL) + (oq__cfg_get(v, "volumes") != NULL) +
+                (oq__cfg_get(v, "total") != NULL);
     if (ok && nrate != 1)
-        ok = cfg_fail(c, v, "exactly one of 'rate' (per hour), 'volumes' (per interval) or "
+        ok = oq__cfg_fail(c, v, "exactly one of 'rate' (per hour), 'volumes' (per interval) or "
                             "'total' (with 'pattern') is needed");
-    if (ok && !cfg_get(v, "total") != !cfg_get(v, "pattern"))
-        ok = cfg_fail(c, v, "'total' and 'pattern' go together");
-    FIELD(v, "queue", cfg_id(c, f, &st->queue) &&
+    if (ok && !oq__cfg_get(v, "total") != !oq__cfg_get(v, "pattern"))
+        ok = oq__cfg_fail(c, v, "'total' and 'pattern' go together");
+    FIELD(v, "queue", oq__cfg_id(c, f, &st->queue) &&
                           (oq_queue_get(c->e, st->queue, &(oq_queue_info){0}) == OQ_OK ||
-                           cfg_fail(c, f, "undefined queue '%.80s'", st->queue)))
-    FIELD(v, "channel", cfg_id(c, f, &st->channel) &&
+                           undefined(c, f, OQ_KIND_QUEUE, "queue", st->queue)))
+    FIELD(v, "channel", oq__cfg_id(c, f, &st->channel) &&
                             (oq_channel_get(c->e, st->channel, &(oq_channel_spec){0}) == OQ_OK ||
-                             cfg_fail(c, f, "undefined channel '%.80s'", st->channel)))
-    FIELD(v, "rate", cfg_number(c, f, 0, 1e9, &st->rate_per_hour))
-    FIELD(v, "priority", cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &st->priority))
-    if (ok && (f = cfg_get(v, "volumes"))) {
-        size_t p = cfg_push_key(c, "volumes");
+                             undefined(c, f, OQ_KIND_CHANNEL, "channel", st->channel)))
+    FIELD(v, "rate", oq__cfg_number(c, f, 0, 1e9, &st->rate_per_hour))
+    FIELD(v, "priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &st->priority))
+    if (ok && (f = oq__cfg_get(v, "volumes"))) {
+        size_t p = oq__cfg_push_key(c, "volumes");
         double *vol = NULL;
         ok = list_of_numbers(x, f, &vol, &st->n_volumes);
         if (ok && st->n_volumes > n_intervals)
-            ok = cfg_fail(c, f, "%d volumes for %d intervals", (int)st->n_volumes, (int)n_intervals);
+            ok = oq__cfg_fail(c, f, "%d volumes for %d intervals", (int)st->n_volumes, (int)n_intervals);
         st->volumes = vol;
-        cfg_pop(c, p);
+        oq__cfg_pop(c, p);
     }
-    if (ok && (f = cfg_get(v, "pattern"))) {
-        size_t p = cfg_push_key(c, "pattern");
+    if (ok && (f = oq__cfg_get(v, "pattern"))) {
+        size_t p = oq__cfg_push_key(c, "pattern");
         const cfg_node *pat = NULL;
         const char *pid = NULL;
-        ok = cfg_id(c, f, &pid);
-        if (ok && !(pat = cfg_get(patterns, pid)))
-            ok = cfg_fail(c, f, "undefined pattern '%.80s' (simulation.patterns)", pid);
-        cfg_pop(c, p);
+        ok = oq__cfg_id(c, f, &pid);
+        if (ok && !(pat = oq__cfg_get(patterns, pid)))
+            ok = oq__cfg_fail(c, f, "undefined pattern '%.80s' (simulation.patterns)", pid);
+        oq__cfg_pop(c, p);
         double total = 0, sum = 0;
-        FIELD(v, "total", cfg_number(c, f, 0, 1e9, &total))
+        FIELD(v, "total", oq__cfg_number(c, f, 0, 1e9, &total))
         if (ok) {
             /* the pattern was checked when simulation.patterns was read */
             int32_t n = pat->n < n_intervals ? pat->n : n_intervals;
@@ -277,17 +284,17 @@ static int read_stream(sc_ctx *x, const cfg_node *v, const cfg_node *patterns, i
     FIELD(v, "handle", read_dist(x, f, 0, &st->handle))
     FIELD(v, "patience", read_dist(x, f, 1, &st->patience))
     if (ok) { /* the queue must accept the channel (its `channels` list) */
-        const cfg_node *q = cfg_get(cfg_get(x->s->root, "queues"), st->queue);
-        const cfg_node *chs = cfg_get(q, "channels");
+        const cfg_node *q = oq__cfg_get(oq__cfg_get(x->s->root, "queues"), st->queue);
+        const cfg_node *chs = oq__cfg_get(q, "channels");
         int found = 0;
         for (int32_t i = 0; chs && chs->kind == CFG_SEQ && i < chs->n; i++)
             if (chs->kids[i]->kind == CFG_SCALAR && strcmp(chs->kids[i]->s, st->channel) == 0)
                 found = 1;
         if (!found) {
-            size_t p = cfg_push_key(c, "channel");
-            ok = cfg_fail(c, cfg_get(v, "channel"), "queue '%.80s' does not accept channel '%.80s'",
+            size_t p = oq__cfg_push_key(c, "channel");
+            ok = oq__cfg_fail(c, oq__cfg_get(v, "channel"), "queue '%.80s' does not accept channel '%.80s'",
                           st->queue, st->channel);
-            cfg_pop(c, p);
+            oq__cfg_pop(c, p);
         }
     }
     return ok;
@@ -297,82 +304,46 @@ static int read_windows(sc_ctx *x, const cfg_node *f, int breaks, oq_sim_window 
 {
     cfg_ctx *c = x->c;
     if (f->kind != CFG_SEQ)
-        return cfg_fail(c, f, "expected a list of {start, end%s}", breaks ? ", reason" : "");
+        return oq__cfg_fail(c, f, "expected a list of {start, end%s}", breaks ? ", reason" : "");
     oq_sim_window *w = own_alloc(x, (size_t)f->n, sizeof *w);
     if (!w)
         return 0;
     int ok = 1;
     for (int32_t i = 0; ok && i < f->n; i++) {
-        size_t p = cfg_push_index(c, i);
+        size_t p = oq__cfg_push_index(c, i);
         const cfg_node *v = f->kids[i], *g;
-        ok = cfg_check_map(c, v, breaks ? BREAK_KEYS : WINDOW_KEYS, 0);
-        if (ok && (!cfg_get(v, "start") || !cfg_get(v, "end")))
-            ok = cfg_fail(c, v, "missing key '%s'", cfg_get(v, "start") ? "end" : "start");
-        if (ok && (g = cfg_get(v, "start"))) {
-            size_t p1 = cfg_push_key(c, "start");
+        ok = oq__cfg_check_map(c, v, breaks ? BREAK_KEYS : WINDOW_KEYS, 0);
+        if (ok && (!oq__cfg_get(v, "start") || !oq__cfg_get(v, "end")))
+            ok = oq__cfg_fail(c, v, "missing key '%s'", oq__cfg_get(v, "start") ? "end" : "start");
+        if (ok && (g = oq__cfg_get(v, "start"))) {
+            size_t p1 = oq__cfg_push_key(c, "start");
             ok = sim_time(x, g, &w[i].start_s);
             if (ok && w[i].start_s < 0)
-                ok = cfg_fail(c, g, "before the start of the run");
-            cfg_pop(c, p1);
+                ok = oq__cfg_fail(c, g, "before the start of the run");
+            oq__cfg_pop(c, p1);
         }
-        if (ok && (g = cfg_get(v, "end"))) {
-            size_t p1 = cfg_push_key(c, "end");
+        if (ok && (g = oq__cfg_get(v, "end"))) {
+            size_t p1 = oq__cfg_push_key(c, "end");
             ok = sim_time(x, g, &w[i].end_s);
             if (ok && !(w[i].end_s > w[i].start_s))
-                ok = cfg_fail(c, g, "must be after 'start'");
-            cfg_pop(c, p1);
+                ok = oq__cfg_fail(c, g, "must be after 'start'");
+            oq__cfg_pop(c, p1);
         }
-        if (ok && (g = cfg_get(v, "reason"))) {
-            size_t p1 = cfg_push_key(c, "reason");
-            ok = cfg_string(c, g, &w[i].reason);
-            cfg_pop(c, p1);
+        if (ok && (g = oq__cfg_get(v, "reason"))) {
+            size_t p1 = oq__cfg_push_key(c, "reason");
+            ok = oq__cfg_string(c, g, &w[i].reason);
+            oq__cfg_pop(c, p1);
         }
-        cfg_pop(c, p);
+        oq__cfg_pop(c, p);
     }
     *out = w;
     *n = f->n;
     return ok;
 }
 
-/* '*' any run, '?' one character, '[a-z0-9]' one of a set (ranges allowed). */
-static int glob(const char *p, const char *s)
-{
-    for (; *p; p++, s++) {
-        if (*p == '*') {
-            for (;; s++) {
-                if (glob(p + 1, s))
-                    return 1;
-                if (!*s)
-                    return 0;
-            }
-        }
-        if (!*s)
-            return 0;
-        if (*p == '[' && strchr(p + 1, ']')) {
-            int hit = 0;
-            const char *q = p + 1;
-            for (; *q != ']'; q++) {
-                if (q[1] == '-' && q[2] && q[2] != ']') {
-                    hit |= *s >= q[0] && *s <= q[2];
-                    q += 2;
-                } else {
-                    hit |= *s == *q;
-                }
-            }
-            if (!hit)
-                return 0;
-            p = q;
-            continue;
-        }
-        if (*p != '?' && *p != *s)
-            return 0;
-    }
-    return *s == '\0';
-}
-
 static int in_group(const cfg_node *agent_val, const char *group)
 {
-    const cfg_node *gs = cfg_get(agent_val, "groups");
+    const cfg_node *gs = oq__cfg_get(agent_val, "groups");
     for (int32_t i = 0; gs && gs->kind == CFG_SEQ && i < gs->n; i++)
         if (gs->kids[i]->kind == CFG_SCALAR && strcmp(gs->kids[i]->s, group) == 0)
             return 1;
@@ -395,10 +366,13 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
     for (int32_t i = 0; i < n; i++)
         s->agents[i].id = NULL;
     int ok = 1;
-    if (seq && !cfg_is_null(seq) && seq->kind != CFG_SEQ)
-        ok = cfg_fail(c, seq, "expected a list of agent entries ({match: pattern, shifts: ...})");
-    for (int32_t e = 0; ok && seq && seq->kind == CFG_SEQ && e < seq->n; e++) {
-        size_t p = cfg_push_index(c, e);
+    if (seq && !oq__cfg_is_null(seq) && seq->kind != CFG_SEQ)
+        ok = oq__cfg_fail(c, seq, "expected a list of agent entries ({match: pattern, shifts: ...})");
+    int list_ok = ok, entries_ok = ok; /* every entry, even after an error in one */
+    for (int32_t e = 0; list_ok && !c->stop && seq && seq->kind == CFG_SEQ && e < seq->n; e++) {
+        entries_ok &= ok;
+        ok = 1;
+        size_t p = oq__cfg_push_index(c, e);
         const cfg_node *v = seq->kids[e], *f;
         oq_sim_agent a;
         oq_sim_agent_init(&a);
@@ -406,23 +380,23 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
         a.response = def->response;
         const char *pattern = NULL, *group = NULL;
         oq_sim_window *w = NULL;
-        ok = cfg_check_map(c, v, AGENT_KEYS, 0);
-        if (ok && !cfg_get(v, "match") == !cfg_get(v, "group"))
-            ok = cfg_fail(c, v, "exactly one of 'match' (agent ids; wildcards * ? [a-z]) or 'group' is needed");
-        FIELD(v, "match", cfg_string(c, f, &pattern))
-        FIELD(v, "group", cfg_id(c, f, &group))
-        FIELD(v, "accept_probability", cfg_fraction(c, f, &a.accept_prob))
+        ok = oq__cfg_check_map(c, v, AGENT_KEYS, 0);
+        if (ok && !oq__cfg_get(v, "match") == !oq__cfg_get(v, "group"))
+            ok = oq__cfg_fail(c, v, "exactly one of 'match' (agent ids; wildcards * ? [a-z]) or 'group' is needed");
+        FIELD(v, "match", oq__cfg_string(c, f, &pattern))
+        FIELD(v, "group", oq__cfg_id(c, f, &group))
+        FIELD(v, "accept_probability", oq__cfg_fraction(c, f, &a.accept_prob))
         FIELD(v, "response", read_dist(x, f, 1, &a.response))
         FIELD(v, "shifts", read_windows(x, f, 0, &w, &a.n_shifts))
         a.shifts = w;
         FIELD(v, "breaks", read_windows(x, f, 1, &w, &a.n_breaks))
-        if (cfg_get(v, "breaks"))
+        if (oq__cfg_get(v, "breaks"))
             a.breaks = w;
-        if (ok && !cfg_get(v, "shifts")) { /* the whole run */
+        if (ok && !oq__cfg_get(v, "shifts")) { /* the whole run, drain included */
             oq_sim_window *all = own_alloc(x, 1, sizeof *all);
             ok = all != NULL;
             if (ok) {
-                all->end_s = x->duration_s;
+                all->end_s = x->end_s;
                 a.shifts = all;
                 a.n_shifts = 1;
             }
@@ -430,7 +404,7 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
         int matched = 0;
         for (int32_t i = 0; ok && i < n; i++) {
             const cfg_node *k = cfg_agents->kids[2 * i];
-            if (pattern ? glob(pattern, k->s) : in_group(cfg_agents->kids[2 * i + 1], group)) {
+            if (pattern ? oq__cfg_glob(pattern, k->s, NULL) : in_group(cfg_agents->kids[2 * i + 1], group)) {
                 matched++;
                 if (!taken[i]) { /* the first matching entry wins */
                     taken[i] = 1;
@@ -439,17 +413,23 @@ static int read_agents(sc_ctx *x, const cfg_node *seq, const cfg_node *cfg_agent
                 }
             }
         }
-        if (ok && !matched)
-            ok = cfg_fail(c, cfg_get(v, pattern ? "match" : "group"), "matches no agent");
-        cfg_pop(c, p);
+        if (ok && !matched && group && !oq__cfg_defined_in_doc(c, OQ_KIND_GROUP, group)) {
+            size_t p1 = oq__cfg_push_key(c, "group");
+            ok = undefined(c, oq__cfg_get(v, "group"), OQ_KIND_GROUP, "group", group);
+            oq__cfg_pop(c, p1);
+        }
+        else if (ok && !matched)
+            ok = oq__cfg_fail(c, oq__cfg_get(v, pattern ? "match" : "group"), "matches no agent");
+        oq__cfg_pop(c, p);
     }
-    /* Agents no entry names work the whole run with the defaults. */
+    ok = entries_ok && ok;
+    /* Agents no entry names work the whole run (drain included) with the defaults. */
     for (int32_t i = 0; ok && i < n; i++)
         if (!taken[i]) {
             oq_sim_window *all = own_alloc(x, 1, sizeof *all);
             ok = all != NULL;
             if (ok) {
-                all->end_s = x->duration_s;
+                all->end_s = x->end_s;
                 s->agents[i] = *def;
                 s->agents[i].id = cfg_agents->kids[2 * i]->s;
                 s->agents[i].shifts = all;
@@ -467,97 +447,98 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
     cfg_ctx *c = x->c;
     oq_scenario *s = x->s;
     oq_sim_options *o = &s->opts;
-    const cfg_node *sim = cfg_get(root, "simulation"), *f;
+    const cfg_node *sim = oq__cfg_get(root, "simulation"), *f;
     if (!sim)
-        return cfg_fail(c, NULL, "missing top-level key 'simulation' (a scenario needs traffic: "
+        return oq__cfg_fail(c, NULL, "missing top-level key 'simulation' (a scenario needs traffic: "
                                  "simulation.streams)");
-    size_t p0 = cfg_push_key(c, "simulation");
-    int ok = cfg_check_map(c, sim, SIM_KEYS, 0);
+    size_t p0 = oq__cfg_push_key(c, "simulation");
+    int ok = oq__cfg_check_map(c, sim, SIM_KEYS, 0);
     /* start: simulation.start, else engine.start, else 0 */
-    const cfg_node *eng = cfg_get(root, "engine");
+    const cfg_node *eng = oq__cfg_get(root, "engine");
     double start = 0;
-    if (ok && (f = cfg_get(sim, "start"))) {
-        size_t p = cfg_push_key(c, "start");
+    if (ok && (f = oq__cfg_get(sim, "start"))) {
+        size_t p = oq__cfg_push_key(c, "start");
         double t = clock_time(f);
         if (t >= 0)
             start = t;
         else
-            ok = cfg_seconds(c, f, &start);
-        cfg_pop(c, p);
-    } else if (ok && eng && (f = cfg_get(eng, "start"))) {
+            ok = oq__cfg_seconds(c, f, &start);
+        oq__cfg_pop(c, p);
+    } else if (ok && eng && (f = oq__cfg_get(eng, "start"))) {
         oq_engine_now(c->e, &o->start_ms);
         start = (double)o->start_ms / 1000.0;
         if (start < 0)
-            ok = cfg_fail(c, f, "a simulation needs engine.start >= 0");
+            ok = oq__cfg_fail(c, f, "a simulation needs engine.start >= 0");
     }
     x->start_s = start;
-    o->start_ms = cfg_ms(start);
+    o->start_ms = oq__cfg_ms(start);
     int32_t n_intervals = 0;
-    FIELD(sim, "seed", cfg_u64(c, f, &o->seed))
-    FIELD(sim, "replications", cfg_int(c, f, 1, 100000, &o->replications))
-    FIELD(sim, "warmup", cfg_seconds(c, f, &o->warmup_s))
-    FIELD(sim, "drain", cfg_seconds(c, f, &o->drain_s))
-    FIELD(sim, "interval", cfg_number(c, f, 1, 86400, &o->interval_s))
-    FIELD(sim, "intervals", cfg_int(c, f, 1, 100000, &n_intervals))
-    FIELD(sim, "duration", cfg_number(c, f, 1, 1e9, &o->duration_s))
-    FIELD(sim, "short_abandon", cfg_seconds(c, f, &o->short_abandon_s))
-    FIELD(sim, "check", cfg_bool(c, f, &o->check))
-    if (ok && cfg_get(sim, "intervals") && cfg_get(sim, "duration"))
-        ok = cfg_fail(c, cfg_get(sim, "duration"), "give 'duration' or 'intervals', not both");
+    FIELD(sim, "seed", oq__cfg_u64(c, f, &o->seed))
+    FIELD(sim, "replications", oq__cfg_int(c, f, 1, 100000, &o->replications))
+    FIELD(sim, "warmup", oq__cfg_seconds(c, f, &o->warmup_s))
+    FIELD(sim, "drain", oq__cfg_seconds(c, f, &o->drain_s))
+    FIELD(sim, "interval", oq__cfg_number(c, f, 1, 86400, &o->interval_s))
+    FIELD(sim, "intervals", oq__cfg_int(c, f, 1, 100000, &n_intervals))
+    FIELD(sim, "duration", oq__cfg_number(c, f, 1, 1e9, &o->duration_s))
+    FIELD(sim, "short_abandon", oq__cfg_seconds(c, f, &o->short_abandon_s))
+    FIELD(sim, "check", oq__cfg_bool(c, f, &o->check))
+    if (ok && oq__cfg_get(sim, "intervals") && oq__cfg_get(sim, "duration"))
+        ok = oq__cfg_fail(c, oq__cfg_get(sim, "duration"), "give 'duration' or 'intervals', not both");
     if (ok && n_intervals > 0)
         o->duration_s = n_intervals * o->interval_s;
-    if (ok && !cfg_get(sim, "intervals") && !cfg_get(sim, "duration"))
-        ok = cfg_fail(c, sim, "missing key 'intervals' (or 'duration'): how long arrivals run");
+    if (ok && !oq__cfg_get(sim, "intervals") && !oq__cfg_get(sim, "duration"))
+        ok = oq__cfg_fail(c, sim, "missing key 'intervals' (or 'duration'): how long arrivals run");
     if (ok && o->warmup_s >= o->duration_s)
-        ok = cfg_fail(c, cfg_get(sim, "warmup"), "the warm-up must end before the run does");
+        ok = oq__cfg_fail(c, oq__cfg_get(sim, "warmup"), "the warm-up must end before the run does");
     if (ok)
         n_intervals = (int32_t)((o->duration_s + o->interval_s - 1e-9) / o->interval_s);
     x->duration_s = o->duration_s;
+    x->end_s = o->duration_s + o->drain_s;
 
     /* defaults for agents */
     oq_sim_agent def;
     oq_sim_agent_init(&def);
-    if (ok && (f = cfg_get(sim, "defaults"))) {
-        size_t p = cfg_push_key(c, "defaults");
+    if (ok && (f = oq__cfg_get(sim, "defaults"))) {
+        size_t p = oq__cfg_push_key(c, "defaults");
         const cfg_node *g;
-        ok = cfg_check_map(c, f, DEFAULT_KEYS, 1);
-        if (ok && (g = cfg_get(f, "accept_probability"))) {
-            size_t p1 = cfg_push_key(c, "accept_probability");
-            ok = cfg_fraction(c, g, &def.accept_prob);
-            cfg_pop(c, p1);
+        ok = oq__cfg_check_map(c, f, DEFAULT_KEYS, 1);
+        if (ok && (g = oq__cfg_get(f, "accept_probability"))) {
+            size_t p1 = oq__cfg_push_key(c, "accept_probability");
+            ok = oq__cfg_fraction(c, g, &def.accept_prob);
+            oq__cfg_pop(c, p1);
         }
-        if (ok && (g = cfg_get(f, "response"))) {
-            size_t p1 = cfg_push_key(c, "response");
+        if (ok && (g = oq__cfg_get(f, "response"))) {
+            size_t p1 = oq__cfg_push_key(c, "response");
             ok = read_dist(x, g, 1, &def.response);
-            cfg_pop(c, p1);
+            oq__cfg_pop(c, p1);
         }
-        cfg_pop(c, p);
+        oq__cfg_pop(c, p);
     }
     o->default_accept_prob = def.accept_prob;
     o->default_response = def.response;
 
     /* patterns: name -> list of weights */
-    const cfg_node *patterns = cfg_get(sim, "patterns");
+    const cfg_node *patterns = oq__cfg_get(sim, "patterns");
     if (ok && patterns) {
-        size_t p = cfg_push_key(c, "patterns");
-        ok = cfg_check_map(c, patterns, NULL, 1);
+        size_t p = oq__cfg_push_key(c, "patterns");
+        ok = oq__cfg_check_map(c, patterns, NULL, 1);
         for (int32_t i = 0; ok && patterns->kind == CFG_MAP && i + 1 < patterns->n; i += 2) {
-            size_t p1 = cfg_push_key(c, patterns->kids[i]->s);
+            size_t p1 = oq__cfg_push_key(c, patterns->kids[i]->s);
             double *tmp = NULL;
             int32_t cnt = 0;
             ok = list_of_numbers(x, patterns->kids[i + 1], &tmp, &cnt);
-            cfg_pop(c, p1);
+            oq__cfg_pop(c, p1);
         }
-        cfg_pop(c, p);
+        oq__cfg_pop(c, p);
     }
 
     /* streams */
-    const cfg_node *streams = cfg_get(sim, "streams");
+    const cfg_node *streams = oq__cfg_get(sim, "streams");
     if (ok) {
-        size_t p = cfg_push_key(c, "streams");
+        size_t p = oq__cfg_push_key(c, "streams");
         if (!streams || streams->kind != CFG_SEQ || streams->n < 1)
-            ok = streams ? cfg_fail(c, streams, "expected a non-empty list of streams")
-                         : cfg_fail(c, sim, "missing key 'streams' (the traffic)");
+            ok = streams ? oq__cfg_fail(c, streams, "expected a non-empty list of streams")
+                         : oq__cfg_fail(c, sim, "missing key 'streams' (the traffic)");
         if (ok) {
             s->streams = calloc((size_t)streams->n, sizeof *s->streams);
             if (!s->streams)
@@ -565,17 +546,20 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
             else
                 s->n_streams = streams->n;
         }
-        for (int32_t i = 0; ok && i < s->n_streams; i++) {
-            size_t p1 = cfg_push_index(c, i);
-            ok = read_stream(x, streams->kids[i], patterns, n_intervals, &s->streams[i]);
-            cfg_pop(c, p1);
+        /* every stream, and the agents after them, even after an error */
+        int all = ok;
+        for (int32_t i = 0; ok && !c->stop && i < s->n_streams; i++) {
+            size_t p1 = oq__cfg_push_index(c, i);
+            all &= read_stream(x, streams->kids[i], patterns, n_intervals, &s->streams[i]);
+            oq__cfg_pop(c, p1);
         }
-        cfg_pop(c, p);
-    }
-    if (ok) {
-        size_t p = cfg_push_key(c, "agents");
-        ok = read_agents(x, cfg_get(sim, "agents"), cfg_get(root, "agents"), &def);
-        cfg_pop(c, p);
+        oq__cfg_pop(c, p);
+        if (ok && !c->stop) {
+            size_t p1 = oq__cfg_push_key(c, "agents");
+            all &= read_agents(x, oq__cfg_get(sim, "agents"), oq__cfg_get(root, "agents"), &def);
+            oq__cfg_pop(c, p1);
+        }
+        ok = all;
     }
     o->streams = s->streams;
     o->n_streams = s->n_streams;
@@ -586,9 +570,9 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
     if (ok) {
         char msg[300];
         if (oq_sim_options_check(o, msg, sizeof msg) != OQ_OK)
-            ok = cfg_fail(c, sim, "%s", msg);
+            ok = oq__cfg_fail(c, sim, "%s", msg);
     }
-    cfg_pop(c, p0);
+    oq__cfg_pop(c, p0);
     return ok;
 }
 
@@ -603,31 +587,35 @@ oq_status oq_scenario_build(oq_engine *e, const oq_scenario *s)
     if (!e || !s)
         return OQ_EINVAL;
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = s->name;
+    oq__cfg_ctx_init(&c, s->name, NULL, NULL);
+    c.max_errors = 1;
     c.e = e;
     if (oq_engine_now(e, &c.now_ms) != OQ_OK)
         return OQ_EINVAL;
-    if (!cfg_populate(&c, s->root))
+    if (!oq__cfg_populate(&c, s->root))
         return c.status != OQ_OK ? c.status : OQ_ECONFIG;
     return OQ_OK;
 }
 
-static oq_status scenario_load(const char *path, const char *yaml, size_t len, const char *name,
-                               oq_scenario **out, oq_config_error *err)
+oq_status oq_scenario_load(const oq_load_options *options, const char *path, const char *yaml,
+                           size_t len, const char *name, oq_scenario **out, oq_error *err)
 {
     cfg_ctx c;
-    memset(&c, 0, sizeof c);
-    c.name = name ? name : path ? path : "<buffer>";
-    c.err = err;
-    cfg_init_error(err, c.name);
+    name = name ? name : path ? path : "<buffer>";
+    if (!oq__cfg_options_ok(options, name, err))
+        return OQ_EINVAL;
+    oq__cfg_ctx_init(&c, name, err, options);
     if (!out || (!path && !yaml && len > 0)) {
-        cfg_fail(&c, NULL, "invalid argument");
+        oq__cfg_fail(&c, NULL, "invalid argument");
+        if (err)
+            err->status = OQ_EINVAL;
         return OQ_EINVAL;
     }
     oq_scenario *s = calloc(1, sizeof *s);
     if (!s) {
         nomem(&c);
+        if (err)
+            err->status = OQ_ENOMEM;
         return OQ_ENOMEM;
     }
     snprintf(s->name, sizeof s->name, "%s", c.name);
@@ -635,28 +623,51 @@ static oq_status scenario_load(const char *path, const char *yaml, size_t len, c
     char *buf = NULL;
     int ok = 1;
     if (path) {
-        ok = cfg_read_file(&c, path, &buf, &len);
+        ok = oq__cfg_read_file(&c, path, &buf, &len);
         yaml = buf;
     }
-    ok = ok && cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &s->root);
+    c.top_keys = oq__cfg_top_keys(CFG_EXTRA_SCENARIO);
+    ok = ok && oq__cfg_parse(&c, yaml ? yaml : "", yaml ? len : 0, &s->root);
     free(buf);
-    /* A trial engine validates the configuration (and the names streams use). */
-    ok = ok && cfg_build(&c, NULL, s->root, CFG_EXTRA_SCENARIO);
-    sc_ctx x = {&c, s, 0, 0};
-    ok = ok && read_simulation(&x, s->root);
+    if (ok) {
+        /* A trial engine validates the configuration (and the names streams
+         * use); the simulation section is read even after a configuration
+         * error, to report its own. */
+        ok = oq__cfg_build(&c, NULL, s->root, CFG_EXTRA_SCENARIO);
+        sc_ctx x = {&c, s, 0, 0, 0};
+        if (c.e && !c.stop)
+            ok = read_simulation(&x, s->root) && ok;
+    }
     oq_engine_destroy(c.e);
-    if (!ok) {
+    if (!ok || c.status != OQ_OK) {
         oq_scenario_free(s);
-        return c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
+        if (err)
+            err->status = st;
+        return st;
     }
     *out = s;
     return OQ_OK;
 }
 
+static oq_status scenario_load(const char *path, const char *yaml, size_t len, const char *name,
+                               oq_scenario **out, oq_config_error *err)
+{
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.max_errors = 1;
+    oq_error e;
+    oq__cfg_init_error(err, name ? name : path ? path : "<buffer>");
+    oq_status st = oq_scenario_load(&lo, path, yaml, len, name, out, &e);
+    if (st != OQ_OK)
+        oq__cfg_error_copy(err, &e);
+    return st;
+}
+
 oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_config_error *err)
 {
     if (!path) {
-        cfg_init_error(err, "<null>");
+        oq__cfg_init_error(err, "<null>");
         if (err)
             snprintf(err->message, sizeof err->message, "path is NULL");
         return OQ_EINVAL;

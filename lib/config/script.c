@@ -91,40 +91,35 @@ static const char *own_str(oq_script *s, const char *str)
     return own(s, p);
 }
 
-static int nomem(cfg_ctx *c)
-{
-    cfg_fail(c, NULL, "out of memory");
-    c->status = OQ_ENOMEM;
-    return 0;
-}
+#define nomem oq__cfg_nomem
 
 /* A string field copied into the script. */
 static int str_field(cfg_ctx *c, oq_script *s, const cfg_node *v, const char *key, int is_id,
                      const char **dst)
 {
-    const cfg_node *f = cfg_get(v, key);
+    const cfg_node *f = oq__cfg_get(v, key);
     if (!f)
         return 1;
-    size_t p = cfg_push_key(c, key);
+    size_t p = oq__cfg_push_key(c, key);
     const char *tmp = NULL;
-    int ok = is_id ? cfg_id(c, f, &tmp) : cfg_string(c, f, &tmp);
+    int ok = is_id ? oq__cfg_id(c, f, &tmp) : oq__cfg_string(c, f, &tmp);
     if (ok && !(*dst = own_str(s, tmp)))
         ok = nomem(c);
-    cfg_pop(c, p);
+    oq__cfg_pop(c, p);
     return ok;
 }
 
 static int skills_field(cfg_ctx *c, oq_script *s, const cfg_node *v, const char *key, int32_t *n,
                         const char *const **ids, const int32_t **levels)
 {
-    const cfg_node *f = cfg_get(v, key);
+    const cfg_node *f = oq__cfg_get(v, key);
     if (!f)
         return 1;
-    size_t p = cfg_push_key(c, key);
-    int ok = cfg_check_map(c, f, NULL, 1);
+    size_t p = oq__cfg_push_key(c, key);
+    int ok = oq__cfg_check_map(c, f, NULL, 1);
     int32_t cnt = f->kind == CFG_MAP ? f->n / 2 : 0;
     if (ok && cnt > OQ_CONTACT_SKILLS_MAX)
-        ok = cfg_fail(c, f, "at most %d skills", OQ_CONTACT_SKILLS_MAX);
+        ok = oq__cfg_fail(c, f, "at most %d skills", OQ_CONTACT_SKILLS_MAX);
     if (ok && cnt > 0) {
         const char **idv = own(s, calloc((size_t)cnt, sizeof *idv));
         int32_t *lv = own(s, calloc((size_t)cnt, sizeof *lv));
@@ -132,12 +127,12 @@ static int skills_field(cfg_ctx *c, oq_script *s, const cfg_node *v, const char 
             ok = nomem(c);
         for (int32_t i = 0; ok && i < cnt; i++) {
             const cfg_node *k = f->kids[2 * i];
-            size_t p1 = cfg_push_key(c, k->s);
+            size_t p1 = oq__cfg_push_key(c, k->s);
             const char *sid;
-            ok = cfg_id(c, k, &sid) && cfg_int(c, f->kids[2 * i + 1], 1, OQ_LEVEL_MAX, &lv[i]);
+            ok = oq__cfg_id(c, k, &sid) && oq__cfg_int(c, f->kids[2 * i + 1], 1, OQ_LEVEL_MAX, &lv[i]);
             if (ok && !(idv[i] = own_str(s, sid)))
                 ok = nomem(c);
-            cfg_pop(c, p1);
+            oq__cfg_pop(c, p1);
         }
         if (ok) {
             *n = cnt;
@@ -145,7 +140,7 @@ static int skills_field(cfg_ctx *c, oq_script *s, const cfg_node *v, const char 
             *levels = lv;
         }
     }
-    cfg_pop(c, p);
+    oq__cfg_pop(c, p);
     return ok;
 }
 
@@ -155,26 +150,26 @@ static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_m
     memset(a, 0, sizeof *a);
     a->line = v->line;
     a->ready = 1;
-    if (!cfg_check_map(c, v, NULL, 0))
+    if (!oq__cfg_check_map(c, v, NULL, 0))
         return 0;
-    const cfg_node *at = cfg_get(v, "at"), *act = cfg_get(v, "do");
+    const cfg_node *at = oq__cfg_get(v, "at"), *act = oq__cfg_get(v, "do");
     if (!at)
-        return cfg_fail(c, v, "missing key 'at' (the time of the action, in seconds)");
+        return oq__cfg_fail(c, v, "missing key 'at' (the time of the action, in seconds)");
     if (!act)
-        return cfg_fail(c, v, "missing key 'do' (the action)");
-    size_t p = cfg_push_key(c, "do");
-    int ok = cfg_enum(c, act, ACT_NAMES, ACT_VALUES, N_ACTS, &a->action);
-    cfg_pop(c, p);
+        return oq__cfg_fail(c, v, "missing key 'do' (the action)");
+    size_t p = oq__cfg_push_key(c, "do");
+    int ok = oq__cfg_enum(c, act, ACT_NAMES, ACT_VALUES, N_ACTS, &a->action);
+    oq__cfg_pop(c, p);
     if (!ok)
         return 0;
-    p = cfg_push_key(c, "at");
-    ok = cfg_time_ms(c, at, &a->at_ms);
+    p = oq__cfg_push_key(c, "at");
+    ok = oq__cfg_time_ms(c, at, &a->at_ms);
     if (ok) {
         if (a->at_ms < prev_ms)
-            ok = cfg_fail(c, at, "times must not go backwards (the previous action is at %.3f)",
+            ok = oq__cfg_fail(c, at, "times must not go backwards (the previous action is at %.3f)",
                           (double)prev_ms / 1000.0);
     }
-    cfg_pop(c, p);
+    oq__cfg_pop(c, p);
     if (!ok)
         return 0;
     /* keys allowed / required by the action */
@@ -184,13 +179,21 @@ static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_m
         int found = strcmp(k, "at") == 0 || strcmp(k, "do") == 0;
         for (int j = 0; !found && keys[j]; j++)
             found = strcmp(keys[j], k) == 0;
-        if (!found)
-            return cfg_fail(c, v->kids[i], "unknown key '%.80s' for action %s", k,
-                            oq_script_action_name(a->action));
+        if (!found) {
+            const char *cands[16] = {"at", "do"};
+            int nc = 2;
+            for (int j = 0; keys[j] && nc < 15; j++)
+                if (strcmp(keys[j], "|") != 0)
+                    cands[nc++] = keys[j];
+            char dym[128];
+            return oq__cfg_fail(c, v->kids[i], "unknown key '%.80s' for action %s%s", k,
+                                oq_script_action_name(a->action),
+                                oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_list(k, cands)));
+        }
     }
     for (int j = 0; strcmp(keys[j], "|") != 0; j++)
-        if (!cfg_get(v, keys[j]))
-            return cfg_fail(c, v, "missing key '%s' (action %s needs it)", keys[j],
+        if (!oq__cfg_get(v, keys[j]))
+            return oq__cfg_fail(c, v, "missing key '%s' (action %s needs it)", keys[j],
                             oq_script_action_name(a->action));
     const cfg_node *f;
     ok = str_field(c, s, v, "agent", 1, &a->agent) && str_field(c, s, v, "contact", 1, &a->contact) &&
@@ -201,83 +204,202 @@ static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_m
          skills_field(c, s, v, "requires", &a->n_required, &a->required_skills, &a->required_levels) &&
          skills_field(c, s, v, "prefers", &a->n_preferred, &a->preferred_skills, &a->preferred_levels);
 #define FIELD(key, expr)                                 \
-    if (ok && (f = cfg_get(v, key))) {                  \
-        size_t p_ = cfg_push_key(c, key);                \
+    if (ok && (f = oq__cfg_get(v, key))) {                  \
+        size_t p_ = oq__cfg_push_key(c, key);                \
         ok = (expr);                                     \
-        cfg_pop(c, p_);                                  \
+        oq__cfg_pop(c, p_);                                  \
     }
-    FIELD("ready", cfg_bool(c, f, &a->ready))
-    FIELD("priority", cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &a->priority))
-    FIELD("wait", cfg_seconds(c, f, &a->wait_s))
-    FIELD("preferred_wait", cfg_seconds(c, f, &a->wait_s))
+    FIELD("ready", oq__cfg_bool(c, f, &a->ready))
+    FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &a->priority))
+    FIELD("wait", oq__cfg_seconds(c, f, &a->wait_s))
+    FIELD("preferred_wait", oq__cfg_seconds(c, f, &a->wait_s))
     double within = 0;
-    FIELD("reply_within", cfg_seconds(c, f, &within))
+    FIELD("reply_within", oq__cfg_seconds(c, f, &within))
 #undef FIELD
     if (ok && within > 0) {
-        int64_t w = cfg_ms(within);
+        int64_t w = oq__cfg_ms(within);
         if (a->at_ms > INT64_MAX - w)
-            ok = cfg_fail(c, cfg_get(v, "reply_within"), "reply_within: the deadline is past the end of time");
+            ok = oq__cfg_fail(c, oq__cfg_get(v, "reply_within"), "reply_within: the deadline is past the end of time");
         else
             a->deadline_ms = a->at_ms + w;
     }
     if (ok && a->action == OQ_ACT_TRANSFER && !a->queue == !a->agent)
-        ok = cfg_fail(c, v, "transfer needs either 'queue' or 'agent' (with 'wait')");
+        ok = oq__cfg_fail(c, v, "transfer needs either 'queue' or 'agent' (with 'wait')");
     if (ok && a->action == OQ_ACT_TRANSFER && a->agent && !(a->wait_s > 0))
-        ok = cfg_fail(c, v, "transfer to an agent needs 'wait' > 0 (seconds reserved for it)");
+        ok = oq__cfg_fail(c, v, "transfer to an agent needs 'wait' > 0 (seconds reserved for it)");
     return ok;
 }
 
+/* ---- references (oq_load_options.check_references) ---------------------- */
+
+typedef struct seen_contacts {
+    const char **ids;
+    int32_t n, cap;
+} seen_contacts;
+
+static const char *next_seen(void *vit)
+{
+    struct { const seen_contacts *sc; int32_t i; } *it = vit;
+    return it->i < it->sc->n ? it->sc->ids[it->i++] : NULL;
+}
+
+/* The timeline node of field `key` of item v, for positions. */
+static const cfg_node *field_node(const cfg_node *v, const char *key)
+{
+    const cfg_node *f = oq__cfg_get(v, key);
+    return f ? f : v;
+}
+
+/* One id field of an item must name an object of `kind` the configuration
+ * defines. */
+static int check_ref(cfg_ctx *c, const cfg_node *v, const char *key, const char *id, int32_t kind,
+                     const char *what)
+{
+    if (!id)
+        return 1;
+    int exists = 0;
+    oq_agent_info ai;
+    oq_queue_info qi;
+    oq_channel_spec cs;
+    oq_channel_spec_init(&cs);
+    switch (kind) {
+    case OQ_KIND_AGENT: exists = oq_agent_get(c->e, id, &ai) == OQ_OK; break;
+    case OQ_KIND_QUEUE: exists = oq_queue_get(c->e, id, &qi) == OQ_OK; break;
+    default: exists = oq_channel_get(c->e, id, &cs) == OQ_OK; break;
+    }
+    if (exists)
+        return 1;
+    if (oq__cfg_defined_in_doc(c, kind, id))
+        return oq__cfg_fail_quiet(c); /* its definition failed: reported */
+    size_t p = oq__cfg_push_key(c, key);
+    char dym[128];
+    oq__cfg_fail(c, field_node(v, key), "undefined %s '%.80s'%s", what, id,
+                 oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest_id(c->e, kind, id)));
+    oq__cfg_pop(c, p);
+    return 0;
+}
+
+/* Agents, queues and channels an item names are defined; a contact was
+ * introduced by an earlier `arrive` (contacts ids are remembered in order). */
+static int check_item_refs(cfg_ctx *c, const cfg_node *v, const oq_script_action *a,
+                           seen_contacts *sc)
+{
+    int ok = check_ref(c, v, "agent", a->agent, OQ_KIND_AGENT, "agent");
+    ok &= check_ref(c, v, "preferred_agent", a->preferred_agent, OQ_KIND_AGENT, "agent");
+    ok &= check_ref(c, v, "queue", a->queue, OQ_KIND_QUEUE, "queue");
+    ok &= check_ref(c, v, "channel", a->channel, OQ_KIND_CHANNEL, "channel");
+    if (!a->contact)
+        return ok;
+    int known = 0;
+    for (int32_t i = sc->n - 1; i >= 0 && !known; i--)
+        known = strcmp(sc->ids[i], a->contact) == 0;
+    if (a->action == OQ_ACT_ARRIVE) {
+        if (!known) {
+            if (sc->n == sc->cap) {
+                int32_t cap = sc->cap ? sc->cap * 2 : 64;
+                const char **ids = realloc(sc->ids, (size_t)cap * sizeof *ids);
+                if (!ids)
+                    return nomem(c);
+                sc->ids = ids;
+                sc->cap = cap;
+            }
+            sc->ids[sc->n++] = a->contact;
+        }
+        return ok;
+    }
+    if (known)
+        return ok;
+    struct { const seen_contacts *sc; int32_t i; } it = {sc, 0};
+    size_t p = oq__cfg_push_key(c, "contact");
+    char dym[128];
+    oq__cfg_fail(c, field_node(v, "contact"), "contact '%.80s' is not introduced by an earlier "
+                 "arrive%s", a->contact,
+                 oq__cfg_did_you_mean(dym, sizeof dym, oq__cfg_suggest(a->contact, next_seen, &it)));
+    oq__cfg_pop(c, p);
+    return 0;
+}
+
+typedef struct timeline_job {
+    oq_script **out;
+    int check_references;
+} timeline_job;
+
 static int read_timeline(cfg_ctx *c, const cfg_node *root, void *user)
 {
-    oq_script **out = user;
-    const cfg_node *tl = cfg_get(root, "timeline");
+    timeline_job *job = user;
+    const cfg_node *tl = oq__cfg_get(root, "timeline");
     oq_script *s = calloc(1, sizeof *s);
     if (!s)
         return nomem(c);
-    size_t p0 = cfg_push_key(c, "timeline");
-    int ok = 1;
-    if (tl && !cfg_is_null(tl) && tl->kind != CFG_SEQ)
-        ok = cfg_fail(c, tl, "expected a list of actions ({at: seconds, do: action, ...})");
+    size_t p0 = oq__cfg_push_key(c, "timeline");
+    int all = 1;
+    if (tl && !oq__cfg_is_null(tl) && tl->kind != CFG_SEQ)
+        all = oq__cfg_fail(c, tl, "expected a list of actions ({at: seconds, do: action, ...})");
     int64_t prev = INT64_MIN;
     oq_engine_now(c->e, &prev);
-    for (int32_t i = 0; ok && tl && tl->kind == CFG_SEQ && i < tl->n; i++) {
+    seen_contacts sc = {0};
+    /* Each item on its own: an error in one does not hide the next ones. */
+    for (int32_t i = 0; !c->stop && tl && tl->kind == CFG_SEQ && i < tl->n; i++) {
         if (s->n == s->cap) {
             int32_t cap = s->cap ? s->cap * 2 : 32;
             oq_script_action *it = realloc(s->items, (size_t)cap * sizeof *it);
             if (!it) {
-                ok = nomem(c);
+                all = nomem(c);
                 break;
             }
             s->items = it;
             s->cap = cap;
         }
-        size_t p1 = cfg_push_index(c, i);
-        ok = read_item(c, s, tl->kids[i], prev, &s->items[s->n]);
+        size_t p1 = oq__cfg_push_index(c, i);
+        int ok = read_item(c, s, tl->kids[i], prev, &s->items[s->n]);
+        if (ok && job->check_references)
+            ok = check_item_refs(c, tl->kids[i], &s->items[s->n], &sc);
         if (ok)
             prev = s->items[s->n++].at_ms;
-        cfg_pop(c, p1);
+        all &= ok;
+        oq__cfg_pop(c, p1);
     }
-    cfg_pop(c, p0);
-    if (!ok) {
+    free(sc.ids);
+    oq__cfg_pop(c, p0);
+    if (!all) {
         oq_script_free(s);
         return 0;
     }
-    *out = s;
+    *job->out = s;
     return 1;
+}
+
+oq_status oq_config_load(const oq_load_options *options, const char *path, const char *yaml,
+                         size_t len, const char *name, oq_engine **engine, oq_script **script,
+                         oq_error *err)
+{
+    oq_script *s = NULL;
+    timeline_job job = {&s, options ? options->check_references : 0};
+    oq_status st = oq__cfg_load(options, path, yaml, len, name, engine, err,
+                                script ? read_timeline : NULL, &job);
+    if (st == OQ_OK && script)
+        *script = s;
+    else
+        oq_script_free(s);
+    return st;
 }
 
 static oq_status script_load(const oq_engine_options *opts, const char *path, const char *yaml,
                              size_t len, const char *name, oq_engine **engine, oq_script **script,
                              oq_config_error *err)
 {
-    oq_script *s = NULL;
-    if (!script || !engine) {
-        cfg_init_error(err, name);
+    name = name ? name : path ? path : "<buffer>";
+    oq__cfg_init_error(err, name);
+    if (!script || !engine)
         return OQ_EINVAL;
-    }
-    oq_status st = cfg_load(opts, path, yaml, len, name, engine, err, read_timeline, &s);
-    if (st == OQ_OK)
-        *script = s;
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.engine = opts;
+    lo.max_errors = 1;
+    oq_error e;
+    oq_status st = oq_config_load(&lo, path, yaml, len, name, engine, script, &e);
+    if (st != OQ_OK)
+        oq__cfg_error_copy(err, &e);
     return st;
 }
 
@@ -285,7 +407,7 @@ oq_status oq_script_load_file(const oq_engine_options *opts, const char *path, o
                               oq_script **script, oq_config_error *err)
 {
     if (!path) {
-        cfg_init_error(err, "<null>");
+        oq__cfg_init_error(err, "<null>");
         return OQ_EINVAL;
     }
     return script_load(opts, path, NULL, 0, path, engine, script, err);

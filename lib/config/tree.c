@@ -11,10 +11,11 @@
 #include <yaml.h>
 
 #include "config/cfg.h"
+#include "core/error.h"
 
 /* ---- errors ---------------------------------------------------------------- */
 
-void cfg_init_error(oq_config_error *err, const char *name)
+void oq__cfg_init_error(oq_config_error *err, const char *name)
 {
     if (!err)
         return;
@@ -30,19 +31,80 @@ static void app(char *dst, size_t cap, size_t *off, const char *src)
     dst[*off] = '\0';
 }
 
+void oq__cfg_ctx_init(cfg_ctx *c, const char *name, oq_error *err, const oq_load_options *lo)
+{
+    memset(c, 0, sizeof *c);
+    c->name = name ? name : "<buffer>";
+    c->err = err;
+    c->max_errors = lo ? lo->max_errors : OQ_LOAD_MAX_ERRORS_DEFAULT;
+    c->max_bytes = lo ? lo->max_bytes : OQ_LOAD_MAX_BYTES_DEFAULT;
+    c->max_nodes = lo ? lo->max_nodes : OQ_LOAD_MAX_NODES_DEFAULT;
+    if (lo) {
+        c->on_error = lo->on_error;
+        c->error_user = lo->error_user;
+    }
+}
+
+void oq_load_options_init(oq_load_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->struct_size = (uint32_t)sizeof *o;
+    o->max_errors = OQ_LOAD_MAX_ERRORS_DEFAULT;
+    o->max_bytes = OQ_LOAD_MAX_BYTES_DEFAULT;
+    o->max_nodes = OQ_LOAD_MAX_NODES_DEFAULT;
+}
+
+int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *err)
+{
+    const char *bad = NULL;
+    if (!lo)
+        return 1;
+    if (lo->struct_size != sizeof *lo)
+        bad = "struct_size is wrong (call oq_load_options_init)";
+    else if (lo->max_errors < 1 || lo->max_errors > OQ_LOAD_MAX_ERRORS_MAX)
+        bad = "max_errors: expected 1 to 1000";
+    else if (lo->max_bytes < 1)
+        bad = "max_bytes: expected at least 1";
+    else if (lo->max_nodes < 1)
+        bad = "max_nodes: expected at least 1";
+    else if (lo->check_references != 0 && lo->check_references != 1)
+        bad = "check_references: expected 0 or 1";
+    else if (lo->engine && lo->engine->struct_size != sizeof *lo->engine)
+        bad = "engine: oq_engine_options.struct_size is wrong (call oq_engine_options_init)";
+    if (!bad)
+        return 1;
+    oq__error(err, OQ_EINVAL, name, 0, 0, "oq_load_options.%s", bad);
+    return 0;
+}
+
+void oq__cfg_error_copy(oq_config_error *dst, const oq_error *src)
+{
+    if (!dst)
+        return;
+    dst->line = src->line;
+    dst->column = src->column;
+    memcpy(dst->message, src->message, sizeof dst->message);
+    memcpy(dst->path, src->path, sizeof dst->path);
+}
+
 static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list ap)
 {
-    if (c->status != OQ_OK)
-        return 0; /* keep the first error */
-    c->status = OQ_ECONFIG;
-    if (!c->err)
+    if (c->stop)
         return 0;
+    if (c->status == OQ_OK)
+        c->status = OQ_ECONFIG;
+    oq_error e;
+    memset(&e, 0, sizeof e);
+    e.status = c->status;
+    e.line = line;
+    e.column = col;
+    snprintf(e.path, sizeof e.path, "%s", c->name);
     char text[448], pos[48];
     vsnprintf(text, sizeof text, fmt, ap);
-    c->err->line = line;
-    c->err->column = col;
-    char *m = c->err->message;
-    size_t cap = sizeof c->err->message, off = 0;
+    char *m = e.message;
+    size_t cap = sizeof e.message, off = 0;
     m[0] = '\0';
     app(m, cap, &off, c->name);
     if (line > 0) {
@@ -55,10 +117,23 @@ static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list
         app(m, cap, &off, ": ");
     }
     app(m, cap, &off, text);
+    if (c->n_errors == 0 && c->err)
+        *c->err = e;
+    if (c->on_error)
+        c->on_error(&e, c->error_user);
+    if (++c->n_errors >= c->max_errors)
+        c->stop = 1;
     return 0;
 }
 
-int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
+int oq__cfg_fail_quiet(cfg_ctx *c)
+{
+    if (c->status == OQ_OK)
+        c->status = OQ_ECONFIG;
+    return 0;
+}
+
+int oq__cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -67,17 +142,19 @@ int cfg_fail(cfg_ctx *c, const cfg_node *node, const char *fmt, ...)
     return 0;
 }
 
-int cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
+int oq__cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st)
 {
-    int r = cfg_fail(c, node, "%s", c->e ? oq_engine_last_error(c->e) : oq_status_str(st));
-    if (st == OQ_ENOMEM && c->status == OQ_ECONFIG)
+    int r = oq__cfg_fail(c, node, "%s", c->e ? oq_engine_last_error(c->e) : oq_status_str(st));
+    if (st == OQ_ENOMEM) {
         c->status = OQ_ENOMEM;
+        c->stop = 1;
+    }
     return r;
 }
 
 /* ---- path ------------------------------------------------------------------- */
 
-size_t cfg_push_key(cfg_ctx *c, const char *key)
+size_t oq__cfg_push_key(cfg_ctx *c, const char *key)
 {
     size_t old = c->path_len;
     int w = snprintf(c->path + old, sizeof c->path - old, "%s%s", old ? "." : "", key);
@@ -86,7 +163,7 @@ size_t cfg_push_key(cfg_ctx *c, const char *key)
     return old;
 }
 
-size_t cfg_push_index(cfg_ctx *c, int32_t i)
+size_t oq__cfg_push_index(cfg_ctx *c, int32_t i)
 {
     size_t old = c->path_len;
     int w = snprintf(c->path + old, sizeof c->path - old, "[%d]", (int)i);
@@ -95,7 +172,7 @@ size_t cfg_push_index(cfg_ctx *c, int32_t i)
     return old;
 }
 
-void cfg_pop(cfg_ctx *c, size_t old)
+void oq__cfg_pop(cfg_ctx *c, size_t old)
 {
     c->path_len = old;
     c->path[old] = '\0';
@@ -103,12 +180,12 @@ void cfg_pop(cfg_ctx *c, size_t old)
 
 /* ---- tree ------------------------------------------------------------------- */
 
-void cfg_free(cfg_node *n)
+void oq__cfg_free(cfg_node *n)
 {
     if (!n)
         return;
     for (int32_t i = 0; i < n->n; i++)
-        cfg_free(n->kids[i]);
+        oq__cfg_free(n->kids[i]);
     free(n->kids);
     free(n->s);
     free(n);
@@ -139,15 +216,52 @@ static cfg_node *new_node(int kind, const yaml_mark_t *m)
     return n;
 }
 
-static int nomem(cfg_ctx *c)
+int oq__cfg_nomem(cfg_ctx *c)
 {
-    cfg_fail(c, NULL, "out of memory");
+    oq__cfg_fail(c, NULL, "out of memory");
     c->status = OQ_ENOMEM;
+    c->stop = 1;
     return 0;
 }
 
-int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
+#define nomem oq__cfg_nomem
+
+/* "unknown key 'x' (did you mean 'y'? expected one of: ...)" at the key. */
+static int unknown_key(cfg_ctx *c, const cfg_node *k, const char *const *allowed)
 {
+    char list[300];
+    size_t used = 0;
+    list[0] = '\0';
+    for (int j = 0; allowed[j] && used < sizeof list; j++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    const char *near = oq__cfg_suggest_list(k->s, allowed);
+    if (near)
+        return oq__cfg_fail(c, k, "unknown key '%.80s' (did you mean '%s'? expected one of: %s)",
+                            k->s, near, list);
+    return oq__cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
+}
+
+static int is_allowed(const char *const *allowed, const char *key)
+{
+    for (int j = 0; allowed[j]; j++)
+        if (strcmp(allowed[j], key) == 0)
+            return 1;
+    return 0;
+}
+
+int oq__cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
+{
+    int64_t nodes = 0;
+    if (c->max_bytes > 0 && len > (uint64_t)c->max_bytes) {
+        oq__cfg_fail(c, NULL, "the document is %zu bytes, more than the load's limit of %lld "
+                              "(oq_load_options.max_bytes)", len, (long long)c->max_bytes);
+        c->stop = 1;
+        return 0;
+    }
     yaml_parser_t p;
     *root = NULL;
     if (!yaml_parser_initialize(&p)) /* libyaml: 1 = success */
@@ -174,16 +288,16 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                         at.col++;
                     }
                 }
-                cfg_fail(c, &at, "invalid input (byte %zu): %s", p.problem_offset, problem);
+                oq__cfg_fail(c, &at, "invalid input (byte %zu): %s", p.problem_offset, problem);
             } else {
                 cfg_node at = {0};
                 at.line = (int32_t)p.problem_mark.line + 1;
                 at.col = (int32_t)p.problem_mark.column + 1;
                 if (p.context)
-                    cfg_fail(c, &at, "invalid YAML: %s %s that started at line %d", problem,
+                    oq__cfg_fail(c, &at, "invalid YAML: %s %s that started at line %d", problem,
                              p.context, (int)p.context_mark.line + 1);
                 else
-                    cfg_fail(c, &at, "invalid YAML: %s", problem);
+                    oq__cfg_fail(c, &at, "invalid YAML: %s", problem);
             }
             ok = 0;
             break;
@@ -198,18 +312,31 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                 cfg_node at = {0};
                 at.line = (int32_t)ev.start_mark.line + 1;
                 at.col = (int32_t)ev.start_mark.column + 1;
-                ok = cfg_fail(c, &at, "expected a single YAML document, found a second one");
+                ok = oq__cfg_fail(c, &at, "expected a single YAML document, found a second one");
             }
             break;
         case YAML_ALIAS_EVENT: {
             cfg_node at = {0};
             at.line = (int32_t)ev.start_mark.line + 1;
             at.col = (int32_t)ev.start_mark.column + 1;
-            ok = cfg_fail(c, &at, "YAML aliases (*%s) are not supported",
+            ok = oq__cfg_fail(c, &at, "YAML aliases (*%s) are not supported",
                           ev.data.alias.anchor ? (const char *)ev.data.alias.anchor : "");
             break;
         }
         case YAML_SCALAR_EVENT:
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+            if (c->max_nodes > 0 && ++nodes > c->max_nodes) {
+                cfg_node at = {0};
+                at.line = (int32_t)ev.start_mark.line + 1;
+                at.col = (int32_t)ev.start_mark.column + 1;
+                ok = oq__cfg_fail(c, &at, "the document has more than %lld YAML nodes, the load's "
+                                          "limit (oq_load_options.max_nodes)", (long long)c->max_nodes);
+                c->stop = 1;
+                break;
+            }
+            if (ev.type != YAML_SCALAR_EVENT)
+                goto open_node;
             n = new_node(CFG_SCALAR, &ev.start_mark);
             if (n) {
                 n->s = malloc(ev.data.scalar.length + 1);
@@ -220,20 +347,29 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
                 n->len = ev.data.scalar.length;
                 n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
                 if (!n->s) {
-                    cfg_free(n);
+                    oq__cfg_free(n);
                     n = NULL;
                 }
             }
             if (!n)
                 ok = nomem(c);
+            /* A key of the root mapping: validated now, so a document under an
+             * unknown top-level key is never built. */
+            if (n && depth == 1 && top && top->kind == CFG_MAP && top->n % 2 == 0 && c->top_keys &&
+                !is_allowed(c->top_keys, n->s)) {
+                unknown_key(c, n, c->top_keys);
+                c->stop = 1;
+                oq__cfg_free(n);
+                n = NULL;
+                ok = 0;
+            }
             break;
-        case YAML_MAPPING_START_EVENT:
-        case YAML_SEQUENCE_START_EVENT:
+        open_node:
             if (depth >= OQ_CONFIG_DEPTH_MAX) {
                 cfg_node at = {0};
                 at.line = (int32_t)ev.start_mark.line + 1;
                 at.col = (int32_t)ev.start_mark.column + 1;
-                ok = cfg_fail(c, &at, "nesting deeper than %d levels", OQ_CONFIG_DEPTH_MAX);
+                ok = oq__cfg_fail(c, &at, "nesting deeper than %d levels", OQ_CONFIG_DEPTH_MAX);
                 break;
             }
             n = new_node(ev.type == YAML_MAPPING_START_EVENT ? CFG_MAP : CFG_SEQ, &ev.start_mark);
@@ -244,7 +380,7 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
             if (depth == 0)
                 top = n;
             else if (!add_kid(stack[depth - 1], n)) {
-                cfg_free(n);
+                oq__cfg_free(n);
                 ok = nomem(c);
                 break;
             }
@@ -260,10 +396,10 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
         }
         if (ok && n) { /* a scalar */
             if (depth == 0) {
-                cfg_free(top);
+                oq__cfg_free(top);
                 top = n;
             } else if (!add_kid(stack[depth - 1], n)) {
-                cfg_free(n);
+                oq__cfg_free(n);
                 ok = nomem(c);
             }
         }
@@ -271,31 +407,35 @@ int cfg_parse(cfg_ctx *c, const char *buf, size_t len, cfg_node **root)
     }
     yaml_parser_delete(&p);
     if (!ok) {
-        cfg_free(top);
+        oq__cfg_free(top);
         return 0;
     }
     *root = top;
     return 1;
 }
 
-int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
+int oq__cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cfg_fail(c, NULL, "cannot open: %s", strerror(errno));
+        return oq__cfg_fail(c, NULL, "cannot open: %s", strerror(errno));
     size_t cap = 65536, n = 0;
     char *b = malloc(cap);
     if (!b) {
         fclose(f);
         return nomem(c);
     }
+    uint64_t limit = c->max_bytes > 0 ? (uint64_t)c->max_bytes : ((uint64_t)1 << 30);
     for (;;) {
+        if (n > limit) {
+            free(b);
+            fclose(f);
+            oq__cfg_fail(c, NULL, "the file is larger than the load's limit of %llu bytes "
+                                  "(oq_load_options.max_bytes)", (unsigned long long)limit);
+            c->stop = 1;
+            return 0;
+        }
         if (n == cap) {
-            if (cap > ((size_t)1 << 30)) {
-                free(b);
-                fclose(f);
-                return cfg_fail(c, NULL, "file larger than 1 GiB");
-            }
             char *b2 = realloc(b, cap * 2);
             if (!b2) {
                 free(b);
@@ -314,7 +454,7 @@ int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
     fclose(f);
     if (bad) {
         free(b);
-        return cfg_fail(c, NULL, "read error");
+        return oq__cfg_fail(c, NULL, "read error");
     }
     *buf = b;
     *len = n;
@@ -323,18 +463,18 @@ int cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len)
 
 /* ---- mapping helpers ---------------------------------------------------------------- */
 
-int cfg_is_null(const cfg_node *n)
+int oq__cfg_is_null(const cfg_node *n)
 {
     return !n || (n->kind == CFG_SCALAR && n->plain &&
                   (n->len == 0 || strcmp(n->s, "~") == 0 || strcmp(n->s, "null") == 0));
 }
-int cfg_is_map(const cfg_node *n) { return n && n->kind == CFG_MAP; }
-int cfg_is_seq(const cfg_node *n) { return n && n->kind == CFG_SEQ; }
+int oq__cfg_is_map(const cfg_node *n) { return n && n->kind == CFG_MAP; }
+int oq__cfg_is_seq(const cfg_node *n) { return n && n->kind == CFG_SEQ; }
 
 /* How a node looks, for "got ..." */
 static void describe(const cfg_node *n, char *out, size_t size)
 {
-    if (!n || cfg_is_null(n))
+    if (!n || oq__cfg_is_null(n))
         snprintf(out, size, "nothing");
     else if (n->kind == CFG_MAP)
         snprintf(out, size, "a mapping");
@@ -350,7 +490,7 @@ static int expected(cfg_ctx *c, const cfg_node *n, const char *what)
 {
     char got[96];
     describe(n, got, sizeof got);
-    return cfg_fail(c, n, "expected %s, got %s", what, got);
+    return oq__cfg_fail(c, n, "expected %s, got %s", what, got);
 }
 
 typedef struct key_ref {
@@ -365,36 +505,23 @@ static int cmp_key(const void *a, const void *b)
     return r ? r : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok)
+int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int null_ok)
 {
-    if (null_ok && cfg_is_null(n))
+    if (null_ok && oq__cfg_is_null(n))
         return 1;
     if (!n || n->kind != CFG_MAP)
         return expected(c, n, "a mapping");
     int32_t pairs = n->n / 2;
-    for (int32_t i = 0; i < pairs; i++) {
+    int ok = 1;
+    for (int32_t i = 0; i < pairs && !c->stop; i++) {
         const cfg_node *k = n->kids[2 * i];
         if (k->kind != CFG_SCALAR || k->len == 0)
             return expected(c, k, "a key (a name)");
-        if (allowed) {
-            int found = 0;
-            for (int j = 0; allowed[j]; j++)
-                if (strcmp(allowed[j], k->s) == 0)
-                    found = 1;
-            if (!found) {
-                char list[300];
-                size_t used = 0;
-                list[0] = '\0';
-                for (int j = 0; allowed[j] && used < sizeof list; j++) {
-                    int w = snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
-                    if (w < 0)
-                        break;
-                    used += (size_t)w;
-                }
-                return cfg_fail(c, k, "unknown key '%.80s' (expected one of: %s)", k->s, list);
-            }
-        }
+        if (allowed && !is_allowed(allowed, k->s))
+            ok = unknown_key(c, k, allowed); /* and go on: report every unknown key */
     }
+    if (!ok)
+        return 0;
     if (pairs < 2)
         return 1;
     key_ref *refs = malloc((size_t)pairs * sizeof *refs);
@@ -417,12 +544,12 @@ int cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed, int
         }
     free(refs);
     if (dup)
-        return cfg_fail(c, dup, "duplicate key '%.80s' (first defined at line %d)", dup->s,
+        return oq__cfg_fail(c, dup, "duplicate key '%.80s' (first defined at line %d)", dup->s,
                         (int)first->line);
     return 1;
 }
 
-const cfg_node *cfg_get(const cfg_node *map, const char *key)
+const cfg_node *oq__cfg_get(const cfg_node *map, const char *key)
 {
     if (!map || map->kind != CFG_MAP)
         return NULL;
@@ -470,7 +597,7 @@ static int number_syntax(const char *s, int allow_frac)
 
 static int scalar_ok(const cfg_node *n) { return n && n->kind == CFG_SCALAR && n->plain && n->len > 0; }
 
-int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
+int oq__cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
 {
     char what[96];
     snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)lo, (long long)hi);
@@ -484,7 +611,7 @@ int cfg_int(cfg_ctx *c, const cfg_node *n, int64_t lo, int64_t hi, int32_t *out)
     return 1;
 }
 
-int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
+int oq__cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
 {
     const char *what = "an integer from 0 to 18446744073709551615";
     if (!scalar_ok(n) || !number_syntax(n->s, 0) || n->s[0] == '-')
@@ -497,7 +624,7 @@ int cfg_u64(cfg_ctx *c, const cfg_node *n, uint64_t *out)
     return 1;
 }
 
-int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
+int oq__cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
 {
     char what[96];
     snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
@@ -514,7 +641,7 @@ int cfg_number(cfg_ctx *c, const cfg_node *n, double lo, double hi, double *out)
 /* The API's bound for durations (they must fit in int64 milliseconds). */
 #define SECONDS_MAX 9.0e12
 
-int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
+int oq__cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 {
     const char *what = "a number of seconds from 0 to 9e12";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -528,7 +655,7 @@ int cfg_seconds(cfg_ctx *c, const cfg_node *n, double *out)
 }
 
 /* Seconds that may be negative (a scenario time before the day's start). */
-int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
+int oq__cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
 {
     const char *what = "a number of seconds from -9e12 to 9e12";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -546,7 +673,7 @@ int cfg_seconds_signed(cfg_ctx *c, const cfg_node *n, double *out)
  * same value. Plain decimals are converted digit by digit (a 4th decimal
  * rounds half away from zero, like llround); exponent forms go through
  * strtod and must stay within +-9.2e15 seconds. */
-int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
+int oq__cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
 {
     const char *what = "a time in seconds whose milliseconds fit in 64 bits";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -593,11 +720,11 @@ int cfg_time_ms(cfg_ctx *c, const cfg_node *n, int64_t *out)
     double v = strtod(n->s, NULL);
     if (!isfinite(v) /* ERANGE on underflow is fine: a subnormal or 0 */ || v < -9.2e15 || v > 9.2e15)
         return expected(c, n, what);
-    *out = cfg_ms(v);
+    *out = oq__cfg_ms(v);
     return 1;
 }
 
-int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
+int oq__cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
 {
     const char *what = "a fraction from 0 to 1";
     if (!scalar_ok(n) || !number_syntax(n->s, 1))
@@ -609,7 +736,7 @@ int cfg_fraction(cfg_ctx *c, const cfg_node *n, double *out)
     return 1;
 }
 
-int cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
+int oq__cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
 {
     if (scalar_ok(n) && strcmp(n->s, "true") == 0) {
         *out = 1;
@@ -622,27 +749,27 @@ int cfg_bool(cfg_ctx *c, const cfg_node *n, int32_t *out)
     return expected(c, n, "true or false");
 }
 
-int cfg_string(cfg_ctx *c, const cfg_node *n, const char **out)
+int oq__cfg_string(cfg_ctx *c, const cfg_node *n, const char **out)
 {
-    if (!n || n->kind != CFG_SCALAR || cfg_is_null(n))
+    if (!n || n->kind != CFG_SCALAR || oq__cfg_is_null(n))
         return expected(c, n, "a string");
     if (strlen(n->s) != n->len)
-        return cfg_fail(c, n, "strings may not contain NUL characters");
+        return oq__cfg_fail(c, n, "strings may not contain NUL characters");
     *out = n->s;
     return 1;
 }
 
-int cfg_id(cfg_ctx *c, const cfg_node *n, const char **out)
+int oq__cfg_id(cfg_ctx *c, const cfg_node *n, const char **out)
 {
-    if (!n || n->kind != CFG_SCALAR || cfg_is_null(n))
+    if (!n || n->kind != CFG_SCALAR || oq__cfg_is_null(n))
         return expected(c, n, "a name");
     if (n->len > OQ_ID_MAX || strlen(n->s) != n->len)
-        return cfg_fail(c, n, "a name is 1 to %d bytes without NUL characters", OQ_ID_MAX);
+        return oq__cfg_fail(c, n, "a name is 1 to %d bytes without NUL characters", OQ_ID_MAX);
     *out = n->s;
     return 1;
 }
 
-int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
+int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
              int count, int32_t *out)
 {
     if (n && n->kind == CFG_SCALAR)
@@ -659,7 +786,16 @@ int cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int3
             break;
         used += (size_t)w;
     }
+    const char *list[33] = {NULL};
+    for (int i = 0; i < count && i < 32; i++)
+        list[i] = names[i];
+    const char *near = n && n->kind == CFG_SCALAR ? oq__cfg_suggest_list(n->s, list) : NULL;
+    if (near) {
+        char got[96];
+        describe(n, got, sizeof got);
+        return oq__cfg_fail(c, n, "expected %s, got %s (did you mean '%s'?)", what, got, near);
+    }
     return expected(c, n, what);
 }
 
-int64_t cfg_ms(double s) { return (int64_t)llround(s * 1000.0); }
+int64_t oq__cfg_ms(double s) { return (int64_t)llround(s * 1000.0); }

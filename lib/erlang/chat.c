@@ -41,6 +41,7 @@ static void chat_eval(double load, int32_t agents, int32_t k, const double *aht_
         out->service_level = 0.0;
         out->asa_s = INFINITY;
         out->occupancy = 1.0;
+        out->utilisation = 1.0;
         out->sessions_per_agent = k;
         return;
     }
@@ -53,15 +54,19 @@ static void chat_eval(double load, int32_t agents, int32_t k, const double *aht_
      * mu(n) = n mu). Keep R_{S-1} to get R_S - 1 without cancellation. */
     int64_t slots = (int64_t)agents * k;
     double one = 1.0; /* the unit pi_n / pi_n, rescaled with r and m to avoid overflow */
-    double r = 1.0, m = 0.0, rm1 = 0.0;
+    /* B_n = sum_{i<=n} min(i, N) pi_i / pi_n: agents holding at least one
+     * session (sessions are spread evenly, so min(i, N) agents hold some). */
+    double r = 1.0, m = 0.0, b = 0.0, rm1 = 0.0;
     for (int64_t n = 1; n <= slots; n++) {
         double f = chat_rate(n, agents, rate_at) / lambda;
         rm1 = r * f;
         m = (double)n * one + m * f;
+        b = (double)(n < agents ? n : agents) * one + b * f;
         r = one + rm1;
         if (r > 1e280) {
             r *= 1e-280;
             m *= 1e-280;
+            b *= 1e-280;
             rm1 *= 1e-280;
             one *= 1e-280;
         }
@@ -72,12 +77,15 @@ static void chat_eval(double load, int32_t agents, int32_t k, const double *aht_
     double p_nowait = (1.0 - sigma) * rm1 / den;
     /* mean sessions in service: (M_S + S sigma / (1 - sigma)) / total */
     double mean_busy = ((1.0 - sigma) * m + (double)slots * sigma * one) / den;
+    /* mean agents holding work: every agent once sessions queue */
+    double agents_busy = ((1.0 - sigma) * b + (double)agents * sigma * one) / den;
     double gap = nu - lambda;
     double sl = p_nowait + p_wait * -expm1(-gap * threshold_s);
     out->p_wait = p_wait;
     out->service_level = sl > 1.0 ? 1.0 : sl;
     out->asa_s = p_wait / gap;
-    out->occupancy = mean_busy / (double)slots;
+    out->occupancy = fmin(agents_busy / agents, 1.0);
+    out->utilisation = mean_busy / (double)slots;
     out->sessions_per_agent = mean_busy / agents;
 }
 
@@ -93,6 +101,7 @@ oq_status oq_erlang_chat(double load, int32_t agents, int32_t max_sessions, cons
         r.service_level = 1.0;
         r.asa_s = 0.0;
         r.occupancy = 0.0;
+        r.utilisation = 0.0;
         r.sessions_per_agent = 0.0;
     } else {
         chat_eval(load, agents, max_sessions, aht_s, threshold_s, &r);

@@ -42,6 +42,7 @@ oq_status oq_erlang_plan(const double *contacts, const double *aht_s, int32_t n_
         row.asa_s = r.asa_s;
         row.occupancy = r.occupancy;
         row.p_abandon = r.p_abandon;
+        row.p_wait = r.p_wait;
         rows[i] = row;
         t.contacts += contacts[i];
         t.required_agent_hours += row.required * interval_s / 3600.0;

@@ -8,7 +8,7 @@
 
 typedef struct a_ctx {
     double load, aht_s, patience_s, threshold_s;
-    double target_sl, max_abandon, max_asa_s;
+    double target_sl, max_abandon, max_asa_s, max_occupancy;
 } a_ctx;
 
 static int a_meets(int32_t n, const void *vctx)
@@ -23,6 +23,10 @@ static int a_meets(int32_t n, const void *vctx)
     if (c->max_abandon > 0.0 && !(r.p_abandon <= c->max_abandon))
         return 0;
     if (c->max_asa_s > 0.0 && (n == 0 || !(r.asa_s <= c->max_asa_s)))
+        return 0;
+    /* occupancy = busy agents / N = load (1 - p_abandon) / N, which falls as N
+     * grows; N = 0 holds no work but serves nobody */
+    if (c->max_occupancy > 0.0 && (n == 0 || !(r.occupancy <= c->max_occupancy)))
         return 0;
     return 1;
 }
@@ -55,7 +59,7 @@ oq_status oq_erlang_a_agents(double load, double aht_s, double patience_s, doubl
     if (!agents || !oq__nonneg(load) || !oq__pos(aht_s) || !oq__pos(patience_s) ||
         !oq__nonneg(threshold_s) || !oq__prob(target))
         return OQ_EINVAL;
-    a_ctx c = {load, aht_s, patience_s, threshold_s, target, 0.0, 0.0};
+    a_ctx c = {load, aht_s, patience_s, threshold_s, target, 0.0, 0.0, 0.0};
     return a_search(&c, agents);
 }
 
@@ -65,7 +69,7 @@ oq_status oq_erlang_a_agents_abandon(double load, double aht_s, double patience_
     if (!agents || !oq__nonneg(load) || !oq__pos(aht_s) || !oq__pos(patience_s) ||
         !oq__prob(max_abandon))
         return OQ_EINVAL;
-    a_ctx c = {load, aht_s, patience_s, 0.0, 0.0, max_abandon, 0.0};
+    a_ctx c = {load, aht_s, patience_s, 0.0, 0.0, max_abandon, 0.0, 0.0};
     return a_search(&c, agents);
 }
 
@@ -116,12 +120,13 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
         *out = r;
         return OQ_OK;
     }
-    if (o->max_occupancy > 0.0) {
-        if ((st = oq_erlang_agents_occupancy(load, o->max_occupancy, &n)) != OQ_OK)
-            return st;
-        need = n > need ? n : need;
-    }
     if (o->patience_s == 0.0) {
+        /* Erlang C: occupancy = load / N */
+        if (o->max_occupancy > 0.0) {
+            if ((st = oq_erlang_agents_occupancy(load, o->max_occupancy, &n)) != OQ_OK)
+                return st;
+            need = n > need ? n : need;
+        }
         if (floor(load) + 1.0 > (double)INT32_MAX)
             return OQ_ERANGE;
         n = (int32_t)floor(load) + 1; /* stable */
@@ -139,24 +144,18 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
         r.required = need;
         if ((st = oq_erlang_c_service_level(load, need, aht_s, o->threshold_s, &r.service_level)) ||
             (st = oq_erlang_c_asa(load, need, aht_s, &r.asa_s)) ||
-            (st = oq_erlang_occupancy(load, need, &r.occupancy)))
+            (st = oq_erlang_occupancy(load, need, &r.occupancy)) ||
+            (st = oq_erlang_c(load, need, &r.p_wait)))
             return st;
         r.p_abandon = 0.0;
     } else {
-        if (o->target_sl > 0.0 || o->max_abandon > 0.0 || o->max_asa_s > 0.0) {
-            a_ctx c = {load,         aht_s,          o->patience_s, o->threshold_s,
-                       o->target_sl, o->max_abandon, o->max_asa_s};
-            int32_t lo = a_lower_fail(&c);
-            if (need - 1 > lo) { /* start above the occupancy requirement if it fails */
-                int m = a_meets(need, &c);
-                if (m < 0)
-                    return m;
-                lo = m ? lo : need;
-            }
-            if ((st = oq__search_min(lo, a_meets, &c, &n)) != OQ_OK)
-                return st;
-            need = n > need ? n : need;
-        }
+        /* Erlang A: every constraint, the occupancy cap included (on the
+         * occupancy Erlang A reports, load (1 - p_abandon) / N), in one search */
+        a_ctx c = {load,         aht_s,          o->patience_s, o->threshold_s,
+                   o->target_sl, o->max_abandon, o->max_asa_s,  o->max_occupancy};
+        if ((st = oq__search_min(a_lower_fail(&c), a_meets, &c, &n)) != OQ_OK)
+            return st;
+        need = n;
         r.required = need;
         oq_erlang_a_result a;
         if ((st = oq_erlang_a(load, need, aht_s, o->patience_s, o->threshold_s, &a)) != OQ_OK)
@@ -165,6 +164,7 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
         r.asa_s = a.asa_s;
         r.occupancy = a.occupancy;
         r.p_abandon = a.p_abandon;
+        r.p_wait = a.p_wait;
     }
     if ((st = oq_erlang_scheduled(r.required, o->shrinkage, &r.scheduled)) != OQ_OK)
         return st;

@@ -13,12 +13,13 @@ void oq__sim_stats_finish(oq_sim_stats *s, int total_scope)
     s->service_level_offered = ratio((double)s->answered_in_t, (double)s->offered, 1.0);
     s->p_wait = ratio((double)s->waited, done, 0.0);
     s->asa_s = ratio(s->wait_answered_s, (double)s->answered, 0.0);
-    s->abandon_rate = ratio((double)s->abandoned, done, 0.0);
+    s->abandon_rate = ratio((double)s->abandoned, (double)s->offered, 0.0);
     s->aht_s = ratio(s->handle_s, (double)s->answered, 0.0);
     s->occupancy = total_scope ? ratio(s->busy_s, s->staffed_s, 0.0) : 0.0;
     if (!total_scope) {
         s->busy_s = 0;
         s->staffed_s = 0;
+        s->ready_s = 0;
     }
 }
 

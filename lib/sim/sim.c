@@ -14,6 +14,7 @@
 
 #define MAX_INTERVALS 1000000
 #define MAX_TIME_S 1e9
+#define REP_INT_MAX (1 << 22) /* replications x intervals kept for per-interval intervals */
 
 /* ---- simulator events --------------------------------------------------- */
 
@@ -56,7 +57,7 @@ typedef struct sim_agent {
     const oq_sim_dist *response;
     const oq_sim_agent *spec; /* NULL for agents not in the options */
     int64_t since_ms;     /* last occupancy accounting */
-    uint8_t staffed, busy;
+    uint8_t staffed, busy, ready; /* ready: logged in and not on a break (not-ready) */
 } sim_agent;
 
 struct oq_sim {
@@ -69,6 +70,8 @@ struct oq_sim {
     oq_sim_stats *rep;      /* [replication][scope] */
     oq_sim_stats *inter;    /* [interval][scope] */
     oq_sim_run_info *info;  /* [replication] */
+    int64_t *rep_int;       /* [replication][interval][2]: total answered within T, answered +
+                               abandoned (NULL when too large: REP_INT_MAX) */
     int32_t ran;            /* replications with results */
     oq_engine *engine;
 
@@ -306,7 +309,10 @@ oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out)
     s->rep = calloc((size_t)opts->replications * (size_t)s->nscopes, sizeof *s->rep);
     s->inter = calloc((size_t)s->nint * (size_t)s->nscopes, sizeof *s->inter);
     s->info = calloc((size_t)opts->replications, sizeof *s->info);
-    if (!s->rep || !s->inter || !s->info) {
+    int64_t cells = (int64_t)opts->replications * s->nint;
+    if (cells <= REP_INT_MAX)
+        s->rep_int = calloc((size_t)cells * 2, sizeof *s->rep_int);
+    if (!s->rep || !s->inter || !s->info || (cells <= REP_INT_MAX && !s->rep_int)) {
         oq_sim_destroy(s);
         return OQ_ENOMEM;
     }
@@ -347,6 +353,7 @@ void oq_sim_destroy(oq_sim *s)
     free(s->rep);
     free(s->inter);
     free(s->info);
+    free(s->rep_int);
     free(s);
 }
 
@@ -494,6 +501,8 @@ static void account(oq_sim *s, const sim_agent *a, int64_t from, int64_t to)
         tot->staffed_s += (double)(hi - lo) / 1000.0;
         if (a->busy)
             tot->busy_s += (double)(hi - lo) / 1000.0;
+        if (a->ready)
+            tot->ready_s += (double)(hi - lo) / 1000.0;
     }
     lo = from > s->start_ms ? from : s->start_ms;
     while (lo < hi) {
@@ -507,6 +516,8 @@ static void account(oq_sim *s, const sim_agent *a, int64_t from, int64_t to)
         x->staffed_s += (double)(end - lo) / 1000.0;
         if (a->busy)
             x->busy_s += (double)(end - lo) / 1000.0;
+        if (a->ready)
+            x->ready_s += (double)(end - lo) / 1000.0;
         lo = end;
     }
 }
@@ -543,6 +554,17 @@ static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
         }                                                                             \
     } while (0)
 
+/* The replication's own per-interval service level of the total (answered
+ * or abandoned contact of the interval; within T or not). */
+static void rep_interval(oq_sim *s, const sim_contact *ct, int in_t)
+{
+    if (!s->rep_int || ct->interval < 0)
+        return;
+    int64_t *cell = &s->rep_int[((size_t)s->r * (size_t)s->nint + (size_t)ct->interval) * 2];
+    cell[0] += in_t;
+    cell[1]++;
+}
+
 static void on_event(const oq_event *ev, void *user)
 {
     oq_sim *s = user;
@@ -562,6 +584,7 @@ static void on_event(const oq_event *ev, void *user)
         a->since_ms = ev->time_ms;
         a->staffed = ev->agent_state != OQ_AGENT_OFFLINE;
         a->busy = ev->agent_state == OQ_AGENT_BUSY || ev->agent_state == OQ_AGENT_WRAPUP;
+        a->ready = a->staffed && ev->agent_state != OQ_AGENT_NOT_READY;
         return;
     }
     int64_t num;
@@ -617,6 +640,7 @@ static void on_event(const oq_event *ev, void *user)
             int64_t w = t - ct->arrival_ms;
             double ws = (double)w / 1000.0;
             int in_t = w <= s->thr_ms[s->stream_q[ct->stream]];
+            rep_interval(s, ct, in_t);
             FOR_SCOPES(s, ct, {
                 st_->answered++;
                 st_->answered_in_t += in_t;
@@ -637,6 +661,7 @@ static void on_event(const oq_event *ev, void *user)
         int64_t w = t - ct->arrival_ms;
         double ws = (double)w / 1000.0;
         int is_short = s->o.short_abandon_s > 0 && ws <= s->o.short_abandon_s;
+        rep_interval(s, ct, 0);
         FOR_SCOPES(s, ct, {
             st_->abandoned++;
             st_->abandoned_short += is_short;
@@ -955,6 +980,8 @@ static oq_status run_one(oq_sim *s, int32_t r)
         sim_contact *ct = &s->c[n];
         if (ct->state != CS_DONE && !ct->answered)
             FOR_SCOPES(s, ct, { st_->unfinished++; });
+        else if (ct->state != CS_DONE)
+            FOR_SCOPES(s, ct, { st_->in_service++; });
     }
     oq_engine_counts counts;
     oq_engine_get_counts(e, &counts);
@@ -973,6 +1000,8 @@ oq_status oq_sim_run(oq_sim *s)
     s->ran = 0;
     memset(s->rep, 0, (size_t)s->o.replications * (size_t)s->nscopes * sizeof *s->rep);
     memset(s->inter, 0, (size_t)s->nint * (size_t)s->nscopes * sizeof *s->inter);
+    if (s->rep_int)
+        memset(s->rep_int, 0, (size_t)s->o.replications * (size_t)s->nint * 2 * sizeof *s->rep_int);
     s->start_ms = s->o.start_ms;
     s->warmup_ms = s->start_ms + s_to_ms(s->o.warmup_s, 0);
     s->duration_ms = s->start_ms + s_to_ms(s->o.duration_s, 0);
@@ -1102,10 +1131,11 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
         if (done > 0) {
             col[1][n[1]++] = x.service_level;
             col[3][n[3]++] = x.p_wait;
+        }
+        if (x.offered > 0) {
+            col[2][n[2]++] = x.service_level_offered;
             col[5][n[5]++] = x.abandon_rate;
         }
-        if (x.offered > 0)
-            col[2][n[2]++] = x.service_level_offered;
         if (x.answered > 0) {
             col[4][n[4]++] = x.asa_s;
             col[6][n[6]++] = x.aht_s;
@@ -1121,6 +1151,26 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
     estimate(&out->abandon_rate, col[5], n[5]);
     estimate(&out->aht_s, col[6], n[6]);
     estimate(&out->occupancy, col[7], n[7]);
+    free(v);
+    return OQ_OK;
+}
+
+oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_sim_estimate *out)
+{
+    if (!s || !out || interval < 0 || interval >= s->nint)
+        return OQ_EINVAL;
+    if (!s->rep_int)
+        return OQ_ERANGE;
+    double *v = malloc((size_t)(s->ran > 0 ? s->ran : 1) * sizeof *v);
+    if (!v)
+        return OQ_ENOMEM;
+    int32_t n = 0;
+    for (int32_t r = 0; r < s->ran; r++) {
+        const int64_t *cell = &s->rep_int[((size_t)r * (size_t)s->nint + (size_t)interval) * 2];
+        if (cell[1] > 0)
+            v[n++] = (double)cell[0] / (double)cell[1];
+    }
+    estimate(out, v, n);
     free(v);
     return OQ_OK;
 }

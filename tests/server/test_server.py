@@ -12,6 +12,7 @@ No timing assertions: the kill point is chosen by progress counts, every wait
 is bounded by a generous timeout, and the checks hold whatever the
 interleaving."""
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -195,6 +196,45 @@ def wait_for(pred, timeout, what):
             return
         time.sleep(0.05)
     raise AssertionError("timed out (%.0f s) waiting for %s" % (timeout, what))
+
+
+def run_server_args(*args):
+    """Run the server with these arguments only (it must exit at once)."""
+    cmd = shlex.split(os.environ.get("OMNIQ_SERVER_WRAPPER", "")) + [server_binary(), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+class ArgumentsTest(unittest.TestCase):
+    """The exit codes examples/server/README.md documents."""
+
+    def test_help_is_usage_on_stdout_and_success(self):
+        for flag in ("--help", "-h"):
+            r = run_server_args(flag)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(r.stdout.startswith("usage: omniq-server --db FILE"), r.stdout)
+            self.assertIn("--snapshot-secs", r.stdout)
+            self.assertEqual(r.stderr, "")
+
+    def test_bad_arguments_exit_2_naming_the_option(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "x.db")
+            for args, named in ((("--db", db, "--port", "99999"), "--port '99999'"),
+                                (("--db", db, "--sync", "sometimes"), "--sync 'sometimes'"),
+                                (("--db", db, "--bogus"), "--bogus: unknown option"),
+                                (("--db",), "--db: needs a value"),
+                                ((), "--db: is required")):
+                r = run_server_args(*args)
+                self.assertEqual(r.returncode, 2, (args, r.stderr))
+                self.assertIn(named, r.stderr)
+                self.assertIn("usage: omniq-server", r.stderr)
+                self.assertEqual(r.stdout, "")
+                self.assertFalse(os.path.exists(db), "bad arguments must not create the database")
+
+    def test_start_up_failure_exits_1(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run_server_args("--db", os.path.join(tmp, "x.db"), "--config",
+                                os.path.join(tmp, "missing.yaml"), "--quiet")
+            self.assertEqual(r.returncode, 1, r.stderr)
 
 
 class ProtocolTest(unittest.TestCase):

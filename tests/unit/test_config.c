@@ -131,8 +131,8 @@ static const broken BROKEN[] = {
     {0, CH "queues:\n  q: {channels: [voice], strategy: fastest}\n", 4, 36,
      "expected one of longest_idle"},
     /* nesting */
-    {0, "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", 1, 35,
-     "nesting deeper"},
+    {0, "channels: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", 1,
+     42, "nesting deeper"},
     /* a timeline is only for scripts */
     {0, CH "timeline: []\n", 3, 1, "unknown key 'timeline'"},
     /* 45: scripts */
@@ -293,6 +293,47 @@ static void dump_round_trips(void **state)
         oq_engine_destroy(e3);
         oq_script_free(s);
     }
+}
+
+/* Ids that YAML 1.1 tools (PyYAML, Ruby's Psych, yq) would read as a
+ * boolean, a number or null are quoted in a dump; ordinary ids stay plain. */
+static void dump_quotes_yaml11_scalars(void **state)
+{
+    (void)state;
+    static const char *const QUOTED[] = {"yes", "on", "no", "Off", "Y", "n", "TRUE", "~",
+                                         "null", "123", "0x1F", "1_000", "1.5", ".5", "+1",
+                                         ".inf", "2024-01-02", "1e3", NULL};
+    static const char *const PLAIN[] = {"alice", "yesman", "onion", "a1", "no-reply", "x.5", NULL};
+    char yaml[2048];
+    size_t n = (size_t)snprintf(yaml, sizeof yaml, "agents:\n");
+    for (int i = 0; QUOTED[i]; i++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  \"%s\": {}\n", QUOTED[i]);
+    for (int i = 0; PLAIN[i]; i++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  %s: {}\n", PLAIN[i]);
+    oq_engine *e1 = NULL, *e2 = NULL;
+    oq_config_error err;
+    if (oq_config_load_buffer(NULL, yaml, n, "ids", &e1, &err) != OQ_OK)
+        fail_msg("%s", err.message);
+    char *d = dump_of(e1);
+    char want[64];
+    for (int i = 0; QUOTED[i]; i++) {
+        snprintf(want, sizeof want, "\n  \"%s\":", QUOTED[i]);
+        if (!strstr(d, want))
+            fail_msg("'%s' is not quoted in the dump:\n%s", QUOTED[i], d);
+    }
+    for (int i = 0; PLAIN[i]; i++) {
+        snprintf(want, sizeof want, "\n  %s:", PLAIN[i]);
+        if (!strstr(d, want))
+            fail_msg("'%s' is not plain in the dump:\n%s", PLAIN[i], d);
+    }
+    if (oq_config_load_buffer(NULL, d, strlen(d), "dump", &e2, &err) != OQ_OK)
+        fail_msg("%s\n%s", err.message, d);
+    const char *id = NULL;
+    assert_int_equal(oq_config_id(e2, OQ_KIND_AGENT, 0, &id), OQ_OK);
+    assert_string_equal(id, "yes");
+    oq_free(d);
+    oq_engine_destroy(e1);
+    oq_engine_destroy(e2);
 }
 
 /* Odd ids, every option, every step kind survive a round trip. */
@@ -515,6 +556,7 @@ int main(void)
         cmocka_unit_test(missing_file_and_bad_arguments),
         cmocka_unit_test(dump_round_trips),
         cmocka_unit_test(dump_quotes_and_every_field),
+        cmocka_unit_test(dump_quotes_yaml11_scalars),
         cmocka_unit_test(load_survives_allocation_failures),
         cmocka_unit_test(script_runs_through_the_engine),
         cmocka_unit_test(enumeration),

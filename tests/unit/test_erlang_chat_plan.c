@@ -48,6 +48,7 @@ static void chat_k1_is_erlang_c(void **state)
             assert_rel(r.service_level, sl, 1e-13, "chat k=1 SL");
             assert_rel(r.asa_s, asa, 1e-13, "chat k=1 ASA");
             assert_rel(r.occupancy, a / n, 1e-13, "chat k=1 occupancy");
+            assert_rel(r.utilisation, a / n, 1e-13, "chat k=1 utilisation");
         }
         oq_erlang_chat_result u = CH(a, (int32_t)a, 1, aht, 30);
         assert_true(u.p_wait == 1.0 && u.service_level == 0.0 && isinf(u.asa_s));
@@ -74,7 +75,8 @@ static void chat_constant_aht_is_erlang_c_nk(void **state)
                 assert_rel(r.p_wait, c, 1e-13, "chat const p_wait");
                 assert_rel(r.service_level, sl, 1e-13, "chat const SL");
                 assert_rel(r.asa_s, asa, 1e-13, "chat const ASA");
-                assert_rel(r.occupancy, a / (n * k), 1e-13, "chat const occ");
+                assert_rel(r.utilisation, a / (n * k), 1e-13, "chat const utilisation");
+                assert_true(r.occupancy >= r.utilisation * (1 - 1e-12) && r.occupancy <= 1.0);
             }
         }
     }
@@ -84,10 +86,11 @@ static void chat_constant_aht_is_erlang_c_nk(void **state)
  * pi_0 = 1, and P(W > T) summed over the queue states with the Erlang
  * (Poisson) tail instead of the closed geometric form. */
 static void chat_oracle(double load, int32_t n, int32_t k, const double *aht, double t,
-                        long double *p_wait, long double *sl, long double *occ)
+                        long double *p_wait, long double *sl, long double *util,
+                        long double *occ)
 {
     long double lam = (long double)load / aht[0];
-    long double pi = 1, tot = 1, busy = 0;
+    long double pi = 1, tot = 1, busy = 0, agents_busy = 0;
     int32_t S = n * k;
     for (int32_t s = 1; s <= S; s++) {
         /* explicit assignment: agents 0..N-1 take sessions round robin */
@@ -100,6 +103,10 @@ static void chat_oracle(double load, int32_t n, int32_t k, const double *aht, do
         pi *= lam / mu;
         tot += pi;
         busy += s * pi;
+        int32_t holding = 0; /* agents holding at least one session */
+        for (int32_t g = 0; g < n; g++)
+            holding += s / n + (g < s % n ? 1 : 0) > 0;
+        agents_busy += holding * pi;
     }
     long double nu = (long double)n * k / aht[k - 1];
     long double piS = pi, qsum = 0, late = 0, q = piS;
@@ -109,6 +116,7 @@ static void chat_oracle(double load, int32_t n, int32_t k, const double *aht, do
         if (j > 0) {
             tot += q;
             busy += S * q;
+            agents_busy += n * q;
         }
         qsum += q;
         /* P(Erlang(j + 1, nu) > t) = sum_{i<=j} Poisson(i; nu t) */
@@ -123,7 +131,8 @@ static void chat_oracle(double load, int32_t n, int32_t k, const double *aht, do
     }
     *p_wait = qsum / tot;
     *sl = 1.0L - late / tot;
-    *occ = busy / tot / S;
+    *util = busy / tot / S;
+    *occ = agents_busy / tot / n;
 }
 
 static void chat_against_oracle(void **state)
@@ -136,13 +145,14 @@ static void chat_against_oracle(void **state)
             double a = loads[i];
             if ((double)n * 3 / 600 <= a / 300)
                 continue; /* unstable */
-            long double pw, sl, occ;
-            chat_oracle(a, n, 3, aht, 45, &pw, &sl, &occ);
+            long double pw, sl, util, occ;
+            chat_oracle(a, n, 3, aht, 45, &pw, &sl, &util, &occ);
             oq_erlang_chat_result r = CH(a, n, 3, aht, 45);
             char w[64];
             snprintf(w, sizeof w, "chat A=%g N=%d", a, n);
             assert_rel(r.p_wait, (double)pw, 1e-12, w);
             assert_rel(r.service_level, (double)sl, 1e-12, w);
+            assert_rel(r.utilisation, (double)util, 1e-12, w);
             assert_rel(r.occupancy, (double)occ, 1e-12, w);
         }
     }
@@ -223,6 +233,9 @@ static void staffing_combined(void **state)
     assert_true(r.service_level >= 0.8);
     assert_rel(r.occupancy, 100.0 / n, 1e-15, "occupancy");
     assert_true(r.p_abandon == 0);
+    double c = -1;
+    assert_int_equal(oq_erlang_c(100, n, &c), OQ_OK);
+    assert_true(r.p_wait == c); /* P(wait) at `required`: Erlang C */
     /* an occupancy cap that binds: 0.85 at 100 Erlangs -> 118 agents */
     o.max_occupancy = 0.85;
     assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
@@ -252,6 +265,9 @@ static void staffing_combined(void **state)
     assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
     assert_int_equal(r.required, a1 > a2 ? a1 : a2);
     assert_true(r.p_abandon <= 0.02 && r.service_level >= 0.8);
+    oq_erlang_a_result at;
+    assert_int_equal(oq_erlang_a(100, r.required, 180, 120, 20, &at), OQ_OK);
+    assert_true(r.p_wait == at.p_wait && r.p_wait > 0 && r.p_wait < 1);
     /* Erlang A ASA target */
     oq_staffing_options_init(&o);
     o.patience_s = 120;
@@ -266,6 +282,58 @@ static void staffing_combined(void **state)
     assert_int_equal(oq_erlang_staffing(0, 180, &o, &r), OQ_OK);
     assert_int_equal(r.required, 0);
     assert_int_equal(r.scheduled, 0);
+    assert_true(r.p_wait == 0);
+}
+
+/* P(wait) in the staffing result, against published values (reference/erlang.md):
+ * A = 10, AHT 180 s, T 20 s: SL(13) = 0.796, SL(14) = 0.888, so an 0.85 target
+ * needs 14 agents, whose P(wait) is CRAN ErlangC's 0.1741319 and exactly
+ * 976562500/5608175823; pyworkforce: 15 agents wait 0.102. */
+static void staffing_p_wait_published(void **state)
+{
+    (void)state;
+    oq_staffing_options o;
+    oq_staffing_options_init(&o);
+    o.threshold_s = 20;
+    o.target_sl = 0.85;
+    oq_staffing_result r;
+    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_OK);
+    assert_int_equal(r.required, 14);
+    assert_rel(r.p_wait, 976562500.0 / 5608175823.0, 1e-14, "P(wait), N = 14");
+    assert_true(fabs(r.p_wait - 0.1741319) < 5e-8);
+    o.target_sl = 0.9;
+    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_OK);
+    assert_int_equal(r.required, 15);
+    assert_true(fabs(r.p_wait - 0.102) < 5e-4);
+}
+
+/* Erlang A: the occupancy cap is on the occupancy Erlang A reports (busy
+ * agents / N = load (1 - p_abandon) / N), the one meaning of the word; it
+ * was on load / N, which overstaffs when customers abandon. */
+static void staffing_erlang_a_occupancy_cap(void **state)
+{
+    (void)state;
+    oq_staffing_options o;
+    oq_staffing_options_init(&o);
+    o.patience_s = 60;
+    o.max_occupancy = 0.9;
+    const double loads[] = {5, 40, 200};
+    for (int i = 0; i < 3; i++) {
+        double a = loads[i];
+        oq_staffing_result r;
+        assert_int_equal(oq_erlang_staffing(a, 300, &o, &r), OQ_OK);
+        oq_erlang_a_result at, below;
+        assert_int_equal(oq_erlang_a(a, r.required, 300, 60, 0, &at), OQ_OK);
+        assert_int_equal(oq_erlang_a(a, r.required - 1, 300, 60, 0, &below), OQ_OK);
+        assert_rel(at.occupancy, a * (1 - at.p_abandon) / r.required, 1e-12, "A occupancy");
+        if (!(at.occupancy <= 0.9 && below.occupancy > 0.9))
+            fail_msg("load %g: required %d has occupancy %g, %d has %g (cap 0.9)", a,
+                     (int)r.required, at.occupancy, (int)r.required - 1, below.occupancy);
+        assert_rel(r.occupancy, at.occupancy, 1e-15, "reported occupancy");
+        int32_t by_load = 0;
+        assert_int_equal(oq_erlang_agents_occupancy(a, 0.9, &by_load), OQ_OK);
+        assert_true(r.required < by_load); /* load / N would ask for more */
+    }
 }
 
 static void staffing_invalid(void **state)
@@ -344,11 +412,12 @@ static void plan_day(void **state)
             assert_int_equal(rows[i].required, r.required);
             assert_int_equal(rows[i].scheduled, r.scheduled);
             assert_true(rows[i].service_level == r.service_level);
+            assert_true(rows[i].p_wait == r.p_wait && r.p_wait > 0);
             assert_true(rows[i].occupancy <= 0.9);
         } else {
             assert_int_equal(rows[i].required, 0);
             assert_int_equal(rows[i].scheduled, 0);
-            assert_true(rows[i].load == 0 && rows[i].service_level == 1);
+            assert_true(rows[i].load == 0 && rows[i].service_level == 1 && rows[i].p_wait == 0);
         }
         req_h += rows[i].required * 0.25;
         sch_h += rows[i].scheduled * 0.25;
@@ -450,6 +519,8 @@ int main(void)
         cmocka_unit_test(chat_staffing),
         cmocka_unit_test(chat_invalid),
         cmocka_unit_test(staffing_combined),
+        cmocka_unit_test(staffing_erlang_a_occupancy_cap),
+        cmocka_unit_test(staffing_p_wait_published),
         cmocka_unit_test(staffing_invalid),
         cmocka_unit_test(plan_day),
         cmocka_unit_test(plan_invalid),

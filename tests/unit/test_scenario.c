@@ -3,10 +3,12 @@
  * CLI test scenario load and map onto oq_sim_options as written; broken
  * scenarios fail at the right line:column; the build callback defines the
  * configuration in a fresh engine; runs are reproducible. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "test_support.h"
 
 static const char *src_path(const char *rel, char *buf, size_t size)
@@ -229,6 +231,157 @@ static void broken_scenarios(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* agents[].match: what matches, and the work bounded by pattern x id (the
+ * recursive matcher took 36 s on ten stars against a 40-character id). */
+static void match_patterns(void **state)
+{
+    (void)state;
+    static const struct { const char *p, *s; int want; } CASES[] = {
+        {"a*", "abc", 1},          {"*", "", 1},          {"", "", 1},          {"", "a", 0},
+        {"a?c", "abc", 1},         {"a?c", "ac", 0},      {"*c", "abc", 1},     {"*b", "abc", 0},
+        {"a*b*c", "aXbYc", 1},     {"a*b*c", "aXcYb", 0}, {"zh-0[1-5]", "zh-03", 1},
+        {"zh-0[1-5]", "zh-06", 0}, {"[ab]x", "bx", 1},    {"x[", "x[", 1},      {"*a*a", "aaa", 1},
+        {"a**", "a", 1},           {"*x*y", "xxy", 1},    {"?*", "", 0},        {"[]a", "a", 0},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
+        if (oq__cfg_glob(CASES[i].p, CASES[i].s, NULL) != CASES[i].want)
+            fail_msg("glob('%s', '%s') != %d", CASES[i].p, CASES[i].s, CASES[i].want);
+    const char *pat = "*a*a*a*a*a*a*a*a*a*a*b"; /* ten stars, cannot match */
+    char id[41];
+    memset(id, 'a', 40);
+    id[40] = '\0';
+    int64_t steps = 0;
+    assert_int_equal(oq__cfg_glob(pat, id, &steps), 0);
+    int64_t bound = (int64_t)(strlen(pat) + 1) * (int64_t)(strlen(id) + 1);
+    if (steps > bound)
+        fail_msg("%lld steps for a %zu-char pattern and a 40-char id (bound %lld)", (long long)steps,
+                 strlen(pat), (long long)bound);
+    /* and through the loader: the pattern names no agent, the id matches a/??* */
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "channels: {voice: {}}\nqueues: {q: {channels: [voice]}}\nagents: {%s: {}}\n"
+             "simulation:\n  intervals: 4\n" STREAM "  agents:\n    - {match: \"%s\"}\n", id, pat);
+    oq_scenario *s = NULL;
+    oq_config_error err;
+    assert_int_equal(oq_scenario_load_buffer(yaml, strlen(yaml), "sc.yaml", &s, &err), OQ_ECONFIG);
+    assert_non_null(strstr(err.message, "matches no agent"));
+}
+
+/* Agents without shifts work through the drain (docs/config.md: "the whole
+ * run"), and what is left when the run ends is counted, not dropped: one
+ * agent, 10-minute calls arriving every minute for 15 minutes. Before, the
+ * agent logged out when arrivals stopped: 1 of 15 answered, SL 100 %. */
+static void drain_serves_the_backlog(void **state)
+{
+    (void)state;
+    static const char base[] =
+        "channels: {voice: {exclusive: true}}\n"
+        "queues: {q: {channels: [voice], sla_threshold: 20}}\n"
+        "agents: {a1: {}}\n"
+        "simulation:\n"
+        "  replications: 1\n"
+        "  interval: 900\n"
+        "  intervals: 1\n"
+        "  streams: [{queue: q, channel: voice, volumes: [15], handle: 600}]\n";
+    for (int cut = 0; cut < 2; cut++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml, "%s%s", base, cut ? "  drain: 1200\n" : "");
+        oq_scenario *s = NULL;
+        oq_config_error err;
+        if (oq_scenario_load_buffer(yaml, strlen(yaml), "drain.yaml", &s, &err) != OQ_OK)
+            fail_msg("%s", err.message);
+        oq_sim_options o;
+        assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+        assert_int_equal(o.n_agents, 1);
+        assert_true(o.agents[0].n_shifts == 1 &&
+                    o.agents[0].shifts[0].end_s == o.duration_s + o.drain_s);
+        oq_sim *sim = NULL;
+        assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+        if (oq_sim_run(sim) != OQ_OK)
+            fail_msg("%s", oq_sim_last_error(sim));
+        oq_sim_stats st;
+        assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st), OQ_OK);
+        assert_true(st.offered >= 5);
+        /* every offered contact is accounted for */
+        assert_int_equal(st.offered, st.answered + st.abandoned + st.rejected + st.unfinished);
+        if (!cut) { /* the whole backlog is served, one call after the other */
+            assert_int_equal(st.answered, st.offered);
+            assert_int_equal(st.unfinished, 0);
+            assert_int_equal(st.in_service, 0);
+            assert_true(st.service_level < 0.5);
+        } else { /* 20 minutes of drain serve 2 or 3 more: the rest is reported */
+            assert_true(st.answered >= 2 && st.answered <= 4);
+            assert_int_equal(st.in_service, 1);
+            assert_true(st.unfinished >= st.offered - 4);
+        }
+        assert_true(st.abandon_rate == (double)st.abandoned / (double)st.offered);
+        oq_sim_destroy(sim);
+        oq_scenario_free(s);
+    }
+}
+
+/* The per-interval service level of the center across replications (the
+ * SVG's confidence band) agrees with replications run one by one (replication
+ * r uses seed + r); ready time excludes breaks. */
+static void interval_service_level_band(void **state)
+{
+    (void)state;
+    oq_scenario *s = load("tests/config/sim_small.yaml");
+    oq_sim_options o;
+    assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+    o.replications = 3;
+    oq_sim *all = NULL;
+    assert_int_equal(oq_sim_create(&o, &all), OQ_OK);
+    assert_int_equal(oq_sim_run(all), OQ_OK);
+    int32_t nint = 0;
+    assert_int_equal(oq_sim_interval_count(all, &nint), OQ_OK);
+    double sl[3][16];
+    int have[3][16];
+    for (int32_t r = 0; r < 3; r++) {
+        oq_sim_options one = o;
+        one.replications = 1;
+        one.seed = o.seed + (uint64_t)r;
+        oq_sim *sim = NULL;
+        assert_int_equal(oq_sim_create(&one, &sim), OQ_OK);
+        assert_int_equal(oq_sim_run(sim), OQ_OK);
+        for (int32_t i = 0; i < nint && i < 16; i++) {
+            oq_sim_stats st;
+            assert_int_equal(oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st), OQ_OK);
+            have[r][i] = st.answered + st.abandoned > 0;
+            sl[r][i] = have[r][i] ? (double)st.answered_in_t / (double)(st.answered + st.abandoned) : 0;
+        }
+        oq_sim_stats tot;
+        assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &tot), OQ_OK);
+        assert_true(tot.ready_s > 0 && tot.ready_s < tot.staffed_s); /* the coffee break */
+        assert_true(tot.staffed_s - tot.ready_s <= 2 * 900 + 1e-6);
+        oq_sim_destroy(sim);
+    }
+    for (int32_t i = 0; i < nint && i < 16; i++) {
+        oq_sim_estimate e;
+        assert_int_equal(oq_sim_interval_service_level(all, i, &e), OQ_OK);
+        double m = 0, ss = 0;
+        int n = 0;
+        for (int r = 0; r < 3; r++)
+            if (have[r][i]) {
+                m += sl[r][i];
+                n++;
+            }
+        assert_int_equal(e.n, n);
+        m = n ? m / n : 0;
+        for (int r = 0; r < 3; r++)
+            if (have[r][i])
+                ss += (sl[r][i] - m) * (sl[r][i] - m);
+        double hw = n > 1 ? oq_sim_t975(n - 1) * sqrt(ss / (n - 1)) / sqrt((double)n) : 0;
+        assert_true(fabs(e.mean - m) < 1e-12);
+        assert_true(fabs(e.half_width - hw) < 1e-12);
+    }
+    oq_sim_estimate e;
+    assert_int_equal(oq_sim_interval_service_level(all, nint, &e), OQ_EINVAL);
+    assert_int_equal(oq_sim_interval_service_level(NULL, 0, &e), OQ_EINVAL);
+    oq_sim_destroy(all);
+    oq_scenario_free(s);
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -250,6 +403,9 @@ int main(void)
         cmocka_unit_test(small_options_as_written),
         cmocka_unit_test(build_and_reproducible),
         cmocka_unit_test(broken_scenarios),
+        cmocka_unit_test(match_patterns),
+        cmocka_unit_test(drain_serves_the_backlog),
+        cmocka_unit_test(interval_service_level_band),
         cmocka_unit_test(bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

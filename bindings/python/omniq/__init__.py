@@ -14,12 +14,14 @@ next to this package, or on the system's library path (see omniq._lib).
 from . import erlang, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
-from .constants import __all__ as _constants_all
+from . import constants as _constants
 from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
                      event_type_name, journal_action_name, journal_record_seq,
                      ordering_name, strategy_name)
-from .errors import CallbackError, OmniqError, status_name, status_str
+from .errors import (AlreadyExists, Busy, CallbackError, ConfigError, Corrupt, InvalidArgument,
+                     InvalidState, NotFound, OmniqError, OutOfMemory, OutOfRange, status_name,
+                     status_str)
 from . import sim
 from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
                   Stream, Summary, simulate, simulate_file)
@@ -28,25 +30,28 @@ from .stats import AgentStats, QueueStats, StatsOptions
 __version__ = "0.1.0"
 
 
-def version():
+def version() -> str:
     """The run-time version of the loaded C library ("0.1.0")."""
     from . import _lib
-    return _lib.load().oq_version().decode()
+    return str(_lib.load().oq_version().decode())
 
 
-def version_number():
+def version_number() -> int:
     """The run-time version as MAJOR * 10000 + MINOR * 100 + PATCH."""
     from . import _lib
-    return _lib.load().oq_version_number()
+    return int(_lib.load().oq_version_number())
 
 
 __all__ = [
     "erlang", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
+    "InvalidArgument", "NotFound", "AlreadyExists", "OutOfMemory", "InvalidState",
+    "ConfigError", "Busy", "Corrupt", "OutOfRange",
     "simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats", "Estimate",
     "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "sim", "stats", "QueueStats",
     "AgentStats", "StatsOptions", "version", "version_number", "library_path",
     "status_name", "status_str", "event_type_name", "agent_state_name",
     "contact_state_name", "ordering_name", "strategy_name", "journal_action_name",
     "journal_record_seq",
-] + list(_constants_all)
+]
+__all__ += [_name for _name in vars(_constants) if _name.startswith("OQ_")]

@@ -19,6 +19,7 @@ import glob
 import os
 import sys
 import threading
+from typing import Any, List, Optional, Tuple, Type, TypeVar
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int32,
                     c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
 
@@ -235,12 +236,13 @@ class oq_staffing_result(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
 class oq_erlang_chat_result(Structure):
     _fields_ = [(n, c_double) for n in (
-        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent")]
+        "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent", "utilisation")]
 
 
 class oq_plan_interval(Structure):
@@ -252,6 +254,7 @@ class oq_plan_interval(Structure):
         ("asa_s", c_double),
         ("occupancy", c_double),
         ("p_abandon", c_double),
+        ("p_wait", c_double),
     ]
 
 
@@ -374,6 +377,8 @@ PROTOTYPES = {
     "oq_agent_set_policy": (_S, [_E, _L, _P, POINTER(oq_agent_policy)]),
     # erlang.h
     "oq_erlang_b": (_S, [_D, _I, _PD]),
+    "oq_erlang_b_agents": (_S, [_D, _D, _PI]),
+    "oq_erlang_b_load": (_S, [_I, _D, _PD]),
     "oq_erlang_c": (_S, [_D, _I, _PD]),
     "oq_erlang_c_service_level": (_S, [_D, _I, _D, _D, _PD]),
     "oq_erlang_c_asa": (_S, [_D, _I, _D, _PD]),
@@ -401,6 +406,34 @@ class oq_config_error(Structure):
         ("column", c_int32),
         ("message", c_char * 512),
         ("path", c_char * 256),
+    ]
+
+
+# core.h: the error shape of engine-less calls
+class oq_error(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("line", c_int32),
+        ("column", c_int32),
+        ("message", c_char * 512),
+        ("path", c_char * 256),
+    ]
+
+
+oq_load_error_fn = CFUNCTYPE(None, POINTER(oq_error), c_void_p)
+
+
+class oq_load_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_errors", c_int32),
+        ("max_bytes", c_int64),
+        ("max_nodes", c_int64),
+        ("check_references", c_int32),
+        ("reserved", c_int32),
+        ("engine", c_void_p),
+        ("on_error", oq_load_error_fn),
+        ("error_user", c_void_p),
     ]
 
 
@@ -536,10 +569,11 @@ class oq_sim_options(Structure):
 class oq_sim_stats(Structure):
     _fields_ = (
         [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
-                                "abandoned_short", "waited", "rejected", "unfinished")]
+                                "abandoned_short", "waited", "rejected", "unfinished",
+                                "in_service")]
         + [(n, c_double) for n in (
             "wait_answered_s", "wait_abandoned_s", "max_wait_s", "handle_s", "busy_s",
-            "staffed_s", "service_level", "service_level_offered", "p_wait", "asa_s",
+            "staffed_s", "ready_s", "service_level", "service_level_offered", "p_wait", "asa_s",
             "abandon_rate", "aht_s", "occupancy")])
 
 
@@ -609,6 +643,11 @@ OPTIONAL_PROTOTYPES = {
                                  POINTER(oq_config_error)]),
     "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
                                    POINTER(c_void_p), POINTER(oq_config_error)]),
+    "oq_load_options_init": (None, [POINTER(oq_load_options)]),
+    "oq_config_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(c_void_p),
+                            POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_scenario_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(_SCN),
+                              POINTER(oq_error)]),
     "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
@@ -648,6 +687,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
     "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
@@ -683,10 +723,11 @@ class LibraryNotFound(ImportError):
 
 
 _lock = threading.Lock()
-_lib = None
+_lib: Optional[ctypes.CDLL] = None
+_lib_path: Optional[str] = None
 
 
-def _candidates():
+def _candidates() -> List[Tuple[str, str]]:
     env = os.environ.get("OMNIQ_LIBRARY")
     if env:
         if os.path.isdir(env):
@@ -709,7 +750,7 @@ def _candidates():
     return out
 
 
-def _declare(lib):
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     for name, (restype, argtypes) in PROTOTYPES.items():
         fn = getattr(lib, name)  # AttributeError: not an omniq library of this version
         fn.restype = restype
@@ -722,9 +763,12 @@ def _declare(lib):
     return lib
 
 
-def load():
-    """Return the loaded, fully declared library (loading it on first call)."""
-    global _lib
+def load() -> Any:
+    """Return the loaded, fully declared library (loading it on first call).
+
+    Typed ``Any``: its attributes are the C functions, declared by
+    :data:`PROTOTYPES` at load time."""
+    global _lib, _lib_path
     if _lib is not None:
         return _lib
     with _lock:
@@ -743,7 +787,7 @@ def load():
             except AttributeError as exc:
                 tried.append(f"{where}: {path}: not a compatible libomniq ({exc})")
                 continue
-            lib._omniq_path = path
+            _lib_path = path
             _lib = lib
             return lib
         if not cands:
@@ -753,17 +797,22 @@ def load():
             "libomniq.so. Tried:\n  " + "\n  ".join(tried))
 
 
-def has_symbol(name):
+def has_symbol(name: str) -> bool:
     """Whether the loaded library exports ``name`` (for optional modules)."""
     return hasattr(load(), name)
 
 
-def library_path():
+def library_path() -> str:
     """The path (or soname) the library was loaded from."""
-    return load()._omniq_path
+    load()
+    assert _lib_path is not None
+    return _lib_path
 
 
-def padded(struct_type):
+S = TypeVar("S", bound=Structure)
+
+
+def padded(struct_type: Type[S]) -> S:
     """A zeroed ``struct_type`` inside a larger buffer.
 
     Out-parameters are allocated with 512 spare bytes, so that a library built

@@ -133,5 +133,5 @@ OQ_DIST_EMPIRICAL = 5
 OQ_SIM_TOTAL = 0
 OQ_SIM_QUEUE = 1
 OQ_SIM_CHANNEL = 2
-
-__all__ = [name for name in dir() if name.startswith("OQ_")]
+# No __all__: `from .constants import *` takes every (public) name above, and
+# type checkers see each of them; omniq.__all__ lists them from this module.

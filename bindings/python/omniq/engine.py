@@ -23,16 +23,18 @@ exceptions are appended to ``Engine.callback_errors`` instead.
 
 import ctypes
 import os
+from collections import abc
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_void_p
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, fields
+from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
+                    Type, TypeVar, Union)
 
 from . import _lib
 from . import stats as _stats
 from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
                         OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
-                     to_float, to_int, to_int64)
+                     to_float, to_id, to_int, to_int64)
 
 __all__ = ["Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
            "ContactInfo", "HistoryEntry", "event_type_name", "agent_state_name",
@@ -40,29 +42,42 @@ __all__ = ["Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
            "journal_record_seq"]
 
 INT64_MAX = 2 ** 63 - 1
+T = TypeVar("T")
+EngineT = TypeVar("EngineT", bound="Engine")
+#: ``on_event`` callbacks receive one :class:`Event`; their result is ignored.
+EventCallback = Callable[["Event"], object]
+#: ``set_journal`` callbacks receive (action name, now_ms, record bytes).
+JournalCallback = Callable[[str, int, bytes], object]
+#: Skills of a contact: {skill: level} or (skill, level) pairs.
+Skills = Union[Mapping[str, int], Iterable[Tuple[str, int]]]
 _ALL_PERIODS = (OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW, OQ_PERIOD_DAY)
 
 
 # ---- static names ----------------------------------------------------------------------
 
-def event_type_name(t):
-    return _lib.load().oq_event_type_name(to_int(t, "type")).decode()
+def event_type_name(t: int) -> str:
+    """Static name of an OQ_EV_* event type ("offered"); "unknown" for others."""
+    return str(_lib.load().oq_event_type_name(to_int(t, "type")).decode())
 
 
-def agent_state_name(s):
-    return _lib.load().oq_agent_state_name(to_int(s, "state")).decode()
+def agent_state_name(s: int) -> str:
+    """Static name of an OQ_AGENT_* state ("ready"); "unknown" for others."""
+    return str(_lib.load().oq_agent_state_name(to_int(s, "state")).decode())
 
 
-def contact_state_name(s):
-    return _lib.load().oq_contact_state_name(to_int(s, "state")).decode()
+def contact_state_name(s: int) -> str:
+    """Static name of an OQ_CONTACT_* state ("queued"); "unknown" for others."""
+    return str(_lib.load().oq_contact_state_name(to_int(s, "state")).decode())
 
 
-def ordering_name(o):
-    return _lib.load().oq_ordering_name(to_int(o, "ordering")).decode()
+def ordering_name(o: int) -> str:
+    """Static name of an OQ_ORDER_* queue ordering ("fifo")."""
+    return str(_lib.load().oq_ordering_name(to_int(o, "ordering")).decode())
 
 
-def strategy_name(s):
-    return _lib.load().oq_strategy_name(to_int(s, "strategy")).decode()
+def strategy_name(s: int) -> str:
+    """Static name of an OQ_STRATEGY_* agent selection ("longest_idle")."""
+    return str(_lib.load().oq_strategy_name(to_int(s, "strategy")).decode())
 
 
 # ---- value objects -------------------------------------------------------------------------
@@ -85,14 +100,14 @@ class Event:
     wait_ms: int
 
 
-_EVENT_NAMES = {}
+_EVENT_NAMES: Dict[int, str] = {}
 
 
-def _event_from_c(ev):
+def _event_from_c(ev: Any) -> "Event":
     t = ev.type
     name = _EVENT_NAMES.get(t)
     if name is None:
-        name = _EVENT_NAMES[t] = _lib.load().oq_event_type_name(t).decode()
+        name = _EVENT_NAMES[t] = str(_lib.load().oq_event_type_name(t).decode())
     return Event(t, name, ev.time_ms, from_bytes(ev.contact), from_bytes(ev.agent),
                  from_bytes(ev.queue), from_bytes(ev.from_queue), from_bytes(ev.channel),
                  from_bytes(ev.detail), ev.agent_state, ev.prev_agent_state, ev.priority,
@@ -101,6 +116,7 @@ def _event_from_c(ev):
 
 @dataclass(frozen=True)
 class Counts:
+    """How many objects the engine holds (oq_engine_counts)."""
     channels: int
     skills: int
     groups: int
@@ -117,6 +133,7 @@ class Counts:
 
 @dataclass(frozen=True)
 class ChannelInfo:
+    """A channel's settings (oq_channel_spec)."""
     id: str
     synchronous: bool
     exclusive: bool
@@ -126,6 +143,7 @@ class ChannelInfo:
 
 @dataclass(frozen=True)
 class AgentInfo:
+    """An agent's state and load (oq_agent_info)."""
     id: str
     state: int
     state_name: str
@@ -144,6 +162,7 @@ class AgentInfo:
 
 @dataclass(frozen=True)
 class QueueInfo:
+    """A queue's settings (oq_queue_spec) and what it holds now (oq_queue_info)."""
     id: str
     priority: int
     ordering: int
@@ -175,6 +194,7 @@ class QueueInfo:
 
 @dataclass(frozen=True)
 class ContactInfo:
+    """A contact's state (oq_contact_info)."""
     id: str
     state: int
     state_name: str
@@ -192,6 +212,7 @@ class ContactInfo:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One entry of a contact's history (oq_history_entry)."""
     type: int
     name: str
     time_ms: int
@@ -214,7 +235,10 @@ _NAMED_VALUES = {
 }
 
 
-def _new_spec(struct_type, init_name):
+S = TypeVar("S", bound=ctypes.Structure)
+
+
+def _new_spec(struct_type: Type[S], init_name: str) -> S:
     """A C-initialised spec; checks the library agrees on its size."""
     spec = _lib.padded(struct_type)
     getattr(_lib.load(), init_name)(byref(spec))
@@ -226,7 +250,9 @@ def _new_spec(struct_type, init_name):
     return spec
 
 
-def _fill(spec, values, function, skip=("struct_size",), rename=None):
+def _fill(spec: Any, values: Mapping[str, Any], function: str,
+          skip: Tuple[str, ...] = ("struct_size",),
+          rename: Optional[Dict[str, str]] = None) -> None:
     """Set spec fields from a dict of Python values, converting and checking each."""
     ftypes = dict(spec._fields_)
     for key, value in values.items():
@@ -253,15 +279,15 @@ def _fill(spec, values, function, skip=("struct_size",), rename=None):
             setattr(spec, cname, to_int(value, key, function=function))
 
 
-def _copy_fields(dst, src, skip=("struct_size",)):
+def _copy_fields(dst: Any, src: Any, skip: Tuple[str, ...] = ("struct_size",)) -> None:
     for name, _ in dst._fields_:
         if name not in skip:
             setattr(dst, name, getattr(src, name))
 
 
-def _dataclass_from(dc, st, **extra):
+def _dataclass_from(dc: Type[T], st: Any, **extra: Any) -> T:
     kw = dict(extra)
-    for name in dc.__dataclass_fields__:
+    for name in (f.name for f in fields(dc)):
         if name in kw:
             continue
         v = getattr(st, name)
@@ -274,7 +300,7 @@ def _dataclass_from(dc, st, **extra):
 _KINDS = {"channel": 1, "skill": 2, "group": 3, "profile": 4, "queue": 5, "agent": 6}
 
 
-def _kind(kind, f):
+def _kind(kind: Union[str, int], f: str) -> int:
     if isinstance(kind, str):
         if kind not in _KINDS:
             raise bad("kind", f"unknown kind {kind!r} (known: {', '.join(_KINDS)})", f)
@@ -290,11 +316,11 @@ class _Dispatcher:
 
     __slots__ = ("callback", "errors")
 
-    def __init__(self, callback):
+    def __init__(self, callback: Optional[EventCallback]) -> None:
         self.callback = callback
-        self.errors = []
+        self.errors: List[BaseException] = []
 
-    def __call__(self, ev_ptr, _user):
+    def __call__(self, ev_ptr: Any, _user: Any) -> None:
         cb = self.callback
         if cb is None:
             return
@@ -316,21 +342,26 @@ class Engine:
     """
 
     _owned = True
-    replication_seed = None  # set on the engine a simulate() build callback receives
+    #: set on the engine a simulate() build callback receives: the replication's seed
+    replication_seed: Optional[int] = None
+    _ptr: Optional[c_void_p]
+    _journal: Any
 
-    def __init__(self, on_event=None, *, seed=1, start_ms=0, abandon_resume_s=0.0,
-                 callback_errors="raise"):
+    def __init__(self, on_event: Optional[EventCallback] = None, *, seed: int = 1,
+                 start_ms: int = 0, abandon_resume_s: float = 0.0,
+                 callback_errors: str = "raise") -> None:
+        """Create an engine (oq_engine_create); see the class docstring."""
         self._ptr = None
         self._depth = 0
         self._setup(on_event, callback_errors)
         opts = self._options(seed, start_ms, abandon_resume_s)
         out = c_void_p()
-        st = self._lib.oq_engine_create(byref(opts), byref(out))
+        st = int(self._lib.oq_engine_create(byref(opts), byref(out)))
         if st != 0:
             raise OmniqError(st, status_str(st), "oq_engine_create")
         self._ptr = out
 
-    def _setup(self, on_event, callback_errors):
+    def _setup(self, on_event: Optional[EventCallback], callback_errors: str) -> None:
         if on_event is not None and not callable(on_event):
             raise bad("on_event", "must be callable or None", "Engine")
         if callback_errors not in _CALLBACK_MODES:
@@ -339,9 +370,9 @@ class Engine:
         self._dispatch = _Dispatcher(on_event)
         self._cfunc = _lib.oq_event_fn(self._dispatch)  # kept alive as long as the engine
         self._callback_mode = callback_errors
-        self.callback_errors = []
+        self.callback_errors: List[BaseException] = []
 
-    def _options(self, seed, start_ms, abandon_resume_s):
+    def _options(self, seed: int, start_ms: int, abandon_resume_s: float) -> Any:
         f = "oq_engine_create"
         opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
         opts.on_event = self._cfunc
@@ -353,7 +384,8 @@ class Engine:
     # ---- YAML configuration (omniq/config.h; in newer libraries) -----------------------------
 
     @classmethod
-    def from_yaml(cls, text, on_event=None, *, name=None, **kwargs):
+    def from_yaml(cls: Type[EngineT], text: str, on_event: Optional[EventCallback] = None, *,
+                  name: Optional[str] = None, **kwargs: Any) -> EngineT:
         """Create an engine from a YAML configuration given as a string
         (``oq_config_load_buffer``; docs/config.md has the format). ``name``
         is used in error messages. ``seed``, ``start_ms`` and
@@ -363,22 +395,24 @@ class Engine:
         ``.line``, ``.column`` and ``.path`` attributes. Raises
         NotImplementedError if the loaded libomniq has no configuration module."""
         f = "oq_config_load_buffer"
-        data = to_bytes(text, "text", f)
+        data = to_id(text, "text", f)
         nm = to_bytes(name, "name", f, optional=True)
         return cls._from_config(f, (data, len(data), nm), on_event, kwargs)
 
     @classmethod
-    def from_yaml_file(cls, path, on_event=None, **kwargs):
+    def from_yaml_file(cls: Type[EngineT], path: Union[str, "os.PathLike[str]"],
+                       on_event: Optional[EventCallback] = None, **kwargs: Any) -> EngineT:
         """Create an engine from a YAML configuration file (``oq_config_load_file``)."""
         f = "oq_config_load_file"
         try:
-            path = os.fspath(path)
+            fspath = os.fspath(path)
         except TypeError:
             raise bad("path", f"expected a path, got {type(path).__name__}", f) from None
-        return cls._from_config(f, (to_bytes(path, "path", f),), on_event, kwargs)
+        return cls._from_config(f, (to_bytes(fspath, "path", f),), on_event, kwargs)
 
     @classmethod
-    def _from_config(cls, fname, args, on_event, kwargs):
+    def _from_config(cls: Type[EngineT], fname: str, args: Tuple[Any, ...],
+                     on_event: Optional[EventCallback], kwargs: Dict[str, Any]) -> EngineT:
         lib = _lib.load()
         if not hasattr(lib, fname):
             raise NotImplementedError(
@@ -397,7 +431,7 @@ class Engine:
                              opt_values.get("abandon_resume_s", 0.0))
         err = _lib.padded(_lib.oq_config_error)
         out = c_void_p()
-        st = getattr(lib, fname)(byref(opts), *args, byref(out), byref(err))
+        st = int(getattr(lib, fname)(byref(opts), *args, byref(out), byref(err)))
         if st != 0:
             exc = OmniqError(st, from_bytes(err.message) or status_str(st), fname)
             exc.line, exc.column, exc.path = err.line, err.column, from_bytes(err.path)
@@ -406,13 +440,13 @@ class Engine:
         self._ptr = out
         return self
 
-    def _config_symbol(self, name):
+    def _config_symbol(self, name: str) -> None:
         if not _lib.has_symbol(name):
             raise NotImplementedError(
                 f"Engine: the loaded libomniq ({_lib.library_path()}) has no configuration "
                 f"module ({name}, omniq/config.h); build a newer libomniq")
 
-    def config_dump(self):
+    def config_dump(self) -> str:
         """The engine's configuration as YAML text (``oq_config_dump``)."""
         f = "oq_config_dump"
         self._config_symbol(f)
@@ -423,7 +457,7 @@ class Engine:
         finally:
             self._lib.oq_free(text)
 
-    def config_count(self, kind):
+    def config_count(self, kind: Union[str, int]) -> int:
         """Number of objects of ``kind`` (OQ_KIND_* or "channel", "skill",
         "group", "profile", "queue", "agent")."""
         f = "oq_config_count"
@@ -432,12 +466,12 @@ class Engine:
         self._call(f, _kind(kind, f), byref(n))
         return n.value
 
-    def config_ids(self, kind):
+    def config_ids(self, kind: Union[str, int]) -> List[Optional[str]]:
         """The ids of every object of ``kind``, in creation order."""
         f = "oq_config_id"
         self._config_symbol(f)
         k = _kind(kind, f)
-        out = []
+        out: List[Optional[str]] = []
         for i in range(self.config_count(k)):
             p = c_char_p()
             self._call(f, k, i, byref(p))
@@ -446,7 +480,7 @@ class Engine:
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         """Destroy the engine (once; later calls do nothing). Not from a callback.
         A borrowed engine (``owned`` False: the simulator's) is only detached:
         this object stops using it, and the C engine is left to its owner."""
@@ -460,7 +494,7 @@ class Engine:
             self._lib.oq_engine_destroy(ptr)
 
     @classmethod
-    def _borrow(cls, ptr, callback_errors="raise"):
+    def _borrow(cls: Type[EngineT], ptr: Any, callback_errors: str = "raise") -> EngineT:
         """A non-owning Engine over an engine pointer owned by someone else
         (the simulator). close() / collection never destroy it."""
         self = cls.__new__(cls)
@@ -472,38 +506,39 @@ class Engine:
         return self
 
     @property
-    def owned(self):
+    def owned(self) -> bool:
         """False for a borrowed engine (the one a simulate() build callback gets)."""
         return self._owned
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:
             pass
 
-    def __enter__(self):
+    def __enter__(self: EngineT) -> EngineT:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
-        return False
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
+        """Whether close() was called (any other method then raises OmniqError)."""
         return self._ptr is None
 
     @property
-    def on_event(self):
+    def on_event(self) -> Optional[EventCallback]:
+        """The event callback (None: events are discarded); assignable at any time."""
         return self._dispatch.callback
 
     @on_event.setter
-    def on_event(self, callback):
+    def on_event(self, callback: Optional[EventCallback]) -> None:
         if callback is not None and not callable(callback):
             raise bad("on_event", "must be callable or None", "Engine.on_event")
         self._dispatch.callback = callback
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self._ptr is None:
             return "<omniq.Engine closed>"
         if not self._owned:
@@ -512,16 +547,16 @@ class Engine:
 
     # ---- calling C --------------------------------------------------------------------------
 
-    def _handle(self, function):
+    def _handle(self, function: str) -> c_void_p:
         if self._ptr is None:
             raise OmniqError(OQ_EINVAL, "the engine is closed", function)
         return self._ptr
 
-    def _call(self, name, *args):
+    def _call(self, name: str, *args: Any) -> None:
         ptr = self._handle(name)
         self._depth += 1
         try:
-            st = getattr(self._lib, name)(ptr, *args)
+            st = int(getattr(self._lib, name)(ptr, *args))
         finally:
             self._depth -= 1
         if st != 0:
@@ -539,11 +574,11 @@ class Engine:
             else:
                 raise CallbackError(errors) from errors[0]
 
-    def _take_callback_errors(self):
+    def _take_callback_errors(self) -> List[BaseException]:
         errors, self._dispatch.errors = self._dispatch.errors, []
         return errors
 
-    def _now(self, now_ms, function):
+    def _now(self, now_ms: Optional[int], function: str) -> int:
         if now_ms is None:
             return self.now()
         return to_int64(now_ms, "now_ms", function)
@@ -551,38 +586,40 @@ class Engine:
     # ---- engine -------------------------------------------------------------------------------
 
     @property
-    def last_error(self):
+    def last_error(self) -> str:
         """The message of the last failed call on this engine ("" if none)."""
-        return from_bytes(self._lib.oq_engine_last_error(self._handle("oq_engine_last_error")))
+        return from_bytes(
+            self._lib.oq_engine_last_error(self._handle("oq_engine_last_error"))) or ""
 
-    def now(self):
+    def now(self) -> int:
         """The engine's clock, ms."""
         v = c_int64()
         self._call("oq_engine_now", byref(v))
         return v.value
 
-    def next_deadline(self):
+    def next_deadline(self) -> Optional[int]:
         """Due time of the earliest pending timer, or None when none is pending."""
         v = c_int64()
         self._call("oq_engine_next_deadline", byref(v))
         return None if v.value == INT64_MAX else v.value
 
-    def advance(self, now_ms):
+    def advance(self, now_ms: int) -> None:
         """Move the clock to now_ms, firing every timer due by then."""
         self._call("oq_engine_advance", to_int64(now_ms, "now_ms", "oq_engine_advance"))
 
-    def check(self):
+    def check(self) -> None:
         """Verify every internal invariant; OmniqError(OQ_ECORRUPT) if one fails."""
         self._call("oq_engine_check")
 
-    def counts(self):
+    def counts(self) -> Counts:
+        """How many objects of each kind the engine holds (oq_engine_get_counts)."""
         out = _lib.padded(_lib.oq_engine_counts)
         self._call("oq_engine_get_counts", byref(out))
         return _dataclass_from(Counts, out)
 
     # ---- channels -----------------------------------------------------------------------------
 
-    def channel_add(self, id, /, **fields):
+    def channel_add(self, id: str, /, **fields: Any) -> None:
         """Add a channel. Fields: synchronous, exclusive, capacity_cost, max_per_agent."""
         f = "oq_channel_add"
         spec = _new_spec(_lib.oq_channel_spec, "oq_channel_spec_init")
@@ -590,11 +627,11 @@ class Engine:
         spec.id = to_bytes(id, "id", f)
         self._call(f, byref(spec))
 
-    def channel_update(self, id, /, **changes):
+    def channel_update(self, id: str, /, **changes: Any) -> None:
         """Change some of a channel's settings (the others keep their values)."""
         f = "oq_channel_update"
         cur = _lib.padded(_lib.oq_channel_spec)
-        key = to_bytes(id, "id", f)
+        key = to_id(id, "id", f)
         self._call("oq_channel_get", key, byref(cur))
         spec = _new_spec(_lib.oq_channel_spec, "oq_channel_spec_init")
         _copy_fields(spec, cur)
@@ -602,107 +639,134 @@ class Engine:
         _fill(spec, changes, f, skip=("struct_size", "id"))
         self._call(f, byref(spec))
 
-    def channel_remove(self, id):
+    def channel_remove(self, id: str) -> None:
+        """Remove a channel no queue, contact or agent limit uses (oq_channel_remove)."""
         self._call("oq_channel_remove", to_bytes(id, "id", "oq_channel_remove"))
 
-    def channel_get(self, id):
+    def channel_get(self, id: str) -> ChannelInfo:
+        """A channel's settings (oq_channel_get)."""
         out = _lib.padded(_lib.oq_channel_spec)
         self._call("oq_channel_get", to_bytes(id, "id", "oq_channel_get"), byref(out))
-        return ChannelInfo(from_bytes(out.id), bool(out.synchronous), bool(out.exclusive),
+        return ChannelInfo(from_bytes(out.id) or "", bool(out.synchronous), bool(out.exclusive),
                            out.capacity_cost, out.max_per_agent)
 
     # ---- skills and groups --------------------------------------------------------------------
 
-    def skill_add(self, id, max_level=1):
+    def skill_add(self, id: str, max_level: int = 1) -> None:
+        """Define a skill with levels 1..max_level (oq_skill_add)."""
         f = "oq_skill_add"
         self._call(f, to_bytes(id, "id", f), to_int(max_level, "max_level", function=f))
 
-    def skill_remove(self, id):
+    def skill_remove(self, id: str) -> None:
+        """Remove a skill (oq_skill_remove)."""
         self._call("oq_skill_remove", to_bytes(id, "id", "oq_skill_remove"))
 
-    def skill_get(self, id):
+    def skill_get(self, id: str) -> int:
         """The skill's max level."""
         v = c_int32()
         self._call("oq_skill_get", to_bytes(id, "id", "oq_skill_get"), byref(v))
         return v.value
 
-    def group_add(self, id):
+    def group_add(self, id: str) -> None:
+        """Define an agent group (oq_group_add)."""
         self._call("oq_group_add", to_bytes(id, "id", "oq_group_add"))
 
-    def group_remove(self, id):
+    def group_remove(self, id: str) -> None:
+        """Remove an agent group (oq_group_remove)."""
         self._call("oq_group_remove", to_bytes(id, "id", "oq_group_remove"))
 
     # ---- agents -------------------------------------------------------------------------------
 
-    def _agent_op(self, f, agent, now_ms, *rest):
+    def _agent_op(self, f: str, agent: str, now_ms: Optional[int], *rest: Any) -> None:
         self._call(f, self._now(now_ms, f), to_bytes(agent, "agent", f), *rest)
 
-    def agent_add(self, id, capacity=100):
+    def agent_add(self, id: str, capacity: int = 100) -> None:
+        """Add an agent (logged out) with a capacity in channel cost units (oq_agent_add)."""
         f = "oq_agent_add"
         self._call(f, to_bytes(id, "id", f), to_int(capacity, "capacity", function=f))
 
-    def agent_remove(self, id):
+    def agent_remove(self, id: str) -> None:
+        """Remove a logged-out agent (oq_agent_remove)."""
         self._call("oq_agent_remove", to_bytes(id, "id", "oq_agent_remove"))
 
-    def agent_set_capacity(self, agent, capacity):
+    def agent_set_capacity(self, agent: str, capacity: int) -> None:
+        """Change an agent's capacity (oq_agent_set_capacity)."""
         f = "oq_agent_set_capacity"
         self._call(f, to_bytes(agent, "agent", f), to_int(capacity, "capacity", function=f))
 
-    def agent_set_skill(self, agent, skill, level, *, now_ms=None):
+    def agent_set_skill(self, agent: str, skill: str, level: int, *,
+                        now_ms: Optional[int] = None) -> None:
+        """Give an agent a skill at a level; 0 removes it (oq_agent_set_skill)."""
         f = "oq_agent_set_skill"
         self._agent_op(f, agent, now_ms, to_bytes(skill, "skill", f),
                        to_int(level, "level", function=f))
 
-    def agent_set_channel_limit(self, agent, channel, max_items, *, now_ms=None):
+    def agent_set_channel_limit(self, agent: str, channel: str, max_items: int, *,
+                                now_ms: Optional[int] = None) -> None:
+        """Cap how many contacts of a channel the agent holds at once
+        (oq_agent_set_channel_limit)."""
         f = "oq_agent_set_channel_limit"
         self._agent_op(f, agent, now_ms, to_bytes(channel, "channel", f),
                        to_int(max_items, "max_items", function=f))
 
-    def agent_join_group(self, agent, group, *, now_ms=None):
+    def agent_join_group(self, agent: str, group: str, *, now_ms: Optional[int] = None) -> None:
+        """Add the agent to a group (oq_agent_join_group)."""
         f = "oq_agent_join_group"
         self._agent_op(f, agent, now_ms, to_bytes(group, "group", f))
 
-    def agent_leave_group(self, agent, group, *, now_ms=None):
+    def agent_leave_group(self, agent: str, group: str, *,
+                          now_ms: Optional[int] = None) -> None:
+        """Remove the agent from a group (oq_agent_leave_group)."""
         f = "oq_agent_leave_group"
         self._agent_op(f, agent, now_ms, to_bytes(group, "group", f))
 
-    def agent_login(self, agent, ready=True, *, now_ms=None):
+    def agent_login(self, agent: str, ready: bool = True, *,
+                    now_ms: Optional[int] = None) -> None:
+        """Log the agent in, ready for work or not (oq_agent_login)."""
         f = "oq_agent_login"
         self._agent_op(f, agent, now_ms, 1 if ready else 0)
 
-    def agent_ready(self, agent, *, now_ms=None):
+    def agent_ready(self, agent: str, *, now_ms: Optional[int] = None) -> None:
+        """Make a logged-in agent ready for offers (oq_agent_ready)."""
         self._agent_op("oq_agent_ready", agent, now_ms)
 
-    def agent_not_ready(self, agent, reason=None, *, now_ms=None):
+    def agent_not_ready(self, agent: str, reason: Optional[str] = None, *,
+                        now_ms: Optional[int] = None) -> None:
+        """Make the agent not ready, with an optional reason code (oq_agent_not_ready)."""
         f = "oq_agent_not_ready"
         self._agent_op(f, agent, now_ms, to_bytes(reason, "reason", f, optional=True))
 
-    def agent_logout(self, agent, *, now_ms=None):
+    def agent_logout(self, agent: str, *, now_ms: Optional[int] = None) -> None:
+        """Log the agent out (oq_agent_logout)."""
         self._agent_op("oq_agent_logout", agent, now_ms)
 
-    def agent_end_wrapup(self, agent, *, now_ms=None):
+    def agent_end_wrapup(self, agent: str, *, now_ms: Optional[int] = None) -> None:
+        """End the agent's wrap-up before its timer does (oq_agent_end_wrapup)."""
         self._agent_op("oq_agent_end_wrapup", agent, now_ms)
 
-    def agent_get(self, id):
+    def agent_get(self, id: str) -> AgentInfo:
+        """An agent's state and load (oq_agent_get)."""
         out = _lib.padded(_lib.oq_agent_info)
         self._call("oq_agent_get", to_bytes(id, "id", "oq_agent_get"), byref(out))
         return _dataclass_from(AgentInfo, out, id=id if isinstance(id, str) else from_bytes(id),
                                state_name=agent_state_name(out.state),
                                not_ready_reason=from_bytes(out.not_ready_reason) or "")
 
-    def agent_get_skill(self, agent, skill):
+    def agent_get_skill(self, agent: str, skill: str) -> int:
         """The agent's level in skill (0 if it lacks it)."""
         f = "oq_agent_get_skill"
         v = c_int32()
         self._call(f, to_bytes(agent, "agent", f), to_bytes(skill, "skill", f), byref(v))
         return v.value
 
-    def agent_set_profile(self, agent, profile, *, now_ms=None):
+    def agent_set_profile(self, agent: str, profile: Optional[str], *,
+                          now_ms: Optional[int] = None) -> None:
         """Give the agent a routing profile; None removes it."""
         f = "oq_agent_set_profile"
         self._agent_op(f, agent, now_ms, to_bytes(profile, "profile", f, optional=True))
 
-    def agent_set_policy(self, agent, /, *, now_ms=None, **policy):
+    def agent_set_policy(self, agent: str, /, *, now_ms: Optional[int] = None,
+                         **policy: Any) -> None:
         """Fields: max_no_answer, max_per_window, window_s, reject_delay_s,
         no_answer_delay_s (all 0 = off; unspecified fields are 0)."""
         f = "oq_agent_set_policy"
@@ -712,7 +776,7 @@ class Engine:
 
     # ---- queues ---------------------------------------------------------------------------------
 
-    def queue_add(self, id, /, **fields):
+    def queue_add(self, id: str, /, **fields: Any) -> None:
         """Add a queue. Fields are those of oq_queue_spec (priority, ordering,
         strategy, sla_threshold_s, sla_target, offer_timeout_s, wrapup_s, ...);
         ordering / strategy / limit_action also accept their names ("priority",
@@ -723,10 +787,11 @@ class Engine:
         spec.id = to_bytes(id, "id", f)
         self._call(f, byref(spec))
 
-    def queue_update(self, id, /, *, now_ms=None, **changes):
+    def queue_update(self, id: str, /, *, now_ms: Optional[int] = None,
+                     **changes: Any) -> None:
         """Change some of a queue's settings (the others keep their values)."""
         f = "oq_queue_update"
-        key = to_bytes(id, "id", f)
+        key = to_id(id, "id", f)
         cur = _lib.padded(_lib.oq_queue_info)
         self._call("oq_queue_get", key, byref(cur))
         spec = _new_spec(_lib.oq_queue_spec, "oq_queue_spec_init")
@@ -735,44 +800,57 @@ class Engine:
         _fill(spec, changes, f, skip=("struct_size", "id"))
         self._call(f, self._now(now_ms, f), byref(spec))
 
-    def queue_remove(self, id):
+    def queue_remove(self, id: str) -> None:
+        """Remove an empty queue (oq_queue_remove)."""
         self._call("oq_queue_remove", to_bytes(id, "id", "oq_queue_remove"))
 
-    def _queue_op(self, f, queue, now_ms, *rest):
+    def _queue_op(self, f: str, queue: str, now_ms: Optional[int], *rest: Any) -> None:
         self._call(f, self._now(now_ms, f), to_bytes(queue, "queue", f), *rest)
 
-    def queue_add_channel(self, queue, channel, *, now_ms=None):
+    def queue_add_channel(self, queue: str, channel: str, *,
+                          now_ms: Optional[int] = None) -> None:
+        """Let the queue take contacts of a channel (oq_queue_add_channel)."""
         f = "oq_queue_add_channel"
         self._queue_op(f, queue, now_ms, to_bytes(channel, "channel", f))
 
-    def queue_remove_channel(self, queue, channel, *, now_ms=None):
+    def queue_remove_channel(self, queue: str, channel: str, *,
+                             now_ms: Optional[int] = None) -> None:
+        """Stop the queue taking a channel (oq_queue_remove_channel)."""
         f = "oq_queue_remove_channel"
         self._queue_op(f, queue, now_ms, to_bytes(channel, "channel", f))
 
-    def queue_require_skill(self, queue, skill, min_level, *, now_ms=None):
+    def queue_require_skill(self, queue: str, skill: str, min_level: int, *,
+                            now_ms: Optional[int] = None) -> None:
+        """Agents must have ``skill`` at ``min_level`` or more (oq_queue_require_skill)."""
         f = "oq_queue_require_skill"
         self._queue_op(f, queue, now_ms, to_bytes(skill, "skill", f),
                        to_int(min_level, "min_level", function=f))
 
-    def queue_prefer_skill(self, queue, skill, min_level, *, now_ms=None):
+    def queue_prefer_skill(self, queue: str, skill: str, min_level: int, *,
+                           now_ms: Optional[int] = None) -> None:
+        """Prefer agents with ``skill`` at ``min_level`` or more (oq_queue_prefer_skill)."""
         f = "oq_queue_prefer_skill"
         self._queue_op(f, queue, now_ms, to_bytes(skill, "skill", f),
                        to_int(min_level, "min_level", function=f))
 
-    def queue_add_group(self, queue, group, *, now_ms=None):
+    def queue_add_group(self, queue: str, group: str, *, now_ms: Optional[int] = None) -> None:
+        """Restrict the queue to agents of its groups, adding this one (oq_queue_add_group)."""
         f = "oq_queue_add_group"
         self._queue_op(f, queue, now_ms, to_bytes(group, "group", f))
 
-    def queue_remove_group(self, queue, group, *, now_ms=None):
+    def queue_remove_group(self, queue: str, group: str, *,
+                           now_ms: Optional[int] = None) -> None:
+        """Remove a target group from the queue (oq_queue_remove_group)."""
         f = "oq_queue_remove_group"
         self._queue_op(f, queue, now_ms, to_bytes(group, "group", f))
 
-    def queue_get(self, id):
+    def queue_get(self, id: str) -> QueueInfo:
+        """A queue's settings and what it holds now (oq_queue_get)."""
         out = _lib.padded(_lib.oq_queue_info)
         self._call("oq_queue_get", to_bytes(id, "id", "oq_queue_get"), byref(out))
         spec_fields = {name for name, _ in _lib.oq_queue_spec._fields_}
-        kw = {}
-        for name in QueueInfo.__dataclass_fields__:
+        kw: Dict[str, Any] = {}
+        for name in (fd.name for fd in fields(QueueInfo)):
             v = getattr(out.spec if name in spec_fields else out, name)
             if name in ("id", "limit_queue", "callback_channel"):
                 v = from_bytes(v)
@@ -781,7 +859,8 @@ class Engine:
             kw[name] = v
         return QueueInfo(**kw)
 
-    def queue_add_step(self, queue, action, /, *, now_ms=None, **step):
+    def queue_add_step(self, queue: str, action: Union[str, int], /, *,
+                       now_ms: Optional[int] = None, **step: Any) -> None:
         """Append an escalation step. ``action`` is OQ_STEP_* or its name
         ("lower_level", "drop_required", "add_group", "drop_preferred",
         "raise_priority", "overflow", "alert"). Fields: timing ("after_entry" /
@@ -795,23 +874,28 @@ class Engine:
         _fill(spec, dict(step, action=action), f, rename={"to_queue": "queue"})
         self._queue_op(f, queue, now_ms, byref(spec))
 
-    def queue_clear_steps(self, queue, *, now_ms=None):
+    def queue_clear_steps(self, queue: str, *, now_ms: Optional[int] = None) -> None:
+        """Remove every escalation step of the queue (oq_queue_clear_steps)."""
         self._queue_op("oq_queue_clear_steps", queue, now_ms)
 
-    def queue_step_count(self, queue):
+    def queue_step_count(self, queue: str) -> int:
+        """Number of escalation steps of the queue (oq_queue_step_count)."""
         f = "oq_queue_step_count"
         v = c_int32()
         self._call(f, to_bytes(queue, "queue", f), byref(v))
         return v.value
 
-    def queue_ewt(self, queue):
+    def queue_ewt(self, queue: str) -> float:
         """Estimated wait (s) of a contact arriving now; math.inf with no agents."""
         f = "oq_queue_ewt"
         v = c_double()
         self._call(f, to_bytes(queue, "queue", f), byref(v))
         return v.value
 
-    def queue_set_blend(self, queue, rule, *, now_ms=None):
+    def queue_set_blend(self, queue: str, rule: Union[str, int], *,
+                        now_ms: Optional[int] = None) -> None:
+        """When an outbound queue is offered: "when_idle" or "sl_above_target"
+        (OQ_BLEND_*; oq_queue_set_blend)."""
         f = "oq_queue_set_blend"
         if isinstance(rule, str):
             table = {"when_idle": 0, "sl_above_target": 1}
@@ -822,33 +906,46 @@ class Engine:
 
     # ---- routing profiles --------------------------------------------------------------------
 
-    def profile_add(self, id):
+    def profile_add(self, id: str) -> None:
+        """Define a routing profile (oq_profile_add)."""
         self._call("oq_profile_add", to_bytes(id, "id", "oq_profile_add"))
 
-    def profile_remove(self, id):
+    def profile_remove(self, id: str) -> None:
+        """Remove a routing profile (oq_profile_remove)."""
         self._call("oq_profile_remove", to_bytes(id, "id", "oq_profile_remove"))
 
-    def profile_set_queue(self, profile, queue, priority, delay_s=0.0, *, now_ms=None):
+    def profile_set_queue(self, profile: str, queue: str, priority: int, delay_s: float = 0.0,
+                          *, now_ms: Optional[int] = None) -> None:
+        """Serve ``queue`` at ``priority`` (1 first), after ``delay_s`` of waiting
+        (oq_profile_set_queue)."""
         f = "oq_profile_set_queue"
         self._call(f, self._now(now_ms, f), to_bytes(profile, "profile", f),
                    to_bytes(queue, "queue", f), to_int(priority, "priority", function=f),
                    to_float(delay_s, "delay_s", f))
 
-    def profile_set_channel(self, profile, channel, max_items=-1, cross_channel=True, *,
-                            now_ms=None):
+    def profile_set_channel(self, profile: str, channel: str, max_items: int = -1,
+                            cross_channel: bool = True, *,
+                            now_ms: Optional[int] = None) -> None:
+        """How many contacts of ``channel`` the profile's agents hold, and whether
+        other channels may come alongside (oq_profile_set_channel)."""
         f = "oq_profile_set_channel"
         self._call(f, self._now(now_ms, f), to_bytes(profile, "profile", f),
                    to_bytes(channel, "channel", f), to_int(max_items, "max_items", function=f),
                    1 if cross_channel else 0)
 
-    def profile_set_options(self, profile, force_longest_waiting=False, idle_measure=0, *,
-                            now_ms=None):
+    def profile_set_options(self, profile: str, force_longest_waiting: bool = False,
+                            idle_measure: int = 0, *, now_ms: Optional[int] = None) -> None:
+        """Profile options: always take the longest-waiting contact first, and how
+        agent idle time is measured (oq_profile_set_options)."""
         f = "oq_profile_set_options"
         self._call(f, self._now(now_ms, f), to_bytes(profile, "profile", f),
                    1 if force_longest_waiting else 0,
                    to_int(idle_measure, "idle_measure", function=f))
 
-    def group_set_profile(self, group, profile, *, now_ms=None):
+    def group_set_profile(self, group: str, profile: Optional[str], *,
+                          now_ms: Optional[int] = None) -> None:
+        """Give every agent of a group a routing profile; None removes it
+        (oq_group_set_profile)."""
         f = "oq_group_set_profile"
         self._call(f, self._now(now_ms, f), to_bytes(group, "group", f),
                    to_bytes(profile, "profile", f, optional=True))
@@ -856,17 +953,19 @@ class Engine:
     # ---- contacts ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _skill_arrays(skills, what, f, keep):
+    def _skill_arrays(skills: Optional[Skills], what: str, f: str,
+                      keep: List[Any]) -> Tuple[int, Any, Any]:
         if not skills:
             return 0, None, None
         try:
-            pairs = list(skills.items()) if isinstance(skills, dict) else list(skills)
+            pairs = list(skills.items()) if isinstance(skills, abc.Mapping) else list(skills)
         except TypeError:
             raise bad(what, "expected a dict {skill: level} or (skill, level) pairs",
                       f) from None
         if isinstance(skills, (str, bytes)):
             raise bad(what, "expected a dict {skill: level} or (skill, level) pairs", f)
-        names, levels = [], []
+        names: List[Optional[bytes]] = []
+        levels: List[int] = []
         for item in pairs:
             try:
                 name, level = item
@@ -884,12 +983,15 @@ class Engine:
         return n, ctypes.cast(arr_n, ctypes.POINTER(c_char_p)), \
             ctypes.cast(arr_l, ctypes.POINTER(c_int32))
 
-    def contact_arrive(self, id, channel, queue, *, now_ms=None, customer=None,
-                       preferred_agent=None, priority=0, required_skills=None,
-                       preferred_skills=None, deadline_ms=0, preferred_wait_s=0.0):
+    def contact_arrive(self, id: str, channel: str, queue: str, *,
+                       now_ms: Optional[int] = None, customer: Optional[str] = None,
+                       preferred_agent: Optional[str] = None, priority: int = 0,
+                       required_skills: Optional[Skills] = None,
+                       preferred_skills: Optional[Skills] = None, deadline_ms: int = 0,
+                       preferred_wait_s: float = 0.0) -> None:
         """A contact arrives. Skills are {skill: min_level} dicts (or pairs)."""
         f = "oq_contact_arrive"
-        keep = []
+        keep: List[Any] = []
         spec = _new_spec(_lib.oq_contact_spec, "oq_contact_spec_init")
         spec.id = to_bytes(id, "id", f)
         spec.channel = to_bytes(channel, "channel", f)
@@ -906,60 +1008,82 @@ class Engine:
         self._call(f, self._now(now_ms, f), byref(spec))
         del keep
 
-    def _contact_op(self, f, contact, now_ms, *rest):
+    def _contact_op(self, f: str, contact: str, now_ms: Optional[int], *rest: Any) -> None:
         self._call(f, self._now(now_ms, f), to_bytes(contact, "contact", f), *rest)
 
-    def offer_accept(self, contact, agent, *, now_ms=None):
+    def offer_accept(self, contact: str, agent: str, *, now_ms: Optional[int] = None) -> None:
+        """The agent accepts the contact offered to it (oq_offer_accept)."""
         f = "oq_offer_accept"
         self._contact_op(f, contact, now_ms, to_bytes(agent, "agent", f))
 
-    def offer_reject(self, contact, agent, *, now_ms=None):
+    def offer_reject(self, contact: str, agent: str, *, now_ms: Optional[int] = None) -> None:
+        """The agent rejects the offer; the contact goes back to its queue
+        (oq_offer_reject)."""
         f = "oq_offer_reject"
         self._contact_op(f, contact, now_ms, to_bytes(agent, "agent", f))
 
-    def contact_abandon(self, contact, *, now_ms=None):
+    def contact_abandon(self, contact: str, *, now_ms: Optional[int] = None) -> None:
+        """The customer gave up before being answered (oq_contact_abandon)."""
         self._contact_op("oq_contact_abandon", contact, now_ms)
 
-    def contact_complete(self, contact, *, now_ms=None):
+    def contact_complete(self, contact: str, *, now_ms: Optional[int] = None) -> None:
+        """The agent finished handling the contact; wrap-up follows if the queue
+        has one (oq_contact_complete)."""
         self._contact_op("oq_contact_complete", contact, now_ms)
 
-    def contact_transfer(self, contact, queue, *, now_ms=None):
+    def contact_transfer(self, contact: str, queue: str, *,
+                         now_ms: Optional[int] = None) -> None:
+        """Move the contact to another queue (oq_contact_transfer)."""
         f = "oq_contact_transfer"
         self._contact_op(f, contact, now_ms, to_bytes(queue, "queue", f))
 
-    def contact_set_priority(self, contact, priority, *, now_ms=None):
+    def contact_set_priority(self, contact: str, priority: int, *,
+                             now_ms: Optional[int] = None) -> None:
+        """Change a waiting contact's priority (oq_contact_set_priority)."""
         f = "oq_contact_set_priority"
         self._contact_op(f, contact, now_ms, to_int(priority, "priority", function=f))
 
-    def contact_park(self, contact, reason=None, *, now_ms=None):
+    def contact_park(self, contact: str, reason: Optional[str] = None, *,
+                     now_ms: Optional[int] = None) -> None:
+        """Park a work order (waiting on the customer, say) (oq_contact_park)."""
         f = "oq_contact_park"
         self._contact_op(f, contact, now_ms, to_bytes(reason, "reason", f, optional=True))
 
-    def contact_reopen(self, contact, queue=None, owner_wait_s=0.0, *, now_ms=None):
+    def contact_reopen(self, contact: str, queue: Optional[str] = None,
+                       owner_wait_s: float = 0.0, *, now_ms: Optional[int] = None) -> None:
+        """Reopen a parked work order, in its queue or another; its last owner
+        gets ``owner_wait_s`` to take it first (oq_contact_reopen)."""
         f = "oq_contact_reopen"
         self._contact_op(f, contact, now_ms, to_bytes(queue, "queue", f, optional=True),
                          to_float(owner_wait_s, "owner_wait_s", f))
 
-    def contact_escalate(self, contact, queue, reason=None, *, now_ms=None):
+    def contact_escalate(self, contact: str, queue: str, reason: Optional[str] = None, *,
+                         now_ms: Optional[int] = None) -> None:
+        """Escalate a work order to another queue (oq_contact_escalate)."""
         f = "oq_contact_escalate"
         self._contact_op(f, contact, now_ms, to_bytes(queue, "queue", f),
                          to_bytes(reason, "reason", f, optional=True))
 
-    def contact_transfer_to_agent(self, contact, agent, wait_s, *, now_ms=None):
+    def contact_transfer_to_agent(self, contact: str, agent: str, wait_s: float, *,
+                                  now_ms: Optional[int] = None) -> None:
+        """Transfer the contact to a named agent, waiting for it up to ``wait_s``
+        (oq_contact_transfer_to_agent)."""
         f = "oq_contact_transfer_to_agent"
         self._contact_op(f, contact, now_ms, to_bytes(agent, "agent", f),
                          to_float(wait_s, "wait_s", f))
 
-    def contact_remove(self, contact, *, now_ms=None):
+    def contact_remove(self, contact: str, *, now_ms: Optional[int] = None) -> None:
+        """Remove the contact whatever its state (oq_contact_remove)."""
         self._contact_op("oq_contact_remove", contact, now_ms)
 
-    def contact_get(self, id):
+    def contact_get(self, id: str) -> ContactInfo:
+        """A contact's state (oq_contact_get)."""
         out = _lib.padded(_lib.oq_contact_info)
         self._call("oq_contact_get", to_bytes(id, "id", "oq_contact_get"), byref(out))
         return _dataclass_from(ContactInfo, out, id=id if isinstance(id, str) else from_bytes(id),
                                state_name=contact_state_name(out.state))
 
-    def contact_history(self, contact):
+    def contact_history(self, contact: str) -> List[HistoryEntry]:
         """The contact's history, oldest first, as a list of HistoryEntry."""
         f = "oq_contact_history_count"
         key = to_bytes(contact, "contact", f)
@@ -974,7 +1098,7 @@ class Engine:
                                         from_bytes(h.detail)))
         return entries
 
-    def contact_position(self, contact):
+    def contact_position(self, contact: str) -> Tuple[int, float]:
         """(position, ewt_s) of a QUEUED contact."""
         f = "oq_contact_position"
         pos, ewt = c_int32(), c_double()
@@ -983,12 +1107,13 @@ class Engine:
 
     # ---- statistics (omniq/stats.h) -------------------------------------------------------
 
-    def _stats_symbol(self, symbol):
+    def _stats_symbol(self, symbol: str) -> None:
         if not hasattr(self._lib, symbol):
-            self._missing(symbol.replace("oq_", "", 1) + "()", symbol,
-                          "statistics module (omniq/stats.h)")
+            raise NotImplementedError(
+                f"Engine: the loaded libomniq ({_lib.library_path()}) has no statistics "
+                f"module ({symbol}, omniq/stats.h); build a newer libomniq")
 
-    def stats_configure(self, *, now_ms=None, **options):
+    def stats_configure(self, *, now_ms: Optional[int] = None, **options: Any) -> None:
         """Configure statistics (oq_stats_configure) and start collecting afresh.
 
         Options (the fields of oq_stats_options; unspecified ones take the C
@@ -1019,7 +1144,7 @@ class Engine:
                 spec.wait_bounds_s[i] = to_float(b, f"wait_bounds_s[{i}]", f)
         self._call(f, byref(spec))
 
-    def stats_options(self):
+    def stats_options(self) -> _stats.StatsOptions:
         """The statistics options in force, as omniq.stats.StatsOptions."""
         f = "oq_stats_get_options"
         self._stats_symbol(f)
@@ -1027,13 +1152,14 @@ class Engine:
         self._call(f, byref(out))
         return _stats.options_from_c(out)
 
-    def stats_reset_day(self, *, now_ms=None):
+    def stats_reset_day(self, *, now_ms: Optional[int] = None) -> None:
         """Start a new statistics day at now_ms (oq_stats_reset_day)."""
         f = "oq_stats_reset_day"
         self._stats_symbol(f)
         self._call(f, self._now(now_ms, f))
 
-    def _stats_read(self, f, scope, key, period, allowed):
+    def _stats_read(self, f: str, scope: str, key: Optional[str], period: _stats.Period,
+                    allowed: Sequence[int]) -> _stats.QueueStats:
         self._stats_symbol(f)
         p = _stats.period_value(period, f, allowed)
         out = _lib.padded(_lib.oq_queue_stats)
@@ -1044,26 +1170,27 @@ class Engine:
         self._call(f, data, p, byref(out))
         return _stats.queue_stats_from_c(out, scope, from_bytes(data))
 
-    def stats_queue(self, queue, period="day"):
+    def stats_queue(self, queue: str, period: _stats.Period = "day") -> _stats.QueueStats:
         """A queue's figures for ``period`` ("day", "interval", "window" or
         OQ_PERIOD_*) as omniq.stats.QueueStats (oq_stats_queue)."""
         return self._stats_read("oq_stats_queue", "queue", queue, period, _ALL_PERIODS)
 
-    def stats_channel(self, channel, period="day"):
+    def stats_channel(self, channel: str, period: _stats.Period = "day") -> _stats.QueueStats:
         """A channel's figures (oq_stats_channel); see stats_queue."""
         return self._stats_read("oq_stats_channel", "channel", channel, period, _ALL_PERIODS)
 
-    def stats_center(self, period="day"):
+    def stats_center(self, period: _stats.Period = "day") -> _stats.QueueStats:
         """The whole center's figures (oq_stats_center); see stats_queue."""
         return self._stats_read("oq_stats_center", "center", None, period, _ALL_PERIODS)
 
-    def stats(self, queue=None, period="day"):
+    def stats(self, queue: Optional[str] = None,
+              period: _stats.Period = "day") -> _stats.QueueStats:
         """Shorthand: stats_queue(queue, period), or stats_center(period) without a queue."""
         if queue is None:
             return self.stats_center(period)
         return self.stats_queue(queue, period)
 
-    def stats_interval_count(self):
+    def stats_interval_count(self) -> int:
         """Number of closed intervals kept (oq_stats_interval_count)."""
         f = "oq_stats_interval_count"
         self._stats_symbol(f)
@@ -1071,13 +1198,15 @@ class Engine:
         self._call(f, byref(n))
         return n.value
 
-    def stats_intervals(self, queue=None, *, channel=None):
+    def stats_intervals(self, queue: Optional[str] = None, *,
+                        channel: Optional[str] = None) -> List[_stats.QueueStats]:
         """The kept closed intervals of a queue, a channel (``channel=``) or,
         with neither, the center: a list of QueueStats (period OQ_PERIOD_CLOSED),
         oldest first (the last element is the interval closed most recently,
         k = 0 of oq_stats_interval_*)."""
         if queue is not None and channel is not None:
             raise bad("channel", "give a queue or a channel, not both", "stats_intervals")
+        key: Optional[bytes]
         if queue is not None:
             f, scope, key = "oq_stats_interval_queue", "queue", to_bytes(queue, "queue",
                                                                          "oq_stats_interval_queue")
@@ -1088,7 +1217,7 @@ class Engine:
             f, scope, key = "oq_stats_interval_center", "center", None
         self._stats_symbol(f)
         ident = None if key is None else from_bytes(key)
-        out = []
+        out: List[_stats.QueueStats] = []
         for k in reversed(range(self.stats_interval_count())):
             st = _lib.padded(_lib.oq_queue_stats)
             if key is None:
@@ -1098,31 +1227,33 @@ class Engine:
             out.append(_stats.queue_stats_from_c(st, scope, ident))
         return out
 
-    def stats_agent(self, agent, period="day"):
+    def stats_agent(self, agent: str, period: _stats.Period = "day") -> _stats.AgentStats:
         """An agent's figures ("day" or "interval") as omniq.stats.AgentStats,
         with not-ready time per reason (oq_stats_agent_reason) and contacts
         handled per channel (oq_stats_agent_channel)."""
         f = "oq_stats_agent"
         self._stats_symbol(f)
-        key = to_bytes(agent, "agent", f)
+        key = to_id(agent, "agent", f)
         p = _stats.period_value(period, f, (OQ_PERIOD_INTERVAL, OQ_PERIOD_DAY))
         out = _lib.padded(_lib.oq_agent_stats)
         self._call(f, key, p, byref(out))
-        reasons = {}
+        reasons: Dict[str, float] = {}
         for k in range(max(0, out.n_reasons) + 1):
             r = _lib.padded(_lib.oq_reason_stats)
             self._call("oq_stats_agent_reason", key, p, k, byref(r))
             name = from_bytes(r.reason) or ""
             if k < out.n_reasons or r.seconds > 0:
                 reasons[name] = reasons.get(name, 0.0) + r.seconds
-        channels = {}
+        channels: Dict[str, int] = {}
         if hasattr(self._lib, "oq_config_count"):
             for ch in self.config_ids("channel"):
-                channels[ch] = self.stats_agent_channel(key, ch, p)
+                if ch is not None:
+                    channels[ch] = self._agent_channel(key, ch, p)
         return _dataclass_from(_stats.AgentStats, out, id=from_bytes(key), reasons=reasons,
                                channels=channels)
 
-    def stats_agent_reason(self, agent, k, period="day"):
+    def stats_agent_reason(self, agent: str, k: int,
+                           period: _stats.Period = "day") -> Tuple[Optional[str], float]:
         """(reason, seconds) of an agent's k-th not-ready reason (k = n_reasons: "(other)")."""
         f = "oq_stats_agent_reason"
         self._stats_symbol(f)
@@ -1131,26 +1262,30 @@ class Engine:
         self._call(f, to_bytes(agent, "agent", f), p, to_int(k, "k", function=f), byref(r))
         return from_bytes(r.reason), r.seconds
 
-    def stats_agent_channel(self, agent, channel, period="day"):
+    def stats_agent_channel(self, agent: str, channel: str,
+                            period: _stats.Period = "day") -> int:
         """Contacts of ``channel`` the agent completed in ``period``."""
         f = "oq_stats_agent_channel"
         self._stats_symbol(f)
         p = _stats.period_value(period, f, (OQ_PERIOD_INTERVAL, OQ_PERIOD_DAY))
+        return self._agent_channel(to_id(agent, "agent", f), channel, p)
+
+    def _agent_channel(self, agent: bytes, channel: str, period: int) -> int:
+        f = "oq_stats_agent_channel"
         v = c_int64()
-        self._call(f, to_bytes(agent, "agent", f), to_bytes(channel, "channel", f), p,
-                   byref(v))
+        self._call(f, agent, to_bytes(channel, "channel", f), period, byref(v))
         return v.value
 
     # ---- snapshots and the journal (omniq/snapshot.h) ------------------------------------------
 
     @staticmethod
-    def _snapshot_symbol(what, symbol):
+    def _snapshot_symbol(what: str, symbol: str) -> None:
         if not _lib.has_symbol(symbol):
             raise NotImplementedError(
                 f"Engine.{what}: the loaded libomniq ({_lib.library_path()}) has no snapshot "
                 f"support (symbol {symbol}, omniq/snapshot.h); build a newer libomniq")
 
-    def snapshot(self):
+    def snapshot(self) -> bytes:
         """The engine's complete state as bytes (``oq_engine_snapshot_buffer``).
 
         Read-only. :meth:`restore` rebuilds an engine that makes the same
@@ -1167,7 +1302,9 @@ class Engine:
             self._lib.oq_free(buf)
 
     @classmethod
-    def restore(cls, data, on_event=None, *, callback_errors="raise"):
+    def restore(cls: Type[EngineT], data: Union[bytes, bytearray, memoryview],
+                on_event: Optional[EventCallback] = None, *,
+                callback_errors: str = "raise") -> EngineT:
         """A new engine rebuilt from :meth:`snapshot` bytes
         (``oq_engine_restore_buffer``). Seed, clock and every setting come
         from the snapshot; ``on_event`` and ``callback_errors`` are as for
@@ -1187,14 +1324,14 @@ class Engine:
         opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
         opts.on_event = self._cfunc
         out = c_void_p()
-        st = self._lib.oq_engine_restore_buffer(byref(opts), data, len(data), byref(out))
+        st = int(self._lib.oq_engine_restore_buffer(byref(opts), data, len(data), byref(out)))
         if st != 0:
             msg = from_bytes(self._lib.oq_restore_last_error()) or status_str(st)
             raise OmniqError(st, msg, f)
         self._ptr = out
         return self
 
-    def set_journal(self, callback):
+    def set_journal(self, callback: Optional[JournalCallback]) -> None:
         """Start (``callback``) or stop (None) the action journal
         (``oq_engine_set_journal``). After every successful state-changing
         call, ``callback(action_name, now_ms, record)`` receives the action's
@@ -1211,14 +1348,14 @@ class Engine:
             raise bad("callback", "must be callable or None", f)
         self._snapshot_symbol("set_journal()", f)
         if callback is None:
-            self._call(f, _lib.oq_journal_fn(), None)
+            self._call(f, ctypes.cast(0, _lib.oq_journal_fn), None)  # a NULL pointer: stop
             self._journal = None
             return
         cfunc = _lib.oq_journal_fn(_Journal(callback, self._dispatch, self._lib))
         self._call(f, cfunc, None)
         self._journal = cfunc  # alive as long as the engine may call it
 
-    def journal_apply(self, record):
+    def journal_apply(self, record: Union[bytes, bytearray, memoryview]) -> None:
         """Replay one journal record (bytes from a :meth:`set_journal`
         callback) on this engine (``oq_journal_apply``): the same call with
         the same arguments; its failure raises OmniqError as that call would,
@@ -1258,11 +1395,11 @@ class Engine:
         self._call(f, to_int(next_seq, "next_seq", 0, 2**64 - 1, f))
 
 
-def journal_action_name(action):
+def journal_action_name(action: int) -> str:
     """Static name of an OQ_J_* journal action ("contact_arrive"); "unknown" for others."""
     f = "oq_journal_action_name"
     Engine._snapshot_symbol("journal_action_name()", f)
-    return _lib.load().oq_journal_action_name(to_int(action, "action", function=f)).decode()
+    return str(_lib.load().oq_journal_action_name(to_int(action, "action", function=f)).decode())
 
 
 def journal_record_seq(record):
@@ -1290,10 +1427,10 @@ class _Journal:
 
     __slots__ = ("callback", "dispatch", "lib")
 
-    def __init__(self, callback, dispatch, lib):
+    def __init__(self, callback: JournalCallback, dispatch: _Dispatcher, lib: Any) -> None:
         self.callback, self.dispatch, self.lib = callback, dispatch, lib
 
-    def __call__(self, rec_ptr, _user):
+    def __call__(self, rec_ptr: Any, _user: Any) -> None:
         try:
             rec = rec_ptr.contents
             data = ctypes.string_at(rec.data, rec.len) if rec.len else b""

@@ -2,10 +2,12 @@
 """Service-level mathematics: Erlang B, C, A, chat concurrency, staffing and plans.
 
 Plain functions over ``omniq/erlang.h``. Loads are in Erlangs, times in
-seconds, agent counts are ``int``. Invalid arguments (negative, NaN, a target
-outside (0, 1), ...) raise :class:`omniq.OmniqError` with status ``OQ_EINVAL``;
-an answer that does not fit an ``int32`` agent count raises it with
-``OQ_ERANGE``. Unstable Erlang C queues (agents <= load) are not errors:
+seconds, agent counts are ``int``. An argument outside its domain (negative,
+NaN, a target outside (0, 1), ...) raises :class:`omniq.InvalidArgument` (a
+``ValueError``, status ``OQ_EINVAL``) whose message names that argument
+(``oq_erlang_c_agents: target: must be in (0, 1), got 1.5``); an answer that
+does not fit an ``int32`` agent count raises :class:`omniq.OutOfRange`
+(``OQ_ERANGE``). Unstable Erlang C queues (agents <= load) are not errors:
 P(wait) = 1, service level 0, ASA ``math.inf``.
 """
 
@@ -13,127 +15,173 @@ import ctypes
 import math
 from ctypes import byref, c_double, c_int32
 from dataclasses import dataclass, fields
-from typing import List
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _lib
 from .constants import OQ_ERANGE
-from .errors import OmniqError, bad, status_str, to_float, to_int
+from .errors import INT32_MAX, OmniqError, bad, status_str, to_float, to_int
 
 __all__ = [
-    "erlang_b", "erlang_c", "service_level", "asa", "occupancy",
-    "agents_for_service_level", "agents_for_asa", "agents_for_occupancy", "scheduled",
-    "erlang_a", "ErlangAResult", "erlang_a_agents", "erlang_a_agents_abandon",
+    "erlang_b", "erlang_b_agents", "erlang_b_load", "erlang_c", "service_level", "asa",
+    "occupancy", "agents_for_service_level", "agents_for_asa", "agents_for_occupancy",
+    "scheduled", "erlang_a", "ErlangAResult", "erlang_a_agents", "erlang_a_agents_abandon",
     "staffing", "StaffingResult", "chat", "ChatResult", "chat_agents",
     "plan", "Plan", "PlanInterval", "PlanTotals",
 ]
 
+T = TypeVar("T")
 
-def _call(name, *args, **shown):
-    status = getattr(_lib.load(), name)(*args)
+
+def _call(name: str, *args: Any, **shown: object) -> None:
+    """Call C; the arguments were checked, so a failure is OQ_ERANGE (or a rule
+    the binding does not know yet): report it with every argument."""
+    status = int(getattr(_lib.load(), name)(*args))
     if status != 0:
         detail = ", ".join(f"{k}={v!r}" for k, v in shown.items())
-        raise OmniqError(status, f"{status_str(status)} ({detail})", name)
+        extra = " (more than INT32_MAX agents)" if status == OQ_ERANGE else ""
+        raise OmniqError(status, f"{status_str(status)}{extra} ({detail})", name)
 
 
-def _occupancy_guard(function, load, max_occupancy):
-    """Work around a hang in the C library: oq_erlang_agents_occupancy (also
-    used by oq_erlang_staffing / oq_erlang_plan with max_occupancy) loops for
-    ever once load / max_occupancy exceeds 2**53 (n += 1.0 stops changing n).
-    Any answer above INT32_MAX is OQ_ERANGE anyway, so answer that first."""
-    if (0.0 < max_occupancy <= 1.0 and 0.0 <= load < math.inf
-            and load / max_occupancy > 2.0 ** 31 + 16):
-        raise OmniqError(OQ_ERANGE, f"{status_str(OQ_ERANGE)} (load={load!r}, "
-                         f"max_occupancy={max_occupancy!r}: more than INT32_MAX agents)",
-                         function)
-
-
-def _to_struct(dc, st):
+def _to_struct(dc: Type[T], st: Any) -> T:
     return dc(**{f.name: getattr(st, f.name) for f in fields(dc)})
+
+
+# ---- argument rules: each refusal names the argument ------------------------------------
+
+def _number(f: str, name: str, value: object, ok: bool, rule: str) -> float:
+    x = to_float(value, name, f)
+    if not (math.isfinite(x) and ok):
+        raise bad(name, f"must be {rule}, got {x!r}", f)
+    return x
+
+
+def _nonneg(f: str, name: str, value: object) -> float:
+    x = to_float(value, name, f)
+    return _number(f, name, x, x >= 0.0, "a finite number >= 0")
+
+
+def _positive(f: str, name: str, value: object) -> float:
+    x = to_float(value, name, f)
+    return _number(f, name, x, x > 0.0, "a finite number > 0")
+
+
+def _fraction(f: str, name: str, value: object) -> float:
+    x = to_float(value, name, f)
+    return _number(f, name, x, 0.0 < x < 1.0, "in (0, 1)")
+
+
+def _agents(f: str, name: str, value: object) -> int:
+    return to_int(value, name, 0, INT32_MAX, f)
 
 
 # ---- Erlang B and C ----------------------------------------------------------------
 
-def erlang_b(load, agents):
+def erlang_b(load: float, agents: int) -> float:
     """Blocking probability of ``load`` Erlangs on ``agents`` servers (M/M/N/N)."""
     f = "oq_erlang_b"
-    a, n = to_float(load, "load", f), to_int(agents, "agents", function=f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
     out = c_double()
     _call(f, a, n, byref(out), load=a, agents=n)
     return out.value
 
 
-def erlang_c(load, agents):
+def erlang_b_agents(load: float, max_blocking: float) -> int:
+    """Smallest number of servers (lines, ports, agents with no queue) whose
+    Erlang B blocking for ``load`` is <= ``max_blocking`` (in (0, 1)); 0 for
+    no load (oq_erlang_b_agents)."""
+    f = "oq_erlang_b_agents"
+    a, b = _nonneg(f, "load", load), _fraction(f, "max_blocking", max_blocking)
+    out = c_int32()
+    _call(f, a, b, byref(out), load=a, max_blocking=b)
+    return out.value
+
+
+def erlang_b_load(agents: int, max_blocking: float) -> float:
+    """Largest load (Erlangs) ``agents`` servers carry with Erlang B blocking
+    <= ``max_blocking``: 15 lines at 1% carry 8.108 Erlangs (oq_erlang_b_load)."""
+    f = "oq_erlang_b_load"
+    n, b = _agents(f, "agents", agents), _fraction(f, "max_blocking", max_blocking)
+    out = c_double()
+    _call(f, n, b, byref(out), agents=n, max_blocking=b)
+    return out.value
+
+
+def erlang_c(load: float, agents: int) -> float:
     """Probability that an arriving contact waits (M/M/N); 1 when agents <= load."""
     f = "oq_erlang_c"
-    a, n = to_float(load, "load", f), to_int(agents, "agents", function=f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
     out = c_double()
     _call(f, a, n, byref(out), load=a, agents=n)
     return out.value
 
 
-def service_level(load, agents, aht_s, threshold_s):
+def service_level(load: float, agents: int, aht_s: float, threshold_s: float) -> float:
     """Erlang C P(wait <= threshold_s) for mean handle time ``aht_s``."""
     f = "oq_erlang_c_service_level"
-    a, n = to_float(load, "load", f), to_int(agents, "agents", function=f)
-    h, t = to_float(aht_s, "aht_s", f), to_float(threshold_s, "threshold_s", f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
+    h, t = _positive(f, "aht_s", aht_s), _nonneg(f, "threshold_s", threshold_s)
     out = c_double()
     _call(f, a, n, h, t, byref(out), load=a, agents=n, aht_s=h, threshold_s=t)
     return out.value
 
 
-def asa(load, agents, aht_s):
+def asa(load: float, agents: int, aht_s: float) -> float:
     """Erlang C average speed of answer in seconds (``math.inf`` if unstable)."""
     f = "oq_erlang_c_asa"
-    a, n, h = to_float(load, "load", f), to_int(agents, "agents", function=f), \
-        to_float(aht_s, "aht_s", f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
+    h = _positive(f, "aht_s", aht_s)
     out = c_double()
     _call(f, a, n, h, byref(out), load=a, agents=n, aht_s=h)
     return out.value
 
 
-def occupancy(load, agents):
+def occupancy(load: float, agents: int) -> float:
     """Agent occupancy load / agents (1 when saturated)."""
     f = "oq_erlang_occupancy"
-    a, n = to_float(load, "load", f), to_int(agents, "agents", function=f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
     out = c_double()
     _call(f, a, n, byref(out), load=a, agents=n)
     return out.value
 
 
-def agents_for_service_level(load, aht_s, threshold_s, target):
+def agents_for_service_level(load: float, aht_s: float, threshold_s: float,
+                             target: float) -> int:
     """Smallest N whose Erlang C service level within threshold_s is >= target."""
     f = "oq_erlang_c_agents"
-    a, h = to_float(load, "load", f), to_float(aht_s, "aht_s", f)
-    t, g = to_float(threshold_s, "threshold_s", f), to_float(target, "target", f)
+    a, h = _nonneg(f, "load", load), _positive(f, "aht_s", aht_s)
+    t, g = _nonneg(f, "threshold_s", threshold_s), _fraction(f, "target", target)
     out = c_int32()
     _call(f, a, h, t, g, byref(out), load=a, aht_s=h, threshold_s=t, target=g)
     return out.value
 
 
-def agents_for_asa(load, aht_s, max_asa_s):
+def agents_for_asa(load: float, aht_s: float, max_asa_s: float) -> int:
     """Smallest N whose Erlang C ASA is <= max_asa_s."""
     f = "oq_erlang_c_agents_asa"
-    a, h, m = (to_float(load, "load", f), to_float(aht_s, "aht_s", f),
-               to_float(max_asa_s, "max_asa_s", f))
+    a, h = _nonneg(f, "load", load), _positive(f, "aht_s", aht_s)
+    m = _positive(f, "max_asa_s", max_asa_s)
     out = c_int32()
     _call(f, a, h, m, byref(out), load=a, aht_s=h, max_asa_s=m)
     return out.value
 
 
-def agents_for_occupancy(load, max_occupancy):
+def agents_for_occupancy(load: float, max_occupancy: float) -> int:
     """Smallest N with load / N <= max_occupancy (at least 1 when load > 0)."""
     f = "oq_erlang_agents_occupancy"
-    a, m = to_float(load, "load", f), to_float(max_occupancy, "max_occupancy", f)
-    _occupancy_guard(f, a, m)
+    a = _nonneg(f, "load", load)
+    m = to_float(max_occupancy, "max_occupancy", f)
+    _number(f, "max_occupancy", m, 0.0 < m <= 1.0, "in (0, 1]")
     out = c_int32()
     _call(f, a, m, byref(out), load=a, max_occupancy=m)
     return out.value
 
 
-def scheduled(required, shrinkage):
+def scheduled(required: int, shrinkage: float) -> int:
     """Scheduled agents: ceil(required / (1 - shrinkage))."""
     f = "oq_erlang_scheduled"
-    r, s = to_int(required, "required", function=f), to_float(shrinkage, "shrinkage", f)
+    r = _agents(f, "required", required)
+    s = to_float(shrinkage, "shrinkage", f)
+    _number(f, "shrinkage", s, 0.0 <= s < 1.0, "in [0, 1)")
     out = c_int32()
     _call(f, r, s, byref(out), required=r, shrinkage=s)
     return out.value
@@ -143,42 +191,46 @@ def scheduled(required, shrinkage):
 
 @dataclass(frozen=True)
 class ErlangAResult:
-    p_wait: float
-    p_abandon: float
-    service_level: float
-    asa_s: float
-    occupancy: float
+    """Erlang A figures (oq_erlang_a_result)."""
+    p_wait: float         # P(an arriving contact waits at all)
+    p_abandon: float      # P(an arriving contact abandons)
+    service_level: float  # P(answered within threshold) over all arrivals
+    asa_s: float          # mean wait of the answered contacts
+    occupancy: float      # busy agents / agents
 
 
-def erlang_a(load, agents, aht_s, patience_s, threshold_s):
+def erlang_a(load: float, agents: int, aht_s: float, patience_s: float,
+             threshold_s: float) -> ErlangAResult:
     """Erlang A (M/M/N+M, exponential patience with mean ``patience_s``)."""
     f = "oq_erlang_a"
-    a, n = to_float(load, "load", f), to_int(agents, "agents", function=f)
-    h, p = to_float(aht_s, "aht_s", f), to_float(patience_s, "patience_s", f)
-    t = to_float(threshold_s, "threshold_s", f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
+    h, p = _positive(f, "aht_s", aht_s), _positive(f, "patience_s", patience_s)
+    t = _nonneg(f, "threshold_s", threshold_s)
     out = _lib.padded(_lib.oq_erlang_a_result)
     _call(f, a, n, h, p, t, byref(out), load=a, agents=n, aht_s=h, patience_s=p,
           threshold_s=t)
     return _to_struct(ErlangAResult, out)
 
 
-def erlang_a_agents(load, aht_s, patience_s, threshold_s, target):
+def erlang_a_agents(load: float, aht_s: float, patience_s: float, threshold_s: float,
+                    target: float) -> int:
     """Smallest N whose Erlang A service level is >= target."""
     f = "oq_erlang_a_agents"
-    a, h = to_float(load, "load", f), to_float(aht_s, "aht_s", f)
-    p, t = to_float(patience_s, "patience_s", f), to_float(threshold_s, "threshold_s", f)
-    g = to_float(target, "target", f)
+    a, h = _nonneg(f, "load", load), _positive(f, "aht_s", aht_s)
+    p, t = _positive(f, "patience_s", patience_s), _nonneg(f, "threshold_s", threshold_s)
+    g = _fraction(f, "target", target)
     out = c_int32()
     _call(f, a, h, p, t, g, byref(out), load=a, aht_s=h, patience_s=p, threshold_s=t,
           target=g)
     return out.value
 
 
-def erlang_a_agents_abandon(load, aht_s, patience_s, max_abandon):
+def erlang_a_agents_abandon(load: float, aht_s: float, patience_s: float,
+                            max_abandon: float) -> int:
     """Smallest N whose Erlang A P(abandon) is <= max_abandon."""
     f = "oq_erlang_a_agents_abandon"
-    a, h = to_float(load, "load", f), to_float(aht_s, "aht_s", f)
-    p, m = to_float(patience_s, "patience_s", f), to_float(max_abandon, "max_abandon", f)
+    a, h = _nonneg(f, "load", load), _positive(f, "aht_s", aht_s)
+    p, m = _positive(f, "patience_s", patience_s), _fraction(f, "max_abandon", max_abandon)
     out = c_int32()
     _call(f, a, h, p, m, byref(out), load=a, aht_s=h, patience_s=p, max_abandon=m)
     return out.value
@@ -186,35 +238,52 @@ def erlang_a_agents_abandon(load, aht_s, patience_s, max_abandon):
 
 # ---- staffing --------------------------------------------------------------------------
 
-_STAFFING_FIELDS = ("threshold_s", "target_sl", "max_asa_s", "max_occupancy", "patience_s",
-                    "max_abandon", "shrinkage")
+# Each staffing option: (the values it may take, as a test and as words).
+_STAFFING_RULES: Dict[str, Tuple[Callable[[float], bool], str]] = {
+    "threshold_s": (lambda x: x >= 0.0, "a finite number >= 0"),
+    "target_sl": (lambda x: x == 0.0 or 0.0 < x < 1.0, "0 (none) or in (0, 1)"),
+    "max_asa_s": (lambda x: x >= 0.0, "0 (none) or a finite number > 0"),
+    "max_occupancy": (lambda x: x == 0.0 or 0.0 < x <= 1.0, "0 (none) or in (0, 1]"),
+    "patience_s": (lambda x: x >= 0.0, "0 (Erlang C) or a finite number > 0 (Erlang A)"),
+    "max_abandon": (lambda x: x == 0.0 or 0.0 < x < 1.0, "0 (none) or in (0, 1)"),
+    "shrinkage": (lambda x: 0.0 <= x < 1.0, "in [0, 1)"),
+}
+_TARGETS = ("target_sl", "max_asa_s", "max_occupancy", "max_abandon")
 
 
-def _staffing_options(function, opts):
+def _staffing_options(function: str, opts: Dict[str, float]) -> Any:
     st = _lib.padded(_lib.oq_staffing_options)
-    status = _lib.load().oq_staffing_options_init(byref(st))
+    status = int(_lib.load().oq_staffing_options_init(byref(st)))
     if status != 0 or st.struct_size != ctypes.sizeof(_lib.oq_staffing_options):
         raise OmniqError(status or -1, "oq_staffing_options size mismatch between the "
                          "binding and the library", function)
     for key, value in opts.items():
-        if key not in _STAFFING_FIELDS:
-            raise bad(key, f"unknown staffing option (known: {', '.join(_STAFFING_FIELDS)})",
+        if key not in _STAFFING_RULES:
+            raise bad(key, f"unknown staffing option (known: {', '.join(_STAFFING_RULES)})",
                       function)
-        setattr(st, key, to_float(value, key, function))
+        ok, rule = _STAFFING_RULES[key]
+        x = to_float(value, key, function)
+        setattr(st, key, _number(function, key, x, ok(x), rule))
+    if st.max_abandon > 0.0 and st.patience_s == 0.0:
+        raise bad("max_abandon", "needs patience_s > 0 (an Erlang A target)", function)
+    if not any(getattr(st, k) > 0.0 for k in _TARGETS):
+        raise bad("options", f"set at least one target ({', '.join(_TARGETS)})", function)
     return st
 
 
 @dataclass(frozen=True)
 class StaffingResult:
-    required: int
-    scheduled: int
-    service_level: float
-    asa_s: float
-    occupancy: float
-    p_abandon: float
+    """Agents needed and the figures they achieve (oq_staffing_result)."""
+    required: int         # smallest N meeting every constraint
+    scheduled: int        # ceil(required / (1 - shrinkage))
+    service_level: float  # at `required`
+    asa_s: float          # at `required` (Erlang A: of answered contacts)
+    occupancy: float      # at `required`
+    p_abandon: float      # at `required` (0 for Erlang C)
+    p_wait: float         # at `required`: P(an arriving contact waits at all)
 
 
-def staffing(load, aht_s, **options):
+def staffing(load: float, aht_s: float, **options: float) -> StaffingResult:
     """Agents meeting every constraint given as keyword options.
 
     Options (0 = no such constraint): ``threshold_s``, ``target_sl``,
@@ -222,9 +291,8 @@ def staffing(load, aht_s, **options):
     ``max_abandon``, ``shrinkage``. At least one target must be set.
     """
     f = "oq_erlang_staffing"
-    a, h = to_float(load, "load", f), to_float(aht_s, "aht_s", f)
+    a, h = _nonneg(f, "load", load), _positive(f, "aht_s", aht_s)
     st = _staffing_options(f, options)
-    _occupancy_guard(f, a, st.max_occupancy)
     out = _lib.padded(_lib.oq_staffing_result)
     _call(f, a, h, byref(st), byref(out), load=a, aht_s=h, **options)
     return _to_struct(StaffingResult, out)
@@ -234,44 +302,50 @@ def staffing(load, aht_s, **options):
 
 @dataclass(frozen=True)
 class ChatResult:
-    p_wait: float
-    service_level: float
-    asa_s: float
-    occupancy: float
-    sessions_per_agent: float
+    """Chat concurrency figures (oq_erlang_chat_result)."""
+    p_wait: float              # P(an arriving session waits)
+    service_level: float       # P(wait <= threshold)
+    asa_s: float               # mean wait over all sessions
+    occupancy: float           # agents holding at least one session / N (agent time holding work)
+    sessions_per_agent: float  # mean sessions in service / N
+    utilisation: float         # mean sessions in service / (N k): session slots in use
 
 
-def _aht_array(aht_s, function):
+def _aht_array(aht_s: Iterable[float], function: str) -> Tuple[Any, int]:
     try:
-        values = [to_float(v, "aht_s[]", function) for v in aht_s]
+        values = [to_float(v, f"aht_s[{i}]", function) for i, v in enumerate(aht_s)]
     except TypeError:
         raise bad("aht_s", "expected a sequence of handle times (one per concurrency level)",
                   function) from None
     if not 1 <= len(values) <= 64:
         raise bad("aht_s", f"needs 1..64 handle times, got {len(values)}", function)
+    for i, v in enumerate(values):
+        _number(function, f"aht_s[{i}]", v, v > 0.0 and math.isfinite(1.0 / v),
+                "a finite number > 0")
     return (c_double * len(values))(*values), len(values)
 
 
-def chat(load, agents, aht_s, threshold_s):
+def chat(load: float, agents: int, aht_s: Sequence[float], threshold_s: float) -> ChatResult:
     """Chat concurrency model: ``aht_s[j-1]`` is the handle time at j sessions.
 
     ``len(aht_s)`` is the maximum sessions per agent.
     """
     f = "oq_erlang_chat"
-    a, n = to_float(load, "load", f), to_int(agents, "agents", function=f)
+    a, n = _nonneg(f, "load", load), _agents(f, "agents", agents)
     arr, k = _aht_array(aht_s, f)
-    t = to_float(threshold_s, "threshold_s", f)
+    t = _nonneg(f, "threshold_s", threshold_s)
     out = _lib.padded(_lib.oq_erlang_chat_result)
     _call(f, a, n, k, arr, t, byref(out), load=a, agents=n, aht_s=list(arr), threshold_s=t)
     return _to_struct(ChatResult, out)
 
 
-def chat_agents(load, aht_s, threshold_s, target):
+def chat_agents(load: float, aht_s: Sequence[float], threshold_s: float,
+                target: float) -> int:
     """Smallest N whose chat service level is >= target."""
     f = "oq_erlang_chat_agents"
-    a = to_float(load, "load", f)
+    a = _nonneg(f, "load", load)
     arr, k = _aht_array(aht_s, f)
-    t, g = to_float(threshold_s, "threshold_s", f), to_float(target, "target", f)
+    t, g = _nonneg(f, "threshold_s", threshold_s), _fraction(f, "target", target)
     out = c_int32()
     _call(f, a, k, arr, t, g, byref(out), load=a, aht_s=list(arr), threshold_s=t, target=g)
     return out.value
@@ -281,33 +355,38 @@ def chat_agents(load, aht_s, threshold_s, target):
 
 @dataclass(frozen=True)
 class PlanInterval:
-    load: float
-    required: int
-    scheduled: int
-    service_level: float
-    asa_s: float
-    occupancy: float
-    p_abandon: float
+    """One interval of a plan (oq_plan_interval)."""
+    load: float           # contacts * aht / interval_s, Erlangs
+    required: int         # agents needed in the interval
+    scheduled: int        # after shrinkage
+    service_level: float  # at `required`
+    asa_s: float          # at `required`
+    occupancy: float      # at `required`
+    p_abandon: float      # at `required` (0 for Erlang C)
+    p_wait: float         # at `required`: P(an arriving contact waits at all)
 
 
 @dataclass(frozen=True)
 class PlanTotals:
+    """Totals of a plan (oq_plan_totals)."""
     contacts: float
     required_agent_hours: float
     scheduled_agent_hours: float
     peak_required: int
     peak_scheduled: int
-    peak_interval: int
-    service_level: float
+    peak_interval: int    # first interval with peak_required (-1 if none)
+    service_level: float  # contact-weighted mean at `required`
 
 
 @dataclass(frozen=True)
 class Plan:
+    """A staffing plan: one :class:`PlanInterval` per interval, and totals."""
     intervals: List[PlanInterval]
     totals: PlanTotals
 
 
-def plan(contacts, aht_s, interval_s=1800.0, **options):
+def plan(contacts: Sequence[float], aht_s: Union[float, Sequence[float]],
+         interval_s: float = 1800.0, **options: float) -> Plan:
     """Staffing plan for a run of intervals (a day of 30-minute intervals, say).
 
     ``contacts`` is a sequence of contacts offered per interval; ``aht_s`` a
@@ -316,26 +395,30 @@ def plan(contacts, aht_s, interval_s=1800.0, **options):
     """
     f = "oq_erlang_plan"
     try:
-        cs = [to_float(c, "contacts[]", f) for c in contacts]
+        cs = [_nonneg(f, f"contacts[{i}]", c) for i, c in enumerate(contacts)]
     except TypeError:
         raise bad("contacts", "expected a sequence of numbers", f) from None
     n = len(cs)
     if isinstance(aht_s, (int, float)) and not isinstance(aht_s, bool):
         hs = [to_float(aht_s, "aht_s", f)] * n
+        names = ["aht_s"] * n
     else:
         try:
-            hs = [to_float(h, "aht_s[]", f) for h in aht_s]
+            hs = [to_float(h, f"aht_s[{i}]", f) for i, h in enumerate(aht_s)]
         except TypeError:
             raise bad("aht_s", "expected a number or a sequence of numbers", f) from None
         if len(hs) != n:
             raise bad("aht_s", f"has {len(hs)} values for {n} intervals", f)
+        names = [f"aht_s[{i}]" for i in range(n)]
     to_int(n, "len(contacts)", 0, function=f)
-    iv = to_float(interval_s, "interval_s", f)
+    iv = _positive(f, "interval_s", interval_s)
+    for i, (c, h) in enumerate(zip(cs, hs)):
+        if c > 0.0:  # the handle time of an interval without contacts is ignored
+            _positive(f, names[i], h)
+            if not math.isfinite(c * h / iv):
+                raise bad(f"contacts[{i}]", f"{c!r} contacts of {h!r} s in {iv!r} s is not "
+                          "a finite load", f)
     st = _staffing_options(f, options)
-    if iv > 0 and math.isfinite(iv):
-        for c, h in zip(cs, hs):
-            if c > 0 and h > 0:
-                _occupancy_guard(f, c * h / iv, st.max_occupancy)
     carr = (c_double * max(n, 1))(*cs)
     harr = (c_double * max(n, 1))(*hs)
     # The rows array is the one out-parameter that cannot be padded per row:

@@ -32,8 +32,9 @@ re-raises that very exception.
 import ctypes
 import os
 from ctypes import byref, c_char, c_char_p, c_int32, c_void_p
-from dataclasses import dataclass, field
-from typing import Any, Dict, Tuple
+from dataclasses import dataclass, field, fields
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence,
+                    Tuple, Type, TypeVar, Union, cast)
 
 from . import _lib
 from .constants import (OQ_DIST_CONSTANT, OQ_DIST_EMPIRICAL, OQ_DIST_EXPONENTIAL,
@@ -41,6 +42,14 @@ from .constants import (OQ_DIST_CONSTANT, OQ_DIST_EMPIRICAL, OQ_DIST_EXPONENTIAL
                         OQ_SIM_CHANNEL, OQ_SIM_QUEUE, OQ_SIM_TOTAL)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
                      to_float, to_int, to_int64)
+
+if TYPE_CHECKING:
+    from .engine import Counts, Engine, Event
+
+T = TypeVar("T")
+#: A distribution wherever one is expected: a Dist, None, a dict of Dist's
+#: fields or a tuple such as ("exponential", 180) or ("empirical", [60, 120]).
+DistLike = Union["Dist", None, Dict[str, Any], Tuple[Any, ...], List[Any]]
 
 __all__ = ["simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats",
            "Estimate", "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "t975",
@@ -51,23 +60,24 @@ _DIST_KINDS = {"none": OQ_DIST_NONE, "constant": OQ_DIST_CONSTANT,
                "gamma": OQ_DIST_GAMMA, "empirical": OQ_DIST_EMPIRICAL}
 
 
-def _require(symbol, what):
+def _require(symbol: str, what: str) -> None:
     if not _lib.has_symbol(symbol):
         raise NotImplementedError(
             f"{what}: the loaded libomniq ({_lib.library_path()}) has no simulator "
             f"(symbol {symbol}, omniq/sim.h); build a newer libomniq")
 
 
-def t975(dof):
+def t975(dof: int) -> float:
     """Two-sided 95% Student t quantile t(0.975, dof), dof >= 1 (oq_sim_t975)."""
     _require("oq_sim_t975", "omniq.sim.t975")
-    return _lib.load().oq_sim_t975(to_int(dof, "dof", 1, function="oq_sim_t975"))
+    return float(_lib.load().oq_sim_t975(to_int(dof, "dof", 1, function="oq_sim_t975")))
 
 
-def dist_name(kind):
+def dist_name(kind: int) -> str:
     """Static name of an OQ_DIST_* kind ("exponential"); "unknown" for others."""
     _require("oq_sim_dist_name", "omniq.sim.dist_name")
-    return _lib.load().oq_sim_dist_name(to_int(kind, "kind", function="oq_sim_dist_name")).decode()
+    lib = _lib.load()
+    return str(lib.oq_sim_dist_name(to_int(kind, "kind", function="oq_sim_dist_name")).decode())
 
 
 # ---- inputs ---------------------------------------------------------------------------------
@@ -85,31 +95,38 @@ class Dist:
     values: Tuple[float, ...] = ()
 
     @property
-    def name(self):
+    def name(self) -> str:
+        """The kind's name ("exponential", ...)."""
         return dist_name(self.kind)
 
     @staticmethod
-    def none():
+    def none() -> "Dist":
+        """No distribution (no abandonment, an immediate response, ...)."""
         return Dist(OQ_DIST_NONE)
 
     @staticmethod
-    def constant(value):
+    def constant(value: float) -> "Dist":
+        """Always ``value`` seconds."""
         return Dist(OQ_DIST_CONSTANT, value)
 
     @staticmethod
-    def exponential(mean):
+    def exponential(mean: float) -> "Dist":
+        """Exponential with the given mean (seconds)."""
         return Dist(OQ_DIST_EXPONENTIAL, mean)
 
     @staticmethod
-    def lognormal(mean, sd):
+    def lognormal(mean: float, sd: float) -> "Dist":
+        """Log-normal with the given mean and standard deviation (seconds)."""
         return Dist(OQ_DIST_LOGNORMAL, mean, sd)
 
     @staticmethod
-    def gamma(mean, shape):
+    def gamma(mean: float, shape: float) -> "Dist":
+        """Gamma with the given mean (seconds) and shape."""
         return Dist(OQ_DIST_GAMMA, mean, shape)
 
     @staticmethod
-    def empirical(values):
+    def empirical(values: Iterable[float]) -> "Dist":
+        """Drawn uniformly from the given sample of seconds."""
         return Dist(OQ_DIST_EMPIRICAL, values=tuple(values))
 
 
@@ -123,8 +140,8 @@ class Stream:
     rate_per_hour: float = 0.0
     volumes: Tuple[float, ...] = ()
     priority: int = 0
-    handle: Any = ("exponential", 180.0)
-    patience: Any = None
+    handle: DistLike = ("exponential", 180.0)
+    patience: DistLike = None
 
 
 @dataclass(frozen=True)
@@ -135,16 +152,16 @@ class SimAgent:
     Plain dicts, or just the agent id, work too."""
     id: str
     accept_prob: float = 1.0
-    response: Any = None
-    shifts: Tuple = ()
-    breaks: Tuple = ()
+    response: DistLike = None
+    shifts: Sequence[Tuple[float, float]] = ()
+    breaks: Sequence[Union[Tuple[float, float], Tuple[float, float, Optional[str]]]] = ()
 
 
-def _as(cls, value, what, f):
+def _as(cls: Type[T], value: object, what: str, f: str) -> T:
     if isinstance(value, cls):
         return value
     if cls is SimAgent and isinstance(value, (str, bytes)):
-        return SimAgent(value)
+        return cls(value)  # type: ignore[call-arg]
     if isinstance(value, dict):
         try:
             return cls(**value)
@@ -154,16 +171,16 @@ def _as(cls, value, what, f):
               f)
 
 
-def _seq(value, what, f):
+def _seq(value: object, what: str, f: str) -> List[Any]:
     if isinstance(value, (str, bytes, dict)) or value is None:
         raise bad(what, "expected a sequence", f)
     try:
-        return list(value)
+        return list(cast(Iterable[Any], value))
     except TypeError:
         raise bad(what, "expected a sequence", f) from None
 
 
-def _doubles(values, what, f, keep):
+def _doubles(values: object, what: str, f: str, keep: List[Any]) -> Tuple[int, Any]:
     vals = [to_float(v, f"{what}[{i}]", f) for i, v in enumerate(_seq(values, what, f))]
     if len(vals) > 10_000_000:
         raise bad(what, "too many values", f)
@@ -174,7 +191,7 @@ def _doubles(values, what, f, keep):
     return len(vals), ctypes.cast(arr, ctypes.POINTER(ctypes.c_double))
 
 
-def _fill_dist(dst, value, what, f, keep):
+def _fill_dist(dst: Any, value: object, what: str, f: str, keep: List[Any]) -> None:
     if value is None:
         value = Dist.none()
     elif isinstance(value, (tuple, list)) and value and isinstance(value[0], str):
@@ -203,12 +220,13 @@ def _fill_dist(dst, value, what, f, keep):
         dst.n_values, dst.values = _doubles(value.values, what + ".values", f, keep)
 
 
-def _windows(items, what, f, keep, with_reason):
-    items = _seq(items, what, f)
-    if not items:
+def _windows(items: object, what: str, f: str, keep: List[Any],
+             with_reason: bool) -> Tuple[int, Any]:
+    seq = _seq(items, what, f)
+    if not seq:
         return 0, None
-    arr = (_lib.oq_sim_window * len(items))()
-    for i, w in enumerate(items):
+    arr = (_lib.oq_sim_window * len(seq))()
+    for i, w in enumerate(seq):
         w = _seq(w, f"{what}[{i}]", f)
         if len(w) not in ((2, 3) if with_reason else (2,)):
             raise bad(f"{what}[{i}]", "expected (start_s, end_s" +
@@ -220,7 +238,7 @@ def _windows(items, what, f, keep, with_reason):
             keep.append(r)
             arr[i].reason = r
     keep.append(arr)
-    return len(items), ctypes.cast(arr, ctypes.POINTER(_lib.oq_sim_window))
+    return len(seq), ctypes.cast(arr, ctypes.POINTER(_lib.oq_sim_window))
 
 
 # ---- results -------------------------------------------------------------------------------
@@ -237,12 +255,14 @@ class SimStats:
     waited: int
     rejected: int
     unfinished: int
+    in_service: int
     wait_answered_s: float
     wait_abandoned_s: float
     max_wait_s: float
     handle_s: float
     busy_s: float
     staffed_s: float
+    ready_s: float
     service_level: float
     service_level_offered: float
     p_wait: float
@@ -262,7 +282,7 @@ class Estimate:
     sd: float
     n: int
 
-    def covers(self, value, tolerance=0.0):
+    def covers(self, value: float, tolerance: float = 0.0) -> bool:
         """Whether |value - mean| <= half_width + tolerance."""
         return abs(value - self.mean) <= self.half_width + tolerance
 
@@ -312,6 +332,8 @@ class ScopeResult:
 
 @dataclass(frozen=True)
 class SimulationResult:
+    """What :func:`simulate` returns: the total, per-queue and per-channel
+    results, and each replication's accounting."""
     seed: int
     n_replications: int
     interval_s: float
@@ -319,32 +341,35 @@ class SimulationResult:
     queues: Dict[str, ScopeResult]
     channels: Dict[str, ScopeResult]
     runs: Tuple[RunInfo, ...]         # per replication
-    final_counts: Any = None          # omniq.Counts of the last replication's engine at its end
+    final_counts: Optional["Counts"] = None  # the last replication's engine at its end
     inspected: Any = None             # what inspect(engine) returned, if given
     events: int = field(default=0)    # events passed to on_event
+    # the center's service level per interval across replications, with its 95% confidence
+    # interval (oq_sim_interval_service_level); None when not kept (too many cells)
+    interval_service_level: Optional[Tuple[Estimate, ...]] = None
 
 
-def _estimate(e):
+def _estimate(e: Any) -> Estimate:
     return Estimate(e.mean, e.half_width, e.low, e.high, e.sd, e.n)
 
 
-def _from(dc, st):
-    return dc(**{n: getattr(st, n) for n in dc.__dataclass_fields__})
+def _from(dc: Type[T], st: Any) -> T:
+    return dc(**{fd.name: getattr(st, fd.name) for fd in fields(dc)})
 
 
 class _SimHandle:
     """Owns an oq_sim*; calls check the status and raise OmniqError."""
 
-    def __init__(self, lib, ptr):
+    def __init__(self, lib: Any, ptr: Optional[c_void_p]) -> None:
         self.lib, self.ptr = lib, ptr
 
-    def call(self, name, *args):
-        st = getattr(self.lib, name)(self.ptr, *args)
+    def call(self, name: str, *args: Any) -> None:
+        st = int(getattr(self.lib, name)(self.ptr, *args))
         if st != 0:
             msg = from_bytes(self.lib.oq_sim_last_error(self.ptr)) or status_str(st)
             raise OmniqError(st, msg, name)
 
-    def destroy(self):
+    def destroy(self) -> None:
         ptr, self.ptr = self.ptr, None
         if ptr:
             self.lib.oq_sim_destroy(ptr)
@@ -353,12 +378,12 @@ class _SimHandle:
 class _Build:
     """The C build callback: runs the Python build on a borrowed Engine."""
 
-    def __init__(self, build):
+    def __init__(self, build: Callable[["Engine"], object]) -> None:
         self.build = build
-        self.error = None
+        self.error: Optional[BaseException] = None
         self.calls = 0
 
-    def __call__(self, eptr, seed, _user):
+    def __call__(self, eptr: Any, seed: int, _user: Any) -> int:
         from .engine import Engine
         self.calls += 1
         try:
@@ -383,10 +408,17 @@ class _Build:
 _SCOPES = ((OQ_SIM_QUEUE, "queue"), (OQ_SIM_CHANNEL, "channel"))
 
 
-def simulate(build, streams, agents=(), *, seed=1, replications=10, duration_s=None,
-             warmup_s=None, drain_s=None, interval_s=None, start_ms=None,
-             short_abandon_s=None, default_accept_prob=None, default_response=None,
-             check=False, on_event=None, inspect=None) -> SimulationResult:
+def simulate(build: Callable[["Engine"], object],
+             streams: Sequence[Union[Stream, Dict[str, Any]]],
+             agents: Sequence[Union[SimAgent, Dict[str, Any], str]] = (), *, seed: int = 1,
+             replications: int = 10, duration_s: Optional[float] = None,
+             warmup_s: Optional[float] = None, drain_s: Optional[float] = None,
+             interval_s: Optional[float] = None, start_ms: Optional[int] = None,
+             short_abandon_s: Optional[float] = None,
+             default_accept_prob: Optional[float] = None,
+             default_response: DistLike = None, check: bool = False,
+             on_event: Optional[Callable[["Event"], object]] = None,
+             inspect: Optional[Callable[["Engine"], object]] = None) -> SimulationResult:
     """Simulate the center ``build`` defines under ``streams`` of traffic.
 
     ``build(engine)``: defines the center on each replication's fresh engine.
@@ -420,7 +452,7 @@ def simulate(build, streams, agents=(), *, seed=1, replications=10, duration_s=N
     replications = to_int(replications, "replications", 1, 2 ** 31 - 1, f)
     _require("oq_sim_run", f)
     lib = _lib.load()
-    keep = []
+    keep: List[Any] = []
 
     opts = _lib.padded(_lib.oq_sim_options)
     lib.oq_sim_options_init(byref(opts))
@@ -481,7 +513,10 @@ def simulate(build, streams, agents=(), *, seed=1, replications=10, duration_s=N
     return _run(lib, opts, seed, replications, on_event, inspect, trampoline, keep)
 
 
-def _run(lib, opts, seed, replications, on_event, inspect, trampoline, keep):
+def _run(lib: Any, opts: Any, seed: int, replications: int,
+         on_event: Optional[Callable[["Event"], object]],
+         inspect: Optional[Callable[["Engine"], object]], trampoline: Optional[_Build],
+         keep: List[Any]) -> SimulationResult:
     """Check the options, create and run the simulator, collect the results.
     ``opts`` is complete except for the event sink; ``keep`` holds what its
     pointers reference (freed only after the simulator is destroyed)."""
@@ -491,20 +526,22 @@ def _run(lib, opts, seed, replications, on_event, inspect, trampoline, keep):
         from .engine import _Dispatcher
         dispatch = _Dispatcher(on_event)
 
-        def counting(ev, _cb=on_event):
+        user_callback: Callable[["Event"], object] = on_event
+
+        def counting(ev: "Event") -> None:
             counter[0] += 1
-            _cb(ev)
+            user_callback(ev)
         dispatch.callback = counting
         cevent = _lib.oq_event_fn(dispatch)
         keep.append(cevent)
         opts.on_event = cevent
 
     msg = (c_char * 512)()
-    st = lib.oq_sim_options_check(byref(opts), msg, len(msg))
+    st = int(lib.oq_sim_options_check(byref(opts), msg, len(msg)))
     if st != 0:
         raise OmniqError(st, from_bytes(msg.value) or status_str(st), "oq_sim_create")
     out = c_void_p()
-    st = lib.oq_sim_create(byref(opts), byref(out))
+    st = int(lib.oq_sim_create(byref(opts), byref(out)))
     if st != 0:
         raise OmniqError(st, status_str(st), "oq_sim_create")
     sim = _SimHandle(lib, out)
@@ -531,43 +568,44 @@ def _run(lib, opts, seed, replications, on_event, inspect, trampoline, keep):
         del keep
 
 
-def _kept(data, keep):
+def _kept(data: T, keep: List[Any]) -> T:
     keep.append(data)
     return data
 
 
-def _replace_events(result, n):
+def _replace_events(result: SimulationResult, n: int) -> SimulationResult:
     import dataclasses
     return dataclasses.replace(result, events=n)
 
 
-def _collect(sim, seed, replications, interval_s, inspect):
+def _collect(sim: _SimHandle, seed: int, replications: int, interval_s: float,
+             inspect: Optional[Callable[["Engine"], object]]) -> SimulationResult:
     from .engine import Engine
     n_int = c_int32()
     sim.call("oq_sim_interval_count", byref(n_int))
 
-    def scope_result(scope, name, index):
+    def scope_result(scope: int, name: str, index: int) -> ScopeResult:
         ident = c_char_p()
         sim.call("oq_sim_scope_id", scope, index, byref(ident))
         summ = _lib.padded(_lib.oq_sim_summary)
         sim.call("oq_sim_summarize", scope, index, byref(summ))
         summary = Summary(summ.replications,
                           *[_estimate(getattr(summ, n)) for n in _lib.SIM_SUMMARY_FIGURES])
-        reps = []
+        reps: List[SimStats] = []
         for r in range(replications):
             s = _lib.padded(_lib.oq_sim_stats)
             sim.call("oq_sim_replication_stats", r, scope, index, byref(s))
             reps.append(_from(SimStats, s))
-        ints = []
+        ints: List[SimStats] = []
         for i in range(n_int.value):
             s = _lib.padded(_lib.oq_sim_stats)
             sim.call("oq_sim_interval_stats", i, scope, index, byref(s))
             ints.append(_from(SimStats, s))
-        return ScopeResult(name, index, from_bytes(ident.value), summary, tuple(reps),
+        return ScopeResult(name, index, from_bytes(ident.value) or "", summary, tuple(reps),
                            tuple(ints))
 
     total = scope_result(OQ_SIM_TOTAL, "total", 0)
-    groups = {}
+    groups: Dict[str, Dict[str, ScopeResult]] = {}
     for scope, name in _SCOPES:
         n = c_int32()
         sim.call("oq_sim_scope_count", scope, byref(n))
@@ -575,12 +613,13 @@ def _collect(sim, seed, replications, interval_s, inspect):
         for i in range(n.value):
             sr = scope_result(scope, name, i)
             groups[name][sr.id] = sr
-    runs = []
+    runs: List[RunInfo] = []
     for r in range(replications):
         info = _lib.padded(_lib.oq_sim_run_info)
         sim.call("oq_sim_run_info_get", r, byref(info))
         runs.append(_from(RunInfo, info))
-    counts = inspected = None
+    counts: Optional["Counts"] = None
+    inspected: object = None
     eptr = sim.lib.oq_sim_engine(sim.ptr)
     if eptr:
         eng = Engine._borrow(eptr)
@@ -590,12 +629,23 @@ def _collect(sim, seed, replications, interval_s, inspect):
                 inspected = inspect(eng)
         finally:
             eng.close()
+    band: Optional[List[Estimate]] = []
+    for i in range(n_int.value):
+        est = _lib.padded(_lib.oq_sim_estimate)
+        if sim.lib.oq_sim_interval_service_level(sim.ptr, i, byref(est)) != 0:
+            band = None  # OQ_ERANGE: too many replications x intervals to keep
+            break
+        assert band is not None
+        band.append(_estimate(est))
     return SimulationResult(seed, replications, interval_s, total, groups["queue"],
-                            groups["channel"], tuple(runs), counts, inspected)
+                            groups["channel"], tuple(runs), counts, inspected,
+                            interval_service_level=tuple(band) if band is not None else None)
 
 
-def simulate_file(path, seed=None, replications=None, *, check=None, on_event=None,
-                  inspect=None) -> SimulationResult:
+def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = None,
+                  replications: Optional[int] = None, *, check: Optional[bool] = None,
+                  on_event: Optional[Callable[["Event"], object]] = None,
+                  inspect: Optional[Callable[["Engine"], object]] = None) -> SimulationResult:
     """Simulate a scenario file: a YAML configuration plus a ``simulation:``
     section (streams, agents, shifts, replications; docs/config.md, "Scenario
     files"), loaded with ``oq_scenario_load_file``.
@@ -609,10 +659,10 @@ def simulate_file(path, seed=None, replications=None, *, check=None, on_event=No
     """
     f = "omniq.simulate_file"
     try:
-        path = os.fspath(path)
+        fspath = os.fspath(path)
     except TypeError:
         raise bad("path", f"expected a path, got {type(path).__name__}", f) from None
-    bpath = to_bytes(path, "path", f)
+    bpath = to_bytes(fspath, "path", f)
     if seed is not None:
         seed = to_int(seed, "seed", 0, 2 ** 64 - 1, f)
     if replications is not None:
@@ -630,14 +680,14 @@ def simulate_file(path, seed=None, replications=None, *, check=None, on_event=No
     lib = _lib.load()
     err = _lib.padded(_lib.oq_config_error)
     scn = c_void_p()
-    st = lib.oq_scenario_load_file(bpath, byref(scn), byref(err))
+    st = int(lib.oq_scenario_load_file(bpath, byref(scn), byref(err)))
     if st != 0:
         exc = OmniqError(st, from_bytes(err.message) or status_str(st), "oq_scenario_load_file")
         exc.line, exc.column, exc.path = err.line, err.column, from_bytes(err.path)
         raise exc
     try:
         opts = _lib.padded(_lib.oq_sim_options)
-        st = lib.oq_scenario_options(scn, byref(opts))
+        st = int(lib.oq_scenario_options(scn, byref(opts)))
         if st != 0:
             raise OmniqError(st, status_str(st), "oq_scenario_options")
         if opts.struct_size != ctypes.sizeof(_lib.oq_sim_options):

@@ -15,13 +15,16 @@ the frozen dataclasses they return and the service-level definitions:
 
 from ctypes import byref, c_double
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from .constants import (OQ_PERIOD_CLOSED, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL,
                         OQ_PERIOD_WINDOW, OQ_SL_ANSWERED, OQ_SL_ANSWERED_ABANDONED,
                         OQ_SL_ASTERISK_SL2, OQ_SL_OFFERED, OQ_SL_OFFERED_NO_SHORT)
 from .errors import OmniqError, bad, status_str, to_int
+
+Period = Union[str, int]          # "day", "interval", "window" or OQ_PERIOD_*
+Definition = Union[str, int]      # a name of DEFINITIONS or OQ_SL_*
 
 __all__ = ["QueueStats", "AgentStats", "StatsOptions", "service_level", "definition_name",
            "DEFINITIONS", "PERIODS", "SL_ANSWERED_ABANDONED", "SL_OFFERED",
@@ -48,22 +51,23 @@ _PERIOD_NAMES = {v: k for k, v in PERIODS.items()}
 _PERIOD_NAMES[OQ_PERIOD_CLOSED] = "closed"
 
 
-def period_value(period, function, allowed=(OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
-                                             OQ_PERIOD_DAY)):
+def period_value(period: Period, function: str,
+                 allowed: Sequence[int] = (OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
+                                           OQ_PERIOD_DAY)) -> int:
     """"day" / "interval" / "window" or an OQ_PERIOD_* int -> the int."""
     if isinstance(period, str):
         if period not in PERIODS:
             raise bad("period", f"unknown period {period!r} (known: {', '.join(PERIODS)})",
                       function)
         period = PERIODS[period]
-    period = to_int(period, "period", function=function)
-    if period not in allowed:
+    value = to_int(period, "period", function=function)
+    if value not in allowed:
         names = ", ".join(_PERIOD_NAMES[p] for p in allowed)
-        raise bad("period", f"{period} is not allowed here (allowed: {names})", function)
-    return period
+        raise bad("period", f"{value} is not allowed here (allowed: {names})", function)
+    return value
 
 
-def _definition_value(definition, function):
+def _definition_value(definition: Definition, function: str) -> int:
     if isinstance(definition, str):
         if definition not in DEFINITIONS:
             raise bad("definition", f"unknown definition {definition!r} (known: "
@@ -72,11 +76,11 @@ def _definition_value(definition, function):
     return to_int(definition, "definition", function=function)
 
 
-def definition_name(definition):
+def definition_name(definition: Definition) -> str:
     """The C library's name of a definition (oq_sl_definition_name):
     ``"answered_within_t/(answered+abandoned)"``; "unknown" for others."""
     d = _definition_value(definition, "oq_sl_definition_name")
-    return _lib.load().oq_sl_definition_name(d).decode()
+    return str(_lib.load().oq_sl_definition_name(d).decode())
 
 
 # ---- value objects ---------------------------------------------------------------------
@@ -148,15 +152,16 @@ class QueueStats:
     wait_hist_abandoned: Tuple[int, ...]
 
     @property
-    def period_name(self):
+    def period_name(self) -> str:
+        """The period's name: "interval", "window", "day" or "closed"."""
         return _PERIOD_NAMES.get(self.period, str(self.period))
 
     @property
-    def service_levels(self):
+    def service_levels(self) -> Dict[int, float]:
         """{definition constant: service level} for every OQ_SL_* definition."""
-        return {d: getattr(self, f) for d, f in _SL_FIELD.items()}
+        return {d: float(getattr(self, f)) for d, f in _SL_FIELD.items()}
 
-    def service_level(self, definition=SL_ANSWERED_ABANDONED):
+    def service_level(self, definition: Definition = SL_ANSWERED_ABANDONED) -> float:
         """This figure's service level under ``definition`` (constant or name)."""
         return service_level(self, definition)
 
@@ -211,8 +216,9 @@ _QS_FIELDS = [n for n, _ in _lib.oq_queue_stats._fields_]
 _HIST = ("wait_hist_answered", "wait_hist_abandoned")
 
 
-def queue_stats_from_c(st, scope, id):
-    kw = {"scope": scope, "id": id}
+def queue_stats_from_c(st: Any, scope: str, id: Optional[str]) -> QueueStats:
+    """A QueueStats from an oq_queue_stats (binding internal)."""
+    kw: Dict[str, Any] = {"scope": scope, "id": id}
     nb = max(0, min(st.n_wait_bounds, _lib.OQ_STATS_BOUNDS_MAX))
     for name in _QS_FIELDS:
         v = getattr(st, name)
@@ -222,7 +228,8 @@ def queue_stats_from_c(st, scope, id):
     return QueueStats(**kw)
 
 
-def queue_stats_to_c(stats, function):
+def queue_stats_to_c(stats: QueueStats, function: str) -> Any:
+    """An oq_queue_stats from a QueueStats (binding internal)."""
     if not isinstance(stats, QueueStats):
         raise bad("stats", f"expected an omniq.stats.QueueStats, got {type(stats).__name__}",
                   function)
@@ -238,13 +245,14 @@ def queue_stats_to_c(stats, function):
     return st
 
 
-def options_from_c(o):
+def options_from_c(o: Any) -> StatsOptions:
+    """A StatsOptions from an oq_stats_options (binding internal)."""
     n = max(0, min(o.n_wait_bounds, _lib.OQ_STATS_BOUNDS_MAX))
     return StatsOptions(o.ring_size, o.interval_s, o.window_s, o.window_bucket_s,
                         o.short_abandon_s, tuple(o.wait_bounds_s[:n]))
 
 
-def service_level(stats, definition=SL_ANSWERED_ABANDONED):
+def service_level(stats: QueueStats, definition: Definition = SL_ANSWERED_ABANDONED) -> float:
     """Service level of a :class:`QueueStats` under ``definition`` (OQ_SL_*
     constant or a name of :data:`DEFINITIONS`), computed by the C library
     (oq_stats_service_level): a fraction in [0, 1], 0 when the denominator is 0."""
@@ -252,7 +260,7 @@ def service_level(stats, definition=SL_ANSWERED_ABANDONED):
     d = _definition_value(definition, f)
     st = queue_stats_to_c(stats, f)
     out = c_double()
-    rc = _lib.load().oq_stats_service_level(byref(st), d, byref(out))
+    rc = int(_lib.load().oq_stats_service_level(byref(st), d, byref(out)))
     if rc != 0:
         raise OmniqError(rc, f"definition {d}: {status_str(rc)}", f)
     return out.value

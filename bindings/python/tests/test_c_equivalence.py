@@ -32,7 +32,7 @@ int main(void) {
             snprintf(k, sizeof k, "ea/%d/%d", a, n); oq_erlang_a(A, n, 180, 90, 20, &ea);
             d(k, ea.p_wait); d(k, ea.p_abandon); d(k, ea.service_level); d(k, ea.asa_s); d(k, ea.occupancy);
         }
-        int m; char k[64];
+        int m; char k[64]; double v0;
         snprintf(k, sizeof k, "nsl/%d", a); oq_erlang_c_agents(A, 180, 20, 0.8, &m); i(k, m);
         snprintf(k, sizeof k, "nasa/%d", a); oq_erlang_c_agents_asa(A, 180, 15, &m); i(k, m);
         snprintf(k, sizeof k, "nocc/%d", a); oq_erlang_agents_occupancy(A, 0.85, &m); i(k, m);
@@ -46,7 +46,9 @@ int main(void) {
         o.threshold_s = 20; o.target_sl = 0.8; o.patience_s = 90; o.max_abandon = 0.05; o.shrinkage = 0.3;
         oq_staffing_result sr; oq_erlang_staffing(A, 180, &o, &sr);
         snprintf(k, sizeof k, "staff/%d", a);
-        i(k, sr.required); i(k, sr.scheduled); d(k, sr.service_level); d(k, sr.asa_s); d(k, sr.occupancy); d(k, sr.p_abandon);
+        i(k, sr.required); i(k, sr.scheduled); d(k, sr.service_level); d(k, sr.asa_s); d(k, sr.occupancy); d(k, sr.p_abandon); d(k, sr.p_wait);
+        snprintf(k, sizeof k, "nb/%d", a); oq_erlang_b_agents(A, 0.01, &m); i(k, m);
+        snprintf(k, sizeof k, "bload/%d", a); oq_erlang_b_load(5 + a * 20, 0.02, &v0); d(k, v0);
     }
     int s; oq_erlang_scheduled(17, 0.35, &s); i("sched", s);
     return 0;
@@ -87,8 +89,10 @@ def python_values():
                              max_abandon=0.05, shrinkage=0.3)
         i(f"staff/{a}", sr.required)
         i(f"staff/{a}", sr.scheduled)
-        for v in (sr.service_level, sr.asa_s, sr.occupancy, sr.p_abandon):
+        for v in (sr.service_level, sr.asa_s, sr.occupancy, sr.p_abandon, sr.p_wait):
             d(f"staff/{a}", v)
+        i(f"nb/{a}", erlang.erlang_b_agents(A, 0.01))
+        d(f"bload/{a}", erlang.erlang_b_load(5 + a * 20, 0.02))
     i("sched", erlang.scheduled(17, 0.35))
     return out
 

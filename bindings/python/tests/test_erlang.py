@@ -106,6 +106,44 @@ class StaffingChatPlan(unittest.TestCase):
         self.assertEqual(r.asa_s, erlang.asa(10, 14, 180))
         self.assertEqual(r.p_abandon, 0.0)
 
+    def test_staffing_p_wait(self):
+        """P(wait) at the required agents: CRAN ErlangC's 0.1741319 (exactly
+        976562500/5608175823) for 14 agents, pyworkforce's 0.102 for 15."""
+        r = erlang.staffing(10, 180, threshold_s=20, target_sl=0.85)
+        self.assertEqual(r.required, 14)
+        self.assertLess(rel(r.p_wait, 976562500 / 5608175823), 1e-14)
+        r = erlang.staffing(10, 180, threshold_s=20, target_sl=0.9)
+        self.assertEqual(r.required, 15)
+        self.assertLess(abs(r.p_wait - 0.102), 5e-4)
+        a = erlang.staffing(10, 180, threshold_s=20, target_sl=0.8, patience_s=120)
+        self.assertEqual(a.p_wait, erlang.erlang_a(10, a.required, 180, 120, 20).p_wait)
+        self.assertEqual(erlang.staffing(0, 180, target_sl=0.8).p_wait, 0.0)
+        p = erlang.plan([0, 100, 200], 180, 1800, threshold_s=20, target_sl=0.8)
+        self.assertEqual([iv.p_wait for iv in p.intervals],
+                         [0.0] + [erlang.erlang_c(iv.load, iv.required)
+                                  for iv in p.intervals[1:]])
+
+    def test_erlang_b_staffing(self):
+        """erlang.com calculator manual: 15 lines at 1% blocking carry 8.108
+        Erlangs; exact fraction B(5, 2.5) = 625/8963."""
+        self.assertLess(abs(erlang.erlang_b_load(15, 0.01) - 8.108), 5e-4)
+        self.assertEqual(erlang.erlang_b_agents(8.108, 0.01), 15)
+        self.assertEqual(erlang.erlang_b_agents(8.2, 0.01), 16)
+        self.assertEqual(erlang.erlang_b_agents(2.5, 625 / 8963 + 1e-9), 5)
+        self.assertEqual(erlang.erlang_b_agents(2.5, 625 / 8963 - 1e-9), 6)
+        self.assertEqual(erlang.erlang_b_agents(0, 0.01), 0)
+        self.assertEqual(erlang.erlang_b_load(0, 0.01), 0.0)
+        # one line: B(1, A) = A / (1 + A), so it carries b / (1 - b)
+        self.assertLess(rel(erlang.erlang_b_load(1, 0.2), 0.25), 1e-12)
+        for load in (0.5, 3.3, 47.0, 480.5):
+            for b in (0.001, 0.01, 0.05, 0.3):
+                n = erlang.erlang_b_agents(load, b)
+                self.assertLessEqual(erlang.erlang_b(load, n), b)
+                self.assertGreater(erlang.erlang_b(load, n - 1), b)
+                # n lines carry this load at b, n - 1 lines carry less
+                self.assertGreaterEqual(erlang.erlang_b_load(n, b), load * (1 - 1e-12))
+                self.assertLess(erlang.erlang_b_load(n - 1, b), load)
+
     def test_staffing_erlang_a_and_occupancy(self):
         r = erlang.staffing(10, 180, patience_s=120, max_abandon=0.03)
         self.assertEqual(r.required, erlang.erlang_a_agents_abandon(10, 180, 120, 0.03))
@@ -168,31 +206,66 @@ class BadArguments(unittest.TestCase):
             self.assertIn(contains, str(e))
         return e
 
-    def test_c_rejections_carry_the_message(self):
-        e = self.check(erlang.erlang_b, -1, 3, contains="oq_erlang_b")
-        self.assertIn("invalid argument", e.message)
-        self.assertIn("load=-1.0", e.message)
-        self.check(erlang.erlang_c, float("nan"), 3)
-        self.check(erlang.erlang_c, 10, -1)
-        self.check(erlang.service_level, 10, 12, 0, 20)
-        self.check(erlang.asa, 10, 12, -5)
-        self.check(erlang.occupancy, float("inf"), 12)
-        self.check(erlang.agents_for_service_level, 10, 180, 20, 1.5)
-        self.check(erlang.agents_for_asa, 10, 180, 0)
-        self.check(erlang.agents_for_occupancy, 10, 0)
-        self.check(erlang.scheduled, 10, 1.0)
-        self.check(erlang.erlang_a, 10, 12, 180, 0, 20)
-        self.check(erlang.erlang_a_agents, 10, 180, 120, 20, 0)
-        self.check(erlang.erlang_a_agents_abandon, 10, 180, 120, 1)
-        self.check(erlang.staffing, -10, 180, target_sl=0.8, threshold_s=20)
-        self.check(erlang.chat, 10, 5, [300, -1], 20)
-        self.check(erlang.chat_agents, 10, [300], 20, 2)
-        self.check(erlang.plan, [10, -1], 180, 1800, target_sl=0.8, threshold_s=20)
+    def test_errors_name_the_offending_argument(self):
+        """Each refusal names exactly the argument at fault, as an
+        InvalidArgument that is also a ValueError."""
+        nan, inf = float("nan"), float("inf")
+        cases = [
+            (erlang.erlang_b, (-1, 3), {}, "load"),
+            (erlang.erlang_b, (10, -1), {}, "agents"),
+            (erlang.erlang_b_agents, (10, 0), {}, "max_blocking"),
+            (erlang.erlang_b_agents, (-2, 0.01), {}, "load"),
+            (erlang.erlang_b_load, (-1, 0.01), {}, "agents"),
+            (erlang.erlang_b_load, (15, 1.0), {}, "max_blocking"),
+            (erlang.erlang_c, (nan, 3), {}, "load"),
+            (erlang.erlang_c, (10, -1), {}, "agents"),
+            (erlang.service_level, (10, 12, 0, 20), {}, "aht_s"),
+            (erlang.service_level, (10, 12, 180, -1), {}, "threshold_s"),
+            (erlang.asa, (10, 12, -5), {}, "aht_s"),
+            (erlang.occupancy, (inf, 12), {}, "load"),
+            (erlang.agents_for_service_level, (10, 180, 20, 1.5), {}, "target"),
+            (erlang.agents_for_service_level, (10, 180, nan, 0.8), {}, "threshold_s"),
+            (erlang.agents_for_asa, (10, 180, 0), {}, "max_asa_s"),
+            (erlang.agents_for_occupancy, (10, 0), {}, "max_occupancy"),
+            (erlang.scheduled, (10, 1.0), {}, "shrinkage"),
+            (erlang.scheduled, (-1, 0.1), {}, "required"),
+            (erlang.erlang_a, (10, 12, 180, 0, 20), {}, "patience_s"),
+            (erlang.erlang_a_agents, (10, 180, 120, 20, 0), {}, "target"),
+            (erlang.erlang_a_agents_abandon, (10, 180, 120, 1), {}, "max_abandon"),
+            (erlang.staffing, (-10, 180), {"target_sl": 0.8, "threshold_s": 20}, "load"),
+            (erlang.staffing, (10, 0), {"target_sl": 0.8}, "aht_s"),
+            (erlang.staffing, (10, 180), {"target_sl": 1.2}, "target_sl"),
+            (erlang.staffing, (10, 180), {"target_sl": 0.8, "shrinkage": 1}, "shrinkage"),
+            (erlang.staffing, (10, 180), {"max_occupancy": 1.5}, "max_occupancy"),
+            (erlang.staffing, (10, 180), {"max_abandon": 0.05}, "max_abandon"),
+            (erlang.staffing, (10, 180), {"threshold_s": 20}, "options"),
+            (erlang.chat, (10, 5, [300, -1], 20), {}, "aht_s[1]"),
+            (erlang.chat, (10, -5, [300], 20), {}, "agents"),
+            (erlang.chat_agents, (10, [300], 20, 2), {}, "target"),
+            (erlang.plan, ([10, -1], 180, 1800), {"target_sl": 0.8}, "contacts[1]"),
+            (erlang.plan, ([10, 20], [180, 0], 1800), {"target_sl": 0.8}, "aht_s[1]"),
+            (erlang.plan, ([10], 180, 0), {"target_sl": 0.8}, "interval_s"),
+        ]
+        for fn, args, kw, name in cases:
+            with self.subTest(fn=fn.__name__, args=args, kw=kw):
+                e = self.check(fn, *args, **kw)
+                self.assertIsInstance(e, omniq.InvalidArgument)
+                self.assertIsInstance(e, ValueError)
+                self.assertTrue(e.message.startswith(name + ":"), e.message)
+                others = [a for a in ("load", "agents", "aht_s", "threshold_s", "target")
+                          if a != name and not name.startswith(a)]
+                for other in others:  # only the offending argument is named
+                    self.assertNotIn(f"{other}=", e.message)
+        # an interval without contacts may have any handle time (it is ignored)
+        erlang.plan([0, 10], [0, 180], 1800, target_sl=0.8, threshold_s=20)
 
     def test_range(self):
-        self.check(erlang.agents_for_service_level, 1e12, 180, 20, 0.8, status=omniq.OQ_ERANGE)
-        # The C oq_erlang_agents_occupancy loops for ever beyond 2**53; the
-        # binding answers OQ_ERANGE itself.
+        e = self.check(erlang.agents_for_service_level, 1e12, 180, 20, 0.8,
+                       status=omniq.OQ_ERANGE)
+        self.assertIsInstance(e, omniq.OutOfRange)
+        self.assertIn("more than INT32_MAX agents", e.message)
+        self.check(erlang.erlang_b_agents, 1e12, 0.01, status=omniq.OQ_ERANGE)
+        # Loads whose answer would exceed 2**53 once hung the C library.
         self.check(erlang.agents_for_occupancy, 1e308, 1, status=omniq.OQ_ERANGE)
         self.check(erlang.agents_for_occupancy, 1, 1e-300, status=omniq.OQ_ERANGE)
         self.check(erlang.staffing, 2.0 ** 60, 180, max_occupancy=0.9, status=omniq.OQ_ERANGE)
