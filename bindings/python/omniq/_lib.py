@@ -623,17 +623,6 @@ class oq_journal_record(Structure):
     ]
 
 
-# core.h: where and why a call without an engine failed
-class oq_error(Structure):
-    _fields_ = [
-        ("status", c_int32),
-        ("line", c_int32),
-        ("column", c_int32),
-        ("message", c_char * 512),
-        ("path", c_char * 256),
-    ]
-
-
 oq_write_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 oq_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
 oq_journal_fn = CFUNCTYPE(None, POINTER(oq_journal_record), c_void_p)

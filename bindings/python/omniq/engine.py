@@ -1372,7 +1372,7 @@ class Engine:
         self._snapshot_symbol("journal_apply()", f)
         self._call(f, record, len(record))
 
-    def journal_seq(self):
+    def journal_seq(self) -> int:
         """Sequence number of the next journal record (``oq_engine_journal_seq``):
         the one this engine emits next, which is also the one
         :meth:`journal_apply` accepts next. 1 for a new engine; a restored
@@ -1383,9 +1383,9 @@ class Engine:
         self._snapshot_symbol("journal_seq()", f)
         v = ctypes.c_uint64()
         self._call(f, byref(v))
-        return v.value
+        return int(v.value)
 
-    def set_journal_seq(self, next_seq):
+    def set_journal_seq(self, next_seq: int) -> None:
         """Set the sequence number of the next journal record, 1..2**62
         (``oq_engine_set_journal_seq``): for a standby built from the
         configuration whose log starts at a known number. Not journaled."""
@@ -1402,7 +1402,7 @@ def journal_action_name(action: int) -> str:
     return str(_lib.load().oq_journal_action_name(to_int(action, "action", function=f)).decode())
 
 
-def journal_record_seq(record):
+def journal_record_seq(record: Union[bytes, bytearray, memoryview]) -> int:
     """Sequence number of an encoded journal record (``oq_journal_record_seq``),
     after checking its format and checksum (OmniqError OQ_ECORRUPT if it is not
     a valid record). The number is also bytes 16..23 of the record,
@@ -1418,7 +1418,7 @@ def journal_record_seq(record):
     st = _lib.load().oq_journal_record_seq(record, len(record), byref(seq), byref(err))
     if st != 0:
         raise OmniqError(st, from_bytes(err.message) or status_str(st), f)
-    return seq.value
+    return int(seq.value)
 
 
 class _Journal:
