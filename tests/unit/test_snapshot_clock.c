@@ -22,25 +22,12 @@ static oq_engine *world(wstream *s, uint64_t seed, int ops, evlog *log)
     return e;
 }
 
-static oq_engine *restore(const void *buf, size_t len, evlog *log)
-{
-    oq_engine_options o;
-    w_options(&o, log, NULL);
-    oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(&o, buf, len, &r);
-    if (st != OQ_OK)
-        fprintf(stderr, "restore: %s: %s\n", oq_status_name(st), oq_restore_last_error());
-    assert_int_equal(st, OQ_OK);
-    assert_int_equal(oq_engine_check(r), OQ_OK);
-    return r;
-}
-
 /* snapshot(restore(snapshot(e))) == snapshot(e); returns the restored engine. */
 static oq_engine *round_trip(oq_engine *e, evlog *log)
 {
     size_t la, lb;
     void *a = w_snap(e, &la);
-    oq_engine *r = restore(a, la, log);
+    oq_engine *r = w_restore(a, la, log, NULL);
     void *b = w_snap(r, &lb);
     assert_same_bytes(a, la, b, lb);
     oq_free(a);
