@@ -278,7 +278,8 @@ static inline oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
         if (w_rn(&s->rng, 4) == 0)
             cs.preferred_agent = ab, cs.preferred_wait_s = w_rn(&s->rng, 3) * 5.0;
         if (w_rn(&s->rng, 3) == 0)
-            cs.deadline_ms = t + 10000 + (int64_t)w_rn(&s->rng, 200000);
+            cs.deadline_ms = t > INT64_MAX - 210000 ? INT64_MAX /* at the end of time */
+                                                     : t + 10000 + (int64_t)w_rn(&s->rng, 200000);
         static const char *const rq[1] = {"s1"};
         static const int32_t rl[1] = {2};
         static const char *const pq[1] = {"s2"};
