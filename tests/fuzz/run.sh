@@ -18,7 +18,7 @@
 #   FUZZ_ARGS    extra libFuzzer flags, e.g. "-jobs=4 -workers=4"
 #   FUZZ_SERIAL  1: run the targets one after another instead of together
 #   FUZZ_NICE    run the fuzzers under nice -n FUZZ_NICE (a shared machine)
-#   FUZZ_MERGE   1: afterwards, add the inputs that reach new coverage to
+#   FUZZ_MERGE   1: afterwards, add the inputs that reach new edges to
 #                tests/fuzz/corpus/<target> (minimised with -merge=1)
 #   FUZZ_COVERAGE_ONLY  1: only the coverage check
 #
@@ -92,7 +92,10 @@ merge_one() { # add what $FUZZ_BUILD/fuzz-work/$1/corpus covers beyond the corpu
     # shellcheck disable=SC2046
     for d in $(seed_dirs "$t"); do cp "$d"/* "$tmp"/ 2>/dev/null || true; done
     ls "$tmp" >"$tmp.before"
-    "${nice_cmd[@]}" "$bin" -merge=1 -rss_limit_mb=2048 "$tmp" "$build/fuzz-work/$t/corpus" >"$build/fuzz-work/$t/merge.log" 2>&1
+    # -use_counters=0: an input is kept for an edge nobody reached, not for
+    # reaching a known edge more often (that kept most of a campaign's corpus)
+    "${nice_cmd[@]}" "$bin" -merge=1 -use_counters=0 -rss_limit_mb=2048 "$tmp" "$build/fuzz-work/$t/corpus" \
+        >"$build/fuzz-work/$t/merge.log" 2>&1
     local added=0
     for f in "$tmp"/*; do
         if ! grep -qx "$(basename "$f")" "$tmp.before"; then
