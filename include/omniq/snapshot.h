@@ -46,11 +46,15 @@ OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void 
 
 /* Rebuild an engine from a snapshot. From `opts` (NULL = defaults) only the
  * allocator and the event sink are used: seed, start_ms and abandon_resume_s
- * come from the snapshot (the generator's current state, the clock). No event
- * is emitted by the restore itself; the journal is off.
+ * come from the snapshot (the generator's current state, the clock), and so
+ * does the number of the next journal record (oq_engine_journal_seq). The
+ * clock may be anything the API accepts (0..INT64_MAX). No event is emitted
+ * by the restore itself; the journal is off.
  * Errors: OQ_EINVAL (NULL out/read, bad struct_size), OQ_ECORRUPT (bad magic,
  * unsupported version, checksum mismatch, truncation, inconsistent content —
- * oq_restore_last_error() says what and at which byte offset), OQ_ENOMEM.
+ * a value out of range, or a derived field that disagrees with its source,
+ * which oq_engine_check recomputes: oq_restore_last_error() says what and at
+ * which byte offset), OQ_ENOMEM.
  * On error *out is untouched and nothing stays allocated. */
 OQ_API oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user,
                                    oq_engine **out);
