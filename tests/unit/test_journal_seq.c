@@ -260,6 +260,91 @@ static void snapshot_records_the_sequence(void **state)
     free(l2);
 }
 
+/* A center where one arrival makes a record larger than the journal's
+ * buffer (20 required skills with 255-byte names): growing the buffer is the
+ * record's own allocation, after the call. */
+static oq_engine *big_record_center(test_alloc *alloc, char names[20][256])
+{
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.alloc = test_alloc_fn;
+    o.alloc_user = alloc;
+    oq_engine *e = NULL;
+    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    oq_channel_spec ch;
+    oq_channel_spec_init(&ch);
+    ch.id = "email";
+    assert_int_equal(oq_channel_add(e, &ch), OQ_OK);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "q", "email"), OQ_OK);
+    for (int i = 0; i < 20; i++) {
+        memset(names[i], 'a' + i, 255);
+        names[i][255] = 0;
+        assert_int_equal(oq_skill_add(e, names[i], 5), OQ_OK);
+    }
+    return e;
+}
+
+static oq_status big_arrival(oq_engine *e, char names[20][256], const char *id)
+{
+    const char *skills[20];
+    int32_t levels[20];
+    for (int i = 0; i < 20; i++)
+        skills[i] = names[i], levels[i] = 1;
+    oq_contact_spec cs;
+    oq_contact_spec_init(&cs);
+    cs.id = id;
+    cs.channel = "email";
+    cs.queue = "q";
+    cs.n_required = 20;
+    cs.required_skills = skills;
+    cs.required_levels = levels;
+    return oq_contact_arrive(e, 1000, &cs);
+}
+
+/* A record the library cannot encode (out of memory growing its buffer)
+ * still takes its number: the host is told (data NULL) and a standby that
+ * never gets it sees the gap instead of silently missing a contact. */
+static void a_record_lost_for_memory_leaves_a_gap(void **state)
+{
+    (void)state;
+    static char names[20][256];
+    /* How many allocations the arrival makes, on a twin without a journal. */
+    test_alloc ta = {0}, tb = {0};
+    oq_engine *twin = big_record_center(&ta, names);
+    int64_t before = ta.n_allocs;
+    assert_int_equal(big_arrival(twin, names, "big"), OQ_OK);
+    int64_t call_allocs = ta.n_allocs - before;
+    oq_engine_destroy(twin);
+
+    oq_engine *e = big_record_center(&tb, names);
+    oq_engine *standby = NULL;
+    size_t n;
+    void *snap = w_snap(e, &n);
+    assert_int_equal(oq_engine_restore_buffer(NULL, snap, n, &standby), OQ_OK);
+    oq_free(snap);
+    slog *l = calloc(1, sizeof *l);
+    assert_int_equal(oq_engine_set_journal(e, slog_fn, l), OQ_OK);
+    assert_int_equal(oq_skill_add(e, "small", 2), OQ_OK); /* record 1 */
+    tb.fail_at = tb.n_allocs + call_allocs + 1;            /* the record's buffer */
+    assert_int_equal(big_arrival(e, names, "big"), OQ_OK);  /* record 2: lost */
+    tb.fail_at = 0;
+    assert_int_equal(l->lost, 1);
+    assert_int_equal(oq_skill_add(e, "after", 2), OQ_OK);  /* record 3 */
+    assert_int_equal(l->n, 2);
+    assert_true(l->r[0].seq == 1 && l->r[1].seq == 3);
+    apply_ok(standby, &l->r[0]);
+    apply_refused(standby, &l->r[1], 2, "record 2 is missing");
+    oq_engine_destroy(standby);
+    oq_engine_destroy(e);
+    assert_int_equal(tb.live_bytes, 0);
+    slog_free(l);
+    free(l);
+}
+
 /* Journal records of the previous format are refused by version. */
 static void old_format_is_refused(void **state)
 {
@@ -286,6 +371,7 @@ int main(void)
         cmocka_unit_test(records_are_numbered),
         cmocka_unit_test(gaps_and_duplicates_are_refused),
         cmocka_unit_test(snapshot_records_the_sequence),
+        cmocka_unit_test(a_record_lost_for_memory_leaves_a_gap),
         cmocka_unit_test(old_format_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
