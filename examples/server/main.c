@@ -20,6 +20,7 @@
  * comparable across processes. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -206,6 +207,12 @@ static int parse_args(int argc, char **argv, server_options *o)
     }
     if (o->token_file && load_token(o))
         return -1;
+    /* Beyond this machine, only clients holding the shared secret. */
+    struct in_addr addr;
+    if (inet_pton(AF_INET, o->bind, &addr) != 1)
+        return bad_arg("--bind", o->bind, "expected an IPv4 address");
+    if ((ntohl(addr.s_addr) >> 24) != 127 && !o->token[0])
+        return bad_arg("--bind", o->bind, "not a loopback address: a --token-file is required");
     return o->db_path ? 0 : bad_arg("--db", NULL, "is required");
 }
 

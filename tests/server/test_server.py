@@ -221,6 +221,10 @@ class ArgumentsTest(unittest.TestCase):
             for args, named in ((("--db", db, "--port", "99999"), "--port '99999'"),
                                 (("--db", db, "--sync", "sometimes"), "--sync 'sometimes'"),
                                 (("--db", db, "--bogus"), "--bogus: unknown option"),
+                                (("--db", db, "--max-clients", "0"), "--max-clients '0'"),
+                                (("--db", db, "--idle-secs", "-1"), "--idle-secs '-1'"),
+                                (("--db", db, "--bind", "localhost"), "--bind 'localhost': expected an IPv4"),
+                                (("--db", db, "--token-file", os.path.join(tmp, "none")), "cannot read it"),
                                 (("--db",), "--db: needs a value"),
                                 ((), "--db: is required")):
                 r = run_server_args(*args)
@@ -438,10 +442,10 @@ class LimitsTest(unittest.TestCase):
         c.close()
 
     def test_binding_beyond_loopback_needs_a_token(self):
-        p = subprocess.run([server_binary(), "--db", self.db, "--config", CENTER, "--port", "0",
-                            "--bind", "0.0.0.0"], capture_output=True, text=True, timeout=120)
-        self.assertNotEqual(p.returncode, 0)
-        self.assertIn("--token-file is required", p.stderr)
+        p = run_server_args("--db", self.db, "--config", CENTER, "--port", "0", "--bind", "0.0.0.0")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--bind '0.0.0.0': not a loopback address: a --token-file is required", p.stderr)
+        self.assertFalse(os.path.exists(self.db), "refused before the database is touched")
         token = os.path.join(self.tmp.name, "token")
         with open(token, "w") as f:
             f.write("another-secret\n")
@@ -469,9 +473,8 @@ class JournalGapTest(unittest.TestCase):
         srv.kill()  # no final snapshot: the records stay in the journal
 
     def _start_fails(self, db):
-        cmd = [server_binary(), "--db", db, "--port", "0"]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        self.assertNotEqual(p.returncode, 0, p.stdout)
+        p = run_server_args("--db", db, "--port", "0")
+        self.assertEqual(p.returncode, 1, p.stdout)
         self.assertNotIn("listening on", p.stdout)
         return p.stderr
 
