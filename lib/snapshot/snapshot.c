@@ -1077,9 +1077,11 @@ static int restore_body(rx *x)
     e->starved = oq__rd_range(r, 0, 1, "starved flag");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
-    e->next_agent_seq = oq__rd_u64(r);
-    e->next_contact_seq = oq__rd_u64(r);
-    e->next_timer_seq = oq__rd_u64(r);
+    /* Sequence counters only grow: far from wrapping (a contact numbered 0
+     * would look like a free statistics record). */
+    e->next_agent_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next agent sequence number");
+    e->next_contact_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next contact sequence number");
+    e->next_timer_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next timer sequence number");
     e->n_sl_blend = oq__rd_range(r, 0, INT32_MAX / 4, "blend count");
     e->journal_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next journal sequence number");
     if (!r->bad && e->abandon_resume_ms < 0)

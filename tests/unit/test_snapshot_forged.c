@@ -395,6 +395,12 @@ static int f_contact_arrived_later(oq_engine *e)
     return 1;
 }
 
+static int f_contact_seq_wraps(oq_engine *e)
+{
+    e->next_contact_seq = UINT64_MAX; /* the next contact would be numbered 0, then wrap */
+    return 1;
+}
+
 static int f_journal_seq_zero(oq_engine *e)
 {
     e->journal_seq = 0;
@@ -443,6 +449,7 @@ static const forgery FORGERIES[] = {
     {"offer timer of the wrong kind", f_contact_offer_timer_kind, "timer"},
     {"contact arrived after the clock", f_contact_arrived_later, "arrived"},
     {"next journal record numbered 0", f_journal_seq_zero, "journal sequence"},
+    {"contact numbering about to wrap", f_contact_seq_wraps, "contact sequence"},
 };
 
 #define N_FORGERIES (int)(sizeof FORGERIES / sizeof FORGERIES[0])
