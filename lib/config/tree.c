@@ -520,7 +520,9 @@ int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed,
         if (allowed && !is_allowed(allowed, k->s))
             ok = unknown_key(c, k, allowed); /* and go on: report every unknown key */
     }
-    if (!ok)
+    /* The load stopping (too many errors already) cut the loop above short:
+     * the keys after it were not checked, and a non-scalar one has no text. */
+    if (!ok || c->stop)
         return 0;
     if (pairs < 2)
         return 1;
