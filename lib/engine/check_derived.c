@@ -149,24 +149,21 @@ static oq_status check_member(oq_engine *e, const oq_member *m)
     return OQ_OK;
 }
 
-/* Members by first tier (logged in / ready), and the table of distinct
+/* Members by first tier (logged in), and the table of distinct
  * member delays that wakes waiting contacts when a delayed agent becomes
  * eligible for them. */
 static oq_status check_queue_members(oq_engine *e, const oq_queue *q)
 {
-    int32_t staffed[OQ_TIERS_MAX] = {0}, ready[OQ_TIERS_MAX] = {0}, delayed = 0, tracked = 0;
+    int32_t staffed[OQ_TIERS_MAX] = {0}, delayed = 0, tracked = 0;
     for (int32_t i = 0; i < q->n_members; i++) {
         const oq_member *m = q->members[i];
         if (m->agent->presence != OQ_AGENT_OFFLINE)
             staffed[m->first_tier]++;
-        if (m->agent->presence == OQ_AGENT_READY)
-            ready[m->first_tier]++;
         delayed += m->delay_ms > 0;
     }
     for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
-        CHECK(q->staffed[t] == staffed[t] && q->ready[t] == ready[t],
-              "queue '%s': tier %d has %d staffed / %d ready members counted, %d / %d found", q->id, t,
-              q->staffed[t], q->ready[t], staffed[t], ready[t]);
+        CHECK(q->staffed[t] == staffed[t], "queue '%s': tier %d has %d staffed members counted, %d found",
+              q->id, t, q->staffed[t], staffed[t]);
     CHECK(q->n_delays >= 0 && q->n_delays <= OQ_QUEUE_DELAYS_MAX && q->delays_overflow >= 0,
           "queue '%s': delay table of %d entries", q->id, q->n_delays);
     for (int32_t k = 0; k < q->n_delays; k++) {

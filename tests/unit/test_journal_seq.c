@@ -235,12 +235,14 @@ static void snapshot_records_the_sequence(void **state)
     /* A forged snapshot naming next record 0 is refused. */
     uint8_t *m = snap;
     /* ENGN: tag 16, rng 20, clock 28, starved 36, resume window 40, sweep 48,
-     * agent/contact/timer seqs 52..75, blend count 76, journal seq 80. */
-    uint64_t at80 = 0;
+     * last_agent_max 52, agent/contact/timer seqs 56..79, blend count 80,
+     * journal seq 84. */
+    enum { AT = 84 };
+    uint64_t seq_at = 0;
     for (int k = 7; k >= 0; k--)
-        at80 = at80 << 8 | m[80 + k];
-    assert_true(at80 == (uint64_t)mark + 1);
-    memset(m + 80, 0, 8);
+        seq_at = seq_at << 8 | m[AT + k];
+    assert_true(seq_at == (uint64_t)mark + 1);
+    memset(m + AT, 0, 8);
     uint32_t crc = oq__crc32(0, m, n - 4);
     for (int k = 0; k < 4; k++)
         m[n - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));

@@ -57,6 +57,7 @@ class oq_engine_options(Structure):
         ("seed", c_uint64),
         ("start_ms", c_int64),
         ("abandon_resume_s", c_double),
+        ("last_agent_max", c_int32),
     ]
 
 
@@ -116,6 +117,11 @@ class oq_queue_spec(Structure):
         ("outbound", c_int32),
         ("default_aht_s", c_double),
         ("deadline_warning_s", c_double),
+        ("keep_offer_on_not_ready", c_int32),
+        ("retry_after_s", c_double),
+        ("max_offers", c_int32),
+        ("last_agent_window_s", c_double),
+        ("last_agent_wait_s", c_double),
     ]
 
 
@@ -177,6 +183,10 @@ class oq_contact_info(Structure):
         ("channel", c_char_p),
         ("agent", c_char_p),
         ("customer", c_char_p),
+        ("preferred_agent", c_char_p),
+        ("reserved_until_ms", c_int64),
+        ("kept_place_callback", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -357,6 +367,8 @@ PROTOTYPES = {
     "oq_contact_history_get": (_S, [_E, _P, _I, POINTER(oq_history_entry)]),
     "oq_contact_remove": (_S, [_E, _L, _P]),
     "oq_contact_get": (_S, [_E, _P, POINTER(oq_contact_info)]),
+    "oq_customer_last_agent": (_S, [_E, _P, POINTER(c_char_p), _PL]),
+    "oq_contact_request_callback": (_S, [_E, _L, _P]),
     # escalation.h
     "oq_escalation_step_init": (None, [POINTER(oq_escalation_step)]),
     "oq_queue_add_step": (_S, [_E, _L, _P, POINTER(oq_escalation_step)]),
@@ -400,6 +412,24 @@ PROTOTYPES = {
 }
 
 # config.h: present in newer libraries (declared when the symbols exist).
+class oq_calendar_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("alloc", oq_alloc_fn),
+        ("alloc_user", c_void_p),
+        ("tzdir", c_char_p),
+    ]
+
+
+class oq_local_time(Structure):
+    _fields_ = [
+        ("date", c_int32),
+        ("ms_of_day", c_int32),
+        ("utc_offset_s", c_int32),
+        ("is_dst", c_int32),
+    ]
+
+
 class oq_config_error(Structure):
     _fields_ = [
         ("line", c_int32),
@@ -463,7 +493,8 @@ class oq_queue_stats(Structure):
         + [(n, c_int64) for n in (
             "offered", "arrivals", "answered", "answered_within", "abandoned",
             "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
-            "overflowed_in", "overflowed_out", "queue_rejected", "removed", "offers",
+            "overflowed_in", "overflowed_out", "flowed_out_within", "flowed_out_after",
+            "callbacks_kept", "queue_rejected", "removed", "offers",
             "offers_accepted", "offers_rejected", "offers_timed_out")]
         + [(n, c_double) for n in (
             "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",
@@ -540,6 +571,172 @@ class oq_sim_agent(Structure):
 oq_sim_build_fn = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_void_p)
 
 
+
+# ---- schedule.h ------------------------------------------------------------------------
+
+class oq_schedule_horizon(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("first_date", c_int32),
+        ("days", c_int32),
+        ("wrap", c_int32),
+        ("interval_s", c_double),
+        ("alloc", c_void_p),
+        ("alloc_user", c_void_p),
+    ]
+
+
+class oq_shift_break(Structure):
+    _fields_ = [
+        ("length_s", c_double),
+        ("earliest_s", c_double),
+        ("latest_s", c_double),
+        ("step_s", c_double),
+        ("paid", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class oq_shift_template(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("days", c_int32),
+        ("name", c_char_p),
+        ("earliest_start_s", c_double),
+        ("latest_start_s", c_double),
+        ("start_step_s", c_double),
+        ("length_s", c_double),
+        ("paid_hours", c_double),
+        ("cost_per_hour", c_double),
+        ("max_per_start", c_int32),
+        ("max_per_day", c_int32),
+        ("n_breaks", c_int32),
+        ("n_skills", c_int32),
+        ("breaks", POINTER(oq_shift_break)),
+        ("skills", POINTER(c_char_p)),
+    ]
+
+
+class oq_shift_tour(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("days_on", c_int32),
+        ("name", c_char_p),
+        ("template_name", c_char_p),
+        ("consecutive_off", c_int32),
+        ("max_count", c_int32),
+        ("max_drift_s", c_double),
+    ]
+
+
+class oq_schedule_solver(Structure):
+    _fields_ = [("name", c_char_p), ("solve", c_void_p), ("user", c_void_p)]
+
+
+class oq_schedule_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("objective", c_int32),
+        ("under_penalty", c_double),
+        ("sl_penalty", c_double),
+        ("over_penalty", c_double),
+        ("threshold_s", c_double),
+        ("max_per_interval", c_int32),
+        ("max_agents", c_int32),
+        ("solver", c_int32),
+        ("reserved", c_int32),
+        ("time_limit_s", c_double),
+        ("gap_tolerance", c_double),
+        ("seed", c_uint64),
+        ("mip", POINTER(oq_schedule_solver)),
+        ("calendar", c_void_p),
+    ]
+
+
+class oq_schedule_summary(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("n_intervals", c_int32),
+        ("objective", c_double),
+        ("cost", c_double),
+        ("paid_hours", c_double),
+        ("lower_bound", c_double),
+        ("gap", c_double),
+        ("seconds", c_double),
+        ("cpu_seconds", c_double),
+        ("under_hours", c_double),
+        ("over_hours", c_double),
+        ("under", c_int64),
+        ("over", c_int64),
+        ("n_shifts", c_int32),
+        ("n_tours", c_int32),
+        ("agents", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class oq_schedule_shift(Structure):
+    _fields_ = [(n, c_int32) for n in (
+        "template_index", "tour_index", "tour_row", "day", "start", "length", "count",
+        "n_breaks")] + [(n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
+
+
+class oq_schedule_break(Structure):
+    _fields_ = [(n, c_int32) for n in ("start", "length", "paid", "reserved")] + [
+        ("start_s", c_double), ("end_s", c_double)]
+
+
+class oq_schedule_tour_row(Structure):
+    _fields_ = [(n, c_int32) for n in (
+        "tour_index", "count", "days", "first_shift", "n_shifts", "reserved")]
+
+
+class oq_roster_agent(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("n_skills", c_int32),
+        ("id", c_char_p),
+        ("skills", POINTER(c_char_p)),
+        ("min_hours", c_double),
+        ("max_hours", c_double),
+        ("work_days", c_int32),
+        ("off_days", c_int32),
+        ("n_available", c_int32),
+        ("max_consecutive_days", c_int32),
+        ("available", POINTER(oq_sim_window)),
+        ("min_rest_s", c_double),
+    ]
+
+
+class oq_roster_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_consecutive_days", c_int32),
+        ("min_rest_s", c_double),
+        ("night_start_s", c_double),
+        ("night_end_s", c_double),
+        ("time_limit_s", c_double),
+        ("seed", c_uint64),
+    ]
+
+
+class oq_roster_summary(Structure):
+    _fields_ = [(n, c_int32) for n in ("agents", "assigned", "unassigned", "violations")] + [
+        (n, c_double) for n in ("seconds", "hours_min", "hours_max")] + [
+        (n, c_int32) for n in ("weekend_min", "weekend_max", "night_min", "night_max")]
+
+
+class oq_roster_shift(Structure):
+    _fields_ = [(n, c_int32) for n in ("shift_row", "day", "start", "length")] + [
+        (n, c_double) for n in ("start_s", "end_s", "paid_hours")]
+
+
+class oq_roster_violation(Structure):
+    _fields_ = [(n, c_int32) for n in ("rule", "agent", "shift_row", "day")] + [
+        ("message", c_char * 192)]
+
+
+
 class oq_sim_options(Structure):
     _fields_ = [
         ("struct_size", c_uint32),
@@ -607,8 +804,59 @@ class oq_sim_run_info(Structure):
         + [("engine_contacts", c_int32), ("check_status", c_int32)])
 
 
+# forecast.h
+class oq_volume_series_info(Structure):
+    _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
+                                       "last_date", "days", "has_aht")] + [
+        ("total_volume", c_double)]
+
+
+class oq_special_day(Structure):
+    _fields_ = [("date", c_int32), ("kind", c_int32), ("like_date", c_int32),
+                ("like_weekday", c_int32), ("factor", c_double)]
+
+
+class oq_forecast_options(Structure):
+    _fields_ = (
+        [("struct_size", c_uint32)]
+        + [(n, c_int32) for n in ("method", "ha_weeks", "level_window_days",
+                                  "auto_window_days", "calibration_days")]
+        + [(n, c_double) for n in ("ew_alpha", "level_alpha", "hw_alpha", "hw_delta",
+                                   "hw_omega", "quantile")]
+        + [("calendar", c_void_p), ("special_days", POINTER(oq_special_day)),
+           ("n_special_days", c_int32), ("reserved", c_int32), ("alloc", oq_alloc_fn),
+           ("alloc_user", c_void_p)])
+
+
+class oq_forecast_row(Structure):
+    _fields_ = ([(n, c_int32) for n in ("date", "interval", "method", "day_kind")]
+                + [(n, c_double) for n in ("volume", "lo80", "hi80", "lo95", "hi95",
+                                           "quantile", "aht_s")])
+
+
+class oq_forecast_info(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "history_days", "excluded_days",
+                                        "calibration_days")]
+                + [(n, c_double) for n in ("dispersion80", "dispersion95", "level80",
+                                           "level95", "day_factor")])
+
+
+class oq_backtest_options(Structure):
+    _fields_ = [("struct_size", c_uint32)] + [
+        (n, c_int32) for n in ("days", "end_date", "lead_days", "intraday_from")]
+
+
+class oq_backtest_result(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "chosen", "days", "reserved")]
+                + [("intervals", c_int64)]
+                + [(n, c_double) for n in ("actual", "forecast", "wape", "mape", "rmse",
+                                           "coverage80", "coverage95", "intraday_before",
+                                           "intraday_after")])
+
+
 _SIM = c_void_p  # oq_sim * (opaque)
 _SCN = c_void_p  # oq_scenario * (opaque)
+_CAL = c_void_p  # oq_calendar * (opaque)
 
 
 # snapshot.h
@@ -678,6 +926,40 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
     "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
+    # calendar.h
+    "oq_date_from_ymd": (_S, [_I, _I, _I, _PI]),
+    "oq_date_to_ymd": (_S, [_I, _PI, _PI, _PI]),
+    "oq_date_weekday": (_I, [_I]),
+    "oq_date_parse": (_S, [_P, _PI]),
+    "oq_weekday_name": (_P, [_I]),
+    "oq_calendar_options_init": (_S, [POINTER(oq_calendar_options)]),
+    "oq_calendar_create": (_S, [_P, _P, POINTER(oq_calendar_options), POINTER(c_void_p),
+                                POINTER(oq_error)]),
+    "oq_calendar_copy": (_S, [_CAL, POINTER(oq_calendar_options), POINTER(c_void_p),
+                              POINTER(oq_error)]),
+    "oq_calendar_destroy": (None, [_CAL]),
+    "oq_calendar_id": (_P, [_CAL]),
+    "oq_calendar_time_zone": (_P, [_CAL]),
+    "oq_calendar_add_hours": (_S, [_CAL, _I, _I, _I, POINTER(oq_error)]),
+    "oq_calendar_set_day_hours": (_S, [_CAL, _I, _I, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_close_day": (_S, [_CAL, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_add_holiday": (_S, [_CAL, _P, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_day_kind": (_S, [_CAL, _I, _PI, POINTER(c_char_p)]),
+    "oq_calendar_open_ms_of_day": (_S, [_CAL, _I, _PL]),
+    "oq_calendar_to_local": (_S, [_CAL, _L, POINTER(oq_local_time)]),
+    "oq_calendar_from_local": (_S, [_CAL, _I, _I, _PL]),
+    "oq_calendar_is_open": (_S, [_CAL, _L, _PI]),
+    "oq_calendar_next_open": (_S, [_CAL, _L, _PL]),
+    "oq_calendar_next_close": (_S, [_CAL, _L, _PL]),
+    "oq_calendar_business_ms": (_S, [_CAL, _L, _L, _PL]),
+    "oq_calendar_add_business_ms": (_S, [_CAL, _L, _L, _PL]),
+    "oq_calendar_load_file": (_S, [_P, _P, POINTER(oq_calendar_options), POINTER(c_void_p),
+                                   POINTER(oq_error)]),
+    "oq_calendar_load_buffer": (_S, [_P, c_size_t, _P, _P, POINTER(oq_calendar_options),
+                                     POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_calendar_ids_file": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_calendar_ids_buffer": (_S, [_P, c_size_t, _P, POINTER(c_void_p), _PI,
+                                    POINTER(oq_error)]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
     "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),
@@ -699,10 +981,105 @@ OPTIONAL_PROTOTYPES = {
     "oq_engine_journal_seq": (_S, [_E, POINTER(c_uint64)]),
     "oq_engine_set_journal_seq": (_S, [_E, c_uint64]),
     "oq_journal_record_seq": (_S, [_P, c_size_t, POINTER(c_uint64), POINTER(oq_error)]),
+    # forecast.h (series are opaque pointers)
+    "oq_volume_series_create": (_S, [_I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                     POINTER(oq_error)]),
+    "oq_volume_series_destroy": (None, [c_void_p]),
+    "oq_volume_series_add": (_S, [c_void_p, _I, _I, _D, _D, POINTER(oq_error)]),
+    "oq_volume_series_set_day": (_S, [c_void_p, _I, _PD, _PD, _I, POINTER(oq_error)]),
+    "oq_volume_series_load_csv": (_S, [_P, _P, _I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                       POINTER(oq_error)]),
+    "oq_volume_csv_queues": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info)]),
+    "oq_volume_series_queue": (_P, [c_void_p]),
+    "oq_volume_series_day": (_S, [c_void_p, _I, _PD, _PD, _I, _PI]),
+    "oq_volume_series_aggregate": (_S, [c_void_p, _I, POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_forecast_method_name": (_P, [_I]),
+    "oq_forecast_method_parse": (_S, [_P, _PI]),
+    "oq_forecast_options_init": (_S, [POINTER(oq_forecast_options)]),
+    "oq_forecast_run": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                             POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                             POINTER(oq_error)]),
+    "oq_forecast_intraday": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                                  POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                                  POINTER(oq_error)]),
+    "oq_forecast_quantile": (_S, [_D, _D, _D, _PD]),
+    "oq_backtest_options_init": (_S, [POINTER(oq_backtest_options)]),
+    "oq_forecast_backtest": (_S, [c_void_p, POINTER(oq_forecast_options),
+                                  POINTER(oq_backtest_options), POINTER(oq_backtest_result),
+                                  POINTER(oq_error)]),
+    # schedule.h (opaque handles as c_void_p)
+    "oq_schedule_horizon_init": (_S, [POINTER(oq_schedule_horizon)]),
+    "oq_schedule_create": (_S, [POINTER(oq_schedule_horizon), POINTER(c_void_p),
+                                POINTER(oq_error)]),
+    "oq_schedule_destroy": (None, [c_void_p]),
+    "oq_schedule_get_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_schedule_interval_count": (_I, [c_void_p]),
+    "oq_schedule_set_required": (_S, [c_void_p, _I, _I, _PI, POINTER(oq_error)]),
+    "oq_schedule_set_traffic": (_S, [c_void_p, _I, _I, _PD, _PD, POINTER(oq_error)]),
+    "oq_schedule_set_plan": (_S, [c_void_p, _I, _I, POINTER(oq_plan_interval), _I, _PD,
+                                  POINTER(oq_error)]),
+    "oq_schedule_get_required": (_S, [c_void_p, _PI, _I]),
+    "oq_schedule_load_csv": (_S, [_P, _P, _D, POINTER(oq_schedule_horizon), POINTER(c_void_p),
+                                  POINTER(oq_error)]),
+    "oq_shift_template_init": (_S, [POINTER(oq_shift_template)]),
+    "oq_schedule_add_template": (_S, [c_void_p, POINTER(oq_shift_template), _PI,
+                                      POINTER(oq_error)]),
+    "oq_shift_tour_init": (_S, [POINTER(oq_shift_tour)]),
+    "oq_schedule_add_tour": (_S, [c_void_p, POINTER(oq_shift_tour), _PI, POINTER(oq_error)]),
+    "oq_schedule_template_count": (_I, [c_void_p]),
+    "oq_schedule_tour_count": (_I, [c_void_p]),
+    "oq_schedule_template_name": (_P, [c_void_p, _I]),
+    "oq_schedule_tour_name": (_P, [c_void_p, _I]),
+    "oq_schedule_options_init": (_S, [POINTER(oq_schedule_options)]),
+    "oq_schedule_status_name": (_P, [_I]),
+    "oq_schedule_solve": (_S, [c_void_p, POINTER(oq_schedule_options), POINTER(c_void_p),
+                               POINTER(oq_error)]),
+    "oq_schedule_result_destroy": (None, [c_void_p]),
+    "oq_schedule_result_summary": (_S, [c_void_p, POINTER(oq_schedule_summary)]),
+    "oq_schedule_result_message": (_P, [c_void_p]),
+    "oq_schedule_result_solver": (_P, [c_void_p]),
+    "oq_schedule_result_shift": (_S, [c_void_p, _I, POINTER(oq_schedule_shift)]),
+    "oq_schedule_result_break": (_S, [c_void_p, _I, _I, POINTER(oq_schedule_break)]),
+    "oq_schedule_result_tour": (_S, [c_void_p, _I, POINTER(oq_schedule_tour_row)]),
+    "oq_schedule_result_coverage": (_S, [c_void_p, _PI, _I]),
+    "oq_schedule_result_required": (_S, [c_void_p, _PI, _I]),
+    "oq_schedule_result_template_name": (_P, [c_void_p, _I]),
+    "oq_schedule_result_tour_name": (_P, [c_void_p, _I]),
+    "oq_schedule_result_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_roster_agent_init": (_S, [POINTER(oq_roster_agent)]),
+    "oq_roster_options_init": (_S, [POINTER(oq_roster_options)]),
+    "oq_roster_build": (_S, [c_void_p, POINTER(oq_roster_agent), _I, POINTER(oq_roster_options),
+                             POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_roster_destroy": (None, [c_void_p]),
+    "oq_roster_summary_get": (_S, [c_void_p, POINTER(oq_roster_summary)]),
+    "oq_roster_agent_shift_count": (_S, [c_void_p, _I, _PI]),
+    "oq_roster_agent_shift": (_S, [c_void_p, _I, _I, POINTER(oq_roster_shift)]),
+    "oq_roster_agent_totals": (_S, [c_void_p, _I, _PD, _PI, _PI]),
+    "oq_roster_agent_windows": (_S, [c_void_p, _I, POINTER(oq_sim_window), _I,
+                                     POINTER(oq_sim_window), _I, _PI, _PI]),
+    "oq_roster_rule_name": (_P, [_I]),
+    "oq_roster_violation_get": (_S, [c_void_p, _I, POINTER(oq_roster_violation)]),
+    "oq_schedule_load_shifts": (_S, [c_void_p, _P, POINTER(oq_error)]),
+    "oq_schedule_load_shifts_buffer": (_S, [c_void_p, _P, c_size_t, _P, POINTER(oq_error)]),
+    "oq_roster_agents_load": (_S, [_P, POINTER(oq_schedule_horizon), POINTER(c_void_p),
+                                   POINTER(oq_error)]),
+    "oq_roster_agents_load_buffer": (_S, [_P, c_size_t, _P, POINTER(oq_schedule_horizon),
+                                          POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_roster_agents_destroy": (None, [c_void_p]),
+    "oq_roster_agents_list": (POINTER(oq_roster_agent), [c_void_p, _PI]),
+    "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options)]),
+}
+
+# libomniq_cbc (schedule_cbc.h), loaded apart by load_cbc()
+CBC_PROTOTYPES = {
+    "oq_schedule_cbc_solver": (_S, [POINTER(oq_schedule_solver)]),
+    "oq_schedule_cbc_version": (_P, []),
+    "oq_schedule_cbc_solve": (_S, [c_void_p, c_void_p, c_void_p]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
-# above (config.h, stats.h, sim.h, snapshot.h); the binding raises
+# above (config.h, stats.h, sim.h, snapshot.h, forecast.h); the binding raises
 # NotImplementedError naming the symbol while the loaded library lacks one.
 OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES)
 
@@ -809,3 +1186,48 @@ def padded(struct_type: Type[S]) -> S:
     """
     buf = (c_char * (ctypes.sizeof(struct_type) + 512))()
     return struct_type.from_buffer(buf)
+
+
+_cbc: Any = None
+_cbc_tried = False
+
+
+def load_cbc() -> Any:
+    """The CBC solver library (libomniq_cbc), or None when it is not there.
+
+    Search: the OMNIQ_CBC_LIBRARY environment variable (a file or a directory),
+    then a libomniq_cbc next to the loaded libomniq, then the system's library
+    path. It is loaded after libomniq, whose symbols it uses.
+    """
+    global _cbc, _cbc_tried
+    load()  # first, and outside the lock: load() takes it too
+    with _lock:
+        if _cbc_tried:
+            return _cbc
+        _cbc_tried = True
+        cands: List[str] = []
+        env = os.environ.get("OMNIQ_CBC_LIBRARY")
+        if env:
+            if os.path.isdir(env):
+                cands += sorted(glob.glob(os.path.join(env, "libomniq_cbc.so*")))
+            else:
+                cands.append(env)
+        here = os.path.dirname(_lib_path or "")
+        if here:
+            cands += sorted(glob.glob(os.path.join(here, "libomniq_cbc.so*")))
+        cands += ["libomniq_cbc.so.0", "libomniq_cbc.so"]
+        for path in cands:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            try:
+                for name, (restype, argtypes) in CBC_PROTOTYPES.items():
+                    fn = getattr(lib, name)
+                    fn.restype = restype
+                    fn.argtypes = argtypes
+            except AttributeError:
+                continue
+            _cbc = lib
+            break
+        return _cbc

@@ -39,6 +39,7 @@ OQ_EV_QUEUE_REJECTED = 18
 OQ_EV_PARKED = 19
 OQ_EV_REOPENED = 20
 OQ_EV_INTERVAL_CLOSED = 21
+OQ_EV_CALLBACK_QUEUED = 22
 
 # ---- model.h -------------------------------------------------------------------
 OQ_ID_MAX = 255
@@ -86,9 +87,14 @@ OQ_STEP_AFTER_PREVIOUS = 1
 
 OQ_LADDER_MAX = 32
 
+OQ_SKIP_NEVER = 0
+OQ_SKIP_NONE_AVAILABLE = 1
+OQ_SKIP_NONE_LOGGED_IN = 2
+
 OQ_LIMIT_REJECT = 0
 OQ_LIMIT_OVERFLOW = 1
 OQ_LIMIT_CALLBACK = 2
+OQ_LIMIT_CALLBACK_KEEP_PLACE = 3
 
 # ---- profile.h -----------------------------------------------------------------
 OQ_IDLE_LAST_ACTIVITY = 0
@@ -133,5 +139,35 @@ OQ_DIST_EMPIRICAL = 5
 OQ_SIM_TOTAL = 0
 OQ_SIM_QUEUE = 1
 OQ_SIM_CHANNEL = 2
+
+# ---- calendar.h ------------------------------------------------------------------
+OQ_MS_PER_DAY = 86400000
+OQ_DAY_REGULAR = 0
+OQ_DAY_SPECIAL = 1
+OQ_DAY_CLOSED = 2
+OQ_DAY_HOLIDAY = 3
+
+# ---- forecast.h ----------------------------------------------------------------
+OQ_FORECAST_NO_DATE = -(2 ** 31)
+
+OQ_FORECAST_SEASONAL_NAIVE = 0
+OQ_FORECAST_HA = 1
+OQ_FORECAST_EWHA = 2
+OQ_FORECAST_DAY_LEVEL = 3
+OQ_FORECAST_HOLT_WINTERS = 4
+OQ_FORECAST_AUTO = 5
+OQ_FORECAST_METHODS = 6
+
+OQ_SPECIAL_CLOSED = 0
+OQ_SPECIAL_FACTOR = 1
+OQ_SPECIAL_LIKE_DATE = 2
+OQ_SPECIAL_LIKE_WEEKDAY = 3
+
+OQ_FORECAST_DAY_REGULAR = 0
+OQ_FORECAST_DAY_CLOSED = 1
+OQ_FORECAST_DAY_SPECIAL = 2
+OQ_FORECAST_DAY_ACTUAL = 3
+
+
 # No __all__: `from .constants import *` takes every (public) name above, and
 # type checkers see each of them; omniq.__all__ lists them from this module.
