@@ -3,7 +3,7 @@
  * recomputed from its source and compared — reference counts, member records
  * (tier, scores, profile priority and delay), the queues' delay tables and
  * tier counts, each agent's profile in force and wake-up timer, each
- * contact's timers. A snapshot is only trusted for what cannot be derived:
+ * contact's timers and exclusions, the last-agent records (last_agent.c). A snapshot is only trusted for what cannot be derived:
  * restore runs this, so a forged file whose derived fields disagree with
  * their sources is refused instead of giving an engine that strands a
  * contact or drops an agent from its lanes later. */
@@ -214,9 +214,41 @@ static oq_status check_agent(oq_engine *e, const oq_agent *a)
     return OQ_OK;
 }
 
+/* Exclusions after missed offers: at most one per agent and presence, and
+ * never from a presence the agent has not reached yet (the next presence
+ * change would bring a forged one to life). Their ends need no bound: any
+ * presence change of the agent ends them (and a queue_update may shorten
+ * retry_after_s after they were set); the wake-up of the contact when one
+ * ends is checked with the lanes (check.c). */
+static oq_status check_exclusions(oq_engine *e, const oq_contact *c)
+{
+    CHECK(c->n_rejects >= 0 && c->n_rejects <= c->cap_rejects, "contact '%s': %d exclusions in room for %d",
+          c->id, c->n_rejects, c->cap_rejects);
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *x = &c->rejects[i];
+        CHECK(x->misses >= 1 && x->agent >= 0 && x->agent < e->n_agents && x->agent_seq < e->next_agent_seq,
+              "contact '%s': exclusion %d names no agent that was (%d/%llu) or no miss", c->id, i, x->agent,
+              (unsigned long long)x->agent_seq);
+        const oq_agent *a = e->agents[x->agent];
+        if (!a || a->seq != x->agent_seq)
+            continue; /* the agent is gone: the entry no longer counts */
+        CHECK(x->gen <= a->presence_gen, "contact '%s': exclusion of agent '%s' from a presence it never had",
+              c->id, a->id);
+        if (x->gen != a->presence_gen)
+            continue;
+        for (int32_t k = 0; k < i; k++)
+            CHECK(c->rejects[k].agent_seq != x->agent_seq || c->rejects[k].gen != x->gen,
+                  "contact '%s': two exclusions of agent '%s'", c->id, a->id);
+    }
+    return OQ_OK;
+}
+
 /* A contact's three timers say what will happen to it next. */
 static oq_status check_contact(oq_engine *e, const oq_contact *c)
 {
+    oq_status st = check_exclusions(e, c);
+    if (st != OQ_OK)
+        return st;
     const oq_timer *t = &c->timer;
     int32_t want = c->state == OQ_CONTACT_OFFERED ? OQ_TIMER_OFFER
                    : c->state == OQ_CONTACT_WRAPUP ? OQ_TIMER_WRAPUP
@@ -269,5 +301,5 @@ oq_status oq__check_derived(oq_engine *e)
     for (int32_t i = 0; i < e->contact_ids.cap; i++)
         if (e->contact_ids.objs[i] && (st = check_contact(e, e->contact_ids.objs[i])) != OQ_OK)
             return st;
-    return OQ_OK;
+    return oq__last_agent_check(e);
 }

@@ -261,6 +261,9 @@ void oq__last_agent_note(oq_engine *e, const oq_contact *c, const oq_agent *a);
 /* The agent a contact of `customer` arriving in q should prefer, or NULL. */
 oq_agent *oq__last_agent_for(const oq_engine *e, const char *customer, const oq_queue *q);
 void oq__last_agent_clear(oq_engine *e);
+/* oq_engine_check's part: the records within last_agent_max, served in
+ * order at or before the clock, each found under its customer. */
+oq_status oq__last_agent_check(oq_engine *e);
 /* Snapshots: every record from the least recently served; put one back. */
 typedef void (*oq_served_visit_fn)(const char *customer, int32_t agent, uint64_t agent_seq,
                                    int64_t served, void *user);

@@ -2,7 +2,8 @@
 /* Forged snapshots with a valid checksum: a counter out of the range of the
  * structure it indexes, a derived field that disagrees with its source (a
  * member's profile delay, an agent blocked with no wake-up timer, reference
- * counts, the statistics lists ...). Each forgery is made by changing one
+ * counts, the statistics lists, exclusions after missed offers, reservations
+ * for named agents, the last-agent records ...). Each forgery is made by changing one
  * field of a restored copy of a rich engine and writing its snapshot (so the
  * CRC is right); restoring it must give OQ_ECORRUPT naming what is wrong —
  * never an engine that passes oq_engine_check and crashes or strands work
@@ -407,6 +408,91 @@ static int f_journal_seq_zero(oq_engine *e)
     return 1;
 }
 
+/* A contact holding an exclusion of an agent still there in the presence it
+ * missed in; its index in *k. */
+static oq_contact *contact_with_exclusion(oq_engine *e, int32_t *k)
+{
+    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+        oq_contact *c = e->contact_ids.objs[i];
+        for (int32_t j = 0; c && j < c->n_rejects; j++) {
+            const oq_exclusion *x = &c->rejects[j];
+            const oq_agent *a = x->agent < e->n_agents ? e->agents[x->agent] : NULL;
+            if (a && a->seq == x->agent_seq && a->presence_gen == x->gen) {
+                *k = j;
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int f_exclusion_future_presence(oq_engine *e)
+{
+    int32_t k;
+    oq_contact *c = contact_with_exclusion(e, &k);
+    if (!c)
+        return 0;
+    c->rejects[k].gen++; /* comes to life at the agent's next presence change */
+    return 1;
+}
+
+static int f_exclusion_twice(oq_engine *e)
+{
+    int32_t k;
+    oq_contact *c = contact_with_exclusion(e, &k);
+    if (!c || c->n_rejects >= c->cap_rejects)
+        return 0;
+    c->rejects[c->n_rejects++] = c->rejects[k];
+    return 1;
+}
+
+static int f_exclusion_no_agent(oq_engine *e)
+{
+    int32_t k;
+    oq_contact *c = contact_with_exclusion(e, &k);
+    if (!c)
+        return 0;
+    c->rejects[k].agent_seq = e->next_agent_seq + 3; /* an agent not created yet */
+    return 1;
+}
+
+static int queued_with_preferred(const oq_contact *c)
+{
+    return c->state == OQ_CONTACT_QUEUED && c->pref_agent_idx >= 0;
+}
+
+static int f_reserved_for_unready_agent(oq_engine *e)
+{
+    oq_contact *c = contact_where(e, queued_with_preferred);
+    oq_agent *a = NULL;
+    for (int32_t i = 0; i < e->n_agents && !a; i++)
+        if (e->agents[i] && e->agents[i]->presence != OQ_AGENT_READY)
+            a = e->agents[i];
+    if (!c || !a)
+        return 0;
+    c->pref_agent_idx = a->idx;
+    c->pref_agent_seq = a->seq;
+    c->pref_until = e->now + 60000;
+    return 1;
+}
+
+static int f_last_agents_beyond_bound(oq_engine *e)
+{
+    if (e->served.count < 2)
+        return 0;
+    e->last_agent_max = e->served.count - 1;
+    return 1;
+}
+
+static int f_contact_unknown_flag(oq_engine *e)
+{
+    oq_contact *c = contact_where(e, offered);
+    if (!c)
+        return 0;
+    c->flags |= 0x40;
+    return 1;
+}
+
 typedef struct forgery {
     const char *name;
     int (*fn)(oq_engine *e);
@@ -450,6 +536,12 @@ static const forgery FORGERIES[] = {
     {"contact arrived after the clock", f_contact_arrived_later, "arrived"},
     {"next journal record numbered 0", f_journal_seq_zero, "journal sequence"},
     {"contact numbering about to wrap", f_contact_seq_wraps, "contact sequence"},
+    {"exclusion from a presence the agent has not had", f_exclusion_future_presence, "exclusion"},
+    {"two exclusions of one agent", f_exclusion_twice, "two exclusions"},
+    {"exclusion of an agent never created", f_exclusion_no_agent, "exclusion"},
+    {"reservation for an agent not ready", f_reserved_for_unready_agent, "reserved"},
+    {"last-agent records beyond last_agent_max", f_last_agents_beyond_bound, "last agents"},
+    {"contact flag unknown", f_contact_unknown_flag, "flags"},
 };
 
 #define N_FORGERIES (int)(sizeof FORGERIES / sizeof FORGERIES[0])
