@@ -127,7 +127,7 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
         /* Nothing left unmatched: no waiting contact an available agent could
          * take, and none that one could take once a delay, a reservation or an
          * exclusion ends without a timer to wake the contact by then. */
-        if (!e->starved && (int64_t)lane->contacts.n * lane->agents.n <= 1000000)
+        if ((int64_t)lane->contacts.n * lane->agents.n <= 1000000)
             for (int32_t i = 0; i < lane->contacts.n; i++)
                 for (int32_t j = 0; j < lane->agents.n; j++) {
                     oq_contact *c = lane->contacts.items[i];

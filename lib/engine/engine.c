@@ -184,7 +184,32 @@ oq_status oq__enter(oq_engine *e)
         return OQ_EINVAL;
     if (e->in_callback)
         return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
+    /* A new call (or a nested one, journaled as its own record): number its
+     * absorbable allocation points from 1. */
+    e->soft_n = 0;
+    e->soft_n_failed = 0;
+    e->soft_rest = 0;
     return OQ_OK;
+}
+
+int oq__soft_try(oq_engine *e)
+{
+    uint32_t n = (uint32_t)++e->soft_n;
+    if (e->soft_replay) {
+        for (int32_t i = 0; i < e->soft_n_forced; i++)
+            if (e->soft_forced[i] == n)
+                return 0;
+        return !(e->soft_forced_rest && e->soft_n_forced > 0 && n > e->soft_forced[e->soft_n_forced - 1]);
+    }
+    return e->soft_n_failed < OQ_SOFT_MAX;
+}
+
+void oq__soft_failed(oq_engine *e)
+{
+    if (e->soft_n_failed < OQ_SOFT_MAX)
+        e->soft_failed[e->soft_n_failed++] = (uint32_t)e->soft_n;
+    else
+        e->soft_rest = 1;
 }
 
 oq_status oq__enter_at(oq_engine *e, int64_t now_ms)

@@ -190,6 +190,16 @@ int64_t oq__deadline_due(const oq_contact *c);
 void oq__deadline_schedule(oq_engine *e, oq_contact *c);
 /* ---- check_derived.c: every cached or derived field against its source ---- */
 oq_status oq__check_derived(oq_engine *e);
+
+/* ---- allocations a call may lose (engine.c) ---- */
+/* Before an allocation whose failure the call absorbs (with a deterministic
+ * degraded outcome, never a change of status): every such point is numbered
+ * in the call, whether or not it needs memory this time. Returns 0 when the
+ * point must behave as failed (a replayed record says it failed on the
+ * primary, or this call already lost OQ_SOFT_MAX); then, or when the
+ * allocation fails, call oq__soft_failed so the journal records it. */
+int oq__soft_try(oq_engine *e);
+void oq__soft_failed(oq_engine *e);
 void oq__deadline_expired(oq_engine *e, oq_contact *c);
 /* Move a QUEUED contact to queue q (lane l), keeping or resetting its place
  * in line; emits `type` (TRANSFERRED or OVERFLOWED). OQ_ENOMEM if q's lane
@@ -215,6 +225,9 @@ void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why);
 /* The history code of a well-known move reason ("escalation", "max wait",
  * "max offers", "callback", "queue full"; NULL: none). */
 int32_t oq__detail_code(const char *detail);
+/* The ring capacity a snapshot stores: what the entries need (how much room
+ * a failed call left reserved is no state), 0 for the arrival alone. */
+int32_t oq__history_stored_cap(const oq_contact *c);
 /* Room for `extra` more history entries; 0 on allocation failure. */
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
 /* Record an entry (takes ownership of owned_detail); dropped if no room. */
@@ -301,6 +314,9 @@ void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_
  * presence change since)? How many agents are? */
 int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x);
 int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a);
+/* Room for `extra` more exclusions than the contact holds (0: out of memory,
+ * nothing changed). Every contact keeps room for one more. */
+int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra);
 int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* Fill the common fields of a contact event. */

@@ -42,6 +42,7 @@ enum {
 #define OQ_CONTACT_TIMERS 3 /* timers embedded in each contact */
 #define OQ_TIERS_MAX (OQ_LADDER_MAX + 1)
 #define OQ_ENGINE_TIMERS 1 /* engine-level timers: the statistics interval */
+#define OQ_SOFT_MAX 16     /* lost allocations one journal record can name */
 
 struct oq_stats;
 
@@ -320,8 +321,20 @@ struct oq_engine {
     uint64_t rng;
     int64_t now;
     int32_t in_callback;
-    int32_t starved;         /* a routing step was skipped for lack of memory */
     char err[512];
+
+    /* Allocations a call may lose without failing, each with a documented
+     * degraded outcome (docs/reliability.md): the points where one is tried
+     * are numbered from 1 in each call (soft_n); those that failed go into
+     * the call's journal record, and replaying the record fails exactly
+     * those (soft_forced), so a standby takes the same degraded path. */
+    int32_t soft_n;
+    int32_t soft_n_failed;
+    int32_t soft_rest;       /* the OQ_SOFT_MAX+1-th failed: every point after the last listed fails */
+    uint32_t soft_failed[OQ_SOFT_MAX];
+    int32_t soft_replay;     /* oq_journal_apply: soft_forced holds the record's list */
+    int32_t soft_n_forced, soft_forced_rest;
+    uint32_t soft_forced[OQ_SOFT_MAX];
 
     oq_idmap channel_ids, skill_ids, group_ids, queue_ids;
     oq_idtable agent_ids, contact_ids; /* the hot lookups: see core/idtable.h */

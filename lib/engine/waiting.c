@@ -213,13 +213,17 @@ void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why)
 static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
 {
     const oq_queue *q = c->queue;
+    /* Memory for the move is an allocation the call (the clock's) may lose:
+     * then the limit is tried again shortly, and the journal says so, so a
+     * standby waits as long. */
     if (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !(c->flags & OQ_CF_CALLBACK)) {
-        oq_status st = oq__keep_place_reserve(e, c);
+        oq_status st = oq__soft_try(e) ? oq__keep_place_reserve(e, c) : OQ_ENOMEM;
         if (st == OQ_OK) {
             oq__keep_place_apply(e, c, why);
             return 1;
         }
         if (st == OQ_ENOMEM) {
+            oq__soft_failed(e);
             c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
             return 1;
         }
@@ -230,8 +234,9 @@ static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
         int32_t ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
         if (oq__queue_lane(t, ch) >= 0) {
             const char *detail = q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : why;
-            if (oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
+            if (oq__soft_try(e) && oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
                 return 1;
+            oq__soft_failed(e);
             c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
             return 1;
         }
@@ -325,8 +330,10 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
             oq__contact_event(e, c, OQ_EV_ALERT, detail);
             return STEP_DONE;
         }
-        if (oq__contact_move(e, c, t, c->channel, 1, OQ_EV_OVERFLOWED, "escalation") != OQ_OK)
-            return STEP_RETRY; /* no room in the target yet */
+        if (!oq__soft_try(e) || oq__contact_move(e, c, t, c->channel, 1, OQ_EV_OVERFLOWED, "escalation") != OQ_OK) {
+            oq__soft_failed(e); /* absorbed (journaled): the step is tried again shortly */
+            return STEP_RETRY;
+        }
         return STEP_MOVED;
     }
     default: /* OQ_STEP_ALERT */

@@ -3,6 +3,8 @@
  * and its replay (docs/snapshot.md, "Journal records").
  *
  * Record: "OQJ" + version byte, i32 action, i64 now_ms, u64 sequence number,
+ * u8 count of the allocations the call lost (bit 7: and every one after the
+ * last listed) and their numbers (u32 each, engine.c oq__soft_try), then
  * the call's arguments in order (strings as u32 length + bytes, 0xFFFFFFFF =
  * NULL; i32; f64; specs field by field), then a CRC-32 of everything before
  * it. Each wrapper below encodes twice: once counting (so the buffer can be
@@ -80,13 +82,17 @@ oq_status oq_engine_set_journal(oq_engine *e, oq_journal_fn fn, void *user)
     return OQ_OK;
 }
 
-static void w_head(oq_wr *w, int32_t action, int64_t now, uint64_t seq)
+static void w_head(oq_wr *w, const oq_engine *e, int32_t action, int64_t now, uint64_t seq)
 {
     oq__wr_bytes(w, "OQJ", 3);
     oq__wr_u8(w, J_VERSION);
     oq__wr_i32(w, action);
     oq__wr_i64(w, now);
     oq__wr_u64(w, seq);
+    /* The allocations the call lost (its degraded outcomes): replay loses them too. */
+    oq__wr_u8(w, (uint8_t)(e->soft_n_failed | (e->soft_rest ? 0x80 : 0)));
+    for (int32_t i = 0; i < e->soft_n_failed; i++)
+        oq__wr_u32(w, e->soft_failed[i]);
 }
 
 /* Hand the host one record; its number is used even when the record could
@@ -120,7 +126,7 @@ static void j_start(oq_engine *e, jstate *j, int32_t action, int64_t now)
     j->action = action;
     j->now = now;
     j->seq = e->journal_seq;
-    w_head(&j->w, action, now, j->seq);
+    w_head(&j->w, e, action, now, j->seq);
 }
 
 /* After the arguments were encoded: the counting pass sizes the buffer and
@@ -149,7 +155,7 @@ static oq_wr *j_next(oq_engine *e, oq_wr *w)
         j->w.buf = j->buf;
         j->w.cap = j->cap;
         j->counting = 0;
-        w_head(&j->w, j->action, j->now, j->seq);
+        w_head(&j->w, e, j->action, j->now, j->seq);
         return &j->w;
     }
     uint32_t crc = w->crc;
@@ -1493,7 +1499,7 @@ const char *oq_journal_action_name(int32_t action)
 /* Magic, version, length and checksum of an encoded record; "" or why not. */
 static const char *record_frame_error(const uint8_t *p, size_t len, char *buf, size_t size)
 {
-    if (len < J_HEAD + 4 || memcmp(p, "OQJ", 3) != 0)
+    if (len < J_HEAD + 1 + 4 || memcmp(p, "OQJ", 3) != 0)
         return "at byte 0: not a journal record";
     if (p[3] != J_VERSION) {
         snprintf(buf, size, "at byte 3: version %u, this library reads %d", p[3], J_VERSION);
@@ -1579,11 +1585,29 @@ oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len)
     int32_t action = oq__rd_i32(&r);
     int64_t now = oq__rd_i64(&r);
     (void)oq__rd_u64(&r); /* the sequence number, checked above */
+    uint8_t lost = oq__rd_u8(&r);
+    int32_t n_lost = lost & 0x7f;
+    if (n_lost > OQ_SOFT_MAX || ((lost & 0x80) && n_lost == 0))
+        oq__rd_fail(&r, "%d lost allocations listed (at most %d)", n_lost, OQ_SOFT_MAX);
+    for (int32_t i = 0; i < n_lost && !r.bad; i++) {
+        e->soft_forced[i] = oq__rd_u32(&r);
+        if (!r.bad && (e->soft_forced[i] == 0 || (i > 0 && e->soft_forced[i] <= e->soft_forced[i - 1])))
+            oq__rd_fail(&r, "lost allocations out of order");
+    }
+    if (r.bad)
+        return oq__fail(e, OQ_ECORRUPT, "journal record (%s): %s", oq_journal_action_name(action), err);
     jscratch x = {NULL, 0, len * 2 + 64};
     x.p = oq__alloc(&e->mem, x.cap);
     if (!x.p)
         return oq__fail(e, OQ_ENOMEM, "journal record: out of memory");
+    /* The call loses the allocations the primary's lost, and no other. */
+    e->soft_replay = 1;
+    e->soft_n_forced = n_lost;
+    e->soft_forced_rest = (lost & 0x80) != 0;
     st = replay(e, &r, action, now, &x);
+    e->soft_replay = 0;
+    e->soft_n_forced = 0;
+    e->soft_forced_rest = 0;
     oq__free(&e->mem, x.p, x.cap);
     if (r.bad)
         return oq__fail(e, OQ_ECORRUPT, "journal record (%s): %s", oq_journal_action_name(action), err);

@@ -225,8 +225,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
         oq__wr_i32(w, c->extra[i].skill);
         oq__wr_i32(w, c->extra[i].level);
     }
-    oq__wr_i32(w, c->n_rejects);
-    oq__wr_i32(w, c->cap_rejects);
+    oq__wr_i32(w, c->n_rejects); /* not its room (one more): how much memory it holds is no state */
     for (int32_t i = 0; i < c->n_rejects; i++) {
         const oq_exclusion *x = &c->rejects[i];
         oq__wr_u64(w, x->agent_seq);
@@ -239,8 +238,9 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_i32(w, c->hops);
     oq__wr_i32(w, c->n_offers);
     const struct oq_history *h = c->history;
-    oq__wr_i32(w, h ? h->cap : 0);
-    if (h) {
+    int32_t hcap = oq__history_stored_cap(c);
+    oq__wr_i32(w, hcap);
+    if (hcap) {
         oq__wr_i32(w, h->n);
         oq__wr_i32(w, h->dropped);
         for (int32_t i = 0; i < h->n; i++) {
@@ -290,7 +290,6 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_tag(w, "ENGN");
     oq__wr_u64(w, e->rng);
     oq__wr_i64(w, e->now);
-    oq__wr_i32(w, e->starved);
     oq__wr_i64(w, e->abandon_resume_ms);
     oq__wr_i32(w, e->resume_sweep_at);
     oq__wr_i32(w, e->last_agent_max);
@@ -992,18 +991,14 @@ static int r_contact(rx *x)
             c->extra[i].level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "contact skill level");
         }
     }
-    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 28, "contact rejects");
-    int32_t more = oq__rd_range(r, 0, MAX_SLOTS, "contact reject room");
+    c->n_rejects = oq__rd_count(r, MAX_SLOTS - 1, 28, "contact rejects");
     if (r->bad)
         return 0;
-    if (more < c->n_rejects || more > 2 * c->n_rejects + 16)
-        return oq__rd_fail(r, "contact reject room %d for %d rejects", more, c->n_rejects);
-    if (more > 0) {
-        c->rejects = xalloc(x, (size_t)more, sizeof *c->rejects);
-        if (!c->rejects)
-            return 0;
-        c->cap_rejects = more;
-    }
+    /* With the room for one more every contact keeps (oq__exclusion_room). */
+    c->rejects = xalloc(x, (size_t)c->n_rejects + 1, sizeof *c->rejects);
+    if (!c->rejects)
+        return 0;
+    c->cap_rejects = c->n_rejects + 1;
     for (int32_t i = 0; i < c->n_rejects && !r->bad; i++) {
         oq_exclusion *ex = &c->rejects[i];
         ex->agent_seq = oq__rd_u64(r);
@@ -1118,7 +1113,6 @@ static int restore_body(rx *x)
         return 0;
     e->rng = oq__rd_u64(r);
     e->now = oq__rd_clock(r, "clock");
-    e->starved = oq__rd_range(r, 0, 1, "starved flag");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
     e->last_agent_max = oq__rd_range(r, 0, OQ_LAST_AGENT_MAX, "last_agent_max");

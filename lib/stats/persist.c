@@ -83,6 +83,14 @@ static void w_timer(oq_wr *w, const oq_timer *t)
     oq__wr_u64(w, armed ? t->seq : 0);
 }
 
+/* Slots up to the last one in use. */
+static int32_t used_slots(void *const *arr, int32_t cap)
+{
+    while (cap > 0 && !arr[cap - 1])
+        cap--;
+    return cap;
+}
+
 void oq__stats_write(const oq_engine *e, oq_wr *w)
 {
     const oq_stats *S = e->stats;
@@ -106,14 +114,19 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
     for (int i = 0; i < 5; i++)
         oq__wr_i32(w, S->agents_in[i]);
     w_obj(w, S, S->center);
-    oq__wr_i32(w, S->cap_queues);
-    for (int32_t i = 0; i < S->cap_queues; i++)
+    /* Up to the last block there is: how far an array grew (say before a
+     * block could not be had) is no state. */
+    int32_t nq = used_slots((void *const *)S->queues, S->cap_queues);
+    oq__wr_i32(w, nq);
+    for (int32_t i = 0; i < nq; i++)
         w_obj(w, S, S->queues[i]);
-    oq__wr_i32(w, S->cap_channels);
-    for (int32_t i = 0; i < S->cap_channels; i++)
+    int32_t nc = used_slots((void *const *)S->channels, S->cap_channels);
+    oq__wr_i32(w, nc);
+    for (int32_t i = 0; i < nc; i++)
         w_obj(w, S, S->channels[i]);
-    oq__wr_i32(w, S->cap_agents);
-    for (int32_t i = 0; i < S->cap_agents; i++) {
+    int32_t na = used_slots((void *const *)S->agents, S->cap_agents);
+    oq__wr_i32(w, na);
+    for (int32_t i = 0; i < na; i++) {
         const oq_sagent *g = S->agents[i];
         oq__wr_u8(w, g != NULL);
         if (!g)

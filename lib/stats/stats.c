@@ -134,28 +134,32 @@ static void obj_free(oq_engine *e, const oq_stats_options *o, oq_sobj *ob)
 }
 
 /* The block of object idx in *arr, made on first use; NULL (counted) if
- * memory is short. */
+ * memory is short. Every call is a point where an allocation may be lost
+ * (oq__soft_try), whether or not this one needs memory, so a journal-fed
+ * standby loses the same ones. */
 static oq_sobj *obj_at(oq_engine *e, oq_sobj ***arr, int32_t *cap, int32_t idx, int32_t n_total)
 {
     oq_stats *S = e->stats;
     if (idx < 0)
         return NULL;
-    if (idx >= *cap) {
+    int go = oq__soft_try(e);
+    if (go && idx < *cap && (*arr)[idx])
+        return (*arr)[idx];
+    if (go && idx >= *cap) {
         int32_t old = *cap;
         int32_t need = n_total > idx + 1 ? n_total : idx + 1;
-        if (!oq__grow(&e->mem, (void **)arr, cap, need, sizeof **arr)) {
-            S->dropped++;
-            return NULL;
-        }
-        for (int32_t i = old; i < *cap; i++)
-            (*arr)[i] = NULL;
+        if (oq__grow(&e->mem, (void **)arr, cap, need, sizeof **arr))
+            for (int32_t i = old; i < *cap; i++)
+                (*arr)[i] = NULL;
+        else
+            go = 0;
     }
-    if (!(*arr)[idx]) {
-        (*arr)[idx] = obj_new(e, &S->opt);
-        if (!(*arr)[idx]) {
-            S->dropped++;
-            return NULL;
-        }
+    if (go && !(*arr)[idx] && !((*arr)[idx] = obj_new(e, &S->opt)))
+        go = 0;
+    if (!go) {
+        oq__soft_failed(e);
+        S->dropped++;
+        return NULL;
     }
     return (*arr)[idx];
 }
@@ -177,14 +181,21 @@ oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c)
     return c && c->stats_rec ? &e->stats->recs[c->stats_rec] : NULL;
 }
 
+/* NULL if memory is short: a point where an allocation may be lost. */
 static oq_srec *rec_new(oq_engine *e, oq_contact *c)
 {
     oq_stats *S = e->stats;
+    if (!oq__soft_try(e)) {
+        oq__soft_failed(e);
+        return NULL;
+    }
     if (!S->free_rec) {
         int32_t old = S->cap_recs;
         if (!oq__grow(&e->mem, (void **)&S->recs, &S->cap_recs, old < 16 ? 16 : old + 1,
-                      sizeof *S->recs))
+                      sizeof *S->recs)) {
+            oq__soft_failed(e);
             return NULL;
+        }
         for (int32_t i = S->cap_recs - 1; i >= (old ? old : 1); i--) {
             memset(&S->recs[i], 0, sizeof S->recs[i]);
             S->recs[i].next_free = S->free_rec;
@@ -372,15 +383,22 @@ static void acc_time(oq_sagent_acc *acc, const oq_sagent *g, int64_t dt)
         acc->reason_ms[g->reason] = oq__sat_add(acc->reason_ms[g->reason], dt);
 }
 
+/* As obj_at: a point where an allocation may be lost, every call. */
 static oq_sagent *agent_at(oq_engine *e, int32_t idx, int32_t init_state, int64_t since)
 {
     oq_stats *S = e->stats;
     if (idx < 0)
         return NULL;
+    if (!oq__soft_try(e)) {
+        oq__soft_failed(e);
+        S->dropped++;
+        return NULL;
+    }
     if (idx >= S->cap_agents) {
         int32_t old = S->cap_agents;
         int32_t need = e->n_agents > idx + 1 ? e->n_agents : idx + 1;
         if (!oq__grow(&e->mem, (void **)&S->agents, &S->cap_agents, need, sizeof *S->agents)) {
+            oq__soft_failed(e);
             S->dropped++;
             return NULL;
         }
@@ -390,6 +408,7 @@ static oq_sagent *agent_at(oq_engine *e, int32_t idx, int32_t init_state, int64_
     if (!S->agents[idx]) {
         oq_sagent *g = oq__calloc(&e->mem, 1, sizeof *g);
         if (!g) {
+            oq__soft_failed(e);
             S->dropped++;
             return NULL;
         }
@@ -823,7 +842,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             g->day.talk_ms = oq__sat_add(g->day.talk_ms, talk);
             g->cur.wrap_ms = oq__sat_add(g->cur.wrap_ms, wrap_ms);
             g->day.wrap_ms = oq__sat_add(g->day.wrap_ms, wrap_ms);
-            if (c->channel >= g->ch_cap) {
+            int go = oq__soft_try(e);
+            if (go && c->channel >= g->ch_cap) {
                 int32_t cap = e->n_channels > c->channel ? e->n_channels : c->channel + 1;
                 int64_t *a = oq__calloc(&e->mem, (size_t)cap, sizeof *a);
                 int64_t *b = oq__calloc(&e->mem, (size_t)cap, sizeof *b);
@@ -840,10 +860,13 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
                 } else {
                     oq__free(&e->mem, a, (size_t)cap * sizeof *a);
                     oq__free(&e->mem, b, (size_t)cap * sizeof *b);
-                    S->dropped++;
+                    go = 0;
                 }
             }
-            if (c->channel < g->ch_cap)
+            if (!go) {
+                oq__soft_failed(e);
+                S->dropped++;
+            } else if (c->channel < g->ch_cap)
                 INC(g->ch_cur[c->channel]), INC(g->ch_day[c->channel]);
         }
         forget(e, r, c);

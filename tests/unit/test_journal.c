@@ -198,7 +198,7 @@ static void one_record_per_successful_call(void **state)
     (void)oq_agent_logout(e, now, "a7");
     assert_int_equal(oq_agent_login(e, now, "a7", 1), OQ_OK);
     assert_int_equal(l.r[l.n - 1].action, OQ_J_AGENT_LOGIN);
-    assert_int_equal(l.r[l.n - 1].len, 38);
+    assert_int_equal(l.r[l.n - 1].len, 39);
     before = l.n;
     /* A call without now_ms records the clock. */
     assert_int_equal(oq_skill_add(e, "s9", 3), OQ_OK);

@@ -234,10 +234,10 @@ static void snapshot_records_the_sequence(void **state)
 
     /* A forged snapshot naming next record 0 is refused. */
     uint8_t *m = snap;
-    /* ENGN: tag 16, rng 20, clock 28, starved 36, resume window 40, sweep 48,
-     * last_agent_max 52, agent/contact/timer seqs 56..79, blend count 80,
-     * journal seq 84. */
-    enum { AT = 84 };
+    /* ENGN: tag 16, rng 20, clock 28, resume window 36, sweep 44,
+     * last_agent_max 48, agent/contact/timer seqs 52..75, blend count 76,
+     * journal seq 80. */
+    enum { AT = 80 };
     uint64_t seq_at = 0;
     for (int k = 7; k >= 0; k--)
         seq_at = seq_at << 8 | m[AT + k];
