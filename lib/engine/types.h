@@ -285,6 +285,7 @@ struct oq_engine {
     int64_t now;
     int32_t in_callback;
     int32_t starved;         /* a routing step was skipped for lack of memory */
+    int32_t delays_changed;  /* some queue's delays_changed is set (dispatch skips the walk) */
     char err[512];
 
     oq_idmap channel_ids, skill_ids, group_ids, queue_ids;
