@@ -90,8 +90,7 @@ static void delay_account(oq_engine *e, oq_queue *q, int64_t delay, int32_t sign
         q->delays[q->n_delays] = delay;
         q->delay_count[q->n_delays++] = 1;
     }
-    q->delays_changed = 1; /* waiting contacts need a wake-up for it */
-    e->delays_changed = 1; /* ... and dispatch need not look at every queue otherwise */
+    oq__queue_rewake(e, q); /* waiting contacts need a wake-up for it */
 }
 
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
