@@ -10,7 +10,7 @@
  * finds nobody free, so it queues). Both calls are timed.
  *
  *   bench_routing [--quick] [--runs N] [--agents N] [--waiting N] [--steps N]
- *                 [--skills-per-contact K] [--queues-per-agent Q] [--growth]
+ *                 [--skills-per-contact K] [--queues-per-agent Q] [--growth [--group G]]
  *
  * Each case runs --runs times (default 3) on a fresh engine; the table gives
  * the median [min .. max] of the runs, decisions per wall second and per CPU
@@ -469,12 +469,15 @@ static void print_case(const bench_case *bc, result *rs, int runs, const bench_e
 int main(int argc, char **argv)
 {
     int quick = 0, growth = 0, runs = 3;
+    const char *group = NULL;
     bench_case one = {-1, -1, -1, 0, 0, NULL};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
         else if (strcmp(argv[i], "--growth") == 0)
             growth = 1;
+        else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc)
+            group = argv[++i]; /* with --growth: only the rows of that group */
         else if (bench_runs_arg(argc, argv, &i, &runs))
             continue;
         else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc)
@@ -490,7 +493,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr,
                     "usage: %s [--quick] [--runs N] [--agents N] [--waiting N] [--steps N] "
-                    "[--skills-per-contact K] [--queues-per-agent Q] [--growth]\n",
+                    "[--skills-per-contact K] [--queues-per-agent Q] [--growth [--group NAME]]\n",
                     argv[0]);
             return 1;
         }
@@ -512,12 +515,13 @@ int main(int argc, char **argv)
         {10000, 100000, 100000, 0, 0, "agents"}, {50000, 100000, 50000, 0, 0, "agents"},
         {10000, 1000, 100000, 0, 0, "waiting"}, {10000, 10000, 100000, 0, 0, "waiting"},
         {10000, 1000000, 50000, 0, 0, "waiting"},
-        {10000, 100000, 50000, 1, 0, "skills per contact"}, {10000, 100000, 50000, 2, 0, "skills per contact"},
-        {10000, 100000, 20000, 4, 0, "skills per contact"},
+        /* blocked searches: a decision costs milliseconds here, so few steps */
+        {10000, 100000, 2000, 1, 0, "skills per contact"}, {10000, 100000, 2000, 2, 0, "skills per contact"},
+        {10000, 100000, 1000, 4, 0, "skills per contact"},
         /* 1k agents: configuring agents that each cover 200 queues costs
          * seconds per thousand agents (configuration routes: issue #22 item 5) */
-        {1000, 100000, 50000, 0, 1, "queues per agent"}, {1000, 100000, 50000, 0, 10, "queues per agent"},
-        {1000, 100000, 20000, 0, 50, "queues per agent"}, {1000, 100000, 10000, 0, 200, "queues per agent"},
+        {1000, 100000, 20000, 0, 1, "queues per agent"}, {1000, 100000, 10000, 0, 10, "queues per agent"},
+        {1000, 100000, 5000, 0, 50, "queues per agent"}, {1000, 100000, 2000, 0, 200, "queues per agent"},
     };
     int n = quick ? 1 : 4;
     bench_case *cases = quick ? cases_quick : cases_full;
@@ -544,6 +548,8 @@ int main(int argc, char **argv)
            "agent free p99", "B/w");
     result rs[64];
     for (int i = 0; i < n; i++) {
+        if (group && (!cases[i].group || strcmp(cases[i].group, group) != 0))
+            continue;
         for (int r = 0; r < runs; r++)
             rs[r] = run(&cases[i]);
         print_case(&cases[i], rs, runs, &env);
