@@ -51,16 +51,7 @@ static oq_calendar *london(void)
 int main(int argc, char **argv)
 {
     int quick = 0, rounds = 5;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (!bench_runs_arg(argc, argv, &i, &rounds)) {
-            fprintf(stderr, "usage: %s [--quick] [--runs N]\n", argv[0]);
-            return 2;
-        }
-    }
-    if (rounds > ROUNDS_MAX)
-        rounds = ROUNDS_MAX;
+    bench_quick_runs_args(argc, argv, &quick, &rounds, ROUNDS_MAX);
     long n_calls = quick ? 200 : 20000;
     const kase cases[] = {
         {"create_london", "oq_calendar_create + hours + 80 holidays"},

@@ -61,16 +61,7 @@ static row *new_row(row *rows, int *nr, const char *what, double load, int32_t a
 int main(int argc, char **argv)
 {
     int quick = 0, runs = 3;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0)
-            quick = 1;
-        else if (!bench_runs_arg(argc, argv, &i, &runs)) {
-            fprintf(stderr, "usage: %s [--quick] [--runs N]\n", argv[0]);
-            return 2;
-        }
-    }
-    if (runs > RUNS_MAX)
-        runs = RUNS_MAX;
+    bench_quick_runs_args(argc, argv, &quick, &runs, RUNS_MAX);
     double min_time = quick ? 0.01 : 0.3;
     long min_iters = quick ? 16 : 200;
     const double loads[] = {1, 10, 100, 1000, 10000, 100000};

@@ -140,4 +140,20 @@ static inline int bench_runs_arg(int argc, char **argv, int *i, int *runs)
     return 1;
 }
 
+/* The whole command line of a benchmark that takes only [--quick] [--runs N]:
+ * exits with the usage on anything else; runs is clamped to 1..max_runs. */
+static inline void bench_quick_runs_args(int argc, char **argv, int *quick, int *runs, int max_runs)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            *quick = 1;
+        else if (!bench_runs_arg(argc, argv, &i, runs)) {
+            fprintf(stderr, "usage: %s [--quick] [--runs N]\n", argv[0]);
+            exit(2);
+        }
+    }
+    if (*runs > max_runs)
+        *runs = max_runs;
+}
+
 #endif
