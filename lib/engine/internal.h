@@ -163,6 +163,14 @@ void oq__mark_all_agents(oq_engine *e);
 /* Route every marked contact and agent, and fire the timers already due,
  * until nothing is left to do. */
 void oq__dispatch(oq_engine *e);
+/* The queue's waiting contacts need their wake-up timers re-armed at the next
+ * dispatch (a new member delay, new limits). Always through here: dispatch
+ * looks at the queues only when the engine-wide flag is set. */
+static inline void oq__queue_rewake(oq_engine *e, oq_queue *q)
+{
+    q->delays_changed = 1;
+    e->delays_changed = 1;
+}
 /* May the member's agent be offered this contact (tier, reservation for a
  * preferred agent, rejections, the contact's own skills)? */
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);

@@ -256,7 +256,7 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     double old_warning = q->deadline_warning_s;
     apply_spec(q, spec);
     if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
-        q->delays_changed = 1; /* the new limits apply to contacts already waiting */
+        oq__queue_rewake(e, q); /* the new limits apply to contacts already waiting */
     set_limit_queue(e, q, limit_queue);
     q->callback_channel = callback_channel;
     if (resort)

@@ -240,7 +240,7 @@ struct oq_queue {
     int64_t delays[OQ_QUEUE_DELAYS_MAX]; /* distinct member delays > 0 ... */
     int32_t delay_count[OQ_QUEUE_DELAYS_MAX]; /* ... and how many members have each */
     int32_t n_delays, delays_overflow; /* more distinct delays than tracked: poll */
-    int32_t delays_changed;  /* a new delay appeared or max_wait changed: re-arm waiting contacts' timers */
+    int32_t delays_changed;  /* a new delay appeared or max_wait changed: re-arm waiting contacts' timers (set by oq__queue_rewake) */
     oq_step *steps;
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
@@ -321,6 +321,7 @@ struct oq_engine {
     uint64_t rng;
     int64_t now;
     int32_t in_callback;
+    int32_t delays_changed;  /* some queue's delays_changed is set (dispatch skips the walk) */
     char err[512];
 
     /* Allocations a call may lose without failing, each with a documented
