@@ -252,6 +252,25 @@ void oq__last_agent_visit(const oq_engine *e, oq_served_visit_fn fn, void *user)
 oq_status oq__last_agent_put(oq_engine *e, const char *customer, size_t len, int32_t agent,
                              uint64_t agent_seq, int64_t served);
 
+/* ---- calendars.c: business hours ---- */
+/* The detail of closed-queue refusals and moves. */
+#define OQ_CLOSED_DETAIL "closed"
+#define OQ_CLOSED_CALLBACK_DETAIL "closed callback"
+oq_status oq__find_calendar(oq_engine *e, const char *field, const char *id, oq_ecal **out);
+/* The calendar's timer fired (or its hours changed): report a change of
+ * its open state to the queues naming it and arm the next change. */
+void oq__calendar_changed(oq_engine *e, oq_ecal *k);
+/* Arm the calendar's timer for its next change after the clock. */
+void oq__calendar_schedule(oq_engine *e, oq_ecal *k);
+/* Is the queue open at the clock (no calendar: always)? */
+int oq__queue_open(const oq_engine *e, const oq_queue *q);
+/* Business-time clocks: the instant `d_ms` of the queue's counted time
+ * after `from` (wall time without business_time or a calendar), and the
+ * counted milliseconds in [from, to). */
+int64_t oq__queue_after(const oq_engine *e, const oq_queue *q, int64_t from, int64_t d_ms);
+int64_t oq__queue_elapsed(const oq_engine *e, const oq_queue *q, int64_t from, int64_t to);
+void oq__calendars_free(oq_engine *e);
+
 /* ---- contacts (contact_life.c) ---- */
 /* A QUEUED contact's reservation for a named agent: into / out of that
  * agent's reserved list (link drops a reservation for an agent not logged

@@ -100,6 +100,7 @@ static const char *const KNOWN_DETAILS[] = {
     [OQ_DETAIL_ESCALATION] = "escalation", [OQ_DETAIL_MAX_WAIT] = "max wait",
     [OQ_DETAIL_CALLBACK] = "callback",     [OQ_DETAIL_QUEUE_FULL] = "queue full",
     [OQ_DETAIL_MAX_OFFERS] = OQ_MAX_OFFERS, [OQ_DETAIL_REQUESTED] = OQ_REQUESTED,
+    [OQ_DETAIL_CLOSED] = OQ_CLOSED_DETAIL, [OQ_DETAIL_CLOSED_CALLBACK] = OQ_CLOSED_CALLBACK_DETAIL,
 };
 
 int32_t oq__detail_code(const char *detail)

@@ -40,6 +40,8 @@ OQ_EV_PARKED = 19
 OQ_EV_REOPENED = 20
 OQ_EV_INTERVAL_CLOSED = 21
 OQ_EV_CALLBACK_QUEUED = 22
+OQ_EV_QUEUE_OPENED = 23
+OQ_EV_QUEUE_CLOSED = 24
 
 # ---- model.h -------------------------------------------------------------------
 OQ_ID_MAX = 255
@@ -95,6 +97,11 @@ OQ_LIMIT_REJECT = 0
 OQ_LIMIT_OVERFLOW = 1
 OQ_LIMIT_CALLBACK = 2
 OQ_LIMIT_CALLBACK_KEEP_PLACE = 3
+
+OQ_CLOSED_REJECT = 0
+OQ_CLOSED_WAIT = 1
+OQ_CLOSED_OVERFLOW = 2
+OQ_CLOSED_CALLBACK = 3
 
 # ---- profile.h -----------------------------------------------------------------
 OQ_IDLE_LAST_ACTIVITY = 0
