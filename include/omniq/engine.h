@@ -91,6 +91,9 @@ OQ_API const char *oq_event_type_name(int32_t type);
 
 /* ---- engine lifecycle -------------------------------------------------- */
 
+/* Options of oq_engine_create: allocator hook, event callback, seed, start
+ * clock, the abandon-resume window and the last-agent memory's bound. Fill
+ * with oq_engine_options_init, then set what differs. */
 typedef struct oq_engine_options {
     uint32_t struct_size;  /* sizeof(oq_engine_options); set by oq_engine_options_init */
     oq_alloc_fn alloc;     /* NULL: the C library's malloc/realloc/free */

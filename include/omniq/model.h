@@ -153,6 +153,9 @@ OQ_API oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent
  * timer. OQ_ESTATE if the agent is in no wrap-up. */
 OQ_API oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent);
 
+/* What oq_agent_get reports of one agent: its state, capacity in use and the
+ * figures a wallboard shows. Caller-owned; strings point into the engine and
+ * stay valid until the next mutating call. */
 typedef struct oq_agent_info {
     int32_t state;            /* OQ_AGENT_* derived state */
     int32_t presence;         /* OQ_AGENT_OFFLINE / READY / NOT_READY */
@@ -200,6 +203,9 @@ OQ_API oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const
 OQ_API const char *oq_ordering_name(int32_t ordering);   /* "fifo", "priority", "deadline" */
 OQ_API const char *oq_strategy_name(int32_t strategy);   /* "longest_idle", ... */
 
+/* A queue's settings for oq_queue_add / oq_queue_update: ordering, agent
+ * selection, service-level target, offer and wrap-up times, limits and their
+ * action. Fill with oq_queue_spec_init, then set what differs. */
 typedef struct oq_queue_spec {
     uint32_t struct_size;      /* set by oq_queue_spec_init */
     const char *id;
@@ -312,6 +318,8 @@ OQ_API oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *qu
 OQ_API oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
                                        const char *group);
 
+/* What oq_queue_get reports of one queue: its settings in force and its live
+ * counts. Caller-owned; strings point into the engine until the next mutating call. */
 typedef struct oq_queue_info {
     oq_queue_spec spec;        /* spec.id points to the engine's copy */
     int32_t n_channels;
