@@ -603,7 +603,8 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     c->pref_until = 0;
     c->state = OQ_CONTACT_ACTIVE;
     c->assigned_at = e->now;
-    c->queue->sl_met += e->now - c->arrived <= (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
+    c->queue->sl_met += oq__queue_elapsed(e, c->queue, c->arrived, e->now) <=
+                        (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
     c->queue->sl_total++;
     a->missed_in_row = 0;
     oq__sl_changed(e, c->queue);

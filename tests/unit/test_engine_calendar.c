@@ -435,6 +435,123 @@ static void add_calendar_out_of_memory(void **state)
     oq_calendar_destroy(cal);
 }
 
+/* A UK desk open weekdays 09:00-17:00 with Christmas Day (Friday) and the
+ * substitute Boxing Day (Monday 28th) off: from Thursday 24th 16:30 an hour
+ * of business time ends on Tuesday 29th at 09:30 (GMT = UTC in December). */
+static void business_time_skips_weekend_and_holidays(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    oq_calendar *cal = hours("uk", "Europe/London", 1, 9, 17);
+    oq_error err;
+    int32_t d;
+    assert_int_equal(oq_date_from_ymd(2026, 12, 25, &d), OQ_OK);
+    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err), OQ_OK);
+    assert_int_equal(oq_date_from_ymd(2026, 12, 28, &d), OQ_OK);
+    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Boxing Day (substitute)", &err), OQ_OK);
+    int64_t thu = utc(2026, 12, 24, 0), tue = utc(2026, 12, 29, 0), wed = utc(2026, 12, 30, 0);
+    add_cal(e, thu, cal);
+    /* Business-time queue: an alert after an hour, a warning an hour before deadlines. */
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "biz";
+    q.calendar = "uk";
+    q.closed_action = OQ_CLOSED_WAIT;
+    q.business_time = 1;
+    q.deadline_warning_s = 3600;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, thu, "biz", "voice"), OQ_OK);
+    oq_escalation_step st;
+    oq_escalation_step_init(&st);
+    st.action = OQ_STEP_ALERT;
+    st.after_s = 3600;
+    st.message = "an hour of business time";
+    assert_int_equal(oq_queue_add_step(e, thu, "biz", &st), OQ_OK);
+    /* The same queue on wall time, for contrast. */
+    q.id = "wall";
+    q.business_time = 0;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, thu, "wall", "voice"), OQ_OK);
+    assert_int_equal(oq_queue_add_step(e, thu, "wall", &st), OQ_OK);
+    /* Max wait in business time: half an hour, then rejected. */
+    q.id = "short";
+    q.business_time = 1;
+    q.max_wait_s = 1800;
+    q.deadline_warning_s = 0;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, thu, "short", "voice"), OQ_OK);
+
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.channel = "voice";
+    c.id = "ticket";
+    c.queue = "biz";
+    c.deadline_ms = wed + 9 * H + 15 * MIN; /* Wednesday 09:15 */
+    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c), OQ_OK);
+    c.id = "walled";
+    c.queue = "wall";
+    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c), OQ_OK);
+    c.id = "brief";
+    c.queue = "short";
+    c.deadline_ms = 0;
+    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 50 * MIN, &c), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, wed + 12 * H), OQ_OK);
+
+    int i = recorder_find(&rec, 0, OQ_EV_ALERT, "ticket", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 9 * H + 30 * MIN);
+    i = recorder_find(&rec, 0, OQ_EV_ALERT, "walled", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, thu + 17 * H + 30 * MIN);
+    /* An hour of open time before Wednesday 09:15: Tuesday 16:15. */
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "ticket", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 16 * H + 15 * MIN);
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "walled", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, wed + 8 * H + 15 * MIN);
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "ticket", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, wed + 9 * H + 15 * MIN);
+    /* Ten minutes on Thursday, twenty on Tuesday. */
+    i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "brief", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 9 * H + 20 * MIN);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* A parked work order's reply deadline keeps the open time it had left. */
+static void parked_time_does_not_count(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc(2026, 12, 7, 0);
+    add_cal(e, mon, hours("uk", "Europe/London", 1, 9, 17));
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "wo";
+    q.calendar = "uk";
+    q.closed_action = OQ_CLOSED_WAIT;
+    q.business_time = 1;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, mon, "wo", "voice"), OQ_OK);
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.id = "w1";
+    c.channel = "voice";
+    c.queue = "wo";
+    c.deadline_ms = mon + 16 * H; /* Monday 16:00 */
+    assert_int_equal(oq_contact_arrive(e, mon + 10 * H, &c), OQ_OK);
+    /* Parked at 14:00 with two open hours left; reopened Tuesday 10:00. */
+    assert_int_equal(oq_contact_park(e, mon + 14 * H, "w1", "waiting for the customer"), OQ_OK);
+    assert_int_equal(oq_contact_reopen(e, mon + 86400000LL + 10 * H, "w1", NULL, 0), OQ_OK);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "w1", &ci), OQ_OK);
+    assert_int_equal(ci.deadline_ms, mon + 86400000LL + 12 * H);
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +562,8 @@ int main(void)
         cmocka_unit_test(replace_reports_the_change),
         cmocka_unit_test(snapshot_and_journal_keep_calendars),
         cmocka_unit_test(add_calendar_out_of_memory),
+        cmocka_unit_test(business_time_skips_weekend_and_holidays),
+        cmocka_unit_test(parked_time_does_not_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
