@@ -552,6 +552,111 @@ static void parked_time_does_not_count(void **state)
     oq_engine_destroy(e);
 }
 
+/* A center file with holidays:, calendars: and queues naming them; its dump
+ * loads back to the same dump and the same answers. */
+static const char CENTER[] =
+    "engine: {start: 1798099200}  # 2026-12-24T08:00:00Z\n"
+    "holidays:\n"
+    "  uk-bank:\n"
+    "    2026-12-25: Christmas Day\n"
+    "    2026-12-28: Boxing Day (substitute)\n"
+    "calendars:\n"
+    "  uk:\n"
+    "    time_zone: Europe/London\n"
+    "    hours: {mon-fri: 09:00-17:00, sat: [09:00-12:00, 13:00-15:30]}\n"
+    "    holidays: [uk-bank]\n"
+    "    exceptions:\n"
+    "      2026-12-24: {name: Christmas Eve, hours: 09:00-12:00}\n"
+    "      2026-12-31: closed\n"
+    "  late:\n"
+    "    time_zone: America/New_York\n"
+    "    hours: {mon-sun: 22:00-02:00}\n"
+    "channels: {voice: {}, callback: {}}\n"
+    "queues:\n"
+    "  night: {channels: [voice, callback], calendar: late, closed_action: wait}\n"
+    "  day:\n"
+    "    channels: [voice]\n"
+    "    calendar: uk\n"
+    "    closed_action: callback\n"
+    "    closed_queue: night\n"
+    "    callback_channel: callback\n"
+    "    business_time: true\n";
+
+static oq_engine *load_text(const char *text, oq_config_error *err)
+{
+    oq_engine *e = NULL;
+    oq_status st = oq_config_load_buffer(NULL, text, strlen(text), "center.yaml", &e, err);
+    return st == OQ_OK ? e : NULL;
+}
+
+static void yaml_round_trip(void **state)
+{
+    (void)state;
+    oq_config_error err;
+    oq_engine *e = load_text(CENTER, &err);
+    if (!e)
+        fail_msg("load: %s", err.message);
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(e, "day", &qi), OQ_OK);
+    assert_string_equal(qi.spec.calendar, "uk");
+    assert_int_equal(qi.spec.closed_action, OQ_CLOSED_CALLBACK);
+    assert_string_equal(qi.spec.closed_queue, "night");
+    assert_int_equal(qi.spec.business_time, 1);
+    assert_int_equal(qi.open, 0); /* 08:00 on Christmas Eve */
+    const oq_calendar *uk = NULL;
+    assert_int_equal(oq_engine_get_calendar(e, "uk", &uk), OQ_OK);
+    int32_t kind = -1, date;
+    const char *name = NULL;
+    assert_int_equal(oq_date_from_ymd(2026, 12, 28, &date), OQ_OK);
+    assert_int_equal(oq_calendar_day_kind(uk, date, &kind, &name), OQ_OK);
+    assert_int_equal(kind, OQ_DAY_HOLIDAY);
+    assert_string_equal(name, "Boxing Day (substitute)");
+
+    char *y1 = NULL, *y2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    assert_int_equal(oq_config_dump(e, &y1, &n1), OQ_OK);
+    oq_engine *back = load_text(y1, &err);
+    if (!back)
+        fail_msg("reload: %s\n%s", err.message, y1);
+    assert_int_equal(oq_config_dump(back, &y2, &n2), OQ_OK);
+    assert_string_equal(y1, y2);
+    const char *ids[] = {"uk", "late"};
+    for (int k = 0; k < 2; k++) {
+        const oq_calendar *a = NULL, *b = NULL;
+        assert_int_equal(oq_engine_get_calendar(e, ids[k], &a), OQ_OK);
+        assert_int_equal(oq_engine_get_calendar(back, ids[k], &b), OQ_OK);
+        same_answers(a, b, utc(2026, 12, 20, 0));
+    }
+    oq_free(y1);
+    oq_free(y2);
+    oq_engine_destroy(back);
+    oq_engine_destroy(e);
+}
+
+/* Errors in the new sections and keys name the place. */
+static void yaml_errors_name_the_place(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *yaml, *want;
+    } cases[] = {
+        {"channels: {voice: {}}\nqueues: {q: {channels: [voice], calendar: nope}}\n",
+         "center.yaml:2:43: queues.q.calendar: undefined calendar 'nope'"},
+        {"calendars: {c: {time_zone: Mars/Olympus}}\n", "center.yaml:1:"},
+        {"calendars: {c: {time_zone: UTC}}\nchannels: {voice: {}}\n"
+         "queues: {q: {channels: [voice], calendar: c, closed_action: later}}\n",
+         "queues.q.closed_action"},
+        {"calendars: {c: {time_zone: UTC, hours: {mon: [09:00-12:00, 11:00-13:00]}}}\n",
+         "calendars.c.hours"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        oq_config_error err;
+        oq_engine *e = load_text(cases[i].yaml, &err);
+        if (e || !strstr(err.message, cases[i].want))
+            fail_msg("case %zu: got '%s', want '%s'", i, e ? "loaded" : err.message, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +669,8 @@ int main(void)
         cmocka_unit_test(add_calendar_out_of_memory),
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
+        cmocka_unit_test(yaml_round_trip),
+        cmocka_unit_test(yaml_errors_name_the_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
