@@ -318,6 +318,12 @@ def _dataclass_from(dc: Type[T], st: Any, **extra: Any) -> T:
     return dc(**kw)
 
 
+def _calendar_handle(calendar: Any, f: str) -> Any:
+    if not isinstance(calendar, Calendar):
+        raise bad("calendar", f"expected an omniq.Calendar, got {type(calendar).__name__}", f)
+    return calendar._handle()
+
+
 _KINDS = {"channel": 1, "skill": 2, "group": 3, "profile": 4, "queue": 5, "agent": 6}
 
 
@@ -905,12 +911,12 @@ class Engine:
         """Give the engine a copy of ``calendar`` (oq_engine_add_calendar); queues
         name it by its id (``calendar=``, ``closed_action=``)."""
         f = "oq_engine_add_calendar"
-        self._call(f, self._now(now_ms, f), calendar._handle())
+        self._call(f, self._now(now_ms, f), _calendar_handle(calendar, f))
 
     def replace_calendar(self, calendar: Calendar, *, now_ms: Optional[int] = None) -> None:
         """Replace the engine's calendar of the same id (oq_engine_replace_calendar)."""
         f = "oq_engine_replace_calendar"
-        self._call(f, self._now(now_ms, f), calendar._handle())
+        self._call(f, self._now(now_ms, f), _calendar_handle(calendar, f))
 
     def remove_calendar(self, id: str) -> None:
         """Remove a calendar no queue names (oq_engine_remove_calendar)."""
