@@ -122,6 +122,10 @@ class oq_queue_spec(Structure):
         ("max_offers", c_int32),
         ("last_agent_window_s", c_double),
         ("last_agent_wait_s", c_double),
+        ("calendar", c_char_p),
+        ("closed_action", c_int32),
+        ("closed_queue", c_char_p),
+        ("business_time", c_int32),
     ]
 
 
@@ -136,6 +140,7 @@ class oq_queue_info(Structure):
         ("offered", c_int32),
         ("active", c_int32),
         ("eligible_agents", c_int32),
+        ("open", c_int32),
     ]
 
 
@@ -951,6 +956,11 @@ OPTIONAL_PROTOTYPES = {
     "oq_calendar_to_local": (_S, [_CAL, _L, POINTER(oq_local_time)]),
     "oq_calendar_from_local": (_S, [_CAL, _I, _I, _PL]),
     "oq_calendar_is_open": (_S, [_CAL, _L, _PI]),
+    "oq_engine_add_calendar": (_S, [_E, _L, _CAL]),
+    "oq_engine_replace_calendar": (_S, [_E, _L, _CAL]),
+    "oq_engine_remove_calendar": (_S, [_E, _P]),
+    "oq_engine_get_calendar": (_S, [_E, _P, POINTER(_CAL)]),
+    "oq_engine_calendar_count": (_S, [_E, _PI]),
     "oq_calendar_next_open": (_S, [_CAL, _L, _PL]),
     "oq_calendar_next_close": (_S, [_CAL, _L, _PL]),
     "oq_calendar_business_ms": (_S, [_CAL, _L, _L, _PL]),
