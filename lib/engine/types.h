@@ -105,6 +105,7 @@ typedef struct oq_ecal {
     struct oq_calendar *cal; /* made with the engine's allocator */
     int32_t idx;
     int32_t refs;            /* queues naming it */
+    int32_t tally;           /* oq_engine_check's scratch */
     int32_t open;            /* open at the clock, as last reported */
     oq_timer timer;          /* its next opening or closing (none: it never changes) */
 } oq_ecal;

@@ -1349,6 +1349,10 @@ static int restore_body(rx *x)
         if (e->calendars[i] && e->calendars[i]->refs != 0)
             return oq__rd_fail(r, "calendar '%s': its queue count does not match the queues naming it",
                                e->calendars[i]->id);
+    /* The counts matched (each queue took one off): put them back. */
+    for (int32_t i = 0; i < e->n_queues; i++)
+        if (e->queues[i] && e->queues[i]->calendar >= 0)
+            e->calendars[e->queues[i]->calendar]->refs++;
     for (int32_t i = 0; i < e->n_profiles; i++) {
         oq_profile *p = e->profiles[i];
         for (int32_t k = 0; p && k < p->n_queues; k++) {
