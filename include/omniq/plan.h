@@ -15,11 +15,13 @@
  * oq_plan_run() is the loop of simulation-based staffing (after Atlason,
  * Epelman & Henderson 2004, in its simple practical form): schedule each
  * group's requirement, roster it, simulate everything together; where a
- * queue's simulated service level misses the target, raise the requirement
- * of the group that answers for the queue by one agent in that interval;
- * where every queue of a group is above target + margin, lower it by one
- * (never again in an interval that once missed); repeat until every interval
- * meets the target or the budget (iterations, CPU seconds) is spent. The
+ * queue's simulated service level (mean over replications) misses the
+ * target, raise the requirement of the group that answers for the queue by
+ * one agent in that interval; once a schedule meets the target everywhere,
+ * lower the requirement by one where the whole 95% interval of every queue
+ * of the group is at or above target + margin (never in an interval that
+ * once missed); repeat until every interval meets the target and nothing
+ * more can be removed, or the budget (iterations, CPU seconds) is spent. The
  * result keeps the best iteration (fewest missed intervals, then fewest paid
  * hours) and a log of every iteration.
  *
@@ -157,7 +159,8 @@ typedef struct oq_plan_options {
                                    0: schedule, roster and simulate once) */
     double max_cpu_s;           /* stop correcting once this much processor time is spent
                                    (> 0, default 60) */
-    double margin;              /* lower the requirement where every queue of the group is at
+    double margin;              /* once the target is met everywhere, lower the requirement
+                                   where the 95% interval of every queue of the group lies at
                                    or above target + margin (default 0.1; >= 1: never) */
     oq_plan_sim_options sim;    /* replications, seed, target, allocator */
 } oq_plan_options;
@@ -188,7 +191,7 @@ typedef struct oq_plan_summary {
     double first_paid_hours;    /* of the first schedules */
     double cpu_seconds;         /* processor time of the whole call */
     double seconds;             /* wall-clock time */
-    int32_t budget_spent;       /* 1: stopped by max_iterations or max_cpu_s, not met */
+    int32_t budget_spent;       /* 1: stopped by max_iterations or max_cpu_s */
     int32_t reserved;
 } oq_plan_summary;
 
@@ -219,6 +222,67 @@ OQ_API const oq_schedule_result *oq_plan_schedule(const oq_plan *plan, int32_t g
 OQ_API const oq_roster *oq_plan_roster(const oq_plan *plan, int32_t group);
 OQ_API oq_status oq_plan_required(const oq_plan *plan, int32_t group, int32_t *required,
                                   int32_t n);
+
+/* ---- plan files: the whole chain ---------------------------------------------- */
+
+/* A plan file (YAML, docs/config.md "Plan files") loaded and prepared: the
+ * center (a scenario file), the history CSV forecast per queue over the
+ * horizon (the days after the history), each group's requirement per
+ * interval (Erlang C, Erlang A with `patience`, or chat with `sessions`),
+ * shift files and agent files; optional calendar. */
+typedef struct oq_plan_scenario oq_plan_scenario;
+
+typedef struct oq_plan_scenario_info {
+    int32_t first_date;         /* the horizon's first civil date (the day after the history) */
+    int32_t days;
+    int32_t interval_s;
+    int32_t n_intervals;
+    int32_t n_queues;           /* the center's streams' queues, in stream order */
+    int32_t n_groups;
+    int32_t replications;
+    int32_t loop_iterations;    /* 0: verify the first schedule only */
+    double target_sl;
+    double threshold_s;
+} oq_plan_scenario_info;
+
+/* Load and prepare a plan file: every file it names is read, the forecast
+ * and the staffing are computed. Paths in the file are relative to its
+ * folder. Errors: OQ_ECONFIG with file:line:column (of the plan file, or of
+ * the file it names: history CSV, scenario, shift, agent or calendar file),
+ * OQ_EINVAL (NULL), OQ_ENOMEM. Thread-safe (no shared state). */
+OQ_API oq_status oq_plan_scenario_load(const char *path, oq_plan_scenario **out, oq_error *err);
+
+/* Free a plan scenario. NULL is a no-op. */
+OQ_API void oq_plan_scenario_destroy(oq_plan_scenario *sc);
+
+/* The scenario's figures. */
+OQ_API oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out);
+
+/* Id of queue `queue` / name of group `group` (owned by the scenario); NULL out of range. */
+OQ_API const char *oq_plan_scenario_queue(const oq_plan_scenario *sc, int32_t queue);
+OQ_API const char *oq_plan_scenario_group(const oq_plan_scenario *sc, int32_t group);
+
+/* Name of the forecast method used (auto's choice for the first queue); "" for NULL. */
+OQ_API const char *oq_plan_scenario_method(const oq_plan_scenario *sc);
+
+/* The forecast of queue `queue` (contacts per interval, volumes[0 .. n - 1])
+ * and the staffing requirement of group `group` (agents scheduled per
+ * interval, after shrinkage); n must be info.n_intervals. Errors: OQ_EINVAL. */
+OQ_API oq_status oq_plan_scenario_forecast(const oq_plan_scenario *sc, int32_t queue,
+                                           double *volumes, int32_t n);
+OQ_API oq_status oq_plan_scenario_required(const oq_plan_scenario *sc, int32_t group,
+                                           int32_t *required, int32_t n);
+
+/* The loop and simulation options the file sets (oq_plan_options_init's
+ * for what it leaves out; loop.iterations defaults to 0 in a plan file). */
+OQ_API oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out);
+
+/* Schedule, roster and simulate the scenario (oq_plan_run with its groups),
+ * with `opts` (NULL: the file's, oq_plan_scenario_options). The scenario's
+ * problems are used during the call (one call at a time per scenario).
+ * Errors as oq_plan_run. */
+OQ_API oq_status oq_plan_scenario_run(const oq_plan_scenario *sc, const oq_plan_options *opts,
+                                      oq_plan **out, oq_error *err);
 
 #ifdef __cplusplus
 }

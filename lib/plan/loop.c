@@ -197,10 +197,15 @@ static void set_required(const oq_plan_group *groups, int32_t ng, int32_t ni, co
         oq_schedule_set_required(groups[g].problem, 0, ni, req + (size_t)g * (size_t)ni, NULL);
 }
 
-/* Adjust the requirements after a trial; returns the agent-intervals added and removed. */
+/* Adjust the requirements after a trial; returns the agent-intervals added and removed.
+ * Removing happens only once a trial meets the target everywhere (remove_ok),
+ * and only where the whole 95% interval of every queue of the group lies at or
+ * above target + margin: removing while intervals still miss throws away the
+ * agents the neighbours need, and a point estimate above the margin is often
+ * noise. */
 static void adjust(const oq_plan_group *groups, int32_t ng, int32_t ni, const oq_plan_sim *sim,
-                   double target, double margin, const uint8_t *below, uint8_t *tabu, int32_t *req,
-                   int32_t *added, int32_t *removed)
+                   double target, double margin, int remove_ok, const uint8_t *below,
+                   uint8_t *tabu, int32_t *req, int32_t *added, int32_t *removed)
 {
     *added = *removed = 0;
     for (int32_t g = 0; g < ng; g++) {
@@ -218,13 +223,13 @@ static void adjust(const oq_plan_group *groups, int32_t ng, int32_t ni, const oq
                     continue;
                 any = 1;
                 miss |= below[(size_t)q * (size_t)ni + (size_t)i];
-                high &= e.mean >= target + margin;
+                high &= e.low >= target + margin;
             }
             if (miss) {
                 r[i]++;
                 tb[i] = 1;
                 (*added)++;
-            } else if (any && high && !tb[i] && r[i] > 0) {
+            } else if (remove_ok && any && high && !tb[i] && r[i] > 0) {
                 r[i]--;
                 (*removed)++;
             }
@@ -264,6 +269,7 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
     uint8_t *below = NULL;
     size_t nbelow = 0;
     int32_t best_missed = -1;
+    int converged = 0;
     double best_hours = 0;
     for (int32_t it = 0; st == OQ_OK && it <= o->max_iterations; it++) {
         double c0 = oq__cpu_now();
@@ -315,14 +321,15 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
             best_missed = rec->missed;
             best_hours = rec->paid_hours;
         }
-        int done = rec->missed == 0;
-        if (!done && it < o->max_iterations)
-            adjust(groups, ng, ni, t.sim, o->sim.target_sl, o->margin, below, tabu, req,
-                   &rec->added, &rec->removed);
+        if (it < o->max_iterations)
+            adjust(groups, ng, ni, t.sim, o->sim.target_sl, o->margin, rec->missed == 0, below,
+                   tabu, req, &rec->added, &rec->removed);
         if (!better)
             trial_free(&p->mem, &t, ng);
         rec->cpu_seconds = oq__cpu_now() - c0;
-        if (done || oq__cpu_now() - cpu0 >= o->max_cpu_s || (rec->added == 0 && rec->removed == 0))
+        /* done: met and nothing left to remove, or the budget is spent */
+        converged = rec->added == 0 && rec->removed == 0 && it < o->max_iterations;
+        if (converged || oq__cpu_now() - cpu0 >= o->max_cpu_s)
             break;
     }
     if (st == OQ_OK || orig)
@@ -340,7 +347,7 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
     p->sum.met = best_missed == 0;
     p->sum.n_groups = ng;
     p->sum.paid_hours = best_hours;
-    p->sum.budget_spent = !p->sum.met;
+    p->sum.budget_spent = !converged;
     p->sum.cpu_seconds = oq__cpu_now() - cpu0;
     p->sum.seconds = oq__now() - wall0;
     *out = p;
