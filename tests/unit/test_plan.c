@@ -12,6 +12,7 @@
 
 #include "omniq/config.h"
 #include "omniq/erlang.h"
+#include "omniq/forecast.h"
 #include "omniq/model.h"
 #include "omniq/plan.h"
 #include "test_support.h"
@@ -389,11 +390,87 @@ static void test_loop(void **state)
     oq_scenario_free(sc);
 }
 
+/* ---- plan files ------------------------------------------------------------------------ */
+
+static void test_plan_file(void **state)
+{
+    (void)state;
+    const char *path = OMNIQ_EXAMPLES_DIR "/plan/plan.yaml";
+    oq_plan_scenario *sc = NULL;
+    oq_error err;
+    oq_status st = oq_plan_scenario_load(path, &sc, &err);
+    if (st != OQ_OK)
+        fail_msg("%s: %s", oq_status_name(st), err.message);
+    oq_plan_scenario_info info;
+    oq_plan_scenario_info_get(sc, &info);
+    int32_t date = 0;
+    oq_date_from_ymd(2026, 3, 1, &date);
+    assert_int_equal(info.first_date, date); /* the day after the history's last */
+    assert_int_equal(info.days, 7);
+    assert_int_equal(info.interval_s, 1800);
+    assert_int_equal(info.n_intervals, 7 * 48);
+    assert_int_equal(info.n_queues, 2);
+    assert_int_equal(info.n_groups, 2);
+    assert_string_equal(oq_plan_scenario_queue(sc, 0), "sales");
+    assert_string_equal(oq_plan_scenario_group(sc, 1), "support");
+    /* the forecast is the forecast module's on the same CSV */
+    oq_volume_series *s = NULL;
+    assert_int_equal(oq_volume_series_load_csv(OMNIQ_EXAMPLES_DIR "/plan/history.csv", "sales", 0,
+                                               NULL, NULL, &s, &err), OQ_OK);
+    oq_forecast_options fo;
+    oq_forecast_options_init(&fo);
+    static oq_forecast_row rows[7 * 48];
+    oq_forecast_info fi;
+    assert_int_equal(oq_forecast_run(s, date, 7, &fo, rows, 7 * 48, &fi, &err), OQ_OK);
+    static double vol[7 * 48];
+    static int32_t req[7 * 48];
+    assert_int_equal(oq_plan_scenario_forecast(sc, 0, vol, 7 * 48), OQ_OK);
+    assert_int_equal(oq_plan_scenario_required(sc, 0, req, 7 * 48), OQ_OK);
+    for (int i = 0; i < 7 * 48; i++) {
+        assert_true(vol[i] == rows[i].volume);
+        /* Erlang C at 80/20 with the history's handle time + the queue's 15 s wrap-up */
+        int32_t n = 0;
+        if (vol[i] > 0)
+            assert_int_equal(oq_erlang_c_agents(vol[i] * (240 + 15) / 1800, 240 + 15, 20, 0.8, &n),
+                             OQ_OK);
+        if (req[i] != n)
+            fail_msg("interval %d: requirement %d, Erlang C %d", i, (int)req[i], (int)n);
+    }
+    assert_int_equal(req[0], 0); /* Sunday: closed */
+    oq_volume_series_destroy(s);
+    /* verify only, two replications: paid hours are the shifts' */
+    oq_plan_options o;
+    oq_plan_scenario_options(sc, &o);
+    assert_int_equal(o.max_iterations, 8);
+    o.max_iterations = 0;
+    o.sim.replications = 2;
+    oq_plan *plan = NULL;
+    st = oq_plan_scenario_run(sc, &o, &plan, &err);
+    if (st != OQ_OK)
+        fail_msg("%s: %s", oq_status_name(st), err.message);
+    oq_plan_summary sum;
+    oq_plan_summary_get(plan, &sum);
+    assert_int_equal(sum.iterations, 1);
+    double h = 0;
+    for (int g = 0; g < 2; g++)
+        h += paid_from_shifts(oq_plan_schedule(plan, g));
+    assert_true(fabs(h - sum.paid_hours) < 1e-9);
+    oq_plan_destroy(plan);
+    oq_plan_scenario_destroy(sc);
+    /* errors */
+    sc = NULL;
+    assert_int_equal(oq_plan_scenario_load(OMNIQ_EXAMPLES_DIR "/plan/none.yaml", &sc, &err),
+                     OQ_ECONFIG);
+    assert_null(sc);
+    assert_int_equal(oq_plan_scenario_load(NULL, &sc, &err), OQ_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify),
         cmocka_unit_test(test_loop),
+        cmocka_unit_test(test_plan_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
