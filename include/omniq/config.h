@@ -160,6 +160,7 @@ OQ_API oq_status oq_config_load(const oq_load_options *options, const char *path
 #define OQ_ACT_PRIORITY    15  /* contact, priority (raise or lower) */
 #define OQ_ACT_REMOVE      16  /* contact */
 #define OQ_ACT_ADVANCE     17  /* nothing: move the clock */
+#define OQ_ACT_CALLBACK    18  /* contact: the customer asks for a kept-place callback */
 
 /* Static name of an action ("arrive"), "unknown" for others. */
 OQ_API const char *oq_script_action_name(int32_t action);

@@ -174,7 +174,12 @@ static const char *order_name(int32_t v) { return oq_ordering_name(v); }
 static const char *strategy_name(int32_t v) { return oq_strategy_name(v); }
 static const char *limit_name(int32_t v)
 {
-    return v == OQ_LIMIT_OVERFLOW ? "overflow" : v == OQ_LIMIT_CALLBACK ? "callback" : "reject";
+    switch (v) {
+    case OQ_LIMIT_OVERFLOW: return "overflow";
+    case OQ_LIMIT_CALLBACK: return "callback";
+    case OQ_LIMIT_CALLBACK_KEEP_PLACE: return "callback_keep_place";
+    default: return "reject";
+    }
 }
 static const char *action_name(int32_t v)
 {
@@ -243,7 +248,8 @@ static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
             id(b, s->message);
         }
         if (s->skip_if_no_agents)
-            out(b, ", skip_if_no_agents: true");
+            out(b, ", skip_if_no_agents: %s",
+                s->skip_if_no_agents == OQ_SKIP_NONE_LOGGED_IN ? "logged_in" : "available");
         if (s->when_ewt_above_s > 0) {
             out(b, ", when_ewt_above: ");
             num(b, s->when_ewt_above_s);
@@ -306,6 +312,13 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
     }
     out(b, "    refuse_if_no_agents: %s\n    outbound: %s\n", tf(q->refuse_if_no_agents),
         tf(q->outbound));
+    out(b, "    keep_offer_on_not_ready: %s\n    retry_after: ", tf(q->keep_offer_on_not_ready));
+    secs(b, q->retry_after_ms);
+    out(b, "\n    max_offers: %d\n    last_agent_window: ", (int)q->max_offers);
+    secs(b, q->last_agent_window_ms);
+    out(b, "\n    last_agent_wait: ");
+    secs(b, q->last_agent_wait_ms);
+    out(b, "\n");
     if (q->outbound)
         out(b, "    blend: %s\n", q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET ? "sl_above_target" : "when_idle");
     if (q->n_steps > 0)
@@ -395,6 +408,7 @@ oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
     time_ms(&b, e->now);
     out(&b, "\n  abandon_resume: ");
     secs(&b, e->abandon_resume_ms);
+    out(&b, "\n  last_agent_max: %d", (int)e->last_agent_max);
     out(&b, "\nchannels:\n");
     for (int32_t i = 0; i < e->n_channels; i++) {
         const oq_channel *c = e->channels[i];

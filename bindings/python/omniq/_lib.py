@@ -57,6 +57,7 @@ class oq_engine_options(Structure):
         ("seed", c_uint64),
         ("start_ms", c_int64),
         ("abandon_resume_s", c_double),
+        ("last_agent_max", c_int32),
     ]
 
 
@@ -116,6 +117,11 @@ class oq_queue_spec(Structure):
         ("outbound", c_int32),
         ("default_aht_s", c_double),
         ("deadline_warning_s", c_double),
+        ("keep_offer_on_not_ready", c_int32),
+        ("retry_after_s", c_double),
+        ("max_offers", c_int32),
+        ("last_agent_window_s", c_double),
+        ("last_agent_wait_s", c_double),
     ]
 
 
@@ -177,6 +183,10 @@ class oq_contact_info(Structure):
         ("channel", c_char_p),
         ("agent", c_char_p),
         ("customer", c_char_p),
+        ("preferred_agent", c_char_p),
+        ("reserved_until_ms", c_int64),
+        ("kept_place_callback", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -357,6 +367,8 @@ PROTOTYPES = {
     "oq_contact_history_get": (_S, [_E, _P, _I, POINTER(oq_history_entry)]),
     "oq_contact_remove": (_S, [_E, _L, _P]),
     "oq_contact_get": (_S, [_E, _P, POINTER(oq_contact_info)]),
+    "oq_customer_last_agent": (_S, [_E, _P, POINTER(c_char_p), _PL]),
+    "oq_contact_request_callback": (_S, [_E, _L, _P]),
     # escalation.h
     "oq_escalation_step_init": (None, [POINTER(oq_escalation_step)]),
     "oq_queue_add_step": (_S, [_E, _L, _P, POINTER(oq_escalation_step)]),
@@ -481,7 +493,8 @@ class oq_queue_stats(Structure):
         + [(n, c_int64) for n in (
             "offered", "arrivals", "answered", "answered_within", "abandoned",
             "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
-            "overflowed_in", "overflowed_out", "queue_rejected", "removed", "offers",
+            "overflowed_in", "overflowed_out", "flowed_out_within", "flowed_out_after",
+            "callbacks_kept", "queue_rejected", "removed", "offers",
             "offers_accepted", "offers_rejected", "offers_timed_out")]
         + [(n, c_double) for n in (
             "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",
