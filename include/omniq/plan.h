@@ -59,6 +59,8 @@ typedef struct oq_plan_staff {
     int32_t reserved;
 } oq_plan_staff;
 
+/* How oq_plan_simulate runs: replications, seed, the target it reports
+ * against, how agents the center lacks are created, the allocator. */
 typedef struct oq_plan_sim_options {
     uint32_t struct_size;       /* set by oq_plan_sim_options_init */
     int32_t replications;       /* 2..10000 (default 10): independent replications */
@@ -93,6 +95,7 @@ OQ_API oq_status oq_plan_simulate(const oq_sim_options *center, const oq_plan_st
 /* Free a simulation result. NULL is a no-op. */
 OQ_API void oq_plan_sim_destroy(oq_plan_sim *sim);
 
+/* What a simulation result covers and what it cost. */
 typedef struct oq_plan_sim_info {
     int32_t replications;
     int32_t n_intervals;        /* horizon days * 86400 / interval_s */
@@ -153,6 +156,8 @@ typedef struct oq_plan_group {
     const char *const *queues;              /* stream queues this group serves */
 } oq_plan_group;
 
+/* The staffing loop's budget and rule, and the simulation options of each
+ * iteration. */
 typedef struct oq_plan_options {
     uint32_t struct_size;       /* set by oq_plan_options_init */
     int32_t max_iterations;     /* corrections after the first schedule, 0..1000 (default 8;
@@ -180,6 +185,7 @@ OQ_API oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *
 /* Free a plan. NULL is a no-op. */
 OQ_API void oq_plan_destroy(oq_plan *plan);
 
+/* What the staffing loop did and what it kept. */
 typedef struct oq_plan_summary {
     int32_t iterations;         /* schedules simulated (1 + corrections) */
     int32_t best;               /* the iteration kept (0-based) */
@@ -232,6 +238,7 @@ OQ_API oq_status oq_plan_required(const oq_plan *plan, int32_t group, int32_t *r
  * shift files and agent files; optional calendar. */
 typedef struct oq_plan_scenario oq_plan_scenario;
 
+/* A loaded plan file's horizon, queues, groups and settings. */
 typedef struct oq_plan_scenario_info {
     int32_t first_date;         /* the horizon's first civil date (the day after the history) */
     int32_t days;
