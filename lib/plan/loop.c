@@ -126,7 +126,7 @@ static int32_t queue_index(const oq_plan_sim *sim, const char *id)
     return -1;
 }
 
-/* Pairs (queue, interval) below target; SL of interval i of queue q in sl[q * ni + i]. */
+/* Pairs (queue, interval) below target; below[q * ni + i] marks them. */
 static int32_t count_missed(const oq_plan_sim *sim, double target, uint8_t *below)
 {
     int32_t missed = 0, ni = sim->info.n_intervals;
@@ -262,9 +262,10 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
     p->required = oq__calloc(&p->mem, nreq, sizeof *p->required);
     if (!orig || !req || !tabu || !p->required)
         st = oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
-    for (int32_t g = 0; st == OQ_OK && g < ng; g++)
+    int have_orig = st == OQ_OK; /* only then may the problems be changed (and restored) */
+    for (int32_t g = 0; have_orig && g < ng; g++)
         oq_schedule_get_required(groups[g].problem, orig + (size_t)g * (size_t)ni, ni);
-    if (st == OQ_OK)
+    if (have_orig)
         memcpy(req, orig, nreq * sizeof *req);
     uint8_t *below = NULL;
     size_t nbelow = 0;
@@ -332,7 +333,7 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
         if (converged || oq__cpu_now() - cpu0 >= o->max_cpu_s)
             break;
     }
-    if (st == OQ_OK || orig)
+    if (have_orig)
         set_required(groups, ng, ni, orig); /* the caller's problems as they were */
     oq__free(&p->mem, orig, nreq * sizeof *orig);
     oq__free(&p->mem, req, nreq * sizeof *req);

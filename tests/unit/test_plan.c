@@ -390,6 +390,60 @@ static void test_loop(void **state)
     oq_scenario_free(sc);
 }
 
+/* ---- out of memory: every allocation of the plan's own refused in turn ----------------- */
+
+static void test_alloc_failure(void **state)
+{
+    (void)state;
+    oq_scenario *sc = load_center(30, 15);
+    oq_sim_options center;
+    oq_scenario_options(sc, &center);
+    oq_schedule *ps = day_problem(30), *pu = day_problem(15);
+    agents gs, gu;
+    make_agents(&gs, "s", 40, "sales", NULL);
+    make_agents(&gu, "u", 40, "support", "sales");
+    const char *qs[] = {"sales"}, *qu[] = {"support"};
+    oq_plan_group groups[2] = {
+        {"sales", ps, NULL, gs.a, gs.n, 1, NULL, qs},
+        {"support", pu, NULL, gu.a, gu.n, 1, NULL, qu},
+    };
+    int32_t before[PD], after[PD];
+    oq_schedule_get_required(pu, before, PD);
+    oq_plan_options o;
+    oq_plan_options_init(&o);
+    o.max_iterations = 1;
+    o.sim.replications = 2;
+    int ok = 0;
+    for (int64_t k = 1; k < 1000 && !ok; k++) {
+        test_alloc ta;
+        memset(&ta, 0, sizeof ta);
+        ta.fail_at = k;
+        o.sim.alloc = test_alloc_fn;
+        o.sim.alloc_user = &ta;
+        oq_plan *plan = NULL;
+        oq_error err;
+        oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
+        if (st == OQ_OK) {
+            ok = 1;
+            oq_plan_summary s;
+            oq_plan_summary_get(plan, &s);
+            assert_int_equal(s.iterations, 2);
+            oq_plan_destroy(plan);
+        } else {
+            if (st != OQ_ENOMEM)
+                fail_msg("allocation %d refused: %s (%s)", (int)k, oq_status_name(st), err.message);
+            assert_null(plan);
+        }
+        assert_int_equal(ta.live_bytes, 0); /* nothing leaked, success or not */
+        oq_schedule_get_required(pu, after, PD);
+        assert_memory_equal(before, after, sizeof before); /* the problem as it was */
+    }
+    assert_true(ok);
+    oq_schedule_destroy(ps);
+    oq_schedule_destroy(pu);
+    oq_scenario_free(sc);
+}
+
 /* ---- plan files ------------------------------------------------------------------------ */
 
 static void test_plan_file(void **state)
@@ -470,6 +524,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify),
         cmocka_unit_test(test_loop),
+        cmocka_unit_test(test_alloc_failure),
         cmocka_unit_test(test_plan_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
