@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Engine -> YAML (the configuration only), and enumeration of ids. Reads the
- * model's internals directly: config is a library module. */
+/* Engine -> YAML (the configuration only). Reads the model's internals
+ * directly: config is a library module. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,54 +9,6 @@
 #include "config/cfg.h"
 #include "engine/internal.h"
 
-
-/* ---- enumeration ----------------------------------------------------------------- */
-
-static void **slots(const oq_engine *e, int32_t kind, int32_t *n, int32_t *live)
-{
-    switch (kind) {
-    case OQ_KIND_CHANNEL: *n = e->n_channels; *live = e->live_channels; return (void **)e->channels;
-    case OQ_KIND_SKILL: *n = e->n_skills; *live = e->live_skills; return (void **)e->skills;
-    case OQ_KIND_GROUP: *n = e->n_groups; *live = e->live_groups; return (void **)e->groups;
-    case OQ_KIND_PROFILE: *n = e->n_profiles; *live = e->live_profiles; return (void **)e->profiles;
-    case OQ_KIND_QUEUE: *n = e->n_queues; *live = e->live_queues; return (void **)e->queues;
-    case OQ_KIND_AGENT: *n = e->n_agents; *live = e->live_agents; return (void **)e->agents;
-    default: return NULL;
-    }
-}
-
-/* Every object struct starts with `char *id`. */
-static const char *slot_id(void *obj) { return *(char *const *)obj; }
-
-oq_status oq_config_count(const oq_engine *e, int32_t kind, int32_t *count)
-{
-    int32_t n = 0, live = 0;
-    if (!e || !count || kind < OQ_KIND_CHANNEL || kind > OQ_KIND_AGENT)
-        return OQ_EINVAL;
-    slots(e, kind, &n, &live);
-    *count = live;
-    return OQ_OK;
-}
-
-oq_status oq_config_id(const oq_engine *e, int32_t kind, int32_t index, const char **id)
-{
-    int32_t n = 0, live = 0;
-    if (!e || !id || kind < OQ_KIND_CHANNEL || kind > OQ_KIND_AGENT)
-        return OQ_EINVAL;
-    void **arr = slots(e, kind, &n, &live);
-    if (index < 0 || index >= live)
-        return OQ_EINVAL;
-    if (live == n) { /* nothing removed: direct */
-        *id = slot_id(arr[index]);
-        return OQ_OK;
-    }
-    for (int32_t i = 0, k = 0; i < n; i++)
-        if (arr[i] && k++ == index) {
-            *id = slot_id(arr[i]);
-            return OQ_OK;
-        }
-    return OQ_EINVAL;
-}
 
 /* ---- output buffer ----------------------------------------------------------------- */
 

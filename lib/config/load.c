@@ -70,31 +70,7 @@ static const int32_t IDLE_VALUES[] = {OQ_IDLE_LAST_ACTIVITY, OQ_IDLE_LAST_INBOUN
 
 static int ref_exists(cfg_ctx *c, int32_t kind, const char *id)
 {
-    int32_t n = 0;
-    if (oq_config_count(c->e, kind, &n) != OQ_OK)
-        return 0;
-    switch (kind) {
-    case OQ_KIND_CHANNEL: {
-        oq_channel_spec s;
-        oq_channel_spec_init(&s);
-        return oq_channel_get(c->e, id, &s) == OQ_OK;
-    }
-    case OQ_KIND_SKILL: {
-        int32_t lvl;
-        return oq_skill_get(c->e, id, &lvl) == OQ_OK;
-    }
-    case OQ_KIND_QUEUE: {
-        oq_queue_info qi;
-        return oq_queue_get(c->e, id, &qi) == OQ_OK;
-    }
-    default:
-        for (int32_t i = 0; i < n; i++) {
-            const char *s = NULL;
-            if (oq_config_id(c->e, kind, i, &s) == OQ_OK && strcmp(s, id) == 0)
-                return 1;
-        }
-        return 0;
-    }
+    return oq_config_exists(c->e, kind, id) == OQ_OK;
 }
 
 static const char *kind_name(int32_t kind)
@@ -143,10 +119,7 @@ static const char *next_id(void *vit)
 {
     id_iter *it = vit;
     const char *id = NULL;
-    while (it->i < it->n)
-        if (oq_config_id(it->e, it->kind, it->i++, &id) == OQ_OK)
-            return id;
-    return NULL;
+    return oq_config_next(it->e, it->kind, &it->i, &id) == OQ_OK ? id : NULL;
 }
 
 /* The defined id of `kind` closest to `id`, or NULL. */

@@ -942,6 +942,8 @@ OPTIONAL_PROTOTYPES = {
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
     "oq_config_id": (_S, [_E, _I, _I, POINTER(c_char_p)]),
+    "oq_config_next": (_S, [_E, _I, _PI, POINTER(c_char_p)]),
+    "oq_config_exists": (_S, [_E, _I, c_char_p]),
     # stats.h
     "oq_sl_definition_name": (_P, [_I]),
     "oq_stats_options_init": (None, [POINTER(oq_stats_options)]),

@@ -482,16 +482,31 @@ class Engine:
         return n.value
 
     def config_ids(self, kind: Union[str, int]) -> List[Optional[str]]:
-        """The ids of every object of ``kind``, in creation order."""
-        f = "oq_config_id"
+        """The ids of every object of ``kind``, in creation order (one walk:
+        linear in the number of objects, removals included)."""
+        f = "oq_config_next"
         self._config_symbol(f)
         k = _kind(kind, f)
         out: List[Optional[str]] = []
-        for i in range(self.config_count(k)):
-            p = c_char_p()
-            self._call(f, k, i, byref(p))
+        cursor = c_int32(0)
+        p = c_char_p()
+        ptr = self._handle(f)
+        while True:
+            st = int(self._lib.oq_config_next(ptr, k, byref(cursor), byref(p)))
+            if st == OQ_ENOTFOUND:
+                return out
+            if st != 0:
+                raise OmniqError(st, status_str(st), f)
             out.append(from_bytes(p.value))
-        return out
+
+    def config_exists(self, kind: Union[str, int], id: str) -> bool:
+        """Whether an object of ``kind`` has the id ``id`` (O(1))."""
+        f = "oq_config_exists"
+        self._config_symbol(f)
+        st = int(self._lib.oq_config_exists(self._handle(f), _kind(kind, f), to_bytes(id, "id")))
+        if st not in (0, OQ_ENOTFOUND):
+            raise OmniqError(st, status_str(st), f)
+        return st == 0
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
