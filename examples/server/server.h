@@ -24,10 +24,17 @@
 #define SERVER_LINE_MAX 8192            /* longest request line, bytes (without the newline) */
 #define SERVER_OUT_SOFT (1u << 20)      /* stop reading a client whose unsent output exceeds this */
 #define SERVER_OUT_HARD (16u << 20)     /* drop a client whose unsent output exceeds this */
-#define SERVER_CLIENTS_MAX 1024
+#define SERVER_CLIENTS_MAX 1024         /* default cap on clients (lowered to fit RLIMIT_NOFILE) */
+#define SERVER_FDS_RESERVED 16          /* descriptors kept for stdio, the listener and SQLite */
+#define SERVER_PER_ADDRESS 128          /* default cap on clients from one IP address */
+#define SERVER_IDLE_SECS 300            /* default: close a client silent this long */
+#define SERVER_TOKEN_MAX 256            /* longest shared secret */
 
 typedef struct conn {
     int fd;
+    uint32_t peer;       /* IPv4 address of the client (network order) */
+    int64_t last_in_ms;  /* monotonic time of the last bytes received (idle time-out) */
+    int authed;          /* said hello with the token (always 1 without a token) */
     buf in;              /* bytes read, not yet a full line */
     int discarding;      /* skipping the rest of an over-long line */
     int eof;             /* the peer closed its side: close after the output drains */
@@ -53,7 +60,13 @@ void registry_load(registry *r, const char *data, size_t len);
 typedef struct server_options {
     const char *db_path;
     const char *config_path;
+    const char *bind;        /* IPv4 address to listen on (default 127.0.0.1) */
     int port;
+    const char *token_file;  /* the shared secret for "hello" (first line of the file) */
+    char token[SERVER_TOKEN_MAX + 1]; /* "" = no token */
+    int max_clients;         /* asked (--max-clients); lowered to fit RLIMIT_NOFILE */
+    int max_per_address;     /* clients from one IP address */
+    int64_t idle_ms;         /* close a client silent this long; 0 = never */
     int sync_mode;           /* STORE_SYNC_* */
     int64_t snapshot_every;  /* records between snapshots */
     int64_t snapshot_ms;     /* and at least this often while records arrive */
@@ -67,7 +80,9 @@ typedef struct server {
     registry *reg;
     conn **conns;
     size_t n_conns;
+    size_t max_clients;      /* what the descriptor limit allows (loop_listen) */
     int listen_fd;
+    int64_t accept_paused_until; /* monotonic ms: accept() ran out of descriptors, wait */
     /* durability.c: records of the calls made since the last commit */
     buf batch;               /* record bytes back to back */
     store_record *recs;      /* descriptors (data = offset into batch until commit) */
@@ -78,11 +93,13 @@ typedef struct server {
     int record_lost;         /* a record could not be encoded: only a snapshot restores exactness */
     /* counters */
     int64_t requests, commits;
+    int64_t loops;           /* poll loop iterations (a spinning loop shows here) */
 } server;
 
 /* Host time: CLOCK_REALTIME in ms, but never before the engine's clock. */
 int64_t server_now(server *s);
 int64_t server_wall_ms(void);
+int64_t server_mono_ms(void);     /* CLOCK_MONOTONIC, for time-outs within one process */
 void server_log(server *s, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
