@@ -265,7 +265,7 @@ static int pct(world *w, int p) { return (int)rn(w, 100) < p; }
 static int64_t clock_now(world *w)
 {
     int64_t t = 0;
-    assert_int_equal(oq_engine_now(w->e, &t), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_now(w->e, &t));
     return t;
 }
 
@@ -1161,7 +1161,7 @@ static void world_init(world *w, uint64_t seed, test_alloc *alloc, int max_conta
         o.alloc = test_alloc_fn;
         o.alloc_user = alloc;
     }
-    assert_int_equal(oq_engine_create(&o, &w->e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &w->e));
 }
 
 static void world_free(world *w)
@@ -1189,7 +1189,7 @@ typedef struct snap {
 static void take_snap(world *w, snap *s, const char *contact, const char *agent)
 {
     memset(s, 0, sizeof *s);
-    assert_int_equal(oq_engine_get_counts(w->e, &s->counts), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_get_counts(w->e, &s->counts));
     s->now = clock_now(w);
     if (contact && oq_contact_get(w->e, contact, &s->ci) == OQ_OK) {
         s->has_c = 1;
@@ -1230,7 +1230,7 @@ static void check_after_op(world *w, const char *what)
         fail_msg("op %lld (%s): oq_engine_check: %s", (long long)w->op, what,
                  oq_engine_last_error(w->e));
     oq_engine_counts k;
-    assert_int_equal(oq_engine_get_counts(w->e, &k), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
     if (k.contacts != w->n_live || k.contacts_queued != w->n_state[OQ_CONTACT_QUEUED] ||
         k.contacts_offered != w->n_state[OQ_CONTACT_OFFERED] ||
         k.contacts_active != w->n_state[OQ_CONTACT_ACTIVE] ||
@@ -1281,7 +1281,7 @@ static void full_sweep(world *w)
             assert_int_equal(st, OQ_ENOTFOUND);
             continue;
         }
-        assert_int_equal(st, OQ_OK);
+        assert_oq_ok(NULL, st);
         if (ai.used_capacity != a->used || ai.handled != a->handled)
             fail_msg("op %lld: agent %s used %d handled %lld, model %d %lld", (long long)w->op, id,
                      ai.used_capacity, (long long)ai.handled, a->used, (long long)a->handled);
@@ -1645,7 +1645,7 @@ static void op_contact(world *w, int kind)
     call_end(&k, st, want, c ? cid : NULL, NULL, named);
     if (c && st == OQ_OK && kind == 3 && k.exact_time) {
         oq_contact_info info;
-        assert_int_equal(oq_contact_get(w->e, cid, &info), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_get(w->e, cid, &info));
         assert_int_equal(info.priority, w->last_priority);
     }
 }
@@ -1655,7 +1655,7 @@ static void op_advance(world *w, int to_deadline)
     int64_t now = clock_now(w), t;
     if (to_deadline) {
         int64_t d = 0;
-        assert_int_equal(oq_engine_next_deadline(w->e, &d), OQ_OK);
+        assert_oq_ok(w->e, oq_engine_next_deadline(w->e, &d));
         if (d == INT64_MAX)
             t = now + (int64_t)rn(w, 5000);
         else
@@ -1701,7 +1701,7 @@ static void op_agent(world *w, int kind)
     oq_agent_info ai;
     memset(&ai, 0, sizeof ai);
     if (a->exists)
-        assert_int_equal(oq_agent_get(w->e, aid, &ai), OQ_OK);
+        assert_oq_ok(w->e, oq_agent_get(w->e, aid, &ai));
     int logged = ai.presence != OQ_AGENT_OFFLINE;
     oq_status want = OQ_OK, st;
     const char *named = aid;
@@ -2037,7 +2037,7 @@ static void op_queue(world *w, int kind)
             named = CH_ID[ch];
         } else if (q->exists && !add) {
             oq_queue_info qi_;
-            assert_int_equal(oq_queue_get(w->e, Q_ID[qi], &qi_), OQ_OK);
+            assert_oq_ok(w->e, oq_queue_get(w->e, Q_ID[qi], &qi_));
             int held = 0;
             for (int i = 0; i < w->n_live; i++) {
                 mcontact *c = &w->c[w->live[i]];
@@ -2169,7 +2169,7 @@ static void op_ladder(world *w)
             fail_msg("op %lld: queue %s has %d steps, model %d", (long long)w->op, Q_ID[qi], n,
                      w->n_steps[qi]);
         if (st == OQ_OK) {
-            assert_int_equal(oq_queue_ewt(w->e, Q_ID[qi], &ewt), OQ_OK);
+            assert_oq_ok(w->e, oq_queue_ewt(w->e, Q_ID[qi], &ewt));
             if (!(ewt >= 0))
                 fail_msg("op %lld: queue %s ewt %g", (long long)w->op, Q_ID[qi], ewt);
         }
@@ -2304,7 +2304,7 @@ static void op_catalog(world *w)
     default: { /* channel update: chat / email / callback limits and costs */
         int ch = 1 + (int)rn(w, 3);
         oq_channel_spec s;
-        assert_int_equal(oq_channel_get(w->e, CH_ID[ch], &s), OQ_OK);
+        assert_oq_ok(w->e, oq_channel_get(w->e, CH_ID[ch], &s));
         s.id = CH_ID[ch];
         int max = 1 + (int)rn(w, 5), cost = 5 + (int)rn(w, 50);
         s.max_per_agent = max;
@@ -2582,7 +2582,7 @@ static void check_history(world *w, int ci)
     w->n_hist_checks++;
     oq_history_entry h;
     if (c->hist_total <= OQ_HISTORY_MAX) {
-        assert_int_equal(oq_contact_history_get(w->e, cid, 0, &h), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_history_get(w->e, cid, 0, &h));
         if (h.type != OQ_EV_CONTACT_QUEUED || h.time_ms != c->first_time || h.agent)
             fail_msg("op %lld: %s history[0] is %s at %lld, expected its arrival at %lld",
                      (long long)w->op, cid, oq_event_type_name(h.type), (long long)h.time_ms,
@@ -2590,14 +2590,14 @@ static void check_history(world *w, int ci)
     }
     int64_t prev = INT64_MIN;
     for (int32_t i = 0; i < n; i++) {
-        assert_int_equal(oq_contact_history_get(w->e, cid, i, &h), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_history_get(w->e, cid, i, &h));
         if (h.time_ms < prev || h.time_ms > clock_now(w))
             fail_msg("op %lld: %s history[%d] time %lld out of order", (long long)w->op, cid, i,
                      (long long)h.time_ms);
         prev = h.time_ms;
     }
     if (n > 0) {
-        assert_int_equal(oq_contact_history_get(w->e, cid, n - 1, &h), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_history_get(w->e, cid, n - 1, &h));
         int want_agent = c->hist_agent >= 0 && w->ag[c->hist_agent].exists ? c->hist_agent : -1;
         int got_agent = h.agent ? parse_num(h.agent, 'a') : -1;
         if (h.type != c->hist_type || h.time_ms != c->hist_time || got_agent != want_agent ||
@@ -3032,7 +3032,7 @@ static void op_stats(world *w)
 {
     int64_t t = clock_now(w);
     int64_t d0 = 0, d1 = 0;
-    assert_int_equal(oq_engine_next_deadline(w->e, &d0), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_next_deadline(w->e, &d0));
     int32_t period = (int32_t)rn(w, 3);
     int bad_period = pct(w, 5);
     if (bad_period)
@@ -3104,7 +3104,7 @@ static void op_stats(world *w)
     snap after;
     take_snap(w, &after, k.contact, k.agent);
     assert_snap_equal(w, &k.before, &after, "stats read");
-    assert_int_equal(oq_engine_next_deadline(w->e, &d1), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_next_deadline(w->e, &d1));
     if (d0 != d1)
         fail_msg("op %lld: a statistics read moved the next deadline", (long long)w->op);
     call_end(&k, st, want, NULL, NULL, named);
@@ -3324,7 +3324,7 @@ static void final_checks(world *w)
         }
     }
     oq_engine_counts k;
-    assert_int_equal(oq_engine_get_counts(w->e, &k), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
     assert_int_equal(k.contacts, live);
     assert_int_equal(arrived, terminal + live);
 }
@@ -3465,7 +3465,7 @@ static void setup_fails_at_every_allocation(void **state)
         }
         check_after_op(w, "setup under failing allocator");
         oq_engine_counts k;
-        assert_int_equal(oq_engine_get_counts(w->e, &k), OQ_OK);
+        assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
         int live_agents = 0;
         for (int i = 0; i < w->n_agent_nums; i++)
             live_agents += w->ag[i].exists;
@@ -3493,22 +3493,22 @@ static void max_wait_with_pending_conditional_step(void **state)
     oq_queue_spec_init(&q);
     q.id = "q";
     q.max_wait_s = 10; /* OQ_LIMIT_REJECT */
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "chat"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "chat"));
     oq_escalation_step st;
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_ALERT;
     st.after_s = 5;
     st.when_sl_below = 0.5; /* no history: service level 1, never below */
-    assert_int_equal(oq_queue_add_step(e, 0, "q", &st), OQ_OK);
-    assert_int_equal(arrive(e, 0, "k", "chat", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 9999), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_step(e, 0, "q", &st));
+    assert_oq_ok(e, arrive(e, 0, "k", "chat", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, 9999));
     watchdog_arm(0, -1);
-    assert_int_equal(oq_engine_advance(e, 10000), OQ_OK); /* hung here */
+    assert_oq_ok(e, oq_engine_advance(e, 10000)); /* hung here */
     watchdog_off();
     assert_int_equal(recorder_count(r, OQ_EV_QUEUE_REJECTED, "k"), 1);
     assert_int_equal(recorder_count(r, OQ_EV_ALERT, NULL), 0);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
     free(r);
 }
