@@ -435,6 +435,47 @@ static void add_calendar_out_of_memory(void **state)
     oq_calendar_destroy(cal);
 }
 
+/* An arrival at a closed queue that overflows, with each of its allocations
+ * made to fail (and, to be sure the move itself reserves nothing late, the
+ * next one too): OQ_ENOMEM leaves no contact, OQ_OK leaves it overflowed —
+ * never arrived but left where it came in. */
+static void closed_overflow_out_of_memory(void **state)
+{
+    (void)state;
+    for (int64_t k = 1;; k++) {
+        test_alloc al = {0};
+        recorder_clear(&rec);
+        oq_engine *e = new_engine(&rec, &al);
+        add_channel(e, "voice", 1, 100, 1);
+        int64_t sat = utc(2026, 12, 5, 12 * H); /* a Saturday: closed */
+        assert_int_equal(oq_engine_advance(e, sat), OQ_OK);
+        add_cal(e, sat, hours("ldn", "Europe/London", 1, 9, 17.5));
+        queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
+        queue_with(e, "day", "ldn", OQ_CLOSED_OVERFLOW, "night", NULL, 0);
+        al.fail_at = al.n_allocs + k;
+        al.fail_all = 1;
+        oq_status st = arrive(e, sat, "c1", "voice", "day", 0);
+        al.fail_at = 0;
+        al.fail_all = 0;
+        oq_contact_info ci;
+        oq_status got = oq_contact_get(e, "c1", &ci);
+        assert_int_equal(oq_engine_check(e), OQ_OK);
+        if (st == OQ_OK) {
+            assert_int_equal(got, OQ_OK);
+            assert_string_equal(ci.queue, "night");
+            assert_true(recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL) >= 0);
+            oq_engine_destroy(e);
+            assert_int_equal(al.live_bytes, 0);
+            break;
+        }
+        if (st != OQ_ENOMEM)
+            fail_msg("allocation %lld: %s: %s", (long long)k, oq_status_str(st), oq_engine_last_error(e));
+        assert_int_equal(got, OQ_ENOTFOUND);
+        oq_engine_destroy(e);
+        assert_int_equal(al.live_bytes, 0);
+    }
+}
+
 /* A UK desk open weekdays 09:00-17:00 with Christmas Day (Friday) and the
  * substitute Boxing Day (Monday 28th) off: from Thursday 24th 16:30 an hour
  * of business time ends on Tuesday 29th at 09:30 (GMT = UTC in December). */
@@ -670,6 +711,7 @@ int main(void)
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
         cmocka_unit_test(yaml_round_trip),
+        cmocka_unit_test(closed_overflow_out_of_memory),
         cmocka_unit_test(yaml_errors_name_the_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
