@@ -16,14 +16,6 @@
 
 static recorder rec;
 
-/* Midnight UTC of a date, from its day number. */
-static int64_t utc(int y, int m, int d, int64_t ms)
-{
-    int32_t date = 0;
-    assert_int_equal(oq_date_from_ymd(y, m, d, &date), OQ_OK);
-    return (int64_t)date * 86400000LL + ms;
-}
-
 /* A calendar open weekdays (or every day) from `open_h` to `close_h` local time. */
 static oq_calendar *hours(const char *id, const char *zone, int weekdays_only, double open_h,
                           double close_h)
@@ -88,7 +80,7 @@ static void opens_and_closes_at_exact_ms(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t fri = utc(2026, 12, 4, 0); /* a Friday; London is on GMT */
+    int64_t fri = utc_at(2026, 12, 4, 0); /* a Friday; London is on GMT */
     add_cal(e, fri + 8 * H, hours("ldn", "Europe/London", 1, 9, 17.5));
     queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
     oq_queue_info qi;
@@ -98,16 +90,16 @@ static void opens_and_closes_at_exact_ms(void **state)
     int64_t d = 0;
     assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
     assert_int_equal(d, fri + 9 * H);
-    assert_int_equal(oq_engine_advance(e, utc(2026, 12, 8, 0)), OQ_OK); /* to Tuesday */
+    assert_int_equal(oq_engine_advance(e, utc_at(2026, 12, 8, 0)), OQ_OK); /* to Tuesday */
     int64_t t[8];
     int n = transitions(OQ_EV_QUEUE_OPENED, "q", t, 8);
     assert_int_equal(n, 2);
     assert_int_equal(t[0], fri + 9 * H);
-    assert_int_equal(t[1], utc(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
+    assert_int_equal(t[1], utc_at(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
     n = transitions(OQ_EV_QUEUE_CLOSED, "q", t, 8);
     assert_int_equal(n, 2);
     assert_int_equal(t[0], fri + 17 * H + 30 * MIN);
-    assert_int_equal(t[1], utc(2026, 12, 7, 17 * H + 30 * MIN));
+    assert_int_equal(t[1], utc_at(2026, 12, 7, 17 * H + 30 * MIN));
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_OPENED, NULL, NULL);
     assert_string_equal(rec.ev[i].detail, "ldn");
     assert_int_equal(oq_engine_check(e), OQ_OK);
@@ -119,7 +111,7 @@ static void dst_changes(const char *zone, int y, int m, int d, int64_t open_utc_
                         int64_t open_utc_after)
 {
     oq_engine *e = center();
-    int64_t day = utc(y, m, d, 0);
+    int64_t day = utc_at(y, m, d, 0);
     add_cal(e, day - 2 * 86400000LL, hours("z", zone, 0, 9, 17));
     queue_with(e, "q", "z", OQ_CLOSED_REJECT, NULL, NULL, 0);
     assert_int_equal(oq_engine_advance(e, day + 86400000LL), OQ_OK);
@@ -153,7 +145,7 @@ static void closed_actions(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("day", "Europe/London", 1, 9, 17));
     queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
     assert_int_equal(oq_queue_add_channel(e, mon, "night", "callback"), OQ_OK);
@@ -271,7 +263,7 @@ static void replace_reports_the_change(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon + 10 * H, hours("c", "UTC", 1, 9, 17));
     queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 0);
     oq_calendar *late = hours("c", "UTC", 1, 12, 20);
@@ -342,7 +334,7 @@ static void snapshot_and_journal_keep_calendars(void **state)
     jlog l = {0};
     assert_int_equal(oq_engine_set_journal(e, jlog_fn, &l), OQ_OK);
     add_channel(e, "voice", 1, 100, 1);
-    int64_t t0 = utc(2026, 12, 18, 7 * H);
+    int64_t t0 = utc_at(2026, 12, 18, 7 * H);
     oq_calendar *mine = uk_desk();
     assert_int_equal(oq_engine_add_calendar(e, t0, mine), OQ_OK);
     queue_with(e, "q", "uk", OQ_CLOSED_WAIT, NULL, NULL, 1);
@@ -447,7 +439,7 @@ static void closed_overflow_out_of_memory(void **state)
         recorder_clear(&rec);
         oq_engine *e = new_engine(&rec, &al);
         add_channel(e, "voice", 1, 100, 1);
-        int64_t sat = utc(2026, 12, 5, 12 * H); /* a Saturday: closed */
+        int64_t sat = utc_at(2026, 12, 5, 12 * H); /* a Saturday: closed */
         assert_int_equal(oq_engine_advance(e, sat), OQ_OK);
         add_cal(e, sat, hours("ldn", "Europe/London", 1, 9, 17.5));
         queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
@@ -490,7 +482,7 @@ static void business_time_skips_weekend_and_holidays(void **state)
     assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err), OQ_OK);
     assert_int_equal(oq_date_from_ymd(2026, 12, 28, &d), OQ_OK);
     assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Boxing Day (substitute)", &err), OQ_OK);
-    int64_t thu = utc(2026, 12, 24, 0), tue = utc(2026, 12, 29, 0), wed = utc(2026, 12, 30, 0);
+    int64_t thu = utc_at(2026, 12, 24, 0), tue = utc_at(2026, 12, 29, 0), wed = utc_at(2026, 12, 30, 0);
     add_cal(e, thu, cal);
     /* Business-time queue: an alert after an hour, a warning an hour before deadlines. */
     oq_queue_spec q;
@@ -567,7 +559,7 @@ static void parked_time_does_not_count(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("uk", "Europe/London", 1, 9, 17));
     oq_queue_spec q;
     oq_queue_spec_init(&q);
@@ -666,7 +658,7 @@ static void yaml_round_trip(void **state)
         const oq_calendar *a = NULL, *b = NULL;
         assert_int_equal(oq_engine_get_calendar(e, ids[k], &a), OQ_OK);
         assert_int_equal(oq_engine_get_calendar(back, ids[k], &b), OQ_OK);
-        same_answers(a, b, utc(2026, 12, 20, 0));
+        same_answers(a, b, utc_at(2026, 12, 20, 0));
     }
     oq_free(y1);
     oq_free(y2);

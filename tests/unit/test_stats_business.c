@@ -15,13 +15,6 @@
 
 static recorder rec;
 
-static int64_t utc(int y, int m, int d, int64_t ms)
-{
-    int32_t date = 0;
-    assert_int_equal(oq_date_from_ymd(y, m, d, &date), OQ_OK);
-    return (int64_t)date * 86400000LL + ms;
-}
-
 static void queue(oq_engine *e, int64_t now, const char *id, int business)
 {
     oq_queue_spec q;
@@ -56,7 +49,7 @@ static oq_engine *week(void)
     recorder_clear(&rec);
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
-    int64_t fri = utc(2026, 12, 4, 0);
+    int64_t fri = utc_at(2026, 12, 4, 0);
     ok(e, oq_engine_advance(e, fri + 16 * H), "advance");
     oq_calendar *cal = NULL;
     oq_error err;
@@ -72,7 +65,7 @@ static oq_engine *week(void)
     oq_stats_options_init(&so);
     ok(e, oq_stats_configure(e, &so), "configure");
 
-    int64_t mon = utc(2026, 12, 7, 0), tue = utc(2026, 12, 8, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0), tue = utc_at(2026, 12, 8, 0);
     /* c1: Friday 16:50, answered Monday 09:20: 64 h 30 min wall, 10 + 20 min open */
     ok(e, arrive(e, fri + 16 * H + 50 * MIN, "c1", "voice", "q", 0), "c1");
     ok(e, oq_agent_login(e, mon + 9 * H + 15 * MIN, "a", 1), "login");
