@@ -16,14 +16,6 @@
 
 static recorder rec;
 
-/* Midnight UTC of a date, from its day number. */
-static int64_t utc(int y, int m, int d, int64_t ms)
-{
-    int32_t date = 0;
-    assert_oq_ok(NULL, oq_date_from_ymd(y, m, d, &date));
-    return (int64_t)date * 86400000LL + ms;
-}
-
 /* A calendar open weekdays (or every day) from `open_h` to `close_h` local time. */
 static oq_calendar *hours(const char *id, const char *zone, int weekdays_only, double open_h,
                           double close_h)
@@ -87,7 +79,7 @@ static void opens_and_closes_at_exact_ms(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t fri = utc(2026, 12, 4, 0); /* a Friday; London is on GMT */
+    int64_t fri = utc_at(2026, 12, 4, 0); /* a Friday; London is on GMT */
     add_cal(e, fri + 8 * H, hours("ldn", "Europe/London", 1, 9, 17.5));
     queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
     oq_queue_info qi;
@@ -97,16 +89,16 @@ static void opens_and_closes_at_exact_ms(void **state)
     int64_t d = 0;
     assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, fri + 9 * H);
-    assert_oq_ok(e, oq_engine_advance(e, utc(2026, 12, 8, 0))); /* to Tuesday */
+    assert_oq_ok(e, oq_engine_advance(e, utc_at(2026, 12, 8, 0))); /* to Tuesday */
     int64_t t[8];
     int n = transitions(OQ_EV_QUEUE_OPENED, "q", t, 8);
     assert_int_equal(n, 2);
     assert_int_equal(t[0], fri + 9 * H);
-    assert_int_equal(t[1], utc(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
+    assert_int_equal(t[1], utc_at(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
     n = transitions(OQ_EV_QUEUE_CLOSED, "q", t, 8);
     assert_int_equal(n, 2);
     assert_int_equal(t[0], fri + 17 * H + 30 * MIN);
-    assert_int_equal(t[1], utc(2026, 12, 7, 17 * H + 30 * MIN));
+    assert_int_equal(t[1], utc_at(2026, 12, 7, 17 * H + 30 * MIN));
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_OPENED, NULL, NULL);
     assert_string_equal(rec.ev[i].detail, "ldn");
     assert_oq_ok(e, oq_engine_check(e));
@@ -118,7 +110,7 @@ static void dst_changes(const char *zone, int y, int m, int d, int64_t open_utc_
                         int64_t open_utc_after)
 {
     oq_engine *e = center();
-    int64_t day = utc(y, m, d, 0);
+    int64_t day = utc_at(y, m, d, 0);
     add_cal(e, day - 2 * 86400000LL, hours("z", zone, 0, 9, 17));
     queue_with(e, "q", "z", OQ_CLOSED_REJECT, NULL, NULL, 0);
     assert_oq_ok(e, oq_engine_advance(e, day + 86400000LL));
@@ -152,7 +144,7 @@ static void closed_actions(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("day", "Europe/London", 1, 9, 17));
     queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
     assert_oq_ok(e, oq_queue_add_channel(e, mon, "night", "callback"));
@@ -270,7 +262,7 @@ static void replace_reports_the_change(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon + 10 * H, hours("c", "UTC", 1, 9, 17));
     queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 0);
     oq_calendar *late = hours("c", "UTC", 1, 12, 20);
@@ -341,7 +333,7 @@ static void snapshot_and_journal_keep_calendars(void **state)
     jlog l = {0};
     assert_oq_ok(e, oq_engine_set_journal(e, jlog_fn, &l));
     add_channel(e, "voice", 1, 100, 1);
-    int64_t t0 = utc(2026, 12, 18, 7 * H);
+    int64_t t0 = utc_at(2026, 12, 18, 7 * H);
     oq_calendar *mine = uk_desk();
     assert_oq_ok(e, oq_engine_add_calendar(e, t0, mine));
     queue_with(e, "q", "uk", OQ_CLOSED_WAIT, NULL, NULL, 1);
@@ -436,6 +428,47 @@ static void add_calendar_out_of_memory(void **state)
     oq_calendar_destroy(cal);
 }
 
+/* An arrival at a closed queue that overflows, with each of its allocations
+ * made to fail (and, to be sure the move itself reserves nothing late, the
+ * next one too): OQ_ENOMEM leaves no contact, OQ_OK leaves it overflowed —
+ * never arrived but left where it came in. */
+static void closed_overflow_out_of_memory(void **state)
+{
+    (void)state;
+    for (int64_t k = 1;; k++) {
+        test_alloc al = {0};
+        recorder_clear(&rec);
+        oq_engine *e = new_engine(&rec, &al);
+        add_channel(e, "voice", 1, 100, 1);
+        int64_t sat = utc_at(2026, 12, 5, 12 * H); /* a Saturday: closed */
+        assert_oq_ok(e, oq_engine_advance(e, sat));
+        add_cal(e, sat, hours("ldn", "Europe/London", 1, 9, 17.5));
+        queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
+        queue_with(e, "day", "ldn", OQ_CLOSED_OVERFLOW, "night", NULL, 0);
+        al.fail_at = al.n_allocs + k;
+        al.fail_all = 1;
+        oq_status st = arrive(e, sat, "c1", "voice", "day", 0);
+        al.fail_at = 0;
+        al.fail_all = 0;
+        oq_contact_info ci;
+        oq_status got = oq_contact_get(e, "c1", &ci);
+        assert_oq_ok(e, oq_engine_check(e));
+        if (st == OQ_OK) {
+            assert_oq_ok(NULL, got);
+            assert_string_equal(ci.queue, "night");
+            assert_true(recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL) >= 0);
+            oq_engine_destroy(e);
+            assert_int_equal(al.live_bytes, 0);
+            break;
+        }
+        if (st != OQ_ENOMEM)
+            fail_msg("allocation %lld: %s: %s", (long long)k, oq_status_str(st), oq_engine_last_error(e));
+        assert_int_equal(got, OQ_ENOTFOUND);
+        oq_engine_destroy(e);
+        assert_int_equal(al.live_bytes, 0);
+    }
+}
+
 /* A UK desk open weekdays 09:00-17:00 with Christmas Day (Friday) and the
  * substitute Boxing Day (Monday 28th) off: from Thursday 24th 16:30 an hour
  * of business time ends on Tuesday 29th at 09:30 (GMT = UTC in December). */
@@ -450,7 +483,7 @@ static void business_time_skips_weekend_and_holidays(void **state)
     assert_oq_ok_err(&err, oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err));
     assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 28, &d));
     assert_oq_ok_err(&err, oq_calendar_add_holiday(cal, "uk-bank", d, "Boxing Day (substitute)", &err));
-    int64_t thu = utc(2026, 12, 24, 0), tue = utc(2026, 12, 29, 0), wed = utc(2026, 12, 30, 0);
+    int64_t thu = utc_at(2026, 12, 24, 0), tue = utc_at(2026, 12, 29, 0), wed = utc_at(2026, 12, 30, 0);
     add_cal(e, thu, cal);
     /* Business-time queue: an alert after an hour, a warning an hour before deadlines. */
     oq_queue_spec q;
@@ -527,7 +560,7 @@ static void parked_time_does_not_count(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("uk", "Europe/London", 1, 9, 17));
     oq_queue_spec q;
     oq_queue_spec_init(&q);
@@ -626,7 +659,7 @@ static void yaml_round_trip(void **state)
         const oq_calendar *a = NULL, *b = NULL;
         assert_oq_ok(e, oq_engine_get_calendar(e, ids[k], &a));
         assert_oq_ok(back, oq_engine_get_calendar(back, ids[k], &b));
-        same_answers(a, b, utc(2026, 12, 20, 0));
+        same_answers(a, b, utc_at(2026, 12, 20, 0));
     }
     oq_free(y1);
     oq_free(y2);
@@ -671,6 +704,7 @@ int main(void)
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
         cmocka_unit_test(yaml_round_trip),
+        cmocka_unit_test(closed_overflow_out_of_memory),
         cmocka_unit_test(yaml_errors_name_the_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

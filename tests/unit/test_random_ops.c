@@ -212,8 +212,37 @@ typedef struct mcontact {
     int64_t hist_time, first_time;
 } mcontact;
 
+/* A calendar of the stream: open in minutes [open_min, close_min) of every
+ * hour of every day, in a zone whose offset is whole hours (so the model's
+ * answer is the UTC minute of the hour: independent of the calendar code). */
+#define NCAL 2
+static const char *const CAL_ID[NCAL] = {"k0", "k1"};
+static const char *const CAL_ZONE[] = {"UTC", "Europe/London", "Asia/Shanghai", "America/New_York"};
+
+typedef struct mcal {
+    int exists;
+    int open_min, close_min;
+} mcal;
+
+static int cal_open(const mcal *k, int64_t t)
+{
+    int64_t m = ((t % 3600000) + 3600000) % 3600000;
+    return m >= k->open_min * 60000LL && m < k->close_min * 60000LL;
+}
+
+static int cal_index(const char *id)
+{
+    for (int i = 0; id && i < NCAL; i++)
+        if (strcmp(id, CAL_ID[i]) == 0)
+            return i;
+    return -1;
+}
+
 typedef struct world {
     oq_engine *e;
+    mcal cal[NCAL];
+    int closed_ci, closed_type; /* the last event with detail "closed": contact, type */
+    int64_t n_cal_events, n_closed_actions;
     uint64_t rng;
     test_alloc *alloc; /* non-NULL: failing allocator mode */
     int enomem_mode;
@@ -630,6 +659,26 @@ static void on_event(const oq_event *ev, void *user)
         return;
     }
 
+    if (ev->type == OQ_EV_QUEUE_OPENED || ev->type == OQ_EV_QUEUE_CLOSED) {
+        /* the queue names that calendar, and the model agrees it opened / closed now */
+        int qi = queue_index(ev->queue);
+        int k = cal_index(ev->detail);
+        w->n_cal_events++;
+        if (qi < 0 || !w->q[qi].exists || cal_index(w->q[qi].spec.calendar) != k || k < 0 ||
+            !w->cal[k].exists)
+            FAILF(w, "%s for queue %s calendar %s the model does not have",
+                  oq_event_type_name(ev->type), ev->queue ? ev->queue : "(null)",
+                  ev->detail ? ev->detail : "(null)");
+        else if (cal_open(&w->cal[k], ev->time_ms) != (ev->type == OQ_EV_QUEUE_OPENED))
+            FAILF(w, "%s %s at %lld: the model's calendar %s is %s", oq_event_type_name(ev->type),
+                  ev->queue, (long long)ev->time_ms, ev->detail,
+                  cal_open(&w->cal[k], ev->time_ms) ? "open" : "closed");
+        return;
+    }
+    if (ev->contact && ev->detail && strcmp(ev->detail, "closed") == 0) {
+        w->closed_ci = parse_num(ev->contact, 'c');
+        w->closed_type = ev->type;
+    }
     if (ev->type == OQ_EV_ALERT && !ev->contact)
         return; /* a queue-level supervisor alert */
     int ci = parse_num(ev->contact, 'c');
@@ -1409,6 +1458,95 @@ static int64_t pick_time(world *w)
     return pct(w, 90) ? now : now + (int64_t)rn(w, 3000);
 }
 
+/* An arrival at a queue with a calendar: closed (by the model's clock) and
+ * `reject` is refused with detail "closed"; closed and `overflow` is moved
+ * to the closed queue when that queue takes the channel (unless something
+ * else refused it first); open, nothing says "closed". */
+static void check_closed_action(world *w, int ci, int qi, int ch, int64_t t)
+{
+    const oq_queue_spec *sp = &w->q[qi].spec;
+    int k = cal_index(sp->calendar);
+    int closed = k >= 0 && !cal_open(&w->cal[k], t);
+    int saw = w->closed_ci == ci ? w->closed_type : 0;
+    if (saw && !closed)
+        fail_msg("op %lld: c%d got %s 'closed' at %lld though %s is open", (long long)w->op, ci,
+                 oq_event_type_name(saw), (long long)t, Q_ID[qi]);
+    if (!closed)
+        return;
+    w->n_closed_actions++;
+    if (sp->closed_action == OQ_CLOSED_REJECT && saw != OQ_EV_QUEUE_REJECTED)
+        fail_msg("op %lld: c%d arrived at closed %s (reject) but got %s", (long long)w->op, ci,
+                 Q_ID[qi], saw ? oq_event_type_name(saw) : "no 'closed' event");
+    if (sp->closed_action == OQ_CLOSED_WAIT && saw)
+        fail_msg("op %lld: c%d at closed %s (wait) got %s 'closed'", (long long)w->op, ci,
+                 Q_ID[qi], oq_event_type_name(saw));
+    if (sp->closed_action == OQ_CLOSED_OVERFLOW) {
+        int to = queue_index(sp->closed_queue);
+        int takes = to >= 0 && w->q[to].exists && w->q[to].ch[ch];
+        if (takes && saw != OQ_EV_OVERFLOWED && !w->c[ci].term)
+            fail_msg("op %lld: c%d at closed %s (overflow to %s) was not overflowed",
+                     (long long)w->op, ci, Q_ID[qi], sp->closed_queue);
+        if (saw && (saw != OQ_EV_OVERFLOWED || !takes))
+            fail_msg("op %lld: c%d at closed %s got %s 'closed'", (long long)w->op, ci, Q_ID[qi],
+                     oq_event_type_name(saw));
+    }
+}
+
+/* Add, replace or remove a calendar (hours every hour of every day, see
+ * mcal); the status is predicted from the model: a duplicate is OQ_EEXIST,
+ * an unknown id OQ_ENOTFOUND, removing one a queue names OQ_ESTATE. */
+static void op_calendar(world *w)
+{
+    int k = (int)rn(w, NCAL), kind = (int)rn(w, 3);
+    mcal *m = &w->cal[k];
+    int64_t t = pick_time(w);
+    call c;
+    oq_status st, want = OQ_OK;
+    const char *named = NULL;
+    if (kind == 2) {
+        for (int i = 0; i < NQ; i++)
+            if (w->q[i].exists && cal_index(w->q[i].spec.calendar) == k)
+                want = OQ_ESTATE;
+        if (!m->exists)
+            want = OQ_ENOTFOUND;
+        named = want == OQ_OK ? NULL : CAL_ID[k];
+        call_begin(&c, w, "remove_calendar", clock_now(w), NULL, NULL);
+        st = oq_engine_remove_calendar(w->e, CAL_ID[k]);
+        if (st == OQ_OK)
+            m->exists = 0;
+        call_end(&c, st, want, NULL, NULL, named);
+        return;
+    }
+    mcal next = {1, 5 * (int)rn(w, 10), 0};
+    next.close_min = next.open_min + 5 * (1 + (int)rn(w, (uint32_t)(11 - next.open_min / 5)));
+    if (next.close_min > 55)
+        next.close_min = 55;
+    oq_calendar *cal = NULL;
+    oq_error err;
+    assert_oq_ok_err(&err, oq_calendar_create(CAL_ID[k], CAL_ZONE[rn(w, 4)], NULL, &cal, &err));
+    for (int d = 0; d < 7; d++)
+        for (int h = 0; h < 24; h++)
+            if (oq_calendar_add_hours(cal, d, h * 3600000 + next.open_min * 60000,
+                                      h * 3600000 + next.close_min * 60000, &err) != OQ_OK)
+                fail_msg("calendar hours: %s", err.message);
+    if (kind == 0 && m->exists)
+        want = OQ_EEXIST;
+    if (kind == 1 && !m->exists)
+        want = OQ_ENOTFOUND;
+    named = want == OQ_OK ? NULL : CAL_ID[k];
+    /* Events come from inside the call (replace reports the change at once):
+     * the model takes the new hours first and undoes them on failure. */
+    mcal before = *m;
+    if (want == OQ_OK)
+        *m = next;
+    call_begin(&c, w, kind == 0 ? "add_calendar" : "replace_calendar", t, NULL, NULL);
+    st = kind == 0 ? oq_engine_add_calendar(w->e, t, cal) : oq_engine_replace_calendar(w->e, t, cal);
+    if (st != OQ_OK)
+        *m = before;
+    call_end(&c, st, want, NULL, NULL, named);
+    oq_calendar_destroy(cal);
+}
+
 static void op_arrive(world *w)
 {
     int64_t t = pick_time(w);
@@ -1517,6 +1655,7 @@ static void op_arrive(world *w)
     w->arriving = ci;
     w->arriving_q = qi;
     w->arriving_ch = ch;
+    w->closed_ci = -1;
     call k;
     call_begin(&k, w, "arrive", t, NULL, NULL);
     oq_status st = oq_contact_arrive(w->e, t, &s);
@@ -1524,6 +1663,8 @@ static void op_arrive(world *w)
     call_end(&k, st, want, NULL, NULL, named);
     if (st == OQ_OK && !w->c[ci].arrived)
         fail_msg("op %lld: arrive OK without QUEUED event", (long long)w->op);
+    if (st == OQ_OK)
+        check_closed_action(w, ci, qi, ch, t);
 }
 
 /* accept / reject the actual offer, or a wrong one. */
@@ -2011,6 +2152,18 @@ static void op_queue(world *w, int kind)
             if (q->exists) {
                 want = OQ_EINVAL;
                 named = "strategy";
+            }
+        }
+        if (want == OQ_OK && q->exists && pct(w, 30)) {
+            /* hours: a calendar and what happens to arrivals while it is closed */
+            int kc = (int)rn(w, NCAL);
+            static const int32_t acts[] = {OQ_CLOSED_REJECT, OQ_CLOSED_WAIT, OQ_CLOSED_OVERFLOW};
+            s.calendar = CAL_ID[kc];
+            s.closed_action = acts[rn(w, 3)];
+            s.closed_queue = s.closed_action == OQ_CLOSED_OVERFLOW ? target : NULL;
+            if (!w->cal[kc].exists) {
+                want = OQ_ENOTFOUND;
+                named = CAL_ID[kc];
             }
         }
         if (!q->exists && want == OQ_ENOTFOUND)
@@ -3202,7 +3355,9 @@ static void step(world *w)
      * queues empty out and removals of queues and channels can succeed. */
     int drain = (w->op / 2500) % 4 == 3;
     int arrive_w = drain ? 5 : w->n_live > 300 ? 60 : 200;
-    int r = (int)rn(w, (uint32_t)(1000 - (200 - arrive_w) + 80));
+    int r = (int)rn(w, (uint32_t)(1000 - (200 - arrive_w) + 86));
+    if ((r -= 6) < 0)
+        { op_calendar(w); return; }
     /* work orders, profiles, policies, statistics: 80 of ~1080 */
     if ((r -= 12) < 0)
         { op_workorder(w, 0); return; }
@@ -3386,6 +3541,11 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
                   (long long)w->ev_by_type[OQ_EV_DEADLINE_WARNING],
                   (long long)w->ev_by_type[OQ_EV_DEADLINE_BREACH]);
 #endif
+    print_message("  calendars: %lld queue opened/closed events, %lld arrivals while closed\n",
+                  (long long)w->n_cal_events, (long long)w->n_closed_actions);
+    if (n_ops >= 20000 && !alloc && (w->n_cal_events == 0 || w->n_closed_actions == 0))
+        fail_msg("seed %llu: the stream never opened/closed a queue by its calendar or never "
+                 "arrived while closed", (unsigned long long)seed);
     oq_engine_destroy(w->e);
     world_free(w);
     free(w);
