@@ -55,6 +55,8 @@ OQ_API const char *oq_contact_state_name(int32_t state);
 
 #define OQ_CONTACT_SKILLS_MAX 32  /* extra required / preferred skills per contact */
 
+/* A new contact for oq_contact_arrive: id, channel, queue, priority, customer,
+ * required and preferred skills, reply deadline. Fill with oq_contact_spec_init. */
 typedef struct oq_contact_spec {
     uint32_t struct_size;       /* set by oq_contact_spec_init */
     const char *id;             /* required */
@@ -176,6 +178,8 @@ OQ_API oq_status oq_contact_history_get(const oq_engine *e, const char *contact,
 /* Remove the contact whatever its state (releasing any agent, no wrap-up). */
 OQ_API oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact);
 
+/* What oq_contact_get reports of one contact: state, queue, agent, times and
+ * skills. Caller-owned; strings point into the engine until the next mutating call. */
 typedef struct oq_contact_info {
     int32_t state;              /* OQ_CONTACT_* */
     int32_t priority;

@@ -57,6 +57,9 @@ extern "C" {
                                     skip_if: workers.available == 0) */
 #define OQ_SKIP_NONE_LOGGED_IN 2 /* nobody of the widened target is logged in at all */
 
+/* One step of a queue's escalation ladder (oq_queue_add_step): when it fires
+ * (after entry or after the previous step, optionally only under a condition)
+ * and what it does (widen skills, raise priority, overflow, ...). */
 typedef struct oq_escalation_step {
     uint32_t struct_size;      /* set by oq_escalation_step_init */
     int32_t action;            /* OQ_STEP_* */
@@ -75,6 +78,7 @@ typedef struct oq_escalation_step {
     double when_sl_below;      /* 0 = no condition; a fraction in (0, 1] */
 } oq_escalation_step;
 
+/* Defaults for a step (struct_size set, every condition off). NULL is a no-op. */
 OQ_API void oq_escalation_step_init(oq_escalation_step *step);
 
 /* Append a step to the queue's ladder. Only while the queue holds no contact

@@ -62,6 +62,9 @@ typedef struct oq_roster oq_roster;
 
 /* ---- the problem: horizon and requirements -------------------------------- */
 
+/* The days a schedule covers: the civil date of day 0, the number of days,
+ * whether the horizon wraps (a week that repeats), the interval length and
+ * the allocator. */
 typedef struct oq_schedule_horizon {
     uint32_t struct_size;   /* set by oq_schedule_horizon_init */
     int32_t first_date;     /* civil date of day 0 (days since 1970-01-01); default 4 (a Monday) */
@@ -239,6 +242,8 @@ typedef struct oq_mip {
 #define OQ_MIP_INFEASIBLE  2   /* proven infeasible */
 #define OQ_MIP_NO_SOLUTION 3   /* stopped before any solution */
 
+/* What a MIP hook reports back: status (OQ_MIP_*), objective, proven bound
+ * and the solution in the caller-provided `x`. */
 typedef struct oq_mip_result {
     int32_t status;             /* OQ_MIP_* */
     int32_t reserved;
@@ -267,6 +272,9 @@ typedef struct oq_schedule_solver {
 #define OQ_SCHED_SOLVER_BUILTIN 1 /* flow or the built-in heuristic, never the hook */
 #define OQ_SCHED_SOLVER_MIP     2 /* the hook for every model (options.mip required) */
 
+/* Options of oq_schedule_solve: objective (hard cover or soft with penalties),
+ * seats, headcount, solver, time limit, gap, seed, MIP hook and calendar. Fill
+ * with oq_schedule_options_init. */
 typedef struct oq_schedule_options {
     uint32_t struct_size;       /* set by oq_schedule_options_init */
     int32_t objective;          /* OQ_SCHED_HARD (default) or OQ_SCHED_SOFT */
@@ -313,6 +321,9 @@ OQ_API oq_status oq_schedule_solve(const oq_schedule *sched, const oq_schedule_o
 /* Free a result. NULL is a no-op. */
 OQ_API void oq_schedule_result_destroy(oq_schedule_result *result);
 
+/* A schedule's figures (oq_schedule_result_summary): status, objective, cost,
+ * paid hours, lower bound and gap, time spent, shortage and excess, rows and
+ * headcount. */
 typedef struct oq_schedule_summary {
     int32_t status;             /* OQ_SCHED_* */
     int32_t n_intervals;
@@ -365,6 +376,8 @@ typedef struct oq_schedule_shift {
     double cost;                /* per agent */
 } oq_schedule_shift;
 
+/* One break of a scheduled shift: its start (seconds from the horizon's
+ * start), length and whether it is paid. */
 typedef struct oq_schedule_break {
     int32_t start;              /* interval index (from the horizon's start, not wrapped) */
     int32_t length;             /* intervals */
@@ -440,6 +453,9 @@ typedef struct oq_roster_agent {
 /* Defaults as above. OQ_EINVAL for NULL. */
 OQ_API oq_status oq_roster_agent_init(oq_roster_agent *agent);
 
+/* Rules every agent's roster keeps (consecutive days, rest between shifts,
+ * the night window), the time limit and the seed. Fill with
+ * oq_roster_options_init. */
 typedef struct oq_roster_options {
     uint32_t struct_size;       /* set by oq_roster_options_init */
     int32_t max_consecutive_days; /* default 6 */
@@ -469,6 +485,9 @@ OQ_API oq_status oq_roster_build(const oq_schedule_result *result, const oq_rost
 /* Free a roster. NULL is a no-op. */
 OQ_API void oq_roster_destroy(oq_roster *roster);
 
+/* A roster's figures (oq_roster_summary_get): agents, shifts assigned and
+ * left unassigned, violations, time spent, and the spread of hours, weekend
+ * and night work between agents. */
 typedef struct oq_roster_summary {
     int32_t agents;
     int32_t assigned;           /* agent-shifts given to an agent */
@@ -527,6 +546,8 @@ OQ_API oq_status oq_roster_agent_windows(const oq_roster *roster, int32_t agent,
 /* Static name of a rule ("unassigned", "min_hours", "work_day"); "unknown" otherwise. */
 OQ_API const char *oq_roster_rule_name(int32_t rule);
 
+/* One rule an assignment breaks (OQ_ROSTER_*): the agent, the day and what
+ * was found. */
 typedef struct oq_roster_violation {
     int32_t rule;               /* OQ_ROSTER_* */
     int32_t agent;              /* agent index, or -1 */

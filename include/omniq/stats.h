@@ -123,6 +123,9 @@ extern "C" {
  * "unknown" for others. Thread-safe. */
 OQ_API const char *oq_sl_definition_name(int32_t definition);
 
+/* Options of oq_stats_configure: interval length and how many closed intervals
+ * to keep, the sliding window, the short-abandon threshold and the wait
+ * histogram's bounds. Fill with oq_stats_options_init. */
 typedef struct oq_stats_options {
     uint32_t struct_size;     /* sizeof(oq_stats_options); set by oq_stats_options_init */
     int32_t ring_size;        /* closed intervals kept, 1..OQ_STATS_RING_MAX (default 96) */
