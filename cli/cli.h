@@ -16,9 +16,15 @@ int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
 
 /* Print a JSON string (quotes included) with escapes. */
 void json_string(FILE *f, const char *s);
+/* Strict number: all of the text, finite; a trailing % divides by 100 when
+ * percent_ok. 1 and *out set on success. */
+int parse_num(const char *s, int percent_ok, double *out);
+/* Strip blanks and a line end from both sides, in place. */
+char *trim(char *s);
 /* Print a number as JSON in its shortest form that reads back as the same
  * double (17 significant digits at most; integers without a point); null
  * when not finite. */

@@ -4,6 +4,7 @@
  *   omniq run SCRIPT      replay a script's timeline, one JSON event per line
  *   omniq staff ...       service-level / staffing calculator (Erlang C, A, chat)
  *   omniq simulate FILE   run a scenario through the simulator; summary, CSV/JSON/SVG
+ *   omniq forecast CSV    forecast interval volumes; backtests, bands, staffing
  * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
  * results to stdout. */
 #include <math.h>
@@ -21,6 +22,8 @@ static const char USAGE[] =
     "  staff ...      agents needed for a service level (one interval, or a day from a CSV)\n"
     "  simulate SCENARIO  simulate a day (configuration + traffic + shifts); summary table,\n"
     "                 per-interval CSV/JSON, SVG chart\n"
+    "  forecast HISTORY.csv  forecast interval volumes from a history; backtest the methods,\n"
+    "                 prediction bands, the staffing plan of the forecast\n"
     "\n"
     "'omniq COMMAND --help' describes a command. Exit codes: 0 success, 1 usage error,\n"
     "2 bad input (the errors are printed on stderr).\n";
@@ -89,6 +92,8 @@ int main(int argc, char **argv)
         return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(cmd, "staff") == 0)
         return cmd_staff(argc - 1, argv + 1);
+    if (strcmp(cmd, "forecast") == 0)
+        return cmd_forecast(argc - 1, argv + 1);
     fprintf(stderr, "omniq: unknown command '%s'\n\n%s", cmd, USAGE);
     return EXIT_USAGE;
 }

@@ -63,25 +63,6 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-/* Strict number: all of the text, finite. A trailing % divides by 100 when percent_ok. */
-static int parse_num(const char *s, int percent_ok, double *out)
-{
-    char *end = NULL;
-    if (!s || !*s)
-        return 0;
-    double v = strtod(s, &end);
-    if (end == s)
-        return 0;
-    if (percent_ok && *end == '%' && end[1] == '\0') {
-        v /= 100.0;
-        end++;
-    }
-    if (*end != '\0' || !isfinite(v))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 static void print_num(FILE *f, double v, int prec, int json)
 {
     if (isfinite(v))
@@ -315,16 +296,6 @@ static int day_push(day *d, const char *label, double contacts, double aht)
     d->aht[d->n] = aht;
     d->n++;
     return 1;
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
 }
 
 /* The columns of a day CSV, found by their header names in any order. */

@@ -15,7 +15,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 HEADERS = ROOT / "include" / "omniq"
 OUT = ROOT / "docs" / "api.md"
 ORDER = ["core", "engine", "model", "contact", "escalation", "profile", "stats", "erlang",
-         "config", "snapshot", "sim", "export"]
+         "config", "snapshot", "sim", "calendar", "forecast", "export"]
 
 DECL = re.compile(r"OQ_API\s+([^;{]*?\b(oq_\w+)\s*\([^;]*?\))\s*;", re.S)
 

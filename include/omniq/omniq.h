@@ -15,5 +15,6 @@
 #include "omniq/snapshot.h"
 #include "omniq/sim.h"
 #include "omniq/calendar.h"
+#include "omniq/forecast.h"
 
 #endif /* OMNIQ_OMNIQ_H */

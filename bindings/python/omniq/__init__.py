@@ -11,7 +11,7 @@ The shared library is found through the OMNIQ_LIBRARY environment variable,
 next to this package, or on the system's library path (see omniq._lib).
 """
 
-from . import erlang, stats
+from . import erlang, forecast, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from . import constants as _constants
@@ -43,7 +43,7 @@ def version_number() -> int:
 
 
 __all__ = [
-    "erlang", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
+    "erlang", "forecast", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
     "InvalidArgument", "NotFound", "AlreadyExists", "OutOfMemory", "InvalidState",
     "ConfigError", "Busy", "Corrupt", "OutOfRange",

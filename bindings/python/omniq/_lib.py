@@ -607,6 +607,56 @@ class oq_sim_run_info(Structure):
         + [("engine_contacts", c_int32), ("check_status", c_int32)])
 
 
+# forecast.h
+class oq_volume_series_info(Structure):
+    _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
+                                       "last_date", "days", "has_aht")] + [
+        ("total_volume", c_double)]
+
+
+class oq_special_day(Structure):
+    _fields_ = [("date", c_int32), ("kind", c_int32), ("like_date", c_int32),
+                ("like_weekday", c_int32), ("factor", c_double)]
+
+
+class oq_forecast_options(Structure):
+    _fields_ = (
+        [("struct_size", c_uint32)]
+        + [(n, c_int32) for n in ("method", "ha_weeks", "level_window_days",
+                                  "auto_window_days", "calibration_days")]
+        + [(n, c_double) for n in ("ew_alpha", "level_alpha", "hw_alpha", "hw_delta",
+                                   "hw_omega", "quantile")]
+        + [("calendar", c_void_p), ("special_days", POINTER(oq_special_day)),
+           ("n_special_days", c_int32), ("reserved", c_int32), ("alloc", oq_alloc_fn),
+           ("alloc_user", c_void_p)])
+
+
+class oq_forecast_row(Structure):
+    _fields_ = ([(n, c_int32) for n in ("date", "interval", "method", "day_kind")]
+                + [(n, c_double) for n in ("volume", "lo80", "hi80", "lo95", "hi95",
+                                           "quantile", "aht_s")])
+
+
+class oq_forecast_info(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "history_days", "excluded_days",
+                                        "calibration_days")]
+                + [(n, c_double) for n in ("dispersion80", "dispersion95", "level80",
+                                           "level95", "day_factor")])
+
+
+class oq_backtest_options(Structure):
+    _fields_ = [("struct_size", c_uint32)] + [
+        (n, c_int32) for n in ("days", "end_date", "lead_days", "intraday_from")]
+
+
+class oq_backtest_result(Structure):
+    _fields_ = ([(n, c_int32) for n in ("method", "chosen", "days", "reserved")]
+                + [("intervals", c_int64)]
+                + [(n, c_double) for n in ("actual", "forecast", "wape", "mape", "rmse",
+                                           "coverage80", "coverage95", "intraday_before",
+                                           "intraday_after")])
+
+
 _SIM = c_void_p  # oq_sim * (opaque)
 _SCN = c_void_p  # oq_scenario * (opaque)
 
@@ -695,10 +745,37 @@ OPTIONAL_PROTOTYPES = {
     "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
     "oq_journal_apply": (_S, [_E, _P, c_size_t]),
     "oq_journal_action_name": (_P, [_I]),
+    # forecast.h (series are opaque pointers)
+    "oq_volume_series_create": (_S, [_I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                     POINTER(oq_error)]),
+    "oq_volume_series_destroy": (None, [c_void_p]),
+    "oq_volume_series_add": (_S, [c_void_p, _I, _I, _D, _D, POINTER(oq_error)]),
+    "oq_volume_series_set_day": (_S, [c_void_p, _I, _PD, _PD, _I, POINTER(oq_error)]),
+    "oq_volume_series_load_csv": (_S, [_P, _P, _I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
+                                       POINTER(oq_error)]),
+    "oq_volume_csv_queues": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info)]),
+    "oq_volume_series_queue": (_P, [c_void_p]),
+    "oq_volume_series_day": (_S, [c_void_p, _I, _PD, _PD, _I, _PI]),
+    "oq_volume_series_aggregate": (_S, [c_void_p, _I, POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_forecast_method_name": (_P, [_I]),
+    "oq_forecast_method_parse": (_S, [_P, _PI]),
+    "oq_forecast_options_init": (_S, [POINTER(oq_forecast_options)]),
+    "oq_forecast_run": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                             POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                             POINTER(oq_error)]),
+    "oq_forecast_intraday": (_S, [c_void_p, _I, _I, POINTER(oq_forecast_options),
+                                  POINTER(oq_forecast_row), _I, POINTER(oq_forecast_info),
+                                  POINTER(oq_error)]),
+    "oq_forecast_quantile": (_S, [_D, _D, _D, _PD]),
+    "oq_backtest_options_init": (_S, [POINTER(oq_backtest_options)]),
+    "oq_forecast_backtest": (_S, [c_void_p, POINTER(oq_forecast_options),
+                                  POINTER(oq_backtest_options), POINTER(oq_backtest_result),
+                                  POINTER(oq_error)]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
-# above (config.h, stats.h, sim.h, snapshot.h); the binding raises
+# above (config.h, stats.h, sim.h, snapshot.h, forecast.h); the binding raises
 # NotImplementedError naming the symbol while the loaded library lacks one.
 OPTIONAL_SYMBOLS = tuple(OPTIONAL_PROTOTYPES)
 

@@ -133,5 +133,28 @@ OQ_DIST_EMPIRICAL = 5
 OQ_SIM_TOTAL = 0
 OQ_SIM_QUEUE = 1
 OQ_SIM_CHANNEL = 2
+
+# ---- forecast.h ----------------------------------------------------------------
+OQ_FORECAST_NO_DATE = -(2 ** 31)
+
+OQ_FORECAST_SEASONAL_NAIVE = 0
+OQ_FORECAST_HA = 1
+OQ_FORECAST_EWHA = 2
+OQ_FORECAST_DAY_LEVEL = 3
+OQ_FORECAST_HOLT_WINTERS = 4
+OQ_FORECAST_AUTO = 5
+OQ_FORECAST_METHODS = 6
+
+OQ_SPECIAL_CLOSED = 0
+OQ_SPECIAL_FACTOR = 1
+OQ_SPECIAL_LIKE_DATE = 2
+OQ_SPECIAL_LIKE_WEEKDAY = 3
+
+OQ_FORECAST_DAY_REGULAR = 0
+OQ_FORECAST_DAY_CLOSED = 1
+OQ_FORECAST_DAY_SPECIAL = 2
+OQ_FORECAST_DAY_ACTUAL = 3
+
+
 # No __all__: `from .constants import *` takes every (public) name above, and
 # type checkers see each of them; omniq.__all__ lists them from this module.
