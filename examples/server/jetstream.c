@@ -103,10 +103,11 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-/* "what: status (detail)" from the last libnats error on this thread. */
+/* "what: status (detail)": the detail is the last libnats error on this
+ * thread, which belongs to this failure only for a server-side error. */
 static void nats_fail(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr)
 {
-    const char *detail = nats_GetLastError(NULL);
+    const char *detail = s == NATS_ERR ? nats_GetLastError(NULL) : NULL;
     if (jerr)
         fail(err, errlen, "%s: %s, JetStream error %d%s%s", what, natsStatus_GetText(s), (int)jerr,
              detail && *detail ? ": " : "", detail ? detail : "");
@@ -206,6 +207,7 @@ void nats_link_close(nats_link *l)
     natsConnection_Destroy(l->nc);
     natsOptions_Destroy(l->opts);
     free(l);
+    nats_Close(); /* libnats' own threads and memory: one link per process */
 }
 
 /* ---- opening a tenant ---------------------------------------------------------- */
@@ -700,10 +702,29 @@ int nats_log_next(nats_log *g, int64_t timeout_ms, uint64_t *seq, const void **d
     return 1;
 }
 
+int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len)
+{
+    natsMsg_Destroy(g->cur);
+    g->cur = NULL;
+    jsErrCode jerr = 0;
+    natsStatus s = js_GetMsg(&g->cur, g->link->js, g->stream, seq, NULL, &jerr);
+    if (s != NATS_OK) {
+        char what[64];
+        snprintf(what, sizeof what, "reading record %llu", (unsigned long long)seq);
+        nats_fail(g->err, sizeof g->err, what, s, jerr);
+        g->cur = NULL;
+        return -1;
+    }
+    *data = natsMsg_GetData(g->cur);
+    *len = (size_t)natsMsg_GetDataLength(g->cur);
+    return 0;
+}
+
 /* ---- snapshots ------------------------------------------------------------------- */
 
 typedef struct snap_head {
     uint64_t seq, len, extra, chunks, sum;
+    char gen[24];            /* the writer's epoch: chunk keys are unique per writer */
     uint64_t revision;
 } snap_head;
 
@@ -729,8 +750,8 @@ static int read_head(nats_log *g, snap_head *h)
     h->revision = kvEntry_Revision(e);
     kvEntry_Destroy(e);
     unsigned long long seq, len, extra, chunks, sum;
-    if (sscanf(text, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx", &seq, &len,
-               &extra, &chunks, &sum) != 5 || extra > len) {
+    if (sscanf(text, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%23s", &seq,
+               &len, &extra, &chunks, &sum, h->gen) != 6 || extra > len) {
         snprintf(g->err, sizeof g->err, "snapshot head of tenant '%s' is malformed: '%s'", g->tenant, text);
         return -1;
     }
@@ -742,16 +763,18 @@ static int read_head(nats_log *g, snap_head *h)
     return 1;
 }
 
-static void chunk_key(const nats_log *g, uint64_t seq, uint64_t i, char *key, size_t len)
+/* "<tenant>.<seq>.<gen>.<i>": two servers storing a snapshot of the same
+ * record never write each other's chunks (their host bytes may differ). */
+static void chunk_key(const nats_log *g, uint64_t seq, const char *gen, uint64_t i, char *key, size_t len)
 {
-    snprintf(key, len, "%s.%llu.%llu", g->tenant, (unsigned long long)seq, (unsigned long long)i);
+    snprintf(key, len, "%s.%llu.%s.%llu", g->tenant, (unsigned long long)seq, gen, (unsigned long long)i);
 }
 
-static void drop_chunks(nats_log *g, uint64_t seq, uint64_t chunks)
+static void drop_chunks(nats_log *g, uint64_t seq, const char *gen, uint64_t chunks)
 {
     for (uint64_t i = 0; i < chunks; i++) {
-        char key[NATS_TENANT_MAX + 48];
-        chunk_key(g, seq, i, key, sizeof key);
+        char key[NATS_TENANT_MAX + 80];
+        chunk_key(g, seq, gen, i, key, sizeof key);
         kvStore_Purge(g->snaps, key, NULL); /* best effort: a leftover is only garbage */
     }
 }
@@ -763,9 +786,13 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
     size_t chunk = (size_t)g->link->chunk_max;
     uint64_t chunks = total ? (total + chunk - 1) / chunk : 1;
     uint64_t sum = fnv1a(fnv1a(FNV_START, data, len), extra, extra_len);
+    char gen[24];
+    pthread_mutex_lock(&g->mu);
+    snprintf(gen, sizeof gen, "%s", g->epoch);
+    pthread_mutex_unlock(&g->mu);
     for (uint64_t i = 0; i < chunks; i++) {
-        char part[NATS_TENANT_MAX + 48];
-        chunk_key(g, seq, i, part, sizeof part);
+        char part[NATS_TENANT_MAX + 80];
+        chunk_key(g, seq, gen, i, part, sizeof part);
         size_t from = (size_t)i * chunk, to = from + chunk < total ? from + chunk : total;
         /* a chunk may straddle the engine bytes and the extra bytes */
         char *tmp = malloc(to - from ? to - from : 1);
@@ -784,9 +811,9 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
         }
     }
     char head[256];
-    snprintf(head, sizeof head, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx",
+    snprintf(head, sizeof head, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%s",
              (unsigned long long)seq, (unsigned long long)total, (unsigned long long)extra_len,
-             (unsigned long long)chunks, (unsigned long long)sum);
+             (unsigned long long)chunks, (unsigned long long)sum, gen);
     char key[NATS_TENANT_MAX + 8];
     snprintf(key, sizeof key, "%s.head", g->tenant);
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -794,9 +821,8 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
         int found = read_head(g, &old);
         if (found < 0)
             return -1;
-        if (found && old.seq >= seq) { /* a newer one is there (written by a successor) */
-            if (old.seq > seq)
-                drop_chunks(g, seq, chunks);
+        if (found && old.seq >= seq) { /* as new or newer is there (written by a successor) */
+            drop_chunks(g, seq, gen, chunks);
             return 0;
         }
         uint64_t rev;
@@ -804,7 +830,7 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
                              : kvStore_Create(&rev, g->snaps, key, head, (int)strlen(head));
         if (s == NATS_OK) {
             if (found)
-                drop_chunks(g, old.seq, old.chunks);
+                drop_chunks(g, old.seq, old.gen, old.chunks);
             return 0;
         }
         if (s != NATS_ERR) { /* not a lost race: unreachable */
@@ -833,8 +859,8 @@ int nats_log_get_snapshot(nats_log *g, uint64_t *seq, void **data, size_t *len, 
         size_t at = 0;
         int moved = 0, bad = 0;
         for (uint64_t i = 0; i < h.chunks && !moved && !bad; i++) {
-            char key[NATS_TENANT_MAX + 48];
-            chunk_key(g, h.seq, i, key, sizeof key);
+            char key[NATS_TENANT_MAX + 80];
+            chunk_key(g, h.seq, h.gen, i, key, sizeof key);
             kvEntry *e = NULL;
             natsStatus s = kvStore_Get(&e, g->snaps, key);
             if (s == NATS_NOT_FOUND) {

@@ -9,7 +9,8 @@
  *     be n - 1 — record 1 expecting no message — and with a Nats-Msg-Id
  *     "<writer epoch>.<n>" so a retry of a stored record is recognised);
  *   - its latest snapshot in the key/value bucket OMNIQ_SNAPSHOTS: chunks
- *     "<tenant>.<seq>.<i>" then the head "<tenant>.head" naming them;
+ *     "<tenant>.<seq>.<writer>.<i>" then the head "<tenant>.head"
+ *     naming them;
  *   - its lease in the bucket OMNIQ_LEASES, key "<tenant>": who leads it,
  *     where clients reach that server, and a planned hand-over's target.
  *
@@ -35,6 +36,7 @@ typedef struct nats_log nats_log;
  * itself. 0 or -1 with a message in err. */
 int nats_link_open(const char *urls, const char *client_name, int64_t timeout_ms, nats_link **out,
                    char *err, size_t errlen);
+/* Close the link and release libnats (its threads): one link per process. */
 void nats_link_close(nats_link *l);
 
 /* 1 if name is a valid tenant name. */
@@ -88,6 +90,10 @@ int nats_log_next(nats_log *g, int64_t timeout_ms, uint64_t *seq, const void **d
                   uint64_t *pending);
 
 void nats_log_unfollow(nats_log *g);
+
+/* Record seq read directly (not through the follower): data valid until
+ * the next nats_log_next / nats_log_get. 0 or -1. */
+int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len);
 
 /* ---- snapshots ---- */
 
