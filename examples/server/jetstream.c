@@ -702,6 +702,14 @@ int nats_log_next(nats_log *g, int64_t timeout_ms, uint64_t *seq, const void **d
     return 1;
 }
 
+const char *nats_log_record_id(nats_log *g)
+{
+    const char *id = NULL;
+    if (!g->cur || natsMsgHeader_Get(g->cur, "Nats-Msg-Id", &id) != NATS_OK || !id)
+        return "";
+    return id;
+}
+
 int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len)
 {
     natsMsg_Destroy(g->cur);

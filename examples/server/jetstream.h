@@ -91,6 +91,10 @@ int nats_log_next(nats_log *g, int64_t timeout_ms, uint64_t *seq, const void **d
 
 void nats_log_unfollow(nats_log *g);
 
+/* The Nats-Msg-Id ("<writer epoch>.<seq>") of the record last returned by
+ * nats_log_next / nats_log_get ("" none): which leadership wrote it. */
+const char *nats_log_record_id(nats_log *g);
+
 /* Record seq read directly (not through the follower): data valid until
  * the next nats_log_next / nats_log_get. 0 or -1. */
 int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len);

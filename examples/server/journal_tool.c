@@ -7,7 +7,8 @@
  *
  * info    one JSON line: the stream's last record and leading node, the
  *         lease (who leads the tenant, where), the stored snapshot's record;
- * dump    one JSON line per record: seq, action, now_ms, the bytes in hex;
+ * dump    one JSON line per record: seq, action, now_ms, writer (the
+ *         Nats-Msg-Id: which leadership appended it), the bytes in hex;
  * verify  replays the WHOLE stream on a fresh engine built from --config
  *         (the tenant's first state), compares that engine's snapshot at the
  *         stored snapshot's record with the stored one byte for byte, runs
@@ -109,11 +110,11 @@ static int each_record(tool *t, uint64_t last,
 
 static int dump_one(tool *t, uint64_t seq, const unsigned char *d, size_t n, void *u)
 {
-    (void)t;
     (void)u;
     int32_t action = n >= 16 ? le32(d + 4) : 0;
-    printf("{\"seq\":%llu,\"action\":\"%s\",\"now_ms\":%lld,\"hex\":\"", (unsigned long long)seq,
-           oq_journal_action_name(action), (long long)(n >= 16 ? le64(d + 8) : 0));
+    printf("{\"seq\":%llu,\"action\":\"%s\",\"now_ms\":%lld,\"writer\":\"%s\",\"hex\":\"",
+           (unsigned long long)seq, oq_journal_action_name(action), (long long)(n >= 16 ? le64(d + 8) : 0),
+           nats_log_record_id(t->log));
     for (size_t i = 0; i < n; i++)
         printf("%02x", d[i]);
     printf("\"}\n");

@@ -88,14 +88,27 @@ int replica_start(server *s)
         t->rep = calloc(1, sizeof *t->rep);
         if (!t->rep)
             abort();
-        if (nats_log_open(s->link, t->name, s->opt.replicas, &t->rep->log, err, sizeof err)) {
-            fprintf(stderr, "omniq-server: %s\n", err);
-            return -1;
-        }
-        t->state = TENANT_SYNCING;
-        server_log(s, "tenant %s: journal stream OMNIQ_%s (role %s)", t->name, t->name,
-                   t->lead ? "primary" : "standby");
+        t->state = TENANT_SYNCING; /* its stream is opened by the first sync (open_log) */
     }
+    return 0;
+}
+
+/* Open (creating if needed) the tenant's stream and buckets: retried while
+ * the cluster is busy (a fresh or loaded cluster can time out). 0 or -1. */
+static int open_log(tenant *t)
+{
+    replica *rp = t->rep;
+    char err[512];
+    if (rp->log)
+        return 0;
+    if (nats_log_open(t->srv->link, t->name, t->srv->opt.replicas, &rp->log, err, sizeof err)) {
+        if (!rp->warned++)
+            server_log(t->srv, "%s; trying again", err);
+        return -1;
+    }
+    rp->warned = 0;
+    server_log(t->srv, "tenant %s: journal stream OMNIQ_%s (role %s)", t->name, t->name,
+               t->lead ? "primary" : "standby");
     return 0;
 }
 
@@ -103,7 +116,7 @@ void replica_stop(server *s)
 {
     for (int i = 0; i < s->n_tenants; i++) {
         tenant *t = s->tenants[i];
-        if (t->rep)
+        if (t->rep && t->rep->log)
             nats_log_close(t->rep->log);
         free(t->rep);
         t->rep = NULL;
@@ -299,6 +312,8 @@ static int sync_tenant(tenant *t, int64_t mono)
 {
     server *s = t->srv;
     replica *rp = t->rep;
+    if (open_log(t))
+        return -1;
     uint64_t seq = 0;
     void *data = NULL, *extra = NULL;
     size_t len = 0, extra_len = 0;
@@ -346,6 +361,8 @@ static int sync_tenant(tenant *t, int64_t mono)
 
 /* ---- taking over ------------------------------------------------------------------ */
 
+static void step_down(tenant *t, int keep, const char *why);
+
 /* STANDBY holding the lease -> LEADING: catch up to the stream's end, then
  * append (the advance to now), which fences anyone else. */
 static void promote(tenant *t, int64_t mono)
@@ -382,6 +399,14 @@ static void promote(tenant *t, int64_t mono)
             apply_one(t, seq, data, len, pending);
     }    if (t->state != TENANT_STANDBY)
         return;
+    /* The replica as it is, to go back to if the first append is refused:
+     * then a stale leader appended meanwhile, and this server goes on
+     * standing by from here rather than rebuilding from the snapshot. */
+    void *before = NULL;
+    size_t before_len = 0;
+    buf before_reg = {0};
+    if (durability_snapshot(t, &before, &before_len, &before_reg))
+        before = NULL;
     nats_log_unfollow(rp->log);
     nats_log_new_epoch(rp->log);
     oq_engine_set_journal(t->e, durability_on_record, t);
@@ -392,10 +417,33 @@ static void promote(tenant *t, int64_t mono)
         now = clock;
     /* Journaled like any call: timers that came due while nobody led fire
      * now, at their own due times; and this first append is refused if a
-     * stale leader appended after `last` (then this replica is rebuilt). */
+     * stale leader appended after `last`. */
     oq_engine_advance(t->e, now);
     replica_submit(t);
-    if (replica_finish(t, 0, now))
+    int rc = nats_log_wait(rp->log);
+    if (rc == NATS_LOG_OK && !rp->failed) {
+        t->last_seq += (int64_t)t->n_recs;
+        durability_clear_batch(t);
+    } else {
+        oq_engine *back = NULL;
+        oq_engine_options o;
+        tenant_engine_options(t, &o);
+        if (before && oq_engine_restore_buffer(&o, before, before_len, &back) == OQ_OK) {
+            server_log(s, "tenant %s: taking over failed (%s); standing by", t->name, nats_log_error(rp->log));
+            oq_engine_destroy(t->e);
+            t->e = back;
+            registry_destroy(t->reg);
+            t->reg = registry_create();
+            registry_load(t->reg, before_reg.data, before_reg.len);
+            durability_clear_batch(t);
+            follow(t);
+        } else {
+            step_down(t, 0, "taking over failed");
+        }
+    }
+    oq_free(before);
+    buf_free(&before_reg);
+    if (t->state != TENANT_LEADING)
         return;
     /* The snapshot policy goes on from the snapshot this replica was built
      * from: a successor soon stores a newer one if that one is old. */
@@ -599,7 +647,7 @@ void replica_tick(server *s, int64_t now_ms)
         replica *rp = t->rep;
         switch (t->state) {
         case TENANT_SYNCING:
-            if (mono >= rp->next_lease_ms) { /* to tell clients where the leader is */
+            if (rp->log && mono >= rp->next_lease_ms) { /* to tell clients where the leader is */
                 rp->next_lease_ms = mono + LEASE_POLL_MS;
                 read_lease(t, mono);
             }

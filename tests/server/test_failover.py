@@ -30,6 +30,7 @@ are printed, every wait is bounded by a generous time-out.
 
 Run: OMNIQ_SERVER=build/examples/bin/omniq-server python3 tests/server/test_failover.py
 Environment: FAILOVER_KILLS (default 22), FAILOVER_SEED."""
+import json
 import os
 import random
 import sys
@@ -207,16 +208,20 @@ class FailoverTest(unittest.TestCase):
 
     def handover(self, tenant):
         """Move tenant from its leader to the other server. Tried again when
-        the leader changed meanwhile or the cluster was busy electing."""
+        the leader changed meanwhile or the cluster was busy electing. Done
+        once the target says it took the lease handed over to it (it may
+        lose it again at once if the cluster stalls its renewals)."""
         r = None
         for attempt in range(5):
             src = self.leader_node(tenant)
             dst = next(n for n in self.nodes.values() if n is not src)
             self.wait_standby(dst)
+            mark = len(dst.log_text())
             r = ask(src.addr, {"cmd": "handover", "tenant": tenant, "to": dst.name}, timeout=30)
             if r and r.get("ok"):
-                wait_for("%s to lead %s after the hand-over" % (dst.name, tenant),
-                         lambda: self.role(dst, tenant) == "leader")
+                wait_for("%s to take %s over from %s" % (dst.name, tenant, src.name),
+                         lambda: "tenant %s: took the lease from %s (handed over)" % (tenant, src.name)
+                         in dst.log_text()[mark:])
                 return
             if r and r.get("error") not in ("NOT_LEADER", "OQ_ESTATE"):
                 break
@@ -277,7 +282,42 @@ class FailoverTest(unittest.TestCase):
         finally:
             ledger.go.set()
 
+    def diagnose(self):
+        """What each server was doing when a step timed out: alive or not,
+        its last log lines, and (gdb installed) where its threads were; each
+        tenant's journal is dumped beside the logs (OMNIQ_KEEP_FAILOVER_DIR
+        keeps them)."""
+        import shutil
+        import subprocess
+        for t in TENANTS:
+            try:
+                rc, rows, err = journal_tool(self.cluster.urls, t, "dump", timeout=120)
+                with open(os.path.join(self.tmp, "%s.dump" % t), "w") as f:
+                    f.write("".join(json.dumps(r) + "\n" for r in rows) + err)
+                rc, rows, err = journal_tool(self.cluster.urls, t, "verify", "--config", CENTER, timeout=120)
+                print("---- %s: omniq-journal verify: %s %s" % (t, rows, err.strip()), flush=True)
+            except Exception as e:  # noqa: BLE001 - diagnostics only
+                print("---- %s: no journal dump: %s" % (t, e), flush=True)
+        for n in self.nodes.values():
+            state = "running" if n.alive() else "exited with %s" % (n.proc.returncode if n.proc else None)
+            print("---- %s (%s), last log lines:\n%s" % (n.name, state, n.log_tail(15)), flush=True)
+            if n.alive() and shutil.which("gdb"):
+                try:
+                    p = subprocess.run(["gdb", "-p", str(n.proc.pid), "-batch", "-ex", "thread apply all bt 12"],
+                                       capture_output=True, text=True, timeout=60)
+                    print("\n".join(line for line in p.stdout.splitlines() if line.startswith(("#", "Thread"))),
+                          flush=True)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+
     def test_failover(self):
+        try:
+            self.run_failover()
+        except AssertionError:
+            self.diagnose()
+            raise
+
+    def run_failover(self):
         rng = random.Random(SEED)
         print("seed %d, %d primary kills" % (SEED, KILLS), flush=True)
         t_start = time.monotonic()
