@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* omniq check FILE: validate a configuration or a script and summarize it. */
+/* omniq check FILE: validate a configuration, a script, a scenario or a
+ * calendar file and summarize it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,10 +9,11 @@
 static const char USAGE[] =
     "usage: omniq check [--quiet] FILE\n"
     "\n"
-    "Load FILE (a configuration, a script: configuration + timeline, or a scenario:\n"
-    "configuration + simulation) exactly as\n"
+    "Load FILE (a configuration, a script: configuration + timeline, a scenario:\n"
+    "configuration + simulation, or a calendar file: holidays + calendars) exactly as\n"
     "'omniq run' and the library would. On success print a summary (channels, skills,\n"
-    "groups, queues with the agents able to serve them, agents, timeline) and exit 0;\n"
+    "groups, queues with the agents able to serve them, agents, timeline; or each\n"
+    "calendar's zone, weekly hours and dated days) and exit 0;\n"
     "queues no agent can serve are flagged as warnings. On error print\n"
     "FILE:LINE:COLUMN: what was expected, on stderr, and exit 2: every error of the file\n"
     "(up to 20), with \"did you mean ...?\" for a misspelt key or id; a script's timeline\n"
@@ -128,6 +130,52 @@ static void summary(const char *path, const oq_engine *e, const oq_script *s)
     }
 }
 
+/* A calendar file (docs/calendars.md): check every calendar, summarize each. */
+static int check_calendars(const char *path, int quiet)
+{
+    char *ids = NULL;
+    int32_t n = 0;
+    oq_error err;
+    if (oq_calendar_ids_file(path, &ids, &n, &err) != OQ_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return EXIT_INPUT;
+    }
+    if (!quiet)
+        printf("%s: %d calendar%s\n", path, (int)n, n == 1 ? "" : "s");
+    const char *id = ids;
+    for (int32_t i = 0; i < n && !quiet; i++, id += strlen(id) + 1) {
+        oq_calendar *cal = NULL;
+        if (oq_calendar_load_file(path, id, NULL, &cal, &err) != OQ_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            oq_free(ids);
+            return EXIT_INPUT;
+        }
+        /* Dated days over the years a center plans in; hours of a week of regular days. */
+        int32_t from = 0, to = 0, kinds[4] = {0, 0, 0, 0}, week_from = -1, run = 0;
+        oq_date_from_ymd(1970, 1, 1, &from);
+        oq_date_from_ymd(2100, 1, 1, &to);
+        for (int32_t d = from; d < to; d++) {
+            int32_t kind = OQ_DAY_REGULAR;
+            oq_calendar_day_kind(cal, d, &kind, NULL);
+            kinds[kind & 3]++;
+            run = kind == OQ_DAY_REGULAR ? run + 1 : 0;
+            if (run == 8 && week_from < 0)
+                week_from = d - 6; /* its previous day is regular too: no foreign night */
+        }
+        int64_t week_ms = 0, ms = 0;
+        for (int32_t d = week_from; week_from >= 0 && d < week_from + 7; d++)
+            if (oq_calendar_open_ms_of_day(cal, d, &ms) == OQ_OK)
+                week_ms += ms;
+        printf("calendar %s: %s, %.4g h open a regular week; dated days: %d holiday, "
+               "%d closed, %d special hours\n",
+               id, oq_calendar_time_zone(cal), (double)week_ms / 3600000.0,
+               (int)kinds[OQ_DAY_HOLIDAY], (int)kinds[OQ_DAY_CLOSED], (int)kinds[OQ_DAY_SPECIAL]);
+        oq_calendar_destroy(cal);
+    }
+    oq_free(ids);
+    return EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv)
 {
     const char *path = NULL;
@@ -167,6 +215,10 @@ int cmd_check(int argc, char **argv)
     lo.error_user = &errs;
     oq_status st = oq_config_load(&lo, path, NULL, 0, path, &e, &s, &err);
     oq_scenario *sc = NULL;
+    if (st != OQ_OK && !dump && errs.n > 0 &&
+        (strstr(errs.e[0].message, "unknown key 'calendars'") ||
+         strstr(errs.e[0].message, "unknown key 'holidays'")))
+        return check_calendars(path, quiet);
     if (st != OQ_OK && errs.n > 0 && strstr(errs.e[0].message, "unknown key 'simulation'")) {
         /* a scenario file (configuration + simulation section) */
         errs.n = 0;

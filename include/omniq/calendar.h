@@ -200,6 +200,43 @@ OQ_API oq_status oq_calendar_business_ms(const oq_calendar *cal, int64_t from_ms
 OQ_API oq_status oq_calendar_add_business_ms(const oq_calendar *cal, int64_t t_ms,
                                              int64_t business_ms, int64_t *out_ms);
 
+/* ---- loading from YAML ------------------------------------------------------ */
+
+/* Load calendar `id` from a YAML document with `calendars:` and `holidays:`
+ * sections (docs/calendars.md has the format; the same sections can sit in a
+ * center configuration file, whose other sections are skipped here). `id`
+ * NULL: the document must define exactly one calendar. Every calendar and
+ * holiday list of the document is checked, not only the one returned. The
+ * parser's temporary tree uses the C library's malloc (libyaml has no hook);
+ * the calendar allocates through opts->alloc. Errors: OQ_EINVAL (NULL path
+ * or out; id NULL with several calendars), OQ_ECONFIG (unreadable file, bad
+ * YAML, bad content: *err has file:line:col and the key path, e.g.
+ * "calendars.yaml:7:12: calendars.shanghai.hours.mon: ..."), OQ_ENOTFOUND (no
+ * calendar `id`), OQ_ENOMEM. *out untouched on error. Thread-safe (no global
+ * state; $TZDIR is read with getenv). */
+OQ_API oq_status oq_calendar_load_file(const char *path, const char *id,
+                                       const oq_calendar_options *opts, oq_calendar **out,
+                                       oq_error *err);
+
+/* The same from a buffer of `len` bytes (need not be NUL-terminated); `name`
+ * (may be NULL: "<buffer>") is used in messages. */
+OQ_API oq_status oq_calendar_load_buffer(const char *yaml, size_t len, const char *name,
+                                         const char *id, const oq_calendar_options *opts,
+                                         oq_calendar **out, oq_error *err);
+
+/* The ids of the calendars a YAML document defines, in file order, after
+ * checking the whole document exactly as oq_calendar_load_file does (each
+ * calendar is built with the default allocator, then freed). *out_ids
+ * receives the *count ids one after another, each NUL-terminated, in one
+ * block to free with oq_free (NULL when *count is 0). Same errors as
+ * oq_calendar_load_file, without OQ_ENOTFOUND; outputs untouched on error. */
+OQ_API oq_status oq_calendar_ids_file(const char *path, char **out_ids, int32_t *count,
+                                      oq_error *err);
+
+/* The same from a buffer (see oq_calendar_load_buffer). */
+OQ_API oq_status oq_calendar_ids_buffer(const char *yaml, size_t len, const char *name,
+                                        char **out_ids, int32_t *count, oq_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
  * per-date lookups the queries use. Every building call checks everything
  * and allocates everything before it changes anything, so a failed call
  * (bad input or no memory) leaves the calendar as it was. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,13 +166,16 @@ static void week_summary(oq_calendar *cal)
 
 /* ---- lookups ---------------------------------------------------------------------- */
 
-/* Index of the first exception with date >= `date`. */
-static int32_t ex_lower_bound(const oq_calendar *cal, int64_t date)
+/* Index of the first of n records (`stride` bytes apart, sorted by the
+ * int32_t date at their start) with date >= `date`. */
+static int32_t date_lower_bound(const void *records, int32_t n, size_t stride, int64_t date)
 {
-    int32_t lo = 0, hi = cal->n_ex;
+    int32_t lo = 0, hi = n;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (cal->ex[mid].date < date)
+        int32_t d;
+        memcpy(&d, (const char *)records + (size_t)mid * stride, sizeof d);
+        if (d < date)
             lo = mid + 1;
         else
             hi = mid;
@@ -179,17 +183,17 @@ static int32_t ex_lower_bound(const oq_calendar *cal, int64_t date)
     return lo;
 }
 
+_Static_assert(offsetof(oq__exception, date) == 0 && offsetof(oq__holiday, date) == 0,
+               "date_lower_bound reads the date at the start of a record");
+
+static int32_t ex_lower_bound(const oq_calendar *cal, int64_t date)
+{
+    return date_lower_bound(cal->ex, cal->n_ex, sizeof *cal->ex, date);
+}
+
 static int32_t hol_lower_bound(const oq__holiday_list *l, int64_t date)
 {
-    int32_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (l->days[mid].date < date)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return date_lower_bound(l->days, l->n, sizeof *l->days, date);
 }
 
 const oq__exception *oq__cal_exception(const oq_calendar *cal, int64_t date)

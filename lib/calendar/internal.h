@@ -105,14 +105,14 @@ typedef struct oq__ranges {
 } oq__ranges;
 
 typedef struct oq__exception {
-    int32_t date;
+    int32_t date; /* first: the lookups read it at the start of each record */
     int32_t kind;  /* OQ_DAY_SPECIAL or OQ_DAY_CLOSED */
     char *name;    /* NULL when none */
     oq__ranges hours;
 } oq__exception;
 
 typedef struct oq__holiday {
-    int32_t date;
+    int32_t date; /* first, as in oq__exception */
     char *name;
 } oq__holiday;
 

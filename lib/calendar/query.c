@@ -78,7 +78,7 @@ static int next_run(const oq_calendar *cal, int64_t t, int64_t lim, int64_t enou
     if (!next_piece(cal, t, lim, &p))
         return 0;
     int64_t a = max64(p.a, t), b = p.b;
-    int64_t stop = enough > INT64_MAX - a ? INT64_MAX : a + enough;
+    int64_t stop = a > 0 && enough > INT64_MAX - a ? INT64_MAX : a + enough; /* a may be < 0 */
     const int64_t end_of_time = (int64_t)(OQ__DATE_MAX + 2) * OQ__DAY;
     while (b < stop) {
         if (cal->week_full && (b = jump_full_days(cal, b)) == INT64_MAX)

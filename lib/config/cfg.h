@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "omniq/calendar.h"
 #include "omniq/config.h"
 #include "omniq/contact.h"
 #include "omniq/escalation.h"
@@ -43,6 +44,17 @@ typedef struct cfg_ctx {
     oq_engine *e;
     int64_t now_ms;
 } cfg_ctx;
+
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Iterate the pairs of a checked mapping (NULL / null: none). `break` in the
+ * body leaves the whole iteration (i##_go stays 0 when the inner loop is left
+ * by a break), `continue` goes on with the next pair. */
+#define FOR_PAIRS(map, i, k, v)                                                            \
+    for (int32_t i = 0, i##_go = 1;                                                        \
+         i##_go && (map) && (map)->kind == CFG_MAP && i + 1 < (map)->n; i += 2)            \
+        for (const cfg_node *k = (map)->kids[i], *v = (map)->kids[i + 1]; k && !(i##_go = 0); \
+             i##_go = 1, k = NULL)
 
 /* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error
  * (ctx). Stops at the first key of the root mapping that is not one of
@@ -147,5 +159,17 @@ typedef int (*cfg_extra_fn)(cfg_ctx *c, const cfg_node *root, void *user);
 oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *yaml, size_t len,
                        const char *name, oq_engine **out, oq_error *err, cfg_extra_fn extra,
                        void *user);
+
+/* ---- calendars (calendar_load.c) -------------------------------------------------
+ * The `holidays:` and `calendars:` sections, shared by the calendar loader and (later) the
+ * center configuration. */
+
+/* Check a `holidays:` section (c->path at it): list names, dates, spans, no date twice. */
+int oq__cfg_holidays_check(cfg_ctx *c, const cfg_node *holidays);
+/* Build the calendar `key: node` of a `calendars:` section (c->path at the section), its
+ * holiday lists taken from the checked `holidays` section (may be NULL). 1 and *out, or 0. */
+int oq__cfg_calendar_build(cfg_ctx *c, const cfg_node *holidays, const cfg_node *key,
+                           const cfg_node *node, const oq_calendar_options *opts,
+                           oq_calendar **out);
 
 #endif

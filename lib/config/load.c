@@ -59,13 +59,6 @@ static const int32_t TIMING_VALUES[] = {OQ_STEP_AFTER_ENTRY, OQ_STEP_AFTER_PREVI
 static const char *const IDLE_NAMES[] = {"last_activity", "last_inbound"};
 static const int32_t IDLE_VALUES[] = {OQ_IDLE_LAST_ACTIVITY, OQ_IDLE_LAST_INBOUND};
 
-#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-/* Iterate the pairs of a checked mapping (NULL / null: none). */
-#define FOR_PAIRS(map, i, k, v)                                                            \
-    for (int32_t i = 0; (map) && (map)->kind == CFG_MAP && i + 1 < (map)->n; i += 2)      \
-        for (const cfg_node *k = (map)->kids[i], *v = (map)->kids[i + 1]; k; k = NULL)
-
 /* ---- references (checked before the engine call, so errors point at the name) ---- */
 
 static int ref_exists(cfg_ctx *c, int32_t kind, const char *id)

@@ -38,8 +38,6 @@ static const char *const DIST_NAMES[] = {"none", "constant", "exponential", "log
 static const int32_t DIST_VALUES[] = {OQ_DIST_NONE, OQ_DIST_CONSTANT, OQ_DIST_EXPONENTIAL,
                                       OQ_DIST_LOGNORMAL, OQ_DIST_GAMMA, OQ_DIST_EMPIRICAL};
 
-#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 typedef struct sc_ctx {
     cfg_ctx *c;
     oq_scenario *s;

@@ -218,6 +218,8 @@ static cfg_node *new_node(int kind, const yaml_mark_t *m)
 
 int oq__cfg_nomem(cfg_ctx *c)
 {
+    if (c->status == OQ_OK)
+        c->status = OQ_ENOMEM; /* first, so the error reported carries it */
     oq__cfg_fail(c, NULL, "out of memory");
     c->status = OQ_ENOMEM;
     c->stop = 1;
@@ -520,7 +522,7 @@ int oq__cfg_check_map(cfg_ctx *c, const cfg_node *n, const char *const *allowed,
         if (allowed && !is_allowed(allowed, k->s))
             ok = unknown_key(c, k, allowed); /* and go on: report every unknown key */
     }
-    if (!ok)
+    if (!ok || c->stop) /* stopped before every key was checked: some may not be scalars */
         return 0;
     if (pairs < 2)
         return 1;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "test_support.h"
@@ -91,6 +92,17 @@ static inline oq_calendar *new_calendar(const char *id, const char *zone)
     if (st != OQ_OK)
         fail_msg("oq_calendar_create(%s, %s): %s: %s", id, zone, oq_status_name(st), err.message);
     return cal;
+}
+
+/* Options whose allocator is the counting test allocator `a` (reset), failing
+ * its fail_at-th allocation (0: never). */
+static inline void counting_options(oq_calendar_options *o, test_alloc *a, int64_t fail_at)
+{
+    memset(a, 0, sizeof *a);
+    a->fail_at = fail_at;
+    oq_calendar_options_init(o);
+    o->alloc = test_alloc_fn;
+    o->alloc_user = a;
 }
 
 /* "HH:MM" in ms after midnight. */

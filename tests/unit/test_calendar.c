@@ -92,6 +92,7 @@ static void without_hours_always_open(void **state)
     assert_int_equal(open_at(cal, t), 1);
     assert_time(next_open(cal, t), t);
     assert_time(next_close(cal, t), INT64_MAX);
+    assert_time(next_close(cal, utc_ms(1901, 5, 1, 0, 0, 0)), INT64_MAX); /* before 1970 too */
     /* Business time equals real time, across the March DST change too. */
     assert_time(business(cal, t, t + 40 * DAY_MS), 40 * DAY_MS);
     assert_time(deadline(cal, t, 40 * DAY_MS), t + 40 * DAY_MS);
@@ -214,6 +215,19 @@ static void dst_forward_and_back_london(void **state)
     assert_time(business(cal, utc_ms(2026, 3, 28, 0, 0, 0), utc_ms(2026, 3, 30, 0, 0, 0)), 0);
     assert_time(next_open(cal, utc_ms(2026, 3, 28, 0, 0, 0)), utc_ms(2026, 4, 5, 0, 0, 0));
     assert_time(next_open(cal, utc_ms(2026, 10, 25, 0, 30, 0)), utc_ms(2026, 10, 25, 1, 0, 0));
+    oq_calendar_destroy(cal);
+
+    /* Sunday 00:30-01:30 on 25 October: open 00:30-01:30 BST (23:30-00:30 UTC), closed
+     * 01:30-02:00 BST, open again 01:00-01:30 GMT (01:00-01:30 UTC). From 01:45 BST the
+     * next opening is the second pass, not a time inside the closed half hour. */
+    cal = new_calendar("fold", "Europe/London");
+    hours(cal, 6, HM(0, 30), HM(1, 30));
+    assert_int_equal(open_at(cal, utc_ms(2026, 10, 25, 0, 45, 0)), 0);
+    assert_time(next_open(cal, utc_ms(2026, 10, 25, 0, 45, 0)), utc_ms(2026, 10, 25, 1, 0, 0));
+    assert_time(next_close(cal, utc_ms(2026, 10, 25, 0, 45, 0)), utc_ms(2026, 10, 25, 1, 30, 0));
+    assert_time(next_close(cal, utc_ms(2026, 10, 24, 23, 30, 0)), utc_ms(2026, 10, 25, 0, 30, 0));
+    assert_time(business(cal, utc_ms(2026, 10, 24, 0, 0, 0), utc_ms(2026, 10, 26, 0, 0, 0)),
+                90 * MIN_MS);
     oq_calendar_destroy(cal);
 }
 
@@ -572,12 +586,8 @@ static void failed_allocations_change_nothing(void **state)
     int failures_seen = 0;
     for (int64_t k = 1;; k++) {
         test_alloc a;
-        memset(&a, 0, sizeof a);
-        a.fail_at = k;
         oq_calendar_options o;
-        oq_calendar_options_init(&o);
-        o.alloc = test_alloc_fn;
-        o.alloc_user = &a;
+        counting_options(&o, &a, k);
         cal = NULL;
         oq_status st = oq_calendar_create("ref", "Europe/London", &o, &cal, &err);
         if (st == OQ_ENOMEM) {
@@ -606,9 +616,7 @@ static void failed_allocations_change_nothing(void **state)
         assert_true(fingerprint(cal) == ref[N_STEPS]);
         /* Copies under the same failing allocator. */
         test_alloc b;
-        memset(&b, 0, sizeof b);
-        b.fail_at = k;
-        o.alloc_user = &b;
+        counting_options(&o, &b, k);
         oq_calendar *copy = NULL;
         st = oq_calendar_copy(cal, &o, &copy, &err);
         if (st == OQ_ENOMEM) {
@@ -638,11 +646,8 @@ static void copies_are_deep_and_independent(void **state)
     for (int i = 0; i < N_STEPS; i++)
         must(build_step(cal, i, &err), &err, "step");
     test_alloc a;
-    memset(&a, 0, sizeof a);
     oq_calendar_options o;
-    oq_calendar_options_init(&o);
-    o.alloc = test_alloc_fn;
-    o.alloc_user = &a;
+    counting_options(&o, &a, 0);
     oq_calendar *copy = NULL, *copy2 = NULL;
     must(oq_calendar_copy(cal, &o, &copy, &err), &err, "copy");
     assert_true(a.live_bytes > 0); /* the copy lives in the given allocator */

@@ -390,6 +390,16 @@ static void put_zone(tzdir *d, const char *name, const unsigned char *bytes, siz
     snprintf(d->files[d->n_files++], sizeof d->files[0], "%s", path);
 }
 
+/* A private tz directory, and options that read zones from it. */
+static void make_tzdir(tzdir *d, oq_calendar_options *opts)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->root, sizeof d->root, "/tmp/oq_tz_XXXXXX");
+    assert_non_null(mkdtemp(d->root));
+    oq_calendar_options_init(opts);
+    opts->tzdir = d->root;
+}
+
 static void remove_tzdir(tzdir *d)
 {
     for (int i = 0; i < d->n_files; i++)
@@ -421,12 +431,8 @@ static void malformed_tzif_files_are_refused(void **state)
 {
     (void)state;
     tzdir d;
-    memset(&d, 0, sizeof d);
-    snprintf(d.root, sizeof d.root, "/tmp/oq_tz_XXXXXX");
-    assert_non_null(mkdtemp(d.root));
     oq_calendar_options opts;
-    oq_calendar_options_init(&opts);
-    opts.tzdir = d.root;
+    make_tzdir(&d, &opts);
     tzb t;
 
     tzspec s = base_spec();
@@ -505,12 +511,8 @@ static void footer_rules_alone(void **state)
 {
     (void)state;
     tzdir d;
-    memset(&d, 0, sizeof d);
-    snprintf(d.root, sizeof d.root, "/tmp/oq_tz_XXXXXX");
-    assert_non_null(mkdtemp(d.root));
     oq_calendar_options opts;
-    oq_calendar_options_init(&opts);
-    opts.tzdir = d.root;
+    make_tzdir(&d, &opts);
     tzb t;
     tzspec s;
     memset(&s, 0, sizeof s);
@@ -561,9 +563,8 @@ static void tzdir_from_environment(void **state)
 {
     (void)state;
     tzdir d;
-    memset(&d, 0, sizeof d);
-    snprintf(d.root, sizeof d.root, "/tmp/oq_tz_XXXXXX");
-    assert_non_null(mkdtemp(d.root));
+    oq_calendar_options opts;
+    make_tzdir(&d, &opts);
     tzb t;
     tzspec s = base_spec();
     make_tzif(&t, &s);

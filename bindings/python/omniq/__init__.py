@@ -3,6 +3,8 @@
 
     import omniq
     omniq.erlang.erlang_c(10, 12)           # P(wait), Erlang C
+    cal = omniq.Calendar.load("calendars.yaml", "london-support")
+    cal.add_business_ms(now_ms, 2 * 3600_000)  # a deadline in business time
     with omniq.Engine(on_event=print) as e:  # a contact center
         e.channel_add("voice", exclusive=True)
         ...
@@ -11,7 +13,7 @@ The shared library is found through the OMNIQ_LIBRARY environment variable,
 next to this package, or on the system's library path (see omniq._lib).
 """
 
-from . import erlang, forecast, stats
+from . import calendar, erlang, forecast, stats
 from ._lib import LibraryNotFound, library_path
 from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from . import constants as _constants
@@ -19,6 +21,7 @@ from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
                      event_type_name, journal_action_name, ordering_name,
                      strategy_name)
+from .calendar import Calendar, LocalTime
 from .errors import (AlreadyExists, Busy, CallbackError, ConfigError, Corrupt, InvalidArgument,
                      InvalidState, NotFound, OmniqError, OutOfMemory, OutOfRange, status_name,
                      status_str)
@@ -43,7 +46,8 @@ def version_number() -> int:
 
 
 __all__ = [
-    "erlang", "forecast", "Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
+    "erlang", "calendar", "forecast", "Calendar", "LocalTime", "Engine", "Event", "Counts",
+    "ChannelInfo", "AgentInfo", "QueueInfo",
     "ContactInfo", "HistoryEntry", "OmniqError", "CallbackError", "LibraryNotFound",
     "InvalidArgument", "NotFound", "AlreadyExists", "OutOfMemory", "InvalidState",
     "ConfigError", "Busy", "Corrupt", "OutOfRange",

@@ -400,6 +400,24 @@ PROTOTYPES = {
 }
 
 # config.h: present in newer libraries (declared when the symbols exist).
+class oq_calendar_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("alloc", oq_alloc_fn),
+        ("alloc_user", c_void_p),
+        ("tzdir", c_char_p),
+    ]
+
+
+class oq_local_time(Structure):
+    _fields_ = [
+        ("date", c_int32),
+        ("ms_of_day", c_int32),
+        ("utc_offset_s", c_int32),
+        ("is_dst", c_int32),
+    ]
+
+
 class oq_config_error(Structure):
     _fields_ = [
         ("line", c_int32),
@@ -659,6 +677,7 @@ class oq_backtest_result(Structure):
 
 _SIM = c_void_p  # oq_sim * (opaque)
 _SCN = c_void_p  # oq_scenario * (opaque)
+_CAL = c_void_p  # oq_calendar * (opaque)
 
 
 # snapshot.h
@@ -727,6 +746,40 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
     "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
+    # calendar.h
+    "oq_date_from_ymd": (_S, [_I, _I, _I, _PI]),
+    "oq_date_to_ymd": (_S, [_I, _PI, _PI, _PI]),
+    "oq_date_weekday": (_I, [_I]),
+    "oq_date_parse": (_S, [_P, _PI]),
+    "oq_weekday_name": (_P, [_I]),
+    "oq_calendar_options_init": (_S, [POINTER(oq_calendar_options)]),
+    "oq_calendar_create": (_S, [_P, _P, POINTER(oq_calendar_options), POINTER(c_void_p),
+                                POINTER(oq_error)]),
+    "oq_calendar_copy": (_S, [_CAL, POINTER(oq_calendar_options), POINTER(c_void_p),
+                              POINTER(oq_error)]),
+    "oq_calendar_destroy": (None, [_CAL]),
+    "oq_calendar_id": (_P, [_CAL]),
+    "oq_calendar_time_zone": (_P, [_CAL]),
+    "oq_calendar_add_hours": (_S, [_CAL, _I, _I, _I, POINTER(oq_error)]),
+    "oq_calendar_set_day_hours": (_S, [_CAL, _I, _I, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_close_day": (_S, [_CAL, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_add_holiday": (_S, [_CAL, _P, _I, _P, POINTER(oq_error)]),
+    "oq_calendar_day_kind": (_S, [_CAL, _I, _PI, POINTER(c_char_p)]),
+    "oq_calendar_open_ms_of_day": (_S, [_CAL, _I, _PL]),
+    "oq_calendar_to_local": (_S, [_CAL, _L, POINTER(oq_local_time)]),
+    "oq_calendar_from_local": (_S, [_CAL, _I, _I, _PL]),
+    "oq_calendar_is_open": (_S, [_CAL, _L, _PI]),
+    "oq_calendar_next_open": (_S, [_CAL, _L, _PL]),
+    "oq_calendar_next_close": (_S, [_CAL, _L, _PL]),
+    "oq_calendar_business_ms": (_S, [_CAL, _L, _L, _PL]),
+    "oq_calendar_add_business_ms": (_S, [_CAL, _L, _L, _PL]),
+    "oq_calendar_load_file": (_S, [_P, _P, POINTER(oq_calendar_options), POINTER(c_void_p),
+                                   POINTER(oq_error)]),
+    "oq_calendar_load_buffer": (_S, [_P, c_size_t, _P, _P, POINTER(oq_calendar_options),
+                                     POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_calendar_ids_file": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
+    "oq_calendar_ids_buffer": (_S, [_P, c_size_t, _P, POINTER(c_void_p), _PI,
+                                    POINTER(oq_error)]),
     # config.h: scenarios
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
     "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),

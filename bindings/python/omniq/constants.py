@@ -134,6 +134,13 @@ OQ_SIM_TOTAL = 0
 OQ_SIM_QUEUE = 1
 OQ_SIM_CHANNEL = 2
 
+# ---- calendar.h ------------------------------------------------------------------
+OQ_MS_PER_DAY = 86400000
+OQ_DAY_REGULAR = 0
+OQ_DAY_SPECIAL = 1
+OQ_DAY_CLOSED = 2
+OQ_DAY_HOLIDAY = 3
+
 # ---- forecast.h ----------------------------------------------------------------
 OQ_FORECAST_NO_DATE = -(2 ** 31)
 

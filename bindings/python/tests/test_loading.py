@@ -77,7 +77,7 @@ class Loading(unittest.TestCase):
         names = set()
         inc = os.path.join(_support.REPO, "include", "omniq")
         for h in ("core.h", "engine.h", "model.h", "contact.h", "escalation.h", "profile.h",
-                  "erlang.h", "stats.h", "sim.h", "snapshot.h", "config.h"):
+                  "erlang.h", "stats.h", "sim.h", "snapshot.h", "config.h", "calendar.h"):
             with open(os.path.join(inc, h), encoding="utf-8") as fh:
                 text = fh.read()
             names |= {n for n in re.findall(r"OQ_API[^;(]*?\b(oq_\w+)\s*\(", text)
@@ -102,7 +102,8 @@ class Loading(unittest.TestCase):
                          (_lib.oq_agent_policy, "oq_agent_policy_init"),
                          (_lib.oq_staffing_options, "oq_staffing_options_init"),
                          (_lib.oq_stats_options, "oq_stats_options_init"),
-                         (_lib.oq_sim_options, "oq_sim_options_init")):
+                         (_lib.oq_sim_options, "oq_sim_options_init"),
+                         (_lib.oq_calendar_options, "oq_calendar_options_init")):
             s = _lib.padded(st)
             getattr(lib, init)(ctypes.byref(s))
             self.assertEqual(s.struct_size, ctypes.sizeof(st), st.__name__)
