@@ -274,11 +274,11 @@ int main(int argc, char **argv)
     s.wake_fd[0] = s.wake_fd[1] = -1;
     int rc = 1;
     if (s.opt.journal) {
-        /* Listen first: the leases name this server's address. The tenants
-         * then sync, stand by or lead from inside the loop. */
+        /* Connect, then listen (the leases name this server's address); the
+         * tenants then sync, stand by or lead from inside the loop. */
         for (int i = 0; i < s.opt.n_tenants; i++)
             s.tenants[s.n_tenants++] = tenant_create(&s, s.opt.tenants[i].name, s.opt.tenants[i].lead);
-        if (loop_listen(&s) == 0 && replica_start(&s) == 0 && loop_run(&s) == 0) {
+        if (replica_supported() && replica_start(&s) == 0 && loop_listen(&s) == 0 && loop_run(&s) == 0) {
             replica_release(&s);
             rc = 0;
         }

@@ -70,6 +70,8 @@ static int64_t lease_ms(const tenant *t) { return t->srv->opt.lease_ms; }
 
 /* ---- start and stop ------------------------------------------------------------ */
 
+int replica_supported(void) { return 1; }
+
 int replica_start(server *s)
 {
     if (pipe(s->wake_fd) != 0) {
@@ -79,7 +81,8 @@ int replica_start(server *s)
     for (int i = 0; i < 2; i++)
         fcntl(s->wake_fd[i], F_SETFL, fcntl(s->wake_fd[i], F_GETFL, 0) | O_NONBLOCK);
     char err[512];
-    if (nats_link_open(s->opt.journal, s->name, s->opt.journal_timeout_ms, &s->link, err, sizeof err)) {
+    if (nats_link_open(s->opt.journal, s->opt.name ? s->opt.name : "omniq-server", s->opt.journal_timeout_ms,
+                       &s->link, err, sizeof err)) {
         fprintf(stderr, "omniq-server: %s\n", err);
         return -1;
     }
@@ -566,7 +569,11 @@ int replica_handover(tenant *t, const char *to, char *err, size_t errlen)
 {
     server *s = t->srv;
     replica *rp = t->rep;
-    if (!rp || t->state != TENANT_LEADING) {
+    if (!rp) {
+        snprintf(err, errlen, "tenant '%s' is not replicated (this server keeps it in SQLite)", t->name);
+        return -1;
+    }
+    if (t->state != TENANT_LEADING) {
         snprintf(err, errlen, "this server does not lead tenant '%s'", t->name);
         return -1;
     }

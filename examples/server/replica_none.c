@@ -6,11 +6,16 @@
 
 #include "server.h"
 
+int replica_supported(void)
+{
+    fprintf(stderr, "omniq-server: --journal: this server was built without NATS JetStream support "
+                    "(install libnats-dev and rebuild)\n");
+    return 0;
+}
+
 int replica_start(server *s)
 {
     (void)s;
-    fprintf(stderr, "omniq-server: --journal: this server was built without NATS JetStream support "
-                    "(install libnats-dev and rebuild)\n");
     return -1;
 }
 

@@ -179,6 +179,8 @@ void durability_clear_batch(tenant *t);
 void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms);
 
 /* replica.c (replica_none.c without libnats): the JetStream side. */
+/* 1 if built with it; 0 (and a message on stderr) if not. */
+int replica_supported(void);
 /* Connect to the cluster and open each tenant (they start syncing). 0 or -1. */
 int replica_start(server *s);
 void replica_stop(server *s);
