@@ -690,6 +690,7 @@ void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms)
             return;
         }
         r.t = t;
+        c->unsent |= t->bit; /* its reply waits for t's commit (tenant_close_clients) */
         t->requests++;
         /* The engine refuses time going backwards: a tenant taken over from
          * a server whose clock ran ahead keeps its own clock until ours catches up. */

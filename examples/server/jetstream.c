@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* The journal of each tenant on NATS JetStream (see jetstream.h).
  *
- * Why compare-and-append is enough to fence a stale writer: every record n
- * is published with "the stream's last sequence must be n - 1" (the server
- * refuses it otherwise, JetStream error 10071), so two writers can never
- * both store a record n; whoever comes second is told, and the one told
- * must rebuild from the stream. The Nats-Msg-Id is "<epoch>.<n>" with an
- * epoch drawn at random for each leadership: a writer's own retry of a
- * stored record is answered as a duplicate with the original sequence, but
- * a stale writer's record n never matches the new leader's record n (with
- * the same id the server would call the stale record a duplicate of the
- * other one and report it stored).
+ * Why compare-and-append is enough to fence a stale writer: every message n
+ * (the journal records of one commit) is published with "the stream's last
+ * sequence must be n - 1" (the server refuses it otherwise, JetStream error
+ * 10071), so two writers can never both store a message n; whoever comes
+ * second is told, and the one told must rebuild from the stream. The
+ * Nats-Msg-Id is "<epoch>.<n>" with an epoch drawn at random for each
+ * leadership: a writer's own retry of a stored message is answered as a
+ * duplicate with the original sequence, but a stale writer's message n
+ * never matches the new leader's message n (with the same id the server
+ * would call the stale one a duplicate of the other and report it stored).
  *
  * Acknowledgements of asynchronous publishes arrive on a libnats thread;
  * on_ack records them in the batch under the log's mutex and signals the
- * waiting loop thread. Records for the follower arrive on another libnats
+ * waiting loop thread. Messages for the follower arrive on another libnats
  * thread and are queued the same way. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -339,6 +339,32 @@ void nats_log_new_epoch(nats_log *g)
     pthread_mutex_unlock(&g->mu);
 }
 
+/* ---- messages of records -------------------------------------------------------- */
+
+void nats_frame_put(unsigned char *out, size_t len)
+{
+    for (int i = 0; i < NATS_FRAME; i++)
+        out[i] = (unsigned char)(len >> (8 * i));
+}
+
+int nats_frame_next(const void *msg, size_t len, size_t *off, const void **rec, size_t *rec_len)
+{
+    const unsigned char *p = msg;
+    if (*off == len)
+        return 0;
+    if (len - *off < NATS_FRAME)
+        return -1;
+    size_t n = 0;
+    for (int i = NATS_FRAME - 1; i >= 0; i--)
+        n = n << 8 | p[*off + (size_t)i];
+    if (n == 0 || n > len - *off - NATS_FRAME)
+        return -1;
+    *rec = p + *off + NATS_FRAME;
+    *rec_len = n;
+    *off += NATS_FRAME + n;
+    return 1;
+}
+
 /* ---- appending ------------------------------------------------------------------- */
 
 static void pub_options(const nats_log *g, uint64_t seq, char *id, size_t idlen, jsPubOptions *po)
@@ -347,7 +373,7 @@ static void pub_options(const nats_log *g, uint64_t seq, char *id, size_t idlen,
     snprintf(id, idlen, "%s.%llu", g->epoch, (unsigned long long)seq);
     po->MsgId = id;
     po->MaxWait = g->link->timeout_ms;
-    /* 0 means "no expectation" in the protocol: record 1 expects an empty
+    /* 0 means "no expectation" in the protocol: message 1 expects an empty
      * subject instead (the stream has that one subject). */
     if (seq == 1)
         po->ExpectNoMessage = true;
@@ -355,7 +381,7 @@ static void pub_options(const nats_log *g, uint64_t seq, char *id, size_t idlen,
         po->ExpectLastSeq = seq - 1;
 }
 
-/* Which record an acknowledgement is for: the id "<epoch>.<seq>" of this
+/* Which message an acknowledgement is for: the id "<epoch>.<seq>" of this
  * leadership (acks of an earlier one are ignored). */
 static pending *find_pending(nats_log *g, natsMsg *msg)
 {
@@ -417,7 +443,7 @@ int nats_log_append(nats_log *g, uint64_t seq, const void *data, size_t len)
     }
     if (!ok) {
         pthread_mutex_unlock(&g->mu);
-        snprintf(g->err, sizeof g->err, "record %llu: out of memory or out of order",
+        snprintf(g->err, sizeof g->err, "message %llu: out of memory or out of order",
                  (unsigned long long)seq);
         return -1;
     }
@@ -446,7 +472,7 @@ int nats_log_append(nats_log *g, uint64_t seq, const void *data, size_t len)
     return 0;
 }
 
-/* Who stored record seq: 1 this leadership, 0 someone else, -1 nobody yet
+/* Who stored message seq: 1 this leadership, 0 someone else, -1 nobody yet
  * or unknown (the cluster did not answer). */
 static int stored_by_us(nats_log *g, uint64_t seq)
 {
@@ -463,7 +489,7 @@ static int stored_by_us(nats_log *g, uint64_t seq)
     return ours;
 }
 
-/* Publish record p again, synchronously, until it is stored, found stored
+/* Publish message p again, synchronously, until it is stored, found stored
  * by another writer, or the deadline passes. */
 static int republish(nats_log *g, pending *p, int64_t deadline)
 {
@@ -479,7 +505,7 @@ static int republish(nats_log *g, pending *p, int64_t deadline)
         if (s == NATS_OK && got == p->seq)
             return NATS_LOG_OK;
         if (s == NATS_OK) {
-            snprintf(g->err, sizeof g->err, "record %llu was stored as message %llu",
+            snprintf(g->err, sizeof g->err, "message %llu was stored as %llu",
                      (unsigned long long)p->seq, (unsigned long long)got);
             return NATS_LOG_FAILED;
         }
@@ -489,13 +515,13 @@ static int republish(nats_log *g, pending *p, int64_t deadline)
                 return NATS_LOG_OK;
             if (who == 0) {
                 snprintf(g->err, sizeof g->err,
-                         "record %llu was appended by another writer (a newer leader): this one is fenced",
+                         "message %llu was appended by another writer (a newer leader): this one is fenced",
                          (unsigned long long)p->seq);
                 return NATS_LOG_FENCED;
             }
         }
         if (mono_ms() >= deadline) {
-            nats_fail(g->err, sizeof g->err, "appending a journal record", s, jerr);
+            nats_fail(g->err, sizeof g->err, "appending journal records", s, jerr);
             return NATS_LOG_FAILED;
         }
         sleep_ms(RETRY_PAUSE_MS);
@@ -543,7 +569,7 @@ int nats_log_wait(nats_log *g)
                 continue;
             if (who == 0) {
                 snprintf(g->err, sizeof g->err,
-                         "record %llu was appended by another writer (a newer leader): this one is fenced",
+                         "message %llu was appended by another writer (a newer leader): this one is fenced",
                          (unsigned long long)p->seq);
                 rc = NATS_LOG_FENCED;
                 break;
@@ -718,7 +744,7 @@ int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len)
     natsStatus s = js_GetMsg(&g->cur, g->link->js, g->stream, seq, NULL, &jerr);
     if (s != NATS_OK) {
         char what[64];
-        snprintf(what, sizeof what, "reading record %llu", (unsigned long long)seq);
+        snprintf(what, sizeof what, "reading message %llu", (unsigned long long)seq);
         nats_fail(g->err, sizeof g->err, what, s, jerr);
         g->cur = NULL;
         return -1;

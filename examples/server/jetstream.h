@@ -3,12 +3,17 @@
  * when libnats is found. One connection to the cluster (nats_link) is shared
  * by the tenants of a process; each tenant (nats_log) has
  *
- *   - a stream  OMNIQ_<tenant>, subject omniq.<tenant>.journal: journal
- *     record n is the stream's message n (compare-and-append keeps them
- *     equal: record n is published expecting the stream's last sequence to
- *     be n - 1 — record 1 expecting no message — and with a Nats-Msg-Id
- *     "<writer epoch>.<n>" so a retry of a stored record is recognised);
- *   - its latest snapshot in the key/value bucket OMNIQ_SNAPSHOTS: chunks
+ *   - a stream  OMNIQ_<tenant>, subject omniq.<tenant>.journal: message n
+ *     holds the journal records of one commit of the leader (group commit:
+ *     the records of one loop turn, in order, each framed as a u32
+ *     little-endian length and its bytes; a turn larger than NATS_MSG_MAX
+ *     takes several messages). Compare-and-append keeps the numbering
+ *     dense: message n is published expecting the stream's last sequence
+ *     to be n - 1 — message 1 expecting no message — and with a
+ *     Nats-Msg-Id "<writer epoch>.<n>" so a retry of a stored one is
+ *     recognised;
+ *   - its latest snapshot, tagged with the last message it includes, in
+ *     the key/value bucket OMNIQ_SNAPSHOTS: chunks
  *     "<tenant>.<seq>.<writer>.<i>" then the head "<tenant>.head"
  *     naming them;
  *   - its lease in the bucket OMNIQ_LEASES, key "<tenant>": who leads it,
@@ -50,6 +55,18 @@ int nats_log_open(nats_link *l, const char *tenant, int replicas, nats_log **out
 void nats_log_close(nats_log *g);
 const char *nats_log_error(const nats_log *g);
 
+/* ---- messages of records ---- */
+
+#define NATS_MSG_MAX (256u << 10) /* a commit's records beyond this start another message */
+#define NATS_FRAME 4              /* the length before each record */
+
+/* Write the frame of a record of len bytes (NATS_FRAME bytes at out). */
+void nats_frame_put(unsigned char *out, size_t len);
+
+/* The record at *off of a message (then *off moves past it): 1, 0 at the
+ * end, -1 when the framing is damaged (a length past the end, an empty record). */
+int nats_frame_next(const void *msg, size_t len, size_t *off, const void **rec, size_t *rec_len);
+
 /* ---- appending (the tenant's leader) ---- */
 
 #define NATS_LOG_OK 0
@@ -60,11 +77,11 @@ const char *nats_log_error(const nats_log *g);
  * stale writer's retry can never be taken for this one's record. */
 void nats_log_new_epoch(nats_log *g);
 
-/* Publish record seq (asynchronously); records of one batch in order, seq
- * following the last stored one. The bytes are copied. */
+/* Publish message seq (asynchronously); the messages of one commit in
+ * order, seq following the last stored one. The bytes are copied. */
 int nats_log_append(nats_log *g, uint64_t seq, const void *data, size_t len);
 
-/* Wait until every record appended since the last wait is stored
+/* Wait until every message appended since the last wait is stored
  * (NATS_LOG_OK), until another writer is found to have appended first
  * (NATS_LOG_FENCED: error says which record), or the time-out (FAILED).
  * Records refused or lost in transit are published again with the same
@@ -79,29 +96,29 @@ int nats_log_stream_leader(nats_log *g, char *name, size_t len);
 
 /* ---- reading (a standby, start-up, the tools) ---- */
 
-/* Start delivering records from from_seq on (an ordered consumer); wake_fd
- * (-1: none) gets a byte whenever records arrive. 0 or -1. */
+/* Start delivering messages from from_seq on (an ordered consumer); wake_fd
+ * (-1: none) gets a byte whenever messages arrive. 0 or -1. */
 int nats_log_follow(nats_log *g, uint64_t from_seq, int wake_fd);
 
-/* The next delivered record: 1 (data valid until the next call or
- * unfollow; *pending = records after it in the stream at delivery), 0 when
+/* The next delivered message: 1 (data valid until the next call or
+ * unfollow; *pending = messages after it in the stream at delivery), 0 when
  * none arrived within timeout_ms (0: do not wait), -1 on error. */
 int nats_log_next(nats_log *g, int64_t timeout_ms, uint64_t *seq, const void **data, size_t *len,
                   uint64_t *pending);
 
 void nats_log_unfollow(nats_log *g);
 
-/* The Nats-Msg-Id ("<writer epoch>.<seq>") of the record last returned by
+/* The Nats-Msg-Id ("<writer epoch>.<seq>") of the message last returned by
  * nats_log_next / nats_log_get ("" none): which leadership wrote it. */
 const char *nats_log_record_id(nats_log *g);
 
-/* Record seq read directly (not through the follower): data valid until
+/* Message seq read directly (not through the follower): data valid until
  * the next nats_log_next / nats_log_get. 0 or -1. */
 int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len);
 
 /* ---- snapshots ---- */
 
-/* Store a snapshot covering records 1..seq: the engine's bytes and the
+/* Store a snapshot covering messages 1..seq: the engine's bytes and the
  * host's extra bytes, in chunks below the cluster's payload limit; the head
  * is written last, then the previous snapshot's chunks are removed. */
 int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t len,

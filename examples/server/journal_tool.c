@@ -5,13 +5,15 @@
  *   omniq-journal --journal URLS --tenant NAME dump
  *   omniq-journal --journal URLS --tenant NAME verify --config center.yaml
  *
- * info    one JSON line: the stream's last record and leading node, the
- *         lease (who leads the tenant, where), the stored snapshot's record;
- * dump    one JSON line per record: seq, action, now_ms, writer (the
- *         Nats-Msg-Id: which leadership appended it), the bytes in hex;
+ * info    one JSON line: the stream's last message and leading node, the
+ *         lease (who leads the tenant, where), the stored snapshot's message;
+ * dump    one JSON line per journal record: seq (the stream message holding
+ *         it: one per commit), rec (its place in that message, from 1),
+ *         action, now_ms, writer (the Nats-Msg-Id: which leadership appended
+ *         it), the record's bytes in hex;
  * verify  replays the WHOLE stream on a fresh engine built from --config
  *         (the tenant's first state), compares that engine's snapshot at the
- *         stored snapshot's record with the stored one byte for byte, runs
+ *         stored snapshot's message with the stored one byte for byte, runs
  *         oq_engine_check at the end; one JSON line, exit 0 when all hold.
  *
  * Exit status: 0 done (verify: everything matched), 1 failed, 2 bad arguments. */
@@ -76,9 +78,27 @@ static int cmd_info(tool *t)
     return 0;
 }
 
-/* Visit records 1..last in order; fn returns non-zero to stop. */
-static int each_record(tool *t, uint64_t last,
-                       int (*fn)(tool *t, uint64_t seq, const unsigned char *d, size_t n, void *u), void *u)
+typedef int (*record_fn)(tool *t, uint64_t seq, size_t rec, const unsigned char *d, size_t n, void *u);
+
+/* Every record of a message, then fn(..., rec 0, NULL, 0) at its end. */
+static int each_in_message(tool *t, uint64_t seq, const void *data, size_t len, record_fn fn, void *u)
+{
+    size_t off = 0, n, k = 0;
+    const void *rec;
+    int got;
+    while ((got = nats_frame_next(data, len, &off, &rec, &n)) > 0)
+        if (fn(t, seq, ++k, rec, n, u))
+            return 1;
+    if (got < 0 || k == 0) {
+        fprintf(stderr, "omniq-journal: message %llu is not a list of journal records (byte %zu)\n",
+                (unsigned long long)seq, off);
+        return 1;
+    }
+    return fn(t, seq, 0, NULL, 0, u);
+}
+
+/* Visit the records of messages 1..last in order; fn returns non-zero to stop. */
+static int each_record(tool *t, uint64_t last, record_fn fn, void *u)
 {
     if (last == 0)
         return 0;
@@ -92,28 +112,30 @@ static int each_record(tool *t, uint64_t last,
         size_t len;
         int got = nats_log_next(t->log, WAIT_MS, &seq, &data, &len, &pending);
         if (got <= 0) {
-            fprintf(stderr, "omniq-journal: record %llu: %s\n", (unsigned long long)want,
+            fprintf(stderr, "omniq-journal: message %llu: %s\n", (unsigned long long)want,
                     got < 0 ? nats_log_error(t->log) : "not delivered in time");
             return 1;
         }
         if (seq != want) {
-            fprintf(stderr, "omniq-journal: expected record %llu, the stream delivered %llu (a gap)\n",
+            fprintf(stderr, "omniq-journal: expected message %llu, the stream delivered %llu (a gap)\n",
                     (unsigned long long)want, (unsigned long long)seq);
             return 1;
         }
-        if (fn(t, seq, data, len, u))
+        if (each_in_message(t, seq, data, len, fn, u))
             return 1;
     }
     nats_log_unfollow(t->log);
     return 0;
 }
 
-static int dump_one(tool *t, uint64_t seq, const unsigned char *d, size_t n, void *u)
+static int dump_one(tool *t, uint64_t seq, size_t rec, const unsigned char *d, size_t n, void *u)
 {
     (void)u;
+    if (!rec)
+        return 0;
     int32_t action = n >= 16 ? le32(d + 4) : 0;
-    printf("{\"seq\":%llu,\"action\":\"%s\",\"now_ms\":%lld,\"writer\":\"%s\",\"hex\":\"",
-           (unsigned long long)seq, oq_journal_action_name(action), (long long)(n >= 16 ? le64(d + 8) : 0),
+    printf("{\"seq\":%llu,\"rec\":%zu,\"action\":\"%s\",\"now_ms\":%lld,\"writer\":\"%s\",\"hex\":\"",
+           (unsigned long long)seq, rec, oq_journal_action_name(action), (long long)(n >= 16 ? le64(d + 8) : 0),
            nats_log_record_id(t->log));
     for (size_t i = 0; i < n; i++)
         printf("%02x", d[i]);
@@ -138,6 +160,7 @@ typedef struct verify_ctx {
     size_t snap_len;
     int compared, equal;
     size_t differ_at;
+    uint64_t records;
 } verify_ctx;
 
 /* Compare the fresh engine's snapshot with the stored one. */
@@ -160,17 +183,20 @@ static int compare(verify_ctx *v)
     return 0;
 }
 
-static int verify_one(tool *t, uint64_t seq, const unsigned char *d, size_t n, void *u)
+static int verify_one(tool *t, uint64_t seq, size_t rec, const unsigned char *d, size_t n, void *u)
 {
     (void)t;
     verify_ctx *v = u;
+    if (!rec) /* the end of message seq */
+        return seq == v->snap_seq ? compare(v) : 0;
     oq_status st = oq_journal_apply(v->e, d, n);
     if (st != OQ_OK) {
-        fprintf(stderr, "omniq-journal: record %llu does not apply: %s (%s)\n", (unsigned long long)seq,
-                oq_status_name(st), oq_engine_last_error(v->e));
+        fprintf(stderr, "omniq-journal: record %zu of message %llu does not apply: %s (%s)\n", rec,
+                (unsigned long long)seq, oq_status_name(st), oq_engine_last_error(v->e));
         return 1;
     }
-    return seq == v->snap_seq ? compare(v) : 0;
+    v->records++;
+    return 0;
 }
 
 static int cmd_verify(tool *t)
@@ -203,10 +229,10 @@ static int cmd_verify(tool *t)
     oq_status check = oq_engine_check(v.e);
     oq_engine_counts counts;
     oq_engine_get_counts(v.e, &counts);
-    printf("{\"tenant\":\"%s\",\"records\":%llu,\"replayed\":%s,\"snapshot_seq\":%s%llu,"
+    printf("{\"tenant\":\"%s\",\"messages\":%llu,\"records\":%llu,\"replayed\":%s,\"snapshot_seq\":%s%llu,"
            "\"snapshot_compared\":%s,\"snapshot_equal\":%s,\"differ_at\":%zu,\"check\":\"%s\","
            "\"contacts\":%d}\n",
-           t->tenant, (unsigned long long)last, rc == 0 ? "true" : "false", found ? "" : "-",
+           t->tenant, (unsigned long long)last, (unsigned long long)v.records, rc == 0 ? "true" : "false", found ? "" : "-",
            (unsigned long long)(found ? v.snap_seq : 1), v.compared ? "true" : "false",
            v.equal ? "true" : "false", v.differ_at, oq_status_name(check), counts.contacts);
     if (check != OQ_OK)

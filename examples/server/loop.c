@@ -268,6 +268,8 @@ int loop_run(server *s)
         }
         advance_tenants(s, now);
         durability_commit(s, now); /* SQLite: exits on failure, nothing below runs */
+        for (size_t i = 0; i < s->n_conns; i++)
+            s->conns[i]->unsent = 0; /* committed, or dropped with their connection */
         replica_tick(s, now);      /* standbys apply, leases, takeovers */
         for (size_t i = 0; i < s->n_conns; i++)
             write_client(s->conns[i]);

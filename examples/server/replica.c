@@ -5,9 +5,10 @@
  *   SYNCING  no engine: load the tenant's snapshot from the snapshot bucket
  *            (or, for a tenant nobody ever led, take its lease and build it
  *            from --config, storing that as snapshot 0), then follow the
- *            stream from the snapshot's record + 1                -> STANDBY
- *   STANDBY  apply every record as it arrives (oq_journal_apply, in
- *            sequence: a gap or a record that does not apply means this
+ *            stream from the snapshot's message + 1               -> STANDBY
+ *   STANDBY  apply every message as it arrives (oq_journal_apply of each of
+ *            its records, messages in sequence: a gap or a record that
+ *            does not apply means this
  *            replica is wrong and is rebuilt -> SYNCING); watch the lease
  *            every LEASE_POLL_MS. When it expires (its revision unchanged
  *            for --lease-secs), is released, or is handed to this server:
@@ -15,8 +16,8 @@
  *            stream's end, stop following, turn the journal on and append
  *            an advance to now — the first append, which fences a stale
  *            leader still holding an older view                    -> LEADING
- *   LEADING  each loop turn's records are published (compare-and-append,
- *            replica_submit) and acknowledged (replica_finish) before any
+ *   LEADING  each loop turn's records are published as one message
+ *            (compare-and-append, replica_submit) and acknowledged (replica_finish) before any
  *            reply or event goes out; the lease is renewed every third of
  *            its length. A refused or unacknowledged append: the engine is
  *            ahead of the stream, the tenant's clients are dropped without
@@ -25,7 +26,7 @@
  *            exact, the clients are closed after what was sent     -> STANDBY
  *
  * Safety does not rest on the lease: two servers that both believe they
- * lead still cannot both append record n (jetstream.c). The lease only
+ * lead still cannot both append message n (jetstream.c). The lease only
  * decides who should try, and tells clients where the leader is. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -41,7 +42,7 @@
 #include "server.h"
 
 #define LEASE_POLL_MS 100     /* how often a standby reads the lease */
-#define APPLY_PER_TURN 20000  /* records a standby applies per loop turn (then serves sockets) */
+#define APPLY_PER_TURN 20000  /* messages a standby applies per loop turn (then serves sockets) */
 #define RETRY_MS 1000         /* a syncing tenant tries again after this */
 #define STALL_CHECK_MS 1000   /* how often a standby compares itself with the stream's end */
 #define DELIVERY_WAIT_MS 200  /* a takeover waits this long for the follower, then reads directly */
@@ -56,14 +57,16 @@ struct replica {
     int64_t expired_ms;      /* monotonic: when the lease was found expired (takeover time) */
     int64_t retry_ms;        /* syncing: next attempt */
     int64_t quiet_until_ms;  /* after a hand-over to anyone: do not take it back before this */
-    uint64_t lag;            /* records after the last one applied, when it was delivered */
-    int64_t snap_seq;        /* the snapshot this replica was built from (its record) */
+    uint64_t lag;            /* messages after the last one applied, when it was delivered */
+    int64_t snap_seq;        /* the snapshot this replica was built from (the last message it includes) */
     int64_t snap_loaded_ms;  /* wall clock when it was loaded */
     int64_t next_check_ms;   /* monotonic: next comparison with the stream's end */
-    int64_t checked_seq;     /* the record applied at the last comparison (-1: follow again) */
+    int64_t checked_seq;     /* the message applied at the last comparison (-1: follow again) */
     int64_t checked_last;    /* the stream's end then */
     int warned;              /* said that the cluster does not answer (once per outage) */
     int failed;              /* a record of this batch could not be published */
+    buf msg;                 /* the message being framed (replica_submit) */
+    uint64_t n_msgs;         /* messages the batch took (replica_submit) */
 };
 
 static int64_t lease_ms(const tenant *t) { return t->srv->opt.lease_ms; }
@@ -121,6 +124,8 @@ void replica_stop(server *s)
         tenant *t = s->tenants[i];
         if (t->rep && t->rep->log)
             nats_log_close(t->rep->log);
+        if (t->rep)
+            buf_free(&t->rep->msg);
         free(t->rep);
         t->rep = NULL;
     }
@@ -210,23 +215,36 @@ static void resync(tenant *t, const char *why)
     t->rep->lag = 0;
 }
 
-/* Apply one delivered record. 0, or -1 (resynced). */
+/* Apply one delivered message (the records of one commit). 0, or -1 (resynced). */
 static int apply_one(tenant *t, uint64_t seq, const void *data, size_t len, uint64_t pending)
 {
     char why[400];
     if ((int64_t)seq <= t->last_seq)
         return 0; /* delivered again after a consumer reset: already applied */
     if ((int64_t)seq != t->last_seq + 1) {
-        snprintf(why, sizeof why, "record %llu arrived after %lld (a gap)", (unsigned long long)seq,
+        snprintf(why, sizeof why, "message %llu arrived after %lld (a gap)", (unsigned long long)seq,
                  (long long)t->last_seq);
         resync(t, why);
         return -1;
     }
-    oq_status st = oq_journal_apply(t->e, data, len);
-    if (st != OQ_OK) {
-        snprintf(why, sizeof why, "record %llu does not apply: %s (%s) on the replica built from snapshot %lld",
-                 (unsigned long long)seq, oq_status_name(st), oq_engine_last_error(t->e),
-                 (long long)t->rep->snap_seq);
+    size_t off = 0, rec_len, k = 0;
+    const void *rec;
+    int got;
+    while ((got = nats_frame_next(data, len, &off, &rec, &rec_len)) > 0) {
+        oq_status st = oq_journal_apply(t->e, rec, rec_len);
+        if (st != OQ_OK) {
+            snprintf(why, sizeof why,
+                     "record %zu of message %llu does not apply: %s (%s) on the replica built from snapshot %lld",
+                     k + 1, (unsigned long long)seq, oq_status_name(st), oq_engine_last_error(t->e),
+                     (long long)t->rep->snap_seq);
+            resync(t, why);
+            return -1;
+        }
+        k++;
+    }
+    if (got < 0 || k == 0) {
+        snprintf(why, sizeof why, "message %llu is not a list of journal records (byte %zu)",
+                 (unsigned long long)seq, off);
         resync(t, why);
         return -1;
     }
@@ -254,7 +272,7 @@ static void apply_arrived(tenant *t)
     }
 }
 
-/* Follow the stream after the last applied record. A failure (the cluster
+/* Follow the stream after the last applied message. A failure (the cluster
  * busy electing) keeps the replica: the stall check tries again. */
 static int follow(tenant *t)
 {
@@ -264,7 +282,7 @@ static int follow(tenant *t)
     t->rep->next_check_ms = server_mono_ms() + STALL_CHECK_MS;
     if (nats_log_follow(t->rep->log, (uint64_t)t->last_seq + 1, t->srv->wake_fd[1])) {
         server_log(t->srv, "tenant %s: %s; trying again", t->name, nats_log_error(t->rep->log));
-        t->rep->checked_seq = -1; /* the next check follows again if records are waiting */
+        t->rep->checked_seq = -1; /* the next check follows again if messages are waiting */
         return -1;
     }
     return 0;
@@ -346,7 +364,7 @@ static int sync_tenant(tenant *t, int64_t mono)
             return -1;
         if (last > 0) {
             if (!rp->warned++)
-                server_log(s, "tenant %s: the stream holds %llu records but no snapshot: waiting for one",
+                server_log(s, "tenant %s: the stream holds %llu messages but no snapshot: waiting for one",
                            t->name, (unsigned long long)last);
             return -1;
         }
@@ -358,7 +376,7 @@ static int sync_tenant(tenant *t, int64_t mono)
     rp->snap_seq = t->last_seq;
     rp->snap_loaded_ms = server_wall_ms();
     follow(t);
-    server_log(s, "tenant %s: replica at record %lld, following the stream", t->name, (long long)t->last_seq);
+    server_log(s, "tenant %s: replica at message %lld, following the stream", t->name, (long long)t->last_seq);
     return 0;
 }
 
@@ -380,27 +398,31 @@ static void promote(tenant *t, int64_t mono)
     /* Whatever the follower has not delivered quickly is read directly: a
      * consumer whose node was lost takes seconds to notice. */
     int64_t deadline = mono + s->opt.journal_timeout_ms;
+    int direct = 0; /* the follower let a wait pass: read the rest directly, without waiting again */
     while (t->last_seq < (int64_t)last && t->state == TENANT_STANDBY) {
         uint64_t seq = 0, pending = 0;
         const void *data;
         size_t len;
         int64_t left = deadline - server_mono_ms();
-        int got = left > 0 ? nats_log_next(rp->log, left < DELIVERY_WAIT_MS ? left : DELIVERY_WAIT_MS, &seq,
-                                           &data, &len, &pending)
-                           : -1;
+        int got = left <= 0 ? -1
+                  : direct  ? 0
+                            : nats_log_next(rp->log, left < DELIVERY_WAIT_MS ? left : DELIVERY_WAIT_MS, &seq, &data,
+                                            &len, &pending);
         if (got == 0) {
+            direct = 1;
             seq = (uint64_t)t->last_seq + 1;
             pending = last - seq;
             got = nats_log_get(rp->log, seq, &data, &len) == 0 ? 1 : left > 0 ? 0 : -1;
         }
         if (got < 0) {
-            server_log(s, "tenant %s: cannot take over yet: records %lld..%llu not read in time (%s)", t->name,
+            server_log(s, "tenant %s: cannot take over yet: messages %lld..%llu not read in time (%s)", t->name,
                        (long long)t->last_seq + 1, (unsigned long long)last, nats_log_error(rp->log));
             return;
         }
         if (got > 0)
             apply_one(t, seq, data, len, pending);
-    }    if (t->state != TENANT_STANDBY)
+    }
+    if (t->state != TENANT_STANDBY)
         return;
     /* The replica as it is, to go back to if the first append is refused:
      * then a stale leader appended meanwhile, and this server goes on
@@ -425,7 +447,8 @@ static void promote(tenant *t, int64_t mono)
     replica_submit(t);
     int rc = nats_log_wait(rp->log);
     if (rc == NATS_LOG_OK && !rp->failed) {
-        t->last_seq += (int64_t)t->n_recs;
+        t->last_seq += (int64_t)rp->n_msgs;
+        rp->n_msgs = 0;
         durability_clear_batch(t);
     } else {
         oq_engine *back = NULL;
@@ -443,6 +466,7 @@ static void promote(tenant *t, int64_t mono)
         } else {
             step_down(t, 0, "taking over failed");
         }
+        rp->n_msgs = 0;
     }
     oq_free(before);
     buf_free(&before_reg);
@@ -453,7 +477,7 @@ static void promote(tenant *t, int64_t mono)
     t->since_snapshot = t->last_seq - rp->snap_seq;
     t->last_snapshot_ms = rp->snap_loaded_ms;
     int64_t took = server_mono_ms() - rp->expired_ms;
-    server_log(s, "tenant %s: leading from record %lld (%lld ms after the lease was free)", t->name,
+    server_log(s, "tenant %s: leading from message %lld (%lld ms after the lease was free)", t->name,
                (long long)t->last_seq, (long long)(took > 0 ? took : 0));
 }
 
@@ -478,14 +502,26 @@ static void step_down(tenant *t, int keep, const char *why)
 
 /* ---- leading ---------------------------------------------------------------------- */
 
+/* The batch's records framed into messages of up to NATS_MSG_MAX bytes
+ * (one unless the turn was huge), each published: one message per commit
+ * is what makes group commit cheap for the cluster. */
 int replica_submit(tenant *t)
 {
     replica *rp = t->rep;
     rp->failed = t->record_lost; /* a record that could not be encoded cannot be published */
-    for (size_t i = 0; i < t->n_recs && !rp->failed; i++) {
-        const store_record *r = &t->recs[i];
-        if (nats_log_append(rp->log, (uint64_t)t->last_seq + 1 + i, t->batch.data + (uintptr_t)r->data, r->len))
+    rp->n_msgs = 0;
+    for (size_t i = 0; i < t->n_recs && !rp->failed;) {
+        rp->msg.len = 0;
+        do {
+            const store_record *r = &t->recs[i++];
+            unsigned char frame[NATS_FRAME];
+            nats_frame_put(frame, r->len);
+            buf_put(&rp->msg, frame, sizeof frame);
+            buf_put(&rp->msg, t->batch.data + (uintptr_t)r->data, r->len);
+        } while (i < t->n_recs && rp->msg.len + NATS_FRAME + t->recs[i].len <= NATS_MSG_MAX);
+        if (nats_log_append(rp->log, (uint64_t)t->last_seq + 1 + rp->n_msgs, rp->msg.data, rp->msg.len))
             rp->failed = 1;
+        rp->n_msgs++;
     }
     return rp->failed ? -1 : 0;
 }
@@ -495,6 +531,8 @@ int replica_finish(tenant *t, int with_snapshot, int64_t now_ms)
     replica *rp = t->rep;
     int rc = nats_log_wait(rp->log);
     size_t n = t->n_recs;
+    int64_t msgs = n ? (int64_t)rp->n_msgs : 0; /* n_msgs: of this turn's replica_submit */
+    rp->n_msgs = 0;
     char why[600];
     if (rc == NATS_LOG_OK && rp->failed)
         rc = NATS_LOG_FAILED;
@@ -504,13 +542,13 @@ int replica_finish(tenant *t, int with_snapshot, int64_t now_ms)
         else if (rp->failed && t->record_lost)
             snprintf(why, sizeof why, "a journal record could not be encoded (out of memory)");
         else
-            snprintf(why, sizeof why, "the journal did not acknowledge records %lld..%lld (%s)",
-                     (long long)t->last_seq + 1, (long long)(t->last_seq + (int64_t)n), nats_log_error(rp->log));
+            snprintf(why, sizeof why, "the journal did not acknowledge messages %lld..%lld (%s)",
+                     (long long)t->last_seq + 1, (long long)(t->last_seq + msgs), nats_log_error(rp->log));
         step_down(t, 0, why);
         return -1;
     }
     durability_clear_batch(t);
-    t->last_seq += (int64_t)n;
+    t->last_seq += msgs;
     t->since_snapshot += (int64_t)n;
     if (n)
         t->commits++;
@@ -524,7 +562,7 @@ int replica_finish(tenant *t, int with_snapshot, int64_t now_ms)
             t->last_snapshot_ms = now_ms;
             t->want_snapshot = 0;
         } else if (data) {
-            server_log(t->srv, "tenant %s: snapshot at record %lld not stored: %s", t->name,
+            server_log(t->srv, "tenant %s: snapshot at message %lld not stored: %s", t->name,
                        (long long)t->last_seq, nats_log_error(rp->log));
             t->last_snapshot_ms = now_ms; /* try again a period later: the records keep everything */
             t->want_snapshot = 0;
@@ -632,7 +670,7 @@ static void check_stall(tenant *t, int64_t mono)
     int stuck = t->last_seq == rp->checked_seq && rp->checked_last > rp->checked_seq;
     if ((int64_t)last > t->last_seq && (stuck || rp->checked_seq < 0)) {
         if (stuck)
-            server_log(t->srv, "tenant %s: nothing delivered for a second while %lld records behind: "
+            server_log(t->srv, "tenant %s: nothing delivered for a second while %lld messages behind: "
                                "following again", t->name, (long long)last - t->last_seq);
         follow(t);
     }
@@ -734,6 +772,6 @@ void replica_release(server *s)
             continue;
         uint64_t rev;
         if (nats_lease_write(rp->log, "", "", "", rp->my_rev, &rev) == 0)
-            server_log(s, "tenant %s: released its lease at record %lld", t->name, (long long)t->last_seq);
+            server_log(s, "tenant %s: released its lease at message %lld", t->name, (long long)t->last_seq);
     }
 }

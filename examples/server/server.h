@@ -45,6 +45,8 @@ typedef struct conn {
     int monitor;         /* "hello" with monitor: every event is pushed here */
     tenant *t;           /* whose engine its requests go to (hello; the only one by default) */
     tenant *gone;        /* the tenant it was bound to until that one stepped down */
+    uint32_t unsent;     /* tenants (tenant.bit) whose replies of this loop turn `out` holds:
+                          * not durable until the turn's commit; cleared after it */
 } conn;
 
 /* The host's set of contacts the engine holds (registry.c). */
@@ -96,6 +98,7 @@ typedef struct server_options {
 struct tenant {
     struct server *srv;
     char name[SERVER_NAME_MAX];
+    uint32_t bit;            /* 1 << its index in server.tenants (conn.unsent) */
     int lead;                /* --role primary: takes a free lease at once */
     int state;               /* TENANT_* */
     oq_engine *e;
@@ -151,8 +154,10 @@ void tenant_engine_options(tenant *t, oq_engine_options *o);
 /* Drop the engine and registry (a replica that must be rebuilt). */
 void tenant_drop_engine(tenant *t);
 /* t stepped down: its connections get no more events. discard: what they
- * were about to receive is not durable: drop it and close them; otherwise
- * their next request is answered NOT_LEADER (the client moves on). */
+ * were about to receive is not durable: drop it and close them — those
+ * bound to t (hello) and every other one holding a reply of t from this
+ * loop turn (a request naming the tenant); otherwise their next request is
+ * answered NOT_LEADER (the client moves on). */
 void tenant_close_clients(tenant *t, int discard);
 /* The tenant called name, or NULL. */
 tenant *server_tenant(server *s, const char *name);

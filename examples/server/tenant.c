@@ -14,6 +14,7 @@ tenant *tenant_create(server *s, const char *name, int lead)
     if (!t)
         abort();
     t->srv = s;
+    t->bit = 1u << s->n_tenants; /* its index: the caller appends it to s->tenants */
     snprintf(t->name, sizeof t->name, "%s", name);
     t->lead = lead;
     t->state = TENANT_SYNCING;
@@ -58,6 +59,11 @@ void tenant_close_clients(tenant *t, int discard)
     server *s = t->srv;
     for (size_t i = 0; i < s->n_conns; i++) {
         conn *c = s->conns[i];
+        if (discard && c->t != t && (c->unsent & t->bit)) {
+            c->out.len = 0; /* a reply of t not made durable: must not reach the client */
+            c->eof = 1;
+            continue;
+        }
         if (c->t != t)
             continue;
         c->t = NULL;        /* no more events from this engine */

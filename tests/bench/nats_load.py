@@ -156,10 +156,22 @@ def throughput_run(addrs, leader, standby, cluster, n_clients, seconds):
     }
 
 
+def current_leader(nodes, timeout=60.0):
+    """The node leading the tenant once the other one stands by (a hand-over
+    of the lease under load may be under way)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        roles = [(ask(n.addr, {"cmd": "leader", "tenant": TENANT}) or {}).get("role") for n in nodes]
+        if sorted(r or "" for r in roles) == ["leader", "standby"]:
+            return nodes[roles.index("leader")]
+        time.sleep(0.05)
+    raise RuntimeError("no leader and standby after %.0f s:\n%s" % (timeout, "\n".join(n.log_tail() for n in nodes)))
+
+
 def failover_run(nodes, addrs):
     """Kill the leader under a one-client load; (seconds until the standby
     leads, seconds until a write is acknowledged again)."""
-    leader = next(n for n in nodes if (ask(n.addr, {"cmd": "leader", "tenant": TENANT}) or {}).get("role") == "leader")
+    leader = current_leader(nodes)
     other = next(n for n in nodes if n is not leader)
     cli = TenantClient(addrs, TENANT, timeout=5.0)
     i = 0
@@ -218,6 +230,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="repetitions of each measurement")
     ap.add_argument("--failovers", type=int, default=5, help="leader kills to time")
     ap.add_argument("--quick", action="store_true", help="CI smoke: 1 run of 1 and 4 clients, 1 s, 2 kills")
+    ap.add_argument("--gomaxprocs", type=int, default=1,
+                    help="Go threads per nats-server node (default 1: three nodes share a small machine; 0: Go's default)")
     ap.add_argument("--server", help="omniq-server binary (default: build/examples/bin/omniq-server)")
     args = ap.parse_args()
     if args.server:
@@ -235,21 +249,23 @@ def main():
     nodes = []
     failed = False
     try:
-        cluster = nats_cluster.Cluster(nodes=3)
-        a = Node("A", free_port(), cluster.urls, [(TENANT, "primary")], tmp, extra=["--quiet"])
-        b = Node("B", free_port(), cluster.urls, [(TENANT, "standby")], tmp, extra=["--quiet"])
+        cluster = nats_cluster.Cluster(nodes=3, gomaxprocs=args.gomaxprocs or None)
+        a = Node("A", free_port(), cluster.urls, [(TENANT, "primary")], tmp)
+        b = Node("B", free_port(), cluster.urls, [(TENANT, "standby")], tmp)
         nodes = [a, b]
         a.start()
         b.start()
         addrs = [a.addr, b.addr]
         deadline = time.monotonic() + 60
-        while (ask(a.addr, {"cmd": "leader", "tenant": TENANT}) or {}).get("role") != "leader" or \
-                (ask(b.addr, {"cmd": "leader", "tenant": TENANT}) or {}).get("role") != "standby":
+        # A is the primary, but on a busy fresh cluster B may create the tenant first: either way
+        while sorted((ask(n.addr, {"cmd": "leader", "tenant": TENANT}) or {}).get("role") or ""
+                     for n in nodes) != ["leader", "standby"]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the tenant got no leader and standby:\n%s\n%s" % (a.log_tail(), b.log_tail()))
             time.sleep(0.05)
-        print("omniq-server on NATS JetStream (3 nodes, Replicas=3, 127.0.0.1), %s, load average %s, %d CPUs"
-              % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        print("omniq-server on NATS JetStream (3 nodes, Replicas=3, 127.0.0.1, GOMAXPROCS %s), %s, "
+              "load average %s, %d CPUs"
+              % (args.gomaxprocs or "default", datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
                  " ".join("%.1f" % x for x in os.getloadavg()), os.cpu_count() or 0))
         print("arrive + abandon, one request in flight per client; median (min..max) of %d run(s) of %.0f s"
               % (runs, seconds))
@@ -260,8 +276,7 @@ def main():
         for n in counts:
             rs = []
             for _ in range(runs):
-                leader = next(x for x in nodes if (ask(x.addr, {"cmd": "leader", "tenant": TENANT}) or {}).get(
-                    "role") == "leader")
+                leader = current_leader(nodes)
                 standby = next(x for x in nodes if x is not leader)
                 rs.append(throughput_run(addrs, leader, standby, cluster, n, seconds))
             row = {"bench": "nats_load", "clients": n, "runs": runs, "seconds": seconds}
@@ -286,7 +301,9 @@ def main():
             write.append(w)
         print("failover, %d kills (lease 1.5 s): standby leading after %s s, next acknowledged write after %s s"
               % (kills, spread(led, "%.2f"), spread(write, "%.2f")))
-        failed |= any(x is None for x in led + write)
+        if any(x is None for x in led + write):
+            failed = True
+            print("a failover was not measured; the servers' logs:\n%s" % "\n".join(n.log_tail(40) for n in nodes))
         for r in rows:
             print(json.dumps(r))
         print(json.dumps({"bench": "nats_failover", "kills": kills,

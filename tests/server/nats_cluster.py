@@ -55,12 +55,13 @@ class Node:
 class Cluster:
     """nodes: how many servers (3: a replicated stream survives one loss)."""
 
-    def __init__(self, nodes=3, exe=None, max_payload=None):
+    def __init__(self, nodes=3, exe=None, max_payload=None, gomaxprocs=None):
         self.exe = exe or nats_server_binary()
         if not self.exe:
             raise RuntimeError("nats-server is not installed")
         self.dir = tempfile.mkdtemp(prefix="omniq-nats-")
         self.max_payload = max_payload
+        self.gomaxprocs = gomaxprocs or os.environ.get("NATS_GOMAXPROCS")
         ports = free_ports(3 * nodes)
         self.nodes = [Node("n%d" % (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
                            os.path.join(self.dir, "n%d" % (i + 1))) for i in range(nodes)]
@@ -104,8 +105,14 @@ class Cluster:
     def start_node(self, n):
         conf = self._config(n)
         n.log = open(os.path.join(self.dir, n.name + ".log"), "ab")
+        env = dict(os.environ)
+        # NATS_GOMAXPROCS: Go threads per node (unset: Go's default, one per
+        # CPU). Three nodes on a small machine spin their schedulers against
+        # each other; the benchmark runs them with 1 (tests/bench/nats_load.py).
+        if self.gomaxprocs:
+            env["GOMAXPROCS"] = str(self.gomaxprocs)
         n.proc = subprocess.Popen([self.exe, "-c", conf], stdout=n.log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, env=env)
 
     def healthy(self, n):
         try:

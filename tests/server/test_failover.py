@@ -20,7 +20,7 @@ agents going not ready and ready) while the test
 At the end, for each tenant: every request a client saw acknowledged
 (arrive, abandon, remove of a contact) is in the stream exactly once and
 nothing is in it twice (records decoded from their documented byte layout,
-not by the library); the leader — a promoted standby — passes
+not by the library; each stream message holds the records of one commit); the leader — a promoted standby — passes
 oq_engine_check; and its snapshot equals, byte for byte, the snapshot of a
 fresh engine that replays the whole stream (omniq-journal verify).
 
@@ -399,8 +399,16 @@ class FailoverTest(unittest.TestCase):
         self.assertEqual(v["check"], "OQ_OK")
         rc, recs, err = journal_tool(urls, t, "dump")
         self.assertEqual(rc, 0, err)
-        self.assertEqual([r["seq"] for r in recs], list(range(1, len(recs) + 1)), "%s: records out of sequence" % t)
-        self.assertGreaterEqual(len(recs), v["records"])
+        # each stream message holds the records of one commit: messages 1..n, none empty,
+        # records numbered 1.. inside each
+        order = [(r["seq"], r["rec"]) for r in recs]
+        self.assertEqual(order, sorted(order), "%s: records out of order" % t)
+        self.assertEqual(sorted({s for s, _ in order}), list(range(1, v["messages"] + 1)),
+                         "%s: stream messages missing or out of sequence" % t)
+        for i, (s, k) in enumerate(order):
+            self.assertEqual(k, 1 if i == 0 or order[i - 1][0] != s else order[i - 1][1] + 1,
+                             "%s: record numbering inside message %d" % (t, s))
+        self.assertEqual(len(recs), v["records"])
         seen = {}
         for r in recs:
             if r["action"] in CONTACT_ACTIONS:
@@ -412,10 +420,10 @@ class FailoverTest(unittest.TestCase):
         self.assertEqual(missing, [], "%s: acknowledged but not in the stream" % t)
         for c in stale_contacts:
             self.assertNotIn(("contact_arrive", c), seen, "%s: the fenced leader's write was stored" % t)
-        print("%s: %d records, %d acknowledged contact requests all present once, snapshot at %s equal to "
-              "the full replay, %d contacts (leader counts %s)"
-              % (t, len(recs), len(ledger.acked[t]), v["snapshot_seq"], v["contacts"], counts.get("contacts")),
-              flush=True)
+        print("%s: %d records in %d messages, %d acknowledged contact requests all present once, snapshot at "
+              "message %s equal to the full replay, %d contacts (leader counts %s)"
+              % (t, len(recs), v["messages"], len(ledger.acked[t]), v["snapshot_seq"], v["contacts"],
+                 counts.get("contacts")), flush=True)
 
 
 if __name__ == "__main__":
