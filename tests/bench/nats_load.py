@@ -304,6 +304,18 @@ def main():
         if any(x is None for x in led + write):
             failed = True
             print("a failover was not measured; the servers' logs:\n%s" % "\n".join(n.log_tail(40) for n in nodes))
+        # issue #23's targets, measured against the medians above
+        by_clients = {r["clients"]: r["req_per_s"] for r in rows}
+        checks = [("1 client, one request in flight", by_clients.get(1), ">=", 3000, "req/s"),
+                  ("16 clients, group commit", by_clients.get(16), ">=", 10000, "req/s"),
+                  ("failover (kill -> next acknowledged write), worst", max((w for w in write if w is not None),
+                                                                             default=None), "<", 3.0, "s")]
+        for what, got, op, want, unit in checks:
+            if got is None:
+                continue
+            met = got >= want if op == ">=" else got < want
+            print("target: %-48s %s %g %s: %s %s" % (what, op, want, unit, ("%.2f" if unit == "s" else "%.0f") % got,
+                                                      "met" if met else "MISSED"))
         for r in rows:
             print(json.dumps(r))
         print(json.dumps({"bench": "nats_failover", "kills": kills,
