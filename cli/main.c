@@ -5,6 +5,7 @@
  *   omniq staff ...       service-level / staffing calculator (Erlang C, A, chat)
  *   omniq simulate FILE   run a scenario through the simulator; summary, CSV/JSON/SVG
  *   omniq forecast CSV    forecast interval volumes; backtests, bands, staffing
+ *   omniq schedule CSV    shifts (and a roster) covering the agents required per interval
  * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
  * results to stdout. */
 #include <math.h>
@@ -24,6 +25,8 @@ static const char USAGE[] =
     "                 per-interval CSV/JSON, SVG chart\n"
     "  forecast HISTORY.csv  forecast interval volumes from a history; backtest the methods,\n"
     "                 prediction bands, the staffing plan of the forecast\n"
+    "  schedule CSV --shifts FILE  shifts covering the agents required per interval;\n"
+    "                 optional roster of named agents (--roster), CSV/JSON, SVG chart\n"
     "\n"
     "'omniq COMMAND --help' describes a command. Exit codes: 0 success, 1 usage error,\n"
     "2 bad input (the errors are printed on stderr).\n";
@@ -94,6 +97,8 @@ int main(int argc, char **argv)
         return cmd_staff(argc - 1, argv + 1);
     if (strcmp(cmd, "forecast") == 0)
         return cmd_forecast(argc - 1, argv + 1);
+    if (strcmp(cmd, "schedule") == 0)
+        return cmd_schedule(argc - 1, argv + 1);
     fprintf(stderr, "omniq: unknown command '%s'\n\n%s", cmd, USAGE);
     return EXIT_USAGE;
 }

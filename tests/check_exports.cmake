@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 cmake_minimum_required(VERSION 3.25)
-# Compares the dynamic symbols of the shared library with the functions the
-# public headers declare with OQ_API: nothing missing, nothing extra. With
-# STATIC_LIB, also checks the static library: every defined global symbol is a
-# declared oq_* function or an internal oq__* one, so a host that defines its
-# own cfg_get (or anything unprefixed) links against libomniq.a cleanly.
+# Compares the dynamic symbols of a shared library (LIB) with the functions its
+# public headers (HEADERS, a |-separated list of files) declare with OQ_API:
+# nothing missing, nothing extra. With STATIC_LIB, also checks the static
+# library: every defined global symbol is a declared oq_* function or an
+# internal oq__* one, so a host that defines its own cfg_get (or anything
+# unprefixed) links against libomniq.a cleanly.
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${LIB}")
@@ -15,7 +16,7 @@ foreach(l ${lines})
   string(REGEX REPLACE "^[0-9a-f]+ T " "" sym "${l}")
   list(APPEND exported ${sym})
 endforeach()
-file(GLOB headers ${HEADERS_DIR}/*.h)
+string(REPLACE "|" ";" headers "${HEADERS}")
 set(declared "")
 foreach(h ${headers})
   file(READ ${h} text)

@@ -68,6 +68,9 @@ OQ_API const char *oq_weekday_name(int32_t weekday);
 
 /* ---- building a calendar -------------------------------------------------- */
 
+/* Options of oq_calendar_create, oq_calendar_copy and the calendar loaders:
+ * the allocator the calendar uses and where the tz database lives. Fill with
+ * oq_calendar_options_init. */
 typedef struct oq_calendar_options {
     uint32_t struct_size;  /* set by oq_calendar_options_init */
     oq_alloc_fn alloc;     /* NULL: the C library's malloc */
@@ -157,6 +160,8 @@ OQ_API oq_status oq_calendar_open_ms_of_day(const oq_calendar *cal, int32_t date
 
 /* ---- instants ------------------------------------------------------------- */
 
+/* A civil date and time in a calendar's zone, with the UTC offset in force and
+ * whether daylight saving applies (oq_calendar_local_time). */
 typedef struct oq_local_time {
     int32_t date;           /* civil date in the calendar's zone */
     int32_t ms_of_day;      /* 0 .. 86399999 */

@@ -8,14 +8,27 @@
  *               +-(reject / time-out / agent logout)                once if no wrap-up)
  *   QUEUED/OFFERED -(abandon)-> abandoned;  any state -(remove)-> removed;
  *   QUEUED/OFFERED/ACTIVE -(transfer)-> QUEUED in another queue;
- *   QUEUED/OFFERED/ACTIVE -(park)-> PARKED -(reopen)-> QUEUED (work orders).
+ *   QUEUED/OFFERED/ACTIVE -(park)-> PARKED -(reopen)-> QUEUED (work orders);
+ *   QUEUED/OFFERED -(request callback)-> QUEUED as a kept-place callback.
  *
  * A completed, abandoned or removed contact is reported once (OQ_EV_COMPLETED,
  * OQ_EV_ABANDONED, OQ_EV_REMOVED) and forgotten: its id may be reused.
  *
- * An offer reserves the agent's capacity for the contact. A contact rejected
- * by (or timed out on) an agent is never offered to that agent again, unless
- * it is transferred. Routing happens inside the calls: when a contact arrives
+ * Reservations: a contact may be reserved for a named agent for a while (its
+ * preferred agent with preferred_wait_s, a work order's owner on reopening,
+ * oq_contact_transfer_to_agent): nobody else is offered it meanwhile. A
+ * reservation is made only for an agent logged in and ready (busy is fine)
+ * and ends at once — the contact goes to the others — when that agent
+ * rejects it, lets its offer time out, goes not ready or logs out.
+ *
+ * An offer reserves the agent's capacity for the contact. An agent who
+ * rejects a contact (or lets its offer time out) is kept from it for its
+ * queue's retry_after_s, or until the agent's presence changes (login,
+ * ready, not ready, logout), or the contact moves to another queue; then it
+ * may get it again — if nobody else took it, a timer brings it back to that
+ * agent when the time is up. A queue with max_offers applies its limit
+ * action once that many offers of the contact were rejected or timed out
+ * there. Routing happens inside the calls: when a contact arrives
  * it is offered at once to the best available agent, and when an agent gains
  * capacity it is offered the best waiting contact it can take.
  *
@@ -42,6 +55,8 @@ OQ_API const char *oq_contact_state_name(int32_t state);
 
 #define OQ_CONTACT_SKILLS_MAX 32  /* extra required / preferred skills per contact */
 
+/* A new contact for oq_contact_arrive: id, channel, queue, priority, customer,
+ * required and preferred skills, reply deadline. Fill with oq_contact_spec_init. */
 typedef struct oq_contact_spec {
     uint32_t struct_size;       /* set by oq_contact_spec_init */
     const char *id;             /* required */
@@ -57,7 +72,8 @@ typedef struct oq_contact_spec {
     const char *const *preferred_skills;
     const int32_t *preferred_levels;
     int64_t deadline_ms;        /* reply deadline (host ms): ordering, warning and breach events; 0 = none */
-    double preferred_wait_s;    /* with preferred_agent: offer it to nobody else for this long (0 = only if available now) */
+    double preferred_wait_s;    /* with preferred_agent: offer it to nobody else for this long (0 = only if
+                                   available now), while that agent is logged in and ready (see above) */
 } oq_contact_spec;
 
 /* Zero everything and set struct_size. */
@@ -75,7 +91,9 @@ OQ_API oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contac
 OQ_API oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact,
                                  const char *agent);
 
-/* The agent rejects the offer: the contact is re-routed, never to that agent. */
+/* The agent rejects the offer: the contact is routed again, not to that
+ * agent for its queue's retry_after_s (see above), or gets its queue's limit
+ * action when max_offers is reached. */
 OQ_API oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact,
                                  const char *agent);
 
@@ -92,6 +110,19 @@ OQ_API oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *c
 OQ_API oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
                                      const char *queue);
 
+/* The customer of a QUEUED or OFFERED contact asks to be called back (the
+ * caller pressed 1): the contact becomes a kept-place callback (virtual
+ * hold). It stays in its queue with its place in line (arrival time,
+ * priority, ladder progress), as an item of the queue's callback_channel,
+ * and is offered on that channel when its turn comes; an offer ringing for
+ * it is withdrawn first. Agents who missed it may take the callback at once.
+ * OQ_EV_CALLBACK_QUEUED (detail "requested"). Its wait in the queue keeps
+ * running until an agent accepts the callback (docs/statistics.md); it is
+ * exempt from max_wait_s. Errors: OQ_ESTATE (not QUEUED / OFFERED, already a
+ * kept-place callback, the queue has no callback_channel or does not accept
+ * it), OQ_ENOMEM (nothing changed). */
+OQ_API oq_status oq_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact);
+
 /* Set the contact's priority (re-orders its queue at once). */
 OQ_API oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                          int32_t priority);
@@ -101,7 +132,9 @@ OQ_API oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const cha
 /* Park a QUEUED, OFFERED or ACTIVE contact: it now waits for the customer,
  * not for an agent, and is not counted as waiting. An agent serving it (or
  * ringing) is released without wrap-up and becomes its owner; `reason` is
- * recorded in its history (copied; NULL for none). Its reply deadline pauses. */
+ * recorded in its history (copied; NULL for none). Its reply deadline pauses:
+ * when it is reopened, the deadline (and so its warning) moves later by the
+ * time it spent parked (oq_contact_get reports the moved deadline). */
 OQ_API oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact,
                                  const char *reason);
 
@@ -145,19 +178,36 @@ OQ_API oq_status oq_contact_history_get(const oq_engine *e, const char *contact,
 /* Remove the contact whatever its state (releasing any agent, no wrap-up). */
 OQ_API oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact);
 
+/* What oq_contact_get reports of one contact: state, queue, agent, times and
+ * skills. Caller-owned; strings point into the engine until the next mutating call. */
 typedef struct oq_contact_info {
     int32_t state;              /* OQ_CONTACT_* */
     int32_t priority;
     int64_t arrived_ms;         /* first arrival in the engine */
     int64_t enqueued_ms;        /* entered its current queue */
     int64_t deadline_ms;        /* 0 = none */
-    int32_t n_rejected;         /* agents that rejected it / let it time out */
+    int32_t n_rejected;         /* agents kept from it now: they rejected it / let it time out
+                                   within retry_after_s and their presence has not changed */
     int32_t n_offers;           /* offers made so far */
     const char *queue;          /* engine-owned strings, valid until next mutating call */
     const char *channel;
     const char *agent;          /* agent offered to / serving it; NULL when QUEUED */
     const char *customer;       /* NULL if none */
+    const char *preferred_agent;/* the agent it is offered first / reserved for (its preferred
+                                   agent, last agent, owner or transfer target), NULL if none */
+    int64_t reserved_until_ms;  /* QUEUED: reserved for preferred_agent until then, 0 = not */
+    int32_t kept_place_callback;/* 1: a callback keeping its place (oq_contact_request_callback) */
+    int32_t reserved;
 } oq_contact_info;
+
+/* The agent who last accepted a contact of `customer` in a queue with
+ * last_agent_window_s > 0 (model.h) into *agent (engine-owned, valid until
+ * the next mutating call), and when, into *served_ms. Read-only.
+ * Errors: OQ_EINVAL (NULL, bad id), OQ_ENOTFOUND (none remembered: never
+ * served there, forgotten — older than every queue's window or beyond
+ * oq_engine_options.last_agent_max — or that agent was removed). */
+OQ_API oq_status oq_customer_last_agent(const oq_engine *e, const char *customer,
+                                        const char **agent, int64_t *served_ms);
 
 /* Read a contact's current state. OQ_ENOTFOUND for unknown (or finished) contacts. */
 OQ_API oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *out);

@@ -43,7 +43,9 @@ typedef struct oq_engine oq_engine;
 #define OQ_EV_TRANSFERRED       9  /* contact moved to another queue (from_queue -> queue) */
 #define OQ_EV_REMOVED          10  /* host removed the contact; engine forgets it */
 #define OQ_EV_PRIORITY_CHANGED 11  /* contact priority changed (value in `priority`) */
-#define OQ_EV_AGENT_STATE      12  /* agent's derived state changed (agent_state, prev_agent_state) */
+#define OQ_EV_AGENT_STATE      12  /* agent's derived state changed (agent_state, prev_agent_state);
+                                      also, with the state unchanged, when an agent holding work
+                                      logs out (detail "logging out": a pending logout) */
 #define OQ_EV_ESCALATED        13  /* an escalation step changed how the contact is routed (detail says how) */
 #define OQ_EV_OVERFLOWED       14  /* contact moved by a rule to another queue (from_queue -> queue), keeping its arrival time */
 #define OQ_EV_ALERT            15  /* supervisor alert raised by an escalation step or limit (detail) */
@@ -53,6 +55,9 @@ typedef struct oq_engine oq_engine;
 #define OQ_EV_PARKED           19  /* work order parked: waiting for the customer, not for an agent */
 #define OQ_EV_REOPENED         20  /* parked or finished work order back in a queue */
 #define OQ_EV_INTERVAL_CLOSED  21  /* a statistics interval closed (time_ms = its end) */
+#define OQ_EV_CALLBACK_QUEUED  22  /* a waiting contact became a callback that keeps its place in its
+                                      queue (virtual hold): now an item of `channel`, the queue's
+                                      callback_channel; detail "requested" or the limit reached */
 
 /* One engine event. All pointers are owned by the engine and valid only for
  * the duration of the callback; copy what you keep. Fields that do not apply
@@ -66,7 +71,9 @@ typedef struct oq_event {
     const char *queue;         /* queue id (the destination for TRANSFERRED) */
     const char *from_queue;    /* TRANSFERRED: the queue the contact left */
     const char *channel;       /* contact's channel id */
-    const char *detail;        /* not-ready reason, or a short explanation; may be NULL */
+    const char *detail;        /* AGENT_STATE: the not-ready reason, or "logging out" while a
+                                  logged-out agent finishes its work; else a short explanation;
+                                  may be NULL */
     int32_t prev_agent_state;  /* OQ_EV_AGENT_STATE: previous state */
     int32_t priority;          /* contact priority after the event */
     int64_t wait_ms;           /* ASSIGNED/ABANDONED/OFFERED: time since the contact entered its queue */
@@ -82,6 +89,9 @@ OQ_API const char *oq_event_type_name(int32_t type);
 
 /* ---- engine lifecycle -------------------------------------------------- */
 
+/* Options of oq_engine_create: allocator hook, event callback, seed, start
+ * clock, the abandon-resume window and the last-agent memory's bound. Fill
+ * with oq_engine_options_init, then set what differs. */
 typedef struct oq_engine_options {
     uint32_t struct_size;  /* sizeof(oq_engine_options); set by oq_engine_options_init */
     oq_alloc_fn alloc;     /* NULL: the C library's malloc/realloc/free */
@@ -92,15 +102,18 @@ typedef struct oq_engine_options {
     int64_t start_ms;      /* the engine's clock starts here (>= 0); first now_ms must be >= it */
     double abandon_resume_s; /* a customer who abandons and comes back to the same queue within
                                 this many seconds resumes their old place (0 = off) */
+    int32_t last_agent_max;  /* customers whose last agent is remembered (last-agent routing,
+                                model.h last_agent_window_s), at most; the least recently served
+                                is forgotten first. 0..10000000, default 100000; 0 = none */
 } oq_engine_options;
 
 /* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,
- * start 0). Always call this before setting fields. */
+ * start 0, last_agent_max 100000). Always call this before setting fields. */
 OQ_API void oq_engine_options_init(oq_engine_options *opts);
 
 /* Create an engine. `opts` may be NULL for defaults; it is copied.
  * On success *out receives the engine (destroy with oq_engine_destroy).
- * Errors: OQ_EINVAL (out NULL, bad struct_size), OQ_ENOMEM. *out untouched
+ * Errors: OQ_EINVAL (out NULL, bad struct_size, a field out of range), OQ_ENOMEM. *out untouched
  * on error. */
 OQ_API oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out);
 
@@ -135,8 +148,10 @@ OQ_API oq_status oq_engine_advance(oq_engine *e, int64_t now_ms);
 /* ---- self-check -------------------------------------------------------- */
 
 /* Verify every internal invariant: capacity accounting, indexes, heaps,
- * counters, contact and agent states, and that no waiting contact could be
- * offered to an available agent. O(size of the engine): for tests and
+ * counters, contact and agent states, reservations, and that no waiting
+ * contact could be offered to an available agent — now, or once a profile
+ * delay, a reservation or an exclusion after a missed offer ends without a
+ * timer that wakes the contact by then. O(size of the engine): for tests and
  * debugging. Returns OQ_OK, or OQ_ECORRUPT with the last-error message naming
  * the object and the invariant that fails. Read-only. Callable from a
  * callback, but the engine is then between two steps of one call, so only

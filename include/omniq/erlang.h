@@ -83,6 +83,8 @@ OQ_API oq_status oq_erlang_scheduled(int32_t required, double shrinkage, int32_t
 
 /* ---- Erlang A (M/M/N+M: exponential patience) ------------------------- */
 
+/* The figures of an M/M/N+M queue with N agents (oq_erlang_a): probability of
+ * waiting, of abandoning, service level, ASA and occupancy. */
 typedef struct oq_erlang_a_result {
     double p_wait;          /* P(an arriving contact waits at all) */
     double p_abandon;       /* P(an arriving contact abandons) */
@@ -128,6 +130,8 @@ typedef struct oq_staffing_options {
 /* Defaults: all constraints off (0), struct_size set. OQ_EINVAL for NULL. */
 OQ_API oq_status oq_staffing_options_init(oq_staffing_options *options);
 
+/* The agents a staffing call found and the figures at that number (service
+ * level, ASA, occupancy, P(wait), P(abandon) where the model has one). */
 typedef struct oq_staffing_result {
     int32_t required;      /* smallest N meeting every constraint */
     int32_t scheduled;     /* ceil(required / (1 - shrinkage)) */
@@ -183,6 +187,8 @@ OQ_API oq_status oq_erlang_chat_agents(double load, int32_t max_sessions, const 
 
 /* ---- Interval plan ---------------------------------------------------- */
 
+/* One interval of oq_erlang_plan: its load, the agents required and
+ * scheduled, and the figures at `required`. */
 typedef struct oq_plan_interval {
     double load;           /* contacts * aht / interval_s, Erlangs */
     int32_t required;      /* agents needed in the interval */
@@ -194,6 +200,8 @@ typedef struct oq_plan_interval {
     double p_wait;         /* at `required`: P(an arriving contact waits at all) */
 } oq_plan_interval;
 
+/* The totals of oq_erlang_plan: contacts, agent-hours required and scheduled,
+ * the peak interval, and the service level over all intervals. */
 typedef struct oq_plan_totals {
     double contacts;              /* sum of contacts */
     double required_agent_hours;  /* sum of required * interval_s / 3600 */

@@ -46,6 +46,20 @@ extern "C" {
 
 #define OQ_LADDER_MAX 32        /* steps per queue */
 
+/* When a step lets the next one fire at once (oq_escalation_step.skip_if_no_agents).
+ * "The widened target" is every agent who may serve the contact once the
+ * step has fired (the queue's requirements relaxed by steps 1..k, its groups
+ * and those added, the contact's own required skills). */
+#define OQ_SKIP_NEVER          0 /* the next step waits for its time */
+#define OQ_SKIP_NONE_AVAILABLE 1 /* nobody of the widened target can take the contact now:
+                                    logged in, ready, with room for its channel, not held back
+                                    by a reservation or a recent reject (TaskRouter's
+                                    skip_if: workers.available == 0) */
+#define OQ_SKIP_NONE_LOGGED_IN 2 /* nobody of the widened target is logged in at all */
+
+/* One step of a queue's escalation ladder (oq_queue_add_step): when it fires
+ * (after entry or after the previous step, optionally only under a condition)
+ * and what it does (widen skills, raise priority, overflow, ...). */
 typedef struct oq_escalation_step {
     uint32_t struct_size;      /* set by oq_escalation_step_init */
     int32_t action;            /* OQ_STEP_* */
@@ -57,12 +71,14 @@ typedef struct oq_escalation_step {
     const char *group;         /* ADD_GROUP */
     const char *queue;         /* OVERFLOW: target queue (must accept the contact's channel) */
     const char *message;       /* ALERT: text for the event's detail (copied; may be NULL) */
-    int32_t skip_if_no_agents; /* 1: once reached, if no agent of the widened target is READY,
-                                  the next step fires at once (TaskRouter skip_if) */
+    int32_t skip_if_no_agents; /* OQ_SKIP_*: once this step has fired, when nobody of the
+                                  widened target can serve the contact, the next step fires
+                                  at once instead of at its time (TaskRouter skip_if) */
     double when_ewt_above_s;   /* 0 = no condition */
     double when_sl_below;      /* 0 = no condition; a fraction in (0, 1] */
 } oq_escalation_step;
 
+/* Defaults for a step (struct_size set, every condition off). NULL is a no-op. */
 OQ_API void oq_escalation_step_init(oq_escalation_step *step);
 
 /* Append a step to the queue's ladder. Only while the queue holds no contact
@@ -79,10 +95,18 @@ OQ_API oq_status oq_queue_clear_steps(oq_engine *e, int64_t now_ms, const char *
 /* Number of steps in the queue's ladder. */
 OQ_API oq_status oq_queue_step_count(const oq_engine *e, const char *queue, int32_t *count);
 
-/* Queue limits (oq_queue_spec.limit_action). */
+/* Queue limits (oq_queue_spec.limit_action), applied when a contact arrives
+ * over max_length, has waited max_wait_s, or has had max_offers offers
+ * rejected or timed out in the queue (detail "max offers"). */
 #define OQ_LIMIT_REJECT   0 /* OQ_EV_QUEUE_REJECTED and the contact is forgotten */
 #define OQ_LIMIT_OVERFLOW 1 /* moved to limit_queue (OQ_EV_OVERFLOWED) */
-#define OQ_LIMIT_CALLBACK 2 /* becomes an item of callback_channel in limit_queue (OQ_EV_OVERFLOWED, detail "callback") */
+#define OQ_LIMIT_CALLBACK 2 /* becomes an item of callback_channel in limit_queue (OQ_EV_OVERFLOWED, detail "callback"):
+                               a blended callback, served behind inbound work when limit_queue is outbound */
+#define OQ_LIMIT_CALLBACK_KEEP_PLACE 3 /* becomes a kept-place callback in this same queue
+                               (oq_contact_request_callback, OQ_EV_CALLBACK_QUEUED): needs
+                               callback_channel, accepted by the queue (else it is rejected); a
+                               kept-place callback is exempt from max_wait_s, and rejected if it
+                               misses max_offers offers */
 
 /* Where a waiting contact stands and how long it should still wait.
  * position: 1 + the contacts of the same channel ahead of it in its queue.

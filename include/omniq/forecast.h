@@ -94,6 +94,9 @@ OQ_API oq_status oq_volume_series_load_csv(const char *path, const char *queue, 
 OQ_API oq_status oq_volume_csv_queues(const char *path, char **out_names, int32_t *out_count,
                                       oq_error *err);
 
+/* The shape of a loaded volume series (oq_volume_series_info_get): interval
+ * length, intervals per day, first and last date, days, whether handle times
+ * were given and the total volume. */
 typedef struct oq_volume_series_info {
     int32_t interval_s;         /* interval length, seconds */
     int32_t intervals_per_day;  /* 86400 / interval_s */
@@ -151,6 +154,8 @@ OQ_API oq_status oq_forecast_method_parse(const char *name, int32_t *out);
 #define OQ_SPECIAL_LIKE_DATE    2 /* the actual volumes of like_date (in the history) x factor */
 #define OQ_SPECIAL_LIKE_WEEKDAY 3 /* the regular forecast of a like_weekday x factor */
 
+/* A dated exception for a forecast: closed, scaled, like another date, or like
+ * another weekday (OQ_SPECIAL_*), times `factor`. */
 typedef struct oq_special_day {
     int32_t date;          /* the special date */
     int32_t kind;          /* OQ_SPECIAL_* */
@@ -161,6 +166,9 @@ typedef struct oq_special_day {
 
 /* ---- forecasts --------------------------------------------------------------- */
 
+/* Options of oq_forecast: method, horizon, seasonality, intraday re-forecast,
+ * special days, calendar and prediction quantile. Fill with
+ * oq_forecast_options_init. */
 typedef struct oq_forecast_options {
     uint32_t struct_size;      /* set by oq_forecast_options_init */
     int32_t method;            /* OQ_FORECAST_*; default OQ_FORECAST_AUTO */
@@ -196,6 +204,8 @@ OQ_API oq_status oq_forecast_options_init(oq_forecast_options *opts);
 #define OQ_FORECAST_DAY_SPECIAL 2 /* a special day (factor, like-day, holiday with hours) */
 #define OQ_FORECAST_DAY_ACTUAL  3 /* intraday rows before the re-forecast time: the actuals */
 
+/* One interval of a forecast: its start, the forecast volume, the 80 % and
+ * 95 % prediction intervals, the asked quantile and the handle time. */
 typedef struct oq_forecast_row {
     int32_t date;        /* civil date */
     int32_t interval;    /* index within the day; starts interval * interval_s after midnight */
@@ -208,6 +218,9 @@ typedef struct oq_forecast_row {
     double aht_s;        /* forecast handle time (history's volume-weighted mean), 0 when unknown */
 } oq_forecast_row;
 
+/* How a forecast was made (oq_forecast_run, the intraday re-forecast): the
+ * method used, the days of history fitted and left out, and the calibration
+ * of its prediction intervals. */
 typedef struct oq_forecast_info {
     int32_t method;            /* the method used (auto: the one chosen at the origin) */
     int32_t history_days;      /* ordinary days before the origin */
@@ -255,6 +268,8 @@ OQ_API oq_status oq_forecast_quantile(double mean, double dispersion, double p, 
 
 /* ---- backtests --------------------------------------------------------------- */
 
+/* Options of a backtest: the days evaluated, the last day, the lead time and
+ * the intraday re-forecast point. Fill with oq_backtest_options_init. */
 typedef struct oq_backtest_options {
     uint32_t struct_size;   /* set by oq_backtest_options_init */
     int32_t days;           /* evaluate the last `days` days up to end_date (1..3660); default 28 */
@@ -267,6 +282,8 @@ typedef struct oq_backtest_options {
 /* Defaults (above). Errors: OQ_EINVAL (NULL). */
 OQ_API oq_status oq_backtest_options_init(oq_backtest_options *opts);
 
+/* One method's accuracy over a backtest: WAPE, MAPE, RMSE, coverage of the
+ * 80 % and 95 % intervals, and the intraday re-forecast's gain. */
 typedef struct oq_backtest_result {
     int32_t method;         /* the method evaluated */
     int32_t chosen;         /* auto: the method chosen most often; else == method */

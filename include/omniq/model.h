@@ -138,7 +138,10 @@ OQ_API oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *
  * OQ_ID_MAX bytes). A READY agent immediately receives waiting work.
  * logout: offers pending for the agent go back to their queues (they keep
  * their place), contacts in service stay with the agent until completed, and
- * it receives no new work. */
+ * it receives no new work. An agent still holding work is reported at once:
+ * an OQ_EV_AGENT_STATE event with its state unchanged (BUSY or WRAPUP) and
+ * detail "logging out"; its later state events say "logging out" too, until
+ * it is OFFLINE (presence is OFFLINE from the call on). */
 OQ_API oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_t ready);
 OQ_API oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent);
 OQ_API oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent,
@@ -149,6 +152,9 @@ OQ_API oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent
  * timer. OQ_ESTATE if the agent is in no wrap-up. */
 OQ_API oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent);
 
+/* What oq_agent_get reports of one agent: its state, capacity in use and the
+ * figures a wallboard shows. Caller-owned; strings point into the engine and
+ * stay valid until the next mutating call. */
 typedef struct oq_agent_info {
     int32_t state;            /* OQ_AGENT_* derived state */
     int32_t presence;         /* OQ_AGENT_OFFLINE / READY / NOT_READY */
@@ -173,9 +179,14 @@ OQ_API oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const
 
 /* ---- queues ------------------------------------------------------------ */
 
-/* Contact ordering inside a queue. */
-#define OQ_ORDER_FIFO      0  /* by time entered */
-#define OQ_ORDER_PRIORITY  1  /* by priority + aging_per_s x seconds waited, then age */
+/* Contact ordering inside a queue. The default is OQ_ORDER_PRIORITY, which
+ * with no aging and equal priorities is first come, first served. A raised
+ * priority (oq_contact_set_priority, an OQ_STEP_RAISE_PRIORITY step) moves a
+ * contact's place in its queue under PRIORITY; under FIFO and DEADLINE it
+ * does not, and counts only when an agent serving several queues chooses
+ * between their heads (queue priority + contact priority). */
+#define OQ_ORDER_FIFO      0  /* strictly by time entered (place in line), priority ignored inside the queue */
+#define OQ_ORDER_PRIORITY  1  /* by priority + aging_per_s x seconds waited, then age (the default) */
 #define OQ_ORDER_DEADLINE  2  /* earliest reply deadline first (none = last), then age */
 
 /* Agent selection strategy. Every strategy first ranks agents by how many of
@@ -191,6 +202,9 @@ OQ_API oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const
 OQ_API const char *oq_ordering_name(int32_t ordering);   /* "fifo", "priority", "deadline" */
 OQ_API const char *oq_strategy_name(int32_t strategy);   /* "longest_idle", ... */
 
+/* A queue's settings for oq_queue_add / oq_queue_update: ordering, agent
+ * selection, service-level target, offer and wrap-up times, limits and their
+ * action. Fill with oq_queue_spec_init, then set what differs. */
 typedef struct oq_queue_spec {
     uint32_t struct_size;      /* set by oq_queue_spec_init */
     const char *id;
@@ -207,26 +221,53 @@ typedef struct oq_queue_spec {
      * `max_length` contacts already wait (0 = no limit), or that has waited
      * `max_wait_s` (0 = no limit): limit_action OQ_LIMIT_*. */
     int32_t max_length;
-    int32_t limit_action;      /* OQ_LIMIT_REJECT (default), OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK */
+    int32_t limit_action;      /* OQ_LIMIT_REJECT (default), OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK,
+                                  OQ_LIMIT_CALLBACK_KEEP_PLACE (escalation.h) */
     double max_wait_s;
     const char *limit_queue;   /* OVERFLOW / CALLBACK: the queue the contact goes to */
-    const char *callback_channel; /* CALLBACK: the contact becomes an item of this channel */
+    const char *callback_channel; /* CALLBACK, CALLBACK_KEEP_PLACE and oq_contact_request_callback:
+                                     the contact becomes an item of this channel */
     int32_t refuse_if_no_agents; /* 1: refuse arrivals while no eligible agent is logged in */
     int32_t outbound;          /* 1: proactive work (callbacks, follow-ups) blended behind inbound */
     double default_aht_s;      /* handle time assumed for estimates until contacts complete (default 180) */
     double deadline_warning_s; /* warn this long before a contact's reply deadline (0 = no warning) */
+    int32_t keep_offer_on_not_ready; /* 1: an offer ringing on an agent who goes not ready rings
+                                        on until accepted, rejected or timed out; 0 (default):
+                                        it is withdrawn at once and the contact routed again */
+    double retry_after_s;      /* an agent who rejects a contact or lets its offer time out is
+                                  not offered it again for this long (default 30; 0 = the next
+                                  millisecond), doubled for each earlier miss of that contact in
+                                  a row, and only until its presence changes (Asterisk `retry`) */
+    int32_t max_offers;        /* a contact whose offers in this queue were rejected or timed
+                                  out this many times gets limit_action (escalation.h; detail
+                                  "max offers"); 0 = no cap (default), at most 32767 */
+    /* Last-agent routing (Genesys, Salesforce): with last_agent_window_s > 0
+     * the engine remembers, per customer id, the agent who last accepted one
+     * of its contacts in this queue, and a contact of that customer arriving
+     * here within the window of that acceptance (and naming no
+     * preferred_agent) prefers that agent if it may serve the queue, as a
+     * named preferred agent with preferred_wait_s = last_agent_wait_s
+     * (contact.h). Memory: oq_engine_options.last_agent_max customers; read
+     * with oq_customer_last_agent. */
+    double last_agent_window_s; /* e.g. 259200 (72 h); 0 = off (default) */
+    double last_agent_wait_s;   /* reserve the contact for that agent this long (0 = only offered
+                                   first if it can take it at once) */
 } oq_queue_spec;
 
-/* Defaults: priority 0, FIFO, longest idle, threshold 20 s, target 0.8,
- * offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
- * inbound, default_aht_s 180, no deadline warning. */
+/* Defaults: priority 0, OQ_ORDER_PRIORITY (priority then age), longest
+ * idle, threshold 20 s, target 0.8, offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
+ * inbound, default_aht_s 180, no deadline warning, offers withdrawn from
+ * agents going not ready, retry_after_s 30, no max_offers, no last-agent
+ * routing. */
 OQ_API void oq_queue_spec_init(oq_queue_spec *spec);
 
 /* Add a queue. It accepts no channel until oq_queue_add_channel(). */
 OQ_API oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec);
 
 /* Change a queue's settings (spec->id names it). A new ordering or strategy
- * re-sorts its waiting contacts / agents; time-outs apply to new offers. */
+ * re-sorts its waiting contacts / agents; a new max_wait_s applies to the
+ * contacts already waiting (from when they entered the queue); time-outs
+ * apply to new offers. */
 OQ_API oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spec);
 
 /* Remove a queue. OQ_ESTATE while any contact is in it (queued, offered or in service). */
@@ -256,6 +297,8 @@ OQ_API oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *qu
 OQ_API oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
                                        const char *group);
 
+/* What oq_queue_get reports of one queue: its settings in force and its live
+ * counts. Caller-owned; strings point into the engine until the next mutating call. */
 typedef struct oq_queue_info {
     oq_queue_spec spec;        /* spec.id points to the engine's copy */
     int32_t n_channels;

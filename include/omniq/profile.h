@@ -36,6 +36,9 @@ extern "C" {
 #define OQ_IDLE_LAST_ACTIVITY 0 /* since its last offer or end of a contact (default) */
 #define OQ_IDLE_LAST_INBOUND  1 /* since its last inbound contact: outbound work does not count */
 
+/* Add an empty routing profile `id` (OQ_EEXIST if it exists). Profiles give
+ * agents per-queue priorities and delays (oq_profile_set_queue) and are
+ * assigned with oq_agent_set_profile. */
 OQ_API oq_status oq_profile_add(oq_engine *e, const char *id);
 /* OQ_ESTATE while any agent or group uses it. */
 OQ_API oq_status oq_profile_remove(oq_engine *e, const char *id);
@@ -87,7 +90,12 @@ typedef struct oq_agent_policy {
     double no_answer_delay_s;  /* no new offer for this long after a time-out */
 } oq_agent_policy;
 
+/* Defaults for an agent policy: no per-window cap, no reject or no-answer delay.
+ * NULL is a no-op. */
 OQ_API void oq_agent_policy_init(oq_agent_policy *policy);
+/* Set an agent's offer policy (fair-distribution cap and the pauses after a
+ * reject or a time-out). OQ_ENOTFOUND for an unknown agent, OQ_EINVAL for a
+ * negative time or a cap without a window. */
 OQ_API oq_status oq_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent,
                                      const oq_agent_policy *policy);
 

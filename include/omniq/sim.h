@@ -51,6 +51,8 @@ typedef struct oq_sim oq_sim;
 /* Static name of a distribution kind ("exponential"); "unknown" for others. */
 OQ_API const char *oq_sim_dist_name(int32_t kind);
 
+/* A distribution of a simulated duration: a kind (OQ_DIST_*), its mean and
+ * parameter in seconds, or the values of an empirical one. */
 typedef struct oq_sim_dist {
     int32_t kind;           /* OQ_DIST_* */
     int32_t n_values;       /* EMPIRICAL: number of values (>= 1) */
@@ -120,6 +122,9 @@ OQ_API void oq_sim_agent_init(oq_sim_agent *agent);
  * or an error that stops oq_sim_run (its message is kept). */
 typedef oq_status (*oq_sim_build_fn)(oq_engine *engine, uint64_t seed, void *user);
 
+/* Options of oq_sim_create: replications and seed, start, duration, warm-up
+ * and drain, the statistics interval, the center builder, the arrival streams
+ * and simulated agents, and the event hook. Fill with oq_sim_options_init. */
 typedef struct oq_sim_options {
     uint32_t struct_size;       /* set by oq_sim_options_init */
     int32_t replications;       /* >= 1 (default 10) */
@@ -266,6 +271,8 @@ typedef struct oq_sim_estimate {
     int32_t reserved;
 } oq_sim_estimate;
 
+/* The estimates (mean, 95 % confidence interval, spread) of one queue, channel
+ * or the whole center over the replications (oq_sim_summarize). */
 typedef struct oq_sim_summary {
     int32_t replications;
     int32_t reserved;
@@ -279,6 +286,9 @@ typedef struct oq_sim_summary {
     oq_sim_estimate occupancy;  /* OQ_SIM_TOTAL only */
 } oq_sim_summary;
 
+/* Summarise `scope` (OQ_SIM_TOTAL, OQ_SIM_QUEUE or OQ_SIM_CHANNEL) item
+ * `index` over every replication into *out. Errors: OQ_EINVAL (NULL, scope or
+ * index out of range), OQ_ESTATE before oq_sim_run. */
 OQ_API oq_status oq_sim_summarize(const oq_sim *sim, int32_t scope, int32_t index,
                                   oq_sim_summary *out);
 
@@ -304,6 +314,9 @@ typedef struct oq_sim_run_info {
     int32_t check_status;       /* oq_engine_check at the end (OQ_OK if not requested) */
 } oq_sim_run_info;
 
+/* What replication `replication` ran (seed, events, contacts, end clock and the
+ * engine check's status). Errors: OQ_EINVAL (NULL, index out of range),
+ * OQ_ESTATE before oq_sim_run. */
 OQ_API oq_status oq_sim_run_info_get(const oq_sim *sim, int32_t replication, oq_sim_run_info *out);
 
 /* The whole center's service level in interval `interval` (contacts that

@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define OQ_SNAPSHOT_VERSION 2 /* format version written; restore accepts only this one */
+#define OQ_SNAPSHOT_VERSION 3 /* format version written; restore accepts only this one */
 
 /* Writer: receives the snapshot in pieces, in order. Return OQ_OK to go on;
  * any other status stops the snapshot, which returns that status. */
@@ -123,7 +123,8 @@ OQ_API const char *oq_restore_last_error(void);
 #define OQ_J_AGENT_SET_POLICY     52
 #define OQ_J_STATS_CONFIGURE      53
 #define OQ_J_STATS_RESET_DAY      54
-#define OQ_J_MAX                  54
+#define OQ_J_CONTACT_CALLBACK     55  /* oq_contact_request_callback */
+#define OQ_J_MAX                  55
 
 /* One journal record, valid during the callback only (copy data[0..len)). */
 typedef struct oq_journal_record {

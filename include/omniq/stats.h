@@ -71,6 +71,18 @@
  *              deadline answered by it / contacts with a deadline, counted at
  *              first answer or (never answered) when the contact ends.
  *              Reported for every channel; meaningful for synchronous == 0.
+ *   flowed out queue: a contact that leaves the queue unanswered (queued or
+ *              offered) by a transfer or an overflow (callbacks included),
+ *              counted within or after T by its wait there (as for an
+ *              answer). OQ_SL_OFFERED and OQ_SL_OFFERED_NO_SHORT count it in
+ *              their denominator (it is in `offered`) as not answered within
+ *              T; the answered / abandoned-based definitions leave it out.
+ *   callbacks  a kept-place callback (OQ_EV_CALLBACK_QUEUED) stays waiting in
+ *              its queue: its wait there runs on from when it entered the
+ *              queue until an agent accepts the callback (answered, ASA and
+ *              within-T use that whole wait; it is not an abandon). It counts
+ *              as offered on the channel it arrived on, and as waiting,
+ *              answered or abandoned on the callback channel.
  *   moves      a transfer to a named agent (no from_queue) counts in and out
  *              of its own queue, not offered; a parked work order stops
  *              waiting but stays in the backlog; a reopened one is offered
@@ -109,6 +121,9 @@ extern "C" {
  * "unknown" for others. Thread-safe. */
 OQ_API const char *oq_sl_definition_name(int32_t definition);
 
+/* Options of oq_stats_configure: interval length and how many closed intervals
+ * to keep, the sliding window, the short-abandon threshold and the wait
+ * histogram's bounds. Fill with oq_stats_options_init. */
 typedef struct oq_stats_options {
     uint32_t struct_size;     /* sizeof(oq_stats_options); set by oq_stats_options_init */
     int32_t ring_size;        /* closed intervals kept, 1..OQ_STATS_RING_MAX (default 96) */
@@ -161,6 +176,11 @@ typedef struct oq_queue_stats {
     int64_t abandoned_within;   /* wait <= T */
     int64_t transferred_in, transferred_out;
     int64_t overflowed_in, overflowed_out;
+    int64_t flowed_out_within;  /* queue: left it unanswered by a transfer or overflow, with a
+                                   wait <= T (as for an answer there); channel / center: 0 */
+    int64_t flowed_out_after;   /* ... with a wait > T */
+    int64_t callbacks_kept;     /* waiting contacts turned into kept-place callbacks (virtual hold):
+                                   queue, center, and the callback channel */
     int64_t queue_rejected;     /* OQ_EV_QUEUE_REJECTED */
     int64_t removed;            /* OQ_EV_REMOVED */
     int64_t offers, offers_accepted, offers_rejected, offers_timed_out;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Engine -> YAML (the configuration only), and enumeration of ids. Reads the
- * model's internals directly: config is a library module. */
+/* Engine -> YAML (the configuration only). Reads the model's internals
+ * directly: config is a library module. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,54 +9,6 @@
 #include "config/cfg.h"
 #include "engine/internal.h"
 
-
-/* ---- enumeration ----------------------------------------------------------------- */
-
-static void **slots(const oq_engine *e, int32_t kind, int32_t *n, int32_t *live)
-{
-    switch (kind) {
-    case OQ_KIND_CHANNEL: *n = e->n_channels; *live = e->live_channels; return (void **)e->channels;
-    case OQ_KIND_SKILL: *n = e->n_skills; *live = e->live_skills; return (void **)e->skills;
-    case OQ_KIND_GROUP: *n = e->n_groups; *live = e->live_groups; return (void **)e->groups;
-    case OQ_KIND_PROFILE: *n = e->n_profiles; *live = e->live_profiles; return (void **)e->profiles;
-    case OQ_KIND_QUEUE: *n = e->n_queues; *live = e->live_queues; return (void **)e->queues;
-    case OQ_KIND_AGENT: *n = e->n_agents; *live = e->live_agents; return (void **)e->agents;
-    default: return NULL;
-    }
-}
-
-/* Every object struct starts with `char *id`. */
-static const char *slot_id(void *obj) { return *(char *const *)obj; }
-
-oq_status oq_config_count(const oq_engine *e, int32_t kind, int32_t *count)
-{
-    int32_t n = 0, live = 0;
-    if (!e || !count || kind < OQ_KIND_CHANNEL || kind > OQ_KIND_AGENT)
-        return OQ_EINVAL;
-    slots(e, kind, &n, &live);
-    *count = live;
-    return OQ_OK;
-}
-
-oq_status oq_config_id(const oq_engine *e, int32_t kind, int32_t index, const char **id)
-{
-    int32_t n = 0, live = 0;
-    if (!e || !id || kind < OQ_KIND_CHANNEL || kind > OQ_KIND_AGENT)
-        return OQ_EINVAL;
-    void **arr = slots(e, kind, &n, &live);
-    if (index < 0 || index >= live)
-        return OQ_EINVAL;
-    if (live == n) { /* nothing removed: direct */
-        *id = slot_id(arr[index]);
-        return OQ_OK;
-    }
-    for (int32_t i = 0, k = 0; i < n; i++)
-        if (arr[i] && k++ == index) {
-            *id = slot_id(arr[i]);
-            return OQ_OK;
-        }
-    return OQ_EINVAL;
-}
 
 /* ---- output buffer ----------------------------------------------------------------- */
 
@@ -174,7 +126,12 @@ static const char *order_name(int32_t v) { return oq_ordering_name(v); }
 static const char *strategy_name(int32_t v) { return oq_strategy_name(v); }
 static const char *limit_name(int32_t v)
 {
-    return v == OQ_LIMIT_OVERFLOW ? "overflow" : v == OQ_LIMIT_CALLBACK ? "callback" : "reject";
+    switch (v) {
+    case OQ_LIMIT_OVERFLOW: return "overflow";
+    case OQ_LIMIT_CALLBACK: return "callback";
+    case OQ_LIMIT_CALLBACK_KEEP_PLACE: return "callback_keep_place";
+    default: return "reject";
+    }
 }
 static const char *action_name(int32_t v)
 {
@@ -243,7 +200,8 @@ static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
             id(b, s->message);
         }
         if (s->skip_if_no_agents)
-            out(b, ", skip_if_no_agents: true");
+            out(b, ", skip_if_no_agents: %s",
+                s->skip_if_no_agents == OQ_SKIP_NONE_LOGGED_IN ? "logged_in" : "available");
         if (s->when_ewt_above_s > 0) {
             out(b, ", when_ewt_above: ");
             num(b, s->when_ewt_above_s);
@@ -306,6 +264,13 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
     }
     out(b, "    refuse_if_no_agents: %s\n    outbound: %s\n", tf(q->refuse_if_no_agents),
         tf(q->outbound));
+    out(b, "    keep_offer_on_not_ready: %s\n    retry_after: ", tf(q->keep_offer_on_not_ready));
+    secs(b, q->retry_after_ms);
+    out(b, "\n    max_offers: %d\n    last_agent_window: ", (int)q->max_offers);
+    secs(b, q->last_agent_window_ms);
+    out(b, "\n    last_agent_wait: ");
+    secs(b, q->last_agent_wait_ms);
+    out(b, "\n");
     if (q->outbound)
         out(b, "    blend: %s\n", q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET ? "sl_above_target" : "when_idle");
     if (q->n_steps > 0)
@@ -395,6 +360,7 @@ oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
     time_ms(&b, e->now);
     out(&b, "\n  abandon_resume: ");
     secs(&b, e->abandon_resume_ms);
+    out(&b, "\n  last_agent_max: %d", (int)e->last_agent_max);
     out(&b, "\nchannels:\n");
     for (int32_t i = 0; i < e->n_channels; i++) {
         const oq_channel *c = e->channels[i];

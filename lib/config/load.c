@@ -16,7 +16,8 @@ static const char *const TOP_KEYS_SCRIPT[] = {"engine", "channels", "skills", "p
                                               "queues", "agents", "timeline", NULL};
 static const char *const TOP_KEYS_SCENARIO[] = {"engine", "channels", "skills", "profiles",
                                                 "groups", "queues", "agents", "simulation", NULL};
-static const char *const ENGINE_KEYS[] = {"seed", "start", "abandon_resume", NULL};
+static const char *const ENGINE_KEYS[] = {"seed", "start", "abandon_resume", "last_agent_max",
+                                          NULL};
 static const char *const CHANNEL_KEYS[] = {"synchronous", "exclusive", "capacity_cost",
                                            "max_per_agent", NULL};
 static const char *const PROFILE_KEYS[] = {"queues", "channels", "force_longest_waiting",
@@ -29,6 +30,7 @@ static const char *const QUEUE_KEYS[] = {
     "sla_target", "offer_timeout", "wrapup", "aging", "requires", "prefers", "groups",
     "max_length", "max_wait", "limit_action", "limit_queue", "callback_channel",
     "refuse_if_no_agents", "outbound", "blend", "default_aht", "deadline_warning", "escalation",
+    "keep_offer_on_not_ready", "retry_after", "max_offers", "last_agent_window", "last_agent_wait",
     NULL};
 static const char *const STEP_KEYS[] = {"after", "timing", "action", "skill", "level", "group",
                                         "priority", "queue", "message", "skip_if_no_agents",
@@ -45,8 +47,9 @@ static const char *const STRATEGY_NAMES[] = {"longest_idle", "least_occupied", "
 static const int32_t STRATEGY_VALUES[] = {OQ_STRATEGY_LONGEST_IDLE, OQ_STRATEGY_LEAST_OCCUPIED,
                                           OQ_STRATEGY_BEST_SKILL, OQ_STRATEGY_ROUND_ROBIN,
                                           OQ_STRATEGY_FEWEST_HANDLED, OQ_STRATEGY_RANDOM};
-static const char *const LIMIT_NAMES[] = {"reject", "overflow", "callback"};
-static const int32_t LIMIT_VALUES[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK};
+static const char *const LIMIT_NAMES[] = {"reject", "overflow", "callback", "callback_keep_place"};
+static const int32_t LIMIT_VALUES[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK,
+                                       OQ_LIMIT_CALLBACK_KEEP_PLACE};
 static const char *const BLEND_NAMES[] = {"when_idle", "sl_above_target"};
 static const int32_t BLEND_VALUES[] = {OQ_BLEND_WHEN_IDLE, OQ_BLEND_SL_ABOVE_TARGET};
 static const char *const ACTION_NAMES[] = {"lower_level", "drop_required", "add_group",
@@ -54,6 +57,10 @@ static const char *const ACTION_NAMES[] = {"lower_level", "drop_required", "add_
 static const int32_t ACTION_VALUES[] = {OQ_STEP_LOWER_LEVEL, OQ_STEP_DROP_REQUIRED,
                                         OQ_STEP_ADD_GROUP, OQ_STEP_DROP_PREFERRED,
                                         OQ_STEP_RAISE_PRIORITY, OQ_STEP_OVERFLOW, OQ_STEP_ALERT};
+/* skip_if_no_agents: true is the TaskRouter meaning, "available". */
+static const char *const SKIP_NAMES[] = {"false", "true", "available", "logged_in"};
+static const int32_t SKIP_VALUES[] = {OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_AVAILABLE,
+                                      OQ_SKIP_NONE_LOGGED_IN};
 static const char *const TIMING_NAMES[] = {"entry", "previous"};
 static const int32_t TIMING_VALUES[] = {OQ_STEP_AFTER_ENTRY, OQ_STEP_AFTER_PREVIOUS};
 static const char *const IDLE_NAMES[] = {"last_activity", "last_inbound"};
@@ -63,31 +70,7 @@ static const int32_t IDLE_VALUES[] = {OQ_IDLE_LAST_ACTIVITY, OQ_IDLE_LAST_INBOUN
 
 static int ref_exists(cfg_ctx *c, int32_t kind, const char *id)
 {
-    int32_t n = 0;
-    if (oq_config_count(c->e, kind, &n) != OQ_OK)
-        return 0;
-    switch (kind) {
-    case OQ_KIND_CHANNEL: {
-        oq_channel_spec s;
-        oq_channel_spec_init(&s);
-        return oq_channel_get(c->e, id, &s) == OQ_OK;
-    }
-    case OQ_KIND_SKILL: {
-        int32_t lvl;
-        return oq_skill_get(c->e, id, &lvl) == OQ_OK;
-    }
-    case OQ_KIND_QUEUE: {
-        oq_queue_info qi;
-        return oq_queue_get(c->e, id, &qi) == OQ_OK;
-    }
-    default:
-        for (int32_t i = 0; i < n; i++) {
-            const char *s = NULL;
-            if (oq_config_id(c->e, kind, i, &s) == OQ_OK && strcmp(s, id) == 0)
-                return 1;
-        }
-        return 0;
-    }
+    return oq_config_exists(c->e, kind, id) == OQ_OK;
 }
 
 static const char *kind_name(int32_t kind)
@@ -136,10 +119,7 @@ static const char *next_id(void *vit)
 {
     id_iter *it = vit;
     const char *id = NULL;
-    while (it->i < it->n)
-        if (oq_config_id(it->e, it->kind, it->i++, &id) == OQ_OK)
-            return id;
-    return NULL;
+    return oq_config_next(it->e, it->kind, &it->i, &id) == OQ_OK ? id : NULL;
 }
 
 /* The defined id of `kind` closest to `id`, or NULL. */
@@ -192,6 +172,11 @@ static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
     if (ok && (v = oq__cfg_get(n, "abandon_resume"))) {
         size_t p1 = oq__cfg_push_key(c, "abandon_resume");
         ok = oq__cfg_seconds(c, v, &o->abandon_resume_s);
+        oq__cfg_pop(c, p1);
+    }
+    if (ok && (v = oq__cfg_get(n, "last_agent_max"))) {
+        size_t p1 = oq__cfg_push_key(c, "last_agent_max");
+        ok = oq__cfg_int(c, v, 0, 10000000, &o->last_agent_max); /* OQ_LAST_AGENT_MAX */
         oq__cfg_pop(c, p1);
     }
     oq__cfg_pop(c, p0);
@@ -466,6 +451,11 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("outbound", oq__cfg_bool(c, f, &s->outbound))
     FIELD("default_aht", oq__cfg_seconds(c, f, &s->default_aht_s))
     FIELD("deadline_warning", oq__cfg_seconds(c, f, &s->deadline_warning_s))
+    FIELD("keep_offer_on_not_ready", oq__cfg_bool(c, f, &s->keep_offer_on_not_ready))
+    FIELD("retry_after", oq__cfg_seconds(c, f, &s->retry_after_s))
+    FIELD("max_offers", oq__cfg_int(c, f, 0, INT16_MAX, &s->max_offers))
+    FIELD("last_agent_window", oq__cfg_seconds(c, f, &s->last_agent_window_s))
+    FIELD("last_agent_wait", oq__cfg_seconds(c, f, &s->last_agent_wait_s))
 #undef FIELD
     return ok;
 }
@@ -588,7 +578,8 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
         FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s.priority))
         FIELD("queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
         FIELD("message", oq__cfg_string(c, f, &s.message))
-        FIELD("skip_if_no_agents", oq__cfg_bool(c, f, &s.skip_if_no_agents))
+        FIELD("skip_if_no_agents",
+              oq__cfg_enum(c, f, SKIP_NAMES, SKIP_VALUES, N_OF(SKIP_NAMES), &s.skip_if_no_agents))
         FIELD("when_ewt_above", oq__cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
         FIELD("when_sl_below", oq__cfg_fraction(c, f, &s.when_sl_below))
 #undef FIELD

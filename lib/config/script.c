@@ -17,13 +17,13 @@ static const char *const ACT_NAMES[] = {"login",      "ready",    "not_ready", "
                                         "arrive",     "accept",   "reject",    "abandon",
                                         "complete",   "end_wrapup", "transfer", "escalate",
                                         "park",       "reopen",   "priority",  "remove",
-                                        "advance"};
+                                        "advance",    "callback"};
 static const int32_t ACT_VALUES[] = {OQ_ACT_LOGIN,    OQ_ACT_READY,      OQ_ACT_NOT_READY,
                                      OQ_ACT_LOGOUT,   OQ_ACT_ARRIVE,     OQ_ACT_ACCEPT,
                                      OQ_ACT_REJECT,   OQ_ACT_ABANDON,    OQ_ACT_COMPLETE,
                                      OQ_ACT_END_WRAPUP, OQ_ACT_TRANSFER, OQ_ACT_ESCALATE,
                                      OQ_ACT_PARK,     OQ_ACT_REOPEN,     OQ_ACT_PRIORITY,
-                                     OQ_ACT_REMOVE,   OQ_ACT_ADVANCE};
+                                     OQ_ACT_REMOVE,   OQ_ACT_ADVANCE,    OQ_ACT_CALLBACK};
 #define N_ACTS ((int)(sizeof ACT_NAMES / sizeof ACT_NAMES[0]))
 
 const char *oq_script_action_name(int32_t action)
@@ -51,6 +51,7 @@ static const char *const ACT_KEYS[][12] = {
     [OQ_ACT_PRIORITY] = {"contact", "priority", "|", NULL},
     [OQ_ACT_REMOVE] = {"contact", "|", NULL},
     [OQ_ACT_ADVANCE] = {"|", NULL},
+    [OQ_ACT_CALLBACK] = {"contact", "|", NULL},
 };
 
 void oq_script_free(oq_script *s)
@@ -489,6 +490,7 @@ oq_status oq_script_apply(oq_engine *e, const oq_script *s, int32_t index)
     case OQ_ACT_PRIORITY: return oq_contact_set_priority(e, t, a->contact, a->priority);
     case OQ_ACT_REMOVE: return oq_contact_remove(e, t, a->contact);
     case OQ_ACT_ADVANCE: return OQ_OK;
+    case OQ_ACT_CALLBACK: return oq_contact_request_callback(e, t, a->contact);
     default: return OQ_EINVAL;
     }
 }

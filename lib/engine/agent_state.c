@@ -102,21 +102,38 @@ void oq__agent_note_offer(oq_engine *e, oq_agent *a, int inbound)
     }
 }
 
-void oq__agent_refresh(oq_engine *e, oq_agent *a)
+/* An agent-state event: the derived state and why (the not-ready reason,
+ * or "logging out" while a logged-out agent finishes its work). */
+static void state_event(oq_engine *e, oq_agent *a, int32_t state, int32_t prev)
 {
-    int32_t state = oq__agent_derived_state(a);
-    if (state == a->state)
-        return;
     oq_event ev = {0};
     ev.type = OQ_EV_AGENT_STATE;
     ev.time_ms = e->now;
     ev.agent = a->id;
     ev.agent_state = state;
-    ev.prev_agent_state = a->state;
-    ev.detail = state == OQ_AGENT_NOT_READY && a->nr_reason ? a->nr_reason : NULL;
+    ev.prev_agent_state = prev;
+    if (state == OQ_AGENT_NOT_READY)
+        ev.detail = a->nr_reason;
+    else if (state != OQ_AGENT_OFFLINE && a->presence == OQ_AGENT_OFFLINE)
+        ev.detail = OQ_LOGGING_OUT;
+    oq__emit(e, &ev, NULL, a);
+}
+
+void oq__agent_refresh(oq_engine *e, oq_agent *a)
+{
+    int32_t state = oq__agent_derived_state(a);
+    if (state == a->state)
+        return;
+    int32_t prev = a->state;
     a->state = state;
     a->state_since = e->now;
-    oq__emit(e, &ev, NULL, a);
+    state_event(e, a, state, prev);
+}
+
+void oq__agent_announce_logout(oq_engine *e, oq_agent *a)
+{
+    if (a->state != OQ_AGENT_OFFLINE)
+        state_event(e, a, a->state, a->state); /* same state: a pending logout */
 }
 
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence)

@@ -25,7 +25,7 @@ static int32_t timer_heap_pos(const void *item, const void *ctx)
     return ((const oq_timer *)item)->pos;
 }
 
-static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total)
+static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int32_t *reserved_total)
 {
     int32_t used = 0, offered = 0, active = 0, wrapup = 0, exclusive = 0;
     CHECK(a->ch_cap >= e->n_channels, "agent '%s': channel arrays too short", a->id);
@@ -55,6 +55,17 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total)
           a->n_exclusive, exclusive);
     CHECK(a->state == oq__agent_derived_state(a), "agent '%s': reported state %s, derived %s",
           a->id, oq_agent_state_name(a->state), oq_agent_state_name(oq__agent_derived_state(a)));
+    for (oq_contact *c = a->reserved; c; c = c->held_next) {
+        CHECK(c->state == OQ_CONTACT_QUEUED && (c->flags & OQ_CF_RESERVED) && c->pref_until > 0 &&
+                  oq__contact_pref_agent(e, c) == a,
+              "agent '%s': reserved list holds contact '%s' not waiting for it", a->id, c->id);
+        CHECK(a->presence == OQ_AGENT_READY, "agent '%s': contact '%s' reserved for it while it is %s",
+              a->id, c->id, oq_agent_state_name(a->presence));
+        CHECK(c->held_next ? c->held_next->held_prev == c && c->held_next->seq > c->seq
+                           : a->reserved_tail == c,
+              "agent '%s': reserved list broken or out of order at contact '%s'", a->id, c->id);
+        (*reserved_total)++;
+    }
     for (int32_t i = 0; i < a->n_members; i++) {
         oq_member *m = a->members[i];
         CHECK(m->agent == a && m->slot_in_agent == i, "agent '%s': member record %d misfiled", a->id, i);
@@ -81,7 +92,7 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total)
     return OQ_OK;
 }
 
-static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total)
+static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, int32_t *reserved_total)
 {
     int32_t queued = 0;
     for (int32_t i = 0; i < q->n_members; i++)
@@ -107,9 +118,14 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total)
                   "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
             CHECK(c->tier >= 0 && c->tier < q->n_tiers && c->step <= q->n_steps,
                   "queue '%s': contact '%s' beyond the ladder", q->id, c->id);
+            CHECK((c->pref_until > 0) == ((c->flags & OQ_CF_RESERVED) != 0),
+                  "queue '%s': contact '%s' reserved for an agent but not in its list", q->id, c->id);
+            *reserved_total -= (c->flags & OQ_CF_RESERVED) != 0;
         }
         queued += lane->contacts.n;
-        /* Nothing left unmatched: no waiting contact an available agent could take. */
+        /* Nothing left unmatched: no waiting contact an available agent could
+         * take, and none that one could take once a delay, a reservation or an
+         * exclusion ends without a timer to wake the contact by then. */
         if (!e->starved && (int64_t)lane->contacts.n * lane->agents.n <= 1000000)
             for (int32_t i = 0; i < lane->contacts.n; i++)
                 for (int32_t j = 0; j < lane->agents.n; j++) {
@@ -118,6 +134,13 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total)
                     CHECK(!oq__agent_fits(e, c, m, 0),
                           "queue '%s': contact '%s' waits while agent '%s' could take it", q->id,
                           c->id, m->agent->id);
+                    int64_t at = oq__agent_fits_at(e, c, m);
+                    const oq_timer *t = &c->wait_timer;
+                    int woken = t->pos >= 0 && t->kind == OQ_TIMER_WAIT &&
+                                (t->due <= at || (q->delays_overflow > 0 && m->delay_ms > 0));
+                    CHECK(at == INT64_MAX || woken,
+                          "queue '%s': contact '%s' waits while agent '%s' could take it at %lld, "
+                          "and no timer wakes it by then", q->id, c->id, m->agent->id, (long long)at);
                 }
     }
     CHECK(queued == q->n_queued, "queue '%s': %d queued, counted %d", q->id, queued, q->n_queued);
@@ -146,13 +169,14 @@ oq_status oq_engine_check(oq_engine *e)
         CHECK(q->callback_channel < 0 || e->channels[q->callback_channel],
               "queue '%s': callback_channel removed", q->id);
     }
-    int32_t held = 0, queued = 0;
+    int32_t held = 0, queued = 0, reserved = 0;
     for (int32_t i = 0; i < e->n_agents; i++)
-        if (e->agents[i] && (st = check_agent(e, e->agents[i], &held)) != OQ_OK)
+        if (e->agents[i] && (st = check_agent(e, e->agents[i], &held, &reserved)) != OQ_OK)
             return st;
     for (int32_t i = 0; i < e->n_queues; i++)
-        if (e->queues[i] && (st = check_queue(e, e->queues[i], &queued)) != OQ_OK)
+        if (e->queues[i] && (st = check_queue(e, e->queues[i], &queued, &reserved)) != OQ_OK)
             return st;
+    CHECK(reserved == 0, "engine: agents' reserved lists and reserved contacts differ by %d", reserved);
     CHECK(queued == e->n_queued, "engine: %d contacts queued, counted %d", queued, e->n_queued);
     CHECK(held == e->n_offered + e->n_active + e->n_wrapup,
           "engine: agents hold %d contacts, counted %d", held, e->n_offered + e->n_active + e->n_wrapup);

@@ -23,19 +23,80 @@ void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *de
     oq__emit(e, &ev, c, c->agent);
 }
 
-int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a)
+/* Is the exclusion's agent still there with the presence it missed in? */
+static int exclusion_current(const oq_engine *e, const oq_exclusion *x)
+{
+    if (x->agent < 0 || x->agent >= e->n_agents)
+        return 0;
+    const oq_agent *a = e->agents[x->agent];
+    return a && a->seq == x->agent_seq && a->presence_gen == x->gen;
+}
+
+/* Does the exclusion still keep its agent from the contact? (An exclusion
+ * saturated at the end of time, INT64_MAX, never ends: there the clock
+ * cannot move past it, and an offer / time-out cycle must not repeat.) */
+int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x)
+{
+    return (x->until > e->now || x->until == INT64_MAX) && exclusion_current(e, x);
+}
+
+int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a)
 {
     for (int32_t i = 0; i < c->n_rejects; i++) {
-        if (c->rejects[i] == a->seq)
+        const oq_exclusion *x = &c->rejects[i];
+        if (x->agent_seq == a->seq && oq__exclusion_active(e, x))
             return 1;
     }
     return 0;
 }
 
-/* Room was reserved when the offer was made (route.c). */
-static void add_reject(oq_contact *c, const oq_agent *a)
+int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c)
 {
-    c->rejects[c->n_rejects++] = a->seq;
+    int32_t n = 0;
+    for (int32_t i = 0; i < c->n_rejects; i++)
+        n += oq__exclusion_active(e, &c->rejects[i]);
+    return n;
+}
+
+/* How long the n-th miss in a row keeps an agent from a contact: the
+ * queue's retry_after_s, doubled for each miss before (at least 1 ms, so
+ * even retry_after_s 0 cannot loop offer / time-out within one millisecond). */
+static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
+{
+    int64_t d = retry_ms > 0 ? retry_ms : 1;
+    uint32_t shift = misses > 1 ? misses - 1 : 0;
+    if (shift > 62 || d > (INT64_MAX >> shift))
+        return INT64_MAX;
+    return d << shift;
+}
+
+/* The agent missed the offer: keep it from the contact (exclusion_ms).
+ * Entries of agents gone or whose presence changed leave the list, and the
+ * agent's earlier one is replaced, so it holds at most one per agent; room
+ * for one more was reserved when the offer was made (route.c), so this
+ * never allocates. */
+static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
+{
+    uint32_t misses = 1;
+    int32_t n = 0;
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *old = &c->rejects[i];
+        if (!exclusion_current(e, old))
+            continue;
+        if (old->agent_seq == a->seq)
+            misses = old->misses < UINT32_MAX ? old->misses + 1 : old->misses;
+        else
+            c->rejects[n++] = *old;
+    }
+    oq_exclusion *x = &c->rejects[n++];
+    memset(x, 0, sizeof *x);
+    x->agent_seq = a->seq;
+    x->agent = a->idx;
+    x->gen = a->presence_gen;
+    x->misses = misses;
+    x->until = oq__add_ms(e->now, exclusion_ms(c->queue->retry_after_ms, misses));
+    c->n_rejects = n;
+    c->offers_here += c->offers_here < INT16_MAX;
 }
 
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
@@ -46,6 +107,69 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
     return a && a->seq == c->pref_agent_seq ? a : NULL;
 }
 
+/* ---- reservations for a named agent ------------------------------------------
+ * A QUEUED contact reserved for an agent (pref_until > 0: preferred agent,
+ * work-order owner, transfer to an agent) sits in that agent's `reserved`
+ * list through its held links (unused while it is queued), in contact-seq
+ * order so that ending the reservations marks them in an order a restored
+ * engine reproduces. A reservation holds only while its agent is logged in
+ * and ready: it is not made otherwise, and ends when the agent goes not
+ * ready or logs out (oq__agent_end_reservations) or lets the contact go
+ * (reject, time-out). */
+
+void oq__reserved_link(oq_engine *e, oq_contact *c)
+{
+    oq_agent *a = oq__contact_pref_agent(e, c);
+    if (c->pref_until <= 0 || !a || a->presence != OQ_AGENT_READY) {
+        c->pref_until = 0;
+        return;
+    }
+    oq_contact *next = NULL, *prev = a->reserved_tail;
+    while (prev && prev->seq > c->seq) {
+        next = prev;
+        prev = prev->held_prev;
+    }
+    c->held_prev = prev;
+    c->held_next = next;
+    if (prev)
+        prev->held_next = c;
+    else
+        a->reserved = c;
+    if (next)
+        next->held_prev = c;
+    else
+        a->reserved_tail = c;
+    c->flags |= OQ_CF_RESERVED;
+}
+
+void oq__reserved_unlink(oq_engine *e, oq_contact *c)
+{
+    if (!(c->flags & OQ_CF_RESERVED))
+        return;
+    oq_agent *a = oq__contact_pref_agent(e, c); /* cannot be gone: it is logged in */
+    if (c->held_prev)
+        c->held_prev->held_next = c->held_next;
+    else
+        a->reserved = c->held_next;
+    if (c->held_next)
+        c->held_next->held_prev = c->held_prev;
+    else
+        a->reserved_tail = c->held_prev;
+    c->held_prev = c->held_next = NULL;
+    c->flags &= ~OQ_CF_RESERVED;
+}
+
+void oq__agent_end_reservations(oq_engine *e, oq_agent *a)
+{
+    while (a->reserved) {
+        oq_contact *c = a->reserved;
+        oq__reserved_unlink(e, c);
+        c->pref_until = 0;
+        oq__wait_schedule(e, c);
+        oq__mark_contact(e, c);
+    }
+}
+
 void oq__contact_enqueue(oq_engine *e, oq_contact *c)
 {
     oq_queue *q = c->queue;
@@ -53,11 +177,13 @@ void oq__contact_enqueue(oq_engine *e, oq_contact *c)
     oq__heap_push(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c);
     q->n_queued++;
     e->n_queued++;
+    oq__reserved_link(e, c);
 }
 
 void oq__contact_dequeue(oq_engine *e, oq_contact *c)
 {
     oq_queue *q = c->queue;
+    oq__reserved_unlink(e, c);
     oq__heap_remove(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c->heap_pos);
     q->n_queued--;
     e->n_queued--;
@@ -168,8 +294,11 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
 {
     oq_agent *a = c->agent;
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
-    add_reject(c, a);
+    add_reject(e, c, a);
     note_miss(e, a, 1);
+    if (oq__contact_pref_agent(e, c) == a)
+        c->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
+    int paused = 0;
     if ((c->queue->timeout_not_ready || (a->max_no_answer > 0 && a->missed_in_row >= a->max_no_answer)) &&
         a->presence == OQ_AGENT_READY) {
         /* Like app_queue autopause / mod_callcenter max-no-answer: an agent
@@ -179,12 +308,17 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
             oq__strfree(&e->mem, a->nr_reason);
             a->nr_reason = reason;
             oq__agent_set_presence(e, a, OQ_AGENT_NOT_READY);
+            paused = 1;
         }
     }
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
     oq__wait_resume(e, c);
+    if (paused) { /* its other offers ringing go back too, and nothing waits for it */
+        oq__offers_withdraw(e, a, OQ_WITHDRAWN_NOT_READY, 1);
+        oq__agent_end_reservations(e, a);
+    }
 }
 
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
@@ -195,6 +329,15 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
     oq__wait_resume(e, c);
+}
+
+void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept)
+{
+    for (oq_contact *c = a->held, *next; c; c = next) {
+        next = c->held_next;
+        if (c->state == OQ_CONTACT_OFFERED && !(unless_kept && c->queue->keep_offer_on_not_ready))
+            oq__offer_withdraw(e, c, why);
+    }
 }
 
 static void complete_now(oq_engine *e, oq_contact *c)
@@ -305,9 +448,14 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     if (oq__idtable_get(&e->contact_ids, s->id))
         return oq__fail(e, OQ_EEXIST, "contact '%s' already exists", s->id);
     const char *refusal = NULL;
+    int full = q->max_length > 0 && q->n_queued >= q->max_length;
+    int32_t cb_lane = q->callback_channel >= 0 ? oq__queue_lane(q, q->callback_channel) : -1;
+    /* Over the limit with OQ_LIMIT_CALLBACK_KEEP_PLACE: it becomes a kept-place callback. */
+    int keep_place = full && q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && cb_lane >= 0;
     if (q->refuse_if_no_agents && oq__queue_staffed(q, q->n_tiers - 1) == 0)
         refusal = "no agent logged in";
-    else if (q->max_length > 0 && q->n_queued >= q->max_length && q->limit_action == OQ_LIMIT_REJECT)
+    else if (full && (q->limit_action == OQ_LIMIT_REJECT ||
+                      (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !keep_place)))
         refusal = "queue full";
     if (refusal) {
         oq_event ev = {0};
@@ -332,11 +480,18 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     }
     /* Reserve every slot this contact may ever need in a heap, so no later
      * step of its life can fail for memory. */
+    if (c) {
+        c->queue = q; /* for its history's first entry */
+        c->arrived = e->now;
+    }
+    oq_lane *cbl = keep_place ? &q->lanes[cb_lane] : NULL;
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
-        !oq__reserve_timers(e, 1, 0) ||
+        (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
+        (keep_place && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
         !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
+            oq__history_free(e, c);
             oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);
             oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
@@ -360,10 +515,15 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->heap_pos = -1;
     c->priority = s->priority;
     c->deadline = s->deadline_ms;
+    int64_t pref_wait_ms = oq__ms(s->preferred_wait_s);
+    if (!pa && s->customer) { /* last-agent routing: the agent who served this customer last */
+        pa = oq__last_agent_for(e, s->customer, q);
+        pref_wait_ms = q->last_agent_wait_ms;
+    }
     c->pref_agent_idx = pa ? pa->idx : -1;
     c->pref_agent_seq = pa ? pa->seq : 0;
     c->timer.pos = c->wait_timer.pos = c->due_timer.pos = -1;
-    c->pref_until = s->preferred_wait_s > 0 ? oq__add_ms(e->now, oq__ms(s->preferred_wait_s)) : 0;
+    c->pref_until = pa && pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     ch->n_contacts++;
     lane->reserved++;
     e->n_contacts++;
@@ -372,7 +532,10 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     oq__mark_contact(e, c);
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
-    if (q->max_length > 0 && q->n_queued > q->max_length) {
+    if (keep_place) {
+        oq__keep_place_apply(e, c, "queue full");
+    } else if (q->max_length > 0 && q->n_queued > q->max_length &&
+               (q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK)) {
         /* Over the limit with an overflow or callback action: send it on. */
         oq_queue *t = e->queues[q->limit_queue];
         int32_t target_ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
@@ -395,7 +558,7 @@ static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, c
         return st;
     oq_contact *c = *out_c;
     if (c->state != OQ_CONTACT_OFFERED || c->agent != *out_a) {
-        if (oq__contact_rejected_by(c, *out_a))
+        if (oq__contact_rejected_by(e, c, *out_a))
             return oq__fail(e, OQ_ESTATE,
                             "contact '%s': its offer to agent '%s' already timed out or was rejected",
                             contact, agent);
@@ -413,9 +576,14 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
     if (st != OQ_OK)
         return st;
-    if (!oq__history_reserve(e, c, 1))
+    if (!oq__last_agent_reserve(e, c))
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    if (!oq__history_reserve(e, c, 1)) {
+        oq__last_agent_unreserve(e, c);
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    }
     oq__history_add(e, c, OQ_EV_ASSIGNED, a, OQ_DETAIL_NONE, NULL);
+    oq__last_agent_note(e, c, a);
     oq__timer_cancel(e, &c->timer);
     oq__timer_cancel(e, &c->wait_timer); /* answered: no more escalation */
     oq__timer_cancel(e, &c->due_timer);  /* replied: the deadline is met */
@@ -453,8 +621,10 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
         return st;
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
     oq__timer_cancel(e, &c->timer);
-    add_reject(c, a);
+    add_reject(e, c, a);
     note_miss(e, a, 0);
+    if (oq__contact_pref_agent(e, c) == a)
+        c->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
@@ -533,6 +703,32 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
     return OQ_OK;
 }
 
+oq_status oq_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    OQ_JOURNAL(e, oq__j_contact_request_callback(e, now_ms, contact));
+    oq_contact *c = NULL;
+    oq_status st = oq__contact_at(e, now_ms, contact, &c);
+    if (st != OQ_OK)
+        return st;
+    const oq_queue *q = c->queue;
+    if (c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only a waiting (queued or offered) contact can ask for a callback",
+                        contact, oq_contact_state_name(c->state));
+    if (c->flags & OQ_CF_CALLBACK)
+        return oq__fail(e, OQ_ESTATE, "contact '%s' is a callback already", contact);
+    st = oq__keep_place_reserve(e, c);
+    if (st == OQ_ESTATE)
+        return oq__fail(e, st, "contact '%s': queue '%s' has no callback_channel it accepts", contact,
+                        q->id);
+    if (st != OQ_OK)
+        return oq__fail(e, st, "contact '%s': out of memory", contact);
+    if (c->state == OQ_CONTACT_OFFERED)
+        oq__offer_withdraw(e, c, "offer withdrawn: callback requested");
+    oq__keep_place_apply(e, c, OQ_REQUESTED);
+    oq__dispatch(e);
+    return OQ_OK;
+}
+
 oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                   int32_t priority)
 {
@@ -583,11 +779,15 @@ oq_status oq_contact_get(const oq_engine *ce, const char *id, oq_contact_info *o
     out->arrived_ms = c->arrived;
     out->enqueued_ms = c->enqueued;
     out->deadline_ms = c->deadline;
-    out->n_rejected = c->n_rejects;
+    out->n_rejected = oq__contact_excluded(e, c);
     out->n_offers = c->n_offers;
     out->queue = c->queue->id;
     out->channel = e->channels[c->channel]->id;
     out->agent = c->agent ? c->agent->id : NULL;
     out->customer = c->customer;
+    const oq_agent *pa = oq__contact_pref_agent(e, c);
+    out->preferred_agent = pa ? pa->id : NULL;
+    out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? c->pref_until : 0;
+    out->kept_place_callback = (c->flags & OQ_CF_CALLBACK) != 0;
     return OQ_OK;
 }

@@ -16,6 +16,7 @@ void oq_engine_options_init(oq_engine_options *opts)
     memset(opts, 0, sizeof *opts);
     opts->struct_size = sizeof *opts;
     opts->seed = 1;
+    opts->last_agent_max = 100000;
 }
 
 static uint64_t splitmix64(uint64_t *x)
@@ -43,6 +44,8 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
         return OQ_EINVAL;
     if (opts->start_ms < 0) /* times are host epoch ms >= 0: differences never overflow */
         return OQ_EINVAL;
+    if (opts->last_agent_max < 0 || opts->last_agent_max > OQ_LAST_AGENT_MAX)
+        return OQ_EINVAL;
     oq_mem mem;
     oq__mem_init(&mem, opts->alloc, opts->alloc_user);
     oq_engine *e = oq__calloc(&mem, 1, sizeof *e);
@@ -61,6 +64,8 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     oq__idtable_init(&e->contact_ids, &e->mem);
     oq__idmap_init(&e->profile_ids, &e->mem);
     oq__idmap_init(&e->resume, &e->mem);
+    oq__idmap_init(&e->served, &e->mem);
+    e->last_agent_max = opts->last_agent_max;
     e->abandon_resume_ms = (int64_t)(opts->abandon_resume_s * 1000.0 + 0.5);
     e->resume_sweep_at = 64;
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
@@ -143,6 +148,7 @@ void oq_engine_destroy(oq_engine *e)
             oq__profile_free(e, e->profiles[i]);
     free_slots(e, (void **)e->profiles, e->cap_profiles);
     oq__resume_clear(e);
+    oq__last_agent_clear(e);
     free_slots(e, (void **)e->channels, e->cap_channels);
     free_slots(e, (void **)e->skills, e->cap_skills);
     free_slots(e, (void **)e->groups, e->cap_groups);
@@ -344,7 +350,7 @@ const char *oq_event_type_name(int32_t type)
         "assigned",  "wrapup_started", "completed", "abandoned",      "transferred",
         "removed",   "priority_changed", "agent_state", "escalated", "overflowed",
         "alert",     "deadline_warning", "deadline_breach", "queue_rejected", "parked",
-        "reopened",  "interval_closed",
+        "reopened",  "interval_closed", "callback_queued",
     };
     if (type < 1 || type >= (int32_t)(sizeof names / sizeof names[0]))
         return "unknown";

@@ -88,7 +88,12 @@ int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
 /* Report a derived-state change (event) if there is one. */
 void oq__agent_refresh(oq_engine *e, oq_agent *a);
-/* Change presence, keeping the queues' staffed/ready counts (no routing). */
+/* The detail of agent-state events of a logged-out agent still holding work. */
+#define OQ_LOGGING_OUT "logging out"
+/* A logged-out agent still holds work: report the pending logout now (an
+ * agent-state event with an unchanged state and detail OQ_LOGGING_OUT). */
+void oq__agent_announce_logout(oq_engine *e, oq_agent *a);
+/* Change presence, keeping the queues' staffed counts (no routing). */
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
@@ -105,7 +110,7 @@ int oq__agent_reserve_channels(oq_engine *e, oq_agent *a, int32_t n_channels);
 int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q);
 /* Lowest ladder tier of q the agent qualifies for, -1 if none. */
 int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q);
-/* Add (+1) / remove (-1) the member from its queue's staffed/ready counts. */
+/* Add (+1) / remove (-1) the member from its queue's staffed counts. */
 void oq__member_account(oq_member *m, int32_t sign);
 /* Re-evaluate the agent's memberships in every queue (after its skills or
  * groups changed). All allocation happens before any change: on OQ_ENOMEM
@@ -152,6 +157,12 @@ void oq__dispatch(oq_engine *e);
 /* May the member's agent be offered this contact (tier, reservation for a
  * preferred agent, rejections, the contact's own skills)? */
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);
+/* When the member's agent could be offered the contact if only time passed
+ * (a profile delay, a reservation, an exclusion ending): e->now or earlier
+ * if it could now, INT64_MAX if time alone will not do it. For the check. */
+int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_member *m);
+/* Could a QUEUED contact be offered to an agent available in its lane now? */
+int oq__contact_has_taker(const oq_engine *e, const oq_contact *c);
 
 /* ---- waiting (waiting.c): ladder, limits, reservations, deadlines ---- */
 /* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
@@ -171,11 +182,23 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
                            int keep_place, int32_t type, const char *detail);
 /* Agents of q who may serve a contact at `tier`: logged in / READY. */
 int32_t oq__queue_staffed(const oq_queue *q, int32_t tier);
-int32_t oq__queue_ready(const oq_queue *q, int32_t tier);
 /* position x recent handle time / agents logged in for the tier (INFINITY if none). */
 double oq__queue_ewt_s(const oq_queue *q, int32_t position, int32_t tier);
 
+/* The reason a contact left its queue when it missed max_offers offers. */
+#define OQ_MAX_OFFERS "max offers"
+/* The reason of a kept-place callback the customer asked for. */
+#define OQ_REQUESTED "requested"
+/* Kept-place callbacks (virtual hold): can the QUEUED contact become one in
+ * its queue (OQ_ESTATE: no callback channel the queue accepts; OQ_ENOMEM:
+ * no room), then make it one (never fails after a successful reserve). */
+oq_status oq__keep_place_reserve(oq_engine *e, oq_contact *c);
+void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why);
+
 /* ---- work orders (workorder.c) ---- */
+/* The history code of a well-known move reason ("escalation", "max wait",
+ * "max offers", "callback", "queue full"; NULL: none). */
+int32_t oq__detail_code(const char *detail);
 /* Room for `extra` more history entries; 0 on allocation failure. */
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
 /* Record an entry (takes ownership of owned_detail); dropped if no room. */
@@ -191,6 +214,12 @@ void oq__agent_disown(oq_engine *e, const oq_agent *a);
 oq_status oq__relocate(oq_engine *e, oq_contact *c, oq_queue *q, const char *reason);
 
 /* ---- resume.c: a customer who abandons and comes back keeps their place ---- */
+/* A record keyed by customer id: a `size`-byte struct whose first member is
+ * `char *customer` (the map's key, copied here), zeroed and put in `map`.
+ * OQ_ENOMEM or OQ_EEXIST (the customer has one) leave nothing behind. */
+oq_status oq__customer_record_new(oq_engine *e, oq_idmap *map, const char *customer, size_t len,
+                                  size_t size, void **out);
+void oq__customer_record_free(oq_engine *e, oq_idmap *map, void *obj, size_t size);
 void oq__resume_keep(oq_engine *e, const oq_contact *c);
 /* If `customer` abandoned q within the window, restore its seq and place. */
 int oq__resume_take(oq_engine *e, const char *customer, const oq_queue *q, uint64_t *seq,
@@ -206,7 +235,30 @@ int oq__resume_visit(oq_engine *e, oq_resume_visit_fn fn, void *user);
 oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t queue,
                          uint64_t seq, int64_t enqueued, int64_t expires);
 
+/* ---- last_agent.c: the agent who last served each customer ---- */
+#define OQ_LAST_AGENT_MAX 10000000 /* largest oq_engine_options.last_agent_max */
+/* Before accepting c: room for its customer's record when its queue keeps
+ * one (0: out of memory, nothing changed); undo that reservation; write it. */
+int oq__last_agent_reserve(oq_engine *e, const oq_contact *c);
+void oq__last_agent_unreserve(oq_engine *e, const oq_contact *c);
+void oq__last_agent_note(oq_engine *e, const oq_contact *c, const oq_agent *a);
+/* The agent a contact of `customer` arriving in q should prefer, or NULL. */
+oq_agent *oq__last_agent_for(const oq_engine *e, const char *customer, const oq_queue *q);
+void oq__last_agent_clear(oq_engine *e);
+/* Snapshots: every record from the least recently served; put one back. */
+typedef void (*oq_served_visit_fn)(const char *customer, int32_t agent, uint64_t agent_seq,
+                                   int64_t served, void *user);
+void oq__last_agent_visit(const oq_engine *e, oq_served_visit_fn fn, void *user);
+oq_status oq__last_agent_put(oq_engine *e, const char *customer, size_t len, int32_t agent,
+                             uint64_t agent_seq, int64_t served);
+
 /* ---- contacts (contact_life.c) ---- */
+/* A QUEUED contact's reservation for a named agent: into / out of that
+ * agent's reserved list (link drops a reservation for an agent not logged
+ * in and ready); the agent went not ready or logged out: end them all. */
+void oq__reserved_link(oq_engine *e, oq_contact *c);
+void oq__reserved_unlink(oq_engine *e, oq_contact *c);
+void oq__agent_end_reservations(oq_engine *e, oq_agent *a);
 /* Put a contact into its queue's lane heap (capacity reserved). */
 void oq__contact_enqueue(oq_engine *e, oq_contact *c);
 /* Take a QUEUED contact out of its lane heap. */
@@ -222,7 +274,15 @@ void oq__offer_expired(oq_engine *e, oq_contact *c);
 void oq__wrapup_expired(oq_engine *e, oq_contact *c);
 /* Return an offer to the queue (logout, transfer): no reject recorded. */
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why);
-int oq__contact_rejected_by(const oq_contact *c, const oq_agent *a);
+/* Withdraw every offer ringing on the agent (unless_kept: except those of
+ * queues with keep_offer_on_not_ready). */
+void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept);
+#define OQ_WITHDRAWN_NOT_READY "offer withdrawn: agent not ready"
+/* Is the agent kept from the contact now (a recent reject or time-out, no
+ * presence change since)? How many agents are? */
+int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x);
+int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a);
+int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* Fill the common fields of a contact event. */
 void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail);

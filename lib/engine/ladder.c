@@ -59,8 +59,9 @@ static oq_status resolve_step(oq_engine *e, oq_queue *q, const oq_escalation_ste
         return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].timing: unknown timing %d", qid, n, s->timing);
     if (!isfinite(s->after_s) || s->after_s < 0 || s->after_s > 9.0e12)
         return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].after_s must be a finite number >= 0", qid, n);
-    if (s->skip_if_no_agents != 0 && s->skip_if_no_agents != 1)
-        return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].skip_if_no_agents must be 0 or 1", qid, n);
+    if (s->skip_if_no_agents < OQ_SKIP_NEVER || s->skip_if_no_agents > OQ_SKIP_NONE_LOGGED_IN)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].skip_if_no_agents must be OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE or OQ_SKIP_NONE_LOGGED_IN (0..2), got %d",
+                        qid, n, s->skip_if_no_agents);
     if (!isfinite(s->when_ewt_above_s) || s->when_ewt_above_s < 0)
         return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].when_ewt_above_s must be a finite number >= 0", qid, n);
     if (!(s->when_sl_below >= 0 && s->when_sl_below <= 1))

@@ -63,8 +63,6 @@ void oq__member_account(oq_member *m, int32_t sign)
     oq_queue *q = m->queue;
     if (a->presence != OQ_AGENT_OFFLINE)
         q->staffed[m->first_tier] += sign;
-    if (a->presence == OQ_AGENT_READY)
-        q->ready[m->first_tier] += sign;
 }
 
 /* Keep the queue's table of distinct member delays, so a waiting contact can

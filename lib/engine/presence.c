@@ -5,13 +5,21 @@
 #include "engine/internal.h"
 #include "snapshot/journal.h"
 
-/* Apply a presence (and reason, already copied or NULL) and route. */
+/* Apply a presence (and reason, already copied or NULL) and route. An agent
+ * going not ready gives back the offers ringing on it (unless their queue
+ * keeps them ringing). */
 static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reason)
 {
     oq__strfree(&e->mem, a->nr_reason);
     a->nr_reason = reason;
+    if (presence != a->presence)
+        a->presence_gen++; /* a presence change ends its exclusions from contacts */
     oq__agent_set_presence(e, a, presence);
     oq__agent_reindex(e, a);
+    if (presence == OQ_AGENT_NOT_READY) {
+        oq__offers_withdraw(e, a, OQ_WITHDRAWN_NOT_READY, 1);
+        oq__agent_end_reservations(e, a); /* contacts waiting for it go to others at once */
+    }
     oq__agent_refresh(e, a);
     oq__mark_agent(e, a);
     oq__dispatch(e);
@@ -86,15 +94,18 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged out", agent);
+    a->presence_gen++;
     oq__agent_set_presence(e, a, OQ_AGENT_OFFLINE); /* first: withdrawn offers cannot come back */
     oq__agent_reindex(e, a);
-    for (oq_contact *c = a->held, *next; c; c = next) {
-        next = c->held_next;
-        if (c->state == OQ_CONTACT_OFFERED)
-            oq__offer_withdraw(e, c, "offer withdrawn: agent logged out");
-    }
+    oq__offers_withdraw(e, a, "offer withdrawn: agent logged out", 0);
+    oq__agent_end_reservations(e, a);
     oq__agent_disown(e, a);
-    set_presence(e, a, OQ_AGENT_OFFLINE, NULL);
+    oq__strfree(&e->mem, a->nr_reason);
+    a->nr_reason = NULL;
+    oq__agent_refresh(e, a);
+    oq__agent_announce_logout(e, a); /* wallboards see it now, not when the work ends */
+    oq__mark_agent(e, a);
+    oq__dispatch(e);
     return OQ_OK;
 }
 

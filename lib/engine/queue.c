@@ -35,12 +35,13 @@ void oq_queue_spec_init(oq_queue_spec *spec)
         return;
     memset(spec, 0, sizeof *spec);
     spec->struct_size = sizeof *spec;
-    spec->ordering = OQ_ORDER_FIFO;
+    spec->ordering = OQ_ORDER_PRIORITY; /* priority, then age: TaskRouter, Connect, Genesys */
     spec->strategy = OQ_STRATEGY_LONGEST_IDLE;
     spec->sla_threshold_s = 20;
     spec->sla_target = 0.8;
     spec->offer_timeout_s = 30;
     spec->default_aht_s = 180;
+    spec->retry_after_s = 30;
 }
 
 /* Seconds must be finite, non-negative and fit in int64 milliseconds. */
@@ -80,7 +81,7 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': max_length must be >= 0 (0 = no limit)", id);
     if (!valid_seconds(s->max_wait_s))
         return oq__fail(e, OQ_EINVAL, "queue '%s': max_wait_s must be a finite number >= 0", id);
-    if (s->limit_action < OQ_LIMIT_REJECT || s->limit_action > OQ_LIMIT_CALLBACK)
+    if (s->limit_action < OQ_LIMIT_REJECT || s->limit_action > OQ_LIMIT_CALLBACK_KEEP_PLACE)
         return oq__fail(e, OQ_EINVAL, "queue '%s': unknown limit_action %d", id, s->limit_action);
     if (s->refuse_if_no_agents != 0 && s->refuse_if_no_agents != 1)
         return oq__fail(e, OQ_EINVAL, "queue '%s': refuse_if_no_agents must be 0 or 1", id);
@@ -90,6 +91,17 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': default_aht_s must be a finite number > 0", id);
     if (!valid_seconds(s->deadline_warning_s))
         return oq__fail(e, OQ_EINVAL, "queue '%s': deadline_warning_s must be a finite number >= 0", id);
+    if (s->keep_offer_on_not_ready != 0 && s->keep_offer_on_not_ready != 1)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': keep_offer_on_not_ready must be 0 or 1", id);
+    if (!valid_seconds(s->retry_after_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': retry_after_s must be a finite number >= 0", id);
+    if (!valid_seconds(s->last_agent_window_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': last_agent_window_s must be a finite number >= 0", id);
+    if (!valid_seconds(s->last_agent_wait_s))
+        return oq__fail(e, OQ_EINVAL, "queue '%s': last_agent_wait_s must be a finite number >= 0", id);
+    if (s->max_offers < 0 || s->max_offers > INT16_MAX)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': max_offers must be 0..%d (0 = no cap), got %d", id,
+                        INT16_MAX, s->max_offers);
     return OQ_OK;
 }
 
@@ -99,7 +111,7 @@ static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *lim
 {
     *limit_queue = *callback_channel = -1;
     oq_status st;
-    int needs_queue = s->limit_action != OQ_LIMIT_REJECT;
+    int needs_queue = s->limit_action == OQ_LIMIT_OVERFLOW || s->limit_action == OQ_LIMIT_CALLBACK;
     if (needs_queue || s->limit_queue) {
         oq_queue *t = NULL;
         if (!s->limit_queue)
@@ -111,10 +123,12 @@ static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *lim
             return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue cannot be the queue itself", s->id);
         *limit_queue = t->idx;
     }
-    if (s->limit_action == OQ_LIMIT_CALLBACK || s->callback_channel) {
+    int needs_channel = s->limit_action == OQ_LIMIT_CALLBACK || s->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE;
+    if (needs_channel || s->callback_channel) {
         oq_channel *c = NULL;
         if (!s->callback_channel)
-            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by OQ_LIMIT_CALLBACK", s->id);
+            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by limit_action %d", s->id,
+                            s->limit_action);
         if ((st = oq__find_channel(e, "callback_channel", s->callback_channel, &c)) != OQ_OK)
             return st;
         *callback_channel = c->idx;
@@ -149,6 +163,11 @@ static void apply_spec(oq_queue *q, const oq_queue_spec *s)
     q->outbound = s->outbound;
     q->default_aht_s = s->default_aht_s;
     q->deadline_warning_s = s->deadline_warning_s;
+    q->keep_offer_on_not_ready = s->keep_offer_on_not_ready;
+    q->retry_after_ms = oq__ms(s->retry_after_s);
+    q->max_offers = s->max_offers;
+    q->last_agent_window_ms = oq__ms(s->last_agent_window_s);
+    q->last_agent_wait_ms = oq__ms(s->last_agent_wait_s);
 }
 
 void oq__queue_free(oq_engine *e, oq_queue *q)
@@ -232,7 +251,11 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
         e->n_sl_blend--; /* an inbound queue has no blending rule */
         q->blend_rule = OQ_BLEND_WHEN_IDLE;
     }
+    int64_t old_max_wait = q->max_wait_ms;
+    int32_t old_max_offers = q->max_offers;
     apply_spec(q, spec);
+    if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
+        q->delays_changed = 1; /* the new limits apply to contacts already waiting */
     set_limit_queue(e, q, limit_queue);
     q->callback_channel = callback_channel;
     if (resort)
@@ -489,6 +512,11 @@ oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
     out->spec.outbound = q->outbound;
     out->spec.default_aht_s = q->default_aht_s;
     out->spec.deadline_warning_s = q->deadline_warning_s;
+    out->spec.keep_offer_on_not_ready = q->keep_offer_on_not_ready;
+    out->spec.retry_after_s = (double)q->retry_after_ms / 1000.0;
+    out->spec.max_offers = q->max_offers;
+    out->spec.last_agent_window_s = (double)q->last_agent_window_ms / 1000.0;
+    out->spec.last_agent_wait_s = (double)q->last_agent_wait_ms / 1000.0;
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
     out->n_required_skills = q->n_req;

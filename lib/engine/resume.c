@@ -15,11 +15,37 @@ typedef struct resume_place {
     int64_t expires;
 } resume_place;
 
+/* ---- records keyed by customer id (here and last_agent.c) ---------------- */
+
+oq_status oq__customer_record_new(oq_engine *e, oq_idmap *map, const char *customer, size_t len,
+                                  size_t size, void **out)
+{
+    void *obj = oq__calloc(&e->mem, 1, size);
+    char *key = obj ? oq__strndup(&e->mem, customer, len) : NULL;
+    oq_status st = !obj || !key ? OQ_ENOMEM
+                   : oq__idmap_get(map, key) ? OQ_EEXIST
+                   : !oq__idmap_put(map, key, obj) ? OQ_ENOMEM : OQ_OK;
+    if (st != OQ_OK) {
+        oq__strfree(&e->mem, key);
+        oq__free(&e->mem, obj, size);
+        return st;
+    }
+    *(char **)obj = key;
+    *out = obj;
+    return OQ_OK;
+}
+
+void oq__customer_record_free(oq_engine *e, oq_idmap *map, void *obj, size_t size)
+{
+    char *key = *(char **)obj;
+    oq__idmap_del(map, key);
+    oq__strfree(&e->mem, key);
+    oq__free(&e->mem, obj, size);
+}
+
 static void place_free(oq_engine *e, resume_place *p)
 {
-    oq__idmap_del(&e->resume, p->customer);
-    oq__strfree(&e->mem, p->customer);
-    oq__free(&e->mem, p, sizeof *p);
+    oq__customer_record_free(e, &e->resume, p, sizeof *p);
 }
 
 /* Drop expired places; run when the map has doubled since the last sweep. */
@@ -45,14 +71,11 @@ void oq__resume_keep(oq_engine *e, const oq_contact *c)
     if (!p) {
         if (e->resume.count >= e->resume_sweep_at)
             sweep(e);
-        p = oq__calloc(&e->mem, 1, sizeof *p);
-        char *key = p ? oq__strndup(&e->mem, c->customer, strlen(c->customer)) : NULL;
-        if (!p || !key || !oq__idmap_put(&e->resume, key, p)) {
-            oq__strfree(&e->mem, key);
-            oq__free(&e->mem, p, sizeof *p);
-            return;
-        }
-        p->customer = key;
+        void *obj = NULL;
+        if (oq__customer_record_new(e, &e->resume, c->customer, strlen(c->customer), sizeof *p,
+                                    &obj) != OQ_OK)
+            return; /* best effort: the customer simply queues anew */
+        p = obj;
     }
     p->queue = c->queue->idx;
     p->seq = c->seq;
@@ -112,15 +135,11 @@ int oq__resume_visit(oq_engine *e, oq_resume_visit_fn fn, void *user)
 oq_status oq__resume_put(oq_engine *e, const char *customer, size_t len, int32_t queue,
                          uint64_t seq, int64_t enqueued, int64_t expires)
 {
-    resume_place *p = oq__calloc(&e->mem, 1, sizeof *p);
-    char *key = p ? oq__strndup(&e->mem, customer, len) : NULL;
-    if (!p || !key || oq__idmap_get(&e->resume, key) || !oq__idmap_put(&e->resume, key, p)) {
-        oq_status st = p && key && oq__idmap_get(&e->resume, key) ? OQ_EEXIST : OQ_ENOMEM;
-        oq__strfree(&e->mem, key);
-        oq__free(&e->mem, p, sizeof *p);
+    void *obj = NULL;
+    oq_status st = oq__customer_record_new(e, &e->resume, customer, len, sizeof(resume_place), &obj);
+    if (st != OQ_OK)
         return st;
-    }
-    p->customer = key;
+    resume_place *p = obj;
     p->queue = queue;
     p->seq = seq;
     p->enqueued = enqueued;

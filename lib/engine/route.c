@@ -41,20 +41,16 @@ void oq__mark_all_agents(oq_engine *e)
 
 static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent *a);
 
-int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
+/* The conditions of oq__agent_fits that time alone does not change: tier,
+ * offers used up, the contact's own skills, outbound blending. */
+static int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_member *m,
+                            int with_preferred)
 {
     const oq_agent *a = m->agent;
     if (m->first_tier > c->tier)
         return 0;
-    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms)
-        return 0; /* its routing profile takes this queue's contacts only later */
-    if (c->pref_until > e->now) {
-        const oq_agent *pa = oq__contact_pref_agent(e, c);
-        if (pa && pa != a)
-            return 0; /* still reserved for its preferred agent */
-    }
-    if (oq__contact_rejected_by(c, a))
-        return 0;
+    if (c->queue->max_offers > 0 && c->offers_here >= c->queue->max_offers)
+        return 0; /* its queue's limit action is due (waiting.c) */
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
         int32_t k = i - c->n_req;
         if (k >= 0 && !with_preferred && !((c->pref_hold >> k) & 1u))
@@ -63,6 +59,53 @@ int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, 
             return 0;
     }
     return !c->queue->outbound || blend_allows(e, c, a);
+}
+
+/* Does a time-bound condition keep the member's agent from the contact now
+ * (the profile delay, a reservation for another agent, an exclusion after a
+ * missed offer)? If so, *until is when the last of them ends (INT64_MAX:
+ * never, as at the end of time). */
+static int held_back(const oq_engine *e, const oq_contact *c, const oq_member *m, int64_t *until)
+{
+    const oq_agent *a = m->agent;
+    int held = 0;
+    *until = e->now;
+    if (m->delay_ms > 0 && e->now - c->entered < m->delay_ms) {
+        held = 1; /* its profile takes this queue's contacts only later */
+        *until = oq__add_ms(c->entered, m->delay_ms);
+    }
+    if (c->pref_until > e->now) {
+        const oq_agent *pa = oq__contact_pref_agent(e, c);
+        if (pa && pa != a) {
+            held = 1; /* still reserved for its preferred agent */
+            if (c->pref_until > *until)
+                *until = c->pref_until;
+        }
+    }
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *x = &c->rejects[i];
+        if (x->agent_seq == a->seq && oq__exclusion_active(e, x)) {
+            held = 1;
+            if (x->until > *until)
+                *until = x->until;
+        }
+    }
+    return held;
+}
+
+int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred)
+{
+    int64_t until;
+    return m->first_tier <= c->tier && !held_back(e, c, m, &until) &&
+           fits_beyond_time(e, c, m, with_preferred);
+}
+
+int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_member *m)
+{
+    int64_t until;
+    if (!fits_beyond_time(e, c, m, 0))
+        return INT64_MAX;
+    return held_back(e, c, m, &until) ? until : e->now;
 }
 
 typedef struct agent_pred {
@@ -75,6 +118,15 @@ static int accept_agent(const void *item, const void *ctx)
 {
     const agent_pred *p = ctx;
     return oq__agent_fits(p->e, p->contact, item, p->with_preferred);
+}
+
+int oq__contact_has_taker(const oq_engine *e, const oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    agent_pred p = {e, c, 0};
+    oq_lane_ctx ctx = {q, c->lane};
+    return oq__heap_find_first(&q->lanes[c->lane].agents, &oq__agent_heap_ops, &ctx, accept_agent,
+                               &p) >= 0;
 }
 
 typedef struct contact_pred {
@@ -248,8 +300,9 @@ static void route_agent(oq_engine *e, oq_agent *a)
     }
 }
 
-/* A queue gained a profile delay: its waiting contacts must be woken when
- * they have waited that long, so re-arm their timers. Rare (configuration). */
+/* A queue gained a profile delay (or a new max wait): its waiting contacts
+ * must be woken when they have waited that long, so re-arm their timers.
+ * Rare (configuration). */
 static void rearm_delayed_queues(oq_engine *e)
 {
     for (int32_t i = 0; i < e->n_queues; i++) {

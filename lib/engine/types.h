@@ -52,6 +52,21 @@ typedef struct oq_timer {
     int32_t kind;   /* OQ_TIMER_* */
 } oq_timer;
 
+/* An agent kept from a contact after it rejected it or let an offer time
+ * out: until `until`, and only while the agent's presence has not changed
+ * since (presence_gen). Kept after `until` while the presence holds, to
+ * count the agent's misses of the contact in a row (each one doubles the
+ * next exclusion, so a contact and an agent that never answer cost a
+ * logarithmic number of offers, not one per retry_after_s, over any span). */
+typedef struct oq_exclusion {
+    uint64_t agent_seq;
+    int64_t until;
+    int32_t agent;           /* agent index (seq tells whether it is still that agent) */
+    uint32_t gen;            /* the agent's presence_gen when it was excluded */
+    uint32_t misses;         /* the agent's misses of the contact in a row, >= 1 */
+    uint32_t reserved;
+} oq_exclusion;
+
 typedef struct oq_skill_level {
     int32_t skill;
     int32_t level;
@@ -101,6 +116,7 @@ typedef struct oq_profile {
 typedef struct oq_agent oq_agent;
 typedef struct oq_queue oq_queue;
 typedef struct oq_contact oq_contact;
+typedef struct oq_served oq_served; /* last_agent.c: a customer's last agent */
 
 typedef struct oq_member {
     oq_agent *agent;
@@ -125,6 +141,7 @@ struct oq_agent {
     uint64_t seq;            /* unique for the engine's life: tie-break and reject lists */
     int32_t capacity, used;
     int32_t presence;        /* OQ_AGENT_OFFLINE / READY / NOT_READY */
+    uint32_t presence_gen;   /* bumped by every presence change: ends its exclusions */
     int32_t state;           /* derived OQ_AGENT_* last reported */
     int64_t state_since;
     int64_t last_activity;   /* longest-idle key */
@@ -152,6 +169,7 @@ struct oq_agent {
     oq_member **members;
     int32_t n_members, cap_members;
     oq_contact *held;        /* contacts offered to / served by it (intrusive list) */
+    oq_contact *reserved, *reserved_tail; /* QUEUED contacts reserved for it, by contact seq */
     oq_agent *dirty_next;
     int32_t dirty;
     int32_t sync_gain;       /* scratch for membership sync */
@@ -166,7 +184,7 @@ typedef struct oq_lane {
 
 /* Well-known history details that need no allocation (timer-driven entries). */
 enum { OQ_DETAIL_NONE = 0, OQ_DETAIL_ESCALATION, OQ_DETAIL_MAX_WAIT, OQ_DETAIL_CALLBACK,
-       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED };
+       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED, OQ_DETAIL_MAX_OFFERS, OQ_DETAIL_REQUESTED };
 
 typedef struct oq_history_item {
     int32_t type;
@@ -216,18 +234,22 @@ struct oq_queue {
     int64_t delays[OQ_QUEUE_DELAYS_MAX]; /* distinct member delays > 0 ... */
     int32_t delay_count[OQ_QUEUE_DELAYS_MAX]; /* ... and how many members have each */
     int32_t n_delays, delays_overflow; /* more distinct delays than tracked: poll */
-    int32_t delays_changed;  /* a new delay appeared: re-arm waiting contacts' timers */
+    int32_t delays_changed;  /* a new delay appeared or max_wait changed: re-arm waiting contacts' timers */
     oq_step *steps;
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
     int64_t max_wait_ms;
     int32_t refuse_if_no_agents, outbound;
+    int32_t keep_offer_on_not_ready;
+    int32_t max_offers;      /* missed offers per contact before the limit action, 0 = no cap */
+    int64_t retry_after_ms;  /* how long a missed offer keeps the agent from the contact */
+    int64_t last_agent_window_ms; /* remember / prefer a customer's last agent this long, 0 = off */
+    int64_t last_agent_wait_ms;   /* reserve the contact for that agent this long */
     double default_aht_s, deadline_warning_s;
     double aht_ema_s;        /* recent handle time (talk + wrap-up), for estimates */
     int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */
     int64_t n_completed;
     int32_t staffed[OQ_TIERS_MAX]; /* logged-in members by first_tier */
-    int32_t ready[OQ_TIERS_MAX];   /* READY members by first_tier */
 };
 
 /* Laid out widest first with small fields narrowed, so no padding: a waiting
@@ -239,18 +261,19 @@ struct oq_contact {
     oq_queue *queue;
     int64_t arrived;         /* first arrival: kept through overflows and transfers */
     int64_t enqueued;        /* place-in-line time: kept through overflow, reset by transfer */
-    int64_t entered;         /* entered its current queue: the ladder counts from here */
+    int64_t entered;         /* entered its current queue: the ladder counts from here; PARKED: when parked */
     int64_t deadline;
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
-    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not */
+    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not; only while
+                                that agent is logged in and ready (it is in its reserved list) */
     int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
-    oq_contact *held_prev, *held_next;
+    oq_contact *held_prev, *held_next; /* agent->held; while QUEUED: agent->reserved */
     uint64_t pref_agent_seq;
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
-    uint64_t *rejects;       /* seqs of agents that rejected it or let an offer time out */
+    oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while */
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
     oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_contact *dirty_next;
@@ -269,13 +292,20 @@ struct oq_contact {
     int16_t step;            /* next ladder step of its queue (< OQ_LADDER_MAX) */
     int16_t tier;            /* ladder tier reached (< OQ_TIERS_MAX) */
     int16_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
+    int16_t offers_here;     /* offers rejected or timed out in its current queue (max_offers) */
     int8_t lane;             /* < OQ_QUEUE_CHANNELS_MAX */
     int8_t state;            /* OQ_CONTACT_* */
     int8_t exclusive;        /* its channel was exclusive when it was offered */
     int8_t deadline_stage;   /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     int8_t n_req, n_pref;    /* <= OQ_CONTACT_SKILLS_MAX */
     int8_t dirty;
+    uint8_t flags;           /* OQ_CF_* */
 };
+
+/* oq_contact.flags */
+#define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */
+#define OQ_CF_CALLBACK 2u    /* a kept-place callback (virtual hold) */
+#define OQ_CF_STORED OQ_CF_CALLBACK /* the flags a snapshot keeps */
 
 struct oq_engine {
     oq_mem mem;
@@ -306,6 +336,9 @@ struct oq_engine {
     int64_t abandon_resume_ms;
     oq_idmap resume;         /* customer -> place kept after abandoning */
     int32_t resume_sweep_at; /* sweep expired places when the map reaches this size */
+    oq_idmap served;         /* customer -> its last agent (last_agent.c) */
+    oq_served *served_head, *served_tail; /* least recently served first */
+    int32_t last_agent_max;  /* customers remembered at most */
 
     uint64_t next_agent_seq, next_contact_seq, next_timer_seq;
     oq_heap timers;

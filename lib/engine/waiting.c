@@ -24,14 +24,6 @@ int32_t oq__queue_staffed(const oq_queue *q, int32_t tier)
     return n;
 }
 
-int32_t oq__queue_ready(const oq_queue *q, int32_t tier)
-{
-    int32_t n = 0;
-    for (int32_t t = 0; t <= tier && t < q->n_tiers; t++)
-        n += q->ready[t];
-    return n;
-}
-
 /* When step k is due if nothing waits for a condition. */
 static int64_t step_due(const oq_contact *c, const oq_step *st)
 {
@@ -47,6 +39,7 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     c->step_base = e->now;
     c->recheck_at = 0;
     c->limit_retry_at = 0;
+    c->offers_here = 0;
     /* A preferred skill is waited for when this queue's ladder says when to
      * stop waiting for it; otherwise it only ranks (contact.h). */
     c->pref_hold = 0;
@@ -58,14 +51,35 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     oq__wait_schedule(e, c);
 }
 
-/* When the queue's max wait applies to the contact (INT64_MAX: never). */
-static int64_t max_wait_due(const oq_contact *c)
+/* Has the contact missed as many offers in its queue as the queue allows? */
+static int offers_used_up(const oq_contact *c)
+{
+    return c->queue->max_offers > 0 && c->offers_here >= c->queue->max_offers;
+}
+
+/* When the queue's limit applies to the contact (INT64_MAX: never): at once
+ * when its offers are used up, else at its max wait; a move that found no
+ * room is tried again at limit_retry_at. */
+static int64_t limit_due(const oq_contact *c)
 {
     const oq_queue *q = c->queue;
-    if (q->max_wait_ms <= 0)
-        return INT64_MAX;
-    int64_t due = oq__add_ms(c->entered, q->max_wait_ms);
-    return c->limit_retry_at > due ? c->limit_retry_at : due;
+    int64_t due = INT64_MAX;
+    if (offers_used_up(c))
+        due = 0;
+    else if (q->max_wait_ms > 0 && !(c->flags & OQ_CF_CALLBACK)) /* a callback's customer is not on hold */
+        due = oq__add_ms(c->entered, q->max_wait_ms);
+    return due != INT64_MAX && c->limit_retry_at > due ? c->limit_retry_at : due;
+}
+
+/* When the earliest exclusion of an agent from the contact ends (INT64_MAX:
+ * none): the contact is woken then, for the agent may take it again. */
+static int64_t exclusion_end(const oq_engine *e, const oq_contact *c)
+{
+    int64_t due = INT64_MAX;
+    for (int32_t i = 0; i < c->n_rejects; i++)
+        if (c->rejects[i].until < due && oq__exclusion_active(e, &c->rejects[i]))
+            due = c->rejects[i].until;
+    return due;
 }
 
 /* Every handler below consumes what made its timer due (or moves the due
@@ -79,9 +93,12 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
             due = c->recheck_at ? c->recheck_at : step_due(c, &q->steps[c->step]);
         if (c->pref_until > 0 && c->pref_until < due)
             due = c->pref_until;
-        int64_t limit = max_wait_due(c);
+        int64_t limit = limit_due(c);
         if (limit < due)
             due = limit;
+        int64_t back = exclusion_end(e, c);
+        if (back < due)
+            due = back;
         /* Agents whose routing profile delays this queue become eligible. */
         for (int32_t i = 0; i < q->n_delays; i++) {
             int64_t t = oq__add_ms(c->entered, q->delays[i]);
@@ -138,11 +155,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     oq__emit(e, &ev, c, NULL);
     if (type == OQ_EV_OVERFLOWED) {
         c->hops++;
-        int32_t code = !detail ? OQ_DETAIL_NONE
-                       : detail[0] == 'e' ? OQ_DETAIL_ESCALATION
-                       : detail[0] == 'm' ? OQ_DETAIL_MAX_WAIT
-                       : detail[0] == 'c' ? OQ_DETAIL_CALLBACK : OQ_DETAIL_QUEUE_FULL;
-        oq__history_add(e, c, type, NULL, code, NULL);
+        oq__history_add(e, c, type, NULL, oq__detail_code(detail), NULL);
     }
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
@@ -150,12 +163,63 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     return OQ_OK;
 }
 
+/* ---- kept-place callbacks (virtual hold) ------------------------------------ */
+
+oq_status oq__keep_place_reserve(oq_engine *e, oq_contact *c)
+{
+    oq_queue *q = c->queue;
+    int32_t l = q->callback_channel >= 0 ? oq__queue_lane(q, q->callback_channel) : -1;
+    if (l < 0)
+        return OQ_ESTATE;
+    oq_lane *lane = &q->lanes[l];
+    if ((l != c->lane && !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1)) ||
+        !oq__history_reserve(e, c, 1))
+        return OQ_ENOMEM;
+    return OQ_OK;
+}
+
+void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why)
+{
+    oq_queue *q = c->queue;
+    int32_t ch = q->callback_channel, l = oq__queue_lane(q, ch);
+    oq__contact_dequeue(e, c);
+    if (l != c->lane) { /* into the callback lane, with its place in line */
+        q->lanes[c->lane].reserved--;
+        q->lanes[l].reserved++;
+        e->channels[c->channel]->n_contacts--;
+        e->channels[ch]->n_contacts++;
+        c->channel = ch;
+        c->lane = (int8_t)l;
+    }
+    c->flags |= OQ_CF_CALLBACK;
+    c->n_rejects = 0; /* a callback is new work: whoever missed the call may take it */
+    c->offers_here = 0;
+    c->limit_retry_at = 0;
+    oq__contact_enqueue(e, c);
+    oq__contact_event(e, c, OQ_EV_CALLBACK_QUEUED, why);
+    oq__history_add(e, c, OQ_EV_CALLBACK_QUEUED, NULL, oq__detail_code(why), NULL);
+    oq__wait_schedule(e, c);
+    oq__mark_contact(e, c);
+}
+
 /* A limit was reached for a QUEUED contact: reject, overflow or callback.
  * Returns 0 if the contact no longer exists. */
 static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
 {
     const oq_queue *q = c->queue;
-    if (q->limit_action != OQ_LIMIT_REJECT && c->hops < OVERFLOW_HOPS_MAX) {
+    if (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !(c->flags & OQ_CF_CALLBACK)) {
+        oq_status st = oq__keep_place_reserve(e, c);
+        if (st == OQ_OK) {
+            oq__keep_place_apply(e, c, why);
+            return 1;
+        }
+        if (st == OQ_ENOMEM) {
+            c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
+            return 1;
+        }
+        /* no callback lane in the queue: rejected below */
+    } else if ((q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK) &&
+               c->hops < OVERFLOW_HOPS_MAX) {
         oq_queue *t = e->queues[q->limit_queue];
         int32_t ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
         if (oq__queue_lane(t, ch) >= 0) {
@@ -265,6 +329,17 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
     }
 }
 
+/* Does a step's skip rule hold: nobody of the widened target (the contact's
+ * tier now) to serve it? */
+static int nobody_to_serve(const oq_engine *e, const oq_contact *c, int32_t skip)
+{
+    switch (skip) {
+    case OQ_SKIP_NONE_AVAILABLE: return !oq__contact_has_taker(e, c);
+    case OQ_SKIP_NONE_LOGGED_IN: return oq__queue_staffed(c->queue, c->tier) == 0;
+    default: return 0;
+    }
+}
+
 /* Fire every step that is due. Returns 0 when the contact left the queue. */
 static int climb(oq_engine *e, oq_contact *c)
 {
@@ -307,7 +382,7 @@ static int climb(oq_engine *e, oq_contact *c)
         c->recheck_at = 0;
         c->step++;
         c->step_base = e->now;
-        forced = st->skip_if_no_agents && oq__queue_ready(q, c->tier) == 0;
+        forced = nobody_to_serve(e, c, st->skip_if_no_agents);
     }
     return 1;
 }
@@ -315,11 +390,12 @@ static int climb(oq_engine *e, oq_contact *c)
 void oq__wait_expired(oq_engine *e, oq_contact *c)
 {
     if (c->pref_until > 0 && c->pref_until <= e->now) {
+        oq__reserved_unlink(e, c);
         c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
         oq__mark_contact(e, c);
     }
-    if (c->state == OQ_CONTACT_QUEUED && max_wait_due(c) <= e->now) {
-        if (apply_limit(e, c, "max wait"))
+    if (c->state == OQ_CONTACT_QUEUED && limit_due(c) <= e->now) {
+        if (apply_limit(e, c, offers_used_up(c) ? OQ_MAX_OFFERS : "max wait"))
             oq__wait_schedule(e, c);
         return;
     }

@@ -95,16 +95,27 @@ void oq__history_free(oq_engine *e, oq_contact *c)
     c->history = NULL;
 }
 
+/* The well-known details (timer-driven entries need no allocation), by code. */
+static const char *const KNOWN_DETAILS[] = {
+    [OQ_DETAIL_ESCALATION] = "escalation", [OQ_DETAIL_MAX_WAIT] = "max wait",
+    [OQ_DETAIL_CALLBACK] = "callback",     [OQ_DETAIL_QUEUE_FULL] = "queue full",
+    [OQ_DETAIL_MAX_OFFERS] = OQ_MAX_OFFERS, [OQ_DETAIL_REQUESTED] = OQ_REQUESTED,
+};
+
+int32_t oq__detail_code(const char *detail)
+{
+    for (int32_t k = 0; detail && k < (int32_t)(sizeof KNOWN_DETAILS / sizeof *KNOWN_DETAILS); k++)
+        if (KNOWN_DETAILS[k] && strcmp(detail, KNOWN_DETAILS[k]) == 0)
+            return k;
+    return OQ_DETAIL_NONE;
+}
+
 static const char *detail_text(const oq_history_item *it)
 {
-    switch (it->detail_code) {
-    case OQ_DETAIL_ESCALATION: return "escalation";
-    case OQ_DETAIL_MAX_WAIT: return "max wait";
-    case OQ_DETAIL_CALLBACK: return "callback";
-    case OQ_DETAIL_QUEUE_FULL: return "queue full";
-    case OQ_DETAIL_OWNED: return it->detail;
-    default: return NULL;
-    }
+    if (it->detail_code == OQ_DETAIL_OWNED)
+        return it->detail;
+    int32_t n = (int32_t)(sizeof KNOWN_DETAILS / sizeof *KNOWN_DETAILS);
+    return it->detail_code > OQ_DETAIL_NONE && it->detail_code < n ? KNOWN_DETAILS[it->detail_code] : NULL;
 }
 
 oq_status oq_contact_history_count(const oq_engine *ce, const char *contact, int32_t *count)
@@ -239,6 +250,7 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
     }
     c->pref_until = 0;
     c->state = OQ_CONTACT_PARKED;
+    c->entered = e->now; /* while parked: when it was parked (its deadline pauses) */
     parked_link(e, c);
     oq__dispatch(e);
     return OQ_OK;
@@ -278,6 +290,8 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
     }
     c->enqueued = e->now;
     c->n_rejects = 0;
+    if (c->deadline > 0 && c->deadline_stage < 2) /* the reply deadline paused while parked */
+        c->deadline = oq__add_ms(c->deadline, e->now - c->entered);
     oq_agent *owner = oq__contact_pref_agent(e, c);
     c->pref_until = owner && owner_wait_s > 0 ? oq__add_ms(e->now, oq__ms(owner_wait_s)) : 0;
     oq__contact_enqueue(e, c);
@@ -358,6 +372,7 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
     c->pref_agent_seq = a->seq;
     c->pref_until = oq__add_ms(e->now, oq__ms(wait_s));
     c->n_rejects = 0;
+    c->offers_here = 0; /* a fresh start with the named agent */
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_TRANSFERRED, agent);
     oq__history_add(e, c, OQ_EV_TRANSFERRED, a, OQ_DETAIL_NONE, NULL);

@@ -602,6 +602,10 @@ static void on_event(const oq_event *ev, void *user)
             ct->no_abandon = 1;
         ct->state = CS_QUEUED;
         break;
+    case OQ_EV_CALLBACK_QUEUED: /* a kept-place callback: the customer hung up, no patience */
+        ct->no_abandon = 1;
+        ct->state = CS_QUEUED;
+        break;
     case OQ_EV_CONTACT_QUEUED:
     case OQ_EV_OFFER_REJECTED:
     case OQ_EV_OFFER_TIMEOUT:

@@ -13,7 +13,7 @@
 #include "snapshot/codec.h"
 #include "snapshot/journal.h"
 
-#define J_VERSION 1
+#define J_VERSION 2
 #define J_HEAD 16
 
 typedef struct jstate {
@@ -194,6 +194,11 @@ static void w_queue(oq_wr *w, const oq_queue_spec *s)
     oq__wr_i32(w, s->outbound);
     oq__wr_f64(w, s->default_aht_s);
     oq__wr_f64(w, s->deadline_warning_s);
+    oq__wr_i32(w, s->keep_offer_on_not_ready);
+    oq__wr_f64(w, s->retry_after_s);
+    oq__wr_i32(w, s->max_offers);
+    oq__wr_f64(w, s->last_agent_window_s);
+    oq__wr_f64(w, s->last_agent_wait_s);
 }
 
 static void w_contact(oq_wr *w, const oq_contact_spec *s)
@@ -315,6 +320,11 @@ static void r_queue(oq_rd *r, jscratch *x, oq_queue_spec *s)
     s->outbound = oq__rd_i32(r);
     s->default_aht_s = oq__rd_f64(r);
     s->deadline_warning_s = oq__rd_f64(r);
+    s->keep_offer_on_not_ready = oq__rd_i32(r);
+    s->retry_after_s = oq__rd_f64(r);
+    s->max_offers = oq__rd_i32(r);
+    s->last_agent_window_s = oq__rd_f64(r);
+    s->last_agent_wait_s = oq__rd_f64(r);
 }
 
 /* Skill lists of a contact spec live in the scratch too. */
@@ -1000,6 +1010,16 @@ oq_status oq__j_stats_reset_day(oq_engine *e, int64_t now_ms)
     return st;
 }
 
+oq_status oq__j_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact)
+{
+    int64_t before = j_begin(e);
+    oq_status st = oq_contact_request_callback(e, now_ms, contact);
+    for (oq_wr *w = j_open(e, st, before, OQ_J_CONTACT_CALLBACK, now_ms); w; w = j_next(e, w)) {
+        oq__wr_str(w, contact);
+    }
+    return st;
+}
+
 static oq_status replay(oq_engine *e, oq_rd *r, int32_t action, int64_t now, jscratch *x)
 {
     switch (action) {
@@ -1376,6 +1396,12 @@ static oq_status replay(oq_engine *e, oq_rd *r, int32_t action, int64_t now, jsc
             return OQ_ECORRUPT;
         return oq_stats_reset_day(e, now);
     }
+    case OQ_J_CONTACT_CALLBACK: {
+        const char *contact = r_str(r, x);
+        if (!j_done(r))
+            return OQ_ECORRUPT;
+        return oq_contact_request_callback(e, now, contact);
+    }
     default:
         oq__rd_fail(r, "unknown journal action %d", action);
         return OQ_ECORRUPT;
@@ -1440,6 +1466,7 @@ const char *oq_journal_action_name(int32_t action)
         "agent_set_policy",
         "stats_configure",
         "stats_reset_day",
+        "contact_request_callback",
     };
     if (action < 1 || action > OQ_J_MAX)
         return "unknown";

@@ -74,5 +74,6 @@ oq_status oq__j_queue_set_blend(oq_engine *e, int64_t now_ms, const char *queue,
 oq_status oq__j_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent, const oq_agent_policy *policy);
 oq_status oq__j_stats_configure(oq_engine *e, const oq_stats_options *opts);
 oq_status oq__j_stats_reset_day(oq_engine *e, int64_t now_ms);
+oq_status oq__j_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact);
 
 #endif

@@ -115,14 +115,17 @@ static void w_queue(oq_wr *w, const oq_queue *q)
     oq__wr_i32(w, q->outbound);
     oq__wr_f64(w, q->default_aht_s);
     oq__wr_f64(w, q->deadline_warning_s);
+    oq__wr_i32(w, q->keep_offer_on_not_ready);
+    oq__wr_i32(w, q->max_offers);
+    oq__wr_i64(w, q->retry_after_ms);
+    oq__wr_i64(w, q->last_agent_window_ms);
+    oq__wr_i64(w, q->last_agent_wait_ms);
     oq__wr_f64(w, q->aht_ema_s);
     oq__wr_i64(w, q->sl_met);
     oq__wr_i64(w, q->sl_total);
     oq__wr_i64(w, q->n_completed);
-    for (int32_t t = 0; t < OQ_TIERS_MAX; t++) {
+    for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         oq__wr_i32(w, q->staffed[t]);
-        oq__wr_i32(w, q->ready[t]);
-    }
 }
 
 static void w_agent(oq_wr *w, const oq_agent *a)
@@ -132,6 +135,7 @@ static void w_agent(oq_wr *w, const oq_agent *a)
     oq__wr_i32(w, a->capacity);
     oq__wr_i32(w, a->used);
     oq__wr_i32(w, a->presence);
+    oq__wr_u32(w, a->presence_gen);
     oq__wr_i32(w, a->state);
     oq__wr_i64(w, a->state_since);
     oq__wr_i64(w, a->last_activity);
@@ -223,8 +227,16 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     }
     oq__wr_i32(w, c->n_rejects);
     oq__wr_i32(w, c->cap_rejects);
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        oq__wr_u64(w, c->rejects[i]);
+    for (int32_t i = 0; i < c->n_rejects; i++) {
+        const oq_exclusion *x = &c->rejects[i];
+        oq__wr_u64(w, x->agent_seq);
+        oq__wr_i64(w, x->until);
+        oq__wr_i32(w, x->agent);
+        oq__wr_u32(w, x->gen);
+        oq__wr_u32(w, x->misses);
+    }
+    oq__wr_i32(w, c->offers_here);
+    oq__wr_i32(w, c->hops);
     oq__wr_i32(w, c->n_offers);
     const struct oq_history *h = c->history;
     oq__wr_i32(w, h ? h->cap : 0);
@@ -245,6 +257,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     w_timer(w, &c->wait_timer);
     w_timer(w, &c->due_timer);
     oq__wr_i32(w, c->stats_rec);
+    oq__wr_u8(w, (uint8_t)(c->flags & ~OQ_CF_RESERVED)); /* the reserved list is rebuilt */
 }
 
 static void w_resume(const char *customer, int32_t queue, uint64_t seq, int64_t enqueued,
@@ -256,6 +269,16 @@ static void w_resume(const char *customer, int32_t queue, uint64_t seq, int64_t 
     oq__wr_u64(w, seq);
     oq__wr_i64(w, enqueued);
     oq__wr_i64(w, expires);
+}
+
+static void w_served(const char *customer, int32_t agent, uint64_t agent_seq, int64_t served,
+                     void *user)
+{
+    oq_wr *w = user;
+    oq__wr_str(w, customer);
+    oq__wr_i32(w, agent);
+    oq__wr_u64(w, agent_seq);
+    oq__wr_i64(w, served);
 }
 
 static void write_all(oq_engine *e, oq_wr *w)
@@ -270,6 +293,7 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_i32(w, e->starved);
     oq__wr_i64(w, e->abandon_resume_ms);
     oq__wr_i32(w, e->resume_sweep_at);
+    oq__wr_i32(w, e->last_agent_max);
     oq__wr_u64(w, e->next_agent_seq);
     oq__wr_u64(w, e->next_contact_seq);
     oq__wr_u64(w, e->next_timer_seq);
@@ -368,6 +392,9 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_i32(w, e->resume.count);
     if (!oq__resume_visit(e, w_resume, w) && w->st == OQ_OK)
         w->st = OQ_ENOMEM;
+    oq__wr_tag(w, "LAST");
+    oq__wr_i32(w, e->served.count);
+    oq__last_agent_visit(e, w_served, w);
     oq__wr_tag(w, "STAT");
     oq__stats_write(e, w);
     oq__wr_tag(w, "END!");
@@ -746,7 +773,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         s->priority = oq__rd_range(r, -2 * OQ_PRIORITY_MAX, 2 * OQ_PRIORITY_MAX, "step priority");
         s->queue = oq__rd_range(r, -1, e->n_queues - 1, "step queue"); /* checked below */
         s->message = xstr(x, "step message", 1);
-        s->skip_if_no_agents = oq__rd_range(r, 0, 1, "step skip_if_no_agents");
+        s->skip_if_no_agents = oq__rd_range(r, OQ_SKIP_NEVER, OQ_SKIP_NONE_LOGGED_IN, "step skip_if_no_agents");
         s->when_ewt_above_s = oq__rd_f64(r);
         s->when_sl_below = oq__rd_f64(r);
         s->tier_after = oq__rd_range(r, 0, q->n_tiers - 1, "step tier");
@@ -764,7 +791,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
             oq__rd_fail(r, "OVERFLOW step without a queue");
     }
     q->max_length = oq__rd_range(r, 0, INT32_MAX / 4, "queue max_length");
-    q->limit_action = oq__rd_range(r, 0, 2, "queue limit_action");
+    q->limit_action = oq__rd_range(r, OQ_LIMIT_REJECT, OQ_LIMIT_CALLBACK_KEEP_PLACE, "queue limit_action");
     q->limit_queue = oq__rd_range(r, -1, e->n_queues - 1, "queue limit_queue");
     q->callback_channel = IDX_OR_NONE(e->channels, e->n_channels, "queue callback channel");
     q->max_wait_ms = oq__rd_n64(r, "queue max_wait_ms");
@@ -772,14 +799,17 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->outbound = oq__rd_range(r, 0, 1, "queue outbound");
     q->default_aht_s = oq__rd_f64(r);
     q->deadline_warning_s = oq__rd_f64(r);
+    q->keep_offer_on_not_ready = oq__rd_range(r, 0, 1, "queue keep_offer_on_not_ready");
+    q->max_offers = oq__rd_range(r, 0, INT16_MAX, "queue max_offers");
+    q->retry_after_ms = oq__rd_n64(r, "queue retry_after_ms");
+    q->last_agent_window_ms = oq__rd_n64(r, "queue last_agent_window_ms");
+    q->last_agent_wait_ms = oq__rd_n64(r, "queue last_agent_wait_ms");
     q->aht_ema_s = oq__rd_f64(r);
     q->sl_met = oq__rd_n64(r, "queue sl_met");
     q->sl_total = oq__rd_n64(r, "queue sl_total");
     q->n_completed = oq__rd_n64(r, "queue completed");
-    for (int32_t t = 0; t < OQ_TIERS_MAX; t++) {
+    for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         q->staffed[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue staffed");
-        q->ready[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue ready");
-    }
     if (!r->bad && (q->max_wait_ms < 0 || !finite(q->default_aht_s) || !finite(q->deadline_warning_s) ||
                     !finite(q->aht_ema_s)))
         oq__rd_fail(r, "queue '%s': a setting is out of range", q->id);
@@ -805,6 +835,7 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->capacity = oq__rd_range(r, 1, OQ_CAPACITY_MAX, "agent capacity");
     a->used = oq__rd_range(r, 0, INT32_MAX / 4, "agent used");
     a->presence = oq__rd_range(r, 0, 2, "agent presence");
+    a->presence_gen = oq__rd_u32(r);
     a->state = oq__rd_range(r, 0, 4, "agent state");
     a->state_since = oq__rd_time(r, "agent state_since");
     a->last_activity = oq__rd_time(r, "agent last_activity");
@@ -958,7 +989,7 @@ static int r_contact(rx *x)
             c->extra[i].level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "contact skill level");
         }
     }
-    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 8, "contact rejects");
+    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 28, "contact rejects");
     int32_t more = oq__rd_range(r, 0, MAX_SLOTS, "contact reject room");
     if (r->bad)
         return 0;
@@ -970,8 +1001,18 @@ static int r_contact(rx *x)
             return 0;
         c->cap_rejects = more;
     }
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        c->rejects[i] = oq__rd_u64(r);
+    for (int32_t i = 0; i < c->n_rejects && !r->bad; i++) {
+        oq_exclusion *ex = &c->rejects[i];
+        ex->agent_seq = oq__rd_u64(r);
+        ex->until = oq__rd_due(r, "contact exclusion end");
+        ex->agent = oq__rd_range(r, 0, e->n_agents - 1, "contact exclusion agent"); /* may be removed */
+        ex->gen = oq__rd_u32(r);
+        ex->misses = oq__rd_u32(r);
+        if (!r->bad && ex->misses == 0)
+            oq__rd_fail(r, "contact exclusion with no miss");
+    }
+    c->offers_here = (int16_t)oq__rd_range(r, 0, INT16_MAX, "contact offers in its queue");
+    c->hops = (int16_t)oq__rd_range(r, 0, INT16_MAX, "contact overflows");
     c->n_offers = oq__rd_range(r, 0, INT32_MAX / 4, "contact offers");
     int32_t hcap = oq__rd_range(r, 0, OQ_HISTORY_MAX, "history capacity");
     if (hcap > 0 && !r->bad) {
@@ -989,7 +1030,7 @@ static int r_contact(rx *x)
             it->queue = IDX(e->queues, e->n_queues, "history queue");
             it->time = oq__rd_time(r, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
-            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_OWNED, "history detail");
+            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_REQUESTED, "history detail");
             it->detail = xstr(x, "history detail", 1);
             h->n = i + 1;
             if (!r->bad && (it->detail_code == OQ_DETAIL_OWNED) != (it->detail != NULL))
@@ -1000,8 +1041,11 @@ static int r_contact(rx *x)
     r_timer(x, &c->wait_timer, OQ_TIMER_WAIT, OQ_TIMER_WAIT);
     r_timer(x, &c->due_timer, OQ_TIMER_DUE, OQ_TIMER_DUE);
     c->stats_rec = oq__rd_range(r, 0, INT32_MAX - 1, "contact statistics record"); /* checked by oq__stats_read */
+    c->flags = oq__rd_u8(r);
     if (r->bad)
         return 0;
+    if (c->flags & ~OQ_CF_STORED)
+        return oq__rd_fail(r, "contact '%s': unknown flags 0x%x", c->id, c->flags);
     /* Where it lives: parked list, an agent's held list, or its lane's heap. */
     oq_queue *q = c->queue;
     if (q->lanes[c->lane].channel != c->channel)
@@ -1074,6 +1118,7 @@ static int restore_body(rx *x)
     e->starved = oq__rd_range(r, 0, 1, "starved flag");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
+    e->last_agent_max = oq__rd_range(r, 0, OQ_LAST_AGENT_MAX, "last_agent_max");
     e->next_agent_seq = oq__rd_u64(r);
     e->next_contact_seq = oq__rd_u64(r);
     e->next_timer_seq = oq__rd_u64(r);
@@ -1207,9 +1252,11 @@ static int restore_body(rx *x)
                 return oq__rd_fail(r, "queue '%s': step names a removed queue", q->id);
         if (q->limit_queue >= 0 && !e->queues[q->limit_queue])
             return oq__rd_fail(r, "queue '%s': limit names a removed queue", q->id);
-        if (q->limit_action != OQ_LIMIT_REJECT && q->limit_queue < 0 && (q->max_length > 0 || q->max_wait_ms > 0))
+        if ((q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK) &&
+            q->limit_queue < 0 && (q->max_length > 0 || q->max_wait_ms > 0 || q->max_offers > 0))
             return oq__rd_fail(r, "queue '%s': limit action without a queue", q->id);
-        if (q->limit_action == OQ_LIMIT_CALLBACK && q->callback_channel < 0 && (q->max_length > 0 || q->max_wait_ms > 0))
+        if ((q->limit_action == OQ_LIMIT_CALLBACK || q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE) &&
+            q->callback_channel < 0 && (q->max_length > 0 || q->max_wait_ms > 0 || q->max_offers > 0))
             return oq__rd_fail(r, "queue '%s': callback limit without a channel", q->id);
     }
     for (int32_t i = 0; i < e->n_profiles; i++) {
@@ -1259,6 +1306,18 @@ static int restore_body(rx *x)
             return 0;
     if (r->bad)
         return 0;
+    /* Reservations for named agents: the agents' reserved lists. */
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        for (int32_t l = 0; q && l < q->n_lanes; l++)
+            for (int32_t k = 0; k < q->lanes[l].contacts.n; k++) {
+                oq_contact *c = q->lanes[l].contacts.items[k];
+                int64_t until = c->pref_until;
+                oq__reserved_link(e, c);
+                if (c->pref_until != until)
+                    return oq__rd_fail(r, "contact '%s': reserved for an agent not logged in and ready", c->id);
+            }
+    }
     {
         /* Each lane reserves heap room for exactly its contacts (any state). */
         int32_t per_lane[OQ_QUEUE_CHANNELS_MAX];
@@ -1301,6 +1360,32 @@ static int restore_body(rx *x)
             return nomem(x);
         if (st != OQ_OK)
             return oq__rd_fail(r, "resume place listed twice");
+    }
+    if (!oq__rd_tag(r, "LAST"))
+        return 0;
+    int32_t nl = oq__rd_count(r, e->last_agent_max, 20, "last agents");
+    int64_t prev_served = INT64_MIN;
+    for (int32_t i = 0; i < nl && !r->bad; i++) {
+        const char *s;
+        size_t len;
+        int is_null;
+        if (!oq__rd_str(r, OQ_ID_MAX, &s, &len, &is_null, "last-agent customer"))
+            return 0;
+        if (is_null || len == 0)
+            return oq__rd_fail(r, "last-agent record without a customer");
+        int32_t ai = oq__rd_range(r, 0, e->n_agents > 0 ? e->n_agents - 1 : 0, "last-agent agent");
+        uint64_t aseq = oq__rd_u64(r);
+        int64_t served = oq__rd_time(r, "last-agent time");
+        if (r->bad)
+            return 0;
+        if (served < prev_served || served > e->now)
+            return oq__rd_fail(r, "last-agent records out of order");
+        prev_served = served;
+        oq_status st = oq__last_agent_put(e, s, len, ai, aseq, served);
+        if (st == OQ_ENOMEM)
+            return nomem(x);
+        if (st != OQ_OK)
+            return oq__rd_fail(r, "last-agent customer listed twice");
     }
     if (!oq__rd_tag(r, "STAT"))
         return 0;

@@ -13,6 +13,8 @@ enum {
     K_OFFERS, K_ACCEPTED, K_OFF_REJ, K_OFF_TMO, K_ACCEPT_MS,
     K_ANS_WAIT, K_AB_WAIT, K_HANDLED, K_TALK, K_WRAP,
     K_FR_N, K_FR_MS, K_RES_N, K_RES_MS, K_DL_N, K_DL_MET,
+    K_FLOW_IN, K_FLOW_AFTER,      /* left the queue unanswered by a transfer / overflow, by wait vs T */
+    K_CALLBACKS,                  /* waiting contacts turned into kept-place callbacks */
     K_SUMS,                       /* counters above add up; those below take the max */
     K_ANS_MAX = K_SUMS, K_AB_MAX,
     K_N

@@ -105,6 +105,9 @@ static void fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_q
     o->transferred_out = k[K_TR_OUT];
     o->overflowed_in = k[K_OV_IN];
     o->overflowed_out = k[K_OV_OUT];
+    o->flowed_out_within = k[K_FLOW_IN];
+    o->flowed_out_after = k[K_FLOW_AFTER];
+    o->callbacks_kept = k[K_CALLBACKS];
     o->queue_rejected = k[K_REJECTED];
     o->removed = k[K_REMOVED];
     o->offers = k[K_OFFERS];

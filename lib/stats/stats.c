@@ -633,6 +633,23 @@ static oq_queue *queue_named(oq_engine *e, const char *id)
     return id ? oq__idmap_get(&e->queue_ids, id) : NULL;
 }
 
+/* The contact's channel changed (a callback): it leaves the old channel's
+ * lists for the new one's, without new channel counts. */
+static void rechannel(oq_engine *e, oq_srec *r, const oq_contact *c)
+{
+    if (c->channel == r->channel)
+        return;
+    int waiting = (r->in & (1u << L_CHWAIT)) != 0;
+    list_drop(e, r, L_CHWAIT);
+    list_drop(e, r, L_CHLIVE);
+    r->channel = c->channel;
+    if (oq__sch(e, c->channel)) {
+        list_push(e, r, L_CHLIVE, e->now);
+        if (waiting)
+            list_push(e, r, L_CHWAIT, e->now);
+    }
+}
+
 /* A contact moved from one queue to another (transfer or overflow). */
 static void moved(oq_engine *e, const oq_event *ev, oq_contact *c, int overflow)
 {
@@ -650,15 +667,15 @@ static void moved(oq_engine *e, const oq_event *ev, oq_contact *c, int overflow)
     if (!r)
         return;
     release(e, r, c);
+    if (!same && (r->in & (1u << L_QWAIT))) {
+        /* Left `from` unanswered: a flow-out, within or after its threshold,
+         * the wait counted as for an answer there. */
+        int64_t wait = (r->flags & SF_OVERFLOWED) ? e->now - c->arrived : e->now - r->since[L_QWAIT];
+        add(S, fo, wait <= to_ms(from->sla_threshold_s) ? K_FLOW_IN : K_FLOW_AFTER, 1, e->now);
+    }
     if (!same)
         list_drop(e, r, L_QWAIT);
-    if (c->channel != r->channel) { /* e.g. overflow to a callback channel */
-        list_drop(e, r, L_CHWAIT);
-        list_drop(e, r, L_CHLIVE);
-        r->channel = c->channel;
-        if (oq__sch(e, c->channel))
-            list_push(e, r, L_CHLIVE, e->now);
-    }
+    rechannel(e, r, c); /* e.g. overflow to a callback channel */
     if (to) {
         r->queue = to->idx;
         list_push(e, r, L_QWAIT, e->now);
@@ -884,6 +901,13 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         break;
     case OQ_EV_OVERFLOWED:
         moved(e, ev, c, 1);
+        break;
+    case OQ_EV_CALLBACK_QUEUED: /* still waiting in its queue, on the callback channel */
+        if (!c)
+            break;
+        add3(e, qo, co, K_CALLBACKS, 1);
+        if (r)
+            rechannel(e, r, c);
         break;
     case OQ_EV_AGENT_STATE: {
         const oq_agent *a = agent;

@@ -213,8 +213,77 @@ for f in "$SRC"/tests/config/broken_sim/*.yaml; do
 done
 "$OMNIQ" simulate /nonexistent.yaml 2>/dev/null; [ $? = 2 ] || fail "simulate missing file: exit 2"
 
-# 6. usage: --help everywhere (exit 0), --version, usage errors exit 1
-for c in "" check run staff simulate; do
+# 6. schedule: the example week (staff's CSV shape too), JSON and SVG that parse, coverage
+#    recomputed from the JSON's rows, broken inputs with file:line:column, infeasible exit 2
+EX="$SRC/examples/schedule"
+"$OMNIQ" schedule "$EX/week.csv" --shifts "$EX/shifts.yaml" --roster "$EX/agents.yaml" \
+    --solver builtin --time-limit 3 --format json --svg "$TMP/week.svg" >"$TMP/week.json" 2>"$TMP/err" \
+    || fail "omniq schedule example: exit $?: $(cat "$TMP/err")"
+printf 'interval,contacts,aht,load,required,scheduled,service_level,asa,occupancy,p_abandon\n08:00,20,180,4,3,4,0.8,10,0.5,0\n08:15,30,180,6,4,5,0.8,12,0.6,0\n08:30,10,180,2,2,3,0.8,8,0.5,0\n' >"$TMP/staff.csv"
+printf 'templates:\n  - {name: two, start_window: ["07:00", "08:30"], length: 2h}\n' >"$TMP/two.yaml"
+"$OMNIQ" schedule "$TMP/staff.csv" --shifts "$TMP/two.yaml" --format csv >"$TMP/staff.out" 2>"$TMP/err" \
+    || fail "omniq schedule on staff's CSV: exit $?: $(cat "$TMP/err")"
+grep -q "^two,," "$TMP/staff.out" || fail "omniq schedule --format csv: no shift rows"
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$TMP" <<'PY' || fail "omniq schedule: JSON/SVG wrong"
+import json, sys, xml.dom.minidom
+d = sys.argv[1]
+j = json.load(open(d + "/week.json"))
+for k in ("status", "objective", "paid_hours", "lower_bound", "gap", "seconds", "shifts",
+          "coverage", "under", "roster"):
+    assert k in j, k
+assert j["status"] in ("optimal", "feasible"), j["status"]
+n = len(j["coverage"])
+assert n == 672, n
+# coverage from the rows: shift minus breaks
+start0 = j["coverage"][0]["start"]
+def idx(stamp):
+    day = int(stamp[8:10]) - int(start0[8:10])
+    return day * 96 + int(stamp[11:13]) * 4 + int(stamp[14:16]) // 15
+cov = [0] * n
+for s in j["shifts"]:
+    a = idx(s["start"])
+    for k in range(int(s["length"] // 900)):
+        cov[(a + k) % n] += s["count"]
+    for b in s["breaks"]:
+        for k in range(int(b["length"] // 900)):
+            cov[(idx(b["start"]) + k) % n] -= s["count"]
+assert cov == [c["scheduled"] for c in j["coverage"]], "coverage"
+assert all(c["scheduled"] >= c["required"] for c in j["coverage"]), "short"
+assert j["under"] == 0
+assert len(j["roster"]) == 66 and "violations" in j
+xml.dom.minidom.parse(d + "/week.svg")
+PY
+fi
+printf 'start,required\n2024-01-01 08:00,1\n2024-01-01 08:15,1\n2024-01-01 09:00,1\n' >"$TMP/gap.csv"
+"$OMNIQ" schedule "$TMP/gap.csv" --shifts "$TMP/two.yaml" >/dev/null 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq schedule gap.csv: exit 2 expected"
+grep -q "gap.csv:4:1: a gap" "$TMP/err" || fail "omniq schedule gap.csv: $(cat "$TMP/err")"
+printf 'templates:\n  - name: d\n    start_window: ["07:00", "08:00"]\n    length: 2h\n    breaks:\n      - {length: 1h, window: [30m, 90m]}\n' >"$TMP/brk.yaml"
+"$OMNIQ" schedule "$TMP/staff.csv" --shifts "$TMP/brk.yaml" >/dev/null 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq schedule brk.yaml: exit 2 expected"
+grep -q "brk.yaml:6:" "$TMP/err" || fail "omniq schedule brk.yaml: $(cat "$TMP/err")"
+# a calendar: open 08:00-20:00 Monday to Saturday, closed on a holiday Tuesday: no shift
+# starts before 08:00 or works on the holiday
+printf 'holidays:\n  local:\n    2024-01-02: holiday\ncalendars:\n  desk:\n    time_zone: UTC\n    hours:\n      mon-sat: 08:00-20:00\n    holidays: [local]\n' >"$TMP/cal.yaml"
+printf 'start,required\n2024-01-01 10:00,2\n2024-01-01 10:15,2\n' >"$TMP/mon.csv"
+printf 'templates:\n  - {name: four, start_window: ["00:00", "23:45"], length: 4h}\n' >"$TMP/four.yaml"
+"$OMNIQ" schedule "$TMP/mon.csv" --shifts "$TMP/four.yaml" --calendar "$TMP/cal.yaml" --format csv \
+    >"$TMP/cal.out" 2>"$TMP/err" || fail "omniq schedule --calendar: exit $?: $(cat "$TMP/err")"
+awk -F, 'NR > 1 { split($5, d, " "); if (d[2] < "08:00") bad = 1 } END { exit bad }' "$TMP/cal.out" \
+    || fail "omniq schedule --calendar: a shift starts before the calendar opens: $(cat "$TMP/cal.out")"
+printf 'start,required\n2024-01-02 10:00,1\n' >"$TMP/hol.csv"
+"$OMNIQ" schedule "$TMP/hol.csv" --interval 900 --shifts "$TMP/four.yaml" --calendar "$TMP/cal.yaml" \
+    >/dev/null 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq schedule on a holiday: exit 2 expected"
+grep -q "while the calendar is open" "$TMP/err" || fail "omniq schedule on a holiday: $(cat "$TMP/err")"
+printf 'start,required\n02:00,3\n02:15,3\n' >"$TMP/night.csv"
+"$OMNIQ" schedule "$TMP/night.csv" --shifts "$TMP/two.yaml" >/dev/null 2>"$TMP/err"
+[ $? = 2 ] || fail "omniq schedule infeasible: exit 2 expected"
+grep -q "no shift template covers it" "$TMP/err" || fail "omniq schedule infeasible: $(cat "$TMP/err")"
+
+# 7. usage: --help everywhere (exit 0), --version, usage errors exit 1
+for c in "" check run staff simulate schedule; do
     "$OMNIQ" $c --help >"$TMP/help" 2>&1 || fail "omniq $c --help: exit $?"
     grep -q usage "$TMP/help" || fail "omniq $c --help prints no usage"
 done
@@ -224,7 +293,9 @@ for args in "" "frobnicate" "check" "check a b" "run" "run --bogus x" "staff --a
             "staff --contacts 10 --aht 100 --format xml" "staff --contacts 10 --aht 100 --target 1.5" \
             "staff --contacts 10 --chat 2 --chat-aht 100,200 --aht 100" "staff --csv x --chat-aht 1" \
             "simulate" "simulate a b" "simulate --bogus x" "simulate --replications 0 x" \
-            "simulate --seed -1 x" "simulate --json"; do
+            "simulate --seed -1 x" "simulate --json" "schedule" "schedule x.csv" \
+            "schedule x.csv --shifts" "schedule x.csv --shifts s.yaml --solver magic" \
+            "schedule x.csv --shifts s.yaml --time-limit 0" "schedule a b --shifts s"; do
     "$OMNIQ" $args >/dev/null 2>"$TMP/err"
     rc=$?
     [ "$rc" = 1 ] || fail "omniq $args: exit $rc, expected 1"

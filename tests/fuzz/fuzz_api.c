@@ -3,7 +3,8 @@
  *
  * Byte 0 selects options (bit 0: fail one allocation of engine creation;
  * bit 1: probe re-entrancy from the event sink; bits 2-4: engine seed;
- * bit 5: abandon_resume on). Then each operation is an opcode byte followed
+ * bit 5: abandon_resume on; bit 6: remember only 2 customers' last agents).
+ * Then each operation is an opcode byte followed
  * by its argument bytes (read as needed; a short input reads zeros). Ids come
  * from small pools ("a0".."a7", "q0".."q3", "c0".."c31", ...) plus occasional
  * invalid ones: NULL, "", unknown, over-long, non-UTF-8, and odd but valid
@@ -321,7 +322,7 @@ static void on_event(const oq_event *ev, void *user)
 {
     fuzz *f = user;
     f->events++;
-    if (ev->type < OQ_EV_CONTACT_QUEUED || ev->type > OQ_EV_INTERVAL_CLOSED)
+    if (ev->type < OQ_EV_CONTACT_QUEUED || ev->type > OQ_EV_CALLBACK_QUEUED)
         fuzz_die("event of unknown type");
     /* Every string must be readable (ASan checks the bytes). */
     const char *s[] = {ev->contact, ev->agent, ev->queue, ev->from_queue, ev->channel, ev->detail};
@@ -395,7 +396,7 @@ static void queue_spec(reader *r, oq_queue_spec *s)
         s->aging_per_s = secs(r);
     if (m & 256) {
         s->max_length = ival(r);
-        s->limit_action = (int32_t)(u8(r) % 4);
+        s->limit_action = (int32_t)(u8(r) % 5);
         s->max_wait_s = secs(r);
         s->limit_queue = QUEUE(r);
         s->callback_channel = CHANNEL(r);
@@ -410,6 +411,15 @@ static void queue_spec(reader *r, oq_queue_spec *s)
         s->deadline_warning_s = secs(r);
     if (m & 8192)
         s->struct_size = 1 + u8(r);
+    if (m & 16384) {
+        s->keep_offer_on_not_ready = (int32_t)(u8(r) % 3);
+        s->retry_after_s = secs(r);
+        s->max_offers = ival(r);
+    }
+    if (m & 32768) {
+        s->last_agent_window_s = secs(r);
+        s->last_agent_wait_s = secs(r);
+    }
 }
 
 static void step_spec(reader *r, oq_escalation_step *s)
@@ -485,6 +495,10 @@ static void read_only(fuzz *f, reader *r)
             (void)strlen(ci.agent);
     }
     (void)oq_contact_position(e, c, &v, &d);
+    const char *la = NULL;
+    int64_t served = 0;
+    if (oq_customer_last_agent(e, reason(r), &la, &served) == OQ_OK && (!la || served < 0))
+        fuzz_die("last agent read without an agent or with a negative time");
     int32_t nh = 0;
     if (oq_contact_history_count(e, c, &nh) == OQ_OK) {
         if (nh < 0 || nh > OQ_HISTORY_MAX)
@@ -589,6 +603,7 @@ enum {
     OP_PROFILE_ADD, OP_PROFILE_REMOVE, OP_PROFILE_QUEUE, OP_PROFILE_CHANNEL, OP_PROFILE_OPTIONS,
     OP_AGENT_PROFILE, OP_GROUP_PROFILE, OP_QUEUE_BLEND, OP_AGENT_POLICY,
     OP_ALLOC_FAIL, OP_READ_ONLY, OP_DUMP, OP_ACCEPT_OFFERED, OP_SETUP,
+    OP_REQUEST_CALLBACK,
     OP_COUNT
 };
 
@@ -997,6 +1012,10 @@ static void run_op(fuzz *f, reader *r)
     case OP_SETUP:
         setup(f, r);
         break;
+    case OP_REQUEST_CALLBACK:
+        t = when(f, r);
+        CALL(f, oq_contact_request_callback(e, t, contact_id(r)));
+        break;
     default:
         break;
     }
@@ -1034,6 +1053,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opts.event_user = &f;
     opts.seed = 1 + ((flags >> 2) & 7);
     opts.abandon_resume_s = (flags & 32) ? 60 : 0;
+    opts.last_agent_max = (flags & 64) ? 2 : opts.last_agent_max;
     f.reentry_probe = (flags & 2) != 0;
     if (flags & 1)
         f.fa.fail_at = 1 + (u8(&r) % 4);

@@ -157,6 +157,8 @@ static void w_setup(oq_engine *e, int64_t t)
     q.limit_queue = "q2";
     q.callback_channel = "email";
     q.sla_threshold_s = 20;
+    q.keep_offer_on_not_ready = 1;
+    q.retry_after_s = 12;
     oq_queue_spec q2;
     oq_queue_spec_init(&q2);
     q2.id = "q2";
@@ -174,6 +176,11 @@ static void w_setup(oq_engine *e, int64_t t)
     q.max_length = 40;
     q.limit_action = OQ_LIMIT_OVERFLOW;
     q.limit_queue = "q0";
+    q.max_offers = 2;
+    q.retry_after_s = 4;
+    q.last_agent_window_s = 900;
+    q.last_agent_wait_s = 5;
+    q.callback_channel = "email"; /* kept-place callbacks (oq_contact_request_callback) */
     w_ok(e, oq_queue_add(e, &q));
     oq_queue_spec_init(&q);
     q.id = "q3";
@@ -476,6 +483,11 @@ static oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
         break;
     case 78:
         ALL(oq_engine_advance(E, t)); /* time passes */
+        break;
+    case 79: case 80:
+        c = w_pick_contact(ref, s, 0, cb);
+        if (c)
+            ALL(oq_contact_request_callback(E, t, c));
         break;
     default: {
         int64_t due = INT64_MAX;

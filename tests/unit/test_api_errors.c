@@ -322,6 +322,9 @@ static void null_engine_everywhere(void **state)
     assert_int_equal(oq_contact_set_priority(NULL, 0, "k", 1), OQ_EINVAL);
     assert_int_equal(oq_contact_remove(NULL, 0, "k"), OQ_EINVAL);
     assert_int_equal(oq_contact_get(NULL, "k", &ci), OQ_EINVAL);
+    assert_int_equal(oq_contact_request_callback(NULL, 0, "k"), OQ_EINVAL);
+    const char *who = NULL;
+    assert_int_equal(oq_customer_last_agent(NULL, "cu", &who, &t), OQ_EINVAL);
 }
 
 static void spec_inits_and_names(void **state)
@@ -354,7 +357,7 @@ static void spec_inits_and_names(void **state)
     oq_queue_spec_init(&q);
     assert_int_equal(q.struct_size, sizeof q);
     assert_null(q.id);
-    assert_int_equal(q.ordering, OQ_ORDER_FIFO);
+    assert_int_equal(q.ordering, OQ_ORDER_PRIORITY);
     assert_int_equal(q.strategy, OQ_STRATEGY_LONGEST_IDLE);
     assert_true(q.sla_threshold_s == 20 && q.sla_target == 0.8 && q.offer_timeout_s == 30);
     assert_true(q.wrapup_s == 0 && q.aging_per_s == 0 && q.priority == 0 && q.timeout_not_ready == 0);
@@ -1004,7 +1007,19 @@ static void contact_call_errors(void **state)
         ERR(oq_contact_set_priority(e, T0, b, 1), OQ_EINVAL, "contact");
         ERR(oq_contact_remove(e, T0, b), OQ_EINVAL, "contact");
         ERR(oq_contact_get(e, b, &ci), OQ_EINVAL, "contact");
+        ERR(oq_contact_request_callback(e, T0, b), OQ_EINVAL, "contact");
+        const char *who = NULL;
+        int64_t when = 0;
+        ERR(oq_customer_last_agent(e, b, &who, &when), OQ_EINVAL, "customer");
     }
+    const char *who = NULL;
+    int64_t when = 0;
+    ERR(oq_customer_last_agent(e, "cu", NULL, &when), OQ_EINVAL, "agent");
+    ERR(oq_customer_last_agent(e, "cu", &who, NULL), OQ_EINVAL, "served_ms");
+    ERR(oq_customer_last_agent(e, "cu", &who, &when), OQ_ENOTFOUND, "cu");
+    ERR(oq_contact_request_callback(e, T0, "zk"), OQ_ENOTFOUND, "zk");
+    ERR(oq_contact_request_callback(e, T0, "kw"), OQ_ESTATE, "kw"); /* in wrap-up */
+    ERR(oq_contact_request_callback(e, T0, "kq"), OQ_ESTATE, "callback_channel");
     ERR(oq_offer_accept(e, T0, "zk", "a4"), OQ_ENOTFOUND, "zk");
     ERR(oq_offer_accept(e, T0, "ko", "zz"), OQ_ENOTFOUND, "zz");
     ERR(oq_offer_reject(e, T0, "zk", "a4"), OQ_ENOTFOUND, "zk");
@@ -1095,6 +1110,11 @@ static void limit_spec_errors(void **state)
         {4, 2, "outbound"},            {5, 0, "default_aht_s"},
         {5, -1, "default_aht_s"},      {5, NAN, "default_aht_s"},
         {6, -1, "deadline_warning_s"}, {6, NAN, "deadline_warning_s"},
+        {7, 2, "keep_offer_on_not_ready"}, {8, -1, "retry_after_s"},
+        {8, NAN, "retry_after_s"},     {9, -1, "max_offers"},
+        {9, 40000, "max_offers"},      {10, -1, "last_agent_window_s"},
+        {10, INFINITY, "last_agent_window_s"}, {11, NAN, "last_agent_wait_s"},
+        {2, 4, "limit_action"},
     };
     for (int i = 0; i < N_OF(bad); i++) {
         oq_queue_spec_init(&s);
@@ -1105,7 +1125,12 @@ static void limit_spec_errors(void **state)
         case 3: s.refuse_if_no_agents = (int32_t)bad[i].v; break;
         case 4: s.outbound = (int32_t)bad[i].v; break;
         case 5: s.default_aht_s = bad[i].v; break;
-        default: s.deadline_warning_s = bad[i].v; break;
+        case 6: s.deadline_warning_s = bad[i].v; break;
+        case 7: s.keep_offer_on_not_ready = (int32_t)bad[i].v; break;
+        case 8: s.retry_after_s = bad[i].v; break;
+        case 9: s.max_offers = (int32_t)bad[i].v; break;
+        case 10: s.last_agent_window_s = bad[i].v; break;
+        default: s.last_agent_wait_s = bad[i].v; break;
         }
         s.id = "qn";
         ERR(oq_queue_add(e, &s), OQ_EINVAL, bad[i].name);
@@ -1134,6 +1159,12 @@ static void limit_spec_errors(void **state)
     s.id = "qn";
     s.callback_channel = "zchan";
     ERR(oq_queue_add(e, &s), OQ_ENOTFOUND, "zchan");
+    /* a kept-place callback needs a callback channel, no limit queue */
+    oq_queue_spec_init(&s);
+    s.id = "qe";
+    s.max_wait_s = 60;
+    s.limit_action = OQ_LIMIT_CALLBACK_KEEP_PLACE;
+    ERR(oq_queue_update(e, T0, &s), OQ_EINVAL, "callback_channel");
 
     /* contact: preferred_wait_s */
     oq_contact_spec k;
@@ -1273,7 +1304,7 @@ static void escalation_errors(void **state)
         {1, 2, "timing"},          {1, -1, "timing"},
         {2, -1, "after_s"},        {2, NAN, "after_s"},
         {2, INFINITY, "after_s"},  {2, 1e300, "after_s"},
-        {3, 2, "skip_if_no_agents"}, {4, -1, "when_ewt_above_s"},
+        {3, 3, "skip_if_no_agents"}, {4, -1, "when_ewt_above_s"},
         {4, NAN, "when_ewt_above_s"}, {5, 1.5, "when_sl_below"},
         {5, -0.5, "when_sl_below"}, {5, NAN, "when_sl_below"},
     };

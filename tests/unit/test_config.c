@@ -341,7 +341,7 @@ static void dump_quotes_and_every_field(void **state)
 {
     (void)state;
     static const char yaml[] =
-        "engine: {seed: 99, start: 12.5, abandon_resume: 30.25}\n"
+        "engine: {seed: 99, start: 12.5, abandon_resume: 30.25, last_agent_max: 77}\n"
         "channels:\n"
         "  \"voice: main\": {exclusive: true}\n"
         "  chat: {capacity_cost: 30, max_per_agent: 3}\n"
@@ -376,16 +376,25 @@ static void dump_quotes_and_every_field(void **state)
         "    refuse_if_no_agents: true\n"
         "    default_aht: 200\n"
         "    deadline_warning: 60\n"
+        "    keep_offer_on_not_ready: true\n"
+        "    retry_after: 12.5\n"
+        "    max_offers: 4\n"
+        "    last_agent_window: 259200\n"
+        "    last_agent_wait: 45\n"
         "    escalation:\n"
         "      - {after: 1, action: lower_level, skill: \"普通话\", level: 5}\n"
         "      - {after: 2, timing: previous, action: drop_required, skill: \"true\"}\n"
-        "      - {after: 3, action: add_group, group: \"g 2\", skip_if_no_agents: true}\n"
+        "      - {after: 3, action: add_group, group: \"g 2\", skip_if_no_agents: logged_in}\n"
         "      - {after: 4, action: drop_preferred, skill: \"null\"}\n"
         "      - {after: 5, action: raise_priority, priority: -3, when_sl_below: 0.5}\n"
         "      - {after: 6, action: overflow, queue: q2, when_ewt_above: 9.5}\n"
         "      - {after: 7, action: alert, message: \"say \\\"hi\\\"\\n\\\\ now\"}\n"
         "  q2:\n"
         "    channels: [chat, \"voice: main\"]\n"
+        "    ordering: fifo\n"
+        "    limit_action: callback_keep_place\n"
+        "    callback_channel: chat\n"
+        "    max_wait: 30\n"
         "    outbound: true\n"
         "    blend: sl_above_target\n"
         "agents:\n"
@@ -419,6 +428,16 @@ static void dump_quotes_and_every_field(void **state)
     assert_string_equal(qi.spec.limit_queue, "q2");
     assert_string_equal(qi.spec.callback_channel, "chat");
     assert_true(qi.spec.max_wait_s == 100.5);
+    assert_int_equal(qi.spec.keep_offer_on_not_ready, 1);
+    assert_true(qi.spec.retry_after_s == 12.5);
+    assert_int_equal(qi.spec.max_offers, 4);
+    assert_true(qi.spec.last_agent_window_s == 259200 && qi.spec.last_agent_wait_s == 45);
+    assert_non_null(strstr(d1, "last_agent_max: 77\n"));
+    assert_non_null(strstr(d1, "skip_if_no_agents: logged_in"));
+    assert_int_equal(oq_queue_get(e2, "q2", &qi), OQ_OK);
+    assert_int_equal(qi.spec.limit_action, OQ_LIMIT_CALLBACK_KEEP_PLACE);
+    assert_int_equal(qi.spec.ordering, OQ_ORDER_FIFO);
+    assert_true(qi.spec.retry_after_s == 30); /* the default */
     int32_t steps = 0;
     assert_int_equal(oq_queue_step_count(e2, "q1", &steps), OQ_OK);
     assert_int_equal(steps, 7);

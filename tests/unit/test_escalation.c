@@ -230,6 +230,89 @@ static void skip_if_no_agents_fires_next_step_at_once(void **state)
     oq_engine_destroy(e);
 }
 
+/* skip_if_no_agents follows TaskRouter's `skip_if: workers.available == 0`:
+ * agents of the widened target who are logged in and ready but busy cannot
+ * take the contact now, so the next step fires at once (issue #15 item 3).
+ * OQ_SKIP_NONE_LOGGED_IN keeps the other meaning: skip only while nobody of
+ * the widened target is logged in. */
+static oq_engine *busy_night_center(int32_t skip)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    assert_int_equal(oq_group_add(e, "day"), OQ_OK);
+    assert_int_equal(oq_group_add(e, "night"), OQ_OK);
+    assert_int_equal(oq_group_add(e, "remote"), OQ_OK);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_int_equal(oq_queue_add_group(e, 0, "q", "day"), OQ_OK);
+    oq_escalation_step to_night = step(OQ_STEP_ADD_GROUP, 10);
+    to_night.group = "night";
+    to_night.skip_if_no_agents = skip;
+    oq_escalation_step to_remote = step(OQ_STEP_ADD_GROUP, 120);
+    to_remote.group = "remote";
+    assert_int_equal(oq_queue_add_step(e, 0, "q", &to_night), OQ_OK);
+    assert_int_equal(oq_queue_add_step(e, 0, "q", &to_remote), OQ_OK);
+    const char *const who[3][2] = {{"d1", "day"}, {"n1", "night"}, {"r1", "remote"}};
+    for (int i = 0; i < 3; i++) {
+        add_agent(e, who[i][0], 100);
+        assert_int_equal(oq_agent_join_group(e, 0, who[i][0], who[i][1]), OQ_OK);
+        assert_int_equal(oq_agent_login(e, 0, who[i][0], 1), OQ_OK);
+    }
+    /* d1 and n1 are on calls: logged in, ready, but with no room. */
+    assert_int_equal(arrive(e, 0, "busy-d", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "busy-d", buf, sizeof buf), "d1");
+    assert_int_equal(oq_offer_accept(e, 0, "busy-d", "d1"), OQ_OK);
+    assert_int_equal(oq_agent_join_group(e, 0, "n1", "day"), OQ_OK);
+    assert_int_equal(arrive(e, 0, "busy-n", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "busy-n", buf, sizeof buf), "n1");
+    assert_int_equal(oq_offer_accept(e, 0, "busy-n", "n1"), OQ_OK);
+    assert_int_equal(oq_agent_leave_group(e, 0, "n1", "day"), OQ_OK);
+    assert_int_equal(agent_state(e, "d1"), OQ_AGENT_BUSY);
+    assert_int_equal(agent_state(e, "n1"), OQ_AGENT_BUSY);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    return e;
+}
+
+static void skip_when_target_agents_are_all_busy(void **state)
+{
+    (void)state;
+    oq_engine *e = busy_night_center(OQ_SKIP_NONE_AVAILABLE);
+    /* At 11 s night joins, but n1 and d1 are busy: remote is added at once. */
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "r1");
+    assert_int_equal(recorder_count(&rec, OQ_EV_ESCALATED, "c1"), 2);
+    int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c1", "r1");
+    assert_int_equal(rec.ev[i].time_ms, 11000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* The second meaning: busy agents are logged in, so the step waits. */
+    e = busy_night_center(OQ_SKIP_NONE_LOGGED_IN);
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(recorder_count(&rec, OQ_EV_ESCALATED, "c1"), 1);
+    assert_int_equal(oq_engine_advance(e, 121000), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "r1");
+    oq_engine_destroy(e);
+
+    /* ... and skips when they are all logged out. */
+    e = busy_night_center(OQ_SKIP_NONE_LOGGED_IN);
+    assert_int_equal(oq_contact_remove(e, 2000, "busy-d"), OQ_OK);
+    assert_int_equal(oq_contact_remove(e, 2000, "busy-n"), OQ_OK);
+    assert_int_equal(oq_agent_logout(e, 2000, "d1"), OQ_OK);
+    assert_int_equal(oq_agent_logout(e, 2000, "n1"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "r1");
+    assert_int_equal(recorder_count(&rec, OQ_EV_ESCALATED, "c1"), 2);
+    oq_escalation_step bad = step(OQ_STEP_ALERT, 5);
+    bad.skip_if_no_agents = 3;
+    assert_int_equal(oq_queue_clear_steps(e, 20000, "q"), OQ_ESTATE); /* holds c1 */
+    assert_int_equal(oq_contact_remove(e, 20000, "c1"), OQ_OK);
+    assert_int_equal(oq_queue_add_step(e, 20000, "q", &bad), OQ_EINVAL);
+    assert_non_null(strstr(oq_engine_last_error(e), "skip_if_no_agents"));
+    oq_engine_destroy(e);
+}
+
 static void conditional_step_fires_when_ewt_crosses(void **state)
 {
     (void)state;
@@ -383,6 +466,125 @@ static void preferred_agent_wait_then_fallback(void **state)
     assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED);
     assert_int_equal(oq_contact_remove(e, 23000, "busy"), OQ_OK);
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "owner");
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* A reservation for a preferred agent ends at once when that agent rejects
+ * the contact, lets it time out, goes not ready or logs out — and is not
+ * made for an agent who is not logged in and ready (issue #15 item 5). */
+static oq_engine *owner_and_other(void)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_agent(e, "owner", 100);
+    add_agent(e, "other", 100);
+    assert_int_equal(oq_agent_login(e, 0, "owner", 1), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 0, "other", 1), OQ_OK);
+    return e;
+}
+
+static oq_status arrive_for_owner(oq_engine *e, int64_t t, const char *id)
+{
+    oq_contact_spec s;
+    oq_contact_spec_init(&s);
+    s.id = id;
+    s.channel = "voice";
+    s.queue = "q";
+    s.preferred_agent = "owner";
+    s.preferred_wait_s = 60;
+    return oq_contact_arrive(e, t, &s);
+}
+
+static void preferred_agent_reservation_ends_when_it_cannot_serve(void **state)
+{
+    (void)state;
+    /* The owner rejects: the other agent gets it at once, not at 61 s. */
+    oq_engine *e = owner_and_other();
+    assert_int_equal(arrive(e, 0, "held", "voice", "q", 0), OQ_OK); /* keeps "other" busy */
+    assert_string_equal(contact_agent(e, "held", buf, sizeof buf), "owner");
+    assert_int_equal(oq_offer_reject(e, 100, "held", "owner"), OQ_OK);
+    assert_string_equal(contact_agent(e, "held", buf, sizeof buf), "other");
+    assert_int_equal(arrive_for_owner(e, 1000, "c1"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "owner");
+    assert_int_equal(oq_contact_remove(e, 2000, "held"), OQ_OK); /* "other" is free now */
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_OFFERED);
+    assert_int_equal(oq_offer_reject(e, 5000, "c1", "owner"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "other");
+    int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c1", "other");
+    assert_int_equal(rec.ev[i].time_ms, 5000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* The owner, busy on a call, goes not ready: the waiting contact goes to
+     * the other agent at once. */
+    e = owner_and_other();
+    assert_int_equal(arrive(e, 0, "call", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "call", buf, sizeof buf), "owner");
+    assert_int_equal(oq_offer_accept(e, 10, "call", "owner"), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 1000, "c2"), OQ_OK);
+    assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED); /* waits for its owner */
+    assert_int_equal(oq_agent_not_ready(e, 7000, "owner", "after this call, lunch"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "other");
+    i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c2", "other");
+    assert_int_equal(rec.ev[i].time_ms, 7000);
+    /* Not ready at arrival: no reservation at all. */
+    assert_int_equal(oq_contact_complete(e, 8000, "c2"), OQ_ESTATE); /* offered, not active */
+    assert_int_equal(oq_offer_accept(e, 8000, "c2", "other"), OQ_OK);
+    assert_int_equal(oq_contact_complete(e, 9000, "c2"), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 10000, "c3"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c3", buf, sizeof buf), "other");
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* The owner logs out while a contact waits for it. */
+    e = owner_and_other();
+    assert_int_equal(arrive(e, 0, "call", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, 10, "call", "owner"), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 1000, "c4"), OQ_OK);
+    assert_int_equal(contact_state(e, "c4"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_agent_logout(e, 3000, "owner"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c4", buf, sizeof buf), "other");
+    /* Its offer times out on the owner: the reservation ends too. */
+    assert_int_equal(oq_contact_complete(e, 3500, "call"), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 4000, "owner", 1), OQ_OK);
+    assert_int_equal(arrive_for_owner(e, 5000, "c5"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "owner");
+    assert_int_equal(oq_offer_accept(e, 5100, "c4", "other"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 35000), OQ_OK); /* offer_timeout_s 30 */
+    assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "");
+    assert_int_equal(contact_state(e, "c5"), OQ_CONTACT_QUEUED); /* "other" is busy */
+    assert_int_equal(oq_contact_complete(e, 36000, "c4"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "other");
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* A max wait set by oq_queue_update applies to contacts already waiting, at
+ * their own due time (it used to wait for some other event to re-arm them). */
+static void new_max_wait_applies_to_waiting_contacts(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(arrive(e, 20000, "c2", "voice", "q", 0), OQ_OK);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.max_wait_s = 30;
+    assert_int_equal(oq_queue_update(e, 40000, &q), OQ_OK);
+    /* c1 waited 39 s already: rejected at once; c2 at 50 s. */
+    int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c1", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 40000);
+    assert_int_equal(next_deadline(e), 50000);
+    assert_int_equal(oq_engine_advance(e, 60000), OQ_OK);
+    i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c2", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 50000);
     assert_int_equal(oq_engine_check(e), OQ_OK);
     oq_engine_destroy(e);
 }
@@ -582,10 +784,13 @@ int main(void)
         cmocka_unit_test(add_group_raise_priority_and_alert),
         cmocka_unit_test(overflow_keeps_arrival_and_place),
         cmocka_unit_test(skip_if_no_agents_fires_next_step_at_once),
+        cmocka_unit_test(skip_when_target_agents_are_all_busy),
         cmocka_unit_test(conditional_step_fires_when_ewt_crosses),
         cmocka_unit_test(limits_reject_overflow_callback),
         cmocka_unit_test(refuse_when_nobody_logged_in),
         cmocka_unit_test(preferred_agent_wait_then_fallback),
+        cmocka_unit_test(preferred_agent_reservation_ends_when_it_cannot_serve),
+        cmocka_unit_test(new_max_wait_applies_to_waiting_contacts),
         cmocka_unit_test(deadline_warning_and_breach_once_each),
         cmocka_unit_test(position_and_ewt_hand_computed),
         cmocka_unit_test(bad_steps_are_refused),

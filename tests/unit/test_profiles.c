@@ -263,6 +263,12 @@ static void fair_distribution_limit(void **state)
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "chat", 0, 10, 10);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "chat");
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    qs.id = "q";
+    qs.ordering = OQ_ORDER_FIFO;
+    qs.offer_timeout_s = 0; /* the offers ring on: only the window holds t3 back */
+    assert_int_equal(oq_queue_update(e, 0, &qs), OQ_OK);
     add_agent(e, "a1", 100);
     oq_agent_policy p;
     oq_agent_policy_init(&p);

@@ -3,7 +3,9 @@
  * random under fixed seeds, oq_engine_check() after each one, and a shadow
  * model fed only by the events that checks no contact is ever lost, every
  * offer respects presence, capacity, channel limits, exclusivity, skills and
- * groups, and no agent is offered a contact it rejected (unless transferred);
+ * groups, and no agent is offered a contact it rejected or let time out
+ * within its queue's retry_after_s with no presence change since (unless
+ * transferred), nor a contact that missed its queue's max_offers;
  * offer time-outs and wrap-ups end at their exact due times. Failed calls
  * (made at the engine's clock) must return the exact status, name the id or
  * field, emit nothing and change nothing. The same stream also runs with an
@@ -20,8 +22,16 @@
  * queue, per-channel max_items unless the agent has its own limit, "current
  * channel only"), its policy (reject / no-answer back-off, fair-distribution
  * window) and a preferred-agent / owner reservation; that each contact's
- * history has the expected length, first and newest entry; and that
- * statistics reads change nothing. Not asserted (would need the engine's
+ * history has the expected length, first and newest entry; that an agent
+ * going not ready keeps no offer of a queue without keep_offer_on_not_ready;
+ * that a kept-place callback stays in its queue on the callback channel and
+ * is never rejected for max wait; that a reservation for a named agent ends
+ * when that agent rejects, times
+ * out, goes not ready or logs out; that state events of a logged-out agent
+ * still holding work say "logging out"; and that statistics reads change
+ * nothing. Presence calls are made at the engine's clock (an advance first,
+ * when the stream picked a later time), so the model knows the presence each
+ * one changes. Not asserted (would need the engine's
  * whole lane state): outbound blending, i.e. that an outbound contact goes
  * only to an agent without an inbound candidate; the ordering options of
  * profiles (priority, force_longest_waiting, idle measure); max_no_answer.
@@ -162,7 +172,22 @@ typedef struct magent {
     int64_t blocked_until; /* back-off after a reject / time-out */
     int64_t ring[RING_MAX]; /* times of its last pol_mpw offers (fair distribution) */
     int ring_n, ring_head;
+    /* Bumped whenever it may have stopped being ready (not_ready, logout, an
+     * offer time-out that may pause it): reservations made before end. */
+    int64_t pres_epoch;
+    uint32_t pgen; /* bumped by each presence change a host call makes: ends its exclusions
+                      (the engine's own pauses do not; the model reads the presence before
+                      each presence call, made at the engine's clock, so it knows) */
 } magent;
+
+/* An agent kept from a contact until `until`, while its presence does not
+ * change (pgen: the agent's pgen then); each miss in a row doubles it. */
+typedef struct mexcl {
+    int32_t agent;
+    uint32_t pgen;
+    uint32_t misses; /* the agent's misses of the contact in a row (while pgen holds) */
+    int64_t until;
+} mexcl;
 
 typedef struct mcontact {
     uint8_t arrived, term, state, excl;
@@ -172,12 +197,15 @@ typedef struct mcontact {
     int32_t agent; /* holder, -1 */
     int32_t live_pos;
     int32_t nrej, caprej;
+    int32_t misses_here; /* offers rejected / timed out in its current queue (max_offers) */
+    int8_t callback;     /* a kept-place callback (virtual hold) */
     int32_t cost, n_offers;
     int64_t due; /* offer time-out or wrap-up end, INT64_MAX = none */
-    int32_t *rej;
+    struct mexcl *rej; /* agents kept from it for a while (retry_after_s) */
     int64_t entered;    /* entered its current queue (profile delays count from here) */
     int32_t pref_agent; /* preferred agent / owner, -1 none */
     int64_t pref_until; /* reserved for pref_agent while now < pref_until */
+    int64_t pref_epoch; /* pref_agent's pres_epoch when the reservation was made */
     /* history (oq_contact_history_*): total entries ever, and the newest */
     int32_t hist_total, hist_agent;
     int8_t hist_type, hist_queue;
@@ -207,7 +235,8 @@ typedef struct world {
     int64_t arriving_pwait;   /* its preferred_wait_s in ms */
     int pend_ci, pend_agent;  /* reopen / transfer_to_agent in progress */
     int64_t pend_wait;        /* ms */
-    int64_t n_hist_checks, n_stats_reads, n_reserved_offers, n_profile_offers;
+    int64_t n_hist_checks, n_stats_reads, n_reserved_offers, n_profile_offers, n_last_agent;
+    int64_t n_callbacks;
     int arriving, arriving_q, arriving_ch, arriving_nreq;
     int arriving_sk[2], arriving_lv[2];
     int64_t last_ev_time;
@@ -319,22 +348,61 @@ static void terminate(world *w, int ci)
     c->live_pos = -1;
 }
 
-static int rejected_by(const mcontact *c, int agent)
+static int64_t ms_of(double s) { return (int64_t)(s * 1000.0 + 0.5); }
+
+static int excl_active(const world *w, const mexcl *x, int64_t now)
+{
+    return x->until > now && w->ag[x->agent].exists && w->ag[x->agent].pgen == x->pgen;
+}
+
+/* Is the agent kept from the contact at `now` (a recent reject / time-out,
+ * no presence change since)? */
+static int rejected_by(const world *w, const mcontact *c, int agent, int64_t now)
 {
     for (int i = 0; i < c->nrej; i++)
-        if (c->rej[i] == agent)
+        if (c->rej[i].agent == agent && excl_active(w, &c->rej[i], now))
             return 1;
     return 0;
 }
 
-static void add_rej(mcontact *c, int agent)
+static int n_excluded(const world *w, const mcontact *c, int64_t now)
 {
+    int n = 0;
+    for (int i = 0; i < c->nrej; i++)
+        n += excl_active(w, &c->rej[i], now);
+    return n;
+}
+
+/* The agent missed an offer of c at `now`: kept from it for its queue's
+ * retry_after_s (at least 1 ms), doubled for each earlier miss in a row with
+ * the same presence (replacing the agent's earlier exclusion). */
+static void add_rej(world *w, mcontact *c, int agent, int64_t now)
+{
+    int n = 0;
+    uint32_t misses = 1;
+    for (int i = 0; i < c->nrej; i++) {
+        if (c->rej[i].agent != agent)
+            c->rej[n++] = c->rej[i];
+        else if (c->rej[i].pgen == w->ag[agent].pgen)
+            misses = c->rej[i].misses + 1;
+    }
+    c->nrej = n;
     if (c->nrej == c->caprej) {
         c->caprej = c->caprej ? 2 * c->caprej : 4;
         c->rej = realloc(c->rej, (size_t)c->caprej * sizeof *c->rej);
         assert_non_null(c->rej);
     }
-    c->rej[c->nrej++] = agent;
+    mexcl *x = &c->rej[c->nrej++];
+    x->agent = agent;
+    x->pgen = w->ag[agent].pgen;
+    x->misses = misses;
+    int64_t d = ms_of(w->q[(int)c->queue].spec.retry_after_s);
+    if (d < 1)
+        d = 1;
+    for (uint32_t k = 1; k < misses && d < INT64_MAX / 4; k++)
+        d *= 2;
+    x->until = now + d;
+    c->misses_here++;
 }
 
 /* The routing profile in force for an agent: its own, else the first of its
@@ -389,7 +457,30 @@ static void hist_add(mcontact *c, int type, int64_t t, int agent)
     c->hist_queue = c->queue;
 }
 
-static int64_t ms_of(double s) { return (int64_t)(s * 1000.0 + 0.5); }
+/* A reservation for the contact's named agent until `until` (0: none); the
+ * engine makes one only for an agent logged in and ready (read from the
+ * engine inside the event callback: the presence at the moment). */
+static void reserve(world *w, mcontact *c, int64_t until)
+{
+    c->pref_until = 0;
+    if (until <= 0 || c->pref_agent < 0 || c->pref_agent >= w->n_agent_nums ||
+        !w->ag[c->pref_agent].exists)
+        return;
+    char id[16];
+    oq_agent_info ai;
+    agent_name(c->pref_agent, id);
+    if (oq_agent_get(w->e, id, &ai) != OQ_OK || ai.presence != OQ_AGENT_READY)
+        return;
+    c->pref_until = until;
+    c->pref_epoch = w->ag[c->pref_agent].pres_epoch;
+}
+
+/* Is the contact still reserved for its named agent at `now`? */
+static int reserved_at(const world *w, const mcontact *c, int64_t now)
+{
+    return c->pref_until > now && c->pref_agent >= 0 && w->ag[c->pref_agent].exists &&
+           w->ag[c->pref_agent].pres_epoch == c->pref_epoch;
+}
 
 /* ---- event sink ---------------------------------------------------------- */
 
@@ -408,8 +499,12 @@ static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int a
     if (ai.used_capacity > ai.capacity)
         FAILF(w, "OFFERED c%d to %s: used %d > capacity %d", ci, ev->agent, ai.used_capacity,
               ai.capacity);
-    if (rejected_by(c, an))
+    if (rejected_by(w, c, an, ev->time_ms))
         FAILF(w, "OFFERED c%d again to %s which rejected it / timed out", ci, ev->agent);
+    int32_t max_offers = w->q[(int)c->queue].spec.max_offers;
+    if (max_offers > 0 && c->misses_here >= max_offers)
+        FAILF(w, "OFFERED c%d to %s after %d missed offers in %s (max_offers %d)", ci, ev->agent,
+              c->misses_here, Q_ID[(int)c->queue], max_offers);
     if (w->ch[ch].exclusive && a->held_total > 0)
         FAILF(w, "OFFERED exclusive c%d to %s holding %d items", ci, ev->agent, a->held_total);
     if (a->held_excl > 0)
@@ -442,7 +537,7 @@ static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int a
     if (a->pol_mpw > 0 && a->ring_n == a->pol_mpw && a->ring[a->ring_head] + a->pol_window > now)
         FAILF(w, "OFFERED c%d to %s: %d offers since %lld, window %lld ms", ci, ev->agent,
               a->pol_mpw, (long long)a->ring[a->ring_head], (long long)a->pol_window);
-    if (c->pref_until > now && c->pref_agent >= 0 && w->ag[c->pref_agent].exists) {
+    if (reserved_at(w, c, now)) {
         w->n_reserved_offers++;
         if (c->pref_agent != an)
             FAILF(w, "OFFERED c%d to %s while reserved for a%d until %lld", ci, ev->agent,
@@ -524,6 +619,14 @@ static void on_event(const oq_event *ev, void *user)
         if (oq_agent_get(e, ev->agent, &ai) != OQ_OK || ai.state != ev->agent_state)
             FAILF(w, "AGENT_STATE %s: event says %d, oq_agent_get disagrees", ev->agent,
                   ev->agent_state);
+        /* A logged-out agent still holding work says so (a pending logout). */
+        int logging_out = ai.presence == OQ_AGENT_OFFLINE && ai.state != OQ_AGENT_OFFLINE;
+        if (logging_out != (ev->detail && strcmp(ev->detail, "logging out") == 0))
+            FAILF(w, "AGENT_STATE %s: detail '%s' but presence %d state %d", ev->agent,
+                  ev->detail ? ev->detail : "", ai.presence, ai.state);
+        if (ev->agent_state == ev->prev_agent_state && !logging_out)
+            FAILF(w, "AGENT_STATE %s: unchanged state %d without a pending logout", ev->agent,
+                  ev->agent_state);
         return;
     }
 
@@ -567,7 +670,18 @@ static void on_event(const oq_event *ev, void *user)
         c->due = INT64_MAX;
         c->entered = ev->time_ms;
         c->pref_agent = w->arriving_pa;
-        c->pref_until = w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0;
+        reserve(w, c, w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0);
+        if (c->pref_agent < 0) { /* last-agent routing may have named one */
+            oq_contact_info li;
+            if (oq_contact_get(e, ev->contact, &li) == OQ_OK && li.preferred_agent) {
+                c->pref_agent = parse_num(li.preferred_agent, 'a');
+                w->n_last_agent++;
+                if (c->pref_agent < 0 || !w->q[(int)c->queue].spec.last_agent_window_s)
+                    FAILF(w, "c%d arrived preferring %s in %s without last-agent routing", ci,
+                          li.preferred_agent, Q_ID[(int)c->queue]);
+                reserve(w, c, li.reserved_until_ms);
+            }
+        }
         c->first_time = ev->time_ms;
         hist_add(c, OQ_EV_CONTACT_QUEUED, ev->time_ms, -1);
         c->live_pos = w->n_live;
@@ -593,6 +707,7 @@ static void on_event(const oq_event *ev, void *user)
         }
         release(w, c);
         c->nrej = 0;
+        c->misses_here = 0;
         c->queue = (int8_t)to;
         c->channel = (int8_t)ch;
         c->entered = ev->time_ms;
@@ -602,6 +717,24 @@ static void on_event(const oq_event *ev, void *user)
         return;
     }
 #endif
+    if (ev->type == OQ_EV_CALLBACK_QUEUED) {
+        /* a kept-place callback: same queue and place, the callback channel */
+        const mqueue *q = &w->q[(int)c->queue];
+        int ch = channel_index(ev->channel);
+        if (c->state != OQ_CONTACT_QUEUED || c->callback || queue_index(ev->queue) != c->queue ||
+            ch < 0 || !q->spec.callback_channel || strcmp(ev->channel, q->spec.callback_channel) != 0) {
+            FAILF(w, "CALLBACK_QUEUED c%d (state %d, callback %d) in %s on %s", ci, c->state,
+                  c->callback, ev->queue ? ev->queue : "(null)", ev->channel ? ev->channel : "(null)");
+            return;
+        }
+        c->channel = (int8_t)ch;
+        c->callback = 1;
+        c->nrej = 0;
+        c->misses_here = 0;
+        hist_add(c, OQ_EV_CALLBACK_QUEUED, ev->time_ms, -1);
+        w->n_callbacks++;
+        return;
+    }
     if (channel_index(ev->channel) != c->channel)
         FAILF(w, "event %s for c%d: channel %s, expected %s", oq_event_type_name(ev->type), ci,
               ev->channel ? ev->channel : "(null)", CH_ID[(int)c->channel]);
@@ -663,12 +796,18 @@ static void on_event(const oq_event *ev, void *user)
         if (ev->type == OQ_EV_OFFER_TIMEOUT && ev->time_ms != c->due)
             FAILF(w, "OFFER_TIMEOUT c%d at %lld, due %lld", ci, (long long)ev->time_ms,
                   (long long)c->due);
-        add_rej(c, an);
+        add_rej(w, c, an, ev->time_ms);
         {
             magent *a = &w->ag[an];
             int64_t d = ev->type == OQ_EV_OFFER_TIMEOUT ? a->pol_na_delay : a->pol_rej_delay;
             if (d > 0)
                 a->blocked_until = ev->time_ms + d;
+            if (c->pref_agent == an) /* its named agent let it go: anyone's now */
+                c->pref_until = 0;
+            if (ev->type == OQ_EV_OFFER_TIMEOUT &&
+                (w->q[(int)c->queue].spec.timeout_not_ready || a->pol_max_na > 0)) {
+                a->pres_epoch++; /* it may be paused ("no answer") */
+            }
         }
         release(w, c);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
@@ -734,8 +873,9 @@ static void on_event(const oq_event *ev, void *user)
             }
             release(w, c);
             c->nrej = 0;
+            c->misses_here = 0;
             c->pref_agent = ta;
-            c->pref_until = ev->time_ms + w->pend_wait;
+            reserve(w, c, ev->time_ms + w->pend_wait);
             hist_add(c, OQ_EV_TRANSFERRED, ev->time_ms, ta);
             set_cstate(w, c, OQ_CONTACT_QUEUED);
             break;
@@ -748,6 +888,7 @@ static void on_event(const oq_event *ev, void *user)
         }
         release(w, c);
         c->nrej = 0;
+        c->misses_here = 0;
         c->queue = (int8_t)to;
         c->entered = ev->time_ms;
         c->pref_until = 0;
@@ -783,10 +924,9 @@ static void on_event(const oq_event *ev, void *user)
         }
         c->queue = (int8_t)to;
         c->nrej = 0;
+        c->misses_here = 0;
         c->entered = ev->time_ms;
-        c->pref_until = c->pref_agent >= 0 && w->ag[c->pref_agent].exists && w->pend_wait > 0
-                            ? ev->time_ms + w->pend_wait
-                            : 0;
+        reserve(w, c, w->pend_wait > 0 ? ev->time_ms + w->pend_wait : 0);
         hist_add(c, OQ_EV_REOPENED, ev->time_ms, -1);
         set_cstate(w, c, OQ_CONTACT_QUEUED);
         break;
@@ -797,6 +937,8 @@ static void on_event(const oq_event *ev, void *user)
     case OQ_EV_QUEUE_REJECTED: /* refused by a queue limit: forgotten, reported once */
         if (c->state != OQ_CONTACT_QUEUED)
             FAILF(w, "QUEUE_REJECTED c%d in state %d", ci, c->state);
+        if (c->callback && ev->detail && strcmp(ev->detail, "max wait") == 0)
+            FAILF(w, "QUEUE_REJECTED kept-place callback c%d for its max wait", ci);
         w->n_refused++;
         terminate(w, ci);
         break;
@@ -1126,9 +1268,9 @@ static void full_sweep(world *w)
             fail_msg("op %lld: contact %s (%s) overdue: due %lld, clock %lld", (long long)w->op, id,
                      oq_contact_state_name(c->state), (long long)c->due,
                      (long long)clock_now(w));
-        if (info.n_rejected != c->nrej)
+        if (info.n_rejected != n_excluded(w, c, clock_now(w)))
             fail_msg("op %lld: contact %s n_rejected %d, model %d", (long long)w->op, id,
-                     info.n_rejected, c->nrej);
+                     info.n_rejected, n_excluded(w, c, clock_now(w)));
     }
     for (int n = 0; n < w->n_agent_nums; n++) {
         magent *a = &w->ag[n];
@@ -1327,8 +1469,8 @@ static void op_arrive(world *w)
         s.preferred_skills = ps;
         s.preferred_levels = pl;
     }
-    if (pct(w, 15)) {
-        snprintf(cust, sizeof cust, "cust%u", rn(w, 50));
+    if (pct(w, 30)) {
+        snprintf(cust, sizeof cust, "cust%u", rn(w, 30));
         s.customer = cust;
     }
     char pa[16];
@@ -1408,7 +1550,7 @@ static void op_offer(world *w, int accept, int wrong)
     call_begin(&k, w, accept ? "accept" : "reject", t, cid, aid);
     if (!k.exact_time)
         want = ANY_STATE;
-    int rejected_before = rejected_by(c, an);
+    int rejected_before = rejected_by(w, c, an, t);
     oq_status st = accept ? oq_offer_accept(w->e, t, cid, aid) : oq_offer_reject(w->e, t, cid, aid);
     const char *named = want == OQ_ENOTFOUND ? aid : want == ANY_STATE ? NULL : cid;
     call_end(&k, st, want, cid, aid, named);
@@ -1477,6 +1619,18 @@ static void op_contact(world *w, int kind)
         st = oq_contact_set_priority(w->e, t, cid, p);
         break;
     }
+    case 5: { /* the caller asks for a kept-place callback */
+        if (c) {
+            const mqueue *q = &w->q[(int)c->queue];
+            int cb = channel_index(q->spec.callback_channel);
+            if ((c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_OFFERED) || c->callback ||
+                cb < 0 || !q->ch[cb])
+                want = OQ_ESTATE;
+        }
+        call_begin(&k, w, "request_callback", t, c ? cid : NULL, NULL);
+        st = oq_contact_request_callback(w->e, t, cid);
+        break;
+    }
     default: /* remove */
         call_begin(&k, w, "remove", t, c ? cid : NULL, NULL);
         st = oq_contact_remove(w->e, t, cid);
@@ -1536,6 +1690,14 @@ static void op_agent(world *w, int kind)
     char aid[16];
     agent_name(an, aid);
     int64_t t = pick_time(w);
+    if (kind <= 3 && t > clock_now(w)) {
+        /* A presence change ends the agent's exclusions, and the timers a
+         * later call fires come first: advance on its own, so the model sees
+         * the offers those timers make before the presence it predicts. */
+        call k0;
+        call_begin(&k0, w, "advance", t, NULL, NULL);
+        call_end(&k0, oq_engine_advance(w->e, t), OQ_OK, NULL, NULL, NULL);
+    }
     oq_agent_info ai;
     memset(&ai, 0, sizeof ai);
     if (a->exists)
@@ -1548,6 +1710,7 @@ static void op_agent(world *w, int kind)
     /* model edits made before the call (routing inside it must see them) */
     int *model_slot = NULL, model_old = 0;
     int gorder_old[NGR], n_gorder_old = a->n_gorder;
+    uint32_t pgen_before = a->pgen;
     memcpy(gorder_old, a->gorder, sizeof gorder_old);
     if (kind == 6 || kind == 8)
         t = clock_now(w); /* the model changes before the call: no timers first */
@@ -1557,6 +1720,8 @@ static void op_agent(world *w, int kind)
         if (logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        if (!logged)
+            a->pgen++; /* a presence change ends its exclusions: before the call routes */
         st = oq_agent_login(w->e, t, aid, pct(w, 80) ? 1 : 0);
         break;
     case 1:
@@ -1564,6 +1729,8 @@ static void op_agent(world *w, int kind)
         if (!logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        if (logged && ai.presence != OQ_AGENT_READY)
+            a->pgen++;
         st = oq_agent_ready(w->e, t, aid);
         break;
     case 2: {
@@ -1572,7 +1739,18 @@ static void op_agent(world *w, int kind)
         if (!logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        a->pres_epoch++; /* before the call: routing inside it sees the reservations end */
+        if (logged && ai.presence != OQ_AGENT_NOT_READY)
+            a->pgen++;
         st = oq_agent_not_ready(w->e, t, aid, reasons[rn(w, 5)]);
+        /* Offers ringing on it went back, unless their queue keeps them. */
+        for (int i = 0; st == OQ_OK && i < w->n_live; i++) {
+            const mcontact *c = &w->c[w->live[i]];
+            if (c->agent == an && c->state == OQ_CONTACT_OFFERED &&
+                !w->q[(int)c->queue].spec.keep_offer_on_not_ready)
+                fail_msg("op %lld: c%d still offered to a%d after not_ready (queue %s)",
+                         (long long)w->op, w->live[i], an, Q_ID[(int)c->queue]);
+        }
         break;
     }
     case 3:
@@ -1580,6 +1758,9 @@ static void op_agent(world *w, int kind)
         if (!logged)
             want = OQ_ESTATE;
         call_begin(&k, w, what, t, NULL, aid);
+        a->pres_epoch++;
+        if (logged)
+            a->pgen++;
         st = oq_agent_logout(w->e, t, aid);
         if (st == OQ_OK) /* it no longer owns the work orders parked with it */
             for (int i = 0; i < w->n_live; i++) {
@@ -1694,6 +1875,8 @@ static void op_agent(world *w, int kind)
     }
     if (!k.exact_time && want != OQ_ENOTFOUND && want != OQ_EINVAL)
         want = ANY_STATE;
+    if (st != OQ_OK && a->pgen != pgen_before)
+        a->pgen = pgen_before; /* no presence change after all */
     if (st != OQ_OK && model_slot) {
         *model_slot = model_old;
         memcpy(a->gorder, gorder_old, sizeof gorder_old);
@@ -1772,24 +1955,33 @@ static void op_queue(world *w, int kind)
         const char *target = qi == 4 ? "q_email" : "q_general"; /* fixed queues */
         if (pct(w, 30)) {
             s.max_length = 1 + (int32_t)rn(w, 8);
-            s.limit_action = (int32_t)rn(w, 3);
-            if (s.limit_action != OQ_LIMIT_REJECT)
+            s.limit_action = (int32_t)rn(w, 4);
+            if (s.limit_action == OQ_LIMIT_OVERFLOW || s.limit_action == OQ_LIMIT_CALLBACK)
                 s.limit_queue = target;
-            if (s.limit_action == OQ_LIMIT_CALLBACK)
+            if (s.limit_action == OQ_LIMIT_CALLBACK || s.limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE)
                 s.callback_channel = "callback";
         }
+        if (!s.callback_channel && pct(w, 40))
+            s.callback_channel = "callback"; /* for oq_contact_request_callback */
         if (pct(w, 15)) {
             s.max_wait_s = 20 + rn(w, 120);
             if (s.limit_action != OQ_LIMIT_REJECT || pct(w, 50)) {
-                s.limit_action = pct(w, 50) ? OQ_LIMIT_REJECT : OQ_LIMIT_OVERFLOW;
+                static const int32_t acts[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW,
+                                               OQ_LIMIT_CALLBACK_KEEP_PLACE};
+                s.limit_action = acts[rn(w, 3)];
                 s.limit_queue = s.limit_action == OQ_LIMIT_OVERFLOW ? target : NULL;
-                s.callback_channel = NULL;
+                s.callback_channel = s.limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE ? "callback" : NULL;
             }
         }
         s.refuse_if_no_agents = pct(w, 8);
         s.outbound = pct(w, 15);
         s.default_aht_s = 30 + rn(w, 300);
         s.deadline_warning_s = pct(w, 30) ? rn(w, 120) : 0;
+        s.keep_offer_on_not_ready = pct(w, 25);
+        s.retry_after_s = pct(w, 20) ? 0 : rn(w, 120) / 2.0;
+        s.max_offers = pct(w, 25) ? 1 + (int32_t)rn(w, 4) : 0;
+        s.last_agent_window_s = pct(w, 40) ? 60 + rn(w, 7200) : 0;
+        s.last_agent_wait_s = rn(w, 3) * 5.0;
         if (pct(w, 3) && q->exists) {
             switch (rn(w, 4)) {
             case 0: s.max_length = -1; named = "max_length"; break;
@@ -1933,7 +2125,7 @@ static void op_ladder(world *w)
         s.action = actions[rn(w, 4)];
         s.timing = (int32_t)rn(w, 2);
         s.after_s = rn(w, 60) / 2.0;
-        s.skip_if_no_agents = pct(w, 20);
+        s.skip_if_no_agents = pct(w, 20) ? (int32_t)(1 + rn(w, 2)) : OQ_SKIP_NEVER;
         if (pct(w, 15))
             s.when_ewt_above_s = 5 + rn(w, 60);
         if (pct(w, 15))
@@ -3046,7 +3238,9 @@ static void step(world *w)
         { op_contact(w, 3); return; }
     if ((r -= 15) < 0)
         { op_contact(w, 4); return; }
-    if ((r -= 80) < 0)
+    if ((r -= 10) < 0)
+        { op_contact(w, 5); return; }
+    if ((r -= 70) < 0)
         { op_advance(w, 0); return; }
     if ((r -= 40) < 0)
         { op_advance(w, 1); return; }
@@ -3177,9 +3371,11 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
                   (long long)w->ev_by_type[OQ_EV_COMPLETED], (long long)w->ev_by_type[OQ_EV_ABANDONED],
                   (long long)w->ev_by_type[OQ_EV_TRANSFERRED], (long long)w->ev_by_type[OQ_EV_REMOVED]);
     print_message("  parked %lld reopened %lld; offers under a profile %lld, to a reserved contact "
-                  "%lld; %lld history checks, %lld statistics reads (abandon_resume_s %g)\n",
+                  "%lld (%lld arrivals preferring their last agent); %lld kept-place callbacks; "
+                  "%lld history checks, %lld statistics reads (abandon_resume_s %g)\n",
                   (long long)w->ev_by_type[OQ_EV_PARKED], (long long)w->ev_by_type[OQ_EV_REOPENED],
                   (long long)w->n_profile_offers, (long long)w->n_reserved_offers,
+                  (long long)w->n_last_agent, (long long)w->n_callbacks,
                   (long long)w->n_hist_checks, (long long)w->n_stats_reads, w->abandon_resume_s);
 #ifdef OQ_EV_OVERFLOWED
     print_message("  overflowed %lld queue_rejected %lld (%lld refused in all) escalated %lld "

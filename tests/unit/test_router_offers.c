@@ -354,6 +354,130 @@ static void logout_returns_offers_keeps_calls(void **state)
     oq_engine_destroy(e);
 }
 
+/* Logging out while holding work is visible at once: an agent-state event
+ * whose state is unchanged (busy) with detail "logging out", and every later
+ * change until offline says so too (issue #15 item 7). */
+static void logout_with_work_reports_logging_out(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.wrapup_s = 10;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 10, "call", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, 20, "call", "a1"), OQ_OK);
+    int from = rec.n;
+    assert_int_equal(oq_agent_logout(e, 1000, "a1"), OQ_OK);
+    int i = recorder_find(&rec, from, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 1000);
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_BUSY);
+    assert_int_equal(rec.ev[i].prev_agent_state, OQ_AGENT_BUSY);
+    assert_string_equal(rec.ev[i].detail, "logging out");
+    oq_agent_info ai;
+    assert_int_equal(oq_agent_get(e, "a1", &ai), OQ_OK);
+    assert_int_equal(ai.presence, OQ_AGENT_OFFLINE);
+    assert_int_equal(ai.state, OQ_AGENT_BUSY);
+    assert_int_equal(ai.state_since_ms, 10); /* busy since the offer: the state did not change */
+    /* Wrap-up, then offline: each step still says why. */
+    assert_int_equal(oq_contact_complete(e, 2000, "call"), OQ_OK);
+    i = recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_WRAPUP);
+    assert_string_equal(rec.ev[i].detail, "logging out");
+    assert_int_equal(oq_engine_advance(e, 12000), OQ_OK);
+    i = recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_OFFLINE);
+    assert_int_equal(rec.ev[i].time_ms, 12000);
+    assert_int_equal(recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1"), -1);
+    /* An agent holding nothing goes offline at once, with no pending event. */
+    assert_int_equal(oq_agent_login(e, 13000, "a1", 1), OQ_OK);
+    from = rec.n;
+    assert_int_equal(oq_agent_logout(e, 14000, "a1"), OQ_OK);
+    i = recorder_find(&rec, from, OQ_EV_AGENT_STATE, NULL, "a1");
+    assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_OFFLINE);
+    assert_int_equal(rec.ev[i].prev_agent_state, OQ_AGENT_READY);
+    assert_int_equal(recorder_find(&rec, i + 1, OQ_EV_AGENT_STATE, NULL, "a1"), -1);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* An agent who goes not ready while an offer rings loses the offer at once
+ * and the contact is routed again (issue #15 item 6) — also when the engine
+ * itself sets the agent not ready (timeout_not_ready) — unless the queue
+ * keeps offers ringing (keep_offer_on_not_ready, the former behaviour). */
+static void not_ready_withdraws_ringing_offers(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "chat", 0, 30, 3);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.offer_timeout_s = 20;
+    q.timeout_not_ready = 1;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "q", "chat"), OQ_OK);
+    add_agent(e, "a1", 100);
+    add_agent(e, "a2", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 10, "t1", "chat", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "t1", buf, sizeof buf), "a1");
+    assert_int_equal(oq_agent_login(e, 20, "a2", 1), OQ_OK);
+    int from = rec.n;
+    assert_int_equal(oq_agent_not_ready(e, 1000, "a1", "break"), OQ_OK);
+    int i = recorder_find(&rec, from, OQ_EV_CONTACT_QUEUED, "t1", "a1");
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 1000);
+    assert_non_null(strstr(rec.ev[i].detail, "not ready"));
+    assert_string_equal(contact_agent(e, "t1", buf, sizeof buf), "a2"); /* at once */
+    assert_int_equal(agent_state(e, "a1"), OQ_AGENT_NOT_READY);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "t1", &ci), OQ_OK);
+    assert_int_equal(ci.n_rejected, 0); /* a withdrawal is not a reject */
+    assert_int_equal(oq_offer_accept(e, 1001, "t1", "a2"), OQ_OK);
+
+    /* The engine sets a2 not ready when t2's offer times out: t3, ringing on
+     * a2 too, comes back at once and goes to a1. */
+    assert_int_equal(arrive(e, 2000, "t2", "chat", "q", 0), OQ_OK);
+    assert_int_equal(arrive(e, 3000, "t3", "chat", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "t3", buf, sizeof buf), "a2");
+    assert_int_equal(oq_agent_ready(e, 4000, "a1"), OQ_OK);
+    assert_string_equal(contact_agent(e, "t3", buf, sizeof buf), "a2");
+    assert_int_equal(oq_engine_advance(e, 22000), OQ_OK); /* t2 times out on a2 */
+    assert_int_equal(agent_state(e, "a2"), OQ_AGENT_BUSY); /* still serving t1 */
+    assert_string_equal(contact_agent(e, "t3", buf, sizeof buf), "a1");
+    i = recorder_find(&rec, 0, OQ_EV_CONTACT_QUEUED, "t3", "a2");
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 22000);
+
+    /* keep_offer_on_not_ready: the offer rings on until answered or timed out. */
+    q.keep_offer_on_not_ready = 1;
+    q.timeout_not_ready = 0;
+    assert_int_equal(oq_queue_update(e, 23000, &q), OQ_OK);
+    assert_int_equal(arrive(e, 24000, "t4", "chat", "q", 0), OQ_OK);
+    char who[64];
+    contact_agent(e, "t4", who, sizeof who);
+    assert_true(who[0] != '\0');
+    assert_int_equal(oq_agent_not_ready(e, 25000, who, "lunch"), OQ_OK);
+    assert_int_equal(contact_state(e, "t4"), OQ_CONTACT_OFFERED);
+    assert_string_equal(contact_agent(e, "t4", buf, sizeof buf), who);
+    assert_int_equal(oq_offer_accept(e, 26000, "t4", who), OQ_OK);
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(e, "q", &qi), OQ_OK);
+    assert_int_equal(qi.spec.keep_offer_on_not_ready, 1);
+    q.keep_offer_on_not_ready = 2;
+    assert_int_equal(oq_queue_update(e, 27000, &q), OQ_EINVAL);
+    assert_non_null(strstr(oq_engine_last_error(e), "keep_offer_on_not_ready"));
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 static void allocator_sees_every_byte_and_engines_are_independent(void **state)
 {
     (void)state;
@@ -396,6 +520,8 @@ int main(void)
         cmocka_unit_test(preferred_agent_gets_it_when_available),
         cmocka_unit_test(transfer_moves_and_releases),
         cmocka_unit_test(logout_returns_offers_keeps_calls),
+        cmocka_unit_test(logout_with_work_reports_logging_out),
+        cmocka_unit_test(not_ready_withdraws_ringing_offers),
         cmocka_unit_test(allocator_sees_every_byte_and_engines_are_independent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,6 +231,57 @@ static void fifo_serves_in_arrival_order(void **state)
     oq_engine_destroy(e);
 }
 
+static void default_ordering_is_priority_then_age(void **state)
+{
+    (void)state;
+    /* A queue made with the defaults (no ordering chosen): TaskRouter,
+     * Connect and Genesys order by priority first, then age (issue #15). */
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    assert_int_equal(q.ordering, OQ_ORDER_PRIORITY);
+    q.id = "q";
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    add_agent(e, "a1", 100);
+    assert_int_equal(arrive(e, 1000, "c0", "voice", "q", 10), OQ_OK);
+    assert_int_equal(arrive(e, 2000, "c1", "voice", "q", 60), OQ_OK); /* a second later, higher */
+    assert_int_equal(arrive(e, 3000, "c2", "voice", "q", 10), OQ_OK); /* same priority: by age */
+    char order[3][8];
+    serve_order(e, 3, order);
+    assert_string_equal(order[0], "c1");
+    assert_string_equal(order[1], "c0");
+    assert_string_equal(order[2], "c2");
+    oq_engine_destroy(e);
+}
+
+static void fifo_raise_priority_counts_only_across_queues(void **state)
+{
+    (void)state;
+    /* Strict first-come-first-served: a raised priority does not move a
+     * contact inside its own queue, but does count when an agent serving
+     * several queues chooses between their heads. */
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "strict", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "other", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_agent(e, "a1", 100);
+    assert_int_equal(arrive(e, 1000, "s0", "voice", "strict", 0), OQ_OK);
+    assert_int_equal(arrive(e, 2000, "s1", "voice", "strict", 0), OQ_OK);
+    assert_int_equal(arrive(e, 3000, "o0", "voice", "other", 5), OQ_OK);
+    assert_int_equal(oq_contact_set_priority(e, 4000, "s1", 9), OQ_OK);
+    /* Head of "strict" is still s0 (priority 0): o0 (5) beats it across queues. */
+    assert_int_equal(oq_agent_login(e, 5000, "a1", 1), OQ_OK);
+    assert_int_equal(contact_state(e, "o0"), OQ_CONTACT_OFFERED);
+    assert_int_equal(oq_contact_remove(e, 5001, "o0"), OQ_OK);
+    assert_int_equal(contact_state(e, "s0"), OQ_CONTACT_OFFERED);
+    assert_int_equal(oq_contact_remove(e, 5002, "s0"), OQ_OK);
+    assert_int_equal(contact_state(e, "s1"), OQ_CONTACT_OFFERED);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 static void priority_with_aging(void **state)
 {
     (void)state;
@@ -330,6 +381,8 @@ int main(void)
         cmocka_unit_test(fewest_handled_balances_counts),
         cmocka_unit_test(random_is_seeded_and_spreads),
         cmocka_unit_test(fifo_serves_in_arrival_order),
+        cmocka_unit_test(default_ordering_is_priority_then_age),
+        cmocka_unit_test(fifo_raise_priority_counts_only_across_queues),
         cmocka_unit_test(priority_with_aging),
         cmocka_unit_test(priority_change_reorders_at_once),
         cmocka_unit_test(deadline_earliest_first),

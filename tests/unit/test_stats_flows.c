@@ -22,26 +22,34 @@ static void set_queue(oq_engine *e, const char *id, double threshold_s)
     assert_int_equal(oq_queue_update(e, 0, &qi.spec), OQ_OK);
 }
 
-static void ladder_overflow_counts_once_for_the_center(void **state)
+/* Voice queues A (threshold a_s) and B (b_s); A's ladder overflows to B
+ * after `after_s`; agent "a" logged out; statistics configured. */
+static oq_engine *a_overflows_to_b(double a_s, double b_s, double after_s)
 {
-    (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "A", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    set_queue(e, "A", 20);
-    set_queue(e, "B", 60);
+    set_queue(e, "A", a_s);
+    set_queue(e, "B", b_s);
     oq_escalation_step st;
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_OVERFLOW;
     st.timing = OQ_STEP_AFTER_ENTRY;
-    st.after_s = 30;
+    st.after_s = after_s;
     st.queue = "B";
     assert_int_equal(oq_queue_add_step(e, 0, "A", &st), OQ_OK);
     add_agent(e, "a", 100);
     oq_stats_options o;
     oq_stats_options_init(&o);
     assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    return e;
+}
+
+static void ladder_overflow_counts_once_for_the_center(void **state)
+{
+    (void)state;
+    oq_engine *e = a_overflows_to_b(20, 60, 30);
 
     assert_int_equal(arrive(e, S(0), "c", "voice", "A", 0), OQ_OK);
     assert_int_equal(oq_engine_advance(e, S(40)), OQ_OK);
@@ -160,11 +168,65 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
     oq_engine_destroy(e);
 }
 
+/* A contact that leaves a queue unanswered by a transfer or an overflow is
+ * counted there as flowed out, within or after the queue's threshold, so it
+ * does not vanish from that queue's service level (issue #15 item 8). */
+static void flowed_out_within_and_after_threshold(void **state)
+{
+    (void)state;
+    oq_engine *e = a_overflows_to_b(20, 20, 50);
+
+    /* c1 waits 10 s in A and is transferred (within T); c2 waits 30 s and is
+     * transferred (after T); c3 is overflowed by the ladder at 50 s (after
+     * T); c4 is answered in A and then transferred (not a flow-out: it was
+     * answered there). */
+    assert_int_equal(arrive(e, S(0), "c1", "voice", "A", 0), OQ_OK);
+    assert_int_equal(arrive(e, S(0), "c2", "voice", "A", 0), OQ_OK);
+    assert_int_equal(arrive(e, S(0), "c3", "voice", "A", 0), OQ_OK);
+    assert_int_equal(oq_contact_transfer(e, S(10), "c1", "B"), OQ_OK);
+    assert_int_equal(oq_contact_transfer(e, S(30), "c2", "B"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, S(50)), OQ_OK);
+    assert_int_equal(arrive(e, S(60), "c4", "voice", "A", 0), OQ_OK);
+    assert_int_equal(oq_agent_login(e, S(61), "a", 1), OQ_OK);
+    assert_int_equal(oq_contact_remove(e, S(61), "c1"), OQ_OK);
+    assert_int_equal(oq_contact_remove(e, S(61), "c2"), OQ_OK);
+    assert_int_equal(oq_contact_remove(e, S(61), "c3"), OQ_OK);
+    assert_int_equal(oq_offer_accept(e, S(62), "c4", "a"), OQ_OK);
+    assert_int_equal(oq_contact_transfer(e, S(70), "c4", "B"), OQ_OK);
+
+    oq_queue_stats a, b, c;
+    assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
+    assert_int_equal(a.offered, 4);
+    assert_int_equal(a.answered, 1);
+    assert_int_equal(a.answered_within, 1);
+    assert_int_equal(a.transferred_out, 3);
+    assert_int_equal(a.overflowed_out, 1);
+    assert_int_equal(a.flowed_out_within, 1); /* c1 */
+    assert_int_equal(a.flowed_out_after, 2);  /* c2, c3 */
+    /* Which definitions see them: the offered-based ones count every
+     * flowed-out contact in the denominator (as not answered within T), the
+     * answered / abandoned-based ones leave them out. */
+    assert_true(fabs(a.sl_offered - 1.0 / 4) < 1e-12);
+    assert_true(fabs(a.sl_answered_abandoned - 1.0) < 1e-12);
+    assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
+    assert_int_equal(b.flowed_out_within + b.flowed_out_after, 0);
+    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_int_equal(c.flowed_out_within + c.flowed_out_after, 0); /* moves inside the center */
+    /* Kept intervals carry them too. */
+    assert_int_equal(oq_engine_advance(e, S(900)), OQ_OK);
+    assert_int_equal(oq_stats_interval_queue(e, "A", 0, &a), OQ_OK);
+    assert_int_equal(a.flowed_out_within, 1);
+    assert_int_equal(a.flowed_out_after, 2);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ladder_overflow_counts_once_for_the_center),
         cmocka_unit_test(parked_work_orders_and_transfers_to_an_agent),
+        cmocka_unit_test(flowed_out_within_and_after_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

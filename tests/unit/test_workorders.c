@@ -147,6 +147,59 @@ static void illegal_work_order_moves(void **state)
     oq_engine_destroy(e);
 }
 
+/* The reply deadline pauses while a work order is parked: it (and its
+ * warning) move by the time spent parked (issue #15 item 2). */
+static void parked_deadline_moves_by_time_parked(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "ticket", 0, 10, 10);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "tier1";
+    q.deadline_warning_s = 100;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "tier1", "ticket"), OQ_OK);
+    oq_contact_spec s;
+    oq_contact_spec_init(&s);
+    s.channel = "ticket";
+    s.queue = "tier1";
+    s.id = "wo1";
+    s.deadline_ms = 1000000; /* reply within 1000 s */
+    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    s.id = "wo2";
+    s.deadline_ms = 300000;  /* reply within 300 s */
+    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    /* Both wait for the customer from 100 s; wo1 for 500 s, wo2 for 700 s. */
+    assert_int_equal(oq_contact_park(e, 100000, "wo1", "awaiting photos"), OQ_OK);
+    assert_int_equal(oq_contact_park(e, 100000, "wo2", "awaiting photos"), OQ_OK);
+    assert_int_equal(oq_contact_reopen(e, 600000, "wo1", NULL, 0), OQ_OK);
+    assert_int_equal(oq_contact_reopen(e, 800000, "wo2", NULL, 0), OQ_OK);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "wo1", &ci), OQ_OK);
+    assert_int_equal(ci.deadline_ms, 1500000);
+    assert_int_equal(oq_contact_get(e, "wo2", &ci), OQ_OK);
+    assert_int_equal(ci.deadline_ms, 1000000);
+    /* wo2 reopened after its original due time: it does not breach at once. */
+    assert_int_equal(recorder_count(&rec, OQ_EV_DEADLINE_BREACH, NULL), 0);
+    assert_int_equal(recorder_count(&rec, OQ_EV_DEADLINE_WARNING, NULL), 0);
+    int64_t next = 0;
+    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_int_equal(next, 900000); /* wo2's warning, 100 s before its moved deadline */
+    assert_int_equal(oq_engine_advance(e, 2000000), OQ_OK);
+    int w2 = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "wo2", NULL);
+    int b2 = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "wo2", NULL);
+    int w1 = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "wo1", NULL);
+    int b1 = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "wo1", NULL);
+    assert_true(w1 >= 0 && b1 >= 0 && w2 >= 0 && b2 >= 0);
+    assert_int_equal(rec.ev[w2].time_ms, 900000);
+    assert_int_equal(rec.ev[b2].time_ms, 1000000);
+    assert_int_equal(rec.ev[w1].time_ms, 1400000);
+    assert_int_equal(rec.ev[b1].time_ms, 1500000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +207,7 @@ int main(void)
         cmocka_unit_test(logout_gives_back_parked_work),
         cmocka_unit_test(transfer_to_named_agent),
         cmocka_unit_test(illegal_work_order_moves),
+        cmocka_unit_test(parked_deadline_moves_by_time_parked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

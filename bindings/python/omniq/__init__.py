@@ -5,6 +5,7 @@
     omniq.erlang.erlang_c(10, 12)           # P(wait), Erlang C
     cal = omniq.Calendar.load("calendars.yaml", "london-support")
     cal.add_business_ms(now_ms, 2 * 3600_000)  # a deadline in business time
+    omniq.schedule.Problem.from_csv(...)    # shifts and rosters (排班)
     with omniq.Engine(on_event=print) as e:  # a contact center
         e.channel_add("voice", exclusive=True)
         ...
@@ -26,6 +27,7 @@ from .errors import (AlreadyExists, Busy, CallbackError, ConfigError, Corrupt, I
                      InvalidState, NotFound, OmniqError, OutOfMemory, OutOfRange, status_name,
                      status_str)
 from . import sim
+from . import schedule
 from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
                   Stream, Summary, simulate, simulate_file)
 from .stats import AgentStats, QueueStats, StatsOptions
@@ -53,7 +55,7 @@ __all__ = [
     "ConfigError", "Busy", "Corrupt", "OutOfRange",
     "simulate", "simulate_file", "SimulationResult", "ScopeResult", "SimStats", "Estimate",
     "Summary", "RunInfo", "Dist", "Stream", "SimAgent", "sim", "stats", "QueueStats",
-    "AgentStats", "StatsOptions", "version", "version_number", "library_path",
+    "AgentStats", "StatsOptions", "version", "version_number", "library_path", "schedule",
     "status_name", "status_str", "event_type_name", "agent_state_name",
     "contact_state_name", "ordering_name", "strategy_name", "journal_action_name",
 ]

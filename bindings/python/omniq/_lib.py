@@ -57,6 +57,7 @@ class oq_engine_options(Structure):
         ("seed", c_uint64),
         ("start_ms", c_int64),
         ("abandon_resume_s", c_double),
+        ("last_agent_max", c_int32),
     ]
 
 
@@ -116,6 +117,11 @@ class oq_queue_spec(Structure):
         ("outbound", c_int32),
         ("default_aht_s", c_double),
         ("deadline_warning_s", c_double),
+        ("keep_offer_on_not_ready", c_int32),
+        ("retry_after_s", c_double),
+        ("max_offers", c_int32),
+        ("last_agent_window_s", c_double),
+        ("last_agent_wait_s", c_double),
     ]
 
 
@@ -177,6 +183,10 @@ class oq_contact_info(Structure):
         ("channel", c_char_p),
         ("agent", c_char_p),
         ("customer", c_char_p),
+        ("preferred_agent", c_char_p),
+        ("reserved_until_ms", c_int64),
+        ("kept_place_callback", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -357,6 +367,8 @@ PROTOTYPES = {
     "oq_contact_history_get": (_S, [_E, _P, _I, POINTER(oq_history_entry)]),
     "oq_contact_remove": (_S, [_E, _L, _P]),
     "oq_contact_get": (_S, [_E, _P, POINTER(oq_contact_info)]),
+    "oq_customer_last_agent": (_S, [_E, _P, POINTER(c_char_p), _PL]),
+    "oq_contact_request_callback": (_S, [_E, _L, _P]),
     # escalation.h
     "oq_escalation_step_init": (None, [POINTER(oq_escalation_step)]),
     "oq_queue_add_step": (_S, [_E, _L, _P, POINTER(oq_escalation_step)]),
@@ -481,7 +493,8 @@ class oq_queue_stats(Structure):
         + [(n, c_int64) for n in (
             "offered", "arrivals", "answered", "answered_within", "abandoned",
             "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
-            "overflowed_in", "overflowed_out", "queue_rejected", "removed", "offers",
+            "overflowed_in", "overflowed_out", "flowed_out_within", "flowed_out_after",
+            "callbacks_kept", "queue_rejected", "removed", "offers",
             "offers_accepted", "offers_rejected", "offers_timed_out")]
         + [(n, c_double) for n in (
             "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",
@@ -556,6 +569,172 @@ class oq_sim_agent(Structure):
 
 
 oq_sim_build_fn = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_void_p)
+
+
+
+# ---- schedule.h ------------------------------------------------------------------------
+
+class oq_schedule_horizon(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("first_date", c_int32),
+        ("days", c_int32),
+        ("wrap", c_int32),
+        ("interval_s", c_double),
+        ("alloc", c_void_p),
+        ("alloc_user", c_void_p),
+    ]
+
+
+class oq_shift_break(Structure):
+    _fields_ = [
+        ("length_s", c_double),
+        ("earliest_s", c_double),
+        ("latest_s", c_double),
+        ("step_s", c_double),
+        ("paid", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class oq_shift_template(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("days", c_int32),
+        ("name", c_char_p),
+        ("earliest_start_s", c_double),
+        ("latest_start_s", c_double),
+        ("start_step_s", c_double),
+        ("length_s", c_double),
+        ("paid_hours", c_double),
+        ("cost_per_hour", c_double),
+        ("max_per_start", c_int32),
+        ("max_per_day", c_int32),
+        ("n_breaks", c_int32),
+        ("n_skills", c_int32),
+        ("breaks", POINTER(oq_shift_break)),
+        ("skills", POINTER(c_char_p)),
+    ]
+
+
+class oq_shift_tour(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("days_on", c_int32),
+        ("name", c_char_p),
+        ("template_name", c_char_p),
+        ("consecutive_off", c_int32),
+        ("max_count", c_int32),
+        ("max_drift_s", c_double),
+    ]
+
+
+class oq_schedule_solver(Structure):
+    _fields_ = [("name", c_char_p), ("solve", c_void_p), ("user", c_void_p)]
+
+
+class oq_schedule_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("objective", c_int32),
+        ("under_penalty", c_double),
+        ("sl_penalty", c_double),
+        ("over_penalty", c_double),
+        ("threshold_s", c_double),
+        ("max_per_interval", c_int32),
+        ("max_agents", c_int32),
+        ("solver", c_int32),
+        ("reserved", c_int32),
+        ("time_limit_s", c_double),
+        ("gap_tolerance", c_double),
+        ("seed", c_uint64),
+        ("mip", POINTER(oq_schedule_solver)),
+        ("calendar", c_void_p),
+    ]
+
+
+class oq_schedule_summary(Structure):
+    _fields_ = [
+        ("status", c_int32),
+        ("n_intervals", c_int32),
+        ("objective", c_double),
+        ("cost", c_double),
+        ("paid_hours", c_double),
+        ("lower_bound", c_double),
+        ("gap", c_double),
+        ("seconds", c_double),
+        ("cpu_seconds", c_double),
+        ("under_hours", c_double),
+        ("over_hours", c_double),
+        ("under", c_int64),
+        ("over", c_int64),
+        ("n_shifts", c_int32),
+        ("n_tours", c_int32),
+        ("agents", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class oq_schedule_shift(Structure):
+    _fields_ = [(n, c_int32) for n in (
+        "template_index", "tour_index", "tour_row", "day", "start", "length", "count",
+        "n_breaks")] + [(n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
+
+
+class oq_schedule_break(Structure):
+    _fields_ = [(n, c_int32) for n in ("start", "length", "paid", "reserved")] + [
+        ("start_s", c_double), ("end_s", c_double)]
+
+
+class oq_schedule_tour_row(Structure):
+    _fields_ = [(n, c_int32) for n in (
+        "tour_index", "count", "days", "first_shift", "n_shifts", "reserved")]
+
+
+class oq_roster_agent(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("n_skills", c_int32),
+        ("id", c_char_p),
+        ("skills", POINTER(c_char_p)),
+        ("min_hours", c_double),
+        ("max_hours", c_double),
+        ("work_days", c_int32),
+        ("off_days", c_int32),
+        ("n_available", c_int32),
+        ("max_consecutive_days", c_int32),
+        ("available", POINTER(oq_sim_window)),
+        ("min_rest_s", c_double),
+    ]
+
+
+class oq_roster_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_consecutive_days", c_int32),
+        ("min_rest_s", c_double),
+        ("night_start_s", c_double),
+        ("night_end_s", c_double),
+        ("time_limit_s", c_double),
+        ("seed", c_uint64),
+    ]
+
+
+class oq_roster_summary(Structure):
+    _fields_ = [(n, c_int32) for n in ("agents", "assigned", "unassigned", "violations")] + [
+        (n, c_double) for n in ("seconds", "hours_min", "hours_max")] + [
+        (n, c_int32) for n in ("weekend_min", "weekend_max", "night_min", "night_max")]
+
+
+class oq_roster_shift(Structure):
+    _fields_ = [(n, c_int32) for n in ("shift_row", "day", "start", "length")] + [
+        (n, c_double) for n in ("start_s", "end_s", "paid_hours")]
+
+
+class oq_roster_violation(Structure):
+    _fields_ = [(n, c_int32) for n in ("rule", "agent", "shift_row", "day")] + [
+        ("message", c_char * 192)]
+
 
 
 class oq_sim_options(Structure):
@@ -709,6 +888,8 @@ OPTIONAL_PROTOTYPES = {
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
     "oq_config_id": (_S, [_E, _I, _I, POINTER(c_char_p)]),
+    "oq_config_next": (_S, [_E, _I, _PI, POINTER(c_char_p)]),
+    "oq_config_exists": (_S, [_E, _I, c_char_p]),
     # stats.h
     "oq_sl_definition_name": (_P, [_I]),
     "oq_stats_options_init": (None, [POINTER(oq_stats_options)]),
@@ -825,6 +1006,74 @@ OPTIONAL_PROTOTYPES = {
     "oq_forecast_backtest": (_S, [c_void_p, POINTER(oq_forecast_options),
                                   POINTER(oq_backtest_options), POINTER(oq_backtest_result),
                                   POINTER(oq_error)]),
+    # schedule.h (opaque handles as c_void_p)
+    "oq_schedule_horizon_init": (_S, [POINTER(oq_schedule_horizon)]),
+    "oq_schedule_create": (_S, [POINTER(oq_schedule_horizon), POINTER(c_void_p),
+                                POINTER(oq_error)]),
+    "oq_schedule_destroy": (None, [c_void_p]),
+    "oq_schedule_get_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_schedule_interval_count": (_I, [c_void_p]),
+    "oq_schedule_set_required": (_S, [c_void_p, _I, _I, _PI, POINTER(oq_error)]),
+    "oq_schedule_set_traffic": (_S, [c_void_p, _I, _I, _PD, _PD, POINTER(oq_error)]),
+    "oq_schedule_set_plan": (_S, [c_void_p, _I, _I, POINTER(oq_plan_interval), _I, _PD,
+                                  POINTER(oq_error)]),
+    "oq_schedule_get_required": (_S, [c_void_p, _PI, _I]),
+    "oq_schedule_load_csv": (_S, [_P, _P, _D, POINTER(oq_schedule_horizon), POINTER(c_void_p),
+                                  POINTER(oq_error)]),
+    "oq_shift_template_init": (_S, [POINTER(oq_shift_template)]),
+    "oq_schedule_add_template": (_S, [c_void_p, POINTER(oq_shift_template), _PI,
+                                      POINTER(oq_error)]),
+    "oq_shift_tour_init": (_S, [POINTER(oq_shift_tour)]),
+    "oq_schedule_add_tour": (_S, [c_void_p, POINTER(oq_shift_tour), _PI, POINTER(oq_error)]),
+    "oq_schedule_template_count": (_I, [c_void_p]),
+    "oq_schedule_tour_count": (_I, [c_void_p]),
+    "oq_schedule_template_name": (_P, [c_void_p, _I]),
+    "oq_schedule_tour_name": (_P, [c_void_p, _I]),
+    "oq_schedule_options_init": (_S, [POINTER(oq_schedule_options)]),
+    "oq_schedule_status_name": (_P, [_I]),
+    "oq_schedule_solve": (_S, [c_void_p, POINTER(oq_schedule_options), POINTER(c_void_p),
+                               POINTER(oq_error)]),
+    "oq_schedule_result_destroy": (None, [c_void_p]),
+    "oq_schedule_result_summary": (_S, [c_void_p, POINTER(oq_schedule_summary)]),
+    "oq_schedule_result_message": (_P, [c_void_p]),
+    "oq_schedule_result_solver": (_P, [c_void_p]),
+    "oq_schedule_result_shift": (_S, [c_void_p, _I, POINTER(oq_schedule_shift)]),
+    "oq_schedule_result_break": (_S, [c_void_p, _I, _I, POINTER(oq_schedule_break)]),
+    "oq_schedule_result_tour": (_S, [c_void_p, _I, POINTER(oq_schedule_tour_row)]),
+    "oq_schedule_result_coverage": (_S, [c_void_p, _PI, _I]),
+    "oq_schedule_result_required": (_S, [c_void_p, _PI, _I]),
+    "oq_schedule_result_template_name": (_P, [c_void_p, _I]),
+    "oq_schedule_result_tour_name": (_P, [c_void_p, _I]),
+    "oq_schedule_result_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_roster_agent_init": (_S, [POINTER(oq_roster_agent)]),
+    "oq_roster_options_init": (_S, [POINTER(oq_roster_options)]),
+    "oq_roster_build": (_S, [c_void_p, POINTER(oq_roster_agent), _I, POINTER(oq_roster_options),
+                             POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_roster_destroy": (None, [c_void_p]),
+    "oq_roster_summary_get": (_S, [c_void_p, POINTER(oq_roster_summary)]),
+    "oq_roster_agent_shift_count": (_S, [c_void_p, _I, _PI]),
+    "oq_roster_agent_shift": (_S, [c_void_p, _I, _I, POINTER(oq_roster_shift)]),
+    "oq_roster_agent_totals": (_S, [c_void_p, _I, _PD, _PI, _PI]),
+    "oq_roster_agent_windows": (_S, [c_void_p, _I, POINTER(oq_sim_window), _I,
+                                     POINTER(oq_sim_window), _I, _PI, _PI]),
+    "oq_roster_rule_name": (_P, [_I]),
+    "oq_roster_violation_get": (_S, [c_void_p, _I, POINTER(oq_roster_violation)]),
+    "oq_schedule_load_shifts": (_S, [c_void_p, _P, POINTER(oq_error)]),
+    "oq_schedule_load_shifts_buffer": (_S, [c_void_p, _P, c_size_t, _P, POINTER(oq_error)]),
+    "oq_roster_agents_load": (_S, [_P, POINTER(oq_schedule_horizon), POINTER(c_void_p),
+                                   POINTER(oq_error)]),
+    "oq_roster_agents_load_buffer": (_S, [_P, c_size_t, _P, POINTER(oq_schedule_horizon),
+                                          POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_roster_agents_destroy": (None, [c_void_p]),
+    "oq_roster_agents_list": (POINTER(oq_roster_agent), [c_void_p, _PI]),
+    "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options)]),
+}
+
+# libomniq_cbc (schedule_cbc.h), loaded apart by load_cbc()
+CBC_PROTOTYPES = {
+    "oq_schedule_cbc_solver": (_S, [POINTER(oq_schedule_solver)]),
+    "oq_schedule_cbc_version": (_P, []),
+    "oq_schedule_cbc_solve": (_S, [c_void_p, c_void_p, c_void_p]),
 }
 
 # Symbols the binding looks for with has_symbol(): the optional prototypes
@@ -935,3 +1184,48 @@ def padded(struct_type: Type[S]) -> S:
     """
     buf = (c_char * (ctypes.sizeof(struct_type) + 512))()
     return struct_type.from_buffer(buf)
+
+
+_cbc: Any = None
+_cbc_tried = False
+
+
+def load_cbc() -> Any:
+    """The CBC solver library (libomniq_cbc), or None when it is not there.
+
+    Search: the OMNIQ_CBC_LIBRARY environment variable (a file or a directory),
+    then a libomniq_cbc next to the loaded libomniq, then the system's library
+    path. It is loaded after libomniq, whose symbols it uses.
+    """
+    global _cbc, _cbc_tried
+    load()  # first, and outside the lock: load() takes it too
+    with _lock:
+        if _cbc_tried:
+            return _cbc
+        _cbc_tried = True
+        cands: List[str] = []
+        env = os.environ.get("OMNIQ_CBC_LIBRARY")
+        if env:
+            if os.path.isdir(env):
+                cands += sorted(glob.glob(os.path.join(env, "libomniq_cbc.so*")))
+            else:
+                cands.append(env)
+        here = os.path.dirname(_lib_path or "")
+        if here:
+            cands += sorted(glob.glob(os.path.join(here, "libomniq_cbc.so*")))
+        cands += ["libomniq_cbc.so.0", "libomniq_cbc.so"]
+        for path in cands:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            try:
+                for name, (restype, argtypes) in CBC_PROTOTYPES.items():
+                    fn = getattr(lib, name)
+                    fn.restype = restype
+                    fn.argtypes = argtypes
+            except AttributeError:
+                continue
+            _cbc = lib
+            break
+        return _cbc

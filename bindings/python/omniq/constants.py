@@ -39,6 +39,7 @@ OQ_EV_QUEUE_REJECTED = 18
 OQ_EV_PARKED = 19
 OQ_EV_REOPENED = 20
 OQ_EV_INTERVAL_CLOSED = 21
+OQ_EV_CALLBACK_QUEUED = 22
 
 # ---- model.h -------------------------------------------------------------------
 OQ_ID_MAX = 255
@@ -86,9 +87,14 @@ OQ_STEP_AFTER_PREVIOUS = 1
 
 OQ_LADDER_MAX = 32
 
+OQ_SKIP_NEVER = 0
+OQ_SKIP_NONE_AVAILABLE = 1
+OQ_SKIP_NONE_LOGGED_IN = 2
+
 OQ_LIMIT_REJECT = 0
 OQ_LIMIT_OVERFLOW = 1
 OQ_LIMIT_CALLBACK = 2
+OQ_LIMIT_CALLBACK_KEEP_PLACE = 3
 
 # ---- profile.h -----------------------------------------------------------------
 OQ_IDLE_LAST_ACTIVITY = 0

@@ -31,8 +31,10 @@ from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequ
 
 from . import _lib
 from . import stats as _stats
-from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_LIMIT_CALLBACK, OQ_LIMIT_OVERFLOW,
-                        OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW)
+from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_ENOTFOUND, OQ_LIMIT_CALLBACK,
+                        OQ_LIMIT_CALLBACK_KEEP_PLACE, OQ_LIMIT_OVERFLOW,
+                        OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
+                        OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_LOGGED_IN)
 from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
                      to_float, to_id, to_int, to_int64)
 
@@ -181,6 +183,11 @@ class QueueInfo:
     outbound: bool
     default_aht_s: float
     deadline_warning_s: float
+    keep_offer_on_not_ready: bool
+    retry_after_s: float
+    max_offers: int
+    last_agent_window_s: float
+    last_agent_wait_s: float
     n_channels: int
     n_required_skills: int
     n_preferred_skills: int
@@ -207,6 +214,9 @@ class ContactInfo:
     channel: Optional[str]
     agent: Optional[str]
     customer: Optional[str]
+    preferred_agent: Optional[str]
+    reserved_until_ms: int
+    kept_place_callback: bool
 
 
 @dataclass(frozen=True)
@@ -227,10 +237,13 @@ _NAMED_VALUES = {
     "strategy": {"longest_idle": 0, "least_occupied": 1, "best_skill": 2, "round_robin": 3,
                  "fewest_handled": 4, "random": 5},
     "limit_action": {"reject": OQ_LIMIT_REJECT, "overflow": OQ_LIMIT_OVERFLOW,
-                     "callback": OQ_LIMIT_CALLBACK},
+                     "callback": OQ_LIMIT_CALLBACK,
+                     "callback_keep_place": OQ_LIMIT_CALLBACK_KEEP_PLACE},
     "action": {"lower_level": 1, "drop_required": 2, "add_group": 3, "drop_preferred": 4,
                "raise_priority": 5, "overflow": 6, "alert": 7},
     "timing": {"after_entry": 0, "after_previous": 1},
+    "skip_if_no_agents": {"never": OQ_SKIP_NEVER, "available": OQ_SKIP_NONE_AVAILABLE,
+                          "logged_in": OQ_SKIP_NONE_LOGGED_IN},
 }
 
 
@@ -336,7 +349,7 @@ class Engine:
     """An omniq engine: one contact center.
 
     ``Engine(on_event=None, *, seed=1, start_ms=0, abandon_resume_s=0.0,
-    callback_errors="raise")``. Destroyed by :meth:`close`, by leaving a
+    last_agent_max=100000, callback_errors="raise")``. Destroyed by :meth:`close`, by leaving a
     ``with`` block, or when the object is collected.
     """
 
@@ -348,12 +361,12 @@ class Engine:
 
     def __init__(self, on_event: Optional[EventCallback] = None, *, seed: int = 1,
                  start_ms: int = 0, abandon_resume_s: float = 0.0,
-                 callback_errors: str = "raise") -> None:
+                 last_agent_max: int = 100000, callback_errors: str = "raise") -> None:
         """Create an engine (oq_engine_create); see the class docstring."""
         self._ptr = None
         self._depth = 0
         self._setup(on_event, callback_errors)
-        opts = self._options(seed, start_ms, abandon_resume_s)
+        opts = self._options(seed, start_ms, abandon_resume_s, last_agent_max)
         out = c_void_p()
         st = int(self._lib.oq_engine_create(byref(opts), byref(out)))
         if st != 0:
@@ -371,13 +384,15 @@ class Engine:
         self._callback_mode = callback_errors
         self.callback_errors: List[BaseException] = []
 
-    def _options(self, seed: int, start_ms: int, abandon_resume_s: float) -> Any:
+    def _options(self, seed: int, start_ms: int, abandon_resume_s: float,
+                 last_agent_max: int = 100000) -> Any:
         f = "oq_engine_create"
         opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
         opts.on_event = self._cfunc
         opts.seed = to_int(seed, "seed", 0, 2 ** 64 - 1, f)
         opts.start_ms = to_int64(start_ms, "start_ms", f)
         opts.abandon_resume_s = to_float(abandon_resume_s, "abandon_resume_s", f)
+        opts.last_agent_max = to_int(last_agent_max, "last_agent_max", 0, 10_000_000, f)
         return opts
 
     # ---- YAML configuration (omniq/config.h; in newer libraries) -----------------------------
@@ -387,8 +402,8 @@ class Engine:
                   name: Optional[str] = None, **kwargs: Any) -> EngineT:
         """Create an engine from a YAML configuration given as a string
         (``oq_config_load_buffer``; docs/config.md has the format). ``name``
-        is used in error messages. ``seed``, ``start_ms`` and
-        ``abandon_resume_s`` may be given as for ``Engine()``; the file's
+        is used in error messages. ``seed``, ``start_ms``, ``abandon_resume_s``
+        and ``last_agent_max`` may be given as for ``Engine()``; the file's
         ``engine:`` section overrides them. A failed load raises OmniqError
         (OQ_ECONFIG) whose message is ``name:line:column: what``, with
         ``.line``, ``.column`` and ``.path`` attributes. Raises
@@ -418,8 +433,8 @@ class Engine:
                 f"Engine.from_yaml: the loaded libomniq ({_lib.library_path()}) has no "
                 f"configuration module ({fname}, omniq/config.h); build a newer libomniq")
         mode = kwargs.pop("callback_errors", "raise")
-        opt_values = {k: kwargs.pop(k) for k in ("seed", "start_ms", "abandon_resume_s")
-                      if k in kwargs}
+        opt_values = {k: kwargs.pop(k) for k in ("seed", "start_ms", "abandon_resume_s",
+                                                 "last_agent_max") if k in kwargs}
         if kwargs:
             raise bad(next(iter(kwargs)), "unknown option", fname)
         self = cls.__new__(cls)
@@ -427,7 +442,8 @@ class Engine:
         self._depth = 0
         self._setup(on_event, mode)
         opts = self._options(opt_values.get("seed", 1), opt_values.get("start_ms", 0),
-                             opt_values.get("abandon_resume_s", 0.0))
+                             opt_values.get("abandon_resume_s", 0.0),
+                             opt_values.get("last_agent_max", 100000))
         err = _lib.padded(_lib.oq_config_error)
         out = c_void_p()
         st = int(getattr(lib, fname)(byref(opts), *args, byref(out), byref(err)))
@@ -466,16 +482,31 @@ class Engine:
         return n.value
 
     def config_ids(self, kind: Union[str, int]) -> List[Optional[str]]:
-        """The ids of every object of ``kind``, in creation order."""
-        f = "oq_config_id"
+        """The ids of every object of ``kind``, in creation order (one walk:
+        linear in the number of objects, removals included)."""
+        f = "oq_config_next"
         self._config_symbol(f)
         k = _kind(kind, f)
         out: List[Optional[str]] = []
-        for i in range(self.config_count(k)):
-            p = c_char_p()
-            self._call(f, k, i, byref(p))
+        cursor = c_int32(0)
+        p = c_char_p()
+        ptr = self._handle(f)
+        while True:
+            st = int(self._lib.oq_config_next(ptr, k, byref(cursor), byref(p)))
+            if st == OQ_ENOTFOUND:
+                return out
+            if st != 0:
+                raise OmniqError(st, status_str(st), f)
             out.append(from_bytes(p.value))
-        return out
+
+    def config_exists(self, kind: Union[str, int], id: str) -> bool:
+        """Whether an object of ``kind`` has the id ``id`` (O(1))."""
+        f = "oq_config_exists"
+        self._config_symbol(f)
+        st = int(self._lib.oq_config_exists(self._handle(f), _kind(kind, f), to_bytes(id, "id")))
+        if st not in (0, OQ_ENOTFOUND):
+            raise OmniqError(st, status_str(st), f)
+        return st == 0
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -853,7 +884,8 @@ class Engine:
             v = getattr(out.spec if name in spec_fields else out, name)
             if name in ("id", "limit_queue", "callback_channel"):
                 v = from_bytes(v)
-            elif name in ("timeout_not_ready", "refuse_if_no_agents", "outbound"):
+            elif name in ("timeout_not_ready", "refuse_if_no_agents", "outbound",
+                          "keep_offer_on_not_ready"):
                 v = bool(v)
             kw[name] = v
         return QueueInfo(**kw)
@@ -864,8 +896,8 @@ class Engine:
         ("lower_level", "drop_required", "add_group", "drop_preferred",
         "raise_priority", "overflow", "alert"). Fields: timing ("after_entry" /
         "after_previous"), after_s, skill, level, priority, group, to_queue
-        (the OVERFLOW target), message, skip_if_no_agents, when_ewt_above_s,
-        when_sl_below."""
+        (the OVERFLOW target), message, skip_if_no_agents (OQ_SKIP_*, True, or
+        "never" / "available" / "logged_in"), when_ewt_above_s, when_sl_below."""
         f = "oq_queue_add_step"
         spec = _new_spec(_lib.oq_escalation_step, "oq_escalation_step_init")
         if "queue" in step:
@@ -1036,6 +1068,11 @@ class Engine:
         f = "oq_contact_transfer"
         self._contact_op(f, contact, now_ms, to_bytes(queue, "queue", f))
 
+    def contact_request_callback(self, contact: str, *, now_ms: Optional[int] = None) -> None:
+        """The customer asks to be called back: the waiting contact becomes a
+        callback that keeps its place in its queue (oq_contact_request_callback)."""
+        self._contact_op("oq_contact_request_callback", contact, now_ms)
+
     def contact_set_priority(self, contact: str, priority: int, *,
                              now_ms: Optional[int] = None) -> None:
         """Change a waiting contact's priority (oq_contact_set_priority)."""
@@ -1080,7 +1117,23 @@ class Engine:
         out = _lib.padded(_lib.oq_contact_info)
         self._call("oq_contact_get", to_bytes(id, "id", "oq_contact_get"), byref(out))
         return _dataclass_from(ContactInfo, out, id=id if isinstance(id, str) else from_bytes(id),
-                               state_name=contact_state_name(out.state))
+                               state_name=contact_state_name(out.state),
+                               kept_place_callback=bool(out.kept_place_callback))
+
+    def customer_last_agent(self, customer: str) -> Optional[Tuple[str, int]]:
+        """(agent id, served_ms) of the agent who last accepted a contact of
+        ``customer`` in a queue with last_agent_window_s > 0, or None if the
+        engine remembers none (oq_customer_last_agent)."""
+        f = "oq_customer_last_agent"
+        agent = c_char_p()
+        served = c_int64()
+        try:
+            self._call(f, to_bytes(customer, "customer", f), byref(agent), byref(served))
+        except OmniqError as err:
+            if err.status == OQ_ENOTFOUND:
+                return None
+            raise
+        return from_bytes(agent.value) or "", int(served.value)
 
     def contact_history(self, contact: str) -> List[HistoryEntry]:
         """The contact's history, oldest first, as a list of HistoryEntry."""

@@ -111,6 +111,9 @@ class QueueStats:
     transferred_out: int
     overflowed_in: int
     overflowed_out: int
+    flowed_out_within: int
+    flowed_out_after: int
+    callbacks_kept: int
     queue_rejected: int
     removed: int
     offers: int

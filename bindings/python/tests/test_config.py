@@ -55,6 +55,8 @@ class ConfigPresent(unittest.TestCase):
         self.assertEqual(e.config_ids("channel"), ["voice", "chat"])
         self.assertEqual(e.config_ids(omniq.OQ_KIND_AGENT), ["alice", "bob"])
         self.assertEqual(e.config_count("queue"), 1)
+        self.assertTrue(e.config_exists("agent", "bob"))
+        self.assertFalse(e.config_exists("queue", "bob"))
         self.assertEqual(e.queue_get("sales").wrapup_s, 10.0)
         self.assertEqual(e.agent_get_skill("bob", "english"), 4)
         e.agent_login("alice", now_ms=0)

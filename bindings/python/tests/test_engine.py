@@ -189,6 +189,16 @@ class Model(unittest.TestCase):
         e.queue_remove_channel("support", "voice")
         self.assertEqual(e.queue_ewt("sales"), math.inf)  # nobody logged in
         e.queue_remove("support")
+        self.assertEqual(e.queue_get("sales").retry_after_s, 30.0)
+        e.queue_update("sales", retry_after_s=12.5, max_offers=3)
+        q = e.queue_get("sales")
+        self.assertEqual((q.retry_after_s, q.max_offers), (12.5, 3))
+        with self.assertRaises(OmniqError) as cm:
+            e.queue_update("sales", max_offers=-2)
+        self.assertIn("max_offers", cm.exception.message)
+        self.assertFalse(e.queue_get("sales").keep_offer_on_not_ready)
+        e.queue_update("sales", keep_offer_on_not_ready=True)
+        self.assertTrue(e.queue_get("sales").keep_offer_on_not_ready)
         with self.assertRaises(OmniqError) as cm:
             e.queue_add("x", ordering="sideways")
         self.assertIn("sideways", cm.exception.message)
@@ -205,8 +215,16 @@ class Model(unittest.TestCase):
         e.queue_add_step("sales", "lower_level", after_s=30, skill="english", level=1)
         e.queue_add_step("sales", omniq.OQ_STEP_ALERT, timing="after_previous", after_s=10,
                          message="still waiting")
+        e.queue_add_step("sales", "alert", after_s=60, message="nobody on",
+                         skip_if_no_agents="logged_in")
         e.queue_add_step("sales", "overflow", after_s=120, to_queue="tier2")
-        self.assertEqual(e.queue_step_count("sales"), 3)
+        self.assertEqual(e.queue_step_count("sales"), 4)
+        with self.assertRaises(OmniqError) as cm:
+            e.queue_add_step("sales", "alert", after_s=1, skip_if_no_agents="sometimes")
+        self.assertIn("sometimes", cm.exception.message)
+        with self.assertRaises(OmniqError) as cm:
+            e.queue_add_step("sales", "alert", after_s=1, skip_if_no_agents=7)
+        self.assertIn("skip_if_no_agents", cm.exception.message)
         with self.assertRaises(OmniqError) as cm:
             e.queue_add_step("sales", "overflow", after_s=1, to_queue="sales")
         self.assertEqual(cm.exception.status, omniq.OQ_ESTATE)
@@ -359,6 +377,57 @@ class Contacts(unittest.TestCase):
         self.assertIn("needs expert", [h.detail for h in hist])
         e.contact_remove("t1")
         e.check()
+
+    def test_last_agent_routing(self):
+        e = Engine(last_agent_max=10)
+        _support.small_center(e)
+        e.queue_update("sales", last_agent_window_s=3600, last_agent_wait_s=30)
+        q = e.queue_get("sales")
+        self.assertEqual((q.last_agent_window_s, q.last_agent_wait_s), (3600.0, 30.0))
+        e.agent_login("alice", now_ms=0)
+        e.contact_arrive("c1", "chat", "sales", customer="wx:42", now_ms=1000)
+        self.assertEqual(e.contact_get("c1").agent, "alice")
+        e.offer_accept("c1", "alice", now_ms=2000)
+        e.contact_complete("c1", now_ms=3000)
+        self.assertEqual(e.customer_last_agent("wx:42"), ("alice", 2000))
+        self.assertIsNone(e.customer_last_agent("wx:43"))
+        # alice is not ready: no reservation is made for her, bob gets it.
+        e.agent_not_ready("alice", "break", now_ms=4000)
+        e.agent_login("bob", now_ms=4000)
+        e.contact_arrive("c2", "chat", "sales", customer="wx:42", now_ms=5000)
+        info = e.contact_get("c2")
+        self.assertEqual((info.preferred_agent, info.reserved_until_ms, info.agent),
+                         ("alice", 0, "bob"))
+        with self.assertRaises(OmniqError):
+            Engine(last_agent_max=-1)
+        e.close()
+
+    def test_kept_place_callback(self):
+        e = Engine()
+        e.channel_add("voice", exclusive=True)
+        e.channel_add("callback", exclusive=True)
+        e.queue_add("sales", callback_channel="callback", limit_action="callback_keep_place",
+                    max_length=2)
+        e.queue_add_channel("sales", "voice")
+        e.queue_add_channel("sales", "callback")
+        e.agent_add("a")
+        rec = Recorder()
+        e.on_event = rec
+        for i, t in enumerate((0, 1000, 2000)):
+            e.contact_arrive(f"c{i}", "voice", "sales", now_ms=t)
+        self.assertTrue(e.contact_get("c2").kept_place_callback)  # third: queue full
+        e.contact_request_callback("c0", now_ms=3000)
+        info = e.contact_get("c0")
+        self.assertEqual((info.channel, info.queue, info.enqueued_ms, info.kept_place_callback),
+                         ("callback", "sales", 0, True))
+        self.assertIn("callback_queued", rec.names("c0"))
+        with self.assertRaises(OmniqError) as cm:
+            e.contact_request_callback("c0", now_ms=3000)
+        self.assertEqual(cm.exception.status, omniq.OQ_ESTATE)
+        e.agent_login("a", now_ms=4000)
+        self.assertEqual(e.contact_get("c0").agent, "a")  # first by its place
+        self.assertEqual(e.stats_queue("sales").callbacks_kept, 2)
+        e.close()
 
     def test_end_wrapup(self):
         e = self.e

@@ -77,7 +77,8 @@ class Loading(unittest.TestCase):
         names = set()
         inc = os.path.join(_support.REPO, "include", "omniq")
         for h in ("core.h", "engine.h", "model.h", "contact.h", "escalation.h", "profile.h",
-                  "erlang.h", "stats.h", "sim.h", "snapshot.h", "config.h", "calendar.h"):
+                  "erlang.h", "stats.h", "sim.h", "snapshot.h", "config.h", "calendar.h",
+                  "schedule.h"):
             with open(os.path.join(inc, h), encoding="utf-8") as fh:
                 text = fh.read()
             names |= {n for n in re.findall(r"OQ_API[^;(]*?\b(oq_\w+)\s*\(", text)
@@ -103,7 +104,13 @@ class Loading(unittest.TestCase):
                          (_lib.oq_staffing_options, "oq_staffing_options_init"),
                          (_lib.oq_stats_options, "oq_stats_options_init"),
                          (_lib.oq_sim_options, "oq_sim_options_init"),
-                         (_lib.oq_calendar_options, "oq_calendar_options_init")):
+                         (_lib.oq_calendar_options, "oq_calendar_options_init"),
+                         (_lib.oq_schedule_horizon, "oq_schedule_horizon_init"),
+                         (_lib.oq_shift_template, "oq_shift_template_init"),
+                         (_lib.oq_shift_tour, "oq_shift_tour_init"),
+                         (_lib.oq_schedule_options, "oq_schedule_options_init"),
+                         (_lib.oq_roster_agent, "oq_roster_agent_init"),
+                         (_lib.oq_roster_options, "oq_roster_options_init")):
             s = _lib.padded(st)
             getattr(lib, init)(ctypes.byref(s))
             self.assertEqual(s.struct_size, ctypes.sizeof(st), st.__name__)

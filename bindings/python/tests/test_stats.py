@@ -83,6 +83,22 @@ class StatsByHand(unittest.TestCase):
             s.offered = 4
         self.assertEqual(self.e.stats("sales"), s)
 
+    def test_flowed_out(self):
+        # Transferred out unanswered after 5 s and after 30 s (T = 20 s).
+        e = self.e
+        e.queue_add("tier2")
+        e.queue_add_channel("tier2", "voice")
+        e.agent_not_ready("a", now_ms=200000)
+        e.contact_arrive("f1", "voice", "sales", now_ms=201000)
+        e.contact_arrive("f2", "voice", "sales", now_ms=201000)
+        e.contact_transfer("f1", "tier2", now_ms=206000)
+        e.contact_transfer("f2", "tier2", now_ms=231000)
+        s = e.stats_queue("sales")
+        self.assertEqual((s.flowed_out_within, s.flowed_out_after), (1, 1))
+        self.assertEqual(s.transferred_out, 2)
+        t = e.stats_queue("tier2")
+        self.assertEqual((t.flowed_out_within, t.flowed_out_after), (0, 0))
+
     def test_channel_center_window(self):
         for s in (self.e.stats_channel("voice", "day"), self.e.stats_center(omniq.OQ_PERIOD_DAY),
                   self.e.stats_queue("sales", "window"), self.e.stats()):

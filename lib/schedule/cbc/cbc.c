@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* libomniq_cbc: the oq_mip hook over COIN-OR CBC's C interface. */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <Cbc_C_Interface.h>
+
+#include "omniq/schedule_cbc.h"
+
+static double coin_bound(double v)
+{
+    if (v >= DBL_MAX || isinf(v))
+        return v > 0 ? DBL_MAX : -DBL_MAX;
+    return v;
+}
+
+oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *user)
+{
+    (void)user;
+    if (!mip || !res || !res->x || mip->n_cols < 0 || mip->n_rows < 0 || !mip->col_start)
+        return OQ_EINVAL;
+    const int nc = mip->n_cols, nr = mip->n_rows;
+    const int64_t nnz = mip->col_start[nc];
+    if (mip->col_start[0] != 0 || nnz < 0 || nnz > INT_MAX)
+        return OQ_EINVAL;
+    for (int j = 0; j < nc; j++)
+        if (mip->col_start[j + 1] < mip->col_start[j])
+            return OQ_EINVAL;
+    CoinBigIndex *start = malloc(((size_t)nc + 1) * sizeof *start);
+    double *clo = malloc(((size_t)nc + 1) * sizeof *clo);
+    double *chi = malloc(((size_t)nc + 1) * sizeof *chi);
+    double *rlo = malloc(((size_t)nr + 1) * sizeof *rlo);
+    double *rhi = malloc(((size_t)nr + 1) * sizeof *rhi);
+    Cbc_Model *m = Cbc_newModel();
+    if (!start || !clo || !chi || !rlo || !rhi || !m) {
+        free(start);
+        free(clo);
+        free(chi);
+        free(rlo);
+        free(rhi);
+        if (m)
+            Cbc_deleteModel(m);
+        return OQ_ENOMEM;
+    }
+    for (int j = 0; j <= nc; j++)
+        start[j] = (CoinBigIndex)mip->col_start[j];
+    for (int j = 0; j < nc; j++) {
+        clo[j] = coin_bound(mip->col_lo[j]);
+        chi[j] = coin_bound(mip->col_hi[j]);
+    }
+    for (int i = 0; i < nr; i++) {
+        rlo[i] = coin_bound(mip->row_lo[i]);
+        rhi[i] = coin_bound(mip->row_hi[i]);
+    }
+    Cbc_loadProblem(m, nc, nr, start, mip->row_index, mip->value, clo, chi, mip->obj, rlo, rhi);
+    for (int j = 0; j < nc; j++)
+        if (mip->is_int[j])
+            Cbc_setInteger(m, j);
+    Cbc_setLogLevel(m, 0);
+    Cbc_setParameter(m, "timeMode", "elapsed"); /* the time limit is wall-clock time */
+    if (mip->time_limit_s > 0)
+        Cbc_setMaximumSeconds(m, mip->time_limit_s);
+    if (mip->gap_tolerance > 0)
+        Cbc_setAllowableFractionGap(m, mip->gap_tolerance);
+    if (mip->start) {
+        int *idx = malloc(((size_t)nc + 1) * sizeof *idx);
+        if (idx) {
+            for (int j = 0; j < nc; j++)
+                idx[j] = j;
+            Cbc_setMIPStartI(m, nc, idx, mip->start);
+            free(idx);
+        }
+    }
+    Cbc_solve(m);
+    const double *sol = Cbc_bestSolution(m);
+    /* Cbc_status: 0 finished, 1 stopped (time), 2 abandoned: only a finished
+     * search proves infeasibility */
+    const int finished = Cbc_status(m) == 0;
+    if (finished && Cbc_isProvenInfeasible(m) && !sol) {
+        res->status = OQ_MIP_INFEASIBLE;
+        res->objective = HUGE_VAL;
+        res->bound = HUGE_VAL;
+    } else if (!sol) {
+        res->status = OQ_MIP_NO_SOLUTION;
+        res->objective = HUGE_VAL;
+        res->bound = Cbc_getBestPossibleObjValue(m);
+    } else {
+        res->status = finished && Cbc_isProvenOptimal(m) ? OQ_MIP_OPTIMAL : OQ_MIP_FEASIBLE;
+        memcpy(res->x, sol, (size_t)nc * sizeof *res->x);
+        double obj = 0;
+        for (int j = 0; j < nc; j++)
+            obj += mip->obj[j] * sol[j];
+        res->objective = obj;
+        double b = Cbc_getBestPossibleObjValue(m);
+        res->bound = res->status == OQ_MIP_OPTIMAL && !(b > -DBL_MAX) ? obj : b;
+    }
+    Cbc_deleteModel(m);
+    free(start);
+    free(clo);
+    free(chi);
+    free(rlo);
+    free(rhi);
+    return OQ_OK;
+}
+
+oq_status oq_schedule_cbc_solver(oq_schedule_solver *out)
+{
+    if (!out)
+        return OQ_EINVAL;
+    out->name = "cbc";
+    out->solve = oq_schedule_cbc_solve;
+    out->user = NULL;
+    return OQ_OK;
+}
+
+const char *oq_schedule_cbc_version(void) { return Cbc_getVersion(); }

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: the local-search state of the built-in heuristic — live units,
+ * coverage, the marginal value of one agent more in each interval, the unit
+ * types a greedy step may add, and the counters the limits need. */
+#ifndef OQ_SCHEDULE_HEUR_H
+#define OQ_SCHEDULE_HEUR_H
+
+#include "schedule/internal.h"
+
+/* A unit type: a daily shift (tpl, day, start offset `band`; tour -1) or a
+ * tour column (tour, pattern, band). */
+typedef struct hx_type {
+    int32_t tpl, tour, pattern, band, day;
+} hx_type;
+
+typedef struct hx {
+    sch_solve *sv;
+    const oq_schedule *s;
+    const sch_costs *c;
+    oq_mem *mem;
+    int32_t n, span;        /* intervals; positions a duty may reach (3n) */
+    int32_t *cov;
+    double hard_w;          /* hard objective: cost of one agent-interval short */
+    double obj;             /* cost + penalties of the live units */
+    double cost;
+    sch_units us;
+    uint8_t *alive;         /* per unit */
+    int32_t alive_cap;
+    int32_t n_alive;
+    hx_type *types;
+    int32_t n_types, cap_types;
+    double *pa;             /* prefix sums of the marginal value over span */
+    int pa_dirty;
+    /* limits */
+    int32_t *cnt_start;     /* n_tpl x span: agents per (template, start) */
+    int32_t *cnt_day;       /* n_tpl x days */
+    int32_t *cnt_tour;      /* n_tour */
+    int32_t *daily_on_day;  /* days: daily shifts starting that day */
+    int32_t tours_alive;
+    /* scratch */
+    double *dp;             /* (per_day + 1) x SCH_MAX_BREAKS */
+    int32_t *dpq;
+    double *hkey;           /* greedy heap */
+    int32_t *hidx;
+    int32_t hn;
+    int32_t *list;          /* undo lists */
+    int32_t list_cap;
+    uint64_t rng[4];
+    int64_t moves;
+} hx;
+
+int oq__hx_init(hx *h, sch_solve *sv);
+void oq__hx_free(hx *h);
+/* Add a unit (copied) to the live set if its limits allow; 0 out of memory. */
+int oq__hx_add(hx *h, const sch_unit *u, const sch_duty_inst *d);
+/* Greedy: add the best unit while one lowers the objective. 0 out of memory. */
+int oq__hx_greedy(hx *h);
+/* Local search until the deadline, a long stall, or the gap to lower_bound
+ * within the options' tolerance. 0 out of memory. */
+int oq__hx_search(hx *h, double lower_bound, double deadline);
+/* The live units into *out (which must be empty). 0 out of memory. */
+int oq__hx_export(hx *h, sch_units *out);
+/* Agent-intervals short of the requirement now. */
+int64_t oq__hx_under(const hx *h);
+
+#endif

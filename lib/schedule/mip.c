@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Solving through an external mixed-integer solver (oq_schedule_solver). The
+ * built-in heuristic runs first, on a tenth of the time limit (at most 2 s): its schedule
+ * is handed to the solver as a start, and kept if the solver, stopped by the
+ * time limit, has nothing better. The bound reported is the better of the
+ * two. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "schedule/internal.h"
+
+static void infeasible_why(sch_solve *sv)
+{
+    sch_duties dd;
+    sv->message[0] = '\0';
+    if (oq__duties_build(sv->s, &sv->mem, &sv->costs, 1, &dd)) {
+        if (oq__cover_why(sv->s, &sv->mem, sv->o, &dd, sv->message, sizeof sv->message) <= 0)
+            sv->message[0] = '\0';
+        oq__duties_free(&sv->mem, &dd);
+    }
+    if (!sv->message[0])
+        snprintf(sv->message, sizeof sv->message,
+                 "%s: no schedule covers every interval within the limits (max_agents, "
+                 "max_per_day, max_per_start, tour max_count, seats)",
+                 sv->solver);
+}
+
+/* Objective of units (cost + penalties); hard problems with a shortage rank
+ * after every full cover. */
+static int units_key(sch_solve *sv, const sch_units *us, double *key)
+{
+    int32_t *cov = oq__calloc(&sv->mem, (size_t)sv->s->n, sizeof *cov);
+    if (!cov)
+        return 0;
+    oq__units_coverage(sv->s, us, cov);
+    double cost = 0;
+    for (int32_t i = 0; i < us->n; i++)
+        cost += sv->s->tpl[us->u[i].tpl].cost * us->u[i].n_days;
+    int64_t under = 0;
+    double obj = oq__objective(sv->s, &sv->costs, cov, cost, &under, NULL);
+    oq__free(&sv->mem, cov, (size_t)sv->s->n * sizeof *cov);
+    *key = sv->costs.hard && under > 0 ? HUGE_VAL : obj;
+    return 1;
+}
+
+oq_status oq__mip_solve(sch_solve *sv, const oq_schedule_solver *hook)
+{
+    const oq_schedule *s = sv->s;
+    char name[32];
+    snprintf(name, sizeof name, "%s", hook->name ? hook->name : "mip");
+    /* the heuristic's schedule on a share of the time */
+    sch_solve hs = *sv;
+    memset(&hs.units, 0, sizeof hs.units);
+    double now = oq__now(), share = (sv->deadline - now) * 0.1;
+    hs.deadline = now + (share < 2 ? share : 2);
+    oq_status st = oq__heuristic_solve(&hs);
+    if (st != OQ_OK) {
+        oq__units_free(&sv->mem, &hs.units);
+        return st;
+    }
+    snprintf(sv->solver, sizeof sv->solver, "%s", name);
+    if (hs.status == OQ_SCHED_INFEASIBLE) {
+        sv->status = OQ_SCHED_INFEASIBLE;
+        snprintf(sv->message, sizeof sv->message, "%s", hs.message);
+        oq__units_free(&sv->mem, &hs.units);
+        return OQ_OK;
+    }
+    double h_key = HUGE_VAL;
+    if (hs.status != OQ_SCHED_NO_SOLUTION && !units_key(sv, &hs.units, &h_key)) {
+        oq__units_free(&sv->mem, &hs.units);
+        return OQ_ENOMEM;
+    }
+    sch_model md;
+    st = oq__model_build(s, &sv->mem, sv->o, &sv->costs, 1, &md);
+    if (st != OQ_OK) {
+        oq__units_free(&sv->mem, &hs.units);
+        return st;
+    }
+    const size_t nx = (size_t)md.n_cols + (size_t)s->n;
+    double *x = oq__calloc(&sv->mem, nx, sizeof *x);
+    double *start = oq__calloc(&sv->mem, nx, sizeof *start);
+    if (!x || !start) {
+        oq__free(&sv->mem, x, x ? nx * sizeof *x : 0);
+        oq__free(&sv->mem, start, start ? nx * sizeof *start : 0);
+        oq__model_free(&sv->mem, &md);
+        oq__units_free(&sv->mem, &hs.units);
+        return OQ_ENOMEM;
+    }
+    oq_mip mip;
+    memset(&mip, 0, sizeof mip);
+    mip.n_cols = md.n_cols;
+    mip.n_rows = md.n_rows;
+    mip.obj = md.obj;
+    mip.col_lo = md.col_lo;
+    mip.col_hi = md.col_hi;
+    mip.is_int = md.is_int;
+    mip.row_lo = md.row_lo;
+    mip.row_hi = md.row_hi;
+    mip.col_start = md.col_start;
+    mip.row_index = md.row_index;
+    mip.value = md.value;
+    mip.gap_tolerance = sv->o->gap_tolerance;
+    if (isfinite(h_key)) {
+        oq__model_from_units(s, &md, &hs.units, &sv->costs, start);
+        mip.start = start;
+    }
+    double left = sv->deadline - oq__now();
+    mip.time_limit_s = left > 0.05 ? left : 0.05;
+    oq_mip_result res;
+    memset(&res, 0, sizeof res);
+    res.x = x;
+    st = hook->solve(&mip, &res, hook->user);
+    const double h_bound = hs.lower_bound;
+    if (st != OQ_OK) {
+        snprintf(sv->message, sizeof sv->message, "%s: the solver failed (%s)", name,
+                 oq_status_name(st));
+    } else if (res.status == OQ_MIP_INFEASIBLE && !isfinite(h_key)) {
+        sv->status = OQ_SCHED_INFEASIBLE;
+        infeasible_why(sv);
+    } else if (res.status == OQ_MIP_OPTIMAL || res.status == OQ_MIP_FEASIBLE ||
+               res.status == OQ_MIP_NO_SOLUTION || res.status == OQ_MIP_INFEASIBLE) {
+        /* (a solver claiming infeasible against the heuristic's schedule is
+         * not believed: the schedule is kept) */
+        if (res.status == OQ_MIP_INFEASIBLE)
+            res.status = OQ_MIP_NO_SOLUTION;
+        double m_key = HUGE_VAL;
+        if (res.status != OQ_MIP_NO_SOLUTION &&
+            (!oq__model_units(s, &sv->mem, &md, x, &sv->units) ||
+             !units_key(sv, &sv->units, &m_key)))
+            st = OQ_ENOMEM;
+        double bound = res.bound;
+        if (isfinite(h_bound) && (!isfinite(bound) || h_bound > bound))
+            bound = h_bound;
+        if (st == OQ_OK && h_key < m_key) {
+            /* the solver found nothing better than its start */
+            oq__units_free(&sv->mem, &sv->units);
+            sv->units = hs.units;
+            memset(&hs.units, 0, sizeof hs.units);
+            m_key = h_key;
+        }
+        if (st == OQ_OK && isfinite(m_key)) {
+            int proven = res.status == OQ_MIP_OPTIMAL ||
+                         (isfinite(bound) && m_key - bound <= sv->o->gap_tolerance * fabs(m_key) + 1e-9);
+            sv->status = proven ? OQ_SCHED_OPTIMAL : OQ_SCHED_FEASIBLE;
+            sv->lower_bound = proven ? m_key : bound;
+            snprintf(sv->message, sizeof sv->message,
+                     "%s: %s (%d columns, %d rows; bound %.6g; started from the heuristic's "
+                     "%.6g)",
+                     name, proven ? "optimal" : "stopped at the time limit", (int)md.n_cols,
+                     (int)md.n_rows, bound, h_key);
+        } else if (st == OQ_OK) {
+            sv->status = OQ_SCHED_NO_SOLUTION;
+            sv->lower_bound = bound;
+            snprintf(sv->message, sizeof sv->message, "%s: no solution within the time limit",
+                     name);
+        }
+    } else {
+        st = OQ_ECORRUPT;
+        snprintf(sv->message, sizeof sv->message, "%s: unknown result status %d", name,
+                 (int)res.status);
+    }
+    oq__free(&sv->mem, x, nx * sizeof *x);
+    oq__free(&sv->mem, start, nx * sizeof *start);
+    oq__model_free(&sv->mem, &md);
+    oq__units_free(&sv->mem, &hs.units);
+    return st;
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* An agent who rejects a contact or lets its offer time out is kept from it
+ * only for a while (the queue's retry_after_s, Asterisk's `retry`) and only
+ * until its presence changes; a queue may cap the offers one contact gets
+ * (max_offers) and then apply its limit action; and oq_engine_check reports a
+ * waiting contact that an available agent could take with no timer to bring
+ * them together (issue #15 item 1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/internal.h"
+#include "test_support.h"
+
+static recorder rec;
+static char buf[64];
+
+static oq_engine *one_queue(double offer_timeout_s, double retry_after_s, int32_t max_offers)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    assert_true(q.retry_after_s >= 10 && q.retry_after_s <= 60); /* tens of seconds */
+    assert_int_equal(q.max_offers, 0);
+    q.id = "q";
+    q.offer_timeout_s = offer_timeout_s;
+    if (retry_after_s >= 0)
+        q.retry_after_s = retry_after_s;
+    q.max_offers = max_offers;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    return e;
+}
+
+static int64_t offered_at(const char *contact, const char *agent, int nth)
+{
+    int i = -1;
+    for (int k = 0; k <= nth; k++) {
+        i = recorder_find(&rec, i + 1, OQ_EV_OFFERED, contact, agent);
+        if (i < 0)
+            return -1;
+    }
+    return rec.ev[i].time_ms;
+}
+
+/* The only qualified agent lets the offer time out once: the contact is
+ * offered to it again when the exclusion ends (a timer wakes it), before a
+ * contact that arrived later. */
+static void sole_agent_gets_it_again_after_retry(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(10, -1, 0); /* default retry_after_s */
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(e, "q", &qi), OQ_OK);
+    int64_t retry_ms = (int64_t)(qi.spec.retry_after_s * 1000.0 + 0.5);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
+    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK); /* time-out at 11 s */
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "c1", &ci), OQ_OK);
+    assert_int_equal(ci.n_rejected, 1);
+    /* Waiting with an idle agent is only allowed with a timer that ends it. */
+    int64_t next = 0;
+    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_int_equal(next, 11000 + retry_ms);
+    assert_int_equal(arrive(e, 12000, "c2", "voice", "q", 0), OQ_OK); /* arrives later */
+    assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1"); /* a1 is free for c2 */
+    assert_int_equal(oq_offer_reject(e, 13000, "c2", "a1"), OQ_OK);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 11000 + retry_ms - 1), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_engine_advance(e, 11000 + retry_ms), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* first: c1 */
+    assert_int_equal(offered_at("c1", "a1", 1), 11000 + retry_ms);
+    assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_contact_get(e, "c1", &ci), OQ_OK);
+    assert_int_equal(ci.n_rejected, 0); /* the exclusion is over */
+    assert_int_equal(oq_offer_accept(e, 11000 + retry_ms + 1, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* A presence change (not ready and back, log out and in) clears it. */
+static void presence_change_clears_the_exclusion(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(0, 600, 0);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_agent_not_ready(e, 3000, "a1", "break"), OQ_OK);
+    assert_int_equal(oq_agent_ready(e, 4000, "a1"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
+    assert_int_equal(offered_at("c1", "a1", 1), 4000);
+    assert_int_equal(oq_offer_reject(e, 5000, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_agent_logout(e, 6000, "a1"), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 7000, "a1", 1), OQ_OK);
+    assert_int_equal(offered_at("c1", "a1", 2), 7000);
+    /* "ready" while already ready is no change: the exclusion stays. */
+    assert_int_equal(oq_offer_reject(e, 8000, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_agent_ready(e, 9000, "a1"), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* With another agent free, the contact goes there at once; retry 0 lets the
+ * same agent have it again the next millisecond; misses in a row double the
+ * exclusion (so offer / time-out can never loop without bound). */
+static void others_first_and_retry_zero(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(0, -1, 0);
+    add_agent(e, "a1", 100);
+    add_agent(e, "a2", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a2");
+    oq_engine_destroy(e);
+
+    e = one_queue(0, 0, 0);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 2001), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
+    assert_int_equal(offered_at("c1", "a1", 1), 2001);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+
+    /* retry_after_s 10: 10 s, then 20 s, then 40 s for misses in a row; a
+     * presence change starts again from 10 s. */
+    e = one_queue(0, 10, 0);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    int64_t t = 1000;
+    const int64_t gaps[] = {10000, 20000, 40000};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(oq_offer_reject(e, t, "c1", "a1"), OQ_OK);
+        int64_t next = 0;
+        assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+        assert_int_equal(next, t + gaps[k]);
+        t += gaps[k];
+        assert_int_equal(oq_engine_advance(e, t), OQ_OK);
+        assert_int_equal(offered_at("c1", "a1", k + 1), t);
+    }
+    assert_int_equal(oq_agent_not_ready(e, t, "a1", NULL), OQ_OK);
+    assert_int_equal(oq_agent_ready(e, t, "a1"), OQ_OK);
+    assert_int_equal(offered_at("c1", "a1", 4), t);
+    assert_int_equal(oq_offer_reject(e, t, "c1", "a1"), OQ_OK);
+    int64_t next = 0;
+    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_int_equal(next, t + 10000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* max_offers: after that many offers of the contact in the queue were
+ * rejected or timed out, the queue's limit action applies. */
+static void max_offers_applies_the_limit_action(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(10, 0, 2);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 2001), OQ_OK);
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* second offer */
+    assert_int_equal(oq_engine_advance(e, 12001), OQ_OK);                /* ... times out */
+    int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c1", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 12001);
+    assert_string_equal(rec.ev[i].detail, "max offers");
+    assert_int_equal(contact_state(e, "c1"), -1); /* forgotten */
+    assert_int_equal(recorder_count(&rec, OQ_EV_OFFERED, "c1"), 2);
+    oq_engine_destroy(e);
+
+    /* Overflow: it moves to the limit queue (reset count there). */
+    e = one_queue(0, 0, 1);
+    add_queue(e, "spill", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.retry_after_s = 0;
+    q.max_offers = 1;
+    q.limit_action = OQ_LIMIT_OVERFLOW;
+    q.limit_queue = "spill";
+    assert_int_equal(oq_queue_update(e, 0, &q), OQ_OK);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL);
+    assert_int_equal(rec.ev[i].time_ms, 2000); /* at once: no retry when the offers are used up */
+    assert_true(i >= 0);
+    assert_string_equal(rec.ev[i].detail, "max offers");
+    assert_string_equal(rec.ev[i].queue, "spill");
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* fresh in "spill" */
+    int32_t n = 0;
+    assert_int_equal(oq_contact_history_count(e, "c1", &n), OQ_OK);
+    oq_history_entry h;
+    assert_int_equal(oq_contact_history_get(e, "c1", n - 1, &h), OQ_OK);
+    assert_int_equal(h.type, OQ_EV_OVERFLOWED);
+    assert_string_equal(h.detail, "max offers");
+    q.max_offers = -1;
+    assert_int_equal(oq_queue_update(e, 3000, &q), OQ_EINVAL);
+    assert_non_null(strstr(oq_engine_last_error(e), "max_offers"));
+    q.max_offers = 0;
+    q.retry_after_s = -1;
+    assert_int_equal(oq_queue_update(e, 3000, &q), OQ_EINVAL);
+    assert_non_null(strstr(oq_engine_last_error(e), "retry_after_s"));
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* Offer, time-out, retry: over any span an agent who never answers gets a
+ * bounded number of offers (misses double the exclusion), and at the end of
+ * time (the clock saturated at INT64_MAX) the cycle stops. */
+static void never_answering_agent_costs_few_offers(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(0.001, 0, 0); /* 1 ms to answer, retry the next ms */
+    add_agent(e, "a1", 100);
+    add_agent(e, "a2", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, INT64_MAX / 2), OQ_OK); /* ~146 million years */
+    int offers = recorder_count(&rec, OQ_EV_OFFERED, "c1");
+    assert_true(offers > 2 && offers <= 2 * 64);
+    assert_int_equal(oq_engine_advance(e, INT64_MAX), OQ_OK);
+    assert_true(recorder_count(&rec, OQ_EV_OFFERED, "c1") <= offers + 2 * 64);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* The checker: a waiting contact an available agent could take must have a
+ * timer that will bring them together (here the end of the exclusion); with
+ * that timer gone the engine is corrupt. (It passed such a state before.) */
+static void check_reports_a_stranded_contact(void **state)
+{
+    (void)state;
+    oq_engine *e = one_queue(0, 30, 0);
+    add_agent(e, "a1", 100);
+    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(agent_state(e, "a1"), OQ_AGENT_READY);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    /* Corrupt it: drop the contact's wake-up. */
+    oq_contact *c = oq__idtable_get(&e->contact_ids, "c1");
+    assert_non_null(c);
+    oq__timer_cancel(e, &c->wait_timer);
+    assert_int_equal(oq_engine_check(e), OQ_ECORRUPT);
+    const char *msg = oq_engine_last_error(e);
+    assert_non_null(strstr(msg, "'c1'"));
+    assert_non_null(strstr(msg, "'a1'"));
+    oq_engine_destroy(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sole_agent_gets_it_again_after_retry),
+        cmocka_unit_test(presence_change_clears_the_exclusion),
+        cmocka_unit_test(others_first_and_retry_zero),
+        cmocka_unit_test(max_offers_applies_the_limit_action),
+        cmocka_unit_test(never_answering_agent_costs_few_offers),
+        cmocka_unit_test(check_reports_a_stranded_contact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
