@@ -239,7 +239,8 @@ class FailoverTest(unittest.TestCase):
 
     def fence_stale_leader(self, tenant, ledger):
         """Pause the leader past its lease; the standby takes over; resume it
-        with a write request waiting in its socket: that append is refused
+        with two write requests waiting — one from a client bound by hello,
+        one from a client naming the tenant in the request: that append is refused
         (the successor appended first), the stale leader steps down and says
         so. The load holds still meanwhile, so the paused server sits in
         poll() and reads the request before its next lease renewal; should
@@ -253,31 +254,36 @@ class FailoverTest(unittest.TestCase):
                 other = next(n for n in self.nodes.values() if n is not stale)
                 self.wait_standby(other)
                 contact = "stale-write-%d" % attempt
+                named = "stale-named-%d" % attempt  # from a client that names the tenant per request
                 mark = len(stale.log_text())
                 c = Client(stale.port, timeout=30)
                 hello = c.request("hello", tenant=tenant)
                 self.assertTrue(hello.get("ok"), hello)
+                c2 = Client(stale.port, timeout=30)
                 stale.pause()
                 try:
                     wait_for("%s to take over %s from the paused %s" % (other.name, tenant, stale.name),
                              lambda: self.role(other, tenant) == "leader")
                     c.send_raw(('{"cmd":"arrive","contact":"%s","channel":"email","queue":"support"}\n'
                                 % contact).encode())
+                    c2.send_raw(('{"cmd":"arrive","tenant":"%s","contact":"%s","channel":"email",'
+                                 '"queue":"support"}\n' % (tenant, named)).encode())
                 finally:
                     stale.resume()
-                try:
-                    r = c.reply()
-                except Exception:  # noqa: BLE001 - a dropped connection is the expected answer
-                    r = None
-                c.close()
-                self.assertFalse(r and r.get("ok"), "a deposed leader acknowledged a write: %r" % r)
+                for cli, cid in ((c, contact), (c2, named)):
+                    try:
+                        r = cli.reply()
+                    except Exception:  # noqa: BLE001 - a dropped connection is the expected answer
+                        r = None
+                    cli.close()
+                    self.assertFalse(r and r.get("ok"), "a deposed leader acknowledged %s: %r" % (cid, r))
                 wait_for("%s to step down for %s" % (stale.name, tenant),
                          lambda: "tenant %s:" % tenant in stale.log_text()[mark:]
                          and "stepping down" in stale.log_text()[mark:])
                 wait_for("%s to stand by for %s again" % (stale.name, tenant),
                          lambda: self.role(stale, tenant) == "standby")
                 if "tenant %s: fenced" % tenant in stale.log_text()[mark:]:
-                    return [contact]
+                    return [contact, named]
             self.fail("the paused leader never got to append (it always saw its lost lease first)")
         finally:
             ledger.go.set()
