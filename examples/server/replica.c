@@ -202,6 +202,26 @@ static int take_lease(tenant *t, int64_t mono)
     return 1;
 }
 
+/* While a takeover catches up (which may take longer than a lease), the
+ * lease it took is renewed like a leader's. 0, or -1: someone else took it. */
+static int keep_lease(tenant *t)
+{
+    replica *rp = t->rep;
+    server *s = t->srv;
+    int64_t mono = server_mono_ms();
+    if (mono < rp->next_lease_ms)
+        return 0;
+    rp->next_lease_ms = mono + lease_ms(t) / 3;
+    uint64_t rev;
+    int r = nats_lease_write(rp->log, s->name, s->advertise, "", rp->my_rev, &rev);
+    if (r == 0) {
+        rp->my_rev = rev;
+        rp->lease.revision = rev;
+        rp->renewed_ms = mono;
+    }
+    return r == 1 ? -1 : 0; /* no answer: try again; the first append decides anyway */
+}
+
 /* ---- standing by ------------------------------------------------------------------ */
 
 /* Drop the replica and build it again from the snapshot and the stream. */
@@ -400,6 +420,11 @@ static void promote(tenant *t, int64_t mono)
     int64_t deadline = mono + s->opt.journal_timeout_ms;
     int direct = 0; /* the follower let a wait pass: read the rest directly, without waiting again */
     while (t->last_seq < (int64_t)last && t->state == TENANT_STANDBY) {
+        if (keep_lease(t)) {
+            server_log(s, "tenant %s: lost the lease while catching up; standing by", t->name);
+            rp->next_lease_ms = 0;
+            return;
+        }
         uint64_t seq = 0, pending = 0;
         const void *data;
         size_t len;
