@@ -251,12 +251,32 @@ static tenant *pick_tenant(req *r, int required)
     return t;
 }
 
+/* Equal strings, in time that does not depend on where they differ. */
+static int same_secret(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    unsigned char d = (unsigned char)(na != nb);
+    for (size_t i = 0; i < na; i++)
+        d |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
+    return d == 0;
+}
+
 static void cmd_hello(req *r)
 {
-    const char *agent;
+    const char *agent, *token;
     int monitor;
-    if (get_str(r, "agent", 0, &agent) || get_bool(r, "monitor", 0, &monitor))
+    if (get_str(r, "agent", 0, &agent) || get_bool(r, "monitor", 0, &monitor) ||
+        get_str(r, "token", 0, &token))
         return;
+    if (r->s->opt.token[0]) {
+        if (!token || !same_secret(token, r->s->opt.token)) {
+            reply_invalid(r, "hello: %s token (this server requires the shared secret)",
+                          token ? "wrong" : "missing");
+            r->c->eof = 1; /* closed once the reply is out: no guessing on one connection */
+            return;
+        }
+        r->c->authed = 1;
+    }
     if (agent && strlen(agent) > OQ_ID_MAX) {
         reply_invalid(r, "field '%s' is too long", "agent");
         return;
@@ -554,11 +574,12 @@ static void cmd_counts(req *r)
                "{\"ok\":true,\"agents\":%d,\"queues\":%d,\"contacts\":%d,\"queued\":%d,"
                "\"offered\":%d,\"active\":%d,\"wrapup\":%d,\"parked\":%d,\"timers\":%d,"
                "\"requests\":%lld,\"commits\":%lld,\"journal_seq\":%lld,\"tenant\":\"%s\","
-               "\"role\":\"%s\"}\n",
+               "\"role\":\"%s\",\"clients\":%zu,\"max_clients\":%zu,\"loops\":%lld}\n",
                n.agents, n.queues, n.contacts, n.contacts_queued, n.contacts_offered,
                n.contacts_active, n.contacts_wrapup, n.contacts_parked, n.timers,
                (long long)r->t->requests, (long long)r->t->commits, (long long)r->t->last_seq,
-               r->t->name, STATE_NAMES[r->t->state]);
+               r->t->name, STATE_NAMES[r->t->state], r->s->n_conns, r->s->max_clients,
+               (long long)r->s->loops);
 }
 
 static void cmd_stats(req *r)
@@ -615,7 +636,7 @@ typedef struct command {
 
 static const command COMMANDS[] = {
     {"ping", cmd_ping, "", 1},
-    {"hello", cmd_hello, "agent,monitor,tenant", 1},
+    {"hello", cmd_hello, "agent,monitor,tenant,token", 1},
     {"leader", cmd_leader, "tenant", 1},
     {"handover", cmd_handover, "to", 0},
     {"login", cmd_login, "agent,ready", 0},
@@ -671,6 +692,10 @@ void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms)
             cmd = &COMMANDS[i];
     if (!cmd) {
         reply_invalid(&r, "unknown command '%s'", name);
+        return;
+    }
+    if (!c->authed && cmd->fn != cmd_hello && cmd->fn != cmd_ping) {
+        reply_error(&r, "OQ_ESTATE", "say hello with the token first (this server requires it)");
         return;
     }
     for (int i = 0; i < o.n; i++) {

@@ -41,6 +41,7 @@ void durability_on_record(const oq_journal_record *rec, void *user)
         t->cap_recs = cap;
     }
     store_record *r = &t->recs[t->n_recs++];
+    r->seq = (int64_t)rec->seq;
     r->action = rec->action;
     r->now_ms = rec->now_ms;
     r->data = (const void *)(uintptr_t)t->batch.len; /* an offset until commit */
@@ -95,6 +96,9 @@ static int commit(tenant *t, int with_snapshot, int64_t now_ms)
         if (!snap_data) {
             with_snapshot = 0; /* the records alone keep the state exact */
         } else {
+            uint64_t next = 1;
+            oq_engine_journal_seq(t->e, &next);
+            snap.seq = (int64_t)next - 1; /* the engine's own record numbering */
             snap.data = snap_data;
             snap.len = len;
             snap.extra = extra.data;
@@ -159,13 +163,38 @@ typedef struct replay_ctx {
     int64_t applied;
 } replay_ctx;
 
+/* Apply one stored record. The engine checks that it is the very next one
+ * (oq_journal_apply refuses a gap or a duplicate): a row missing in the
+ * middle of the journal would otherwise silently lose what it did. */
 static int replay_one(int64_t seq, const void *data, size_t len, void *user)
 {
     replay_ctx *rc = user;
+    uint64_t want = 0, own = 0;
+    oq_engine_journal_seq(rc->t->e, &want);
+    oq_error err;
+    if (oq_journal_record_seq(data, len, &own, &err) == OQ_OK && (int64_t)own != seq) {
+        fprintf(stderr, "omniq-server: %s: journal row %lld holds record %llu: the database is "
+                        "inconsistent; refusing to start\n",
+                rc->t->srv->opt.db_path, (long long)seq, (unsigned long long)own);
+        return 1;
+    }
+    if ((uint64_t)seq > want) {
+        char missing[64];
+        if ((uint64_t)seq - want == 1)
+            snprintf(missing, sizeof missing, "record %llu is", (unsigned long long)want);
+        else
+            snprintf(missing, sizeof missing, "records %llu..%lld are", (unsigned long long)want,
+                     (long long)seq - 1);
+        fprintf(stderr, "omniq-server: %s: journal %s missing (the next stored record is %lld): "
+                        "refusing to start rather than silently lose what it did; restore the "
+                        "database from a backup\n",
+                rc->t->srv->opt.db_path, missing, (long long)seq);
+        return 1;
+    }
     oq_status st = oq_journal_apply(rc->t->e, data, len);
     if (st != OQ_OK) {
-        fprintf(stderr, "omniq-server: journal record %lld does not apply: %s (%s)\n",
-                (long long)seq, oq_status_name(st), oq_engine_last_error(rc->t->e));
+        fprintf(stderr, "omniq-server: %s: journal record %lld does not apply: %s (%s); refusing to start\n",
+                rc->t->srv->opt.db_path, (long long)seq, oq_status_name(st), oq_engine_last_error(rc->t->e));
         return 1;
     }
     rc->applied++;
@@ -200,6 +229,14 @@ int durability_start(tenant *t)
         if (st != OQ_OK) {
             fprintf(stderr, "omniq-server: snapshot does not restore: %s (%s)\n",
                     oq_status_name(st), oq_restore_last_error());
+            return -1;
+        }
+        uint64_t next = 0;
+        oq_engine_journal_seq(t->e, &next);
+        if ((int64_t)next != seq + 1) {
+            fprintf(stderr, "omniq-server: %s: the snapshot row says it covers journal records up to %lld, "
+                            "the snapshot itself up to %llu: the database is inconsistent; refusing to start\n",
+                    t->srv->opt.db_path, (long long)seq, (unsigned long long)next - 1);
             return -1;
         }
         replay_ctx rc = {t, 0};

@@ -12,7 +12,15 @@
  *   5. durability_commit: one transaction for the whole batch (group commit);
  *   6. only now send the output buffers.
  *
- * Nothing a client receives is ever ahead of the database. */
+ * Nothing a client receives is ever ahead of the database.
+ *
+ * Resource limits: at most max_clients connections (below RLIMIT_NOFILE,
+ * keeping SERVER_FDS_RESERVED descriptors for stdio, the listener and
+ * SQLite); at the limit the listener is not polled at all, so waiting
+ * clients queue in the kernel instead of making poll() spin. accept()
+ * failing for lack of descriptors (EMFILE, ENFILE) pauses the listener for
+ * a second. A client is closed after idle_ms without a byte from it, and one
+ * IP address may hold at most max_per_address connections. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,8 +46,32 @@ static int set_nonblocking(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* How many clients the descriptor limit leaves room for. */
+static int client_cap(server *s)
+{
+    struct rlimit rl;
+    rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : RLIM_INFINITY;
+    size_t cap = (size_t)s->opt.max_clients;
+    if (lim != RLIM_INFINITY) {
+        if (lim <= (rlim_t)SERVER_FDS_RESERVED + 1) {
+            fprintf(stderr, "omniq-server: the descriptor limit (ulimit -n %llu) leaves no room for clients\n",
+                    (unsigned long long)lim);
+            return -1;
+        }
+        if ((rlim_t)cap > lim - SERVER_FDS_RESERVED)
+            cap = (size_t)(lim - SERVER_FDS_RESERVED);
+    }
+    s->max_clients = cap;
+    return 0;
+}
+
 int loop_listen(server *s)
 {
+    struct in_addr addr; /* checked by the argument parser (main.c), with the token rule */
+    if (inet_pton(AF_INET, s->opt.bind, &addr) != 1)
+        return -1;
+    if (client_cap(s))
+        return -1;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
         perror("omniq-server: socket");
@@ -50,7 +83,7 @@ int loop_listen(server *s)
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((uint16_t)s->opt.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_addr = addr;
     socklen_t alen = sizeof a;
     if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 128) ||
         getsockname(fd, (struct sockaddr *)&a, &alen) || set_nonblocking(fd)) {
@@ -59,11 +92,17 @@ int loop_listen(server *s)
         return -1;
     }
     s->listen_fd = fd;
-    snprintf(s->advertise, sizeof s->advertise, "127.0.0.1:%d", ntohs(a.sin_port));
+    /* where clients are sent (NOT_LEADER, leases): the bound address, or
+     * loopback for a wildcard bind, unless --advertise says otherwise */
+    snprintf(s->advertise, sizeof s->advertise, "%s:%d",
+             strcmp(s->opt.bind, "0.0.0.0") == 0 ? "127.0.0.1" : s->opt.bind, ntohs(a.sin_port));
     if (s->opt.advertise)
         snprintf(s->advertise, sizeof s->advertise, "%s", s->opt.advertise);
     snprintf(s->name, sizeof s->name, "%s", s->opt.name ? s->opt.name : s->advertise);
-    printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
+    server_log(s, "up to %zu clients, %d per address, idle time-out %lld s%s", s->max_clients,
+               s->opt.max_per_address, (long long)(s->opt.idle_ms / 1000),
+               s->opt.token[0] ? ", hello needs the token" : "");
+    printf("listening on %s:%d\n", s->opt.bind, ntohs(a.sin_port));
     fflush(stdout);
     return 0;
 }
@@ -76,13 +115,40 @@ static void conn_free(conn *c)
     free(c);
 }
 
-static void accept_clients(server *s)
+/* Refuse a connection with one line saying why (best effort), then close. */
+static void refuse(int fd, const char *why)
 {
-    for (;;) {
-        int fd = accept(s->listen_fd, NULL, NULL);
-        if (fd < 0)
+    char line[256];
+    int n = snprintf(line, sizeof line, "{\"ok\":false,\"error\":\"OQ_ERANGE\",\"message\":\"%s\"}\n", why);
+    if (n > 0)
+        (void)send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    close(fd);
+}
+
+static void accept_clients(server *s, int64_t mono)
+{
+    while (s->n_conns < s->max_clients) {
+        struct sockaddr_in peer;
+        socklen_t plen = sizeof peer;
+        int fd = accept(s->listen_fd, (struct sockaddr *)&peer, &plen);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors (SQLite or another process took some):
+                 * the client waits in the backlog; look again in a second
+                 * rather than spin on a listener that stays readable. */
+                s->accept_paused_until = mono + 1000;
+                server_log(s, "accept: %s; pausing new connections for a second", strerror(errno));
+            }
             return; /* EAGAIN, or a transient error: poll will tell again */
-        if (s->n_conns >= SERVER_CLIENTS_MAX || set_nonblocking(fd)) {
+        }
+        size_t same = 0;
+        for (size_t i = 0; i < s->n_conns; i++)
+            same += s->conns[i]->peer == peer.sin_addr.s_addr;
+        if (same >= (size_t)s->opt.max_per_address) {
+            refuse(fd, "too many connections from this address");
+            continue;
+        }
+        if (set_nonblocking(fd)) {
             close(fd);
             continue;
         }
@@ -94,6 +160,9 @@ static void accept_clients(server *s)
             abort();
         s->conns = cs;
         c->fd = fd;
+        c->peer = peer.sin_addr.s_addr;
+        c->last_in_ms = mono;
+        c->authed = !s->opt.token[0];
         s->conns[s->n_conns++] = c;
     }
 }
@@ -117,7 +186,9 @@ static void handle_lines(server *s, conn *c, int64_t now)
             if (len > SERVER_LINE_MAX)
                 buf_printf(&c->out, "{\"ok\":false,\"error\":\"OQ_EINVAL\",\"message\":"
                                     "\"line longer than %d bytes\"}\n", SERVER_LINE_MAX);
-            else if (len)
+            else if (len == 0) /* a request too: every line gets exactly one reply */
+                buf_puts(&c->out, "{\"ok\":false,\"error\":\"OQ_EINVAL\",\"message\":\"empty line\"}\n");
+            else
                 commands_handle(s, c, c->in.data + start, len, now);
         }
         start = end + 1;
@@ -132,11 +203,12 @@ static void handle_lines(server *s, conn *c, int64_t now)
     }
 }
 
-static void read_client(server *s, conn *c, int64_t now)
+static void read_client(server *s, conn *c, int64_t now, int64_t mono)
 {
     char tmp[65536];
     ssize_t n = read(c->fd, tmp, sizeof tmp);
     if (n > 0) {
+        c->last_in_ms = mono;
         buf_put(&c->in, tmp, (size_t)n);
         handle_lines(s, c, now);
     } else if (n == 0) {
@@ -164,11 +236,15 @@ static void write_client(conn *c)
         c->dead = 1; /* a client that does not read its events */
 }
 
-static void reap_clients(server *s)
+static void reap_clients(server *s, int64_t mono)
 {
     size_t w = 0;
     for (size_t i = 0; i < s->n_conns; i++) {
         conn *c = s->conns[i];
+        if (s->opt.idle_ms > 0 && mono - c->last_in_ms >= s->opt.idle_ms && !c->dead) {
+            server_log(s, "closing a client silent for %lld s", (long long)(s->opt.idle_ms / 1000));
+            c->dead = 1; /* what it was sent is already written (or it is not reading) */
+        }
         if (c->dead || (c->eof && c->out.len == 0))
             conn_free(c);
         else
@@ -232,7 +308,11 @@ int loop_run(server *s)
             if (!pfd)
                 abort();
         }
-        pfd[0].fd = s->listen_fd;
+        /* At the client limit (or out of descriptors) the listener is left
+         * out of the poll: pending clients wait in the kernel's backlog. */
+        int64_t mono = server_mono_ms();
+        int listening = s->n_conns < s->max_clients && mono >= s->accept_paused_until;
+        pfd[0].fd = listening ? s->listen_fd : -1;
         pfd[0].events = POLLIN;
         for (size_t i = 0; i < s->n_conns; i++) {
             conn *c = s->conns[i];
@@ -256,13 +336,15 @@ int loop_run(server *s)
         if (loop_stop_signal)
             break;
         int64_t now = server_now(s);
+        mono = server_mono_ms();
+        s->loops++;
         if (n > 0) {
             for (size_t i = 0; i < polled; i++) {
                 if (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR))
-                    read_client(s, s->conns[i], now);
+                    read_client(s, s->conns[i], now, mono);
             }
-            if (pfd[0].revents & POLLIN)
-                accept_clients(s);
+            if (listening && (pfd[0].revents & POLLIN))
+                accept_clients(s, mono);
             if (pfd[polled + 1].revents & POLLIN)
                 drain_wake(s);
         }
@@ -273,7 +355,7 @@ int loop_run(server *s)
         replica_tick(s, now);      /* standbys apply, leases, takeovers */
         for (size_t i = 0; i < s->n_conns; i++)
             write_client(s->conns[i]);
-        reap_clients(s);
+        reap_clients(s, mono);
     }
     free(pfd);
     return 0;

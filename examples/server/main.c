@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* omniq-server: a small routing server around one omniq engine.
  *
- *   omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]
- *                [--snapshot-every N] [--snapshot-secs S] [--quiet]
+ *   omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]
+ *                [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]
+ *                [--snapshot-secs S] [--max-clients N] [--max-per-address N]
+ *                [--idle-secs S] [--quiet]
  *   omniq-server --journal nats://HOST:PORT[,...] --tenant NAME [--role primary|standby]
  *                [--tenant NAME [--role ...]]... [--config center.yaml] [--name NAME]
  *                [--advertise HOST:PORT] [--lease-secs S] [--journal-timeout S]
  *                [--journal-replicas N] ...
  *
- * Listens on 127.0.0.1:N (0: a free port), prints "listening on 127.0.0.1:PORT",
- * and speaks line-delimited JSON (examples/server/README.md). The database
+ * Listens on ADDR:N (default 127.0.0.1; port 0: a free one; anything but a
+ * loopback address needs --token-file), prints "listening on ADDR:PORT" and
+ * speaks line-delimited JSON (examples/server/README.md). The database
  * keeps the engine's snapshot and journal: on start the server restores and
  * replays it; an empty database is initialised from --config. SIGTERM or
  * SIGINT: a final snapshot, then a clean exit (status 0).
@@ -24,6 +27,7 @@
  * comparable across processes. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,12 +78,14 @@ static void on_signal(int sig)
 }
 
 static const char usage_text[] =
-    "usage: omniq-server --db FILE [--config center.yaml] [--port N] [--sync full|normal|off]\n"
-    "                    [--snapshot-every N] [--snapshot-secs S] [--quiet]\n"
+    "usage: omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]\n"
+    "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]\n"
+    "                    [--snapshot-secs S] [--max-clients N] [--max-per-address N]\n"
+    "                    [--idle-secs S] [--quiet]\n"
     "       omniq-server --journal nats://HOST:PORT[,...] --tenant NAME [--role primary|standby]\n"
     "                    [--tenant NAME [--role primary|standby]]... [--config center.yaml]\n"
     "                    [--name NAME] [--advertise HOST:PORT] [--lease-secs S]\n"
-    "                    [--journal-timeout S] [--journal-replicas N] [--port N] ...\n"
+    "                    [--journal-timeout S] [--journal-replicas N] [--bind ADDR] [--port N] ...\n"
     "       omniq-server --help\n"
     "\n"
     "  --db FILE           SQLite database (created if missing)\n"
@@ -88,15 +94,21 @@ static const char usage_text[] =
     "  --role ROLE         for the --tenant before it: primary (default: lead it when\n"
     "                      nobody does) or standby (lead it only when its leader is lost)\n"
     "  --name NAME         this server in leases (default: its address)\n"
-    "  --advertise H:P     where clients reach this server (default: 127.0.0.1:PORT)\n"
+    "  --advertise H:P     where clients reach this server (default: ADDR:PORT)\n"
     "  --lease-secs S      a leader not heard of for S seconds loses its tenants (default 1.5)\n"
     "  --journal-timeout S wait for the cluster's acknowledgements (default 2)\n"
     "  --journal-replicas N copies of each stream and bucket it creates (default 3)\n"
     "  --config FILE       center read only when the database (or the tenant) is empty\n"
-    "  --port N            TCP port on 127.0.0.1, 0..65535 (default 0: a free one)\n"
+    "  --bind ADDR         IPv4 address to listen on (default 127.0.0.1; any other\n"
+    "                      than loopback needs --token-file)\n"
+    "  --port N            TCP port, 0..65535 (default 0: a free one)\n"
+    "  --token-file FILE   shared secret (first line): clients say hello with it\n"
     "  --sync MODE         SQLite synchronous: full (default), normal or off\n"
     "  --snapshot-every N  snapshot after N journal records (default 1000)\n"
     "  --snapshot-secs S   ... or S seconds after the first uncovered record (default 30)\n"
+    "  --max-clients N     connections at most (default 1024, lowered to fit ulimit -n)\n"
+    "  --max-per-address N connections from one IP address at most (default 128)\n"
+    "  --idle-secs S       close a client silent for S seconds (default 300; 0 never)\n"
     "  --quiet             no log lines on stderr\n"
     "\n"
     "exit status: 0 stopped by SIGTERM/SIGINT (or --help), 1 start-up failed,\n"
@@ -181,10 +193,41 @@ static int parse_journal_arg(const char *a, const char *v, server_options *o)
     return 1;
 }
 
+/* The shared secret: the first line of the file (without its newline). */
+static int load_token(server_options *o)
+{
+    FILE *f = fopen(o->token_file, "r");
+    if (!f)
+        return bad_arg("--token-file", o->token_file, "cannot read it");
+    char line[SERVER_TOKEN_MAX + 2];
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    size_t n = ok ? strcspn(line, "\r\n") : 0;
+    if (!ok || n == 0 || (n == strlen(line) && n > SERVER_TOKEN_MAX))
+        return bad_arg("--token-file", o->token_file, "the first line must hold the token (1..256 bytes)");
+    memcpy(o->token, line, n);
+    o->token[n] = '\0';
+    return 0;
+}
+
+static int count_arg(const char *a, const char *v, int *out)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1 || n > 1000000)
+        return bad_arg(a, v, "expected an integer 1..1000000");
+    *out = (int)n;
+    return 0;
+}
+
 /* 0: run; 1: --help was given; -1: bad arguments (reported on stderr). */
 static int parse_args(int argc, char **argv, server_options *o)
 {
     o->port = 0;
+    o->bind = "127.0.0.1";
+    o->max_clients = SERVER_CLIENTS_MAX;
+    o->max_per_address = SERVER_PER_ADDRESS;
+    o->idle_ms = (int64_t)SERVER_IDLE_SECS * 1000;
     o->sync_mode = STORE_SYNC_FULL;
     o->snapshot_every = 1000;
     o->snapshot_ms = 30000;
@@ -205,7 +248,9 @@ static int parse_args(int argc, char **argv, server_options *o)
             strcmp(a, "--sync") && strcmp(a, "--snapshot-every") && strcmp(a, "--snapshot-secs") &&
             strcmp(a, "--journal") && strcmp(a, "--tenant") && strcmp(a, "--role") &&
             strcmp(a, "--name") && strcmp(a, "--advertise") && strcmp(a, "--lease-secs") &&
-            strcmp(a, "--journal-timeout") && strcmp(a, "--journal-replicas"))
+            strcmp(a, "--journal-timeout") && strcmp(a, "--journal-replicas") &&
+            strcmp(a, "--bind") && strcmp(a, "--token-file") && strcmp(a, "--max-clients") &&
+            strcmp(a, "--max-per-address") && strcmp(a, "--idle-secs"))
             return bad_arg(a, NULL, "unknown option");
         if (!v)
             return bad_arg(a, NULL, "needs a value");
@@ -217,6 +262,21 @@ static int parse_args(int argc, char **argv, server_options *o)
             o->db_path = v;
         } else if (strcmp(a, "--config") == 0) {
             o->config_path = v;
+        } else if (strcmp(a, "--bind") == 0) {
+            o->bind = v;
+        } else if (strcmp(a, "--token-file") == 0) {
+            o->token_file = v;
+        } else if (strcmp(a, "--max-clients") == 0) {
+            if (count_arg(a, v, &o->max_clients))
+                return -1;
+        } else if (strcmp(a, "--max-per-address") == 0) {
+            if (count_arg(a, v, &o->max_per_address))
+                return -1;
+        } else if (strcmp(a, "--idle-secs") == 0) {
+            double sec = strtod(v, &end);
+            if (!*v || *end || !(sec >= 0) || sec > 86400.0 * 365)
+                return bad_arg(a, v, "expected seconds in [0, 1 year]");
+            o->idle_ms = (int64_t)(sec * 1000);
         } else if (strcmp(a, "--port") == 0) {
             long p = strtol(v, &end, 10);
             if (!*v || *end || p < 0 || p > 65535)
@@ -249,6 +309,14 @@ static int parse_args(int argc, char **argv, server_options *o)
         return bad_arg("--tenant", NULL, "at least one is required with --journal");
     if (!o->journal && o->n_tenants)
         return bad_arg("--tenant", NULL, "needs --journal (a SQLite server holds one engine)");
+    if (o->token_file && load_token(o))
+        return -1;
+    /* Beyond this machine, only clients holding the shared secret. */
+    struct in_addr addr;
+    if (inet_pton(AF_INET, o->bind, &addr) != 1)
+        return bad_arg("--bind", o->bind, "expected an IPv4 address");
+    if ((ntohl(addr.s_addr) >> 24) != 127 && !o->token[0])
+        return bad_arg("--bind", o->bind, "not a loopback address: a --token-file is required");
     return o->db_path || o->journal ? 0 : bad_arg("--db", NULL, "is required (or --journal)");
 }
 

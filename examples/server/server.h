@@ -29,13 +29,20 @@ struct nats_link;
 #define SERVER_LINE_MAX 8192            /* longest request line, bytes (without the newline) */
 #define SERVER_OUT_SOFT (1u << 20)      /* stop reading a client whose unsent output exceeds this */
 #define SERVER_OUT_HARD (16u << 20)     /* drop a client whose unsent output exceeds this */
-#define SERVER_CLIENTS_MAX 1024
+#define SERVER_CLIENTS_MAX 1024         /* default cap on clients (lowered to fit RLIMIT_NOFILE) */
+#define SERVER_FDS_RESERVED 16          /* descriptors kept for stdio, the listener and SQLite */
+#define SERVER_PER_ADDRESS 128          /* default cap on clients from one IP address */
+#define SERVER_IDLE_SECS 300            /* default: close a client silent this long */
+#define SERVER_TOKEN_MAX 256            /* longest shared secret */
 
 typedef struct tenant tenant;
 typedef struct replica replica;
 
 typedef struct conn {
     int fd;
+    uint32_t peer;       /* IPv4 address of the client (network order) */
+    int64_t last_in_ms;  /* monotonic time of the last bytes received (idle time-out) */
+    int authed;          /* said hello with the token (always 1 without a token) */
     buf in;              /* bytes read, not yet a full line */
     int discarding;      /* skipping the rest of an over-long line */
     int eof;             /* the peer closed its side: close after the output drains */
@@ -81,7 +88,13 @@ typedef struct server_options {
     int64_t journal_timeout_ms; /* wait for the cluster's acknowledgements */
     int replicas;            /* copies of each stream and bucket created */
     const char *config_path;
+    const char *bind;        /* IPv4 address to listen on (default 127.0.0.1) */
     int port;
+    const char *token_file;  /* the shared secret for "hello" (first line of the file) */
+    char token[SERVER_TOKEN_MAX + 1]; /* "" = no token */
+    int max_clients;         /* asked (--max-clients); lowered to fit RLIMIT_NOFILE */
+    int max_per_address;     /* clients from one IP address */
+    int64_t idle_ms;         /* close a client silent this long; 0 = never */
     int sync_mode;           /* STORE_SYNC_* */
     int64_t snapshot_every;  /* records between snapshots */
     int64_t snapshot_ms;     /* and at least this often while records arrive */
@@ -128,14 +141,17 @@ typedef struct server {
     int wake_fd[2];                  /* records arrived for a standby: wakes poll() */
     conn **conns;
     size_t n_conns;
+    size_t max_clients;      /* what the descriptor limit allows (loop_listen) */
     int listen_fd;
+    int64_t accept_paused_until; /* monotonic ms: accept() ran out of descriptors, wait */
     int64_t requests;
+    int64_t loops;           /* poll loop iterations (a spinning loop shows here) */
 } server;
 
 /* Host time: CLOCK_REALTIME in ms, but never before any engine's clock. */
 int64_t server_now(server *s);
 int64_t server_wall_ms(void);
-int64_t server_mono_ms(void);
+int64_t server_mono_ms(void);     /* CLOCK_MONOTONIC, for time-outs within one process */
 void server_log(server *s, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -4,8 +4,9 @@
  * this interface on SQLite. Every function returns 0 on success and -1 on
  * failure with a message in store_error().
  *
- * Model: an ordered journal of records, each with a sequence number (1, 2,
- * ...), and at most one snapshot that covers every record up to its `seq`.
+ * Model: an ordered journal of records, each keyed by its own sequence number
+ * (the library's: 1, 2, ...; oq_journal_record.seq), and at most one snapshot
+ * that covers every record up to its `seq`.
  * A commit appends records and, optionally, replaces the snapshot and drops
  * the records it covers — all in ONE transaction, so a crash leaves either
  * the state before the commit or the state after it. */
@@ -22,6 +23,7 @@ typedef struct store store;
 #define STORE_SYNC_FULL 2    /* WAL synchronous=FULL: every commit is on disk before it returns */
 
 typedef struct store_record {
+    int64_t seq;        /* the record's sequence number: its key */
     int32_t action;     /* OQ_J_* (informational: stored beside the bytes) */
     int64_t now_ms;
     const void *data;
@@ -29,6 +31,7 @@ typedef struct store_record {
 } store_record;
 
 typedef struct store_snapshot {
+    int64_t seq;        /* the last record it covers (the engine's next record - 1) */
     const void *data;   /* the engine snapshot (oq_engine_snapshot_buffer) */
     size_t len;
     const void *extra;  /* host data kept with it (the server: its contact registry) */
@@ -50,9 +53,9 @@ int store_load_snapshot(store *st, void **data, size_t *len, void **extra, size_
 typedef int (*store_replay_fn)(int64_t seq, const void *data, size_t len, void *user);
 int store_replay(store *st, int64_t after_seq, store_replay_fn fn, void *user);
 
-/* One transaction: append n records (numbered last_seq + 1, ...), then, if
- * snap is not NULL, replace the snapshot by snap (covering every record up to
- * the new last_seq) and delete the records it covers. */
+/* One transaction: append n records (each under its own seq, above every
+ * seq stored), then, if snap is not NULL, replace the snapshot by snap and
+ * delete the records it covers (seq <= snap->seq). */
 int store_commit(store *st, const store_record *recs, size_t n, const store_snapshot *snap);
 
 /* Highest sequence number written (by a commit or found at open). */

@@ -198,7 +198,13 @@ int store_commit(store *st, const store_record *recs, size_t n, const store_snap
         return -1;
     int64_t seq = st->last_seq;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(st->ins, 1, ++seq);
+        if (recs[i].seq <= seq) {
+            snprintf(st->err, sizeof st->err, "journal record %lld does not follow record %lld",
+                     (long long)recs[i].seq, (long long)seq);
+            goto rollback;
+        }
+        seq = recs[i].seq;
+        sqlite3_bind_int64(st->ins, 1, seq);
         sqlite3_bind_int(st->ins, 2, recs[i].action);
         sqlite3_bind_int64(st->ins, 3, recs[i].now_ms);
         sqlite3_bind_blob(st->ins, 4, recs[i].data, (int)recs[i].len, SQLITE_STATIC);
@@ -206,13 +212,15 @@ int store_commit(store *st, const store_record *recs, size_t n, const store_snap
             goto rollback;
     }
     if (snap) {
-        sqlite3_bind_int64(st->snap, 1, seq);
+        if (snap->seq > seq)
+            seq = snap->seq; /* covers records never stored (one the library could not encode) */
+        sqlite3_bind_int64(st->snap, 1, snap->seq);
         sqlite3_bind_blob(st->snap, 2, snap->data, (int)snap->len, SQLITE_STATIC);
         sqlite3_bind_blob(st->snap, 3, snap->extra ? snap->extra : "", (int)snap->extra_len,
                           SQLITE_STATIC);
         if (step_reset(st, st->snap, "writing the snapshot"))
             goto rollback;
-        sqlite3_bind_int64(st->drop, 1, seq);
+        sqlite3_bind_int64(st->drop, 1, snap->seq);
         if (step_reset(st, st->drop, "dropping covered journal records"))
             goto rollback;
     }

@@ -12,9 +12,11 @@
  * refused with OQ_ECORRUPT (never a wrong engine).
  *
  * Journal: with oq_engine_set_journal(), every successful state-changing call
- * on the engine hands the host one compact record (a byte string).
- * oq_journal_apply() replays a record on another engine. A snapshot plus the
- * records emitted after it rebuild the same state: how a standby takes over.
+ * on the engine hands the host one compact record (a byte string) carrying a
+ * sequence number (1, 2, 3, ... per engine). oq_journal_apply() replays a
+ * record on another engine and refuses a gap or a duplicate. A snapshot
+ * records the number of the next record, so a snapshot plus the records
+ * emitted after it rebuild the same state: how a standby takes over.
  *
  * Thread-safety: as engine.h — serialize calls on one engine. The restore
  * error message (oq_restore_last_error) is per thread. */
@@ -44,11 +46,15 @@ OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void 
 
 /* Rebuild an engine from a snapshot. From `opts` (NULL = defaults) only the
  * allocator and the event sink are used: seed, start_ms and abandon_resume_s
- * come from the snapshot (the generator's current state, the clock). No event
- * is emitted by the restore itself; the journal is off.
+ * come from the snapshot (the generator's current state, the clock), and so
+ * does the number of the next journal record (oq_engine_journal_seq). The
+ * clock may be anything the API accepts (0..INT64_MAX). No event is emitted
+ * by the restore itself; the journal is off.
  * Errors: OQ_EINVAL (NULL out/read, bad struct_size), OQ_ECORRUPT (bad magic,
  * unsupported version, checksum mismatch, truncation, inconsistent content —
- * oq_restore_last_error() says what and at which byte offset), OQ_ENOMEM.
+ * a value out of range, or a derived field that disagrees with its source,
+ * which oq_engine_check recomputes: oq_restore_last_error() says what and at
+ * which byte offset), OQ_ENOMEM.
  * On error *out is untouched and nothing stays allocated. */
 OQ_API oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user,
                                    oq_engine **out);
@@ -133,13 +139,22 @@ typedef struct oq_journal_record {
     int64_t now_ms;        /* the call's now_ms (the clock for calls without one) */
     const void *data;      /* the whole record, self-contained, checksummed: give it to oq_journal_apply */
     size_t len;
+    uint64_t seq;          /* its sequence number: the previous record's + 1 (the first is 1);
+                              also bytes 16..23 of data, little-endian (OQ_JOURNAL_SEQ_OFFSET) */
 } oq_journal_record;
+
+/* Byte offset of the sequence number (u64, little-endian) in an encoded
+ * record, for hosts that index stored records without this library (a log
+ * keyed by it, an expected-last-sequence check on append). */
+#define OQ_JOURNAL_SEQ_OFFSET 16
 
 /* Journal sink: called once per successful state-changing call, after the
  * call's events. A call that fails emits nothing — except that a failed call
  * which still moved the clock (timers fired before validation) emits an
  * OQ_J_ADVANCE record for that. Calls made from inside a public call (e.g. by
- * oq_script_apply) are journaled as the individual calls. */
+ * oq_script_apply) are journaled as the individual calls. Every record takes
+ * the next sequence number — also one the library could not encode (data
+ * NULL: out of memory), so a standby that misses it sees a gap. */
 typedef void (*oq_journal_fn)(const oq_journal_record *rec, void *user);
 
 /* Start (fn non-NULL) or stop (fn NULL) journaling. Errors: OQ_EINVAL (NULL
@@ -148,8 +163,35 @@ OQ_API oq_status oq_engine_set_journal(oq_engine *e, oq_journal_fn fn, void *use
 
 /* Replay one record (as delivered in oq_journal_record.data/len) on e: makes
  * the same call with the same arguments, and returns that call's status.
- * OQ_ECORRUPT for a malformed record (message in oq_engine_last_error). */
+ * The record must carry the sequence number e expects next
+ * (oq_engine_journal_seq); once it applies (OQ_OK) e expects the one after.
+ * Errors: OQ_EINVAL (NULL), OQ_EBUSY (from a callback), OQ_ECORRUPT for a
+ * malformed record or one out of sequence — "sequence 7, expected 5: records
+ * 5..6 are missing (a gap)", "sequence 3, expected 5: already applied (a
+ * duplicate ...)" in oq_engine_last_error; nothing changes then. A record
+ * whose call fails (the call's status) is not counted either: correct the
+ * cause and apply it again. Not thread-safe: as every call on e. */
 OQ_API oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len);
+
+/* The sequence number of the next journal record: the one e will emit next,
+ * which is also the one oq_journal_apply expects next (a standby that takes
+ * over continues the numbering). A new engine starts at 1; a restored one at
+ * the value its snapshot recorded (the snapshot covers every record before
+ * it). Errors: OQ_EINVAL (NULL). Read-only; may be called from a callback. */
+OQ_API oq_status oq_engine_journal_seq(const oq_engine *e, uint64_t *next_seq);
+
+/* Set the sequence number of the next journal record (1..2^62), e.g. for a
+ * standby built from the configuration rather than from a snapshot, whose
+ * log starts at a known number. Not journaled (it changes no routing state);
+ * written into later snapshots. Errors: OQ_EINVAL (NULL engine, 0 or beyond
+ * 2^62), OQ_EBUSY (from a callback). */
+OQ_API oq_status oq_engine_set_journal_seq(oq_engine *e, uint64_t next_seq);
+
+/* The sequence number of an encoded record, without applying it (after
+ * checking its magic, version, length and checksum). Needs no engine and is
+ * thread-safe. Errors: OQ_EINVAL (NULL rec or seq), OQ_ECORRUPT (not a valid
+ * record); *err (may be NULL) says why. */
+OQ_API oq_status oq_journal_record_seq(const void *rec, size_t len, uint64_t *seq, oq_error *err);
 
 /* Static name of a journal action ("contact_arrive"), "unknown" for others. */
 OQ_API const char *oq_journal_action_name(int32_t action);

@@ -37,7 +37,9 @@
  * After oq_stats_configure() the module keeps one engine timer at the next
  * interval boundary: it fires at the exact boundary (oq_engine_advance,
  * oq_engine_next_deadline see it) and emits OQ_EV_INTERVAL_CLOSED with
- * time_ms = the interval's end, all ids NULL. Until oq_stats_configure() has
+ * time_ms = the interval's end, all ids NULL (boundaries crossed with nothing
+ * else due between them are closed in one step, and only the last ring_size
+ * of them are reported). Until oq_stats_configure() has
  * been called (an engine uses the defaults of oq_stats_options_init) no
  * timer is armed: elapsed intervals are closed lazily on the next event or
  * read, with no event, and their "now" gauges are taken at that moment.

@@ -65,12 +65,18 @@ int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel)
     return oq__agent_channel_count(a, channel) < oq__agent_channel_limit(e, a, channel);
 }
 
-void oq__agent_schedule(oq_engine *e, oq_agent *a)
+int64_t oq__agent_wake_due(const oq_engine *e, const oq_agent *a)
 {
     int64_t due = a->blocked_until > e->now ? a->blocked_until : 0;
     int64_t fair = fairness_blocked_until(a);
     if (fair > e->now && (due == 0 || fair < due))
         due = fair;
+    return due;
+}
+
+void oq__agent_schedule(oq_engine *e, oq_agent *a)
+{
+    int64_t due = oq__agent_wake_due(e, a);
     if (due > 0)
         oq__timer_arm(e, &a->timer, due, OQ_TIMER_AGENT);
     else

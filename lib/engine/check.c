@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* oq_engine_check: recompute every derived figure from scratch and compare. */
 #include "engine/internal.h"
+#include "stats/hook.h"
 
 #define CHECK(cond, ...)                                  \
     do {                                                  \
@@ -78,7 +79,7 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int
             continue;
         oq_member *m = oq__member_of(a, q);
         CHECK((m != NULL) == oq__agent_eligible(e, a, q),
-              "agent '%s': membership of queue '%s' does not match its skills and groups", a->id, q->id);
+              "agent '%s': membership of queue '%s' does not match its skills, groups and routing profile", a->id, q->id);
         if (!m)
             continue;
         for (int32_t l = 0; l < q->n_lanes; l++) {
@@ -126,7 +127,7 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
         /* Nothing left unmatched: no waiting contact an available agent could
          * take, and none that one could take once a delay, a reservation or an
          * exclusion ends without a timer to wake the contact by then. */
-        if (!e->starved && (int64_t)lane->contacts.n * lane->agents.n <= 1000000)
+        if ((int64_t)lane->contacts.n * lane->agents.n <= 1000000)
             for (int32_t i = 0; i < lane->contacts.n; i++)
                 for (int32_t j = 0; j < lane->agents.n; j++) {
                     oq_contact *c = lane->contacts.items[i];
@@ -198,5 +199,7 @@ oq_status oq_engine_check(oq_engine *e)
               (long long)t->due, (long long)e->now);
     }
     CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
-    return OQ_OK;
+    if ((st = oq__check_derived(e)) != OQ_OK)
+        return st;
+    return oq__stats_check(e);
 }

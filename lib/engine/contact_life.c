@@ -70,11 +70,31 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
     return d << shift;
 }
 
+/* Every contact has room for one exclusion more than it holds, so an offer
+ * (route.c) never allocates and its reject or time-out has a slot. */
+int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
+{
+    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + extra,
+                    sizeof *c->rejects);
+}
+
+/* A time-out used the slot its offer had: room for the next offer's. If
+ * memory is short (absorbed: the call is the clock's), the oldest exclusion
+ * is forgotten instead — journaled, so a standby forgets the same one. */
+static void exclusion_room_after_timeout(oq_engine *e, oq_contact *c)
+{
+    if (oq__soft_try(e) && oq__exclusion_room(e, c, 1))
+        return;
+    oq__soft_failed(e);
+    memmove(c->rejects, c->rejects + 1, (size_t)(c->n_rejects - 1) * sizeof *c->rejects);
+    c->n_rejects--;
+}
+
 /* The agent missed the offer: keep it from the contact (exclusion_ms).
  * Entries of agents gone or whose presence changed leave the list, and the
- * agent's earlier one is replaced, so it holds at most one per agent; room
- * for one more was reserved when the offer was made (route.c), so this
- * never allocates. */
+ * agent's earlier one is replaced, so it holds at most one per agent; it
+ * uses the room every contact keeps for one more (oq__exclusion_room), so
+ * this never allocates. */
 static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
     uint32_t misses = 1;
@@ -295,6 +315,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
     oq_agent *a = c->agent;
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
     add_reject(e, c, a);
+    exclusion_room_after_timeout(e, c);
     note_miss(e, a, 1);
     if (oq__contact_pref_agent(e, c) == a)
         c->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
@@ -303,7 +324,9 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
         a->presence == OQ_AGENT_READY) {
         /* Like app_queue autopause / mod_callcenter max-no-answer: an agent
          * who does not answer stops receiving work until set ready again. */
-        char *reason = oq__strndup(&e->mem, "no answer", 9);
+        char *reason = oq__soft_try(e) ? oq__strndup(&e->mem, "no answer", 9) : NULL;
+        if (!reason)
+            oq__soft_failed(e); /* absorbed: the agent is not paused (journaled) */
         if (reason) {
             oq__strfree(&e->mem, a->nr_reason);
             a->nr_reason = reason;
@@ -485,13 +508,23 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         c->arrived = e->now;
     }
     oq_lane *cbl = keep_place ? &q->lanes[cb_lane] : NULL;
+    /* Over the limit with an overflow or callback action: it moves on at
+     * once, so the target lane's slot and the history entry are reserved too. */
+    oq_lane *ovl = NULL;
+    if (full && (q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK)) {
+        oq_queue *t = e->queues[q->limit_queue];
+        int32_t tl = oq__queue_lane(t, q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : ch->idx);
+        ovl = tl >= 0 ? &t->lanes[tl] : NULL;
+    }
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
         (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
-        (keep_place && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
-        !oq__idtable_put(&e->contact_ids, c)) {
+        (ovl && !oq__heap_reserve(&ovl->contacts, &e->mem, ovl->reserved + 1)) ||
+        ((keep_place || ovl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
+        !oq__exclusion_room(e, c, 1) || !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__history_free(e, c);
+            oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
             oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);
             oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
@@ -539,7 +572,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         /* Over the limit with an overflow or callback action: send it on. */
         oq_queue *t = e->queues[q->limit_queue];
         int32_t target_ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
-        if (oq__queue_lane(t, target_ch) >= 0)
+        if (oq__queue_lane(t, target_ch) >= 0) /* reserved above: cannot fail */
             oq__contact_move(e, c, t, target_ch, 1, OQ_EV_OVERFLOWED,
                              q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : "queue full");
     }
@@ -619,6 +652,9 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
     if (st != OQ_OK)
         return st;
+    /* The reject may take one slot more; keep one beyond it for the next offer. */
+    if (!oq__exclusion_room(e, c, 2))
+        return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
     oq__timer_cancel(e, &c->timer);
     add_reject(e, c, a);

@@ -69,6 +69,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     e->abandon_resume_ms = (int64_t)(opts->abandon_resume_s * 1000.0 + 0.5);
     e->resume_sweep_at = 64;
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
+    e->journal_seq = 1;
     if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || oq__stats_create(e) != OQ_OK) {
         oq__heap_free(&e->timers, &e->mem);
         oq__free(&mem, e, sizeof *e);
@@ -183,7 +184,32 @@ oq_status oq__enter(oq_engine *e)
         return OQ_EINVAL;
     if (e->in_callback)
         return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
+    /* A new call (or a nested one, journaled as its own record): number its
+     * absorbable allocation points from 1. */
+    e->soft_n = 0;
+    e->soft_n_failed = 0;
+    e->soft_rest = 0;
     return OQ_OK;
+}
+
+int oq__soft_try(oq_engine *e)
+{
+    uint32_t n = (uint32_t)++e->soft_n;
+    if (e->soft_replay) {
+        for (int32_t i = 0; i < e->soft_n_forced; i++)
+            if (e->soft_forced[i] == n)
+                return 0;
+        return !(e->soft_forced_rest && e->soft_n_forced > 0 && n > e->soft_forced[e->soft_n_forced - 1]);
+    }
+    return e->soft_n_failed < OQ_SOFT_MAX;
+}
+
+void oq__soft_failed(oq_engine *e)
+{
+    if (e->soft_n_failed < OQ_SOFT_MAX)
+        e->soft_failed[e->soft_n_failed++] = (uint32_t)e->soft_n;
+    else
+        e->soft_rest = 1;
 }
 
 oq_status oq__enter_at(oq_engine *e, int64_t now_ms)

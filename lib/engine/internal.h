@@ -59,6 +59,9 @@ void oq__queue_free(oq_engine *e, oq_queue *q);
 
 /* ---- profile.c ---- */
 const oq_profile *oq__agent_profile(const oq_engine *e, const oq_agent *a);
+/* The profile index that should be in force for the agent (own, else its
+ * first group's that has one, -1 none): what eff_profile caches. */
+int32_t oq__agent_profile_in_force(const oq_engine *e, const oq_agent *a);
 /* Recompute the profile in force for the agent (own, else a group's). */
 void oq__agent_update_profile(oq_engine *e, oq_agent *a);
 const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue);
@@ -97,7 +100,10 @@ void oq__agent_announce_logout(oq_engine *e, oq_agent *a);
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
-/* Arm / cancel the agent's timer for the end of its back-off or fairness block. */
+/* When the agent's timer must wake it (end of its back-off or fairness
+ * block, whichever is first and still ahead), 0 when it needs none. */
+int64_t oq__agent_wake_due(const oq_engine *e, const oq_agent *a);
+/* Arm / cancel the agent's timer for that. */
 void oq__agent_schedule(oq_engine *e, oq_agent *a);
 /* The agent's timer fired. */
 void oq__agent_wake(oq_engine *e, oq_agent *a);
@@ -112,6 +118,9 @@ int oq__agent_eligible(const oq_engine *e, const oq_agent *a, const oq_queue *q)
 int32_t oq__agent_first_tier(const oq_engine *e, const oq_agent *a, const oq_queue *q);
 /* Add (+1) / remove (-1) the member from its queue's staffed counts. */
 void oq__member_account(oq_member *m, int32_t sign);
+/* The queue's preferred skills the agent meets, and the sum of its levels in
+ * the queue's skills (what a member record caches). */
+void oq__member_scores(const oq_agent *a, const oq_queue *q, int32_t *pref_match, int32_t *skill_score);
 /* Re-evaluate the agent's memberships in every queue (after its skills or
  * groups changed). All allocation happens before any change: on OQ_ENOMEM
  * nothing changed. */
@@ -167,13 +176,30 @@ int oq__contact_has_taker(const oq_engine *e, const oq_contact *c);
 /* ---- waiting (waiting.c): ladder, limits, reservations, deadlines ---- */
 /* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
 void oq__wait_start(oq_engine *e, oq_contact *c);
-/* Re-arm the wait timer for the earliest of: next step, end of the
- * preferred-agent reservation, max wait (only while QUEUED). */
+/* When the wait timer is due: the earliest of next step, end of the
+ * preferred-agent reservation, max wait, the next profile delay (only while
+ * QUEUED); INT64_MAX when none. oq__wait_schedule arms it for that. */
+int64_t oq__wait_due(const oq_engine *e, const oq_contact *c);
 void oq__wait_schedule(oq_engine *e, oq_contact *c);
 void oq__wait_expired(oq_engine *e, oq_contact *c);
 /* A contact went back to its queue (reject, time-out, withdrawal). */
 void oq__wait_resume(oq_engine *e, oq_contact *c);
+/* When the reply-deadline timer is due (warning, then breach), INT64_MAX
+ * when none; oq__deadline_schedule arms it for that. */
+int64_t oq__deadline_due(const oq_contact *c);
 void oq__deadline_schedule(oq_engine *e, oq_contact *c);
+/* ---- check_derived.c: every cached or derived field against its source ---- */
+oq_status oq__check_derived(oq_engine *e);
+
+/* ---- allocations a call may lose (engine.c) ---- */
+/* Before an allocation whose failure the call absorbs (with a deterministic
+ * degraded outcome, never a change of status): every such point is numbered
+ * in the call, whether or not it needs memory this time. Returns 0 when the
+ * point must behave as failed (a replayed record says it failed on the
+ * primary, or this call already lost OQ_SOFT_MAX); then, or when the
+ * allocation fails, call oq__soft_failed so the journal records it. */
+int oq__soft_try(oq_engine *e);
+void oq__soft_failed(oq_engine *e);
 void oq__deadline_expired(oq_engine *e, oq_contact *c);
 /* Move a QUEUED contact to queue q (lane l), keeping or resetting its place
  * in line; emits `type` (TRANSFERRED or OVERFLOWED). OQ_ENOMEM if q's lane
@@ -199,6 +225,9 @@ void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why);
 /* The history code of a well-known move reason ("escalation", "max wait",
  * "max offers", "callback", "queue full"; NULL: none). */
 int32_t oq__detail_code(const char *detail);
+/* The ring capacity a snapshot stores: what the entries need (how much room
+ * a failed call left reserved is no state), 0 for the arrival alone. */
+int32_t oq__history_stored_cap(const oq_contact *c);
 /* Room for `extra` more history entries; 0 on allocation failure. */
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
 /* Record an entry (takes ownership of owned_detail); dropped if no room. */
@@ -245,6 +274,9 @@ void oq__last_agent_note(oq_engine *e, const oq_contact *c, const oq_agent *a);
 /* The agent a contact of `customer` arriving in q should prefer, or NULL. */
 oq_agent *oq__last_agent_for(const oq_engine *e, const char *customer, const oq_queue *q);
 void oq__last_agent_clear(oq_engine *e);
+/* oq_engine_check's part: the records within last_agent_max, served in
+ * order at or before the clock, each found under its customer. */
+oq_status oq__last_agent_check(oq_engine *e);
 /* Snapshots: every record from the least recently served; put one back. */
 typedef void (*oq_served_visit_fn)(const char *customer, int32_t agent, uint64_t agent_seq,
                                    int64_t served, void *user);
@@ -282,6 +314,9 @@ void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_
  * presence change since)? How many agents are? */
 int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x);
 int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a);
+/* Room for `extra` more exclusions than the contact holds (0: out of memory,
+ * nothing changed). Every contact keeps room for one more. */
+int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra);
 int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* Fill the common fields of a contact event. */

@@ -146,6 +146,29 @@ oq_status oq_customer_last_agent(const oq_engine *ce, const char *customer, cons
     return OQ_OK;
 }
 
+oq_status oq__last_agent_check(oq_engine *e)
+{
+    int32_t n = 0;
+    int64_t prev = 0;
+    for (const oq_served *s = e->served_head; s; s = s->next) {
+        if (++n > e->served.count || n > e->last_agent_max)
+            return oq__fail(e, OQ_ECORRUPT, "last agents: more records listed than the %d kept (at most %d)",
+                            e->served.count, e->last_agent_max);
+        if (find(e, s->customer) != s || (s->next ? s->next->prev != s : e->served_tail != s))
+            return oq__fail(e, OQ_ECORRUPT, "last agents: customer '%s' misfiled", s->customer);
+        if (s->served < prev || s->served > e->now)
+            return oq__fail(e, OQ_ECORRUPT, "last agents: customer '%s' served at %lld, out of order",
+                            s->customer, (long long)s->served);
+        if (s->agent < 0 || s->agent >= e->n_agents || s->agent_seq >= e->next_agent_seq)
+            return oq__fail(e, OQ_ECORRUPT, "last agents: customer '%s' names agent %d/%llu that never was",
+                            s->customer, s->agent, (unsigned long long)s->agent_seq);
+        prev = s->served;
+    }
+    if (n != e->served.count)
+        return oq__fail(e, OQ_ECORRUPT, "last agents: %d records kept, %d listed", e->served.count, n);
+    return OQ_OK;
+}
+
 /* ---- snapshots (lib/snapshot) ---- */
 
 void oq__last_agent_visit(const oq_engine *e, oq_served_visit_fn fn, void *user)

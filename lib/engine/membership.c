@@ -114,15 +114,20 @@ static void score(const oq_engine *e, oq_member *m)
     m->profile_priority = pq ? pq->priority : 0;
     m->delay_ms = pq ? pq->delay_ms : 0;
     delay_account(m->queue, m->delay_ms, +1);
-    m->pref_match = 0;
-    m->skill_score = 0;
+    oq__member_scores(a, q, &m->pref_match, &m->skill_score);
+}
+
+void oq__member_scores(const oq_agent *a, const oq_queue *q, int32_t *pref_match, int32_t *skill_score)
+{
+    *pref_match = 0;
+    *skill_score = 0;
     for (int32_t i = 0; i < q->n_pref; i++) {
         int32_t lv = oq__level_of(a->skills, a->n_skills, q->pref[i].skill);
-        m->pref_match += lv >= q->pref[i].level;
-        m->skill_score += lv;
+        *pref_match += lv >= q->pref[i].level;
+        *skill_score += lv;
     }
     for (int32_t i = 0; i < q->n_req; i++)
-        m->skill_score += oq__level_of(a->skills, a->n_skills, q->req[i].skill);
+        *skill_score += oq__level_of(a->skills, a->n_skills, q->req[i].skill);
 }
 
 static void attach(oq_engine *e, oq_member *m, oq_agent *a, oq_queue *q)

@@ -16,7 +16,7 @@ const oq_profile *oq__agent_profile(const oq_engine *e, const oq_agent *a)
 }
 
 /* Own profile, else the first of its groups that has one. */
-static int32_t effective_profile(const oq_engine *e, const oq_agent *a)
+int32_t oq__agent_profile_in_force(const oq_engine *e, const oq_agent *a)
 {
     if (a->profile >= 0)
         return a->profile;
@@ -28,7 +28,7 @@ static int32_t effective_profile(const oq_engine *e, const oq_agent *a)
 
 void oq__agent_update_profile(oq_engine *e, oq_agent *a)
 {
-    a->eff_profile = effective_profile(e, a);
+    a->eff_profile = oq__agent_profile_in_force(e, a);
     const oq_profile *p = oq__agent_profile(e, a);
     a->idle_inbound = p && p->idle_measure == OQ_IDLE_LAST_INBOUND;
 }

@@ -253,6 +253,7 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     }
     int64_t old_max_wait = q->max_wait_ms;
     int32_t old_max_offers = q->max_offers;
+    double old_warning = q->deadline_warning_s;
     apply_spec(q, spec);
     if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
         q->delays_changed = 1; /* the new limits apply to contacts already waiting */
@@ -260,6 +261,14 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     q->callback_channel = callback_channel;
     if (resort)
         oq__queue_resort(e, q);
+    /* A new deadline warning applies to the contacts already here (never
+     * later than it says); new limits are re-armed by oq__dispatch (delays_changed). */
+    if (q->deadline_warning_s != old_warning)
+        for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+            oq_contact *c = e->contact_ids.objs[i];
+            if (c && c->queue == q && c->state != OQ_CONTACT_PARKED)
+                oq__deadline_schedule(e, c);
+        }
     /* Priority, blending and limits may let waiting contacts go to agents now. */
     oq__mark_all_agents(e);
     oq__dispatch(e);

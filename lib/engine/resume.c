@@ -2,7 +2,8 @@
 /* mod_callcenter's abandoned-resume-allowed: a customer who hangs up and
  * calls back to the same queue within the engine's abandon_resume_s gets
  * their old place in line. Best effort: if memory for the record cannot be
- * had, the customer simply queues anew. */
+ * had, the customer simply queues anew — an allocation the call may lose
+ * (oq__soft_try), journaled, so a standby keeps no place for it either. */
 #include <string.h>
 
 #include "engine/internal.h"
@@ -52,9 +53,11 @@ static void place_free(oq_engine *e, resume_place *p)
 static void sweep(oq_engine *e)
 {
     int32_t n = e->resume.count;
-    resume_place **dead = oq__alloc(&e->mem, (size_t)(n ? n : 1) * sizeof *dead);
-    if (!dead)
+    resume_place **dead = oq__soft_try(e) ? oq__alloc(&e->mem, (size_t)(n ? n : 1) * sizeof *dead) : NULL;
+    if (!dead) {
+        oq__soft_failed(e); /* swept at the next place kept */
         return;
+    }
     int32_t k = oq__idmap_collect(&e->resume, (void **)dead, n);
     for (int32_t i = 0; i < k; i++)
         if (dead[i]->expires < e->now)
@@ -72,9 +75,11 @@ void oq__resume_keep(oq_engine *e, const oq_contact *c)
         if (e->resume.count >= e->resume_sweep_at)
             sweep(e);
         void *obj = NULL;
-        if (oq__customer_record_new(e, &e->resume, c->customer, strlen(c->customer), sizeof *p,
-                                    &obj) != OQ_OK)
+        if (!oq__soft_try(e) || oq__customer_record_new(e, &e->resume, c->customer, strlen(c->customer),
+                                                        sizeof *p, &obj) != OQ_OK) {
+            oq__soft_failed(e);
             return; /* best effort: the customer simply queues anew */
+        }
         p = obj;
     }
     p->queue = c->queue->idx;

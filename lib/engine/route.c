@@ -165,24 +165,14 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
     return 1;
 }
 
-/* A rejection needs room before the offer is made, so that a later reject or
- * time-out never has to allocate. (The list is not in the contact itself: a
- * waiting contact that was never offered carries no room for it.) */
-static int reserve_reject_slot(oq_engine *e, oq_contact *c)
-{
-    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + 1,
-                    sizeof *c->rejects);
-}
-
+/* Never allocates: every contact carries room for one more exclusion than
+ * it holds (oq__exclusion_room), which the reject or time-out of this offer
+ * may use, so routing cannot be starved of memory. */
 static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
 {
     oq_agent *a = m->agent;
     oq_queue *q = c->queue;
     const oq_channel *ch = e->channels[c->channel];
-    if (!reserve_reject_slot(e, c)) {
-        e->starved = 1; /* retried at the next call that routes */
-        return;
-    }
     oq__contact_dequeue(e, c);
     c->state = OQ_CONTACT_OFFERED;
     c->agent = a;
@@ -293,10 +283,7 @@ static void route_agent(oq_engine *e, oq_agent *a)
         }
         if (!best)
             return;
-        int32_t before = a->n_offered;
         make_offer(e, best, best_m);
-        if (a->n_offered == before)
-            return; /* starved of memory: retried later */
     }
 }
 
@@ -319,11 +306,6 @@ static void rearm_delayed_queues(oq_engine *e)
 void oq__dispatch(oq_engine *e)
 {
     rearm_delayed_queues(e);
-    if (e->starved) {
-        /* An offer was skipped for lack of memory: look at everyone again. */
-        e->starved = 0;
-        oq__mark_all_agents(e);
-    }
     for (;;) {
         if (e->dirty_contacts) {
             oq_contact *c = e->dirty_contacts;

@@ -42,6 +42,7 @@ enum {
 #define OQ_CONTACT_TIMERS 3 /* timers embedded in each contact */
 #define OQ_TIERS_MAX (OQ_LADDER_MAX + 1)
 #define OQ_ENGINE_TIMERS 1 /* engine-level timers: the statistics interval */
+#define OQ_SOFT_MAX 16     /* lost allocations one journal record can name */
 
 struct oq_stats;
 
@@ -78,6 +79,7 @@ typedef struct oq_channel {
     int32_t synchronous, exclusive, cost, max_per_agent;
     int32_t n_queues;    /* queues accepting it */
     int32_t n_contacts;  /* contacts of this channel in the engine */
+    int32_t tally[2];    /* oq_engine_check's scratch: queues, contacts */
 } oq_channel;
 
 typedef struct oq_skill {
@@ -85,6 +87,7 @@ typedef struct oq_skill {
     int32_t idx;
     int32_t max_level;
     int32_t refs;        /* agents, queue requirements/preferences, contacts using it */
+    int32_t tally;       /* oq_engine_check's scratch */
 } oq_skill;
 
 typedef struct oq_group {
@@ -92,6 +95,7 @@ typedef struct oq_group {
     int32_t idx;
     int32_t refs;        /* agents in it + queues targeting it */
     int32_t profile;     /* routing profile index, -1 none */
+    int32_t tally;       /* oq_engine_check's scratch */
 } oq_group;
 
 typedef struct oq_profile_queue {
@@ -104,6 +108,7 @@ typedef struct oq_profile {
     char *id;
     int32_t idx;
     int32_t refs;        /* agents and groups using it */
+    int32_t tally;       /* oq_engine_check's scratch */
     oq_profile_queue *queues;
     int32_t n_queues, cap_queues;
     int32_t *ch_max, *ch_cross; /* per channel index; ch_cap long; -1 / 1 = defaults */
@@ -178,6 +183,7 @@ struct oq_agent {
 typedef struct oq_lane {
     int32_t channel;
     int32_t reserved;        /* contacts of this lane in any state: its heap never needs to grow mid-routing */
+    int32_t tally;           /* oq_engine_check's scratch */
     oq_heap contacts;
     oq_heap agents;
 } oq_lane;
@@ -250,6 +256,7 @@ struct oq_queue {
     int64_t sl_met, sl_total; /* answered within threshold / answered + abandoned, for conditions */
     int64_t n_completed;
     int32_t staffed[OQ_TIERS_MAX]; /* logged-in members by first_tier */
+    int32_t tally[4];        /* oq_engine_check's scratch: references, offered, active, parked */
 };
 
 /* Laid out widest first with small fields narrowed, so no padding: a waiting
@@ -314,8 +321,20 @@ struct oq_engine {
     uint64_t rng;
     int64_t now;
     int32_t in_callback;
-    int32_t starved;         /* a routing step was skipped for lack of memory */
     char err[512];
+
+    /* Allocations a call may lose without failing, each with a documented
+     * degraded outcome (docs/reliability.md): the points where one is tried
+     * are numbered from 1 in each call (soft_n); those that failed go into
+     * the call's journal record, and replaying the record fails exactly
+     * those (soft_forced), so a standby takes the same degraded path. */
+    int32_t soft_n;
+    int32_t soft_n_failed;
+    int32_t soft_rest;       /* the OQ_SOFT_MAX+1-th failed: every point after the last listed fails */
+    uint32_t soft_failed[OQ_SOFT_MAX];
+    int32_t soft_replay;     /* oq_journal_apply: soft_forced holds the record's list */
+    int32_t soft_n_forced, soft_forced_rest;
+    uint32_t soft_forced[OQ_SOFT_MAX];
 
     oq_idmap channel_ids, skill_ids, group_ids, queue_ids;
     oq_idtable agent_ids, contact_ids; /* the hot lookups: see core/idtable.h */
@@ -355,6 +374,7 @@ struct oq_engine {
     void *journal_user;
     void *journal_state;     /* encoder and record buffer */
     int32_t journal_depth;   /* inside a journaled call: nested calls are not recorded */
+    uint64_t journal_seq;    /* sequence number of the next record emitted or applied (>= 1) */
 };
 
 #endif

@@ -84,7 +84,7 @@ static int64_t exclusion_end(const oq_engine *e, const oq_contact *c)
 
 /* Every handler below consumes what made its timer due (or moves the due
  * time into the future), so re-arming never fires the same thing forever. */
-void oq__wait_schedule(oq_engine *e, oq_contact *c)
+int64_t oq__wait_due(const oq_engine *e, const oq_contact *c)
 {
     const oq_queue *q = c->queue;
     int64_t due = INT64_MAX;
@@ -108,6 +108,12 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
         if (q->delays_overflow > 0 && oq__add_ms(e->now, RECHECK_MS) < due)
             due = oq__add_ms(e->now, RECHECK_MS);
     }
+    return due;
+}
+
+void oq__wait_schedule(oq_engine *e, oq_contact *c)
+{
+    int64_t due = oq__wait_due(e, c);
     if (due == INT64_MAX)
         oq__timer_cancel(e, &c->wait_timer);
     else
@@ -207,13 +213,17 @@ void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why)
 static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
 {
     const oq_queue *q = c->queue;
+    /* Memory for the move is an allocation the call (the clock's) may lose:
+     * then the limit is tried again shortly, and the journal says so, so a
+     * standby waits as long. */
     if (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !(c->flags & OQ_CF_CALLBACK)) {
-        oq_status st = oq__keep_place_reserve(e, c);
+        oq_status st = oq__soft_try(e) ? oq__keep_place_reserve(e, c) : OQ_ENOMEM;
         if (st == OQ_OK) {
             oq__keep_place_apply(e, c, why);
             return 1;
         }
         if (st == OQ_ENOMEM) {
+            oq__soft_failed(e);
             c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
             return 1;
         }
@@ -224,8 +234,9 @@ static int apply_limit(oq_engine *e, oq_contact *c, const char *why)
         int32_t ch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : c->channel;
         if (oq__queue_lane(t, ch) >= 0) {
             const char *detail = q->limit_action == OQ_LIMIT_CALLBACK ? "callback" : why;
-            if (oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
+            if (oq__soft_try(e) && oq__contact_move(e, c, t, ch, 1, OQ_EV_OVERFLOWED, detail) == OQ_OK)
                 return 1;
+            oq__soft_failed(e);
             c->limit_retry_at = oq__add_ms(e->now, RECHECK_MS); /* no room: try again shortly */
             return 1;
         }
@@ -319,8 +330,10 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
             oq__contact_event(e, c, OQ_EV_ALERT, detail);
             return STEP_DONE;
         }
-        if (oq__contact_move(e, c, t, c->channel, 1, OQ_EV_OVERFLOWED, "escalation") != OQ_OK)
-            return STEP_RETRY; /* no room in the target yet */
+        if (!oq__soft_try(e) || oq__contact_move(e, c, t, c->channel, 1, OQ_EV_OVERFLOWED, "escalation") != OQ_OK) {
+            oq__soft_failed(e); /* absorbed (journaled): the step is tried again shortly */
+            return STEP_RETRY;
+        }
         return STEP_MOVED;
     }
     default: /* OQ_STEP_ALERT */
@@ -413,16 +426,24 @@ void oq__wait_resume(oq_engine *e, oq_contact *c)
 
 /* ---- reply deadlines -------------------------------------------------------- */
 
-void oq__deadline_schedule(oq_engine *e, oq_contact *c)
+int64_t oq__deadline_due(const oq_contact *c)
 {
-    if (c->deadline <= 0 || c->deadline_stage >= 2) {
-        oq__timer_cancel(e, &c->due_timer);
-        return;
-    }
+    if (c->deadline <= 0 || c->deadline_stage >= 2)
+        return INT64_MAX;
     int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);
     int64_t due = c->deadline;
     if (c->deadline_stage == 0 && warn_ms > 0 && c->deadline - warn_ms < due)
         due = c->deadline - warn_ms;
+    return due;
+}
+
+void oq__deadline_schedule(oq_engine *e, oq_contact *c)
+{
+    int64_t due = oq__deadline_due(c);
+    if (due == INT64_MAX) {
+        oq__timer_cancel(e, &c->due_timer);
+        return;
+    }
     oq__timer_arm(e, &c->due_timer, due > e->now ? due : e->now, OQ_TIMER_DUE);
 }
 

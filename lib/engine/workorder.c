@@ -29,6 +29,24 @@ static oq_history_item arrival_item(const oq_contact *c)
     return it;
 }
 
+int32_t oq__history_stored_cap(const oq_contact *c)
+{
+    const struct oq_history *h = c->history;
+    if (!h)
+        return 0;
+    if (h->n == 1 && h->dropped == 0) {
+        oq_history_item a = arrival_item(c);
+        const oq_history_item *it = &h->items[h->start];
+        if (it->type == a.type && it->queue == a.queue && it->time == a.time && it->agent == a.agent &&
+            it->detail_code == a.detail_code && !it->detail)
+            return 0; /* a ring reserved but never used: its arrival alone */
+    }
+    int32_t cap = 4; /* the sizes oq__history_reserve grows through */
+    while (cap < h->n && cap < OQ_HISTORY_MAX)
+        cap *= 2;
+    return cap < OQ_HISTORY_MAX ? cap : OQ_HISTORY_MAX;
+}
+
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
 {
     struct oq_history *h = c->history;
@@ -58,8 +76,11 @@ void oq__history_add(oq_engine *e, oq_contact *c, int32_t type, const oq_agent *
                      int32_t detail_code, char *owned_detail)
 {
     /* Public calls reserve their entry first; timer-driven entries (overflows)
-     * grow the ring here, and are dropped (counted) only if memory is refused. */
-    if (!oq__history_reserve(e, c, 1) || !c->history) {
+     * grow the ring here, and are dropped (counted) only if memory is refused
+     * (absorbed and journaled: a standby drops the same entry). */
+    int room = oq__soft_try(e) && oq__history_reserve(e, c, 1) && c->history;
+    if (!room) {
+        oq__soft_failed(e);
         if (c->history)
             c->history->dropped++;
         oq__strfree(&e->mem, owned_detail);
@@ -319,7 +340,10 @@ oq_status oq__relocate(oq_engine *e, oq_contact *c, oq_queue *q, const char *rea
         oq__strfree(&e->mem, why);
         return oq__fail(e, OQ_ESTATE, "contact '%s' is already waiting in queue '%s'", c->id, q->id);
     }
-    if (!oq__history_reserve(e, c, 1) ||
+    /* The lane slot before the history entry: a failed move leaves no ring
+     * reserved behind (the history reservation is the last thing that can fail). */
+    oq_lane *lane = &q->lanes[oq__queue_lane(q, c->channel)];
+    if (!oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) || !oq__history_reserve(e, c, 1) ||
         oq__contact_move(e, c, q, c->channel, 0, OQ_EV_TRANSFERRED, reason) != OQ_OK) {
         oq__strfree(&e->mem, why);
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", c->id);

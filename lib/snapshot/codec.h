@@ -67,14 +67,22 @@ int32_t oq__rd_count(oq_rd *r, int32_t hi, size_t min_each, const char *what);
 int oq__rd_str(oq_rd *r, size_t max_len, const char **s, size_t *len, int *is_null, const char *what);
 int oq__rd_tag(oq_rd *r, const char tag[4]);
 
-/* Range-checked 64-bit reads, so later arithmetic on them cannot overflow:
- * a time or signed figure within +-2^62; a due time that may also be
- * INT64_MAX (saturated "never"); a count in 0..2^62; a statistics figure
- * that may also be one of the INT64_MIN / INT64_MAX markers. */
+/* Range-checked 64-bit reads, so later arithmetic on them cannot overflow
+ * and every restored time is one the public API could have produced:
+ * - the clock: 0..INT64_MAX (start_ms >= 0; oq_engine_advance goes as far
+ *   as INT64_MAX) - exactly the range the API accepts;
+ * - an instant the clock has passed (arrival, last offer, state change):
+ *   0..now (0 also stands for "not yet");
+ * - a moment the host gave or the engine computed (deadline, due time,
+ *   reservation end, saturated at INT64_MAX for "never"): 0..INT64_MAX;
+ * - a count the engine increments by one: 0..2^62 (never reached);
+ * - a sum of milliseconds (saturating at INT64_MAX): 0..INT64_MAX. */
 #define OQ_SANE64 ((int64_t)1 << 62)
-int64_t oq__rd_time(oq_rd *r, const char *what);
-int64_t oq__rd_due(oq_rd *r, const char *what);
+int64_t oq__rd_i64_in(oq_rd *r, int64_t lo, int64_t hi, const char *what);
+int64_t oq__rd_clock(oq_rd *r, const char *what);
+int64_t oq__rd_past(oq_rd *r, int64_t now, const char *what);
+int64_t oq__rd_instant(oq_rd *r, const char *what);
 int64_t oq__rd_n64(oq_rd *r, const char *what);
-int64_t oq__rd_stat64(oq_rd *r, const char *what);
+int64_t oq__rd_sum64(oq_rd *r, const char *what);
 
 #endif

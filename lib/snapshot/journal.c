@@ -2,25 +2,38 @@
 /* The action journal: one compact record per successful state-changing call,
  * and its replay (docs/snapshot.md, "Journal records").
  *
- * Record: "OQJ" + version byte, i32 action, i64 now_ms, the call's arguments
- * in order (strings as u32 length + bytes, 0xFFFFFFFF = NULL; i32; f64; specs
- * field by field), then a CRC-32 of everything before it. Each wrapper below
- * encodes twice: once counting (so the buffer can be grown before anything is
- * written), once for real. */
+ * Record: "OQJ" + version byte, i32 action, i64 now_ms, u64 sequence number,
+ * u8 count of the allocations the call lost (bit 7: and every one after the
+ * last listed) and their numbers (u32 each, engine.c oq__soft_try), then
+ * the call's arguments in order (strings as u32 length + bytes, 0xFFFFFFFF =
+ * NULL; i32; f64; specs field by field), then a CRC-32 of everything before
+ * it. Each wrapper below encodes twice: once counting (so the buffer can be
+ * grown before anything is written), once for real.
+ *
+ * Sequence numbers: e->journal_seq is the number of the next record — the
+ * next one emitted on a primary, the next one oq_journal_apply accepts on a
+ * standby (one counter: a standby that takes over continues the numbering).
+ * A snapshot records it, so a standby restored from one expects exactly the
+ * first record after it. */
+#include <stdio.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "engine/internal.h"
 #include "snapshot/codec.h"
 #include "snapshot/journal.h"
 
 #define J_VERSION 2
-#define J_HEAD 16
+#define J_HEAD 24    /* magic + version, action, now_ms, seq */
+#define J_SEQ_AT 16  /* byte offset of the sequence number (u64 little-endian) */
+#define SEQ_MAX ((uint64_t)1 << 62) /* never reached; restored counters stay far from wrapping */
 
 typedef struct jstate {
     oq_wr w;
     int counting;
     int32_t action;
     int64_t now;
+    uint64_t seq;
     uint8_t *buf;
     size_t cap;
 } jstate;
@@ -69,15 +82,22 @@ oq_status oq_engine_set_journal(oq_engine *e, oq_journal_fn fn, void *user)
     return OQ_OK;
 }
 
-static void w_head(oq_wr *w, int32_t action, int64_t now)
+static void w_head(oq_wr *w, const oq_engine *e, int32_t action, int64_t now, uint64_t seq)
 {
     oq__wr_bytes(w, "OQJ", 3);
     oq__wr_u8(w, J_VERSION);
     oq__wr_i32(w, action);
     oq__wr_i64(w, now);
+    oq__wr_u64(w, seq);
+    /* The allocations the call lost (its degraded outcomes): replay loses them too. */
+    oq__wr_u8(w, (uint8_t)(e->soft_n_failed | (e->soft_rest ? 0x80 : 0)));
+    for (int32_t i = 0; i < e->soft_n_failed; i++)
+        oq__wr_u32(w, e->soft_failed[i]);
 }
 
-static void deliver(oq_engine *e, int32_t action, int64_t now, const void *data, size_t len)
+/* Hand the host one record; its number is used even when the record could
+ * not be encoded (data NULL), so a standby sees the gap. */
+static void deliver(oq_engine *e, int32_t action, int64_t now, uint64_t seq, const void *data, size_t len)
 {
     oq_journal_record rec;
     memset(&rec, 0, sizeof rec);
@@ -85,6 +105,8 @@ static void deliver(oq_engine *e, int32_t action, int64_t now, const void *data,
     rec.now_ms = now;
     rec.data = data;
     rec.len = len;
+    rec.seq = seq;
+    e->journal_seq = seq + 1;
     e->in_callback++;
     e->journal(&rec, e->journal_user);
     e->in_callback--;
@@ -96,14 +118,15 @@ static int64_t j_begin(oq_engine *e)
     return e->now;
 }
 
-static void j_start(jstate *j, int32_t action, int64_t now)
+static void j_start(oq_engine *e, jstate *j, int32_t action, int64_t now)
 {
     memset(&j->w, 0, offsetof(oq_wr, chunk));
     j->w.fn = count_fn;
     j->counting = 1;
     j->action = action;
     j->now = now;
-    w_head(&j->w, action, now);
+    j->seq = e->journal_seq;
+    w_head(&j->w, e, action, now, j->seq);
 }
 
 /* After the arguments were encoded: the counting pass sizes the buffer and
@@ -122,7 +145,7 @@ static oq_wr *j_next(oq_engine *e, oq_wr *w)
             if (!nb) {
                 /* The record cannot be had: the host is told (data NULL) and
                  * should take a fresh snapshot. */
-                deliver(e, j->action, j->now, NULL, 0);
+                deliver(e, j->action, j->now, j->seq, NULL, 0);
                 return NULL;
             }
             j->buf = nb;
@@ -132,13 +155,13 @@ static oq_wr *j_next(oq_engine *e, oq_wr *w)
         j->w.buf = j->buf;
         j->w.cap = j->cap;
         j->counting = 0;
-        w_head(&j->w, j->action, j->now);
+        w_head(&j->w, e, j->action, j->now, j->seq);
         return &j->w;
     }
     uint32_t crc = w->crc;
     oq__wr_u32(w, crc);
     if (w->st == OQ_OK)
-        deliver(e, j->action, j->now, j->buf, w->n);
+        deliver(e, j->action, j->now, j->seq, j->buf, w->n);
     return NULL;
 }
 
@@ -153,12 +176,12 @@ static oq_wr *j_open(oq_engine *e, oq_status st, int64_t before, int32_t action,
     if (st != OQ_OK) {
         if (e->now == before)
             return NULL;
-        j_start(j, OQ_J_ADVANCE, e->now);
+        j_start(e, j, OQ_J_ADVANCE, e->now);
         for (oq_wr *w = &j->w; w; w = j_next(e, w)) {
         }
         return NULL;
     }
-    j_start(j, action, now);
+    j_start(e, j, action, now);
     return &j->w;
 }
 
@@ -1473,6 +1496,63 @@ const char *oq_journal_action_name(int32_t action)
     return names[action];
 }
 
+/* Magic, version, length and checksum of an encoded record; "" or why not. */
+static const char *record_frame_error(const uint8_t *p, size_t len, char *buf, size_t size)
+{
+    if (len < J_HEAD + 1 + 4 || memcmp(p, "OQJ", 3) != 0)
+        return "at byte 0: not a journal record";
+    if (p[3] != J_VERSION) {
+        snprintf(buf, size, "at byte 3: version %u, this library reads %d", p[3], J_VERSION);
+        return buf;
+    }
+    uint32_t crc = (uint32_t)p[len - 4] | (uint32_t)p[len - 3] << 8 | (uint32_t)p[len - 2] << 16 |
+                   (uint32_t)p[len - 1] << 24;
+    if (oq__crc32(0, p, len - 4) != crc) {
+        snprintf(buf, size, "at byte %zu: checksum mismatch", len - 4);
+        return buf;
+    }
+    return "";
+}
+
+static uint64_t record_seq(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[J_SEQ_AT + i];
+    return v;
+}
+
+oq_status oq_journal_record_seq(const void *rec, size_t len, uint64_t *seq, oq_error *err)
+{
+    if (!rec || !seq)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s", rec ? "seq is NULL" : "journal record is NULL");
+    char buf[96];
+    const char *why = record_frame_error(rec, len, buf, sizeof buf);
+    if (*why)
+        return oq__error(err, OQ_ECORRUPT, NULL, 0, 0, "journal record: %s", why);
+    *seq = record_seq(rec);
+    return OQ_OK;
+}
+
+oq_status oq_engine_journal_seq(const oq_engine *e, uint64_t *next_seq)
+{
+    if (!e || !next_seq)
+        return OQ_EINVAL;
+    *next_seq = e->journal_seq;
+    return OQ_OK;
+}
+
+oq_status oq_engine_set_journal_seq(oq_engine *e, uint64_t next_seq)
+{
+    oq_status st = oq__enter(e);
+    if (st != OQ_OK)
+        return st;
+    if (next_seq == 0 || next_seq > SEQ_MAX)
+        return oq__fail(e, OQ_EINVAL, "next_seq: must be 1..2^62, got %llu", (unsigned long long)next_seq);
+    e->journal_seq = next_seq;
+    return OQ_OK;
+}
+
 oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len)
 {
     oq_status st = oq__enter(e);
@@ -1481,26 +1561,59 @@ oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len)
     if (!rec)
         return oq__fail(e, OQ_EINVAL, "journal record is NULL");
     const uint8_t *p = rec;
-    if (len < J_HEAD + 4 || memcmp(p, "OQJ", 3) != 0)
-        return oq__fail(e, OQ_ECORRUPT, "journal record: at byte 0: not a journal record");
-    if (p[3] != J_VERSION)
-        return oq__fail(e, OQ_ECORRUPT, "journal record: at byte 3: version %u, this library reads %d",
-                        p[3], J_VERSION);
-    uint32_t crc = (uint32_t)p[len - 4] | (uint32_t)p[len - 3] << 8 | (uint32_t)p[len - 2] << 16 |
-                   (uint32_t)p[len - 1] << 24;
-    if (oq__crc32(0, p, len - 4) != crc)
-        return oq__fail(e, OQ_ECORRUPT, "journal record: at byte %zu: checksum mismatch", len - 4);
+    char buf[96];
+    const char *why = record_frame_error(p, len, buf, sizeof buf);
+    if (*why)
+        return oq__fail(e, OQ_ECORRUPT, "journal record: %s", why);
+    uint64_t seq = record_seq(p), want = e->journal_seq;
+    if (seq > want && seq - want == 1)
+        return oq__fail(e, OQ_ECORRUPT,
+                        "journal record: sequence %llu, expected %llu: record %llu is missing (a gap)",
+                        (unsigned long long)seq, (unsigned long long)want, (unsigned long long)want);
+    if (seq > want)
+        return oq__fail(e, OQ_ECORRUPT,
+                        "journal record: sequence %llu, expected %llu: records %llu..%llu are missing (a gap)",
+                        (unsigned long long)seq, (unsigned long long)want, (unsigned long long)want,
+                        (unsigned long long)(seq - 1));
+    if (seq < want)
+        return oq__fail(e, OQ_ECORRUPT,
+                        "journal record: sequence %llu, expected %llu: already applied (a duplicate, or "
+                        "records out of order)",
+                        (unsigned long long)seq, (unsigned long long)want);
     char err[200] = "";
     oq_rd r = {p, len - 4, 4, 0, err, sizeof err};
     int32_t action = oq__rd_i32(&r);
     int64_t now = oq__rd_i64(&r);
+    (void)oq__rd_u64(&r); /* the sequence number, checked above */
+    uint8_t lost = oq__rd_u8(&r);
+    int32_t n_lost = lost & 0x7f;
+    if (n_lost > OQ_SOFT_MAX || ((lost & 0x80) && n_lost == 0))
+        oq__rd_fail(&r, "%d lost allocations listed (at most %d)", n_lost, OQ_SOFT_MAX);
+    for (int32_t i = 0; i < n_lost && !r.bad; i++) {
+        e->soft_forced[i] = oq__rd_u32(&r);
+        if (!r.bad && (e->soft_forced[i] == 0 || (i > 0 && e->soft_forced[i] <= e->soft_forced[i - 1])))
+            oq__rd_fail(&r, "lost allocations out of order");
+    }
+    if (r.bad)
+        return oq__fail(e, OQ_ECORRUPT, "journal record (%s): %s", oq_journal_action_name(action), err);
     jscratch x = {NULL, 0, len * 2 + 64};
     x.p = oq__alloc(&e->mem, x.cap);
     if (!x.p)
         return oq__fail(e, OQ_ENOMEM, "journal record: out of memory");
+    /* The call loses the allocations the primary's lost, and no other. */
+    e->soft_replay = 1;
+    e->soft_n_forced = n_lost;
+    e->soft_forced_rest = (lost & 0x80) != 0;
     st = replay(e, &r, action, now, &x);
+    e->soft_replay = 0;
+    e->soft_n_forced = 0;
+    e->soft_forced_rest = 0;
     oq__free(&e->mem, x.p, x.cap);
     if (r.bad)
         return oq__fail(e, OQ_ECORRUPT, "journal record (%s): %s", oq_journal_action_name(action), err);
+    /* Applied: the next record is expected (unless this engine journals
+     * too, and re-emitting the record already moved its counter on). */
+    if (st == OQ_OK && e->journal_seq == seq)
+        e->journal_seq = seq + 1;
     return st;
 }

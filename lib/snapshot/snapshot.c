@@ -225,8 +225,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
         oq__wr_i32(w, c->extra[i].skill);
         oq__wr_i32(w, c->extra[i].level);
     }
-    oq__wr_i32(w, c->n_rejects);
-    oq__wr_i32(w, c->cap_rejects);
+    oq__wr_i32(w, c->n_rejects); /* not its room (one more): how much memory it holds is no state */
     for (int32_t i = 0; i < c->n_rejects; i++) {
         const oq_exclusion *x = &c->rejects[i];
         oq__wr_u64(w, x->agent_seq);
@@ -239,8 +238,9 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_i32(w, c->hops);
     oq__wr_i32(w, c->n_offers);
     const struct oq_history *h = c->history;
-    oq__wr_i32(w, h ? h->cap : 0);
-    if (h) {
+    int32_t hcap = oq__history_stored_cap(c);
+    oq__wr_i32(w, hcap);
+    if (hcap) {
         oq__wr_i32(w, h->n);
         oq__wr_i32(w, h->dropped);
         for (int32_t i = 0; i < h->n; i++) {
@@ -290,7 +290,6 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_tag(w, "ENGN");
     oq__wr_u64(w, e->rng);
     oq__wr_i64(w, e->now);
-    oq__wr_i32(w, e->starved);
     oq__wr_i64(w, e->abandon_resume_ms);
     oq__wr_i32(w, e->resume_sweep_at);
     oq__wr_i32(w, e->last_agent_max);
@@ -298,6 +297,7 @@ static void write_all(oq_engine *e, oq_wr *w)
     oq__wr_u64(w, e->next_contact_seq);
     oq__wr_u64(w, e->next_timer_seq);
     oq__wr_i32(w, e->n_sl_blend);
+    oq__wr_u64(w, e->journal_seq);
 
     oq__wr_tag(w, "CHAN");
     oq__wr_i32(w, e->n_channels);
@@ -637,7 +637,7 @@ static void r_timer(rx *x, oq_timer *t, int32_t k1, int32_t k2)
     if (armed > 1)
         oq__rd_fail(r, "timer armed flag %u", armed);
     int32_t kind = oq__rd_i32(r);
-    t->due = oq__rd_due(r, "timer due");
+    t->due = oq__rd_instant(r, "timer due");
     t->seq = oq__rd_u64(r);
     t->pos = -1;
     t->kind = OQ_TIMER_NONE;
@@ -810,8 +810,10 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->n_completed = oq__rd_n64(r, "queue completed");
     for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         q->staffed[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue staffed");
+    /* The handle-time average follows real handle times: up to the whole
+     * clock range (INT64_MAX ms) once the clock has gone that far. */
     if (!r->bad && (q->max_wait_ms < 0 || !finite(q->default_aht_s) || !finite(q->deadline_warning_s) ||
-                    !finite(q->aht_ema_s)))
+                    !(isfinite(q->aht_ema_s) && q->aht_ema_s >= 0 && q->aht_ema_s <= (double)INT64_MAX / 1000.0)))
         oq__rd_fail(r, "queue '%s': a setting is out of range", q->id);
     if (!r->bad)
         put_id(x, &e->queue_ids, q->id, q, "queue");
@@ -837,9 +839,9 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->presence = oq__rd_range(r, 0, 2, "agent presence");
     a->presence_gen = oq__rd_u32(r);
     a->state = oq__rd_range(r, 0, 4, "agent state");
-    a->state_since = oq__rd_time(r, "agent state_since");
-    a->last_activity = oq__rd_time(r, "agent last_activity");
-    a->last_inbound = oq__rd_time(r, "agent last_inbound");
+    a->state_since = oq__rd_past(r, e->now, "agent state_since");
+    a->last_activity = oq__rd_past(r, e->now, "agent last_activity");
+    a->last_inbound = oq__rd_past(r, e->now, "agent last_inbound");
     a->profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile");
     a->eff_profile = IDX_OR_NONE(e->profiles, e->n_profiles, "agent profile in force");
     a->idle_inbound = oq__rd_range(r, 0, 1, "agent idle_inbound");
@@ -849,13 +851,13 @@ static oq_agent *r_agent(rx *x, int32_t idx)
     a->window_ms = oq__rd_n64(r, "agent window");
     a->reject_delay_ms = oq__rd_n64(r, "agent reject delay");
     a->no_answer_delay_ms = oq__rd_n64(r, "agent no-answer delay");
-    a->blocked_until = oq__rd_due(r, "agent blocked_until");
+    a->blocked_until = oq__rd_instant(r, "agent blocked_until");
     if (a->max_per_window > 0 && !r->bad) {
         a->offer_times = xalloc(x, (size_t)a->max_per_window, sizeof *a->offer_times);
         if (!a->offer_times)
             a->max_per_window = 0;
         for (int32_t i = 0; i < a->max_per_window; i++)
-            a->offer_times[i] = oq__rd_time(r, "agent offer time");
+            a->offer_times[i] = oq__rd_past(r, e->now, "agent offer time");
     }
     a->n_offer_times = oq__rd_range(r, 0, a->max_per_window, "agent offer count");
     a->offer_head = oq__rd_range(r, 0, a->max_per_window > 0 ? a->max_per_window - 1 : 0, "agent offer head");
@@ -957,21 +959,21 @@ static int r_contact(rx *x)
     c->lane = oq__rd_range(r, 0, c->queue->n_lanes - 1, "contact lane");
     int32_t ai = IDX_OR_NONE(e->agents, e->n_agents, "contact agent");
     c->agent = ai >= 0 ? e->agents[ai] : NULL;
-    c->arrived = oq__rd_time(r, "contact arrived");
-    c->enqueued = oq__rd_time(r, "contact enqueued");
-    c->entered = oq__rd_time(r, "contact entered");
-    c->deadline = oq__rd_due(r, "contact deadline");
+    c->arrived = oq__rd_past(r, e->now, "contact arrived");
+    c->enqueued = oq__rd_past(r, e->now, "contact enqueued");
+    c->entered = oq__rd_past(r, e->now, "contact entered");
+    c->deadline = oq__rd_instant(r, "contact deadline");
     c->step = oq__rd_range(r, 0, c->queue->n_steps, "contact step");
     c->tier = oq__rd_range(r, 0, c->queue->n_tiers - 1, "contact tier");
-    c->step_base = oq__rd_time(r, "contact step base");
-    c->recheck_at = oq__rd_due(r, "contact recheck");
-    c->limit_retry_at = oq__rd_due(r, "contact limit retry");
-    c->pref_until = oq__rd_due(r, "contact preferred-agent reservation");
+    c->step_base = oq__rd_past(r, e->now, "contact step base");
+    c->recheck_at = oq__rd_instant(r, "contact recheck");
+    c->limit_retry_at = oq__rd_instant(r, "contact limit retry");
+    c->pref_until = oq__rd_instant(r, "contact preferred-agent reservation");
     c->deadline_stage = oq__rd_range(r, 0, 2, "contact deadline stage");
     c->pref_hold = oq__rd_u32(r);
-    c->offered_at = oq__rd_time(r, "contact offered_at");
-    c->assigned_at = oq__rd_time(r, "contact assigned_at");
-    c->wrapup_at = oq__rd_time(r, "contact wrapup_at");
+    c->offered_at = oq__rd_past(r, e->now, "contact offered_at");
+    c->assigned_at = oq__rd_past(r, e->now, "contact assigned_at");
+    c->wrapup_at = oq__rd_past(r, e->now, "contact wrapup_at");
     c->pref_agent_idx = oq__rd_range(r, -1, e->n_agents - 1, "contact preferred agent");
     c->pref_agent_seq = oq__rd_u64(r);
     int32_t n_req = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "contact required skills");
@@ -989,22 +991,18 @@ static int r_contact(rx *x)
             c->extra[i].level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "contact skill level");
         }
     }
-    c->n_rejects = oq__rd_count(r, MAX_SLOTS, 28, "contact rejects");
-    int32_t more = oq__rd_range(r, 0, MAX_SLOTS, "contact reject room");
+    c->n_rejects = oq__rd_count(r, MAX_SLOTS - 1, 28, "contact rejects");
     if (r->bad)
         return 0;
-    if (more < c->n_rejects || more > 2 * c->n_rejects + 16)
-        return oq__rd_fail(r, "contact reject room %d for %d rejects", more, c->n_rejects);
-    if (more > 0) {
-        c->rejects = xalloc(x, (size_t)more, sizeof *c->rejects);
-        if (!c->rejects)
-            return 0;
-        c->cap_rejects = more;
-    }
+    /* With the room for one more every contact keeps (oq__exclusion_room). */
+    c->rejects = xalloc(x, (size_t)c->n_rejects + 1, sizeof *c->rejects);
+    if (!c->rejects)
+        return 0;
+    c->cap_rejects = c->n_rejects + 1;
     for (int32_t i = 0; i < c->n_rejects && !r->bad; i++) {
         oq_exclusion *ex = &c->rejects[i];
         ex->agent_seq = oq__rd_u64(r);
-        ex->until = oq__rd_due(r, "contact exclusion end");
+        ex->until = oq__rd_instant(r, "contact exclusion end");
         ex->agent = oq__rd_range(r, 0, e->n_agents - 1, "contact exclusion agent"); /* may be removed */
         ex->gen = oq__rd_u32(r);
         ex->misses = oq__rd_u32(r);
@@ -1028,7 +1026,7 @@ static int r_contact(rx *x)
             oq_history_item *it = &h->items[i];
             it->type = oq__rd_range(r, 1, 64, "history type");
             it->queue = IDX(e->queues, e->n_queues, "history queue");
-            it->time = oq__rd_time(r, "history time");
+            it->time = oq__rd_past(r, e->now, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
             it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_REQUESTED, "history detail");
             it->detail = xstr(x, "history detail", 1);
@@ -1114,15 +1112,17 @@ static int restore_body(rx *x)
     if (!oq__rd_tag(r, "ENGN"))
         return 0;
     e->rng = oq__rd_u64(r);
-    e->now = oq__rd_time(r, "clock");
-    e->starved = oq__rd_range(r, 0, 1, "starved flag");
+    e->now = oq__rd_clock(r, "clock");
     e->abandon_resume_ms = oq__rd_n64(r, "abandon_resume");
     e->resume_sweep_at = oq__rd_range(r, 0, INT32_MAX / 4, "resume sweep");
     e->last_agent_max = oq__rd_range(r, 0, OQ_LAST_AGENT_MAX, "last_agent_max");
-    e->next_agent_seq = oq__rd_u64(r);
-    e->next_contact_seq = oq__rd_u64(r);
-    e->next_timer_seq = oq__rd_u64(r);
+    /* Sequence counters only grow: far from wrapping (a contact numbered 0
+     * would look like a free statistics record). */
+    e->next_agent_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next agent sequence number");
+    e->next_contact_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next contact sequence number");
+    e->next_timer_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next timer sequence number");
     e->n_sl_blend = oq__rd_range(r, 0, INT32_MAX / 4, "blend count");
+    e->journal_seq = (uint64_t)oq__rd_i64_in(r, 1, OQ_SANE64, "next journal sequence number");
     if (!r->bad && e->abandon_resume_ms < 0)
         return oq__rd_fail(r, "negative abandon_resume");
 
@@ -1352,7 +1352,7 @@ static int restore_body(rx *x)
             return oq__rd_fail(r, "resume place without a customer");
         int32_t qi = oq__rd_range(r, 0, e->n_queues - 1, "resume queue");
         uint64_t seq = oq__rd_u64(r);
-        int64_t enq = oq__rd_time(r, "resume place"), exp = oq__rd_due(r, "resume expiry");
+        int64_t enq = oq__rd_past(r, e->now, "resume place"), exp = oq__rd_instant(r, "resume expiry");
         if (r->bad)
             return 0;
         oq_status st = oq__resume_put(e, s, len, qi, seq, enq, exp);
@@ -1375,7 +1375,7 @@ static int restore_body(rx *x)
             return oq__rd_fail(r, "last-agent record without a customer");
         int32_t ai = oq__rd_range(r, 0, e->n_agents > 0 ? e->n_agents - 1 : 0, "last-agent agent");
         uint64_t aseq = oq__rd_u64(r);
-        int64_t served = oq__rd_time(r, "last-agent time");
+        int64_t served = oq__rd_past(r, e->now, "last-agent time");
         if (r->bad)
             return 0;
         if (served < prev_served || served > e->now)
@@ -1499,6 +1499,7 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     oq_status st = oq_engine_create(&eo, &e);
     if (st != OQ_OK) {
         tracker_release(&t, 1);
+        snprintf(restore_err, sizeof restore_err, "%s", st == OQ_ENOMEM ? "out of memory" : oq_status_str(st));
         return st;
     }
     /* The engine was created with its default statistics; the restore
@@ -1543,8 +1544,10 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
     oq__mem_init(&m, opts ? opts->alloc : NULL, opts ? opts->alloc_user : NULL);
     size_t cap = 65536, n = 0;
     uint8_t *buf = oq__alloc(&m, cap);
-    if (!buf)
+    if (!buf) {
+        snprintf(restore_err, sizeof restore_err, "out of memory");
         return OQ_ENOMEM;
+    }
     for (;;) {
         if (n == cap) {
             if (cap > SIZE_MAX / 2 || cap >= ((size_t)1 << 40)) {
@@ -1554,6 +1557,7 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
             uint8_t *nb = oq__realloc(&m, buf, cap, cap * 2);
             if (!nb) {
                 oq__free(&m, buf, cap);
+                snprintf(restore_err, sizeof restore_err, "out of memory");
                 return OQ_ENOMEM;
             }
             buf = nb;

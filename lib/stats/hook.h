@@ -17,7 +17,13 @@ void oq__stats_destroy(oq_engine *e);
  * and agent the event names (NULL when none); the record of a contact's
  * statistics hangs off c->stats_rec. */
 void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agent *a);
-/* The OQ_TIMER_STATS timer fired (interval boundary). May emit events. */
-void oq__stats_on_timer(oq_engine *e);
+/* oq_engine_check's statistics part (check.c): OQ_OK, or OQ_ECORRUPT with
+ * the engine's last error saying what is inconsistent. */
+oq_status oq__stats_check(oq_engine *e);
+/* The OQ_TIMER_STATS timer fired (interval boundary, at e->now) and nothing
+ * else is due before `until` (>= e->now): close every interval that ends by
+ * then, move the clock to the last boundary crossed and re-arm the timer at
+ * the next one. May emit events (one per interval kept in the ring). */
+void oq__stats_on_timer(oq_engine *e, int64_t until);
 
 #endif

@@ -123,10 +123,15 @@ struct oq_stats {
     int32_t cap_recs, free_rec, n_recs;
 };
 
-/* a + b for b >= 0, saturating at INT64_MAX (times near the end of int64). */
+/* a + b saturating at INT64_MAX / INT64_MIN (times and sums near the end of
+ * int64, figures restored from a snapshot). */
 static inline int64_t oq__sat_add(int64_t a, int64_t b)
 {
-    return a > INT64_MAX - b ? INT64_MAX : a + b;
+    if (b > 0 && a > INT64_MAX - b)
+        return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b)
+        return INT64_MIN;
+    return a + b;
 }
 
 enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };

@@ -83,6 +83,14 @@ static void w_timer(oq_wr *w, const oq_timer *t)
     oq__wr_u64(w, armed ? t->seq : 0);
 }
 
+/* Slots up to the last one in use. */
+static int32_t used_slots(void *const *arr, int32_t cap)
+{
+    while (cap > 0 && !arr[cap - 1])
+        cap--;
+    return cap;
+}
+
 void oq__stats_write(const oq_engine *e, oq_wr *w)
 {
     const oq_stats *S = e->stats;
@@ -106,14 +114,19 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
     for (int i = 0; i < 5; i++)
         oq__wr_i32(w, S->agents_in[i]);
     w_obj(w, S, S->center);
-    oq__wr_i32(w, S->cap_queues);
-    for (int32_t i = 0; i < S->cap_queues; i++)
+    /* Up to the last block there is: how far an array grew (say before a
+     * block could not be had) is no state. */
+    int32_t nq = used_slots((void *const *)S->queues, S->cap_queues);
+    oq__wr_i32(w, nq);
+    for (int32_t i = 0; i < nq; i++)
         w_obj(w, S, S->queues[i]);
-    oq__wr_i32(w, S->cap_channels);
-    for (int32_t i = 0; i < S->cap_channels; i++)
+    int32_t nc = used_slots((void *const *)S->channels, S->cap_channels);
+    oq__wr_i32(w, nc);
+    for (int32_t i = 0; i < nc; i++)
         w_obj(w, S, S->channels[i]);
-    oq__wr_i32(w, S->cap_agents);
-    for (int32_t i = 0; i < S->cap_agents; i++) {
+    int32_t na = used_slots((void *const *)S->agents, S->cap_agents);
+    oq__wr_i32(w, na);
+    for (int32_t i = 0; i < na; i++) {
         const oq_sagent *g = S->agents[i];
         oq__wr_u8(w, g != NULL);
         if (!g)
@@ -182,15 +195,24 @@ static void *zalloc(rctx *x, size_t n, size_t size)
     return p;
 }
 
+/* Every figure is a count or a sum of milliseconds: 0..INT64_MAX (figures
+ * saturate there, so no later arithmetic on a restored one can wrap). */
+static int64_t r_fig(oq_rd *r) { return oq__rd_sum64(r, "statistics figure"); }
+
 static void r_block(oq_rd *r, oq_sblock *b)
 {
-    b->stamp = oq__rd_stat64(r, "statistics figure");
+    size_t at = r->off;
+    b->stamp = oq__rd_i64(r); /* a window bucket number (time / bucket), or INT64_MIN: empty */
+    if (!r->bad && b->stamp < 0 && b->stamp != INT64_MIN) {
+        r->off = at;
+        oq__rd_fail(r, "statistics window bucket %lld out of range", (long long)b->stamp);
+    }
     for (int i = 0; i < K_N; i++)
-        b->k[i] = oq__rd_stat64(r, "statistics figure");
+        b->k[i] = r_fig(r);
     for (int i = 0; i < OQ_HIST_N; i++)
-        b->hist_ans[i] = oq__rd_stat64(r, "statistics figure");
+        b->hist_ans[i] = r_fig(r);
     for (int i = 0; i < OQ_HIST_N; i++)
-        b->hist_ab[i] = oq__rd_stat64(r, "statistics figure");
+        b->hist_ab[i] = r_fig(r);
 }
 
 static int32_t r_slot(rctx *x, const char *what)
@@ -221,21 +243,25 @@ static oq_sobj *r_obj(rctx *x)
     r_block(r, &ob->day);
     for (int32_t i = 0; i < S->n_buckets; i++)
         r_block(r, &ob->win[i]);
-    for (int32_t i = 0; i < S->opt.ring_size; i++) {
+    for (int32_t i = 0; i < S->opt.ring_size && !r->bad; i++) {
         oq_sclosed *c = &ob->ring[i];
-        c->number = oq__rd_stat64(r, "statistics figure");
-        c->start = oq__rd_stat64(r, "statistics figure");
-        c->end = oq__rd_stat64(r, "statistics figure");
+        /* Slot i holds interval number i (mod ring_size) once one closed
+         * there, -1 before: close_one writes ring[closed % ring_size]. */
+        c->number = oq__rd_i64_in(r, -1, S->closed - 1, "statistics closed interval number");
+        if (!r->bad && c->number >= 0 && c->number % S->opt.ring_size != i)
+            oq__rd_fail(r, "statistics closed interval %lld in ring slot %d", (long long)c->number, i);
+        c->start = oq__rd_instant(r, "statistics closed interval start");
+        c->end = oq__rd_instant(r, "statistics closed interval end");
         r_block(r, &c->b);
         oq_sgauge *g = &c->g;
-        g->waiting = oq__rd_i32(r);
-        g->ready = oq__rd_i32(r);
-        g->busy = oq__rd_i32(r);
-        g->wrapup = oq__rd_i32(r);
-        g->not_ready = oq__rd_i32(r);
-        g->backlog = oq__rd_i32(r);
-        g->longest_ms = oq__rd_stat64(r, "statistics figure");
-        g->backlog_age_ms = oq__rd_stat64(r, "statistics figure");
+        g->waiting = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
+        g->ready = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
+        g->busy = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
+        g->wrapup = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
+        g->not_ready = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
+        g->backlog = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
+        g->longest_ms = r_fig(r);
+        g->backlog_age_ms = r_fig(r);
     }
     oq_slist *ls[2] = {&ob->wait, &ob->live};
     for (int i = 0; i < 2; i++) {
@@ -246,25 +272,27 @@ static oq_sobj *r_obj(rctx *x)
     return ob;
 }
 
-static void r_acc(oq_rd *r, oq_sagent_acc *a)
+static int finite_in(double v, double lo, double hi) { return isfinite(v) && v >= lo && v <= hi; }
+
+static void r_acc(oq_rd *r, int64_t now, oq_sagent_acc *a)
 {
-    a->start = oq__rd_stat64(r, "statistics figure");
+    a->start = oq__rd_past(r, now, "statistics agent period start");
     for (int i = 0; i < 5; i++)
-        a->state_ms[i] = oq__rd_stat64(r, "statistics figure");
+        a->state_ms[i] = r_fig(r);
     a->used_int = oq__rd_f64(r);
     a->cap_int = oq__rd_f64(r);
-    a->handled = oq__rd_stat64(r, "statistics figure");
-    a->talk_ms = oq__rd_stat64(r, "statistics figure");
-    a->wrap_ms = oq__rd_stat64(r, "statistics figure");
-    a->offers = oq__rd_stat64(r, "statistics figure");
-    a->accepted = oq__rd_stat64(r, "statistics figure");
-    a->rejected = oq__rd_stat64(r, "statistics figure");
-    a->timed_out = oq__rd_stat64(r, "statistics figure");
+    if (!r->bad && !(finite_in(a->used_int, 0, INFINITY) && finite_in(a->cap_int, 0, INFINITY)))
+        oq__rd_fail(r, "statistics agent load integral is not a finite number >= 0");
+    a->handled = r_fig(r);
+    a->talk_ms = r_fig(r);
+    a->wrap_ms = r_fig(r);
+    a->offers = r_fig(r);
+    a->accepted = r_fig(r);
+    a->rejected = r_fig(r);
+    a->timed_out = r_fig(r);
     for (int i = 0; i <= OQ_STATS_REASONS_MAX; i++)
-        a->reason_ms[i] = oq__rd_stat64(r, "statistics figure");
+        a->reason_ms[i] = r_fig(r);
 }
-
-static int finite_in(double v, double lo, double hi) { return isfinite(v) && v >= lo && v <= hi; }
 
 int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
 {
@@ -305,14 +333,21 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
     S->timer_on = oq__rd_range(r, 0, 1, "statistics timer_on");
     S->timer.pos = -1;
     S->timer.kind = oq__rd_u8(r) ? OQ_TIMER_STATS : OQ_TIMER_NONE;
-    S->timer.due = oq__rd_stat64(r, "statistics figure");
+    S->timer.due = oq__rd_instant(r, "statistics timer due");
     S->timer.seq = oq__rd_u64(r);
-    S->cur_start = oq__rd_stat64(r, "statistics figure");
-    S->cur_end = oq__rd_stat64(r, "statistics figure");
-    S->day_start = oq__rd_stat64(r, "statistics figure");
-    S->closed = oq__rd_stat64(r, "statistics figure");
-    S->emitted = oq__rd_stat64(r, "statistics figure");
-    S->dropped = oq__rd_stat64(r, "statistics figure");
+    /* The current interval [cur_start, cur_end): started by now, at most one
+     * interval long, ending on a boundary (or INT64_MAX: the last one). */
+    S->cur_start = oq__rd_past(r, e->now, "statistics interval start");
+    S->cur_end = oq__rd_i64_in(r, S->cur_start, INT64_MAX, "statistics interval end");
+    if (!r->bad && S->cur_end != INT64_MAX &&
+        (S->cur_end == S->cur_start || S->cur_end % S->interval_ms != 0 ||
+         S->cur_end - S->cur_start > S->interval_ms))
+        return oq__rd_fail(r, "statistics interval [%lld, %lld) is not one interval of %lld ms",
+                           (long long)S->cur_start, (long long)S->cur_end, (long long)S->interval_ms);
+    S->day_start = oq__rd_past(r, e->now, "statistics day start");
+    S->closed = oq__rd_n64(r, "statistics closed intervals");
+    S->emitted = oq__rd_i64_in(r, 0, S->closed, "statistics reported intervals");
+    S->dropped = oq__rd_n64(r, "statistics dropped");
     for (int i = 0; i < 5; i++)
         S->agents_in[i] = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent count");
     if (r->bad)
@@ -351,7 +386,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
         g->used = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent load");
         g->cap = oq__rd_range(r, 0, INT32_MAX / 4, "statistics agent capacity");
         g->reason = oq__rd_range(r, -1, OQ_STATS_REASONS_MAX, "statistics agent reason");
-        g->last_t = oq__rd_stat64(r, "statistics figure");
+        g->last_t = oq__rd_past(r, e->now, "statistics agent last change");
         g->n_reasons = oq__rd_range(r, 0, OQ_STATS_REASONS_MAX, "statistics agent reasons");
         for (int32_t k = 0; k < g->n_reasons && !r->bad; k++) {
             const char *s;
@@ -360,8 +395,8 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
             if (oq__rd_str(r, OQ_REASON_LEN - 1, &s, &n, &is_null, "statistics reason") && !is_null)
                 memcpy(g->reasons[k], s, n);
         }
-        r_acc(r, &g->cur);
-        r_acc(r, &g->day);
+        r_acc(r, e->now, &g->cur);
+        r_acc(r, e->now, &g->day);
         int32_t ch = oq__rd_count(r, 1 << 20, 16, "statistics agent channels");
         if (ch > 0 && !r->bad) {
             if (!(g->ch_cur = zalloc(&x, (size_t)ch, sizeof *g->ch_cur)) ||
@@ -369,8 +404,8 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
                 goto fail;
             g->ch_cap = ch;
             for (int32_t k = 0; k < ch; k++) {
-                g->ch_cur[k] = oq__rd_stat64(r, "statistics figure");
-                g->ch_day[k] = oq__rd_stat64(r, "statistics figure");
+                g->ch_cur[k] = r_fig(r);
+                g->ch_day[k] = r_fig(r);
             }
         }
     }
@@ -395,7 +430,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
         for (int l = 0; l < L_N; l++) {
             rc->link[l][0] = r_slot(&x, "statistics record link");
             rc->link[l][1] = r_slot(&x, "statistics record link");
-            rc->since[l] = oq__rd_stat64(r, "statistics figure");
+            rc->since[l] = oq__rd_past(r, e->now, "statistics record time");
         }
         rc->in = oq__rd_u32(r) & ((1u << L_N) - 1);
         rc->queue = oq__rd_range(r, -1, e->n_queues - 1, "statistics record queue");

@@ -28,7 +28,7 @@ oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition, do
         return OQ_EINVAL;
     switch (definition) {
     case OQ_SL_ANSWERED_ABANDONED:
-        *out = ratio(s->answered_within, s->answered + s->abandoned);
+        *out = ratio(s->answered_within, oq__sat_add(s->answered, s->abandoned));
         return OQ_OK;
     case OQ_SL_OFFERED:
         *out = ratio(s->answered_within, s->offered);
@@ -40,7 +40,7 @@ oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition, do
         *out = ratio(s->answered_within, s->answered);
         return OQ_OK;
     case OQ_SL_ASTERISK_SL2:
-        *out = ratio(s->answered_within + s->abandoned_within, s->answered + s->abandoned);
+        *out = ratio(oq__sat_add(s->answered_within, s->abandoned_within), oq__sat_add(s->answered, s->abandoned));
         return OQ_OK;
     default:
         return OQ_EINVAL;
@@ -121,7 +121,7 @@ static void fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_q
     o->max_abandoned_wait_s = (double)k[K_AB_MAX] / 1000.0;
     o->abandon_rate = ratio(k[K_ABANDONED], k[K_OFFERED]);
     o->handled = k[K_HANDLED];
-    o->aht_s = mean_s(k[K_TALK] + k[K_WRAP], k[K_HANDLED]);
+    o->aht_s = mean_s(oq__sat_add(k[K_TALK], k[K_WRAP]), k[K_HANDLED]);
     o->mean_talk_s = mean_s(k[K_TALK], k[K_HANDLED]);
     o->mean_wrapup_s = mean_s(k[K_WRAP], k[K_HANDLED]);
     o->first_responses = k[K_FR_N];
@@ -165,13 +165,13 @@ static void window_sum(const oq_stats *S, const oq_sobj *ob, int64_t now, oq_sbl
         if (w->stamp == INT64_MIN || w->stamp > b_now || w->stamp <= b_now - S->n_buckets)
             continue;
         for (int k = 0; k < K_SUMS; k++)
-            out->k[k] += w->k[k];
+            out->k[k] = oq__sat_add(out->k[k], w->k[k]);
         for (int k = K_SUMS; k < K_N; k++)
             if (w->k[k] > out->k[k])
                 out->k[k] = w->k[k];
         for (int h = 0; h < OQ_HIST_N; h++) {
-            out->hist_ans[h] += w->hist_ans[h];
-            out->hist_ab[h] += w->hist_ab[h];
+            out->hist_ans[h] = oq__sat_add(out->hist_ans[h], w->hist_ans[h]);
+            out->hist_ab[h] = oq__sat_add(out->hist_ab[h], w->hist_ab[h]);
         }
     }
 }
@@ -431,13 +431,13 @@ oq_status oq_stats_agent(const oq_engine *ce, const char *agent, int32_t period,
     out->not_ready_s = (double)acc.state_ms[OQ_AGENT_NOT_READY] / 1000.0;
     out->busy_s = (double)acc.state_ms[OQ_AGENT_BUSY] / 1000.0;
     out->wrapup_s = (double)acc.state_ms[OQ_AGENT_WRAPUP] / 1000.0;
-    int64_t logged = acc.state_ms[OQ_AGENT_READY] + acc.state_ms[OQ_AGENT_NOT_READY] +
-                     acc.state_ms[OQ_AGENT_BUSY] + acc.state_ms[OQ_AGENT_WRAPUP];
+    int64_t busy = oq__sat_add(acc.state_ms[OQ_AGENT_BUSY], acc.state_ms[OQ_AGENT_WRAPUP]);
+    int64_t logged = oq__sat_add(oq__sat_add(acc.state_ms[OQ_AGENT_READY], acc.state_ms[OQ_AGENT_NOT_READY]), busy);
     out->logged_in_s = (double)logged / 1000.0;
-    out->occupancy = ratio(acc.state_ms[OQ_AGENT_BUSY] + acc.state_ms[OQ_AGENT_WRAPUP], logged);
+    out->occupancy = ratio(busy, logged);
     out->utilisation = acc.cap_int > 0 ? acc.used_int / acc.cap_int : 0.0;
     out->handled = acc.handled;
-    out->aht_s = mean_s(acc.talk_ms + acc.wrap_ms, acc.handled);
+    out->aht_s = mean_s(oq__sat_add(acc.talk_ms, acc.wrap_ms), acc.handled);
     out->mean_talk_s = mean_s(acc.talk_ms, acc.handled);
     out->mean_wrapup_s = mean_s(acc.wrap_ms, acc.handled);
     out->offers = acc.offers;

@@ -26,6 +26,10 @@ void oq_stats_options_init(oq_stats_options *o)
     memcpy(o->wait_bounds_s, bounds, sizeof bounds);
 }
 
+/* Figures saturate at INT64_MAX rather than wrap (a clock near the end of
+ * int64, or figures restored from a snapshot, may sit there). */
+#define INC(x) ((x) = oq__sat_add((x), 1))
+
 static int64_t to_ms(double s) { return (int64_t)llround(s * 1000.0); }
 
 static int whole_ms(double s) { return fabs(s * 1000.0 - (double)to_ms(s)) < 1e-6; }
@@ -130,28 +134,32 @@ static void obj_free(oq_engine *e, const oq_stats_options *o, oq_sobj *ob)
 }
 
 /* The block of object idx in *arr, made on first use; NULL (counted) if
- * memory is short. */
+ * memory is short. Every call is a point where an allocation may be lost
+ * (oq__soft_try), whether or not this one needs memory, so a journal-fed
+ * standby loses the same ones. */
 static oq_sobj *obj_at(oq_engine *e, oq_sobj ***arr, int32_t *cap, int32_t idx, int32_t n_total)
 {
     oq_stats *S = e->stats;
     if (idx < 0)
         return NULL;
-    if (idx >= *cap) {
+    int go = oq__soft_try(e);
+    if (go && idx < *cap && (*arr)[idx])
+        return (*arr)[idx];
+    if (go && idx >= *cap) {
         int32_t old = *cap;
         int32_t need = n_total > idx + 1 ? n_total : idx + 1;
-        if (!oq__grow(&e->mem, (void **)arr, cap, need, sizeof **arr)) {
-            S->dropped++;
-            return NULL;
-        }
-        for (int32_t i = old; i < *cap; i++)
-            (*arr)[i] = NULL;
+        if (oq__grow(&e->mem, (void **)arr, cap, need, sizeof **arr))
+            for (int32_t i = old; i < *cap; i++)
+                (*arr)[i] = NULL;
+        else
+            go = 0;
     }
-    if (!(*arr)[idx]) {
-        (*arr)[idx] = obj_new(e, &S->opt);
-        if (!(*arr)[idx]) {
-            S->dropped++;
-            return NULL;
-        }
+    if (go && !(*arr)[idx] && !((*arr)[idx] = obj_new(e, &S->opt)))
+        go = 0;
+    if (!go) {
+        oq__soft_failed(e);
+        S->dropped++;
+        return NULL;
     }
     return (*arr)[idx];
 }
@@ -173,14 +181,21 @@ oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c)
     return c && c->stats_rec ? &e->stats->recs[c->stats_rec] : NULL;
 }
 
+/* NULL if memory is short: a point where an allocation may be lost. */
 static oq_srec *rec_new(oq_engine *e, oq_contact *c)
 {
     oq_stats *S = e->stats;
+    if (!oq__soft_try(e)) {
+        oq__soft_failed(e);
+        return NULL;
+    }
     if (!S->free_rec) {
         int32_t old = S->cap_recs;
         if (!oq__grow(&e->mem, (void **)&S->recs, &S->cap_recs, old < 16 ? 16 : old + 1,
-                      sizeof *S->recs))
+                      sizeof *S->recs)) {
+            oq__soft_failed(e);
             return NULL;
+        }
         for (int32_t i = S->cap_recs - 1; i >= (old ? old : 1); i--) {
             memset(&S->recs[i], 0, sizeof S->recs[i]);
             S->recs[i].next_free = S->free_rec;
@@ -329,9 +344,9 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
         add(S, ob, K_ANS_MAX, wait, t);
         if (wait <= t_ms)
             add(S, ob, K_ANS_IN, 1, t);
-        ob->cur.hist_ans[h]++;
-        ob->day.hist_ans[h]++;
-        w->hist_ans[h]++;
+        INC(ob->cur.hist_ans[h]);
+        INC(ob->day.hist_ans[h]);
+        INC(w->hist_ans[h]);
     } else {
         add(S, ob, K_ABANDONED, 1, t);
         add(S, ob, K_AB_WAIT, wait, t);
@@ -340,9 +355,9 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
             add(S, ob, K_AB_IN, 1, t);
         if (wait < S->short_ms)
             add(S, ob, K_AB_SHORT, 1, t);
-        ob->cur.hist_ab[h]++;
-        ob->day.hist_ab[h]++;
-        w->hist_ab[h]++;
+        INC(ob->cur.hist_ab[h]);
+        INC(ob->day.hist_ab[h]);
+        INC(w->hist_ab[h]);
     }
 }
 
@@ -368,15 +383,22 @@ static void acc_time(oq_sagent_acc *acc, const oq_sagent *g, int64_t dt)
         acc->reason_ms[g->reason] = oq__sat_add(acc->reason_ms[g->reason], dt);
 }
 
+/* As obj_at: a point where an allocation may be lost, every call. */
 static oq_sagent *agent_at(oq_engine *e, int32_t idx, int32_t init_state, int64_t since)
 {
     oq_stats *S = e->stats;
     if (idx < 0)
         return NULL;
+    if (!oq__soft_try(e)) {
+        oq__soft_failed(e);
+        S->dropped++;
+        return NULL;
+    }
     if (idx >= S->cap_agents) {
         int32_t old = S->cap_agents;
         int32_t need = e->n_agents > idx + 1 ? e->n_agents : idx + 1;
         if (!oq__grow(&e->mem, (void **)&S->agents, &S->cap_agents, need, sizeof *S->agents)) {
+            oq__soft_failed(e);
             S->dropped++;
             return NULL;
         }
@@ -386,6 +408,7 @@ static oq_sagent *agent_at(oq_engine *e, int32_t idx, int32_t init_state, int64_
     if (!S->agents[idx]) {
         oq_sagent *g = oq__calloc(&e->mem, 1, sizeof *g);
         if (!g) {
+            oq__soft_failed(e);
             S->dropped++;
             return NULL;
         }
@@ -606,12 +629,14 @@ void oq__stats_destroy(oq_engine *e)
     e->stats = NULL;
 }
 
-void oq__stats_on_timer(oq_engine *e)
+void oq__stats_on_timer(oq_engine *e, int64_t until)
 {
     oq_stats *S = e->stats;
     if (!S)
         return;
-    oq__stats_roll(e, e->now);
+    oq__stats_roll(e, until);
+    if (S->cur_start > e->now && S->cur_start <= until)
+        e->now = S->cur_start; /* the last boundary crossed: nothing happened in between */
     if (S->timer_on && S->cur_end != INT64_MAX)
         oq__timer_arm(e, &S->timer, S->cur_end, OQ_TIMER_STATS);
     /* One event per interval closed since the last report (an event at the
@@ -742,7 +767,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         add3(e, qo, co, K_OFFERS, 1);
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
-            g->cur.offers++, g->day.offers++;
+            INC(g->cur.offers), INC(g->day.offers);
         if (r && c->agent) {
             release(e, r, c); /* never two at once */
             r->agent = c->agent->idx;
@@ -761,9 +786,9 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         oq_sagent *g = agent_touch(e, c->agent);
         if (g) {
             if (rej)
-                g->cur.rejected++, g->day.rejected++;
+                INC(g->cur.rejected), INC(g->day.rejected);
             else
-                g->cur.timed_out++, g->day.timed_out++;
+                INC(g->cur.timed_out), INC(g->day.timed_out);
         }
         release(e, r, c);
         break;
@@ -775,7 +800,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         add3(e, qo, co, K_ACCEPT_MS, now - c->offered_at);
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
-            g->cur.accepted++, g->day.accepted++;
+            INC(g->cur.accepted), INC(g->day.accepted);
         int64_t t_ms = to_ms(c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 1, wq, t_ms, now);
@@ -812,10 +837,13 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         add3(e, qo, co, K_RES_MS, now - c->arrived);
         oq_sagent *g = agent_touch(e, c->agent);
         if (g) {
-            g->cur.handled++, g->day.handled++;
-            g->cur.talk_ms += talk, g->day.talk_ms += talk;
-            g->cur.wrap_ms += wrap_ms, g->day.wrap_ms += wrap_ms;
-            if (c->channel >= g->ch_cap) {
+            INC(g->cur.handled), INC(g->day.handled);
+            g->cur.talk_ms = oq__sat_add(g->cur.talk_ms, talk);
+            g->day.talk_ms = oq__sat_add(g->day.talk_ms, talk);
+            g->cur.wrap_ms = oq__sat_add(g->cur.wrap_ms, wrap_ms);
+            g->day.wrap_ms = oq__sat_add(g->day.wrap_ms, wrap_ms);
+            int go = oq__soft_try(e);
+            if (go && c->channel >= g->ch_cap) {
                 int32_t cap = e->n_channels > c->channel ? e->n_channels : c->channel + 1;
                 int64_t *a = oq__calloc(&e->mem, (size_t)cap, sizeof *a);
                 int64_t *b = oq__calloc(&e->mem, (size_t)cap, sizeof *b);
@@ -832,11 +860,14 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
                 } else {
                     oq__free(&e->mem, a, (size_t)cap * sizeof *a);
                     oq__free(&e->mem, b, (size_t)cap * sizeof *b);
-                    S->dropped++;
+                    go = 0;
                 }
             }
-            if (c->channel < g->ch_cap)
-                g->ch_cur[c->channel]++, g->ch_day[c->channel]++;
+            if (!go) {
+                oq__soft_failed(e);
+                S->dropped++;
+            } else if (c->channel < g->ch_cap)
+                INC(g->ch_cur[c->channel]), INC(g->ch_day[c->channel]);
         }
         forget(e, r, c);
         break;

@@ -212,24 +212,19 @@ def journal_tool(urls, tenant, *args, timeout=120.0):
 
 def decode_contact(hexdata):
     """The contact id a contact_* record names: its first argument, read from
-    the record bytes as docs/snapshot.md lays them out ("OQJ", version byte,
-    i32 action, i64 now_ms, then the arguments — or, in the format that also
-    numbers records, a u64 sequence number first; a string is a u32 length and
-    its bytes; a u32 CRC last) — independently of the library. Both layouts
-    carry the same version byte, so the arguments are found where a printable
-    id of exactly that length ends before the CRC (with a sequence number at
-    byte 16, its high half's zero bytes are no id)."""
+    the record bytes as docs/snapshot.md lays them out — "OQJ", version byte,
+    i32 action, i64 now_ms, u64 sequence number, u8 count n of allocations the
+    call lost (bit 7: and all after) and n u32 numbers, then the arguments (a
+    string is a u32 length and its bytes), a u32 CRC last — independently of
+    the library."""
     b = bytes.fromhex(hexdata)
-    if b[:3] != b"OQJ":
-        raise ValueError("not a journal record")
-    for off in (16, 24):
-        if len(b) < off + 8:
-            continue
-        n = int.from_bytes(b[off:off + 4], "little")
-        raw = b[off + 4:off + 4 + n]
-        if 0 < n <= len(b) - off - 8 and all(0x21 <= c < 0x7f for c in raw):
-            return raw.decode()
-    raise ValueError("no contact id in record %s" % hexdata)
+    if b[:3] != b"OQJ" or len(b) < 33:
+        raise ValueError("not a journal record: %s" % hexdata)
+    off = 25 + 4 * (b[24] & 0x7F)
+    n = int.from_bytes(b[off:off + 4], "little")
+    if not 0 < n <= len(b) - off - 8:
+        raise ValueError("no contact id in record %s" % hexdata)
+    return b[off + 4:off + 4 + n].decode()
 
 
 def free_port():

@@ -28,11 +28,12 @@ class Server:
     OMNIQ_SERVER_WRAPPER (e.g. "valgrind -q --error-exitcode=1 --leak-check=full")
     is put in front of the command."""
 
-    def __init__(self, db, config=CENTER, extra=(), start_timeout=60.0):
+    def __init__(self, db, config=CENTER, extra=(), start_timeout=60.0, preexec_fn=None):
         cmd = shlex.split(os.environ.get("OMNIQ_SERVER_WRAPPER", ""))
         cmd += [server_binary(), "--db", db, "--config", config, "--port", "0", "--quiet"]
         cmd += list(extra)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None, text=True)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None, text=True,
+                                     preexec_fn=preexec_fn)
         deadline = time.monotonic() + start_timeout
         line = ""
         while time.monotonic() < deadline:

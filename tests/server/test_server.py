@@ -21,7 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_client import Client, Closed, Server, server_binary  # noqa: E402
+from server_client import CENTER, Client, Closed, Server, server_binary  # noqa: E402
 
 WRAPPED = bool(os.environ.get("OMNIQ_SERVER_WRAPPER"))
 N_BEFORE = 120 if WRAPPED else 300   # contacts fed before the kill
@@ -221,6 +221,10 @@ class ArgumentsTest(unittest.TestCase):
             for args, named in ((("--db", db, "--port", "99999"), "--port '99999'"),
                                 (("--db", db, "--sync", "sometimes"), "--sync 'sometimes'"),
                                 (("--db", db, "--bogus"), "--bogus: unknown option"),
+                                (("--db", db, "--max-clients", "0"), "--max-clients '0'"),
+                                (("--db", db, "--idle-secs", "-1"), "--idle-secs '-1'"),
+                                (("--db", db, "--bind", "localhost"), "--bind 'localhost': expected an IPv4"),
+                                (("--db", db, "--token-file", os.path.join(tmp, "none")), "cannot read it"),
                                 (("--db",), "--db: needs a value"),
                                 ((), "--db: is required")):
                 r = run_server_args(*args)
@@ -299,6 +303,220 @@ class ProtocolTest(unittest.TestCase):
         self.assertTrue(c.request("ping")["ok"])
         self.assertTrue(c.request("check")["ok"])
         c.close()
+
+
+class LimitsTest(unittest.TestCase):
+    """Descriptor limit, idle clients, one address taking every slot, empty
+    lines, and the shared-secret token."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.tmp.name, "l.db")
+        self.servers = []
+
+    def tearDown(self):
+        for srv in self.servers:
+            self.assertEqual(srv.stop(), 0, "server exit status (valgrind/ASan errors?)")
+        self.tmp.cleanup()
+
+    def start(self, *extra, preexec_fn=None):
+        srv = Server(self.db, extra=list(extra), preexec_fn=preexec_fn)
+        self.servers.append(srv)
+        return srv
+
+    def test_empty_line_gets_one_reply(self):
+        srv = self.start()
+        c = Client(srv.port)
+        for line in (b"\n", b"\r\n", b"\n\n"):
+            c.send_raw(line)
+            for _ in range(line.count(b"\n")):
+                r = c.reply()
+                self.assertEqual(r["error"], "OQ_EINVAL", r)
+                self.assertEqual(r["message"], "empty line")
+        self.assertTrue(c.request("ping")["ok"])
+        c.close()
+
+    def test_descriptor_limit_caps_clients_without_spinning(self):
+        import resource
+        import socket
+
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))
+        srv = self.start(preexec_fn=low_limit)
+        ctl = Client(srv.port)
+        n0 = ctl.request("counts")
+        cap = n0["max_clients"]
+        self.assertLessEqual(cap, 48 - 16, n0)
+        self.assertGreater(cap, 4, n0)
+        socks = [socket.create_connection(("127.0.0.1", srv.port), timeout=30) for _ in range(cap + 8)]
+        wait_for(lambda: ctl.request("counts")["clients"] == cap, 30, "the server to reach its cap")
+        # At the cap the listener is not polled: the loop sleeps instead of
+        # spinning on accept() (it wakes about once a second, plus our requests).
+        a = ctl.request("counts")
+        time.sleep(2.0)
+        b = ctl.request("counts")
+        self.assertEqual(b["clients"], cap)
+        self.assertLess(b["loops"] - a["loops"], 30, (a, b))
+        # Clients beyond the cap wait; when others leave they are served.
+        served, waiting = [], []
+        for s in socks:
+            s.settimeout(0.5)
+            s.sendall(b'{"cmd":"ping"}\n')
+        for s in socks:
+            try:
+                (served if s.recv(4096) else waiting).append(s)
+            except socket.timeout:
+                waiting.append(s)
+        self.assertEqual(len(served), cap - 1)
+        self.assertEqual(len(waiting), 9)
+        for s in served[:9]:
+            s.close()
+        for s in waiting:
+            s.settimeout(30)
+            self.assertIn(b'"ok":true', s.recv(4096))
+        for s in served[9:] + waiting:
+            s.close()
+        self.assertTrue(ctl.request("check")["ok"])
+        ctl.close()
+
+    def test_idle_clients_are_closed(self):
+        srv = self.start("--idle-secs", "1")
+        silent = Client(srv.port)
+        talker = Client(srv.port)
+        deadline = time.monotonic() + 30
+        closed = False
+        while time.monotonic() < deadline and not closed:
+            self.assertTrue(talker.request("ping")["ok"])  # keeps its connection alive
+            try:
+                silent._line(0.3)
+            except Closed:
+                closed = True
+        self.assertTrue(closed, "a silent client is closed after the idle time-out")
+        self.assertTrue(talker.request("ping")["ok"])
+        silent.close()
+        talker.close()
+
+    def test_one_address_cannot_take_every_slot(self):
+        srv = self.start("--max-per-address", "3")
+        held = [Client(srv.port) for _ in range(3)]
+        for c in held:
+            self.assertTrue(c.request("ping")["ok"])
+        extra = Client(srv.port)
+        r = extra._line(30)
+        self.assertEqual(r["error"], "OQ_ERANGE", r)
+        self.assertIn("too many connections from this address", r["message"])
+        with self.assertRaises(Closed):
+            extra._line(30)
+        extra.close()
+        held.pop().close()
+        wait_for(lambda: held[0].request("counts")["clients"] == 2, 30, "a slot to free")
+        again = Client(srv.port)
+        self.assertTrue(again.request("ping")["ok"])
+        for c in held + [again]:
+            c.close()
+
+    def test_token_guards_hello_and_every_command(self):
+        token = os.path.join(self.tmp.name, "token")
+        with open(token, "w") as f:
+            f.write("s3cr3t-with-some-length\n")
+        srv = self.start("--token-file", token)
+        c = Client(srv.port)
+        self.assertTrue(c.request("ping")["ok"])
+        r = c.request("login", agent="a1")
+        self.assertEqual(r["error"], "OQ_ESTATE", r)
+        self.assertIn("hello", r["message"])
+        r = c.request("hello", agent="a1", token="s3cr3t-with-some-lengtH")
+        self.assertEqual(r["error"], "OQ_EINVAL", r)
+        self.assertIn("wrong token", r["message"])
+        with self.assertRaises(Closed):
+            c._line(30)  # a wrong token ends the connection
+        c.close()
+        c = Client(srv.port)
+        r = c.request("hello", monitor=True)
+        self.assertIn("missing token", r["message"])
+        c.close()
+        c = Client(srv.port)
+        self.assertTrue(c.request("hello", agent="a1", token="s3cr3t-with-some-length")["ok"])
+        self.assertTrue(c.request("login")["ok"])
+        self.assertTrue(c.request("check")["ok"])
+        c.close()
+
+    def test_binding_beyond_loopback_needs_a_token(self):
+        p = run_server_args("--db", self.db, "--config", CENTER, "--port", "0", "--bind", "0.0.0.0")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--bind '0.0.0.0': not a loopback address: a --token-file is required", p.stderr)
+        self.assertFalse(os.path.exists(self.db), "refused before the database is touched")
+        token = os.path.join(self.tmp.name, "token")
+        with open(token, "w") as f:
+            f.write("another-secret\n")
+        srv = self.start("--bind", "0.0.0.0", "--token-file", token)
+        c = Client(srv.port)
+        self.assertEqual(c.request("counts")["error"], "OQ_ESTATE")
+        self.assertTrue(c.request("hello", token="another-secret")["ok"])
+        self.assertTrue(c.request("counts")["ok"])
+        c.close()
+
+
+class JournalGapTest(unittest.TestCase):
+    """A journal row missing in the middle (one contact silently gone) or a
+    snapshot row that disagrees with its snapshot stops the start-up with a
+    message naming the missing record, instead of serving a different center."""
+
+    def _fill(self, db):
+        srv = Server(db, extra=["--snapshot-every", "100000", "--snapshot-secs", "3600"])
+        c = Client(srv.port)
+        self.assertTrue(c.request("login", agent="a1")["ok"])
+        for i in range(6):
+            self.assertTrue(c.request("arrive", contact="g%d" % i, channel="email",
+                                      queue="support")["ok"])
+        c.close()
+        srv.kill()  # no final snapshot: the records stay in the journal
+
+    def _start_fails(self, db):
+        p = run_server_args("--db", db, "--port", "0")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertNotIn("listening on", p.stdout)
+        return p.stderr
+
+    def test_missing_row_refuses_to_start(self):
+        import sqlite3
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "gap.db")
+            self._fill(db)
+            con = sqlite3.connect(db)
+            seqs = [r[0] for r in con.execute("SELECT seq FROM journal ORDER BY seq")]
+            self.assertGreaterEqual(len(seqs), 7, seqs)
+            self.assertEqual(seqs, list(range(seqs[0], seqs[0] + len(seqs))), "keyed by record number")
+            gone = seqs[3]
+            con.execute("DELETE FROM journal WHERE seq = ?", (gone,))
+            con.commit()
+            con.close()
+            err = self._start_fails(db)
+            self.assertIn("journal record %d is missing" % gone, err)
+            self.assertIn("next stored record is %d" % (gone + 1), err)
+
+    def test_intact_journal_replays(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "ok.db")
+            self._fill(db)
+            srv = Server(db)
+            c = Client(srv.port)
+            self.assertEqual(c.request("counts")["contacts"], 6)
+            self.assertTrue(c.request("check")["ok"])
+            c.close()
+            self.assertEqual(srv.stop(), 0)
+
+    def test_snapshot_row_disagreeing_with_its_snapshot(self):
+        import sqlite3
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "snap.db")
+            self._fill(db)
+            con = sqlite3.connect(db)
+            con.execute("UPDATE snapshot SET seq = seq + 2")
+            con.commit()
+            con.close()
+            err = self._start_fails(db)
+            self.assertIn("inconsistent", err)
 
 
 class CrashRecoveryTest(unittest.TestCase):

@@ -334,6 +334,50 @@ static void bad_options(void **state)
     oq_load_options_init(NULL);
 }
 
+/* A load that has stopped (an allocation failed, or too many errors) checks
+ * no more mapping keys: a mapping key that is itself a mapping (`? requires:`)
+ * was then compared as text it does not have — strcmp(NULL) (found by
+ * fuzz_config's allocation-failure pass; the input is
+ * tests/fuzz/corpus/fuzz_config/regress-dup-check-after-stop). */
+static void stopped_load_checks_no_more_keys(void **state)
+{
+    (void)state;
+    static const char yaml[] =
+    "# Overflow: Mandarin sales has a short line (max_length 1, exces s becomes a\n"
+    "# pts/overflow.yaml\n"
+    "channels:\n"
+    "  voice: {exclusive: true}\n"
+    "  callback: {exclusive: true}\n"
+    "skills:\n"
+    "  mandariHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHn: 10\n"
+    "  ehigsnl: 10\n"
+    "queues:\n"
+    "  sales_mandarin:\n"
+    "    channels: [voice]\n"
+    "    offer_timeout: 15\n"
+    "  ? requires: # Escalation ladder: a {manCd";
+    /* The load stops when an allocation fails: try every one of them. */
+    for (int64_t k = 1;; k++) {
+        test_alloc ta = {0};
+        ta.fail_at = k;
+        oq_engine_options o;
+        oq_engine_options_init(&o);
+        o.alloc = test_alloc_fn;
+        o.alloc_user = &ta;
+        oq_engine *e = NULL;
+        oq_script *s = NULL;
+        oq_config_error err;
+        oq_status st = oq_script_load_buffer(&o, yaml, sizeof yaml - 1, "crash.yaml", &e, &s, &err);
+        assert_true(st == OQ_ECONFIG || st == OQ_ENOMEM);
+        assert_null(e);
+        assert_null(s);
+        assert_true(err.message[0] != 0);
+        assert_int_equal(ta.live_bytes, 0);
+        if (ta.n_failed == 0)
+            break; /* no allocation left to fail */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +388,7 @@ int main(void)
         cmocka_unit_test(size_and_node_limits),
         cmocka_unit_test(scenario_did_you_mean),
         cmocka_unit_test(bad_options),
+        cmocka_unit_test(stopped_load_checks_no_more_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

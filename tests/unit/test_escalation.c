@@ -633,6 +633,57 @@ static void deadline_warning_and_breach_once_each(void **state)
     oq_engine_destroy(e);
 }
 
+/* A max wait or deadline warning set by oq_queue_update applies to the
+ * contacts already waiting, at its exact millisecond (they used to keep the
+ * timers of the old settings: no max wait ever, or a warning too late). */
+static void queue_update_applies_to_waiting_contacts(void **state)
+{
+    (void)state;
+    recorder_clear(&rec);
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "weibo", 0, 20, 2);
+    add_queue(e, "spill", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "weibo");
+    oq_queue_spec qs, ps;
+    oq_queue_spec_init(&qs);
+    qs.id = "social";
+    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "social", "weibo"), OQ_OK);
+    oq_queue_spec_init(&ps);
+    ps.id = "posts";
+    assert_int_equal(oq_queue_add(e, &ps), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, 0, "posts", "weibo"), OQ_OK);
+    oq_contact_spec s;
+    oq_contact_spec_init(&s);
+    s.channel = "weibo";
+    s.queue = "social";
+    s.id = "waits";
+    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    s.queue = "posts";
+    s.deadline_ms = 3600000;
+    s.id = "warned";
+    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    /* at 10 s: overflow after 60 s in "social", warn 20 min before the deadline in "posts" */
+    qs.limit_action = OQ_LIMIT_OVERFLOW;
+    qs.limit_queue = "spill";
+    qs.max_wait_s = 60;
+    assert_int_equal(oq_queue_update(e, 10000, &qs), OQ_OK);
+    ps.deadline_warning_s = 1200;
+    assert_int_equal(oq_queue_update(e, 10000, &ps), OQ_OK);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, 59999), OQ_OK);
+    assert_int_equal(recorder_count(&rec, OQ_EV_OVERFLOWED, NULL), 0);
+    assert_int_equal(oq_engine_advance(e, 60000), OQ_OK);
+    int i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "waits", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 60000);
+    assert_int_equal(oq_engine_advance(e, 2400000), OQ_OK);
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "warned", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 2400000);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
 static void position_and_ewt_hand_computed(void **state)
 {
     (void)state;
@@ -796,6 +847,7 @@ int main(void)
         cmocka_unit_test(bad_steps_are_refused),
         cmocka_unit_test(ladder_keeps_its_requirements),
         cmocka_unit_test(overflow_ping_pong_is_bounded),
+        cmocka_unit_test(queue_update_applies_to_waiting_contacts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

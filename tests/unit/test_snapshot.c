@@ -24,18 +24,6 @@ static oq_engine *w_build(evlog *log, test_alloc *alloc, uint64_t seed, int ops,
     return e;
 }
 
-static oq_engine *restore_or_fail(const void *buf, size_t len, evlog *log, test_alloc *alloc)
-{
-    oq_engine_options o;
-    w_options(&o, log, alloc);
-    oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(&o, buf, len, &r);
-    if (st != OQ_OK)
-        fprintf(stderr, "restore: %s: %s\n", oq_status_name(st), oq_restore_last_error());
-    assert_int_equal(st, OQ_OK);
-    assert_int_equal(oq_engine_check(r), OQ_OK);
-    return r;
-}
 
 static void round_trip_is_byte_exact(void **state)
 {
@@ -49,7 +37,7 @@ static void round_trip_is_byte_exact(void **state)
                 w_step(e, &e, 1, &s);
             size_t la, lb;
             void *a = w_snap(e, &la);
-            oq_engine *r = restore_or_fail(a, la, NULL, NULL);
+            oq_engine *r = w_restore(a, la, NULL, NULL);
             void *b = w_snap(r, &lb);
             assert_same_bytes(a, la, b, lb);
             oq_engine_counts ca, cb;
@@ -84,7 +72,7 @@ static void restored_engine_decides_the_same(void **state)
         oq_engine *a = w_build(&la, NULL, seed, 700, &s);
         size_t n;
         void *buf = w_snap(a, &n);
-        oq_engine *b = restore_or_fail(buf, n, &lb, &alloc);
+        oq_engine *b = w_restore(buf, n, &lb, &alloc);
         oq_free(buf);
         evlog_reset(&la);
         oq_engine *both[2] = {a, b};
@@ -452,7 +440,7 @@ static void destroy_with_agent_timer_armed(void **state)
     assert_int_equal(oq_offer_reject(e, 2, "c1", "a"), OQ_OK); /* a's back-off timer */
     size_t n;
     void *buf = w_snap(e, &n);
-    oq_engine *r = restore_or_fail(buf, n, NULL, &alloc);
+    oq_engine *r = w_restore(buf, n, NULL, &alloc);
     oq_free(buf);
     oq_engine_destroy(r);
     oq_engine_destroy(e);

@@ -20,8 +20,8 @@ from .constants import *  # noqa: F401,F403  (OQ_* constants)
 from . import constants as _constants
 from .engine import (AgentInfo, ChannelInfo, ContactInfo, Counts, Engine, Event,
                      HistoryEntry, QueueInfo, agent_state_name, contact_state_name,
-                     event_type_name, journal_action_name, ordering_name,
-                     strategy_name)
+                     event_type_name, journal_action_name, journal_record_seq,
+                     ordering_name, strategy_name)
 from .calendar import Calendar, LocalTime
 from .errors import (AlreadyExists, Busy, CallbackError, ConfigError, Corrupt, InvalidArgument,
                      InvalidState, NotFound, OmniqError, OutOfMemory, OutOfRange, status_name,
@@ -58,5 +58,6 @@ __all__ = [
     "AgentStats", "StatsOptions", "version", "version_number", "library_path", "schedule",
     "status_name", "status_str", "event_type_name", "agent_state_name",
     "contact_state_name", "ordering_name", "strategy_name", "journal_action_name",
+    "journal_record_seq",
 ]
 __all__ += [_name for _name in vars(_constants) if _name.startswith("OQ_")]

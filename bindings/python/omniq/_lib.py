@@ -867,6 +867,7 @@ class oq_journal_record(Structure):
         ("now_ms", c_int64),
         ("data", c_void_p),
         ("len", c_size_t),
+        ("seq", c_uint64),
     ]
 
 
@@ -979,6 +980,9 @@ OPTIONAL_PROTOTYPES = {
     "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
     "oq_journal_apply": (_S, [_E, _P, c_size_t]),
     "oq_journal_action_name": (_P, [_I]),
+    "oq_engine_journal_seq": (_S, [_E, POINTER(c_uint64)]),
+    "oq_engine_set_journal_seq": (_S, [_E, c_uint64]),
+    "oq_journal_record_seq": (_S, [_P, c_size_t, POINTER(c_uint64), POINTER(oq_error)]),
     # forecast.h (series are opaque pointers)
     "oq_volume_series_create": (_S, [_I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
                                      POINTER(oq_error)]),

@@ -272,6 +272,11 @@ OQ_J_STATS_RESET_DAY = 54
 OQ_J_CONTACT_CALLBACK = 55
 OQ_J_MAX = 55
 
+# Byte offset of the sequence number (u64, little-endian) in an encoded record,
+# for hosts that index stored records without this library (a log keyed by it,
+# an expected-last-sequence check on append).
+OQ_JOURNAL_SEQ_OFFSET = 16
+
 # ---- sim.h -------------------------------------------------------------------
 
 OQ_DIST_NONE = 0

@@ -40,7 +40,8 @@ from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_
 
 __all__ = ["Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
            "ContactInfo", "HistoryEntry", "event_type_name", "agent_state_name",
-           "contact_state_name", "ordering_name", "strategy_name", "journal_action_name"]
+           "contact_state_name", "ordering_name", "strategy_name", "journal_action_name",
+           "journal_record_seq"]
 
 INT64_MAX = 2 ** 63 - 1
 T = TypeVar("T")
@@ -1389,9 +1390,11 @@ class Engine:
         call, ``callback(action_name, now_ms, record)`` receives the action's
         name ("contact_arrive"), its clock and the record as bytes (a copy,
         kept as long as you like); :meth:`journal_apply` replays a record on
-        another engine. A snapshot plus the records emitted after it rebuild
-        the same state. Exceptions from the callback are handled like those
-        of ``on_event``."""
+        another engine. Records are numbered 1, 2, 3, ... (read a record's
+        number with :func:`journal_record_seq`; the engine's next one with
+        :meth:`journal_seq`). A snapshot plus the records emitted after it
+        rebuild the same state. Exceptions from the callback are handled like
+        those of ``on_event``."""
         f = "oq_engine_set_journal"
         self._handle(f)
         if callback is not None and not callable(callback):
@@ -1409,7 +1412,10 @@ class Engine:
         """Replay one journal record (bytes from a :meth:`set_journal`
         callback) on this engine (``oq_journal_apply``): the same call with
         the same arguments; its failure raises OmniqError as that call would,
-        a malformed record OQ_ECORRUPT."""
+        a malformed record OQ_ECORRUPT. The record must carry the sequence
+        number this engine expects next (:meth:`journal_seq`): a gap or a
+        duplicate raises OmniqError (OQ_ECORRUPT) naming the expected and the
+        found number, and changes nothing."""
         f = "oq_journal_apply"
         self._handle(f)
         if isinstance(record, (bytearray, memoryview)):
@@ -1419,12 +1425,53 @@ class Engine:
         self._snapshot_symbol("journal_apply()", f)
         self._call(f, record, len(record))
 
+    def journal_seq(self) -> int:
+        """Sequence number of the next journal record (``oq_engine_journal_seq``):
+        the one this engine emits next, which is also the one
+        :meth:`journal_apply` accepts next. 1 for a new engine; a restored
+        engine continues from its snapshot (which covers every record before
+        that number)."""
+        f = "oq_engine_journal_seq"
+        self._handle(f)
+        self._snapshot_symbol("journal_seq()", f)
+        v = ctypes.c_uint64()
+        self._call(f, byref(v))
+        return int(v.value)
+
+    def set_journal_seq(self, next_seq: int) -> None:
+        """Set the sequence number of the next journal record, 1..2**62
+        (``oq_engine_set_journal_seq``): for a standby built from the
+        configuration whose log starts at a known number. Not journaled."""
+        f = "oq_engine_set_journal_seq"
+        self._handle(f)
+        self._snapshot_symbol("set_journal_seq()", f)
+        self._call(f, to_int(next_seq, "next_seq", 0, 2**64 - 1, f))
+
 
 def journal_action_name(action: int) -> str:
     """Static name of an OQ_J_* journal action ("contact_arrive"); "unknown" for others."""
     f = "oq_journal_action_name"
     Engine._snapshot_symbol("journal_action_name()", f)
     return str(_lib.load().oq_journal_action_name(to_int(action, "action", function=f)).decode())
+
+
+def journal_record_seq(record: Union[bytes, bytearray, memoryview]) -> int:
+    """Sequence number of an encoded journal record (``oq_journal_record_seq``),
+    after checking its format and checksum (OmniqError OQ_ECORRUPT if it is not
+    a valid record). The number is also bytes 16..23 of the record,
+    little-endian: ``int.from_bytes(record[16:24], "little")``."""
+    f = "oq_journal_record_seq"
+    if isinstance(record, (bytearray, memoryview)):
+        record = bytes(record)
+    if not isinstance(record, bytes):
+        raise bad("record", f"expected bytes, got {type(record).__name__}", f)
+    Engine._snapshot_symbol("journal_record_seq()", f)
+    seq = ctypes.c_uint64()
+    err = _lib.oq_error()
+    st = _lib.load().oq_journal_record_seq(record, len(record), byref(seq), byref(err))
+    if st != 0:
+        raise OmniqError(st, from_bytes(err.message) or status_str(st), f)
+    return int(seq.value)
 
 
 class _Journal:

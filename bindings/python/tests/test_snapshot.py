@@ -195,6 +195,58 @@ class Journal(unittest.TestCase):
             self.assertIsInstance(cm.exception.__cause__, ValueError)
             self.assertEqual(e.agent_get("alice").state, omniq.OQ_AGENT_READY)
 
+    def test_records_are_numbered_and_checked(self):
+        records = []
+        with _support.small_center(Engine(seed=5)) as e:
+            e.queue_add("care")
+            e.queue_add_channel("care", "voice")
+            e.set_journal(lambda name, now_ms, rec: records.append(rec))
+            e.agent_login("alice", now_ms=0)
+            e.agent_login("bob", now_ms=0)
+            snap = e.snapshot()  # covers records 1 and 2
+            self.assertEqual(e.journal_seq(), 3)
+            for i in range(4):
+                e.contact_arrive(f"n{i}", "voice", "sales", now_ms=1000 + i)
+            e.contact_transfer("n3", "care", now_ms=2000)
+            final = e.snapshot()
+        seqs = [omniq.journal_record_seq(r) for r in records]
+        self.assertEqual(seqs, list(range(1, len(records) + 1)))
+        # also readable without the library, at a fixed offset
+        self.assertEqual([int.from_bytes(r[16:24], "little") for r in records], seqs)
+        with Engine.restore(snap) as s:
+            self.assertEqual(s.journal_seq(), 3)
+            # a record the snapshot covers: a duplicate
+            with self.assertRaises(OmniqError) as cm:
+                s.journal_apply(records[1])
+            self.assertEqual(cm.exception.status, omniq.OQ_ECORRUPT)
+            self.assertIn("sequence 2, expected 3", str(cm.exception))
+            # a missing record in the middle: a gap, and nothing changes
+            before = s.snapshot()
+            with self.assertRaises(OmniqError) as cm:
+                s.journal_apply(records[3])
+            self.assertIn("sequence 4, expected 3", str(cm.exception))
+            self.assertIn("missing", str(cm.exception))
+            self.assertEqual(s.snapshot(), before)
+            for r in records[2:]:
+                s.journal_apply(r)
+            # a transfer applied twice would move the contact twice: refused
+            with self.assertRaises(OmniqError) as cm:
+                s.journal_apply(records[-1])
+            self.assertIn("already applied", str(cm.exception))
+            self.assertEqual(s.snapshot(), final)
+            self.assertEqual(s.journal_seq(), len(records) + 1)
+            s.set_journal_seq(100)
+            self.assertEqual(s.journal_seq(), 100)
+            for bad_seq in (0, 2**62 + 1, -1, "7"):
+                with self.assertRaises(OmniqError):
+                    s.set_journal_seq(bad_seq)
+        with self.assertRaises(OmniqError) as cm:
+            omniq.journal_record_seq(records[0][:-1] + bytes([records[0][-1] ^ 1]))
+        self.assertEqual(cm.exception.status, omniq.OQ_ECORRUPT)
+        self.assertIn("checksum", str(cm.exception))
+        with self.assertRaises(OmniqError):
+            omniq.journal_record_seq("not bytes")
+
     def test_action_names(self):
         self.assertEqual(omniq.journal_action_name(30), "contact_arrive")
         self.assertEqual(omniq.journal_action_name(1), "engine_advance")
