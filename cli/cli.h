@@ -18,6 +18,7 @@ int cmd_staff(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_schedule(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 /* Print a JSON string (quotes included) with escapes. */
 void json_string(FILE *f, const char *s);

@@ -29,6 +29,10 @@ static const char USAGE[] =
     "  --special FILE     special days: CSV 'date,kind[,factor][,like]', kind closed, holiday,\n"
     "                     factor, like-date (like: a date of the history) or like-weekday\n"
     "                     (like: mon..sun); special days are not history\n"
+    "  --calendar FILE    hours of operation and holidays (docs/calendars.md): closed days\n"
+    "                     and holidays are not history and forecast 0, as is every interval\n"
+    "                     outside the hours\n"
+    "  --calendar-id ID   the calendar of FILE to use (needed when it defines several)\n"
     "  --format FMT       table (default), csv, json, or staff (the CSV `omniq staff --csv`\n"
     "                     reads: interval,contacts,aht)\n"
     "  --svg FILE         draw the last four weeks, the forecast and its 80/95 % bands\n"
@@ -118,6 +122,10 @@ int cmd_forecast(int argc, char **argv)
             a.intraday = val;
         } else if (strcmp(opt, "--special") == 0)
             a.special_path = val;
+        else if (strcmp(opt, "--calendar") == 0)
+            a.calendar = val;
+        else if (strcmp(opt, "--calendar-id") == 0)
+            a.calendar_id = val;
         else if (strcmp(opt, "--format") == 0) {
             bad = strcmp(val, "table") && strcmp(val, "csv") && strcmp(val, "json") &&
                   strcmp(val, "staff");
@@ -159,6 +167,8 @@ int cmd_forecast(int argc, char **argv)
     }
     if (!a.path)
         return usage_error("%s", "missing the history file");
+    if (a.calendar_id && !a.calendar)
+        return usage_error("%s", "--calendar-id names a calendar of --calendar FILE");
     if (a.intraday && !a.backtest)
         return usage_error("%s", "--intraday evaluates a backtest: give --backtest DAYS too");
     if (a.lead != 1 && !a.backtest)

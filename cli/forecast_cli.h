@@ -8,7 +8,7 @@
 #include "omniq/omniq.h"
 
 typedef struct fc_args {
-    const char *path, *queue, *special_path, *format, *svg, *intraday;
+    const char *path, *queue, *special_path, *format, *svg, *intraday, *calendar, *calendar_id;
     int32_t interval_s, horizon, method, ha_weeks, backtest, lead, intraday_s;
     double aht_s, quantile;
     int staffing;

@@ -450,6 +450,15 @@ int fc_main(const fc_args *a)
         return EXIT_INPUT;
     o.special_days = special;
     o.n_special_days = n_special;
+    oq_calendar *cal = NULL;
+    oq_error cerr;
+    memset(&cerr, 0, sizeof cerr);
+    if (a->calendar && oq_calendar_load_file(a->calendar, a->calendar_id, NULL, &cal, &cerr) != OQ_OK) {
+        fprintf(stderr, "omniq forecast: %s\n", cerr.message);
+        free(special);
+        return EXIT_INPUT;
+    }
+    o.calendar = cal;
     /* the queues: the one asked for, or every queue of the file */
     char *names = NULL;
     int32_t n_queues = 1;
@@ -459,6 +468,7 @@ int fc_main(const fc_args *a)
         oq_status st = oq_volume_csv_queues(a->path, &names, &n_queues, &err);
         if (st != OQ_OK) {
             fprintf(stderr, "%s\n", err.message);
+            oq_calendar_destroy(cal);
             free(special);
             return EXIT_INPUT;
         }
@@ -469,6 +479,7 @@ int fc_main(const fc_args *a)
         fprintf(stderr, "omniq forecast: --%s is for one queue: give --queue NAME\n",
                 a->svg ? "svg" : "format staff");
         oq_free(names);
+        oq_calendar_destroy(cal);
         free(special);
         return EXIT_USAGE;
     }
@@ -510,6 +521,7 @@ int fc_main(const fc_args *a)
     if (json && rc == EXIT_OK)
         printf(n_queues > 1 ? "]}\n" : "\n");
     oq_free(names);
+    oq_calendar_destroy(cal);
     free(special);
     return rc;
 }

@@ -6,6 +6,7 @@
  *   omniq simulate FILE   run a scenario through the simulator; summary, CSV/JSON/SVG
  *   omniq forecast CSV    forecast interval volumes; backtests, bands, staffing
  *   omniq schedule CSV    shifts (and a roster) covering the agents required per interval
+ *   omniq plan FILE       history -> forecast -> staffing -> shifts -> roster -> simulation
  * Exit codes: 0 success, 1 usage error, 2 bad input. Errors go to stderr,
  * results to stdout. */
 #include <math.h>
@@ -27,6 +28,8 @@ static const char USAGE[] =
     "                 prediction bands, the staffing plan of the forecast\n"
     "  schedule CSV --shifts FILE  shifts covering the agents required per interval;\n"
     "                 optional roster of named agents (--roster), CSV/JSON, SVG chart\n"
+    "  plan PLAN.yaml  the whole chain: forecast, staffing, shifts, roster, the week simulated\n"
+    "                 through the router (service level per day with its interval, paid hours)\n"
     "\n"
     "'omniq COMMAND --help' describes a command. Exit codes: 0 success, 1 usage error,\n"
     "2 bad input (the errors are printed on stderr).\n";
@@ -99,6 +102,8 @@ int main(int argc, char **argv)
         return cmd_forecast(argc - 1, argv + 1);
     if (strcmp(cmd, "schedule") == 0)
         return cmd_schedule(argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return cmd_plan(argc - 1, argv + 1);
     fprintf(stderr, "omniq: unknown command '%s'\n\n%s", cmd, USAGE);
     return EXIT_USAGE;
 }

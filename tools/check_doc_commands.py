@@ -18,7 +18,8 @@ top-level entry) and must exit 0. How the scratch maps to the real tree:
   the same ARGS are built once per run).
   `ctest` is refused: it would run this test again.
 - `pip install` installs into the scratch (PIP_TARGET, offline: no index);
-  the scratch's site directory is on PYTHONPATH. build/bin (`omniq`) is on PATH.
+  the scratch's site directory, then its bindings/python, are on PYTHONPATH. build/bin
+  (`omniq`) is on PATH.
 - When the process may (root, or CAP_SYS_ADMIN), the blocks run in a private
   network namespace and with a private /tmp, so the fixed ports and /tmp paths
   of the docs never clash with another run; otherwise a note says so.
@@ -271,7 +272,10 @@ def block_env(scratch, build, cfgdir):
     env.update({
         "PATH": os.path.join(build, "bin") + os.pathsep + env.get("PATH", ""),
         "PIP_TARGET": os.path.join(scratch, "site"),
-        "PYTHONPATH": os.path.join(scratch, "site"),
+        # The scratch's pip target first, then the checkout's package: a copy of
+        # omniq installed elsewhere (an older version) never answers for it.
+        "PYTHONPATH": os.pathsep.join([os.path.join(scratch, "site"),
+                                       os.path.join(scratch, "bindings", "python")]),
         "PIP_NO_INDEX": "1", "PIP_NO_CACHE_DIR": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_BREAK_SYSTEM_PACKAGES": "1", "PYTHONDONTWRITEBYTECODE": "1",
         "OMNIQ_DOC_BUILD": build, "OMNIQ_DOC_CONFIGURE": cfgdir,

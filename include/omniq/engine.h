@@ -58,6 +58,8 @@ typedef struct oq_engine oq_engine;
 #define OQ_EV_CALLBACK_QUEUED  22  /* a waiting contact became a callback that keeps its place in its
                                       queue (virtual hold): now an item of `channel`, the queue's
                                       callback_channel; detail "requested" or the limit reached */
+#define OQ_EV_QUEUE_OPENED     23  /* the queue's calendar opened (queue; detail: the calendar id) */
+#define OQ_EV_QUEUE_CLOSED     24  /* the queue's calendar closed (queue; detail: the calendar id) */
 
 /* One engine event. All pointers are owned by the engine and valid only for
  * the duration of the callback; copy what you keep. Fields that do not apply

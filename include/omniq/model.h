@@ -15,6 +15,7 @@
 #ifndef OMNIQ_MODEL_H
 #define OMNIQ_MODEL_H
 
+#include "omniq/calendar.h"
 #include "omniq/engine.h"
 
 #ifdef __cplusplus
@@ -252,7 +253,27 @@ typedef struct oq_queue_spec {
     double last_agent_window_s; /* e.g. 259200 (72 h); 0 = off (default) */
     double last_agent_wait_s;   /* reserve the contact for that agent this long (0 = only offered
                                    first if it can take it at once) */
+    /* Business hours (docs/calendars.md): `calendar` names a calendar added
+     * with oq_engine_add_calendar. A contact arriving while it is closed gets
+     * closed_action (OQ_CLOSED_*); the queue reports OQ_EV_QUEUE_OPENED /
+     * OQ_EV_QUEUE_CLOSED when the calendar opens and closes. Hours decide
+     * what happens to arrivals only: contacts already waiting stay, and an
+     * agent logged in after hours may still serve them. */
+    const char *calendar;      /* NULL = no hours: always open (default) */
+    int32_t closed_action;     /* OQ_CLOSED_REJECT (default), _WAIT, _OVERFLOW, _CALLBACK */
+    const char *closed_queue;  /* OVERFLOW / CALLBACK: the queue the contact goes to */
+    int32_t business_time;     /* 1: with a calendar, the service-level threshold, max_wait_s,
+                                  escalation-step delays and deadline_warning_s count only the
+                                  calendar's open time (docs/calendars.md); 0 = wall time */
 } oq_queue_spec;
+
+/* What a queue with a calendar does with a contact that arrives while the
+ * calendar is closed (oq_queue_spec.closed_action). */
+#define OQ_CLOSED_REJECT   0 /* OQ_EV_QUEUE_REJECTED with detail "closed"; the engine forgets it */
+#define OQ_CLOSED_WAIT     1 /* queued as usual, to be served when agents are there */
+#define OQ_CLOSED_OVERFLOW 2 /* moved to closed_queue (OQ_EV_OVERFLOWED, detail "closed") */
+#define OQ_CLOSED_CALLBACK 3 /* becomes an item of callback_channel in closed_queue
+                                (OQ_EV_OVERFLOWED, detail "closed callback") */
 
 /* Defaults: priority 0, OQ_ORDER_PRIORITY (priority then age), longest
  * idle, threshold 20 s, target 0.8, offer time-out 30 s, no wrap-up, no aging, timeout_not_ready 0, no limits,
@@ -309,10 +330,44 @@ typedef struct oq_queue_info {
     int32_t offered;           /* contacts offered now */
     int32_t active;            /* contacts in service now (incl. wrap-up) */
     int32_t eligible_agents;   /* agents whose skills and groups qualify them */
+    int32_t open;              /* 1 when the queue's calendar is open at the engine clock
+                                  (always 1 without a calendar) */
 } oq_queue_info;
 
 /* Read a queue's settings and current figures. O(1). */
 OQ_API oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *out);
+
+/* ---- calendars ---------------------------------------------------------
+ * The engine keeps its own deep copies of calendars (calendar.h), made with
+ * the engine's allocator and named by the calendar's id; queues name them
+ * (oq_queue_spec.calendar). One engine timer per calendar fires at its next
+ * opening or closing and reports OQ_EV_QUEUE_OPENED / OQ_EV_QUEUE_CLOSED
+ * (detail: the calendar id) for every queue naming it. Calendars are in
+ * snapshots and journal records (the zone's rules as the calendar read them,
+ * so a restore does not depend on the tz database it runs with). */
+
+/* Add a copy of `cal` (the host keeps and frees its own). Errors: OQ_EINVAL
+ * (NULL), OQ_EEXIST (a calendar with that id), OQ_ENOMEM. */
+OQ_API oq_status oq_engine_add_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal);
+
+/* Replace the calendar with `cal`'s id by a copy of `cal`. Queues naming it
+ * follow the new hours at once: when the open state changes now, they report
+ * it (OQ_EV_QUEUE_OPENED / _CLOSED) at now_ms, and the next opening or
+ * closing is recomputed. Deadlines already armed keep their due times.
+ * Errors: OQ_EINVAL, OQ_ENOTFOUND (no such calendar), OQ_ENOMEM. */
+OQ_API oq_status oq_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal);
+
+/* Remove a calendar. Errors: OQ_ENOTFOUND, OQ_ESTATE (a queue names it). */
+OQ_API oq_status oq_engine_remove_calendar(oq_engine *e, const char *id);
+
+/* The engine's copy of calendar `id`, to query (calendar.h); owned by the
+ * engine, valid until that calendar is replaced or removed or the engine is
+ * destroyed. Callable from a callback. Errors: OQ_EINVAL, OQ_ENOTFOUND. */
+OQ_API oq_status oq_engine_get_calendar(const oq_engine *e, const char *id,
+                                        const oq_calendar **out);
+
+/* Number of calendars in the engine. Errors: OQ_EINVAL. */
+OQ_API oq_status oq_engine_calendar_count(const oq_engine *e, int32_t *count);
 
 #ifdef __cplusplus
 }

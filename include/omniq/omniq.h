@@ -16,5 +16,7 @@
 #include "omniq/sim.h"
 #include "omniq/calendar.h"
 #include "omniq/forecast.h"
+#include "omniq/schedule.h"
+#include "omniq/plan.h"
 
 #endif /* OMNIQ_OMNIQ_H */

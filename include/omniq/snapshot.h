@@ -130,7 +130,10 @@ OQ_API const char *oq_restore_last_error(void);
 #define OQ_J_STATS_CONFIGURE      53
 #define OQ_J_STATS_RESET_DAY      54
 #define OQ_J_CONTACT_CALLBACK     55  /* oq_contact_request_callback */
-#define OQ_J_MAX                  55
+#define OQ_J_CALENDAR_ADD         56  /* oq_engine_add_calendar (the whole calendar) */
+#define OQ_J_CALENDAR_REPLACE     57  /* oq_engine_replace_calendar */
+#define OQ_J_CALENDAR_REMOVE      58  /* oq_engine_remove_calendar */
+#define OQ_J_MAX                  58
 
 /* One journal record, valid during the callback only (copy data[0..len)). */
 typedef struct oq_journal_record {

@@ -353,6 +353,40 @@ oq_status oq_calendar_create(const char *id, const char *time_zone,
     return OQ_OK;
 }
 
+oq_status oq__calendar_adopt(const char *id, const char *tz_name, oq__zone *zone,
+                             const oq_calendar_options *opts, oq_calendar **out, oq_error *err)
+{
+    oq_status st;
+    if ((st = check_text(err, NULL, "calendar id", id)) != OQ_OK ||
+        (st = check_text(err, id, "time zone", tz_name)) != OQ_OK ||
+        (st = check_options(opts, err)) != OQ_OK) {
+        oq_mem zm;
+        oq__mem_init(&zm, opts ? opts->alloc : NULL, opts ? opts->alloc_user : NULL);
+        oq__zone_free(&zm, zone);
+        return st;
+    }
+    oq_mem mem;
+    oq__mem_init(&mem, opts ? opts->alloc : NULL, opts ? opts->alloc_user : NULL);
+    oq_calendar *cal = oq__calloc(&mem, 1, sizeof *cal);
+    if (!cal) {
+        oq__zone_free(&mem, zone);
+        return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "calendar '%s': out of memory", id);
+    }
+    cal->mem = mem;
+    cal->zone = *zone;
+    memset(zone, 0, sizeof *zone);
+    int failed = 0;
+    cal->id = dup_or_null(&cal->mem, id, &failed);
+    cal->tz_name = dup_or_null(&cal->mem, tz_name, &failed);
+    if (failed) {
+        oq_calendar_destroy(cal);
+        return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "calendar '%s': out of memory", id);
+    }
+    week_summary(cal);
+    *out = cal;
+    return OQ_OK;
+}
+
 static int copy_ranges(oq_mem *m, const oq__ranges *src, oq__ranges *dst)
 {
     dst->r = NULL;

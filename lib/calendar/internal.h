@@ -86,6 +86,11 @@ oq_status oq__zone_load(oq_mem *m, const char *name, const char *tzdir, oq__zone
                         oq_error *err);
 oq_status oq__zone_copy(oq_mem *m, const oq__zone *src, oq__zone *dst);
 void oq__zone_free(oq_mem *m, oq__zone *z);
+/* Is a zone table read from an untrusted source (a snapshot, a journal
+ * record) one the queries can use: transitions strictly ascending within
+ * +-2^62 ms, offsets in OQ__OFFSET_MIN_S..MAX_S, flags 0/1, a rule whose
+ * fields lie where oq__tzrule_parse puts them? NULL when it is, else why not. */
+const char *oq__zone_check(const oq__zone *z);
 
 /* The segment containing t_ms (start <= t_ms < end). */
 void oq__zone_segment(const oq__zone *z, int64_t t_ms, oq__zseg *out);
@@ -136,6 +141,13 @@ struct oq_calendar {
     oq__holiday_list *lists;
     int32_t n_lists, cap_lists;
 };
+
+/* A new calendar (no hours yet) that takes over `zone` (its table is freed
+ * on error too). The building calls then add hours, exceptions and holidays:
+ * the snapshot and journal decoders rebuild calendars this way, so whatever
+ * they read is checked as a host's calls are. */
+oq_status oq__calendar_adopt(const char *id, const char *tz_name, oq__zone *zone,
+                             const oq_calendar_options *opts, oq_calendar **out, oq_error *err);
 
 /* The ranges that apply on `date` (its own, including the parts past midnight). */
 void oq__cal_day_ranges(const oq_calendar *cal, int64_t date, const oq__range **r, int32_t *n);

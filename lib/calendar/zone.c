@@ -158,6 +158,54 @@ oq_status oq__zone_copy(oq_mem *m, const oq__zone *src, oq__zone *dst)
     return OQ_OK;
 }
 
+static const char *tzdate_check(const oq__tzdate *d)
+{
+    int ok = d->kind == 'J'   ? d->a >= 1 && d->a <= 365
+             : d->kind == 'N' ? d->a >= 0 && d->a <= 365
+             : d->kind == 'M' ? d->a >= 1 && d->a <= 12 && d->b >= 1 && d->b <= 5 && d->c >= 0 && d->c <= 6
+                              : 0;
+    if (!ok)
+        return "rule date out of range";
+    if (d->time_s < -167 * 3600 - 3599 || d->time_s > 167 * 3600 + 3599)
+        return "rule time out of range";
+    return NULL;
+}
+
+const char *oq__zone_check(const oq__zone *z)
+{
+    const int64_t lim = (int64_t)1 << 62;
+    if (z->n_trans < 0 || (z->n_trans > 0 && !z->trans))
+        return "bad transition count";
+    if (z->init_off_s < OQ__OFFSET_MIN_S || z->init_off_s > OQ__OFFSET_MAX_S)
+        return "initial offset out of range";
+    if (z->init_dst != 0 && z->init_dst != 1)
+        return "initial DST flag not 0 or 1";
+    for (int32_t i = 0; i < z->n_trans; i++) {
+        const oq__ztrans *t = &z->trans[i];
+        if (t->at_ms < -lim || t->at_ms > lim || (i > 0 && t->at_ms <= z->trans[i - 1].at_ms))
+            return "transitions out of range or not ascending";
+        if (t->off_s < OQ__OFFSET_MIN_S || t->off_s > OQ__OFFSET_MAX_S)
+            return "transition offset out of range";
+        if (t->is_dst != 0 && t->is_dst != 1)
+            return "transition DST flag not 0 or 1";
+    }
+    if (z->has_rule != 0 && z->has_rule != 1)
+        return "rule flag not 0 or 1";
+    if (!z->has_rule)
+        return NULL;
+    const oq__tzrule *r = &z->rule;
+    const int32_t day = 24 * 3600 + 59 * 60 + 59;
+    if (r->std_off_s < -day || r->std_off_s > day || r->dst_off_s < -day ||
+        r->dst_off_s > day + 3600)
+        return "rule offset out of range";
+    if (r->has_dst != 0 && r->has_dst != 1)
+        return "rule DST flag not 0 or 1";
+    if (!r->has_dst)
+        return NULL;
+    const char *why = tzdate_check(&r->start);
+    return why ? why : tzdate_check(&r->end);
+}
+
 void oq__zone_free(oq_mem *m, oq__zone *z)
 {
     oq__free(m, z->trans, (size_t)z->n_trans * sizeof *z->trans);

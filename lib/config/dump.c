@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "calendar/internal.h"
 #include "engine/internal.h"
 
 
@@ -214,6 +215,157 @@ static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
     }
 }
 
+/* ---- calendars: the holidays: and calendars: sections ---------------------------- */
+
+/* "HH:MM", "HH:MM:SS" (milliseconds are not written: YAML ranges stop at seconds). */
+static void tod(obuf *b, int64_t ms)
+{
+    int64_t h = ms / 3600000, m = ms / 60000 % 60, sec = ms / 1000 % 60;
+    if (sec)
+        out(b, "%02lld:%02lld:%02lld", (long long)h, (long long)m, (long long)sec);
+    else
+        out(b, "%02lld:%02lld", (long long)h, (long long)m);
+}
+
+static void ranges(obuf *b, const oq__ranges *rs)
+{
+    out(b, "[");
+    for (int32_t i = 0; i < rs->n; i++) {
+        out(b, i ? ", " : "");
+        tod(b, rs->r[i].open);
+        out(b, "-");
+        /* Past midnight: the close is written as a time of the next day (at or before the open). */
+        tod(b, rs->r[i].close > OQ_MS_PER_DAY ? rs->r[i].close - OQ_MS_PER_DAY : rs->r[i].close);
+    }
+    out(b, "]");
+}
+
+static void ymd(obuf *b, int32_t date)
+{
+    int32_t y = 0, m = 0, d = 0;
+    oq_date_to_ymd(date, &y, &m, &d);
+    out(b, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+}
+
+/* A list's name in the dump: its own, unless an earlier calendar has a
+ * different list of that name (then "<list>@<calendar>"). */
+static int same_list(const oq__holiday_list *a, const oq__holiday_list *b)
+{
+    if (strcmp(a->name, b->name) != 0 || a->n != b->n)
+        return 0;
+    for (int32_t i = 0; i < a->n; i++)
+        if (a->days[i].date != b->days[i].date ||
+            strcmp(a->days[i].name ? a->days[i].name : "", b->days[i].name ? b->days[i].name : "") != 0)
+            return 0;
+    return 1;
+}
+
+/* 1 when list l of calendar ci is dumped under its own name, and whether it
+ * was already written by an earlier calendar (*dup). */
+static int own_name(const oq_engine *e, int32_t ci, const oq__holiday_list *l, int *dup)
+{
+    *dup = 0;
+    for (int32_t i = 0; i < ci; i++) {
+        const oq_calendar *o = e->calendars[i] ? e->calendars[i]->cal : NULL;
+        for (int32_t k = 0; o && k < o->n_lists; k++)
+            if (strcmp(o->lists[k].name, l->name) == 0) {
+                if (!same_list(&o->lists[k], l))
+                    return 0;
+                *dup = 1;
+            }
+    }
+    return 1;
+}
+
+static void list_name(obuf *b, const oq_engine *e, int32_t ci, const oq__holiday_list *l)
+{
+    int dup;
+    if (own_name(e, ci, l, &dup)) {
+        id(b, l->name);
+        return;
+    }
+    char name[2 * OQ_ID_MAX + 2];
+    snprintf(name, sizeof name, "%s@%s", l->name, e->calendars[ci]->id);
+    id(b, name);
+}
+
+static void dump_calendars(obuf *b, const oq_engine *e)
+{
+    if (e->live_calendars == 0)
+        return;
+    out(b, "\nholidays:\n");
+    for (int32_t ci = 0; ci < e->n_calendars; ci++) {
+        const oq_calendar *cal = e->calendars[ci] ? e->calendars[ci]->cal : NULL;
+        for (int32_t k = 0; cal && k < cal->n_lists; k++) {
+            const oq__holiday_list *l = &cal->lists[k];
+            int dup;
+            if (own_name(e, ci, l, &dup) && dup)
+                continue;
+            out(b, "  ");
+            list_name(b, e, ci, l);
+            out(b, ":\n");
+            for (int32_t i = 0; i < l->n; i++) {
+                out(b, "    ");
+                ymd(b, l->days[i].date);
+                out(b, ": ");
+                if (l->days[i].name)
+                    id(b, l->days[i].name);
+                else
+                    out(b, "~");
+                out(b, "\n");
+            }
+        }
+    }
+    out(b, "calendars:\n");
+    for (int32_t ci = 0; ci < e->n_calendars; ci++) {
+        const oq_calendar *cal = e->calendars[ci] ? e->calendars[ci]->cal : NULL;
+        if (!cal)
+            continue;
+        out(b, "  ");
+        id(b, cal->id);
+        out(b, ":\n    time_zone: ");
+        id(b, cal->tz_name);
+        out(b, "\n");
+        if (cal->has_hours) {
+            out(b, "    hours:\n");
+            for (int32_t d = 0; d < 7; d++)
+                if (cal->week[d].n > 0) {
+                    out(b, "      %s: ", oq_weekday_name(d));
+                    ranges(b, &cal->week[d]);
+                    out(b, "\n");
+                }
+        }
+        if (cal->n_lists > 0) {
+            out(b, "    holidays: [");
+            for (int32_t k = 0; k < cal->n_lists; k++) {
+                out(b, k ? ", " : "");
+                list_name(b, e, ci, &cal->lists[k]);
+            }
+            out(b, "]\n");
+        }
+        if (cal->n_ex > 0)
+            out(b, "    exceptions:\n");
+        for (int32_t i = 0; i < cal->n_ex; i++) {
+            const oq__exception *x = &cal->ex[i];
+            out(b, "      ");
+            ymd(b, x->date);
+            out(b, ": {");
+            if (x->name) {
+                out(b, "name: ");
+                id(b, x->name);
+                out(b, ", ");
+            }
+            if (x->kind == OQ_DAY_CLOSED) {
+                out(b, "closed: true}\n");
+            } else {
+                out(b, "hours: ");
+                ranges(b, &x->hours);
+                out(b, "}\n");
+            }
+        }
+    }
+}
+
 static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
 {
     out(b, "  ");
@@ -260,6 +412,20 @@ static void dump_queue(obuf *b, const oq_engine *e, const oq_queue *q)
     if (q->callback_channel >= 0) {
         out(b, "    callback_channel: ");
         id(b, e->channels[q->callback_channel]->id);
+        out(b, "\n");
+    }
+    if (q->calendar >= 0) {
+        out(b, "    calendar: ");
+        id(b, e->calendars[q->calendar]->id);
+        out(b, "\n    business_time: %s\n", tf(q->business_time));
+    }
+    if (q->calendar >= 0 || q->closed_action != OQ_CLOSED_REJECT) {
+        static const char *const closed[] = {"reject", "wait", "overflow", "callback"};
+        out(b, "    closed_action: %s\n", closed[q->closed_action]);
+    }
+    if (q->closed_queue >= 0) {
+        out(b, "    closed_queue: ");
+        id(b, e->queues[q->closed_queue]->id);
         out(b, "\n");
     }
     out(b, "    refuse_if_no_agents: %s\n    outbound: %s\n", tf(q->refuse_if_no_agents),
@@ -361,7 +527,8 @@ oq_status oq_config_dump(const oq_engine *e, char **out_yaml, size_t *out_len)
     out(&b, "\n  abandon_resume: ");
     secs(&b, e->abandon_resume_ms);
     out(&b, "\n  last_agent_max: %d", (int)e->last_agent_max);
-    out(&b, "\nchannels:\n");
+    dump_calendars(&b, e);
+    out(&b, "%schannels:\n", e->live_calendars ? "" : "\n");
     for (int32_t i = 0; i < e->n_channels; i++) {
         const oq_channel *c = e->channels[i];
         if (!c)

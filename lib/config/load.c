@@ -10,12 +10,14 @@
 #include "config/cfg.h"
 #include "engine/types.h"
 
-static const char *const TOP_KEYS[] = {"engine", "channels", "skills", "profiles", "groups",
-                                       "queues", "agents", NULL};
-static const char *const TOP_KEYS_SCRIPT[] = {"engine", "channels", "skills", "profiles", "groups",
-                                              "queues", "agents", "timeline", NULL};
-static const char *const TOP_KEYS_SCENARIO[] = {"engine", "channels", "skills", "profiles",
-                                                "groups", "queues", "agents", "simulation", NULL};
+static const char *const TOP_KEYS[] = {"engine", "holidays", "calendars", "channels", "skills",
+                                       "profiles", "groups", "queues", "agents", NULL};
+static const char *const TOP_KEYS_SCRIPT[] = {"engine", "holidays", "calendars", "channels",
+                                              "skills", "profiles", "groups", "queues", "agents",
+                                              "timeline", NULL};
+static const char *const TOP_KEYS_SCENARIO[] = {"engine", "holidays", "calendars", "channels",
+                                                "skills", "profiles", "groups", "queues",
+                                                "agents", "simulation", NULL};
 static const char *const ENGINE_KEYS[] = {"seed", "start", "abandon_resume", "last_agent_max",
                                           NULL};
 static const char *const CHANNEL_KEYS[] = {"synchronous", "exclusive", "capacity_cost",
@@ -31,7 +33,7 @@ static const char *const QUEUE_KEYS[] = {
     "max_length", "max_wait", "limit_action", "limit_queue", "callback_channel",
     "refuse_if_no_agents", "outbound", "blend", "default_aht", "deadline_warning", "escalation",
     "keep_offer_on_not_ready", "retry_after", "max_offers", "last_agent_window", "last_agent_wait",
-    NULL};
+    "calendar", "closed_action", "closed_queue", "business_time", NULL};
 static const char *const STEP_KEYS[] = {"after", "timing", "action", "skill", "level", "group",
                                         "priority", "queue", "message", "skip_if_no_agents",
                                         "when_ewt_above", "when_sl_below", NULL};
@@ -50,6 +52,9 @@ static const int32_t STRATEGY_VALUES[] = {OQ_STRATEGY_LONGEST_IDLE, OQ_STRATEGY_
 static const char *const LIMIT_NAMES[] = {"reject", "overflow", "callback", "callback_keep_place"};
 static const int32_t LIMIT_VALUES[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK,
                                        OQ_LIMIT_CALLBACK_KEEP_PLACE};
+static const char *const CLOSED_NAMES[] = {"reject", "wait", "overflow", "callback"};
+static const int32_t CLOSED_VALUES[] = {OQ_CLOSED_REJECT, OQ_CLOSED_WAIT, OQ_CLOSED_OVERFLOW,
+                                        OQ_CLOSED_CALLBACK};
 static const char *const BLEND_NAMES[] = {"when_idle", "sl_above_target"};
 static const int32_t BLEND_VALUES[] = {OQ_BLEND_WHEN_IDLE, OQ_BLEND_SL_ABOVE_TARGET};
 static const char *const ACTION_NAMES[] = {"lower_level", "drop_required", "add_group",
@@ -419,6 +424,48 @@ static int load_groups(cfg_ctx *c, const cfg_node *n, int with_profiles)
 
 /* ---- queues ---------------------------------------------------------------------- */
 
+/* A calendar of the document's `calendars:` section (built before the queues). */
+static int calendar_ref(cfg_ctx *c, const cfg_node *n, const char **out)
+{
+    const oq_calendar *cal = NULL;
+    if (!oq__cfg_id(c, n, out))
+        return 0;
+    if (oq_engine_get_calendar(c->e, *out, &cal) == OQ_OK)
+        return 1;
+    const cfg_node *cals = oq__cfg_get(c->doc, "calendars");
+    if (cals && oq__cfg_get(cals, *out))
+        return oq__cfg_fail_quiet(c); /* its definition failed: reported */
+    return oq__cfg_fail(c, n, "undefined calendar '%.80s' (define it under the top-level calendars:)",
+                        *out);
+}
+
+/* The `holidays:` and `calendars:` sections: each calendar is built and
+ * handed to the engine (which keeps a copy). */
+static int load_calendars(cfg_ctx *c, const cfg_node *holidays, const cfg_node *cals)
+{
+    size_t p0 = oq__cfg_push_key(c, "holidays");
+    int ok = oq__cfg_holidays_check(c, holidays);
+    oq__cfg_pop(c, p0);
+    if (!ok || !cals)
+        return ok;
+    p0 = oq__cfg_push_key(c, "calendars");
+    ok = oq__cfg_check_map(c, cals, NULL, 1);
+    oq_calendar_options opts;
+    oq_calendar_options_init(&opts);
+    FOR_PAIRS(cals, i, k, v)
+    {
+        oq_calendar *cal = NULL;
+        if (!ok || c->stop || !oq__cfg_calendar_build(c, holidays, k, v, &opts, &cal)) {
+            ok = 0;
+            break;
+        }
+        ok = check_call(c, k, oq_engine_add_calendar(c->e, c->now_ms, cal));
+        oq_calendar_destroy(cal);
+    }
+    oq__cfg_pop(c, p0);
+    return ok;
+}
+
 /* Parse every scalar field of a queue into *s (strings point into the tree). */
 static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue_spec *s)
 {
@@ -456,6 +503,10 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("max_offers", oq__cfg_int(c, f, 0, INT16_MAX, &s->max_offers))
     FIELD("last_agent_window", oq__cfg_seconds(c, f, &s->last_agent_window_s))
     FIELD("last_agent_wait", oq__cfg_seconds(c, f, &s->last_agent_wait_s))
+    FIELD("calendar", calendar_ref(c, f, &s->calendar))
+    FIELD("closed_action", oq__cfg_enum(c, f, CLOSED_NAMES, CLOSED_VALUES, N_OF(CLOSED_NAMES), &s->closed_action))
+    FIELD("closed_queue", ref(c, f, OQ_KIND_QUEUE, &s->closed_queue))
+    FIELD("business_time", oq__cfg_bool(c, f, &s->business_time))
 #undef FIELD
     return ok;
 }
@@ -745,7 +796,8 @@ int oq__cfg_populate(cfg_ctx *c, const cfg_node *root)
     /* Every section, even after an error in one (each stops when c->stop):
      * references to entries that failed are not reported again (ref). */
     c->doc = root;
-    int ok = load_channels(c, oq__cfg_get(root, "channels"));
+    int ok = load_calendars(c, oq__cfg_get(root, "holidays"), oq__cfg_get(root, "calendars"));
+    ok &= load_channels(c, oq__cfg_get(root, "channels"));
     ok &= load_skills(c, oq__cfg_get(root, "skills"));
     ok &= add_profiles(c, profiles);
     ok &= load_groups(c, groups, 0);

@@ -191,7 +191,7 @@ oq_status oq_engine_check(oq_engine *e)
           held, parked, e->contact_ids.count);
     CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
           "engine: timer heap out of order");
-    CHECK(e->timers.cap >= e->n_contacts * OQ_CONTACT_TIMERS + e->live_agents + OQ_ENGINE_TIMERS,
+    CHECK(e->timers.cap >= e->n_contacts * OQ_CONTACT_TIMERS + e->live_agents + e->live_calendars + OQ_ENGINE_TIMERS,
           "engine: timer reserve lost");
     for (int32_t i = 0; i < e->timers.n; i++) {
         const oq_timer *t = e->timers.items[i];

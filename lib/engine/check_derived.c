@@ -33,6 +33,8 @@ static void tally(oq_engine *e)
     EACH(e->groups, e->n_groups, g) g->tally = 0;
     EACH(e->profiles, e->n_profiles, p) p->tally = 0;
     EACH(e->channels, e->n_channels, ch) ch->tally[0] = ch->tally[1] = 0;
+    oq_ecal *ec;
+    EACH(e->calendars, e->n_calendars, ec) ec->tally = 0;
     EACH(e->queues, e->n_queues, q) {
         memset(q->tally, 0, sizeof q->tally);
         for (int32_t l = 0; l < q->n_lanes; l++)
@@ -70,6 +72,10 @@ static void tally(oq_engine *e)
         }
         if (q->limit_queue >= 0)
             e->queues[q->limit_queue]->tally[0]++;
+        if (q->closed_queue >= 0)
+            e->queues[q->closed_queue]->tally[0]++;
+        if (q->calendar >= 0)
+            e->calendars[q->calendar]->tally++;
         for (int32_t l = 0; l < q->n_lanes; l++)
             if (q->lanes[l].channel >= 0)
                 e->channels[q->lanes[l].channel]->tally[0]++;
@@ -116,6 +122,9 @@ static oq_status check_refs(oq_engine *e)
             CHECK(q->lanes[l].reserved == q->lanes[l].tally, "queue '%s': lane %d reserves %d, holds %d contacts",
                   q->id, l, q->lanes[l].reserved, q->lanes[l].tally);
     }
+    oq_ecal *ec;
+    EACH(e->calendars, e->n_calendars, ec)
+        CHECK(ec->refs == ec->tally, "calendar '%s': %d queues counted, %d name it", ec->id, ec->refs, ec->tally);
     EACH(e->channels, e->n_channels, ch) {
         CHECK(ch->n_queues == ch->tally[0], "channel '%s': %d queues counted, %d accept it", ch->id, ch->n_queues,
               ch->tally[0]);
@@ -272,7 +281,7 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
     }
     /* The reply deadline: a warning, then the breach, never late (a queue
      * whose warning was changed may warn early); parking stops it. */
-    int64_t due = c->state == OQ_CONTACT_PARKED ? INT64_MAX : oq__deadline_due(c);
+    int64_t due = c->state == OQ_CONTACT_PARKED ? INT64_MAX : oq__deadline_due(e, c);
     if (due == INT64_MAX)
         CHECK(!timer_armed(&c->due_timer), "contact '%s': a deadline timer with no deadline pending", c->id);
     else

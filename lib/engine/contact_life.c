@@ -475,7 +475,10 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     int32_t cb_lane = q->callback_channel >= 0 ? oq__queue_lane(q, q->callback_channel) : -1;
     /* Over the limit with OQ_LIMIT_CALLBACK_KEEP_PLACE: it becomes a kept-place callback. */
     int keep_place = full && q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && cb_lane >= 0;
-    if (q->refuse_if_no_agents && oq__queue_staffed(q, q->n_tiers - 1) == 0)
+    int closed = !oq__queue_open(e, q);
+    if (closed && q->closed_action == OQ_CLOSED_REJECT)
+        refusal = OQ_CLOSED_DETAIL;
+    else if (q->refuse_if_no_agents && oq__queue_staffed(q, q->n_tiers - 1) == 0)
         refusal = "no agent logged in";
     else if (full && (q->limit_action == OQ_LIMIT_REJECT ||
                       (q->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE && !keep_place)))
@@ -565,7 +568,16 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     oq__mark_contact(e, c);
     oq__wait_start(e, c);
     oq__deadline_schedule(e, c);
-    if (keep_place) {
+    if (closed && (q->closed_action == OQ_CLOSED_OVERFLOW || q->closed_action == OQ_CLOSED_CALLBACK)) {
+        /* After hours: send it where the queue's closed action says (it stays
+         * here when that queue does not take its channel). */
+        int cb = q->closed_action == OQ_CLOSED_CALLBACK;
+        oq_queue *t = e->queues[q->closed_queue];
+        int32_t target_ch = cb ? q->callback_channel : c->channel;
+        if (oq__queue_lane(t, target_ch) >= 0)
+            oq__contact_move(e, c, t, target_ch, 1, OQ_EV_OVERFLOWED,
+                             cb ? OQ_CLOSED_CALLBACK_DETAIL : OQ_CLOSED_DETAIL);
+    } else if (keep_place) {
         oq__keep_place_apply(e, c, "queue full");
     } else if (q->max_length > 0 && q->n_queued > q->max_length &&
                (q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK)) {
@@ -624,7 +636,8 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     c->pref_until = 0;
     c->state = OQ_CONTACT_ACTIVE;
     c->assigned_at = e->now;
-    c->queue->sl_met += e->now - c->arrived <= (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
+    c->queue->sl_met += oq__queue_elapsed(e, c->queue, c->arrived, e->now) <=
+                        (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
     c->queue->sl_total++;
     a->missed_in_row = 0;
     oq__sl_changed(e, c->queue);

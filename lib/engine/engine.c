@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "engine/internal.h"
 #include "snapshot/journal.h"
 #include "stats/hook.h"
-#include "snapshot/journal.h"
 
 void oq_engine_options_init(oq_engine_options *opts)
 {
@@ -63,6 +63,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     oq__idmap_init(&e->queue_ids, &e->mem);
     oq__idtable_init(&e->contact_ids, &e->mem);
     oq__idmap_init(&e->profile_ids, &e->mem);
+    oq__idmap_init(&e->calendar_ids, &e->mem);
     oq__idmap_init(&e->resume, &e->mem);
     oq__idmap_init(&e->served, &e->mem);
     e->last_agent_max = opts->last_agent_max;
@@ -163,6 +164,7 @@ void oq_engine_destroy(oq_engine *e)
     oq__idmap_clear(&e->queue_ids);
     oq__idtable_clear(&e->contact_ids);
     oq__idmap_clear(&e->profile_ids);
+    oq__calendars_free(e);
     oq_mem mem = e->mem;
     oq__free(&mem, e, sizeof *e);
 }
@@ -225,42 +227,6 @@ oq_status oq__enter_at(oq_engine *e, int64_t now_ms)
     return OQ_OK;
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
-
 oq_status oq__check_id(oq_engine *e, const char *field, const char *id)
 {
     if (!id)
@@ -272,7 +238,7 @@ oq_status oq__check_id(oq_engine *e, const char *field, const char *id)
         return oq__fail(e, OQ_EINVAL, "%s: id is empty", field);
     if (len > OQ_ID_MAX)
         return oq__fail(e, OQ_EINVAL, "%s: id is longer than %d bytes", field, OQ_ID_MAX);
-    if (!valid_utf8((const unsigned char *)id, len))
+    if (!oq__utf8_valid((const unsigned char *)id, len))
         return oq__fail(e, OQ_EINVAL, "%s: id is not valid UTF-8", field);
     return OQ_OK;
 }
@@ -306,6 +272,7 @@ DEFINE_FIND(group, oq_group, oq__idmap_get, group_ids)
 DEFINE_FIND(agent, oq_agent, oq__idtable_get, agent_ids)
 DEFINE_FIND(queue, oq_queue, oq__idmap_get, queue_ids)
 DEFINE_FIND(contact, oq_contact, oq__idtable_get, contact_ids)
+DEFINE_FIND(calendar, oq_ecal, oq__idmap_get, calendar_ids)
 
 /* Guard + clock + lookup, the preamble of most calls that take now_ms. */
 #define DEFINE_AT(kind, type)                                                               \
@@ -376,7 +343,7 @@ const char *oq_event_type_name(int32_t type)
         "assigned",  "wrapup_started", "completed", "abandoned",      "transferred",
         "removed",   "priority_changed", "agent_state", "escalated", "overflowed",
         "alert",     "deadline_warning", "deadline_breach", "queue_rejected", "parked",
-        "reopened",  "interval_closed", "callback_queued",
+        "reopened",  "interval_closed", "callback_queued", "queue_opened", "queue_closed",
     };
     if (type < 1 || type >= (int32_t)(sizeof names / sizeof names[0]))
         return "unknown";

@@ -163,6 +163,14 @@ void oq__mark_all_agents(oq_engine *e);
 /* Route every marked contact and agent, and fire the timers already due,
  * until nothing is left to do. */
 void oq__dispatch(oq_engine *e);
+/* The queue's waiting contacts need their wake-up timers re-armed at the next
+ * dispatch (a new member delay, new limits). Always through here: dispatch
+ * looks at the queues only when the engine-wide flag is set. */
+static inline void oq__queue_rewake(oq_engine *e, oq_queue *q)
+{
+    q->delays_changed = 1;
+    e->delays_changed = 1;
+}
 /* May the member's agent be offered this contact (tier, reservation for a
  * preferred agent, rejections, the contact's own skills)? */
 int oq__agent_fits(const oq_engine *e, const oq_contact *c, const oq_member *m, int with_preferred);
@@ -186,7 +194,7 @@ void oq__wait_expired(oq_engine *e, oq_contact *c);
 void oq__wait_resume(oq_engine *e, oq_contact *c);
 /* When the reply-deadline timer is due (warning, then breach), INT64_MAX
  * when none; oq__deadline_schedule arms it for that. */
-int64_t oq__deadline_due(const oq_contact *c);
+int64_t oq__deadline_due(const oq_engine *e, const oq_contact *c);
 void oq__deadline_schedule(oq_engine *e, oq_contact *c);
 /* ---- check_derived.c: every cached or derived field against its source ---- */
 oq_status oq__check_derived(oq_engine *e);
@@ -283,6 +291,25 @@ typedef void (*oq_served_visit_fn)(const char *customer, int32_t agent, uint64_t
 void oq__last_agent_visit(const oq_engine *e, oq_served_visit_fn fn, void *user);
 oq_status oq__last_agent_put(oq_engine *e, const char *customer, size_t len, int32_t agent,
                              uint64_t agent_seq, int64_t served);
+
+/* ---- calendars.c: business hours ---- */
+/* The detail of closed-queue refusals and moves. */
+#define OQ_CLOSED_DETAIL "closed"
+#define OQ_CLOSED_CALLBACK_DETAIL "closed callback"
+oq_status oq__find_calendar(oq_engine *e, const char *field, const char *id, oq_ecal **out);
+/* The calendar's timer fired (or its hours changed): report a change of
+ * its open state to the queues naming it and arm the next change. */
+void oq__calendar_changed(oq_engine *e, oq_ecal *k);
+/* Arm the calendar's timer for its next change after the clock. */
+void oq__calendar_schedule(oq_engine *e, oq_ecal *k);
+/* Is the queue open at the clock (no calendar: always)? */
+int oq__queue_open(const oq_engine *e, const oq_queue *q);
+/* Business-time clocks: the instant `d_ms` of the queue's counted time
+ * after `from` (wall time without business_time or a calendar), and the
+ * counted milliseconds in [from, to). */
+int64_t oq__queue_after(const oq_engine *e, const oq_queue *q, int64_t from, int64_t d_ms);
+int64_t oq__queue_elapsed(const oq_engine *e, const oq_queue *q, int64_t from, int64_t to);
+void oq__calendars_free(oq_engine *e);
 
 /* ---- contacts (contact_life.c) ---- */
 /* A QUEUED contact's reservation for a named agent: into / out of that

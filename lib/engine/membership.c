@@ -67,7 +67,7 @@ void oq__member_account(oq_member *m, int32_t sign)
 
 /* Keep the queue's table of distinct member delays, so a waiting contact can
  * be woken when it has waited long enough for the next group of agents. */
-static void delay_account(oq_queue *q, int64_t delay, int32_t sign)
+static void delay_account(oq_engine *e, oq_queue *q, int64_t delay, int32_t sign)
 {
     if (delay <= 0)
         return;
@@ -90,7 +90,7 @@ static void delay_account(oq_queue *q, int64_t delay, int32_t sign)
         q->delays[q->n_delays] = delay;
         q->delay_count[q->n_delays++] = 1;
     }
-    q->delays_changed = 1; /* waiting contacts need a wake-up for it */
+    oq__queue_rewake(e, q); /* waiting contacts need a wake-up for it */
 }
 
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
@@ -101,7 +101,7 @@ oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
     return NULL;
 }
 
-static void score(const oq_engine *e, oq_member *m)
+static void score(oq_engine *e, oq_member *m)
 {
     const oq_agent *a = m->agent;
     const oq_queue *q = m->queue;
@@ -110,10 +110,10 @@ static void score(const oq_engine *e, oq_member *m)
     oq__member_account(m, +1);
     const oq_profile *p = oq__agent_profile(e, a);
     const oq_profile_queue *pq = p ? oq__profile_queue(p, q->idx) : NULL;
-    delay_account(m->queue, m->delay_ms, -1);
+    delay_account(e, m->queue, m->delay_ms, -1);
     m->profile_priority = pq ? pq->priority : 0;
     m->delay_ms = pq ? pq->delay_ms : 0;
-    delay_account(m->queue, m->delay_ms, +1);
+    delay_account(e, m->queue, m->delay_ms, +1);
     oq__member_scores(a, q, &m->pref_match, &m->skill_score);
 }
 
@@ -152,7 +152,7 @@ static void detach(oq_engine *e, oq_member *m)
     oq_agent *a = m->agent;
     oq_queue *q = m->queue;
     oq__member_account(m, -1);
-    delay_account(q, m->delay_ms, -1);
+    delay_account(e, q, m->delay_ms, -1);
     for (int32_t l = 0; l < q->n_lanes; l++)
         if (m->pos[l] >= 0)
             oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l},

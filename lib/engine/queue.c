@@ -99,36 +99,69 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
         return oq__fail(e, OQ_EINVAL, "queue '%s': last_agent_window_s must be a finite number >= 0", id);
     if (!valid_seconds(s->last_agent_wait_s))
         return oq__fail(e, OQ_EINVAL, "queue '%s': last_agent_wait_s must be a finite number >= 0", id);
+    if (s->closed_action < OQ_CLOSED_REJECT || s->closed_action > OQ_CLOSED_CALLBACK)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': unknown closed_action %d", id, s->closed_action);
+    if (s->business_time != 0 && s->business_time != 1)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': business_time must be 0 or 1", id);
+    if (s->business_time && !s->calendar)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': business_time needs a calendar", id);
     if (s->max_offers < 0 || s->max_offers > INT16_MAX)
         return oq__fail(e, OQ_EINVAL, "queue '%s': max_offers must be 0..%d (0 = no cap), got %d", id,
                         INT16_MAX, s->max_offers);
     return OQ_OK;
 }
 
-/* Resolve the ids a spec names (limit queue, callback channel). */
-static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *limit_queue,
-                              int32_t *callback_channel)
+/* The indexes of what a spec names. */
+typedef struct spec_refs {
+    int32_t limit_queue, callback_channel, calendar, closed_queue;
+} spec_refs;
+
+/* A queue another of the spec's rules sends contacts to (never itself). */
+static oq_status target_queue(oq_engine *e, const oq_queue_spec *s, const char *field,
+                              const char *id, int32_t *out)
 {
-    *limit_queue = *callback_channel = -1;
+    oq_queue *t = NULL;
+    oq_status st = oq__find_queue(e, field, id, &t);
+    if (st != OQ_OK)
+        return st;
+    if (strcmp(t->id, s->id) == 0)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': %s cannot be the queue itself", s->id, field);
+    *out = t->idx;
+    return OQ_OK;
+}
+
+/* Resolve the ids a spec names (limit and closed queues, callback channel, calendar). */
+static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, spec_refs *out)
+{
+    int32_t *limit_queue = &out->limit_queue, *callback_channel = &out->callback_channel;
+    *limit_queue = *callback_channel = out->calendar = out->closed_queue = -1;
     oq_status st;
-    int needs_queue = s->limit_action == OQ_LIMIT_OVERFLOW || s->limit_action == OQ_LIMIT_CALLBACK;
-    if (needs_queue || s->limit_queue) {
-        oq_queue *t = NULL;
-        if (!s->limit_queue)
-            return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue is required by limit_action %d",
-                            s->id, s->limit_action);
-        if ((st = oq__find_queue(e, "limit_queue", s->limit_queue, &t)) != OQ_OK)
+    if (s->calendar) {
+        oq_ecal *k = NULL;
+        if ((st = oq__find_calendar(e, "queue.calendar", s->calendar, &k)) != OQ_OK)
             return st;
-        if (strcmp(t->id, s->id) == 0)
-            return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue cannot be the queue itself", s->id);
-        *limit_queue = t->idx;
+        out->calendar = k->idx;
     }
+    int closed_moves = s->closed_action == OQ_CLOSED_OVERFLOW || s->closed_action == OQ_CLOSED_CALLBACK;
+    if (closed_moves && !s->closed_queue)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': closed_queue is required by closed_action %d", s->id,
+                        s->closed_action);
+    if (s->closed_queue &&
+        (st = target_queue(e, s, "closed_queue", s->closed_queue, &out->closed_queue)) != OQ_OK)
+        return st;
+    int needs_queue = s->limit_action == OQ_LIMIT_OVERFLOW || s->limit_action == OQ_LIMIT_CALLBACK;
+    if (needs_queue && !s->limit_queue)
+        return oq__fail(e, OQ_EINVAL, "queue '%s': limit_queue is required by limit_action %d", s->id,
+                        s->limit_action);
+    if (s->limit_queue && (st = target_queue(e, s, "limit_queue", s->limit_queue, limit_queue)) != OQ_OK)
+        return st;
     int needs_channel = s->limit_action == OQ_LIMIT_CALLBACK || s->limit_action == OQ_LIMIT_CALLBACK_KEEP_PLACE;
-    if (needs_channel || s->callback_channel) {
+    if (needs_channel || s->callback_channel || s->closed_action == OQ_CLOSED_CALLBACK) {
         oq_channel *c = NULL;
         if (!s->callback_channel)
-            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by limit_action %d", s->id,
-                            s->limit_action);
+            return oq__fail(e, OQ_EINVAL, "queue '%s': callback_channel is required by %s %d", s->id,
+                            needs_channel ? "limit_action" : "closed_action",
+                            needs_channel ? s->limit_action : s->closed_action);
         if ((st = oq__find_channel(e, "callback_channel", s->callback_channel, &c)) != OQ_OK)
             return st;
         *callback_channel = c->idx;
@@ -136,13 +169,27 @@ static oq_status resolve_spec(oq_engine *e, const oq_queue_spec *s, int32_t *lim
     return OQ_OK;
 }
 
-static void set_limit_queue(oq_engine *e, oq_queue *q, int32_t target)
+/* Point a queue's reference (limit or closed queue) at `target`, keeping refs. */
+static void set_target(oq_engine *e, int32_t *ref, int32_t target)
 {
-    if (q->limit_queue >= 0)
-        e->queues[q->limit_queue]->refs--;
-    q->limit_queue = target;
+    if (*ref >= 0)
+        e->queues[*ref]->refs--;
+    *ref = target;
     if (target >= 0)
         e->queues[target]->refs++;
+}
+
+/* Take the spec's references (the queue's old ones are dropped). */
+static void set_refs(oq_engine *e, oq_queue *q, const spec_refs *r)
+{
+    set_target(e, &q->limit_queue, r->limit_queue);
+    set_target(e, &q->closed_queue, r->closed_queue);
+    if (q->calendar >= 0)
+        e->calendars[q->calendar]->refs--;
+    q->calendar = r->calendar;
+    if (q->calendar >= 0)
+        e->calendars[q->calendar]->refs++;
+    q->callback_channel = r->callback_channel;
 }
 
 static void apply_spec(oq_queue *q, const oq_queue_spec *s)
@@ -168,6 +215,8 @@ static void apply_spec(oq_queue *q, const oq_queue_spec *s)
     q->max_offers = s->max_offers;
     q->last_agent_window_ms = oq__ms(s->last_agent_window_s);
     q->last_agent_wait_ms = oq__ms(s->last_agent_wait_s);
+    q->closed_action = s->closed_action;
+    q->business_time = s->business_time;
 }
 
 void oq__queue_free(oq_engine *e, oq_queue *q)
@@ -197,17 +246,16 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
         return st;
     if (oq__idmap_get(&e->queue_ids, spec->id))
         return oq__fail(e, OQ_EEXIST, "queue '%s' already exists", spec->id);
-    int32_t limit_queue, callback_channel;
-    if ((st = resolve_spec(e, spec, &limit_queue, &callback_channel)) != OQ_OK)
+    spec_refs refs;
+    if ((st = resolve_spec(e, spec, &refs)) != OQ_OK)
         return st;
     oq_queue *q = oq__calloc(&e->mem, 1, sizeof *q);
     if (!q)
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
     q->id = oq__strndup(&e->mem, spec->id, strlen(spec->id));
     q->n_tiers = 1;
-    q->limit_queue = -1;
+    q->limit_queue = q->closed_queue = q->calendar = -1;
     apply_spec(q, spec);
-    q->callback_channel = callback_channel;
     q->aht_ema_s = spec->default_aht_s;
     q->idx = e->n_queues;
     if (!q->id ||
@@ -223,7 +271,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
         oq__queue_free(e, q);
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
     }
-    set_limit_queue(e, q, limit_queue);
+    set_refs(e, q, &refs);
     e->live_queues++;
     oq__dispatch(e);
     return OQ_OK;
@@ -238,9 +286,9 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     oq_queue *q = NULL;
     if (st == OQ_OK)
         st = oq__find_queue(e, "queue.id", spec->id, &q);
-    int32_t limit_queue, callback_channel;
+    spec_refs refs;
     if (st == OQ_OK)
-        st = resolve_spec(e, spec, &limit_queue, &callback_channel);
+        st = resolve_spec(e, spec, &refs);
     if (st != OQ_OK)
         return st;
     int resort = q->ordering != spec->ordering || q->strategy != spec->strategy ||
@@ -254,11 +302,13 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     int64_t old_max_wait = q->max_wait_ms;
     int32_t old_max_offers = q->max_offers;
     double old_warning = q->deadline_warning_s;
+    int32_t old_business_time = q->business_time;
     apply_spec(q, spec);
     if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
-        q->delays_changed = 1; /* the new limits apply to contacts already waiting */
-    set_limit_queue(e, q, limit_queue);
-    q->callback_channel = callback_channel;
+        oq__queue_rewake(e, q); /* the new limits apply to contacts already waiting */
+    if (q->business_time != old_business_time || q->calendar != refs.calendar)
+        oq__queue_rewake(e, q); /* the clocks of its waiting contacts count differently now */
+    set_refs(e, q, &refs);
     if (resort)
         oq__queue_resort(e, q);
     /* A new deadline warning applies to the contacts already here (never
@@ -294,7 +344,8 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
     if (q->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET)
         e->n_sl_blend--;
     oq__ladder_clear(e, q); /* drops the references its steps hold */
-    set_limit_queue(e, q, -1);
+    spec_refs none = {-1, -1, -1, -1};
+    set_refs(e, q, &none);
     for (int32_t l = 0; l < q->n_lanes; l++)
         if (q->lanes[l].channel >= 0)
             e->channels[q->lanes[l].channel]->n_queues--;
@@ -526,6 +577,11 @@ oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
     out->spec.max_offers = q->max_offers;
     out->spec.last_agent_window_s = (double)q->last_agent_window_ms / 1000.0;
     out->spec.last_agent_wait_s = (double)q->last_agent_wait_ms / 1000.0;
+    out->spec.calendar = q->calendar >= 0 ? e->calendars[q->calendar]->id : NULL;
+    out->spec.closed_action = q->closed_action;
+    out->spec.closed_queue = q->closed_queue >= 0 ? e->queues[q->closed_queue]->id : NULL;
+    out->spec.business_time = q->business_time;
+    out->open = oq__queue_open(e, q);
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
     out->n_required_skills = q->n_req;

@@ -292,6 +292,9 @@ static void route_agent(oq_engine *e, oq_agent *a)
  * Rare (configuration). */
 static void rearm_delayed_queues(oq_engine *e)
 {
+    if (!e->delays_changed)
+        return; /* the common case: no walk over every queue per call */
+    e->delays_changed = 0;
     for (int32_t i = 0; i < e->n_queues; i++) {
         oq_queue *q = e->queues[i];
         if (!q || !q->delays_changed)

@@ -42,7 +42,7 @@ void oq__timer_cancel(oq_engine *e, oq_timer *t)
 int oq__reserve_timers(oq_engine *e, int32_t extra_contacts, int32_t extra_agents)
 {
     int64_t need = (int64_t)(e->n_contacts + extra_contacts) * OQ_CONTACT_TIMERS +
-                   e->live_agents + extra_agents + OQ_ENGINE_TIMERS;
+                   e->live_agents + extra_agents + e->live_calendars + OQ_ENGINE_TIMERS;
     return need <= INT32_MAX && oq__heap_reserve(&e->timers, &e->mem, (int32_t)need);
 }
 
@@ -75,6 +75,9 @@ int oq__fire_due_timer(oq_engine *e)
         break;
     case OQ_TIMER_AGENT:
         oq__agent_wake(e, (oq_agent *)(void *)((char *)t - offsetof(oq_agent, timer)));
+        break;
+    case OQ_TIMER_CALENDAR:
+        oq__calendar_changed(e, (oq_ecal *)(void *)((char *)t - offsetof(oq_ecal, timer)));
         break;
     default:
         oq__stats_on_timer(e, e->now);

@@ -37,7 +37,8 @@ enum {
     OQ_TIMER_WAIT,    /* contact->wait_timer: ladder step, preferred-agent wait, max wait */
     OQ_TIMER_DUE,     /* contact->due_timer: reply deadline warning / breach */
     OQ_TIMER_AGENT,   /* agent->timer: end of a back-off or fairness block */
-    OQ_TIMER_STATS    /* the statistics interval */
+    OQ_TIMER_STATS,   /* the statistics interval */
+    OQ_TIMER_CALENDAR /* calendar->timer: its next opening or closing */
 };
 #define OQ_CONTACT_TIMERS 3 /* timers embedded in each contact */
 #define OQ_TIERS_MAX (OQ_LADDER_MAX + 1)
@@ -97,6 +98,17 @@ typedef struct oq_group {
     int32_t profile;     /* routing profile index, -1 none */
     int32_t tally;       /* oq_engine_check's scratch */
 } oq_group;
+
+/* A calendar the engine owns (calendars.c): queues name it by index. */
+typedef struct oq_ecal {
+    char *id;                /* the engine's copy: the map's key (a replaced calendar keeps it) */
+    struct oq_calendar *cal; /* made with the engine's allocator */
+    int32_t idx;
+    int32_t refs;            /* queues naming it */
+    int32_t tally;           /* oq_engine_check's scratch */
+    int32_t open;            /* open at the clock, as last reported */
+    oq_timer timer;          /* its next opening or closing (none: it never changes) */
+} oq_ecal;
 
 typedef struct oq_profile_queue {
     int32_t queue;
@@ -190,7 +202,8 @@ typedef struct oq_lane {
 
 /* Well-known history details that need no allocation (timer-driven entries). */
 enum { OQ_DETAIL_NONE = 0, OQ_DETAIL_ESCALATION, OQ_DETAIL_MAX_WAIT, OQ_DETAIL_CALLBACK,
-       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED, OQ_DETAIL_MAX_OFFERS, OQ_DETAIL_REQUESTED };
+       OQ_DETAIL_QUEUE_FULL, OQ_DETAIL_OWNED, OQ_DETAIL_MAX_OFFERS, OQ_DETAIL_REQUESTED,
+       OQ_DETAIL_CLOSED, OQ_DETAIL_CLOSED_CALLBACK };
 
 typedef struct oq_history_item {
     int32_t type;
@@ -240,7 +253,7 @@ struct oq_queue {
     int64_t delays[OQ_QUEUE_DELAYS_MAX]; /* distinct member delays > 0 ... */
     int32_t delay_count[OQ_QUEUE_DELAYS_MAX]; /* ... and how many members have each */
     int32_t n_delays, delays_overflow; /* more distinct delays than tracked: poll */
-    int32_t delays_changed;  /* a new delay appeared or max_wait changed: re-arm waiting contacts' timers */
+    int32_t delays_changed;  /* a new delay appeared or max_wait changed: re-arm waiting contacts' timers (set by oq__queue_rewake) */
     oq_step *steps;
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
@@ -257,6 +270,10 @@ struct oq_queue {
     int64_t n_completed;
     int32_t staffed[OQ_TIERS_MAX]; /* logged-in members by first_tier */
     int32_t tally[4];        /* oq_engine_check's scratch: references, offered, active, parked */
+    int32_t calendar;        /* engine calendar index, -1 none: always open */
+    int32_t closed_action;   /* OQ_CLOSED_* */
+    int32_t closed_queue;    /* OVERFLOW / CALLBACK target, -1 none */
+    int32_t business_time;   /* SLA clocks in the calendar's open time */
 };
 
 /* Laid out widest first with small fields narrowed, so no padding: a waiting
@@ -321,6 +338,7 @@ struct oq_engine {
     uint64_t rng;
     int64_t now;
     int32_t in_callback;
+    int32_t delays_changed;  /* some queue's delays_changed is set (dispatch skips the walk) */
     char err[512];
 
     /* Allocations a call may lose without failing, each with a documented
@@ -351,6 +369,9 @@ struct oq_engine {
     oq_profile **profiles;
     int32_t n_profiles, cap_profiles, live_profiles;
     oq_idmap profile_ids;
+    oq_ecal **calendars;     /* calendars.c */
+    int32_t n_calendars, cap_calendars, live_calendars;
+    oq_idmap calendar_ids;
     int32_t n_sl_blend;      /* outbound queues blending on inbound service level */
     int64_t abandon_resume_ms;
     oq_idmap resume;         /* customer -> place kept after abandoning */

@@ -24,10 +24,12 @@ int32_t oq__queue_staffed(const oq_queue *q, int32_t tier)
     return n;
 }
 
-/* When step k is due if nothing waits for a condition. */
-static int64_t step_due(const oq_contact *c, const oq_step *st)
+/* When step k is due if nothing waits for a condition (in the queue's
+ * business time when it counts one). */
+static int64_t step_due(const oq_engine *e, const oq_contact *c, const oq_step *st)
 {
-    return oq__add_ms(st->timing == OQ_STEP_AFTER_ENTRY ? c->entered : c->step_base, st->after_ms);
+    return oq__queue_after(e, c->queue, st->timing == OQ_STEP_AFTER_ENTRY ? c->entered : c->step_base,
+                           st->after_ms);
 }
 
 void oq__wait_start(oq_engine *e, oq_contact *c)
@@ -60,14 +62,14 @@ static int offers_used_up(const oq_contact *c)
 /* When the queue's limit applies to the contact (INT64_MAX: never): at once
  * when its offers are used up, else at its max wait; a move that found no
  * room is tried again at limit_retry_at. */
-static int64_t limit_due(const oq_contact *c)
+static int64_t limit_due(const oq_engine *e, const oq_contact *c)
 {
     const oq_queue *q = c->queue;
     int64_t due = INT64_MAX;
     if (offers_used_up(c))
         due = 0;
     else if (q->max_wait_ms > 0 && !(c->flags & OQ_CF_CALLBACK)) /* a callback's customer is not on hold */
-        due = oq__add_ms(c->entered, q->max_wait_ms);
+        due = oq__queue_after(e, q, c->entered, q->max_wait_ms);
     return due != INT64_MAX && c->limit_retry_at > due ? c->limit_retry_at : due;
 }
 
@@ -90,10 +92,10 @@ int64_t oq__wait_due(const oq_engine *e, const oq_contact *c)
     int64_t due = INT64_MAX;
     if (c->state == OQ_CONTACT_QUEUED) {
         if (c->step < q->n_steps)
-            due = c->recheck_at ? c->recheck_at : step_due(c, &q->steps[c->step]);
+            due = c->recheck_at ? c->recheck_at : step_due(e, c, &q->steps[c->step]);
         if (c->pref_until > 0 && c->pref_until < due)
             due = c->pref_until;
-        int64_t limit = limit_due(c);
+        int64_t limit = limit_due(e, c);
         if (limit < due)
             due = limit;
         int64_t back = exclusion_end(e, c);
@@ -360,7 +362,7 @@ static int climb(oq_engine *e, oq_contact *c)
     int forced = 0; /* the previous step asked to skip the wait */
     while (c->step < q->n_steps) {
         const oq_step *st = &q->steps[c->step];
-        int64_t due = step_due(c, st);
+        int64_t due = step_due(e, c, st);
         if (!forced && (c->recheck_at ? c->recheck_at : due) > e->now)
             return 1;
         if ((st->when_ewt_above_s > 0 || st->when_sl_below > 0) && !condition_holds(q, st)) {
@@ -368,7 +370,8 @@ static int climb(oq_engine *e, oq_contact *c)
             int64_t next = INT64_MAX;
             if (c->step + 1 < q->n_steps) {
                 const oq_step *nx = &q->steps[c->step + 1];
-                next = oq__add_ms(nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due, nx->after_ms);
+                next = oq__queue_after(e, q, nx->timing == OQ_STEP_AFTER_ENTRY ? c->entered : due,
+                                       nx->after_ms);
             }
             /* Look again soon, then less often the longer it stays unmet:
              * every 1..60 s for the first hour, then after as long again as
@@ -407,7 +410,7 @@ void oq__wait_expired(oq_engine *e, oq_contact *c)
         c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
         oq__mark_contact(e, c);
     }
-    if (c->state == OQ_CONTACT_QUEUED && limit_due(c) <= e->now) {
+    if (c->state == OQ_CONTACT_QUEUED && limit_due(e, c) <= e->now) {
         if (apply_limit(e, c, offers_used_up(c) ? OQ_MAX_OFFERS : "max wait"))
             oq__wait_schedule(e, c);
         return;
@@ -426,20 +429,32 @@ void oq__wait_resume(oq_engine *e, oq_contact *c)
 
 /* ---- reply deadlines -------------------------------------------------------- */
 
-int64_t oq__deadline_due(const oq_contact *c)
+/* When the deadline warning is due: deadline_warning_s before the deadline,
+ * in the queue's business time when it counts one (the instant from which
+ * that much open time is left); the deadline itself without a warning. */
+static int64_t warning_at(const oq_engine *e, const oq_contact *c)
+{
+    const oq_queue *q = c->queue;
+    int64_t warn_ms = (int64_t)(q->deadline_warning_s * 1000.0 + 0.5);
+    if (warn_ms <= 0)
+        return c->deadline;
+    if (!q->business_time || q->calendar < 0)
+        return c->deadline - warn_ms;
+    int64_t from = c->arrived < c->deadline ? c->arrived : c->deadline;
+    int64_t left = oq__queue_elapsed(e, q, from, c->deadline);
+    return left > warn_ms ? oq__queue_after(e, q, from, left - warn_ms) : from;
+}
+
+int64_t oq__deadline_due(const oq_engine *e, const oq_contact *c)
 {
     if (c->deadline <= 0 || c->deadline_stage >= 2)
         return INT64_MAX;
-    int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);
-    int64_t due = c->deadline;
-    if (c->deadline_stage == 0 && warn_ms > 0 && c->deadline - warn_ms < due)
-        due = c->deadline - warn_ms;
-    return due;
+    return c->deadline_stage == 0 ? warning_at(e, c) : c->deadline;
 }
 
 void oq__deadline_schedule(oq_engine *e, oq_contact *c)
 {
-    int64_t due = oq__deadline_due(c);
+    int64_t due = oq__deadline_due(e, c);
     if (due == INT64_MAX) {
         oq__timer_cancel(e, &c->due_timer);
         return;

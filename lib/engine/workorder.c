@@ -121,6 +121,7 @@ static const char *const KNOWN_DETAILS[] = {
     [OQ_DETAIL_ESCALATION] = "escalation", [OQ_DETAIL_MAX_WAIT] = "max wait",
     [OQ_DETAIL_CALLBACK] = "callback",     [OQ_DETAIL_QUEUE_FULL] = "queue full",
     [OQ_DETAIL_MAX_OFFERS] = OQ_MAX_OFFERS, [OQ_DETAIL_REQUESTED] = OQ_REQUESTED,
+    [OQ_DETAIL_CLOSED] = OQ_CLOSED_DETAIL, [OQ_DETAIL_CLOSED_CALLBACK] = OQ_CLOSED_CALLBACK_DETAIL,
 };
 
 int32_t oq__detail_code(const char *detail)
@@ -311,8 +312,15 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
     }
     c->enqueued = e->now;
     c->n_rejects = 0;
-    if (c->deadline > 0 && c->deadline_stage < 2) /* the reply deadline paused while parked */
-        c->deadline = oq__add_ms(c->deadline, e->now - c->entered);
+    if (c->deadline > 0 && c->deadline_stage < 2) { /* the reply deadline paused while parked */
+        if (q->business_time && q->calendar >= 0 && c->deadline > c->entered) {
+            /* The open time that was left when it was parked is left now. */
+            int64_t left = oq__queue_elapsed(e, q, c->entered, c->deadline);
+            c->deadline = oq__queue_after(e, q, e->now, left);
+        } else {
+            c->deadline = oq__add_ms(c->deadline, e->now - c->entered);
+        }
+    }
     oq_agent *owner = oq__contact_pref_agent(e, c);
     c->pref_until = owner && owner_wait_s > 0 ? oq__add_ms(e->now, oq__ms(owner_wait_s)) : 0;
     oq__contact_enqueue(e, c);

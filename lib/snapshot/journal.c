@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "engine/internal.h"
+#include "snapshot/calendar_codec.h"
 #include "snapshot/codec.h"
 #include "snapshot/journal.h"
 
@@ -222,6 +223,10 @@ static void w_queue(oq_wr *w, const oq_queue_spec *s)
     oq__wr_i32(w, s->max_offers);
     oq__wr_f64(w, s->last_agent_window_s);
     oq__wr_f64(w, s->last_agent_wait_s);
+    oq__wr_str(w, s->calendar);
+    oq__wr_i32(w, s->closed_action);
+    oq__wr_str(w, s->closed_queue);
+    oq__wr_i32(w, s->business_time);
 }
 
 static void w_contact(oq_wr *w, const oq_contact_spec *s)
@@ -348,6 +353,10 @@ static void r_queue(oq_rd *r, jscratch *x, oq_queue_spec *s)
     s->max_offers = oq__rd_i32(r);
     s->last_agent_window_s = oq__rd_f64(r);
     s->last_agent_wait_s = oq__rd_f64(r);
+    s->calendar = r_str(r, x);
+    s->closed_action = oq__rd_i32(r);
+    s->closed_queue = r_str(r, x);
+    s->business_time = oq__rd_i32(r);
 }
 
 /* Skill lists of a contact spec live in the scratch too. */
@@ -1043,9 +1052,74 @@ oq_status oq__j_contact_request_callback(oq_engine *e, int64_t now_ms, const cha
     return st;
 }
 
+oq_status oq__j_engine_add_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal)
+{
+    int64_t before = j_begin(e);
+    oq_status st = oq_engine_add_calendar(e, now_ms, cal);
+    for (oq_wr *w = j_open(e, st, before, OQ_J_CALENDAR_ADD, now_ms); w; w = j_next(e, w)) {
+        oq__w_calendar(w, cal);
+    }
+    return st;
+}
+
+oq_status oq__j_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal)
+{
+    int64_t before = j_begin(e);
+    oq_status st = oq_engine_replace_calendar(e, now_ms, cal);
+    for (oq_wr *w = j_open(e, st, before, OQ_J_CALENDAR_REPLACE, now_ms); w; w = j_next(e, w)) {
+        oq__w_calendar(w, cal);
+    }
+    return st;
+}
+
+oq_status oq__j_engine_remove_calendar(oq_engine *e, const char *id)
+{
+    int64_t before = j_begin(e);
+    oq_status st = oq_engine_remove_calendar(e, id);
+    for (oq_wr *w = j_open(e, st, before, OQ_J_CALENDAR_REMOVE, e->now); w; w = j_next(e, w)) {
+        oq__wr_str(w, id);
+    }
+    return st;
+}
+
+/* Replay a calendar record: decode it (with the engine's allocator), hand it
+ * to `add` or `replace`, free the decoded one (the engine keeps a copy). */
+static oq_status replay_calendar(oq_engine *e, oq_rd *r, int64_t now, int replace)
+{
+    oq_calendar_options opts;
+    oq_calendar_options_init(&opts);
+    opts.alloc = e->mem.fn;
+    opts.alloc_user = e->mem.user;
+    oq_calendar *cal = NULL;
+    int nomem = 0;
+    if (!oq__r_calendar(r, &opts, &cal, &nomem)) {
+        if (nomem) {
+            r->bad = 0; /* not a damaged record */
+            return oq__fail(e, OQ_ENOMEM, "journal record: out of memory");
+        }
+        return OQ_ECORRUPT;
+    }
+    if (!j_done(r)) {
+        oq_calendar_destroy(cal);
+        return OQ_ECORRUPT;
+    }
+    oq_status st = replace ? oq_engine_replace_calendar(e, now, cal) : oq_engine_add_calendar(e, now, cal);
+    oq_calendar_destroy(cal);
+    return st;
+}
+
 static oq_status replay(oq_engine *e, oq_rd *r, int32_t action, int64_t now, jscratch *x)
 {
     switch (action) {
+    case OQ_J_CALENDAR_ADD:
+    case OQ_J_CALENDAR_REPLACE:
+        return replay_calendar(e, r, now, action == OQ_J_CALENDAR_REPLACE);
+    case OQ_J_CALENDAR_REMOVE: {
+        const char *id = r_str(r, x);
+        if (!j_done(r))
+            return OQ_ECORRUPT;
+        return oq_engine_remove_calendar(e, id);
+    }
     case OQ_J_ADVANCE: {
         if (!j_done(r))
             return OQ_ECORRUPT;
@@ -1490,6 +1564,9 @@ const char *oq_journal_action_name(int32_t action)
         "stats_configure",
         "stats_reset_day",
         "contact_request_callback",
+        "calendar_add",
+        "calendar_replace",
+        "calendar_remove",
     };
     if (action < 1 || action > OQ_J_MAX)
         return "unknown";

@@ -75,5 +75,8 @@ oq_status oq__j_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent
 oq_status oq__j_stats_configure(oq_engine *e, const oq_stats_options *opts);
 oq_status oq__j_stats_reset_day(oq_engine *e, int64_t now_ms);
 oq_status oq__j_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact);
+oq_status oq__j_engine_add_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal);
+oq_status oq__j_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal);
+oq_status oq__j_engine_remove_calendar(oq_engine *e, const char *id);
 
 #endif

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/internal.h"
 #include "engine/internal.h"
+#include "snapshot/calendar_codec.h"
 #include "snapshot/codec.h"
 #include "snapshot/persist.h"
 #include "stats/hook.h"
@@ -126,6 +128,10 @@ static void w_queue(oq_wr *w, const oq_queue *q)
     oq__wr_i64(w, q->n_completed);
     for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         oq__wr_i32(w, q->staffed[t]);
+    oq__wr_i32(w, q->calendar);
+    oq__wr_i32(w, q->closed_action);
+    oq__wr_i32(w, q->closed_queue);
+    oq__wr_i32(w, q->business_time);
 }
 
 static void w_agent(oq_wr *w, const oq_agent *a)
@@ -358,6 +364,18 @@ static void write_all(oq_engine *e, oq_wr *w)
         }
         oq__wr_i32(w, p->force_longest_waiting);
         oq__wr_i32(w, p->idle_measure);
+    }
+    oq__wr_tag(w, "CALS");
+    oq__wr_i32(w, e->n_calendars);
+    for (int32_t i = 0; i < e->n_calendars; i++) {
+        const oq_ecal *k = e->calendars[i];
+        oq__wr_u8(w, k != NULL);
+        if (!k)
+            continue;
+        oq__w_calendar(w, k->cal);
+        oq__wr_i32(w, k->refs);
+        oq__wr_i32(w, k->open);
+        w_timer(w, &k->timer);
     }
     oq__wr_tag(w, "QUEU");
     oq__wr_i32(w, e->n_queues);
@@ -706,7 +724,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
         return NULL;
     e->queues[idx] = q; /* visible to the tracking cleanup only; ids below */
     q->idx = idx;
-    q->limit_queue = q->callback_channel = -1;
+    q->limit_queue = q->callback_channel = q->calendar = q->closed_queue = -1;
     q->id = xstr(x, "queue id", 0);
     q->refs = oq__rd_range(r, 0, INT32_MAX / 4, "queue refs");
     q->priority = oq__rd_range(r, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, "queue priority");
@@ -810,6 +828,14 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->n_completed = oq__rd_n64(r, "queue completed");
     for (int32_t t = 0; t < OQ_TIERS_MAX; t++)
         q->staffed[t] = oq__rd_range(r, 0, INT32_MAX / 4, "queue staffed");
+    q->calendar = IDX_OR_NONE(e->calendars, e->n_calendars, "queue calendar");
+    q->closed_action = oq__rd_range(r, OQ_CLOSED_REJECT, OQ_CLOSED_CALLBACK, "queue closed_action");
+    q->closed_queue = oq__rd_range(r, -1, e->n_queues - 1, "queue closed_queue"); /* checked below */
+    q->business_time = oq__rd_range(r, 0, 1, "queue business_time");
+    if (!r->bad && q->calendar >= 0)
+        e->calendars[q->calendar]->refs--; /* counted back to 0 once every queue is read */
+    if (!r->bad && q->business_time && q->calendar < 0)
+        oq__rd_fail(r, "queue '%s': business time without a calendar", q->id);
     /* The handle-time average follows real handle times: up to the whole
      * clock range (INT64_MAX ms) once the clock has gone that far. */
     if (!r->bad && (q->max_wait_ms < 0 || !finite(q->default_aht_s) || !finite(q->deadline_warning_s) ||
@@ -1028,7 +1054,7 @@ static int r_contact(rx *x)
             it->queue = IDX(e->queues, e->n_queues, "history queue");
             it->time = oq__rd_past(r, e->now, "history time");
             it->agent = oq__rd_range(r, -1, e->n_agents - 1, "history agent");
-            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_REQUESTED, "history detail");
+            it->detail_code = oq__rd_range(r, OQ_DETAIL_NONE, OQ_DETAIL_CLOSED_CALLBACK, "history detail");
             it->detail = xstr(x, "history detail", 1);
             h->n = i + 1;
             if (!r->bad && (it->detail_code == OQ_DETAIL_OWNED) != (it->detail != NULL))
@@ -1103,6 +1129,57 @@ static int push_timer(rx *x, oq_timer *t)
         return nomem(x);
     oq__heap_push(&e->timers, &oq__timer_heap_ops, NULL, t);
     return 1;
+}
+
+/* The engine's calendars (before the queues, which name them). Each is
+ * rebuilt with the restore's allocator; restored_calendars_adopt hands them
+ * the host's once the restore succeeds. */
+static int r_calendars(rx *x)
+{
+    oq_engine *e = x->e;
+    oq_rd *r = x->r;
+    if (!oq__rd_tag(r, "CALS"))
+        return 0;
+    int32_t n = r_slots(x, (void ***)&e->calendars, &e->cap_calendars, "calendar slots");
+    oq_calendar_options opts;
+    oq_calendar_options_init(&opts);
+    opts.alloc = e->mem.fn;
+    opts.alloc_user = e->mem.user;
+    for (int32_t i = 0; i < n && !r->bad; i++, e->n_calendars++) {
+        if (!oq__rd_u8(r))
+            continue;
+        oq_ecal *k = xalloc(x, 1, sizeof *k);
+        if (!k)
+            return 0;
+        e->calendars[i] = k;
+        k->idx = i;
+        k->timer.pos = -1;
+        int nomem_cal = 0;
+        if (!oq__r_calendar(r, &opts, &k->cal, &nomem_cal))
+            return nomem_cal ? nomem(x) : 0;
+        const char *id = oq_calendar_id(k->cal);
+        k->id = oq__strndup(&e->mem, id, strlen(id));
+        if (!k->id)
+            return nomem(x);
+        k->refs = oq__rd_range(r, 0, INT32_MAX / 4, "calendar queues");
+        k->open = oq__rd_range(r, 0, 1, "calendar open");
+        r_timer(x, &k->timer, OQ_TIMER_CALENDAR, OQ_TIMER_CALENDAR);
+        e->live_calendars++;
+        if (!r->bad)
+            put_id(x, &e->calendar_ids, k->id, k, "calendar");
+    }
+    return !r->bad;
+}
+
+/* The restored calendars allocate through the host's allocator from now on
+ * (they were built through the restore's tracking one). */
+static void restored_calendars_adopt(oq_engine *e, oq_alloc_fn fn, void *user)
+{
+    for (int32_t i = 0; i < e->n_calendars; i++)
+        if (e->calendars[i]) {
+            e->calendars[i]->cal->mem.fn = fn;
+            e->calendars[i]->cal->mem.user = user;
+        }
 }
 
 static int restore_body(rx *x)
@@ -1229,6 +1306,8 @@ static int restore_body(rx *x)
             if (pi != -1 && (pi < 0 || pi >= e->n_profiles || !e->profiles[pi]))
                 return oq__rd_fail(r, "group '%s': profile %d names no profile", e->groups[i]->id, pi);
         }
+    if (!r_calendars(x))
+        return 0;
     if (!oq__rd_tag(r, "QUEU"))
         return 0;
     n = r_slots(x, (void ***)&e->queues, &e->cap_queues, "queue slots");
@@ -1252,6 +1331,13 @@ static int restore_body(rx *x)
                 return oq__rd_fail(r, "queue '%s': step names a removed queue", q->id);
         if (q->limit_queue >= 0 && !e->queues[q->limit_queue])
             return oq__rd_fail(r, "queue '%s': limit names a removed queue", q->id);
+        if (q->closed_queue >= 0 && (!e->queues[q->closed_queue] || q->closed_queue == i))
+            return oq__rd_fail(r, "queue '%s': closed_queue names a removed queue or itself", q->id);
+        if ((q->closed_action == OQ_CLOSED_OVERFLOW || q->closed_action == OQ_CLOSED_CALLBACK) &&
+            q->closed_queue < 0)
+            return oq__rd_fail(r, "queue '%s': closed action without a queue", q->id);
+        if (q->closed_action == OQ_CLOSED_CALLBACK && q->callback_channel < 0)
+            return oq__rd_fail(r, "queue '%s': closed callback without a channel", q->id);
         if ((q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK) &&
             q->limit_queue < 0 && (q->max_length > 0 || q->max_wait_ms > 0 || q->max_offers > 0))
             return oq__rd_fail(r, "queue '%s': limit action without a queue", q->id);
@@ -1259,6 +1345,14 @@ static int restore_body(rx *x)
             q->callback_channel < 0 && (q->max_length > 0 || q->max_wait_ms > 0 || q->max_offers > 0))
             return oq__rd_fail(r, "queue '%s': callback limit without a channel", q->id);
     }
+    for (int32_t i = 0; i < e->n_calendars; i++)
+        if (e->calendars[i] && e->calendars[i]->refs != 0)
+            return oq__rd_fail(r, "calendar '%s': its queue count does not match the queues naming it",
+                               e->calendars[i]->id);
+    /* The counts matched (each queue took one off): put them back. */
+    for (int32_t i = 0; i < e->n_queues; i++)
+        if (e->queues[i] && e->queues[i]->calendar >= 0)
+            e->calendars[e->queues[i]->calendar]->refs++;
     for (int32_t i = 0; i < e->n_profiles; i++) {
         oq_profile *p = e->profiles[i];
         for (int32_t k = 0; p && k < p->n_queues; k++) {
@@ -1432,6 +1526,9 @@ static int restore_body(rx *x)
                     return 0;
             }
     }
+    for (int32_t i = 0; i < e->n_calendars; i++)
+        if (e->calendars[i] && !push_timer(x, &e->calendars[i]->timer))
+            return 0;
     oq_timer *st = oq__stats_timer(e);
     if (st && st->kind != OQ_TIMER_NONE && st->seq >= e->next_timer_seq)
         return oq__rd_fail(r, "statistics timer sequence out of range");
@@ -1526,6 +1623,7 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     }
     e->mem.fn = t.fn;
     e->mem.user = t.user;
+    restored_calendars_adopt(e, t.fn, t.user);
     e->on_event = o.on_event;
     e->event_user = o.event_user;
     tracker_release(&t, 0);

@@ -96,6 +96,14 @@ typedef struct oq_sagent {
     int32_t ch_cap;
 } oq_sagent;
 
+/* Where the last event's time fell in the window: its bucket number, that
+ * bucket's time range [lo, hi) and slot. Computed for bucket length len and
+ * n buckets (a mismatch, as after new options or a restore, recomputes). */
+typedef struct oq_sbucket_at {
+    int64_t len, b, lo, hi;
+    int32_t n, slot;
+} oq_sbucket_at;
+
 typedef struct oq_stats oq_stats;
 
 struct oq_stats {
@@ -121,6 +129,8 @@ struct oq_stats {
 
     oq_srec *recs;       /* slot 0 unused; a contact names its slot (stats_rec) */
     int32_t cap_recs, free_rec, n_recs;
+
+    oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
 };
 
 /* a + b saturating at INT64_MAX / INT64_MIN (times and sums near the end of

@@ -291,10 +291,43 @@ int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind)
 
 /* ---- accumulating ---------------------------------------------------------- */
 
+/* The window slot of time t (S->at). Events come in time order and most
+ * fall in the bucket of the one before or the next, so the divisions (a
+ * quarter of a simulation's time when done for every counter) are paid only
+ * when time jumps. */
+static void locate(oq_stats *S, int64_t t)
+{
+    oq_sbucket_at *at = &S->at;
+    int64_t len = S->bucket_ms;
+    if (at->len == len && at->n == S->n_buckets && t >= at->hi && at->hi != INT64_MAX &&
+        (uint64_t)t - (uint64_t)at->hi < (uint64_t)len) {
+        at->b++; /* the next bucket */
+        at->lo = at->hi;
+        at->hi = oq__sat_add(at->hi, len);
+        at->slot = at->slot + 1 == at->n ? 0 : at->slot + 1;
+        return;
+    }
+    int64_t b = floor_div(t, len);
+    at->len = len;
+    at->n = S->n_buckets;
+    at->b = b;
+    at->slot = (int32_t)(((b % at->n) + at->n) % at->n);
+    if (b >= INT64_MIN / len + 1) {
+        at->lo = b * len;
+        at->hi = oq__sat_add(at->lo, len);
+    } else { /* the bucket starts before INT64_MIN: not cached */
+        at->len = 0;
+        at->lo = INT64_MAX;
+        at->hi = INT64_MIN;
+    }
+}
+
 static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
 {
-    int64_t b = floor_div(t, S->bucket_ms);
-    oq_sblock *w = &ob->win[(int32_t)(((b % S->n_buckets) + S->n_buckets) % S->n_buckets)];
+    if (t < S->at.lo || t >= S->at.hi || S->at.len != S->bucket_ms || S->at.n != S->n_buckets)
+        locate(S, t);
+    int64_t b = S->at.b;
+    oq_sblock *w = &ob->win[S->at.slot];
     if (w->stamp != b) {
         memset(w, 0, sizeof *w);
         w->stamp = b;

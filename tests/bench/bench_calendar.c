@@ -2,28 +2,24 @@
 /* Benchmark of calendars: creating one (reading a TZif file), open/closed
  * queries, and business-time arithmetic over short and long spans, on a
  * London desk (Mon-Fri 08:00-20:00, Sat 09:00-17:00, bank holidays 2026-2035,
- * DST changes twice a year). Each case runs in 5 rounds; the table gives the
- * median and the spread (min..max) of the per-call wall time and CPU time,
- * then one JSON object per case.
- * Usage: bench_calendar [--quick]   (--quick: short rounds, CI smoke test) */
-#define _POSIX_C_SOURCE 199309L
+ * DST changes twice a year). Each case runs in 5 rounds (--runs N); the
+ * table gives the median and the spread (min..max) of the per-call wall time
+ * and CPU time, then one JSON object per case.
+ * Usage: bench_calendar [--quick] [--runs N]   (--quick: short rounds, CI smoke test) */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "omniq/calendar.h"
 
-#define ROUNDS 5
+#define ROUNDS_MAX 64
 #define HOUR 3600000LL
 #define DAY 86400000LL
 
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double clock_s(clockid_t id) { return bench_clock(id); }
 
 static volatile int64_t sink;
 
@@ -52,15 +48,10 @@ static oq_calendar *london(void)
     return cal;
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, rounds = 5;
+    bench_quick_runs_args(argc, argv, &quick, &rounds, ROUNDS_MAX);
     long n_calls = quick ? 200 : 20000;
     const kase cases[] = {
         {"create_london", "oq_calendar_create + hours + 80 holidays"},
@@ -75,12 +66,12 @@ int main(int argc, char **argv)
         {"deadline_1_year", "add_business_ms 3,500 business hours"},
     };
     enum { NC = sizeof cases / sizeof cases[0] };
-    double wall[NC][ROUNDS], cpu[NC][ROUNDS];
+    static double wall[NC][ROUNDS_MAX], cpu[NC][ROUNDS_MAX];
     oq_calendar *cal = london();
     int64_t base = 1767225600000LL; /* 2026-01-01T00:00:00Z */
     for (int c = 0; c < NC; c++) {
         long calls = c == 0 ? (quick ? 5 : 200) : c == 6 ? n_calls / 20 : n_calls;
-        for (int r = 0; r < ROUNDS; r++) {
+        for (int r = 0; r < rounds; r++) {
             uint64_t x = 88172645463325252ull + (uint64_t)r;
             double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
             for (long i = 0; i < calls; i++) {
@@ -113,26 +104,26 @@ int main(int argc, char **argv)
     }
     oq_calendar_destroy(cal);
 
-    char date[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(date, sizeof date, "%Y-%m-%d", &tm);
-    printf("calendar benchmark, %s, %d rounds%s; per call: median [min .. max]\n", date, ROUNDS,
-           quick ? " (--quick)" : "");
+    bench_env env;
+    bench_env_get(&env);
+    printf("calendar benchmark; per call\n");
+    bench_env_print("bench_calendar", &env, rounds, quick);
     printf("%-18s %28s %28s  %s\n", "case", "wall ns", "cpu ns", "what");
+    bench_spread sw[NC], sc[NC];
     for (int c = 0; c < NC; c++) {
-        qsort(wall[c], ROUNDS, sizeof(double), cmp);
-        qsort(cpu[c], ROUNDS, sizeof(double), cmp);
-        printf("%-18s %10.0f [%6.0f .. %6.0f] %10.0f [%6.0f .. %6.0f]  %s\n", cases[c].name,
-               wall[c][ROUNDS / 2], wall[c][0], wall[c][ROUNDS - 1], cpu[c][ROUNDS / 2], cpu[c][0],
-               cpu[c][ROUNDS - 1], cases[c].what);
+        sw[c] = bench_spread_of(wall[c], rounds);
+        sc[c] = bench_spread_of(cpu[c], rounds);
+        printf("%-18s %10.0f [%6.0f .. %6.0f] %10.0f [%6.0f .. %6.0f]  %s\n", cases[c].name, sw[c].med,
+               sw[c].min, sw[c].max, sc[c].med, sc[c].min, sc[c].max, cases[c].what);
     }
-    for (int c = 0; c < NC; c++)
-        printf("{\"bench\":\"calendar\",\"date\":\"%s\",\"case\":\"%s\",\"wall_ns_median\":%.0f,"
+    for (int c = 0; c < NC; c++) {
+        printf("{\"bench\":\"calendar\",\"case\":\"%s\",\"wall_ns_median\":%.0f,"
                "\"wall_ns_min\":%.0f,\"wall_ns_max\":%.0f,\"cpu_ns_median\":%.0f,\"cpu_ns_min\":%.0f,"
-               "\"cpu_ns_max\":%.0f,\"rounds\":%d,\"quick\":%s}\n",
-               date, cases[c].name, wall[c][ROUNDS / 2], wall[c][0], wall[c][ROUNDS - 1],
-               cpu[c][ROUNDS / 2], cpu[c][0], cpu[c][ROUNDS - 1], ROUNDS, quick ? "true" : "false");
+               "\"cpu_ns_max\":%.0f,\"rounds\":%d,\"quick\":%s",
+               cases[c].name, sw[c].med, sw[c].min, sw[c].max, sc[c].med, sc[c].min, sc[c].max, rounds,
+               quick ? "true" : "false");
+        bench_env_json(&env);
+        printf("}\n");
+    }
     return 0;
 }

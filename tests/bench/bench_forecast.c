@@ -16,42 +16,27 @@
  *    relative), and the coverage of the 80 % and 95 % intervals (80 +- 3 %,
  *    95 +- 2 %). Skipped cleanly without the file.
  *
- * Usage: bench_forecast [--quick] [--data DIR]
- * --quick: one timing run, accuracy figures still complete (CI smoke test). */
-#define _POSIX_C_SOURCE 199309L
+ * Usage: bench_forecast [--quick] [--runs N] [--data DIR]
+ * --runs N: timing runs (default 5); --quick: one timing run, accuracy
+ * figures still complete (CI smoke test). */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "omniq/forecast.h"
 
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double wall_s(void) { return bench_wall(); }
+static double cpu_s(void) { return bench_cpu(); }
 
 static int32_t ymd(int y, int m, int d)
 {
     int32_t date = 0;
     oq_date_from_ymd(y, m, d, &date);
     return date;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static void check(oq_status st, const oq_error *err, const char *what)
@@ -113,11 +98,13 @@ static oq_volume_series *synthetic_year(int32_t interval_s, int32_t first_date)
     return s;
 }
 
-static void bench_speed(int quick, double *out_cpu, double *out_wall)
+static void bench_speed(int runs, const bench_env *env, double *out_cpu, double *out_wall)
 {
     oq_volume_series *s = synthetic_year(300, ymd(2023, 1, 1));
-    int runs = quick ? 1 : 5;
-    double cpu[5], wall[5], wape[OQ_FORECAST_METHODS] = {0};
+    double *cpu = calloc((size_t)runs, sizeof *cpu), *wall = calloc((size_t)runs, sizeof *wall);
+    double wape[OQ_FORECAST_METHODS] = {0};
+    if (!cpu || !wall)
+        exit(1);
     for (int r = 0; r < runs; r++) {
         double c0 = cpu_s(), w0 = wall_s();
         for (int32_t m = 0; m < OQ_FORECAST_METHODS; m++) {
@@ -135,25 +122,27 @@ static void bench_speed(int quick, double *out_cpu, double *out_wall)
         cpu[r] = cpu_s() - c0;
         wall[r] = wall_s() - w0;
     }
-    qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
-    qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
+    bench_spread sc = bench_spread_of(cpu, runs), sw = bench_spread_of(wall, runs);
     printf("speed: a year of 5-minute history (105,120 intervals), 60-day backtest of all %d "
            "methods, %d run%s\n",
            OQ_FORECAST_METHODS, runs, runs > 1 ? "s" : "");
-    printf("  cpu  median %.3f s (min %.3f, max %.3f)\n", cpu[runs / 2], cpu[0], cpu[runs - 1]);
-    printf("  wall median %.3f s (min %.3f, max %.3f)   target < 1 s: %s\n", wall[runs / 2],
-           wall[0], wall[runs - 1], cpu[runs / 2] < 1 ? "met" : "MISSED");
+    printf("  cpu  median %.3f s (min %.3f, max %.3f)\n", sc.med, sc.min, sc.max);
+    printf("  wall median %.3f s (min %.3f, max %.3f)   target < 1 s: %s\n", sw.med, sw.min, sw.max,
+           sc.med < 1 ? "met" : "MISSED");
     printf("  (synthetic next-day WAPE:");
     for (int32_t m = 0; m < OQ_FORECAST_METHODS; m++)
         printf(" %s %.3f", oq_forecast_method_name(m), wape[m]);
     printf(")\n");
     printf("{\"bench\":\"forecast_speed\",\"intervals\":105120,\"backtest_days\":60,\"methods\":%d,"
            "\"runs\":%d,\"cpu_median_s\":%.4f,\"cpu_min_s\":%.4f,\"cpu_max_s\":%.4f,"
-           "\"wall_median_s\":%.4f,\"wall_min_s\":%.4f,\"wall_max_s\":%.4f}\n",
-           OQ_FORECAST_METHODS, runs, cpu[runs / 2], cpu[0], cpu[runs - 1], wall[runs / 2],
-           wall[0], wall[runs - 1]);
-    *out_cpu = cpu[runs / 2];
-    *out_wall = wall[runs / 2];
+           "\"wall_median_s\":%.4f,\"wall_min_s\":%.4f,\"wall_max_s\":%.4f",
+           OQ_FORECAST_METHODS, runs, sc.med, sc.min, sc.max, sw.med, sw.min, sw.max);
+    bench_env_json(env);
+    printf("}\n");
+    *out_cpu = sc.med;
+    *out_wall = sw.med;
+    free(cpu);
+    free(wall);
     oq_volume_series_destroy(s);
 }
 
@@ -321,26 +310,30 @@ static int bench_bank(const char *dir)
 
 int main(int argc, char **argv)
 {
-    int quick = 0;
+    int quick = 0, runs = -1;
     const char *dir = getenv("OMNIQ_DATA_DIR");
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (bench_runs_arg(argc, argv, &i, &runs))
+            continue;
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             dir = argv[++i];
         else {
-            fprintf(stderr, "usage: bench_forecast [--quick] [--data DIR]\n");
+            fprintf(stderr, "usage: bench_forecast [--quick] [--runs N] [--data DIR]\n");
             return 1;
         }
     }
     if (!dir)
         dir = "../shared/data";
-    time_t now = time(NULL);
-    char date[32];
-    strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
-    printf("bench_forecast %s (%s)\n", date, quick ? "quick" : "full");
+    if (runs < 0)
+        runs = quick ? 1 : 5;
+    bench_env env;
+    bench_env_get(&env);
+    printf("bench_forecast (%s)\n", quick ? "quick" : "full");
+    bench_env_print("bench_forecast", &env, runs, quick);
     double cpu, wall;
-    bench_speed(quick, &cpu, &wall);
+    bench_speed(runs, &env, &cpu, &wall);
     bench_bank(dir);
     return 0;
 }

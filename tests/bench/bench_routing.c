@@ -9,17 +9,29 @@
  * accept that offer, and a new contact arrives (a contact->agent search that
  * finds nobody free, so it queues). Both calls are timed.
  *
- *   bench_routing [--quick] [--agents N] [--waiting N] [--steps N]
+ *   bench_routing [--quick] [--runs N] [--agents N] [--waiting N] [--steps N]
+ *                 [--skills-per-contact K] [--queues-per-agent Q] [--growth [--group G]]
  *
- * Prints a table and one JSON object per line. Not a test: no assertions
+ * Each case runs --runs times (default 3) on a fresh engine; the table gives
+ * the median [min .. max] of the runs, decisions per wall second and per CPU
+ * second. --skills-per-contact K: every contact requires K skills beyond its
+ * queue's (taken from the skills of one agent who covers that queue, level 1).
+ * --queues-per-agent Q: every agent covers Q home queues (default: 1-4 at
+ * random). --growth: the growth table of docs/performance.md (agents 1k ->
+ * 50k, waiting 1k -> 1M, skills per contact 0 -> 4 at 10k agents / 100k
+ * waiting, queues per agent 1 -> 200 at 1k agents / 100k waiting; a quarter
+ * of an hour). --quick: one small case (CI smoke run).
+ *
+ * Prints a table and one JSON object per case. Not a test: no assertions
  * on time. */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "omniq/omniq.h"
 
 typedef struct counting_alloc {
@@ -142,19 +154,66 @@ static void accept_pending(oq_engine *e, pending *p, int64_t t, int64_t *active,
     p->n = 0;
 }
 
+typedef struct bench_case {
+    int32_t agents, waiting;
+    int64_t steps;
+    int32_t skills_per_contact; /* extra required skills per contact */
+    int32_t queues_per_agent;   /* home queues per agent; 0: 1-4 at random */
+    const char *group;          /* growth-table row group, NULL outside --growth */
+} bench_case;
+
+#define EXTRA_MAX 8
+
 typedef struct result {
     int32_t agents, waiting;
     int64_t steps;
-    double decisions_per_s;
+    double decisions_per_s, decisions_per_cpu_s;
     double arrive_p50, arrive_p99, arrive_p999;
     double free_p50, free_p99, free_p999;
     double bytes_per_waiting, bytes_per_agent;
     int64_t measured; /* waiting contacts the memory figure was measured over */
 } result;
 
-static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
+/* Fill cs's extra required skills (K of one home agent's skills, level 1). */
+typedef struct extra_pick {
+    int32_t *home_agent;   /* [queue]: an agent covering it, -1 none */
+    int32_t *agent_skills; /* [agent][EXTRA_MAX + REQ_MAX * 4 + 20] skill numbers */
+    int32_t *agent_n;
+    int32_t stride;
+    char names[EXTRA_MAX][16];
+    const char *ptr[EXTRA_MAX];
+    int32_t levels[EXTRA_MAX];
+} extra_pick;
+
+static void pick_extra(extra_pick *x, const queue_def *d, int32_t q, int32_t k, oq_contact_spec *cs)
 {
+    int32_t a = x->home_agent[q];
+    if (k <= 0 || a < 0)
+        return;
+    const int32_t *sk = &x->agent_skills[(size_t)a * (size_t)x->stride];
+    int32_t n = 0;
+    for (int32_t i = 0; i < x->agent_n[a] && n < k; i++) {
+        int dup = 0;
+        for (int j = 0; j < d->n_req; j++)
+            dup |= d->skill[j] == sk[i];
+        if (dup)
+            continue;
+        snprintf(x->names[n], sizeof x->names[n], "s%d", sk[i]);
+        x->ptr[n] = x->names[n];
+        x->levels[n] = 1;
+        n++;
+    }
+    cs->n_required = n;
+    cs->required_skills = x->ptr;
+    cs->required_levels = x->levels;
+}
+
+static result run(const bench_case *bc)
+{
+    int32_t n_agents = bc->agents, n_waiting = bc->waiting;
+    int64_t steps = bc->steps;
     result r = {0};
+    rng = 88172645463325252ull; /* every run of a case: the same center and traffic */
     r.agents = n_agents;
     r.waiting = n_waiting;
     counting_alloc mem = {0};
@@ -207,14 +266,28 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
         }
     }
     /* Each agent covers 1-4 home queues (their skills at good levels), plus
-     * random skills up to 5-20 in all. */
+     * random skills up to 5-20 in all. With --queues-per-agent Q, Q home
+     * queues (the first at random, then the following ones). */
+    extra_pick xp = {0};
+    xp.stride = REQ_MAX * (bc->queues_per_agent > 4 ? bc->queues_per_agent : 4) + 20;
+    xp.home_agent = malloc(N_QUEUES * sizeof *xp.home_agent);
+    xp.agent_n = calloc((size_t)n_agents, sizeof *xp.agent_n);
+    xp.agent_skills = malloc((size_t)n_agents * (size_t)xp.stride * sizeof *xp.agent_skills);
+    if (!xp.home_agent || !xp.agent_n || !xp.agent_skills)
+        exit(1);
+    for (int q = 0; q < N_QUEUES; q++)
+        xp.home_agent[q] = -1;
     for (int a = 0; a < n_agents; a++) {
         snprintf(id, sizeof id, "a%d", a);
         must(e, oq_agent_add(e, id, 100), "agent");
         int32_t want = 5 + uniform(16), have = 0;
-        int32_t homes = 1 + uniform(4);
+        int32_t homes = bc->queues_per_agent > 0 ? bc->queues_per_agent : 1 + uniform(4);
+        int32_t first = bc->queues_per_agent > 0 ? uniform(N_QUEUES) : 0;
+        int32_t *mine = &xp.agent_skills[(size_t)a * (size_t)xp.stride];
         for (int h = 0; h < homes; h++) {
-            const queue_def *d = &qd[uniform(N_QUEUES)];
+            int32_t hq = bc->queues_per_agent > 0 ? (first + h) % N_QUEUES : uniform(N_QUEUES);
+            const queue_def *d = &qd[hq];
+            xp.home_agent[hq] = a; /* the last agent to cover it (no draw: same center) */
             for (int k = 0; k < d->n_req; k++) {
                 char sk[16];
                 snprintf(sk, sizeof sk, "s%d", d->skill[k]);
@@ -223,6 +296,8 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
                 if (lv < d->level[k] + 2) {
                     must(e, oq_agent_set_skill(e, 0, id, sk, d->level[k] + 2 + uniform(4)), "skill");
                     have += lv == 0;
+                    if (lv == 0 && xp.agent_n[a] < xp.stride)
+                        mine[xp.agent_n[a]++] = d->skill[k];
                 }
             }
         }
@@ -234,6 +309,8 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
             if (lv == 0) {
                 must(e, oq_agent_set_skill(e, 0, id, sk, 1 + uniform(10)), "skill");
                 have++;
+                if (xp.agent_n[a] < xp.stride)
+                    mine[xp.agent_n[a]++] = atoi(sk + 1);
             }
         }
     }
@@ -274,6 +351,7 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
             cs.queue = qid;
             cs.channel = CHANNELS[qd[q].channel];
             cs.priority = uniform(3);
+            pick_extra(&xp, &qd[q], q, bc->skills_per_contact, &cs);
             pend.n = 0;
             must(e, oq_contact_arrive(e, t, &cs), "arrive");
             accept_pending(e, &pend, t, active, &n_active);
@@ -293,7 +371,7 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
     /* Steady state. */
     sample arrive_ns = {0}, free_ns = {0};
     int64_t decisions = 0;
-    double t0 = now_ns();
+    double t0 = now_ns(), c0 = bench_cpu();
     for (int64_t s = 0; s < steps && n_active > 0; s++) {
         t += 1;
         int64_t k = uniform((int32_t)(n_active < INT32_MAX ? n_active : INT32_MAX));
@@ -317,6 +395,7 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
         cs.id = nid;
         cs.queue = qid;
         cs.channel = CHANNELS[qd[q].channel];
+        pick_extra(&xp, &qd[q], q, bc->skills_per_contact, &cs);
         pend.n = 0;
         a = now_ns();
         must(e, oq_contact_arrive(e, t, &cs), "arrive");
@@ -325,9 +404,10 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
         decisions++; /* a search, whether or not it found an agent */
         accept_pending(e, &pend, t, active, &n_active);
     }
-    double elapsed = (now_ns() - t0) / 1e9;
+    double elapsed = (now_ns() - t0) / 1e9, cpu = bench_cpu() - c0;
     r.steps = free_ns.n;
     r.decisions_per_s = decisions / elapsed;
+    r.decisions_per_cpu_s = decisions / (cpu > 0 ? cpu : elapsed);
     r.arrive_p50 = pct(&arrive_ns, 0.5) / 1000;
     r.arrive_p99 = pct(&arrive_ns, 0.99) / 1000;
     r.arrive_p999 = pct(&arrive_ns, 0.999) / 1000;
@@ -338,60 +418,141 @@ static result run(int32_t n_agents, int32_t n_waiting, int64_t steps)
     free(free_ns.v);
     free(active);
     free(qd);
+    free(xp.home_agent);
+    free(xp.agent_n);
+    free(xp.agent_skills);
     oq_engine_destroy(e);
     return r;
 }
 
+static void print_case(const bench_case *bc, result *rs, int runs, const bench_env *env)
+{
+    double v[9][64];
+    int n = runs < 64 ? runs : 64;
+    for (int i = 0; i < n; i++) {
+        v[0][i] = rs[i].decisions_per_s;
+        v[1][i] = rs[i].decisions_per_cpu_s;
+        v[2][i] = rs[i].arrive_p50;
+        v[3][i] = rs[i].arrive_p99;
+        v[4][i] = rs[i].arrive_p999;
+        v[5][i] = rs[i].free_p50;
+        v[6][i] = rs[i].free_p99;
+        v[7][i] = rs[i].free_p999;
+        v[8][i] = rs[i].bytes_per_waiting;
+    }
+    bench_spread s[9];
+    for (int k = 0; k < 9; k++)
+        s[k] = bench_spread_of(v[k], n);
+    printf("%7d %8d %6d %6d %12.0f [%.0f .. %.0f] %12.0f [%.0f .. %.0f]  %6.2f [%.2f .. %.2f]  %6.2f [%.2f .. %.2f]"
+           "  %7.2f [%.2f .. %.2f]  %7.2f [%.2f .. %.2f] %5.0f\n",
+           bc->agents, bc->waiting, bc->skills_per_contact, bc->queues_per_agent, s[0].med, s[0].min,
+           s[0].max, s[1].med, s[1].min, s[1].max, s[2].med, s[2].min, s[2].max, s[3].med, s[3].min,
+           s[3].max, s[5].med, s[5].min, s[5].max, s[6].med, s[6].min, s[6].max, s[8].med);
+    printf("{\"bench\":\"routing\",\"group\":\"%s\",\"agents\":%d,\"waiting\":%d,\"steps\":%" PRId64
+           ",\"skills_per_contact\":%d,\"queues_per_agent\":%d,\"runs\":%d",
+           bc->group ? bc->group : "", bc->agents, bc->waiting, rs[0].steps, bc->skills_per_contact,
+           bc->queues_per_agent, n);
+    bench_spread_json("decisions_per_wall_s", s[0]);
+    bench_spread_json("decisions_per_cpu_s", s[1]);
+    bench_spread_json("arrive_p50_us", s[2]);
+    bench_spread_json("arrive_p99_us", s[3]);
+    bench_spread_json("arrive_p999_us", s[4]);
+    bench_spread_json("agent_free_p50_us", s[5]);
+    bench_spread_json("agent_free_p99_us", s[6]);
+    bench_spread_json("agent_free_p999_us", s[7]);
+    printf(",\"bytes_per_waiting_contact\":%.0f,\"bytes_per_agent\":%.0f", s[8].med, rs[0].bytes_per_agent);
+    bench_env_json(env);
+    printf("}\n");
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
-    int quick = 0;
-    int32_t agents = -1, waiting = -1;
-    int64_t steps = -1;
+    int quick = 0, growth = 0, runs = 3;
+    const char *group = NULL;
+    bench_case one = {-1, -1, -1, 0, 0, NULL};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (strcmp(argv[i], "--growth") == 0)
+            growth = 1;
+        else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc)
+            group = argv[++i]; /* with --growth: only the rows of that group */
+        else if (bench_runs_arg(argc, argv, &i, &runs))
+            continue;
         else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc)
-            agents = atoi(argv[++i]);
+            one.agents = atoi(argv[++i]);
         else if (strcmp(argv[i], "--waiting") == 0 && i + 1 < argc)
-            waiting = atoi(argv[++i]);
+            one.waiting = atoi(argv[++i]);
         else if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc)
-            steps = atoll(argv[++i]);
+            one.steps = atoll(argv[++i]);
+        else if (strcmp(argv[i], "--skills-per-contact") == 0 && i + 1 < argc)
+            one.skills_per_contact = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--queues-per-agent") == 0 && i + 1 < argc)
+            one.queues_per_agent = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--quick] [--agents N] [--waiting N] [--steps N]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--quick] [--runs N] [--agents N] [--waiting N] [--steps N] "
+                    "[--skills-per-contact K] [--queues-per-agent Q] [--growth [--group NAME]]\n",
+                    argv[0]);
             return 1;
         }
     }
-    typedef struct bench_case { int32_t agents, waiting; int64_t steps; } bench_case;
+    if (one.skills_per_contact < 0 || one.skills_per_contact > EXTRA_MAX || one.queues_per_agent < 0 ||
+        one.queues_per_agent > N_QUEUES || runs > 64) {
+        fprintf(stderr, "--skills-per-contact: 0..%d; --queues-per-agent: 0..%d; --runs: 1..64\n",
+                EXTRA_MAX, N_QUEUES);
+        return 1;
+    }
     bench_case cases_full[] = {
-        {1000, 100000, 200000}, {10000, 100000, 200000}, {50000, 100000, 100000},
-        {10000, 1000000, 100000},
-    }, cases_quick[] = {{500, 5000, 5000}}, one[1];
+        {1000, 100000, 200000, 0, 0, NULL}, {10000, 100000, 200000, 0, 0, NULL},
+        {50000, 100000, 100000, 0, 0, NULL}, {10000, 1000000, 100000, 0, 0, NULL},
+    }, cases_quick[] = {{500, 5000, 5000, 0, 0, NULL}};
+    /* The growth table: one dimension at a time around 10k agents / 100k
+     * waiting (fewer steps for the slow corners). */
+    bench_case cases_growth[] = {
+        {1000, 100000, 100000, 0, 0, "agents"}, {5000, 100000, 100000, 0, 0, "agents"},
+        {10000, 100000, 100000, 0, 0, "agents"}, {50000, 100000, 50000, 0, 0, "agents"},
+        {10000, 1000, 100000, 0, 0, "waiting"}, {10000, 10000, 100000, 0, 0, "waiting"},
+        {10000, 1000000, 50000, 0, 0, "waiting"},
+        /* blocked searches: a decision costs milliseconds here, so few steps */
+        {10000, 100000, 2000, 1, 0, "skills per contact"}, {10000, 100000, 2000, 2, 0, "skills per contact"},
+        {10000, 100000, 1000, 4, 0, "skills per contact"},
+        /* 1k agents: configuring agents that each cover 200 queues costs
+         * seconds per thousand agents (configuration routes: issue #22 item 5) */
+        {1000, 100000, 20000, 0, 1, "queues per agent"}, {1000, 100000, 10000, 0, 10, "queues per agent"},
+        {1000, 100000, 5000, 0, 50, "queues per agent"}, {1000, 100000, 2000, 0, 200, "queues per agent"},
+    };
     int n = quick ? 1 : 4;
     bench_case *cases = quick ? cases_quick : cases_full;
-    if (agents > 0 || waiting > 0 || steps > 0) {
-        one[0].agents = agents > 0 ? agents : 10000;
-        one[0].waiting = waiting > 0 ? waiting : 100000;
-        one[0].steps = steps > 0 ? steps : 100000;
-        cases = one;
+    if (growth) {
+        cases = cases_growth;
+        n = (int)(sizeof cases_growth / sizeof *cases_growth);
+    }
+    if (one.agents > 0 || one.waiting > 0 || one.steps > 0 || one.skills_per_contact > 0 ||
+        one.queues_per_agent > 0) {
+        one.agents = one.agents > 0 ? one.agents : 10000;
+        one.waiting = one.waiting > 0 ? one.waiting : 100000;
+        one.steps = one.steps > 0 ? one.steps : 100000;
+        cases = &one;
         n = 1;
     }
-    printf("%8s %9s %9s %12s %9s %9s %9s %9s %9s %9s %10s %10s\n", "agents", "waiting", "steps",
-           "decisions/s", "arr p50", "arr p99", "arr p99.9", "free p50", "free p99", "free p99.9",
-           "B/waiting", "B/agent");
+    bench_env env;
+    bench_env_get(&env);
+    printf("omniq %s routing benchmark\n", oq_version());
+    bench_env_print("bench_routing", &env, runs, quick);
+    printf("# decisions/s per wall and per CPU second; latencies of one call in us (p50, p99); B/w = "
+           "bytes per waiting contact\n");
+    printf("%7s %8s %6s %6s %33s %33s %24s %24s %26s %26s %5s\n", "agents", "waiting", "skills", "q/agt",
+           "decisions / wall s", "decisions / CPU s", "arrive p50", "arrive p99", "agent free p50",
+           "agent free p99", "B/w");
+    result rs[64];
     for (int i = 0; i < n; i++) {
-        result r = run(cases[i].agents, cases[i].waiting, cases[i].steps);
-        printf("%8d %9d %9" PRId64 " %12.0f %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %8.2fus %10.0f %10.0f\n",
-               r.agents, r.waiting, r.steps, r.decisions_per_s, r.arrive_p50, r.arrive_p99,
-               r.arrive_p999, r.free_p50, r.free_p99, r.free_p999, r.bytes_per_waiting,
-               r.bytes_per_agent);
-        printf("{\"bench\":\"routing\",\"agents\":%d,\"waiting\":%d,\"steps\":%" PRId64
-               ",\"decisions_per_s\":%.0f,\"arrive_us\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f},"
-               "\"agent_free_us\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f},"
-               "\"bytes_per_waiting_contact\":%.0f,\"bytes_per_agent\":%.0f}\n",
-               r.agents, r.waiting, r.steps, r.decisions_per_s, r.arrive_p50, r.arrive_p99,
-               r.arrive_p999, r.free_p50, r.free_p99, r.free_p999, r.bytes_per_waiting,
-               r.bytes_per_agent);
-        fflush(stdout);
+        if (group && (!cases[i].group || strcmp(cases[i].group, group) != 0))
+            continue;
+        for (int r = 0; r < runs; r++)
+            rs[r] = run(&cases[i]);
+        print_case(&cases[i], rs, runs, &env);
     }
     return 0;
 }

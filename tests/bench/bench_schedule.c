@@ -13,7 +13,9 @@
  *   roster       600 agents for the tours week and the break-free week: < 5 s
  * Each is solved several times; CPU and wall time, median and spread (min ..
  * max) are printed with the date, then one JSON object per line.
- * Usage: bench_schedule [--quick] [--data FILE] [--dump CSV]
+ * Usage: bench_schedule [--quick] [--runs N] [--data FILE] [--dump CSV]
+ *   --runs N runs of each built-in case and of the roster (default 5, at most 15;
+ *            the break-free built-in case runs 9 times, CBC once: seconds each)
  *   --quick  one run each, CBC only on the break-free week (CI smoke test)
  *   --dump   also write the week as a requirements CSV (start,required), the
  *            input of `omniq schedule`; 2024-01-01 is a Monday */
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "omniq/erlang.h"
 #include "omniq/schedule.h"
 #ifdef OMNIQ_HAVE_CBC
@@ -130,25 +133,8 @@ static double build_week(double prof[DAYS][PER_DAY], int peak, int32_t *req)
 
 /* ---- timing ---------------------------------------------------------------------- */
 
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+static double wall(void) { return bench_wall(); }
+static double cpu(void) { return bench_cpu(); }
 
 typedef struct stat3 {
     double med, min, max;
@@ -156,8 +142,8 @@ typedef struct stat3 {
 
 static stat3 stats(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    stat3 s = {v[n / 2], v[0], v[n - 1]};
+    bench_spread b = bench_spread_of(v, n);
+    stat3 s = {b.med, b.min, b.max};
     return s;
 }
 
@@ -316,11 +302,13 @@ static int run_case(int which, const int32_t *req, const oq_schedule_solver *mip
 
 int main(int argc, char **argv)
 {
-    int quick = 0;
+    int quick = 0, runs = -1;
     const char *data = "../shared/data/anonymous-bank-1999-6min.csv", *dump = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
+        else if (bench_runs_arg(argc, argv, &i, &runs))
+            continue;
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
         else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
@@ -353,13 +341,17 @@ int main(int argc, char **argv)
                     (i % 4) * 15, (int)req[i]);
         fclose(f);
     }
-    char date[32];
-    time_t now = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
+    if (runs < 0)
+        runs = quick ? 1 : 5;
+    if (runs > 15)
+        runs = 15;
+    bench_env env;
+    bench_env_get(&env);
+    const char *date = env.date;
+    bench_env_print("bench_schedule", &env, runs, quick);
     printf("bench_schedule %s: %s week, volume x%.2f, peak %d agents, %.2f required agent-hours "
            "(issue 21's week: peak 498, 28710 h)\n",
            date, bank ? "bank-data" : "synthetic", scale, peak, need / 4.0);
-    const int runs = quick ? 1 : 5;
     printf("%-12s %-9s %-9s %10s %10s %8s %6s %22s %22s  %s\n", "case", "solver", "status",
            "paid h", "bound", "gap", "short", "wall s med (min..max)", "cpu s med (min..max)",
            "target");
@@ -401,7 +393,7 @@ int main(int argc, char **argv)
     /* roster: 600 agents (32-40 h, 11 h rest, at most 6 days in a row) for the
      * tours week (every agent-shift a tour week) and the break-free week */
     int roster_cases[2] = {TOURS, BREAK_FREE};
-    double roster_w[2][16];
+    double roster_w[2][16], roster_c[2][16];
     int roster_un[2] = {0, 0}, roster_as[2] = {0, 0};
     static oq_roster_agent ag[600];
     static char ids[600][16];
@@ -424,28 +416,32 @@ int main(int argc, char **argv)
             return 1;
         for (int r = 0; r < runs; r++) {
             oq_roster *ro = NULL;
-            double w0 = wall();
+            double w0 = wall(), c0 = cpu();
             if (oq_roster_build(sol, ag, 600, NULL, &ro, &e) != OQ_OK) {
                 fprintf(stderr, "bench_schedule: roster: %s\n", e.message);
                 return 1;
             }
             roster_w[rc][r] = wall() - w0;
+            roster_c[rc][r] = cpu() - c0;
             oq_roster_summary rs;
             oq_roster_summary_get(ro, &rs);
             roster_un[rc] = rs.unassigned;
             roster_as[rc] = rs.assigned;
             oq_roster_destroy(ro);
         }
-        stat3 st3 = stats(roster_w[rc], runs);
+        stat3 st3 = stats(roster_w[rc], runs), sc3 = stats(roster_c[rc], runs);
         printf("%-12s roster of 600 agents (%s week): %d agent-shifts given, %d left, wall %.3f "
-               "(%.3f..%.3f) s   target < 5 s\n",
+               "(%.3f..%.3f) s, cpu %.3f (%.3f..%.3f) s   target < 5 s\n",
                "roster", CASE_NAME[roster_cases[rc]], roster_as[rc], roster_un[rc], st3.med,
-               st3.min, st3.max);
+               st3.min, st3.max, sc3.med, sc3.min, sc3.max);
         printf("{\"bench\":\"schedule\",\"date\":\"%s\",\"case\":\"roster-600-%s\","
                "\"assigned\":%d,\"unassigned\":%d,\"runs\":%d,\"wall_median_s\":%.6f,"
-               "\"wall_min_s\":%.6f,\"wall_max_s\":%.6f}\n",
+               "\"wall_min_s\":%.6f,\"wall_max_s\":%.6f,\"cpu_median_s\":%.6f,\"cpu_min_s\":%.6f,"
+               "\"cpu_max_s\":%.6f",
                date, CASE_NAME[roster_cases[rc]], roster_as[rc], roster_un[rc], runs, st3.med,
-               st3.min, st3.max);
+               st3.min, st3.max, sc3.med, sc3.min, sc3.max);
+        bench_env_json(&env);
+        printf("}\n");
         oq_schedule_result_destroy(sol);
         oq_schedule_destroy(s);
     }
@@ -457,10 +453,14 @@ int main(int argc, char **argv)
             printf("{\"bench\":\"schedule\",\"date\":\"%s\",\"week\":\"%s\",\"case\":\"%s\","
                    "\"solver\":\"%s\",\"status\":\"%s\",\"paid_hours\":%.2f,\"bound\":%.4f,"
                    "\"gap\":%.6f,\"short\":%ld,\"runs\":%d,\"wall_median_s\":%.6f,"
-                   "\"wall_min_s\":%.6f,\"wall_max_s\":%.6f,\"cpu_median_s\":%.6f}\n",
+                   "\"wall_min_s\":%.6f,\"wall_max_s\":%.6f,\"cpu_median_s\":%.6f,"
+                   "\"cpu_min_s\":%.6f,\"cpu_max_s\":%.6f",
                    date, bank ? "bank" : "synthetic", CASE_NAME[which], o->solver,
                    oq_schedule_status_name(o->status), o->paid, o->bound, o->gap, o->under,
-                   o->runs, o->wall.med, o->wall.min, o->wall.max, o->cpu.med);
+                   o->runs, o->wall.med, o->wall.min, o->wall.max, o->cpu.med, o->cpu.min,
+                   o->cpu.max);
+            bench_env_json(&env);
+            printf("}\n");
         }
     return 0;
 }

@@ -1,20 +1,31 @@
 /* SPDX-License-Identifier: MIT */
-/* Simulator benchmark: a large omni-channel center simulated for a day.
+/* Simulator benchmark: three cases, each run several times (median and
+ * spread of CPU and wall time are printed, with the date and machine).
  *
- * 1,200 agents on staggered 8.5-hour shifts (06:00 - 24:00) with a 30-minute
- * break each, 60 queues each requiring one of 60 skills (an agent has 4),
- * 3 channels (voice exclusive; chat 3 at a time; email 5 at a time),
- * 180 streams (every queue x channel) whose 15-minute volumes follow the
- * staffed-agent curve at about 85% target utilisation. Voice and chat
- * customers abandon (exponential patience); email never does. Agents answer
- * after 2-8 s (gamma) and reject 2% of offers; queues have wrap-up.
+ * day     A large omni-channel center simulated for a day: 1,200 agents on
+ *         staggered 8.5-hour shifts (06:00 - 24:00) with a 30-minute break
+ *         each, 60 queues each requiring one of 60 skills (an agent has 4),
+ *         3 channels (voice exclusive; chat 3 at a time; email 5 at a time),
+ *         180 streams (every queue x channel) whose 15-minute volumes follow
+ *         the staffed-agent curve at about 85% target utilisation. Voice and
+ *         chat customers abandon (exponential patience); email never does.
+ *         Agents answer after 2-8 s (gamma) and reject 2% of offers; queues
+ *         have wrap-up. Figure: simulator events per CPU second (target
+ *         3,000,000, issue #22).
+ * mm10    M/M/10 at 80 % (8 Erlangs, AHT 180 s, offers accepted at once, no
+ *         wrap-up, no abandonment): 5 replications of about 100,000
+ *         customers. Figure: customers per CPU second, beside the Python
+ *         simulator Ciw on the same model (issue #22) and the target 100x.
+ * mm1000  M/M/1000 at 80 % (800 Erlangs), the same way; target 1,000x Ciw.
  *
- *   bench_sim [--quick] [--agents N] [--queues N] [--hours H] [--reps N] [--seed S]
+ *   bench_sim [--quick] [--runs N] [--case day|mm10|mm1000]
+ *             [--agents N] [--queues N] [--hours H] [--reps N] [--seed S]
  *
- * --quick: 200 agents, 50 queues, 4 hours, 1 replication (a CI smoke run).
- * Prints a table and one JSON object per line. Not a test: no assertions on
- * time. */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
+ * --quick: small cases (day: 200 agents, 50 queues, 4 hours; M/M/c: 5 x
+ * 2,000 customers), 3 runs (a CI smoke run). --agents .. --seed change the
+ * day case. Prints a table and one JSON object per case. Not a test: no
+ * assertions on time. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "omniq/omniq.h"
 
 #define N_CHANNELS 3
@@ -36,13 +48,6 @@ static const char *CH_ID[N_CHANNELS] = {"voice", "chat", "email"};
 static const double CH_AHT[N_CHANNELS] = {300, 600, 480};
 static const double CH_SHARE[N_CHANNELS] = {0.55, 0.30, 0.02};  /* agent-equivalents per staffed agent */
 static const double CH_SESSIONS[N_CHANNELS] = {1, 3, 5};        /* items an agent holds at once */
-
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 #define TRY(x)               \
     do {                     \
@@ -94,66 +99,64 @@ static oq_status build(oq_engine *e, uint64_t seed, void *user)
     return OQ_OK;
 }
 
-int main(int argc, char **argv)
+/* ---- the day case's options ------------------------------------------------ */
+
+typedef struct day_case {
+    center c;
+    double hours;
+    int32_t reps;
+    uint64_t seed;
+    oq_sim_agent *agents;
+    oq_sim_window *win;
+    char (*ids)[16];
+    oq_sim_stream *streams;
+    double *vol;
+    char (*qids)[16];
+    double expected; /* arrivals per replication */
+} day_case;
+
+static void day_free(day_case *d)
 {
-    center c = {1200, 60};
-    double hours = 24;
-    int32_t reps = 1;
-    uint64_t seed = 1;
-    int quick = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0) {
-            quick = 1;
-            c.agents = 200;
-            c.queues = 50;
-            hours = 4;
-        } else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
-            c.agents = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--queues") == 0 && i + 1 < argc) {
-            c.queues = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--hours") == 0 && i + 1 < argc) {
-            hours = atof(argv[++i]);
-        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
-            reps = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-            seed = strtoull(argv[++i], NULL, 10);
-        } else {
-            fprintf(stderr, "usage: %s [--quick] [--agents N] [--queues N] [--hours H] [--reps N] [--seed S]\n",
-                    argv[0]);
-            return 2;
-        }
-    }
-    if (c.agents < 1 || c.queues < 1 || c.queues < SKILLS_PER_AGENT || hours <= 0 || reps < 1) {
-        fprintf(stderr, "bad arguments\n");
-        return 2;
-    }
+    free(d->agents);
+    free(d->win);
+    free(d->ids);
+    free(d->streams);
+    free(d->vol);
+    free(d->qids);
+}
+
+static int day_options(day_case *d, oq_sim_options *o)
+{
+    const center *c = &d->c;
+    double hours = d->hours;
     int32_t nint = (int32_t)ceil(hours * 3600 / INTERVAL_S);
 
     /* Shifts: 8.5 h starting between 06:00 and 15:30 (spread evenly), a
      * 30-minute break in the middle. A run shorter than a day starts at 06:00. */
     double day0 = hours < 24 ? 6 * 3600.0 : 0.0;
-    oq_sim_agent *agents = calloc((size_t)c.agents, sizeof *agents);
-    oq_sim_window *win = calloc((size_t)c.agents * 2, sizeof *win);
-    char (*ids)[16] = calloc((size_t)c.agents, sizeof *ids);
+    d->agents = calloc((size_t)c->agents, sizeof *d->agents);
+    d->win = calloc((size_t)c->agents * 2, sizeof *d->win);
+    d->ids = calloc((size_t)c->agents, sizeof *d->ids);
     double *staffed = calloc((size_t)nint, sizeof *staffed);
-    if (!agents || !win || !ids || !staffed)
-        return 1;
-    for (int32_t a = 0; a < c.agents; a++) {
-        double start = 6 * 3600.0 + 9.5 * 3600.0 * ((double)a / c.agents) - day0;
+    if (!d->agents || !d->win || !d->ids || !staffed)
+        return 0;
+    for (int32_t a = 0; a < c->agents; a++) {
+        double start = 6 * 3600.0 + 9.5 * 3600.0 * ((double)a / c->agents) - day0;
         if (start < 0)
             start = 0;
         double end = start + 8.5 * 3600.0;
         double brk = start + 4 * 3600.0 + (a % 4) * 600.0;
-        win[2 * a] = (oq_sim_window){start, end, NULL};
-        win[2 * a + 1] = (oq_sim_window){brk, brk + 1800.0, "break"};
-        snprintf(ids[a], sizeof ids[a], "a%d", (int)a);
-        agents[a].id = ids[a];
-        agents[a].accept_prob = 0.98;
-        agents[a].response = (oq_sim_dist){OQ_DIST_GAMMA, 0, 5, 4, NULL};
-        agents[a].n_shifts = 1;
-        agents[a].shifts = &win[2 * a];
-        agents[a].n_breaks = 1;
-        agents[a].breaks = &win[2 * a + 1];
+        d->win[2 * a] = (oq_sim_window){start, end, NULL};
+        d->win[2 * a + 1] = (oq_sim_window){brk, brk + 1800.0, "break"};
+        snprintf(d->ids[a], sizeof d->ids[a], "a%d", (int)a);
+        oq_sim_agent *ag = &d->agents[a];
+        ag->id = d->ids[a];
+        ag->accept_prob = 0.98;
+        ag->response = (oq_sim_dist){OQ_DIST_GAMMA, 0, 5, 4, NULL};
+        ag->n_shifts = 1;
+        ag->shifts = &d->win[2 * a];
+        ag->n_breaks = 1;
+        ag->breaks = &d->win[2 * a + 1];
         for (int32_t i = 0; i < nint; i++) {
             double t0 = i * INTERVAL_S, t1 = t0 + INTERVAL_S;
             double on = fmax(0, fmin(t1, end) - fmax(t0, start)) - fmax(0, fmin(t1, brk + 1800) - fmax(t0, brk));
@@ -162,29 +165,31 @@ int main(int argc, char **argv)
     }
 
     /* Streams: every queue x channel; queue weights 0.5..1.5. */
-    int32_t ns = c.queues * N_CHANNELS;
-    oq_sim_stream *streams = calloc((size_t)ns, sizeof *streams);
-    double *vol = calloc((size_t)ns * (size_t)nint, sizeof *vol);
-    char (*qids)[16] = calloc((size_t)c.queues, sizeof *qids);
-    if (!streams || !vol || !qids)
-        return 1;
+    int32_t ns = c->queues * N_CHANNELS;
+    d->streams = calloc((size_t)ns, sizeof *d->streams);
+    d->vol = calloc((size_t)ns * (size_t)nint, sizeof *d->vol);
+    d->qids = calloc((size_t)c->queues, sizeof *d->qids);
+    if (!d->streams || !d->vol || !d->qids) {
+        free(staffed);
+        return 0;
+    }
     double wsum = 0;
-    for (int32_t q = 0; q < c.queues; q++)
+    for (int32_t q = 0; q < c->queues; q++)
         wsum += 0.5 + (q % 5) / 4.0;
-    double expected = 0;
-    for (int32_t q = 0; q < c.queues; q++) {
-        snprintf(qids[q], sizeof qids[q], "q%d", (int)q);
+    d->expected = 0;
+    for (int32_t q = 0; q < c->queues; q++) {
+        snprintf(d->qids[q], sizeof d->qids[q], "q%d", (int)q);
         double w = (0.5 + (q % 5) / 4.0) / wsum;
         for (int k = 0; k < N_CHANNELS; k++) {
-            oq_sim_stream *x = &streams[q * N_CHANNELS + k];
-            double *v = &vol[(size_t)(q * N_CHANNELS + k) * (size_t)nint];
+            oq_sim_stream *x = &d->streams[q * N_CHANNELS + k];
+            double *v = &d->vol[(size_t)(q * N_CHANNELS + k) * (size_t)nint];
             for (int32_t i = 0; i < nint; i++) {
                 /* Erlangs of this channel = share x staffed x sessions. */
                 double erl = CH_SHARE[k] * staffed[i] * CH_SESSIONS[k] * w;
                 v[i] = erl * INTERVAL_S / CH_AHT[k];
-                expected += v[i];
+                d->expected += v[i];
             }
-            x->queue = qids[q];
+            x->queue = d->qids[q];
             x->channel = CH_ID[k];
             x->n_volumes = nint;
             x->volumes = v;
@@ -196,84 +201,271 @@ int main(int argc, char **argv)
                 x->patience = (oq_sim_dist){OQ_DIST_EXPONENTIAL, 0, 400, 0, NULL};
         }
     }
+    free(staffed);
 
-    oq_sim_options o;
-    oq_sim_options_init(&o);
-    o.replications = reps;
-    o.seed = seed;
-    o.duration_s = hours * 3600;
-    o.drain_s = 4 * 3600;
-    o.interval_s = INTERVAL_S;
-    o.build = build;
-    o.build_user = &c;
-    o.n_streams = ns;
-    o.streams = streams;
-    o.n_agents = c.agents;
-    o.agents = agents;
+    oq_sim_options_init(o);
+    o->replications = d->reps;
+    o->seed = d->seed;
+    o->duration_s = hours * 3600;
+    o->drain_s = 4 * 3600;
+    o->interval_s = INTERVAL_S;
+    o->build = build;
+    o->build_user = &d->c;
+    o->n_streams = ns;
+    o->streams = d->streams;
+    o->n_agents = c->agents;
+    o->agents = d->agents;
+    return 1;
+}
+
+/* ---- the M/M/c cases ---------------------------------------------------------- */
+
+/* One queue, one exclusive channel, c identical agents logged in from the
+ * start; offers are accepted at once (offer time-out 0, response 0), no
+ * wrap-up: the engine is an M/M/c server (as in tests/unit/test_sim_theory.c). */
+static oq_status build_mmc(oq_engine *e, uint64_t seed, void *user)
+{
+    (void)seed;
+    int32_t servers = *(const int32_t *)user;
+    oq_channel_spec ch;
+    oq_channel_spec_init(&ch);
+    ch.id = "voice";
+    ch.exclusive = 1;
+    TRY(oq_channel_add(e, &ch));
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.offer_timeout_s = 0;
+    q.sla_threshold_s = 20;
+    TRY(oq_queue_add(e, &q));
+    TRY(oq_queue_add_channel(e, 0, "q", "voice"));
+    for (int32_t i = 0; i < servers; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "a%d", (int)i);
+        TRY(oq_agent_add(e, id, 100));
+        TRY(oq_agent_login(e, 0, id, 1));
+    }
+    return OQ_OK;
+}
+
+#define MMC_AHT_S 180.0
+#define MMC_LOAD 0.8
+#define MMC_REPS 5
+
+static void mmc_options(int32_t *servers, oq_sim_stream *x, double customers, oq_sim_options *o)
+{
+    double rate_per_hour = MMC_LOAD * *servers / MMC_AHT_S * 3600.0;
+    memset(x, 0, sizeof *x);
+    x->queue = "q";
+    x->channel = "voice";
+    x->rate_per_hour = rate_per_hour;
+    x->handle = (oq_sim_dist){OQ_DIST_EXPONENTIAL, 0, MMC_AHT_S, 0, NULL};
+    oq_sim_options_init(o);
+    o->replications = MMC_REPS;
+    o->seed = 1;
+    o->duration_s = customers / rate_per_hour * 3600.0;
+    o->drain_s = 0; /* customers still in at the end are not waited for */
+    o->interval_s = 3600;
+    o->build = build_mmc;
+    o->build_user = servers;
+    o->n_streams = 1;
+    o->streams = x;
+}
+
+/* ---- running and reporting ------------------------------------------------------ */
+
+typedef struct outcome {
+    int64_t contacts, sim_events, engine_events;
+    oq_sim_summary sum;
+    double cpu, wall;
+} outcome;
+
+/* Create, run and destroy one simulator; CPU and wall time of the run
+ * (building each replication's engine included). */
+static int run_once(const oq_sim_options *o, outcome *out)
+{
     oq_sim *sim = NULL;
     char msg[256];
-    if (oq_sim_options_check(&o, msg, sizeof msg) != OQ_OK || oq_sim_create(&o, &sim) != OQ_OK) {
+    if (oq_sim_options_check(o, msg, sizeof msg) != OQ_OK || oq_sim_create(o, &sim) != OQ_OK) {
         fprintf(stderr, "options: %s\n", msg);
-        return 1;
+        return 0;
     }
-    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    double w0 = bench_wall(), c0 = bench_cpu();
     oq_status st = oq_sim_run(sim);
-    double wall = clock_s(CLOCK_MONOTONIC) - t0;
-    /* Rates are per CPU second of this process (the machine may be shared). */
-    double cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-    if (cpu <= 0)
-        cpu = wall;
+    out->wall = bench_wall() - w0;
+    out->cpu = bench_cpu() - c0;
     if (st != OQ_OK) {
         fprintf(stderr, "run: %s\n", oq_sim_last_error(sim));
-        return 1;
+        oq_sim_destroy(sim);
+        return 0;
     }
-    int64_t contacts = 0, sim_events = 0, engine_events = 0, abandoned = 0, stale = 0;
-    for (int32_t r = 0; r < reps; r++) {
+    out->contacts = out->sim_events = out->engine_events = 0;
+    for (int32_t r = 0; r < o->replications; r++) {
         oq_sim_run_info ri;
         oq_sim_run_info_get(sim, r, &ri);
-        contacts += ri.contacts;
-        sim_events += ri.sim_events;
-        engine_events += ri.engine_events;
-        abandoned += ri.abandoned;
-        stale += ri.stale;
+        out->contacts += ri.contacts;
+        out->sim_events += ri.sim_events;
+        out->engine_events += ri.engine_events;
     }
-    oq_sim_summary sum;
-    oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum);
-
-    printf("omniq %s simulator benchmark%s: %d agents, %d queues, %d streams, %.1f h x %d replication(s)\n\n",
-           oq_version(), quick ? " (quick)" : "", (int)c.agents, (int)c.queues, (int)ns, hours, (int)reps);
-    printf("%-28s %14s\n", "figure", "value");
-    printf("%-28s %14.0f\n", "expected arrivals / rep", expected);
-    printf("%-28s %14" PRId64 "\n", "contacts simulated", contacts);
-    printf("%-28s %14" PRId64 "\n", "simulator events", sim_events);
-    printf("%-28s %14" PRId64 "\n", "engine events", engine_events);
-    printf("%-28s %14" PRId64 "\n", "stale actions", stale);
-    printf("%-28s %14.3f\n", "wall time (s)", wall);
-    printf("%-28s %14.3f\n", "CPU time (s)", cpu);
-    printf("%-28s %14.0f\n", "simulator events / CPU s", sim_events / cpu);
-    printf("%-28s %14.0f\n", "engine events / CPU s", engine_events / cpu);
-    printf("%-28s %14.0f\n", "contacts / CPU s", contacts / cpu);
-    printf("%-28s %14.0f\n", "simulated s per CPU s", hours * 3600 * reps / cpu);
-    printf("%-28s %13.1f%%\n", "service level (20 s)", 100 * sum.service_level.mean);
-    printf("%-28s %13.1f%%\n", "abandoned", 100 * sum.abandon_rate.mean);
-    printf("%-28s %14.1f\n", "ASA (s)", sum.asa_s.mean);
-    printf("%-28s %13.1f%%\n", "occupancy", 100 * sum.occupancy.mean);
-    printf("\nservice level = answered within 20 s / (answered + abandoned)\n");
-    printf("{\"bench\":\"sim\",\"quick\":%d,\"agents\":%d,\"queues\":%d,\"streams\":%d,\"hours\":%.2f,"
-           "\"replications\":%d,\"contacts\":%" PRId64 ",\"sim_events\":%" PRId64 ",\"engine_events\":%" PRId64
-           ",\"wall_s\":%.4f,\"cpu_s\":%.4f,\"sim_events_per_s\":%.0f,\"engine_events_per_s\":%.0f,\"contacts_per_s\":%.0f,"
-           "\"service_level\":%.4f,\"abandon_rate\":%.4f,\"asa_s\":%.2f,\"occupancy\":%.4f}\n",
-           quick, (int)c.agents, (int)c.queues, (int)ns, hours, (int)reps, contacts, sim_events,
-           engine_events, wall, cpu, sim_events / cpu, engine_events / cpu, contacts / cpu,
-           sum.service_level.mean, sum.abandon_rate.mean, sum.asa_s.mean, sum.occupancy.mean);
-    (void)abandoned;
+    oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &out->sum);
     oq_sim_destroy(sim);
-    free(agents);
-    free(win);
-    free(ids);
-    free(staffed);
-    free(streams);
-    free(vol);
-    free(qids);
-    return 0;
+    return 1;
+}
+
+typedef struct report {
+    const char *name;       /* JSON "case" */
+    const char *title;
+    const char *rate_what;  /* "simulator events" or "customers" */
+    double target;          /* per CPU second */
+    const char *target_why;
+    double reference;       /* Ciw's customers per CPU second, 0 = none */
+} report;
+
+static int run_case(const report *rp, const oq_sim_options *o, int runs, int quick, const bench_env *env)
+{
+    double *cpu = calloc((size_t)runs, sizeof *cpu), *wall = calloc((size_t)runs, sizeof *wall);
+    double *rate = calloc((size_t)runs, sizeof *rate), *rate_wall = calloc((size_t)runs, sizeof *rate_wall);
+    if (!cpu || !wall || !rate || !rate_wall)
+        return 0;
+    outcome out = {0};
+    int by_events = strcmp(rp->rate_what, "simulator events") == 0;
+    for (int r = 0; r < runs; r++) {
+        if (!run_once(o, &out))
+            return 0;
+        double n = by_events ? (double)out.sim_events : (double)out.contacts;
+        cpu[r] = out.cpu;
+        wall[r] = out.wall;
+        rate[r] = n / (out.cpu > 0 ? out.cpu : out.wall);
+        rate_wall[r] = n / out.wall;
+    }
+    bench_spread sc = bench_spread_of(cpu, runs), sw = bench_spread_of(wall, runs);
+    bench_spread sr = bench_spread_of(rate, runs), srw = bench_spread_of(rate_wall, runs);
+    printf("\n%s\n", rp->title);
+    printf("  %-34s %" PRId64 " contacts, %" PRId64 " simulator events, %" PRId64 " engine events (every run)\n",
+           "work", out.contacts, out.sim_events, out.engine_events);
+    printf("  %-34s %.3f [%.3f .. %.3f]\n", "CPU s", sc.med, sc.min, sc.max);
+    printf("  %-34s %.3f [%.3f .. %.3f]\n", "wall s", sw.med, sw.min, sw.max);
+    char what[64];
+    snprintf(what, sizeof what, "%s / CPU s", rp->rate_what);
+    printf("  %-34s %.0f [%.0f .. %.0f]\n", what, sr.med, sr.min, sr.max);
+    snprintf(what, sizeof what, "%s / wall s", rp->rate_what);
+    printf("  %-34s %.0f [%.0f .. %.0f]\n", what, srw.med, srw.min, srw.max);
+    if (rp->reference > 0)
+        printf("  %-34s %.0f customers / CPU s (issue #22, same model on this kind of machine; Ciw "
+               "is not installed here)\n  %-34s %.1fx [%.1fx .. %.1fx]\n",
+               "Ciw (Python) reference", rp->reference, "against Ciw", sr.med / rp->reference,
+               sr.min / rp->reference, sr.max / rp->reference);
+    printf("  %-34s %.0f / CPU s (%s): %s", "target", rp->target, rp->target_why,
+           quick ? "not judged on --quick\n" : sr.med >= rp->target ? "met\n" : "NOT MET");
+    if (!quick && sr.med < rp->target)
+        printf(" (%.2fx short)\n", rp->target / sr.med);
+    printf("  %-34s SL %.1f%%  abandoned %.1f%%  ASA %.1f s  occupancy %.1f%%\n", "results (mean)",
+           100 * out.sum.service_level.mean, 100 * out.sum.abandon_rate.mean, out.sum.asa_s.mean,
+           100 * out.sum.occupancy.mean);
+    printf("{\"bench\":\"sim\",\"case\":\"%s\",\"quick\":%d,\"runs\":%d,\"replications\":%d,\"contacts\":%" PRId64
+           ",\"sim_events\":%" PRId64 ",\"engine_events\":%" PRId64,
+           rp->name, quick, runs, (int)o->replications, out.contacts, out.sim_events, out.engine_events);
+    bench_spread_json("cpu_s", sc);
+    bench_spread_json("wall_s", sw);
+    printf(",\"rate_what\":\"%s\"", rp->rate_what);
+    bench_spread_json("per_cpu_s", sr);
+    bench_spread_json("per_wall_s", srw);
+    printf(",\"target_per_cpu_s\":%.0f,\"reference_per_cpu_s\":%.0f,\"service_level\":%.4f,"
+           "\"abandon_rate\":%.4f,\"asa_s\":%.2f,\"occupancy\":%.4f",
+           rp->target, rp->reference, out.sum.service_level.mean, out.sum.abandon_rate.mean,
+           out.sum.asa_s.mean, out.sum.occupancy.mean);
+    bench_env_json(env);
+    printf("}\n");
+    fflush(stdout);
+    free(cpu);
+    free(wall);
+    free(rate);
+    free(rate_wall);
+    return 1;
+}
+
+/* Ciw's figures on the same two models (issue #22) and the targets. */
+#define CIW_MM10 55000.0
+#define CIW_MM1000 9000.0
+
+int main(int argc, char **argv)
+{
+    day_case d = {{1200, 60}, 24, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    int quick = 0, runs = -1;
+    const char *only = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            quick = 1;
+            d.c.agents = 200;
+            d.c.queues = 50;
+            d.hours = 4;
+        } else if (bench_runs_arg(argc, argv, &i, &runs)) {
+        } else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else if (strcmp(argv[i], "--agents") == 0 && i + 1 < argc) {
+            d.c.agents = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--queues") == 0 && i + 1 < argc) {
+            d.c.queues = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--hours") == 0 && i + 1 < argc) {
+            d.hours = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+            d.reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            d.seed = strtoull(argv[++i], NULL, 10);
+        } else {
+            fprintf(stderr,
+                    "usage: %s [--quick] [--runs N] [--case day|mm10|mm1000] [--agents N] [--queues N] "
+                    "[--hours H] [--reps N] [--seed S]\n",
+                    argv[0]);
+            return 2;
+        }
+    }
+    if (d.c.agents < 1 || d.c.queues < 1 || d.c.queues < SKILLS_PER_AGENT || d.hours <= 0 || d.reps < 1 ||
+        (only && strcmp(only, "day") && strcmp(only, "mm10") && strcmp(only, "mm1000"))) {
+        fprintf(stderr, "bad arguments\n");
+        return 2;
+    }
+    if (runs < 0)
+        runs = quick ? 3 : 5;
+    bench_env env;
+    bench_env_get(&env);
+    printf("omniq %s simulator benchmark\n", oq_version());
+    bench_env_print("bench_sim", &env, runs, quick);
+
+    int ok = 1;
+    if (!only || strcmp(only, "day") == 0) {
+        oq_sim_options o;
+        if (!day_options(&d, &o)) {
+            fprintf(stderr, "out of memory\n");
+            return 1;
+        }
+        char title[160];
+        snprintf(title, sizeof title,
+                 "day: %d agents, %d queues, %d streams, %.1f h x %d replication(s), %.0f arrivals expected "
+                 "per replication",
+                 (int)d.c.agents, (int)d.c.queues, (int)(d.c.queues * N_CHANNELS), d.hours, (int)d.reps,
+                 d.expected);
+        report rp = {"day", title, "simulator events", 3000000, "issue #22", 0};
+        ok &= run_case(&rp, &o, runs, quick, &env);
+        day_free(&d);
+    }
+    double customers = quick ? 2000 : 100000;
+    int32_t servers[2] = {10, 1000};
+    const char *names[2] = {"mm10", "mm1000"};
+    double ref[2] = {CIW_MM10, CIW_MM1000}, factor[2] = {100, 1000};
+    for (int k = 0; k < 2; k++) {
+        if (only && strcmp(only, names[k]) != 0)
+            continue;
+        oq_sim_stream x;
+        oq_sim_options o;
+        mmc_options(&servers[k], &x, customers, &o);
+        char title[160], why[64];
+        snprintf(title, sizeof title,
+                 "M/M/%d at %.0f %% (AHT %.0f s, no abandonment): %d replications x %.0f customers expected",
+                 (int)servers[k], 100 * MMC_LOAD, MMC_AHT_S, MMC_REPS, customers);
+        snprintf(why, sizeof why, "%.0fx Ciw", factor[k]);
+        report rp = {names[k], title, "customers", factor[k] * ref[k], why, ref[k]};
+        ok &= run_case(&rp, &o, runs, quick, &env);
+    }
+    return ok ? 0 : 1;
 }

@@ -7,12 +7,15 @@ For each client count N (default 1, 4, 16) it starts N client processes
 own connection — `arrive` (a new contact; no agent is logged in, so it waits),
 `stats` (a read), `abandon` (the contact leaves) — so two of every three
 requests change the engine and are committed to SQLite before their reply.
-It reports sustained requests per second over the run and the p50 / p99
-latency of single requests, as a table and as JSON lines.
+It reports sustained requests per second over the run, the p50 / p99
+latency of single requests and the server's CPU time per 1,000 requests
+(from /proc), as a table and as JSON lines. Each client count runs --runs
+times (default 3): the table gives the median [min .. max] of the runs, with
+the date, machine and load average (the machine may be shared).
 
-    python3 tests/bench/server_load.py                      # 1, 4, 16 clients, 5 s each, sync=full
+    python3 tests/bench/server_load.py                      # 1, 4, 16 clients, 5 s each, sync=full, 3 runs
     python3 tests/bench/server_load.py --sync normal --clients 1,4,16,64
-    python3 tests/bench/server_load.py --quick              # CI smoke: 1 and 4 clients, 1 s each
+    python3 tests/bench/server_load.py --quick              # CI smoke: 1 and 4 clients, 1 s each, 1 run
 
 Bounded: each run stops after --seconds or --max-requests per client,
 whichever comes first. Standard library only."""
@@ -20,7 +23,9 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -61,6 +66,42 @@ def pct(sorted_values, p):
         return float("nan")
     k = min(len(sorted_values) - 1, max(0, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
     return sorted_values[k]
+
+
+def proc_cpu_s(pid):
+    """User + system CPU seconds of a process (Linux /proc), None elsewhere."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def environment():
+    """Date, machine and load average, as the C benchmarks print them."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    u = platform.uname()
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = [-1, -1, -1]
+    return {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": "%s %s %s%s" % (u.system, u.release, u.machine, ", " + model if model else ""),
+            "nproc": os.cpu_count() or 0, "load": load}
+
+
+def spread(values):
+    return {"med": round(statistics.median(values), 3), "min": round(min(values), 3),
+            "max": round(max(values), 3)}
 
 
 def run(port, n_clients, seconds, max_requests):
@@ -104,7 +145,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=5.0, help="length of each run")
     ap.add_argument("--max-requests", type=int, default=200000, help="cap per client and run")
     ap.add_argument("--sync", default="full", choices=("full", "normal", "off"))
-    ap.add_argument("--quick", action="store_true", help="CI smoke: 1 and 4 clients, 1 s each")
+    ap.add_argument("--runs", type=int, default=None, help="runs per client count (default 3; --quick 1)")
+    ap.add_argument("--quick", action="store_true", help="CI smoke: 1 and 4 clients, 1 s each, 1 run")
     ap.add_argument("--server", help="omniq-server binary (default: build/examples/bin/omniq-server)")
     ap.add_argument("--db-dir", help="directory for the database (default: a temporary one)")
     args = ap.parse_args()
@@ -112,6 +154,10 @@ def main():
         os.environ["OMNIQ_SERVER"] = args.server
     counts = [1, 4] if args.quick else [int(x) for x in args.clients.split(",")]
     seconds = 1.0 if args.quick else args.seconds
+    runs = args.runs if args.runs else (1 if args.quick else 3)
+    if runs < 1:
+        ap.error("--runs: need a number >= 1")
+    env = environment()
 
     tmp = tempfile.mkdtemp(dir=args.db_dir)
     failed = False
@@ -119,23 +165,49 @@ def main():
         srv = Server(os.path.join(tmp, "load.db"), extra=["--sync", args.sync])
         print("omniq-server load test: sync=%s, %.1f s per run, mix arrive/stats/abandon (2/3 writes)"
               % (args.sync, seconds))
-        print("%8s %10s %10s %9s %9s %12s %12s %12s %7s" % (
-            "clients", "requests", "req/s", "p50 ms", "p99 ms", "write p99", "read p50",
-            "writes/commit", "errors"))
+        print("# server_load, %s, %s (%d CPUs), load average %s; %d run%s per case%s"
+              % (env["date"], env["machine"], env["nproc"], " ".join("%.2f" % x for x in env["load"]),
+                 runs, "" if runs == 1 else "s", " (--quick: not figures to quote)" if args.quick else ""))
+        print("# median [min .. max] over the runs; server CPU ms per 1,000 requests from /proc")
+        print("%8s %28s %24s %24s %12s %20s %7s" % (
+            "clients", "req/s (wall)", "p50 ms", "p99 ms", "writes/commit", "server CPU ms/1k req",
+            "errors"))
         rows = []
         probe = Client(srv.port)
         for n in counts:
-            before = probe.request("counts")
-            r = run(srv.port, n, seconds, args.max_requests)
-            after = probe.request("counts")
-            r["sync"] = args.sync
-            r["commits"] = after["commits"] - before["commits"]
-            r["writes_per_commit"] = round(r["requests"] * 2 / 3 / max(1, r["commits"]), 2)
-            rows.append(r)
-            print("%8d %10d %10.0f %9.3f %9.3f %12.3f %12.3f %12.2f %7d" % (
-                r["clients"], r["requests"], r["req_per_s"], r["p50_ms"], r["p99_ms"],
-                r["write_p99_ms"], r["read_p50_ms"], r["writes_per_commit"], r["errors"]))
-            failed |= r["errors"] > 0 or r["requests"] == 0
+            per_run = []
+            for _ in range(runs):
+                before = probe.request("counts")
+                c0 = proc_cpu_s(srv.proc.pid)
+                r = run(srv.port, n, seconds, args.max_requests)
+                c1 = proc_cpu_s(srv.proc.pid)
+                after = probe.request("counts")
+                r["sync"] = args.sync
+                r["commits"] = after["commits"] - before["commits"]
+                r["writes_per_commit"] = round(r["requests"] * 2 / 3 / max(1, r["commits"]), 2)
+                r["server_cpu_s"] = round(c1 - c0, 3) if c0 is not None and c1 is not None else None
+                per_run.append(r)
+                failed |= r["errors"] > 0 or r["requests"] == 0
+            row = {"clients": n, "sync": args.sync, "runs": runs,
+                   "requests": [r["requests"] for r in per_run],
+                   "errors": sum(r["errors"] for r in per_run)}
+            for key in ("req_per_s", "p50_ms", "p99_ms", "write_p99_ms", "read_p50_ms",
+                        "writes_per_commit"):
+                row[key] = spread([r[key] for r in per_run])
+            cpu = [1e6 * r["server_cpu_s"] / r["requests"] for r in per_run
+                   if r["server_cpu_s"] is not None and r["requests"]]
+            row["server_cpu_ms_per_1k"] = spread(cpu) if cpu else None
+            row.update({"date": env["date"], "machine": env["machine"], "nproc": env["nproc"],
+                        "load1": env["load"][0]})
+            rows.append(row)
+
+            def fmt(x, f):
+                return (f + " [" + f + " .. " + f + "]") % (x["med"], x["min"], x["max"])
+            print("%8d %28s %24s %24s %12.2f %20s %7d" % (
+                n, fmt(row["req_per_s"], "%.0f"), fmt(row["p50_ms"], "%.3f"),
+                fmt(row["p99_ms"], "%.3f"), row["writes_per_commit"]["med"],
+                fmt(row["server_cpu_ms_per_1k"], "%.1f") if cpu else "n/a", row["errors"]))
+            sys.stdout.flush()
         for r in rows:
             print(json.dumps({"bench": "server_load", **r}))
         sys.stdout.flush()

@@ -120,6 +120,32 @@ if [ -n "$PY" ]; then
 fi
 run 1 "$H" --svg "$TMP/f.svg"   # two queues
 
+# 7b. a calendar: open 10:00-16:00 every day, a holiday on Monday 2024-02-26 and the
+# Tuesday 2024-01-02 of the history: the holiday forecasts 0, so does every interval outside
+# the hours; the history's holiday is not history (one day fewer present than without it).
+printf 'holidays:\n  local:\n    2024-01-02: a\n    2024-02-26: b\ncalendars:\n  desk:\n    time_zone: UTC\n    hours:\n      mon-sun: 10:00-16:00\n    holidays: [local]\n' >"$TMP/cal.yaml"
+run 0 "$H" --queue sales --calendar "$TMP/cal.yaml" --format csv
+if [ -n "$PY" ]; then
+    "$PY" - "$TMP/out" <<'PYEOF' || fail "--calendar: csv check"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows, "no rows"
+for r in rows:
+    day, hm = r["start"].split(" ")
+    open_ = "10:00" <= hm < "16:00" and day != "2024-02-26" and day != "2024-02-25"
+    v = float(r["volume"])
+    if not open_:
+        assert v == 0 and float(r["hi95"]) == 0, f"closed interval {r['start']} forecasts {v}"
+    else:
+        assert v > 0, f"open interval {r['start']} forecasts 0"
+PYEOF
+fi
+run 0 "$H" --queue sales --calendar "$TMP/cal.yaml"
+grep -q '2024-02-26 (mon) closed' "$TMP/out" || fail "--calendar: the holiday is not closed: $(head -5 "$TMP/out")"
+grep -q '(48 days present, 1 not history)' "$TMP/out" || fail "--calendar: the history's holiday is history: $(head -1 "$TMP/out")"
+run 2 "$H" --calendar "$TMP/nonexistent.yaml"
+run 1 "$H" --calendar-id desk
+
 # 8. bad histories: exit 2, FILE:LINE: what
 bad() { # name expected-line expected-text content
     printf '%b' "$4" >"$TMP/$1.csv"

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "omniq/omniq.h"
+#include "assert_oq.h"
 
 /* Allocator that counts live bytes and blocks and fails the fail_at-th
  * allocation (1-based; 0 = never) — and every one after it if fail_all. */

@@ -6,6 +6,7 @@
     cal = omniq.Calendar.load("calendars.yaml", "london-support")
     cal.add_business_ms(now_ms, 2 * 3600_000)  # a deadline in business time
     omniq.schedule.Problem.from_csv(...)    # shifts and rosters (排班)
+    omniq.plan("examples/plan/plan.yaml")    # forecast -> staffing -> shifts -> roster -> simulation
     with omniq.Engine(on_event=print) as e:  # a contact center
         e.channel_add("voice", exclusive=True)
         ...
@@ -28,6 +29,8 @@ from .errors import (AlreadyExists, Busy, CallbackError, ConfigError, Corrupt, I
                      status_str)
 from . import sim
 from . import schedule
+from . import planning
+from .planning import PlanResult, plan
 from .sim import (Dist, Estimate, RunInfo, ScopeResult, SimAgent, SimStats, SimulationResult,
                   Stream, Summary, simulate, simulate_file)
 from .stats import AgentStats, QueueStats, StatsOptions

@@ -122,6 +122,10 @@ class oq_queue_spec(Structure):
         ("max_offers", c_int32),
         ("last_agent_window_s", c_double),
         ("last_agent_wait_s", c_double),
+        ("calendar", c_char_p),
+        ("closed_action", c_int32),
+        ("closed_queue", c_char_p),
+        ("business_time", c_int32),
     ]
 
 
@@ -136,6 +140,7 @@ class oq_queue_info(Structure):
         ("offered", c_int32),
         ("active", c_int32),
         ("eligible_agents", c_int32),
+        ("open", c_int32),
     ]
 
 
@@ -786,6 +791,60 @@ class oq_sim_estimate(Structure):
     ]
 
 
+# plan.h
+class oq_plan_sim_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("replications", c_int32),
+        ("seed", c_uint64),
+        ("target_sl", c_double),
+        ("skill_level", c_int32),
+        ("capacity", c_int32),
+        ("alloc", oq_alloc_fn),
+        ("alloc_user", c_void_p),
+    ]
+
+
+class oq_plan_options(Structure):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("max_iterations", c_int32),
+        ("max_cpu_s", c_double),
+        ("margin", c_double),
+        ("sim", oq_plan_sim_options),
+    ]
+
+
+class oq_plan_sim_info(Structure):
+    _fields_ = ([(n, c_int32) for n in ("replications", "n_intervals", "n_queues", "agents")]
+                + [(n, c_double) for n in ("interval_s", "target_sl", "cpu_seconds", "seconds")]
+                + [("first_date", c_int32), ("reserved", c_int32)])
+
+
+class oq_plan_counts(Structure):
+    _fields_ = [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned")]
+
+
+class oq_plan_summary(Structure):
+    _fields_ = ([(n, c_int32) for n in ("iterations", "best", "met", "missed", "first_missed",
+                                        "n_groups")]
+                + [(n, c_double) for n in ("paid_hours", "first_paid_hours", "cpu_seconds",
+                                           "seconds")]
+                + [("budget_spent", c_int32), ("reserved", c_int32)])
+
+
+class oq_plan_iteration(Structure):
+    _fields_ = ([(n, c_int32) for n in ("missed", "added", "removed", "unassigned")]
+                + [(n, c_double) for n in ("paid_hours", "service_level", "cpu_seconds")])
+
+
+class oq_plan_scenario_info(Structure):
+    _fields_ = ([(n, c_int32) for n in ("first_date", "days", "interval_s", "n_intervals",
+                                        "n_queues", "n_groups", "replications",
+                                        "loop_iterations")]
+                + [(n, c_double) for n in ("target_sl", "threshold_s")])
+
+
 SIM_SUMMARY_FIGURES = ("offered", "service_level", "service_level_offered", "p_wait",
                        "asa_s", "abandon_rate", "aht_s", "occupancy")
 
@@ -951,6 +1010,11 @@ OPTIONAL_PROTOTYPES = {
     "oq_calendar_to_local": (_S, [_CAL, _L, POINTER(oq_local_time)]),
     "oq_calendar_from_local": (_S, [_CAL, _I, _I, _PL]),
     "oq_calendar_is_open": (_S, [_CAL, _L, _PI]),
+    "oq_engine_add_calendar": (_S, [_E, _L, _CAL]),
+    "oq_engine_replace_calendar": (_S, [_E, _L, _CAL]),
+    "oq_engine_remove_calendar": (_S, [_E, _P]),
+    "oq_engine_get_calendar": (_S, [_E, _P, POINTER(_CAL)]),
+    "oq_engine_calendar_count": (_S, [_E, _PI]),
     "oq_calendar_next_open": (_S, [_CAL, _L, _PL]),
     "oq_calendar_next_close": (_S, [_CAL, _L, _PL]),
     "oq_calendar_business_ms": (_S, [_CAL, _L, _L, _PL]),
@@ -1071,6 +1135,36 @@ OPTIONAL_PROTOTYPES = {
     "oq_roster_agents_destroy": (None, [c_void_p]),
     "oq_roster_agents_list": (POINTER(oq_roster_agent), [c_void_p, _PI]),
     "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options)]),
+    # plan.h (oq_plan_staff / oq_plan_group arrays are passed as pointers)
+    "oq_plan_sim_options_init": (_S, [POINTER(oq_plan_sim_options)]),
+    "oq_plan_simulate": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_sim_options),
+                              POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_plan_sim_destroy": (None, [c_void_p]),
+    "oq_plan_sim_info_get": (_S, [c_void_p, POINTER(oq_plan_sim_info)]),
+    "oq_plan_sim_queue": (_P, [c_void_p, _I]),
+    "oq_plan_sim_counts": (_S, [c_void_p, _I, _I, _I, POINTER(oq_plan_counts)]),
+    "oq_plan_sim_service_level": (_S, [c_void_p, _I, _I, _I, POINTER(oq_sim_estimate)]),
+    "oq_plan_options_init": (_S, [POINTER(oq_plan_options)]),
+    "oq_plan_run": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_options), POINTER(c_void_p),
+                         POINTER(oq_error)]),
+    "oq_plan_destroy": (None, [c_void_p]),
+    "oq_plan_summary_get": (_S, [c_void_p, POINTER(oq_plan_summary)]),
+    "oq_plan_iteration_get": (_S, [c_void_p, _I, POINTER(oq_plan_iteration)]),
+    "oq_plan_simulation": (c_void_p, [c_void_p]),
+    "oq_plan_schedule": (c_void_p, [c_void_p, _I]),
+    "oq_plan_roster": (c_void_p, [c_void_p, _I]),
+    "oq_plan_required": (_S, [c_void_p, _I, _PI, _I]),
+    "oq_plan_scenario_load": (_S, [_P, POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_plan_scenario_destroy": (None, [c_void_p]),
+    "oq_plan_scenario_info_get": (_S, [c_void_p, POINTER(oq_plan_scenario_info)]),
+    "oq_plan_scenario_queue": (_P, [c_void_p, _I]),
+    "oq_plan_scenario_group": (_P, [c_void_p, _I]),
+    "oq_plan_scenario_method": (_P, [c_void_p]),
+    "oq_plan_scenario_forecast": (_S, [c_void_p, _I, _PD, _I]),
+    "oq_plan_scenario_required": (_S, [c_void_p, _I, _PI, _I]),
+    "oq_plan_scenario_options": (_S, [c_void_p, POINTER(oq_plan_options)]),
+    "oq_plan_scenario_run": (_S, [c_void_p, POINTER(oq_plan_options), POINTER(c_void_p),
+                                  POINTER(oq_error)]),
 }
 
 # libomniq_cbc (schedule_cbc.h), loaded apart by load_cbc()

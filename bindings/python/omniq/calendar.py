@@ -290,6 +290,11 @@ class Calendar:
         """An independent deep copy."""
         return Calendar._adopt(_create("oq_calendar_copy", None, self._handle()))
 
+    @staticmethod
+    def _copy_handle(handle: Any) -> Any:
+        """A new calendar handle copying a C calendar this object does not own."""
+        return _create("oq_calendar_copy", None, handle)
+
     def close(self) -> None:
         """Free the calendar (idempotent)."""
         if getattr(self, "_h", None):

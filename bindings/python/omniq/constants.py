@@ -50,6 +50,8 @@ OQ_EV_PARKED = 19
 OQ_EV_REOPENED = 20
 OQ_EV_INTERVAL_CLOSED = 21
 OQ_EV_CALLBACK_QUEUED = 22
+OQ_EV_QUEUE_OPENED = 23
+OQ_EV_QUEUE_CLOSED = 24
 
 # ---- model.h -----------------------------------------------------------------
 
@@ -90,6 +92,13 @@ OQ_STRATEGY_BEST_SKILL = 2
 OQ_STRATEGY_ROUND_ROBIN = 3
 OQ_STRATEGY_FEWEST_HANDLED = 4
 OQ_STRATEGY_RANDOM = 5
+
+# What a queue with a calendar does with a contact that arrives while the
+# calendar is closed (oq_queue_spec.closed_action).
+OQ_CLOSED_REJECT = 0
+OQ_CLOSED_WAIT = 1
+OQ_CLOSED_OVERFLOW = 2
+OQ_CLOSED_CALLBACK = 3
 
 # ---- contact.h ---------------------------------------------------------------
 
@@ -270,7 +279,10 @@ OQ_J_AGENT_SET_POLICY = 52
 OQ_J_STATS_CONFIGURE = 53
 OQ_J_STATS_RESET_DAY = 54
 OQ_J_CONTACT_CALLBACK = 55
-OQ_J_MAX = 55
+OQ_J_CALENDAR_ADD = 56
+OQ_J_CALENDAR_REPLACE = 57
+OQ_J_CALENDAR_REMOVE = 58
+OQ_J_MAX = 58
 
 # Byte offset of the sequence number (u64, little-endian) in an encoded record,
 # for hosts that index stored records without this library (a log keyed by it,

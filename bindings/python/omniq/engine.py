@@ -31,7 +31,9 @@ from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequ
 
 from . import _lib
 from . import stats as _stats
-from .constants import (OQ_EBUSY, OQ_EINVAL, OQ_ENOTFOUND, OQ_LIMIT_CALLBACK,
+from .calendar import Calendar
+from .constants import (OQ_CLOSED_CALLBACK, OQ_CLOSED_OVERFLOW, OQ_CLOSED_REJECT,
+                        OQ_CLOSED_WAIT, OQ_EBUSY, OQ_EINVAL, OQ_ENOTFOUND, OQ_LIMIT_CALLBACK,
                         OQ_LIMIT_CALLBACK_KEEP_PLACE, OQ_LIMIT_OVERFLOW,
                         OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
                         OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_LOGGED_IN)
@@ -189,6 +191,10 @@ class QueueInfo:
     max_offers: int
     last_agent_window_s: float
     last_agent_wait_s: float
+    calendar: Optional[str]
+    closed_action: int
+    closed_queue: Optional[str]
+    business_time: bool
     n_channels: int
     n_required_skills: int
     n_preferred_skills: int
@@ -197,6 +203,7 @@ class QueueInfo:
     offered: int
     active: int
     eligible_agents: int
+    open: bool
 
 
 @dataclass(frozen=True)
@@ -240,6 +247,8 @@ _NAMED_VALUES = {
     "limit_action": {"reject": OQ_LIMIT_REJECT, "overflow": OQ_LIMIT_OVERFLOW,
                      "callback": OQ_LIMIT_CALLBACK,
                      "callback_keep_place": OQ_LIMIT_CALLBACK_KEEP_PLACE},
+    "closed_action": {"reject": OQ_CLOSED_REJECT, "wait": OQ_CLOSED_WAIT,
+                      "overflow": OQ_CLOSED_OVERFLOW, "callback": OQ_CLOSED_CALLBACK},
     "action": {"lower_level": 1, "drop_required": 2, "add_group": 3, "drop_preferred": 4,
                "raise_priority": 5, "overflow": 6, "alert": 7},
     "timing": {"after_entry": 0, "after_previous": 1},
@@ -308,6 +317,12 @@ def _dataclass_from(dc: Type[T], st: Any, **extra: Any) -> T:
             v = from_bytes(v)
         kw[name] = v
     return dc(**kw)
+
+
+def _calendar_handle(calendar: Any, f: str) -> Any:
+    if not isinstance(calendar, Calendar):
+        raise bad("calendar", f"expected an omniq.Calendar, got {type(calendar).__name__}", f)
+    return calendar._handle()
 
 
 _KINDS = {"channel": 1, "skill": 2, "group": 3, "profile": 4, "queue": 5, "agent": 6}
@@ -883,13 +898,45 @@ class Engine:
         kw: Dict[str, Any] = {}
         for name in (fd.name for fd in fields(QueueInfo)):
             v = getattr(out.spec if name in spec_fields else out, name)
-            if name in ("id", "limit_queue", "callback_channel"):
+            if name in ("id", "limit_queue", "callback_channel", "calendar", "closed_queue"):
                 v = from_bytes(v)
             elif name in ("timeout_not_ready", "refuse_if_no_agents", "outbound",
-                          "keep_offer_on_not_ready"):
+                          "keep_offer_on_not_ready", "business_time", "open"):
                 v = bool(v)
             kw[name] = v
         return QueueInfo(**kw)
+
+    # ---- calendars (business hours) ------------------------------------------------------
+
+    def add_calendar(self, calendar: Calendar, *, now_ms: Optional[int] = None) -> None:
+        """Give the engine a copy of ``calendar`` (oq_engine_add_calendar); queues
+        name it by its id (``calendar=``, ``closed_action=``)."""
+        f = "oq_engine_add_calendar"
+        self._call(f, self._now(now_ms, f), _calendar_handle(calendar, f))
+
+    def replace_calendar(self, calendar: Calendar, *, now_ms: Optional[int] = None) -> None:
+        """Replace the engine's calendar of the same id (oq_engine_replace_calendar)."""
+        f = "oq_engine_replace_calendar"
+        self._call(f, self._now(now_ms, f), _calendar_handle(calendar, f))
+
+    def remove_calendar(self, id: str) -> None:
+        """Remove a calendar no queue names (oq_engine_remove_calendar)."""
+        f = "oq_engine_remove_calendar"
+        self._call(f, to_bytes(id, "id", f))
+
+    def calendar(self, id: str) -> Calendar:
+        """A copy of the engine's calendar ``id`` (oq_engine_get_calendar), to query."""
+        f = "oq_engine_get_calendar"
+        out = c_void_p()
+        self._call(f, to_bytes(id, "id", f), byref(out))
+        return Calendar._adopt(Calendar._copy_handle(out))
+
+    @property
+    def calendar_count(self) -> int:
+        """Number of calendars in the engine (oq_engine_calendar_count)."""
+        n = c_int32()
+        self._call("oq_engine_calendar_count", byref(n))
+        return n.value
 
     def queue_add_step(self, queue: str, action: Union[str, int], /, *,
                        now_ms: Optional[int] = None, **step: Any) -> None:

@@ -334,8 +334,19 @@ def _method(name: Union[str, int]) -> int:
     return int(out.value)
 
 
+def _calendar_handle(calendar: Any, function: str) -> Optional[int]:
+    """The oq_calendar * of an omniq.Calendar (None: no calendar)."""
+    if calendar is None:
+        return None
+    if not hasattr(calendar, "_handle"):
+        raise bad("calendar", "expected an omniq.Calendar", function)
+    handle = calendar._handle()
+    return handle.value if isinstance(handle, c_void_p) else int(handle)
+
+
 def _options(method: Union[str, int], special_days: Iterable[Any], quantile: float,
-             kw: Dict[str, Any]) -> Tuple[Any, Any]:
+             kw: Dict[str, Any], calendar: Any = None,
+             function: str = "oq_forecast_run") -> Tuple[Any, Any]:
     _require("oq_forecast_options_init")
     o = _lib.oq_forecast_options()
     _lib.load().oq_forecast_options_init(byref(o))
@@ -351,6 +362,9 @@ def _options(method: Union[str, int], special_days: Iterable[Any], quantile: flo
     arr = (_lib.oq_special_day * max(len(days), 1))(*[d._c(i) for i, d in enumerate(days)])
     o.special_days = arr
     o.n_special_days = len(days)
+    # the calendar: closed days and holidays are not history and forecast 0, so is every
+    # interval outside its hours (the caller keeps the Calendar alive during the call)
+    o.calendar = _calendar_handle(calendar, function)
     return o, arr  # arr must outlive the call
 
 
@@ -424,16 +438,18 @@ def _info(i: Any) -> ForecastInfo:
 
 def forecast(series: Series, days: int = 7, start: Optional[DateLike] = None,
              method: Union[str, int] = "auto", special_days: Iterable[Any] = (),
-             quantile: float = 0.0, **options: float) -> Forecast:
+             quantile: float = 0.0, calendar: Any = None, **options: float) -> Forecast:
     """Forecast ``days`` days from ``start`` (default: the day after the series' last), using
-    only the days before ``start``. ``options``: ha_weeks, ew_alpha, level_alpha,
+    only the days before ``start``. ``calendar`` (an :class:`omniq.Calendar`): its closed
+    days and holidays are not history and forecast 0, as is every interval outside its
+    hours. ``options``: ha_weeks, ew_alpha, level_alpha,
     level_window_days, auto_window_days, calibration_days, hw_alpha/hw_delta/hw_omega."""
     f = "oq_forecast_run"
     info = series.info
     first = (to_date_number(start, "start") if start is not None
              else to_date_number(info.last_date) + 1 if info.last_date else 0)
     n_days = to_int(days, "days", 1, 3660, f)
-    o, keep = _options(method, special_days, quantile, options)
+    o, keep = _options(method, special_days, quantile, options, calendar, f)
     n = n_days * info.intervals_per_day
     rows = (_lib.oq_forecast_row * n)()
     fi = _lib.padded(_lib.oq_forecast_info)
@@ -448,9 +464,10 @@ def forecast(series: Series, days: int = 7, start: Optional[DateLike] = None,
 
 def intraday(series: Series, date: DateLike, at: Union[str, _dt.time, int],
              method: Union[str, int] = "auto", special_days: Iterable[Any] = (),
-             quantile: float = 0.0, **options: float) -> Forecast:
+             quantile: float = 0.0, calendar: Any = None, **options: float) -> Forecast:
     """Re-forecast the rest of ``date`` from its actuals before ``at`` ("HH:MM", a
-    :class:`datetime.time`, or an interval index). Rows before ``at`` are the actuals."""
+    :class:`datetime.time`, or an interval index). Rows before ``at`` are the actuals.
+    ``calendar`` as for :func:`forecast`."""
     f = "oq_forecast_intraday"
     info = series.info
     if isinstance(at, str):
@@ -464,7 +481,7 @@ def intraday(series: Series, date: DateLike, at: Union[str, _dt.time, int],
             raise bad("at", f"{at} is not the start of a {info.interval_s}-second interval", f)
         at = sec // info.interval_s
     frm = to_int(at, "at", function=f)
-    o, keep = _options(method, special_days, quantile, options)
+    o, keep = _options(method, special_days, quantile, options, calendar, f)
     n = info.intervals_per_day
     rows = (_lib.oq_forecast_row * n)()
     fi = _lib.padded(_lib.oq_forecast_info)
@@ -498,11 +515,13 @@ class BacktestResult:
 def backtest(series: Series, days: int = 28, method: Union[str, int] = "auto",
              lead_days: int = 1, end: Optional[DateLike] = None,
              intraday_from: Optional[Union[str, _dt.time, int]] = None,
-             special_days: Iterable[Any] = (), **options: float) -> BacktestResult:
+             special_days: Iterable[Any] = (), calendar: Any = None,
+             **options: float) -> BacktestResult:
     """Rolling-origin backtest over the last ``days`` days up to ``end`` (default: the
-    series' last day): each day forecast ``lead_days`` ahead from the days before it."""
+    series' last day): each day forecast ``lead_days`` ahead from the days before it.
+    ``calendar`` as for :func:`forecast` (its closed days are not evaluated)."""
     f = "oq_forecast_backtest"
-    o, keep = _options(method, special_days, 0, options)
+    o, keep = _options(method, special_days, 0, options, calendar, f)
     b = _lib.oq_backtest_options()
     _lib.load().oq_backtest_options_init(byref(b))
     b.days = to_int(days, "days", function=f)

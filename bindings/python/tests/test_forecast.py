@@ -131,6 +131,36 @@ class Forecasts(unittest.TestCase):
             fc.forecast(s, special_days=[fc.SpecialDay(monday, "someday")])
         s.close()
 
+    def test_calendar(self):
+        """A holiday last Monday is not history (seasonal naive then takes the Monday before),
+        a holiday this Tuesday forecasts 0, and hours 09:00-11:00 zero hours 8 and 11."""
+        from omniq import Calendar
+        s = four_weeks()
+        monday = dt.date(2024, 1, 29)
+        with Calendar("desk", "UTC") as cal:
+            cal.add_hours("mon-sun", "09:00", "11:00")
+            cal.add_holiday("local", MONDAY + dt.timedelta(days=21))
+            cal.add_holiday("local", monday + dt.timedelta(days=1))
+            f = fc.forecast(s, days=3, start=monday, method="seasonal-naive", calendar=cal)
+            mon = [f.rows[h].volume for h in range(24)]
+            # by hand: the Monday two weeks back is week q = 2: 300 + 0 + hour
+            self.assertEqual(mon[9:11], [309, 310])
+            self.assertEqual(mon[8], 0)
+            self.assertEqual(mon[11], 0)
+            self.assertEqual(f.rows[24 + 9].day_kind, "closed")
+            self.assertEqual(sum(r.volume for r in f.rows[24:48]), 0)
+            self.assertEqual(f.rows[48 + 9].volume, 429)  # Wednesday: last Wednesday (q 3, w 2)
+            self.assertEqual(f.info.excluded_days, 1)
+            bt = fc.backtest(s, days=7, method="seasonal-naive", calendar=cal)
+            self.assertGreater(bt.days, 0)
+        without = fc.forecast(s, days=1, start=monday, method="seasonal-naive")
+        self.assertEqual(without.rows[9].volume, 409)
+        self.assertEqual(without.rows[8].volume, 408)
+        with self.assertRaises(OmniqError) as cm:
+            fc.forecast(s, calendar="desk")
+        self.assertIn("calendar", cm.exception.message)
+        s.close()
+
     def test_errors(self):
         s = four_weeks()
         with self.assertRaises(OmniqError) as cm:

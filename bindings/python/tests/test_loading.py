@@ -78,7 +78,7 @@ class Loading(unittest.TestCase):
         inc = os.path.join(_support.REPO, "include", "omniq")
         for h in ("core.h", "engine.h", "model.h", "contact.h", "escalation.h", "profile.h",
                   "erlang.h", "stats.h", "sim.h", "snapshot.h", "config.h", "calendar.h",
-                  "schedule.h"):
+                  "schedule.h", "plan.h"):
             with open(os.path.join(inc, h), encoding="utf-8") as fh:
                 text = fh.read()
             names |= {n for n in re.findall(r"OQ_API[^;(]*?\b(oq_\w+)\s*\(", text)

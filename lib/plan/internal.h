@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: the simulation result of a roster and the staffing loop's plan. */
+#ifndef OQ_PLAN_INTERNAL_H
+#define OQ_PLAN_INTERNAL_H
+
+#include "core/error.h"
+#include "core/mem.h"
+#include "omniq/plan.h"
+
+struct oq_plan_sim {
+    oq_mem mem;
+    oq_plan_sim_info info;
+    int32_t n_scopes;           /* 1 + n_queues: scope 0 is the total, q + 1 queue q */
+    const char **queues;        /* n_queues ids (borrowed from the center's streams) */
+    oq_plan_counts *counts;     /* [replication][interval][scope] */
+};
+
+/* The clocks of lib/schedule/clock.c (monotonic wall, process CPU), seconds. */
+double oq__now(void);
+double oq__cpu_now(void);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Assertions on oq_status results that say what went wrong: the call, the
+ * status's name and the message the library left (the engine's last error,
+ * or an oq_error's message). */
+#ifndef OQ_ASSERT_OQ_H
+#define OQ_ASSERT_OQ_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "omniq/omniq.h"
+
+static inline void assert_oq_report(oq_status st, const char *call, const char *message,
+                                    const char *file, int line)
+{
+    print_error("%s returned %s (%d)%s%s\n", call, oq_status_str(st), (int)st,
+                message && *message ? ": " : "", message ? message : "");
+    _fail(file, line);
+}
+
+/* `call` must return OQ_OK; `engine` (an oq_engine *, or NULL when the call
+ * has none) is asked for its last error message when it does not. */
+#define assert_oq_ok(engine, call)                                                          \
+    do {                                                                                    \
+        oq_status assert_oq_st_ = (call);                                                   \
+        if (assert_oq_st_ != OQ_OK) {                                                       \
+            const oq_engine *assert_oq_e_ = (engine);                                       \
+            assert_oq_report(assert_oq_st_, #call,                                          \
+                             assert_oq_e_ ? oq_engine_last_error(assert_oq_e_) : NULL,       \
+                             __FILE__, __LINE__);                                           \
+        }                                                                                   \
+    } while (0)
+
+/* The same for a call that reports through an oq_error (`err`, a pointer). */
+#define assert_oq_ok_err(err, call)                                                         \
+    do {                                                                                    \
+        oq_status assert_oq_st_ = (call);                                                   \
+        if (assert_oq_st_ != OQ_OK) {                                                       \
+            const oq_error *assert_oq_err_ = (err);                                         \
+            assert_oq_report(assert_oq_st_, #call,                                          \
+                             assert_oq_err_ ? assert_oq_err_->message : NULL, __FILE__,      \
+                             __LINE__);                                                     \
+        }                                                                                   \
+    } while (0)
+
+#endif

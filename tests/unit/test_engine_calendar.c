@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: MIT */
+/* Business hours in the engine: queues naming a calendar open and close at
+ * the exact instants of its zone (DST both ways in London and New York, none
+ * in Shanghai), arrivals while closed get the queue's closed action,
+ * business-time clocks skip nights, weekends and holidays, calendars survive
+ * snapshots and journals, and bad input is refused with a clear message.
+ * Expected instants are written out in UTC by hand. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_support.h"
+
+#define H 3600000LL
+#define MIN 60000LL
+
+static recorder rec;
+
+/* Midnight UTC of a date, from its day number. */
+static int64_t utc(int y, int m, int d, int64_t ms)
+{
+    int32_t date = 0;
+    assert_int_equal(oq_date_from_ymd(y, m, d, &date), OQ_OK);
+    return (int64_t)date * 86400000LL + ms;
+}
+
+/* A calendar open weekdays (or every day) from `open_h` to `close_h` local time. */
+static oq_calendar *hours(const char *id, const char *zone, int weekdays_only, double open_h,
+                          double close_h)
+{
+    oq_calendar *cal = NULL;
+    oq_error err;
+    assert_int_equal(oq_calendar_create(id, zone, NULL, &cal, &err), OQ_OK);
+    for (int d = 0; d < (weekdays_only ? 5 : 7); d++)
+        assert_int_equal(oq_calendar_add_hours(cal, d, (int32_t)(open_h * H), (int32_t)(close_h * H), &err),
+                         OQ_OK);
+    return cal;
+}
+
+static void queue_with(oq_engine *e, const char *id, const char *calendar, int32_t action,
+                       const char *closed_queue, const char *callback_channel, int business)
+{
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = id;
+    q.calendar = calendar;
+    q.closed_action = action;
+    q.closed_queue = closed_queue;
+    q.callback_channel = callback_channel;
+    q.business_time = business;
+    oq_status st = oq_queue_add(e, &q);
+    if (st != OQ_OK)
+        fail_msg("queue %s: %s: %s", id, oq_status_str(st), oq_engine_last_error(e));
+    int64_t now = 0;
+    assert_int_equal(oq_engine_now(e, &now), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, now, id, "voice"), OQ_OK);
+}
+
+/* The times of the OPENED / CLOSED events of queue q, in order. */
+static int transitions(int32_t type, const char *q, int64_t *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < rec.n && n < max; i++)
+        if (rec.ev[i].type == type && strcmp(rec.ev[i].queue, q) == 0)
+            out[n++] = rec.ev[i].time_ms;
+    return n;
+}
+
+static oq_engine *center(void)
+{
+    recorder_clear(&rec);
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_channel(e, "callback", 1, 100, 1);
+    return e;
+}
+
+static void add_cal(oq_engine *e, int64_t now, oq_calendar *cal)
+{
+    oq_status st = oq_engine_add_calendar(e, now, cal);
+    if (st != OQ_OK)
+        fail_msg("add calendar: %s: %s", oq_status_str(st), oq_engine_last_error(e));
+    oq_calendar_destroy(cal); /* the engine keeps its own copy */
+}
+
+/* London weekdays 09:00-17:30: events at the exact ms, Friday close to Monday open. */
+static void opens_and_closes_at_exact_ms(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t fri = utc(2026, 12, 4, 0); /* a Friday; London is on GMT */
+    add_cal(e, fri + 8 * H, hours("ldn", "Europe/London", 1, 9, 17.5));
+    queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(e, "q", &qi), OQ_OK);
+    assert_int_equal(qi.open, 0);
+    assert_string_equal(qi.spec.calendar, "ldn");
+    int64_t d = 0;
+    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_int_equal(d, fri + 9 * H);
+    assert_int_equal(oq_engine_advance(e, utc(2026, 12, 8, 0)), OQ_OK); /* to Tuesday */
+    int64_t t[8];
+    int n = transitions(OQ_EV_QUEUE_OPENED, "q", t, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(t[0], fri + 9 * H);
+    assert_int_equal(t[1], utc(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
+    n = transitions(OQ_EV_QUEUE_CLOSED, "q", t, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(t[0], fri + 17 * H + 30 * MIN);
+    assert_int_equal(t[1], utc(2026, 12, 7, 17 * H + 30 * MIN));
+    int i = recorder_find(&rec, 0, OQ_EV_QUEUE_OPENED, NULL, NULL);
+    assert_string_equal(rec.ev[i].detail, "ldn");
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* The first opening on and after each DST change, in UTC. */
+static void dst_changes(const char *zone, int y, int m, int d, int64_t open_utc_before,
+                        int64_t open_utc_after)
+{
+    oq_engine *e = center();
+    int64_t day = utc(y, m, d, 0);
+    add_cal(e, day - 2 * 86400000LL, hours("z", zone, 0, 9, 17));
+    queue_with(e, "q", "z", OQ_CLOSED_REJECT, NULL, NULL, 0);
+    assert_int_equal(oq_engine_advance(e, day + 86400000LL), OQ_OK);
+    int64_t t[8];
+    int n = transitions(OQ_EV_QUEUE_OPENED, "q", t, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(t[1] - (day - 86400000LL), open_utc_before); /* the day before */
+    assert_int_equal(t[2] - day, open_utc_after);
+    n = transitions(OQ_EV_QUEUE_CLOSED, "q", t, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(t[2] - day, open_utc_after + 8 * H); /* eight real hours after */
+    oq_engine_destroy(e);
+}
+
+static void dst_in_real_zones(void **state)
+{
+    (void)state;
+    /* London: 29 March 2026 to BST (09:00 = 08:00 UTC); 25 October back to GMT. */
+    dst_changes("Europe/London", 2026, 3, 29, 9 * H, 8 * H);
+    dst_changes("Europe/London", 2026, 10, 25, 8 * H, 9 * H);
+    /* New York: 8 March 2026 to EDT (09:00 = 13:00 UTC); 1 November back to EST. */
+    dst_changes("America/New_York", 2026, 3, 8, 14 * H, 13 * H);
+    dst_changes("America/New_York", 2026, 11, 1, 13 * H, 14 * H);
+    /* Shanghai: no DST, 09:00 is 01:00 UTC on the same weekends. */
+    dst_changes("Asia/Shanghai", 2026, 3, 29, 1 * H, 1 * H);
+    dst_changes("Asia/Shanghai", 2026, 11, 1, 1 * H, 1 * H);
+}
+
+/* Each closed action, at 20:00 on a weekday (closed) and 10:00 (open). */
+static void closed_actions(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc(2026, 12, 7, 0);
+    add_cal(e, mon, hours("day", "Europe/London", 1, 9, 17));
+    queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
+    assert_int_equal(oq_queue_add_channel(e, mon, "night", "callback"), OQ_OK);
+    queue_with(e, "rej", "day", OQ_CLOSED_REJECT, NULL, NULL, 0);
+    queue_with(e, "wait", "day", OQ_CLOSED_WAIT, NULL, NULL, 0);
+    queue_with(e, "over", "day", OQ_CLOSED_OVERFLOW, "night", NULL, 0);
+    queue_with(e, "cb", "day", OQ_CLOSED_CALLBACK, "night", "callback", 0);
+    int64_t evening = mon + 20 * H;
+    assert_int_equal(arrive(e, evening, "c-rej", "voice", "rej", 0), OQ_OK);
+    int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c-rej", NULL);
+    assert_true(i >= 0);
+    assert_string_equal(rec.ev[i].detail, "closed");
+    assert_int_equal(contact_state(e, "c-rej"), -1);
+
+    assert_int_equal(arrive(e, evening, "c-wait", "voice", "wait", 0), OQ_OK);
+    assert_int_equal(contact_state(e, "c-wait"), OQ_CONTACT_QUEUED);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "c-wait", &ci), OQ_OK);
+    assert_string_equal(ci.queue, "wait");
+
+    assert_int_equal(arrive(e, evening, "c-over", "voice", "over", 0), OQ_OK);
+    i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c-over", NULL);
+    assert_true(i >= 0);
+    assert_string_equal(rec.ev[i].detail, "closed");
+    assert_string_equal(rec.ev[i].queue, "night");
+    assert_int_equal(oq_contact_get(e, "c-over", &ci), OQ_OK);
+    assert_string_equal(ci.queue, "night");
+    assert_string_equal(ci.channel, "voice");
+
+    assert_int_equal(arrive(e, evening, "c-cb", "voice", "cb", 0), OQ_OK);
+    i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c-cb", NULL);
+    assert_true(i >= 0);
+    assert_string_equal(rec.ev[i].detail, "closed callback");
+    assert_int_equal(oq_contact_get(e, "c-cb", &ci), OQ_OK);
+    assert_string_equal(ci.queue, "night");
+    assert_string_equal(ci.channel, "callback");
+
+    /* Open hours: every queue takes its own contacts. */
+    int64_t morning = mon + 86400000LL + 10 * H;
+    const char *qs[] = {"rej", "wait", "over", "cb"};
+    for (int k = 0; k < 4; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "m-%s", qs[k]);
+        assert_int_equal(arrive(e, morning, id, "voice", qs[k], 0), OQ_OK);
+        assert_int_equal(oq_contact_get(e, id, &ci), OQ_OK);
+        assert_string_equal(ci.queue, qs[k]);
+    }
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+static void expect_fail(oq_engine *e, oq_status got, oq_status want, const char *needle)
+{
+    if (got != want || !strstr(oq_engine_last_error(e), needle))
+        fail_msg("got %s '%s', want %s with '%s'", oq_status_str(got), oq_engine_last_error(e),
+                 oq_status_str(want), needle);
+}
+
+static void bad_input_is_refused_clearly(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    expect_fail(e, oq_engine_add_calendar(e, 0, NULL), OQ_EINVAL, "calendar is NULL");
+    oq_calendar *cal = hours("c1", "UTC", 1, 9, 17);
+    assert_int_equal(oq_engine_add_calendar(e, 0, cal), OQ_OK);
+    expect_fail(e, oq_engine_add_calendar(e, 0, cal), OQ_EEXIST, "calendar 'c1' already exists");
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.calendar = "nope";
+    expect_fail(e, oq_queue_add(e, &q), OQ_ENOTFOUND, "queue.calendar 'nope'");
+    q.calendar = "c1";
+    q.closed_action = OQ_CLOSED_OVERFLOW;
+    expect_fail(e, oq_queue_add(e, &q), OQ_EINVAL, "closed_queue is required by closed_action 2");
+    q.closed_action = 9;
+    expect_fail(e, oq_queue_add(e, &q), OQ_EINVAL, "unknown closed_action 9");
+    q.closed_action = OQ_CLOSED_REJECT;
+    q.closed_queue = "q";
+    expect_fail(e, oq_queue_add(e, &q), OQ_ENOTFOUND, "closed_queue 'q'");
+    q.closed_queue = NULL;
+    q.calendar = NULL;
+    q.business_time = 1;
+    expect_fail(e, oq_queue_add(e, &q), OQ_EINVAL, "business_time needs a calendar");
+    q.business_time = 0;
+    q.calendar = "c1";
+    q.closed_action = OQ_CLOSED_CALLBACK;
+    q.closed_queue = NULL;
+    expect_fail(e, oq_queue_add(e, &q), OQ_EINVAL, "closed_queue is required");
+    q.closed_action = OQ_CLOSED_REJECT;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    expect_fail(e, oq_engine_remove_calendar(e, "c1"), OQ_ESTATE, "calendar 'c1': 1 queue(s) use it");
+    expect_fail(e, oq_engine_remove_calendar(e, "c2"), OQ_ENOTFOUND, "'c2'");
+    oq_calendar *other = hours("c2", "UTC", 1, 9, 17);
+    expect_fail(e, oq_engine_replace_calendar(e, 0, other), OQ_ENOTFOUND, "'c2'");
+    const oq_calendar *got = NULL;
+    expect_fail(e, oq_engine_get_calendar(e, "c2", &got), OQ_ENOTFOUND, "'c2'");
+    assert_int_equal(oq_engine_get_calendar(e, "c1", &got), OQ_OK);
+    assert_string_equal(oq_calendar_time_zone(got), "UTC");
+    assert_ptr_not_equal(got, cal); /* a copy */
+    /* The queue lets go of it: then it can go. */
+    q.calendar = NULL;
+    assert_int_equal(oq_queue_update(e, 0, &q), OQ_OK);
+    assert_int_equal(oq_engine_remove_calendar(e, "c1"), OQ_OK);
+    int32_t n = -1;
+    assert_int_equal(oq_engine_calendar_count(e, &n), OQ_OK);
+    assert_int_equal(n, 0);
+    oq_calendar_destroy(cal);
+    oq_calendar_destroy(other);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* Replacing a calendar changes the open state at once and the next change. */
+static void replace_reports_the_change(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc(2026, 12, 7, 0);
+    add_cal(e, mon + 10 * H, hours("c", "UTC", 1, 9, 17));
+    queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 0);
+    oq_calendar *late = hours("c", "UTC", 1, 12, 20);
+    assert_int_equal(oq_engine_replace_calendar(e, mon + 11 * H, late), OQ_OK);
+    oq_calendar_destroy(late);
+    int i = recorder_find(&rec, 0, OQ_EV_QUEUE_CLOSED, NULL, NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, mon + 11 * H);
+    int64_t d = 0;
+    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_int_equal(d, mon + 12 * H);
+    oq_engine_destroy(e);
+}
+
+/* Calendars, queues naming them and their open state survive a snapshot,
+ * and a journal replayed on a fresh engine gives the same calendars. */
+typedef struct jlog {
+    int n;
+    void *data[64];
+    size_t len[64];
+} jlog;
+
+static void jlog_fn(const oq_journal_record *r, void *user)
+{
+    jlog *l = user;
+    assert_non_null(r->data);
+    assert_true(l->n < 64);
+    l->data[l->n] = malloc(r->len);
+    memcpy(l->data[l->n], r->data, r->len);
+    l->len[l->n++] = r->len;
+}
+
+/* A calendar's answers over a stretch, to compare copies independently of their layout. */
+static void same_answers(const oq_calendar *a, const oq_calendar *b, int64_t from)
+{
+    for (int64_t t = from; t < from + 40 * 86400000LL; t += 15 * MIN) {
+        int32_t oa = -1, ob = -2;
+        assert_int_equal(oq_calendar_is_open(a, t, &oa), OQ_OK);
+        assert_int_equal(oq_calendar_is_open(b, t, &ob), OQ_OK);
+        assert_int_equal(oa, ob);
+    }
+    int64_t da = 0, db = 1;
+    assert_int_equal(oq_calendar_add_business_ms(a, from, 100 * H, &da), OQ_OK);
+    assert_int_equal(oq_calendar_add_business_ms(b, from, 100 * H, &db), OQ_OK);
+    assert_int_equal(da, db);
+}
+
+static oq_calendar *uk_desk(void)
+{
+    oq_calendar *cal = hours("uk", "Europe/London", 1, 8, 20);
+    oq_error err;
+    int32_t d;
+    assert_int_equal(oq_calendar_add_hours(cal, 5, 9 * H, 13 * H, &err), OQ_OK);
+    assert_int_equal(oq_date_from_ymd(2026, 12, 25, &d), OQ_OK);
+    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err), OQ_OK);
+    assert_int_equal(oq_date_from_ymd(2026, 12, 24, &d), OQ_OK);
+    assert_int_equal(oq_calendar_set_day_hours(cal, d, 8 * H, 12 * H, "Christmas Eve", &err), OQ_OK);
+    assert_int_equal(oq_date_from_ymd(2026, 12, 31, &d), OQ_OK);
+    assert_int_equal(oq_calendar_close_day(cal, d, "stock-take", &err), OQ_OK);
+    return cal;
+}
+
+static void snapshot_and_journal_keep_calendars(void **state)
+{
+    (void)state;
+    recorder_clear(&rec);
+    oq_engine *e = new_engine(&rec, NULL);
+    jlog l = {0};
+    assert_int_equal(oq_engine_set_journal(e, jlog_fn, &l), OQ_OK);
+    add_channel(e, "voice", 1, 100, 1);
+    int64_t t0 = utc(2026, 12, 18, 7 * H);
+    oq_calendar *mine = uk_desk();
+    assert_int_equal(oq_engine_add_calendar(e, t0, mine), OQ_OK);
+    queue_with(e, "q", "uk", OQ_CLOSED_WAIT, NULL, NULL, 1);
+    add_agent(e, "a1", 100); /* logged out: c1 waits */
+    assert_int_equal(arrive(e, t0 + 30 * MIN, "c1", "voice", "q", 0), OQ_OK);
+
+    void *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(oq_engine_snapshot_buffer(e, &buf, &len), OQ_OK);
+    oq_engine *r = NULL;
+    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r);
+    if (st != OQ_OK)
+        fail_msg("restore: %s: %s", oq_status_str(st), oq_restore_last_error());
+    const oq_calendar *a = NULL, *b = NULL;
+    assert_int_equal(oq_engine_get_calendar(e, "uk", &a), OQ_OK);
+    assert_int_equal(oq_engine_get_calendar(r, "uk", &b), OQ_OK);
+    same_answers(mine, b, t0);
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(r, "q", &qi), OQ_OK);
+    assert_string_equal(qi.spec.calendar, "uk");
+    assert_int_equal(qi.spec.closed_action, OQ_CLOSED_WAIT);
+    assert_int_equal(qi.spec.business_time, 1);
+    assert_int_equal(qi.open, 0);
+    /* the restored calendar still knows a queue names it (its count came back) */
+    assert_int_equal(oq_engine_remove_calendar(r, "uk"), OQ_ESTATE);
+    int64_t da = 0, db = 1;
+    assert_int_equal(oq_engine_next_deadline(e, &da), OQ_OK);
+    assert_int_equal(oq_engine_next_deadline(r, &db), OQ_OK);
+    assert_int_equal(da, db);
+    assert_int_equal(da, t0 + 1 * H); /* 08:00 GMT */
+    /* The restored engine keeps going: the same queue opens at the same instant. */
+    recorder_clear(&rec);
+    assert_int_equal(oq_engine_advance(r, t0 + 2 * H), OQ_OK); /* no sink on r: check the state */
+    assert_int_equal(oq_queue_get(r, "q", &qi), OQ_OK);
+    assert_int_equal(qi.open, 1);
+    assert_int_equal(oq_engine_check(r), OQ_OK);
+    oq_engine_destroy(r);
+
+    oq_free(buf);
+
+    /* Replace and journal: a fresh engine fed the records agrees. */
+    oq_calendar *late = hours("uk", "Europe/London", 1, 10, 18);
+    assert_int_equal(oq_engine_replace_calendar(e, t0 + 2 * H, late), OQ_OK);
+    oq_engine *j = NULL;
+    assert_int_equal(oq_engine_create(NULL, &j), OQ_OK);
+    for (int k = 0; k < l.n; k++) {
+        st = oq_journal_apply(j, l.data[k], l.len[k]);
+        if (st != OQ_OK)
+            fail_msg("record %d: %s: %s", k, oq_status_str(st), oq_engine_last_error(j));
+    }
+    assert_int_equal(oq_engine_get_calendar(j, "uk", &b), OQ_OK);
+    same_answers(late, b, t0);
+    assert_int_equal(oq_queue_get(j, "q", &qi), OQ_OK);
+    assert_int_equal(qi.open, 0); /* 09:00 GMT: the new hours start at 10:00 */
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(j, "c1", &ci), OQ_OK);
+    oq_engine_destroy(j);
+    for (int k = 0; k < l.n; k++)
+        free(l.data[k]);
+    oq_calendar_destroy(late);
+    oq_calendar_destroy(mine);
+    (void)a;
+    oq_engine_destroy(e);
+}
+
+/* Every allocation of adding a calendar made to fail: nothing changes, nothing leaks. */
+static void add_calendar_out_of_memory(void **state)
+{
+    (void)state;
+    oq_calendar *cal = uk_desk();
+    for (int64_t k = 1;; k++) {
+        test_alloc al = {0};
+        oq_engine *e = new_engine(NULL, &al);
+        int64_t before = al.n_allocs;
+        al.fail_at = before + k;
+        oq_status st = oq_engine_add_calendar(e, 0, cal);
+        al.fail_at = 0;
+        int32_t n = -1;
+        assert_int_equal(oq_engine_calendar_count(e, &n), OQ_OK);
+        if (st == OQ_OK) {
+            assert_int_equal(n, 1);
+            oq_engine_destroy(e);
+            assert_int_equal(al.live_bytes, 0);
+            break;
+        }
+        assert_int_equal(st, OQ_ENOMEM);
+        assert_int_equal(n, 0);
+        assert_int_equal(oq_engine_check(e), OQ_OK);
+        oq_engine_destroy(e);
+        assert_int_equal(al.live_bytes, 0);
+    }
+    oq_calendar_destroy(cal);
+}
+
+/* A UK desk open weekdays 09:00-17:00 with Christmas Day (Friday) and the
+ * substitute Boxing Day (Monday 28th) off: from Thursday 24th 16:30 an hour
+ * of business time ends on Tuesday 29th at 09:30 (GMT = UTC in December). */
+static void business_time_skips_weekend_and_holidays(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    oq_calendar *cal = hours("uk", "Europe/London", 1, 9, 17);
+    oq_error err;
+    int32_t d;
+    assert_int_equal(oq_date_from_ymd(2026, 12, 25, &d), OQ_OK);
+    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err), OQ_OK);
+    assert_int_equal(oq_date_from_ymd(2026, 12, 28, &d), OQ_OK);
+    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Boxing Day (substitute)", &err), OQ_OK);
+    int64_t thu = utc(2026, 12, 24, 0), tue = utc(2026, 12, 29, 0), wed = utc(2026, 12, 30, 0);
+    add_cal(e, thu, cal);
+    /* Business-time queue: an alert after an hour, a warning an hour before deadlines. */
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "biz";
+    q.calendar = "uk";
+    q.closed_action = OQ_CLOSED_WAIT;
+    q.business_time = 1;
+    q.deadline_warning_s = 3600;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, thu, "biz", "voice"), OQ_OK);
+    oq_escalation_step st;
+    oq_escalation_step_init(&st);
+    st.action = OQ_STEP_ALERT;
+    st.after_s = 3600;
+    st.message = "an hour of business time";
+    assert_int_equal(oq_queue_add_step(e, thu, "biz", &st), OQ_OK);
+    /* The same queue on wall time, for contrast. */
+    q.id = "wall";
+    q.business_time = 0;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, thu, "wall", "voice"), OQ_OK);
+    assert_int_equal(oq_queue_add_step(e, thu, "wall", &st), OQ_OK);
+    /* Max wait in business time: half an hour, then rejected. */
+    q.id = "short";
+    q.business_time = 1;
+    q.max_wait_s = 1800;
+    q.deadline_warning_s = 0;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, thu, "short", "voice"), OQ_OK);
+
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.channel = "voice";
+    c.id = "ticket";
+    c.queue = "biz";
+    c.deadline_ms = wed + 9 * H + 15 * MIN; /* Wednesday 09:15 */
+    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c), OQ_OK);
+    c.id = "walled";
+    c.queue = "wall";
+    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c), OQ_OK);
+    c.id = "brief";
+    c.queue = "short";
+    c.deadline_ms = 0;
+    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 50 * MIN, &c), OQ_OK);
+    assert_int_equal(oq_engine_advance(e, wed + 12 * H), OQ_OK);
+
+    int i = recorder_find(&rec, 0, OQ_EV_ALERT, "ticket", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 9 * H + 30 * MIN);
+    i = recorder_find(&rec, 0, OQ_EV_ALERT, "walled", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, thu + 17 * H + 30 * MIN);
+    /* An hour of open time before Wednesday 09:15: Tuesday 16:15. */
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "ticket", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 16 * H + 15 * MIN);
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "walled", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, wed + 8 * H + 15 * MIN);
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "ticket", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, wed + 9 * H + 15 * MIN);
+    /* Ten minutes on Thursday, twenty on Tuesday. */
+    i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "brief", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 9 * H + 20 * MIN);
+    assert_int_equal(oq_engine_check(e), OQ_OK);
+    oq_engine_destroy(e);
+}
+
+/* A parked work order's reply deadline keeps the open time it had left. */
+static void parked_time_does_not_count(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc(2026, 12, 7, 0);
+    add_cal(e, mon, hours("uk", "Europe/London", 1, 9, 17));
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "wo";
+    q.calendar = "uk";
+    q.closed_action = OQ_CLOSED_WAIT;
+    q.business_time = 1;
+    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_int_equal(oq_queue_add_channel(e, mon, "wo", "voice"), OQ_OK);
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.id = "w1";
+    c.channel = "voice";
+    c.queue = "wo";
+    c.deadline_ms = mon + 16 * H; /* Monday 16:00 */
+    assert_int_equal(oq_contact_arrive(e, mon + 10 * H, &c), OQ_OK);
+    /* Parked at 14:00 with two open hours left; reopened Tuesday 10:00. */
+    assert_int_equal(oq_contact_park(e, mon + 14 * H, "w1", "waiting for the customer"), OQ_OK);
+    assert_int_equal(oq_contact_reopen(e, mon + 86400000LL + 10 * H, "w1", NULL, 0), OQ_OK);
+    oq_contact_info ci;
+    assert_int_equal(oq_contact_get(e, "w1", &ci), OQ_OK);
+    assert_int_equal(ci.deadline_ms, mon + 86400000LL + 12 * H);
+    oq_engine_destroy(e);
+}
+
+/* A center file with holidays:, calendars: and queues naming them; its dump
+ * loads back to the same dump and the same answers. */
+static const char CENTER[] =
+    "engine: {start: 1798099200}  # 2026-12-24T08:00:00Z\n"
+    "holidays:\n"
+    "  uk-bank:\n"
+    "    2026-12-25: Christmas Day\n"
+    "    2026-12-28: Boxing Day (substitute)\n"
+    "calendars:\n"
+    "  uk:\n"
+    "    time_zone: Europe/London\n"
+    "    hours: {mon-fri: 09:00-17:00, sat: [09:00-12:00, 13:00-15:30]}\n"
+    "    holidays: [uk-bank]\n"
+    "    exceptions:\n"
+    "      2026-12-24: {name: Christmas Eve, hours: 09:00-12:00}\n"
+    "      2026-12-31: closed\n"
+    "  late:\n"
+    "    time_zone: America/New_York\n"
+    "    hours: {mon-sun: 22:00-02:00}\n"
+    "channels: {voice: {}, callback: {}}\n"
+    "queues:\n"
+    "  night: {channels: [voice, callback], calendar: late, closed_action: wait}\n"
+    "  day:\n"
+    "    channels: [voice]\n"
+    "    calendar: uk\n"
+    "    closed_action: callback\n"
+    "    closed_queue: night\n"
+    "    callback_channel: callback\n"
+    "    business_time: true\n";
+
+static oq_engine *load_text(const char *text, oq_config_error *err)
+{
+    oq_engine *e = NULL;
+    oq_status st = oq_config_load_buffer(NULL, text, strlen(text), "center.yaml", &e, err);
+    return st == OQ_OK ? e : NULL;
+}
+
+static void yaml_round_trip(void **state)
+{
+    (void)state;
+    oq_config_error err;
+    oq_engine *e = load_text(CENTER, &err);
+    if (!e)
+        fail_msg("load: %s", err.message);
+    oq_queue_info qi;
+    assert_int_equal(oq_queue_get(e, "day", &qi), OQ_OK);
+    assert_string_equal(qi.spec.calendar, "uk");
+    assert_int_equal(qi.spec.closed_action, OQ_CLOSED_CALLBACK);
+    assert_string_equal(qi.spec.closed_queue, "night");
+    assert_int_equal(qi.spec.business_time, 1);
+    assert_int_equal(qi.open, 0); /* 08:00 on Christmas Eve */
+    const oq_calendar *uk = NULL;
+    assert_int_equal(oq_engine_get_calendar(e, "uk", &uk), OQ_OK);
+    int32_t kind = -1, date;
+    const char *name = NULL;
+    assert_int_equal(oq_date_from_ymd(2026, 12, 28, &date), OQ_OK);
+    assert_int_equal(oq_calendar_day_kind(uk, date, &kind, &name), OQ_OK);
+    assert_int_equal(kind, OQ_DAY_HOLIDAY);
+    assert_string_equal(name, "Boxing Day (substitute)");
+
+    char *y1 = NULL, *y2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    assert_int_equal(oq_config_dump(e, &y1, &n1), OQ_OK);
+    oq_engine *back = load_text(y1, &err);
+    if (!back)
+        fail_msg("reload: %s\n%s", err.message, y1);
+    assert_int_equal(oq_config_dump(back, &y2, &n2), OQ_OK);
+    assert_string_equal(y1, y2);
+    const char *ids[] = {"uk", "late"};
+    for (int k = 0; k < 2; k++) {
+        const oq_calendar *a = NULL, *b = NULL;
+        assert_int_equal(oq_engine_get_calendar(e, ids[k], &a), OQ_OK);
+        assert_int_equal(oq_engine_get_calendar(back, ids[k], &b), OQ_OK);
+        same_answers(a, b, utc(2026, 12, 20, 0));
+    }
+    oq_free(y1);
+    oq_free(y2);
+    oq_engine_destroy(back);
+    oq_engine_destroy(e);
+}
+
+/* Errors in the new sections and keys name the place. */
+static void yaml_errors_name_the_place(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *yaml, *want;
+    } cases[] = {
+        {"channels: {voice: {}}\nqueues: {q: {channels: [voice], calendar: nope}}\n",
+         "center.yaml:2:43: queues.q.calendar: undefined calendar 'nope'"},
+        {"calendars: {c: {time_zone: Mars/Olympus}}\n", "center.yaml:1:"},
+        {"calendars: {c: {time_zone: UTC}}\nchannels: {voice: {}}\n"
+         "queues: {q: {channels: [voice], calendar: c, closed_action: later}}\n",
+         "queues.q.closed_action"},
+        {"calendars: {c: {time_zone: UTC, hours: {mon: [09:00-12:00, 11:00-13:00]}}}\n",
+         "calendars.c.hours"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        oq_config_error err;
+        oq_engine *e = load_text(cases[i].yaml, &err);
+        if (e || !strstr(err.message, cases[i].want))
+            fail_msg("case %zu: got '%s', want '%s'", i, e ? "loaded" : err.message, cases[i].want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(opens_and_closes_at_exact_ms),
+        cmocka_unit_test(dst_in_real_zones),
+        cmocka_unit_test(closed_actions),
+        cmocka_unit_test(bad_input_is_refused_clearly),
+        cmocka_unit_test(replace_reports_the_change),
+        cmocka_unit_test(snapshot_and_journal_keep_calendars),
+        cmocka_unit_test(add_calendar_out_of_memory),
+        cmocka_unit_test(business_time_skips_weekend_and_holidays),
+        cmocka_unit_test(parked_time_does_not_count),
+        cmocka_unit_test(yaml_round_trip),
+        cmocka_unit_test(yaml_errors_name_the_place),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
