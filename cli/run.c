@@ -71,7 +71,14 @@ static void stats_line(const run_state *r, const char *key, const char *id,
     counts(st->wait_hist_answered, nb + 1);
     printf("],\"abandoned\":[");
     counts(st->wait_hist_abandoned, nb + 1);
-    printf("]}}\n");
+    printf("]}");
+    /* A queue counting in its calendar's open time: the same waits in business time. */
+    if (st->business_answered + st->business_abandoned > 0)
+        printf(",\"business\":{\"answered\":%" PRId64 ",\"answered_within\":%" PRId64
+               ",\"abandoned\":%" PRId64 ",\"asa\":%.3f,\"service_level\":%.4f}",
+               st->business_answered, st->business_answered_within, st->business_abandoned,
+               st->asa_business_s, st->sl_business);
+    printf("}\n");
 }
 
 /* Per queue and for the whole center, since the engine started. */

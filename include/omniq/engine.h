@@ -176,6 +176,37 @@ typedef struct oq_engine_counts {
 /* Fill *out with current counts. O(1). Errors: OQ_EINVAL on NULL. */
 OQ_API oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out);
 
+/* ---- enumeration of the configuration's ids ------------------------------ */
+
+/* Enumerate a configuration: object kinds for oq_config_count, oq_config_id,
+ * oq_config_next and oq_config_exists. */
+#define OQ_KIND_CHANNEL 1
+#define OQ_KIND_SKILL   2
+#define OQ_KIND_GROUP   3
+#define OQ_KIND_PROFILE 4
+#define OQ_KIND_QUEUE   5
+#define OQ_KIND_AGENT   6
+
+/* Number of objects of `kind` in the engine. O(1). Read-only: several threads
+ * may call it on an engine no thread is changing. */
+OQ_API oq_status oq_config_count(const oq_engine *e, int32_t kind, int32_t *count);
+/* The id of the index-th object of `kind` (0-based, in creation order);
+ * engine-owned, valid until the next mutating call. OQ_EINVAL out of range.
+ * O(1) while nothing of that kind was removed, O(objects ever added) after a
+ * removal: to list every id use oq_config_next. Read-only. */
+OQ_API oq_status oq_config_id(const oq_engine *e, int32_t kind, int32_t index, const char **id);
+/* Walk the ids of `kind` in creation order: set *cursor = 0, then each call
+ * writes the next id (engine-owned, valid until the next mutating call) and
+ * advances *cursor; OQ_ENOTFOUND once none is left. O(1) amortised per id,
+ * removals included. The walk must not span a call that adds or removes an
+ * object of that kind. Errors: OQ_EINVAL (NULL, unknown kind, *cursor < 0).
+ * Read-only. */
+OQ_API oq_status oq_config_next(const oq_engine *e, int32_t kind, int32_t *cursor,
+                                const char **id);
+/* OQ_OK when an object of `kind` has the id `id`, else OQ_ENOTFOUND; O(1).
+ * Errors: OQ_EINVAL (NULL, unknown kind). Read-only. */
+OQ_API oq_status oq_config_exists(const oq_engine *e, int32_t kind, const char *id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -220,6 +220,22 @@ typedef struct oq_queue_stats {
     int64_t dropped;            /* events the module could not fully record (memory) */
     int64_t wait_hist_answered[OQ_STATS_BOUNDS_MAX + 1];  /* answered by wait bucket */
     int64_t wait_hist_abandoned[OQ_STATS_BOUNDS_MAX + 1]; /* abandoned by wait bucket */
+    /* Business time (queue scope, while the queue has a calendar and
+     * business_time: the same outcomes with each wait counted in the
+     * calendar's open time only, from entering the queue — or arriving, when
+     * overflowed in — to the answer or abandonment; the wall-time figures
+     * above are unchanged). All 0 for other queues, channels and the center.
+     * A queue switched to business time mid-period counts only the outcomes
+     * since, hence the own counts. */
+    int64_t business_answered;          /* answered, wait counted in business time */
+    int64_t business_answered_within;   /* ... with a business wait <= T */
+    int64_t business_abandoned;
+    int64_t business_abandoned_within;
+    double asa_business_s;              /* mean business wait of business_answered */
+    double mean_abandoned_wait_business_s;
+    double sl_business;                 /* business_answered_within / (business_answered +
+                                           business_abandoned): OQ_SL_ANSWERED_ABANDONED in
+                                           business time (0 if none) */
 } oq_queue_stats;
 
 /* Read a queue's / channel's / the center's figures for `period`

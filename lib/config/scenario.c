@@ -20,7 +20,7 @@ struct oq_scenario {
     int32_t n_owned, cap_owned;
 };
 
-static const char *const SIM_KEYS[] = {"seed", "replications", "start", "warmup", "drain",
+static const char *const SIM_KEYS[] = {"seed", "replications", "start", "zone", "warmup", "drain",
                                        "duration", "interval", "intervals", "short_abandon",
                                        "check", "defaults", "patterns", "streams", "agents",
                                        NULL};
@@ -41,7 +41,9 @@ static const int32_t DIST_VALUES[] = {OQ_DIST_NONE, OQ_DIST_CONSTANT, OQ_DIST_EX
 typedef struct sc_ctx {
     cfg_ctx *c;
     oq_scenario *s;
-    double start_s;      /* clock time of sim time 0 */
+    int64_t start_ms;    /* engine time of sim time 0 */
+    const oq_calendar *zone; /* the zone of clock times (UTC unless simulation.zone) */
+    int32_t day0;        /* local date of start_ms: clock times are on it */
     double duration_s;
     double end_s;        /* duration + drain: the default shift's end */
 } sc_ctx;
@@ -114,17 +116,146 @@ static double clock_time(const cfg_node *n)
     return h * 3600.0 + m * 60.0 + sec;
 }
 
-/* A time in the run: seconds from the start, or a clock time "HH:MM[:SS]". */
+/* Engine time of local `date` + `sec` seconds (sec may pass midnight: a
+ * clock time runs to 48:00) in the scenario's zone; 0 if out of range. */
+static int local_ms(const oq_calendar *zone, int32_t date, double sec, int64_t *out)
+{
+    int64_t ms = (int64_t)(sec * 1000.0 + 0.5);
+    if (!zone) { /* the zone failed to load (reported): UTC */
+        *out = (int64_t)date * OQ_MS_PER_DAY + ms;
+        return 1;
+    }
+    return oq_calendar_from_local(zone, date + (int32_t)(ms / OQ_MS_PER_DAY),
+                                  (int32_t)(ms % OQ_MS_PER_DAY), out) == OQ_OK;
+}
+
+/* A time in the run: seconds from the start, or a clock time "HH:MM[:SS]" of
+ * the start's local date (in simulation.zone) — "17:30" is 17:30 of the day
+ * the run starts, "33:00" 09:00 the next day. */
 static int sim_time(sc_ctx *x, const cfg_node *n, double *out)
 {
     double t = clock_time(n);
     if (t >= 0) {
-        *out = t - x->start_s;
+        int64_t ms = 0;
+        if (!local_ms(x->zone, x->day0, t, &ms))
+            return oq__cfg_fail(x->c, n, "clock time outside the calendar's years");
+        *out = (double)(ms - x->start_ms) / 1000.0;
         return 1;
     }
     if (n && n->kind == CFG_SCALAR && !n->plain)
         return oq__cfg_fail(x->c, n, "expected seconds from the start or a clock time HH:MM[:SS], got \"%.60s\"", n->s);
     return oq__cfg_seconds_signed(x->c, n, out);
+}
+
+/* "YYYY-MM-DD", optionally followed by 'T' or ' ' and "HH:MM[:SS]", then
+ * optionally "Z" or "+HH:MM" / "-HH:MM" (ISO 8601). 1 with the local date,
+ * the seconds of its day and the offset (*has_offset 0 when none); 0 when
+ * the text is not of that form. */
+static int date_time(const char *p, int32_t *date, double *sec, int *has_offset, int32_t *offset_s)
+{
+    char day[11];
+    if (strlen(p) < 10)
+        return 0;
+    memcpy(day, p, 10);
+    day[10] = '\0';
+    if (oq_date_parse(day, date) != OQ_OK)
+        return 0;
+    p += 10;
+    *sec = 0;
+    *has_offset = 0;
+    *offset_s = 0;
+    if (*p == 'T' || *p == ' ') {
+        int h = 0, m = 0, s = 0, used = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &h, &m, &used) != 2 || used != 5)
+            return 0;
+        p += 1 + used;
+        if (*p == ':') {
+            if (sscanf(p + 1, "%2d%n", &s, &used) != 1 || used != 2)
+                return 0;
+            p += 3;
+        }
+        if (h > 23 || m > 59 || s > 59)
+            return 0;
+        *sec = h * 3600.0 + m * 60.0 + s;
+    }
+    if (*p == 'Z' && p[1] == '\0') {
+        *has_offset = 1;
+        return 1;
+    }
+    if (*p == '+' || *p == '-') {
+        int oh = 0, om = 0, used = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &used) != 2 || used != 5 || p[6] != '\0' ||
+            oh > 18 || om > 59)
+            return 0;
+        *has_offset = 1;
+        *offset_s = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        return 1;
+    }
+    return *p == '\0';
+}
+
+/* simulation.start: a date-time (an offset, or local time in simulation.zone),
+ * a clock time of 1970-01-01 (older scenarios), or engine seconds; else
+ * engine.start; else 0. Sets x->start_ms and x->day0. */
+static int read_start(sc_ctx *x, const cfg_node *root, const cfg_node *sim)
+{
+    cfg_ctx *c = x->c;
+    const cfg_node *f, *eng = oq__cfg_get(root, "engine");
+    int ok = 1;
+    int64_t ms = 0;
+    if ((f = oq__cfg_get(sim, "start"))) {
+        size_t p = oq__cfg_push_key(c, "start");
+        double t = clock_time(f), sec = 0;
+        int32_t date = 0, off = 0;
+        int has_off = 0;
+        if (t >= 0) {
+            ok = local_ms(x->zone, 0, t, &ms) || oq__cfg_fail(c, f, "clock time out of range");
+        } else if (f->kind == CFG_SCALAR && date_time(f->s, &date, &sec, &has_off, &off)) {
+            if (has_off)
+                ms = (int64_t)date * OQ_MS_PER_DAY + (int64_t)(sec * 1000.0) - (int64_t)off * 1000;
+            else if (!local_ms(x->zone, date, sec, &ms))
+                ok = oq__cfg_fail(c, f, "date outside years 1..9999");
+        } else if (f->kind == CFG_SCALAR && !f->plain) {
+            ok = oq__cfg_fail(c, f, "expected a date-time \"YYYY-MM-DD HH:MM[:SS][Z|+HH:MM]\", a clock "
+                                    "time HH:MM[:SS] or seconds, got \"%.60s\"", f->s);
+        } else {
+            ok = oq__cfg_time_ms(c, f, &ms);
+        }
+        oq__cfg_pop(c, p);
+    } else if (eng && (f = oq__cfg_get(eng, "start"))) {
+        oq_engine_now(c->e, &ms);
+        if (ms < 0)
+            ok = oq__cfg_fail(c, f, "a simulation needs engine.start >= 0");
+    }
+    oq_local_time lt = {.date = (int32_t)(ms / OQ_MS_PER_DAY)};
+    if (ok && x->zone && oq_calendar_to_local(x->zone, ms, &lt) != OQ_OK)
+        ok = oq__cfg_fail(c, oq__cfg_get(sim, "start"), "start outside years 1..9999");
+    x->start_ms = ms;
+    x->day0 = ok ? lt.date : 0;
+    x->s->opts.start_ms = ms;
+    return ok;
+}
+
+/* simulation.zone: the time zone of clock times and of a start without an
+ * offset (IANA name, "UTC" or "+08:00"; default UTC). The zone is kept in a
+ * calendar owned by the caller (*out, destroyed after loading). */
+static int read_zone(sc_ctx *x, const cfg_node *sim, oq_calendar **out)
+{
+    cfg_ctx *c = x->c;
+    const cfg_node *f = oq__cfg_get(sim, "zone");
+    const char *name = "UTC";
+    size_t p = oq__cfg_push_key(c, "zone");
+    int ok = !f || oq__cfg_id(c, f, &name);
+    oq_error err;
+    memset(&err, 0, sizeof err);
+    oq_status st = ok ? oq_calendar_create("zone", name, NULL, out, &err) : OQ_OK;
+    if (ok && st == OQ_ENOMEM)
+        ok = nomem(c);
+    else if (ok && st != OQ_OK)
+        ok = oq__cfg_fail(c, f, "%s", err.message);
+    oq__cfg_pop(c, p);
+    x->zone = *out;
+    return ok;
 }
 
 /* "undefined queue 'x' (did you mean 'y'?)"; 0. A name whose own definition
@@ -451,25 +582,10 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
                                  "simulation.streams)");
     size_t p0 = oq__cfg_push_key(c, "simulation");
     int ok = oq__cfg_check_map(c, sim, SIM_KEYS, 0);
-    /* start: simulation.start, else engine.start, else 0 */
-    const cfg_node *eng = oq__cfg_get(root, "engine");
-    double start = 0;
-    if (ok && (f = oq__cfg_get(sim, "start"))) {
-        size_t p = oq__cfg_push_key(c, "start");
-        double t = clock_time(f);
-        if (t >= 0)
-            start = t;
-        else
-            ok = oq__cfg_seconds(c, f, &start);
-        oq__cfg_pop(c, p);
-    } else if (ok && eng && (f = oq__cfg_get(eng, "start"))) {
-        oq_engine_now(c->e, &o->start_ms);
-        start = (double)o->start_ms / 1000.0;
-        if (start < 0)
-            ok = oq__cfg_fail(c, f, "a simulation needs engine.start >= 0");
-    }
-    x->start_s = start;
-    o->start_ms = oq__cfg_ms(start);
+    oq_calendar *zone = NULL;
+    ok = ok && read_zone(x, sim, &zone) && read_start(x, root, sim);
+    if (!ok && !c->stop)
+        x->day0 = 0; /* go on reading (more errors) with UTC clock times on day 0 */
     int32_t n_intervals = 0;
     FIELD(sim, "seed", oq__cfg_u64(c, f, &o->seed))
     FIELD(sim, "replications", oq__cfg_int(c, f, 1, 100000, &o->replications))
@@ -570,6 +686,8 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
         if (oq_sim_options_check(o, msg, sizeof msg) != OQ_OK)
             ok = oq__cfg_fail(c, sim, "%s", msg);
     }
+    x->zone = NULL;
+    oq_calendar_destroy(zone);
     oq__cfg_pop(c, p0);
     return ok;
 }
@@ -632,7 +750,7 @@ oq_status oq_scenario_load(const oq_load_options *options, const char *path, con
          * use); the simulation section is read even after a configuration
          * error, to report its own. */
         ok = oq__cfg_build(&c, NULL, s->root, CFG_EXTRA_SCENARIO);
-        sc_ctx x = {&c, s, 0, 0, 0};
+        sc_ctx x = {.c = &c, .s = s};
         if (c.e && !c.stop)
             ok = read_simulation(&x, s->root) && ok;
     }

@@ -511,19 +511,27 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         c->arrived = e->now;
     }
     oq_lane *cbl = keep_place ? &q->lanes[cb_lane] : NULL;
-    /* Over the limit with an overflow or callback action: it moves on at
-     * once, so the target lane's slot and the history entry are reserved too. */
-    oq_lane *ovl = NULL;
-    if (full && (q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK)) {
-        oq_queue *t = e->queues[q->limit_queue];
-        int32_t tl = oq__queue_lane(t, q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : ch->idx);
-        ovl = tl >= 0 ? &t->lanes[tl] : NULL;
+    /* Moved on at once (closed, or over the limit, with an overflow or
+     * callback action): its place there and the history entry of the move
+     * are reserved too, so the move cannot fail for memory after the
+     * arrival has been reported. */
+    oq_queue *mq = NULL;
+    int32_t mch = -1;
+    if (closed && (q->closed_action == OQ_CLOSED_OVERFLOW || q->closed_action == OQ_CLOSED_CALLBACK)) {
+        mq = e->queues[q->closed_queue];
+        mch = q->closed_action == OQ_CLOSED_CALLBACK ? q->callback_channel : ch->idx;
+    } else if (!keep_place && full &&
+               (q->limit_action == OQ_LIMIT_OVERFLOW || q->limit_action == OQ_LIMIT_CALLBACK)) {
+        mq = e->queues[q->limit_queue];
+        mch = q->limit_action == OQ_LIMIT_CALLBACK ? q->callback_channel : ch->idx;
     }
+    int32_t ml = mq && mch >= 0 ? oq__queue_lane(mq, mch) : -1;
+    oq_lane *mvl = ml >= 0 ? &mq->lanes[ml] : NULL;
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
         !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
         (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
-        (ovl && !oq__heap_reserve(&ovl->contacts, &e->mem, ovl->reserved + 1)) ||
-        ((keep_place || ovl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
+        (mvl && !oq__heap_reserve(&mvl->contacts, &e->mem, mvl->reserved + 1)) ||
+        ((keep_place || mvl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
         !oq__exclusion_room(e, c, 1) || !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__history_free(e, c);

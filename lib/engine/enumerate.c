@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "omniq/config.h"
 
 typedef struct kind_slots {
     void *const *arr;

@@ -8,7 +8,14 @@
 #define OQ_SNAPSHOT_JOURNAL_H
 
 #include "engine/types.h"
-#include "omniq/omniq.h"
+#include "omniq/calendar.h"
+#include "omniq/contact.h"
+#include "omniq/engine.h"
+#include "omniq/escalation.h"
+#include "omniq/model.h"
+#include "omniq/profile.h"
+#include "omniq/snapshot.h"
+#include "omniq/stats.h"
 
 #define OQ_JOURNAL(e, call)                                                  \
     do {                                                                     \

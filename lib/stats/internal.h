@@ -15,6 +15,8 @@ enum {
     K_FR_N, K_FR_MS, K_RES_N, K_RES_MS, K_DL_N, K_DL_MET,
     K_FLOW_IN, K_FLOW_AFTER,      /* left the queue unanswered by a transfer / overflow, by wait vs T */
     K_CALLBACKS,                  /* waiting contacts turned into kept-place callbacks */
+    /* queue scope, a queue counting in business time: outcomes with the wait in its open time */
+    K_BANS_N, K_BANS_WAIT, K_BANS_IN, K_BAB_N, K_BAB_WAIT, K_BAB_IN,
     K_SUMS,                       /* counters above add up; those below take the max */
     K_ANS_MAX = K_SUMS, K_AB_MAX,
     K_N

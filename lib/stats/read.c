@@ -147,6 +147,13 @@ static void fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_q
     o->longest_wait_s = (double)g->longest_ms / 1000.0;
     o->backlog_age_s = (double)g->backlog_age_ms / 1000.0;
     o->dropped = S->dropped;
+    o->business_answered = k[K_BANS_N];
+    o->business_answered_within = k[K_BANS_IN];
+    o->business_abandoned = k[K_BAB_N];
+    o->business_abandoned_within = k[K_BAB_IN];
+    o->asa_business_s = mean_s(k[K_BANS_WAIT], k[K_BANS_N]);
+    o->mean_abandoned_wait_business_s = mean_s(k[K_BAB_WAIT], k[K_BAB_N]);
+    o->sl_business = ratio(k[K_BANS_IN], k[K_BANS_N] + k[K_BAB_N]);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)

@@ -763,6 +763,22 @@ static void deadline_end(oq_engine *e, oq_srec *r, const oq_contact *c, oq_sobj 
     add3(e, qo, co, K_DL_N, 1);
 }
 
+/* The queue-scope outcome again with the wait in the queue's business time,
+ * when its calendar counts its clocks (business_time); the wall-time figures
+ * stay as they are beside it. */
+static void business_outcome(oq_engine *e, oq_sobj *qo, const oq_queue *q, int answered,
+                             int64_t wait, int64_t t_ms, int64_t t)
+{
+    if (!qo || !q->business_time || q->calendar < 0)
+        return;
+    int64_t bw = oq__queue_elapsed(e, q, t - wait, t);
+    oq_stats *S = e->stats;
+    add(S, qo, answered ? K_BANS_N : K_BAB_N, 1, t);
+    add(S, qo, answered ? K_BANS_WAIT : K_BAB_WAIT, bw, t);
+    if (bw <= t_ms)
+        add(S, qo, answered ? K_BANS_IN : K_BAB_IN, 1, t);
+}
+
 void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agent *agent)
 {
     oq_stats *S = e->stats;
@@ -837,6 +853,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         int64_t t_ms = to_ms(c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 1, wq, t_ms, now);
+        business_outcome(e, qo, c->queue, 1, wq, t_ms, now);
         if (!r || !(r->flags & SF_ANSWERED)) {
             int64_t wc = now - c->arrived;
             outcome(S, co, 1, wc, t_ms, now);
@@ -911,6 +928,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         int64_t t_ms = to_ms(c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 0, wq, t_ms, now);
+        business_outcome(e, qo, c->queue, 0, wq, t_ms, now);
         if (!r || !(r->flags & SF_ANSWERED)) {
             int64_t wc = now - c->arrived;
             outcome(S, co, 0, wc, t_ms, now);

@@ -322,7 +322,7 @@ static void on_event(const oq_event *ev, void *user)
 {
     fuzz *f = user;
     f->events++;
-    if (ev->type < OQ_EV_CONTACT_QUEUED || ev->type > OQ_EV_CALLBACK_QUEUED)
+    if (ev->type < OQ_EV_CONTACT_QUEUED || ev->type > OQ_EV_QUEUE_CLOSED)
         fuzz_die("event of unknown type");
     /* Every string must be readable (ASan checks the bytes). */
     const char *s[] = {ev->contact, ev->agent, ev->queue, ev->from_queue, ev->channel, ev->detail};
@@ -604,8 +604,60 @@ enum {
     OP_AGENT_PROFILE, OP_GROUP_PROFILE, OP_QUEUE_BLEND, OP_AGENT_POLICY,
     OP_ALLOC_FAIL, OP_READ_ONLY, OP_DUMP, OP_ACCEPT_OFFERED, OP_SETUP,
     OP_REQUEST_CALLBACK,
+    OP_CALENDAR_ADD, OP_CALENDAR_REPLACE, OP_CALENDAR_REMOVE, OP_QUEUE_CALENDAR,
     OP_COUNT
 };
+
+/* ---- calendars ------------------------------------------------------------- */
+
+static const char *const CALENDARS[] = {"k0", "k1", "k2"};
+static const char *const ZONES[] = {"UTC", "Europe/London", "America/New_York", "Asia/Shanghai",
+                                    "+05:30", "Mars/Olympus", ""};
+
+/* A host calendar built from the input (NULL when its id or zone is refused):
+ * up to 3 weekly ranges on quarter hours (weekday 7 and ranges that overlap
+ * are refused by the calendar and skipped), maybe a closed day in 1970 or
+ * 2026 (engine clocks here start at 0). */
+static oq_calendar *calendar(reader *r)
+{
+    const char *id = pick(r, CALENDARS, NELEM(CALENDARS));
+    const char *zone = ZONES[u8(r) % NELEM(ZONES)];
+    oq_calendar *cal = NULL;
+    oq_error err;
+    if (oq_calendar_create(id, zone, NULL, &cal, &err) != OQ_OK)
+        return NULL;
+    int n = u8(r) % 4;
+    for (int i = 0; i < n; i++) {
+        int32_t wd = u8(r) % 8;
+        int32_t open = (int32_t)(u8(r) % 97) * 900000, close = (int32_t)(u8(r) % 97) * 900000;
+        (void)oq_calendar_add_hours(cal, wd, open, close, &err);
+    }
+    uint8_t d = u8(r);
+    if (d & 1) {
+        int32_t date = 0;
+        if (oq_date_from_ymd((d & 2) ? 2026 : 1970, 1, 1 + (d >> 3) % 28, &date) == OQ_OK)
+            (void)oq_calendar_close_day(cal, date, "closed", &err);
+    }
+    return cal;
+}
+
+/* Name a calendar on an existing queue (get, change, update): the calendar,
+ * the closed action (4, 5: invalid), the closed queue, business time. */
+static void queue_calendar(fuzz *f, reader *r, int64_t t)
+{
+    oq_queue_info qi;
+    const char *q = QUEUE(r);
+    if (oq_queue_get(f->e, q, &qi) != OQ_OK)
+        return;
+    oq_queue_spec s = qi.spec;
+    uint8_t m = u8(r);
+    s.calendar = (m & 1) ? NULL : pick(r, CALENDARS, NELEM(CALENDARS));
+    s.closed_action = (int32_t)(u8(r) % 6);
+    s.closed_queue = (m & 2) ? NULL : QUEUE(r);
+    s.callback_channel = (m & 4) ? s.callback_channel : CHANNEL(r);
+    s.business_time = (int32_t)(u8(r) % 3);
+    CALL(f, oq_queue_update(f->e, t, &s));
+}
 
 /* A small valid world in one op, so the fuzzer reaches routing quickly:
  * channel, skill, group, queue accepting the channel, two agents logged in. */
@@ -1015,6 +1067,24 @@ static void run_op(fuzz *f, reader *r)
     case OP_REQUEST_CALLBACK:
         t = when(f, r);
         CALL(f, oq_contact_request_callback(e, t, contact_id(r)));
+        break;
+    case OP_CALENDAR_ADD:
+    case OP_CALENDAR_REPLACE: {
+        t = when(f, r);
+        oq_calendar *cal = calendar(r);
+        if (op == OP_CALENDAR_ADD)
+            CALL(f, oq_engine_add_calendar(e, t, cal));
+        else
+            CALL(f, oq_engine_replace_calendar(e, t, cal));
+        oq_calendar_destroy(cal);
+        break;
+    }
+    case OP_CALENDAR_REMOVE:
+        CALL(f, oq_engine_remove_calendar(e, pick(r, CALENDARS, NELEM(CALENDARS))));
+        break;
+    case OP_QUEUE_CALENDAR:
+        t = when(f, r);
+        queue_calendar(f, r, t);
         break;
     default:
         break;

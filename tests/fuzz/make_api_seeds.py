@@ -16,7 +16,7 @@ QUEUE_PREFER QUEUE_ADD_GROUP QUEUE_REMOVE_GROUP ARRIVE ACCEPT REJECT ABANDON COM
 SET_PRIORITY PARK REOPEN ESCALATE TRANSFER_TO_AGENT REMOVE ADD_STEP CLEAR_STEPS PROFILE_ADD
 PROFILE_REMOVE PROFILE_QUEUE PROFILE_CHANNEL PROFILE_OPTIONS AGENT_PROFILE GROUP_PROFILE
 QUEUE_BLEND AGENT_POLICY ALLOC_FAIL READ_ONLY DUMP ACCEPT_OFFERED SETUP
-REQUEST_CALLBACK""".split()
+REQUEST_CALLBACK CALENDAR_ADD CALENDAR_REPLACE CALENDAR_REMOVE QUEUE_CALENDAR""".split()
 OP = {name: i for i, name in enumerate(OPS)}
 
 # when(): index into {0, 0, 1, 10, 100, 500, 1000, 2000, 5000, 15000, 30000, 60000, 600000, 3600000} ms
@@ -126,6 +126,28 @@ def seed_reentry():
     b = [2 | 32] + setup("chat") + arrive(0, "chat") + arrive(1, "chat")
     b += [OP["ABANDON"], T1S, 0] + arrive(0, "chat")
     b += [OP["ACCEPT_OFFERED"], 1, 0, T1S, OP["COMPLETE"], T1S, 1, OP["ADVANCE_NEXT"]]
+    return b
+
+
+def seed_calendars():
+    # The engine clock starts at 0: Thursday 1970-01-01 00:00 UTC.
+    b = [0] + setup("voice")
+    b += [OP["QUEUE_ADD"], 1, 0, 0, OP["QUEUE_ADD_CHANNEL"], T0, 1, CH["voice"]]
+    # calendar: when, id k0, zone UTC, 1 range: Thursday 00:00-00:30 (quarter hours), no closed day
+    b += [OP["CALENDAR_ADD"], T0, 0, 0, 1, 3, 0, 2, 0]
+    # q0 names k0, closed action overflow to q1, callback channel voice, business time
+    # queue_calendar: when, queue, mask, calendar, action, closed queue, channel, business
+    b += [OP["QUEUE_CALENDAR"], T0, 0, 0, 0, 2, 1, 0, 1]
+    for c in range(2):
+        b += arrive(c)
+    b += [OP["ADVANCE"], T10M] * 3 + [OP["ADVANCE_NEXT"]]
+    for c in range(2, 4):
+        b += arrive(c)  # after the closing: overflowed to q1
+    # replaced by London hours Thursday 00:00-24:00 and 1970-01-08 closed; removal refused (in use)
+    b += [OP["CALENDAR_REPLACE"], T1S, 0, 1, 1, 3, 0, 96, 1 | (7 << 3)]
+    b += [OP["CALENDAR_REMOVE"], 0, OP["ALLOC_FAIL"], 2, OP["CALENDAR_ADD"], T0, 1, 3, 0, 0]
+    b += [OP["QUEUE_CALENDAR"], T0, 0, 1, 0, 1, 0, 0, OP["CALENDAR_REMOVE"], 0]  # no calendar; k0 goes
+    b += [OP["ADVANCE"], T10M, OP["DUMP"]]
     return b
 
 

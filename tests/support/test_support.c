@@ -95,6 +95,13 @@ int recorder_count(const recorder *r, int32_t type, const char *contact)
     return n;
 }
 
+int64_t utc_at(int y, int m, int d, int64_t ms)
+{
+    int32_t date = 0;
+    assert_int_equal(oq_date_from_ymd(y, m, d, &date), OQ_OK);
+    return (int64_t)date * 86400000LL + ms;
+}
+
 oq_engine *new_engine(recorder *r, test_alloc *a)
 {
     oq_engine_options o;

@@ -62,6 +62,8 @@ int recorder_count(const recorder *r, int32_t type, const char *contact);
 
 /* Engine with the recorder and counting allocator attached (either may be NULL). */
 oq_engine *new_engine(recorder *r, test_alloc *a);
+/* Engine time (epoch ms, UTC) of y-m-d 00:00 UTC plus `ms`; fails the test on a bad date. */
+int64_t utc_at(int y, int m, int d, int64_t ms);
 
 /* Convenience builders; each asserts OQ_OK. */
 void add_channel(oq_engine *e, const char *id, int exclusive, int cost, int max_per_agent);

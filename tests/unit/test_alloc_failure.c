@@ -225,9 +225,9 @@ static void each_allocation_failure_is_clean(void **state)
             assert_int_equal(a.live_bytes, 0);
             continue;
         }
-        assert_int_equal(st, OQ_OK);
+        assert_oq_ok(NULL, st);
         scenario(&r);
-        assert_int_equal(oq_engine_check(r.e), OQ_OK);
+        assert_oq_ok(r.e, oq_engine_check(r.e));
         /* No contact lost: each one that arrived still exists or ended once. */
         for (int i = 0; i < track.n; i++) {
             oq_contact_info ci;

@@ -22,6 +22,7 @@
 
 #include "snapshot_world.h"
 #include "engine/internal.h"
+#include "assert_oq.h"
 
 #define STEPS_DEFAULT 1000
 #define SAMPLE_POINTS 150
@@ -108,7 +109,7 @@ static oq_engine *make_engine(test_alloc *alloc)
     oq_engine_options o;
     w_options(&o, NULL, alloc);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     return e;
 }
 
@@ -144,7 +145,7 @@ static void run_start(run *x, uint64_t seed)
     memset(x, 0, sizeof *x);
     x->p = make_engine(&x->alloc);
     x->r = make_engine(NULL);
-    assert_int_equal(oq_engine_set_journal(x->p, jlog_fn, &x->j), OQ_OK);
+    assert_oq_ok(x->p, oq_engine_set_journal(x->p, jlog_fn, &x->j));
     w_setup(x->p, 1000);
     drain(x);
     x->s.rng = seed;
@@ -236,7 +237,7 @@ static void sweep_point(uint64_t seed, const baseline *b, int i, int64_t k, int6
     size_t l0;
     void *s0 = w_snap(x.p, &l0);
     int64_t clock0 = 0, clock1 = 0;
-    assert_int_equal(oq_engine_now(x.p, &clock0), OQ_OK);
+    assert_oq_ok(x.p, oq_engine_now(x.p, &clock0));
     x.alloc.fail_at = x.alloc.n_allocs + k + 1;
     x.alloc.n_failed = 0;
     oq_status st = w_step(x.p, &x.p, 1, &x.s);
@@ -246,7 +247,7 @@ static void sweep_point(uint64_t seed, const baseline *b, int i, int64_t k, int6
     snprintf(where, sizeof where, "seed %llu point %lld (step %d, allocation %lld, %s -> %s)",
              (unsigned long long)seed, (long long)point, i, (long long)k, action, oq_status_name(st));
     int in_step = drain(&x);
-    assert_int_equal(oq_engine_now(x.p, &clock1), OQ_OK);
+    assert_oq_ok(x.p, oq_engine_now(x.p, &clock1));
     t->points++;
     if (st == OQ_ENOMEM) {
         t->enomem++;
@@ -257,10 +258,10 @@ static void sweep_point(uint64_t seed, const baseline *b, int i, int64_t k, int6
          * call advanced to the same instant. */
         oq_engine *ref = w_restore(s0, l0, NULL, NULL);
         jlog discard = {0};
-        assert_int_equal(oq_engine_set_journal(ref, jlog_fn, &discard), OQ_OK); /* numbers records alike */
+        assert_oq_ok(ref, oq_engine_set_journal(ref, jlog_fn, &discard)); /* numbers records alike */
         if (clock1 != clock0) {
             t->advanced++;
-            assert_int_equal(oq_engine_advance(ref, clock1), OQ_OK);
+            assert_oq_ok(ref, oq_engine_advance(ref, clock1));
         }
         assert_same_engines(ref, x.p, "a call that failed with OQ_ENOMEM changed the engine", point);
         oq_engine_destroy(ref);
@@ -352,14 +353,14 @@ static void failed_moves_leave_nothing(void **state)
             oq_engine_options o;
             w_options(&o, NULL, &alloc);
             oq_engine *e = NULL;
-            assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+            assert_oq_ok(NULL, oq_engine_create(&o, &e));
             w_setup(e, 1000);
             oq_contact_spec cs;
             oq_contact_spec_init(&cs);
             cs.id = "c";
             cs.queue = "q2";
             cs.channel = "email";
-            assert_int_equal(oq_contact_arrive(e, 1000, &cs), OQ_OK); /* nobody logged in: waits */
+            assert_oq_ok(e, oq_contact_arrive(e, 1000, &cs)); /* nobody logged in: waits */
             oq_contact *c = oq__idtable_get(&e->contact_ids, "c");
             assert_non_null(c);
             assert_null(c->history); /* its arrival alone */
@@ -382,7 +383,7 @@ static void failed_moves_leave_nothing(void **state)
             size_t l1;
             void *s1 = w_snap(e, &l1);
             assert_same_bytes(s0, l0, s1, l1);
-            assert_int_equal(oq_engine_check(e), OQ_OK);
+            assert_oq_ok(e, oq_engine_check(e));
             oq_free(s0);
             oq_free(s1);
             oq_engine_destroy(e);

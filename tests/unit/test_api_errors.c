@@ -36,8 +36,8 @@ static void login_with_skill(oq_engine *e, const char *id, int sales, int ready)
 {
     add_agent(e, id, 100);
     if (sales)
-        assert_int_equal(oq_agent_set_skill(e, T0, id, "sales", sales), OQ_OK);
-    assert_int_equal(oq_agent_login(e, T0, id, ready), OQ_OK);
+        assert_oq_ok(e, oq_agent_set_skill(e, T0, id, "sales", sales));
+    assert_oq_ok(e, oq_agent_login(e, T0, id, ready));
 }
 
 static int setup(void **state)
@@ -49,42 +49,42 @@ static int setup(void **state)
     o.on_event = recorder_fn;
     o.event_user = &f->rec;
     o.start_ms = T0;
-    assert_int_equal(oq_engine_create(&o, &f->e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &f->e));
     oq_engine *e = f->e;
     add_channel(e, "voice", 1, 100, 1);
     add_channel(e, "chat", 0, 30, 3);
-    assert_int_equal(oq_skill_add(e, "sales", 5), OQ_OK);
-    assert_int_equal(oq_skill_add(e, "lang", 3), OQ_OK);
-    assert_int_equal(oq_group_add(e, "g1"), OQ_OK);
-    assert_int_equal(oq_group_add(e, "g2"), OQ_OK);
+    assert_oq_ok(e, oq_skill_add(e, "sales", 5));
+    assert_oq_ok(e, oq_skill_add(e, "lang", 3));
+    assert_oq_ok(e, oq_group_add(e, "g1"));
+    assert_oq_ok(e, oq_group_add(e, "g2"));
     oq_queue_spec q;
     oq_queue_spec_init(&q);
     q.id = "qa";
     q.offer_timeout_s = 10;
     q.wrapup_s = 5;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, T0, "qa", "voice"), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, T0, "qa", "chat"), OQ_OK);
-    assert_int_equal(oq_queue_require_skill(e, T0, "qa", "sales", 1), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, T0, "qa", "voice"));
+    assert_oq_ok(e, oq_queue_add_channel(e, T0, "qa", "chat"));
+    assert_oq_ok(e, oq_queue_require_skill(e, T0, "qa", "sales", 1));
     add_queue(e, "qb", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "chat");
-    assert_int_equal(oq_queue_add_group(e, T0, "qb", "g1"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_group(e, T0, "qb", "g1"));
     add_queue(e, "qe", OQ_ORDER_PRIORITY, OQ_STRATEGY_BEST_SKILL, NULL);
 
     login_with_skill(e, "a1", 3, 1);
-    assert_int_equal(arrive(e, T0, "k1", "voice", "qa", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, T0, "k1", "a1"), OQ_OK);
+    assert_oq_ok(e, arrive(e, T0, "k1", "voice", "qa", 0));
+    assert_oq_ok(e, oq_offer_accept(e, T0, "k1", "a1"));
     add_agent(e, "a2", 100);
-    assert_int_equal(oq_agent_set_skill(e, T0, "a2", "sales", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_skill(e, T0, "a2", "sales", 1));
     add_agent(e, "a3", 100);
-    assert_int_equal(oq_agent_join_group(e, T0, "a3", "g1"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, T0, "a3", 0), OQ_OK);
-    assert_int_equal(arrive(e, T0, "kq", "chat", "qb", 0), OQ_OK);
-    assert_int_equal(arrive(e, T0, "ko", "voice", "qa", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_join_group(e, T0, "a3", "g1"));
+    assert_oq_ok(e, oq_agent_login(e, T0, "a3", 0));
+    assert_oq_ok(e, arrive(e, T0, "kq", "chat", "qb", 0));
+    assert_oq_ok(e, arrive(e, T0, "ko", "voice", "qa", 0));
     login_with_skill(e, "a4", 2, 1); /* takes ko */
     login_with_skill(e, "a5", 1, 1);
-    assert_int_equal(arrive(e, T0, "kw", "chat", "qa", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, T0, "kw", "a5"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, T0, "kw"), OQ_OK);
+    assert_oq_ok(e, arrive(e, T0, "kw", "chat", "qa", 0));
+    assert_oq_ok(e, oq_offer_accept(e, T0, "kw", "a5"));
+    assert_oq_ok(e, oq_contact_complete(e, T0, "kw"));
 
     assert_int_equal(contact_state(e, "k1"), OQ_CONTACT_ACTIVE);
     assert_int_equal(contact_state(e, "ko"), OQ_CONTACT_OFFERED);
@@ -97,7 +97,7 @@ static int setup(void **state)
     assert_int_equal(agent_state(e, "a3"), OQ_AGENT_NOT_READY);
     assert_int_equal(agent_state(e, "a4"), OQ_AGENT_BUSY);
     assert_int_equal(agent_state(e, "a5"), OQ_AGENT_WRAPUP);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     *state = f;
     return 0;
 }
@@ -130,9 +130,9 @@ static void take(fixture *f, world_snap *s)
 {
     oq_engine *e = f->e;
     memset(s, 0, sizeof *s);
-    assert_int_equal(oq_engine_get_counts(e, &s->counts), OQ_OK);
-    assert_int_equal(oq_engine_now(e, &s->now), OQ_OK);
-    assert_int_equal(oq_engine_next_deadline(e, &s->deadline), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_counts(e, &s->counts));
+    assert_oq_ok(e, oq_engine_now(e, &s->now));
+    assert_oq_ok(e, oq_engine_next_deadline(e, &s->deadline));
     s->n_events = f->rec.n;
     for (int i = 0; i < N_OF(AGENTS); i++) {
         if (oq_agent_get(e, AGENTS[i], &s->agents[i]) != OQ_OK) {
@@ -142,7 +142,7 @@ static void take(fixture *f, world_snap *s)
         snprintf(s->reasons[i], sizeof s->reasons[i], "%s", s->agents[i].not_ready_reason);
         s->agents[i].not_ready_reason = NULL;
         for (int k = 0; k < N_OF(SKILLS); k++)
-            assert_int_equal(oq_agent_get_skill(e, AGENTS[i], SKILLS[k], &s->levels[i][k]), OQ_OK);
+            assert_oq_ok(e, oq_agent_get_skill(e, AGENTS[i], SKILLS[k], &s->levels[i][k]));
     }
     for (int i = 0; i < N_OF(CONTACTS); i++) {
         oq_contact_info *c = &s->contacts[i];
@@ -438,7 +438,7 @@ static void engine_create_and_time(void **state)
     assert_ptr_equal(e, sentinel);
     assert_int_equal(a.live_bytes, 0);
 
-    assert_int_equal(oq_engine_create(NULL, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(NULL, &e));
     assert_non_null(e);
     assert_true(e != sentinel);
     assert_string_equal(oq_engine_last_error(e), "");
@@ -446,29 +446,29 @@ static void engine_create_and_time(void **state)
     assert_int_equal(oq_engine_now(e, NULL), OQ_EINVAL);
     assert_int_equal(oq_engine_next_deadline(e, NULL), OQ_EINVAL);
     assert_int_equal(oq_engine_get_counts(e, NULL), OQ_EINVAL);
-    assert_int_equal(oq_engine_now(e, &t), OQ_OK);
+    assert_oq_ok(e, oq_engine_now(e, &t));
     assert_int_equal(t, 0);
-    assert_int_equal(oq_engine_next_deadline(e, &t), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &t));
     assert_true(t == INT64_MAX);
     oq_engine_destroy(e);
 
     /* start_ms: the first now_ms must be >= it */
     oq_engine_options_init(&o);
     o.start_ms = 5000;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
-    assert_int_equal(oq_engine_now(e, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
+    assert_oq_ok(e, oq_engine_now(e, &t));
     assert_int_equal(t, 5000);
     assert_int_equal(oq_engine_advance(e, 4999), OQ_EINVAL);
     assert_non_null(strstr(oq_engine_last_error(e), "now_ms"));
     assert_int_equal(oq_engine_advance(e, INT64_MIN), OQ_EINVAL);
-    assert_int_equal(oq_engine_now(e, &t), OQ_OK);
+    assert_oq_ok(e, oq_engine_now(e, &t));
     assert_int_equal(t, 5000);
-    assert_int_equal(oq_engine_advance(e, 5000), OQ_OK); /* equal is fine */
-    assert_int_equal(oq_engine_advance(e, 7000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 5000)); /* equal is fine */
+    assert_oq_ok(e, oq_engine_advance(e, 7000));
     assert_int_equal(oq_engine_advance(e, 6999), OQ_EINVAL);
-    assert_int_equal(oq_engine_now(e, &t), OQ_OK);
+    assert_oq_ok(e, oq_engine_now(e, &t));
     assert_int_equal(t, 7000);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -478,7 +478,7 @@ static void time_never_goes_backwards(void **state)
 {
     fixture *f = *state;
     oq_engine *e = f->e;
-    assert_int_equal(oq_engine_advance(e, T0 + 1000), OQ_OK); /* nothing due before T0+5000 */
+    assert_oq_ok(e, oq_engine_advance(e, T0 + 1000)); /* nothing due before T0+5000 */
     const int64_t b = T0 + 999;
     oq_queue_spec qs;
     oq_queue_spec_init(&qs);
@@ -578,8 +578,8 @@ static void channel_errors(void **state)
     /* the longest id is fine, one byte more is not */
     oq_channel_spec_init(&s);
     s.id = MAX_ID;
-    assert_int_equal(oq_channel_add(e, &s), OQ_OK);
-    assert_int_equal(oq_channel_remove(e, MAX_ID), OQ_OK);
+    assert_oq_ok(e, oq_channel_add(e, &s));
+    assert_oq_ok(e, oq_channel_remove(e, MAX_ID));
 }
 
 static void skill_and_group_errors(void **state)
@@ -611,12 +611,12 @@ static void skill_and_group_errors(void **state)
     assert_int_equal(lv, 77);
 
     /* in use only by an agent / only by a queue / only by a contact */
-    assert_int_equal(oq_agent_set_skill(e, T0, "a2", "lang", 2), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_skill(e, T0, "a2", "lang", 2));
     ERR(oq_skill_remove(e, "lang"), OQ_ESTATE, "lang");
-    assert_int_equal(oq_agent_set_skill(e, T0, "a2", "lang", 0), OQ_OK);
-    assert_int_equal(oq_queue_prefer_skill(e, T0, "qe", "lang", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_skill(e, T0, "a2", "lang", 0));
+    assert_oq_ok(e, oq_queue_prefer_skill(e, T0, "qe", "lang", 1));
     ERR(oq_skill_remove(e, "lang"), OQ_ESTATE, "lang");
-    assert_int_equal(oq_queue_prefer_skill(e, T0, "qe", "lang", 0), OQ_OK);
+    assert_oq_ok(e, oq_queue_prefer_skill(e, T0, "qe", "lang", 0));
     oq_contact_spec ks;
     oq_contact_spec_init(&ks);
     ks.id = "kl";
@@ -627,20 +627,20 @@ static void skill_and_group_errors(void **state)
     ks.n_required = 1;
     ks.required_skills = ids;
     ks.required_levels = lvs;
-    assert_int_equal(oq_contact_arrive(e, T0, &ks), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, T0, &ks));
     ERR(oq_skill_remove(e, "lang"), OQ_ESTATE, "lang");
-    assert_int_equal(oq_contact_remove(e, T0, "kl"), OQ_OK);
-    assert_int_equal(oq_agent_join_group(e, T0, "a2", "g2"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, T0, "kl"));
+    assert_oq_ok(e, oq_agent_join_group(e, T0, "a2", "g2"));
     ERR(oq_group_remove(e, "g2"), OQ_ESTATE, "g2");
-    assert_int_equal(oq_agent_leave_group(e, T0, "a2", "g2"), OQ_OK);
-    assert_int_equal(oq_queue_add_group(e, T0, "qe", "g2"), OQ_OK);
+    assert_oq_ok(e, oq_agent_leave_group(e, T0, "a2", "g2"));
+    assert_oq_ok(e, oq_queue_add_group(e, T0, "qe", "g2"));
     ERR(oq_group_remove(e, "g2"), OQ_ESTATE, "g2");
-    assert_int_equal(oq_queue_remove_group(e, T0, "qe", "g2"), OQ_OK);
+    assert_oq_ok(e, oq_queue_remove_group(e, T0, "qe", "g2"));
     /* now unused: removable */
-    assert_int_equal(oq_skill_remove(e, "lang"), OQ_OK);
-    assert_int_equal(oq_group_remove(e, "g2"), OQ_OK);
+    assert_oq_ok(e, oq_skill_remove(e, "lang"));
+    assert_oq_ok(e, oq_group_remove(e, "g2"));
     assert_int_equal(oq_skill_get(e, "lang", &lv), OQ_ENOTFOUND);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 /* ---- agents ---------------------------------------------------------------- */
@@ -724,7 +724,7 @@ static void agent_errors(void **state)
     ERR(oq_agent_join_group(e, T0, "a3", "g1"), OQ_ESTATE, "g1"); /* twice */
     ERR(oq_agent_leave_group(e, T0, "a2", "g1"), OQ_ESTATE, "g1"); /* not in */
     /* logged out but still serving k1: not removable */
-    assert_int_equal(oq_agent_logout(e, T0, "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_logout(e, T0, "a1"));
     assert_int_equal(contact_state(e, "k1"), OQ_CONTACT_ACTIVE);
     ERR(oq_agent_remove(e, "a1"), OQ_ESTATE, "a1");
     ERR(oq_agent_logout(e, T0, "a1"), OQ_ESTATE, "a1");
@@ -847,7 +847,7 @@ static void queue_errors(void **state)
         snprintf(ids[i], sizeof ids[i], "x%d", i);
         oq_channel_spec_init(&cs);
         cs.id = ids[i];
-        assert_int_equal(oq_channel_add(e, &cs), OQ_OK);
+        assert_oq_ok(e, oq_channel_add(e, &cs));
     }
     for (int i = 0; i < 20 && (st = oq_queue_add_channel(e, T0, "qe", ids[i])) == OQ_OK; i++)
         added++;
@@ -855,8 +855,8 @@ static void queue_errors(void **state)
     assert_true(added >= 2);
     ERR(oq_queue_add_channel(e, T0, "qe", ids[added + 1]), OQ_ERANGE, "qe");
     /* an empty queue is removable */
-    assert_int_equal(oq_queue_remove(e, "qe"), OQ_OK);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_queue_remove(e, "qe"));
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 /* ---- contacts -------------------------------------------------------------- */
@@ -983,10 +983,10 @@ static void arrive_errors(void **state)
     }
     /* the longest id works; a finished contact's id is free again */
     s.id = MAX_ID;
-    assert_int_equal(oq_contact_arrive(e, T0, &s), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, T0, MAX_ID), OQ_OK);
-    assert_int_equal(oq_contact_arrive(e, T0, &s), OQ_OK);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, T0, &s));
+    assert_oq_ok(e, oq_contact_remove(e, T0, MAX_ID));
+    assert_oq_ok(e, oq_contact_arrive(e, T0, &s));
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 static void contact_call_errors(void **state)
@@ -1059,9 +1059,9 @@ static void contact_call_errors(void **state)
     ERR(oq_contact_set_priority(e, T0, "kq", -OQ_PRIORITY_MAX - 1), OQ_EINVAL, "priority");
     ERR(oq_contact_set_priority(e, T0, "k1", INT32_MAX), OQ_EINVAL, "priority");
     /* the limits themselves are accepted */
-    assert_int_equal(oq_contact_set_priority(e, T0, "kq", OQ_PRIORITY_MAX), OQ_OK);
-    assert_int_equal(oq_contact_set_priority(e, T0, "kq", -OQ_PRIORITY_MAX), OQ_OK);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_contact_set_priority(e, T0, "kq", OQ_PRIORITY_MAX));
+    assert_oq_ok(e, oq_contact_set_priority(e, T0, "kq", -OQ_PRIORITY_MAX));
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 /* An offer that timed out (or was rejected) cannot be accepted any more. */
@@ -1070,7 +1070,7 @@ static void accept_after_timeout(void **state)
     fixture *f = *state;
     oq_engine *e = f->e;
     /* ko was offered to a4 at T0 with a 10 s time-out; kw's wrap-up ends at T0+5 s */
-    assert_int_equal(oq_engine_advance(e, T0 + 10000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, T0 + 10000));
     assert_true(recorder_find(&f->rec, 0, OQ_EV_OFFER_TIMEOUT, "ko", "a4") >= 0);
     assert_int_not_equal(contact_state(e, "ko"), OQ_CONTACT_ACTIVE);
     char buf[32];
@@ -1078,16 +1078,16 @@ static void accept_after_timeout(void **state)
     ERR(oq_offer_accept(e, T0 + 10000, "ko", "a4"), OQ_ESTATE, "timed out");
     ERR(oq_offer_reject(e, T0 + 10000, "ko", "a4"), OQ_ESTATE, "ko");
     /* the same after an explicit reject: kq goes to qa and is offered */
-    assert_int_equal(oq_agent_login(e, T0 + 10000, "a2", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, T0 + 10000, "a2", 1));
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "ko", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "ko", &ci));
     if (ci.state == OQ_CONTACT_OFFERED) {
         char who[32];
         snprintf(who, sizeof who, "%s", ci.agent);
-        assert_int_equal(oq_offer_reject(e, T0 + 10000, "ko", who), OQ_OK);
+        assert_oq_ok(e, oq_offer_reject(e, T0 + 10000, "ko", who));
         ERR(oq_offer_accept(e, T0 + 10000, "ko", who), OQ_ESTATE, "rejected");
     }
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 
@@ -1188,17 +1188,17 @@ static void limit_spec_errors(void **state)
     s.max_length = 2;
     s.limit_action = OQ_LIMIT_OVERFLOW;
     s.limit_queue = "qb";
-    assert_int_equal(oq_queue_update(e, T0, &s), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, T0, &s));
     oq_queue_spec_init(&s);
     s.id = "qz";
-    assert_int_equal(oq_queue_add(e, &s), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &s));
     s.id = "qe";
     s.limit_action = OQ_LIMIT_OVERFLOW;
     s.max_length = 1;
     s.limit_queue = "qz";
-    assert_int_equal(oq_queue_update(e, T0, &s), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, T0, &s));
     ERR(oq_queue_remove(e, "qz"), OQ_ESTATE, "qz");
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 /* model.h: "Remove a channel. OQ_ESTATE while any queue accepts it or any
@@ -1211,7 +1211,7 @@ static void callback_channel_cannot_be_removed(void **state)
     oq_channel_spec c;
     oq_channel_spec_init(&c);
     c.id = "cbch";
-    assert_int_equal(oq_channel_add(e, &c), OQ_OK);
+    assert_oq_ok(e, oq_channel_add(e, &c));
     oq_queue_spec s;
     oq_queue_spec_init(&s);
     s.id = "qe";
@@ -1219,7 +1219,7 @@ static void callback_channel_cannot_be_removed(void **state)
     s.limit_action = OQ_LIMIT_CALLBACK;
     s.limit_queue = "qb";
     s.callback_channel = "cbch";
-    assert_int_equal(oq_queue_update(e, T0, &s), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, T0, &s));
     world_snap before;
     take(f, &before);
     plant_marker(e);
@@ -1229,7 +1229,7 @@ static void callback_channel_cannot_be_removed(void **state)
                  "callback_channel (oq_queue_get(qe) would now dereference NULL)");
     expect_err(f, st, OQ_ESTATE, "cbch", &before, "oq_channel_remove(e, \"cbch\")", __LINE__);
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, "qe", &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, "qe", &qi));
     assert_string_equal(qi.spec.callback_channel, "cbch");
 }
 
@@ -1282,7 +1282,7 @@ static void escalation_errors(void **state)
     ERR(oq_contact_position(e, "k1", &pos, &ewt), OQ_ESTATE, "k1");
     ERR(oq_contact_position(e, "kw", &pos, &ewt), OQ_ESTATE, "kw");
     assert_int_equal(pos, -1);
-    assert_int_equal(oq_contact_position(e, "kq", &pos, &ewt), OQ_OK);
+    assert_oq_ok(e, oq_contact_position(e, "kq", &pos, &ewt));
     assert_int_equal(pos, 1);
     assert_true(ewt >= 0); /* +inf: nobody ready may serve it */
     /* ladders change only on a queue without contacts */
@@ -1332,7 +1332,7 @@ static void escalation_errors(void **state)
     ERR(oq_queue_add_step(e, T0, "qe", &st), OQ_ESTATE, "sales");
     st.action = OQ_STEP_DROP_REQUIRED;
     ERR(oq_queue_add_step(e, T0, "qe", &st), OQ_ESTATE, "sales");
-    assert_int_equal(oq_queue_require_skill(e, T0, "qe", "sales", 3), OQ_OK);
+    assert_oq_ok(e, oq_queue_require_skill(e, T0, "qe", "sales", 3));
     st.action = OQ_STEP_LOWER_LEVEL;
     st.level = 3; /* must be below the current 3 */
     ERR(oq_queue_add_step(e, T0, "qe", &st), OQ_EINVAL, "level");
@@ -1363,33 +1363,33 @@ static void escalation_errors(void **state)
     oq_escalation_step_init(&st);
     st.message = "m";
     for (int i = 0; i < OQ_LADDER_MAX; i++)
-        assert_int_equal(oq_queue_add_step(e, T0, "qe", &st), OQ_OK);
+        assert_oq_ok(e, oq_queue_add_step(e, T0, "qe", &st));
     ERR(oq_queue_add_step(e, T0, "qe", &st), OQ_ERANGE, "qe");
-    assert_int_equal(oq_queue_step_count(e, "qe", &n), OQ_OK);
+    assert_oq_ok(e, oq_queue_step_count(e, "qe", &n));
     assert_int_equal(n, OQ_LADDER_MAX);
     /* steps hold references: the skill / queue they name cannot go */
-    assert_int_equal(oq_queue_clear_steps(e, T0, "qe"), OQ_OK);
-    assert_int_equal(oq_queue_step_count(e, "qe", &n), OQ_OK);
+    assert_oq_ok(e, oq_queue_clear_steps(e, T0, "qe"));
+    assert_oq_ok(e, oq_queue_step_count(e, "qe", &n));
     assert_int_equal(n, 0);
     oq_queue_spec qs;
     oq_queue_spec_init(&qs);
     qs.id = "qz";
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_OVERFLOW;
     st.queue = "qz";
-    assert_int_equal(oq_queue_add_step(e, T0, "qe", &st), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_step(e, T0, "qe", &st));
     ERR(oq_queue_remove(e, "qz"), OQ_ESTATE, "qz");
-    assert_int_equal(oq_skill_add(e, "tmp", 2), OQ_OK);
+    assert_oq_ok(e, oq_skill_add(e, "tmp", 2));
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_DROP_PREFERRED;
     st.skill = "tmp";
-    assert_int_equal(oq_queue_add_step(e, T0, "qe", &st), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_step(e, T0, "qe", &st));
     ERR(oq_skill_remove(e, "tmp"), OQ_ESTATE, "tmp");
-    assert_int_equal(oq_queue_clear_steps(e, T0, "qe"), OQ_OK);
-    assert_int_equal(oq_skill_remove(e, "tmp"), OQ_OK);
-    assert_int_equal(oq_queue_remove(e, "qz"), OQ_OK);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_queue_clear_steps(e, T0, "qe"));
+    assert_oq_ok(e, oq_skill_remove(e, "tmp"));
+    assert_oq_ok(e, oq_queue_remove(e, "qz"));
+    assert_oq_ok(e, oq_engine_check(e));
 }
 
 /* ---- re-entrancy -------------------------------------------------------------- */
@@ -1510,23 +1510,23 @@ static void mutating_calls_from_callback_are_busy(void **state)
     o.event_user = &r;
     o.start_ms = T0;
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     r.e = e;
     add_channel(e, "chat", 0, 30, 3);
-    assert_int_equal(oq_skill_add(e, "lang", 3), OQ_OK);
-    assert_int_equal(oq_group_add(e, "g1"), OQ_OK);
-    assert_int_equal(oq_group_add(e, "g2"), OQ_OK);
+    assert_oq_ok(e, oq_skill_add(e, "lang", 3));
+    assert_oq_ok(e, oq_group_add(e, "g1"));
+    assert_oq_ok(e, oq_group_add(e, "g2"));
     add_queue(e, "qa", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "chat");
     add_queue(e, "qb", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "chat");
     add_queue(e, "qe", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, NULL);
-    assert_int_equal(oq_queue_add_group(e, T0, "qb", "g1"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_group(e, T0, "qb", "g1"));
     add_agent(e, "a1", 100);
     add_agent(e, "a2", 100);
     add_agent(e, "a3", 100);
     add_agent(e, "a5", 100);
-    assert_int_equal(oq_agent_join_group(e, T0, "a3", "g1"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, T0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, T0, "k1", "chat", "qa", 0), OQ_OK); /* OFFERED -> callback */
+    assert_oq_ok(e, oq_agent_join_group(e, T0, "a3", "g1"));
+    assert_oq_ok(e, oq_agent_login(e, T0, "a1", 1));
+    assert_oq_ok(e, arrive(e, T0, "k1", "chat", "qa", 0)); /* OFFERED -> callback */
     assert_int_equal(r.fired, 1);
     if (r.first_wrong[0])
         fail_msg("mutating call from a callback: %s", r.first_wrong);
@@ -1535,7 +1535,7 @@ static void mutating_calls_from_callback_are_busy(void **state)
     assert_true(r.read_ok);
     /* After the callback nothing was changed by the refused calls. */
     oq_engine_counts c;
-    assert_int_equal(oq_engine_get_counts(e, &c), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_counts(e, &c));
     assert_int_equal(c.agents, 4);
     assert_int_equal(c.queues, 3);
     assert_int_equal(c.channels, 1);
@@ -1544,7 +1544,7 @@ static void mutating_calls_from_callback_are_busy(void **state)
     assert_int_equal(c.contacts, 1);
     assert_int_equal(c.contacts_offered, 1);
     assert_int_equal(agent_state(e, "a2"), OQ_AGENT_OFFLINE);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
     /* engine.h: oq_engine_check is read-only and callable from callbacks;
      * from inside the OFFERED event it must not report corruption. */
@@ -1577,7 +1577,7 @@ static void engine_check_inside_callbacks(void **state)
     oq_engine_options_init(&o);
     o.on_event = check_sink_fn;
     o.event_user = &s;
-    assert_int_equal(oq_engine_create(&o, &s.e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &s.e));
     oq_engine *e = s.e;
     add_channel(e, "chat", 0, 30, 3);
     oq_queue_spec q;
@@ -1585,17 +1585,17 @@ static void engine_check_inside_callbacks(void **state)
     q.id = "q";
     q.wrapup_s = 1;
     q.offer_timeout_s = 2;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "chat"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "chat"));
     add_agent(e, "a", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a", 1), OQ_OK);
-    assert_int_equal(arrive(e, 0, "k", "chat", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, 0, "k", "a"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, 0, "k"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 1000), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "k2", "chat", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 3000), OQ_OK); /* time-out */
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a", 1));
+    assert_oq_ok(e, arrive(e, 0, "k", "chat", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 0, "k", "a"));
+    assert_oq_ok(e, oq_contact_complete(e, 0, "k"));
+    assert_oq_ok(e, oq_engine_advance(e, 1000));
+    assert_oq_ok(e, arrive(e, 1000, "k2", "chat", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, 3000)); /* time-out */
+    assert_oq_ok(e, oq_engine_check(e));
     assert_true(s.n > 5);
     oq_engine_destroy(e);
     if (s.bad)
@@ -1609,8 +1609,8 @@ static void messages_are_per_engine(void **state)
 {
     (void)state;
     oq_engine *a = NULL, *b = NULL;
-    assert_int_equal(oq_engine_create(NULL, &a), OQ_OK);
-    assert_int_equal(oq_engine_create(NULL, &b), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(NULL, &a));
+    assert_oq_ok(NULL, oq_engine_create(NULL, &b));
     assert_int_equal(oq_agent_remove(a, "ghost"), OQ_ENOTFOUND);
     assert_non_null(strstr(oq_engine_last_error(a), "ghost"));
     assert_string_equal(oq_engine_last_error(b), "");
@@ -1635,8 +1635,8 @@ static void time_near_int64_max(void **state)
     oq_queue_spec_init(&q);
     q.id = "q";
     q.wrapup_s = 5;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "chat"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "chat"));
     add_agent(e, "a", 100);
     const int64_t t = INT64_MAX - 1000;
     oq_status st = oq_engine_advance(e, t);
@@ -1646,9 +1646,9 @@ static void time_near_int64_max(void **state)
         free(r);
         return;
     }
-    assert_int_equal(st, OQ_OK);
-    assert_int_equal(oq_agent_login(e, t, "a", 1), OQ_OK);
-    assert_int_equal(arrive(e, t, "k", "chat", "q", 0), OQ_OK);
+    assert_oq_ok(NULL, st);
+    assert_oq_ok(e, oq_agent_login(e, t, "a", 1));
+    assert_oq_ok(e, arrive(e, t, "k", "chat", "q", 0));
     int timed_out = recorder_count(r, OQ_EV_OFFER_TIMEOUT, "k");
     oq_status acc = oq_offer_accept(e, t, "k", "a");
     oq_status chk = oq_engine_check(e);
@@ -1657,7 +1657,7 @@ static void time_near_int64_max(void **state)
     if (timed_out || acc != OQ_OK)
         fail_msg("offer made at INT64_MAX-1000 with a 30 s time-out timed out at once "
                  "(%d OFFER_TIMEOUT, accept %s)", timed_out, oq_status_name(acc));
-    assert_int_equal(chk, OQ_OK);
+    assert_oq_ok(NULL, chk);
 }
 
 int main(void)

@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "calendar_oracle.h"
+#include "assert_oq.h"
 
 static int32_t open_at(const oq_calendar *cal, int64_t t)
 {
     int32_t open = -1;
-    assert_int_equal(oq_calendar_is_open(cal, t, &open), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_is_open(cal, t, &open));
     return open;
 }
 
@@ -70,7 +71,7 @@ static void weekdays(oq_calendar *cal, int32_t open, int32_t close)
 static int64_t local(const oq_calendar *cal, int y, int mo, int d, int h, int mi)
 {
     int64_t t = 0;
-    assert_int_equal(oq_calendar_from_local(cal, date_of(y, mo, d), HM(h, mi), &t), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_from_local(cal, date_of(y, mo, d), HM(h, mi), &t));
     return t;
 }
 
@@ -97,7 +98,7 @@ static void without_hours_always_open(void **state)
     assert_time(business(cal, t, t + 40 * DAY_MS), 40 * DAY_MS);
     assert_time(deadline(cal, t, 40 * DAY_MS), t + 40 * DAY_MS);
     int64_t ms = 0;
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, date_of(2026, 3, 29), &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(2026, 3, 29), &ms));
     assert_int_equal(ms, DAY_MS);
     /* A holiday closes it: the next close is that day's local midnight. */
     oq_error err;
@@ -130,13 +131,13 @@ static void open_and_closed_edges(void **state)
     assert_time(business(cal, mon9, local(cal, 2026, 6, 8, 9, 0)), 5 * 9 * HOUR_MS);
     int32_t kind = -1;
     const char *name = "x";
-    assert_int_equal(oq_calendar_day_kind(cal, date_of(2026, 6, 6), &kind, &name), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, date_of(2026, 6, 6), &kind, &name));
     assert_int_equal(kind, OQ_DAY_REGULAR);
     assert_null(name);
     int64_t ms = 0;
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, date_of(2026, 6, 6), &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(2026, 6, 6), &ms));
     assert_int_equal(ms, 0); /* Saturday: closed by the week */
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, date_of(2026, 6, 5), &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(2026, 6, 5), &ms));
     assert_int_equal(ms, 9 * HOUR_MS);
     oq_calendar_destroy(cal);
 }
@@ -191,7 +192,7 @@ static void dst_forward_and_back_london(void **state)
     assert_time(deadline(cal, a, 6 * HOUR_MS + 30 * MIN_MS), utc_ms(2026, 10, 25, 5, 30, 0));
     /* The fall-back date's local day is 25 hours long but has 6 hours of hours. */
     int64_t ms = 0;
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, date_of(2026, 10, 25), &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(2026, 10, 25), &ms));
     assert_int_equal(ms, 6 * HOUR_MS);
     oq_calendar_destroy(cal);
 
@@ -270,7 +271,7 @@ static void hours_past_midnight(void **state)
     assert_time(next_close(cal, fri22), local(cal, 2026, 3, 7, 4, 0));
     assert_time(business(cal, fri22 - DAY_MS, fri22 + DAY_MS), 6 * HOUR_MS);
     int64_t ms = 0;
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, date_of(2026, 3, 6), &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(2026, 3, 6), &ms));
     assert_int_equal(ms, 4 * HOUR_MS); /* counted on the day it starts */
 
     /* A holiday on Saturday keeps Friday's night (it belongs to Friday)... */
@@ -322,7 +323,7 @@ static void deadline_across_weekend_and_holiday(void **state)
     assert_time(business(cal, thu, due), 2 * HOUR_MS);
     int32_t kind = -1;
     const char *name = NULL;
-    assert_int_equal(oq_calendar_day_kind(cal, date_of(2026, 9, 25), &kind, &name), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, date_of(2026, 9, 25), &kind, &name));
     assert_int_equal(kind, OQ_DAY_HOLIDAY);
     assert_string_equal(name, "Mid-Autumn Festival");
     /* 30 business days (of 9 hours) from Monday 2026-09-21 09:00: counting
@@ -350,20 +351,20 @@ static void special_hours_precedence(void **state)
     must(oq_calendar_set_day_hours(cal, xmas_eve, HM(14, 0), HM(15, 0), NULL, &err), &err, "s2");
     int32_t kind = -1;
     const char *name = NULL;
-    assert_int_equal(oq_calendar_day_kind(cal, boxing, &kind, &name), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, boxing, &kind, &name));
     assert_int_equal(kind, OQ_DAY_SPECIAL);
     assert_string_equal(name, "Boxing Day sale");
-    assert_int_equal(oq_calendar_day_kind(cal, xmas, &kind, &name), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, xmas, &kind, &name));
     assert_int_equal(kind, OQ_DAY_HOLIDAY);
     assert_string_equal(name, "Christmas Day");
-    assert_int_equal(oq_calendar_day_kind(cal, xmas_eve, &kind, NULL), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, xmas_eve, &kind, NULL));
     assert_int_equal(kind, OQ_DAY_SPECIAL);
     int64_t ms = 0;
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, xmas_eve, &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, xmas_eve, &ms));
     assert_int_equal(ms, 5 * HOUR_MS);
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, xmas, &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, xmas, &ms));
     assert_int_equal(ms, 0);
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, boxing, &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, boxing, &ms));
     assert_int_equal(ms, 4 * HOUR_MS);
     /* Thu 24th: 9-13, 14-15; Fri 25th holiday; Mon 28th: 10-14. */
     int64_t t = local(cal, 2026, 12, 24, 8, 0);
@@ -372,7 +373,7 @@ static void special_hours_precedence(void **state)
     /* A closed day is an exception: closed even though it is a weekday. */
     int32_t d31 = date_of(2026, 12, 31);
     must(oq_calendar_close_day(cal, d31, "Inventory", &err), &err, "close");
-    assert_int_equal(oq_calendar_day_kind(cal, d31, &kind, &name), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, d31, &kind, &name));
     assert_int_equal(kind, OQ_DAY_CLOSED);
     assert_string_equal(name, "Inventory");
     assert_int_equal(open_at(cal, local(cal, 2026, 12, 31, 12, 0)), 0);
@@ -421,7 +422,7 @@ static void bad_hours_are_refused(void **state)
     hours(cal, 5, HM(23, 30), HM(46, 0)); /* touching both neighbours is fine */
     assert_int_equal(oq_calendar_add_hours(NULL, 0, 0, 1, &err), OQ_EINVAL);
     assert_non_null(strstr(err.message, "cal is NULL"));
-    assert_int_equal(oq_calendar_add_hours(cal, 0, HM(20, 0), HM(21, 0), NULL), OQ_OK); /* NULL err */
+    assert_oq_ok_err(NULL, oq_calendar_add_hours(cal, 0, HM(20, 0), HM(21, 0), NULL)); /* NULL err */
     oq_calendar_destroy(cal);
 }
 
@@ -489,7 +490,7 @@ static void never_open_is_not_found(void **state)
     assert_int_equal(oq_calendar_next_close(cal, t, &out), OQ_ENOTFOUND);
     assert_int_equal(oq_calendar_add_business_ms(cal, t, 1, &out), OQ_ENOTFOUND);
     /* Mondays 2026-01-05 + 7i for i = 0..213 fall in 1500 days; i >= 200 are open. */
-    assert_int_equal(oq_calendar_business_ms(cal, t, t + 1500 * DAY_MS, &out), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_business_ms(cal, t, t + 1500 * DAY_MS, &out));
     assert_int_equal(out, 14 * HOUR_MS);
     /* The first opening after them, 1400 days on, is still found from close by. */
     int64_t first = utc_ms(2026, 1, 5, 9, 0, 0) + 200 * 7 * DAY_MS;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calendar_oracle.h"
+#include "assert_oq.h"
 
 #define WINDOW_DAYS 30
 #define N_MIN (WINDOW_DAYS * 1440)
@@ -201,7 +202,7 @@ static void check(world *w, uint64_t *seed, const char *zone)
     const oq_calendar *cal = w->cal;
     for (int64_t m = 0; m < N_MIN; m++) {
         int32_t open = -1;
-        assert_int_equal(oq_calendar_is_open(cal, at(w, m) + 30000, &open), OQ_OK);
+        assert_oq_ok(NULL, oq_calendar_is_open(cal, at(w, m) + 30000, &open));
         if (open != w->open[m])
             fail_msg("%s: is_open at minute %lld: %d, oracle %d", zone, (long long)m, open, w->open[m]);
     }
@@ -213,7 +214,7 @@ static void check(world *w, uint64_t *seed, const char *zone)
             b = tmp;
         }
         int64_t got = -1;
-        assert_int_equal(oq_calendar_business_ms(cal, at(w, a), at(w, b), &got), OQ_OK);
+        assert_oq_ok(NULL, oq_calendar_business_ms(cal, at(w, a), at(w, b), &got));
         if (got != (w->prefix[b] - w->prefix[a]) * MIN_MS)
             fail_msg("%s: business_ms(minute %lld, %lld) = %lld, oracle %lld min", zone, (long long)a,
                      (long long)b, (long long)got, (long long)(w->prefix[b] - w->prefix[a]));
@@ -222,13 +223,13 @@ static void check(world *w, uint64_t *seed, const char *zone)
         int64_t o = scan(w, m, 1);
         if (o >= 0) {
             int64_t t = 0;
-            assert_int_equal(oq_calendar_next_open(cal, at(w, m), &t), OQ_OK);
+            assert_oq_ok(NULL, oq_calendar_next_open(cal, at(w, m), &t));
             if (t != at(w, o))
                 fail_msg("%s: next_open(minute %lld) = %lld, oracle minute %lld", zone, (long long)m,
                          (long long)(t - w->w0) / MIN_MS, (long long)o);
             int64_t c = scan(w, o, 0);
             if (c >= 0) {
-                assert_int_equal(oq_calendar_next_close(cal, at(w, m), &t), OQ_OK);
+                assert_oq_ok(NULL, oq_calendar_next_close(cal, at(w, m), &t));
                 if (t != at(w, c))
                     fail_msg("%s: next_close(minute %lld) = %lld, oracle minute %lld", zone,
                              (long long)m, (long long)(t - w->w0) / MIN_MS, (long long)c);
@@ -246,7 +247,7 @@ static void check(world *w, uint64_t *seed, const char *zone)
                 }
         if (r >= 0) {
             int64_t t = 0;
-            assert_int_equal(oq_calendar_add_business_ms(cal, at(w, m), n * MIN_MS, &t), OQ_OK);
+            assert_oq_ok(NULL, oq_calendar_add_business_ms(cal, at(w, m), n * MIN_MS, &t));
             if (t != at(w, r))
                 fail_msg("%s: add_business_ms(minute %lld, %lld min) = minute %lld, oracle %lld", zone,
                          (long long)m, (long long)n, (long long)(t - w->w0) / MIN_MS, (long long)r);

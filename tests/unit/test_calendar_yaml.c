@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "calendar_oracle.h"
+#include "assert_oq.h"
 
 static const char *src_path(const char *rel, char *buf, size_t size)
 {
@@ -33,7 +34,7 @@ static oq_calendar *load_example(const char *id)
 static int64_t local(const oq_calendar *cal, int y, int mo, int d, int h, int mi)
 {
     int64_t t = 0;
-    assert_int_equal(oq_calendar_from_local(cal, date_of(y, mo, d), HM(h, mi), &t), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_from_local(cal, date_of(y, mo, d), HM(h, mi), &t));
     return t;
 }
 
@@ -43,8 +44,8 @@ static void expect_day(const oq_calendar *cal, int y, int m, int d, int32_t kind
     int32_t k = -1;
     const char *n = NULL;
     int64_t ms = -1;
-    assert_int_equal(oq_calendar_day_kind(cal, date_of(y, m, d), &k, &n), OQ_OK);
-    assert_int_equal(oq_calendar_open_ms_of_day(cal, date_of(y, m, d), &ms), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_day_kind(cal, date_of(y, m, d), &k, &n));
+    assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(y, m, d), &ms));
     if (k != kind || ms != open_ms || (name ? !n || strcmp(n, name) != 0 : n != NULL))
         fail_msg("%s %04d-%02d-%02d: kind %d '%s' %lld ms, want %d '%s' %lld ms", oq_calendar_id(cal),
                  y, m, d, (int)k, n ? n : "(null)", (long long)ms, (int)kind, name ? name : "(null)",
@@ -64,7 +65,7 @@ static void example_file_answers_as_documented(void **state)
     expect_day(shop, 2026, 10, 1, OQ_DAY_HOLIDAY, "国庆节 National Day", 0);
     /* 09:00 Shanghai is 01:00 UTC. */
     int64_t t = 0;
-    assert_int_equal(oq_calendar_next_open(shop, utc_ms(2026, 2, 15, 0, 0, 0), &t), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_next_open(shop, utc_ms(2026, 2, 15, 0, 0, 0), &t));
     assert_int_equal(t, utc_ms(2026, 2, 18, 2, 0, 0)); /* closed 15-17, duty hours from the 18th */
     oq_calendar_destroy(shop);
 
@@ -74,13 +75,13 @@ static void example_file_answers_as_documented(void **state)
     expect_day(office, 2026, 3, 7, OQ_DAY_REGULAR, NULL, 0); /* an ordinary Saturday */
     /* A reply due in 4 business hours from Friday 2026-02-13 16:00: 2 on
      * Friday, then the make-up Saturday 09:00-11:00. */
-    assert_int_equal(oq_calendar_add_business_ms(office, local(office, 2026, 2, 13, 16, 0),
-                                                 4 * HOUR_MS, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_add_business_ms(office, local(office, 2026, 2, 13, 16, 0),
+                                                 4 * HOUR_MS, &t));
     assert_int_equal(t, local(office, 2026, 2, 14, 11, 0));
     oq_calendar_destroy(office);
 
     oq_calendar *live = load_example("shanghai-livestream");
-    assert_int_equal(oq_calendar_next_close(live, local(live, 2026, 3, 6, 20, 0), &t), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_next_close(live, local(live, 2026, 3, 6, 20, 0), &t));
     assert_int_equal(t, local(live, 2026, 3, 7, 2, 0)); /* Friday's evening runs past midnight */
     expect_day(live, 2026, 2, 16, OQ_DAY_CLOSED, NULL, 0);
     oq_calendar_destroy(live);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "calendar_oracle.h"
+#include "assert_oq.h"
 
 /* ---- dates ---------------------------------------------------------------- */
 
@@ -23,9 +24,9 @@ static void dates_match_counting(void **state)
         static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         int d = (int)rnd_range(&seed, 1, len[m - 1] + (m == 2 && is_leap_year(y)));
         int32_t date = 0, yy = 0, mm = 0, dd = 0;
-        assert_int_equal(oq_date_from_ymd(y, m, d, &date), OQ_OK);
+        assert_oq_ok(NULL, oq_date_from_ymd(y, m, d, &date));
         assert_int_equal(date, count_days(y, m, d));
-        assert_int_equal(oq_date_to_ymd(date, &yy, &mm, &dd), OQ_OK);
+        assert_oq_ok(NULL, oq_date_to_ymd(date, &yy, &mm, &dd));
         assert_int_equal(yy, y);
         assert_int_equal(mm, m);
         assert_int_equal(dd, d);
@@ -45,18 +46,18 @@ static void dates_match_counting(void **state)
     assert_int_equal(oq_date_from_ymd(2026, 2, 29, &out), OQ_EINVAL);
     assert_int_equal(oq_date_from_ymd(2026, 13, 1, &out), OQ_EINVAL);
     assert_int_equal(oq_date_from_ymd(2026, 4, 31, &out), OQ_EINVAL);
-    assert_int_equal(oq_date_from_ymd(2024, 2, 29, &out), OQ_OK);
+    assert_oq_ok(NULL, oq_date_from_ymd(2024, 2, 29, &out));
     assert_int_equal(oq_date_from_ymd(2024, 2, 29, NULL), OQ_EINVAL);
     assert_int_equal(oq_date_to_ymd(-719163, NULL, NULL, NULL), OQ_EINVAL);
     assert_int_equal(oq_date_to_ymd(2932897, NULL, NULL, NULL), OQ_EINVAL);
-    assert_int_equal(oq_date_to_ymd(0, NULL, NULL, NULL), OQ_OK);
+    assert_oq_ok(NULL, oq_date_to_ymd(0, NULL, NULL, NULL));
 }
 
 static void date_parse_is_strict(void **state)
 {
     (void)state;
     int32_t d = 0;
-    assert_int_equal(oq_date_parse("2026-02-16", &d), OQ_OK);
+    assert_oq_ok(NULL, oq_date_parse("2026-02-16", &d));
     assert_int_equal(d, count_days(2026, 2, 16));
     const char *bad[] = {"2026-2-16", "2026-02-16x", "2026-02-30", "abcd-ef-gh", "", "2026-02-1",
                          "2026/02/16", " 2026-02-16", "0000-01-01", "+026-02-16"};
@@ -86,7 +87,7 @@ static void expect_local(const oq_calendar *cal, int64_t t, int64_t date, int64_
                          int32_t dst)
 {
     oq_local_time lt;
-    assert_int_equal(oq_calendar_to_local(cal, t, &lt), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_to_local(cal, t, &lt));
     if (lt.date != date || lt.ms_of_day != ms || lt.utc_offset_s != off || lt.is_dst != dst)
         fail_msg("%s at %lld: got date %d ms %d off %d dst %d, want %lld %lld %d %d",
                  oq_calendar_time_zone(cal), (long long)t, (int)lt.date, (int)lt.ms_of_day,
@@ -151,7 +152,7 @@ static void dst_changes_by_hand(void **state)
 static void expect_from_local(const oq_calendar *cal, int32_t date, int32_t ms, int64_t want)
 {
     int64_t got = 0;
-    assert_int_equal(oq_calendar_from_local(cal, date, ms, &got), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_from_local(cal, date, ms, &got));
     if (got != want)
         fail_msg("%s from_local(%d, %d) = %lld, want %lld", oq_calendar_time_zone(cal), (int)date,
                  (int)ms, (long long)got, (long long)want);
@@ -188,7 +189,7 @@ static void from_local_gap_and_fold(void **state)
             int32_t date = (int32_t)rnd_range(&seed, count_days(1950, 1, 1), count_days(2080, 1, 1));
             int32_t ms = (int32_t)rnd_range(&seed, 0, 95) * 15 * 60000; /* quarter hours */
             int64_t r = 0;
-            assert_int_equal(oq_calendar_from_local(cal, date, ms, &r), OQ_OK);
+            assert_oq_ok(NULL, oq_calendar_from_local(cal, date, ms, &r));
             int64_t want = (int64_t)date * DAY_MS + ms;
             oracle_local at = oracle_to_local(r), before = oracle_to_local(r - 1);
             int64_t l_at = at.date * DAY_MS + at.ms_of_day, l_before = before.date * DAY_MS + before.ms_of_day;
@@ -286,7 +287,7 @@ static void unknown_zones_are_refused(void **state)
     assert_non_null(strstr(err.message, "UTF-8"));
     assert_int_equal(oq_calendar_create("x", "UTC", NULL, NULL, &err), OQ_EINVAL);
     oq_calendar_options o;
-    assert_int_equal(oq_calendar_options_init(&o), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_options_init(&o));
     o.struct_size = 3;
     assert_int_equal(oq_calendar_create("x", "UTC", &o, &cal, &err), OQ_EINVAL);
     assert_non_null(strstr(err.message, "struct_size"));

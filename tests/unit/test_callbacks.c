@@ -25,8 +25,8 @@ static oq_engine *busy_sales(int32_t limit_action)
     oq_queue_spec_init(&q);
     q.id = "callbacks"; /* the blended callbacks' outbound queue */
     q.outbound = 1;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "callbacks", "callback"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "callbacks", "callback"));
     oq_queue_spec_init(&q);
     q.id = "sales";
     q.offer_timeout_s = 0;
@@ -35,19 +35,19 @@ static oq_engine *busy_sales(int32_t limit_action)
     q.limit_action = limit_action;
     q.limit_queue = limit_action == OQ_LIMIT_CALLBACK ? "callbacks" : NULL;
     q.max_wait_s = limit_action == OQ_LIMIT_CALLBACK ? 30 : 0;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "sales", "voice"), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "sales", "callback"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "sales", "voice"));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "sales", "callback"));
     add_agent(e, "a1", 100);
     oq_stats_options so;
     oq_stats_options_init(&so);
-    assert_int_equal(oq_stats_configure(e, &so), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 0, "call-0", "voice", "sales", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, 0, "call-0", "a1"), OQ_OK);
-    assert_int_equal(arrive(e, S(0), "c1", "voice", "sales", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(10), "c2", "voice", "sales", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(20), "c3", "voice", "sales", 0), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &so));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 0, "call-0", "voice", "sales", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 0, "call-0", "a1"));
+    assert_oq_ok(e, arrive(e, S(0), "c1", "voice", "sales", 0));
+    assert_oq_ok(e, arrive(e, S(10), "c2", "voice", "sales", 0));
+    assert_oq_ok(e, arrive(e, S(20), "c3", "voice", "sales", 0));
     return e;
 }
 
@@ -56,14 +56,14 @@ static void requested_callback_keeps_its_place(void **state)
     (void)state;
     oq_engine *e = busy_sales(OQ_LIMIT_REJECT);
     /* c1 presses 1 at 30 s. */
-    assert_int_equal(oq_contact_request_callback(e, S(30), "c1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_request_callback(e, S(30), "c1"));
     int i = recorder_find(&rec, 0, OQ_EV_CALLBACK_QUEUED, "c1", NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, S(30));
     assert_string_equal(rec.ev[i].queue, "sales");
     assert_string_equal(rec.ev[i].detail, "requested");
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "c1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_int_equal(ci.state, OQ_CONTACT_QUEUED);
     assert_string_equal(ci.queue, "sales");
     assert_string_equal(ci.channel, "callback");
@@ -71,54 +71,54 @@ static void requested_callback_keeps_its_place(void **state)
     assert_int_equal(ci.kept_place_callback, 1);
     int32_t pos = 0;
     double ewt = 0;
-    assert_int_equal(oq_contact_position(e, "c2", &pos, &ewt), OQ_OK);
+    assert_oq_ok(e, oq_contact_position(e, "c2", &pos, &ewt));
     assert_int_equal(pos, 1); /* c1 is no longer a voice caller ahead of c2 */
     /* The agent frees up at 40 s: the callback comes first, by its place. */
-    assert_int_equal(oq_contact_complete(e, S(40), "call-0"), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, S(40), "call-0"));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
     assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_offer_accept(e, S(45), "c1", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, S(45), "c1", "a1"));
     /* Its wait in the queue runs from entering it to the agent taking the
      * callback: 45 s, within the 60 s threshold. */
     oq_queue_stats qs;
-    assert_int_equal(oq_stats_queue(e, "sales", OQ_PERIOD_DAY, &qs), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "sales", OQ_PERIOD_DAY, &qs));
     assert_int_equal(qs.callbacks_kept, 1);
     assert_int_equal(qs.answered, 2);
     assert_int_equal(qs.answered_within, 2);
     assert_int_equal(qs.abandoned, 0);
     assert_true(fabs(qs.max_answered_wait_s - 45) < 1e-9);
     oq_queue_stats cb;
-    assert_int_equal(oq_stats_channel(e, "callback", OQ_PERIOD_DAY, &cb), OQ_OK);
+    assert_oq_ok(e, oq_stats_channel(e, "callback", OQ_PERIOD_DAY, &cb));
     assert_int_equal(cb.answered, 1);
     assert_int_equal(cb.callbacks_kept, 1);
 
     /* An offered caller who asks for a callback: the offer is withdrawn and
      * the contact offered again as a callback. */
-    assert_int_equal(oq_contact_complete(e, S(50), "c1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, S(50), "c1"));
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1");
-    assert_int_equal(oq_contact_request_callback(e, S(51), "c2"), OQ_OK);
+    assert_oq_ok(e, oq_contact_request_callback(e, S(51), "c2"));
     i = recorder_find(&rec, 0, OQ_EV_CONTACT_QUEUED, "c2", "a1");
     assert_true(i >= 0);
     assert_non_null(strstr(rec.ev[i].detail, "callback"));
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1");
-    assert_int_equal(oq_contact_get(e, "c2", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c2", &ci));
     assert_string_equal(ci.channel, "callback");
     assert_int_equal(ci.state, OQ_CONTACT_OFFERED);
 
     /* Errors: not waiting, twice, no callback channel. */
-    assert_int_equal(oq_offer_accept(e, S(52), "c2", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, S(52), "c2", "a1"));
     assert_int_equal(oq_contact_request_callback(e, S(53), "c2"), OQ_ESTATE); /* active */
     assert_int_equal(oq_contact_request_callback(e, S(53), "nobody"), OQ_ENOTFOUND);
     assert_int_equal(oq_contact_request_callback(e, S(53), "c1"), OQ_ENOTFOUND); /* completed */
-    assert_int_equal(arrive(e, S(54), "c5", "voice", "sales", 0), OQ_OK);
-    assert_int_equal(oq_contact_request_callback(e, S(55), "c5"), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(54), "c5", "voice", "sales", 0));
+    assert_oq_ok(e, oq_contact_request_callback(e, S(55), "c5"));
     assert_int_equal(oq_contact_request_callback(e, S(55), "c5"), OQ_ESTATE);
     assert_non_null(strstr(oq_engine_last_error(e), "c5"));
     add_queue(e, "plain", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    assert_int_equal(oq_contact_transfer(e, S(56), "c3", "plain"), OQ_OK);
+    assert_oq_ok(e, oq_contact_transfer(e, S(56), "c3", "plain"));
     assert_int_equal(oq_contact_request_callback(e, S(57), "c3"), OQ_ESTATE);
     assert_non_null(strstr(oq_engine_last_error(e), "callback_channel"));
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -127,11 +127,11 @@ static void blended_callback_waits_behind_inbound(void **state)
 {
     (void)state;
     oq_engine *e = busy_sales(OQ_LIMIT_CALLBACK);
-    assert_int_equal(oq_engine_advance(e, S(30)), OQ_OK); /* c1 reaches max_wait */
+    assert_oq_ok(e, oq_engine_advance(e, S(30))); /* c1 reaches max_wait */
     int i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL);
     assert_true(i >= 0);
     assert_string_equal(rec.ev[i].queue, "callbacks");
-    assert_int_equal(oq_contact_complete(e, S(35), "call-0"), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, S(35), "call-0"));
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1"); /* not c1 */
     oq_engine_destroy(e);
 }
@@ -143,34 +143,34 @@ static void keep_place_limit_action(void **state)
     (void)state;
     oq_engine *e = busy_sales(OQ_LIMIT_CALLBACK_KEEP_PLACE);
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, "sales", &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, "sales", &qi));
     oq_queue_spec q = qi.spec;
     q.max_length = 3;
     q.max_wait_s = 100;
-    assert_int_equal(oq_queue_update(e, S(21), &q), OQ_OK);
-    assert_int_equal(arrive(e, S(22), "c4", "voice", "sales", 0), OQ_OK); /* fourth waiting */
+    assert_oq_ok(e, oq_queue_update(e, S(21), &q));
+    assert_oq_ok(e, arrive(e, S(22), "c4", "voice", "sales", 0)); /* fourth waiting */
     int i = recorder_find(&rec, 0, OQ_EV_CALLBACK_QUEUED, "c4", NULL);
     assert_true(i >= 0);
     assert_string_equal(rec.ev[i].detail, "queue full");
-    assert_int_equal(oq_engine_advance(e, S(100)), OQ_OK); /* c1 waited 100 s */
+    assert_oq_ok(e, oq_engine_advance(e, S(100))); /* c1 waited 100 s */
     i = recorder_find(&rec, 0, OQ_EV_CALLBACK_QUEUED, "c1", NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, S(100));
     assert_string_equal(rec.ev[i].detail, "max wait");
-    assert_int_equal(oq_engine_advance(e, S(1000)), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(1000)));
     assert_int_equal(recorder_count(&rec, OQ_EV_CALLBACK_QUEUED, "c1"), 1);
     assert_int_equal(recorder_count(&rec, OQ_EV_CALLBACK_QUEUED, "c4"), 1);
     assert_int_equal(recorder_count(&rec, OQ_EV_QUEUE_REJECTED, NULL), 0);
     int32_t n = 0;
-    assert_int_equal(oq_contact_history_count(e, "c1", &n), OQ_OK);
+    assert_oq_ok(e, oq_contact_history_count(e, "c1", &n));
     oq_history_entry h;
-    assert_int_equal(oq_contact_history_get(e, "c1", n - 1, &h), OQ_OK);
+    assert_oq_ok(e, oq_contact_history_get(e, "c1", n - 1, &h));
     assert_int_equal(h.type, OQ_EV_CALLBACK_QUEUED);
     assert_string_equal(h.detail, "max wait");
     /* Every caller became a callback by now; the oldest place goes first. */
-    assert_int_equal(oq_contact_complete(e, S(1001), "call-0"), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, S(1001), "call-0"));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 

@@ -40,11 +40,11 @@ static void every_example_loads(void **state)
         oq_status st = oq_script_load_file(NULL, path, &e, &s, &err);
         if (st != OQ_OK)
             fail_msg("%s: %s", path, err.message);
-        assert_int_equal(oq_engine_check(e), OQ_OK);
+        assert_oq_ok(e, oq_engine_check(e));
         /* the plain configuration (no timeline) also loads as a configuration */
         if (i == 0) {
             oq_engine *e2 = NULL;
-            assert_int_equal(oq_config_load_file(NULL, path, &e2, &err), OQ_OK);
+            assert_oq_ok(NULL, oq_config_load_file(NULL, path, &e2, &err));
             oq_engine_destroy(e2);
         }
         oq_script_free(s);
@@ -201,9 +201,9 @@ static void missing_file_and_bad_arguments(void **state)
     assert_int_equal(oq_config_load_file(NULL, NULL, &e, &err), OQ_EINVAL);
     assert_int_equal(oq_config_load_buffer(NULL, "a: 1", 4, NULL, NULL, &err), OQ_EINVAL);
     /* an empty file is an empty configuration */
-    assert_int_equal(oq_config_load_buffer(NULL, "", 0, NULL, &e, NULL), OQ_OK);
+    assert_oq_ok(NULL, oq_config_load_buffer(NULL, "", 0, NULL, &e, NULL));
     oq_engine_counts c;
-    assert_int_equal(oq_engine_get_counts(e, &c), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_counts(e, &c));
     assert_int_equal(c.channels + c.queues + c.agents, 0);
     oq_engine_destroy(e);
     oq_free(NULL);
@@ -219,7 +219,7 @@ static char *dump_of(oq_engine *e)
 {
     char *y = NULL;
     size_t n = 0;
-    assert_int_equal(oq_config_dump(e, &y, &n), OQ_OK);
+    assert_oq_ok(e, oq_config_dump(e, &y, &n));
     assert_int_equal(strlen(y), n);
     return y;
 }
@@ -233,13 +233,13 @@ static void dump_round_trips(void **state)
         oq_script *s = NULL;
         oq_config_error err;
         src_path(EXAMPLES[i], path, sizeof path);
-        assert_int_equal(oq_script_load_file(NULL, path, &e1, &s, &err), OQ_OK);
+        assert_oq_ok(NULL, oq_script_load_file(NULL, path, &e1, &s, &err));
         char *d1 = dump_of(e1);
         if (oq_config_load_buffer(NULL, d1, strlen(d1), "dump1", &e2, &err) != OQ_OK)
             fail_msg("%s: dump does not load: %s\n%s", path, err.message, d1);
         char *d2 = dump_of(e2);
         assert_string_equal(d1, d2);
-        assert_int_equal(oq_config_load_buffer(NULL, d2, strlen(d2), "dump2", &e3, &err), OQ_OK);
+        assert_oq_ok(NULL, oq_config_load_buffer(NULL, d2, strlen(d2), "dump2", &e3, &err));
         char *d3 = dump_of(e3);
         assert_string_equal(d2, d3);
         /* spot checks through the public getters */
@@ -249,12 +249,12 @@ static void dump_round_trips(void **state)
         assert_memory_equal(&c1, &c2, sizeof c1);
         for (int32_t q = 0; q < c1.queues; q++) {
             const char *id1, *id2;
-            assert_int_equal(oq_config_id(e1, OQ_KIND_QUEUE, q, &id1), OQ_OK);
-            assert_int_equal(oq_config_id(e2, OQ_KIND_QUEUE, q, &id2), OQ_OK);
+            assert_oq_ok(e1, oq_config_id(e1, OQ_KIND_QUEUE, q, &id1));
+            assert_oq_ok(e2, oq_config_id(e2, OQ_KIND_QUEUE, q, &id2));
             assert_string_equal(id1, id2);
             oq_queue_info a, b;
-            assert_int_equal(oq_queue_get(e1, id1, &a), OQ_OK);
-            assert_int_equal(oq_queue_get(e2, id1, &b), OQ_OK);
+            assert_oq_ok(e1, oq_queue_get(e1, id1, &a));
+            assert_oq_ok(e2, oq_queue_get(e2, id1, &b));
             assert_int_equal(a.spec.strategy, b.spec.strategy);
             assert_int_equal(a.spec.ordering, b.spec.ordering);
             assert_true(a.spec.sla_target == b.spec.sla_target);
@@ -270,7 +270,7 @@ static void dump_round_trips(void **state)
         }
         for (int32_t a = 0; a < c1.agents; a++) {
             const char *id;
-            assert_int_equal(oq_config_id(e1, OQ_KIND_AGENT, a, &id), OQ_OK);
+            assert_oq_ok(e1, oq_config_id(e1, OQ_KIND_AGENT, a, &id));
             oq_agent_info x, y;
             oq_agent_get(e1, id, &x);
             oq_agent_get(e2, id, &y);
@@ -329,7 +329,7 @@ static void dump_quotes_yaml11_scalars(void **state)
     if (oq_config_load_buffer(NULL, d, strlen(d), "dump", &e2, &err) != OQ_OK)
         fail_msg("%s\n%s", err.message, d);
     const char *id = NULL;
-    assert_int_equal(oq_config_id(e2, OQ_KIND_AGENT, 0, &id), OQ_OK);
+    assert_oq_ok(e2, oq_config_id(e2, OQ_KIND_AGENT, 0, &id));
     assert_string_equal(id, "yes");
     oq_free(d);
     oq_engine_destroy(e1);
@@ -422,7 +422,7 @@ static void dump_quotes_and_every_field(void **state)
     oq_engine_now(e2, &now);
     assert_int_equal(now, 12500);
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e2, "q1", &qi), OQ_OK);
+    assert_oq_ok(e2, oq_queue_get(e2, "q1", &qi));
     assert_int_equal(qi.spec.priority, -5);
     assert_int_equal(qi.spec.limit_action, OQ_LIMIT_CALLBACK);
     assert_string_equal(qi.spec.limit_queue, "q2");
@@ -434,15 +434,15 @@ static void dump_quotes_and_every_field(void **state)
     assert_true(qi.spec.last_agent_window_s == 259200 && qi.spec.last_agent_wait_s == 45);
     assert_non_null(strstr(d1, "last_agent_max: 77\n"));
     assert_non_null(strstr(d1, "skip_if_no_agents: logged_in"));
-    assert_int_equal(oq_queue_get(e2, "q2", &qi), OQ_OK);
+    assert_oq_ok(e2, oq_queue_get(e2, "q2", &qi));
     assert_int_equal(qi.spec.limit_action, OQ_LIMIT_CALLBACK_KEEP_PLACE);
     assert_int_equal(qi.spec.ordering, OQ_ORDER_FIFO);
     assert_true(qi.spec.retry_after_s == 30); /* the default */
     int32_t steps = 0;
-    assert_int_equal(oq_queue_step_count(e2, "q1", &steps), OQ_OK);
+    assert_oq_ok(e2, oq_queue_step_count(e2, "q1", &steps));
     assert_int_equal(steps, 7);
     int32_t lvl = 0;
-    assert_int_equal(oq_agent_get_skill(e2, "agent #1", "普通话", &lvl), OQ_OK);
+    assert_oq_ok(e2, oq_agent_get_skill(e2, "agent #1", "普通话", &lvl));
     assert_int_equal(lvl, 9);
     oq_free(d1);
     oq_free(d2);
@@ -466,7 +466,7 @@ static void load_survives_allocation_failures(void **state)
         o.alloc = test_alloc_fn;
         o.alloc_user = &ta;
         oq_engine *e = NULL;
-        assert_int_equal(oq_config_load_file(&o, path, &e, NULL), OQ_OK);
+        assert_oq_ok(NULL, oq_config_load_file(&o, path, &e, NULL));
         total = ta.n_allocs;
         oq_engine_destroy(e);
         assert_int_equal(ta.live_bytes, 0);
@@ -484,7 +484,7 @@ static void load_survives_allocation_failures(void **state)
         oq_config_error err;
         oq_status st = oq_config_load_file(&o, path, &e, &err);
         if (st == OQ_OK) { /* a failure the engine absorbed (e.g. an optional cache) */
-            assert_int_equal(oq_engine_check(e), OQ_OK);
+            assert_oq_ok(e, oq_engine_check(e));
             oq_engine_destroy(e);
         } else if (st != OQ_ENOMEM) {
             fail_msg("fail_at %lld: status %d: %s", (long long)k, (int)st, err.message);
@@ -523,7 +523,7 @@ static void script_runs_through_the_engine(void **state)
         fail_msg("%s", err.message);
     assert_int_equal(oq_script_count(s), 5);
     oq_script_action a;
-    assert_int_equal(oq_script_get(s, 1, &a), OQ_OK);
+    assert_oq_ok(NULL, oq_script_get(s, 1, &a));
     assert_int_equal(a.action, OQ_ACT_ARRIVE);
     assert_int_equal(a.at_ms, 1500);
     assert_int_equal(a.line, 7);
@@ -534,7 +534,7 @@ static void script_runs_through_the_engine(void **state)
     assert_int_equal(a.required_levels[0], 4);
     assert_int_equal(oq_script_get(s, 5, &a), OQ_EINVAL);
     for (int32_t i = 0; i < 4; i++)
-        assert_int_equal(oq_script_apply(e, s, i), OQ_OK);
+        assert_oq_ok(e, oq_script_apply(e, s, i));
     assert_int_equal(oq_script_apply(e, s, 4), OQ_ENOTFOUND);
     assert_true(recorder_find(rec, 0, OQ_EV_ASSIGNED, "c1", "a1") >= 0);
     assert_true(recorder_find(rec, 0, OQ_EV_COMPLETED, "c1", "a1") >= 0);
@@ -548,15 +548,15 @@ static void enumeration(void **state)
     (void)state;
     oq_engine *e = NULL;
     static const char yaml[] = "channels: {a: {}, b: {}, c: {}}\n";
-    assert_int_equal(oq_config_load_buffer(NULL, yaml, sizeof yaml - 1, NULL, &e, NULL), OQ_OK);
+    assert_oq_ok(NULL, oq_config_load_buffer(NULL, yaml, sizeof yaml - 1, NULL, &e, NULL));
     int32_t n = 0;
     const char *id = NULL;
-    assert_int_equal(oq_config_count(e, OQ_KIND_CHANNEL, &n), OQ_OK);
+    assert_oq_ok(e, oq_config_count(e, OQ_KIND_CHANNEL, &n));
     assert_int_equal(n, 3);
-    assert_int_equal(oq_channel_remove(e, "b"), OQ_OK);
-    assert_int_equal(oq_config_count(e, OQ_KIND_CHANNEL, &n), OQ_OK);
+    assert_oq_ok(e, oq_channel_remove(e, "b"));
+    assert_oq_ok(e, oq_config_count(e, OQ_KIND_CHANNEL, &n));
     assert_int_equal(n, 2);
-    assert_int_equal(oq_config_id(e, OQ_KIND_CHANNEL, 1, &id), OQ_OK);
+    assert_oq_ok(e, oq_config_id(e, OQ_KIND_CHANNEL, 1, &id));
     assert_string_equal(id, "c");
     assert_int_equal(oq_config_id(e, OQ_KIND_CHANNEL, 2, &id), OQ_EINVAL);
     assert_int_equal(oq_config_count(e, 0, &n), OQ_EINVAL);

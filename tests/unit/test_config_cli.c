@@ -78,7 +78,7 @@ static void staff_matches_erlang(void **state)
         o.max_asa_s = c->max_asa;
         oq_staffing_result r;
         double load = c->contacts * c->aht / c->interval;
-        assert_int_equal(oq_erlang_staffing(load, c->aht, &o, &r), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_staffing(load, c->aht, &o, &r));
         assert_int_equal((int)json_num(out, "required"), r.required);
         assert_int_equal((int)json_num(out, "scheduled"), r.scheduled);
         assert_true(fabs(json_num(out, "service_level") - r.service_level) < 1e-6);
@@ -100,9 +100,9 @@ static void staff_chat_matches_erlang(void **state)
     const double aht[3] = {300, 360, 450};
     int32_t n = 0;
     double load = 60 * 300 / 900.0;
-    assert_int_equal(oq_erlang_chat_agents(load, 3, aht, 60, 0.9, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_chat_agents(load, 3, aht, 60, 0.9, &n));
     oq_erlang_chat_result r;
-    assert_int_equal(oq_erlang_chat(load, n, 3, aht, 60, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_chat(load, n, 3, aht, 60, &r));
     assert_int_equal((int)json_num(out, "required"), n);
     assert_true(fabs(json_num(out, "service_level") - r.service_level) < 1e-6);
 }
@@ -130,7 +130,7 @@ static void staff_day_matches_plan(void **state)
     o.shrinkage = 0.2;
     oq_plan_interval rows[6];
     oq_plan_totals t;
-    assert_int_equal(oq_erlang_plan(contacts, aht, 6, 900, &o, rows, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 6, 900, &o, rows, &t));
     const char *p = out;
     for (int i = 0; i < 6; i++) {
         p = strstr(p, "{\"label\"");

@@ -172,7 +172,7 @@ static void timeline_references(void **state)
         "  - {at: 6, do: transfer, contact: c1, queue: sales}\n";
     errors x;
     oq_error err;
-    assert_int_equal(load(yaml, 20, 0, &x, &err), OQ_OK);
+    assert_oq_ok(NULL, load(yaml, 20, 0, &x, &err));
     assert_int_equal(load(yaml, 20, 1, &x, &err), OQ_ECONFIG);
     assert_int_equal(x.n, 4);
     want(&x, 0, "t.yaml:12:59: timeline[3].queue: undefined queue 'sals' (did you mean 'sales'?)");
@@ -235,11 +235,11 @@ static void size_and_node_limits(void **state)
     assert_int_equal(lo.max_bytes, OQ_LOAD_MAX_BYTES_DEFAULT);
     oq_engine *e = NULL;
     oq_error err;
-    assert_int_equal(oq_config_load(&lo, NULL, doc, n, "g.yaml", &e, NULL, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_config_load(&lo, NULL, doc, n, "g.yaml", &e, NULL, &err));
     oq_engine_destroy(e);
     e = NULL;
     lo.max_nodes = 3003;
-    assert_int_equal(oq_config_load(&lo, NULL, doc, n, "g.yaml", &e, NULL, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_config_load(&lo, NULL, doc, n, "g.yaml", &e, NULL, &err));
     oq_engine_destroy(e);
     e = NULL;
     lo.max_nodes = 3002;
@@ -262,7 +262,7 @@ static void size_and_node_limits(void **state)
     assert_int_equal(oq_config_load(&lo, path, NULL, 0, NULL, &e, NULL, &err), OQ_ECONFIG);
     assert_non_null(strstr(err.message, "max_bytes"));
     lo.max_bytes = (int64_t)n;
-    assert_int_equal(oq_config_load(&lo, path, NULL, 0, NULL, &e, NULL, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_config_load(&lo, path, NULL, 0, NULL, &e, NULL, &err));
     oq_engine_destroy(e);
     remove(path);
     /* scenarios obey them too */
@@ -329,7 +329,7 @@ static void bad_options(void **state)
     assert_int_equal(oq_config_load(NULL, NULL, "", 0, "x", NULL, NULL, &err), OQ_EINVAL);
     assert_null(e);
     /* NULL options and NULL err: defaults, nothing written */
-    assert_int_equal(oq_config_load(NULL, NULL, "channels: {v: {}}\n", 18, NULL, &e, NULL, NULL), OQ_OK);
+    assert_oq_ok_err(NULL, oq_config_load(NULL, NULL, "channels: {v: {}}\n", 18, NULL, &e, NULL, NULL));
     oq_engine_destroy(e);
     oq_load_options_init(NULL);
 }

@@ -16,24 +16,15 @@
 
 static recorder rec;
 
-/* Midnight UTC of a date, from its day number. */
-static int64_t utc(int y, int m, int d, int64_t ms)
-{
-    int32_t date = 0;
-    assert_int_equal(oq_date_from_ymd(y, m, d, &date), OQ_OK);
-    return (int64_t)date * 86400000LL + ms;
-}
-
 /* A calendar open weekdays (or every day) from `open_h` to `close_h` local time. */
 static oq_calendar *hours(const char *id, const char *zone, int weekdays_only, double open_h,
                           double close_h)
 {
     oq_calendar *cal = NULL;
     oq_error err;
-    assert_int_equal(oq_calendar_create(id, zone, NULL, &cal, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_calendar_create(id, zone, NULL, &cal, &err));
     for (int d = 0; d < (weekdays_only ? 5 : 7); d++)
-        assert_int_equal(oq_calendar_add_hours(cal, d, (int32_t)(open_h * H), (int32_t)(close_h * H), &err),
-                         OQ_OK);
+        assert_oq_ok_err(&err, oq_calendar_add_hours(cal, d, (int32_t)(open_h * H), (int32_t)(close_h * H), &err));
     return cal;
 }
 
@@ -52,8 +43,8 @@ static void queue_with(oq_engine *e, const char *id, const char *calendar, int32
     if (st != OQ_OK)
         fail_msg("queue %s: %s: %s", id, oq_status_str(st), oq_engine_last_error(e));
     int64_t now = 0;
-    assert_int_equal(oq_engine_now(e, &now), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, now, id, "voice"), OQ_OK);
+    assert_oq_ok(e, oq_engine_now(e, &now));
+    assert_oq_ok(e, oq_queue_add_channel(e, now, id, "voice"));
 }
 
 /* The times of the OPENED / CLOSED events of queue q, in order. */
@@ -88,29 +79,29 @@ static void opens_and_closes_at_exact_ms(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t fri = utc(2026, 12, 4, 0); /* a Friday; London is on GMT */
+    int64_t fri = utc_at(2026, 12, 4, 0); /* a Friday; London is on GMT */
     add_cal(e, fri + 8 * H, hours("ldn", "Europe/London", 1, 9, 17.5));
     queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, "q", &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, "q", &qi));
     assert_int_equal(qi.open, 0);
     assert_string_equal(qi.spec.calendar, "ldn");
     int64_t d = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, fri + 9 * H);
-    assert_int_equal(oq_engine_advance(e, utc(2026, 12, 8, 0)), OQ_OK); /* to Tuesday */
+    assert_oq_ok(e, oq_engine_advance(e, utc_at(2026, 12, 8, 0))); /* to Tuesday */
     int64_t t[8];
     int n = transitions(OQ_EV_QUEUE_OPENED, "q", t, 8);
     assert_int_equal(n, 2);
     assert_int_equal(t[0], fri + 9 * H);
-    assert_int_equal(t[1], utc(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
+    assert_int_equal(t[1], utc_at(2026, 12, 7, 9 * H)); /* Monday, not Saturday */
     n = transitions(OQ_EV_QUEUE_CLOSED, "q", t, 8);
     assert_int_equal(n, 2);
     assert_int_equal(t[0], fri + 17 * H + 30 * MIN);
-    assert_int_equal(t[1], utc(2026, 12, 7, 17 * H + 30 * MIN));
+    assert_int_equal(t[1], utc_at(2026, 12, 7, 17 * H + 30 * MIN));
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_OPENED, NULL, NULL);
     assert_string_equal(rec.ev[i].detail, "ldn");
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -119,10 +110,10 @@ static void dst_changes(const char *zone, int y, int m, int d, int64_t open_utc_
                         int64_t open_utc_after)
 {
     oq_engine *e = center();
-    int64_t day = utc(y, m, d, 0);
+    int64_t day = utc_at(y, m, d, 0);
     add_cal(e, day - 2 * 86400000LL, hours("z", zone, 0, 9, 17));
     queue_with(e, "q", "z", OQ_CLOSED_REJECT, NULL, NULL, 0);
-    assert_int_equal(oq_engine_advance(e, day + 86400000LL), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, day + 86400000LL));
     int64_t t[8];
     int n = transitions(OQ_EV_QUEUE_OPENED, "q", t, 8);
     assert_int_equal(n, 3);
@@ -153,41 +144,41 @@ static void closed_actions(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("day", "Europe/London", 1, 9, 17));
     queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
-    assert_int_equal(oq_queue_add_channel(e, mon, "night", "callback"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_channel(e, mon, "night", "callback"));
     queue_with(e, "rej", "day", OQ_CLOSED_REJECT, NULL, NULL, 0);
     queue_with(e, "wait", "day", OQ_CLOSED_WAIT, NULL, NULL, 0);
     queue_with(e, "over", "day", OQ_CLOSED_OVERFLOW, "night", NULL, 0);
     queue_with(e, "cb", "day", OQ_CLOSED_CALLBACK, "night", "callback", 0);
     int64_t evening = mon + 20 * H;
-    assert_int_equal(arrive(e, evening, "c-rej", "voice", "rej", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, evening, "c-rej", "voice", "rej", 0));
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c-rej", NULL);
     assert_true(i >= 0);
     assert_string_equal(rec.ev[i].detail, "closed");
     assert_int_equal(contact_state(e, "c-rej"), -1);
 
-    assert_int_equal(arrive(e, evening, "c-wait", "voice", "wait", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, evening, "c-wait", "voice", "wait", 0));
     assert_int_equal(contact_state(e, "c-wait"), OQ_CONTACT_QUEUED);
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "c-wait", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c-wait", &ci));
     assert_string_equal(ci.queue, "wait");
 
-    assert_int_equal(arrive(e, evening, "c-over", "voice", "over", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, evening, "c-over", "voice", "over", 0));
     i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c-over", NULL);
     assert_true(i >= 0);
     assert_string_equal(rec.ev[i].detail, "closed");
     assert_string_equal(rec.ev[i].queue, "night");
-    assert_int_equal(oq_contact_get(e, "c-over", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c-over", &ci));
     assert_string_equal(ci.queue, "night");
     assert_string_equal(ci.channel, "voice");
 
-    assert_int_equal(arrive(e, evening, "c-cb", "voice", "cb", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, evening, "c-cb", "voice", "cb", 0));
     i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c-cb", NULL);
     assert_true(i >= 0);
     assert_string_equal(rec.ev[i].detail, "closed callback");
-    assert_int_equal(oq_contact_get(e, "c-cb", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c-cb", &ci));
     assert_string_equal(ci.queue, "night");
     assert_string_equal(ci.channel, "callback");
 
@@ -197,11 +188,11 @@ static void closed_actions(void **state)
     for (int k = 0; k < 4; k++) {
         char id[16];
         snprintf(id, sizeof id, "m-%s", qs[k]);
-        assert_int_equal(arrive(e, morning, id, "voice", qs[k], 0), OQ_OK);
-        assert_int_equal(oq_contact_get(e, id, &ci), OQ_OK);
+        assert_oq_ok(e, arrive(e, morning, id, "voice", qs[k], 0));
+        assert_oq_ok(e, oq_contact_get(e, id, &ci));
         assert_string_equal(ci.queue, qs[k]);
     }
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -218,7 +209,7 @@ static void bad_input_is_refused_clearly(void **state)
     oq_engine *e = center();
     expect_fail(e, oq_engine_add_calendar(e, 0, NULL), OQ_EINVAL, "calendar is NULL");
     oq_calendar *cal = hours("c1", "UTC", 1, 9, 17);
-    assert_int_equal(oq_engine_add_calendar(e, 0, cal), OQ_OK);
+    assert_oq_ok(e, oq_engine_add_calendar(e, 0, cal));
     expect_fail(e, oq_engine_add_calendar(e, 0, cal), OQ_EEXIST, "calendar 'c1' already exists");
     oq_queue_spec q;
     oq_queue_spec_init(&q);
@@ -243,26 +234,26 @@ static void bad_input_is_refused_clearly(void **state)
     q.closed_queue = NULL;
     expect_fail(e, oq_queue_add(e, &q), OQ_EINVAL, "closed_queue is required");
     q.closed_action = OQ_CLOSED_REJECT;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
     expect_fail(e, oq_engine_remove_calendar(e, "c1"), OQ_ESTATE, "calendar 'c1': 1 queue(s) use it");
     expect_fail(e, oq_engine_remove_calendar(e, "c2"), OQ_ENOTFOUND, "'c2'");
     oq_calendar *other = hours("c2", "UTC", 1, 9, 17);
     expect_fail(e, oq_engine_replace_calendar(e, 0, other), OQ_ENOTFOUND, "'c2'");
     const oq_calendar *got = NULL;
     expect_fail(e, oq_engine_get_calendar(e, "c2", &got), OQ_ENOTFOUND, "'c2'");
-    assert_int_equal(oq_engine_get_calendar(e, "c1", &got), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_calendar(e, "c1", &got));
     assert_string_equal(oq_calendar_time_zone(got), "UTC");
     assert_ptr_not_equal(got, cal); /* a copy */
     /* The queue lets go of it: then it can go. */
     q.calendar = NULL;
-    assert_int_equal(oq_queue_update(e, 0, &q), OQ_OK);
-    assert_int_equal(oq_engine_remove_calendar(e, "c1"), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, 0, &q));
+    assert_oq_ok(e, oq_engine_remove_calendar(e, "c1"));
     int32_t n = -1;
-    assert_int_equal(oq_engine_calendar_count(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_engine_calendar_count(e, &n));
     assert_int_equal(n, 0);
     oq_calendar_destroy(cal);
     oq_calendar_destroy(other);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -271,17 +262,17 @@ static void replace_reports_the_change(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon + 10 * H, hours("c", "UTC", 1, 9, 17));
     queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 0);
     oq_calendar *late = hours("c", "UTC", 1, 12, 20);
-    assert_int_equal(oq_engine_replace_calendar(e, mon + 11 * H, late), OQ_OK);
+    assert_oq_ok(e, oq_engine_replace_calendar(e, mon + 11 * H, late));
     oq_calendar_destroy(late);
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_CLOSED, NULL, NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, mon + 11 * H);
     int64_t d = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, mon + 12 * H);
     oq_engine_destroy(e);
 }
@@ -309,13 +300,13 @@ static void same_answers(const oq_calendar *a, const oq_calendar *b, int64_t fro
 {
     for (int64_t t = from; t < from + 40 * 86400000LL; t += 15 * MIN) {
         int32_t oa = -1, ob = -2;
-        assert_int_equal(oq_calendar_is_open(a, t, &oa), OQ_OK);
-        assert_int_equal(oq_calendar_is_open(b, t, &ob), OQ_OK);
+        assert_oq_ok(NULL, oq_calendar_is_open(a, t, &oa));
+        assert_oq_ok(NULL, oq_calendar_is_open(b, t, &ob));
         assert_int_equal(oa, ob);
     }
     int64_t da = 0, db = 1;
-    assert_int_equal(oq_calendar_add_business_ms(a, from, 100 * H, &da), OQ_OK);
-    assert_int_equal(oq_calendar_add_business_ms(b, from, 100 * H, &db), OQ_OK);
+    assert_oq_ok(NULL, oq_calendar_add_business_ms(a, from, 100 * H, &da));
+    assert_oq_ok(NULL, oq_calendar_add_business_ms(b, from, 100 * H, &db));
     assert_int_equal(da, db);
 }
 
@@ -324,13 +315,13 @@ static oq_calendar *uk_desk(void)
     oq_calendar *cal = hours("uk", "Europe/London", 1, 8, 20);
     oq_error err;
     int32_t d;
-    assert_int_equal(oq_calendar_add_hours(cal, 5, 9 * H, 13 * H, &err), OQ_OK);
-    assert_int_equal(oq_date_from_ymd(2026, 12, 25, &d), OQ_OK);
-    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err), OQ_OK);
-    assert_int_equal(oq_date_from_ymd(2026, 12, 24, &d), OQ_OK);
-    assert_int_equal(oq_calendar_set_day_hours(cal, d, 8 * H, 12 * H, "Christmas Eve", &err), OQ_OK);
-    assert_int_equal(oq_date_from_ymd(2026, 12, 31, &d), OQ_OK);
-    assert_int_equal(oq_calendar_close_day(cal, d, "stock-take", &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_calendar_add_hours(cal, 5, 9 * H, 13 * H, &err));
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 25, &d));
+    assert_oq_ok_err(&err, oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err));
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 24, &d));
+    assert_oq_ok_err(&err, oq_calendar_set_day_hours(cal, d, 8 * H, 12 * H, "Christmas Eve", &err));
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 31, &d));
+    assert_oq_ok_err(&err, oq_calendar_close_day(cal, d, "stock-take", &err));
     return cal;
 }
 
@@ -340,28 +331,28 @@ static void snapshot_and_journal_keep_calendars(void **state)
     recorder_clear(&rec);
     oq_engine *e = new_engine(&rec, NULL);
     jlog l = {0};
-    assert_int_equal(oq_engine_set_journal(e, jlog_fn, &l), OQ_OK);
+    assert_oq_ok(e, oq_engine_set_journal(e, jlog_fn, &l));
     add_channel(e, "voice", 1, 100, 1);
-    int64_t t0 = utc(2026, 12, 18, 7 * H);
+    int64_t t0 = utc_at(2026, 12, 18, 7 * H);
     oq_calendar *mine = uk_desk();
-    assert_int_equal(oq_engine_add_calendar(e, t0, mine), OQ_OK);
+    assert_oq_ok(e, oq_engine_add_calendar(e, t0, mine));
     queue_with(e, "q", "uk", OQ_CLOSED_WAIT, NULL, NULL, 1);
     add_agent(e, "a1", 100); /* logged out: c1 waits */
-    assert_int_equal(arrive(e, t0 + 30 * MIN, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, t0 + 30 * MIN, "c1", "voice", "q", 0));
 
     void *buf = NULL;
     size_t len = 0;
-    assert_int_equal(oq_engine_snapshot_buffer(e, &buf, &len), OQ_OK);
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, &buf, &len));
     oq_engine *r = NULL;
     oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r);
     if (st != OQ_OK)
         fail_msg("restore: %s: %s", oq_status_str(st), oq_restore_last_error());
     const oq_calendar *a = NULL, *b = NULL;
-    assert_int_equal(oq_engine_get_calendar(e, "uk", &a), OQ_OK);
-    assert_int_equal(oq_engine_get_calendar(r, "uk", &b), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_calendar(e, "uk", &a));
+    assert_oq_ok(r, oq_engine_get_calendar(r, "uk", &b));
     same_answers(mine, b, t0);
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(r, "q", &qi), OQ_OK);
+    assert_oq_ok(r, oq_queue_get(r, "q", &qi));
     assert_string_equal(qi.spec.calendar, "uk");
     assert_int_equal(qi.spec.closed_action, OQ_CLOSED_WAIT);
     assert_int_equal(qi.spec.business_time, 1);
@@ -369,36 +360,36 @@ static void snapshot_and_journal_keep_calendars(void **state)
     /* the restored calendar still knows a queue names it (its count came back) */
     assert_int_equal(oq_engine_remove_calendar(r, "uk"), OQ_ESTATE);
     int64_t da = 0, db = 1;
-    assert_int_equal(oq_engine_next_deadline(e, &da), OQ_OK);
-    assert_int_equal(oq_engine_next_deadline(r, &db), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &da));
+    assert_oq_ok(r, oq_engine_next_deadline(r, &db));
     assert_int_equal(da, db);
     assert_int_equal(da, t0 + 1 * H); /* 08:00 GMT */
     /* The restored engine keeps going: the same queue opens at the same instant. */
     recorder_clear(&rec);
-    assert_int_equal(oq_engine_advance(r, t0 + 2 * H), OQ_OK); /* no sink on r: check the state */
-    assert_int_equal(oq_queue_get(r, "q", &qi), OQ_OK);
+    assert_oq_ok(r, oq_engine_advance(r, t0 + 2 * H)); /* no sink on r: check the state */
+    assert_oq_ok(r, oq_queue_get(r, "q", &qi));
     assert_int_equal(qi.open, 1);
-    assert_int_equal(oq_engine_check(r), OQ_OK);
+    assert_oq_ok(r, oq_engine_check(r));
     oq_engine_destroy(r);
 
     oq_free(buf);
 
     /* Replace and journal: a fresh engine fed the records agrees. */
     oq_calendar *late = hours("uk", "Europe/London", 1, 10, 18);
-    assert_int_equal(oq_engine_replace_calendar(e, t0 + 2 * H, late), OQ_OK);
+    assert_oq_ok(e, oq_engine_replace_calendar(e, t0 + 2 * H, late));
     oq_engine *j = NULL;
-    assert_int_equal(oq_engine_create(NULL, &j), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(NULL, &j));
     for (int k = 0; k < l.n; k++) {
         st = oq_journal_apply(j, l.data[k], l.len[k]);
         if (st != OQ_OK)
             fail_msg("record %d: %s: %s", k, oq_status_str(st), oq_engine_last_error(j));
     }
-    assert_int_equal(oq_engine_get_calendar(j, "uk", &b), OQ_OK);
+    assert_oq_ok(j, oq_engine_get_calendar(j, "uk", &b));
     same_answers(late, b, t0);
-    assert_int_equal(oq_queue_get(j, "q", &qi), OQ_OK);
+    assert_oq_ok(j, oq_queue_get(j, "q", &qi));
     assert_int_equal(qi.open, 0); /* 09:00 GMT: the new hours start at 10:00 */
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(j, "c1", &ci), OQ_OK);
+    assert_oq_ok(j, oq_contact_get(j, "c1", &ci));
     oq_engine_destroy(j);
     for (int k = 0; k < l.n; k++)
         free(l.data[k]);
@@ -421,7 +412,7 @@ static void add_calendar_out_of_memory(void **state)
         oq_status st = oq_engine_add_calendar(e, 0, cal);
         al.fail_at = 0;
         int32_t n = -1;
-        assert_int_equal(oq_engine_calendar_count(e, &n), OQ_OK);
+        assert_oq_ok(e, oq_engine_calendar_count(e, &n));
         if (st == OQ_OK) {
             assert_int_equal(n, 1);
             oq_engine_destroy(e);
@@ -430,11 +421,52 @@ static void add_calendar_out_of_memory(void **state)
         }
         assert_int_equal(st, OQ_ENOMEM);
         assert_int_equal(n, 0);
-        assert_int_equal(oq_engine_check(e), OQ_OK);
+        assert_oq_ok(e, oq_engine_check(e));
         oq_engine_destroy(e);
         assert_int_equal(al.live_bytes, 0);
     }
     oq_calendar_destroy(cal);
+}
+
+/* An arrival at a closed queue that overflows, with each of its allocations
+ * made to fail (and, to be sure the move itself reserves nothing late, the
+ * next one too): OQ_ENOMEM leaves no contact, OQ_OK leaves it overflowed —
+ * never arrived but left where it came in. */
+static void closed_overflow_out_of_memory(void **state)
+{
+    (void)state;
+    for (int64_t k = 1;; k++) {
+        test_alloc al = {0};
+        recorder_clear(&rec);
+        oq_engine *e = new_engine(&rec, &al);
+        add_channel(e, "voice", 1, 100, 1);
+        int64_t sat = utc_at(2026, 12, 5, 12 * H); /* a Saturday: closed */
+        assert_oq_ok(e, oq_engine_advance(e, sat));
+        add_cal(e, sat, hours("ldn", "Europe/London", 1, 9, 17.5));
+        queue_with(e, "night", NULL, OQ_CLOSED_REJECT, NULL, NULL, 0);
+        queue_with(e, "day", "ldn", OQ_CLOSED_OVERFLOW, "night", NULL, 0);
+        al.fail_at = al.n_allocs + k;
+        al.fail_all = 1;
+        oq_status st = arrive(e, sat, "c1", "voice", "day", 0);
+        al.fail_at = 0;
+        al.fail_all = 0;
+        oq_contact_info ci;
+        oq_status got = oq_contact_get(e, "c1", &ci);
+        assert_oq_ok(e, oq_engine_check(e));
+        if (st == OQ_OK) {
+            assert_oq_ok(NULL, got);
+            assert_string_equal(ci.queue, "night");
+            assert_true(recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL) >= 0);
+            oq_engine_destroy(e);
+            assert_int_equal(al.live_bytes, 0);
+            break;
+        }
+        if (st != OQ_ENOMEM)
+            fail_msg("allocation %lld: %s: %s", (long long)k, oq_status_str(st), oq_engine_last_error(e));
+        assert_int_equal(got, OQ_ENOTFOUND);
+        oq_engine_destroy(e);
+        assert_int_equal(al.live_bytes, 0);
+    }
 }
 
 /* A UK desk open weekdays 09:00-17:00 with Christmas Day (Friday) and the
@@ -447,11 +479,11 @@ static void business_time_skips_weekend_and_holidays(void **state)
     oq_calendar *cal = hours("uk", "Europe/London", 1, 9, 17);
     oq_error err;
     int32_t d;
-    assert_int_equal(oq_date_from_ymd(2026, 12, 25, &d), OQ_OK);
-    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err), OQ_OK);
-    assert_int_equal(oq_date_from_ymd(2026, 12, 28, &d), OQ_OK);
-    assert_int_equal(oq_calendar_add_holiday(cal, "uk-bank", d, "Boxing Day (substitute)", &err), OQ_OK);
-    int64_t thu = utc(2026, 12, 24, 0), tue = utc(2026, 12, 29, 0), wed = utc(2026, 12, 30, 0);
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 25, &d));
+    assert_oq_ok_err(&err, oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err));
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 28, &d));
+    assert_oq_ok_err(&err, oq_calendar_add_holiday(cal, "uk-bank", d, "Boxing Day (substitute)", &err));
+    int64_t thu = utc_at(2026, 12, 24, 0), tue = utc_at(2026, 12, 29, 0), wed = utc_at(2026, 12, 30, 0);
     add_cal(e, thu, cal);
     /* Business-time queue: an alert after an hour, a warning an hour before deadlines. */
     oq_queue_spec q;
@@ -461,27 +493,27 @@ static void business_time_skips_weekend_and_holidays(void **state)
     q.closed_action = OQ_CLOSED_WAIT;
     q.business_time = 1;
     q.deadline_warning_s = 3600;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, thu, "biz", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, thu, "biz", "voice"));
     oq_escalation_step st;
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_ALERT;
     st.after_s = 3600;
     st.message = "an hour of business time";
-    assert_int_equal(oq_queue_add_step(e, thu, "biz", &st), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_step(e, thu, "biz", &st));
     /* The same queue on wall time, for contrast. */
     q.id = "wall";
     q.business_time = 0;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, thu, "wall", "voice"), OQ_OK);
-    assert_int_equal(oq_queue_add_step(e, thu, "wall", &st), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, thu, "wall", "voice"));
+    assert_oq_ok(e, oq_queue_add_step(e, thu, "wall", &st));
     /* Max wait in business time: half an hour, then rejected. */
     q.id = "short";
     q.business_time = 1;
     q.max_wait_s = 1800;
     q.deadline_warning_s = 0;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, thu, "short", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, thu, "short", "voice"));
 
     oq_contact_spec c;
     oq_contact_spec_init(&c);
@@ -489,15 +521,15 @@ static void business_time_skips_weekend_and_holidays(void **state)
     c.id = "ticket";
     c.queue = "biz";
     c.deadline_ms = wed + 9 * H + 15 * MIN; /* Wednesday 09:15 */
-    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c));
     c.id = "walled";
     c.queue = "wall";
-    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, thu + 16 * H + 30 * MIN, &c));
     c.id = "brief";
     c.queue = "short";
     c.deadline_ms = 0;
-    assert_int_equal(oq_contact_arrive(e, thu + 16 * H + 50 * MIN, &c), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, wed + 12 * H), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, thu + 16 * H + 50 * MIN, &c));
+    assert_oq_ok(e, oq_engine_advance(e, wed + 12 * H));
 
     int i = recorder_find(&rec, 0, OQ_EV_ALERT, "ticket", NULL);
     assert_true(i >= 0);
@@ -519,7 +551,7 @@ static void business_time_skips_weekend_and_holidays(void **state)
     i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "brief", NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, tue + 9 * H + 20 * MIN);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -528,7 +560,7 @@ static void parked_time_does_not_count(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    int64_t mon = utc(2026, 12, 7, 0);
+    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("uk", "Europe/London", 1, 9, 17));
     oq_queue_spec q;
     oq_queue_spec_init(&q);
@@ -536,20 +568,20 @@ static void parked_time_does_not_count(void **state)
     q.calendar = "uk";
     q.closed_action = OQ_CLOSED_WAIT;
     q.business_time = 1;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, mon, "wo", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, mon, "wo", "voice"));
     oq_contact_spec c;
     oq_contact_spec_init(&c);
     c.id = "w1";
     c.channel = "voice";
     c.queue = "wo";
     c.deadline_ms = mon + 16 * H; /* Monday 16:00 */
-    assert_int_equal(oq_contact_arrive(e, mon + 10 * H, &c), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, mon + 10 * H, &c));
     /* Parked at 14:00 with two open hours left; reopened Tuesday 10:00. */
-    assert_int_equal(oq_contact_park(e, mon + 14 * H, "w1", "waiting for the customer"), OQ_OK);
-    assert_int_equal(oq_contact_reopen(e, mon + 86400000LL + 10 * H, "w1", NULL, 0), OQ_OK);
+    assert_oq_ok(e, oq_contact_park(e, mon + 14 * H, "w1", "waiting for the customer"));
+    assert_oq_ok(e, oq_contact_reopen(e, mon + 86400000LL + 10 * H, "w1", NULL, 0));
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "w1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "w1", &ci));
     assert_int_equal(ci.deadline_ms, mon + 86400000LL + 12 * H);
     oq_engine_destroy(e);
 }
@@ -599,35 +631,35 @@ static void yaml_round_trip(void **state)
     if (!e)
         fail_msg("load: %s", err.message);
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, "day", &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, "day", &qi));
     assert_string_equal(qi.spec.calendar, "uk");
     assert_int_equal(qi.spec.closed_action, OQ_CLOSED_CALLBACK);
     assert_string_equal(qi.spec.closed_queue, "night");
     assert_int_equal(qi.spec.business_time, 1);
     assert_int_equal(qi.open, 0); /* 08:00 on Christmas Eve */
     const oq_calendar *uk = NULL;
-    assert_int_equal(oq_engine_get_calendar(e, "uk", &uk), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_calendar(e, "uk", &uk));
     int32_t kind = -1, date;
     const char *name = NULL;
-    assert_int_equal(oq_date_from_ymd(2026, 12, 28, &date), OQ_OK);
-    assert_int_equal(oq_calendar_day_kind(uk, date, &kind, &name), OQ_OK);
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 28, &date));
+    assert_oq_ok(NULL, oq_calendar_day_kind(uk, date, &kind, &name));
     assert_int_equal(kind, OQ_DAY_HOLIDAY);
     assert_string_equal(name, "Boxing Day (substitute)");
 
     char *y1 = NULL, *y2 = NULL;
     size_t n1 = 0, n2 = 0;
-    assert_int_equal(oq_config_dump(e, &y1, &n1), OQ_OK);
+    assert_oq_ok(e, oq_config_dump(e, &y1, &n1));
     oq_engine *back = load_text(y1, &err);
     if (!back)
         fail_msg("reload: %s\n%s", err.message, y1);
-    assert_int_equal(oq_config_dump(back, &y2, &n2), OQ_OK);
+    assert_oq_ok(back, oq_config_dump(back, &y2, &n2));
     assert_string_equal(y1, y2);
     const char *ids[] = {"uk", "late"};
     for (int k = 0; k < 2; k++) {
         const oq_calendar *a = NULL, *b = NULL;
-        assert_int_equal(oq_engine_get_calendar(e, ids[k], &a), OQ_OK);
-        assert_int_equal(oq_engine_get_calendar(back, ids[k], &b), OQ_OK);
-        same_answers(a, b, utc(2026, 12, 20, 0));
+        assert_oq_ok(e, oq_engine_get_calendar(e, ids[k], &a));
+        assert_oq_ok(back, oq_engine_get_calendar(back, ids[k], &b));
+        same_answers(a, b, utc_at(2026, 12, 20, 0));
     }
     oq_free(y1);
     oq_free(y2);
@@ -672,6 +704,7 @@ int main(void)
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
         cmocka_unit_test(yaml_round_trip),
+        cmocka_unit_test(closed_overflow_out_of_memory),
         cmocka_unit_test(yaml_errors_name_the_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,10 +24,10 @@ static void walk_matches_indexes_after_removals(void **state)
     }
     for (int i = 0; i < N; i += 3) { /* remove a third, the first one included */
         snprintf(id, sizeof id, "a%04d", i);
-        assert_int_equal(oq_agent_remove(e, id), OQ_OK);
+        assert_oq_ok(e, oq_agent_remove(e, id));
     }
     int32_t live = 0;
-    assert_int_equal(oq_config_count(e, OQ_KIND_AGENT, &live), OQ_OK);
+    assert_oq_ok(e, oq_config_count(e, OQ_KIND_AGENT, &live));
     assert_int_equal(live, N - (N + 2) / 3);
 
     int32_t cursor = 0, seen = 0;
@@ -39,9 +39,9 @@ static void walk_matches_indexes_after_removals(void **state)
         snprintf(id, sizeof id, "a%04d", want);
         assert_string_equal(got, id);
         const char *by_index = NULL;
-        assert_int_equal(oq_config_id(e, OQ_KIND_AGENT, seen, &by_index), OQ_OK);
+        assert_oq_ok(e, oq_config_id(e, OQ_KIND_AGENT, seen, &by_index));
         assert_string_equal(by_index, got);
-        assert_int_equal(oq_config_exists(e, OQ_KIND_AGENT, got), OQ_OK);
+        assert_oq_ok(e, oq_config_exists(e, OQ_KIND_AGENT, got));
         seen++;
     }
     assert_int_equal(st, OQ_ENOTFOUND);
@@ -58,21 +58,21 @@ static void every_kind_and_bad_arguments(void **state)
     (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
-    assert_int_equal(oq_skill_add(e, "fr", 5), OQ_OK);
-    assert_int_equal(oq_group_add(e, "night"), OQ_OK);
-    assert_int_equal(oq_profile_add(e, "senior"), OQ_OK);
+    assert_oq_ok(e, oq_skill_add(e, "fr", 5));
+    assert_oq_ok(e, oq_group_add(e, "night"));
+    assert_oq_ok(e, oq_profile_add(e, "senior"));
     add_queue(e, "sales", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_agent(e, "ann", 100);
     const struct { int32_t kind; const char *id; } have[] = {
         {OQ_KIND_CHANNEL, "voice"}, {OQ_KIND_SKILL, "fr"}, {OQ_KIND_GROUP, "night"},
         {OQ_KIND_PROFILE, "senior"}, {OQ_KIND_QUEUE, "sales"}, {OQ_KIND_AGENT, "ann"}};
     for (size_t i = 0; i < sizeof have / sizeof have[0]; i++) {
-        assert_int_equal(oq_config_exists(e, have[i].kind, have[i].id), OQ_OK);
+        assert_oq_ok(e, oq_config_exists(e, have[i].kind, have[i].id));
         /* an id of another kind is not found under this kind */
         assert_int_equal(oq_config_exists(e, have[i].kind, "zz"), OQ_ENOTFOUND);
         int32_t cursor = 0;
         const char *id = NULL;
-        assert_int_equal(oq_config_next(e, have[i].kind, &cursor, &id), OQ_OK);
+        assert_oq_ok(e, oq_config_next(e, have[i].kind, &cursor, &id));
         assert_string_equal(id, have[i].id);
         assert_int_equal(oq_config_next(e, have[i].kind, &cursor, &id), OQ_ENOTFOUND);
     }

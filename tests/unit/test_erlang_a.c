@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "omniq/erlang.h"
+#include "assert_oq.h"
 
 #define SENTINEL (-12345.678)
 
@@ -136,7 +137,7 @@ static void oracle_a(double A, int32_t N, double aht, double pat, double T, int 
 static oq_erlang_a_result EA(double A, int32_t N, double aht, double pat, double T)
 {
     oq_erlang_a_result r = {SENTINEL, SENTINEL, SENTINEL, SENTINEL, SENTINEL};
-    assert_int_equal(oq_erlang_a(A, N, aht, pat, T, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_a(A, N, aht, pat, T, &r));
     return r;
 }
 
@@ -231,9 +232,9 @@ static void erlang_a_tends_to_c(void **state)
             const double pats[] = {1e9, 1e13};
             const double tols[] = {5e-4, 5e-8};
             double c, sl, asa;
-            assert_int_equal(oq_erlang_c(A, N, &c), OQ_OK);
-            assert_int_equal(oq_erlang_c_service_level(A, N, 180, 20, &sl), OQ_OK);
-            assert_int_equal(oq_erlang_c_asa(A, N, 180, &asa), OQ_OK);
+            assert_oq_ok(NULL, oq_erlang_c(A, N, &c));
+            assert_oq_ok(NULL, oq_erlang_c_service_level(A, N, 180, 20, &sl));
+            assert_oq_ok(NULL, oq_erlang_c_asa(A, N, 180, &asa));
             oq_erlang_a_result r = EA(A, N, 180, 1e9, 20);
             for (size_t k = 0; k < 2; k++) {
                 r = EA(A, N, 180, pats[k], 20);
@@ -284,15 +285,15 @@ static void erlang_a_staffing(void **state)
     for (size_t i = 0; i < 5; i++) {
         double A = loads[i];
         int32_t n = -1;
-        assert_int_equal(oq_erlang_a_agents(A, 180, 120, 20, 0.8, &n), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_a_agents(A, 180, 120, 20, 0.8, &n));
         assert_true(EA(A, n, 180, 120, 20).service_level >= 0.8);
         assert_true(n == 1 || EA(A, n - 1, 180, 120, 20).service_level < 0.8);
-        assert_int_equal(oq_erlang_a_agents_abandon(A, 180, 120, 0.03, &n), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_a_agents_abandon(A, 180, 120, 0.03, &n));
         assert_true(EA(A, n, 180, 120, 20).p_abandon <= 0.03);
         assert_true(n == 1 || EA(A, n - 1, 180, 120, 20).p_abandon > 0.03);
     }
     int32_t n = -1;
-    assert_int_equal(oq_erlang_a_agents(0, 180, 120, 20, 0.8, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_a_agents(0, 180, 120, 20, 0.8, &n));
     assert_int_equal(n, 0);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "omniq/erlang.h"
+#include "assert_oq.h"
 
 #define SENTINEL (-12345.678)
 
@@ -25,25 +26,25 @@ static void assert_rel(double got, double want, double tol, const char *what)
 static double B(double a, int32_t n)
 {
     double v = SENTINEL;
-    assert_int_equal(oq_erlang_b(a, n, &v), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_b(a, n, &v));
     return v;
 }
 static double C(double a, int32_t n)
 {
     double v = SENTINEL;
-    assert_int_equal(oq_erlang_c(a, n, &v), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c(a, n, &v));
     return v;
 }
 static double SL(double a, int32_t n, double aht, double t)
 {
     double v = SENTINEL;
-    assert_int_equal(oq_erlang_c_service_level(a, n, aht, t, &v), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c_service_level(a, n, aht, t, &v));
     return v;
 }
 static double ASA(double a, int32_t n, double aht)
 {
     double v = SENTINEL;
-    assert_int_equal(oq_erlang_c_asa(a, n, aht, &v), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c_asa(a, n, aht, &v));
     return v;
 }
 
@@ -89,11 +90,11 @@ static void erlang_c_pyworkforce(void **state)
     (void)state;
     double occ = 0;
     assert_true(fabs(SL(10, 14, 3, 0.33) - 0.888) < 5e-4);
-    assert_int_equal(oq_erlang_occupancy(10, 14, &occ), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_occupancy(10, 14, &occ));
     assert_true(fabs(occ - 0.714) < 5e-4);
     assert_true(fabs(C(10, 14) - 0.174) < 5e-4);
     assert_true(fabs(SL(10, 15, 3, 0.33) - 0.941) < 5e-4);
-    assert_int_equal(oq_erlang_occupancy(10, 15, &occ), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_occupancy(10, 15, &occ));
     assert_true(fabs(occ - 0.667) < 5e-4);
     assert_true(fabs(C(10, 15) - 0.102) < 5e-4);
 }
@@ -185,7 +186,7 @@ static void unstable_conventions(void **state)
     assert_true(SL(0, 1, 180, 0) == 1.0);
     assert_true(ASA(0, 1, 180) == 0.0);
     double occ = 0;
-    assert_int_equal(oq_erlang_occupancy(10, 5, &occ), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_occupancy(10, 5, &occ));
     assert_true(occ == 1.0);
 }
 
@@ -219,20 +220,20 @@ static void staffing_smallest(void **state)
         for (size_t j = 0; j < 4; j++) {
             double a = loads[i];
             int32_t n = -1;
-            assert_int_equal(oq_erlang_c_agents(a, 180, 20, targets[j], &n), OQ_OK);
+            assert_oq_ok(NULL, oq_erlang_c_agents(a, 180, 20, targets[j], &n));
             assert_true(SL(a, n, 180, 20) >= targets[j]);
             assert_true(SL(a, n - 1, 180, 20) < targets[j]);
             int32_t m = -1;
-            assert_int_equal(oq_erlang_c_agents_asa(a, 180, 15 * (j + 1), &m), OQ_OK);
+            assert_oq_ok(NULL, oq_erlang_c_agents_asa(a, 180, 15 * (j + 1), &m));
             assert_true(ASA(a, m, 180) <= 15 * (j + 1));
             assert_true(m == 0 || ASA(a, m - 1, 180) > 15 * (j + 1));
         }
     }
     int32_t n = -1;
     /* A = 10, AHT 180, 80/20 -> 13 agents (CRAN ErlangC README: SL(13) = 0.7856 < .8? check) */
-    assert_int_equal(oq_erlang_c_agents(10, 180, 20, 0.8, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c_agents(10, 180, 20, 0.8, &n));
     assert_true(SL(10, n, 180, 20) >= 0.8 && SL(10, n - 1, 180, 20) < 0.8);
-    assert_int_equal(oq_erlang_c_agents(0, 180, 20, 0.8, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c_agents(0, 180, 20, 0.8, &n));
     assert_int_equal(n, 0);
 }
 
@@ -240,23 +241,23 @@ static void occupancy_and_shrinkage(void **state)
 {
     (void)state;
     int32_t n = -1;
-    assert_int_equal(oq_erlang_agents_occupancy(10, 0.85, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_agents_occupancy(10, 0.85, &n));
     assert_int_equal(n, 12); /* 10/12 = .833 <= .85, 10/11 = .909 */
-    assert_int_equal(oq_erlang_agents_occupancy(8.5, 0.85, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_agents_occupancy(8.5, 0.85, &n));
     assert_int_equal(n, 10);
-    assert_int_equal(oq_erlang_agents_occupancy(0, 0.85, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_agents_occupancy(0, 0.85, &n));
     assert_int_equal(n, 0);
-    assert_int_equal(oq_erlang_agents_occupancy(0.01, 1, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_agents_occupancy(0.01, 1, &n));
     assert_int_equal(n, 1);
-    assert_int_equal(oq_erlang_scheduled(10, 0.2, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_scheduled(10, 0.2, &n));
     assert_int_equal(n, 13); /* 12.5 -> 13 */
-    assert_int_equal(oq_erlang_scheduled(8, 0.2, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_scheduled(8, 0.2, &n));
     assert_int_equal(n, 10); /* exactly 10, no rounding noise */
-    assert_int_equal(oq_erlang_scheduled(7, 0.3, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_scheduled(7, 0.3, &n));
     assert_int_equal(n, 10);
-    assert_int_equal(oq_erlang_scheduled(0, 0.5, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_scheduled(0, 0.5, &n));
     assert_int_equal(n, 0);
-    assert_int_equal(oq_erlang_scheduled(17, 0, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_scheduled(17, 0, &n));
     assert_int_equal(n, 17);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "omniq/erlang.h"
+#include "assert_oq.h"
 
 #define SENTINEL (-12345.678)
 
@@ -26,7 +27,7 @@ static void assert_rel(double got, double want, double tol, const char *what)
 static oq_erlang_chat_result CH(double load, int32_t n, int32_t k, const double *aht, double t)
 {
     oq_erlang_chat_result r;
-    assert_int_equal(oq_erlang_chat(load, n, k, aht, t, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_chat(load, n, k, aht, t, &r));
     return r;
 }
 
@@ -41,9 +42,9 @@ static void chat_k1_is_erlang_c(void **state)
         for (int32_t n = (int32_t)a + 1; n < a + 4 * sqrt(a) + 4; n++) {
             oq_erlang_chat_result r = CH(a, n, 1, aht, 30);
             double c, sl, asa;
-            assert_int_equal(oq_erlang_c(a, n, &c), OQ_OK);
-            assert_int_equal(oq_erlang_c_service_level(a, n, 240, 30, &sl), OQ_OK);
-            assert_int_equal(oq_erlang_c_asa(a, n, 240, &asa), OQ_OK);
+            assert_oq_ok(NULL, oq_erlang_c(a, n, &c));
+            assert_oq_ok(NULL, oq_erlang_c_service_level(a, n, 240, 30, &sl));
+            assert_oq_ok(NULL, oq_erlang_c_asa(a, n, 240, &asa));
             assert_rel(r.p_wait, c, 1e-13, "chat k=1 p_wait");
             assert_rel(r.service_level, sl, 1e-13, "chat k=1 SL");
             assert_rel(r.asa_s, asa, 1e-13, "chat k=1 ASA");
@@ -69,9 +70,9 @@ static void chat_constant_aht_is_erlang_c_nk(void **state)
                     continue;
                 oq_erlang_chat_result r = CH(a, n, k, aht, 20);
                 double c, sl, asa;
-                assert_int_equal(oq_erlang_c(a, n * k, &c), OQ_OK);
-                assert_int_equal(oq_erlang_c_service_level(a, n * k, 300, 20, &sl), OQ_OK);
-                assert_int_equal(oq_erlang_c_asa(a, n * k, 300, &asa), OQ_OK);
+                assert_oq_ok(NULL, oq_erlang_c(a, n * k, &c));
+                assert_oq_ok(NULL, oq_erlang_c_service_level(a, n * k, 300, 20, &sl));
+                assert_oq_ok(NULL, oq_erlang_c_asa(a, n * k, 300, &asa));
                 assert_rel(r.p_wait, c, 1e-13, "chat const p_wait");
                 assert_rel(r.service_level, sl, 1e-13, "chat const SL");
                 assert_rel(r.asa_s, asa, 1e-13, "chat const ASA");
@@ -165,7 +166,7 @@ static void chat_staffing(void **state)
     const double loads[] = {0.3, 5, 40, 400};
     for (size_t i = 0; i < 4; i++) {
         int32_t n = -1;
-        assert_int_equal(oq_erlang_chat_agents(loads[i], 3, aht, 60, 0.8, &n), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_chat_agents(loads[i], 3, aht, 60, 0.8, &n));
         assert_true(CH(loads[i], n, 3, aht, 60).service_level >= 0.8);
         assert_true(CH(loads[i], n - 1, 3, aht, 60).service_level < 0.8);
         double prev = -1;
@@ -176,7 +177,7 @@ static void chat_staffing(void **state)
         }
     }
     int32_t n = -1;
-    assert_int_equal(oq_erlang_chat_agents(0, 3, aht, 60, 0.8, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_chat_agents(0, 3, aht, 60, 0.8, &n));
     assert_int_equal(n, 0);
 }
 
@@ -218,40 +219,40 @@ static void staffing_combined(void **state)
 {
     (void)state;
     oq_staffing_options o;
-    assert_int_equal(oq_staffing_options_init(&o), OQ_OK);
+    assert_oq_ok(NULL, oq_staffing_options_init(&o));
     assert_int_equal(o.struct_size, (int32_t)sizeof o);
     assert_true(o.target_sl == 0 && o.shrinkage == 0 && o.patience_s == 0);
     o.threshold_s = 20;
     o.target_sl = 0.8;
     o.shrinkage = 0.3;
     oq_staffing_result r;
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
     int32_t n;
-    assert_int_equal(oq_erlang_c_agents(100, 180, 20, 0.8, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c_agents(100, 180, 20, 0.8, &n));
     assert_int_equal(r.required, n);
     assert_int_equal(r.scheduled, (int32_t)ceil(n / 0.7 - 1e-9));
     assert_true(r.service_level >= 0.8);
     assert_rel(r.occupancy, 100.0 / n, 1e-15, "occupancy");
     assert_true(r.p_abandon == 0);
     double c = -1;
-    assert_int_equal(oq_erlang_c(100, n, &c), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c(100, n, &c));
     assert_true(r.p_wait == c); /* P(wait) at `required`: Erlang C */
     /* an occupancy cap that binds: 0.85 at 100 Erlangs -> 118 agents */
     o.max_occupancy = 0.85;
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
     assert_int_equal(r.required, n > 118 ? n : 118);
     assert_true(r.occupancy <= 0.85);
     /* ASA target together with SL: the max of both */
     o.max_occupancy = 0;
     o.max_asa_s = 2;
     int32_t m;
-    assert_int_equal(oq_erlang_c_agents_asa(100, 180, 2, &m), OQ_OK);
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_c_agents_asa(100, 180, 2, &m));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
     assert_int_equal(r.required, n > m ? n : m);
     /* occupancy alone with Erlang C still makes the queue stable */
     oq_staffing_options_init(&o);
     o.max_occupancy = 1.0;
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
     assert_int_equal(r.required, 101);
     /* Erlang A: SL and abandonment targets */
     oq_staffing_options_init(&o);
@@ -260,26 +261,26 @@ static void staffing_combined(void **state)
     o.patience_s = 120;
     o.max_abandon = 0.02;
     int32_t a1, a2;
-    assert_int_equal(oq_erlang_a_agents(100, 180, 120, 20, 0.8, &a1), OQ_OK);
-    assert_int_equal(oq_erlang_a_agents_abandon(100, 180, 120, 0.02, &a2), OQ_OK);
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_a_agents(100, 180, 120, 20, 0.8, &a1));
+    assert_oq_ok(NULL, oq_erlang_a_agents_abandon(100, 180, 120, 0.02, &a2));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
     assert_int_equal(r.required, a1 > a2 ? a1 : a2);
     assert_true(r.p_abandon <= 0.02 && r.service_level >= 0.8);
     oq_erlang_a_result at;
-    assert_int_equal(oq_erlang_a(100, r.required, 180, 120, 20, &at), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_a(100, r.required, 180, 120, 20, &at));
     assert_true(r.p_wait == at.p_wait && r.p_wait > 0 && r.p_wait < 1);
     /* Erlang A ASA target */
     oq_staffing_options_init(&o);
     o.patience_s = 120;
     o.max_asa_s = 5;
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
     oq_erlang_a_result ar;
-    assert_int_equal(oq_erlang_a(100, r.required, 180, 120, 0, &ar), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_a(100, r.required, 180, 120, 0, &ar));
     assert_true(ar.asa_s <= 5);
-    assert_int_equal(oq_erlang_a(100, r.required - 1, 180, 120, 0, &ar), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_a(100, r.required - 1, 180, 120, 0, &ar));
     assert_true(ar.asa_s > 5);
     /* load 0 */
-    assert_int_equal(oq_erlang_staffing(0, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(0, 180, &o, &r));
     assert_int_equal(r.required, 0);
     assert_int_equal(r.scheduled, 0);
     assert_true(r.p_wait == 0);
@@ -297,12 +298,12 @@ static void staffing_p_wait_published(void **state)
     o.threshold_s = 20;
     o.target_sl = 0.85;
     oq_staffing_result r;
-    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(10, 180, &o, &r));
     assert_int_equal(r.required, 14);
     assert_rel(r.p_wait, 976562500.0 / 5608175823.0, 1e-14, "P(wait), N = 14");
     assert_true(fabs(r.p_wait - 0.1741319) < 5e-8);
     o.target_sl = 0.9;
-    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_staffing(10, 180, &o, &r));
     assert_int_equal(r.required, 15);
     assert_true(fabs(r.p_wait - 0.102) < 5e-4);
 }
@@ -321,17 +322,17 @@ static void staffing_erlang_a_occupancy_cap(void **state)
     for (int i = 0; i < 3; i++) {
         double a = loads[i];
         oq_staffing_result r;
-        assert_int_equal(oq_erlang_staffing(a, 300, &o, &r), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_staffing(a, 300, &o, &r));
         oq_erlang_a_result at, below;
-        assert_int_equal(oq_erlang_a(a, r.required, 300, 60, 0, &at), OQ_OK);
-        assert_int_equal(oq_erlang_a(a, r.required - 1, 300, 60, 0, &below), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_a(a, r.required, 300, 60, 0, &at));
+        assert_oq_ok(NULL, oq_erlang_a(a, r.required - 1, 300, 60, 0, &below));
         assert_rel(at.occupancy, a * (1 - at.p_abandon) / r.required, 1e-12, "A occupancy");
         if (!(at.occupancy <= 0.9 && below.occupancy > 0.9))
             fail_msg("load %g: required %d has occupancy %g, %d has %g (cap 0.9)", a,
                      (int)r.required, at.occupancy, (int)r.required - 1, below.occupancy);
         assert_rel(r.occupancy, at.occupancy, 1e-15, "reported occupancy");
         int32_t by_load = 0;
-        assert_int_equal(oq_erlang_agents_occupancy(a, 0.9, &by_load), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_agents_occupancy(a, 0.9, &by_load));
         assert_true(r.required < by_load); /* load / N would ask for more */
     }
 }
@@ -400,7 +401,7 @@ static void plan_day(void **state)
     o.max_occupancy = 0.9;
     oq_plan_interval rows[N];
     oq_plan_totals t;
-    assert_int_equal(oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t));
     double req_h = 0, sch_h = 0, tc = 0, slw = 0;
     int32_t peak = -1, peak_i = -1, peak_s = 0;
     for (int i = 0; i < N; i++) {
@@ -408,7 +409,7 @@ static void plan_day(void **state)
         if (contacts[i] > 0) {
             double load = contacts[i] * aht[i] / 900;
             assert_rel(rows[i].load, load, 1e-15, "row load");
-            assert_int_equal(oq_erlang_staffing(load, aht[i], &o, &r), OQ_OK);
+            assert_oq_ok(NULL, oq_erlang_staffing(load, aht[i], &o, &r));
             assert_int_equal(rows[i].required, r.required);
             assert_int_equal(rows[i].scheduled, r.scheduled);
             assert_true(rows[i].service_level == r.service_level);
@@ -442,12 +443,12 @@ static void plan_day(void **state)
     /* Erlang A plan */
     o.patience_s = 90;
     o.max_abandon = 0.05;
-    assert_int_equal(oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t));
     for (int i = 0; i < N; i++)
         assert_true(rows[i].p_abandon <= 0.05 && rows[i].service_level >= 0.8);
 
     /* empty plan */
-    assert_int_equal(oq_erlang_plan(contacts, aht, 0, 900, &o, rows, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 0, 900, &o, rows, &t));
     assert_int_equal(t.peak_interval, -1);
     assert_true(t.required_agent_hours == 0 && t.service_level == 1);
 }
@@ -488,7 +489,7 @@ static void plan_invalid(void **state)
     /* aht is ignored where there are no contacts */
     contacts[2] = 0;
     aht[2] = NAN;
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t));
     assert_int_equal(rows[2].required, 0);
 }
 
@@ -506,7 +507,7 @@ static void occupancy_cap_huge_load_is_erange(void **state)
     o.max_occupancy = 0.9;
     oq_staffing_result r;
     assert_int_equal(oq_erlang_staffing(1e300, 180, &o, &r), OQ_ERANGE);
-    assert_int_equal(oq_erlang_agents_occupancy(900, 0.9, &n), OQ_OK);
+    assert_oq_ok(NULL, oq_erlang_agents_occupancy(900, 0.9, &n));
     assert_int_equal(n, 1000);
 }
 

@@ -27,8 +27,8 @@ static oq_engine *one_queue(double offer_timeout_s, double retry_after_s, int32_
     if (retry_after_s >= 0)
         q.retry_after_s = retry_after_s;
     q.max_offers = max_offers;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "voice"));
     return e;
 }
 
@@ -51,35 +51,35 @@ static void sole_agent_gets_it_again_after_retry(void **state)
     (void)state;
     oq_engine *e = one_queue(10, -1, 0); /* default retry_after_s */
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, "q", &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, "q", &qi));
     int64_t retry_ms = (int64_t)(qi.spec.retry_after_s * 1000.0 + 0.5);
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
-    assert_int_equal(oq_engine_advance(e, 11000), OQ_OK); /* time-out at 11 s */
+    assert_oq_ok(e, oq_engine_advance(e, 11000)); /* time-out at 11 s */
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "c1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_int_equal(ci.n_rejected, 1);
     /* Waiting with an idle agent is only allowed with a timer that ends it. */
     int64_t next = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &next));
     assert_int_equal(next, 11000 + retry_ms);
-    assert_int_equal(arrive(e, 12000, "c2", "voice", "q", 0), OQ_OK); /* arrives later */
+    assert_oq_ok(e, arrive(e, 12000, "c2", "voice", "q", 0)); /* arrives later */
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1"); /* a1 is free for c2 */
-    assert_int_equal(oq_offer_reject(e, 13000, "c2", "a1"), OQ_OK);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 11000 + retry_ms - 1), OQ_OK);
+    assert_oq_ok(e, oq_offer_reject(e, 13000, "c2", "a1"));
+    assert_oq_ok(e, oq_engine_check(e));
+    assert_oq_ok(e, oq_engine_advance(e, 11000 + retry_ms - 1));
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 11000 + retry_ms), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 11000 + retry_ms));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* first: c1 */
     assert_int_equal(offered_at("c1", "a1", 1), 11000 + retry_ms);
     assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_contact_get(e, "c1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_int_equal(ci.n_rejected, 0); /* the exclusion is over */
-    assert_int_equal(oq_offer_accept(e, 11000 + retry_ms + 1, "c1", "a1"), OQ_OK);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, 11000 + retry_ms + 1, "c1", "a1"));
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -89,23 +89,23 @@ static void presence_change_clears_the_exclusion(void **state)
     (void)state;
     oq_engine *e = one_queue(0, 600, 0);
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_agent_not_ready(e, 3000, "a1", "break"), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, 4000, "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_not_ready(e, 3000, "a1", "break"));
+    assert_oq_ok(e, oq_agent_ready(e, 4000, "a1"));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
     assert_int_equal(offered_at("c1", "a1", 1), 4000);
-    assert_int_equal(oq_offer_reject(e, 5000, "c1", "a1"), OQ_OK);
-    assert_int_equal(oq_agent_logout(e, 6000, "a1"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 7000, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_offer_reject(e, 5000, "c1", "a1"));
+    assert_oq_ok(e, oq_agent_logout(e, 6000, "a1"));
+    assert_oq_ok(e, oq_agent_login(e, 7000, "a1", 1));
     assert_int_equal(offered_at("c1", "a1", 2), 7000);
     /* "ready" while already ready is no change: the exclusion stays. */
-    assert_int_equal(oq_offer_reject(e, 8000, "c1", "a1"), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, 9000, "a1"), OQ_OK);
+    assert_oq_ok(e, oq_offer_reject(e, 8000, "c1", "a1"));
+    assert_oq_ok(e, oq_agent_ready(e, 9000, "a1"));
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -118,50 +118,50 @@ static void others_first_and_retry_zero(void **state)
     oq_engine *e = one_queue(0, -1, 0);
     add_agent(e, "a1", 100);
     add_agent(e, "a2", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a2", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
-    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a2");
     oq_engine_destroy(e);
 
     e = one_queue(0, 0, 0);
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 2001), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
+    assert_oq_ok(e, oq_engine_advance(e, 2001));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
     assert_int_equal(offered_at("c1", "a1", 1), 2001);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 
     /* retry_after_s 10: 10 s, then 20 s, then 40 s for misses in a row; a
      * presence change starts again from 10 s. */
     e = one_queue(0, 10, 0);
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
     int64_t t = 1000;
     const int64_t gaps[] = {10000, 20000, 40000};
     for (int k = 0; k < 3; k++) {
-        assert_int_equal(oq_offer_reject(e, t, "c1", "a1"), OQ_OK);
+        assert_oq_ok(e, oq_offer_reject(e, t, "c1", "a1"));
         int64_t next = 0;
-        assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+        assert_oq_ok(e, oq_engine_next_deadline(e, &next));
         assert_int_equal(next, t + gaps[k]);
         t += gaps[k];
-        assert_int_equal(oq_engine_advance(e, t), OQ_OK);
+        assert_oq_ok(e, oq_engine_advance(e, t));
         assert_int_equal(offered_at("c1", "a1", k + 1), t);
     }
-    assert_int_equal(oq_agent_not_ready(e, t, "a1", NULL), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, t, "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_not_ready(e, t, "a1", NULL));
+    assert_oq_ok(e, oq_agent_ready(e, t, "a1"));
     assert_int_equal(offered_at("c1", "a1", 4), t);
-    assert_int_equal(oq_offer_reject(e, t, "c1", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_offer_reject(e, t, "c1", "a1"));
     int64_t next = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &next));
     assert_int_equal(next, t + 10000);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -172,12 +172,12 @@ static void max_offers_applies_the_limit_action(void **state)
     (void)state;
     oq_engine *e = one_queue(10, 0, 2);
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 2001), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
+    assert_oq_ok(e, oq_engine_advance(e, 2001));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* second offer */
-    assert_int_equal(oq_engine_advance(e, 12001), OQ_OK);                /* ... times out */
+    assert_oq_ok(e, oq_engine_advance(e, 12001));                /* ... times out */
     int i = recorder_find(&rec, 0, OQ_EV_QUEUE_REJECTED, "c1", NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, 12001);
@@ -196,11 +196,11 @@ static void max_offers_applies_the_limit_action(void **state)
     q.max_offers = 1;
     q.limit_action = OQ_LIMIT_OVERFLOW;
     q.limit_queue = "spill";
-    assert_int_equal(oq_queue_update(e, 0, &q), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, 0, &q));
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
     i = recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c1", NULL);
     assert_int_equal(rec.ev[i].time_ms, 2000); /* at once: no retry when the offers are used up */
     assert_true(i >= 0);
@@ -208,9 +208,9 @@ static void max_offers_applies_the_limit_action(void **state)
     assert_string_equal(rec.ev[i].queue, "spill");
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* fresh in "spill" */
     int32_t n = 0;
-    assert_int_equal(oq_contact_history_count(e, "c1", &n), OQ_OK);
+    assert_oq_ok(e, oq_contact_history_count(e, "c1", &n));
     oq_history_entry h;
-    assert_int_equal(oq_contact_history_get(e, "c1", n - 1, &h), OQ_OK);
+    assert_oq_ok(e, oq_contact_history_get(e, "c1", n - 1, &h));
     assert_int_equal(h.type, OQ_EV_OVERFLOWED);
     assert_string_equal(h.detail, "max offers");
     q.max_offers = -1;
@@ -220,7 +220,7 @@ static void max_offers_applies_the_limit_action(void **state)
     q.retry_after_s = -1;
     assert_int_equal(oq_queue_update(e, 3000, &q), OQ_EINVAL);
     assert_non_null(strstr(oq_engine_last_error(e), "retry_after_s"));
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -233,15 +233,15 @@ static void never_answering_agent_costs_few_offers(void **state)
     oq_engine *e = one_queue(0.001, 0, 0); /* 1 ms to answer, retry the next ms */
     add_agent(e, "a1", 100);
     add_agent(e, "a2", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, INT64_MAX / 2), OQ_OK); /* ~146 million years */
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a2", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, INT64_MAX / 2)); /* ~146 million years */
     int offers = recorder_count(&rec, OQ_EV_OFFERED, "c1");
     assert_true(offers > 2 && offers <= 2 * 64);
-    assert_int_equal(oq_engine_advance(e, INT64_MAX), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, INT64_MAX));
     assert_true(recorder_count(&rec, OQ_EV_OFFERED, "c1") <= offers + 2 * 64);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -253,12 +253,12 @@ static void check_reports_a_stranded_contact(void **state)
     (void)state;
     oq_engine *e = one_queue(0, 30, 0);
     add_agent(e, "a1", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
     assert_int_equal(agent_state(e, "a1"), OQ_AGENT_READY);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     /* Corrupt it: drop the contact's wake-up. */
     oq_contact *c = oq__idtable_get(&e->contact_ids, "c1");
     assert_non_null(c);

@@ -5,6 +5,7 @@
  * re-forecasts, and out-of-memory anywhere fails cleanly. On a synthetic
  * weekly-shaped Poisson series of hourly counts with known rates. */
 #include "forecast_fixtures.h"
+#include "assert_oq.h"
 
 #define PD 24
 #define DAYS 140
@@ -19,7 +20,7 @@ static oq_volume_series *copy_before(const oq_volume_series *s, int32_t date)
     for (int32_t d = info.first_date; d < date; d++) {
         double v[PD];
         int32_t present;
-        assert_int_equal(oq_volume_series_day(s, d, v, NULL, PD, &present), OQ_OK);
+        assert_oq_ok(NULL, oq_volume_series_day(s, d, v, NULL, PD, &present));
         if (present)
             ASSERT_OK(oq_volume_series_set_day(c, d, v, NULL, PD, &err), err);
     }

@@ -2,6 +2,7 @@
 /* Forecasting methods on small series whose forecasts are computed by hand,
  * special days, and the bad options every call refuses. */
 #include "forecast_fixtures.h"
+#include "assert_oq.h"
 
 #define PER 4 /* 6-hour intervals */
 
@@ -106,13 +107,13 @@ static void test_intervals_and_quantiles(void **state)
 {
     (void)state;
     double q;
-    assert_int_equal(oq_forecast_quantile(2, 0, 0.5, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(2, 0, 0.5, &q));
     assert_float_equal(q, 2, 0); /* P(<=1) = 0.406, P(<=2) = 0.677 */
-    assert_int_equal(oq_forecast_quantile(2, 0, 0.9, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(2, 0, 0.9, &q));
     assert_float_equal(q, 4, 0); /* P(<=3) = 0.857, P(<=4) = 0.947 */
-    assert_int_equal(oq_forecast_quantile(2, 0, 0.1, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(2, 0, 0.1, &q));
     assert_float_equal(q, 0, 0); /* P(0) = 0.135 */
-    assert_int_equal(oq_forecast_quantile(0, 0.3, 0.99, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(0, 0.3, 0.99, &q));
     assert_float_equal(q, 0, 0);
     /* negative binomial mean 10, phi 0.1: r = 10, p = 1/2: P(k) = C(k+9, k) 2^-(k+10) */
     double c = 0, pk = pow(0.5, 10);
@@ -124,12 +125,12 @@ static void test_intervals_and_quantiles(void **state)
         if (c >= 0.9)
             k90 = k;
     }
-    assert_int_equal(oq_forecast_quantile(10, 0.1, 0.9, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(10, 0.1, 0.9, &q));
     assert_float_equal(q, k90, 0);
     /* large means go through the incomplete gamma / beta functions */
-    assert_int_equal(oq_forecast_quantile(5000, 0, 0.975, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(5000, 0, 0.975, &q));
     assert_true(fabs(q - (5000 + 1.959964 * sqrt(5000))) <= 2);
-    assert_int_equal(oq_forecast_quantile(5000, 0.01, 0.1, &q), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_quantile(5000, 0.01, 0.1, &q));
     assert_true(q < 5000 - 1.2 * 500 && q > 5000 - 1.4 * 500); /* sd ~ 502, skewed */
     assert_int_equal(oq_forecast_quantile(-1, 0, 0.5, &q), OQ_EINVAL);
     assert_int_equal(oq_forecast_quantile(1, -0.1, 0.5, &q), OQ_EINVAL);
@@ -332,10 +333,10 @@ static void test_bad_options(void **state)
     /* names */
     int32_t m;
     for (int32_t k = 0; k < OQ_FORECAST_METHODS; k++) {
-        assert_int_equal(oq_forecast_method_parse(oq_forecast_method_name(k), &m), OQ_OK);
+        assert_oq_ok(NULL, oq_forecast_method_parse(oq_forecast_method_name(k), &m));
         assert_int_equal(m, k);
     }
-    assert_int_equal(oq_forecast_method_parse("hw", &m), OQ_OK);
+    assert_oq_ok(NULL, oq_forecast_method_parse("hw", &m));
     assert_int_equal(m, OQ_FORECAST_HOLT_WINTERS);
     assert_int_equal(oq_forecast_method_parse("arima", &m), OQ_ENOTFOUND);
     assert_null(oq_forecast_method_name(OQ_FORECAST_METHODS));

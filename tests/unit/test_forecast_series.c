@@ -2,6 +2,7 @@
 /* Series of interval volumes: building, reading, aggregating, and loading
  * CSV files, with every bad input refused with its line. */
 #include "forecast_fixtures.h"
+#include "assert_oq.h"
 
 static void test_create_and_add(void **state)
 {
@@ -28,7 +29,7 @@ static void test_create_and_add(void **state)
     ASSERT_OK(oq_volume_series_set_day(s, d0 + 1, v, h, 4, &err), err);
     ASSERT_ERR(oq_volume_series_set_day(s, d0 + 1, v, h, 3, &err), OQ_EINVAL, err, "4 intervals");
     oq_volume_series_info info;
-    assert_int_equal(oq_volume_series_info_get(s, &info), OQ_OK);
+    assert_oq_ok(NULL, oq_volume_series_info_get(s, &info));
     assert_int_equal(info.days, 3);
     assert_int_equal(info.first_date, d0);
     assert_int_equal(info.last_date, d0 + 2);
@@ -37,13 +38,13 @@ static void test_create_and_add(void **state)
     assert_float_equal(info.total_volume, 5 + 2.5 + 10 + 7, 1e-12);
     double got[4], gh[4];
     int32_t present;
-    assert_int_equal(oq_volume_series_day(s, d0, got, gh, 4, &present), OQ_OK);
+    assert_oq_ok(NULL, oq_volume_series_day(s, d0, got, gh, 4, &present));
     assert_int_equal(present, 1);
     assert_float_equal(got[0], 0, 0);
     assert_float_equal(got[1], 5, 0);
     assert_float_equal(got[3], 2.5, 0);
     assert_float_equal(gh[3], 120, 0);
-    assert_int_equal(oq_volume_series_day(s, d0 + 5, got, NULL, 4, &present), OQ_OK);
+    assert_oq_ok(NULL, oq_volume_series_day(s, d0 + 5, got, NULL, 4, &present));
     assert_int_equal(present, 0);
     assert_float_equal(got[2], 0, 0);
     oq_volume_series_destroy(s);
@@ -62,7 +63,7 @@ static void test_aggregate(void **state)
     ASSERT_OK(oq_volume_series_aggregate(s, 43200, &a, &err), err);
     double got[2], gh[2];
     int32_t present;
-    assert_int_equal(oq_volume_series_day(a, FX_MONDAY, got, gh, 2, &present), OQ_OK);
+    assert_oq_ok(NULL, oq_volume_series_day(a, FX_MONDAY, got, gh, 2, &present));
     assert_float_equal(got[0], 4, 0);
     assert_float_equal(got[1], 4, 0);
     assert_float_equal(gh[0], (1 * 100 + 3 * 200) / 4.0, 1e-12); /* volume-weighted */

@@ -4,6 +4,7 @@
  * the exact same engine (a standby taking over). */
 #include "snapshot_world.h"
 #include "snapshot/codec.h"
+#include "assert_oq.h"
 
 typedef struct jrec {
     int32_t action;
@@ -58,7 +59,7 @@ static oq_engine *fresh(evlog *log, test_alloc *alloc)
     oq_engine_options o;
     w_options(&o, log, alloc);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     return e;
 }
 
@@ -69,7 +70,7 @@ static void replay_all(oq_engine *e, const jlog *l)
         if (st != OQ_OK)
             fprintf(stderr, "record %d (%s): %s: %s\n", i, oq_journal_action_name(l->r[i].action),
                     oq_status_name(st), oq_engine_last_error(e));
-        assert_int_equal(st, OQ_OK);
+        assert_oq_ok(NULL, st);
     }
 }
 
@@ -80,7 +81,7 @@ static void assert_same_state(oq_engine *a, oq_engine *b)
     assert_same_bytes(sa, na, sb, nb);
     oq_free(sa);
     oq_free(sb);
-    assert_int_equal(oq_engine_check(b), OQ_OK);
+    assert_oq_ok(b, oq_engine_check(b));
 }
 
 /* Snapshot at some point, keep journaling, restore the snapshot elsewhere and
@@ -92,7 +93,7 @@ static void snapshot_plus_journal_rebuilds_the_engine(void **state)
         evlog la = {0}, lb = {0};
         jlog since_start = {0}, since_snap = {0};
         oq_engine *a = fresh(&la, NULL);
-        assert_int_equal(oq_engine_set_journal(a, jlog_fn, &since_start), OQ_OK);
+        assert_oq_ok(a, oq_engine_set_journal(a, jlog_fn, &since_start));
         wstream s = {seed, 1000, 0, 0};
         w_setup(a, s.t);
         for (int i = 0; i < 600; i++)
@@ -115,7 +116,7 @@ static void snapshot_plus_journal_rebuilds_the_engine(void **state)
         oq_engine_options o;
         w_options(&o, &lb, NULL);
         oq_engine *b = NULL;
-        assert_int_equal(oq_engine_restore_buffer(&o, snap, n, &b), OQ_OK);
+        assert_oq_ok(NULL, oq_engine_restore_buffer(&o, snap, n, &b));
         oq_free(snap);
         replay_all(b, &since_snap);
         assert_same_state(a, b);
@@ -136,10 +137,10 @@ static void snapshot_plus_journal_rebuilds_the_engine(void **state)
         assert_true(la.count > 500);
         /* a numbered its records on; b, driven directly, emitted none. */
         uint64_t next_a, next_b;
-        assert_int_equal(oq_engine_journal_seq(a, &next_a), OQ_OK);
-        assert_int_equal(oq_engine_journal_seq(b, &next_b), OQ_OK);
+        assert_oq_ok(a, oq_engine_journal_seq(a, &next_a));
+        assert_oq_ok(b, oq_engine_journal_seq(b, &next_b));
         assert_true(next_a == (uint64_t)since_start.n + 1 && next_b < next_a);
-        assert_int_equal(oq_engine_set_journal_seq(b, next_a), OQ_OK);
+        assert_oq_ok(b, oq_engine_set_journal_seq(b, next_a));
         assert_same_state(a, b);
         oq_engine_destroy(a);
         oq_engine_destroy(b);
@@ -157,7 +158,7 @@ static void one_record_per_successful_call(void **state)
     (void)state;
     jlog l = {0};
     oq_engine *e = fresh(NULL, NULL);
-    assert_int_equal(oq_engine_set_journal(e, jlog_fn, &l), OQ_OK);
+    assert_oq_ok(e, oq_engine_set_journal(e, jlog_fn, &l));
     wstream s = {31, 1000, 0, 0};
     w_setup(e, s.t);
     int ok = 0, failed = 0;
@@ -196,18 +197,18 @@ static void one_record_per_successful_call(void **state)
     assert_int_equal(l.n, before);
     /* The documented size of a login record (docs/snapshot.md). */
     (void)oq_agent_logout(e, now, "a7");
-    assert_int_equal(oq_agent_login(e, now, "a7", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, now, "a7", 1));
     assert_int_equal(l.r[l.n - 1].action, OQ_J_AGENT_LOGIN);
     assert_int_equal(l.r[l.n - 1].len, 39);
     before = l.n;
     /* A call without now_ms records the clock. */
-    assert_int_equal(oq_skill_add(e, "s9", 3), OQ_OK);
+    assert_oq_ok(e, oq_skill_add(e, "s9", 3));
     assert_int_equal(l.n, before + 1);
     assert_int_equal(l.r[l.n - 1].action, OQ_J_SKILL_ADD);
     assert_int_equal(l.r[l.n - 1].now, now);
     /* Journal off: nothing more. */
-    assert_int_equal(oq_engine_set_journal(e, NULL, NULL), OQ_OK);
-    assert_int_equal(oq_skill_add(e, "s10", 3), OQ_OK);
+    assert_oq_ok(e, oq_engine_set_journal(e, NULL, NULL));
+    assert_oq_ok(e, oq_skill_add(e, "s10", 3));
     assert_int_equal(l.n, before + 1);
     assert_int_equal(l.lost, 0);
     oq_engine_destroy(e);
@@ -221,7 +222,7 @@ static void enomem_emits_nothing(void **state)
     test_alloc alloc = {0};
     jlog l = {0};
     oq_engine *e = fresh(NULL, &alloc);
-    assert_int_equal(oq_engine_set_journal(e, jlog_fn, &l), OQ_OK);
+    assert_oq_ok(e, oq_engine_set_journal(e, jlog_fn, &l));
     wstream s = {41, 1000, 0, 0};
     w_setup(e, s.t);
     for (int i = 0; i < 200; i++)
@@ -246,10 +247,10 @@ static void enomem_emits_nothing(void **state)
             enomem++;
             assert_int_equal(l.n, before);
         } else {
-            assert_int_equal(st, OQ_OK);
+            assert_oq_ok(NULL, st);
             assert_int_equal(l.n, before + 1);
         }
-        assert_int_equal(oq_engine_check(e), OQ_OK);
+        assert_oq_ok(e, oq_engine_check(e));
     }
     assert_true(enomem > 0);
     oq_engine_destroy(e);
@@ -262,7 +263,7 @@ static void bad_records_are_refused(void **state)
     (void)state;
     jlog l = {0};
     oq_engine *e = fresh(NULL, NULL);
-    assert_int_equal(oq_engine_set_journal(e, jlog_fn, &l), OQ_OK);
+    assert_oq_ok(e, oq_engine_set_journal(e, jlog_fn, &l));
     w_setup(e, 1000);
     oq_engine *b = fresh(NULL, NULL);
     uint64_t rng = 5;
@@ -291,10 +292,10 @@ static void bad_records_are_refused(void **state)
         oq_engine *scratch = fresh(NULL, NULL);
         replay_all(scratch, &(jlog){l.r, i, 0, 0});
         (void)oq_journal_apply(scratch, m, r->len);
-        assert_int_equal(oq_engine_check(scratch), OQ_OK);
+        assert_oq_ok(scratch, oq_engine_check(scratch));
         oq_engine_destroy(scratch);
         free(m);
-        assert_int_equal(oq_journal_apply(b, r->data, r->len), OQ_OK);
+        assert_oq_ok(b, oq_journal_apply(b, r->data, r->len));
     }
     assert_same_state(e, b);
     assert_int_equal(oq_journal_apply(b, NULL, 10), OQ_EINVAL);
@@ -322,8 +323,8 @@ static void journal_callback_cannot_mutate(void **state)
     (void)state;
     static oq_engine *self;
     self = fresh(NULL, NULL);
-    assert_int_equal(oq_engine_set_journal(self, journal_from_callback, &self), OQ_OK);
-    assert_int_equal(oq_skill_add(self, "s", 2), OQ_OK);
+    assert_oq_ok(self, oq_engine_set_journal(self, journal_from_callback, &self));
+    assert_oq_ok(self, oq_skill_add(self, "s", 2));
     assert_int_equal(oq_engine_set_journal(NULL, NULL, NULL), OQ_EINVAL);
     oq_engine_destroy(self);
 }

@@ -7,6 +7,7 @@
  * standby restored from it expects exactly the first record after it. */
 #include "snapshot_world.h"
 #include "snapshot/codec.h"
+#include "assert_oq.h"
 
 typedef struct srec {
     uint64_t seq;
@@ -53,7 +54,7 @@ static oq_engine *fresh(void)
     oq_engine_options o;
     w_options(&o, NULL, NULL);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     return e;
 }
 
@@ -62,7 +63,7 @@ static oq_engine *primary(slog *l, uint64_t seed, int ops)
 {
     oq_engine *e = fresh();
     memset(l, 0, sizeof *l);
-    assert_int_equal(oq_engine_set_journal(e, slog_fn, l), OQ_OK);
+    assert_oq_ok(e, oq_engine_set_journal(e, slog_fn, l));
     wstream s = {seed, 1000, 0, 0};
     w_setup(e, s.t);
     for (int i = 0; i < ops; i++)
@@ -76,7 +77,7 @@ static void apply_ok(oq_engine *e, const srec *r)
     if (st != OQ_OK)
         fprintf(stderr, "record %llu: %s: %s\n", (unsigned long long)r->seq, oq_status_name(st),
                 oq_engine_last_error(e));
-    assert_int_equal(st, OQ_OK);
+    assert_oq_ok(NULL, st);
 }
 
 /* apply() is refused with OQ_ECORRUPT, names `want` and `got`, and leaves
@@ -97,7 +98,7 @@ static void apply_refused(oq_engine *e, const srec *r, uint64_t want, const char
     void *after = w_snap(e, &n1);
     assert_same_bytes(before, n0, after, n1);
     uint64_t next;
-    assert_int_equal(oq_engine_journal_seq(e, &next), OQ_OK);
+    assert_oq_ok(e, oq_engine_journal_seq(e, &next));
     assert_true(next == want);
     oq_free(before);
     oq_free(after);
@@ -119,11 +120,11 @@ static void records_are_numbered(void **state)
         assert_true(at == r->seq);
         /* ... or with it. */
         uint64_t got = 0;
-        assert_int_equal(oq_journal_record_seq(r->data, r->len, &got, NULL), OQ_OK);
+        assert_oq_ok_err(NULL, oq_journal_record_seq(r->data, r->len, &got, NULL));
         assert_true(got == r->seq);
     }
     uint64_t next;
-    assert_int_equal(oq_engine_journal_seq(e, &next), OQ_OK);
+    assert_oq_ok(e, oq_engine_journal_seq(e, &next));
     assert_true(next == (uint64_t)l->n + 1);
     /* A damaged record has no trustworthy number. */
     oq_error err;
@@ -193,9 +194,9 @@ static void snapshot_records_the_sequence(void **state)
         w_step(a, &a, 1, &s);
     assert_true(l->n > mark + 100);
     oq_engine *b = NULL;
-    assert_int_equal(oq_engine_restore_buffer(NULL, snap, n, &b), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &b));
     uint64_t next;
-    assert_int_equal(oq_engine_journal_seq(b, &next), OQ_OK);
+    assert_oq_ok(b, oq_engine_journal_seq(b, &next));
     assert_true(next == l->r[mark].seq && next == (uint64_t)mark + 1);
     apply_refused(b, &l->r[mark - 1], next, "already applied"); /* covered by the snapshot */
     apply_refused(b, &l->r[mark + 1], next, "missing");
@@ -208,19 +209,19 @@ static void snapshot_records_the_sequence(void **state)
     /* A standby built from the configuration instead starts where its log
      * does; 0 and numbers beyond 2^62 are refused. */
     oq_engine *c = NULL;
-    assert_int_equal(oq_engine_restore_buffer(NULL, snap, n, &c), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &c));
     assert_int_equal(oq_engine_set_journal_seq(c, 0), OQ_EINVAL);
     assert_int_equal(oq_engine_set_journal_seq(c, ((uint64_t)1 << 62) + 1), OQ_EINVAL);
     assert_int_equal(oq_engine_set_journal_seq(NULL, 5), OQ_EINVAL);
     assert_int_equal(oq_engine_journal_seq(c, NULL), OQ_EINVAL);
-    assert_int_equal(oq_engine_set_journal_seq(c, (uint64_t)mark + 1), OQ_OK);
+    assert_oq_ok(c, oq_engine_set_journal_seq(c, (uint64_t)mark + 1));
     apply_ok(c, &l->r[mark]);
 
     /* A standby that journals too (a chain) re-emits the same numbers, and
      * after a takeover goes on from there. */
     slog *l2 = calloc(1, sizeof *l2);
     l2->last_seq = (uint64_t)mark + 1;
-    assert_int_equal(oq_engine_set_journal(c, slog_fn, l2), OQ_OK);
+    assert_oq_ok(c, oq_engine_set_journal(c, slog_fn, l2));
     for (int i = mark + 1; i < l->n; i++) {
         apply_ok(c, &l->r[i]);
         assert_true(l2->r[l2->n - 1].seq == l->r[i].seq);
@@ -229,7 +230,7 @@ static void snapshot_records_the_sequence(void **state)
     }
     int64_t now;
     oq_engine_now(c, &now);
-    assert_int_equal(oq_skill_add(c, "after-takeover", 2), OQ_OK);
+    assert_oq_ok(c, oq_skill_add(c, "after-takeover", 2));
     assert_true(l2->r[l2->n - 1].seq == l->r[l->n - 1].seq + 1);
 
     /* A forged snapshot naming next record 0 is refused. */
@@ -272,20 +273,20 @@ static oq_engine *big_record_center(test_alloc *alloc, char names[20][256])
     o.alloc = test_alloc_fn;
     o.alloc_user = alloc;
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     oq_channel_spec ch;
     oq_channel_spec_init(&ch);
     ch.id = "email";
-    assert_int_equal(oq_channel_add(e, &ch), OQ_OK);
+    assert_oq_ok(e, oq_channel_add(e, &ch));
     oq_queue_spec q;
     oq_queue_spec_init(&q);
     q.id = "q";
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "email"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "email"));
     for (int i = 0; i < 20; i++) {
         memset(names[i], 'a' + i, 255);
         names[i][255] = 0;
-        assert_int_equal(oq_skill_add(e, names[i], 5), OQ_OK);
+        assert_oq_ok(e, oq_skill_add(e, names[i], 5));
     }
     return e;
 }
@@ -318,7 +319,7 @@ static void a_record_lost_for_memory_leaves_a_gap(void **state)
     test_alloc ta = {0}, tb = {0};
     oq_engine *twin = big_record_center(&ta, names);
     int64_t before = ta.n_allocs;
-    assert_int_equal(big_arrival(twin, names, "big"), OQ_OK);
+    assert_oq_ok(NULL, big_arrival(twin, names, "big"));
     int64_t call_allocs = ta.n_allocs - before;
     oq_engine_destroy(twin);
 
@@ -326,16 +327,16 @@ static void a_record_lost_for_memory_leaves_a_gap(void **state)
     oq_engine *standby = NULL;
     size_t n;
     void *snap = w_snap(e, &n);
-    assert_int_equal(oq_engine_restore_buffer(NULL, snap, n, &standby), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &standby));
     oq_free(snap);
     slog *l = calloc(1, sizeof *l);
-    assert_int_equal(oq_engine_set_journal(e, slog_fn, l), OQ_OK);
-    assert_int_equal(oq_skill_add(e, "small", 2), OQ_OK); /* record 1 */
+    assert_oq_ok(e, oq_engine_set_journal(e, slog_fn, l));
+    assert_oq_ok(e, oq_skill_add(e, "small", 2)); /* record 1 */
     tb.fail_at = tb.n_allocs + call_allocs + 1;            /* the record's buffer */
-    assert_int_equal(big_arrival(e, names, "big"), OQ_OK);  /* record 2: lost */
+    assert_oq_ok(e, big_arrival(e, names, "big"));  /* record 2: lost */
     tb.fail_at = 0;
     assert_int_equal(l->lost, 1);
-    assert_int_equal(oq_skill_add(e, "after", 2), OQ_OK);  /* record 3 */
+    assert_oq_ok(e, oq_skill_add(e, "after", 2));  /* record 3 */
     assert_int_equal(l->n, 2);
     assert_true(l->r[0].seq == 1 && l->r[1].seq == 3);
     apply_ok(standby, &l->r[0]);

@@ -24,7 +24,7 @@ static oq_engine *support_center(int32_t last_agent_max, double window_s, double
     o.event_user = &rec;
     recorder_clear(&rec);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     add_channel(e, "chat", 0, 50, 2);
     oq_queue_spec q;
     oq_queue_spec_init(&q);
@@ -33,16 +33,16 @@ static oq_engine *support_center(int32_t last_agent_max, double window_s, double
     q.offer_timeout_s = 0;
     q.last_agent_window_s = window_s;
     q.last_agent_wait_s = wait_s;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "support", "chat"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "support", "chat"));
     q.id = "plain"; /* no last-agent routing */
     q.last_agent_window_s = 0;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "plain", "chat"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "plain", "chat"));
     add_agent(e, "a1", 100);
     add_agent(e, "a2", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a2", 1));
     return e;
 }
 
@@ -63,8 +63,8 @@ static const char *serve(oq_engine *e, int64_t t, const char *id)
 {
     contact_agent(e, id, buf, sizeof buf);
     assert_true(buf[0] != '\0');
-    assert_int_equal(oq_offer_accept(e, t, id, buf), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, t + 1000, id), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, t, id, buf));
+    assert_oq_ok(e, oq_contact_complete(e, t + 1000, id));
     return buf;
 }
 
@@ -72,29 +72,29 @@ static void returning_customer_waits_for_last_agent(void **state)
 {
     (void)state;
     oq_engine *e = support_center(100000, 72 * 3600, 60);
-    assert_int_equal(chat(e, H(1), "c1", "support", "cust-1"), OQ_OK);
+    assert_oq_ok(e, chat(e, H(1), "c1", "support", "cust-1"));
     assert_string_equal(serve(e, H(1), "c1"), "a1"); /* a1 idle longest */
     const char *who = NULL;
     int64_t when = 0;
-    assert_int_equal(oq_customer_last_agent(e, "cust-1", &who, &when), OQ_OK);
+    assert_oq_ok(e, oq_customer_last_agent(e, "cust-1", &who, &when));
     assert_string_equal(who, "a1");
     assert_int_equal(when, H(1));
     /* a1 is busy with a chat it may not add to, a2 is free: cust-1's next
      * chat waits for a1 (reserved 60 s), and gets it when a1 frees up. */
-    assert_int_equal(oq_agent_not_ready(e, H(2), "a2", "break"), OQ_OK);
-    assert_int_equal(oq_agent_set_channel_limit(e, H(2), "a1", "chat", 1), OQ_OK);
-    assert_int_equal(chat(e, H(2), "x1", "plain", NULL), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, H(2), "x1", "a1"), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, H(2), "a2"), OQ_OK);
-    assert_int_equal(chat(e, H(2) + 5000, "c2", "support", "cust-1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_not_ready(e, H(2), "a2", "break"));
+    assert_oq_ok(e, oq_agent_set_channel_limit(e, H(2), "a1", "chat", 1));
+    assert_oq_ok(e, chat(e, H(2), "x1", "plain", NULL));
+    assert_oq_ok(e, oq_offer_accept(e, H(2), "x1", "a1"));
+    assert_oq_ok(e, oq_agent_ready(e, H(2), "a2"));
+    assert_oq_ok(e, chat(e, H(2) + 5000, "c2", "support", "cust-1"));
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "c2", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "c2", &ci));
     assert_int_equal(ci.state, OQ_CONTACT_QUEUED);
     assert_string_equal(ci.preferred_agent, "a1");
     assert_int_equal(ci.reserved_until_ms, H(2) + 5000 + 60000);
-    assert_int_equal(oq_contact_complete(e, H(2) + 10000, "x1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, H(2) + 10000, "x1"));
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1");
-    assert_int_equal(oq_offer_accept(e, H(2) + 11000, "c2", "a1"), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, H(2) + 11000, "c2", "a1"));
 
     /* A named preferred agent wins over the memory. */
     oq_contact_spec s;
@@ -104,16 +104,16 @@ static void returning_customer_waits_for_last_agent(void **state)
     s.queue = "support";
     s.customer = "cust-1";
     s.preferred_agent = "a2";
-    assert_int_equal(oq_contact_arrive(e, H(3), &s), OQ_OK);
-    assert_int_equal(oq_contact_get(e, "c3", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, H(3), &s));
+    assert_oq_ok(e, oq_contact_get(e, "c3", &ci));
     assert_string_equal(ci.preferred_agent, "a2");
     assert_string_equal(contact_agent(e, "c3", buf, sizeof buf), "a2");
-    assert_int_equal(oq_offer_accept(e, H(3), "c3", "a2"), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, H(3), "c3", "a2"));
     /* ... and the memory now names a2, the latest to accept. */
-    assert_int_equal(oq_customer_last_agent(e, "cust-1", &who, &when), OQ_OK);
+    assert_oq_ok(e, oq_customer_last_agent(e, "cust-1", &who, &when));
     assert_string_equal(who, "a2");
     assert_int_equal(when, H(3));
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -121,34 +121,34 @@ static void window_and_queues_without_it(void **state)
 {
     (void)state;
     oq_engine *e = support_center(100000, 72 * 3600, 60);
-    assert_int_equal(chat(e, H(1), "c1", "support", "cust-1"), OQ_OK);
+    assert_oq_ok(e, chat(e, H(1), "c1", "support", "cust-1"));
     assert_string_equal(serve(e, H(1), "c1"), "a1");
     /* A queue without last-agent routing neither uses nor writes the memory. */
-    assert_int_equal(chat(e, H(2), "p1", "plain", "cust-1"), OQ_OK);
+    assert_oq_ok(e, chat(e, H(2), "p1", "plain", "cust-1"));
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "p1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "p1", &ci));
     assert_null(ci.preferred_agent);
     assert_string_equal(serve(e, H(2), "p1"), "a2");
     const char *who = NULL;
     int64_t when = 0;
-    assert_int_equal(oq_customer_last_agent(e, "cust-1", &who, &when), OQ_OK);
+    assert_oq_ok(e, oq_customer_last_agent(e, "cust-1", &who, &when));
     assert_string_equal(who, "a1");
     assert_int_equal(oq_customer_last_agent(e, "nobody", &who, &when), OQ_ENOTFOUND);
     assert_non_null(strstr(oq_engine_last_error(e), "nobody"));
     /* Inside the window: preferred. Past it: not, and the record is gone once
      * another one is written. */
-    assert_int_equal(chat(e, H(73), "c2", "support", "cust-1"), OQ_OK);
-    assert_int_equal(oq_contact_get(e, "c2", &ci), OQ_OK);
+    assert_oq_ok(e, chat(e, H(73), "c2", "support", "cust-1"));
+    assert_oq_ok(e, oq_contact_get(e, "c2", &ci));
     assert_string_equal(ci.preferred_agent, "a1");
     assert_string_equal(serve(e, H(73), "c2"), "a1");
-    assert_int_equal(chat(e, H(146), "c3", "support", "cust-1"), OQ_OK);
-    assert_int_equal(oq_contact_get(e, "c3", &ci), OQ_OK);
+    assert_oq_ok(e, chat(e, H(146), "c3", "support", "cust-1"));
+    assert_oq_ok(e, oq_contact_get(e, "c3", &ci));
     assert_null(ci.preferred_agent); /* 73 h after its last service */
-    assert_int_equal(chat(e, H(147), "c4", "support", "cust-2"), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, H(147), "c3"), OQ_OK);
+    assert_oq_ok(e, chat(e, H(147), "c4", "support", "cust-2"));
+    assert_oq_ok(e, oq_contact_remove(e, H(147), "c3"));
     serve(e, H(147), "c4");
     assert_int_equal(oq_customer_last_agent(e, "cust-1", &who, &when), OQ_ENOTFOUND);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -156,33 +156,33 @@ static void memory_is_bounded_and_in_snapshots(void **state)
 {
     (void)state;
     oq_engine *e = support_center(2, 3600, 0);
-    assert_int_equal(chat(e, 1000, "c1", "support", "cust-A"), OQ_OK);
+    assert_oq_ok(e, chat(e, 1000, "c1", "support", "cust-A"));
     serve(e, 2000, "c1");
-    assert_int_equal(chat(e, 10000, "c2", "support", "cust-B"), OQ_OK);
+    assert_oq_ok(e, chat(e, 10000, "c2", "support", "cust-B"));
     serve(e, 11000, "c2");
-    assert_int_equal(chat(e, 20000, "c3", "support", "cust-C"), OQ_OK);
+    assert_oq_ok(e, chat(e, 20000, "c3", "support", "cust-C"));
     serve(e, 21000, "c3");
     const char *who = NULL;
     int64_t when = 0;
     /* Two customers at most: the least recently served (A) is forgotten. */
     assert_int_equal(oq_customer_last_agent(e, "cust-A", &who, &when), OQ_ENOTFOUND);
-    assert_int_equal(oq_customer_last_agent(e, "cust-B", &who, &when), OQ_OK);
+    assert_oq_ok(e, oq_customer_last_agent(e, "cust-B", &who, &when));
     char b_agent[16];
     strcpy(b_agent, who);
-    assert_int_equal(oq_customer_last_agent(e, "cust-C", &who, &when), OQ_OK);
+    assert_oq_ok(e, oq_customer_last_agent(e, "cust-C", &who, &when));
 
     void *snap = NULL;
     size_t n = 0;
-    assert_int_equal(oq_engine_snapshot_buffer(e, &snap, &n), OQ_OK);
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, &snap, &n));
     oq_engine *r = NULL;
-    assert_int_equal(oq_engine_restore_buffer(NULL, snap, n, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &r));
     oq_free(snap);
-    assert_int_equal(oq_customer_last_agent(r, "cust-B", &who, &when), OQ_OK);
+    assert_oq_ok(r, oq_customer_last_agent(r, "cust-B", &who, &when));
     assert_string_equal(who, b_agent);
     assert_int_equal(when, 11000);
     assert_int_equal(oq_customer_last_agent(r, "cust-A", &who, &when), OQ_ENOTFOUND);
     /* The restored engine prefers the same agent (wait 0: offered first if free). */
-    assert_int_equal(chat(r, 30000, "c4", "support", "cust-B"), OQ_OK);
+    assert_oq_ok(NULL, chat(r, 30000, "c4", "support", "cust-B"));
     assert_string_equal(contact_agent(r, "c4", buf, sizeof buf), b_agent);
     /* The bound is the engine's: a new record in the restored engine evicts B
      * when C and D are newer. */
@@ -195,7 +195,7 @@ static void memory_is_bounded_and_in_snapshots(void **state)
     o.last_agent_max = -1;
     assert_int_equal(oq_engine_create(&o, &e), OQ_EINVAL);
     o.last_agent_max = 0; /* remembers nobody */
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     oq_engine_destroy(e);
 }
 

@@ -68,18 +68,18 @@ static oq_schedule *day_problem(double calls)
     h.wrap = 0;
     oq_schedule *s = NULL;
     oq_error err;
-    assert_int_equal(oq_schedule_create(&h, &s, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
     int32_t req[PD] = {0};
     for (int i = OPEN; i < CLOSE; i++)
-        assert_int_equal(oq_erlang_c_agents(calls * 300 / 900, 300, 20, 0.8, &req[i]), OQ_OK);
-    assert_int_equal(oq_schedule_set_required(s, 0, PD, req, &err), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_c_agents(calls * 300 / 900, 300, 20, 0.8, &req[i]));
+    assert_oq_ok_err(&err, oq_schedule_set_required(s, 0, PD, req, &err));
     oq_shift_template t;
     oq_shift_template_init(&t);
     t.name = "four";
     t.earliest_start_s = 8 * 3600;
     t.latest_start_s = 12 * 3600;
     t.length_s = 4 * 3600;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_schedule_add_template(s, &t, NULL, &err));
     return s;
 }
 
@@ -138,13 +138,13 @@ static void test_verify(void **state)
     oq_schedule_result *res = NULL;
     oq_schedule_options so;
     oq_schedule_options_init(&so);
-    assert_int_equal(oq_schedule_solve(prob, &so, &res, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_schedule_solve(prob, &so, &res, &err));
     agents g;
     make_agents(&g, "s", 30, "sales", NULL);
     oq_roster_options ro;
     oq_roster_options_init(&ro);
     oq_roster *ros = NULL;
-    assert_int_equal(oq_roster_build(res, g.a, g.n, &ro, &ros, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_roster_build(res, g.a, g.n, &ro, &ros, &err));
     oq_roster_summary rs;
     oq_roster_summary_get(ros, &rs);
     assert_int_equal(rs.unassigned, 0);
@@ -171,7 +171,7 @@ static void test_verify(void **state)
     for (int i = 0; i < g.n; i++) {
         int32_t ns = 0, nb = 0;
         oq_sim_agent_init(&sa[i]);
-        assert_int_equal(oq_roster_agent_windows(ros, i, win[i], 8, brk[i], 8, &ns, &nb), OQ_OK);
+        assert_oq_ok(NULL, oq_roster_agent_windows(ros, i, win[i], 8, brk[i], 8, &ns, &nb));
         sa[i].id = g.id[i];
         sa[i].shifts = win[i];
         sa[i].n_shifts = ns;
@@ -189,15 +189,15 @@ static void test_verify(void **state)
     ho.agents = sa;
     ho.n_agents = g.n;
     oq_sim *sim = NULL;
-    assert_int_equal(oq_sim_create(&ho, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&ho, &sim));
     st = oq_sim_run(sim);
     if (st != OQ_OK)
         fail_msg("oq_sim_run: %s", oq_sim_last_error(sim));
     int64_t offered = 0;
     for (int i = 0; i < PD; i++) {
         oq_sim_estimate mine, theirs;
-        assert_int_equal(oq_plan_sim_service_level(ps, -1, i, 1, &mine), OQ_OK);
-        assert_int_equal(oq_sim_interval_service_level(sim, i, &theirs), OQ_OK);
+        assert_oq_ok(NULL, oq_plan_sim_service_level(ps, -1, i, 1, &mine));
+        assert_oq_ok(NULL, oq_sim_interval_service_level(sim, i, &theirs));
         assert_int_equal(mine.n, theirs.n);
         if (fabs(mine.mean - theirs.mean) > 1e-12)
             fail_msg("interval %d: %.6f (n %d) vs %.6f (n %d)", i, mine.mean, (int)mine.n, theirs.mean, (int)theirs.n);
@@ -245,7 +245,7 @@ static void test_verify(void **state)
     double erl = 0;
     for (int i = OPEN + 4; i < CLOSE; i++) {
         double sl = 0;
-        assert_int_equal(oq_erlang_c_service_level(10.0, cov[i], 300, 20, &sl), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_c_service_level(10.0, cov[i], 300, 20, &sl));
         erl += sl / (CLOSE - OPEN - 4);
     }
     oq_sim_estimate mid;
@@ -363,7 +363,7 @@ static void test_loop(void **state)
     assert_int_equal(oq_plan_iteration_get(plan, s.iterations, &it0), OQ_EINVAL);
     /* the kept requirement covers the kept schedule; the caller's is as it was */
     int32_t req[PD], cov[PD];
-    assert_int_equal(oq_plan_required(plan, 1, req, PD), OQ_OK);
+    assert_oq_ok(NULL, oq_plan_required(plan, 1, req, PD));
     oq_schedule_result_coverage(oq_plan_schedule(plan, 1), cov, PD);
     for (int i = 0; i < PD; i++)
         assert_true(cov[i] >= req[i]);
@@ -469,24 +469,23 @@ static void test_plan_file(void **state)
     assert_string_equal(oq_plan_scenario_group(sc, 1), "support");
     /* the forecast is the forecast module's on the same CSV */
     oq_volume_series *s = NULL;
-    assert_int_equal(oq_volume_series_load_csv(OMNIQ_EXAMPLES_DIR "/plan/history.csv", "sales", 0,
-                                               NULL, NULL, &s, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_volume_series_load_csv(OMNIQ_EXAMPLES_DIR "/plan/history.csv", "sales", 0,
+                                               NULL, NULL, &s, &err));
     oq_forecast_options fo;
     oq_forecast_options_init(&fo);
     static oq_forecast_row rows[7 * 48];
     oq_forecast_info fi;
-    assert_int_equal(oq_forecast_run(s, date, 7, &fo, rows, 7 * 48, &fi, &err), OQ_OK);
+    assert_oq_ok_err(&err, oq_forecast_run(s, date, 7, &fo, rows, 7 * 48, &fi, &err));
     static double vol[7 * 48];
     static int32_t req[7 * 48];
-    assert_int_equal(oq_plan_scenario_forecast(sc, 0, vol, 7 * 48), OQ_OK);
-    assert_int_equal(oq_plan_scenario_required(sc, 0, req, 7 * 48), OQ_OK);
+    assert_oq_ok(NULL, oq_plan_scenario_forecast(sc, 0, vol, 7 * 48));
+    assert_oq_ok(NULL, oq_plan_scenario_required(sc, 0, req, 7 * 48));
     for (int i = 0; i < 7 * 48; i++) {
         assert_true(vol[i] == rows[i].volume);
         /* Erlang C at 80/20 with the history's handle time + the queue's 15 s wrap-up */
         int32_t n = 0;
         if (vol[i] > 0)
-            assert_int_equal(oq_erlang_c_agents(vol[i] * (240 + 15) / 1800, 240 + 15, 20, 0.8, &n),
-                             OQ_OK);
+            assert_oq_ok(NULL, oq_erlang_c_agents(vol[i] * (240 + 15) / 1800, 240 + 15, 20, 0.8, &n));
         if (req[i] != n)
             fail_msg("interval %d: requirement %d, Erlang C %d", i, (int)req[i], (int)n);
     }

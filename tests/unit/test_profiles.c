@@ -16,9 +16,9 @@ static oq_engine *two_queue_center(void)
     add_channel(e, "chat", 0, 30, 3);
     add_queue(e, "A", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    assert_int_equal(oq_queue_add_channel(e, 0, "A", "chat"), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "B", "chat"), OQ_OK);
-    assert_int_equal(oq_profile_add(e, "p"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "A", "chat"));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "B", "chat"));
+    assert_oq_ok(e, oq_profile_add(e, "p"));
     add_agent(e, "a1", 100);
     return e;
 }
@@ -27,24 +27,24 @@ static void profile_priority_decides_which_head(void **state)
 {
     (void)state;
     oq_engine *e = two_queue_center();
-    assert_int_equal(oq_profile_set_queue(e, 0, "p", "A", 1, 0), OQ_OK);
-    assert_int_equal(oq_profile_set_queue(e, 0, "p", "B", 2, 0), OQ_OK);
-    assert_int_equal(oq_agent_set_profile(e, 0, "a1", "p"), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "b1", "voice", "B", 0), OQ_OK); /* older */
-    assert_int_equal(arrive(e, 2000, "a1c", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 3000, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "A", 1, 0));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "B", 2, 0));
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "a1", "p"));
+    assert_oq_ok(e, arrive(e, 1000, "b1", "voice", "B", 0)); /* older */
+    assert_oq_ok(e, arrive(e, 2000, "a1c", "voice", "A", 0));
+    assert_oq_ok(e, oq_agent_login(e, 3000, "a1", 1));
     assert_int_equal(contact_state(e, "a1c"), OQ_CONTACT_OFFERED); /* A's head first */
-    assert_int_equal(oq_contact_remove(e, 3001, "a1c"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 3001, "a1c"));
     assert_int_equal(contact_state(e, "b1"), OQ_CONTACT_OFFERED);
     /* force_longest_waiting: the oldest across all queues wins instead. */
-    assert_int_equal(oq_contact_remove(e, 3002, "b1"), OQ_OK);
-    assert_int_equal(oq_agent_not_ready(e, 3003, "a1", "break"), OQ_OK);
-    assert_int_equal(oq_profile_set_options(e, 3003, "p", 1, OQ_IDLE_LAST_ACTIVITY), OQ_OK);
-    assert_int_equal(arrive(e, 4000, "b2", "voice", "B", 0), OQ_OK);
-    assert_int_equal(arrive(e, 5000, "a2", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, 6000, "a1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 3002, "b1"));
+    assert_oq_ok(e, oq_agent_not_ready(e, 3003, "a1", "break"));
+    assert_oq_ok(e, oq_profile_set_options(e, 3003, "p", 1, OQ_IDLE_LAST_ACTIVITY));
+    assert_oq_ok(e, arrive(e, 4000, "b2", "voice", "B", 0));
+    assert_oq_ok(e, arrive(e, 5000, "a2", "voice", "A", 0));
+    assert_oq_ok(e, oq_agent_ready(e, 6000, "a1"));
     assert_int_equal(contact_state(e, "b2"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -52,21 +52,21 @@ static void profile_delay_and_queue_list(void **state)
 {
     (void)state;
     oq_engine *e = two_queue_center();
-    assert_int_equal(oq_profile_set_queue(e, 0, "p", "A", 1, 30), OQ_OK); /* only after 30 s */
-    assert_int_equal(oq_agent_set_profile(e, 0, "a1", "p"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "A", 1, 30)); /* only after 30 s */
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "a1", "p"));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
     /* B is not in the profile: never offered, though a1 is idle. */
-    assert_int_equal(arrive(e, 0, "b1", "voice", "B", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "b1", "voice", "B", 0));
     assert_int_equal(contact_state(e, "b1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(arrive(e, 1000, "c1", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 30999), OQ_OK);
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "A", 0));
+    assert_oq_ok(e, oq_engine_advance(e, 30999));
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 31000), OQ_OK); /* waited 30 s: now */
+    assert_oq_ok(e, oq_engine_advance(e, 31000)); /* waited 30 s: now */
     int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "c1", "a1");
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, 31000);
     assert_int_equal(oq_profile_remove(e, "p"), OQ_ESTATE); /* a1 uses it */
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -74,28 +74,28 @@ static void voice_blocks_chat_under_current_channel_only(void **state)
 {
     (void)state;
     oq_engine *e = two_queue_center();
-    assert_int_equal(oq_profile_set_queue(e, 0, "p", "A", 1, 0), OQ_OK);
-    assert_int_equal(oq_profile_set_channel(e, 0, "p", "voice", 1, 0), OQ_OK);
-    assert_int_equal(oq_agent_set_capacity(e, "a1", 1000), OQ_OK); /* capacity is no obstacle */
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "A", 1, 0));
+    assert_oq_ok(e, oq_profile_set_channel(e, 0, "p", "voice", 1, 0));
+    assert_oq_ok(e, oq_agent_set_capacity(e, "a1", 1000)); /* capacity is no obstacle */
     /* Through its group, the way a team is configured. */
-    assert_int_equal(oq_group_add(e, "team"), OQ_OK);
-    assert_int_equal(oq_group_set_profile(e, 0, "team", "p"), OQ_OK);
-    assert_int_equal(oq_agent_join_group(e, 0, "a1", "team"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 10, "call", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, 11, "call", "a1"), OQ_OK);
-    assert_int_equal(arrive(e, 12, "t1", "chat", "A", 0), OQ_OK);
+    assert_oq_ok(e, oq_group_add(e, "team"));
+    assert_oq_ok(e, oq_group_set_profile(e, 0, "team", "p"));
+    assert_oq_ok(e, oq_agent_join_group(e, 0, "a1", "team"));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 10, "call", "voice", "A", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 11, "call", "a1"));
+    assert_oq_ok(e, arrive(e, 12, "t1", "chat", "A", 0));
     assert_int_equal(contact_state(e, "t1"), OQ_CONTACT_QUEUED);
     /* With cross-channel allowed the same chat flows at once. */
-    assert_int_equal(oq_profile_set_channel(e, 13, "p", "voice", 1, 1), OQ_OK);
+    assert_oq_ok(e, oq_profile_set_channel(e, 13, "p", "voice", 1, 1));
     assert_int_equal(contact_state(e, "t1"), OQ_CONTACT_OFFERED);
     /* Chats up to the profile's limit of 2 (the channel allows 3). */
-    assert_int_equal(oq_profile_set_channel(e, 14, "p", "chat", 2, 1), OQ_OK);
-    assert_int_equal(arrive(e, 15, "t2", "chat", "A", 0), OQ_OK);
-    assert_int_equal(arrive(e, 16, "t3", "chat", "A", 0), OQ_OK);
+    assert_oq_ok(e, oq_profile_set_channel(e, 14, "p", "chat", 2, 1));
+    assert_oq_ok(e, arrive(e, 15, "t2", "chat", "A", 0));
+    assert_oq_ok(e, arrive(e, 16, "t3", "chat", "A", 0));
     assert_int_equal(contact_state(e, "t2"), OQ_CONTACT_OFFERED);
     assert_int_equal(contact_state(e, "t3"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -109,31 +109,31 @@ static void idle_measure_since_last_inbound(void **state)
     oq_queue_spec_init(&qs);
     qs.id = "out";
     qs.outbound = 1;
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "out", "voice"), OQ_OK);
-    assert_int_equal(oq_profile_add(e, "p"), OQ_OK);
-    assert_int_equal(oq_profile_set_queue(e, 0, "p", "in", 1, 0), OQ_OK);
-    assert_int_equal(oq_profile_set_queue(e, 0, "p", "out", 2, 0), OQ_OK);
-    assert_int_equal(oq_profile_set_options(e, 0, "p", 0, OQ_IDLE_LAST_INBOUND), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
+    assert_oq_ok(e, oq_profile_add(e, "p"));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "in", 1, 0));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "out", 2, 0));
+    assert_oq_ok(e, oq_profile_set_options(e, 0, "p", 0, OQ_IDLE_LAST_INBOUND));
     add_agent(e, "a1", 100);
     add_agent(e, "a2", 100);
-    assert_int_equal(oq_agent_set_profile(e, 0, "a1", "p"), OQ_OK);
-    assert_int_equal(oq_agent_set_profile(e, 0, "a2", "p"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 1, "a2", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "a1", "p"));
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "a2", "p"));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, oq_agent_login(e, 1, "a2", 1));
     /* a2 takes an inbound call at 10 s; a1 makes an outbound call at 20 s. */
-    assert_int_equal(oq_agent_not_ready(e, 2, "a1", "x"), OQ_OK);
-    assert_int_equal(arrive(e, 10000, "i1", "voice", "in", 0), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, 10001, "i1"), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, 19999, "a1"), OQ_OK);
-    assert_int_equal(oq_agent_not_ready(e, 19999, "a2", "x"), OQ_OK);
-    assert_int_equal(arrive(e, 20000, "o1", "voice", "out", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_not_ready(e, 2, "a1", "x"));
+    assert_oq_ok(e, arrive(e, 10000, "i1", "voice", "in", 0));
+    assert_oq_ok(e, oq_contact_remove(e, 10001, "i1"));
+    assert_oq_ok(e, oq_agent_ready(e, 19999, "a1"));
+    assert_oq_ok(e, oq_agent_not_ready(e, 19999, "a2", "x"));
+    assert_oq_ok(e, arrive(e, 20000, "o1", "voice", "out", 0));
     assert_string_equal(contact_agent(e, "o1", buf, sizeof buf), "a1");
-    assert_int_equal(oq_contact_remove(e, 20001, "o1"), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, 20002, "a2"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 20001, "o1"));
+    assert_oq_ok(e, oq_agent_ready(e, 20002, "a2"));
     /* By last activity a2 (10 s) would be idler than a1 (20 s); by last
      * inbound a1 (login at 0) has waited longest for inbound work. */
-    assert_int_equal(arrive(e, 30000, "i2", "voice", "in", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 30000, "i2", "voice", "in", 0));
     assert_string_equal(contact_agent(e, "i2", buf, sizeof buf), "a1");
     oq_engine_destroy(e);
 }
@@ -150,21 +150,21 @@ static void outbound_waits_while_inbound_waits(void **state)
     qs.id = "callbacks";
     qs.outbound = 1;
     qs.priority = 100; /* even a high priority does not jump inbound */
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "callbacks", "callback"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "callbacks", "callback"));
     assert_int_equal(oq_queue_set_blend(e, 0, "in", OQ_BLEND_WHEN_IDLE), OQ_ESTATE);
     add_agent(e, "a1", 100);
-    assert_int_equal(arrive(e, 0, "cb1", "callback", "callbacks", 0), OQ_OK);
-    assert_int_equal(arrive(e, 1, "in1", "voice", "in", 0), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 2, "a1", 1), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "cb1", "callback", "callbacks", 0));
+    assert_oq_ok(e, arrive(e, 1, "in1", "voice", "in", 0));
+    assert_oq_ok(e, oq_agent_login(e, 2, "a1", 1));
     assert_int_equal(contact_state(e, "in1"), OQ_CONTACT_OFFERED);
     assert_int_equal(contact_state(e, "cb1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(arrive(e, 3, "in2", "voice", "in", 0), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, 4, "in1"), OQ_OK);
+    assert_oq_ok(e, arrive(e, 3, "in2", "voice", "in", 0));
+    assert_oq_ok(e, oq_contact_remove(e, 4, "in1"));
     assert_int_equal(contact_state(e, "in2"), OQ_CONTACT_OFFERED); /* still inbound first */
-    assert_int_equal(oq_contact_remove(e, 5, "in2"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 5, "in2"));
     assert_int_equal(contact_state(e, "cb1"), OQ_CONTACT_OFFERED); /* flows once nothing waits */
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -178,35 +178,35 @@ static void outbound_blends_on_service_level(void **state)
     qs.id = "in";
     qs.sla_threshold_s = 10;
     qs.sla_target = 0.8;
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "in", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
     oq_queue_spec_init(&qs);
     qs.id = "out";
     qs.outbound = 1;
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "out", "voice"), OQ_OK);
-    assert_int_equal(oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
+    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
     add_agent(e, "a1", 100);
     /* One inbound call waits 60 s: service level 0 % < 80 %. */
-    assert_int_equal(arrive(e, 0, "in1", "voice", "in", 0), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 60000, "a1", 1), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, 60000, "in1", "a1"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, 61000, "in1"), OQ_OK);
-    assert_int_equal(arrive(e, 62000, "o1", "voice", "out", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0));
+    assert_oq_ok(e, oq_agent_login(e, 60000, "a1", 1));
+    assert_oq_ok(e, oq_offer_accept(e, 60000, "in1", "a1"));
+    assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
+    assert_oq_ok(e, arrive(e, 62000, "o1", "voice", "out", 0));
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED); /* a1 idle, SL below target */
     /* Four quick answers: 4/5 = 80 % meets the target, and o1 flows. */
     for (int i = 0; i < 4; i++) {
         char id[16];
         snprintf(id, sizeof id, "q%d", i);
         int64_t t = 70000 + 1000 * i;
-        assert_int_equal(arrive(e, t, id, "voice", "in", 0), OQ_OK);
-        assert_int_equal(oq_offer_accept(e, t, id, "a1"), OQ_OK);
+        assert_oq_ok(e, arrive(e, t, id, "voice", "in", 0));
+        assert_oq_ok(e, oq_offer_accept(e, t, id, "a1"));
         if (i < 3)
             assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED);
-        assert_int_equal(oq_contact_complete(e, t + 500, id), OQ_OK);
+        assert_oq_ok(e, oq_contact_complete(e, t + 500, id));
     }
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -221,38 +221,38 @@ static void max_no_answer_and_backoff(void **state)
     oq_queue_spec_init(&qs);
     qs.id = "q";
     qs.offer_timeout_s = 10;
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "voice"));
     add_agent(e, "a1", 100);
     oq_agent_policy p;
     oq_agent_policy_init(&p);
     p.max_no_answer = 2;
     p.no_answer_delay_s = 5;
     p.reject_delay_s = 3;
-    assert_int_equal(oq_agent_set_policy(e, 0, "a1", &p), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_policy(e, 0, "a1", &p));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
     /* reject: no new offer for 3 s */
-    assert_int_equal(arrive(e, 0, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 1000, "c1", "a1"), OQ_OK);
-    assert_int_equal(arrive(e, 1000, "c2", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 3999), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 1000, "c1", "a1"));
+    assert_oq_ok(e, arrive(e, 1000, "c2", "voice", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, 3999));
     assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 4000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 4000));
     assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_OFFERED);
     /* First miss: 5 s back-off, still ready. */
-    assert_int_equal(oq_engine_advance(e, 14000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 14000));
     assert_int_equal(agent_state(e, "a1"), OQ_AGENT_READY);
-    assert_int_equal(arrive(e, 14000, "c3", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 14000, "c3", "voice", "q", 0));
     assert_int_equal(contact_state(e, "c3"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 19000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 19000));
     assert_int_equal(contact_state(e, "c3"), OQ_CONTACT_OFFERED);
     /* Second miss in a row: not ready, "no answer". */
-    assert_int_equal(oq_engine_advance(e, 29000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 29000));
     oq_agent_info ai;
-    assert_int_equal(oq_agent_get(e, "a1", &ai), OQ_OK);
+    assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
     assert_int_equal(ai.state, OQ_AGENT_NOT_READY);
     assert_string_equal(ai.not_ready_reason, "no answer");
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -268,25 +268,25 @@ static void fair_distribution_limit(void **state)
     qs.id = "q";
     qs.ordering = OQ_ORDER_FIFO;
     qs.offer_timeout_s = 0; /* the offers ring on: only the window holds t3 back */
-    assert_int_equal(oq_queue_update(e, 0, &qs), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, 0, &qs));
     add_agent(e, "a1", 100);
     oq_agent_policy p;
     oq_agent_policy_init(&p);
     p.max_per_window = 2;
     p.window_s = 60;
-    assert_int_equal(oq_agent_set_policy(e, 0, "a1", &p), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(arrive(e, 0, "t1", "chat", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, 10000, "t2", "chat", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, 20000, "t3", "chat", "q", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_policy(e, 0, "a1", &p));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 0, "t1", "chat", "q", 0));
+    assert_oq_ok(e, arrive(e, 10000, "t2", "chat", "q", 0));
+    assert_oq_ok(e, arrive(e, 20000, "t3", "chat", "q", 0));
     assert_int_equal(contact_state(e, "t1"), OQ_CONTACT_OFFERED);
     assert_int_equal(contact_state(e, "t2"), OQ_CONTACT_OFFERED);
     assert_int_equal(contact_state(e, "t3"), OQ_CONTACT_QUEUED); /* third in 60 s */
-    assert_int_equal(oq_engine_advance(e, 59999), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 59999));
     assert_int_equal(contact_state(e, "t3"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 60000), OQ_OK); /* t1's offer left the window */
+    assert_oq_ok(e, oq_engine_advance(e, 60000)); /* t1's offer left the window */
     assert_int_equal(contact_state(e, "t3"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -302,7 +302,7 @@ static void abandon_and_resume_place(void **state)
     o.abandon_resume_s = 60;
     recorder_clear(&rec);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     oq_contact_spec s;
@@ -311,28 +311,28 @@ static void abandon_and_resume_place(void **state)
     s.queue = "q";
     s.id = "first";
     s.customer = "cust-42";
-    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, 0, &s));
     s.customer = NULL;
     s.id = "other";
-    assert_int_equal(oq_contact_arrive(e, 10000, &s), OQ_OK);
-    assert_int_equal(oq_contact_abandon(e, 20000, "first"), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, 10000, &s));
+    assert_oq_ok(e, oq_contact_abandon(e, 20000, "first"));
     s.id = "again";
     s.customer = "cust-42";
-    assert_int_equal(oq_contact_arrive(e, 30000, &s), OQ_OK); /* within 60 s */
+    assert_oq_ok(e, oq_contact_arrive(e, 30000, &s)); /* within 60 s */
     int32_t pos = 0;
     double ewt = 0;
-    assert_int_equal(oq_contact_position(e, "again", &pos, &ewt), OQ_OK);
+    assert_oq_ok(e, oq_contact_position(e, "again", &pos, &ewt));
     assert_int_equal(pos, 1); /* ahead of "other" again */
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "again", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "again", &ci));
     assert_int_equal(ci.enqueued_ms, 0);
     /* Too late: a new place at the back. */
-    assert_int_equal(oq_contact_abandon(e, 40000, "again"), OQ_OK);
+    assert_oq_ok(e, oq_contact_abandon(e, 40000, "again"));
     s.id = "late";
-    assert_int_equal(oq_contact_arrive(e, 101000, &s), OQ_OK);
-    assert_int_equal(oq_contact_position(e, "late", &pos, &ewt), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, 101000, &s));
+    assert_oq_ok(e, oq_contact_position(e, "late", &pos, &ewt));
     assert_int_equal(pos, 2);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -348,25 +348,25 @@ static void longest_waiting_across_queues_without_starvation(void **state)
     qs.id = "low";
     qs.ordering = OQ_ORDER_PRIORITY;
     qs.aging_per_s = 1;
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "low", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "low", "voice"));
     qs.id = "high";
     qs.priority = 30;
-    assert_int_equal(oq_queue_add(e, &qs), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "high", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "high", "voice"));
     add_agent(e, "a1", 100);
-    assert_int_equal(arrive(e, 0, "old", "voice", "low", 0), OQ_OK);
-    assert_int_equal(arrive(e, 20000, "new", "voice", "high", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "old", "voice", "low", 0));
+    assert_oq_ok(e, arrive(e, 20000, "new", "voice", "high", 0));
     /* At 25 s: old = 0 + 25 (aging) < new = 30 + 5: the high queue first. */
-    assert_int_equal(oq_agent_login(e, 25000, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 25000, "a1", 1));
     assert_int_equal(contact_state(e, "new"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_contact_remove(e, 25000, "new"), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, 25000, "old"), OQ_OK);
-    assert_int_equal(oq_agent_not_ready(e, 25000, "a1", NULL), OQ_OK);
-    assert_int_equal(arrive(e, 25000, "old2", "voice", "low", 0), OQ_OK);
-    assert_int_equal(arrive(e, 60000, "new2", "voice", "high", 0), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 25000, "new"));
+    assert_oq_ok(e, oq_contact_remove(e, 25000, "old"));
+    assert_oq_ok(e, oq_agent_not_ready(e, 25000, "a1", NULL));
+    assert_oq_ok(e, arrive(e, 25000, "old2", "voice", "low", 0));
+    assert_oq_ok(e, arrive(e, 60000, "new2", "voice", "high", 0));
     /* At 61 s: old2 = 36 > new2 = 31: the long wait wins, nobody starves. */
-    assert_int_equal(oq_agent_ready(e, 61000, "a1"), OQ_OK);
+    assert_oq_ok(e, oq_agent_ready(e, 61000, "a1"));
     assert_int_equal(contact_state(e, "old2"), OQ_CONTACT_OFFERED);
     oq_engine_destroy(e);
 }

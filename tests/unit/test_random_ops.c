@@ -212,8 +212,37 @@ typedef struct mcontact {
     int64_t hist_time, first_time;
 } mcontact;
 
+/* A calendar of the stream: open in minutes [open_min, close_min) of every
+ * hour of every day, in a zone whose offset is whole hours (so the model's
+ * answer is the UTC minute of the hour: independent of the calendar code). */
+#define NCAL 2
+static const char *const CAL_ID[NCAL] = {"k0", "k1"};
+static const char *const CAL_ZONE[] = {"UTC", "Europe/London", "Asia/Shanghai", "America/New_York"};
+
+typedef struct mcal {
+    int exists;
+    int open_min, close_min;
+} mcal;
+
+static int cal_open(const mcal *k, int64_t t)
+{
+    int64_t m = ((t % 3600000) + 3600000) % 3600000;
+    return m >= k->open_min * 60000LL && m < k->close_min * 60000LL;
+}
+
+static int cal_index(const char *id)
+{
+    for (int i = 0; id && i < NCAL; i++)
+        if (strcmp(id, CAL_ID[i]) == 0)
+            return i;
+    return -1;
+}
+
 typedef struct world {
     oq_engine *e;
+    mcal cal[NCAL];
+    int closed_ci, closed_type; /* the last event with detail "closed": contact, type */
+    int64_t n_cal_events, n_closed_actions;
     uint64_t rng;
     test_alloc *alloc; /* non-NULL: failing allocator mode */
     int enomem_mode;
@@ -265,7 +294,7 @@ static int pct(world *w, int p) { return (int)rn(w, 100) < p; }
 static int64_t clock_now(world *w)
 {
     int64_t t = 0;
-    assert_int_equal(oq_engine_now(w->e, &t), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_now(w->e, &t));
     return t;
 }
 
@@ -630,6 +659,26 @@ static void on_event(const oq_event *ev, void *user)
         return;
     }
 
+    if (ev->type == OQ_EV_QUEUE_OPENED || ev->type == OQ_EV_QUEUE_CLOSED) {
+        /* the queue names that calendar, and the model agrees it opened / closed now */
+        int qi = queue_index(ev->queue);
+        int k = cal_index(ev->detail);
+        w->n_cal_events++;
+        if (qi < 0 || !w->q[qi].exists || cal_index(w->q[qi].spec.calendar) != k || k < 0 ||
+            !w->cal[k].exists)
+            FAILF(w, "%s for queue %s calendar %s the model does not have",
+                  oq_event_type_name(ev->type), ev->queue ? ev->queue : "(null)",
+                  ev->detail ? ev->detail : "(null)");
+        else if (cal_open(&w->cal[k], ev->time_ms) != (ev->type == OQ_EV_QUEUE_OPENED))
+            FAILF(w, "%s %s at %lld: the model's calendar %s is %s", oq_event_type_name(ev->type),
+                  ev->queue, (long long)ev->time_ms, ev->detail,
+                  cal_open(&w->cal[k], ev->time_ms) ? "open" : "closed");
+        return;
+    }
+    if (ev->contact && ev->detail && strcmp(ev->detail, "closed") == 0) {
+        w->closed_ci = parse_num(ev->contact, 'c');
+        w->closed_type = ev->type;
+    }
     if (ev->type == OQ_EV_ALERT && !ev->contact)
         return; /* a queue-level supervisor alert */
     int ci = parse_num(ev->contact, 'c');
@@ -1161,7 +1210,7 @@ static void world_init(world *w, uint64_t seed, test_alloc *alloc, int max_conta
         o.alloc = test_alloc_fn;
         o.alloc_user = alloc;
     }
-    assert_int_equal(oq_engine_create(&o, &w->e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &w->e));
 }
 
 static void world_free(world *w)
@@ -1189,7 +1238,7 @@ typedef struct snap {
 static void take_snap(world *w, snap *s, const char *contact, const char *agent)
 {
     memset(s, 0, sizeof *s);
-    assert_int_equal(oq_engine_get_counts(w->e, &s->counts), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_get_counts(w->e, &s->counts));
     s->now = clock_now(w);
     if (contact && oq_contact_get(w->e, contact, &s->ci) == OQ_OK) {
         s->has_c = 1;
@@ -1230,7 +1279,7 @@ static void check_after_op(world *w, const char *what)
         fail_msg("op %lld (%s): oq_engine_check: %s", (long long)w->op, what,
                  oq_engine_last_error(w->e));
     oq_engine_counts k;
-    assert_int_equal(oq_engine_get_counts(w->e, &k), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
     if (k.contacts != w->n_live || k.contacts_queued != w->n_state[OQ_CONTACT_QUEUED] ||
         k.contacts_offered != w->n_state[OQ_CONTACT_OFFERED] ||
         k.contacts_active != w->n_state[OQ_CONTACT_ACTIVE] ||
@@ -1281,7 +1330,7 @@ static void full_sweep(world *w)
             assert_int_equal(st, OQ_ENOTFOUND);
             continue;
         }
-        assert_int_equal(st, OQ_OK);
+        assert_oq_ok(NULL, st);
         if (ai.used_capacity != a->used || ai.handled != a->handled)
             fail_msg("op %lld: agent %s used %d handled %lld, model %d %lld", (long long)w->op, id,
                      ai.used_capacity, (long long)ai.handled, a->used, (long long)a->handled);
@@ -1409,6 +1458,95 @@ static int64_t pick_time(world *w)
     return pct(w, 90) ? now : now + (int64_t)rn(w, 3000);
 }
 
+/* An arrival at a queue with a calendar: closed (by the model's clock) and
+ * `reject` is refused with detail "closed"; closed and `overflow` is moved
+ * to the closed queue when that queue takes the channel (unless something
+ * else refused it first); open, nothing says "closed". */
+static void check_closed_action(world *w, int ci, int qi, int ch, int64_t t)
+{
+    const oq_queue_spec *sp = &w->q[qi].spec;
+    int k = cal_index(sp->calendar);
+    int closed = k >= 0 && !cal_open(&w->cal[k], t);
+    int saw = w->closed_ci == ci ? w->closed_type : 0;
+    if (saw && !closed)
+        fail_msg("op %lld: c%d got %s 'closed' at %lld though %s is open", (long long)w->op, ci,
+                 oq_event_type_name(saw), (long long)t, Q_ID[qi]);
+    if (!closed)
+        return;
+    w->n_closed_actions++;
+    if (sp->closed_action == OQ_CLOSED_REJECT && saw != OQ_EV_QUEUE_REJECTED)
+        fail_msg("op %lld: c%d arrived at closed %s (reject) but got %s", (long long)w->op, ci,
+                 Q_ID[qi], saw ? oq_event_type_name(saw) : "no 'closed' event");
+    if (sp->closed_action == OQ_CLOSED_WAIT && saw)
+        fail_msg("op %lld: c%d at closed %s (wait) got %s 'closed'", (long long)w->op, ci,
+                 Q_ID[qi], oq_event_type_name(saw));
+    if (sp->closed_action == OQ_CLOSED_OVERFLOW) {
+        int to = queue_index(sp->closed_queue);
+        int takes = to >= 0 && w->q[to].exists && w->q[to].ch[ch];
+        if (takes && saw != OQ_EV_OVERFLOWED && !w->c[ci].term)
+            fail_msg("op %lld: c%d at closed %s (overflow to %s) was not overflowed",
+                     (long long)w->op, ci, Q_ID[qi], sp->closed_queue);
+        if (saw && (saw != OQ_EV_OVERFLOWED || !takes))
+            fail_msg("op %lld: c%d at closed %s got %s 'closed'", (long long)w->op, ci, Q_ID[qi],
+                     oq_event_type_name(saw));
+    }
+}
+
+/* Add, replace or remove a calendar (hours every hour of every day, see
+ * mcal); the status is predicted from the model: a duplicate is OQ_EEXIST,
+ * an unknown id OQ_ENOTFOUND, removing one a queue names OQ_ESTATE. */
+static void op_calendar(world *w)
+{
+    int k = (int)rn(w, NCAL), kind = (int)rn(w, 3);
+    mcal *m = &w->cal[k];
+    int64_t t = pick_time(w);
+    call c;
+    oq_status st, want = OQ_OK;
+    const char *named = NULL;
+    if (kind == 2) {
+        for (int i = 0; i < NQ; i++)
+            if (w->q[i].exists && cal_index(w->q[i].spec.calendar) == k)
+                want = OQ_ESTATE;
+        if (!m->exists)
+            want = OQ_ENOTFOUND;
+        named = want == OQ_OK ? NULL : CAL_ID[k];
+        call_begin(&c, w, "remove_calendar", clock_now(w), NULL, NULL);
+        st = oq_engine_remove_calendar(w->e, CAL_ID[k]);
+        if (st == OQ_OK)
+            m->exists = 0;
+        call_end(&c, st, want, NULL, NULL, named);
+        return;
+    }
+    mcal next = {1, 5 * (int)rn(w, 10), 0};
+    next.close_min = next.open_min + 5 * (1 + (int)rn(w, (uint32_t)(11 - next.open_min / 5)));
+    if (next.close_min > 55)
+        next.close_min = 55;
+    oq_calendar *cal = NULL;
+    oq_error err;
+    assert_oq_ok_err(&err, oq_calendar_create(CAL_ID[k], CAL_ZONE[rn(w, 4)], NULL, &cal, &err));
+    for (int d = 0; d < 7; d++)
+        for (int h = 0; h < 24; h++)
+            if (oq_calendar_add_hours(cal, d, h * 3600000 + next.open_min * 60000,
+                                      h * 3600000 + next.close_min * 60000, &err) != OQ_OK)
+                fail_msg("calendar hours: %s", err.message);
+    if (kind == 0 && m->exists)
+        want = OQ_EEXIST;
+    if (kind == 1 && !m->exists)
+        want = OQ_ENOTFOUND;
+    named = want == OQ_OK ? NULL : CAL_ID[k];
+    /* Events come from inside the call (replace reports the change at once):
+     * the model takes the new hours first and undoes them on failure. */
+    mcal before = *m;
+    if (want == OQ_OK)
+        *m = next;
+    call_begin(&c, w, kind == 0 ? "add_calendar" : "replace_calendar", t, NULL, NULL);
+    st = kind == 0 ? oq_engine_add_calendar(w->e, t, cal) : oq_engine_replace_calendar(w->e, t, cal);
+    if (st != OQ_OK)
+        *m = before;
+    call_end(&c, st, want, NULL, NULL, named);
+    oq_calendar_destroy(cal);
+}
+
 static void op_arrive(world *w)
 {
     int64_t t = pick_time(w);
@@ -1517,6 +1655,7 @@ static void op_arrive(world *w)
     w->arriving = ci;
     w->arriving_q = qi;
     w->arriving_ch = ch;
+    w->closed_ci = -1;
     call k;
     call_begin(&k, w, "arrive", t, NULL, NULL);
     oq_status st = oq_contact_arrive(w->e, t, &s);
@@ -1524,6 +1663,8 @@ static void op_arrive(world *w)
     call_end(&k, st, want, NULL, NULL, named);
     if (st == OQ_OK && !w->c[ci].arrived)
         fail_msg("op %lld: arrive OK without QUEUED event", (long long)w->op);
+    if (st == OQ_OK)
+        check_closed_action(w, ci, qi, ch, t);
 }
 
 /* accept / reject the actual offer, or a wrong one. */
@@ -1645,7 +1786,7 @@ static void op_contact(world *w, int kind)
     call_end(&k, st, want, c ? cid : NULL, NULL, named);
     if (c && st == OQ_OK && kind == 3 && k.exact_time) {
         oq_contact_info info;
-        assert_int_equal(oq_contact_get(w->e, cid, &info), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_get(w->e, cid, &info));
         assert_int_equal(info.priority, w->last_priority);
     }
 }
@@ -1655,7 +1796,7 @@ static void op_advance(world *w, int to_deadline)
     int64_t now = clock_now(w), t;
     if (to_deadline) {
         int64_t d = 0;
-        assert_int_equal(oq_engine_next_deadline(w->e, &d), OQ_OK);
+        assert_oq_ok(w->e, oq_engine_next_deadline(w->e, &d));
         if (d == INT64_MAX)
             t = now + (int64_t)rn(w, 5000);
         else
@@ -1701,7 +1842,7 @@ static void op_agent(world *w, int kind)
     oq_agent_info ai;
     memset(&ai, 0, sizeof ai);
     if (a->exists)
-        assert_int_equal(oq_agent_get(w->e, aid, &ai), OQ_OK);
+        assert_oq_ok(w->e, oq_agent_get(w->e, aid, &ai));
     int logged = ai.presence != OQ_AGENT_OFFLINE;
     oq_status want = OQ_OK, st;
     const char *named = aid;
@@ -2013,6 +2154,18 @@ static void op_queue(world *w, int kind)
                 named = "strategy";
             }
         }
+        if (want == OQ_OK && q->exists && pct(w, 30)) {
+            /* hours: a calendar and what happens to arrivals while it is closed */
+            int kc = (int)rn(w, NCAL);
+            static const int32_t acts[] = {OQ_CLOSED_REJECT, OQ_CLOSED_WAIT, OQ_CLOSED_OVERFLOW};
+            s.calendar = CAL_ID[kc];
+            s.closed_action = acts[rn(w, 3)];
+            s.closed_queue = s.closed_action == OQ_CLOSED_OVERFLOW ? target : NULL;
+            if (!w->cal[kc].exists) {
+                want = OQ_ENOTFOUND;
+                named = CAL_ID[kc];
+            }
+        }
         if (!q->exists && want == OQ_ENOTFOUND)
             named = Q_ID[qi];
         call_begin(&k, w, "queue_update", t, NULL, NULL);
@@ -2037,7 +2190,7 @@ static void op_queue(world *w, int kind)
             named = CH_ID[ch];
         } else if (q->exists && !add) {
             oq_queue_info qi_;
-            assert_int_equal(oq_queue_get(w->e, Q_ID[qi], &qi_), OQ_OK);
+            assert_oq_ok(w->e, oq_queue_get(w->e, Q_ID[qi], &qi_));
             int held = 0;
             for (int i = 0; i < w->n_live; i++) {
                 mcontact *c = &w->c[w->live[i]];
@@ -2169,7 +2322,7 @@ static void op_ladder(world *w)
             fail_msg("op %lld: queue %s has %d steps, model %d", (long long)w->op, Q_ID[qi], n,
                      w->n_steps[qi]);
         if (st == OQ_OK) {
-            assert_int_equal(oq_queue_ewt(w->e, Q_ID[qi], &ewt), OQ_OK);
+            assert_oq_ok(w->e, oq_queue_ewt(w->e, Q_ID[qi], &ewt));
             if (!(ewt >= 0))
                 fail_msg("op %lld: queue %s ewt %g", (long long)w->op, Q_ID[qi], ewt);
         }
@@ -2304,7 +2457,7 @@ static void op_catalog(world *w)
     default: { /* channel update: chat / email / callback limits and costs */
         int ch = 1 + (int)rn(w, 3);
         oq_channel_spec s;
-        assert_int_equal(oq_channel_get(w->e, CH_ID[ch], &s), OQ_OK);
+        assert_oq_ok(w->e, oq_channel_get(w->e, CH_ID[ch], &s));
         s.id = CH_ID[ch];
         int max = 1 + (int)rn(w, 5), cost = 5 + (int)rn(w, 50);
         s.max_per_agent = max;
@@ -2582,7 +2735,7 @@ static void check_history(world *w, int ci)
     w->n_hist_checks++;
     oq_history_entry h;
     if (c->hist_total <= OQ_HISTORY_MAX) {
-        assert_int_equal(oq_contact_history_get(w->e, cid, 0, &h), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_history_get(w->e, cid, 0, &h));
         if (h.type != OQ_EV_CONTACT_QUEUED || h.time_ms != c->first_time || h.agent)
             fail_msg("op %lld: %s history[0] is %s at %lld, expected its arrival at %lld",
                      (long long)w->op, cid, oq_event_type_name(h.type), (long long)h.time_ms,
@@ -2590,14 +2743,14 @@ static void check_history(world *w, int ci)
     }
     int64_t prev = INT64_MIN;
     for (int32_t i = 0; i < n; i++) {
-        assert_int_equal(oq_contact_history_get(w->e, cid, i, &h), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_history_get(w->e, cid, i, &h));
         if (h.time_ms < prev || h.time_ms > clock_now(w))
             fail_msg("op %lld: %s history[%d] time %lld out of order", (long long)w->op, cid, i,
                      (long long)h.time_ms);
         prev = h.time_ms;
     }
     if (n > 0) {
-        assert_int_equal(oq_contact_history_get(w->e, cid, n - 1, &h), OQ_OK);
+        assert_oq_ok(w->e, oq_contact_history_get(w->e, cid, n - 1, &h));
         int want_agent = c->hist_agent >= 0 && w->ag[c->hist_agent].exists ? c->hist_agent : -1;
         int got_agent = h.agent ? parse_num(h.agent, 'a') : -1;
         if (h.type != c->hist_type || h.time_ms != c->hist_time || got_agent != want_agent ||
@@ -3032,7 +3185,7 @@ static void op_stats(world *w)
 {
     int64_t t = clock_now(w);
     int64_t d0 = 0, d1 = 0;
-    assert_int_equal(oq_engine_next_deadline(w->e, &d0), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_next_deadline(w->e, &d0));
     int32_t period = (int32_t)rn(w, 3);
     int bad_period = pct(w, 5);
     if (bad_period)
@@ -3104,7 +3257,7 @@ static void op_stats(world *w)
     snap after;
     take_snap(w, &after, k.contact, k.agent);
     assert_snap_equal(w, &k.before, &after, "stats read");
-    assert_int_equal(oq_engine_next_deadline(w->e, &d1), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_next_deadline(w->e, &d1));
     if (d0 != d1)
         fail_msg("op %lld: a statistics read moved the next deadline", (long long)w->op);
     call_end(&k, st, want, NULL, NULL, named);
@@ -3202,7 +3355,9 @@ static void step(world *w)
      * queues empty out and removals of queues and channels can succeed. */
     int drain = (w->op / 2500) % 4 == 3;
     int arrive_w = drain ? 5 : w->n_live > 300 ? 60 : 200;
-    int r = (int)rn(w, (uint32_t)(1000 - (200 - arrive_w) + 80));
+    int r = (int)rn(w, (uint32_t)(1000 - (200 - arrive_w) + 86));
+    if ((r -= 6) < 0)
+        { op_calendar(w); return; }
     /* work orders, profiles, policies, statistics: 80 of ~1080 */
     if ((r -= 12) < 0)
         { op_workorder(w, 0); return; }
@@ -3324,7 +3479,7 @@ static void final_checks(world *w)
         }
     }
     oq_engine_counts k;
-    assert_int_equal(oq_engine_get_counts(w->e, &k), OQ_OK);
+    assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
     assert_int_equal(k.contacts, live);
     assert_int_equal(arrived, terminal + live);
 }
@@ -3386,6 +3541,11 @@ static void run_stream(uint64_t seed, long n_ops, test_alloc *alloc)
                   (long long)w->ev_by_type[OQ_EV_DEADLINE_WARNING],
                   (long long)w->ev_by_type[OQ_EV_DEADLINE_BREACH]);
 #endif
+    print_message("  calendars: %lld queue opened/closed events, %lld arrivals while closed\n",
+                  (long long)w->n_cal_events, (long long)w->n_closed_actions);
+    if (n_ops >= 20000 && !alloc && (w->n_cal_events == 0 || w->n_closed_actions == 0))
+        fail_msg("seed %llu: the stream never opened/closed a queue by its calendar or never "
+                 "arrived while closed", (unsigned long long)seed);
     oq_engine_destroy(w->e);
     world_free(w);
     free(w);
@@ -3465,7 +3625,7 @@ static void setup_fails_at_every_allocation(void **state)
         }
         check_after_op(w, "setup under failing allocator");
         oq_engine_counts k;
-        assert_int_equal(oq_engine_get_counts(w->e, &k), OQ_OK);
+        assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
         int live_agents = 0;
         for (int i = 0; i < w->n_agent_nums; i++)
             live_agents += w->ag[i].exists;
@@ -3493,22 +3653,22 @@ static void max_wait_with_pending_conditional_step(void **state)
     oq_queue_spec_init(&q);
     q.id = "q";
     q.max_wait_s = 10; /* OQ_LIMIT_REJECT */
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "chat"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "chat"));
     oq_escalation_step st;
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_ALERT;
     st.after_s = 5;
     st.when_sl_below = 0.5; /* no history: service level 1, never below */
-    assert_int_equal(oq_queue_add_step(e, 0, "q", &st), OQ_OK);
-    assert_int_equal(arrive(e, 0, "k", "chat", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, 9999), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_step(e, 0, "q", &st));
+    assert_oq_ok(e, arrive(e, 0, "k", "chat", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, 9999));
     watchdog_arm(0, -1);
-    assert_int_equal(oq_engine_advance(e, 10000), OQ_OK); /* hung here */
+    assert_oq_ok(e, oq_engine_advance(e, 10000)); /* hung here */
     watchdog_off();
     assert_int_equal(recorder_count(r, OQ_EV_QUEUE_REJECTED, "k"), 1);
     assert_int_equal(recorder_count(r, OQ_EV_ALERT, NULL), 0);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
     free(r);
 }

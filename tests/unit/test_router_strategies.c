@@ -24,29 +24,29 @@ static oq_engine *center(recorder *r, int32_t ordering, int32_t strategy, int n_
 
 static void serve(oq_engine *e, int64_t t, const char *contact, const char *agent)
 {
-    assert_int_equal(oq_offer_accept(e, t, contact, agent), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, t + 1, contact), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, t, contact, agent));
+    assert_oq_ok(e, oq_contact_complete(e, t + 1, contact));
 }
 
 static void longest_idle_picks_agent_free_longest(void **state)
 {
     (void)state;
     oq_engine *e = center(NULL, OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, 3);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a2", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a3", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a2", 1));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a3", 1));
     /* a1 then a2 take and finish calls; a3 has been idle since login. */
-    assert_int_equal(arrive(e, 10, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 10, "c1", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1"); /* ties: order added */
     serve(e, 20, "c1", "a1");
-    assert_int_equal(arrive(e, 30, "c2", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 30, "c2", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a2");
     serve(e, 40, "c2", "a2");
-    assert_int_equal(arrive(e, 50, "c3", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 50, "c3", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c3", buf, sizeof buf), "a3");
-    assert_int_equal(arrive(e, 60, "c4", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 60, "c4", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c4", buf, sizeof buf), "a1"); /* free since 21 < 41 */
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -58,8 +58,8 @@ static void least_occupied_picks_lowest_load(void **state)
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LEAST_OCCUPIED, "chat");
     add_agent(e, "big", 100);  /* four chats */
     add_agent(e, "small", 50); /* two chats */
-    assert_int_equal(oq_agent_login(e, 0, "big", 1), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "small", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "big", 1));
+    assert_oq_ok(e, oq_agent_login(e, 0, "small", 1));
     /* 0/100 vs 0/50: tie, big was added first. 25/100 < 0/50? no: small.
      * 25/100 < 25/50: big. 50/100 = 25/50: tie, small idle since earlier.
      * small is then full (50/50): big takes the rest. */
@@ -67,12 +67,12 @@ static void least_occupied_picks_lowest_load(void **state)
     for (int i = 0; i < 6; i++) {
         char id[16];
         snprintf(id, sizeof id, "c%d", i);
-        assert_int_equal(arrive(e, 10 + i, id, "chat", "q", 0), OQ_OK);
+        assert_oq_ok(e, arrive(e, 10 + i, id, "chat", "q", 0));
         assert_string_equal(contact_agent(e, id, buf, sizeof buf), expect[i]);
     }
-    assert_int_equal(arrive(e, 20, "c6", "chat", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 20, "c6", "chat", "q", 0));
     assert_int_equal(contact_state(e, "c6"), OQ_CONTACT_QUEUED); /* everyone full */
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -80,28 +80,28 @@ static void best_skill_picks_highest_levels(void **state)
 {
     (void)state;
     oq_engine *e = center(NULL, OQ_ORDER_FIFO, OQ_STRATEGY_BEST_SKILL, 3);
-    assert_int_equal(oq_skill_add(e, "billing", 10), OQ_OK);
-    assert_int_equal(oq_skill_add(e, "english", 10), OQ_OK);
-    assert_int_equal(oq_queue_require_skill(e, 0, "q", "billing", 3), OQ_OK);
-    assert_int_equal(oq_queue_prefer_skill(e, 0, "q", "english", 1), OQ_OK);
-    assert_int_equal(oq_agent_set_skill(e, 0, "a1", "billing", 5), OQ_OK);
-    assert_int_equal(oq_agent_set_skill(e, 0, "a1", "english", 2), OQ_OK); /* 7 */
-    assert_int_equal(oq_agent_set_skill(e, 0, "a2", "billing", 9), OQ_OK); /* 9 */
-    assert_int_equal(oq_agent_set_skill(e, 0, "a2", "english", 0), OQ_OK);
-    assert_int_equal(oq_agent_set_skill(e, 0, "a3", "billing", 6), OQ_OK);
-    assert_int_equal(oq_agent_set_skill(e, 0, "a3", "english", 4), OQ_OK); /* 10 */
+    assert_oq_ok(e, oq_skill_add(e, "billing", 10));
+    assert_oq_ok(e, oq_skill_add(e, "english", 10));
+    assert_oq_ok(e, oq_queue_require_skill(e, 0, "q", "billing", 3));
+    assert_oq_ok(e, oq_queue_prefer_skill(e, 0, "q", "english", 1));
+    assert_oq_ok(e, oq_agent_set_skill(e, 0, "a1", "billing", 5));
+    assert_oq_ok(e, oq_agent_set_skill(e, 0, "a1", "english", 2)); /* 7 */
+    assert_oq_ok(e, oq_agent_set_skill(e, 0, "a2", "billing", 9)); /* 9 */
+    assert_oq_ok(e, oq_agent_set_skill(e, 0, "a2", "english", 0));
+    assert_oq_ok(e, oq_agent_set_skill(e, 0, "a3", "billing", 6));
+    assert_oq_ok(e, oq_agent_set_skill(e, 0, "a3", "english", 4)); /* 10 */
     for (int i = 1; i <= 3; i++) {
         char id[16];
         snprintf(id, sizeof id, "a%d", i);
-        assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
+        assert_oq_ok(e, oq_agent_login(e, 0, id, 1));
     }
     /* Preferred skill ranks first (a1, a3 have english), then score: a3 (10) > a1 (7);
      * a2 (9) has a higher score than a1 but lacks the preferred skill. */
-    assert_int_equal(arrive(e, 10, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 10, "c1", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a3");
-    assert_int_equal(arrive(e, 11, "c2", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 11, "c2", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1");
-    assert_int_equal(arrive(e, 12, "c3", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 12, "c3", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c3", buf, sizeof buf), "a2");
     oq_engine_destroy(e);
 }
@@ -113,7 +113,7 @@ static void round_robin_rotates(void **state)
     for (int i = 1; i <= 3; i++) {
         char id[16];
         snprintf(id, sizeof id, "a%d", i);
-        assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
+        assert_oq_ok(e, oq_agent_login(e, 0, id, 1));
     }
     /* Each call is removed at once, so everyone is always free and only the
      * rotation decides. */
@@ -121,9 +121,9 @@ static void round_robin_rotates(void **state)
     for (int i = 0; i < 7; i++) {
         char id[16];
         snprintf(id, sizeof id, "c%d", i);
-        assert_int_equal(arrive(e, 100 * i, id, "voice", "q", 0), OQ_OK);
+        assert_oq_ok(e, arrive(e, 100 * i, id, "voice", "q", 0));
         assert_string_equal(contact_agent(e, id, buf, sizeof buf), expect[i]);
-        assert_int_equal(oq_contact_remove(e, 100 * i, id), OQ_OK);
+        assert_oq_ok(e, oq_contact_remove(e, 100 * i, id));
     }
     oq_engine_destroy(e);
 }
@@ -132,22 +132,22 @@ static void fewest_handled_balances_counts(void **state)
 {
     (void)state;
     oq_engine *e = center(NULL, OQ_ORDER_FIFO, OQ_STRATEGY_FEWEST_HANDLED, 2);
-    assert_int_equal(oq_agent_login(e, 0, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
     /* a1 alone takes two calls. */
-    assert_int_equal(arrive(e, 10, "c1", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 10, "c1", "voice", "q", 0));
     serve(e, 11, "c1", "a1");
-    assert_int_equal(arrive(e, 20, "c2", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 20, "c2", "voice", "q", 0));
     serve(e, 21, "c2", "a1");
-    assert_int_equal(oq_agent_login(e, 30, "a2", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 30, "a2", 1));
     /* a1 has been idle longer (since 22 vs login 30) but handled 2 vs 0. */
-    assert_int_equal(arrive(e, 40, "c3", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 40, "c3", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c3", buf, sizeof buf), "a2");
     serve(e, 41, "c3", "a2");
-    assert_int_equal(arrive(e, 50, "c4", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 50, "c4", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c4", buf, sizeof buf), "a2");
     serve(e, 51, "c4", "a2");
     /* 2 vs 2: longest idle decides, a1 (free since 22). */
-    assert_int_equal(arrive(e, 60, "c5", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 60, "c5", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c5", buf, sizeof buf), "a1");
     oq_engine_destroy(e);
 }
@@ -159,21 +159,21 @@ static void run_random(uint64_t seed, char picks[40][8])
     oq_engine_options_init(&o);
     o.seed = seed;
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_RANDOM, "voice");
     for (int i = 1; i <= 4; i++) {
         char id[16];
         snprintf(id, sizeof id, "a%d", i);
         add_agent(e, id, 100);
-        assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
+        assert_oq_ok(e, oq_agent_login(e, 0, id, 1));
     }
     for (int i = 0; i < 40; i++) {
         char id[16];
         snprintf(id, sizeof id, "c%d", i);
-        assert_int_equal(arrive(e, 10 * i, id, "voice", "q", 0), OQ_OK);
+        assert_oq_ok(e, arrive(e, 10 * i, id, "voice", "q", 0));
         contact_agent(e, id, picks[i], 8);
-        assert_int_equal(oq_contact_remove(e, 10 * i, id), OQ_OK);
+        assert_oq_ok(e, oq_contact_remove(e, 10 * i, id));
     }
     oq_engine_destroy(e);
 }
@@ -199,10 +199,10 @@ static void random_is_seeded_and_spreads(void **state)
 /* Queue contacts with no agent, then log one in and record the order served. */
 static void serve_order(oq_engine *e, int n, char order[][8])
 {
-    assert_int_equal(oq_agent_login(e, 1000000, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 1000000, "a1", 1));
     for (int i = 0; i < n; i++) {
         oq_agent_info ai;
-        assert_int_equal(oq_agent_get(e, "a1", &ai), OQ_OK);
+        assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
         assert_int_equal(ai.n_offered, 1);
         /* find which contact is offered */
         order[i][0] = '\0';
@@ -212,7 +212,7 @@ static void serve_order(oq_engine *e, int n, char order[][8])
             if (contact_state(e, id) == OQ_CONTACT_OFFERED)
                 memcpy(order[i], id, 8);
         }
-        assert_int_equal(oq_contact_remove(e, 1000000, order[i]), OQ_OK);
+        assert_oq_ok(e, oq_contact_remove(e, 1000000, order[i]));
     }
 }
 
@@ -220,9 +220,9 @@ static void fifo_serves_in_arrival_order(void **state)
 {
     (void)state;
     oq_engine *e = center(NULL, OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, 1);
-    assert_int_equal(arrive(e, 10, "c0", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, 20, "c1", "voice", "q", 9), OQ_OK); /* priority ignored */
-    assert_int_equal(arrive(e, 20, "c2", "voice", "q", 0), OQ_OK); /* same ms: arrival order */
+    assert_oq_ok(e, arrive(e, 10, "c0", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, 20, "c1", "voice", "q", 9)); /* priority ignored */
+    assert_oq_ok(e, arrive(e, 20, "c2", "voice", "q", 0)); /* same ms: arrival order */
     char order[3][8];
     serve_order(e, 3, order);
     assert_string_equal(order[0], "c0");
@@ -242,12 +242,12 @@ static void default_ordering_is_priority_then_age(void **state)
     oq_queue_spec_init(&q);
     assert_int_equal(q.ordering, OQ_ORDER_PRIORITY);
     q.id = "q";
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "q", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "voice"));
     add_agent(e, "a1", 100);
-    assert_int_equal(arrive(e, 1000, "c0", "voice", "q", 10), OQ_OK);
-    assert_int_equal(arrive(e, 2000, "c1", "voice", "q", 60), OQ_OK); /* a second later, higher */
-    assert_int_equal(arrive(e, 3000, "c2", "voice", "q", 10), OQ_OK); /* same priority: by age */
+    assert_oq_ok(e, arrive(e, 1000, "c0", "voice", "q", 10));
+    assert_oq_ok(e, arrive(e, 2000, "c1", "voice", "q", 60)); /* a second later, higher */
+    assert_oq_ok(e, arrive(e, 3000, "c2", "voice", "q", 10)); /* same priority: by age */
     char order[3][8];
     serve_order(e, 3, order);
     assert_string_equal(order[0], "c1");
@@ -267,18 +267,18 @@ static void fifo_raise_priority_counts_only_across_queues(void **state)
     add_queue(e, "strict", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_queue(e, "other", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_agent(e, "a1", 100);
-    assert_int_equal(arrive(e, 1000, "s0", "voice", "strict", 0), OQ_OK);
-    assert_int_equal(arrive(e, 2000, "s1", "voice", "strict", 0), OQ_OK);
-    assert_int_equal(arrive(e, 3000, "o0", "voice", "other", 5), OQ_OK);
-    assert_int_equal(oq_contact_set_priority(e, 4000, "s1", 9), OQ_OK);
+    assert_oq_ok(e, arrive(e, 1000, "s0", "voice", "strict", 0));
+    assert_oq_ok(e, arrive(e, 2000, "s1", "voice", "strict", 0));
+    assert_oq_ok(e, arrive(e, 3000, "o0", "voice", "other", 5));
+    assert_oq_ok(e, oq_contact_set_priority(e, 4000, "s1", 9));
     /* Head of "strict" is still s0 (priority 0): o0 (5) beats it across queues. */
-    assert_int_equal(oq_agent_login(e, 5000, "a1", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 5000, "a1", 1));
     assert_int_equal(contact_state(e, "o0"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_contact_remove(e, 5001, "o0"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 5001, "o0"));
     assert_int_equal(contact_state(e, "s0"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_contact_remove(e, 5002, "s0"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 5002, "s0"));
     assert_int_equal(contact_state(e, "s1"), OQ_CONTACT_OFFERED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -291,13 +291,13 @@ static void priority_with_aging(void **state)
     q.id = "q";
     q.ordering = OQ_ORDER_PRIORITY;
     q.aging_per_s = 1.0; /* one priority point per second waited */
-    assert_int_equal(oq_queue_update(e, 0, &q), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, 0, &q));
     /* c0: priority 0 at t=0; c1: priority 5 at t=10 s; c2: priority 20 at 11 s.
      * At any time, key = priority - arrival_s: c0 0, c1 -5, c2 9.
      * So: c2, c0, c1. */
-    assert_int_equal(arrive(e, 0, "c0", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, 10000, "c1", "voice", "q", 5), OQ_OK);
-    assert_int_equal(arrive(e, 11000, "c2", "voice", "q", 20), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "c0", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, 10000, "c1", "voice", "q", 5));
+    assert_oq_ok(e, arrive(e, 11000, "c2", "voice", "q", 20));
     char order[3][8];
     serve_order(e, 3, order);
     assert_string_equal(order[0], "c2");
@@ -310,10 +310,10 @@ static void priority_change_reorders_at_once(void **state)
 {
     (void)state;
     oq_engine *e = center(NULL, OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, 1);
-    assert_int_equal(arrive(e, 0, "c0", "voice", "q", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1, "c1", "voice", "q", 1), OQ_OK);
-    assert_int_equal(arrive(e, 2, "c2", "voice", "q", 1), OQ_OK);
-    assert_int_equal(oq_contact_set_priority(e, 3, "c2", 50), OQ_OK); /* complaint escalated */
+    assert_oq_ok(e, arrive(e, 0, "c0", "voice", "q", 1));
+    assert_oq_ok(e, arrive(e, 1, "c1", "voice", "q", 1));
+    assert_oq_ok(e, arrive(e, 2, "c2", "voice", "q", 1));
+    assert_oq_ok(e, oq_contact_set_priority(e, 3, "c2", 50)); /* complaint escalated */
     char order[3][8];
     serve_order(e, 3, order);
     assert_string_equal(order[0], "c2");
@@ -335,7 +335,7 @@ static void deadline_earliest_first(void **state)
         s.channel = "voice";
         s.queue = "q";
         s.deadline_ms = deadlines[i];
-        assert_int_equal(oq_contact_arrive(e, i, &s), OQ_OK);
+        assert_oq_ok(e, oq_contact_arrive(e, i, &s));
     }
     char order[4][8];
     serve_order(e, 4, order);
@@ -356,18 +356,18 @@ static void freed_agent_takes_best_across_queues(void **state)
     oq_queue_spec_init(&q);
     q.id = "vip";
     q.priority = 10;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "vip", "voice"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "vip", "voice"));
     add_agent(e, "a1", 100);
-    assert_int_equal(arrive(e, 10, "g1", "voice", "general", 0), OQ_OK);
-    assert_int_equal(arrive(e, 20, "v1", "voice", "vip", 0), OQ_OK);
-    assert_int_equal(arrive(e, 30, "g2", "voice", "general", 0), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 40, "a1", 1), OQ_OK);
+    assert_oq_ok(e, arrive(e, 10, "g1", "voice", "general", 0));
+    assert_oq_ok(e, arrive(e, 20, "v1", "voice", "vip", 0));
+    assert_oq_ok(e, arrive(e, 30, "g2", "voice", "general", 0));
+    assert_oq_ok(e, oq_agent_login(e, 40, "a1", 1));
     assert_int_equal(contact_state(e, "v1"), OQ_CONTACT_OFFERED); /* queue priority first */
-    assert_int_equal(oq_contact_remove(e, 41, "v1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 41, "v1"));
     assert_int_equal(contact_state(e, "g1"), OQ_CONTACT_OFFERED); /* then the older */
     assert_int_equal(contact_state(e, "g2"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 

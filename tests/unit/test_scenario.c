@@ -36,7 +36,7 @@ static void example_loads_and_runs(void **state)
     (void)state;
     oq_scenario *s = load("examples/omnichannel-day.yaml");
     oq_sim_options o;
-    assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o));
     assert_int_equal(o.replications, 5);
     assert_int_equal(o.n_streams, 23);
     assert_true(o.n_agents >= 60 && o.n_agents <= 120);
@@ -48,12 +48,12 @@ static void example_loads_and_runs(void **state)
     o.replications = 1;
     o.check = 1;
     oq_sim *sim = NULL;
-    assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
     if (oq_sim_run(sim) != OQ_OK)
         fail_msg("%s", oq_sim_last_error(sim));
     oq_sim_run_info ri;
-    assert_int_equal(oq_sim_run_info_get(sim, 0, &ri), OQ_OK);
-    assert_int_equal(ri.check_status, OQ_OK);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
+    assert_oq_ok(NULL, ri.check_status);
     assert_true(ri.contacts > 5000);
     assert_true(ri.contacts == ri.completed + ri.abandoned + ri.rejected + ri.removed + ri.in_system);
     oq_sim_destroy(sim);
@@ -66,7 +66,7 @@ static void small_options_as_written(void **state)
     (void)state;
     oq_scenario *s = load("tests/config/sim_small.yaml");
     oq_sim_options o;
-    assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o));
     assert_int_equal(o.struct_size, sizeof o);
     assert_int_equal(o.seed, 42);
     assert_int_equal(o.replications, 3);
@@ -115,7 +115,7 @@ static void small_options_as_written(void **state)
     assert_true(a[2].shifts[1].start_s == 6300 && a[2].shifts[1].end_s == 7200);
     assert_int_equal(a[2].n_breaks, 0);
     assert_int_equal(a[2].response.kind, OQ_DIST_CONSTANT); /* the default */
-    assert_int_equal(oq_sim_options_check(&o, NULL, 0), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_options_check(&o, NULL, 0));
     oq_scenario_free(s);
 }
 
@@ -125,12 +125,12 @@ static void build_and_reproducible(void **state)
     (void)state;
     oq_scenario *s = load("tests/config/sim_small.yaml");
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(NULL, &e), OQ_OK);
-    assert_int_equal(oq_scenario_build(e, s), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(NULL, &e));
+    assert_oq_ok(e, oq_scenario_build(e, s));
     int32_t n = 0;
-    assert_int_equal(oq_config_count(e, OQ_KIND_QUEUE, &n), OQ_OK);
+    assert_oq_ok(e, oq_config_count(e, OQ_KIND_QUEUE, &n));
     assert_int_equal(n, 2);
-    assert_int_equal(oq_config_count(e, OQ_KIND_AGENT, &n), OQ_OK);
+    assert_oq_ok(e, oq_config_count(e, OQ_KIND_AGENT, &n));
     assert_int_equal(n, 4);
     assert_int_not_equal(oq_scenario_build(e, s), OQ_OK); /* not empty any more */
     oq_engine_destroy(e);
@@ -140,10 +140,10 @@ static void build_and_reproducible(void **state)
     for (int k = 0; k < 2; k++) {
         oq_sim_options o;
         oq_sim *sim = NULL;
-        assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
-        assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
-        assert_int_equal(oq_sim_run(sim), OQ_OK);
-        assert_int_equal(oq_sim_replication_stats(sim, 2, OQ_SIM_TOTAL, 0, &first[k]), OQ_OK);
+        assert_oq_ok(NULL, oq_scenario_options(s, &o));
+        assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+        assert_oq_ok(NULL, oq_sim_run(sim));
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 2, OQ_SIM_TOTAL, 0, &first[k]));
         oq_sim_destroy(sim);
     }
     assert_true(first[0].offered > 0);
@@ -291,16 +291,16 @@ static void drain_serves_the_backlog(void **state)
         if (oq_scenario_load_buffer(yaml, strlen(yaml), "drain.yaml", &s, &err) != OQ_OK)
             fail_msg("%s", err.message);
         oq_sim_options o;
-        assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+        assert_oq_ok(NULL, oq_scenario_options(s, &o));
         assert_int_equal(o.n_agents, 1);
         assert_true(o.agents[0].n_shifts == 1 &&
                     o.agents[0].shifts[0].end_s == o.duration_s + o.drain_s);
         oq_sim *sim = NULL;
-        assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_create(&o, &sim));
         if (oq_sim_run(sim) != OQ_OK)
             fail_msg("%s", oq_sim_last_error(sim));
         oq_sim_stats st;
-        assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st));
         assert_true(st.offered >= 5);
         /* every offered contact is accounted for */
         assert_int_equal(st.offered, st.answered + st.abandoned + st.rejected + st.unfinished);
@@ -328,13 +328,13 @@ static void interval_service_level_band(void **state)
     (void)state;
     oq_scenario *s = load("tests/config/sim_small.yaml");
     oq_sim_options o;
-    assert_int_equal(oq_scenario_options(s, &o), OQ_OK);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o));
     o.replications = 3;
     oq_sim *all = NULL;
-    assert_int_equal(oq_sim_create(&o, &all), OQ_OK);
-    assert_int_equal(oq_sim_run(all), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&o, &all));
+    assert_oq_ok(NULL, oq_sim_run(all));
     int32_t nint = 0;
-    assert_int_equal(oq_sim_interval_count(all, &nint), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_interval_count(all, &nint));
     double sl[3][16];
     int have[3][16];
     for (int32_t r = 0; r < 3; r++) {
@@ -342,23 +342,23 @@ static void interval_service_level_band(void **state)
         one.replications = 1;
         one.seed = o.seed + (uint64_t)r;
         oq_sim *sim = NULL;
-        assert_int_equal(oq_sim_create(&one, &sim), OQ_OK);
-        assert_int_equal(oq_sim_run(sim), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_create(&one, &sim));
+        assert_oq_ok(NULL, oq_sim_run(sim));
         for (int32_t i = 0; i < nint && i < 16; i++) {
             oq_sim_stats st;
-            assert_int_equal(oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st), OQ_OK);
+            assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st));
             have[r][i] = st.answered + st.abandoned > 0;
             sl[r][i] = have[r][i] ? (double)st.answered_in_t / (double)(st.answered + st.abandoned) : 0;
         }
         oq_sim_stats tot;
-        assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &tot), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &tot));
         assert_true(tot.ready_s > 0 && tot.ready_s < tot.staffed_s); /* the coffee break */
         assert_true(tot.staffed_s - tot.ready_s <= 2 * 900 + 1e-6);
         oq_sim_destroy(sim);
     }
     for (int32_t i = 0; i < nint && i < 16; i++) {
         oq_sim_estimate e;
-        assert_int_equal(oq_sim_interval_service_level(all, i, &e), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_interval_service_level(all, i, &e));
         double m = 0, ss = 0;
         int n = 0;
         for (int r = 0; r < 3; r++)

@@ -96,12 +96,12 @@ static double exhaustive(const inst *p, int maxc)
 static double recount(const oq_schedule_result *r, const inst *p, int32_t *cov)
 {
     oq_schedule_summary sm;
-    assert_int_equal(oq_schedule_result_summary(r, &sm), OQ_OK);
+    assert_oq_ok(NULL, oq_schedule_result_summary(r, &sm));
     memset(cov, 0, sizeof(int32_t) * (size_t)p->n);
     double cost = 0, paid = 0;
     for (int32_t i = 0; i < sm.n_shifts; i++) {
         oq_schedule_shift sh;
-        assert_int_equal(oq_schedule_result_shift(r, i, &sh), OQ_OK);
+        assert_oq_ok(NULL, oq_schedule_result_shift(r, i, &sh));
         assert_true(sh.count >= 1);
         cost += sh.cost * sh.count;
         paid += sh.paid_hours * sh.count;
@@ -116,7 +116,7 @@ static double recount(const oq_schedule_result *r, const inst *p, int32_t *cov)
         }
         for (int32_t b = 0; b < sh.n_breaks; b++) {
             oq_schedule_break br;
-            assert_int_equal(oq_schedule_result_break(r, i, b, &br), OQ_OK);
+            assert_oq_ok(NULL, oq_schedule_result_break(r, i, b, &br));
             assert_true(br.start >= sh.start && br.start + br.length <= sh.start + sh.length);
             for (int32_t k = 0; k < br.length; k++)
                 cov[(br.start + k) % p->n] -= sh.count;
@@ -124,7 +124,7 @@ static double recount(const oq_schedule_result *r, const inst *p, int32_t *cov)
     }
     assert_true(fabs(paid - sm.paid_hours) < 1e-6);
     int32_t lib[MAXN];
-    assert_int_equal(oq_schedule_result_coverage(r, lib, p->n), OQ_OK);
+    assert_oq_ok(NULL, oq_schedule_result_coverage(r, lib, p->n));
     for (int t = 0; t < p->n; t++)
         assert_int_equal(lib[t], cov[t]);
     double obj = cost;
@@ -157,10 +157,10 @@ static void flow_case(int wrap, int soft)
     h.interval_s = 3 * 3600;
     oq_schedule *s = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     for (int t = 0; t < p.n; t++)
         p.req[t] = rnd(4);
-    assert_int_equal(oq_schedule_set_required(s, 0, p.n, p.req, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, p.n, p.req, &e));
     int ntpl = 1 + rnd(2);
     for (int k = 0; k < ntpl; k++) {
         char name[8];
@@ -175,7 +175,7 @@ static void flow_case(int wrap, int soft)
         t.latest_start_s = (lo + span) * h.interval_s;
         t.length_s = len * h.interval_s;
         t.cost_per_hour = k ? 1.25 : 1;
-        assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
         for (int st = lo; st <= lo + span && p.nc < MAXCOL; st++) {
             col *c = &p.c[p.nc++];
             for (int i = 0; i < len; i++) {
@@ -198,7 +198,7 @@ static void flow_case(int wrap, int soft)
         p.under = 6;
     }
     oq_schedule_result *r = NULL;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     assert_string_equal(oq_schedule_result_solver(r), "flow");
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
@@ -247,11 +247,11 @@ static oq_schedule *break_problem(inst *p)
     h.interval_s = 3600;
     oq_schedule *s = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     p->n = 24;
     for (int t = 8; t < 18; t++)
         p->req[t] = 1 + rnd(3);
-    assert_int_equal(oq_schedule_set_required(s, 0, p->n, p->req, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, p->n, p->req, &e));
     oq_shift_break b = {3600, 2 * 3600, 4 * 3600, 3600, 0, 0};
     oq_shift_template t;
     oq_shift_template_init(&t);
@@ -262,7 +262,7 @@ static oq_schedule *break_problem(inst *p)
     t.length_s = 7 * 3600;
     t.n_breaks = 1;
     t.breaks = &b;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
     /* explicit columns: start x break placement */
     for (int st = 8; st <= 11; st++)
         for (int q = 2; q <= 4; q++) {
@@ -325,7 +325,7 @@ static void test_breaks_exhaustive(void **state)
         o.solver = OQ_SCHED_SOLVER_BUILTIN;
         oq_schedule_result *r = NULL;
         oq_error e;
-        assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         assert_string_equal(oq_schedule_result_solver(r), "heuristic");
         oq_schedule_summary sm;
         oq_schedule_result_summary(r, &sm);
@@ -346,7 +346,7 @@ static void test_breaks_exhaustive(void **state)
         o.solver = OQ_SCHED_SOLVER_MIP;
         o.mip = &cbc;
         o.time_limit_s = 60; /* a tiny program: generous for slow runs (valgrind) */
-        assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         oq_schedule_result_summary(r, &sm);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
         obj = recount(r, &p, cov);
@@ -374,22 +374,22 @@ static void test_tours_exhaustive(void **state)
         p.wrap = 1;
         oq_schedule *s = NULL;
         oq_error e;
-        assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
         for (int d = 0; d < 7; d++)
             p.req[2 * d] = 1 + rnd(2);
-        assert_int_equal(oq_schedule_set_required(s, 0, p.n, p.req, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, p.n, p.req, &e));
         oq_shift_template t;
         oq_shift_template_init(&t);
         t.name = "day";
         t.earliest_start_s = 0;
         t.latest_start_s = 0;
         t.length_s = 43200;
-        assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
         oq_shift_tour tr;
         oq_shift_tour_init(&tr);
         tr.name = "5x2";
         tr.template_name = "day";
-        assert_int_equal(oq_schedule_add_tour(s, &tr, NULL, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_add_tour(s, &tr, NULL, &e));
         /* explicit columns: the 7 patterns with two consecutive days off */
         for (int off = 0; off < 7; off++) {
             col *c = &p.c[p.nc++];
@@ -404,7 +404,7 @@ static void test_tours_exhaustive(void **state)
         o.time_limit_s = 2;
         o.solver = OQ_SCHED_SOLVER_BUILTIN;
         oq_schedule_result *r = NULL;
-        assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         oq_schedule_summary sm;
         oq_schedule_result_summary(r, &sm);
         int32_t cov[MAXN];
@@ -416,7 +416,7 @@ static void test_tours_exhaustive(void **state)
         /* every tour row works 5 days, two consecutive off */
         for (int32_t i = 0; i < sm.n_tours; i++) {
             oq_schedule_tour_row tw;
-            assert_int_equal(oq_schedule_result_tour(r, i, &tw), OQ_OK);
+            assert_oq_ok(NULL, oq_schedule_result_tour(r, i, &tw));
             assert_int_equal(tw.n_shifts, 5);
             int off = OQ_DAYS_ALL & ~tw.days, runs = 0;
             for (int w = 0; w < 7; w++)
@@ -430,7 +430,7 @@ static void test_tours_exhaustive(void **state)
         o.solver = OQ_SCHED_SOLVER_MIP;
         o.mip = &cbc;
         o.time_limit_s = 60; /* a tiny program: generous for slow runs (valgrind) */
-        assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         oq_schedule_result_summary(r, &sm);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
         assert_true(fabs(recount(r, &p, cov) - opt) < 1e-6);
@@ -451,19 +451,19 @@ static oq_schedule *day_problem(int32_t night_req, int32_t day_req)
     h.interval_s = 3600;
     oq_schedule *s = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     int32_t req[24] = {0};
     req[2] = night_req;
     for (int t = 9; t < 17; t++)
         req[t] = day_req;
-    assert_int_equal(oq_schedule_set_required(s, 0, 24, req, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 24, req, &e));
     oq_shift_template t;
     oq_shift_template_init(&t);
     t.name = "day8";
     t.earliest_start_s = 8 * 3600;
     t.latest_start_s = 10 * 3600;
     t.length_s = 8 * 3600;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
     return s;
 }
 
@@ -475,7 +475,7 @@ static void test_infeasible_why(void **state)
     oq_schedule_options_init(&o);
     oq_schedule_result *r = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
     assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
@@ -486,14 +486,14 @@ static void test_infeasible_why(void **state)
     /* seats */
     s = day_problem(0, 5);
     o.max_per_interval = 3;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_result_summary(r, &sm);
     assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
     assert_non_null(strstr(oq_schedule_result_message(r), "max_per_interval allows 3"));
     oq_schedule_result_destroy(r);
     /* the same with a soft objective: a schedule short by the seats */
     o.objective = OQ_SCHED_SOFT;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_result_summary(r, &sm);
     assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
     int32_t cov[24];
@@ -543,7 +543,7 @@ static void test_bad_input(void **state)
     assert_int_equal(oq_schedule_set_required(s, 20, 10, &neg, &e), OQ_EINVAL);
     /* a tour needs whole weeks; the SL penalty needs traffic */
     tr.template_name = "day8";
-    assert_int_equal(oq_schedule_add_tour(s, &tr, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_tour(s, &tr, NULL, &e));
     oq_schedule_options o;
     oq_schedule_options_init(&o);
     oq_schedule_result *r = NULL;
@@ -583,14 +583,14 @@ static void test_sl_penalty(void **state)
     h.interval_s = 3600;
     oq_schedule *s = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     oq_shift_template t;
     oq_shift_template_init(&t);
     t.name = "hour";
     t.earliest_start_s = 0;
     t.latest_start_s = 23 * 3600;
     t.length_s = 3600;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
     int32_t req[24] = {0};
     double load[24] = {0}, aht[24];
     for (int k = 0; k < 24; k++)
@@ -599,8 +599,8 @@ static void test_sl_penalty(void **state)
     load[9] = 1.5;
     req[14] = 40; /* a large one: the 40th agent adds little */
     load[14] = 33;
-    assert_int_equal(oq_schedule_set_required(s, 0, 24, req, &e), OQ_OK);
-    assert_int_equal(oq_schedule_set_traffic(s, 0, 24, load, aht, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 24, req, &e));
+    assert_oq_ok_err(&e, oq_schedule_set_traffic(s, 0, 24, load, aht, &e));
     /* the service level an agent adds, by Erlang C directly */
     double a2, a3, b39, b40;
     oq_erlang_c_service_level(1.5, 2, 300, 20, &a2);
@@ -614,7 +614,7 @@ static void test_sl_penalty(void **state)
     o.under_penalty = 0.1;
     o.sl_penalty = 10; /* an agent-hour costs 1 */
     oq_schedule_result *r = NULL;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
     int32_t cov[24];
@@ -627,7 +627,7 @@ static void test_sl_penalty(void **state)
     /* a flat penalty (no traffic pricing) treats both alike */
     o.sl_penalty = 0;
     o.under_penalty = 2;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_result_coverage(r, cov, 24);
     assert_int_equal(cov[9], 3);
     assert_int_equal(cov[14], 40);
@@ -644,35 +644,35 @@ static void test_calendar(void **state)
      * Saturday, closed Sundays and on a holiday, Wednesday 2024-01-03 */
     oq_calendar *cal = NULL;
     oq_error e;
-    assert_int_equal(oq_calendar_create("center", "UTC", NULL, &cal, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_calendar_create("center", "UTC", NULL, &cal, &e));
     for (int w = 0; w < 6; w++)
-        assert_int_equal(oq_calendar_add_hours(cal, w, 8 * 3600000, 20 * 3600000, &e), OQ_OK);
-    assert_int_equal(oq_calendar_add_holiday(cal, "local", 19725, "holiday", &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_calendar_add_hours(cal, w, 8 * 3600000, 20 * 3600000, &e));
+    assert_oq_ok_err(&e, oq_calendar_add_holiday(cal, "local", 19725, "holiday", &e));
     oq_schedule_horizon h;
     oq_schedule_horizon_init(&h);
     h.first_date = 19723;
     h.interval_s = 3600;
     oq_schedule *s = NULL;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     int32_t req[168] = {0};
     for (int d = 0; d < 6; d++)
         for (int t = 9; t < 19; t++)
             req[d * 24 + t] = d == 2 ? 0 : 2;
-    assert_int_equal(oq_schedule_set_required(s, 0, 168, req, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 168, req, &e));
     oq_shift_template t;
     oq_shift_template_init(&t);
     t.name = "any";
     t.earliest_start_s = 0;
     t.latest_start_s = 23 * 3600;
     t.length_s = 6 * 3600;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
     oq_schedule_options o;
     oq_schedule_options_init(&o);
     o.calendar = cal;
     for (int builtin = 0; builtin < 2; builtin++) {
         oq_schedule_result *r = NULL;
         o.solver = builtin ? OQ_SCHED_SOLVER_BUILTIN : OQ_SCHED_SOLVER_AUTO;
-        assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+        assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         oq_schedule_summary sm;
         oq_schedule_result_summary(r, &sm);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
@@ -688,9 +688,9 @@ static void test_calendar(void **state)
     }
     /* a requirement while closed: infeasible, and the message says why */
     req[2 * 24 + 10] = 1;
-    assert_int_equal(oq_schedule_set_required(s, 0, 168, req, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 168, req, &e));
     oq_schedule_result *r = NULL;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
     assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
@@ -728,7 +728,7 @@ static void test_csv(void **state)
         "08:00,20,180,4.000000,7,8,0.85,10,0.57,0\n"
         "08:15,30,180,6.000000,9,10,0.83,12,0.66,0\n"
         "08:30,10,180,2.000000,4,5,0.88,8,0.5,0\n");
-    assert_int_equal(oq_schedule_load_csv(staff, NULL, 0, NULL, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_load_csv(staff, NULL, 0, NULL, &s, &e));
     assert_int_equal(oq_schedule_interval_count(s), 96);
     int32_t req[96];
     oq_schedule_get_required(s, req, 96);
@@ -737,20 +737,20 @@ static void test_csv(void **state)
     assert_int_equal(req[34], 4);
     assert_int_equal(req[31] + req[35], 0);
     oq_schedule_destroy(s);
-    assert_int_equal(oq_schedule_load_csv(staff, "scheduled", 0, NULL, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_load_csv(staff, "scheduled", 0, NULL, &s, &e));
     oq_schedule_get_required(s, req, 96);
     assert_int_equal(req[33], 10);
     oq_schedule_destroy(s);
     /* dated rows over two days, fractions rounded up */
     const char *dated = write_tmp("dated.csv",
         "start,required\n2024-01-06 23:30,1.2\n2024-01-06 23:45,2\n2024-01-07 00:00,3\n");
-    assert_int_equal(oq_schedule_load_csv(dated, NULL, 0, NULL, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_load_csv(dated, NULL, 0, NULL, &s, &e));
     oq_schedule_horizon h;
     oq_schedule_get_horizon(s, &h);
     assert_int_equal(h.days, 2);
     assert_int_equal(h.first_date, 19728); /* 2024-01-06, a Saturday */
     int32_t req2[192];
-    assert_int_equal(oq_schedule_get_required(s, req2, 192), OQ_OK);
+    assert_oq_ok(NULL, oq_schedule_get_required(s, req2, 192));
     assert_int_equal(req2[94], 2);
     assert_int_equal(req2[95], 2);
     assert_int_equal(req2[96], 3);
@@ -782,7 +782,7 @@ static oq_schedule *hour_grid(void)
     oq_schedule_horizon_init(&h);
     oq_schedule *s = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     return s;
 }
 
@@ -806,7 +806,7 @@ static void test_shift_file(void **state)
         "tours:\n"
         "  - {name: week5x2, template: day8, days_on: 5, days_off: 2, consecutive_off: true, "
         "same_start: true}\n";
-    assert_int_equal(oq_schedule_load_shifts_buffer(s, good, strlen(good), "good.yaml", &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_load_shifts_buffer(s, good, strlen(good), "good.yaml", &e));
     assert_int_equal(oq_schedule_template_count(s), 2);
     assert_int_equal(oq_schedule_tour_count(s), 1);
     oq_schedule_destroy(s);
@@ -863,12 +863,12 @@ static void test_roster(void **state)
     h.interval_s = 3600;
     oq_schedule *s = NULL;
     oq_error e;
-    assert_int_equal(oq_schedule_create(&h, &s, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     int32_t req[168] = {0};
     for (int d = 0; d < 7; d++)
         for (int t = 7; t < 22; t++)
             req[d * 24 + t] = t < 14 ? 3 : 2;
-    assert_int_equal(oq_schedule_set_required(s, 0, 168, req, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 168, req, &e));
     const char *chat[] = {"chat"};
     oq_shift_break lunch = {3600, 3 * 3600, 4 * 3600, 0, 0, 0};
     oq_shift_template t;
@@ -878,19 +878,19 @@ static void test_roster(void **state)
     t.length_s = 8 * 3600;
     t.n_breaks = 1;
     t.breaks = &lunch;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
     oq_shift_template_init(&t);
     t.name = "late";
     t.earliest_start_s = t.latest_start_s = 14 * 3600;
     t.length_s = 8 * 3600;
     t.n_skills = 1;
     t.skills = chat;
-    assert_int_equal(oq_schedule_add_template(s, &t, NULL, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
     oq_schedule_options o;
     oq_schedule_options_init(&o);
     o.time_limit_s = 2;
     oq_schedule_result *r = NULL;
-    assert_int_equal(oq_schedule_solve(s, &o, &r, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
     assert_int_equal(sm.under, 0);
@@ -923,22 +923,22 @@ static void test_roster(void **state)
     oq_roster_options_init(&ro_opts);
     ro_opts.max_consecutive_days = 5;
     oq_roster *ro = NULL;
-    assert_int_equal(oq_roster_build(r, ag, NA, &ro_opts, &ro, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_roster_build(r, ag, NA, &ro_opts, &ro, &e));
     oq_roster_summary rs;
-    assert_int_equal(oq_roster_summary_get(ro, &rs), OQ_OK);
+    assert_oq_ok(NULL, oq_roster_summary_get(ro, &rs));
     assert_true(rs.seconds < 5);
     int given = 0;
     for (int a = 0; a < NA; a++) {
         int32_t n;
-        assert_int_equal(oq_roster_agent_shift_count(ro, a, &n), OQ_OK);
+        assert_oq_ok(NULL, oq_roster_agent_shift_count(ro, a, &n));
         double hours = 0;
         int worked[7] = {0};
         oq_roster_shift prev;
         for (int32_t k = 0; k < n; k++) {
             oq_roster_shift x;
-            assert_int_equal(oq_roster_agent_shift(ro, a, k, &x), OQ_OK);
+            assert_oq_ok(NULL, oq_roster_agent_shift(ro, a, k, &x));
             oq_schedule_shift sh;
-            assert_int_equal(oq_schedule_result_shift(r, x.shift_row, &sh), OQ_OK);
+            assert_oq_ok(NULL, oq_schedule_result_shift(r, x.shift_row, &sh));
             const char *tn = oq_schedule_result_template_name(r, sh.template_index);
             if (strcmp(tn, "late") == 0)
                 assert_true(a < 3); /* skill */
@@ -974,7 +974,7 @@ static void test_roster(void **state)
         /* the simulator's windows: one per shift, breaks inside them */
         int32_t nw, nb;
         oq_sim_window w[8], b[8];
-        assert_int_equal(oq_roster_agent_windows(ro, a, w, 8, b, 8, &nw, &nb), OQ_OK);
+        assert_oq_ok(NULL, oq_roster_agent_windows(ro, a, w, 8, b, 8, &nw, &nb));
         assert_int_equal(nw, n);
         for (int32_t k = 0; k < nb; k++) {
             int inside = 0;
@@ -997,7 +997,7 @@ static void test_roster(void **state)
     int unassigned_rows = 0, min_hours = 0;
     for (int32_t i = 0; i < rs.violations; i++) {
         oq_roster_violation v;
-        assert_int_equal(oq_roster_violation_get(ro, i, &v), OQ_OK);
+        assert_oq_ok(NULL, oq_roster_violation_get(ro, i, &v));
         if (v.rule == OQ_ROSTER_UNASSIGNED) {
             unassigned_rows++;
             assert_non_null(strstr(v.message, "could not be given"));
@@ -1034,7 +1034,7 @@ static void test_agents_file(void **state)
                        "    available: {mon: [\"08:00\", \"12:00\"], tue: [[\"08:00\", \"10:00\"], [\"20:00\", \"02:00\"]]}\n"
                        "    off_days: weekend\n";
     oq_roster_agents *ag = NULL;
-    assert_int_equal(oq_roster_agents_load_buffer(yaml, strlen(yaml), "a.yaml", &h, &ag, &e), OQ_OK);
+    assert_oq_ok_err(&e, oq_roster_agents_load_buffer(yaml, strlen(yaml), "a.yaml", &h, &ag, &e));
     int32_t n;
     const oq_roster_agent *a = oq_roster_agents_list(ag, &n);
     assert_int_equal(n, 4);

@@ -15,6 +15,7 @@
 
 #include "omniq/omniq.h"
 #include "sim/internal.h"
+#include "assert_oq.h"
 
 /* ---- a small multi-queue center ------------------------------------------ */
 
@@ -167,12 +168,12 @@ static oq_sim *run_ok(const oq_sim_options *o)
     oq_status st = oq_sim_options_check(o, msg, sizeof msg);
     if (st != OQ_OK)
         fprintf(stderr, "options: %s\n", msg);
-    assert_int_equal(st, OQ_OK);
-    assert_int_equal(oq_sim_create(o, &sim), OQ_OK);
+    assert_oq_ok(NULL, st);
+    assert_oq_ok(NULL, oq_sim_create(o, &sim));
     st = oq_sim_run(sim);
     if (st != OQ_OK)
         fprintf(stderr, "run: %s\n", oq_sim_last_error(sim));
-    assert_int_equal(st, OQ_OK);
+    assert_oq_ok(NULL, st);
     return sim;
 }
 
@@ -180,11 +181,11 @@ static void assert_accounted(const oq_sim *sim, int32_t reps)
 {
     for (int32_t r = 0; r < reps; r++) {
         oq_sim_run_info ri;
-        assert_int_equal(oq_sim_run_info_get(sim, r, &ri), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
         assert_true(ri.contacts > 0);
         assert_int_equal(ri.contacts, ri.completed + ri.abandoned + ri.rejected + ri.removed + ri.in_system);
         assert_int_equal(ri.in_system, ri.engine_contacts);
-        assert_int_equal(ri.check_status, OQ_OK);
+        assert_oq_ok(NULL, ri.check_status);
     }
 }
 
@@ -201,11 +202,11 @@ static void test_reproducible(void **state)
     s->o.seed = 43;
     oq_sim *c = run_ok(&s->o);
     int32_t nq, nc, ni;
-    assert_int_equal(oq_sim_scope_count(a, OQ_SIM_QUEUE, &nq), OQ_OK);
-    assert_int_equal(oq_sim_scope_count(a, OQ_SIM_CHANNEL, &nc), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_scope_count(a, OQ_SIM_QUEUE, &nq));
+    assert_oq_ok(NULL, oq_sim_scope_count(a, OQ_SIM_CHANNEL, &nc));
     assert_int_equal(nq, 2);
     assert_int_equal(nc, 2);
-    assert_int_equal(oq_sim_interval_count(a, &ni), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_interval_count(a, &ni));
     assert_int_equal(ni, 8);
     int differs = 0;
     for (int32_t r = 0; r < 3; r++) {
@@ -213,30 +214,30 @@ static void test_reproducible(void **state)
             int32_t n = scope == 0 ? 1 : 2;
             for (int32_t i = 0; i < n; i++) {
                 oq_sim_stats x, y, z;
-                assert_int_equal(oq_sim_replication_stats(a, r, scope, i, &x), OQ_OK);
-                assert_int_equal(oq_sim_replication_stats(b, r, scope, i, &y), OQ_OK);
-                assert_int_equal(oq_sim_replication_stats(c, r, scope, i, &z), OQ_OK);
+                assert_oq_ok(NULL, oq_sim_replication_stats(a, r, scope, i, &x));
+                assert_oq_ok(NULL, oq_sim_replication_stats(b, r, scope, i, &y));
+                assert_oq_ok(NULL, oq_sim_replication_stats(c, r, scope, i, &z));
                 assert_memory_equal(&x, &y, sizeof x);
                 differs |= memcmp(&x, &z, sizeof x) != 0;
             }
         }
         oq_sim_run_info x, y;
-        assert_int_equal(oq_sim_run_info_get(a, r, &x), OQ_OK);
-        assert_int_equal(oq_sim_run_info_get(b, r, &y), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_run_info_get(a, r, &x));
+        assert_oq_ok(NULL, oq_sim_run_info_get(b, r, &y));
         assert_memory_equal(&x, &y, sizeof x);
     }
     assert_true(differs);
     /* Replications differ from each other, too. */
     oq_sim_stats r0, r1;
-    assert_int_equal(oq_sim_replication_stats(a, 0, OQ_SIM_TOTAL, 0, &r0), OQ_OK);
-    assert_int_equal(oq_sim_replication_stats(a, 1, OQ_SIM_TOTAL, 0, &r1), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 0, OQ_SIM_TOTAL, 0, &r0));
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 1, OQ_SIM_TOTAL, 0, &r1));
     assert_true(memcmp(&r0, &r1, sizeof r0) != 0);
     /* Running the same sim again gives the same results. */
     oq_sim_stats before;
-    assert_int_equal(oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &before), OQ_OK);
-    assert_int_equal(oq_sim_run(a), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &before));
+    assert_oq_ok(NULL, oq_sim_run(a));
     oq_sim_stats after;
-    assert_int_equal(oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &after), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &after));
     assert_memory_equal(&before, &after, sizeof before);
     oq_sim_destroy(a);
     oq_sim_destroy(b);
@@ -311,7 +312,7 @@ static void test_accounting(void **state)
     int64_t contacts = 0, abandoned = 0, completed = 0;
     for (int32_t r = 0; r < 2; r++) {
         oq_sim_run_info ri;
-        assert_int_equal(oq_sim_run_info_get(sim, r, &ri), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
         contacts += ri.contacts;
         abandoned += ri.abandoned;
         completed += ri.completed;
@@ -326,7 +327,7 @@ static void test_accounting(void **state)
     int64_t offered = 0, answered = 0, ab = 0;
     for (int32_t r = 0; r < 2; r++) {
         oq_sim_stats x;
-        assert_int_equal(oq_sim_replication_stats(sim, r, OQ_SIM_TOTAL, 0, &x), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_TOTAL, 0, &x));
         offered += x.offered;
         answered += x.answered;
         ab += x.abandoned;
@@ -338,7 +339,7 @@ static void test_accounting(void **state)
             int64_t sum = 0;
             for (int32_t i = 0; i < 2; i++) {
                 oq_sim_stats y;
-                assert_int_equal(oq_sim_replication_stats(sim, r, scope, i, &y), OQ_OK);
+                assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, scope, i, &y));
                 sum += y.offered;
                 assert_true(y.occupancy == 0);
             }
@@ -350,11 +351,11 @@ static void test_accounting(void **state)
     assert_true(answered <= t.n[OQ_EV_ASSIGNED]);
     /* Intervals add up to the totals (no warm-up). */
     int32_t ni;
-    assert_int_equal(oq_sim_interval_count(sim, &ni), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_interval_count(sim, &ni));
     int64_t ioff = 0, ians = 0;
     for (int32_t i = 0; i < ni; i++) {
         oq_sim_stats x;
-        assert_int_equal(oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &x), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &x));
         ioff += x.offered;
         ians += x.answered;
     }
@@ -368,13 +369,13 @@ static void test_accounting(void **state)
     sim = run_ok(&s->o);
     assert_accounted(sim, 2);
     oq_sim_run_info ri;
-    assert_int_equal(oq_sim_run_info_get(sim, 0, &ri), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
     assert_true(ri.in_system > 0);
     oq_engine_counts counts;
     assert_non_null(oq_sim_engine(sim));
-    assert_int_equal(oq_engine_get_counts(oq_sim_engine(sim), &counts), OQ_OK);
+    assert_oq_ok(oq_sim_engine(sim), oq_engine_get_counts(oq_sim_engine(sim), &counts));
     oq_sim_run_info last;
-    assert_int_equal(oq_sim_run_info_get(sim, 1, &last), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 1, &last));
     assert_int_equal(counts.contacts, last.in_system);
     oq_sim_destroy(sim);
 
@@ -383,7 +384,7 @@ static void test_accounting(void **state)
     s->o.drain_s = 3600;
     sim = run_ok(&s->o);
     assert_accounted(sim, 2);
-    assert_int_equal(oq_sim_run_info_get(sim, 0, &ri), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
     assert_true(ri.rejected > 0);
     oq_sim_destroy(sim);
     free(s);
@@ -469,13 +470,13 @@ static void test_shifts_and_breaks(void **state)
     assert_accounted(sim, 2);
     /* Staffed time: b all 7200 s, a 3600 s (breaks count as logged in). */
     oq_sim_stats t;
-    assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &t), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &t));
     assert_true(fabs(t.staffed_s - 10800.0) < 1e-6);
     /* Per interval, pooled over the 2 replications: 2 x 900 s for b, plus
      * 2 x 900 s for a in intervals 2..5. */
     for (int32_t i = 0; i < 8; i++) {
         oq_sim_stats y;
-        assert_int_equal(oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y));
         double expect = 1800.0 + (i >= 2 && i < 6 ? 1800.0 : 0.0);
         assert_true(fabs(y.staffed_s - expect) < 1e-6);
     }
@@ -503,18 +504,18 @@ static void test_interval_volumes(void **state)
     o.streams = &x;
     oq_sim *sim = run_ok(&o);
     int32_t ni;
-    assert_int_equal(oq_sim_interval_count(sim, &ni), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_interval_count(sim, &ni));
     assert_int_equal(ni, 5);
     for (int32_t i = 0; i < 5; i++) {
         oq_sim_stats y;
-        assert_int_equal(oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y));
         double expect = i < 4 ? 20 * vol[i] : 0.0;
         /* Poisson: within 4 standard deviations. */
         printf("  interval %d: %lld arrivals, expected %.0f\n", (int)i, (long long)y.offered, expect);
         assert_true(fabs((double)y.offered - expect) <= 4 * sqrt(expect) + 1e-9);
     }
     oq_sim_summary sum;
-    assert_int_equal(oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
     assert_int_equal(sum.replications, 20);
     assert_true(fabs(sum.offered.mean - 450) < 4 * sqrt(450.0 / 20));
     assert_true(sum.offered.low < sum.offered.mean && sum.offered.high > sum.offered.mean);
@@ -629,11 +630,11 @@ static void test_options_checked(void **state)
     /* Names the built engine lacks: OQ_ECONFIG at run time. */
     scenario_init(s);
     s->streams[3].queue = "nosuch";
-    assert_int_equal(oq_sim_create(&s->o, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&s->o, &sim));
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "streams[3].queue"));
     oq_sim_summary sum;
-    assert_int_equal(oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
     assert_int_equal(sum.replications, 0);
     oq_sim_stats st;
     assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st), OQ_EINVAL);
@@ -641,14 +642,14 @@ static void test_options_checked(void **state)
 
     scenario_init(s);
     s->agents[7].id = "ghost";
-    assert_int_equal(oq_sim_create(&s->o, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&s->o, &sim));
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "agents[7].id"));
     oq_sim_destroy(sim);
 
     scenario_init(s);
     s->agents[7].id = "a1";
-    assert_int_equal(oq_sim_create(&s->o, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&s->o, &sim));
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "listed twice"));
     oq_sim_destroy(sim);
@@ -659,17 +660,17 @@ static void test_options_checked(void **state)
     s->o.duration_s = 900;
     sim = run_ok(&s->o);
     const char *id;
-    assert_int_equal(oq_sim_scope_id(sim, OQ_SIM_QUEUE, 1, &id), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_scope_id(sim, OQ_SIM_QUEUE, 1, &id));
     assert_string_equal(id, "billing");
-    assert_int_equal(oq_sim_scope_id(sim, OQ_SIM_CHANNEL, 1, &id), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_scope_id(sim, OQ_SIM_CHANNEL, 1, &id));
     assert_string_equal(id, "chat");
-    assert_int_equal(oq_sim_scope_id(sim, OQ_SIM_TOTAL, 0, &id), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_scope_id(sim, OQ_SIM_TOTAL, 0, &id));
     assert_string_equal(id, "total");
     assert_int_equal(oq_sim_scope_id(sim, OQ_SIM_QUEUE, 2, &id), OQ_EINVAL);
     assert_int_equal(oq_sim_replication_stats(sim, 0, 9, 0, &st), OQ_EINVAL);
     assert_int_equal(oq_sim_replication_stats(sim, 1, OQ_SIM_TOTAL, 0, &st), OQ_EINVAL);
     assert_int_equal(oq_sim_interval_stats(sim, 1, OQ_SIM_TOTAL, 0, &st), OQ_EINVAL);
-    assert_int_equal(oq_sim_interval_stats(sim, 0, OQ_SIM_CHANNEL, 0, &st), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_interval_stats(sim, 0, OQ_SIM_CHANNEL, 0, &st));
     oq_sim_destroy(sim);
     oq_sim_destroy(NULL);
     assert_string_equal(oq_sim_last_error(NULL), "");
@@ -698,7 +699,7 @@ static void test_build_error(void **state)
     o.n_streams = 1;
     o.streams = &x;
     oq_sim *sim = NULL;
-    assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
     assert_int_equal(oq_sim_run(sim), OQ_EINVAL);
     assert_non_null(strstr(oq_sim_last_error(sim), "build"));
     oq_sim_destroy(sim);

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "omniq/omniq.h"
+#include "assert_oq.h"
 
 typedef struct center {
     int32_t agents;
@@ -117,13 +118,13 @@ static void run_case(const theory_case *tc)
     o.n_streams = 1;
     o.streams = &s;
     oq_sim *sim = NULL;
-    assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
     oq_status st = oq_sim_run(sim);
     if (st != OQ_OK)
         fprintf(stderr, "run: %s\n", oq_sim_last_error(sim));
-    assert_int_equal(st, OQ_OK);
+    assert_oq_ok(NULL, st);
     oq_sim_summary sum;
-    assert_int_equal(oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
 
     printf("  %s: N=%d A=%.2f AHT=%.0fs T=%.0fs patience=%.0fs, %d x %.1f h (+%.1f h warm-up), "
            "%.0f contacts/replication\n",
@@ -132,10 +133,10 @@ static void run_case(const theory_case *tc)
     int ok = 1;
     if (tc->patience_s <= 0) {
         double pw, sl, asa, occ;
-        assert_int_equal(oq_erlang_c(tc->load, tc->agents, &pw), OQ_OK);
-        assert_int_equal(oq_erlang_c_service_level(tc->load, tc->agents, tc->aht_s, tc->threshold_s, &sl), OQ_OK);
-        assert_int_equal(oq_erlang_c_asa(tc->load, tc->agents, tc->aht_s, &asa), OQ_OK);
-        assert_int_equal(oq_erlang_occupancy(tc->load, tc->agents, &occ), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_c(tc->load, tc->agents, &pw));
+        assert_oq_ok(NULL, oq_erlang_c_service_level(tc->load, tc->agents, tc->aht_s, tc->threshold_s, &sl));
+        assert_oq_ok(NULL, oq_erlang_c_asa(tc->load, tc->agents, tc->aht_s, &asa));
+        assert_oq_ok(NULL, oq_erlang_occupancy(tc->load, tc->agents, &occ));
         ok &= check_one("SL", sl, &sum.service_level, 0.01);
         ok &= check_one("P(wait)", pw, &sum.p_wait, 0.01);
         ok &= check_one("ASA s", asa, &sum.asa_s, fmax(0.5, 0.03 * asa));
@@ -143,7 +144,7 @@ static void run_case(const theory_case *tc)
         assert_true(sum.abandon_rate.mean == 0.0);
     } else {
         oq_erlang_a_result a;
-        assert_int_equal(oq_erlang_a(tc->load, tc->agents, tc->aht_s, tc->patience_s, tc->threshold_s, &a), OQ_OK);
+        assert_oq_ok(NULL, oq_erlang_a(tc->load, tc->agents, tc->aht_s, tc->patience_s, tc->threshold_s, &a));
         ok &= check_one("SL", a.service_level, &sum.service_level, 0.01);
         ok &= check_one("P(wait)", a.p_wait, &sum.p_wait, 0.01);
         ok &= check_one("abandon", a.p_abandon, &sum.abandon_rate, 0.005);
@@ -153,7 +154,7 @@ static void run_case(const theory_case *tc)
     /* Accounting: every contact generated ended somewhere or is still in. */
     for (int32_t r = 0; r < sum.replications; r++) {
         oq_sim_run_info ri;
-        assert_int_equal(oq_sim_run_info_get(sim, r, &ri), OQ_OK);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
         assert_int_equal(ri.contacts, ri.completed + ri.abandoned + ri.rejected + ri.removed + ri.in_system);
         assert_int_equal(ri.in_system, ri.engine_contacts);
     }
@@ -242,10 +243,10 @@ static void test_occupancy_with_ringing_and_wrapup(void **state)
     o.n_agents = N;
     o.agents = agents;
     oq_sim *sim = NULL;
-    assert_int_equal(oq_sim_create(&o, &sim), OQ_OK);
-    assert_int_equal(oq_sim_run(sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+    assert_oq_ok(NULL, oq_sim_run(sim));
     oq_sim_summary sum;
-    assert_int_equal(oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
     printf("  Little's law: N=20, 14 Erlangs of response + handle + wrap-up\n");
     int ok = check_one("occupancy", 0.70, &sum.occupancy, 0.01);
     ok &= check_one("AHT s", 175, &sum.aht_s, 2.0);

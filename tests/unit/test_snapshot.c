@@ -4,6 +4,7 @@
  * leak; allocation failure at every step of a restore. */
 #include "snapshot_world.h"
 #include "snapshot/codec.h"
+#include "assert_oq.h"
 
 /* A world driven for `ops` random actions. */
 static oq_engine *w_build(evlog *log, test_alloc *alloc, uint64_t seed, int ops, wstream *s)
@@ -11,7 +12,7 @@ static oq_engine *w_build(evlog *log, test_alloc *alloc, uint64_t seed, int ops,
     oq_engine_options o;
     w_options(&o, log, alloc);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     memset(s, 0, sizeof *s);
     s->rng = seed;
     s->t = 1000;
@@ -19,7 +20,7 @@ static oq_engine *w_build(evlog *log, test_alloc *alloc, uint64_t seed, int ops,
     for (int i = 0; i < ops; i++) {
         w_step(e, &e, 1, s);
         if (i % 64 == 0)
-            assert_int_equal(oq_engine_check(e), OQ_OK);
+            assert_oq_ok(e, oq_engine_check(e));
     }
     return e;
 }
@@ -79,7 +80,7 @@ static void restored_engine_decides_the_same(void **state)
         for (int i = 0; i < 3000; i++) {
             w_step(a, both, 2, &s);
             if (i % 250 == 0) {
-                assert_int_equal(oq_engine_check(b), OQ_OK);
+                assert_oq_ok(b, oq_engine_check(b));
                 assert_same_events(&la, &lb);
             }
         }
@@ -92,8 +93,8 @@ static void restored_engine_decides_the_same(void **state)
         oq_free(s2);
         /* Read-only figures agree too. */
         oq_queue_stats qa, qb;
-        assert_int_equal(oq_stats_queue(a, "q0", OQ_PERIOD_DAY, &qa), OQ_OK);
-        assert_int_equal(oq_stats_queue(b, "q0", OQ_PERIOD_DAY, &qb), OQ_OK);
+        assert_oq_ok(a, oq_stats_queue(a, "q0", OQ_PERIOD_DAY, &qa));
+        assert_oq_ok(b, oq_stats_queue(b, "q0", OQ_PERIOD_DAY, &qb));
         assert_memory_equal(&qa, &qb, sizeof qa);
         oq_engine_destroy(a);
         oq_engine_destroy(b);
@@ -220,7 +221,7 @@ static void forged_content_never_crashes(void **state)
         assert_true(st == OQ_OK || st == OQ_ECORRUPT);
         if (st == OQ_OK) {
             accepted++;
-            assert_int_equal(oq_engine_check(r), OQ_OK);
+            assert_oq_ok(r, oq_engine_check(r));
             oq_engine_destroy(r);
         } else {
             refused++;
@@ -317,7 +318,7 @@ static void streaming_reader_and_writer(void **state)
     wstream s;
     oq_engine *e = w_build(NULL, NULL, 9, 300, &s);
     sink k = {0};
-    assert_int_equal(oq_engine_snapshot(e, write_sink, &k), OQ_OK);
+    assert_oq_ok(e, oq_engine_snapshot(e, write_sink, &k));
     assert_true(k.calls > 1);
     size_t n;
     void *buf = w_snap(e, &n);
@@ -328,7 +329,7 @@ static void streaming_reader_and_writer(void **state)
     w_options(&o, NULL, &alloc);
     chunks c = {k.p, k.n, 0, 3, -1};
     oq_engine *r = NULL;
-    assert_int_equal(oq_engine_restore(&o, read_chunks, &c, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_restore(&o, read_chunks, &c, &r));
     size_t m;
     void *again = w_snap(r, &m);
     assert_same_bytes(buf, n, again, m);
@@ -356,14 +357,14 @@ static void clear_errors_and_arguments(void **state)
 {
     (void)state;
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(NULL, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(NULL, &e));
     size_t n;
     uint8_t *buf = w_snap(e, &n); /* an empty engine round-trips too */
     oq_engine *r = NULL;
     oq_status st = oq_engine_restore_buffer(NULL, buf, n, &r);
     if (st != OQ_OK)
         fprintf(stderr, "%s\n", oq_restore_last_error());
-    assert_int_equal(st, OQ_OK);
+    assert_oq_ok(NULL, st);
     oq_engine_destroy(r);
 
     buf[0] = 'X';
@@ -409,9 +410,9 @@ static void snapshot_inside_a_callback_is_busy(void **state)
     oq_engine_options_init(&o);
     o.on_event = snapshot_from_callback;
     o.event_user = &self;
-    assert_int_equal(oq_engine_create(&o, &self), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &self));
     add_agent(self, "a", 100);
-    assert_int_equal(oq_agent_login(self, 0, "a", 1), OQ_OK);
+    assert_oq_ok(self, oq_agent_login(self, 0, "a", 1));
     assert_int_equal(snap_status_in_cb, OQ_EBUSY);
     oq_engine_destroy(self);
 }
@@ -430,14 +431,14 @@ static void destroy_with_agent_timer_armed(void **state)
     oq_agent_policy p;
     oq_agent_policy_init(&p);
     p.reject_delay_s = 50;
-    assert_int_equal(oq_agent_set_policy(e, 0, "a", &p), OQ_OK);
+    assert_oq_ok(e, oq_agent_set_policy(e, 0, "a", &p));
     oq_stats_options so;
     oq_stats_options_init(&so);
     so.interval_s = 10;
-    assert_int_equal(oq_stats_configure(e, &so), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "a", 1), OQ_OK);
-    assert_int_equal(arrive(e, 1, "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_reject(e, 2, "c1", "a"), OQ_OK); /* a's back-off timer */
+    assert_oq_ok(e, oq_stats_configure(e, &so));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a", 1));
+    assert_oq_ok(e, arrive(e, 1, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_reject(e, 2, "c1", "a")); /* a's back-off timer */
     size_t n;
     void *buf = w_snap(e, &n);
     oq_engine *r = w_restore(buf, n, NULL, &alloc);

@@ -6,13 +6,14 @@
  * like the API refuses it. */
 #include "snapshot_world.h"
 #include "snapshot/codec.h"
+#include "assert_oq.h"
 
 static oq_engine *world(wstream *s, uint64_t seed, int ops, evlog *log)
 {
     oq_engine_options o;
     w_options(&o, log, NULL);
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     memset(s, 0, sizeof *s);
     s->rng = seed;
     s->t = 1000;
@@ -44,7 +45,7 @@ static void clock_past_2_62_restores(void **state)
     evlog la = {0}, lb = {0};
     oq_engine *e = world(&s, 5, 600, &la);
     s.t = ((int64_t)1 << 62) + 12345;
-    assert_int_equal(oq_engine_advance(e, s.t), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, s.t));
     oq_engine *r = round_trip(e, &lb);
     evlog_reset(&la);
     oq_engine *pair[2] = {e, r};
@@ -52,7 +53,7 @@ static void clock_past_2_62_restores(void **state)
         oq_status st = w_step(pair[0], pair, 2, &s);
         (void)st;
         if (i % 100 == 0) {
-            assert_int_equal(oq_engine_check(pair[0]), OQ_OK);
+            assert_oq_ok(pair[0], oq_engine_check(pair[0]));
             oq_engine_destroy(round_trip(pair[1], NULL));
         }
     }
@@ -78,10 +79,10 @@ static void clock_at_int64_max_restores(void **state)
     for (uint64_t seed = 1; seed <= 3; seed++) {
         wstream s;
         oq_engine *e = world(&s, seed, 500, NULL);
-        assert_int_equal(oq_engine_advance(e, INT64_MAX), OQ_OK);
+        assert_oq_ok(e, oq_engine_advance(e, INT64_MAX));
         oq_engine *r = round_trip(e, NULL);
         int64_t now = 0;
-        assert_int_equal(oq_engine_now(r, &now), OQ_OK);
+        assert_oq_ok(r, oq_engine_now(r, &now));
         assert_true(now == INT64_MAX);
         /* Calls at the last instant still work and keep the engine sound. */
         s.t = INT64_MAX;
@@ -90,7 +91,7 @@ static void clock_at_int64_max_restores(void **state)
             s.t = INT64_MAX - 4000; /* w_step adds up to 4 s: never past the end */
             w_step(pair[0], pair, 2, &s);
         }
-        assert_int_equal(oq_engine_check(r), OQ_OK);
+        assert_oq_ok(r, oq_engine_check(r));
         oq_engine_destroy(round_trip(r, NULL));
         oq_engine_destroy(e);
         oq_engine_destroy(r);
@@ -106,7 +107,7 @@ static void clock_outside_the_api_range_is_refused(void **state)
     oq_engine_options_init(&o);
     o.start_ms = 0;
     oq_engine *e = NULL;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
     o.start_ms = -1;
     oq_engine *bad = NULL;
     assert_int_equal(oq_engine_create(&o, &bad), OQ_EINVAL);

@@ -13,6 +13,7 @@
 #include "snapshot_world.h"
 #include "snapshot/codec.h"
 #include "stats/internal.h"
+#include "assert_oq.h"
 
 static oq_engine *restore(const void *buf, size_t len, oq_status *st)
 {
@@ -28,7 +29,7 @@ static void check_ok(oq_engine *e, const char *when)
     oq_status st = oq_engine_check(e);
     if (st != OQ_OK)
         fprintf(stderr, "%s: %s\n", when, oq_engine_last_error(e));
-    assert_int_equal(st, OQ_OK);
+    assert_oq_ok(NULL, st);
 }
 
 /* More routing, a day passing, and every catalog object removed if the
@@ -42,7 +43,7 @@ static void drive(oq_engine *e, wstream s)
     int64_t now;
     oq_engine_now(e, &now);
     for (int h = 1; h <= 24; h++) {
-        assert_int_equal(oq_engine_advance(e, now + h * 3600000LL), OQ_OK);
+        assert_oq_ok(e, oq_engine_advance(e, now + h * 3600000LL));
         check_ok(e, "after an hour");
     }
     static const char *const skills[] = {"s0", "s1", "s2"}, *const groups[] = {"g0", "g1"},
@@ -67,7 +68,7 @@ static void drive(oq_engine *e, wstream s)
     void *buf = w_snap(e, &n);
     oq_status st;
     oq_engine *r = restore(buf, n, &st);
-    assert_int_equal(st, OQ_OK);
+    assert_oq_ok(NULL, st);
     oq_engine_destroy(r);
     oq_free(buf);
 }
@@ -558,7 +559,7 @@ static void forgeries_are_refused(void **state)
         oq_engine_options o;
         w_options(&o, NULL, NULL);
         oq_engine *e = NULL;
-        assert_int_equal(oq_engine_create(&o, &e), OQ_OK);
+        assert_oq_ok(NULL, oq_engine_create(&o, &e));
         w_setup(e, s.t);
         for (int i = 0; i < 400 + 150 * (int)seed; i++)
             w_step(e, &e, 1, &s);
@@ -567,7 +568,7 @@ static void forgeries_are_refused(void **state)
         for (int k = 0; k < N_FORGERIES; k++) {
             oq_status st;
             oq_engine *f = restore(buf, n, &st);
-            assert_int_equal(st, OQ_OK);
+            assert_oq_ok(NULL, st);
             if (!FORGERIES[k].fn(f)) {
                 oq_engine_destroy(f);
                 continue;
@@ -594,7 +595,7 @@ static void forgeries_are_refused(void **state)
         /* The control: the same workload on the unforged engine is sound. */
         oq_status st;
         oq_engine *r = restore(buf, n, &st);
-        assert_int_equal(st, OQ_OK);
+        assert_oq_ok(NULL, st);
         drive(r, s);
         oq_engine_destroy(r);
         oq_free(buf);

@@ -26,20 +26,20 @@ static void close_to(double got, double want, const char *what)
 static void set_queue(oq_engine *e, const char *id, double threshold_s, double wrapup_s)
 {
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, id, &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, id, &qi));
     qi.spec.sla_threshold_s = threshold_s;
     qi.spec.wrapup_s = wrapup_s;
     qi.spec.offer_timeout_s = 0; /* offers wait for the test to answer */
     int64_t now = 0;
     oq_engine_now(e, &now);
-    assert_int_equal(oq_queue_update(e, now, &qi.spec), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, now, &qi.spec));
 }
 
 static void configure_default(oq_engine *e)
 {
     oq_stats_options o;
     oq_stats_options_init(&o);
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
 }
 
 /* Check the five definitions, both in the struct and through the function. */
@@ -51,7 +51,7 @@ static void check_sl(const oq_queue_stats *s, double sl1, double sl2, double sl3
                             s->sl_answered, s->sl_asterisk_sl2};
     for (int32_t d = 1; d <= 5; d++) {
         double v = -1;
-        assert_int_equal(oq_stats_service_level(s, d, &v), OQ_OK);
+        assert_oq_ok(NULL, oq_stats_service_level(s, d, &v));
         close_to(v, want[d - 1], oq_sl_definition_name(d));
         close_to(have[d - 1], want[d - 1], oq_sl_definition_name(d));
     }
@@ -135,32 +135,32 @@ static oq_engine *day_center(void)
     cs.synchronous = 0;
     cs.capacity_cost = 10;
     cs.max_per_agent = 5;
-    assert_int_equal(oq_channel_add(e, &cs), OQ_OK);
+    assert_oq_ok(e, oq_channel_add(e, &cs));
     add_channel(e, "chat", 0, 50, 2);
-    assert_int_equal(oq_skill_add(e, "phone", 10), OQ_OK);
-    assert_int_equal(oq_skill_add(e, "write", 10), OQ_OK);
+    assert_oq_ok(e, oq_skill_add(e, "phone", 10));
+    assert_oq_ok(e, oq_skill_add(e, "write", 10));
     add_queue(e, "sales", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_queue(e, "support", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_queue(e, "mail", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "email");
     set_queue(e, "sales", 20, 10);
     set_queue(e, "support", 30, 0);
     set_queue(e, "mail", 3600, 0);
-    assert_int_equal(oq_queue_require_skill(e, 0, "sales", "phone", 1), OQ_OK);
-    assert_int_equal(oq_queue_require_skill(e, 0, "support", "phone", 1), OQ_OK);
-    assert_int_equal(oq_queue_require_skill(e, 0, "mail", "write", 1), OQ_OK);
+    assert_oq_ok(e, oq_queue_require_skill(e, 0, "sales", "phone", 1));
+    assert_oq_ok(e, oq_queue_require_skill(e, 0, "support", "phone", 1));
+    assert_oq_ok(e, oq_queue_require_skill(e, 0, "mail", "write", 1));
     for (int i = 0; i < 40; i++) {
         char id[16];
         snprintf(id, sizeof id, "v%02d", i);
         add_agent(e, id, 100);
-        assert_int_equal(oq_agent_set_skill(e, 0, id, "phone", 5), OQ_OK);
-        assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
+        assert_oq_ok(e, oq_agent_set_skill(e, 0, id, "phone", 5));
+        assert_oq_ok(e, oq_agent_login(e, 0, id, 1));
     }
     for (int i = 0; i < 2; i++) {
         char id[16];
         snprintf(id, sizeof id, "m%d", i);
         add_agent(e, id, 100);
-        assert_int_equal(oq_agent_set_skill(e, 0, id, "write", 5), OQ_OK);
-        assert_int_equal(oq_agent_login(e, 0, id, 1), OQ_OK);
+        assert_oq_ok(e, oq_agent_set_skill(e, 0, id, "write", 5));
+        assert_oq_ok(e, oq_agent_login(e, 0, id, 1));
     }
     configure_default(e);
     return e;
@@ -199,7 +199,7 @@ static void run_until(oq_engine *e, int64_t t_ms)
             cs.channel = p->channel;
             cs.queue = p->queue;
             cs.deadline_ms = p->deadline ? S(p->deadline) : 0;
-            assert_int_equal(oq_contact_arrive(e, s->t, &cs), OQ_OK);
+            assert_oq_ok(e, oq_contact_arrive(e, s->t, &cs));
             assert_int_equal(contact_state(e, p->id), OQ_CONTACT_OFFERED);
             break;
         }
@@ -210,14 +210,14 @@ static void run_until(oq_engine *e, int64_t t_ms)
                          oq_engine_last_error(e));
             break;
         case EV_CMP:
-            assert_int_equal(oq_contact_complete(e, s->t, p->id), OQ_OK);
+            assert_oq_ok(e, oq_contact_complete(e, s->t, p->id));
             break;
         default:
-            assert_int_equal(oq_contact_abandon(e, s->t, p->id), OQ_OK);
+            assert_oq_ok(e, oq_contact_abandon(e, s->t, p->id));
             break;
         }
     }
-    assert_int_equal(oq_engine_advance(e, t_ms), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, t_ms));
 }
 
 static void hand_computed_day(void **state)
@@ -230,12 +230,12 @@ static void hand_computed_day(void **state)
 
     /* Mid-interval, t = 450 s: the e-mail backlog and waits now. */
     run_until(e, S(450));
-    assert_int_equal(oq_stats_channel(e, "email", OQ_PERIOD_INTERVAL, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_channel(e, "email", OQ_PERIOD_INTERVAL, &s));
     assert_int_equal(s.backlog, 3); /* e1, e2, e4; e3 abandoned at 350 */
     close_to(s.backlog_age_s, 350, "email backlog age");
     assert_int_equal(s.waiting_now, 3); /* offered, not yet answered */
     close_to(s.longest_wait_s, 350, "email longest wait");
-    assert_int_equal(oq_stats_queue(e, "support", OQ_PERIOD_INTERVAL, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "support", OQ_PERIOD_INTERVAL, &s));
     /* u15 (arr 400, answer 445) answered; u16 (arr 420) and u17 (arr 440) wait. */
     assert_int_equal(s.waiting_now, 2);
     close_to(s.longest_wait_s, 30, "support longest wait");
@@ -243,11 +243,11 @@ static void hand_computed_day(void **state)
 
     run_until(e, S(3600)); /* the fourth interval closes at exactly 3600 s */
     int32_t n = 0;
-    assert_int_equal(oq_stats_interval_count(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_count(e, &n));
     assert_int_equal(n, 4);
 
     /* sales, interval 0 = [0, 900) s: k = 3 */
-    assert_int_equal(oq_stats_interval_queue(e, "sales", 3, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "sales", 3, &s));
     assert_int_equal(s.period, OQ_PERIOD_CLOSED);
     assert_int_equal(s.start_ms, 0);
     assert_int_equal(s.end_ms, S(900));
@@ -281,7 +281,7 @@ static void hand_computed_day(void **state)
     close_to(s.longest_wait_s, 10, "longest at close");
 
     /* sales, interval 1 = [900, 1800) s: s7 and s8 land here. */
-    assert_int_equal(oq_stats_interval_queue(e, "sales", 2, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "sales", 2, &s));
     assert_int_equal(s.start_ms, S(900));
     assert_int_equal(s.offered, 2);
     assert_int_equal(s.answered, 3);
@@ -294,16 +294,16 @@ static void hand_computed_day(void **state)
     close_to(s.aht_s, 70, "aht I1");
 
     /* interval 2: nothing; interval 3 = [2700, 3600) s */
-    assert_int_equal(oq_stats_interval_queue(e, "sales", 1, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "sales", 1, &s));
     assert_int_equal(s.offered + s.answered + s.abandoned + s.handled, 0);
     check_sl(&s, 0, 0, 0, 0, 0);
-    assert_int_equal(oq_stats_interval_queue(e, "sales", 0, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "sales", 0, &s));
     assert_int_equal(s.end_ms, S(3600));
     assert_int_equal(s.offered, 2);
     check_sl(&s, 1.0 / 2, 1.0 / 2, 1.0 / 1, 1.0 / 1, 2.0 / 2);
 
     /* sales, the day */
-    assert_int_equal(oq_stats_queue(e, "sales", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "sales", OQ_PERIOD_DAY, &s));
     assert_int_equal(s.offered, 12);
     assert_int_equal(s.answered, 8);
     assert_int_equal(s.answered_within, 6);
@@ -313,7 +313,7 @@ static void hand_computed_day(void **state)
     check_sl(&s, 6.0 / 12, 6.0 / 12, 6.0 / 10, 6.0 / 8, 9.0 / 12);
 
     /* support, interval 0 */
-    assert_int_equal(oq_stats_interval_queue(e, "support", 3, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "support", 3, &s));
     assert_int_equal(s.offered, 22);
     assert_int_equal(s.answered, 20);
     assert_int_equal(s.answered_within, 11);
@@ -324,7 +324,7 @@ static void hand_computed_day(void **state)
     close_to(s.aht_s, 60, "support aht");
 
     /* voice channel, interval 0: both queues, each with its own T */
-    assert_int_equal(oq_stats_interval_channel(e, "voice", 3, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_channel(e, "voice", 3, &s));
     close_to(s.threshold_s, -1, "channel threshold");
     assert_int_equal(s.offered, 30);
     assert_int_equal(s.answered, 24);
@@ -335,7 +335,7 @@ static void hand_computed_day(void **state)
     check_sl(&s, 14.0 / 28, 14.0 / 30, 14.0 / 28, 14.0 / 24, 16.0 / 28);
 
     /* e-mail channel, the day: first response, resolution, deadlines */
-    assert_int_equal(oq_stats_channel(e, "email", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_channel(e, "email", OQ_PERIOD_DAY, &s));
     assert_int_equal(s.offered, 4);
     assert_int_equal(s.first_responses, 3);
     close_to(s.mean_first_response_s, 500, "first response");
@@ -346,21 +346,21 @@ static void hand_computed_day(void **state)
     close_to(s.deadline_share, 1.0 / 3, "deadline share");
     assert_int_equal(s.backlog, 0);
     /* e1 completed at exactly 900 s: interval 1 */
-    assert_int_equal(oq_stats_interval_channel(e, "email", 2, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_channel(e, "email", 2, &s));
     assert_int_equal(s.resolved, 2); /* e1 at 900, e2 at 1100 */
-    assert_int_equal(oq_stats_interval_channel(e, "email", 3, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_channel(e, "email", 3, &s));
     assert_int_equal(s.resolved, 1); /* e4 at 550 */
 
     /* the center, interval 0: every arrival once */
-    assert_int_equal(oq_stats_interval_center(e, 3, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_center(e, 3, &s));
     assert_int_equal(s.offered, 34);
     assert_int_equal(s.arrivals, 34);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
     assert_int_equal(s.offered, 38);
     assert_int_equal(s.answered + s.abandoned, 38);
     assert_int_equal(s.agents_ready, 42);
     assert_int_equal(s.dropped, 0);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -374,37 +374,37 @@ static void boundary_definitions(void **state)
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     set_queue(e, "q", 20, 0);
     add_agent(e, "a", 100);
-    assert_int_equal(oq_agent_login(e, 0, "a", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a", 1));
     oq_stats_options o;
     oq_stats_options_init(&o);
     o.interval_s = 60;
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
     /* Offered at 50 s, answered at 70 s, completed at 130 s: three intervals. */
-    assert_int_equal(arrive(e, S(50), "c", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(70), "c", "a"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, S(130), "c"), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(50), "c", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, S(70), "c", "a"));
+    assert_oq_ok(e, oq_contact_complete(e, S(130), "c"));
     /* An arrival at exactly a boundary belongs to the interval it opens. */
-    assert_int_equal(arrive(e, S(180), "d", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_contact_abandon(e, S(185), "d"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(240)), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(180), "d", "voice", "q", 0));
+    assert_oq_ok(e, oq_contact_abandon(e, S(185), "d"));
+    assert_oq_ok(e, oq_engine_advance(e, S(240)));
     oq_queue_stats s;
     int32_t n = 0;
-    assert_int_equal(oq_stats_interval_count(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_count(e, &n));
     assert_int_equal(n, 4);
-    assert_int_equal(oq_stats_interval_queue(e, "q", 3, &s), OQ_OK); /* [0, 60) */
+    assert_oq_ok(e, oq_stats_interval_queue(e, "q", 3, &s)); /* [0, 60) */
     assert_int_equal(s.offered, 1);
     assert_int_equal(s.answered, 0);
     assert_int_equal(s.waiting_now, 1);
     close_to(s.longest_wait_s, 10, "waiting at the boundary");
-    assert_int_equal(oq_stats_interval_queue(e, "q", 2, &s), OQ_OK); /* [60, 120) */
+    assert_oq_ok(e, oq_stats_interval_queue(e, "q", 2, &s)); /* [60, 120) */
     assert_int_equal(s.offered, 0);
     assert_int_equal(s.answered, 1);
     assert_int_equal(s.answered_within, 1); /* waited exactly 20 s */
     assert_int_equal(s.handled, 0);
-    assert_int_equal(oq_stats_interval_queue(e, "q", 1, &s), OQ_OK); /* [120, 180) */
+    assert_oq_ok(e, oq_stats_interval_queue(e, "q", 1, &s)); /* [120, 180) */
     assert_int_equal(s.handled, 1);
     close_to(s.aht_s, 60, "aht");
-    assert_int_equal(oq_stats_interval_queue(e, "q", 0, &s), OQ_OK); /* [180, 240) */
+    assert_oq_ok(e, oq_stats_interval_queue(e, "q", 0, &s)); /* [180, 240) */
     assert_int_equal(s.start_ms, S(180));
     assert_int_equal(s.offered, 1);
     assert_int_equal(s.abandoned, 1);
@@ -425,14 +425,14 @@ static void transfers_and_overflows_count_once_for_the_center(void **state)
     add_agent(e, "a", 100);
     configure_default(e);
     /* c1: waits 10 s in A, transferred, answered 15 s later in B. */
-    assert_int_equal(arrive(e, S(0), "c1", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_contact_transfer(e, S(10), "c1", "B"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, S(25), "a", 1), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(25), "c1", "a"), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(0), "c1", "voice", "A", 0));
+    assert_oq_ok(e, oq_contact_transfer(e, S(10), "c1", "B"));
+    assert_oq_ok(e, oq_agent_login(e, S(25), "a", 1));
+    assert_oq_ok(e, oq_offer_accept(e, S(25), "c1", "a"));
     oq_queue_stats a, b, c;
-    assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
+    assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(a.offered, 1);
     assert_int_equal(a.transferred_out, 1);
     assert_int_equal(a.answered, 0);
@@ -448,25 +448,25 @@ static void transfers_and_overflows_count_once_for_the_center(void **state)
 
     /* Transferred back while active: waits again in A, answered again there;
      * the center still counts one answered contact. */
-    assert_int_equal(oq_contact_transfer(e, S(30), "c1", "A"), OQ_OK);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_contact_transfer(e, S(30), "c1", "A"));
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.waiting_now, 1);
-    assert_int_equal(oq_offer_accept(e, S(32), "c1", "a"), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, S(32), "c1", "a"));
+    assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
     assert_int_equal(a.offered, 2);
     assert_int_equal(a.transferred_in, 1);
     assert_int_equal(a.answered, 1);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.offered, 1);
     assert_int_equal(c.answered, 1);
     assert_int_equal(c.waiting_now, 0);
-    assert_int_equal(oq_contact_complete(e, S(40), "c1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, S(40), "c1"));
 
     /* c2: an overflow from A to B, fed straight into the hook as the
      * escalation code will emit it; its SLA wait then runs from arrival. */
-    assert_int_equal(oq_agent_not_ready(e, S(50), "a", "lunch"), OQ_OK);
-    assert_int_equal(arrive(e, S(50), "c2", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(80)), OQ_OK);
+    assert_oq_ok(e, oq_agent_not_ready(e, S(50), "a", "lunch"));
+    assert_oq_ok(e, arrive(e, S(50), "c2", "voice", "A", 0));
+    assert_oq_ok(e, oq_engine_advance(e, S(80)));
     oq_event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = OQ_EV_OVERFLOWED;
@@ -477,9 +477,9 @@ static void transfers_and_overflows_count_once_for_the_center(void **state)
     ev.channel = "voice";
     ev.wait_ms = S(30);
     oq__stats_on_event(e, &ev, oq__idtable_get(&e->contact_ids, "c2"), NULL);
-    assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
+    assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(a.offered, 3);
     assert_int_equal(a.overflowed_out, 1);
     assert_int_equal(b.offered, 2);
@@ -489,8 +489,8 @@ static void transfers_and_overflows_count_once_for_the_center(void **state)
     assert_int_equal(c.offered, 2);
     assert_int_equal(c.overflowed_in + c.overflowed_out, 0);
     assert_int_equal(c.waiting_now, 1);
-    assert_int_equal(oq_contact_abandon(e, S(90), "c2"), OQ_OK);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_contact_abandon(e, S(90), "c2"));
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.abandoned, 1);
     close_to(c.max_abandoned_wait_s, 40, "overflowed: wait since arrival");
     assert_int_equal(c.waiting_now, 0);
@@ -511,16 +511,16 @@ static void agent_occupancy_with_two_chats(void **state)
     set_queue(e, "q", 20, 0);
     add_agent(e, "a", 100);
     configure_default(e);
-    assert_int_equal(oq_agent_login(e, 0, "a", 1), OQ_OK);
-    assert_int_equal(arrive(e, S(0), "k1", "chat", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(10), "k1", "a"), OQ_OK);
-    assert_int_equal(arrive(e, S(20), "k2", "chat", "q", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(30), "k2", "a"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, S(60), "k1"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, S(100), "k2"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(200)), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a", 1));
+    assert_oq_ok(e, arrive(e, S(0), "k1", "chat", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, S(10), "k1", "a"));
+    assert_oq_ok(e, arrive(e, S(20), "k2", "chat", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, S(30), "k2", "a"));
+    assert_oq_ok(e, oq_contact_complete(e, S(60), "k1"));
+    assert_oq_ok(e, oq_contact_complete(e, S(100), "k2"));
+    assert_oq_ok(e, oq_engine_advance(e, S(200)));
     oq_agent_stats s;
-    assert_int_equal(oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s));
     close_to(s.logged_in_s, 200, "logged in");
     close_to(s.busy_s, 100, "busy");
     close_to(s.ready_s, 100, "ready");
@@ -532,41 +532,41 @@ static void agent_occupancy_with_two_chats(void **state)
     assert_int_equal(s.offers, 2);
     assert_int_equal(s.offers_accepted, 2);
     int64_t h = -1;
-    assert_int_equal(oq_stats_agent_channel(e, "a", "chat", OQ_PERIOD_DAY, &h), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent_channel(e, "a", "chat", OQ_PERIOD_DAY, &h));
     assert_int_equal(h, 2);
-    assert_int_equal(oq_stats_agent_channel(e, "a", "voice", OQ_PERIOD_DAY, &h), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent_channel(e, "a", "voice", OQ_PERIOD_DAY, &h));
     assert_int_equal(h, 0);
 
     /* Not-ready reasons, and the time in the current state counted to now. */
-    assert_int_equal(oq_agent_not_ready(e, S(200), "a", "lunch"), OQ_OK);
-    assert_int_equal(oq_agent_ready(e, S(260), "a"), OQ_OK);
-    assert_int_equal(oq_agent_not_ready(e, S(300), "a", "break"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(330)), OQ_OK);
-    assert_int_equal(oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_agent_not_ready(e, S(200), "a", "lunch"));
+    assert_oq_ok(e, oq_agent_ready(e, S(260), "a"));
+    assert_oq_ok(e, oq_agent_not_ready(e, S(300), "a", "break"));
+    assert_oq_ok(e, oq_engine_advance(e, S(330)));
+    assert_oq_ok(e, oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s));
     close_to(s.not_ready_s, 90, "not ready");
     close_to(s.logged_in_s, 330, "logged in");
     assert_int_equal(s.n_reasons, 2);
     oq_reason_stats r;
-    assert_int_equal(oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 0, &r), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 0, &r));
     assert_string_equal(r.reason, "lunch");
     close_to(r.seconds, 60, "lunch");
-    assert_int_equal(oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 1, &r), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 1, &r));
     assert_string_equal(r.reason, "break");
     close_to(r.seconds, 30, "break");
-    assert_int_equal(oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 2, &r), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 2, &r));
     assert_string_equal(r.reason, "(other)");
     close_to(r.seconds, 0, "other");
     assert_int_equal(oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 3, &r), OQ_EINVAL);
 
     /* A new day starts the agent's figures afresh. */
-    assert_int_equal(oq_stats_reset_day(e, S(400)), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(410)), OQ_OK);
-    assert_int_equal(oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_reset_day(e, S(400)));
+    assert_oq_ok(e, oq_engine_advance(e, S(410)));
+    assert_oq_ok(e, oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s));
     assert_int_equal(s.start_ms, S(400));
     close_to(s.not_ready_s, 10, "not ready after reset");
     assert_int_equal(s.handled, 0);
     oq_queue_stats q;
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &q), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &q));
     assert_int_equal(q.offered, 0);
     assert_int_equal(q.agents_not_ready, 1);
     oq_engine_destroy(e);
@@ -581,30 +581,30 @@ static void interval_close_event_at_the_exact_boundary(void **state)
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     int64_t d = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, INT64_MAX); /* no timer until configured */
     oq_stats_options o;
     oq_stats_options_init(&o);
     o.interval_s = 60;
     o.ring_size = 3;
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
-    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, S(60));
-    assert_int_equal(oq_engine_advance(e, S(60) - 1), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(60) - 1));
     assert_int_equal(recorder_count(&rec, OQ_EV_INTERVAL_CLOSED, NULL), 0);
-    assert_int_equal(oq_engine_advance(e, S(60)), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(60)));
     int i = recorder_find(&rec, 0, OQ_EV_INTERVAL_CLOSED, NULL, NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, S(60));
     assert_string_equal(rec.ev[i].queue, "");
-    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, S(120));
     /* One arrival per interval, then a jump: one event per boundary. */
-    assert_int_equal(arrive(e, S(61), "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(121), "c2", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(181), "c3", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(241), "c4", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(300)), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(61), "c1", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, S(121), "c2", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, S(181), "c3", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, S(241), "c4", "voice", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, S(300)));
     assert_int_equal(recorder_count(&rec, OQ_EV_INTERVAL_CLOSED, NULL), 5);
     int64_t want = S(60);
     for (int k = 0; k < rec.n; k++)
@@ -613,11 +613,11 @@ static void interval_close_event_at_the_exact_boundary(void **state)
             want += S(60);
         }
     int32_t n = 0;
-    assert_int_equal(oq_stats_interval_count(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_count(e, &n));
     assert_int_equal(n, 3); /* the ring keeps the last 3 */
     oq_queue_stats s;
     for (int k = 0; k < 3; k++) {
-        assert_int_equal(oq_stats_interval_queue(e, "q", k, &s), OQ_OK);
+        assert_oq_ok(e, oq_stats_interval_queue(e, "q", k, &s));
         assert_int_equal(s.end_ms, S(300) - S(60) * k);
         assert_int_equal(s.start_ms, S(240) - S(60) * k);
         assert_int_equal(s.offered, 1);
@@ -626,12 +626,12 @@ static void interval_close_event_at_the_exact_boundary(void **state)
     assert_int_equal(oq_stats_interval_queue(e, "q", 3, &s), OQ_EINVAL);
     assert_non_null(strstr(oq_engine_last_error(e), "k: 3"));
     /* The current interval is empty so far. */
-    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_INTERVAL, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_INTERVAL, &s));
     assert_int_equal(s.start_ms, S(300));
     assert_int_equal(s.offered, 0);
     assert_int_equal(s.waiting_now, 4);
     close_to(s.longest_wait_s, 239, "longest wait");
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -642,20 +642,20 @@ static void lazy_intervals_without_configure(void **state)
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    assert_int_equal(arrive(e, S(10), "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(950), "c2", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(1000) * 100), OQ_OK); /* a long silence */
+    assert_oq_ok(e, arrive(e, S(10), "c1", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, S(950), "c2", "voice", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, S(1000) * 100)); /* a long silence */
     int32_t n = 0;
-    assert_int_equal(oq_stats_interval_count(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_count(e, &n));
     assert_int_equal(n, 96);
     assert_int_equal(recorder_count(&rec, OQ_EV_INTERVAL_CLOSED, NULL), 0);
     int64_t d = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &d), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, INT64_MAX);
     oq_queue_stats s;
-    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s));
     assert_int_equal(s.offered, 2);
-    assert_int_equal(oq_stats_interval_queue(e, "q", 0, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "q", 0, &s));
     assert_int_equal(s.end_ms, S(99900));
     assert_int_equal(s.offered, 0);
     oq_engine_destroy(e);
@@ -673,22 +673,22 @@ static void sliding_window_has_bucket_granularity(void **state)
     oq_stats_options_init(&o);
     o.window_s = 120;
     o.window_bucket_s = 60;
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
-    assert_int_equal(arrive(e, S(10), "c1", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(70), "c2", "voice", "q", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(130), "c3", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
+    assert_oq_ok(e, arrive(e, S(10), "c1", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, S(70), "c2", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, S(130), "c3", "voice", "q", 0));
     oq_queue_stats s;
-    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s));
     assert_int_equal(s.start_ms, S(60));
     assert_int_equal(s.offered, 2); /* buckets [60,120) and [120,180) */
-    assert_int_equal(oq_engine_advance(e, S(200)), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(200)));
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s));
     assert_int_equal(s.offered, 1);
-    assert_int_equal(oq_engine_advance(e, S(400)), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(400)));
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s));
     assert_int_equal(s.offered, 0);
     assert_int_equal(s.waiting_now, 3);
-    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s));
     assert_int_equal(s.offered, 3);
     oq_engine_destroy(e);
 }
@@ -724,7 +724,7 @@ static void bad_input(void **state)
     assert_non_null(strstr(oq_engine_last_error(e), "period"));
     assert_int_equal(oq_stats_interval_center(e, 0, &s), OQ_EINVAL); /* none closed yet */
     double v;
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
     assert_int_equal(oq_stats_service_level(&s, 0, &v), OQ_EINVAL);
     assert_int_equal(oq_stats_service_level(&s, 6, &v), OQ_EINVAL);
     assert_int_equal(oq_stats_service_level(NULL, 1, &v), OQ_EINVAL);
@@ -773,11 +773,11 @@ static void bad_input(void **state)
     assert_int_equal(oq_stats_configure(e, NULL), OQ_EINVAL);
     assert_int_equal(oq_stats_configure(NULL, &o), OQ_EINVAL);
     oq_stats_options got;
-    assert_int_equal(oq_stats_get_options(e, &got), OQ_OK);
+    assert_oq_ok(e, oq_stats_get_options(e, &got));
     close_to(got.interval_s, 900, "unchanged");
     assert_int_equal(oq_stats_get_options(e, NULL), OQ_EINVAL);
     /* Not while contacts exist. */
-    assert_int_equal(arrive(e, 0, "c", "voice", "q", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "c", "voice", "q", 0));
     oq_stats_options_init(&o);
     assert_int_equal(oq_stats_configure(e, &o), OQ_ESTATE);
     assert_non_null(strstr(oq_engine_last_error(e), "contacts"));
@@ -808,11 +808,11 @@ static void reads_from_callbacks(void **state)
     oq_engine_options eo;
     oq_engine_options_init(&eo);
     eo.on_event = reading_callback;
-    assert_int_equal(oq_engine_create(&eo, &cb_engine), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_create(&eo, &cb_engine));
     add_channel(cb_engine, "voice", 1, 100, 1);
     add_queue(cb_engine, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    assert_int_equal(arrive(cb_engine, 0, "c", "voice", "q", 0), OQ_OK);
-    assert_int_equal(oq_contact_abandon(cb_engine, 5, "c"), OQ_OK);
+    assert_oq_ok(NULL, arrive(cb_engine, 0, "c", "voice", "q", 0));
+    assert_oq_ok(cb_engine, oq_contact_abandon(cb_engine, 5, "c"));
     assert_int_equal(cb_reads, 1);
     assert_true(cb_busy >= 2);
     oq_engine_destroy(cb_engine);
@@ -834,7 +834,7 @@ static void failing_allocator_drops_but_never_breaks(void **state)
         add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "chat");
         add_queue(e, "r", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "chat");
         add_agent(e, "a", 100);
-        assert_int_equal(oq_agent_login(e, 0, "a", 1), OQ_OK);
+        assert_oq_ok(e, oq_agent_login(e, 0, "a", 1));
         a.fail_at = a.n_allocs + n;
         a.fail_all = (int)(n % 2);
         for (int i = 0; i < 30; i++) {
@@ -854,7 +854,7 @@ static void failing_allocator_drops_but_never_breaks(void **state)
             oq_contact_complete(e, S(i), id);
         }
         oq_queue_stats s;
-        assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &s), OQ_OK);
+        assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
         if (s.dropped > 0)
             with_drops++;
         if (a.n_failed == 0) { /* nothing refused: every figure is there */
@@ -864,7 +864,7 @@ static void failing_allocator_drops_but_never_breaks(void **state)
             assert_int_equal(s.backlog, 0);
             clean++;
         }
-        assert_int_equal(oq_engine_check(e), OQ_OK);
+        assert_oq_ok(e, oq_engine_check(e));
         oq_engine_destroy(e);
         assert_int_equal(a.live_bytes, 0);
         assert_int_equal(a.live_blocks, 0);
@@ -888,7 +888,7 @@ static void many_waiting_contacts(void **state)
     char id[16];
     for (int i = 0; i < N; i++) {
         snprintf(id, sizeof id, "c%d", i);
-        assert_int_equal(arrive(e, i, id, "voice", "q", 0), OQ_OK);
+        assert_oq_ok(e, arrive(e, i, id, "voice", "q", 0));
     }
     int64_t t = N;
     uint64_t x = 12345;
@@ -900,11 +900,11 @@ static void many_waiting_contacts(void **state)
             i = (i + 1) % N;
         snprintf(id, sizeof id, "c%d", i);
         if (round % 5 == 0 && gone[i] == 0) { /* some move to r first */
-            assert_int_equal(oq_contact_transfer(e, t, id, "r"), OQ_OK);
+            assert_oq_ok(e, oq_contact_transfer(e, t, id, "r"));
             gone[i] = 2;
             continue;
         }
-        assert_int_equal(oq_contact_abandon(e, ++t, id), OQ_OK);
+        assert_oq_ok(e, oq_contact_abandon(e, ++t, id));
         gone[i] = 1;
         left--;
         if (round % 97 == 0) {
@@ -919,20 +919,20 @@ static void many_waiting_contacts(void **state)
                 }
             }
             oq_queue_stats s;
-            assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s), OQ_OK);
+            assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s));
             assert_int_equal(s.waiting_now, in_q);
             if (oldest_q >= 0)
                 assert_int_equal((int64_t)llround(s.longest_wait_s * 1000), t - oldest_q);
-            assert_int_equal(oq_stats_queue(e, "r", OQ_PERIOD_DAY, &s), OQ_OK);
+            assert_oq_ok(e, oq_stats_queue(e, "r", OQ_PERIOD_DAY, &s));
             assert_int_equal(s.waiting_now, in_r);
-            assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &s), OQ_OK);
+            assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
             assert_int_equal(s.waiting_now, left);
             assert_int_equal(s.backlog, left);
             assert_int_equal(s.abandoned, N - left);
         }
     }
     oq_queue_stats s;
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &s), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
     assert_int_equal(s.waiting_now, 0);
     assert_int_equal(s.dropped, 0);
     oq_engine_destroy(e);
@@ -957,7 +957,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
     const char *queues[3] = {"q0", "q1", "q2"};
     for (int i = 0; i < 3; i++) {
         add_queue(e, queues[i], OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-        assert_int_equal(oq_queue_add_channel(e, 0, queues[i], "chat"), OQ_OK);
+        assert_oq_ok(e, oq_queue_add_channel(e, 0, queues[i], "chat"));
         set_queue(e, queues[i], 20, i == 1 ? 5 : 0);
     }
     char agents[6][8];
@@ -969,7 +969,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
     oq_stats_options_init(&o);
     o.interval_s = 60;
     o.ring_size = 10;
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
     int64_t t = 0;
     int n_arrived = 0;
     char id[16];
@@ -989,7 +989,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
                 snprintf(id, sizeof id, "c%d", j);
                 if (contact_state(e, id) == OQ_CONTACT_OFFERED) {
                     contact_agent(e, id, buf, sizeof buf);
-                    assert_int_equal(oq_offer_accept(e, t, id, buf), OQ_OK);
+                    assert_oq_ok(e, oq_offer_accept(e, t, id, buf));
                     break;
                 }
             }
@@ -1018,7 +1018,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
             for (int j = n_arrived - 1; j >= 0 && j >= n_arrived - 40; j--) {
                 snprintf(id, sizeof id, "c%d", j);
                 if (contact_state(e, id) == OQ_CONTACT_ACTIVE) {
-                    assert_int_equal(oq_contact_complete(e, t, id), OQ_OK);
+                    assert_oq_ok(e, oq_contact_complete(e, t, id));
                     break;
                 }
             }
@@ -1049,8 +1049,8 @@ static void random_stream_keeps_gauges_consistent(void **state)
         }
         oq_engine_counts cnt;
         oq_queue_stats c;
-        assert_int_equal(oq_engine_get_counts(e, &cnt), OQ_OK);
-        assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+        assert_oq_ok(e, oq_engine_get_counts(e, &cnt));
+        assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
         if (c.waiting_now != cnt.contacts_queued + cnt.contacts_offered ||
             c.backlog != cnt.contacts)
             fail_msg("op %d: waiting %d backlog %d, engine %d+%d, %d", op, c.waiting_now, c.backlog,
@@ -1070,28 +1070,28 @@ static void random_stream_keeps_gauges_consistent(void **state)
             for (int i = 0; i < 3; i++) {
                 oq_queue_stats q;
                 oq_queue_info qi;
-                assert_int_equal(oq_stats_queue(e, queues[i], OQ_PERIOD_WINDOW, &q), OQ_OK);
-                assert_int_equal(oq_queue_get(e, queues[i], &qi), OQ_OK);
+                assert_oq_ok(e, oq_stats_queue(e, queues[i], OQ_PERIOD_WINDOW, &q));
+                assert_oq_ok(e, oq_queue_get(e, queues[i], &qi));
                 assert_int_equal(q.waiting_now, qi.waiting + qi.offered);
                 waiting += q.waiting_now;
             }
             assert_int_equal(waiting, c.waiting_now);
             for (int i = 0; i < 6; i++) {
                 oq_agent_stats as;
-                assert_int_equal(oq_stats_agent(e, agents[i], OQ_PERIOD_DAY, &as), OQ_OK);
+                assert_oq_ok(e, oq_stats_agent(e, agents[i], OQ_PERIOD_DAY, &as));
                 assert_true(as.utilisation >= 0 && as.utilisation <= 1 + 1e-12);
                 assert_true(as.occupancy >= 0 && as.occupancy <= 1 + 1e-12);
                 double total = as.offline_s + as.logged_in_s; /* 0 until its first event */
                 int64_t now = 0;
-                assert_int_equal(oq_engine_now(e, &now), OQ_OK);
+                assert_oq_ok(e, oq_engine_now(e, &now));
                 if (total != 0) /* every ms of the day is in exactly one state */
                     close_to(total, (double)now / 1000.0, "agent time");
             }
-            assert_int_equal(oq_engine_check(e), OQ_OK);
+            assert_oq_ok(e, oq_engine_check(e));
         }
     }
     oq_queue_stats c;
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.dropped, 0);
     print_message("random stream: %lld offered, %lld answered, %lld abandoned, %lld removed, "
                   "%lld handled\n", (long long)c.offered, (long long)c.answered,

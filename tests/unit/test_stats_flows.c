@@ -16,10 +16,10 @@ static recorder rec;
 static void set_queue(oq_engine *e, const char *id, double threshold_s)
 {
     oq_queue_info qi;
-    assert_int_equal(oq_queue_get(e, id, &qi), OQ_OK);
+    assert_oq_ok(e, oq_queue_get(e, id, &qi));
     qi.spec.sla_threshold_s = threshold_s;
     qi.spec.offer_timeout_s = 0;
-    assert_int_equal(oq_queue_update(e, 0, &qi.spec), OQ_OK);
+    assert_oq_ok(e, oq_queue_update(e, 0, &qi.spec));
 }
 
 /* Voice queues A (threshold a_s) and B (b_s); A's ladder overflows to B
@@ -38,11 +38,11 @@ static oq_engine *a_overflows_to_b(double a_s, double b_s, double after_s)
     st.timing = OQ_STEP_AFTER_ENTRY;
     st.after_s = after_s;
     st.queue = "B";
-    assert_int_equal(oq_queue_add_step(e, 0, "A", &st), OQ_OK);
+    assert_oq_ok(e, oq_queue_add_step(e, 0, "A", &st));
     add_agent(e, "a", 100);
     oq_stats_options o;
     oq_stats_options_init(&o);
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
     return e;
 }
 
@@ -51,12 +51,12 @@ static void ladder_overflow_counts_once_for_the_center(void **state)
     (void)state;
     oq_engine *e = a_overflows_to_b(20, 60, 30);
 
-    assert_int_equal(arrive(e, S(0), "c", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(40)), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(0), "c", "voice", "A", 0));
+    assert_oq_ok(e, oq_engine_advance(e, S(40)));
     assert_true(recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c", NULL) >= 0);
     oq_queue_stats a, b, c;
-    assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
+    assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
     assert_int_equal(a.offered, 1);
     assert_int_equal(a.overflowed_out, 1);
     assert_int_equal(a.waiting_now, 0);
@@ -65,21 +65,21 @@ static void ladder_overflow_counts_once_for_the_center(void **state)
     assert_int_equal(b.overflowed_in, 1);
     assert_int_equal(b.waiting_now, 1);
 
-    assert_int_equal(oq_agent_login(e, S(50), "a", 1), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(50), "c", "a"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, S(80), "c"), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, S(50), "a", 1));
+    assert_oq_ok(e, oq_offer_accept(e, S(50), "c", "a"));
+    assert_oq_ok(e, oq_contact_complete(e, S(80), "c"));
+    assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
     assert_int_equal(b.answered, 1);
     assert_true(fabs(b.asa_s - 50) < 1e-9); /* since arrival, not since the overflow */
     assert_int_equal(b.answered_within, 1); /* 50 s <= B's 60 s */
     assert_int_equal(b.handled, 1);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.offered, 1);
     assert_int_equal(c.answered, 1);
     assert_int_equal(c.overflowed_in + c.overflowed_out, 0);
     assert_int_equal(c.backlog, 0);
     assert_int_equal(c.dropped, 0);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -93,7 +93,7 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
     cs.synchronous = 0;
     cs.capacity_cost = 10;
     cs.max_per_agent = 5;
-    assert_int_equal(oq_channel_add(e, &cs), OQ_OK);
+    assert_oq_ok(e, oq_channel_add(e, &cs));
     add_queue(e, "mail", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "email");
     add_queue(e, "mail2", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "email");
     set_queue(e, "mail", 60);
@@ -101,32 +101,32 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
     add_agent(e, "m", 100);
     oq_stats_options o;
     oq_stats_options_init(&o);
-    assert_int_equal(oq_stats_configure(e, &o), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 0, "m", 1), OQ_OK);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
+    assert_oq_ok(e, oq_agent_login(e, 0, "m", 1));
 
     oq_queue_stats q, c;
-    assert_int_equal(arrive(e, S(0), "w1", "email", "mail", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(10), "w1", "m"), OQ_OK);
-    assert_int_equal(oq_contact_park(e, S(20), "w1", "customer"), OQ_OK);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(0), "w1", "email", "mail", 0));
+    assert_oq_ok(e, oq_offer_accept(e, S(10), "w1", "m"));
+    assert_oq_ok(e, oq_contact_park(e, S(20), "w1", "customer"));
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.waiting_now, 0); /* parked: waits for the customer */
     assert_int_equal(c.backlog, 1);     /* but still open */
-    assert_int_equal(oq_engine_advance(e, S(100)), OQ_OK);
-    assert_int_equal(oq_stats_channel(e, "email", OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(100)));
+    assert_oq_ok(e, oq_stats_channel(e, "email", OQ_PERIOD_DAY, &c));
     assert_true(fabs(c.backlog_age_s - 100) < 1e-9);
 
-    assert_int_equal(oq_contact_reopen(e, S(100), "w1", "mail2", 0), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "mail2", OQ_PERIOD_DAY, &q), OQ_OK);
+    assert_oq_ok(e, oq_contact_reopen(e, S(100), "w1", "mail2", 0));
+    assert_oq_ok(e, oq_stats_queue(e, "mail2", OQ_PERIOD_DAY, &q));
     assert_int_equal(q.offered, 1);
     assert_int_equal(q.waiting_now, 1); /* offered to m, not yet accepted */
-    assert_int_equal(oq_offer_accept(e, S(105), "w1", "m"), OQ_OK);
-    assert_int_equal(oq_contact_complete(e, S(150), "w1"), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "mail2", OQ_PERIOD_DAY, &q), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, S(105), "w1", "m"));
+    assert_oq_ok(e, oq_contact_complete(e, S(150), "w1"));
+    assert_oq_ok(e, oq_stats_queue(e, "mail2", OQ_PERIOD_DAY, &q));
     assert_int_equal(q.answered, 1);
     assert_true(fabs(q.asa_s - 5) < 1e-9);
     assert_int_equal(q.handled, 1);
     assert_true(fabs(q.mean_talk_s - 45) < 1e-9);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.offered, 1);
     assert_int_equal(c.answered, 1);
     assert_int_equal(c.resolved, 1);
@@ -135,36 +135,36 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
 
     /* A transfer to a named agent stays in the queue: in and out, not offered again. */
     add_agent(e, "n", 100);
-    assert_int_equal(oq_agent_login(e, S(160), "n", 1), OQ_OK);
-    assert_int_equal(arrive(e, S(200), "w2", "email", "mail", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(210), "w2", "m"), OQ_OK); /* m idle longest */
-    assert_int_equal(oq_contact_transfer_to_agent(e, S(220), "w2", "n", 30), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "mail", OQ_PERIOD_DAY, &q), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, S(160), "n", 1));
+    assert_oq_ok(e, arrive(e, S(200), "w2", "email", "mail", 0));
+    assert_oq_ok(e, oq_offer_accept(e, S(210), "w2", "m")); /* m idle longest */
+    assert_oq_ok(e, oq_contact_transfer_to_agent(e, S(220), "w2", "n", 30));
+    assert_oq_ok(e, oq_stats_queue(e, "mail", OQ_PERIOD_DAY, &q));
     assert_int_equal(q.offered, 2);
     assert_int_equal(q.transferred_in, 1);
     assert_int_equal(q.transferred_out, 1);
     assert_int_equal(q.waiting_now, 1);
-    assert_int_equal(oq_offer_accept(e, S(230), "w2", "n"), OQ_OK);
-    assert_int_equal(oq_stats_queue(e, "mail", OQ_PERIOD_DAY, &q), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, S(230), "w2", "n"));
+    assert_oq_ok(e, oq_stats_queue(e, "mail", OQ_PERIOD_DAY, &q));
     assert_int_equal(q.answered, 3); /* w1 once, w2 twice */
     assert_int_equal(q.waiting_now, 0);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.offered, 2);
     assert_int_equal(c.answered, 2);
     assert_int_equal(c.dropped, 0);
 
     /* The agent's capacity came back at the park and the transfer. */
-    assert_int_equal(oq_contact_complete(e, S(300), "w2"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(400)), OQ_OK);
+    assert_oq_ok(e, oq_contact_complete(e, S(300), "w2"));
+    assert_oq_ok(e, oq_engine_advance(e, S(400)));
     oq_agent_stats a;
-    assert_int_equal(oq_stats_agent(e, "m", OQ_PERIOD_DAY, &a), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent(e, "m", OQ_PERIOD_DAY, &a));
     /* held 10 units over [0,20), [100,150), [200,220): 900 unit-s of 40000 */
     assert_true(fabs(a.utilisation - 900.0 / 40000.0) < 1e-9);
     assert_int_equal(a.handled, 1);
-    assert_int_equal(oq_stats_agent(e, "n", OQ_PERIOD_DAY, &a), OQ_OK);
+    assert_oq_ok(e, oq_stats_agent(e, "n", OQ_PERIOD_DAY, &a));
     assert_true(fabs(a.utilisation - 800.0 / 24000.0) < 1e-9); /* [220,300) of [160,400) */
     assert_int_equal(a.handled, 1);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -180,22 +180,22 @@ static void flowed_out_within_and_after_threshold(void **state)
      * transferred (after T); c3 is overflowed by the ladder at 50 s (after
      * T); c4 is answered in A and then transferred (not a flow-out: it was
      * answered there). */
-    assert_int_equal(arrive(e, S(0), "c1", "voice", "A", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(0), "c2", "voice", "A", 0), OQ_OK);
-    assert_int_equal(arrive(e, S(0), "c3", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_contact_transfer(e, S(10), "c1", "B"), OQ_OK);
-    assert_int_equal(oq_contact_transfer(e, S(30), "c2", "B"), OQ_OK);
-    assert_int_equal(oq_engine_advance(e, S(50)), OQ_OK);
-    assert_int_equal(arrive(e, S(60), "c4", "voice", "A", 0), OQ_OK);
-    assert_int_equal(oq_agent_login(e, S(61), "a", 1), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, S(61), "c1"), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, S(61), "c2"), OQ_OK);
-    assert_int_equal(oq_contact_remove(e, S(61), "c3"), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, S(62), "c4", "a"), OQ_OK);
-    assert_int_equal(oq_contact_transfer(e, S(70), "c4", "B"), OQ_OK);
+    assert_oq_ok(e, arrive(e, S(0), "c1", "voice", "A", 0));
+    assert_oq_ok(e, arrive(e, S(0), "c2", "voice", "A", 0));
+    assert_oq_ok(e, arrive(e, S(0), "c3", "voice", "A", 0));
+    assert_oq_ok(e, oq_contact_transfer(e, S(10), "c1", "B"));
+    assert_oq_ok(e, oq_contact_transfer(e, S(30), "c2", "B"));
+    assert_oq_ok(e, oq_engine_advance(e, S(50)));
+    assert_oq_ok(e, arrive(e, S(60), "c4", "voice", "A", 0));
+    assert_oq_ok(e, oq_agent_login(e, S(61), "a", 1));
+    assert_oq_ok(e, oq_contact_remove(e, S(61), "c1"));
+    assert_oq_ok(e, oq_contact_remove(e, S(61), "c2"));
+    assert_oq_ok(e, oq_contact_remove(e, S(61), "c3"));
+    assert_oq_ok(e, oq_offer_accept(e, S(62), "c4", "a"));
+    assert_oq_ok(e, oq_contact_transfer(e, S(70), "c4", "B"));
 
     oq_queue_stats a, b, c;
-    assert_int_equal(oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
     assert_int_equal(a.offered, 4);
     assert_int_equal(a.answered, 1);
     assert_int_equal(a.answered_within, 1);
@@ -208,16 +208,16 @@ static void flowed_out_within_and_after_threshold(void **state)
      * answered / abandoned-based ones leave them out. */
     assert_true(fabs(a.sl_offered - 1.0 / 4) < 1e-12);
     assert_true(fabs(a.sl_answered_abandoned - 1.0) < 1e-12);
-    assert_int_equal(oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b), OQ_OK);
+    assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
     assert_int_equal(b.flowed_out_within + b.flowed_out_after, 0);
-    assert_int_equal(oq_stats_center(e, OQ_PERIOD_DAY, &c), OQ_OK);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.flowed_out_within + c.flowed_out_after, 0); /* moves inside the center */
     /* Kept intervals carry them too. */
-    assert_int_equal(oq_engine_advance(e, S(900)), OQ_OK);
-    assert_int_equal(oq_stats_interval_queue(e, "A", 0, &a), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, S(900)));
+    assert_oq_ok(e, oq_stats_interval_queue(e, "A", 0, &a));
     assert_int_equal(a.flowed_out_within, 1);
     assert_int_equal(a.flowed_out_after, 2);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 

@@ -16,49 +16,49 @@ static oq_engine *ticket_center(void)
     add_queue(e, "tier2", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "ticket");
     add_agent(e, "li", 100);
     add_agent(e, "wang", 100);
-    assert_int_equal(oq_agent_login(e, 0, "li", 1), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "li", 1));
     return e;
 }
 
 static void history_entry(oq_engine *e, const char *contact, int index, oq_history_entry *h)
 {
-    assert_int_equal(oq_contact_history_get(e, contact, index, h), OQ_OK);
+    assert_oq_ok(e, oq_contact_history_get(e, contact, index, h));
 }
 
 static void park_reopen_escalate_keep_history(void **state)
 {
     (void)state;
     oq_engine *e = ticket_center();
-    assert_int_equal(arrive(e, 1000, "wo1", "ticket", "tier1", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, 2000, "wo1", "li"), OQ_OK);
+    assert_oq_ok(e, arrive(e, 1000, "wo1", "ticket", "tier1", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 2000, "wo1", "li"));
     /* Waiting for the customer's photos: parked, li released, li the owner. */
-    assert_int_equal(oq_contact_park(e, 3000, "wo1", "awaiting customer"), OQ_OK);
+    assert_oq_ok(e, oq_contact_park(e, 3000, "wo1", "awaiting customer"));
     assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_PARKED);
     oq_agent_info ai;
-    assert_int_equal(oq_agent_get(e, "li", &ai), OQ_OK);
+    assert_oq_ok(e, oq_agent_get(e, "li", &ai));
     assert_int_equal(ai.used_capacity, 0);
     oq_engine_counts n;
-    assert_int_equal(oq_engine_get_counts(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_counts(e, &n));
     assert_int_equal(n.contacts_parked, 1);
     assert_int_equal(n.contacts_queued, 0); /* not waiting for an agent */
     assert_int_equal(oq_queue_remove(e, "tier1"), OQ_ESTATE);
     /* The customer answers: reopened, and li (its owner) gets it back. */
-    assert_int_equal(oq_agent_login(e, 4000, "wang", 1), OQ_OK);
-    assert_int_equal(oq_contact_reopen(e, 5000, "wo1", NULL, 60), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 4000, "wang", 1));
+    assert_oq_ok(e, oq_contact_reopen(e, 5000, "wo1", NULL, 60));
     assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "li");
-    assert_int_equal(oq_offer_accept(e, 6000, "wo1", "li"), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, 6000, "wo1", "li"));
     /* li escalates it to tier 2 with a reason. */
     assert_int_equal(oq_contact_escalate(e, 7000, "wo1", "tier2", NULL), OQ_EINVAL);
-    assert_int_equal(oq_contact_escalate(e, 7000, "wo1", "tier2", "refund over limit"), OQ_OK);
+    assert_oq_ok(e, oq_contact_escalate(e, 7000, "wo1", "tier2", "refund over limit"));
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "wo1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "wo1", &ci));
     assert_string_equal(ci.queue, "tier2");
     assert_int_equal(ci.arrived_ms, 1000);
     int i = recorder_find(&rec, 0, OQ_EV_TRANSFERRED, "wo1", NULL);
     assert_string_equal(rec.ev[i].detail, "refund over limit");
     /* History: queued, assigned, parked, reopened, assigned, transferred. */
     int32_t count = 0;
-    assert_int_equal(oq_contact_history_count(e, "wo1", &count), OQ_OK);
+    assert_oq_ok(e, oq_contact_history_count(e, "wo1", &count));
     assert_true(count >= 6);
     const int32_t types[] = {OQ_EV_CONTACT_QUEUED, OQ_EV_ASSIGNED, OQ_EV_PARKED,
                              OQ_EV_REOPENED, OQ_EV_ASSIGNED, OQ_EV_TRANSFERRED};
@@ -77,7 +77,7 @@ static void park_reopen_escalate_keep_history(void **state)
     assert_string_equal(h.queue, "tier2");
     assert_string_equal(h.detail, "refund over limit");
     assert_int_equal(oq_contact_history_get(e, "wo1", count, &h), OQ_EINVAL);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -86,13 +86,13 @@ static void logout_gives_back_parked_work(void **state)
 {
     (void)state;
     oq_engine *e = ticket_center();
-    assert_int_equal(arrive(e, 0, "wo1", "ticket", "tier1", 0), OQ_OK);
-    assert_int_equal(oq_offer_accept(e, 1, "wo1", "li"), OQ_OK);
-    assert_int_equal(oq_contact_park(e, 2, "wo1", NULL), OQ_OK);
-    assert_int_equal(oq_agent_logout(e, 3, "li"), OQ_OK);
-    assert_int_equal(oq_agent_login(e, 4, "wang", 1), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "wo1", "ticket", "tier1", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 1, "wo1", "li"));
+    assert_oq_ok(e, oq_contact_park(e, 2, "wo1", NULL));
+    assert_oq_ok(e, oq_agent_logout(e, 3, "li"));
+    assert_oq_ok(e, oq_agent_login(e, 4, "wang", 1));
     /* Reopened with an owner wait: but li is gone, so wang takes it at once. */
-    assert_int_equal(oq_contact_reopen(e, 5, "wo1", NULL, 600), OQ_OK);
+    assert_oq_ok(e, oq_contact_reopen(e, 5, "wo1", NULL, 600));
     assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "wang");
     oq_engine_destroy(e);
 }
@@ -101,25 +101,25 @@ static void transfer_to_named_agent(void **state)
 {
     (void)state;
     oq_engine *e = ticket_center();
-    assert_int_equal(oq_agent_login(e, 0, "wang", 1), OQ_OK);
-    assert_int_equal(oq_agent_set_channel_limit(e, 0, "wang", "ticket", 1), OQ_OK);
-    assert_int_equal(arrive(e, 0, "busy", "ticket", "tier1", 0), OQ_OK);
+    assert_oq_ok(e, oq_agent_login(e, 0, "wang", 1));
+    assert_oq_ok(e, oq_agent_set_channel_limit(e, 0, "wang", "ticket", 1));
+    assert_oq_ok(e, arrive(e, 0, "busy", "ticket", "tier1", 0));
     assert_string_equal(contact_agent(e, "busy", buf, sizeof buf), "li");
-    assert_int_equal(oq_contact_transfer_to_agent(e, 1, "busy", "wang", 30), OQ_OK);
+    assert_oq_ok(e, oq_contact_transfer_to_agent(e, 1, "busy", "wang", 30));
     assert_string_equal(contact_agent(e, "busy", buf, sizeof buf), "wang"); /* free: at once */
-    assert_int_equal(oq_offer_accept(e, 1, "busy", "wang"), OQ_OK);
-    assert_int_equal(arrive(e, 2, "wo1", "ticket", "tier1", 0), OQ_OK);
+    assert_oq_ok(e, oq_offer_accept(e, 1, "busy", "wang"));
+    assert_oq_ok(e, arrive(e, 2, "wo1", "ticket", "tier1", 0));
     assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "li");
     /* Hand wo1 to wang, who is full: li may not take it back for 30 s. */
-    assert_int_equal(oq_contact_transfer_to_agent(e, 10, "wo1", "wang", 30), OQ_OK);
+    assert_oq_ok(e, oq_contact_transfer_to_agent(e, 10, "wo1", "wang", 30));
     assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 30009), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 30009));
     assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_QUEUED);
-    assert_int_equal(oq_engine_advance(e, 30010), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 30010));
     assert_string_equal(contact_agent(e, "wo1", buf, sizeof buf), "li");
     assert_int_equal(oq_contact_transfer_to_agent(e, 40000, "wo1", "nobody", 30), OQ_ENOTFOUND);
     assert_int_equal(oq_contact_transfer_to_agent(e, 40000, "wo1", "wang", 0), OQ_EINVAL);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -127,9 +127,9 @@ static void illegal_work_order_moves(void **state)
 {
     (void)state;
     oq_engine *e = ticket_center();
-    assert_int_equal(arrive(e, 0, "wo1", "ticket", "tier1", 0), OQ_OK);
+    assert_oq_ok(e, arrive(e, 0, "wo1", "ticket", "tier1", 0));
     assert_int_equal(oq_contact_reopen(e, 1, "wo1", NULL, 0), OQ_ESTATE); /* not parked */
-    assert_int_equal(oq_contact_park(e, 1, "wo1", "x"), OQ_OK);
+    assert_oq_ok(e, oq_contact_park(e, 1, "wo1", "x"));
     assert_int_equal(oq_contact_park(e, 1, "wo1", "x"), OQ_ESTATE);
     assert_int_equal(oq_contact_complete(e, 1, "wo1"), OQ_ESTATE);
     assert_int_equal(oq_contact_abandon(e, 1, "wo1"), OQ_ESTATE);
@@ -137,13 +137,13 @@ static void illegal_work_order_moves(void **state)
     assert_int_equal(oq_contact_reopen(e, 1, "wo1", "nowhere", 0), OQ_ENOTFOUND);
     assert_int_equal(oq_contact_reopen(e, 1, "wo1", NULL, -1), OQ_EINVAL);
     /* Parked work can be removed, and the engine forgets it. */
-    assert_int_equal(oq_contact_remove(e, 2, "wo1"), OQ_OK);
+    assert_oq_ok(e, oq_contact_remove(e, 2, "wo1"));
     assert_int_equal(recorder_count(&rec, OQ_EV_REMOVED, "wo1"), 1);
     oq_engine_counts n;
-    assert_int_equal(oq_engine_get_counts(e, &n), OQ_OK);
+    assert_oq_ok(e, oq_engine_get_counts(e, &n));
     assert_int_equal(n.contacts, 0);
     assert_int_equal(n.contacts_parked, 0);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 
@@ -158,35 +158,35 @@ static void parked_deadline_moves_by_time_parked(void **state)
     oq_queue_spec_init(&q);
     q.id = "tier1";
     q.deadline_warning_s = 100;
-    assert_int_equal(oq_queue_add(e, &q), OQ_OK);
-    assert_int_equal(oq_queue_add_channel(e, 0, "tier1", "ticket"), OQ_OK);
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "tier1", "ticket"));
     oq_contact_spec s;
     oq_contact_spec_init(&s);
     s.channel = "ticket";
     s.queue = "tier1";
     s.id = "wo1";
     s.deadline_ms = 1000000; /* reply within 1000 s */
-    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, 0, &s));
     s.id = "wo2";
     s.deadline_ms = 300000;  /* reply within 300 s */
-    assert_int_equal(oq_contact_arrive(e, 0, &s), OQ_OK);
+    assert_oq_ok(e, oq_contact_arrive(e, 0, &s));
     /* Both wait for the customer from 100 s; wo1 for 500 s, wo2 for 700 s. */
-    assert_int_equal(oq_contact_park(e, 100000, "wo1", "awaiting photos"), OQ_OK);
-    assert_int_equal(oq_contact_park(e, 100000, "wo2", "awaiting photos"), OQ_OK);
-    assert_int_equal(oq_contact_reopen(e, 600000, "wo1", NULL, 0), OQ_OK);
-    assert_int_equal(oq_contact_reopen(e, 800000, "wo2", NULL, 0), OQ_OK);
+    assert_oq_ok(e, oq_contact_park(e, 100000, "wo1", "awaiting photos"));
+    assert_oq_ok(e, oq_contact_park(e, 100000, "wo2", "awaiting photos"));
+    assert_oq_ok(e, oq_contact_reopen(e, 600000, "wo1", NULL, 0));
+    assert_oq_ok(e, oq_contact_reopen(e, 800000, "wo2", NULL, 0));
     oq_contact_info ci;
-    assert_int_equal(oq_contact_get(e, "wo1", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "wo1", &ci));
     assert_int_equal(ci.deadline_ms, 1500000);
-    assert_int_equal(oq_contact_get(e, "wo2", &ci), OQ_OK);
+    assert_oq_ok(e, oq_contact_get(e, "wo2", &ci));
     assert_int_equal(ci.deadline_ms, 1000000);
     /* wo2 reopened after its original due time: it does not breach at once. */
     assert_int_equal(recorder_count(&rec, OQ_EV_DEADLINE_BREACH, NULL), 0);
     assert_int_equal(recorder_count(&rec, OQ_EV_DEADLINE_WARNING, NULL), 0);
     int64_t next = 0;
-    assert_int_equal(oq_engine_next_deadline(e, &next), OQ_OK);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &next));
     assert_int_equal(next, 900000); /* wo2's warning, 100 s before its moved deadline */
-    assert_int_equal(oq_engine_advance(e, 2000000), OQ_OK);
+    assert_oq_ok(e, oq_engine_advance(e, 2000000));
     int w2 = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "wo2", NULL);
     int b2 = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "wo2", NULL);
     int w1 = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "wo1", NULL);
@@ -196,7 +196,7 @@ static void parked_deadline_moves_by_time_parked(void **state)
     assert_int_equal(rec.ev[b2].time_ms, 1000000);
     assert_int_equal(rec.ev[w1].time_ms, 1400000);
     assert_int_equal(rec.ev[b1].time_ms, 1500000);
-    assert_int_equal(oq_engine_check(e), OQ_OK);
+    assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
 

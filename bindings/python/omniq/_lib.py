@@ -514,7 +514,11 @@ class oq_queue_stats(Structure):
                                   "agents_wrapup", "agents_not_ready", "backlog")]
         + [("longest_wait_s", c_double), ("backlog_age_s", c_double), ("dropped", c_int64),
            ("wait_hist_answered", c_int64 * (OQ_STATS_BOUNDS_MAX + 1)),
-           ("wait_hist_abandoned", c_int64 * (OQ_STATS_BOUNDS_MAX + 1))])
+           ("wait_hist_abandoned", c_int64 * (OQ_STATS_BOUNDS_MAX + 1))]
+        + [(n, c_int64) for n in ("business_answered", "business_answered_within",
+                                  "business_abandoned", "business_abandoned_within")]
+        + [(n, c_double) for n in ("asa_business_s", "mean_abandoned_wait_business_s",
+                                   "sl_business")])
 
 
 class oq_agent_stats(Structure):

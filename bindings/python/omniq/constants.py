@@ -53,6 +53,15 @@ OQ_EV_CALLBACK_QUEUED = 22
 OQ_EV_QUEUE_OPENED = 23
 OQ_EV_QUEUE_CLOSED = 24
 
+# Enumerate a configuration: object kinds for oq_config_count, oq_config_id,
+# oq_config_next and oq_config_exists.
+OQ_KIND_CHANNEL = 1
+OQ_KIND_SKILL = 2
+OQ_KIND_GROUP = 3
+OQ_KIND_PROFILE = 4
+OQ_KIND_QUEUE = 5
+OQ_KIND_AGENT = 6
+
 # ---- model.h -----------------------------------------------------------------
 
 OQ_ID_MAX = 255
@@ -184,15 +193,6 @@ OQ_STATS_REASONS_MAX = 8
 # ---- config.h ----------------------------------------------------------------
 
 OQ_CONFIG_DEPTH_MAX = 32
-
-# Enumerate a configuration: object kinds for oq_config_count, oq_config_id,
-# oq_config_next and oq_config_exists.
-OQ_KIND_CHANNEL = 1
-OQ_KIND_SKILL = 2
-OQ_KIND_GROUP = 3
-OQ_KIND_PROFILE = 4
-OQ_KIND_QUEUE = 5
-OQ_KIND_AGENT = 6
 
 OQ_LOAD_MAX_BYTES_DEFAULT = 67108864
 OQ_LOAD_MAX_NODES_DEFAULT = 2000000

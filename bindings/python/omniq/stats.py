@@ -153,6 +153,13 @@ class QueueStats:
     dropped: int
     wait_hist_answered: Tuple[int, ...]
     wait_hist_abandoned: Tuple[int, ...]
+    business_answered: int
+    business_answered_within: int
+    business_abandoned: int
+    business_abandoned_within: int
+    asa_business_s: float
+    mean_abandoned_wait_business_s: float
+    sl_business: float
 
     @property
     def period_name(self) -> str:

@@ -60,6 +60,24 @@ class EngineCalendars(unittest.TestCase):
         with self.assertRaises(OmniqError):
             self.e.queue_add("y", closed_action="later")
 
+    def test_business_time_waits_in_stats(self):
+        # Friday 17:20 (open until 17:30) to Monday 09:05: 10 + 5 min of open time.
+        self.e.queue_add("desk", calendar="ldn", closed_action="wait", business_time=True,
+                         sla_threshold_s=600, offer_timeout_s=0)
+        self.e.queue_add_channel("desk", "voice")
+        self.e.agent_add("a")
+        self.e.stats_configure()
+        self.e.contact_arrive("c1", "voice", "desk", now_ms=utc_ms(2026, 12, 4, 17, 20))
+        self.e.agent_login("a", now_ms=utc_ms(2026, 12, 7, 9))
+        self.e.offer_accept("c1", "a", now_ms=utc_ms(2026, 12, 7, 9, 5))
+        s = self.e.stats_queue("desk")
+        wall = (utc_ms(2026, 12, 7, 9, 5) - utc_ms(2026, 12, 4, 17, 20)) / 1000
+        self.assertAlmostEqual(s.asa_s, wall)
+        self.assertEqual((s.business_answered, s.business_answered_within), (1, 0))
+        self.assertAlmostEqual(s.asa_business_s, 15 * 60)
+        self.assertEqual((s.answered_within, s.sl_business), (0, 0.0))
+        self.assertEqual(self.e.stats_queue("day").business_answered, 0)
+
 
 if __name__ == "__main__":
     unittest.main()
