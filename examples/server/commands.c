@@ -15,6 +15,7 @@
 
 typedef struct req {
     server *s;
+    tenant *t;           /* the tenant addressed (NULL for ping, leader, hello) */
     conn *c;
     const json_object *o;
     buf *out;
@@ -40,7 +41,7 @@ static void reply_invalid(req *r, const char *fmt, const char *arg)
 /* A failed engine call: its status name and the engine's message. */
 static void reply_engine_error(req *r, oq_status st)
 {
-    const char *m = oq_engine_last_error(r->s->e);
+    const char *m = oq_engine_last_error(r->t->e);
     reply_error(r, oq_status_name(st), m && m[0] ? m : oq_status_str(st));
 }
 
@@ -191,6 +192,65 @@ static void put_contact(buf *b, const char *id, const oq_contact_info *ci)
 
 static void cmd_ping(req *r) { buf_printf(r->out, "{\"ok\":true,\"now_ms\":%lld}\n", (long long)r->now); }
 
+/* The names of the tenants hosted here, for messages ("t1, t2"). */
+static void tenant_list(server *s, char *out, size_t len)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (int i = 0; i < s->n_tenants && at < len; i++)
+        at += (size_t)snprintf(out + at, len - at, "%s%s", i ? ", " : "", s->tenants[i]->name);
+}
+
+/* A request for a tenant this server hosts but does not lead: the client
+ * goes to the leader ("leader": its address, null while a takeover runs). */
+static void reply_not_leader(req *r, tenant *t)
+{
+    char addr[SERVER_NAME_MAX], holder[SERVER_NAME_MAX], msg[300];
+    replica_leader(t, addr, sizeof addr, holder, sizeof holder);
+    if (addr[0])
+        snprintf(msg, sizeof msg, "tenant '%s' is led by %s at %s: connect there", t->name, holder, addr);
+    else
+        snprintf(msg, sizeof msg, "tenant '%s' has no leader right now (a takeover is under way): retry",
+                 t->name);
+    buf_puts(r->out, "{\"ok\":false,\"error\":\"NOT_LEADER\",\"message\":");
+    json_put_string(r->out, msg);
+    buf_puts(r->out, ",\"tenant\":");
+    json_put_string(r->out, t->name);
+    buf_puts(r->out, ",\"leader\":");
+    if (addr[0])
+        json_put_string(r->out, addr);
+    else
+        buf_puts(r->out, "null");
+    buf_puts(r->out, "}\n");
+}
+
+static int answers(const tenant *t) { return t->state == TENANT_SOLO || t->state == TENANT_LEADING; }
+
+/* The tenant named by the request's "tenant" field, or the connection's, or
+ * the only one. NULL: reply written. */
+static tenant *pick_tenant(req *r, int required)
+{
+    const char *name;
+    if (get_str(r, "tenant", 0, &name))
+        return NULL;
+    tenant *t = name                       ? server_tenant(r->s, name)
+                : r->c->t                  ? r->c->t
+                : r->c->gone               ? r->c->gone
+                : r->s->n_tenants == 1     ? r->s->tenants[0]
+                                           : NULL;
+    if (!t && (name || required)) {
+        char list[SERVER_TENANTS_MAX * (SERVER_NAME_MAX + 2)];
+        tenant_list(r->s, list, sizeof list);
+        char msg[sizeof list + 200];
+        if (name)
+            snprintf(msg, sizeof msg, "tenant '%.64s' is not hosted by this server (it hosts %s)", name, list);
+        else
+            snprintf(msg, sizeof msg, "missing field 'tenant' (this server hosts %s)", list);
+        reply_error(r, name ? "OQ_ENOTFOUND" : "OQ_EINVAL", msg);
+    }
+    return t;
+}
+
 /* Equal strings, in time that does not depend on where they differ. */
 static int same_secret(const char *a, const char *b)
 {
@@ -221,17 +281,81 @@ static void cmd_hello(req *r)
         reply_invalid(r, "field '%s' is too long", "agent");
         return;
     }
+    tenant *t = pick_tenant(r, 1);
+    if (!t)
+        return;
+    if (!answers(t)) {
+        reply_not_leader(r, t);
+        return;
+    }
     if (agent) {
         oq_agent_info ai;
-        oq_status st = oq_agent_get(r->s->e, agent, &ai);
+        oq_status st = oq_agent_get(t->e, agent, &ai);
         if (st != OQ_OK) {
+            r->t = t;
             reply_engine_error(r, st);
             return;
         }
     }
+    r->c->t = t;
     snprintf(r->c->agent, sizeof r->c->agent, "%s", agent ? agent : "");
     r->c->monitor = monitor;
-    buf_printf(r->out, "{\"ok\":true,\"server\":\"omniq-server\",\"version\":\"%s\"}\n", oq_version());
+    buf_printf(r->out, "{\"ok\":true,\"server\":\"omniq-server\",\"version\":\"%s\",\"tenant\":", oq_version());
+    json_put_string(r->out, t->name);
+    buf_puts(r->out, ",\"name\":");
+    json_put_string(r->out, r->s->name);
+    buf_puts(r->out, "}\n");
+}
+
+static const char *const STATE_NAMES[] = {"single", "leader", "standby", "syncing"};
+
+/* Who leads a tenant: answered by any server hosting it, hello or not. */
+static void cmd_leader(req *r)
+{
+    tenant *t = pick_tenant(r, 1);
+    if (!t)
+        return;
+    char addr[SERVER_NAME_MAX], holder[SERVER_NAME_MAX];
+    replica_leader(t, addr, sizeof addr, holder, sizeof holder);
+    buf_puts(r->out, "{\"ok\":true,\"tenant\":");
+    json_put_string(r->out, t->name);
+    buf_puts(r->out, ",\"server\":");
+    json_put_string(r->out, r->s->name);
+    buf_puts(r->out, ",\"role\":");
+    json_put_string(r->out, STATE_NAMES[t->state]);
+    buf_puts(r->out, ",\"leader\":");
+    if (addr[0])
+        json_put_string(r->out, addr);
+    else
+        buf_puts(r->out, "null");
+    buf_puts(r->out, ",\"holder\":");
+    json_put_string(r->out, holder);
+    buf_printf(r->out, ",\"applied\":%lld,\"lag\":%llu}\n", (long long)t->last_seq,
+               (unsigned long long)replica_lag(t));
+}
+
+/* Planned hand-over: this leader steps down for `to` (a server name; none:
+ * any standby). The reply goes out, then the tenant's clients are closed
+ * and find the new leader. */
+static void cmd_handover(req *r)
+{
+    const char *to;
+    if (get_str(r, "to", 0, &to))
+        return;
+    if (to && strlen(to) >= SERVER_NAME_MAX) {
+        reply_invalid(r, "field '%s' is too long", "to");
+        return;
+    }
+    char err[300];
+    if (replica_handover(r->t, to ? to : "", err, sizeof err)) {
+        reply_error(r, "OQ_ESTATE", err);
+        return;
+    }
+    buf_puts(r->out, "{\"ok\":true,\"tenant\":");
+    json_put_string(r->out, r->t->name);
+    buf_puts(r->out, ",\"to\":");
+    json_put_string(r->out, to ? to : "");
+    buf_puts(r->out, "}\n");
 }
 
 static void cmd_login(req *r)
@@ -240,35 +364,35 @@ static void cmd_login(req *r)
     int ready;
     if (get_agent(r, &agent) || get_bool(r, "ready", 1, &ready))
         return;
-    reply_status(r, oq_agent_login(r->s->e, r->now, agent, ready));
+    reply_status(r, oq_agent_login(r->t->e, r->now, agent, ready));
 }
 
 static void cmd_ready(req *r)
 {
     const char *agent;
     if (!get_agent(r, &agent))
-        reply_status(r, oq_agent_ready(r->s->e, r->now, agent));
+        reply_status(r, oq_agent_ready(r->t->e, r->now, agent));
 }
 
 static void cmd_not_ready(req *r)
 {
     const char *agent, *reason;
     if (!get_agent(r, &agent) && !get_str(r, "reason", 0, &reason))
-        reply_status(r, oq_agent_not_ready(r->s->e, r->now, agent, reason));
+        reply_status(r, oq_agent_not_ready(r->t->e, r->now, agent, reason));
 }
 
 static void cmd_logout(req *r)
 {
     const char *agent;
     if (!get_agent(r, &agent))
-        reply_status(r, oq_agent_logout(r->s->e, r->now, agent));
+        reply_status(r, oq_agent_logout(r->t->e, r->now, agent));
 }
 
 static void cmd_end_wrapup(req *r)
 {
     const char *agent;
     if (!get_agent(r, &agent))
-        reply_status(r, oq_agent_end_wrapup(r->s->e, r->now, agent));
+        reply_status(r, oq_agent_end_wrapup(r->t->e, r->now, agent));
 }
 
 static void cmd_arrive(req *r)
@@ -294,13 +418,13 @@ static void cmd_arrive(req *r)
     spec.n_preferred = pref_sk->n;
     spec.preferred_skills = pref_sk->ptrs;
     spec.preferred_levels = pref_sk->levels;
-    oq_status st = oq_contact_arrive(r->s->e, r->now, &spec);
+    oq_status st = oq_contact_arrive(r->t->e, r->now, &spec);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
         goto out;
     }
     oq_contact_info ci;
-    if (oq_contact_get(r->s->e, spec.id, &ci) == OQ_OK) {
+    if (oq_contact_get(r->t->e, spec.id, &ci) == OQ_OK) {
         buf_puts(r->out, "{\"ok\":true,\"state\":");
         json_put_string(r->out, oq_contact_state_name(ci.state));
         buf_puts(r->out, ",\"agent\":");
@@ -318,14 +442,14 @@ static void cmd_accept(req *r)
 {
     const char *contact, *agent;
     if (!get_str(r, "contact", 1, &contact) && !get_agent(r, &agent))
-        reply_status(r, oq_offer_accept(r->s->e, r->now, contact, agent));
+        reply_status(r, oq_offer_accept(r->t->e, r->now, contact, agent));
 }
 
 static void cmd_reject(req *r)
 {
     const char *contact, *agent;
     if (!get_str(r, "contact", 1, &contact) && !get_agent(r, &agent))
-        reply_status(r, oq_offer_reject(r->s->e, r->now, contact, agent));
+        reply_status(r, oq_offer_reject(r->t->e, r->now, contact, agent));
 }
 
 static void cmd_complete(req *r)
@@ -333,13 +457,13 @@ static void cmd_complete(req *r)
     const char *contact;
     if (get_str(r, "contact", 1, &contact))
         return;
-    oq_status st = oq_contact_complete(r->s->e, r->now, contact);
+    oq_status st = oq_contact_complete(r->t->e, r->now, contact);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
         return;
     }
     oq_contact_info ci;
-    int wrapup = oq_contact_get(r->s->e, contact, &ci) == OQ_OK && ci.state == OQ_CONTACT_WRAPUP;
+    int wrapup = oq_contact_get(r->t->e, contact, &ci) == OQ_OK && ci.state == OQ_CONTACT_WRAPUP;
     buf_printf(r->out, "{\"ok\":true,\"state\":\"%s\"}\n", wrapup ? "wrapup" : "completed");
 }
 
@@ -347,21 +471,21 @@ static void cmd_abandon(req *r)
 {
     const char *contact;
     if (!get_str(r, "contact", 1, &contact))
-        reply_status(r, oq_contact_abandon(r->s->e, r->now, contact));
+        reply_status(r, oq_contact_abandon(r->t->e, r->now, contact));
 }
 
 static void cmd_transfer(req *r)
 {
     const char *contact, *queue;
     if (!get_str(r, "contact", 1, &contact) && !get_str(r, "queue", 1, &queue))
-        reply_status(r, oq_contact_transfer(r->s->e, r->now, contact, queue));
+        reply_status(r, oq_contact_transfer(r->t->e, r->now, contact, queue));
 }
 
 static void cmd_remove(req *r)
 {
     const char *contact;
     if (!get_str(r, "contact", 1, &contact))
-        reply_status(r, oq_contact_remove(r->s->e, r->now, contact));
+        reply_status(r, oq_contact_remove(r->t->e, r->now, contact));
 }
 
 static void cmd_contact(req *r)
@@ -370,7 +494,7 @@ static void cmd_contact(req *r)
     if (get_str(r, "contact", 1, &contact))
         return;
     oq_contact_info ci;
-    oq_status st = oq_contact_get(r->s->e, contact, &ci);
+    oq_status st = oq_contact_get(r->t->e, contact, &ci);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
         return;
@@ -386,7 +510,7 @@ static void cmd_agent(req *r)
     if (get_agent(r, &agent))
         return;
     oq_agent_info ai;
-    oq_status st = oq_agent_get(r->s->e, agent, &ai);
+    oq_status st = oq_agent_get(r->t->e, agent, &ai);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
         return;
@@ -415,7 +539,7 @@ static int list_one(const char *id, void *user)
 {
     list_ctx *lc = user;
     oq_contact_info ci;
-    if (oq_contact_get(lc->r->s->e, id, &ci) != OQ_OK) {
+    if (oq_contact_get(lc->r->t->e, id, &ci) != OQ_OK) {
         lc->stale++; /* the registry missed its end: drop it */
         return 1;
     }
@@ -435,26 +559,26 @@ static void cmd_list(req *r)
     if (get_str(r, "agent", 0, &lc.agent) || get_str(r, "state", 0, &lc.state))
         return;
     buf_puts(r->out, "{\"ok\":true,\"contacts\":[");
-    registry_each(r->s->reg, list_one, &lc);
+    registry_each(r->t->reg, list_one, &lc);
     oq_engine_counts n;
-    oq_engine_get_counts(r->s->e, &n);
+    oq_engine_get_counts(r->t->e, &n);
     buf_printf(r->out, "],\"count\":%zu,\"known\":%zu,\"engine_contacts\":%d,\"stale\":%zu}\n",
-               lc.count, registry_count(r->s->reg), n.contacts, lc.stale);
+               lc.count, registry_count(r->t->reg), n.contacts, lc.stale);
 }
 
 static void cmd_counts(req *r)
 {
     oq_engine_counts n;
-    oq_engine_get_counts(r->s->e, &n);
+    oq_engine_get_counts(r->t->e, &n);
     buf_printf(r->out,
                "{\"ok\":true,\"agents\":%d,\"queues\":%d,\"contacts\":%d,\"queued\":%d,"
                "\"offered\":%d,\"active\":%d,\"wrapup\":%d,\"parked\":%d,\"timers\":%d,"
-               "\"requests\":%lld,\"commits\":%lld,\"journal_seq\":%lld,\"clients\":%zu,"
-               "\"max_clients\":%zu,\"loops\":%lld}\n",
+               "\"requests\":%lld,\"commits\":%lld,\"journal_seq\":%lld,\"tenant\":\"%s\","
+               "\"role\":\"%s\",\"clients\":%zu,\"max_clients\":%zu,\"loops\":%lld}\n",
                n.agents, n.queues, n.contacts, n.contacts_queued, n.contacts_offered,
                n.contacts_active, n.contacts_wrapup, n.contacts_parked, n.timers,
-               (long long)r->s->requests, (long long)r->s->commits,
-               (long long)store_last_seq(r->s->st), r->s->n_conns, r->s->max_clients,
+               (long long)r->t->requests, (long long)r->t->commits, (long long)r->t->last_seq,
+               r->t->name, STATE_NAMES[r->t->state], r->s->n_conns, r->s->max_clients,
                (long long)r->s->loops);
 }
 
@@ -473,7 +597,7 @@ static void cmd_stats(req *r)
         return;
     }
     oq_queue_stats qs;
-    oq_status st = queue ? oq_stats_queue(r->s->e, queue, p, &qs) : oq_stats_center(r->s->e, p, &qs);
+    oq_status st = queue ? oq_stats_queue(r->t->e, queue, p, &qs) : oq_stats_center(r->t->e, p, &qs);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
         return;
@@ -495,11 +619,11 @@ static void cmd_stats(req *r)
     buf_puts(r->out, "}\n");
 }
 
-static void cmd_check(req *r) { reply_status(r, oq_engine_check(r->s->e)); }
+static void cmd_check(req *r) { reply_status(r, oq_engine_check(r->t->e)); }
 
 static void cmd_snapshot(req *r)
 {
-    r->s->want_snapshot = 1; /* written by this iteration's commit, before the reply goes out */
+    r->t->want_snapshot = 1; /* written by this iteration's commit, before the reply goes out */
     buf_puts(r->out, "{\"ok\":true}\n");
 }
 
@@ -507,30 +631,33 @@ typedef struct command {
     const char *name;
     void (*fn)(req *r);
     const char *keys; /* accepted keys besides "cmd", comma-separated */
+    int any;          /* needs no tenant this server leads (ping, hello, leader) */
 } command;
 
 static const command COMMANDS[] = {
-    {"ping", cmd_ping, ""},
-    {"hello", cmd_hello, "agent,monitor,token"},
-    {"login", cmd_login, "agent,ready"},
-    {"ready", cmd_ready, "agent"},
-    {"not_ready", cmd_not_ready, "agent,reason"},
-    {"logout", cmd_logout, "agent"},
-    {"end_wrapup", cmd_end_wrapup, "agent"},
-    {"arrive", cmd_arrive, "contact,channel,queue,customer,preferred_agent,priority,deadline_ms,skills,prefers"},
-    {"accept", cmd_accept, "contact,agent"},
-    {"reject", cmd_reject, "contact,agent"},
-    {"complete", cmd_complete, "contact"},
-    {"abandon", cmd_abandon, "contact"},
-    {"transfer", cmd_transfer, "contact,queue"},
-    {"remove", cmd_remove, "contact"},
-    {"contact", cmd_contact, "contact"},
-    {"agent", cmd_agent, "agent"},
-    {"list", cmd_list, "agent,state"},
-    {"counts", cmd_counts, ""},
-    {"stats", cmd_stats, "queue,period"},
-    {"check", cmd_check, ""},
-    {"snapshot", cmd_snapshot, ""},
+    {"ping", cmd_ping, "", 1},
+    {"hello", cmd_hello, "agent,monitor,tenant,token", 1},
+    {"leader", cmd_leader, "tenant", 1},
+    {"handover", cmd_handover, "to", 0},
+    {"login", cmd_login, "agent,ready", 0},
+    {"ready", cmd_ready, "agent", 0},
+    {"not_ready", cmd_not_ready, "agent,reason", 0},
+    {"logout", cmd_logout, "agent", 0},
+    {"end_wrapup", cmd_end_wrapup, "agent", 0},
+    {"arrive", cmd_arrive, "contact,channel,queue,customer,preferred_agent,priority,deadline_ms,skills,prefers", 0},
+    {"accept", cmd_accept, "contact,agent", 0},
+    {"reject", cmd_reject, "contact,agent", 0},
+    {"complete", cmd_complete, "contact", 0},
+    {"abandon", cmd_abandon, "contact", 0},
+    {"transfer", cmd_transfer, "contact,queue", 0},
+    {"remove", cmd_remove, "contact", 0},
+    {"contact", cmd_contact, "contact", 0},
+    {"agent", cmd_agent, "agent", 0},
+    {"list", cmd_list, "agent,state", 0},
+    {"counts", cmd_counts, "", 0},
+    {"stats", cmd_stats, "queue,period", 0},
+    {"check", cmd_check, "", 0},
+    {"snapshot", cmd_snapshot, "", 0},
 };
 
 static int key_allowed(const char *keys, const char *key)
@@ -550,7 +677,7 @@ void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms)
 {
     json_object o;
     char err[256];
-    req r = {s, c, &o, &c->out, now_ms};
+    req r = {s, NULL, c, &o, &c->out, now_ms};
     s->requests++;
     if (json_parse_object(line, len, &o, err, sizeof err)) {
         reply_error(&r, "OQ_EINVAL", err);
@@ -572,10 +699,29 @@ void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms)
         return;
     }
     for (int i = 0; i < o.n; i++) {
-        if (strcmp(o.keys[i], "cmd") != 0 && !key_allowed(cmd->keys, o.keys[i])) {
+        if (strcmp(o.keys[i], "cmd") != 0 && !(strcmp(o.keys[i], "tenant") == 0 && !cmd->any) &&
+            !key_allowed(cmd->keys, o.keys[i])) {
             reply_invalid(&r, "unknown key '%s' for this command", o.keys[i]);
             return;
         }
+    }
+    if (!cmd->any) {
+        /* The request's "tenant", the connection's (hello), or the only one. */
+        tenant *t = pick_tenant(&r, 1);
+        if (!t)
+            return;
+        if (!answers(t)) {
+            reply_not_leader(&r, t);
+            return;
+        }
+        r.t = t;
+        c->unsent |= t->bit; /* its reply waits for t's commit (tenant_close_clients) */
+        t->requests++;
+        /* The engine refuses time going backwards: a tenant taken over from
+         * a server whose clock ran ahead keeps its own clock until ours catches up. */
+        int64_t clock;
+        if (oq_engine_now(t->e, &clock) == OQ_OK && clock > r.now)
+            r.now = clock;
     }
     cmd->fn(&r);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The engine's event sink. Runs inside engine calls: it may only read the
- * engine. It (1) keeps the contact registry, (2) formats the event as a JSON
- * line and appends it to the output of the clients that asked for it (the
- * agent's "hello" connections, and monitors). Nothing is sent from here: the
+ * engine. It (1) keeps the tenant's contact registry, (2) formats the event
+ * as a JSON line and appends it to the output of the tenant's clients that
+ * asked for it (the agent's "hello" connections, and monitors). Nothing is sent from here: the
  * loop sends only after the journal records of the call are committed. */
 #include <string.h>
 
@@ -51,19 +51,20 @@ void events_write(buf *b, const oq_event *ev)
 
 void events_on_event(const oq_event *ev, void *user)
 {
-    server *s = user;
+    tenant *t = user;
+    server *s = t->srv;
     switch (ev->type) {
     case OQ_EV_CONTACT_QUEUED:
     case OQ_EV_REOPENED:
         if (ev->contact)
-            registry_add(s->reg, ev->contact);
+            registry_add(t->reg, ev->contact);
         break;
     case OQ_EV_COMPLETED:
     case OQ_EV_ABANDONED:
     case OQ_EV_REMOVED:
     case OQ_EV_QUEUE_REJECTED:
         if (ev->contact)
-            registry_remove(s->reg, ev->contact);
+            registry_remove(t->reg, ev->contact);
         break;
     default:
         break;
@@ -71,7 +72,7 @@ void events_on_event(const oq_event *ev, void *user)
     buf line = {0};
     for (size_t i = 0; i < s->n_conns; i++) {
         conn *c = s->conns[i];
-        if (c->dead)
+        if (c->dead || c->t != t) /* a standby's replay reaches nobody: its leader told them */
             continue;
         if (!c->monitor && !(c->agent[0] && ev->agent && strcmp(c->agent, ev->agent) == 0))
             continue;

@@ -92,6 +92,13 @@ int loop_listen(server *s)
         return -1;
     }
     s->listen_fd = fd;
+    /* where clients are sent (NOT_LEADER, leases): the bound address, or
+     * loopback for a wildcard bind, unless --advertise says otherwise */
+    snprintf(s->advertise, sizeof s->advertise, "%s:%d",
+             strcmp(s->opt.bind, "0.0.0.0") == 0 ? "127.0.0.1" : s->opt.bind, ntohs(a.sin_port));
+    if (s->opt.advertise)
+        snprintf(s->advertise, sizeof s->advertise, "%s", s->opt.advertise);
+    snprintf(s->name, sizeof s->name, "%s", s->opt.name ? s->opt.name : s->advertise);
     server_log(s, "up to %zu clients, %d per address, idle time-out %lld s%s", s->max_clients,
                s->opt.max_per_address, (long long)(s->opt.idle_ms / 1000),
                s->opt.token[0] ? ", hello needs the token" : "");
@@ -246,26 +253,57 @@ static void reap_clients(server *s, int64_t mono)
     s->n_conns = w;
 }
 
+static int answers(const tenant *t) { return t->state == TENANT_SOLO || t->state == TENANT_LEADING; }
+
 static int poll_timeout(server *s, int64_t now)
 {
-    int64_t deadline, wait = 1000;
-    if (oq_engine_next_deadline(s->e, &deadline) == OQ_OK && deadline != INT64_MAX)
-        wait = deadline <= now ? 0 : deadline - now;
-    if (s->since_snapshot > 0) {
-        int64_t snap = s->last_snapshot_ms + s->opt.snapshot_ms - now;
-        if (snap < wait)
-            wait = snap < 0 ? 0 : snap;
+    int64_t deadline, wait = replica_wait_ms(s);
+    for (int i = 0; i < s->n_tenants; i++) {
+        tenant *t = s->tenants[i];
+        if (!answers(t))
+            continue;
+        if (oq_engine_next_deadline(t->e, &deadline) == OQ_OK && deadline != INT64_MAX &&
+            deadline - now < wait)
+            wait = deadline <= now ? 0 : deadline - now;
+        if (t->since_snapshot > 0) {
+            int64_t snap = t->last_snapshot_ms + s->opt.snapshot_ms - now;
+            if (snap < wait)
+                wait = snap < 0 ? 0 : snap;
+        }
     }
     return wait > 1000 ? 1000 : (int)wait;
+}
+
+/* Fire the timers that are due on every tenant this server answers for. */
+static void advance_tenants(server *s, int64_t now)
+{
+    for (int i = 0; i < s->n_tenants; i++) {
+        tenant *t = s->tenants[i];
+        int64_t deadline, clock;
+        if (!answers(t) || oq_engine_next_deadline(t->e, &deadline) != OQ_OK)
+            continue;
+        int64_t at = oq_engine_now(t->e, &clock) == OQ_OK && clock > now ? clock : now;
+        if (deadline <= at && oq_engine_advance(t->e, at) != OQ_OK)
+            server_log(s, "tenant %s: advance: %s", t->name, oq_engine_last_error(t->e));
+    }
+}
+
+/* Empty the wake-up pipe (its bytes only say "records arrived"). */
+static void drain_wake(server *s)
+{
+    char tmp[256];
+    while (read(s->wake_fd[0], tmp, sizeof tmp) > 0) {
+    }
 }
 
 int loop_run(server *s)
 {
     struct pollfd *pfd = NULL;
     size_t pfd_cap = 0;
+    int wake = s->wake_fd[0] >= 0;
     while (!loop_stop_signal) {
-        if (pfd_cap < s->n_conns + 1) {
-            pfd_cap = (s->n_conns + 1) * 2;
+        if (pfd_cap < s->n_conns + 2) {
+            pfd_cap = (s->n_conns + 2) * 2;
             pfd = realloc(pfd, pfd_cap * sizeof *pfd);
             if (!pfd)
                 abort();
@@ -286,7 +324,10 @@ int loop_run(server *s)
                 pfd[i + 1].events |= POLLOUT;
         }
         size_t polled = s->n_conns;
-        int n = poll(pfd, polled + 1, poll_timeout(s, server_now(s)));
+        pfd[polled + 1].fd = wake ? s->wake_fd[0] : -1;
+        pfd[polled + 1].events = POLLIN;
+        pfd[polled + 1].revents = 0;
+        int n = poll(pfd, polled + 2, poll_timeout(s, server_now(s)));
         if (n < 0 && errno != EINTR) {
             perror("omniq-server: poll");
             free(pfd);
@@ -304,14 +345,14 @@ int loop_run(server *s)
             }
             if (listening && (pfd[0].revents & POLLIN))
                 accept_clients(s, mono);
+            if (pfd[polled + 1].revents & POLLIN)
+                drain_wake(s);
         }
-        int64_t deadline;
-        if (oq_engine_next_deadline(s->e, &deadline) == OQ_OK && deadline <= now) {
-            oq_status st = oq_engine_advance(s->e, now);
-            if (st != OQ_OK)
-                server_log(s, "advance: %s", oq_engine_last_error(s->e));
-        }
-        durability_commit(s, now); /* exits on failure: nothing below runs */
+        advance_tenants(s, now);
+        durability_commit(s, now); /* SQLite: exits on failure, nothing below runs */
+        for (size_t i = 0; i < s->n_conns; i++)
+            s->conns[i]->unsent = 0; /* committed, or dropped with their connection */
+        replica_tick(s, now);      /* standbys apply, leases, takeovers */
         for (size_t i = 0; i < s->n_conns; i++)
             write_client(s->conns[i]);
         reap_clients(s, mono);

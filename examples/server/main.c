@@ -5,6 +5,10 @@
  *                [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]
  *                [--snapshot-secs S] [--max-clients N] [--max-per-address N]
  *                [--idle-secs S] [--quiet]
+ *   omniq-server --journal nats://HOST:PORT[,...] --tenant NAME [--role primary|standby]
+ *                [--tenant NAME [--role ...]]... [--config center.yaml] [--name NAME]
+ *                [--advertise HOST:PORT] [--lease-secs S] [--journal-timeout S]
+ *                [--journal-replicas N] ...
  *
  * Listens on ADDR:N (default 127.0.0.1; port 0: a free one; anything but a
  * loopback address needs --token-file), prints "listening on ADDR:PORT" and
@@ -12,6 +16,9 @@
  * keeps the engine's snapshot and journal: on start the server restores and
  * replays it; an empty database is initialised from --config. SIGTERM or
  * SIGINT: a final snapshot, then a clean exit (status 0).
+ *
+ * With --journal the journal of each tenant is a NATS JetStream stream and
+ * the server leads some tenants and stands by for others (replica.c).
  *
  * Time: CLOCK_REALTIME milliseconds, clamped so that it never goes below the
  * engine's clock (a wall clock stepped back, or a restart on a machine whose
@@ -44,12 +51,12 @@ int64_t server_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The loop's clock: wall time. Each engine call takes the larger of it and
+ * the tenant's own clock (commands.c), so no engine sees time go backwards. */
 int64_t server_now(server *s)
 {
-    int64_t now = server_wall_ms(), clock = 0;
-    if (s->e && oq_engine_now(s->e, &clock) == OQ_OK && clock > now)
-        now = clock;
-    return now;
+    (void)s;
+    return server_wall_ms();
 }
 
 void server_log(server *s, const char *fmt, ...)
@@ -75,10 +82,23 @@ static const char usage_text[] =
     "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]\n"
     "                    [--snapshot-secs S] [--max-clients N] [--max-per-address N]\n"
     "                    [--idle-secs S] [--quiet]\n"
+    "       omniq-server --journal nats://HOST:PORT[,...] --tenant NAME [--role primary|standby]\n"
+    "                    [--tenant NAME [--role primary|standby]]... [--config center.yaml]\n"
+    "                    [--name NAME] [--advertise HOST:PORT] [--lease-secs S]\n"
+    "                    [--journal-timeout S] [--journal-replicas N] [--bind ADDR] [--port N] ...\n"
     "       omniq-server --help\n"
     "\n"
-    "  --db FILE           SQLite database (created if missing; required)\n"
-    "  --config FILE       center read only when the database is empty\n"
+    "  --db FILE           SQLite database (created if missing)\n"
+    "  --journal URLS      instead of --db: each tenant's journal on NATS JetStream\n"
+    "  --tenant NAME       a tenant this server hosts (1..32 of A-Z a-z 0-9 _ -)\n"
+    "  --role ROLE         for the --tenant before it: primary (default: lead it when\n"
+    "                      nobody does) or standby (lead it only when its leader is lost)\n"
+    "  --name NAME         this server in leases (default: its address)\n"
+    "  --advertise H:P     where clients reach this server (default: ADDR:PORT)\n"
+    "  --lease-secs S      a leader not heard of for S seconds loses its tenants (default 1.5)\n"
+    "  --journal-timeout S wait for the cluster's acknowledgements (default 2)\n"
+    "  --journal-replicas N copies of each stream and bucket it creates (default 3)\n"
+    "  --config FILE       center read only when the database (or the tenant) is empty\n"
     "  --bind ADDR         IPv4 address to listen on (default 127.0.0.1; any other\n"
     "                      than loopback needs --token-file)\n"
     "  --port N            TCP port, 0..65535 (default 0: a free one)\n"
@@ -102,6 +122,75 @@ static int bad_arg(const char *option, const char *value, const char *why)
     else
         fprintf(stderr, "omniq-server: %s: %s\n", option, why);
     return -1;
+}
+
+static int seconds_arg(const char *a, const char *v, double lo, double hi, int64_t *ms)
+{
+    char *end = NULL;
+    double sec = strtod(v, &end);
+    if (!*v || *end || !(sec >= lo) || sec > hi) {
+        char why[80];
+        snprintf(why, sizeof why, "expected seconds in [%g, %g]", lo, hi);
+        return bad_arg(a, v, why);
+    }
+    *ms = (int64_t)(sec * 1000);
+    return 0;
+}
+
+/* The --journal family: 1 when a is one of them (o->n_tenants = -1 when
+ * its value is bad, reported), 0 otherwise. */
+static int parse_journal_arg(const char *a, const char *v, server_options *o)
+{
+    int bad = 0;
+    if (strcmp(a, "--journal") == 0) {
+        o->journal = v;
+    } else if (strcmp(a, "--tenant") == 0) {
+        int ok = 1;
+        size_t n = strlen(v);
+        for (size_t k = 0; k < n; k++)
+            ok &= (v[k] >= 'a' && v[k] <= 'z') || (v[k] >= 'A' && v[k] <= 'Z') ||
+                  (v[k] >= '0' && v[k] <= '9') || v[k] == '_' || v[k] == '-';
+        if (!ok || n == 0 || n > 32)
+            bad = bad_arg(a, v, "expected 1..32 of A-Z a-z 0-9 _ -");
+        else if (o->n_tenants == SERVER_TENANTS_MAX)
+            bad = bad_arg(a, v, "too many tenants for one server (16)");
+        for (int k = 0; !bad && k < o->n_tenants; k++)
+            if (strcmp(o->tenants[k].name, v) == 0)
+                bad = bad_arg(a, v, "given twice");
+        if (!bad) {
+            o->tenants[o->n_tenants].name = v;
+            o->tenants[o->n_tenants].lead = 1;
+            o->n_tenants++;
+        }
+    } else if (strcmp(a, "--role") == 0) {
+        if (o->n_tenants == 0)
+            bad = bad_arg(a, v, "must follow the --tenant it is for");
+        else if (strcmp(v, "primary") && strcmp(v, "standby"))
+            bad = bad_arg(a, v, "expected primary or standby");
+        else
+            o->tenants[o->n_tenants - 1].lead = strcmp(v, "primary") == 0;
+    } else if (strcmp(a, "--name") == 0 || strcmp(a, "--advertise") == 0) {
+        if (!*v || strlen(v) >= SERVER_NAME_MAX || strpbrk(v, " \t\n=\"\\"))
+            bad = bad_arg(a, v, "expected 1..63 characters without spaces, '=', quotes or backslashes");
+        else
+            *(strcmp(a, "--name") == 0 ? &o->name : &o->advertise) = v;
+    } else if (strcmp(a, "--lease-secs") == 0) {
+        bad = seconds_arg(a, v, 0.2, 600, &o->lease_ms);
+    } else if (strcmp(a, "--journal-timeout") == 0) {
+        bad = seconds_arg(a, v, 0.1, 600, &o->journal_timeout_ms);
+    } else if (strcmp(a, "--journal-replicas") == 0) {
+        char *end = NULL;
+        long n = strtol(v, &end, 10);
+        if (!*v || *end || n < 1 || n > 5)
+            bad = bad_arg(a, v, "expected 1..5");
+        else
+            o->replicas = (int)n;
+    } else {
+        return 0;
+    }
+    if (bad)
+        o->n_tenants = -1;
+    return 1;
 }
 
 /* The shared secret: the first line of the file (without its newline). */
@@ -142,6 +231,9 @@ static int parse_args(int argc, char **argv, server_options *o)
     o->sync_mode = STORE_SYNC_FULL;
     o->snapshot_every = 1000;
     o->snapshot_ms = 30000;
+    o->lease_ms = 1500;
+    o->journal_timeout_ms = 2000;
+    o->replicas = 3;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -154,13 +246,19 @@ static int parse_args(int argc, char **argv, server_options *o)
         }
         if (strcmp(a, "--db") && strcmp(a, "--config") && strcmp(a, "--port") &&
             strcmp(a, "--sync") && strcmp(a, "--snapshot-every") && strcmp(a, "--snapshot-secs") &&
+            strcmp(a, "--journal") && strcmp(a, "--tenant") && strcmp(a, "--role") &&
+            strcmp(a, "--name") && strcmp(a, "--advertise") && strcmp(a, "--lease-secs") &&
+            strcmp(a, "--journal-timeout") && strcmp(a, "--journal-replicas") &&
             strcmp(a, "--bind") && strcmp(a, "--token-file") && strcmp(a, "--max-clients") &&
             strcmp(a, "--max-per-address") && strcmp(a, "--idle-secs"))
             return bad_arg(a, NULL, "unknown option");
         if (!v)
             return bad_arg(a, NULL, "needs a value");
         i++;
-        if (strcmp(a, "--db") == 0) {
+        if (parse_journal_arg(a, v, o)) {
+            if (o->n_tenants < 0)
+                return -1;
+        } else if (strcmp(a, "--db") == 0) {
             o->db_path = v;
         } else if (strcmp(a, "--config") == 0) {
             o->config_path = v;
@@ -205,6 +303,12 @@ static int parse_args(int argc, char **argv, server_options *o)
             o->snapshot_ms = (int64_t)(sec * 1000);
         }
     }
+    if (o->db_path && o->journal)
+        return bad_arg("--journal", NULL, "and --db exclude each other (the journal is either here or there)");
+    if (o->journal && o->n_tenants == 0)
+        return bad_arg("--tenant", NULL, "at least one is required with --journal");
+    if (!o->journal && o->n_tenants)
+        return bad_arg("--tenant", NULL, "needs --journal (a SQLite server holds one engine)");
     if (o->token_file && load_token(o))
         return -1;
     /* Beyond this machine, only clients holding the shared secret. */
@@ -213,7 +317,7 @@ static int parse_args(int argc, char **argv, server_options *o)
         return bad_arg("--bind", o->bind, "expected an IPv4 address");
     if ((ntohl(addr.s_addr) >> 24) != 127 && !o->token[0])
         return bad_arg("--bind", o->bind, "not a loopback address: a --token-file is required");
-    return o->db_path ? 0 : bad_arg("--db", NULL, "is required");
+    return o->db_path || o->journal ? 0 : bad_arg("--db", NULL, "is required (or --journal)");
 }
 
 int main(int argc, char **argv)
@@ -235,19 +339,34 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    s.reg = registry_create();
+    s.wake_fd[0] = s.wake_fd[1] = -1;
     int rc = 1;
-    if (durability_start(&s) == 0 && loop_listen(&s) == 0 && loop_run(&s) == 0) {
-        durability_final_snapshot(&s);
+    if (s.opt.journal) {
+        /* Connect, then listen (the leases name this server's address); the
+         * tenants then sync, stand by or lead from inside the loop. */
+        for (int i = 0; i < s.opt.n_tenants; i++)
+            s.tenants[s.n_tenants++] = tenant_create(&s, s.opt.tenants[i].name, s.opt.tenants[i].lead);
+        if (replica_supported() && replica_start(&s) == 0 && loop_listen(&s) == 0 && loop_run(&s) == 0) {
+            replica_release(&s);
+            rc = 0;
+        }
+        replica_stop(&s);
+    } else {
+        s.tenants[s.n_tenants++] = tenant_create(&s, "default", 1);
+        if (durability_start(s.tenants[0]) == 0 && loop_listen(&s) == 0 && loop_run(&s) == 0) {
+            durability_final_snapshot(s.tenants[0]);
+            rc = 0;
+        }
+    }
+    if (rc == 0) {
+        int64_t commits = 0;
+        for (int i = 0; i < s.n_tenants; i++)
+            commits += s.tenants[i]->commits;
         server_log(&s, "stopped after %lld requests, %lld commits", (long long)s.requests,
-                   (long long)s.commits);
-        rc = 0;
+                   (long long)commits);
     }
     loop_close_all(&s);
-    oq_engine_destroy(s.e);
-    store_close(s.st);
-    registry_destroy(s.reg);
-    buf_free(&s.batch);
-    free(s.recs);
+    for (int i = 0; i < s.n_tenants; i++)
+        tenant_destroy(s.tenants[i]);
     return rc;
 }

@@ -9,6 +9,9 @@
  *   registry.c      the host's set of live contact ids (the engine has no contact listing)
  *   durability.c    the journal sink, batching, snapshot policy, start-up recovery
  *   store_sqlite.c  the persistence adapter (store.h) on SQLite
+ *   replica.c       a tenant on the NATS JetStream journal: leading, standing by,
+ *                   failover, hand-over (replica_none.c without libnats)
+ *   jetstream.c     the JetStream adapter (streams, snapshots, leases)
  *   protocol/json.c the line protocol's strict JSON reader / string writer
  *   buf.c           growable buffers */
 #ifndef SERVER_SERVER_H
@@ -21,6 +24,8 @@
 #include "buf.h"
 #include "store.h"
 
+struct nats_link;
+
 #define SERVER_LINE_MAX 8192            /* longest request line, bytes (without the newline) */
 #define SERVER_OUT_SOFT (1u << 20)      /* stop reading a client whose unsent output exceeds this */
 #define SERVER_OUT_HARD (16u << 20)     /* drop a client whose unsent output exceeds this */
@@ -29,6 +34,9 @@
 #define SERVER_PER_ADDRESS 128          /* default cap on clients from one IP address */
 #define SERVER_IDLE_SECS 300            /* default: close a client silent this long */
 #define SERVER_TOKEN_MAX 256            /* longest shared secret */
+
+typedef struct tenant tenant;
+typedef struct replica replica;
 
 typedef struct conn {
     int fd;
@@ -42,6 +50,10 @@ typedef struct conn {
     buf out;             /* reply and event lines not yet sent */
     char agent[OQ_ID_MAX + 1]; /* "hello": events for this agent are pushed here ("" none) */
     int monitor;         /* "hello" with monitor: every event is pushed here */
+    tenant *t;           /* whose engine its requests go to (hello; the only one by default) */
+    tenant *gone;        /* the tenant it was bound to until that one stepped down */
+    uint32_t unsent;     /* tenants (tenant.bit) whose replies of this loop turn `out` holds:
+                          * not durable until the turn's commit; cleared after it */
 } conn;
 
 /* The host's set of contacts the engine holds (registry.c). */
@@ -57,8 +69,24 @@ void registry_each(registry *r, int (*fn)(const char *id, void *user), void *use
 void registry_save(registry *r, buf *out);
 void registry_load(registry *r, const char *data, size_t len);
 
+#define SERVER_TENANTS_MAX 16
+#define SERVER_NAME_MAX 64
+
+typedef struct tenant_option {
+    const char *name;
+    int lead;                /* --role primary (1) or standby (0) */
+} tenant_option;
+
 typedef struct server_options {
     const char *db_path;
+    const char *journal;     /* NATS URLs (--journal): replaces --db */
+    tenant_option tenants[SERVER_TENANTS_MAX];
+    int n_tenants;
+    const char *name;        /* this server in leases (default: its address) */
+    const char *advertise;   /* host:port clients reach it at (default: the listener's) */
+    int64_t lease_ms;        /* a leader not heard of this long has lost its tenant */
+    int64_t journal_timeout_ms; /* wait for the cluster's acknowledgements */
+    int replicas;            /* copies of each stream and bucket created */
     const char *config_path;
     const char *bind;        /* IPv4 address to listen on (default 127.0.0.1) */
     int port;
@@ -73,16 +101,24 @@ typedef struct server_options {
     int quiet;
 } server_options;
 
-typedef struct server {
-    server_options opt;
+/* What a tenant is doing. */
+#define TENANT_SOLO 0      /* the only tenant of a SQLite server: always answers */
+#define TENANT_LEADING 1   /* holds the lease and appends to the stream */
+#define TENANT_STANDBY 2   /* an exact replica, following the stream */
+#define TENANT_SYNCING 3   /* no engine yet: loading a snapshot, or waiting for one */
+
+/* One engine and everything that keeps it durable. */
+struct tenant {
+    struct server *srv;
+    char name[SERVER_NAME_MAX];
+    uint32_t bit;            /* 1 << its index in server.tenants (conn.unsent) */
+    int lead;                /* --role primary: takes a free lease at once */
+    int state;               /* TENANT_* */
     oq_engine *e;
-    store *st;
+    store *st;               /* SQLite (TENANT_SOLO) */
+    replica *rep;            /* the JetStream side (replica.c) */
     registry *reg;
-    conn **conns;
-    size_t n_conns;
-    size_t max_clients;      /* what the descriptor limit allows (loop_listen) */
-    int listen_fd;
-    int64_t accept_paused_until; /* monotonic ms: accept() ran out of descriptors, wait */
+    int64_t last_seq;        /* the last journal record stored (leading) or applied (standby) */
     /* durability.c: records of the calls made since the last commit */
     buf batch;               /* record bytes back to back */
     store_record *recs;      /* descriptors (data = offset into batch until commit) */
@@ -93,10 +129,26 @@ typedef struct server {
     int record_lost;         /* a record could not be encoded: only a snapshot restores exactness */
     /* counters */
     int64_t requests, commits;
+};
+
+typedef struct server {
+    server_options opt;
+    tenant *tenants[SERVER_TENANTS_MAX];
+    int n_tenants;
+    char name[SERVER_NAME_MAX];      /* in leases and logs */
+    char advertise[SERVER_NAME_MAX]; /* host:port for clients */
+    struct nats_link *link;          /* the JetStream cluster (replica.c) */
+    int wake_fd[2];                  /* records arrived for a standby: wakes poll() */
+    conn **conns;
+    size_t n_conns;
+    size_t max_clients;      /* what the descriptor limit allows (loop_listen) */
+    int listen_fd;
+    int64_t accept_paused_until; /* monotonic ms: accept() ran out of descriptors, wait */
+    int64_t requests;
     int64_t loops;           /* poll loop iterations (a spinning loop shows here) */
 } server;
 
-/* Host time: CLOCK_REALTIME in ms, but never before the engine's clock. */
+/* Host time: CLOCK_REALTIME in ms, but never before any engine's clock. */
 int64_t server_now(server *s);
 int64_t server_wall_ms(void);
 int64_t server_mono_ms(void);     /* CLOCK_MONOTONIC, for time-outs within one process */
@@ -110,18 +162,66 @@ void server_log(server *s, const char *fmt, ...)
 void events_on_event(const oq_event *ev, void *user);
 void events_write(buf *b, const oq_event *ev);
 
+/* tenant: create (state SYNCING, no engine) / free everything. */
+tenant *tenant_create(server *s, const char *name, int lead);
+void tenant_destroy(tenant *t);
+/* Engine options with the server's event sink for t. */
+void tenant_engine_options(tenant *t, oq_engine_options *o);
+/* Drop the engine and registry (a replica that must be rebuilt). */
+void tenant_drop_engine(tenant *t);
+/* t stepped down: its connections get no more events. discard: what they
+ * were about to receive is not durable: drop it and close them — those
+ * bound to t (hello) and every other one holding a reply of t from this
+ * loop turn (a request naming the tenant); otherwise their next request is
+ * answered NOT_LEADER (the client moves on). */
+void tenant_close_clients(tenant *t, int discard);
+/* The tenant called name, or NULL. */
+tenant *server_tenant(server *s, const char *name);
+
 /* durability.c */
 void durability_on_record(const oq_journal_record *rec, void *user);
-/* Start-up: restore the snapshot and replay the journal, or load the YAML and
- * write the first snapshot. 0 or -1 (message printed). */
-int durability_start(server *s);
-/* Commit the batch (and a snapshot if due); on failure the process exits:
- * the engine is ahead of the durable state and must not answer anyone. */
+/* Start-up of a SQLite server: restore the snapshot and replay the journal,
+ * or load the YAML and write the first snapshot. 0 or -1 (message printed). */
+int durability_start(tenant *t);
+/* Commit every tenant's batch (and snapshots when due), in two steps so the
+ * tenants of one server share the wait: submit all, then finish all. A SQLite
+ * commit that fails exits the process (the engine is ahead of the durable
+ * state and must not answer anyone); a JetStream tenant that is refused or
+ * not acknowledged steps down instead (replica.c). */
 void durability_commit(server *s, int64_t now_ms);
-void durability_final_snapshot(server *s);
+void durability_final_snapshot(tenant *t);
+/* A snapshot of t (engine + registry) in two malloc'd buffers; 0 or -1. */
+int durability_snapshot(tenant *t, void **data, size_t *len, buf *extra);
+/* The snapshot policy: is one due at now_ms (after n pending records)? */
+int durability_snapshot_due(tenant *t, int64_t now_ms);
+void durability_clear_batch(tenant *t);
 
 /* commands.c: handle one request line (NUL-terminated, in place), append the reply. */
 void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms);
+
+/* replica.c (replica_none.c without libnats): the JetStream side. */
+/* 1 if built with it; 0 (and a message on stderr) if not. */
+int replica_supported(void);
+/* Connect to the cluster and open each tenant (they start syncing). 0 or -1. */
+int replica_start(server *s);
+void replica_stop(server *s);
+/* Leading tenants: publish the batch / wait for it (and write a snapshot
+ * if asked). finish returns 0, or -1 when the tenant stepped down. */
+int replica_submit(tenant *t);
+int replica_finish(tenant *t, int with_snapshot, int64_t now_ms);
+/* Once per loop turn: standbys apply what arrived, leases are renewed or
+ * watched, expired ones taken over, syncing tenants retried. */
+void replica_tick(server *s, int64_t now_ms);
+/* The longest poll() may sleep before replica_tick needs to run (ms). */
+int64_t replica_wait_ms(server *s);
+/* Hand a leading tenant over (to: a server name, "" any standby). 0 or -1 (err). */
+int replica_handover(tenant *t, const char *to, char *err, size_t errlen);
+/* Where the tenant's leader is ("" unknown) and who it is. */
+void replica_leader(tenant *t, char *addr, size_t alen, char *holder, size_t hlen);
+/* Records the tenant's engine trails the stream by (standby), 0 otherwise. */
+uint64_t replica_lag(tenant *t);
+/* Shutdown: final snapshots, leases released so a standby takes over at once. */
+void replica_release(server *s);
 
 /* loop.c */
 int loop_listen(server *s);
