@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "omniq/schedule.h"
 #ifdef OMNIQ_HAVE_CBC
 #include "omniq/schedule_cbc.h"
@@ -118,6 +119,19 @@ static void breaks_text(const oq_schedule_result *r, int32_t i, const oq_schedul
     }
 }
 
+/* Row i's start and end stamps and its breaks, as every output shows them. */
+typedef struct shift_text {
+    char start[32], end[32], breaks[256];
+} shift_text;
+
+static void shift_texts(const oq_schedule_result *r, const oq_schedule_horizon *h, int32_t i,
+                        const oq_schedule_shift *sh, double start_s, double end_s, shift_text *out)
+{
+    stamp(h, start_s, out->start, sizeof out->start);
+    stamp(h, end_s, out->end, sizeof out->end);
+    breaks_text(r, i, sh, h, out->breaks, sizeof out->breaks);
+}
+
 static void print_table(const oq_schedule_result *r, const oq_schedule_horizon *h)
 {
     oq_schedule_summary sm;
@@ -137,14 +151,12 @@ static void print_table(const oq_schedule_result *r, const oq_schedule_horizon *
     for (int32_t i = 0; i < sm.n_shifts; i++) {
         oq_schedule_shift sh;
         oq_schedule_result_shift(r, i, &sh);
-        char a[32], e[32], b[256];
-        stamp(h, sh.start_s, a, sizeof a);
-        stamp(h, sh.end_s, e, sizeof e);
-        breaks_text(r, i, &sh, h, b, sizeof b);
+        shift_text x;
+        shift_texts(r, h, i, &sh, sh.start_s, sh.end_s, &x);
         printf("%-14s %-10s %s %-16s %-16s %6d  %s\n",
                oq_schedule_result_template_name(r, sh.template_index),
                sh.tour_index >= 0 ? oq_schedule_result_tour_name(r, sh.tour_index) : "-",
-               weekday(h, sh.day), a, e, (int)sh.count, b);
+               weekday(h, sh.day), x.start, x.end, (int)sh.count, x.breaks);
     }
 }
 
@@ -152,18 +164,26 @@ static void print_csv(const oq_schedule_result *r, const oq_schedule_horizon *h)
 {
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
-    printf("template,tour,tour_row,day,start,end,count,paid_hours,breaks\n");
+    static const char *const names[] = {"template", "tour", "tour_row", "day", "start", "end",
+                                        "count", "paid_hours", "breaks", NULL};
+    csv_header(stdout, names);
     for (int32_t i = 0; i < sm.n_shifts; i++) {
         oq_schedule_shift sh;
         oq_schedule_result_shift(r, i, &sh);
-        char a[32], e[32], b[256];
-        stamp(h, sh.start_s, a, sizeof a);
-        stamp(h, sh.end_s, e, sizeof e);
-        breaks_text(r, i, &sh, h, b, sizeof b);
-        printf("%s,%s,%d,%d,%s,%s,%d,%.4g,%s\n",
-               oq_schedule_result_template_name(r, sh.template_index),
-               sh.tour_index >= 0 ? oq_schedule_result_tour_name(r, sh.tour_index) : "",
-               (int)sh.tour_row, (int)sh.day, a, e, (int)sh.count, sh.paid_hours, b);
+        shift_text x;
+        shift_texts(r, h, i, &sh, sh.start_s, sh.end_s, &x);
+        csv_row row;
+        csv_begin(&row, stdout);
+        csv_text(&row, oq_schedule_result_template_name(r, sh.template_index));
+        csv_text(&row, sh.tour_index >= 0 ? oq_schedule_result_tour_name(r, sh.tour_index) : "");
+        csv_printf(&row, "%d", (int)sh.tour_row);
+        csv_printf(&row, "%d", (int)sh.day);
+        csv_text(&row, x.start);
+        csv_text(&row, x.end);
+        csv_printf(&row, "%d", (int)sh.count);
+        csv_printf(&row, "%.4g", sh.paid_hours);
+        csv_text(&row, x.breaks);
+        csv_end(&row);
     }
 }
 
@@ -308,7 +328,8 @@ static void print_roster(const oq_schedule_result *r, const oq_schedule_horizon 
     oq_roster_summary rs;
     oq_roster_summary_get(ro, &rs);
     if (csv)
-        printf("agent,template,start,end,paid_hours,breaks\n");
+        csv_header(stdout, (const char *const[]){"agent", "template", "start", "end", "paid_hours",
+                                                  "breaks", NULL});
     else
         printf("roster: %d agents, %d agent-shifts given, %d unassigned, %d rule(s) not met; "
                "hours %.2f..%.2f, weekend shifts %d..%d, night shifts %d..%d; %.3f s\n",
@@ -327,16 +348,21 @@ static void print_roster(const oq_schedule_result *r, const oq_schedule_horizon 
             oq_roster_agent_shift(ro, a, k, &s);
             oq_schedule_shift sh;
             oq_schedule_result_shift(r, s.shift_row, &sh);
-            char s0[32], s1[32], b[256];
-            stamp(h, s.start_s, s0, sizeof s0);
-            stamp(h, s.end_s, s1, sizeof s1);
-            breaks_text(r, s.shift_row, &sh, h, b, sizeof b);
-            if (csv)
-                printf("%s,%s,%s,%s,%.4g,%s\n", ag[a].id,
-                       oq_schedule_result_template_name(r, sh.template_index), s0, s1,
-                       s.paid_hours, b);
-            else
-                printf(" %s %s-%s", weekday(h, s.day), s0 + 11, s1 + 11);
+            shift_text x;
+            shift_texts(r, h, s.shift_row, &sh, s.start_s, s.end_s, &x);
+            if (csv) {
+                csv_row row;
+                csv_begin(&row, stdout);
+                csv_text(&row, ag[a].id);
+                csv_text(&row, oq_schedule_result_template_name(r, sh.template_index));
+                csv_text(&row, x.start);
+                csv_text(&row, x.end);
+                csv_printf(&row, "%.4g", s.paid_hours);
+                csv_text(&row, x.breaks);
+                csv_end(&row);
+            } else {
+                printf(" %s %s-%s", weekday(h, s.day), x.start + 11, x.end + 11);
+            }
         }
         if (!csv)
             printf("\n");

@@ -224,6 +224,11 @@ printf 'templates:\n  - {name: two, start_window: ["07:00", "08:30"], length: 2h
 "$OMNIQ" schedule "$TMP/staff.csv" --shifts "$TMP/two.yaml" --format csv >"$TMP/staff.out" 2>"$TMP/err" \
     || fail "omniq schedule on staff's CSV: exit $?: $(cat "$TMP/err")"
 grep -q "^two,," "$TMP/staff.out" || fail "omniq schedule --format csv: no shift rows"
+# RFC 4180: a template name with a comma and a quote is one quoted field
+printf 'templates:\n  - {name: "two, \\"early\\"", start_window: ["07:00", "08:30"], length: 2h}\n' >"$TMP/comma.yaml"
+"$OMNIQ" schedule "$TMP/staff.csv" --shifts "$TMP/comma.yaml" --format csv >"$TMP/comma.out" 2>"$TMP/err" \
+    || fail "omniq schedule comma.yaml: exit $?: $(cat "$TMP/err")"
+grep -q '^"two, ""early""",,' "$TMP/comma.out" || fail "omniq schedule --format csv: name not quoted: $(cat "$TMP/comma.out")"
 if command -v python3 >/dev/null 2>&1; then
     python3 - "$TMP" <<'PY' || fail "omniq schedule: JSON/SVG wrong"
 import json, sys, xml.dom.minidom
