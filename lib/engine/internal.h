@@ -133,6 +133,9 @@ oq_status oq__sync_all(oq_engine *e);
 void oq__drop_agent_members(oq_engine *e, oq_agent *a);
 void oq__drop_queue_members(oq_engine *e, oq_queue *q);
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q);
+/* The same from the agent's list only: for a restore, while the queues'
+ * member arrays are still being filled slot by slot. */
+oq_member *oq__agent_member_of(const oq_agent *a, const oq_queue *q);
 
 /* ---- lanes (lanes.c) ---- */
 extern const oq_heap_ops oq__contact_heap_ops;  /* ctx: the queue */

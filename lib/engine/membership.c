@@ -93,20 +93,25 @@ static void delay_account(oq_engine *e, oq_queue *q, int64_t delay, int32_t sign
     oq__queue_rewake(e, q); /* waiting contacts need a wake-up for it */
 }
 
+oq_member *oq__agent_member_of(const oq_agent *a, const oq_queue *q)
+{
+    for (int32_t i = 0; i < a->n_members; i++)
+        if (a->members[i]->queue == q)
+            return a->members[i];
+    return NULL;
+}
+
 oq_member *oq__member_of(const oq_agent *a, const oq_queue *q)
 {
     /* Scan the shorter list: building a center where one agent serves
      * 100,000 queues asks this once per new queue. */
     if (q->n_members < a->n_members) {
         for (int32_t i = 0; i < q->n_members; i++)
-            if (q->members[i]->agent == a)
+            if (q->members[i] && q->members[i]->agent == a)
                 return q->members[i];
         return NULL;
     }
-    for (int32_t i = 0; i < a->n_members; i++)
-        if (a->members[i]->queue == q)
-            return a->members[i];
-    return NULL;
+    return oq__agent_member_of(a, q);
 }
 
 static void score(oq_engine *e, oq_member *m)

@@ -947,7 +947,7 @@ static oq_agent *r_agent(rx *x, int32_t idx)
             m->pos[l] = (in >> l & 1u) ? 0 : -1; /* 0: to be pushed */
         if (q->members[m->slot_in_queue])
             oq__rd_fail(r, "member slot %d of queue '%s' used twice", m->slot_in_queue, q->id);
-        else if (oq__member_of(a, q))
+        else if (oq__agent_member_of(a, q))
             oq__rd_fail(r, "agent '%s' member of queue '%s' twice", a->id, q->id);
         if (r->bad)
             break;
