@@ -266,15 +266,14 @@ oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *agent, 
     return change_group(e, now_ms, agent, group, 0);
 }
 
-oq_status oq_agent_get(const oq_engine *ce, const char *id, oq_agent_info *out)
+oq_status oq_agent_get(const oq_engine *e, const char *id, oq_agent_info *out)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!out)
         return oq__fail(e, OQ_EINVAL, "out is NULL");
-    oq_agent *a = NULL;
-    oq_status st = oq__find_agent(e, "agent", id, &a);
+    const oq_agent *a = NULL;
+    oq_status st = oq__lookup_agent(e, "agent", id, &a);
     if (st != OQ_OK)
         return st;
     memset(out, 0, sizeof *out);
@@ -293,19 +292,18 @@ oq_status oq_agent_get(const oq_engine *ce, const char *id, oq_agent_info *out)
     return OQ_OK;
 }
 
-oq_status oq_agent_get_skill(const oq_engine *ce, const char *agent, const char *skill,
+oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const char *skill,
                              int32_t *level)
 {
-    oq_engine *e = (oq_engine *)ce;
     if (!e)
         return OQ_EINVAL;
     if (!level)
         return oq__fail(e, OQ_EINVAL, "level is NULL");
-    oq_agent *a = NULL;
-    oq_skill *s = NULL;
-    oq_status st = oq__find_agent(e, "agent", agent, &a);
+    const oq_agent *a = NULL;
+    const oq_skill *s = NULL;
+    oq_status st = oq__lookup_agent(e, "agent", agent, &a);
     if (st == OQ_OK)
-        st = oq__find_skill(e, "skill", skill, &s);
+        st = oq__lookup_skill(e, "skill", skill, &s);
     if (st == OQ_OK)
         *level = oq__level_of(a->skills, a->n_skills, s->idx);
     return st;

@@ -165,8 +165,8 @@ oq_status oq_engine_get_calendar(const oq_engine *e, const char *id, const oq_ca
 {
     if (!e || !out)
         return OQ_EINVAL;
-    oq_ecal *k = NULL;
-    oq_status st = oq__find_calendar((oq_engine *)e, "calendar", id, &k);
+    const oq_ecal *k = NULL;
+    oq_status st = oq__lookup_calendar(e, "calendar", id, &k);
     if (st != OQ_OK)
         return st;
     *out = k->cal;

@@ -72,15 +72,14 @@ oq_status oq_skill_remove(oq_engine *e, const char *id)
     return OQ_OK;
 }
 
-oq_status oq_skill_get(const oq_engine *ce, const char *id, int32_t *max_level)
+oq_status oq_skill_get(const oq_engine *e, const char *id, int32_t *max_level)
 {
-    oq_engine *e = (oq_engine *)ce;
     if (!e)
         return OQ_EINVAL;
     if (!max_level)
         return oq__fail(e, OQ_EINVAL, "max_level is NULL");
-    oq_skill *s = NULL;
-    oq_status st = oq__find_skill(e, "skill", id, &s);
+    const oq_skill *s = NULL;
+    oq_status st = oq__lookup_skill(e, "skill", id, &s);
     if (st == OQ_OK)
         *max_level = s->max_level;
     return st;

@@ -136,15 +136,14 @@ oq_status oq_channel_remove(oq_engine *e, const char *id)
     return OQ_OK;
 }
 
-oq_status oq_channel_get(const oq_engine *ce, const char *id, oq_channel_spec *out)
+oq_status oq_channel_get(const oq_engine *e, const char *id, oq_channel_spec *out)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!out)
         return oq__fail(e, OQ_EINVAL, "out is NULL");
-    oq_channel *c = NULL;
-    oq_status st = oq__find_channel(e, "channel", id, &c);
+    const oq_channel *c = NULL;
+    oq_status st = oq__lookup_channel(e, "channel", id, &c);
     if (st != OQ_OK)
         return st;
     oq_channel_spec_init(out);

@@ -819,15 +819,14 @@ oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
     return OQ_OK;
 }
 
-oq_status oq_contact_get(const oq_engine *ce, const char *id, oq_contact_info *out)
+oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *out)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!out)
         return oq__fail(e, OQ_EINVAL, "out is NULL");
-    oq_contact *c = NULL;
-    oq_status st = oq__find_contact(e, "contact", id, &c);
+    const oq_contact *c = NULL;
+    oq_status st = oq__lookup_contact(e, "contact", id, &c);
     if (st != OQ_OK)
         return st;
     memset(out, 0, sizeof *out);

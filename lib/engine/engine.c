@@ -48,9 +48,10 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
         return OQ_EINVAL;
     oq_mem mem;
     oq__mem_init(&mem, opts->alloc, opts->alloc_user);
-    oq_engine *e = oq__calloc(&mem, 1, sizeof *e);
+    oq_engine *e = oq__calloc(&mem, 1, sizeof *e + OQ_ENGINE_ERR_MAX);
     if (!e)
         return OQ_ENOMEM;
+    e->err = (char *)(e + 1);
     e->mem = mem;
     e->on_event = opts->on_event;
     e->event_user = opts->event_user;
@@ -73,7 +74,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     e->journal_seq = 1;
     if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || oq__stats_create(e) != OQ_OK) {
         oq__heap_free(&e->timers, &e->mem);
-        oq__free(&mem, e, sizeof *e);
+        oq__free(&mem, e, sizeof *e + OQ_ENGINE_ERR_MAX);
         return OQ_ENOMEM;
     }
     *out = e;
@@ -166,16 +167,16 @@ void oq_engine_destroy(oq_engine *e)
     oq__idmap_clear(&e->profile_ids);
     oq__calendars_free(e);
     oq_mem mem = e->mem;
-    oq__free(&mem, e, sizeof *e);
+    oq__free(&mem, e, sizeof *e + OQ_ENGINE_ERR_MAX);
 }
 
 const char *oq_engine_last_error(const oq_engine *e) { return e ? e->err : ""; }
 
-oq_status oq__fail(oq_engine *e, oq_status status, const char *fmt, ...)
+oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->err, sizeof e->err, fmt, ap);
+    vsnprintf(e->err, OQ_ENGINE_ERR_MAX, fmt, ap);
     va_end(ap);
     return status;
 }
@@ -227,7 +228,7 @@ oq_status oq__enter_at(oq_engine *e, int64_t now_ms)
     return OQ_OK;
 }
 
-oq_status oq__check_id(oq_engine *e, const char *field, const char *id)
+oq_status oq__check_id(const oq_engine *e, const char *field, const char *id)
 {
     if (!id)
         return oq__fail(e, OQ_EINVAL, "%s: id is NULL", field);
@@ -253,17 +254,29 @@ void oq__emit(oq_engine *e, oq_event *ev, oq_contact *c, oq_agent *a)
     e->in_callback--;
 }
 
-#define DEFINE_FIND(kind, type, get, map)                                                 \
-    oq_status oq__find_##kind(oq_engine *e, const char *field, const char *id, type **out) \
-    {                                                                                      \
-        oq_status st = oq__check_id(e, field, id);                                         \
-        if (st != OQ_OK)                                                                   \
-            return st;                                                                     \
-        type *obj = get(&e->map, id);                                                      \
-        if (!obj)                                                                          \
-            return oq__fail(e, OQ_ENOTFOUND, "%s '%s': no such " #kind, field, id);      \
-        *out = obj;                                                                        \
-        return OQ_OK;                                                                      \
+/* A lookup for read-only calls (const engine, const object) and the find of
+ * mutating calls: the same search, which hands out the object as mutable
+ * only to a caller that holds the engine as mutable. */
+#define DEFINE_FIND(kind, type, get, map)                                                       \
+    oq_status oq__lookup_##kind(const oq_engine *e, const char *field, const char *id,          \
+                                const type **out)                                               \
+    {                                                                                            \
+        oq_status st = oq__check_id(e, field, id);                                               \
+        if (st != OQ_OK)                                                                         \
+            return st;                                                                           \
+        const type *obj = get(&e->map, id);                                                      \
+        if (!obj)                                                                                \
+            return oq__fail(e, OQ_ENOTFOUND, "%s '%s': no such " #kind, field, id);            \
+        *out = obj;                                                                              \
+        return OQ_OK;                                                                            \
+    }                                                                                            \
+    oq_status oq__find_##kind(oq_engine *e, const char *field, const char *id, type **out)       \
+    {                                                                                            \
+        const type *obj = NULL;                                                                  \
+        oq_status st = oq__lookup_##kind(e, field, id, &obj);                                    \
+        if (st == OQ_OK)                                                                         \
+            *out = (type *)obj; /* the engine is mutable here: so is what it holds */            \
+        return st;                                                                               \
     }
 
 DEFINE_FIND(channel, oq_channel, oq__idmap_get, channel_ids)

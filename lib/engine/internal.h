@@ -23,11 +23,12 @@ static inline int64_t oq__ms(double seconds) { return (int64_t)(seconds * 1000.0
 /* ---- engine.c: errors, guards, events, ids ---- */
 
 /* Record a message for `status` and return status. */
-oq_status oq__fail(oq_engine *e, oq_status status, const char *fmt, ...) OQ_PRINTF(3, 4);
+#define OQ_ENGINE_ERR_MAX 512
+oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...) OQ_PRINTF(3, 4);
 /* Guard at the top of every mutating call: NULL engine, re-entry. */
 oq_status oq__enter(oq_engine *e);
 /* A valid host id for `field`: non-NULL, 1..OQ_ID_MAX bytes, valid UTF-8. */
-oq_status oq__check_id(oq_engine *e, const char *field, const char *id);
+oq_status oq__check_id(const oq_engine *e, const char *field, const char *id);
 /* Guard + clock for calls that take now_ms: time never goes backwards; fires
  * due timers (oq__advance). */
 oq_status oq__enter_at(oq_engine *e, int64_t now_ms);
@@ -39,11 +40,17 @@ uint64_t oq__rand(oq_engine *e);
 
 /* Look an object up by id (after oq__check_id); ENOTFOUND names field and id. */
 oq_status oq__find_channel(oq_engine *e, const char *field, const char *id, oq_channel **out);
+oq_status oq__lookup_channel(const oq_engine *e, const char *field, const char *id, const oq_channel **out);
 oq_status oq__find_skill(oq_engine *e, const char *field, const char *id, oq_skill **out);
+oq_status oq__lookup_skill(const oq_engine *e, const char *field, const char *id, const oq_skill **out);
 oq_status oq__find_group(oq_engine *e, const char *field, const char *id, oq_group **out);
+oq_status oq__lookup_group(const oq_engine *e, const char *field, const char *id, const oq_group **out);
 oq_status oq__find_agent(oq_engine *e, const char *field, const char *id, oq_agent **out);
+oq_status oq__lookup_agent(const oq_engine *e, const char *field, const char *id, const oq_agent **out);
 oq_status oq__find_queue(oq_engine *e, const char *field, const char *id, oq_queue **out);
+oq_status oq__lookup_queue(const oq_engine *e, const char *field, const char *id, const oq_queue **out);
 oq_status oq__find_contact(oq_engine *e, const char *field, const char *id, oq_contact **out);
+oq_status oq__lookup_contact(const oq_engine *e, const char *field, const char *id, const oq_contact **out);
 
 /* oq__enter_at + lookup of the object named `id` (field name = the kind). */
 oq_status oq__agent_at(oq_engine *e, int64_t now_ms, const char *id, oq_agent **out);
@@ -300,6 +307,7 @@ oq_status oq__last_agent_put(oq_engine *e, const char *customer, size_t len, int
 #define OQ_CLOSED_DETAIL "closed"
 #define OQ_CLOSED_CALLBACK_DETAIL "closed callback"
 oq_status oq__find_calendar(oq_engine *e, const char *field, const char *id, oq_ecal **out);
+oq_status oq__lookup_calendar(const oq_engine *e, const char *field, const char *id, const oq_ecal **out);
 /* The calendar's timer fired (or its hours changed): report a change of
  * its open state to the queues naming it and arm the next change. */
 void oq__calendar_changed(oq_engine *e, oq_ecal *k);

@@ -235,15 +235,14 @@ oq_status oq_queue_clear_steps(oq_engine *e, int64_t now_ms, const char *queue)
     return OQ_OK;
 }
 
-oq_status oq_queue_step_count(const oq_engine *ce, const char *queue, int32_t *count)
+oq_status oq_queue_step_count(const oq_engine *e, const char *queue, int32_t *count)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!count)
         return oq__fail(e, OQ_EINVAL, "count is NULL");
-    oq_queue *q = NULL;
-    oq_status st = oq__find_queue(e, "queue", queue, &q);
+    const oq_queue *q = NULL;
+    oq_status st = oq__lookup_queue(e, "queue", queue, &q);
     if (st == OQ_OK)
         *count = q->n_steps;
     return st;

@@ -126,10 +126,9 @@ void oq__last_agent_clear(oq_engine *e)
     oq__idmap_clear(&e->served);
 }
 
-oq_status oq_customer_last_agent(const oq_engine *ce, const char *customer, const char **agent,
+oq_status oq_customer_last_agent(const oq_engine *e, const char *customer, const char **agent,
                                  int64_t *served_ms)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!agent || !served_ms)

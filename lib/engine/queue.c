@@ -540,15 +540,14 @@ oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
     return change_group(e, now_ms, queue, group, 0);
 }
 
-oq_status oq_queue_get(const oq_engine *ce, const char *id, oq_queue_info *out)
+oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *out)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!out)
         return oq__fail(e, OQ_EINVAL, "out is NULL");
-    oq_queue *q = NULL;
-    oq_status st = oq__find_queue(e, "queue", id, &q);
+    const oq_queue *q = NULL;
+    oq_status st = oq__lookup_queue(e, "queue", id, &q);
     if (st != OQ_OK)
         return st;
     memset(out, 0, sizeof *out);

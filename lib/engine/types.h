@@ -339,7 +339,10 @@ struct oq_engine {
     int64_t now;
     int32_t in_callback;
     int32_t delays_changed;  /* some queue's delays_changed is set (dispatch skips the walk) */
-    char err[512];
+    /* The last error's text: OQ_ENGINE_ERR_MAX bytes allocated with the engine
+     * (right after this struct). A pointer so that the read-only calls, which
+     * take a const engine, may say why they failed without casting it away. */
+    char *err;
 
     /* Allocations a call may lose without failing, each with a documented
      * degraded outcome (docs/reliability.md): the points where one is tried

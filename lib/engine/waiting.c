@@ -493,16 +493,15 @@ static int32_t count_ahead(const ahead_ctx *x, int32_t pos)
     return 1 + count_ahead(x, 2 * pos + 1) + count_ahead(x, 2 * pos + 2);
 }
 
-oq_status oq_contact_position(const oq_engine *ce, const char *contact, int32_t *position,
+oq_status oq_contact_position(const oq_engine *e, const char *contact, int32_t *position,
                               double *ewt_s)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!position || !ewt_s)
         return oq__fail(e, OQ_EINVAL, "position/ewt_s is NULL");
-    oq_contact *c = NULL;
-    oq_status st = oq__find_contact(e, "contact", contact, &c);
+    const oq_contact *c = NULL;
+    oq_status st = oq__lookup_contact(e, "contact", contact, &c);
     if (st != OQ_OK)
         return st;
     if (c->state != OQ_CONTACT_QUEUED)
@@ -514,15 +513,14 @@ oq_status oq_contact_position(const oq_engine *ce, const char *contact, int32_t 
     return OQ_OK;
 }
 
-oq_status oq_queue_ewt(const oq_engine *ce, const char *queue, double *ewt_s)
+oq_status oq_queue_ewt(const oq_engine *e, const char *queue, double *ewt_s)
 {
-    oq_engine *e = (oq_engine *)ce;
     if (!e)
         return OQ_EINVAL;
     if (!ewt_s)
         return oq__fail(e, OQ_EINVAL, "ewt_s is NULL");
-    oq_queue *q = NULL;
-    oq_status st = oq__find_queue(e, "queue", queue, &q);
+    const oq_queue *q = NULL;
+    oq_status st = oq__lookup_queue(e, "queue", queue, &q);
     if (st == OQ_OK)
         *ewt_s = oq__queue_ewt_s(q, q->n_queued + 1, 0);
     return st;

@@ -140,30 +140,28 @@ static const char *detail_text(const oq_history_item *it)
     return it->detail_code > OQ_DETAIL_NONE && it->detail_code < n ? KNOWN_DETAILS[it->detail_code] : NULL;
 }
 
-oq_status oq_contact_history_count(const oq_engine *ce, const char *contact, int32_t *count)
+oq_status oq_contact_history_count(const oq_engine *e, const char *contact, int32_t *count)
 {
-    oq_engine *e = (oq_engine *)ce; /* only the error message is written */
     if (!e)
         return OQ_EINVAL;
     if (!count)
         return oq__fail(e, OQ_EINVAL, "count is NULL");
-    oq_contact *c = NULL;
-    oq_status st = oq__find_contact(e, "contact", contact, &c);
+    const oq_contact *c = NULL;
+    oq_status st = oq__lookup_contact(e, "contact", contact, &c);
     if (st == OQ_OK)
         *count = c->history ? c->history->n : 1;
     return st;
 }
 
-oq_status oq_contact_history_get(const oq_engine *ce, const char *contact, int32_t index,
+oq_status oq_contact_history_get(const oq_engine *e, const char *contact, int32_t index,
                                  oq_history_entry *out)
 {
-    oq_engine *e = (oq_engine *)ce;
     if (!e)
         return OQ_EINVAL;
     if (!out)
         return oq__fail(e, OQ_EINVAL, "out is NULL");
-    oq_contact *c = NULL;
-    oq_status st = oq__find_contact(e, "contact", contact, &c);
+    const oq_contact *c = NULL;
+    oq_status st = oq__lookup_contact(e, "contact", contact, &c);
     if (st != OQ_OK)
         return st;
     const struct oq_history *h = c->history;

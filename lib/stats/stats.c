@@ -1101,7 +1101,7 @@ oq_status oq_stats_get_options(const oq_engine *e, oq_stats_options *out)
     if (!e)
         return OQ_EINVAL;
     if (!out)
-        return oq__fail((oq_engine *)e, OQ_EINVAL, "out is NULL");
+        return oq__fail(e, OQ_EINVAL, "out is NULL");
     *out = e->stats->opt;
     return OQ_OK;
 }
