@@ -153,7 +153,7 @@ static void fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_q
     o->business_abandoned_within = k[K_BAB_IN];
     o->asa_business_s = mean_s(k[K_BANS_WAIT], k[K_BANS_N]);
     o->mean_abandoned_wait_business_s = mean_s(k[K_BAB_WAIT], k[K_BAB_N]);
-    o->sl_business = ratio(k[K_BANS_IN], k[K_BANS_N] + k[K_BAB_N]);
+    o->sl_business = ratio(k[K_BANS_IN], oq__sat_add(k[K_BANS_N], k[K_BAB_N]));
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
