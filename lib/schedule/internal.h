@@ -267,7 +267,8 @@ typedef struct sch_model {
     int32_t *t_col, *t_row;
     double *t_val;
     int32_t over_first;     /* the over column of interval t: over_first + t */
-    int32_t *short_first;   /* per interval: first short column, n + 1 entries (soft) */
+    int32_t *short_first;   /* per interval: first short column, n_short_first entries (soft) */
+    int32_t n_short_first;  /* n + 1 once allocated, else 0 */
 } sch_model;
 
 /* Is weekday mask `pattern` one of tour k's (days_on days within the

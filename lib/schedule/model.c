@@ -133,6 +133,7 @@ void oq__model_free(oq_mem *m, sch_model *md)
     oq__free(m, md->col_start, ((size_t)md->n_cols + 1) * sizeof *md->col_start);
     oq__free(m, md->row_index, (size_t)(md->nnz > 0 ? md->nnz : 1) * sizeof *md->row_index);
     oq__free(m, md->value, (size_t)(md->nnz > 0 ? md->nnz : 1) * sizeof *md->value);
+    oq__free(m, md->short_first, (size_t)md->n_short_first * sizeof *md->short_first);
     memset(md, 0, sizeof *md);
 }
 
@@ -268,6 +269,7 @@ oq_status oq__model_build(const oq_schedule *s, oq_mem *m, const oq_schedule_opt
     if (!c->hard) {
         md->short_first = oq__calloc(m, (size_t)n + 1, sizeof *md->short_first);
         CHECK(md->short_first);
+        md->n_short_first = n + 1;
         for (int32_t t = 0; t < n; t++) {
             md->short_first[t] = md->n_cols;
             int32_t r = s->required[t], eff = sch_effective_req(s, c, t);

@@ -153,6 +153,36 @@ static void test_intervals_and_quantiles(void **state)
     oq_volume_series_destroy(s);
 }
 
+/* Calibrated on a handful of days, the 80 % and 95 % bands are fitted apart;
+ * the 95 % band must still contain the 80 % band (found by fuzz_forecast: five
+ * daily counts gave lo95 3 > lo80 2). */
+static void test_calibrated_bands_nest(void **state)
+{
+    (void)state;
+    static const struct { int32_t day; double v; } hist[] = {
+        {0, 10}, {1, 12}, {2, 9}, {7, 19}, {8, 13}};
+    oq_volume_series *s;
+    oq_error err;
+    ASSERT_OK(oq_volume_series_create(86400, NULL, NULL, &s, &err), err);
+    for (size_t i = 0; i < sizeof hist / sizeof hist[0]; i++)
+        ASSERT_OK(oq_volume_series_set_day(s, FX_MONDAY + hist[i].day, &hist[i].v, NULL, 1, &err), err);
+    oq_forecast_options o;
+    oq_forecast_options_init(&o);
+    oq_forecast_row rows[14];
+    oq_forecast_info info;
+    ASSERT_OK(oq_forecast_run(s, FX_MONDAY + 9, 14, &o, rows, 14, &info, &err), err);
+    int nonzero = 0;
+    for (int32_t i = 0; i < 14; i++) {
+        const oq_forecast_row *r = &rows[i];
+        if (!(r->lo95 <= r->lo80 && r->lo80 <= r->hi80 && r->hi80 <= r->hi95))
+            fail_msg("day %d: bands not nested: lo95 %g lo80 %g hi80 %g hi95 %g", (int)i, r->lo95,
+                     r->lo80, r->hi80, r->hi95);
+        nonzero += r->volume > 0;
+    }
+    assert_true(nonzero > 0);
+    oq_volume_series_destroy(s);
+}
+
 static void test_special_days(void **state)
 {
     (void)state;
@@ -348,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_weekday_methods),
         cmocka_unit_test(test_intervals_and_quantiles),
+        cmocka_unit_test(test_calibrated_bands_nest),
         cmocka_unit_test(test_special_days),
         cmocka_unit_test(test_exact_series),
         cmocka_unit_test(test_day_level_follows_a_step),
