@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calendar/internal.h"
+#include "core/abi.h"
 #include "core/error.h"
 #include "core/text.h"
 
@@ -271,12 +272,17 @@ oq_status oq_calendar_options_init(oq_calendar_options *opts)
     return OQ_OK;
 }
 
-static oq_status check_options(const oq_calendar_options *opts, oq_error *err)
+/* The caller's options (when not NULL) copied over the defaults into *full
+ * and *opts pointed at it (core.h: versioned structs). */
+static oq_status check_options(const oq_calendar_options **opts, oq_calendar_options *full,
+                               oq_error *err)
 {
-    if (opts && opts->struct_size != sizeof *opts)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "options: struct_size %u, expected %u (call oq_calendar_options_init)",
-                         (unsigned)opts->struct_size, (unsigned)sizeof *opts);
+    char why[OQ__ABI_MSG];
+    if (!*opts)
+        return OQ_OK;
+    if (OQ__OPTIONS_COPY(full, *opts, oq_calendar_options, alloc, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", why);
+    *opts = full;
     return OQ_OK;
 }
 
@@ -320,11 +326,12 @@ static char *dup_or_null(oq_mem *m, const char *s, int *failed)
 oq_status oq_calendar_create(const char *id, const char *time_zone,
                              const oq_calendar_options *opts, oq_calendar **out, oq_error *err)
 {
+    oq_calendar_options full;
     oq_status st;
     if (!out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "out is NULL");
     if ((st = check_text(err, NULL, "calendar id", id)) != OQ_OK ||
-        (st = check_options(opts, err)) != OQ_OK)
+        (st = check_options(&opts, &full, err)) != OQ_OK)
         return st;
     if (!time_zone)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "calendar '%s': time_zone is NULL", id);
@@ -356,10 +363,11 @@ oq_status oq_calendar_create(const char *id, const char *time_zone,
 oq_status oq__calendar_adopt(const char *id, const char *tz_name, oq__zone *zone,
                              const oq_calendar_options *opts, oq_calendar **out, oq_error *err)
 {
+    oq_calendar_options full;
     oq_status st;
     if ((st = check_text(err, NULL, "calendar id", id)) != OQ_OK ||
         (st = check_text(err, id, "time zone", tz_name)) != OQ_OK ||
-        (st = check_options(opts, err)) != OQ_OK) {
+        (st = check_options(&opts, &full, err)) != OQ_OK) {
         oq_mem zm;
         oq__mem_init(&zm, opts ? opts->alloc : NULL, opts ? opts->alloc_user : NULL);
         oq__zone_free(&zm, zone);
@@ -462,10 +470,11 @@ static int copy_into(const oq_calendar *cal, oq_calendar *c)
 oq_status oq_calendar_copy(const oq_calendar *cal, const oq_calendar_options *opts,
                            oq_calendar **out, oq_error *err)
 {
+    oq_calendar_options full;
     oq_status st;
     if (!cal || !out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s is NULL", cal ? "out" : "cal");
-    if ((st = check_options(opts, err)) != OQ_OK)
+    if ((st = check_options(&opts, &full, err)) != OQ_OK)
         return st;
     oq_mem mem;
     if (opts)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/abi.h"
 #include "omniq/calendar.h"
 #include "omniq/config.h"
 #include "omniq/contact.h"
@@ -151,7 +152,8 @@ int oq__cfg_populate(cfg_ctx *c, const cfg_node *root);
 /* The allowed top-level keys of a document kind (CFG_EXTRA_*). */
 const char *const *oq__cfg_top_keys(int extra);
 /* Are the load options valid (NULL is)? Else fills *err (OQ_EINVAL) and returns 0. */
-int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *err);
+int oq__cfg_options_ok(const oq_load_options **options, oq_load_options *full, const char *name,
+                       oq_error *err);
 
 /* Common driver: read/parse, build, and hand the tree to `extra` (scripts).
  * lo may be NULL (defaults). *err receives the first error, with its status. */

@@ -812,13 +812,11 @@ int oq__cfg_populate(cfg_ctx *c, const cfg_node *root)
 int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *root, int extra)
 {
     oq_engine_options o;
-    if (opts) {
-        if (opts->struct_size != sizeof o)
-            return oq__cfg_fail(c, NULL, "oq_engine_options.struct_size is wrong (call oq_engine_options_init)");
-        o = *opts;
-    } else {
+    char why[OQ__ABI_MSG];
+    if (!opts)
         oq_engine_options_init(&o);
-    }
+    else if (OQ__OPTIONS_COPY(&o, opts, oq_engine_options, alloc, why) != OQ_OK)
+        return oq__cfg_fail(c, NULL, "%s", why);
     if (!oq__cfg_check_map(c, root, oq__cfg_top_keys(extra), 1))
         return 0;
     const cfg_node *eng = oq__cfg_get(root, "engine");
@@ -856,8 +854,9 @@ oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *
                        void *user)
 {
     cfg_ctx c;
+    oq_load_options full;
     name = name ? name : path ? path : "<buffer>";
-    if (!oq__cfg_options_ok(lo, name, err))
+    if (!oq__cfg_options_ok(&lo, &full, name, err))
         return OQ_EINVAL;
     oq__cfg_ctx_init(&c, name, err, lo);
     if (!out || (!path && !yaml && len > 0)) {

@@ -717,8 +717,9 @@ oq_status oq_scenario_load(const oq_load_options *options, const char *path, con
                            size_t len, const char *name, oq_scenario **out, oq_error *err)
 {
     cfg_ctx c;
+    oq_load_options full;
     name = name ? name : path ? path : "<buffer>";
-    if (!oq__cfg_options_ok(options, name, err))
+    if (!oq__cfg_options_ok(&options, &full, name, err))
         return OQ_EINVAL;
     oq__cfg_ctx_init(&c, name, err, options);
     if (!out || (!path && !yaml && len > 0)) {

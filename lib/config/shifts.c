@@ -676,14 +676,16 @@ static int read_agent(cfg_ctx *c, oq_roster_agents *ag, const oq_schedule_horizo
 }
 
 static oq_status load_agents(const char *path, const char *yaml, size_t len, const char *name,
-                             const oq_schedule_horizon *h, oq_roster_agents **out,
+                             const oq_schedule_horizon *horizon, oq_roster_agents **out,
                              oq_error *err)
 {
-    if (!h || !out || (!path && !yaml && len > 0))
+    oq_schedule_horizon full; /* the caller's horizon over the defaults: core.h, versioned structs */
+    const oq_schedule_horizon *h = &full;
+    char why[OQ__ABI_MSG];
+    if (!horizon || !out || (!path && !yaml && len > 0))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "horizon, file and out are required");
-    if (h->struct_size != sizeof *h)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "horizon.struct_size: not set by oq_schedule_horizon_init");
+    if (OQ__OPTIONS_COPY(&full, horizon, oq_schedule_horizon, first_date, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "horizon: %s", why);
     cfg_ctx c;
     oq_load_options lo;
     oq_load_options_init(&lo);

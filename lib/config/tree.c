@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "config/cfg.h"
+#include "core/abi.h"
 #include "core/error.h"
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -56,14 +57,19 @@ void oq_load_options_init(oq_load_options *o)
     o->max_nodes = OQ_LOAD_MAX_NODES_DEFAULT;
 }
 
-int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *err)
+int oq__cfg_options_ok(const oq_load_options **options, oq_load_options *full, const char *name,
+                       oq_error *err)
 {
     const char *bad = NULL;
-    if (!lo)
+    char why[OQ__ABI_MSG];
+    if (!*options)
         return 1;
-    if (lo->struct_size != sizeof *lo)
-        bad = "struct_size is wrong (call oq_load_options_init)";
-    else if (lo->max_errors < 1 || lo->max_errors > OQ_LOAD_MAX_ERRORS_MAX)
+    if (OQ__OPTIONS_COPY(full, *options, oq_load_options, max_errors, why) != OQ_OK) {
+        oq__error(err, OQ_EINVAL, name, 0, 0, "%s", why);
+        return 0;
+    }
+    const oq_load_options *lo = *options = full;
+    if (lo->max_errors < 1 || lo->max_errors > OQ_LOAD_MAX_ERRORS_MAX)
         bad = "max_errors: expected 1 to 1000";
     else if (lo->max_bytes < 1)
         bad = "max_bytes: expected at least 1";
@@ -71,11 +77,13 @@ int oq__cfg_options_ok(const oq_load_options *lo, const char *name, oq_error *er
         bad = "max_nodes: expected at least 1";
     else if (lo->check_references != 0 && lo->check_references != 1)
         bad = "check_references: expected 0 or 1";
-    else if (lo->engine && lo->engine->struct_size != sizeof *lo->engine)
-        bad = "engine: oq_engine_options.struct_size is wrong (call oq_engine_options_init)";
+    else if (lo->engine && oq__struct_size_check(lo->engine, sizeof *lo->engine,
+                                                  OQ__FIELD_END(oq_engine_options, alloc),
+                                                  "oq_engine_options", why) != OQ_OK)
+        bad = why;
     if (!bad)
         return 1;
-    oq__error(err, OQ_EINVAL, name, 0, 0, "oq_load_options.%s", bad);
+    oq__error(err, OQ_EINVAL, name, 0, 0, "%s%s", bad == why ? "oq_load_options.engine: " : "oq_load_options.", bad);
     return 0;
 }
 

@@ -18,11 +18,6 @@ void oq_channel_spec_init(oq_channel_spec *spec)
 
 static oq_status check_spec(oq_engine *e, const oq_channel_spec *s)
 {
-    if (!s)
-        return oq__fail(e, OQ_EINVAL, "channel spec is NULL");
-    if (s->struct_size != sizeof *s)
-        return oq__fail(e, OQ_EINVAL, "channel spec: struct_size %u, expected %zu (call oq_channel_spec_init)",
-                        s->struct_size, sizeof *s);
     oq_status st = oq__check_id(e, "channel.id", s->id);
     if (st != OQ_OK)
         return st;
@@ -51,6 +46,11 @@ static void apply_spec(oq_channel *c, const oq_channel_spec *s)
 
 oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
 {
+    oq_channel_spec full; /* the caller's spec over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, spec, oq_channel_spec, id);
+    if (st0 != OQ_OK)
+        return st0;
+    spec = &full;
     OQ_JOURNAL(e, oq__j_channel_add(e, spec));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
@@ -86,6 +86,11 @@ oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
 
 oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
 {
+    oq_channel_spec full; /* the caller's spec over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, spec, oq_channel_spec, id);
+    if (st0 != OQ_OK)
+        return st0;
+    spec = &full;
     OQ_JOURNAL(e, oq__j_channel_update(e, spec));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)

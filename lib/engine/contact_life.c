@@ -428,15 +428,15 @@ static oq_status resolve_skills(oq_engine *e, const char *cid, const char *field
 
 oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec *s)
 {
-    OQ_JOURNAL(e, oq__j_contact_arrive(e, now_ms, s));
-    oq_status st = oq__enter_at(e, now_ms);
+    oq_contact_spec spec_full; /* the caller's spec over the defaults: core.h, versioned structs */
+    oq_status st = OQ__SPEC_IN(e, &spec_full, s, oq_contact_spec, id);
     if (st != OQ_OK)
         return st;
-    if (!s)
-        return oq__fail(e, OQ_EINVAL, "contact spec is NULL");
-    if (s->struct_size != sizeof *s)
-        return oq__fail(e, OQ_EINVAL, "contact spec: struct_size %u, expected %zu (call oq_contact_spec_init)",
-                        s->struct_size, sizeof *s);
+    s = &spec_full;
+    OQ_JOURNAL(e, oq__j_contact_arrive(e, now_ms, s));
+    st = oq__enter_at(e, now_ms);
+    if (st != OQ_OK)
+        return st;
     oq_channel *ch = NULL;
     oq_queue *q = NULL;
     oq_agent *pa = NULL;

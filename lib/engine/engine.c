@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/abi.h"
 #include "core/text.h"
 #include "engine/internal.h"
 #include "snapshot/journal.h"
@@ -31,15 +32,14 @@ uint64_t oq__rand(oq_engine *e) { return splitmix64(&e->rng); }
 
 oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
 {
-    oq_engine_options defaults;
+    oq_engine_options o; /* the caller's options over the defaults (core.h: versioned structs) */
     if (!out)
         return OQ_EINVAL;
-    if (!opts) {
-        oq_engine_options_init(&defaults);
-        opts = &defaults;
-    }
-    if (opts->struct_size != sizeof(oq_engine_options))
+    oq_engine_options_init(&o);
+    if (opts && oq__options_copy(&o, opts, sizeof o, OQ__FIELD_END(oq_engine_options, alloc),
+                                 "oq_engine_options", NULL) != OQ_OK)
         return OQ_EINVAL;
+    opts = &o;
     if (!(opts->abandon_resume_s >= 0 && opts->abandon_resume_s <= 9.0e9))
         return OQ_EINVAL;
     if (opts->start_ms < 0) /* times are host epoch ms >= 0: differences never overflow */
@@ -179,6 +179,32 @@ oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...)
     vsnprintf(e->err, OQ_ENGINE_ERR_MAX, fmt, ap);
     va_end(ap);
     return status;
+}
+
+oq_status oq__spec_in(const oq_engine *e, void *dst, const void *src, size_t full_size,
+                      size_t min_size, const char *name)
+{
+    char why[OQ__ABI_MSG];
+    if (!e)
+        return OQ_EINVAL;
+    if (e->in_callback) /* every caller is a mutating call: as oq__enter */
+        return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
+    if (!src)
+        return oq__fail(e, OQ_EINVAL, "%s is NULL", name);
+    if (oq__options_copy(dst, src, full_size, min_size, name, why) != OQ_OK)
+        return oq__fail(e, OQ_EINVAL, "%s", why);
+    return OQ_OK;
+}
+
+oq_status oq__out_check(const oq_engine *e, const void *out, size_t full_size, size_t min_size,
+                        const char *name)
+{
+    char why[OQ__ABI_MSG];
+    if (!out)
+        return oq__fail(e, OQ_EINVAL, "out is NULL");
+    if (oq__struct_size_check(out, full_size, min_size, name, why) != OQ_OK)
+        return oq__fail(e, OQ_EINVAL, "%s", why);
+    return OQ_OK;
 }
 
 oq_status oq__enter(oq_engine *e)

@@ -3,6 +3,7 @@
 #ifndef OQ_MODEL_INTERNAL_H
 #define OQ_MODEL_INTERNAL_H
 
+#include "core/abi.h"
 #include "engine/types.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -25,6 +26,22 @@ static inline int64_t oq__ms(double seconds) { return (int64_t)(seconds * 1000.0
 /* Record a message for `status` and return status. */
 #define OQ_ENGINE_ERR_MAX 512
 oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...) OQ_PRINTF(3, 4);
+
+/* Versioned structs (core.h, core/abi.h) at the engine's door, failing with
+ * a message that names the struct. oq__spec_in: the caller's input struct
+ * `src` copied over the defaults (OQ__SPEC_IN fills `dst` with the type's _init
+ * first; NULL e or src: OQ_EINVAL; inside a callback: OQ_EBUSY, as the
+ * mutating calls using it would say).
+ * oq__out_check: an output struct's caller-set struct_size is acceptable.
+ * oq__out_check needs a non-NULL `e`. */
+oq_status oq__spec_in(const oq_engine *e, void *dst, const void *src, size_t full_size,
+                      size_t min_size, const char *name);
+oq_status oq__out_check(const oq_engine *e, const void *out, size_t full_size, size_t min_size,
+                        const char *name);
+#define OQ__SPEC_IN(e, dst, src, type, first) \
+    ((void)type##_init(dst), oq__spec_in((e), (dst), (src), sizeof(type), OQ__FIELD_END(type, first), #type))
+#define OQ__OUT_CHECK(e, out, type, first) \
+    oq__out_check((e), (out), sizeof(type), OQ__FIELD_END(type, first), #type)
 /* Guard at the top of every mutating call: NULL engine, re-entry. */
 oq_status oq__enter(oq_engine *e);
 /* A valid host id for `field`: non-NULL, 1..OQ_ID_MAX bytes, valid UTF-8. */

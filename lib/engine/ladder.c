@@ -46,11 +46,6 @@ static oq_status resolve_step(oq_engine *e, oq_queue *q, const oq_escalation_ste
 {
     const char *qid = q->id;
     int32_t n = q->n_steps;
-    if (!s)
-        return oq__fail(e, OQ_EINVAL, "queue '%s': step is NULL", qid);
-    if (s->struct_size != sizeof *s)
-        return oq__fail(e, OQ_EINVAL, "queue '%s': step struct_size %u, expected %zu (call oq_escalation_step_init)",
-                        qid, s->struct_size, sizeof *s);
     if (n >= OQ_LADDER_MAX)
         return oq__fail(e, OQ_ERANGE, "queue '%s': a ladder has at most %d steps", qid, OQ_LADDER_MAX);
     if (s->action < OQ_STEP_LOWER_LEVEL || s->action > OQ_STEP_ALERT)
@@ -177,6 +172,11 @@ static oq_status find_idle_queue(oq_engine *e, int64_t now_ms, const char *queue
 oq_status oq_queue_add_step(oq_engine *e, int64_t now_ms, const char *queue,
                             const oq_escalation_step *step)
 {
+    oq_escalation_step full; /* the caller's step over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, step, oq_escalation_step, action);
+    if (st0 != OQ_OK)
+        return st0;
+    step = &full;
     OQ_JOURNAL(e, oq__j_queue_add_step(e, now_ms, queue, step));
     oq_queue *q = NULL;
     oq_status st = find_idle_queue(e, now_ms, queue, &q);

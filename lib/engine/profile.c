@@ -335,14 +335,16 @@ static int valid_delay(double s) { return isfinite(s) && s >= 0 && s <= 9.0e12; 
 oq_status oq_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent,
                               const oq_agent_policy *p)
 {
+    oq_agent_policy full; /* the caller's policy over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, p, oq_agent_policy, max_no_answer);
+    if (st0 != OQ_OK)
+        return st0;
+    p = &full;
     OQ_JOURNAL(e, oq__j_agent_set_policy(e, now_ms, agent, p));
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
         return st;
-    if (!p || p->struct_size != sizeof *p)
-        return oq__fail(e, OQ_EINVAL, "agent '%s': policy is NULL or its struct_size is wrong (call oq_agent_policy_init)",
-                        agent);
     if (p->max_no_answer < 0 || p->max_no_answer > 1000)
         return oq__fail(e, OQ_EINVAL, "agent '%s': max_no_answer must be 0..1000", agent);
     if (p->max_per_window < 0 || p->max_per_window > 64)

@@ -51,9 +51,6 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
 {
     if (!s)
         return oq__fail(e, OQ_EINVAL, "queue spec is NULL");
-    if (s->struct_size != sizeof *s)
-        return oq__fail(e, OQ_EINVAL, "queue spec: struct_size %u, expected %zu (call oq_queue_spec_init)",
-                        s->struct_size, sizeof *s);
     oq_status st = oq__check_id(e, "queue.id", s->id);
     if (st != OQ_OK)
         return st;
@@ -238,6 +235,11 @@ void oq__queue_free(oq_engine *e, oq_queue *q)
 
 oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
 {
+    oq_queue_spec full; /* the caller's spec over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, spec, oq_queue_spec, id);
+    if (st0 != OQ_OK)
+        return st0;
+    spec = &full;
     OQ_JOURNAL(e, oq__j_queue_add(e, spec));
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
@@ -279,6 +281,11 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
 
 oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spec)
 {
+    oq_queue_spec full; /* the caller's spec over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, spec, oq_queue_spec, id);
+    if (st0 != OQ_OK)
+        return st0;
+    spec = &full;
     OQ_JOURNAL(e, oq__j_queue_update(e, now_ms, spec));
     oq_status st = oq__enter_at(e, now_ms);
     if (st == OQ_OK)

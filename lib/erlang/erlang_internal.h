@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "core/abi.h"
 #include "omniq/erlang.h"
 
 /* A finite, non-negative double. */
@@ -73,7 +74,10 @@ double oq__digamma_diff(double u, double v);
 typedef int (*oq__meets_fn)(int32_t n, const void *ctx);
 oq_status oq__search_min(int32_t lo_fail, oq__meets_fn meets, const void *ctx, int32_t *out);
 /* Combined staffing (staffing.c): options validity, and the validated core. */
-int oq__staffing_options_valid(const oq_staffing_options *o);
+/* 1 when `o` is usable: its struct_size accepted (core.h: versioned
+ * structs; the caller's fields are then copied over the defaults into
+ * *full, which the call goes on with) and every field in range. */
+int oq__staffing_options_valid(const oq_staffing_options *o, oq_staffing_options *full);
 oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
                        oq_staffing_result *out);
 

@@ -9,9 +9,11 @@ oq_status oq_erlang_plan(const double *contacts, const double *aht_s, int32_t n_
                          double interval_s, const oq_staffing_options *options,
                          oq_plan_interval *rows, oq_plan_totals *totals)
 {
+    oq_staffing_options full;
     if (!contacts || !aht_s || n_intervals < 0 || !oq__pos(interval_s) || !rows || !totals ||
-        !oq__staffing_options_valid(options))
+        !oq__staffing_options_valid(options, &full))
         return OQ_EINVAL;
+    options = &full;
     for (int32_t i = 0; i < n_intervals; i++) {
         if (!oq__nonneg(contacts[i]))
             return OQ_EINVAL;

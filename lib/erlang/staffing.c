@@ -92,10 +92,11 @@ static int off_or(double v, double lo, double hi, int hi_inclusive)
     return v > lo && (hi_inclusive ? v <= hi : v < hi);
 }
 
-int oq__staffing_options_valid(const oq_staffing_options *o)
+int oq__staffing_options_valid(const oq_staffing_options *options, oq_staffing_options *full)
 {
-    if (!o || o->struct_size != (int32_t)sizeof *o)
+    if (!options || OQ__OPTIONS_COPY(full, options, oq_staffing_options, threshold_s, NULL) != OQ_OK)
         return 0;
+    const oq_staffing_options *o = full;
     if (!oq__nonneg(o->threshold_s) || !off_or(o->target_sl, 0.0, 1.0, 0) ||
         !oq__nonneg(o->max_asa_s) || !off_or(o->max_occupancy, 0.0, 1.0, 1) ||
         !oq__nonneg(o->patience_s) || !off_or(o->max_abandon, 0.0, 1.0, 0) ||
@@ -175,7 +176,8 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
 oq_status oq_erlang_staffing(double load, double aht_s, const oq_staffing_options *options,
                              oq_staffing_result *out)
 {
-    if (!out || !oq__nonneg(load) || !oq__pos(aht_s) || !oq__staffing_options_valid(options))
+    oq_staffing_options full;
+    if (!out || !oq__nonneg(load) || !oq__pos(aht_s) || !oq__staffing_options_valid(options, &full))
         return OQ_EINVAL;
-    return oq__staffing(load, aht_s, options, out);
+    return oq__staffing(load, aht_s, &full, out);
 }

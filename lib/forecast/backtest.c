@@ -20,15 +20,16 @@ oq_status oq_backtest_options_init(oq_backtest_options *b)
     return OQ_OK;
 }
 
-static oq_status check_backtest(const oq_backtest_options *b, const oq_volume_series *s,
-                                oq_error *err)
+/* The caller's options copied over the defaults into *b (core.h: versioned
+ * structs), then checked. */
+static oq_status check_backtest(const oq_backtest_options *bt, oq_backtest_options *b,
+                                const oq_volume_series *s, oq_error *err)
 {
-    if (!b)
+    char why[OQ__ABI_MSG];
+    if (!bt)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "backtest options: NULL");
-    if (b->struct_size != sizeof *b)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "backtest.struct_size: %u, expected %u (call oq_backtest_options_init)",
-                         (unsigned)b->struct_size, (unsigned)sizeof *b);
+    if (OQ__OPTIONS_COPY(b, bt, oq_backtest_options, days, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "backtest: %s", why);
     if (b->days < 1 || b->days > 3660)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "backtest.days: %d is outside 1 .. 3660",
                          (int)b->days);
@@ -97,11 +98,13 @@ oq_status oq_forecast_backtest(const oq_volume_series *s, const oq_forecast_opti
 {
     if (!out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "out: NULL");
-    oq_status st = check_backtest(bt, s, err);
+    oq_backtest_options full;
+    oq_status st = check_backtest(bt, &full, s, err);
     if (st != OQ_OK)
         return st;
+    bt = &full;
     fc_call c;
-    st = oq__begin(&c, s, opts, OQ_FORECAST_NO_DATE, OQ_FORECAST_NO_DATE, err);
+    st = oq__begin(&c, s, &opts, OQ_FORECAST_NO_DATE, OQ_FORECAST_NO_DATE, err);
     if (st != OQ_OK)
         return st;
     int64_t end = bt->end_date == OQ_FORECAST_NO_DATE ? (int64_t)c.f.n - 1

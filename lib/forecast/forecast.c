@@ -55,14 +55,15 @@ oq_status oq_forecast_options_init(oq_forecast_options *o)
     return OQ_OK;
 }
 
-oq_status oq__check_options(const oq_forecast_options *o, oq_error *err)
+oq_status oq__check_options(const oq_forecast_options *opts, oq_forecast_options *full,
+                            oq_error *err)
 {
-    if (!o)
+    char why[OQ__ABI_MSG];
+    if (!opts)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: NULL");
-    if (o->struct_size != sizeof *o)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "options.struct_size: %u, expected %u (call oq_forecast_options_init)",
-                         (unsigned)o->struct_size, (unsigned)sizeof *o);
+    if (OQ__OPTIONS_COPY(full, opts, oq_forecast_options, method, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", why);
+    const oq_forecast_options *o = full;
 #define BAD(cond, ...)                                                                             \
     do {                                                                                           \
         if (cond)                                                                                  \
@@ -279,15 +280,16 @@ static int32_t count_days(const fc_frame *f, int32_t origin, int ordinary)
     return n;
 }
 
-oq_status oq__begin(fc_call *c, const oq_volume_series *s, const oq_forecast_options *o,
+oq_status oq__begin(fc_call *c, const oq_volume_series *s, const oq_forecast_options **opts,
                     int32_t origin_date, int32_t last_date, oq_error *err)
 {
     memset(c, 0, sizeof *c);
     if (!s)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "series: NULL");
-    oq_status st = oq__check_options(o, err);
+    oq_status st = oq__check_options(*opts, &c->opts, err);
     if (st != OQ_OK)
         return st;
+    const oq_forecast_options *o = *opts = &c->opts;
     oq__mem_init(&c->mem, o->alloc, o->alloc_user);
     st = oq__frame_build(&c->f, &c->mem, s, last_date, o, err);
     if (st != OQ_OK)
@@ -338,7 +340,7 @@ oq_status oq_forecast_run(const oq_volume_series *s, int32_t first_date, int32_t
                          "rows: %d given, %lld needed (%d days x %d intervals)", (int)n_rows,
                          (long long)n_days * s->per_day, (int)n_days, (int)s->per_day);
     fc_call c;
-    oq_status st = oq__begin(&c, s, opts, first_date, first_date + n_days - 1, err);
+    oq_status st = oq__begin(&c, s, &opts, first_date, first_date + n_days - 1, err);
     if (st != OQ_OK)
         return st;
     if (c.history_days == 0 || first_date <= c.f.date0) {
@@ -413,7 +415,7 @@ oq_status oq_forecast_intraday(const oq_volume_series *s, int32_t date, int32_t 
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "date %s: the series has no actuals for it", a);
     }
     fc_call c;
-    oq_status st = oq__begin(&c, s, opts, date, date, err);
+    oq_status st = oq__begin(&c, s, &opts, date, date, err);
     if (st != OQ_OK)
         return st;
     if (c.history_days == 0 || date <= c.f.date0) {

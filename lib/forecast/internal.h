@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "core/abi.h"
 #include "core/error.h"
 #include "core/mem.h"
 #include "omniq/forecast.h"
@@ -253,11 +254,14 @@ typedef struct fc_call {
     int32_t history_days;    /* ordinary days before the origin */
     int32_t excluded_days;   /* special or closed days before the origin */
     double *scratch;         /* per_day */
+    oq_forecast_options opts; /* the caller's options over the defaults (core.h: versioned structs) */
 } fc_call;
 
-oq_status oq__check_options(const oq_forecast_options *o, oq_error *err);
-/* Check the options, build the frame up to last_date and the models. */
-oq_status oq__begin(fc_call *c, const oq_volume_series *s, const oq_forecast_options *o,
+/* The caller's options `o` copied over the defaults into *full, then checked. */
+oq_status oq__check_options(const oq_forecast_options *o, oq_forecast_options *full, oq_error *err);
+/* Check the options, build the frame up to last_date and the models. *o is
+ * pointed at c->opts, the caller's options over the defaults. */
+oq_status oq__begin(fc_call *c, const oq_volume_series *s, const oq_forecast_options **o,
                     int32_t origin_date, int32_t last_date, oq_error *err);
 void oq__end(fc_call *c);
 /* The track of `method` (auto: built from candidate tracks, using cand[] as

@@ -3,6 +3,7 @@
 #ifndef OQ_PLAN_INTERNAL_H
 #define OQ_PLAN_INTERNAL_H
 
+#include "core/abi.h"
 #include "core/error.h"
 #include "core/mem.h"
 #include "omniq/plan.h"
@@ -18,5 +19,10 @@ struct oq_plan_sim {
 /* The clocks of lib/schedule/clock.c (monotonic wall, process CPU), seconds. */
 double oq__now(void);
 double oq__cpu_now(void);
+
+/* The simulator options of the center (`*center`, when not NULL) copied
+ * over the defaults into *full and *center pointed at it (core.h: versioned
+ * structs). OQ_EINVAL with "center: ..." in *err on a bad struct_size. */
+oq_status oq__plan_center(const oq_sim_options **center, oq_sim_options *full, oq_error *err);
 
 #endif

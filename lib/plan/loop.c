@@ -152,13 +152,17 @@ static double paid_hours(trial *t, int32_t ng)
     return h;
 }
 
+/* Check the arguments, with the caller's options copied over the defaults
+ * into *o (core.h: versioned structs). */
 static oq_status check_groups(const oq_sim_options *center, const oq_plan_group *groups, int32_t ng,
-                              const oq_plan_options *o, int32_t *ni, oq_error *err)
+                              const oq_plan_options *opts, oq_plan_options *o, int32_t *ni,
+                              oq_error *err)
 {
-    if (!center || !groups || ng < 1 || !o)
+    char why[OQ__ABI_MSG];
+    if (!center || !groups || ng < 1 || !opts)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "center, groups (>= 1) and options are required");
-    if (o->struct_size != sizeof *o)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options.struct_size: call oq_plan_options_init");
+    if (OQ__OPTIONS_COPY(o, opts, oq_plan_options, max_iterations, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", why);
     if (o->max_iterations < 0 || o->max_iterations > 1000 || !(o->max_cpu_s > 0) || !(o->margin >= 0))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0,
                          "options: max_iterations 0..1000, max_cpu_s > 0 and margin >= 0 needed");
@@ -241,9 +245,14 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
                         const oq_plan_options *o, oq_plan **out, oq_error *err)
 {
     int32_t ni = 0;
-    oq_status st = check_groups(center, groups, ng, o, &ni, err);
+    oq_plan_options full;
+    oq_sim_options center_full;
+    oq_status st = oq__plan_center(&center, &center_full, err);
+    if (st == OQ_OK)
+        st = check_groups(center, groups, ng, o, &full, &ni, err);
     if (st != OQ_OK)
         return st;
+    o = &full;
     if (!out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "out is NULL");
     double cpu0 = oq__cpu_now(), wall0 = oq__now();

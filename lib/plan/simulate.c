@@ -144,16 +144,30 @@ static oq_status build(oq_engine *e, uint64_t seed, void *user)
     return OQ_OK;
 }
 
+oq_status oq__plan_center(const oq_sim_options **center, oq_sim_options *full, oq_error *err)
+{
+    char why[OQ__ABI_MSG];
+    if (!*center)
+        return OQ_OK;
+    if (OQ__OPTIONS_COPY(full, *center, oq_sim_options, replications, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "center: %s", why);
+    *center = full;
+    return OQ_OK;
+}
+
 /* ---- running ---------------------------------------------------------------------- */
 
+/* Check the arguments, with the caller's options copied over the defaults
+ * into *o (core.h: versioned structs). */
 static oq_status check(const oq_sim_options *center, const oq_plan_staff *staff, int32_t n_staff,
-                       const oq_plan_sim_options *o, oq_schedule_horizon *h, oq_error *err)
+                       const oq_plan_sim_options *opts, oq_plan_sim_options *o,
+                       oq_schedule_horizon *h, oq_error *err)
 {
-    if (!center || !o || (!staff && n_staff > 0))
+    char why[OQ__ABI_MSG];
+    if (!center || !opts || (!staff && n_staff > 0))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "center, staff and options are required");
-    if (o->struct_size != sizeof *o)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "options.struct_size: call oq_plan_sim_options_init");
+    if (OQ__OPTIONS_COPY(o, opts, oq_plan_sim_options, replications, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", why);
     if (o->replications < 2 || o->replications > 10000)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0,
                          "options.replications: %d, need 2..10000 (an interval needs two)",
@@ -253,10 +267,15 @@ oq_status oq_plan_simulate(const oq_sim_options *center, const oq_plan_staff *st
                            oq_error *err)
 {
     oq_schedule_horizon h;
+    oq_plan_sim_options full;
+    oq_sim_options center_full;
     oq_schedule_horizon_init(&h);
-    oq_status st = check(center, staff, n_staff, o, &h, err);
+    oq_status st = oq__plan_center(&center, &center_full, err);
+    if (st == OQ_OK)
+        st = check(center, staff, n_staff, o, &full, &h, err);
     if (st != OQ_OK)
         return st;
+    o = &full;
     if (!out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "out is NULL");
     double cpu0 = oq__cpu_now(), wall0 = oq__now();

@@ -204,18 +204,16 @@ oq_status oq_schedule_load_csv(const char *path, const char *column, double inte
 {
     if (!path || !out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "path and out are required");
-    if (base && base->struct_size != sizeof *base)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "base.struct_size: not set by oq_schedule_horizon_init");
+    oq_schedule_horizon h; /* the caller's base over the defaults: core.h, versioned structs */
+    char why[OQ__ABI_MSG];
+    if (!base)
+        oq_schedule_horizon_init(&h);
+    else if (OQ__OPTIONS_COPY(&h, base, oq_schedule_horizon, first_date, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "base: %s", why);
     if (interval_s < 0 || !isfinite(interval_s))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "interval_s: %g is not >= 0", interval_s);
     if (!column)
         column = "required";
-    oq_schedule_horizon h;
-    if (base)
-        h = *base;
-    else
-        oq_schedule_horizon_init(&h);
     oq_mem mem;
     oq__mem_init(&mem, h.alloc, h.alloc_user);
     FILE *f = fopen(path, "r");

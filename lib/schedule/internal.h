@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "core/abi.h"
 #include "core/error.h"
 #include "core/mem.h"
 #include "omniq/schedule.h"

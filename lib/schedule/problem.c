@@ -37,13 +37,15 @@ static int whole(double x, double unit, int32_t *count)
     return 1;
 }
 
-oq_status oq_schedule_create(const oq_schedule_horizon *h, oq_schedule **out, oq_error *err)
+oq_status oq_schedule_create(const oq_schedule_horizon *horizon, oq_schedule **out, oq_error *err)
 {
-    if (!h || !out)
+    oq_schedule_horizon full; /* the caller's horizon over the defaults: core.h, versioned structs */
+    const oq_schedule_horizon *h = &full;
+    char why[OQ__ABI_MSG];
+    if (!horizon || !out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "horizon and out are required");
-    if (h->struct_size != sizeof *h)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "horizon.struct_size: not set by oq_schedule_horizon_init");
+    if (OQ__OPTIONS_COPY(&full, horizon, oq_schedule_horizon, first_date, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "horizon: %s", why);
     int32_t per_day = 0;
     if (!(h->interval_s >= 60) || !whole(86400.0, h->interval_s, &per_day) || per_day < 1)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0,
@@ -263,8 +265,6 @@ int oq__template_check(const oq_schedule *s, const oq_shift_template *t, sch_tem
     memset(o, 0, sizeof *o);
     if (index)
         *index = -1;
-    if (t->struct_size != sizeof *t)
-        FAIL(SCH_F_NONE, -1, "struct_size: not set by oq_shift_template_init");
     if (!valid_name(t->name))
         FAIL(SCH_F_NAME, -1, "name: 1 to %d bytes are required", SCH_NAME_MAX);
     if (t->days <= 0 || (t->days & ~OQ_DAYS_ALL))
@@ -365,11 +365,16 @@ int oq__template_check(const oq_schedule *s, const oq_shift_template *t, sch_tem
     return 1;
 }
 
-oq_status oq_schedule_add_template(oq_schedule *s, const oq_shift_template *t, int32_t *index,
+oq_status oq_schedule_add_template(oq_schedule *s, const oq_shift_template *tpl, int32_t *index,
                                    oq_error *err)
 {
-    if (!s || !t)
+    oq_shift_template full; /* the caller's template over the defaults: core.h, versioned structs */
+    const oq_shift_template *t = &full;
+    char why[OQ__ABI_MSG];
+    if (!s || !tpl)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "schedule and template are required");
+    if (OQ__OPTIONS_COPY(&full, tpl, oq_shift_template, days, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "template: %s", why);
     sch_template o;
     int32_t field, bi;
     char msg[320];
@@ -429,8 +434,6 @@ int oq__tour_check(const oq_schedule *s, const oq_shift_tour *t, sch_tour *o, in
 {
     int32_t *index = NULL;
     memset(o, 0, sizeof *o);
-    if (t->struct_size != sizeof *t)
-        FAIL(SCH_F_NONE, -1, "struct_size: not set by oq_shift_tour_init");
     if (!valid_name(t->name))
         FAIL(SCH_F_NAME, -1, "name: 1 to %d bytes are required", SCH_NAME_MAX);
     o->tpl = -1;
@@ -465,11 +468,16 @@ int oq__tour_check(const oq_schedule *s, const oq_shift_tour *t, sch_tour *o, in
     return 1;
 }
 
-oq_status oq_schedule_add_tour(oq_schedule *s, const oq_shift_tour *t, int32_t *index,
+oq_status oq_schedule_add_tour(oq_schedule *s, const oq_shift_tour *tour, int32_t *index,
                                oq_error *err)
 {
-    if (!s || !t)
+    oq_shift_tour full; /* the caller's tour over the defaults: core.h, versioned structs */
+    const oq_shift_tour *t = &full;
+    char why[OQ__ABI_MSG];
+    if (!s || !tour)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "schedule and tour are required");
+    if (OQ__OPTIONS_COPY(&full, tour, oq_shift_tour, days_on, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "tour: %s", why);
     sch_tour o;
     int32_t field;
     char msg[320];

@@ -357,9 +357,11 @@ static oq_status check_agents(const oq_roster_agent *ag, int32_t na, oq_error *e
 {
     for (int32_t i = 0; i < na; i++) {
         const oq_roster_agent *a = &ag[i];
-        if (a->struct_size != sizeof *a)
-            return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                             "agents[%d].struct_size: not set by oq_roster_agent_init", (int)i);
+        char why[OQ__ABI_MSG];
+        /* An array's stride is this library's sizeof: its elements must be
+         * of exactly this size (core.h: versioned structs). */
+        if (oq__struct_size_check(a, sizeof *a, sizeof *a, "oq_roster_agent", why) != OQ_OK)
+            return oq__error(err, OQ_EINVAL, NULL, 0, 0, "agents[%d]: %s", (int)i, why);
         if (!a->id || !a->id[0])
             return oq__error(err, OQ_EINVAL, NULL, 0, 0, "agents[%d].id: required", (int)i);
         for (int32_t k = 0; k < i; k++)
@@ -437,16 +439,15 @@ static int cmp_slot(int32_t a, int32_t b, const void *ctx) { return cmp_time(ctx
 oq_status oq_roster_build(const oq_schedule_result *r, const oq_roster_agent *ag, int32_t na,
                           const oq_roster_options *o, oq_roster **out, oq_error *err)
 {
-    oq_roster_options defaults;
-    if (!o) {
-        oq_roster_options_init(&defaults);
-        o = &defaults;
-    }
+    oq_roster_options full; /* the caller's options over the defaults: core.h, versioned structs */
+    char bad_size[OQ__ABI_MSG];
     if (!r || !out || na < 0 || (na > 0 && !ag))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "result, agents and out are required");
-    if (o->struct_size != sizeof *o)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
-                         "options.struct_size: not set by oq_roster_options_init");
+    if (!o)
+        oq_roster_options_init(&full);
+    else if (OQ__OPTIONS_COPY(&full, o, oq_roster_options, max_consecutive_days, bad_size) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", bad_size);
+    o = &full;
     if (o->max_consecutive_days < 1 || !(o->min_rest_s >= 0) || !isfinite(o->min_rest_s) ||
         !(o->time_limit_s > 0))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0,

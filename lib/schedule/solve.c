@@ -38,8 +38,6 @@ static int finite_ge(double v, double lo) { return isfinite(v) && v >= lo; }
 static oq_status check(const oq_schedule *s, const oq_schedule_options *o, oq_error *err)
 {
 #define BAD(...) return oq__error(err, OQ_EINVAL, NULL, 0, 0, __VA_ARGS__)
-    if (o->struct_size != sizeof *o)
-        BAD("options.struct_size: not set by oq_schedule_options_init");
     if (o->objective != OQ_SCHED_HARD && o->objective != OQ_SCHED_SOFT)
         BAD("options.objective: %d is neither OQ_SCHED_HARD nor OQ_SCHED_SOFT", (int)o->objective);
     if (!finite_ge(o->under_penalty, 0) || o->under_penalty > 1e9)
@@ -73,11 +71,16 @@ static oq_status check(const oq_schedule *s, const oq_schedule_options *o, oq_er
 #undef BAD
 }
 
-oq_status oq_schedule_solve(const oq_schedule *s, const oq_schedule_options *o,
+oq_status oq_schedule_solve(const oq_schedule *s, const oq_schedule_options *opts,
                             oq_schedule_result **out, oq_error *err)
 {
-    if (!s || !o || !out)
+    oq_schedule_options full; /* the caller's options over the defaults: core.h, versioned structs */
+    const oq_schedule_options *o = &full;
+    char why[OQ__ABI_MSG];
+    if (!s || !opts || !out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "schedule, options and out are required");
+    if (OQ__OPTIONS_COPY(&full, opts, oq_schedule_options, objective, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", why);
     oq_status st = check(s, o, err);
     if (st != OQ_OK)
         return st;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/abi.h"
 #include "omniq/contact.h"
 #include "omniq/model.h"
 #include "sim/internal.h"
@@ -189,16 +190,9 @@ static oq_status check_windows(const oq_sim_window *w, int32_t n, const char *wh
     return OQ_OK;
 }
 
-oq_status oq_sim_options_check(const oq_sim_options *o, char *buf, size_t bn)
+static oq_status check_full(const oq_sim_options *o, char *buf, size_t bn)
 {
     char field[96];
-    if (buf && bn)
-        buf[0] = '\0';
-    if (!o)
-        return bad(buf, bn, "options: NULL");
-    if (o->struct_size != sizeof *o)
-        return bad(buf, bn, "struct_size: %u, expected %u (call oq_sim_options_init)",
-                   (unsigned)o->struct_size, (unsigned)sizeof *o);
     if (o->replications < 1 || o->replications > 100000)
         return bad(buf, bn, "replications: must be in 1..100000");
     if (!finite_in(o->duration_s, 1e-3, MAX_TIME_S))
@@ -276,11 +270,33 @@ static int32_t intern(const char **ids, int32_t *n, const char *id)
     return (*n)++;
 }
 
-oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out)
+/* The caller's options copied over the defaults into *full (core.h:
+ * versioned structs), then checked. */
+static oq_status copy_in(const oq_sim_options *o, oq_sim_options *full, char *buf, size_t bn)
 {
+    char why[OQ__ABI_MSG];
+    if (buf && bn)
+        buf[0] = '\0';
+    if (!o)
+        return bad(buf, bn, "options: NULL");
+    if (OQ__OPTIONS_COPY(full, o, oq_sim_options, replications, why) != OQ_OK)
+        return bad(buf, bn, "%s", why);
+    return check_full(full, buf, bn);
+}
+
+oq_status oq_sim_options_check(const oq_sim_options *o, char *buf, size_t bn)
+{
+    oq_sim_options full;
+    return copy_in(o, &full, buf, bn);
+}
+
+oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out)
+{
+    oq_sim_options full;
+    const oq_sim_options *opts = &full;
     if (!out)
         return OQ_EINVAL;
-    oq_status st = oq_sim_options_check(opts, NULL, 0);
+    oq_status st = copy_in(caller, &full, NULL, 0);
     if (st != OQ_OK)
         return st;
     oq_sim *s = calloc(1, sizeof *s);

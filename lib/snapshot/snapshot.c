@@ -1550,13 +1550,10 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     oq_engine_options o;
     if (!out || (!buf && len))
         return OQ_EINVAL;
-    if (opts) {
-        if (opts->struct_size != sizeof *opts)
-            return OQ_EINVAL;
-        o = *opts;
-    } else {
+    if (!opts)
         oq_engine_options_init(&o);
-    }
+    else if (OQ__OPTIONS_COPY(&o, opts, oq_engine_options, alloc, restore_err) != OQ_OK)
+        return OQ_EINVAL; /* core.h: versioned structs */
     const uint8_t *p = buf;
     char msg[200];
     if (len < 8 + 4 + 4 + 4 + 8 + 4)
@@ -1634,10 +1631,13 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
 oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user, oq_engine **out)
 {
     restore_err[0] = 0;
+    oq_engine_options o;
     if (!read || !out)
         return OQ_EINVAL;
-    if (opts && opts->struct_size != sizeof *opts)
-        return OQ_EINVAL;
+    if (opts && OQ__OPTIONS_COPY(&o, opts, oq_engine_options, alloc, restore_err) != OQ_OK)
+        return OQ_EINVAL; /* core.h: versioned structs */
+    if (opts)
+        opts = &o;
     oq_mem m;
     oq__mem_init(&m, opts ? opts->alloc : NULL, opts ? opts->alloc_user : NULL);
     size_t cap = 65536, n = 0;

@@ -36,12 +36,6 @@ static int whole_ms(double s) { return fabs(s * 1000.0 - (double)to_ms(s)) < 1e-
 
 static oq_status check_options(oq_engine *e, const oq_stats_options *o)
 {
-    if (!o)
-        return oq__fail(e, OQ_EINVAL, "stats options: NULL");
-    if (o->struct_size != sizeof *o)
-        return oq__fail(e, OQ_EINVAL,
-                        "stats options: struct_size %u, expected %zu (call oq_stats_options_init)",
-                        o->struct_size, sizeof *o);
     if (o->ring_size < 1 || o->ring_size > OQ_STATS_RING_MAX)
         return oq__fail(e, OQ_EINVAL, "stats options: ring_size must be 1..%d, got %d",
                         OQ_STATS_RING_MAX, o->ring_size);
@@ -1019,6 +1013,11 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
 
 oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
 {
+    oq_stats_options full; /* the caller's options over the defaults: core.h, versioned structs */
+    oq_status st0 = OQ__SPEC_IN(e, &full, o, oq_stats_options, ring_size);
+    if (st0 != OQ_OK)
+        return st0;
+    o = &full;
     OQ_JOURNAL(e, oq__j_stats_configure(e, o));
     oq_status st = oq__enter(e);
     if (st != OQ_OK)

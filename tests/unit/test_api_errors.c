@@ -422,8 +422,8 @@ static void engine_create_and_time(void **state)
     o.struct_size = sizeof o + 8;
     assert_int_equal(oq_engine_create(&o, &e), OQ_EINVAL);
     assert_ptr_equal(e, sentinel);
-    o.struct_size = sizeof o - 1;
-    assert_int_equal(oq_engine_create(&o, &e), OQ_EINVAL);
+    o.struct_size = (uint32_t)(offsetof(oq_engine_options, alloc) + sizeof o.alloc - 1);
+    assert_int_equal(oq_engine_create(&o, &e), OQ_EINVAL); /* below the smallest accepted */
     assert_ptr_equal(e, sentinel);
 
     /* allocator refusing everything: OQ_ENOMEM, *out untouched, nothing held */

@@ -285,7 +285,7 @@ static void test_backtest_errors(void **state)
     BAD_BT(days, 0, OQ_EINVAL, "backtest.days");
     BAD_BT(lead_days, 0, OQ_EINVAL, "backtest.lead_days");
     BAD_BT(intraday_from, 24, OQ_EINVAL, "backtest.intraday_from");
-    BAD_BT(struct_size, 1, OQ_EINVAL, "backtest.struct_size");
+    BAD_BT(struct_size, 1, OQ_EINVAL, "oq_backtest_options.struct_size");
     BAD_BT(end_date, FX_MONDAY + 60, OQ_EINVAL, "outside the series");
     BAD_BT(end_date, FX_MONDAY, OQ_ESTATE, "no ordinary day");
     oq_backtest_options_init(&b);
