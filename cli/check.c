@@ -99,13 +99,16 @@ static void summary(const char *path, const oq_engine *e, const oq_script *s)
            "required", "steps", "agents");
     for (int32_t i = 0; i < nq; i++) {
         const char *q = nth(e, OQ_KIND_QUEUE, i);
-        oq_queue_info qi;
+        oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
+        oq_queue_spec qs;
         int32_t steps = 0;
+        oq_queue_spec_init(&qs);
         oq_queue_get(e, q, &qi);
+        oq_queue_get_spec(e, q, &qs);
         oq_queue_step_count(e, q, &steps);
-        printf("  %-20s %-9s %-15s %8d %8d %6d %7d%s\n", q, oq_ordering_name(qi.spec.ordering),
-               oq_strategy_name(qi.spec.strategy), (int)qi.n_channels, (int)qi.n_required_skills,
-               (int)steps, (int)qi.eligible_agents, qi.spec.outbound ? "  (outbound)" : "");
+        printf("  %-20s %-9s %-15s %8d %8d %6d %7d%s\n", q, oq_ordering_name(qs.ordering),
+               oq_strategy_name(qs.strategy), (int)qi.n_channels, (int)qi.n_required_skills,
+               (int)steps, (int)qi.eligible_agents, qs.outbound ? "  (outbound)" : "");
         uncovered += qi.eligible_agents == 0 || qi.n_channels == 0;
     }
     if (s) {
@@ -121,7 +124,7 @@ static void summary(const char *path, const oq_engine *e, const oq_script *s)
     }
     for (int32_t i = 0; i < nq; i++) {
         const char *q = nth(e, OQ_KIND_QUEUE, i);
-        oq_queue_info qi;
+        oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
         oq_queue_get(e, q, &qi);
         if (qi.n_channels == 0)
             printf("warning: queue '%s' accepts no channel\n", q);

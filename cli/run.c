@@ -96,12 +96,12 @@ static void stats_print(run_state *r, int64_t now_ms)
     oq_config_count(r->e, OQ_KIND_QUEUE, &nq);
     for (int32_t i = 0; i < nq; i++) {
         const char *id = "";
-        oq_queue_stats st;
+        oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);
         if (oq_config_id(r->e, OQ_KIND_QUEUE, i, &id) == OQ_OK &&
             oq_stats_queue(r->e, id, OQ_PERIOD_DAY, &st) == OQ_OK)
             stats_line(r, "queue", id, &st, now_ms);
     }
-    oq_queue_stats center;
+    oq_queue_stats center = OQ_OUTPUT_INIT(oq_queue_stats);
     if (oq_stats_center(r->e, OQ_PERIOD_DAY, &center) == OQ_OK)
         stats_line(r, "center", "all", &center, now_ms);
     oq_engine_counts c;

@@ -128,10 +128,11 @@ static int fill_row(oq_sim *sim, int32_t reps, int32_t scope, int32_t index, sco
     r->serving_end = estimate(v + 3 * reps, reps);
     free(v);
     if (scope == OQ_SIM_QUEUE) {
-        oq_queue_info qi;
-        if (oq_queue_get(oq_sim_engine(sim), r->id, &qi) == OQ_OK) {
-            r->threshold = qi.spec.sla_threshold_s;
-            r->target = qi.spec.sla_target;
+        oq_queue_spec qs;
+        oq_queue_spec_init(&qs);
+        if (oq_queue_get_spec(oq_sim_engine(sim), r->id, &qs) == OQ_OK) {
+            r->threshold = qs.sla_threshold_s;
+            r->target = qs.sla_target;
         }
     }
     return 1;

@@ -289,7 +289,7 @@ int main(int argc, char **argv)
             action a = pop_action();
             char id[16];
             snprintf(id, sizeof id, "c%d", a.contact);
-            oq_contact_info ci;
+            oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
             if (contacts[a.contact].done || oq_contact_get(e, id, &ci) != OQ_OK)
                 continue;
             if (a.kind == ACT_ACCEPT && ci.state == OQ_CONTACT_OFFERED && ci.agent &&
@@ -311,13 +311,13 @@ int main(int argc, char **argv)
     printf("%-11s %8s %8s %9s %8s %8s %8s %7s %7s\n", "queue", "offered", "answered", "abandoned",
            "SL", "SL2", "ASA(s)", "AHT(s)", "aband%");
     for (int q = 0; q < N_QUEUES; q++) {
-        oq_queue_stats st;
+        oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);
         must(e, oq_stats_queue(e, QUEUES[q].id, OQ_PERIOD_DAY, &st), "stats");
         printf("%-11s %8" PRId64 " %8" PRId64 " %9" PRId64 " %7.1f%% %7.1f%% %8.1f %7.0f %6.1f%%\n",
                QUEUES[q].id, st.offered, st.answered, st.abandoned, 100 * st.sl_answered_abandoned,
                100 * st.sl_asterisk_sl2, st.asa_s, st.aht_s, 100 * st.abandon_rate);
     }
-    oq_queue_stats day;
+    oq_queue_stats day = OQ_OUTPUT_INIT(oq_queue_stats);
     must(e, oq_stats_center(e, OQ_PERIOD_DAY, &day), "stats");
     printf("%-11s %8" PRId64 " %8" PRId64 " %9" PRId64 " %7.1f%% %7.1f%% %8.1f %7.0f %6.1f%%\n", "center",
            day.offered, day.answered, day.abandoned, 100 * day.sl_answered_abandoned,

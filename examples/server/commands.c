@@ -289,7 +289,7 @@ static void cmd_hello(req *r)
         return;
     }
     if (agent) {
-        oq_agent_info ai;
+        oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
         oq_status st = oq_agent_get(t->e, agent, &ai);
         if (st != OQ_OK) {
             r->t = t;
@@ -423,7 +423,7 @@ static void cmd_arrive(req *r)
         reply_engine_error(r, st);
         goto out;
     }
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     if (oq_contact_get(r->t->e, spec.id, &ci) == OQ_OK) {
         buf_puts(r->out, "{\"ok\":true,\"state\":");
         json_put_string(r->out, oq_contact_state_name(ci.state));
@@ -462,7 +462,7 @@ static void cmd_complete(req *r)
         reply_engine_error(r, st);
         return;
     }
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     int wrapup = oq_contact_get(r->t->e, contact, &ci) == OQ_OK && ci.state == OQ_CONTACT_WRAPUP;
     buf_printf(r->out, "{\"ok\":true,\"state\":\"%s\"}\n", wrapup ? "wrapup" : "completed");
 }
@@ -493,7 +493,7 @@ static void cmd_contact(req *r)
     const char *contact;
     if (get_str(r, "contact", 1, &contact))
         return;
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     oq_status st = oq_contact_get(r->t->e, contact, &ci);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
@@ -509,7 +509,7 @@ static void cmd_agent(req *r)
     const char *agent;
     if (get_agent(r, &agent))
         return;
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     oq_status st = oq_agent_get(r->t->e, agent, &ai);
     if (st != OQ_OK) {
         reply_engine_error(r, st);
@@ -538,7 +538,7 @@ typedef struct list_ctx {
 static int list_one(const char *id, void *user)
 {
     list_ctx *lc = user;
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     if (oq_contact_get(lc->r->t->e, id, &ci) != OQ_OK) {
         lc->stale++; /* the registry missed its end: drop it */
         return 1;
@@ -596,7 +596,7 @@ static void cmd_stats(req *r)
         reply_invalid(r, "field 'period' must be day, interval or window, not '%s'", period);
         return;
     }
-    oq_queue_stats qs;
+    oq_queue_stats qs = OQ_OUTPUT_INIT(oq_queue_stats);
     oq_status st = queue ? oq_stats_queue(r->t->e, queue, p, &qs) : oq_stats_center(r->t->e, p, &qs);
     if (st != OQ_OK) {
         reply_engine_error(r, st);

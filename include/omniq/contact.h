@@ -179,8 +179,11 @@ OQ_API oq_status oq_contact_history_get(const oq_engine *e, const char *contact,
 OQ_API oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact);
 
 /* What oq_contact_get reports of one contact: state, queue, agent, times and
- * skills. Caller-owned; strings point into the engine until the next mutating call. */
+ * skills. Caller-owned; strings point into the engine until the next mutating
+ * call. An output struct (core.h): set struct_size first, e.g.
+ * `oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);`. */
 typedef struct oq_contact_info {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT (core.h) */
     int32_t state;              /* OQ_CONTACT_* */
     int32_t priority;
     int64_t arrived_ms;         /* first arrival in the engine */
@@ -209,7 +212,9 @@ typedef struct oq_contact_info {
 OQ_API oq_status oq_customer_last_agent(const oq_engine *e, const char *customer,
                                         const char **agent, int64_t *served_ms);
 
-/* Read a contact's current state. OQ_ENOTFOUND for unknown (or finished) contacts. */
+/* Read a contact's current state into *out (an output struct: only its
+ * struct_size bytes are written). OQ_ENOTFOUND for unknown (or finished)
+ * contacts; OQ_EINVAL for NULL or a struct_size out of range. */
 OQ_API oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *out);
 
 #ifdef __cplusplus

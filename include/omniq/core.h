@@ -69,6 +69,50 @@ typedef void *(*oq_alloc_fn)(void *ptr, size_t old_size, size_t new_size, void *
  * Thread-safe. */
 OQ_API void oq_free(void *ptr);
 
+/* Versioned structs: how the ABI grows.
+ *
+ * Every public struct whose first field is `uint32_t struct_size` is
+ * versioned; a release may append fields to it, never reorder, resize or
+ * remove one. struct_size tells the library which version the host was
+ * compiled against (the sizeof in its headers).
+ *
+ * Input structs (options and specs: oq_engine_options, oq_queue_spec,
+ * oq_sim_options, ...) are filled by their _init function, which sets
+ * struct_size, then changed field by field. The library accepts
+ *     end of the first field after struct_size <= struct_size <= sizeof
+ * (for oq_staffing_options the first field after `reserved`), copies the
+ * caller's struct_size bytes over a struct holding the _init defaults and
+ * works on that: a host built against an older header gets the defaults for
+ * the fields it does not know. A struct_size above this library's sizeof
+ * (a header newer than the library) or below the minimum (never set) is
+ * OQ_EINVAL, with a message naming the struct ("oq_queue_spec.struct_size:
+ * ..."). Arrays of versioned structs (oq_roster_agent) are strided by this
+ * library's sizeof, so their elements must have exactly that size.
+ *
+ * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,
+ * oq_queue_info, oq_contact_info, and an input struct read back such as
+ * oq_queue_get_spec's) have their struct_size set by the caller before the
+ * call, with OQ_OUTPUT_INIT below or, for input types, the _init function.
+ * The library writes only the first struct_size bytes (struct_size itself
+ * stays as set; bytes past it are untouched) and accepts the same range as
+ * for inputs. A host reading a field knows it was written when its header
+ * has it.
+ *
+ * Rules for the headers themselves: a new field goes at the end and must
+ * start at or after the previous version's sizeof (add an explicit reserved
+ * field rather than let it fall into old tail padding, which an old host
+ * passes uninitialised); a public struct never embeds another versioned
+ * struct (it points to one, or the settings are read separately, as
+ * oq_queue_get_spec); small value structs without struct_size (oq_error,
+ * oq_sim_dist, oq_sim_estimate, ...) are fixed forever and never grow.
+ * Snapshots: a library reads its own snapshot format and the one before
+ * (oq_engine_restore, docs/reliability.md). */
+
+/* An output struct of `type` with struct_size set and every other field
+ * zero, for a declaration: `oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);`.
+ * (ctypes hosts set struct_size = sizeof themselves.) */
+#define OQ_OUTPUT_INIT(type) { .struct_size = (uint32_t)sizeof(type) }
+
 /* Where and why a call that has no engine to hold a message failed (loaders,
  * object constructors of the planning modules). Caller-owned, fixed size
  * (ctypes-friendly); this struct never grows. A function taking `oq_error *err`

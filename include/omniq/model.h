@@ -155,8 +155,10 @@ OQ_API oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *a
 
 /* What oq_agent_get reports of one agent: its state, capacity in use and the
  * figures a wallboard shows. Caller-owned; strings point into the engine and
- * stay valid until the next mutating call. */
+ * stay valid until the next mutating call. An output struct (core.h): set
+ * struct_size first (OQ_OUTPUT_INIT). */
 typedef struct oq_agent_info {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT (core.h) */
     int32_t state;            /* OQ_AGENT_* derived state */
     int32_t presence;         /* OQ_AGENT_OFFLINE / READY / NOT_READY */
     int32_t capacity;         /* units */
@@ -171,7 +173,9 @@ typedef struct oq_agent_info {
     const char *not_ready_reason; /* "" unless NOT_READY; engine-owned, valid until next mutating call */
 } oq_agent_info;
 
-/* Read an agent's current state. */
+/* Read an agent's current state into *out (an output struct: only its
+ * struct_size bytes are written). Errors: OQ_EINVAL (NULL, struct_size out
+ * of range), OQ_ENOTFOUND. */
 OQ_API oq_status oq_agent_get(const oq_engine *e, const char *id, oq_agent_info *out);
 
 /* Read the agent's level in `skill` into *level (0 if it lacks the skill). */
@@ -318,10 +322,11 @@ OQ_API oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *qu
 OQ_API oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
                                        const char *group);
 
-/* What oq_queue_get reports of one queue: its settings in force and its live
- * counts. Caller-owned; strings point into the engine until the next mutating call. */
+/* What oq_queue_get reports of one queue: its live counts (its settings are
+ * read with oq_queue_get_spec). An output struct (core.h): set struct_size
+ * first (OQ_OUTPUT_INIT). */
 typedef struct oq_queue_info {
-    oq_queue_spec spec;        /* spec.id points to the engine's copy */
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT (core.h) */
     int32_t n_channels;
     int32_t n_required_skills;
     int32_t n_preferred_skills;
@@ -334,8 +339,18 @@ typedef struct oq_queue_info {
                                   (always 1 without a calendar) */
 } oq_queue_info;
 
-/* Read a queue's settings and current figures. O(1). */
+/* Read a queue's current figures into *out (an output struct: only its
+ * struct_size bytes are written). O(1). Errors: OQ_EINVAL (NULL, struct_size
+ * out of range), OQ_ENOTFOUND. */
 OQ_API oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *out);
+
+/* Read a queue's settings in force into *out, which the caller prepares
+ * with oq_queue_spec_init: only out->struct_size bytes are written (core.h,
+ * versioned structs), so a host built against an older header gets the
+ * fields it knows. out->id and the other strings point to the engine's
+ * copies, valid until the next mutating call. O(1). Errors: OQ_EINVAL (NULL,
+ * struct_size out of range), OQ_ENOTFOUND. */
+OQ_API oq_status oq_queue_get_spec(const oq_engine *e, const char *id, oq_queue_spec *out);
 
 /* ---- calendars ---------------------------------------------------------
  * The engine keeps its own deep copies of calendars (calendar.h), made with

@@ -163,8 +163,11 @@ OQ_API oq_status oq_stats_get_options(const oq_engine *e, oq_stats_options *out)
 OQ_API oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms);
 
 /* Figures of one queue, channel or the center for one period. All counts
- * are int64; durations are seconds; a mean over zero items is 0. */
+ * are int64; durations are seconds; a mean over zero items is 0. An output
+ * struct (core.h): set struct_size first (OQ_OUTPUT_INIT); the readers
+ * write only struct_size bytes. */
 typedef struct oq_queue_stats {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT (core.h) */
     int32_t period;             /* OQ_PERIOD_* (OQ_PERIOD_CLOSED for kept intervals) */
     int32_t n_wait_bounds;      /* histogram bounds in force (buckets used: n + 1) */
     int64_t start_ms, end_ms;   /* span covered; end = the engine clock for open periods */
@@ -241,7 +244,8 @@ typedef struct oq_queue_stats {
 /* Read a queue's / channel's / the center's figures for `period`
  * (OQ_PERIOD_INTERVAL, _WINDOW or _DAY) into *out. Cost O(1) (window:
  * O(buckets); queue agent gauges: O(eligible agents); channel: O(agents)).
- * Errors: OQ_EINVAL (NULL, bad period), OQ_ENOTFOUND (unknown id). */
+ * Only out->struct_size bytes are written. Errors: OQ_EINVAL (NULL,
+ * struct_size out of range, bad period), OQ_ENOTFOUND (unknown id). */
 OQ_API oq_status oq_stats_queue(const oq_engine *e, const char *queue, int32_t period,
                                 oq_queue_stats *out);
 OQ_API oq_status oq_stats_channel(const oq_engine *e, const char *channel, int32_t period,
@@ -262,15 +266,18 @@ OQ_API oq_status oq_stats_interval_channel(const oq_engine *e, const char *chann
 OQ_API oq_status oq_stats_interval_center(const oq_engine *e, int32_t k, oq_queue_stats *out);
 
 /* Service level of `s` under `definition` (OQ_SL_*) into *out, a fraction
- * in [0, 1] (0 when the denominator is 0). Pure. Errors: OQ_EINVAL (NULL,
- * unknown definition). */
+ * in [0, 1] (0 when the denominator is 0). Reads only s->struct_size bytes
+ * of *s. Pure. Errors: OQ_EINVAL (NULL, struct_size out of range, unknown
+ * definition). */
 OQ_API oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition,
                                         double *out);
 
 /* Figures of one agent (OQ_PERIOD_INTERVAL or OQ_PERIOD_DAY). Time in a
  * state is the derived state of oq_agent_info (BUSY includes ringing
- * offers); "logged in" = any state but OFFLINE. */
+ * offers); "logged in" = any state but OFFLINE. An output struct (core.h):
+ * set struct_size first (OQ_OUTPUT_INIT). */
 typedef struct oq_agent_stats {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT (core.h) */
     int32_t period;
     int32_t state;              /* OQ_AGENT_* now */
     int64_t start_ms, end_ms;
@@ -286,7 +293,9 @@ typedef struct oq_agent_stats {
     int64_t dropped;
 } oq_agent_stats;
 
-/* Errors: OQ_EINVAL (NULL, bad period, OQ_PERIOD_WINDOW), OQ_ENOTFOUND. */
+/* Read an agent's figures for `period` into *out (only its struct_size
+ * bytes are written). Errors: OQ_EINVAL (NULL, struct_size out of range,
+ * bad period, OQ_PERIOD_WINDOW), OQ_ENOTFOUND. */
 OQ_API oq_status oq_stats_agent(const oq_engine *e, const char *agent, int32_t period,
                                 oq_agent_stats *out);
 

@@ -371,10 +371,10 @@ static int read_stream(sc_ctx *x, const cfg_node *v, const cfg_node *patterns, i
     if (ok && !oq__cfg_get(v, "total") != !oq__cfg_get(v, "pattern"))
         ok = oq__cfg_fail(c, v, "'total' and 'pattern' go together");
     FIELD(v, "queue", oq__cfg_id(c, f, &st->queue) &&
-                          (oq_queue_get(c->e, st->queue, &(oq_queue_info){0}) == OQ_OK ||
+                          (oq_queue_get(c->e, st->queue, &(oq_queue_info)OQ_OUTPUT_INIT(oq_queue_info)) == OQ_OK ||
                            undefined(c, f, OQ_KIND_QUEUE, "queue", st->queue)))
     FIELD(v, "channel", oq__cfg_id(c, f, &st->channel) &&
-                            (oq_channel_get(c->e, st->channel, &(oq_channel_spec){0}) == OQ_OK ||
+                            (oq_channel_get(c->e, st->channel, &(oq_channel_spec)OQ_OUTPUT_INIT(oq_channel_spec)) == OQ_OK ||
                              undefined(c, f, OQ_KIND_CHANNEL, "channel", st->channel)))
     FIELD(v, "rate", oq__cfg_number(c, f, 0, 1e9, &st->rate_per_hour))
     FIELD(v, "priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &st->priority))

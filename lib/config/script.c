@@ -259,8 +259,8 @@ static int check_ref(cfg_ctx *c, const cfg_node *v, const char *key, const char 
     if (!id)
         return 1;
     int exists = 0;
-    oq_agent_info ai;
-    oq_queue_info qi;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     oq_channel_spec cs;
     oq_channel_spec_init(&cs);
     switch (kind) {
@@ -469,7 +469,7 @@ oq_status oq_script_apply(oq_engine *e, const oq_script *s, int32_t index)
     case OQ_ACT_REJECT: {
         const char *agent = a->agent;
         if (!agent) { /* the agent it is offered to */
-            oq_contact_info ci;
+            oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
             if (oq_contact_get(e, a->contact, &ci) != OQ_OK)
                 return oq__fail(e, OQ_ENOTFOUND, "contact '%s': unknown contact", a->contact);
             if (!(agent = ci.agent))

@@ -266,16 +266,18 @@ oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *agent, 
     return change_group(e, now_ms, agent, group, 0);
 }
 
-oq_status oq_agent_get(const oq_engine *e, const char *id, oq_agent_info *out)
+oq_status oq_agent_get(const oq_engine *e, const char *id, oq_agent_info *caller)
 {
     if (!e)
         return OQ_EINVAL;
-    if (!out)
-        return oq__fail(e, OQ_EINVAL, "out is NULL");
-    const oq_agent *a = NULL;
-    oq_status st = oq__lookup_agent(e, "agent", id, &a);
+    oq_status st = OQ__OUT_CHECK(e, caller, oq_agent_info, state);
     if (st != OQ_OK)
         return st;
+    const oq_agent *a = NULL;
+    st = oq__lookup_agent(e, "agent", id, &a);
+    if (st != OQ_OK)
+        return st;
+    oq_agent_info full, *out = &full; /* written whole, handed over as far as the caller's fits */
     memset(out, 0, sizeof *out);
     out->state = oq__agent_derived_state(a); /* exact even mid-call, from a callback */
     out->presence = a->presence;
@@ -289,6 +291,7 @@ oq_status oq_agent_get(const oq_engine *e, const char *id, oq_agent_info *out)
     out->idle_since_ms = a->last_activity;
     out->handled = a->handled;
     out->not_ready_reason = (a->presence == OQ_AGENT_NOT_READY && a->nr_reason) ? a->nr_reason : "";
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }
 

@@ -141,21 +141,24 @@ oq_status oq_channel_remove(oq_engine *e, const char *id)
     return OQ_OK;
 }
 
-oq_status oq_channel_get(const oq_engine *e, const char *id, oq_channel_spec *out)
+oq_status oq_channel_get(const oq_engine *e, const char *id, oq_channel_spec *caller)
 {
     if (!e)
         return OQ_EINVAL;
-    if (!out)
-        return oq__fail(e, OQ_EINVAL, "out is NULL");
-    const oq_channel *c = NULL;
-    oq_status st = oq__lookup_channel(e, "channel", id, &c);
+    oq_status st = OQ__OUT_CHECK(e, caller, oq_channel_spec, id);
     if (st != OQ_OK)
         return st;
+    const oq_channel *c = NULL;
+    st = oq__lookup_channel(e, "channel", id, &c);
+    if (st != OQ_OK)
+        return st;
+    oq_channel_spec full, *out = &full; /* written whole, handed over as far as the caller's fits */
     oq_channel_spec_init(out);
     out->id = c->id;
     out->synchronous = c->synchronous;
     out->exclusive = c->exclusive;
     out->capacity_cost = c->cost;
     out->max_per_agent = c->max_per_agent;
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }

@@ -819,16 +819,18 @@ oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
     return OQ_OK;
 }
 
-oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *out)
+oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *caller)
 {
     if (!e)
         return OQ_EINVAL;
-    if (!out)
-        return oq__fail(e, OQ_EINVAL, "out is NULL");
-    const oq_contact *c = NULL;
-    oq_status st = oq__lookup_contact(e, "contact", id, &c);
+    oq_status st = OQ__OUT_CHECK(e, caller, oq_contact_info, state);
     if (st != OQ_OK)
         return st;
+    const oq_contact *c = NULL;
+    st = oq__lookup_contact(e, "contact", id, &c);
+    if (st != OQ_OK)
+        return st;
+    oq_contact_info full, *out = &full; /* written whole, handed over as far as the caller's fits */
     memset(out, 0, sizeof *out);
     out->state = c->state;
     out->priority = c->priority;
@@ -845,5 +847,6 @@ oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *ou
     out->preferred_agent = pa ? pa->id : NULL;
     out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? c->pref_until : 0;
     out->kept_place_callback = (c->flags & OQ_CF_CALLBACK) != 0;
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }

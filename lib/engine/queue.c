@@ -547,46 +547,64 @@ oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
     return change_group(e, now_ms, queue, group, 0);
 }
 
-oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *out)
+oq_status oq_queue_get_spec(const oq_engine *e, const char *id, oq_queue_spec *caller)
 {
     if (!e)
         return OQ_EINVAL;
-    if (!out)
-        return oq__fail(e, OQ_EINVAL, "out is NULL");
-    const oq_queue *q = NULL;
-    oq_status st = oq__lookup_queue(e, "queue", id, &q);
+    oq_status st = OQ__OUT_CHECK(e, caller, oq_queue_spec, id);
     if (st != OQ_OK)
         return st;
+    const oq_queue *q = NULL;
+    st = oq__lookup_queue(e, "queue", id, &q);
+    if (st != OQ_OK)
+        return st;
+    oq_queue_spec full, *out = &full; /* written whole, handed over as far as the caller's fits */
+    oq_queue_spec_init(out);
+    out->id = q->id;
+    out->priority = q->priority;
+    out->ordering = q->ordering;
+    out->strategy = q->strategy;
+    out->timeout_not_ready = q->timeout_not_ready;
+    out->sla_threshold_s = q->sla_threshold_s;
+    out->sla_target = q->sla_target;
+    out->offer_timeout_s = q->offer_timeout_s;
+    out->wrapup_s = q->wrapup_s;
+    out->aging_per_s = q->aging_per_s;
+    out->max_length = q->max_length;
+    out->limit_action = q->limit_action;
+    out->max_wait_s = (double)q->max_wait_ms / 1000.0;
+    out->limit_queue = q->limit_queue >= 0 ? e->queues[q->limit_queue]->id : NULL;
+    out->callback_channel = q->callback_channel >= 0 ? e->channels[q->callback_channel]->id : NULL;
+    out->refuse_if_no_agents = q->refuse_if_no_agents;
+    out->outbound = q->outbound;
+    out->default_aht_s = q->default_aht_s;
+    out->deadline_warning_s = q->deadline_warning_s;
+    out->keep_offer_on_not_ready = q->keep_offer_on_not_ready;
+    out->retry_after_s = (double)q->retry_after_ms / 1000.0;
+    out->max_offers = q->max_offers;
+    out->last_agent_window_s = (double)q->last_agent_window_ms / 1000.0;
+    out->last_agent_wait_s = (double)q->last_agent_wait_ms / 1000.0;
+    out->calendar = q->calendar >= 0 ? e->calendars[q->calendar]->id : NULL;
+    out->closed_action = q->closed_action;
+    out->closed_queue = q->closed_queue >= 0 ? e->queues[q->closed_queue]->id : NULL;
+    out->business_time = q->business_time;
+    oq__output_copy(caller, out, sizeof *out);
+    return OQ_OK;
+}
+
+oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *caller)
+{
+    if (!e)
+        return OQ_EINVAL;
+    oq_status st = OQ__OUT_CHECK(e, caller, oq_queue_info, n_channels);
+    if (st != OQ_OK)
+        return st;
+    const oq_queue *q = NULL;
+    st = oq__lookup_queue(e, "queue", id, &q);
+    if (st != OQ_OK)
+        return st;
+    oq_queue_info full, *out = &full; /* written whole, handed over as far as the caller's fits */
     memset(out, 0, sizeof *out);
-    oq_queue_spec_init(&out->spec);
-    out->spec.id = q->id;
-    out->spec.priority = q->priority;
-    out->spec.ordering = q->ordering;
-    out->spec.strategy = q->strategy;
-    out->spec.timeout_not_ready = q->timeout_not_ready;
-    out->spec.sla_threshold_s = q->sla_threshold_s;
-    out->spec.sla_target = q->sla_target;
-    out->spec.offer_timeout_s = q->offer_timeout_s;
-    out->spec.wrapup_s = q->wrapup_s;
-    out->spec.aging_per_s = q->aging_per_s;
-    out->spec.max_length = q->max_length;
-    out->spec.limit_action = q->limit_action;
-    out->spec.max_wait_s = (double)q->max_wait_ms / 1000.0;
-    out->spec.limit_queue = q->limit_queue >= 0 ? e->queues[q->limit_queue]->id : NULL;
-    out->spec.callback_channel = q->callback_channel >= 0 ? e->channels[q->callback_channel]->id : NULL;
-    out->spec.refuse_if_no_agents = q->refuse_if_no_agents;
-    out->spec.outbound = q->outbound;
-    out->spec.default_aht_s = q->default_aht_s;
-    out->spec.deadline_warning_s = q->deadline_warning_s;
-    out->spec.keep_offer_on_not_ready = q->keep_offer_on_not_ready;
-    out->spec.retry_after_s = (double)q->retry_after_ms / 1000.0;
-    out->spec.max_offers = q->max_offers;
-    out->spec.last_agent_window_s = (double)q->last_agent_window_ms / 1000.0;
-    out->spec.last_agent_wait_s = (double)q->last_agent_wait_ms / 1000.0;
-    out->spec.calendar = q->calendar >= 0 ? e->calendars[q->calendar]->id : NULL;
-    out->spec.closed_action = q->closed_action;
-    out->spec.closed_queue = q->closed_queue >= 0 ? e->queues[q->closed_queue]->id : NULL;
-    out->spec.business_time = q->business_time;
     out->open = oq__queue_open(e, q);
     for (int32_t l = 0; l < q->n_lanes; l++)
         out->n_channels += q->lanes[l].channel >= 0;
@@ -597,5 +615,6 @@ oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info *out)
     out->offered = q->n_offered;
     out->active = q->n_active;
     out->eligible_agents = q->n_members;
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }

@@ -306,8 +306,9 @@ static int forecast_queues(cfg_ctx *c, const cfg_node *n, const char *plan_path,
             const char *m = oq_forecast_method_name(fi.method);
             sc->method = oq__strndup(&sc->mem, m, strlen(m));
         }
-        oq_queue_info qi;
-        double wrap = oq_queue_get(e_tmp, pq->id, &qi) == OQ_OK ? qi.spec.wrapup_s : 0;
+        oq_queue_spec qs;
+        oq_queue_spec_init(&qs);
+        double wrap = oq_queue_get_spec(e_tmp, pq->id, &qs) == OQ_OK ? qs.wrapup_s : 0;
         for (int32_t i = 0; i < ni; i++) {
             pq->volumes[i] = rows[i].volume;
             pq->aht[i] = (rows[i].aht_s > 0 ? rows[i].aht_s : sc->streams[q].handle.mean) + wrap;

@@ -126,7 +126,7 @@ static oq_status build(oq_engine *e, uint64_t seed, void *user)
         return st;
     for (int32_t i = 0; i < b->agents->n; i++) {
         const oq_roster_agent *ra = b->agents->spec[i];
-        oq_agent_info info;
+        oq_agent_info info = OQ_OUTPUT_INIT(oq_agent_info);
         if (oq_agent_get(e, ra->id, &info) == OQ_OK)
             continue; /* the center defines it, with its own skill levels */
         if ((st = oq_agent_add(e, ra->id, b->capacity)) != OQ_OK)

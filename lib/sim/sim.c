@@ -891,7 +891,7 @@ static oq_status handle(oq_sim *s, const sim_ev *ev)
     }
     case EV_BREAK_END: {
         /* Back to ready only if the agent is still on this break. */
-        oq_agent_info info;
+        oq_agent_info info = OQ_OUTPUT_INIT(oq_agent_info);
         if (oq_agent_get(e, s->ag[ev->a].id, &info) == OQ_OK && info.presence == OQ_AGENT_NOT_READY)
             return acted(s, oq_agent_ready(e, ev->t, s->ag[ev->a].id), "ready", s->ag[ev->a].id);
         s->cur->stale++;
@@ -926,9 +926,11 @@ static oq_status setup(oq_sim *s)
     }
     for (int32_t i = 0; i < s->o.n_streams; i++) {
         const oq_sim_stream *x = &s->o.streams[i];
-        oq_queue_info qi;
+        oq_queue_spec qs;
         oq_channel_spec cs;
-        if (oq_queue_get(e, x->queue, &qi) != OQ_OK) {
+        oq_queue_spec_init(&qs);
+        oq_channel_spec_init(&cs);
+        if (oq_queue_get_spec(e, x->queue, &qs) != OQ_OK) {
             set_err(s, "streams[%d].queue: '%s' is not defined by the build callback", (int)i, x->queue);
             return OQ_ECONFIG;
         }
@@ -937,11 +939,11 @@ static oq_status setup(oq_sim *s)
                     x->channel);
             return OQ_ECONFIG;
         }
-        s->thr_ms[s->stream_q[i]] = s_to_ms(qi.spec.sla_threshold_s, 0);
+        s->thr_ms[s->stream_q[i]] = s_to_ms(qs.sla_threshold_s, 0);
     }
     for (int32_t i = 0; i < s->o.n_agents; i++) {
         const oq_sim_agent *a = &s->o.agents[i];
-        oq_agent_info ai;
+        oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
         if (oq_agent_get(e, a->id, &ai) != OQ_OK) {
             set_err(s, "agents[%d].id: '%s' is not defined by the build callback", (int)i, a->id);
             return OQ_ECONFIG;

@@ -22,10 +22,16 @@ static double ratio(int64_t num, int64_t den) { return den > 0 ? (double)num / (
 
 static double mean_s(int64_t sum_ms, int64_t n) { return n > 0 ? (double)sum_ms / 1000.0 / (double)n : 0.0; }
 
-oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition, double *out)
+oq_status oq_stats_service_level(const oq_queue_stats *caller, int32_t definition, double *out)
 {
-    if (!s || !out)
+    /* Read as far as the caller's struct goes; fields past it count as 0. */
+    oq_queue_stats full;
+    memset(&full, 0, sizeof full);
+    if (!caller || !out ||
+        oq__options_copy(&full, caller, sizeof full, OQ__FIELD_END(oq_queue_stats, period),
+                         "oq_queue_stats", NULL) != OQ_OK)
         return OQ_EINVAL;
+    const oq_queue_stats *s = &full;
     switch (definition) {
     case OQ_SL_ANSWERED_ABANDONED:
         *out = ratio(s->answered_within, oq__sat_add(s->answered, s->abandoned));
@@ -204,6 +210,7 @@ static oq_status read_obj(oq_engine *e, const oq_sobj *ob, int scope, int32_t id
     memset(&zero, 0, sizeof zero);
     const oq_sblock *b = &zero;
     memset(out, 0, sizeof *out);
+    out->struct_size = sizeof *out; /* whole, for the service levels computed from it */
     out->period = period;
     out->end_ms = e->now;
     switch (period) {
@@ -245,16 +252,32 @@ static oq_status enter_read(const oq_engine *ce, const void *out, oq_engine **e)
     return OQ_OK;
 }
 
+/* enter_read for the readers of oq_queue_stats, with the caller's struct_size checked. */
+static oq_status enter_queue_read(const oq_engine *ce, oq_queue_stats *caller, oq_engine **e)
+{
+    oq_status st = enter_read(ce, caller, e);
+    return st == OQ_OK ? OQ__OUT_CHECK(*e, caller, oq_queue_stats, period) : st;
+}
+
+/* The figures read into *full written to the caller's struct as far as it fits. */
+static oq_status handed_over(oq_queue_stats *caller, const oq_queue_stats *full, oq_status st)
+{
+    if (st == OQ_OK)
+        oq__output_copy(caller, full, sizeof *full);
+    return st;
+}
+
 static oq_sobj *existing(oq_sobj **arr, int32_t cap, int32_t idx)
 {
     return idx < cap ? arr[idx] : NULL;
 }
 
-oq_status oq_stats_queue(const oq_engine *ce, const char *queue, int32_t period, oq_queue_stats *out)
+oq_status oq_stats_queue(const oq_engine *ce, const char *queue, int32_t period, oq_queue_stats *caller)
 {
+    oq_queue_stats full, *out = &full; /* handed over as far as the caller's fits */
     oq_engine *e = NULL;
     oq_queue *q = NULL;
-    oq_status st = enter_read(ce, out, &e);
+    oq_status st = enter_queue_read(ce, caller, &e);
     if (st == OQ_OK)
         st = oq__find_queue(e, "queue", queue, &q);
     if (st == OQ_OK)
@@ -264,15 +287,16 @@ oq_status oq_stats_queue(const oq_engine *ce, const char *queue, int32_t period,
     st = read_obj(e, existing(e->stats->queues, e->stats->cap_queues, q->idx), OQ_SCOPE_QUEUE,
                   q->idx, period, out);
     out->threshold_s = q->sla_threshold_s;
-    return st;
+    return handed_over(caller, out, st);
 }
 
 oq_status oq_stats_channel(const oq_engine *ce, const char *channel, int32_t period,
-                           oq_queue_stats *out)
+                           oq_queue_stats *caller)
 {
+    oq_queue_stats full, *out = &full; /* handed over as far as the caller's fits */
     oq_engine *e = NULL;
     oq_channel *ch = NULL;
-    oq_status st = enter_read(ce, out, &e);
+    oq_status st = enter_queue_read(ce, caller, &e);
     if (st == OQ_OK)
         st = oq__find_channel(e, "channel", channel, &ch);
     if (st == OQ_OK)
@@ -282,20 +306,21 @@ oq_status oq_stats_channel(const oq_engine *ce, const char *channel, int32_t per
     st = read_obj(e, existing(e->stats->channels, e->stats->cap_channels, ch->idx),
                   OQ_SCOPE_CHANNEL, ch->idx, period, out);
     out->threshold_s = -1;
-    return st;
+    return handed_over(caller, out, st);
 }
 
-oq_status oq_stats_center(const oq_engine *ce, int32_t period, oq_queue_stats *out)
+oq_status oq_stats_center(const oq_engine *ce, int32_t period, oq_queue_stats *caller)
 {
+    oq_queue_stats full, *out = &full; /* handed over as far as the caller's fits */
     oq_engine *e = NULL;
-    oq_status st = enter_read(ce, out, &e);
+    oq_status st = enter_queue_read(ce, caller, &e);
     if (st == OQ_OK)
         st = check_period(e, period, 0);
     if (st != OQ_OK)
         return st;
     st = read_obj(e, e->stats->center, OQ_SCOPE_CENTER, 0, period, out);
     out->threshold_s = -1;
-    return st;
+    return handed_over(caller, out, st);
 }
 
 oq_status oq_stats_interval_count(const oq_engine *ce, int32_t *count)
@@ -317,6 +342,7 @@ static oq_status read_closed(oq_engine *e, const oq_sobj *ob, int32_t k, oq_queu
         return oq__fail(e, OQ_EINVAL, "k: %d is out of range: %d closed intervals kept", k, n);
     int64_t number = S->closed - 1 - k;
     memset(out, 0, sizeof *out);
+    out->struct_size = sizeof *out; /* whole, for the service levels computed from it */
     out->period = OQ_PERIOD_CLOSED;
     out->end_ms = S->cur_start - (int64_t)k * S->interval_ms;
     out->start_ms = out->end_ms - S->interval_ms;
@@ -336,11 +362,12 @@ static oq_status read_closed(oq_engine *e, const oq_sobj *ob, int32_t k, oq_queu
 }
 
 oq_status oq_stats_interval_queue(const oq_engine *ce, const char *queue, int32_t k,
-                                  oq_queue_stats *out)
+                                  oq_queue_stats *caller)
 {
+    oq_queue_stats full, *out = &full; /* handed over as far as the caller's fits */
     oq_engine *e = NULL;
     oq_queue *q = NULL;
-    oq_status st = enter_read(ce, out, &e);
+    oq_status st = enter_queue_read(ce, caller, &e);
     if (st == OQ_OK)
         st = oq__find_queue(e, "queue", queue, &q);
     if (st != OQ_OK)
@@ -348,15 +375,16 @@ oq_status oq_stats_interval_queue(const oq_engine *ce, const char *queue, int32_
     st = read_closed(e, existing(e->stats->queues, e->stats->cap_queues, q->idx), k, out);
     if (st == OQ_OK)
         out->threshold_s = q->sla_threshold_s;
-    return st;
+    return handed_over(caller, out, st);
 }
 
 oq_status oq_stats_interval_channel(const oq_engine *ce, const char *channel, int32_t k,
-                                    oq_queue_stats *out)
+                                    oq_queue_stats *caller)
 {
+    oq_queue_stats full, *out = &full; /* handed over as far as the caller's fits */
     oq_engine *e = NULL;
     oq_channel *ch = NULL;
-    oq_status st = enter_read(ce, out, &e);
+    oq_status st = enter_queue_read(ce, caller, &e);
     if (st == OQ_OK)
         st = oq__find_channel(e, "channel", channel, &ch);
     if (st != OQ_OK)
@@ -364,19 +392,20 @@ oq_status oq_stats_interval_channel(const oq_engine *ce, const char *channel, in
     st = read_closed(e, existing(e->stats->channels, e->stats->cap_channels, ch->idx), k, out);
     if (st == OQ_OK)
         out->threshold_s = -1;
-    return st;
+    return handed_over(caller, out, st);
 }
 
-oq_status oq_stats_interval_center(const oq_engine *ce, int32_t k, oq_queue_stats *out)
+oq_status oq_stats_interval_center(const oq_engine *ce, int32_t k, oq_queue_stats *caller)
 {
+    oq_queue_stats full, *out = &full; /* handed over as far as the caller's fits */
     oq_engine *e = NULL;
-    oq_status st = enter_read(ce, out, &e);
+    oq_status st = enter_queue_read(ce, caller, &e);
     if (st != OQ_OK)
         return st;
     st = read_closed(e, e->stats->center, k, out);
     if (st == OQ_OK)
         out->threshold_s = -1;
-    return st;
+    return handed_over(caller, out, st);
 }
 
 /* ---- agents ------------------------------------------------------------------ */
@@ -414,23 +443,29 @@ static void agent_acc_now(const oq_engine *e, const oq_sagent *g, int32_t period
 }
 
 oq_status oq_stats_agent(const oq_engine *ce, const char *agent, int32_t period,
-                         oq_agent_stats *out)
+                         oq_agent_stats *caller)
 {
     oq_engine *e = NULL;
     oq_agent *a = NULL;
     const oq_sagent *g = NULL;
-    oq_status st = find_agent_stats(ce, agent, period, out, &e, &a, &g);
+    oq_agent_stats full, *out = &full; /* handed over as far as the caller's fits */
+    oq_status st = find_agent_stats(ce, agent, period, caller, &e, &a, &g);
+    if (st == OQ_OK)
+        st = OQ__OUT_CHECK(e, caller, oq_agent_stats, period);
     if (st != OQ_OK)
         return st;
     const oq_stats *S = e->stats;
     memset(out, 0, sizeof *out);
+    out->struct_size = sizeof *out; /* whole, for the service levels computed from it */
     out->period = period;
     out->state = a->state;
     out->start_ms = period == OQ_PERIOD_INTERVAL ? S->cur_start : S->day_start;
     out->end_ms = e->now;
     out->dropped = S->dropped;
-    if (!g)
+    if (!g) {
+        oq__output_copy(caller, out, sizeof *out);
         return OQ_OK;
+    }
     oq_sagent_acc acc;
     agent_acc_now(e, g, period, &acc);
     out->offline_s = (double)acc.state_ms[OQ_AGENT_OFFLINE] / 1000.0;
@@ -452,6 +487,7 @@ oq_status oq_stats_agent(const oq_engine *ce, const char *agent, int32_t period,
     out->offers_rejected = acc.rejected;
     out->offers_timed_out = acc.timed_out;
     out->n_reasons = g->n_reasons;
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }
 

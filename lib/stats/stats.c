@@ -1099,8 +1099,8 @@ oq_status oq_stats_get_options(const oq_engine *e, oq_stats_options *out)
 {
     if (!e)
         return OQ_EINVAL;
-    if (!out)
-        return oq__fail(e, OQ_EINVAL, "out is NULL");
-    *out = e->stats->opt;
-    return OQ_OK;
+    oq_status st = OQ__OUT_CHECK(e, out, oq_stats_options, ring_size);
+    if (st == OQ_OK)
+        oq__output_copy(out, &e->stats->opt, sizeof *out);
+    return st;
 }

@@ -345,7 +345,7 @@ static void on_event(const oq_event *ev, void *user)
         fuzz_die("oq_engine_check from a callback failed");
     }
     if (ev->contact) {
-        oq_contact_info ci;
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
         (void)oq_contact_get(f->e, ev->contact, &ci);
     }
     f->in_event = 0;
@@ -474,11 +474,14 @@ static void read_only(fuzz *f, reader *r)
     oq_engine_counts counts;
     if (oq_engine_next_deadline(e, &t) != OQ_OK || oq_engine_get_counts(e, &counts) != OQ_OK)
         fuzz_die("next_deadline / get_counts failed");
-    oq_agent_info ai;
-    oq_contact_info ci;
-    oq_queue_info qi;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
+    oq_queue_spec qs;
     oq_channel_spec cs;
     int32_t v;
+    oq_queue_spec_init(&qs);
+    oq_channel_spec_init(&cs);
     double d;
     const char *a = AGENT(r), *c = contact_id(r), *q = QUEUE(r);
     (void)oq_agent_get(e, a, &ai);
@@ -486,6 +489,7 @@ static void read_only(fuzz *f, reader *r)
     (void)oq_channel_get(e, CHANNEL(r), &cs);
     (void)oq_skill_get(e, SKILL(r), &v);
     (void)oq_queue_get(e, q, &qi);
+    (void)oq_queue_get_spec(e, q, &qs);
     (void)oq_queue_step_count(e, q, &v);
     (void)oq_queue_ewt(e, q, &d);
     if (oq_contact_get(e, c, &ci) == OQ_OK) {
@@ -645,11 +649,11 @@ static oq_calendar *calendar(reader *r)
  * the closed action (4, 5: invalid), the closed queue, business time. */
 static void queue_calendar(fuzz *f, reader *r, int64_t t)
 {
-    oq_queue_info qi;
+    oq_queue_spec s;
     const char *q = QUEUE(r);
-    if (oq_queue_get(f->e, q, &qi) != OQ_OK)
+    oq_queue_spec_init(&s);
+    if (oq_queue_get_spec(f->e, q, &s) != OQ_OK)
         return;
-    oq_queue_spec s = qi.spec;
     uint8_t m = u8(r);
     s.calendar = (m & 1) ? NULL : pick(r, CALENDARS, NELEM(CALENDARS));
     s.closed_action = (int32_t)(u8(r) % 6);
@@ -691,7 +695,7 @@ static void act_on_offer(fuzz *f, reader *r)
     const char *c = contact_id(r);
     uint8_t how = u8(r);
     int64_t t = when(f, r);
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     char agent[OQ_ID_MAX + 1] = "a0";
     if (oq_contact_get(f->e, c, &ci) == OQ_OK && ci.agent) {
         strncpy(agent, ci.agent, sizeof agent - 1);

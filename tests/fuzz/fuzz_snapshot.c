@@ -61,7 +61,7 @@ static void must_be_sound(oq_engine *e, const char *after)
 static void read_stats(oq_engine *e)
 {
     static const char *const queues[] = {"q0", "q1", "q2", "q3"};
-    oq_queue_stats qs;
+    oq_queue_stats qs = OQ_OUTPUT_INIT(oq_queue_stats);
     int32_t n = 0;
     for (int32_t p = OQ_PERIOD_INTERVAL; p <= OQ_PERIOD_DAY; p++)
         (void)oq_stats_center(e, p, &qs);
@@ -101,7 +101,7 @@ static void workload(oq_engine *e)
         cs.customer = i % 2 ? "cust1" : NULL;
         cs.deadline_ms = i == 4 ? t + 60000 : 0;
         (void)oq_contact_arrive(e, t + 3, &cs);
-        oq_contact_info ci;
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
         if (oq_contact_get(e, id, &ci) == OQ_OK && ci.state == OQ_CONTACT_OFFERED && ci.agent) {
             char agent[OQ_ID_MAX + 1];
             snprintf(agent, sizeof agent, "%s", ci.agent);

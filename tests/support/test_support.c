@@ -167,7 +167,7 @@ oq_status arrive(oq_engine *e, int64_t now, const char *id, const char *channel,
 
 const char *contact_agent(oq_engine *e, const char *contact, char *buf, size_t size)
 {
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     buf[0] = '\0';
     if (oq_contact_get(e, contact, &ci) == OQ_OK && ci.agent) {
         strncpy(buf, ci.agent, size - 1);
@@ -178,7 +178,7 @@ const char *contact_agent(oq_engine *e, const char *contact, char *buf, size_t s
 
 int32_t contact_state(oq_engine *e, const char *contact)
 {
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     if (oq_contact_get(e, contact, &ci) != OQ_OK)
         return -1;
     return ci.state;
@@ -186,7 +186,7 @@ int32_t contact_state(oq_engine *e, const char *contact)
 
 int32_t agent_state(oq_engine *e, const char *agent)
 {
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     if (oq_agent_get(e, agent, &ai) != OQ_OK)
         return -1;
     return ai.state;

@@ -235,7 +235,7 @@ static inline const char *w_pick_contact(oq_engine *e, wstream *s, int32_t state
     for (int tries = 0; tries < 12; tries++) {
         int k = n - 1 - (int)w_rn(&s->rng, (uint32_t)(n < 60 ? n : 60));
         snprintf(buf, 16, "c%d", k);
-        oq_contact_info ci;
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
         if (oq_contact_get(e, buf, &ci) == OQ_OK && (state == 0 || ci.state == state))
             return buf;
     }
@@ -299,7 +299,7 @@ static inline oq_status w_step(oq_engine *ref, oq_engine **e, int n, wstream *s)
         return st;
     }
     const char *c = NULL;
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     char holder[64] = "";
     switch (op) {
     case 22: case 23: case 24: case 25: case 26: case 27: case 28: case 29: case 30: case 31:

@@ -169,7 +169,7 @@ static int scenario(run_state *r)
         if (!arrive_tracked(r, id, k % 3 ? "voice" : "chat", "sales", k % 2 ? "cust" : NULL,
                             k == 5 ? "vip" : NULL))
             return 0;
-        oq_contact_info ci;
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
         if (oq_contact_get(e, id, &ci) == OQ_OK && ci.state == OQ_CONTACT_OFFERED && k % 4 != 3)
             DO(oq_offer_accept(e, r->t, id, ci.agent), "accept");
     }
@@ -230,7 +230,7 @@ static void each_allocation_failure_is_clean(void **state)
         assert_oq_ok(r.e, oq_engine_check(r.e));
         /* No contact lost: each one that arrived still exists or ended once. */
         for (int i = 0; i < track.n; i++) {
-            oq_contact_info ci;
+            oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
             int alive = oq_contact_get(r.e, track.ids[i], &ci) == OQ_OK;
             if (alive == (track.terminal[i] == 1) || track.terminal[i] > 1)
                 fail_msg("N=%lld: contact %s: alive %d, terminal events %d", (long long)n,

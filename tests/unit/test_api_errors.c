@@ -122,6 +122,7 @@ typedef struct world_snap {
     oq_contact_info contacts[4];
     char c_agent[4][16], c_queue[4][16];
     oq_queue_info queues[3];
+    oq_queue_spec queue_specs[3];
     oq_channel_spec channels[2];
     int32_t skill_max[2];
 } world_snap;
@@ -135,6 +136,7 @@ static void take(fixture *f, world_snap *s)
     assert_oq_ok(e, oq_engine_next_deadline(e, &s->deadline));
     s->n_events = f->rec.n;
     for (int i = 0; i < N_OF(AGENTS); i++) {
+        s->agents[i].struct_size = sizeof s->agents[i];
         if (oq_agent_get(e, AGENTS[i], &s->agents[i]) != OQ_OK) {
             s->agents[i].state = -1;
             continue;
@@ -146,6 +148,7 @@ static void take(fixture *f, world_snap *s)
     }
     for (int i = 0; i < N_OF(CONTACTS); i++) {
         oq_contact_info *c = &s->contacts[i];
+        c->struct_size = sizeof *c;
         if (oq_contact_get(e, CONTACTS[i], c) != OQ_OK) {
             c->state = -1;
             continue;
@@ -155,11 +158,16 @@ static void take(fixture *f, world_snap *s)
         c->agent = c->queue = c->channel = c->customer = NULL;
     }
     for (int i = 0; i < N_OF(QUEUES); i++) {
+        s->queues[i].struct_size = sizeof s->queues[i];
         if (oq_queue_get(e, QUEUES[i], &s->queues[i]) != OQ_OK)
             s->queues[i].waiting = -1;
-        s->queues[i].spec.id = NULL;
+        oq_queue_spec_init(&s->queue_specs[i]);
+        if (oq_queue_get_spec(e, QUEUES[i], &s->queue_specs[i]) != OQ_OK)
+            s->queue_specs[i].priority = -1;
+        s->queue_specs[i].id = NULL;
     }
     for (int i = 0; i < N_OF(CHANNELS); i++) {
+        oq_channel_spec_init(&s->channels[i]);
         if (oq_channel_get(e, CHANNELS[i], &s->channels[i]) != OQ_OK)
             s->channels[i].capacity_cost = -1;
         s->channels[i].id = NULL;
@@ -187,7 +195,8 @@ static void assert_same(const world_snap *a, const world_snap *b, const char *ex
             strcmp(a->c_agent[i], b->c_agent[i]) != 0 || strcmp(a->c_queue[i], b->c_queue[i]) != 0)
             fail_msg("%s: contact %s changed", expr, CONTACTS[i]);
     for (int i = 0; i < N_OF(QUEUES); i++)
-        if (memcmp(&a->queues[i], &b->queues[i], sizeof a->queues[i]) != 0)
+        if (memcmp(&a->queues[i], &b->queues[i], sizeof a->queues[i]) != 0 ||
+            memcmp(&a->queue_specs[i], &b->queue_specs[i], sizeof a->queue_specs[i]) != 0)
             fail_msg("%s: queue %s changed", expr, QUEUES[i]);
     for (int i = 0; i < N_OF(CHANNELS); i++)
         if (memcmp(&a->channels[i], &b->channels[i], sizeof a->channels[i]) != 0)
@@ -199,7 +208,7 @@ static void assert_same(const world_snap *a, const world_snap *b, const char *ex
 /* A read-only lookup that fails, so that we know the next message is new. */
 static void plant_marker(oq_engine *e)
 {
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_int_equal(oq_agent_get(e, "zz-marker", &ai), OQ_ENOTFOUND);
 }
 
@@ -268,9 +277,9 @@ static void null_engine_everywhere(void **state)
     int64_t t = 0;
     int32_t lv = 0;
     oq_engine_counts counts;
-    oq_agent_info ai;
-    oq_queue_info qi;
-    oq_contact_info ci;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
 
     oq_engine_destroy(NULL);
     assert_string_equal(oq_engine_last_error(NULL), "");
@@ -649,7 +658,7 @@ static void agent_errors(void **state)
 {
     fixture *f = *state;
     oq_engine *e = f->e;
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     int32_t lv = 0;
     for (int i = 0; i < N_BAD; i++) {
         const char *b = BAD_IDS[i];
@@ -737,7 +746,7 @@ static void queue_errors(void **state)
     fixture *f = *state;
     oq_engine *e = f->e;
     oq_queue_spec s;
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     ERR(oq_queue_add(e, NULL), OQ_EINVAL, "spec");
     ERR(oq_queue_update(e, T0, NULL), OQ_EINVAL, "spec");
     oq_queue_spec_init(&s);
@@ -993,7 +1002,7 @@ static void contact_call_errors(void **state)
 {
     fixture *f = *state;
     oq_engine *e = f->e;
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     for (int i = 0; i < N_BAD; i++) {
         const char *b = BAD_IDS[i];
         ERR(oq_offer_accept(e, T0, b, "a4"), OQ_EINVAL, "contact");
@@ -1079,7 +1088,7 @@ static void accept_after_timeout(void **state)
     ERR(oq_offer_reject(e, T0 + 10000, "ko", "a4"), OQ_ESTATE, "ko");
     /* the same after an explicit reject: kq goes to qa and is offered */
     assert_oq_ok(e, oq_agent_login(e, T0 + 10000, "a2", 1));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "ko", &ci));
     if (ci.state == OQ_CONTACT_OFFERED) {
         char who[32];
@@ -1228,9 +1237,10 @@ static void callback_channel_cannot_be_removed(void **state)
         fail_msg("oq_channel_remove() removed channel 'cbch' still used as queue 'qe''s "
                  "callback_channel (oq_queue_get(qe) would now dereference NULL)");
     expect_err(f, st, OQ_ESTATE, "cbch", &before, "oq_channel_remove(e, \"cbch\")", __LINE__);
-    oq_queue_info qi;
-    assert_oq_ok(e, oq_queue_get(e, "qe", &qi));
-    assert_string_equal(qi.spec.callback_channel, "cbch");
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    assert_oq_ok(e, oq_queue_get_spec(e, "qe", &qs));
+    assert_string_equal(qs.callback_channel, "cbch");
 }
 
 static void escalation_errors(void **state)
@@ -1478,9 +1488,9 @@ static void reentry_fn(const oq_event *ev, void *user)
     }
     oq_engine_get_counts(e, &after);
     r->same_counts = memcmp(&before, &after, sizeof before) == 0;
-    oq_agent_info ai;
-    oq_contact_info ci;
-    oq_queue_info qi;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     int64_t t;
     int32_t steps = -1;
     double ewt = -1;

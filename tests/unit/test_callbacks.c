@@ -62,7 +62,7 @@ static void requested_callback_keeps_its_place(void **state)
     assert_int_equal(rec.ev[i].time_ms, S(30));
     assert_string_equal(rec.ev[i].queue, "sales");
     assert_string_equal(rec.ev[i].detail, "requested");
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_int_equal(ci.state, OQ_CONTACT_QUEUED);
     assert_string_equal(ci.queue, "sales");
@@ -80,14 +80,14 @@ static void requested_callback_keeps_its_place(void **state)
     assert_oq_ok(e, oq_offer_accept(e, S(45), "c1", "a1"));
     /* Its wait in the queue runs from entering it to the agent taking the
      * callback: 45 s, within the 60 s threshold. */
-    oq_queue_stats qs;
+    oq_queue_stats qs = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "sales", OQ_PERIOD_DAY, &qs));
     assert_int_equal(qs.callbacks_kept, 1);
     assert_int_equal(qs.answered, 2);
     assert_int_equal(qs.answered_within, 2);
     assert_int_equal(qs.abandoned, 0);
     assert_true(fabs(qs.max_answered_wait_s - 45) < 1e-9);
-    oq_queue_stats cb;
+    oq_queue_stats cb = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_channel(e, "callback", OQ_PERIOD_DAY, &cb));
     assert_int_equal(cb.answered, 1);
     assert_int_equal(cb.callbacks_kept, 1);
@@ -142,9 +142,10 @@ static void keep_place_limit_action(void **state)
 {
     (void)state;
     oq_engine *e = busy_sales(OQ_LIMIT_CALLBACK_KEEP_PLACE);
-    oq_queue_info qi;
-    assert_oq_ok(e, oq_queue_get(e, "sales", &qi));
-    oq_queue_spec q = qi.spec;
+    oq_queue_spec qi;
+    oq_queue_spec_init(&qi);
+    assert_oq_ok(e, oq_queue_get_spec(e, "sales", &qi));
+    oq_queue_spec q = qi;
     q.max_length = 3;
     q.max_wait_s = 100;
     assert_oq_ok(e, oq_queue_update(e, S(21), &q));

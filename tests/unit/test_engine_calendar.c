@@ -82,10 +82,13 @@ static void opens_and_closes_at_exact_ms(void **state)
     int64_t fri = utc_at(2026, 12, 4, 0); /* a Friday; London is on GMT */
     add_cal(e, fri + 8 * H, hours("ldn", "Europe/London", 1, 9, 17.5));
     queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(e, oq_queue_get(e, "q", &qi));
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    assert_oq_ok(e, oq_queue_get_spec(e, "q", &qs));
     assert_int_equal(qi.open, 0);
-    assert_string_equal(qi.spec.calendar, "ldn");
+    assert_string_equal(qs.calendar, "ldn");
     int64_t d = 0;
     assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, fri + 9 * H);
@@ -161,7 +164,7 @@ static void closed_actions(void **state)
 
     assert_oq_ok(e, arrive(e, evening, "c-wait", "voice", "wait", 0));
     assert_int_equal(contact_state(e, "c-wait"), OQ_CONTACT_QUEUED);
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c-wait", &ci));
     assert_string_equal(ci.queue, "wait");
 
@@ -351,11 +354,14 @@ static void snapshot_and_journal_keep_calendars(void **state)
     assert_oq_ok(e, oq_engine_get_calendar(e, "uk", &a));
     assert_oq_ok(r, oq_engine_get_calendar(r, "uk", &b));
     same_answers(mine, b, t0);
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(r, oq_queue_get(r, "q", &qi));
-    assert_string_equal(qi.spec.calendar, "uk");
-    assert_int_equal(qi.spec.closed_action, OQ_CLOSED_WAIT);
-    assert_int_equal(qi.spec.business_time, 1);
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    assert_oq_ok(r, oq_queue_get_spec(r, "q", &qs));
+    assert_string_equal(qs.calendar, "uk");
+    assert_int_equal(qs.closed_action, OQ_CLOSED_WAIT);
+    assert_int_equal(qs.business_time, 1);
     assert_int_equal(qi.open, 0);
     /* the restored calendar still knows a queue names it (its count came back) */
     assert_int_equal(oq_engine_remove_calendar(r, "uk"), OQ_ESTATE);
@@ -388,7 +394,7 @@ static void snapshot_and_journal_keep_calendars(void **state)
     same_answers(late, b, t0);
     assert_oq_ok(j, oq_queue_get(j, "q", &qi));
     assert_int_equal(qi.open, 0); /* 09:00 GMT: the new hours start at 10:00 */
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(j, oq_contact_get(j, "c1", &ci));
     oq_engine_destroy(j);
     for (int k = 0; k < l.n; k++)
@@ -450,7 +456,7 @@ static void closed_overflow_out_of_memory(void **state)
         oq_status st = arrive(e, sat, "c1", "voice", "day", 0);
         al.fail_at = 0;
         al.fail_all = 0;
-        oq_contact_info ci;
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
         oq_status got = oq_contact_get(e, "c1", &ci);
         assert_oq_ok(e, oq_engine_check(e));
         if (st == OQ_OK) {
@@ -580,7 +586,7 @@ static void parked_time_does_not_count(void **state)
     /* Parked at 14:00 with two open hours left; reopened Tuesday 10:00. */
     assert_oq_ok(e, oq_contact_park(e, mon + 14 * H, "w1", "waiting for the customer"));
     assert_oq_ok(e, oq_contact_reopen(e, mon + 86400000LL + 10 * H, "w1", NULL, 0));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "w1", &ci));
     assert_int_equal(ci.deadline_ms, mon + 86400000LL + 12 * H);
     oq_engine_destroy(e);
@@ -630,12 +636,15 @@ static void yaml_round_trip(void **state)
     oq_engine *e = load_text(CENTER, &err);
     if (!e)
         fail_msg("load: %s", err.message);
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(e, oq_queue_get(e, "day", &qi));
-    assert_string_equal(qi.spec.calendar, "uk");
-    assert_int_equal(qi.spec.closed_action, OQ_CLOSED_CALLBACK);
-    assert_string_equal(qi.spec.closed_queue, "night");
-    assert_int_equal(qi.spec.business_time, 1);
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    assert_oq_ok(e, oq_queue_get_spec(e, "day", &qs));
+    assert_string_equal(qs.calendar, "uk");
+    assert_int_equal(qs.closed_action, OQ_CLOSED_CALLBACK);
+    assert_string_equal(qs.closed_queue, "night");
+    assert_int_equal(qs.business_time, 1);
     assert_int_equal(qi.open, 0); /* 08:00 on Christmas Eve */
     const oq_calendar *uk = NULL;
     assert_oq_ok(e, oq_engine_get_calendar(e, "uk", &uk));

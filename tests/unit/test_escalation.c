@@ -54,7 +54,7 @@ static void lower_level_step_widens_at_exact_ms(void **state)
     s.skill = "yue";
     s.level = 5;
     assert_oq_ok(e, oq_queue_add_step(e, 0, "yue", &s));
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(e, oq_queue_get(e, "yue", &qi));
     assert_int_equal(qi.eligible_agents, 1); /* eligible from the relaxed tier on */
     assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "yue", 0));
@@ -178,7 +178,7 @@ static void overflow_keeps_arrival_and_place(void **state)
     assert_int_equal(rec.ev[i].time_ms, 61000);
     assert_string_equal(rec.ev[i].from_queue, "sales");
     assert_string_equal(rec.ev[i].queue, "overflow");
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_string_equal(ci.queue, "overflow");
     assert_int_equal(ci.arrived_ms, 1000);
@@ -388,7 +388,7 @@ static void limits_reject_overflow_callback(void **state)
     /* max_length overflow to the next queue, max wait overflow at 30 s */
     assert_oq_ok(e, arrive(e, 0, "s1", "voice", "spilling", 0));
     assert_oq_ok(e, arrive(e, 0, "s2", "voice", "spilling", 0));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "s2", &ci));
     assert_string_equal(ci.queue, "spill");
     assert_oq_ok(e, oq_engine_advance(e, 29999));
@@ -790,7 +790,7 @@ static void ladder_keeps_its_requirements(void **state)
     g.group = "h";
     assert_oq_ok(e, oq_queue_add_step(e, 0, "yue", &g));
     assert_int_equal(oq_queue_remove_group(e, 0, "yue", "g"), OQ_ESTATE);
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(e, oq_queue_get(e, "yue", &qi));
     assert_int_equal(qi.n_groups, 1);
     assert_oq_ok(e, oq_engine_check(e));

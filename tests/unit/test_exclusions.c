@@ -50,16 +50,17 @@ static void sole_agent_gets_it_again_after_retry(void **state)
 {
     (void)state;
     oq_engine *e = one_queue(10, -1, 0); /* default retry_after_s */
-    oq_queue_info qi;
-    assert_oq_ok(e, oq_queue_get(e, "q", &qi));
-    int64_t retry_ms = (int64_t)(qi.spec.retry_after_s * 1000.0 + 0.5);
+    oq_queue_spec qi;
+    oq_queue_spec_init(&qi);
+    assert_oq_ok(e, oq_queue_get_spec(e, "q", &qi));
+    int64_t retry_ms = (int64_t)(qi.retry_after_s * 1000.0 + 0.5);
     add_agent(e, "a1", 100);
     assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
     assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
     assert_oq_ok(e, oq_engine_advance(e, 11000)); /* time-out at 11 s */
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_int_equal(ci.n_rejected, 1);
     /* Waiting with an idle agent is only allowed with a timer that ends it. */

@@ -87,7 +87,7 @@ static void returning_customer_waits_for_last_agent(void **state)
     assert_oq_ok(e, oq_offer_accept(e, H(2), "x1", "a1"));
     assert_oq_ok(e, oq_agent_ready(e, H(2), "a2"));
     assert_oq_ok(e, chat(e, H(2) + 5000, "c2", "support", "cust-1"));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c2", &ci));
     assert_int_equal(ci.state, OQ_CONTACT_QUEUED);
     assert_string_equal(ci.preferred_agent, "a1");
@@ -125,7 +125,7 @@ static void window_and_queues_without_it(void **state)
     assert_string_equal(serve(e, H(1), "c1"), "a1");
     /* A queue without last-agent routing neither uses nor writes the memory. */
     assert_oq_ok(e, chat(e, H(2), "p1", "plain", "cust-1"));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "p1", &ci));
     assert_null(ci.preferred_agent);
     assert_string_equal(serve(e, H(2), "p1"), "a2");

@@ -248,7 +248,7 @@ static void max_no_answer_and_backoff(void **state)
     assert_int_equal(contact_state(e, "c3"), OQ_CONTACT_OFFERED);
     /* Second miss in a row: not ready, "no answer". */
     assert_oq_ok(e, oq_engine_advance(e, 29000));
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
     assert_int_equal(ai.state, OQ_AGENT_NOT_READY);
     assert_string_equal(ai.not_ready_reason, "no answer");
@@ -323,7 +323,7 @@ static void abandon_and_resume_place(void **state)
     double ewt = 0;
     assert_oq_ok(e, oq_contact_position(e, "again", &pos, &ewt));
     assert_int_equal(pos, 1); /* ahead of "other" again */
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "again", &ci));
     assert_int_equal(ci.enqueued_ms, 0);
     /* Too late: a new place at the back. */

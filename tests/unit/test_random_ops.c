@@ -496,7 +496,7 @@ static void reserve(world *w, mcontact *c, int64_t until)
         !w->ag[c->pref_agent].exists)
         return;
     char id[16];
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     agent_name(c->pref_agent, id);
     if (oq_agent_get(w->e, id, &ai) != OQ_OK || ai.presence != OQ_AGENT_READY)
         return;
@@ -518,7 +518,7 @@ static void check_offer(world *w, const oq_event *ev, mcontact *c, int ci, int a
     oq_engine *e = w->e;
     magent *a = &w->ag[an];
     int ch = c->channel;
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     if (oq_agent_get(e, ev->agent, &ai) != OQ_OK) {
         FAILF(w, "OFFERED c%d to %s: oq_agent_get fails in callback", ci, ev->agent);
         return;
@@ -644,7 +644,7 @@ static void on_event(const oq_event *ev, void *user)
             FAILF(w, "AGENT_STATE for unknown agent %s", ev->agent ? ev->agent : "(null)");
             return;
         }
-        oq_agent_info ai;
+        oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
         if (oq_agent_get(e, ev->agent, &ai) != OQ_OK || ai.state != ev->agent_state)
             FAILF(w, "AGENT_STATE %s: event says %d, oq_agent_get disagrees", ev->agent,
                   ev->agent_state);
@@ -721,7 +721,7 @@ static void on_event(const oq_event *ev, void *user)
         c->pref_agent = w->arriving_pa;
         reserve(w, c, w->arriving_pwait > 0 ? ev->time_ms + w->arriving_pwait : 0);
         if (c->pref_agent < 0) { /* last-agent routing may have named one */
-            oq_contact_info li;
+            oq_contact_info li = OQ_OUTPUT_INIT(oq_contact_info);
             if (oq_contact_get(e, ev->contact, &li) == OQ_OK && li.preferred_agent) {
                 c->pref_agent = parse_num(li.preferred_agent, 'a');
                 w->n_last_agent++;
@@ -1238,6 +1238,8 @@ typedef struct snap {
 static void take_snap(world *w, snap *s, const char *contact, const char *agent)
 {
     memset(s, 0, sizeof *s);
+    s->ci.struct_size = sizeof s->ci;
+    s->ai.struct_size = sizeof s->ai;
     assert_oq_ok(w->e, oq_engine_get_counts(w->e, &s->counts));
     s->now = clock_now(w);
     if (contact && oq_contact_get(w->e, contact, &s->ci) == OQ_OK) {
@@ -1298,7 +1300,7 @@ static void full_sweep(world *w)
     for (int i = 0; i < w->n_live; i++) {
         int ci = w->live[i];
         mcontact *c = &w->c[ci];
-        oq_contact_info info;
+        oq_contact_info info = OQ_OUTPUT_INIT(oq_contact_info);
         contact_name(ci, id);
         if (oq_contact_get(w->e, id, &info) != OQ_OK)
             fail_msg("op %lld: live contact %s unknown to the engine: %s", (long long)w->op, id,
@@ -1323,7 +1325,7 @@ static void full_sweep(world *w)
     }
     for (int n = 0; n < w->n_agent_nums; n++) {
         magent *a = &w->ag[n];
-        oq_agent_info ai;
+        oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
         agent_name(n, id);
         oq_status st = oq_agent_get(w->e, id, &ai);
         if (!a->exists) {
@@ -1617,7 +1619,7 @@ static void op_arrive(world *w)
     if (pct(w, 10) && w->n_agent_nums) {
         int an = pick_agent(w);
         for (int tries = 0; tries < 8 && pct(w, 70); tries++) { /* mostly someone logged in */
-            oq_agent_info ai;
+            oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
             agent_name(an, pa);
             if (w->ag[an].exists && oq_agent_get(w->e, pa, &ai) == OQ_OK &&
                 ai.presence == OQ_AGENT_READY)
@@ -1785,7 +1787,7 @@ static void op_contact(world *w, int kind)
         want = ANY_STATE, named = NULL;
     call_end(&k, st, want, c ? cid : NULL, NULL, named);
     if (c && st == OQ_OK && kind == 3 && k.exact_time) {
-        oq_contact_info info;
+        oq_contact_info info = OQ_OUTPUT_INIT(oq_contact_info);
         assert_oq_ok(w->e, oq_contact_get(w->e, cid, &info));
         assert_int_equal(info.priority, w->last_priority);
     }
@@ -1839,8 +1841,7 @@ static void op_agent(world *w, int kind)
         call_begin(&k0, w, "advance", t, NULL, NULL);
         call_end(&k0, oq_engine_advance(w->e, t), OQ_OK, NULL, NULL, NULL);
     }
-    oq_agent_info ai;
-    memset(&ai, 0, sizeof ai);
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     if (a->exists)
         assert_oq_ok(w->e, oq_agent_get(w->e, aid, &ai));
     int logged = ai.presence != OQ_AGENT_OFFLINE;
@@ -2189,7 +2190,7 @@ static void op_queue(world *w, int kind)
             want = OQ_ENOTFOUND;
             named = CH_ID[ch];
         } else if (q->exists && !add) {
-            oq_queue_info qi_;
+            oq_queue_info qi_ = OQ_OUTPUT_INIT(oq_queue_info);
             assert_oq_ok(w->e, oq_queue_get(w->e, Q_ID[qi], &qi_));
             int held = 0;
             for (int i = 0; i < w->n_live; i++) {
@@ -2457,6 +2458,7 @@ static void op_catalog(world *w)
     default: { /* channel update: chat / email / callback limits and costs */
         int ch = 1 + (int)rn(w, 3);
         oq_channel_spec s;
+        oq_channel_spec_init(&s);
         assert_oq_ok(w->e, oq_channel_get(w->e, CH_ID[ch], &s));
         s.id = CH_ID[ch];
         int max = 1 + (int)rn(w, 5), cost = 5 + (int)rn(w, 50);
@@ -3198,9 +3200,8 @@ static void op_stats(world *w)
         contact_name(ci, cid);
     int an = w->n_agent_nums ? pick_agent(w) : 0;
     agent_name(an, aid);
-    oq_queue_stats qs;
-    oq_agent_stats as;
-    memset(&qs, 0, sizeof qs);
+    oq_queue_stats qs = OQ_OUTPUT_INIT(oq_queue_stats);
+    oq_agent_stats as = OQ_OUTPUT_INIT(oq_agent_stats);
     call k;
     int what = (int)rn(w, 4);
     call_begin(&k, w, "stats", t, ci >= 0 ? cid : NULL, w->ag[an].exists ? aid : NULL);
@@ -3463,7 +3464,7 @@ static void final_checks(world *w)
             continue;
         arrived++;
         contact_name(ci, id);
-        oq_contact_info info;
+        oq_contact_info info = OQ_OUTPUT_INIT(oq_contact_info);
         oq_status st = oq_contact_get(w->e, id, &info);
         if (c->term == 1) {
             terminal++;

@@ -31,7 +31,7 @@ static void skill_levels_gate_eligibility(void **state)
     login_all(e, 0, ids, 2);
     assert_oq_ok(e, arrive(e, 10, "c1", "voice", "cantonese", 0));
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(e, oq_queue_get(e, "cantonese", &qi));
     assert_int_equal(qi.eligible_agents, 0);
     /* A level-8 agent logging in takes it; raising "low" to 8 makes it eligible. */
@@ -132,7 +132,7 @@ static void reject_reroutes_and_never_reoffers(void **state)
     add_agent(e, "a3", 100);
     assert_oq_ok(e, oq_agent_login(e, 500, "a3", 1));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a3");
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_int_equal(ci.n_rejected, 2);
     assert_int_equal(ci.n_offers, 3);
@@ -159,7 +159,7 @@ static void offer_timeout_fires_at_exact_ms_and_accept_after_fails(void **state)
     assert_true(j > i);
     assert_int_equal(rec.ev[j].time_ms, 16000);
     /* timeout_not_ready: a1 stops receiving work, with the reason. */
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
     assert_int_equal(ai.state, OQ_AGENT_NOT_READY);
     assert_string_equal(ai.not_ready_reason, "no answer");
@@ -193,7 +193,7 @@ static void chat_concurrency_and_voice_exclusivity(void **state)
         snprintf(id, sizeof id, "t%d", i);
         assert_oq_ok(e, arrive(e, 10 + i, id, "chat", "q", 0));
     }
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
     assert_int_equal(ai.n_offered, 3);
     assert_int_equal(ai.used_capacity, 90);
@@ -255,7 +255,7 @@ static void wrapup_blocks_new_work_until_it_ends(void **state)
     assert_int_equal(rec.ev[i].time_ms, 40000);
     assert_int_equal(contact_state(e, "c1"), -1); /* forgotten */
     assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_OFFERED);
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
     assert_int_equal(ai.handled, 1);
     /* The host can end wrap-up early. */
@@ -318,7 +318,7 @@ static void transfer_moves_and_releases(void **state)
     assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
     assert_oq_ok(e, oq_agent_login(e, 40, "senior", 1));
     assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "senior");
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "c1", &ci));
     assert_string_equal(ci.queue, "tier2");
     assert_int_equal(ci.arrived_ms, 10);
@@ -380,7 +380,7 @@ static void logout_with_work_reports_logging_out(void **state)
     assert_int_equal(rec.ev[i].agent_state, OQ_AGENT_BUSY);
     assert_int_equal(rec.ev[i].prev_agent_state, OQ_AGENT_BUSY);
     assert_string_equal(rec.ev[i].detail, "logging out");
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
     assert_int_equal(ai.presence, OQ_AGENT_OFFLINE);
     assert_int_equal(ai.state, OQ_AGENT_BUSY);
@@ -437,7 +437,7 @@ static void not_ready_withdraws_ringing_offers(void **state)
     assert_non_null(strstr(rec.ev[i].detail, "not ready"));
     assert_string_equal(contact_agent(e, "t1", buf, sizeof buf), "a2"); /* at once */
     assert_int_equal(agent_state(e, "a1"), OQ_AGENT_NOT_READY);
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "t1", &ci));
     assert_int_equal(ci.n_rejected, 0); /* a withdrawal is not a reject */
     assert_oq_ok(e, oq_offer_accept(e, 1001, "t1", "a2"));
@@ -468,9 +468,10 @@ static void not_ready_withdraws_ringing_offers(void **state)
     assert_int_equal(contact_state(e, "t4"), OQ_CONTACT_OFFERED);
     assert_string_equal(contact_agent(e, "t4", buf, sizeof buf), who);
     assert_oq_ok(e, oq_offer_accept(e, 26000, "t4", who));
-    oq_queue_info qi;
-    assert_oq_ok(e, oq_queue_get(e, "q", &qi));
-    assert_int_equal(qi.spec.keep_offer_on_not_ready, 1);
+    oq_queue_spec qi;
+    oq_queue_spec_init(&qi);
+    assert_oq_ok(e, oq_queue_get_spec(e, "q", &qi));
+    assert_int_equal(qi.keep_offer_on_not_ready, 1);
     q.keep_offer_on_not_ready = 2;
     assert_int_equal(oq_queue_update(e, 27000, &q), OQ_EINVAL);
     assert_non_null(strstr(oq_engine_last_error(e), "keep_offer_on_not_ready"));

@@ -201,7 +201,7 @@ static void serve_order(oq_engine *e, int n, char order[][8])
 {
     assert_oq_ok(e, oq_agent_login(e, 1000000, "a1", 1));
     for (int i = 0; i < n; i++) {
-        oq_agent_info ai;
+        oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
         assert_oq_ok(e, oq_agent_get(e, "a1", &ai));
         assert_int_equal(ai.n_offered, 1);
         /* find which contact is offered */

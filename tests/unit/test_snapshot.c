@@ -92,7 +92,7 @@ static void restored_engine_decides_the_same(void **state)
         oq_free(s1);
         oq_free(s2);
         /* Read-only figures agree too. */
-        oq_queue_stats qa, qb;
+        oq_queue_stats qa = OQ_OUTPUT_INIT(oq_queue_stats), qb = OQ_OUTPUT_INIT(oq_queue_stats);
         assert_oq_ok(a, oq_stats_queue(a, "q0", OQ_PERIOD_DAY, &qa));
         assert_oq_ok(b, oq_stats_queue(b, "q0", OQ_PERIOD_DAY, &qb));
         assert_memory_equal(&qa, &qb, sizeof qa);

@@ -25,14 +25,15 @@ static void close_to(double got, double want, const char *what)
 
 static void set_queue(oq_engine *e, const char *id, double threshold_s, double wrapup_s)
 {
-    oq_queue_info qi;
-    assert_oq_ok(e, oq_queue_get(e, id, &qi));
-    qi.spec.sla_threshold_s = threshold_s;
-    qi.spec.wrapup_s = wrapup_s;
-    qi.spec.offer_timeout_s = 0; /* offers wait for the test to answer */
+    oq_queue_spec qi;
+    oq_queue_spec_init(&qi);
+    assert_oq_ok(e, oq_queue_get_spec(e, id, &qi));
+    qi.sla_threshold_s = threshold_s;
+    qi.wrapup_s = wrapup_s;
+    qi.offer_timeout_s = 0; /* offers wait for the test to answer */
     int64_t now = 0;
     oq_engine_now(e, &now);
-    assert_oq_ok(e, oq_queue_update(e, now, &qi.spec));
+    assert_oq_ok(e, oq_queue_update(e, now, &qi));
 }
 
 static void configure_default(oq_engine *e)
@@ -226,7 +227,7 @@ static void hand_computed_day(void **state)
     build_day();
     plan_steps();
     oq_engine *e = day_center();
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
 
     /* Mid-interval, t = 450 s: the e-mail backlog and waits now. */
     run_until(e, S(450));
@@ -387,7 +388,7 @@ static void boundary_definitions(void **state)
     assert_oq_ok(e, arrive(e, S(180), "d", "voice", "q", 0));
     assert_oq_ok(e, oq_contact_abandon(e, S(185), "d"));
     assert_oq_ok(e, oq_engine_advance(e, S(240)));
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     int32_t n = 0;
     assert_oq_ok(e, oq_stats_interval_count(e, &n));
     assert_int_equal(n, 4);
@@ -429,7 +430,7 @@ static void transfers_and_overflows_count_once_for_the_center(void **state)
     assert_oq_ok(e, oq_contact_transfer(e, S(10), "c1", "B"));
     assert_oq_ok(e, oq_agent_login(e, S(25), "a", 1));
     assert_oq_ok(e, oq_offer_accept(e, S(25), "c1", "a"));
-    oq_queue_stats a, b, c;
+    oq_queue_stats a = OQ_OUTPUT_INIT(oq_queue_stats), b = OQ_OUTPUT_INIT(oq_queue_stats), c = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
     assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
     assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
@@ -519,7 +520,7 @@ static void agent_occupancy_with_two_chats(void **state)
     assert_oq_ok(e, oq_contact_complete(e, S(60), "k1"));
     assert_oq_ok(e, oq_contact_complete(e, S(100), "k2"));
     assert_oq_ok(e, oq_engine_advance(e, S(200)));
-    oq_agent_stats s;
+    oq_agent_stats s = OQ_OUTPUT_INIT(oq_agent_stats);
     assert_oq_ok(e, oq_stats_agent(e, "a", OQ_PERIOD_DAY, &s));
     close_to(s.logged_in_s, 200, "logged in");
     close_to(s.busy_s, 100, "busy");
@@ -565,7 +566,7 @@ static void agent_occupancy_with_two_chats(void **state)
     assert_int_equal(s.start_ms, S(400));
     close_to(s.not_ready_s, 10, "not ready after reset");
     assert_int_equal(s.handled, 0);
-    oq_queue_stats q;
+    oq_queue_stats q = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &q));
     assert_int_equal(q.offered, 0);
     assert_int_equal(q.agents_not_ready, 1);
@@ -615,7 +616,7 @@ static void interval_close_event_at_the_exact_boundary(void **state)
     int32_t n = 0;
     assert_oq_ok(e, oq_stats_interval_count(e, &n));
     assert_int_equal(n, 3); /* the ring keeps the last 3 */
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     for (int k = 0; k < 3; k++) {
         assert_oq_ok(e, oq_stats_interval_queue(e, "q", k, &s));
         assert_int_equal(s.end_ms, S(300) - S(60) * k);
@@ -652,7 +653,7 @@ static void lazy_intervals_without_configure(void **state)
     int64_t d = 0;
     assert_oq_ok(e, oq_engine_next_deadline(e, &d));
     assert_int_equal(d, INT64_MAX);
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s));
     assert_int_equal(s.offered, 2);
     assert_oq_ok(e, oq_stats_interval_queue(e, "q", 0, &s));
@@ -677,7 +678,7 @@ static void sliding_window_has_bucket_granularity(void **state)
     assert_oq_ok(e, arrive(e, S(10), "c1", "voice", "q", 0));
     assert_oq_ok(e, arrive(e, S(70), "c2", "voice", "q", 0));
     assert_oq_ok(e, arrive(e, S(130), "c3", "voice", "q", 0));
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_WINDOW, &s));
     assert_int_equal(s.start_ms, S(60));
     assert_int_equal(s.offered, 2); /* buckets [60,120) and [120,180) */
@@ -702,8 +703,8 @@ static void bad_input(void **state)
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     add_agent(e, "a", 100);
-    oq_queue_stats s;
-    oq_agent_stats as;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
+    oq_agent_stats as = OQ_OUTPUT_INIT(oq_agent_stats);
     assert_int_equal(oq_stats_queue(e, "nope", OQ_PERIOD_DAY, &s), OQ_ENOTFOUND);
     assert_non_null(strstr(oq_engine_last_error(e), "'nope'"));
     assert_int_equal(oq_stats_channel(e, "fax", OQ_PERIOD_DAY, &s), OQ_ENOTFOUND);
@@ -791,7 +792,7 @@ static int cb_reads, cb_busy;
 static void reading_callback(const oq_event *ev, void *user)
 {
     (void)user;
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     if (ev->type == OQ_EV_ABANDONED && oq_stats_queue(cb_engine, "q", OQ_PERIOD_DAY, &s) == OQ_OK &&
         s.abandoned == 1) /* the hook ran before the host sees the event */
         cb_reads++;
@@ -853,7 +854,7 @@ static void failing_allocator_drops_but_never_breaks(void **state)
                 oq_offer_accept(e, S(i), id, buf);
             oq_contact_complete(e, S(i), id);
         }
-        oq_queue_stats s;
+        oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
         assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
         if (s.dropped > 0)
             with_drops++;
@@ -918,7 +919,7 @@ static void many_waiting_contacts(void **state)
                     in_r++;
                 }
             }
-            oq_queue_stats s;
+            oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
             assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s));
             assert_int_equal(s.waiting_now, in_q);
             if (oldest_q >= 0)
@@ -931,7 +932,7 @@ static void many_waiting_contacts(void **state)
             assert_int_equal(s.abandoned, N - left);
         }
     }
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &s));
     assert_int_equal(s.waiting_now, 0);
     assert_int_equal(s.dropped, 0);
@@ -1048,7 +1049,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
             break;
         }
         oq_engine_counts cnt;
-        oq_queue_stats c;
+        oq_queue_stats c = OQ_OUTPUT_INIT(oq_queue_stats);
         assert_oq_ok(e, oq_engine_get_counts(e, &cnt));
         assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
         if (c.waiting_now != cnt.contacts_queued + cnt.contacts_offered ||
@@ -1068,8 +1069,8 @@ static void random_stream_keeps_gauges_consistent(void **state)
         if (op % 500 == 0) {
             int32_t waiting = 0;
             for (int i = 0; i < 3; i++) {
-                oq_queue_stats q;
-                oq_queue_info qi;
+                oq_queue_stats q = OQ_OUTPUT_INIT(oq_queue_stats);
+                oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
                 assert_oq_ok(e, oq_stats_queue(e, queues[i], OQ_PERIOD_WINDOW, &q));
                 assert_oq_ok(e, oq_queue_get(e, queues[i], &qi));
                 assert_int_equal(q.waiting_now, qi.waiting + qi.offered);
@@ -1077,7 +1078,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
             }
             assert_int_equal(waiting, c.waiting_now);
             for (int i = 0; i < 6; i++) {
-                oq_agent_stats as;
+                oq_agent_stats as = OQ_OUTPUT_INIT(oq_agent_stats);
                 assert_oq_ok(e, oq_stats_agent(e, agents[i], OQ_PERIOD_DAY, &as));
                 assert_true(as.utilisation >= 0 && as.utilisation <= 1 + 1e-12);
                 assert_true(as.occupancy >= 0 && as.occupancy <= 1 + 1e-12);
@@ -1090,7 +1091,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
             assert_oq_ok(e, oq_engine_check(e));
         }
     }
-    oq_queue_stats c;
+    oq_queue_stats c = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));
     assert_int_equal(c.dropped, 0);
     print_message("random stream: %lld offered, %lld answered, %lld abandoned, %lld removed, "

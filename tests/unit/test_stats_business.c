@@ -115,7 +115,7 @@ static void waits_in_business_time(void **state)
 {
     (void)state;
     oq_engine *e = week();
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &s));
     check_q(&s);
     assert_oq_ok(e, oq_stats_queue(e, "w", OQ_PERIOD_DAY, &s));
@@ -143,7 +143,7 @@ static void survive_a_snapshot(void **state)
     if (st != OQ_OK)
         fail_msg("restore: %s: %s", oq_status_str(st), oq_restore_last_error());
     oq_free(buf);
-    oq_queue_stats s;
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(r, oq_stats_queue(r, "q", OQ_PERIOD_DAY, &s));
     check_q(&s);
     oq_engine_destroy(r);

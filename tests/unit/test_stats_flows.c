@@ -15,11 +15,12 @@ static recorder rec;
 
 static void set_queue(oq_engine *e, const char *id, double threshold_s)
 {
-    oq_queue_info qi;
-    assert_oq_ok(e, oq_queue_get(e, id, &qi));
-    qi.spec.sla_threshold_s = threshold_s;
-    qi.spec.offer_timeout_s = 0;
-    assert_oq_ok(e, oq_queue_update(e, 0, &qi.spec));
+    oq_queue_spec qi;
+    oq_queue_spec_init(&qi);
+    assert_oq_ok(e, oq_queue_get_spec(e, id, &qi));
+    qi.sla_threshold_s = threshold_s;
+    qi.offer_timeout_s = 0;
+    assert_oq_ok(e, oq_queue_update(e, 0, &qi));
 }
 
 /* Voice queues A (threshold a_s) and B (b_s); A's ladder overflows to B
@@ -54,7 +55,7 @@ static void ladder_overflow_counts_once_for_the_center(void **state)
     assert_oq_ok(e, arrive(e, S(0), "c", "voice", "A", 0));
     assert_oq_ok(e, oq_engine_advance(e, S(40)));
     assert_true(recorder_find(&rec, 0, OQ_EV_OVERFLOWED, "c", NULL) >= 0);
-    oq_queue_stats a, b, c;
+    oq_queue_stats a = OQ_OUTPUT_INIT(oq_queue_stats), b = OQ_OUTPUT_INIT(oq_queue_stats), c = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
     assert_oq_ok(e, oq_stats_queue(e, "B", OQ_PERIOD_DAY, &b));
     assert_int_equal(a.offered, 1);
@@ -104,7 +105,7 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
     assert_oq_ok(e, oq_stats_configure(e, &o));
     assert_oq_ok(e, oq_agent_login(e, 0, "m", 1));
 
-    oq_queue_stats q, c;
+    oq_queue_stats q = OQ_OUTPUT_INIT(oq_queue_stats), c = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, arrive(e, S(0), "w1", "email", "mail", 0));
     assert_oq_ok(e, oq_offer_accept(e, S(10), "w1", "m"));
     assert_oq_ok(e, oq_contact_park(e, S(20), "w1", "customer"));
@@ -156,7 +157,7 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
     /* The agent's capacity came back at the park and the transfer. */
     assert_oq_ok(e, oq_contact_complete(e, S(300), "w2"));
     assert_oq_ok(e, oq_engine_advance(e, S(400)));
-    oq_agent_stats a;
+    oq_agent_stats a = OQ_OUTPUT_INIT(oq_agent_stats);
     assert_oq_ok(e, oq_stats_agent(e, "m", OQ_PERIOD_DAY, &a));
     /* held 10 units over [0,20), [100,150), [200,220): 900 unit-s of 40000 */
     assert_true(fabs(a.utilisation - 900.0 / 40000.0) < 1e-9);
@@ -194,7 +195,7 @@ static void flowed_out_within_and_after_threshold(void **state)
     assert_oq_ok(e, oq_offer_accept(e, S(62), "c4", "a"));
     assert_oq_ok(e, oq_contact_transfer(e, S(70), "c4", "B"));
 
-    oq_queue_stats a, b, c;
+    oq_queue_stats a = OQ_OUTPUT_INIT(oq_queue_stats), b = OQ_OUTPUT_INIT(oq_queue_stats), c = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(e, oq_stats_queue(e, "A", OQ_PERIOD_DAY, &a));
     assert_int_equal(a.offered, 4);
     assert_int_equal(a.answered, 1);

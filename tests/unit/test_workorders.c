@@ -34,7 +34,7 @@ static void park_reopen_escalate_keep_history(void **state)
     /* Waiting for the customer's photos: parked, li released, li the owner. */
     assert_oq_ok(e, oq_contact_park(e, 3000, "wo1", "awaiting customer"));
     assert_int_equal(contact_state(e, "wo1"), OQ_CONTACT_PARKED);
-    oq_agent_info ai;
+    oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "li", &ai));
     assert_int_equal(ai.used_capacity, 0);
     oq_engine_counts n;
@@ -50,7 +50,7 @@ static void park_reopen_escalate_keep_history(void **state)
     /* li escalates it to tier 2 with a reason. */
     assert_int_equal(oq_contact_escalate(e, 7000, "wo1", "tier2", NULL), OQ_EINVAL);
     assert_oq_ok(e, oq_contact_escalate(e, 7000, "wo1", "tier2", "refund over limit"));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "wo1", &ci));
     assert_string_equal(ci.queue, "tier2");
     assert_int_equal(ci.arrived_ms, 1000);
@@ -175,7 +175,7 @@ static void parked_deadline_moves_by_time_parked(void **state)
     assert_oq_ok(e, oq_contact_park(e, 100000, "wo2", "awaiting photos"));
     assert_oq_ok(e, oq_contact_reopen(e, 600000, "wo1", NULL, 0));
     assert_oq_ok(e, oq_contact_reopen(e, 800000, "wo2", NULL, 0));
-    oq_contact_info ci;
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
     assert_oq_ok(e, oq_contact_get(e, "wo1", &ci));
     assert_int_equal(ci.deadline_ms, 1500000);
     assert_oq_ok(e, oq_contact_get(e, "wo2", &ci));

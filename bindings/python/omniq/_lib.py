@@ -80,6 +80,7 @@ class oq_channel_spec(Structure):
 
 class oq_agent_info(Structure):
     _fields_ = [
+        ("struct_size", c_uint32),
         ("state", c_int32),
         ("presence", c_int32),
         ("capacity", c_int32),
@@ -131,7 +132,7 @@ class oq_queue_spec(Structure):
 
 class oq_queue_info(Structure):
     _fields_ = [
-        ("spec", oq_queue_spec),
+        ("struct_size", c_uint32),
         ("n_channels", c_int32),
         ("n_required_skills", c_int32),
         ("n_preferred_skills", c_int32),
@@ -177,6 +178,7 @@ class oq_history_entry(Structure):
 
 class oq_contact_info(Structure):
     _fields_ = [
+        ("struct_size", c_uint32),
         ("state", c_int32),
         ("priority", c_int32),
         ("arrived_ms", c_int64),
@@ -354,6 +356,7 @@ PROTOTYPES = {
     "oq_queue_add_group": (_S, [_E, _L, _P, _P]),
     "oq_queue_remove_group": (_S, [_E, _L, _P, _P]),
     "oq_queue_get": (_S, [_E, _P, POINTER(oq_queue_info)]),
+    "oq_queue_get_spec": (_S, [_E, _P, POINTER(oq_queue_spec)]),
     # contact.h
     "oq_contact_state_name": (_P, [_I]),
     "oq_contact_spec_init": (None, [POINTER(oq_contact_spec)]),
@@ -493,7 +496,8 @@ class oq_stats_options(Structure):
 
 class oq_queue_stats(Structure):
     _fields_ = (
-        [("period", c_int32), ("n_wait_bounds", c_int32), ("start_ms", c_int64),
+        [("struct_size", c_uint32), ("period", c_int32), ("n_wait_bounds", c_int32),
+         ("start_ms", c_int64),
          ("end_ms", c_int64), ("threshold_s", c_double)]
         + [(n, c_int64) for n in (
             "offered", "arrivals", "answered", "answered_within", "abandoned",
@@ -523,7 +527,8 @@ class oq_queue_stats(Structure):
 
 class oq_agent_stats(Structure):
     _fields_ = (
-        [("period", c_int32), ("state", c_int32), ("start_ms", c_int64), ("end_ms", c_int64)]
+        [("struct_size", c_uint32), ("period", c_int32), ("state", c_int32),
+         ("start_ms", c_int64), ("end_ms", c_int64)]
         + [(n, c_double) for n in ("offline_s", "ready_s", "not_ready_s", "busy_s",
                                    "wrapup_s", "logged_in_s", "occupancy", "utilisation")]
         + [("handled", c_int64), ("aht_s", c_double), ("mean_talk_s", c_double),
@@ -1283,9 +1288,14 @@ def padded(struct_type: Type[S]) -> S:
 
     Out-parameters are allocated with 512 spare bytes, so that a library built
     from newer headers with a larger struct can never write past our memory.
+    A versioned struct (first field ``struct_size``) gets its size set, as
+    include/omniq/core.h asks of an output struct: the library writes that much.
     """
     buf = (c_char * (ctypes.sizeof(struct_type) + 512))()
-    return struct_type.from_buffer(buf)
+    out = struct_type.from_buffer(buf)
+    if struct_type._fields_ and struct_type._fields_[0][0] == "struct_size":
+        out.struct_size = ctypes.sizeof(struct_type)
+    return out
 
 
 _cbc: Any = None

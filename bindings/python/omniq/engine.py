@@ -838,10 +838,8 @@ class Engine:
         """Change some of a queue's settings (the others keep their values)."""
         f = "oq_queue_update"
         key = to_id(id, "id", f)
-        cur = _lib.padded(_lib.oq_queue_info)
-        self._call("oq_queue_get", key, byref(cur))
         spec = _new_spec(_lib.oq_queue_spec, "oq_queue_spec_init")
-        _copy_fields(spec, cur.spec)
+        self._call("oq_queue_get_spec", key, byref(spec))
         spec.id = key
         _fill(spec, changes, f, skip=("struct_size", "id"))
         self._call(f, self._now(now_ms, f), byref(spec))
@@ -892,12 +890,15 @@ class Engine:
 
     def queue_get(self, id: str) -> QueueInfo:
         """A queue's settings and what it holds now (oq_queue_get)."""
+        key = to_bytes(id, "id", "oq_queue_get")
         out = _lib.padded(_lib.oq_queue_info)
-        self._call("oq_queue_get", to_bytes(id, "id", "oq_queue_get"), byref(out))
+        self._call("oq_queue_get", key, byref(out))
+        spec = _new_spec(_lib.oq_queue_spec, "oq_queue_spec_init")
+        self._call("oq_queue_get_spec", key, byref(spec))
         spec_fields = {name for name, _ in _lib.oq_queue_spec._fields_}
         kw: Dict[str, Any] = {}
         for name in (fd.name for fd in fields(QueueInfo)):
-            v = getattr(out.spec if name in spec_fields else out, name)
+            v = getattr(spec if name in spec_fields else out, name)
             if name in ("id", "limit_queue", "callback_channel", "calendar", "closed_queue"):
                 v = from_bytes(v)
             elif name in ("timeout_not_ready", "refuse_if_no_agents", "outbound",

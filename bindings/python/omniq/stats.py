@@ -222,7 +222,7 @@ class StatsOptions:
 
 # ---- conversions ------------------------------------------------------------------------
 
-_QS_FIELDS = [n for n, _ in _lib.oq_queue_stats._fields_]
+_QS_FIELDS = [n for n, _ in _lib.oq_queue_stats._fields_ if n != "struct_size"]
 _HIST = ("wait_hist_answered", "wait_hist_abandoned")
 
 
