@@ -204,7 +204,27 @@ def render(docs):
            "`oq_engine_last_error()` names the field or id at fault and nothing changed; engines are not",
            "thread-safe, different engines are independent; times are `int64_t` milliseconds",
            "(`now_ms`) or `double` seconds (`*_s`). Structures, their fields and the constants are",
-           "listed where each header declares them.", ""]
+           "listed where each header declares them.", "",
+           "**Versioned structs (how the ABI grows).** A public struct whose first field is",
+           "`uint32_t struct_size` may gain fields at its end in a later release (never reordered,",
+           "resized or removed); struct_size says which version the caller was compiled against.",
+           "*Input* structs (options, specs) are filled by their `_init` function and accepted with",
+           "any struct_size from the end of their first field after struct_size (for",
+           "`oq_staffing_options`, after `reserved`) up to this library's `sizeof`: the caller's",
+           "struct_size bytes are copied over the `_init` defaults, so a host built against an older",
+           "header gets the defaults for the fields it does not know. A size above `sizeof` or below",
+           "that minimum is `OQ_EINVAL` with a message naming the struct",
+           "(`oq_queue_spec.struct_size: ...`). Arrays of versioned structs (`oq_roster_agent`) are",
+           "strided by this library's `sizeof`, so their elements must have exactly that size.",
+           "*Output* structs (`oq_queue_stats`, `oq_agent_stats`, `oq_agent_info`, `oq_queue_info`,",
+           "`oq_contact_info`, and input types read back such as `oq_queue_get_spec`'s) get their",
+           "struct_size from the caller — `OQ_OUTPUT_INIT(type)` (core.h) or the type's `_init` —",
+           "and the library writes only those bytes (struct_size itself and the bytes past it are",
+           "untouched), accepting the same range. New fields start at or after the previous",
+           "`sizeof` (an explicit reserved field fills old tail padding); no public struct embeds",
+           "another versioned struct; small value structs without struct_size (`oq_error`,",
+           "`oq_sim_dist`, `oq_sim_estimate`, ...) never change. A library reads its own snapshot",
+           "format and the one before it (docs/reliability.md).", ""]
     count = lambda kind: sum(1 for _, _, e in docs for x in e if x[1] == kind)
     nconst = sum(len(x[5]) for _, _, e in docs for x in e if x[1] == "constants")
     out.append(f"{count('function')} public functions, {count('struct')} structures, "

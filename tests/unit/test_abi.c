@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: MIT */
+/* Versioned structs (include/omniq/core.h): a struct from an "older header"
+ * (struct_size = the offset of its last field) is accepted and its missing
+ * tail takes the _init default; an output struct with a smaller struct_size
+ * gets only its prefix written (the bytes past it keep a canary); sizes
+ * above sizeof or below the minimum are refused with the struct's name.
+ *
+ * The missing field is always set to a value the library would refuse
+ * (or that would change what it reports), so reading it past struct_size
+ * would show. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "assert_oq.h"
+#include "omniq/omniq.h"
+#include "test_support.h"
+
+#define OLDER(type, last_field) ((uint32_t)offsetof(type, last_field))
+#define CANARY 0xAB
+
+/* The engine's message names `needle` (the struct), else fail saying what it was. */
+static void assert_message(oq_engine *e, const char *needle)
+{
+    const char *m = oq_engine_last_error(e);
+    if (!strstr(m, needle))
+        fail_msg("message '%s' does not name '%s'", m, needle);
+}
+
+static oq_engine *engine_with_queue(void)
+{
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    return e;
+}
+
+/* ---- input structs: older header accepted, the tail defaulted ------------------------ */
+
+static void engine_options_older_header(void **state)
+{
+    (void)state;
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.last_agent_max = -5; /* refused when read */
+    oq_engine *e = NULL;
+    assert_int_equal(oq_engine_create(&o, &e), OQ_EINVAL);
+    o.struct_size = OLDER(oq_engine_options, last_agent_max);
+    assert_oq_ok(NULL, oq_engine_create(&o, &e));
+    oq_engine_destroy(e);
+    /* Restore takes the same options the same way. */
+    e = new_engine(NULL, NULL);
+    void *buf = NULL;
+    size_t len = 0;
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, &buf, &len));
+    oq_engine *r = NULL;
+    assert_oq_ok(NULL, oq_engine_restore_buffer(&o, buf, len, &r));
+    oq_engine_destroy(r);
+    oq_free(buf);
+    oq_engine_destroy(e);
+}
+
+static void channel_spec_older_header(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(NULL, NULL);
+    oq_channel_spec s;
+    oq_channel_spec_init(&s);
+    s.id = "chat";
+    s.capacity_cost = 30;
+    s.max_per_agent = 0; /* refused when read; the default is 1 */
+    assert_int_equal(oq_channel_add(e, &s), OQ_EINVAL);
+    s.struct_size = OLDER(oq_channel_spec, max_per_agent);
+    assert_oq_ok(e, oq_channel_add(e, &s));
+    oq_channel_spec got;
+    oq_channel_spec_init(&got);
+    assert_oq_ok(e, oq_channel_get(e, "chat", &got));
+    assert_int_equal(got.capacity_cost, 30); /* the prefix was taken */
+    assert_int_equal(got.max_per_agent, 1);  /* the tail is the default */
+    assert_oq_ok(e, oq_channel_update(e, &s));
+    oq_engine_destroy(e);
+}
+
+static void queue_spec_older_header(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec s;
+    oq_queue_spec_init(&s);
+    s.id = "q";
+    s.priority = 7;
+    s.business_time = 1; /* needs a calendar: refused when read */
+    assert_int_equal(oq_queue_add(e, &s), OQ_EINVAL);
+    s.struct_size = OLDER(oq_queue_spec, business_time);
+    assert_oq_ok(e, oq_queue_add(e, &s));
+    assert_oq_ok(e, oq_queue_update(e, 0, &s));
+    oq_queue_spec got;
+    oq_queue_spec_init(&got);
+    assert_oq_ok(e, oq_queue_get_spec(e, "q", &got));
+    assert_int_equal(got.priority, 7);
+    assert_int_equal(got.business_time, 0);
+    oq_engine_destroy(e);
+}
+
+static void contact_spec_older_header(void **state)
+{
+    (void)state;
+    oq_engine *e = engine_with_queue();
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.id = "k1";
+    c.channel = "voice";
+    c.queue = "q";
+    c.priority = 3;
+    c.preferred_wait_s = -1; /* refused when read */
+    assert_int_equal(oq_contact_arrive(e, 10, &c), OQ_EINVAL);
+    c.struct_size = OLDER(oq_contact_spec, preferred_wait_s);
+    assert_oq_ok(e, oq_contact_arrive(e, 10, &c));
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+    assert_oq_ok(e, oq_contact_get(e, "k1", &ci));
+    assert_int_equal(ci.priority, 3);
+    assert_int_equal(ci.reserved_until_ms, 0);
+    oq_engine_destroy(e);
+}
+
+static void escalation_step_older_header(void **state)
+{
+    (void)state;
+    oq_engine *e = engine_with_queue();
+    oq_escalation_step st;
+    oq_escalation_step_init(&st);
+    st.action = OQ_STEP_RAISE_PRIORITY;
+    st.after_s = 30;
+    st.priority = 5;
+    st.when_sl_below = 7; /* outside (0, 1]: refused when read */
+    assert_int_equal(oq_queue_add_step(e, 0, "q", &st), OQ_EINVAL);
+    st.struct_size = OLDER(oq_escalation_step, when_sl_below);
+    assert_oq_ok(e, oq_queue_add_step(e, 0, "q", &st));
+    int32_t n = 0;
+    assert_oq_ok(e, oq_queue_step_count(e, "q", &n));
+    assert_int_equal(n, 1);
+    oq_engine_destroy(e);
+}
+
+static void agent_policy_older_header(void **state)
+{
+    (void)state;
+    oq_engine *e = engine_with_queue();
+    add_agent(e, "a1", 100);
+    oq_agent_policy p;
+    oq_agent_policy_init(&p);
+    p.max_no_answer = 2;
+    p.no_answer_delay_s = -1; /* refused when read */
+    assert_int_equal(oq_agent_set_policy(e, 0, "a1", &p), OQ_EINVAL);
+    p.struct_size = OLDER(oq_agent_policy, no_answer_delay_s);
+    assert_oq_ok(e, oq_agent_set_policy(e, 0, "a1", &p));
+    oq_engine_destroy(e);
+}
+
+static void stats_options_older_header(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(NULL, NULL);
+    oq_stats_options o, defaults;
+    oq_stats_options_init(&o);
+    oq_stats_options_init(&defaults);
+    o.ring_size = 12;
+    for (int i = 0; i < OQ_STATS_BOUNDS_MAX; i++)
+        o.wait_bounds_s[i] = -1; /* refused when read */
+    assert_int_equal(oq_stats_configure(e, &o), OQ_EINVAL);
+    o.struct_size = OLDER(oq_stats_options, wait_bounds_s);
+    assert_oq_ok(e, oq_stats_configure(e, &o));
+    oq_stats_options got;
+    oq_stats_options_init(&got);
+    assert_oq_ok(e, oq_stats_get_options(e, &got));
+    assert_int_equal(got.ring_size, 12);
+    assert_memory_equal(got.wait_bounds_s, defaults.wait_bounds_s, sizeof got.wait_bounds_s);
+    oq_engine_destroy(e);
+}
+
+static void load_options_older_header(void **state)
+{
+    (void)state;
+    static const char yaml[] = "channels:\n  voice: {capacity_cost: 100}\n";
+    oq_load_options lo;
+    oq_load_options_init(&lo);
+    lo.max_errors = 0; /* refused when read */
+    oq_error err;
+    oq_engine *e = NULL;
+    assert_int_equal(oq_config_load(&lo, NULL, yaml, strlen(yaml), "t.yaml", &e, NULL, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "max_errors"));
+    lo.max_errors = 5;
+    lo.max_nodes = 0; /* refused when read; a later field than max_errors */
+    lo.struct_size = OLDER(oq_load_options, max_bytes);
+    assert_oq_ok_err(&err, oq_config_load(&lo, NULL, yaml, strlen(yaml), "t.yaml", &e, NULL, &err));
+    oq_engine_destroy(e);
+}
+
+static void calendar_options_older_header(void **state)
+{
+    (void)state;
+    oq_calendar_options o;
+    oq_calendar_options_init(&o);
+    o.tzdir = "/nonexistent/zoneinfo"; /* no zone found there when read */
+    oq_calendar *cal = NULL;
+    oq_error err;
+    assert_int_not_equal(oq_calendar_create("c", "Europe/London", &o, &cal, &err), OQ_OK);
+    o.struct_size = OLDER(oq_calendar_options, tzdir);
+    assert_oq_ok_err(&err, oq_calendar_create("c", "Europe/London", &o, &cal, &err));
+    oq_calendar_destroy(cal);
+}
+
+static void staffing_options_older_header(void **state)
+{
+    (void)state;
+    oq_staffing_options o;
+    oq_staffing_options_init(&o);
+    o.threshold_s = 20;
+    o.target_sl = 0.8;
+    oq_staffing_result plain, older;
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &plain)); /* shrinkage 0 */
+    o.shrinkage = 5; /* outside [0, 1): refused when read */
+    assert_int_equal(oq_erlang_staffing(100, 180, &o, &older), OQ_EINVAL);
+    o.struct_size = (int32_t)OLDER(oq_staffing_options, shrinkage);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &older));
+    assert_memory_equal(&plain, &older, sizeof plain);
+}
+
+static void schedule_horizon_older_header(void **state)
+{
+    (void)state;
+    oq_schedule_horizon h;
+    oq_schedule_horizon_init(&h);
+    h.days = 3;
+    h.interval_s = 7; /* does not divide a day into >= 60 s intervals: refused when read */
+    oq_schedule *s = NULL;
+    oq_error err;
+    assert_int_equal(oq_schedule_create(&h, &s, &err), OQ_EINVAL);
+    h.struct_size = OLDER(oq_schedule_horizon, interval_s);
+    assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
+    oq_schedule_horizon got;
+    oq_schedule_horizon_init(&got);
+    assert_oq_ok(NULL, oq_schedule_get_horizon(s, &got));
+    assert_int_equal(got.days, 3);
+    assert_true(got.interval_s == 900);
+    oq_schedule_destroy(s);
+}
+
+static oq_status build_nothing(oq_engine *e, uint64_t seed, void *user)
+{
+    (void)e, (void)seed, (void)user;
+    return OQ_OK;
+}
+
+static void sim_options_older_header(void **state)
+{
+    (void)state;
+    oq_sim_stream stream;
+    memset(&stream, 0, sizeof stream);
+    stream.queue = "q";
+    stream.channel = "voice";
+    stream.rate_per_hour = 10;
+    stream.handle.kind = OQ_DIST_EXPONENTIAL;
+    stream.handle.mean = 180;
+    oq_sim_options o;
+    oq_sim_options_init(&o);
+    o.build = build_nothing;
+    o.n_streams = 1;
+    o.streams = &stream;
+    char msg[256];
+    assert_oq_ok(NULL, oq_sim_options_check(&o, msg, sizeof msg));
+    o.default_accept_prob = 5; /* outside [0, 1]: refused when read */
+    assert_int_equal(oq_sim_options_check(&o, msg, sizeof msg), OQ_EINVAL);
+    assert_non_null(strstr(msg, "default_accept_prob"));
+    o.struct_size = OLDER(oq_sim_options, default_accept_prob); /* an older header still */
+    if (oq_sim_options_check(&o, msg, sizeof msg) != OQ_OK)
+        fail_msg("older oq_sim_options refused: %s", msg);
+    o.struct_size = sizeof o + 8;
+    assert_int_equal(oq_sim_options_check(&o, msg, sizeof msg), OQ_EINVAL);
+    assert_non_null(strstr(msg, "oq_sim_options.struct_size"));
+}
+
+/* ---- sizes out of range: refused, naming the struct -------------------------------- */
+
+static void sizes_out_of_range_are_refused(void **state)
+{
+    (void)state;
+    oq_engine *e = engine_with_queue();
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q2";
+    q.struct_size = sizeof q + 8;
+    assert_int_equal(oq_queue_add(e, &q), OQ_EINVAL);
+    assert_message(e, "oq_queue_spec.struct_size");
+    q.struct_size = (uint32_t)offsetof(oq_queue_spec, id); /* not even the first field */
+    assert_int_equal(oq_queue_add(e, &q), OQ_EINVAL);
+    assert_message(e, "oq_queue_spec.struct_size");
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
+    qi.struct_size = sizeof qi + 4;
+    assert_int_equal(oq_queue_get(e, "q", &qi), OQ_EINVAL);
+    assert_message(e, "oq_queue_info.struct_size");
+    oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);
+    st.struct_size = 0;
+    assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_DAY, &st), OQ_EINVAL);
+    assert_message(e, "oq_queue_stats.struct_size");
+    oq_error err;
+    oq_schedule_horizon h;
+    oq_schedule_horizon_init(&h);
+    h.struct_size = 2;
+    oq_schedule *s = NULL;
+    assert_int_equal(oq_schedule_create(&h, &s, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_schedule_horizon.struct_size"));
+    oq_engine_destroy(e);
+}
+
+/* ---- output structs: only the prefix written, the rest untouched ------------------- */
+
+/* Read with the full struct, then with struct_size = `older` into a buffer
+ * of canaries: the prefix matches the full read, every byte past it is
+ * still the canary. */
+#define CHECK_PREFIX(type, older, call_full, call_older)                                      \
+    do {                                                                                      \
+        type full_ = OQ_OUTPUT_INIT(type);                                                    \
+        union {                                                                               \
+            type s;                                                                           \
+            unsigned char b[sizeof(type) + 32];                                               \
+        } u_;                                                                                 \
+        unsigned char *buf_ = u_.b;                                                           \
+        type *out_ = &u_.s;                                                                   \
+        memset(buf_, CANARY, sizeof u_.b);                                                    \
+        out_->struct_size = (older);                                                          \
+        {                                                                                     \
+            type *o = &full_;                                                                 \
+            assert_oq_ok(e, call_full);                                                       \
+        }                                                                                     \
+        {                                                                                     \
+            type *o = out_;                                                                   \
+            assert_oq_ok(e, call_older);                                                      \
+        }                                                                                     \
+        assert_int_equal(out_->struct_size, (older));                                         \
+        assert_memory_equal(buf_ + 4, (unsigned char *)&full_ + 4, (older) - 4);              \
+        for (size_t k_ = (older); k_ < sizeof u_.b; k_++)                                     \
+            if (buf_[k_] != CANARY)                                                           \
+                fail_msg(#type ": byte %zu past struct_size %u was written", k_,              \
+                         (unsigned)(older));                                                  \
+    } while (0)
+
+static oq_engine *busy_engine(void)
+{
+    oq_engine *e = engine_with_queue();
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "k1", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, 2000, "k2", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 3000, "k1", "a1"));
+    return e;
+}
+
+static void outputs_write_only_their_prefix(void **state)
+{
+    (void)state;
+    oq_engine *e = busy_engine();
+    CHECK_PREFIX(oq_queue_stats, OLDER(oq_queue_stats, sl_business),
+                 oq_stats_queue(e, "q", OQ_PERIOD_DAY, o), oq_stats_queue(e, "q", OQ_PERIOD_DAY, o));
+    CHECK_PREFIX(oq_queue_stats, OLDER(oq_queue_stats, offered),
+                 oq_stats_center(e, OQ_PERIOD_DAY, o), oq_stats_center(e, OQ_PERIOD_DAY, o));
+    CHECK_PREFIX(oq_agent_stats, OLDER(oq_agent_stats, dropped),
+                 oq_stats_agent(e, "a1", OQ_PERIOD_DAY, o), oq_stats_agent(e, "a1", OQ_PERIOD_DAY, o));
+    CHECK_PREFIX(oq_agent_info, OLDER(oq_agent_info, not_ready_reason),
+                 oq_agent_get(e, "a1", o), oq_agent_get(e, "a1", o));
+    CHECK_PREFIX(oq_queue_info, OLDER(oq_queue_info, open), oq_queue_get(e, "q", o),
+                 oq_queue_get(e, "q", o));
+    CHECK_PREFIX(oq_contact_info, OLDER(oq_contact_info, kept_place_callback),
+                 oq_contact_get(e, "k1", o), oq_contact_get(e, "k1", o));
+    /* Input types read back: the prefix of what oq_*_init + the getter give. */
+    {
+        union {
+            oq_queue_spec s;
+            unsigned char b[sizeof(oq_queue_spec) + 16];
+        } u;
+        oq_queue_spec full, *older = &u.s;
+        memset(u.b, CANARY, sizeof u.b);
+        oq_queue_spec_init(&full);
+        older->struct_size = OLDER(oq_queue_spec, business_time);
+        assert_oq_ok(e, oq_queue_get_spec(e, "q", &full));
+        assert_oq_ok(e, oq_queue_get_spec(e, "q", older));
+        assert_string_equal(older->id, "q");
+        assert_int_equal(older->ordering, OQ_ORDER_FIFO);
+        for (size_t k = offsetof(oq_queue_spec, business_time); k < sizeof u.b; k++)
+            if (u.b[k] != CANARY)
+                fail_msg("oq_queue_spec: byte %zu past struct_size was written", k);
+    }
+    /* Figures that were there: the prefix is not just zeros. */
+    oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &st));
+    assert_int_equal(st.offered, 2);
+    assert_int_equal(st.answered, 1);
+    oq_engine_destroy(e);
+}
+
+static void service_level_reads_only_the_prefix(void **state)
+{
+    (void)state;
+    oq_engine *e = busy_engine();
+    oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);
+    assert_oq_ok(e, oq_stats_queue(e, "q", OQ_PERIOD_DAY, &st));
+    double full = -1, older = -1;
+    assert_oq_ok(NULL, oq_stats_service_level(&st, OQ_SL_OFFERED, &full));
+    st.struct_size = OLDER(oq_queue_stats, sl_business);
+    assert_oq_ok(NULL, oq_stats_service_level(&st, OQ_SL_OFFERED, &older));
+    assert_true(full == older);
+    assert_true(full == 0.5); /* 1 answered within T of 2 offered */
+    st.struct_size = sizeof st + 1;
+    assert_int_equal(oq_stats_service_level(&st, OQ_SL_OFFERED, &older), OQ_EINVAL);
+    oq_engine_destroy(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(engine_options_older_header),
+        cmocka_unit_test(channel_spec_older_header),
+        cmocka_unit_test(queue_spec_older_header),
+        cmocka_unit_test(contact_spec_older_header),
+        cmocka_unit_test(escalation_step_older_header),
+        cmocka_unit_test(agent_policy_older_header),
+        cmocka_unit_test(stats_options_older_header),
+        cmocka_unit_test(load_options_older_header),
+        cmocka_unit_test(calendar_options_older_header),
+        cmocka_unit_test(staffing_options_older_header),
+        cmocka_unit_test(schedule_horizon_older_header),
+        cmocka_unit_test(sim_options_older_header),
+        cmocka_unit_test(sizes_out_of_range_are_refused),
+        cmocka_unit_test(outputs_write_only_their_prefix),
+        cmocka_unit_test(service_level_reads_only_the_prefix),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
