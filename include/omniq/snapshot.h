@@ -29,7 +29,9 @@
 extern "C" {
 #endif
 
-#define OQ_SNAPSHOT_VERSION 3 /* format version written; restore accepts only this one */
+/* Format version written. Restore reads this version and (from the next
+ * format change on) the one before it: docs/snapshot.md, Versioning. */
+#define OQ_SNAPSHOT_VERSION 3
 
 /* Writer: receives the snapshot in pieces, in order. Return OQ_OK to go on;
  * any other status stops the snapshot, which returns that status. */
