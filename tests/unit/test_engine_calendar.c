@@ -123,7 +123,7 @@ static void unused_calendar_keeps_no_timer(void **state)
     int64_t later = utc_at(2031, 12, 3, 10 * H); /* five years on, a Wednesday 10:00 */
     assert_oq_ok(e, oq_engine_advance(e, later));
     queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
-    oq_queue_info qi;
+    oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     assert_oq_ok(e, oq_queue_get(e, "q", &qi));
     assert_int_equal(qi.open, 1); /* open at 10:00, though it was closed when added */
     assert_oq_ok(e, oq_engine_next_deadline(e, &d));
