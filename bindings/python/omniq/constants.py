@@ -221,6 +221,8 @@ OQ_ACT_CALLBACK = 18
 
 # ---- snapshot.h --------------------------------------------------------------
 
+# Format version written. Restore reads this version and (from the next format
+# change on) the one before it: docs/snapshot.md, Versioning.
 OQ_SNAPSHOT_VERSION = 3
 
 # Journal actions (oq_journal_record.action): one per public mutating call.
