@@ -774,6 +774,7 @@ static void bad_input(void **state)
     assert_int_equal(oq_stats_configure(e, NULL), OQ_EINVAL);
     assert_int_equal(oq_stats_configure(NULL, &o), OQ_EINVAL);
     oq_stats_options got;
+    oq_stats_options_init(&got); /* sets the struct_size the reader writes */
     assert_oq_ok(e, oq_stats_get_options(e, &got));
     close_to(got.interval_s, 900, "unchanged");
     assert_int_equal(oq_stats_get_options(e, NULL), OQ_EINVAL);
