@@ -253,7 +253,7 @@ static void morning(const double *a, const double *fc, int32_t from, double *am,
 static double update_factor(const fc_intraday *p, double am, double fm)
 {
     if (p->kind == FC_UPDATE_REGRESSION)
-        return exp(p->slope * (log((am + p->smooth) / (fm + p->smooth)) - p->usual));
+        return exp(p->rest + p->slope * (log((am + p->smooth) / (fm + p->smooth)) - p->usual));
     return (p->prior + am) / (p->prior + fm);
 }
 
@@ -295,8 +295,8 @@ static double update_error(const fc_intraday *p, const cal_days *w)
 }
 
 /* The regression update of smoothing c fitted on the calibration days: least
- * squares of the rest-of-day log ratio on the morning's, both centred on
- * their means. 0 when the mornings do not vary. */
+ * squares of the rest-of-day log ratio on the morning's. 0 when the mornings
+ * do not vary. */
 static int fit_regression(const cal_days *w, double c, fc_intraday *p)
 {
     double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, am, fm, ar, fr;
@@ -321,6 +321,7 @@ static int fit_regression(const cal_days *w, double c, fc_intraday *p)
     p->kind = FC_UPDATE_REGRESSION;
     p->smooth = c;
     p->usual = mx;
+    p->rest = sy / n;
     p->slope = cxy / vxx;
     return 1;
 }

@@ -226,13 +226,13 @@ double oq__day_variance(const fc_track *t, int32_t origin, int32_t days);
  *   (prior + actual so far) / (prior + forecast so far), prior strength (in
  *   contacts) from a grid whose last entry ignores the morning;
  * - regression (Shen & Huang 2008's idea at the level of the day): the rest of
- *   the day's log ratio actual / forecast on the morning's, both smoothed by
- *   `smooth` pseudo-contacts, fitted by least squares on the calibration days
- *   with the morning centred on its usual ratio there. The forecast's morning
- *   and afternoon errors share only part of the level (on the bank data the
- *   slope is about 0.6), and a forecast that runs high in the mornings for weeks
- *   is not news about today's afternoon: only the morning's departure from its
- *   usual ratio moves the afternoon.
+ *   the day's log ratio actual / forecast predicted from the morning's, both
+ *   smoothed by `smooth` pseudo-contacts, by least squares on the calibration
+ *   days: rest + slope x (morning's log ratio - its usual value there). The
+ *   forecast's morning and afternoon errors share only part of the level (on
+ *   the bank data the slope is about 0.6), and their biases differ (there, the
+ *   day-level forecast ran low in the mornings and high in the afternoons):
+ *   a morning above forecast by its usual amount is no news.
  * The morning tells less about the afternoon than one day multiplier would
  * say, and the backtest measures how much less. With too few days, gamma with
  * prior 1 / (the day level's variance). */
@@ -243,8 +243,8 @@ typedef struct fc_intraday {
     int32_t from, fitted;
     int32_t kind;            /* FC_UPDATE_* */
     double prior;            /* gamma: prior strength in contacts */
-    double smooth, usual, slope; /* regression: pseudo-contacts, the morning's usual log
-                                    ratio, the slope */
+    double smooth, usual, rest, slope; /* regression: pseudo-contacts, the mean log ratios of
+                                          the mornings and of the rests of day, the slope */
 } fc_intraday;
 /* Fit the update on the track's days in [origin - days, origin). */
 void oq__intraday_fit(const fc_frame *f, const fc_track *t, int32_t origin, int32_t days,
