@@ -61,6 +61,10 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
             Cbc_setInteger(m, j);
     Cbc_setLogLevel(m, 0);
     Cbc_setParameter(m, "timeMode", "elapsed"); /* the time limit is wall-clock time */
+    /* RENS (a sub-MIP around the LP solution's integer values) finds the
+     * schedules at the level the caller asks for (a row on the cost, see
+     * lib/schedule/mip.c) that the default heuristics miss */
+    Cbc_setParameter(m, "rens", "on");
     if (mip->time_limit_s > 0)
         Cbc_setMaximumSeconds(m, mip->time_limit_s);
     if (mip->gap_tolerance > 0)
