@@ -440,6 +440,95 @@ static void test_tours_exhaustive(void **state)
     }
 }
 
+/* ---- the heuristic re-decomposes the days off of a start band --------------------- */
+
+/* One start a day, a fixed break, tours of 5 days with ANY two off, larger
+ * counts: W agents can work counts x_d exactly when x_d <= W and sum x_d = 5W,
+ * so the optimum is max(max_d need_d, ceil(sum need_d / 5)) tours, computed
+ * here. Moving one agent's days off at a time gets stuck above it when several
+ * agents must change together; the band re-decomposition reaches it. Every
+ * tour row is checked (5 distinct weekdays) and coverage recomputed. */
+static void test_heuristic_days_off(void **state)
+{
+    (void)state;
+    for (int rep = 0; rep < 12; rep++) {
+        oq_schedule_horizon h;
+        oq_schedule_horizon_init(&h);
+        h.interval_s = 21600;
+        oq_schedule *s = NULL;
+        oq_error e;
+        assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
+        int32_t req[28] = {0};
+        int32_t need_max = 0, need_sum = 0;
+        for (int d = 0; d < 7; d++) {
+            /* a busy week and a quiet weekend, unevenly */
+            int32_t a = (d < 5 ? 10 : 0) + rnd(d < 5 ? 30 : 12), b = rnd(a + 1);
+            req[4 * d] = a;
+            req[4 * d + 2] = b;
+            need_max = a > need_max ? a : need_max;
+            need_sum += a;
+        }
+        int32_t opt = (need_sum + 4) / 5;
+        opt = need_max > opt ? need_max : opt;
+        assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 28, req, &e));
+        oq_shift_break fixed = {21600, 21600, 21600, 21600, 0, 0};
+        oq_shift_template t;
+        oq_shift_template_init(&t);
+        t.name = "split";
+        t.earliest_start_s = 0;
+        t.latest_start_s = 0;
+        t.length_s = 3 * 21600;
+        t.n_breaks = 1;
+        t.breaks = &fixed;
+        assert_oq_ok_err(&e, oq_schedule_add_template(s, &t, NULL, &e));
+        oq_shift_tour tr;
+        oq_shift_tour_init(&tr);
+        tr.name = "any2";
+        tr.template_name = "split";
+        tr.consecutive_off = 0;
+        assert_oq_ok_err(&e, oq_schedule_add_tour(s, &tr, NULL, &e));
+        oq_schedule_options o;
+        oq_schedule_options_init(&o);
+        o.solver = OQ_SCHED_SOLVER_BUILTIN;
+        o.time_limit_s = 2;
+        oq_schedule_result *r = NULL;
+        assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
+        oq_schedule_summary sm;
+        oq_schedule_result_summary(r, &sm);
+        int32_t cov[28] = {0}, agents = 0;
+        for (int32_t i = 0; i < sm.n_tours; i++) {
+            oq_schedule_tour_row tw;
+            assert_oq_ok(NULL, oq_schedule_result_tour(r, i, &tw));
+            int on = 0;
+            for (int w = 0; w < 7; w++)
+                on += (tw.days >> w) & 1;
+            assert_int_equal(on, 5);
+            assert_int_equal(tw.n_shifts, 5);
+            agents += tw.count;
+        }
+        for (int32_t i = 0; i < sm.n_shifts; i++) {
+            oq_schedule_shift sh;
+            assert_oq_ok(NULL, oq_schedule_result_shift(r, i, &sh));
+            for (int32_t k = 0; k < sh.length; k++)
+                cov[(sh.start + k) % 28] += sh.count;
+            for (int32_t b = 0; b < sh.n_breaks; b++) {
+                oq_schedule_break br;
+                assert_oq_ok(NULL, oq_schedule_result_break(r, i, b, &br));
+                for (int32_t k = 0; k < br.length; k++)
+                    cov[(br.start + k) % 28] -= sh.count;
+            }
+        }
+        for (int i = 0; i < 28; i++)
+            assert_true(cov[i] >= req[i]);
+        if (agents != opt)
+            fprintf(stderr, "instance %d: %d tours, optimum %d\n", rep, (int)agents, (int)opt);
+        assert_int_equal(agents, opt);
+        assert_true(fabs(sm.paid_hours - 60.0 * opt) < 1e-6);
+        oq_schedule_result_destroy(r);
+        oq_schedule_destroy(s);
+    }
+}
+
 #ifdef OMNIQ_HAVE_CBC
 /* ---- the MIP solver asked for the first cost level above the LP bound ------------ */
 
@@ -1291,6 +1380,7 @@ int main(void)
         cmocka_unit_test(test_csv),               cmocka_unit_test(test_shift_file),
         cmocka_unit_test(test_roster),            cmocka_unit_test(test_agents_file),
         cmocka_unit_test(test_alloc_failure),     cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_heuristic_days_off),
 #ifdef OMNIQ_HAVE_CBC
         cmocka_unit_test(test_mip_levels),
 #endif
