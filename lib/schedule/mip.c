@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Solving through an external mixed-integer solver (oq_schedule_solver). The
- * built-in heuristic runs first, on a tenth of the time limit (at most 2 s): its schedule
+ * built-in heuristic runs first, on a tenth of the time limit (at most 1 s): its schedule
  * is handed to the solver as a start, and kept if the solver, stopped by the
  * time limit, has nothing better. The bound reported is the better of the
  * two. */
@@ -194,7 +194,7 @@ oq_status oq__mip_solve(sch_solve *sv, const oq_schedule_solver *hook)
     sch_solve hs = *sv;
     memset(&hs.units, 0, sizeof hs.units);
     double now = oq__now(), share = (sv->deadline - now) * 0.1;
-    hs.deadline = now + (share < 2 ? share : 2);
+    hs.deadline = now + (share < 1 ? share : 1);
     oq_status st = oq__heuristic_solve(&hs);
     if (st != OQ_OK) {
         oq__units_free(&sv->mem, &hs.units);
