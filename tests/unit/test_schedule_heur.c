@@ -52,6 +52,22 @@ static oq_schedule *week(const int32_t *req, int consecutive_off)
     return s;
 }
 
+/* The heuristic's search state on problem s with default options (no units
+ * yet), as oq_schedule_solve sets it up; no deadline to speak of. */
+static void search_state(oq_schedule *s, oq_schedule_options *o, oq_error *e, sch_solve *sv,
+                         hx *h)
+{
+    oq_schedule_options_init(o);
+    memset(sv, 0, sizeof *sv);
+    sv->mem = s->mem;
+    sv->s = s;
+    sv->o = o;
+    sv->err = e;
+    sv->deadline = oq__now() + 3600;
+    assert_true(oq__costs_build(s, &sv->mem, o, &sv->costs, e));
+    assert_true(oq__hx_init(h, sv));
+}
+
 /* Add `count` tours working Monday-Friday (pattern 0x1f). */
 static void add_weekday_tours(hx *h, int count)
 {
@@ -86,18 +102,10 @@ static void test_band_optimum(void **state)
         opt = need_max > opt ? need_max : opt;
         oq_schedule *s = week(req, 0);
         oq_schedule_options o;
-        oq_schedule_options_init(&o);
         oq_error e;
         sch_solve sv;
-        memset(&sv, 0, sizeof sv);
-        sv.mem = s->mem;
-        sv.s = s;
-        sv.o = &o;
-        sv.err = &e;
-        sv.deadline = oq__now() + 3600;
-        assert_true(oq__costs_build(s, &sv.mem, &o, &sv.costs, &e));
         hx h;
-        assert_true(oq__hx_init(&h, &sv));
+        search_state(s, &o, &e, &sv, &h);
         /* wasteful start: weekday tours for the busiest weekday, then the
          * greedy covers the weekend with more tours */
         add_weekday_tours(&h, need_max);
@@ -156,18 +164,10 @@ static void test_band_consecutive_untouched(void **state)
         req[4 * d] = 7 + d;
     oq_schedule *s = week(req, 1);
     oq_schedule_options o;
-    oq_schedule_options_init(&o);
     oq_error e;
     sch_solve sv;
-    memset(&sv, 0, sizeof sv);
-    sv.mem = s->mem;
-    sv.s = s;
-    sv.o = &o;
-    sv.err = &e;
-    sv.deadline = oq__now() + 3600;
-    assert_true(oq__costs_build(s, &sv.mem, &o, &sv.costs, &e));
     hx h;
-    assert_true(oq__hx_init(&h, &sv));
+    search_state(s, &o, &e, &sv, &h);
     add_weekday_tours(&h, 20);
     double before = h.obj;
     assert_int_equal(oq__hx_band_pass(&h, sv.deadline), 0);
