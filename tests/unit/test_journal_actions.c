@@ -272,6 +272,7 @@ static void call_every_action(oq_engine *e)
     t += 3600000;
     J(e, OQ_J_ADVANCE, "engine_advance", oq_engine_advance(e, t));
     J(e, OQ_J_STATS_RESET_DAY, "stats_reset_day", oq_stats_reset_day(e, t));
+    J(e, OQ_J_SET_SEED, "engine_set_seed", oq_engine_set_seed(e, 0x0123456789abcdefull));
 }
 
 /* The format's golden: length and FNV-1a of each record above, as the
@@ -352,10 +353,154 @@ static void every_action_once(void **state)
     jlog_free(&jl);
 }
 
+/* ---- oq_engine_set_seed ------------------------------------------------ */
+
+typedef struct offers {
+    char who[64][8]; /* the agent offered each contact, in order */
+    int n;
+    oq_engine *busy_probe; /* set: try oq_engine_set_seed from the callback */
+    oq_status busy_status;
+} offers;
+
+static void offer_fn(const oq_event *ev, void *user)
+{
+    offers *o = user;
+    if (o->busy_probe)
+        o->busy_status = oq_engine_set_seed(o->busy_probe, 1);
+    if (ev->type == OQ_EV_OFFERED && o->n < 64)
+        snprintf(o->who[o->n++], sizeof o->who[0], "%s", ev->agent);
+}
+
+/* Eight ready agents on a random-strategy chat queue (each may hold many
+ * chats, so every arrival is a fresh random choice among all eight). */
+static oq_engine *random_floor(offers *o, uint64_t create_seed)
+{
+    oq_engine_options opts;
+    oq_engine_options_init(&opts);
+    opts.seed = create_seed;
+    opts.on_event = offer_fn;
+    opts.event_user = o;
+    oq_engine *e = NULL;
+    assert_oq_ok(NULL, oq_engine_create(&opts, &e));
+    oq_channel_spec ch;
+    oq_channel_spec_init(&ch);
+    ch.id = "chat";
+    ch.capacity_cost = 1;
+    ch.max_per_agent = 100;
+    assert_oq_ok(e, oq_channel_add(e, &ch));
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q1";
+    q.strategy = OQ_STRATEGY_RANDOM;
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q1", "chat"));
+    for (int i = 0; i < 8; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "a%d", i);
+        assert_oq_ok(e, oq_agent_add(e, id, 100));
+        assert_oq_ok(e, oq_agent_login(e, 0, id, 1));
+    }
+    return e;
+}
+
+static void arrivals(oq_engine *e, int from, int n)
+{
+    for (int i = from; i < from + n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        oq_contact_spec cs;
+        oq_contact_spec_init(&cs);
+        cs.id = id;
+        cs.channel = "chat";
+        cs.queue = "q1";
+        assert_oq_ok(e, oq_contact_arrive(e, 1000 + i, &cs));
+    }
+}
+
+static int same_offers(const offers *a, const offers *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->who[i], b->who[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* Engines in the same state given the same seed make the same random
+ * choices; another seed, other choices; a journal-fed standby the same. */
+static void set_seed_decides_random_routing(void **state)
+{
+    (void)state;
+    offers oa = {0}, ob = {0}, oc = {0}, od = {0};
+    oq_engine *a = random_floor(&oa, 1), *b = random_floor(&ob, 1), *c = random_floor(&oc, 1);
+    memset(&jl, 0, sizeof jl);
+    assert_oq_ok(a, oq_engine_set_journal(a, jlog_fn, &jl));
+    assert_oq_ok(a, oq_engine_set_seed(a, 424242));
+    assert_int_equal(jl.n, 1);
+    assert_int_equal(jl.r[0].action, OQ_J_SET_SEED);
+    assert_oq_ok(b, oq_engine_set_seed(b, 424242));
+    assert_oq_ok(c, oq_engine_set_seed(c, 424243));
+    arrivals(a, 0, 40);
+    arrivals(b, 0, 40);
+    arrivals(c, 0, 40);
+    assert_int_equal(oa.n, 40);
+    assert_true(same_offers(&oa, &ob));
+    assert_false(same_offers(&oa, &oc));
+    /* The choices are spread (a seeded generator, not a fixed agent). */
+    int distinct = 0;
+    for (int i = 0; i < 8; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "a%d", i);
+        for (int k = 0; k < oa.n; k++)
+            if (strcmp(oa.who[k], id) == 0) {
+                distinct++;
+                break;
+            }
+    }
+    assert_true(distinct >= 4);
+
+    /* A standby fed a's records from the seed on (set up alike, without a
+     * journal) is a, byte for byte, and decides alike: without the seed's
+     * record it would draw from the creation seed's stream. */
+    oq_engine *d = random_floor(&od, 1);
+    assert_oq_ok(d, oq_engine_set_journal_seq(d, 1));
+    for (int i = 0; i < jl.n; i++)
+        assert_oq_ok(d, oq_journal_apply(d, jl.r[i].data, jl.r[i].len));
+    assert_true(same_offers(&oa, &od));
+    void *sa = NULL, *sd = NULL;
+    size_t na = 0, nd = 0;
+    assert_oq_ok(a, oq_engine_snapshot_buffer(a, &sa, &na));
+    assert_oq_ok(d, oq_engine_snapshot_buffer(d, &sd, &nd));
+    assert_int_equal(na, nd);
+    assert_memory_equal(sa, sd, na);
+    oq_free(sa);
+    oq_free(sd);
+    oa.n = od.n = 0;
+    assert_oq_ok(a, oq_engine_set_journal(a, NULL, NULL));
+    arrivals(a, 100, 20);
+    arrivals(d, 100, 20);
+    assert_true(same_offers(&oa, &od));
+
+    /* Errors: NULL engine; from a callback (and nothing changes then). */
+    assert_int_equal(oq_engine_set_seed(NULL, 1), OQ_EINVAL);
+    ob.busy_probe = b;
+    arrivals(b, 200, 1);
+    assert_int_equal(ob.busy_status, OQ_EBUSY);
+    ob.busy_probe = NULL;
+
+    oq_engine_destroy(a);
+    oq_engine_destroy(b);
+    oq_engine_destroy(c);
+    oq_engine_destroy(d);
+    jlog_free(&jl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_action_once),
+        cmocka_unit_test(set_seed_decides_random_routing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
