@@ -249,10 +249,12 @@ OQ_API oq_status oq_forecast_run(const oq_volume_series *s, int32_t first_date, 
 /* Re-forecast the rest of `date` from its actuals: intervals 0..from_interval-1
  * of `date` in the series are what happened so far (later intervals of that
  * day in the series are ignored). The day's forecast from the days before
- * `date` is scaled for the remaining intervals by the day's level as revealed
- * so far (a gamma-Poisson update whose prior spread is measured on the
- * history). Writes the whole day (intervals_per_day rows): the actuals before
- * from_interval (day_kind OQ_FORECAST_DAY_ACTUAL), the re-forecast after.
+ * `date` is scaled for the remaining intervals by what the morning says
+ * about them: a gamma-Poisson update of the day's level, or a regression of
+ * the rest of the day's ratio actual / forecast on the morning's, whichever
+ * re-forecast the calibration days before `date` best. Writes the whole day
+ * (intervals_per_day rows): the actuals before from_interval (day_kind
+ * OQ_FORECAST_DAY_ACTUAL), the re-forecast after.
  * from_interval in 0..intervals_per_day (0: the plain day-ahead forecast).
  * Errors as oq_forecast_run. */
 OQ_API oq_status oq_forecast_intraday(const oq_volume_series *s, int32_t date,

@@ -40,6 +40,13 @@ int oq__queue_open(const oq_engine *e, const oq_queue *q)
 
 void oq__calendar_schedule(oq_engine *e, oq_ecal *k)
 {
+    /* A calendar no queue names changes nothing when it opens or closes: it
+     * keeps no timer (a clock moved on by years would otherwise fire two
+     * timers a day for it); oq__calendar_use brings it up to date. */
+    if (k->refs == 0) {
+        oq__timer_cancel(e, &k->timer);
+        return;
+    }
     int64_t next = INT64_MAX;
     oq_status st = k->open ? oq_calendar_next_close(k->cal, e->now, &next)
                            : oq_calendar_next_open(k->cal, e->now, &next);
@@ -72,6 +79,16 @@ void oq__calendar_changed(oq_engine *e, oq_ecal *k)
         }
     }
     oq__calendar_schedule(e, k);
+}
+
+void oq__calendar_use(oq_engine *e, int32_t idx, int32_t delta)
+{
+    oq_ecal *k = e->calendars[idx];
+    k->refs += delta;
+    if (delta > 0 && k->refs == delta) /* first user: its state as of now */
+        k->open = cal_open(k->cal, e->now);
+    if (k->refs == 0 || k->refs == delta)
+        oq__calendar_schedule(e, k);
 }
 
 /* A copy of the host's calendar with the engine's allocator. */

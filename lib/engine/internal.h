@@ -311,7 +311,11 @@ oq_status oq__lookup_calendar(const oq_engine *e, const char *field, const char 
 /* The calendar's timer fired (or its hours changed): report a change of
  * its open state to the queues naming it and arm the next change. */
 void oq__calendar_changed(oq_engine *e, oq_ecal *k);
-/* Arm the calendar's timer for its next change after the clock. */
+/* A queue starts (delta 1) or stops (-1) naming calendar idx: a calendar's
+ * timer runs only while some queue names it. */
+void oq__calendar_use(oq_engine *e, int32_t idx, int32_t delta);
+/* Arm the calendar's timer for its next change after the clock (none while
+ * no queue names it). */
 void oq__calendar_schedule(oq_engine *e, oq_ecal *k);
 /* Is the queue open at the clock (no calendar: always)? */
 int oq__queue_open(const oq_engine *e, const oq_queue *q);

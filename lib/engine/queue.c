@@ -185,10 +185,10 @@ static void set_refs(oq_engine *e, oq_queue *q, const spec_refs *r)
     set_target(e, &q->limit_queue, r->limit_queue);
     set_target(e, &q->closed_queue, r->closed_queue);
     if (q->calendar >= 0)
-        e->calendars[q->calendar]->refs--;
+        oq__calendar_use(e, q->calendar, -1);
     q->calendar = r->calendar;
     if (q->calendar >= 0)
-        e->calendars[q->calendar]->refs++;
+        oq__calendar_use(e, q->calendar, 1);
     q->callback_channel = r->callback_channel;
 }
 

@@ -229,47 +229,136 @@ double oq__day_variance(const fc_track *t, int32_t origin, int32_t days)
     return v < 0.0005 ? 0.0005 : v > 1 ? 1 : v;
 }
 
-/* Prior strengths (pseudo-contacts) the re-forecast chooses from; the last
- * is "ignore the morning". */
+/* Prior strengths (pseudo-contacts) the gamma-Poisson update chooses from;
+ * the last is "ignore the morning". */
 static const double PRIOR_GRID[] = {12.5, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400, 1e12};
 #define N_PRIOR ((int32_t)(sizeof PRIOR_GRID / sizeof PRIOR_GRID[0]))
+/* Pseudo-contacts smoothing the log ratios of the regression update (a
+ * morning of a few contacts says little, whatever its ratio). */
+static const double SMOOTH_GRID[] = {12.5, 50, 200};
+#define N_SMOOTH ((int32_t)(sizeof SMOOTH_GRID / sizeof SMOOTH_GRID[0]))
+
+/* Actual and forecast volume of intervals [0, from) of a day. */
+static void morning(const double *a, const double *fc, int32_t from, double *am, double *fm)
+{
+    *am = *fm = 0;
+    for (int32_t s = 0; s < from; s++) {
+        *am += a[s];
+        *fm += fc[s];
+    }
+}
+
+/* The factor an update applies to the rest of a day whose morning brought
+ * am contacts against fm forecast. */
+static double update_factor(const fc_intraday *p, double am, double fm)
+{
+    if (p->kind == FC_UPDATE_REGRESSION)
+        return exp(p->rest + p->slope * (log((am + p->smooth) / (fm + p->smooth)) - p->usual));
+    return (p->prior + am) / (p->prior + fm);
+}
+
+/* The calibration days of an intraday fit: a track's days in
+ * [origin - days, origin) that it forecast. */
+typedef struct cal_days {
+    const fc_frame *f;
+    const fc_track *t;
+    int32_t origin, days, from;
+} cal_days;
+
+/* Day `day` of the calibration window, when the track forecast it: its
+ * actuals, forecast and morning sums. */
+static int cal_day(const cal_days *w, int32_t day, const double **a, const double **fc,
+                   double *am, double *fm)
+{
+    int32_t i = day - w->t->first, pd = w->f->per_day;
+    if (i < 0 || i >= w->t->count || !w->t->has[i])
+        return 0;
+    *a = w->f->vol + (size_t)day * (size_t)pd;
+    *fc = w->t->fc + (size_t)i * (size_t)pd;
+    morning(*a, *fc, w->from, am, fm);
+    return 1;
+}
+
+/* Rest-of-day absolute error of the update p, summed over the calibration days. */
+static double update_error(const fc_intraday *p, const cal_days *w)
+{
+    double err = 0, am, fm;
+    const double *a, *fc;
+    for (int32_t day = w->origin - w->days; day < w->origin; day++) {
+        if (!cal_day(w, day, &a, &fc, &am, &fm))
+            continue;
+        double k = update_factor(p, am, fm);
+        for (int32_t s = w->from; s < w->f->per_day; s++)
+            err += fabs(a[s] - fc[s] * k);
+    }
+    return err;
+}
+
+/* The regression update of smoothing c fitted on the calibration days: least
+ * squares of the rest-of-day log ratio on the morning's. 0 when the mornings
+ * do not vary. */
+static int fit_regression(const cal_days *w, double c, fc_intraday *p)
+{
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, am, fm, ar, fr;
+    const double *a, *fc;
+    int32_t from = w->from, rest = w->f->per_day - from;
+    for (int32_t day = w->origin - w->days; day < w->origin; day++) {
+        if (!cal_day(w, day, &a, &fc, &am, &fm))
+            continue;
+        morning(a + from, fc + from, rest, &ar, &fr);
+        double x = log((am + c) / (fm + c)), y = log((ar + c) / (fr + c));
+        n++;
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    if (n < 2)
+        return 0;
+    double mx = sx / n, vxx = sxx / n - mx * mx, cxy = sxy / n - mx * sy / n;
+    if (!(vxx > 1e-12))
+        return 0;
+    p->kind = FC_UPDATE_REGRESSION;
+    p->smooth = c;
+    p->usual = mx;
+    p->rest = sy / n;
+    p->slope = cxy / vxx;
+    return 1;
+}
 
 void oq__intraday_fit(const fc_frame *f, const fc_track *t, int32_t origin, int32_t days,
                       int32_t from, fc_intraday *p)
 {
-    int32_t pd = f->per_day;
     memset(p, 0, sizeof *p);
     p->from = from;
     p->prior = 1 / oq__day_variance(t, origin, days);
-    if (from <= 0 || from >= pd)
+    if (from <= 0 || from >= f->per_day)
         return;
-    double err[N_PRIOR] = {0};
+    cal_days w = {f, t, origin, days, from};
     int32_t n = 0;
-    for (int32_t day = origin - days; day < origin; day++) {
-        int32_t i = day - t->first;
-        if (i < 0 || i >= t->count || !t->has[i])
-            continue;
-        const double *a = f->vol + (size_t)day * (size_t)pd;
-        const double *fc = t->fc + (size_t)i * (size_t)pd;
-        double am = 0, fm = 0;
-        for (int32_t s = 0; s < from; s++) {
-            am += a[s];
-            fm += fc[s];
-        }
-        for (int32_t g = 0; g < N_PRIOR; g++) {
-            double k = (PRIOR_GRID[g] + am) / (PRIOR_GRID[g] + fm);
-            for (int32_t s = from; s < pd; s++)
-                err[g] += fabs(a[s] - fc[s] * k);
-        }
-        n++;
-    }
+    double am, fm;
+    const double *a, *fc;
+    for (int32_t day = origin - days; day < origin; day++)
+        n += cal_day(&w, day, &a, &fc, &am, &fm);
     if (n < FC_INTRADAY_MIN_DAYS)
         return;
-    int32_t best = 0;
-    for (int32_t g = 1; g < N_PRIOR; g++)
-        if (err[g] < err[best])
-            best = g;
-    p->prior = PRIOR_GRID[best];
+    /* every candidate scored on the same days; the first best wins, so a tie
+     * keeps the simpler gamma update */
+    fc_intraday best = *p;
+    double best_err = INFINITY;
+    for (int32_t g = 0; g < N_PRIOR + N_SMOOTH; g++) {
+        fc_intraday c = *p;
+        if (g < N_PRIOR)
+            c.prior = PRIOR_GRID[g];
+        else if (!fit_regression(&w, SMOOTH_GRID[g - N_PRIOR], &c))
+            continue;
+        double e = update_error(&c, &w);
+        if (e < best_err) {
+            best_err = e;
+            best = c;
+        }
+    }
+    *p = best;
     p->fitted = 1;
 }
 
@@ -278,13 +367,9 @@ double oq__intraday_apply(const fc_intraday *p, const fc_frame *f, int32_t day, 
     int32_t pd = f->per_day;
     if (p->from <= 0 || p->from >= pd)
         return 1;
-    const double *a = f->vol + (size_t)day * (size_t)pd;
-    double am = 0, fm = 0;
-    for (int32_t s = 0; s < p->from; s++) {
-        am += a[s];
-        fm += fc[s];
-    }
-    double k = (p->prior + am) / (p->prior + fm);
+    double am, fm;
+    morning(f->vol + (size_t)day * (size_t)pd, fc, p->from, &am, &fm);
+    double k = update_factor(p, am, fm);
     for (int32_t s = p->from; s < pd; s++)
         fc[s] *= k;
     return k;

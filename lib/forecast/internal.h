@@ -218,17 +218,35 @@ int32_t oq__calibrate(const fc_track *t, int32_t origin, int32_t days, fc_band *
  * the day totals of the track's days in [origin - days, origin). */
 double oq__day_variance(const fc_track *t, int32_t origin, int32_t days);
 /* The intraday re-forecast from interval `from`: the rest of the day is the
- * day-ahead forecast times the gamma-Poisson posterior mean of the day's
- * level, (prior + actual so far) / (prior + forecast so far). The prior's
- * strength (in contacts) is chosen on the calibration days, by the error of
- * the re-forecast of their rest of day: the morning tells less about the
- * afternoon than a single day multiplier would say, and the backtest measures
- * how much less. With too few days, 1 / (the day level's variance). */
+ * day-ahead forecast times a factor from the morning (intervals before
+ * `from`), by one of two updates, whichever re-forecast the rest of the
+ * calibration days best (so the choice, like auto's, uses days before the
+ * origin only):
+ * - gamma-Poisson: the posterior mean of the day's level,
+ *   (prior + actual so far) / (prior + forecast so far), prior strength (in
+ *   contacts) from a grid whose last entry ignores the morning;
+ * - regression (Shen & Huang 2008's idea at the level of the day): the rest of
+ *   the day's log ratio actual / forecast predicted from the morning's, both
+ *   smoothed by `smooth` pseudo-contacts, by least squares on the calibration
+ *   days: rest + slope x (morning's log ratio - its usual value there). The
+ *   forecast's morning and afternoon errors share only part of the level (on
+ *   the bank data the slope is about 0.6), and their biases differ (there, the
+ *   day-level forecast ran low in the mornings and high in the afternoons):
+ *   a morning above forecast by its usual amount is no news.
+ * The morning tells less about the afternoon than one day multiplier would
+ * say, and the backtest measures how much less. With too few days, gamma with
+ * prior 1 / (the day level's variance). */
 #define FC_INTRADAY_MIN_DAYS 14
+#define FC_UPDATE_GAMMA 0
+#define FC_UPDATE_REGRESSION 1
 typedef struct fc_intraday {
     int32_t from, fitted;
-    double prior;
+    int32_t kind;            /* FC_UPDATE_* */
+    double prior;            /* gamma: prior strength in contacts */
+    double smooth, usual, rest, slope; /* regression: pseudo-contacts, the mean log ratios of
+                                          the mornings and of the rests of day, the slope */
 } fc_intraday;
+/* Fit the update on the track's days in [origin - days, origin). */
 void oq__intraday_fit(const fc_frame *f, const fc_track *t, int32_t origin, int32_t days,
                       int32_t from, fc_intraday *p);
 /* Scale fc's intervals from p->from on; returns the factor. */

@@ -19,6 +19,11 @@ two omniq-server processes for one tenant: A leads it, B stands by. Then
               write is acknowledged again, for several kills (the killed
               server restarts as the standby).
 
+The clients are the compiled build/tests/server_load_client when it exists
+(one process, one connection per client, epoll) — Python client processes
+took a share of the 2 cores the servers and the log needed; --client python
+runs those instead.
+
 Each figure is the median of --runs runs with the spread (min..max), and
 the date and the machine's load average are printed: the machine is
 shared and noisy, so read the spread. --quick is the CI smoke run.
@@ -36,6 +41,7 @@ import multiprocessing as mp
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -108,7 +114,66 @@ class LagSampler(threading.Thread):
             time.sleep(0.02)
 
 
-def throughput_run(addrs, leader, standby, cluster, n_clients, seconds):
+def default_client():
+    path = os.path.join(os.path.dirname(os.path.dirname(HERE)), "build", "tests", "server_load_client")
+    return path if os.access(path, os.X_OK) else "python"
+
+
+def compiled_clients(client, leader, n_clients, seconds):
+    """Run the compiled client against the leader: (requests, errors, elapsed, p50 s, p99 s, cpu s)."""
+    port = leader.addr.rsplit(":", 1)[1]
+    proc = subprocess.run([client, "--port", port, "--tenant", TENANT, "--clients", str(n_clients),
+                           "--seconds", str(seconds)], capture_output=True, text=True, timeout=seconds + 120)
+    try:
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise RuntimeError("server_load_client failed (%d): %s" % (proc.returncode, proc.stderr))
+    if not r.get("complete"):
+        raise RuntimeError("server_load_client stopped early: %s" % proc.stderr.strip())
+    return r
+
+
+def baseline(client, urls, seconds):
+    """The bare JetStream figures (js_baseline beside the compiled client), or []."""
+    path = os.path.join(os.path.dirname(client), "js_baseline") if client != "python" else ""
+    if not os.access(path, os.X_OK):
+        return []
+    proc = subprocess.run([path, "--url", urls, "--replicas", "3", "--seconds", str(seconds)],
+                          capture_output=True, text=True, timeout=seconds * 2 + 120)
+    if proc.returncode != 0:
+        print("js_baseline failed: %s" % proc.stderr.strip())
+        return []
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+
+
+def throughput_run(addrs, leader, standby, cluster, n_clients, seconds, client="python"):
+    if client != "python":
+        pids = [leader.proc.pid] + [n.proc.pid for n in cluster.nodes]
+        before_commits = ask(leader.addr, {"cmd": "counts", "tenant": TENANT})
+        sampler = LagSampler(leader.addr, standby.addr)
+        cpu0 = [cpu_seconds(p) for p in pids]
+        w0 = time.perf_counter()
+        sampler.start()
+        r = compiled_clients(client, leader, n_clients, seconds)
+        wall = time.perf_counter() - w0
+        cpu1 = [cpu_seconds(p) for p in pids]
+        sampler.stop.set()
+        sampler.join(10)
+        after_commits = ask(leader.addr, {"cmd": "counts", "tenant": TENANT})
+        commits = (after_commits or {}).get("commits", 0) - (before_commits or {}).get("commits", 0)
+        n = r["requests"]
+        lag = sorted(sampler.samples)
+        return {
+            "clients": n_clients, "requests": n, "req_per_s": r["req_per_s"],
+            "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
+            "records_per_commit": n / commits if commits > 0 else float("nan"),
+            "leader_cpu_ms_per_1k": (cpu1[0] - cpu0[0]) * 1e6 / max(1, n),
+            "nats_cpu_ms_per_1k": sum(c1 - c0 for c0, c1 in zip(cpu0[1:], cpu1[1:])) * 1e6 / max(1, n),
+            "client_cpu_ms_per_1k": r["cpu_s"] * 1e6 / max(1, n),
+            "leader_cpu_pct": (cpu1[0] - cpu0[0]) / wall * 100, "wall_s": wall,
+            "lag_p50": pct(lag, 50) if lag else float("nan"), "lag_max": lag[-1] if lag else float("nan"),
+            "errors": r["errors"],
+        }
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(n_clients + 1)
     out = ctx.Queue()
@@ -233,6 +298,8 @@ def main():
     ap.add_argument("--gomaxprocs", type=int, default=1,
                     help="Go threads per nats-server node (default 1: three nodes share a small machine; 0: Go's default)")
     ap.add_argument("--server", help="omniq-server binary (default: build/examples/bin/omniq-server)")
+    ap.add_argument("--client", default=default_client(),
+                    help="load client: the compiled server_load_client (default when built) or 'python'")
     args = ap.parse_args()
     if args.server:
         os.environ["OMNIQ_SERVER"] = args.server
@@ -267,25 +334,35 @@ def main():
               "load average %s, %d CPUs"
               % (args.gomaxprocs or "default", datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
                  " ".join("%.1f" % x for x in os.getloadavg()), os.cpu_count() or 0))
-        print("arrive + abandon, one request in flight per client; median (min..max) of %d run(s) of %.0f s"
-              % (runs, seconds))
+        print("arrive + abandon, one request in flight per client (%s clients); median (min..max) of %d run(s) of %.0f s"
+              % ("Python" if args.client == "python" else "compiled", runs, seconds))
         print("%8s %22s %18s %18s %12s %16s %16s %14s" % (
             "clients", "acked req/s", "p50 ms", "p99 ms", "rec/commit", "leader cpu/1k ms",
             "nats cpu/1k ms", "standby lag"))
+        base = []
+        for _ in range(runs):
+            base += baseline(args.client, cluster.urls, seconds)
+        for mode, what in (("sync", "one publish at a time"), ("async", "64 in flight")):
+            vals = [b["records_per_s"] for b in base if b["mode"] == mode]
+            if vals:
+                print("bare JetStream, no omniq (%s): %s acked records/s" % (what, spread(vals)))
         rows = []
         for n in counts:
             rs = []
             for _ in range(runs):
                 leader = current_leader(nodes)
                 standby = next(x for x in nodes if x is not leader)
-                rs.append(throughput_run(addrs, leader, standby, cluster, n, seconds))
-            row = {"bench": "nats_load", "clients": n, "runs": runs, "seconds": seconds}
+                rs.append(throughput_run(addrs, leader, standby, cluster, n, seconds, args.client))
+            row = {"bench": "nats_load", "clients": n, "runs": runs, "seconds": seconds,
+                   "client": "python" if args.client == "python" else "compiled"}
             for k in ("req_per_s", "p50_ms", "p99_ms", "records_per_commit", "leader_cpu_ms_per_1k",
                       "nats_cpu_ms_per_1k", "leader_cpu_pct", "lag_p50", "lag_max"):
                 vals = [r[k] for r in rs]
                 row[k] = round(statistics.median(vals), 3)
                 row[k + "_min"] = round(min(vals), 3)
                 row[k + "_max"] = round(max(vals), 3)
+            if all("client_cpu_ms_per_1k" in r for r in rs):
+                row["client_cpu_ms_per_1k"] = round(statistics.median(r["client_cpu_ms_per_1k"] for r in rs), 3)
             row["errors"] = sum(r["errors"] for r in rs)
             rows.append(row)
             print("%8d %22s %18s %18s %12s %16s %16s %14s" % (
@@ -316,7 +393,7 @@ def main():
             met = got >= want if op == ">=" else got < want
             print("target: %-48s %s %g %s: %s %s" % (what, op, want, unit, ("%.2f" if unit == "s" else "%.0f") % got,
                                                       "met" if met else "MISSED"))
-        for r in rows:
+        for r in rows + base:
             print(json.dumps(r))
         print(json.dumps({"bench": "nats_failover", "kills": kills,
                           "leading_s": [round(x, 3) if x is not None else None for x in led],

@@ -105,6 +105,37 @@ static void opens_and_closes_at_exact_ms(void **state)
     oq_engine_destroy(e);
 }
 
+/* A calendar no queue names keeps no timer, so a clock moved on by years
+ * fires nothing for it; the first queue to name it sees its state as of now,
+ * and the last one to drop it takes its timer away. */
+static void unused_calendar_keeps_no_timer(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t fri = utc_at(2026, 12, 4, 0);
+    add_cal(e, fri + 8 * H, hours("ldn", "Europe/London", 1, 9, 17.5));
+    int64_t d = 0;
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
+    assert_int_equal(d, INT64_MAX);
+    int64_t later = utc_at(2031, 12, 3, 10 * H); /* five years on, a Wednesday 10:00 */
+    assert_oq_ok(e, oq_engine_advance(e, later));
+    queue_with(e, "q", "ldn", OQ_CLOSED_WAIT, NULL, NULL, 0);
+    oq_queue_info qi;
+    assert_oq_ok(e, oq_queue_get(e, "q", &qi));
+    assert_int_equal(qi.open, 1); /* open at 10:00, though it was closed when added */
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
+    assert_int_equal(d, later + 7 * H + 30 * MIN); /* today's close */
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    assert_oq_ok(e, oq_queue_update(e, later, &q)); /* no calendar any more */
+    assert_oq_ok(e, oq_engine_next_deadline(e, &d));
+    assert_int_equal(d, INT64_MAX);
+    assert_int_equal(recorder_find(&rec, 0, OQ_EV_QUEUE_CLOSED, NULL, NULL), -1);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 /* The first opening on and after each DST change, in UTC. */
 static void dst_changes(const char *zone, int y, int m, int d, int64_t open_utc_before,
                         int64_t open_utc_after)
@@ -695,6 +726,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(opens_and_closes_at_exact_ms),
+        cmocka_unit_test(unused_calendar_keeps_no_timer),
         cmocka_unit_test(dst_in_real_zones),
         cmocka_unit_test(closed_actions),
         cmocka_unit_test(bad_input_is_refused_clearly),
