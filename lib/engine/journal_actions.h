@@ -29,78 +29,78 @@
 #ifndef OQ_ENGINE_JOURNAL_ACTIONS_H
 #define OQ_ENGINE_JOURNAL_ACTIONS_H
 
-#define OQ__JOURNAL_ACTIONS(X)                                                                              \
-    X(ADVANCE, 1, "engine_advance", oq_engine_advance, ENGINE, NOW, (NONE, _))                                     \
-    X(CHANNEL_ADD, 2, "channel_add", oq_channel_add, ENGINE, CLOCK, (CHANNEL, spec))                               \
-    X(CHANNEL_UPDATE, 3, "channel_update", oq_channel_update, ENGINE, CLOCK, (CHANNEL, spec))                      \
-    X(CHANNEL_REMOVE, 4, "channel_remove", oq_channel_remove, ENGINE, CLOCK, (STR, id))                            \
-    X(SKILL_ADD, 5, "skill_add", oq_skill_add, ENGINE, CLOCK, (STR, id), (I32, max_level))                         \
-    X(SKILL_REMOVE, 6, "skill_remove", oq_skill_remove, ENGINE, CLOCK, (STR, id))                                  \
-    X(GROUP_ADD, 7, "group_add", oq_group_add, ENGINE, CLOCK, (STR, id))                                           \
-    X(GROUP_REMOVE, 8, "group_remove", oq_group_remove, ENGINE, CLOCK, (STR, id))                                  \
-    X(AGENT_ADD, 9, "agent_add", oq_agent_add, ENGINE, CLOCK, (STR, id), (I32, capacity))                          \
-    X(AGENT_REMOVE, 10, "agent_remove", oq_agent_remove, ENGINE, CLOCK, (STR, id))                                 \
-    X(AGENT_SET_CAPACITY, 11, "agent_set_capacity", oq_agent_set_capacity, ENGINE, CLOCK, (STR, agent),            \
-      (I32, capacity))                                                                                      \
-    X(AGENT_SET_SKILL, 12, "agent_set_skill", oq_agent_set_skill, ENGINE, NOW, (STR, agent), (STR, skill),         \
-      (I32, level))                                                                                         \
-    X(AGENT_SET_CH_LIMIT, 13, "agent_set_channel_limit", oq_agent_set_channel_limit, ENGINE, NOW, (STR, agent),    \
-      (STR, channel), (I32, max_items))                                                                     \
-    X(AGENT_JOIN_GROUP, 14, "agent_join_group", oq_agent_join_group, ENGINE, NOW, (STR, agent), (STR, group))      \
-    X(AGENT_LEAVE_GROUP, 15, "agent_leave_group", oq_agent_leave_group, ENGINE, NOW, (STR, agent), (STR, group))   \
-    X(AGENT_LOGIN, 16, "agent_login", oq_agent_login, ENGINE, NOW, (STR, agent), (I32, ready))                     \
-    X(AGENT_READY, 17, "agent_ready", oq_agent_ready, ENGINE, NOW, (STR, agent))                                   \
-    X(AGENT_NOT_READY, 18, "agent_not_ready", oq_agent_not_ready, ENGINE, NOW, (STR, agent), (STR, reason))        \
-    X(AGENT_LOGOUT, 19, "agent_logout", oq_agent_logout, ENGINE, NOW, (STR, agent))                                \
-    X(AGENT_END_WRAPUP, 20, "agent_end_wrapup", oq_agent_end_wrapup, ENGINE, NOW, (STR, agent))                    \
-    X(QUEUE_ADD, 21, "queue_add", oq_queue_add, ENGINE, CLOCK, (QUEUE, spec))                                      \
-    X(QUEUE_UPDATE, 22, "queue_update", oq_queue_update, ENGINE, NOW, (QUEUE, spec))                               \
-    X(QUEUE_REMOVE, 23, "queue_remove", oq_queue_remove, ENGINE, CLOCK, (STR, id))                                 \
-    X(QUEUE_ADD_CHANNEL, 24, "queue_add_channel", oq_queue_add_channel, ENGINE, NOW, (STR, queue), (STR, channel)) \
-    X(QUEUE_REMOVE_CHANNEL, 25, "queue_remove_channel", oq_queue_remove_channel, ENGINE, NOW, (STR, queue),        \
-      (STR, channel))                                                                                       \
-    X(QUEUE_REQUIRE_SKILL, 26, "queue_require_skill", oq_queue_require_skill, ENGINE, NOW, (STR, queue),           \
-      (STR, skill), (I32, min_level))                                                                       \
+#define OQ__JOURNAL_ACTIONS(X)                                                                                      \
+    X(ADVANCE, 1, "engine_advance", oq_engine_advance, ENGINE, NOW, (NONE, _))                                      \
+    X(CHANNEL_ADD, 2, "channel_add", oq_channel_add, ENGINE, CLOCK, (CHANNEL, spec))                                \
+    X(CHANNEL_UPDATE, 3, "channel_update", oq_channel_update, ENGINE, CLOCK, (CHANNEL, spec))                       \
+    X(CHANNEL_REMOVE, 4, "channel_remove", oq_channel_remove, ENGINE, CLOCK, (STR, id))                             \
+    X(SKILL_ADD, 5, "skill_add", oq_skill_add, ENGINE, CLOCK, (STR, id), (I32, max_level))                          \
+    X(SKILL_REMOVE, 6, "skill_remove", oq_skill_remove, ENGINE, CLOCK, (STR, id))                                   \
+    X(GROUP_ADD, 7, "group_add", oq_group_add, ENGINE, CLOCK, (STR, id))                                            \
+    X(GROUP_REMOVE, 8, "group_remove", oq_group_remove, ENGINE, CLOCK, (STR, id))                                   \
+    X(AGENT_ADD, 9, "agent_add", oq_agent_add, ENGINE, CLOCK, (STR, id), (I32, capacity))                           \
+    X(AGENT_REMOVE, 10, "agent_remove", oq_agent_remove, ENGINE, CLOCK, (STR, id))                                  \
+    X(AGENT_SET_CAPACITY, 11, "agent_set_capacity", oq_agent_set_capacity, ENGINE, CLOCK, (STR, agent),             \
+      (I32, capacity))                                                                                              \
+    X(AGENT_SET_SKILL, 12, "agent_set_skill", oq_agent_set_skill, ENGINE, NOW, (STR, agent), (STR, skill),          \
+      (I32, level))                                                                                                 \
+    X(AGENT_SET_CH_LIMIT, 13, "agent_set_channel_limit", oq_agent_set_channel_limit, ENGINE, NOW, (STR, agent),     \
+      (STR, channel), (I32, max_items))                                                                             \
+    X(AGENT_JOIN_GROUP, 14, "agent_join_group", oq_agent_join_group, ENGINE, NOW, (STR, agent), (STR, group))       \
+    X(AGENT_LEAVE_GROUP, 15, "agent_leave_group", oq_agent_leave_group, ENGINE, NOW, (STR, agent), (STR, group))    \
+    X(AGENT_LOGIN, 16, "agent_login", oq_agent_login, ENGINE, NOW, (STR, agent), (I32, ready))                      \
+    X(AGENT_READY, 17, "agent_ready", oq_agent_ready, ENGINE, NOW, (STR, agent))                                    \
+    X(AGENT_NOT_READY, 18, "agent_not_ready", oq_agent_not_ready, ENGINE, NOW, (STR, agent), (STR, reason))         \
+    X(AGENT_LOGOUT, 19, "agent_logout", oq_agent_logout, ENGINE, NOW, (STR, agent))                                 \
+    X(AGENT_END_WRAPUP, 20, "agent_end_wrapup", oq_agent_end_wrapup, ENGINE, NOW, (STR, agent))                     \
+    X(QUEUE_ADD, 21, "queue_add", oq_queue_add, ENGINE, CLOCK, (QUEUE, spec))                                       \
+    X(QUEUE_UPDATE, 22, "queue_update", oq_queue_update, ENGINE, NOW, (QUEUE, spec))                                \
+    X(QUEUE_REMOVE, 23, "queue_remove", oq_queue_remove, ENGINE, CLOCK, (STR, id))                                  \
+    X(QUEUE_ADD_CHANNEL, 24, "queue_add_channel", oq_queue_add_channel, ENGINE, NOW, (STR, queue), (STR, channel))  \
+    X(QUEUE_REMOVE_CHANNEL, 25, "queue_remove_channel", oq_queue_remove_channel, ENGINE, NOW, (STR, queue),         \
+      (STR, channel))                                                                                               \
+    X(QUEUE_REQUIRE_SKILL, 26, "queue_require_skill", oq_queue_require_skill, ENGINE, NOW, (STR, queue),            \
+      (STR, skill), (I32, min_level))                                                                               \
     X(QUEUE_PREFER_SKILL, 27, "queue_prefer_skill", oq_queue_prefer_skill, ENGINE, NOW, (STR, queue), (STR, skill), \
-      (I32, min_level))                                                                                     \
-    X(QUEUE_ADD_GROUP, 28, "queue_add_group", oq_queue_add_group, ENGINE, NOW, (STR, queue), (STR, group))         \
+      (I32, min_level))                                                                                             \
+    X(QUEUE_ADD_GROUP, 28, "queue_add_group", oq_queue_add_group, ENGINE, NOW, (STR, queue), (STR, group))          \
     X(QUEUE_REMOVE_GROUP, 29, "queue_remove_group", oq_queue_remove_group, ENGINE, NOW, (STR, queue), (STR, group)) \
-    X(CONTACT_ARRIVE, 30, "contact_arrive", oq_contact_arrive, ENGINE, NOW, (CONTACT, spec))                       \
-    X(OFFER_ACCEPT, 31, "offer_accept", oq_offer_accept, ENGINE, NOW, (STR, contact), (STR, agent))                \
-    X(OFFER_REJECT, 32, "offer_reject", oq_offer_reject, ENGINE, NOW, (STR, contact), (STR, agent))                \
-    X(CONTACT_ABANDON, 33, "contact_abandon", oq_contact_abandon, ENGINE, NOW, (STR, contact))                     \
-    X(CONTACT_COMPLETE, 34, "contact_complete", oq_contact_complete, ENGINE, NOW, (STR, contact))                  \
-    X(CONTACT_TRANSFER, 35, "contact_transfer", oq_contact_transfer, ENGINE, NOW, (STR, contact), (STR, queue))    \
-    X(CONTACT_SET_PRIORITY, 36, "contact_set_priority", oq_contact_set_priority, ENGINE, NOW, (STR, contact),      \
-      (I32, priority))                                                                                      \
-    X(CONTACT_PARK, 37, "contact_park", oq_contact_park, ENGINE, NOW, (STR, contact), (STR, reason))               \
-    X(CONTACT_REOPEN, 38, "contact_reopen", oq_contact_reopen, ENGINE, NOW, (STR, contact), (STR, queue),          \
-      (F64, owner_wait_s))                                                                                  \
-    X(CONTACT_ESCALATE, 39, "contact_escalate", oq_contact_escalate, ENGINE, NOW, (STR, contact), (STR, queue),    \
-      (STR, reason))                                                                                        \
+    X(CONTACT_ARRIVE, 30, "contact_arrive", oq_contact_arrive, ENGINE, NOW, (CONTACT, spec))                        \
+    X(OFFER_ACCEPT, 31, "offer_accept", oq_offer_accept, ENGINE, NOW, (STR, contact), (STR, agent))                 \
+    X(OFFER_REJECT, 32, "offer_reject", oq_offer_reject, ENGINE, NOW, (STR, contact), (STR, agent))                 \
+    X(CONTACT_ABANDON, 33, "contact_abandon", oq_contact_abandon, ENGINE, NOW, (STR, contact))                      \
+    X(CONTACT_COMPLETE, 34, "contact_complete", oq_contact_complete, ENGINE, NOW, (STR, contact))                   \
+    X(CONTACT_TRANSFER, 35, "contact_transfer", oq_contact_transfer, ENGINE, NOW, (STR, contact), (STR, queue))     \
+    X(CONTACT_SET_PRIORITY, 36, "contact_set_priority", oq_contact_set_priority, ENGINE, NOW, (STR, contact),       \
+      (I32, priority))                                                                                              \
+    X(CONTACT_PARK, 37, "contact_park", oq_contact_park, ENGINE, NOW, (STR, contact), (STR, reason))                \
+    X(CONTACT_REOPEN, 38, "contact_reopen", oq_contact_reopen, ENGINE, NOW, (STR, contact), (STR, queue),           \
+      (F64, owner_wait_s))                                                                                          \
+    X(CONTACT_ESCALATE, 39, "contact_escalate", oq_contact_escalate, ENGINE, NOW, (STR, contact), (STR, queue),     \
+      (STR, reason))                                                                                                \
     X(CONTACT_TO_AGENT, 40, "contact_transfer_to_agent", oq_contact_transfer_to_agent, ENGINE, NOW, (STR, contact), \
-      (STR, agent), (F64, wait_s))                                                                          \
-    X(CONTACT_REMOVE, 41, "contact_remove", oq_contact_remove, ENGINE, NOW, (STR, contact))                        \
-    X(QUEUE_ADD_STEP, 42, "queue_add_step", oq_queue_add_step, ENGINE, NOW, (STR, queue), (STEP, step))            \
-    X(QUEUE_CLEAR_STEPS, 43, "queue_clear_steps", oq_queue_clear_steps, ENGINE, NOW, (STR, queue))                 \
-    X(PROFILE_ADD, 44, "profile_add", oq_profile_add, ENGINE, CLOCK, (STR, id))                                    \
-    X(PROFILE_REMOVE, 45, "profile_remove", oq_profile_remove, ENGINE, CLOCK, (STR, id))                           \
-    X(PROFILE_SET_QUEUE, 46, "profile_set_queue", oq_profile_set_queue, ENGINE, NOW, (STR, profile), (STR, queue), \
-      (I32, priority), (F64, delay_s))                                                                      \
-    X(PROFILE_SET_CHANNEL, 47, "profile_set_channel", oq_profile_set_channel, ENGINE, NOW, (STR, profile),         \
-      (STR, channel), (I32, max_items), (I32, cross_channel))                                               \
-    X(PROFILE_SET_OPTIONS, 48, "profile_set_options", oq_profile_set_options, ENGINE, NOW, (STR, profile),         \
-      (I32, force_longest_waiting), (I32, idle_measure))                                                    \
-    X(AGENT_SET_PROFILE, 49, "agent_set_profile", oq_agent_set_profile, ENGINE, NOW, (STR, agent), (STR, profile)) \
-    X(GROUP_SET_PROFILE, 50, "group_set_profile", oq_group_set_profile, ENGINE, NOW, (STR, group), (STR, profile)) \
-    X(QUEUE_SET_BLEND, 51, "queue_set_blend", oq_queue_set_blend, ENGINE, NOW, (STR, queue), (I32, rule))          \
-    X(AGENT_SET_POLICY, 52, "agent_set_policy", oq_agent_set_policy, ENGINE, NOW, (STR, agent), (POLICY, policy))  \
-    X(STATS_CONFIGURE, 53, "stats_configure", oq_stats_configure, STATS, CLOCK, (STATS, opts))                    \
-    X(STATS_RESET_DAY, 54, "stats_reset_day", oq_stats_reset_day, STATS, NOW, (NONE, _))                          \
+      (STR, agent), (F64, wait_s))                                                                                  \
+    X(CONTACT_REMOVE, 41, "contact_remove", oq_contact_remove, ENGINE, NOW, (STR, contact))                         \
+    X(QUEUE_ADD_STEP, 42, "queue_add_step", oq_queue_add_step, ENGINE, NOW, (STR, queue), (STEP, step))             \
+    X(QUEUE_CLEAR_STEPS, 43, "queue_clear_steps", oq_queue_clear_steps, ENGINE, NOW, (STR, queue))                  \
+    X(PROFILE_ADD, 44, "profile_add", oq_profile_add, ENGINE, CLOCK, (STR, id))                                     \
+    X(PROFILE_REMOVE, 45, "profile_remove", oq_profile_remove, ENGINE, CLOCK, (STR, id))                            \
+    X(PROFILE_SET_QUEUE, 46, "profile_set_queue", oq_profile_set_queue, ENGINE, NOW, (STR, profile), (STR, queue),  \
+      (I32, priority), (F64, delay_s))                                                                              \
+    X(PROFILE_SET_CHANNEL, 47, "profile_set_channel", oq_profile_set_channel, ENGINE, NOW, (STR, profile),          \
+      (STR, channel), (I32, max_items), (I32, cross_channel))                                                       \
+    X(PROFILE_SET_OPTIONS, 48, "profile_set_options", oq_profile_set_options, ENGINE, NOW, (STR, profile),          \
+      (I32, force_longest_waiting), (I32, idle_measure))                                                            \
+    X(AGENT_SET_PROFILE, 49, "agent_set_profile", oq_agent_set_profile, ENGINE, NOW, (STR, agent), (STR, profile))  \
+    X(GROUP_SET_PROFILE, 50, "group_set_profile", oq_group_set_profile, ENGINE, NOW, (STR, group), (STR, profile))  \
+    X(QUEUE_SET_BLEND, 51, "queue_set_blend", oq_queue_set_blend, ENGINE, NOW, (STR, queue), (I32, rule))           \
+    X(AGENT_SET_POLICY, 52, "agent_set_policy", oq_agent_set_policy, ENGINE, NOW, (STR, agent), (POLICY, policy))   \
+    X(STATS_CONFIGURE, 53, "stats_configure", oq_stats_configure, STATS, CLOCK, (STATS, opts))                      \
+    X(STATS_RESET_DAY, 54, "stats_reset_day", oq_stats_reset_day, STATS, NOW, (NONE, _))                            \
     X(CONTACT_CALLBACK, 55, "contact_request_callback", oq_contact_request_callback, ENGINE, NOW, (STR, contact))   \
-    X(CALENDAR_ADD, 56, "calendar_add", oq_engine_add_calendar, ENGINE, NOW, (CALENDAR, cal))                      \
-    X(CALENDAR_REPLACE, 57, "calendar_replace", oq_engine_replace_calendar, ENGINE, NOW, (CALENDAR, cal))          \
-    X(CALENDAR_REMOVE, 58, "calendar_remove", oq_engine_remove_calendar, ENGINE, CLOCK, (STR, id))                 \
+    X(CALENDAR_ADD, 56, "calendar_add", oq_engine_add_calendar, ENGINE, NOW, (CALENDAR, cal))                       \
+    X(CALENDAR_REPLACE, 57, "calendar_replace", oq_engine_replace_calendar, ENGINE, NOW, (CALENDAR, cal))           \
+    X(CALENDAR_REMOVE, 58, "calendar_remove", oq_engine_remove_calendar, ENGINE, CLOCK, (STR, id))                  \
     X(SET_SEED, 59, "engine_set_seed", oq_engine_set_seed, ENGINE, CLOCK, (U64, seed))
 
 /* The fields of each spec, in record order: F(kind, field) with kinds STR,

@@ -212,13 +212,13 @@ static int j_done(oq_rd *r)
 #define USES_NOW_NOW
 #define USES_NOW_CLOCK (void)now;
 
-#define REPLAY_CASE(ACTION, code, name, fn, module, clock, ...)                             \
-    case code: {                                                                      \
-        USES_NOW_##clock OQ__J_EACH(R_ARG, __VA_ARGS__) oq_status st = OQ_ECORRUPT;   \
-        if (!x->nomem && j_done(r))                                                   \
-            st = fn(e NOW_ARG_##clock OQ__J_EACH(PASS, __VA_ARGS__));                 \
-        OQ__J_EACH(FREE, __VA_ARGS__)                                                 \
-        return st;                                                                    \
+#define REPLAY_CASE(ACTION, code, name, fn, module, clock, ...)                     \
+    case code: {                                                                    \
+        USES_NOW_##clock OQ__J_EACH(R_ARG, __VA_ARGS__) oq_status st = OQ_ECORRUPT; \
+        if (!x->nomem && j_done(r))                                                 \
+            st = fn(e NOW_ARG_##clock OQ__J_EACH(PASS, __VA_ARGS__));               \
+        OQ__J_EACH(FREE, __VA_ARGS__)                                               \
+        return st;                                                                  \
     }
 
 static oq_status replay(oq_engine *e, oq_rd *r, int32_t action, int64_t now, jscratch *x)
