@@ -165,10 +165,13 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
             int should = oq__agent_can_take(e, a, lane->channel);
             if (m->pos[l] >= 0 && should)
                 oq__heap_update(&lane->agents, &oq__agent_heap_ops, &ctx, m->pos[l]);
-            else if (m->pos[l] >= 0)
+            else if (m->pos[l] >= 0) {
+                oq__sig_agent_moved(e, q, l, m, -1);
                 oq__heap_remove(&lane->agents, &oq__agent_heap_ops, &ctx, m->pos[l]);
-            else if (should)
+            } else if (should) {
                 oq__heap_push(&lane->agents, &oq__agent_heap_ops, &ctx, m);
+                oq__sig_agent_moved(e, q, l, m, +1);
+            }
         }
     }
 }

@@ -311,5 +311,7 @@ oq_status oq__check_derived(oq_engine *e)
     for (int32_t i = 0; i < e->contact_ids.cap; i++)
         if (e->contact_ids.objs[i] && (st = check_contact(e, e->contact_ids.objs[i])) != OQ_OK)
             return st;
+    if ((st = oq__sig_check(e)) != OQ_OK)
+        return st;
     return oq__last_agent_check(e);
 }

@@ -155,6 +155,49 @@ int32_t oq__queue_lane(const oq_queue *q, int32_t channel); /* -1 if not accepte
 /* Re-sort all lane heaps (ordering or strategy changed). */
 void oq__queue_resort(oq_engine *e, oq_queue *q);
 
+/* ---- requirement signatures (sigindex.c): indexes that make blocked work free ----
+ * Each lane groups its waiting contacts by what they ask of an agent (tier
+ * reached, extra skills and levels); every grouped contact is in its lane
+ * heap AND in its signature's heap (same order). A contact the index could
+ * not take (out of memory) stays only in the lane heap; while a lane has
+ * such a contact its decisions scan the lane heap as before, so a failed
+ * allocation changes no decision. Nothing here is stored in snapshots. */
+extern const oq_heap_ops oq__sig_heap_ops; /* ctx: the queue */
+/* Into / out of its signature (after the lane heap push / before its removal). */
+void oq__sig_join(oq_engine *e, oq_contact *c);
+void oq__sig_leave(oq_engine *e, oq_contact *c);
+/* A QUEUED contact's tier or waited-for preferred skills changed: move it to
+ * its new signature. */
+void oq__sig_refresh(oq_engine *e, oq_contact *c);
+/* Its key in the lane order changed (priority): re-sort it in its signature. */
+void oq__sig_update(oq_contact *c);
+/* Re-sort lane l's signature heaps (the ordering changed). */
+void oq__sig_resort(oq_queue *q, int32_t l);
+/* Free every signature of the lane (its contacts must be gone). */
+void oq__sig_free_lane(oq_engine *e, oq_lane *lane);
+/* Put every QUEUED contact that has none into its signature (a restore:
+ * 0 when memory ran out, and the restore fails as for any other). */
+int oq__sig_rebuild(oq_engine *e);
+/* Agents' skills, tiers or memberships may change: every signature's count
+ * of qualified available agents is stale. */
+static inline void oq__sig_stale(oq_engine *e) { e->qual_epoch++; }
+/* Member m goes into (+1) / out of (-1) lane l's agent heap. */
+void oq__sig_agent_moved(oq_engine *e, oq_queue *q, int32_t l, const oq_member *m, int32_t sign);
+/* Does the member meet the signature (tier and skills)? */
+int oq__sig_qualifies(const oq_member *m, const oq_sig *g);
+/* The first contact of lane l, in lane order, that accept() takes, looking
+ * only into signatures the member qualifies for (visits counted into *visits). */
+oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,
+                                  oq_heap_accept accept, const void *pred, uint64_t *visits);
+/* 1 when the contact's signature is known to have no qualified agent
+ * available in its lane (a search for one would visit only misfits). */
+int oq__sig_nobody(const oq_engine *e, const oq_contact *c);
+/* Count them again if stale (then oq__sig_nobody knows); the members looked at go into *visits. */
+void oq__sig_count(oq_engine *e, oq_contact *c, uint64_t *visits);
+/* oq_engine_check's part: every grouped contact in the right signature, heaps
+ * valid, known counts right. */
+oq_status oq__sig_check(oq_engine *e);
+
 /* ---- timers (timers.c) ---- */
 extern const oq_heap_ops oq__timer_heap_ops;
 void oq__timer_arm(oq_engine *e, oq_timer *t, int64_t due, int32_t kind);

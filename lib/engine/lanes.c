@@ -41,6 +41,16 @@ static void contact_set_pos(void *item, int32_t pos, const void *ctx)
 
 const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos};
 
+/* A signature's heap keeps the lane heap's order: its head is the best of
+ * its contacts by the very comparison the lane heap uses. */
+static void sig_set_pos(void *item, int32_t pos, const void *ctx)
+{
+    (void)ctx;
+    ((oq_contact *)item)->sig_pos = pos;
+}
+
+const oq_heap_ops oq__sig_heap_ops = {contact_cmp, sig_set_pos};
+
 #define CMP_ASC(x, y)            \
     do {                         \
         if ((x) != (y))          \
@@ -97,5 +107,6 @@ void oq__queue_resort(oq_engine *e, oq_queue *q)
         oq_lane_ctx ctx = {q, l};
         oq__heap_rebuild(&q->lanes[l].contacts, &oq__contact_heap_ops, q);
         oq__heap_rebuild(&q->lanes[l].agents, &oq__agent_heap_ops, &ctx);
+        oq__sig_resort(q, l);
     }
 }

@@ -167,9 +167,11 @@ static void detach(oq_engine *e, oq_member *m)
     oq__member_account(m, -1);
     delay_account(e, q, m->delay_ms, -1);
     for (int32_t l = 0; l < q->n_lanes; l++)
-        if (m->pos[l] >= 0)
+        if (m->pos[l] >= 0) {
+            oq__sig_agent_moved(e, q, l, m, -1);
             oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l},
                             m->pos[l]);
+        }
     oq_member *last = a->members[--a->n_members];
     a->members[m->slot_in_agent] = last;
     last->slot_in_agent = m->slot_in_agent;
@@ -224,6 +226,7 @@ static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
 #define AGENT_AT(i) (only_a ? only_a : e->agents[i])
 #define QUEUE_AT(j) (only_q ? only_q : e->queues[j])
     int32_t gain = 0;
+    oq__sig_stale(e); /* tiers, skills and members may change below */
     for (int32_t j = 0; j < nq; j++)
         if (QUEUE_AT(j))
             QUEUE_AT(j)->sync_gain = 0;

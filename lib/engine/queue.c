@@ -224,6 +224,7 @@ void oq__queue_free(oq_engine *e, oq_queue *q)
     for (int32_t l = 0; l < q->n_lanes; l++) {
         oq__heap_free(&q->lanes[l].contacts, &e->mem);
         oq__heap_free(&q->lanes[l].agents, &e->mem);
+        oq__sig_free_lane(e, &q->lanes[l]);
     }
     oq__strfree(&e->mem, q->id);
     oq__free(&e->mem, q->req, (size_t)q->cap_req * sizeof *q->req);
@@ -419,6 +420,7 @@ oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queu
                         queue, lane->reserved, channel);
     while (lane->agents.n > 0)
         oq__heap_remove(&lane->agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, 0);
+    oq__sig_free_lane(e, lane); /* empty signatures of the old channel */
     lane->channel = -1;
     c->n_queues--;
     return OQ_OK;

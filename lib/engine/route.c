@@ -108,22 +108,29 @@ int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_memb
     return held_back(e, c, m, &until) ? until : e->now;
 }
 
+/* The predicates count the items a decision looks at (e->route_visits
+ * through `visits`: an operation count for tests, see sigindex.c). */
 typedef struct agent_pred {
     const oq_engine *e;
     const oq_contact *contact;
     int with_preferred;
+    uint64_t *visits;
 } agent_pred;
 
 static int accept_agent(const void *item, const void *ctx)
 {
     const agent_pred *p = ctx;
+    ++*p->visits;
     return oq__agent_fits(p->e, p->contact, item, p->with_preferred);
 }
 
 int oq__contact_has_taker(const oq_engine *e, const oq_contact *c)
 {
+    if (oq__sig_nobody(e, c))
+        return 0; /* no available agent of its lane qualifies */
     const oq_queue *q = c->queue;
-    agent_pred p = {e, c, 0};
+    uint64_t visits = 0;
+    agent_pred p = {e, c, 0, &visits};
     oq_lane_ctx ctx = {q, c->lane};
     return oq__heap_find_first(&q->lanes[c->lane].agents, &oq__agent_heap_ops, &ctx, accept_agent,
                                &p) >= 0;
@@ -132,11 +139,13 @@ int oq__contact_has_taker(const oq_engine *e, const oq_contact *c)
 typedef struct contact_pred {
     const oq_engine *e;
     const oq_member *member;
+    uint64_t *visits;
 } contact_pred;
 
 static int accept_contact(const void *item, const void *ctx)
 {
     const contact_pred *p = ctx;
+    ++*p->visits;
     return oq__agent_fits(p->e, item, p->member, 0);
 }
 
@@ -156,9 +165,9 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
         for (int32_t l = 0; l < q->n_lanes; l++) {
             if (m->pos[l] < 0 || q->lanes[l].contacts.n == 0)
                 continue;
-            contact_pred p = {e, m};
-            if (oq__heap_find_first(&q->lanes[l].contacts, &oq__contact_heap_ops, q, accept_contact,
-                                    &p) >= 0)
+            uint64_t visits = 0;
+            contact_pred p = {e, m, &visits};
+            if (oq__sig_first_contact(q, l, m, accept_contact, &p, &visits))
                 return 0;
         }
     }
@@ -216,9 +225,14 @@ static void route_contact(oq_engine *e, oq_contact *c)
             return;
         }
     }
+    /* Nobody available qualifies (tier, skills): no search. A search with
+     * preferred skills as requirements asks more, so finds nobody either. */
+    oq__sig_count(e, c, &e->route_visits);
+    if (oq__sig_nobody(e, c))
+        return;
     /* Preferred skills are tried as requirements first, then dropped. */
     for (int pass = c->n_pref > 0 ? 1 : 0; pass >= 0; pass--) {
-        agent_pred p = {e, c, pass};
+        agent_pred p = {e, c, pass, &e->route_visits};
         int32_t pos = oq__heap_find_first(&lane->agents, &oq__agent_heap_ops, &ctx, accept_agent, &p);
         if (pos >= 0) {
             make_offer(e, c, lane->agents.items[pos]);
@@ -264,12 +278,11 @@ static void route_agent(oq_engine *e, oq_agent *a)
                 oq_lane *lane = &q->lanes[l];
                 if (m->pos[l] < 0 || lane->contacts.n == 0)
                     continue; /* the agent cannot take this lane's channel now */
-                contact_pred p = {e, m};
-                int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q,
-                                                  accept_contact, &p);
-                if (pos < 0)
+                /* Only the signatures it qualifies for: blocked work is not visited. */
+                contact_pred p = {e, m, &e->route_visits};
+                oq_contact *c = oq__sig_first_contact(q, l, m, accept_contact, &p, &e->route_visits);
+                if (!c)
                     continue;
-                oq_contact *c = lane->contacts.items[pos];
                 /* A routing profile serves its queues in priority order. */
                 int better = !best ||
                              (by_profile && m->profile_priority != best_m->profile_priority

@@ -192,12 +192,29 @@ struct oq_agent {
     int32_t sync_gain;       /* scratch for membership sync */
 };
 
+/* A requirement signature of a lane (sigindex.c): its waiting contacts that
+ * need the same thing of an agent (the ladder tier reached, and the skills
+ * and minimum levels they require beyond the queue's, preferred skills still
+ * waited for included). A derived index: never stored, rebuilt on restore. */
+typedef struct oq_sig {
+    oq_heap contacts;        /* in the lane heap's order */
+    int32_t tier;
+    int32_t n;               /* skills */
+    int32_t n_qual;          /* members in the lane's agent heap that qualify, when known */
+    int32_t qual_known;      /* n_qual counted at qual_epoch and kept up since */
+    uint64_t qual_epoch;
+    oq_skill_level skills[]; /* sorted by skill, the highest level asked of each */
+} oq_sig;
+
 typedef struct oq_lane {
     int32_t channel;
     int32_t reserved;        /* contacts of this lane in any state: its heap never needs to grow mid-routing */
     int32_t tally;           /* oq_engine_check's scratch */
     oq_heap contacts;
     oq_heap agents;
+    oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
+    int32_t n_sigs, cap_sigs;
+    int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
@@ -301,6 +318,7 @@ struct oq_contact {
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
     oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_contact *dirty_next;
+    oq_sig *sig;             /* while QUEUED: its signature in its lane, NULL if none (sigindex.c) */
     oq_timer timer;          /* offer time-out or wrap-up */
     oq_timer wait_timer;     /* ladder, preferred-agent wait, max wait */
     oq_timer due_timer;      /* reply deadline */
@@ -308,6 +326,7 @@ struct oq_contact {
     int32_t cost;            /* capacity units taken when it was offered */
     int32_t priority;
     int32_t heap_pos;
+    int32_t sig_pos;         /* position in its signature's heap */
     uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
     int32_t pref_agent_idx;  /* -1 none */
     int32_t n_rejects, cap_rejects;
@@ -391,6 +410,12 @@ struct oq_engine {
     struct oq_stats *stats;  /* lib/stats: fed every event before the host sees it */
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
+    /* sigindex.c: bumped whenever agents' skills, tiers or memberships may
+     * have changed, so every signature's qualified count is counted again. */
+    uint64_t qual_epoch;
+    /* Items a routing decision looked at (contacts, agents, signatures):
+     * an operation count for tests, never read by the engine itself. */
+    uint64_t route_visits;
     oq_agent *dirty_agents, *dirty_agents_tail;
 
     /* lib/snapshot: the action journal (oq_engine_set_journal) */

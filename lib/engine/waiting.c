@@ -50,6 +50,7 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
             if (q->steps[j].action == OQ_STEP_DROP_PREFERRED &&
                 q->steps[j].skill == c->extra[c->n_req + i].skill)
                 c->pref_hold |= 1u << i;
+    oq__sig_refresh(e, c); /* back at the bottom of the ladder */
     oq__wait_schedule(e, c);
 }
 
@@ -273,6 +274,7 @@ static int condition_holds(const oq_queue *q, const oq_step *st)
 
 static void escalated(oq_engine *e, oq_contact *c, const char *detail)
 {
+    oq__sig_refresh(e, c); /* a step may have widened what it asks of an agent */
     oq__contact_event(e, c, OQ_EV_ESCALATED, detail);
     oq__mark_contact(e, c);
 }
@@ -311,9 +313,11 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
         int64_t p = (int64_t)c->priority + st->priority;
         c->priority = (int32_t)(p > OQ_PRIORITY_MAX ? OQ_PRIORITY_MAX
                                 : p < -OQ_PRIORITY_MAX ? -OQ_PRIORITY_MAX : p);
-        if (c->state == OQ_CONTACT_QUEUED)
+        if (c->state == OQ_CONTACT_QUEUED) {
             oq__heap_update(&c->queue->lanes[c->lane].contacts, &oq__contact_heap_ops, c->queue,
                             c->heap_pos);
+            oq__sig_update(c);
+        }
         snprintf(detail, sizeof detail, "raised priority by %d", st->priority);
         escalated(e, c, detail);
         return STEP_DONE;

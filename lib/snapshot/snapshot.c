@@ -1505,6 +1505,8 @@ static int restore_body(rx *x)
             }
         }
     }
+    if (!oq__sig_rebuild(e)) /* derived indexes are never stored */
+        return nomem(x);
     if (!oq__reserve_timers(e, 0, 0))
         return nomem(x);
     for (int32_t i = 0; i < e->n_agents; i++)

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/* Requirement signatures: the indexes that keep a routing decision from
+ * walking past work it cannot take (issue #22 item 1).
+ *
+ * A lane's waiting contacts are grouped by what they ask of an agent beyond
+ * being a member of the queue: the ladder tier they reached (a member
+ * qualifies from its first_tier up) and the extra skills with minimum levels
+ * they require (preferred skills still waited for count as required). Each
+ * group (signature) keeps its own heap in the lane heap's order, so:
+ *
+ *   - a freed agent looks only at the signatures it qualifies for, and the
+ *     best contact of the lane is the best of those signatures' answers (the
+ *     same comparison decides, so the choice and its ties are the lane heap's);
+ *   - an arriving contact first asks its signature how many of the lane's
+ *     available agents qualify: none (the blocked case) answers at once.
+ *     That count is built lazily (one pass over the lane's available agents
+ *     when first asked, again after any change to agents' skills, tiers or
+ *     memberships) and kept up as agents enter and leave the lane heap.
+ *
+ * What the index cannot decide is still decided by the predicate the
+ * engine always used (oq__agent_fits): profile delays, reservations for a
+ * preferred agent, exclusions after missed offers, max offers, outbound
+ * blending. Those are time-bound or per-pair and may still make a search
+ * walk past items inside a signature or among qualified agents.
+ *
+ * The index is derived: never stored, rebuilt on restore. It may allocate
+ * where routing must not fail; a failed allocation leaves the contact out of
+ * every signature, and a lane with such a contact decides by scanning its
+ * lane heap as before — slower, the same decision. */
+#include <string.h>
+
+#include "engine/internal.h"
+
+#define SIG_KEEP 8      /* empty signatures a lane keeps for the next contact alike */
+#define SIG_COUNTED 32  /* beyond this many signatures a lane keeps no qualified counts */
+
+typedef struct sig_key {
+    int32_t tier, n;
+    oq_skill_level sk[2 * OQ_CONTACT_SKILLS_MAX];
+} sig_key;
+
+/* What the contact asks of an agent now: the checks of fits_beyond_time
+ * (route.c) that depend on the agent's skills and tier alone. */
+static void sig_of(const oq_contact *c, sig_key *k)
+{
+    k->tier = c->tier;
+    k->n = 0;
+    for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
+        int32_t p = i - c->n_req;
+        if (p >= 0 && !((c->pref_hold >> p) & 1u))
+            continue;
+        oq_skill_level s = c->extra[i];
+        if (s.level <= 0)
+            continue; /* every agent has level 0 or more */
+        int32_t j = k->n;
+        while (j > 0 && k->sk[j - 1].skill > s.skill)
+            j--;
+        if (j > 0 && k->sk[j - 1].skill == s.skill) {
+            if (s.level > k->sk[j - 1].level)
+                k->sk[j - 1].level = s.level;
+            continue;
+        }
+        memmove(&k->sk[j + 1], &k->sk[j], (size_t)(k->n - j) * sizeof k->sk[0]);
+        k->sk[j] = s;
+        k->n++;
+    }
+}
+
+static int sig_is(const oq_sig *g, const sig_key *k)
+{
+    return g->tier == k->tier && g->n == k->n &&
+           (k->n == 0 || memcmp(g->skills, k->sk, (size_t)k->n * sizeof k->sk[0]) == 0);
+}
+
+static size_t sig_size(int32_t n) { return sizeof(oq_sig) + (size_t)n * sizeof(oq_skill_level); }
+
+int oq__sig_qualifies(const oq_member *m, const oq_sig *g)
+{
+    if (m->first_tier > g->tier)
+        return 0;
+    const oq_agent *a = m->agent;
+    for (int32_t i = 0; i < g->n; i++)
+        if (oq__level_of(a->skills, a->n_skills, g->skills[i].skill) < g->skills[i].level)
+            return 0;
+    return 1;
+}
+
+static int counted(const oq_engine *e, const oq_lane *lane, const oq_sig *g)
+{
+    return lane->n_sigs <= SIG_COUNTED && g->qual_known && g->qual_epoch == e->qual_epoch;
+}
+
+/* The lane's signature for k, made if missing (NULL: out of memory). */
+static oq_sig *sig_get(oq_engine *e, oq_lane *lane, const sig_key *k)
+{
+    for (int32_t i = 0; i < lane->n_sigs; i++)
+        if (sig_is(lane->sigs[i], k))
+            return lane->sigs[i];
+    if (!oq__grow(&e->mem, (void **)&lane->sigs, &lane->cap_sigs, lane->n_sigs + 1, sizeof(void *)))
+        return NULL;
+    oq_sig *g = oq__calloc(&e->mem, 1, sig_size(k->n));
+    if (!g)
+        return NULL;
+    g->tier = k->tier;
+    g->n = k->n;
+    if (k->n > 0)
+        memcpy(g->skills, k->sk, (size_t)k->n * sizeof k->sk[0]);
+    lane->sigs[lane->n_sigs++] = g;
+    if (lane->n_sigs > SIG_COUNTED) /* counts stop being kept up: forget them */
+        for (int32_t i = 0; i < lane->n_sigs; i++)
+            lane->sigs[i]->qual_known = 0;
+    return g;
+}
+
+static void sig_free(oq_engine *e, oq_sig *g)
+{
+    oq__heap_free(&g->contacts, &e->mem);
+    oq__free(&e->mem, g, sig_size(g->n));
+}
+
+static int join_key(oq_engine *e, oq_contact *c, const sig_key *k)
+{
+    oq_lane *lane = &c->queue->lanes[c->lane];
+    oq_sig *g = sig_get(e, lane, k);
+    if (!g || !oq__heap_reserve(&g->contacts, &e->mem, g->contacts.n + 1))
+        return 0; /* left out: the lane decides by scanning (same decisions) */
+    c->sig = g;
+    oq__heap_push(&g->contacts, &oq__sig_heap_ops, c->queue, c);
+    lane->n_grouped++;
+    return 1;
+}
+
+void oq__sig_join(oq_engine *e, oq_contact *c)
+{
+    sig_key k;
+    sig_of(c, &k);
+    join_key(e, c, &k);
+}
+
+void oq__sig_leave(oq_engine *e, oq_contact *c)
+{
+    oq_sig *g = c->sig;
+    if (!g)
+        return;
+    oq_lane *lane = &c->queue->lanes[c->lane];
+    oq__heap_remove(&g->contacts, &oq__sig_heap_ops, c->queue, c->sig_pos);
+    c->sig = NULL;
+    lane->n_grouped--;
+    if (g->contacts.n > 0 || lane->n_sigs <= SIG_KEEP)
+        return; /* kept: the next contact alike finds its count ready */
+    for (int32_t i = 0; i < lane->n_sigs; i++)
+        if (lane->sigs[i] == g) {
+            lane->sigs[i] = lane->sigs[--lane->n_sigs]; /* order among signatures decides nothing */
+            break;
+        }
+    sig_free(e, g);
+}
+
+void oq__sig_refresh(oq_engine *e, oq_contact *c)
+{
+    if (c->state != OQ_CONTACT_QUEUED)
+        return;
+    sig_key k;
+    sig_of(c, &k);
+    if (c->sig && sig_is(c->sig, &k))
+        return;
+    oq__sig_leave(e, c);
+    join_key(e, c, &k);
+}
+
+void oq__sig_update(oq_contact *c)
+{
+    if (c->sig)
+        oq__heap_update(&c->sig->contacts, &oq__sig_heap_ops, c->queue, c->sig_pos);
+}
+
+void oq__sig_resort(oq_queue *q, int32_t l)
+{
+    oq_lane *lane = &q->lanes[l];
+    for (int32_t i = 0; i < lane->n_sigs; i++)
+        oq__heap_rebuild(&lane->sigs[i]->contacts, &oq__sig_heap_ops, q);
+}
+
+void oq__sig_free_lane(oq_engine *e, oq_lane *lane)
+{
+    for (int32_t i = 0; i < lane->n_sigs; i++)
+        sig_free(e, lane->sigs[i]);
+    oq__free(&e->mem, lane->sigs, (size_t)lane->cap_sigs * sizeof(void *));
+    lane->sigs = NULL;
+    lane->n_sigs = lane->cap_sigs = lane->n_grouped = 0;
+}
+
+int oq__sig_rebuild(oq_engine *e)
+{
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        for (int32_t l = 0; q && l < q->n_lanes; l++)
+            for (int32_t k = 0; k < q->lanes[l].contacts.n; k++) {
+                oq_contact *c = q->lanes[l].contacts.items[k];
+                sig_key key;
+                sig_of(c, &key);
+                if (!c->sig && !join_key(e, c, &key))
+                    return 0;
+            }
+    }
+    return 1;
+}
+
+void oq__sig_agent_moved(oq_engine *e, oq_queue *q, int32_t l, const oq_member *m, int32_t sign)
+{
+    oq_lane *lane = &q->lanes[l];
+    if (lane->n_sigs > SIG_COUNTED)
+        return; /* no counts kept (counted() says so) */
+    for (int32_t i = 0; i < lane->n_sigs; i++) {
+        oq_sig *g = lane->sigs[i];
+        if (counted(e, lane, g) && oq__sig_qualifies(m, g))
+            g->n_qual += sign;
+    }
+}
+
+int oq__sig_nobody(const oq_engine *e, const oq_contact *c)
+{
+    const oq_lane *lane = &c->queue->lanes[c->lane];
+    return c->sig && counted(e, lane, c->sig) && c->sig->n_qual == 0;
+}
+
+void oq__sig_count(oq_engine *e, oq_contact *c, uint64_t *visits)
+{
+    oq_sig *g = c->sig;
+    const oq_lane *lane = &c->queue->lanes[c->lane];
+    if (!g || lane->n_sigs > SIG_COUNTED || counted(e, lane, g))
+        return;
+    g->n_qual = 0;
+    for (int32_t i = 0; i < lane->agents.n; i++)
+        g->n_qual += oq__sig_qualifies(lane->agents.items[i], g);
+    *visits += (uint64_t)lane->agents.n;
+    g->qual_known = 1;
+    g->qual_epoch = e->qual_epoch;
+}
+
+oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,
+                                  oq_heap_accept accept, const void *pred, uint64_t *visits)
+{
+    const oq_lane *lane = &q->lanes[l];
+    if (lane->n_grouped < lane->contacts.n) { /* someone left out of the index: the whole lane */
+        int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q, accept, pred);
+        return pos >= 0 ? lane->contacts.items[pos] : NULL;
+    }
+    oq_contact *best = NULL;
+    for (int32_t i = 0; i < lane->n_sigs; i++) {
+        const oq_sig *g = lane->sigs[i];
+        if (g->contacts.n == 0)
+            continue;
+        ++*visits;
+        if (!oq__sig_qualifies(m, g))
+            continue;
+        /* Its head is its best: nothing in it can beat what was found. */
+        if (best && oq__sig_heap_ops.cmp(g->contacts.items[0], best, q) >= 0)
+            continue;
+        int32_t pos = oq__heap_find_first(&g->contacts, &oq__sig_heap_ops, q, accept, pred);
+        if (pos >= 0 && (!best || oq__sig_heap_ops.cmp(g->contacts.items[pos], best, q) < 0))
+            best = g->contacts.items[pos];
+    }
+    return best;
+}
+
+#define CHECK(cond, ...)                                  \
+    do {                                                  \
+        if (!(cond))                                      \
+            return oq__fail(e, OQ_ECORRUPT, __VA_ARGS__); \
+    } while (0)
+
+static int32_t sig_pos_of(const void *item, const void *ctx)
+{
+    (void)ctx;
+    return ((const oq_contact *)item)->sig_pos;
+}
+
+oq_status oq__sig_check(oq_engine *e)
+{
+    for (int32_t i = 0; i < e->n_queues; i++) {
+        oq_queue *q = e->queues[i];
+        for (int32_t l = 0; q && l < q->n_lanes; l++) {
+            oq_lane *lane = &q->lanes[l];
+            int32_t grouped = 0;
+            for (int32_t s = 0; s < lane->n_sigs; s++) {
+                const oq_sig *g = lane->sigs[s];
+                grouped += g->contacts.n;
+                CHECK(oq__heap_valid(&g->contacts, &oq__sig_heap_ops, q, sig_pos_of),
+                      "queue '%s': signature %d of lane %d out of order", q->id, s, l);
+                for (int32_t k = 0; k < g->contacts.n; k++) {
+                    const oq_contact *c = g->contacts.items[k];
+                    sig_key key;
+                    sig_of(c, &key);
+                    CHECK(c->sig == g && c->state == OQ_CONTACT_QUEUED && c->queue == q && c->lane == l &&
+                              sig_is(g, &key),
+                          "queue '%s': contact '%s' in the wrong signature of lane %d", q->id, c->id, l);
+                }
+                if (counted(e, lane, g)) {
+                    int32_t n = 0;
+                    for (int32_t k = 0; k < lane->agents.n; k++)
+                        n += oq__sig_qualifies(lane->agents.items[k], g);
+                    CHECK(n == g->n_qual, "queue '%s': signature %d of lane %d counts %d qualified agents, %d are",
+                          q->id, s, l, g->n_qual, n);
+                }
+            }
+            CHECK(grouped == lane->n_grouped && grouped <= lane->contacts.n,
+                  "queue '%s': lane %d has %d contacts in signatures, counted %d", q->id, l, grouped,
+                  lane->n_grouped);
+        }
+    }
+    return OQ_OK;
+}
