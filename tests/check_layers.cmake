@@ -16,6 +16,7 @@ set(rank_erlang 1)
 set(rank_engine 2)
 set(rank_stats 3)
 set(rank_snapshot 4)
+set(rank_journal 4)
 set(rank_forecast 4)
 set(rank_schedule 4)
 set(rank_config 5)
@@ -23,7 +24,7 @@ set(rank_sim 6)
 set(rank_plan 7)
 # public header -> module
 set(header_core core export)
-set(header_engine engine model contact escalation profile)
+set(header_engine engine model contact escalation profile journal)
 set(header_stats stats)
 set(header_erlang erlang)
 set(header_snapshot snapshot)
@@ -34,13 +35,10 @@ set(header_forecast forecast)
 set(header_schedule schedule schedule_cbc)
 set(header_plan plan)
 set(allowed
-  "engine -> snapshot/journal.h"
-  "engine -> omniq/snapshot.h"
   "engine -> stats/hook.h"
-  "stats -> snapshot/journal.h"
   "stats -> snapshot/persist.h")
 
-set(modules core calendar erlang engine stats snapshot forecast schedule config sim plan)
+set(modules core calendar erlang engine stats snapshot journal forecast schedule config sim plan)
 set(bad "")
 set(seen "")
 file(GLOB dirs LIST_DIRECTORIES true "${ROOT}/lib/*")

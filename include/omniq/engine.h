@@ -132,6 +132,16 @@ OQ_API const char *oq_engine_last_error(const oq_engine *e);
  * of the last timer it fired). Errors: OQ_EINVAL if an argument is NULL. */
 OQ_API oq_status oq_engine_now(const oq_engine *e, int64_t *now_ms);
 
+/* Restart the engine's random generator (the one OQ_STRATEGY_RANDOM draws
+ * from) at `seed`, as oq_engine_options.seed does at creation: two engines
+ * in the same state given the same seed make the same random routing
+ * choices from then on. Keys already drawn (an agent's key in a random
+ * queue, drawn when it joins the queue and after each offer) stay. Changes
+ * nothing else; journaled (OQ_J_SET_SEED); the generator's state is in
+ * snapshots. Not thread-safe (as every call on e). Errors: OQ_EINVAL (NULL
+ * engine), OQ_EBUSY (from a callback; nothing changes). */
+OQ_API oq_status oq_engine_set_seed(oq_engine *e, uint64_t seed);
+
 /* ---- time -------------------------------------------------------------- */
 
 /* The due time of the engine's earliest pending timer (offer time-out,

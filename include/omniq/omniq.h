@@ -12,6 +12,7 @@
 #include "omniq/erlang.h"
 #include "omniq/config.h"
 #include "omniq/stats.h"
+#include "omniq/journal.h"
 #include "omniq/snapshot.h"
 #include "omniq/sim.h"
 #include "omniq/calendar.h"

@@ -837,8 +837,8 @@ int oq__cfg_build(cfg_ctx *c, const oq_engine_options *opts, const cfg_node *roo
     }
     c->now_ms = o.start_ms;
     int ok = oq__cfg_populate(c, root);
-    if (ok)
-        c->e->rng = seed;
+    if (ok && oq_engine_set_seed(c->e, seed) != OQ_OK)
+        ok = oq__cfg_fail(c, eng, "cannot seed the engine: %s", oq_engine_last_error(c->e));
     return ok;
 }
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 const char *oq_agent_state_name(int32_t state)
 {
@@ -68,7 +68,7 @@ static oq_status check_capacity(oq_engine *e, const char *id, int32_t capacity)
 
 oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
 {
-    OQ_JOURNAL(e, oq__j_agent_add(e, id, capacity));
+    OQ_RECORDED(e, AGENT_ADD, oq_agent_add, id, capacity);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "agent", id);
@@ -111,7 +111,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
 
 oq_status oq_agent_remove(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_agent_remove(e, id));
+    OQ_RECORDED(e, AGENT_REMOVE, oq_agent_remove, id);
     oq_status st = oq__enter(e);
     oq_agent *a = NULL;
     if (st == OQ_OK)
@@ -142,7 +142,7 @@ oq_status oq_agent_remove(oq_engine *e, const char *id)
 
 oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacity)
 {
-    OQ_JOURNAL(e, oq__j_agent_set_capacity(e, agent, capacity));
+    OQ_RECORDED(e, AGENT_SET_CAPACITY, oq_agent_set_capacity, agent, capacity);
     oq_status st = oq__enter(e);
     oq_agent *a = NULL;
     if (st == OQ_OK)
@@ -161,7 +161,7 @@ oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacit
 oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent, const char *skill,
                              int32_t level)
 {
-    OQ_JOURNAL(e, oq__j_agent_set_skill(e, now_ms, agent, skill, level));
+    OQ_RECORDED(e, AGENT_SET_SKILL, oq_agent_set_skill, now_ms, agent, skill, level);
     oq_agent *a = NULL;
     oq_skill *s = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
@@ -192,7 +192,7 @@ oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent, co
 oq_status oq_agent_set_channel_limit(oq_engine *e, int64_t now_ms, const char *agent,
                                      const char *channel, int32_t max_items)
 {
-    OQ_JOURNAL(e, oq__j_agent_set_channel_limit(e, now_ms, agent, channel, max_items));
+    OQ_RECORDED(e, AGENT_SET_CH_LIMIT, oq_agent_set_channel_limit, now_ms, agent, channel, max_items);
     oq_agent *a = NULL;
     oq_channel *c = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
@@ -256,13 +256,13 @@ static oq_status change_group(oq_engine *e, int64_t now_ms, const char *agent, c
 
 oq_status oq_agent_join_group(oq_engine *e, int64_t now_ms, const char *agent, const char *group)
 {
-    OQ_JOURNAL(e, oq__j_agent_join_group(e, now_ms, agent, group));
+    OQ_RECORDED(e, AGENT_JOIN_GROUP, oq_agent_join_group, now_ms, agent, group);
     return change_group(e, now_ms, agent, group, 1);
 }
 
 oq_status oq_agent_leave_group(oq_engine *e, int64_t now_ms, const char *agent, const char *group)
 {
-    OQ_JOURNAL(e, oq__j_agent_leave_group(e, now_ms, agent, group));
+    OQ_RECORDED(e, AGENT_LEAVE_GROUP, oq_agent_leave_group, now_ms, agent, group);
     return change_group(e, now_ms, agent, group, 0);
 }
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 #define NEVER_DAYS 1000 /* calendar.h: next_open gives up after this many closed days */
 
@@ -107,7 +107,7 @@ static oq_status copy_calendar(oq_engine *e, const oq_calendar *cal, oq_calendar
 
 oq_status oq_engine_add_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal)
 {
-    OQ_JOURNAL(e, oq__j_engine_add_calendar(e, now_ms, cal));
+    OQ_RECORDED(e, CALENDAR_ADD, oq_engine_add_calendar, now_ms, cal);
     oq_status st = oq__enter_at(e, now_ms);
     if (st != OQ_OK)
         return st;
@@ -141,7 +141,7 @@ oq_status oq_engine_add_calendar(oq_engine *e, int64_t now_ms, const oq_calendar
 
 oq_status oq_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_calendar *cal)
 {
-    OQ_JOURNAL(e, oq__j_engine_replace_calendar(e, now_ms, cal));
+    OQ_RECORDED(e, CALENDAR_REPLACE, oq_engine_replace_calendar, now_ms, cal);
     oq_status st = oq__enter_at(e, now_ms);
     if (st != OQ_OK)
         return st;
@@ -161,7 +161,7 @@ oq_status oq_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_cale
 
 oq_status oq_engine_remove_calendar(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_engine_remove_calendar(e, id));
+    OQ_RECORDED(e, CALENDAR_REMOVE, oq_engine_remove_calendar, id);
     oq_status st = oq__enter(e);
     oq_ecal *k = NULL;
     if (st == OQ_OK)

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 /* Shared by skills and groups: allocate the object and its id, index it. */
 static oq_status add_named(oq_engine *e, const char *what, oq_idmap *map, void ***slots,
@@ -29,7 +29,7 @@ static oq_status add_named(oq_engine *e, const char *what, oq_idmap *map, void *
 
 oq_status oq_skill_add(oq_engine *e, const char *id, int32_t max_level)
 {
-    OQ_JOURNAL(e, oq__j_skill_add(e, id, max_level));
+    OQ_RECORDED(e, SKILL_ADD, oq_skill_add, id, max_level);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "skill", id);
@@ -54,7 +54,7 @@ oq_status oq_skill_add(oq_engine *e, const char *id, int32_t max_level)
 
 oq_status oq_skill_remove(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_skill_remove(e, id));
+    OQ_RECORDED(e, SKILL_REMOVE, oq_skill_remove, id);
     oq_status st = oq__enter(e);
     oq_skill *s = NULL;
     if (st == OQ_OK)
@@ -87,7 +87,7 @@ oq_status oq_skill_get(const oq_engine *e, const char *id, int32_t *max_level)
 
 oq_status oq_group_add(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_group_add(e, id));
+    OQ_RECORDED(e, GROUP_ADD, oq_group_add, id);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "group", id);
@@ -109,7 +109,7 @@ oq_status oq_group_add(oq_engine *e, const char *id)
 
 oq_status oq_group_remove(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_group_remove(e, id));
+    OQ_RECORDED(e, GROUP_REMOVE, oq_group_remove, id);
     oq_status st = oq__enter(e);
     oq_group *g = NULL;
     if (st == OQ_OK)

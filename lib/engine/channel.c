@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 void oq_channel_spec_init(oq_channel_spec *spec)
 {
@@ -51,7 +51,7 @@ oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
     if (st0 != OQ_OK)
         return st0;
     spec = &full;
-    OQ_JOURNAL(e, oq__j_channel_add(e, spec));
+    OQ_RECORDED(e, CHANNEL_ADD, oq_channel_add, spec);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -91,7 +91,7 @@ oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
     if (st0 != OQ_OK)
         return st0;
     spec = &full;
-    OQ_JOURNAL(e, oq__j_channel_update(e, spec));
+    OQ_RECORDED(e, CHANNEL_UPDATE, oq_channel_update, spec);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -113,7 +113,7 @@ oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
 
 oq_status oq_channel_remove(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_channel_remove(e, id));
+    OQ_RECORDED(e, CHANNEL_REMOVE, oq_channel_remove, id);
     oq_status st = oq__enter(e);
     oq_channel *c = NULL;
     if (st == OQ_OK)

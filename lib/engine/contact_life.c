@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail)
 {
@@ -435,7 +435,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     if (st != OQ_OK)
         return st;
     s = &spec_full;
-    OQ_JOURNAL(e, oq__j_contact_arrive(e, now_ms, s));
+    OQ_RECORDED(e, CONTACT_ARRIVE, oq_contact_arrive, now_ms, s);
     st = oq__enter_at(e, now_ms);
     if (st != OQ_OK)
         return st;
@@ -625,7 +625,7 @@ static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, c
 
 oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, const char *agent)
 {
-    OQ_JOURNAL(e, oq__j_offer_accept(e, now_ms, contact, agent));
+    OQ_RECORDED(e, OFFER_ACCEPT, oq_offer_accept, now_ms, contact, agent);
     oq_contact *c = NULL;
     oq_agent *a = NULL;
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
@@ -669,7 +669,7 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
 
 oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, const char *agent)
 {
-    OQ_JOURNAL(e, oq__j_offer_reject(e, now_ms, contact, agent));
+    OQ_RECORDED(e, OFFER_REJECT, oq_offer_reject, now_ms, contact, agent);
     oq_contact *c = NULL;
     oq_agent *a = NULL;
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
@@ -694,7 +694,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
 
 oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
 {
-    OQ_JOURNAL(e, oq__j_contact_abandon(e, now_ms, contact));
+    OQ_RECORDED(e, CONTACT_ABANDON, oq_contact_abandon, now_ms, contact);
     oq_contact *c = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -717,7 +717,7 @@ oq_status oq_contact_abandon(oq_engine *e, int64_t now_ms, const char *contact)
 
 oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
 {
-    OQ_JOURNAL(e, oq__j_contact_complete(e, now_ms, contact));
+    OQ_RECORDED(e, CONTACT_COMPLETE, oq_contact_complete, now_ms, contact);
     oq_contact *c = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -745,7 +745,7 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
 
 oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact, const char *queue)
 {
-    OQ_JOURNAL(e, oq__j_contact_transfer(e, now_ms, contact, queue));
+    OQ_RECORDED(e, CONTACT_TRANSFER, oq_contact_transfer, now_ms, contact, queue);
     oq_contact *c = NULL;
     oq_queue *q = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
@@ -764,7 +764,7 @@ oq_status oq_contact_transfer(oq_engine *e, int64_t now_ms, const char *contact,
 
 oq_status oq_contact_request_callback(oq_engine *e, int64_t now_ms, const char *contact)
 {
-    OQ_JOURNAL(e, oq__j_contact_request_callback(e, now_ms, contact));
+    OQ_RECORDED(e, CONTACT_CALLBACK, oq_contact_request_callback, now_ms, contact);
     oq_contact *c = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -791,7 +791,7 @@ oq_status oq_contact_request_callback(oq_engine *e, int64_t now_ms, const char *
 oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *contact,
                                   int32_t priority)
 {
-    OQ_JOURNAL(e, oq__j_contact_set_priority(e, now_ms, contact, priority));
+    OQ_RECORDED(e, CONTACT_SET_PRIORITY, oq_contact_set_priority, now_ms, contact, priority);
     oq_contact *c = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)
@@ -811,7 +811,7 @@ oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *cont
 
 oq_status oq_contact_remove(oq_engine *e, int64_t now_ms, const char *contact)
 {
-    OQ_JOURNAL(e, oq__j_contact_remove(e, now_ms, contact));
+    OQ_RECORDED(e, CONTACT_REMOVE, oq_contact_remove, now_ms, contact);
     oq_contact *c = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
     if (st != OQ_OK)

@@ -7,7 +7,7 @@
 #include "core/abi.h"
 #include "core/text.h"
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 #include "stats/hook.h"
 
 void oq_engine_options_init(oq_engine_options *opts)
@@ -171,6 +171,16 @@ void oq_engine_destroy(oq_engine *e)
 }
 
 const char *oq_engine_last_error(const oq_engine *e) { return e ? e->err : ""; }
+
+oq_status oq_engine_set_seed(oq_engine *e, uint64_t seed)
+{
+    OQ_RECORDED(e, SET_SEED, oq_engine_set_seed, seed);
+    oq_status st = oq__enter(e);
+    if (st != OQ_OK)
+        return st;
+    e->rng = seed;
+    return OQ_OK;
+}
 
 oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...)
 {
@@ -351,7 +361,7 @@ oq_status oq_engine_next_deadline(const oq_engine *e, int64_t *deadline_ms)
 
 oq_status oq_engine_advance(oq_engine *e, int64_t now_ms)
 {
-    OQ_JOURNAL(e, oq__j_engine_advance(e, now_ms));
+    OQ_RECORDED(e, ADVANCE, oq_engine_advance, now_ms);
     return oq__enter_at(e, now_ms);
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 void oq_escalation_step_init(oq_escalation_step *step)
 {
@@ -177,7 +177,7 @@ oq_status oq_queue_add_step(oq_engine *e, int64_t now_ms, const char *queue,
     if (st0 != OQ_OK)
         return st0;
     step = &full;
-    OQ_JOURNAL(e, oq__j_queue_add_step(e, now_ms, queue, step));
+    OQ_RECORDED(e, QUEUE_ADD_STEP, oq_queue_add_step, now_ms, queue, step);
     oq_queue *q = NULL;
     oq_status st = find_idle_queue(e, now_ms, queue, &q);
     oq_step s;
@@ -221,7 +221,7 @@ void oq__ladder_clear(oq_engine *e, oq_queue *q)
 
 oq_status oq_queue_clear_steps(oq_engine *e, int64_t now_ms, const char *queue)
 {
-    OQ_JOURNAL(e, oq__j_queue_clear_steps(e, now_ms, queue));
+    OQ_RECORDED(e, QUEUE_CLEAR_STEPS, oq_queue_clear_steps, now_ms, queue);
     oq_queue *q = NULL;
     oq_status st = find_idle_queue(e, now_ms, queue, &q);
     if (st != OQ_OK)

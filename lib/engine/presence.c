@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 /* Apply a presence (and reason, already copied or NULL) and route. An agent
  * going not ready gives back the offers ringing on it (unless their queue
@@ -39,7 +39,7 @@ static oq_status copy_reason(oq_engine *e, const char *agent, const char *reason
 
 oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_t ready)
 {
-    OQ_JOURNAL(e, oq__j_agent_login(e, now_ms, agent, ready));
+    OQ_RECORDED(e, AGENT_LOGIN, oq_agent_login, now_ms, agent, ready);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -58,7 +58,7 @@ oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_
 
 oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
 {
-    OQ_JOURNAL(e, oq__j_agent_ready(e, now_ms, agent));
+    OQ_RECORDED(e, AGENT_READY, oq_agent_ready, now_ms, agent);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -71,7 +71,7 @@ oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
 
 oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent, const char *reason)
 {
-    OQ_JOURNAL(e, oq__j_agent_not_ready(e, now_ms, agent, reason));
+    OQ_RECORDED(e, AGENT_NOT_READY, oq_agent_not_ready, now_ms, agent, reason);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -87,7 +87,7 @@ oq_status oq_agent_not_ready(oq_engine *e, int64_t now_ms, const char *agent, co
 
 oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
 {
-    OQ_JOURNAL(e, oq__j_agent_logout(e, now_ms, agent));
+    OQ_RECORDED(e, AGENT_LOGOUT, oq_agent_logout, now_ms, agent);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)
@@ -111,7 +111,7 @@ oq_status oq_agent_logout(oq_engine *e, int64_t now_ms, const char *agent)
 
 oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent)
 {
-    OQ_JOURNAL(e, oq__j_agent_end_wrapup(e, now_ms, agent));
+    OQ_RECORDED(e, AGENT_END_WRAPUP, oq_agent_end_wrapup, now_ms, agent);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)

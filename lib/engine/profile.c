@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 /* ---- which profile is in force ---------------------------------------------- */
 
@@ -62,7 +62,7 @@ static oq_status resync(oq_engine *e)
 
 oq_status oq_profile_add(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_profile_add(e, id));
+    OQ_RECORDED(e, PROFILE_ADD, oq_profile_add, id);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = oq__check_id(e, "profile", id);
@@ -105,7 +105,7 @@ static oq_status find_profile(oq_engine *e, const char *id, oq_profile **out)
 
 oq_status oq_profile_remove(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_profile_remove(e, id));
+    OQ_RECORDED(e, PROFILE_REMOVE, oq_profile_remove, id);
     oq_status st = oq__enter(e);
     oq_profile *p = NULL;
     if (st == OQ_OK)
@@ -126,7 +126,7 @@ oq_status oq_profile_remove(oq_engine *e, const char *id)
 oq_status oq_profile_set_queue(oq_engine *e, int64_t now_ms, const char *profile, const char *queue,
                                int32_t priority, double delay_s)
 {
-    OQ_JOURNAL(e, oq__j_profile_set_queue(e, now_ms, profile, queue, priority, delay_s));
+    OQ_RECORDED(e, PROFILE_SET_QUEUE, oq_profile_set_queue, now_ms, profile, queue, priority, delay_s);
     oq_status st = oq__enter_at(e, now_ms);
     oq_profile *p = NULL;
     oq_queue *q = NULL;
@@ -204,7 +204,7 @@ static int reserve_profile_channels(oq_engine *e, oq_profile *p, int32_t n)
 oq_status oq_profile_set_channel(oq_engine *e, int64_t now_ms, const char *profile,
                                  const char *channel, int32_t max_items, int32_t cross_channel)
 {
-    OQ_JOURNAL(e, oq__j_profile_set_channel(e, now_ms, profile, channel, max_items, cross_channel));
+    OQ_RECORDED(e, PROFILE_SET_CHANNEL, oq_profile_set_channel, now_ms, profile, channel, max_items, cross_channel);
     oq_status st = oq__enter_at(e, now_ms);
     oq_profile *p = NULL;
     oq_channel *c = NULL;
@@ -236,7 +236,7 @@ oq_status oq_profile_set_channel(oq_engine *e, int64_t now_ms, const char *profi
 oq_status oq_profile_set_options(oq_engine *e, int64_t now_ms, const char *profile,
                                  int32_t force_longest_waiting, int32_t idle_measure)
 {
-    OQ_JOURNAL(e, oq__j_profile_set_options(e, now_ms, profile, force_longest_waiting, idle_measure));
+    OQ_RECORDED(e, PROFILE_SET_OPTIONS, oq_profile_set_options, now_ms, profile, force_longest_waiting, idle_measure);
     oq_status st = oq__enter_at(e, now_ms);
     oq_profile *p = NULL;
     if (st == OQ_OK)
@@ -284,7 +284,7 @@ static oq_status assign(oq_engine *e, int32_t *slot, const char *owner, const ch
 
 oq_status oq_agent_set_profile(oq_engine *e, int64_t now_ms, const char *agent, const char *profile)
 {
-    OQ_JOURNAL(e, oq__j_agent_set_profile(e, now_ms, agent, profile));
+    OQ_RECORDED(e, AGENT_SET_PROFILE, oq_agent_set_profile, now_ms, agent, profile);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     return st == OQ_OK ? assign(e, &a->profile, agent, profile) : st;
@@ -292,7 +292,7 @@ oq_status oq_agent_set_profile(oq_engine *e, int64_t now_ms, const char *agent, 
 
 oq_status oq_group_set_profile(oq_engine *e, int64_t now_ms, const char *group, const char *profile)
 {
-    OQ_JOURNAL(e, oq__j_group_set_profile(e, now_ms, group, profile));
+    OQ_RECORDED(e, GROUP_SET_PROFILE, oq_group_set_profile, now_ms, group, profile);
     oq_status st = oq__enter_at(e, now_ms);
     oq_group *g = NULL;
     if (st == OQ_OK)
@@ -304,7 +304,7 @@ oq_status oq_group_set_profile(oq_engine *e, int64_t now_ms, const char *group, 
 
 oq_status oq_queue_set_blend(oq_engine *e, int64_t now_ms, const char *queue, int32_t rule)
 {
-    OQ_JOURNAL(e, oq__j_queue_set_blend(e, now_ms, queue, rule));
+    OQ_RECORDED(e, QUEUE_SET_BLEND, oq_queue_set_blend, now_ms, queue, rule);
     oq_queue *q = NULL;
     oq_status st = oq__queue_at(e, now_ms, queue, &q);
     if (st != OQ_OK)
@@ -340,7 +340,7 @@ oq_status oq_agent_set_policy(oq_engine *e, int64_t now_ms, const char *agent,
     if (st0 != OQ_OK)
         return st0;
     p = &full;
-    OQ_JOURNAL(e, oq__j_agent_set_policy(e, now_ms, agent, p));
+    OQ_RECORDED(e, AGENT_SET_POLICY, oq_agent_set_policy, now_ms, agent, p);
     oq_agent *a = NULL;
     oq_status st = oq__agent_at(e, now_ms, agent, &a);
     if (st != OQ_OK)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 const char *oq_ordering_name(int32_t ordering)
 {
@@ -241,7 +241,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
     if (st0 != OQ_OK)
         return st0;
     spec = &full;
-    OQ_JOURNAL(e, oq__j_queue_add(e, spec));
+    OQ_RECORDED(e, QUEUE_ADD, oq_queue_add, spec);
     oq_status st = oq__enter(e);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -287,7 +287,7 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     if (st0 != OQ_OK)
         return st0;
     spec = &full;
-    OQ_JOURNAL(e, oq__j_queue_update(e, now_ms, spec));
+    OQ_RECORDED(e, QUEUE_UPDATE, oq_queue_update, now_ms, spec);
     oq_status st = oq__enter_at(e, now_ms);
     if (st == OQ_OK)
         st = check_spec(e, spec);
@@ -335,7 +335,7 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
 
 oq_status oq_queue_remove(oq_engine *e, const char *id)
 {
-    OQ_JOURNAL(e, oq__j_queue_remove(e, id));
+    OQ_RECORDED(e, QUEUE_REMOVE, oq_queue_remove, id);
     oq_status st = oq__enter(e);
     oq_queue *q = NULL;
     if (st == OQ_OK)
@@ -374,7 +374,7 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
  * lane is marked free (channel -1) and reused by the next channel added. */
 oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, const char *channel)
 {
-    OQ_JOURNAL(e, oq__j_queue_add_channel(e, now_ms, queue, channel));
+    OQ_RECORDED(e, QUEUE_ADD_CHANNEL, oq_queue_add_channel, now_ms, queue, channel);
     oq_queue *q = NULL;
     oq_channel *c = NULL;
     oq_status st = oq__queue_at(e, now_ms, queue, &q);
@@ -410,7 +410,7 @@ oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, 
 oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queue,
                                   const char *channel)
 {
-    OQ_JOURNAL(e, oq__j_queue_remove_channel(e, now_ms, queue, channel));
+    OQ_RECORDED(e, QUEUE_REMOVE_CHANNEL, oq_queue_remove_channel, now_ms, queue, channel);
     oq_queue *q = NULL;
     oq_channel *c = NULL;
     oq_status st = oq__queue_at(e, now_ms, queue, &q);
@@ -477,14 +477,14 @@ static oq_status set_queue_skill(oq_engine *e, int64_t now_ms, const char *queue
 oq_status oq_queue_require_skill(oq_engine *e, int64_t now_ms, const char *queue,
                                  const char *skill, int32_t min_level)
 {
-    OQ_JOURNAL(e, oq__j_queue_require_skill(e, now_ms, queue, skill, min_level));
+    OQ_RECORDED(e, QUEUE_REQUIRE_SKILL, oq_queue_require_skill, now_ms, queue, skill, min_level);
     return set_queue_skill(e, now_ms, queue, skill, min_level, 0);
 }
 
 oq_status oq_queue_prefer_skill(oq_engine *e, int64_t now_ms, const char *queue,
                                 const char *skill, int32_t min_level)
 {
-    OQ_JOURNAL(e, oq__j_queue_prefer_skill(e, now_ms, queue, skill, min_level));
+    OQ_RECORDED(e, QUEUE_PREFER_SKILL, oq_queue_prefer_skill, now_ms, queue, skill, min_level);
     return set_queue_skill(e, now_ms, queue, skill, min_level, 1);
 }
 
@@ -538,14 +538,14 @@ static oq_status change_group(oq_engine *e, int64_t now_ms, const char *queue, c
 
 oq_status oq_queue_add_group(oq_engine *e, int64_t now_ms, const char *queue, const char *group)
 {
-    OQ_JOURNAL(e, oq__j_queue_add_group(e, now_ms, queue, group));
+    OQ_RECORDED(e, QUEUE_ADD_GROUP, oq_queue_add_group, now_ms, queue, group);
     return change_group(e, now_ms, queue, group, 1);
 }
 
 oq_status oq_queue_remove_group(oq_engine *e, int64_t now_ms, const char *queue,
                                 const char *group)
 {
-    OQ_JOURNAL(e, oq__j_queue_remove_group(e, now_ms, queue, group));
+    OQ_RECORDED(e, QUEUE_REMOVE_GROUP, oq_queue_remove_group, now_ms, queue, group);
     return change_group(e, now_ms, queue, group, 0);
 }
 

@@ -24,7 +24,7 @@
 #include "omniq/escalation.h"
 #include "omniq/model.h"
 #include "omniq/profile.h"
-#include "omniq/snapshot.h"
+#include "omniq/journal.h"
 
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
 

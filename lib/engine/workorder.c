@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "engine/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 /* ---- history ---------------------------------------------------------------- */
 
@@ -246,7 +246,7 @@ static oq_status find_live(oq_engine *e, int64_t now_ms, const char *contact, oq
 
 oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, const char *reason)
 {
-    OQ_JOURNAL(e, oq__j_contact_park(e, now_ms, contact, reason));
+    OQ_RECORDED(e, CONTACT_PARK, oq_contact_park, now_ms, contact, reason);
     oq_contact *c = NULL;
     char *why = NULL;
     oq_status st = find_live(e, now_ms, contact, &c);
@@ -279,7 +279,7 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
 oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, const char *queue,
                             double owner_wait_s)
 {
-    OQ_JOURNAL(e, oq__j_contact_reopen(e, now_ms, contact, queue, owner_wait_s));
+    OQ_RECORDED(e, CONTACT_REOPEN, oq_contact_reopen, now_ms, contact, queue, owner_wait_s);
     oq_contact *c = NULL;
     oq_queue *q = NULL;
     oq_status st = oq__contact_at(e, now_ms, contact, &c);
@@ -361,7 +361,7 @@ oq_status oq__relocate(oq_engine *e, oq_contact *c, oq_queue *q, const char *rea
 oq_status oq_contact_escalate(oq_engine *e, int64_t now_ms, const char *contact, const char *queue,
                               const char *reason)
 {
-    OQ_JOURNAL(e, oq__j_contact_escalate(e, now_ms, contact, queue, reason));
+    OQ_RECORDED(e, CONTACT_ESCALATE, oq_contact_escalate, now_ms, contact, queue, reason);
     oq_contact *c = NULL;
     oq_queue *q = NULL;
     oq_status st = find_live(e, now_ms, contact, &c);
@@ -379,7 +379,7 @@ oq_status oq_contact_escalate(oq_engine *e, int64_t now_ms, const char *contact,
 oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char *contact,
                                        const char *agent, double wait_s)
 {
-    OQ_JOURNAL(e, oq__j_contact_transfer_to_agent(e, now_ms, contact, agent, wait_s));
+    OQ_RECORDED(e, CONTACT_TO_AGENT, oq_contact_transfer_to_agent, now_ms, contact, agent, wait_s);
     oq_contact *c = NULL;
     oq_agent *a = NULL;
     oq_status st = find_live(e, now_ms, contact, &c);

@@ -64,6 +64,17 @@ static inline int32_t pos_t(const hx *h, int32_t p)
     return h->s->h.wrap ? p % h->n : -1;
 }
 
+/* The value of one agent more in interval t when c agents work it. */
+static inline double add1_at(const hx *h, int32_t t, int32_t c)
+{
+    int32_t r = h->s->required[t];
+    if (h->c->cap > 0 && c >= h->c->cap)
+        return BIG;
+    if (c < r)
+        return -(h->c->hard ? h->hard_w : sch_short_cost(h->c, t, r - c - 1));
+    return h->c->over;
+}
+
 static inline double add1(const hx *h, int32_t t)
 {
     int32_t c = h->cov[t], r = h->s->required[t];
@@ -565,6 +576,186 @@ static int64_t move_pass(hx *h, double deadline)
     return moves;
 }
 
+/* ---- days-off re-decomposition of a start band ---------------------------------------- */
+
+/* A tour whose agents start at one time every working day, take their
+ * breaks at fixed offsets and may have ANY days off: the agents of one start
+ * band are interchangeable except for their days off, and counts x_w of
+ * agents working weekday w come from W such agents exactly when x_w <= W and
+ * sum x_w = days_on * W (each agent takes the days_on weekdays with most
+ * left, which keeps x_w <= the agents left). So the best use of a band, the
+ * rest of the schedule fixed, is found exactly: for each W the days_on * W
+ * cheapest marginal day-shifts (each weekday's marginals rise with its count:
+ * convex penalties), at most W a weekday. Single-unit moves cannot do this
+ * when fewer agents need several of them to change their days off at once.
+ * Limits other than the seats are left to the unit moves (tours under them
+ * are skipped). */
+static int band_tour_ok(const hx *h, const sch_tour *tr)
+{
+    const sch_template *t = &h->s->tpl[tr->tpl];
+    if (tr->consecutive_off || tr->drift != 0 || tr->max_count > 0 || t->max_per_start > 0 ||
+        t->max_per_day > 0 || h->sv->o->max_agents > 0 || tr->days_on < 1 ||
+        t->len > h->s->per_day) /* (longer shifts overlap the next day's: marginals interact) */
+        return 0;
+    for (int32_t j = 0; j < t->n_breaks; j++)
+        if (t->breaks[j].lo != t->breaks[j].hi)
+            return 0;
+    return 1;
+}
+
+#define BAND_MAX 512 /* agents of one band considered (larger bands keep their count) */
+
+/* Re-decompose band `band` of tour k. Returns 1 improved, 0 not, -1 out of
+ * memory. `mk` is scratch of 7 * (BAND_MAX + 1) doubles. */
+static int band_redo(hx *h, int32_t k, int32_t band, double *mk)
+{
+    const oq_schedule *s = h->s;
+    const sch_tour *tr = &s->tour[k];
+    const sch_template *t = &s->tpl[tr->tpl];
+    const int32_t weeks = s->h.days / 7, on = tr->days_on;
+    if (weeks < 1)
+        return 0;
+    /* the band's live agents, taken out */
+    if (!grow_list(h, h->us.n))
+        return -1;
+    int32_t n0 = 0;
+    const double before = h->obj;
+    for (int32_t i = 0; i < h->us.n; i++)
+        if (h->alive[i] && h->us.u[i].tour == k && h->us.u[i].band == band)
+            h->list[n0++] = i;
+    if (n0 > BAND_MAX)
+        return 0;
+    for (int32_t a = 0; a < n0; a++)
+        unit_apply(h, h->list[a], -1);
+    /* marginal value of the j-th agent (1-based) on weekday w: mk[w][j-1] */
+    const int32_t wmax = n0 + 2 < BAND_MAX ? n0 + 2 : BAND_MAX;
+    int32_t cap[7];
+    for (int32_t w = 0; w < 7; w++) {
+        cap[w] = (t->days >> w) & 1 ? wmax : 0;
+        for (int32_t day = 0; cap[w] > 0 && day < s->h.days; day++)
+            if (sch_weekday(s, day) == w && !oq__duty_open(s, h->c, t, day * s->per_day + band))
+                cap[w] = 0;
+        for (int32_t j = 0; j < cap[w]; j++) {
+            double v = t->cost * weeks;
+            for (int32_t day = 0; day < s->h.days && v < BIG; day++) {
+                if (sch_weekday(s, day) != w)
+                    continue;
+                int32_t b = 0;
+                for (int32_t i = 0; i < t->len; i++) {
+                    while (b < t->n_breaks && i >= t->breaks[b].lo + t->breaks[b].len)
+                        b++;
+                    if (b < t->n_breaks && i >= t->breaks[b].lo)
+                        continue;
+                    int32_t tt = pos_t(h, day * s->per_day + band + i);
+                    if (tt < 0)
+                        break;
+                    double a = add1_at(h, tt, h->cov[tt] + j);
+                    if (a >= BIG) {
+                        v = BIG;
+                        break;
+                    }
+                    v += a;
+                }
+            }
+            if (v >= BIG) {
+                cap[w] = j;
+                break;
+            }
+            mk[w * (BAND_MAX + 1) + j] = v;
+        }
+    }
+    /* best W: the on * W cheapest marginals, at most W per weekday */
+    double best = 0; /* W = 0 */
+    int32_t best_w = 0, take[7], best_take[7] = {0, 0, 0, 0, 0, 0, 0};
+    for (int32_t W = 1; W <= wmax; W++) {
+        double total = 0;
+        int32_t room = 0;
+        for (int32_t w = 0; w < 7; w++) {
+            take[w] = 0;
+            room += cap[w] < W ? cap[w] : W;
+        }
+        if (room < on * W)
+            break;
+        for (int32_t c = 0; c < on * W; c++) {
+            int32_t bw = -1;
+            for (int32_t w = 0; w < 7; w++)
+                if (take[w] < W && take[w] < cap[w] &&
+                    (bw < 0 || mk[w * (BAND_MAX + 1) + take[w]] <
+                                   mk[bw * (BAND_MAX + 1) + take[bw]]))
+                    bw = w;
+            total += mk[bw * (BAND_MAX + 1) + take[bw]];
+            take[bw]++;
+        }
+        if (total < best - EPS) {
+            best = total;
+            best_w = W;
+            memcpy(best_take, take, sizeof take);
+        }
+    }
+    if (!(h->obj + best < before - 1e-7 * (1 + fabs(before)))) {
+        for (int32_t a = 0; a < n0; a++)
+            unit_apply(h, h->list[a], 1);
+        return 0;
+    }
+    /* W agents: each takes the `on` weekdays with most left */
+    sch_duty_inst d[7 * 53];
+    for (int32_t a = 0; a < best_w; a++) {
+        int32_t pattern = 0;
+        for (int32_t c = 0; c < on; c++) {
+            int32_t bw = -1;
+            for (int32_t w = 0; w < 7; w++)
+                if (!((pattern >> w) & 1) && best_take[w] > 0 &&
+                    (bw < 0 || best_take[w] > best_take[bw]))
+                    bw = w;
+            if (bw < 0)
+                break; /* (cannot happen: every x_w <= the agents left) */
+            pattern |= 1 << bw;
+            best_take[bw]--;
+        }
+        sch_unit u = {tr->tpl, k, pattern, band, 0, 0};
+        for (int32_t day = 0; day < s->h.days && u.n_days < 7 * 53; day++) {
+            if (!((pattern >> sch_weekday(s, day)) & 1))
+                continue;
+            sch_duty_inst *dd = &d[u.n_days++];
+            memset(dd, 0, sizeof *dd);
+            dd->day = day;
+            dd->start = day * s->per_day + band;
+            for (int32_t j = 0; j < t->n_breaks; j++)
+                dd->brk[j] = (int16_t)t->breaks[j].lo;
+        }
+        if (!oq__hx_add(h, &u, d))
+            return -1;
+    }
+    return 1;
+}
+
+int64_t oq__hx_band_pass(hx *h, double deadline)
+{
+    const oq_schedule *s = h->s;
+    int64_t gains = 0;
+    double *mk = NULL;
+    for (int32_t k = 0; k < s->n_tour; k++) {
+        const sch_tour *tr = &s->tour[k];
+        if (!band_tour_ok(h, tr))
+            continue;
+        if (!mk && !(mk = oq__alloc(h->mem, 7 * (BAND_MAX + 1) * sizeof *mk)))
+            return -1;
+        const sch_template *t = &s->tpl[tr->tpl];
+        for (int32_t band = t->lo; band <= t->hi; band += t->step) {
+            if (oq__now() > deadline)
+                break;
+            int r = band_redo(h, k, band, mk);
+            if (r < 0) {
+                oq__free(h->mem, mk, 7 * (BAND_MAX + 1) * sizeof *mk);
+                return -1;
+            }
+            gains += r;
+        }
+    }
+    oq__free(h->mem, mk, mk ? 7 * (BAND_MAX + 1) * sizeof *mk : 0);
+    return gains;
+}
+
 /* ---- ruin and recreate -------------------------------------------------------------- */
 
 /* Does a duty [start, start + len) come within `half` of `center` (circularly
@@ -707,10 +898,10 @@ int oq__hx_search(hx *h, double lower_bound, double deadline)
     if (!oq__hx_greedy(h))
         return 0;
     for (;;) {
-        int64_t mv = move_pass(h, deadline);
-        if (mv < 0)
+        int64_t mv = move_pass(h, deadline), bv = mv < 0 ? 0 : oq__hx_band_pass(h, deadline);
+        if (mv < 0 || bv < 0)
             return 0;
-        if (mv == 0 || oq__now() > deadline)
+        if (mv + bv == 0 || oq__now() > deadline)
             break;
     }
     /* record-to-record travel: ruin and recreate may leave the objective up
@@ -735,7 +926,7 @@ int oq__hx_search(hx *h, double lower_bound, double deadline)
         iter++;
         ok = ruin_recreate(h, best_obj + travel - h->obj);
         if (ok && iter % 512 == 0)
-            ok = move_pass(h, deadline) >= 0 &&
+            ok = move_pass(h, deadline) >= 0 && oq__hx_band_pass(h, deadline) >= 0 &&
                  (h->us.n <= 2 * h->n_alive + 1024 || compact(h));
         if (ok && h->obj < best_obj - EPS) {
             best_obj = h->obj;

@@ -55,6 +55,10 @@ void oq__hx_free(hx *h);
 int oq__hx_add(hx *h, const sch_unit *u, const sch_duty_inst *d);
 /* Greedy: add the best unit while one lowers the objective. 0 out of memory. */
 int oq__hx_greedy(hx *h);
+/* Re-decompose the days off of every start band of the tours with one start,
+ * fixed breaks and any days off (the rest fixed, each band's best count and
+ * days exactly). Returns the bands improved, -1 out of memory. */
+int64_t oq__hx_band_pass(hx *h, double deadline);
 /* Local search until the deadline, a long stall, or the gap to lower_bound
  * within the options' tolerance. 0 out of memory. */
 int oq__hx_search(hx *h, double lower_bound, double deadline);

@@ -4,7 +4,7 @@
 #define OQ_SNAPSHOT_PERSIST_H
 
 #include "engine/types.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 
 /* lib/stats/persist.c: write / read the statistics state. The read replaces
  * e->stats (the model must already be restored: indexes are checked against

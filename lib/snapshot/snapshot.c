@@ -17,8 +17,9 @@
 
 #include "calendar/internal.h"
 #include "engine/internal.h"
-#include "snapshot/calendar_codec.h"
-#include "snapshot/codec.h"
+#include "omniq/snapshot.h"
+#include "calendar/codec.h"
+#include "core/codec.h"
 #include "snapshot/persist.h"
 #include "stats/hook.h"
 

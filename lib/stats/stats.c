@@ -6,7 +6,7 @@
 
 #include "stats/hook.h"
 #include "stats/internal.h"
-#include "snapshot/journal.h"
+#include "engine/journal.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -1018,7 +1018,7 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
     if (st0 != OQ_OK)
         return st0;
     o = &full;
-    OQ_JOURNAL(e, oq__j_stats_configure(e, o));
+    OQ_RECORDED(e, STATS_CONFIGURE, oq_stats_configure, o);
     oq_status st = oq__enter(e);
     if (st != OQ_OK)
         return st;
@@ -1068,7 +1068,7 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
 
 oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
 {
-    OQ_JOURNAL(e, oq__j_stats_reset_day(e, now_ms));
+    OQ_RECORDED(e, STATS_RESET_DAY, oq_stats_reset_day, now_ms);
     oq_status st = oq__enter_at(e, now_ms);
     if (st != OQ_OK)
         return st;

@@ -14,8 +14,11 @@
  * Each is solved several times; CPU and wall time, median and spread (min ..
  * max) are printed with the date, then one JSON object per line.
  * Usage: bench_schedule [--quick] [--runs N] [--data FILE] [--dump CSV]
+ *                       [--case NAME] [--solver builtin|cbc]
+ *   --case   only that case (break-free, lunch, tours, tours-lunch; no roster)
+ *   --solver only that solver
  *   --runs N runs of each built-in case and of the roster (default 5, at most 15;
- *            the break-free built-in case runs 9 times, CBC once: seconds each)
+ *            the break-free built-in case runs 9 times, CBC 3 times: seconds each)
  *   --quick  one run each, CBC only on the break-free week (CI smoke test)
  *   --dump   also write the week as a requirements CSV (start,required), the
  *            input of `omniq schedule`; 2024-01-01 is a Monday */
@@ -304,6 +307,7 @@ int main(int argc, char **argv)
 {
     int quick = 0, runs = -1;
     const char *data = "../shared/data/anonymous-bank-1999-6min.csv", *dump = NULL;
+    const char *only = NULL, *only_solver = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
@@ -313,6 +317,10 @@ int main(int argc, char **argv)
             data = argv[++i];
         else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
             dump = argv[++i];
+        else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "--solver") == 0 && i + 1 < argc)
+            only_solver = argv[++i];
     }
     if (getenv("OMNIQ_BANK_DATA"))
         data = getenv("OMNIQ_BANK_DATA");
@@ -365,11 +373,15 @@ int main(int argc, char **argv)
     cbc = &cbc_s;
 #endif
     for (int which = 0; which < N_CASES; which++) {
+        if (only && strcmp(only, CASE_NAME[which]) != 0)
+            continue;
         for (int k = 0; k < 2; k++) {
             const oq_schedule_solver *mip = k ? cbc : NULL;
             if (k && !mip)
                 continue;
-            int n_runs = (which == BREAK_FREE && !k) ? (quick ? 3 : 9) : (k ? 1 : runs);
+            if (only_solver && strcmp(only_solver, k ? "cbc" : "builtin") != 0)
+                continue;
+            int n_runs = (which == BREAK_FREE && !k) ? (quick ? 3 : 9) : (k ? (quick ? 1 : 3) : runs);
             if (quick && k && which != BREAK_FREE)
                 continue; /* CBC on the hard cases takes seconds: full runs only */
             double limit = k ? 60 : 2;
@@ -404,7 +416,7 @@ int main(int argc, char **argv)
         ag[a].min_hours = 32;
         ag[a].max_hours = 40;
     }
-    for (int rc = 0; rc < 2; rc++) {
+    for (int rc = 0; rc < 2 && !only; rc++) {
         oq_schedule *s = make_problem(roster_cases[rc], req);
         oq_schedule_options o;
         oq_schedule_options_init(&o);

@@ -30,7 +30,7 @@
 
 #define FRAME_MIN 32 /* magic, version, flags, "END!", total length, CRC */
 
-/* The library's CRC-32 (lib/snapshot/codec.c; linked from the static
+/* The library's CRC-32 (lib/core/codec.c; linked from the static
  * library): a byte-wise loop here, instrumented, cost a fifth of the time. */
 uint32_t oq__crc32(uint32_t crc, const void *data, size_t len);
 

@@ -3,7 +3,7 @@
  * for failed ones, and a snapshot plus the records written after it rebuild
  * the exact same engine (a standby taking over). */
 #include "snapshot_world.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 #include "assert_oq.h"
 
 typedef struct jrec {

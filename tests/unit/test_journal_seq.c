@@ -6,7 +6,7 @@
  * changes nothing; a snapshot records the number of the next record, so a
  * standby restored from it expects exactly the first record after it. */
 #include "snapshot_world.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 #include "assert_oq.h"
 
 typedef struct srec {

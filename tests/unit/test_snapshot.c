@@ -3,7 +3,7 @@
  * and refusal of truncated, bit-flipped, forged or unreadable input with no
  * leak; allocation failure at every step of a restore. */
 #include "snapshot_world.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 #include "assert_oq.h"
 
 /* A world driven for `ops` random actions. */

@@ -5,7 +5,7 @@
  * for byte, and goes on deciding the same), and a clock outside it is refused
  * like the API refuses it. */
 #include "snapshot_world.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 #include "assert_oq.h"
 
 static oq_engine *world(wstream *s, uint64_t seed, int ops, evlog *log)

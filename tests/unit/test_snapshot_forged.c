@@ -11,7 +11,7 @@
  * (more routing, a day of time, removing every catalog object), which must
  * stay sound throughout. */
 #include "snapshot_world.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 #include "stats/internal.h"
 #include "assert_oq.h"
 

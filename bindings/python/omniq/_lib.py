@@ -313,6 +313,7 @@ PROTOTYPES = {
     "oq_engine_destroy": (None, [_E]),
     "oq_engine_last_error": (_P, [_E]),
     "oq_engine_now": (_S, [_E, _PL]),
+    "oq_engine_set_seed": (_S, [_E, c_uint64]),
     "oq_engine_next_deadline": (_S, [_E, _PL]),
     "oq_engine_advance": (_S, [_E, _L]),
     "oq_engine_check": (_S, [_E]),

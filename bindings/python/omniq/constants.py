@@ -219,13 +219,10 @@ OQ_ACT_REMOVE = 16
 OQ_ACT_ADVANCE = 17
 OQ_ACT_CALLBACK = 18
 
-# ---- snapshot.h --------------------------------------------------------------
+# ---- journal.h ---------------------------------------------------------------
 
-# Format version written. Restore reads this version and (from the next format
-# change on) the one before it: docs/snapshot.md, Versioning.
-OQ_SNAPSHOT_VERSION = 3
-
-# Journal actions (oq_journal_record.action): one per public mutating call.
+# Journal actions (oq_journal_record.action): one per public mutating call (the
+# library's table of them: lib/engine/journal_actions.h).
 OQ_J_ADVANCE = 1
 OQ_J_CHANNEL_ADD = 2
 OQ_J_CHANNEL_UPDATE = 3
@@ -284,12 +281,19 @@ OQ_J_CONTACT_CALLBACK = 55
 OQ_J_CALENDAR_ADD = 56
 OQ_J_CALENDAR_REPLACE = 57
 OQ_J_CALENDAR_REMOVE = 58
-OQ_J_MAX = 58
+OQ_J_SET_SEED = 59
+OQ_J_MAX = 59
 
 # Byte offset of the sequence number (u64, little-endian) in an encoded record,
 # for hosts that index stored records without this library (a log keyed by it,
 # an expected-last-sequence check on append).
 OQ_JOURNAL_SEQ_OFFSET = 16
+
+# ---- snapshot.h --------------------------------------------------------------
+
+# Format version written. Restore reads this version and (from the next format
+# change on) the one before it: docs/snapshot.md, Versioning.
+OQ_SNAPSHOT_VERSION = 3
 
 # ---- sim.h -------------------------------------------------------------------
 

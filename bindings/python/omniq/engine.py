@@ -643,6 +643,12 @@ class Engine:
         self._call("oq_engine_now", byref(v))
         return v.value
 
+    def set_seed(self, seed: int) -> None:
+        """Restart the random generator of OQ_STRATEGY_RANDOM at seed
+        (0..2**64-1), as the engine options' seed does at creation."""
+        f = "oq_engine_set_seed"
+        self._call(f, ctypes.c_uint64(to_int(seed, "seed", 0, 2**64 - 1, f)))
+
     def next_deadline(self) -> Optional[int]:
         """Due time of the earliest pending timer, or None when none is pending."""
         v = c_int64()

@@ -38,6 +38,28 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(e.counts(), omniq.Counts(*([0] * 12)))
         e.close()
 
+    def test_set_seed_repeats_random_routing(self):
+        def offers(seed):
+            rec = Recorder()
+            e = Engine(rec, seed=3)
+            e.channel_add("chat", capacity_cost=1, max_per_agent=100)
+            e.queue_add("q", strategy="random")
+            e.queue_add_channel("q", "chat")
+            for i in range(8):
+                e.agent_add(f"a{i}")
+                e.agent_login(f"a{i}")
+            e.set_seed(seed)
+            for i in range(30):
+                e.contact_arrive(f"c{i}", "chat", "q")
+            return [ev.agent for ev in rec.events if ev.name == "offered"]
+        first = offers(2024)
+        self.assertEqual(len(first), 30)
+        self.assertEqual(first, offers(2024))
+        self.assertNotEqual(first, offers(2025))
+        with self.assertRaises(OmniqError) as cm:
+            Engine().set_seed(-1)
+        self.assertIn("seed", cm.exception.message)
+
     def test_close_is_idempotent_and_closed_engine_raises(self):
         e = Engine()
         self.assertFalse(e.closed)

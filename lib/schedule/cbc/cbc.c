@@ -56,11 +56,18 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
         rhi[i] = coin_bound(mip->row_hi[i]);
     }
     Cbc_loadProblem(m, nc, nr, start, mip->row_index, mip->value, clo, chi, mip->obj, rlo, rhi);
+    int n_int = 0;
     for (int j = 0; j < nc; j++)
-        if (mip->is_int[j])
+        if (mip->is_int[j]) {
             Cbc_setInteger(m, j);
+            n_int++;
+        }
     Cbc_setLogLevel(m, 0);
     Cbc_setParameter(m, "timeMode", "elapsed"); /* the time limit is wall-clock time */
+    /* RENS (a sub-MIP around the LP solution's integer values) finds the
+     * schedules at the level the caller asks for (a row on the cost, see
+     * lib/schedule/mip.c) that the default heuristics miss */
+    Cbc_setParameter(m, "rens", "on");
     if (mip->time_limit_s > 0)
         Cbc_setMaximumSeconds(m, mip->time_limit_s);
     if (mip->gap_tolerance > 0)
@@ -78,7 +85,13 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
     const double *sol = Cbc_bestSolution(m);
     /* Cbc_status: 0 finished, 1 stopped (time), 2 abandoned: only a finished
      * search proves infeasibility */
-    const int finished = Cbc_status(m) == 0;
+    int finished = Cbc_status(m) == 0;
+    if (n_int == 0) {
+        /* a linear program: CBC stops after the LP (status -1) and keeps no
+         * "best" solution; the LP's own is the answer */
+        finished = Cbc_isProvenOptimal(m) || Cbc_isProvenInfeasible(m);
+        sol = Cbc_isProvenOptimal(m) ? Cbc_getColSolution(m) : NULL;
+    }
     if (finished && Cbc_isProvenInfeasible(m) && !sol) {
         res->status = OQ_MIP_INFEASIBLE;
         res->objective = HUGE_VAL;
@@ -95,7 +108,9 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
             obj += mip->obj[j] * sol[j];
         res->objective = obj;
         double b = Cbc_getBestPossibleObjValue(m);
-        res->bound = res->status == OQ_MIP_OPTIMAL && !(b > -DBL_MAX) ? obj : b;
+        /* an LP's bound is its objective (CBC reports none without a search) */
+        int no_bound = n_int == 0 || !(b > -DBL_MAX) || b >= DBL_MAX;
+        res->bound = res->status == OQ_MIP_OPTIMAL && no_bound ? obj : b;
     }
     Cbc_deleteModel(m);
     free(start);

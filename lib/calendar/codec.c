@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Calendars as bytes (see calendar_codec.h). */
-#include "snapshot/calendar_codec.h"
+/* Calendars as bytes (see codec.h). */
+#include "calendar/codec.h"
 
 #include <string.h>
 

@@ -4,18 +4,22 @@
  * through the host's oq_write_fn (in 4 KiB chunks) or fill a fixed buffer;
  * readers walk a buffer and stop at the first error, which they describe with
  * the byte offset. */
-#ifndef OQ_SNAPSHOT_CODEC_H
-#define OQ_SNAPSHOT_CODEC_H
+#ifndef OQ_CORE_CODEC_H
+#define OQ_CORE_CODEC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "omniq/snapshot.h"
+#include "omniq/core.h"
 
 uint32_t oq__crc32(uint32_t crc, const void *data, size_t len);
 
+/* A byte sink: the same shape as the public oq_write_fn (snapshot.h), which
+ * the snapshot module passes straight in. */
+typedef oq_status (*oq__write_fn)(const void *data, size_t len, void *user);
+
 typedef struct oq_wr {
-    oq_write_fn fn;       /* NULL: write into buf (fixed capacity cap) */
+    oq__write_fn fn;      /* NULL: write into buf (fixed capacity cap) */
     void *user;
     uint8_t *buf;
     size_t n, cap;

@@ -5,11 +5,11 @@
  * restoring machine has); hours, exceptions and holidays are rebuilt through
  * the calendar's own building calls, so a damaged record is refused with the
  * same checks a host's calls get. */
-#ifndef OQ_SNAPSHOT_CALENDAR_CODEC_H
-#define OQ_SNAPSHOT_CALENDAR_CODEC_H
+#ifndef OQ_CALENDAR_CODEC_H
+#define OQ_CALENDAR_CODEC_H
 
 #include "omniq/calendar.h"
-#include "snapshot/codec.h"
+#include "core/codec.h"
 
 void oq__w_calendar(oq_wr *w, const oq_calendar *cal);
 

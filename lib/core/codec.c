@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Little-endian encoding with a running CRC-32 (see codec.h). */
-#include "snapshot/codec.h"
+#include "core/codec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
