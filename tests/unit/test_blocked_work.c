@@ -212,10 +212,10 @@ static void restore_rebuilds_signatures(void **state)
     oq_engine_options o;
     oq_engine_options_init(&o);
     oq_engine *r = NULL;
-    assert_int_equal(oq_engine_restore_buffer(&o, snap, len, &r), OQ_OK);
+    assert_oq_ok(NULL, oq_engine_restore_buffer(&o, snap, len, &r));
     oq_free(snap);
     const oq_queue *q = NULL;
-    assert_int_equal(oq__lookup_queue(r, "queue", "q", &q), OQ_OK);
+    assert_oq_ok(NULL, oq__lookup_queue(r, "queue", "q", &q));
     assert_int_equal(q->lanes[0].n_grouped, q->lanes[0].contacts.n);
     uint64_t before = r->route_visits;
     assert_oq_ok(r, oq_contact_complete(r, 6000, "first"));
