@@ -84,9 +84,13 @@ OQ_API void oq_free(void *ptr);
  * caller's struct_size bytes over a struct holding the _init defaults and
  * works on that: a host built against an older header gets the defaults for
  * the fields it does not know. A struct_size above this library's sizeof
- * (a header newer than the library) or below the minimum (never set) is
+ * (a header newer than the library), below the minimum (never set) or not a
+ * multiple of the struct's alignment (8 when its sizeof is; no header's
+ * struct ends elsewhere, and such a size would cut a pointer in two) is
  * OQ_EINVAL, with a message naming the struct ("oq_queue_spec.struct_size:
- * ..."). Arrays of versioned structs (oq_roster_agent) are strided by this
+ * ..."). A field added in a later version never takes the tail padding of
+ * the version before (it starts at or after that version's sizeof), so an
+ * older host's padding bytes are never read as a value. Arrays of versioned structs (oq_roster_agent) are strided by this
  * library's sizeof, so their elements must have exactly that size.
  *
  * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,

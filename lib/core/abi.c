@@ -19,10 +19,19 @@ oq_status oq__struct_size_check(const void *caller, size_t full_size, size_t min
                                 const char *name, char why[OQ__ABI_MSG])
 {
     uint32_t n = caller_size(caller);
-    if (n >= min_size && n <= full_size)
+    /* An older header's struct ends where its sizeof does: a multiple of the
+     * struct's alignment (8 for every struct with a pointer, double or
+     * int64). Any other size would cut a field of this library's struct in
+     * two — half a pointer copied over its default — so it is refused. */
+    size_t granule = full_size % 8 == 0 ? 8 : full_size % 4 == 0 ? 4 : 1;
+    if (n >= min_size && n <= full_size && (n == full_size || n % granule == 0))
         return OQ_OK;
     if (why) {
-        if (n > full_size)
+        if (n >= min_size && n <= full_size)
+            snprintf(why, OQ__ABI_MSG,
+                     "%s.struct_size: %lu is not a multiple of %lu (no header's struct ends there)",
+                     name, (unsigned long)n, (unsigned long)granule);
+        else if (n > full_size)
             snprintf(why, OQ__ABI_MSG,
                      "%s.struct_size: %lu is larger than this library's %lu (a header newer "
                      "than the library?)",

@@ -20,7 +20,9 @@
 #include "omniq/omniq.h"
 #include "test_support.h"
 
-#define OLDER(type, last_field) ((uint32_t)offsetof(type, last_field))
+/* The struct_size of an older header that ended before `last_field`: its
+ * sizeof, a multiple of the alignment (8 for these structs), so rounded down. */
+#define OLDER(type, last_field) ((uint32_t)(offsetof(type, last_field) & ~(size_t)7))
 #define CANARY 0xAB
 
 /* The engine's message names `needle` (the struct), else fail saying what it was. */
@@ -71,16 +73,18 @@ static void channel_spec_older_header(void **state)
     oq_channel_spec s;
     oq_channel_spec_init(&s);
     s.id = "chat";
+    s.exclusive = 1;
     s.capacity_cost = 30;
     s.max_per_agent = 0; /* refused when read; the default is 1 */
     assert_int_equal(oq_channel_add(e, &s), OQ_EINVAL);
-    s.struct_size = OLDER(oq_channel_spec, max_per_agent);
+    s.struct_size = OLDER(oq_channel_spec, capacity_cost);
     assert_oq_ok(e, oq_channel_add(e, &s));
     oq_channel_spec got;
     oq_channel_spec_init(&got);
     assert_oq_ok(e, oq_channel_get(e, "chat", &got));
-    assert_int_equal(got.capacity_cost, 30); /* the prefix was taken */
-    assert_int_equal(got.max_per_agent, 1);  /* the tail is the default */
+    assert_int_equal(got.exclusive, 1);        /* the prefix was taken */
+    assert_int_equal(got.capacity_cost, 100);  /* the tail is the default */
+    assert_int_equal(got.max_per_agent, 1);
     assert_oq_ok(e, oq_channel_update(e, &s));
     oq_engine_destroy(e);
 }
@@ -300,6 +304,13 @@ static void sizes_out_of_range_are_refused(void **state)
     q.struct_size = (uint32_t)offsetof(oq_queue_spec, id); /* not even the first field */
     assert_int_equal(oq_queue_add(e, &q), OQ_EINVAL);
     assert_message(e, "oq_queue_spec.struct_size");
+    /* No header's struct ends mid-pointer: a size there would splice half the
+     * caller's callback_channel onto the default NULL (found by fuzz_api). */
+    q.callback_channel = "voice";
+    q.struct_size = (uint32_t)offsetof(oq_queue_spec, callback_channel) + 4;
+    assert_int_equal(oq_queue_add(e, &q), OQ_EINVAL);
+    assert_message(e, "not a multiple of 8");
+    q.callback_channel = NULL;
     oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     qi.struct_size = sizeof qi + 4;
     assert_int_equal(oq_queue_get(e, "q", &qi), OQ_EINVAL);
