@@ -34,6 +34,7 @@
 #define SNAP_BUCKET "OMNIQ_SNAPSHOTS"
 #define LEASE_BUCKET "OMNIQ_LEASES"
 #define JS_WRONG_LAST_SEQUENCE 10071 /* JetStream: "wrong last sequence" */
+#define JS_NO_MESSAGE_FOUND 10037    /* JetStream: "no message found" */
 #define RETRY_PAUSE_MS 100
 
 struct nats_link {
@@ -754,6 +755,39 @@ int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len)
     return 0;
 }
 
+/* ---- consistent key reads ----------------------------------------------------------- */
+
+/* The latest value of `key` in `bucket`, read through the bucket stream's
+ * leader. kvStore_Get makes a "direct get" whenever the bucket allows one,
+ * and nats.c creates every bucket so; any replica answers a direct get,
+ * a lagging one too. Right after a NATS node restarted, that answered
+ * "no snapshot" for a head written long before (a standby then waited for
+ * one, and `omniq-journal verify` compared nothing). A stream-API get is
+ * answered by the stream leader, which holds every acknowledged write.
+ * NATS_OK with *msg (caller destroys it), NATS_NOT_FOUND, or an error. */
+static natsStatus kv_get_latest(nats_log *g, const char *bucket, const char *key, natsMsg **msg)
+{
+    char stream[64], subject[NATS_TENANT_MAX + 96];
+    snprintf(stream, sizeof stream, "KV_%s", bucket);
+    snprintf(subject, sizeof subject, "$KV.%s.%s", bucket, key);
+    jsErrCode jerr = 0;
+    *msg = NULL;
+    natsStatus s = js_GetLastMsg(msg, g->link->js, stream, subject, NULL, &jerr);
+    if (s != NATS_OK) {
+        natsMsg_Destroy(*msg);
+        *msg = NULL;
+        return s == NATS_NOT_FOUND || jerr == JS_NO_MESSAGE_FOUND ? NATS_NOT_FOUND : s;
+    }
+    const char *op = NULL; /* a deleted or purged key keeps a marker with this header */
+    if (natsMsgHeader_Get(*msg, "KV-Operation", &op) == NATS_OK && op &&
+        (!strcmp(op, "DEL") || !strcmp(op, "PURGE"))) {
+        natsMsg_Destroy(*msg);
+        *msg = NULL;
+        return NATS_NOT_FOUND;
+    }
+    return NATS_OK;
+}
+
 /* ---- snapshots ------------------------------------------------------------------- */
 
 typedef struct snap_head {
@@ -767,8 +801,8 @@ static int read_head(nats_log *g, snap_head *h)
 {
     char key[NATS_TENANT_MAX + 8];
     snprintf(key, sizeof key, "%s.head", g->tenant);
-    kvEntry *e = NULL;
-    natsStatus s = kvStore_Get(&e, g->snaps, key);
+    natsMsg *m = NULL;
+    natsStatus s = kv_get_latest(g, SNAP_BUCKET, key, &m);
     if (s == NATS_NOT_FOUND)
         return 0;
     if (s != NATS_OK) {
@@ -776,13 +810,13 @@ static int read_head(nats_log *g, snap_head *h)
         return -1;
     }
     char text[256];
-    int n = kvEntry_ValueLen(e);
+    int n = natsMsg_GetDataLength(m);
     if (n < 0 || n >= (int)sizeof text)
         n = 0;
-    memcpy(text, kvEntry_Value(e), (size_t)n);
+    memcpy(text, natsMsg_GetData(m), (size_t)n);
     text[n] = '\0';
-    h->revision = kvEntry_Revision(e);
-    kvEntry_Destroy(e);
+    h->revision = natsMsg_GetSequence(m);
+    natsMsg_Destroy(m);
     unsigned long long seq, len, extra, chunks, sum;
     if (sscanf(text, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%23s", &seq,
                &len, &extra, &chunks, &sum, h->gen) != 6 || extra > len) {
@@ -895,24 +929,24 @@ int nats_log_get_snapshot(nats_log *g, uint64_t *seq, void **data, size_t *len, 
         for (uint64_t i = 0; i < h.chunks && !moved && !bad; i++) {
             char key[NATS_TENANT_MAX + 80];
             chunk_key(g, h.seq, h.gen, i, key, sizeof key);
-            kvEntry *e = NULL;
-            natsStatus s = kvStore_Get(&e, g->snaps, key);
+            natsMsg *e = NULL;
+            natsStatus s = kv_get_latest(g, SNAP_BUCKET, key, &e);
             if (s == NATS_NOT_FOUND) {
                 moved = 1; /* replaced meanwhile: read the new head */
             } else if (s != NATS_OK) {
                 nats_fail(g->err, sizeof g->err, "reading a snapshot chunk", s, 0);
                 bad = 1;
             } else {
-                size_t n = (size_t)kvEntry_ValueLen(e);
+                size_t n = (size_t)natsMsg_GetDataLength(e);
                 if (at + n > h.len) {
                     bad = 1;
                     snprintf(g->err, sizeof g->err, "snapshot %llu: chunk %llu runs past its length",
                              (unsigned long long)h.seq, (unsigned long long)i);
                 } else {
-                    memcpy(blob + at, kvEntry_Value(e), n);
+                    memcpy(blob + at, natsMsg_GetData(e), n);
                     at += n;
                 }
-                kvEntry_Destroy(e);
+                natsMsg_Destroy(e);
             }
         }
         if (!moved && !bad && (at != h.len || fnv1a(FNV_START, blob, at) != h.sum)) {
@@ -952,8 +986,8 @@ int nats_log_get_snapshot(nats_log *g, uint64_t *seq, void **data, size_t *len, 
 int nats_lease_read(nats_log *g, nats_lease *out)
 {
     memset(out, 0, sizeof *out);
-    kvEntry *e = NULL;
-    natsStatus s = kvStore_Get(&e, g->leases, g->tenant);
+    natsMsg *e = NULL;
+    natsStatus s = kv_get_latest(g, LEASE_BUCKET, g->tenant, &e);
     if (s == NATS_NOT_FOUND)
         return 0;
     if (s != NATS_OK) {
@@ -961,14 +995,14 @@ int nats_lease_read(nats_log *g, nats_lease *out)
         return -1;
     }
     char text[3 * NATS_NAME_MAX + 32];
-    int n = kvEntry_ValueLen(e);
+    int n = natsMsg_GetDataLength(e);
     if (n < 0 || n >= (int)sizeof text)
         n = 0;
-    memcpy(text, kvEntry_Value(e), (size_t)n);
+    memcpy(text, natsMsg_GetData(e), (size_t)n);
     text[n] = '\0';
     out->found = 1;
-    out->revision = kvEntry_Revision(e);
-    kvEntry_Destroy(e);
+    out->revision = natsMsg_GetSequence(e);
+    natsMsg_Destroy(e);
     /* "holder=<name> addr=<host:port> to=<name>", "-" for an empty field */
     char h[NATS_NAME_MAX], a[NATS_NAME_MAX], t[NATS_NAME_MAX];
     if (sscanf(text, "holder=%63s addr=%63s to=%63s", h, a, t) == 3) {

@@ -411,7 +411,8 @@ class FailoverTest(unittest.TestCase):
         self.assertEqual(rc, 0, "omniq-journal verify %s: %s %r" % (t, err, rows))
         v = rows[0]
         self.assertTrue(v["snapshot_compared"] and v["snapshot_equal"],
-                        "%s: the leader's snapshot differs from a full replay at byte %s" % (t, v["differ_at"]))
+                        "%s: the leader's snapshot was not compared with a full replay or differs "
+                        "at byte %s: %r %s" % (t, v["differ_at"], v, err.strip()))
         self.assertEqual(v["check"], "OQ_OK")
         rc, recs, err = journal_tool(urls, t, "dump")
         self.assertEqual(rc, 0, err)
