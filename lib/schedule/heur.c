@@ -593,9 +593,12 @@ static int64_t move_pass(hx *h, double deadline)
 static int band_tour_ok(const hx *h, const sch_tour *tr)
 {
     const sch_template *t = &h->s->tpl[tr->tpl];
-    if (tr->consecutive_off || tr->drift != 0 || tr->max_count > 0 || t->max_per_start > 0 ||
-        t->max_per_day > 0 || h->sv->o->max_agents > 0 || tr->days_on < 1 ||
+    if (tr->drift != 0 || tr->max_count > 0 || t->max_per_start > 0 || t->max_per_day > 0 ||
+        h->sv->o->max_agents > 0 || tr->days_on < 1 ||
         t->len > h->s->per_day) /* (longer shifts overlap the next day's: marginals interact) */
+        return 0;
+    /* consecutive days off: every one of the 7 off runs must be a pattern */
+    if (tr->consecutive_off && (tr->days_on > 6 || (t->days & 0x7f) != 0x7f))
         return 0;
     for (int32_t j = 0; j < t->n_breaks; j++)
         if (t->breaks[j].lo != t->breaks[j].hi)
@@ -604,6 +607,141 @@ static int band_tour_ok(const hx *h, const sch_tour *tr)
 }
 
 #define BAND_MAX 512 /* agents of one band considered (larger bands keep their count) */
+
+/* Consecutive days off (a run of k = 7 - days_on days, any of the 7 circular
+ * places): y_p agents have the run starting on weekday p, W = sum y_p agents
+ * in all, and weekday w is worked by x_w = W - (y_w + y_{w-1} + ... +
+ * y_{w-k+1}). With W fixed and S_p = y_0 + ... + y_p (S_6 = W), every x_w is
+ * W minus a difference of two S's (or one S), and y_p >= 0 and x_w <= cap_w
+ * are bounds on such differences: with convex weekday costs F_w the band's
+ * cost is an L-natural-convex function of S, whose local minimum under the
+ * moves S += +-1 on any subset of S_0..S_5 is global (Murota's steepest
+ * descent). W itself is searched outward from the band's count. F is
+ * 7 x (BAND_MAX + 1) prefix sums: F[w][x] = cost of x agents on weekday w. */
+static double cons_value(const double *F, const int32_t *cap, const int32_t *y, int32_t k)
+{
+    int32_t W = 0;
+    for (int32_t p = 0; p < 7; p++)
+        W += y[p];
+    double v = 0;
+    for (int32_t w = 0; w < 7; w++) {
+        int32_t off = 0;
+        for (int32_t i = 0; i < k; i++)
+            off += y[(w - i + 7) % 7];
+        int32_t x = W - off;
+        if (x > cap[w])
+            return BIG;
+        v += F[w * (BAND_MAX + 1) + x];
+    }
+    return v;
+}
+
+/* Steepest descent at fixed W from y (feasible or not); returns the value. */
+static double cons_descend(const double *F, const int32_t *cap, int32_t *y, int32_t k)
+{
+    double cur = cons_value(F, cap, y, k);
+    int32_t W = 0;
+    for (int32_t p = 0; p < 7; p++)
+        W += y[p];
+    for (int32_t guard = 0; guard < 8 * (W + 4); guard++) {
+        double best = cur;
+        int32_t by[7];
+        for (int32_t X = 1; X < 64; X++)
+            for (int32_t sg = -1; sg <= 1; sg += 2) {
+                int32_t ny[7], okv = 1;
+                for (int32_t p = 0; p < 7 && okv; p++) {
+                    int32_t in = p < 6 && ((X >> p) & 1), in_prev = p > 0 && ((X >> (p - 1)) & 1);
+                    ny[p] = y[p] + sg * (in - in_prev);
+                    okv = ny[p] >= 0;
+                }
+                if (!okv)
+                    continue;
+                double v = cons_value(F, cap, ny, k);
+                if (v < best - EPS) {
+                    best = v;
+                    memcpy(by, ny, sizeof by);
+                }
+            }
+        if (!(best < cur - EPS))
+            break;
+        cur = best;
+        memcpy(y, by, sizeof by);
+    }
+    return cur;
+}
+
+/* The best y (written to best_y) for the band whose live agents have y0;
+ * returns its value (0 = no agent). */
+static double cons_best(const double *F, const int32_t *cap, const int32_t *y0, int32_t k,
+                        int32_t wmax, int32_t *best_y)
+{
+    double best = 0;
+    memset(best_y, 0, 7 * sizeof *best_y);
+    int32_t n0 = 0, y[7];
+    for (int32_t p = 0; p < 7; p++)
+        n0 += y0[p];
+    memcpy(y, y0, sizeof y);
+    double at = n0 > 0 ? cons_descend(F, cap, y, k) : 0;
+    if (at < best) {
+        best = at;
+        memcpy(best_y, y, sizeof y);
+    }
+    /* outward in W, one agent more (less) in its best place each step, until
+     * three steps in a row find nothing better */
+    for (int32_t dir = -1; dir <= 1; dir += 2) {
+        int32_t cy[7], W = n0, worse = 0;
+        memcpy(cy, y, sizeof cy);
+        while (worse < 3 && W + dir >= 1 && W + dir <= wmax) {
+            double bv = BIG;
+            int32_t by[7], have = 0;
+            for (int32_t p = 0; p < 7; p++) {
+                int32_t ny[7];
+                memcpy(ny, cy, sizeof ny);
+                ny[p] += dir;
+                if (ny[p] < 0)
+                    continue;
+                double v = cons_value(F, cap, ny, k);
+                if (!have || v < bv) {
+                    bv = v;
+                    memcpy(by, ny, sizeof by);
+                    have = 1; /* (an infeasible place still starts the descent) */
+                }
+            }
+            W += dir;
+            memcpy(cy, by, sizeof cy);
+            double v = cons_descend(F, cap, cy, k);
+            if (v < best - EPS) {
+                best = v;
+                memcpy(best_y, cy, sizeof cy);
+                worse = 0;
+            } else {
+                worse++;
+            }
+        }
+    }
+    return best;
+}
+
+/* One agent of tour k on band `band` working weekday mask `pattern`, its
+ * breaks at their fixed offsets. 0 out of memory. */
+static int add_band_agent(hx *h, int32_t k, int32_t band, int32_t pattern)
+{
+    const oq_schedule *s = h->s;
+    const sch_template *t = &s->tpl[s->tour[k].tpl];
+    sch_duty_inst d[7 * 53];
+    sch_unit u = {s->tour[k].tpl, k, pattern, band, 0, 0};
+    for (int32_t day = 0; day < s->h.days && u.n_days < 7 * 53; day++) {
+        if (!((pattern >> sch_weekday(s, day)) & 1))
+            continue;
+        sch_duty_inst *dd = &d[u.n_days++];
+        memset(dd, 0, sizeof *dd);
+        dd->day = day;
+        dd->start = day * s->per_day + band;
+        for (int32_t j = 0; j < t->n_breaks; j++)
+            dd->brk[j] = (int16_t)t->breaks[j].lo;
+    }
+    return oq__hx_add(h, &u, d);
+}
 
 /* Re-decompose band `band` of tour k. Returns 1 improved, 0 not, -1 out of
  * memory. `mk` is scratch of 7 * (BAND_MAX + 1) doubles. */
@@ -664,7 +802,43 @@ static int band_redo(hx *h, int32_t k, int32_t band, double *mk)
             mk[w * (BAND_MAX + 1) + j] = v;
         }
     }
-    /* best W: the on * W cheapest marginals, at most W per weekday */
+    const double tol = 1e-7 * (1 + fabs(before));
+    if (tr->consecutive_off) {
+        /* the agents' off runs, the marginals turned into prefix sums */
+        const int32_t koff = 7 - on;
+        int32_t y0[7] = {0, 0, 0, 0, 0, 0, 0}, by[7];
+        for (int32_t a = 0; a < n0; a++) {
+            int32_t pt = h->us.u[h->list[a]].pattern;
+            for (int32_t p = 0; p < 7; p++)
+                if (!((pt >> p) & 1) && ((pt >> ((p + 6) % 7)) & 1))
+                    y0[p]++;
+        }
+        for (int32_t w = 0; w < 7; w++) {
+            double run = 0, *f = mk + w * (BAND_MAX + 1);
+            for (int32_t j = 0; j < cap[w]; j++) {
+                double m = f[j];
+                f[j] = run;
+                run += m;
+            }
+            f[cap[w]] = run;
+        }
+        double cv = cons_best(mk, cap, y0, koff, wmax, by);
+        if (!(h->obj + cv < before - tol)) {
+            for (int32_t a = 0; a < n0; a++)
+                unit_apply(h, h->list[a], 1);
+            return 0;
+        }
+        for (int32_t p = 0; p < 7; p++) {
+            int32_t pattern = 0x7f;
+            for (int32_t i = 0; i < koff; i++)
+                pattern &= ~(1 << ((p + i) % 7));
+            for (int32_t a = 0; a < by[p]; a++)
+                if (!add_band_agent(h, k, band, pattern))
+                    return -1;
+        }
+        return 1;
+    }
+    /* any days off: the on * W cheapest marginals, at most W per weekday */
     double best = 0; /* W = 0 */
     int32_t best_w = 0, take[7], best_take[7] = {0, 0, 0, 0, 0, 0, 0};
     for (int32_t W = 1; W <= wmax; W++) {
@@ -692,13 +866,12 @@ static int band_redo(hx *h, int32_t k, int32_t band, double *mk)
             memcpy(best_take, take, sizeof take);
         }
     }
-    if (!(h->obj + best < before - 1e-7 * (1 + fabs(before)))) {
+    if (!(h->obj + best < before - tol)) {
         for (int32_t a = 0; a < n0; a++)
             unit_apply(h, h->list[a], 1);
         return 0;
     }
     /* W agents: each takes the `on` weekdays with most left */
-    sch_duty_inst d[7 * 53];
     for (int32_t a = 0; a < best_w; a++) {
         int32_t pattern = 0;
         for (int32_t c = 0; c < on; c++) {
@@ -712,18 +885,7 @@ static int band_redo(hx *h, int32_t k, int32_t band, double *mk)
             pattern |= 1 << bw;
             best_take[bw]--;
         }
-        sch_unit u = {tr->tpl, k, pattern, band, 0, 0};
-        for (int32_t day = 0; day < s->h.days && u.n_days < 7 * 53; day++) {
-            if (!((pattern >> sch_weekday(s, day)) & 1))
-                continue;
-            sch_duty_inst *dd = &d[u.n_days++];
-            memset(dd, 0, sizeof *dd);
-            dd->day = day;
-            dd->start = day * s->per_day + band;
-            for (int32_t j = 0; j < t->n_breaks; j++)
-                dd->brk[j] = (int16_t)t->breaks[j].lo;
-        }
-        if (!oq__hx_add(h, &u, d))
+        if (!add_band_agent(h, k, band, pattern))
             return -1;
     }
     return 1;

@@ -5,7 +5,8 @@
  * (W agents can work counts x_d exactly when x_d <= W and sum x_d = 5W, so
  * one start a day needs max(max_d need_d, ceil(sum need_d / 5)) tours), with
  * every unit a valid tour week and coverage recomputed here from the units'
- * starts and breaks. Tours it does not apply to are left alone. */
+ * starts and breaks. With two consecutive days off the optimum comes from
+ * enumerating every split of the agents over the seven off pairs. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,6 +86,41 @@ static void add_weekday_tours(hx *h, int count)
     }
 }
 
+/* The live units: valid tour weeks (5 days, the off days one circular run
+ * when consecutive_off) on the one start with its break; their coverage
+ * recomputed here covers req. Returns the number of tours. */
+static int32_t live_tours(const hx *h, const int32_t *req, int consecutive_off)
+{
+    int32_t cov[28] = {0}, tours = 0;
+    for (int32_t i = 0; i < h->us.n; i++) {
+        if (!h->alive[i])
+            continue;
+        const sch_unit *u = &h->us.u[i];
+        int on = 0, runs = 0;
+        for (int w = 0; w < 7; w++) {
+            on += (u->pattern >> w) & 1;
+            runs += !((u->pattern >> w) & 1) && ((u->pattern >> ((w + 6) % 7)) & 1);
+        }
+        assert_int_equal(on, 5);
+        if (consecutive_off)
+            assert_int_equal(runs, 1);
+        assert_int_equal(u->n_days, 5);
+        assert_int_equal(u->tour, 0);
+        tours++;
+        for (int32_t k = 0; k < u->n_days; k++) {
+            const sch_duty_inst *d = &h->us.d[u->first + k];
+            assert_true((u->pattern >> d->day) & 1);
+            assert_int_equal(d->start, d->day * 4);
+            assert_int_equal(d->brk[0], 1);
+            cov[d->start]++;     /* works interval 0 of its day, */
+            cov[d->start + 2]++; /* breaks in 1, works 2 */
+        }
+    }
+    for (int i = 0; i < 28; i++)
+        assert_true(cov[i] >= req[i]);
+    return tours;
+}
+
 static void test_band_optimum(void **state)
 {
     (void)state;
@@ -118,30 +154,7 @@ static void test_band_optimum(void **state)
             passes++;
         assert_int_equal(gains, 0);
         improved_somewhere |= passes > 0 && start_tours > opt;
-        /* the units: valid tour weeks; coverage recomputed from them */
-        int32_t cov[28] = {0}, tours = 0;
-        for (int32_t i = 0; i < h.us.n; i++) {
-            if (!h.alive[i])
-                continue;
-            const sch_unit *u = &h.us.u[i];
-            int on = 0;
-            for (int w = 0; w < 7; w++)
-                on += (u->pattern >> w) & 1;
-            assert_int_equal(on, 5);
-            assert_int_equal(u->n_days, 5);
-            assert_int_equal(u->tour, 0);
-            tours++;
-            for (int32_t k = 0; k < u->n_days; k++) {
-                const sch_duty_inst *d = &h.us.d[u->first + k];
-                assert_true((u->pattern >> d->day) & 1);
-                assert_int_equal(d->start, d->day * 4);
-                assert_int_equal(d->brk[0], 1);
-                cov[d->start]++;     /* works interval 0 of its day, */
-                cov[d->start + 2]++; /* breaks in 1, works 2 */
-            }
-        }
-        for (int i = 0; i < 28; i++)
-            assert_true(cov[i] >= req[i]);
+        int32_t tours = live_tours(&h, req, 0);
         if (tours != opt)
             fprintf(stderr, "instance %d: %d tours, optimum %d (start %d)\n", rep, (int)tours,
                     (int)opt, (int)start_tours);
@@ -155,34 +168,88 @@ static void test_band_optimum(void **state)
     assert_true(improved_somewhere);
 }
 
-/* Two consecutive days off: the decomposition does not hold; nothing moves. */
-static void test_band_consecutive_untouched(void **state)
+/* Fewest tours with two consecutive days off covering need[w] on weekday w,
+ * by enumerating every count y_p of agents off on p and p + 1 with sum y_p
+ * <= limit (x_w = sum y - y_w - y_{w-1} must reach need[w]). */
+static int32_t consecutive_optimum(const int32_t *need, int32_t limit)
+{
+    int32_t y[7] = {0}, best = limit + 1;
+    for (;;) {
+        int32_t W = 0, ok = 1;
+        for (int p = 0; p < 7; p++)
+            W += y[p];
+        for (int w = 0; w < 7 && ok; w++)
+            ok = W - y[w] - y[(w + 6) % 7] >= need[w];
+        if (ok && W < best)
+            best = W;
+        /* next y with sum <= limit (odometer) */
+        int p = 0;
+        while (p < 7) {
+            y[p]++;
+            int32_t sum = 0;
+            for (int q = 0; q < 7; q++)
+                sum += y[q];
+            if (sum <= limit)
+                break;
+            y[p] = 0;
+            p++;
+        }
+        if (p == 7)
+            return best;
+    }
+}
+
+/* Two consecutive days off: the band move's steepest descent must reach the
+ * enumerated optimum from the same wasteful start (Monday-Friday tours for the
+ * busiest weekday, greedy for the weekend). */
+static void test_band_consecutive_optimum(void **state)
 {
     (void)state;
-    int32_t req[28] = {0};
-    for (int d = 0; d < 7; d++)
-        req[4 * d] = 7 + d;
-    oq_schedule *s = week(req, 1);
-    oq_schedule_options o;
-    oq_error e;
-    sch_solve sv;
-    hx h;
-    search_state(s, &o, &e, &sv, &h);
-    add_weekday_tours(&h, 20);
-    double before = h.obj;
-    assert_int_equal(oq__hx_band_pass(&h, sv.deadline), 0);
-    assert_true(h.obj == before);
-    assert_int_equal(h.n_alive, 20);
-    oq__hx_free(&h);
-    oq__costs_free(&sv.mem, s, &sv.costs);
-    oq_schedule_destroy(s);
+    int improved_somewhere = 0;
+    for (int rep = 0; rep < 30; rep++) {
+        int32_t req[28] = {0}, need[7], need_max = 0;
+        for (int d = 0; d < 7; d++) {
+            int32_t a = rnd(10), b = rnd(a + 1);
+            req[4 * d] = need[d] = a;
+            req[4 * d + 2] = b;
+            need_max = a > need_max ? a : need_max;
+        }
+        /* y_p = ceil(need_max / 5) for every p is feasible: the optimum is at most 7 times that */
+        int32_t opt = consecutive_optimum(need, 7 * ((need_max + 4) / 5));
+        oq_schedule *s = week(req, 1);
+        oq_schedule_options o;
+        oq_error e;
+        sch_solve sv;
+        hx h;
+        search_state(s, &o, &e, &sv, &h);
+        add_weekday_tours(&h, need_max);
+        assert_true(oq__hx_greedy(&h));
+        assert_int_equal(oq__hx_under(&h), 0);
+        int32_t start_tours = h.n_alive;
+        int64_t gains;
+        int passes = 0;
+        while ((gains = oq__hx_band_pass(&h, sv.deadline)) > 0)
+            passes++;
+        assert_int_equal(gains, 0);
+        improved_somewhere |= passes > 0 && start_tours > opt;
+        int32_t tours = live_tours(&h, req, 1);
+        if (tours != opt)
+            fprintf(stderr, "instance %d: %d tours, optimum %d (start %d)\n", rep, (int)tours,
+                    (int)opt, (int)start_tours);
+        assert_int_equal(tours, opt);
+        assert_true(fabs(h.obj - 60.0 * opt) < 1e-6);
+        oq__hx_free(&h);
+        oq__costs_free(&sv.mem, s, &sv.costs);
+        oq_schedule_destroy(s);
+    }
+    assert_true(improved_somewhere);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_band_optimum),
-        cmocka_unit_test(test_band_consecutive_untouched),
+        cmocka_unit_test(test_band_consecutive_optimum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
