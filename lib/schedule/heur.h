@@ -62,6 +62,15 @@ int64_t oq__hx_band_pass(hx *h, double deadline);
 /* Local search until the deadline, a long stall, or the gap to lower_bound
  * within the options' tolerance. 0 out of memory. */
 int oq__hx_search(hx *h, double lower_bound, double deadline);
+/* The LP solution x of model md: tour columns of tours with one start a day,
+ * fixed breaks and any days off rounded band by band — the band's fractional
+ * agent count W to nearest, its weekday counts by largest remainder to sum
+ * days_on * W (each <= W), split into agents as the band move does (each
+ * takes the days_on weekdays with most left) — so the start keeps the LP's
+ * shape instead of losing every column's fraction to a floor. Those columns
+ * are zeroed in x (the model's own rounding then skips them) and their
+ * agents pushed to us. 0 out of memory. */
+int oq__lp_round_bands(sch_solve *sv, const sch_model *md, double *x, sch_units *us);
 /* The live units into *out (which must be empty). 0 out of memory. */
 int oq__hx_export(hx *h, sch_units *out);
 /* Agent-intervals short of the requirement now. */

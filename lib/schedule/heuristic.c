@@ -55,6 +55,94 @@ static oq_status run(sch_solve *sv, sch_units *start, double lb)
     return OQ_OK;
 }
 
+/* The LP's tour columns rounded band by band (heur.h says how and why). */
+int oq__lp_round_bands(sch_solve *sv, const sch_model *md, double *x, sch_units *us)
+{
+    const oq_schedule *s = sv->s;
+    for (int32_t i0 = 0, i1; i0 < md->n_tc; i0 = i1) {
+        for (i1 = i0; i1 < md->n_tc && md->tc[i1].tour == md->tc[i0].tour &&
+                      md->tc[i1].band == md->tc[i0].band;
+             i1++)
+            ;
+        const sch_tour *tr = &s->tour[md->tc[i0].tour];
+        const sch_template *t = &s->tpl[tr->tpl];
+        const int32_t band = md->tc[i0].band, on = tr->days_on;
+        int fixed = tr->drift == 0 && !tr->consecutive_off && on >= 1 && on <= 7;
+        for (int32_t j = 0; j < t->n_breaks; j++)
+            fixed = fixed && t->breaks[j].lo == t->breaks[j].hi;
+        if (!fixed)
+            continue;
+        double W = 0, xw[7] = {0, 0, 0, 0, 0, 0, 0};
+        for (int32_t i = i0; i < i1; i++) {
+            double v = x[md->tc[i].col] > 0 ? x[md->tc[i].col] : 0;
+            W += v;
+            for (int32_t w = 0; w < 7; w++)
+                xw[w] += (md->tc[i].pattern >> w) & 1 ? v : 0;
+            x[md->tc[i].col] = 0;
+        }
+        int32_t Wi = (int32_t)floor(W + 0.5), take[7], open = 0, sum = 0;
+        int open_w[7];
+        for (int32_t w = 0; w < 7; w++) {
+            open_w[w] = (t->days >> w) & 1;
+            for (int32_t day = 0; open_w[w] && day < s->h.days; day++)
+                if (sch_weekday(s, day) == w && !oq__duty_open(s, &sv->costs, t, day * s->per_day + band))
+                    open_w[w] = 0;
+            open += open_w[w];
+            take[w] = open_w[w] ? (int32_t)floor(xw[w] + 1e-6) : 0;
+            if (take[w] > Wi)
+                take[w] = Wi;
+            sum += take[w];
+        }
+        if (Wi <= 0 || open < on)
+            continue;
+        /* largest remainders up, smallest down, until sum = on * Wi */
+        while (sum != on * Wi) {
+            int32_t bw = -1;
+            for (int32_t w = 0; w < 7; w++) {
+                if (!open_w[w] || (sum < on * Wi ? take[w] >= Wi : take[w] <= 0))
+                    continue;
+                double r = xw[w] - take[w];
+                if (bw < 0 || (sum < on * Wi ? r > xw[bw] - take[bw] : r < xw[bw] - take[bw]))
+                    bw = w;
+            }
+            if (bw < 0)
+                break;
+            take[bw] += sum < on * Wi ? 1 : -1;
+            sum += sum < on * Wi ? 1 : -1;
+        }
+        if (sum != on * Wi)
+            continue;
+        sch_duty_inst d[7 * 53];
+        for (int32_t a = 0; a < Wi; a++) {
+            int32_t pattern = 0;
+            for (int32_t c = 0; c < on; c++) {
+                int32_t bw = -1;
+                for (int32_t w = 0; w < 7; w++)
+                    if (!((pattern >> w) & 1) && take[w] > 0 && (bw < 0 || take[w] > take[bw]))
+                        bw = w;
+                if (bw < 0)
+                    break;
+                pattern |= 1 << bw;
+                take[bw]--;
+            }
+            sch_unit u = {tr->tpl, md->tc[i0].tour, pattern, band, 0, 0};
+            for (int32_t day = 0; day < s->h.days && u.n_days < 7 * 53; day++) {
+                if (!((pattern >> sch_weekday(s, day)) & 1))
+                    continue;
+                sch_duty_inst *dd = &d[u.n_days++];
+                memset(dd, 0, sizeof *dd);
+                dd->day = day;
+                dd->start = day * s->per_day + band;
+                for (int32_t j = 0; j < t->n_breaks; j++)
+                    dd->brk[j] = (int16_t)t->breaks[j].lo;
+            }
+            if (!oq__units_push(&sv->mem, us, &u, d))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 oq_status oq__improve_units(sch_solve *sv, sch_units *us)
 {
     sch_units start = *us;
@@ -104,9 +192,11 @@ oq_status oq__heuristic_solve(sch_solve *sv)
     }
     if (st == OQ_OK) {
         lb = oq__lp_bound(sv->s, &sv->mem, &sv->costs, y);
+        if (!oq__lp_round_bands(sv, &md, x, &start))
+            st = OQ_ENOMEM;
         for (int32_t j = 0; j < md.n_cols; j++)
             x[j] = md.is_int[j] ? floor(x[j] + 1e-6) : x[j];
-        if (!oq__model_units(sv->s, &sv->mem, &md, x, &start))
+        if (st == OQ_OK && !oq__model_units(sv->s, &sv->mem, &md, x, &start))
             st = OQ_ENOMEM;
     }
     oq__free(&sv->mem, x, x ? nx * sizeof *x : 0);
