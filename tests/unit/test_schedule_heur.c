@@ -245,11 +245,79 @@ static void test_band_consecutive_optimum(void **state)
     assert_true(improved_somewhere);
 }
 
+/* The heuristic's start from the LP: the tour columns of a band rounded
+ * together. With random fractional pattern columns the band must get
+ * round(sum x) agents, each a valid 5-day week on the band's start with its
+ * fixed break, whose weekday counts are the LP's rounded (within one of
+ * floor/ceil, summing to 5 per agent, none above the agents); the columns it
+ * took are zeroed so the model's own rounding does not count them again. */
+static void test_lp_round_bands(void **state)
+{
+    (void)state;
+    int32_t req[28] = {0};
+    for (int d = 0; d < 7; d++)
+        req[4 * d] = 10;
+    for (int rep = 0; rep < 25; rep++) {
+        oq_schedule *s = week(req, 0);
+        oq_schedule_options o;
+        oq_error e;
+        sch_solve sv;
+        hx h;
+        search_state(s, &o, &e, &sv, &h);
+        sch_model md;
+        assert_int_equal(oq__model_build(s, &sv.mem, &o, &sv.costs, 0, &md), OQ_OK);
+        assert_true(md.n_tc == 21); /* C(7, 2) day-off pairs on the one band */
+        double *x = test_calloc((size_t)md.n_cols + 1, sizeof *x);
+        double W = 0, xw[7] = {0};
+        for (int32_t i = 0; i < md.n_tc; i++) {
+            double v = rnd(3) == 0 ? 0 : rnd(1000) / 331.0;
+            x[md.tc[i].col] = v;
+            W += v;
+            for (int w = 0; w < 7; w++)
+                xw[w] += (md.tc[i].pattern >> w) & 1 ? v : 0;
+        }
+        sch_units us;
+        memset(&us, 0, sizeof us);
+        assert_true(oq__lp_round_bands(&sv, &md, x, &us));
+        for (int32_t i = 0; i < md.n_tc; i++)
+            assert_true(x[md.tc[i].col] == 0);
+        int32_t Wi = (int32_t)floor(W + 0.5), cnt[7] = {0};
+        assert_int_equal(us.n, Wi);
+        for (int32_t i = 0; i < us.n; i++) {
+            const sch_unit *u = &us.u[i];
+            assert_int_equal(u->tour, 0);
+            assert_int_equal(u->band, 0);
+            assert_int_equal(u->n_days, 5);
+            for (int32_t k = 0; k < u->n_days; k++) {
+                const sch_duty_inst *d = &us.d[u->first + k];
+                assert_true((u->pattern >> d->day) & 1);
+                assert_int_equal(d->start, d->day * 4);
+                assert_int_equal(d->brk[0], 1);
+                cnt[d->day]++;
+            }
+        }
+        int32_t sum = 0;
+        for (int w = 0; w < 7; w++) {
+            assert_true(cnt[w] <= Wi);
+            assert_true(cnt[w] >= floor(xw[w] + 1e-6) - 1 && cnt[w] <= ceil(xw[w] - 1e-6) + 1);
+            sum += cnt[w];
+        }
+        assert_int_equal(sum, 5 * Wi);
+        oq__units_free(&sv.mem, &us);
+        test_free(x);
+        oq__model_free(&sv.mem, &md);
+        oq__hx_free(&h);
+        oq__costs_free(&sv.mem, s, &sv.costs);
+        oq_schedule_destroy(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_band_optimum),
         cmocka_unit_test(test_band_consecutive_optimum),
+        cmocka_unit_test(test_lp_round_bands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
