@@ -722,24 +722,47 @@ static double cons_best(const double *F, const int32_t *cap, const int32_t *y0, 
     return best;
 }
 
-/* One agent of tour k on band `band` working weekday mask `pattern`, its
- * breaks at their fixed offsets. 0 out of memory. */
-static int add_band_agent(hx *h, int32_t k, int32_t band, int32_t pattern)
+void oq__band_unit(const oq_schedule *s, int32_t k, int32_t band, int32_t pattern, sch_unit *u,
+                   sch_duty_inst *d)
 {
-    const oq_schedule *s = h->s;
     const sch_template *t = &s->tpl[s->tour[k].tpl];
-    sch_duty_inst d[7 * 53];
-    sch_unit u = {s->tour[k].tpl, k, pattern, band, 0, 0};
-    for (int32_t day = 0; day < s->h.days && u.n_days < 7 * 53; day++) {
+    sch_unit nu = {s->tour[k].tpl, k, pattern, band, 0, 0};
+    *u = nu;
+    for (int32_t day = 0; day < s->h.days && u->n_days < 7 * 53; day++) {
         if (!((pattern >> sch_weekday(s, day)) & 1))
             continue;
-        sch_duty_inst *dd = &d[u.n_days++];
+        sch_duty_inst *dd = &d[u->n_days++];
         memset(dd, 0, sizeof *dd);
         dd->day = day;
         dd->start = day * s->per_day + band;
         for (int32_t j = 0; j < t->n_breaks; j++)
             dd->brk[j] = (int16_t)t->breaks[j].lo;
     }
+}
+
+int32_t oq__band_pattern(int32_t on, int32_t *left)
+{
+    int32_t pattern = 0;
+    for (int32_t c = 0; c < on; c++) {
+        int32_t bw = -1;
+        for (int32_t w = 0; w < 7; w++)
+            if (!((pattern >> w) & 1) && left[w] > 0 && (bw < 0 || left[w] > left[bw]))
+                bw = w;
+        if (bw < 0)
+            break; /* (cannot happen when every left[w] <= the agents left) */
+        pattern |= 1 << bw;
+        left[bw]--;
+    }
+    return pattern;
+}
+
+/* One agent of tour k on band `band` working weekday mask `pattern`. 0 out
+ * of memory. */
+static int add_band_agent(hx *h, int32_t k, int32_t band, int32_t pattern)
+{
+    sch_unit u;
+    sch_duty_inst d[7 * 53];
+    oq__band_unit(h->s, k, band, pattern, &u, d);
     return oq__hx_add(h, &u, d);
 }
 
@@ -872,22 +895,9 @@ static int band_redo(hx *h, int32_t k, int32_t band, double *mk)
         return 0;
     }
     /* W agents: each takes the `on` weekdays with most left */
-    for (int32_t a = 0; a < best_w; a++) {
-        int32_t pattern = 0;
-        for (int32_t c = 0; c < on; c++) {
-            int32_t bw = -1;
-            for (int32_t w = 0; w < 7; w++)
-                if (!((pattern >> w) & 1) && best_take[w] > 0 &&
-                    (bw < 0 || best_take[w] > best_take[bw]))
-                    bw = w;
-            if (bw < 0)
-                break; /* (cannot happen: every x_w <= the agents left) */
-            pattern |= 1 << bw;
-            best_take[bw]--;
-        }
-        if (!add_band_agent(h, k, band, pattern))
+    for (int32_t a = 0; a < best_w; a++)
+        if (!add_band_agent(h, k, band, oq__band_pattern(on, best_take)))
             return -1;
-    }
     return 1;
 }
 

@@ -62,6 +62,15 @@ int64_t oq__hx_band_pass(hx *h, double deadline);
 /* Local search until the deadline, a long stall, or the gap to lower_bound
  * within the options' tolerance. 0 out of memory. */
 int oq__hx_search(hx *h, double lower_bound, double deadline);
+/* Weekday counts left[] to agents: one agent's days_on (`on`) weekdays, those
+ * with most left (taken off left[]); the mask. Every count is worked when
+ * each left[w] <= the agents still to take and sum left = on * agents. */
+int32_t oq__band_pattern(int32_t on, int32_t *left);
+/* The unit of one agent of tour k starting at offset `band` every working day
+ * of weekday mask `pattern`, breaks at their (fixed) earliest offsets; d
+ * holds 7 * 53 duties. */
+void oq__band_unit(const oq_schedule *s, int32_t k, int32_t band, int32_t pattern, sch_unit *u,
+                   sch_duty_inst *d);
 /* The LP solution x of model md: tour columns of tours with one start a day,
  * fixed breaks and any days off rounded band by band — the band's fractional
  * agent count W to nearest, its weekday counts by largest remainder to sum

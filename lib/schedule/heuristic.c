@@ -112,30 +112,10 @@ int oq__lp_round_bands(sch_solve *sv, const sch_model *md, double *x, sch_units 
         }
         if (sum != on * Wi)
             continue;
+        sch_unit u;
         sch_duty_inst d[7 * 53];
         for (int32_t a = 0; a < Wi; a++) {
-            int32_t pattern = 0;
-            for (int32_t c = 0; c < on; c++) {
-                int32_t bw = -1;
-                for (int32_t w = 0; w < 7; w++)
-                    if (!((pattern >> w) & 1) && take[w] > 0 && (bw < 0 || take[w] > take[bw]))
-                        bw = w;
-                if (bw < 0)
-                    break;
-                pattern |= 1 << bw;
-                take[bw]--;
-            }
-            sch_unit u = {tr->tpl, md->tc[i0].tour, pattern, band, 0, 0};
-            for (int32_t day = 0; day < s->h.days && u.n_days < 7 * 53; day++) {
-                if (!((pattern >> sch_weekday(s, day)) & 1))
-                    continue;
-                sch_duty_inst *dd = &d[u.n_days++];
-                memset(dd, 0, sizeof *dd);
-                dd->day = day;
-                dd->start = day * s->per_day + band;
-                for (int32_t j = 0; j < t->n_breaks; j++)
-                    dd->brk[j] = (int16_t)t->breaks[j].lo;
-            }
+            oq__band_unit(s, md->tc[i0].tour, band, oq__band_pattern(on, take), &u, d);
             if (!oq__units_push(&sv->mem, us, &u, d))
                 return 0;
         }
