@@ -97,20 +97,23 @@ static inline double rem1(const hx *h, int32_t t)
  * counted apart in hkey's twin (pb) so BIG never swamps the sums. */
 static double *pb_of(hx *h) { return h->pa + h->span + 1; }
 
+/* Only positions from pa_from on are recomputed: a changed interval t first
+ * appears at position t, so the sums before it still hold (bit for bit what
+ * a full pass gives). The refresh is most of the search's time. */
 static void refresh(hx *h)
 {
-    if (!h->pa_dirty)
+    if (h->pa_from >= h->span)
         return;
     double *pa = h->pa, *pb = pb_of(h);
     pa[0] = pb[0] = 0;
-    for (int32_t p = 0; p < h->span; p++) {
+    for (int32_t p = h->pa_from; p < h->span; p++) {
         int32_t t = pos_t(h, p);
         double v = t >= 0 ? add1(h, t) : 0;
         int blocked = v >= BIG;
         pa[p + 1] = pa[p] + (blocked ? 0 : v);
         pb[p + 1] = pb[p] + blocked;
     }
-    h->pa_dirty = 0;
+    h->pa_from = h->span;
 }
 
 static inline double span_add(const hx *h, int32_t from, int32_t len)
@@ -258,6 +261,8 @@ static double duty_apply(hx *h, const sch_template *t, const sch_duty_inst *d, i
         int32_t tt = pos_t(h, d->start + i);
         if (tt < 0)
             break;
+        if (tt < h->pa_from)
+            h->pa_from = tt;
         if (sign > 0) {
             delta += add1(h, tt);
             h->cov[tt]++;
@@ -266,7 +271,6 @@ static double duty_apply(hx *h, const sch_template *t, const sch_duty_inst *d, i
             h->cov[tt]--;
         }
     }
-    h->pa_dirty = 1;
     return delta;
 }
 
@@ -1168,7 +1172,7 @@ int oq__hx_init(hx *h, sch_solve *sv)
     if (!h->cov || !h->pa || !h->cnt_start || !h->cnt_day || !h->cnt_tour || !h->daily_on_day ||
         !h->dp || !h->dpq || !h->alive)
         return 0;
-    h->pa_dirty = 1;
+    h->pa_from = 0;
     /* every interval starts uncovered */
     h->obj = oq__objective(s, &sv->costs, h->cov, 0, NULL, NULL);
     if (sv->costs.hard) {
