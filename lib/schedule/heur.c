@@ -97,23 +97,27 @@ static inline double rem1(const hx *h, int32_t t)
  * counted apart in hkey's twin (pb) so BIG never swamps the sums. */
 static double *pb_of(hx *h) { return h->pa + h->span + 1; }
 
-/* Only positions from pa_from on are recomputed: a changed interval t first
- * appears at position t, so the sums before it still hold (bit for bit what
- * a full pass gives). The refresh is most of the search's time. */
-static void refresh(hx *h)
+/* The sums up to position `upto` (pa[0..upto] valid). Only positions from
+ * pa_from on are recomputed: a changed interval t first appears at position
+ * t, so the sums before it still hold (bit for bit what a full pass gives);
+ * and only as far as asked: a daily shift needs the sums up to its end. The
+ * refresh is most of the search's time. */
+static void refresh(hx *h, int32_t upto)
 {
-    if (h->pa_from >= h->span)
+    if (upto > h->span)
+        upto = h->span;
+    if (h->pa_from >= upto)
         return;
     double *pa = h->pa, *pb = pb_of(h);
     pa[0] = pb[0] = 0;
-    for (int32_t p = h->pa_from; p < h->span; p++) {
+    for (int32_t p = h->pa_from; p < upto; p++) {
         int32_t t = pos_t(h, p);
         double v = t >= 0 ? add1(h, t) : 0;
         int blocked = v >= BIG;
         pa[p + 1] = pa[p] + (blocked ? 0 : v);
         pb[p + 1] = pb[p] + blocked;
     }
-    h->pa_from = h->span;
+    h->pa_from = upto;
 }
 
 static inline double span_add(const hx *h, int32_t from, int32_t len)
@@ -331,10 +335,10 @@ int64_t oq__hx_under(const hx *h)
 static double eval_type(hx *h, const hx_type *ty, sch_unit *u, sch_duty_inst *d)
 {
     const oq_schedule *s = h->s;
-    refresh(h);
     if (ty->tour < 0) {
         const sch_template *t = &s->tpl[ty->tpl];
         int32_t start = ty->day * s->per_day + ty->band;
+        refresh(h, start + t->len);
         if ((!s->h.wrap && start >= s->n) || !oq__duty_open(s, h->c, t, start))
             return BIG;
         sch_unit nu = {ty->tpl, -1, 0, -1, 1, 0};
@@ -347,6 +351,7 @@ static double eval_type(hx *h, const hx_type *ty, sch_unit *u, sch_duty_inst *d)
         double v = duty_best(h, t, start, d->brk);
         return v >= BIG ? BIG : v + t->cost;
     }
+    refresh(h, h->span);
     const sch_tour *tr = &s->tour[ty->tour];
     const sch_template *t = &s->tpl[tr->tpl];
     sch_unit nu = {tr->tpl, ty->tour, ty->pattern, ty->band, 0, 0};

@@ -30,7 +30,7 @@ typedef struct hx {
     hx_type *types;
     int32_t n_types, cap_types;
     double *pa;             /* prefix sums of the marginal value over span */
-    int32_t pa_from;        /* pa is stale from this position on (span: current) */
+    int32_t pa_from;        /* pa[0..pa_from] current, the rest stale */
     /* limits */
     int32_t *cnt_start;     /* n_tpl x span: agents per (template, start) */
     int32_t *cnt_day;       /* n_tpl x days */
