@@ -21,8 +21,7 @@
 #include "calendar/codec.h"
 #include "core/codec.h"
 #include "core/error.h"
-#include "snapshot/persist.h"
-#include "stats/hook.h"
+#include "stats/persist.h"
 
 #define MAGIC "OMNIQSNP"
 #define MAX_SLOTS (1 << 26)
