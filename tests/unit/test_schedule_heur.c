@@ -312,12 +312,61 @@ static void test_lp_round_bands(void **state)
     }
 }
 
+/* The search's prefix sums of "one agent more" are refreshed lazily (from
+ * the first interval changed, as far as asked): wherever they claim to be
+ * current (positions below pa_from) they must equal what the coverage gives,
+ * recomputed here from the hard objective's rule (short: -hard_w; else the
+ * surplus cost), after adds, a greedy and the band move. */
+static void check_prefix(const hx *h, const int32_t *req)
+{
+    double sum = 0;
+    for (int32_t p = 0; p < h->pa_from; p++) {
+        int32_t t = p < h->n ? p : (h->s->h.wrap ? p % h->n : -1);
+        double v = t < 0 ? 0 : h->cov[t] < req[t] ? -h->hard_w : h->c->over;
+        sum += v;
+        assert_true(fabs(h->pa[p + 1] - sum) <= 1e-9 * (1 + fabs(sum)));
+    }
+}
+
+static void test_prefix_refresh(void **state)
+{
+    (void)state;
+    int32_t req[28] = {0};
+    for (int d = 0; d < 7; d++) {
+        req[4 * d] = 3 + rnd(9);
+        req[4 * d + 2] = rnd(req[4 * d] + 1);
+    }
+    oq_schedule *s = week(req, 0);
+    oq_schedule_options o;
+    oq_error e = OQ_ERROR_INIT;
+    sch_solve sv;
+    hx h;
+    search_state(s, &o, &e, &sv, &h);
+    assert_true(h.c->hard);
+    add_weekday_tours(&h, 4);
+    assert_int_equal(h.pa_from, 0); /* every interval changed: nothing current */
+    assert_true(oq__hx_greedy(&h));
+    assert_true(h.pa_from > 0);
+    check_prefix(&h, req);
+    add_weekday_tours(&h, 2); /* changes from Monday's first interval on */
+    assert_int_equal(h.pa_from, 0);
+    assert_true(oq__hx_greedy(&h));
+    check_prefix(&h, req);
+    while (oq__hx_band_pass(&h, sv.deadline) > 0)
+        check_prefix(&h, req);
+    check_prefix(&h, req);
+    oq__hx_free(&h);
+    oq__costs_free(&sv.mem, s, &sv.costs);
+    oq_schedule_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_band_optimum),
         cmocka_unit_test(test_band_consecutive_optimum),
         cmocka_unit_test(test_lp_round_bands),
+        cmocka_unit_test(test_prefix_refresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
