@@ -56,6 +56,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     e->on_event = opts->on_event;
     e->event_user = opts->event_user;
     e->rng = opts->seed;
+    e->score_max = OQ_SCORE_CANDIDATES_DEFAULT;
     e->now = opts->start_ms;
     oq__idmap_init(&e->channel_ids, &e->mem);
     oq__idmap_init(&e->skill_ids, &e->mem);
@@ -223,6 +224,9 @@ oq_status oq__enter(oq_engine *e)
         return OQ_EINVAL;
     if (e->in_callback)
         return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
+    oq_status st = oq__score_ready(e); /* a restored engine waiting for its scorer */
+    if (st != OQ_OK)
+        return st;
     /* A new call (or a nested one, journaled as its own record): number its
      * absorbable allocation points from 1. */
     e->soft_n = 0;
