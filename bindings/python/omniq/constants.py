@@ -53,6 +53,9 @@ OQ_EV_CALLBACK_QUEUED = 22
 OQ_EV_QUEUE_OPENED = 23
 OQ_EV_QUEUE_CLOSED = 24
 
+OQ_SCORE_CANDIDATES_DEFAULT = 16
+OQ_SCORE_CANDIDATES_MAX = 256
+
 # Enumerate a configuration: object kinds for oq_config_count, oq_config_id,
 # oq_config_next and oq_config_exists.
 OQ_KIND_CHANNEL = 1
@@ -102,9 +105,6 @@ OQ_STRATEGY_ROUND_ROBIN = 3
 OQ_STRATEGY_FEWEST_HANDLED = 4
 OQ_STRATEGY_RANDOM = 5
 OQ_STRATEGY_HOST_SCORE = 6
-
-OQ_SCORE_CANDIDATES_DEFAULT = 16
-OQ_SCORE_CANDIDATES_MAX = 256
 
 # What a queue with a calendar does with a contact that arrives while the
 # calendar is closed (oq_queue_spec.closed_action).
