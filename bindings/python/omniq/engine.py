@@ -479,7 +479,7 @@ class Engine:
         if scorer is not None and not callable(scorer):
             raise bad("scorer", "must be callable or None", f)
         n = to_int(max_candidates, "max_candidates", 0, 256, f)
-        fn = self._score_cfunc if scorer is not None else _lib.oq_score_fn()
+        fn = self._score_cfunc if scorer is not None else ctypes.cast(0, _lib.oq_score_fn)
         self._call(f, fn, None, n)
         self._scorer.callback = scorer
 
