@@ -222,10 +222,13 @@ def render(docs):
            "`oq_contact_info`, and input types read back such as `oq_queue_get_spec`'s) get their",
            "struct_size from the caller — `OQ_OUTPUT_INIT(type)` (core.h) or the type's `_init` —",
            "and the library writes only those bytes (struct_size itself and the bytes past it are",
-           "untouched), accepting the same range. New fields start at or after the previous",
+           "untouched), accepting the same range. `oq_error`, the one error shape of the calls",
+           "without a live engine (loaders, restore, journal replay, simulator creation), is an",
+           "output struct too (`OQ_ERROR_INIT`), except that a bad size never fails the call: it",
+           "receives what fits, nothing for struct_size 0. New fields start at or after the previous",
            "`sizeof` (an explicit reserved field fills old tail padding); no public struct embeds",
-           "another versioned struct; small value structs without struct_size (`oq_error`,",
-           "`oq_sim_dist`, `oq_sim_estimate`, ...) never change. A library reads its own snapshot",
+           "another versioned struct; small value structs without struct_size",
+           "(`oq_sim_dist`, `oq_sim_estimate`, ...) never change. A library reads its own snapshot",
            "format and the one before it (docs/reliability.md).", ""]
     count = lambda kind: sum(1 for _, _, e in docs for x in e if x[1] == kind)
     nconst = sum(len(x[5]) for _, _, e in docs for x in e if x[1] == "constants")
