@@ -171,8 +171,10 @@ OQ_API oq_status oq_engine_advance(oq_engine *e, int64_t now_ms);
  * are verified there. */
 OQ_API oq_status oq_engine_check(oq_engine *e);
 
-/* Counts of the objects in the engine. */
+/* Counts of the objects in the engine. An output struct: set struct_size
+ * (OQ_OUTPUT_INIT) before the call (core.h: versioned structs). */
 typedef struct oq_engine_counts {
+    uint32_t struct_size;      /* set by the caller: sizeof(oq_engine_counts) */
     int32_t channels, skills, groups, agents, queues;
     int32_t contacts;          /* all contacts the engine holds */
     int32_t contacts_queued;   /* waiting in a queue */
@@ -183,7 +185,9 @@ typedef struct oq_engine_counts {
     int32_t contacts_parked;   /* work orders parked (waiting for the customer) */
 } oq_engine_counts;
 
-/* Fill *out with current counts. O(1). Errors: OQ_EINVAL on NULL. */
+/* Fill *out with current counts (only its struct_size bytes are written).
+ * O(1). Read-only. Errors: OQ_EINVAL (NULL; struct_size out of range,
+ * named in the last-error message). */
 OQ_API oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out);
 
 /* ---- enumeration of the configuration's ids ------------------------------ */

@@ -62,7 +62,7 @@ class oq_engine_options(Structure):
 
 
 class oq_engine_counts(Structure):
-    _fields_ = [(n, c_int32) for n in (
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
         "channels", "skills", "groups", "agents", "queues", "contacts", "contacts_queued",
         "contacts_offered", "contacts_active", "contacts_wrapup", "timers", "contacts_parked")]
 
@@ -540,7 +540,7 @@ class oq_agent_stats(Structure):
 
 
 class oq_reason_stats(Structure):
-    _fields_ = [("reason", c_char_p), ("seconds", c_double)]
+    _fields_ = [("struct_size", c_uint32), ("reason", c_char_p), ("seconds", c_double)]
 
 
 # sim.h
