@@ -318,8 +318,8 @@ int cmd_plan(int argc, char **argv)
         fprintf(stderr, "omniq plan: %s\n", err.message);
         return EXIT_INPUT;
     }
-    oq_plan_options o;
-    oq_plan_scenario_options(sc, &o);
+    oq_plan_options o = OQ_OUTPUT_INIT(oq_plan_options);
+    oq_plan_scenario_options(sc, &o, NULL);
     if (iterations >= 0)
         o.max_iterations = (int32_t)iterations;
     if (replications > 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The versioned structs of the public API: see abi.h and core.h. */
 #include "core/abi.h"
+#include "core/error.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -66,4 +67,16 @@ void oq__output_copy(void *out, const void *full, size_t full_size)
     /* The caller's struct_size (the first 4 bytes) is kept as it is. */
     if (n > sizeof n)
         memcpy((char *)out + sizeof n, (const char *)full + sizeof n, n - sizeof n);
+}
+
+oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
+                         size_t min_size, const char *name, oq_error *err)
+{
+    char why[OQ__ABI_MSG];
+    if (!out)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: out is NULL", name);
+    if (oq__struct_size_check(out, full_size, align, min_size, name, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s", why);
+    oq__output_copy(out, full, full_size);
+    return OQ_OK;
 }

@@ -52,4 +52,16 @@ oq_status oq__options_copy(void *dst, const void *src, size_t full_size, size_t 
  * the bytes past it are not touched. */
 void oq__output_copy(void *out, const void *full, size_t full_size);
 
+/* A getter with no engine to hold a message (planning objects): check the
+ * caller's struct_size in `out` (NULL out: OQ_EINVAL), then write the prefix
+ * of `full` that fits (oq__output_copy). On failure *err (may be NULL) names
+ * the struct and *out is untouched. */
+oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
+                         size_t min_size, const char *name, oq_error *err);
+
+/* oq__output_put for a struct of `type` whose first field after struct_size
+ * is `first`. */
+#define OQ__OUTPUT_PUT(out, full, type, first, err) \
+    oq__output_put((out), (full), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type, (err))
+
 #endif

@@ -223,7 +223,8 @@ static int read_center(cfg_ctx *c, const cfg_node *n, const char *plan_path, oq_
         snprintf(e.message, sizeof e.message, "%s", ce.message);
         return fail_from(c, n, &e, st);
     }
-    oq_scenario_options(sc->center, &sc->sim);
+    sc->sim.struct_size = sizeof sc->sim;
+    oq_scenario_options(sc->center, &sc->sim, NULL);
     sc->streams = oq__calloc(&sc->mem, (size_t)sc->sim.n_streams, sizeof *sc->streams);
     if (!sc->streams)
         return oq__cfg_nomem(c);
@@ -439,7 +440,8 @@ static int read_group(cfg_ctx *c, const cfg_node *n, const char *plan_path, cons
     oq_roster_agents_list(gr->agents, &count);
     if (count < 1)
         return oq__cfg_fail(c, v, "%s: no agents", path);
-    oq_roster_agents_options(gr->agents, &gr->roster);
+    gr->roster.struct_size = sizeof gr->roster;
+    oq_roster_agents_options(gr->agents, &gr->roster, NULL);
     return staff_group(c, n, sc, gr, so);
 }
 
@@ -553,12 +555,11 @@ const char *oq_plan_scenario_method(const oq_plan_scenario *sc)
     return sc && sc->method ? sc->method : "";
 }
 
-oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out)
+oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out, oq_error *err)
 {
-    if (!sc || !out)
-        return OQ_EINVAL;
-    *out = sc->opts;
-    return OQ_OK;
+    if (!sc)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "scenario is required");
+    return OQ__OUTPUT_PUT(out, &sc->opts, oq_plan_options, max_iterations, err);
 }
 
 oq_status oq_plan_scenario_run(const oq_plan_scenario *sc, const oq_plan_options *opts,

@@ -247,9 +247,9 @@ static void schedule_horizon_older_header(void **state)
     assert_int_equal(oq_schedule_create(&h, &s, &err), OQ_EINVAL);
     h.struct_size = OLDER(oq_schedule_horizon, interval_s);
     assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
-    oq_schedule_horizon got;
+    oq_schedule_horizon got = OQ_OUTPUT_INIT(oq_schedule_horizon);
     oq_schedule_horizon_init(&got);
-    assert_oq_ok(NULL, oq_schedule_get_horizon(s, &got));
+    assert_oq_ok(NULL, oq_schedule_get_horizon(s, &got, NULL));
     assert_int_equal(got.days, 3);
     assert_true(got.interval_s == 900);
     oq_schedule_destroy(s);

@@ -130,8 +130,8 @@ static void test_verify(void **state)
 {
     (void)state;
     oq_scenario *sc = load_center(30, 0.0);
-    oq_sim_options center;
-    oq_scenario_options(sc, &center);
+    oq_sim_options center = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &center, NULL);
     center.n_streams = 1; /* sales only */
     oq_schedule *prob = day_problem(30);
     oq_error err;
@@ -299,8 +299,8 @@ static void test_loop(void **state)
 {
     (void)state;
     oq_scenario *sc = load_center(30, 15);
-    oq_sim_options center;
-    oq_scenario_options(sc, &center);
+    oq_sim_options center = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &center, NULL);
     oq_schedule *ps = day_problem(30), *pu = day_problem(15);
     int32_t before[PD], after[PD];
     oq_schedule_get_required(pu, before, PD);
@@ -396,8 +396,8 @@ static void test_alloc_failure(void **state)
 {
     (void)state;
     oq_scenario *sc = load_center(30, 15);
-    oq_sim_options center;
-    oq_scenario_options(sc, &center);
+    oq_sim_options center = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &center, NULL);
     oq_schedule *ps = day_problem(30), *pu = day_problem(15);
     agents gs, gu;
     make_agents(&gs, "s", 40, "sales", NULL);
@@ -492,8 +492,8 @@ static void test_plan_file(void **state)
     assert_int_equal(req[0], 0); /* Sunday: closed */
     oq_volume_series_destroy(s);
     /* verify only, two replications: paid hours are the shifts' */
-    oq_plan_options o;
-    oq_plan_scenario_options(sc, &o);
+    oq_plan_options o = OQ_OUTPUT_INIT(oq_plan_options);
+    oq_plan_scenario_options(sc, &o, NULL);
     assert_int_equal(o.max_iterations, 8);
     o.max_iterations = 0;
     o.sim.replications = 2;

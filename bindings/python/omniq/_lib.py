@@ -1040,7 +1040,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
     "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),
                                      POINTER(oq_config_error)]),
-    "oq_scenario_options": (_S, [_SCN, POINTER(oq_sim_options)]),
+    "oq_scenario_options": (_S, [_SCN, POINTER(oq_sim_options), POINTER(oq_error)]),
     "oq_scenario_build": (_S, [_E, _SCN]),
     "oq_scenario_free": (None, [_SCN]),
     # snapshot.h (buffers are passed as bytes: c_char_p, NULs included)
@@ -1089,7 +1089,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_schedule_create": (_S, [POINTER(oq_schedule_horizon), POINTER(c_void_p),
                                 POINTER(oq_error)]),
     "oq_schedule_destroy": (None, [c_void_p]),
-    "oq_schedule_get_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_schedule_get_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon), POINTER(oq_error)]),
     "oq_schedule_interval_count": (_I, [c_void_p]),
     "oq_schedule_set_required": (_S, [c_void_p, _I, _I, _PI, POINTER(oq_error)]),
     "oq_schedule_set_traffic": (_S, [c_void_p, _I, _I, _PD, _PD, POINTER(oq_error)]),
@@ -1144,7 +1144,7 @@ OPTIONAL_PROTOTYPES = {
                                           POINTER(c_void_p), POINTER(oq_error)]),
     "oq_roster_agents_destroy": (None, [c_void_p]),
     "oq_roster_agents_list": (POINTER(oq_roster_agent), [c_void_p, _PI]),
-    "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options)]),
+    "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options), POINTER(oq_error)]),
     # plan.h (oq_plan_staff / oq_plan_group arrays are passed as pointers)
     "oq_plan_sim_options_init": (_S, [POINTER(oq_plan_sim_options)]),
     "oq_plan_simulate": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_sim_options),
@@ -1172,7 +1172,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_plan_scenario_method": (_P, [c_void_p]),
     "oq_plan_scenario_forecast": (_S, [c_void_p, _I, _PD, _I]),
     "oq_plan_scenario_required": (_S, [c_void_p, _I, _PI, _I]),
-    "oq_plan_scenario_options": (_S, [c_void_p, POINTER(oq_plan_options)]),
+    "oq_plan_scenario_options": (_S, [c_void_p, POINTER(oq_plan_options), POINTER(oq_error)]),
     "oq_plan_scenario_run": (_S, [c_void_p, POINTER(oq_plan_options), POINTER(c_void_p),
                                   POINTER(oq_error)]),
 }

@@ -205,7 +205,7 @@ def plan(path: Union[str, "os.PathLike[str]"], iterations: Optional[int] = None,
         info = _lib.padded(_lib.oq_plan_scenario_info)
         lib.oq_plan_scenario_info_get(sc, byref(info))
         o = _lib.padded(_lib.oq_plan_options)
-        lib.oq_plan_scenario_options(sc, byref(o))
+        lib.oq_plan_scenario_options(sc, byref(o), None)
         if iterations is not None:
             o.max_iterations = to_int(iterations, "iterations", 0, 1000, "plan")
         if replications is not None:
