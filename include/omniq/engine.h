@@ -107,6 +107,8 @@ typedef struct oq_engine_options {
     int32_t last_agent_max;  /* customers whose last agent is remembered (last-agent routing,
                                 model.h last_agent_window_s), at most; the least recently served
                                 is forgotten first. 0..10000000, default 100000; 0 = none */
+    int32_t reserved;          /* 0; fills the tail, so a field added later starts after
+                                  this version's sizeof (core.h: versioned structs) */
 } oq_engine_options;
 
 /* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,

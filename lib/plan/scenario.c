@@ -41,7 +41,8 @@ struct oq_plan_scenario {
     oq_sim_stream *streams;
     oq_calendar *calendar;
     oq_schedule_options sched;
-    oq_plan_options opts;
+    oq_plan_options opts;       /* opts.sim points to sim_opts */
+    oq_plan_sim_options sim_opts;
     plan_queue *queues;
     plan_group groups[MAX_GROUPS];
     char *method;               /* the forecast method auto chose (first queue) */
@@ -185,8 +186,8 @@ static int read_options(cfg_ctx *c, const cfg_node *root, oq_plan_scenario *sc,
         size_t p = oq__cfg_push_key(c, "simulation");
         if (!oq__cfg_check_map(c, n, SIM_KEYS, 1))
             return 0;
-        KEY("replications", oq__cfg_int(c, v, 2, 10000, &o->sim.replications))
-        KEY("seed", oq__cfg_u64(c, v, &o->sim.seed))
+        KEY("replications", oq__cfg_int(c, v, 2, 10000, &sc->sim_opts.replications))
+        KEY("seed", oq__cfg_u64(c, v, &sc->sim_opts.seed))
         oq__cfg_pop(c, p);
     }
     if ((n = oq__cfg_get(root, "loop")) != NULL) {
@@ -205,7 +206,7 @@ static int read_options(cfg_ctx *c, const cfg_node *root, oq_plan_scenario *sc,
         KEY("time_limit", oq__cfg_number(c, v, 0.001, 3600, &sc->sched.time_limit_s))
         oq__cfg_pop(c, p);
     }
-    o->sim.target_sl = so->target_sl;
+    sc->sim_opts.target_sl = so->target_sl;
     return 1;
 }
 
@@ -460,7 +461,7 @@ static int read_plan(cfg_ctx *c, const cfg_node *root, const char *plan_path, oq
         return 0;
     sc->info.target_sl = so.target_sl;
     sc->info.threshold_s = so.threshold_s;
-    sc->info.replications = sc->opts.sim.replications;
+    sc->info.replications = sc->sim_opts.replications;
     const cfg_node *v;
     if (!(v = oq__cfg_get(root, "center")))
         return oq__cfg_fail(c, root, "center: the scenario file of the center is required");
@@ -524,6 +525,8 @@ oq_status oq_plan_scenario_load(const char *path, oq_plan_scenario **out, oq_err
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
     sc->mem = mem;
     oq_plan_options_init(&sc->opts);
+    oq_plan_sim_options_init(&sc->sim_opts);
+    sc->opts.sim = &sc->sim_opts;
     oq_schedule_options_init(&sc->sched);
     sc->sched.time_limit_s = 10;
     cfg_ctx c;

@@ -314,9 +314,12 @@ static void test_loop(void **state)
     };
     oq_plan_options o;
     oq_plan_options_init(&o);
+    oq_plan_sim_options so;
+    oq_plan_sim_options_init(&so);
+    o.sim = &so;
     o.max_iterations = 20;
-    o.sim.replications = 8;
-    o.sim.seed = 11;
+    so.replications = 8;
+    so.seed = 11;
     oq_plan *plan = NULL;
     oq_error err;
     oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
@@ -411,15 +414,18 @@ static void test_alloc_failure(void **state)
     oq_schedule_get_required(pu, before, PD);
     oq_plan_options o;
     oq_plan_options_init(&o);
+    oq_plan_sim_options so;
+    oq_plan_sim_options_init(&so);
+    o.sim = &so;
     o.max_iterations = 1;
-    o.sim.replications = 2;
+    so.replications = 2;
     int ok = 0;
     for (int64_t k = 1; k < 1000 && !ok; k++) {
         test_alloc ta;
         memset(&ta, 0, sizeof ta);
         ta.fail_at = k;
-        o.sim.alloc = test_alloc_fn;
-        o.sim.alloc_user = &ta;
+        so.alloc = test_alloc_fn;
+        so.alloc_user = &ta;
         oq_plan *plan = NULL;
         oq_error err;
         oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
@@ -495,8 +501,11 @@ static void test_plan_file(void **state)
     oq_plan_options o = OQ_OUTPUT_INIT(oq_plan_options);
     oq_plan_scenario_options(sc, &o, NULL);
     assert_int_equal(o.max_iterations, 8);
+    assert_non_null(o.sim);
+    oq_plan_sim_options so = *o.sim; /* the file's, with fewer replications */
+    o.sim = &so;
     o.max_iterations = 0;
-    o.sim.replications = 2;
+    so.replications = 2;
     oq_plan *plan = NULL;
     st = oq_plan_scenario_run(sc, &o, &plan, &err);
     if (st != OQ_OK)

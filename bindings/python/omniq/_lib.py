@@ -58,6 +58,7 @@ class oq_engine_options(Structure):
         ("start_ms", c_int64),
         ("abandon_resume_s", c_double),
         ("last_agent_max", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -127,6 +128,7 @@ class oq_queue_spec(Structure):
         ("closed_action", c_int32),
         ("closed_queue", c_char_p),
         ("business_time", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -821,7 +823,7 @@ class oq_plan_options(Structure):
         ("max_iterations", c_int32),
         ("max_cpu_s", c_double),
         ("margin", c_double),
-        ("sim", oq_plan_sim_options),
+        ("sim", POINTER(oq_plan_sim_options)),
     ]
 
 
