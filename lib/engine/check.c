@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* oq_engine_check: recompute every derived figure from scratch and compare. */
 #include "engine/internal.h"
-#include "stats/hook.h"
+#include "engine/observer.h"
 
 #define CHECK(cond, ...)                                  \
     do {                                                  \
@@ -201,5 +201,5 @@ oq_status oq_engine_check(oq_engine *e)
     CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
     if ((st = oq__check_derived(e)) != OQ_OK)
         return st;
-    return oq__stats_check(e);
+    return e->obs->check(e);
 }

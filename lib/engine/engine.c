@@ -8,7 +8,7 @@
 #include "core/text.h"
 #include "engine/internal.h"
 #include "engine/journal.h"
-#include "stats/hook.h"
+#include "engine/observer.h"
 
 void oq_engine_options_init(oq_engine_options *opts)
 {
@@ -30,7 +30,7 @@ static uint64_t splitmix64(uint64_t *x)
 
 uint64_t oq__rand(oq_engine *e) { return splitmix64(&e->rng); }
 
-oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
+oq_status oq__engine_create(const oq_engine_options *opts, const oq__observer *obs, oq_engine **out)
 {
     oq_engine_options o; /* the caller's options over the defaults (core.h: versioned structs) */
     if (!out)
@@ -52,6 +52,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
         return OQ_ENOMEM;
     e->err = (char *)(e + 1);
     e->mem = mem;
+    e->obs = obs;
     e->on_event = opts->on_event;
     e->event_user = opts->event_user;
     e->rng = opts->seed;
@@ -71,7 +72,7 @@ oq_status oq_engine_create(const oq_engine_options *opts, oq_engine **out)
     e->resume_sweep_at = 64;
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
     e->journal_seq = 1;
-    if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || oq__stats_create(e) != OQ_OK) {
+    if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || obs->attach(e) != OQ_OK) {
         oq__heap_free(&e->timers, &e->mem);
         oq__free(&mem, e, sizeof *e + OQ_ENGINE_ERR_MAX);
         return OQ_ENOMEM;
@@ -143,7 +144,7 @@ void oq_engine_destroy(oq_engine *e)
             oq__strfree(&e->mem, e->groups[i]->id);
             oq__free(&e->mem, e->groups[i], sizeof(oq_group));
         }
-    oq__stats_destroy(e);
+    e->obs->detach(e);
     oq__journal_free(e);
     for (int32_t i = 0; i < e->n_profiles; i++)
         if (e->profiles[i])
@@ -281,7 +282,7 @@ oq_status oq__check_id(const oq_engine *e, const char *field, const char *id)
 
 void oq__emit(oq_engine *e, oq_event *ev, oq_contact *c, oq_agent *a)
 {
-    oq__stats_on_event(e, ev, c, a);
+    e->obs->on_event(e, ev, c, a);
     if (!e->on_event)
         return;
     e->in_callback++;

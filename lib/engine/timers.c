@@ -3,7 +3,7 @@
 #include <stddef.h>
 
 #include "engine/internal.h"
-#include "stats/hook.h"
+#include "engine/observer.h"
 
 static int timer_cmp(const void *pa, const void *pb, const void *ctx)
 {
@@ -80,7 +80,7 @@ int oq__fire_due_timer(oq_engine *e)
         oq__calendar_changed(e, (oq_ecal *)(void *)((char *)t - offsetof(oq_ecal, timer)));
         break;
     default:
-        oq__stats_on_timer(e, e->now);
+        e->obs->on_timer(e, e->now);
         break;
     }
     return 1;
@@ -108,7 +108,7 @@ void oq__advance(oq_engine *e, int64_t now_ms)
                 if (next - 1 < quiet)
                     quiet = next - 1;
             }
-            oq__stats_on_timer(e, quiet > e->now ? quiet : e->now);
+            e->obs->on_timer(e, quiet > e->now ? quiet : e->now);
             continue;
         }
         oq__dispatch(e);

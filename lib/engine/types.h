@@ -46,6 +46,7 @@ enum {
 #define OQ_SOFT_MAX 16     /* lost allocations one journal record can name */
 
 struct oq_stats;
+struct oq__observer;
 
 typedef struct oq_timer {
     int64_t due;
@@ -408,6 +409,7 @@ struct oq_engine {
     oq_contact *parked;      /* parked work orders (intrusive list) */
 
     struct oq_stats *stats;  /* lib/stats: fed every event before the host sees it */
+    const struct oq__observer *obs; /* engine/observer.h: who keeps e->stats */
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
     /* sigindex.c: bumped whenever agents' skills, tiers or memberships may

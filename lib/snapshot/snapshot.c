@@ -20,8 +20,7 @@
 #include "omniq/snapshot.h"
 #include "calendar/codec.h"
 #include "core/codec.h"
-#include "snapshot/persist.h"
-#include "stats/hook.h"
+#include "stats/persist.h"
 
 #define MAGIC "OMNIQSNP"
 #define MAX_SLOTS (1 << 26)

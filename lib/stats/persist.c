@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "snapshot/persist.h"
+#include "stats/persist.h"
 #include "stats/hook.h"
 #include "stats/internal.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal: hooks other modules provide to the snapshot module. */
-#ifndef OQ_SNAPSHOT_PERSIST_H
-#define OQ_SNAPSHOT_PERSIST_H
+/* Internal: how the snapshot module (lib/snapshot, a layer up) saves and
+ * restores the statistics state. */
+#ifndef OQ_STATS_PERSIST_H
+#define OQ_STATS_PERSIST_H
 
 #include "engine/types.h"
 #include "core/codec.h"
