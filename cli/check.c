@@ -138,7 +138,7 @@ static int check_calendars(const char *path, int quiet)
 {
     char *ids = NULL;
     int32_t n = 0;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_calendar_ids_file(path, &ids, &n, &err) != OQ_OK) {
         fprintf(stderr, "%s\n", err.message);
         return EXIT_INPUT;
@@ -207,7 +207,7 @@ int cmd_check(int argc, char **argv)
     }
     oq_engine *e = NULL;
     oq_script *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     error_list errs;
     memset(&errs, 0, sizeof errs);
     oq_load_options lo;

@@ -131,8 +131,8 @@ static int fail(const char *what, const oq_error *err, oq_status st)
 
 static int compute(const fc_args *a, const oq_forecast_options *base, fc_queue *q)
 {
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
+    oq_error_init(&err);
     oq_status st = oq_volume_series_load_csv(a->path, q->name, a->interval_s, NULL, NULL,
                                              &q->series, &err);
     if (st != OQ_OK) {
@@ -451,8 +451,8 @@ int fc_main(const fc_args *a)
     o.special_days = special;
     o.n_special_days = n_special;
     oq_calendar *cal = NULL;
-    oq_error cerr;
-    memset(&cerr, 0, sizeof cerr);
+    oq_error cerr = OQ_ERROR_INIT;
+    oq_error_init(&cerr);
     if (a->calendar && oq_calendar_load_file(a->calendar, a->calendar_id, NULL, &cal, &cerr) != OQ_OK) {
         fprintf(stderr, "omniq forecast: %s\n", cerr.message);
         free(special);
@@ -462,8 +462,8 @@ int fc_main(const fc_args *a)
     /* the queues: the one asked for, or every queue of the file */
     char *names = NULL;
     int32_t n_queues = 1;
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
+    oq_error_init(&err);
     if (!a->queue) {
         oq_status st = oq_volume_csv_queues(a->path, &names, &n_queues, &err);
         if (st != OQ_OK) {

@@ -312,8 +312,8 @@ int cmd_plan(int argc, char **argv)
     if (!path)
         return usage_error("%s", "missing the plan file");
     oq_plan_scenario *sc = NULL;
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
+    oq_error_init(&err);
     if (oq_plan_scenario_load(path, &sc, &err) != OQ_OK) {
         fprintf(stderr, "omniq plan: %s\n", err.message);
         return EXIT_INPUT;

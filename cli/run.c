@@ -197,7 +197,7 @@ int cmd_run(int argc, char **argv)
     opts.event_user = &r;
     oq_engine *e = NULL;
     oq_script *s = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_script_load_file(&opts, path, &e, &s, &err) != OQ_OK) {
         fprintf(stderr, "%s\n", err.message);
         return EXIT_INPUT;

@@ -574,7 +574,7 @@ int cmd_schedule(int argc, char **argv)
     oq_schedule_horizon_init(&base);
     base.wrap = a.wrap;
     oq_schedule *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_schedule_load_csv(a.csv, a.column, a.interval_s, &base, &s, &err);
     if (st == OQ_OK)
         st = oq_schedule_load_shifts(s, a.shifts, &err);

@@ -644,7 +644,7 @@ int cmd_simulate(int argc, char **argv)
         return EXIT_USAGE;
     }
     oq_scenario *sc = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_scenario_load_file(path, &sc, &err) != OQ_OK) {
         fprintf(stderr, "%s\n", err.message);
         return EXIT_INPUT;
@@ -669,9 +669,8 @@ int cmd_simulate(int argc, char **argv)
         o.event_user = &prog;
     }
     oq_sim *sim = NULL;
-    char msg[512];
-    if (oq_sim_options_check(&o, msg, sizeof msg) != OQ_OK || oq_sim_create(&o, &sim) != OQ_OK) {
-        fprintf(stderr, "%s: %s\n", path, msg);
+    if (oq_sim_create(&o, &sim, &err) != OQ_OK) {
+        fprintf(stderr, "%s: %s\n", path, err.message);
         oq_scenario_free(sc);
         return EXIT_INPUT;
     }

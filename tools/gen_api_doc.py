@@ -225,12 +225,14 @@ def render(docs):
            "struct_size from the caller — `OQ_OUTPUT_INIT(type)` (core.h) or the type's `_init` —",
            "and the library writes only those bytes (struct_size itself and the bytes past it are",
            "untouched), accepting the same range (getters of planning objects, which have no engine,",
-           "name the struct in their `oq_error *err`). New fields start at or after the previous",
+           "name the struct in their `oq_error *err`). `oq_error`, the one error shape of the calls",
+           "without a live engine (loaders, restore, journal replay, simulator creation), is an",
+           "output struct too (`OQ_ERROR_INIT`), except that a bad size never fails the call: it",
+           "receives what fits, nothing for struct_size 0. New fields start at or after the previous",
            "`sizeof` (an explicit reserved field fills tail padding: `test_abi`'s history table",
            "records every version's size and fails otherwise); no public struct embeds another",
            "versioned struct (`oq_plan_options.sim` is a pointer); small value structs without",
-           "struct_size (`oq_error`,",
-           "`oq_sim_dist`, `oq_sim_estimate`, ...) never change. A library reads its own snapshot",
+           "struct_size (`oq_sim_dist`, `oq_sim_estimate`, ...) never change. A library reads its own snapshot",
            "format and the one before it (docs/reliability.md).", ""]
     count = lambda kind: sum(1 for _, _, e in docs for x in e if x[1] == kind)
     nconst = sum(len(x[5]) for _, _, e in docs for x in e if x[1] == "constants")

@@ -171,7 +171,7 @@ static int replay_one(int64_t seq, const void *data, size_t len, void *user)
     replay_ctx *rc = user;
     uint64_t want = 0, own = 0;
     oq_engine_journal_seq(rc->t->e, &want);
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_journal_record_seq(data, len, &own, &err) == OQ_OK && (int64_t)own != seq) {
         fprintf(stderr, "omniq-server: %s: journal row %lld holds record %llu: the database is "
                         "inconsistent; refusing to start\n",
@@ -191,7 +191,7 @@ static int replay_one(int64_t seq, const void *data, size_t len, void *user)
                 rc->t->srv->opt.db_path, missing, (long long)seq);
         return 1;
     }
-    oq_status st = oq_journal_apply(rc->t->e, data, len);
+    oq_status st = oq_journal_apply(rc->t->e, data, len, NULL);
     if (st != OQ_OK) {
         fprintf(stderr, "omniq-server: %s: journal record %lld does not apply: %s (%s); refusing to start\n",
                 rc->t->srv->opt.db_path, (long long)seq, oq_status_name(st), oq_engine_last_error(rc->t->e));
@@ -203,6 +203,7 @@ static int replay_one(int64_t seq, const void *data, size_t len, void *user)
 
 int durability_start(tenant *t)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     server *s = t->srv;
     char err[512];
     if (store_open(s->opt.db_path, s->opt.sync_mode, &t->st, err, sizeof err)) {
@@ -221,14 +222,14 @@ int durability_start(tenant *t)
         return -1;
     }
     if (found) {
-        oq_status st = oq_engine_restore_buffer(&o, data, len, &t->e);
+        oq_status st = oq_engine_restore_buffer(&o, data, len, &t->e, &rerr);
         if (st == OQ_OK)
             registry_load(t->reg, extra, extra_len);
         free(data);
         free(extra);
         if (st != OQ_OK) {
             fprintf(stderr, "omniq-server: snapshot does not restore: %s (%s)\n",
-                    oq_status_name(st), oq_restore_last_error());
+                    oq_status_name(st), rerr.message);
             return -1;
         }
         uint64_t next = 0;
@@ -252,7 +253,7 @@ int durability_start(tenant *t)
             fprintf(stderr, "omniq-server: empty database and no --config file\n");
             return -1;
         }
-        oq_config_error cerr;
+        oq_error cerr = OQ_ERROR_INIT;
         oq_status st = oq_config_load_file(&o, s->opt.config_path, &t->e, &cerr);
         if (st != OQ_OK) {
             fprintf(stderr, "omniq-server: %s\n", cerr.message);

@@ -189,7 +189,7 @@ static int verify_one(tool *t, uint64_t seq, size_t rec, const unsigned char *d,
     verify_ctx *v = u;
     if (!rec) /* the end of message seq */
         return seq == v->snap_seq ? compare(v) : 0;
-    oq_status st = oq_journal_apply(v->e, d, n);
+    oq_status st = oq_journal_apply(v->e, d, n, NULL);
     if (st != OQ_OK) {
         fprintf(stderr, "omniq-journal: record %zu of message %llu does not apply: %s (%s)\n", rec,
                 (unsigned long long)seq, oq_status_name(st), oq_engine_last_error(v->e));
@@ -217,7 +217,7 @@ static int cmd_verify(tool *t)
         free(v.snap);
         return 1;
     }
-    oq_config_error cerr;
+    oq_error cerr = OQ_ERROR_INIT;
     if (oq_config_load_file(NULL, t->config, &v.e, &cerr) != OQ_OK) {
         fprintf(stderr, "omniq-journal: %s\n", cerr.message);
         free(v.snap);

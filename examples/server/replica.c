@@ -251,7 +251,7 @@ static int apply_one(tenant *t, uint64_t seq, const void *data, size_t len, uint
     const void *rec;
     int got;
     while ((got = nats_frame_next(data, len, &off, &rec, &rec_len)) > 0) {
-        oq_status st = oq_journal_apply(t->e, rec, rec_len);
+        oq_status st = oq_journal_apply(t->e, rec, rec_len, NULL);
         if (st != OQ_OK) {
             snprintf(why, sizeof why,
                      "record %zu of message %llu does not apply: %s (%s) on the replica built from snapshot %lld",
@@ -324,7 +324,7 @@ static int create_tenant(tenant *t, int64_t mono)
         return -1;
     oq_engine_options o;
     tenant_engine_options(t, &o);
-    oq_config_error cerr;
+    oq_error cerr = OQ_ERROR_INIT;
     if (oq_config_load_file(&o, s->opt.config_path, &t->e, &cerr) != OQ_OK) {
         server_log(s, "tenant %s: %s", t->name, cerr.message);
         return -1;
@@ -351,6 +351,7 @@ static int create_tenant(tenant *t, int64_t mono)
 /* SYNCING -> STANDBY: the latest snapshot, then follow the stream after it. */
 static int sync_tenant(tenant *t, int64_t mono)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     server *s = t->srv;
     replica *rp = t->rep;
     if (open_log(t))
@@ -367,14 +368,14 @@ static int sync_tenant(tenant *t, int64_t mono)
     if (found) {
         oq_engine_options o;
         tenant_engine_options(t, &o);
-        oq_status st = oq_engine_restore_buffer(&o, data, len, &t->e);
+        oq_status st = oq_engine_restore_buffer(&o, data, len, &t->e, &rerr);
         if (st == OQ_OK)
             registry_load(t->reg, extra, extra_len);
         free(data);
         free(extra);
         if (st != OQ_OK) {
             server_log(s, "tenant %s: snapshot %llu does not restore: %s (%s)", t->name,
-                       (unsigned long long)seq, oq_status_name(st), oq_restore_last_error());
+                       (unsigned long long)seq, oq_status_name(st), rerr.message);
             return -1;
         }
         t->last_seq = (int64_t)seq;
@@ -479,7 +480,7 @@ static void promote(tenant *t, int64_t mono)
         oq_engine *back = NULL;
         oq_engine_options o;
         tenant_engine_options(t, &o);
-        if (before && oq_engine_restore_buffer(&o, before, before_len, &back) == OQ_OK) {
+        if (before && oq_engine_restore_buffer(&o, before, before_len, &back, NULL) == OQ_OK) {
             server_log(s, "tenant %s: taking over failed (%s); standing by", t->name, nats_log_error(rp->log));
             oq_engine_destroy(t->e);
             t->e = back;

@@ -24,7 +24,8 @@
  * (oq_load_options; generous defaults, which a service loading files from
  * its users should lower).
  *
- * Errors: an unknown key or id comes with "did you mean '...'?" when a known
+ * Errors: every loader reports into a caller's oq_error (core.h). An
+ * unknown key or id comes with "did you mean '...'?" when a known
  * one is within a small edit distance. The loader goes on after an error in
  * one entry (a queue, an agent, a timeline item) to report the others, up to
  * oq_load_options.max_errors, each to oq_load_options.on_error; *err holds
@@ -45,29 +46,24 @@ extern "C" {
 
 #define OQ_CONFIG_DEPTH_MAX 32   /* deepest YAML nesting accepted */
 
-/* Where and why a load failed. Caller-owned; fixed-size (ctypes-friendly). */
-typedef struct oq_config_error {
-    int32_t line;         /* 1-based; 0 when the error has no position (e.g. file not found) */
-    int32_t column;       /* 1-based; 0 likewise */
-    char message[512];    /* "name:line:col: queues.sales.escalation[1].after: expected ..." */
-    char path[256];       /* the file name (or buffer name) */
-} oq_config_error;
-
 /* Load a configuration file into a new engine. `opts` (may be NULL for
  * defaults) provides the allocator and the event sink; the file's `engine:`
  * section overrides its seed, start time and abandon_resume. On success
  * *out receives the engine. Errors: OQ_EINVAL (NULL argument), OQ_ECONFIG
  * (cannot read the file, bad YAML, bad or inconsistent content), OQ_ENOMEM;
- * *out is untouched and *err (when not NULL) describes the problem. A file
+ * *out is untouched and *err (oq_error, core.h; may be NULL) holds the
+ * status, the file name, the 1-based line and column (0, 0 when the error has
+ * no position, e.g. file not found) and the message
+ * ("name:line:col: queues.sales.escalation[1].after: expected ..."). A file
  * containing a `timeline:` is rejected here: load it with oq_script_load_*. */
 OQ_API oq_status oq_config_load_file(const oq_engine_options *opts, const char *path,
-                                     oq_engine **out, oq_config_error *err);
+                                     oq_engine **out, oq_error *err);
 
 /* The same from a buffer of `len` bytes (need not be NUL-terminated);
  * `name` (may be NULL: "<buffer>") is used in messages. */
 OQ_API oq_status oq_config_load_buffer(const oq_engine_options *opts, const char *yaml,
                                        size_t len, const char *name, oq_engine **out,
-                                       oq_config_error *err);
+                                       oq_error *err);
 
 /* Write the engine's configuration (not its contacts or agent presence) as
  * YAML that loads into an identical configuration. *out_yaml receives a
@@ -188,10 +184,10 @@ typedef struct oq_script_action {
  * the action runs, not at load. */
 OQ_API oq_status oq_script_load_file(const oq_engine_options *opts, const char *path,
                                      oq_engine **engine, oq_script **script,
-                                     oq_config_error *err);
+                                     oq_error *err);
 OQ_API oq_status oq_script_load_buffer(const oq_engine_options *opts, const char *yaml,
                                        size_t len, const char *name, oq_engine **engine,
-                                       oq_script **script, oq_config_error *err);
+                                       oq_script **script, oq_error *err);
 
 /* Number of timeline items (0 for NULL). */
 OQ_API int32_t oq_script_count(const oq_script *script);
@@ -226,11 +222,11 @@ OQ_API oq_status oq_scenario_load(const oq_load_options *options, const char *pa
  * read, bad YAML, bad configuration or simulation section: *err names
  * file:line:col and the path, e.g. "simulation.streams[2].handle.mean"),
  * OQ_ENOMEM. *out is untouched on error. */
-OQ_API oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_config_error *err);
+OQ_API oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_error *err);
 
 /* The same from a buffer of `len` bytes; `name` (may be NULL) is used in messages. */
 OQ_API oq_status oq_scenario_load_buffer(const char *yaml, size_t len, const char *name,
-                                         oq_scenario **out, oq_config_error *err);
+                                         oq_scenario **out, oq_error *err);
 
 /* Fill *out with the scenario's simulation options (oq_sim_options_init
  * first, then every field the file sets; build = the scenario's build

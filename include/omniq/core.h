@@ -95,9 +95,10 @@ OQ_API void oq_free(void *ptr);
  * library's sizeof, so their elements must have exactly that size.
  *
  * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,
- * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats, and an
- * input struct read back such as oq_queue_get_spec's or
- * oq_schedule_get_horizon's) have their struct_size set by the caller before the
+ * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats,
+ * oq_error — with its own rule for a bad size, below — and an input struct
+ * read back such as oq_queue_get_spec's or oq_schedule_get_horizon's) have
+ * their struct_size set by the caller before the
  * call, with OQ_OUTPUT_INIT below or, for input types, the _init function.
  * The library writes only the first struct_size bytes (struct_size itself
  * stays as set; bytes past it are untouched) and accepts the same range as
@@ -112,8 +113,8 @@ OQ_API void oq_free(void *ptr);
  * struct (it points to one, as oq_plan_options.sim, or the settings are
  * read separately, as oq_queue_get_spec); a version ends without tail
  * padding (a reserved field fills it) and tests/unit/test_abi.c records
- * every version's size; small value structs without struct_size (oq_error,
- * oq_sim_dist, oq_sim_estimate, ...) are fixed forever and never grow.
+ * every version's size; small value structs without struct_size
+ * (oq_sim_dist, oq_sim_estimate, ...) are fixed forever and never grow.
  * Snapshots: a library reads its own snapshot format and the one before
  * (oq_engine_restore, docs/reliability.md). */
 
@@ -122,18 +123,39 @@ OQ_API void oq_free(void *ptr);
  * (ctypes hosts set struct_size = sizeof themselves.) */
 #define OQ_OUTPUT_INIT(type) { .struct_size = (uint32_t)sizeof(type) }
 
-/* Where and why a call that has no engine to hold a message failed (loaders,
- * object constructors of the planning modules). Caller-owned, fixed size
- * (ctypes-friendly); this struct never grows. A function taking `oq_error *err`
- * accepts NULL there; on failure it fills every field, on success it leaves
- * *err untouched. */
+/* The one error shape of the calls that have no live engine to hold a
+ * message: the configuration, scenario, calendar, shift and plan loaders,
+ * snapshot restore, journal replay (oq_journal_apply), simulator creation
+ * and the planning modules' constructors. (A call on a live engine keeps its
+ * message in oq_engine_last_error instead.)
+ *
+ * A versioned output struct (above): the caller owns it and sets
+ * struct_size (OQ_ERROR_INIT, oq_error_init; ctypes hosts set sizeof
+ * themselves). A function taking `oq_error *err` accepts NULL there (the
+ * status alone then says what happened). On failure it writes the first
+ * min(struct_size, sizeof(oq_error)) bytes of the error — struct_size stays
+ * as set, bytes past it are untouched, a string the size cuts is still
+ * NUL-terminated, and a struct_size of 0 (never set) receives nothing — and
+ * on success it leaves *err untouched. Unlike the other output structs a bad
+ * struct_size here never fails the call: the error's own destination must
+ * not be a reason for an error that could not then be reported.
+ * Thread-safety: nothing is kept between calls; each thread uses its own. */
 typedef struct oq_error {
+    uint32_t struct_size; /* set by the caller: sizeof(oq_error) of its header */
     oq_status status;     /* the status the call returned */
     int32_t line;         /* 1-based line in `path`; 0 when the error has no position */
     int32_t column;       /* 1-based column; 0 likewise */
-    char message[512];    /* NUL-terminated, e.g. "shifts.yaml:4:12: templates[0].length: ..." */
+    char message[512];    /* NUL-terminated, naming the field, id or file:line:col, e.g.
+                             "shifts.yaml:4:12: templates[0].length: ..." */
     char path[256];       /* the file (or buffer) name; "" when none */
 } oq_error;
+
+/* An oq_error ready to receive an error: `oq_error err = OQ_ERROR_INIT;`. */
+#define OQ_ERROR_INIT OQ_OUTPUT_INIT(oq_error)
+
+/* Zero *err and set its struct_size to sizeof(oq_error) (for hosts that
+ * cannot use OQ_ERROR_INIT). NULL is a no-op. Thread-safe. */
+OQ_API void oq_error_init(oq_error *err);
 
 #ifdef __cplusplus
 }

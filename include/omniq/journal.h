@@ -117,10 +117,13 @@ OQ_API oq_status oq_engine_set_journal(oq_engine *e, oq_journal_fn fn, void *use
  * Errors: OQ_EINVAL (NULL), OQ_EBUSY (from a callback), OQ_ECORRUPT for a
  * malformed record or one out of sequence — "sequence 7, expected 5: records
  * 5..6 are missing (a gap)", "sequence 3, expected 5: already applied (a
- * duplicate ...)" in oq_engine_last_error; nothing changes then. A record
- * whose call fails (the call's status) is not counted either: correct the
- * cause and apply it again. Not thread-safe: as every call on e. */
-OQ_API oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len);
+ * duplicate ...)"; nothing changes then. A record whose call fails (the
+ * call's status) is not counted either: correct the cause and apply it
+ * again. Every failure fills *err (oq_error, core.h; may be NULL) with the
+ * status and the message — also when e is NULL or the call comes from a
+ * callback, where the engine has no message to give — and, with an engine,
+ * oq_engine_last_error says the same. Not thread-safe: as every call on e. */
+OQ_API oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len, oq_error *err);
 
 /* The sequence number of the next journal record: the one e will emit next,
  * which is also the one oq_journal_apply expects next (a standby that takes

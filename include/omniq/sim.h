@@ -156,14 +156,15 @@ typedef struct oq_sim_options {
 OQ_API void oq_sim_options_init(oq_sim_options *opts);
 
 /* Validate and copy the options (the strings and arrays they point to are
- * borrowed). Errors: OQ_EINVAL (NULL, bad struct_size, a field out of range:
- * *out receives nothing; use oq_sim_options_check for the message), OQ_ENOMEM. */
-OQ_API oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out);
+ * borrowed). Errors: OQ_EINVAL (NULL, bad struct_size, a field out of range),
+ * OQ_ENOMEM; *out receives nothing then and *err (oq_error, core.h; may be
+ * NULL) the status and a message naming the field, as oq_sim_options_check. */
+OQ_API oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out, oq_error *err);
 
-/* Validate options without creating anything; on error writes a message
- * naming the field ("streams[2].handle.mean: must be > 0") into buf (may be
- * NULL) of size buf_size. */
-OQ_API oq_status oq_sim_options_check(const oq_sim_options *opts, char *buf, size_t buf_size);
+/* Validate options without creating anything. On error *err (oq_error,
+ * core.h; may be NULL) receives the status and a message naming the field
+ * ("streams[2].handle.mean: must be > 0"); line and column are 0. */
+OQ_API oq_status oq_sim_options_check(const oq_sim_options *opts, oq_error *err);
 
 /* Destroy the simulator and the engine it keeps. NULL is a no-op. */
 OQ_API void oq_sim_destroy(oq_sim *sim);

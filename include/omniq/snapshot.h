@@ -15,8 +15,9 @@
  * A snapshot records the number of the next journal record, so a snapshot
  * plus the records emitted after it rebuild the same state.
  *
- * Thread-safety: as engine.h — serialize calls on one engine. The restore
- * error message (oq_restore_last_error) is per thread. */
+ * Thread-safety: as engine.h — serialize calls on one engine. A restore
+ * keeps no state between calls: why it failed goes into the caller's
+ * oq_error (core.h). */
 #ifndef OMNIQ_SNAPSHOT_H
 #define OMNIQ_SNAPSHOT_H
 
@@ -53,24 +54,20 @@ OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void 
  * Errors: OQ_EINVAL (NULL out/read, bad struct_size), OQ_ECORRUPT (bad magic,
  * unsupported version, checksum mismatch, truncation, inconsistent content —
  * a value out of range, or a derived field that disagrees with its source,
- * which oq_engine_check recomputes: oq_restore_last_error() says what and at
- * which byte offset), OQ_ENOMEM.
- * On error *out is untouched and nothing stays allocated. */
+ * which oq_engine_check recomputes), OQ_ENOMEM. *err (oq_error, core.h; may
+ * be NULL) then receives the status and what and at which byte offset
+ * ("snapshot: at byte 8: snapshot format version 9, ..."); line and column
+ * are 0. On error *out is untouched and nothing stays allocated. */
 OQ_API oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user,
-                                   oq_engine **out);
+                                   oq_engine **out, oq_error *err);
 
 /* Snapshot into one buffer allocated with the C library's malloc (release it
  * with oq_free). Errors as oq_engine_snapshot, plus OQ_ENOMEM. */
 OQ_API oq_status oq_engine_snapshot_buffer(const oq_engine *e, void **out, size_t *len);
 
-/* Restore from len bytes at buf. Errors as oq_engine_restore. */
+/* Restore from len bytes at buf. Errors (and *err) as oq_engine_restore. */
 OQ_API oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *buf,
-                                          size_t len, oq_engine **out);
-
-/* Why the last oq_engine_restore* / oq_journal_apply decode on this thread
- * failed ("" if it did not). Static per-thread storage, valid until the next
- * restore on the thread. */
-OQ_API const char *oq_restore_last_error(void);
+                                          size_t len, oq_engine **out, oq_error *err);
 
 #ifdef __cplusplus
 }

@@ -341,7 +341,7 @@ oq_status oq_calendar_create(const char *id, const char *time_zone,
     if (!cal)
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "calendar '%s': out of memory", id);
     cal->mem = mem;
-    oq_error zerr;
+    oq_error zerr = OQ_ERROR_INIT;
     st = oq__zone_load(&cal->mem, time_zone, opts ? opts->tzdir : NULL, &cal->zone, &zerr);
     if (st != OQ_OK) {
         oq_calendar_destroy(cal);

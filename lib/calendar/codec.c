@@ -107,7 +107,7 @@ static int built(oq_rd *r, oq_status st, const oq_error *err, int *nomem)
 
 static int r_body(oq_rd *r, oq_calendar *cal, int *nomem)
 {
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     char name[TEXT_MAX + 1], list[TEXT_MAX + 1];
     for (int32_t d = 0; d < 7; d++) {
         int32_t n = oq__rd_count(r, ITEMS_MAX, 8, "calendar weekly ranges");
@@ -200,7 +200,7 @@ int oq__r_calendar(oq_rd *r, const oq_calendar_options *opts, oq_calendar **out,
         return r->bad ? 0 : oq__rd_fail(r, "calendar '%s': time zone '%s': %s", id, tz, why);
     }
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (!built(r, oq__calendar_adopt(id, tz, &z, opts, &cal, &err), &err, nomem))
         return 0;
     if (!r_body(r, cal, nomem)) {

@@ -335,7 +335,7 @@ static int use_holidays(cfg_ctx *c, oq_calendar *cal, const cfg_node *holidays, 
             if (!parse_dates(c, k, &first, &last) || !holiday_name(c, v, &name))
                 return 0;
             for (int32_t d = first; d <= last; d++) {
-                oq_error e;
+                oq_error e = OQ_ERROR_INIT;
                 if (oq_calendar_add_holiday(cal, list, d, name, &e) != OQ_OK)
                     return api_fail(c, k, oq_calendar_id(cal), &e);
             }
@@ -380,7 +380,7 @@ static int weekly_hours(cfg_ctx *c, oq_calendar *cal, const cfg_node *hours, wee
             if (mask & (1u << w))
                 wk->day[w] = rs;
             for (int r = 0; ok && (mask & (1u << w)) && r < rs.n; r++) {
-                oq_error e;
+                oq_error e = OQ_ERROR_INIT;
                 if (oq_calendar_add_hours(cal, w, rs.open[r], rs.close[r], &e) != OQ_OK)
                     ok = api_fail(c, rs.at[r], oq_calendar_id(cal), &e);
             }
@@ -463,7 +463,7 @@ static int exceptions(cfg_ctx *c, oq_calendar *cal, const cfg_node *ex, const we
         const char *name;
         int ok = exception_value(c, v, wk, &rs, &closed, &name);
         for (int32_t d = first; ok && d <= last; d++) {
-            oq_error e;
+            oq_error e = OQ_ERROR_INIT;
             if (closed && oq_calendar_close_day(cal, d, name, &e) != OQ_OK)
                 ok = api_fail(c, k, oq_calendar_id(cal), &e);
             for (int r = 0; ok && !closed && r < rs.n; r++)
@@ -498,7 +498,7 @@ int oq__cfg_calendar_build(cfg_ctx *c, const cfg_node *holidays, const cfg_node 
     if (ok) {
         size_t o2 = oq__cfg_push_key(c, "time_zone");
         const char *zone;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         ok = oq__cfg_string(c, tz, &zone);
         if (ok && oq_calendar_create(id, zone, opts, &cal, &e) != OQ_OK)
             ok = api_fail(c, tz, id, &e);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/abi.h"
+#include "core/error.h"
 #include "omniq/calendar.h"
 #include "omniq/config.h"
 #include "omniq/contact.h"
@@ -68,8 +69,6 @@ int oq__cfg_read_file(cfg_ctx *c, const char *path, char **buf, size_t *len);
 /* A context for loading `name` with options `lo` (NULL: defaults) into
  * err (may be NULL; untouched until an error). */
 void oq__cfg_ctx_init(cfg_ctx *c, const char *name, oq_error *err, const oq_load_options *lo);
-/* Copy a load's error into the older oq_config_error shape. */
-void oq__cfg_error_copy(oq_config_error *dst, const oq_error *src);
 
 /* Record an error at node (NULL: no position); always returns 0. Every
  * error goes to on_error; the first also to *err; at max_errors the load
@@ -86,7 +85,6 @@ int oq__cfg_fail_engine(cfg_ctx *c, const cfg_node *node, oq_status st);
 int oq__cfg_fail_quiet(cfg_ctx *c);
 /* Out of memory: records it and stops the load. Returns 0. */
 int oq__cfg_nomem(cfg_ctx *c);
-void oq__cfg_init_error(oq_config_error *err, const char *name);
 
 /* The candidate closest to `word` by edit distance (insertions, deletions,
  * substitutions, adjacent transpositions), if close enough to be a likely

@@ -861,8 +861,7 @@ oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *
     oq__cfg_ctx_init(&c, name, err, lo);
     if (!out || (!path && !yaml && len > 0)) {
         oq__cfg_fail(&c, NULL, "invalid argument");
-        if (err)
-            err->status = OQ_EINVAL;
+        oq__error_status(err, OQ_EINVAL);
         return OQ_EINVAL;
     }
     char *buf = NULL;
@@ -886,45 +885,34 @@ oq_status oq__cfg_load(const oq_load_options *lo, const char *path, const char *
     if (!ok || c.status != OQ_OK) {
         oq_engine_destroy(c.e);
         oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
-        if (err)
-            err->status = st;
+        oq__error_status(err, st);
         return st;
     }
     *out = c.e;
     return OQ_OK;
 }
 
-/* The older entry points: one error, in the oq_config_error shape. */
+/* The simple entry points: engine options only, the first error only. */
 static oq_status load_one_error(const oq_engine_options *opts, const char *path, const char *yaml,
-                                size_t len, const char *name, oq_engine **out,
-                                oq_config_error *err)
+                                size_t len, const char *name, oq_engine **out, oq_error *err)
 {
     oq_load_options lo;
     oq_load_options_init(&lo);
     lo.engine = opts;
     lo.max_errors = 1;
-    oq_error e;
-    oq__cfg_init_error(err, name ? name : path ? path : "<buffer>");
-    oq_status st = oq__cfg_load(&lo, path, yaml, len, name, out, &e, NULL, NULL);
-    if (st != OQ_OK)
-        oq__cfg_error_copy(err, &e);
-    return st;
+    return oq__cfg_load(&lo, path, yaml, len, name, out, err, NULL, NULL);
 }
 
 oq_status oq_config_load_file(const oq_engine_options *opts, const char *path, oq_engine **out,
-                              oq_config_error *err)
+                              oq_error *err)
 {
-    if (!path) {
-        oq__cfg_init_error(err, "<null>");
-        if (err)
-            snprintf(err->message, sizeof err->message, "path is NULL");
-        return OQ_EINVAL;
-    }
+    if (!path)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "path is NULL");
     return load_one_error(opts, path, NULL, 0, path, out, err);
 }
 
 oq_status oq_config_load_buffer(const oq_engine_options *opts, const char *yaml, size_t len,
-                                const char *name, oq_engine **out, oq_config_error *err)
+                                const char *name, oq_engine **out, oq_error *err)
 {
     return load_one_error(opts, NULL, yaml, len, name, out, err);
 }

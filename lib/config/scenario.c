@@ -248,8 +248,7 @@ static int read_zone(sc_ctx *x, const cfg_node *sim, oq_calendar **out)
     const char *name = "UTC";
     size_t p = oq__cfg_push_key(c, "zone");
     int ok = !f || oq__cfg_id(c, f, &name);
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = ok ? oq_calendar_create("zone", name, NULL, out, &err) : OQ_OK;
     if (ok && st == OQ_ENOMEM)
         ok = nomem(c);
@@ -684,9 +683,9 @@ static int read_simulation(sc_ctx *x, const cfg_node *root)
     o->build = build_cb;
     o->build_user = s;
     if (ok) {
-        char msg[300];
-        if (oq_sim_options_check(o, msg, sizeof msg) != OQ_OK)
-            ok = oq__cfg_fail(c, sim, "%s", msg);
+        oq_error e = OQ_ERROR_INIT;
+        if (oq_sim_options_check(o, &e) != OQ_OK)
+            ok = oq__cfg_fail(c, sim, "%s", e.message);
     }
     x->zone = NULL;
     oq_calendar_destroy(zone);
@@ -726,15 +725,13 @@ oq_status oq_scenario_load(const oq_load_options *options, const char *path, con
     oq__cfg_ctx_init(&c, name, err, options);
     if (!out || (!path && !yaml && len > 0)) {
         oq__cfg_fail(&c, NULL, "invalid argument");
-        if (err)
-            err->status = OQ_EINVAL;
+        oq__error_status(err, OQ_EINVAL);
         return OQ_EINVAL;
     }
     oq_scenario *s = calloc(1, sizeof *s);
     if (!s) {
         nomem(&c);
-        if (err)
-            err->status = OQ_ENOMEM;
+        oq__error_status(err, OQ_ENOMEM);
         return OQ_ENOMEM;
     }
     snprintf(s->name, sizeof s->name, "%s", c.name);
@@ -761,8 +758,7 @@ oq_status oq_scenario_load(const oq_load_options *options, const char *path, con
     if (!ok || c.status != OQ_OK) {
         oq_scenario_free(s);
         oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
-        if (err)
-            err->status = st;
+        oq__error_status(err, st);
         return st;
     }
     *out = s;
@@ -770,32 +766,23 @@ oq_status oq_scenario_load(const oq_load_options *options, const char *path, con
 }
 
 static oq_status scenario_load(const char *path, const char *yaml, size_t len, const char *name,
-                               oq_scenario **out, oq_config_error *err)
+                               oq_scenario **out, oq_error *err)
 {
     oq_load_options lo;
     oq_load_options_init(&lo);
     lo.max_errors = 1;
-    oq_error e;
-    oq__cfg_init_error(err, name ? name : path ? path : "<buffer>");
-    oq_status st = oq_scenario_load(&lo, path, yaml, len, name, out, &e);
-    if (st != OQ_OK)
-        oq__cfg_error_copy(err, &e);
-    return st;
+    return oq_scenario_load(&lo, path, yaml, len, name, out, err);
 }
 
-oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_config_error *err)
+oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_error *err)
 {
-    if (!path) {
-        oq__cfg_init_error(err, "<null>");
-        if (err)
-            snprintf(err->message, sizeof err->message, "path is NULL");
-        return OQ_EINVAL;
-    }
+    if (!path)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "path is NULL");
     return scenario_load(path, NULL, 0, path, out, err);
 }
 
 oq_status oq_scenario_load_buffer(const char *yaml, size_t len, const char *name,
-                                  oq_scenario **out, oq_config_error *err)
+                                  oq_scenario **out, oq_error *err)
 {
     return scenario_load(NULL, yaml, len, name, out, err);
 }

@@ -387,36 +387,29 @@ oq_status oq_config_load(const oq_load_options *options, const char *path, const
 
 static oq_status script_load(const oq_engine_options *opts, const char *path, const char *yaml,
                              size_t len, const char *name, oq_engine **engine, oq_script **script,
-                             oq_config_error *err)
+                             oq_error *err)
 {
     name = name ? name : path ? path : "<buffer>";
-    oq__cfg_init_error(err, name);
     if (!script || !engine)
-        return OQ_EINVAL;
+        return oq__error(err, OQ_EINVAL, name, 0, 0, "%s is NULL", script ? "engine" : "script");
     oq_load_options lo;
     oq_load_options_init(&lo);
     lo.engine = opts;
     lo.max_errors = 1;
-    oq_error e;
-    oq_status st = oq_config_load(&lo, path, yaml, len, name, engine, script, &e);
-    if (st != OQ_OK)
-        oq__cfg_error_copy(err, &e);
-    return st;
+    return oq_config_load(&lo, path, yaml, len, name, engine, script, err);
 }
 
 oq_status oq_script_load_file(const oq_engine_options *opts, const char *path, oq_engine **engine,
-                              oq_script **script, oq_config_error *err)
+                              oq_script **script, oq_error *err)
 {
-    if (!path) {
-        oq__cfg_init_error(err, "<null>");
-        return OQ_EINVAL;
-    }
+    if (!path)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "path is NULL");
     return script_load(opts, path, NULL, 0, path, engine, script, err);
 }
 
 oq_status oq_script_load_buffer(const oq_engine_options *opts, const char *yaml, size_t len,
                                 const char *name, oq_engine **engine, oq_script **script,
-                                oq_config_error *err)
+                                oq_error *err)
 {
     return script_load(opts, NULL, yaml, len, name, engine, script, err);
 }

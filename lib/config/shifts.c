@@ -404,8 +404,7 @@ static int read_shifts(cfg_ctx *c, oq_schedule *s, const cfg_node *root, shifts_
 static oq_status failed(const cfg_ctx *c, oq_error *err)
 {
     oq_status st = c->status != OQ_OK ? c->status : OQ_ECONFIG;
-    if (err)
-        err->status = st;
+    oq__error_status(err, st);
     return st;
 }
 
@@ -433,7 +432,7 @@ static oq_status load_shifts(oq_schedule *s, const char *path, const char *yaml,
     /* everything checked: add, and take it all back should memory run out */
     const int32_t n_tpl0 = s->n_tpl, n_tour0 = s->n_tour;
     oq_status st = OQ_OK;
-    oq_error add_err;
+    oq_error add_err = OQ_ERROR_INIT;
     for (int32_t i = 0; ok && i < d.n_tpl; i++) {
         st = oq_schedule_add_template(s, &d.tpl[i].t, NULL, &add_err);
         if (st != OQ_OK)

@@ -16,14 +16,6 @@
 
 /* ---- errors ---------------------------------------------------------------- */
 
-void oq__cfg_init_error(oq_config_error *err, const char *name)
-{
-    if (!err)
-        return;
-    memset(err, 0, sizeof *err);
-    snprintf(err->path, sizeof err->path, "%s", name ? name : "<buffer>");
-}
-
 /* Bounded append (the message is truncated, never overrun). */
 static void app(char *dst, size_t cap, size_t *off, const char *src)
 {
@@ -85,24 +77,13 @@ int oq__cfg_options_ok(const oq_load_options **options, oq_load_options *full, c
     return 0;
 }
 
-void oq__cfg_error_copy(oq_config_error *dst, const oq_error *src)
-{
-    if (!dst)
-        return;
-    dst->line = src->line;
-    dst->column = src->column;
-    memcpy(dst->message, src->message, sizeof dst->message);
-    memcpy(dst->path, src->path, sizeof dst->path);
-}
-
 static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list ap)
 {
     if (c->stop)
         return 0;
     if (c->status == OQ_OK)
         c->status = OQ_ECONFIG;
-    oq_error e;
-    memset(&e, 0, sizeof e);
+    oq_error e = OQ_ERROR_INIT;
     e.status = c->status;
     e.line = line;
     e.column = col;
@@ -123,8 +104,8 @@ static int vfail(cfg_ctx *c, int32_t line, int32_t col, const char *fmt, va_list
         app(m, cap, &off, ": ");
     }
     app(m, cap, &off, text);
-    if (c->n_errors == 0 && c->err)
-        *c->err = e;
+    if (c->n_errors == 0)
+        oq__error_copy(c->err, &e);
     if (c->on_error)
         c->on_error(&e, c->error_user);
     if (++c->n_errors >= c->max_errors)

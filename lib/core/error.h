@@ -19,4 +19,18 @@
 oq_status oq__error(oq_error *err, oq_status status, const char *path, int32_t line,
                     int32_t column, const char *fmt, ...) OQ__PRINTF(6, 7);
 
+/* Write the complete error `src` (struct_size ignored) into the caller's
+ * *dst as core.h says: only the first min(dst->struct_size, sizeof) bytes,
+ * a cut string still NUL-terminated, dst->struct_size kept. NULL dst: no-op.
+ * Every write into a caller's oq_error goes through here. */
+void oq__error_copy(oq_error *dst, const oq_error *src);
+
+/* Set only the status of an error already written into *dst (NULL: no-op;
+ * nothing when dst's size does not reach the status). */
+void oq__error_status(oq_error *dst, oq_status status);
+
+/* Read back the status of the caller's *err (OQ_OK when err is NULL or its
+ * size does not reach the status): never reads past its struct_size. */
+oq_status oq__error_get_status(const oq_error *err);
+
 #endif

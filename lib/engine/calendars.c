@@ -98,7 +98,7 @@ static oq_status copy_calendar(oq_engine *e, const oq_calendar *cal, oq_calendar
     oq_calendar_options_init(&opts);
     opts.alloc = e->mem.fn;
     opts.alloc_user = e->mem.user;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_calendar_copy(cal, &opts, out, &err);
     if (st != OQ_OK)
         return oq__fail(e, st, "calendar '%s': %s", oq_calendar_id(cal), err.message);

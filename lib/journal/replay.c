@@ -282,7 +282,8 @@ oq_status oq_journal_record_seq(const void *rec, size_t len, uint64_t *seq, oq_e
     return OQ_OK;
 }
 
-oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len)
+/* oq_journal_apply; on failure the engine's last error says why. */
+static oq_status apply(oq_engine *e, const void *rec, size_t len)
 {
     oq_status st = oq__journal_replay_enter(e);
     if (st != OQ_OK)
@@ -346,5 +347,17 @@ oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len)
     uint64_t next = 0;
     if (st == OQ_OK && oq_engine_journal_seq(e, &next) == OQ_OK && next == seq)
         (void)oq_engine_set_journal_seq(e, seq + 1);
+    return st;
+}
+
+oq_status oq_journal_apply(oq_engine *e, const void *rec, size_t len, oq_error *err)
+{
+    if (!e)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "journal record: engine is NULL");
+    oq_status st = apply(e, rec, len);
+    if (st != OQ_OK) {
+        const char *why = oq_engine_last_error(e);
+        oq__error(err, st, NULL, 0, 0, "%s", why && why[0] ? why : oq_status_str(st));
+    }
     return st;
 }

@@ -216,14 +216,10 @@ static int read_center(cfg_ctx *c, const cfg_node *n, const char *plan_path, oq_
     char path[1024];
     if (!file_path(c, n, plan_path, path, sizeof path))
         return 0;
-    oq_config_error ce;
-    oq_status st = oq_scenario_load_file(path, &sc->center, &ce);
-    if (st != OQ_OK) {
-        oq_error e;
-        memset(&e, 0, sizeof e);
-        snprintf(e.message, sizeof e.message, "%s", ce.message);
+    oq_error e = OQ_ERROR_INIT;
+    oq_status st = oq_scenario_load_file(path, &sc->center, &e);
+    if (st != OQ_OK)
         return fail_from(c, n, &e, st);
-    }
     sc->sim.struct_size = sizeof sc->sim;
     oq_scenario_options(sc->center, &sc->sim, NULL);
     sc->streams = oq__calloc(&sc->mem, (size_t)sc->sim.n_streams, sizeof *sc->streams);
@@ -253,7 +249,7 @@ static int forecast_queues(cfg_ctx *c, const cfg_node *n, const char *plan_path,
         return oq__cfg_fail(c, n, "at most 256 queues");
     memset(series, 0, sizeof series);
     int ok = 1;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     int32_t last = INT32_MIN, interval = 0;
     for (int32_t q = 0; ok && q < nq; q++) {
         oq_status st = oq_volume_series_load_csv(path, sc->streams[q].queue, 0, NULL, NULL,
@@ -367,7 +363,7 @@ static int staff_group(cfg_ctx *c, const cfg_node *n, oq_plan_scenario *sc, plan
     }
     for (int32_t i = 0; ok && i < ni; i++)
         gr->required[i] = rows[i].scheduled;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     if (ok) {
         oq_status st = oq_schedule_set_required(gr->problem, 0, ni, gr->required, &e);
         if (st != OQ_OK)
@@ -419,7 +415,7 @@ static int read_group(cfg_ctx *c, const cfg_node *n, const char *plan_path, cons
     h.first_date = sc->info.first_date;
     h.days = sc->info.days;
     h.interval_s = sc->info.interval_s;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     oq_status st = oq_schedule_create(&h, &gr->problem, &e);
     if (st != OQ_OK)
         return fail_from(c, n, &e, st);
@@ -473,7 +469,7 @@ static int read_plan(cfg_ctx *c, const cfg_node *root, const char *plan_path, oq
         const char *id = NULL;
         if (!file_path(c, cal, plan_path, path, sizeof path) || (cal_id && !oq__cfg_id(c, cal_id, &id)))
             return 0;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         oq_status st = oq_calendar_load_file(path, id, NULL, &sc->calendar, &e);
         if (st != OQ_OK)
             return fail_from(c, cal, &e, st);
@@ -544,8 +540,7 @@ oq_status oq_plan_scenario_load(const char *path, oq_plan_scenario **out, oq_err
     if (!ok) {
         oq_plan_scenario_destroy(sc);
         oq_status st = c.status != OQ_OK ? c.status : OQ_ECONFIG;
-        if (err)
-            err->status = st;
+        oq__error_status(err, st);
         return st;
     }
     sc->info.loop_iterations = sc->opts.max_iterations;

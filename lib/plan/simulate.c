@@ -218,12 +218,10 @@ void oq_plan_sim_destroy(oq_plan_sim *p)
 static oq_status run_one(oq_plan_sim *p, const oq_sim_options *so, int32_t r, oq_error *err)
 {
     oq_sim *sim = NULL;
-    char msg[256];
-    oq_status st = oq_sim_options_check(so, msg, sizeof msg);
+    oq_error e = OQ_ERROR_INIT;
+    oq_status st = oq_sim_create(so, &sim, &e);
     if (st != OQ_OK)
-        return oq__error(err, st, NULL, 0, 0, "simulation: %s", msg);
-    if ((st = oq_sim_create(so, &sim)) != OQ_OK)
-        return oq__error(err, st, NULL, 0, 0, "simulation: cannot create (%s)", oq_status_name(st));
+        return oq__error(err, st, NULL, 0, 0, "simulation: %s", e.message);
     if ((st = oq_sim_run(sim)) != OQ_OK) {
         oq__error(err, st == OQ_ENOMEM ? OQ_ENOMEM : OQ_ECONFIG, NULL, 0, 0, "simulation: %s",
                   oq_sim_last_error(sim));

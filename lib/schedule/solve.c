@@ -117,7 +117,7 @@ oq_status oq_schedule_solve(const oq_schedule *s, const oq_schedule_options *opt
     oq__costs_free(&sv.mem, s, &sv.costs);
     if (st == OQ_ENOMEM)
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
-    if (st != OQ_OK && err && err->status != st)
+    if (st != OQ_OK && err && oq__error_get_status(err) != st)
         return oq__error(err, st, NULL, 0, 0, "%s", sv.message[0] ? sv.message : oq_status_str(st));
     return st;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "core/error.h"
 #include "omniq/contact.h"
 #include "omniq/model.h"
 #include "sim/internal.h"
@@ -284,24 +285,37 @@ static oq_status copy_in(const oq_sim_options *o, oq_sim_options *full, char *bu
     return check_full(full, buf, bn);
 }
 
-oq_status oq_sim_options_check(const oq_sim_options *o, char *buf, size_t bn)
+/* The options' check, its message in *err (core.h). */
+static oq_status options_ok(const oq_sim_options *o, oq_sim_options *full, oq_error *err)
 {
-    oq_sim_options full;
-    return copy_in(o, &full, buf, bn);
+    char msg[sizeof err->message];
+    oq_status st = copy_in(o, full, msg, sizeof msg);
+    return st == OQ_OK ? st : oq__error(err, st, NULL, 0, 0, "%s", msg);
 }
 
-oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out)
+oq_status oq_sim_options_check(const oq_sim_options *o, oq_error *err)
+{
+    oq_sim_options full;
+    return options_ok(o, &full, err);
+}
+
+static oq_status out_of_memory(oq_error *err)
+{
+    return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "oq_sim_create: out of memory");
+}
+
+oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *err)
 {
     oq_sim_options full;
     const oq_sim_options *opts = &full;
     if (!out)
-        return OQ_EINVAL;
-    oq_status st = copy_in(caller, &full, NULL, 0);
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_sim_create: out is NULL");
+    oq_status st = options_ok(caller, &full, err);
     if (st != OQ_OK)
         return st;
     oq_sim *s = calloc(1, sizeof *s);
     if (!s)
-        return OQ_ENOMEM;
+        return out_of_memory(err);
     s->o = *opts;
     int32_t n = opts->n_streams;
     s->queue_ids = calloc((size_t)n, sizeof *s->queue_ids);
@@ -312,7 +326,7 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out)
     s->stream_t = calloc((size_t)n, sizeof *s->stream_t);
     if (!s->queue_ids || !s->channel_ids || !s->stream_q || !s->stream_c || !s->thr_ms || !s->stream_t) {
         oq_sim_destroy(s);
-        return OQ_ENOMEM;
+        return out_of_memory(err);
     }
     for (int32_t i = 0; i < n; i++) {
         s->stream_q[i] = intern(s->queue_ids, &s->nq, opts->streams[i].queue);
@@ -330,7 +344,7 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out)
         s->rep_int = calloc((size_t)cells * 2, sizeof *s->rep_int);
     if (!s->rep || !s->inter || !s->info || (cells <= REP_INT_MAX && !s->rep_int)) {
         oq_sim_destroy(s);
-        return OQ_ENOMEM;
+        return out_of_memory(err);
     }
     *out = s;
     return OQ_OK;

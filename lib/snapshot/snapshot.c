@@ -20,14 +20,14 @@
 #include "omniq/snapshot.h"
 #include "calendar/codec.h"
 #include "core/codec.h"
+#include "core/error.h"
 #include "stats/persist.h"
 
 #define MAGIC "OMNIQSNP"
 #define MAX_SLOTS (1 << 26)
 
-static _Thread_local char restore_err[256];
-
-const char *oq_restore_last_error(void) { return restore_err; }
+/* Room for why a restore failed (then copied into the caller's oq_error). */
+#define RESTORE_MSG 256
 
 /* ---- writing ---------------------------------------------------------------- */
 
@@ -1539,19 +1539,21 @@ static int restore_body(rx *x)
     return !r->bad;
 }
 
-static oq_status fail_corrupt(const char *msg)
+static oq_status fail_corrupt(char *restore_err, const char *msg)
 {
-    snprintf(restore_err, sizeof restore_err, "%s", msg);
+    snprintf(restore_err, RESTORE_MSG, "%s", msg);
     return OQ_ECORRUPT;
 }
 
-oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *buf, size_t len,
-                                   oq_engine **out)
+/* oq_engine_restore_buffer; on failure restore_err (RESTORE_MSG bytes) says why. */
+static oq_status restore_buffer(const oq_engine_options *opts, const void *buf, size_t len,
+                                oq_engine **out, char *restore_err)
 {
-    restore_err[0] = 0;
     oq_engine_options o;
-    if (!out || (!buf && len))
+    if (!out || (!buf && len)) {
+        snprintf(restore_err, RESTORE_MSG, "%s", out ? "buf is NULL (with a length)" : "out is NULL");
         return OQ_EINVAL;
+    }
     if (!opts)
         oq_engine_options_init(&o);
     else if (OQ__OPTIONS_COPY(&o, opts, oq_engine_options, alloc, restore_err) != OQ_OK)
@@ -1559,15 +1561,15 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     const uint8_t *p = buf;
     char msg[200];
     if (len < 8 + 4 + 4 + 4 + 8 + 4)
-        return fail_corrupt(len >= 8 && memcmp(p, MAGIC, 8) != 0 ? "at byte 0: not an omniq snapshot (bad magic)"
+        return fail_corrupt(restore_err, len >= 8 && memcmp(p, MAGIC, 8) != 0 ? "at byte 0: not an omniq snapshot (bad magic)"
                                                                 : "truncated: shorter than the smallest snapshot");
     if (memcmp(p, MAGIC, 8) != 0)
-        return fail_corrupt("at byte 0: not an omniq snapshot (bad magic)");
+        return fail_corrupt(restore_err, "at byte 0: not an omniq snapshot (bad magic)");
     uint32_t version = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
     if (version != OQ_SNAPSHOT_VERSION) {
         snprintf(msg, sizeof msg, "at byte 8: snapshot format version %u, this library reads %d", version,
                  OQ_SNAPSHOT_VERSION);
-        return fail_corrupt(msg);
+        return fail_corrupt(restore_err, msg);
     }
     oq_rd tr = {p, len, len - 12, 0, NULL, 0};
     uint64_t total = oq__rd_u64(&tr);
@@ -1575,11 +1577,11 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     if (total != len || memcmp(p + len - 16, "END!", 4) != 0) {
         snprintf(msg, sizeof msg, "at byte %zu: truncated or trailing bytes (%zu bytes, the trailer says %llu)",
                  len - 12, len, (unsigned long long)total);
-        return fail_corrupt(msg);
+        return fail_corrupt(restore_err, msg);
     }
     if (oq__crc32(0, p, len - 4) != crc) {
         snprintf(msg, sizeof msg, "at byte %zu: checksum mismatch (the snapshot is corrupted)", len - 4);
-        return fail_corrupt(msg);
+        return fail_corrupt(restore_err, msg);
     }
 
     tracker t = {0};
@@ -1595,18 +1597,18 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     oq_status st = oq_engine_create(&eo, &e);
     if (st != OQ_OK) {
         tracker_release(&t, 1);
-        snprintf(restore_err, sizeof restore_err, "%s", st == OQ_ENOMEM ? "out of memory" : oq_status_str(st));
+        snprintf(restore_err, RESTORE_MSG, "%s", st == OQ_ENOMEM ? "out of memory" : oq_status_str(st));
         return st;
     }
     /* The engine was created with its default statistics; the restore
      * replaces them (oq__stats_read) after the model. */
-    oq_rd r = {p, len - 12, 16, 0, restore_err, sizeof restore_err};
+    oq_rd r = {p, len - 12, 16, 0, restore_err, RESTORE_MSG};
     rx x = {e, &r, 0};
     int ok = restore_body(&x);
     if (ok && !t.failed) {
         e->on_event = NULL; /* the check must not report anything */
         if (oq_engine_check(e) != OQ_OK) {
-            snprintf(restore_err, sizeof restore_err, "inconsistent content: %s", oq_engine_last_error(e));
+            snprintf(restore_err, RESTORE_MSG, "inconsistent content: %s", oq_engine_last_error(e));
             ok = 0;
         }
         e->err[0] = 0;
@@ -1615,7 +1617,7 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
         int was_nomem = x.nomem || t.failed;
         tracker_release(&t, 1);
         if (was_nomem) {
-            snprintf(restore_err, sizeof restore_err, "out of memory");
+            snprintf(restore_err, RESTORE_MSG, "out of memory");
             return OQ_ENOMEM;
         }
         return OQ_ECORRUPT;
@@ -1630,12 +1632,24 @@ oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *bu
     return OQ_OK;
 }
 
-oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user, oq_engine **out)
+oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *buf, size_t len,
+                                   oq_engine **out, oq_error *err)
 {
-    restore_err[0] = 0;
+    char why[RESTORE_MSG] = "";
+    oq_status st = restore_buffer(opts, buf, len, out, why);
+    if (st != OQ_OK)
+        oq__error(err, st, NULL, 0, 0, "snapshot: %s", why[0] ? why : oq_status_str(st));
+    return st;
+}
+
+static oq_status restore_stream(const oq_engine_options *opts, oq_read_fn read, void *user,
+                                oq_engine **out, char *restore_err)
+{
     oq_engine_options o;
-    if (!read || !out)
+    if (!read || !out) {
+        snprintf(restore_err, RESTORE_MSG, "%s is NULL", read ? "out" : "read");
         return OQ_EINVAL;
+    }
     if (opts && OQ__OPTIONS_COPY(&o, opts, oq_engine_options, alloc, restore_err) != OQ_OK)
         return OQ_EINVAL; /* core.h: versioned structs */
     if (opts)
@@ -1645,19 +1659,19 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
     size_t cap = 65536, n = 0;
     uint8_t *buf = oq__alloc(&m, cap);
     if (!buf) {
-        snprintf(restore_err, sizeof restore_err, "out of memory");
+        snprintf(restore_err, RESTORE_MSG, "out of memory");
         return OQ_ENOMEM;
     }
     for (;;) {
         if (n == cap) {
             if (cap > SIZE_MAX / 2 || cap >= ((size_t)1 << 40)) {
                 oq__free(&m, buf, cap);
-                return fail_corrupt("input larger than any snapshot");
+                return fail_corrupt(restore_err, "input larger than any snapshot");
             }
             uint8_t *nb = oq__realloc(&m, buf, cap, cap * 2);
             if (!nb) {
                 oq__free(&m, buf, cap);
-                snprintf(restore_err, sizeof restore_err, "out of memory");
+                snprintf(restore_err, RESTORE_MSG, "out of memory");
                 return OQ_ENOMEM;
             }
             buf = nb;
@@ -1668,13 +1682,23 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
             oq__free(&m, buf, cap);
             char msg[96];
             snprintf(msg, sizeof msg, "at byte %zu: the reader reported an error", n);
-            return fail_corrupt(msg);
+            return fail_corrupt(restore_err, msg);
         }
         if (k == 0)
             break;
         n += (size_t)k;
     }
-    oq_status st = oq_engine_restore_buffer(opts, buf, n, out);
+    oq_status st = restore_buffer(opts, buf, n, out, restore_err);
     oq__free(&m, buf, cap);
+    return st;
+}
+
+oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user,
+                            oq_engine **out, oq_error *err)
+{
+    char why[RESTORE_MSG] = "";
+    oq_status st = restore_stream(opts, read, user, out, why);
+    if (st != OQ_OK)
+        oq__error(err, st, NULL, 0, 0, "snapshot: %s", why[0] ? why : oq_status_str(st));
     return st;
 }

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
             oq_load_options_init(&lo);
             lo.max_bytes = (int64_t)len + 1;
             oq_engine *e = NULL;
-            oq_error err;
+            oq_error err = OQ_ERROR_INIT;
             double c0 = bench_cpu(), w0 = bench_wall();
             oq_status st = oq_config_load(&lo, NULL, yaml, len, "bench.yaml", &e, NULL, &err);
             cpu[r] = bench_cpu() - c0;

@@ -78,7 +78,7 @@ static double poisson(double mu)
 static oq_volume_series *synthetic_year(int32_t interval_s, int32_t first_date)
 {
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     check(oq_volume_series_create(interval_s, NULL, NULL, &s, &err), &err, "create");
     int32_t pd = 86400 / interval_s;
     double *v = malloc((size_t)pd * sizeof *v);
@@ -115,7 +115,7 @@ static void bench_speed(int runs, const bench_env *env, double *out_cpu, double 
             oq_backtest_options_init(&b);
             b.days = 60;
             oq_backtest_result res;
-            oq_error err;
+            oq_error err = OQ_ERROR_INIT;
             check(oq_forecast_backtest(s, &o, &b, &res, &err), &err, "backtest");
             wape[m] = res.wape;
         }
@@ -171,7 +171,7 @@ static oq_volume_series *load_bank(const char *path)
     if (!f)
         return NULL;
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     check(oq_volume_series_create(360, NULL, NULL, &s, &err), &err, "create");
     char line[256];
     int lineno = 0;
@@ -206,7 +206,7 @@ static oq_backtest_result backtest(const oq_volume_series *s, const oq_special_d
     b.days = days;
     b.intraday_from = intraday_from;
     oq_backtest_result r;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     check(oq_forecast_backtest(s, &o, &b, &r, &err), &err, "backtest");
     return r;
 }
@@ -221,7 +221,7 @@ static int bench_bank(const char *dir)
         return 0;
     }
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     check(oq_volume_series_aggregate(raw, 1800, &s, &err), &err, "aggregate");
     oq_special_day sd[N_HOLIDAYS];
     for (int i = 0; i < N_HOLIDAYS; i++) {

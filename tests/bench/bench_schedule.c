@@ -160,7 +160,7 @@ static oq_schedule *make_problem(int which, const int32_t *req)
     oq_schedule_horizon h;
     oq_schedule_horizon_init(&h);
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     if (oq_schedule_create(&h, &s, &e) != OQ_OK || oq_schedule_set_required(s, 0, N, req, &e))
         goto fail;
     oq_shift_template t;
@@ -276,7 +276,7 @@ static int run_case(int which, const int32_t *req, const oq_schedule_solver *mip
     memset(out, 0, sizeof *out);
     for (int r = 0; r < runs; r++) {
         oq_schedule_result *res = NULL;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         double w0 = wall(), c0 = cpu();
         if (oq_schedule_solve(s, &o, &res, &e) != OQ_OK) {
             fprintf(stderr, "bench_schedule: %s: %s\n", CASE_NAME[which], e.message);
@@ -423,7 +423,7 @@ int main(int argc, char **argv)
         o.time_limit_s = 2;
         o.solver = OQ_SCHED_SOLVER_BUILTIN;
         oq_schedule_result *sol = NULL;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         if (!s || oq_schedule_solve(s, &o, &sol, &e) != OQ_OK)
             return 1;
         for (int r = 0; r < runs; r++) {

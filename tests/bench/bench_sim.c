@@ -285,9 +285,9 @@ typedef struct outcome {
 static int run_once(const oq_sim_options *o, outcome *out)
 {
     oq_sim *sim = NULL;
-    char msg[256];
-    if (oq_sim_options_check(o, msg, sizeof msg) != OQ_OK || oq_sim_create(o, &sim) != OQ_OK) {
-        fprintf(stderr, "options: %s\n", msg);
+    oq_error msg = OQ_ERROR_INIT;
+    if (oq_sim_create(o, &sim, &msg) != OQ_OK) {
+        fprintf(stderr, "options: %s\n", msg.message);
         return 0;
     }
     double w0 = bench_wall(), c0 = bench_cpu();

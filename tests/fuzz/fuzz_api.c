@@ -573,7 +573,7 @@ static void dump_reload(fuzz *f)
     opts.alloc = fuzz_alloc_fn;
     opts.alloc_user = &fa2;
     oq_engine *e2 = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     st = oq_config_load_buffer(&opts, y, n, "dump", &e2, &err);
     if (st != OQ_OK && known_bug(err.message)) {
         oq_free(y);
@@ -627,7 +627,7 @@ static oq_calendar *calendar(reader *r)
     const char *id = pick(r, CALENDARS, NELEM(CALENDARS));
     const char *zone = ZONES[u8(r) % NELEM(ZONES)];
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_calendar_create(id, zone, NULL, &cal, &err) != OQ_OK)
         return NULL;
     int n = u8(r) % 4;

@@ -168,7 +168,7 @@ static void use(oq_calendar *cal, fuzz_alloc *fa, uint64_t seed, int do_query)
     oq_calendar_options o;
     counting_options(&o, fa, fa->fail_at);
     oq_calendar *copy = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_calendar_copy(cal, &o, &copy, &err);
     if (st == OQ_ENOMEM)
         return;
@@ -185,8 +185,9 @@ static void run_yaml(const char *buf, size_t size, int64_t fail_at, uint64_t see
     counting_options(&o, &fa, fail_at);
     char *ids = NULL;
     int32_t n = -1;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     memset(&err, 0x5a, sizeof err);
+    err.struct_size = (uint32_t)sizeof err;
     oq_status st = oq_calendar_ids_buffer(buf, size, "fuzz", &ids, &n, &err);
     check_error(st, &err, "oq_calendar_ids_buffer");
     if (st != OQ_OK) {
@@ -199,6 +200,7 @@ static void run_yaml(const char *buf, size_t size, int64_t fail_at, uint64_t see
                 continue;
             oq_calendar *cal = NULL;
             memset(&err, 0x5a, sizeof err);
+            err.struct_size = (uint32_t)sizeof err;
             st = oq_calendar_load_buffer(buf, size, "fuzz", id, &o, &cal, &err);
             check_error(st, &err, "oq_calendar_load_buffer");
             if (st == OQ_OK) {
@@ -215,6 +217,7 @@ static void run_yaml(const char *buf, size_t size, int64_t fail_at, uint64_t see
     /* The same document without an id. */
     oq_calendar *cal = NULL;
     memset(&err, 0x5a, sizeof err);
+    err.struct_size = (uint32_t)sizeof err;
     st = oq_calendar_load_buffer(buf, size, "fuzz", NULL, &o, &cal, &err);
     check_error(st, &err, "oq_calendar_load_buffer(NULL id)");
     oq_calendar_destroy(cal);
@@ -247,8 +250,9 @@ static void run_tzif(const uint8_t *data, size_t size, int64_t fail_at, uint64_t
     counting_options(&o, &fa, fail_at);
     o.tzdir = g_tzdir;
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     memset(&err, 0x5a, sizeof err);
+    err.struct_size = (uint32_t)sizeof err;
     oq_status st = oq_calendar_create("fz", "F/Zone", &o, &cal, &err);
     check_error(st, &err, "oq_calendar_create(TZif)");
     if (st == OQ_OK) {

@@ -21,7 +21,7 @@
 
 static int g_strict = -1; /* OQ_FUZZ_STRICT=1: do not work around known engine bugs */
 
-static void check_status(oq_status st, const oq_config_error *err, const char *what)
+static void check_status(oq_status st, const oq_error *err, const char *what)
 {
     if (st == OQ_OK || st == OQ_ECONFIG || st == OQ_ENOMEM)
         return;
@@ -30,11 +30,11 @@ static void check_status(oq_status st, const oq_config_error *err, const char *w
     fuzz_die("loader returned a status it does not document");
 }
 
-static void check_error_text(const oq_config_error *err)
+static void check_error_text(const oq_error *err)
 {
     /* Both texts must be NUL-terminated inside their arrays. */
     if (!memchr(err->message, '\0', sizeof err->message) || !memchr(err->path, '\0', sizeof err->path))
-        fuzz_die("oq_config_error text not NUL-terminated");
+        fuzz_die("oq_error text not NUL-terminated");
 }
 
 /* Dump `e`, load the dump, dump again: both dumps must be identical. */
@@ -55,7 +55,7 @@ static void roundtrip(oq_engine *e, fuzz_alloc *fa)
     opts.alloc = fuzz_alloc_fn;
     opts.alloc_user = fa;
     oq_engine *e2 = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     st = oq_config_load_buffer(&opts, y1, n1, "dump", &e2, &err);
     if (st != OQ_OK) {
         fprintf(stderr, "reload of the dump failed: %s\n---- dump ----\n%s\n", err.message, y1);
@@ -85,8 +85,9 @@ static void load_all(const char *yaml, size_t len, int64_t fail_at, int do_round
     opts.alloc_user = &fa;
 
     oq_engine *e = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     memset(&err, 0x5a, sizeof err);
+    err.struct_size = (uint32_t)sizeof err;
     oq_status st = oq_config_load_buffer(&opts, yaml, len, "fuzz", &e, &err);
     check_status(st, &err, "oq_config_load_buffer");
     if (st == OQ_OK) {
@@ -106,6 +107,7 @@ static void load_all(const char *yaml, size_t len, int64_t fail_at, int do_round
     oq_engine *se = NULL;
     oq_script *sc = NULL;
     memset(&err, 0x5a, sizeof err);
+    err.struct_size = (uint32_t)sizeof err;
     st = oq_script_load_buffer(&opts, yaml, len, "fuzz", &se, &sc, &err);
     check_status(st, &err, "oq_script_load_buffer");
     if (st == OQ_OK) {

@@ -69,7 +69,7 @@ static void exercise(const oq_volume_series *s, fuzz_alloc *a)
     oq_forecast_row *rows = malloc((size_t)n * sizeof *rows);
     if (!rows)
         return;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_forecast_info fi;
     oq_status st = oq_forecast_run(s, info.last_date + 1, 2, &o, rows, n, &fi, &err);
     if (st != OQ_OK)
@@ -99,8 +99,8 @@ static void one_pass(int64_t fail_at)
     memset(&a, 0, sizeof a);
     a.fail_at = fail_at;
     oq_volume_series *s = NULL;
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
+    oq_error_init(&err);
     oq_status st = oq_volume_series_load_csv(g_path, NULL, 0, fuzz_alloc_fn, &a, &s, &err);
     if (st != OQ_OK) {
         check_error(st, &err, "oq_volume_series_load_csv");

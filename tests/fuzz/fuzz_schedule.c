@@ -41,7 +41,7 @@ static void check_error(oq_status st, const oq_error *err, const char *what)
 static void check_result(oq_schedule *s, const oq_schedule_options *o)
 {
     oq_schedule_result *r = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     oq_status st = oq_schedule_solve(s, o, &r, &e);
     if (st != OQ_OK) {
         check_error(st, &e, "oq_schedule_solve");
@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     h.days = 1;
     h.alloc = fuzz_alloc_fn;
     h.alloc_user = &fa;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     oq_schedule_options o;
     oq_schedule_options_init(&o);
     o.time_limit_s = 0.05;

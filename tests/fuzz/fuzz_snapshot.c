@@ -141,6 +141,7 @@ static void workload(oq_engine *e)
 
 static void restore_once(const uint8_t *data, size_t size, int64_t fail_at, int drive)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     fuzz_alloc fa = {0};
     fa.fail_at = fail_at;
     oq_engine_options opts;
@@ -148,13 +149,13 @@ static void restore_once(const uint8_t *data, size_t size, int64_t fail_at, int 
     opts.alloc = fuzz_alloc_fn;
     opts.alloc_user = &fa;
     oq_engine *e = NULL;
-    oq_status st = oq_engine_restore_buffer(&opts, data, size, &e);
+    oq_status st = oq_engine_restore_buffer(&opts, data, size, &e, &rerr);
     if (st != OQ_OK) {
         if (st != OQ_ECORRUPT && st != OQ_ENOMEM && st != OQ_EINVAL)
             fuzz_die("restore returned a status it does not document");
         if (e)
             fuzz_die("failed restore returned an engine");
-        if (!oq_restore_last_error()[0])
+        if (!rerr.message[0])
             fuzz_die("failed restore without a message");
         if (fa.live_bytes != 0 || fa.live_blocks != 0)
             fuzz_die("failed restore leaked");
@@ -168,7 +169,7 @@ static void restore_once(const uint8_t *data, size_t size, int64_t fail_at, int 
     size_t len = 0;
     if (fail_at == 0 && oq_engine_snapshot_buffer(e, &again, &len) == OQ_OK) {
         oq_engine *e2 = NULL;
-        if (oq_engine_restore_buffer(&opts, again, len, &e2) != OQ_OK)
+        if (oq_engine_restore_buffer(&opts, again, len, &e2, &rerr) != OQ_OK)
             fuzz_die("snapshot of a restored engine does not restore");
         void *third = NULL;
         size_t len3 = 0;

@@ -107,7 +107,7 @@ static void script(const char *dir, const char *file)
     snprintf(path, sizeof path, "%s/scripts/%s.yaml", dir, file);
     oq_engine *e = NULL;
     oq_script *sc = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_script_load_file(NULL, path, &e, &sc, &err) != OQ_OK)
         die("load", err.message);
     small_stats(e);

@@ -47,4 +47,16 @@ static inline void assert_oq_report(oq_status st, const char *call, const char *
         }                                                                                   \
     } while (0)
 
+/* `fn(args..., &err)` must return OQ_OK, for a function whose last argument
+ * is an oq_error *: the error is declared here, passed last, and its
+ * message printed when the call fails. assert_oq_ok_e(oq_sim_create, &o, &sim). */
+#define assert_oq_ok_e(fn, ...)                                                             \
+    do {                                                                                    \
+        oq_error assert_oq_e_err_ = OQ_ERROR_INIT;                                          \
+        oq_status assert_oq_st_ = fn(__VA_ARGS__, &assert_oq_e_err_);                       \
+        if (assert_oq_st_ != OQ_OK)                                                         \
+            assert_oq_report(assert_oq_st_, #fn, assert_oq_e_err_.message, __FILE__,        \
+                             __LINE__);                                                     \
+    } while (0)
+
 #endif

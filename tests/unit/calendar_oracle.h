@@ -87,7 +87,7 @@ static inline int32_t date_of(int y, int m, int d)
 static inline oq_calendar *new_calendar(const char *id, const char *zone)
 {
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_calendar_create(id, zone, NULL, &cal, &err);
     if (st != OQ_OK)
         fail_msg("oq_calendar_create(%s, %s): %s: %s", id, zone, oq_status_name(st), err.message);

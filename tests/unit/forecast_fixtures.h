@@ -36,7 +36,7 @@ static inline int32_t fx_date(int y, int m, int d)
 /* Expect `status` and a message containing `needle`. */
 #define ASSERT_ERR(call, status, err, needle)                                                      \
     do {                                                                                           \
-        memset(&(err), 0, sizeof(err));                                                            \
+        oq_error_init(&(err));                                                                     \
         oq_status st_ = (call);                                                                    \
         if (st_ != (status))                                                                       \
             fail_msg("%s -> %s (expected %s): %s", #call, oq_status_name(st_),                    \
@@ -87,7 +87,7 @@ static inline oq_volume_series *fx_synthetic(int32_t first, int32_t days, uint64
                                              double *levels)
 {
     oq_volume_series *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(3600, NULL, NULL, &s, &err), err);
     fx_rng r = {seed};
     double level = 1, v[24];

@@ -95,12 +95,13 @@ static inline void w_options(oq_engine_options *o, evlog *log, test_alloc *alloc
 /* Restore buf (which must succeed and pass oq_engine_check). */
 static inline oq_engine *w_restore(const void *buf, size_t len, evlog *log, test_alloc *alloc)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     oq_engine_options o;
     w_options(&o, log, alloc);
     oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(&o, buf, len, &r);
+    oq_status st = oq_engine_restore_buffer(&o, buf, len, &r, &rerr);
     if (st != OQ_OK)
-        fprintf(stderr, "restore: %s: %s\n", oq_status_name(st), oq_restore_last_error());
+        fprintf(stderr, "restore: %s: %s\n", oq_status_name(st), rerr.message);
     assert_int_equal(st, OQ_OK);
     assert_int_equal(oq_engine_check(r), OQ_OK);
     return r;

@@ -60,7 +60,7 @@ static void engine_options_older_header(void **state)
     size_t len = 0;
     assert_oq_ok(e, oq_engine_snapshot_buffer(e, &buf, &len));
     oq_engine *r = NULL;
-    assert_oq_ok(NULL, oq_engine_restore_buffer(&o, buf, len, &r));
+    assert_oq_ok_e(oq_engine_restore_buffer, &o, buf, len, &r);
     oq_engine_destroy(r);
     oq_free(buf);
     oq_engine_destroy(e);
@@ -194,7 +194,7 @@ static void load_options_older_header(void **state)
     oq_load_options lo;
     oq_load_options_init(&lo);
     lo.max_errors = 0; /* refused when read */
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_engine *e = NULL;
     assert_int_equal(oq_config_load(&lo, NULL, yaml, strlen(yaml), "t.yaml", &e, NULL, &err), OQ_EINVAL);
     assert_non_null(strstr(err.message, "max_errors"));
@@ -212,7 +212,7 @@ static void calendar_options_older_header(void **state)
     oq_calendar_options_init(&o);
     o.tzdir = "/nonexistent/zoneinfo"; /* no zone found there when read */
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_not_equal(oq_calendar_create("c", "Europe/London", &o, &cal, &err), OQ_OK);
     o.struct_size = OLDER(oq_calendar_options, tzdir);
     assert_oq_ok_err(&err, oq_calendar_create("c", "Europe/London", &o, &cal, &err));
@@ -243,7 +243,7 @@ static void schedule_horizon_older_header(void **state)
     h.days = 3;
     h.interval_s = 7; /* does not divide a day into >= 60 s intervals: refused when read */
     oq_schedule *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_schedule_create(&h, &s, &err), OQ_EINVAL);
     h.struct_size = OLDER(oq_schedule_horizon, interval_s);
     assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
@@ -276,17 +276,17 @@ static void sim_options_older_header(void **state)
     o.build = build_nothing;
     o.n_streams = 1;
     o.streams = &stream;
-    char msg[256];
-    assert_oq_ok(NULL, oq_sim_options_check(&o, msg, sizeof msg));
+    oq_error msg = OQ_ERROR_INIT;
+    assert_oq_ok_err(&msg, oq_sim_options_check(&o, &msg));
     o.default_accept_prob = 5; /* outside [0, 1]: refused when read */
-    assert_int_equal(oq_sim_options_check(&o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "default_accept_prob"));
+    assert_int_equal(oq_sim_options_check(&o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "default_accept_prob"));
     o.struct_size = OLDER(oq_sim_options, default_accept_prob); /* an older header still */
-    if (oq_sim_options_check(&o, msg, sizeof msg) != OQ_OK)
-        fail_msg("older oq_sim_options refused: %s", msg);
+    if (oq_sim_options_check(&o, &msg) != OQ_OK)
+        fail_msg("older oq_sim_options refused: %s", msg.message);
     o.struct_size = sizeof o + 8;
-    assert_int_equal(oq_sim_options_check(&o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "oq_sim_options.struct_size"));
+    assert_int_equal(oq_sim_options_check(&o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "oq_sim_options.struct_size"));
 }
 
 /* ---- sizes out of range: refused, naming the struct -------------------------------- */
@@ -319,7 +319,7 @@ static void sizes_out_of_range_are_refused(void **state)
     st.struct_size = 0;
     assert_int_equal(oq_stats_queue(e, "q", OQ_PERIOD_DAY, &st), OQ_EINVAL);
     assert_message(e, "oq_queue_stats.struct_size");
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_schedule_horizon h;
     oq_schedule_horizon_init(&h);
     h.struct_size = 2;
@@ -462,7 +462,7 @@ static void input_getters_write_only_their_prefix(void **state)
     oq_schedule_horizon_init(&h);
     h.days = 3;
     oq_schedule *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
     union {
         oq_schedule_horizon h;
@@ -490,7 +490,7 @@ static void input_getters_write_only_their_prefix(void **state)
     const char *me = __FILE__, *cut = strstr(me, "tests/unit/test_abi.c");
     snprintf(path, sizeof path, "%.*s%s", cut ? (int)(cut - me) : 0, me, "tests/config/sim_small.yaml");
     oq_scenario *sc = NULL;
-    oq_config_error cerr;
+    oq_error cerr = OQ_ERROR_INIT;
     if (oq_scenario_load_file(path, &sc, &cerr) != OQ_OK)
         fail_msg("%s: %s", path, cerr.message);
     oq_sim_options full = OQ_OUTPUT_INIT(oq_sim_options);
@@ -564,6 +564,7 @@ typedef struct history {
  * fill it with a reserved field). test_abi.py checks every struct of the
  * headers has a row. */
 static const history HISTORY[] = {
+        H(oq_error, V(oq_error, 784, status, path)),
         H(oq_calendar_options, V(oq_calendar_options, 32, alloc, tzdir)),
         H(oq_load_options, V(oq_load_options, 56, max_errors, error_user)),
         H(oq_contact_spec, V(oq_contact_spec, 112, id, preferred_wait_s)),

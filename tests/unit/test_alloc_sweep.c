@@ -129,7 +129,7 @@ static int drain(run *x)
     }
     int ok = 1;
     for (int i = 0; i < x->j.n && ok; i++) {
-        oq_status st = oq_journal_apply(x->r, x->j.rec[i], x->j.len[i]);
+        oq_status st = oq_journal_apply(x->r, x->j.rec[i], x->j.len[i], NULL);
         if (st != OQ_OK) {
             BROKEN("the standby cannot apply a record (%s): %s", oq_status_name(st),
                    oq_engine_last_error(x->r));

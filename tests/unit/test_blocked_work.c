@@ -212,7 +212,7 @@ static void restore_rebuilds_signatures(void **state)
     oq_engine_options o;
     oq_engine_options_init(&o);
     oq_engine *r = NULL;
-    assert_oq_ok(NULL, oq_engine_restore_buffer(&o, snap, len, &r));
+    assert_oq_ok_e(oq_engine_restore_buffer, &o, snap, len, &r);
     oq_free(snap);
     const oq_queue *q = NULL;
     assert_oq_ok(NULL, oq__lookup_queue(r, "queue", "q", &q));

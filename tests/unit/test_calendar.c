@@ -56,7 +56,7 @@ static int64_t deadline(const oq_calendar *cal, int64_t t, int64_t d)
 
 static void hours(oq_calendar *cal, int wd, int32_t open, int32_t close)
 {
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_add_hours(cal, wd, open, close, &err), &err, "add_hours");
 }
 
@@ -101,7 +101,7 @@ static void without_hours_always_open(void **state)
     assert_oq_ok(NULL, oq_calendar_open_ms_of_day(cal, date_of(2026, 3, 29), &ms));
     assert_int_equal(ms, DAY_MS);
     /* A holiday closes it: the next close is that day's local midnight. */
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_add_holiday(cal, "uk", date_of(2026, 4, 3), "Good Friday", &err), &err, "holiday");
     assert_time(next_close(cal, t), local(cal, 2026, 4, 3, 0, 0));
     assert_time(next_open(cal, local(cal, 2026, 4, 3, 9, 0)), local(cal, 2026, 4, 4, 0, 0));
@@ -275,7 +275,7 @@ static void hours_past_midnight(void **state)
     assert_int_equal(ms, 4 * HOUR_MS); /* counted on the day it starts */
 
     /* A holiday on Saturday keeps Friday's night (it belongs to Friday)... */
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_add_holiday(cal, "cn", date_of(2026, 3, 7), "Sat", &err), &err, "holiday");
     assert_int_equal(open_at(cal, local(cal, 2026, 3, 7, 1, 0)), 1);
     assert_int_equal(open_at(cal, local(cal, 2026, 3, 7, 3, 0)), 0);
@@ -307,7 +307,7 @@ static void deadline_across_weekend_and_holiday(void **state)
     (void)state;
     oq_calendar *cal = new_calendar("weibo", "Asia/Shanghai");
     weekdays(cal, HM(9, 0), HM(18, 0));
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_add_holiday(cal, "cn-2026", date_of(2026, 9, 25), "Mid-Autumn Festival", &err),
          &err, "holiday");
     must(oq_calendar_add_holiday(cal, "cn-2026", date_of(2026, 10, 1), "National Day", &err), &err,
@@ -340,7 +340,7 @@ static void special_hours_precedence(void **state)
     (void)state;
     oq_calendar *cal = new_calendar("shop", "Europe/London");
     weekdays(cal, HM(9, 0), HM(18, 0));
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int32_t xmas_eve = date_of(2026, 12, 24), xmas = date_of(2026, 12, 25), boxing = date_of(2026, 12, 28);
     must(oq_calendar_add_holiday(cal, "uk", xmas, "Christmas Day", &err), &err, "h");
     must(oq_calendar_add_holiday(cal, "uk", boxing, "Boxing Day (substitute)", &err), &err, "h");
@@ -395,7 +395,7 @@ static void bad_hours_are_refused(void **state)
 {
     (void)state;
     oq_calendar *cal = new_calendar("desk", "Europe/London");
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     expect_error(oq_calendar_add_hours(cal, 7, HM(9, 0), HM(18, 0), &err), &err, OQ_EINVAL,
                  "weekday 7 is not 0 (Monday) .. 6 (Sunday)");
     expect_error(oq_calendar_add_hours(cal, 0, HM(18, 0), HM(9, 0), &err), &err, OQ_EINVAL,
@@ -430,7 +430,7 @@ static void bad_exceptions_are_refused(void **state)
 {
     (void)state;
     oq_calendar *cal = new_calendar("desk", "Asia/Shanghai");
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int32_t d = date_of(2026, 2, 17);
     expect_error(oq_calendar_close_day(cal, 3000000, NULL, &err), &err, OQ_EINVAL, "outside years 1..9999");
     expect_error(oq_calendar_set_day_hours(cal, -800000, HM(9, 0), HM(10, 0), NULL, &err), &err,
@@ -481,7 +481,7 @@ static void never_open_is_not_found(void **state)
     /* Open only on Mondays, and 200 Mondays in a row are closed days. */
     oq_calendar *cal = new_calendar("rare", "UTC");
     hours(cal, 0, HM(9, 0), HM(10, 0));
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int32_t mon = date_of(2026, 1, 5);
     for (int i = 0; i < 200; i++)
         must(oq_calendar_close_day(cal, mon + 7 * i, NULL, &err), &err, "close");
@@ -576,7 +576,7 @@ static void failed_allocations_change_nothing(void **state)
     /* Reference: the fingerprint after each step, built without failures. */
     uint64_t ref[N_STEPS + 1];
     oq_calendar *cal = new_calendar("ref", "Europe/London");
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     for (int i = 0; i < N_STEPS; i++) {
         ref[i] = fingerprint(cal);
         must(build_step(cal, i, &err), &err, "reference step");
@@ -643,7 +643,7 @@ static void copies_are_deep_and_independent(void **state)
 {
     (void)state;
     oq_calendar *cal = new_calendar("orig", "America/New_York");
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     for (int i = 0; i < N_STEPS; i++)
         must(build_step(cal, i, &err), &err, "step");
     test_alloc a;

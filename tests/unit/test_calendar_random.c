@@ -107,7 +107,7 @@ static void build(world *w, const char *zone, int64_t w0, uint64_t *seed)
     memset(&w->s, 0, sizeof w->s);
     w->w0 = w0;
     w->cal = new_calendar("rnd", zone);
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int64_t first_day = floor_div(w0, DAY_MS) - 1;
     /* One calendar in five keeps the default: open around the clock. */
     if (rnd_range(seed, 0, 4) != 0) {

@@ -23,7 +23,7 @@ static oq_calendar *load_example(const char *id)
 {
     char path[1024];
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_calendar_load_file(src_path("examples/calendars.yaml", path, sizeof path), id,
                                          NULL, &cal, &err);
     if (st != OQ_OK)
@@ -97,7 +97,7 @@ static void example_file_answers_as_documented(void **state)
     /* The ids, in file order. */
     char path[1024], *ids = NULL;
     int32_t n = 0;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_ids_file(src_path("examples/calendars.yaml", path, sizeof path), &ids, &n, &err),
          &err, "ids");
     assert_int_equal(n, 4);
@@ -137,7 +137,7 @@ static void loaded_equals_built_by_hand(void **state)
     (void)state;
     oq_calendar *lon = load_example("london-support");
     oq_calendar *hand = new_calendar("london-support", "Europe/London");
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     for (int wd = 0; wd < 5; wd++)
         must(oq_calendar_add_hours(hand, wd, HM(8, 0), HM(20, 0), &err), &err, "hours");
     must(oq_calendar_add_hours(hand, 5, HM(9, 0), HM(17, 0), &err), &err, "sat");
@@ -225,7 +225,7 @@ static void broken_documents_fail_at_the_right_place(void **state)
     for (size_t i = 0; i < sizeof BROKEN / sizeof BROKEN[0]; i++) {
         const broken *b = &BROKEN[i];
         oq_calendar *cal = (oq_calendar *)(uintptr_t)0x1;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         size_t len = strlen(b->yaml);
         char *copy = malloc(len); /* not NUL-terminated: the loader must honour len */
         assert_non_null(copy);
@@ -248,7 +248,7 @@ static void ids_missing_and_ambiguous(void **state)
     (void)state;
     const char *two = "calendars:\n  a: {time_zone: UTC}\n  b: {time_zone: '+08:00'}\n";
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_calendar_load_buffer(two, strlen(two), "two.yaml", NULL, NULL, &cal, &err), OQ_EINVAL);
     assert_non_null(strstr(err.message, "two.yaml: the document defines 2 calendars (a, b): name the one to load"));
     assert_int_equal(oq_calendar_load_buffer(two, strlen(two), "two.yaml", "c", NULL, &cal, &err), OQ_ENOTFOUND);
@@ -292,7 +292,7 @@ static void center_sections_are_skipped(void **state)
                       "calendars:\n  sales-hours:\n    time_zone: Europe/London\n"
                       "    hours: {mon-fri: 09:00-17:30}\n    holidays: uk\n";
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_load_buffer(doc, strlen(doc), "center.yaml", "sales-hours", NULL, &cal, &err), &err,
          "center");
     expect_day(cal, 2026, 12, 25, OQ_DAY_HOLIDAY, "Christmas Day", 0);
@@ -311,7 +311,7 @@ static void failed_allocations_leak_nothing(void **state)
         oq_calendar_options o;
         counting_options(&o, &a, k);
         oq_calendar *cal = NULL;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_calendar_load_file(path, "shanghai-ecommerce", &o, &cal, &err);
         if (st == OQ_ENOMEM) {
             saw_failure = 1;
@@ -349,7 +349,7 @@ static void docs_example_loads(void **state)
     assert_non_null(end);
     char *ids = NULL;
     int32_t count = 0;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_ids_buffer(start, (size_t)(end - start), "docs/calendars.md", &ids, &count, &err),
          &err, "docs example");
     assert_int_equal(count, 3);

@@ -241,8 +241,8 @@ static void expect_create_fails(const char *zone, const oq_calendar_options *opt
                                 oq_status want, const char *needle, const char *path_needle)
 {
     oq_calendar *cal = (oq_calendar *)(uintptr_t)0x1; /* must stay untouched */
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
+    oq_error_init(&err);
     oq_status st = oq_calendar_create("desk", zone, opts, &cal, &err);
     if (st != want)
         fail_msg("zone '%s': got %s (%s), want %s", zone ? zone : "(null)", oq_status_name(st),
@@ -273,7 +273,7 @@ static void unknown_zones_are_refused(void **state)
     expect_create_fails(NULL, NULL, OQ_EINVAL, "time_zone is NULL", NULL);
 
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_calendar_create(NULL, "UTC", NULL, &cal, &err), OQ_EINVAL);
     assert_non_null(strstr(err.message, "calendar id is NULL"));
     assert_int_equal(oq_calendar_create("", "UTC", NULL, &cal, &err), OQ_EINVAL);
@@ -443,7 +443,7 @@ static void malformed_tzif_files_are_refused(void **state)
     put_zone(&d, "T/Good", t.b, t.n);
     {
         oq_calendar *cal = NULL;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         must(oq_calendar_create("good", "T/Good", &opts, &cal, &err), &err, "T/Good");
         expect_local(cal, utc_ms(2026, 3, 29, 0, 59, 0), count_days(2026, 3, 29), HM(0, 59), 0, 0);
         expect_local(cal, utc_ms(2026, 3, 29, 1, 0, 0), count_days(2026, 3, 29), HM(2, 0), 3600, 1);
@@ -534,7 +534,7 @@ static void footer_rules_alone(void **state)
     put_zone(&d, "T/Quoted", t.b, t.n);
 
     oq_calendar *us = NULL, *au = NULL, *always = NULL, *q = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     must(oq_calendar_create("us", "T/US", &opts, &us, &err), &err, "T/US");
     must(oq_calendar_create("au", "T/AU", &opts, &au, &err), &err, "T/AU");
     must(oq_calendar_create("al", "T/Always", &opts, &always, &err), &err, "T/Always");
@@ -572,7 +572,7 @@ static void tzdir_from_environment(void **state)
     put_zone(&d, "T/Env", t.b, t.n);
     assert_int_equal(setenv("TZDIR", d.root, 1), 0);
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_calendar_create("env", "T/Env", NULL, &cal, &err);
     assert_int_equal(unsetenv("TZDIR"), 0);
     must(st, &err, "T/Env through $TZDIR");

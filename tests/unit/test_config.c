@@ -35,7 +35,7 @@ static void every_example_loads(void **state)
         char path[1024];
         oq_engine *e = NULL;
         oq_script *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         src_path(EXAMPLES[i], path, sizeof path);
         oq_status st = oq_script_load_file(NULL, path, &e, &s, &err);
         if (st != OQ_OK)
@@ -167,7 +167,7 @@ static void broken_files_fail_at_the_right_place(void **state)
         o.alloc_user = &ta;
         oq_engine *e = (oq_engine *)&ta; /* must stay untouched */
         oq_script *s = (oq_script *)&ta;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = b->script ? oq_script_load_buffer(&o, b->yaml, strlen(b->yaml), name, &e, &s, &err)
                                  : oq_config_load_buffer(&o, b->yaml, strlen(b->yaml), name, &e, &err);
         if (st != OQ_ECONFIG || err.line != b->line || err.column != b->col ||
@@ -193,7 +193,7 @@ static void missing_file_and_bad_arguments(void **state)
 {
     (void)state;
     oq_engine *e = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_config_load_file(NULL, "/nonexistent/omniq.yaml", &e, &err), OQ_ECONFIG);
     assert_non_null(strstr(err.message, "cannot open"));
     assert_int_equal(err.line, 0);
@@ -231,7 +231,7 @@ static void dump_round_trips(void **state)
         char path[1024];
         oq_engine *e1 = NULL, *e2 = NULL, *e3 = NULL;
         oq_script *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         src_path(EXAMPLES[i], path, sizeof path);
         assert_oq_ok(NULL, oq_script_load_file(NULL, path, &e1, &s, &err));
         char *d1 = dump_of(e1);
@@ -316,7 +316,7 @@ static void dump_quotes_yaml11_scalars(void **state)
     for (int i = 0; PLAIN[i]; i++)
         n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  %s: {}\n", PLAIN[i]);
     oq_engine *e1 = NULL, *e2 = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_config_load_buffer(NULL, yaml, n, "ids", &e1, &err) != OQ_OK)
         fail_msg("%s", err.message);
     char *d = dump_of(e1);
@@ -411,7 +411,7 @@ static void dump_quotes_and_every_field(void **state)
         "    profile: p1\n"
         "    policy: {max_no_answer: 3, max_per_window: 4, window: 60, reject_delay: 2.5, no_answer_delay: 7}\n";
     oq_engine *e1 = NULL, *e2 = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_config_load_buffer(NULL, yaml, sizeof yaml - 1, "all", &e1, &err) != OQ_OK)
         fail_msg("%s", err.message);
     char *d1 = dump_of(e1);
@@ -487,7 +487,7 @@ static void load_survives_allocation_failures(void **state)
         o.alloc = test_alloc_fn;
         o.alloc_user = &ta;
         oq_engine *e = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_config_load_file(&o, path, &e, &err);
         if (st == OQ_OK) { /* a failure the engine absorbed (e.g. an optional cache) */
             assert_oq_ok(e, oq_engine_check(e));
@@ -524,7 +524,7 @@ static void script_runs_through_the_engine(void **state)
     o.event_user = rec;
     oq_engine *e = NULL;
     oq_script *s = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (oq_script_load_buffer(&o, yaml, sizeof yaml - 1, "s", &e, &s, &err) != OQ_OK)
         fail_msg("%s", err.message);
     assert_int_equal(oq_script_count(s), 5);

@@ -71,7 +71,7 @@ static void did_you_mean(void **state)
 {
     (void)state;
     errors x;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     static const struct { const char *yaml, *text; } CASES[] = {
         {BASE "chanels: {}\n", "unknown key 'chanels' (did you mean 'channels'?"},
         {"channels: {voice: {exclusiv: true}}\n", "unknown key 'exclusiv' (did you mean 'exclusive'?"},
@@ -121,7 +121,7 @@ static void every_error_reported(void **state)
         "  bob: {capacity: -1}\n"                /* 6 */
         "  carol: {skills: {english: 2}}\n";     /* fine */
     errors x;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(load(yaml, 20, 0, &x, &err), OQ_ECONFIG);
     assert_int_equal(x.n, 6);
     want(&x, 0, "t.yaml:2:26: channels.voice.capacity_cost");
@@ -134,7 +134,7 @@ static void every_error_reported(void **state)
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 26);
     /* the older entry point reports the first one only, as before */
-    oq_config_error old;
+    oq_error old = OQ_ERROR_INIT;
     oq_engine *e = NULL;
     assert_int_equal(oq_config_load_buffer(NULL, yaml, strlen(yaml), "t.yaml", &e, &old), OQ_ECONFIG);
     assert_string_equal(old.message, x.msg[0]);
@@ -171,7 +171,7 @@ static void timeline_references(void **state)
         "  - {at: 5, do: logout, agent: zed}\n"
         "  - {at: 6, do: transfer, contact: c1, queue: sales}\n";
     errors x;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok(NULL, load(yaml, 20, 0, &x, &err));
     assert_int_equal(load(yaml, 20, 1, &x, &err), OQ_ECONFIG);
     assert_int_equal(x.n, 4);
@@ -206,7 +206,7 @@ static void unknown_top_key_stops_the_parse(void **state)
     lo.error_user = &x;
     memset(&x, 0, sizeof x);
     oq_engine *e = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_config_load(&lo, NULL, doc, n, "big.yaml", &e, NULL, &err), OQ_ECONFIG);
     assert_int_equal(x.n, 1);
     want(&x, 0, "big.yaml:2:1: unknown key 'bogus1'");
@@ -234,7 +234,7 @@ static void size_and_node_limits(void **state)
     assert_int_equal(lo.max_nodes, OQ_LOAD_MAX_NODES_DEFAULT);
     assert_int_equal(lo.max_bytes, OQ_LOAD_MAX_BYTES_DEFAULT);
     oq_engine *e = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_config_load(&lo, NULL, doc, n, "g.yaml", &e, NULL, &err));
     oq_engine_destroy(e);
     e = NULL;
@@ -297,7 +297,7 @@ static void scenario_did_you_mean(void **state)
     lo.on_error = keep;
     lo.error_user = &x;
     oq_scenario *sc = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_scenario_load(&lo, NULL, yaml, strlen(yaml), "s.yaml", &sc, &err), OQ_ECONFIG);
     assert_int_equal(x.n, 3);
     want(&x, 0, "s.yaml:8:15: simulation.streams[0].queue: undefined queue 'sale' (did you mean 'sales'?)");
@@ -312,7 +312,7 @@ static void bad_options(void **state)
     oq_load_options lo;
     oq_load_options_init(&lo);
     oq_engine *e = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     lo.max_errors = 0;
     assert_int_equal(oq_config_load(&lo, NULL, "", 0, "x", &e, NULL, &err), OQ_EINVAL);
     assert_int_equal(err.status, OQ_EINVAL);
@@ -366,7 +366,7 @@ static void stopped_load_checks_no_more_keys(void **state)
         o.alloc_user = &ta;
         oq_engine *e = NULL;
         oq_script *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_script_load_buffer(&o, yaml, sizeof yaml - 1, "crash.yaml", &e, &s, &err);
         assert_true(st == OQ_ECONFIG || st == OQ_ENOMEM);
         assert_null(e);

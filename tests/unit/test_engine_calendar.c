@@ -21,7 +21,7 @@ static oq_calendar *hours(const char *id, const char *zone, int weekdays_only, d
                           double close_h)
 {
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_calendar_create(id, zone, NULL, &cal, &err));
     for (int d = 0; d < (weekdays_only ? 5 : 7); d++)
         assert_oq_ok_err(&err, oq_calendar_add_hours(cal, d, (int32_t)(open_h * H), (int32_t)(close_h * H), &err));
@@ -347,7 +347,7 @@ static void same_answers(const oq_calendar *a, const oq_calendar *b, int64_t fro
 static oq_calendar *uk_desk(void)
 {
     oq_calendar *cal = hours("uk", "Europe/London", 1, 8, 20);
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int32_t d;
     assert_oq_ok_err(&err, oq_calendar_add_hours(cal, 5, 9 * H, 13 * H, &err));
     assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 25, &d));
@@ -361,6 +361,7 @@ static oq_calendar *uk_desk(void)
 
 static void snapshot_and_journal_keep_calendars(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     recorder_clear(&rec);
     oq_engine *e = new_engine(&rec, NULL);
@@ -378,9 +379,9 @@ static void snapshot_and_journal_keep_calendars(void **state)
     size_t len = 0;
     assert_oq_ok(e, oq_engine_snapshot_buffer(e, &buf, &len));
     oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r);
+    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r, &rerr);
     if (st != OQ_OK)
-        fail_msg("restore: %s: %s", oq_status_str(st), oq_restore_last_error());
+        fail_msg("restore: %s: %s", oq_status_str(st), rerr.message);
     const oq_calendar *a = NULL, *b = NULL;
     assert_oq_ok(e, oq_engine_get_calendar(e, "uk", &a));
     assert_oq_ok(r, oq_engine_get_calendar(r, "uk", &b));
@@ -417,7 +418,7 @@ static void snapshot_and_journal_keep_calendars(void **state)
     oq_engine *j = NULL;
     assert_oq_ok(NULL, oq_engine_create(NULL, &j));
     for (int k = 0; k < l.n; k++) {
-        st = oq_journal_apply(j, l.data[k], l.len[k]);
+        st = oq_journal_apply(j, l.data[k], l.len[k], NULL);
         if (st != OQ_OK)
             fail_msg("record %d: %s: %s", k, oq_status_str(st), oq_engine_last_error(j));
     }
@@ -514,7 +515,7 @@ static void business_time_skips_weekend_and_holidays(void **state)
     (void)state;
     oq_engine *e = center();
     oq_calendar *cal = hours("uk", "Europe/London", 1, 9, 17);
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int32_t d;
     assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 25, &d));
     assert_oq_ok_err(&err, oq_calendar_add_holiday(cal, "uk-bank", d, "Christmas Day", &err));
@@ -653,7 +654,7 @@ static const char CENTER[] =
     "    callback_channel: callback\n"
     "    business_time: true\n";
 
-static oq_engine *load_text(const char *text, oq_config_error *err)
+static oq_engine *load_text(const char *text, oq_error *err)
 {
     oq_engine *e = NULL;
     oq_status st = oq_config_load_buffer(NULL, text, strlen(text), "center.yaml", &e, err);
@@ -663,7 +664,7 @@ static oq_engine *load_text(const char *text, oq_config_error *err)
 static void yaml_round_trip(void **state)
 {
     (void)state;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_engine *e = load_text(CENTER, &err);
     if (!e)
         fail_msg("load: %s", err.message);
@@ -724,7 +725,7 @@ static void yaml_errors_name_the_place(void **state)
          "calendars.c.hours"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_engine *e = load_text(cases[i].yaml, &err);
         if (e || !strstr(err.message, cases[i].want))
             fail_msg("case %zu: got '%s', want '%s'", i, e ? "loaded" : err.message, cases[i].want);

@@ -15,7 +15,7 @@ static oq_volume_series *copy_before(const oq_volume_series *s, int32_t date)
     oq_volume_series_info info;
     oq_volume_series_info_get(s, &info);
     oq_volume_series *c;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(info.interval_s, NULL, NULL, &c, &err), err);
     for (int32_t d = info.first_date; d < date; d++) {
         double v[PD];
@@ -40,7 +40,7 @@ static void test_forecasts_are_honest(void **state)
         o.quantile = 0.9;
         oq_forecast_row a[3 * PD], b[3 * PD];
         oq_forecast_info ia, ib;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         ASSERT_OK(oq_forecast_run(s, origin, 3, &o, a, 3 * PD, &ia, &err), err);
         ASSERT_OK(oq_forecast_run(cut, origin, 3, &o, b, 3 * PD, &ib, &err), err);
         if (memcmp(a, b, sizeof a) != 0 || memcmp(&ia, &ib, sizeof ia) != 0)
@@ -70,7 +70,7 @@ static void test_backtest_matches_forecasts(void **state)
             b.lead_days = lead;
             b.intraday_from = lead == 1 ? 12 : -1;
             oq_backtest_result r;
-            oq_error err;
+            oq_error err = OQ_ERROR_INIT;
             ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r, &err), err);
             double ae = 0, se = 0, act = 0, ape = 0, before = 0, after = 0, rest = 0;
             int64_t n = 0, nz = 0, cn = 0, c80 = 0, c95 = 0;
@@ -150,7 +150,7 @@ static void test_auto_choice(void **state)
         o.auto_window_days = 21;
         oq_forecast_row rows[PD];
         oq_forecast_info info;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         ASSERT_OK(oq_forecast_run(s, origin, 1, &o, rows, PD, &info, &err), err);
         double best = INFINITY;
         int32_t best_m = -1;
@@ -201,7 +201,7 @@ static void test_accuracy_and_coverage(void **state)
         oq_backtest_options b;
         oq_backtest_options_init(&b);
         b.days = 42;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r[m], &err), err);
         wape[m] = r[m].wape;
         print_message("%-15s WAPE %.4f (floor %.4f) coverage %.3f %.3f\n",
@@ -234,7 +234,7 @@ static void test_intraday(void **state)
     oq_forecast_options_init(&o);
     oq_forecast_row ahead[PD], re[PD], zero[PD];
     oq_forecast_info info;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_run(s, day, 1, &o, ahead, PD, NULL, &err), err);
     ASSERT_OK(oq_forecast_intraday(s, day, 0, &o, zero, PD, &info, &err), err);
     assert_memory_equal(ahead, zero, sizeof ahead);
@@ -275,7 +275,7 @@ static void test_backtest_errors(void **state)
     oq_forecast_options_init(&o);
     oq_backtest_options b;
     oq_backtest_result r;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
 #define BAD_BT(field, value, status, needle)                                                       \
     do {                                                                                           \
         oq_backtest_options_init(&b);                                                              \
@@ -318,7 +318,7 @@ static void test_alloc_failures(void **state)
             b.intraday_from = 10;
             oq_backtest_result r;
             memset(&r, 0x5a, sizeof r);
-            oq_error err;
+            oq_error err = OQ_ERROR_INIT;
             oq_status st = call == 0   ? oq_forecast_run(s, FX_MONDAY + 70, 2, &o, rows, 2 * PD,
                                                          NULL, &err)
                            : call == 1 ? oq_forecast_intraday(s, FX_MONDAY + 68, 10, &o, rows,

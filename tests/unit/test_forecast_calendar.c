@@ -12,7 +12,7 @@
 static oq_volume_series *weekdays(void)
 {
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(3600, NULL, NULL, &s, &err), err);
     for (int32_t k = 0; k < 42; k++) {
         if (k % 7 >= 5)
@@ -29,7 +29,7 @@ static oq_volume_series *weekdays(void)
 static oq_calendar *center(void)
 {
     oq_calendar *cal;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_calendar_create("center", "UTC", NULL, &cal, &err), err);
     for (int32_t w = 0; w < 5; w++)
         ASSERT_OK(oq_calendar_add_hours(cal, w, 8 * H, 20 * H, &err), err);
@@ -52,7 +52,7 @@ static void test_calendar_days_and_hours(void **state)
     o.calendar = cal;
     oq_forecast_row rows[7 * PD];
     oq_forecast_info info;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     int32_t next = FX_MONDAY + 42;
     ASSERT_OK(oq_forecast_run(s, next, 7, &o, rows, 7 * PD, &info, &err), err);
     assert_int_equal(info.excluded_days, 1); /* the holiday Monday with data */
@@ -105,7 +105,7 @@ static void test_holiday_not_history(void **state)
     o.ha_weeks = 2;
     o.calendar = cal;
     oq_forecast_row rows[PD];
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_run(s, FX_MONDAY + 28, 1, &o, rows, PD, NULL, &err), err);
     assert_float_equal(rows[10].volume, 30, 1e-12); /* weeks 2 and 1, not the holiday */
     o.calendar = NULL;

@@ -26,7 +26,7 @@ static oq_volume_series *surprise_days(int32_t days, double spread, double after
                                        int poisson, double *rate)
 {
     oq_volume_series *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(3600, NULL, NULL, &s, &err), err);
     fx_rng r = {77};
     for (int32_t d = 0; d < days; d++) {
@@ -52,7 +52,7 @@ static oq_backtest_result noon_backtest(const oq_volume_series *s, int32_t days)
     b.days = days;
     b.intraday_from = NOON;
     oq_backtest_result r;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r, &err), err);
     return r;
 }
@@ -114,7 +114,7 @@ static void test_busy_morning_quiet_afternoon(void **state)
     o.method = OQ_FORECAST_HA;
     oq_forecast_row ahead[PD], re[PD];
     oq_forecast_info info;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_run(s, day, 1, &o, ahead, PD, NULL, &err), err);
     double v[PD];
     for (int32_t h = 0; h < PD; h++)

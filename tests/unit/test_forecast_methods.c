@@ -11,7 +11,7 @@
 static oq_volume_series *four_weeks(void)
 {
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(21600, NULL, NULL, &s, &err), err);
     for (int32_t k = 0; k < 28; k++) {
         int32_t q = k / 7, w = k % 7;
@@ -28,7 +28,7 @@ static oq_volume_series *four_weeks(void)
 static void run(const oq_volume_series *s, const oq_forecast_options *o, int32_t first,
                 int32_t days, oq_forecast_row *rows, oq_forecast_info *info)
 {
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_run(s, first, days, o, rows, days * PER, info, &err), err);
 }
 
@@ -162,7 +162,7 @@ static void test_calibrated_bands_nest(void **state)
     static const struct { int32_t day; double v; } hist[] = {
         {0, 10}, {1, 12}, {2, 9}, {7, 19}, {8, 13}};
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(86400, NULL, NULL, &s, &err), err);
     for (size_t i = 0; i < sizeof hist / sizeof hist[0]; i++)
         ASSERT_OK(oq_volume_series_set_day(s, FX_MONDAY + hist[i].day, &hist[i].v, NULL, 1, &err), err);
@@ -214,7 +214,7 @@ static void test_special_days(void **state)
     assert_day(rows + 4 * PER, 450, 1);
     assert_int_equal(rows[4 * PER].day_kind, OQ_FORECAST_DAY_SPECIAL);
     /* bad special days */
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_special_day bad[2] = {{monday, OQ_SPECIAL_FACTOR, 0, 0, 0}, {monday, OQ_SPECIAL_CLOSED, 0, 0, 0}};
     o.special_days = bad;
     o.n_special_days = 1;
@@ -250,7 +250,7 @@ static void test_exact_series(void **state)
     (void)state;
     for (int pattern = 0; pattern < 2; pattern++) {
         oq_volume_series *s;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         ASSERT_OK(oq_volume_series_create(21600, NULL, NULL, &s, &err), err);
         for (int32_t k = 0; k < 42; k++) {
             double v[PER] = {3, 40, 25, 0};
@@ -288,7 +288,7 @@ static void test_day_level_follows_a_step(void **state)
 {
     (void)state;
     oq_volume_series *s;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(21600, NULL, NULL, &s, &err), err);
     for (int32_t k = 0; k < 70; k++) {
         double f = k >= 56 ? 1.5 : 1.0, v[PER] = {10 * f, 50 * f, 40 * f, 5 * f};
@@ -315,7 +315,7 @@ static void test_bad_options(void **state)
     (void)state;
     oq_volume_series *s = four_weeks();
     oq_forecast_row rows[PER];
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_forecast_options o;
     oq_forecast_options_init(&o);
 #define BAD_OPT(field, value, needle)                                                              \

@@ -8,7 +8,7 @@ static void test_create_and_add(void **state)
 {
     (void)state;
     oq_volume_series *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_ERR(oq_volume_series_create(0, NULL, NULL, &s, &err), OQ_EINVAL, err, "interval_s");
     ASSERT_ERR(oq_volume_series_create(7, NULL, NULL, &s, &err), OQ_EINVAL, err, "divide");
     ASSERT_ERR(oq_volume_series_create(86401, NULL, NULL, &s, &err), OQ_EINVAL, err, "86401");
@@ -55,7 +55,7 @@ static void test_aggregate(void **state)
 {
     (void)state;
     oq_volume_series *s, *a;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(21600, NULL, NULL, &s, &err), err);
     double v[4] = {1, 3, 4, 0}, h[4] = {100, 200, 50, 0};
     ASSERT_OK(oq_volume_series_set_day(s, FX_MONDAY, v, h, 4, &err), err);
@@ -84,7 +84,7 @@ static void test_csv_good(void **state)
                             "sales,2024-01-01 10:00:00,1,240\n"
                             "sales,2024-01-02T09:30,2,\n");
     oq_volume_series *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_load_csv("fc_good.csv", "sales", 0, NULL, NULL, &s, &err), err);
     oq_volume_series_info info;
     oq_volume_series_info_get(s, &info);
@@ -162,8 +162,8 @@ static void test_csv_bad(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fx_write("fc_bad.csv", cases[i].text);
         oq_volume_series *s = NULL;
-        oq_error err;
-        memset(&err, 0, sizeof err);
+        oq_error err = OQ_ERROR_INIT;
+        oq_error_init(&err);
         oq_status st = oq_volume_series_load_csv("fc_bad.csv", NULL, 0, NULL, NULL, &s, &err);
         if (st != OQ_EINVAL || !strstr(err.message, cases[i].needle) || err.line != cases[i].line)
             fail_msg("case %zu: %s line %d '%s' (expected line %d, '%s')", i, oq_status_name(st),
@@ -175,7 +175,7 @@ static void test_csv_bad(void **state)
         assert_string_equal(err.path, "fc_bad.csv");
     }
     oq_volume_series *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     ASSERT_ERR(oq_volume_series_load_csv("fc_no_such_file.csv", NULL, 0, NULL, NULL, &s, &err),
                OQ_EINVAL, err, "cannot open");
     fx_write("fc_bad.csv", "start,volume\n2024-01-01 09:00,1\n2024-01-01 09:30,1\n");
@@ -201,7 +201,7 @@ static void test_alloc_failures(void **state)
         test_alloc ta = {0};
         ta.fail_at = k;
         oq_volume_series *s = NULL, *a = NULL;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_volume_series_load_csv("fc_alloc.csv", "a", 0, test_alloc_fn, &ta, &s,
                                                  &err);
         if (st == OQ_OK) {

@@ -66,7 +66,7 @@ static oq_engine *fresh(evlog *log, test_alloc *alloc)
 static void replay_all(oq_engine *e, const jlog *l)
 {
     for (int i = 0; i < l->n; i++) {
-        oq_status st = oq_journal_apply(e, l->r[i].data, l->r[i].len);
+        oq_status st = oq_journal_apply(e, l->r[i].data, l->r[i].len, NULL);
         if (st != OQ_OK)
             fprintf(stderr, "record %d (%s): %s: %s\n", i, oq_journal_action_name(l->r[i].action),
                     oq_status_name(st), oq_engine_last_error(e));
@@ -116,7 +116,7 @@ static void snapshot_plus_journal_rebuilds_the_engine(void **state)
         oq_engine_options o;
         w_options(&o, &lb, NULL);
         oq_engine *b = NULL;
-        assert_oq_ok(NULL, oq_engine_restore_buffer(&o, snap, n, &b));
+        assert_oq_ok_e(oq_engine_restore_buffer, &o, snap, n, &b);
         oq_free(snap);
         replay_all(b, &since_snap);
         assert_same_state(a, b);
@@ -272,12 +272,12 @@ static void bad_records_are_refused(void **state)
         assert_true(strcmp(oq_journal_action_name(r->action), "unknown") != 0);
         /* Truncated at every length and single-bit flips: refused, unchanged. */
         for (size_t len = 0; len < r->len; len++)
-            assert_int_equal(oq_journal_apply(b, r->data, len), OQ_ECORRUPT);
+            assert_int_equal(oq_journal_apply(b, r->data, len, NULL), OQ_ECORRUPT);
         for (int k = 0; k < 8; k++) {
             size_t at = (size_t)(w_rnd(&rng) % r->len);
             uint8_t bit = (uint8_t)(1u << (w_rnd(&rng) % 8));
             r->data[at] ^= bit;
-            assert_int_equal(oq_journal_apply(b, r->data, r->len), OQ_ECORRUPT);
+            assert_int_equal(oq_journal_apply(b, r->data, r->len, NULL), OQ_ECORRUPT);
             r->data[at] ^= bit;
         }
         /* Forged (valid checksum) garbage is refused or applied as a call:
@@ -291,15 +291,15 @@ static void bad_records_are_refused(void **state)
             m[r->len - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));
         oq_engine *scratch = fresh(NULL, NULL);
         replay_all(scratch, &(jlog){l.r, i, 0, 0});
-        (void)oq_journal_apply(scratch, m, r->len);
+        (void)oq_journal_apply(scratch, m, r->len, NULL);
         assert_oq_ok(scratch, oq_engine_check(scratch));
         oq_engine_destroy(scratch);
         free(m);
-        assert_oq_ok(b, oq_journal_apply(b, r->data, r->len));
+        assert_oq_ok_e(oq_journal_apply, b, r->data, r->len);
     }
     assert_same_state(e, b);
-    assert_int_equal(oq_journal_apply(b, NULL, 10), OQ_EINVAL);
-    assert_int_equal(oq_journal_apply(NULL, l.r[0].data, l.r[0].len), OQ_EINVAL);
+    assert_int_equal(oq_journal_apply(b, NULL, 10, NULL), OQ_EINVAL);
+    assert_int_equal(oq_journal_apply(NULL, l.r[0].data, l.r[0].len, NULL), OQ_EINVAL);
     assert_string_equal(oq_journal_action_name(OQ_J_CONTACT_ARRIVE), "contact_arrive");
     assert_string_equal(oq_journal_action_name(OQ_J_STATS_RESET_DAY), "stats_reset_day");
     assert_string_equal(oq_journal_action_name(0), "unknown");

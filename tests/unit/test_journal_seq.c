@@ -73,7 +73,7 @@ static oq_engine *primary(slog *l, uint64_t seed, int ops)
 
 static void apply_ok(oq_engine *e, const srec *r)
 {
-    oq_status st = oq_journal_apply(e, r->data, r->len);
+    oq_status st = oq_journal_apply(e, r->data, r->len, NULL);
     if (st != OQ_OK)
         fprintf(stderr, "record %llu: %s: %s\n", (unsigned long long)r->seq, oq_status_name(st),
                 oq_engine_last_error(e));
@@ -86,7 +86,7 @@ static void apply_refused(oq_engine *e, const srec *r, uint64_t want, const char
 {
     size_t n0, n1;
     void *before = w_snap(e, &n0);
-    assert_int_equal(oq_journal_apply(e, r->data, r->len), OQ_ECORRUPT);
+    assert_int_equal(oq_journal_apply(e, r->data, r->len, NULL), OQ_ECORRUPT);
     char expect[128];
     snprintf(expect, sizeof expect, "sequence %llu, expected %llu", (unsigned long long)r->seq,
              (unsigned long long)want);
@@ -127,8 +127,8 @@ static void records_are_numbered(void **state)
     assert_oq_ok(e, oq_engine_journal_seq(e, &next));
     assert_true(next == (uint64_t)l->n + 1);
     /* A damaged record has no trustworthy number. */
-    oq_error err;
-    memset(&err, 0, sizeof err);
+    oq_error err = OQ_ERROR_INIT;
+    oq_error_init(&err);
     uint64_t got = 77;
     l->r[5].data[20] ^= 1;
     assert_int_equal(oq_journal_record_seq(l->r[5].data, l->r[5].len, &got, &err), OQ_ECORRUPT);
@@ -182,6 +182,7 @@ static void gaps_and_duplicates_are_refused(void **state)
 /* The snapshot covers every record before it and says which comes next. */
 static void snapshot_records_the_sequence(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     slog *l = calloc(1, sizeof *l);
     oq_engine *a = primary(l, 11, 600);
@@ -194,7 +195,7 @@ static void snapshot_records_the_sequence(void **state)
         w_step(a, &a, 1, &s);
     assert_true(l->n > mark + 100);
     oq_engine *b = NULL;
-    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &b));
+    assert_oq_ok_e(oq_engine_restore_buffer, NULL, snap, n, &b);
     uint64_t next;
     assert_oq_ok(b, oq_engine_journal_seq(b, &next));
     assert_true(next == l->r[mark].seq && next == (uint64_t)mark + 1);
@@ -209,7 +210,7 @@ static void snapshot_records_the_sequence(void **state)
     /* A standby built from the configuration instead starts where its log
      * does; 0 and numbers beyond 2^62 are refused. */
     oq_engine *c = NULL;
-    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &c));
+    assert_oq_ok_e(oq_engine_restore_buffer, NULL, snap, n, &c);
     assert_int_equal(oq_engine_set_journal_seq(c, 0), OQ_EINVAL);
     assert_int_equal(oq_engine_set_journal_seq(c, ((uint64_t)1 << 62) + 1), OQ_EINVAL);
     assert_int_equal(oq_engine_set_journal_seq(NULL, 5), OQ_EINVAL);
@@ -248,8 +249,8 @@ static void snapshot_records_the_sequence(void **state)
     for (int k = 0; k < 4; k++)
         m[n - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));
     oq_engine *d = NULL;
-    assert_int_equal(oq_engine_restore_buffer(NULL, m, n, &d), OQ_ECORRUPT);
-    assert_non_null(strstr(oq_restore_last_error(), "journal sequence"));
+    assert_int_equal(oq_engine_restore_buffer(NULL, m, n, &d, &rerr), OQ_ECORRUPT);
+    assert_non_null(strstr(rerr.message, "journal sequence"));
 
     oq_free(sa);
     oq_free(sb);
@@ -327,7 +328,7 @@ static void a_record_lost_for_memory_leaves_a_gap(void **state)
     oq_engine *standby = NULL;
     size_t n;
     void *snap = w_snap(e, &n);
-    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &standby));
+    assert_oq_ok_e(oq_engine_restore_buffer, NULL, snap, n, &standby);
     oq_free(snap);
     slog *l = calloc(1, sizeof *l);
     assert_oq_ok(e, oq_engine_set_journal(e, slog_fn, l));
@@ -360,7 +361,7 @@ static void old_format_is_refused(void **state)
     uint32_t crc = oq__crc32(0, r->data, r->len - 4);
     for (int k = 0; k < 4; k++)
         r->data[r->len - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));
-    assert_int_equal(oq_journal_apply(b, r->data, r->len), OQ_ECORRUPT);
+    assert_int_equal(oq_journal_apply(b, r->data, r->len, NULL), OQ_ECORRUPT);
     assert_non_null(strstr(oq_engine_last_error(b), "version 1"));
     oq_engine_destroy(a);
     oq_engine_destroy(b);

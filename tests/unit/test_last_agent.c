@@ -175,7 +175,7 @@ static void memory_is_bounded_and_in_snapshots(void **state)
     size_t n = 0;
     assert_oq_ok(e, oq_engine_snapshot_buffer(e, &snap, &n));
     oq_engine *r = NULL;
-    assert_oq_ok(NULL, oq_engine_restore_buffer(NULL, snap, n, &r));
+    assert_oq_ok_e(oq_engine_restore_buffer, NULL, snap, n, &r);
     oq_free(snap);
     assert_oq_ok(r, oq_customer_last_agent(r, "cust-B", &who, &when));
     assert_string_equal(who, b_agent);

@@ -50,7 +50,7 @@ static oq_scenario *load_center(double sales, double support)
     }
     snprintf(yaml, sizeof CENTER + 2 * sizeof a, CENTER, a, b);
     oq_scenario *sc = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_scenario_load_buffer(yaml, strlen(yaml), "center", &sc, &err);
     if (st != OQ_OK)
         fail_msg("center: %s", err.message);
@@ -67,7 +67,7 @@ static oq_schedule *day_problem(double calls)
     h.days = 1;
     h.wrap = 0;
     oq_schedule *s = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
     int32_t req[PD] = {0};
     for (int i = OPEN; i < CLOSE; i++)
@@ -134,7 +134,7 @@ static void test_verify(void **state)
     oq_scenario_options(sc, &center, NULL);
     center.n_streams = 1; /* sales only */
     oq_schedule *prob = day_problem(30);
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_schedule_result *res = NULL;
     oq_schedule_options so;
     oq_schedule_options_init(&so);
@@ -189,7 +189,7 @@ static void test_verify(void **state)
     ho.agents = sa;
     ho.n_agents = g.n;
     oq_sim *sim = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&ho, &sim));
+    assert_oq_ok_e(oq_sim_create, &ho, &sim);
     st = oq_sim_run(sim);
     if (st != OQ_OK)
         fail_msg("oq_sim_run: %s", oq_sim_last_error(sim));
@@ -321,7 +321,7 @@ static void test_loop(void **state)
     so.replications = 8;
     so.seed = 11;
     oq_plan *plan = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
     if (st != OQ_OK)
         fail_msg("oq_plan_run: %s: %s", oq_status_name(st), err.message);
@@ -427,7 +427,7 @@ static void test_alloc_failure(void **state)
         so.alloc = test_alloc_fn;
         so.alloc_user = &ta;
         oq_plan *plan = NULL;
-        oq_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
         if (st == OQ_OK) {
             ok = 1;
@@ -457,7 +457,7 @@ static void test_plan_file(void **state)
     (void)state;
     const char *path = OMNIQ_EXAMPLES_DIR "/plan/plan.yaml";
     oq_plan_scenario *sc = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_plan_scenario_load(path, &sc, &err);
     if (st != OQ_OK)
         fail_msg("%s: %s", oq_status_name(st), err.message);

@@ -1525,7 +1525,7 @@ static void op_calendar(world *w)
     if (next.close_min > 55)
         next.close_min = 55;
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_calendar_create(CAL_ID[k], CAL_ZONE[rn(w, 4)], NULL, &cal, &err));
     for (int d = 0; d < 7; d++)
         for (int h = 0; h < 24; h++)

@@ -24,7 +24,7 @@ static oq_scenario *load(const char *rel)
 {
     char path[1024];
     oq_scenario *s = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     src_path(rel, path, sizeof path);
     if (oq_scenario_load_file(path, &s, &err) != OQ_OK)
         fail_msg("%s: %s", path, err.message);
@@ -48,7 +48,7 @@ static void example_loads_and_runs(void **state)
     o.replications = 1;
     o.check = 1;
     oq_sim *sim = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
     if (oq_sim_run(sim) != OQ_OK)
         fail_msg("%s", oq_sim_last_error(sim));
     oq_sim_run_info ri;
@@ -115,7 +115,7 @@ static void small_options_as_written(void **state)
     assert_true(a[2].shifts[1].start_s == 6300 && a[2].shifts[1].end_s == 7200);
     assert_int_equal(a[2].n_breaks, 0);
     assert_int_equal(a[2].response.kind, OQ_DIST_CONSTANT); /* the default */
-    assert_oq_ok(NULL, oq_sim_options_check(&o, NULL, 0));
+    assert_oq_ok_e(oq_sim_options_check, &o);
     oq_scenario_free(s);
 }
 
@@ -141,7 +141,7 @@ static void build_and_reproducible(void **state)
         oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
         oq_sim *sim = NULL;
         assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
-        assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+        assert_oq_ok_e(oq_sim_create, &o, &sim);
         assert_oq_ok(NULL, oq_sim_run(sim));
         assert_oq_ok(NULL, oq_sim_replication_stats(sim, 2, OQ_SIM_TOTAL, 0, &first[k]));
         oq_sim_destroy(sim);
@@ -212,7 +212,7 @@ static void broken_scenarios(void **state)
     for (size_t i = 0; i < sizeof BROKEN / sizeof BROKEN[0]; i++) {
         const broken *b = &BROKEN[i];
         oq_scenario *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_scenario_load_buffer(b->yaml, strlen(b->yaml), "sc.yaml", &s, &err);
         if (st != OQ_ECONFIG || err.line != b->line || err.column != b->col ||
             !strstr(err.message, b->text)) {
@@ -262,7 +262,7 @@ static void match_patterns(void **state)
              "channels: {voice: {}}\nqueues: {q: {channels: [voice]}}\nagents: {%s: {}}\n"
              "simulation:\n  intervals: 4\n" STREAM "  agents:\n    - {match: \"%s\"}\n", id, pat);
     oq_scenario *s = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_scenario_load_buffer(yaml, strlen(yaml), "sc.yaml", &s, &err), OQ_ECONFIG);
     assert_non_null(strstr(err.message, "matches no agent"));
 }
@@ -287,7 +287,7 @@ static void drain_serves_the_backlog(void **state)
         char yaml[1024];
         snprintf(yaml, sizeof yaml, "%s%s", base, cut ? "  drain: 1200\n" : "");
         oq_scenario *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         if (oq_scenario_load_buffer(yaml, strlen(yaml), "drain.yaml", &s, &err) != OQ_OK)
             fail_msg("%s", err.message);
         oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
@@ -296,7 +296,7 @@ static void drain_serves_the_backlog(void **state)
         assert_true(o.agents[0].n_shifts == 1 &&
                     o.agents[0].shifts[0].end_s == o.duration_s + o.drain_s);
         oq_sim *sim = NULL;
-        assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+        assert_oq_ok_e(oq_sim_create, &o, &sim);
         if (oq_sim_run(sim) != OQ_OK)
             fail_msg("%s", oq_sim_last_error(sim));
         oq_sim_stats st;
@@ -331,7 +331,7 @@ static void interval_service_level_band(void **state)
     assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
     o.replications = 3;
     oq_sim *all = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&o, &all));
+    assert_oq_ok_e(oq_sim_create, &o, &all);
     assert_oq_ok(NULL, oq_sim_run(all));
     int32_t nint = 0;
     assert_oq_ok(NULL, oq_sim_interval_count(all, &nint));
@@ -342,7 +342,7 @@ static void interval_service_level_band(void **state)
         one.replications = 1;
         one.seed = o.seed + (uint64_t)r;
         oq_sim *sim = NULL;
-        assert_oq_ok(NULL, oq_sim_create(&one, &sim));
+        assert_oq_ok_e(oq_sim_create, &one, &sim);
         assert_oq_ok(NULL, oq_sim_run(sim));
         for (int32_t i = 0; i < nint && i < 16; i++) {
             oq_sim_stats st;
@@ -386,7 +386,7 @@ static void bad_arguments(void **state)
 {
     (void)state;
     oq_scenario *s = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
     assert_int_equal(oq_scenario_load_file(NULL, &s, &err), OQ_EINVAL);
     assert_int_equal(oq_scenario_load_file("/nonexistent.yaml", &s, &err), OQ_ECONFIG);

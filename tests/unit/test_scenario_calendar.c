@@ -44,7 +44,7 @@ static char *scenario(const char *sim)
     return y;
 }
 
-static oq_status load(const char *sim, oq_scenario **s, oq_config_error *err)
+static oq_status load(const char *sim, oq_scenario **s, oq_error *err)
 {
     char *y = scenario(sim);
     oq_status st = oq_scenario_load_buffer(y, strlen(y), "cal.yaml", s, err);
@@ -125,7 +125,7 @@ static void closing_refuses_and_overflows(void **state)
 {
     (void)state;
     oq_scenario *s = NULL;
-    oq_config_error err;
+    oq_error err = OQ_ERROR_INIT;
     if (load(RUN, &s, &err) != OQ_OK)
         fail_msg("%s", err.message);
     oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
@@ -140,7 +140,7 @@ static void closing_refuses_and_overflows(void **state)
     o.event_user = rs;
     o.check = 1;
     oq_sim *sim = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
     if (oq_sim_run(sim) != OQ_OK)
         fail_msg("%s", oq_sim_last_error(sim));
     assert_int_equal(rs->r, 2);
@@ -210,7 +210,7 @@ static void start_forms(void **state)
                  "  agents: [{match: a1, shifts: [{start: \"%s\", end: \"33:00\"}]}]\n",
                  forms[i], utc ? "16:00" : "17:00");
         oq_scenario *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         if (load(sim, &s, &err) != OQ_OK)
             fail_msg("form %zu: %s", i, err.message);
         oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
@@ -245,7 +245,7 @@ static void bad_start_and_zone(void **state)
                  "  streams: [{queue: late, channel: voice, rate: 10, handle: 60}]\n",
                  cases[i].sim);
         oq_scenario *s = NULL;
-        oq_config_error err;
+        oq_error err = OQ_ERROR_INIT;
         assert_int_equal(load(sim, &s, &err), OQ_ECONFIG);
         assert_null(s);
         if (strncmp(err.message, cases[i].msg, strlen(cases[i].msg)) != 0)

@@ -156,7 +156,7 @@ static void flow_case(int wrap, int soft)
     h.wrap = wrap;
     h.interval_s = 3 * 3600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     for (int t = 0; t < p.n; t++)
         p.req[t] = rnd(4);
@@ -246,7 +246,7 @@ static oq_schedule *break_problem(inst *p)
     h.wrap = 0;
     h.interval_s = 3600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     p->n = 24;
     for (int t = 8; t < 18; t++)
@@ -324,7 +324,7 @@ static void test_breaks_exhaustive(void **state)
         o.time_limit_s = 2;
         o.solver = OQ_SCHED_SOLVER_BUILTIN;
         oq_schedule_result *r = NULL;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         assert_string_equal(oq_schedule_result_solver(r), "heuristic");
         oq_schedule_summary sm;
@@ -373,7 +373,7 @@ static void test_tours_exhaustive(void **state)
         p.n = 14;
         p.wrap = 1;
         oq_schedule *s = NULL;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
         for (int d = 0; d < 7; d++)
             p.req[2 * d] = 1 + rnd(2);
@@ -453,7 +453,7 @@ static oq_schedule *any_two_off_week(const int32_t *req)
     oq_schedule_horizon_init(&h);
     h.interval_s = 21600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 28, req, &e));
     oq_shift_break fixed = {21600, 21600, 21600, 21600, 0, 0};
@@ -540,7 +540,7 @@ static void test_heuristic_days_off(void **state)
         o.solver = OQ_SCHED_SOLVER_BUILTIN;
         o.time_limit_s = 2;
         oq_schedule_result *r = NULL;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         int32_t agents = any_two_off_check(r, req);
         if (agents != opt)
@@ -618,7 +618,7 @@ static void test_mip_levels(void **state)
         o.mip = &hook;
         o.time_limit_s = 60; /* tiny: generous for valgrind */
         oq_schedule_result *r = NULL;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         oq_schedule_summary sm;
         oq_schedule_result_summary(r, &sm);
@@ -654,7 +654,7 @@ static oq_schedule *day_problem(int32_t night_req, int32_t day_req)
     h.wrap = 0;
     h.interval_s = 3600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     int32_t req[24] = {0};
     req[2] = night_req;
@@ -678,7 +678,7 @@ static void test_infeasible_why(void **state)
     oq_schedule_options o;
     oq_schedule_options_init(&o);
     oq_schedule_result *r = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     oq_schedule_summary sm;
     oq_schedule_result_summary(r, &sm);
@@ -715,7 +715,7 @@ static void test_bad_input(void **state)
 {
     (void)state;
     oq_schedule *s = day_problem(0, 1);
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     oq_shift_template t;
     oq_shift_break b = {3600, 6 * 3600, 8 * 3600, 0, 0, 0};
     oq_shift_template_init(&t);
@@ -786,7 +786,7 @@ static void test_sl_penalty(void **state)
     h.wrap = 0;
     h.interval_s = 3600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     oq_shift_template t;
     oq_shift_template_init(&t);
@@ -847,7 +847,7 @@ static void test_calendar(void **state)
     /* a week from Monday 2024-01-01 (19723); open 08:00-20:00 Monday to
      * Saturday, closed Sundays and on a holiday, Wednesday 2024-01-03 */
     oq_calendar *cal = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_calendar_create("center", "UTC", NULL, &cal, &e));
     for (int w = 0; w < 6; w++)
         assert_oq_ok_err(&e, oq_calendar_add_hours(cal, w, 8 * 3600000, 20 * 3600000, &e));
@@ -925,7 +925,7 @@ static void test_csv(void **state)
 {
     (void)state;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     /* what `omniq staff --format csv` writes, labels HH:MM */
     const char *staff = write_tmp("staff.csv",
         "interval,contacts,aht,load,required,scheduled,service_level,asa,occupancy,p_abandon\n"
@@ -985,7 +985,7 @@ static oq_schedule *hour_grid(void)
     oq_schedule_horizon h;
     oq_schedule_horizon_init(&h);
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     return s;
 }
@@ -994,7 +994,7 @@ static void test_shift_file(void **state)
 {
     (void)state;
     oq_schedule *s = hour_grid();
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     const char *good =
         "interval: 15m\n"
         "templates:\n"
@@ -1066,7 +1066,7 @@ static void test_roster(void **state)
     oq_schedule_horizon_init(&h);
     h.interval_s = 3600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     int32_t req[168] = {0};
     for (int d = 0; d < 7; d++)
@@ -1230,7 +1230,7 @@ static void test_agents_file(void **state)
     (void)state;
     oq_schedule_horizon h;
     oq_schedule_horizon_init(&h);
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     const char *yaml = "rules: {min_rest: 12h, max_consecutive_days: 5, night: [\"21:00\", \"07:00\"]}\n"
                        "agents:\n"
                        "  - {id: team, count: 3, skills: [voice], hours: [20, 30]}\n"
@@ -1286,7 +1286,7 @@ static void test_alloc_failure(void **state)
             h.alloc = test_alloc_fn;
             h.alloc_user = &ta;
             oq_schedule *s = NULL;
-            oq_error e;
+            oq_error e = OQ_ERROR_INIT;
             oq_status st = oq_schedule_create(&h, &s, &e);
             if (st == OQ_OK) {
                 int32_t req[24] = {0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 3, 2, 2, 3, 3, 2, 1, 1};

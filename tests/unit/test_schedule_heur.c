@@ -30,7 +30,7 @@ static oq_schedule *week(const int32_t *req, int consecutive_off)
     oq_schedule_horizon_init(&h);
     h.interval_s = 21600;
     oq_schedule *s = NULL;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_create(&h, &s, &e));
     assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 28, req, &e));
     oq_shift_break fixed = {21600, 21600, 21600, 21600, 0, 0};
@@ -102,7 +102,7 @@ static void test_band_optimum(void **state)
         opt = need_max > opt ? need_max : opt;
         oq_schedule *s = week(req, 0);
         oq_schedule_options o;
-        oq_error e;
+        oq_error e = OQ_ERROR_INIT;
         sch_solve sv;
         hx h;
         search_state(s, &o, &e, &sv, &h);
@@ -164,7 +164,7 @@ static void test_band_consecutive_untouched(void **state)
         req[4 * d] = 7 + d;
     oq_schedule *s = week(req, 1);
     oq_schedule_options o;
-    oq_error e;
+    oq_error e = OQ_ERROR_INIT;
     sch_solve sv;
     hx h;
     search_state(s, &o, &e, &sv, &h);

@@ -164,12 +164,12 @@ static void scenario_init(scenario *s)
 static oq_sim *run_ok(const oq_sim_options *o)
 {
     oq_sim *sim = NULL;
-    char msg[256];
-    oq_status st = oq_sim_options_check(o, msg, sizeof msg);
+    oq_error msg = OQ_ERROR_INIT;
+    oq_status st = oq_sim_options_check(o, &msg);
     if (st != OQ_OK)
-        fprintf(stderr, "options: %s\n", msg);
+        fprintf(stderr, "options: %s\n", msg.message);
     assert_oq_ok(NULL, st);
-    assert_oq_ok(NULL, oq_sim_create(o, &sim));
+    assert_oq_ok_e(oq_sim_create, o, &sim);
     st = oq_sim_run(sim);
     if (st != OQ_OK)
         fprintf(stderr, "run: %s\n", oq_sim_last_error(sim));
@@ -573,64 +573,64 @@ static void test_options_checked(void **state)
     (void)state;
     scenario *s = malloc(sizeof *s);
     assert_non_null(s);
-    char msg[256];
+    oq_error msg = OQ_ERROR_INIT;
     oq_sim *sim = NULL;
-    assert_int_equal(oq_sim_create(NULL, &sim), OQ_EINVAL);
+    assert_int_equal(oq_sim_create(NULL, &sim, NULL), OQ_EINVAL);
     scenario_init(s);
-    assert_int_equal(oq_sim_create(&s->o, NULL), OQ_EINVAL);
+    assert_int_equal(oq_sim_create(&s->o, NULL, NULL), OQ_EINVAL);
 
     scenario_init(s);
     s->o.struct_size = 4;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "struct_size"));
-    assert_int_equal(oq_sim_create(&s->o, &sim), OQ_EINVAL);
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "struct_size"));
+    assert_int_equal(oq_sim_create(&s->o, &sim, NULL), OQ_EINVAL);
     assert_null(sim);
 
     scenario_init(s);
     s->streams[2].handle.mean = -1;
     s->streams[2].handle.kind = OQ_DIST_EXPONENTIAL;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "streams[2].handle"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "streams[2].handle"));
 
     scenario_init(s);
     s->streams[1].handle.kind = OQ_DIST_NONE;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "streams[1].handle"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "streams[1].handle"));
 
     scenario_init(s);
     s->streams[0].patience.kind = 77;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "streams[0].patience"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "streams[0].patience"));
 
     scenario_init(s);
     s->o.warmup_s = s->o.duration_s;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "warmup_s"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "warmup_s"));
 
     scenario_init(s);
     s->agents[5].accept_prob = 1.5;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "agents[5].accept_prob"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "agents[5].accept_prob"));
 
     scenario_init(s);
     s->breaks[3].end_s = s->breaks[3].start_s - 1;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "agents[3].breaks[0]"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "agents[3].breaks[0]"));
 
     scenario_init(s);
     s->o.build = NULL;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "build"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "build"));
 
     scenario_init(s);
     s->streams[1].rate_per_hour = NAN;
-    assert_int_equal(oq_sim_options_check(&s->o, msg, sizeof msg), OQ_EINVAL);
-    assert_non_null(strstr(msg, "streams[1].rate_per_hour"));
+    assert_int_equal(oq_sim_options_check(&s->o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "streams[1].rate_per_hour"));
 
     /* Names the built engine lacks: OQ_ECONFIG at run time. */
     scenario_init(s);
     s->streams[3].queue = "nosuch";
-    assert_oq_ok(NULL, oq_sim_create(&s->o, &sim));
+    assert_oq_ok_e(oq_sim_create, &s->o, &sim);
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "streams[3].queue"));
     oq_sim_summary sum;
@@ -642,14 +642,14 @@ static void test_options_checked(void **state)
 
     scenario_init(s);
     s->agents[7].id = "ghost";
-    assert_oq_ok(NULL, oq_sim_create(&s->o, &sim));
+    assert_oq_ok_e(oq_sim_create, &s->o, &sim);
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "agents[7].id"));
     oq_sim_destroy(sim);
 
     scenario_init(s);
     s->agents[7].id = "a1";
-    assert_oq_ok(NULL, oq_sim_create(&s->o, &sim));
+    assert_oq_ok_e(oq_sim_create, &s->o, &sim);
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "listed twice"));
     oq_sim_destroy(sim);
@@ -699,7 +699,7 @@ static void test_build_error(void **state)
     o.n_streams = 1;
     o.streams = &x;
     oq_sim *sim = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
     assert_int_equal(oq_sim_run(sim), OQ_EINVAL);
     assert_non_null(strstr(oq_sim_last_error(sim), "build"));
     oq_sim_destroy(sim);

@@ -118,7 +118,7 @@ static void run_case(const theory_case *tc)
     o.n_streams = 1;
     o.streams = &s;
     oq_sim *sim = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
     oq_status st = oq_sim_run(sim);
     if (st != OQ_OK)
         fprintf(stderr, "run: %s\n", oq_sim_last_error(sim));
@@ -243,7 +243,7 @@ static void test_occupancy_with_ringing_and_wrapup(void **state)
     o.n_agents = N;
     o.agents = agents;
     oq_sim *sim = NULL;
-    assert_oq_ok(NULL, oq_sim_create(&o, &sim));
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
     assert_oq_ok(NULL, oq_sim_run(sim));
     oq_sim_summary sum;
     assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));

@@ -106,6 +106,7 @@ static void restored_engine_decides_the_same(void **state)
 
 static void truncated_input_is_refused(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     wstream s;
     oq_engine *e = w_build(NULL, NULL, 5, 400, &s);
@@ -116,18 +117,18 @@ static void truncated_input_is_refused(void **state)
     w_options(&o, NULL, &alloc);
     for (size_t len = 0; len < n; len++) {
         oq_engine *r = (oq_engine *)&r;
-        oq_status st = oq_engine_restore_buffer(&o, buf, len, &r);
+        oq_status st = oq_engine_restore_buffer(&o, buf, len, &r, &rerr);
         assert_int_equal(st, OQ_ECORRUPT);
         assert_ptr_equal(r, (oq_engine *)&r); /* untouched */
         assert_int_equal(alloc.live_bytes, 0);
     }
-    assert_non_null(strstr(oq_restore_last_error(), "byte"));
+    assert_non_null(strstr(rerr.message, "byte"));
     /* One byte too many is refused as well. */
     uint8_t *more = malloc(n + 1);
     memcpy(more, buf, n);
     more[n] = 0;
     oq_engine *r = NULL;
-    assert_int_equal(oq_engine_restore_buffer(&o, more, n + 1, &r), OQ_ECORRUPT);
+    assert_int_equal(oq_engine_restore_buffer(&o, more, n + 1, &r, &rerr), OQ_ECORRUPT);
     free(more);
     oq_free(buf);
     oq_engine_destroy(e);
@@ -157,7 +158,7 @@ static void bit_flips_are_refused(void **state)
         }
         buf[byte] ^= (uint8_t)(1u << bit);
         oq_engine *r = NULL;
-        oq_status st = oq_engine_restore_buffer(&o, buf, n, &r);
+        oq_status st = oq_engine_restore_buffer(&o, buf, n, &r, NULL);
         if (st != OQ_ECORRUPT)
             fprintf(stderr, "flip of bit %d of byte %zu: %s\n", bit, byte, oq_status_name(st));
         assert_int_equal(st, OQ_ECORRUPT);
@@ -217,7 +218,7 @@ static void forged_content_never_crashes(void **state)
         for (int i = 0; i < 4; i++)
             m[n - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
         oq_engine *r = NULL;
-        oq_status st = oq_engine_restore_buffer(&o, m, n, &r);
+        oq_status st = oq_engine_restore_buffer(&o, m, n, &r, NULL);
         assert_true(st == OQ_OK || st == OQ_ECORRUPT);
         if (st == OQ_OK) {
             accepted++;
@@ -249,7 +250,7 @@ static void allocation_failure_at_every_step(void **state)
         oq_engine_options o;
         w_options(&o, NULL, &alloc);
         oq_engine *r = NULL;
-        oq_status st = oq_engine_restore_buffer(&o, buf, n, &r);
+        oq_status st = oq_engine_restore_buffer(&o, buf, n, &r, NULL);
         if (st == OQ_OK) {
             assert_int_equal(alloc.n_failed, 0);
             alloc.fail_at = 0;
@@ -314,6 +315,7 @@ static oq_status write_sink(const void *data, size_t len, void *user)
 
 static void streaming_reader_and_writer(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     wstream s;
     oq_engine *e = w_build(NULL, NULL, 9, 300, &s);
@@ -329,7 +331,7 @@ static void streaming_reader_and_writer(void **state)
     w_options(&o, NULL, &alloc);
     chunks c = {k.p, k.n, 0, 3, -1};
     oq_engine *r = NULL;
-    assert_oq_ok(NULL, oq_engine_restore(&o, read_chunks, &c, &r));
+    assert_oq_ok_e(oq_engine_restore, &o, read_chunks, &c, &r);
     size_t m;
     void *again = w_snap(r, &m);
     assert_same_bytes(buf, n, again, m);
@@ -338,8 +340,8 @@ static void streaming_reader_and_writer(void **state)
 
     chunks bad = {k.p, k.n, 0, 3, 5000};
     r = NULL;
-    assert_int_equal(oq_engine_restore(&o, read_chunks, &bad, &r), OQ_ECORRUPT);
-    assert_non_null(strstr(oq_restore_last_error(), "reader"));
+    assert_int_equal(oq_engine_restore(&o, read_chunks, &bad, &r, &rerr), OQ_ECORRUPT);
+    assert_non_null(strstr(rerr.message, "reader"));
     assert_null(r);
     assert_int_equal(alloc.live_bytes, 0);
 
@@ -355,40 +357,41 @@ static void streaming_reader_and_writer(void **state)
 
 static void clear_errors_and_arguments(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     oq_engine *e = NULL;
     assert_oq_ok(NULL, oq_engine_create(NULL, &e));
     size_t n;
     uint8_t *buf = w_snap(e, &n); /* an empty engine round-trips too */
     oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(NULL, buf, n, &r);
+    oq_status st = oq_engine_restore_buffer(NULL, buf, n, &r, &rerr);
     if (st != OQ_OK)
-        fprintf(stderr, "%s\n", oq_restore_last_error());
+        fprintf(stderr, "%s\n", rerr.message);
     assert_oq_ok(NULL, st);
     oq_engine_destroy(r);
 
     buf[0] = 'X';
-    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r), OQ_ECORRUPT);
-    assert_non_null(strstr(oq_restore_last_error(), "magic"));
+    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r, &rerr), OQ_ECORRUPT);
+    assert_non_null(strstr(rerr.message, "magic"));
     buf[0] = 'O';
     buf[8] = 9;
-    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r), OQ_ECORRUPT);
-    assert_non_null(strstr(oq_restore_last_error(), "version"));
+    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r, &rerr), OQ_ECORRUPT);
+    assert_non_null(strstr(rerr.message, "version"));
     buf[8] = OQ_SNAPSHOT_VERSION;
     buf[20] ^= 1;
-    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r), OQ_ECORRUPT);
-    assert_non_null(strstr(oq_restore_last_error(), "checksum"));
+    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r, &rerr), OQ_ECORRUPT);
+    assert_non_null(strstr(rerr.message, "checksum"));
     buf[20] ^= 1;
 
     assert_int_equal(oq_engine_snapshot(NULL, write_sink, NULL), OQ_EINVAL);
     assert_int_equal(oq_engine_snapshot(e, NULL, NULL), OQ_EINVAL);
     assert_int_equal(oq_engine_snapshot_buffer(e, NULL, &n), OQ_EINVAL);
-    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, NULL), OQ_EINVAL);
-    assert_int_equal(oq_engine_restore(NULL, NULL, NULL, &r), OQ_EINVAL);
+    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, NULL, &rerr), OQ_EINVAL);
+    assert_int_equal(oq_engine_restore(NULL, NULL, NULL, &r, &rerr), OQ_EINVAL);
     oq_engine_options bad;
     oq_engine_options_init(&bad);
     bad.struct_size = 3;
-    assert_int_equal(oq_engine_restore_buffer(&bad, buf, n, &r), OQ_EINVAL);
+    assert_int_equal(oq_engine_restore_buffer(&bad, buf, n, &r, &rerr), OQ_EINVAL);
     oq_free(buf);
     oq_engine_destroy(e);
 }

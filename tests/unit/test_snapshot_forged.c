@@ -15,12 +15,13 @@
 #include "stats/internal.h"
 #include "assert_oq.h"
 
-static oq_engine *restore(const void *buf, size_t len, oq_status *st)
+/* Restore buf; *st receives the status and *err (may be NULL) why it failed. */
+static oq_engine *restore(const void *buf, size_t len, oq_status *st, oq_error *err)
 {
     oq_engine_options o;
     w_options(&o, NULL, NULL);
     oq_engine *r = NULL;
-    *st = oq_engine_restore_buffer(&o, buf, len, &r);
+    *st = oq_engine_restore_buffer(&o, buf, len, &r, err);
     return r;
 }
 
@@ -67,8 +68,9 @@ static void drive(oq_engine *e, wstream s)
     size_t n;
     void *buf = w_snap(e, &n);
     oq_status st;
-    oq_engine *r = restore(buf, n, &st);
-    assert_oq_ok(NULL, st);
+    oq_error err = OQ_ERROR_INIT;
+    oq_engine *r = restore(buf, n, &st, &err);
+    assert_oq_ok_err(&err, st);
     oq_engine_destroy(r);
     oq_free(buf);
 }
@@ -567,8 +569,9 @@ static void forgeries_are_refused(void **state)
         void *buf = w_snap(e, &n);
         for (int k = 0; k < N_FORGERIES; k++) {
             oq_status st;
-            oq_engine *f = restore(buf, n, &st);
-            assert_oq_ok(NULL, st);
+            oq_error err = OQ_ERROR_INIT;
+            oq_engine *f = restore(buf, n, &st, &err);
+            assert_oq_ok_err(&err, st);
             if (!FORGERIES[k].fn(f)) {
                 oq_engine_destroy(f);
                 continue;
@@ -577,7 +580,7 @@ static void forgeries_are_refused(void **state)
             size_t fn;
             void *forged = w_snap(f, &fn);
             oq_engine_destroy(f);
-            oq_engine *r = restore(forged, fn, &st);
+            oq_engine *r = restore(forged, fn, &st, &err);
             if (st == OQ_OK) {
                 fprintf(stderr, "forgery accepted: %s (seed %llu)\n", FORGERIES[k].name,
                         (unsigned long long)seed);
@@ -586,16 +589,17 @@ static void forgeries_are_refused(void **state)
             }
             assert_int_equal(st, OQ_ECORRUPT);
             assert_null(r);
-            if (!strstr(oq_restore_last_error(), FORGERIES[k].says))
+            if (!strstr(err.message, FORGERIES[k].says))
                 fprintf(stderr, "%s: refused with \"%s\" (expected it to name '%s')\n", FORGERIES[k].name,
-                        oq_restore_last_error(), FORGERIES[k].says);
-            assert_non_null(strstr(oq_restore_last_error(), FORGERIES[k].says));
+                        err.message, FORGERIES[k].says);
+            assert_non_null(strstr(err.message, FORGERIES[k].says));
             oq_free(forged);
         }
         /* The control: the same workload on the unforged engine is sound. */
         oq_status st;
-        oq_engine *r = restore(buf, n, &st);
-        assert_oq_ok(NULL, st);
+        oq_error err = OQ_ERROR_INIT;
+        oq_engine *r = restore(buf, n, &st, &err);
+        assert_oq_ok_err(&err, st);
         drive(r, s);
         oq_engine_destroy(r);
         oq_free(buf);

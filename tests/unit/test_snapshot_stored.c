@@ -58,6 +58,7 @@ static oq_engine *fixture_world(void)
 
 static void stored_snapshot_is_read(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     if (getenv("OQ_WRITE_SNAPSHOT_FIXTURE")) {
         oq_engine *w = fixture_world();
@@ -80,10 +81,10 @@ static void stored_snapshot_is_read(void **state)
     assert_true(OQ_SNAPSHOT_VERSION == FIXTURE_VERSION || OQ_SNAPSHOT_VERSION == FIXTURE_VERSION + 1);
 
     oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r);
+    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r, &rerr);
     if (st != OQ_OK)
         fail_msg("stored format-%u snapshot refused: %s (%s)", (unsigned)version,
-                 oq_status_name(st), oq_restore_last_error());
+                 oq_status_name(st), rerr.message);
     assert_oq_ok(r, oq_engine_check(r));
     oq_engine_counts c = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(r, oq_engine_get_counts(r, &c));

@@ -52,7 +52,7 @@ static oq_engine *week(void)
     int64_t fri = utc_at(2026, 12, 4, 0);
     ok(e, oq_engine_advance(e, fri + 16 * H), "advance");
     oq_calendar *cal = NULL;
-    oq_error err;
+    oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_calendar_create("desk", "UTC", NULL, &cal, &err));
     for (int d = 0; d < 5; d++)
         assert_oq_ok_err(&err, oq_calendar_add_hours(cal, d, (int32_t)(9 * H), (int32_t)(17 * H), &err));
@@ -133,15 +133,16 @@ static void waits_in_business_time(void **state)
 
 static void survive_a_snapshot(void **state)
 {
+    oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     oq_engine *e = week();
     void *buf = NULL;
     size_t len = 0;
     ok(e, oq_engine_snapshot_buffer(e, &buf, &len), "snapshot");
     oq_engine *r = NULL;
-    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r);
+    oq_status st = oq_engine_restore_buffer(NULL, buf, len, &r, &rerr);
     if (st != OQ_OK)
-        fail_msg("restore: %s: %s", oq_status_str(st), oq_restore_last_error());
+        fail_msg("restore: %s: %s", oq_status_str(st), rerr.message);
     oq_free(buf);
     oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
     assert_oq_ok(r, oq_stats_queue(r, "q", OQ_PERIOD_DAY, &s));

@@ -441,24 +441,23 @@ class oq_local_time(Structure):
     ]
 
 
-class oq_config_error(Structure):
-    _fields_ = [
-        ("line", c_int32),
-        ("column", c_int32),
-        ("message", c_char * 512),
-        ("path", c_char * 256),
-    ]
-
-
-# core.h: the error shape of engine-less calls
+# core.h: the one error shape of engine-less calls (loaders, restore, journal
+# replay, simulator creation, planning constructors). A versioned output
+# struct: a new one has struct_size set (the library writes only that much).
 class oq_error(Structure):
     _fields_ = [
+        ("struct_size", c_uint32),
         ("status", c_int32),
         ("line", c_int32),
         ("column", c_int32),
         ("message", c_char * 512),
         ("path", c_char * 256),
     ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not getattr(self, "struct_size"):
+            setattr(self, "struct_size", ctypes.sizeof(oq_error))
 
 
 oq_load_error_fn = CFUNCTYPE(None, POINTER(oq_error), c_void_p)
@@ -948,15 +947,16 @@ oq_journal_fn = CFUNCTYPE(None, POINTER(oq_journal_record), c_void_p)
 
 OPTIONAL_PROTOTYPES = {
     "oq_config_load_file": (_S, [POINTER(oq_engine_options), _P, POINTER(c_void_p),
-                                 POINTER(oq_config_error)]),
+                                 POINTER(oq_error)]),
     "oq_config_load_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t, _P,
-                                   POINTER(c_void_p), POINTER(oq_config_error)]),
+                                   POINTER(c_void_p), POINTER(oq_error)]),
     "oq_load_options_init": (None, [POINTER(oq_load_options)]),
     "oq_config_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(c_void_p),
                             POINTER(c_void_p), POINTER(oq_error)]),
     "oq_scenario_load": (_S, [POINTER(oq_load_options), _P, _P, c_size_t, _P, POINTER(_SCN),
                               POINTER(oq_error)]),
     "oq_config_dump": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
+    "oq_error_init": (None, [POINTER(oq_error)]),
     "oq_free": (None, [c_void_p]),
     "oq_config_count": (_S, [_E, _I, _PI]),
     "oq_config_id": (_S, [_E, _I, _I, POINTER(c_char_p)]),
@@ -984,8 +984,8 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_stream_init": (None, [POINTER(oq_sim_stream)]),
     "oq_sim_agent_init": (None, [POINTER(oq_sim_agent)]),
     "oq_sim_options_init": (None, [POINTER(oq_sim_options)]),
-    "oq_sim_create": (_S, [POINTER(oq_sim_options), POINTER(c_void_p)]),
-    "oq_sim_options_check": (_S, [POINTER(oq_sim_options), c_char_p, c_size_t]),
+    "oq_sim_create": (_S, [POINTER(oq_sim_options), POINTER(c_void_p), POINTER(oq_error)]),
+    "oq_sim_options_check": (_S, [POINTER(oq_sim_options), POINTER(oq_error)]),
     "oq_sim_destroy": (None, [_SIM]),
     "oq_sim_run": (_S, [_SIM]),
     "oq_sim_last_error": (_P, [_SIM]),
@@ -1039,22 +1039,21 @@ OPTIONAL_PROTOTYPES = {
     "oq_calendar_ids_buffer": (_S, [_P, c_size_t, _P, POINTER(c_void_p), _PI,
                                     POINTER(oq_error)]),
     # config.h: scenarios
-    "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_config_error)]),
+    "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_error)]),
     "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),
-                                     POINTER(oq_config_error)]),
+                                     POINTER(oq_error)]),
     "oq_scenario_options": (_S, [_SCN, POINTER(oq_sim_options), POINTER(oq_error)]),
     "oq_scenario_build": (_S, [_E, _SCN]),
     "oq_scenario_free": (None, [_SCN]),
     # snapshot.h (buffers are passed as bytes: c_char_p, NULs included)
     "oq_engine_snapshot": (_S, [_E, oq_write_fn, c_void_p]),
     "oq_engine_restore": (_S, [POINTER(oq_engine_options), oq_read_fn, c_void_p,
-                               POINTER(c_void_p)]),
+                               POINTER(c_void_p), POINTER(oq_error)]),
     "oq_engine_snapshot_buffer": (_S, [_E, POINTER(c_void_p), POINTER(c_size_t)]),
     "oq_engine_restore_buffer": (_S, [POINTER(oq_engine_options), _P, c_size_t,
-                                      POINTER(c_void_p)]),
-    "oq_restore_last_error": (_P, []),
+                                      POINTER(c_void_p), POINTER(oq_error)]),
     "oq_engine_set_journal": (_S, [_E, oq_journal_fn, c_void_p]),
-    "oq_journal_apply": (_S, [_E, _P, c_size_t]),
+    "oq_journal_apply": (_S, [_E, _P, c_size_t, POINTER(oq_error)]),
     "oq_journal_action_name": (_P, [_I]),
     "oq_engine_journal_seq": (_S, [_E, POINTER(c_uint64)]),
     "oq_engine_set_journal_seq": (_S, [_E, c_uint64]),

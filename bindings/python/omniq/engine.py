@@ -37,8 +37,8 @@ from .constants import (OQ_CLOSED_CALLBACK, OQ_CLOSED_OVERFLOW, OQ_CLOSED_REJECT
                         OQ_LIMIT_CALLBACK_KEEP_PLACE, OQ_LIMIT_OVERFLOW,
                         OQ_LIMIT_REJECT, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL, OQ_PERIOD_WINDOW,
                         OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_LOGGED_IN)
-from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
-                     to_float, to_id, to_int, to_int64)
+from .errors import (CallbackError, OmniqError, bad, error_from, from_bytes, status_str,
+                     to_bytes, to_float, to_id, to_int, to_int64)
 
 __all__ = ["Engine", "Event", "Counts", "ChannelInfo", "AgentInfo", "QueueInfo",
            "ContactInfo", "HistoryEntry", "event_type_name", "agent_state_name",
@@ -460,12 +460,11 @@ class Engine:
         opts = self._options(opt_values.get("seed", 1), opt_values.get("start_ms", 0),
                              opt_values.get("abandon_resume_s", 0.0),
                              opt_values.get("last_agent_max", 100000))
-        err = _lib.padded(_lib.oq_config_error)
+        err = _lib.padded(_lib.oq_error)
         out = c_void_p()
         st = int(getattr(lib, fname)(byref(opts), *args, byref(out), byref(err)))
         if st != 0:
-            exc = OmniqError(st, from_bytes(err.message) or status_str(st), fname)
-            exc.line, exc.column, exc.path = err.line, err.column, from_bytes(err.path)
+            exc = error_from(st, err, fname)
             exc.callback_errors = self._take_callback_errors()
             raise exc
         self._ptr = out
@@ -1431,10 +1430,11 @@ class Engine:
         opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
         opts.on_event = self._cfunc
         out = c_void_p()
-        st = int(self._lib.oq_engine_restore_buffer(byref(opts), data, len(data), byref(out)))
+        err = _lib.padded(_lib.oq_error)
+        st = int(self._lib.oq_engine_restore_buffer(byref(opts), data, len(data), byref(out),
+                                                    byref(err)))
         if st != 0:
-            msg = from_bytes(self._lib.oq_restore_last_error()) or status_str(st)
-            raise OmniqError(st, msg, f)
+            raise error_from(st, err, f)
         self._ptr = out
         return self
 
@@ -1477,7 +1477,8 @@ class Engine:
         if not isinstance(record, bytes):
             raise bad("record", f"expected bytes, got {type(record).__name__}", f)
         self._snapshot_symbol("journal_apply()", f)
-        self._call(f, record, len(record))
+        err = _lib.padded(_lib.oq_error)
+        self._call(f, record, len(record), byref(err))
 
     def journal_seq(self) -> int:
         """Sequence number of the next journal record (``oq_engine_journal_seq``):
@@ -1521,10 +1522,10 @@ def journal_record_seq(record: Union[bytes, bytearray, memoryview]) -> int:
         raise bad("record", f"expected bytes, got {type(record).__name__}", f)
     Engine._snapshot_symbol("journal_record_seq()", f)
     seq = ctypes.c_uint64()
-    err = _lib.oq_error()
+    err = _lib.padded(_lib.oq_error)
     st = _lib.load().oq_journal_record_seq(record, len(record), byref(seq), byref(err))
     if st != 0:
-        raise OmniqError(st, from_bytes(err.message) or status_str(st), f)
+        raise error_from(st, err, f)
     return int(seq.value)
 
 

@@ -156,6 +156,16 @@ def status_name(status: int) -> str:
         return f"status {status}"
 
 
+def error_from(status: int, err: Any, function: Optional[str] = None) -> "OmniqError":
+    """The OmniqError for a call that failed with ``status`` and filled the
+    oq_error ``err`` (include/omniq/core.h): its message (the status's
+    description when empty), line, column and path (None when "")."""
+    exc = OmniqError(status, from_bytes(err.message) or status_str(status), function)
+    exc.line, exc.column = int(err.line), int(err.column)
+    exc.path = from_bytes(err.path) or None
+    return exc
+
+
 def status_str(status: int) -> str:
     """The English description of a status (``"invalid argument"``; oq_status_str)."""
     return str(_lib.load().oq_status_str(int(status)).decode())

@@ -31,7 +31,7 @@ re-raises that very exception.
 
 import ctypes
 import os
-from ctypes import byref, c_char, c_char_p, c_int32, c_void_p
+from ctypes import byref, c_char_p, c_int32, c_void_p
 from dataclasses import dataclass, field, fields
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence,
                     Tuple, Type, TypeVar, Union, cast)
@@ -40,8 +40,8 @@ from . import _lib
 from .constants import (OQ_DIST_CONSTANT, OQ_DIST_EMPIRICAL, OQ_DIST_EXPONENTIAL,
                         OQ_DIST_GAMMA, OQ_DIST_LOGNORMAL, OQ_DIST_NONE, OQ_ECONFIG, OQ_EINVAL,
                         OQ_SIM_CHANNEL, OQ_SIM_QUEUE, OQ_SIM_TOTAL)
-from .errors import (CallbackError, OmniqError, bad, from_bytes, status_str, to_bytes,
-                     to_float, to_int, to_int64)
+from .errors import (CallbackError, OmniqError, bad, error_from, from_bytes, status_str,
+                     to_bytes, to_float, to_int, to_int64)
 
 if TYPE_CHECKING:
     from .engine import Counts, Engine, Event
@@ -536,14 +536,14 @@ def _run(lib: Any, opts: Any, seed: int, replications: int,
         keep.append(cevent)
         opts.on_event = cevent
 
-    msg = (c_char * 512)()
-    st = int(lib.oq_sim_options_check(byref(opts), msg, len(msg)))
-    if st != 0:
-        raise OmniqError(st, from_bytes(msg.value) or status_str(st), "oq_sim_create")
     out = c_void_p()
-    st = int(lib.oq_sim_create(byref(opts), byref(out)))
+    cerr = _lib.padded(_lib.oq_error)
+    # the check first: it allocates nothing (oq_sim_create checks the same)
+    st = int(lib.oq_sim_options_check(byref(opts), byref(cerr)))
+    if st == 0:
+        st = int(lib.oq_sim_create(byref(opts), byref(out), byref(cerr)))
     if st != 0:
-        raise OmniqError(st, status_str(st), "oq_sim_create")
+        raise error_from(st, cerr, "oq_sim_create")
     sim = _SimHandle(lib, out)
     try:
         try:
@@ -678,13 +678,11 @@ def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = No
             "streams, agents) or a newer libomniq")
     _require("oq_sim_run", f)
     lib = _lib.load()
-    err = _lib.padded(_lib.oq_config_error)
+    err = _lib.padded(_lib.oq_error)
     scn = c_void_p()
     st = int(lib.oq_scenario_load_file(bpath, byref(scn), byref(err)))
     if st != 0:
-        exc = OmniqError(st, from_bytes(err.message) or status_str(st), "oq_scenario_load_file")
-        exc.line, exc.column, exc.path = err.line, err.column, from_bytes(err.path)
-        raise exc
+        raise error_from(st, err, "oq_scenario_load_file")
     try:
         opts = _lib.padded(_lib.oq_sim_options)
         st = int(lib.oq_scenario_options(scn, byref(opts), None))

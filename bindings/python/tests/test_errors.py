@@ -105,5 +105,42 @@ class FromEngineCalls(unittest.TestCase):
         self.assertIn("c.yaml", e.message)
 
 
+class FromOneErrorShape(unittest.TestCase):
+    """Calls without a live engine report through oq_error (core.h): the
+    exception carries its status, message, line, column and path."""
+
+    def test_configuration_error_position(self):
+        with self.assertRaises(omniq.ConfigError) as cm:
+            omniq.Engine.from_yaml("channels:\n  voice: {}\nqueuez: {}\n", name="c.yaml")
+        e = cm.exception
+        self.assertEqual(e.status, omniq.OQ_ECONFIG)
+        self.assertEqual((e.line, e.column, e.path), (3, 1, "c.yaml"))
+        self.assertTrue(e.message.startswith("c.yaml:3:1: "), e.message)
+
+    def test_restore_error_has_status_and_no_position(self):
+        with self.assertRaises(omniq.Corrupt) as cm:
+            omniq.Engine.restore(b"not a snapshot, but long enough to be read")
+        e = cm.exception
+        self.assertEqual(e.status, omniq.OQ_ECORRUPT)
+        self.assertIn("at byte 0", e.message)
+        self.assertEqual((e.line, e.column, e.path), (0, 0, None))
+
+    def test_journal_gap_names_the_sequence(self):
+        records = []
+        primary = omniq.Engine()
+        primary.set_journal(lambda action, now, rec: records.append(rec))
+        primary.channel_add("voice")
+        primary.channel_add("chat")
+        standby = omniq.Engine()
+        with self.assertRaises(omniq.Corrupt) as cm:
+            standby.journal_apply(records[1])
+        self.assertIn("sequence 2, expected 1", cm.exception.message)
+
+    def test_new_error_struct_has_its_size(self):
+        from omniq import _lib
+        import ctypes
+        self.assertEqual(_lib.oq_error().struct_size, ctypes.sizeof(_lib.oq_error))
+
+
 if __name__ == "__main__":
     unittest.main()

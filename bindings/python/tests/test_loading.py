@@ -85,7 +85,7 @@ class Loading(unittest.TestCase):
                       if not n.startswith("oq_script_")}
         self.assertGreater(len(names), 90)
         for n in ("oq_engine_snapshot_buffer", "oq_engine_restore_buffer",
-                  "oq_restore_last_error", "oq_engine_set_journal", "oq_journal_apply",
+                  "oq_error_init", "oq_engine_set_journal", "oq_journal_apply",
                   "oq_journal_action_name", "oq_scenario_load_file", "oq_scenario_options",
                   "oq_scenario_build", "oq_scenario_free"):
             self.assertIn(n, names)
@@ -110,7 +110,8 @@ class Loading(unittest.TestCase):
                          (_lib.oq_shift_tour, "oq_shift_tour_init"),
                          (_lib.oq_schedule_options, "oq_schedule_options_init"),
                          (_lib.oq_roster_agent, "oq_roster_agent_init"),
-                         (_lib.oq_roster_options, "oq_roster_options_init")):
+                         (_lib.oq_roster_options, "oq_roster_options_init"),
+                         (_lib.oq_error, "oq_error_init")):
             s = _lib.padded(st)
             getattr(lib, init)(ctypes.byref(s))
             self.assertEqual(s.struct_size, ctypes.sizeof(st), st.__name__)
