@@ -89,6 +89,42 @@ typedef void (*oq_event_fn)(const oq_event *event, void *user);
 /* Static names for event types ("offered"); "unknown" for others. Thread-safe. */
 OQ_API const char *oq_event_type_name(int32_t type);
 
+/* ---- host-supplied scoring (OQ_STRATEGY_HOST_SCORE) --------------------
+ *
+ * The host's score of `agent` for `contact` waiting in `queue` (ids, valid
+ * during the call only). Higher is better. A NaN or negative score means
+ * "not this agent": the agent is not offered this contact by this decision.
+ *
+ * When a contact of a host_score queue is routed, the engine takes the
+ * qualified agents available for it (skills, tier, capacity, presence,
+ * exclusions, reservations, as for every strategy) in the queue's
+ * fallback order (preferred-skill matches, then longest idle, then the
+ * order agents were added), scores the first `max_candidates` of them (one
+ * call each) and offers the contact to the best score; equal scores go to
+ * the earlier in that order. When an agent gains capacity it is scored
+ * against the waiting contacts of each host_score lane it serves, in the
+ * lane's order, at most `max_candidates` contacts per lane, and takes the
+ * first it is not refused for. A refusal holds for that decision only: the
+ * pair is scored again at the next decision that involves the contact or
+ * the agent (any change that routes them: presence, capacity, priority,
+ * escalation, arrivals). oq_engine_check does not hold host_score lanes to
+ * "no waiting contact an available agent could take", as it would need the
+ * host's answers.
+ *
+ * The scorer must be deterministic: a function of its arguments, of the
+ * host's own data and of read-only engine calls (oq_*_get, which it may
+ * make). Mutating engine calls from it return OQ_EBUSY and change nothing
+ * (the engine is in the middle of a routing decision); it must not destroy
+ * the engine. Journal replay and a restored snapshot route as the primary
+ * did only if the same scorer (same answers, same max_candidates) is
+ * registered before the first call (oq_engine_options.score, or
+ * oq_engine_set_scorer right after oq_engine_restore). */
+typedef double (*oq_score_fn)(const char *contact, const char *agent, const char *queue,
+                              void *user);
+
+#define OQ_SCORE_CANDIDATES_DEFAULT 16  /* oq_engine_set_scorer max_candidates 0 */
+#define OQ_SCORE_CANDIDATES_MAX     256 /* agents (or contacts) scored per decision, at most */
+
 /* ---- engine lifecycle -------------------------------------------------- */
 
 /* Options of oq_engine_create: allocator hook, event callback, seed, start
@@ -107,8 +143,15 @@ typedef struct oq_engine_options {
     int32_t last_agent_max;  /* customers whose last agent is remembered (last-agent routing,
                                 model.h last_agent_window_s), at most; the least recently served
                                 is forgotten first. 0..10000000, default 100000; 0 = none */
-    int32_t reserved;          /* 0; fills the tail, so a field added later starts after
-                                  this version's sizeof (core.h: versioned structs) */
+    int32_t reserved;        /* 0; fills the tail of the version that ended here, so the
+                                fields after it start at its sizeof (core.h: versioned structs) */
+    oq_score_fn score;       /* the scorer of OQ_STRATEGY_HOST_SCORE queues (above); NULL: none,
+                                and such queues are refused (a configuration file naming one
+                                loads only with it) */
+    void *score_user;        /* passed back to `score` */
+    int32_t score_max_candidates; /* calls per decision, at most: 0 = OQ_SCORE_CANDIDATES_DEFAULT,
+                                     1..OQ_SCORE_CANDIDATES_MAX */
+    int32_t reserved_2;      /* 0; fills this version's tail likewise */
 } oq_engine_options;
 
 /* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,
@@ -143,6 +186,25 @@ OQ_API oq_status oq_engine_now(const oq_engine *e, int64_t *now_ms);
  * snapshots. Not thread-safe (as every call on e). Errors: OQ_EINVAL (NULL
  * engine), OQ_EBUSY (from a callback; nothing changes). */
 OQ_API oq_status oq_engine_set_seed(oq_engine *e, uint64_t seed);
+
+/* Register (or replace) the engine's scorer for OQ_STRATEGY_HOST_SCORE
+ * queues, as oq_engine_options.score does at creation, with
+ * `user` passed back to it and `max_candidates` (0 = the default 16,
+ * 1..OQ_SCORE_CANDIDATES_MAX) the bound on calls per decision. Replaces the
+ * previous scorer; fn NULL unregisters it. Queues may use host_score only
+ * while a scorer is registered (oq_queue_add / oq_queue_update and the
+ * configuration loader refuse it otherwise with OQ_ESTATE, naming the
+ * queue); unregistering while a queue uses it is OQ_ESTATE too. A restored
+ * engine whose snapshot has host_score queues refuses every mutating call
+ * (OQ_ESTATE, naming the queue) until a scorer is registered, so a standby
+ * that forgot it fails loudly instead of routing differently.
+ * Not journaled and not in snapshots: a function pointer means nothing to
+ * another process; give it to every engine, primary and standby alike, in
+ * the options of oq_engine_create, oq_engine_restore or the configuration
+ * loader (or here, before any other call). Routes nothing by itself. Errors: OQ_EINVAL (e NULL, max_candidates out of range),
+ * OQ_ESTATE, OQ_EBUSY (from a callback). Not thread-safe. */
+OQ_API oq_status oq_engine_set_scorer(oq_engine *e, oq_score_fn fn, void *user,
+                                      int32_t max_candidates);
 
 /* ---- time -------------------------------------------------------------- */
 

@@ -39,6 +39,12 @@ extern "C" {
 #define OQ_STEP_RAISE_PRIORITY 5 /* the contact's priority rises by `priority` */
 #define OQ_STEP_OVERFLOW       6 /* the contact moves to `queue`, keeping its arrival time and place in line */
 #define OQ_STEP_ALERT          7 /* OQ_EV_ALERT with `message` for supervisors */
+#define OQ_STEP_PRIORITY_AT_LEAST 8 /* the contact's priority becomes at least `priority` (a floor:
+                                       a higher one, a VIP's, is kept; RAISE_PRIORITY adds instead) */
+
+/* Static names of step actions ("lower_level", ..., "priority_at_least"),
+ * the names the configuration uses; "unknown" for other values. Thread-safe. */
+OQ_API const char *oq_step_action_name(int32_t action);
 
 /* Step timing. */
 #define OQ_STEP_AFTER_ENTRY    0 /* after_s counts from the contact entering the queue */
@@ -67,7 +73,8 @@ typedef struct oq_escalation_step {
     double after_s;            /* >= 0 */
     const char *skill;         /* LOWER_LEVEL, DROP_REQUIRED, DROP_PREFERRED */
     int32_t level;             /* LOWER_LEVEL: the new minimum, >= 1 */
-    int32_t priority;          /* RAISE_PRIORITY: points added (may be negative) */
+    int32_t priority;          /* RAISE_PRIORITY: points added (may be negative);
+                                  PRIORITY_AT_LEAST: the floor */
     const char *group;         /* ADD_GROUP */
     const char *queue;         /* OVERFLOW: target queue (must accept the contact's channel) */
     const char *message;       /* ALERT: text for the event's detail (copied; may be NULL) */

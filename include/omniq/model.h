@@ -203,9 +203,18 @@ OQ_API oq_status oq_agent_get_skill(const oq_engine *e, const char *agent, const
 #define OQ_STRATEGY_ROUND_ROBIN    3  /* the agent this queue offered to least recently first */
 #define OQ_STRATEGY_FEWEST_HANDLED 4  /* fewest contacts taken from this queue first */
 #define OQ_STRATEGY_RANDOM         5  /* uniformly random, from the engine's seeded generator */
+#define OQ_STRATEGY_HOST_SCORE     6  /* the best score from the host's scorer (oq_engine_set_scorer)
+                                         among the first max_candidates qualified available agents
+                                         in longest-idle order; ties: the earlier of them */
 
-OQ_API const char *oq_ordering_name(int32_t ordering);   /* "fifo", "priority", "deadline" */
-OQ_API const char *oq_strategy_name(int32_t strategy);   /* "longest_idle", ... */
+/* Static names of orderings ("fifo", "priority", "deadline"); "unknown" for
+ * other values. Thread-safe. */
+OQ_API const char *oq_ordering_name(int32_t ordering);
+
+/* Static names of strategies ("longest_idle", ..., "host_score"), the names
+ * the configuration uses; "unknown" for other values. Thread-safe. */
+OQ_API const char *oq_strategy_name(int32_t strategy);
+
 
 /* A queue's settings for oq_queue_add / oq_queue_update: ordering, agent
  * selection, service-level target, offer and wrap-up times, limits and their

@@ -130,6 +130,11 @@ int oq__cfg_string(cfg_ctx *c, const cfg_node *n, const char **out);
 /* One of names[0..count-1]; *out receives values[i]. */
 int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const int32_t *values,
              int count, int32_t *out);
+/* One of the names name(first), name(first + 1), ... up to the first
+ * "unknown" (the library's own name table, e.g. oq_strategy_name); *out
+ * receives the value. */
+int oq__cfg_enum_named(cfg_ctx *c, const cfg_node *n, const char *(*name)(int32_t), int32_t first,
+                       int32_t *out);
 /* Seconds -> milliseconds, rounded. */
 int64_t oq__cfg_ms(double s);
 

@@ -134,12 +134,6 @@ static const char *limit_name(int32_t v)
     default: return "reject";
     }
 }
-static const char *action_name(int32_t v)
-{
-    static const char *const names[] = {"lower_level", "drop_required", "add_group",
-                                        "drop_preferred", "raise_priority", "overflow", "alert"};
-    return v >= 1 && v <= 7 ? names[v - 1] : "alert";
-}
 
 static void levels(obuf *b, const oq_engine *e, const oq_skill_level *arr, int32_t n)
 {
@@ -170,7 +164,7 @@ static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
         out(b, "      - {after: ");
         secs(b, s->after_ms);
         out(b, ", timing: %s, action: %s", s->timing == OQ_STEP_AFTER_PREVIOUS ? "previous" : "entry",
-            action_name(s->action));
+            oq_step_action_name(s->action));
         switch (s->action) {
         case OQ_STEP_LOWER_LEVEL:
             out(b, ", skill: ");
@@ -187,6 +181,7 @@ static void dump_steps(obuf *b, const oq_engine *e, const oq_queue *q)
             id(b, e->groups[s->group]->id);
             break;
         case OQ_STEP_RAISE_PRIORITY:
+        case OQ_STEP_PRIORITY_AT_LEAST:
             out(b, ", priority: %d", (int)s->priority);
             break;
         case OQ_STEP_OVERFLOW:

@@ -44,11 +44,6 @@ static const char *const POLICY_KEYS[] = {"max_no_answer", "max_per_window", "wi
 
 static const char *const ORDER_NAMES[] = {"fifo", "priority", "deadline"};
 static const int32_t ORDER_VALUES[] = {OQ_ORDER_FIFO, OQ_ORDER_PRIORITY, OQ_ORDER_DEADLINE};
-static const char *const STRATEGY_NAMES[] = {"longest_idle", "least_occupied", "best_skill",
-                                             "round_robin", "fewest_handled", "random"};
-static const int32_t STRATEGY_VALUES[] = {OQ_STRATEGY_LONGEST_IDLE, OQ_STRATEGY_LEAST_OCCUPIED,
-                                          OQ_STRATEGY_BEST_SKILL, OQ_STRATEGY_ROUND_ROBIN,
-                                          OQ_STRATEGY_FEWEST_HANDLED, OQ_STRATEGY_RANDOM};
 static const char *const LIMIT_NAMES[] = {"reject", "overflow", "callback", "callback_keep_place"};
 static const int32_t LIMIT_VALUES[] = {OQ_LIMIT_REJECT, OQ_LIMIT_OVERFLOW, OQ_LIMIT_CALLBACK,
                                        OQ_LIMIT_CALLBACK_KEEP_PLACE};
@@ -57,11 +52,6 @@ static const int32_t CLOSED_VALUES[] = {OQ_CLOSED_REJECT, OQ_CLOSED_WAIT, OQ_CLO
                                         OQ_CLOSED_CALLBACK};
 static const char *const BLEND_NAMES[] = {"when_idle", "sl_above_target"};
 static const int32_t BLEND_VALUES[] = {OQ_BLEND_WHEN_IDLE, OQ_BLEND_SL_ABOVE_TARGET};
-static const char *const ACTION_NAMES[] = {"lower_level", "drop_required", "add_group",
-                                           "drop_preferred", "raise_priority", "overflow", "alert"};
-static const int32_t ACTION_VALUES[] = {OQ_STEP_LOWER_LEVEL, OQ_STEP_DROP_REQUIRED,
-                                        OQ_STEP_ADD_GROUP, OQ_STEP_DROP_PREFERRED,
-                                        OQ_STEP_RAISE_PRIORITY, OQ_STEP_OVERFLOW, OQ_STEP_ALERT};
 /* skip_if_no_agents: true is the TaskRouter meaning, "available". */
 static const char *const SKIP_NAMES[] = {"false", "true", "available", "logged_in"};
 static const int32_t SKIP_VALUES[] = {OQ_SKIP_NEVER, OQ_SKIP_NONE_AVAILABLE, OQ_SKIP_NONE_AVAILABLE,
@@ -482,7 +472,7 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s->priority))
     FIELD("ordering", oq__cfg_enum(c, f, ORDER_NAMES, ORDER_VALUES, N_OF(ORDER_NAMES), &s->ordering))
     FIELD("strategy",
-          oq__cfg_enum(c, f, STRATEGY_NAMES, STRATEGY_VALUES, N_OF(STRATEGY_NAMES), &s->strategy))
+          oq__cfg_enum_named(c, f, oq_strategy_name, OQ_STRATEGY_LONGEST_IDLE, &s->strategy))
     FIELD("timeout_not_ready", oq__cfg_bool(c, f, &s->timeout_not_ready))
     FIELD("sla_threshold", oq__cfg_seconds(c, f, &s->sla_threshold_s))
     FIELD("sla_target", oq__cfg_fraction(c, f, &s->sla_target))
@@ -620,7 +610,7 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
         ok = (expr);                                     \
         oq__cfg_pop(c, p_);                                  \
     }
-        FIELD("action", oq__cfg_enum(c, f, ACTION_NAMES, ACTION_VALUES, N_OF(ACTION_NAMES), &s.action))
+        FIELD("action", oq__cfg_enum_named(c, f, oq_step_action_name, OQ_STEP_LOWER_LEVEL, &s.action))
         FIELD("after", oq__cfg_seconds(c, f, &s.after_s))
         FIELD("timing", oq__cfg_enum(c, f, TIMING_NAMES, TIMING_VALUES, N_OF(TIMING_NAMES), &s.timing))
         FIELD("skill", ref(c, f, OQ_KIND_SKILL, &s.skill))
@@ -648,6 +638,7 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
             need = !s.group ? "group" : NULL;
             break;
         case OQ_STEP_RAISE_PRIORITY:
+        case OQ_STEP_PRIORITY_AT_LEAST:
             need = !oq__cfg_get(v, "priority") ? "priority" : NULL;
             break;
         case OQ_STEP_OVERFLOW:
@@ -658,7 +649,7 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
         }
         if (ok && need)
             ok = oq__cfg_fail(c, v, "missing key '%s' (action %s needs it)", need,
-                          ACTION_NAMES[s.action - 1]);
+                          oq_step_action_name(s.action));
         if (ok)
             ok = check_call(c, v, oq_queue_add_step(c->e, c->now_ms, qid, &s));
         oq__cfg_pop(c, p1);

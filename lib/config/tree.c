@@ -787,4 +787,17 @@ int oq__cfg_enum(cfg_ctx *c, const cfg_node *n, const char *const *names, const 
     return expected(c, n, what);
 }
 
+int oq__cfg_enum_named(cfg_ctx *c, const cfg_node *n, const char *(*name)(int32_t), int32_t first,
+                       int32_t *out)
+{
+    const char *names[32];
+    int32_t values[32];
+    int count = 0;
+    for (int32_t v = first; count < 32 && strcmp(name(v), "unknown") != 0; v++) {
+        names[count] = name(v);
+        values[count++] = v;
+    }
+    return oq__cfg_enum(c, n, names, values, count, out);
+}
+
 int64_t oq__cfg_ms(double s) { return (int64_t)llround(s * 1000.0); }

@@ -106,6 +106,47 @@ int32_t oq__heap_find_first(const oq_heap *h, const oq_heap_ops *ops, const void
     return best;
 }
 
+typedef struct first_k {
+    const oq_heap *h;
+    const oq_heap_ops *ops;
+    const void *ctx;
+    oq_heap_accept accept;
+    const void *pred_ctx;
+    int32_t k, n;
+    int32_t *out; /* sorted, best first */
+} first_k;
+
+static void find_k(first_k *f, int32_t pos)
+{
+    if (pos >= f->h->n)
+        return;
+    void *item = f->h->items[pos];
+    /* Everything below an item comes after it: once k are found, a subtree
+     * whose root cannot beat the k-th adds nothing. */
+    if (f->n == f->k && f->ops->cmp(item, f->h->items[f->out[f->n - 1]], f->ctx) >= 0)
+        return;
+    if (f->accept(item, f->pred_ctx)) {
+        int32_t i = f->n < f->k ? f->n++ : f->n - 1; /* full: the k-th drops out */
+        while (i > 0 && f->ops->cmp(item, f->h->items[f->out[i - 1]], f->ctx) < 0) {
+            f->out[i] = f->out[i - 1];
+            i--;
+        }
+        f->out[i] = pos;
+    }
+    find_k(f, 2 * pos + 1);
+    find_k(f, 2 * pos + 2);
+}
+
+int32_t oq__heap_find_first_k(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
+                              oq_heap_accept accept, const void *pred_ctx, int32_t k, int32_t *out)
+{
+    if (k <= 0)
+        return 0;
+    first_k f = {h, ops, ctx, accept, pred_ctx, k, 0, out};
+    find_k(&f, 0);
+    return f.n;
+}
+
 int oq__heap_valid(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
                    oq_heap_get_pos get_pos)
 {

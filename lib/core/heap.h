@@ -43,6 +43,13 @@ typedef int (*oq_heap_accept)(const void *item, const void *pred_ctx);
 int32_t oq__heap_find_first(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
                             oq_heap_accept accept, const void *pred_ctx);
 
+/* The positions of the first (at most) k items, in heap order, for which
+ * accept(item) is true, best first, into out[0..k); returns how many. Like
+ * oq__heap_find_first it visits only items that could rank among them
+ * (and their children). */
+int32_t oq__heap_find_first_k(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
+                              oq_heap_accept accept, const void *pred_ctx, int32_t k, int32_t *out);
+
 /* 1 if the heap property and positions hold (for oq_engine_check). */
 typedef int32_t (*oq_heap_get_pos)(const void *item, const void *ctx);
 int oq__heap_valid(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,

@@ -126,8 +126,10 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
         queued += lane->contacts.n;
         /* Nothing left unmatched: no waiting contact an available agent could
          * take, and none that one could take once a delay, a reservation or an
-         * exclusion ends without a timer to wake the contact by then. */
-        if ((int64_t)lane->contacts.n * lane->agents.n <= 1000000)
+         * exclusion ends without a timer to wake the contact by then. The
+         * host's scorer may refuse pairs of a host_score queue: not checked. */
+        if ((int64_t)lane->contacts.n * lane->agents.n <= 1000000 &&
+            q->strategy != OQ_STRATEGY_HOST_SCORE)
             for (int32_t i = 0; i < lane->contacts.n; i++)
                 for (int32_t j = 0; j < lane->agents.n; j++) {
                     oq_contact *c = lane->contacts.items[i];

@@ -45,6 +45,8 @@ oq_status oq__engine_create(const oq_engine_options *opts, const oq__observer *o
         return OQ_EINVAL;
     if (opts->last_agent_max < 0 || opts->last_agent_max > OQ_LAST_AGENT_MAX)
         return OQ_EINVAL;
+    if (opts->score_max_candidates < 0 || opts->score_max_candidates > OQ_SCORE_CANDIDATES_MAX)
+        return OQ_EINVAL;
     oq_mem mem;
     oq__mem_init(&mem, opts->alloc, opts->alloc_user);
     oq_engine *e = oq__calloc(&mem, 1, sizeof *e + OQ_ENGINE_ERR_MAX);
@@ -56,6 +58,9 @@ oq_status oq__engine_create(const oq_engine_options *opts, const oq__observer *o
     e->on_event = opts->on_event;
     e->event_user = opts->event_user;
     e->rng = opts->seed;
+    e->score_fn = opts->score;
+    e->score_user = opts->score ? opts->score_user : NULL;
+    e->score_max = opts->score_max_candidates ? opts->score_max_candidates : OQ_SCORE_CANDIDATES_DEFAULT;
     e->now = opts->start_ms;
     oq__idmap_init(&e->channel_ids, &e->mem);
     oq__idmap_init(&e->skill_ids, &e->mem);
@@ -223,6 +228,9 @@ oq_status oq__enter(oq_engine *e)
         return OQ_EINVAL;
     if (e->in_callback)
         return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
+    oq_status st = oq__score_ready(e); /* a restored engine waiting for its scorer */
+    if (st != OQ_OK)
+        return st;
     /* A new call (or a nested one, journaled as its own record): number its
      * absorbable allocation points from 1. */
     e->soft_n = 0;

@@ -251,6 +251,24 @@ int64_t oq__agent_fits_at(const oq_engine *e, const oq_contact *c, const oq_memb
 /* Could a QUEUED contact be offered to an agent available in its lane now? */
 int oq__contact_has_taker(const oq_engine *e, const oq_contact *c);
 
+/* Is the value an OQ_STEP_* of the one step-action table (ladder.c)? */
+int oq__step_action_known(int32_t action);
+/* Is the value an OQ_STRATEGY_* of the one strategy table (queue.c)? */
+int oq__strategy_known(int32_t strategy);
+
+/* ---- host-supplied scoring (score.c): OQ_STRATEGY_HOST_SCORE ---- */
+/* The first queue using host_score (n_score_queues > 0), for messages. */
+const oq_queue *oq__score_queue(const oq_engine *e);
+/* OQ_ESTATE (naming the queue) while a queue uses host_score and no scorer
+ * is registered (a restored engine): every mutating call asks (oq__enter). */
+oq_status oq__score_ready(const oq_engine *e);
+/* The host's score of agent a for contact c (mutating calls refused meanwhile). */
+double oq__score(oq_engine *e, const oq_contact *c, const oq_agent *a);
+/* The position in `agents` of the best-scoring of the first score_max
+ * members accept() takes, in heap order; -1 if none or all refused. */
+int32_t oq__score_best(oq_engine *e, const oq_contact *c, const oq_heap *agents,
+                       const oq_lane_ctx *ctx, oq_heap_accept accept, const void *pred);
+
 /* ---- waiting (waiting.c): ladder, limits, reservations, deadlines ---- */
 /* The contact (re)entered a queue at e->now: start its ladder from the bottom. */
 void oq__wait_start(oq_engine *e, oq_contact *c);

@@ -9,6 +9,27 @@
 #include "engine/internal.h"
 #include "engine/journal.h"
 
+/* The one list of step actions: index = OQ_STEP_* value, the name the
+ * configuration loads and dumps (lib/config asks oq_step_action_name), and
+ * with it the range steps and snapshots accept (oq__step_action_known). */
+static const char *const STEP_ACTION_NAMES[] = {
+    [OQ_STEP_LOWER_LEVEL] = "lower_level",       [OQ_STEP_DROP_REQUIRED] = "drop_required",
+    [OQ_STEP_ADD_GROUP] = "add_group",           [OQ_STEP_DROP_PREFERRED] = "drop_preferred",
+    [OQ_STEP_RAISE_PRIORITY] = "raise_priority", [OQ_STEP_OVERFLOW] = "overflow",
+    [OQ_STEP_ALERT] = "alert",                   [OQ_STEP_PRIORITY_AT_LEAST] = "priority_at_least",
+};
+
+int oq__step_action_known(int32_t action)
+{
+    return action >= 0 && action < (int32_t)(sizeof STEP_ACTION_NAMES / sizeof *STEP_ACTION_NAMES) &&
+           STEP_ACTION_NAMES[action];
+}
+
+const char *oq_step_action_name(int32_t action)
+{
+    return oq__step_action_known(action) ? STEP_ACTION_NAMES[action] : "unknown";
+}
+
 void oq_escalation_step_init(oq_escalation_step *step)
 {
     if (!step)
@@ -48,7 +69,7 @@ static oq_status resolve_step(oq_engine *e, oq_queue *q, const oq_escalation_ste
     int32_t n = q->n_steps;
     if (n >= OQ_LADDER_MAX)
         return oq__fail(e, OQ_ERANGE, "queue '%s': a ladder has at most %d steps", qid, OQ_LADDER_MAX);
-    if (s->action < OQ_STEP_LOWER_LEVEL || s->action > OQ_STEP_ALERT)
+    if (!oq__step_action_known(s->action))
         return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].action: unknown action %d", qid, n, s->action);
     if (s->timing != OQ_STEP_AFTER_ENTRY && s->timing != OQ_STEP_AFTER_PREVIOUS)
         return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].timing: unknown timing %d", qid, n, s->timing);
@@ -106,6 +127,7 @@ static oq_status resolve_step(oq_engine *e, oq_queue *q, const oq_escalation_ste
         break;
     }
     case OQ_STEP_RAISE_PRIORITY:
+    case OQ_STEP_PRIORITY_AT_LEAST:
         if (s->priority < -OQ_PRIORITY_MAX || s->priority > OQ_PRIORITY_MAX)
             return oq__fail(e, OQ_EINVAL, "queue '%s': step[%d].priority must be within +-%d", qid, n,
                             OQ_PRIORITY_MAX);

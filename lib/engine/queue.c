@@ -16,17 +16,25 @@ const char *oq_ordering_name(int32_t ordering)
     }
 }
 
+/* The one list of strategies: index = OQ_STRATEGY_* value, the name the
+ * configuration loads and dumps (lib/config asks oq_strategy_name), and
+ * with it the range queues and snapshots accept (oq__strategy_known). */
+static const char *const STRATEGY_NAMES[] = {
+    [OQ_STRATEGY_LONGEST_IDLE] = "longest_idle", [OQ_STRATEGY_LEAST_OCCUPIED] = "least_occupied",
+    [OQ_STRATEGY_BEST_SKILL] = "best_skill",     [OQ_STRATEGY_ROUND_ROBIN] = "round_robin",
+    [OQ_STRATEGY_FEWEST_HANDLED] = "fewest_handled", [OQ_STRATEGY_RANDOM] = "random",
+    [OQ_STRATEGY_HOST_SCORE] = "host_score",
+};
+
+int oq__strategy_known(int32_t strategy)
+{
+    return strategy >= 0 && strategy < (int32_t)(sizeof STRATEGY_NAMES / sizeof *STRATEGY_NAMES) &&
+           STRATEGY_NAMES[strategy];
+}
+
 const char *oq_strategy_name(int32_t strategy)
 {
-    switch (strategy) {
-    case OQ_STRATEGY_LONGEST_IDLE: return "longest_idle";
-    case OQ_STRATEGY_LEAST_OCCUPIED: return "least_occupied";
-    case OQ_STRATEGY_BEST_SKILL: return "best_skill";
-    case OQ_STRATEGY_ROUND_ROBIN: return "round_robin";
-    case OQ_STRATEGY_FEWEST_HANDLED: return "fewest_handled";
-    case OQ_STRATEGY_RANDOM: return "random";
-    default: return "unknown";
-    }
+    return oq__strategy_known(strategy) ? STRATEGY_NAMES[strategy] : "unknown";
 }
 
 void oq_queue_spec_init(oq_queue_spec *spec)
@@ -60,8 +68,12 @@ static oq_status check_spec(oq_engine *e, const oq_queue_spec *s)
                         OQ_PRIORITY_MAX, s->priority);
     if (s->ordering < OQ_ORDER_FIFO || s->ordering > OQ_ORDER_DEADLINE)
         return oq__fail(e, OQ_EINVAL, "queue '%s': unknown ordering %d", id, s->ordering);
-    if (s->strategy < OQ_STRATEGY_LONGEST_IDLE || s->strategy > OQ_STRATEGY_RANDOM)
+    if (!oq__strategy_known(s->strategy))
         return oq__fail(e, OQ_EINVAL, "queue '%s': unknown strategy %d", id, s->strategy);
+    if (s->strategy == OQ_STRATEGY_HOST_SCORE && !e->score_fn)
+        return oq__fail(e, OQ_ESTATE,
+                        "queue '%s': strategy host_score needs the host's scorer: call "
+                        "oq_engine_set_scorer before adding the queue", id);
     if (s->timeout_not_ready != 0 && s->timeout_not_ready != 1)
         return oq__fail(e, OQ_EINVAL, "queue '%s': timeout_not_ready must be 0 or 1", id);
     if (!valid_seconds(s->sla_threshold_s))
@@ -276,6 +288,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
     }
     set_refs(e, q, &refs);
     e->live_queues++;
+    e->n_score_queues += q->strategy == OQ_STRATEGY_HOST_SCORE;
     oq__dispatch(e);
     return OQ_OK;
 }
@@ -311,7 +324,9 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     int32_t old_max_offers = q->max_offers;
     double old_warning = q->deadline_warning_s;
     int32_t old_business_time = q->business_time;
+    e->n_score_queues -= q->strategy == OQ_STRATEGY_HOST_SCORE;
     apply_spec(q, spec);
+    e->n_score_queues += q->strategy == OQ_STRATEGY_HOST_SCORE;
     if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
         oq__queue_rewake(e, q); /* the new limits apply to contacts already waiting */
     if (q->business_time != old_business_time || q->calendar != refs.calendar)
@@ -366,6 +381,7 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
     oq__idmap_del(&e->queue_ids, q->id);
     e->queues[q->idx] = NULL;
     e->live_queues--;
+    e->n_score_queues -= q->strategy == OQ_STRATEGY_HOST_SCORE;
     oq__queue_free(e, q);
     return OQ_OK;
 }

@@ -140,13 +140,22 @@ typedef struct contact_pred {
     const oq_engine *e;
     const oq_member *member;
     uint64_t *visits;
+    int32_t *score_budget; /* host_score lanes: scorer calls left; NULL: no scoring */
 } contact_pred;
 
 static int accept_contact(const void *item, const void *ctx)
 {
     const contact_pred *p = ctx;
     ++*p->visits;
-    return oq__agent_fits(p->e, item, p->member, 0);
+    if (!oq__agent_fits(p->e, item, p->member, 0))
+        return 0;
+    if (!p->score_budget)
+        return 1;
+    if (*p->score_budget == 0)
+        return 0; /* bound reached: the rest of the lane waits for the next decision */
+    --*p->score_budget;
+    /* The engine is the caller's (route_agent's); the predicate's view is const. */
+    return oq__score((oq_engine *)p->e, item, p->member->agent) >= 0;
 }
 
 /* Outbound work goes to an agent only when no inbound contact it could take
@@ -166,7 +175,7 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
             if (m->pos[l] < 0 || q->lanes[l].contacts.n == 0)
                 continue;
             uint64_t visits = 0;
-            contact_pred p = {e, m, &visits};
+            contact_pred p = {e, m, &visits, NULL};
             if (oq__sig_first_contact(q, l, m, accept_contact, &p, &visits))
                 return 0;
         }
@@ -210,35 +219,42 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     oq__agent_refresh(e, a);
 }
 
-static void route_contact(oq_engine *e, oq_contact *c)
+/* The member whose agent the QUEUED contact goes to now, or NULL. */
+static oq_member *best_agent_for(oq_engine *e, oq_contact *c)
 {
-    if (c->state != OQ_CONTACT_QUEUED)
-        return;
     oq_queue *q = c->queue;
     oq_lane *lane = &q->lanes[c->lane];
     oq_lane_ctx ctx = {q, c->lane};
     oq_agent *pa = oq__contact_pref_agent(e, c);
     if (pa) {
         oq_member *m = oq__member_of(pa, q);
-        if (m && m->pos[c->lane] >= 0 && oq__agent_fits(e, c, m, 0)) {
-            make_offer(e, c, m);
-            return;
-        }
+        if (m && m->pos[c->lane] >= 0 && oq__agent_fits(e, c, m, 0))
+            return m;
     }
     /* Nobody available qualifies (tier, skills): no search. A search with
      * preferred skills as requirements asks more, so finds nobody either. */
     oq__sig_count(e, c, &e->route_visits);
     if (oq__sig_nobody(e, c))
-        return;
+        return NULL;
     /* Preferred skills are tried as requirements first, then dropped. */
     for (int pass = c->n_pref > 0 ? 1 : 0; pass >= 0; pass--) {
         agent_pred p = {e, c, pass, &e->route_visits};
-        int32_t pos = oq__heap_find_first(&lane->agents, &oq__agent_heap_ops, &ctx, accept_agent, &p);
-        if (pos >= 0) {
-            make_offer(e, c, lane->agents.items[pos]);
-            return;
-        }
+        int32_t pos = q->strategy == OQ_STRATEGY_HOST_SCORE
+                          ? oq__score_best(e, c, &lane->agents, &ctx, accept_agent, &p)
+                          : oq__heap_find_first(&lane->agents, &oq__agent_heap_ops, &ctx, accept_agent, &p);
+        if (pos >= 0)
+            return lane->agents.items[pos];
     }
+    return NULL;
+}
+
+static void route_contact(oq_engine *e, oq_contact *c)
+{
+    if (c->state != OQ_CONTACT_QUEUED)
+        return;
+    oq_member *m = best_agent_for(e, c);
+    if (m)
+        make_offer(e, c, m);
 }
 
 /* Across queues: queue + contact priority (+ aging), then time waited, then
@@ -279,7 +295,9 @@ static void route_agent(oq_engine *e, oq_agent *a)
                 if (m->pos[l] < 0 || lane->contacts.n == 0)
                     continue; /* the agent cannot take this lane's channel now */
                 /* Only the signatures it qualifies for: blocked work is not visited. */
-                contact_pred p = {e, m, &e->route_visits};
+                int32_t budget = e->score_max;
+                contact_pred p = {e, m, &e->route_visits,
+                                  q->strategy == OQ_STRATEGY_HOST_SCORE ? &budget : NULL};
                 oq_contact *c = oq__sig_first_contact(q, l, m, accept_contact, &p, &e->route_visits);
                 if (!c)
                     continue;
@@ -296,6 +314,14 @@ static void route_agent(oq_engine *e, oq_agent *a)
         }
         if (!best)
             return;
+        if (best->queue->strategy == OQ_STRATEGY_HOST_SCORE) {
+            /* The contact goes to the best score among its candidates, this
+             * agent among them (its score accepted it just now); to this
+             * agent when it ranks beyond them and the others refuse. */
+            oq_member *m = best_agent_for(e, best);
+            if (m)
+                best_m = m;
+        }
         make_offer(e, best, best_m);
     }
 }

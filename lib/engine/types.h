@@ -355,6 +355,13 @@ struct oq_engine {
     oq_mem mem;
     oq_event_fn on_event;
     void *event_user;
+    /* OQ_STRATEGY_HOST_SCORE (score.c): the host's scorer, never journaled
+     * nor snapshotted; queues using the strategy, counted so a restored
+     * engine without its scorer refuses calls (oq__enter). */
+    oq_score_fn score_fn;
+    void *score_user;
+    int32_t score_max;
+    int32_t n_score_queues;
     uint64_t rng;
     int64_t now;
     int32_t in_callback;

@@ -729,7 +729,11 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->refs = oq__rd_range(r, 0, INT32_MAX / 4, "queue refs");
     q->priority = oq__rd_range(r, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, "queue priority");
     q->ordering = oq__rd_range(r, 0, 2, "queue ordering");
-    q->strategy = oq__rd_range(r, 0, 5, "queue strategy");
+    q->strategy = oq__rd_i32(r);
+    if (!r->bad && !oq__strategy_known(q->strategy)) {
+        oq__rd_fail(r, "queue strategy %d is unknown", (int)q->strategy);
+        q->strategy = OQ_STRATEGY_LONGEST_IDLE;
+    }
     q->timeout_not_ready = oq__rd_range(r, 0, 1, "queue timeout_not_ready");
     q->sla_threshold_s = oq__rd_f64(r);
     q->sla_target = oq__rd_f64(r);
@@ -782,7 +786,11 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     }
     for (int32_t i = 0; i < q->n_steps && !r->bad; i++) {
         oq_step *s = &q->steps[i];
-        s->action = oq__rd_range(r, OQ_STEP_LOWER_LEVEL, OQ_STEP_ALERT, "step action");
+        s->action = oq__rd_i32(r);
+        if (!r->bad && !oq__step_action_known(s->action)) {
+            oq__rd_fail(r, "step action %d is unknown", (int)s->action);
+            s->action = OQ_STEP_ALERT;
+        }
         s->timing = oq__rd_range(r, 0, 1, "step timing");
         s->after_ms = oq__rd_n64(r, "step after_ms");
         s->skill = IDX_OR_NONE(e->skills, e->n_skills, "step skill");
@@ -1318,6 +1326,7 @@ static int restore_body(rx *x)
         if (!r_queue(x, i))
             return 0;
         e->live_queues++;
+        e->n_score_queues += e->queues[i]->strategy == OQ_STRATEGY_HOST_SCORE;
     }
     if (r->bad)
         return 0;

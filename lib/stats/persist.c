@@ -435,7 +435,9 @@ int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
         rc->in = oq__rd_u32(r) & ((1u << L_N) - 1);
         rc->queue = oq__rd_range(r, -1, e->n_queues - 1, "statistics record queue");
         rc->channel = oq__rd_range(r, rc->seq ? 0 : -1, e->n_channels - 1, "statistics record channel");
-        rc->agent = oq__rd_range(r, -1, e->n_agents - 1, "statistics record agent");
+        /* A slot never used (seq 0) is zeroed: agent 0 even in an engine with no agent yet. */
+        rc->agent = oq__rd_range(r, -1, rc->seq || e->n_agents > 0 ? e->n_agents - 1 : 0,
+                                 "statistics record agent");
         rc->cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "statistics record cost");
         rc->flags = oq__rd_i32(r);
         rc->next_free = r_slot(&x, "statistics free link");

@@ -318,6 +318,21 @@ static void check_status(fuzz *f, oq_status st, const char *what)
 
 /* ---- event sink ------------------------------------------------------------ */
 
+/* OQ_STRATEGY_HOST_SCORE: a deterministic score of the pair from its ids
+ * (FNV-1a), a quarter of the pairs refused (negative), some ties. */
+static double fuzz_score(const char *contact, const char *agent, const char *queue, void *user)
+{
+    (void)user;
+    uint32_t h = 2166136261u;
+    for (const char *p = contact; *p; p++)
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    for (const char *p = agent; *p; p++)
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    for (const char *p = queue; *p; p++)
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    return (double)(h % 8) - 2.0;
+}
+
 static void on_event(const oq_event *ev, void *user)
 {
     fuzz *f = user;
@@ -381,7 +396,7 @@ static void queue_spec(reader *r, oq_queue_spec *s)
     if (m & 2)
         s->ordering = (int32_t)(u8(r) % 4);
     if (m & 4)
-        s->strategy = (int32_t)(u8(r) % 7);
+        s->strategy = (int32_t)(u8(r) % 8); /* 6: host_score, 7: unknown */
     if (m & 8)
         s->timeout_not_ready = (int32_t)(u8(r) % 3);
     if (m & 16) {
@@ -572,6 +587,8 @@ static void dump_reload(fuzz *f)
     oq_engine_options_init(&opts);
     opts.alloc = fuzz_alloc_fn;
     opts.alloc_user = &fa2;
+    opts.score = fuzz_score;
+    opts.score_max_candidates = 3;
     oq_engine *e2 = NULL;
     oq_error err = OQ_ERROR_INIT;
     st = oq_config_load_buffer(&opts, y, n, "dump", &e2, &err);
@@ -1128,6 +1145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opts.seed = 1 + ((flags >> 2) & 7);
     opts.abandon_resume_s = (flags & 32) ? 60 : 0;
     opts.last_agent_max = (flags & 64) ? 2 : opts.last_agent_max;
+    opts.score = fuzz_score;
+    opts.score_max_candidates = 3;
     f.reentry_probe = (flags & 2) != 0;
     if (flags & 1)
         f.fa.fail_at = 1 + (u8(&r) % 4);

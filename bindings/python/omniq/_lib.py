@@ -45,6 +45,8 @@ class oq_event(Structure):
 
 oq_event_fn = CFUNCTYPE(None, POINTER(oq_event), c_void_p)
 oq_alloc_fn = CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_size_t, c_void_p)
+#: the host's scorer of OQ_STRATEGY_HOST_SCORE: (contact, agent, queue, user) -> score
+oq_score_fn = CFUNCTYPE(c_double, c_char_p, c_char_p, c_char_p, c_void_p)
 
 
 class oq_engine_options(Structure):
@@ -59,6 +61,10 @@ class oq_engine_options(Structure):
         ("abandon_resume_s", c_double),
         ("last_agent_max", c_int32),
         ("reserved", c_int32),
+        ("score", oq_score_fn),
+        ("score_user", c_void_p),
+        ("score_max_candidates", c_int32),
+        ("reserved_2", c_int32),
     ]
 
 
@@ -316,6 +322,7 @@ PROTOTYPES = {
     "oq_engine_last_error": (_P, [_E]),
     "oq_engine_now": (_S, [_E, _PL]),
     "oq_engine_set_seed": (_S, [_E, c_uint64]),
+    "oq_engine_set_scorer": (_S, [_E, oq_score_fn, c_void_p, _I]),
     "oq_engine_next_deadline": (_S, [_E, _PL]),
     "oq_engine_advance": (_S, [_E, _L]),
     "oq_engine_check": (_S, [_E]),
@@ -348,6 +355,7 @@ PROTOTYPES = {
     "oq_agent_get_skill": (_S, [_E, _P, _P, _PI]),
     "oq_ordering_name": (_P, [_I]),
     "oq_strategy_name": (_P, [_I]),
+    "oq_step_action_name": (_P, [_I]),
     "oq_queue_spec_init": (None, [POINTER(oq_queue_spec)]),
     "oq_queue_add": (_S, [_E, POINTER(oq_queue_spec)]),
     "oq_queue_update": (_S, [_E, _L, POINTER(oq_queue_spec)]),

@@ -53,6 +53,9 @@ OQ_EV_CALLBACK_QUEUED = 22
 OQ_EV_QUEUE_OPENED = 23
 OQ_EV_QUEUE_CLOSED = 24
 
+OQ_SCORE_CANDIDATES_DEFAULT = 16
+OQ_SCORE_CANDIDATES_MAX = 256
+
 # Enumerate a configuration: object kinds for oq_config_count, oq_config_id,
 # oq_config_next and oq_config_exists.
 OQ_KIND_CHANNEL = 1
@@ -101,6 +104,7 @@ OQ_STRATEGY_BEST_SKILL = 2
 OQ_STRATEGY_ROUND_ROBIN = 3
 OQ_STRATEGY_FEWEST_HANDLED = 4
 OQ_STRATEGY_RANDOM = 5
+OQ_STRATEGY_HOST_SCORE = 6
 
 # What a queue with a calendar does with a contact that arrives while the
 # calendar is closed (oq_queue_spec.closed_action).
@@ -133,6 +137,7 @@ OQ_STEP_DROP_PREFERRED = 4
 OQ_STEP_RAISE_PRIORITY = 5
 OQ_STEP_OVERFLOW = 6
 OQ_STEP_ALERT = 7
+OQ_STEP_PRIORITY_AT_LEAST = 8
 
 # Step timing.
 OQ_STEP_AFTER_ENTRY = 0

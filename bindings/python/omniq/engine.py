@@ -22,6 +22,7 @@ exceptions are appended to ``Engine.callback_errors`` instead.
 """
 
 import ctypes
+import math
 import os
 from collections import abc
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_void_p
@@ -50,6 +51,9 @@ T = TypeVar("T")
 EngineT = TypeVar("EngineT", bound="Engine")
 #: ``on_event`` callbacks receive one :class:`Event`; their result is ignored.
 EventCallback = Callable[["Event"], object]
+#: ``scorer`` callbacks (OQ_STRATEGY_HOST_SCORE) receive (contact, agent, queue) ids and
+#: return a score: higher is better, NaN or negative refuses the agent.
+ScoreCallback = Callable[[str, str, str], float]
 #: ``set_journal`` callbacks receive (action name, now_ms, record bytes).
 JournalCallback = Callable[[str, int, bytes], object]
 #: Skills of a contact: {skill: level} or (skill, level) pairs.
@@ -240,17 +244,30 @@ class HistoryEntry:
 
 # ---- spec filling -------------------------------------------------------------------------
 
+#: Enumerations whose names come from the library's own table (its name function,
+#: from the first value up to the first "unknown"), so a value added there is named here.
+_LIBRARY_NAMED = {"strategy": ("oq_strategy_name", 0), "action": ("oq_step_action_name", 1)}
+
+
+def _library_names(cname: str) -> Dict[str, int]:
+    fn, v = _LIBRARY_NAMED[cname]
+    name_of = getattr(_lib.load(), fn)
+    names: Dict[str, int] = {}
+    while True:
+        name = name_of(v).decode()
+        if name == "unknown":
+            return names
+        names[name] = v
+        v += 1
+
+
 _NAMED_VALUES = {
     "ordering": {"fifo": 0, "priority": 1, "deadline": 2},
-    "strategy": {"longest_idle": 0, "least_occupied": 1, "best_skill": 2, "round_robin": 3,
-                 "fewest_handled": 4, "random": 5},
     "limit_action": {"reject": OQ_LIMIT_REJECT, "overflow": OQ_LIMIT_OVERFLOW,
                      "callback": OQ_LIMIT_CALLBACK,
                      "callback_keep_place": OQ_LIMIT_CALLBACK_KEEP_PLACE},
     "closed_action": {"reject": OQ_CLOSED_REJECT, "wait": OQ_CLOSED_WAIT,
                       "overflow": OQ_CLOSED_OVERFLOW, "callback": OQ_CLOSED_CALLBACK},
-    "action": {"lower_level": 1, "drop_required": 2, "add_group": 3, "drop_preferred": 4,
-               "raise_priority": 5, "overflow": 6, "alert": 7},
     "timing": {"after_entry": 0, "after_previous": 1},
     "skip_if_no_agents": {"never": OQ_SKIP_NEVER, "available": OQ_SKIP_NONE_AVAILABLE,
                           "logged_in": OQ_SKIP_NONE_LOGGED_IN},
@@ -290,8 +307,8 @@ def _fill(spec: Any, values: Mapping[str, Any], function: str,
         elif ftype is c_int64:
             setattr(spec, cname, to_int64(value, key, function))
         else:  # int32 / uint32
-            if isinstance(value, str) and cname in _NAMED_VALUES:
-                table = _NAMED_VALUES[cname]
+            if isinstance(value, str) and (cname in _NAMED_VALUES or cname in _LIBRARY_NAMED):
+                table = _NAMED_VALUES.get(cname) or _library_names(cname)
                 if value not in table:
                     raise bad(key, f"unknown name {value!r} (known: {', '.join(table)})",
                               function)
@@ -358,6 +375,28 @@ class _Dispatcher:
             self.errors.append(exc)
 
 
+class _Scorer:
+    """Called by C for every (contact, agent) a host_score decision weighs;
+    holds the Python scorer. An exception refuses the agent (NaN) and is
+    kept like an event callback's."""
+
+    __slots__ = ("callback", "errors")
+
+    def __init__(self, errors: List[BaseException]) -> None:
+        self.callback: Optional[ScoreCallback] = None
+        self.errors = errors
+
+    def __call__(self, contact: bytes, agent: bytes, queue: bytes, _user: Any) -> float:
+        cb = self.callback
+        if cb is None:
+            return math.nan
+        try:
+            return float(cb(contact.decode(), agent.decode(), queue.decode()))
+        except BaseException as exc:  # never let an exception unwind into C
+            self.errors.append(exc)
+            return math.nan
+
+
 _CALLBACK_MODES = ("raise", "store")
 
 
@@ -365,7 +404,8 @@ class Engine:
     """An omniq engine: one contact center.
 
     ``Engine(on_event=None, *, seed=1, start_ms=0, abandon_resume_s=0.0,
-    last_agent_max=100000, callback_errors="raise")``. Destroyed by :meth:`close`, by leaving a
+    last_agent_max=100000, callback_errors="raise", scorer=None, max_candidates=0)``
+    (``scorer``: see :meth:`set_scorer`). Destroyed by :meth:`close`, by leaving a
     ``with`` block, or when the object is collected.
     """
 
@@ -377,12 +417,14 @@ class Engine:
 
     def __init__(self, on_event: Optional[EventCallback] = None, *, seed: int = 1,
                  start_ms: int = 0, abandon_resume_s: float = 0.0,
-                 last_agent_max: int = 100000, callback_errors: str = "raise") -> None:
+                 last_agent_max: int = 100000, callback_errors: str = "raise",
+                 scorer: Optional[ScoreCallback] = None, max_candidates: int = 0) -> None:
         """Create an engine (oq_engine_create); see the class docstring."""
         self._ptr = None
         self._depth = 0
         self._setup(on_event, callback_errors)
         opts = self._options(seed, start_ms, abandon_resume_s, last_agent_max)
+        self._score_options(opts, scorer, max_candidates, "oq_engine_create")
         out = c_void_p()
         st = int(self._lib.oq_engine_create(byref(opts), byref(out)))
         if st != 0:
@@ -397,6 +439,8 @@ class Engine:
         self._lib = _lib.load()
         self._dispatch = _Dispatcher(on_event)
         self._cfunc = _lib.oq_event_fn(self._dispatch)  # kept alive as long as the engine
+        self._scorer = _Scorer(self._dispatch.errors)
+        self._score_cfunc = _lib.oq_score_fn(self._scorer)  # likewise
         self._callback_mode = callback_errors
         self.callback_errors: List[BaseException] = []
 
@@ -410,6 +454,34 @@ class Engine:
         opts.abandon_resume_s = to_float(abandon_resume_s, "abandon_resume_s", f)
         opts.last_agent_max = to_int(last_agent_max, "last_agent_max", 0, 10_000_000, f)
         return opts
+
+    def _score_options(self, opts: Any, scorer: Optional[ScoreCallback],
+                       max_candidates: int, f: str) -> None:
+        if scorer is None:
+            return
+        if not callable(scorer):
+            raise bad("scorer", "must be callable or None", f)
+        self._scorer.callback = scorer
+        opts.score = self._score_cfunc
+        opts.score_max_candidates = to_int(max_candidates, "max_candidates", 0, 256, f)
+
+    def set_scorer(self, scorer: Optional[ScoreCallback], max_candidates: int = 0) -> None:
+        """Register the scorer of OQ_STRATEGY_HOST_SCORE queues
+        (``oq_engine_set_scorer``): ``scorer(contact, agent, queue)`` returns
+        a float, higher is better, NaN or negative refuses the agent; at most
+        ``max_candidates`` (0 = 16, up to 256) calls per decision. None
+        unregisters it (OQ_ESTATE while a queue uses host_score). Not
+        journaled: a standby registers the same scorer before it replays.
+        The scorer may read the engine; mutating calls from it fail with
+        OQ_EBUSY. An exception it raises refuses the agent and is reported
+        like an event callback's."""
+        f = "oq_engine_set_scorer"
+        if scorer is not None and not callable(scorer):
+            raise bad("scorer", "must be callable or None", f)
+        n = to_int(max_candidates, "max_candidates", 0, 256, f)
+        fn = self._score_cfunc if scorer is not None else ctypes.cast(0, _lib.oq_score_fn)
+        self._call(f, fn, None, n)
+        self._scorer.callback = scorer
 
     # ---- YAML configuration (omniq/config.h; in newer libraries) -----------------------------
 
@@ -450,7 +522,8 @@ class Engine:
                 f"configuration module ({fname}, omniq/config.h); build a newer libomniq")
         mode = kwargs.pop("callback_errors", "raise")
         opt_values = {k: kwargs.pop(k) for k in ("seed", "start_ms", "abandon_resume_s",
-                                                 "last_agent_max") if k in kwargs}
+                                                 "last_agent_max", "scorer", "max_candidates")
+                      if k in kwargs}
         if kwargs:
             raise bad(next(iter(kwargs)), "unknown option", fname)
         self = cls.__new__(cls)
@@ -460,6 +533,8 @@ class Engine:
         opts = self._options(opt_values.get("seed", 1), opt_values.get("start_ms", 0),
                              opt_values.get("abandon_resume_s", 0.0),
                              opt_values.get("last_agent_max", 100000))
+        self._score_options(opts, opt_values.get("scorer"), opt_values.get("max_candidates", 0),
+                            fname)
         err = _lib.padded(_lib.oq_error)
         out = c_void_p()
         st = int(getattr(lib, fname)(byref(opts), *args, byref(out), byref(err)))
@@ -1410,11 +1485,14 @@ class Engine:
     @classmethod
     def restore(cls: Type[EngineT], data: Union[bytes, bytearray, memoryview],
                 on_event: Optional[EventCallback] = None, *,
-                callback_errors: str = "raise") -> EngineT:
+                callback_errors: str = "raise", scorer: Optional[ScoreCallback] = None,
+                max_candidates: int = 0) -> EngineT:
         """A new engine rebuilt from :meth:`snapshot` bytes
         (``oq_engine_restore_buffer``). Seed, clock and every setting come
         from the snapshot; ``on_event`` and ``callback_errors`` are as for
-        ``Engine()``. The restore emits no event and the journal is off.
+        ``Engine()``, ``scorer`` and ``max_candidates`` as for ``Engine()``
+        (a snapshot with host_score queues needs them). The restore emits no
+        event and the journal is off.
         Truncated, corrupted or inconsistent data raise OmniqError
         (OQ_ECORRUPT) whose message says what is wrong and at which offset."""
         f = "oq_engine_restore_buffer"
@@ -1429,6 +1507,7 @@ class Engine:
         self._setup(on_event, callback_errors)
         opts = _new_spec(_lib.oq_engine_options, "oq_engine_options_init")
         opts.on_event = self._cfunc
+        self._score_options(opts, scorer, max_candidates, f)
         out = c_void_p()
         err = _lib.padded(_lib.oq_error)
         st = int(self._lib.oq_engine_restore_buffer(byref(opts), data, len(data), byref(out),
