@@ -225,9 +225,9 @@ int cmd_check(int argc, char **argv)
     if (st != OQ_OK && errs.n > 0 && strstr(errs.e[0].message, "unknown key 'simulation'")) {
         /* a scenario file (configuration + simulation section) */
         errs.n = 0;
-        oq_sim_options so;
+        oq_sim_options so = OQ_OUTPUT_INIT(oq_sim_options);
         st = oq_scenario_load(&lo, path, NULL, 0, path, &sc, &err);
-        if (st == OQ_OK && (oq_scenario_options(sc, &so) != OQ_OK ||
+        if (st == OQ_OK && (oq_scenario_options(sc, &so, NULL) != OQ_OK ||
                             oq_engine_create(NULL, &e) != OQ_OK || oq_scenario_build(e, sc) != OQ_OK)) {
             snprintf(errs.e[0].message, sizeof errs.e[0].message, "%s: cannot build the scenario", path);
             errs.n = 1;

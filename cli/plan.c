@@ -318,14 +318,16 @@ int cmd_plan(int argc, char **argv)
         fprintf(stderr, "omniq plan: %s\n", err.message);
         return EXIT_INPUT;
     }
-    oq_plan_options o;
-    oq_plan_scenario_options(sc, &o);
+    oq_plan_options o = OQ_OUTPUT_INIT(oq_plan_options);
+    oq_plan_scenario_options(sc, &o, NULL);
+    oq_plan_sim_options so = *o.sim; /* the file's, changed by the flags below */
+    o.sim = &so;
     if (iterations >= 0)
         o.max_iterations = (int32_t)iterations;
     if (replications > 0)
-        o.sim.replications = (int32_t)replications;
+        so.replications = (int32_t)replications;
     if (seed >= 0)
-        o.sim.seed = (uint64_t)seed;
+        so.seed = (uint64_t)seed;
     oq_plan *plan = NULL;
     oq_status st = oq_plan_scenario_run(sc, &o, &plan, &err);
     if (st != OQ_OK) {

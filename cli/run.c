@@ -104,7 +104,7 @@ static void stats_print(run_state *r, int64_t now_ms)
     oq_queue_stats center = OQ_OUTPUT_INIT(oq_queue_stats);
     if (oq_stats_center(r->e, OQ_PERIOD_DAY, &center) == OQ_OK)
         stats_line(r, "center", "all", &center, now_ms);
-    oq_engine_counts c;
+    oq_engine_counts c = OQ_OUTPUT_INIT(oq_engine_counts);
     if (oq_engine_get_counts(r->e, &c) == OQ_OK)
         printf("{\"t\":%.3f,\"event\":\"engine\",\"contacts\":%d,\"queued\":%d,\"offered\":%d,"
                "\"active\":%d,\"wrapup\":%d,\"parked\":%d,\"timers\":%d}\n",

@@ -583,8 +583,8 @@ int cmd_schedule(int argc, char **argv)
         oq_schedule_destroy(s);
         return EXIT_INPUT;
     }
-    oq_schedule_horizon h;
-    oq_schedule_get_horizon(s, &h);
+    oq_schedule_horizon h = OQ_OUTPUT_INIT(oq_schedule_horizon);
+    oq_schedule_get_horizon(s, &h, NULL);
     oq_calendar *cal = NULL;
     if (a.calendar && oq_calendar_load_file(a.calendar, a.calendar_id, NULL, &cal, &err) != OQ_OK) {
         fprintf(stderr, "omniq schedule: %s\n", err.message);
@@ -615,8 +615,8 @@ int cmd_schedule(int argc, char **argv)
     const oq_roster_agent *ag = agents ? oq_roster_agents_list(agents, &na) : NULL;
     int rc = EXIT_OK;
     if (agents && (sm.status == OQ_SCHED_OPTIMAL || sm.status == OQ_SCHED_FEASIBLE)) {
-        oq_roster_options ro_opts;
-        oq_roster_agents_options(agents, &ro_opts);
+        oq_roster_options ro_opts = OQ_OUTPUT_INIT(oq_roster_options);
+        oq_roster_agents_options(agents, &ro_opts, NULL);
         if (oq_roster_build(r, ag, na, &ro_opts, &ro, &err) != OQ_OK) {
             fprintf(stderr, "omniq schedule: roster: %s\n", err.message);
             rc = EXIT_INPUT;

@@ -649,8 +649,8 @@ int cmd_simulate(int argc, char **argv)
         fprintf(stderr, "%s\n", err.message);
         return EXIT_INPUT;
     }
-    oq_sim_options o;
-    oq_scenario_options(sc, &o);
+    oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &o, NULL);
     if (reps_arg > 0)
         o.replications = (int32_t)reps_arg;
     if (seed_arg >= 0)

@@ -560,7 +560,7 @@ static void cmd_list(req *r)
         return;
     buf_puts(r->out, "{\"ok\":true,\"contacts\":[");
     registry_each(r->t->reg, list_one, &lc);
-    oq_engine_counts n;
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_engine_get_counts(r->t->e, &n);
     buf_printf(r->out, "],\"count\":%zu,\"known\":%zu,\"engine_contacts\":%d,\"stale\":%zu}\n",
                lc.count, registry_count(r->t->reg), n.contacts, lc.stale);
@@ -568,7 +568,7 @@ static void cmd_list(req *r)
 
 static void cmd_counts(req *r)
 {
-    oq_engine_counts n;
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_engine_get_counts(r->t->e, &n);
     buf_printf(r->out,
                "{\"ok\":true,\"agents\":%d,\"queues\":%d,\"contacts\":%d,\"queued\":%d,"

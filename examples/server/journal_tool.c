@@ -227,7 +227,7 @@ static int cmd_verify(tool *t)
     if (rc == 0)
         rc = each_record(t, last, verify_one, &v);
     oq_status check = oq_engine_check(v.e);
-    oq_engine_counts counts;
+    oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_engine_get_counts(v.e, &counts);
     printf("{\"tenant\":\"%s\",\"messages\":%llu,\"records\":%llu,\"replayed\":%s,\"snapshot_seq\":%s%llu,"
            "\"snapshot_compared\":%s,\"snapshot_equal\":%s,\"differ_at\":%zu,\"check\":\"%s\","

@@ -232,8 +232,12 @@ OQ_API oq_status oq_scenario_load_buffer(const char *yaml, size_t len, const cha
  * first, then every field the file sets; build = the scenario's build
  * callback). Streams, agents and strings point into the scenario: valid
  * while it lives. The caller may change fields (seed, replications,
- * on_event) before oq_sim_create. Errors: OQ_EINVAL. */
-OQ_API oq_status oq_scenario_options(const oq_scenario *s, oq_sim_options *out);
+ * on_event) before oq_sim_create.
+ * Set out->struct_size first (its _init does); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only. */
+OQ_API oq_status oq_scenario_options(const oq_scenario *s, oq_sim_options *out, oq_error *err);
 
 /* Define the scenario's configuration (channels ... agents; not the engine
  * section) in an existing, empty engine at its current clock. This is what

@@ -85,8 +85,9 @@ OQ_API void oq_free(void *ptr);
  * works on that: a host built against an older header gets the defaults for
  * the fields it does not know. A struct_size above this library's sizeof
  * (a header newer than the library), below the minimum (never set) or not a
- * multiple of the struct's alignment (8 when its sizeof is; no header's
- * struct ends elsewhere, and such a size would cut a pointer in two) is
+ * multiple of the struct's alignment (_Alignof: 8 with a pointer, double
+ * or int64, 4 for int32 only; no header's struct ends elsewhere, and such a
+ * size would cut a pointer in two) is
  * OQ_EINVAL, with a message naming the struct ("oq_queue_spec.struct_size:
  * ..."). A field added in a later version never takes the tail padding of
  * the version before (it starts at or after that version's sizeof), so an
@@ -94,22 +95,26 @@ OQ_API void oq_free(void *ptr);
  * library's sizeof, so their elements must have exactly that size.
  *
  * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,
- * oq_queue_info, oq_contact_info, oq_error — with its own rule for a bad
- * size, below — and an input struct read back such as
- * oq_queue_get_spec's) have their struct_size set by the caller before the
+ * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats,
+ * oq_error — with its own rule for a bad size, below — and an input struct
+ * read back such as oq_queue_get_spec's or oq_schedule_get_horizon's) have
+ * their struct_size set by the caller before the
  * call, with OQ_OUTPUT_INIT below or, for input types, the _init function.
  * The library writes only the first struct_size bytes (struct_size itself
  * stays as set; bytes past it are untouched) and accepts the same range as
- * for inputs. A host reading a field knows it was written when its header
- * has it.
+ * for inputs (a getter of a planning object, which has no engine, names
+ * the struct in its oq_error *err). A host reading a field knows it was
+ * written when its header has it.
  *
  * Rules for the headers themselves: a new field goes at the end and must
  * start at or after the previous version's sizeof (add an explicit reserved
  * field rather than let it fall into old tail padding, which an old host
  * passes uninitialised); a public struct never embeds another versioned
- * struct (it points to one, or the settings are read separately, as
- * oq_queue_get_spec); small value structs without struct_size (oq_sim_dist,
- * oq_sim_estimate, ...) are fixed forever and never grow.
+ * struct (it points to one, as oq_plan_options.sim, or the settings are
+ * read separately, as oq_queue_get_spec); a version ends without tail
+ * padding (a reserved field fills it) and tests/unit/test_abi.c records
+ * every version's size; small value structs without struct_size
+ * (oq_sim_dist, oq_sim_estimate, ...) are fixed forever and never grow.
  * Snapshots: a library reads its own snapshot format and the one before
  * (oq_engine_restore, docs/reliability.md). */
 

@@ -143,12 +143,15 @@ typedef struct oq_engine_options {
     int32_t last_agent_max;  /* customers whose last agent is remembered (last-agent routing,
                                 model.h last_agent_window_s), at most; the least recently served
                                 is forgotten first. 0..10000000, default 100000; 0 = none */
+    int32_t reserved;        /* 0; fills the tail of the version that ended here, so the
+                                fields after it start at its sizeof (core.h: versioned structs) */
     oq_score_fn score;       /* the scorer of OQ_STRATEGY_HOST_SCORE queues (above); NULL: none,
                                 and such queues are refused (a configuration file naming one
                                 loads only with it) */
     void *score_user;        /* passed back to `score` */
     int32_t score_max_candidates; /* calls per decision, at most: 0 = OQ_SCORE_CANDIDATES_DEFAULT,
                                      1..OQ_SCORE_CANDIDATES_MAX */
+    int32_t reserved_2;      /* 0; fills this version's tail likewise */
 } oq_engine_options;
 
 /* Fill `opts` with defaults (struct_size set, malloc, no events, seed 1,
@@ -232,8 +235,10 @@ OQ_API oq_status oq_engine_advance(oq_engine *e, int64_t now_ms);
  * are verified there. */
 OQ_API oq_status oq_engine_check(oq_engine *e);
 
-/* Counts of the objects in the engine. */
+/* Counts of the objects in the engine. An output struct: set struct_size
+ * (OQ_OUTPUT_INIT) before the call (core.h: versioned structs). */
 typedef struct oq_engine_counts {
+    uint32_t struct_size;      /* set by the caller: sizeof(oq_engine_counts) */
     int32_t channels, skills, groups, agents, queues;
     int32_t contacts;          /* all contacts the engine holds */
     int32_t contacts_queued;   /* waiting in a queue */
@@ -244,7 +249,9 @@ typedef struct oq_engine_counts {
     int32_t contacts_parked;   /* work orders parked (waiting for the customer) */
 } oq_engine_counts;
 
-/* Fill *out with current counts. O(1). Errors: OQ_EINVAL on NULL. */
+/* Fill *out with current counts (only its struct_size bytes are written).
+ * O(1). Read-only. Errors: OQ_EINVAL (NULL; struct_size out of range,
+ * named in the last-error message). */
 OQ_API oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out);
 
 /* ---- enumeration of the configuration's ids ------------------------------ */

@@ -278,6 +278,8 @@ typedef struct oq_queue_spec {
     int32_t business_time;     /* 1: with a calendar, the service-level threshold, max_wait_s,
                                   escalation-step delays and deadline_warning_s count only the
                                   calendar's open time (docs/calendars.md); 0 = wall time */
+    int32_t reserved;          /* 0; fills the tail, so a field added later starts after
+                                  this version's sizeof (core.h: versioned structs) */
 } oq_queue_spec;
 
 /* What a queue with a calendar does with a contact that arrives while the

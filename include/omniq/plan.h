@@ -167,10 +167,13 @@ typedef struct oq_plan_options {
     double margin;              /* once the target is met everywhere, lower the requirement
                                    where the 95% interval of every queue of the group lies at
                                    or above target + margin (default 0.1; >= 1: never) */
-    oq_plan_sim_options sim;    /* replications, seed, target, allocator */
+    const oq_plan_sim_options *sim; /* replications, seed, target, allocator; NULL (the
+                                   default): oq_plan_sim_options_init's. Borrowed for the
+                                   call (a pointer, not an embedded struct, so either
+                                   struct can grow: core.h) */
 } oq_plan_options;
 
-/* Defaults as above (sim from oq_plan_sim_options_init). OQ_EINVAL for NULL. */
+/* Defaults as above (sim NULL: oq_plan_sim_options_init's). OQ_EINVAL for NULL. */
 OQ_API oq_status oq_plan_options_init(oq_plan_options *opts);
 
 /* Run the loop. On OQ_OK *out receives the plan (whether or not the target
@@ -281,8 +284,14 @@ OQ_API oq_status oq_plan_scenario_required(const oq_plan_scenario *sc, int32_t g
                                            int32_t *required, int32_t n);
 
 /* The loop and simulation options the file sets (oq_plan_options_init's
- * for what it leaves out; loop.iterations defaults to 0 in a plan file). */
-OQ_API oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out);
+ * for what it leaves out; loop.iterations defaults to 0 in a plan file).
+ * out->sim points to the scenario's simulation options (valid while it
+ * lives; to change one, copy *out->sim and point out->sim at the copy). Set out->struct_size first (its _init does); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only. */
+OQ_API oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out,
+                                          oq_error *err);
 
 /* Schedule, roster and simulate the scenario (oq_plan_run with its groups),
  * with `opts` (NULL: the file's, oq_plan_scenario_options). The scenario's

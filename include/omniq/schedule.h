@@ -87,8 +87,12 @@ OQ_API oq_status oq_schedule_create(const oq_schedule_horizon *horizon, oq_sched
  * they need). NULL is a no-op. */
 OQ_API void oq_schedule_destroy(oq_schedule *sched);
 
-/* The horizon the problem was created with (alloc fields included). */
-OQ_API oq_status oq_schedule_get_horizon(const oq_schedule *sched, oq_schedule_horizon *out);
+/* The horizon the problem was created with (alloc fields included). Set out->struct_size first (its _init does); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only. */
+OQ_API oq_status oq_schedule_get_horizon(const oq_schedule *sched, oq_schedule_horizon *out,
+                                         oq_error *err);
 
 /* Number of intervals: days * 86400 / interval_s. */
 OQ_API int32_t oq_schedule_interval_count(const oq_schedule *sched);
@@ -594,8 +598,12 @@ OQ_API void oq_roster_agents_destroy(oq_roster_agents *agents);
 OQ_API const oq_roster_agent *oq_roster_agents_list(const oq_roster_agents *agents,
                                                     int32_t *count);
 
-/* The roster options the file sets (defaults for what it leaves out). */
-OQ_API oq_status oq_roster_agents_options(const oq_roster_agents *agents, oq_roster_options *out);
+/* The roster options the file sets (defaults for what it leaves out). Set out->struct_size first (its _init does); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only. */
+OQ_API oq_status oq_roster_agents_options(const oq_roster_agents *agents, oq_roster_options *out,
+                                          oq_error *err);
 
 #ifdef __cplusplus
 }

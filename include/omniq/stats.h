@@ -305,11 +305,14 @@ OQ_API oq_status oq_stats_agent(const oq_engine *e, const char *agent, int32_t p
  * in k = n_reasons, reason "(other)". `reason` is engine-owned, valid until
  * the next mutating call. */
 typedef struct oq_reason_stats {
+    uint32_t struct_size;       /* set by the caller (OQ_OUTPUT_INIT): core.h, versioned structs */
     const char *reason;
     double seconds;
 } oq_reason_stats;
 
-/* Errors: OQ_EINVAL (NULL, bad period, k not in 0..n_reasons), OQ_ENOTFOUND. */
+/* Reason k of an agent into *out (only its struct_size bytes are written).
+ * Errors: OQ_EINVAL (NULL, struct_size out of range, bad period, k not in
+ * 0..n_reasons), OQ_ENOTFOUND. */
 OQ_API oq_status oq_stats_agent_reason(const oq_engine *e, const char *agent, int32_t period,
                                        int32_t k, oq_reason_stats *out);
 

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "core/abi.h"
+#include "core/error.h"
 
 struct oq_scenario {
     cfg_node *root;
@@ -785,10 +787,9 @@ oq_status oq_scenario_load_buffer(const char *yaml, size_t len, const char *name
     return scenario_load(NULL, yaml, len, name, out, err);
 }
 
-oq_status oq_scenario_options(const oq_scenario *s, oq_sim_options *out)
+oq_status oq_scenario_options(const oq_scenario *s, oq_sim_options *out, oq_error *err)
 {
-    if (!s || !out)
-        return OQ_EINVAL;
-    *out = s->opts;
-    return OQ_OK;
+    if (!s)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "scenario is required");
+    return OQ__OUTPUT_PUT(out, &s->opts, oq_sim_options, replications, err);
 }

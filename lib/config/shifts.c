@@ -511,12 +511,11 @@ const oq_roster_agent *oq_roster_agents_list(const oq_roster_agents *ag, int32_t
     return ag ? ag->a : NULL;
 }
 
-oq_status oq_roster_agents_options(const oq_roster_agents *ag, oq_roster_options *out)
+oq_status oq_roster_agents_options(const oq_roster_agents *ag, oq_roster_options *out, oq_error *err)
 {
-    if (!ag || !out)
-        return OQ_EINVAL;
-    *out = ag->opts;
-    return OQ_OK;
+    if (!ag)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "agents is required");
+    return OQ__OUTPUT_PUT(out, &ag->opts, oq_roster_options, max_consecutive_days, err);
 }
 
 /* One weekday's availability: [from, to] or a list of such pairs. */

@@ -69,9 +69,7 @@ int oq__cfg_options_ok(const oq_load_options **options, oq_load_options *full, c
         bad = "max_nodes: expected at least 1";
     else if (lo->check_references != 0 && lo->check_references != 1)
         bad = "check_references: expected 0 or 1";
-    else if (lo->engine && oq__struct_size_check(lo->engine, sizeof *lo->engine,
-                                                  OQ__FIELD_END(oq_engine_options, alloc),
-                                                  "oq_engine_options", why) != OQ_OK)
+    else if (lo->engine && OQ__SIZE_CHECK(lo->engine, oq_engine_options, alloc, why) != OQ_OK)
         bad = why;
     if (!bad)
         return 1;

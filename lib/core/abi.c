@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The versioned structs of the public API: see abi.h and core.h. */
 #include "core/abi.h"
+#include "core/error.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -15,15 +16,16 @@ static uint32_t caller_size(const void *caller)
     return n;
 }
 
-oq_status oq__struct_size_check(const void *caller, size_t full_size, size_t min_size,
-                                const char *name, char why[OQ__ABI_MSG])
+oq_status oq__struct_size_check(const void *caller, size_t full_size, size_t align,
+                                size_t min_size, const char *name, char why[OQ__ABI_MSG])
 {
     uint32_t n = caller_size(caller);
     /* An older header's struct ends where its sizeof does: a multiple of the
-     * struct's alignment (8 for every struct with a pointer, double or
-     * int64). Any other size would cut a field of this library's struct in
-     * two — half a pointer copied over its default — so it is refused. */
-    size_t granule = full_size % 8 == 0 ? 8 : full_size % 4 == 0 ? 4 : 1;
+     * struct's alignment (_Alignof: 8 for a struct with a pointer, double or
+     * int64, 4 for one of int32 only). Any other size would cut a field of
+     * this library's struct in two — half a pointer copied over its default
+     * — so it is refused. */
+    size_t granule = align ? align : 1;
     if (n >= min_size && n <= full_size && (n == full_size || n % granule == 0))
         return OQ_OK;
     if (why) {
@@ -45,10 +47,10 @@ oq_status oq__struct_size_check(const void *caller, size_t full_size, size_t min
     return OQ_EINVAL;
 }
 
-oq_status oq__options_copy(void *dst, const void *src, size_t full_size, size_t min_size,
-                           const char *name, char why[OQ__ABI_MSG])
+oq_status oq__options_copy(void *dst, const void *src, size_t full_size, size_t align,
+                           size_t min_size, const char *name, char why[OQ__ABI_MSG])
 {
-    oq_status st = oq__struct_size_check(src, full_size, min_size, name, why);
+    oq_status st = oq__struct_size_check(src, full_size, align, min_size, name, why);
     if (st != OQ_OK)
         return st;
     memcpy(dst, src, caller_size(src));
@@ -65,4 +67,16 @@ void oq__output_copy(void *out, const void *full, size_t full_size)
     /* The caller's struct_size (the first 4 bytes) is kept as it is. */
     if (n > sizeof n)
         memcpy((char *)out + sizeof n, (const char *)full + sizeof n, n - sizeof n);
+}
+
+oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
+                         size_t min_size, const char *name, oq_error *err)
+{
+    char why[OQ__ABI_MSG];
+    if (!out)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: out is NULL", name);
+    if (oq__struct_size_check(out, full_size, align, min_size, name, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s", why);
+    oq__output_copy(out, full, full_size);
+    return OQ_OK;
 }

@@ -18,31 +18,50 @@
 #define OQ__ABI_MSG 192
 
 /* Check the struct_size a caller set in `caller` (a struct of `name`, e.g.
- * "oq_engine_options", whose full size in this library is `full_size`):
- * OQ_OK when min_size <= struct_size <= full_size, else OQ_EINVAL with
+ * "oq_engine_options", whose full size in this library is `full_size` and
+ * whose alignment is `align`): OQ_OK when min_size <= struct_size <=
+ * full_size and struct_size is full_size or a multiple of align (where an
+ * older header's struct ends), else OQ_EINVAL with
  * why = "oq_engine_options.struct_size: 4 is below ..." (why may be NULL).
  * `caller` must not be NULL. */
-oq_status oq__struct_size_check(const void *caller, size_t full_size, size_t min_size,
-                                const char *name, char why[OQ__ABI_MSG]);
+oq_status oq__struct_size_check(const void *caller, size_t full_size, size_t align,
+                                size_t min_size, const char *name, char why[OQ__ABI_MSG]);
 
 /* Input struct: `dst` (full_size bytes) already holds the defaults of the
  * struct's _init function; copy the caller's prefix (its struct_size bytes)
  * over them, so the fields an older header does not know keep their
  * defaults, and set dst's struct_size to full_size. Checks the size first
  * (oq__struct_size_check); on failure dst is untouched. */
-oq_status oq__options_copy(void *dst, const void *src, size_t full_size, size_t min_size,
-                           const char *name, char why[OQ__ABI_MSG]);
+oq_status oq__options_copy(void *dst, const void *src, size_t full_size, size_t align,
+                           size_t min_size, const char *name, char why[OQ__ABI_MSG]);
 
 /* oq__options_copy over `type`'s defaults: `dst` is first filled by
  * type_init, and the smallest size accepted is the end of `first`, the
  * struct's first field after struct_size. */
 #define OQ__OPTIONS_COPY(dst, src, type, first, why) \
-    ((void)type##_init(dst), oq__options_copy((dst), (src), sizeof(type), OQ__FIELD_END(type, first), #type, (why)))
+    ((void)type##_init(dst), oq__options_copy((dst), (src), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type, (why)))
+
+/* oq__struct_size_check for a struct of `type` whose first field after
+ * struct_size is `first`. */
+#define OQ__SIZE_CHECK(caller, type, first, why) \
+    oq__struct_size_check((caller), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type, (why))
 
 /* Output struct: write the prefix of `full` (full_size bytes, its own
  * struct_size ignored) that fits the caller's struct `out`, whose
  * struct_size was checked; the caller's struct_size stays as it set it and
  * the bytes past it are not touched. */
 void oq__output_copy(void *out, const void *full, size_t full_size);
+
+/* A getter with no engine to hold a message (planning objects): check the
+ * caller's struct_size in `out` (NULL out: OQ_EINVAL), then write the prefix
+ * of `full` that fits (oq__output_copy). On failure *err (may be NULL) names
+ * the struct and *out is untouched. */
+oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
+                         size_t min_size, const char *name, oq_error *err);
+
+/* oq__output_put for a struct of `type` whose first field after struct_size
+ * is `first`. */
+#define OQ__OUTPUT_PUT(out, full, type, first, err) \
+    oq__output_put((out), (full), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type, (err))
 
 #endif

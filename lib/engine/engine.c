@@ -36,8 +36,7 @@ oq_status oq__engine_create(const oq_engine_options *opts, const oq__observer *o
     if (!out)
         return OQ_EINVAL;
     oq_engine_options_init(&o);
-    if (opts && oq__options_copy(&o, opts, sizeof o, OQ__FIELD_END(oq_engine_options, alloc),
-                                 "oq_engine_options", NULL) != OQ_OK)
+    if (opts && OQ__OPTIONS_COPY(&o, opts, oq_engine_options, alloc, NULL) != OQ_OK)
         return OQ_EINVAL;
     opts = &o;
     if (!(opts->abandon_resume_s >= 0 && opts->abandon_resume_s <= 9.0e9))
@@ -198,7 +197,7 @@ oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...)
 }
 
 oq_status oq__spec_in(const oq_engine *e, void *dst, const void *src, size_t full_size,
-                      size_t min_size, const char *name)
+                      size_t align, size_t min_size, const char *name)
 {
     char why[OQ__ABI_MSG];
     if (!e)
@@ -207,18 +206,18 @@ oq_status oq__spec_in(const oq_engine *e, void *dst, const void *src, size_t ful
         return oq__fail(e, OQ_EBUSY, "mutating call from inside an engine callback");
     if (!src)
         return oq__fail(e, OQ_EINVAL, "%s is NULL", name);
-    if (oq__options_copy(dst, src, full_size, min_size, name, why) != OQ_OK)
+    if (oq__options_copy(dst, src, full_size, align, min_size, name, why) != OQ_OK)
         return oq__fail(e, OQ_EINVAL, "%s", why);
     return OQ_OK;
 }
 
-oq_status oq__out_check(const oq_engine *e, const void *out, size_t full_size, size_t min_size,
-                        const char *name)
+oq_status oq__out_check(const oq_engine *e, const void *out, size_t full_size, size_t align,
+                        size_t min_size, const char *name)
 {
     char why[OQ__ABI_MSG];
     if (!out)
         return oq__fail(e, OQ_EINVAL, "out is NULL");
-    if (oq__struct_size_check(out, full_size, min_size, name, why) != OQ_OK)
+    if (oq__struct_size_check(out, full_size, align, min_size, name, why) != OQ_OK)
         return oq__fail(e, OQ_EINVAL, "%s", why);
     return OQ_OK;
 }
@@ -374,11 +373,14 @@ oq_status oq_engine_advance(oq_engine *e, int64_t now_ms)
     return oq__enter_at(e, now_ms);
 }
 
-oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out)
+oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *caller)
 {
-    if (!e || !out)
+    if (!e)
         return OQ_EINVAL;
-    memset(out, 0, sizeof *out);
+    oq_status st = OQ__OUT_CHECK(e, caller, oq_engine_counts, channels);
+    if (st != OQ_OK)
+        return st;
+    oq_engine_counts full = OQ_OUTPUT_INIT(oq_engine_counts), *out = &full;
     out->channels = e->live_channels;
     out->skills = e->live_skills;
     out->groups = e->live_groups;
@@ -391,6 +393,7 @@ oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *out)
     out->contacts_wrapup = e->n_wrapup;
     out->timers = e->timers.n;
     out->contacts_parked = e->n_parked;
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }
 

@@ -35,13 +35,13 @@ oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...) O
  * oq__out_check: an output struct's caller-set struct_size is acceptable.
  * oq__out_check needs a non-NULL `e`. */
 oq_status oq__spec_in(const oq_engine *e, void *dst, const void *src, size_t full_size,
-                      size_t min_size, const char *name);
-oq_status oq__out_check(const oq_engine *e, const void *out, size_t full_size, size_t min_size,
-                        const char *name);
+                      size_t align, size_t min_size, const char *name);
+oq_status oq__out_check(const oq_engine *e, const void *out, size_t full_size, size_t align,
+                        size_t min_size, const char *name);
 #define OQ__SPEC_IN(e, dst, src, type, first) \
-    ((void)type##_init(dst), oq__spec_in((e), (dst), (src), sizeof(type), OQ__FIELD_END(type, first), #type))
+    ((void)type##_init(dst), oq__spec_in((e), (dst), (src), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type))
 #define OQ__OUT_CHECK(e, out, type, first) \
-    oq__out_check((e), (out), sizeof(type), OQ__FIELD_END(type, first), #type)
+    oq__out_check((e), (out), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type)
 /* Guard at the top of every mutating call: NULL engine, re-entry. */
 oq_status oq__enter(oq_engine *e);
 /* A valid host id for `field`: non-NULL, 1..OQ_ID_MAX bytes, valid UTF-8. */

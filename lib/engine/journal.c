@@ -31,7 +31,7 @@
 
 _Static_assert(OQ__J_LOST_MAX == OQ_SOFT_MAX, "a record lists the allocations one call may lose");
 
-/* The table's codes are the public OQ_J_* (omniq/snapshot.h), 1..OQ_J_MAX in row order. */
+/* The table's codes are the public OQ_J_* (omniq/journal.h), 1..OQ_J_MAX in row order. */
 enum {
     J_ROW_0,
 #define ROW(ACTION, code, ...) J_ROW_##ACTION,

@@ -4,12 +4,14 @@
  * generated from it:
  * - the record-after encoder oq__jw_<ACTION> the call invokes through
  *   OQ_RECORDED (engine/journal.h), and a compile-time check that the row's
- *   code is the public OQ_J_<ACTION> of omniq/snapshot.h;
+ *   code is the public OQ_J_<ACTION> of omniq/journal.h (hand-written there,
+ *   for hosts and tools/gen_constants.py; test_journal_actions checks the
+ *   other way, that every OQ_J_ the header defines is a row with its code);
  * - lib/journal/replay.c: the replay case (decode the arguments in order,
  *   make the call) and the name oq_journal_action_name returns.
  *
  * Row: X(ACTION, code, "name", oq_function, module, clock, (kind, argument)...)
- * - code: the record's action number, as in omniq/snapshot.h; rows are in
+ * - code: the record's action number, as in omniq/journal.h; rows are in
  *   code order, 1, 2, 3, ... (checked);
  * - module: the one whose file instantiates the row's encoder (ENGINE:
  *   lib/engine/journal.c; STATS: lib/stats/journal.c, which alone knows the

@@ -30,7 +30,8 @@ oq_status oq_plan_options_init(oq_plan_options *o)
     o->max_iterations = 8;
     o->max_cpu_s = 60;
     o->margin = 0.1;
-    return oq_plan_sim_options_init(&o->sim);
+    o->sim = NULL;
+    return OQ_OK;
 }
 
 static void free_kept(oq_mem *m, oq_schedule_result **res, oq_roster **ros, int32_t n)
@@ -112,7 +113,7 @@ static oq_status run_trial(const oq_sim_options *center, const oq_plan_group *gr
         staff[g].n_agents = gr->n_agents;
     }
     if (st == OQ_OK)
-        st = oq_plan_simulate(center, staff, ng, &o->sim, &t->sim, err);
+        st = oq_plan_simulate(center, staff, ng, o->sim, &t->sim, err);
     oq__free(m, staff, (size_t)ng * sizeof *staff);
     return st;
 }
@@ -155,14 +156,21 @@ static double paid_hours(trial *t, int32_t ng)
 /* Check the arguments, with the caller's options copied over the defaults
  * into *o (core.h: versioned structs). */
 static oq_status check_groups(const oq_sim_options *center, const oq_plan_group *groups, int32_t ng,
-                              const oq_plan_options *opts, oq_plan_options *o, int32_t *ni,
-                              oq_error *err)
+                              const oq_plan_options *opts, oq_plan_options *o,
+                              oq_plan_sim_options *sim, int32_t *ni, oq_error *err)
 {
     char why[OQ__ABI_MSG];
     if (!center || !groups || ng < 1 || !opts)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "center, groups (>= 1) and options are required");
     if (OQ__OPTIONS_COPY(o, opts, oq_plan_options, max_iterations, why) != OQ_OK)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options: %s", why);
+    /* The simulation options, over their defaults, into *sim; o->sim then
+     * points there for the rest of the call. */
+    if (!o->sim)
+        oq_plan_sim_options_init(sim);
+    else if (OQ__OPTIONS_COPY(sim, o->sim, oq_plan_sim_options, replications, why) != OQ_OK)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "options.sim: %s", why);
+    o->sim = sim;
     if (o->max_iterations < 0 || o->max_iterations > 1000 || !(o->max_cpu_s > 0) || !(o->margin >= 0))
         return oq__error(err, OQ_EINVAL, NULL, 0, 0,
                          "options: max_iterations 0..1000, max_cpu_s > 0 and margin >= 0 needed");
@@ -246,10 +254,11 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
 {
     int32_t ni = 0;
     oq_plan_options full;
+    oq_plan_sim_options sim_full;
     oq_sim_options center_full;
     oq_status st = oq__plan_center(&center, &center_full, err);
     if (st == OQ_OK)
-        st = check_groups(center, groups, ng, o, &full, &ni, err);
+        st = check_groups(center, groups, ng, o, &full, &sim_full, &ni, err);
     if (st != OQ_OK)
         return st;
     o = &full;
@@ -257,7 +266,7 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "out is NULL");
     double cpu0 = oq__cpu_now(), wall0 = oq__now();
     oq_mem mem;
-    oq__mem_init(&mem, o->sim.alloc, o->sim.alloc_user);
+    oq__mem_init(&mem, o->sim->alloc, o->sim->alloc_user);
     oq_plan *p = oq__calloc(&mem, 1, sizeof *p);
     if (!p)
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
@@ -308,7 +317,7 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
         }
         oq_plan_iteration *rec = &p->iter[p->n_iter++];
         memset(rec, 0, sizeof *rec);
-        rec->missed = count_missed(t.sim, o->sim.target_sl, below);
+        rec->missed = count_missed(t.sim, o->sim->target_sl, below);
         rec->paid_hours = paid_hours(&t, ng);
         rec->unassigned = unassigned;
         oq_sim_estimate all;
@@ -332,7 +341,7 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
             best_hours = rec->paid_hours;
         }
         if (it < o->max_iterations)
-            adjust(groups, ng, ni, t.sim, o->sim.target_sl, o->margin, rec->missed == 0, below,
+            adjust(groups, ng, ni, t.sim, o->sim->target_sl, o->margin, rec->missed == 0, below,
                    tabu, req, &rec->added, &rec->removed);
         if (!better)
             trial_free(&p->mem, &t, ng);

@@ -41,7 +41,8 @@ struct oq_plan_scenario {
     oq_sim_stream *streams;
     oq_calendar *calendar;
     oq_schedule_options sched;
-    oq_plan_options opts;
+    oq_plan_options opts;       /* opts.sim points to sim_opts */
+    oq_plan_sim_options sim_opts;
     plan_queue *queues;
     plan_group groups[MAX_GROUPS];
     char *method;               /* the forecast method auto chose (first queue) */
@@ -185,8 +186,8 @@ static int read_options(cfg_ctx *c, const cfg_node *root, oq_plan_scenario *sc,
         size_t p = oq__cfg_push_key(c, "simulation");
         if (!oq__cfg_check_map(c, n, SIM_KEYS, 1))
             return 0;
-        KEY("replications", oq__cfg_int(c, v, 2, 10000, &o->sim.replications))
-        KEY("seed", oq__cfg_u64(c, v, &o->sim.seed))
+        KEY("replications", oq__cfg_int(c, v, 2, 10000, &sc->sim_opts.replications))
+        KEY("seed", oq__cfg_u64(c, v, &sc->sim_opts.seed))
         oq__cfg_pop(c, p);
     }
     if ((n = oq__cfg_get(root, "loop")) != NULL) {
@@ -205,7 +206,7 @@ static int read_options(cfg_ctx *c, const cfg_node *root, oq_plan_scenario *sc,
         KEY("time_limit", oq__cfg_number(c, v, 0.001, 3600, &sc->sched.time_limit_s))
         oq__cfg_pop(c, p);
     }
-    o->sim.target_sl = so->target_sl;
+    sc->sim_opts.target_sl = so->target_sl;
     return 1;
 }
 
@@ -219,7 +220,8 @@ static int read_center(cfg_ctx *c, const cfg_node *n, const char *plan_path, oq_
     oq_status st = oq_scenario_load_file(path, &sc->center, &e);
     if (st != OQ_OK)
         return fail_from(c, n, &e, st);
-    oq_scenario_options(sc->center, &sc->sim);
+    sc->sim.struct_size = sizeof sc->sim;
+    oq_scenario_options(sc->center, &sc->sim, NULL);
     sc->streams = oq__calloc(&sc->mem, (size_t)sc->sim.n_streams, sizeof *sc->streams);
     if (!sc->streams)
         return oq__cfg_nomem(c);
@@ -435,7 +437,8 @@ static int read_group(cfg_ctx *c, const cfg_node *n, const char *plan_path, cons
     oq_roster_agents_list(gr->agents, &count);
     if (count < 1)
         return oq__cfg_fail(c, v, "%s: no agents", path);
-    oq_roster_agents_options(gr->agents, &gr->roster);
+    gr->roster.struct_size = sizeof gr->roster;
+    oq_roster_agents_options(gr->agents, &gr->roster, NULL);
     return staff_group(c, n, sc, gr, so);
 }
 
@@ -454,7 +457,7 @@ static int read_plan(cfg_ctx *c, const cfg_node *root, const char *plan_path, oq
         return 0;
     sc->info.target_sl = so.target_sl;
     sc->info.threshold_s = so.threshold_s;
-    sc->info.replications = sc->opts.sim.replications;
+    sc->info.replications = sc->sim_opts.replications;
     const cfg_node *v;
     if (!(v = oq__cfg_get(root, "center")))
         return oq__cfg_fail(c, root, "center: the scenario file of the center is required");
@@ -518,6 +521,8 @@ oq_status oq_plan_scenario_load(const char *path, oq_plan_scenario **out, oq_err
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "out of memory");
     sc->mem = mem;
     oq_plan_options_init(&sc->opts);
+    oq_plan_sim_options_init(&sc->sim_opts);
+    sc->opts.sim = &sc->sim_opts;
     oq_schedule_options_init(&sc->sched);
     sc->sched.time_limit_s = 10;
     cfg_ctx c;
@@ -548,12 +553,11 @@ const char *oq_plan_scenario_method(const oq_plan_scenario *sc)
     return sc && sc->method ? sc->method : "";
 }
 
-oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out)
+oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out, oq_error *err)
 {
-    if (!sc || !out)
-        return OQ_EINVAL;
-    *out = sc->opts;
-    return OQ_OK;
+    if (!sc)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "scenario is required");
+    return OQ__OUTPUT_PUT(out, &sc->opts, oq_plan_options, max_iterations, err);
 }
 
 oq_status oq_plan_scenario_run(const oq_plan_scenario *sc, const oq_plan_options *opts,

@@ -101,12 +101,11 @@ void oq_schedule_destroy(oq_schedule *s)
     oq__free(&mem, s, sizeof *s);
 }
 
-oq_status oq_schedule_get_horizon(const oq_schedule *s, oq_schedule_horizon *out)
+oq_status oq_schedule_get_horizon(const oq_schedule *s, oq_schedule_horizon *out, oq_error *err)
 {
-    if (!s || !out)
-        return OQ_EINVAL;
-    *out = s->h;
-    return OQ_OK;
+    if (!s)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "schedule is required");
+    return OQ__OUTPUT_PUT(out, &s->h, oq_schedule_horizon, first_date, err);
 }
 
 int32_t oq_schedule_interval_count(const oq_schedule *s) { return s ? s->n : 0; }

@@ -360,7 +360,7 @@ static oq_status check_agents(const oq_roster_agent *ag, int32_t na, oq_error *e
         char why[OQ__ABI_MSG];
         /* An array's stride is this library's sizeof: its elements must be
          * of exactly this size (core.h: versioned structs). */
-        if (oq__struct_size_check(a, sizeof *a, sizeof *a, "oq_roster_agent", why) != OQ_OK)
+        if (oq__struct_size_check(a, sizeof *a, _Alignof(oq_roster_agent), sizeof *a, "oq_roster_agent", why) != OQ_OK)
             return oq__error(err, OQ_EINVAL, NULL, 0, 0, "agents[%d]: %s", (int)i, why);
         if (!a->id || !a->id[0])
             return oq__error(err, OQ_EINVAL, NULL, 0, 0, "agents[%d].id: required", (int)i);

@@ -1048,7 +1048,7 @@ static oq_status run_one(oq_sim *s, int32_t r)
         else if (ct->state != CS_DONE)
             FOR_SCOPES(s, ct, { st_->in_service++; });
     }
-    oq_engine_counts counts;
+    oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_engine_get_counts(e, &counts);
     oq_engine_now(e, &s->cur->end_ms);
     s->cur->engine_contacts = counts.contacts;

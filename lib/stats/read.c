@@ -28,8 +28,8 @@ oq_status oq_stats_service_level(const oq_queue_stats *caller, int32_t definitio
     oq_queue_stats full;
     memset(&full, 0, sizeof full);
     if (!caller || !out ||
-        oq__options_copy(&full, caller, sizeof full, OQ__FIELD_END(oq_queue_stats, period),
-                         "oq_queue_stats", NULL) != OQ_OK)
+        oq__options_copy(&full, caller, sizeof full, _Alignof(oq_queue_stats),
+                         OQ__FIELD_END(oq_queue_stats, period), "oq_queue_stats", NULL) != OQ_OK)
         return OQ_EINVAL;
     const oq_queue_stats *s = &full;
     switch (definition) {
@@ -492,18 +492,20 @@ oq_status oq_stats_agent(const oq_engine *ce, const char *agent, int32_t period,
 }
 
 oq_status oq_stats_agent_reason(const oq_engine *ce, const char *agent, int32_t period, int32_t k,
-                                oq_reason_stats *out)
+                                oq_reason_stats *caller)
 {
     oq_engine *e = NULL;
     oq_agent *a = NULL;
     const oq_sagent *g = NULL;
-    oq_status st = find_agent_stats(ce, agent, period, out, &e, &a, &g);
+    oq_status st = find_agent_stats(ce, agent, period, caller, &e, &a, &g);
+    if (st == OQ_OK)
+        st = OQ__OUT_CHECK(e, caller, oq_reason_stats, reason);
     if (st != OQ_OK)
         return st;
     int32_t n = g ? g->n_reasons : 0;
     if (k < 0 || k > n)
         return oq__fail(e, OQ_EINVAL, "k: %d is out of range 0..%d for agent '%s'", k, n, agent);
-    memset(out, 0, sizeof *out);
+    oq_reason_stats full = OQ_OUTPUT_INIT(oq_reason_stats), *out = &full;
     if (k == n) {
         out->reason = "(other)";
         k = OQ_STATS_REASONS_MAX;
@@ -515,6 +517,7 @@ oq_status oq_stats_agent_reason(const oq_engine *ce, const char *agent, int32_t 
         agent_acc_now(e, g, period, &acc);
         out->seconds = (double)acc.reason_ms[k] / 1000.0;
     }
+    oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;
 }
 

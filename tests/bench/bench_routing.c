@@ -319,7 +319,7 @@ static result run(const bench_case *bc)
     int64_t cap = (int64_t)n_agents * 6 + n_waiting + 16;
     int64_t *active = malloc((size_t)cap * sizeof *active);
     int64_t n_active = 0, next_id = 0, t = 1;
-    oq_engine_counts cnt;
+    oq_engine_counts cnt = OQ_OUTPUT_INIT(oq_engine_counts);
     /* Memory per waiting contact: agents log in not ready, n_waiting contacts
      * arrive and only wait, and the allocator's live bytes are compared
      * before and after (array growth included, as a host would see it).

@@ -238,7 +238,7 @@ static int64_t cap_time(int64_t t)
 
 static int64_t cap_jump(oq_engine *e, int64_t now, int64_t t)
 {
-    oq_engine_counts n;
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
     if (g_strict || t <= now || t - now <= JUMP_CAP_MS)
         return t;
     if (oq_engine_get_counts(e, &n) != OQ_OK)
@@ -486,7 +486,7 @@ static void read_only(fuzz *f, reader *r)
 {
     oq_engine *e = f->e;
     int64_t t;
-    oq_engine_counts counts;
+    oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     if (oq_engine_next_deadline(e, &t) != OQ_OK || oq_engine_get_counts(e, &counts) != OQ_OK)
         fuzz_die("next_deadline / get_counts failed");
     oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);

@@ -124,7 +124,7 @@ static void load_all(const char *yaml, size_t len, int64_t fail_at, int do_round
              * conditional step, advancing costs O(seconds elapsed); unless
              * OQ_FUZZ_STRICT=1, stop replaying at a jump of over an hour. */
             int64_t now = 0;
-            oq_engine_counts cnt;
+            oq_engine_counts cnt = OQ_OUTPUT_INIT(oq_engine_counts);
             if (!g_strict && oq_engine_now(se, &now) == OQ_OK && oq_engine_get_counts(se, &cnt) == OQ_OK &&
                 cnt.contacts > 0 && act.at_ms > now && act.at_ms - now > 3600000)
                 break;

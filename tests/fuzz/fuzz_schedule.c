@@ -154,8 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             oq_schedule_add_template(s, &t, NULL, &e);
             oq_schedule_result *r = NULL;
             if (oq_schedule_solve(s, &o, &r, &e) == OQ_OK) {
-                oq_roster_options ro;
-                oq_roster_agents_options(ag, &ro);
+                oq_roster_options ro = OQ_OUTPUT_INIT(oq_roster_options);
+                oq_roster_agents_options(ag, &ro, NULL);
                 ro.time_limit_s = 0.05;
                 oq_roster *roster = NULL;
                 oq_status rs = oq_roster_build(r, a, n, &ro, &roster, &e);
@@ -186,8 +186,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (st == OQ_OK) {
             oq_shift_template t;
             oq_shift_template_init(&t);
-            oq_schedule_horizon got;
-            oq_schedule_get_horizon(s, &got);
+            oq_schedule_horizon got = OQ_OUTPUT_INIT(oq_schedule_horizon);
+            oq_schedule_get_horizon(s, &got, NULL);
             t.name = "any";
             t.earliest_start_s = 0;
             t.latest_start_s = 86400 - got.interval_s;

@@ -247,9 +247,9 @@ static void schedule_horizon_older_header(void **state)
     assert_int_equal(oq_schedule_create(&h, &s, &err), OQ_EINVAL);
     h.struct_size = OLDER(oq_schedule_horizon, interval_s);
     assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
-    oq_schedule_horizon got;
+    oq_schedule_horizon got = OQ_OUTPUT_INIT(oq_schedule_horizon);
     oq_schedule_horizon_init(&got);
-    assert_oq_ok(NULL, oq_schedule_get_horizon(s, &got));
+    assert_oq_ok(NULL, oq_schedule_get_horizon(s, &got, NULL));
     assert_int_equal(got.days, 3);
     assert_true(got.interval_s == 900);
     oq_schedule_destroy(s);
@@ -414,6 +414,106 @@ static void outputs_write_only_their_prefix(void **state)
     oq_engine_destroy(e);
 }
 
+static void counts_and_reasons_write_only_their_prefix(void **state)
+{
+    (void)state;
+    oq_engine *e = busy_engine();
+    add_agent(e, "a2", 100);
+    assert_oq_ok(e, oq_agent_set_channel_limit(e, 3000, "a2", "voice", 0)); /* k2 stays queued */
+    assert_oq_ok(e, oq_agent_login(e, 3000, "a2", 1));
+    assert_oq_ok(e, oq_agent_not_ready(e, 4000, "a2", "lunch"));
+    assert_oq_ok(e, oq_engine_advance(e, 9000));
+    /* oq_engine_counts holds int32 only: an older header ends at any multiple of 4. */
+    CHECK_PREFIX(oq_engine_counts, (uint32_t)offsetof(oq_engine_counts, contacts_parked),
+                 oq_engine_get_counts(e, o), oq_engine_get_counts(e, o));
+    CHECK_PREFIX(oq_reason_stats, OLDER(oq_reason_stats, seconds),
+                 oq_stats_agent_reason(e, "a2", OQ_PERIOD_DAY, 0, o),
+                 oq_stats_agent_reason(e, "a2", OQ_PERIOD_DAY, 0, o));
+    /* What the full structs say (the prefixes above are not just zeros). */
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
+    assert_oq_ok(e, oq_engine_get_counts(e, &n));
+    assert_int_equal(n.agents, 2);
+    assert_int_equal(n.contacts, 2);
+    oq_reason_stats r = OQ_OUTPUT_INIT(oq_reason_stats);
+    assert_oq_ok(e, oq_stats_agent_reason(e, "a2", OQ_PERIOD_DAY, 0, &r));
+    assert_string_equal(r.reason, "lunch");
+    assert_true(r.seconds == 5.0);
+    /* Too small or too large: refused naming the struct, nothing written. */
+    n.struct_size = 2;
+    n.agents = -7;
+    assert_int_equal(oq_engine_get_counts(e, &n), OQ_EINVAL);
+    assert_message(e, "oq_engine_counts.struct_size");
+    assert_int_equal(n.agents, -7);
+    n.struct_size = sizeof n + 4;
+    assert_int_equal(oq_engine_get_counts(e, &n), OQ_EINVAL);
+    assert_message(e, "oq_engine_counts.struct_size");
+    r.struct_size = (uint32_t)offsetof(oq_reason_stats, reason); /* not even the reason */
+    assert_int_equal(oq_stats_agent_reason(e, "a2", OQ_PERIOD_DAY, 0, &r), OQ_EINVAL);
+    assert_message(e, "oq_reason_stats.struct_size");
+    oq_engine_destroy(e);
+}
+
+/* The getters that hand an input struct back (no engine: *err holds the
+ * message) write only the caller's struct_size bytes too. */
+static void input_getters_write_only_their_prefix(void **state)
+{
+    (void)state;
+    oq_schedule_horizon h;
+    oq_schedule_horizon_init(&h);
+    h.days = 3;
+    oq_schedule *s = NULL;
+    oq_error err = OQ_ERROR_INIT;
+    assert_oq_ok_err(&err, oq_schedule_create(&h, &s, &err));
+    union {
+        oq_schedule_horizon h;
+        unsigned char b[sizeof(oq_schedule_horizon) + 16];
+    } u;
+    memset(u.b, CANARY, sizeof u.b);
+    uint32_t older = OLDER(oq_schedule_horizon, alloc); /* a header without the allocator */
+    u.h.struct_size = older;
+    assert_oq_ok_err(&err, oq_schedule_get_horizon(s, &u.h, &err));
+    assert_int_equal(u.h.struct_size, older);
+    assert_int_equal(u.h.days, 3);
+    assert_true(u.h.interval_s == 900);
+    for (size_t k = older; k < sizeof u.b; k++)
+        if (u.b[k] != CANARY)
+            fail_msg("oq_schedule_horizon: byte %zu past struct_size %u was written", k, (unsigned)older);
+    u.h.struct_size = 3;
+    u.h.days = -1;
+    assert_int_equal(oq_schedule_get_horizon(s, &u.h, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_schedule_horizon.struct_size"));
+    assert_int_equal(u.h.days, -1);
+    oq_schedule_destroy(s);
+
+    /* oq_scenario_options: the same rule through the scenario loader. */
+    char path[1024];
+    const char *me = __FILE__, *cut = strstr(me, "tests/unit/test_abi.c");
+    snprintf(path, sizeof path, "%.*s%s", cut ? (int)(cut - me) : 0, me, "tests/config/sim_small.yaml");
+    oq_scenario *sc = NULL;
+    oq_error cerr = OQ_ERROR_INIT;
+    if (oq_scenario_load_file(path, &sc, &cerr) != OQ_OK)
+        fail_msg("%s: %s", path, cerr.message);
+    oq_sim_options full = OQ_OUTPUT_INIT(oq_sim_options);
+    assert_oq_ok_err(&err, oq_scenario_options(sc, &full, &err));
+    union {
+        oq_sim_options o;
+        unsigned char b[sizeof(oq_sim_options) + 16];
+    } v;
+    memset(v.b, CANARY, sizeof v.b);
+    older = OLDER(oq_sim_options, default_accept_prob);
+    v.o.struct_size = older;
+    assert_oq_ok_err(&err, oq_scenario_options(sc, &v.o, &err));
+    assert_memory_equal(v.b + 4, (unsigned char *)&full + 4, older - 4);
+    for (size_t k = older; k < sizeof v.b; k++)
+        if (v.b[k] != CANARY)
+            fail_msg("oq_sim_options: byte %zu past struct_size %u was written", k, (unsigned)older);
+    v.o.struct_size = 0;
+    assert_int_equal(oq_scenario_options(sc, &v.o, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_sim_options.struct_size"));
+    assert_int_equal(oq_scenario_options(sc, NULL, &err), OQ_EINVAL);
+    oq_scenario_free(sc);
+}
+
 static void service_level_reads_only_the_prefix(void **state)
 {
     (void)state;
@@ -429,6 +529,103 @@ static void service_level_reads_only_the_prefix(void **state)
     st.struct_size = sizeof st + 1;
     assert_int_equal(oq_stats_service_level(&st, OQ_SL_OFFERED, &older), OQ_EINVAL);
     oq_engine_destroy(e);
+}
+
+/* ---- the history of every versioned struct ----------------------------------------- */
+
+/* One released version of a versioned struct: its sizeof (LP64), the first
+ * field it added (version 1: the first after struct_size) and its last one. */
+typedef struct version {
+    uint32_t size;
+    size_t first_at;            /* offsetof the first field the version added */
+    size_t last_end;            /* where the version's last field ends */
+    const char *first, *last;
+} version;
+
+typedef struct history {
+    const char *name;
+    size_t size, align;
+    version v[4];               /* oldest first; a zero size ends the list */
+} history;
+
+#define FIELD_END(t, f) (offsetof(t, f) + sizeof(((t *)0)->f))
+#define V(t, size, first, last) {size, offsetof(t, first), FIELD_END(t, last), #first, #last}
+#define H(t, ...) {#t, sizeof(t), _Alignof(t), {__VA_ARGS__}}
+
+/* Every versioned struct (first field struct_size) with the sizes its
+ * releases had. Adding a field: append V(type, new sizeof, first new field,
+ * last new field) to its row. The checks below then hold the rule of
+ * core.h: a field added later starts at or after the sizeof of every
+ * earlier version (so an older host's struct_size never covers part of it,
+ * and its uninitialised tail padding is never read as a value), every
+ * recorded size is a multiple of the struct's alignment (where an older
+ * header's struct can end), and the newest version has no tail padding (a
+ * field appended there would not change sizeof and would go unnoticed:
+ * fill it with a reserved field). test_abi.py checks every struct of the
+ * headers has a row. */
+static const history HISTORY[] = {
+        H(oq_error, V(oq_error, 784, status, path)),
+        H(oq_calendar_options, V(oq_calendar_options, 32, alloc, tzdir)),
+        H(oq_load_options, V(oq_load_options, 56, max_errors, error_user)),
+        H(oq_contact_spec, V(oq_contact_spec, 112, id, preferred_wait_s)),
+        H(oq_contact_info, V(oq_contact_info, 104, state, reserved)),
+        H(oq_engine_options, V(oq_engine_options, 72, alloc, reserved),
+          V(oq_engine_options, 96, score, reserved_2)),
+        H(oq_engine_counts, V(oq_engine_counts, 52, channels, contacts_parked)),
+        H(oq_staffing_options, V(oq_staffing_options, 64, reserved, shrinkage)),
+        H(oq_escalation_step, V(oq_escalation_step, 88, action, when_sl_below)),
+        H(oq_forecast_options, V(oq_forecast_options, 112, method, alloc_user)),
+        H(oq_backtest_options, V(oq_backtest_options, 20, days, intraday_from)),
+        H(oq_channel_spec, V(oq_channel_spec, 32, id, max_per_agent)),
+        H(oq_agent_info, V(oq_agent_info, 72, state, not_ready_reason)),
+        H(oq_queue_spec, V(oq_queue_spec, 200, id, reserved)),
+        H(oq_queue_info, V(oq_queue_info, 40, n_channels, open)),
+        H(oq_plan_sim_options, V(oq_plan_sim_options, 48, replications, alloc_user)),
+        H(oq_plan_options, V(oq_plan_options, 32, max_iterations, sim)),
+        H(oq_agent_policy, V(oq_agent_policy, 40, max_no_answer, no_answer_delay_s)),
+        H(oq_schedule_horizon, V(oq_schedule_horizon, 40, first_date, alloc_user)),
+        H(oq_shift_template, V(oq_shift_template, 96, days, skills)),
+        H(oq_shift_tour, V(oq_shift_tour, 40, days_on, max_drift_s)),
+        H(oq_schedule_options, V(oq_schedule_options, 96, objective, calendar)),
+        H(oq_roster_agent, V(oq_roster_agent, 72, n_skills, min_rest_s)),
+        H(oq_roster_options, V(oq_roster_options, 48, max_consecutive_days, seed)),
+        H(oq_sim_options, V(oq_sim_options, 168, replications, reserved)),
+        H(oq_stats_options, V(oq_stats_options, 176, ring_size, wait_bounds_s)),
+        H(oq_queue_stats, V(oq_queue_stats, 752, period, sl_business)),
+        H(oq_agent_stats, V(oq_agent_stats, 176, period, dropped)),
+        H(oq_reason_stats, V(oq_reason_stats, 24, reason, seconds)),
+};
+
+static void versions_never_reuse_tail_padding(void **state)
+{
+    (void)state;
+    if (sizeof(void *) != 8)
+        skip(); /* the recorded sizes are those of LP64 (x86-64, arm64) */
+    for (size_t i = 0; i < sizeof HISTORY / sizeof HISTORY[0]; i++) {
+        const history *h = &HISTORY[i];
+        const version *prev = NULL, *v = h->v;
+        for (; v->size; prev = v, v++) {
+            if (v->size % h->align)
+                fail_msg("%s: recorded size %u is not a multiple of its alignment %zu", h->name,
+                         (unsigned)v->size, h->align);
+            if (v->last_end > v->size)
+                fail_msg("%s: field %s ends at %zu, past its version's size %u", h->name, v->last,
+                         v->last_end, (unsigned)v->size);
+            if (prev && v->first_at < prev->size)
+                fail_msg("%s: field %s (added after size %u) starts at %zu, inside the older "
+                         "version: it sits in that version's tail padding",
+                         h->name, v->first, (unsigned)prev->size, v->first_at);
+        }
+        const version *newest = v - 1;
+        if (newest->size != h->size)
+            fail_msg("%s: sizeof is %zu, the newest recorded version %u: record the new "
+                     "version in HISTORY",
+                     h->name, h->size, (unsigned)newest->size);
+        if (newest->last_end != h->size)
+            fail_msg("%s: the last recorded field %s ends at %zu, sizeof is %zu: tail padding "
+                     "where a later field would go unnoticed (add a reserved field)",
+                     h->name, newest->last, newest->last_end, h->size);
+    }
 }
 
 int main(void)
@@ -448,7 +645,10 @@ int main(void)
         cmocka_unit_test(sim_options_older_header),
         cmocka_unit_test(sizes_out_of_range_are_refused),
         cmocka_unit_test(outputs_write_only_their_prefix),
+        cmocka_unit_test(counts_and_reasons_write_only_their_prefix),
+        cmocka_unit_test(input_getters_write_only_their_prefix),
         cmocka_unit_test(service_level_reads_only_the_prefix),
+        cmocka_unit_test(versions_never_reuse_tail_padding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,7 @@ static void take(fixture *f, world_snap *s)
 {
     oq_engine *e = f->e;
     memset(s, 0, sizeof *s);
+    s->counts.struct_size = sizeof s->counts;
     assert_oq_ok(e, oq_engine_get_counts(e, &s->counts));
     assert_oq_ok(e, oq_engine_now(e, &s->now));
     assert_oq_ok(e, oq_engine_next_deadline(e, &s->deadline));
@@ -276,7 +277,7 @@ static void null_engine_everywhere(void **state)
     ks.queue = "q";
     int64_t t = 0;
     int32_t lv = 0;
-    oq_engine_counts counts;
+    oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     oq_queue_info qi = OQ_OUTPUT_INIT(oq_queue_info);
     oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
@@ -1423,7 +1424,7 @@ static void reentry_fn(const oq_event *ev, void *user)
     if (ev->type != OQ_EV_OFFERED || r->fired)
         return;
     r->fired = 1;
-    oq_engine_counts before, after;
+    oq_engine_counts before = OQ_OUTPUT_INIT(oq_engine_counts), after = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_engine_get_counts(e, &before);
     int64_t now = ev->time_ms;
     oq_channel_spec cs;
@@ -1544,7 +1545,7 @@ static void mutating_calls_from_callback_are_busy(void **state)
     assert_true(r.same_counts);
     assert_true(r.read_ok);
     /* After the callback nothing was changed by the refused calls. */
-    oq_engine_counts c;
+    oq_engine_counts c = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(e, oq_engine_get_counts(e, &c));
     assert_int_equal(c.agents, 4);
     assert_int_equal(c.queues, 3);

@@ -202,7 +202,7 @@ static void missing_file_and_bad_arguments(void **state)
     assert_int_equal(oq_config_load_buffer(NULL, "a: 1", 4, NULL, NULL, &err), OQ_EINVAL);
     /* an empty file is an empty configuration */
     assert_oq_ok(NULL, oq_config_load_buffer(NULL, "", 0, NULL, &e, NULL));
-    oq_engine_counts c;
+    oq_engine_counts c = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(e, oq_engine_get_counts(e, &c));
     assert_int_equal(c.channels + c.queues + c.agents, 0);
     oq_engine_destroy(e);
@@ -243,7 +243,7 @@ static void dump_round_trips(void **state)
         char *d3 = dump_of(e3);
         assert_string_equal(d2, d3);
         /* spot checks through the public getters */
-        oq_engine_counts c1, c2;
+        oq_engine_counts c1 = OQ_OUTPUT_INIT(oq_engine_counts), c2 = OQ_OUTPUT_INIT(oq_engine_counts);
         oq_engine_get_counts(e1, &c1);
         oq_engine_get_counts(e2, &c2);
         assert_memory_equal(&c1, &c2, sizeof c1);

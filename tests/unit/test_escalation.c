@@ -187,7 +187,7 @@ static void overflow_keeps_arrival_and_place(void **state)
     double ewt = 0;
     assert_oq_ok(e, oq_contact_position(e, "c1", &pos, &ewt));
     assert_int_equal(pos, 1);
-    oq_engine_counts n;
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(e, oq_engine_get_counts(e, &n));
     assert_int_equal(n.contacts, 2); /* not lost, not duplicated */
     assert_int_equal(n.contacts_queued, 2);

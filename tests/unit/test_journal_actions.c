@@ -11,6 +11,7 @@
 
 #include "test_support.h"
 #include "assert_oq.h"
+#include "engine/journal_actions.h"
 
 #define MAX_RECS 128
 
@@ -496,10 +497,65 @@ static void set_seed_decides_random_routing(void **state)
     jlog_free(&jl);
 }
 
+/* The public OQ_J_* of include/omniq/journal.h are written by hand (a header
+ * a host reads, installs and feeds to tools/gen_constants.py); the library's
+ * table is lib/engine/journal_actions.h. journal.c's static asserts check
+ * every row has its constant; this checks the other way: every OQ_J_ the
+ * header defines (OQ_J_MAX aside) is a row of the table with the same code,
+ * so a constant without a row, or two with one code, fails here. */
+typedef struct jrow {
+    const char *name;
+    int code;
+} jrow;
+
+#define JROW(ACTION, code, ...) {#ACTION, code},
+static const jrow JROWS[] = {OQ__JOURNAL_ACTIONS(JROW)};
+#undef JROW
+
+static void public_constants_are_the_table(void **state)
+{
+    (void)state;
+    char path[1024];
+    const char *me = __FILE__, *cut = strstr(me, "tests/unit/test_journal_actions.c");
+    snprintf(path, sizeof path, "%.*sinclude/omniq/journal.h", cut ? (int)(cut - me) : 0, me);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    enum { NROWS = sizeof JROWS / sizeof JROWS[0] };
+    int seen[NROWS] = {0};
+    int n_defines = 0, max = -1;
+    char line[512], name[128];
+    int code;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "#define OQ_J_%127s %d", name, &code) != 2)
+            continue;
+        if (strcmp(name, "MAX") == 0) {
+            max = code;
+            continue;
+        }
+        n_defines++;
+        int row = -1;
+        for (int i = 0; i < NROWS; i++)
+            if (strcmp(JROWS[i].name, name) == 0)
+                row = i;
+        if (row < 0)
+            fail_msg("OQ_J_%s (%d) in journal.h has no row in journal_actions.h", name, code);
+        if (JROWS[row].code != code)
+            fail_msg("OQ_J_%s is %d in journal.h, %d in the table", name, code, JROWS[row].code);
+        if (seen[row]++)
+            fail_msg("OQ_J_%s is defined twice in journal.h", name);
+    }
+    fclose(f);
+    assert_int_equal(n_defines, NROWS);
+    assert_int_equal(max, JROWS[NROWS - 1].code);
+    assert_int_equal(max, OQ_J_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_action_once),
+        cmocka_unit_test(public_constants_are_the_table),
         cmocka_unit_test(set_seed_decides_random_routing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,8 +130,8 @@ static void test_verify(void **state)
 {
     (void)state;
     oq_scenario *sc = load_center(30, 0.0);
-    oq_sim_options center;
-    oq_scenario_options(sc, &center);
+    oq_sim_options center = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &center, NULL);
     center.n_streams = 1; /* sales only */
     oq_schedule *prob = day_problem(30);
     oq_error err = OQ_ERROR_INIT;
@@ -299,8 +299,8 @@ static void test_loop(void **state)
 {
     (void)state;
     oq_scenario *sc = load_center(30, 15);
-    oq_sim_options center;
-    oq_scenario_options(sc, &center);
+    oq_sim_options center = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &center, NULL);
     oq_schedule *ps = day_problem(30), *pu = day_problem(15);
     int32_t before[PD], after[PD];
     oq_schedule_get_required(pu, before, PD);
@@ -314,9 +314,12 @@ static void test_loop(void **state)
     };
     oq_plan_options o;
     oq_plan_options_init(&o);
+    oq_plan_sim_options so;
+    oq_plan_sim_options_init(&so);
+    o.sim = &so;
     o.max_iterations = 20;
-    o.sim.replications = 8;
-    o.sim.seed = 11;
+    so.replications = 8;
+    so.seed = 11;
     oq_plan *plan = NULL;
     oq_error err = OQ_ERROR_INIT;
     oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
@@ -396,8 +399,8 @@ static void test_alloc_failure(void **state)
 {
     (void)state;
     oq_scenario *sc = load_center(30, 15);
-    oq_sim_options center;
-    oq_scenario_options(sc, &center);
+    oq_sim_options center = OQ_OUTPUT_INIT(oq_sim_options);
+    oq_scenario_options(sc, &center, NULL);
     oq_schedule *ps = day_problem(30), *pu = day_problem(15);
     agents gs, gu;
     make_agents(&gs, "s", 40, "sales", NULL);
@@ -411,15 +414,18 @@ static void test_alloc_failure(void **state)
     oq_schedule_get_required(pu, before, PD);
     oq_plan_options o;
     oq_plan_options_init(&o);
+    oq_plan_sim_options so;
+    oq_plan_sim_options_init(&so);
+    o.sim = &so;
     o.max_iterations = 1;
-    o.sim.replications = 2;
+    so.replications = 2;
     int ok = 0;
     for (int64_t k = 1; k < 1000 && !ok; k++) {
         test_alloc ta;
         memset(&ta, 0, sizeof ta);
         ta.fail_at = k;
-        o.sim.alloc = test_alloc_fn;
-        o.sim.alloc_user = &ta;
+        so.alloc = test_alloc_fn;
+        so.alloc_user = &ta;
         oq_plan *plan = NULL;
         oq_error err = OQ_ERROR_INIT;
         oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
@@ -492,11 +498,14 @@ static void test_plan_file(void **state)
     assert_int_equal(req[0], 0); /* Sunday: closed */
     oq_volume_series_destroy(s);
     /* verify only, two replications: paid hours are the shifts' */
-    oq_plan_options o;
-    oq_plan_scenario_options(sc, &o);
+    oq_plan_options o = OQ_OUTPUT_INIT(oq_plan_options);
+    oq_plan_scenario_options(sc, &o, NULL);
     assert_int_equal(o.max_iterations, 8);
+    assert_non_null(o.sim);
+    oq_plan_sim_options so = *o.sim; /* the file's, with fewer replications */
+    o.sim = &so;
     o.max_iterations = 0;
-    o.sim.replications = 2;
+    so.replications = 2;
     oq_plan *plan = NULL;
     st = oq_plan_scenario_run(sc, &o, &plan, &err);
     if (st != OQ_OK)

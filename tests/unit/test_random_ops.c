@@ -1238,6 +1238,7 @@ typedef struct snap {
 static void take_snap(world *w, snap *s, const char *contact, const char *agent)
 {
     memset(s, 0, sizeof *s);
+    s->counts.struct_size = sizeof s->counts;
     s->ci.struct_size = sizeof s->ci;
     s->ai.struct_size = sizeof s->ai;
     assert_oq_ok(w->e, oq_engine_get_counts(w->e, &s->counts));
@@ -1280,7 +1281,7 @@ static void check_after_op(world *w, const char *what)
     if (oq_engine_check(w->e) != OQ_OK)
         fail_msg("op %lld (%s): oq_engine_check: %s", (long long)w->op, what,
                  oq_engine_last_error(w->e));
-    oq_engine_counts k;
+    oq_engine_counts k = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
     if (k.contacts != w->n_live || k.contacts_queued != w->n_state[OQ_CONTACT_QUEUED] ||
         k.contacts_offered != w->n_state[OQ_CONTACT_OFFERED] ||
@@ -3479,7 +3480,7 @@ static void final_checks(world *w)
             fail_msg("contact %s reported finished %d times", id, c->term);
         }
     }
-    oq_engine_counts k;
+    oq_engine_counts k = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
     assert_int_equal(k.contacts, live);
     assert_int_equal(arrived, terminal + live);
@@ -3625,7 +3626,7 @@ static void setup_fails_at_every_allocation(void **state)
             fail_msg("fail_at %lld: OQ_ENOMEM without a message", (long long)n);
         }
         check_after_op(w, "setup under failing allocator");
-        oq_engine_counts k;
+        oq_engine_counts k = OQ_OUTPUT_INIT(oq_engine_counts);
         assert_oq_ok(w->e, oq_engine_get_counts(w->e, &k));
         int live_agents = 0;
         for (int i = 0; i < w->n_agent_nums; i++)

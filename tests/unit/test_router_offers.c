@@ -164,7 +164,7 @@ static void offer_timeout_fires_at_exact_ms_and_accept_after_fails(void **state)
     assert_int_equal(ai.state, OQ_AGENT_NOT_READY);
     assert_string_equal(ai.not_ready_reason, "no answer");
     /* Accepting the expired offer fails and changes nothing. */
-    oq_engine_counts before, after;
+    oq_engine_counts before = OQ_OUTPUT_INIT(oq_engine_counts), after = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(e, oq_engine_get_counts(e, &before));
     assert_int_equal(oq_offer_accept(e, 20000, "c1", "a1"), OQ_ESTATE);
     assert_non_null(strstr(oq_engine_last_error(e), "timed out"));

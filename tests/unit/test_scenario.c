@@ -35,8 +35,8 @@ static void example_loads_and_runs(void **state)
 {
     (void)state;
     oq_scenario *s = load("examples/omnichannel-day.yaml");
-    oq_sim_options o;
-    assert_oq_ok(NULL, oq_scenario_options(s, &o));
+    oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
     assert_int_equal(o.replications, 5);
     assert_int_equal(o.n_streams, 23);
     assert_true(o.n_agents >= 60 && o.n_agents <= 120);
@@ -65,8 +65,8 @@ static void small_options_as_written(void **state)
 {
     (void)state;
     oq_scenario *s = load("tests/config/sim_small.yaml");
-    oq_sim_options o;
-    assert_oq_ok(NULL, oq_scenario_options(s, &o));
+    oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
     assert_int_equal(o.struct_size, sizeof o);
     assert_int_equal(o.seed, 42);
     assert_int_equal(o.replications, 3);
@@ -138,9 +138,9 @@ static void build_and_reproducible(void **state)
 
     oq_sim_stats first[2];
     for (int k = 0; k < 2; k++) {
-        oq_sim_options o;
+        oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
         oq_sim *sim = NULL;
-        assert_oq_ok(NULL, oq_scenario_options(s, &o));
+        assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
         assert_oq_ok_e(oq_sim_create, &o, &sim);
         assert_oq_ok(NULL, oq_sim_run(sim));
         assert_oq_ok(NULL, oq_sim_replication_stats(sim, 2, OQ_SIM_TOTAL, 0, &first[k]));
@@ -290,8 +290,8 @@ static void drain_serves_the_backlog(void **state)
         oq_error err = OQ_ERROR_INIT;
         if (oq_scenario_load_buffer(yaml, strlen(yaml), "drain.yaml", &s, &err) != OQ_OK)
             fail_msg("%s", err.message);
-        oq_sim_options o;
-        assert_oq_ok(NULL, oq_scenario_options(s, &o));
+        oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+        assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
         assert_int_equal(o.n_agents, 1);
         assert_true(o.agents[0].n_shifts == 1 &&
                     o.agents[0].shifts[0].end_s == o.duration_s + o.drain_s);
@@ -327,8 +327,8 @@ static void interval_service_level_band(void **state)
 {
     (void)state;
     oq_scenario *s = load("tests/config/sim_small.yaml");
-    oq_sim_options o;
-    assert_oq_ok(NULL, oq_scenario_options(s, &o));
+    oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
     o.replications = 3;
     oq_sim *all = NULL;
     assert_oq_ok_e(oq_sim_create, &o, &all);
@@ -387,12 +387,12 @@ static void bad_arguments(void **state)
     (void)state;
     oq_scenario *s = NULL;
     oq_error err = OQ_ERROR_INIT;
-    oq_sim_options o;
+    oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
     assert_int_equal(oq_scenario_load_file(NULL, &s, &err), OQ_EINVAL);
     assert_int_equal(oq_scenario_load_file("/nonexistent.yaml", &s, &err), OQ_ECONFIG);
     assert_null(s);
     assert_int_equal(oq_scenario_load_buffer("x", 1, NULL, NULL, &err), OQ_EINVAL);
-    assert_int_equal(oq_scenario_options(NULL, &o), OQ_EINVAL);
+    assert_int_equal(oq_scenario_options(NULL, &o, NULL), OQ_EINVAL);
     oq_scenario_free(NULL);
 }
 

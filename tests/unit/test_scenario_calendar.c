@@ -128,8 +128,8 @@ static void closing_refuses_and_overflows(void **state)
     oq_error err = OQ_ERROR_INIT;
     if (load(RUN, &s, &err) != OQ_OK)
         fail_msg("%s", err.message);
-    oq_sim_options o;
-    assert_oq_ok(NULL, oq_scenario_options(s, &o));
+    oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+    assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
     assert_true(o.start_ms == START_MS);
     /* shift 15:00-22:00 London = sim seconds 0 .. 7 h */
     assert_int_equal(o.n_agents, 4);
@@ -213,8 +213,8 @@ static void start_forms(void **state)
         oq_error err = OQ_ERROR_INIT;
         if (load(sim, &s, &err) != OQ_OK)
             fail_msg("form %zu: %s", i, err.message);
-        oq_sim_options o;
-        assert_oq_ok(NULL, oq_scenario_options(s, &o));
+        oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
+        assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
         if (o.start_ms != START_MS)
             fail_msg("form %zu: start_ms %lld", i, (long long)o.start_ms);
         /* 17:00 London (16:00 UTC) is two hours in; 33:00 is 09:00 the next day */

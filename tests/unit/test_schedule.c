@@ -949,8 +949,8 @@ static void test_csv(void **state)
     const char *dated = write_tmp("dated.csv",
         "start,required\n2024-01-06 23:30,1.2\n2024-01-06 23:45,2\n2024-01-07 00:00,3\n");
     assert_oq_ok_err(&e, oq_schedule_load_csv(dated, NULL, 0, NULL, &s, &e));
-    oq_schedule_horizon h;
-    oq_schedule_get_horizon(s, &h);
+    oq_schedule_horizon h = OQ_OUTPUT_INIT(oq_schedule_horizon);
+    oq_schedule_get_horizon(s, &h, NULL);
     assert_int_equal(h.days, 2);
     assert_int_equal(h.first_date, 19728); /* 2024-01-06, a Saturday */
     int32_t req2[192];
@@ -1249,8 +1249,8 @@ static void test_agents_file(void **state)
     assert_true(a[3].available[2].start_s == 86400 + 20 * 3600.0);
     assert_true(a[3].available[2].end_s == 86400 + 26 * 3600.0);
     assert_int_equal(a[3].off_days, OQ_DAYS_WEEKEND);
-    oq_roster_options o;
-    oq_roster_agents_options(ag, &o);
+    oq_roster_options o = OQ_OUTPUT_INIT(oq_roster_options);
+    oq_roster_agents_options(ag, &o, NULL);
     assert_true(o.min_rest_s == 12 * 3600 && o.max_consecutive_days == 5);
     assert_true(o.night_start_s == 21 * 3600 && o.night_end_s == 7 * 3600);
     oq_roster_agents_destroy(ag);

@@ -371,7 +371,7 @@ static void test_accounting(void **state)
     oq_sim_run_info ri;
     assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
     assert_true(ri.in_system > 0);
-    oq_engine_counts counts;
+    oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_non_null(oq_sim_engine(sim));
     assert_oq_ok(oq_sim_engine(sim), oq_engine_get_counts(oq_sim_engine(sim), &counts));
     oq_sim_run_info last;

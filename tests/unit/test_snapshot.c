@@ -32,7 +32,7 @@ static void round_trip_is_byte_exact(void **state)
     for (uint64_t seed = 1; seed <= 3; seed++) {
         wstream s;
         oq_engine *e = w_build(NULL, NULL, seed, 0, &s);
-        oq_engine_counts most = {0};
+        oq_engine_counts most = OQ_OUTPUT_INIT(oq_engine_counts);
         for (int round = 0; round < 8; round++) {
             for (int i = 0; i < 300; i++)
                 w_step(e, &e, 1, &s);
@@ -41,7 +41,7 @@ static void round_trip_is_byte_exact(void **state)
             oq_engine *r = w_restore(a, la, NULL, NULL);
             void *b = w_snap(r, &lb);
             assert_same_bytes(a, la, b, lb);
-            oq_engine_counts ca, cb;
+            oq_engine_counts ca = OQ_OUTPUT_INIT(oq_engine_counts), cb = OQ_OUTPUT_INIT(oq_engine_counts);
             oq_engine_get_counts(e, &ca);
             oq_engine_get_counts(r, &cb);
             assert_memory_equal(&ca, &cb, sizeof ca);
@@ -53,7 +53,7 @@ static void round_trip_is_byte_exact(void **state)
             oq_free(b);
             oq_engine_destroy(r);
         }
-        oq_engine_counts c;
+        oq_engine_counts c = OQ_OUTPUT_INIT(oq_engine_counts);
         oq_engine_get_counts(e, &c);
         assert_true(c.contacts > 0 && c.timers > 0); /* the test did exercise live state */
         assert_true(most.contacts_offered > 0 && most.contacts_parked > 0 && most.contacts_active > 0);

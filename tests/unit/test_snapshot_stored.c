@@ -18,6 +18,7 @@
 
 /* What the stored world holds (counted in the engine that wrote it). */
 static const oq_engine_counts STORED = {
+    .struct_size = sizeof(oq_engine_counts),
     .channels = 3, .skills = 3, .groups = 2, .agents = 12, .queues = 4,
     .contacts = 39, .contacts_queued = 26, .timers = 20,
 };
@@ -85,7 +86,7 @@ static void stored_snapshot_is_read(void **state)
         fail_msg("stored format-%u snapshot refused: %s (%s)", (unsigned)version,
                  oq_status_name(st), rerr.message);
     assert_oq_ok(r, oq_engine_check(r));
-    oq_engine_counts c;
+    oq_engine_counts c = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(r, oq_engine_get_counts(r, &c));
     assert_int_equal(c.channels, STORED.channels);
     assert_int_equal(c.skills, STORED.skills);

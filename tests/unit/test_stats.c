@@ -547,7 +547,7 @@ static void agent_occupancy_with_two_chats(void **state)
     close_to(s.not_ready_s, 90, "not ready");
     close_to(s.logged_in_s, 330, "logged in");
     assert_int_equal(s.n_reasons, 2);
-    oq_reason_stats r;
+    oq_reason_stats r = OQ_OUTPUT_INIT(oq_reason_stats);
     assert_oq_ok(e, oq_stats_agent_reason(e, "a", OQ_PERIOD_DAY, 0, &r));
     assert_string_equal(r.reason, "lunch");
     close_to(r.seconds, 60, "lunch");
@@ -1049,7 +1049,7 @@ static void random_stream_keeps_gauges_consistent(void **state)
                 oq_engine_advance(e, t);
             break;
         }
-        oq_engine_counts cnt;
+        oq_engine_counts cnt = OQ_OUTPUT_INIT(oq_engine_counts);
         oq_queue_stats c = OQ_OUTPUT_INIT(oq_queue_stats);
         assert_oq_ok(e, oq_engine_get_counts(e, &cnt));
         assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &c));

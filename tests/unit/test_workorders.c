@@ -37,7 +37,7 @@ static void park_reopen_escalate_keep_history(void **state)
     oq_agent_info ai = OQ_OUTPUT_INIT(oq_agent_info);
     assert_oq_ok(e, oq_agent_get(e, "li", &ai));
     assert_int_equal(ai.used_capacity, 0);
-    oq_engine_counts n;
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(e, oq_engine_get_counts(e, &n));
     assert_int_equal(n.contacts_parked, 1);
     assert_int_equal(n.contacts_queued, 0); /* not waiting for an agent */
@@ -139,7 +139,7 @@ static void illegal_work_order_moves(void **state)
     /* Parked work can be removed, and the engine forgets it. */
     assert_oq_ok(e, oq_contact_remove(e, 2, "wo1"));
     assert_int_equal(recorder_count(&rec, OQ_EV_REMOVED, "wo1"), 1);
-    oq_engine_counts n;
+    oq_engine_counts n = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_oq_ok(e, oq_engine_get_counts(e, &n));
     assert_int_equal(n.contacts, 0);
     assert_int_equal(n.contacts_parked, 0);

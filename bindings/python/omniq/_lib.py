@@ -60,14 +60,16 @@ class oq_engine_options(Structure):
         ("start_ms", c_int64),
         ("abandon_resume_s", c_double),
         ("last_agent_max", c_int32),
+        ("reserved", c_int32),
         ("score", oq_score_fn),
         ("score_user", c_void_p),
         ("score_max_candidates", c_int32),
+        ("reserved_2", c_int32),
     ]
 
 
 class oq_engine_counts(Structure):
-    _fields_ = [(n, c_int32) for n in (
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
         "channels", "skills", "groups", "agents", "queues", "contacts", "contacts_queued",
         "contacts_offered", "contacts_active", "contacts_wrapup", "timers", "contacts_parked")]
 
@@ -132,6 +134,7 @@ class oq_queue_spec(Structure):
         ("closed_action", c_int32),
         ("closed_queue", c_char_p),
         ("business_time", c_int32),
+        ("reserved", c_int32),
     ]
 
 
@@ -546,7 +549,7 @@ class oq_agent_stats(Structure):
 
 
 class oq_reason_stats(Structure):
-    _fields_ = [("reason", c_char_p), ("seconds", c_double)]
+    _fields_ = [("struct_size", c_uint32), ("reason", c_char_p), ("seconds", c_double)]
 
 
 # sim.h
@@ -827,7 +830,7 @@ class oq_plan_options(Structure):
         ("max_iterations", c_int32),
         ("max_cpu_s", c_double),
         ("margin", c_double),
-        ("sim", oq_plan_sim_options),
+        ("sim", POINTER(oq_plan_sim_options)),
     ]
 
 
@@ -1047,7 +1050,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_scenario_load_file": (_S, [_P, POINTER(_SCN), POINTER(oq_error)]),
     "oq_scenario_load_buffer": (_S, [_P, c_size_t, _P, POINTER(_SCN),
                                      POINTER(oq_error)]),
-    "oq_scenario_options": (_S, [_SCN, POINTER(oq_sim_options)]),
+    "oq_scenario_options": (_S, [_SCN, POINTER(oq_sim_options), POINTER(oq_error)]),
     "oq_scenario_build": (_S, [_E, _SCN]),
     "oq_scenario_free": (None, [_SCN]),
     # snapshot.h (buffers are passed as bytes: c_char_p, NULs included)
@@ -1095,7 +1098,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_schedule_create": (_S, [POINTER(oq_schedule_horizon), POINTER(c_void_p),
                                 POINTER(oq_error)]),
     "oq_schedule_destroy": (None, [c_void_p]),
-    "oq_schedule_get_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_schedule_get_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon), POINTER(oq_error)]),
     "oq_schedule_interval_count": (_I, [c_void_p]),
     "oq_schedule_set_required": (_S, [c_void_p, _I, _I, _PI, POINTER(oq_error)]),
     "oq_schedule_set_traffic": (_S, [c_void_p, _I, _I, _PD, _PD, POINTER(oq_error)]),
@@ -1150,7 +1153,7 @@ OPTIONAL_PROTOTYPES = {
                                           POINTER(c_void_p), POINTER(oq_error)]),
     "oq_roster_agents_destroy": (None, [c_void_p]),
     "oq_roster_agents_list": (POINTER(oq_roster_agent), [c_void_p, _PI]),
-    "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options)]),
+    "oq_roster_agents_options": (_S, [c_void_p, POINTER(oq_roster_options), POINTER(oq_error)]),
     # plan.h (oq_plan_staff / oq_plan_group arrays are passed as pointers)
     "oq_plan_sim_options_init": (_S, [POINTER(oq_plan_sim_options)]),
     "oq_plan_simulate": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_sim_options),
@@ -1178,7 +1181,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_plan_scenario_method": (_P, [c_void_p]),
     "oq_plan_scenario_forecast": (_S, [c_void_p, _I, _PD, _I]),
     "oq_plan_scenario_required": (_S, [c_void_p, _I, _PI, _I]),
-    "oq_plan_scenario_options": (_S, [c_void_p, POINTER(oq_plan_options)]),
+    "oq_plan_scenario_options": (_S, [c_void_p, POINTER(oq_plan_options), POINTER(oq_error)]),
     "oq_plan_scenario_run": (_S, [c_void_p, POINTER(oq_plan_options), POINTER(c_void_p),
                                   POINTER(oq_error)]),
 }

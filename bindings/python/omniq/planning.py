@@ -16,7 +16,7 @@ A :class:`PlanResult` copies everything when it is made (no C object is kept).
 
 import datetime
 import os
-from ctypes import byref, c_double, c_int32, c_void_p
+from ctypes import byref, c_double, c_int32, c_void_p, pointer
 from dataclasses import dataclass
 from typing import Any, Dict, List, NoReturn, Optional, Tuple, Union
 
@@ -205,13 +205,17 @@ def plan(path: Union[str, "os.PathLike[str]"], iterations: Optional[int] = None,
         info = _lib.padded(_lib.oq_plan_scenario_info)
         lib.oq_plan_scenario_info_get(sc, byref(info))
         o = _lib.padded(_lib.oq_plan_options)
-        lib.oq_plan_scenario_options(sc, byref(o))
+        lib.oq_plan_scenario_options(sc, byref(o), None)
         if iterations is not None:
             o.max_iterations = to_int(iterations, "iterations", 0, 1000, "plan")
+        # The file's simulation options, copied so the arguments can change them
+        # (o.sim points into the scenario; so lives until the run returns).
+        so = _lib.oq_plan_sim_options.from_buffer_copy(o.sim.contents)
+        o.sim = pointer(so)
         if replications is not None:
-            o.sim.replications = to_int(replications, "replications", 2, 10000, "plan")
+            so.replications = to_int(replications, "replications", 2, 10000, "plan")
         if seed is not None:
-            o.sim.seed = to_int(seed, "seed", 0, 2 ** 64 - 1, "plan")
+            so.seed = to_int(seed, "seed", 0, 2 ** 64 - 1, "plan")
         st = lib.oq_plan_scenario_run(sc, byref(o), byref(pl), byref(err))
         if st != 0:
             _raise(st, err, "oq_plan_scenario_run")

@@ -448,7 +448,7 @@ class Problem:
     def horizon(self) -> Dict[str, Any]:
         """days, interval (s), wrap and first_date of the horizon."""
         hz = _lib.padded(_lib.oq_schedule_horizon)
-        _lib.load().oq_schedule_get_horizon(self._handle(), byref(hz))
+        _lib.load().oq_schedule_get_horizon(self._handle(), byref(hz), None)
         return {"days": hz.days, "interval": hz.interval_s, "wrap": bool(hz.wrap),
                 "first_date": _EPOCH + datetime.timedelta(days=hz.first_date)}
 
@@ -648,7 +648,7 @@ def load_agents(path: Optional[Union[str, "os.PathLike[str]"]] = None,
     lib = _lib.load()
     hz = _lib.padded(_lib.oq_schedule_horizon)
     if problem is not None:
-        lib.oq_schedule_get_horizon(problem._handle(), byref(hz))
+        lib.oq_schedule_get_horizon(problem._handle(), byref(hz), None)
     else:
         lib.oq_schedule_horizon_init(byref(hz))
     out = c_void_p()
@@ -675,7 +675,7 @@ def load_agents(path: Optional[Union[str, "os.PathLike[str]"]] = None,
                 [(a.available[k].start_s, a.available[k].end_s) for k in range(a.n_available)],
                 None if a.min_rest_s < 0 else a.min_rest_s, a.max_consecutive_days))
         o = _lib.padded(_lib.oq_roster_options)
-        lib.oq_roster_agents_options(out, byref(o))
+        lib.oq_roster_agents_options(out, byref(o), None)
         rules: Dict[str, Any] = {"min_rest": o.min_rest_s, "max_consecutive_days": o.max_consecutive_days,
                  "night": (o.night_start_s, o.night_end_s)}
         return agents, rules

@@ -685,7 +685,7 @@ def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = No
         raise error_from(st, err, "oq_scenario_load_file")
     try:
         opts = _lib.padded(_lib.oq_sim_options)
-        st = int(lib.oq_scenario_options(scn, byref(opts)))
+        st = int(lib.oq_scenario_options(scn, byref(opts), None))
         if st != 0:
             raise OmniqError(st, status_str(st), "oq_scenario_options")
         if opts.struct_size != ctypes.sizeof(_lib.oq_sim_options):

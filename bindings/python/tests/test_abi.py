@@ -4,6 +4,8 @@ output structs carry struct_size, the library writes only that much of them,
 and the queue settings come from oq_queue_get_spec."""
 
 import ctypes
+import os
+import re
 import unittest
 
 import _support  # noqa: F401  (finds the library)
@@ -26,7 +28,8 @@ class VersionedStructs(unittest.TestCase):
 
     def test_padded_sets_struct_size(self):
         for t in (_lib.oq_queue_stats, _lib.oq_agent_stats, _lib.oq_agent_info,
-                  _lib.oq_queue_info, _lib.oq_contact_info):
+                  _lib.oq_queue_info, _lib.oq_contact_info, _lib.oq_engine_counts,
+                  _lib.oq_reason_stats):
             self.assertEqual(t._fields_[0][0], "struct_size", t.__name__)
             self.assertEqual(_lib.padded(t).struct_size, ctypes.sizeof(t), t.__name__)
 
@@ -51,6 +54,60 @@ class VersionedStructs(unittest.TestCase):
         self.assertEqual(st, omniq.OQ_EINVAL)
         msg = self.lib.oq_engine_last_error(self.e._handle("x")).decode()
         self.assertIn("oq_queue_stats.struct_size", msg)
+
+    def test_older_counts_get_only_their_prefix(self):
+        t = _lib.oq_engine_counts
+        older = t.contacts_parked.offset  # int32 only: any multiple of 4 is a header's end
+        buf = (ctypes.c_ubyte * (ctypes.sizeof(t) + 16))(*([0xAB] * (ctypes.sizeof(t) + 16)))
+        out = t.from_buffer(buf)
+        out.struct_size = older
+        st = self.lib.oq_engine_get_counts(self.e._handle("oq_engine_get_counts"), ctypes.byref(out))
+        self.assertEqual(st, 0)
+        self.assertEqual((out.channels, out.queues, out.agents), (1, 1, 1))
+        self.assertEqual(bytes(buf[older:]), b"\xab" * (len(buf) - older))
+        self.assertEqual(self.e.counts().agents, 1)  # the binding's own read is whole
+
+    def test_too_small_size_is_refused_naming_the_struct(self):
+        for t, call in ((_lib.oq_engine_counts,
+                         lambda h, o: self.lib.oq_engine_get_counts(h, o)),
+                        (_lib.oq_reason_stats,
+                         lambda h, o: self.lib.oq_stats_agent_reason(h, b"a1", omniq.OQ_PERIOD_DAY,
+                                                                     0, o))):
+            out = _lib.padded(t)
+            out.struct_size = 2
+            st = call(self.e._handle(t.__name__), ctypes.byref(out))
+            self.assertEqual(st, omniq.OQ_EINVAL, t.__name__)
+            msg = self.lib.oq_engine_last_error(self.e._handle("x")).decode()
+            self.assertIn(t.__name__ + ".struct_size", msg)
+
+    def test_every_versioned_struct_has_a_history_row(self):
+        # tests/unit/test_abi.c's HISTORY is what checks that no field is ever
+        # added into an older version's tail padding: a struct missing from it
+        # would escape the check.
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+        names = set()
+        inc = os.path.join(root, "include", "omniq")
+        for h in os.listdir(inc):
+            with open(os.path.join(inc, h), encoding="utf-8") as f:
+                text = f.read()
+            for m in re.finditer(r"typedef struct (oq_\w+) \{\s*u?int32_t struct_size;", text):
+                names.add(m.group(1))
+        with open(os.path.join(root, "tests", "unit", "test_abi.c"), encoding="utf-8") as f:
+            rows = set(re.findall(r"^\s*H\((oq_\w+),", f.read(), re.M))
+        self.assertGreater(len(names), 20)
+        self.assertEqual(sorted(names - rows), [], "versioned structs missing from HISTORY")
+
+    def test_binding_structs_have_no_tail_padding(self):
+        # The binding mirrors the headers; a versioned struct's last field ends
+        # at its sizeof (a reserved field fills the rest), as test_abi.c checks.
+        for name in dir(_lib):
+            t = getattr(_lib, name)
+            if not (isinstance(t, type) and issubclass(t, ctypes.Structure) and name.startswith("oq_")
+                    and t._fields_ and t._fields_[0][0] == "struct_size"):
+                continue
+            last = t._fields_[-1]
+            f = getattr(t, last[0])
+            self.assertEqual(f.offset + f.size, ctypes.sizeof(t), f"{name}.{last[0]}")
 
     def test_queue_settings_and_figures_from_two_reads(self):
         info = self.e.queue_get("q")
