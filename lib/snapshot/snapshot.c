@@ -1641,14 +1641,19 @@ static oq_status restore_buffer(const oq_engine_options *opts, const void *buf, 
     return OQ_OK;
 }
 
+/* A failed restore's status and reason into the caller's oq_error. */
+static oq_status restore_report(oq_error *err, oq_status st, const char *why)
+{
+    if (st != OQ_OK)
+        oq__error(err, st, NULL, 0, 0, "snapshot: %s", why[0] ? why : oq_status_str(st));
+    return st;
+}
+
 oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *buf, size_t len,
                                    oq_engine **out, oq_error *err)
 {
     char why[RESTORE_MSG] = "";
-    oq_status st = restore_buffer(opts, buf, len, out, why);
-    if (st != OQ_OK)
-        oq__error(err, st, NULL, 0, 0, "snapshot: %s", why[0] ? why : oq_status_str(st));
-    return st;
+    return restore_report(err, restore_buffer(opts, buf, len, out, why), why);
 }
 
 static oq_status restore_stream(const oq_engine_options *opts, oq_read_fn read, void *user,
@@ -1706,8 +1711,5 @@ oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void
                             oq_engine **out, oq_error *err)
 {
     char why[RESTORE_MSG] = "";
-    oq_status st = restore_stream(opts, read, user, out, why);
-    if (st != OQ_OK)
-        oq__error(err, st, NULL, 0, 0, "snapshot: %s", why[0] ? why : oq_status_str(st));
-    return st;
+    return restore_report(err, restore_stream(opts, read, user, out, why), why);
 }

@@ -121,6 +121,39 @@ static int32_t live_tours(const hx *h, const int32_t *req, int consecutive_off)
     return tours;
 }
 
+/* From a wasteful start (weekday tours for the busiest weekday, then the
+ * greedy covers the rest with more tours), band passes until none gains
+ * must reach `opt` tours, checked on the tours themselves. Frees s; returns
+ * whether the passes did the work. */
+static int band_passes_reach(oq_schedule *s, const int32_t *req, int consecutive_off, int32_t need_max,
+                             int32_t opt, int rep)
+{
+    oq_schedule_options o;
+    oq_error e = OQ_ERROR_INIT;
+    sch_solve sv;
+    hx h;
+    search_state(s, &o, &e, &sv, &h);
+    add_weekday_tours(&h, need_max);
+    assert_true(oq__hx_greedy(&h));
+    assert_int_equal(oq__hx_under(&h), 0);
+    int32_t start_tours = h.n_alive;
+    int64_t gains;
+    int passes = 0;
+    while ((gains = oq__hx_band_pass(&h, sv.deadline)) > 0)
+        passes++;
+    assert_int_equal(gains, 0);
+    int32_t tours = live_tours(&h, req, consecutive_off);
+    if (tours != opt)
+        fprintf(stderr, "instance %d: %d tours, optimum %d (start %d)\n", rep, (int)tours, (int)opt,
+                (int)start_tours);
+    assert_int_equal(tours, opt);
+    assert_true(fabs(h.obj - 60.0 * opt) < 1e-6);
+    oq__hx_free(&h);
+    oq__costs_free(&sv.mem, s, &sv.costs);
+    oq_schedule_destroy(s);
+    return passes > 0 && start_tours > opt;
+}
+
 static void test_band_optimum(void **state)
 {
     (void)state;
@@ -137,32 +170,7 @@ static void test_band_optimum(void **state)
         int32_t opt = (need_sum + 4) / 5;
         opt = need_max > opt ? need_max : opt;
         oq_schedule *s = week(req, 0);
-        oq_schedule_options o;
-        oq_error e = OQ_ERROR_INIT;
-        sch_solve sv;
-        hx h;
-        search_state(s, &o, &e, &sv, &h);
-        /* wasteful start: weekday tours for the busiest weekday, then the
-         * greedy covers the weekend with more tours */
-        add_weekday_tours(&h, need_max);
-        assert_true(oq__hx_greedy(&h));
-        assert_int_equal(oq__hx_under(&h), 0);
-        int32_t start_tours = h.n_alive;
-        int64_t gains;
-        int passes = 0;
-        while ((gains = oq__hx_band_pass(&h, sv.deadline)) > 0)
-            passes++;
-        assert_int_equal(gains, 0);
-        improved_somewhere |= passes > 0 && start_tours > opt;
-        int32_t tours = live_tours(&h, req, 0);
-        if (tours != opt)
-            fprintf(stderr, "instance %d: %d tours, optimum %d (start %d)\n", rep, (int)tours,
-                    (int)opt, (int)start_tours);
-        assert_int_equal(tours, opt);
-        assert_true(fabs(h.obj - 60.0 * opt) < 1e-6);
-        oq__hx_free(&h);
-        oq__costs_free(&sv.mem, s, &sv.costs);
-        oq_schedule_destroy(s);
+        improved_somewhere |= band_passes_reach(s, req, 0, need_max, opt, rep);
     }
     /* the starts were wasteful: the pass did the work */
     assert_true(improved_somewhere);
@@ -217,30 +225,7 @@ static void test_band_consecutive_optimum(void **state)
         /* y_p = ceil(need_max / 5) for every p is feasible: the optimum is at most 7 times that */
         int32_t opt = consecutive_optimum(need, 7 * ((need_max + 4) / 5));
         oq_schedule *s = week(req, 1);
-        oq_schedule_options o;
-        oq_error e = OQ_ERROR_INIT;
-        sch_solve sv;
-        hx h;
-        search_state(s, &o, &e, &sv, &h);
-        add_weekday_tours(&h, need_max);
-        assert_true(oq__hx_greedy(&h));
-        assert_int_equal(oq__hx_under(&h), 0);
-        int32_t start_tours = h.n_alive;
-        int64_t gains;
-        int passes = 0;
-        while ((gains = oq__hx_band_pass(&h, sv.deadline)) > 0)
-            passes++;
-        assert_int_equal(gains, 0);
-        improved_somewhere |= passes > 0 && start_tours > opt;
-        int32_t tours = live_tours(&h, req, 1);
-        if (tours != opt)
-            fprintf(stderr, "instance %d: %d tours, optimum %d (start %d)\n", rep, (int)tours,
-                    (int)opt, (int)start_tours);
-        assert_int_equal(tours, opt);
-        assert_true(fabs(h.obj - 60.0 * opt) < 1e-6);
-        oq__hx_free(&h);
-        oq__costs_free(&sv.mem, s, &sv.costs);
-        oq_schedule_destroy(s);
+        improved_somewhere |= band_passes_reach(s, req, 1, need_max, opt, rep);
     }
     assert_true(improved_somewhere);
 }
