@@ -858,6 +858,16 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
     pthread_mutex_lock(&g->mu);
     snprintf(gen, sizeof gen, "%s", g->epoch);
     pthread_mutex_unlock(&g->mu);
+    /* A snapshot of this record or a later one is stored already (e.g. an
+     * explicit request right after the periodic one, nothing committed
+     * between): writing again would overwrite, and then purge, the very
+     * chunks the head names, leaving readers a head without chunks. */
+    snap_head cur;
+    int have = read_head(g, &cur);
+    if (have < 0)
+        return -1;
+    if (have && cur.seq >= seq)
+        return 0;
     for (uint64_t i = 0; i < chunks; i++) {
         char part[NATS_TENANT_MAX + 80];
         chunk_key(g, seq, gen, i, part, sizeof part);
@@ -890,7 +900,8 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
         if (found < 0)
             return -1;
         if (found && old.seq >= seq) { /* as new or newer is there (written by a successor) */
-            drop_chunks(g, seq, gen, chunks);
+            if (old.seq != seq || strcmp(old.gen, gen)) /* never the chunks the head names */
+                drop_chunks(g, seq, gen, chunks);
             return 0;
         }
         uint64_t rev;
