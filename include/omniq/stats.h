@@ -41,8 +41,9 @@
  * else due between them are closed in one step, and only the last ring_size
  * of them are reported). Until oq_stats_configure() has
  * been called (an engine uses the defaults of oq_stats_options_init) no
- * timer is armed: elapsed intervals are closed lazily on the next event or
- * read, with no event, and their "now" gauges are taken at that moment.
+ * timer is armed: elapsed intervals are closed lazily on the next event that
+ * counts in them (a queue's calendar opening or closing does not) or read,
+ * with no event, and their "now" gauges are taken at that moment.
  *
  * ---- Definitions (which interval a contact counts in) ----
  * Queue figures count what happened in that queue; channel and center

@@ -776,7 +776,12 @@ static void business_outcome(oq_engine *e, oq_sobj *qo, const oq_queue *q, int a
 void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agent *agent)
 {
     oq_stats *S = e->stats;
-    if (!S || ev->type == OQ_EV_INTERVAL_CLOSED)
+    /* A calendar opening or closing counts nothing here and changes no gauge:
+     * it does not close the elapsed intervals either (a queue with business
+     * hours, its clock moved on by years, would otherwise close every interval
+     * of those years, two calendar changes a day). */
+    if (!S || ev->type == OQ_EV_INTERVAL_CLOSED || ev->type == OQ_EV_QUEUE_OPENED ||
+        ev->type == OQ_EV_QUEUE_CLOSED)
         return;
     oq__stats_roll(e, e->now);
     oq_srec *r = oq__srec_get(e, c);
