@@ -642,6 +642,113 @@ static void test_mip_levels(void **state)
     }
     oq_schedule_destroy(s);
 }
+
+/* ---- CBC stopped by its clock anywhere in its run -------------------------------- */
+
+/* CBC 2.10 stopped by its time limit inside preprocessing said "infeasible"
+ * (status finished), and stopped after preprocessing but before the root LP
+ * while holding the caller's start it crashed in CglPreProcess::postProcess.
+ * The hook asks CBC for the example week's program under time limits from
+ * 0.5 ms up (each lands somewhere else in CBC's run): every answer must be
+ * a non-infeasible status whose solution, if any, is checked here against
+ * the program itself. */
+typedef struct clock_sweep {
+    int swept, solves, with_solution;
+} clock_sweep;
+
+static void check_mip_solution(const oq_mip *mip, const oq_mip_result *res)
+{
+    double obj = 0;
+    double *act = calloc((size_t)mip->n_rows + 1, sizeof *act);
+    assert_non_null(act);
+    for (int32_t j = 0; j < mip->n_cols; j++) {
+        double v = res->x[j];
+        if (v < mip->col_lo[j] - 1e-6 || v > mip->col_hi[j] + 1e-6)
+            fail_msg("column %d = %g outside [%g, %g]", (int)j, v, mip->col_lo[j], mip->col_hi[j]);
+        if (mip->is_int[j] && fabs(v - round(v)) > 1e-6)
+            fail_msg("integer column %d = %g", (int)j, v);
+        obj += mip->obj[j] * v;
+        for (int64_t k = mip->col_start[j]; k < mip->col_start[j + 1]; k++)
+            act[mip->row_index[k]] += mip->value[k] * v;
+    }
+    for (int32_t i = 0; i < mip->n_rows; i++)
+        if (act[i] < mip->row_lo[i] - 1e-6 || act[i] > mip->row_hi[i] + 1e-6)
+            fail_msg("row %d = %g outside [%g, %g]", (int)i, act[i], mip->row_lo[i], mip->row_hi[i]);
+    free(act);
+    if (fabs(obj - res->objective) > 1e-6 * (1 + fabs(obj)))
+        fail_msg("objective %.9g reported, %.9g from the columns", res->objective, obj);
+}
+
+static oq_status sweep_solve(const oq_mip *mip, oq_mip_result *res, void *user)
+{
+    clock_sweep *cs = user;
+    int any_int = 0;
+    for (int32_t j = 0; j < mip->n_cols; j++)
+        any_int |= mip->is_int[j];
+    if (!any_int) {
+        /* no LP figure: the search skips the cost levels and asks for the
+         * program with the heuristic's schedule as the start */
+        res->status = OQ_MIP_NO_SOLUTION;
+        res->objective = HUGE_VAL;
+        res->bound = -HUGE_VAL;
+        return OQ_OK;
+    }
+    if (!cs->swept) {
+        cs->swept = 1;
+        assert_non_null(mip->start); /* the heuristic's schedule: the crash needed one */
+        double *x = calloc((size_t)mip->n_cols + 1, sizeof *x);
+        assert_non_null(x);
+        for (double limit = 0.0005; limit < 0.3; limit *= 1.7) {
+            oq_mip m = *mip;
+            m.time_limit_s = limit;
+            oq_mip_result r;
+            memset(&r, 0, sizeof r);
+            r.x = x;
+            oq_status st = oq_schedule_cbc_solve(&m, &r, NULL);
+            if (st != OQ_OK)
+                fail_msg("limit %g s: %s", limit, oq_status_name(st));
+            if (r.status == OQ_MIP_INFEASIBLE)
+                fail_msg("limit %g s: CBC's answer 'infeasible' passed on for a feasible program",
+                         limit);
+            cs->solves++;
+            if (r.status == OQ_MIP_OPTIMAL || r.status == OQ_MIP_FEASIBLE) {
+                check_mip_solution(&m, &r);
+                cs->with_solution++;
+            } else {
+                assert_int_equal(r.status, OQ_MIP_NO_SOLUTION);
+            }
+        }
+        free(x);
+    }
+    return oq_schedule_cbc_solve(mip, res, NULL);
+}
+
+static void test_cbc_stopped_anywhere(void **state)
+{
+    (void)state;
+    oq_schedule *s = NULL;
+    oq_error e = OQ_ERROR_INIT;
+    assert_oq_ok_err(&e, oq_schedule_load_csv(OMNIQ_EXAMPLES_DIR "/schedule/week.csv", NULL, 0,
+                                              NULL, &s, &e));
+    assert_oq_ok_err(&e, oq_schedule_load_shifts(s, OMNIQ_EXAMPLES_DIR "/schedule/shifts.yaml", &e));
+    clock_sweep cs;
+    memset(&cs, 0, sizeof cs);
+    oq_schedule_solver hook = {"cbc-clock-sweep", sweep_solve, &cs};
+    oq_schedule_options o;
+    oq_schedule_options_init(&o);
+    o.solver = OQ_SCHED_SOLVER_AUTO; /* the heuristic first: its schedule is the start */
+    o.mip = &hook;
+    o.time_limit_s = 2;
+    oq_schedule_result *r = NULL;
+    assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
+    oq_schedule_summary sm;
+    oq_schedule_result_summary(r, &sm);
+    assert_true(sm.status == OQ_SCHED_OPTIMAL || sm.status == OQ_SCHED_FEASIBLE);
+    assert_true(cs.swept);
+    assert_int_equal(cs.solves, 13); /* 0.0005 * 1.7^k below 0.3 s */
+    oq_schedule_result_destroy(r);
+    oq_schedule_destroy(s);
+}
 #endif
 
 /* ---- infeasible problems say why ------------------------------------------------- */
@@ -1350,7 +1457,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failure),     cmocka_unit_test(test_calendar),
         cmocka_unit_test(test_heuristic_days_off),
 #ifdef OMNIQ_HAVE_CBC
-        cmocka_unit_test(test_mip_levels),
+        cmocka_unit_test(test_mip_levels),        cmocka_unit_test(test_cbc_stopped_anywhere),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

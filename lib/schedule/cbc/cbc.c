@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* libomniq_cbc: the oq_mip hook over COIN-OR CBC's C interface. */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <Cbc_C_Interface.h>
 
 #include "omniq/schedule_cbc.h"
+
+/* Wall-clock seconds (CBC runs with timeMode elapsed). */
+static double elapsed_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static double coin_bound(double v)
 {
@@ -72,20 +82,24 @@ oq_status oq_schedule_cbc_solve(const oq_mip *mip, oq_mip_result *res, void *use
         Cbc_setMaximumSeconds(m, mip->time_limit_s);
     if (mip->gap_tolerance > 0)
         Cbc_setAllowableFractionGap(m, mip->gap_tolerance);
-    if (mip->start) {
-        int *idx = malloc(((size_t)nc + 1) * sizeof *idx);
-        if (idx) {
-            for (int j = 0; j < nc; j++)
-                idx[j] = j;
-            Cbc_setMIPStartI(m, nc, idx, mip->start);
-            free(idx);
-        }
-    }
+    /* mip->start is not handed to CBC: CBC 2.10 (2.10.8 tested) crashes in
+     * CglPreProcess::postProcess when its clock runs out after preprocessing
+     * and before the root LP, holding a start as its only solution. The
+     * caller keeps the start and compares (lib/schedule/mip.c); without it
+     * CBC proved the bank weeks as fast (docs/scheduling.md). */
+    double t0 = elapsed_s();
     Cbc_solve(m);
+    double spent = elapsed_s() - t0;
     const double *sol = Cbc_bestSolution(m);
     /* Cbc_status: 0 finished, 1 stopped (time), 2 abandoned: only a finished
-     * search proves infeasibility */
+     * search proves infeasibility. CBC 2.10 stopped on its clock inside
+     * preprocessing says "Pre-processing says infeasible" with status 0 and
+     * no sign of the time limit: an infeasibility reached after the limit is
+     * no proof. */
     int finished = Cbc_status(m) == 0;
+    if (finished && Cbc_isProvenInfeasible(m) && mip->time_limit_s > 0 &&
+        spent >= mip->time_limit_s)
+        finished = 0;
     if (n_int == 0) {
         /* a linear program: CBC stops after the LP (status -1) and keeps no
          * "best" solution; the LP's own is the answer */
