@@ -115,8 +115,8 @@ static void print_table(const report *r, const char *path, double *buf)
     }
     free(req);
     for (int32_t k = 0; k < r->sum.iterations; k++) {
-        oq_plan_iteration it;
-        oq_plan_iteration_get(r->plan, k, &it);
+        oq_plan_iteration it = OQ_OUTPUT_INIT(oq_plan_iteration);
+        oq_plan_iteration_get(r->plan, k, &it, NULL);
         printf("iteration %d: %d queue-intervals below target, %.1f paid hours, SL %.3f",
                (int)k, (int)it.missed, it.paid_hours, it.service_level);
         if (it.added || it.removed)
@@ -235,8 +235,8 @@ static void print_json(const report *r, double *buf)
     }
     printf("],\"iterations\":[");
     for (int32_t k = 0; k < r->sum.iterations; k++) {
-        oq_plan_iteration it;
-        oq_plan_iteration_get(r->plan, k, &it);
+        oq_plan_iteration it = OQ_OUTPUT_INIT(oq_plan_iteration);
+        oq_plan_iteration_get(r->plan, k, &it, NULL);
         printf("%s{\"missed\":%d,\"added\":%d,\"removed\":%d,\"unassigned\":%d,\"paid_hours\":",
                k ? "," : "", (int)it.missed, (int)it.added, (int)it.removed, (int)it.unassigned);
         json_number(stdout, it.paid_hours);
@@ -339,10 +339,12 @@ int cmd_plan(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.sc = sc;
     r.plan = plan;
-    oq_plan_scenario_info_get(sc, &r.info);
+    r.info.struct_size = sizeof r.info;
+    r.sum.struct_size = sizeof r.sum;
+    oq_plan_scenario_info_get(sc, &r.info, NULL);
     if (replications > 0)
         r.info.replications = (int32_t)replications;
-    oq_plan_summary_get(plan, &r.sum);
+    oq_plan_summary_get(plan, &r.sum, NULL);
     r.sim = oq_plan_simulation(plan);
     r.pd = 86400 / r.info.interval_s;
     double *buf = malloc((size_t)r.info.n_intervals * sizeof *buf);

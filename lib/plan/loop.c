@@ -373,20 +373,23 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
     return OQ_OK;
 }
 
-oq_status oq_plan_summary_get(const oq_plan *p, oq_plan_summary *out)
+oq_status oq_plan_summary_get(const oq_plan *p, oq_plan_summary *out, oq_error *err)
 {
-    if (!p || !out)
-        return OQ_EINVAL;
-    *out = p->sum;
-    return OQ_OK;
+    if (!p)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_plan_summary_get: plan is NULL");
+    return OQ__OUTPUT_PUT(out, &p->sum, oq_plan_summary, iterations, err);
 }
 
-oq_status oq_plan_iteration_get(const oq_plan *p, int32_t index, oq_plan_iteration *out)
+oq_status oq_plan_iteration_get(const oq_plan *p, int32_t index, oq_plan_iteration *out,
+                                oq_error *err)
 {
-    if (!p || !out || index < 0 || index >= p->n_iter)
-        return OQ_EINVAL;
-    *out = p->iter[index];
-    return OQ_OK;
+    if (!p)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_plan_iteration_get: plan is NULL");
+    if (index < 0 || index >= p->n_iter)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
+                         "oq_plan_iteration_get: index %d out of range (%d iterations)",
+                         (int)index, (int)p->n_iter);
+    return OQ__OUTPUT_PUT(out, &p->iter[index], oq_plan_iteration, missed, err);
 }
 
 const oq_plan_sim *oq_plan_simulation(const oq_plan *p) { return p ? p->sim : NULL; }

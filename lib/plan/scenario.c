@@ -48,12 +48,12 @@ struct oq_plan_scenario {
     char *method;               /* the forecast method auto chose (first queue) */
 };
 
-oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out)
+oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out,
+                                    oq_error *err)
 {
-    if (!sc || !out)
-        return OQ_EINVAL;
-    *out = sc->info;
-    return OQ_OK;
+    if (!sc)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_plan_scenario_info_get: scenario is NULL");
+    return OQ__OUTPUT_PUT(out, &sc->info, oq_plan_scenario_info, first_date, err);
 }
 
 const char *oq_plan_scenario_queue(const oq_plan_scenario *sc, int32_t q)

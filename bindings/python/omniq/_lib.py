@@ -835,32 +835,36 @@ class oq_plan_options(Structure):
 
 
 class oq_plan_sim_info(Structure):
-    _fields_ = ([(n, c_int32) for n in ("replications", "n_intervals", "n_queues", "agents")]
-                + [(n, c_double) for n in ("interval_s", "target_sl", "cpu_seconds", "seconds")]
-                + [("first_date", c_int32), ("reserved", c_int32)])
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("replications", "n_intervals", "n_queues", "agents",
+                                          "first_date")]
+                + [(n, c_double) for n in ("interval_s", "target_sl", "cpu_seconds", "seconds")])
 
 
 class oq_plan_counts(Structure):
-    _fields_ = [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned")]
+    _fields_ = ([("struct_size", c_uint32), ("reserved", c_int32)]
+                + [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned")])
 
 
 class oq_plan_summary(Structure):
-    _fields_ = ([(n, c_int32) for n in ("iterations", "best", "met", "missed", "first_missed",
-                                        "n_groups")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("iterations", "best", "met", "missed", "first_missed",
+                                          "n_groups", "budget_spent")]
                 + [(n, c_double) for n in ("paid_hours", "first_paid_hours", "cpu_seconds",
-                                           "seconds")]
-                + [("budget_spent", c_int32), ("reserved", c_int32)])
+                                           "seconds")])
 
 
 class oq_plan_iteration(Structure):
-    _fields_ = ([(n, c_int32) for n in ("missed", "added", "removed", "unassigned")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("missed", "added", "removed", "unassigned", "reserved")]
                 + [(n, c_double) for n in ("paid_hours", "service_level", "cpu_seconds")])
 
 
 class oq_plan_scenario_info(Structure):
-    _fields_ = ([(n, c_int32) for n in ("first_date", "days", "interval_s", "n_intervals",
-                                        "n_queues", "n_groups", "replications",
-                                        "loop_iterations")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("first_date", "days", "interval_s", "n_intervals",
+                                          "n_queues", "n_groups", "replications",
+                                          "loop_iterations", "reserved")]
                 + [(n, c_double) for n in ("target_sl", "threshold_s")])
 
 
@@ -1159,23 +1163,25 @@ OPTIONAL_PROTOTYPES = {
     "oq_plan_simulate": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_sim_options),
                               POINTER(c_void_p), POINTER(oq_error)]),
     "oq_plan_sim_destroy": (None, [c_void_p]),
-    "oq_plan_sim_info_get": (_S, [c_void_p, POINTER(oq_plan_sim_info)]),
+    "oq_plan_sim_info_get": (_S, [c_void_p, POINTER(oq_plan_sim_info), POINTER(oq_error)]),
     "oq_plan_sim_queue": (_P, [c_void_p, _I]),
-    "oq_plan_sim_counts": (_S, [c_void_p, _I, _I, _I, POINTER(oq_plan_counts)]),
+    "oq_plan_sim_counts": (_S, [c_void_p, _I, _I, _I, POINTER(oq_plan_counts),
+                                   POINTER(oq_error)]),
     "oq_plan_sim_service_level": (_S, [c_void_p, _I, _I, _I, POINTER(oq_sim_estimate)]),
     "oq_plan_options_init": (_S, [POINTER(oq_plan_options)]),
     "oq_plan_run": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_options), POINTER(c_void_p),
                          POINTER(oq_error)]),
     "oq_plan_destroy": (None, [c_void_p]),
-    "oq_plan_summary_get": (_S, [c_void_p, POINTER(oq_plan_summary)]),
-    "oq_plan_iteration_get": (_S, [c_void_p, _I, POINTER(oq_plan_iteration)]),
+    "oq_plan_summary_get": (_S, [c_void_p, POINTER(oq_plan_summary), POINTER(oq_error)]),
+    "oq_plan_iteration_get": (_S, [c_void_p, _I, POINTER(oq_plan_iteration), POINTER(oq_error)]),
     "oq_plan_simulation": (c_void_p, [c_void_p]),
     "oq_plan_schedule": (c_void_p, [c_void_p, _I]),
     "oq_plan_roster": (c_void_p, [c_void_p, _I]),
     "oq_plan_required": (_S, [c_void_p, _I, _PI, _I]),
     "oq_plan_scenario_load": (_S, [_P, POINTER(c_void_p), POINTER(oq_error)]),
     "oq_plan_scenario_destroy": (None, [c_void_p]),
-    "oq_plan_scenario_info_get": (_S, [c_void_p, POINTER(oq_plan_scenario_info)]),
+    "oq_plan_scenario_info_get": (_S, [c_void_p, POINTER(oq_plan_scenario_info),
+                                          POINTER(oq_error)]),
     "oq_plan_scenario_queue": (_P, [c_void_p, _I]),
     "oq_plan_scenario_group": (_P, [c_void_p, _I]),
     "oq_plan_scenario_method": (_P, [c_void_p]),

@@ -80,6 +80,34 @@ class VersionedStructs(unittest.TestCase):
             msg = self.lib.oq_engine_last_error(self.e._handle("x")).decode()
             self.assertIn(t.__name__ + ".struct_size", msg)
 
+    def test_planning_results_write_only_their_prefix(self):
+        # A planning object has no engine: the message comes back in oq_error.
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+        path = os.path.join(root, "examples", "plan", "plan.yaml").encode()
+        sc = ctypes.c_void_p()
+        err = _lib.oq_error()
+        self.assertEqual(self.lib.oq_plan_scenario_load(path, ctypes.byref(sc), ctypes.byref(err)),
+                         0, err.message)
+        try:
+            t = _lib.oq_plan_scenario_info
+            older = t.target_sl.offset  # a header without the last two doubles
+            buf = (ctypes.c_ubyte * (ctypes.sizeof(t) + 16))(*([0xAB] * (ctypes.sizeof(t) + 16)))
+            out = t.from_buffer(buf)
+            out.struct_size = older
+            st = self.lib.oq_plan_scenario_info_get(sc, ctypes.byref(out), ctypes.byref(err))
+            self.assertEqual(st, 0, err.message)
+            self.assertEqual((out.days, out.interval_s), (7, 1800))
+            self.assertEqual(bytes(buf[older:]), b"\xab" * (len(buf) - older))
+            for size in (2, ctypes.sizeof(t) + 8):
+                out = _lib.padded(t)
+                out.struct_size = size
+                st = self.lib.oq_plan_scenario_info_get(sc, ctypes.byref(out), ctypes.byref(err))
+                self.assertEqual(st, omniq.OQ_EINVAL)
+                self.assertIn("oq_plan_scenario_info.struct_size", err.message.decode())
+                self.assertEqual(out.days, 0)  # nothing written
+        finally:
+            self.lib.oq_plan_scenario_destroy(sc)
+
     def test_every_versioned_struct_has_a_history_row(self):
         # tests/unit/test_abi.c's HISTORY is what checks that no field is ever
         # added into an older version's tail padding: a struct missing from it
