@@ -52,7 +52,7 @@ oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario
                                     oq_error *err)
 {
     if (!sc)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_plan_scenario_info_get: scenario is NULL");
+        return oq__getter_null(err, "oq_plan_scenario_info_get", "scenario");
     return OQ__OUTPUT_PUT(out, &sc->info, oq_plan_scenario_info, first_date, err);
 }
 

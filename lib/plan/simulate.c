@@ -330,7 +330,7 @@ oq_status oq_plan_simulate(const oq_sim_options *center, const oq_plan_staff *st
 oq_status oq_plan_sim_info_get(const oq_plan_sim *p, oq_plan_sim_info *out, oq_error *err)
 {
     if (!p)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_plan_sim_info_get: sim is NULL");
+        return oq__getter_null(err, "oq_plan_sim_info_get", "sim");
     return OQ__OUTPUT_PUT(out, &p->info, oq_plan_sim_info, replications, err);
 }
 
@@ -343,7 +343,7 @@ oq_status oq_plan_sim_counts(const oq_plan_sim *p, int32_t r, int32_t q, int32_t
                              oq_plan_counts *out, oq_error *err)
 {
     if (!p)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "oq_plan_sim_counts: sim is NULL");
+        return oq__getter_null(err, "oq_plan_sim_counts", "sim");
     if (r < 0 || r >= p->info.replications || q < -1 || q >= p->info.n_queues || i < 0 ||
         i >= p->info.n_intervals)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0,

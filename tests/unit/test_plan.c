@@ -145,8 +145,8 @@ static void test_verify(void **state)
     oq_roster_options_init(&ro);
     oq_roster *ros = NULL;
     assert_oq_ok_err(&err, oq_roster_build(res, g.a, g.n, &ro, &ros, &err));
-    oq_roster_summary rs;
-    oq_roster_summary_get(ros, &rs);
+    oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+    oq_roster_summary_get(ros, &rs, NULL);
     assert_int_equal(rs.unassigned, 0);
 
     oq_plan_staff staff = {res, ros, g.a, g.n, 0};
@@ -284,12 +284,12 @@ static void test_verify(void **state)
 
 static double paid_from_shifts(const oq_schedule_result *r)
 {
-    oq_schedule_summary s;
-    oq_schedule_result_summary(r, &s);
+    oq_schedule_summary s = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &s, NULL);
     double h = 0;
     for (int32_t k = 0; k < s.n_shifts; k++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, k, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, k, &sh, NULL);
         h += sh.count * (sh.end_s - sh.start_s) / 3600; /* no breaks: paid = length */
     }
     return h;

@@ -679,8 +679,12 @@ class oq_schedule_options(Structure):
 
 class oq_schedule_summary(Structure):
     _fields_ = [
+        ("struct_size", c_uint32),
         ("status", c_int32),
         ("n_intervals", c_int32),
+        ("n_shifts", c_int32),
+        ("n_tours", c_int32),
+        ("agents", c_int32),
         ("objective", c_double),
         ("cost", c_double),
         ("paid_hours", c_double),
@@ -692,27 +696,23 @@ class oq_schedule_summary(Structure):
         ("over_hours", c_double),
         ("under", c_int64),
         ("over", c_int64),
-        ("n_shifts", c_int32),
-        ("n_tours", c_int32),
-        ("agents", c_int32),
-        ("reserved", c_int32),
     ]
 
 
 class oq_schedule_shift(Structure):
-    _fields_ = [(n, c_int32) for n in (
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
         "template_index", "tour_index", "tour_row", "day", "start", "length", "count",
-        "n_breaks")] + [(n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
+        "n_breaks", "reserved")] + [(n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
 
 
 class oq_schedule_break(Structure):
-    _fields_ = [(n, c_int32) for n in ("start", "length", "paid", "reserved")] + [
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in ("start", "length", "paid")] + [
         ("start_s", c_double), ("end_s", c_double)]
 
 
 class oq_schedule_tour_row(Structure):
-    _fields_ = [(n, c_int32) for n in (
-        "tour_index", "count", "days", "first_shift", "n_shifts", "reserved")]
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "tour_index", "count", "days", "first_shift", "n_shifts")]
 
 
 class oq_roster_agent(Structure):
@@ -745,19 +745,21 @@ class oq_roster_options(Structure):
 
 
 class oq_roster_summary(Structure):
-    _fields_ = [(n, c_int32) for n in ("agents", "assigned", "unassigned", "violations")] + [
-        (n, c_double) for n in ("seconds", "hours_min", "hours_max")] + [
-        (n, c_int32) for n in ("weekend_min", "weekend_max", "night_min", "night_max")]
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "agents", "assigned", "unassigned", "violations", "weekend_min", "weekend_max",
+        "night_min", "night_max", "reserved")] + [
+        (n, c_double) for n in ("seconds", "hours_min", "hours_max")]
 
 
 class oq_roster_shift(Structure):
-    _fields_ = [(n, c_int32) for n in ("shift_row", "day", "start", "length")] + [
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "shift_row", "day", "start", "length", "reserved")] + [
         (n, c_double) for n in ("start_s", "end_s", "paid_hours")]
 
 
 class oq_roster_violation(Structure):
-    _fields_ = [(n, c_int32) for n in ("rule", "agent", "shift_row", "day")] + [
-        ("message", c_char * 192)]
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "rule", "agent", "shift_row", "day")] + [("message", c_char * 192)]
 
 
 
@@ -1125,12 +1127,16 @@ OPTIONAL_PROTOTYPES = {
     "oq_schedule_solve": (_S, [c_void_p, POINTER(oq_schedule_options), POINTER(c_void_p),
                                POINTER(oq_error)]),
     "oq_schedule_result_destroy": (None, [c_void_p]),
-    "oq_schedule_result_summary": (_S, [c_void_p, POINTER(oq_schedule_summary)]),
+    "oq_schedule_result_summary": (_S, [c_void_p, POINTER(oq_schedule_summary),
+                                      POINTER(oq_error)]),
     "oq_schedule_result_message": (_P, [c_void_p]),
     "oq_schedule_result_solver": (_P, [c_void_p]),
-    "oq_schedule_result_shift": (_S, [c_void_p, _I, POINTER(oq_schedule_shift)]),
-    "oq_schedule_result_break": (_S, [c_void_p, _I, _I, POINTER(oq_schedule_break)]),
-    "oq_schedule_result_tour": (_S, [c_void_p, _I, POINTER(oq_schedule_tour_row)]),
+    "oq_schedule_result_shift": (_S, [c_void_p, _I, POINTER(oq_schedule_shift),
+                                    POINTER(oq_error)]),
+    "oq_schedule_result_break": (_S, [c_void_p, _I, _I, POINTER(oq_schedule_break),
+                                    POINTER(oq_error)]),
+    "oq_schedule_result_tour": (_S, [c_void_p, _I, POINTER(oq_schedule_tour_row),
+                                   POINTER(oq_error)]),
     "oq_schedule_result_coverage": (_S, [c_void_p, _PI, _I]),
     "oq_schedule_result_required": (_S, [c_void_p, _PI, _I]),
     "oq_schedule_result_template_name": (_P, [c_void_p, _I]),
@@ -1141,14 +1147,17 @@ OPTIONAL_PROTOTYPES = {
     "oq_roster_build": (_S, [c_void_p, POINTER(oq_roster_agent), _I, POINTER(oq_roster_options),
                              POINTER(c_void_p), POINTER(oq_error)]),
     "oq_roster_destroy": (None, [c_void_p]),
-    "oq_roster_summary_get": (_S, [c_void_p, POINTER(oq_roster_summary)]),
+    "oq_roster_summary_get": (_S, [c_void_p, POINTER(oq_roster_summary),
+                                 POINTER(oq_error)]),
     "oq_roster_agent_shift_count": (_S, [c_void_p, _I, _PI]),
-    "oq_roster_agent_shift": (_S, [c_void_p, _I, _I, POINTER(oq_roster_shift)]),
+    "oq_roster_agent_shift": (_S, [c_void_p, _I, _I, POINTER(oq_roster_shift),
+                                 POINTER(oq_error)]),
     "oq_roster_agent_totals": (_S, [c_void_p, _I, _PD, _PI, _PI]),
     "oq_roster_agent_windows": (_S, [c_void_p, _I, POINTER(oq_sim_window), _I,
                                      POINTER(oq_sim_window), _I, _PI, _PI]),
     "oq_roster_rule_name": (_P, [_I]),
-    "oq_roster_violation_get": (_S, [c_void_p, _I, POINTER(oq_roster_violation)]),
+    "oq_roster_violation_get": (_S, [c_void_p, _I, POINTER(oq_roster_violation),
+                                   POINTER(oq_error)]),
     "oq_schedule_load_shifts": (_S, [c_void_p, _P, POINTER(oq_error)]),
     "oq_schedule_load_shifts_buffer": (_S, [c_void_p, _P, c_size_t, _P, POINTER(oq_error)]),
     "oq_roster_agents_load": (_S, [_P, POINTER(oq_schedule_horizon), POINTER(c_void_p),

@@ -168,13 +168,13 @@ def _sl(lib: Any, sim: Any, q: int, first: int, n: int) -> Estimate:
 def _group(lib: Any, sc: Any, pl: Any, g: int, ni: int) -> PlanGroup:
     res = lib.oq_plan_schedule(pl, g)
     s = _lib.padded(_lib.oq_schedule_summary)
-    lib.oq_schedule_result_summary(res, byref(s))
+    lib.oq_schedule_result_summary(res, byref(s), None)
     rs = _lib.padded(_lib.oq_roster_summary)
-    lib.oq_roster_summary_get(lib.oq_plan_roster(pl, g), byref(rs))
+    lib.oq_roster_summary_get(lib.oq_plan_roster(pl, g), byref(rs), None)
     shifts = []
     for k in range(s.n_shifts):
         sh = _lib.padded(_lib.oq_schedule_shift)
-        lib.oq_schedule_result_shift(res, k, byref(sh))
+        lib.oq_schedule_result_shift(res, k, byref(sh), None)
         shifts.append(PlanShift(_s(lib.oq_schedule_result_template_name(
             res, sh.template_index)), sh.day, sh.start_s, sh.end_s, sh.count, sh.paid_hours))
     first = (c_int32 * ni)()
