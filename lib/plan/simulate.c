@@ -253,8 +253,8 @@ static oq_status run_one(oq_plan_sim *p, const oq_sim_options *so, int32_t r, oq
     }
     for (int32_t i = 0; i < p->info.n_intervals && i < ni; i++)
         for (int32_t k = 0; k < p->n_scopes; k++) {
-            oq_sim_stats s;
-            oq_sim_interval_stats(sim, i, k ? OQ_SIM_QUEUE : OQ_SIM_TOTAL, k ? k - 1 : 0, &s);
+            oq_sim_stats s = OQ_OUTPUT_INIT(oq_sim_stats);
+            oq_sim_interval_stats(sim, i, k ? OQ_SIM_QUEUE : OQ_SIM_TOTAL, k ? k - 1 : 0, &s, NULL);
             plan_counts *c = counts_at(p, r, k, i);
             c->offered = s.offered;
             c->answered = s.answered;

@@ -640,6 +640,9 @@ static const history HISTORY[] = {
         H(oq_roster_summary, V(oq_roster_summary, 64, agents, hours_max)),
         H(oq_roster_shift, V(oq_roster_shift, 48, shift_row, paid_hours)),
         H(oq_roster_violation, V(oq_roster_violation, 212, rule, message)),
+        H(oq_sim_stats, V(oq_sim_stats, 192, reserved, occupancy)),
+        H(oq_sim_summary, V(oq_sim_summary, 392, replications, occupancy)),
+        H(oq_sim_run_info, V(oq_sim_run_info, 104, engine_contacts, end_ms)),
 };
 
 static void versions_never_reuse_tail_padding(void **state)

@@ -203,8 +203,8 @@ static void test_verify(void **state)
             fail_msg("interval %d: %.6f (n %d) vs %.6f (n %d)", i, mine.mean, (int)mine.n, theirs.mean, (int)theirs.n);
         assert_true(fabs(mine.half_width - theirs.half_width) < 1e-9);
         /* the pooled counts of the by-hand run = the sum of the per-replication counts */
-        oq_sim_stats pooled;
-        oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &pooled);
+        oq_sim_stats pooled = OQ_OUTPUT_INIT(oq_sim_stats);
+        oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &pooled, NULL);
         int64_t sum_in_t = 0, sum_off = 0;
         for (int r = 0; r < 8; r++) {
             oq_plan_counts c = OQ_OUTPUT_INIT(oq_plan_counts), cq = OQ_OUTPUT_INIT(oq_plan_counts);

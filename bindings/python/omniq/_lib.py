@@ -702,7 +702,8 @@ class oq_schedule_summary(Structure):
 class oq_schedule_shift(Structure):
     _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
         "template_index", "tour_index", "tour_row", "day", "start", "length", "count",
-        "n_breaks", "reserved")] + [(n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
+        "n_breaks", "reserved")] + [
+        (n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
 
 
 class oq_schedule_break(Structure):
@@ -791,7 +792,8 @@ class oq_sim_options(Structure):
 
 class oq_sim_stats(Structure):
     _fields_ = (
-        [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
+        [("struct_size", c_uint32), ("reserved", c_int32)]
+        + [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
                                 "abandoned_short", "waited", "rejected", "unfinished",
                                 "in_service")]
         + [(n, c_double) for n in (
@@ -875,17 +877,18 @@ SIM_SUMMARY_FIGURES = ("offered", "service_level", "service_level_offered", "p_w
 
 
 class oq_sim_summary(Structure):
-    _fields_ = ([("replications", c_int32), ("reserved", c_int32)]
+    _fields_ = ([("struct_size", c_uint32), ("replications", c_int32)]
                 + [(n, oq_sim_estimate) for n in SIM_SUMMARY_FIGURES])
 
 
 class oq_sim_run_info(Structure):
     _fields_ = (
-        [("seed", c_uint64)]
+        [("struct_size", c_uint32)]
+        + [(n, c_int32) for n in ("engine_contacts", "check_status", "reserved")]
+        + [("seed", c_uint64)]
         + [(n, c_int64) for n in ("contacts", "completed", "abandoned", "rejected", "removed",
                                   "in_system", "sim_events", "engine_events", "stale",
-                                  "end_ms")]
-        + [("engine_contacts", c_int32), ("check_status", c_int32)])
+                                  "end_ms")])
 
 
 # forecast.h
@@ -1006,11 +1009,11 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_engine": (_E, [_SIM]),
     "oq_sim_scope_count": (_S, [_SIM, _I, _PI]),
     "oq_sim_scope_id": (_S, [_SIM, _I, _I, POINTER(c_char_p)]),
-    "oq_sim_replication_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
+    "oq_sim_replication_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats), POINTER(oq_error)]),
     "oq_sim_interval_count": (_S, [_SIM, _PI]),
-    "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
-    "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
-    "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats), POINTER(oq_error)]),
+    "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary), POINTER(oq_error)]),
+    "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info), POINTER(oq_error)]),
     "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
     # calendar.h
