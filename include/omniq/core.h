@@ -97,7 +97,7 @@ OQ_API void oq_free(void *ptr);
  * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,
  * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats, the
  * planning results — oq_plan_summary, oq_schedule_summary, oq_roster_shift,
- * oq_sim_stats, ... —, oq_error — with its own rule for a bad size, below —
+ * oq_sim_stats, oq_forecast_info, oq_backtest_result, ... —, oq_error — with its own rule for a bad size, below —
  * and an input struct read back such as oq_queue_get_spec's or
  * oq_schedule_get_horizon's) have
  * their struct_size set by the caller before the
@@ -111,8 +111,9 @@ OQ_API void oq_free(void *ptr);
  *
  * Not versioned (no struct_size; their layout is fixed forever, a change
  * would be a new struct or a new function): elements of arrays the caller
- * passes in (oq_sim_stream, oq_sim_window, oq_sim_agent, oq_sim_dist,
- * oq_shift_break, oq_plan_group, oq_plan_staff, oq_special_day: an array is
+ * passes in or has filled (oq_sim_stream, oq_sim_window, oq_sim_agent,
+ * oq_sim_dist, oq_shift_break, oq_plan_group, oq_plan_staff, oq_special_day,
+ * oq_forecast_row, oq_plan_interval: an array is
  * strided by one sizeof, so every element would need the same struct_size
  * and a mismatch could not be detected per element); payloads the library
  * hands to a callback or through a borrowed pointer (oq_event,

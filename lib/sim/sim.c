@@ -1135,19 +1135,28 @@ oq_status oq_sim_scope_id(const oq_sim *s, int32_t scope, int32_t index, const c
     return OQ_OK;
 }
 
-oq_status oq_sim_replication_stats(const oq_sim *s, int32_t replication, int32_t scope,
-                                   int32_t index, oq_sim_stats *out, oq_error *err)
+/* Row `row` of the per-replication table (s->rep) or, by_interval, of the
+ * per-interval one (s->inter), for scope / index, finished and put. */
+static oq_status stats_row(const oq_sim *s, const char *fn, int32_t scope, int32_t index,
+                           int by_interval, int32_t row, oq_sim_stats *out, oq_error *err)
 {
-    static const char fn[] = "oq_sim_replication_stats";
     int32_t k;
     oq_status st = scope_check(s, fn, scope, index, &k, err);
     if (st != OQ_OK)
         return st;
-    if (replication < 0 || replication >= s->ran)
-        return oq__getter_range(err, fn, "replication", replication, s->ran);
-    oq_sim_stats full = s->rep[(size_t)replication * (size_t)s->nscopes + (size_t)k];
+    int32_t n = by_interval ? s->nint : s->ran;
+    if (row < 0 || row >= n)
+        return oq__getter_range(err, fn, by_interval ? "interval" : "replication", row, n);
+    const oq_sim_stats *cells = by_interval ? s->inter : s->rep;
+    oq_sim_stats full = cells[(size_t)row * (size_t)s->nscopes + (size_t)k];
     oq__sim_stats_finish(&full, k == 0);
     return OQ__OUTPUT_PUT(out, &full, oq_sim_stats, offered, err);
+}
+
+oq_status oq_sim_replication_stats(const oq_sim *s, int32_t replication, int32_t scope,
+                                   int32_t index, oq_sim_stats *out, oq_error *err)
+{
+    return stats_row(s, "oq_sim_replication_stats", scope, index, 0, replication, out, err);
 }
 
 oq_status oq_sim_interval_count(const oq_sim *s, int32_t *count)
@@ -1161,16 +1170,7 @@ oq_status oq_sim_interval_count(const oq_sim *s, int32_t *count)
 oq_status oq_sim_interval_stats(const oq_sim *s, int32_t interval, int32_t scope, int32_t index,
                                 oq_sim_stats *out, oq_error *err)
 {
-    static const char fn[] = "oq_sim_interval_stats";
-    int32_t k;
-    oq_status st = scope_check(s, fn, scope, index, &k, err);
-    if (st != OQ_OK)
-        return st;
-    if (interval < 0 || interval >= s->nint)
-        return oq__getter_range(err, fn, "interval", interval, s->nint);
-    oq_sim_stats full = s->inter[(size_t)interval * (size_t)s->nscopes + (size_t)k];
-    oq__sim_stats_finish(&full, k == 0);
-    return OQ__OUTPUT_PUT(out, &full, oq_sim_stats, offered, err);
+    return stats_row(s, "oq_sim_interval_stats", scope, index, 1, interval, out, err);
 }
 
 static void estimate(oq_sim_estimate *e, const double *v, int32_t n)

@@ -643,6 +643,9 @@ static const history HISTORY[] = {
         H(oq_sim_stats, V(oq_sim_stats, 192, reserved, occupancy)),
         H(oq_sim_summary, V(oq_sim_summary, 392, replications, occupancy)),
         H(oq_sim_run_info, V(oq_sim_run_info, 104, engine_contacts, end_ms)),
+        H(oq_volume_series_info, V(oq_volume_series_info, 40, interval_s, total_volume)),
+        H(oq_forecast_info, V(oq_forecast_info, 64, method, day_factor)),
+        H(oq_backtest_result, V(oq_backtest_result, 96, method, intraday_after)),
 };
 
 static void versions_never_reuse_tail_padding(void **state)

@@ -480,7 +480,7 @@ static void test_plan_file(void **state)
     oq_forecast_options fo;
     oq_forecast_options_init(&fo);
     static oq_forecast_row rows[7 * 48];
-    oq_forecast_info fi;
+    oq_forecast_info fi = OQ_OUTPUT_INIT(oq_forecast_info);
     assert_oq_ok_err(&err, oq_forecast_run(s, date, 7, &fo, rows, 7 * 48, &fi, &err));
     static double vol[7 * 48];
     static int32_t req[7 * 48];

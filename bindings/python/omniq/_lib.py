@@ -893,9 +893,9 @@ class oq_sim_run_info(Structure):
 
 # forecast.h
 class oq_volume_series_info(Structure):
-    _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
-                                       "last_date", "days", "has_aht")] + [
-        ("total_volume", c_double)]
+    _fields_ = [("struct_size", c_uint32)] + [
+        (n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date", "last_date",
+                               "days", "has_aht", "reserved")] + [("total_volume", c_double)]
 
 
 class oq_special_day(Structure):
@@ -922,8 +922,9 @@ class oq_forecast_row(Structure):
 
 
 class oq_forecast_info(Structure):
-    _fields_ = ([(n, c_int32) for n in ("method", "history_days", "excluded_days",
-                                        "calibration_days")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("method", "history_days", "excluded_days",
+                                          "calibration_days", "reserved")]
                 + [(n, c_double) for n in ("dispersion80", "dispersion95", "level80",
                                            "level95", "day_factor")])
 
@@ -934,7 +935,8 @@ class oq_backtest_options(Structure):
 
 
 class oq_backtest_result(Structure):
-    _fields_ = ([(n, c_int32) for n in ("method", "chosen", "days", "reserved")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("method", "chosen", "days")]
                 + [("intervals", c_int64)]
                 + [(n, c_double) for n in ("actual", "forecast", "wape", "mape", "rmse",
                                            "coverage80", "coverage95", "intraday_before",
@@ -1084,7 +1086,8 @@ OPTIONAL_PROTOTYPES = {
     "oq_volume_series_load_csv": (_S, [_P, _P, _I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
                                        POINTER(oq_error)]),
     "oq_volume_csv_queues": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
-    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info)]),
+    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info),
+                                          POINTER(oq_error)]),
     "oq_volume_series_queue": (_P, [c_void_p]),
     "oq_volume_series_day": (_S, [c_void_p, _I, _PD, _PD, _I, _PI]),
     "oq_volume_series_aggregate": (_S, [c_void_p, _I, POINTER(c_void_p), POINTER(oq_error)]),

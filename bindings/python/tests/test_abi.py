@@ -19,7 +19,7 @@ PLANNING_OUTPUTS = (
     _lib.oq_plan_scenario_info, _lib.oq_schedule_summary, _lib.oq_roster_summary,
     _lib.oq_schedule_shift, _lib.oq_schedule_break, _lib.oq_schedule_tour_row,
     _lib.oq_roster_shift, _lib.oq_roster_violation, _lib.oq_sim_summary, _lib.oq_sim_run_info,
-    _lib.oq_sim_stats)
+    _lib.oq_sim_stats, _lib.oq_volume_series_info, _lib.oq_forecast_info, _lib.oq_backtest_result)
 
 
 class VersionedStructs(unittest.TestCase):
