@@ -334,7 +334,7 @@ static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
     if (!ob)
         return;
     oq_sblock *w = bucket(S, ob, t);
-    if (k >= K_SUMS) {
+    if (oq__k_is_max(k)) {
         if (v > ob->cur.k[k])
             ob->cur.k[k] = v;
         if (v > ob->day.k[k])
