@@ -63,7 +63,8 @@
     X(BAB_WAIT,    MEAN_S, mean_abandoned_wait_business_s, BAB_N)          \
     X(BAB_IN,      COUNT,  business_abandoned_within,      _)              \
     X(ANS_MAX,     MAX_S,  max_answered_wait_s,            _)              \
-    X(AB_MAX,      MAX_S,  max_abandoned_wait_s,           _)
+    X(AB_MAX,      MAX_S,  max_abandoned_wait_s,           _)              \
+    X(REOPENED,    COUNT,  reopened,                       _)
 
 /* How many counters the blocks of a format-3 snapshot hold (the rows above
  * up to AB_MAX, written with no count). */

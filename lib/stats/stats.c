@@ -969,6 +969,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         if (!c)
             break;
         add(S, qo, K_OFFERED, 1, now);
+        add3(e, qo, co, K_REOPENED, 1);
         if (!r && !(r = rec_new(e, c))) {
             S->dropped++;
             break;

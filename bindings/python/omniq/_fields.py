@@ -80,6 +80,7 @@ OQ_QUEUE_STATS = (
     ('asa_business_s', 'double', 0),
     ('mean_abandoned_wait_business_s', 'double', 0),
     ('sl_business', 'double', 0),
+    ('reopened', 'int64_t', 0),
 )
 
 
@@ -151,3 +152,4 @@ class QueueStatsFields:
     asa_business_s: float
     mean_abandoned_wait_business_s: float
     sl_business: float
+    reopened: int
