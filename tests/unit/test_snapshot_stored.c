@@ -49,6 +49,19 @@ static void *read_file(const char *path, size_t *len)
     return buf;
 }
 
+/* Write w's snapshot to path (a fixture), and destroy w. */
+static void write_fixture(oq_engine *w, const char *path)
+{
+    size_t n = 0;
+    void *bytes = w_snap(w, &n);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    fclose(f);
+    oq_free(bytes);
+    oq_engine_destroy(w);
+}
+
 /* The world the fixture was written from: seed 1, 300 random steps. */
 static oq_engine *fixture_world(void)
 {
@@ -71,15 +84,7 @@ static void stored_snapshot_is_read(void **state)
     oq_error rerr = OQ_ERROR_INIT;
     (void)state;
     if (getenv("OQ_WRITE_SNAPSHOT_FIXTURE")) {
-        oq_engine *w = fixture_world();
-        size_t n = 0;
-        void *bytes = w_snap(w, &n);
-        FILE *f = fopen(FIXTURE, "wb");
-        assert_non_null(f);
-        assert_int_equal(fwrite(bytes, 1, n, f), n);
-        fclose(f);
-        oq_free(bytes);
-        oq_engine_destroy(w);
+        write_fixture(fixture_world(), FIXTURE);
     }
     size_t len = 0;
     unsigned char *buf = read_file(FIXTURE, &len);
@@ -139,15 +144,7 @@ static void counters_added_since_restore_as_zero(void **state)
     (void)state;
     if (getenv("OQ_WRITE_SNAPSHOT_FIXTURE_V4")) { /* once, by the 40-counter library */
         assert_int_equal(K_N, FIXTURE_V4_COUNTERS);
-        oq_engine *w = restore_file(FIXTURE);
-        size_t n = 0;
-        void *bytes = w_snap(w, &n);
-        FILE *f = fopen(FIXTURE_V4, "wb");
-        assert_non_null(f);
-        assert_int_equal(fwrite(bytes, 1, n, f), n);
-        fclose(f);
-        oq_free(bytes);
-        oq_engine_destroy(w);
+        write_fixture(restore_file(FIXTURE), FIXTURE_V4);
     }
     assert_true(K_N >= FIXTURE_V4_COUNTERS);
     oq_engine *v3 = restore_file(FIXTURE);

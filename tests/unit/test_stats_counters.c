@@ -31,13 +31,13 @@ static void distinct_block(oq_sblock *b, oq_sgauge *g)
     g->backlog_age_ms = 10500;
 }
 
-static oq_stats options_stats(void)
+/* The statistics (default options, some figures dropped) and a distinct block. */
+static void distinct_input(oq_stats *S, oq_sblock *b, oq_sgauge *g)
 {
-    oq_stats S;
-    memset(&S, 0, sizeof S);
-    oq_stats_options_init(&S.opt);
-    S.dropped = 11;
-    return S;
+    memset(S, 0, sizeof *S);
+    oq_stats_options_init(&S->opt);
+    S->dropped = 11;
+    distinct_block(b, g);
 }
 
 /* Bytes the read-out leaves to its caller: struct_size, period, the span and
@@ -62,10 +62,10 @@ static int caller_byte(size_t at)
 static void every_field_is_read_out(void **state)
 {
     (void)state;
-    oq_stats S = options_stats();
+    oq_stats S;
     oq_sblock b;
     oq_sgauge g;
-    distinct_block(&b, &g);
+    distinct_input(&S, &b, &g);
     /* Read into all-zero and all-one bytes: a byte the read-out writes is
      * the same in both; one it skips keeps what was there. */
     oq_queue_stats o0, o1;
@@ -101,10 +101,10 @@ static void every_field_is_read_out(void **state)
 static void every_row_reads_its_own_field(void **state)
 {
     (void)state;
-    oq_stats S = options_stats();
+    oq_stats S;
     oq_sblock b;
     oq_sgauge g;
-    distinct_block(&b, &g);
+    distinct_input(&S, &b, &g);
     oq_queue_stats o;
     memset(&o, 0, sizeof o);
     o.struct_size = sizeof o;
