@@ -16,8 +16,8 @@ enum {
     K_N
 };
 
-/* 1 for a counter that blocks merge by max (a MAX_S row), 0 for a sum. A
- * constant index folds to a constant. */
+/* 1 for a counter that blocks merge by max (a MAX_S row: stats.c raises it
+ * with add_max), 0 for a sum. A constant index folds to a constant. */
 #define OQ__K_MERGE_COUNT 0
 #define OQ__K_MERGE_MEAN_S 0
 #define OQ__K_MERGE_MAX_S 1
@@ -113,6 +113,7 @@ typedef struct oq_sagent {
 typedef struct oq_sbucket_at {
     int64_t len, b, lo, hi;
     int32_t n, slot;
+    size_t off; /* slot * sizeof(oq_sblock): every counter added indexes the window by it */
 } oq_sbucket_at;
 
 typedef struct oq_stats oq_stats;
