@@ -591,7 +591,8 @@ static const history HISTORY[] = {
         H(oq_roster_options, V(oq_roster_options, 48, max_consecutive_days, seed)),
         H(oq_sim_options, V(oq_sim_options, 168, replications, reserved)),
         H(oq_stats_options, V(oq_stats_options, 176, ring_size, wait_bounds_s)),
-        H(oq_queue_stats, V(oq_queue_stats, 752, period, sl_business)),
+        H(oq_queue_stats, V(oq_queue_stats, 752, period, sl_business),
+          V(oq_queue_stats, 760, reopened, reopened)),
         H(oq_agent_stats, V(oq_agent_stats, 176, period, dropped)),
         H(oq_reason_stats, V(oq_reason_stats, 24, reason, seconds)),
 };
