@@ -31,6 +31,7 @@ void tenant_drop_engine(tenant *t)
     durability_clear_batch(t);
     t->last_seq = 0;
     t->since_snapshot = 0;
+    t->since_bytes = 0;
     t->want_snapshot = 0;
     t->record_lost = 0;
 }
@@ -39,6 +40,7 @@ void tenant_destroy(tenant *t)
 {
     if (!t)
         return;
+    background_cancel(t);
     oq_engine_destroy(t->e);
     store_close(t->st);
     registry_destroy(t->reg);

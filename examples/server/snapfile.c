@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* Snapshot files of the SQLite server (see snapfile.h). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "snapfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAGIC "OQSNAPF1"
+#define HEADER 40 /* magic 8, seq 8, data_len 8, extra_len 8, hash 8 */
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t hash_of(const void *data, size_t len, const void *extra, size_t extra_len)
+{
+    return fnv1a(fnv1a(0xcbf29ce484222325ull, data, len), extra, extra_len);
+}
+
+int snapfile_name(const char *db_path, int64_t seq, char *out, size_t len)
+{
+    int n = snprintf(out, len, "%s.snap-%lld", db_path, (long long)seq);
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* The directory holding path ("." for a bare name) into out. */
+static void dir_of(const char *path, char *out, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(out, len, ".");
+    else if (slash == path)
+        snprintf(out, len, "/");
+    else
+        snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
+                   const void *extra, size_t extra_len, int sync, char *err, size_t errlen)
+{
+    char tmp[SNAPFILE_NAME_MAX + 8];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    unsigned char head[HEADER];
+    memcpy(head, MAGIC, 8);
+    put_u64(head + 8, (uint64_t)seq);
+    put_u64(head + 16, len);
+    put_u64(head + 24, extra_len);
+    put_u64(head + 32, hash_of(data, len, extra, extra_len));
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const char *what = "create";
+    int ok = fd >= 0;
+    if (ok && (write_all(fd, head, sizeof head) || write_all(fd, data, len) ||
+               write_all(fd, extra, extra_len)))
+        ok = 0, what = "write";
+    if (ok && sync && fsync(fd))
+        ok = 0, what = "fsync";
+    if (fd >= 0 && close(fd) && ok)
+        ok = 0, what = "close";
+    if (ok && rename(tmp, path))
+        ok = 0, what = "rename";
+    if (!ok) {
+        snprintf(err, errlen, "snapshot file %s: %s: %s", tmp, what, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    if (sync) { /* the rename itself must reach the disk before the database names the file */
+        char dir[SNAPFILE_NAME_MAX];
+        dir_of(path, dir, sizeof dir);
+        int dfd = open(dir, O_RDONLY);
+        if (dfd < 0 || fsync(dfd)) {
+            snprintf(err, errlen, "snapshot file %s: fsync of its directory: %s", path, strerror(errno));
+            if (dfd >= 0)
+                close(dfd);
+            unlink(path);
+            return -1;
+        }
+        close(dfd);
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *data, size_t len)
+{
+    char *p = data;
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void **extra,
+                  size_t *extra_len, char *err, size_t errlen)
+{
+    *data = *extra = NULL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        snprintf(err, errlen, "snapshot file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned char head[HEADER];
+    struct stat sb;
+    const char *why = NULL;
+    char why_seq[160];
+    uint64_t dl = 0, el = 0;
+    if (fstat(fd, &sb) || read_all(fd, head, sizeof head) || memcmp(head, MAGIC, 8)) {
+        why = "not a snapshot file (or cut short)";
+    } else {
+        dl = get_u64(head + 16);
+        el = get_u64(head + 24);
+        if ((int64_t)get_u64(head + 8) != seq) {
+            snprintf(why_seq, sizeof why_seq, "the database names it as covering records up to %lld, "
+                     "it covers records up to %llu: the database is inconsistent", (long long)seq,
+                     (unsigned long long)get_u64(head + 8));
+            why = why_seq;
+        }
+        else if (dl > (uint64_t)sb.st_size || el > (uint64_t)sb.st_size ||
+                 (uint64_t)sb.st_size != HEADER + dl + el)
+            why = "its length does not match its header (cut short?)";
+    }
+    if (!why) {
+        *data = malloc(dl ? (size_t)dl : 1);
+        *extra = malloc(el ? (size_t)el : 1);
+        if (!*data || !*extra)
+            why = "out of memory";
+        else if (read_all(fd, *data, (size_t)dl) || read_all(fd, *extra, (size_t)el))
+            why = "read failed";
+        else if (hash_of(*data, (size_t)dl, *extra, (size_t)el) != get_u64(head + 32))
+            why = "damaged (its hash does not match)";
+    }
+    close(fd);
+    if (why) {
+        snprintf(err, errlen, "snapshot file %s: %s", path, why);
+        free(*data);
+        free(*extra);
+        *data = *extra = NULL;
+        return -1;
+    }
+    *len = (size_t)dl;
+    *extra_len = (size_t)el;
+    return 0;
+}
+
+void snapfile_remove_others(const char *db_path, const char *keep)
+{
+    char dir[SNAPFILE_NAME_MAX], prefix[SNAPFILE_NAME_MAX];
+    dir_of(db_path, dir, sizeof dir);
+    const char *base = strrchr(db_path, '/');
+    snprintf(prefix, sizeof prefix, "%s.snap-", base ? base + 1 : db_path);
+    const char *keep_base = keep ? strrchr(keep, '/') : NULL;
+    keep_base = keep_base ? keep_base + 1 : keep;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        if (strncmp(ent->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        if (keep_base && strcmp(ent->d_name, keep_base) == 0)
+            continue;
+        char path[2 * SNAPFILE_NAME_MAX + 2];
+        snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        unlink(path);
+    }
+    closedir(d);
+}
