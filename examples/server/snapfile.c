@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #define MAGIC "OQSNAPF1"
-#define HEADER 40 /* magic 8, seq 8, data_len 8, extra_len 8, hash 8 */
+#define HEADER 48 /* magic 8, seq 8, data_len 8, extra_len 8, hash 8, body_len 8 */
+#define ZERO_RUN_MIN 2 /* shorter runs of zeros stay in the literal bytes */
 
 static void put_u64(unsigned char *p, uint64_t v)
 {
@@ -78,6 +79,116 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+/* The body's encoder: a staging buffer in front of the file. */
+typedef struct writer {
+    int fd;
+    int failed;
+    uint64_t written;
+    size_t n;
+    unsigned char stage[1 << 16];
+} writer;
+
+static void w_flush(writer *w)
+{
+    if (!w->failed && w->n && write_all(w->fd, w->stage, w->n))
+        w->failed = 1;
+    w->written += w->n;
+    w->n = 0;
+}
+
+static void w_bytes(writer *w, const unsigned char *p, size_t len)
+{
+    while (len) {
+        if (w->n == sizeof w->stage)
+            w_flush(w);
+        size_t k = sizeof w->stage - w->n < len ? sizeof w->stage - w->n : len;
+        memcpy(w->stage + w->n, p, k);
+        w->n += k;
+        p += k;
+        len -= k;
+    }
+}
+
+/* A token: (count << 1 | zeros) as an unsigned LEB128 varint. */
+static void w_token(writer *w, uint64_t count, int zeros)
+{
+    unsigned char v[10];
+    size_t k = 0;
+    uint64_t x = count << 1 | (uint64_t)zeros;
+    do {
+        v[k] = (unsigned char)(x & 0x7f);
+        x >>= 7;
+        if (x)
+            v[k] |= 0x80;
+        k++;
+    } while (x);
+    w_bytes(w, v, k);
+}
+
+/* Encode len bytes: runs of ZERO_RUN_MIN or more zeros become one token,
+ * the bytes between them a literal token followed by the bytes. */
+static void w_encode(writer *w, const unsigned char *p, size_t len)
+{
+    size_t i = 0, lit = 0; /* lit: where the pending literal bytes start */
+    while (i < len) {
+        if (p[i] != 0) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && p[j] == 0)
+            j++;
+        if (j - i < ZERO_RUN_MIN) {
+            i = j;
+            continue;
+        }
+        if (i > lit) {
+            w_token(w, i - lit, 0);
+            w_bytes(w, p + lit, i - lit);
+        }
+        w_token(w, j - i, 1);
+        i = lit = j;
+    }
+    if (len > lit) {
+        w_token(w, len - lit, 0);
+        w_bytes(w, p + lit, len - lit);
+    }
+}
+
+/* Decode exactly len bytes into out from body[*off..]: 0, or -1 if the
+ * tokens do not fit (damaged). */
+static int decode(const unsigned char *body, size_t body_len, size_t *off, unsigned char *out, size_t len)
+{
+    size_t o = *off, done = 0;
+    while (done < len) {
+        uint64_t x = 0;
+        int shift = 0;
+        for (;;) {
+            if (o >= body_len || shift > 63)
+                return -1;
+            unsigned char b = body[o++];
+            x |= (uint64_t)(b & 0x7f) << shift;
+            shift += 7;
+            if (!(b & 0x80))
+                break;
+        }
+        uint64_t n = x >> 1;
+        if (n == 0 || n > len - done)
+            return -1;
+        if (x & 1) {
+            memset(out + done, 0, (size_t)n);
+        } else {
+            if (n > body_len - o)
+                return -1;
+            memcpy(out + done, body + o, (size_t)n);
+            o += (size_t)n;
+        }
+        done += (size_t)n;
+    }
+    *off = o;
+    return 0;
+}
+
 int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
                    const void *extra, size_t extra_len, int sync, char *err, size_t errlen)
 {
@@ -92,9 +203,23 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const char *what = "create";
     int ok = fd >= 0;
-    if (ok && (write_all(fd, head, sizeof head) || write_all(fd, data, len) ||
-               write_all(fd, extra, extra_len)))
-        ok = 0, what = "write";
+    writer *w = ok ? malloc(sizeof *w) : NULL;
+    if (ok && !w)
+        ok = 0, what = "out of memory", errno = ENOMEM;
+    if (ok) {
+        w->fd = fd;
+        w->failed = 0;
+        w->written = 0;
+        w->n = 0;
+        w_bytes(w, head, sizeof head); /* body_len filled in below */
+        w_encode(w, data, len);
+        w_encode(w, extra, extra_len);
+        w_flush(w);
+        put_u64(head + 40, w->written - HEADER);
+        if (w->failed || pwrite(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
+            ok = 0, what = "write";
+        free(w);
+    }
     if (ok && sync && fsync(fd))
         ok = 0, what = "fsync";
     if (fd >= 0 && close(fd) && ok)
@@ -150,32 +275,41 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
     struct stat sb;
     const char *why = NULL;
     char why_seq[160];
-    uint64_t dl = 0, el = 0;
+    uint64_t dl = 0, el = 0, bl = 0;
+    unsigned char *body = NULL;
     if (fstat(fd, &sb) || read_all(fd, head, sizeof head) || memcmp(head, MAGIC, 8)) {
         why = "not a snapshot file (or cut short)";
     } else {
         dl = get_u64(head + 16);
         el = get_u64(head + 24);
+        bl = get_u64(head + 40);
         if ((int64_t)get_u64(head + 8) != seq) {
             snprintf(why_seq, sizeof why_seq, "the database names it as covering records up to %lld, "
                      "it covers records up to %llu: the database is inconsistent", (long long)seq,
                      (unsigned long long)get_u64(head + 8));
             why = why_seq;
         }
-        else if (dl > (uint64_t)sb.st_size || el > (uint64_t)sb.st_size ||
-                 (uint64_t)sb.st_size != HEADER + dl + el)
+        else if (bl > (uint64_t)sb.st_size || (uint64_t)sb.st_size != HEADER + bl)
             why = "its length does not match its header (cut short?)";
+        else if (dl > SIZE_MAX / 2 || el > SIZE_MAX / 2)
+            why = "its header is damaged";
     }
     if (!why) {
+        size_t off = 0;
         *data = malloc(dl ? (size_t)dl : 1);
         *extra = malloc(el ? (size_t)el : 1);
-        if (!*data || !*extra)
+        body = malloc(bl ? (size_t)bl : 1);
+        if (!*data || !*extra || !body)
             why = "out of memory";
-        else if (read_all(fd, *data, (size_t)dl) || read_all(fd, *extra, (size_t)el))
+        else if (read_all(fd, body, (size_t)bl))
             why = "read failed";
+        else if (decode(body, (size_t)bl, &off, *data, (size_t)dl) ||
+                 decode(body, (size_t)bl, &off, *extra, (size_t)el) || off != bl)
+            why = "damaged (its encoding does not match its lengths)";
         else if (hash_of(*data, (size_t)dl, *extra, (size_t)el) != get_u64(head + 32))
             why = "damaged (its hash does not match)";
     }
+    free(body);
     close(fd);
     if (why) {
         snprintf(err, errlen, "snapshot file %s: %s", path, why);

@@ -6,10 +6,15 @@
  * row does not name (a snapshot cut short, or replaced) is removed at start.
  *
  * Layout (little-endian): "OQSNAPF1", seq u64 (the last journal record it
- * covers), data_len u64, extra_len u64, FNV-1a 64 of data then extra, then
- * the engine snapshot (oq_engine_snapshot_buffer) and the host's extra bytes
- * (the contact registry). The engine snapshot carries its own CRC-32; the
- * hash covers the registry too and tells a truncated file at once. */
+ * covers), data_len u64, extra_len u64, FNV-1a 64 of data then extra,
+ * body_len u64, then the body: the engine snapshot (oq_engine_snapshot_buffer)
+ * then the host's extra bytes (the contact registry), each encoded as tokens
+ * — an unsigned LEB128 varint (n << 1 | z): z = 1, n zero bytes; z = 0, the
+ * n bytes that follow. Three quarters of an engine snapshot are zeros (fixed-
+ * width fields, mostly unset); runs of two or more become one token, which
+ * makes the file 2.7 times smaller than the bytes. The engine snapshot
+ * carries its own CRC-32; the hash covers the registry too, and the lengths
+ * tell a truncated file at once. */
 #ifndef SERVER_SNAPFILE_H
 #define SERVER_SNAPFILE_H
 

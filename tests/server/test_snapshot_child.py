@@ -24,8 +24,10 @@ without any timing assumption:
 Needs the Python binding (OMNIQ_LIBRARY) and sqlite3 (standard library)."""
 import glob
 import os
+import shlex
 import sqlite3
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,29 +37,58 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
-from server_client import CENTER, Client, Server  # noqa: E402
+from server_client import Client, Server, server_binary  # noqa: E402
 
 import omniq  # noqa: E402
 
 WAIT = 120.0  # generous: the server may run under valgrind
 
 
+def decode(body, off, n):
+    """n bytes of a snapshot file's body from off: (bytes, next offset)."""
+    out = bytearray()
+    while len(out) < n:
+        x = shift = 0
+        while True:
+            b = body[off]
+            off += 1
+            x |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        count = x >> 1
+        if count == 0 or len(out) + count > n:
+            raise AssertionError("a token of %d bytes at %d overruns %d" % (count, off, n))
+        if x & 1:
+            out += bytes(count)
+        else:
+            out += body[off:off + count]
+            off += count
+    return bytes(out), off
+
+
 def read_snapfile(path):
-    """(seq, engine bytes, registry bytes) of a snapshot file, checked against
-    the layout documented in examples/server/snapfile.h."""
+    """(seq, engine bytes, registry bytes) of a snapshot file, decoded by the
+    layout documented in examples/server/snapfile.h."""
     with open(path, "rb") as f:
         blob = f.read()
-    if len(blob) < 40 or blob[:8] != b"OQSNAPF1":
+    if len(blob) < 48 or blob[:8] != b"OQSNAPF1":
         raise AssertionError("%s: not a snapshot file (%d bytes)" % (path, len(blob)))
-    seq, dlen, elen, h = struct.unpack_from("<QQQQ", blob, 8)
-    if len(blob) != 40 + dlen + elen:
-        raise AssertionError("%s: %d bytes, the header says %d" % (path, len(blob), 40 + dlen + elen))
-    data, extra = blob[40:40 + dlen], blob[40 + dlen:]
+    seq, dlen, elen, h, blen = struct.unpack_from("<QQQQQ", blob, 8)
+    if len(blob) != 48 + blen:
+        raise AssertionError("%s: %d bytes, the header says %d" % (path, len(blob), 48 + blen))
+    body = blob[48:]
+    data, off = decode(body, 0, dlen)
+    extra, off = decode(body, off, elen)
+    if off != blen:
+        raise AssertionError("%s: %d body bytes left over" % (path, blen - off))
     fnv = 0xcbf29ce484222325
     for b in data + extra:
         fnv = ((fnv ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
     if fnv != h:
         raise AssertionError("%s: hash %x, the header says %x" % (path, fnv, h))
+    if len(blob) * 2 > 48 + dlen + elen:
+        raise AssertionError("%s: %d bytes stored for %d: not encoded" % (path, len(blob), dlen + elen))
     return seq, data, extra
 
 
@@ -204,7 +235,7 @@ class SnapshotChildTest(unittest.TestCase):
         # What a snapshot cut short would leave: a partial file the database does not name.
         stray = self.db + ".snap-%d" % last
         with open(stray, "wb") as f:
-            f.write(b"OQSNAPF1" + b"\0" * 100)
+            f.write(b"OQSNAPF1" + b"\0" * 100)  # lengths that do not match
         with open(stray + ".tmp", "wb") as f:
             f.write(b"half")
         self.assertEqual(snapshot_row(self.db)[0], 0, "the database still names the first snapshot")
@@ -221,6 +252,27 @@ class SnapshotChildTest(unittest.TestCase):
         c.close()
         open(self.gate, "w").close()
         self.assertEqual(srv.stop(), 0, "server exit status (valgrind/ASan errors?)")
+
+    def test_damaged_snapshot_file_refuses_to_start(self):
+        srv = self.start()
+        c = Client(srv.port)
+        self.arrive(c, ["d%02d" % i for i in range(5)])
+        c.close()
+        self.assertEqual(srv.stop(), 0)  # the final snapshot names a file
+        seq, file = snapshot_row(self.db)
+        path = os.path.join(self.tmp.name, file)
+        self.assertEqual(read_snapfile(path)[0], seq)
+        with open(path, "r+b") as f:
+            f.seek(-3, os.SEEK_END)
+            b = f.read(1)
+            f.seek(-3, os.SEEK_END)
+            f.write(bytes([b[0] ^ 0x40]))
+        cmd = shlex.split(os.environ.get("OMNIQ_SERVER_WRAPPER", "")) + [
+            server_binary(), "--db", self.db, "--port", "0"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertNotIn("listening on", p.stdout)
+        self.assertIn("snapshot file %s: damaged" % path, p.stderr)
 
 
 if __name__ == "__main__":
