@@ -8,7 +8,8 @@
  * engine frozen at that record, serializes it, writes it to its snapshot
  * file (snapfile.h: a temporary name, flushed, renamed) and exits. The loop
  * goes on answering and committing records after bg_seq meanwhile; it polls
- * the child (waitpid WNOHANG, once per turn) and, when it exited with 0,
+ * the child (waitpid WNOHANG, once per turn) and, when it said it finished
+ * (one byte on a pipe, after its file is renamed and the directory synced),
  * names its file in the next commit — the same transaction then drops the
  * records up to bg_seq. The snapshot says which record it covers, so the
  * records committed while the child ran stay in the journal and are
@@ -52,8 +53,19 @@ static void child_gate(pid_t parent)
     }
 }
 
-/* The child: serialize the frozen engine, write the file, exit. */
-static void child_run(tenant *t, const char *path, pid_t parent)
+/* The child's end: say whether the file is complete, then go. */
+static void child_end(int done_fd, int ok)
+{
+    fflush(stderr);
+    if (ok)
+        while (write(done_fd, "k", 1) < 0 && errno == EINTR) {
+        }
+    raise(SIGKILL);
+    _exit(ok ? 0 : 5); /* not reached */
+}
+
+/* The child: serialize the frozen engine, write the file, end. */
+static void child_run(tenant *t, const char *path, pid_t parent, int done_fd)
 {
     server *s = t->srv;
     if (s->listen_fd >= 0)
@@ -64,19 +76,14 @@ static void child_run(tenant *t, const char *path, pid_t parent)
     void *data = NULL;
     size_t len = 0;
     buf extra = {0};
-    if (durability_snapshot(t, &data, &len, &extra)) {
-        fflush(stderr);
-        _exit(4);
-    }
+    if (durability_snapshot(t, &data, &len, &extra))
+        child_end(done_fd, 0);
     char err[SNAPFILE_NAME_MAX + 256];
     int rc = snapfile_write(path, t->bg_seq, data, len, extra.data, extra.len,
                             s->opt.sync_mode != STORE_SYNC_OFF, err, sizeof err);
     if (rc)
         fprintf(stderr, "omniq-server: snapshot child: %s\n", err);
-    oq_free(data);
-    buf_free(&extra);
-    fflush(stderr);
-    _exit(rc ? 5 : 0);
+    child_end(done_fd, rc == 0);
 }
 
 int background_start(tenant *t, int64_t now_ms)
@@ -89,16 +96,28 @@ int background_start(tenant *t, int64_t now_ms)
         return -1;
     fflush(stdout); /* nothing buffered may be written twice */
     fflush(stderr);
+    int done[2];
     pid_t parent = getpid();
-    pid_t pid = fork();
+    pid_t pid = -1;
+    if (pipe(done) == 0) {
+        pid = fork();
+        if (pid < 0) {
+            close(done[0]);
+            close(done[1]);
+        }
+    }
     if (pid < 0) {
         server_log(t->srv, "snapshot: fork failed: %s; trying again a period later", strerror(errno));
         t->bg_failed_ms = now_ms;
         return -1;
     }
     t->bg_seq = seq;
-    if (pid == 0)
-        child_run(t, path, parent); /* does not return */
+    if (pid == 0) {
+        close(done[0]);
+        child_run(t, path, parent, done[1]); /* does not return */
+    }
+    close(done[1]);
+    t->bg_fd = done[0];
     t->bg_pid = (long)pid;
     t->bg_ready = 0;
     t->bg_bytes_at = t->journal_bytes;
@@ -120,17 +139,22 @@ static void remove_child_files(tenant *t)
 int background_poll(tenant *t, int64_t now_ms, char *path, size_t len)
 {
     if (t->bg_pid) {
-        int status = 0;
-        pid_t r = waitpid((pid_t)t->bg_pid, &status, WNOHANG);
+        pid_t r = waitpid((pid_t)t->bg_pid, NULL, WNOHANG);
         if (r == 0 || (r < 0 && errno == EINTR))
             return 0; /* still writing */
+        /* it ended (reaped just now); its word is on the pipe, which it closed */
+        char c = 0;
+        ssize_t n;
+        while ((n = read(t->bg_fd, &c, 1)) < 0 && errno == EINTR) {
+        }
+        close(t->bg_fd);
+        t->bg_fd = -1;
         t->bg_pid = 0;
-        if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (n == 1 && c == 'k') {
             t->bg_ready = 1;
         } else {
-            server_log(t->srv, "snapshot of record %lld: the child %s %d; trying again a period later",
-                       (long long)t->bg_seq, r > 0 && WIFSIGNALED(status) ? "was killed by signal" : "exited with",
-                       r > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : r > 0 ? WEXITSTATUS(status) : -1);
+            server_log(t->srv, "snapshot of record %lld: the child ended without finishing its file; "
+                               "trying again a period later", (long long)t->bg_seq);
             remove_child_files(t);
             t->bg_failed_ms = now_ms;
         }
@@ -144,6 +168,8 @@ void background_cancel(tenant *t)
         kill((pid_t)t->bg_pid, SIGKILL);
         while (waitpid((pid_t)t->bg_pid, NULL, 0) < 0 && errno == EINTR) {
         }
+        close(t->bg_fd);
+        t->bg_fd = -1;
         t->bg_pid = 0;
         remove_child_files(t);
     } else if (t->bg_ready) {

@@ -136,6 +136,7 @@ struct tenant {
     int64_t snapshots;       /* snapshots stored since start */
     /* background.c: the periodic snapshot a forked child is writing (SQLite) */
     long bg_pid;             /* the child (0: none) */
+    int bg_fd;               /* its pipe: one byte when its file is complete */
     int bg_ready;            /* it finished: its file waits for the next commit to name it */
     int64_t bg_seq;          /* the last record it covers (the journal at the fork) */
     int64_t bg_bytes_at;     /* journal_bytes at the fork */

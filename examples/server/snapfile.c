@@ -200,6 +200,7 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
     put_u64(head + 16, len);
     put_u64(head + 24, extra_len);
     put_u64(head + 32, hash_of(data, len, extra, extra_len));
+    put_u64(head + 40, 0); /* body_len: known once the body is written */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const char *what = "create";
     int ok = fd >= 0;

@@ -19,6 +19,7 @@ tenant *tenant_create(server *s, const char *name, int lead)
     t->lead = lead;
     t->state = TENANT_SYNCING;
     t->reg = registry_create();
+    t->bg_fd = -1;
     return t;
 }
 

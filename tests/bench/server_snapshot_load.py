@@ -24,6 +24,7 @@ flight each, arrive then abandon) for --seconds. Reported per case, median
         --case bytes16M="--snapshot-bytes 16M"
     python3 tests/bench/server_snapshot_load.py --server /path/to/old/omniq-server \\
         --case every1000="--snapshot-every 1000"
+    python3 tests/bench/server_snapshot_load.py --quick     # CI smoke
 
 The date, machine and load average are printed: the machine may be shared.
 Standard library only; every process started is stopped."""
@@ -110,7 +111,16 @@ def main():
     ap.add_argument("--case", action="append", default=[],
                     help="NAME=\"server arguments\" (repeatable; default: none and bytes16M)")
     ap.add_argument("--db-dir", help="directory for the databases (default: a temporary one)")
+    ap.add_argument("--quick", action="store_true",
+                    help="CI smoke: 2,000 waiting, 4 clients, 1 run of 1 s per case (not figures to quote)")
     args = ap.parse_args()
+    if args.quick:
+        args.waiting, args.clients, args.seconds, args.runs = 2000, 4, 1.0, 1
+        args.case = args.case or ["none=--snapshot-bytes 1G --snapshot-secs 3600",
+                                  "bytes64K=--snapshot-bytes 64K"]
+    if not os.path.exists(args.client):
+        print("server_snapshot_load: %s is not built" % args.client)
+        return 1
     if args.server:
         os.environ["OMNIQ_SERVER"] = os.path.abspath(args.server)
     cases = [c.split("=", 1) for c in args.case] or [
