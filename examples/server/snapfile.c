@@ -64,11 +64,13 @@ static void dir_of(const char *path, char *out, size_t len)
         snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
-static int write_all(int fd, const void *data, size_t len)
+/* All len bytes through write (writing) or read: 0, or -1 (an error, or
+ * the end of the file before len bytes). */
+static int io_all(int fd, void *data, size_t len, int writing)
 {
-    const char *p = data;
+    char *p = data;
     while (len) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -90,7 +92,7 @@ typedef struct writer {
 
 static void w_flush(writer *w)
 {
-    if (!w->failed && w->n && write_all(w->fd, w->stage, w->n))
+    if (!w->failed && w->n && io_all(w->fd, w->stage, w->n, 1))
         w->failed = 1;
     w->written += w->n;
     w->n = 0;
@@ -248,21 +250,6 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
     return 0;
 }
 
-static int read_all(int fd, void *data, size_t len)
-{
-    char *p = data;
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void **extra,
                   size_t *extra_len, char *err, size_t errlen)
 {
@@ -278,7 +265,7 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
     char why_seq[160];
     uint64_t dl = 0, el = 0, bl = 0;
     unsigned char *body = NULL;
-    if (fstat(fd, &sb) || read_all(fd, head, sizeof head) || memcmp(head, MAGIC, 8)) {
+    if (fstat(fd, &sb) || io_all(fd, head, sizeof head, 0) || memcmp(head, MAGIC, 8)) {
         why = "not a snapshot file (or cut short)";
     } else {
         dl = get_u64(head + 16);
@@ -302,7 +289,7 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
         body = malloc(bl ? (size_t)bl : 1);
         if (!*data || !*extra || !body)
             why = "out of memory";
-        else if (read_all(fd, body, (size_t)bl))
+        else if (io_all(fd, body, (size_t)bl, 0))
             why = "read failed";
         else if (decode(body, (size_t)bl, &off, *data, (size_t)dl) ||
                  decode(body, (size_t)bl, &off, *extra, (size_t)el) || off != bl)
