@@ -74,8 +74,8 @@ static void child_run(tenant *t, const char *path, pid_t parent, int done_fd)
         close(s->conns[i]->fd);
     /* The loop's CPU comes first: on a machine of few cores the child would
      * otherwise take the server's share while it serializes. */
-    errno = 0;
-    (void)nice(10); /* refused: the child runs at the server's priority */
+    if (nice(10) == -1)
+        errno = 0; /* refused: the child runs at the server's priority */
     child_gate(parent);
     void *data = NULL;
     size_t len = 0;
