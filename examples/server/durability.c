@@ -134,6 +134,7 @@ static int commit(tenant *t, int now_snapshot, int64_t now_ms)
         with_snapshot = from_child = 1;
         snap.seq = t->bg_seq;
     }
+    int64_t t0 = from_child ? server_mono_ms() : 0;
     int rc = store_commit(t->st, t->recs, t->n_recs, with_snapshot ? &snap : NULL);
     if (rc == 0) {
         t->commits++;
@@ -155,6 +156,8 @@ static int commit(tenant *t, int now_snapshot, int64_t now_ms)
                 t->record_lost = 0;
             }
             snapfile_remove_others(t->srv->opt.db_path, path);
+            if (from_child && server_mono_ms() - t0 > t->adopt_ms_max)
+                t->adopt_ms_max = server_mono_ms() - t0;
         }
     }
     durability_clear_batch(t);

@@ -144,6 +144,7 @@ struct tenant {
     int64_t bg_started_mono; /* when it was forked (monotonic ms) */
     int64_t bg_fork_ms_max;  /* the longest fork() since start: the loop's only pause for a snapshot */
     int64_t bg_child_ms;     /* how long the last finished child took, fork to its word */
+    int64_t adopt_ms_max;    /* the longest commit that named a child's file */
     int want_snapshot;       /* snapshot at the next commit (a record could not be encoded, or asked) */
     int record_lost;         /* a record could not be encoded: only a snapshot restores exactness */
     /* counters */

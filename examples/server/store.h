@@ -57,9 +57,13 @@ typedef int (*store_replay_fn)(int64_t seq, const void *data, size_t len, void *
 int store_replay(store *st, int64_t after_seq, store_replay_fn fn, void *user);
 
 /* One transaction: append n records (each under its own seq, above every
- * seq stored), then, if snap is not NULL, make snap the snapshot and delete
- * the records it covers (seq <= snap->seq). snap may cover fewer records
- * than stored (a snapshot written by a child while records went on). */
+ * seq stored), then, if snap is not NULL, make snap the snapshot. snap may
+ * cover fewer records than stored (a snapshot written by a child while
+ * records went on). The records the snapshot covers (seq <= its seq) are
+ * deleted STORE_PURGE_SLICE at a time, by this commit and the next ones
+ * (never replayed meanwhile: store_replay starts after the snapshot). */
+#define STORE_PURGE_SLICE 1024
+
 int store_commit(store *st, const store_record *recs, size_t n, const store_snapshot *snap);
 
 /* Highest sequence number written (by a commit or found at open). */

@@ -21,6 +21,7 @@ flight each, arrive then abandon) for --seconds. Reported per case, median
   fork ms      the longest fork() of the run (the server's counter: the loop's
                only pause for a periodic snapshot), median of the runs
   child ms     how long the last finished child took, fork to file complete
+  adopt ms     the longest commit that named a child's file (and removed the old one)
 
     python3 tests/bench/server_snapshot_load.py \\
         --case none="--snapshot-bytes 1G --snapshot-secs 3600" \\
@@ -148,9 +149,9 @@ def main():
         srv.stop()
         print("# preload: %d contacts in %.1f s; stored snapshot %.1f MB"
               % (args.waiting, time.monotonic() - t0, snapshot_bytes(seed_db) / 1e6))
-        print("%-12s %24s %22s %26s %10s %22s %14s %12s %8s %9s" % (
+        print("%-12s %24s %22s %26s %10s %22s %14s %12s %8s %9s %9s" % (
             "case", "req/s", "p99 ms", "max ms", "snapshots", "server CPU ms/1k req",
-            "child CPU s", "snapshot MB", "fork ms", "child ms"))
+            "child CPU s", "snapshot MB", "fork ms", "child ms", "adopt ms"))
         for name, extra in cases:
             runs = []
             for r in range(args.runs):
@@ -174,6 +175,7 @@ def main():
                 res["snapshots"] = n1["snapshots"] - n0["snapshots"] if "snapshots" in n1 else -1
                 res["fork_ms_max"] = n1.get("snapshot_fork_ms_max", -1)
                 res["child_ms"] = n1.get("snapshot_child_ms", -1)
+                res["adopt_ms_max"] = n1.get("snapshot_adopt_ms_max", -1)
                 res["server_cpu_ms_per_1k"] = 1e6 * (c1[0] - c0[0]) / max(1, res["requests"])
                 res["child_cpu_s"] = c1[1] - c0[1]
                 res["snapshot_mb"] = snapshot_bytes(db) / 1e6
@@ -183,15 +185,16 @@ def main():
                 shutil.rmtree(run_dir, ignore_errors=True)
             row = {k: spread([r[k] for r in runs]) for k in
                    ("req_per_s", "p99_ms", "max_ms", "snapshots", "server_cpu_ms_per_1k", "child_cpu_s",
-                    "snapshot_mb", "fork_ms_max", "child_ms")}
+                    "snapshot_mb", "fork_ms_max", "child_ms", "adopt_ms_max")}
 
             def f(x, fmt):
                 return (fmt + " [" + fmt + " .. " + fmt + "]") % (x["med"], x["min"], x["max"])
-            print("%-12s %24s %22s %26s %10s %22s %14s %12s %8s %9s" % (
+            print("%-12s %24s %22s %26s %10s %22s %14s %12s %8s %9s %9s" % (
                 name, f(row["req_per_s"], "%.0f"), f(row["p99_ms"], "%.2f"), f(row["max_ms"], "%.1f"),
                 "%g" % row["snapshots"]["med"], f(row["server_cpu_ms_per_1k"], "%.1f"),
                 f(row["child_cpu_s"], "%.2f"), "%.1f" % row["snapshot_mb"]["med"],
-                "%g" % row["fork_ms_max"]["med"], "%g" % row["child_ms"]["med"]))
+                "%g" % row["fork_ms_max"]["med"], "%g" % row["child_ms"]["med"],
+                "%g" % row["adopt_ms_max"]["med"]))
             print(json.dumps({"bench": "server_snapshot_load", "case": name, "args": extra,
                               "waiting": args.waiting, "clients": args.clients, "sync": args.sync,
                               "load": load, **row}))
