@@ -5,7 +5,8 @@
  *   engine call -> journal records buffered here (inside the call)
  *              -> events appended to client outputs (not sent)
  *   end of the loop iteration -> durability_commit: ONE SQLite transaction
- *              with every record of the iteration (+ a snapshot when due),
+ *              with every record of the iteration (+ naming a snapshot file
+ *              when one is complete: background.c writes the periodic ones),
  *              or, on the JetStream journal, every record published and
  *              acknowledged by the cluster (replica.c)
  *   commit OK -> the loop sends replies and events
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "snapfile.h"
 
 void durability_on_record(const oq_journal_record *rec, void *user)
 {
@@ -57,12 +59,19 @@ void durability_clear_batch(tenant *t)
 
 int durability_snapshot_due(tenant *t, int64_t now_ms)
 {
+    const server_options *o = &t->srv->opt;
     if (t->want_snapshot)
-        return 1;
-    int64_t pending = t->since_snapshot + (int64_t)t->n_recs;
-    if (pending >= t->srv->opt.snapshot_every)
-        return 1;
-    return pending > 0 && now_ms - t->last_snapshot_ms >= t->srv->opt.snapshot_ms;
+        return SNAPSHOT_NOW;
+    if (t->bg_pid || t->bg_ready)
+        return 0; /* a child is writing one (SQLite) */
+    if (t->bg_failed_ms && now_ms - t->bg_failed_ms < o->snapshot_ms)
+        return 0; /* the last child failed: not before a period */
+    int64_t records = t->since_snapshot + (int64_t)t->n_recs;
+    int64_t bytes = t->since_bytes + (int64_t)t->batch.len;
+    if (records > 0 && ((o->snapshot_every > 0 && records >= o->snapshot_every) ||
+                        bytes >= o->snapshot_bytes || now_ms - t->last_snapshot_ms >= o->snapshot_ms))
+        return SNAPSHOT_DUE;
+    return 0;
 }
 
 int durability_snapshot(tenant *t, void **data, size_t *len, buf *extra)
@@ -76,47 +85,79 @@ int durability_snapshot(tenant *t, void **data, size_t *len, buf *extra)
     return 0;
 }
 
-/* Commit the batch to SQLite, with a snapshot of the engine as it is now if asked. */
-static int commit(tenant *t, int with_snapshot, int64_t now_ms)
+/* The snapshot of the engine as it is now, written to its file here (asked
+ * for, or the first and final ones). 0 (path, *seq) or -1 (logged). */
+static int snapshot_here(tenant *t, char *path, size_t len, int64_t *seq)
+{
+    void *data = NULL;
+    size_t dlen = 0;
+    buf extra = {0};
+    uint64_t next = 1;
+    oq_engine_journal_seq(t->e, &next);
+    *seq = (int64_t)next - 1; /* the engine's own record numbering */
+    int rc = snapfile_name(t->srv->opt.db_path, *seq, path, len);
+    if (rc == 0)
+        rc = durability_snapshot(t, &data, &dlen, &extra);
+    if (rc == 0) {
+        char err[SNAPFILE_NAME_MAX + 256];
+        rc = snapfile_write(path, *seq, data, dlen, extra.data, extra.len,
+                            t->srv->opt.sync_mode != STORE_SYNC_OFF, err, sizeof err);
+        if (rc)
+            server_log(t->srv, "%s", err);
+    }
+    oq_free(data);
+    buf_free(&extra);
+    return rc;
+}
+
+/* Commit the batch to SQLite. now_snapshot: with a snapshot of the engine as
+ * it is now; otherwise with the one a child finished, if any. */
+static int commit(tenant *t, int now_snapshot, int64_t now_ms)
 {
     for (size_t i = 0; i < t->n_recs; i++)
         t->recs[i].data = t->batch.data + (uintptr_t)t->recs[i].data;
-    store_snapshot snap = {0};
-    void *snap_data = NULL;
-    buf extra = {0};
-    if (with_snapshot) {
-        size_t len;
-        if (durability_snapshot(t, &snap_data, &len, &extra) != 0 && t->record_lost) {
+    char path[SNAPFILE_NAME_MAX];
+    store_snapshot snap = {0, path};
+    int with_snapshot = 0, from_child = 0;
+    if (now_snapshot) {
+        background_cancel(t); /* it would cover less than this one */
+        with_snapshot = snapshot_here(t, path, sizeof path, &snap.seq) == 0;
+        if (!with_snapshot && t->record_lost) {
             /* Without the lost record or a snapshot the durable state would
              * silently differ from the engine: stop, a restart rebuilds the
              * durable state (the calls since the last commit were not answered). */
             fprintf(stderr, "omniq-server: a journal record was lost and the snapshot failed\n");
             exit(3);
         }
-        if (!snap_data) {
-            with_snapshot = 0; /* the records alone keep the state exact */
-        } else {
-            uint64_t next = 1;
-            oq_engine_journal_seq(t->e, &next);
-            snap.seq = (int64_t)next - 1; /* the engine's own record numbering */
-            snap.data = snap_data;
-            snap.len = len;
-            snap.extra = extra.data;
-            snap.extra_len = extra.len;
-        }
+        /* otherwise the records alone keep the state exact */
+    } else if (background_poll(t, now_ms, path, sizeof path)) {
+        with_snapshot = from_child = 1;
+        snap.seq = t->bg_seq;
     }
+    int64_t t0 = from_child ? server_mono_ms() : 0;
     int rc = store_commit(t->st, t->recs, t->n_recs, with_snapshot ? &snap : NULL);
-    oq_free(snap_data);
-    buf_free(&extra);
     if (rc == 0) {
         t->commits++;
         t->since_snapshot += (int64_t)t->n_recs;
+        t->since_bytes += (int64_t)t->batch.len;
+        t->journal_bytes += (int64_t)t->batch.len;
         t->last_seq = store_last_seq(t->st);
         if (with_snapshot) {
-            t->since_snapshot = 0;
+            /* the records committed after the snapshot's one stay in the journal */
+            t->since_snapshot = t->last_seq - snap.seq;
+            t->since_bytes = from_child ? t->journal_bytes - t->bg_bytes_at : 0;
+            t->snap_seq = snap.seq;
+            t->snapshots++;
+            t->bg_ready = 0;
+            t->bg_failed_ms = 0;
             t->last_snapshot_ms = now_ms;
-            t->want_snapshot = 0;
-            t->record_lost = 0;
+            if (!from_child) {
+                t->want_snapshot = 0;
+                t->record_lost = 0;
+            }
+            snapfile_remove_others(t->srv->opt.db_path, path);
+            if (from_child && server_mono_ms() - t0 > t->adopt_ms_max)
+                t->adopt_ms_max = server_mono_ms() - t0;
         }
     }
     durability_clear_batch(t);
@@ -136,22 +177,30 @@ void durability_commit(server *s, int64_t now_ms)
         if (t->state != TENANT_SOLO && t->state != TENANT_LEADING)
             continue;
         due[i] = durability_snapshot_due(t, now_ms);
-        if (t->n_recs == 0 && !due[i])
-            continue;
         if (t->state == TENANT_LEADING) {
-            replica_finish(t, due[i], now_ms);
+            if (t->n_recs || due[i])
+                replica_finish(t, due[i], now_ms);
             continue;
         }
-        if (commit(t, due[i], now_ms) != 0) {
+        char ready[SNAPFILE_NAME_MAX];
+        int adopt = background_poll(t, now_ms, ready, sizeof ready);
+        if (t->n_recs == 0 && !due[i] && !adopt)
+            continue;
+        if (commit(t, due[i] == SNAPSHOT_NOW, now_ms) != 0) {
             fprintf(stderr, "omniq-server: commit failed, exiting without replying: %s\n",
                     store_error(t->st));
             exit(3);
         }
+        /* Periodic: the engine is now exactly the durable state; a child
+         * writes its snapshot while the loop goes on. */
+        if (due[i] == SNAPSHOT_DUE && !t->bg_pid && !t->bg_ready)
+            background_start(t, now_ms);
     }
 }
 
 void durability_final_snapshot(tenant *t)
 {
+    background_cancel(t);
     if (t->since_snapshot == 0 && t->n_recs == 0)
         return;
     if (commit(t, 1, server_wall_ms()) != 0)
@@ -161,6 +210,7 @@ void durability_final_snapshot(tenant *t)
 typedef struct replay_ctx {
     tenant *t;
     int64_t applied;
+    int64_t bytes;
 } replay_ctx;
 
 /* Apply one stored record. The engine checks that it is the very next one
@@ -198,6 +248,7 @@ static int replay_one(int64_t seq, const void *data, size_t len, void *user)
         return 1;
     }
     rc->applied++;
+    rc->bytes += (int64_t)len;
     return 0;
 }
 
@@ -216,7 +267,8 @@ int durability_start(tenant *t)
     void *data = NULL, *extra = NULL;
     size_t len = 0, extra_len = 0;
     int64_t seq = 0;
-    int found = store_load_snapshot(t->st, &data, &len, &extra, &extra_len, &seq);
+    char file[SNAPFILE_NAME_MAX];
+    int found = store_load_snapshot(t->st, &data, &len, &extra, &extra_len, &seq, file, sizeof file);
     if (found < 0) {
         fprintf(stderr, "omniq-server: %s\n", store_error(t->st));
         return -1;
@@ -240,12 +292,16 @@ int durability_start(tenant *t)
                     t->srv->opt.db_path, (long long)seq, (unsigned long long)next - 1);
             return -1;
         }
-        replay_ctx rc = {t, 0};
+        replay_ctx rc = {t, 0, 0};
         if (store_replay(t->st, seq, replay_one, &rc)) {
             fprintf(stderr, "omniq-server: %s\n", store_error(t->st));
             return -1;
         }
         t->since_snapshot = rc.applied;
+        t->since_bytes = rc.bytes;
+        t->snap_seq = seq;
+        /* a snapshot cut short by a crash, or written but never named */
+        snapfile_remove_others(s->opt.db_path, file[0] ? file : NULL);
         server_log(s, "restored snapshot at record %lld, replayed %lld records, %zu contacts",
                    (long long)seq, (long long)rc.applied, registry_count(t->reg));
     } else {

@@ -270,6 +270,8 @@ static int poll_timeout(server *s, int64_t now)
             if (snap < wait)
                 wait = snap < 0 ? 0 : snap;
         }
+        if (t->bg_pid && wait > SERVER_CHILD_POLL_MS)
+            wait = SERVER_CHILD_POLL_MS; /* a snapshot child is writing: look for its end */
     }
     return wait > 1000 ? 1000 : (int)wait;
 }

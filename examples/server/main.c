@@ -2,8 +2,8 @@
 /* omniq-server: a small routing server around one omniq engine.
  *
  *   omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]
- *                [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]
- *                [--snapshot-secs S] [--max-clients N] [--max-per-address N]
+ *                [--token-file FILE] [--sync full|normal|off] [--snapshot-bytes N]
+ *                [--snapshot-every N] [--snapshot-secs S] [--max-clients N] [--max-per-address N]
  *                [--idle-secs S] [--quiet]
  *   omniq-server --journal nats://HOST:PORT[,...] --tenant NAME [--role primary|standby]
  *                [--tenant NAME [--role ...]]... [--config center.yaml] [--name NAME]
@@ -79,9 +79,9 @@ static void on_signal(int sig)
 
 static const char usage_text[] =
     "usage: omniq-server --db FILE [--config center.yaml] [--bind ADDR] [--port N]\n"
-    "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-every N]\n"
-    "                    [--snapshot-secs S] [--max-clients N] [--max-per-address N]\n"
-    "                    [--idle-secs S] [--quiet]\n"
+    "                    [--token-file FILE] [--sync full|normal|off] [--snapshot-bytes N]\n"
+    "                    [--snapshot-every N] [--snapshot-secs S] [--max-clients N]\n"
+    "                    [--max-per-address N] [--idle-secs S] [--quiet]\n"
     "       omniq-server --journal nats://HOST:PORT[,...] --tenant NAME [--role primary|standby]\n"
     "                    [--tenant NAME [--role primary|standby]]... [--config center.yaml]\n"
     "                    [--name NAME] [--advertise HOST:PORT] [--lease-secs S]\n"
@@ -104,7 +104,10 @@ static const char usage_text[] =
     "  --port N            TCP port, 0..65535 (default 0: a free one)\n"
     "  --token-file FILE   shared secret (first line): clients say hello with it\n"
     "  --sync MODE         SQLite synchronous: full (default), normal or off\n"
-    "  --snapshot-every N  snapshot after N journal records (default 1000)\n"
+    "  --snapshot-bytes N  snapshot after N bytes of journal records (suffix K, M, G:\n"
+    "                      binary units; default 16M); with --db a forked child writes\n"
+    "                      it while the server goes on answering\n"
+    "  --snapshot-every N  ... or after N journal records (default: no such rule)\n"
     "  --snapshot-secs S   ... or S seconds after the first uncovered record (default 30)\n"
     "  --max-clients N     connections at most (default 1024, lowered to fit ulimit -n)\n"
     "  --max-per-address N connections from one IP address at most (default 128)\n"
@@ -122,6 +125,24 @@ static int bad_arg(const char *option, const char *value, const char *why)
     else
         fprintf(stderr, "omniq-server: %s: %s\n", option, why);
     return -1;
+}
+
+/* A byte count: an integer >= 1 with an optional K, M or G (x 1024^n). */
+static int bytes_arg(const char *a, const char *v, int64_t *out)
+{
+    char *end = NULL;
+    long long n = strtoll(v, &end, 10);
+    int shift = 0;
+    if (end && (*end == 'K' || *end == 'k'))
+        shift = 10, end++;
+    else if (end && (*end == 'M' || *end == 'm'))
+        shift = 20, end++;
+    else if (end && (*end == 'G' || *end == 'g'))
+        shift = 30, end++;
+    if (!*v || *v == '-' || *v == '+' || *end || n < 1 || n > (INT64_MAX >> 30))
+        return bad_arg(a, v, "expected a number of bytes >= 1 (suffix K, M or G allowed)");
+    *out = (int64_t)n << shift;
+    return 0;
 }
 
 static int seconds_arg(const char *a, const char *v, double lo, double hi, int64_t *ms)
@@ -229,7 +250,8 @@ static int parse_args(int argc, char **argv, server_options *o)
     o->max_per_address = SERVER_PER_ADDRESS;
     o->idle_ms = (int64_t)SERVER_IDLE_SECS * 1000;
     o->sync_mode = STORE_SYNC_FULL;
-    o->snapshot_every = 1000;
+    o->snapshot_bytes = SERVER_SNAPSHOT_BYTES;
+    o->snapshot_every = 0;
     o->snapshot_ms = 30000;
     o->lease_ms = 1500;
     o->journal_timeout_ms = 2000;
@@ -246,6 +268,7 @@ static int parse_args(int argc, char **argv, server_options *o)
         }
         if (strcmp(a, "--db") && strcmp(a, "--config") && strcmp(a, "--port") &&
             strcmp(a, "--sync") && strcmp(a, "--snapshot-every") && strcmp(a, "--snapshot-secs") &&
+            strcmp(a, "--snapshot-bytes") &&
             strcmp(a, "--journal") && strcmp(a, "--tenant") && strcmp(a, "--role") &&
             strcmp(a, "--name") && strcmp(a, "--advertise") && strcmp(a, "--lease-secs") &&
             strcmp(a, "--journal-timeout") && strcmp(a, "--journal-replicas") &&
@@ -296,6 +319,9 @@ static int parse_args(int argc, char **argv, server_options *o)
             if (!*v || *end || n < 1)
                 return bad_arg(a, v, "expected an integer >= 1");
             o->snapshot_every = n;
+        } else if (strcmp(a, "--snapshot-bytes") == 0) {
+            if (bytes_arg(a, v, &o->snapshot_bytes))
+                return -1;
         } else {
             double sec = strtod(v, &end);
             if (!*v || *end || !(sec > 0) || sec > 86400)

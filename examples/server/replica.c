@@ -501,6 +501,7 @@ static void promote(tenant *t, int64_t mono)
     /* The snapshot policy goes on from the snapshot this replica was built
      * from: a successor soon stores a newer one if that one is old. */
     t->since_snapshot = t->last_seq - rp->snap_seq;
+    t->since_bytes = 0; /* unknown: the record count and the clock still apply */
     t->last_snapshot_ms = rp->snap_loaded_ms;
     int64_t took = server_mono_ms() - rp->expired_ms;
     server_log(s, "tenant %s: leading from message %lld (%lld ms after the lease was free)", t->name,
@@ -573,6 +574,7 @@ int replica_finish(tenant *t, int with_snapshot, int64_t now_ms)
         step_down(t, 0, why);
         return -1;
     }
+    t->since_bytes += (int64_t)t->batch.len;
     durability_clear_batch(t);
     t->last_seq += msgs;
     t->since_snapshot += (int64_t)n;
@@ -585,6 +587,9 @@ int replica_finish(tenant *t, int with_snapshot, int64_t now_ms)
         if (durability_snapshot(t, &data, &len, &extra) == 0 &&
             nats_log_put_snapshot(rp->log, (uint64_t)t->last_seq, data, len, extra.data, extra.len) == 0) {
             t->since_snapshot = 0;
+            t->since_bytes = 0;
+            t->snap_seq = t->last_seq;
+            t->snapshots++;
             t->last_snapshot_ms = now_ms;
             t->want_snapshot = 0;
         } else if (data) {

@@ -8,6 +8,8 @@
  *   events.c        the engine's event sink: pushes to agent clients, the contact registry
  *   registry.c      the host's set of live contact ids (the engine has no contact listing)
  *   durability.c    the journal sink, batching, snapshot policy, start-up recovery
+ *   background.c    periodic snapshots written by a forked child while the loop serves
+ *   snapfile.c      snapshot files beside the SQLite database
  *   store_sqlite.c  the persistence adapter (store.h) on SQLite
  *   replica.c       a tenant on the NATS JetStream journal: leading, standing by,
  *                   failover, hand-over (replica_none.c without libnats)
@@ -34,6 +36,8 @@ struct nats_link;
 #define SERVER_PER_ADDRESS 128          /* default cap on clients from one IP address */
 #define SERVER_IDLE_SECS 300            /* default: close a client silent this long */
 #define SERVER_TOKEN_MAX 256            /* longest shared secret */
+#define SERVER_CHILD_POLL_MS 20         /* how often an idle loop looks whether a snapshot child ended */
+#define SERVER_SNAPSHOT_BYTES (16 << 20) /* default journal bytes between snapshots */
 
 typedef struct tenant tenant;
 typedef struct replica replica;
@@ -96,7 +100,8 @@ typedef struct server_options {
     int max_per_address;     /* clients from one IP address */
     int64_t idle_ms;         /* close a client silent this long; 0 = never */
     int sync_mode;           /* STORE_SYNC_* */
-    int64_t snapshot_every;  /* records between snapshots */
+    int64_t snapshot_bytes;  /* journal bytes between snapshots */
+    int64_t snapshot_every;  /* ... or records between snapshots (0: no such rule) */
     int64_t snapshot_ms;     /* and at least this often while records arrive */
     int quiet;
 } server_options;
@@ -124,7 +129,22 @@ struct tenant {
     store_record *recs;      /* descriptors (data = offset into batch until commit) */
     size_t n_recs, cap_recs;
     int64_t since_snapshot;  /* records committed since the last snapshot */
+    int64_t since_bytes;     /* and their bytes */
+    int64_t journal_bytes;   /* record bytes committed since start (the snapshot policy's clock) */
     int64_t last_snapshot_ms;
+    int64_t snap_seq;        /* the last record the stored snapshot covers */
+    int64_t snapshots;       /* snapshots stored since start */
+    /* background.c: the periodic snapshot a forked child is writing (SQLite) */
+    long bg_pid;             /* the child (0: none) */
+    int bg_fd;               /* its pipe: one byte when its file is complete */
+    int bg_ready;            /* it finished: its file waits for the next commit to name it */
+    int64_t bg_seq;          /* the last record it covers (the journal at the fork) */
+    int64_t bg_bytes_at;     /* journal_bytes at the fork */
+    int64_t bg_failed_ms;    /* when the last child failed (retry a period later; 0 never) */
+    int64_t bg_started_mono; /* when it was forked (monotonic ms) */
+    int64_t bg_fork_ms_max;  /* the longest fork() since start: the loop's only pause for a snapshot */
+    int64_t bg_child_ms;     /* how long the last finished child took, fork to its word */
+    int64_t adopt_ms_max;    /* the longest commit that named a child's file */
     int want_snapshot;       /* snapshot at the next commit (a record could not be encoded, or asked) */
     int record_lost;         /* a record could not be encoded: only a snapshot restores exactness */
     /* counters */
@@ -192,9 +212,27 @@ void durability_commit(server *s, int64_t now_ms);
 void durability_final_snapshot(tenant *t);
 /* A snapshot of t (engine + registry) in two malloc'd buffers; 0 or -1. */
 int durability_snapshot(tenant *t, void **data, size_t *len, buf *extra);
-/* The snapshot policy: is one due at now_ms (after n pending records)? */
+/* The snapshot policy at now_ms (counting the pending records): SNAPSHOT_NOW
+ * (asked for, or a record could not be encoded: in this commit), SNAPSHOT_DUE
+ * (the period is over: a SQLite server forks a child for it, a JetStream
+ * leader writes it in this commit) or 0. */
+#define SNAPSHOT_DUE 1
+#define SNAPSHOT_NOW 2
 int durability_snapshot_due(tenant *t, int64_t now_ms);
 void durability_clear_batch(tenant *t);
+
+/* background.c: a snapshot of a SQLite tenant's engine as it is now (call
+ * right after a commit: the engine is exactly the durable state), written to
+ * its file by a forked child (copy-on-write: the loop goes on serving). 0, or
+ * -1 when fork failed (message logged; a period later it is tried again). */
+int background_start(tenant *t, int64_t now_ms);
+/* Reap a finished child (never waits): 1 when its file is complete and
+ * waits to be named by the next commit (bg_seq, path), 0 otherwise. A child
+ * that failed is logged and its files removed. */
+int background_poll(tenant *t, int64_t now_ms, char *path, size_t len);
+/* Stop a running child and forget its snapshot (a newer one is being
+ * written, or the server stops); waits for it to exit. */
+void background_cancel(tenant *t);
 
 /* commands.c: handle one request line (NUL-terminated, in place), append the reply. */
 void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms);

@@ -3,9 +3,13 @@
  *
  * Schema:
  *   journal(seq INTEGER PRIMARY KEY, action INTEGER, now_ms INTEGER, rec BLOB)
- *   snapshot(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER, data BLOB, extra BLOB)
+ *   snapshot(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER, data BLOB, extra BLOB, file TEXT)
+ * `file`: the snapshot file's name (beside the database; data and extra
+ * then empty); NULL in rows of earlier versions, which hold the bytes
+ * (the column is added to such a database when it is opened).
  * WAL journal mode; synchronous FULL / NORMAL / OFF as asked. */
 #include "store.h"
+#include "snapfile.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,7 +22,10 @@ struct store {
     sqlite3_stmt *snap;      /* INSERT OR REPLACE INTO snapshot */
     sqlite3_stmt *drop;      /* DELETE FROM journal WHERE seq <= ? */
     int64_t last_seq;
-    char err[512];
+    int64_t snap_seq;        /* the last record the snapshot covers */
+    int64_t purged;          /* journal rows up to this one are gone */
+    char *dir;               /* the database's directory, with its '/' ("" for a bare name) */
+    char err[512 + SNAPFILE_NAME_MAX];
 };
 
 static int db_fail(store *st, const char *what)
@@ -86,16 +93,36 @@ int store_open(const char *path, int sync_mode, store **out, char *err, size_t e
                          "action INTEGER NOT NULL, now_ms INTEGER NOT NULL, rec BLOB NOT NULL)");
     ok = ok && !exec(st, "CREATE TABLE IF NOT EXISTS snapshot(id INTEGER PRIMARY KEY CHECK (id = 1), "
                          "seq INTEGER NOT NULL, data BLOB NOT NULL, extra BLOB)");
+    if (ok) { /* a database of an earlier version: its row keeps the bytes, file stays NULL */
+        sqlite3_stmt *probe = NULL;
+        if (sqlite3_prepare_v2(st->db, "SELECT file FROM snapshot", -1, &probe, NULL) != SQLITE_OK)
+            ok = !exec(st, "ALTER TABLE snapshot ADD COLUMN file TEXT");
+        sqlite3_finalize(probe);
+    }
     ok = ok && !prepare(st, "INSERT INTO journal(seq, action, now_ms, rec) VALUES (?, ?, ?, ?)", &st->ins);
-    ok = ok && !prepare(st, "INSERT OR REPLACE INTO snapshot(id, seq, data, extra) VALUES (1, ?, ?, ?)",
-                        &st->snap);
+    ok = ok && !prepare(st, "INSERT OR REPLACE INTO snapshot(id, seq, data, extra, file) "
+                            "VALUES (1, ?, x'', x'', ?)", &st->snap);
     ok = ok && !prepare(st, "DELETE FROM journal WHERE seq <= ?", &st->drop);
     if (ok) {
         int q1, q2;
+        int q3;
         int64_t j = query_int(st, "SELECT max(seq) FROM journal", &q1);
         int64_t s = query_int(st, "SELECT seq FROM snapshot WHERE id = 1", &q2);
-        ok = q1 && q2;
+        int64_t first = query_int(st, "SELECT min(seq) FROM journal", &q3);
+        ok = q1 && q2 && q3;
         st->last_seq = j > s ? j : s;
+        st->snap_seq = s;
+        st->purged = first > 0 ? first - 1 : s;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+    st->dir = malloc(dl + 1);
+    if (st->dir) {
+        memcpy(st->dir, path, dl);
+        st->dir[dl] = '\0';
+    } else if (ok) {
+        snprintf(st->err, sizeof st->err, "out of memory");
+        ok = 0;
     }
     if (!ok) {
         snprintf(err, errlen, "%s", st->err[0] ? st->err : "cannot open the database");
@@ -114,6 +141,7 @@ void store_close(store *st)
     sqlite3_finalize(st->snap);
     sqlite3_finalize(st->drop);
     sqlite3_close(st->db);
+    free(st->dir);
     free(st);
 }
 
@@ -133,13 +161,22 @@ static void *copy_blob(sqlite3_stmt *s, int col, size_t *len)
 }
 
 int store_load_snapshot(store *st, void **data, size_t *len, void **extra, size_t *extra_len,
-                        int64_t *seq)
+                        int64_t *seq, char *file, size_t file_len)
 {
     sqlite3_stmt *s;
-    if (prepare(st, "SELECT seq, data, extra FROM snapshot WHERE id = 1", &s))
+    if (prepare(st, "SELECT seq, data, extra, file FROM snapshot WHERE id = 1", &s))
         return -1;
     int rc = sqlite3_step(s), result;
-    if (rc == SQLITE_ROW) {
+    if (file && file_len)
+        file[0] = '\0';
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 3) != SQLITE_NULL) {
+        *seq = sqlite3_column_int64(s, 0);
+        char path[2 * SNAPFILE_NAME_MAX];
+        snprintf(path, sizeof path, "%s%s", st->dir, (const char *)sqlite3_column_text(s, 3));
+        if (file && file_len)
+            snprintf(file, file_len, "%s", path);
+        result = snapfile_read(path, *seq, data, len, extra, extra_len, st->err, sizeof st->err) ? -1 : 1;
+    } else if (rc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(s, 0);
         *data = copy_blob(s, 1, len);
         *extra = copy_blob(s, 2, extra_len);
@@ -214,19 +251,27 @@ int store_commit(store *st, const store_record *recs, size_t n, const store_snap
     if (snap) {
         if (snap->seq > seq)
             seq = snap->seq; /* covers records never stored (one the library could not encode) */
+        const char *base = strrchr(snap->file, '/');
         sqlite3_bind_int64(st->snap, 1, snap->seq);
-        sqlite3_bind_blob(st->snap, 2, snap->data, (int)snap->len, SQLITE_STATIC);
-        sqlite3_bind_blob(st->snap, 3, snap->extra ? snap->extra : "", (int)snap->extra_len,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(st->snap, 2, base ? base + 1 : snap->file, -1, SQLITE_STATIC);
         if (step_reset(st, st->snap, "writing the snapshot"))
             goto rollback;
-        sqlite3_bind_int64(st->drop, 1, snap->seq);
+    }
+    /* Drop the records the snapshot covers a slice per commit: 16 MB of
+     * journal deleted in one transaction held the loop 0.4 s (its pages go
+     * through the WAL and a checkpoint). A covered row is never replayed. */
+    int64_t covered = snap ? snap->seq : st->snap_seq, purged = st->purged;
+    if (purged < covered) {
+        purged = covered - purged > STORE_PURGE_SLICE ? purged + STORE_PURGE_SLICE : covered;
+        sqlite3_bind_int64(st->drop, 1, purged);
         if (step_reset(st, st->drop, "dropping covered journal records"))
             goto rollback;
     }
     if (exec(st, "COMMIT"))
         goto rollback;
     st->last_seq = seq;
+    st->snap_seq = covered;
+    st->purged = purged;
     return 0;
 rollback:
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

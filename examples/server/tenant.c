@@ -19,6 +19,7 @@ tenant *tenant_create(server *s, const char *name, int lead)
     t->lead = lead;
     t->state = TENANT_SYNCING;
     t->reg = registry_create();
+    t->bg_fd = -1;
     return t;
 }
 
@@ -31,6 +32,7 @@ void tenant_drop_engine(tenant *t)
     durability_clear_batch(t);
     t->last_seq = 0;
     t->since_snapshot = 0;
+    t->since_bytes = 0;
     t->want_snapshot = 0;
     t->record_lost = 0;
 }
@@ -39,6 +41,7 @@ void tenant_destroy(tenant *t)
 {
     if (!t)
         return;
+    background_cancel(t);
     oq_engine_destroy(t->e);
     store_close(t->st);
     registry_destroy(t->reg);

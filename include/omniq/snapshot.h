@@ -28,9 +28,9 @@
 extern "C" {
 #endif
 
-/* Format version written. Restore reads this version and (from the next
- * format change on) the one before it: docs/snapshot.md, Versioning. */
-#define OQ_SNAPSHOT_VERSION 3
+/* Format version written. Restore reads this version and the one before
+ * it (3): docs/snapshot.md, Versioning. */
+#define OQ_SNAPSHOT_VERSION 4
 
 /* Writer: receives the snapshot in pieces, in order. Return OQ_OK to go on;
  * any other status stops the snapshot, which returns that status. */

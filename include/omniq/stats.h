@@ -240,6 +240,8 @@ typedef struct oq_queue_stats {
     double sl_business;                 /* business_answered_within / (business_answered +
                                            business_abandoned): OQ_SL_ANSWERED_ABANDONED in
                                            business time (0 if none) */
+    int64_t reopened;           /* parked work orders reopened (OQ_EV_REOPENED): queue it enters,
+                                   its channel, the center */
 } oq_queue_stats;
 
 /* Read a queue's / channel's / the center's figures for `period`

@@ -554,6 +554,7 @@ typedef struct rx {
     oq_engine *e;
     oq_rd *r;
     int nomem;
+    uint32_t version; /* the input's format: OQ_SNAPSHOT_VERSION or the one before */
 } rx;
 
 static int nomem(rx *x)
@@ -1492,7 +1493,7 @@ static int restore_body(rx *x)
     }
     if (!oq__rd_tag(r, "STAT"))
         return 0;
-    if (!oq__stats_read(e, r, &x->nomem))
+    if (!oq__stats_read(e, r, x->version, &x->nomem))
         return 0;
     if (!oq__rd_tag(r, "END!"))
         return 0;
@@ -1575,9 +1576,11 @@ static oq_status restore_buffer(const oq_engine_options *opts, const void *buf, 
     if (memcmp(p, MAGIC, 8) != 0)
         return fail_corrupt(restore_err, "at byte 0: not an omniq snapshot (bad magic)");
     uint32_t version = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
-    if (version != OQ_SNAPSHOT_VERSION) {
-        snprintf(msg, sizeof msg, "at byte 8: snapshot format version %u, this library reads %d", version,
-                 OQ_SNAPSHOT_VERSION);
+    /* Its own format and the one before (format 3 differs only in the
+     * statistics blocks, which did not say how many counters they hold). */
+    if (version != OQ_SNAPSHOT_VERSION && version != OQ_SNAPSHOT_VERSION - 1) {
+        snprintf(msg, sizeof msg, "at byte 8: snapshot format version %u, this library reads %d and %d",
+                 version, OQ_SNAPSHOT_VERSION, OQ_SNAPSHOT_VERSION - 1);
         return fail_corrupt(restore_err, msg);
     }
     oq_rd tr = {p, len, len - 12, 0, NULL, 0};
@@ -1612,7 +1615,7 @@ static oq_status restore_buffer(const oq_engine_options *opts, const void *buf, 
     /* The engine was created with its default statistics; the restore
      * replaces them (oq__stats_read) after the model. */
     oq_rd r = {p, len - 12, 16, 0, restore_err, RESTORE_MSG};
-    rx x = {e, &r, 0};
+    rx x = {e, &r, 0, version};
     int ok = restore_body(&x);
     if (ok && !t.failed) {
         e->on_event = NULL; /* the check must not report anything */

@@ -5,22 +5,31 @@
 
 #include "engine/internal.h"
 #include "omniq/stats.h"
+#include "stats/counters.h"
 
-/* Accumulated counters (index into oq_sblock.k). Sums are milliseconds. */
+/* Accumulated counters (index into oq_sblock.k), one per row of the table
+ * (stats/counters.h). Sums are milliseconds. */
 enum {
-    K_OFFERED, K_ARRIVALS, K_ANSWERED, K_ANS_IN, K_ABANDONED, K_AB_SHORT, K_AB_IN,
-    K_TR_IN, K_TR_OUT, K_OV_IN, K_OV_OUT, K_REJECTED, K_REMOVED,
-    K_OFFERS, K_ACCEPTED, K_OFF_REJ, K_OFF_TMO, K_ACCEPT_MS,
-    K_ANS_WAIT, K_AB_WAIT, K_HANDLED, K_TALK, K_WRAP,
-    K_FR_N, K_FR_MS, K_RES_N, K_RES_MS, K_DL_N, K_DL_MET,
-    K_FLOW_IN, K_FLOW_AFTER,      /* left the queue unanswered by a transfer / overflow, by wait vs T */
-    K_CALLBACKS,                  /* waiting contacts turned into kept-place callbacks */
-    /* queue scope, a queue counting in business time: outcomes with the wait in its open time */
-    K_BANS_N, K_BANS_WAIT, K_BANS_IN, K_BAB_N, K_BAB_WAIT, K_BAB_IN,
-    K_SUMS,                       /* counters above add up; those below take the max */
-    K_ANS_MAX = K_SUMS, K_AB_MAX,
+#define OQ__K_INDEX(id, read, field, per) K_##id,
+    OQ__STATS_COUNTERS(OQ__K_INDEX)
+#undef OQ__K_INDEX
     K_N
 };
+
+/* 1 for a counter that blocks merge by max (a MAX_S row: stats.c raises it
+ * with add_max), 0 for a sum. A constant index folds to a constant. */
+#define OQ__K_MERGE_COUNT 0
+#define OQ__K_MERGE_MEAN_S 0
+#define OQ__K_MERGE_MAX_S 1
+static inline int oq__k_is_max(int k)
+{
+    switch (k) {
+#define OQ__K_IS_MAX(id, read, field, per) case K_##id: return OQ__K_MERGE_##read;
+    OQ__STATS_COUNTERS(OQ__K_IS_MAX)
+#undef OQ__K_IS_MAX
+    default: return 0;
+    }
+}
 
 #define OQ_HIST_N (OQ_STATS_BOUNDS_MAX + 1)
 
@@ -104,6 +113,7 @@ typedef struct oq_sagent {
 typedef struct oq_sbucket_at {
     int64_t len, b, lo, hi;
     int32_t n, slot;
+    size_t off; /* slot * sizeof(oq_sblock): every counter added indexes the window by it */
 } oq_sbucket_at;
 
 typedef struct oq_stats oq_stats;
@@ -158,5 +168,9 @@ void oq__sagent_sync(oq_sagent *g, int64_t t);
 void oq__stats_roll(oq_engine *e, int64_t t);
 /* read.c: the "now" gauges of a block at time t. */
 void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_t t, oq_sgauge *g);
+/* read.c: every figure of oq_queue_stats a block and its gauges give (all
+ * but struct_size, period, start_ms, end_ms and threshold_s, set by the
+ * caller). */
+void oq__stats_fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_queue_stats *o);
 
 #endif

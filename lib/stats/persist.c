@@ -95,6 +95,7 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
 {
     const oq_stats *S = e->stats;
     const oq_stats_options *o = &S->opt;
+    oq__wr_u32(w, K_N); /* counters per block: a new counter is no format version */
     oq__wr_i32(w, o->ring_size);
     oq__wr_f64(w, o->interval_s);
     oq__wr_f64(w, o->window_s);
@@ -181,6 +182,7 @@ typedef struct rctx {
     oq_rd *r;
     oq_stats *S;
     int nomem;
+    int32_t n_k; /* counters per block in the input (<= K_N; the rest read as 0) */
 } rctx;
 
 static void *zalloc(rctx *x, size_t n, size_t size)
@@ -199,8 +201,9 @@ static void *zalloc(rctx *x, size_t n, size_t size)
  * saturate there, so no later arithmetic on a restored one can wrap). */
 static int64_t r_fig(oq_rd *r) { return oq__rd_sum64(r, "statistics figure"); }
 
-static void r_block(oq_rd *r, oq_sblock *b)
+static void r_block(const rctx *x, oq_sblock *b)
 {
+    oq_rd *r = x->r;
     size_t at = r->off;
     b->stamp = oq__rd_i64(r); /* a window bucket number (time / bucket), or INT64_MIN: empty */
     if (!r->bad && b->stamp < 0 && b->stamp != INT64_MIN) {
@@ -208,7 +211,7 @@ static void r_block(oq_rd *r, oq_sblock *b)
         oq__rd_fail(r, "statistics window bucket %lld out of range", (long long)b->stamp);
     }
     for (int i = 0; i < K_N; i++)
-        b->k[i] = r_fig(r);
+        b->k[i] = i < x->n_k ? r_fig(r) : 0; /* a counter the writer did not know: none yet */
     for (int i = 0; i < OQ_HIST_N; i++)
         b->hist_ans[i] = r_fig(r);
     for (int i = 0; i < OQ_HIST_N; i++)
@@ -227,7 +230,7 @@ static oq_sobj *r_obj(rctx *x)
     oq_stats *S = x->S;
     if (!oq__rd_u8(r) || r->bad)
         return NULL;
-    size_t per = 8 * (1 + K_N + 2 * OQ_HIST_N); /* bytes of one written block */
+    size_t per = 8 * (1 + (size_t)x->n_k + 2 * OQ_HIST_N); /* bytes of one written block */
     if ((size_t)(S->n_buckets + S->opt.ring_size) > (r->len - r->off) / per) {
         oq__rd_fail(r, "statistics block larger than the input");
         return NULL;
@@ -239,10 +242,10 @@ static oq_sobj *r_obj(rctx *x)
     ob->ring = zalloc(x, (size_t)S->opt.ring_size, sizeof *ob->ring);
     if (!ob->win || !ob->ring)
         return ob; /* the tracking allocator of the restore frees it */
-    r_block(r, &ob->cur);
-    r_block(r, &ob->day);
+    r_block(x, &ob->cur);
+    r_block(x, &ob->day);
     for (int32_t i = 0; i < S->n_buckets; i++)
-        r_block(r, &ob->win[i]);
+        r_block(x, &ob->win[i]);
     for (int32_t i = 0; i < S->opt.ring_size && !r->bad; i++) {
         oq_sclosed *c = &ob->ring[i];
         /* Slot i holds interval number i (mod ring_size) once one closed
@@ -252,7 +255,7 @@ static oq_sobj *r_obj(rctx *x)
             oq__rd_fail(r, "statistics closed interval %lld in ring slot %d", (long long)c->number, i);
         c->start = oq__rd_instant(r, "statistics closed interval start");
         c->end = oq__rd_instant(r, "statistics closed interval end");
-        r_block(r, &c->b);
+        r_block(x, &c->b);
         oq_sgauge *g = &c->g;
         g->waiting = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
         g->ready = oq__rd_range(r, 0, INT32_MAX, "statistics gauge");
@@ -294,9 +297,31 @@ static void r_acc(oq_rd *r, int64_t now, oq_sagent_acc *a)
         a->reason_ms[i] = r_fig(r);
 }
 
-int oq__stats_read(oq_engine *e, oq_rd *r, int *nomem)
+/* How many counters the input's blocks hold: format 3 wrote the first
+ * OQ__STATS_COUNTERS_V3 with no count; later formats write the count. Fewer
+ * than this library knows: a snapshot from before the later rows, whose
+ * counters read 0. More: a newer library's, refused (a restore that dropped
+ * figures would not snapshot back to the same bytes). */
+static int32_t r_counters(oq_rd *r, uint32_t version)
 {
-    rctx x = {e, r, NULL, 0};
+    if (version <= 3)
+        return OQ__STATS_COUNTERS_V3;
+    size_t at = r->off;
+    uint32_t n = oq__rd_u32(r);
+    if (!r->bad && n > K_N) {
+        r->off = at;
+        oq__rd_fail(r, "statistics blocks hold %u counters, this library knows %d (a snapshot from a newer library)",
+                    n, K_N);
+    }
+    return r->bad ? 0 : (int32_t)n;
+}
+
+int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
+{
+    rctx x = {e, r, NULL, 0, 0};
+    x.n_k = r_counters(r, version);
+    if (r->bad)
+        return 0;
     oq_stats *S = zalloc(&x, 1, sizeof *S);
     if (!S) {
         *nomem = 1;

@@ -96,47 +96,23 @@ void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_
     g->not_ready = n_state[OQ_AGENT_NOT_READY];
 }
 
-static void fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_queue_stats *o)
+/* One row of the counters table read into oq_queue_stats (stats/counters.h). */
+#define OQ__READ_COUNT(o, k, id, field, per) (o)->field = (k)[K_##id];
+#define OQ__READ_MEAN_S(o, k, id, field, per) (o)->field = mean_s((k)[K_##id], (k)[K_##per]);
+#define OQ__READ_MAX_S(o, k, id, field, per) (o)->field = (double)(k)[K_##id] / 1000.0;
+
+void oq__stats_fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_queue_stats *o)
 {
     const int64_t *k = b->k;
     o->n_wait_bounds = S->opt.n_wait_bounds;
-    o->offered = k[K_OFFERED];
-    o->arrivals = k[K_ARRIVALS];
-    o->answered = k[K_ANSWERED];
-    o->answered_within = k[K_ANS_IN];
-    o->abandoned = k[K_ABANDONED];
-    o->abandoned_short = k[K_AB_SHORT];
-    o->abandoned_within = k[K_AB_IN];
-    o->transferred_in = k[K_TR_IN];
-    o->transferred_out = k[K_TR_OUT];
-    o->overflowed_in = k[K_OV_IN];
-    o->overflowed_out = k[K_OV_OUT];
-    o->flowed_out_within = k[K_FLOW_IN];
-    o->flowed_out_after = k[K_FLOW_AFTER];
-    o->callbacks_kept = k[K_CALLBACKS];
-    o->queue_rejected = k[K_REJECTED];
-    o->removed = k[K_REMOVED];
-    o->offers = k[K_OFFERS];
-    o->offers_accepted = k[K_ACCEPTED];
-    o->offers_rejected = k[K_OFF_REJ];
-    o->offers_timed_out = k[K_OFF_TMO];
-    o->mean_accept_s = mean_s(k[K_ACCEPT_MS], k[K_ACCEPTED]);
-    o->asa_s = mean_s(k[K_ANS_WAIT], k[K_ANSWERED]);
-    o->max_answered_wait_s = (double)k[K_ANS_MAX] / 1000.0;
-    o->mean_abandoned_wait_s = mean_s(k[K_AB_WAIT], k[K_ABANDONED]);
-    o->max_abandoned_wait_s = (double)k[K_AB_MAX] / 1000.0;
+#define OQ__READ_ROW(id, read, field, per) OQ__READ_##read(o, k, id, field, per)
+    OQ__STATS_COUNTERS(OQ__READ_ROW)
+#undef OQ__READ_ROW
+    /* Figures of several counters. */
     o->abandon_rate = ratio(k[K_ABANDONED], k[K_OFFERED]);
-    o->handled = k[K_HANDLED];
     o->aht_s = mean_s(oq__sat_add(k[K_TALK], k[K_WRAP]), k[K_HANDLED]);
-    o->mean_talk_s = mean_s(k[K_TALK], k[K_HANDLED]);
-    o->mean_wrapup_s = mean_s(k[K_WRAP], k[K_HANDLED]);
-    o->first_responses = k[K_FR_N];
-    o->mean_first_response_s = mean_s(k[K_FR_MS], k[K_FR_N]);
-    o->resolved = k[K_RES_N];
-    o->mean_resolution_s = mean_s(k[K_RES_MS], k[K_RES_N]);
-    o->with_deadline = k[K_DL_N];
-    o->replied_in_deadline = k[K_DL_MET];
     o->deadline_share = ratio(k[K_DL_MET], k[K_DL_N]);
+    o->sl_business = ratio(k[K_BANS_IN], oq__sat_add(k[K_BANS_N], k[K_BAB_N]));
     memcpy(o->wait_hist_answered, b->hist_ans, sizeof o->wait_hist_answered);
     memcpy(o->wait_hist_abandoned, b->hist_ab, sizeof o->wait_hist_abandoned);
     oq_stats_service_level(o, OQ_SL_ANSWERED_ABANDONED, &o->sl_answered_abandoned);
@@ -153,13 +129,6 @@ static void fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_q
     o->longest_wait_s = (double)g->longest_ms / 1000.0;
     o->backlog_age_s = (double)g->backlog_age_ms / 1000.0;
     o->dropped = S->dropped;
-    o->business_answered = k[K_BANS_N];
-    o->business_answered_within = k[K_BANS_IN];
-    o->business_abandoned = k[K_BAB_N];
-    o->business_abandoned_within = k[K_BAB_IN];
-    o->asa_business_s = mean_s(k[K_BANS_WAIT], k[K_BANS_N]);
-    o->mean_abandoned_wait_business_s = mean_s(k[K_BAB_WAIT], k[K_BAB_N]);
-    o->sl_business = ratio(k[K_BANS_IN], oq__sat_add(k[K_BANS_N], k[K_BAB_N]));
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -177,10 +146,10 @@ static void window_sum(const oq_stats *S, const oq_sobj *ob, int64_t now, oq_sbl
         const oq_sblock *w = &ob->win[i];
         if (w->stamp == INT64_MIN || w->stamp > b_now || w->stamp <= b_now - S->n_buckets)
             continue;
-        for (int k = 0; k < K_SUMS; k++)
-            out->k[k] = oq__sat_add(out->k[k], w->k[k]);
-        for (int k = K_SUMS; k < K_N; k++)
-            if (w->k[k] > out->k[k])
+        for (int k = 0; k < K_N; k++)
+            if (!oq__k_is_max(k))
+                out->k[k] = oq__sat_add(out->k[k], w->k[k]);
+            else if (w->k[k] > out->k[k])
                 out->k[k] = w->k[k];
         for (int h = 0; h < OQ_HIST_N; h++) {
             out->hist_ans[h] = oq__sat_add(out->hist_ans[h], w->hist_ans[h]);
@@ -236,7 +205,7 @@ static oq_status read_obj(oq_engine *e, const oq_sobj *ob, int scope, int32_t id
     }
     oq_sgauge g;
     oq__sgauges(e, ob, scope, idx, e->now, &g);
-    fill(S, b, &g, out);
+    oq__stats_fill(S, b, &g, out);
     return OQ_OK;
 }
 
@@ -350,13 +319,13 @@ static oq_status read_closed(oq_engine *e, const oq_sobj *ob, int32_t k, oq_queu
     if (c && c->number == number) {
         out->start_ms = c->start;
         out->end_ms = c->end;
-        fill(S, &c->b, &c->g, out);
+        oq__stats_fill(S, &c->b, &c->g, out);
     } else {
         oq_sblock zero;
         oq_sgauge g;
         memset(&zero, 0, sizeof zero);
         memset(&g, 0, sizeof g);
-        fill(S, &zero, &g, out);
+        oq__stats_fill(S, &zero, &g, out);
     }
     return OQ_OK;
 }

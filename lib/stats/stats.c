@@ -299,6 +299,7 @@ static void locate(oq_stats *S, int64_t t)
         at->lo = at->hi;
         at->hi = oq__sat_add(at->hi, len);
         at->slot = at->slot + 1 == at->n ? 0 : at->slot + 1;
+        at->off = (size_t)at->slot * sizeof(oq_sblock);
         return;
     }
     int64_t b = floor_div(t, len);
@@ -306,6 +307,7 @@ static void locate(oq_stats *S, int64_t t)
     at->n = S->n_buckets;
     at->b = b;
     at->slot = (int32_t)(((b % at->n) + at->n) % at->n);
+    at->off = (size_t)at->slot * sizeof(oq_sblock);
     if (b >= INT64_MIN / len + 1) {
         at->lo = b * len;
         at->hi = oq__sat_add(at->lo, len);
@@ -321,7 +323,7 @@ static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
     if (t < S->at.lo || t >= S->at.hi || S->at.len != S->bucket_ms || S->at.n != S->n_buckets)
         locate(S, t);
     int64_t b = S->at.b;
-    oq_sblock *w = &ob->win[S->at.slot];
+    oq_sblock *w = (oq_sblock *)(void *)((char *)ob->win + S->at.off); /* &ob->win[slot], no multiply */
     if (w->stamp != b) {
         memset(w, 0, sizeof *w);
         w->stamp = b;
@@ -329,25 +331,32 @@ static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
     return w;
 }
 
+/* Add v to counter k (a sum: a COUNT or MEAN_S row of stats/counters.h). */
 static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
 {
     if (!ob)
         return;
     oq_sblock *w = bucket(S, ob, t);
-    if (k >= K_SUMS) {
-        if (v > ob->cur.k[k])
-            ob->cur.k[k] = v;
-        if (v > ob->day.k[k])
-            ob->day.k[k] = v;
-        if (v > w->k[k])
-            w->k[k] = v;
-        return;
-    }
     if (v < 0)
         v = 0;
     ob->cur.k[k] = oq__sat_add(ob->cur.k[k], v);
     ob->day.k[k] = oq__sat_add(ob->day.k[k], v);
     w->k[k] = oq__sat_add(w->k[k], v);
+}
+
+/* Raise counter k (a MAX_S row) to v. Its own function, so adding to a sum
+ * tests no kind on the hottest path of the statistics. */
+static void add_max(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
+{
+    if (!ob)
+        return;
+    oq_sblock *w = bucket(S, ob, t);
+    if (v > ob->cur.k[k])
+        ob->cur.k[k] = v;
+    if (v > ob->day.k[k])
+        ob->day.k[k] = v;
+    if (v > w->k[k])
+        w->k[k] = v;
 }
 
 static int32_t hist_index(const oq_stats *S, int64_t wait)
@@ -368,7 +377,7 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
     if (answered) {
         add(S, ob, K_ANSWERED, 1, t);
         add(S, ob, K_ANS_WAIT, wait, t);
-        add(S, ob, K_ANS_MAX, wait, t);
+        add_max(S, ob, K_ANS_MAX, wait, t);
         if (wait <= t_ms)
             add(S, ob, K_ANS_IN, 1, t);
         INC(ob->cur.hist_ans[h]);
@@ -377,7 +386,7 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
     } else {
         add(S, ob, K_ABANDONED, 1, t);
         add(S, ob, K_AB_WAIT, wait, t);
-        add(S, ob, K_AB_MAX, wait, t);
+        add_max(S, ob, K_AB_MAX, wait, t);
         if (wait <= t_ms)
             add(S, ob, K_AB_IN, 1, t);
         if (wait < S->short_ms)
@@ -969,6 +978,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         if (!c)
             break;
         add(S, qo, K_OFFERED, 1, now);
+        add3(e, qo, co, K_REOPENED, 1);
         if (!r && !(r = rec_new(e, c))) {
             S->dropped++;
             break;

@@ -10,7 +10,8 @@
  *                      [--clients N] [--seconds S] [--queue Q] [--channel C]
  *
  * Prints one JSON object: requests, errors (replies without "ok":true),
- * elapsed seconds, req_per_s, p50_ms, p99_ms, cpu_s (this process). A
+ * elapsed seconds, req_per_s, p50_ms, p99_ms, max_ms (the longest request:
+ * a stall of the server shows here), cpu_s (this process). A
  * NOT_LEADER reply or a dropped connection ends the run with exit status 2
  * (the benchmark restarts it against the leader); bad arguments exit 1. */
 #define _POSIX_C_SOURCE 200809L
@@ -249,10 +250,11 @@ int main(int argc, char **argv)
                  (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) * 1e-6;
     qsort(lat, n_lat, sizeof *lat, cmp_double);
     double p50 = n_lat ? lat[(n_lat - 1) / 2] : 0, p99 = n_lat ? lat[(size_t)((double)(n_lat - 1) * 0.99)] : 0;
+    double worst = n_lat ? lat[n_lat - 1] : 0;
     printf("{\"clients\":%d,\"requests\":%zu,\"errors\":%llu,\"elapsed_s\":%.3f,\"req_per_s\":%.1f,"
-           "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"cpu_s\":%.3f,\"complete\":%s}\n",
+           "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"cpu_s\":%.3f,\"complete\":%s}\n",
            o.clients, n_lat, (unsigned long long)errors, elapsed, elapsed > 0 ? (double)n_lat / elapsed : 0,
-           p50 * 1e3, p99 * 1e3, cpu, status ? "false" : "true");
+           p50 * 1e3, p99 * 1e3, worst * 1e3, cpu, status ? "false" : "true");
     free(lat);
     for (int i = 0; i < o.clients; i++)
         close(cs[i].fd);

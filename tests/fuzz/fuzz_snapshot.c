@@ -43,8 +43,10 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
 /* Make the header and trailer of buf valid (buf has n >= FRAME_MIN bytes). */
 static void frame(uint8_t *buf, size_t n)
 {
+    uint32_t v = (uint32_t)buf[8] | (uint32_t)buf[9] << 8 | (uint32_t)buf[10] << 16 | (uint32_t)buf[11] << 24;
     memcpy(buf, "OMNIQSNP", 8);
-    put_le(buf + 8, OQ_SNAPSHOT_VERSION, 4);
+    /* Either format the library reads (the one before too), else the current. */
+    put_le(buf + 8, v == OQ_SNAPSHOT_VERSION - 1 ? v : OQ_SNAPSHOT_VERSION, 4);
     memcpy(buf + n - 16, "END!", 4);
     put_le(buf + n - 12, n, 8);
     put_le(buf + n - 4, oq__crc32(0, buf, n - 4), 4);

@@ -119,7 +119,15 @@ static void parked_work_orders_and_transfers_to_an_agent(void **state)
     assert_oq_ok(e, oq_contact_reopen(e, S(100), "w1", "mail2", 0));
     assert_oq_ok(e, oq_stats_queue(e, "mail2", OQ_PERIOD_DAY, &q));
     assert_int_equal(q.offered, 1);
+    assert_int_equal(q.reopened, 1);    /* in the queue it entered, */
     assert_int_equal(q.waiting_now, 1); /* offered to m, not yet accepted */
+    assert_oq_ok(e, oq_stats_queue(e, "mail", OQ_PERIOD_DAY, &q));
+    assert_int_equal(q.reopened, 0);    /* not the one it was parked from */
+    assert_oq_ok(e, oq_stats_channel(e, "email", OQ_PERIOD_INTERVAL, &c));
+    assert_int_equal(c.reopened, 1);
+    assert_int_equal(c.offered, 1);     /* offered once to the channel */
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_WINDOW, &c));
+    assert_int_equal(c.reopened, 1);
     assert_oq_ok(e, oq_offer_accept(e, S(105), "w1", "m"));
     assert_oq_ok(e, oq_contact_complete(e, S(150), "w1"));
     assert_oq_ok(e, oq_stats_queue(e, "mail2", OQ_PERIOD_DAY, &q));

@@ -23,6 +23,8 @@ from typing import Any, List, Optional, Tuple, Type, TypeVar
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int32,
                     c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
 
+from . import _fields
+
 # ---- structures (field for field the C headers) ---------------------------------
 
 
@@ -504,35 +506,18 @@ class oq_stats_options(Structure):
     ]
 
 
+# C types of the generated field rows (_fields.py) -> ctypes.
+_CTYPES = {"uint32_t": c_uint32, "int32_t": c_int32, "int64_t": c_int64, "uint64_t": c_uint64,
+           "double": c_double}
+
+
+def _fields_of(rows: Any) -> List[Tuple[str, Any]]:
+    """ctypes _fields_ from _fields.py rows (name, C type, array length or 0)."""
+    return [(n, _CTYPES[t] * k if k else _CTYPES[t]) for n, t, k in rows]
+
+
 class oq_queue_stats(Structure):
-    _fields_ = (
-        [("struct_size", c_uint32), ("period", c_int32), ("n_wait_bounds", c_int32),
-         ("start_ms", c_int64),
-         ("end_ms", c_int64), ("threshold_s", c_double)]
-        + [(n, c_int64) for n in (
-            "offered", "arrivals", "answered", "answered_within", "abandoned",
-            "abandoned_short", "abandoned_within", "transferred_in", "transferred_out",
-            "overflowed_in", "overflowed_out", "flowed_out_within", "flowed_out_after",
-            "callbacks_kept", "queue_rejected", "removed", "offers",
-            "offers_accepted", "offers_rejected", "offers_timed_out")]
-        + [(n, c_double) for n in (
-            "mean_accept_s", "asa_s", "max_answered_wait_s", "mean_abandoned_wait_s",
-            "max_abandoned_wait_s", "abandon_rate", "sl_answered_abandoned", "sl_offered",
-            "sl_offered_no_short", "sl_answered", "sl_asterisk_sl2")]
-        + [("handled", c_int64), ("aht_s", c_double), ("mean_talk_s", c_double),
-           ("mean_wrapup_s", c_double), ("first_responses", c_int64),
-           ("mean_first_response_s", c_double), ("resolved", c_int64),
-           ("mean_resolution_s", c_double), ("with_deadline", c_int64),
-           ("replied_in_deadline", c_int64), ("deadline_share", c_double)]
-        + [(n, c_int32) for n in ("waiting_now", "agents_ready", "agents_busy",
-                                  "agents_wrapup", "agents_not_ready", "backlog")]
-        + [("longest_wait_s", c_double), ("backlog_age_s", c_double), ("dropped", c_int64),
-           ("wait_hist_answered", c_int64 * (OQ_STATS_BOUNDS_MAX + 1)),
-           ("wait_hist_abandoned", c_int64 * (OQ_STATS_BOUNDS_MAX + 1))]
-        + [(n, c_int64) for n in ("business_answered", "business_answered_within",
-                                  "business_abandoned", "business_abandoned_within")]
-        + [(n, c_double) for n in ("asa_business_s", "mean_abandoned_wait_business_s",
-                                   "sl_business")])
+    _fields_ = _fields_of(_fields.OQ_QUEUE_STATS)  # generated from stats.h
 
 
 class oq_agent_stats(Structure):

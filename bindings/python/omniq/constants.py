@@ -296,9 +296,9 @@ OQ_JOURNAL_SEQ_OFFSET = 16
 
 # ---- snapshot.h --------------------------------------------------------------
 
-# Format version written. Restore reads this version and (from the next format
-# change on) the one before it: docs/snapshot.md, Versioning.
-OQ_SNAPSHOT_VERSION = 3
+# Format version written. Restore reads this version and the one before it (3):
+# docs/snapshot.md, Versioning.
+OQ_SNAPSHOT_VERSION = 4
 
 # ---- sim.h -------------------------------------------------------------------
 

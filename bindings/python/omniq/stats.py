@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import _lib
+from ._fields import QueueStatsFields
 from .constants import (OQ_PERIOD_CLOSED, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL,
                         OQ_PERIOD_WINDOW, OQ_SL_ANSWERED, OQ_SL_ANSWERED_ABANDONED,
                         OQ_SL_ASTERISK_SL2, OQ_SL_OFFERED, OQ_SL_OFFERED_NO_SHORT)
@@ -87,79 +88,16 @@ def definition_name(definition: Definition) -> str:
 
 
 @dataclass(frozen=True)
-class QueueStats:
+class QueueStats(QueueStatsFields):
     """Figures of a queue, a channel or the center for one period (oq_queue_stats).
 
-    Every field of the C struct, with the same name; the wait histograms are
-    tuples of ``n_wait_bounds + 1`` buckets. ``scope`` is "queue", "channel"
-    or "center" and ``id`` the queue / channel id (None for the center)."""
-    scope: str
-    id: Optional[str]
-    period: int
-    n_wait_bounds: int
-    start_ms: int
-    end_ms: int
-    threshold_s: float
-    offered: int
-    arrivals: int
-    answered: int
-    answered_within: int
-    abandoned: int
-    abandoned_short: int
-    abandoned_within: int
-    transferred_in: int
-    transferred_out: int
-    overflowed_in: int
-    overflowed_out: int
-    flowed_out_within: int
-    flowed_out_after: int
-    callbacks_kept: int
-    queue_rejected: int
-    removed: int
-    offers: int
-    offers_accepted: int
-    offers_rejected: int
-    offers_timed_out: int
-    mean_accept_s: float
-    asa_s: float
-    max_answered_wait_s: float
-    mean_abandoned_wait_s: float
-    max_abandoned_wait_s: float
-    abandon_rate: float
-    sl_answered_abandoned: float
-    sl_offered: float
-    sl_offered_no_short: float
-    sl_answered: float
-    sl_asterisk_sl2: float
-    handled: int
-    aht_s: float
-    mean_talk_s: float
-    mean_wrapup_s: float
-    first_responses: int
-    mean_first_response_s: float
-    resolved: int
-    mean_resolution_s: float
-    with_deadline: int
-    replied_in_deadline: int
-    deadline_share: float
-    waiting_now: int
-    agents_ready: int
-    agents_busy: int
-    agents_wrapup: int
-    agents_not_ready: int
-    backlog: int
-    longest_wait_s: float
-    backlog_age_s: float
-    dropped: int
-    wait_hist_answered: Tuple[int, ...]
-    wait_hist_abandoned: Tuple[int, ...]
-    business_answered: int
-    business_answered_within: int
-    business_abandoned: int
-    business_abandoned_within: int
-    asa_business_s: float
-    mean_abandoned_wait_business_s: float
-    sl_business: float
+    Every field of the C struct, with the same name (``QueueStatsFields``,
+    generated from the header: a statistic added to oq_queue_stats appears
+    here by regenerating ``_fields.py``); the wait histograms are tuples of
+    ``n_wait_bounds + 1`` buckets. ``scope`` is "queue", "channel" or
+    "center" and ``id`` the queue / channel id (None for the center)."""
+    scope: str = "center"
+    id: Optional[str] = None
 
     @property
     def period_name(self) -> str:
