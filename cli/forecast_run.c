@@ -139,7 +139,8 @@ static int compute(const fc_args *a, const oq_forecast_options *base, fc_queue *
         fprintf(stderr, "%s\n", err.message);
         return 0;
     }
-    oq_volume_series_info_get(q->series, &q->info);
+    q->info.struct_size = sizeof q->info;
+    oq_volume_series_info_get(q->series, &q->info, NULL);
     int32_t pd = q->info.intervals_per_day;
     oq_forecast_options o = *base;
     o.quantile = a->quantile;
@@ -157,6 +158,7 @@ static int compute(const fc_args *a, const oq_forecast_options *base, fc_queue *
             b.lead_days = a->lead;
             b.intraday_from = a->intraday_s >= 0 ? a->intraday_s / q->info.interval_s : -1;
             o.method = m;
+            q->bt[m].struct_size = sizeof q->bt[m];
             st = oq_forecast_backtest(q->series, &o, &b, &q->bt[m], &err);
             if (st != OQ_OK)
                 return fail("backtest", &err, st);
@@ -170,6 +172,7 @@ static int compute(const fc_args *a, const oq_forecast_options *base, fc_queue *
         fprintf(stderr, "omniq forecast: out of memory\n");
         return 0;
     }
+    q->finfo.struct_size = sizeof q->finfo;
     st = oq_forecast_run(q->series, q->info.last_date + 1, days, &o, q->rows, q->n_rows,
                          &q->finfo, &err);
     if (st != OQ_OK)

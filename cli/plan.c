@@ -42,11 +42,11 @@ static double day_paid_hours(const report *r, int32_t d)
     double h = 0;
     for (int32_t g = 0; g < r->info.n_groups; g++) {
         const oq_schedule_result *res = oq_plan_schedule(r->plan, g);
-        oq_schedule_summary s;
-        oq_schedule_result_summary(res, &s);
+        oq_schedule_summary s = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(res, &s, NULL);
         for (int32_t k = 0; k < s.n_shifts; k++) {
-            oq_schedule_shift sh;
-            oq_schedule_result_shift(res, k, &sh);
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            oq_schedule_result_shift(res, k, &sh, NULL);
             if (sh.day == d)
                 h += sh.count * sh.paid_hours;
         }
@@ -99,10 +99,10 @@ static void print_table(const report *r, const char *path, double *buf)
     printf("\n");
     int32_t *req = malloc((size_t)r->info.n_intervals * sizeof *req);
     for (int32_t g = 0; req && g < r->info.n_groups; g++) {
-        oq_schedule_summary s;
-        oq_schedule_result_summary(oq_plan_schedule(r->plan, g), &s);
-        oq_roster_summary rs;
-        oq_roster_summary_get(oq_plan_roster(r->plan, g), &rs);
+        oq_schedule_summary s = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(oq_plan_schedule(r->plan, g), &s, NULL);
+        oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+        oq_roster_summary_get(oq_plan_roster(r->plan, g), &rs, NULL);
         oq_plan_scenario_required(r->sc, g, req, r->info.n_intervals);
         double ah = 0;
         for (int32_t i = 0; i < r->info.n_intervals; i++)
@@ -115,8 +115,8 @@ static void print_table(const report *r, const char *path, double *buf)
     }
     free(req);
     for (int32_t k = 0; k < r->sum.iterations; k++) {
-        oq_plan_iteration it;
-        oq_plan_iteration_get(r->plan, k, &it);
+        oq_plan_iteration it = OQ_OUTPUT_INIT(oq_plan_iteration);
+        oq_plan_iteration_get(r->plan, k, &it, NULL);
         printf("iteration %d: %d queue-intervals below target, %.1f paid hours, SL %.3f",
                (int)k, (int)it.missed, it.paid_hours, it.service_level);
         if (it.added || it.removed)
@@ -209,18 +209,18 @@ static void print_json(const report *r, double *buf)
     printf(",\"groups\":[");
     for (int32_t g = 0; g < r->info.n_groups; g++) {
         const oq_schedule_result *res = oq_plan_schedule(r->plan, g);
-        oq_schedule_summary s;
-        oq_schedule_result_summary(res, &s);
-        oq_roster_summary rs;
-        oq_roster_summary_get(oq_plan_roster(r->plan, g), &rs);
+        oq_schedule_summary s = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(res, &s, NULL);
+        oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+        oq_roster_summary_get(oq_plan_roster(r->plan, g), &rs, NULL);
         printf("%s{\"name\":", g ? "," : "");
         json_string(stdout, oq_plan_scenario_group(r->sc, g));
         printf(",\"status\":\"%s\",\"paid_hours\":", oq_schedule_status_name(s.status));
         json_number(stdout, s.paid_hours);
         printf(",\"agents\":%d,\"unassigned\":%d,\"shifts\":[", (int)rs.agents, (int)rs.unassigned);
         for (int32_t k = 0; k < s.n_shifts; k++) {
-            oq_schedule_shift sh;
-            oq_schedule_result_shift(res, k, &sh);
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            oq_schedule_result_shift(res, k, &sh, NULL);
             printf("%s{\"template\":", k ? "," : "");
             json_string(stdout, oq_schedule_result_template_name(res, sh.template_index));
             printf(",\"day\":%d,\"start\":", (int)sh.day);
@@ -235,8 +235,8 @@ static void print_json(const report *r, double *buf)
     }
     printf("],\"iterations\":[");
     for (int32_t k = 0; k < r->sum.iterations; k++) {
-        oq_plan_iteration it;
-        oq_plan_iteration_get(r->plan, k, &it);
+        oq_plan_iteration it = OQ_OUTPUT_INIT(oq_plan_iteration);
+        oq_plan_iteration_get(r->plan, k, &it, NULL);
         printf("%s{\"missed\":%d,\"added\":%d,\"removed\":%d,\"unassigned\":%d,\"paid_hours\":",
                k ? "," : "", (int)it.missed, (int)it.added, (int)it.removed, (int)it.unassigned);
         json_number(stdout, it.paid_hours);
@@ -339,10 +339,12 @@ int cmd_plan(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.sc = sc;
     r.plan = plan;
-    oq_plan_scenario_info_get(sc, &r.info);
+    r.info.struct_size = sizeof r.info;
+    r.sum.struct_size = sizeof r.sum;
+    oq_plan_scenario_info_get(sc, &r.info, NULL);
     if (replications > 0)
         r.info.replications = (int32_t)replications;
-    oq_plan_summary_get(plan, &r.sum);
+    oq_plan_summary_get(plan, &r.sum, NULL);
     r.sim = oq_plan_simulation(plan);
     r.pd = 86400 / r.info.interval_s;
     double *buf = malloc((size_t)r.info.n_intervals * sizeof *buf);

@@ -107,8 +107,8 @@ static void breaks_text(const oq_schedule_result *r, int32_t i, const oq_schedul
     size_t off = 0;
     buf[0] = '\0';
     for (int32_t k = 0; k < sh->n_breaks && off + 1 < size; k++) {
-        oq_schedule_break b;
-        oq_schedule_result_break(r, i, k, &b);
+        oq_schedule_break b = OQ_OUTPUT_INIT(oq_schedule_break);
+        oq_schedule_result_break(r, i, k, &b, NULL);
         char a[32], e[32];
         stamp(h, b.start_s, a, sizeof a);
         stamp(h, b.end_s, e, sizeof e);
@@ -134,8 +134,8 @@ static void shift_texts(const oq_schedule_result *r, const oq_schedule_horizon *
 
 static void print_table(const oq_schedule_result *r, const oq_schedule_horizon *h)
 {
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     printf("schedule: %s (%s) — %s\n", oq_schedule_status_name(sm.status),
            oq_schedule_result_solver(r), oq_schedule_result_message(r));
     if (sm.status == OQ_SCHED_INFEASIBLE || sm.status == OQ_SCHED_NO_SOLUTION)
@@ -149,8 +149,8 @@ static void print_table(const oq_schedule_result *r, const oq_schedule_horizon *
     printf("%-14s %-10s %-16s %-16s %6s  %s\n", "template", "tour", "start", "end", "count",
            "breaks");
     for (int32_t i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, i, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, i, &sh, NULL);
         shift_text x;
         shift_texts(r, h, i, &sh, sh.start_s, sh.end_s, &x);
         printf("%-14s %-10s %s %-16s %-16s %6d  %s\n",
@@ -162,14 +162,14 @@ static void print_table(const oq_schedule_result *r, const oq_schedule_horizon *
 
 static void print_csv(const oq_schedule_result *r, const oq_schedule_horizon *h)
 {
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     static const char *const names[] = {"template", "tour", "tour_row", "day", "start", "end",
                                         "count", "paid_hours", "breaks", NULL};
     csv_header(stdout, names);
     for (int32_t i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, i, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, i, &sh, NULL);
         shift_text x;
         shift_texts(r, h, i, &sh, sh.start_s, sh.end_s, &x);
         csv_row row;
@@ -198,8 +198,8 @@ static void json_num(double v)
 static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h,
                        const oq_roster *ro, const oq_roster_agent *ag, int32_t na)
 {
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     printf("{\"status\":");
     json_string(stdout, oq_schedule_status_name(sm.status));
     printf(",\"solver\":");
@@ -219,8 +219,8 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
     printf(",\"seconds\":%.6f,\"cpu_seconds\":%.6f,\"interval\":%g,\"shifts\":[", sm.seconds,
            sm.cpu_seconds, h->interval_s);
     for (int32_t i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, i, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, i, &sh, NULL);
         char a[32];
         stamp(h, sh.start_s, a, sizeof a);
         printf("%s{\"template\":", i ? "," : "");
@@ -235,8 +235,8 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
                (int)sh.tour_row, (int)sh.day, a, sh.end_s - sh.start_s, (int)sh.count,
                sh.paid_hours);
         for (int32_t k = 0; k < sh.n_breaks; k++) {
-            oq_schedule_break b;
-            oq_schedule_result_break(r, i, k, &b);
+            oq_schedule_break b = OQ_OUTPUT_INIT(oq_schedule_break);
+            oq_schedule_result_break(r, i, k, &b, NULL);
             char bs[32];
             stamp(h, b.start_s, bs, sizeof bs);
             printf("%s{\"start\":\"%s\",\"length\":%g,\"paid\":%s}", k ? "," : "", bs,
@@ -270,10 +270,10 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
         json_string(stdout, ag[a].id);
         printf(",\"hours\":%.6g,\"weekend\":%d,\"night\":%d,\"shifts\":[", hours, (int)we, (int)ni);
         for (int32_t k = 0; k < cnt; k++) {
-            oq_roster_shift rs;
-            oq_roster_agent_shift(ro, a, k, &rs);
-            oq_schedule_shift sh;
-            oq_schedule_result_shift(r, rs.shift_row, &sh);
+            oq_roster_shift rs = OQ_OUTPUT_INIT(oq_roster_shift);
+            oq_roster_agent_shift(ro, a, k, &rs, NULL);
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            oq_schedule_result_shift(r, rs.shift_row, &sh, NULL);
             char s0[32], s1[32];
             stamp(h, rs.start_s, s0, sizeof s0);
             stamp(h, rs.end_s, s1, sizeof s1);
@@ -282,8 +282,8 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
             printf(",\"shift_row\":%d,\"start\":\"%s\",\"end\":\"%s\",\"breaks\":[",
                    (int)rs.shift_row, s0, s1);
             for (int32_t b = 0; b < sh.n_breaks; b++) {
-                oq_schedule_break br;
-                oq_schedule_result_break(r, rs.shift_row, b, &br);
+                oq_schedule_break br = OQ_OUTPUT_INIT(oq_schedule_break);
+                oq_schedule_result_break(r, rs.shift_row, b, &br, NULL);
                 char bs[32];
                 stamp(h, br.start_s, bs, sizeof bs);
                 printf("%s{\"start\":\"%s\",\"length\":%g}", b ? "," : "", bs,
@@ -295,8 +295,8 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
     }
     printf("]");
     if (ro) {
-        oq_roster_summary rs;
-        oq_roster_summary_get(ro, &rs);
+        oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+        oq_roster_summary_get(ro, &rs, NULL);
         printf(",\"roster_summary\":{\"agents\":%d,\"assigned\":%d,\"unassigned\":%d,"
                "\"seconds\":%.6f,\"hours_min\":%.6g,\"hours_max\":%.6g,\"weekend_min\":%d,"
                "\"weekend_max\":%d,\"night_min\":%d,\"night_max\":%d},\"violations\":[",
@@ -304,8 +304,8 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
                rs.hours_max, (int)rs.weekend_min, (int)rs.weekend_max, (int)rs.night_min,
                (int)rs.night_max);
         for (int32_t i = 0; i < rs.violations; i++) {
-            oq_roster_violation v;
-            oq_roster_violation_get(ro, i, &v);
+            oq_roster_violation v = OQ_OUTPUT_INIT(oq_roster_violation);
+            oq_roster_violation_get(ro, i, &v, NULL);
             printf("%s{\"rule\":", i ? "," : "");
             json_string(stdout, oq_roster_rule_name(v.rule));
             printf(",\"agent\":");
@@ -325,8 +325,8 @@ static void print_json(const oq_schedule_result *r, const oq_schedule_horizon *h
 static void print_roster(const oq_schedule_result *r, const oq_schedule_horizon *h,
                          const oq_roster *ro, const oq_roster_agent *ag, int32_t na, int csv)
 {
-    oq_roster_summary rs;
-    oq_roster_summary_get(ro, &rs);
+    oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+    oq_roster_summary_get(ro, &rs, NULL);
     if (csv)
         csv_header(stdout, (const char *const[]){"agent", "template", "start", "end", "paid_hours",
                                                   "breaks", NULL});
@@ -344,10 +344,10 @@ static void print_roster(const oq_schedule_result *r, const oq_schedule_horizon 
         if (!csv)
             printf("  %-16s %6.2f h:", ag[a].id, hours);
         for (int32_t k = 0; k < cnt; k++) {
-            oq_roster_shift s;
-            oq_roster_agent_shift(ro, a, k, &s);
-            oq_schedule_shift sh;
-            oq_schedule_result_shift(r, s.shift_row, &sh);
+            oq_roster_shift s = OQ_OUTPUT_INIT(oq_roster_shift);
+            oq_roster_agent_shift(ro, a, k, &s, NULL);
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            oq_schedule_result_shift(r, s.shift_row, &sh, NULL);
             shift_text x;
             shift_texts(r, h, s.shift_row, &sh, s.start_s, s.end_s, &x);
             if (csv) {
@@ -368,16 +368,16 @@ static void print_roster(const oq_schedule_result *r, const oq_schedule_horizon 
             printf("\n");
     }
     for (int32_t i = 0; !csv && i < rs.violations; i++) {
-        oq_roster_violation v;
-        oq_roster_violation_get(ro, i, &v);
+        oq_roster_violation v = OQ_OUTPUT_INIT(oq_roster_violation);
+        oq_roster_violation_get(ro, i, &v, NULL);
         printf("  not met (%s): %s\n", oq_roster_rule_name(v.rule), v.message);
     }
 }
 
 static int write_svg(const char *path, const oq_schedule_result *r, const oq_schedule_horizon *h)
 {
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     int32_t n = sm.n_intervals;
     int32_t *req = malloc((size_t)n * sizeof *req), *cov = malloc((size_t)n * sizeof *cov);
     FILE *f = req && cov ? fopen(path, "w") : NULL;
@@ -608,8 +608,8 @@ int cmd_schedule(int argc, char **argv)
         oq_schedule_destroy(s);
         return EXIT_INPUT;
     }
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     oq_roster *ro = NULL;
     int32_t na = 0;
     const oq_roster_agent *ag = agents ? oq_roster_agents_list(agents, &na) : NULL;

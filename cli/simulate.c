@@ -108,15 +108,16 @@ static int fill_row(oq_sim *sim, int32_t reps, int32_t scope, int32_t index, sco
     memset(r, 0, sizeof *r);
     r->scope = scope;
     r->index = index;
+    r->sum.struct_size = sizeof r->sum;
     if (oq_sim_scope_id(sim, scope, index, &r->id) != OQ_OK ||
-        oq_sim_summarize(sim, scope, index, &r->sum) != OQ_OK)
+        oq_sim_summarize(sim, scope, index, &r->sum, NULL) != OQ_OK)
         return 0;
     double *v = calloc((size_t)reps * 4, sizeof *v);
     if (!v)
         return 0;
     for (int32_t i = 0; i < reps; i++) {
-        oq_sim_stats st;
-        oq_sim_replication_stats(sim, i, scope, index, &st);
+        oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
+        oq_sim_replication_stats(sim, i, scope, index, &st, NULL);
         v[i] = (double)st.answered;
         v[reps + i] = (double)st.abandoned;
         v[2 * reps + i] = (double)st.unfinished;
@@ -230,10 +231,10 @@ typedef struct ival {
 static ival interval_fig(oq_sim *sim, int32_t reps, double interval_s, int32_t i, int32_t scope,
                          int32_t index)
 {
-    oq_sim_stats st;
+    oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
     ival v;
     memset(&v, 0, sizeof v);
-    if (oq_sim_interval_stats(sim, i, scope, index, &st) != OQ_OK)
+    if (oq_sim_interval_stats(sim, i, scope, index, &st, NULL) != OQ_OK)
         return v;
     v.offered = (double)st.offered / reps;
     v.answered = (double)st.answered / reps;
@@ -471,10 +472,10 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
     double wmax = 1, amax = 1;
     for (int32_t i = 0; i < nint; i++) {
         ival v = interval_fig(sim, reps, interval_s, i, OQ_SIM_TOTAL, 0);
-        oq_sim_stats st;
+        oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
         if (v.avg_waiting > wmax)
             wmax = v.avg_waiting;
-        if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st) == OQ_OK &&
+        if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st, NULL) == OQ_OK &&
             st.staffed_s / reps / interval_s > amax)
             amax = st.staffed_s / reps / interval_s;
     }
@@ -562,9 +563,9 @@ static int write_svg(const char *path, const char *scenario, oq_sim *sim, const 
         fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
                 line ? "agents-ready" : "agents-logged-in", line ? "#2ca02c" : "#1f77b4");
         for (int32_t i = 0; i < nint; i++) {
-            oq_sim_stats st;
+            oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
             double agents = 0;
-            if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st) == OQ_OK)
+            if (oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st, NULL) == OQ_OK)
                 agents = (line ? st.ready_s : st.staffed_s) / reps / interval_s;
             fprintf(f, "%.1f,%.1f ", L + pw * (i + 0.5) / nint, T3 + H3 - H3 * agents / amax);
         }

@@ -95,16 +95,34 @@ OQ_API void oq_free(void *ptr);
  * library's sizeof, so their elements must have exactly that size.
  *
  * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,
- * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats,
- * oq_error — with its own rule for a bad size, below — and an input struct
- * read back such as oq_queue_get_spec's or oq_schedule_get_horizon's) have
+ * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats, the
+ * planning results — oq_plan_summary, oq_schedule_summary, oq_roster_shift,
+ * oq_sim_stats, oq_forecast_info, oq_backtest_result, ... —, oq_error — with its own rule for a bad size, below —
+ * and an input struct read back such as oq_queue_get_spec's or
+ * oq_schedule_get_horizon's) have
  * their struct_size set by the caller before the
  * call, with OQ_OUTPUT_INIT below or, for input types, the _init function.
  * The library writes only the first struct_size bytes (struct_size itself
  * stays as set; bytes past it are untouched) and accepts the same range as
- * for inputs (a getter of a planning object, which has no engine, names
- * the struct in its oq_error *err). A host reading a field knows it was
- * written when its header has it.
+ * for inputs (a getter of a planning object or of a simulator result,
+ * which has no engine message it may change, names the struct — or the
+ * index out of range — in its oq_error *err). A host reading a field knows
+ * it was written when its header has it.
+ *
+ * Not versioned (no struct_size; their layout is fixed forever, a change
+ * would be a new struct or a new function): elements of arrays the caller
+ * passes in or has filled (oq_sim_stream, oq_sim_window, oq_sim_agent,
+ * oq_sim_dist, oq_shift_break, oq_plan_group, oq_plan_staff, oq_special_day,
+ * oq_forecast_row, oq_plan_interval: an array is
+ * strided by one sizeof, so every element would need the same struct_size
+ * and a mismatch could not be detected per element); payloads the library
+ * hands to a callback or through a borrowed pointer (oq_event,
+ * oq_journal_record, oq_history_entry: the library owns and fills them, the
+ * host only reads what its header knows, so no size travels with them);
+ * the solver-hook contract (oq_mip, oq_mip_result, oq_schedule_solver:
+ * versioned as a whole by the hook's interface); and small value structs
+ * (oq_local_time, oq_script_action, oq_sim_estimate: embedded in other
+ * structs as values or filled whole, never grown).
  *
  * Rules for the headers themselves: a new field goes at the end and must
  * start at or after the previous version's sizeof (add an explicit reserved

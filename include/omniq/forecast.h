@@ -98,17 +98,24 @@ OQ_API oq_status oq_volume_csv_queues(const char *path, char **out_names, int32_
  * length, intervals per day, first and last date, days, whether handle times
  * were given and the total volume. */
 typedef struct oq_volume_series_info {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_volume_series_info) */
     int32_t interval_s;         /* interval length, seconds */
     int32_t intervals_per_day;  /* 86400 / interval_s */
     int32_t first_date;         /* first day present (OQ_FORECAST_NO_DATE when empty) */
     int32_t last_date;          /* last day present (OQ_FORECAST_NO_DATE when empty) */
     int32_t days;               /* days present */
     int32_t has_aht;            /* 1 when some interval has a handle time */
+    int32_t reserved;
     double total_volume;        /* sum of all volumes */
 } oq_volume_series_info;
 
-/* Describe a series. Errors: OQ_EINVAL (NULL). */
-OQ_API oq_status oq_volume_series_info_get(const oq_volume_series *s, oq_volume_series_info *out);
+/* Describe a series. Set out->struct_size first (OQ_OUTPUT_INIT); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only: several threads may call it on a series no thread is
+ * changing. */
+OQ_API oq_status oq_volume_series_info_get(const oq_volume_series *s, oq_volume_series_info *out,
+                                           oq_error *err);
 
 /* The queue name the series was loaded for ("" when none). Owned by the series. */
 OQ_API const char *oq_volume_series_queue(const oq_volume_series *s);
@@ -222,10 +229,12 @@ typedef struct oq_forecast_row {
  * method used, the days of history fitted and left out, and the calibration
  * of its prediction intervals. */
 typedef struct oq_forecast_info {
+    uint32_t struct_size;      /* set by the caller: OQ_OUTPUT_INIT(oq_forecast_info) */
     int32_t method;            /* the method used (auto: the one chosen at the origin) */
     int32_t history_days;      /* ordinary days before the origin */
     int32_t excluded_days;     /* special, holiday and closed days left out of the history */
     int32_t calibration_days;  /* days the prediction intervals were calibrated on */
+    int32_t reserved;
     double dispersion80;       /* over-dispersion phi of the 80 % interval: var = m + phi m^2 */
     double dispersion95;       /* the same for the 95 % interval */
     double level80;            /* central probability the 80 % interval is drawn at: 0.80, or
@@ -237,7 +246,9 @@ typedef struct oq_forecast_info {
 /* Forecast `n_days` days (1..3660) from `first_date` on, using only the series'
  * days before first_date (first_date may lie inside the series: a forecast as
  * it would have been made then). Writes n_days * intervals_per_day rows, day by
- * day, into rows[0..n_rows-1] and, when info is not NULL, *info.
+ * day, into rows[0..n_rows-1] and, when info is not NULL, *info (its
+ * struct_size set by the caller, OQ_OUTPUT_INIT; only that many bytes are
+ * written, and a size out of range is OQ_EINVAL before anything is done).
  * Errors: OQ_EINVAL (NULL, bad options: *err names the field; a special day's
  * like_date not in the history), OQ_ERANGE (n_rows too small: *err says how
  * many are needed), OQ_ESTATE (no ordinary day before first_date), OQ_ENOMEM.
@@ -287,10 +298,10 @@ OQ_API oq_status oq_backtest_options_init(oq_backtest_options *opts);
 /* One method's accuracy over a backtest: WAPE, MAPE, RMSE, coverage of the
  * 80 % and 95 % intervals, and the intraday re-forecast's gain. */
 typedef struct oq_backtest_result {
+    uint32_t struct_size;   /* set by the caller: OQ_OUTPUT_INIT(oq_backtest_result) */
     int32_t method;         /* the method evaluated */
     int32_t chosen;         /* auto: the method chosen most often; else == method */
     int32_t days;           /* days evaluated (ordinary days with history) */
-    int32_t reserved;       /* 0 */
     int64_t intervals;      /* intervals evaluated */
     double actual;          /* sum of the actual volumes */
     double forecast;        /* sum of the forecasts */
@@ -309,8 +320,10 @@ typedef struct oq_backtest_result {
  * forecast from origin D - lead_days + 1 (only the days before it), and
  * compared with what happened. Evaluated: the ordinary days (not special,
  * holiday or closed, present in the series) among the last bt->days days up to
- * bt->end_date. Errors: OQ_EINVAL (NULL, bad options), OQ_ESTATE (no day to
- * evaluate), OQ_ENOMEM. *out untouched on error. */
+ * bt->end_date. Set out->struct_size first (OQ_OUTPUT_INIT): only that many
+ * bytes are written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, bad
+ * options, out->struct_size out of range), OQ_ESTATE (no day to evaluate),
+ * OQ_ENOMEM. *out untouched on error. */
 OQ_API oq_status oq_forecast_backtest(const oq_volume_series *s, const oq_forecast_options *opts,
                                       const oq_backtest_options *bt, oq_backtest_result *out,
                                       oq_error *err);

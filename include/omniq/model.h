@@ -360,7 +360,8 @@ OQ_API oq_status oq_queue_get(const oq_engine *e, const char *id, oq_queue_info 
  * versioned structs), so a host built against an older header gets the
  * fields it knows. out->id and the other strings point to the engine's
  * copies, valid until the next mutating call. O(1). Errors: OQ_EINVAL (NULL,
- * struct_size out of range), OQ_ENOTFOUND. */
+ * struct_size out of range), OQ_ENOTFOUND. Read-only: several threads may
+ * call it on an engine no thread is changing. */
 OQ_API oq_status oq_queue_get_spec(const oq_engine *e, const char *id, oq_queue_spec *out);
 
 /* ---- calendars ---------------------------------------------------------

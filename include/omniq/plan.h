@@ -97,27 +97,35 @@ OQ_API void oq_plan_sim_destroy(oq_plan_sim *sim);
 
 /* What a simulation result covers and what it cost. */
 typedef struct oq_plan_sim_info {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_plan_sim_info) */
     int32_t replications;
     int32_t n_intervals;        /* horizon days * 86400 / interval_s */
     int32_t n_queues;           /* distinct stream queues, in order of first appearance */
     int32_t agents;             /* rostered agents simulated */
+    int32_t first_date;         /* the horizon's first civil date */
     double interval_s;
     double target_sl;
     double cpu_seconds;         /* processor time of the simulation */
     double seconds;             /* wall-clock time */
-    int32_t first_date;         /* the horizon's first civil date */
-    int32_t reserved;
 } oq_plan_sim_info;
 
-/* The result's figures. */
-OQ_API oq_status oq_plan_sim_info_get(const oq_plan_sim *sim, oq_plan_sim_info *out);
+/* The result's figures. Set out->struct_size first (OQ_OUTPUT_INIT); only
+ * that many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only: several threads may call it on a result no thread is
+ * changing. */
+OQ_API oq_status oq_plan_sim_info_get(const oq_plan_sim *sim, oq_plan_sim_info *out,
+                                      oq_error *err);
 
-/* Id of queue `queue` (owned by the center's options: valid while they are), NULL out of range. */
+/* Id of queue `queue` (owned by the center's options: valid while they are), NULL out of range.
+ * Read-only: several threads may call it on a result no thread is changing. */
 OQ_API const char *oq_plan_sim_queue(const oq_plan_sim *sim, int32_t queue);
 
 /* Counts of one replication, one queue (-1: the whole center) and one
  * interval, over the contacts that arrived in it. */
 typedef struct oq_plan_counts {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_plan_counts) */
+    int32_t reserved;
     int64_t offered;
     int64_t answered;
     int64_t answered_in_t;      /* answered within the queue's threshold */
@@ -125,9 +133,12 @@ typedef struct oq_plan_counts {
 } oq_plan_counts;
 
 /* Counts of replication `replication`, queue `queue` (-1: total), interval
- * `interval`. Errors: OQ_EINVAL (out of range). */
+ * `interval`. Set out->struct_size first (OQ_OUTPUT_INIT); only that many
+ * bytes are written. Errors: OQ_EINVAL (NULL, out of range, struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a result no thread is changing. */
 OQ_API oq_status oq_plan_sim_counts(const oq_plan_sim *sim, int32_t replication, int32_t queue,
-                                    int32_t interval, oq_plan_counts *out);
+                                    int32_t interval, oq_plan_counts *out, oq_error *err);
 
 /* Service level of queue `queue` (-1: the whole center) over the contacts
  * arriving in intervals first .. first + n - 1: per replication
@@ -135,7 +146,8 @@ OQ_API oq_status oq_plan_sim_counts(const oq_plan_sim *sim, int32_t replication,
  * is 0: the replication does not count), then the mean over replications
  * with the 95% interval mean +- t(0.975, n-1) sd / sqrt(n) (oq_sim_t975).
  * out->n == 0 (and everything 0, as oq_sim_interval_service_level) when no
- * replication has a contact in the span. Errors: OQ_EINVAL (range). */
+ * replication has a contact in the span. Errors: OQ_EINVAL (range).
+ * Read-only: several threads may call it on a result no thread is changing. */
 OQ_API oq_status oq_plan_sim_service_level(const oq_plan_sim *sim, int32_t queue, int32_t first,
                                            int32_t n, oq_sim_estimate *out);
 
@@ -190,42 +202,53 @@ OQ_API void oq_plan_destroy(oq_plan *plan);
 
 /* What the staffing loop did and what it kept. */
 typedef struct oq_plan_summary {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_plan_summary) */
     int32_t iterations;         /* schedules simulated (1 + corrections) */
     int32_t best;               /* the iteration kept (0-based) */
     int32_t met;                /* 1: every interval with traffic meets the target */
     int32_t missed;             /* (queue, interval) pairs of the kept iteration below target */
     int32_t first_missed;       /* the same for the first schedule */
     int32_t n_groups;
+    int32_t budget_spent;       /* 1: stopped by max_iterations or max_cpu_s */
     double paid_hours;          /* of the kept schedules (sum over groups) */
     double first_paid_hours;    /* of the first schedules */
     double cpu_seconds;         /* processor time of the whole call */
     double seconds;             /* wall-clock time */
-    int32_t budget_spent;       /* 1: stopped by max_iterations or max_cpu_s */
-    int32_t reserved;
 } oq_plan_summary;
 
-/* The plan's figures. */
-OQ_API oq_status oq_plan_summary_get(const oq_plan *plan, oq_plan_summary *out);
+/* The plan's figures. Set out->struct_size first (OQ_OUTPUT_INIT); only
+ * that many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
+ * (NULL, struct_size out of range: *err, which may be NULL, names the
+ * struct). Read-only: several threads may call it on a plan no thread is
+ * changing. */
+OQ_API oq_status oq_plan_summary_get(const oq_plan *plan, oq_plan_summary *out, oq_error *err);
 
 /* One iteration of the loop. */
 typedef struct oq_plan_iteration {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_plan_iteration) */
     int32_t missed;             /* (queue, interval) pairs below target */
     int32_t added;              /* agent-intervals of requirement added after it */
     int32_t removed;            /* agent-intervals of requirement removed after it */
     int32_t unassigned;         /* agent-shifts no agent could take (all groups) */
+    int32_t reserved;
     double paid_hours;          /* scheduled paid hours (all groups) */
     double service_level;       /* the whole center over the horizon (mean over replications) */
     double cpu_seconds;         /* processor time of this iteration */
 } oq_plan_iteration;
 
-/* Iteration `index` (0 .. iterations - 1). Errors: OQ_EINVAL. */
+/* Iteration `index` (0 .. iterations - 1). Set out->struct_size first
+ * (OQ_OUTPUT_INIT); only that many bytes are written. Errors: OQ_EINVAL
+ * (NULL, index or struct_size out of range: *err, which may be NULL, says
+ * which). Read-only: several threads may call it on a plan no thread is
+ * changing. */
 OQ_API oq_status oq_plan_iteration_get(const oq_plan *plan, int32_t index,
-                                       oq_plan_iteration *out);
+                                       oq_plan_iteration *out, oq_error *err);
 
 /* The kept iteration's simulation, schedule result and roster of group
  * `group`, and its requirement (required[0 .. n - 1], n = the horizon's
  * intervals). Owned by the plan: valid until oq_plan_destroy. NULL / OQ_EINVAL
- * out of range. */
+ * out of range. Read-only: several threads may call them on a plan no thread
+ * is changing. */
 OQ_API const oq_plan_sim *oq_plan_simulation(const oq_plan *plan);
 OQ_API const oq_schedule_result *oq_plan_schedule(const oq_plan *plan, int32_t group);
 OQ_API const oq_roster *oq_plan_roster(const oq_plan *plan, int32_t group);
@@ -243,6 +266,7 @@ typedef struct oq_plan_scenario oq_plan_scenario;
 
 /* A loaded plan file's horizon, queues, groups and settings. */
 typedef struct oq_plan_scenario_info {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_plan_scenario_info) */
     int32_t first_date;         /* the horizon's first civil date (the day after the history) */
     int32_t days;
     int32_t interval_s;
@@ -251,6 +275,7 @@ typedef struct oq_plan_scenario_info {
     int32_t n_groups;
     int32_t replications;
     int32_t loop_iterations;    /* 0: verify the first schedule only */
+    int32_t reserved;
     double target_sl;
     double threshold_s;
 } oq_plan_scenario_info;
@@ -265,19 +290,27 @@ OQ_API oq_status oq_plan_scenario_load(const char *path, oq_plan_scenario **out,
 /* Free a plan scenario. NULL is a no-op. */
 OQ_API void oq_plan_scenario_destroy(oq_plan_scenario *sc);
 
-/* The scenario's figures. */
-OQ_API oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out);
+/* The scenario's figures. Set out->struct_size first (OQ_OUTPUT_INIT);
+ * only that many bytes are written (core.h: versioned structs). Errors:
+ * OQ_EINVAL (NULL, struct_size out of range: *err, which may be NULL, names
+ * the struct). Read-only: several threads may call it on a scenario no
+ * thread is changing. */
+OQ_API oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out,
+                                           oq_error *err);
 
-/* Id of queue `queue` / name of group `group` (owned by the scenario); NULL out of range. */
+/* Id of queue `queue` / name of group `group` (owned by the scenario); NULL out of range.
+ * Read-only: several threads may call them on a scenario no thread is changing. */
 OQ_API const char *oq_plan_scenario_queue(const oq_plan_scenario *sc, int32_t queue);
 OQ_API const char *oq_plan_scenario_group(const oq_plan_scenario *sc, int32_t group);
 
-/* Name of the forecast method used (auto's choice for the first queue); "" for NULL. */
+/* Name of the forecast method used (auto's choice for the first queue); "" for NULL.
+ * Read-only: several threads may call it on a scenario no thread is changing. */
 OQ_API const char *oq_plan_scenario_method(const oq_plan_scenario *sc);
 
 /* The forecast of queue `queue` (contacts per interval, volumes[0 .. n - 1])
  * and the staffing requirement of group `group` (agents scheduled per
- * interval, after shrinkage); n must be info.n_intervals. Errors: OQ_EINVAL. */
+ * interval, after shrinkage); n must be info.n_intervals. Errors: OQ_EINVAL.
+ * Read-only: several threads may call them on a scenario no thread is changing. */
 OQ_API oq_status oq_plan_scenario_forecast(const oq_plan_scenario *sc, int32_t queue,
                                            double *volumes, int32_t n);
 OQ_API oq_status oq_plan_scenario_required(const oq_plan_scenario *sc, int32_t group,

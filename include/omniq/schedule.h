@@ -329,8 +329,12 @@ OQ_API void oq_schedule_result_destroy(oq_schedule_result *result);
  * paid hours, lower bound and gap, time spent, shortage and excess, rows and
  * headcount. */
 typedef struct oq_schedule_summary {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_schedule_summary) */
     int32_t status;             /* OQ_SCHED_* */
     int32_t n_intervals;
+    int32_t n_shifts;           /* rows of oq_schedule_result_shift */
+    int32_t n_tours;            /* rows of oq_schedule_result_tour */
+    int32_t agents;             /* headcount: tour agents + daily shifts of the busiest day */
     double objective;           /* cost + penalties (what was minimised) */
     double cost;                /* sum of paid hours * cost per hour */
     double paid_hours;
@@ -342,15 +346,14 @@ typedef struct oq_schedule_summary {
     double over_hours;          /* agent-hours above it */
     int64_t under;              /* agent-intervals short */
     int64_t over;               /* agent-intervals above */
-    int32_t n_shifts;           /* rows of oq_schedule_result_shift */
-    int32_t n_tours;            /* rows of oq_schedule_result_tour */
-    int32_t agents;             /* headcount: tour agents + daily shifts of the busiest day */
-    int32_t reserved;
 } oq_schedule_summary;
 
-/* The result's figures. */
+/* The result's figures. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_summary(const oq_schedule_result *result,
-                                            oq_schedule_summary *out);
+                                            oq_schedule_summary *out, oq_error *err);
 
 /* What the solver said: why a problem is infeasible, or how a figure was
  * reached ("network simplex: optimal", "heuristic: gap to the LP bound ...").
@@ -366,6 +369,7 @@ OQ_API const char *oq_schedule_result_solver(const oq_schedule_result *result);
  * start past midnight keeps its day), with the same breaks. Rows of a tour
  * carry its index and the tour row they belong to. */
 typedef struct oq_schedule_shift {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_schedule_shift) */
     int32_t template_index;
     int32_t tour_index;         /* -1: a daily shift */
     int32_t tour_row;           /* row of oq_schedule_result_tour, or -1 */
@@ -374,6 +378,7 @@ typedef struct oq_schedule_shift {
     int32_t length;             /* intervals */
     int32_t count;              /* agents (>= 1) */
     int32_t n_breaks;
+    int32_t reserved;
     double start_s;             /* seconds from the horizon's start */
     double end_s;               /* start_s + length (may pass the horizon's end) */
     double paid_hours;          /* per agent */
@@ -383,10 +388,10 @@ typedef struct oq_schedule_shift {
 /* One break of a scheduled shift: its start (seconds from the horizon's
  * start), length and whether it is paid. */
 typedef struct oq_schedule_break {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_schedule_break) */
     int32_t start;              /* interval index (from the horizon's start, not wrapped) */
     int32_t length;             /* intervals */
     int32_t paid;
-    int32_t reserved;
     double start_s;             /* seconds from the horizon's start */
     double end_s;
 } oq_schedule_break;
@@ -394,25 +399,34 @@ typedef struct oq_schedule_break {
 /* A tour row: `count` agents work the same week — shift rows first_shift ..
  * first_shift + n_shifts - 1, one per working day. */
 typedef struct oq_schedule_tour_row {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_schedule_tour_row) */
     int32_t tour_index;
     int32_t count;
     int32_t days;               /* weekday mask of the working days */
     int32_t first_shift;
     int32_t n_shifts;
-    int32_t reserved;
 } oq_schedule_tour_row;
 
-/* Shift row `index` (0 .. n_shifts - 1). Errors: OQ_EINVAL. */
+/* Shift row `index` (0 .. n_shifts - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_shift(const oq_schedule_result *result, int32_t index,
-                                          oq_schedule_shift *out);
+                                          oq_schedule_shift *out, oq_error *err);
 
-/* Break `k` (0 .. n_breaks - 1) of shift row `index`. Errors: OQ_EINVAL. */
+/* Break `k` (0 .. n_breaks - 1) of shift row `index`. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index, k or struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_break(const oq_schedule_result *result, int32_t index,
-                                          int32_t k, oq_schedule_break *out);
+                                          int32_t k, oq_schedule_break *out, oq_error *err);
 
-/* Tour row `index` (0 .. n_tours - 1). Errors: OQ_EINVAL. */
+/* Tour row `index` (0 .. n_tours - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_tour(const oq_schedule_result *result, int32_t index,
-                                         oq_schedule_tour_row *out);
+                                         oq_schedule_tour_row *out, oq_error *err);
 
 /* Agents working (on shift, not on break) in every interval, recomputed from
  * the shift rows: scheduled[0 .. n - 1], n = summary.n_intervals. */
@@ -493,28 +507,36 @@ OQ_API void oq_roster_destroy(oq_roster *roster);
  * left unassigned, violations, time spent, and the spread of hours, weekend
  * and night work between agents. */
 typedef struct oq_roster_summary {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_roster_summary) */
     int32_t agents;
     int32_t assigned;           /* agent-shifts given to an agent */
     int32_t unassigned;         /* agent-shifts nobody could take */
     int32_t violations;         /* rows of oq_roster_violation_get */
-    double seconds;             /* wall-clock time of oq_roster_build */
-    double hours_min;           /* smallest and largest paid hours of one agent */
-    double hours_max;
     int32_t weekend_min;        /* fewest / most weekend shifts of one working agent */
     int32_t weekend_max;
     int32_t night_min;          /* fewest / most night shifts of one working agent */
     int32_t night_max;
+    int32_t reserved;
+    double seconds;             /* wall-clock time of oq_roster_build */
+    double hours_min;           /* smallest and largest paid hours of one agent */
+    double hours_max;
 } oq_roster_summary;
 
-/* The roster's figures. */
-OQ_API oq_status oq_roster_summary_get(const oq_roster *roster, oq_roster_summary *out);
+/* The roster's figures. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a roster no thread is changing. */
+OQ_API oq_status oq_roster_summary_get(const oq_roster *roster, oq_roster_summary *out,
+                                       oq_error *err);
 
 /* One shift given to an agent: shift row `shift_row` of the result. */
 typedef struct oq_roster_shift {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_roster_shift) */
     int32_t shift_row;
     int32_t day;
     int32_t start;              /* interval index */
     int32_t length;             /* intervals */
+    int32_t reserved;
     double start_s;             /* seconds from the horizon's start */
     double end_s;
     double paid_hours;
@@ -524,9 +546,12 @@ typedef struct oq_roster_shift {
 OQ_API oq_status oq_roster_agent_shift_count(const oq_roster *roster, int32_t agent,
                                              int32_t *count);
 
-/* Shift `k` of agent `agent`, in time order. Errors: OQ_EINVAL. */
+/* Shift `k` of agent `agent`, in time order. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, agent, k or struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a roster no thread is changing. */
 OQ_API oq_status oq_roster_agent_shift(const oq_roster *roster, int32_t agent, int32_t k,
-                                       oq_roster_shift *out);
+                                       oq_roster_shift *out, oq_error *err);
 
 /* Paid hours, weekend shifts and night shifts of agent `agent`; any output may be NULL. */
 OQ_API oq_status oq_roster_agent_totals(const oq_roster *roster, int32_t agent, double *hours,
@@ -553,6 +578,7 @@ OQ_API const char *oq_roster_rule_name(int32_t rule);
 /* One rule an assignment breaks (OQ_ROSTER_*): the agent, the day and what
  * was found. */
 typedef struct oq_roster_violation {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_roster_violation) */
     int32_t rule;               /* OQ_ROSTER_* */
     int32_t agent;              /* agent index, or -1 */
     int32_t shift_row;          /* shift row, or -1 */
@@ -560,9 +586,12 @@ typedef struct oq_roster_violation {
     char message[192];          /* "shift early8 on day 2 at 06:00: no agent free with skill 'chat'" */
 } oq_roster_violation;
 
-/* Violation `index` (0 .. violations - 1). Errors: OQ_EINVAL. */
+/* Violation `index` (0 .. violations - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or struct_size out
+ * of range: *err, which may be NULL, says which). Read-only: several threads
+ * may call it on a roster no thread is changing. */
 OQ_API oq_status oq_roster_violation_get(const oq_roster *roster, int32_t index,
-                                         oq_roster_violation *out);
+                                         oq_roster_violation *out, oq_error *err);
 
 /* ---- loading shift and agent files (YAML; docs/config.md) ----------------- */
 

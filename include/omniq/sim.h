@@ -163,7 +163,9 @@ OQ_API oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out, oq_erro
 
 /* Validate options without creating anything. On error *err (oq_error,
  * core.h; may be NULL) receives the status and a message naming the field
- * ("streams[2].handle.mean: must be > 0"); line and column are 0. */
+ * ("streams[2].handle.mean: must be > 0"); line and column are 0. Reads
+ * only: several threads may check the same options (no thread changing
+ * them). */
 OQ_API oq_status oq_sim_options_check(const oq_sim_options *opts, oq_error *err);
 
 /* Destroy the simulator and the engine it keeps. NULL is a no-op. */
@@ -220,6 +222,8 @@ OQ_API oq_status oq_sim_scope_id(const oq_sim *sim, int32_t scope, int32_t index
  * not yet completed); refused/removed ones are `rejected`. So
  * offered = answered + abandoned + rejected + unfinished. */
 typedef struct oq_sim_stats {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_sim_stats) */
+    int32_t reserved;
     int64_t offered;            /* arrived */
     int64_t answered;           /* accepted by an agent (first time) */
     int64_t answered_in_t;      /* answered with wait <= threshold */
@@ -246,18 +250,30 @@ typedef struct oq_sim_stats {
     double occupancy;
 } oq_sim_stats;
 
-/* Whole-window figures of one replication (0 .. replications-1). */
+/* Whole-window figures of one replication (0 .. replications-1). Set out->struct_size first (OQ_OUTPUT_INIT); only
+ * that many bytes are written (core.h: versioned structs). *err (oq_error,
+ * may be NULL) names what failed: these getters read a const simulator,
+ * so they do not change its oq_sim_last_error. Read-only: several threads
+ * may call it on a simulator no thread is changing.
+ * Errors: OQ_EINVAL (NULL, scope, index or replication out of range, bad
+ * struct_size). */
 OQ_API oq_status oq_sim_replication_stats(const oq_sim *sim, int32_t replication, int32_t scope,
-                                          int32_t index, oq_sim_stats *out);
+                                          int32_t index, oq_sim_stats *out, oq_error *err);
 
 /* Number of statistics intervals: ceil(duration_s / interval_s). */
 OQ_API oq_status oq_sim_interval_count(const oq_sim *sim, int32_t *count);
 
 /* Figures of contacts arriving in interval `interval` (counts summed over
  * all replications; ratios of the sums). Intervals before the warm-up are
- * still recorded here (they are excluded only from the whole-run figures). */
+ * still recorded here (they are excluded only from the whole-run figures).
+ * Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err (oq_error,
+ * may be NULL) names what failed: these getters read a const simulator,
+ * so they do not change its oq_sim_last_error. Read-only: several threads
+ * may call it on a simulator no thread is changing.
+ * Errors: OQ_EINVAL (NULL, scope, index or interval out of range, bad
+ * struct_size). */
 OQ_API oq_status oq_sim_interval_stats(const oq_sim *sim, int32_t interval, int32_t scope,
-                                       int32_t index, oq_sim_stats *out);
+                                       int32_t index, oq_sim_stats *out, oq_error *err);
 
 /* Mean over replications with a two-sided 95% confidence interval:
  * mean +- t(0.975, n-1) sd / sqrt(n) (Student t, table for small n).
@@ -275,8 +291,8 @@ typedef struct oq_sim_estimate {
 /* The estimates (mean, 95 % confidence interval, spread) of one queue, channel
  * or the whole center over the replications (oq_sim_summarize). */
 typedef struct oq_sim_summary {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_sim_summary) */
     int32_t replications;
-    int32_t reserved;
     oq_sim_estimate offered;
     oq_sim_estimate service_level;
     oq_sim_estimate service_level_offered;
@@ -288,10 +304,15 @@ typedef struct oq_sim_summary {
 } oq_sim_summary;
 
 /* Summarise `scope` (OQ_SIM_TOTAL, OQ_SIM_QUEUE or OQ_SIM_CHANNEL) item
- * `index` over every replication into *out. Errors: OQ_EINVAL (NULL, scope or
- * index out of range), OQ_ESTATE before oq_sim_run. */
+ * `index` over every replication into *out.
+ * Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err (oq_error,
+ * may be NULL) names what failed: these getters read a const simulator,
+ * so they do not change its oq_sim_last_error. Read-only: several threads
+ * may call it on a simulator no thread is changing.
+ * Errors: OQ_EINVAL (NULL, scope or index out of range, bad struct_size),
+ * OQ_ENOMEM. Before oq_sim_run: replications 0 and every estimate 0. */
 OQ_API oq_status oq_sim_summarize(const oq_sim *sim, int32_t scope, int32_t index,
-                                  oq_sim_summary *out);
+                                  oq_sim_summary *out, oq_error *err);
 
 /* What happened in one replication, for accounting cross-checks. Every
  * generated contact ends as exactly one of completed, abandoned, rejected,
@@ -299,6 +320,10 @@ OQ_API oq_status oq_sim_summarize(const oq_sim *sim, int32_t scope, int32_t inde
  *   contacts == completed + abandoned + rejected + removed + in_system,
  * and in_system == engine_contacts (the engine's own count at the end). */
 typedef struct oq_sim_run_info {
+    uint32_t struct_size;       /* set by the caller: OQ_OUTPUT_INIT(oq_sim_run_info) */
+    int32_t engine_contacts;    /* oq_engine_counts.contacts at the end */
+    int32_t check_status;       /* oq_engine_check at the end (OQ_OK if not requested) */
+    int32_t reserved;
     uint64_t seed;
     int64_t contacts;           /* generated (whole run, warm-up included) */
     int64_t completed;
@@ -311,14 +336,18 @@ typedef struct oq_sim_run_info {
     int64_t engine_events;      /* events the engine emitted */
     int64_t stale;              /* scheduled actions found obsolete (offer already gone, ...) */
     int64_t end_ms;             /* engine clock at the end */
-    int32_t engine_contacts;    /* oq_engine_counts.contacts at the end */
-    int32_t check_status;       /* oq_engine_check at the end (OQ_OK if not requested) */
 } oq_sim_run_info;
 
 /* What replication `replication` ran (seed, events, contacts, end clock and the
- * engine check's status). Errors: OQ_EINVAL (NULL, index out of range),
- * OQ_ESTATE before oq_sim_run. */
-OQ_API oq_status oq_sim_run_info_get(const oq_sim *sim, int32_t replication, oq_sim_run_info *out);
+ * engine check's status).
+ * Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err (oq_error,
+ * may be NULL) names what failed: these getters read a const simulator,
+ * so they do not change its oq_sim_last_error. Read-only: several threads
+ * may call it on a simulator no thread is changing.
+ * Errors: OQ_EINVAL (NULL, index out of range, bad struct_size; before
+ * oq_sim_run no index is in range). */
+OQ_API oq_status oq_sim_run_info_get(const oq_sim *sim, int32_t replication, oq_sim_run_info *out,
+                                     oq_error *err);
 
 /* The whole center's service level in interval `interval` (contacts that
  * arrived in it): mean over the replications where it is defined (some

@@ -69,14 +69,33 @@ void oq__output_copy(void *out, const void *full, size_t full_size)
         memcpy((char *)out + sizeof n, (const char *)full + sizeof n, n - sizeof n);
 }
 
-oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
-                         size_t min_size, const char *name, oq_error *err)
+oq_status oq__getter_null(oq_error *err, const char *fn, const char *object)
+{
+    return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: %s is NULL", fn, object);
+}
+
+oq_status oq__getter_range(oq_error *err, const char *fn, const char *what, int32_t i, int32_t n)
+{
+    return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: %s %d out of range (%d)", fn, what, (int)i,
+                     (int)n);
+}
+
+oq_status oq__output_check(const void *out, size_t full_size, size_t align, size_t min_size,
+                           const char *name, oq_error *err)
 {
     char why[OQ__ABI_MSG];
     if (!out)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: out is NULL", name);
     if (oq__struct_size_check(out, full_size, align, min_size, name, why) != OQ_OK)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s", why);
-    oq__output_copy(out, full, full_size);
     return OQ_OK;
+}
+
+oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
+                         size_t min_size, const char *name, oq_error *err)
+{
+    oq_status st = oq__output_check(out, full_size, align, min_size, name, err);
+    if (st == OQ_OK)
+        oq__output_copy(out, full, full_size);
+    return st;
 }

@@ -59,9 +59,23 @@ void oq__output_copy(void *out, const void *full, size_t full_size);
 oq_status oq__output_put(void *out, const void *full, size_t full_size, size_t align,
                          size_t min_size, const char *name, oq_error *err);
 
+/* The check of oq__output_put alone (NULL out, struct_size), for a call
+ * that must refuse a bad size before it does its work. */
+oq_status oq__output_check(const void *out, size_t full_size, size_t align, size_t min_size,
+                           const char *name, oq_error *err);
+#define OQ__OUTPUT_CHECK(out, type, first, err) \
+    oq__output_check((out), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type, (err))
+
 /* oq__output_put for a struct of `type` whose first field after struct_size
  * is `first`. */
 #define OQ__OUTPUT_PUT(out, full, type, first, err) \
     oq__output_put((out), (full), sizeof(type), _Alignof(type), OQ__FIELD_END(type, first), #type, (err))
+
+/* The checks a getter of a planning result makes before OQ__OUTPUT_PUT:
+ * oq__getter_null when the object is NULL ("fn: object is NULL"),
+ * oq__getter_range when index `what` = i is not in 0 .. n - 1 ("fn: what i
+ * out of range (n)"). Both OQ_EINVAL, the message in *err (may be NULL). */
+oq_status oq__getter_null(oq_error *err, const char *fn, const char *object);
+oq_status oq__getter_range(oq_error *err, const char *fn, const char *what, int32_t i, int32_t n);
 
 #endif

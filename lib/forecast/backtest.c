@@ -96,10 +96,11 @@ oq_status oq_forecast_backtest(const oq_volume_series *s, const oq_forecast_opti
                                const oq_backtest_options *bt, oq_backtest_result *out,
                                oq_error *err)
 {
-    if (!out)
-        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "out: NULL");
+    oq_status st = OQ__OUTPUT_CHECK(out, oq_backtest_result, method, err);
+    if (st != OQ_OK)
+        return st;
     oq_backtest_options full;
-    oq_status st = check_backtest(bt, &full, s, err);
+    st = check_backtest(bt, &full, s, err);
     if (st != OQ_OK)
         return st;
     bt = &full;
@@ -143,7 +144,8 @@ oq_status oq_forecast_backtest(const oq_volume_series *s, const oq_forecast_opti
                          "no ordinary day with history to evaluate in the last %d days",
                          (int)bt->days);
     }
-    memset(out, 0, sizeof *out);
+    oq_backtest_result res = OQ_OUTPUT_INIT(oq_backtest_result), *caller = out;
+    out = &res;
     out->method = opts->method;
     out->chosen = opts->method;
     if (opts->method == OQ_FORECAST_AUTO) { /* the choice made most often */
@@ -167,5 +169,5 @@ oq_status oq_forecast_backtest(const oq_volume_series *s, const oq_forecast_opti
         out->intraday_before = z.before / z.actual_rest;
         out->intraday_after = z.after / z.actual_rest;
     }
-    return OQ_OK;
+    return OQ__OUTPUT_PUT(caller, out, oq_backtest_result, method, err);
 }

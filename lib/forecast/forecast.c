@@ -325,12 +325,30 @@ static oq_status no_history(oq_error *err, int32_t date)
 
 #define MAX_LEAD_FIT 7 /* leads beyond a week use the week-ahead choice and calibration */
 
+/* *info (struct_size checked on entry) from the call's history and fit. */
+static void put_info(oq_forecast_info *info, const fc_call *c, const fc_fit *fit, double factor)
+{
+    oq_forecast_info full = OQ_OUTPUT_INIT(oq_forecast_info);
+    full.method = fit->method;
+    full.history_days = c->history_days;
+    full.excluded_days = c->excluded_days;
+    full.calibration_days = fit->cal_days;
+    full.dispersion80 = fit->b80.phi;
+    full.dispersion95 = fit->b95.phi;
+    full.level80 = fit->b80.level;
+    full.level95 = fit->b95.level;
+    full.day_factor = factor;
+    oq__output_copy(info, &full, sizeof full);
+}
+
 oq_status oq_forecast_run(const oq_volume_series *s, int32_t first_date, int32_t n_days,
                           const oq_forecast_options *opts, oq_forecast_row *rows, int32_t n_rows,
                           oq_forecast_info *info, oq_error *err)
 {
     if (!rows)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "rows: NULL");
+    if (info && OQ__OUTPUT_CHECK(info, oq_forecast_info, method, err) != OQ_OK)
+        return OQ_EINVAL;
     if (n_days < 1 || n_days > 3660)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "n_days: %d is outside 1 .. 3660", (int)n_days);
     if (first_date < -719162 || first_date > 2932896 - n_days)
@@ -374,18 +392,8 @@ oq_status oq_forecast_run(const oq_volume_series *s, int32_t first_date, int32_t
     }
     if (st == OQ_OK) {
         memcpy(rows, tmp, bytes);
-        if (info) {
-            memset(info, 0, sizeof *info);
-            info->method = fits[0].method;
-            info->history_days = c.history_days;
-            info->excluded_days = c.excluded_days;
-            info->calibration_days = fits[0].cal_days;
-            info->dispersion80 = fits[0].b80.phi;
-            info->dispersion95 = fits[0].b95.phi;
-            info->level80 = fits[0].b80.level;
-            info->level95 = fits[0].b95.level;
-            info->day_factor = 1;
-        }
+        if (info)
+            put_info(info, &c, &fits[0], 1);
     }
     if (tmp)
         oq__free(&c.mem, tmp, bytes);
@@ -401,6 +409,8 @@ oq_status oq_forecast_intraday(const oq_volume_series *s, int32_t date, int32_t 
 {
     if (!rows)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "rows: NULL");
+    if (info && OQ__OUTPUT_CHECK(info, oq_forecast_info, method, err) != OQ_OK)
+        return OQ_EINVAL;
     if (!s)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "series: NULL");
     if (from_interval < 0 || from_interval > s->per_day)
@@ -447,18 +457,8 @@ oq_status oq_forecast_intraday(const oq_volume_series *s, int32_t date, int32_t 
             tmp[i].day_kind = OQ_FORECAST_DAY_ACTUAL;
         }
         memcpy(rows, tmp, (size_t)pd * sizeof *tmp);
-        if (info) {
-            memset(info, 0, sizeof *info);
-            info->method = fit.method;
-            info->history_days = c.history_days;
-            info->excluded_days = c.excluded_days;
-            info->calibration_days = fit.cal_days;
-            info->dispersion80 = fit.b80.phi;
-            info->dispersion95 = fit.b95.phi;
-            info->level80 = fit.b80.level;
-            info->level95 = fit.b95.level;
-            info->day_factor = factor;
-        }
+        if (info)
+            put_info(info, &c, &fit, factor);
     }
     if (mean)
         oq__free(&c.mem, mean, (size_t)pd * sizeof *mean);

@@ -251,11 +251,12 @@ oq_status oq_volume_series_set_day(oq_volume_series *s, int32_t date, const doub
     return OQ_OK;
 }
 
-oq_status oq_volume_series_info_get(const oq_volume_series *s, oq_volume_series_info *out)
+oq_status oq_volume_series_info_get(const oq_volume_series *s, oq_volume_series_info *caller,
+                                    oq_error *err)
 {
-    if (!s || !out)
-        return OQ_EINVAL;
-    memset(out, 0, sizeof *out);
+    if (!s)
+        return oq__getter_null(err, "oq_volume_series_info_get", "series");
+    oq_volume_series_info full = OQ_OUTPUT_INIT(oq_volume_series_info), *out = &full;
     out->interval_s = s->interval_s;
     out->intervals_per_day = s->per_day;
     out->days = s->n_days;
@@ -270,7 +271,7 @@ oq_status oq_volume_series_info_get(const oq_volume_series *s, oq_volume_series_
     }
     out->total_volume = total;
     out->has_aht = has_aht;
-    return OQ_OK;
+    return OQ__OUTPUT_PUT(caller, out, oq_volume_series_info, interval_s, err);
 }
 
 const char *oq_volume_series_queue(const oq_volume_series *s)

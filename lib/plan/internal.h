@@ -8,12 +8,18 @@
 #include "core/mem.h"
 #include "omniq/plan.h"
 
+/* One cell of the counts (oq_plan_counts without its struct_size: the
+ * result holds replications x intervals x scopes of them). */
+typedef struct plan_counts {
+    int64_t offered, answered, answered_in_t, abandoned;
+} plan_counts;
+
 struct oq_plan_sim {
     oq_mem mem;
     oq_plan_sim_info info;
     int32_t n_scopes;           /* 1 + n_queues: scope 0 is the total, q + 1 queue q */
     const char **queues;        /* n_queues ids (borrowed from the center's streams) */
-    oq_plan_counts *counts;     /* [replication][interval][scope] */
+    plan_counts *counts;        /* [replication][interval][scope] */
 };
 
 /* The clocks of lib/schedule/clock.c (monotonic wall, process CPU), seconds. */

@@ -92,8 +92,8 @@ static oq_status run_trial(const oq_sim_options *center, const oq_plan_group *gr
         st = oq_schedule_solve(gr->problem, gr->schedule ? gr->schedule : &so, &t->result[g], err);
         if (st != OQ_OK)
             break;
-        oq_schedule_summary ss;
-        oq_schedule_result_summary(t->result[g], &ss);
+        oq_schedule_summary ss = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(t->result[g], &ss, NULL);
         if (ss.status == OQ_SCHED_INFEASIBLE || ss.status == OQ_SCHED_NO_SOLUTION) {
             st = oq__error(err, OQ_ESTATE, NULL, 0, 0, "group '%s': the schedule is %s: %s",
                            gr->name, oq_schedule_status_name(ss.status),
@@ -104,8 +104,8 @@ static oq_status run_trial(const oq_sim_options *center, const oq_plan_group *gr
                              &t->roster[g], err);
         if (st != OQ_OK)
             break;
-        oq_roster_summary rs;
-        oq_roster_summary_get(t->roster[g], &rs);
+        oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+        oq_roster_summary_get(t->roster[g], &rs, NULL);
         *unassigned += rs.unassigned;
         staff[g].result = t->result[g];
         staff[g].roster = t->roster[g];
@@ -146,8 +146,8 @@ static double paid_hours(trial *t, int32_t ng)
 {
     double h = 0;
     for (int32_t g = 0; g < ng; g++) {
-        oq_schedule_summary s;
-        oq_schedule_result_summary(t->result[g], &s);
+        oq_schedule_summary s = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(t->result[g], &s, NULL);
         h += s.paid_hours;
     }
     return h;
@@ -373,20 +373,21 @@ oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
     return OQ_OK;
 }
 
-oq_status oq_plan_summary_get(const oq_plan *p, oq_plan_summary *out)
+oq_status oq_plan_summary_get(const oq_plan *p, oq_plan_summary *out, oq_error *err)
 {
-    if (!p || !out)
-        return OQ_EINVAL;
-    *out = p->sum;
-    return OQ_OK;
+    if (!p)
+        return oq__getter_null(err, "oq_plan_summary_get", "plan");
+    return OQ__OUTPUT_PUT(out, &p->sum, oq_plan_summary, iterations, err);
 }
 
-oq_status oq_plan_iteration_get(const oq_plan *p, int32_t index, oq_plan_iteration *out)
+oq_status oq_plan_iteration_get(const oq_plan *p, int32_t index, oq_plan_iteration *out,
+                                oq_error *err)
 {
-    if (!p || !out || index < 0 || index >= p->n_iter)
-        return OQ_EINVAL;
-    *out = p->iter[index];
-    return OQ_OK;
+    if (!p)
+        return oq__getter_null(err, "oq_plan_iteration_get", "plan");
+    if (index < 0 || index >= p->n_iter)
+        return oq__getter_range(err, "oq_plan_iteration_get", "iteration", index, p->n_iter);
+    return OQ__OUTPUT_PUT(out, &p->iter[index], oq_plan_iteration, missed, err);
 }
 
 const oq_plan_sim *oq_plan_simulation(const oq_plan *p) { return p ? p->sim : NULL; }

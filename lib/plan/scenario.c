@@ -48,12 +48,12 @@ struct oq_plan_scenario {
     char *method;               /* the forecast method auto chose (first queue) */
 };
 
-oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out)
+oq_status oq_plan_scenario_info_get(const oq_plan_scenario *sc, oq_plan_scenario_info *out,
+                                    oq_error *err)
 {
-    if (!sc || !out)
-        return OQ_EINVAL;
-    *out = sc->info;
-    return OQ_OK;
+    if (!sc)
+        return oq__getter_null(err, "oq_plan_scenario_info_get", "scenario");
+    return OQ__OUTPUT_PUT(out, &sc->info, oq_plan_scenario_info, first_date, err);
 }
 
 const char *oq_plan_scenario_queue(const oq_plan_scenario *sc, int32_t q)
@@ -255,8 +255,8 @@ static int forecast_queues(cfg_ctx *c, const cfg_node *n, const char *plan_path,
         oq_status st = oq_volume_series_load_csv(path, sc->streams[q].queue, 0, NULL, NULL,
                                                  &series[q], &e);
         if (st == OQ_OK) {
-            oq_volume_series_info vi;
-            oq_volume_series_info_get(series[q], &vi);
+            oq_volume_series_info vi = OQ_OUTPUT_INIT(oq_volume_series_info);
+            oq_volume_series_info_get(series[q], &vi, NULL);
             if (interval && vi.interval_s != interval)
                 ok = oq__cfg_fail(c, n, "%s: queue '%s' has %d-second intervals, the others %d",
                                   path, sc->streams[q].queue, (int)vi.interval_s, (int)interval);
@@ -294,7 +294,7 @@ static int forecast_queues(cfg_ctx *c, const cfg_node *n, const char *plan_path,
             ok = oq__cfg_nomem(c);
             break;
         }
-        oq_forecast_info fi;
+        oq_forecast_info fi = OQ_OUTPUT_INIT(oq_forecast_info);
         oq_status st = oq_forecast_run(series[q], sc->info.first_date, days, fo, rows, ni, &fi, &e);
         if (st != OQ_OK) {
             ok = fail_from(c, n, &e, st);

@@ -214,6 +214,13 @@ void oq_plan_sim_destroy(oq_plan_sim *p)
     oq__free(&m, p, sizeof *p);
 }
 
+/* The counts of replication r, scope k (0: total, q + 1: queue q), interval i. */
+static plan_counts *counts_at(const oq_plan_sim *p, int32_t r, int32_t k, int32_t i)
+{
+    return &p->counts[((size_t)r * (size_t)p->info.n_intervals + (size_t)i) * (size_t)p->n_scopes +
+                      (size_t)k];
+}
+
 /* One replication: a simulator of one replication with seed + r. */
 static oq_status run_one(oq_plan_sim *p, const oq_sim_options *so, int32_t r, oq_error *err)
 {
@@ -246,11 +253,9 @@ static oq_status run_one(oq_plan_sim *p, const oq_sim_options *so, int32_t r, oq
     }
     for (int32_t i = 0; i < p->info.n_intervals && i < ni; i++)
         for (int32_t k = 0; k < p->n_scopes; k++) {
-            oq_sim_stats s;
-            oq_sim_interval_stats(sim, i, k ? OQ_SIM_QUEUE : OQ_SIM_TOTAL, k ? k - 1 : 0, &s);
-            oq_plan_counts *c =
-                &p->counts[((size_t)r * (size_t)p->info.n_intervals + (size_t)i) * (size_t)p->n_scopes +
-                           (size_t)k];
+            oq_sim_stats s = OQ_OUTPUT_INIT(oq_sim_stats);
+            oq_sim_interval_stats(sim, i, k ? OQ_SIM_QUEUE : OQ_SIM_TOTAL, k ? k - 1 : 0, &s, NULL);
+            plan_counts *c = counts_at(p, r, k, i);
             c->offered = s.offered;
             c->answered = s.answered;
             c->answered_in_t = s.answered_in_t;
@@ -322,12 +327,11 @@ oq_status oq_plan_simulate(const oq_sim_options *center, const oq_plan_staff *st
 
 /* ---- results ---------------------------------------------------------------------- */
 
-oq_status oq_plan_sim_info_get(const oq_plan_sim *p, oq_plan_sim_info *out)
+oq_status oq_plan_sim_info_get(const oq_plan_sim *p, oq_plan_sim_info *out, oq_error *err)
 {
-    if (!p || !out)
-        return OQ_EINVAL;
-    *out = p->info;
-    return OQ_OK;
+    if (!p)
+        return oq__getter_null(err, "oq_plan_sim_info_get", "sim");
+    return OQ__OUTPUT_PUT(out, &p->info, oq_plan_sim_info, replications, err);
 }
 
 const char *oq_plan_sim_queue(const oq_plan_sim *p, int32_t q)
@@ -336,14 +340,24 @@ const char *oq_plan_sim_queue(const oq_plan_sim *p, int32_t q)
 }
 
 oq_status oq_plan_sim_counts(const oq_plan_sim *p, int32_t r, int32_t q, int32_t i,
-                             oq_plan_counts *out)
+                             oq_plan_counts *out, oq_error *err)
 {
-    if (!p || !out || r < 0 || r >= p->info.replications || q < -1 || q >= p->info.n_queues ||
-        i < 0 || i >= p->info.n_intervals)
-        return OQ_EINVAL;
-    *out = p->counts[((size_t)r * (size_t)p->info.n_intervals + (size_t)i) * (size_t)p->n_scopes +
-                     (size_t)(q + 1)];
-    return OQ_OK;
+    if (!p)
+        return oq__getter_null(err, "oq_plan_sim_counts", "sim");
+    if (r < 0 || r >= p->info.replications || q < -1 || q >= p->info.n_queues || i < 0 ||
+        i >= p->info.n_intervals)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0,
+                         "oq_plan_sim_counts: replication %d, queue %d, interval %d out of range "
+                         "(%d replications, %d queues, %d intervals)",
+                         (int)r, (int)q, (int)i, (int)p->info.replications, (int)p->info.n_queues,
+                         (int)p->info.n_intervals);
+    const plan_counts *c = counts_at(p, r, q + 1, i);
+    oq_plan_counts full = OQ_OUTPUT_INIT(oq_plan_counts);
+    full.offered = c->offered;
+    full.answered = c->answered;
+    full.answered_in_t = c->answered_in_t;
+    full.abandoned = c->abandoned;
+    return OQ__OUTPUT_PUT(out, &full, oq_plan_counts, offered, err);
 }
 
 oq_status oq_plan_sim_service_level(const oq_plan_sim *p, int32_t q, int32_t first, int32_t n,
@@ -357,10 +371,9 @@ oq_status oq_plan_sim_service_level(const oq_plan_sim *p, int32_t q, int32_t fir
     for (int32_t r = 0; r < p->info.replications; r++) {
         int64_t in_t = 0, closed = 0;
         for (int32_t i = first; i < first + n; i++) {
-            oq_plan_counts c;
-            oq_plan_sim_counts(p, r, q, i, &c);
-            in_t += c.answered_in_t;
-            closed += c.answered + c.abandoned;
+            const plan_counts *c = counts_at(p, r, q + 1, i);
+            in_t += c->answered_in_t;
+            closed += c->answered + c->abandoned;
         }
         if (closed == 0)
             continue;

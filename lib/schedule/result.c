@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/abi.h"
+#include "core/error.h"
 #include "schedule/result.h"
 
 void oq__sort_idx(int32_t *idx, int32_t n, int (*cmp)(int32_t, int32_t, const void *),
@@ -305,57 +307,67 @@ oq_status oq__result_from_units(const oq_schedule *s, const oq_schedule_options 
 
 /* ---- accessors -------------------------------------------------------------------- */
 
-oq_status oq_schedule_result_summary(const oq_schedule_result *r, oq_schedule_summary *out)
+oq_status oq_schedule_result_summary(const oq_schedule_result *r, oq_schedule_summary *out,
+                                     oq_error *err)
 {
-    if (!r || !out)
-        return OQ_EINVAL;
-    memset(out, 0, sizeof *out);
-    out->status = r->status;
-    out->n_intervals = r->n;
-    out->objective = r->objective;
-    out->cost = r->cost;
-    out->paid_hours = r->paid_hours;
-    out->lower_bound = r->lower_bound;
-    out->gap = r->gap;
-    out->seconds = r->seconds;
-    out->cpu_seconds = r->cpu_seconds;
-    out->under = r->under;
-    out->over = r->over;
-    out->under_hours = (double)r->under * r->h.interval_s / 3600.0;
-    out->over_hours = (double)r->over * r->h.interval_s / 3600.0;
-    out->n_shifts = r->n_shift;
-    out->n_tours = r->n_tours;
-    out->agents = r->agents;
-    return OQ_OK;
+    if (!r)
+        return oq__getter_null(err, "oq_schedule_result_summary", "result");
+    oq_schedule_summary full = OQ_OUTPUT_INIT(oq_schedule_summary), *f = &full;
+    f->status = r->status;
+    f->n_intervals = r->n;
+    f->objective = r->objective;
+    f->cost = r->cost;
+    f->paid_hours = r->paid_hours;
+    f->lower_bound = r->lower_bound;
+    f->gap = r->gap;
+    f->seconds = r->seconds;
+    f->cpu_seconds = r->cpu_seconds;
+    f->under = r->under;
+    f->over = r->over;
+    f->under_hours = (double)r->under * r->h.interval_s / 3600.0;
+    f->over_hours = (double)r->over * r->h.interval_s / 3600.0;
+    f->n_shifts = r->n_shift;
+    f->n_tours = r->n_tours;
+    f->agents = r->agents;
+    return OQ__OUTPUT_PUT(out, f, oq_schedule_summary, status, err);
 }
 
 const char *oq_schedule_result_message(const oq_schedule_result *r) { return r ? r->message : ""; }
 const char *oq_schedule_result_solver(const oq_schedule_result *r) { return r ? r->solver : ""; }
 
-oq_status oq_schedule_result_shift(const oq_schedule_result *r, int32_t i, oq_schedule_shift *out)
+oq_status oq_schedule_result_shift(const oq_schedule_result *r, int32_t i, oq_schedule_shift *out,
+                                   oq_error *err)
 {
-    if (!r || !out || i < 0 || i >= r->n_shift)
-        return OQ_EINVAL;
-    *out = r->shift[i];
-    return OQ_OK;
+    static const char fn[] = "oq_schedule_result_shift";
+    if (!r)
+        return oq__getter_null(err, fn, "result");
+    if (i < 0 || i >= r->n_shift)
+        return oq__getter_range(err, fn, "shift row", i, r->n_shift);
+    return OQ__OUTPUT_PUT(out, &r->shift[i], oq_schedule_shift, template_index, err);
 }
 
 oq_status oq_schedule_result_break(const oq_schedule_result *r, int32_t i, int32_t k,
-                                   oq_schedule_break *out)
+                                   oq_schedule_break *out, oq_error *err)
 {
-    if (!r || !out || i < 0 || i >= r->n_shift || k < 0 || k >= r->shift[i].n_breaks)
-        return OQ_EINVAL;
-    *out = r->brk[r->brk_first[i] + k];
-    return OQ_OK;
+    static const char fn[] = "oq_schedule_result_break";
+    if (!r)
+        return oq__getter_null(err, fn, "result");
+    if (i < 0 || i >= r->n_shift)
+        return oq__getter_range(err, fn, "shift row", i, r->n_shift);
+    if (k < 0 || k >= r->shift[i].n_breaks)
+        return oq__getter_range(err, fn, "break", k, r->shift[i].n_breaks);
+    return OQ__OUTPUT_PUT(out, &r->brk[r->brk_first[i] + k], oq_schedule_break, start, err);
 }
 
 oq_status oq_schedule_result_tour(const oq_schedule_result *r, int32_t i,
-                                  oq_schedule_tour_row *out)
+                                  oq_schedule_tour_row *out, oq_error *err)
 {
-    if (!r || !out || i < 0 || i >= r->n_tours)
-        return OQ_EINVAL;
-    *out = r->tours[i];
-    return OQ_OK;
+    static const char fn[] = "oq_schedule_result_tour";
+    if (!r)
+        return oq__getter_null(err, fn, "result");
+    if (i < 0 || i >= r->n_tours)
+        return oq__getter_range(err, fn, "tour row", i, r->n_tours);
+    return OQ__OUTPUT_PUT(out, &r->tours[i], oq_schedule_tour_row, tour_index, err);
 }
 
 oq_status oq_schedule_result_coverage(const oq_schedule_result *r, int32_t *scheduled, int32_t n)

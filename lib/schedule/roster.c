@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/abi.h"
+#include "core/error.h"
 #include "schedule/result.h"
 
 typedef struct duty {
@@ -782,12 +784,11 @@ fail:
 
 /* ---- accessors -------------------------------------------------------------------- */
 
-oq_status oq_roster_summary_get(const oq_roster *ro, oq_roster_summary *out)
+oq_status oq_roster_summary_get(const oq_roster *ro, oq_roster_summary *out, oq_error *err)
 {
-    if (!ro || !out)
-        return OQ_EINVAL;
-    *out = ro->sum;
-    return OQ_OK;
+    if (!ro)
+        return oq__getter_null(err, "oq_roster_summary_get", "roster");
+    return OQ__OUTPUT_PUT(out, &ro->sum, oq_roster_summary, agents, err);
 }
 
 oq_status oq_roster_agent_shift_count(const oq_roster *ro, int32_t a, int32_t *count_out)
@@ -798,12 +799,18 @@ oq_status oq_roster_agent_shift_count(const oq_roster *ro, int32_t a, int32_t *c
     return OQ_OK;
 }
 
-oq_status oq_roster_agent_shift(const oq_roster *ro, int32_t a, int32_t k, oq_roster_shift *out)
+oq_status oq_roster_agent_shift(const oq_roster *ro, int32_t a, int32_t k, oq_roster_shift *out,
+                                oq_error *err)
 {
-    if (!ro || !out || a < 0 || a >= ro->n_agents || k < 0 || k >= ro->agent_count[a])
-        return OQ_EINVAL;
-    *out = ro->shifts[ro->agent_first[a] + k];
-    return OQ_OK;
+    static const char fn[] = "oq_roster_agent_shift";
+    if (!ro)
+        return oq__getter_null(err, fn, "roster");
+    if (a < 0 || a >= ro->n_agents)
+        return oq__getter_range(err, fn, "agent", a, ro->n_agents);
+    if (k < 0 || k >= ro->agent_count[a])
+        return oq__getter_range(err, fn, "shift", k, ro->agent_count[a]);
+    return OQ__OUTPUT_PUT(out, &ro->shifts[ro->agent_first[a] + k], oq_roster_shift, shift_row,
+                          err);
 }
 
 oq_status oq_roster_agent_totals(const oq_roster *ro, int32_t a, double *hours,
@@ -853,10 +860,13 @@ oq_status oq_roster_agent_windows(const oq_roster *ro, int32_t a, oq_sim_window 
     return OQ_OK;
 }
 
-oq_status oq_roster_violation_get(const oq_roster *ro, int32_t i, oq_roster_violation *out)
+oq_status oq_roster_violation_get(const oq_roster *ro, int32_t i, oq_roster_violation *out,
+                                  oq_error *err)
 {
-    if (!ro || !out || i < 0 || i >= ro->n_viol)
-        return OQ_EINVAL;
-    *out = ro->viol[i];
-    return OQ_OK;
+    static const char fn[] = "oq_roster_violation_get";
+    if (!ro)
+        return oq__getter_null(err, fn, "roster");
+    if (i < 0 || i >= ro->n_viol)
+        return oq__getter_range(err, fn, "violation", i, ro->n_viol);
+    return OQ__OUTPUT_PUT(out, &ro->viol[i], oq_roster_violation, rule, err);
 }

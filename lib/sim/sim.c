@@ -1099,6 +1099,19 @@ static int32_t scope_index(const oq_sim *s, int32_t scope, int32_t index)
     return -1;
 }
 
+/* The result getters' checks: the simulator, then scope / index (the scope
+ * cell, in *k), with *err naming what is out of range. */
+static oq_status scope_check(const oq_sim *s, const char *fn, int32_t scope, int32_t index,
+                             int32_t *k, oq_error *err)
+{
+    if (!s)
+        return oq__getter_null(err, fn, "sim");
+    if ((*k = scope_index(s, scope, index)) < 0)
+        return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: scope %d index %d out of range", fn,
+                         (int)scope, (int)index);
+    return OQ_OK;
+}
+
 oq_status oq_sim_scope_count(const oq_sim *s, int32_t scope, int32_t *count)
 {
     if (!s || !count)
@@ -1122,15 +1135,28 @@ oq_status oq_sim_scope_id(const oq_sim *s, int32_t scope, int32_t index, const c
     return OQ_OK;
 }
 
-oq_status oq_sim_replication_stats(const oq_sim *s, int32_t replication, int32_t scope,
-                                   int32_t index, oq_sim_stats *out)
+/* Row `row` of the per-replication table (s->rep) or, by_interval, of the
+ * per-interval one (s->inter), for scope / index, finished and put. */
+static oq_status stats_row(const oq_sim *s, const char *fn, int32_t scope, int32_t index,
+                           int by_interval, int32_t row, oq_sim_stats *out, oq_error *err)
 {
     int32_t k;
-    if (!s || !out || (k = scope_index(s, scope, index)) < 0 || replication < 0 || replication >= s->ran)
-        return OQ_EINVAL;
-    *out = s->rep[(size_t)replication * (size_t)s->nscopes + (size_t)k];
-    oq__sim_stats_finish(out, k == 0);
-    return OQ_OK;
+    oq_status st = scope_check(s, fn, scope, index, &k, err);
+    if (st != OQ_OK)
+        return st;
+    int32_t n = by_interval ? s->nint : s->ran;
+    if (row < 0 || row >= n)
+        return oq__getter_range(err, fn, by_interval ? "interval" : "replication", row, n);
+    const oq_sim_stats *cells = by_interval ? s->inter : s->rep;
+    oq_sim_stats full = cells[(size_t)row * (size_t)s->nscopes + (size_t)k];
+    oq__sim_stats_finish(&full, k == 0);
+    return OQ__OUTPUT_PUT(out, &full, oq_sim_stats, offered, err);
+}
+
+oq_status oq_sim_replication_stats(const oq_sim *s, int32_t replication, int32_t scope,
+                                   int32_t index, oq_sim_stats *out, oq_error *err)
+{
+    return stats_row(s, "oq_sim_replication_stats", scope, index, 0, replication, out, err);
 }
 
 oq_status oq_sim_interval_count(const oq_sim *s, int32_t *count)
@@ -1142,14 +1168,9 @@ oq_status oq_sim_interval_count(const oq_sim *s, int32_t *count)
 }
 
 oq_status oq_sim_interval_stats(const oq_sim *s, int32_t interval, int32_t scope, int32_t index,
-                                oq_sim_stats *out)
+                                oq_sim_stats *out, oq_error *err)
 {
-    int32_t k;
-    if (!s || !out || (k = scope_index(s, scope, index)) < 0 || interval < 0 || interval >= s->nint)
-        return OQ_EINVAL;
-    *out = s->inter[(size_t)interval * (size_t)s->nscopes + (size_t)k];
-    oq__sim_stats_finish(out, k == 0);
-    return OQ_OK;
+    return stats_row(s, "oq_sim_interval_stats", scope, index, 1, interval, out, err);
 }
 
 static void estimate(oq_sim_estimate *e, const double *v, int32_t n)
@@ -1172,18 +1193,20 @@ static void estimate(oq_sim_estimate *e, const double *v, int32_t n)
     e->high = m + e->half_width;
 }
 
-oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim_summary *out)
+oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim_summary *caller,
+                           oq_error *err)
 {
     int32_t k;
-    if (!s || !out || (k = scope_index(s, scope, index)) < 0)
-        return OQ_EINVAL;
-    memset(out, 0, sizeof *out);
+    oq_status st = scope_check(s, "oq_sim_summarize", scope, index, &k, err);
+    if (st != OQ_OK)
+        return st;
+    oq_sim_summary full = OQ_OUTPUT_INIT(oq_sim_summary), *out = &full;
     out->replications = s->ran;
     if (s->ran < 1)
-        return OQ_OK;
+        return OQ__OUTPUT_PUT(caller, out, oq_sim_summary, replications, err);
     double *v = malloc((size_t)s->ran * 8 * sizeof *v);
     if (!v)
-        return OQ_ENOMEM;
+        return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "oq_sim_summarize: out of memory");
     double *col[8];
     int32_t n[8] = {0};
     for (int j = 0; j < 8; j++)
@@ -1217,7 +1240,7 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
     estimate(&out->aht_s, col[6], n[6]);
     estimate(&out->occupancy, col[7], n[7]);
     free(v);
-    return OQ_OK;
+    return OQ__OUTPUT_PUT(caller, out, oq_sim_summary, replications, err);
 }
 
 oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_sim_estimate *out)
@@ -1240,10 +1263,13 @@ oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_si
     return OQ_OK;
 }
 
-oq_status oq_sim_run_info_get(const oq_sim *s, int32_t replication, oq_sim_run_info *out)
+oq_status oq_sim_run_info_get(const oq_sim *s, int32_t replication, oq_sim_run_info *out,
+                              oq_error *err)
 {
-    if (!s || !out || replication < 0 || replication >= s->ran)
-        return OQ_EINVAL;
-    *out = s->info[replication];
-    return OQ_OK;
+    static const char fn[] = "oq_sim_run_info_get";
+    if (!s)
+        return oq__getter_null(err, fn, "sim");
+    if (replication < 0 || replication >= s->ran)
+        return oq__getter_range(err, fn, "replication", replication, s->ran);
+    return OQ__OUTPUT_PUT(out, &s->info[replication], oq_sim_run_info, engine_contacts, err);
 }

@@ -114,7 +114,7 @@ static void bench_speed(int runs, const bench_env *env, double *out_cpu, double 
             oq_backtest_options b;
             oq_backtest_options_init(&b);
             b.days = 60;
-            oq_backtest_result res;
+            oq_backtest_result res = OQ_OUTPUT_INIT(oq_backtest_result);
             oq_error err = OQ_ERROR_INIT;
             check(oq_forecast_backtest(s, &o, &b, &res, &err), &err, "backtest");
             wape[m] = res.wape;
@@ -205,7 +205,7 @@ static oq_backtest_result backtest(const oq_volume_series *s, const oq_special_d
     b.end_date = end;
     b.days = days;
     b.intraday_from = intraday_from;
-    oq_backtest_result r;
+    oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
     oq_error err = OQ_ERROR_INIT;
     check(oq_forecast_backtest(s, &o, &b, &r, &err), &err, "backtest");
     return r;

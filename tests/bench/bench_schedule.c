@@ -230,17 +230,17 @@ fail:
 static long recount_under(const oq_schedule_result *r, const int32_t *req)
 {
     int32_t cov[N];
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     memset(cov, 0, sizeof cov);
     for (int i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, i, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, i, &sh, NULL);
         for (int k = 0; k < sh.length; k++)
             cov[(sh.start + k) % N] += sh.count;
         for (int b = 0; b < sh.n_breaks; b++) {
-            oq_schedule_break br;
-            oq_schedule_result_break(r, i, b, &br);
+            oq_schedule_break br = OQ_OUTPUT_INIT(oq_schedule_break);
+            oq_schedule_result_break(r, i, b, &br, NULL);
             for (int k = 0; k < br.length; k++)
                 cov[(br.start + k) % N] -= sh.count;
         }
@@ -288,8 +288,8 @@ static int run_case(int which, const int32_t *req, const oq_schedule_solver *mip
         }
         w[r] = wall() - w0;
         c[r] = cpu() - c0;
-        oq_schedule_summary sm;
-        oq_schedule_result_summary(res, &sm);
+        oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(res, &sm, NULL);
         snprintf(out->solver, sizeof out->solver, "%s",
                  mip ? mip->name : oq_schedule_result_solver(res));
         out->status = sm.status;
@@ -463,8 +463,8 @@ int main(int argc, char **argv)
             }
             roster_w[rc][r] = wall() - w0;
             roster_c[rc][r] = cpu() - c0;
-            oq_roster_summary rs;
-            oq_roster_summary_get(ro, &rs);
+            oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+            oq_roster_summary_get(ro, &rs, NULL);
             roster_un[rc] = rs.unassigned;
             roster_as[rc] = rs.assigned;
             oq_roster_destroy(ro);

@@ -301,13 +301,14 @@ static int run_once(const oq_sim_options *o, outcome *out)
     }
     out->contacts = out->sim_events = out->engine_events = 0;
     for (int32_t r = 0; r < o->replications; r++) {
-        oq_sim_run_info ri;
-        oq_sim_run_info_get(sim, r, &ri);
+        oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+        oq_sim_run_info_get(sim, r, &ri, NULL);
         out->contacts += ri.contacts;
         out->sim_events += ri.sim_events;
         out->engine_events += ri.engine_events;
     }
-    oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &out->sum);
+    out->sum.struct_size = sizeof out->sum;
+    oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &out->sum, NULL);
     oq_sim_destroy(sim);
     return 1;
 }

@@ -52,8 +52,8 @@ static void check_error(oq_status st, const oq_error *err, const char *what)
 
 static void exercise(const oq_volume_series *s, fuzz_alloc *a)
 {
-    oq_volume_series_info info;
-    if (oq_volume_series_info_get(s, &info) != OQ_OK || info.days < 1 ||
+    oq_volume_series_info info = OQ_OUTPUT_INIT(oq_volume_series_info);
+    if (oq_volume_series_info_get(s, &info, NULL) != OQ_OK || info.days < 1 ||
         info.intervals_per_day * info.interval_s != 86400 || info.first_date > info.last_date ||
         !(info.total_volume >= 0))
         fuzz_die("inconsistent series info");
@@ -70,7 +70,7 @@ static void exercise(const oq_volume_series *s, fuzz_alloc *a)
     if (!rows)
         return;
     oq_error err = OQ_ERROR_INIT;
-    oq_forecast_info fi;
+    oq_forecast_info fi = OQ_OUTPUT_INIT(oq_forecast_info);
     oq_status st = oq_forecast_run(s, info.last_date + 1, 2, &o, rows, n, &fi, &err);
     if (st != OQ_OK)
         check_error(st, &err, "oq_forecast_run");
@@ -85,7 +85,7 @@ static void exercise(const oq_volume_series *s, fuzz_alloc *a)
     oq_backtest_options_init(&b);
     b.days = 3;
     b.intraday_from = info.intervals_per_day / 2;
-    oq_backtest_result r;
+    oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
     st = oq_forecast_backtest(s, &o, &b, &r, &err);
     if (st != OQ_OK)
         check_error(st, &err, "oq_forecast_backtest");

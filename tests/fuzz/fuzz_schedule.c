@@ -49,8 +49,8 @@ static void check_result(oq_schedule *s, const oq_schedule_options *o)
             fuzz_die("solve failed but gave a result");
         return;
     }
-    oq_schedule_summary sm;
-    if (oq_schedule_result_summary(r, &sm) != OQ_OK)
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    if (oq_schedule_result_summary(r, &sm, NULL) != OQ_OK)
         fuzz_die("summary");
     int32_t n = sm.n_intervals;
     int32_t *cov = calloc((size_t)n, sizeof *cov), *lib = calloc((size_t)n, sizeof *lib),
@@ -59,8 +59,8 @@ static void check_result(oq_schedule *s, const oq_schedule_options *o)
         oq_schedule_horizon h;
         oq_schedule_result_horizon(r, &h);
         for (int32_t i = 0; i < sm.n_shifts; i++) {
-            oq_schedule_shift sh;
-            oq_schedule_result_shift(r, i, &sh);
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            oq_schedule_result_shift(r, i, &sh, NULL);
             for (int32_t k = 0; k < sh.length; k++) {
                 int32_t t = sh.start + k;
                 if (t >= n && !h.wrap)
@@ -68,8 +68,8 @@ static void check_result(oq_schedule *s, const oq_schedule_options *o)
                 cov[t % n] += sh.count;
             }
             for (int32_t b = 0; b < sh.n_breaks; b++) {
-                oq_schedule_break br;
-                oq_schedule_result_break(r, i, b, &br);
+                oq_schedule_break br = OQ_OUTPUT_INIT(oq_schedule_break);
+                oq_schedule_result_break(r, i, b, &br, NULL);
                 if (br.start < sh.start || br.start + br.length > sh.start + sh.length)
                     fuzz_die("a break outside its shift");
                 for (int32_t k = 0; k < br.length; k++) {

@@ -18,12 +18,8 @@
 
 #include "assert_oq.h"
 #include "omniq/omniq.h"
+#include "prefix_check.h"
 #include "test_support.h"
-
-/* The struct_size of an older header that ended before `last_field`: its
- * sizeof, a multiple of the alignment (8 for these structs), so rounded down. */
-#define OLDER(type, last_field) ((uint32_t)(offsetof(type, last_field) & ~(size_t)7))
-#define CANARY 0xAB
 
 /* The engine's message names `needle` (the struct), else fail saying what it was. */
 static void assert_message(oq_engine *e, const char *needle)
@@ -331,35 +327,10 @@ static void sizes_out_of_range_are_refused(void **state)
 
 /* ---- output structs: only the prefix written, the rest untouched ------------------- */
 
-/* Read with the full struct, then with struct_size = `older` into a buffer
- * of canaries: the prefix matches the full read, every byte past it is
- * still the canary. */
-#define CHECK_PREFIX(type, older, call_full, call_older)                                      \
-    do {                                                                                      \
-        type full_ = OQ_OUTPUT_INIT(type);                                                    \
-        union {                                                                               \
-            type s;                                                                           \
-            unsigned char b[sizeof(type) + 32];                                               \
-        } u_;                                                                                 \
-        unsigned char *buf_ = u_.b;                                                           \
-        type *out_ = &u_.s;                                                                   \
-        memset(buf_, CANARY, sizeof u_.b);                                                    \
-        out_->struct_size = (older);                                                          \
-        {                                                                                     \
-            type *o = &full_;                                                                 \
-            assert_oq_ok(e, call_full);                                                       \
-        }                                                                                     \
-        {                                                                                     \
-            type *o = out_;                                                                   \
-            assert_oq_ok(e, call_older);                                                      \
-        }                                                                                     \
-        assert_int_equal(out_->struct_size, (older));                                         \
-        assert_memory_equal(buf_ + 4, (unsigned char *)&full_ + 4, (older) - 4);              \
-        for (size_t k_ = (older); k_ < sizeof u_.b; k_++)                                     \
-            if (buf_[k_] != CANARY)                                                           \
-                fail_msg(#type ": byte %zu past struct_size %u was written", k_,              \
-                         (unsigned)(older));                                                  \
-    } while (0)
+/* An engine getter: its message on the engine `e`. */
+#define ENGINE_OK(call) assert_oq_ok(e, call)
+#define CHECK_PREFIX(type, older, call_full, call_older) \
+    CHECK_PREFIX_AS(ENGINE_OK, type, older, call_full, call_older)
 
 static oq_engine *busy_engine(void)
 {
@@ -453,6 +424,13 @@ static void counts_and_reasons_write_only_their_prefix(void **state)
     oq_engine_destroy(e);
 }
 
+/* `rel` (a path in the source tree) from this file's own path. */
+static void source_path(const char *rel, char *path, size_t n)
+{
+    const char *me = __FILE__, *cut = strstr(me, "tests/unit/test_abi.c");
+    snprintf(path, n, "%.*s%s", cut ? (int)(cut - me) : 0, me, rel);
+}
+
 /* The getters that hand an input struct back (no engine: *err holds the
  * message) write only the caller's struct_size bytes too. */
 static void input_getters_write_only_their_prefix(void **state)
@@ -487,8 +465,7 @@ static void input_getters_write_only_their_prefix(void **state)
 
     /* oq_scenario_options: the same rule through the scenario loader. */
     char path[1024];
-    const char *me = __FILE__, *cut = strstr(me, "tests/unit/test_abi.c");
-    snprintf(path, sizeof path, "%.*s%s", cut ? (int)(cut - me) : 0, me, "tests/config/sim_small.yaml");
+    source_path("tests/config/sim_small.yaml", path, sizeof path);
     oq_scenario *sc = NULL;
     oq_error cerr = OQ_ERROR_INIT;
     if (oq_scenario_load_file(path, &sc, &cerr) != OQ_OK)
@@ -512,6 +489,63 @@ static void input_getters_write_only_their_prefix(void **state)
     assert_non_null(strstr(err.message, "oq_sim_options.struct_size"));
     assert_int_equal(oq_scenario_options(sc, NULL, &err), OQ_EINVAL);
     oq_scenario_free(sc);
+}
+
+/* The planning results (no engine: *err holds the message): a plan file
+ * run once (no correction, two replications). */
+static void plan_outputs_write_only_their_prefix(void **state)
+{
+    (void)state;
+    char path[1024];
+    source_path("examples/plan/plan.yaml", path, sizeof path);
+    oq_plan_scenario *sc = NULL;
+    oq_error err = OQ_ERROR_INIT;
+    assert_oq_ok_err(&err, oq_plan_scenario_load(path, &sc, &err));
+    oq_plan_options po = OQ_OUTPUT_INIT(oq_plan_options);
+    assert_oq_ok_err(&err, oq_plan_scenario_options(sc, &po, &err));
+    oq_plan_sim_options so = *po.sim;
+    so.replications = 2;
+    po.sim = &so;
+    po.max_iterations = 0;
+    oq_plan *plan = NULL;
+    assert_oq_ok_err(&err, oq_plan_scenario_run(sc, &po, &plan, &err));
+    const oq_plan_sim *sim = oq_plan_simulation(plan);
+
+    CHECK_PREFIX_ERR(oq_plan_scenario_info, OLDER(oq_plan_scenario_info, threshold_s),
+                     oq_plan_scenario_info_get(sc, o, &err));
+    CHECK_PREFIX_ERR(oq_plan_summary, OLDER(oq_plan_summary, seconds),
+                     oq_plan_summary_get(plan, o, &err));
+    CHECK_PREFIX_ERR(oq_plan_iteration, OLDER(oq_plan_iteration, cpu_seconds),
+                     oq_plan_iteration_get(plan, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_plan_sim_info, OLDER(oq_plan_sim_info, seconds),
+                     oq_plan_sim_info_get(sim, o, &err));
+    CHECK_PREFIX_ERR(oq_plan_counts, OLDER(oq_plan_counts, abandoned),
+                     oq_plan_sim_counts(sim, 1, -1, 20, o, &err));
+    CHECK_REFUSED_ERR(oq_plan_scenario_info, oq_plan_scenario_info_get(sc, o, &err));
+    CHECK_REFUSED_ERR(oq_plan_summary, oq_plan_summary_get(plan, o, &err));
+    CHECK_REFUSED_ERR(oq_plan_iteration, oq_plan_iteration_get(plan, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_plan_sim_info, oq_plan_sim_info_get(sim, o, &err));
+    CHECK_REFUSED_ERR(oq_plan_counts, oq_plan_sim_counts(sim, 1, -1, 20, o, &err));
+
+    /* The prefixes above hold figures, not zeros: what the file says. */
+    oq_plan_scenario_info info = OQ_OUTPUT_INIT(oq_plan_scenario_info);
+    assert_oq_ok_err(&err, oq_plan_scenario_info_get(sc, &info, &err));
+    assert_int_equal(info.days, 7);
+    assert_int_equal(info.interval_s, 1800);
+    oq_plan_sim_info si = OQ_OUTPUT_INIT(oq_plan_sim_info);
+    assert_oq_ok_err(&err, oq_plan_sim_info_get(sim, &si, &err));
+    assert_int_equal(si.replications, 2);
+    assert_int_equal(si.n_intervals, 7 * 48);
+    oq_plan_summary sum = OQ_OUTPUT_INIT(oq_plan_summary);
+    assert_oq_ok_err(&err, oq_plan_summary_get(plan, &sum, &err));
+    assert_int_equal(sum.iterations, 1);
+    assert_true(sum.paid_hours > 0);
+    /* An index out of range says so. */
+    oq_plan_iteration it = OQ_OUTPUT_INIT(oq_plan_iteration);
+    assert_int_equal(oq_plan_iteration_get(plan, 1, &it, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "iteration 1 out of range (1)"));
+    oq_plan_destroy(plan);
+    oq_plan_scenario_destroy(sc);
 }
 
 static void service_level_reads_only_the_prefix(void **state)
@@ -595,6 +629,24 @@ static const history HISTORY[] = {
           V(oq_queue_stats, 760, reopened, reopened)),
         H(oq_agent_stats, V(oq_agent_stats, 176, period, dropped)),
         H(oq_reason_stats, V(oq_reason_stats, 24, reason, seconds)),
+        H(oq_plan_sim_info, V(oq_plan_sim_info, 56, replications, seconds)),
+        H(oq_plan_counts, V(oq_plan_counts, 40, reserved, abandoned)),
+        H(oq_plan_summary, V(oq_plan_summary, 64, iterations, seconds)),
+        H(oq_plan_iteration, V(oq_plan_iteration, 48, missed, cpu_seconds)),
+        H(oq_plan_scenario_info, V(oq_plan_scenario_info, 56, first_date, threshold_s)),
+        H(oq_schedule_summary, V(oq_schedule_summary, 112, status, over)),
+        H(oq_schedule_shift, V(oq_schedule_shift, 72, template_index, cost)),
+        H(oq_schedule_break, V(oq_schedule_break, 32, start, end_s)),
+        H(oq_schedule_tour_row, V(oq_schedule_tour_row, 24, tour_index, n_shifts)),
+        H(oq_roster_summary, V(oq_roster_summary, 64, agents, hours_max)),
+        H(oq_roster_shift, V(oq_roster_shift, 48, shift_row, paid_hours)),
+        H(oq_roster_violation, V(oq_roster_violation, 212, rule, message)),
+        H(oq_sim_stats, V(oq_sim_stats, 192, reserved, occupancy)),
+        H(oq_sim_summary, V(oq_sim_summary, 392, replications, occupancy)),
+        H(oq_sim_run_info, V(oq_sim_run_info, 104, engine_contacts, end_ms)),
+        H(oq_volume_series_info, V(oq_volume_series_info, 40, interval_s, total_volume)),
+        H(oq_forecast_info, V(oq_forecast_info, 64, method, day_factor)),
+        H(oq_backtest_result, V(oq_backtest_result, 96, method, intraday_after)),
 };
 
 static void versions_never_reuse_tail_padding(void **state)
@@ -648,6 +700,7 @@ int main(void)
         cmocka_unit_test(outputs_write_only_their_prefix),
         cmocka_unit_test(counts_and_reasons_write_only_their_prefix),
         cmocka_unit_test(input_getters_write_only_their_prefix),
+        cmocka_unit_test(plan_outputs_write_only_their_prefix),
         cmocka_unit_test(service_level_reads_only_the_prefix),
         cmocka_unit_test(versions_never_reuse_tail_padding),
     };

@@ -6,14 +6,15 @@
  * weekly-shaped Poisson series of hourly counts with known rates. */
 #include "forecast_fixtures.h"
 #include "assert_oq.h"
+#include "prefix_check.h"
 
 #define PD 24
 #define DAYS 140
 
 static oq_volume_series *copy_before(const oq_volume_series *s, int32_t date)
 {
-    oq_volume_series_info info;
-    oq_volume_series_info_get(s, &info);
+    oq_volume_series_info info = OQ_OUTPUT_INIT(oq_volume_series_info);
+    oq_volume_series_info_get(s, &info, NULL);
     oq_volume_series *c;
     oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_create(info.interval_s, NULL, NULL, &c, &err), err);
@@ -39,7 +40,7 @@ static void test_forecasts_are_honest(void **state)
         o.method = m;
         o.quantile = 0.9;
         oq_forecast_row a[3 * PD], b[3 * PD];
-        oq_forecast_info ia, ib;
+        oq_forecast_info ia = OQ_OUTPUT_INIT(oq_forecast_info), ib = OQ_OUTPUT_INIT(oq_forecast_info);
         oq_error err = OQ_ERROR_INIT;
         ASSERT_OK(oq_forecast_run(s, origin, 3, &o, a, 3 * PD, &ia, &err), err);
         ASSERT_OK(oq_forecast_run(cut, origin, 3, &o, b, 3 * PD, &ib, &err), err);
@@ -69,7 +70,7 @@ static void test_backtest_matches_forecasts(void **state)
             b.days = 21;
             b.lead_days = lead;
             b.intraday_from = lead == 1 ? 12 : -1;
-            oq_backtest_result r;
+            oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
             oq_error err = OQ_ERROR_INIT;
             ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r, &err), err);
             double ae = 0, se = 0, act = 0, ape = 0, before = 0, after = 0, rest = 0;
@@ -149,7 +150,7 @@ static void test_auto_choice(void **state)
         oq_forecast_options_init(&o);
         o.auto_window_days = 21;
         oq_forecast_row rows[PD];
-        oq_forecast_info info;
+        oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
         oq_error err = OQ_ERROR_INIT;
         ASSERT_OK(oq_forecast_run(s, origin, 1, &o, rows, PD, &info, &err), err);
         double best = INFINITY;
@@ -160,7 +161,7 @@ static void test_auto_choice(void **state)
             oq_backtest_options_init(&b);
             b.end_date = origin - 1;
             b.days = 21;
-            oq_backtest_result r;
+            oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
             ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r, &err), err);
             if (r.wape < best) {
                 best = r.wape;
@@ -195,6 +196,7 @@ static void test_accuracy_and_coverage(void **state)
     double floor_wape = floor_err / floor_act, wape[OQ_FORECAST_METHODS];
     oq_backtest_result r[OQ_FORECAST_METHODS];
     for (int32_t m = 0; m < OQ_FORECAST_METHODS; m++) {
+        r[m].struct_size = sizeof r[m];
         oq_forecast_options o;
         oq_forecast_options_init(&o);
         o.method = m;
@@ -233,7 +235,7 @@ static void test_intraday(void **state)
     oq_forecast_options o;
     oq_forecast_options_init(&o);
     oq_forecast_row ahead[PD], re[PD], zero[PD];
-    oq_forecast_info info;
+    oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
     oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_run(s, day, 1, &o, ahead, PD, NULL, &err), err);
     ASSERT_OK(oq_forecast_intraday(s, day, 0, &o, zero, PD, &info, &err), err);
@@ -274,7 +276,7 @@ static void test_backtest_errors(void **state)
     oq_forecast_options o;
     oq_forecast_options_init(&o);
     oq_backtest_options b;
-    oq_backtest_result r;
+    oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
     oq_error err = OQ_ERROR_INIT;
 #define BAD_BT(field, value, status, needle)                                                       \
     do {                                                                                           \
@@ -316,8 +318,9 @@ static void test_alloc_failures(void **state)
             oq_backtest_options_init(&b);
             b.days = 7;
             b.intraday_from = 10;
-            oq_backtest_result r;
+            oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
             memset(&r, 0x5a, sizeof r);
+            r.struct_size = sizeof r;
             oq_error err = OQ_ERROR_INIT;
             oq_status st = call == 0   ? oq_forecast_run(s, FX_MONDAY + 70, 2, &o, rows, 2 * PD,
                                                          NULL, &err)
@@ -336,11 +339,53 @@ static void test_alloc_failures(void **state)
             const unsigned char *p = call == 2 ? (const unsigned char *)&r
                                                : (const unsigned char *)rows;
             size_t n = call == 2 ? sizeof r : sizeof rows;
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = call == 2 ? sizeof r.struct_size : 0; i < n; i++)
                 assert_int_equal(p[i], 0x5a);
         }
         assert_true(succeeded);
     }
+    oq_volume_series_destroy(s);
+}
+
+/* The series info, the forecast info and the backtest result are versioned
+ * output structs (core.h): an older struct_size gets only its prefix, a size
+ * out of range is refused naming the struct — for a forecast before any row
+ * is written. */
+static void test_outputs_write_only_their_prefix(void **state)
+{
+    (void)state;
+    oq_volume_series *s = fx_synthetic(FX_MONDAY, 70, 5, NULL);
+    oq_error err = OQ_ERROR_INIT;
+    oq_forecast_options fo;
+    oq_forecast_options_init(&fo);
+    oq_backtest_options b;
+    oq_backtest_options_init(&b);
+    b.days = 14;
+    oq_forecast_row rows[PD];
+    int32_t day = FX_MONDAY + 70;
+    CHECK_PREFIX_ERR(oq_volume_series_info, OLDER(oq_volume_series_info, total_volume),
+                     oq_volume_series_info_get(s, o, &err));
+    CHECK_PREFIX_ERR(oq_forecast_info, OLDER(oq_forecast_info, day_factor),
+                     oq_forecast_run(s, day, 1, &fo, rows, PD, o, &err));
+    CHECK_PREFIX_ERR(oq_forecast_info, OLDER(oq_forecast_info, level95),
+                     oq_forecast_intraday(s, day - 2, 6, &fo, rows, PD, o, &err));
+    CHECK_PREFIX_ERR(oq_backtest_result, OLDER(oq_backtest_result, intraday_after),
+                     oq_forecast_backtest(s, &fo, &b, o, &err));
+    CHECK_REFUSED_ERR(oq_volume_series_info, oq_volume_series_info_get(s, o, &err));
+    CHECK_REFUSED_ERR(oq_backtest_result, oq_forecast_backtest(s, &fo, &b, o, &err));
+    CHECK_REFUSED_ERR(oq_forecast_info, oq_forecast_intraday(s, day - 2, 6, &fo, rows, PD, o, &err));
+    /* A refused forecast writes no row either. */
+    memset(rows, CANARY, sizeof rows);
+    CHECK_REFUSED_ERR(oq_forecast_info, oq_forecast_run(s, day, 1, &fo, rows, PD, o, &err));
+    for (size_t k = 0; k < sizeof rows; k++)
+        if (((unsigned char *)rows)[k] != CANARY)
+            fail_msg("oq_forecast_run refused for its info wrote row byte %zu", k);
+    /* The prefixes hold figures. */
+    oq_volume_series_info vi = OQ_OUTPUT_INIT(oq_volume_series_info);
+    ASSERT_OK(oq_volume_series_info_get(s, &vi, &err), err);
+    assert_int_equal(vi.first_date, FX_MONDAY);
+    assert_true(vi.days > 50 && vi.days <= 70); /* the fixture leaves some days out */
+    assert_true(vi.total_volume > 0);
     oq_volume_series_destroy(s);
 }
 
@@ -354,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_intraday),
         cmocka_unit_test(test_backtest_errors),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_outputs_write_only_their_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,7 +51,7 @@ static void test_calendar_days_and_hours(void **state)
     o.method = OQ_FORECAST_SEASONAL_NAIVE;
     o.calendar = cal;
     oq_forecast_row rows[7 * PD];
-    oq_forecast_info info;
+    oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
     oq_error err = OQ_ERROR_INIT;
     int32_t next = FX_MONDAY + 42;
     ASSERT_OK(oq_forecast_run(s, next, 7, &o, rows, 7 * PD, &info, &err), err);
@@ -117,7 +117,7 @@ static void test_holiday_not_history(void **state)
     oq_backtest_options b;
     oq_backtest_options_init(&b);
     b.days = 14;
-    oq_backtest_result r;
+    oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
     ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r, &err), err);
     /* actual 30 + w an hour, forecast the same except the 06:00 calls (2 a day, forecast 0) */
     double per_day = 12 * 32.0 + 2; /* an average weekday */

@@ -51,7 +51,7 @@ static oq_backtest_result noon_backtest(const oq_volume_series *s, int32_t days)
     oq_backtest_options_init(&b);
     b.days = days;
     b.intraday_from = NOON;
-    oq_backtest_result r;
+    oq_backtest_result r = OQ_OUTPUT_INIT(oq_backtest_result);
     oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_backtest(s, &o, &b, &r, &err), err);
     return r;
@@ -113,7 +113,7 @@ static void test_busy_morning_quiet_afternoon(void **state)
     oq_forecast_options_init(&o);
     o.method = OQ_FORECAST_HA;
     oq_forecast_row ahead[PD], re[PD];
-    oq_forecast_info info;
+    oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
     oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_forecast_run(s, day, 1, &o, ahead, PD, NULL, &err), err);
     double v[PD];

@@ -53,7 +53,7 @@ static void test_same_weekday_methods(void **state)
     (void)state;
     oq_volume_series *s = four_weeks();
     oq_forecast_row rows[7 * PER];
-    oq_forecast_info info;
+    oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
     int32_t monday = FX_MONDAY + 28;
     oq_forecast_options o = opts(OQ_FORECAST_SEASONAL_NAIVE);
     run(s, &o, monday, 7, rows, &info);
@@ -169,7 +169,7 @@ static void test_calibrated_bands_nest(void **state)
     oq_forecast_options o;
     oq_forecast_options_init(&o);
     oq_forecast_row rows[14];
-    oq_forecast_info info;
+    oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
     ASSERT_OK(oq_forecast_run(s, FX_MONDAY + 9, 14, &o, rows, 14, &info, &err), err);
     int nonzero = 0;
     for (int32_t i = 0; i < 14; i++) {
@@ -199,7 +199,7 @@ static void test_special_days(void **state)
     o.special_days = sd;
     o.n_special_days = 5;
     oq_forecast_row rows[5 * PER];
-    oq_forecast_info info;
+    oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
     run(s, &o, monday, 5, rows, &info);
     assert_int_equal(info.excluded_days, 1);
     assert_int_equal(info.history_days, 23);
@@ -264,7 +264,7 @@ static void test_exact_series(void **state)
             oq_forecast_options_init(&o);
             o.method = m;
             oq_forecast_row rows[7 * PER];
-            oq_forecast_info info;
+            oq_forecast_info info = OQ_OUTPUT_INIT(oq_forecast_info);
             run(s, &o, FX_MONDAY + 42, 7, rows, &info);
             for (int32_t d = 0; d < 7; d++)
                 for (int32_t i = 0; i < PER; i++) {

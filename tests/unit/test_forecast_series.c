@@ -28,8 +28,8 @@ static void test_create_and_add(void **state)
     double v[4] = {1, 2, 3, 4}, h[4] = {0, 60, 0, 90};
     ASSERT_OK(oq_volume_series_set_day(s, d0 + 1, v, h, 4, &err), err);
     ASSERT_ERR(oq_volume_series_set_day(s, d0 + 1, v, h, 3, &err), OQ_EINVAL, err, "4 intervals");
-    oq_volume_series_info info;
-    assert_oq_ok(NULL, oq_volume_series_info_get(s, &info));
+    oq_volume_series_info info = OQ_OUTPUT_INIT(oq_volume_series_info);
+    assert_oq_ok(NULL, oq_volume_series_info_get(s, &info, NULL));
     assert_int_equal(info.days, 3);
     assert_int_equal(info.first_date, d0);
     assert_int_equal(info.last_date, d0 + 2);
@@ -86,8 +86,8 @@ static void test_csv_good(void **state)
     oq_volume_series *s = NULL;
     oq_error err = OQ_ERROR_INIT;
     ASSERT_OK(oq_volume_series_load_csv("fc_good.csv", "sales", 0, NULL, NULL, &s, &err), err);
-    oq_volume_series_info info;
-    oq_volume_series_info_get(s, &info);
+    oq_volume_series_info info = OQ_OUTPUT_INIT(oq_volume_series_info);
+    oq_volume_series_info_get(s, &info, NULL);
     assert_int_equal(info.interval_s, 900); /* most rows are 15 minutes apart */
     assert_int_equal(info.days, 2);
     assert_int_equal(info.first_date, FX_MONDAY);
@@ -125,7 +125,7 @@ static void test_csv_good(void **state)
     /* daily counts: one row per day at midnight */
     fx_write("fc_daily.csv", "start,volume\n2024-01-01 00:00,100\n2024-01-02 00:00,120\n");
     ASSERT_OK(oq_volume_series_load_csv("fc_daily.csv", NULL, 0, NULL, NULL, &s, &err), err);
-    oq_volume_series_info_get(s, &info);
+    oq_volume_series_info_get(s, &info, NULL);
     assert_int_equal(info.interval_s, 86400);
     oq_volume_series_destroy(s);
 }

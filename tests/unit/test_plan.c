@@ -145,8 +145,8 @@ static void test_verify(void **state)
     oq_roster_options_init(&ro);
     oq_roster *ros = NULL;
     assert_oq_ok_err(&err, oq_roster_build(res, g.a, g.n, &ro, &ros, &err));
-    oq_roster_summary rs;
-    oq_roster_summary_get(ros, &rs);
+    oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+    oq_roster_summary_get(ros, &rs, NULL);
     assert_int_equal(rs.unassigned, 0);
 
     oq_plan_staff staff = {res, ros, g.a, g.n, 0};
@@ -158,8 +158,8 @@ static void test_verify(void **state)
     oq_status st = oq_plan_simulate(&center, &staff, 1, &po, &ps, &err);
     if (st != OQ_OK)
         fail_msg("oq_plan_simulate: %s: %s", oq_status_name(st), err.message);
-    oq_plan_sim_info info;
-    oq_plan_sim_info_get(ps, &info);
+    oq_plan_sim_info info = OQ_OUTPUT_INIT(oq_plan_sim_info);
+    oq_plan_sim_info_get(ps, &info, NULL);
     assert_int_equal(info.n_intervals, PD);
     assert_int_equal(info.n_queues, 1);
     assert_int_equal(info.agents, 30);
@@ -203,13 +203,13 @@ static void test_verify(void **state)
             fail_msg("interval %d: %.6f (n %d) vs %.6f (n %d)", i, mine.mean, (int)mine.n, theirs.mean, (int)theirs.n);
         assert_true(fabs(mine.half_width - theirs.half_width) < 1e-9);
         /* the pooled counts of the by-hand run = the sum of the per-replication counts */
-        oq_sim_stats pooled;
-        oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &pooled);
+        oq_sim_stats pooled = OQ_OUTPUT_INIT(oq_sim_stats);
+        oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &pooled, NULL);
         int64_t sum_in_t = 0, sum_off = 0;
         for (int r = 0; r < 8; r++) {
-            oq_plan_counts c, cq;
-            oq_plan_sim_counts(ps, r, -1, i, &c);
-            oq_plan_sim_counts(ps, r, 0, i, &cq);
+            oq_plan_counts c = OQ_OUTPUT_INIT(oq_plan_counts), cq = OQ_OUTPUT_INIT(oq_plan_counts);
+            oq_plan_sim_counts(ps, r, -1, i, &c, NULL);
+            oq_plan_sim_counts(ps, r, 0, i, &cq, NULL);
             assert_true(c.answered_in_t == cq.answered_in_t && c.offered == cq.offered);
             sum_in_t += c.answered_in_t;
             sum_off += c.offered;
@@ -225,8 +225,8 @@ static void test_verify(void **state)
     for (int r = 0; r < 8; r++) {
         int64_t in_t = 0, closed = 0;
         for (int i = 0; i < PD; i++) {
-            oq_plan_counts c;
-            oq_plan_sim_counts(ps, r, 0, i, &c);
+            oq_plan_counts c = OQ_OUTPUT_INIT(oq_plan_counts);
+            oq_plan_sim_counts(ps, r, 0, i, &c, NULL);
             in_t += c.answered_in_t;
             closed += c.answered + c.abandoned;
         }
@@ -284,12 +284,12 @@ static void test_verify(void **state)
 
 static double paid_from_shifts(const oq_schedule_result *r)
 {
-    oq_schedule_summary s;
-    oq_schedule_result_summary(r, &s);
+    oq_schedule_summary s = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &s, NULL);
     double h = 0;
     for (int32_t k = 0; k < s.n_shifts; k++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, k, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, k, &sh, NULL);
         h += sh.count * (sh.end_s - sh.start_s) / 3600; /* no breaks: paid = length */
     }
     return h;
@@ -325,8 +325,8 @@ static void test_loop(void **state)
     oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
     if (st != OQ_OK)
         fail_msg("oq_plan_run: %s: %s", oq_status_name(st), err.message);
-    oq_plan_summary s;
-    oq_plan_summary_get(plan, &s);
+    oq_plan_summary s = OQ_OUTPUT_INIT(oq_plan_summary);
+    oq_plan_summary_get(plan, &s, NULL);
     print_message("loop: %d iterations, missed %d -> %d, paid hours %.1f -> %.1f, met %d\n",
                   (int)s.iterations, (int)s.first_missed, (int)s.missed, s.first_paid_hours,
                   s.paid_hours, (int)s.met);
@@ -337,16 +337,16 @@ static void test_loop(void **state)
     assert_int_equal(s.missed, 0);
     /* every (queue, interval) with traffic meets the target, recomputed from the counts */
     const oq_plan_sim *sim = oq_plan_simulation(plan);
-    oq_plan_sim_info info;
-    oq_plan_sim_info_get(sim, &info);
+    oq_plan_sim_info info = OQ_OUTPUT_INIT(oq_plan_sim_info);
+    oq_plan_sim_info_get(sim, &info, NULL);
     assert_int_equal(info.replications, 8);
     for (int q = 0; q < 2; q++)
         for (int i = 0; i < PD; i++) {
             double sum = 0;
             int m = 0;
             for (int r = 0; r < 8; r++) {
-                oq_plan_counts c;
-                oq_plan_sim_counts(sim, r, q, i, &c);
+                oq_plan_counts c = OQ_OUTPUT_INIT(oq_plan_counts);
+                oq_plan_sim_counts(sim, r, q, i, &c, NULL);
                 if (c.answered + c.abandoned > 0) {
                     sum += (double)c.answered_in_t / (double)(c.answered + c.abandoned);
                     m++;
@@ -359,11 +359,11 @@ static void test_loop(void **state)
     double hours = paid_from_shifts(oq_plan_schedule(plan, 0)) +
                    paid_from_shifts(oq_plan_schedule(plan, 1));
     assert_true(fabs(hours - s.paid_hours) < 1e-9);
-    oq_plan_iteration it0;
-    oq_plan_iteration_get(plan, 0, &it0);
+    oq_plan_iteration it0 = OQ_OUTPUT_INIT(oq_plan_iteration);
+    oq_plan_iteration_get(plan, 0, &it0, NULL);
     assert_int_equal(it0.missed, s.first_missed);
     assert_true(it0.added > 0);
-    assert_int_equal(oq_plan_iteration_get(plan, s.iterations, &it0), OQ_EINVAL);
+    assert_int_equal(oq_plan_iteration_get(plan, s.iterations, &it0, NULL), OQ_EINVAL);
     /* the kept requirement covers the kept schedule; the caller's is as it was */
     int32_t req[PD], cov[PD];
     assert_oq_ok(NULL, oq_plan_required(plan, 1, req, PD));
@@ -431,8 +431,8 @@ static void test_alloc_failure(void **state)
         oq_status st = oq_plan_run(&center, groups, 2, &o, &plan, &err);
         if (st == OQ_OK) {
             ok = 1;
-            oq_plan_summary s;
-            oq_plan_summary_get(plan, &s);
+            oq_plan_summary s = OQ_OUTPUT_INIT(oq_plan_summary);
+            oq_plan_summary_get(plan, &s, NULL);
             assert_int_equal(s.iterations, 2);
             oq_plan_destroy(plan);
         } else {
@@ -461,8 +461,8 @@ static void test_plan_file(void **state)
     oq_status st = oq_plan_scenario_load(path, &sc, &err);
     if (st != OQ_OK)
         fail_msg("%s: %s", oq_status_name(st), err.message);
-    oq_plan_scenario_info info;
-    oq_plan_scenario_info_get(sc, &info);
+    oq_plan_scenario_info info = OQ_OUTPUT_INIT(oq_plan_scenario_info);
+    oq_plan_scenario_info_get(sc, &info, NULL);
     int32_t date = 0;
     oq_date_from_ymd(2026, 3, 1, &date);
     assert_int_equal(info.first_date, date); /* the day after the history's last */
@@ -480,7 +480,7 @@ static void test_plan_file(void **state)
     oq_forecast_options fo;
     oq_forecast_options_init(&fo);
     static oq_forecast_row rows[7 * 48];
-    oq_forecast_info fi;
+    oq_forecast_info fi = OQ_OUTPUT_INIT(oq_forecast_info);
     assert_oq_ok_err(&err, oq_forecast_run(s, date, 7, &fo, rows, 7 * 48, &fi, &err));
     static double vol[7 * 48];
     static int32_t req[7 * 48];
@@ -510,8 +510,8 @@ static void test_plan_file(void **state)
     st = oq_plan_scenario_run(sc, &o, &plan, &err);
     if (st != OQ_OK)
         fail_msg("%s: %s", oq_status_name(st), err.message);
-    oq_plan_summary sum;
-    oq_plan_summary_get(plan, &sum);
+    oq_plan_summary sum = OQ_OUTPUT_INIT(oq_plan_summary);
+    oq_plan_summary_get(plan, &sum, NULL);
     assert_int_equal(sum.iterations, 1);
     double h = 0;
     for (int g = 0; g < 2; g++)

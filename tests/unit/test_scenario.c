@@ -51,8 +51,8 @@ static void example_loads_and_runs(void **state)
     assert_oq_ok_e(oq_sim_create, &o, &sim);
     if (oq_sim_run(sim) != OQ_OK)
         fail_msg("%s", oq_sim_last_error(sim));
-    oq_sim_run_info ri;
-    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
+    oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri, NULL));
     assert_oq_ok(NULL, ri.check_status);
     assert_true(ri.contacts > 5000);
     assert_true(ri.contacts == ri.completed + ri.abandoned + ri.rejected + ri.removed + ri.in_system);
@@ -136,14 +136,14 @@ static void build_and_reproducible(void **state)
     oq_engine_destroy(e);
     assert_int_equal(oq_scenario_build(NULL, s), OQ_EINVAL);
 
-    oq_sim_stats first[2];
+    oq_sim_stats first[2] = {OQ_OUTPUT_INIT(oq_sim_stats), OQ_OUTPUT_INIT(oq_sim_stats)};
     for (int k = 0; k < 2; k++) {
         oq_sim_options o = OQ_OUTPUT_INIT(oq_sim_options);
         oq_sim *sim = NULL;
         assert_oq_ok(NULL, oq_scenario_options(s, &o, NULL));
         assert_oq_ok_e(oq_sim_create, &o, &sim);
         assert_oq_ok(NULL, oq_sim_run(sim));
-        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 2, OQ_SIM_TOTAL, 0, &first[k]));
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 2, OQ_SIM_TOTAL, 0, &first[k], NULL));
         oq_sim_destroy(sim);
     }
     assert_true(first[0].offered > 0);
@@ -299,8 +299,8 @@ static void drain_serves_the_backlog(void **state)
         assert_oq_ok_e(oq_sim_create, &o, &sim);
         if (oq_sim_run(sim) != OQ_OK)
             fail_msg("%s", oq_sim_last_error(sim));
-        oq_sim_stats st;
-        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st));
+        oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st, NULL));
         assert_true(st.offered >= 5);
         /* every offered contact is accounted for */
         assert_int_equal(st.offered, st.answered + st.abandoned + st.rejected + st.unfinished);
@@ -345,13 +345,13 @@ static void interval_service_level_band(void **state)
         assert_oq_ok_e(oq_sim_create, &one, &sim);
         assert_oq_ok(NULL, oq_sim_run(sim));
         for (int32_t i = 0; i < nint && i < 16; i++) {
-            oq_sim_stats st;
-            assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st));
+            oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
+            assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &st, NULL));
             have[r][i] = st.answered + st.abandoned > 0;
             sl[r][i] = have[r][i] ? (double)st.answered_in_t / (double)(st.answered + st.abandoned) : 0;
         }
-        oq_sim_stats tot;
-        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &tot));
+        oq_sim_stats tot = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &tot, NULL));
         assert_true(tot.ready_s > 0 && tot.ready_s < tot.staffed_s); /* the coffee break */
         assert_true(tot.staffed_s - tot.ready_s <= 2 * 900 + 1e-6);
         oq_sim_destroy(sim);

@@ -168,18 +168,18 @@ static void closing_refuses_and_overflows(void **state)
         }
         assert_int_equal(t->other_rejections, 0);
         /* the simulator's own figures: sales is queue scope 0, web 1 */
-        oq_sim_stats st;
-        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_QUEUE, 0, &st));
+        oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_QUEUE, 0, &st, NULL));
         assert_int_equal(st.offered, sales);
         assert_int_equal(st.rejected, sales_after);
         assert_int_equal(st.answered, sales - sales_after);
-        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_QUEUE, 1, &st));
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_QUEUE, 1, &st, NULL));
         assert_int_equal(st.offered, web);
         assert_int_equal(st.rejected, 0);
         assert_int_equal(st.answered, web);
         (void)web_after;
-        oq_sim_run_info ri;
-        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
+        oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri, NULL));
         assert_oq_ok(NULL, ri.check_status);
     }
     /* 80 an hour for 3 h open and 2 h closed, 3 replications: both sides seen */

@@ -11,6 +11,7 @@
 
 #include "omniq/erlang.h"
 #include "omniq/schedule.h"
+#include "prefix_check.h"
 #include "test_support.h"
 
 /* A per-run tag for temporary file names without POSIX getpid. */
@@ -95,13 +96,13 @@ static double exhaustive(const inst *p, int maxc)
  * pricing for it and checks the summary's paid hours against the rows. */
 static double recount(const oq_schedule_result *r, const inst *p, int32_t *cov)
 {
-    oq_schedule_summary sm;
-    assert_oq_ok(NULL, oq_schedule_result_summary(r, &sm));
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    assert_oq_ok(NULL, oq_schedule_result_summary(r, &sm, NULL));
     memset(cov, 0, sizeof(int32_t) * (size_t)p->n);
     double cost = 0, paid = 0;
     for (int32_t i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        assert_oq_ok(NULL, oq_schedule_result_shift(r, i, &sh));
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        assert_oq_ok(NULL, oq_schedule_result_shift(r, i, &sh, NULL));
         assert_true(sh.count >= 1);
         cost += sh.cost * sh.count;
         paid += sh.paid_hours * sh.count;
@@ -115,8 +116,8 @@ static double recount(const oq_schedule_result *r, const inst *p, int32_t *cov)
             cov[t] += sh.count;
         }
         for (int32_t b = 0; b < sh.n_breaks; b++) {
-            oq_schedule_break br;
-            assert_oq_ok(NULL, oq_schedule_result_break(r, i, b, &br));
+            oq_schedule_break br = OQ_OUTPUT_INIT(oq_schedule_break);
+            assert_oq_ok(NULL, oq_schedule_result_break(r, i, b, &br, NULL));
             assert_true(br.start >= sh.start && br.start + br.length <= sh.start + sh.length);
             for (int32_t k = 0; k < br.length; k++)
                 cov[(br.start + k) % p->n] -= sh.count;
@@ -200,8 +201,8 @@ static void flow_case(int wrap, int soft)
     oq_schedule_result *r = NULL;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
     assert_string_equal(oq_schedule_result_solver(r), "flow");
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     double opt = p.nc <= 8 ? exhaustive(&p, 4) : NAN;
     int32_t cov[MAXN];
     if (sm.status == OQ_SCHED_INFEASIBLE) {
@@ -327,8 +328,8 @@ static void test_breaks_exhaustive(void **state)
         oq_error e = OQ_ERROR_INIT;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
         assert_string_equal(oq_schedule_result_solver(r), "heuristic");
-        oq_schedule_summary sm;
-        oq_schedule_result_summary(r, &sm);
+        oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(r, &sm, NULL);
         int32_t cov[MAXN];
         double obj = recount(r, &p, cov);
         for (int t = 0; t < p.n; t++)
@@ -347,7 +348,7 @@ static void test_breaks_exhaustive(void **state)
         o.mip = &cbc;
         o.time_limit_s = 60; /* a tiny program: generous for slow runs (valgrind) */
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-        oq_schedule_result_summary(r, &sm);
+        oq_schedule_result_summary(r, &sm, NULL);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
         obj = recount(r, &p, cov);
         for (int t = 0; t < p.n; t++)
@@ -405,8 +406,8 @@ static void test_tours_exhaustive(void **state)
         o.solver = OQ_SCHED_SOLVER_BUILTIN;
         oq_schedule_result *r = NULL;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-        oq_schedule_summary sm;
-        oq_schedule_result_summary(r, &sm);
+        oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(r, &sm, NULL);
         int32_t cov[MAXN];
         double obj = recount(r, &p, cov);
         for (int t2 = 0; t2 < p.n; t2++)
@@ -415,8 +416,8 @@ static void test_tours_exhaustive(void **state)
         assert_true(sm.n_tours >= 1);
         /* every tour row works 5 days, two consecutive off */
         for (int32_t i = 0; i < sm.n_tours; i++) {
-            oq_schedule_tour_row tw;
-            assert_oq_ok(NULL, oq_schedule_result_tour(r, i, &tw));
+            oq_schedule_tour_row tw = OQ_OUTPUT_INIT(oq_schedule_tour_row);
+            assert_oq_ok(NULL, oq_schedule_result_tour(r, i, &tw, NULL));
             assert_int_equal(tw.n_shifts, 5);
             int off = OQ_DAYS_ALL & ~tw.days, runs = 0;
             for (int w = 0; w < 7; w++)
@@ -431,7 +432,7 @@ static void test_tours_exhaustive(void **state)
         o.mip = &cbc;
         o.time_limit_s = 60; /* a tiny program: generous for slow runs (valgrind) */
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-        oq_schedule_result_summary(r, &sm);
+        oq_schedule_result_summary(r, &sm, NULL);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
         assert_true(fabs(recount(r, &p, cov) - opt) < 1e-6);
         oq_schedule_result_destroy(r);
@@ -480,12 +481,12 @@ static oq_schedule *any_two_off_week(const int32_t *req)
  * req, paid hours add up. Returns the agents (tours). */
 static int32_t any_two_off_check(const oq_schedule_result *r, const int32_t *req)
 {
-    oq_schedule_summary sm;
-    assert_oq_ok(NULL, oq_schedule_result_summary(r, &sm));
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    assert_oq_ok(NULL, oq_schedule_result_summary(r, &sm, NULL));
     int32_t cov[28] = {0}, agents = 0;
     for (int32_t i = 0; i < sm.n_tours; i++) {
-        oq_schedule_tour_row tw;
-        assert_oq_ok(NULL, oq_schedule_result_tour(r, i, &tw));
+        oq_schedule_tour_row tw = OQ_OUTPUT_INIT(oq_schedule_tour_row);
+        assert_oq_ok(NULL, oq_schedule_result_tour(r, i, &tw, NULL));
         int on = 0;
         for (int w = 0; w < 7; w++)
             on += (tw.days >> w) & 1;
@@ -495,14 +496,14 @@ static int32_t any_two_off_check(const oq_schedule_result *r, const int32_t *req
     }
     double paid = 0;
     for (int32_t i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        assert_oq_ok(NULL, oq_schedule_result_shift(r, i, &sh));
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        assert_oq_ok(NULL, oq_schedule_result_shift(r, i, &sh, NULL));
         paid += sh.paid_hours * sh.count;
         for (int32_t k = 0; k < sh.length; k++)
             cov[(sh.start + k) % 28] += sh.count;
         for (int32_t b = 0; b < sh.n_breaks; b++) {
-            oq_schedule_break br;
-            assert_oq_ok(NULL, oq_schedule_result_break(r, i, b, &br));
+            oq_schedule_break br = OQ_OUTPUT_INIT(oq_schedule_break);
+            assert_oq_ok(NULL, oq_schedule_result_break(r, i, b, &br, NULL));
             for (int32_t k = 0; k < br.length; k++)
                 cov[(br.start + k) % 28] -= sh.count;
         }
@@ -518,6 +519,78 @@ static int32_t any_two_off_check(const oq_schedule_result *r, const int32_t *req
  * stuck above the optimum when several agents must change together; the band
  * re-decomposition reaches it (tests/unit/test_schedule_heur.c tests the move
  * on its own). */
+/* The result and roster getters write only the caller's struct_size bytes
+ * (core.h: versioned structs) and refuse a size out of range naming the
+ * struct: a week of tours with breaks, rostered to one agent (so shifts are
+ * left unassigned and reported). */
+static void test_outputs_write_only_their_prefix(void **state)
+{
+    (void)state;
+    int32_t req[28] = {0};
+    for (int d = 0; d < 5; d++)
+        req[4 * d] = 2;
+    oq_schedule *s = any_two_off_week(req);
+    oq_schedule_options so;
+    oq_schedule_options_init(&so);
+    so.solver = OQ_SCHED_SOLVER_BUILTIN;
+    oq_schedule_result *r = NULL;
+    oq_error err = OQ_ERROR_INIT;
+    assert_oq_ok_err(&err, oq_schedule_solve(s, &so, &r, &err));
+    oq_roster_agent ag;
+    oq_roster_agent_init(&ag);
+    ag.id = "solo";
+    oq_roster_options ropts;
+    oq_roster_options_init(&ropts);
+    ropts.min_rest_s = 0; /* the 18-hour split shifts are a day apart */
+    oq_roster *ro = NULL;
+    assert_oq_ok_err(&err, oq_roster_build(r, &ag, 1, &ropts, &ro, &err));
+    /* What there is to read (the prefixes below are figures, not zeros). */
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    assert_oq_ok_err(&err, oq_schedule_result_summary(r, &sm, &err));
+    assert_true(sm.n_tours > 0 && sm.n_shifts > 0);
+    oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+    assert_oq_ok_err(&err, oq_schedule_result_shift(r, 0, &sh, &err));
+    assert_int_equal(sh.n_breaks, 1);
+    oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+    assert_oq_ok_err(&err, oq_roster_summary_get(ro, &rs, &err));
+    if (!(rs.assigned > 0 && rs.unassigned > 0 && rs.violations > 0))
+        fail_msg("roster: %d assigned, %d unassigned, %d violations", (int)rs.assigned,
+                 (int)rs.unassigned, (int)rs.violations);
+
+    CHECK_PREFIX_ERR(oq_schedule_summary, OLDER(oq_schedule_summary, over),
+                     oq_schedule_result_summary(r, o, &err));
+    CHECK_PREFIX_ERR(oq_schedule_shift, OLDER(oq_schedule_shift, cost),
+                     oq_schedule_result_shift(r, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_schedule_break, OLDER(oq_schedule_break, end_s),
+                     oq_schedule_result_break(r, 0, 0, o, &err));
+    /* int32 only: an older header ends at any multiple of 4 */
+    CHECK_PREFIX_ERR(oq_schedule_tour_row, (uint32_t)offsetof(oq_schedule_tour_row, n_shifts),
+                     oq_schedule_result_tour(r, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_roster_summary, OLDER(oq_roster_summary, hours_max),
+                     oq_roster_summary_get(ro, o, &err));
+    CHECK_PREFIX_ERR(oq_roster_shift, OLDER(oq_roster_shift, paid_hours),
+                     oq_roster_agent_shift(ro, 0, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_roster_violation, (uint32_t)offsetof(oq_roster_violation, message),
+                     oq_roster_violation_get(ro, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_schedule_summary, oq_schedule_result_summary(r, o, &err));
+    CHECK_REFUSED_ERR(oq_schedule_shift, oq_schedule_result_shift(r, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_schedule_break, oq_schedule_result_break(r, 0, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_schedule_tour_row, oq_schedule_result_tour(r, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_roster_summary, oq_roster_summary_get(ro, o, &err));
+    CHECK_REFUSED_ERR(oq_roster_shift, oq_roster_agent_shift(ro, 0, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_roster_violation, oq_roster_violation_get(ro, 0, o, &err));
+    /* An index out of range is named. */
+    oq_schedule_break br = OQ_OUTPUT_INIT(oq_schedule_break);
+    assert_int_equal(oq_schedule_result_break(r, 0, 1, &br, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_schedule_result_break: break 1 out of range (1)"));
+    oq_roster_violation v = OQ_OUTPUT_INIT(oq_roster_violation);
+    assert_int_equal(oq_roster_violation_get(ro, rs.violations, &v, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "violation"));
+    oq_roster_destroy(ro);
+    oq_schedule_result_destroy(r);
+    oq_schedule_destroy(s);
+}
+
 static void test_heuristic_days_off(void **state)
 {
     (void)state;
@@ -620,8 +693,8 @@ static void test_mip_levels(void **state)
         oq_schedule_result *r = NULL;
         oq_error e = OQ_ERROR_INIT;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-        oq_schedule_summary sm;
-        oq_schedule_result_summary(r, &sm);
+        oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(r, &sm, NULL);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
         assert_int_equal(any_two_off_check(r, req), 4);
         assert_true(fabs(sm.paid_hours - 240) < 1e-6);
@@ -741,8 +814,8 @@ static void test_cbc_stopped_anywhere(void **state)
     o.time_limit_s = 2;
     oq_schedule_result *r = NULL;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     assert_true(sm.status == OQ_SCHED_OPTIMAL || sm.status == OQ_SCHED_FEASIBLE);
     assert_true(cs.swept);
     assert_int_equal(cs.solves, 13); /* 0.0005 * 1.7^k below 0.3 s */
@@ -787,8 +860,8 @@ static void test_infeasible_why(void **state)
     oq_schedule_result *r = NULL;
     oq_error e = OQ_ERROR_INIT;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
     assert_non_null(strstr(oq_schedule_result_message(r), "02:00"));
     assert_non_null(strstr(oq_schedule_result_message(r), "no shift template covers it"));
@@ -798,14 +871,14 @@ static void test_infeasible_why(void **state)
     s = day_problem(0, 5);
     o.max_per_interval = 3;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_result_summary(r, &sm, NULL);
     assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
     assert_non_null(strstr(oq_schedule_result_message(r), "max_per_interval allows 3"));
     oq_schedule_result_destroy(r);
     /* the same with a soft objective: a schedule short by the seats */
     o.objective = OQ_SCHED_SOFT;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_result_summary(r, &sm, NULL);
     assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
     int32_t cov[24];
     oq_schedule_result_coverage(r, cov, 24);
@@ -926,8 +999,8 @@ static void test_sl_penalty(void **state)
     o.sl_penalty = 10; /* an agent-hour costs 1 */
     oq_schedule_result *r = NULL;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     int32_t cov[24];
     oq_schedule_result_coverage(r, cov, 24);
     assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
@@ -984,13 +1057,13 @@ static void test_calendar(void **state)
         oq_schedule_result *r = NULL;
         o.solver = builtin ? OQ_SCHED_SOLVER_BUILTIN : OQ_SCHED_SOLVER_AUTO;
         assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-        oq_schedule_summary sm;
-        oq_schedule_result_summary(r, &sm);
+        oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+        oq_schedule_result_summary(r, &sm, NULL);
         assert_int_equal(sm.status, OQ_SCHED_OPTIMAL);
         assert_int_equal(sm.under, 0);
         for (int32_t i = 0; i < sm.n_shifts; i++) {
-            oq_schedule_shift sh;
-            oq_schedule_result_shift(r, i, &sh);
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            oq_schedule_result_shift(r, i, &sh, NULL);
             int hour = sh.start % 24;
             assert_true(hour >= 8 && hour + 6 <= 20); /* inside the hours */
             assert_true(sh.day != 2 && sh.day != 6);  /* not the holiday, not Sunday */
@@ -1002,8 +1075,8 @@ static void test_calendar(void **state)
     assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, 168, req, &e));
     oq_schedule_result *r = NULL;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     assert_int_equal(sm.status, OQ_SCHED_INFEASIBLE);
     assert_non_null(strstr(oq_schedule_result_message(r), "while the calendar is open"));
     assert_non_null(strstr(oq_schedule_result_message(r), "Wed 10:00"));
@@ -1202,8 +1275,8 @@ static void test_roster(void **state)
     o.time_limit_s = 2;
     oq_schedule_result *r = NULL;
     assert_oq_ok_err(&e, oq_schedule_solve(s, &o, &r, &e));
-    oq_schedule_summary sm;
-    oq_schedule_result_summary(r, &sm);
+    oq_schedule_summary sm = OQ_OUTPUT_INIT(oq_schedule_summary);
+    oq_schedule_result_summary(r, &sm, NULL);
     assert_int_equal(sm.under, 0);
     /* 8 agents: 3 with chat; one off on weekends; one available mornings only;
      * one must work Monday; one contracted 40 h minimum */
@@ -1235,8 +1308,8 @@ static void test_roster(void **state)
     ro_opts.max_consecutive_days = 5;
     oq_roster *ro = NULL;
     assert_oq_ok_err(&e, oq_roster_build(r, ag, NA, &ro_opts, &ro, &e));
-    oq_roster_summary rs;
-    assert_oq_ok(NULL, oq_roster_summary_get(ro, &rs));
+    oq_roster_summary rs = OQ_OUTPUT_INIT(oq_roster_summary);
+    assert_oq_ok(NULL, oq_roster_summary_get(ro, &rs, NULL));
     assert_true(rs.seconds < 5);
     int given = 0;
     for (int a = 0; a < NA; a++) {
@@ -1244,12 +1317,12 @@ static void test_roster(void **state)
         assert_oq_ok(NULL, oq_roster_agent_shift_count(ro, a, &n));
         double hours = 0;
         int worked[7] = {0};
-        oq_roster_shift prev;
+        oq_roster_shift prev = OQ_OUTPUT_INIT(oq_roster_shift);
         for (int32_t k = 0; k < n; k++) {
-            oq_roster_shift x;
-            assert_oq_ok(NULL, oq_roster_agent_shift(ro, a, k, &x));
-            oq_schedule_shift sh;
-            assert_oq_ok(NULL, oq_schedule_result_shift(r, x.shift_row, &sh));
+            oq_roster_shift x = OQ_OUTPUT_INIT(oq_roster_shift);
+            assert_oq_ok(NULL, oq_roster_agent_shift(ro, a, k, &x, NULL));
+            oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+            assert_oq_ok(NULL, oq_schedule_result_shift(r, x.shift_row, &sh, NULL));
             const char *tn = oq_schedule_result_template_name(r, sh.template_index);
             if (strcmp(tn, "late") == 0)
                 assert_true(a < 3); /* skill */
@@ -1266,9 +1339,9 @@ static void test_roster(void **state)
         }
         /* rest across the week's end (it wraps) */
         if (n > 1) {
-            oq_roster_shift first, last;
-            oq_roster_agent_shift(ro, a, 0, &first);
-            oq_roster_agent_shift(ro, a, n - 1, &last);
+            oq_roster_shift first = OQ_OUTPUT_INIT(oq_roster_shift), last = OQ_OUTPUT_INIT(oq_roster_shift);
+            oq_roster_agent_shift(ro, a, 0, &first, NULL);
+            oq_roster_agent_shift(ro, a, n - 1, &last, NULL);
             assert_true(first.start_s + 7 * 86400.0 - last.end_s >= ro_opts.min_rest_s);
         }
         for (int d = 0; d < 7; d++) { /* at most 5 days in a row, circularly */
@@ -1300,15 +1373,15 @@ static void test_roster(void **state)
      * what is left is reported, rule by rule */
     int total = 0;
     for (int32_t i = 0; i < sm.n_shifts; i++) {
-        oq_schedule_shift sh;
-        oq_schedule_result_shift(r, i, &sh);
+        oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
+        oq_schedule_result_shift(r, i, &sh, NULL);
         total += sh.count;
     }
     assert_int_equal(rs.assigned + rs.unassigned, total);
     int unassigned_rows = 0, min_hours = 0;
     for (int32_t i = 0; i < rs.violations; i++) {
-        oq_roster_violation v;
-        assert_oq_ok(NULL, oq_roster_violation_get(ro, i, &v));
+        oq_roster_violation v = OQ_OUTPUT_INIT(oq_roster_violation);
+        assert_oq_ok(NULL, oq_roster_violation_get(ro, i, &v, NULL));
         if (v.rule == OQ_ROSTER_UNASSIGNED) {
             unassigned_rows++;
             assert_non_null(strstr(v.message, "could not be given"));
@@ -1455,7 +1528,7 @@ int main(void)
         cmocka_unit_test(test_csv),               cmocka_unit_test(test_shift_file),
         cmocka_unit_test(test_roster),            cmocka_unit_test(test_agents_file),
         cmocka_unit_test(test_alloc_failure),     cmocka_unit_test(test_calendar),
-        cmocka_unit_test(test_heuristic_days_off),
+        cmocka_unit_test(test_heuristic_days_off), cmocka_unit_test(test_outputs_write_only_their_prefix),
 #ifdef OMNIQ_HAVE_CBC
         cmocka_unit_test(test_mip_levels),        cmocka_unit_test(test_cbc_stopped_anywhere),
 #endif

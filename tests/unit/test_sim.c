@@ -16,6 +16,7 @@
 #include "omniq/omniq.h"
 #include "sim/internal.h"
 #include "assert_oq.h"
+#include "prefix_check.h"
 
 /* ---- a small multi-queue center ------------------------------------------ */
 
@@ -180,8 +181,8 @@ static oq_sim *run_ok(const oq_sim_options *o)
 static void assert_accounted(const oq_sim *sim, int32_t reps)
 {
     for (int32_t r = 0; r < reps; r++) {
-        oq_sim_run_info ri;
-        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
+        oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri, NULL));
         assert_true(ri.contacts > 0);
         assert_int_equal(ri.contacts, ri.completed + ri.abandoned + ri.rejected + ri.removed + ri.in_system);
         assert_int_equal(ri.in_system, ri.engine_contacts);
@@ -213,31 +214,31 @@ static void test_reproducible(void **state)
         for (int32_t scope = 0; scope < 3; scope++) {
             int32_t n = scope == 0 ? 1 : 2;
             for (int32_t i = 0; i < n; i++) {
-                oq_sim_stats x, y, z;
-                assert_oq_ok(NULL, oq_sim_replication_stats(a, r, scope, i, &x));
-                assert_oq_ok(NULL, oq_sim_replication_stats(b, r, scope, i, &y));
-                assert_oq_ok(NULL, oq_sim_replication_stats(c, r, scope, i, &z));
+                oq_sim_stats x = OQ_OUTPUT_INIT(oq_sim_stats), y = OQ_OUTPUT_INIT(oq_sim_stats), z = OQ_OUTPUT_INIT(oq_sim_stats);
+                assert_oq_ok(NULL, oq_sim_replication_stats(a, r, scope, i, &x, NULL));
+                assert_oq_ok(NULL, oq_sim_replication_stats(b, r, scope, i, &y, NULL));
+                assert_oq_ok(NULL, oq_sim_replication_stats(c, r, scope, i, &z, NULL));
                 assert_memory_equal(&x, &y, sizeof x);
                 differs |= memcmp(&x, &z, sizeof x) != 0;
             }
         }
-        oq_sim_run_info x, y;
-        assert_oq_ok(NULL, oq_sim_run_info_get(a, r, &x));
-        assert_oq_ok(NULL, oq_sim_run_info_get(b, r, &y));
+        oq_sim_run_info x = OQ_OUTPUT_INIT(oq_sim_run_info), y = OQ_OUTPUT_INIT(oq_sim_run_info);
+        assert_oq_ok(NULL, oq_sim_run_info_get(a, r, &x, NULL));
+        assert_oq_ok(NULL, oq_sim_run_info_get(b, r, &y, NULL));
         assert_memory_equal(&x, &y, sizeof x);
     }
     assert_true(differs);
     /* Replications differ from each other, too. */
-    oq_sim_stats r0, r1;
-    assert_oq_ok(NULL, oq_sim_replication_stats(a, 0, OQ_SIM_TOTAL, 0, &r0));
-    assert_oq_ok(NULL, oq_sim_replication_stats(a, 1, OQ_SIM_TOTAL, 0, &r1));
+    oq_sim_stats r0 = OQ_OUTPUT_INIT(oq_sim_stats), r1 = OQ_OUTPUT_INIT(oq_sim_stats);
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 0, OQ_SIM_TOTAL, 0, &r0, NULL));
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 1, OQ_SIM_TOTAL, 0, &r1, NULL));
     assert_true(memcmp(&r0, &r1, sizeof r0) != 0);
     /* Running the same sim again gives the same results. */
-    oq_sim_stats before;
-    assert_oq_ok(NULL, oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &before));
+    oq_sim_stats before = OQ_OUTPUT_INIT(oq_sim_stats);
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &before, NULL));
     assert_oq_ok(NULL, oq_sim_run(a));
-    oq_sim_stats after;
-    assert_oq_ok(NULL, oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &after));
+    oq_sim_stats after = OQ_OUTPUT_INIT(oq_sim_stats);
+    assert_oq_ok(NULL, oq_sim_replication_stats(a, 2, OQ_SIM_QUEUE, 1, &after, NULL));
     assert_memory_equal(&before, &after, sizeof before);
     oq_sim_destroy(a);
     oq_sim_destroy(b);
@@ -311,8 +312,8 @@ static void test_accounting(void **state)
     assert_accounted(sim, 2);
     int64_t contacts = 0, abandoned = 0, completed = 0;
     for (int32_t r = 0; r < 2; r++) {
-        oq_sim_run_info ri;
-        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
+        oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri, NULL));
         contacts += ri.contacts;
         abandoned += ri.abandoned;
         completed += ri.completed;
@@ -326,8 +327,8 @@ static void test_accounting(void **state)
     /* With no warm-up every contact is counted: offered adds up. */
     int64_t offered = 0, answered = 0, ab = 0;
     for (int32_t r = 0; r < 2; r++) {
-        oq_sim_stats x;
-        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_TOTAL, 0, &x));
+        oq_sim_stats x = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, OQ_SIM_TOTAL, 0, &x, NULL));
         offered += x.offered;
         answered += x.answered;
         ab += x.abandoned;
@@ -338,8 +339,8 @@ static void test_accounting(void **state)
         for (int32_t scope = 1; scope <= 2; scope++) {
             int64_t sum = 0;
             for (int32_t i = 0; i < 2; i++) {
-                oq_sim_stats y;
-                assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, scope, i, &y));
+                oq_sim_stats y = OQ_OUTPUT_INIT(oq_sim_stats);
+                assert_oq_ok(NULL, oq_sim_replication_stats(sim, r, scope, i, &y, NULL));
                 sum += y.offered;
                 assert_true(y.occupancy == 0);
             }
@@ -354,8 +355,8 @@ static void test_accounting(void **state)
     assert_oq_ok(NULL, oq_sim_interval_count(sim, &ni));
     int64_t ioff = 0, ians = 0;
     for (int32_t i = 0; i < ni; i++) {
-        oq_sim_stats x;
-        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &x));
+        oq_sim_stats x = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &x, NULL));
         ioff += x.offered;
         ians += x.answered;
     }
@@ -368,14 +369,14 @@ static void test_accounting(void **state)
     s->o.on_event = NULL;
     sim = run_ok(&s->o);
     assert_accounted(sim, 2);
-    oq_sim_run_info ri;
-    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
+    oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri, NULL));
     assert_true(ri.in_system > 0);
     oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     assert_non_null(oq_sim_engine(sim));
     assert_oq_ok(oq_sim_engine(sim), oq_engine_get_counts(oq_sim_engine(sim), &counts));
-    oq_sim_run_info last;
-    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 1, &last));
+    oq_sim_run_info last = OQ_OUTPUT_INIT(oq_sim_run_info);
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 1, &last, NULL));
     assert_int_equal(counts.contacts, last.in_system);
     oq_sim_destroy(sim);
 
@@ -384,13 +385,53 @@ static void test_accounting(void **state)
     s->o.drain_s = 3600;
     sim = run_ok(&s->o);
     assert_accounted(sim, 2);
-    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri));
+    assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri, NULL));
     assert_true(ri.rejected > 0);
     oq_sim_destroy(sim);
     free(s);
 }
 
 /* Always-on agent: the run's occupancy accounting follows shifts and breaks. */
+/* The result getters write only the caller's struct_size bytes (core.h:
+ * versioned structs), refuse a size out of range naming the struct, and
+ * name an index out of range in *err; the simulator's own last error is
+ * left as it was (the getters read a const simulator). */
+static void test_outputs_write_only_their_prefix(void **state)
+{
+    (void)state;
+    scenario *s = malloc(sizeof *s);
+    assert_non_null(s);
+    scenario_init(s);
+    s->o.replications = 2;
+    oq_sim *sim = run_ok(&s->o);
+    oq_error err = OQ_ERROR_INIT;
+    oq_sim_summary sum = OQ_OUTPUT_INIT(oq_sim_summary);
+    assert_oq_ok_err(&err, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum, &err));
+    assert_int_equal(sum.replications, 2);
+    assert_true(sum.offered.mean > 0 && sum.occupancy.mean > 0); /* figures, not zeros */
+    CHECK_PREFIX_ERR(oq_sim_summary, OLDER(oq_sim_summary, occupancy),
+                     oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_sim_stats, OLDER(oq_sim_stats, occupancy),
+                     oq_sim_replication_stats(sim, 1, OQ_SIM_QUEUE, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_sim_stats, OLDER(oq_sim_stats, aht_s),
+                     oq_sim_interval_stats(sim, 2, OQ_SIM_TOTAL, 0, o, &err));
+    CHECK_PREFIX_ERR(oq_sim_run_info, OLDER(oq_sim_run_info, end_ms),
+                     oq_sim_run_info_get(sim, 1, o, &err));
+    CHECK_REFUSED_ERR(oq_sim_summary, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_sim_stats, oq_sim_replication_stats(sim, 1, OQ_SIM_QUEUE, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_sim_stats, oq_sim_interval_stats(sim, 2, OQ_SIM_TOTAL, 0, o, &err));
+    CHECK_REFUSED_ERR(oq_sim_run_info, oq_sim_run_info_get(sim, 1, o, &err));
+    oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+    assert_int_equal(oq_sim_run_info_get(sim, 2, &ri, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_sim_run_info_get: replication 2 out of range (2)"));
+    oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
+    assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_QUEUE, 9, &st, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "index 9 out of range"));
+    assert_string_equal(oq_sim_last_error(sim), "");
+    oq_sim_destroy(sim);
+    free(s);
+}
+
 static oq_status build_one(oq_engine *e, uint64_t seed, void *user)
 {
     (void)seed;
@@ -469,14 +510,14 @@ static void test_shifts_and_breaks(void **state)
     assert_int_equal(w.outside, 0);
     assert_accounted(sim, 2);
     /* Staffed time: b all 7200 s, a 3600 s (breaks count as logged in). */
-    oq_sim_stats t;
-    assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &t));
+    oq_sim_stats t = OQ_OUTPUT_INIT(oq_sim_stats);
+    assert_oq_ok(NULL, oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &t, NULL));
     assert_true(fabs(t.staffed_s - 10800.0) < 1e-6);
     /* Per interval, pooled over the 2 replications: 2 x 900 s for b, plus
      * 2 x 900 s for a in intervals 2..5. */
     for (int32_t i = 0; i < 8; i++) {
-        oq_sim_stats y;
-        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y));
+        oq_sim_stats y = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y, NULL));
         double expect = 1800.0 + (i >= 2 && i < 6 ? 1800.0 : 0.0);
         assert_true(fabs(y.staffed_s - expect) < 1e-6);
     }
@@ -507,15 +548,15 @@ static void test_interval_volumes(void **state)
     assert_oq_ok(NULL, oq_sim_interval_count(sim, &ni));
     assert_int_equal(ni, 5);
     for (int32_t i = 0; i < 5; i++) {
-        oq_sim_stats y;
-        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y));
+        oq_sim_stats y = OQ_OUTPUT_INIT(oq_sim_stats);
+        assert_oq_ok(NULL, oq_sim_interval_stats(sim, i, OQ_SIM_TOTAL, 0, &y, NULL));
         double expect = i < 4 ? 20 * vol[i] : 0.0;
         /* Poisson: within 4 standard deviations. */
         printf("  interval %d: %lld arrivals, expected %.0f\n", (int)i, (long long)y.offered, expect);
         assert_true(fabs((double)y.offered - expect) <= 4 * sqrt(expect) + 1e-9);
     }
-    oq_sim_summary sum;
-    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
+    oq_sim_summary sum = OQ_OUTPUT_INIT(oq_sim_summary);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum, NULL));
     assert_int_equal(sum.replications, 20);
     assert_true(fabs(sum.offered.mean - 450) < 4 * sqrt(450.0 / 20));
     assert_true(sum.offered.low < sum.offered.mean && sum.offered.high > sum.offered.mean);
@@ -633,11 +674,11 @@ static void test_options_checked(void **state)
     assert_oq_ok_e(oq_sim_create, &s->o, &sim);
     assert_int_equal(oq_sim_run(sim), OQ_ECONFIG);
     assert_non_null(strstr(oq_sim_last_error(sim), "streams[3].queue"));
-    oq_sim_summary sum;
-    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
+    oq_sim_summary sum = OQ_OUTPUT_INIT(oq_sim_summary);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum, NULL));
     assert_int_equal(sum.replications, 0);
-    oq_sim_stats st;
-    assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st), OQ_EINVAL);
+    oq_sim_stats st = OQ_OUTPUT_INIT(oq_sim_stats);
+    assert_int_equal(oq_sim_replication_stats(sim, 0, OQ_SIM_TOTAL, 0, &st, NULL), OQ_EINVAL);
     oq_sim_destroy(sim);
 
     scenario_init(s);
@@ -667,10 +708,10 @@ static void test_options_checked(void **state)
     assert_oq_ok(NULL, oq_sim_scope_id(sim, OQ_SIM_TOTAL, 0, &id));
     assert_string_equal(id, "total");
     assert_int_equal(oq_sim_scope_id(sim, OQ_SIM_QUEUE, 2, &id), OQ_EINVAL);
-    assert_int_equal(oq_sim_replication_stats(sim, 0, 9, 0, &st), OQ_EINVAL);
-    assert_int_equal(oq_sim_replication_stats(sim, 1, OQ_SIM_TOTAL, 0, &st), OQ_EINVAL);
-    assert_int_equal(oq_sim_interval_stats(sim, 1, OQ_SIM_TOTAL, 0, &st), OQ_EINVAL);
-    assert_oq_ok(NULL, oq_sim_interval_stats(sim, 0, OQ_SIM_CHANNEL, 0, &st));
+    assert_int_equal(oq_sim_replication_stats(sim, 0, 9, 0, &st, NULL), OQ_EINVAL);
+    assert_int_equal(oq_sim_replication_stats(sim, 1, OQ_SIM_TOTAL, 0, &st, NULL), OQ_EINVAL);
+    assert_int_equal(oq_sim_interval_stats(sim, 1, OQ_SIM_TOTAL, 0, &st, NULL), OQ_EINVAL);
+    assert_oq_ok(NULL, oq_sim_interval_stats(sim, 0, OQ_SIM_CHANNEL, 0, &st, NULL));
     oq_sim_destroy(sim);
     oq_sim_destroy(NULL);
     assert_string_equal(oq_sim_last_error(NULL), "");
@@ -803,6 +844,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_accounting),
+        cmocka_unit_test(test_outputs_write_only_their_prefix),
         cmocka_unit_test(test_callbacks_do_not_abandon),
         cmocka_unit_test(test_shifts_and_breaks),
         cmocka_unit_test(test_interval_volumes),

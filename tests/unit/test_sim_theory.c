@@ -123,8 +123,8 @@ static void run_case(const theory_case *tc)
     if (st != OQ_OK)
         fprintf(stderr, "run: %s\n", oq_sim_last_error(sim));
     assert_oq_ok(NULL, st);
-    oq_sim_summary sum;
-    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
+    oq_sim_summary sum = OQ_OUTPUT_INIT(oq_sim_summary);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum, NULL));
 
     printf("  %s: N=%d A=%.2f AHT=%.0fs T=%.0fs patience=%.0fs, %d x %.1f h (+%.1f h warm-up), "
            "%.0f contacts/replication\n",
@@ -153,8 +153,8 @@ static void run_case(const theory_case *tc)
     }
     /* Accounting: every contact generated ended somewhere or is still in. */
     for (int32_t r = 0; r < sum.replications; r++) {
-        oq_sim_run_info ri;
-        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri));
+        oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+        assert_oq_ok(NULL, oq_sim_run_info_get(sim, r, &ri, NULL));
         assert_int_equal(ri.contacts, ri.completed + ri.abandoned + ri.rejected + ri.removed + ri.in_system);
         assert_int_equal(ri.in_system, ri.engine_contacts);
     }
@@ -245,8 +245,8 @@ static void test_occupancy_with_ringing_and_wrapup(void **state)
     oq_sim *sim = NULL;
     assert_oq_ok_e(oq_sim_create, &o, &sim);
     assert_oq_ok(NULL, oq_sim_run(sim));
-    oq_sim_summary sum;
-    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum));
+    oq_sim_summary sum = OQ_OUTPUT_INIT(oq_sim_summary);
+    assert_oq_ok(NULL, oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &sum, NULL));
     printf("  Little's law: N=20, 14 Erlangs of response + handle + wrap-up\n");
     int ok = check_one("occupancy", 0.70, &sum.occupancy, 0.01);
     ok &= check_one("AHT s", 175, &sum.aht_s, 2.0);

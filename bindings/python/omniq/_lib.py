@@ -664,8 +664,12 @@ class oq_schedule_options(Structure):
 
 class oq_schedule_summary(Structure):
     _fields_ = [
+        ("struct_size", c_uint32),
         ("status", c_int32),
         ("n_intervals", c_int32),
+        ("n_shifts", c_int32),
+        ("n_tours", c_int32),
+        ("agents", c_int32),
         ("objective", c_double),
         ("cost", c_double),
         ("paid_hours", c_double),
@@ -677,27 +681,24 @@ class oq_schedule_summary(Structure):
         ("over_hours", c_double),
         ("under", c_int64),
         ("over", c_int64),
-        ("n_shifts", c_int32),
-        ("n_tours", c_int32),
-        ("agents", c_int32),
-        ("reserved", c_int32),
     ]
 
 
 class oq_schedule_shift(Structure):
-    _fields_ = [(n, c_int32) for n in (
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
         "template_index", "tour_index", "tour_row", "day", "start", "length", "count",
-        "n_breaks")] + [(n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
+        "n_breaks", "reserved")] + [
+        (n, c_double) for n in ("start_s", "end_s", "paid_hours", "cost")]
 
 
 class oq_schedule_break(Structure):
-    _fields_ = [(n, c_int32) for n in ("start", "length", "paid", "reserved")] + [
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in ("start", "length", "paid")] + [
         ("start_s", c_double), ("end_s", c_double)]
 
 
 class oq_schedule_tour_row(Structure):
-    _fields_ = [(n, c_int32) for n in (
-        "tour_index", "count", "days", "first_shift", "n_shifts", "reserved")]
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "tour_index", "count", "days", "first_shift", "n_shifts")]
 
 
 class oq_roster_agent(Structure):
@@ -730,19 +731,21 @@ class oq_roster_options(Structure):
 
 
 class oq_roster_summary(Structure):
-    _fields_ = [(n, c_int32) for n in ("agents", "assigned", "unassigned", "violations")] + [
-        (n, c_double) for n in ("seconds", "hours_min", "hours_max")] + [
-        (n, c_int32) for n in ("weekend_min", "weekend_max", "night_min", "night_max")]
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "agents", "assigned", "unassigned", "violations", "weekend_min", "weekend_max",
+        "night_min", "night_max", "reserved")] + [
+        (n, c_double) for n in ("seconds", "hours_min", "hours_max")]
 
 
 class oq_roster_shift(Structure):
-    _fields_ = [(n, c_int32) for n in ("shift_row", "day", "start", "length")] + [
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "shift_row", "day", "start", "length", "reserved")] + [
         (n, c_double) for n in ("start_s", "end_s", "paid_hours")]
 
 
 class oq_roster_violation(Structure):
-    _fields_ = [(n, c_int32) for n in ("rule", "agent", "shift_row", "day")] + [
-        ("message", c_char * 192)]
+    _fields_ = [("struct_size", c_uint32)] + [(n, c_int32) for n in (
+        "rule", "agent", "shift_row", "day")] + [("message", c_char * 192)]
 
 
 
@@ -774,7 +777,8 @@ class oq_sim_options(Structure):
 
 class oq_sim_stats(Structure):
     _fields_ = (
-        [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
+        [("struct_size", c_uint32), ("reserved", c_int32)]
+        + [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned",
                                 "abandoned_short", "waited", "rejected", "unfinished",
                                 "in_service")]
         + [(n, c_double) for n in (
@@ -820,32 +824,36 @@ class oq_plan_options(Structure):
 
 
 class oq_plan_sim_info(Structure):
-    _fields_ = ([(n, c_int32) for n in ("replications", "n_intervals", "n_queues", "agents")]
-                + [(n, c_double) for n in ("interval_s", "target_sl", "cpu_seconds", "seconds")]
-                + [("first_date", c_int32), ("reserved", c_int32)])
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("replications", "n_intervals", "n_queues", "agents",
+                                          "first_date")]
+                + [(n, c_double) for n in ("interval_s", "target_sl", "cpu_seconds", "seconds")])
 
 
 class oq_plan_counts(Structure):
-    _fields_ = [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned")]
+    _fields_ = ([("struct_size", c_uint32), ("reserved", c_int32)]
+                + [(n, c_int64) for n in ("offered", "answered", "answered_in_t", "abandoned")])
 
 
 class oq_plan_summary(Structure):
-    _fields_ = ([(n, c_int32) for n in ("iterations", "best", "met", "missed", "first_missed",
-                                        "n_groups")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("iterations", "best", "met", "missed", "first_missed",
+                                          "n_groups", "budget_spent")]
                 + [(n, c_double) for n in ("paid_hours", "first_paid_hours", "cpu_seconds",
-                                           "seconds")]
-                + [("budget_spent", c_int32), ("reserved", c_int32)])
+                                           "seconds")])
 
 
 class oq_plan_iteration(Structure):
-    _fields_ = ([(n, c_int32) for n in ("missed", "added", "removed", "unassigned")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("missed", "added", "removed", "unassigned", "reserved")]
                 + [(n, c_double) for n in ("paid_hours", "service_level", "cpu_seconds")])
 
 
 class oq_plan_scenario_info(Structure):
-    _fields_ = ([(n, c_int32) for n in ("first_date", "days", "interval_s", "n_intervals",
-                                        "n_queues", "n_groups", "replications",
-                                        "loop_iterations")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("first_date", "days", "interval_s", "n_intervals",
+                                          "n_queues", "n_groups", "replications",
+                                          "loop_iterations", "reserved")]
                 + [(n, c_double) for n in ("target_sl", "threshold_s")])
 
 
@@ -854,24 +862,25 @@ SIM_SUMMARY_FIGURES = ("offered", "service_level", "service_level_offered", "p_w
 
 
 class oq_sim_summary(Structure):
-    _fields_ = ([("replications", c_int32), ("reserved", c_int32)]
+    _fields_ = ([("struct_size", c_uint32), ("replications", c_int32)]
                 + [(n, oq_sim_estimate) for n in SIM_SUMMARY_FIGURES])
 
 
 class oq_sim_run_info(Structure):
     _fields_ = (
-        [("seed", c_uint64)]
+        [("struct_size", c_uint32)]
+        + [(n, c_int32) for n in ("engine_contacts", "check_status", "reserved")]
+        + [("seed", c_uint64)]
         + [(n, c_int64) for n in ("contacts", "completed", "abandoned", "rejected", "removed",
                                   "in_system", "sim_events", "engine_events", "stale",
-                                  "end_ms")]
-        + [("engine_contacts", c_int32), ("check_status", c_int32)])
+                                  "end_ms")])
 
 
 # forecast.h
 class oq_volume_series_info(Structure):
-    _fields_ = [(n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date",
-                                       "last_date", "days", "has_aht")] + [
-        ("total_volume", c_double)]
+    _fields_ = [("struct_size", c_uint32)] + [
+        (n, c_int32) for n in ("interval_s", "intervals_per_day", "first_date", "last_date",
+                               "days", "has_aht", "reserved")] + [("total_volume", c_double)]
 
 
 class oq_special_day(Structure):
@@ -898,8 +907,9 @@ class oq_forecast_row(Structure):
 
 
 class oq_forecast_info(Structure):
-    _fields_ = ([(n, c_int32) for n in ("method", "history_days", "excluded_days",
-                                        "calibration_days")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("method", "history_days", "excluded_days",
+                                          "calibration_days", "reserved")]
                 + [(n, c_double) for n in ("dispersion80", "dispersion95", "level80",
                                            "level95", "day_factor")])
 
@@ -910,7 +920,8 @@ class oq_backtest_options(Structure):
 
 
 class oq_backtest_result(Structure):
-    _fields_ = ([(n, c_int32) for n in ("method", "chosen", "days", "reserved")]
+    _fields_ = ([("struct_size", c_uint32)]
+                + [(n, c_int32) for n in ("method", "chosen", "days")]
                 + [("intervals", c_int64)]
                 + [(n, c_double) for n in ("actual", "forecast", "wape", "mape", "rmse",
                                            "coverage80", "coverage95", "intraday_before",
@@ -985,11 +996,11 @@ OPTIONAL_PROTOTYPES = {
     "oq_sim_engine": (_E, [_SIM]),
     "oq_sim_scope_count": (_S, [_SIM, _I, _PI]),
     "oq_sim_scope_id": (_S, [_SIM, _I, _I, POINTER(c_char_p)]),
-    "oq_sim_replication_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
+    "oq_sim_replication_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats), POINTER(oq_error)]),
     "oq_sim_interval_count": (_S, [_SIM, _PI]),
-    "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats)]),
-    "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary)]),
-    "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info)]),
+    "oq_sim_interval_stats": (_S, [_SIM, _I, _I, _I, POINTER(oq_sim_stats), POINTER(oq_error)]),
+    "oq_sim_summarize": (_S, [_SIM, _I, _I, POINTER(oq_sim_summary), POINTER(oq_error)]),
+    "oq_sim_run_info_get": (_S, [_SIM, _I, POINTER(oq_sim_run_info), POINTER(oq_error)]),
     "oq_sim_interval_service_level": (_S, [_SIM, _I, POINTER(oq_sim_estimate)]),
     "oq_sim_t975": (_D, [_I]),
     # calendar.h
@@ -1060,7 +1071,8 @@ OPTIONAL_PROTOTYPES = {
     "oq_volume_series_load_csv": (_S, [_P, _P, _I, oq_alloc_fn, c_void_p, POINTER(c_void_p),
                                        POINTER(oq_error)]),
     "oq_volume_csv_queues": (_S, [_P, POINTER(c_void_p), _PI, POINTER(oq_error)]),
-    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info)]),
+    "oq_volume_series_info_get": (_S, [c_void_p, POINTER(oq_volume_series_info),
+                                          POINTER(oq_error)]),
     "oq_volume_series_queue": (_P, [c_void_p]),
     "oq_volume_series_day": (_S, [c_void_p, _I, _PD, _PD, _I, _PI]),
     "oq_volume_series_aggregate": (_S, [c_void_p, _I, POINTER(c_void_p), POINTER(oq_error)]),
@@ -1106,12 +1118,16 @@ OPTIONAL_PROTOTYPES = {
     "oq_schedule_solve": (_S, [c_void_p, POINTER(oq_schedule_options), POINTER(c_void_p),
                                POINTER(oq_error)]),
     "oq_schedule_result_destroy": (None, [c_void_p]),
-    "oq_schedule_result_summary": (_S, [c_void_p, POINTER(oq_schedule_summary)]),
+    "oq_schedule_result_summary": (_S, [c_void_p, POINTER(oq_schedule_summary),
+                                      POINTER(oq_error)]),
     "oq_schedule_result_message": (_P, [c_void_p]),
     "oq_schedule_result_solver": (_P, [c_void_p]),
-    "oq_schedule_result_shift": (_S, [c_void_p, _I, POINTER(oq_schedule_shift)]),
-    "oq_schedule_result_break": (_S, [c_void_p, _I, _I, POINTER(oq_schedule_break)]),
-    "oq_schedule_result_tour": (_S, [c_void_p, _I, POINTER(oq_schedule_tour_row)]),
+    "oq_schedule_result_shift": (_S, [c_void_p, _I, POINTER(oq_schedule_shift),
+                                    POINTER(oq_error)]),
+    "oq_schedule_result_break": (_S, [c_void_p, _I, _I, POINTER(oq_schedule_break),
+                                    POINTER(oq_error)]),
+    "oq_schedule_result_tour": (_S, [c_void_p, _I, POINTER(oq_schedule_tour_row),
+                                   POINTER(oq_error)]),
     "oq_schedule_result_coverage": (_S, [c_void_p, _PI, _I]),
     "oq_schedule_result_required": (_S, [c_void_p, _PI, _I]),
     "oq_schedule_result_template_name": (_P, [c_void_p, _I]),
@@ -1122,14 +1138,17 @@ OPTIONAL_PROTOTYPES = {
     "oq_roster_build": (_S, [c_void_p, POINTER(oq_roster_agent), _I, POINTER(oq_roster_options),
                              POINTER(c_void_p), POINTER(oq_error)]),
     "oq_roster_destroy": (None, [c_void_p]),
-    "oq_roster_summary_get": (_S, [c_void_p, POINTER(oq_roster_summary)]),
+    "oq_roster_summary_get": (_S, [c_void_p, POINTER(oq_roster_summary),
+                                 POINTER(oq_error)]),
     "oq_roster_agent_shift_count": (_S, [c_void_p, _I, _PI]),
-    "oq_roster_agent_shift": (_S, [c_void_p, _I, _I, POINTER(oq_roster_shift)]),
+    "oq_roster_agent_shift": (_S, [c_void_p, _I, _I, POINTER(oq_roster_shift),
+                                 POINTER(oq_error)]),
     "oq_roster_agent_totals": (_S, [c_void_p, _I, _PD, _PI, _PI]),
     "oq_roster_agent_windows": (_S, [c_void_p, _I, POINTER(oq_sim_window), _I,
                                      POINTER(oq_sim_window), _I, _PI, _PI]),
     "oq_roster_rule_name": (_P, [_I]),
-    "oq_roster_violation_get": (_S, [c_void_p, _I, POINTER(oq_roster_violation)]),
+    "oq_roster_violation_get": (_S, [c_void_p, _I, POINTER(oq_roster_violation),
+                                   POINTER(oq_error)]),
     "oq_schedule_load_shifts": (_S, [c_void_p, _P, POINTER(oq_error)]),
     "oq_schedule_load_shifts_buffer": (_S, [c_void_p, _P, c_size_t, _P, POINTER(oq_error)]),
     "oq_roster_agents_load": (_S, [_P, POINTER(oq_schedule_horizon), POINTER(c_void_p),
@@ -1144,23 +1163,25 @@ OPTIONAL_PROTOTYPES = {
     "oq_plan_simulate": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_sim_options),
                               POINTER(c_void_p), POINTER(oq_error)]),
     "oq_plan_sim_destroy": (None, [c_void_p]),
-    "oq_plan_sim_info_get": (_S, [c_void_p, POINTER(oq_plan_sim_info)]),
+    "oq_plan_sim_info_get": (_S, [c_void_p, POINTER(oq_plan_sim_info), POINTER(oq_error)]),
     "oq_plan_sim_queue": (_P, [c_void_p, _I]),
-    "oq_plan_sim_counts": (_S, [c_void_p, _I, _I, _I, POINTER(oq_plan_counts)]),
+    "oq_plan_sim_counts": (_S, [c_void_p, _I, _I, _I, POINTER(oq_plan_counts),
+                                   POINTER(oq_error)]),
     "oq_plan_sim_service_level": (_S, [c_void_p, _I, _I, _I, POINTER(oq_sim_estimate)]),
     "oq_plan_options_init": (_S, [POINTER(oq_plan_options)]),
     "oq_plan_run": (_S, [c_void_p, c_void_p, _I, POINTER(oq_plan_options), POINTER(c_void_p),
                          POINTER(oq_error)]),
     "oq_plan_destroy": (None, [c_void_p]),
-    "oq_plan_summary_get": (_S, [c_void_p, POINTER(oq_plan_summary)]),
-    "oq_plan_iteration_get": (_S, [c_void_p, _I, POINTER(oq_plan_iteration)]),
+    "oq_plan_summary_get": (_S, [c_void_p, POINTER(oq_plan_summary), POINTER(oq_error)]),
+    "oq_plan_iteration_get": (_S, [c_void_p, _I, POINTER(oq_plan_iteration), POINTER(oq_error)]),
     "oq_plan_simulation": (c_void_p, [c_void_p]),
     "oq_plan_schedule": (c_void_p, [c_void_p, _I]),
     "oq_plan_roster": (c_void_p, [c_void_p, _I]),
     "oq_plan_required": (_S, [c_void_p, _I, _PI, _I]),
     "oq_plan_scenario_load": (_S, [_P, POINTER(c_void_p), POINTER(oq_error)]),
     "oq_plan_scenario_destroy": (None, [c_void_p]),
-    "oq_plan_scenario_info_get": (_S, [c_void_p, POINTER(oq_plan_scenario_info)]),
+    "oq_plan_scenario_info_get": (_S, [c_void_p, POINTER(oq_plan_scenario_info),
+                                          POINTER(oq_error)]),
     "oq_plan_scenario_queue": (_P, [c_void_p, _I]),
     "oq_plan_scenario_group": (_P, [c_void_p, _I]),
     "oq_plan_scenario_method": (_P, [c_void_p]),

@@ -210,9 +210,10 @@ class Series:
     def info(self) -> SeriesInfo:
         """Interval length, days held, first and last date, total volume."""
         i = _lib.padded(_lib.oq_volume_series_info)
-        st = self._lib.oq_volume_series_info_get(self._handle(), byref(i))
+        err = _lib.oq_error()
+        st = self._lib.oq_volume_series_info_get(self._handle(), byref(i), byref(err))
         if st != 0:
-            _raise("oq_volume_series_info_get", st)
+            _raise("oq_volume_series_info_get", st, err)
         nd = OQ_FORECAST_NO_DATE
         return SeriesInfo(i.interval_s, i.intervals_per_day,
                           None if i.first_date == nd else from_date_number(i.first_date),

@@ -168,13 +168,13 @@ def _sl(lib: Any, sim: Any, q: int, first: int, n: int) -> Estimate:
 def _group(lib: Any, sc: Any, pl: Any, g: int, ni: int) -> PlanGroup:
     res = lib.oq_plan_schedule(pl, g)
     s = _lib.padded(_lib.oq_schedule_summary)
-    lib.oq_schedule_result_summary(res, byref(s))
+    lib.oq_schedule_result_summary(res, byref(s), None)
     rs = _lib.padded(_lib.oq_roster_summary)
-    lib.oq_roster_summary_get(lib.oq_plan_roster(pl, g), byref(rs))
+    lib.oq_roster_summary_get(lib.oq_plan_roster(pl, g), byref(rs), None)
     shifts = []
     for k in range(s.n_shifts):
         sh = _lib.padded(_lib.oq_schedule_shift)
-        lib.oq_schedule_result_shift(res, k, byref(sh))
+        lib.oq_schedule_result_shift(res, k, byref(sh), None)
         shifts.append(PlanShift(_s(lib.oq_schedule_result_template_name(
             res, sh.template_index)), sh.day, sh.start_s, sh.end_s, sh.count, sh.paid_hours))
     first = (c_int32 * ni)()
@@ -203,7 +203,7 @@ def plan(path: Union[str, "os.PathLike[str]"], iterations: Optional[int] = None,
     pl = c_void_p()
     try:
         info = _lib.padded(_lib.oq_plan_scenario_info)
-        lib.oq_plan_scenario_info_get(sc, byref(info))
+        lib.oq_plan_scenario_info_get(sc, byref(info), None)
         o = _lib.padded(_lib.oq_plan_options)
         lib.oq_plan_scenario_options(sc, byref(o), None)
         if iterations is not None:
@@ -236,17 +236,17 @@ def _result(lib: Any, sc: Any, pl: Any, info: Any) -> PlanResult:
         lib.oq_plan_scenario_forecast(sc, q, buf, ni)
         forecast[name] = list(buf)
     s = _lib.padded(_lib.oq_plan_summary)
-    lib.oq_plan_summary_get(pl, byref(s))
+    lib.oq_plan_summary_get(pl, byref(s), None)
     iters = []
     for k in range(s.iterations):
         it = _lib.padded(_lib.oq_plan_iteration)
-        lib.oq_plan_iteration_get(pl, k, byref(it))
+        lib.oq_plan_iteration_get(pl, k, byref(it), None)
         iters.append(PlanIteration(it.missed, it.added, it.removed, it.unassigned,
                                    it.paid_hours, it.service_level))
     groups = [_group(lib, sc, pl, g, ni) for g in range(info.n_groups)]
     sim = lib.oq_plan_simulation(pl)
     si = _lib.padded(_lib.oq_plan_sim_info)
-    lib.oq_plan_sim_info_get(sim, byref(si))
+    lib.oq_plan_sim_info_get(sim, byref(si), None)
     counts = []
     c = _lib.padded(_lib.oq_plan_counts)
     for r in range(si.replications):
@@ -254,7 +254,7 @@ def _result(lib: Any, sc: Any, pl: Any, info: Any) -> PlanResult:
         for q in range(-1, nq):
             row = []
             for i in range(ni):
-                lib.oq_plan_sim_counts(sim, r, q, i, byref(c))
+                lib.oq_plan_sim_counts(sim, r, q, i, byref(c), None)
                 row.append((c.offered, c.answered, c.answered_in_t, c.abandoned))
             per_q.append(row)
         counts.append(per_q)

@@ -22,7 +22,7 @@ import ctypes
 import datetime
 import os
 from ctypes import byref, c_char_p, c_double, c_int32, c_void_p
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _lib
@@ -257,7 +257,7 @@ class Result:
         lib = _lib.load()
         self._h: Optional[c_void_p] = c_void_p(handle)
         sm = _lib.padded(_lib.oq_schedule_summary)
-        lib.oq_schedule_result_summary(self._h, byref(sm))
+        lib.oq_schedule_result_summary(self._h, byref(sm), None)
         self.status: str = from_bytes(lib.oq_schedule_status_name(sm.status)) or ""
         self.solver: str = from_bytes(lib.oq_schedule_result_solver(self._h)) or ""
         self.message: str = from_bytes(lib.oq_schedule_result_message(self._h)) or ""
@@ -282,11 +282,11 @@ class Result:
         self.shifts: List[Shift] = []
         for i in range(sm.n_shifts):
             s = _lib.padded(_lib.oq_schedule_shift)
-            lib.oq_schedule_result_shift(self._h, i, byref(s))
+            lib.oq_schedule_result_shift(self._h, i, byref(s), None)
             brk = []
             for k in range(s.n_breaks):
                 b = _lib.padded(_lib.oq_schedule_break)
-                lib.oq_schedule_result_break(self._h, i, k, byref(b))
+                lib.oq_schedule_result_break(self._h, i, k, byref(b), None)
                 brk.append((float(b.start_s), float(b.end_s), bool(b.paid)))
             tour = (from_bytes(lib.oq_schedule_result_tour_name(self._h, s.tour_index))
                     if s.tour_index >= 0 else None)
@@ -298,7 +298,7 @@ class Result:
         self.tours: List[TourRow] = []
         for i in range(sm.n_tours):
             t = _lib.padded(_lib.oq_schedule_tour_row)
-            lib.oq_schedule_result_tour(self._h, i, byref(t))
+            lib.oq_schedule_result_tour(self._h, i, byref(t), None)
             self.tours.append(TourRow(
                 from_bytes(lib.oq_schedule_result_tour_name(self._h, t.tour_index)) or "", t.count,
                 _days_of(t.days), list(range(t.first_shift, t.first_shift + t.n_shifts))))
@@ -339,7 +339,7 @@ class Result:
                 shifts = []
                 for k in range(cnt.value):
                     rs = _lib.padded(_lib.oq_roster_shift)
-                    lib.oq_roster_agent_shift(h, a, k, byref(rs))
+                    lib.oq_roster_agent_shift(h, a, k, byref(rs), None)
                     shifts.append(RosterShift(rs.shift_row, rs.day, rs.start_s, rs.end_s,
                                               rs.paid_hours))
                 hours, we, ni = c_double(), c_int32(), c_int32()
@@ -354,16 +354,16 @@ class Result:
                                        [(w.start_s, w.end_s) for w in sw[:ns.value]],
                                        [(w.start_s, w.end_s) for w in bw[:nb.value]]))
             sm = _lib.padded(_lib.oq_roster_summary)
-            lib.oq_roster_summary_get(h, byref(sm))
+            lib.oq_roster_summary_get(h, byref(sm), None)
             viol: List[Violation] = []
             for i in range(sm.violations):
                 v = _lib.padded(_lib.oq_roster_violation)
-                lib.oq_roster_violation_get(h, i, byref(v))
+                lib.oq_roster_violation_get(h, i, byref(v), None)
                 viol.append(Violation(from_bytes(lib.oq_roster_rule_name(v.rule)) or "",
                                       agents[v.agent].id if v.agent >= 0 else None,
                                       v.shift_row, v.day,
                                       v.message.decode("utf-8", "replace")))
-            summary = RosterSummary(*[getattr(sm, n) for n, _ in _lib.oq_roster_summary._fields_])
+            summary = RosterSummary(**{f.name: getattr(sm, f.name) for f in fields(RosterSummary)})
             return Roster(out, viol, summary)
         finally:
             lib.oq_roster_destroy(h)

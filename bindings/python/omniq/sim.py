@@ -369,6 +369,14 @@ class _SimHandle:
             msg = from_bytes(self.lib.oq_sim_last_error(self.ptr)) or status_str(st)
             raise OmniqError(st, msg, name)
 
+    def get(self, name: str, *args: Any) -> None:
+        """A result getter: its message comes back in an oq_error (it does
+        not change the simulator's last error)."""
+        err = _lib.oq_error()
+        st = int(getattr(self.lib, name)(self.ptr, *args, byref(err)))
+        if st != 0:
+            raise error_from(st, err, name)
+
     def destroy(self) -> None:
         ptr, self.ptr = self.ptr, None
         if ptr:
@@ -588,18 +596,18 @@ def _collect(sim: _SimHandle, seed: int, replications: int, interval_s: float,
         ident = c_char_p()
         sim.call("oq_sim_scope_id", scope, index, byref(ident))
         summ = _lib.padded(_lib.oq_sim_summary)
-        sim.call("oq_sim_summarize", scope, index, byref(summ))
+        sim.get("oq_sim_summarize", scope, index, byref(summ))
         summary = Summary(summ.replications,
                           *[_estimate(getattr(summ, n)) for n in _lib.SIM_SUMMARY_FIGURES])
         reps: List[SimStats] = []
         for r in range(replications):
             s = _lib.padded(_lib.oq_sim_stats)
-            sim.call("oq_sim_replication_stats", r, scope, index, byref(s))
+            sim.get("oq_sim_replication_stats", r, scope, index, byref(s))
             reps.append(_from(SimStats, s))
         ints: List[SimStats] = []
         for i in range(n_int.value):
             s = _lib.padded(_lib.oq_sim_stats)
-            sim.call("oq_sim_interval_stats", i, scope, index, byref(s))
+            sim.get("oq_sim_interval_stats", i, scope, index, byref(s))
             ints.append(_from(SimStats, s))
         return ScopeResult(name, index, from_bytes(ident.value) or "", summary, tuple(reps),
                            tuple(ints))
@@ -616,7 +624,7 @@ def _collect(sim: _SimHandle, seed: int, replications: int, interval_s: float,
     runs: List[RunInfo] = []
     for r in range(replications):
         info = _lib.padded(_lib.oq_sim_run_info)
-        sim.call("oq_sim_run_info_get", r, byref(info))
+        sim.get("oq_sim_run_info_get", r, byref(info))
         runs.append(_from(RunInfo, info))
     counts: Optional["Counts"] = None
     inspected: object = None

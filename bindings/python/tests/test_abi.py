@@ -13,6 +13,15 @@ import omniq
 from omniq import Engine, OmniqError, _lib
 
 
+# The planning and simulation results (each getter takes an oq_error *err).
+PLANNING_OUTPUTS = (
+    _lib.oq_plan_sim_info, _lib.oq_plan_counts, _lib.oq_plan_summary, _lib.oq_plan_iteration,
+    _lib.oq_plan_scenario_info, _lib.oq_schedule_summary, _lib.oq_roster_summary,
+    _lib.oq_schedule_shift, _lib.oq_schedule_break, _lib.oq_schedule_tour_row,
+    _lib.oq_roster_shift, _lib.oq_roster_violation, _lib.oq_sim_summary, _lib.oq_sim_run_info,
+    _lib.oq_sim_stats, _lib.oq_volume_series_info, _lib.oq_forecast_info, _lib.oq_backtest_result)
+
+
 class VersionedStructs(unittest.TestCase):
     def setUp(self):
         self.e = Engine()
@@ -29,7 +38,7 @@ class VersionedStructs(unittest.TestCase):
     def test_padded_sets_struct_size(self):
         for t in (_lib.oq_queue_stats, _lib.oq_agent_stats, _lib.oq_agent_info,
                   _lib.oq_queue_info, _lib.oq_contact_info, _lib.oq_engine_counts,
-                  _lib.oq_reason_stats):
+                  _lib.oq_reason_stats, *PLANNING_OUTPUTS):
             self.assertEqual(t._fields_[0][0], "struct_size", t.__name__)
             self.assertEqual(_lib.padded(t).struct_size, ctypes.sizeof(t), t.__name__)
 
@@ -79,6 +88,48 @@ class VersionedStructs(unittest.TestCase):
             self.assertEqual(st, omniq.OQ_EINVAL, t.__name__)
             msg = self.lib.oq_engine_last_error(self.e._handle("x")).decode()
             self.assertIn(t.__name__ + ".struct_size", msg)
+
+    def test_planning_results_write_only_their_prefix(self):
+        # A planning object has no engine: the message comes back in oq_error.
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+        path = os.path.join(root, "examples", "plan", "plan.yaml").encode()
+        sc = ctypes.c_void_p()
+        err = _lib.oq_error()
+        self.assertEqual(self.lib.oq_plan_scenario_load(path, ctypes.byref(sc), ctypes.byref(err)),
+                         0, err.message)
+        try:
+            t = _lib.oq_plan_scenario_info
+            older = t.target_sl.offset  # a header without the last two doubles
+            buf = (ctypes.c_ubyte * (ctypes.sizeof(t) + 16))(*([0xAB] * (ctypes.sizeof(t) + 16)))
+            out = t.from_buffer(buf)
+            out.struct_size = older
+            st = self.lib.oq_plan_scenario_info_get(sc, ctypes.byref(out), ctypes.byref(err))
+            self.assertEqual(st, 0, err.message)
+            self.assertEqual((out.days, out.interval_s), (7, 1800))
+            self.assertEqual(bytes(buf[older:]), b"\xab" * (len(buf) - older))
+            for size in (2, ctypes.sizeof(t) + 8):
+                out = _lib.padded(t)
+                out.struct_size = size
+                st = self.lib.oq_plan_scenario_info_get(sc, ctypes.byref(out), ctypes.byref(err))
+                self.assertEqual(st, omniq.OQ_EINVAL)
+                self.assertIn("oq_plan_scenario_info.struct_size", err.message.decode())
+                self.assertEqual(out.days, 0)  # nothing written
+        finally:
+            self.lib.oq_plan_scenario_destroy(sc)
+
+    def test_binding_mirrors_have_the_header_sizes(self):
+        # tests/unit/test_abi.c's HISTORY records each struct's sizeof (LP64):
+        # the ctypes mirror of a planning result must match it, or a getter
+        # would refuse (or cut) what the binding passes.
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+        with open(os.path.join(root, "tests", "unit", "test_abi.c"), encoding="utf-8") as f:
+            text = f.read()
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            self.skipTest("HISTORY records LP64 sizes")
+        for t in PLANNING_OUTPUTS:
+            sizes = re.findall(r"V\(" + t.__name__ + r", (\d+),", text)
+            self.assertTrue(sizes, t.__name__)
+            self.assertEqual(ctypes.sizeof(t), int(sizes[-1]), t.__name__)
 
     def test_every_versioned_struct_has_a_history_row(self):
         # tests/unit/test_abi.c's HISTORY is what checks that no field is ever
