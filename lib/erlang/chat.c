@@ -94,12 +94,8 @@ oq_status oq_erlang_chat(double load, int32_t agents, int32_t max_sessions, cons
 {
     static const char fn[] = "oq_erlang_chat";
     oq_status st = OQ__OUTPUT_CHECK(out, oq_erlang_chat_result, p_wait, err);
-    if (st != OQ_OK)
+    if (st != OQ_OK || (st = oq__erlang_load_agents(err, fn, load, agents)) != OQ_OK)
         return st;
-    if (!oq__nonneg(load))
-        return oq__erlang_bad(err, fn, "load must be >= 0 and finite");
-    if (agents < 0)
-        return oq__erlang_bad(err, fn, "agents must be >= 0");
     if (!chat_args_ok(max_sessions, aht_s))
         return oq__erlang_bad(err, fn,
                               "max_sessions must be 1..64 and aht_s[0..max_sessions-1] "

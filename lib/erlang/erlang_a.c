@@ -193,12 +193,8 @@ oq_status oq_erlang_a(double load, int32_t agents, double aht_s, double patience
 {
     static const char fn[] = "oq_erlang_a";
     oq_status st = OQ__OUTPUT_CHECK(out, oq_erlang_a_result, p_wait, err);
-    if (st != OQ_OK)
+    if (st != OQ_OK || (st = oq__erlang_load_agents(err, fn, load, agents)) != OQ_OK)
         return st;
-    if (!oq__nonneg(load))
-        return oq__erlang_bad(err, fn, "load must be >= 0 and finite");
-    if (agents < 0)
-        return oq__erlang_bad(err, fn, "agents must be >= 0");
     if (!oq__pos(aht_s))
         return oq__erlang_bad(err, fn, "aht_s must be > 0 and finite");
     if (!oq__pos(patience_s))

@@ -92,6 +92,9 @@ oq_status oq__erlang_a(double load, int32_t agents, double aht_s, double patienc
                        double threshold_s, oq_erlang_a_result *out);
 /* OQ_EINVAL with "fn: what" in *err (may be NULL): an argument out of range. */
 oq_status oq__erlang_bad(oq_error *err, const char *fn, const char *what);
+/* The checks of a model's (load, agents): oq__erlang_bad naming the one
+ * out of range, else OQ_OK. */
+oq_status oq__erlang_load_agents(oq_error *err, const char *fn, double load, int32_t agents);
 /* OQ_ERANGE with "fn: the answer does not fit an int32_t agent count" (or
  * any other status st, passed through with a message naming fn). */
 oq_status oq__erlang_fail(oq_error *err, const char *fn, oq_status st);

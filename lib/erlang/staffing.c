@@ -199,6 +199,15 @@ oq_status oq__erlang_bad(oq_error *err, const char *fn, const char *what)
     return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: %s", fn, what);
 }
 
+oq_status oq__erlang_load_agents(oq_error *err, const char *fn, double load, int32_t agents)
+{
+    if (!oq__nonneg(load))
+        return oq__erlang_bad(err, fn, "load must be >= 0 and finite");
+    if (agents < 0)
+        return oq__erlang_bad(err, fn, "agents must be >= 0");
+    return OQ_OK;
+}
+
 oq_status oq__erlang_fail(oq_error *err, const char *fn, oq_status st)
 {
     if (st == OQ_ERANGE)
