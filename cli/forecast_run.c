@@ -204,11 +204,13 @@ static int compute(const fc_args *a, const oq_forecast_options *base, fc_queue *
     }
     if (!a->staffing)
         return 1;
+    oq_error_init(&err);
+    q->totals.struct_size = (uint32_t)sizeof q->totals;
     st = oq_erlang_plan(q->contacts, q->aht, q->n_rows, q->info.interval_s, &a->staff, q->plan,
-                        &q->totals);
+                        &q->totals, &err);
     if (st != OQ_OK) {
-        fprintf(stderr, "omniq forecast: cannot compute the staffing plan: %s (%s)\n",
-                oq_status_str(st), oq_status_name(st));
+        fprintf(stderr, "omniq forecast: cannot compute the staffing plan: %s (%s): %s\n",
+                oq_status_str(st), oq_status_name(st), err.message);
         return 0;
     }
     return 1;

@@ -85,7 +85,7 @@ static void csv_num(csv_row *r, double v, int prec)
 static int chat_meets(const staff_args *a, double load, const double *aht, int32_t n,
                       oq_erlang_chat_result *out)
 {
-    oq_status st = oq_erlang_chat(load, n, a->chat, aht, a->o.threshold_s, out);
+    oq_status st = oq_erlang_chat(load, n, a->chat, aht, a->o.threshold_s, out, NULL);
     if (st != OQ_OK)
         return st;
     if (a->o.target_sl > 0 && !(out->service_level >= a->o.target_sl))
@@ -127,7 +127,7 @@ static oq_status chat_staffing(const staff_args *a, double load, const double *a
             fail = mid;
     }
     *n = (int32_t)hi;
-    return oq_erlang_chat(load, *n, a->chat, aht, a->o.threshold_s, out);
+    return oq_erlang_chat(load, *n, a->chat, aht, a->o.threshold_s, out, NULL);
 }
 
 /* "300 s" or, for chat with several handle times, "300 s at 1 session,
@@ -155,14 +155,13 @@ static int one_interval(const staff_args *a)
 {
     double contacts = a->have_contacts ? a->contacts : a->rate * a->interval_s / 3600.0;
     double load = contacts * a->aht_s / a->interval_s;
-    oq_staffing_result r;
-    memset(&r, 0, sizeof r);
+    oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
+    oq_error err = OQ_ERROR_INIT;
     oq_status st;
     const char *model = a->o.patience_s > 0 ? "Erlang A" : "Erlang C";
     char model_buf[64];
     double aht[64];
-    oq_erlang_chat_result cr;
-    memset(&cr, 0, sizeof cr);
+    oq_erlang_chat_result cr = OQ_OUTPUT_INIT(oq_erlang_chat_result);
     if (a->chat > 0) {
         for (int j = 0; j < a->chat; j++)
             aht[j] = a->n_chat_aht ? a->chat_aht[j] : a->aht_s;
@@ -179,10 +178,11 @@ static int one_interval(const staff_args *a)
         snprintf(model_buf, sizeof model_buf, "chat, %d sessions per agent", a->chat);
         model = model_buf;
     } else {
-        st = oq_erlang_staffing(load, a->aht_s, &a->o, &r);
+        st = oq_erlang_staffing(load, a->aht_s, &a->o, &r, &err);
     }
     if (st != OQ_OK) {
-        fprintf(stderr, "omniq staff: cannot compute: %s (%s)\n", oq_status_str(st), oq_status_name(st));
+        fprintf(stderr, "omniq staff: cannot compute: %s (%s)%s%s\n", oq_status_str(st),
+                oq_status_name(st), err.message[0] ? ": " : "", err.message);
         return EXIT_INPUT;
     }
     double aht_load = a->chat ? aht[0] : a->aht_s; /* the AHT that makes the load */
@@ -400,12 +400,14 @@ static int day_plan(const staff_args *a)
         return EXIT_INPUT;
     }
     oq_plan_interval *rows = calloc((size_t)d.n, sizeof *rows);
-    oq_plan_totals t;
-    oq_status st = rows ? oq_erlang_plan(d.contacts, d.aht, d.n, a->interval_s, &a->o, rows, &t)
+    oq_plan_totals t = OQ_OUTPUT_INIT(oq_plan_totals);
+    oq_error err = OQ_ERROR_INIT;
+    oq_status st = rows ? oq_erlang_plan(d.contacts, d.aht, d.n, a->interval_s, &a->o, rows, &t,
+                                         &err)
                         : OQ_ENOMEM;
     if (st != OQ_OK) {
-        fprintf(stderr, "omniq staff: cannot compute the plan: %s (%s)\n", oq_status_str(st),
-                oq_status_name(st));
+        fprintf(stderr, "omniq staff: cannot compute the plan: %s (%s)%s%s\n", oq_status_str(st),
+                oq_status_name(st), err.message[0] ? ": " : "", err.message);
         free(rows);
         day_free(&d);
         return EXIT_INPUT;

@@ -97,15 +97,18 @@ OQ_API void oq_free(void *ptr);
  * Output structs (oq_queue_stats, oq_agent_stats, oq_agent_info,
  * oq_queue_info, oq_contact_info, oq_engine_counts, oq_reason_stats, the
  * planning results — oq_plan_summary, oq_schedule_summary, oq_roster_shift,
- * oq_sim_stats, oq_forecast_info, oq_backtest_result, ... —, oq_error — with its own rule for a bad size, below —
+ * oq_sim_stats, oq_forecast_info, oq_backtest_result, ... —, the Erlang
+ * results oq_erlang_a_result, oq_staffing_result, oq_erlang_chat_result,
+ * oq_plan_totals, oq_error — with its own rule for a bad size, below —
  * and an input struct read back such as oq_queue_get_spec's or
  * oq_schedule_get_horizon's) have
  * their struct_size set by the caller before the
  * call, with OQ_OUTPUT_INIT below or, for input types, the _init function.
  * The library writes only the first struct_size bytes (struct_size itself
  * stays as set; bytes past it are untouched) and accepts the same range as
- * for inputs (a getter of a planning object or of a simulator result,
- * which has no engine message it may change, names the struct — or the
+ * for inputs (a getter of a planning object or of a simulator result, and
+ * a pure Erlang function, which have no engine message they may change,
+ * name the struct — or the
  * index out of range — in its oq_error *err). A host reading a field knows
  * it was written when its header has it.
  *

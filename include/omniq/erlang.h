@@ -7,7 +7,13 @@
  *    time), `agents` the number of servers N (>= 0), every time is in
  *    seconds as a double.
  *  - Every function returns an oq_status and writes its result through its
- *    last pointer argument. On error the output is left untouched.
+ *    last pointer argument (before the `oq_error *err` of the functions
+ *    that fill a result struct). On error the output is left untouched.
+ *  - Result structs (oq_erlang_a_result, oq_staffing_result,
+ *    oq_erlang_chat_result, oq_plan_totals) are versioned output structs
+ *    (core.h): set out->struct_size first (OQ_OUTPUT_INIT); only that many
+ *    bytes are written. A struct_size out of range is OQ_EINVAL and the
+ *    message, in *err (which may be NULL), names `<type>.struct_size`.
  *    OQ_EINVAL: a NULL pointer, a negative, NaN or infinite argument, a
  *    handle/patience time that is not > 0, or a target outside (0, 1).
  *    OQ_ERANGE: the answer would not fit in an int32_t agent count.
@@ -86,6 +92,8 @@ OQ_API oq_status oq_erlang_scheduled(int32_t required, double shrinkage, int32_t
 /* The figures of an M/M/N+M queue with N agents (oq_erlang_a): probability of
  * waiting, of abandoning, service level, ASA and occupancy. */
 typedef struct oq_erlang_a_result {
+    uint32_t struct_size;   /* set by the caller: OQ_OUTPUT_INIT(oq_erlang_a_result) */
+    uint32_t reserved;      /* written as 0 */
     double p_wait;          /* P(an arriving contact waits at all) */
     double p_abandon;       /* P(an arriving contact abandons) */
     double service_level;   /* P(answered within threshold), over ALL arrivals
@@ -97,9 +105,11 @@ typedef struct oq_erlang_a_result {
 /* Erlang A with mean patience patience_s (> 0, finite): stable for every N.
  * agents == 0: everyone waits and abandons (p_wait = p_abandon = 1, SL 0,
  * asa 0, occupancy 0). load == 0: p_wait = p_abandon = 0, SL 1, asa 0.
- * Cost grows like sqrt(load * patience / aht) in the worst case. */
+ * Cost grows like sqrt(load * patience / aht) in the worst case.
+ * Set out->struct_size first; on error *err (may be NULL) names the argument
+ * or `oq_erlang_a_result.struct_size`. */
 OQ_API oq_status oq_erlang_a(double load, int32_t agents, double aht_s, double patience_s,
-                             double threshold_s, oq_erlang_a_result *out);
+                             double threshold_s, oq_erlang_a_result *out, oq_error *err);
 
 /* Smallest N with Erlang A service level >= target (0 < target < 1). */
 OQ_API oq_status oq_erlang_a_agents(double load, double aht_s, double patience_s,
@@ -133,8 +143,10 @@ OQ_API oq_status oq_staffing_options_init(oq_staffing_options *options);
 /* The agents a staffing call found and the figures at that number (service
  * level, ASA, occupancy, P(wait), P(abandon) where the model has one). */
 typedef struct oq_staffing_result {
+    uint32_t struct_size;  /* set by the caller: OQ_OUTPUT_INIT(oq_staffing_result) */
     int32_t required;      /* smallest N meeting every constraint */
     int32_t scheduled;     /* ceil(required / (1 - shrinkage)) */
+    int32_t reserved;      /* written as 0 */
     double service_level;  /* at `required` (Erlang C or A definition) */
     double asa_s;          /* at `required` (Erlang A: of answered contacts) */
     double occupancy;      /* at `required`: busy agents / agents */
@@ -147,9 +159,11 @@ typedef struct oq_staffing_result {
  * all constraints in `options` (the maximum of the individual requirements;
  * with Erlang C the queue is always made stable, N > load). At least one
  * constraint (target_sl, max_asa_s, max_occupancy, max_abandon) must be set,
- * max_abandon needs patience_s > 0, struct_size must match: else OQ_EINVAL. */
+ * max_abandon needs patience_s > 0, struct_size must match: else OQ_EINVAL.
+ * Set out->struct_size first; on error *err (may be NULL) names the argument,
+ * the option or `oq_staffing_result.struct_size`. */
 OQ_API oq_status oq_erlang_staffing(double load, double aht_s, const oq_staffing_options *options,
-                                    oq_staffing_result *out);
+                                    oq_staffing_result *out, oq_error *err);
 
 /* ---- Chat concurrency ------------------------------------------------- */
 
@@ -165,6 +179,8 @@ OQ_API oq_status oq_erlang_staffing(double load, double aht_s, const oq_staffing
  * SL 0, ASA +INFINITY). k = 1 is Erlang C; equal aht_s[] is Erlang C with
  * N k servers. Wait: P(W > T) = P(wait) exp(-(nu - lambda) T). */
 typedef struct oq_erlang_chat_result {
+    uint32_t struct_size;  /* set by the caller: OQ_OUTPUT_INIT(oq_erlang_chat_result) */
+    uint32_t reserved;     /* written as 0 */
     double p_wait;         /* P(an arriving session waits) */
     double service_level;  /* P(wait <= threshold) */
     double asa_s;          /* mean wait over all sessions */
@@ -176,10 +192,11 @@ typedef struct oq_erlang_chat_result {
 } oq_erlang_chat_result;
 
 /* max_sessions in 1..64; aht_s[0..max_sessions-1] all > 0 (and 1/aht finite),
- * read only during the call. */
+ * read only during the call. Set out->struct_size first; on error *err (may
+ * be NULL) names the argument or `oq_erlang_chat_result.struct_size`. */
 OQ_API oq_status oq_erlang_chat(double load, int32_t agents, int32_t max_sessions,
                                 const double *aht_s, double threshold_s,
-                                oq_erlang_chat_result *out);
+                                oq_erlang_chat_result *out, oq_error *err);
 
 /* Smallest N with chat service level >= target (0 < target < 1). */
 OQ_API oq_status oq_erlang_chat_agents(double load, int32_t max_sessions, const double *aht_s,
@@ -203,13 +220,13 @@ typedef struct oq_plan_interval {
 /* The totals of oq_erlang_plan: contacts, agent-hours required and scheduled,
  * the peak interval, and the service level over all intervals. */
 typedef struct oq_plan_totals {
-    double contacts;              /* sum of contacts */
-    double required_agent_hours;  /* sum of required * interval_s / 3600 */
-    double scheduled_agent_hours; /* sum of scheduled * interval_s / 3600 */
+    uint32_t struct_size;         /* set by the caller: OQ_OUTPUT_INIT(oq_plan_totals) */
     int32_t peak_required;        /* max required */
     int32_t peak_scheduled;       /* max scheduled */
     int32_t peak_interval;        /* first interval with peak_required (-1 if n == 0) */
-    int32_t reserved;             /* 0 */
+    double contacts;              /* sum of contacts */
+    double required_agent_hours;  /* sum of required * interval_s / 3600 */
+    double scheduled_agent_hours; /* sum of scheduled * interval_s / 3600 */
     double service_level;         /* contact-weighted mean SL at `required` (1 if no contacts) */
 } oq_plan_totals;
 
@@ -220,10 +237,14 @@ typedef struct oq_plan_totals {
  * without contacts need 0 agents. On OQ_EINVAL (checked for every interval
  * first) nothing is written; on OQ_ERANGE (an interval needs more than
  * INT32_MAX agents) rows before that interval may have been written and
- * *totals is untouched. */
+ * *totals is untouched. Set totals->struct_size first (only that many bytes
+ * are written; a bad one is refused before any row is written); on error
+ * *err (may be NULL) names the argument, the interval or
+ * `oq_plan_totals.struct_size`. oq_plan_interval rows are elements of the
+ * caller's array and carry no struct_size. */
 OQ_API oq_status oq_erlang_plan(const double *contacts, const double *aht_s, int32_t n_intervals,
                                 double interval_s, const oq_staffing_options *options,
-                                oq_plan_interval *rows, oq_plan_totals *totals);
+                                oq_plan_interval *rows, oq_plan_totals *totals, oq_error *err);
 
 #ifdef __cplusplus
 }

@@ -90,12 +90,21 @@ static void chat_eval(double load, int32_t agents, int32_t k, const double *aht_
 }
 
 oq_status oq_erlang_chat(double load, int32_t agents, int32_t max_sessions, const double *aht_s,
-                         double threshold_s, oq_erlang_chat_result *out)
+                         double threshold_s, oq_erlang_chat_result *out, oq_error *err)
 {
-    if (!out || !oq__nonneg(load) || agents < 0 || !chat_args_ok(max_sessions, aht_s) ||
-        !oq__nonneg(threshold_s))
-        return OQ_EINVAL;
+    static const char fn[] = "oq_erlang_chat";
+    oq_status st = OQ__OUTPUT_CHECK(out, oq_erlang_chat_result, p_wait, err);
+    if (st != OQ_OK || (st = oq__erlang_load_agents(err, fn, load, agents)) != OQ_OK)
+        return st;
+    if (!chat_args_ok(max_sessions, aht_s))
+        return oq__erlang_bad(err, fn,
+                              "max_sessions must be 1..64 and aht_s[0..max_sessions-1] "
+                              "non-NULL, > 0 with a finite inverse");
+    if (!oq__nonneg(threshold_s))
+        return oq__erlang_bad(err, fn, "threshold_s must be >= 0 and finite");
     oq_erlang_chat_result r;
+    r.struct_size = (uint32_t)sizeof r;
+    r.reserved = 0;
     if (load == 0.0 && agents > 0) {
         r.p_wait = 0.0;
         r.service_level = 1.0;
@@ -106,8 +115,7 @@ oq_status oq_erlang_chat(double load, int32_t agents, int32_t max_sessions, cons
     } else {
         chat_eval(load, agents, max_sessions, aht_s, threshold_s, &r);
     }
-    *out = r;
-    return OQ_OK;
+    return OQ__OUTPUT_PUT(out, &r, oq_erlang_chat_result, p_wait, err);
 }
 
 typedef struct chat_ctx {

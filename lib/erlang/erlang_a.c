@@ -161,13 +161,12 @@ static oq_status erlang_a_eval(double load, int32_t agents, double aht_s, double
     return OQ_OK;
 }
 
-oq_status oq_erlang_a(double load, int32_t agents, double aht_s, double patience_s,
-                      double threshold_s, oq_erlang_a_result *out)
+oq_status oq__erlang_a(double load, int32_t agents, double aht_s, double patience_s,
+                       double threshold_s, oq_erlang_a_result *out)
 {
-    if (!out || !oq__nonneg(load) || agents < 0 || !oq__pos(aht_s) || !oq__pos(patience_s) ||
-        !oq__nonneg(threshold_s))
-        return OQ_EINVAL;
     oq_erlang_a_result r;
+    r.struct_size = (uint32_t)sizeof r;
+    r.reserved = 0;
     if (agents == 0) {
         r.p_wait = 1.0;
         r.p_abandon = 1.0;
@@ -187,4 +186,23 @@ oq_status oq_erlang_a(double load, int32_t agents, double aht_s, double patience
     }
     *out = r;
     return OQ_OK;
+}
+
+oq_status oq_erlang_a(double load, int32_t agents, double aht_s, double patience_s,
+                      double threshold_s, oq_erlang_a_result *out, oq_error *err)
+{
+    static const char fn[] = "oq_erlang_a";
+    oq_status st = OQ__OUTPUT_CHECK(out, oq_erlang_a_result, p_wait, err);
+    if (st != OQ_OK || (st = oq__erlang_load_agents(err, fn, load, agents)) != OQ_OK)
+        return st;
+    if (!oq__pos(aht_s))
+        return oq__erlang_bad(err, fn, "aht_s must be > 0 and finite");
+    if (!oq__pos(patience_s))
+        return oq__erlang_bad(err, fn, "patience_s must be > 0 and finite");
+    if (!oq__nonneg(threshold_s))
+        return oq__erlang_bad(err, fn, "threshold_s must be >= 0 and finite");
+    oq_erlang_a_result r;
+    if ((st = oq__erlang_a(load, agents, aht_s, patience_s, threshold_s, &r)) != OQ_OK)
+        return oq__erlang_fail(err, fn, st);
+    return OQ__OUTPUT_PUT(out, &r, oq_erlang_a_result, p_wait, err);
 }

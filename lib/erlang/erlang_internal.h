@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/abi.h"
+#include "core/error.h"
 #include "omniq/erlang.h"
 
 /* A finite, non-negative double. */
@@ -78,7 +79,24 @@ oq_status oq__search_min(int32_t lo_fail, oq__meets_fn meets, const void *ctx, i
  * structs; the caller's fields are then copied over the defaults into
  * *full, which the call goes on with) and every field in range. */
 int oq__staffing_options_valid(const oq_staffing_options *o, oq_staffing_options *full);
+/* The message when it is not. */
+#define OQ__STAFFING_OPTIONS_BAD                                                              \
+    "options is NULL, its struct_size is not accepted, a field is out of range, no "         \
+    "constraint (target_sl, max_asa_s, max_occupancy, max_abandon) is set, or max_abandon "  \
+    "is set without patience_s"
 oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
                        oq_staffing_result *out);
+/* oq_erlang_a on validated arguments into a full struct (erlang_a.c): the
+ * staffing search calls it per candidate N without a struct_size check. */
+oq_status oq__erlang_a(double load, int32_t agents, double aht_s, double patience_s,
+                       double threshold_s, oq_erlang_a_result *out);
+/* OQ_EINVAL with "fn: what" in *err (may be NULL): an argument out of range. */
+oq_status oq__erlang_bad(oq_error *err, const char *fn, const char *what);
+/* The checks of a model's (load, agents): oq__erlang_bad naming the one
+ * out of range, else OQ_OK. */
+oq_status oq__erlang_load_agents(oq_error *err, const char *fn, double load, int32_t agents);
+/* OQ_ERANGE with "fn: the answer does not fit an int32_t agent count" (or
+ * any other status st, passed through with a message naming fn). */
+oq_status oq__erlang_fail(oq_error *err, const char *fn, oq_status st);
 
 #endif /* OQ_ERLANG_INTERNAL_H */

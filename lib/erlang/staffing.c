@@ -15,7 +15,7 @@ static int a_meets(int32_t n, const void *vctx)
 {
     const a_ctx *c = vctx;
     oq_erlang_a_result r;
-    oq_status st = oq_erlang_a(c->load, n, c->aht_s, c->patience_s, c->threshold_s, &r);
+    oq_status st = oq__erlang_a(c->load, n, c->aht_s, c->patience_s, c->threshold_s, &r);
     if (st != OQ_OK)
         return st;
     if (c->target_sl > 0.0 && !(r.service_level >= c->target_sl))
@@ -114,6 +114,7 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
 {
     oq_staffing_result r;
     memset(&r, 0, sizeof r);
+    r.struct_size = (uint32_t)sizeof r;
     int32_t need = 0, n;
     oq_status st;
     if (load == 0.0) {
@@ -159,7 +160,7 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
         need = n;
         r.required = need;
         oq_erlang_a_result a;
-        if ((st = oq_erlang_a(load, need, aht_s, o->patience_s, o->threshold_s, &a)) != OQ_OK)
+        if ((st = oq__erlang_a(load, need, aht_s, o->patience_s, o->threshold_s, &a)) != OQ_OK)
             return st;
         r.service_level = a.service_level;
         r.asa_s = a.asa_s;
@@ -174,10 +175,43 @@ oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
 }
 
 oq_status oq_erlang_staffing(double load, double aht_s, const oq_staffing_options *options,
-                             oq_staffing_result *out)
+                             oq_staffing_result *out, oq_error *err)
 {
+    static const char fn[] = "oq_erlang_staffing";
     oq_staffing_options full;
-    if (!out || !oq__nonneg(load) || !oq__pos(aht_s) || !oq__staffing_options_valid(options, &full))
-        return OQ_EINVAL;
-    return oq__staffing(load, aht_s, &full, out);
+    oq_status st = OQ__OUTPUT_CHECK(out, oq_staffing_result, required, err);
+    if (st != OQ_OK)
+        return st;
+    if (!oq__nonneg(load))
+        return oq__erlang_bad(err, fn, "load must be >= 0 and finite");
+    if (!oq__pos(aht_s))
+        return oq__erlang_bad(err, fn, "aht_s must be > 0 and finite");
+    if (!oq__staffing_options_valid(options, &full))
+        return oq__erlang_bad(err, fn, OQ__STAFFING_OPTIONS_BAD);
+    oq_staffing_result r;
+    if ((st = oq__staffing(load, aht_s, &full, &r)) != OQ_OK)
+        return oq__erlang_fail(err, fn, st);
+    return OQ__OUTPUT_PUT(out, &r, oq_staffing_result, required, err);
+}
+
+oq_status oq__erlang_bad(oq_error *err, const char *fn, const char *what)
+{
+    return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: %s", fn, what);
+}
+
+oq_status oq__erlang_load_agents(oq_error *err, const char *fn, double load, int32_t agents)
+{
+    if (!oq__nonneg(load))
+        return oq__erlang_bad(err, fn, "load must be >= 0 and finite");
+    if (agents < 0)
+        return oq__erlang_bad(err, fn, "agents must be >= 0");
+    return OQ_OK;
+}
+
+oq_status oq__erlang_fail(oq_error *err, const char *fn, oq_status st)
+{
+    if (st == OQ_ERANGE)
+        return oq__error(err, st, NULL, 0, 0,
+                         "%s: the answer does not fit an int32_t agent count", fn);
+    return oq__error(err, st, NULL, 0, 0, "%s: %s", fn, oq_status_name(st));
 }

@@ -342,11 +342,12 @@ static int staff_group(cfg_ctx *c, const cfg_node *n, oq_plan_scenario *sc, plan
                 }
         aht[i] = contacts[i] > 0 ? work / contacts[i] : 1;
     }
-    oq_plan_totals tot;
+    oq_plan_totals tot = OQ_OUTPUT_INIT(oq_plan_totals);
     if (ok && gr->sessions <= 1) {
-        oq_status st = oq_erlang_plan(contacts, aht, ni, sc->info.interval_s, so, rows, &tot);
+        oq_error why = OQ_ERROR_INIT;
+        oq_status st = oq_erlang_plan(contacts, aht, ni, sc->info.interval_s, so, rows, &tot, &why);
         if (st != OQ_OK)
-            ok = oq__cfg_fail(c, n, "staffing: %s", oq_status_str(st));
+            ok = oq__cfg_fail(c, n, "staffing: %s", why.message);
     } else if (ok) { /* chat: every session of an agent as fast as one alone (conservative) */
         double s_aht[64];
         for (int32_t i = 0; ok && i < ni; i++) {

@@ -87,8 +87,8 @@ int main(int argc, char **argv)
         });
         rw = new_row(rows, &nr, "erlang_a_eval", a, na);
         TIME_IT(rw, min_time, min_iters, {
-            oq_erlang_a_result r;
-            oq_erlang_a(a, na, AHT, PATIENCE, T, &r);
+            oq_erlang_a_result r = OQ_OUTPUT_INIT(oq_erlang_a_result);
+            oq_erlang_a(a, na, AHT, PATIENCE, T, &r, NULL);
             sink = r.service_level;
         });
         rw = new_row(rows, &nr, "erlang_a_staffing_80_20", a, na);
@@ -113,10 +113,10 @@ int main(int argc, char **argv)
     o.shrinkage = 0.35;
     o.max_occupancy = 0.9;
     oq_plan_interval prow[NI];
-    oq_plan_totals tot;
+    oq_plan_totals tot = OQ_OUTPUT_INIT(oq_plan_totals);
     rw = new_row(rows, &nr, "plan_96_erlang_c", 0, 0);
     TIME_IT(rw, min_time, quick ? 4 : 50, {
-        oq_erlang_plan(contacts, aht, NI, 900, &o, prow, &tot);
+        oq_erlang_plan(contacts, aht, NI, 900, &o, prow, &tot, NULL);
         sink = tot.required_agent_hours;
     });
     rw->agents = tot.peak_required;
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
     o.max_abandon = 0.05;
     rw = new_row(rows, &nr, "plan_96_erlang_a", 0, 0);
     TIME_IT(rw, min_time, quick ? 2 : 10, {
-        oq_erlang_plan(contacts, aht, NI, 900, &o, prow, &tot);
+        oq_erlang_plan(contacts, aht, NI, 900, &o, prow, &tot, NULL);
         sink = tot.required_agent_hours;
     });
     rw->agents = tot.peak_required;

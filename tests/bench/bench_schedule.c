@@ -110,8 +110,8 @@ static int plan_week(double prof[DAYS][PER_DAY], double scale, int32_t *req)
     o.threshold_s = 20;
     o.target_sl = 0.8;
     static oq_plan_interval rows[N];
-    oq_plan_totals tot;
-    if (oq_erlang_plan(contacts, aht, N, 900, &o, rows, &tot) != OQ_OK)
+    oq_plan_totals tot = OQ_OUTPUT_INIT(oq_plan_totals);
+    if (oq_erlang_plan(contacts, aht, N, 900, &o, rows, &tot, NULL) != OQ_OK)
         return -1;
     int peak = 0;
     for (int i = 0; i < N; i++) {

@@ -222,12 +222,13 @@ static void staffing_options_older_header(void **state)
     oq_staffing_options_init(&o);
     o.threshold_s = 20;
     o.target_sl = 0.8;
-    oq_staffing_result plain, older;
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &plain)); /* shrinkage 0 */
+    oq_staffing_result plain = OQ_OUTPUT_INIT(oq_staffing_result);
+    oq_staffing_result older = OQ_OUTPUT_INIT(oq_staffing_result);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &plain, NULL)); /* shrinkage 0 */
     o.shrinkage = 5; /* outside [0, 1): refused when read */
-    assert_int_equal(oq_erlang_staffing(100, 180, &o, &older), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(100, 180, &o, &older, NULL), OQ_EINVAL);
     o.struct_size = (int32_t)OLDER(oq_staffing_options, shrinkage);
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &older));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &older, NULL));
     assert_memory_equal(&plain, &older, sizeof plain);
 }
 
@@ -548,6 +549,81 @@ static void plan_outputs_write_only_their_prefix(void **state)
     oq_plan_scenario_destroy(sc);
 }
 
+/* The Erlang results (pure functions: *err holds the message). Figures
+ * chosen so every field is non-zero: Erlang A at 100 Erlangs on 105 agents,
+ * staffing with shrinkage, chat with 3 sessions, a plan of 3 intervals. */
+static void erlang_outputs_write_only_their_prefix(void **state)
+{
+    (void)state;
+    oq_error err = OQ_ERROR_INIT;
+    oq_staffing_options so;
+    oq_staffing_options_init(&so);
+    so.threshold_s = 20;
+    so.target_sl = 0.8;
+    so.shrinkage = 0.3;
+    const double chat_aht[3] = {300, 420, 600};
+    double contacts[3] = {0, 250, 400}, aht[3] = {180, 180, 240};
+    oq_plan_interval rows[3];
+
+    CHECK_PREFIX_ERR(oq_erlang_a_result, OLDER(oq_erlang_a_result, asa_s),
+                     oq_erlang_a(100, 105, 180, 120, 20, o, &err));
+    CHECK_PREFIX_ERR(oq_staffing_result, OLDER(oq_staffing_result, asa_s),
+                     oq_erlang_staffing(100, 180, &so, o, &err));
+    CHECK_PREFIX_ERR(oq_erlang_chat_result, OLDER(oq_erlang_chat_result, occupancy),
+                     oq_erlang_chat(20, 9, 3, chat_aht, 30, o, &err));
+    CHECK_PREFIX_ERR(oq_plan_totals, OLDER(oq_plan_totals, scheduled_agent_hours),
+                     oq_erlang_plan(contacts, aht, 3, 900, &so, rows, o, &err));
+    CHECK_REFUSED_ERR(oq_erlang_a_result, oq_erlang_a(100, 105, 180, 120, 20, o, &err));
+    CHECK_REFUSED_ERR(oq_staffing_result, oq_erlang_staffing(100, 180, &so, o, &err));
+    CHECK_REFUSED_ERR(oq_erlang_chat_result, oq_erlang_chat(20, 9, 3, chat_aht, 30, o, &err));
+    CHECK_REFUSED_ERR(oq_plan_totals, oq_erlang_plan(contacts, aht, 3, 900, &so, rows, o, &err));
+
+    /* A plan refused for its totals' size writes no row either. */
+    memset(rows, CANARY, sizeof rows);
+    oq_plan_totals bad = OQ_OUTPUT_INIT(oq_plan_totals);
+    bad.struct_size = 2;
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &so, rows, &bad, &err), OQ_EINVAL);
+    for (size_t k = 0; k < sizeof rows; k++)
+        if (((unsigned char *)rows)[k] != CANARY)
+            fail_msg("oq_erlang_plan: row byte %zu written by a refused call", k);
+
+    /* The prefixes hold figures: what the model gives (test_erlang_* check
+     * the values themselves). */
+    oq_erlang_a_result a = OQ_OUTPUT_INIT(oq_erlang_a_result);
+    assert_oq_ok_err(&err, oq_erlang_a(100, 105, 180, 120, 20, &a, &err));
+    assert_true(a.p_wait > 0 && a.p_wait < 1 && a.p_abandon > 0 && a.service_level > 0);
+    assert_int_equal(a.struct_size, sizeof a);
+    assert_int_equal(a.reserved, 0);
+    oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
+    assert_oq_ok_err(&err, oq_erlang_staffing(100, 180, &so, &r, &err));
+    assert_true(r.required > 100 && r.scheduled > r.required);
+    assert_int_equal(r.reserved, 0);
+    oq_plan_totals t = OQ_OUTPUT_INIT(oq_plan_totals);
+    assert_oq_ok_err(&err, oq_erlang_plan(contacts, aht, 3, 900, &so, rows, &t, &err));
+    assert_int_equal(t.peak_interval, 2);
+    assert_int_equal(t.peak_required, rows[2].required);
+    assert_true(t.contacts == 650);
+
+    /* Bad arguments are named; NULL err is allowed. */
+    assert_int_equal(oq_erlang_a(100, 105, -1, 120, 20, &a, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_erlang_a: aht_s must be > 0"));
+    assert_int_equal(oq_erlang_a(100, 105, 180, 120, 20, NULL, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_erlang_a_result: out is NULL"));
+    oq_erlang_chat_result c = OQ_OUTPUT_INIT(oq_erlang_chat_result);
+    assert_int_equal(oq_erlang_chat(20, 9, 65, chat_aht, 30, &c, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_erlang_chat: max_sessions"));
+    contacts[1] = -1;
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &so, rows, &t, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_erlang_plan: contacts[1] must be >= 0"));
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &so, rows, &t, NULL), OQ_EINVAL);
+    so.target_sl = 0;
+    assert_int_equal(oq_erlang_staffing(100, 180, &so, &r, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_erlang_staffing: options"));
+    so.target_sl = 0.8;
+    assert_int_equal(oq_erlang_staffing(1e300, 180, &so, &r, &err), OQ_ERANGE);
+    assert_non_null(strstr(err.message, "does not fit an int32_t agent count"));
+}
+
 static void service_level_reads_only_the_prefix(void **state)
 {
     (void)state;
@@ -647,6 +723,10 @@ static const history HISTORY[] = {
         H(oq_volume_series_info, V(oq_volume_series_info, 40, interval_s, total_volume)),
         H(oq_forecast_info, V(oq_forecast_info, 64, method, day_factor)),
         H(oq_backtest_result, V(oq_backtest_result, 96, method, intraday_after)),
+        H(oq_erlang_a_result, V(oq_erlang_a_result, 48, reserved, occupancy)),
+        H(oq_staffing_result, V(oq_staffing_result, 56, required, p_wait)),
+        H(oq_erlang_chat_result, V(oq_erlang_chat_result, 56, reserved, utilisation)),
+        H(oq_plan_totals, V(oq_plan_totals, 48, peak_required, service_level)),
 };
 
 static void versions_never_reuse_tail_padding(void **state)
@@ -701,6 +781,7 @@ int main(void)
         cmocka_unit_test(counts_and_reasons_write_only_their_prefix),
         cmocka_unit_test(input_getters_write_only_their_prefix),
         cmocka_unit_test(plan_outputs_write_only_their_prefix),
+        cmocka_unit_test(erlang_outputs_write_only_their_prefix),
         cmocka_unit_test(service_level_reads_only_the_prefix),
         cmocka_unit_test(versions_never_reuse_tail_padding),
     };

@@ -76,9 +76,9 @@ static void staff_matches_erlang(void **state)
         o.shrinkage = c->shrinkage;
         o.max_occupancy = c->max_occ;
         o.max_asa_s = c->max_asa;
-        oq_staffing_result r;
+        oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
         double load = c->contacts * c->aht / c->interval;
-        assert_oq_ok(NULL, oq_erlang_staffing(load, c->aht, &o, &r));
+        assert_oq_ok(NULL, oq_erlang_staffing(load, c->aht, &o, &r, NULL));
         assert_int_equal((int)json_num(out, "required"), r.required);
         assert_int_equal((int)json_num(out, "scheduled"), r.scheduled);
         assert_true(fabs(json_num(out, "service_level") - r.service_level) < 1e-6);
@@ -101,8 +101,8 @@ static void staff_chat_matches_erlang(void **state)
     int32_t n = 0;
     double load = 60 * 300 / 900.0;
     assert_oq_ok(NULL, oq_erlang_chat_agents(load, 3, aht, 60, 0.9, &n));
-    oq_erlang_chat_result r;
-    assert_oq_ok(NULL, oq_erlang_chat(load, n, 3, aht, 60, &r));
+    oq_erlang_chat_result r = OQ_OUTPUT_INIT(oq_erlang_chat_result);
+    assert_oq_ok(NULL, oq_erlang_chat(load, n, 3, aht, 60, &r, NULL));
     assert_int_equal((int)json_num(out, "required"), n);
     assert_true(fabs(json_num(out, "service_level") - r.service_level) < 1e-6);
 }
@@ -129,8 +129,8 @@ static void staff_day_matches_plan(void **state)
     o.target_sl = 0.8;
     o.shrinkage = 0.2;
     oq_plan_interval rows[6];
-    oq_plan_totals t;
-    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 6, 900, &o, rows, &t));
+    oq_plan_totals t = OQ_OUTPUT_INIT(oq_plan_totals);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 6, 900, &o, rows, &t, NULL));
     const char *p = out;
     for (int i = 0; i < 6; i++) {
         p = strstr(p, "{\"label\"");

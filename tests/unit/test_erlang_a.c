@@ -136,8 +136,8 @@ static void oracle_a(double A, int32_t N, double aht, double pat, double T, int 
 
 static oq_erlang_a_result EA(double A, int32_t N, double aht, double pat, double T)
 {
-    oq_erlang_a_result r = {SENTINEL, SENTINEL, SENTINEL, SENTINEL, SENTINEL};
-    assert_oq_ok(NULL, oq_erlang_a(A, N, aht, pat, T, &r));
+    oq_erlang_a_result r = {sizeof(oq_erlang_a_result), 0, SENTINEL, SENTINEL, SENTINEL, SENTINEL, SENTINEL};
+    assert_oq_ok(NULL, oq_erlang_a(A, N, aht, pat, T, &r, NULL));
     return r;
 }
 
@@ -301,22 +301,22 @@ static void erlang_a_invalid(void **state)
 {
     (void)state;
     const double bad[] = {-1.0, NAN, INFINITY, -INFINITY};
-    oq_erlang_a_result r = {SENTINEL, SENTINEL, SENTINEL, SENTINEL, SENTINEL};
+    oq_erlang_a_result r = {sizeof(oq_erlang_a_result), 0, SENTINEL, SENTINEL, SENTINEL, SENTINEL, SENTINEL};
     int32_t n = -77;
     for (size_t i = 0; i < 4; i++) {
-        assert_int_equal(oq_erlang_a(bad[i], 3, 180, 60, 20, &r), OQ_EINVAL);
-        assert_int_equal(oq_erlang_a(2, 3, bad[i], 60, 20, &r), OQ_EINVAL);
-        assert_int_equal(oq_erlang_a(2, 3, 180, bad[i], 20, &r), OQ_EINVAL);
-        assert_int_equal(oq_erlang_a(2, 3, 180, 60, bad[i], &r), OQ_EINVAL);
+        assert_int_equal(oq_erlang_a(bad[i], 3, 180, 60, 20, &r, NULL), OQ_EINVAL);
+        assert_int_equal(oq_erlang_a(2, 3, bad[i], 60, 20, &r, NULL), OQ_EINVAL);
+        assert_int_equal(oq_erlang_a(2, 3, 180, bad[i], 20, &r, NULL), OQ_EINVAL);
+        assert_int_equal(oq_erlang_a(2, 3, 180, 60, bad[i], &r, NULL), OQ_EINVAL);
         assert_int_equal(oq_erlang_a_agents(bad[i], 180, 60, 20, 0.8, &n), OQ_EINVAL);
         assert_int_equal(oq_erlang_a_agents(2, 180, bad[i], 20, 0.8, &n), OQ_EINVAL);
         assert_int_equal(oq_erlang_a_agents(2, 180, 60, 20, bad[i], &n), OQ_EINVAL);
         assert_int_equal(oq_erlang_a_agents_abandon(2, 180, 60, bad[i], &n), OQ_EINVAL);
     }
-    assert_int_equal(oq_erlang_a(2, -1, 180, 60, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_a(2, 3, 0, 60, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_a(2, 3, 180, 0, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_a(2, 3, 180, 60, 20, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_a(2, -1, 180, 60, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_a(2, 3, 0, 60, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_a(2, 3, 180, 0, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_a(2, 3, 180, 60, 20, NULL, NULL), OQ_EINVAL);
     assert_int_equal(oq_erlang_a_agents(2, 180, 60, 20, 1.0, &n), OQ_EINVAL);
     assert_int_equal(oq_erlang_a_agents(2, 180, 60, 20, 0.0, &n), OQ_EINVAL);
     assert_int_equal(oq_erlang_a_agents(2, 180, 60, 20, 0.8, NULL), OQ_EINVAL);

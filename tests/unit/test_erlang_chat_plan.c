@@ -26,8 +26,8 @@ static void assert_rel(double got, double want, double tol, const char *what)
 
 static oq_erlang_chat_result CH(double load, int32_t n, int32_t k, const double *aht, double t)
 {
-    oq_erlang_chat_result r;
-    assert_oq_ok(NULL, oq_erlang_chat(load, n, k, aht, t, &r));
+    oq_erlang_chat_result r = OQ_OUTPUT_INIT(oq_erlang_chat_result);
+    assert_oq_ok(NULL, oq_erlang_chat(load, n, k, aht, t, &r, NULL));
     return r;
 }
 
@@ -187,22 +187,23 @@ static void chat_invalid(void **state)
     const double aht[] = {300, 420, 600};
     const double badaht[] = {300, -1, 600};
     const double nanaht[] = {300, NAN, 600};
-    oq_erlang_chat_result r;
+    oq_erlang_chat_result r = OQ_OUTPUT_INIT(oq_erlang_chat_result);
     memset(&r, 0x5a, sizeof r);
+    r.struct_size = sizeof r;
     oq_erlang_chat_result keep = r;
     int32_t n = -77;
-    assert_int_equal(oq_erlang_chat(-1, 3, 3, aht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(NAN, 3, 3, aht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(INFINITY, 3, 3, aht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, -3, 3, aht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 0, aht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 65, aht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 3, NULL, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 3, badaht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 3, nanaht, 20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 3, aht, -20, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 3, aht, NAN, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_chat(1, 3, 3, aht, 20, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(-1, 3, 3, aht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(NAN, 3, 3, aht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(INFINITY, 3, 3, aht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, -3, 3, aht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 0, aht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 65, aht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 3, NULL, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 3, badaht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 3, nanaht, 20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 3, aht, -20, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 3, aht, NAN, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_chat(1, 3, 3, aht, 20, NULL, NULL), OQ_EINVAL);
     assert_true(memcmp(&r, &keep, sizeof r) == 0);
     assert_int_equal(oq_erlang_chat_agents(1, 3, aht, 20, 1.0, &n), OQ_EINVAL);
     assert_int_equal(oq_erlang_chat_agents(1, 3, aht, 20, 0.0, &n), OQ_EINVAL);
@@ -225,8 +226,8 @@ static void staffing_combined(void **state)
     o.threshold_s = 20;
     o.target_sl = 0.8;
     o.shrinkage = 0.3;
-    oq_staffing_result r;
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
+    oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r, NULL));
     int32_t n;
     assert_oq_ok(NULL, oq_erlang_c_agents(100, 180, 20, 0.8, &n));
     assert_int_equal(r.required, n);
@@ -239,7 +240,7 @@ static void staffing_combined(void **state)
     assert_true(r.p_wait == c); /* P(wait) at `required`: Erlang C */
     /* an occupancy cap that binds: 0.85 at 100 Erlangs -> 118 agents */
     o.max_occupancy = 0.85;
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r, NULL));
     assert_int_equal(r.required, n > 118 ? n : 118);
     assert_true(r.occupancy <= 0.85);
     /* ASA target together with SL: the max of both */
@@ -247,12 +248,12 @@ static void staffing_combined(void **state)
     o.max_asa_s = 2;
     int32_t m;
     assert_oq_ok(NULL, oq_erlang_c_agents_asa(100, 180, 2, &m));
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r, NULL));
     assert_int_equal(r.required, n > m ? n : m);
     /* occupancy alone with Erlang C still makes the queue stable */
     oq_staffing_options_init(&o);
     o.max_occupancy = 1.0;
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r, NULL));
     assert_int_equal(r.required, 101);
     /* Erlang A: SL and abandonment targets */
     oq_staffing_options_init(&o);
@@ -263,24 +264,24 @@ static void staffing_combined(void **state)
     int32_t a1, a2;
     assert_oq_ok(NULL, oq_erlang_a_agents(100, 180, 120, 20, 0.8, &a1));
     assert_oq_ok(NULL, oq_erlang_a_agents_abandon(100, 180, 120, 0.02, &a2));
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r, NULL));
     assert_int_equal(r.required, a1 > a2 ? a1 : a2);
     assert_true(r.p_abandon <= 0.02 && r.service_level >= 0.8);
-    oq_erlang_a_result at;
-    assert_oq_ok(NULL, oq_erlang_a(100, r.required, 180, 120, 20, &at));
+    oq_erlang_a_result at = OQ_OUTPUT_INIT(oq_erlang_a_result);
+    assert_oq_ok(NULL, oq_erlang_a(100, r.required, 180, 120, 20, &at, NULL));
     assert_true(r.p_wait == at.p_wait && r.p_wait > 0 && r.p_wait < 1);
     /* Erlang A ASA target */
     oq_staffing_options_init(&o);
     o.patience_s = 120;
     o.max_asa_s = 5;
-    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r));
-    oq_erlang_a_result ar;
-    assert_oq_ok(NULL, oq_erlang_a(100, r.required, 180, 120, 0, &ar));
+    assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &r, NULL));
+    oq_erlang_a_result ar = OQ_OUTPUT_INIT(oq_erlang_a_result);
+    assert_oq_ok(NULL, oq_erlang_a(100, r.required, 180, 120, 0, &ar, NULL));
     assert_true(ar.asa_s <= 5);
-    assert_oq_ok(NULL, oq_erlang_a(100, r.required - 1, 180, 120, 0, &ar));
+    assert_oq_ok(NULL, oq_erlang_a(100, r.required - 1, 180, 120, 0, &ar, NULL));
     assert_true(ar.asa_s > 5);
     /* load 0 */
-    assert_oq_ok(NULL, oq_erlang_staffing(0, 180, &o, &r));
+    assert_oq_ok(NULL, oq_erlang_staffing(0, 180, &o, &r, NULL));
     assert_int_equal(r.required, 0);
     assert_int_equal(r.scheduled, 0);
     assert_true(r.p_wait == 0);
@@ -297,13 +298,13 @@ static void staffing_p_wait_published(void **state)
     oq_staffing_options_init(&o);
     o.threshold_s = 20;
     o.target_sl = 0.85;
-    oq_staffing_result r;
-    assert_oq_ok(NULL, oq_erlang_staffing(10, 180, &o, &r));
+    oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
+    assert_oq_ok(NULL, oq_erlang_staffing(10, 180, &o, &r, NULL));
     assert_int_equal(r.required, 14);
     assert_rel(r.p_wait, 976562500.0 / 5608175823.0, 1e-14, "P(wait), N = 14");
     assert_true(fabs(r.p_wait - 0.1741319) < 5e-8);
     o.target_sl = 0.9;
-    assert_oq_ok(NULL, oq_erlang_staffing(10, 180, &o, &r));
+    assert_oq_ok(NULL, oq_erlang_staffing(10, 180, &o, &r, NULL));
     assert_int_equal(r.required, 15);
     assert_true(fabs(r.p_wait - 0.102) < 5e-4);
 }
@@ -321,11 +322,12 @@ static void staffing_erlang_a_occupancy_cap(void **state)
     const double loads[] = {5, 40, 200};
     for (int i = 0; i < 3; i++) {
         double a = loads[i];
-        oq_staffing_result r;
-        assert_oq_ok(NULL, oq_erlang_staffing(a, 300, &o, &r));
-        oq_erlang_a_result at, below;
-        assert_oq_ok(NULL, oq_erlang_a(a, r.required, 300, 60, 0, &at));
-        assert_oq_ok(NULL, oq_erlang_a(a, r.required - 1, 300, 60, 0, &below));
+        oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
+        assert_oq_ok(NULL, oq_erlang_staffing(a, 300, &o, &r, NULL));
+        oq_erlang_a_result at = OQ_OUTPUT_INIT(oq_erlang_a_result);
+        oq_erlang_a_result below = OQ_OUTPUT_INIT(oq_erlang_a_result);
+        assert_oq_ok(NULL, oq_erlang_a(a, r.required, 300, 60, 0, &at, NULL));
+        assert_oq_ok(NULL, oq_erlang_a(a, r.required - 1, 300, 60, 0, &below, NULL));
         assert_rel(at.occupancy, a * (1 - at.p_abandon) / r.required, 1e-12, "A occupancy");
         if (!(at.occupancy <= 0.9 && below.occupancy > 0.9))
             fail_msg("load %g: required %d has occupancy %g, %d has %g (cap 0.9)", a,
@@ -341,43 +343,44 @@ static void staffing_invalid(void **state)
 {
     (void)state;
     oq_staffing_options o;
-    oq_staffing_result r;
+    oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
     memset(&r, 0x5a, sizeof r);
+    r.struct_size = sizeof r;
     oq_staffing_result keep = r;
     assert_int_equal(oq_staffing_options_init(NULL), OQ_EINVAL);
     oq_staffing_options_init(&o);
-    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r), OQ_EINVAL); /* no constraint */
+    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r, NULL), OQ_EINVAL); /* no constraint */
     o.target_sl = 0.8;
     o.threshold_s = 20;
-    assert_int_equal(oq_erlang_staffing(10, 180, NULL, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_staffing(10, 180, &o, NULL), OQ_EINVAL);
-    assert_int_equal(oq_erlang_staffing(-10, 180, &o, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_staffing(NAN, 180, &o, &r), OQ_EINVAL);
-    assert_int_equal(oq_erlang_staffing(10, 0, &o, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, NULL, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &o, NULL, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(-10, 180, &o, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(NAN, 180, &o, &r, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 0, &o, &r, NULL), OQ_EINVAL);
     oq_staffing_options b = o;
     b.struct_size = 8;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.target_sl = 1.0;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.shrinkage = 1.0;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.max_occupancy = 1.2;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.max_abandon = 0.1; /* needs patience */
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.patience_s = -1;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.threshold_s = INFINITY;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     b = o;
     b.max_asa_s = NAN;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r), OQ_EINVAL);
+    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
     assert_true(memcmp(&r, &keep, sizeof r) == 0);
 }
 
@@ -400,16 +403,16 @@ static void plan_day(void **state)
     o.shrinkage = 0.35;
     o.max_occupancy = 0.9;
     oq_plan_interval rows[N];
-    oq_plan_totals t;
-    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t));
+    oq_plan_totals t = OQ_OUTPUT_INIT(oq_plan_totals);
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t, NULL));
     double req_h = 0, sch_h = 0, tc = 0, slw = 0;
     int32_t peak = -1, peak_i = -1, peak_s = 0;
     for (int i = 0; i < N; i++) {
-        oq_staffing_result r;
+        oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
         if (contacts[i] > 0) {
             double load = contacts[i] * aht[i] / 900;
             assert_rel(rows[i].load, load, 1e-15, "row load");
-            assert_oq_ok(NULL, oq_erlang_staffing(load, aht[i], &o, &r));
+            assert_oq_ok(NULL, oq_erlang_staffing(load, aht[i], &o, &r, NULL));
             assert_int_equal(rows[i].required, r.required);
             assert_int_equal(rows[i].scheduled, r.scheduled);
             assert_true(rows[i].service_level == r.service_level);
@@ -443,12 +446,12 @@ static void plan_day(void **state)
     /* Erlang A plan */
     o.patience_s = 90;
     o.max_abandon = 0.05;
-    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t));
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, N, 900, &o, rows, &t, NULL));
     for (int i = 0; i < N; i++)
         assert_true(rows[i].p_abandon <= 0.05 && rows[i].service_level >= 0.8);
 
     /* empty plan */
-    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 0, 900, &o, rows, &t));
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 0, 900, &o, rows, &t, NULL));
     assert_int_equal(t.peak_interval, -1);
     assert_true(t.required_agent_hours == 0 && t.service_level == 1);
 }
@@ -462,34 +465,35 @@ static void plan_invalid(void **state)
     o.target_sl = 0.8;
     o.threshold_s = 20;
     oq_plan_interval rows[3];
-    oq_plan_totals t;
+    oq_plan_totals t = OQ_OUTPUT_INIT(oq_plan_totals);
     memset(rows, 0x5a, sizeof rows);
     memset(&t, 0x5a, sizeof t);
+    t.struct_size = sizeof t;
     oq_plan_interval krows[3];
-    oq_plan_totals kt;
+    oq_plan_totals kt = OQ_OUTPUT_INIT(oq_plan_totals);
     memcpy(krows, rows, sizeof rows);
     memcpy(&kt, &t, sizeof t);
-    assert_int_equal(oq_erlang_plan(NULL, aht, 3, 900, &o, rows, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, NULL, 3, 900, &o, rows, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, aht, -1, 900, &o, rows, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 0, &o, rows, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, NAN, &o, rows, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, NULL, rows, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, NULL, &t), OQ_EINVAL);
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(NULL, aht, 3, 900, &o, rows, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, NULL, 3, 900, &o, rows, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, -1, 900, &o, rows, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 0, &o, rows, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, NAN, &o, rows, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, NULL, rows, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, NULL, &t, NULL), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, NULL, NULL), OQ_EINVAL);
     contacts[2] = -1;
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t, NULL), OQ_EINVAL);
     contacts[2] = 30;
     aht[2] = 0;
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t, NULL), OQ_EINVAL);
     aht[2] = INFINITY;
-    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t), OQ_EINVAL);
+    assert_int_equal(oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t, NULL), OQ_EINVAL);
     assert_true(memcmp(rows, krows, sizeof rows) == 0);
     assert_true(memcmp(&t, &kt, sizeof t) == 0);
     /* aht is ignored where there are no contacts */
     contacts[2] = 0;
     aht[2] = NAN;
-    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t));
+    assert_oq_ok(NULL, oq_erlang_plan(contacts, aht, 3, 900, &o, rows, &t, NULL));
     assert_int_equal(rows[2].required, 0);
 }
 
@@ -505,8 +509,8 @@ static void occupancy_cap_huge_load_is_erange(void **state)
     oq_staffing_options o;
     oq_staffing_options_init(&o);
     o.max_occupancy = 0.9;
-    oq_staffing_result r;
-    assert_int_equal(oq_erlang_staffing(1e300, 180, &o, &r), OQ_ERANGE);
+    oq_staffing_result r = OQ_OUTPUT_INIT(oq_staffing_result);
+    assert_int_equal(oq_erlang_staffing(1e300, 180, &o, &r, NULL), OQ_ERANGE);
     assert_oq_ok(NULL, oq_erlang_agents_occupancy(900, 0.9, &n));
     assert_int_equal(n, 1000);
 }

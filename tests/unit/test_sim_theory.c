@@ -143,8 +143,8 @@ static void run_case(const theory_case *tc)
         ok &= check_one("occupancy", occ, &sum.occupancy, 0.01);
         assert_true(sum.abandon_rate.mean == 0.0);
     } else {
-        oq_erlang_a_result a;
-        assert_oq_ok(NULL, oq_erlang_a(tc->load, tc->agents, tc->aht_s, tc->patience_s, tc->threshold_s, &a));
+        oq_erlang_a_result a = OQ_OUTPUT_INIT(oq_erlang_a_result);
+        assert_oq_ok(NULL, oq_erlang_a(tc->load, tc->agents, tc->aht_s, tc->patience_s, tc->threshold_s, &a, NULL));
         ok &= check_one("SL", a.service_level, &sum.service_level, 0.01);
         ok &= check_one("P(wait)", a.p_wait, &sum.p_wait, 0.01);
         ok &= check_one("abandon", a.p_abandon, &sum.abandon_rate, 0.005);

@@ -237,7 +237,7 @@ class oq_agent_policy(Structure):
 
 
 class oq_erlang_a_result(Structure):
-    _fields_ = [(n, c_double) for n in (
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32)] + [(n, c_double) for n in (
         "p_wait", "p_abandon", "service_level", "asa_s", "occupancy")]
 
 
@@ -257,8 +257,10 @@ class oq_staffing_options(Structure):
 
 class oq_staffing_result(Structure):
     _fields_ = [
+        ("struct_size", c_uint32),
         ("required", c_int32),
         ("scheduled", c_int32),
+        ("reserved", c_int32),
         ("service_level", c_double),
         ("asa_s", c_double),
         ("occupancy", c_double),
@@ -268,7 +270,7 @@ class oq_staffing_result(Structure):
 
 
 class oq_erlang_chat_result(Structure):
-    _fields_ = [(n, c_double) for n in (
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32)] + [(n, c_double) for n in (
         "p_wait", "service_level", "asa_s", "occupancy", "sessions_per_agent", "utilisation")]
 
 
@@ -287,13 +289,13 @@ class oq_plan_interval(Structure):
 
 class oq_plan_totals(Structure):
     _fields_ = [
-        ("contacts", c_double),
-        ("required_agent_hours", c_double),
-        ("scheduled_agent_hours", c_double),
+        ("struct_size", c_uint32),
         ("peak_required", c_int32),
         ("peak_scheduled", c_int32),
         ("peak_interval", c_int32),
-        ("reserved", c_int32),
+        ("contacts", c_double),
+        ("required_agent_hours", c_double),
+        ("scheduled_agent_hours", c_double),
         ("service_level", c_double),
     ]
 
@@ -420,16 +422,16 @@ PROTOTYPES = {
     "oq_erlang_c_agents_asa": (_S, [_D, _D, _D, _PI]),
     "oq_erlang_agents_occupancy": (_S, [_D, _D, _PI]),
     "oq_erlang_scheduled": (_S, [_I, _D, _PI]),
-    "oq_erlang_a": (_S, [_D, _I, _D, _D, _D, POINTER(oq_erlang_a_result)]),
+    "oq_erlang_a": (_S, [_D, _I, _D, _D, _D, POINTER(oq_erlang_a_result), _E]),
     "oq_erlang_a_agents": (_S, [_D, _D, _D, _D, _D, _PI]),
     "oq_erlang_a_agents_abandon": (_S, [_D, _D, _D, _D, _PI]),
     "oq_staffing_options_init": (_S, [POINTER(oq_staffing_options)]),
     "oq_erlang_staffing": (_S, [_D, _D, POINTER(oq_staffing_options),
-                                POINTER(oq_staffing_result)]),
-    "oq_erlang_chat": (_S, [_D, _I, _I, _PD, _D, POINTER(oq_erlang_chat_result)]),
+                                POINTER(oq_staffing_result), _E]),
+    "oq_erlang_chat": (_S, [_D, _I, _I, _PD, _D, POINTER(oq_erlang_chat_result), _E]),
     "oq_erlang_chat_agents": (_S, [_D, _I, _PD, _D, _D, _PI]),
     "oq_erlang_plan": (_S, [_PD, _PD, _I, _D, POINTER(oq_staffing_options),
-                            POINTER(oq_plan_interval), POINTER(oq_plan_totals)]),
+                            POINTER(oq_plan_interval), POINTER(oq_plan_totals), _E]),
 }
 
 # config.h: present in newer libraries (declared when the symbols exist).

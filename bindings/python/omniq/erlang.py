@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, Iterable, List, Sequence, Tuple, Type, T
 
 from . import _lib
 from .constants import OQ_ERANGE
-from .errors import INT32_MAX, OmniqError, bad, status_str, to_float, to_int
+from .errors import INT32_MAX, OmniqError, bad, from_bytes, status_str, to_float, to_int
 
 __all__ = [
     "erlang_b", "erlang_b_agents", "erlang_b_load", "erlang_c", "service_level", "asa",
@@ -40,6 +40,18 @@ def _call(name: str, *args: Any, **shown: object) -> None:
         detail = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         extra = " (more than INT32_MAX agents)" if status == OQ_ERANGE else ""
         raise OmniqError(status, f"{status_str(status)}{extra} ({detail})", name)
+
+
+def _call_result(name: str, *args: Any, **shown: object) -> None:
+    """_call for a function that fills a result struct and takes a trailing
+    oq_error: the library's message (naming the argument or the struct) leads."""
+    err = _lib.padded(_lib.oq_error)
+    status = int(getattr(_lib.load(), name)(*args, byref(err)))
+    if status != 0:
+        detail = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        extra = " (more than INT32_MAX agents)" if status == OQ_ERANGE else ""
+        message = from_bytes(err.message) or status_str(status)
+        raise OmniqError(status, f"{message}{extra} ({detail})", name)
 
 
 def _to_struct(dc: Type[T], st: Any) -> T:
@@ -207,7 +219,7 @@ def erlang_a(load: float, agents: int, aht_s: float, patience_s: float,
     h, p = _positive(f, "aht_s", aht_s), _positive(f, "patience_s", patience_s)
     t = _nonneg(f, "threshold_s", threshold_s)
     out = _lib.padded(_lib.oq_erlang_a_result)
-    _call(f, a, n, h, p, t, byref(out), load=a, agents=n, aht_s=h, patience_s=p,
+    _call_result(f, a, n, h, p, t, byref(out), load=a, agents=n, aht_s=h, patience_s=p,
           threshold_s=t)
     return _to_struct(ErlangAResult, out)
 
@@ -294,7 +306,7 @@ def staffing(load: float, aht_s: float, **options: float) -> StaffingResult:
     a, h = _nonneg(f, "load", load), _positive(f, "aht_s", aht_s)
     st = _staffing_options(f, options)
     out = _lib.padded(_lib.oq_staffing_result)
-    _call(f, a, h, byref(st), byref(out), load=a, aht_s=h, **options)
+    _call_result(f, a, h, byref(st), byref(out), load=a, aht_s=h, **options)
     return _to_struct(StaffingResult, out)
 
 
@@ -335,7 +347,7 @@ def chat(load: float, agents: int, aht_s: Sequence[float], threshold_s: float) -
     arr, k = _aht_array(aht_s, f)
     t = _nonneg(f, "threshold_s", threshold_s)
     out = _lib.padded(_lib.oq_erlang_chat_result)
-    _call(f, a, n, k, arr, t, byref(out), load=a, agents=n, aht_s=list(arr), threshold_s=t)
+    _call_result(f, a, n, k, arr, t, byref(out), load=a, agents=n, aht_s=list(arr), threshold_s=t)
     return _to_struct(ChatResult, out)
 
 
@@ -425,7 +437,7 @@ def plan(contacts: Sequence[float], aht_s: Union[float, Sequence[float]],
     # oq_plan_interval has no struct_size, its layout is fixed by the ABI.
     rows = (_lib.oq_plan_interval * max(n, 1))()
     totals = _lib.padded(_lib.oq_plan_totals)
-    _call(f, carr, harr, n, iv, byref(st), rows, byref(totals), n_intervals=n,
+    _call_result(f, carr, harr, n, iv, byref(st), rows, byref(totals), n_intervals=n,
           interval_s=iv, **options)
     return Plan([_to_struct(PlanInterval, rows[i]) for i in range(n)],
                 _to_struct(PlanTotals, totals))

@@ -19,7 +19,9 @@ PLANNING_OUTPUTS = (
     _lib.oq_plan_scenario_info, _lib.oq_schedule_summary, _lib.oq_roster_summary,
     _lib.oq_schedule_shift, _lib.oq_schedule_break, _lib.oq_schedule_tour_row,
     _lib.oq_roster_shift, _lib.oq_roster_violation, _lib.oq_sim_summary, _lib.oq_sim_run_info,
-    _lib.oq_sim_stats, _lib.oq_volume_series_info, _lib.oq_forecast_info, _lib.oq_backtest_result)
+    _lib.oq_sim_stats, _lib.oq_volume_series_info, _lib.oq_forecast_info, _lib.oq_backtest_result,
+    _lib.oq_erlang_a_result, _lib.oq_staffing_result, _lib.oq_erlang_chat_result,
+    _lib.oq_plan_totals)
 
 
 class VersionedStructs(unittest.TestCase):
@@ -116,6 +118,36 @@ class VersionedStructs(unittest.TestCase):
                 self.assertEqual(out.days, 0)  # nothing written
         finally:
             self.lib.oq_plan_scenario_destroy(sc)
+
+    def test_erlang_results_write_only_their_prefix(self):
+        # The Erlang functions are pure: their trailing oq_error holds the message.
+        t = _lib.oq_erlang_a_result
+        err = _lib.padded(_lib.oq_error)
+        full = _lib.padded(t)
+        self.assertEqual(self.lib.oq_erlang_a(100.0, 105, 180.0, 120.0, 20.0, ctypes.byref(full),
+                                              ctypes.byref(err)), 0, err.message)
+        older = t.asa_s.offset  # a header without asa_s and occupancy
+        buf = (ctypes.c_ubyte * (ctypes.sizeof(t) + 16))(*([0xAB] * (ctypes.sizeof(t) + 16)))
+        out = t.from_buffer(buf)
+        out.struct_size = older
+        st = self.lib.oq_erlang_a(100.0, 105, 180.0, 120.0, 20.0, ctypes.byref(out),
+                                  ctypes.byref(err))
+        self.assertEqual(st, 0, err.message)
+        self.assertEqual((out.p_wait, out.p_abandon, out.service_level),
+                         (full.p_wait, full.p_abandon, full.service_level))
+        self.assertEqual(bytes(buf[older:]), b"\xab" * (len(buf) - older))
+        for size in (2, ctypes.sizeof(t) + 8):
+            out = _lib.padded(t)
+            out.struct_size = size
+            st = self.lib.oq_erlang_a(100.0, 105, 180.0, 120.0, 20.0, ctypes.byref(out),
+                                      ctypes.byref(err))
+            self.assertEqual(st, omniq.OQ_EINVAL)
+            self.assertIn("oq_erlang_a_result.struct_size", err.message.decode())
+            self.assertEqual(out.p_wait, 0.0)  # nothing written
+        # The Python function's errors carry the library's message too.
+        with self.assertRaises(OmniqError) as cm:
+            omniq.erlang.staffing(1e300, 180, target_sl=0.8, threshold_s=20)
+        self.assertIn("does not fit an int32_t agent count", str(cm.exception))
 
     def test_binding_mirrors_have_the_header_sizes(self):
         # tests/unit/test_abi.c's HISTORY records each struct's sizeof (LP64):

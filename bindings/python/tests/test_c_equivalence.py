@@ -23,13 +23,13 @@ int main(void) {
     for (int a = 0; a < 5; a++) {
         double A = loads[a];
         for (int n = 0; n <= 140; n += 7) {
-            char k[64]; double v; oq_erlang_a_result ea;
+            char k[64]; double v; oq_erlang_a_result ea = OQ_OUTPUT_INIT(oq_erlang_a_result);
             snprintf(k, sizeof k, "b/%d/%d", a, n); oq_erlang_b(A, n, &v); d(k, v);
             snprintf(k, sizeof k, "c/%d/%d", a, n); oq_erlang_c(A, n, &v); d(k, v);
             snprintf(k, sizeof k, "sl/%d/%d", a, n); oq_erlang_c_service_level(A, n, 180, 20, &v); d(k, v);
             snprintf(k, sizeof k, "asa/%d/%d", a, n); oq_erlang_c_asa(A, n, 180, &v); d(k, v);
             snprintf(k, sizeof k, "occ/%d/%d", a, n); oq_erlang_occupancy(A, n, &v); d(k, v);
-            snprintf(k, sizeof k, "ea/%d/%d", a, n); oq_erlang_a(A, n, 180, 90, 20, &ea);
+            snprintf(k, sizeof k, "ea/%d/%d", a, n); oq_erlang_a(A, n, 180, 90, 20, &ea, NULL);
             d(k, ea.p_wait); d(k, ea.p_abandon); d(k, ea.service_level); d(k, ea.asa_s); d(k, ea.occupancy);
         }
         int m; char k[64]; double v0;
@@ -38,13 +38,14 @@ int main(void) {
         snprintf(k, sizeof k, "nocc/%d", a); oq_erlang_agents_occupancy(A, 0.85, &m); i(k, m);
         snprintf(k, sizeof k, "nea/%d", a); oq_erlang_a_agents(A, 180, 90, 20, 0.8, &m); i(k, m);
         snprintf(k, sizeof k, "neab/%d", a); oq_erlang_a_agents_abandon(A, 180, 90, 0.05, &m); i(k, m);
-        double aht[3] = {300, 360, 420}; oq_erlang_chat_result cr;
-        snprintf(k, sizeof k, "chat/%d", a); oq_erlang_chat(A, 4 + a * 10, 3, aht, 30, &cr);
+        double aht[3] = {300, 360, 420}; oq_erlang_chat_result cr = OQ_OUTPUT_INIT(oq_erlang_chat_result);
+        snprintf(k, sizeof k, "chat/%d", a); oq_erlang_chat(A, 4 + a * 10, 3, aht, 30, &cr, NULL);
         d(k, cr.p_wait); d(k, cr.service_level); d(k, cr.asa_s); d(k, cr.occupancy); d(k, cr.sessions_per_agent);
         snprintf(k, sizeof k, "nchat/%d", a); oq_erlang_chat_agents(A, 3, aht, 30, 0.8, &m); i(k, m);
         oq_staffing_options o; oq_staffing_options_init(&o);
         o.threshold_s = 20; o.target_sl = 0.8; o.patience_s = 90; o.max_abandon = 0.05; o.shrinkage = 0.3;
-        oq_staffing_result sr; oq_erlang_staffing(A, 180, &o, &sr);
+        oq_staffing_result sr = OQ_OUTPUT_INIT(oq_staffing_result);
+        oq_erlang_staffing(A, 180, &o, &sr, NULL);
         snprintf(k, sizeof k, "staff/%d", a);
         i(k, sr.required); i(k, sr.scheduled); d(k, sr.service_level); d(k, sr.asa_s); d(k, sr.occupancy); d(k, sr.p_abandon); d(k, sr.p_wait);
         snprintf(k, sizeof k, "nb/%d", a); oq_erlang_b_agents(A, 0.01, &m); i(k, m);
