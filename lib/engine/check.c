@@ -138,7 +138,7 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
                           "queue '%s': contact '%s' waits while agent '%s' could take it", q->id,
                           c->id, m->agent->id);
                     int64_t at = oq__agent_fits_at(e, c, m);
-                    const oq_timer *t = &c->wait_timer;
+                    const oq_timer tv = oq__ctimer_view(c, OQ_CT_WAIT), *t = &tv;
                     int woken = t->pos >= 0 && t->kind == OQ_TIMER_WAIT &&
                                 (t->due <= at || (q->delays_overflow > 0 && m->delay_ms > 0));
                     CHECK(at == INT64_MAX || woken,
@@ -193,12 +193,12 @@ oq_status oq_engine_check(oq_engine *e)
           held, parked, e->contact_ids.count);
     CHECK(oq__heap_valid(&e->timers, &oq__timer_heap_ops, NULL, timer_heap_pos),
           "engine: timer heap out of order");
-    CHECK(e->timers.cap >= e->n_contacts * OQ_CONTACT_TIMERS + e->live_agents + e->live_calendars + OQ_ENGINE_TIMERS,
+    CHECK(e->timers.cap >= e->n_contacts + e->live_agents + e->live_calendars + OQ_ENGINE_TIMERS,
           "engine: timer reserve lost");
     for (int32_t i = 0; i < e->timers.n; i++) {
-        const oq_timer *t = e->timers.items[i];
-        CHECK(t->due >= e->now, "engine: timer due at %lld is in the past (clock %lld)",
-              (long long)t->due, (long long)e->now);
+        int64_t due = oq__timer_item_due(e->timers.items[i]);
+        CHECK(due >= e->now, "engine: timer due at %lld is in the past (clock %lld)", (long long)due,
+              (long long)e->now);
     }
     CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
     if ((st = oq__check_derived(e)) != OQ_OK)

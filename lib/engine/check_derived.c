@@ -253,13 +253,13 @@ static oq_status check_exclusions(oq_engine *e, const oq_contact *c)
     return OQ_OK;
 }
 
-/* A contact's three timers say what will happen to it next. */
+/* A contact's three timer slots say what will happen to it next. */
 static oq_status check_contact(oq_engine *e, const oq_contact *c)
 {
     oq_status st = check_exclusions(e, c);
     if (st != OQ_OK)
         return st;
-    const oq_timer *t = &c->timer;
+    const oq_timer tv = oq__ctimer_view(c, OQ_CT_SERVICE), *t = &tv;
     int32_t want = c->state == OQ_CONTACT_OFFERED ? OQ_TIMER_OFFER
                    : c->state == OQ_CONTACT_WRAPUP ? OQ_TIMER_WRAPUP
                                                     : OQ_TIMER_NONE;
@@ -270,7 +270,8 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
      * harmless (it finds nothing due and re-arms). While offered the ladder
      * pauses and the timer may be in any state (it re-arms when the contact
      * is back in line); parked or in service, nothing waits. */
-    const oq_timer *w = &c->wait_timer;
+    const oq_timer wv = oq__ctimer_view(c, OQ_CT_WAIT), *w = &wv;
+    const oq_timer dv = oq__ctimer_view(c, OQ_CT_DUE), *dt = &dv;
     if (c->state == OQ_CONTACT_QUEUED) {
         int64_t wait = oq__wait_due(e, c), at = wait > e->now ? wait : e->now;
         CHECK(wait == INT64_MAX || (timer_armed(w) && w->due <= at),
@@ -283,11 +284,11 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
      * whose warning was changed may warn early); parking stops it. */
     int64_t due = c->state == OQ_CONTACT_PARKED ? INT64_MAX : oq__deadline_due(e, c);
     if (due == INT64_MAX)
-        CHECK(!timer_armed(&c->due_timer), "contact '%s': a deadline timer with no deadline pending", c->id);
+        CHECK(!timer_armed(dt), "contact '%s': a deadline timer with no deadline pending", c->id);
     else
-        CHECK(timer_armed(&c->due_timer) && c->due_timer.due <= (due > e->now ? due : e->now),
+        CHECK(timer_armed(dt) && dt->due <= (due > e->now ? due : e->now),
               "contact '%s': its deadline timer should be due by %lld, %s %lld", c->id, (long long)due,
-              timer_armed(&c->due_timer) ? "is due at" : "is not armed", (long long)c->due_timer.due);
+              timer_armed(dt) ? "is due at" : "is not armed", (long long)dt->due);
     return OQ_OK;
 }
 

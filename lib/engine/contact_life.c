@@ -256,7 +256,7 @@ void oq__contact_detach(oq_engine *e, oq_contact *c)
     if (c->state == OQ_CONTACT_QUEUED) {
         oq__contact_dequeue(e, c);
     } else if (c->state != OQ_CONTACT_PARKED) {
-        oq__timer_cancel(e, &c->timer);
+        oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
         oq__contact_release(e, c);
     }
 }
@@ -279,9 +279,9 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
 
 void oq__contact_destroy(oq_engine *e, oq_contact *c)
 {
-    oq__timer_cancel(e, &c->timer);
-    oq__timer_cancel(e, &c->wait_timer);
-    oq__timer_cancel(e, &c->due_timer);
+    oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
+    oq__ctimer_cancel(e, c, OQ_CT_WAIT);
+    oq__ctimer_cancel(e, c, OQ_CT_DUE);
     if (c->dirty)
         unlink_dirty(e, c);
     oq__parked_forget(e, c);
@@ -349,7 +349,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
 void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
 {
     oq__contact_event(e, c, OQ_EV_CONTACT_QUEUED, why); /* still names the agent */
-    oq__timer_cancel(e, &c->timer);
+    oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
@@ -568,7 +568,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     }
     c->pref_agent_idx = pa ? pa->idx : -1;
     c->pref_agent_seq = pa ? pa->seq : 0;
-    c->timer.pos = c->wait_timer.pos = c->due_timer.pos = -1;
+    c->t_pos = -1;
     c->pref_until = pa && pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     ch->n_contacts++;
     lane->reserved++;
@@ -639,9 +639,9 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     }
     oq__history_add(e, c, OQ_EV_ASSIGNED, a, OQ_DETAIL_NONE, NULL);
     oq__last_agent_note(e, c, a);
-    oq__timer_cancel(e, &c->timer);
-    oq__timer_cancel(e, &c->wait_timer); /* answered: no more escalation */
-    oq__timer_cancel(e, &c->due_timer);  /* replied: the deadline is met */
+    oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
+    oq__ctimer_cancel(e, c, OQ_CT_WAIT); /* answered: no more escalation */
+    oq__ctimer_cancel(e, c, OQ_CT_DUE);  /* replied: the deadline is met */
     c->deadline_stage = 2;
     c->pref_until = 0;
     c->state = OQ_CONTACT_ACTIVE;
@@ -679,7 +679,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     if (!oq__exclusion_room(e, c, 2))
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
-    oq__timer_cancel(e, &c->timer);
+    oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
     add_reject(e, c, a);
     note_miss(e, a, 0);
     if (oq__contact_pref_agent(e, c) == a)
@@ -733,7 +733,7 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
         a->n_wrapup++;
         e->n_active--;
         e->n_wrapup++;
-        oq__timer_arm(e, &c->timer, oq__add_ms(e->now, oq__ms(c->queue->wrapup_s)), OQ_TIMER_WRAPUP);
+        oq__ctimer_arm(e, c, OQ_CT_SERVICE, oq__add_ms(e->now, oq__ms(c->queue->wrapup_s)), OQ_TIMER_WRAPUP);
         oq__contact_event(e, c, OQ_EV_WRAPUP_STARTED, NULL);
         oq__agent_refresh(e, a);
     } else {

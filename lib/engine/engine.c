@@ -115,7 +115,7 @@ void oq_engine_destroy(oq_engine *e)
         oq_agent *a = e->agents[i];
         while (a && a->held) {
             oq_contact *c = a->held;
-            oq__timer_cancel(e, &c->timer);
+            oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
             oq__contact_release(e, c);
             oq__contact_destroy(e, c);
         }
@@ -363,7 +363,7 @@ oq_status oq_engine_next_deadline(const oq_engine *e, int64_t *deadline_ms)
 {
     if (!e || !deadline_ms)
         return OQ_EINVAL;
-    *deadline_ms = e->timers.n ? ((const oq_timer *)e->timers.items[0])->due : INT64_MAX;
+    *deadline_ms = oq__timer_next_due(e);
     return OQ_OK;
 }
 
@@ -391,7 +391,7 @@ oq_status oq_engine_get_counts(const oq_engine *e, oq_engine_counts *caller)
     out->contacts_offered = e->n_offered;
     out->contacts_active = e->n_active;
     out->contacts_wrapup = e->n_wrapup;
-    out->timers = e->timers.n;
+    out->timers = oq__timers_pending(e);
     out->contacts_parked = e->n_parked;
     oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;

@@ -223,7 +223,24 @@ void oq__timer_cancel(oq_engine *e, oq_timer *t);
 void oq__advance(oq_engine *e, int64_t now_ms);
 /* Fire the earliest timer if it is due at the current clock; 1 if it did. */
 int oq__fire_due_timer(oq_engine *e);
-/* Timer heap room for every embedded timer plus `extra_contacts` more contacts. */
+/* A contact's timer slots (OQ_CT_*), multiplexed into one heap entry:
+ * arm (re-arm) a slot, cancel it (nothing when not armed), its kind
+ * (OQ_TIMER_NONE when not armed). */
+void oq__ctimer_arm(oq_engine *e, oq_contact *c, int slot, int64_t due, int32_t kind);
+void oq__ctimer_cancel(oq_engine *e, oq_contact *c, int slot);
+int32_t oq__ctimer_kind(const oq_contact *c, int slot);
+/* A slot as a plain timer (kind NONE when not armed), for snapshots and checks. */
+oq_timer oq__ctimer_view(const oq_contact *c, int slot);
+/* Restore: set a slot from a plain timer without touching the heap, then
+ * put the contact's entry in the heap (0 when memory runs out). */
+void oq__ctimer_set(oq_contact *c, int slot, const oq_timer *t);
+int oq__ctimer_restore(oq_engine *e, oq_contact *c);
+/* Due time of a heap item / of the earliest timer (INT64_MAX: none). */
+int64_t oq__timer_item_due(const void *item);
+int64_t oq__timer_next_due(const oq_engine *e);
+/* Timers pending, counting each armed contact slot. */
+int32_t oq__timers_pending(const oq_engine *e);
+/* Timer heap room for every timer (one entry per contact) plus `extra_contacts` more contacts. */
 int oq__reserve_timers(oq_engine *e, int32_t extra_contacts, int32_t extra_agents);
 
 /* ---- routing (route.c) ---- */

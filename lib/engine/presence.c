@@ -121,7 +121,7 @@ oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent)
     for (oq_contact *c = a->held, *next; c; c = next) {
         next = c->held_next;
         if (c->state == OQ_CONTACT_WRAPUP) {
-            oq__timer_cancel(e, &c->timer);
+            oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
             oq__wrapup_expired(e, c);
         }
     }

@@ -213,7 +213,7 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     m->rr_seq = ++q->rr_counter;
     m->rand_key = oq__rand(e);
     if (q->offer_timeout_s > 0)
-        oq__timer_arm(e, &c->timer, oq__add_ms(e->now, oq__ms(q->offer_timeout_s)), OQ_TIMER_OFFER);
+        oq__ctimer_arm(e, c, OQ_CT_SERVICE, oq__add_ms(e->now, oq__ms(q->offer_timeout_s)), OQ_TIMER_OFFER);
     oq__agent_reindex(e, a);
     oq__contact_event(e, c, OQ_EV_OFFERED, NULL);
     oq__agent_refresh(e, a);

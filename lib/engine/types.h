@@ -28,19 +28,28 @@
 
 #define OQ_QUEUE_CHANNELS_MAX 16 /* channels one queue may accept */
 
-/* Timer kinds. Contact timers are embedded in the contact (one per
- * contact); engine-level timers (statistics intervals) in their module. */
+/* Timer kinds. A contact's deadlines are slots of the contact, multiplexed
+ * into one entry of the timer heap (timers.c); engine-level timers
+ * (statistics intervals) live in their module. */
 enum {
     OQ_TIMER_NONE = 0,
-    OQ_TIMER_OFFER,   /* contact->timer: offer time-out */
-    OQ_TIMER_WRAPUP,  /* contact->timer: end of wrap-up */
-    OQ_TIMER_WAIT,    /* contact->wait_timer: ladder step, preferred-agent wait, max wait */
-    OQ_TIMER_DUE,     /* contact->due_timer: reply deadline warning / breach */
+    OQ_TIMER_OFFER,   /* contact slot OQ_CT_SERVICE: offer time-out */
+    OQ_TIMER_WRAPUP,  /* contact slot OQ_CT_SERVICE: end of wrap-up */
+    OQ_TIMER_WAIT,    /* contact slot OQ_CT_WAIT: ladder step, preferred-agent wait, max wait */
+    OQ_TIMER_DUE,     /* contact slot OQ_CT_DUE: reply deadline warning / breach */
     OQ_TIMER_AGENT,   /* agent->timer: end of a back-off or fairness block */
     OQ_TIMER_STATS,   /* the statistics interval */
-    OQ_TIMER_CALENDAR /* calendar->timer: its next opening or closing */
+    OQ_TIMER_CALENDAR,/* calendar->timer: its next opening or closing */
+    OQ_TIMER_CONTACT  /* a contact's heap entry: keyed by its soonest armed slot */
 };
-#define OQ_CONTACT_TIMERS 3 /* timers embedded in each contact */
+/* A contact's timer slots: each holds one deadline and the sequence number
+ * it was armed with, so the multiplexed entry fires them in exactly the
+ * order three separate timers would. */
+enum { OQ_CT_SERVICE = 0, OQ_CT_WAIT, OQ_CT_DUE };
+#define OQ_CONTACT_TIMERS 3 /* slots per contact (one heap entry) */
+#define OQ_CT_ARMED(slot) (1 << (8 + (slot))) /* oq_contact.t_kind: the slot is armed */
+#define OQ_CT_WRAPUP (1 << 11)               /* slot OQ_CT_SERVICE holds OQ_TIMER_WRAPUP */
+#define OQ_CT_NEXT_SHIFT 12                  /* two bits: the slot keying the entry */
 #define OQ_TIERS_MAX (OQ_LADDER_MAX + 1)
 #define OQ_ENGINE_TIMERS 1 /* engine-level timers: the statistics interval */
 #define OQ_SOFT_MAX 16     /* lost allocations one journal record can name */
@@ -48,11 +57,14 @@ enum {
 struct oq_stats;
 struct oq__observer;
 
+/* pos and kind come first: a contact's heap entry (oq_contact.t_pos,
+ * .t_kind) has them at the same offsets, and the timer heap reads the kind
+ * to know which one an item is (timers.c). */
 typedef struct oq_timer {
-    int64_t due;
-    uint64_t seq;   /* ties between equal due times fire in creation order */
     int32_t pos;    /* heap position, -1 when not armed */
     int32_t kind;   /* OQ_TIMER_* */
+    int64_t due;
+    uint64_t seq;   /* ties between equal due times fire in creation order */
 } oq_timer;
 
 /* An agent kept from a contact after it rejected it or let an offer time
@@ -320,9 +332,14 @@ struct oq_contact {
     oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_contact *dirty_next;
     oq_sig *sig;             /* while QUEUED: its signature in its lane, NULL if none (sigindex.c) */
-    oq_timer timer;          /* offer time-out or wrap-up */
-    oq_timer wait_timer;     /* ladder, preferred-agent wait, max wait */
-    oq_timer due_timer;      /* reply deadline */
+    /* Its timers (timers.c): slot OQ_CT_SERVICE the offer time-out or end of
+     * wrap-up, OQ_CT_WAIT ladder / preferred-agent wait / max wait,
+     * OQ_CT_DUE the reply deadline; one heap entry for all three. */
+    int64_t t_due[OQ_CONTACT_TIMERS];
+    uint64_t t_seq[OQ_CONTACT_TIMERS];
+    int32_t t_pos;           /* the entry's heap position, -1 = no slot armed */
+    int32_t t_kind;          /* low byte OQ_TIMER_CONTACT while in the heap, else NONE (same
+                                offsets as oq_timer); above it the slots' state, OQ_CT_* bits */
     int32_t channel;
     int32_t cost;            /* capacity units taken when it was offered */
     int32_t priority;
@@ -412,6 +429,7 @@ struct oq_engine {
 
     uint64_t next_agent_seq, next_contact_seq, next_timer_seq;
     oq_heap timers;
+    int32_t timers_hidden;   /* armed contact slots beyond the one keying each contact's entry */
     int32_t n_contacts, n_queued, n_offered, n_active, n_wrapup, n_parked;
     oq_contact *parked;      /* parked work orders (intrusive list) */
 

@@ -2,7 +2,7 @@
 /* What happens to a contact while it waits: its queue's escalation ladder,
  * the queue's limits, the reservation for a preferred agent, reply
  * deadlines, and the wait estimates built on the queue's handle times.
- * One embedded timer (wait_timer) covers ladder, reservation and max wait:
+ * One timer slot (OQ_CT_WAIT) covers ladder, reservation and max wait:
  * it is armed for the earliest of them while the contact is QUEUED. While
  * it is offered the ladder pauses; steps whose time came meanwhile fire as
  * soon as it is back in the queue. */
@@ -118,9 +118,9 @@ void oq__wait_schedule(oq_engine *e, oq_contact *c)
 {
     int64_t due = oq__wait_due(e, c);
     if (due == INT64_MAX)
-        oq__timer_cancel(e, &c->wait_timer);
+        oq__ctimer_cancel(e, c, OQ_CT_WAIT);
     else
-        oq__timer_arm(e, &c->wait_timer, due > e->now ? due : e->now, OQ_TIMER_WAIT);
+        oq__ctimer_arm(e, c, OQ_CT_WAIT, due > e->now ? due : e->now, OQ_TIMER_WAIT);
 }
 
 /* ---- moving between queues ---------------------------------------------- */
@@ -475,10 +475,10 @@ void oq__deadline_schedule(oq_engine *e, oq_contact *c)
 {
     int64_t due = oq__deadline_due(e, c);
     if (due == INT64_MAX) {
-        oq__timer_cancel(e, &c->due_timer);
+        oq__ctimer_cancel(e, c, OQ_CT_DUE);
         return;
     }
-    oq__timer_arm(e, &c->due_timer, due > e->now ? due : e->now, OQ_TIMER_DUE);
+    oq__ctimer_arm(e, c, OQ_CT_DUE, due > e->now ? due : e->now, OQ_TIMER_DUE);
 }
 
 void oq__deadline_expired(oq_engine *e, oq_contact *c)

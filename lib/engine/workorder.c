@@ -262,8 +262,8 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
     oq__contact_event(e, c, OQ_EV_PARKED, reason);
     oq__history_add(e, c, OQ_EV_PARKED, owner, OQ_DETAIL_NONE, why);
     oq__contact_detach(e, c);
-    oq__timer_cancel(e, &c->wait_timer);
-    oq__timer_cancel(e, &c->due_timer);
+    oq__ctimer_cancel(e, c, OQ_CT_WAIT);
+    oq__ctimer_cancel(e, c, OQ_CT_DUE);
     if (owner) {
         c->pref_agent_idx = owner->idx;
         c->pref_agent_seq = owner->seq;

@@ -259,9 +259,10 @@ static void w_contact(oq_wr *w, const oq_contact *c)
             oq__wr_str(w, it->detail_code == OQ_DETAIL_OWNED ? it->detail : NULL);
         }
     }
-    w_timer(w, &c->timer);
-    w_timer(w, &c->wait_timer);
-    w_timer(w, &c->due_timer);
+    for (int slot = 0; slot < OQ_CONTACT_TIMERS; slot++) {
+        oq_timer t = oq__ctimer_view(c, slot);
+        w_timer(w, &t);
+    }
     oq__wr_i32(w, c->stats_rec);
     oq__wr_u8(w, (uint8_t)(c->flags & ~OQ_CF_RESERVED)); /* the reserved list is rebuilt */
 }
@@ -1070,9 +1071,16 @@ static int r_contact(rx *x)
                 oq__rd_fail(r, "history detail text and code disagree");
         }
     }
-    r_timer(x, &c->timer, OQ_TIMER_OFFER, OQ_TIMER_WRAPUP);
-    r_timer(x, &c->wait_timer, OQ_TIMER_WAIT, OQ_TIMER_WAIT);
-    r_timer(x, &c->due_timer, OQ_TIMER_DUE, OQ_TIMER_DUE);
+    static const int32_t kinds[OQ_CONTACT_TIMERS][2] = {
+        [OQ_CT_SERVICE] = {OQ_TIMER_OFFER, OQ_TIMER_WRAPUP},
+        [OQ_CT_WAIT] = {OQ_TIMER_WAIT, OQ_TIMER_WAIT},
+        [OQ_CT_DUE] = {OQ_TIMER_DUE, OQ_TIMER_DUE},
+    };
+    for (int slot = 0; slot < OQ_CONTACT_TIMERS; slot++) {
+        oq_timer t;
+        r_timer(x, &t, kinds[slot][0], kinds[slot][1]);
+        oq__ctimer_set(c, slot, &t);
+    }
     c->stats_rec = oq__rd_range(r, 0, INT32_MAX - 1, "contact statistics record"); /* checked by oq__stats_read */
     c->flags = oq__rd_u8(r);
     if (r->bad)
@@ -1138,6 +1146,12 @@ static int push_timer(rx *x, oq_timer *t)
         return nomem(x);
     oq__heap_push(&e->timers, &oq__timer_heap_ops, NULL, t);
     return 1;
+}
+
+/* A contact's armed timer slots: one heap entry. */
+static int push_contact_timers(rx *x, oq_contact *c)
+{
+    return oq__ctimer_restore(x->e, c) || nomem(x);
 }
 
 /* The engine's calendars (before the queues, which name them). Each is
@@ -1523,18 +1537,17 @@ static int restore_body(rx *x)
             return 0;
     for (int32_t i = 0; i < e->n_agents; i++)
         for (oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->held_next)
-            if (!push_timer(x, &c->timer) || !push_timer(x, &c->wait_timer) || !push_timer(x, &c->due_timer))
+            if (!push_contact_timers(x, c))
                 return 0;
     for (oq_contact *c = e->parked; c; c = c->parked_next)
-        if (!push_timer(x, &c->timer) || !push_timer(x, &c->wait_timer) || !push_timer(x, &c->due_timer))
+        if (!push_contact_timers(x, c))
             return 0;
     for (int32_t i = 0; i < e->n_queues; i++) {
         oq_queue *q = e->queues[i];
         for (int32_t l = 0; q && l < q->n_lanes; l++)
             for (int32_t k = 0; k < q->lanes[l].contacts.n; k++) {
                 oq_contact *c = q->lanes[l].contacts.items[k];
-                if (!push_timer(x, &c->timer) || !push_timer(x, &c->wait_timer) ||
-                    !push_timer(x, &c->due_timer))
+                if (!push_contact_timers(x, c))
                     return 0;
             }
     }

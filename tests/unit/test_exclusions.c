@@ -263,7 +263,7 @@ static void check_reports_a_stranded_contact(void **state)
     /* Corrupt it: drop the contact's wake-up. */
     oq_contact *c = oq__idtable_get(&e->contact_ids, "c1");
     assert_non_null(c);
-    oq__timer_cancel(e, &c->wait_timer);
+    oq__ctimer_cancel(e, c, OQ_CT_WAIT);
     assert_int_equal(oq_engine_check(e), OQ_ECORRUPT);
     const char *msg = oq_engine_last_error(e);
     assert_non_null(strstr(msg, "'c1'"));

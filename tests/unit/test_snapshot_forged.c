@@ -110,10 +110,10 @@ static oq_contact *contact_where(oq_engine *e, int (*pred)(const oq_contact *))
 
 static int waiting_with_timer(const oq_contact *c)
 {
-    return c->state == OQ_CONTACT_QUEUED && c->wait_timer.kind == OQ_TIMER_WAIT && c->wait_timer.pos >= 0;
+    return c->state == OQ_CONTACT_QUEUED && oq__ctimer_kind(c, OQ_CT_WAIT) == OQ_TIMER_WAIT;
 }
 
-static int with_deadline_timer(const oq_contact *c) { return c->due_timer.pos >= 0; }
+static int with_deadline_timer(const oq_contact *c) { return oq__ctimer_kind(c, OQ_CT_DUE) != OQ_TIMER_NONE; }
 static int offered(const oq_contact *c) { return c->state == OQ_CONTACT_OFFERED; }
 static int with_record(const oq_contact *c) { return c->stats_rec > 0; }
 
@@ -368,7 +368,7 @@ static int f_contact_wait_timer(oq_engine *e)
     oq_contact *c = contact_where(e, waiting_with_timer);
     if (!c)
         return 0;
-    oq__timer_cancel(e, &c->wait_timer);
+    oq__ctimer_cancel(e, c, OQ_CT_WAIT);
     return 1;
 }
 
@@ -377,16 +377,16 @@ static int f_contact_deadline_timer(oq_engine *e)
     oq_contact *c = contact_where(e, with_deadline_timer);
     if (!c)
         return 0;
-    oq__timer_cancel(e, &c->due_timer);
+    oq__ctimer_cancel(e, c, OQ_CT_DUE);
     return 1;
 }
 
 static int f_contact_offer_timer_kind(oq_engine *e)
 {
     oq_contact *c = contact_where(e, offered);
-    if (!c || c->timer.pos < 0)
+    if (!c || oq__ctimer_kind(c, OQ_CT_SERVICE) == OQ_TIMER_NONE)
         return 0;
-    oq__timer_arm(e, &c->timer, c->timer.due, OQ_TIMER_WRAPUP); /* an offer that "ends wrap-up" */
+    oq__ctimer_arm(e, c, OQ_CT_SERVICE, c->t_due[OQ_CT_SERVICE], OQ_TIMER_WRAPUP); /* an offer that "ends wrap-up" */
     return 1;
 }
 
