@@ -112,6 +112,8 @@ typedef struct queue_def {
     int32_t channel;
 } queue_def;
 
+#include "routing_probe.h"
+
 typedef struct sample {
     double *v;
     int64_t n, cap;
@@ -171,6 +173,7 @@ typedef struct result {
     double arrive_p50, arrive_p99, arrive_p999;
     double free_p50, free_p99, free_p999;
     double bytes_per_waiting, bytes_per_agent;
+    double probe_per_cpu_s; /* the bare probe (routing_probe.h), same center and steps */
     int64_t measured; /* waiting contacts the memory figure was measured over */
 } result;
 
@@ -277,6 +280,9 @@ static result run(const bench_case *bc)
         exit(1);
     for (int q = 0; q < N_QUEUES; q++)
         xp.home_agent[q] = -1;
+    uint8_t *levels = calloc((size_t)n_agents * N_SKILLS, 1); /* for the probe */
+    if (!levels)
+        exit(1);
     for (int a = 0; a < n_agents; a++) {
         snprintf(id, sizeof id, "a%d", a);
         must(e, oq_agent_add(e, id, 100), "agent");
@@ -294,7 +300,9 @@ static result run(const bench_case *bc)
                 int32_t lv = 0;
                 oq_agent_get_skill(e, id, sk, &lv);
                 if (lv < d->level[k] + 2) {
-                    must(e, oq_agent_set_skill(e, 0, id, sk, d->level[k] + 2 + uniform(4)), "skill");
+                    int32_t nl = d->level[k] + 2 + uniform(4);
+                    must(e, oq_agent_set_skill(e, 0, id, sk, nl), "skill");
+                    levels[(size_t)a * N_SKILLS + (size_t)d->skill[k]] = (uint8_t)nl;
                     have += lv == 0;
                     if (lv == 0 && xp.agent_n[a] < xp.stride)
                         mine[xp.agent_n[a]++] = d->skill[k];
@@ -307,7 +315,9 @@ static result run(const bench_case *bc)
             int32_t lv = 0;
             oq_agent_get_skill(e, id, sk, &lv);
             if (lv == 0) {
-                must(e, oq_agent_set_skill(e, 0, id, sk, 1 + uniform(10)), "skill");
+                int32_t nl = 1 + uniform(10);
+                must(e, oq_agent_set_skill(e, 0, id, sk, nl), "skill");
+                levels[(size_t)a * N_SKILLS + (size_t)atoi(sk + 1)] = (uint8_t)nl;
                 have++;
                 if (xp.agent_n[a] < xp.stride)
                     mine[xp.agent_n[a]++] = atoi(sk + 1);
@@ -417,17 +427,20 @@ static result run(const bench_case *bc)
     free(arrive_ns.v);
     free(free_ns.v);
     free(active);
-    free(qd);
     free(xp.home_agent);
     free(xp.agent_n);
     free(xp.agent_skills);
     oq_engine_destroy(e);
+    if (bc->skills_per_contact == 0) /* the probe knows no per-contact extra skills */
+        r.probe_per_cpu_s = probe_run(qd, levels, n_agents, n_waiting, r.steps, cost, maxn).decisions_per_cpu_s;
+    free(qd);
+    free(levels);
     return r;
 }
 
 static void print_case(const bench_case *bc, result *rs, int runs, const bench_env *env)
 {
-    double v[9][64];
+    double v[10][64];
     int n = runs < 64 ? runs : 64;
     for (int i = 0; i < n; i++) {
         v[0][i] = rs[i].decisions_per_s;
@@ -439,15 +452,23 @@ static void print_case(const bench_case *bc, result *rs, int runs, const bench_e
         v[6][i] = rs[i].free_p99;
         v[7][i] = rs[i].free_p999;
         v[8][i] = rs[i].bytes_per_waiting;
+        v[9][i] = rs[i].probe_per_cpu_s;
     }
-    bench_spread s[9];
-    for (int k = 0; k < 9; k++)
+    bench_spread s[10];
+    for (int k = 0; k < 10; k++)
         s[k] = bench_spread_of(v[k], n);
     printf("%7d %8d %6d %6d %12.0f [%.0f .. %.0f] %12.0f [%.0f .. %.0f]  %6.2f [%.2f .. %.2f]  %6.2f [%.2f .. %.2f]"
-           "  %7.2f [%.2f .. %.2f]  %7.2f [%.2f .. %.2f] %5.0f\n",
+           "  %7.2f [%.2f .. %.2f]  %7.2f [%.2f .. %.2f] %5.0f",
            bc->agents, bc->waiting, bc->skills_per_contact, bc->queues_per_agent, s[0].med, s[0].min,
            s[0].max, s[1].med, s[1].min, s[1].max, s[2].med, s[2].min, s[2].max, s[3].med, s[3].min,
            s[3].max, s[5].med, s[5].min, s[5].max, s[6].med, s[6].min, s[6].max, s[8].med);
+    /* The bare probe (routing_probe.h) and how many times faster it is
+     * than the engine (issue #22: within 4x); medians of the runs. */
+    double ratio = s[9].med > 0 && s[1].med > 0 ? s[9].med / s[1].med : 0;
+    if (s[9].med > 0)
+        printf(" %12.0f [%.0f .. %.0f] %6.1fx\n", s[9].med, s[9].min, s[9].max, ratio);
+    else
+        printf(" %33s %7s\n", "-", "-");
     printf("{\"bench\":\"routing\",\"group\":\"%s\",\"agents\":%d,\"waiting\":%d,\"steps\":%" PRId64
            ",\"skills_per_contact\":%d,\"queues_per_agent\":%d,\"runs\":%d",
            bc->group ? bc->group : "", bc->agents, bc->waiting, rs[0].steps, bc->skills_per_contact,
@@ -461,6 +482,10 @@ static void print_case(const bench_case *bc, result *rs, int runs, const bench_e
     bench_spread_json("agent_free_p99_us", s[6]);
     bench_spread_json("agent_free_p999_us", s[7]);
     printf(",\"bytes_per_waiting_contact\":%.0f,\"bytes_per_agent\":%.0f", s[8].med, rs[0].bytes_per_agent);
+    if (s[9].med > 0) {
+        bench_spread_json("probe_decisions_per_cpu_s", s[9]);
+        printf(",\"probe_over_engine\":%.2f", ratio);
+    }
     bench_env_json(env);
     printf("}\n");
     fflush(stdout);
@@ -542,10 +567,13 @@ int main(int argc, char **argv)
     printf("omniq %s routing benchmark\n", oq_version());
     bench_env_print("bench_routing", &env, runs, quick);
     printf("# decisions/s per wall and per CPU second; latencies of one call in us (p50, p99); B/w = "
-           "bytes per waiting contact\n");
-    printf("%7s %8s %6s %6s %33s %33s %24s %24s %26s %26s %5s\n", "agents", "waiting", "skills", "q/agt",
-           "decisions / wall s", "decisions / CPU s", "arrive p50", "arrive p99", "agent free p50",
-           "agent free p99", "B/w");
+           "bytes per waiting contact; probe = the same decisions by bare heaps and bitsets "
+           "(tests/bench/routing_probe.h), x = probe / engine per CPU second\n");
+    printf("# targets (issue #22): >= 1,000,000 decisions / CPU s at 10k agents and 100k / 1M waiting, "
+           "p99 < 5 us, B/w <= 256, x <= 4\n");
+    printf("%7s %8s %6s %6s %33s %33s %24s %24s %26s %26s %5s %33s %7s\n", "agents", "waiting", "skills",
+           "q/agt", "decisions / wall s", "decisions / CPU s", "arrive p50", "arrive p99", "agent free p50",
+           "agent free p99", "B/w", "probe / CPU s", "x");
     result rs[64];
     for (int i = 0; i < n; i++) {
         if (group && (!cases[i].group || strcmp(cases[i].group, group) != 0))
