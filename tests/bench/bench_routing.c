@@ -11,6 +11,7 @@
  *
  *   bench_routing [--quick] [--runs N] [--agents N] [--waiting N] [--steps N]
  *                 [--skills-per-contact K] [--queues-per-agent Q] [--growth [--group G]]
+ *                 [--no-probe]
  *
  * Each case runs --runs times (default 3) on a fresh engine; the table gives
  * the median [min .. max] of the runs, decisions per wall second and per CPU
@@ -20,7 +21,10 @@
  * random). --growth: the growth table of docs/performance.md (agents 1k ->
  * 50k, waiting 1k -> 1M, skills per contact 0 -> 4 at 10k agents / 100k
  * waiting, queues per agent 1 -> 200 at 1k agents / 100k waiting; a quarter
- * of an hour). --quick: one small case (CI smoke run).
+ * of an hour). --quick: one small case (CI smoke run). After each run of a
+ * case without extra skills, the bare probe (routing_probe.h) makes the same
+ * decisions on the same center; --no-probe leaves it out (for instruction
+ * counts of the engine alone).
  *
  * Prints a table and one JSON object per case. Not a test: no assertions
  * on time. */
@@ -211,7 +215,7 @@ static void pick_extra(extra_pick *x, const queue_def *d, int32_t q, int32_t k, 
     cs->required_levels = x->levels;
 }
 
-static result run(const bench_case *bc)
+static result run(const bench_case *bc, int with_probe)
 {
     int32_t n_agents = bc->agents, n_waiting = bc->waiting;
     int64_t steps = bc->steps;
@@ -431,7 +435,7 @@ static result run(const bench_case *bc)
     free(xp.agent_n);
     free(xp.agent_skills);
     oq_engine_destroy(e);
-    if (bc->skills_per_contact == 0) /* the probe knows no per-contact extra skills */
+    if (bc->skills_per_contact == 0 && with_probe) /* the probe knows no per-contact extra skills */
         r.probe_per_cpu_s = probe_run(qd, levels, n_agents, n_waiting, r.steps, cost, maxn).decisions_per_cpu_s;
     free(qd);
     free(levels);
@@ -493,7 +497,7 @@ static void print_case(const bench_case *bc, result *rs, int runs, const bench_e
 
 int main(int argc, char **argv)
 {
-    int quick = 0, growth = 0, runs = 3;
+    int quick = 0, growth = 0, runs = 3, no_probe = 0;
     const char *group = NULL;
     bench_case one = {-1, -1, -1, 0, 0, NULL};
     for (int i = 1; i < argc; i++) {
@@ -501,6 +505,8 @@ int main(int argc, char **argv)
             quick = 1;
         else if (strcmp(argv[i], "--growth") == 0)
             growth = 1;
+        else if (strcmp(argv[i], "--no-probe") == 0)
+            no_probe = 1;
         else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc)
             group = argv[++i]; /* with --growth: only the rows of that group */
         else if (bench_runs_arg(argc, argv, &i, &runs))
@@ -518,7 +524,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr,
                     "usage: %s [--quick] [--runs N] [--agents N] [--waiting N] [--steps N] "
-                    "[--skills-per-contact K] [--queues-per-agent Q] [--growth [--group NAME]]\n",
+                    "[--skills-per-contact K] [--queues-per-agent Q] [--growth [--group NAME]] [--no-probe]\n",
                     argv[0]);
             return 1;
         }
@@ -579,7 +585,7 @@ int main(int argc, char **argv)
         if (group && (!cases[i].group || strcmp(cases[i].group, group) != 0))
             continue;
         for (int r = 0; r < runs; r++)
-            rs[r] = run(&cases[i]);
+            rs[r] = run(&cases[i], !no_probe);
         print_case(&cases[i], rs, runs, &env);
     }
     return 0;
