@@ -23,7 +23,7 @@ static int32_t member_heap_pos(const void *item, const void *ctx)
 static int32_t timer_heap_pos(const void *item, const void *ctx)
 {
     (void)ctx;
-    return ((const oq_timer *)item)->pos;
+    return *(const int32_t *)item; /* oq_timer.pos or a contact's t_pos: offset 0 of the item */
 }
 
 static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int32_t *reserved_total)
