@@ -443,9 +443,15 @@ OQ_API const char *oq_schedule_result_template_name(const oq_schedule_result *re
                                                     int32_t index);
 OQ_API const char *oq_schedule_result_tour_name(const oq_schedule_result *result, int32_t index);
 
-/* The horizon of the result (alloc fields as given to the problem). */
+/* The horizon of the result (alloc fields as given to the problem). Set
+ * out->struct_size first (oq_schedule_horizon_init or OQ_OUTPUT_INIT does);
+ * only that many bytes are written (core.h: versioned structs). Errors:
+ * OQ_EINVAL (result or out NULL, struct_size out of range: *err, which may
+ * be NULL, names the argument or `oq_schedule_horizon.struct_size`; *out is
+ * then untouched). Read-only: several threads may call it on a result no
+ * thread is changing. */
 OQ_API oq_status oq_schedule_result_horizon(const oq_schedule_result *result,
-                                            oq_schedule_horizon *out);
+                                            oq_schedule_horizon *out, oq_error *err);
 
 /* ---- rostering ------------------------------------------------------------ */
 
