@@ -195,6 +195,10 @@ OQ_STATS_BOUNDS_MAX = 16
 OQ_STATS_RING_MAX = 10000
 OQ_STATS_REASONS_MAX = 8
 
+# Attributions of answers and abandonments to a period (see above).
+OQ_ATTRIBUTION_EVENT = 0
+OQ_ATTRIBUTION_ARRIVAL = 1
+
 # ---- config.h ----------------------------------------------------------------
 
 OQ_CONFIG_DEPTH_MAX = 32
