@@ -358,26 +358,7 @@ static oq_status build_measured(oq_engine *e, uint64_t seed, void *user)
 {
     (void)seed;
     (void)user;
-    oq_channel_spec ch;
-    oq_channel_spec_init(&ch);
-    ch.id = "voice";
-    ch.exclusive = 1;
-    oq_status st = oq_channel_add(e, &ch);
-    oq_queue_spec q;
-    oq_queue_spec_init(&q);
-    q.id = "q";
-    q.sla_threshold_s = 20;
-    if (st == OQ_OK)
-        st = oq_queue_add(e, &q);
-    if (st == OQ_OK)
-        st = oq_queue_add_channel(e, 0, "q", "voice");
-    char id[8];
-    for (int i = 0; i < 5 && st == OQ_OK; i++) {
-        snprintf(id, sizeof id, "a%d", i);
-        st = oq_agent_add(e, id, 100);
-        if (st == OQ_OK)
-            st = oq_agent_login(e, 0, id, 1);
-    }
+    oq_status st = voice_queue_center(e, 5, 20, 0);
     oq_stats_options o;
     oq_stats_options_init(&o);
     o.interval_s = SIM_INTERVAL_S;
