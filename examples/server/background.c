@@ -104,15 +104,19 @@ int background_start(tenant *t, int64_t now_ms)
     int64_t t0 = server_mono_ms();
     pid_t parent = getpid();
     pid_t pid = -1;
+    const char *what = "pipe";
     if (pipe(done) == 0) {
+        what = "fork";
         pid = fork();
         if (pid < 0) {
+            int e = errno;
             close(done[0]);
             close(done[1]);
+            errno = e;
         }
     }
     if (pid < 0) {
-        server_log(t->srv, "snapshot: fork failed: %s; trying again a period later", strerror(errno));
+        server_log(t->srv, "snapshot: %s failed: %s; trying again a period later", what, strerror(errno));
         t->bg_failed_ms = now_ms;
         return -1;
     }

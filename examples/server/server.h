@@ -224,7 +224,8 @@ void durability_clear_batch(tenant *t);
 /* background.c: a snapshot of a SQLite tenant's engine as it is now (call
  * right after a commit: the engine is exactly the durable state), written to
  * its file by a forked child (copy-on-write: the loop goes on serving). 0, or
- * -1 when fork failed (message logged; a period later it is tried again). */
+ * -1 when the pipe or the fork failed (message logged; a period later it is
+ * tried again). */
 int background_start(tenant *t, int64_t now_ms);
 /* Reap a finished child (never waits): 1 when its file is complete and
  * waits to be named by the next commit (bg_seq, path), 0 otherwise. A child

@@ -239,10 +239,12 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
         dir_of(path, dir, sizeof dir);
         int dfd = open(dir, O_RDONLY);
         if (dfd < 0 || fsync(dfd)) {
+            /* The file stays: it is complete, and it may be the very file the
+             * database names (a snapshot asked for again at the same record
+             * replaces it). Not named, it is removed at the next start. */
             snprintf(err, errlen, "snapshot file %s: fsync of its directory: %s", path, strerror(errno));
             if (dfd >= 0)
                 close(dfd);
-            unlink(path);
             return -1;
         }
         close(dfd);

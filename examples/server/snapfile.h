@@ -12,7 +12,8 @@
  * — an unsigned LEB128 varint (n << 1 | z): z = 1, n zero bytes; z = 0, the
  * n bytes that follow. Three quarters of an engine snapshot are zeros (fixed-
  * width fields, mostly unset); runs of two or more become one token, which
- * makes the file 2.7 times smaller than the bytes. The engine snapshot
+ * makes the file 2.4 times smaller than the bytes (42 % of them with 100,000
+ * contacts waiting: 42.7 MB, 73 % zeros, to 17.9 MB). The engine snapshot
  * carries its own CRC-32; the hash covers the registry too, and the lengths
  * tell a truncated file at once. */
 #ifndef SERVER_SNAPFILE_H
@@ -27,7 +28,10 @@
 int snapfile_name(const char *db_path, int64_t seq, char *out, size_t len);
 
 /* Write the file (through "<path>.tmp", fsync'd unless sync is 0, renamed,
- * its directory fsync'd). 0 or -1 with a message in err (nothing left behind). */
+ * its directory fsync'd). 0 or -1 with a message in err: nothing is left
+ * behind, but for a failed fsync of the directory, after the rename, which
+ * leaves the complete file at path (perhaps replacing the file of the same
+ * record the database names: removing it would lose that snapshot). */
 int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
                    const void *extra, size_t extra_len, int sync, char *err, size_t errlen);
 

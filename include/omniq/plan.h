@@ -316,13 +316,12 @@ OQ_API oq_status oq_plan_scenario_forecast(const oq_plan_scenario *sc, int32_t q
 OQ_API oq_status oq_plan_scenario_required(const oq_plan_scenario *sc, int32_t group,
                                            int32_t *required, int32_t n);
 
-/* The loop and simulation options the file sets (oq_plan_options_init's
- * for what it leaves out; loop.iterations defaults to 0 in a plan file).
- * out->sim points to the scenario's simulation options (valid while it
- * lives; to change one, copy *out->sim and point out->sim at the copy). Set out->struct_size first (its _init does); only that
- * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
- * (NULL, struct_size out of range: *err, which may be NULL, names the
- * struct). Read-only. */
+/* The loop and simulation options the file sets (oq_plan_options_init's for what it leaves out;
+ * loop.iterations defaults to 0 in a plan file). out->sim points to the scenario's simulation
+ * options (valid while it lives; to change one, copy *out->sim and point out->sim at the copy).
+ * Set out->struct_size first (its _init does); only that many bytes are written (core.h:
+ * versioned structs). Errors: OQ_EINVAL (NULL, struct_size out of range: *err, which may be
+ * NULL, names the struct). Read-only. */
 OQ_API oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_options *out,
                                           oq_error *err);
 

@@ -87,10 +87,10 @@ OQ_API oq_status oq_schedule_create(const oq_schedule_horizon *horizon, oq_sched
  * they need). NULL is a no-op. */
 OQ_API void oq_schedule_destroy(oq_schedule *sched);
 
-/* The horizon the problem was created with (alloc fields included). Set out->struct_size first (its _init does); only that
- * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
- * (NULL, struct_size out of range: *err, which may be NULL, names the
- * struct). Read-only. */
+/* The horizon the problem was created with (alloc fields included). Set out->struct_size first
+ * (its _init does); only that many bytes are written (core.h: versioned structs). Errors:
+ * OQ_EINVAL (NULL, struct_size out of range: *err, which may be NULL, names the struct).
+ * Read-only. */
 OQ_API oq_status oq_schedule_get_horizon(const oq_schedule *sched, oq_schedule_horizon *out,
                                          oq_error *err);
 
@@ -407,24 +407,24 @@ typedef struct oq_schedule_tour_row {
     int32_t n_shifts;
 } oq_schedule_tour_row;
 
-/* Shift row `index` (0 .. n_shifts - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
- * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or struct_size out
- * of range: *err, which may be NULL, says which). Read-only: several threads
- * may call it on a result no thread is changing. */
+/* Shift row `index` (0 .. n_shifts - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or
+ * struct_size out of range: *err, which may be NULL, says which). Read-only: several threads may
+ * call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_shift(const oq_schedule_result *result, int32_t index,
                                           oq_schedule_shift *out, oq_error *err);
 
-/* Break `k` (0 .. n_breaks - 1) of shift row `index`. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
- * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index, k or struct_size out
- * of range: *err, which may be NULL, says which). Read-only: several threads
- * may call it on a result no thread is changing. */
+/* Break `k` (0 .. n_breaks - 1) of shift row `index`. Set out->struct_size first
+ * (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). Errors:
+ * OQ_EINVAL (NULL, index, k or struct_size out of range: *err, which may be NULL, says which).
+ * Read-only: several threads may call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_break(const oq_schedule_result *result, int32_t index,
                                           int32_t k, oq_schedule_break *out, oq_error *err);
 
-/* Tour row `index` (0 .. n_tours - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
- * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or struct_size out
- * of range: *err, which may be NULL, says which). Read-only: several threads
- * may call it on a result no thread is changing. */
+/* Tour row `index` (0 .. n_tours - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that
+ * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or
+ * struct_size out of range: *err, which may be NULL, says which). Read-only: several threads may
+ * call it on a result no thread is changing. */
 OQ_API oq_status oq_schedule_result_tour(const oq_schedule_result *result, int32_t index,
                                          oq_schedule_tour_row *out, oq_error *err);
 
@@ -443,9 +443,15 @@ OQ_API const char *oq_schedule_result_template_name(const oq_schedule_result *re
                                                     int32_t index);
 OQ_API const char *oq_schedule_result_tour_name(const oq_schedule_result *result, int32_t index);
 
-/* The horizon of the result (alloc fields as given to the problem). */
+/* The horizon of the result (alloc fields as given to the problem). Set
+ * out->struct_size first (oq_schedule_horizon_init or OQ_OUTPUT_INIT does);
+ * only that many bytes are written (core.h: versioned structs). Errors:
+ * OQ_EINVAL (result or out NULL, struct_size out of range: *err, which may
+ * be NULL, names the argument or `oq_schedule_horizon.struct_size`; *out is
+ * then untouched). Read-only: several threads may call it on a result no
+ * thread is changing. */
 OQ_API oq_status oq_schedule_result_horizon(const oq_schedule_result *result,
-                                            oq_schedule_horizon *out);
+                                            oq_schedule_horizon *out, oq_error *err);
 
 /* ---- rostering ------------------------------------------------------------ */
 
@@ -546,10 +552,10 @@ typedef struct oq_roster_shift {
 OQ_API oq_status oq_roster_agent_shift_count(const oq_roster *roster, int32_t agent,
                                              int32_t *count);
 
-/* Shift `k` of agent `agent`, in time order. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
- * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, agent, k or struct_size out
- * of range: *err, which may be NULL, says which). Read-only: several threads
- * may call it on a roster no thread is changing. */
+/* Shift `k` of agent `agent`, in time order. Set out->struct_size first (OQ_OUTPUT_INIT); only
+ * that many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, agent, k or
+ * struct_size out of range: *err, which may be NULL, says which). Read-only: several threads may
+ * call it on a roster no thread is changing. */
 OQ_API oq_status oq_roster_agent_shift(const oq_roster *roster, int32_t agent, int32_t k,
                                        oq_roster_shift *out, oq_error *err);
 
@@ -586,10 +592,10 @@ typedef struct oq_roster_violation {
     char message[192];          /* "shift early8 on day 2 at 06:00: no agent free with skill 'chat'" */
 } oq_roster_violation;
 
-/* Violation `index` (0 .. violations - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
- * written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or struct_size out
- * of range: *err, which may be NULL, says which). Read-only: several threads
- * may call it on a roster no thread is changing. */
+/* Violation `index` (0 .. violations - 1). Set out->struct_size first (OQ_OUTPUT_INIT); only
+ * that many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL (NULL, index or
+ * struct_size out of range: *err, which may be NULL, says which). Read-only: several threads may
+ * call it on a roster no thread is changing. */
 OQ_API oq_status oq_roster_violation_get(const oq_roster *roster, int32_t index,
                                          oq_roster_violation *out, oq_error *err);
 
@@ -627,10 +633,10 @@ OQ_API void oq_roster_agents_destroy(oq_roster_agents *agents);
 OQ_API const oq_roster_agent *oq_roster_agents_list(const oq_roster_agents *agents,
                                                     int32_t *count);
 
-/* The roster options the file sets (defaults for what it leaves out). Set out->struct_size first (its _init does); only that
- * many bytes are written (core.h: versioned structs). Errors: OQ_EINVAL
- * (NULL, struct_size out of range: *err, which may be NULL, names the
- * struct). Read-only. */
+/* The roster options the file sets (defaults for what it leaves out). Set out->struct_size first
+ * (its _init does); only that many bytes are written (core.h: versioned structs). Errors:
+ * OQ_EINVAL (NULL, struct_size out of range: *err, which may be NULL, names the struct).
+ * Read-only. */
 OQ_API oq_status oq_roster_agents_options(const oq_roster_agents *agents, oq_roster_options *out,
                                           oq_error *err);
 

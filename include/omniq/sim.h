@@ -250,12 +250,11 @@ typedef struct oq_sim_stats {
     double occupancy;
 } oq_sim_stats;
 
-/* Whole-window figures of one replication (0 .. replications-1). Set out->struct_size first (OQ_OUTPUT_INIT); only
- * that many bytes are written (core.h: versioned structs). *err (oq_error,
- * may be NULL) names what failed: these getters read a const simulator,
- * so they do not change its oq_sim_last_error. Read-only: several threads
- * may call it on a simulator no thread is changing.
- * Errors: OQ_EINVAL (NULL, scope, index or replication out of range, bad
+/* Whole-window figures of one replication (0 .. replications-1). Set out->struct_size first
+ * (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err
+ * (oq_error, may be NULL) names what failed: these getters read a const simulator, so they do
+ * not change its oq_sim_last_error. Read-only: several threads may call it on a simulator no
+ * thread is changing. Errors: OQ_EINVAL (NULL, scope, index or replication out of range, bad
  * struct_size). */
 OQ_API oq_status oq_sim_replication_stats(const oq_sim *sim, int32_t replication, int32_t scope,
                                           int32_t index, oq_sim_stats *out, oq_error *err);
@@ -263,15 +262,13 @@ OQ_API oq_status oq_sim_replication_stats(const oq_sim *sim, int32_t replication
 /* Number of statistics intervals: ceil(duration_s / interval_s). */
 OQ_API oq_status oq_sim_interval_count(const oq_sim *sim, int32_t *count);
 
-/* Figures of contacts arriving in interval `interval` (counts summed over
- * all replications; ratios of the sums). Intervals before the warm-up are
- * still recorded here (they are excluded only from the whole-run figures).
- * Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err (oq_error,
- * may be NULL) names what failed: these getters read a const simulator,
- * so they do not change its oq_sim_last_error. Read-only: several threads
- * may call it on a simulator no thread is changing.
- * Errors: OQ_EINVAL (NULL, scope, index or interval out of range, bad
- * struct_size). */
+/* Figures of contacts arriving in interval `interval` (counts summed over all replications;
+ * ratios of the sums). Intervals before the warm-up are still recorded here (they are excluded
+ * only from the whole-run figures). Set out->struct_size first (OQ_OUTPUT_INIT); only that many
+ * bytes are written (core.h: versioned structs). *err (oq_error, may be NULL) names what failed:
+ * these getters read a const simulator, so they do not change its oq_sim_last_error. Read-only:
+ * several threads may call it on a simulator no thread is changing. Errors: OQ_EINVAL (NULL,
+ * scope, index or interval out of range, bad struct_size). */
 OQ_API oq_status oq_sim_interval_stats(const oq_sim *sim, int32_t interval, int32_t scope,
                                        int32_t index, oq_sim_stats *out, oq_error *err);
 
@@ -303,14 +300,13 @@ typedef struct oq_sim_summary {
     oq_sim_estimate occupancy;  /* OQ_SIM_TOTAL only */
 } oq_sim_summary;
 
-/* Summarise `scope` (OQ_SIM_TOTAL, OQ_SIM_QUEUE or OQ_SIM_CHANNEL) item
- * `index` over every replication into *out.
- * Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err (oq_error,
- * may be NULL) names what failed: these getters read a const simulator,
- * so they do not change its oq_sim_last_error. Read-only: several threads
- * may call it on a simulator no thread is changing.
- * Errors: OQ_EINVAL (NULL, scope or index out of range, bad struct_size),
- * OQ_ENOMEM. Before oq_sim_run: replications 0 and every estimate 0. */
+/* Summarise `scope` (OQ_SIM_TOTAL, OQ_SIM_QUEUE or OQ_SIM_CHANNEL) item `index` over every
+ * replication into *out. Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are
+ * written (core.h: versioned structs). *err (oq_error, may be NULL) names what failed: these
+ * getters read a const simulator, so they do not change its oq_sim_last_error. Read-only:
+ * several threads may call it on a simulator no thread is changing. Errors: OQ_EINVAL (NULL,
+ * scope or index out of range, bad struct_size), OQ_ENOMEM. Before oq_sim_run: replications 0
+ * and every estimate 0. */
 OQ_API oq_status oq_sim_summarize(const oq_sim *sim, int32_t scope, int32_t index,
                                   oq_sim_summary *out, oq_error *err);
 
@@ -338,14 +334,12 @@ typedef struct oq_sim_run_info {
     int64_t end_ms;             /* engine clock at the end */
 } oq_sim_run_info;
 
-/* What replication `replication` ran (seed, events, contacts, end clock and the
- * engine check's status).
- * Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written (core.h: versioned structs). *err (oq_error,
- * may be NULL) names what failed: these getters read a const simulator,
- * so they do not change its oq_sim_last_error. Read-only: several threads
- * may call it on a simulator no thread is changing.
- * Errors: OQ_EINVAL (NULL, index out of range, bad struct_size; before
- * oq_sim_run no index is in range). */
+/* What replication `replication` ran (seed, events, contacts, end clock and the engine check's
+ * status). Set out->struct_size first (OQ_OUTPUT_INIT); only that many bytes are written
+ * (core.h: versioned structs). *err (oq_error, may be NULL) names what failed: these getters
+ * read a const simulator, so they do not change its oq_sim_last_error. Read-only: several
+ * threads may call it on a simulator no thread is changing. Errors: OQ_EINVAL (NULL, index out
+ * of range, bad struct_size; before oq_sim_run no index is in range). */
 OQ_API oq_status oq_sim_run_info_get(const oq_sim *sim, int32_t replication, oq_sim_run_info *out,
                                      oq_error *err);
 

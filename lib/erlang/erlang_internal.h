@@ -75,15 +75,13 @@ double oq__digamma_diff(double u, double v);
 typedef int (*oq__meets_fn)(int32_t n, const void *ctx);
 oq_status oq__search_min(int32_t lo_fail, oq__meets_fn meets, const void *ctx, int32_t *out);
 /* Combined staffing (staffing.c): options validity, and the validated core. */
-/* 1 when `o` is usable: its struct_size accepted (core.h: versioned
+/* OQ_OK when `o` is usable: its struct_size accepted (core.h: versioned
  * structs; the caller's fields are then copied over the defaults into
- * *full, which the call goes on with) and every field in range. */
-int oq__staffing_options_valid(const oq_staffing_options *o, oq_staffing_options *full);
-/* The message when it is not. */
-#define OQ__STAFFING_OPTIONS_BAD                                                              \
-    "options is NULL, its struct_size is not accepted, a field is out of range, no "         \
-    "constraint (target_sl, max_asa_s, max_occupancy, max_abandon) is set, or max_abandon "  \
-    "is set without patience_s"
+ * *full, which the call goes on with), every field in range and at least
+ * one constraint set. Else OQ_EINVAL, *err (may be NULL) naming the first
+ * refused option: "fn: options.target_sl: 1.5, need 0 (off) or (0, 1)". */
+oq_status oq__staffing_options_check(const oq_staffing_options *o, oq_staffing_options *full,
+                                     const char *fn, oq_error *err);
 oq_status oq__staffing(double load, double aht_s, const oq_staffing_options *o,
                        oq_staffing_result *out);
 /* oq_erlang_a on validated arguments into a full struct (erlang_a.c): the

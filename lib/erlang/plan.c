@@ -21,8 +21,8 @@ oq_status oq_erlang_plan(const double *contacts, const double *aht_s, int32_t n_
         return oq__erlang_bad(err, fn, "n_intervals must be >= 0");
     if (!oq__pos(interval_s))
         return oq__erlang_bad(err, fn, "interval_s must be > 0 and finite");
-    if (!oq__staffing_options_valid(options, &full))
-        return oq__erlang_bad(err, fn, OQ__STAFFING_OPTIONS_BAD);
+    if ((st = oq__staffing_options_check(options, &full, fn, err)) != OQ_OK)
+        return st;
     options = &full;
     for (int32_t i = 0; i < n_intervals; i++) {
         if (!oq__nonneg(contacts[i]))

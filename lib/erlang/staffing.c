@@ -92,20 +92,43 @@ static int off_or(double v, double lo, double hi, int hi_inclusive)
     return v > lo && (hi_inclusive ? v <= hi : v < hi);
 }
 
-int oq__staffing_options_valid(const oq_staffing_options *options, oq_staffing_options *full)
+static oq_status bad_option(oq_error *err, const char *fn, const char *name, double v,
+                            const char *need)
 {
-    if (!options || OQ__OPTIONS_COPY(full, options, oq_staffing_options, threshold_s, NULL) != OQ_OK)
-        return 0;
+    return oq__error(err, OQ_EINVAL, NULL, 0, 0, "%s: options.%s: %g, need %s", fn, name, v, need);
+}
+
+oq_status oq__staffing_options_check(const oq_staffing_options *options, oq_staffing_options *full,
+                                     const char *fn, oq_error *err)
+{
+    char why[OQ__ABI_MSG];
+    if (!options)
+        return oq__erlang_bad(err, fn, "options is NULL");
+    if (OQ__OPTIONS_COPY(full, options, oq_staffing_options, threshold_s, why) != OQ_OK)
+        return oq__erlang_bad(err, fn, why);
     const oq_staffing_options *o = full;
-    if (!oq__nonneg(o->threshold_s) || !off_or(o->target_sl, 0.0, 1.0, 0) ||
-        !oq__nonneg(o->max_asa_s) || !off_or(o->max_occupancy, 0.0, 1.0, 1) ||
-        !oq__nonneg(o->patience_s) || !off_or(o->max_abandon, 0.0, 1.0, 0) ||
-        !isfinite(o->shrinkage) || o->shrinkage < 0.0 || o->shrinkage >= 1.0)
-        return 0;
+    if (!oq__nonneg(o->threshold_s))
+        return bad_option(err, fn, "threshold_s", o->threshold_s, ">= 0 and finite");
+    if (!off_or(o->target_sl, 0.0, 1.0, 0))
+        return bad_option(err, fn, "target_sl", o->target_sl, "0 (off) or (0, 1)");
+    if (!oq__nonneg(o->max_asa_s))
+        return bad_option(err, fn, "max_asa_s", o->max_asa_s, ">= 0 (0: off) and finite");
+    if (!off_or(o->max_occupancy, 0.0, 1.0, 1))
+        return bad_option(err, fn, "max_occupancy", o->max_occupancy, "0 (off) or (0, 1]");
+    if (!oq__nonneg(o->patience_s))
+        return bad_option(err, fn, "patience_s", o->patience_s, ">= 0 and finite");
+    if (!off_or(o->max_abandon, 0.0, 1.0, 0))
+        return bad_option(err, fn, "max_abandon", o->max_abandon, "0 (off) or (0, 1)");
+    if (!isfinite(o->shrinkage) || o->shrinkage < 0.0 || o->shrinkage >= 1.0)
+        return bad_option(err, fn, "shrinkage", o->shrinkage, "[0, 1)");
     if (o->max_abandon > 0.0 && o->patience_s == 0.0)
-        return 0;
-    return o->target_sl > 0.0 || o->max_asa_s > 0.0 || o->max_occupancy > 0.0 ||
-           o->max_abandon > 0.0;
+        return oq__erlang_bad(err, fn, "options.max_abandon needs options.patience_s > 0");
+    if (!(o->target_sl > 0.0 || o->max_asa_s > 0.0 || o->max_occupancy > 0.0 ||
+          o->max_abandon > 0.0))
+        return oq__erlang_bad(err, fn,
+                              "options: no constraint set (target_sl, max_asa_s, max_occupancy "
+                              "or max_abandon)");
+    return OQ_OK;
 }
 
 /* Validated options, load >= 0, aht_s > 0. */
@@ -186,8 +209,8 @@ oq_status oq_erlang_staffing(double load, double aht_s, const oq_staffing_option
         return oq__erlang_bad(err, fn, "load must be >= 0 and finite");
     if (!oq__pos(aht_s))
         return oq__erlang_bad(err, fn, "aht_s must be > 0 and finite");
-    if (!oq__staffing_options_valid(options, &full))
-        return oq__erlang_bad(err, fn, OQ__STAFFING_OPTIONS_BAD);
+    if ((st = oq__staffing_options_check(options, &full, fn, err)) != OQ_OK)
+        return st;
     oq_staffing_result r;
     if ((st = oq__staffing(load, aht_s, &full, &r)) != OQ_OK)
         return oq__erlang_fail(err, fn, st);

@@ -182,12 +182,14 @@ static oq_status check(const oq_sim_options *center, const oq_plan_staff *staff,
     if (!center->build)
         return oq__error(err, OQ_EINVAL, NULL, 0, 0, "center.build: required");
     for (int32_t g = 0; g < n_staff; g++) {
-        oq_schedule_horizon hg;
+        oq_schedule_horizon hg = OQ_OUTPUT_INIT(oq_schedule_horizon);
         if (!staff[g].result || !staff[g].roster || staff[g].n_agents < 0 ||
             (!staff[g].agents && staff[g].n_agents > 0))
             return oq__error(err, OQ_EINVAL, NULL, 0, 0,
                              "staff[%d]: result, roster and agents are required", (int)g);
-        oq_schedule_result_horizon(staff[g].result, &hg);
+        oq_status st = oq_schedule_result_horizon(staff[g].result, &hg, err);
+        if (st != OQ_OK)
+            return st;
         if (g == 0)
             *h = hg;
         else if (hg.first_date != h->first_date || hg.days != h->days ||

@@ -396,10 +396,10 @@ const char *oq_schedule_result_tour_name(const oq_schedule_result *r, int32_t i)
     return r && i >= 0 && i < r->n_tour ? r->tour_names[i] : NULL;
 }
 
-oq_status oq_schedule_result_horizon(const oq_schedule_result *r, oq_schedule_horizon *out)
+oq_status oq_schedule_result_horizon(const oq_schedule_result *r, oq_schedule_horizon *out,
+                                     oq_error *err)
 {
-    if (!r || !out)
-        return OQ_EINVAL;
-    *out = r->h;
-    return OQ_OK;
+    if (!r)
+        return oq__getter_null(err, "oq_schedule_result_horizon", "result");
+    return OQ__OUTPUT_PUT(out, &r->h, oq_schedule_horizon, first_date, err);
 }

@@ -56,8 +56,9 @@ static void check_result(oq_schedule *s, const oq_schedule_options *o)
     int32_t *cov = calloc((size_t)n, sizeof *cov), *lib = calloc((size_t)n, sizeof *lib),
             *req = calloc((size_t)n, sizeof *req);
     if (cov && lib && req) {
-        oq_schedule_horizon h;
-        oq_schedule_result_horizon(r, &h);
+        oq_schedule_horizon h = OQ_OUTPUT_INIT(oq_schedule_horizon);
+        if (oq_schedule_result_horizon(r, &h, NULL) != OQ_OK)
+            fuzz_die("horizon");
         for (int32_t i = 0; i < sm.n_shifts; i++) {
             oq_schedule_shift sh = OQ_OUTPUT_INIT(oq_schedule_shift);
             oq_schedule_result_shift(r, i, &sh, NULL);

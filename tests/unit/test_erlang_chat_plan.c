@@ -339,6 +339,21 @@ static void staffing_erlang_a_occupancy_cap(void **state)
     }
 }
 
+/* oq_erlang_staffing(10, 180, o) is refused with a message holding `what`
+ * (the option, its value and the rule), writing nothing. */
+static void staffing_refused(const oq_staffing_options *o, const char *what)
+{
+    oq_staffing_result r;
+    memset(&r, 0x5a, sizeof r);
+    r.struct_size = sizeof r;
+    oq_staffing_result keep = r;
+    oq_error err = OQ_ERROR_INIT;
+    oq_status st = oq_erlang_staffing(10, 180, o, &r, &err);
+    if (st != OQ_EINVAL || !strstr(err.message, what))
+        fail_msg("want OQ_EINVAL naming '%s', got %s '%s'", what, oq_status_name(st), err.message);
+    assert_true(memcmp(&r, &keep, sizeof r) == 0);
+}
+
 static void staffing_invalid(void **state)
 {
     (void)state;
@@ -349,38 +364,52 @@ static void staffing_invalid(void **state)
     oq_staffing_result keep = r;
     assert_int_equal(oq_staffing_options_init(NULL), OQ_EINVAL);
     oq_staffing_options_init(&o);
-    assert_int_equal(oq_erlang_staffing(10, 180, &o, &r, NULL), OQ_EINVAL); /* no constraint */
+    staffing_refused(&o, "oq_erlang_staffing: options: no constraint set");
     o.target_sl = 0.8;
     o.threshold_s = 20;
-    assert_int_equal(oq_erlang_staffing(10, 180, NULL, &r, NULL), OQ_EINVAL);
+    staffing_refused(NULL, "oq_erlang_staffing: options is NULL");
     assert_int_equal(oq_erlang_staffing(10, 180, &o, NULL, NULL), OQ_EINVAL);
     assert_int_equal(oq_erlang_staffing(-10, 180, &o, &r, NULL), OQ_EINVAL);
     assert_int_equal(oq_erlang_staffing(NAN, 180, &o, &r, NULL), OQ_EINVAL);
     assert_int_equal(oq_erlang_staffing(10, 0, &o, &r, NULL), OQ_EINVAL);
     oq_staffing_options b = o;
     b.struct_size = 8;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "oq_staffing_options.struct_size");
     b = o;
     b.target_sl = 1.0;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.target_sl: 1, need 0 (off) or (0, 1)");
     b = o;
     b.shrinkage = 1.0;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.shrinkage: 1, need [0, 1)");
     b = o;
     b.max_occupancy = 1.2;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.max_occupancy: 1.2, need 0 (off) or (0, 1]");
     b = o;
     b.max_abandon = 0.1; /* needs patience */
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.max_abandon needs options.patience_s > 0");
+    b = o;
+    b.max_abandon = 1.5;
+    b.patience_s = 60;
+    staffing_refused(&b, "options.max_abandon: 1.5, need 0 (off) or (0, 1)");
     b = o;
     b.patience_s = -1;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.patience_s: -1, need >= 0 and finite");
     b = o;
     b.threshold_s = INFINITY;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.threshold_s: inf, need >= 0 and finite");
     b = o;
     b.max_asa_s = NAN;
-    assert_int_equal(oq_erlang_staffing(10, 180, &b, &r, NULL), OQ_EINVAL);
+    staffing_refused(&b, "options.max_asa_s: nan, need >= 0 (0: off) and finite");
+    /* oq_erlang_plan names the option the same way */
+    double contacts[1] = {10}, aht[1] = {180};
+    oq_plan_interval row;
+    oq_plan_totals tot = OQ_OUTPUT_INIT(oq_plan_totals);
+    oq_error err = OQ_ERROR_INIT;
+    b = o;
+    b.shrinkage = -0.5;
+    assert_int_equal(oq_erlang_plan(contacts, aht, 1, 900, &b, &row, &tot, &err), OQ_EINVAL);
+    if (!strstr(err.message, "oq_erlang_plan: options.shrinkage: -0.5, need [0, 1)"))
+        fail_msg("plan: '%s'", err.message);
     assert_true(memcmp(&r, &keep, sizeof r) == 0);
 }
 

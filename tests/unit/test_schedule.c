@@ -519,10 +519,10 @@ static int32_t any_two_off_check(const oq_schedule_result *r, const int32_t *req
  * stuck above the optimum when several agents must change together; the band
  * re-decomposition reaches it (tests/unit/test_schedule_heur.c tests the move
  * on its own). */
-/* The result and roster getters write only the caller's struct_size bytes
- * (core.h: versioned structs) and refuse a size out of range naming the
- * struct: a week of tours with breaks, rostered to one agent (so shifts are
- * left unassigned and reported). */
+/* The result and roster getters (the result's horizon too) write only the
+ * caller's struct_size bytes (core.h: versioned structs) and refuse a size
+ * out of range naming the struct: a week of tours with breaks, rostered to
+ * one agent (so shifts are left unassigned and reported). */
 static void test_outputs_write_only_their_prefix(void **state)
 {
     (void)state;
@@ -557,6 +557,18 @@ static void test_outputs_write_only_their_prefix(void **state)
         fail_msg("roster: %d assigned, %d unassigned, %d violations", (int)rs.assigned,
                  (int)rs.unassigned, (int)rs.violations);
 
+    /* The horizon as created (any_two_off_week: 7 days of 6-hour intervals
+     * from day 4), then its prefix: a header from before the allocator. */
+    oq_schedule_horizon hz = OQ_OUTPUT_INIT(oq_schedule_horizon);
+    assert_oq_ok_err(&err, oq_schedule_result_horizon(r, &hz, &err));
+    if (hz.first_date != 4 || hz.days != 7 || hz.wrap != 1 || hz.interval_s != 21600)
+        fail_msg("result horizon: day %d, %d days, wrap %d, %g s", (int)hz.first_date,
+                 (int)hz.days, (int)hz.wrap, hz.interval_s);
+    CHECK_PREFIX_ERR(oq_schedule_horizon, OLDER(oq_schedule_horizon, alloc),
+                     oq_schedule_result_horizon(r, o, &err));
+    CHECK_REFUSED_ERR(oq_schedule_horizon, oq_schedule_result_horizon(r, o, &err));
+    assert_int_equal(oq_schedule_result_horizon(NULL, &hz, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "oq_schedule_result_horizon: result is NULL"));
     CHECK_PREFIX_ERR(oq_schedule_summary, OLDER(oq_schedule_summary, over),
                      oq_schedule_result_summary(r, o, &err));
     CHECK_PREFIX_ERR(oq_schedule_shift, OLDER(oq_schedule_shift, cost),

@@ -1135,7 +1135,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_schedule_result_required": (_S, [c_void_p, _PI, _I]),
     "oq_schedule_result_template_name": (_P, [c_void_p, _I]),
     "oq_schedule_result_tour_name": (_P, [c_void_p, _I]),
-    "oq_schedule_result_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon)]),
+    "oq_schedule_result_horizon": (_S, [c_void_p, POINTER(oq_schedule_horizon), POINTER(oq_error)]),
     "oq_roster_agent_init": (_S, [POINTER(oq_roster_agent)]),
     "oq_roster_options_init": (_S, [POINTER(oq_roster_options)]),
     "oq_roster_build": (_S, [c_void_p, POINTER(oq_roster_agent), _I, POINTER(oq_roster_options),

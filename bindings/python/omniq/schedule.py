@@ -275,7 +275,7 @@ class Result:
         self.agents: int = sm.agents
         self.n_intervals: int = sm.n_intervals
         hz = _lib.padded(_lib.oq_schedule_horizon)
-        lib.oq_schedule_result_horizon(self._h, byref(hz))
+        lib.oq_schedule_result_horizon(self._h, byref(hz), None)
         self.interval: float = hz.interval_s
         self.days: int = hz.days
         self.first_date: datetime.date = _EPOCH + datetime.timedelta(days=hz.first_date)
