@@ -155,7 +155,7 @@ def constants(h):
             continue
         line = line_of(h.text, m.start())
         value = re.sub(r"/\*.*$", "", m.group(2)).strip()
-        doc = h.trailing(m.start() + len("#define ") + len(name) + len(m.group(2).split("/*")[0]))
+        doc = h.trailing(m.start(2) + len(m.group(2).split("/*")[0]))
         if run is None or line != prev_line + 1:
             run = [m.start(), "constants", name, "", h.attached_above(line), []]
             items.append(run)

@@ -92,7 +92,24 @@
  *              again to the queue it enters (not to the channel / center).
  *   Contacts that span a boundary: offered counts in the interval of entry,
  *   answered/abandoned in the interval where that happens, handle time in
- *   the interval of completion.
+ *   the interval of completion — with the default attribution below.
+ *
+ * ---- Attribution (oq_stats_options.attribution) ----
+ *   OQ_ATTRIBUTION_EVENT   (default) "interval of handling": an answer or
+ *       abandonment counts in the interval, window bucket and day where it
+ *       happens — what a supervisor's real-time and interval reports show.
+ *   OQ_ATTRIBUTION_ARRIVAL "interval of arrival" (cohort): it counts where
+ *       the contact's wait began — its arrival for the channel and center
+ *       figures, its entry into the queue for the queue's (its arrival when
+ *       overflowed in, as for its wait) — so an interval's service level is
+ *       that of the contacts that arrived in it, what Erlang staffing plans
+ *       and the simulator (sim.h) reports. The answered / abandoned counts,
+ *       within-T and short counts, wait sums and maxima, wait histograms and
+ *       business-time outcomes move; every other figure stays at its event.
+ *       A closed interval (oq_stats_interval_*) keeps growing until its
+ *       last contact is answered or abandoned (while it is still in the
+ *       ring; the window while the bucket is in the window; the day only for
+ *       contacts that arrived since its start).
  */
 #ifndef OMNIQ_STATS_H
 #define OMNIQ_STATS_H
@@ -120,13 +137,18 @@ extern "C" {
 #define OQ_STATS_RING_MAX 10000  /* closed intervals kept, at most */
 #define OQ_STATS_REASONS_MAX 8   /* distinct not-ready reasons kept per agent (+ "other") */
 
+/* Attributions of answers and abandonments to a period (see above). */
+#define OQ_ATTRIBUTION_EVENT   0 /* the interval where it happens (interval of handling) */
+#define OQ_ATTRIBUTION_ARRIVAL 1 /* the interval where the contact's wait began (interval of arrival) */
+
 /* Static name of a definition ("answered_within_t/(answered+abandoned)"),
  * "unknown" for others. Thread-safe. */
 OQ_API const char *oq_sl_definition_name(int32_t definition);
 
 /* Options of oq_stats_configure: interval length and how many closed intervals
- * to keep, the sliding window, the short-abandon threshold and the wait
- * histogram's bounds. Fill with oq_stats_options_init. */
+ * to keep, the sliding window, the short-abandon threshold, which interval an
+ * outcome counts in (attribution) and the wait histogram's bounds. Fill with
+ * oq_stats_options_init. */
 typedef struct oq_stats_options {
     uint32_t struct_size;     /* sizeof(oq_stats_options); set by oq_stats_options_init */
     int32_t ring_size;        /* closed intervals kept, 1..OQ_STATS_RING_MAX (default 96) */
@@ -135,7 +157,7 @@ typedef struct oq_stats_options {
     double window_bucket_s;   /* window granularity, >= 1 s; window_s / it <= 1440 (default 60) */
     double short_abandon_s;   /* abandons with wait < this are "short", >= 0 (default 5) */
     int32_t n_wait_bounds;    /* 0..OQ_STATS_BOUNDS_MAX (default 6: 10 20 30 60 120 300) */
-    int32_t reserved;         /* 0 */
+    int32_t attribution;      /* OQ_ATTRIBUTION_EVENT (default) or OQ_ATTRIBUTION_ARRIVAL */
     /* Histogram bucket i counts waits w with bound[i-1] <= w < bound[i]
      * (bound[-1] = 0, bound[n] = infinity). Strictly increasing, > 0. */
     double wait_bounds_s[OQ_STATS_BOUNDS_MAX];
@@ -269,11 +291,20 @@ OQ_API oq_status oq_stats_interval_channel(const oq_engine *e, const char *chann
 OQ_API oq_status oq_stats_interval_center(const oq_engine *e, int32_t k, oq_queue_stats *out);
 
 /* Service level of `s` under `definition` (OQ_SL_*) into *out, a fraction
- * in [0, 1] (0 when the denominator is 0). Reads only s->struct_size bytes
- * of *s. Pure. Errors: OQ_EINVAL (NULL, struct_size out of range, unknown
- * definition). */
+ * in [0, 1] (0 when the denominator is 0, as in oq_queue_stats). Reads only
+ * s->struct_size bytes of *s. Pure. Errors: OQ_EINVAL (NULL, struct_size out
+ * of range, unknown definition). */
 OQ_API oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition,
                                         double *out);
+
+/* As oq_stats_service_level, but a period with nothing to measure (the
+ * definition's denominator is 0) reads as `if_empty`, in [0, 1]: 0 is the
+ * engine's convention (nothing answered within T), 1 the planner's and the
+ * simulator's (no contact missed the target; oq_sim_stats). Pure. Errors:
+ * OQ_EINVAL (NULL, struct_size out of range, unknown definition, if_empty
+ * not in [0, 1]). */
+OQ_API oq_status oq_stats_service_level_if_empty(const oq_queue_stats *s, int32_t definition,
+                                                 double if_empty, double *out);
 
 /* Figures of one agent (OQ_PERIOD_INTERVAL or OQ_PERIOD_DAY). Time in a
  * state is the derived state of oq_agent_info (BUSY includes ringing

@@ -130,7 +130,7 @@
     F(F64, reject_delay_s) F(F64, no_answer_delay_s)
 /* Then: OQ_STATS_BOUNDS_MAX wait bounds (f64 each). */
 #define OQ__J_STATS_FIELDS(F) F(I32, ring_size) F(F64, interval_s) F(F64, window_s) F(F64, window_bucket_s) \
-    F(F64, short_abandon_s) F(I32, n_wait_bounds) F(I32, reserved)
+    F(F64, short_abandon_s) F(I32, n_wait_bounds) F(I32, attribution)
 
 /* Record frame (docs/snapshot.md): "OQJ", version, i32 action, i64 now_ms,
  * u64 sequence number, then the lost allocations, the arguments, a CRC-32. */

@@ -3,19 +3,27 @@
 #include <math.h>
 
 #include "sim/internal.h"
+#include "stats/kpi.h"
 
-static double ratio(double num, double den, double if_zero) { return den > 0 ? num / den : if_zero; }
+/* The simulator's reader convention: a service level with nothing to
+ * measure (no contact of the cohort answered or abandoned, or none offered)
+ * is 1 — no contact missed the target, as Erlang staffing plans it. The
+ * engine's read-out says 0 there (stats.h); the formula is the same. */
+#define SIM_SL_IF_EMPTY 1.0
 
 void oq__sim_stats_finish(oq_sim_stats *s, int total_scope)
 {
-    double done = (double)(s->answered + s->abandoned);
-    s->service_level = ratio((double)s->answered_in_t, done, 1.0);
-    s->service_level_offered = ratio((double)s->answered_in_t, (double)s->offered, 1.0);
-    s->p_wait = ratio((double)s->waited, done, 0.0);
-    s->asa_s = ratio(s->wait_answered_s, (double)s->answered, 0.0);
-    s->abandon_rate = ratio((double)s->abandoned, (double)s->offered, 0.0);
-    s->aht_s = ratio(s->handle_s, (double)s->answered, 0.0);
-    s->occupancy = total_scope ? ratio(s->busy_s, s->staffed_s, 0.0) : 0.0;
+    /* The figures from lib/stats' formulas (stats/kpi.h): one set for the
+     * engine's statistics and the simulator's. */
+    const oq__kpi_counts k = {s->offered, s->answered, s->answered_in_t, s->abandoned,
+                              s->abandoned_short, 0};
+    oq__kpi_service_level(&k, OQ_SL_ANSWERED_ABANDONED, SIM_SL_IF_EMPTY, &s->service_level);
+    oq__kpi_service_level(&k, OQ_SL_OFFERED, SIM_SL_IF_EMPTY, &s->service_level_offered);
+    s->p_wait = oq__kpi_p_wait(&k, s->waited);
+    s->asa_s = oq__kpi_mean(s->wait_answered_s, s->answered);
+    s->abandon_rate = oq__kpi_abandon_rate(&k);
+    s->aht_s = oq__kpi_mean(s->handle_s, s->answered);
+    s->occupancy = total_scope ? oq__kpi_occupancy(s->busy_s, s->staffed_s) : 0.0;
     if (!total_scope) {
         s->busy_s = 0;
         s->staffed_s = 0;

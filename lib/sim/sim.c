@@ -13,6 +13,7 @@
 #include "omniq/contact.h"
 #include "omniq/model.h"
 #include "sim/internal.h"
+#include "stats/kpi.h"
 
 #define MAX_INTERVALS 1000000
 #define MAX_TIME_S 1e9
@@ -1256,7 +1257,7 @@ oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_si
     for (int32_t r = 0; r < s->ran; r++) {
         const int64_t *cell = &s->rep_int[((size_t)r * (size_t)s->nint + (size_t)interval) * 2];
         if (cell[1] > 0)
-            v[n++] = (double)cell[0] / (double)cell[1];
+            v[n++] = oq__kpi_ratio((double)cell[0], (double)cell[1], 0.0); /* defined: > 0 */
     }
     estimate(out, v, n);
     free(v);

@@ -70,4 +70,9 @@
  * up to AB_MAX, written with no count). */
 #define OQ__STATS_COUNTERS_V3 40
 
+/* The snapshot's word of counters per block (format 4) holds the count in
+ * its low bits and the statistics' attribution from this bit up (0, the
+ * default, leaves the word as format 4 first wrote it). */
+#define OQ__STATS_ATTRIBUTION_SHIFT 16
+
 #endif

@@ -95,7 +95,11 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
 {
     const oq_stats *S = e->stats;
     const oq_stats_options *o = &S->opt;
-    oq__wr_u32(w, K_N); /* counters per block: a new counter is no format version */
+    /* Counters per block (a new counter is no format version) in the low 16
+     * bits, the attribution above them: with the default (0) the word is the
+     * count alone, as format 4 always wrote it, and a library without
+     * attributions refuses an arrival-attributed snapshot as a newer one's. */
+    oq__wr_u32(w, (uint32_t)K_N | (uint32_t)o->attribution << OQ__STATS_ATTRIBUTION_SHIFT);
     oq__wr_i32(w, o->ring_size);
     oq__wr_f64(w, o->interval_s);
     oq__wr_f64(w, o->window_s);
@@ -297,29 +301,40 @@ static void r_acc(oq_rd *r, int64_t now, oq_sagent_acc *a)
         a->reason_ms[i] = r_fig(r);
 }
 
-/* How many counters the input's blocks hold: format 3 wrote the first
- * OQ__STATS_COUNTERS_V3 with no count; later formats write the count. Fewer
- * than this library knows: a snapshot from before the later rows, whose
- * counters read 0. More: a newer library's, refused (a restore that dropped
- * figures would not snapshot back to the same bytes). */
-static int32_t r_counters(oq_rd *r, uint32_t version)
+/* How many counters the input's blocks hold, and its attribution: format 3
+ * wrote the first OQ__STATS_COUNTERS_V3 with no count (event attribution);
+ * later formats write the count, and the attribution above it
+ * (oq__stats_write). Fewer counters than this library knows: a snapshot from
+ * before the later rows, whose counters read 0. More: a newer library's,
+ * refused (a restore that dropped figures would not snapshot back to the
+ * same bytes). */
+static int32_t r_counters(oq_rd *r, uint32_t version, int32_t *attribution)
 {
+    *attribution = OQ_ATTRIBUTION_EVENT;
     if (version <= 3)
         return OQ__STATS_COUNTERS_V3;
     size_t at = r->off;
-    uint32_t n = oq__rd_u32(r);
+    uint32_t word = oq__rd_u32(r);
+    uint32_t n = word & ((1u << OQ__STATS_ATTRIBUTION_SHIFT) - 1);
+    uint32_t how = word >> OQ__STATS_ATTRIBUTION_SHIFT;
     if (!r->bad && n > K_N) {
         r->off = at;
         oq__rd_fail(r, "statistics blocks hold %u counters, this library knows %d (a snapshot from a newer library)",
                     n, K_N);
+    } else if (!r->bad && how > OQ_ATTRIBUTION_ARRIVAL) {
+        r->off = at;
+        oq__rd_fail(r, "statistics attribution %u, this library knows 0..%d (a snapshot from a newer library)",
+                    how, OQ_ATTRIBUTION_ARRIVAL);
     }
+    *attribution = (int32_t)how;
     return r->bad ? 0 : (int32_t)n;
 }
 
 int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
 {
     rctx x = {e, r, NULL, 0, 0};
-    x.n_k = r_counters(r, version);
+    int32_t attribution;
+    x.n_k = r_counters(r, version, &attribution);
     if (r->bad)
         return 0;
     oq_stats *S = zalloc(&x, 1, sizeof *S);
@@ -330,6 +345,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
     x.S = S;
     oq_stats_options *o = &S->opt;
     oq_stats_options_init(o);
+    o->attribution = attribution;
     o->ring_size = oq__rd_range(r, 1, OQ_STATS_RING_MAX, "statistics ring_size");
     o->interval_s = oq__rd_f64(r);
     o->window_s = oq__rd_f64(r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "stats/internal.h"
+#include "stats/kpi.h"
 
 const char *oq_sl_definition_name(int32_t definition)
 {
@@ -18,39 +19,35 @@ const char *oq_sl_definition_name(int32_t definition)
     }
 }
 
-static double ratio(int64_t num, int64_t den) { return den > 0 ? (double)num / (double)den : 0.0; }
+static double ratio(int64_t num, int64_t den) { return oq__kpi_ratio((double)num, (double)den, 0.0); }
 
-static double mean_s(int64_t sum_ms, int64_t n) { return n > 0 ? (double)sum_ms / 1000.0 / (double)n : 0.0; }
-
-oq_status oq_stats_service_level(const oq_queue_stats *caller, int32_t definition, double *out)
+/* The counts of a service level, from as much of the caller's struct as it
+ * holds (fields past it count as 0). 0 when the struct is refused. */
+static int sl_counts(const oq_queue_stats *caller, oq__kpi_counts *k)
 {
-    /* Read as far as the caller's struct goes; fields past it count as 0. */
     oq_queue_stats full;
     memset(&full, 0, sizeof full);
-    if (!caller || !out ||
+    if (!caller ||
         oq__options_copy(&full, caller, sizeof full, _Alignof(oq_queue_stats),
                          OQ__FIELD_END(oq_queue_stats, period), "oq_queue_stats", NULL) != OQ_OK)
+        return 0;
+    *k = (oq__kpi_counts){full.offered, full.answered, full.answered_within,
+                          full.abandoned, full.abandoned_short, full.abandoned_within};
+    return 1;
+}
+
+oq_status oq_stats_service_level_if_empty(const oq_queue_stats *s, int32_t definition,
+                                          double if_empty, double *out)
+{
+    oq__kpi_counts k;
+    if (!out || !(if_empty >= 0 && if_empty <= 1) || !sl_counts(s, &k))
         return OQ_EINVAL;
-    const oq_queue_stats *s = &full;
-    switch (definition) {
-    case OQ_SL_ANSWERED_ABANDONED:
-        *out = ratio(s->answered_within, oq__sat_add(s->answered, s->abandoned));
-        return OQ_OK;
-    case OQ_SL_OFFERED:
-        *out = ratio(s->answered_within, s->offered);
-        return OQ_OK;
-    case OQ_SL_OFFERED_NO_SHORT:
-        *out = ratio(s->answered_within, s->offered - s->abandoned_short);
-        return OQ_OK;
-    case OQ_SL_ANSWERED:
-        *out = ratio(s->answered_within, s->answered);
-        return OQ_OK;
-    case OQ_SL_ASTERISK_SL2:
-        *out = ratio(oq__sat_add(s->answered_within, s->abandoned_within), oq__sat_add(s->answered, s->abandoned));
-        return OQ_OK;
-    default:
-        return OQ_EINVAL;
-    }
+    return oq__kpi_service_level(&k, definition, if_empty, out) ? OQ_OK : OQ_EINVAL;
+}
+
+oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition, double *out)
+{
+    return oq_stats_service_level_if_empty(s, definition, 0.0, out);
 }
 
 void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_t t, oq_sgauge *g)
@@ -98,7 +95,7 @@ void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_
 
 /* One row of the counters table read into oq_queue_stats (stats/counters.h). */
 #define OQ__READ_COUNT(o, k, id, field, per) (o)->field = (k)[K_##id];
-#define OQ__READ_MEAN_S(o, k, id, field, per) (o)->field = mean_s((k)[K_##id], (k)[K_##per]);
+#define OQ__READ_MEAN_S(o, k, id, field, per) (o)->field = oq__kpi_mean_ms((k)[K_##id], (k)[K_##per]);
 #define OQ__READ_MAX_S(o, k, id, field, per) (o)->field = (double)(k)[K_##id] / 1000.0;
 
 void oq__stats_fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, oq_queue_stats *o)
@@ -109,17 +106,20 @@ void oq__stats_fill(const oq_stats *S, const oq_sblock *b, const oq_sgauge *g, o
     OQ__STATS_COUNTERS(OQ__READ_ROW)
 #undef OQ__READ_ROW
     /* Figures of several counters. */
-    o->abandon_rate = ratio(k[K_ABANDONED], k[K_OFFERED]);
-    o->aht_s = mean_s(oq__sat_add(k[K_TALK], k[K_WRAP]), k[K_HANDLED]);
+    oq__kpi_counts n = {o->offered, o->answered, o->answered_within,
+                        o->abandoned, o->abandoned_short, o->abandoned_within};
+    o->abandon_rate = oq__kpi_abandon_rate(&n);
+    o->aht_s = oq__kpi_mean_ms(oq__sat_add(k[K_TALK], k[K_WRAP]), k[K_HANDLED]);
     o->deadline_share = ratio(k[K_DL_MET], k[K_DL_N]);
     o->sl_business = ratio(k[K_BANS_IN], oq__sat_add(k[K_BANS_N], k[K_BAB_N]));
     memcpy(o->wait_hist_answered, b->hist_ans, sizeof o->wait_hist_answered);
     memcpy(o->wait_hist_abandoned, b->hist_ab, sizeof o->wait_hist_abandoned);
-    oq_stats_service_level(o, OQ_SL_ANSWERED_ABANDONED, &o->sl_answered_abandoned);
-    oq_stats_service_level(o, OQ_SL_OFFERED, &o->sl_offered);
-    oq_stats_service_level(o, OQ_SL_OFFERED_NO_SHORT, &o->sl_offered_no_short);
-    oq_stats_service_level(o, OQ_SL_ANSWERED, &o->sl_answered);
-    oq_stats_service_level(o, OQ_SL_ASTERISK_SL2, &o->sl_asterisk_sl2);
+    /* The engine's read-out: a service level with nothing to measure is 0. */
+    oq__kpi_service_level(&n, OQ_SL_ANSWERED_ABANDONED, 0.0, &o->sl_answered_abandoned);
+    oq__kpi_service_level(&n, OQ_SL_OFFERED, 0.0, &o->sl_offered);
+    oq__kpi_service_level(&n, OQ_SL_OFFERED_NO_SHORT, 0.0, &o->sl_offered_no_short);
+    oq__kpi_service_level(&n, OQ_SL_ANSWERED, 0.0, &o->sl_answered);
+    oq__kpi_service_level(&n, OQ_SL_ASTERISK_SL2, 0.0, &o->sl_asterisk_sl2);
     o->waiting_now = g->waiting;
     o->agents_ready = g->ready;
     o->agents_busy = g->busy;
@@ -445,12 +445,12 @@ oq_status oq_stats_agent(const oq_engine *ce, const char *agent, int32_t period,
     int64_t busy = oq__sat_add(acc.state_ms[OQ_AGENT_BUSY], acc.state_ms[OQ_AGENT_WRAPUP]);
     int64_t logged = oq__sat_add(oq__sat_add(acc.state_ms[OQ_AGENT_READY], acc.state_ms[OQ_AGENT_NOT_READY]), busy);
     out->logged_in_s = (double)logged / 1000.0;
-    out->occupancy = ratio(busy, logged);
+    out->occupancy = oq__kpi_occupancy((double)busy, (double)logged);
     out->utilisation = acc.cap_int > 0 ? acc.used_int / acc.cap_int : 0.0;
     out->handled = acc.handled;
-    out->aht_s = mean_s(oq__sat_add(acc.talk_ms, acc.wrap_ms), acc.handled);
-    out->mean_talk_s = mean_s(acc.talk_ms, acc.handled);
-    out->mean_wrapup_s = mean_s(acc.wrap_ms, acc.handled);
+    out->aht_s = oq__kpi_mean_ms(oq__sat_add(acc.talk_ms, acc.wrap_ms), acc.handled);
+    out->mean_talk_s = oq__kpi_mean_ms(acc.talk_ms, acc.handled);
+    out->mean_wrapup_s = oq__kpi_mean_ms(acc.wrap_ms, acc.handled);
     out->offers = acc.offers;
     out->offers_accepted = acc.accepted;
     out->offers_rejected = acc.rejected;

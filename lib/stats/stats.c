@@ -68,8 +68,11 @@ static oq_status check_options(oq_engine *e, const oq_stats_options *o)
                             "strictly increasing",
                             i, b);
     }
-    if (o->reserved != 0)
-        return oq__fail(e, OQ_EINVAL, "stats options: reserved must be 0");
+    if (o->attribution != OQ_ATTRIBUTION_EVENT && o->attribution != OQ_ATTRIBUTION_ARRIVAL)
+        return oq__fail(e, OQ_EINVAL,
+                        "stats options: attribution must be OQ_ATTRIBUTION_EVENT (0) or "
+                        "OQ_ATTRIBUTION_ARRIVAL (1), got %d",
+                        o->attribution);
     return OQ_OK;
 }
 
@@ -344,21 +347,6 @@ static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
     w->k[k] = oq__sat_add(w->k[k], v);
 }
 
-/* Raise counter k (a MAX_S row) to v. Its own function, so adding to a sum
- * tests no kind on the hottest path of the statistics. */
-static void add_max(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
-{
-    if (!ob)
-        return;
-    oq_sblock *w = bucket(S, ob, t);
-    if (v > ob->cur.k[k])
-        ob->cur.k[k] = v;
-    if (v > ob->day.k[k])
-        ob->day.k[k] = v;
-    if (v > w->k[k])
-        w->k[k] = v;
-}
-
 static int32_t hist_index(const oq_stats *S, int64_t wait)
 {
     int32_t i = 0;
@@ -367,33 +355,107 @@ static int32_t hist_index(const oq_stats *S, int64_t wait)
     return i;
 }
 
-/* An answer or abandon with `wait` ms, threshold t_ms. */
-static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms, int64_t t)
+/* ---- outcomes and their attribution --------------------------------------- */
+
+/* The ring entry of the closed interval holding time `at` (< cur_start), or
+ * NULL when it is no longer kept. An entry the object never closed (it had
+ * nothing in that interval, e.g. a callback channel the contact moved to
+ * later) is started empty. */
+static oq_sblock *closed_block(oq_stats *S, oq_sobj *ob, int64_t at)
+{
+    /* Every boundary after the first interval's start is a multiple of
+     * interval_ms, and at < cur_start means one interval closed at least. */
+    int64_t back = ((uint64_t)S->cur_start - (uint64_t)at - 1) / (uint64_t)S->interval_ms + 1;
+    if (back > S->opt.ring_size || back > S->closed)
+        return NULL;
+    int64_t number = S->closed - back;
+    oq_sclosed *c = &ob->ring[number % S->opt.ring_size];
+    if (c->number != number) {
+        memset(c, 0, sizeof *c);
+        c->number = number;
+        c->end = S->cur_start - (back - 1) * S->interval_ms;
+        c->start = c->end - S->interval_ms;
+    }
+    return &c->b;
+}
+
+/* The window bucket holding time `at` (<= now), or NULL when it has left the
+ * window. Does not move the cache of the current bucket (S->at). */
+static oq_sblock *past_bucket(oq_stats *S, oq_sobj *ob, int64_t at, int64_t now)
+{
+    int64_t b = floor_div(at, S->bucket_ms);
+    if (b <= floor_div(now, S->bucket_ms) - S->n_buckets)
+        return NULL;
+    oq_sblock *w = &ob->win[((b % S->n_buckets) + S->n_buckets) % S->n_buckets];
+    if (w->stamp != b) {
+        memset(w, 0, sizeof *w);
+        w->stamp = b;
+    }
+    return w;
+}
+
+/* The blocks of ob an outcome at `now` attributed to time `at` (<= now)
+ * counts in, into b[0..2]: the interval's, the day's and the window
+ * bucket's holding `at`; how many. At the event's own time (the default
+ * attribution) that is the current interval, the day and the current bucket. */
+static int outcome_blocks(oq_stats *S, oq_sobj *ob, int64_t at, int64_t now, oq_sblock **b)
+{
+    if (at >= now) {
+        b[0] = &ob->cur;
+        b[1] = &ob->day;
+        b[2] = bucket(S, ob, now);
+        return 3;
+    }
+    int n = 0;
+    oq_sblock *x = at >= S->cur_start ? &ob->cur : closed_block(S, ob, at);
+    if (x)
+        b[n++] = x;
+    if (at >= S->day_start)
+        b[n++] = &ob->day;
+    if ((x = past_bucket(S, ob, at, now)))
+        b[n++] = x;
+    return n;
+}
+
+/* Where an outcome whose wait of `wait` ms ends at `now` counts: at now, or
+ * where the wait began (oq_stats_options.attribution). */
+static int64_t attributed(const oq_stats *S, int64_t wait, int64_t now)
+{
+    return S->opt.attribution == OQ_ATTRIBUTION_ARRIVAL ? now - wait : now;
+}
+
+/* Add v (clamped at 0) to sum counter k of one block; add_max: raise max counter k to v. */
+static void blk_add(oq_sblock *b, int k, int64_t v) { b->k[k] = oq__sat_add(b->k[k], v > 0 ? v : 0); }
+
+static void add_max(oq_sblock *b, int k, int64_t v)
+{
+    if (v > b->k[k])
+        b->k[k] = v;
+}
+
+/* An answer or abandon with `wait` ms, threshold t_ms, at `now`. */
+static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms, int64_t now)
 {
     if (!ob)
         return;
     int32_t h = hist_index(S, wait);
-    oq_sblock *w = bucket(S, ob, t);
-    if (answered) {
-        add(S, ob, K_ANSWERED, 1, t);
-        add(S, ob, K_ANS_WAIT, wait, t);
-        add_max(S, ob, K_ANS_MAX, wait, t);
-        if (wait <= t_ms)
-            add(S, ob, K_ANS_IN, 1, t);
-        INC(ob->cur.hist_ans[h]);
-        INC(ob->day.hist_ans[h]);
-        INC(w->hist_ans[h]);
-    } else {
-        add(S, ob, K_ABANDONED, 1, t);
-        add(S, ob, K_AB_WAIT, wait, t);
-        add_max(S, ob, K_AB_MAX, wait, t);
-        if (wait <= t_ms)
-            add(S, ob, K_AB_IN, 1, t);
-        if (wait < S->short_ms)
-            add(S, ob, K_AB_SHORT, 1, t);
-        INC(ob->cur.hist_ab[h]);
-        INC(ob->day.hist_ab[h]);
-        INC(w->hist_ab[h]);
+    oq_sblock *b[3];
+    int n = outcome_blocks(S, ob, attributed(S, wait, now), now, b);
+    for (int i = 0; i < n; i++) {
+        if (answered) {
+            blk_add(b[i], K_ANSWERED, 1);
+            blk_add(b[i], K_ANS_WAIT, wait);
+            add_max(b[i], K_ANS_MAX, wait);
+            blk_add(b[i], K_ANS_IN, wait <= t_ms);
+            INC(b[i]->hist_ans[h]);
+        } else {
+            blk_add(b[i], K_ABANDONED, 1);
+            blk_add(b[i], K_AB_WAIT, wait);
+            add_max(b[i], K_AB_MAX, wait);
+            blk_add(b[i], K_AB_IN, wait <= t_ms);
+            blk_add(b[i], K_AB_SHORT, wait < S->short_ms);
+            INC(b[i]->hist_ab[h]);
+        }
     }
 }
 
@@ -776,10 +838,13 @@ static void business_outcome(oq_engine *e, oq_sobj *qo, const oq_queue *q, int a
         return;
     int64_t bw = oq__queue_elapsed(e, q, t - wait, t);
     oq_stats *S = e->stats;
-    add(S, qo, answered ? K_BANS_N : K_BAB_N, 1, t);
-    add(S, qo, answered ? K_BANS_WAIT : K_BAB_WAIT, bw, t);
-    if (bw <= t_ms)
-        add(S, qo, answered ? K_BANS_IN : K_BAB_IN, 1, t);
+    oq_sblock *b[3];
+    int n = outcome_blocks(S, qo, attributed(S, wait, t), t, b);
+    for (int i = 0; i < n; i++) {
+        blk_add(b[i], answered ? K_BANS_N : K_BAB_N, 1);
+        blk_add(b[i], answered ? K_BANS_WAIT : K_BAB_WAIT, bw);
+        blk_add(b[i], answered ? K_BANS_IN : K_BAB_IN, bw <= t_ms);
+    }
 }
 
 void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agent *agent)

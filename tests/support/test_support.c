@@ -153,6 +153,33 @@ void add_agent(oq_engine *e, const char *id, int capacity)
     assert_int_equal(oq_agent_add(e, id, capacity), OQ_OK);
 }
 
+oq_status voice_queue_center(oq_engine *e, int32_t agents, double threshold_s, double wrapup_s)
+{
+    oq_channel_spec ch;
+    oq_channel_spec_init(&ch);
+    ch.id = "voice";
+    ch.exclusive = 1;
+    oq_status st = oq_channel_add(e, &ch);
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.offer_timeout_s = 0;
+    q.wrapup_s = wrapup_s;
+    q.sla_threshold_s = threshold_s;
+    if (st == OQ_OK)
+        st = oq_queue_add(e, &q);
+    if (st == OQ_OK)
+        st = oq_queue_add_channel(e, 0, "q", "voice");
+    for (int32_t i = 0; i < agents && st == OQ_OK; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "a%d", (int)i);
+        st = oq_agent_add(e, id, 100);
+        if (st == OQ_OK)
+            st = oq_agent_login(e, 0, id, 1);
+    }
+    return st;
+}
+
 oq_status arrive(oq_engine *e, int64_t now, const char *id, const char *channel,
                  const char *queue, int32_t priority)
 {

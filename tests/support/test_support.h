@@ -70,6 +70,11 @@ void add_channel(oq_engine *e, const char *id, int exclusive, int cost, int max_
 void add_queue(oq_engine *e, const char *id, int32_t ordering, int32_t strategy,
                const char *channel);
 void add_agent(oq_engine *e, const char *id, int capacity);
+/* The simulators' test center: exclusive channel "voice", queue "q" (offers
+ * wait for the agent, threshold T and wrap-up as given) and agents a0..a<n-1>,
+ * logged in ready at time 0. Returns the first failing call's status (a
+ * build callback's result, oq_sim_build_fn). */
+oq_status voice_queue_center(oq_engine *e, int32_t agents, double threshold_s, double wrapup_s);
 /* Arrival with only the essentials. */
 oq_status arrive(oq_engine *e, int64_t now, const char *id, const char *channel,
                  const char *queue, int32_t priority);

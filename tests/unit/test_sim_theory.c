@@ -23,6 +23,7 @@
 
 #include "omniq/omniq.h"
 #include "assert_oq.h"
+#include "test_support.h"
 
 typedef struct center {
     int32_t agents;
@@ -34,29 +35,7 @@ static oq_status build(oq_engine *e, uint64_t seed, void *user)
 {
     (void)seed;
     const center *c = user;
-    oq_channel_spec ch;
-    oq_channel_spec_init(&ch);
-    ch.id = "voice";
-    ch.exclusive = 1;
-    oq_status st = oq_channel_add(e, &ch);
-    oq_queue_spec q;
-    oq_queue_spec_init(&q);
-    q.id = "q";
-    q.offer_timeout_s = 0;
-    q.wrapup_s = c->wrapup_s;
-    q.sla_threshold_s = c->threshold_s;
-    if (st == OQ_OK)
-        st = oq_queue_add(e, &q);
-    if (st == OQ_OK)
-        st = oq_queue_add_channel(e, 0, "q", "voice");
-    for (int32_t i = 0; i < c->agents && st == OQ_OK; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "a%d", (int)i);
-        st = oq_agent_add(e, id, 100);
-        if (st == OQ_OK)
-            st = oq_agent_login(e, 0, id, 1);
-    }
-    return st;
+    return voice_queue_center(e, c->agents, c->threshold_s, c->wrapup_s);
 }
 
 static double scale(void)

@@ -122,6 +122,7 @@ static int with_record(const oq_contact *c) { return c->stats_rec > 0; }
 /* Each changes one thing in a restored copy; returns 0 if the world had no
  * such thing to change (the test then fails: it must exercise each). */
 static int f_stats_closed_negative(oq_engine *e) { e->stats->closed = -1; return 1; }
+static int f_stats_attribution_unknown(oq_engine *e) { e->stats->opt.attribution = 2; return 1; }
 static int f_stats_closed_beyond(oq_engine *e) { e->stats->closed = (int64_t)1 << 62 | 5; return 1; }
 static int f_stats_emitted_beyond(oq_engine *e) { e->stats->emitted = e->stats->closed + 3; return 1; }
 
@@ -504,6 +505,8 @@ typedef struct forgery {
 
 static const forgery FORGERIES[] = {
     {"statistics: negative count of closed intervals", f_stats_closed_negative, "closed intervals"},
+    {"statistics: an attribution this library does not know", f_stats_attribution_unknown,
+     "statistics attribution 2"},
     {"statistics: closed intervals beyond 2^62", f_stats_closed_beyond, "closed intervals"},
     {"statistics: more intervals reported than closed", f_stats_emitted_beyond, "reported intervals"},
     {"statistics: closed interval in the wrong ring slot", f_stats_ring_slot, "ring slot"},

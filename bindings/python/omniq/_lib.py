@@ -503,7 +503,7 @@ class oq_stats_options(Structure):
         ("window_bucket_s", c_double),
         ("short_abandon_s", c_double),
         ("n_wait_bounds", c_int32),
-        ("reserved", c_int32),
+        ("attribution", c_int32),
         ("wait_bounds_s", c_double * OQ_STATS_BOUNDS_MAX),
     ]
 
@@ -982,6 +982,7 @@ OPTIONAL_PROTOTYPES = {
     "oq_stats_interval_channel": (_S, [_E, _P, _I, POINTER(oq_queue_stats)]),
     "oq_stats_interval_center": (_S, [_E, _I, POINTER(oq_queue_stats)]),
     "oq_stats_service_level": (_S, [POINTER(oq_queue_stats), _I, _PD]),
+    "oq_stats_service_level_if_empty": (_S, [POINTER(oq_queue_stats), _I, c_double, _PD]),
     "oq_stats_agent": (_S, [_E, _P, _I, POINTER(oq_agent_stats)]),
     "oq_stats_agent_reason": (_S, [_E, _P, _I, _I, POINTER(oq_reason_stats)]),
     "oq_stats_agent_channel": (_S, [_E, _P, _P, _I, _PL]),

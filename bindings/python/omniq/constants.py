@@ -39,7 +39,6 @@ OQ_EV_TRANSFERRED = 9
 OQ_EV_REMOVED = 10
 OQ_EV_PRIORITY_CHANGED = 11
 OQ_EV_AGENT_STATE = 12
-
 OQ_EV_ESCALATED = 13
 OQ_EV_OVERFLOWED = 14
 OQ_EV_ALERT = 15
@@ -194,6 +193,10 @@ OQ_SL_ASTERISK_SL2 = 5
 OQ_STATS_BOUNDS_MAX = 16
 OQ_STATS_RING_MAX = 10000
 OQ_STATS_REASONS_MAX = 8
+
+# Attributions of answers and abandonments to a period (see above).
+OQ_ATTRIBUTION_EVENT = 0
+OQ_ATTRIBUTION_ARRIVAL = 1
 
 # ---- config.h ----------------------------------------------------------------
 

@@ -1302,14 +1302,18 @@ class Engine:
         ``interval_s`` (900), ``window_s`` (1800), ``window_bucket_s`` (60),
         ``short_abandon_s`` (5), ``ring_size`` (96), ``wait_bounds_s`` (a
         sequence of at most 16 strictly increasing bounds; default 10, 20, 30,
-        60, 120, 300). Allowed only while the engine holds no contact.
+        60, 120, 300), ``attribution`` (OQ_ATTRIBUTION_EVENT, 0: answers and
+        abandonments count in the interval where they happen;
+        OQ_ATTRIBUTION_ARRIVAL, 1: in the interval where the contact's wait
+        began — docs/statistics.md). Allowed only while the engine holds no
+        contact.
         ``now_ms`` is accepted for symmetry and ignored (collection restarts at
         the engine's clock)."""
         f = "oq_stats_configure"
         self._stats_symbol(f)
         spec = _new_spec(_lib.oq_stats_options, "oq_stats_options_init")
         bounds = options.pop("wait_bounds_s", None)
-        for key in ("n_wait_bounds", "reserved"):
+        for key in ("n_wait_bounds",):
             if key in options:
                 raise bad(key, "unknown field (give wait_bounds_s as a sequence)", f)
         _fill(spec, options, f)

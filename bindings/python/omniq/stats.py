@@ -22,7 +22,7 @@ from ._fields import QueueStatsFields
 from .constants import (OQ_PERIOD_CLOSED, OQ_PERIOD_DAY, OQ_PERIOD_INTERVAL,
                         OQ_PERIOD_WINDOW, OQ_SL_ANSWERED, OQ_SL_ANSWERED_ABANDONED,
                         OQ_SL_ASTERISK_SL2, OQ_SL_OFFERED, OQ_SL_OFFERED_NO_SHORT)
-from .errors import OmniqError, bad, status_str, to_int
+from .errors import OmniqError, bad, status_str, to_float, to_int
 
 Period = Union[str, int]          # "day", "interval", "window" or OQ_PERIOD_*
 Definition = Union[str, int]      # a name of DEFINITIONS or OQ_SL_*
@@ -156,6 +156,7 @@ class StatsOptions:
     window_bucket_s: float
     short_abandon_s: float
     wait_bounds_s: Tuple[float, ...]
+    attribution: int = 0  # OQ_ATTRIBUTION_EVENT (0) or OQ_ATTRIBUTION_ARRIVAL (1)
 
 
 # ---- conversions ------------------------------------------------------------------------
@@ -197,19 +198,28 @@ def options_from_c(o: Any) -> StatsOptions:
     """A StatsOptions from an oq_stats_options (binding internal)."""
     n = max(0, min(o.n_wait_bounds, _lib.OQ_STATS_BOUNDS_MAX))
     return StatsOptions(o.ring_size, o.interval_s, o.window_s, o.window_bucket_s,
-                        o.short_abandon_s, tuple(o.wait_bounds_s[:n]))
+                        o.short_abandon_s, tuple(o.wait_bounds_s[:n]), o.attribution)
 
 
-def service_level(stats: QueueStats, definition: Definition = SL_ANSWERED_ABANDONED) -> float:
+def service_level(stats: QueueStats, definition: Definition = SL_ANSWERED_ABANDONED,
+                  if_empty: float = 0.0) -> float:
     """Service level of a :class:`QueueStats` under ``definition`` (OQ_SL_*
     constant or a name of :data:`DEFINITIONS`), computed by the C library
-    (oq_stats_service_level): a fraction in [0, 1], 0 when the denominator is 0."""
-    f = "oq_stats_service_level"
+    (oq_stats_service_level_if_empty): a fraction in [0, 1]; ``if_empty``
+    (in [0, 1]) when the denominator is 0 — 0, the engine's convention, by
+    default; 1 is the simulator's and the planner's."""
+    engine_convention = isinstance(if_empty, (int, float)) and if_empty == 0
+    f = "oq_stats_service_level" if engine_convention else "oq_stats_service_level_if_empty"
     d = _definition_value(definition, f)
     st = queue_stats_to_c(stats, f)
     out = c_double()
-    rc = int(_lib.load().oq_stats_service_level(byref(st), d, byref(out)))
+    lib = _lib.load()
+    if engine_convention:
+        rc = int(lib.oq_stats_service_level(byref(st), d, byref(out)))
+    else:
+        rc = int(lib.oq_stats_service_level_if_empty(byref(st), d,
+                                                     to_float(if_empty, "if_empty", f), byref(out)))
     if rc != 0:
-        raise OmniqError(rc, f"definition {d}: {status_str(rc)}", f)
+        raise OmniqError(rc, f"definition {d}, if_empty {if_empty}: {status_str(rc)}", f)
     return out.value
 

@@ -361,7 +361,7 @@ class EveryWrapperCalled(unittest.TestCase):
         lib = _lib.load()
         names = [n for n in _lib.OPTIONAL_PROTOTYPES
                  if n.startswith(("oq_stats_", "oq_sim_", "oq_sl_"))]
-        self.assertEqual(len(names), 35)
+        self.assertEqual(len(names), 36)
         calls = dict.fromkeys(names, 0)
         originals = {n: getattr(lib, n) for n in names}
 
@@ -382,6 +382,7 @@ class EveryWrapperCalled(unittest.TestCase):
             e.stats_agent("a")
             e.stats_reset_day()
             omniq.stats.service_level(e.stats_center(), "offered")
+            omniq.stats.service_level(e.stats_center(), "offered", if_empty=1.0)
             omniq.stats.definition_name(1)
             e.close()
             omniq.simulate(erlang_c_center(2), [VOICE], [SimAgent("a0")], replications=2,

@@ -44,6 +44,47 @@ def scenario(events=None):
     return e
 
 
+class Attribution(unittest.TestCase):
+    """A contact arriving at 90 s and answered at 110 s (100 s intervals)
+    counts in [100, 200) by event and in [0, 100) by arrival."""
+
+    def run_hour(self, attribution):
+        e = Engine()
+        e.channel_add("voice", exclusive=True)
+        e.queue_add("sales", sla_threshold_s=20)
+        e.queue_add_channel("sales", "voice")
+        e.agent_add("a")
+        e.stats_configure(interval_s=100, attribution=attribution)
+        self.assertEqual(e.stats_options().attribution, attribution)
+        e.contact_arrive("c1", "voice", "sales", now_ms=90000)
+        e.agent_login("a", now_ms=110000)
+        e.offer_accept("c1", "a", now_ms=110000)
+        e.advance(200000)
+        return e
+
+    def test_event_and_arrival(self):
+        for attribution, want in ((omniq.OQ_ATTRIBUTION_EVENT, (0, 1)),
+                                  (omniq.OQ_ATTRIBUTION_ARRIVAL, (1, 0))):
+            with self.subTest(attribution=attribution), self.run_hour(attribution) as e:
+                got = tuple(s.answered for s in e.stats_intervals())  # oldest first
+                self.assertEqual(got, want)
+
+    def test_empty_convention_and_bad_values(self):
+        with self.run_hour(omniq.OQ_ATTRIBUTION_ARRIVAL) as e:
+            empty = e.stats_intervals()[1]  # [100, 200): nothing arrived
+            self.assertEqual(empty.answered + empty.abandoned, 0)
+            self.assertEqual(stats.service_level(empty), 0.0)
+            self.assertEqual(stats.service_level(empty, if_empty=1.0), 1.0)
+            for bad_value in (1.5, -0.1, "x"):
+                with self.assertRaises(OmniqError) as cm:
+                    stats.service_level(empty, if_empty=bad_value)
+                self.assertEqual(cm.exception.status, omniq.OQ_EINVAL)
+            with self.assertRaises(OmniqError) as cm:
+                e.stats_configure(attribution=2)
+            self.assertEqual(cm.exception.status, omniq.OQ_EINVAL)
+            self.assertIn("attribution", cm.exception.message)
+
+
 class StatsByHand(unittest.TestCase):
     def setUp(self):
         self.events = []
