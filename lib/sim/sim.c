@@ -1199,6 +1199,8 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
 {
     int32_t k;
     oq_status st = scope_check(s, "oq_sim_summarize", scope, index, &k, err);
+    if (st == OQ_OK) /* a bad struct_size is named before any work (and before out of memory) */
+        st = OQ__OUTPUT_CHECK(caller, oq_sim_summary, replications, err);
     if (st != OQ_OK)
         return st;
     oq_sim_summary full = OQ_OUTPUT_INIT(oq_sim_summary), *out = &full;
