@@ -192,8 +192,9 @@ void oq__sig_update(oq_contact *c);
 void oq__sig_resort(oq_queue *q, int32_t l);
 /* Free every signature of the lane (its contacts must be gone). */
 void oq__sig_free_lane(oq_engine *e, oq_lane *lane);
-/* Put every QUEUED contact that has none into its signature (a restore:
- * 0 when memory ran out, and the restore fails as for any other). */
+/* Put every QUEUED contact that has none into its signature, and make the
+ * lanes' heaps keep their keys (a restore: 0 when memory ran out, and the
+ * restore fails as for any other). */
 int oq__sig_rebuild(oq_engine *e);
 /* Agents' skills, tiers or memberships may change: every signature's count
  * of qualified available agents is stale. */
