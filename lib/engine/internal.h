@@ -124,6 +124,16 @@ void oq__agent_announce_logout(oq_engine *e, oq_agent *a);
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
+/* A freed agent that sits in no lane heap (the common case: it was full)
+ * is routed before it is indexed: its reindex waits until dispatch routes
+ * it (route_agent offers it work as if it were in the heaps it belongs in,
+ * then indexes it once), or until a contact is routed first
+ * (oq__agents_reindex_due), so no search ever misses it. An agent in some
+ * lane heap is reindexed at once, as its entries' keys just changed. */
+void oq__agent_reindex_later(oq_engine *e, oq_agent *a);
+void oq__agents_reindex_due(oq_engine *e);
+/* Would the agent's member be in lane l of its queue (its pos[l] once indexed)? */
+int oq__member_in_lane(const oq_engine *e, const oq_member *m, int32_t l);
 /* When the agent's timer must wake it (end of its back-off or fairness
  * block, whichever is first and still ahead), 0 when it needs none. */
 int64_t oq__agent_wake_due(const oq_engine *e, const oq_agent *a);
