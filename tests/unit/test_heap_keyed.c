@@ -147,15 +147,29 @@ static void random_walk(oq_heap *p, oq_heap *k, oq_mem *mem, int steps)
     same_heaps(p, k);
 }
 
-static void keyed_heap_matches_plain_heap(void **state)
+/* Every item absent and unset, and a counting allocator. */
+static void fresh_items(test_alloc *ta, oq_mem *mem)
 {
-    (void)state;
     memset(items, 0, sizeof items);
     for (uint32_t i = 0; i < N_ITEMS; i++)
         items[i].idx = i;
+    oq__mem_init(mem, test_alloc_fn, ta);
+}
+
+/* Both heaps emptied and freed: nothing left allocated. */
+static void free_both(oq_heap *p, oq_heap *k, oq_mem *mem, const test_alloc *ta)
+{
+    oq__heap_free(p, mem);
+    oq__heap_free(k, mem);
+    assert_int_equal(ta->live_bytes, 0);
+}
+
+static void keyed_heap_matches_plain_heap(void **state)
+{
+    (void)state;
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
+    fresh_items(&ta, &mem);
     oq_heap p = {0}, k = {0};
     oq__heap_init_keyed(&k);
     random_walk(&p, &k, &mem, 40000);
@@ -169,20 +183,15 @@ static void keyed_heap_matches_plain_heap(void **state)
     }
     assert_int_equal(key_reads, kr);
     assert_true(cmp_reads > cr); /* the plain one did compare items */
-    oq__heap_free(&p, &mem);
-    oq__heap_free(&k, &mem);
-    assert_int_equal(ta.live_bytes, 0);
+    free_both(&p, &k, &mem, &ta);
 }
 
 static void heap_made_keyed_later_keeps_its_order(void **state)
 {
     (void)state;
-    memset(items, 0, sizeof items);
-    for (uint32_t i = 0; i < N_ITEMS; i++)
-        items[i].idx = i;
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
+    fresh_items(&ta, &mem);
     oq_heap p = {0}, k = {0};
     /* Both filled plain (as a restore fills a lane), then one keeps keys. */
     for (int i = 0; i < 700; i++) {
@@ -206,20 +215,15 @@ static void heap_made_keyed_later_keeps_its_order(void **state)
     /* Growing past its capacity moves the items behind the longer keys. */
     random_walk(&p, &k, &mem, 20000);
     assert_true(k.cap > cap);
-    oq__heap_free(&p, &mem);
-    oq__heap_free(&k, &mem);
-    assert_int_equal(ta.live_bytes, 0);
+    free_both(&p, &k, &mem, &ta);
 }
 
 static void failed_reserve_leaves_the_keyed_heap_unchanged(void **state)
 {
     (void)state;
-    memset(items, 0, sizeof items);
-    for (uint32_t i = 0; i < N_ITEMS; i++)
-        items[i].idx = i;
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
+    fresh_items(&ta, &mem);
     oq_heap k = {0};
     oq__heap_init_keyed(&k);
     for (int i = 0; i < 64; i++) {
@@ -243,8 +247,8 @@ static void failed_reserve_leaves_the_keyed_heap_unchanged(void **state)
     oq__heap_update(&k, &keyed_ops, NULL, items[5].pos_keyed);
     assert_true(oq__heap_valid(&k, &keyed_ops, NULL, get_keyed));
     assert_ptr_equal(k.items[0], &items[5]);
-    oq__heap_free(&k, &mem);
-    assert_int_equal(ta.live_bytes, 0);
+    oq_heap none = {0};
+    free_both(&none, &k, &mem, &ta);
 }
 
 int main(void)
