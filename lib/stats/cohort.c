@@ -79,22 +79,29 @@ static oq__cohort_cell *int_at(oq__cohort *C, int32_t i, int32_t s)
     return &C->inter[(size_t)i * (size_t)C->n_scopes + (size_t)s];
 }
 
-/* The cells a contact's figures go to: its entry's three scopes (total,
- * entry queue, entry channel), for the run when it arrived in the measured
- * window and for its arrival interval when that is on the grid. */
-static int cells_of(oq__cohort *C, const oq__cohort_key *k, oq__cohort_cell **out)
-{
-    int32_t sc[3] = {0, 1 + C->l.entry_queue[k->entry],
-                     1 + C->l.n_queues + C->l.entry_channel[k->entry]};
-    int n = 0;
-    for (int j = 0; j < 3; j++) {
-        if (k->counted)
-            out[n++] = run_at(C, sc[j]);
-        if (k->interval >= 0)
-            out[n++] = int_at(C, k->interval, sc[j]);
-    }
-    return n;
-}
+/* Run BODY with `c` at each cell a contact's figures go to: its entry's
+ * three scopes (total, entry queue, entry channel), in the run when it
+ * arrived in the measured window and in its arrival interval when that is
+ * on the grid. (A macro, not a list of cells: this is the simulator's inner
+ * loop, and building the list cost more than the counting.) */
+#define FOR_CELLS(C, k, c, BODY)                                                                \
+    do {                                                                                        \
+        const int32_t sc_[3] = {0, 1 + (C)->l.entry_queue[(k)->entry],                          \
+                                1 + (C)->l.n_queues + (C)->l.entry_channel[(k)->entry]};        \
+        oq__cohort_cell *run_ = (k)->counted ? run_at((C), 0) : NULL;                           \
+        oq__cohort_cell *int_ = (k)->interval >= 0 ? int_at((C), (k)->interval, 0) : NULL;      \
+        for (int j_ = 0; j_ < 3; j_++) {                                                        \
+            oq__cohort_cell *c;                                                                 \
+            if (run_) {                                                                         \
+                c = run_ + sc_[j_];                                                             \
+                BODY;                                                                           \
+            }                                                                                   \
+            if (int_) {                                                                         \
+                c = int_ + sc_[j_];                                                             \
+                BODY;                                                                           \
+            }                                                                                   \
+        }                                                                                       \
+    } while (0)
 
 /* The run's own service-level counts of the total in the contact's interval. */
 static void run_interval(oq__cohort *C, const oq__cohort_key *k, int in_t)
@@ -113,10 +120,7 @@ oq__cohort_key oq__cohort_arrive(oq__cohort *C, int32_t entry, int64_t t)
     k.counted = t >= C->from_ms && t < C->to_ms;
     int64_t i = (t - C->origin_ms) / C->interval_ms;
     k.interval = i >= 0 && i < C->l.n_intervals ? (int32_t)i : -1;
-    oq__cohort_cell *c[6];
-    int n = cells_of(C, &k, c);
-    for (int j = 0; j < n; j++)
-        c[j]->offered++;
+    FOR_CELLS(C, &k, c, c->offered++);
     return k;
 }
 
@@ -125,17 +129,15 @@ void oq__cohort_answered(oq__cohort *C, const oq__cohort_key *k, int64_t wait_ms
     double ws = (double)wait_ms / 1000.0, hs = (double)handle_ms / 1000.0;
     int in_t = wait_ms <= C->threshold_ms[C->l.entry_queue[k->entry]];
     run_interval(C, k, in_t);
-    oq__cohort_cell *c[6];
-    int n = cells_of(C, k, c);
-    for (int j = 0; j < n; j++) {
-        c[j]->answered++;
-        c[j]->answered_in_t += in_t;
-        c[j]->waited += wait_ms > 0;
-        c[j]->wait_answered_s += ws;
-        c[j]->handle_s += hs;
-        if (ws > c[j]->max_wait_s)
-            c[j]->max_wait_s = ws;
-    }
+    FOR_CELLS(C, k, c, {
+        c->answered++;
+        c->answered_in_t += in_t;
+        c->waited += wait_ms > 0;
+        c->wait_answered_s += ws;
+        c->handle_s += hs;
+        if (ws > c->max_wait_s)
+            c->max_wait_s = ws;
+    });
 }
 
 void oq__cohort_abandoned(oq__cohort *C, const oq__cohort_key *k, int64_t wait_ms)
@@ -143,36 +145,29 @@ void oq__cohort_abandoned(oq__cohort *C, const oq__cohort_key *k, int64_t wait_m
     double ws = (double)wait_ms / 1000.0;
     int is_short = C->l.short_abandon_s > 0 && ws <= C->l.short_abandon_s;
     run_interval(C, k, 0);
-    oq__cohort_cell *c[6];
-    int n = cells_of(C, k, c);
-    for (int j = 0; j < n; j++) {
-        c[j]->abandoned++;
-        c[j]->abandoned_short += is_short;
-        c[j]->waited += wait_ms > 0;
-        c[j]->wait_abandoned_s += ws;
-        if (ws > c[j]->max_wait_s)
-            c[j]->max_wait_s = ws;
-    }
+    FOR_CELLS(C, k, c, {
+        c->abandoned++;
+        c->abandoned_short += is_short;
+        c->waited += wait_ms > 0;
+        c->wait_abandoned_s += ws;
+        if (ws > c->max_wait_s)
+            c->max_wait_s = ws;
+    });
 }
 
 void oq__cohort_rejected(oq__cohort *C, const oq__cohort_key *k)
 {
-    oq__cohort_cell *c[6];
-    int n = cells_of(C, k, c);
-    for (int j = 0; j < n; j++)
-        c[j]->rejected++;
+    FOR_CELLS(C, k, c, c->rejected++);
 }
 
 void oq__cohort_open_at_end(oq__cohort *C, const oq__cohort_key *k, int answered)
 {
-    oq__cohort_cell *c[6];
-    int n = cells_of(C, k, c);
-    for (int j = 0; j < n; j++) {
+    FOR_CELLS(C, k, c, {
         if (answered)
-            c[j]->in_service++;
+            c->in_service++;
         else
-            c[j]->unfinished++;
-    }
+            c->unfinished++;
+    });
 }
 
 /* Add [lo, hi) of one agent to a cell's agent time. */
