@@ -296,6 +296,11 @@ static int64_t when(fuzz *f, reader *r)
     return cap_calendar_move(f->e, now, cap_jump(f->e, now, when_raw(r, now)));
 }
 
+/* 9999-12-03 00:00 UTC, four weeks before the end of the years calendars
+ * answer for (1..9999): a queue can name a calendar there and cross the end
+ * in one capped move (CALENDAR_MOVE_CAP_MS), which no other jump reaches. */
+#define LAST_MONTH_OF_9999 ((int64_t)253402300800000 - CALENDAR_MOVE_CAP_MS)
+
 static int64_t when_raw(reader *r, int64_t now)
 {
     static const int64_t delta[14] = {0, 0, 1, 10, 100, 500, 1000, 2000, 5000, 15000,
@@ -311,6 +316,7 @@ static int64_t when_raw(reader *r, int64_t now)
     case 4: return cap_time(sat_add(now, (int64_t)86400000 * 365));
     case 5: return cap_time(sat_add(now, (int64_t)1 << 53));
     case 6: return cap_time(INT64_MAX / 2);
+    case 15: return cap_time(LAST_MONTH_OF_9999);
     default: return cap_time(sat_add(now, (int64_t)(u32(r) & 0xffffff)));
     }
 }
