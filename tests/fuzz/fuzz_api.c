@@ -10,13 +10,15 @@
  * invalid ones: NULL, "", unknown, over-long, non-UTF-8, and odd but valid
  * ids (YAML-special characters, CJK, 255 bytes). Numbers are mostly sensible
  * and sometimes extreme (negative, INT32_MIN/MAX, NaN, infinities, huge), and
- * times move forwards, stay, or go backwards.
+ * times move forwards, stay, or go backwards (at most four weeks a call while
+ * a queue names a calendar, see CALENDAR_MOVE_CAP_MS).
  *
  * After every call: oq_engine_check() must return OQ_OK and the status must be
  * one the API documents. The engine allocates through a counting allocator
  * that can fail the N-th allocation (opcode ALLOC_FAIL) to exercise OQ_ENOMEM;
- * at the end the configuration is dumped and must load again, the engine is
- * destroyed and no byte may be left allocated. Any violation abort()s. */
+ * at the end the configuration is dumped and must load again (a text this
+ * process has reloaded before is not loaded twice), the engine is destroyed
+ * and no byte may be left allocated. Any violation abort()s. */
 #include <float.h>
 #include <math.h>
 #include <stddef.h>
