@@ -35,7 +35,7 @@ typedef int32_t oq_status;
 #define OQ_ESTATE   -5   /* the operation is illegal in the object's current state */
 #define OQ_ECONFIG  -6   /* a configuration is inconsistent or cannot be parsed */
 #define OQ_EBUSY    -7   /* a mutating call was made from inside an engine callback */
-#define OQ_ECORRUPT -8   /* an internal invariant does not hold (oq_engine_check) */
+#define OQ_ECORRUPT -8   /* damaged input (snapshot, journal record, sequence gap) or an internal invariant that does not hold (oq_engine_check) */
 #define OQ_ERANGE   -9   /* a count or size exceeds a built-in limit */
 
 /* A static, NUL-terminated English description of `status` ("invalid argument").
@@ -177,6 +177,19 @@ typedef struct oq_error {
 /* Zero *err and set its struct_size to sizeof(oq_error) (for hosts that
  * cannot use OQ_ERROR_INIT). NULL is a no-op. Thread-safe. */
 OQ_API void oq_error_init(oq_error *err);
+
+/* ---- time windows -------------------------------------------------------- */
+
+/* A window of time [start_s, end_s) in seconds from a start its user names:
+ * an agent's shift or break in a simulation (omniq/sim.h: from the run's
+ * start), a roster's shifts and breaks (omniq/schedule.h: from the horizon's
+ * start). Declared here because both use it and neither depends on the
+ * other. A plain value struct (not versioned). */
+typedef struct oq_sim_window {
+    double start_s;
+    double end_s;
+    const char *reason;         /* breaks: the not-ready reason (NULL: "break") */
+} oq_sim_window;
 
 #ifdef __cplusplus
 }

@@ -84,12 +84,9 @@ OQ_API void oq_sim_stream_init(oq_sim_stream *stream);
 
 /* ---- agents ------------------------------------------------------------ */
 
-/* A window of sim time [start_s, end_s). */
-typedef struct oq_sim_window {
-    double start_s;
-    double end_s;
-    const char *reason;         /* breaks: the not-ready reason (NULL: "break") */
-} oq_sim_window;
+/* oq_sim_window (a window of sim time [start_s, end_s) with a break's
+ * reason) is declared in omniq/core.h: rosters (omniq/schedule.h) hand
+ * out the same windows. */
 
 /* How the simulator drives one agent the build callback defined.
  * Shifts: at each shift's start the agent logs in ready, at its end it logs
@@ -158,7 +155,8 @@ OQ_API void oq_sim_options_init(oq_sim_options *opts);
 /* Validate and copy the options (the strings and arrays they point to are
  * borrowed). Errors: OQ_EINVAL (NULL, bad struct_size, a field out of range),
  * OQ_ENOMEM; *out receives nothing then and *err (oq_error, core.h; may be
- * NULL) the status and a message naming the field, as oq_sim_options_check. */
+ * NULL) the status and a message naming the field, as oq_sim_options_check.
+ * *out belongs to the caller: destroy it with oq_sim_destroy. */
 OQ_API oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out, oq_error *err);
 
 /* Validate options without creating anything. On error *err (oq_error,
