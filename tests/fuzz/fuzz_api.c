@@ -10,13 +10,15 @@
  * invalid ones: NULL, "", unknown, over-long, non-UTF-8, and odd but valid
  * ids (YAML-special characters, CJK, 255 bytes). Numbers are mostly sensible
  * and sometimes extreme (negative, INT32_MIN/MAX, NaN, infinities, huge), and
- * times move forwards, stay, or go backwards.
+ * times move forwards, stay, or go backwards (at most four weeks a call while
+ * a queue names a calendar, see CALENDAR_MOVE_CAP_MS).
  *
  * After every call: oq_engine_check() must return OQ_OK and the status must be
  * one the API documents. The engine allocates through a counting allocator
  * that can fail the N-th allocation (opcode ALLOC_FAIL) to exercise OQ_ENOMEM;
- * at the end the configuration is dumped and must load again, the engine is
- * destroyed and no byte may be left allocated. Any violation abort()s. */
+ * at the end the configuration is dumped and must load again (a text this
+ * process has reloaded before is not loaded twice), the engine is destroyed
+ * and no byte may be left allocated. Any violation abort()s. */
 #include <float.h>
 #include <math.h>
 #include <stddef.h>
@@ -246,6 +248,44 @@ static int64_t cap_jump(oq_engine *e, int64_t now, int64_t t)
     return n.contacts > 0 ? now + JUMP_CAP_MS : t;
 }
 
+/* While a queue names a calendar, the clock moves at most four weeks per
+ * call. The engine tells the host of every opening and closing on the way
+ * (OQ_EV_QUEUE_OPENED / _CLOSED, docs/api.md), so one byte that jumped from
+ * 1970 to INT64_MAX fired some 2.5 million calendar timers up to year 9999
+ * (3.4 s per input under the sanitizers) and the inputs that did so, once in
+ * the corpus, were mutated over and over: a third of the target's time. Four
+ * weeks still cross every weekday, closed day and month end of a calendar,
+ * and a daylight-saving change in a few calls; far dates stay reachable, in
+ * many calls, and in one call while no queue names a calendar (the jumps to
+ * INT64_MAX that found the timer overflows need none). */
+#define CALENDAR_MOVE_CAP_MS ((int64_t)28 * 86400000)
+
+static int calendar_named(oq_engine *e)
+{
+    int32_t n = 0, cursor = 0;
+    const char *id = NULL;
+    if (oq_engine_calendar_count(e, &n) != OQ_OK)
+        fuzz_die("oq_engine_calendar_count failed");
+    if (n == 0)
+        return 0;
+    while (oq_config_next(e, OQ_KIND_QUEUE, &cursor, &id) == OQ_OK) {
+        oq_queue_spec s;
+        oq_queue_spec_init(&s);
+        if (oq_queue_get_spec(e, id, &s) != OQ_OK)
+            fuzz_die("oq_queue_get_spec of an enumerated queue failed");
+        if (s.calendar)
+            return 1;
+    }
+    return 0;
+}
+
+static int64_t cap_calendar_move(oq_engine *e, int64_t now, int64_t t)
+{
+    if (t <= now || (uint64_t)t - (uint64_t)now <= (uint64_t)CALENDAR_MOVE_CAP_MS || !calendar_named(e))
+        return t;
+    return now + CALENDAR_MOVE_CAP_MS;
+}
+
 /* A now_ms for the next call: the clock plus a delta (forwards mostly, the
  * same time, a little backwards, or far away). */
 static int64_t when_raw(reader *r, int64_t now);
@@ -255,8 +295,13 @@ static int64_t when(fuzz *f, reader *r)
     int64_t now = 0;
     if (oq_engine_now(f->e, &now) != OQ_OK)
         fuzz_die("oq_engine_now failed");
-    return cap_jump(f->e, now, when_raw(r, now));
+    return cap_calendar_move(f->e, now, cap_jump(f->e, now, when_raw(r, now)));
 }
+
+/* 9999-12-03 00:00 UTC, four weeks before the end of the years calendars
+ * answer for (1..9999): a queue can name a calendar there and cross the end
+ * in one capped move (CALENDAR_MOVE_CAP_MS), which no other jump reaches. */
+#define LAST_MONTH_OF_9999 ((int64_t)253402300800000 - CALENDAR_MOVE_CAP_MS)
 
 static int64_t when_raw(reader *r, int64_t now)
 {
@@ -273,6 +318,7 @@ static int64_t when_raw(reader *r, int64_t now)
     case 4: return cap_time(sat_add(now, (int64_t)86400000 * 365));
     case 5: return cap_time(sat_add(now, (int64_t)1 << 53));
     case 6: return cap_time(INT64_MAX / 2);
+    case 15: return cap_time(LAST_MONTH_OF_9999);
     default: return cap_time(sat_add(now, (int64_t)(u32(r) & 0xffffff)));
     }
 }
@@ -572,6 +618,43 @@ static int known_bug(const char *msg)
     return 0;
 }
 
+/* Dumps already reloaded (and checked, destroyed, leak-free) by this
+ * process. Reloading is a function of the text alone (the options are
+ * fixed), so a text seen before is not loaded again: most mutations of an
+ * input end with the configuration it ended with, and the reload was a
+ * seventh of the target's time. Exact texts, not hashes, so no collision
+ * can skip a new one; static storage, so the harness's own bookkeeping
+ * allocates nothing between inputs (libFuzzer's leak detection counts
+ * mallocs). OQ_FUZZ_RELOAD_ALL=1 reloads every dump. */
+#define RELOADED_SLOTS 64
+#define RELOADED_TEXT_MAX 6144
+
+static struct reloaded {
+    size_t len;
+    char text[RELOADED_TEXT_MAX];
+} g_reloaded[RELOADED_SLOTS];
+static unsigned g_reloaded_next;
+static int g_reload_all = -1;
+
+static int reloaded_before(const char *y, size_t n)
+{
+    if (g_reload_all)
+        return 0;
+    for (unsigned i = 0; i < RELOADED_SLOTS; i++)
+        if (g_reloaded[i].len == n && memcmp(g_reloaded[i].text, y, n) == 0)
+            return 1;
+    return 0;
+}
+
+static void remember_reloaded(const char *y, size_t n)
+{
+    if (n == 0 || n > RELOADED_TEXT_MAX)
+        return;
+    struct reloaded *slot = &g_reloaded[g_reloaded_next++ % RELOADED_SLOTS];
+    memcpy(slot->text, y, n);
+    slot->len = n;
+}
+
 /* The configuration of the engine, dumped, must load again. */
 static void dump_reload(fuzz *f)
 {
@@ -582,6 +665,10 @@ static void dump_reload(fuzz *f)
         return;
     if (st != OQ_OK)
         fuzz_die("oq_config_dump failed");
+    if (reloaded_before(y, n)) {
+        oq_free(y);
+        return;
+    }
     fuzz_alloc fa2 = {0};
     oq_engine_options opts;
     oq_engine_options_init(&opts);
@@ -603,9 +690,10 @@ static void dump_reload(fuzz *f)
     if (oq_engine_check(e2) != OQ_OK)
         fuzz_die("engine loaded from a dump fails oq_engine_check");
     oq_engine_destroy(e2);
-    oq_free(y);
     if (fa2.live_bytes != 0 || fa2.live_blocks != 0)
         fuzz_die("reloaded engine leaked");
+    remember_reloaded(y, n);
+    oq_free(y);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -1119,6 +1207,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* The known bugs are fixed: strict unless OQ_FUZZ_STRICT=0 asks for
          * the work-arounds (kept for the next bug found and not yet fixed). */
         g_strict = !(v && *v == '0');
+    }
+    if (g_reload_all < 0) {
+        const char *v = getenv("OQ_FUZZ_RELOAD_ALL");
+        g_reload_all = v && *v && *v != '0';
     }
     if (g_verbose < 0) {
         const char *v = getenv("OQ_FUZZ_VERBOSE");

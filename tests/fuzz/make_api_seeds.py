@@ -151,6 +151,30 @@ def seed_calendars():
     return b
 
 
+def seed_calendar_beyond_9999():
+    # Calendars answer for years 1..9999. While a queue names a calendar the
+    # clock moves at most four weeks a call, so the clock goes past year 9999
+    # first (2^53 ms: year 287,396), then a calendar is added and named.
+    b = [0] + setup("voice") + [OP["ADVANCE"], 245]
+    b += [OP["CALENDAR_ADD"], T0, 0, 0, 2, 1, 36, 68, 4, 0, 96, 0]
+    b += [OP["QUEUE_ADD"], 1, 0, 0, OP["QUEUE_ADD_CHANNEL"], T0, 1, CH["voice"]]
+    b += [OP["QUEUE_CALENDAR"], T0, 0, 0, 0, 2, 1, 0, 1]
+    b += arrive(0) + [OP["ADVANCE"], T10M, OP["ADVANCE_NEXT"], OP["ADVANCE"], 244, OP["DUMP"]]
+    return b
+
+
+def seed_calendar_end_of_9999():
+    # when() byte 255: 9999-12-03, four weeks before the calendars' end; a
+    # weekday calendar named there (a removed queue q1 left a hole), then
+    # two capped jumps cross the end.
+    b = [0] + setup("voice") + [OP["ADVANCE"], 255, OP["QUEUE_ADD"], 1, 0, 0, OP["QUEUE_REMOVE"], 1]
+    b += [OP["CALENDAR_ADD"], T0, 0, 0, 2, 1, 36, 68, 4, 0, 96, 0]
+    b += [OP["QUEUE_CALENDAR"], T0, 0, 2, 0, 0, 0, 1]
+    b += arrive(0) + [OP["ADVANCE_NEXT"]] * 4 + [OP["ADVANCE"], 243, OP["ADVANCE"], 243]
+    b += arrive(1) + [OP["ADVANCE"], T10M, OP["DUMP"]]
+    return b
+
+
 def seed_invalid():
     # unusual ids and extreme values
     b = [0, OP["AGENT_ADD"], 224, 0, OP["AGENT_ADD"], 225, 0, OP["AGENT_ADD"], 227, 0]

@@ -19,12 +19,23 @@ without any timing assumption:
   with every acknowledged contact;
 - a server killed while its child waits leaves no snapshot that is taken
   for valid: a stray half-written file is ignored and removed, and every
-  acknowledged contact comes back from the previous snapshot and the journal.
+  acknowledged contact comes back from the previous snapshot and the journal;
+- every snapshot child the test makes ends as it should, checked from its
+  wait status: the one whose gate opens exits 0 (read while its server is
+  held with SIGSTOP, so the child stays a zombie the server cannot reap yet:
+  Linux shows a zombie's wait status in /proc/PID/stat), the one whose
+  server was killed exits 6 without writing (the test is a child subreaper,
+  so it adopts and reaps that orphan), and no other child outlives its
+  server. A child that crashes or exits otherwise fails the test, saying
+  which child and how it ended.
 
-Needs the Python binding (OMNIQ_LIBRARY) and sqlite3 (standard library)."""
+Needs Linux (/proc, prctl), the Python binding (OMNIQ_LIBRARY) and sqlite3
+(standard library)."""
+import ctypes
 import glob
 import os
 import shlex
+import signal
 import sqlite3
 import struct
 import subprocess
@@ -108,6 +119,78 @@ def snapshot_row(db):
         con.close()
 
 
+def proc_stat(pid):
+    """(state, ppid, wait status) of a process from /proc/PID/stat, None once
+    it is gone. The wait status (field 52, Linux >= 3.5) is set when the
+    process has ended and is a zombie its parent has not reaped."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            text = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    rest = text[text.rindex(")") + 2:].split()  # fields 3.. (the name may hold spaces)
+    return rest[0], int(rest[1]), int(rest[49])
+
+
+def descendants(root):
+    """The pids below process root, as {pid: ppid}."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            st = proc_stat(int(d))
+            if st:
+                parent[int(d)] = st[1]
+    out, todo = {}, [root]
+    while todo:
+        p = todo.pop()
+        for pid, pp in parent.items():
+            if pp == p and pid not in out:
+                out[pid] = pp
+                todo.append(pid)
+    return out
+
+
+def how_it_ended(status):
+    """A wait status in words."""
+    if os.WIFEXITED(status):
+        return "exited with status %d" % os.WEXITSTATUS(status)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = "signal %d" % sig
+        return "was killed by %s (%d)%s" % (name, sig, ", core dumped" if os.WCOREDUMP(status) else "")
+    return "ended with wait status %#x" % status
+
+
+def become_subreaper():
+    """Orphans of the servers this test starts (a snapshot child whose server
+    was killed) are reparented to this process, which can then reap them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_CHILD_SUBREAPER = 36
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        e = ctypes.get_errno()
+        raise AssertionError("prctl(PR_SET_CHILD_SUBREAPER): %s" % os.strerror(e))
+
+
+def reap(pid, what):
+    """Wait (at most WAIT s) for an adopted process to end; its wait status."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            got, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            raise AssertionError("%s (pid %d) is not a child of the test: was it adopted?" % (what, pid))
+        if got == pid:
+            return status
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("%s (pid %d) did not end within %g s; killed" % (what, pid, WAIT))
+        time.sleep(0.02)
+
+
 def wait_for(pred, what):
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -119,24 +202,72 @@ def wait_for(pred, what):
 
 
 class SnapshotChildTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        become_subreaper()
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.db = os.path.join(self.tmp.name, "center.db")
         self.gate = os.path.join(self.tmp.name, "gate")
         self.old_gate = os.environ.get("OMNIQ_SERVER_SNAPSHOT_GATE")
         os.environ["OMNIQ_SERVER_SNAPSHOT_GATE"] = self.gate
+        self.servers = set()
 
     def tearDown(self):
+        # A snapshot child that outlived its server was adopted by this
+        # process: none may be left (a stopped server kills and reaps its
+        # child), and each is reaped here so the next test starts clean.
+        leftovers = []
+        for pid in descendants(os.getpid()):
+            st = proc_stat(pid)
+            if st and st[1] == os.getpid() and pid not in self.servers:
+                leftovers.append("pid %d %s" % (pid, how_it_ended(reap(pid, "a leftover process"))))
         if self.old_gate is None:
             os.environ.pop("OMNIQ_SERVER_SNAPSHOT_GATE", None)
         else:
             os.environ["OMNIQ_SERVER_SNAPSHOT_GATE"] = self.old_gate
         self.tmp.cleanup()
+        self.assertEqual(leftovers, [], "snapshot children outlived their server")
 
     def start(self):
         # a child after 20 records; no other rule fires during the test
-        return Server(self.db, extra=["--snapshot-every", "20", "--snapshot-bytes", "1G",
-                                      "--snapshot-secs", "3600"])
+        srv = Server(self.db, extra=["--snapshot-every", "20", "--snapshot-bytes", "1G",
+                                     "--snapshot-secs", "3600"])
+        self.servers.add(srv.proc.pid)
+        return srv
+
+    def new_child(self, srv, before):
+        """The snapshot child srv forked since `before` (descendants() then):
+        (its pid, its parent's pid), checked to be alive and waiting."""
+        new = {p: pp for p, pp in descendants(srv.proc.pid).items() if p not in before}
+        self.assertEqual(len(new), 1, "one snapshot child expected below the server: %r" % new)
+        pid, parent = next(iter(new.items()))
+        st = proc_stat(pid)
+        self.assertTrue(st and st[0] != "Z", "snapshot child %d ended before its gate opened: %r" % (pid, st))
+        return pid, parent
+
+    def open_gate_and_check_child(self, pid, parent, what):
+        """Open the gate with the child's server held (SIGSTOP), so the child,
+        once done, stays a zombie whose wait status /proc shows; then let
+        the server go on (it reaps the child and stores the snapshot). The
+        child must have exited 0."""
+        def ended():
+            st = proc_stat(pid)
+            if st is None:
+                return ("gone", 0, 0)
+            return st if st[0] == "Z" else None
+
+        os.kill(parent, signal.SIGSTOP)
+        try:
+            open(self.gate, "w").close()
+            st = wait_for(ended, "%s (pid %d) to end" % (what, pid))
+        finally:
+            os.kill(parent, signal.SIGCONT)
+        self.assertNotEqual(st[0], "gone", "%s (pid %d) was reaped while its server was held" % (what, pid))
+        status = st[2]
+        self.assertTrue(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
+                        "%s (pid %d) %s" % (what, pid, how_it_ended(status)))
 
     def arrive(self, c, ids):
         for cid in ids:
@@ -152,10 +283,12 @@ class SnapshotChildTest(unittest.TestCase):
         self.assertEqual(seq0, 0)
 
         # 20 records make the next commit fork a child, which waits at the gate.
+        before = descendants(srv.proc.pid)
         self.arrive(c, ["a%02d" % i for i in range(20)])
         n = c.request("counts")
         self.assertTrue(n["snapshot_running"], "a child should be writing a snapshot: %r" % n)
         claimed = n["journal_seq"]
+        child, server_pid = self.new_child(srv, before)
         self.assertGreaterEqual(claimed, 20, n)
 
         # Requests are answered (and committed) while the child is held.
@@ -170,7 +303,7 @@ class SnapshotChildTest(unittest.TestCase):
         rows = journal_rows(self.db)  # every record so far: none is dropped yet
         self.assertEqual([s for s, _ in rows], list(range(1, last + 1)))
 
-        open(self.gate, "w").close()
+        self.open_gate_and_check_child(child, server_pid, "the snapshot child of record %d" % claimed)
         n = wait_for(lambda: (lambda m: m if m["snapshot_seq"] else None)(c.request("counts")),
                      "the child's snapshot to be stored")
         self.assertEqual(n["snapshot_seq"], claimed, "it covers the journal as it was at the fork")
@@ -226,12 +359,20 @@ class SnapshotChildTest(unittest.TestCase):
     def test_killed_while_the_child_writes(self):
         srv = self.start()
         c = Client(srv.port)
+        before = descendants(srv.proc.pid)
         self.arrive(c, ["k%02d" % i for i in range(25)])
         n = c.request("counts")
         self.assertTrue(n["snapshot_running"], n)
         last = n["journal_seq"]
+        child, _ = self.new_child(srv, before)
         srv.kill()  # the child, held at the gate, sees its server gone and exits
         c.close()
+        # Orphaned, it was adopted by this test (a subreaper): exit status 6,
+        # "the server is gone", without writing anything.
+        what = "the snapshot child (pid %d) of the killed server" % child
+        status = reap(child, what)
+        self.assertTrue(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 6,
+                        "%s %s; 6 expected (its server gone, it writes nothing)" % (what, how_it_ended(status)))
         # What a snapshot cut short would leave: a partial file the database does not name.
         stray = self.db + ".snap-%d" % last
         with open(stray, "wb") as f:
