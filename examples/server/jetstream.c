@@ -323,6 +323,13 @@ void nats_log_close(nats_log *g)
 
 const char *nats_log_error(const nats_log *g) { return g->err; }
 
+void nats_log_epoch(nats_log *g, char *out, size_t len)
+{
+    pthread_mutex_lock(&g->mu);
+    snprintf(out, len, "%s", g->epoch);
+    pthread_mutex_unlock(&g->mu);
+}
+
 void nats_log_new_epoch(nats_log *g)
 {
     uint64_t r = 0;
@@ -796,8 +803,8 @@ typedef struct snap_head {
     uint64_t revision;
 } snap_head;
 
-/* 1 found, 0 none, -1 error. */
-static int read_head(nats_log *g, snap_head *h)
+/* 1 found, 0 none, -1 error (in err). */
+static int read_head_to(nats_log *g, snap_head *h, char *err, size_t errlen)
 {
     char key[NATS_TENANT_MAX + 8];
     snprintf(key, sizeof key, "%s.head", g->tenant);
@@ -806,7 +813,7 @@ static int read_head(nats_log *g, snap_head *h)
     if (s == NATS_NOT_FOUND)
         return 0;
     if (s != NATS_OK) {
-        nats_fail(g->err, sizeof g->err, "reading the snapshot head", s, 0);
+        nats_fail(err, errlen, "reading the snapshot head", s, 0);
         return -1;
     }
     char text[256];
@@ -820,7 +827,7 @@ static int read_head(nats_log *g, snap_head *h)
     unsigned long long seq, len, extra, chunks, sum;
     if (sscanf(text, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%23s", &seq,
                &len, &extra, &chunks, &sum, h->gen) != 6 || extra > len) {
-        snprintf(g->err, sizeof g->err, "snapshot head of tenant '%s' is malformed: '%s'", g->tenant, text);
+        snprintf(err, errlen, "snapshot head of tenant '%s' is malformed: '%s'", g->tenant, text);
         return -1;
     }
     h->seq = seq;
@@ -830,6 +837,8 @@ static int read_head(nats_log *g, snap_head *h)
     h->sum = sum;
     return 1;
 }
+
+static int read_head(nats_log *g, snap_head *h) { return read_head_to(g, h, g->err, sizeof g->err); }
 
 /* "<tenant>.<seq>.<gen>.<i>": two servers storing a snapshot of the same
  * record never write each other's chunks (their host bytes may differ). */
@@ -850,32 +859,43 @@ static void drop_chunks(nats_log *g, uint64_t seq, const char *gen, uint64_t chu
 int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t len,
                           const void *extra, size_t extra_len)
 {
+    char gen[24];
+    nats_log_epoch(g, gen, sizeof gen);
+    return nats_log_store_snapshot(g, seq, gen, data, len, extra, extra_len, NULL, NULL, g->err, sizeof g->err);
+}
+
+int nats_log_store_snapshot(nats_log *g, uint64_t seq, const char *gen, const void *data, size_t len,
+                            const void *extra, size_t extra_len, int (*go_on)(void *user, int before_head), void *user,
+                            char *err, size_t errlen)
+{
     size_t total = len + extra_len;
     size_t chunk = (size_t)g->link->chunk_max;
     uint64_t chunks = total ? (total + chunk - 1) / chunk : 1;
     uint64_t sum = fnv1a(fnv1a(FNV_START, data, len), extra, extra_len);
-    char gen[24];
-    pthread_mutex_lock(&g->mu);
-    snprintf(gen, sizeof gen, "%s", g->epoch);
-    pthread_mutex_unlock(&g->mu);
     /* A snapshot of this record or a later one is stored already (e.g. an
      * explicit request right after the periodic one, nothing committed
      * between): writing again would overwrite, and then purge, the very
      * chunks the head names, leaving readers a head without chunks. */
     snap_head cur;
-    int have = read_head(g, &cur);
+    int have = read_head_to(g, &cur, err, errlen);
     if (have < 0)
         return -1;
     if (have && cur.seq >= seq)
         return 0;
     for (uint64_t i = 0; i < chunks; i++) {
+        if (go_on && !go_on(user, 0)) {
+            drop_chunks(g, seq, gen, i);
+            snprintf(err, errlen, "stopped after %llu of %llu chunks", (unsigned long long)i,
+                     (unsigned long long)chunks);
+            return 1;
+        }
         char part[NATS_TENANT_MAX + 80];
         chunk_key(g, seq, gen, i, part, sizeof part);
         size_t from = (size_t)i * chunk, to = from + chunk < total ? from + chunk : total;
         /* a chunk may straddle the engine bytes and the extra bytes */
         char *tmp = malloc(to - from ? to - from : 1);
         if (!tmp) {
-            snprintf(g->err, sizeof g->err, "out of memory writing a snapshot");
+            snprintf(err, errlen, "out of memory writing a snapshot");
             return -1;
         }
         for (size_t k = from; k < to; k++)
@@ -884,7 +904,7 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
         natsStatus s = kvStore_Put(&rev, g->snaps, part, tmp, (int)(to - from));
         free(tmp);
         if (s != NATS_OK) {
-            nats_fail(g->err, sizeof g->err, "writing a snapshot chunk", s, 0);
+            nats_fail(err, errlen, "writing a snapshot chunk", s, 0);
             return -1;
         }
     }
@@ -894,9 +914,16 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
              (unsigned long long)chunks, (unsigned long long)sum, gen);
     char key[NATS_TENANT_MAX + 8];
     snprintf(key, sizeof key, "%s.head", g->tenant);
+    /* The last look before the head: a stopped writer leaves only chunks
+     * nobody names, removed here. */
+    if (go_on && !go_on(user, 1)) {
+        drop_chunks(g, seq, gen, chunks);
+        snprintf(err, errlen, "stopped before the head");
+        return 1;
+    }
     for (int attempt = 0; attempt < 5; attempt++) {
         snap_head old;
-        int found = read_head(g, &old);
+        int found = read_head_to(g, &old, err, errlen);
         if (found < 0)
             return -1;
         if (found && old.seq >= seq) { /* as new or newer is there (written by a successor) */
@@ -913,11 +940,11 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
             return 0;
         }
         if (s != NATS_ERR) { /* not a lost race: unreachable */
-            nats_fail(g->err, sizeof g->err, "writing the snapshot head", s, 0);
+            nats_fail(err, errlen, "writing the snapshot head", s, 0);
             return -1;
         }
     }
-    snprintf(g->err, sizeof g->err, "writing the snapshot head: kept losing the race to another writer");
+    snprintf(err, errlen, "writing the snapshot head: kept losing the race to another writer");
     return -1;
 }
 

@@ -77,6 +77,10 @@ int nats_frame_next(const void *msg, size_t len, size_t *off, const void **rec, 
  * stale writer's retry can never be taken for this one's record. */
 void nats_log_new_epoch(nats_log *g);
 
+/* The current writer identity (NATS_EPOCH_MAX bytes with its NUL at most). */
+#define NATS_EPOCH_MAX 24
+void nats_log_epoch(nats_log *g, char *out, size_t len);
+
 /* Publish message seq (asynchronously); the messages of one commit in
  * order, seq following the last stored one. The bytes are copied. */
 int nats_log_append(nats_log *g, uint64_t seq, const void *data, size_t len);
@@ -123,6 +127,17 @@ int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len);
  * is written last, then the previous snapshot's chunks are removed. */
 int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t len,
                           const void *extra, size_t extra_len);
+
+/* The same, callable from any thread (libnats is thread-safe; nothing of g
+ * but its connection and buckets is touched): gen names the writer (its
+ * epoch when the snapshot was taken), errors go to err, and go_on (NULL:
+ * none) is asked before each chunk (before_head 0) and before the head
+ * (1): when it returns 0
+ * the chunks written so far are removed and 1 is returned (nothing stored).
+ * 0 stored (or a snapshot of seq or later was there already), -1 failed. */
+int nats_log_store_snapshot(nats_log *g, uint64_t seq, const char *gen, const void *data, size_t len,
+                            const void *extra, size_t extra_len, int (*go_on)(void *user, int before_head), void *user,
+                            char *err, size_t errlen);
 
 /* The latest snapshot: 1 with malloc'd copies (free them), 0 if there is
  * none, -1 on error (unreachable, damaged). */
