@@ -84,6 +84,7 @@ static int io_all(int fd, void *data, size_t len, int writing)
 /* The body's encoder: a staging buffer in front of the file. */
 typedef struct writer {
     int fd;
+    buf *out;                /* instead of fd: the bytes appended here */
     int failed;
     uint64_t written;
     size_t n;
@@ -92,7 +93,9 @@ typedef struct writer {
 
 static void w_flush(writer *w)
 {
-    if (!w->failed && w->n && io_all(w->fd, w->stage, w->n, 1))
+    if (w->out)
+        buf_put(w->out, w->stage, w->n);
+    else if (!w->failed && w->n && io_all(w->fd, w->stage, w->n, 1))
         w->failed = 1;
     w->written += w->n;
     w->n = 0;
@@ -191,6 +194,40 @@ static int decode(const unsigned char *body, size_t body_len, size_t *off, unsig
     return 0;
 }
 
+uint64_t snapfile_hash(const void *data, size_t len, const void *extra, size_t extra_len)
+{
+    return hash_of(data, len, extra, extra_len);
+}
+
+int snapfile_encode(int fd, buf *out, const void *data, size_t len, const void *extra, size_t extra_len,
+                    uint64_t *written)
+{
+    writer *w = malloc(sizeof *w);
+    if (!w)
+        return -1;
+    w->fd = fd;
+    w->out = fd < 0 ? out : NULL;
+    w->failed = 0;
+    w->written = 0;
+    w->n = 0;
+    w_encode(w, data, len);
+    w_encode(w, extra, extra_len);
+    w_flush(w);
+    int rc = w->failed ? -1 : 0;
+    if (written)
+        *written = w->written;
+    free(w);
+    return rc;
+}
+
+int snapfile_decode(const void *body, size_t body_len, void *data, size_t len, void *extra, size_t extra_len)
+{
+    size_t off = 0;
+    if (decode(body, body_len, &off, data, len) || decode(body, body_len, &off, extra, extra_len))
+        return -1;
+    return off == body_len ? 0 : -1;
+}
+
 int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
                    const void *extra, size_t extra_len, int sync, char *err, size_t errlen)
 {
@@ -211,6 +248,7 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
         ok = 0, what = "out of memory", errno = ENOMEM;
     if (ok) {
         w->fd = fd;
+        w->out = NULL;
         w->failed = 0;
         w->written = 0;
         w->n = 0;

@@ -12,7 +12,9 @@
  *   the child   closes the clients' sockets, lowers its priority, waits at
  *               the test gate if one is set (background.c), serializes its
  *               copy-on-write image of the engine and the contact registry,
- *               writes them to a pipe (two lengths, then the bytes) and
+ *               writes them to a pipe (their lengths and hash, then the
+ *               bytes with every run of zeros as one token, snapfile.h:
+ *               2.4 times fewer for the cluster to store three times) and
  *               leaves with _exit. It calls nothing of libnats (whose
  *               threads do not exist in the child; their locks may be
  *               held), and no stdio (a libnats thread may have held the
@@ -49,6 +51,8 @@
 #define _XOPEN_SOURCE 700
 
 #include "upload.h"
+
+#include "snapfile.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -113,8 +117,11 @@ static void child_run(tenant *t, int fd, pid_t parent)
         _exit(5);
     }
     registry_save(t->reg, &extra);
-    uint64_t head[2] = {(uint64_t)len, (uint64_t)extra.len};
-    if (write_all(fd, head, sizeof head) || write_all(fd, data, len) || write_all(fd, extra.data, extra.len))
+    /* The lengths and the check of the bytes, then the bytes with every run
+     * of zeros as one token (snapfile.h): 2.4 times fewer to upload and
+     * for the cluster to replicate, encoded here rather than in the server. */
+    uint64_t head[3] = {(uint64_t)len, (uint64_t)extra.len, snapfile_hash(data, len, extra.data, extra.len)};
+    if (write_all(fd, head, sizeof head) || snapfile_encode(fd, NULL, data, len, extra.data, extra.len, NULL))
         _exit(5); /* the server is gone (or stopped this snapshot) */
     _exit(0);
 }
@@ -175,20 +182,16 @@ static int go_on(void *user, int before_head)
 static void *upload_main(void *arg)
 {
     upload *u = arg;
-    uint64_t head[2] = {0, 0};
-    char *data = NULL, *extra = NULL;
+    uint64_t head[3] = {0, 0, 0};
+    buf body = {0};
     int got = read_all(u->fd, head, sizeof head) == 0 && head[0] < ((uint64_t)1 << 40) &&
               head[1] < ((uint64_t)1 << 40);
-    if (got) {
-        data = malloc(head[0] ? (size_t)head[0] : 1);
-        extra = malloc(head[1] ? (size_t)head[1] : 1);
-        got = data && extra && read_all(u->fd, data, (size_t)head[0]) == 0 &&
-              read_all(u->fd, extra, (size_t)head[1]) == 0;
-    }
-    char sink[4096]; /* whatever is left: the child must never block on a full pipe */
-    for (;;) {
-        ssize_t r = read(u->fd, sink, sizeof sink);
-        if (r == 0 || (r < 0 && errno != EINTR))
+    for (;;) { /* the encoded bytes, to the end: the child must never block on a full pipe */
+        buf_reserve(&body, 1 << 16);
+        ssize_t r = read(u->fd, body.data + body.len, body.cap - body.len);
+        if (r > 0)
+            body.len += (size_t)r;
+        else if (r == 0 || errno != EINTR)
             break;
     }
     close(u->fd);
@@ -203,18 +206,17 @@ static void *upload_main(void *arg)
             snprintf(u->err, sizeof u->err, "the snapshot child was killed by signal %d", WTERMSIG(status));
         else
             snprintf(u->err, sizeof u->err, "the snapshot child ended without its snapshot (exit %d%s)",
-                     WIFEXITED(status) ? WEXITSTATUS(status) : -1, got ? "" : ", bytes missing or out of memory");
+                     WIFEXITED(status) ? WEXITSTATUS(status) : -1, got ? "" : ", its lengths missing");
         state = UPLOAD_FAILED;
     } else {
         int64_t t0 = mono_ms();
         atomic_store(&u->phase, UPLOAD_PHASE_CHUNKS);
-        int rc = nats_log_store_snapshot(u->log, u->seq, u->gen, data, (size_t)head[0], extra,
-                                         (size_t)head[1], go_on, u, u->err, sizeof u->err);
+        int rc = nats_log_store_snapshot(u->log, u->seq, u->gen, body.data, body.len, (size_t)head[0],
+                                         (size_t)head[1], head[2], go_on, u, u->err, sizeof u->err);
         u->store_ms = mono_ms() - t0;
         state = rc == 0 ? UPLOAD_STORED : rc > 0 ? UPLOAD_STOPPED : UPLOAD_FAILED;
     }
-    free(data);
-    free(extra);
+    buf_free(&body);
     atomic_store(&u->state, state);
     if (u->wake_fd >= 0) {
         ssize_t w = write(u->wake_fd, "u", 1); /* a full pipe already wakes the loop */

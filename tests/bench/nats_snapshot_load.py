@@ -31,7 +31,8 @@ run by run (the machine is shared and noisy). Reported per case, median
     python3 tests/bench/nats_snapshot_load.py \\
         --case none="--snapshot-bytes 1G --snapshot-secs 3600" \\
         --case every5000="--snapshot-every 5000 --snapshot-bytes 1G"
-    python3 tests/bench/nats_snapshot_load.py --server /path/to/old/omniq-server ...
+    python3 tests/bench/nats_snapshot_load.py --case old5000="--snapshot-every 5000" \
+        --server-for old5000=/path/to/old/omniq-server --case new5000="--snapshot-every 5000"
     python3 tests/bench/nats_snapshot_load.py --quick        # CI smoke
 
 The date, machine and load average are printed. Standard library only;
@@ -75,6 +76,7 @@ def lead(node):
 
 
 def one_run(args, cluster, logdir, name, extra, r):
+    os.environ["OMNIQ_SERVER"] = args.server_for.get(name, args.server_default)
     node = Node("%s-%d" % (name, r), free_port(), cluster.urls, [(TENANT, "primary")], logdir,
                 extra=["--quiet"] + shlex.split(extra) if args.quiet_server else shlex.split(extra))
     lead(node)
@@ -117,6 +119,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--gomaxprocs", type=int, default=1, help="GOMAXPROCS of each nats-server (0: Go's default)")
+    ap.add_argument("--server-for", action="append", default=[], metavar="NAME=PATH",
+                    help="the omniq-server binary of one case (e.g. a build of the code before a change), "
+                         "so before and after run interleaved")
     ap.add_argument("--case", action="append", default=[],
                     help="NAME=\"server arguments\" (repeatable; default: none and every5000)")
     ap.add_argument("--quick", action="store_true",
@@ -133,8 +138,10 @@ def main():
     if not os.path.exists(args.client):
         print("nats_snapshot_load: %s is not built" % args.client)
         return 1
-    if args.server:
-        os.environ["OMNIQ_SERVER"] = os.path.abspath(args.server)
+    args.server_default = os.path.abspath(args.server) if args.server else os.environ.get(
+        "OMNIQ_SERVER", os.path.join(ROOT, "build", "examples", "bin", "omniq-server"))
+    args.server_for = {k: os.path.abspath(v) for k, v in (x.split("=", 1) for x in args.server_for)}
+    os.environ["OMNIQ_SERVER"] = args.server_default
     cases = [c.split("=", 1) for c in args.case] or [
         ["none", "--snapshot-bytes 1G --snapshot-secs 3600"],
         ["every5000", "--snapshot-every 5000 --snapshot-bytes 1G"]]
@@ -151,6 +158,7 @@ def main():
     with tempfile.TemporaryDirectory() as logdir, \
             nats_cluster.Cluster(nodes=3, gomaxprocs=args.gomaxprocs or None) as cluster:
         t0 = time.monotonic()
+        os.environ["OMNIQ_SERVER"] = args.server_default
         seed = Node("seed", free_port(), cluster.urls, [(TENANT, "primary")], logdir, extra=["--quiet"] + QUIET)
         lead(seed)
         try:
