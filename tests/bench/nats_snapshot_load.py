@@ -4,9 +4,9 @@
 journal while it snapshots a large engine.
 
 Starts a 3-node nats-server cluster (free ports, temporary directories,
-GOMAXPROCS=1 per node as in nats_load.py) and fills one tenant with
---waiting contacts (default 100,000; no agent is logged in, so they all
-wait) through one pipelined connection on a leader started with snapshots
+GOMAXPROCS=1 per node as in nats_load.py) and fills one tenant (one per
+server binary: --server-for) with --waiting contacts (default 100,000; no
+agent is logged in, so they all wait) through one pipelined connection on a leader started with snapshots
 out of the way; stopping it stores the final snapshot holding them. Each run
 then starts a leader with the snapshot options under test (--case): it
 restores that snapshot from the bucket and leads; the compiled load client
@@ -65,26 +65,28 @@ def nodes_cpu(cluster):
     return sum(cpu(n.proc.pid)[0] for n in cluster.nodes)
 
 
-def lead(node):
+def lead(node, tenant):
     node.start(timeout=300)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        if leader_of([node.addr], TENANT)[0]:
+        if leader_of([node.addr], tenant)[0]:
             return
         time.sleep(0.1)
-    raise RuntimeError("%s did not lead %s:\n%s" % (node.name, TENANT, node.log_tail()))
+    raise RuntimeError("%s did not lead %s:\n%s" % (node.name, tenant, node.log_tail()))
 
 
 def one_run(args, cluster, logdir, name, extra, r):
-    os.environ["OMNIQ_SERVER"] = args.server_for.get(name, args.server_default)
-    node = Node("%s-%d" % (name, r), free_port(), cluster.urls, [(TENANT, "primary")], logdir,
-                extra=["--quiet"] + shlex.split(extra) if args.quiet_server else shlex.split(extra))
-    lead(node)
+    binary = args.server_for.get(name, args.server_default)
+    os.environ["OMNIQ_SERVER"] = binary
+    tenant = args.tenants[binary]
+    node = Node("%s-%d" % (name, r), free_port(), cluster.urls, [(tenant, "primary")], logdir,
+                extra=["--quiet"] + shlex.split(extra))
+    lead(node, tenant)
     try:
         probe = Client(node.port)
         n0 = probe.request("counts")
         c0, k0 = cpu(node.proc.pid), nodes_cpu(cluster)
-        out = subprocess.run([args.client, "--port", str(node.port), "--tenant", TENANT,
+        out = subprocess.run([args.client, "--port", str(node.port), "--tenant", tenant,
                               "--clients", str(args.clients), "--seconds", str(args.seconds)],
                              capture_output=True, text=True, timeout=args.seconds + 300)
         c1, k1 = cpu(node.proc.pid), nodes_cpu(cluster)
@@ -127,7 +129,6 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="CI smoke: 2,000 waiting, 4 clients, 1 run of 2 s per case (not figures to quote)")
     args = ap.parse_args()
-    args.quiet_server = True
     if args.quick:
         args.waiting, args.clients, args.seconds, args.runs = 2000, 4, 2.0, 1
         args.case = args.case or ["none=--snapshot-bytes 1G --snapshot-secs 3600",
@@ -157,15 +158,25 @@ def main():
     failed = False
     with tempfile.TemporaryDirectory() as logdir, \
             nats_cluster.Cluster(nodes=3, gomaxprocs=args.gomaxprocs or None) as cluster:
-        t0 = time.monotonic()
-        os.environ["OMNIQ_SERVER"] = args.server_default
-        seed = Node("seed", free_port(), cluster.urls, [(TENANT, "primary")], logdir, extra=["--quiet"] + QUIET)
-        lead(seed)
-        try:
-            preload(seed.port, args.waiting)
-        finally:
-            seed.stop(timeout=300)
-        print("# preload: %d contacts in %.1f s (the final snapshot stored)" % (args.waiting, time.monotonic() - t0))
+        # One tenant per server binary: each stores snapshots its own way
+        # (an older build may not read a newer one's), each is filled by it.
+        args.tenants = {}
+        for binary in [args.server_default] + sorted(set(args.server_for.values())):
+            if binary in args.tenants:
+                continue
+            tenant = "%s%d" % (TENANT, len(args.tenants))
+            args.tenants[binary] = tenant
+            t0 = time.monotonic()
+            os.environ["OMNIQ_SERVER"] = binary
+            seed = Node("seed-" + tenant, free_port(), cluster.urls, [(tenant, "primary")], logdir,
+                        extra=["--quiet"] + QUIET)
+            lead(seed, tenant)
+            try:
+                preload(seed.port, args.waiting)
+            finally:
+                seed.stop(timeout=300)
+            print("# preload of tenant %s (%s): %d contacts in %.1f s (the final snapshot stored)"
+                  % (tenant, binary, args.waiting, time.monotonic() - t0))
         print("%-10s %24s %22s %26s %9s %22s %14s %20s %8s %9s %10s" % (
             "case", "req/s", "p99 ms", "max ms", "snapshots", "server CPU ms/1k req", "child CPU s",
             "NATS CPU ms/1k req", "fork ms", "child ms", "upload ms"))
