@@ -190,7 +190,7 @@ int nats_link_open(const char *urls, const char *client_name, int64_t timeout_ms
     return 0;
 }
 
-void nats_link_close(nats_link *l)
+void nats_link_drop(nats_link *l)
 {
     if (!l)
         return;
@@ -198,7 +198,14 @@ void nats_link_close(nats_link *l)
     natsConnection_Destroy(l->nc);
     natsOptions_Destroy(l->opts);
     free(l);
-    nats_Close(); /* libnats' own threads and memory: one link per process */
+}
+
+void nats_link_close(nats_link *l)
+{
+    if (!l)
+        return;
+    nats_link_drop(l);
+    nats_Close(); /* libnats' own threads and memory: after the process's last link */
 }
 
 /* ---- opening a tenant ---------------------------------------------------------- */

@@ -41,8 +41,10 @@ typedef struct nats_log nats_log;
  * itself. 0 or -1 with a message in err. */
 int nats_link_open(const char *urls, const char *client_name, int64_t timeout_ms, nats_link **out,
                    char *err, size_t errlen);
-/* Close the link and release libnats (its threads): one link per process. */
+/* Close the link and release libnats (its threads): the process's last link. */
 void nats_link_close(nats_link *l);
+/* Close a link but keep libnats for the process's other links. */
+void nats_link_drop(nats_link *l);
 
 /* 1 if name is a valid tenant name. */
 int nats_tenant_valid(const char *name);

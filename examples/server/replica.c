@@ -68,6 +68,7 @@ struct replica {
     int failed;              /* a record of this batch could not be published */
     buf msg;                 /* the message being framed (replica_submit) */
     uint64_t n_msgs;         /* messages the batch took (replica_submit) */
+    nats_log *snap_log;      /* the same tenant on the server's snapshot connection (uploads) */
     upload *up;              /* the periodic snapshot being written (upload.c), or NULL */
     int64_t up_records_at;   /* since_snapshot and since_bytes when it was forked */
     int64_t up_bytes_at;
@@ -89,8 +90,11 @@ int replica_start(server *s)
     for (int i = 0; i < 2; i++)
         fcntl(s->wake_fd[i], F_SETFL, fcntl(s->wake_fd[i], F_GETFL, 0) | O_NONBLOCK);
     char err[512];
-    if (nats_link_open(s->opt.journal, s->opt.name ? s->opt.name : "omniq-server", s->opt.journal_timeout_ms,
-                       &s->link, err, sizeof err)) {
+    const char *name = s->opt.name ? s->opt.name : "omniq-server";
+    char snap_name[SERVER_NAME_MAX + 16];
+    snprintf(snap_name, sizeof snap_name, "%s-snapshots", name);
+    if (nats_link_open(s->opt.journal, name, s->opt.journal_timeout_ms, &s->link, err, sizeof err) ||
+        nats_link_open(s->opt.journal, snap_name, s->opt.journal_timeout_ms, &s->snap_link, err, sizeof err)) {
         fprintf(stderr, "omniq-server: %s\n", err);
         return -1;
     }
@@ -112,9 +116,12 @@ static int open_log(tenant *t)
     char err[512];
     if (rp->log)
         return 0;
-    if (nats_log_open(t->srv->link, t->name, t->srv->opt.replicas, &rp->log, err, sizeof err)) {
+    if (nats_log_open(t->srv->link, t->name, t->srv->opt.replicas, &rp->log, err, sizeof err) ||
+        nats_log_open(t->srv->snap_link, t->name, t->srv->opt.replicas, &rp->snap_log, err, sizeof err)) {
         if (!rp->warned++)
             server_log(t->srv, "%s; trying again", err);
+        nats_log_close(rp->log);
+        rp->log = NULL;
         return -1;
     }
     rp->warned = 0;
@@ -135,11 +142,15 @@ void replica_stop(server *s)
         }
         if (t->rep && t->rep->log)
             nats_log_close(t->rep->log);
+        if (t->rep && t->rep->snap_log)
+            nats_log_close(t->rep->snap_log);
         if (t->rep)
             buf_free(&t->rep->msg);
         free(t->rep);
         t->rep = NULL;
     }
+    nats_link_drop(s->snap_link);
+    s->snap_link = NULL;
     nats_link_close(s->link);
     s->link = NULL;
     for (int i = 0; i < 2; i++)
@@ -556,7 +567,7 @@ static void start_upload(tenant *t, int64_t now_ms)
     replica *rp = t->rep;
     char gen[NATS_EPOCH_MAX];
     nats_log_epoch(rp->log, gen, sizeof gen);
-    rp->up = upload_start(t, rp->log, (uint64_t)t->last_seq, gen, t->srv->wake_fd[1]);
+    rp->up = upload_start(t, rp->snap_log, (uint64_t)t->last_seq, gen, t->srv->wake_fd[1]);
     if (!rp->up) {
         t->bg_failed_ms = now_ms; /* a period later; the records keep everything meanwhile */
         return;

@@ -161,6 +161,8 @@ typedef struct server {
     char name[SERVER_NAME_MAX];      /* in leases and logs */
     char advertise[SERVER_NAME_MAX]; /* host:port for clients */
     struct nats_link *link;          /* the JetStream cluster (replica.c) */
+    struct nats_link *snap_link;     /* a second connection, for snapshot uploads only (upload.c):
+                                      * a journal message never waits behind a snapshot's chunk */
     int wake_fd[2];                  /* records arrived for a standby: wakes poll() */
     conn **conns;
     size_t n_conns;
