@@ -64,9 +64,7 @@ static void dir_of(const char *path, char *out, size_t len)
         snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
-/* All len bytes through write (writing) or read: 0, or -1 (an error, or
- * the end of the file before len bytes). */
-static int io_all(int fd, void *data, size_t len, int writing)
+int snapfile_io(int fd, void *data, size_t len, int writing)
 {
     char *p = data;
     while (len) {
@@ -95,7 +93,7 @@ static void w_flush(writer *w)
 {
     if (w->out)
         buf_put(w->out, w->stage, w->n);
-    else if (!w->failed && w->n && io_all(w->fd, w->stage, w->n, 1))
+    else if (!w->failed && w->n && snapfile_io(w->fd, w->stage, w->n, 1))
         w->failed = 1;
     w->written += w->n;
     w->n = 0;
@@ -305,7 +303,7 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
     char why_seq[160];
     uint64_t dl = 0, el = 0, bl = 0;
     unsigned char *body = NULL;
-    if (fstat(fd, &sb) || io_all(fd, head, sizeof head, 0) || memcmp(head, MAGIC, 8)) {
+    if (fstat(fd, &sb) || snapfile_io(fd, head, sizeof head, 0) || memcmp(head, MAGIC, 8)) {
         why = "not a snapshot file (or cut short)";
     } else {
         dl = get_u64(head + 16);
@@ -329,7 +327,7 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
         body = malloc(bl ? (size_t)bl : 1);
         if (!*data || !*extra || !body)
             why = "out of memory";
-        else if (io_all(fd, body, (size_t)bl, 0))
+        else if (snapfile_io(fd, body, (size_t)bl, 0))
             why = "read failed";
         else if (decode(body, (size_t)bl, &off, *data, (size_t)dl) ||
                  decode(body, (size_t)bl, &off, *extra, (size_t)el) || off != bl)

@@ -52,6 +52,9 @@ int snapfile_encode(int fd, buf *out, const void *data, size_t len, const void *
  * extra (the caller's buffers): 0, or -1 when it is damaged (tokens that
  * do not fit, bytes left over). */
 int snapfile_decode(const void *body, size_t body_len, void *data, size_t len, void *extra, size_t extra_len);
+/* All len bytes through write (writing) or read, EINTR retried: 0, or -1
+ * (an error, or the end of the file or pipe before len bytes). */
+int snapfile_io(int fd, void *data, size_t len, int writing);
 /* The FNV-1a 64 of data then extra (the files' and the heads' check). */
 uint64_t snapfile_hash(const void *data, size_t len, const void *extra, size_t extra_len);
 

@@ -85,24 +85,9 @@ struct upload {
 
 /* ---- the child ------------------------------------------------------------------- */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void child_say(const char *msg)
 {
-    if (write_all(2, msg, strlen(msg))) { /* best effort */
+    if (snapfile_io(2, (void *)msg, strlen(msg), 1)) { /* best effort */
     }
 }
 
@@ -121,7 +106,7 @@ static void child_run(tenant *t, int fd, pid_t parent)
      * of zeros as one token (snapfile.h): 2.4 times fewer to upload and
      * for the cluster to replicate, encoded here rather than in the server. */
     uint64_t head[3] = {(uint64_t)len, (uint64_t)extra.len, snapfile_hash(data, len, extra.data, extra.len)};
-    if (write_all(fd, head, sizeof head) || snapfile_encode(fd, NULL, data, len, extra.data, extra.len, NULL))
+    if (snapfile_io(fd, head, sizeof head, 1) || snapfile_encode(fd, NULL, data, len, extra.data, extra.len, NULL))
         _exit(5); /* the server is gone (or stopped this snapshot) */
     _exit(0);
 }
@@ -133,21 +118,6 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int read_all(int fd, void *p, size_t n)
-{
-    char *b = p;
-    while (n) {
-        ssize_t r = read(fd, b, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        b += r;
-        n -= (size_t)r;
-    }
-    return 0;
 }
 
 /* Wait for the child's exit and reap it; the exit status. Reaped under the
@@ -184,7 +154,7 @@ static void *upload_main(void *arg)
     upload *u = arg;
     uint64_t head[3] = {0, 0, 0};
     buf body = {0};
-    int got = read_all(u->fd, head, sizeof head) == 0 && head[0] < ((uint64_t)1 << 40) &&
+    int got = snapfile_io(u->fd, head, sizeof head, 0) == 0 && head[0] < ((uint64_t)1 << 40) &&
               head[1] < ((uint64_t)1 << 40);
     for (;;) { /* the encoded bytes, to the end: the child must never block on a full pipe */
         buf_reserve(&body, 1 << 16);

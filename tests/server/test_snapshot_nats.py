@@ -45,19 +45,9 @@ sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
 import nats_cluster  # noqa: E402
 from replica_client import Node, TenantClient, decode_contact, free_port, journal_tool, leader_of  # noqa: E402
 from server_client import CENTER  # noqa: E402
+from test_snapshot_child import WAIT, wait_for  # noqa: E402
 
-WAIT = 90.0  # generous: the machine may be loaded
 SNAP_ARGS = ["--snapshot-every", "20", "--snapshot-bytes", "1G", "--snapshot-secs", "3600"]
-
-
-def wait_for(pred, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class JetStreamSnapshotTest(unittest.TestCase):
