@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const char USAGE[] =
-    "usage: omniq check [--quiet] FILE\n"
+    "usage: omniq check [--quiet] [--dump] FILE\n"
     "\n"
     "Load FILE (a configuration, a script: configuration + timeline, a scenario:\n"
     "configuration + simulation, or a calendar file: holidays + calendars) exactly as\n"
@@ -133,8 +133,10 @@ static void summary(const char *path, const oq_engine *e, const oq_script *s)
     }
 }
 
-/* A calendar file (docs/calendars.md): check every calendar, summarize each. */
-static int check_calendars(const char *path, int quiet)
+/* The calendars of FILE (docs/calendars.md): check every one; unless quiet,
+ * print a header (the file's name alone for a calendar file, a "calendars"
+ * line of the summary otherwise) and one line per calendar. */
+static int check_calendars(const char *path, int quiet, int in_summary)
 {
     char *ids = NULL;
     int32_t n = 0;
@@ -143,7 +145,9 @@ static int check_calendars(const char *path, int quiet)
         fprintf(stderr, "%s\n", err.message);
         return EXIT_INPUT;
     }
-    if (!quiet)
+    if (!quiet && in_summary)
+        printf("calendars %3d:\n", (int)n);
+    else if (!quiet)
         printf("%s: %d calendar%s\n", path, (int)n, n == 1 ? "" : "s");
     const char *id = ids;
     for (int32_t i = 0; i < n && !quiet; i++, id += strlen(id) + 1) {
@@ -218,10 +222,6 @@ int cmd_check(int argc, char **argv)
     lo.error_user = &errs;
     oq_status st = oq_config_load(&lo, path, NULL, 0, path, &e, &s, &err);
     oq_scenario *sc = NULL;
-    if (st != OQ_OK && !dump && errs.n > 0 &&
-        (strstr(errs.e[0].message, "unknown key 'calendars'") ||
-         strstr(errs.e[0].message, "unknown key 'holidays'")))
-        return check_calendars(path, quiet);
     if (st != OQ_OK && errs.n > 0 && strstr(errs.e[0].message, "unknown key 'simulation'")) {
         /* a scenario file (configuration + simulation section) */
         errs.n = 0;
@@ -268,8 +268,24 @@ int cmd_check(int argc, char **argv)
         }
         fwrite(yaml, 1, len, stdout);
         oq_free(yaml);
-    } else if (!quiet) {
-        summary(path, e, s);
+    } else {
+        /* A file of calendars alone (holidays + calendars, no center) gets the
+         * calendar summary only; a center that defines calendars gets both. */
+        int32_t n_cal = 0;
+        oq_engine_calendar_count(e, &n_cal);
+        int center = count(e, OQ_KIND_CHANNEL) + count(e, OQ_KIND_QUEUE) + count(e, OQ_KIND_AGENT) > 0 ||
+                     (s && oq_script_count(s) > 0) || sc;
+        if (!quiet && center)
+            summary(path, e, s);
+        if (n_cal > 0 || !center) {
+            int rc = check_calendars(path, quiet, center);
+            if (rc != EXIT_OK) {
+                oq_script_free(s);
+                oq_scenario_free(sc);
+                oq_engine_destroy(e);
+                return rc;
+            }
+        }
     }
     oq_script_free(s);
     oq_scenario_free(sc);

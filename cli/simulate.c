@@ -23,15 +23,16 @@ static const char USAGE[] =
     "Run SCENARIO (a configuration plus a `simulation:` section: traffic streams, agent\n"
     "shifts and breaks; docs/config.md, \"Scenario files\") through the real engine, several\n"
     "independent replications, and print per queue and per channel the mean over\n"
-    "replications +- the 95% confidence half-width of: offered, answered, SL, ASA, abandon %\n"
-    "(and occupancy for the whole center). SL = answered within T / (answered + abandoned),\n"
+    "replications +- the 95% confidence half-width of: offered, answered, SL, P(wait), ASA,\n"
+    "abandon % (and occupancy for the whole center), and the contacts left waiting and in\n"
+    "service at the end. SL = answered within T / (answered + abandoned),\n"
     "T = the queue's sla_threshold. A progress bar goes to stderr when it is a terminal.\n"
     "\n"
     "  --replications N  override simulation.replications (1..100000)\n"
     "  --seed S          override simulation.seed (replication r uses S + r)\n"
     "  --csv DIR         write DIR/summary.csv and DIR/intervals.csv (DIR is created)\n"
     "  --json FILE       write the summary and per-interval results as JSON\n"
-    "  --svg FILE        draw service level and waiting contacts per interval (SVG)\n"
+    "  --svg FILE        draw service level, waiting contacts and staffing per interval (SVG)\n"
     "  --quiet           print nothing on stdout (files are still written)\n";
 
 /* ---- progress (stderr, only on a terminal, only when the run is long) ---------- */

@@ -156,11 +156,17 @@ def constants(h):
         line = line_of(h.text, m.start())
         value = re.sub(r"/\*.*$", "", m.group(2)).strip()
         doc = h.trailing(m.start(2) + len(m.group(2).split("/*")[0]))
+        last = line
+        while value.endswith("\\") and last + 1 < len(h.lines):
+            # a value continued on the next line(s): join them
+            last += 1
+            value = value[:-1].strip() + " " + h.lines[last].strip()
+            value = value.strip()
         if run is None or line != prev_line + 1:
             run = [m.start(), "constants", name, "", h.attached_above(line), []]
             items.append(run)
         run[5].append((name, value, doc))
-        prev_line = line + h.text[m.start():m.end()].count("\n")
+        prev_line = last
         # A trailing comment may continue on the following lines.
         k = prev_line
         while doc and "*/" not in h.lines[k] and k + 1 < len(h.lines):
@@ -201,7 +207,9 @@ def render(docs):
            "Generated from the header comments by `tools/gen_api_doc.py` (a test keeps it up to date:",
            "`tools/gen_api_doc.py --check`). Conventions for every function: it returns an `oq_status`",
            "(0 = `OQ_OK`, negative = error) unless shown otherwise; on error the engine's",
-           "`oq_engine_last_error()` names the field or id at fault and nothing changed; engines are not",
+           "`oq_engine_last_error()` names the field or id at fault and nothing changed (except that a",
+           "call taking `now_ms` has first fired the timers due by then: time passing is not undone);",
+           "engines are not",
            "thread-safe, different engines are independent; times are `int64_t` milliseconds",
            "(`now_ms`) or `double` seconds (`*_s`). Structures, their fields and the constants are",
            "listed where each header declares them.", "",

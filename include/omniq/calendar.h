@@ -86,12 +86,14 @@ OQ_API oq_status oq_calendar_options_init(oq_calendar_options *opts);
  * "-05:30". Until weekly hours are added the calendar is open every day,
  * 00:00-24:00 (holidays and closed days still close it). `opts` may be NULL.
  * Errors: OQ_EINVAL (NULL, bad id, unknown or unreadable zone, malformed TZif:
- * *err names the zone and the file), OQ_ENOMEM. *out untouched on error. */
+ * *err names the zone and the file), OQ_ENOMEM. *out untouched on error.
+ * *out belongs to the caller: destroy it with oq_calendar_destroy. */
 OQ_API oq_status oq_calendar_create(const char *id, const char *time_zone,
                                     const oq_calendar_options *opts, oq_calendar **out,
                                     oq_error *err);
 
-/* A deep copy of `cal` using `opts`' allocator (NULL: cal's). Errors: OQ_EINVAL, OQ_ENOMEM. */
+/* A deep copy of `cal` using `opts`' allocator (NULL: cal's). Errors: OQ_EINVAL, OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_calendar_destroy. */
 OQ_API oq_status oq_calendar_copy(const oq_calendar *cal, const oq_calendar_options *opts,
                                   oq_calendar **out, oq_error *err);
 
@@ -218,13 +220,15 @@ OQ_API oq_status oq_calendar_add_business_ms(const oq_calendar *cal, int64_t t_m
  * YAML, bad content: *err has file:line:col and the key path, e.g.
  * "calendars.yaml:7:12: calendars.shanghai.hours.mon: ..."), OQ_ENOTFOUND (no
  * calendar `id`), OQ_ENOMEM. *out untouched on error. Thread-safe (no global
- * state; $TZDIR is read with getenv). */
+ * state; $TZDIR is read with getenv).
+ * *out belongs to the caller: destroy it with oq_calendar_destroy. */
 OQ_API oq_status oq_calendar_load_file(const char *path, const char *id,
                                        const oq_calendar_options *opts, oq_calendar **out,
                                        oq_error *err);
 
 /* The same from a buffer of `len` bytes (need not be NUL-terminated); `name`
- * (may be NULL: "<buffer>") is used in messages. */
+ * (may be NULL: "<buffer>") is used in messages.
+ * *out belongs to the caller: destroy it with oq_calendar_destroy. */
 OQ_API oq_status oq_calendar_load_buffer(const char *yaml, size_t len, const char *name,
                                          const char *id, const oq_calendar_options *opts,
                                          oq_calendar **out, oq_error *err);

@@ -55,12 +55,14 @@ extern "C" {
  * status, the file name, the 1-based line and column (0, 0 when the error has
  * no position, e.g. file not found) and the message
  * ("name:line:col: queues.sales.escalation[1].after: expected ..."). A file
- * containing a `timeline:` is rejected here: load it with oq_script_load_*. */
+ * containing a `timeline:` is rejected here: load it with oq_script_load_*.
+ * *out belongs to the caller: destroy it with oq_engine_destroy. */
 OQ_API oq_status oq_config_load_file(const oq_engine_options *opts, const char *path,
                                      oq_engine **out, oq_error *err);
 
 /* The same from a buffer of `len` bytes (need not be NUL-terminated);
- * `name` (may be NULL: "<buffer>") is used in messages. */
+ * `name` (may be NULL: "<buffer>") is used in messages.
+ * *out belongs to the caller: destroy it with oq_engine_destroy. */
 OQ_API oq_status oq_config_load_buffer(const oq_engine_options *opts, const char *yaml,
                                        size_t len, const char *name, oq_engine **out,
                                        oq_error *err);
@@ -224,7 +226,8 @@ OQ_API oq_status oq_scenario_load(const oq_load_options *options, const char *pa
  * OQ_ENOMEM. *out is untouched on error. */
 OQ_API oq_status oq_scenario_load_file(const char *path, oq_scenario **out, oq_error *err);
 
-/* The same from a buffer of `len` bytes; `name` (may be NULL) is used in messages. */
+/* The same from a buffer of `len` bytes; `name` (may be NULL) is used in messages.
+ * *out belongs to the caller: destroy it with oq_scenario_free. */
 OQ_API oq_status oq_scenario_load_buffer(const char *yaml, size_t len, const char *name,
                                          oq_scenario **out, oq_error *err);
 

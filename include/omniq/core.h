@@ -35,7 +35,7 @@ typedef int32_t oq_status;
 #define OQ_ESTATE   -5   /* the operation is illegal in the object's current state */
 #define OQ_ECONFIG  -6   /* a configuration is inconsistent or cannot be parsed */
 #define OQ_EBUSY    -7   /* a mutating call was made from inside an engine callback */
-#define OQ_ECORRUPT -8   /* an internal invariant does not hold (oq_engine_check) */
+#define OQ_ECORRUPT -8   /* damaged input (snapshot, journal record, sequence gap) or an internal invariant that does not hold (oq_engine_check) */
 #define OQ_ERANGE   -9   /* a count or size exceeds a built-in limit */
 
 /* A static, NUL-terminated English description of `status` ("invalid argument").

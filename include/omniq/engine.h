@@ -128,7 +128,8 @@ typedef double (*oq_score_fn)(const char *contact, const char *agent, const char
 /* ---- engine lifecycle -------------------------------------------------- */
 
 /* Options of oq_engine_create: allocator hook, event callback, seed, start
- * clock, the abandon-resume window and the last-agent memory's bound. Fill
+ * clock, the abandon-resume window, the last-agent memory's bound and the
+ * host scorer of host_score queues. Fill
  * with oq_engine_options_init, then set what differs. */
 typedef struct oq_engine_options {
     uint32_t struct_size;  /* sizeof(oq_engine_options); set by oq_engine_options_init */

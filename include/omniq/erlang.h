@@ -125,7 +125,7 @@ OQ_API oq_status oq_erlang_a_agents_abandon(double load, double aht_s, double pa
  * oq_staffing_options_init(), then set the fields you need. A field of 0
  * means "no such constraint". All fields fixed-width (ctypes-friendly). */
 typedef struct oq_staffing_options {
-    int32_t struct_size;   /* set by oq_staffing_options_init: sizeof(oq_staffing_options) */
+    uint32_t struct_size;  /* set by oq_staffing_options_init: sizeof(oq_staffing_options) */
     int32_t reserved;      /* 0 */
     double threshold_s;    /* answer-time threshold T for target_sl (>= 0) */
     double target_sl;      /* required P(answered within T), in (0,1); 0 = none */

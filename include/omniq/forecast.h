@@ -47,7 +47,8 @@ typedef struct oq_volume_series oq_volume_series;
 /* A new, empty series of `interval_s`-second intervals (1 .. 86400, dividing
  * 86400: 300 for 5 minutes, 1800 for half hours, 86400 for daily counts).
  * `alloc` (NULL: malloc) and `alloc_user` serve every allocation of the series.
- * Errors: OQ_EINVAL (NULL out, bad interval), OQ_ENOMEM. */
+ * Errors: OQ_EINVAL (NULL out, bad interval), OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_volume_series_destroy. */
 OQ_API oq_status oq_volume_series_create(int32_t interval_s, oq_alloc_fn alloc, void *alloc_user,
                                          oq_volume_series **out, oq_error *err);
 
@@ -81,7 +82,8 @@ OQ_API oq_status oq_volume_series_set_day(oq_volume_series *s, int32_t date, con
  * aggregates (volumes summed, AHT volume-weighted). Errors (OQ_EINVAL, *err
  * gives path and line): unreadable file, missing or unknown column, bad date
  * or number, negative volume, unsorted or duplicate timestamps, mixed
- * interval lengths, no rows (for that queue). OQ_ENOMEM. */
+ * interval lengths, no rows (for that queue). OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_volume_series_destroy. */
 OQ_API oq_status oq_volume_series_load_csv(const char *path, const char *queue, int32_t interval_s,
                                            oq_alloc_fn alloc, void *alloc_user,
                                            oq_volume_series **out, oq_error *err);
@@ -128,7 +130,8 @@ OQ_API oq_status oq_volume_series_day(const oq_volume_series *s, int32_t date, d
 
 /* A new series with longer intervals: interval_s must be a multiple of the
  * series' interval and divide 86400. Volumes are summed, handle times
- * volume-weighted. Uses the series' allocator. Errors: OQ_EINVAL, OQ_ENOMEM. */
+ * volume-weighted. Uses the series' allocator. Errors: OQ_EINVAL, OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_volume_series_destroy. */
 OQ_API oq_status oq_volume_series_aggregate(const oq_volume_series *s, int32_t interval_s,
                                             oq_volume_series **out, oq_error *err);
 

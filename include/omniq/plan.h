@@ -87,7 +87,8 @@ OQ_API oq_status oq_plan_sim_options_init(oq_plan_sim_options *opts);
  * skills. Agents of the center no roster names stay as built (logged out).
  * Errors: OQ_EINVAL (NULL, bad options, rosters of different horizons, an
  * interval different from the center's: *err says which), OQ_ECONFIG (a
- * stream or the build callback fails: the simulator's message), OQ_ENOMEM. */
+ * stream or the build callback fails: the simulator's message), OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_plan_sim_destroy. */
 OQ_API oq_status oq_plan_simulate(const oq_sim_options *center, const oq_plan_staff *staff,
                                   int32_t n_staff, const oq_plan_sim_options *opts,
                                   oq_plan_sim **out, oq_error *err);
@@ -192,7 +193,7 @@ OQ_API oq_status oq_plan_options_init(oq_plan_options *opts);
  * was met: see oq_plan_summary). Errors: OQ_EINVAL (NULL, bad options or
  * group: *err names it, a queue no stream carries), a schedule, roster or
  * simulation error (its message), OQ_ENOMEM. The groups' problems are
- * unchanged afterwards. */
+ * unchanged afterwards. *out belongs to the caller: destroy it with oq_plan_destroy. */
 OQ_API oq_status oq_plan_run(const oq_sim_options *center, const oq_plan_group *groups,
                              int32_t n_groups, const oq_plan_options *opts, oq_plan **out,
                              oq_error *err);
@@ -284,7 +285,8 @@ typedef struct oq_plan_scenario_info {
  * and the staffing are computed. Paths in the file are relative to its
  * folder. Errors: OQ_ECONFIG with file:line:column (of the plan file, or of
  * the file it names: history CSV, scenario, shift, agent or calendar file),
- * OQ_EINVAL (NULL), OQ_ENOMEM. Thread-safe (no shared state). */
+ * OQ_EINVAL (NULL), OQ_ENOMEM. Thread-safe (no shared state).
+ * *out belongs to the caller: destroy it with oq_plan_scenario_destroy. */
 OQ_API oq_status oq_plan_scenario_load(const char *path, oq_plan_scenario **out, oq_error *err);
 
 /* Free a plan scenario. NULL is a no-op. */
@@ -328,7 +330,7 @@ OQ_API oq_status oq_plan_scenario_options(const oq_plan_scenario *sc, oq_plan_op
 /* Schedule, roster and simulate the scenario (oq_plan_run with its groups),
  * with `opts` (NULL: the file's, oq_plan_scenario_options). The scenario's
  * problems are used during the call (one call at a time per scenario).
- * Errors as oq_plan_run. */
+ * Errors as oq_plan_run. *out belongs to the caller: destroy it with oq_plan_destroy. */
 OQ_API oq_status oq_plan_scenario_run(const oq_plan_scenario *sc, const oq_plan_options *opts,
                                       oq_plan **out, oq_error *err);
 

@@ -79,7 +79,8 @@ typedef struct oq_schedule_horizon {
 OQ_API oq_status oq_schedule_horizon_init(oq_schedule_horizon *horizon);
 
 /* A new, empty problem over `horizon` (every requirement 0, no templates).
- * Errors: OQ_EINVAL (NULL, a field out of range: *err names it), OQ_ENOMEM. */
+ * Errors: OQ_EINVAL (NULL, a field out of range: *err names it), OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_schedule_destroy. */
 OQ_API oq_status oq_schedule_create(const oq_schedule_horizon *horizon, oq_schedule **out,
                                     oq_error *err);
 
@@ -133,7 +134,8 @@ OQ_API oq_status oq_schedule_get_required(const oq_schedule *sched, int32_t *req
  * (may be NULL) gives first_date/wrap/alloc defaults; its days and
  * interval_s are ignored. Errors: OQ_ECONFIG with file:line:column (missing
  * column, bad time, a gap or overlap between rows, mixed interval lengths,
- * bad number), OQ_EINVAL (NULL path), OQ_ENOMEM. */
+ * bad number), OQ_EINVAL (NULL path), OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_schedule_destroy. */
 OQ_API oq_status oq_schedule_load_csv(const char *path, const char *column, double interval_s,
                                       const oq_schedule_horizon *base, oq_schedule **out,
                                       oq_error *err);
@@ -318,7 +320,8 @@ OQ_API const char *oq_schedule_status_name(int32_t status);
  * (an infeasible problem is a result, not an error). Errors: OQ_EINVAL (NULL,
  * bad options, no template, a tour on a horizon of partial weeks,
  * sl_penalty without traffic, OQ_SCHED_SOLVER_MIP without a hook: *err says
- * which), OQ_ENOMEM, or the hook's error. The problem is only read. */
+ * which), OQ_ENOMEM, or the hook's error. The problem is only read.
+ * *out belongs to the caller: destroy it with oq_schedule_result_destroy. */
 OQ_API oq_status oq_schedule_solve(const oq_schedule *sched, const oq_schedule_options *opts,
                                    oq_schedule_result **out, oq_error *err);
 
@@ -617,11 +620,13 @@ OQ_API oq_status oq_schedule_load_shifts_buffer(oq_schedule *sched, const char *
 typedef struct oq_roster_agents oq_roster_agents;
 
 /* Read an agents file. `horizon` places availability given by weekday.
- * Errors: OQ_ECONFIG with file:line:column, OQ_EINVAL, OQ_ENOMEM. */
+ * Errors: OQ_ECONFIG with file:line:column, OQ_EINVAL, OQ_ENOMEM.
+ * *out belongs to the caller: destroy it with oq_roster_agents_destroy. */
 OQ_API oq_status oq_roster_agents_load(const char *path, const oq_schedule_horizon *horizon,
                                        oq_roster_agents **out, oq_error *err);
 
-/* The same from a buffer; `name` (NULL: "<buffer>") in messages. */
+/* The same from a buffer; `name` (NULL: "<buffer>") in messages.
+ * *out belongs to the caller: destroy it with oq_roster_agents_destroy. */
 OQ_API oq_status oq_roster_agents_load_buffer(const char *yaml, size_t len, const char *name,
                                               const oq_schedule_horizon *horizon,
                                               oq_roster_agents **out, oq_error *err);

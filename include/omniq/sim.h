@@ -158,7 +158,8 @@ OQ_API void oq_sim_options_init(oq_sim_options *opts);
 /* Validate and copy the options (the strings and arrays they point to are
  * borrowed). Errors: OQ_EINVAL (NULL, bad struct_size, a field out of range),
  * OQ_ENOMEM; *out receives nothing then and *err (oq_error, core.h; may be
- * NULL) the status and a message naming the field, as oq_sim_options_check. */
+ * NULL) the status and a message naming the field, as oq_sim_options_check.
+ * *out belongs to the caller: destroy it with oq_sim_destroy. */
 OQ_API oq_status oq_sim_create(const oq_sim_options *opts, oq_sim **out, oq_error *err);
 
 /* Validate options without creating anything. On error *err (oq_error,

@@ -46,7 +46,10 @@ typedef int64_t (*oq_read_fn)(void *buf, size_t len, void *user);
 OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void *user);
 
 /* Rebuild an engine from a snapshot. From `opts` (NULL = defaults) only the
- * allocator and the event sink are used: seed, start_ms and abandon_resume_s
+ * allocator, the event sink and the host scorer (score, score_user,
+ * score_max_candidates: a snapshot holds no function; an engine with
+ * host_score queues restored without one refuses every mutating call) are
+ * used: seed, start_ms and abandon_resume_s
  * come from the snapshot (the generator's current state, the clock), and so
  * does the number of the next journal record (oq_engine_journal_seq). The
  * clock may be anything the API accepts (0..INT64_MAX). No event is emitted
@@ -57,7 +60,8 @@ OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void 
  * which oq_engine_check recomputes), OQ_ENOMEM. *err (oq_error, core.h; may
  * be NULL) then receives the status and what and at which byte offset
  * ("snapshot: at byte 8: snapshot format version 9, ..."); line and column
- * are 0. On error *out is untouched and nothing stays allocated. */
+ * are 0. On error *out is untouched and nothing stays allocated. On success
+ * *out belongs to the caller: destroy it with oq_engine_destroy. */
 OQ_API oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn read, void *user,
                                    oq_engine **out, oq_error *err);
 
@@ -65,7 +69,8 @@ OQ_API oq_status oq_engine_restore(const oq_engine_options *opts, oq_read_fn rea
  * with oq_free). Errors as oq_engine_snapshot, plus OQ_ENOMEM. */
 OQ_API oq_status oq_engine_snapshot_buffer(const oq_engine *e, void **out, size_t *len);
 
-/* Restore from len bytes at buf. Errors (and *err) as oq_engine_restore. */
+/* Restore from len bytes at buf (not kept: the caller may free it once the
+ * call returns). Errors (and *err) and ownership of *out as oq_engine_restore. */
 OQ_API oq_status oq_engine_restore_buffer(const oq_engine_options *opts, const void *buf,
                                           size_t len, oq_engine **out, oq_error *err);
 

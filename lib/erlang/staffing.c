@@ -78,7 +78,7 @@ oq_status oq_staffing_options_init(oq_staffing_options *options)
     if (!options)
         return OQ_EINVAL;
     memset(options, 0, sizeof *options);
-    options->struct_size = (int32_t)sizeof *options;
+    options->struct_size = (uint32_t)sizeof *options;
     return OQ_OK;
 }
 

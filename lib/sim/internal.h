@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "omniq/sim.h"
+#include "stats/cohort.h"
 
 /* ---- random numbers (rng.c) ---------------------------------------------- */
 
@@ -29,7 +30,8 @@ oq_status oq__sim_dist_check(const oq_sim_dist *d, int allow_none, const char *f
 
 /* ---- results (results.c) --------------------------------------------------- */
 
-/* Fill the derived ratios of a raw accumulator. */
-void oq__sim_stats_finish(oq_sim_stats *s, int total_scope);
+/* *out: the figures of one cohort cell (lib/stats counts them), its ratios
+ * derived; total_scope: the total (agent time and occupancy are its only). */
+void oq__sim_stats_read(oq_sim_stats *out, const oq__cohort_cell *c, int total_scope);
 
 #endif

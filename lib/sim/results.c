@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The simulator's statistics: derived ratios and Student t intervals. */
 #include <math.h>
+#include <string.h>
 
 #include "sim/internal.h"
 #include "stats/kpi.h"
@@ -11,8 +12,25 @@
  * engine's read-out says 0 there (stats.h); the formula is the same. */
 #define SIM_SL_IF_EMPTY 1.0
 
-void oq__sim_stats_finish(oq_sim_stats *s, int total_scope)
+void oq__sim_stats_read(oq_sim_stats *s, const oq__cohort_cell *c, int total_scope)
 {
+    memset(s, 0, sizeof *s);
+    s->offered = c->offered;
+    s->answered = c->answered;
+    s->answered_in_t = c->answered_in_t;
+    s->abandoned = c->abandoned;
+    s->abandoned_short = c->abandoned_short;
+    s->waited = c->waited;
+    s->rejected = c->rejected;
+    s->unfinished = c->unfinished;
+    s->in_service = c->in_service;
+    s->wait_answered_s = c->wait_answered_s;
+    s->wait_abandoned_s = c->wait_abandoned_s;
+    s->max_wait_s = c->max_wait_s;
+    s->handle_s = c->handle_s;
+    s->busy_s = c->busy_s;
+    s->staffed_s = c->staffed_s;
+    s->ready_s = c->ready_s;
     /* The figures from lib/stats' formulas (stats/kpi.h): one set for the
      * engine's statistics and the simulator's. */
     const oq__kpi_counts k = {s->offered, s->answered, s->answered_in_t, s->abandoned,

@@ -13,11 +13,11 @@
 #include "omniq/contact.h"
 #include "omniq/model.h"
 #include "sim/internal.h"
+#include "stats/cohort.h"
 #include "stats/kpi.h"
 
-#define MAX_INTERVALS 1000000
+#define MAX_INTERVALS OQ__COHORT_INTERVALS_MAX
 #define MAX_TIME_S 1e9
-#define REP_INT_MAX (1 << 22) /* replications x intervals kept for per-interval intervals */
 
 /* ---- simulator events --------------------------------------------------- */
 
@@ -44,13 +44,11 @@ enum { CS_NEW = 0, CS_QUEUED, CS_OFFERED, CS_ACTIVE, CS_WRAPUP, CS_PARKED, CS_DO
 
 typedef struct sim_contact {
     int64_t arrival_ms;
-    int32_t stream;
+    oq__cohort_key key;   /* where its figures count: key.entry is its stream */
     int32_t seq;          /* offers made so far (stale-action check) */
     uint8_t state;
     uint8_t answered;
-    uint8_t counted;      /* arrived in the measured window */
     uint8_t no_abandon;   /* became a callback: the customer no longer waits on line */
-    int32_t interval;     /* arrival interval, -1 if beyond the last */
 } sim_contact;
 
 typedef struct sim_agent {
@@ -70,11 +68,9 @@ struct oq_sim {
     const char **queue_ids;
     const char **channel_ids;
     int32_t *stream_q, *stream_c;
-    oq_sim_stats *rep;      /* [replication][scope] */
-    oq_sim_stats *inter;    /* [interval][scope] */
+    oq__cohort co;          /* the figures, counted by lib/stats: replications are its runs,
+                               streams its entry points, intervals its grid */
     oq_sim_run_info *info;  /* [replication] */
-    int64_t *rep_int;       /* [replication][interval][2]: total answered within T, answered +
-                               abandoned (NULL when too large: REP_INT_MAX) */
     int32_t ran;            /* replications with results */
     oq_engine *engine;
 
@@ -82,7 +78,6 @@ struct oq_sim {
     int32_t r;
     oq_sim_rng rng;
     int64_t start_ms, warmup_ms, duration_ms, limit_ms, interval_ms;
-    int64_t *thr_ms;        /* per queue scope */
     double *stream_t;       /* next arrival, seconds from start (continuous) */
     sim_ev *heap;
     int32_t heap_n, heap_cap;
@@ -115,16 +110,6 @@ static int64_t s_to_ms(double s, int64_t min_ms)
         s = MAX_TIME_S;
     int64_t ms = llround(s * 1000.0);
     return ms < min_ms ? min_ms : ms;
-}
-
-static oq_sim_stats *rep_at(oq_sim *s, int32_t r, int32_t scope)
-{
-    return &s->rep[(size_t)r * (size_t)s->nscopes + (size_t)scope];
-}
-
-static oq_sim_stats *int_at(oq_sim *s, int32_t i, int32_t scope)
-{
-    return &s->inter[(size_t)i * (size_t)s->nscopes + (size_t)scope];
 }
 
 static uint32_t hash_str(const char *p)
@@ -323,9 +308,8 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
     s->channel_ids = calloc((size_t)n, sizeof *s->channel_ids);
     s->stream_q = calloc((size_t)n, sizeof *s->stream_q);
     s->stream_c = calloc((size_t)n, sizeof *s->stream_c);
-    s->thr_ms = calloc((size_t)n, sizeof *s->thr_ms);
     s->stream_t = calloc((size_t)n, sizeof *s->stream_t);
-    if (!s->queue_ids || !s->channel_ids || !s->stream_q || !s->stream_c || !s->thr_ms || !s->stream_t) {
+    if (!s->queue_ids || !s->channel_ids || !s->stream_q || !s->stream_c || !s->stream_t) {
         oq_sim_destroy(s);
         return out_of_memory(err);
     }
@@ -337,13 +321,10 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
     s->nint = (int32_t)ceil(opts->duration_s / opts->interval_s);
     if (s->nint < 1)
         s->nint = 1;
-    s->rep = calloc((size_t)opts->replications * (size_t)s->nscopes, sizeof *s->rep);
-    s->inter = calloc((size_t)s->nint * (size_t)s->nscopes, sizeof *s->inter);
     s->info = calloc((size_t)opts->replications, sizeof *s->info);
-    int64_t cells = (int64_t)opts->replications * s->nint;
-    if (cells <= REP_INT_MAX)
-        s->rep_int = calloc((size_t)cells * 2, sizeof *s->rep_int);
-    if (!s->rep || !s->inter || !s->info || (cells <= REP_INT_MAX && !s->rep_int)) {
+    oq__cohort_layout cl = {s->nq, s->nc, n, s->stream_q, s->stream_c, opts->replications,
+                            s->nint, opts->short_abandon_s};
+    if (!s->info || oq__cohort_create(&s->co, &cl) != OQ_OK) {
         oq_sim_destroy(s);
         return out_of_memory(err);
     }
@@ -379,12 +360,9 @@ void oq_sim_destroy(oq_sim *s)
     free(s->channel_ids);
     free(s->stream_q);
     free(s->stream_c);
-    free(s->thr_ms);
     free(s->stream_t);
-    free(s->rep);
-    free(s->inter);
+    oq__cohort_destroy(&s->co);
     free(s->info);
-    free(s->rep_int);
     free(s);
 }
 
@@ -519,40 +497,6 @@ static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
     return s->ag_n - 1;
 }
 
-/* Add agent time [from, to) to the occupancy figures: the replication's
- * window [warm-up, duration) and the intervals. */
-static void account(oq_sim *s, const sim_agent *a, int64_t from, int64_t to)
-{
-    if (!a->staffed || to <= from)
-        return;
-    int64_t lo = from > s->warmup_ms ? from : s->warmup_ms;
-    int64_t hi = to < s->duration_ms ? to : s->duration_ms;
-    oq_sim_stats *tot = rep_at(s, s->r, 0);
-    if (hi > lo) {
-        tot->staffed_s += (double)(hi - lo) / 1000.0;
-        if (a->busy)
-            tot->busy_s += (double)(hi - lo) / 1000.0;
-        if (a->ready)
-            tot->ready_s += (double)(hi - lo) / 1000.0;
-    }
-    lo = from > s->start_ms ? from : s->start_ms;
-    while (lo < hi) {
-        int64_t i = (lo - s->start_ms) / s->interval_ms;
-        if (i >= s->nint)
-            break;
-        int64_t end = s->start_ms + (i + 1) * s->interval_ms;
-        if (end > hi)
-            end = hi;
-        oq_sim_stats *x = int_at(s, (int32_t)i, 0);
-        x->staffed_s += (double)(end - lo) / 1000.0;
-        if (a->busy)
-            x->busy_s += (double)(end - lo) / 1000.0;
-        if (a->ready)
-            x->ready_s += (double)(end - lo) / 1000.0;
-        lo = end;
-    }
-}
-
 /* ---- the engine's events ------------------------------------------------------------- */
 
 /* The simulator names contact n "c<n>" (decimal). Formatting and parsing
@@ -596,35 +540,6 @@ static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
     return &s->c[n];
 }
 
-/* Apply a statistic to the contact's stream scopes (total, queue, channel),
- * for the whole window and its interval. */
-#define FOR_SCOPES(s, ct, X)                                                          \
-    do {                                                                              \
-        int32_t sc_[3] = {0, 1 + (s)->stream_q[(ct)->stream],                         \
-                          1 + (s)->nq + (s)->stream_c[(ct)->stream]};                 \
-        for (int k_ = 0; k_ < 3; k_++) {                                              \
-            if ((ct)->counted) {                                                      \
-                oq_sim_stats *st_ = rep_at((s), (s)->r, sc_[k_]);                     \
-                X;                                                                    \
-            }                                                                         \
-            if ((ct)->interval >= 0) {                                                \
-                oq_sim_stats *st_ = int_at((s), (ct)->interval, sc_[k_]);             \
-                X;                                                                    \
-            }                                                                         \
-        }                                                                             \
-    } while (0)
-
-/* The replication's own per-interval service level of the total (answered
- * or abandoned contact of the interval; within T or not). */
-static void rep_interval(oq_sim *s, const sim_contact *ct, int in_t)
-{
-    if (!s->rep_int || ct->interval < 0)
-        return;
-    int64_t *cell = &s->rep_int[((size_t)s->r * (size_t)s->nint + (size_t)ct->interval) * 2];
-    cell[0] += in_t;
-    cell[1]++;
-}
-
 static void on_event(const oq_event *ev, void *user)
 {
     oq_sim *s = user;
@@ -640,7 +555,8 @@ static void on_event(const oq_event *ev, void *user)
             return;
         }
         sim_agent *a = &s->ag[i];
-        account(s, a, a->since_ms, ev->time_ms);
+        if (a->staffed)
+            oq__cohort_agent_time(&s->co, a->since_ms, ev->time_ms, a->busy, a->ready);
         a->since_ms = ev->time_ms;
         a->staffed = ev->agent_state != OQ_AGENT_OFFLINE;
         a->busy = ev->agent_state == OQ_AGENT_BUSY || ev->agent_state == OQ_AGENT_WRAPUP;
@@ -658,7 +574,7 @@ static void on_event(const oq_event *ev, void *user)
         /* A queue limit with OQ_LIMIT_CALLBACK turns the contact into an item
          * of another channel: the customer hung up and waits for the call
          * back, so their patience no longer applies. */
-        if (ev->channel && strcmp(ev->channel, s->o.streams[ct->stream].channel) != 0)
+        if (ev->channel && strcmp(ev->channel, s->o.streams[ct->key.entry].channel) != 0)
             ct->no_abandon = 1;
         ct->state = CS_QUEUED;
         break;
@@ -696,24 +612,12 @@ static void on_event(const oq_event *ev, void *user)
     }
     case OQ_EV_ASSIGNED: {
         ct->state = CS_ACTIVE;
-        const oq_sim_stream *x = &s->o.streams[ct->stream];
+        const oq_sim_stream *x = &s->o.streams[ct->key.entry];
         double h = oq__sim_sample(&s->rng, &x->handle);
         int64_t hms = s_to_ms(h, 1);
         if (!ct->answered) {
             ct->answered = 1;
-            int64_t w = t - ct->arrival_ms;
-            double ws = (double)w / 1000.0;
-            int in_t = w <= s->thr_ms[s->stream_q[ct->stream]];
-            rep_interval(s, ct, in_t);
-            FOR_SCOPES(s, ct, {
-                st_->answered++;
-                st_->answered_in_t += in_t;
-                st_->waited += w > 0;
-                st_->wait_answered_s += ws;
-                st_->handle_s += (double)hms / 1000.0;
-                if (ws > st_->max_wait_s)
-                    st_->max_wait_s = ws;
-            });
+            oq__cohort_answered(&s->co, &ct->key, t - ct->arrival_ms, hms);
         }
         push(s, (sim_ev){.t = t + hms, .kind = EV_COMPLETE, .b = num, .c = ct->seq});
         break;
@@ -722,18 +626,7 @@ static void on_event(const oq_event *ev, void *user)
         ct->state = CS_DONE;
         s->cur->abandoned++;
         s->cur->in_system--;
-        int64_t w = t - ct->arrival_ms;
-        double ws = (double)w / 1000.0;
-        int is_short = s->o.short_abandon_s > 0 && ws <= s->o.short_abandon_s;
-        rep_interval(s, ct, 0);
-        FOR_SCOPES(s, ct, {
-            st_->abandoned++;
-            st_->abandoned_short += is_short;
-            st_->waited += w > 0;
-            st_->wait_abandoned_s += ws;
-            if (ws > st_->max_wait_s)
-                st_->max_wait_s = ws;
-        });
+        oq__cohort_abandoned(&s->co, &ct->key, t - ct->arrival_ms);
         break;
     }
     case OQ_EV_COMPLETED:
@@ -749,7 +642,7 @@ static void on_event(const oq_event *ev, void *user)
         else
             s->cur->rejected++;
         s->cur->in_system--;
-        FOR_SCOPES(s, ct, { st_->rejected++; });
+        oq__cohort_rejected(&s->co, &ct->key);
         break;
     }
     default:
@@ -809,13 +702,9 @@ static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
     sim_contact *ct = &s->c[num];
     memset(ct, 0, sizeof *ct);
     ct->arrival_ms = t;
-    ct->stream = i;
-    ct->counted = t >= s->warmup_ms && t < s->duration_ms;
-    int64_t k = (t - s->start_ms) / s->interval_ms;
-    ct->interval = k < s->nint ? (int32_t)k : -1;
+    ct->key = oq__cohort_arrive(&s->co, i, t);
     s->cur->contacts++;
     s->cur->in_system++;
-    FOR_SCOPES(s, ct, { st_->offered++; });
 
     const oq_sim_stream *x = &s->o.streams[i];
     char id[32];
@@ -954,7 +843,7 @@ static oq_status setup(oq_sim *s)
                     x->channel);
             return OQ_ECONFIG;
         }
-        s->thr_ms[s->stream_q[i]] = s_to_ms(qs.sla_threshold_s, 0);
+        oq__cohort_set_threshold(&s->co, s->stream_q[i], s_to_ms(qs.sla_threshold_s, 0));
     }
     for (int32_t i = 0; i < s->o.n_agents; i++) {
         const oq_sim_agent *a = &s->o.agents[i];
@@ -982,6 +871,7 @@ static oq_status setup(oq_sim *s)
 static oq_status run_one(oq_sim *s, int32_t r)
 {
     s->r = r;
+    oq__cohort_begin_run(&s->co, r);
     s->cur = &s->info[r];
     memset(s->cur, 0, sizeof *s->cur);
     s->cur->seed = s->o.seed + (uint64_t)r;
@@ -1038,16 +928,15 @@ static oq_status run_one(oq_sim *s, int32_t r)
     /* Close the occupancy accounts. */
     int64_t end = now > s->duration_ms ? now : s->duration_ms;
     for (int32_t i = 0; i < s->ag_n; i++) {
-        account(s, &s->ag[i], s->ag[i].since_ms, end);
+        if (s->ag[i].staffed)
+            oq__cohort_agent_time(&s->co, s->ag[i].since_ms, end, s->ag[i].busy, s->ag[i].ready);
         s->ag[i].since_ms = end;
     }
     /* Contacts still in the system. */
     for (int64_t n = 0; n < s->c_n; n++) {
         sim_contact *ct = &s->c[n];
-        if (ct->state != CS_DONE && !ct->answered)
-            FOR_SCOPES(s, ct, { st_->unfinished++; });
-        else if (ct->state != CS_DONE)
-            FOR_SCOPES(s, ct, { st_->in_service++; });
+        if (ct->state != CS_DONE)
+            oq__cohort_open_at_end(&s->co, &ct->key, ct->answered);
     }
     oq_engine_counts counts = OQ_OUTPUT_INIT(oq_engine_counts);
     oq_engine_get_counts(e, &counts);
@@ -1064,22 +953,20 @@ oq_status oq_sim_run(oq_sim *s)
         return OQ_EINVAL;
     s->err[0] = '\0';
     s->ran = 0;
-    memset(s->rep, 0, (size_t)s->o.replications * (size_t)s->nscopes * sizeof *s->rep);
-    memset(s->inter, 0, (size_t)s->nint * (size_t)s->nscopes * sizeof *s->inter);
-    if (s->rep_int)
-        memset(s->rep_int, 0, (size_t)s->o.replications * (size_t)s->nint * 2 * sizeof *s->rep_int);
+    oq__cohort_clear(&s->co);
     s->start_ms = s->o.start_ms;
     s->warmup_ms = s->start_ms + s_to_ms(s->o.warmup_s, 0);
     s->duration_ms = s->start_ms + s_to_ms(s->o.duration_s, 0);
     s->limit_ms = s->duration_ms + s_to_ms(s->o.drain_s, 0);
     s->interval_ms = s_to_ms(s->o.interval_s, 1);
+    oq__cohort_set_grid(&s->co, s->start_ms, s->interval_ms, s->warmup_ms, s->duration_ms);
     for (int32_t r = 0; r < s->o.replications; r++) {
         oq_status st = run_one(s, r);
         if (st != OQ_OK) {
             /* No partial results: a failed run reports nothing. */
             run_free(s);
             s->ran = 0;
-            memset(s->inter, 0, (size_t)s->nint * (size_t)s->nscopes * sizeof *s->inter);
+            oq__cohort_clear(&s->co);
             return st;
         }
         s->ran = r + 1;
@@ -1136,8 +1023,8 @@ oq_status oq_sim_scope_id(const oq_sim *s, int32_t scope, int32_t index, const c
     return OQ_OK;
 }
 
-/* Row `row` of the per-replication table (s->rep) or, by_interval, of the
- * per-interval one (s->inter), for scope / index, finished and put. */
+/* Row `row` of the per-replication table or, by_interval, of the
+ * per-interval one (lib/stats' cohort cells), for scope / index, finished and put. */
 static oq_status stats_row(const oq_sim *s, const char *fn, int32_t scope, int32_t index,
                            int by_interval, int32_t row, oq_sim_stats *out, oq_error *err)
 {
@@ -1148,9 +1035,9 @@ static oq_status stats_row(const oq_sim *s, const char *fn, int32_t scope, int32
     int32_t n = by_interval ? s->nint : s->ran;
     if (row < 0 || row >= n)
         return oq__getter_range(err, fn, by_interval ? "interval" : "replication", row, n);
-    const oq_sim_stats *cells = by_interval ? s->inter : s->rep;
-    oq_sim_stats full = cells[(size_t)row * (size_t)s->nscopes + (size_t)k];
-    oq__sim_stats_finish(&full, k == 0);
+    oq_sim_stats full;
+    oq__sim_stats_read(&full, by_interval ? oq__cohort_interval_cell(&s->co, row, k)
+                                          : oq__cohort_run_cell(&s->co, row, k), k == 0);
     return OQ__OUTPUT_PUT(out, &full, oq_sim_stats, offered, err);
 }
 
@@ -1215,8 +1102,8 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
     for (int j = 0; j < 8; j++)
         col[j] = v + (size_t)j * (size_t)s->ran;
     for (int32_t r = 0; r < s->ran; r++) {
-        oq_sim_stats x = s->rep[(size_t)r * (size_t)s->nscopes + (size_t)k];
-        oq__sim_stats_finish(&x, k == 0);
+        oq_sim_stats x;
+        oq__sim_stats_read(&x, oq__cohort_run_cell(&s->co, r, k), k == 0);
         int64_t done = x.answered + x.abandoned;
         col[0][n[0]++] = (double)x.offered;
         if (done > 0) {
@@ -1250,16 +1137,17 @@ oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_si
 {
     if (!s || !out || interval < 0 || interval >= s->nint)
         return OQ_EINVAL;
-    if (!s->rep_int)
+    int64_t in_t, done;
+    if (!oq__cohort_run_interval(&s->co, 0, interval, &in_t, &done))
         return OQ_ERANGE;
     double *v = malloc((size_t)(s->ran > 0 ? s->ran : 1) * sizeof *v);
     if (!v)
         return OQ_ENOMEM;
     int32_t n = 0;
     for (int32_t r = 0; r < s->ran; r++) {
-        const int64_t *cell = &s->rep_int[((size_t)r * (size_t)s->nint + (size_t)interval) * 2];
-        if (cell[1] > 0)
-            v[n++] = oq__kpi_ratio((double)cell[0], (double)cell[1], 0.0); /* defined: > 0 */
+        oq__cohort_run_interval(&s->co, r, interval, &in_t, &done);
+        if (done > 0)
+            v[n++] = oq__kpi_ratio((double)in_t, (double)done, 0.0); /* defined: > 0 */
     }
     estimate(out, v, n);
     free(v);

@@ -3,6 +3,7 @@
 #ifndef OQ_STATS_INTERNAL_H
 #define OQ_STATS_INTERNAL_H
 
+#include "core/sat.h"
 #include "engine/internal.h"
 #include "omniq/stats.h"
 #include "stats/counters.h"
@@ -144,17 +145,6 @@ struct oq_stats {
 
     oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
 };
-
-/* a + b saturating at INT64_MAX / INT64_MIN (times and sums near the end of
- * int64, figures restored from a snapshot). */
-static inline int64_t oq__sat_add(int64_t a, int64_t b)
-{
-    if (b > 0 && a > INT64_MAX - b)
-        return INT64_MAX;
-    if (b < 0 && a < INT64_MIN - b)
-        return INT64_MIN;
-    return a + b;
-}
 
 enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };
 

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "core/sat.h"
 #include "omniq/stats.h"
 
 /* num / den, or if_empty when den is not > 0. */
@@ -36,16 +37,10 @@ typedef struct oq__kpi_counts {
     int64_t abandoned_within;  /* B: abandoned with wait <= T */
 } oq__kpi_counts;
 
-/* a + b saturating at INT64_MAX (counts restored from a snapshot may sit there). */
-static inline int64_t oq__kpi_sum(int64_t a, int64_t b)
-{
-    return (b > 0 && a > INT64_MAX - b) ? INT64_MAX : a + b;
-}
-
 /* Answered plus abandoned: the contacts whose wait ended with an outcome. */
 static inline int64_t oq__kpi_done(const oq__kpi_counts *c)
 {
-    return oq__kpi_sum(c->answered, c->abandoned);
+    return oq__sat_add(c->answered, c->abandoned);
 }
 
 /* Service level of `definition` (OQ_SL_*) into *out; 0 for an unknown
@@ -60,7 +55,7 @@ static inline int oq__kpi_service_level(const oq__kpi_counts *c, int32_t definit
     case OQ_SL_OFFERED_NO_SHORT: den = c->offered - c->abandoned_short; break;
     case OQ_SL_ANSWERED: den = c->answered; break;
     case OQ_SL_ASTERISK_SL2:
-        num = oq__kpi_sum(c->answered_within, c->abandoned_within);
+        num = oq__sat_add(c->answered_within, c->abandoned_within);
         den = oq__kpi_done(c);
         break;
     default: return 0;

@@ -305,9 +305,11 @@ static void r_acc(oq_rd *r, int64_t now, oq_sagent_acc *a)
  * wrote the first OQ__STATS_COUNTERS_V3 with no count (event attribution);
  * later formats write the count, and the attribution above it
  * (oq__stats_write). Fewer counters than this library knows: a snapshot from
- * before the later rows, whose counters read 0. More: a newer library's,
- * refused (a restore that dropped figures would not snapshot back to the
- * same bytes). */
+ * before the later rows, whose counters read 0 — but never fewer than format
+ * 4 first wrote (OQ__STATS_COUNTERS_V3): such a word was damaged, and reading
+ * blocks that short would misread every byte after them. More: a newer
+ * library's, refused (a restore that dropped figures would not snapshot back
+ * to the same bytes). */
 static int32_t r_counters(oq_rd *r, uint32_t version, int32_t *attribution)
 {
     *attribution = OQ_ATTRIBUTION_EVENT;
@@ -317,7 +319,12 @@ static int32_t r_counters(oq_rd *r, uint32_t version, int32_t *attribution)
     uint32_t word = oq__rd_u32(r);
     uint32_t n = word & ((1u << OQ__STATS_ATTRIBUTION_SHIFT) - 1);
     uint32_t how = word >> OQ__STATS_ATTRIBUTION_SHIFT;
-    if (!r->bad && n > K_N) {
+    if (!r->bad && n < OQ__STATS_COUNTERS_V3) {
+        r->off = at;
+        oq__rd_fail(r, "statistics section (STAT): blocks hold %u counters, format %u holds at "
+                       "least %d (a damaged snapshot)",
+                    n, version, OQ__STATS_COUNTERS_V3);
+    } else if (!r->bad && n > K_N) {
         r->off = at;
         oq__rd_fail(r, "statistics blocks hold %u counters, this library knows %d (a snapshot from a newer library)",
                     n, K_N);

@@ -84,6 +84,20 @@ for want in "many.yaml:4:41: queues.sales.requires.englsh: undefined skill 'engl
     grep -q "^$TMP/$want" "$TMP/err" || fail "omniq check many.yaml: missing '$want' in: $(cat "$TMP/err")"
 done
 [ "$(wc -l <"$TMP/err")" = 4 ] || fail "omniq check many.yaml: expected 4 errors: $(cat "$TMP/err")"
+# a calendar file is summarized calendar by calendar (docs/cli.md); a center that
+# defines calendars gets the center's summary and then its calendars
+"$OMNIQ" check "$SRC/examples/calendars.yaml" >"$TMP/out" 2>"$TMP/err" || fail "omniq check calendars.yaml: exit $?: $(cat "$TMP/err")"
+[ "$(head -1 "$TMP/out")" = "$SRC/examples/calendars.yaml: 4 calendars" ] \
+    || fail "omniq check calendars.yaml: first line: $(head -1 "$TMP/out")"
+grep -q "^calendar shanghai-ecommerce: Asia/Shanghai, 84 h open a regular week; " "$TMP/out" \
+    || fail "omniq check calendars.yaml: no line for shanghai-ecommerce: $(cat "$TMP/out")"
+[ "$(grep -c '^calendar ' "$TMP/out")" = 4 ] || fail "omniq check calendars.yaml: 4 calendar lines expected: $(cat "$TMP/out")"
+{ printf 'channels:\n  voice: {synchronous: true}\nqueues:\n  q: {channels: [voice], calendar: london-support}\n'
+  cat "$SRC/examples/calendars.yaml"; } >"$TMP/center-cal.yaml"
+"$OMNIQ" check "$TMP/center-cal.yaml" >"$TMP/out" 2>"$TMP/err" || fail "omniq check center-cal.yaml: exit $?: $(cat "$TMP/err")"
+grep -q "^queues      1:" "$TMP/out" && grep -q "^calendars   4:" "$TMP/out" \
+    && grep -q "^calendar london-support: Europe/London, " "$TMP/out" \
+    || fail "omniq check center-cal.yaml: center summary and calendars expected: $(cat "$TMP/out")"
 
 # 4. staff: single intervals and a day from a CSV, in every format
 staff_case() { # name args...

@@ -227,7 +227,7 @@ static void staffing_options_older_header(void **state)
     assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &plain, NULL)); /* shrinkage 0 */
     o.shrinkage = 5; /* outside [0, 1): refused when read */
     assert_int_equal(oq_erlang_staffing(100, 180, &o, &older, NULL), OQ_EINVAL);
-    o.struct_size = (int32_t)OLDER(oq_staffing_options, shrinkage);
+    o.struct_size = (uint32_t)OLDER(oq_staffing_options, shrinkage);
     assert_oq_ok(NULL, oq_erlang_staffing(100, 180, &o, &older, NULL));
     assert_memory_equal(&plain, &older, sizeof plain);
 }

@@ -172,37 +172,78 @@ static void counters_added_since_restore_as_zero(void **state)
     oq_engine_destroy(v4);
 }
 
-/* A snapshot whose blocks hold more counters than this library knows (one
- * from a newer library) is refused, naming why, not read with figures lost. */
-static void more_counters_than_known_is_refused(void **state)
+/* A fresh snapshot of the format-3 fixture, and the offset of STAT's word
+ * of counters per block (the last section; the word follows its tag). */
+static unsigned char *snap_with_stat_word(size_t *n, size_t *at)
 {
-    (void)state;
     oq_engine *e = restore_file(FIXTURE);
-    size_t n = 0;
-    unsigned char *buf = w_snap(e, &n);
-    /* STAT is the last section; the counter count follows its tag. */
-    size_t at = 0;
-    for (size_t i = n - 16; i-- > 16;)
+    unsigned char *buf = w_snap(e, n);
+    oq_engine_destroy(e);
+    *at = 0;
+    for (size_t i = *n - 16; i-- > 16;)
         if (memcmp(buf + i, "STAT", 4) == 0 && buf[i + 4] == (unsigned char)K_N && buf[i + 5] == 0 &&
             buf[i + 6] == 0 && buf[i + 7] == 0) {
-            at = i + 4;
+            *at = i + 4;
             break;
         }
-    assert_true(at > 0);
-    buf[at] = (unsigned char)(K_N + 1);
+    assert_true(*at > 0);
+    return buf;
+}
+
+/* buf with STAT's word set to `word` and the checksum made right again,
+ * restored: must be refused as corrupt, with a message holding `want`. */
+static void refused_with_word(unsigned char *buf, size_t n, size_t at, uint32_t word,
+                              const char *want, const char *why)
+{
+    for (int i = 0; i < 4; i++)
+        buf[at + (size_t)i] = (unsigned char)(word >> (8 * i));
     uint32_t crc = oq__crc32(0, buf, n - 4);
     for (int i = 0; i < 4; i++)
         buf[n - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
     oq_error rerr = OQ_ERROR_INIT;
     oq_engine *r = NULL;
-    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &r, &rerr), OQ_ECORRUPT);
+    oq_status st = oq_engine_restore_buffer(NULL, buf, n, &r, &rerr);
+    if (st != OQ_ECORRUPT)
+        fail_msg("word %u: %s (%s), expected OQ_ECORRUPT", word, oq_status_str(st), rerr.message);
     assert_null(r);
+    if (!strstr(rerr.message, want) || !strstr(rerr.message, why))
+        fail_msg("word %u: unexpected message: %s", word, rerr.message);
+}
+
+/* A snapshot whose blocks hold more counters than this library knows (one
+ * from a newer library) is refused, naming why, not read with figures lost. */
+static void more_counters_than_known_is_refused(void **state)
+{
+    (void)state;
+    size_t n = 0, at = 0;
+    unsigned char *buf = snap_with_stat_word(&n, &at);
     char want[120];
     snprintf(want, sizeof want, "statistics blocks hold %d counters, this library knows %d", K_N + 1, K_N);
-    if (!strstr(rerr.message, want) || !strstr(rerr.message, "newer library"))
-        fail_msg("unexpected message: %s", rerr.message);
+    refused_with_word(buf, n, at, (uint32_t)K_N + 1, want, "newer library");
     oq_free(buf);
-    oq_engine_destroy(e);
+}
+
+/* Format 4 first wrote OQ__STATS_COUNTERS_V3 counters per block and only
+ * ever added rows: a format-4 snapshot saying fewer is damaged (its blocks
+ * would be read short, every byte after them misread) and is refused,
+ * naming the section. */
+static void fewer_counters_than_format_4_wrote_is_refused(void **state)
+{
+    (void)state;
+    static const uint32_t words[] = {OQ__STATS_COUNTERS_V3 - 1, 1, 0,
+                                     /* with the attribution bits set as well */
+                                     (1u << OQ__STATS_ATTRIBUTION_SHIFT) | 7u};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = 0, at = 0;
+        unsigned char *buf = snap_with_stat_word(&n, &at);
+        uint32_t count = words[i] & ((1u << OQ__STATS_ATTRIBUTION_SHIFT) - 1);
+        char want[160];
+        snprintf(want, sizeof want,
+                 "statistics section (STAT): blocks hold %u counters, format 4 holds at least %d",
+                 count, OQ__STATS_COUNTERS_V3);
+        refused_with_word(buf, n, at, words[i], want, "damaged");
+        oq_free(buf);
+    }
 }
 
 int main(void)
@@ -211,6 +252,7 @@ int main(void)
         cmocka_unit_test(stored_snapshot_is_read),
         cmocka_unit_test(counters_added_since_restore_as_zero),
         cmocka_unit_test(more_counters_than_known_is_refused),
+        cmocka_unit_test(fewer_counters_than_format_4_wrote_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,7 +243,7 @@ class oq_erlang_a_result(Structure):
 
 class oq_staffing_options(Structure):
     _fields_ = [
-        ("struct_size", c_int32),
+        ("struct_size", c_uint32),
         ("reserved", c_int32),
         ("threshold_s", c_double),
         ("target_sl", c_double),

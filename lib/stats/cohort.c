@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/* Cohort statistics: the counting (stats/cohort.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/cohort.h"
+
+oq_status oq__cohort_create(oq__cohort *C, const oq__cohort_layout *l)
+{
+    memset(C, 0, sizeof *C);
+    C->l = *l;
+    C->n_scopes = 1 + l->n_queues + l->n_channels;
+    C->interval_ms = 1;
+    int32_t *eq = malloc((size_t)l->n_entries * sizeof *eq);
+    int32_t *ec = malloc((size_t)l->n_entries * sizeof *ec);
+    C->l.entry_queue = eq;
+    C->l.entry_channel = ec;
+    C->threshold_ms = calloc((size_t)(l->n_queues > 0 ? l->n_queues : 1), sizeof *C->threshold_ms);
+    C->run = calloc((size_t)l->runs * (size_t)C->n_scopes, sizeof *C->run);
+    C->inter = calloc((size_t)l->n_intervals * (size_t)C->n_scopes, sizeof *C->inter);
+    int64_t cells = (int64_t)l->runs * l->n_intervals;
+    if (cells <= OQ__COHORT_RUN_CELLS_MAX)
+        C->run_int = calloc((size_t)cells * 2, sizeof *C->run_int);
+    if (!eq || !ec || !C->threshold_ms || !C->run || !C->inter ||
+        (cells <= OQ__COHORT_RUN_CELLS_MAX && !C->run_int)) {
+        oq__cohort_destroy(C);
+        return OQ_ENOMEM;
+    }
+    memcpy(eq, l->entry_queue, (size_t)l->n_entries * sizeof *eq);
+    memcpy(ec, l->entry_channel, (size_t)l->n_entries * sizeof *ec);
+    return OQ_OK;
+}
+
+void oq__cohort_destroy(oq__cohort *C)
+{
+    if (!C)
+        return;
+    free((void *)C->l.entry_queue);
+    free((void *)C->l.entry_channel);
+    free(C->threshold_ms);
+    free(C->run);
+    free(C->inter);
+    free(C->run_int);
+    memset(C, 0, sizeof *C);
+}
+
+void oq__cohort_clear(oq__cohort *C)
+{
+    memset(C->run, 0, (size_t)C->l.runs * (size_t)C->n_scopes * sizeof *C->run);
+    memset(C->inter, 0, (size_t)C->l.n_intervals * (size_t)C->n_scopes * sizeof *C->inter);
+    if (C->run_int)
+        memset(C->run_int, 0, (size_t)C->l.runs * (size_t)C->l.n_intervals * 2 * sizeof *C->run_int);
+}
+
+void oq__cohort_set_grid(oq__cohort *C, int64_t origin_ms, int64_t interval_ms, int64_t from_ms,
+                         int64_t to_ms)
+{
+    C->origin_ms = origin_ms;
+    C->interval_ms = interval_ms > 0 ? interval_ms : 1;
+    C->from_ms = from_ms;
+    C->to_ms = to_ms;
+}
+
+void oq__cohort_begin_run(oq__cohort *C, int32_t r) { C->r = r; }
+
+void oq__cohort_set_threshold(oq__cohort *C, int32_t q, int64_t ms)
+{
+    if (q >= 0 && q < C->l.n_queues)
+        C->threshold_ms[q] = ms;
+}
+
+static oq__cohort_cell *run_at(oq__cohort *C, int32_t s)
+{
+    return &C->run[(size_t)C->r * (size_t)C->n_scopes + (size_t)s];
+}
+
+static oq__cohort_cell *int_at(oq__cohort *C, int32_t i, int32_t s)
+{
+    return &C->inter[(size_t)i * (size_t)C->n_scopes + (size_t)s];
+}
+
+/* Run BODY with `c` at each cell a contact's figures go to: its entry's
+ * three scopes (total, entry queue, entry channel), in the run when it
+ * arrived in the measured window and in its arrival interval when that is
+ * on the grid. (A macro, not a list of cells: this is the simulator's inner
+ * loop, and building the list cost more than the counting.) */
+#define FOR_CELLS(C, k, c, BODY)                                                                \
+    do {                                                                                        \
+        const int32_t sc_[3] = {0, 1 + (C)->l.entry_queue[(k)->entry],                          \
+                                1 + (C)->l.n_queues + (C)->l.entry_channel[(k)->entry]};        \
+        oq__cohort_cell *run_ = (k)->counted ? run_at((C), 0) : NULL;                           \
+        oq__cohort_cell *int_ = (k)->interval >= 0 ? int_at((C), (k)->interval, 0) : NULL;      \
+        for (int j_ = 0; j_ < 3; j_++) {                                                        \
+            oq__cohort_cell *c;                                                                 \
+            if (run_) {                                                                         \
+                c = run_ + sc_[j_];                                                             \
+                BODY;                                                                           \
+            }                                                                                   \
+            if (int_) {                                                                         \
+                c = int_ + sc_[j_];                                                             \
+                BODY;                                                                           \
+            }                                                                                   \
+        }                                                                                       \
+    } while (0)
+
+/* The run's own service-level counts of the total in the contact's interval. */
+static void run_interval(oq__cohort *C, const oq__cohort_key *k, int in_t)
+{
+    if (!C->run_int || k->interval < 0)
+        return;
+    int64_t *cell = &C->run_int[((size_t)C->r * (size_t)C->l.n_intervals + (size_t)k->interval) * 2];
+    cell[0] += in_t;
+    cell[1]++;
+}
+
+oq__cohort_key oq__cohort_arrive(oq__cohort *C, int32_t entry, int64_t t)
+{
+    oq__cohort_key k;
+    k.entry = entry;
+    k.counted = t >= C->from_ms && t < C->to_ms;
+    int64_t i = (t - C->origin_ms) / C->interval_ms;
+    k.interval = i >= 0 && i < C->l.n_intervals ? (int32_t)i : -1;
+    FOR_CELLS(C, &k, c, c->offered++);
+    return k;
+}
+
+void oq__cohort_answered(oq__cohort *C, const oq__cohort_key *k, int64_t wait_ms, int64_t handle_ms)
+{
+    double ws = (double)wait_ms / 1000.0, hs = (double)handle_ms / 1000.0;
+    int in_t = wait_ms <= C->threshold_ms[C->l.entry_queue[k->entry]];
+    run_interval(C, k, in_t);
+    FOR_CELLS(C, k, c, {
+        c->answered++;
+        c->answered_in_t += in_t;
+        c->waited += wait_ms > 0;
+        c->wait_answered_s += ws;
+        c->handle_s += hs;
+        if (ws > c->max_wait_s)
+            c->max_wait_s = ws;
+    });
+}
+
+void oq__cohort_abandoned(oq__cohort *C, const oq__cohort_key *k, int64_t wait_ms)
+{
+    double ws = (double)wait_ms / 1000.0;
+    int is_short = C->l.short_abandon_s > 0 && ws <= C->l.short_abandon_s;
+    run_interval(C, k, 0);
+    FOR_CELLS(C, k, c, {
+        c->abandoned++;
+        c->abandoned_short += is_short;
+        c->waited += wait_ms > 0;
+        c->wait_abandoned_s += ws;
+        if (ws > c->max_wait_s)
+            c->max_wait_s = ws;
+    });
+}
+
+void oq__cohort_rejected(oq__cohort *C, const oq__cohort_key *k)
+{
+    FOR_CELLS(C, k, c, c->rejected++);
+}
+
+void oq__cohort_open_at_end(oq__cohort *C, const oq__cohort_key *k, int answered)
+{
+    FOR_CELLS(C, k, c, {
+        if (answered)
+            c->in_service++;
+        else
+            c->unfinished++;
+    });
+}
+
+/* Add [lo, hi) of one agent to a cell's agent time. */
+static void agent_span(oq__cohort_cell *x, int64_t lo, int64_t hi, int busy, int ready)
+{
+    x->staffed_s += (double)(hi - lo) / 1000.0;
+    if (busy)
+        x->busy_s += (double)(hi - lo) / 1000.0;
+    if (ready)
+        x->ready_s += (double)(hi - lo) / 1000.0;
+}
+
+void oq__cohort_agent_time(oq__cohort *C, int64_t from, int64_t to, int busy, int ready)
+{
+    if (to <= from)
+        return;
+    int64_t lo = from > C->from_ms ? from : C->from_ms;
+    int64_t hi = to < C->to_ms ? to : C->to_ms;
+    if (hi > lo)
+        agent_span(run_at(C, 0), lo, hi, busy, ready);
+    /* The intervals: from the grid's origin up to the window's end. */
+    lo = from > C->origin_ms ? from : C->origin_ms;
+    while (lo < hi) {
+        int64_t i = (lo - C->origin_ms) / C->interval_ms;
+        if (i >= C->l.n_intervals)
+            break;
+        int64_t end = C->origin_ms + (i + 1) * C->interval_ms;
+        if (end > hi)
+            end = hi;
+        agent_span(int_at(C, (int32_t)i, 0), lo, end, busy, ready);
+        lo = end;
+    }
+}
+
+const oq__cohort_cell *oq__cohort_run_cell(const oq__cohort *C, int32_t r, int32_t s)
+{
+    return &C->run[(size_t)r * (size_t)C->n_scopes + (size_t)s];
+}
+
+const oq__cohort_cell *oq__cohort_interval_cell(const oq__cohort *C, int32_t i, int32_t s)
+{
+    return &C->inter[(size_t)i * (size_t)C->n_scopes + (size_t)s];
+}
+
+int oq__cohort_run_interval(const oq__cohort *C, int32_t r, int32_t i, int64_t *in_t, int64_t *done)
+{
+    if (!C->run_int)
+        return 0;
+    const int64_t *cell = &C->run_int[((size_t)r * (size_t)C->l.n_intervals + (size_t)i) * 2];
+    *in_t = cell[0];
+    *done = cell[1];
+    return 1;
+}
