@@ -25,7 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 HEADERS = ROOT / "include" / "omniq"
 OUT = ROOT / "docs" / "api.md"
 ORDER = ["core", "engine", "model", "contact", "escalation", "profile", "stats", "erlang",
-         "config", "journal", "snapshot", "sim", "calendar", "forecast", "schedule", "schedule_cbc",
+         "config", "journal", "snapshot", "sim", "scenario", "calendar", "forecast", "schedule", "schedule_cbc",
          "export"]
 
 DECL = re.compile(r"OQ_API\s+([^;{]*?\b(oq_\w+)\s*\([^;]*?\))\s*;", re.S)

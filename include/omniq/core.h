@@ -178,6 +178,19 @@ typedef struct oq_error {
  * cannot use OQ_ERROR_INIT). NULL is a no-op. Thread-safe. */
 OQ_API void oq_error_init(oq_error *err);
 
+/* ---- time windows -------------------------------------------------------- */
+
+/* A window of time [start_s, end_s) in seconds from a start its user names:
+ * an agent's shift or break in a simulation (omniq/sim.h: from the run's
+ * start), a roster's shifts and breaks (omniq/schedule.h: from the horizon's
+ * start). Declared here because both use it and neither depends on the
+ * other. A plain value struct (not versioned). */
+typedef struct oq_sim_window {
+    double start_s;
+    double end_s;
+    const char *reason;         /* breaks: the not-ready reason (NULL: "break") */
+} oq_sim_window;
+
 #ifdef __cplusplus
 }
 #endif

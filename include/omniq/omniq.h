@@ -15,6 +15,7 @@
 #include "omniq/journal.h"
 #include "omniq/snapshot.h"
 #include "omniq/sim.h"
+#include "omniq/scenario.h"
 #include "omniq/calendar.h"
 #include "omniq/forecast.h"
 #include "omniq/schedule.h"

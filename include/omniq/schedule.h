@@ -45,7 +45,6 @@
 #include "omniq/calendar.h"
 #include "omniq/core.h"
 #include "omniq/erlang.h"
-#include "omniq/sim.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -84,12 +84,9 @@ OQ_API void oq_sim_stream_init(oq_sim_stream *stream);
 
 /* ---- agents ------------------------------------------------------------ */
 
-/* A window of sim time [start_s, end_s). */
-typedef struct oq_sim_window {
-    double start_s;
-    double end_s;
-    const char *reason;         /* breaks: the not-ready reason (NULL: "break") */
-} oq_sim_window;
+/* oq_sim_window (a window of sim time [start_s, end_s) with a break's
+ * reason) is declared in omniq/core.h: rosters (omniq/schedule.h) hand
+ * out the same windows. */
 
 /* How the simulator drives one agent the build callback defined.
  * Shifts: at each shift's start the agent logs in ready, at its end it logs

@@ -11,6 +11,7 @@
 
 #include "config/cfg.h"
 #include "omniq/forecast.h"
+#include "omniq/scenario.h"
 #include "omniq/model.h"
 #include "plan/internal.h"
 

@@ -15,6 +15,7 @@
 #include "omniq/forecast.h"
 #include "omniq/model.h"
 #include "omniq/plan.h"
+#include "omniq/scenario.h"
 #include "test_support.h"
 
 /* Two queues on one channel: sales (priority 10) and support (priority 0).

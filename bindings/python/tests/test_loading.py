@@ -77,7 +77,7 @@ class Loading(unittest.TestCase):
         names = set()
         inc = os.path.join(_support.REPO, "include", "omniq")
         for h in ("core.h", "engine.h", "model.h", "contact.h", "escalation.h", "profile.h",
-                  "erlang.h", "stats.h", "sim.h", "journal.h", "snapshot.h", "config.h", "calendar.h",
+                  "erlang.h", "stats.h", "sim.h", "scenario.h", "journal.h", "snapshot.h", "config.h", "calendar.h",
                   "schedule.h", "plan.h"):
             with open(os.path.join(inc, h), encoding="utf-8") as fh:
                 text = fh.read()

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/cfg.h"
+#include "config/cfg.h" /* the configuration loader's document interface */
 #include "core/abi.h"
 #include "core/error.h"
+#include "omniq/scenario.h"
 
 struct oq_scenario {
     cfg_node *root;
