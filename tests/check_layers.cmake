@@ -36,6 +36,15 @@ set(header_plan plan)
 set(header_sim sim scenario)
 
 set(modules core calendar erlang engine stats snapshot journal forecast schedule config sim plan)
+
+# The engine's private headers that modules above it may include, and which
+# modules may (docs/design.md, "What modules above the engine see"); any other
+# engine/ header is the engine's alone.
+set(engine_header_internal stats snapshot) # its whole private interface: the observer and the snapshot
+set(engine_header_types stats snapshot config) # the data layout, read-only (the configuration dump)
+set(engine_header_fail stats snapshot config) # the last-error setter (scripts)
+set(engine_header_observer stats) # the table the statistics give the engine
+set(engine_header_journal stats journal) # record codes and layout: the encoder's users, the replayer
 set(bad "")
 
 # The module an #include "inc" reaches ("" for a system or unknown header).
@@ -71,6 +80,11 @@ macro(check_file f mod)
       continue()
     endif()
     file(RELATIVE_PATH rel "${ROOT}" "${f}")
+    if(target STREQUAL "engine" AND inc MATCHES "^engine/([a-z_]+)\\.h$")
+      if(NOT DEFINED engine_header_${CMAKE_MATCH_1} OR NOT ${mod} IN_LIST engine_header_${CMAKE_MATCH_1})
+        list(APPEND bad "${rel}: ${mod} includes ${inc}, a private header of the engine not declared for ${mod}")
+      endif()
+    endif()
     if(NOT DEFINED rank_${target})
       list(APPEND bad "${rel}: includes ${inc}, of no known module (map its header above)")
     elseif(rank_${target} GREATER rank_${mod} OR

@@ -8,7 +8,7 @@
 
 #include "config/cfg.h"
 #include "calendar/internal.h"
-#include "engine/internal.h"
+#include "engine/types.h" /* read-only: the dump walks the catalog */
 
 
 /* ---- output buffer ----------------------------------------------------------------- */

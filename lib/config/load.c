@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "config/cfg.h"
-#include "engine/types.h"
 
 static const char *const TOP_KEYS[] = {"engine", "holidays", "calendars", "channels", "skills",
                                        "profiles", "groups", "queues", "agents", NULL};

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
-#include "engine/internal.h"
+#include "engine/fail.h"
 
 struct oq_script {
     oq_script_action *items;

@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal functions shared by the model and router modules. */
+/* The engine's private interface: internal functions shared by its files
+ * (and by the statistics and snapshot modules, docs/design.md). */
 #ifndef OQ_MODEL_INTERNAL_H
 #define OQ_MODEL_INTERNAL_H
 
 #include "core/abi.h"
+#include "engine/fail.h"
 #include "engine/types.h"
-
-#if defined(__GNUC__) || defined(__clang__)
-#define OQ_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define OQ_PRINTF(a, b)
-#endif
 
 /* t + d milliseconds, saturating at INT64_MAX (due times near the end of time). */
 static inline int64_t oq__add_ms(int64_t t, int64_t d)
@@ -23,9 +19,7 @@ static inline int64_t oq__ms(double seconds) { return (int64_t)(seconds * 1000.0
 
 /* ---- engine.c: errors, guards, events, ids ---- */
 
-/* Record a message for `status` and return status. */
-#define OQ_ENGINE_ERR_MAX 512
-oq_status oq__fail(const oq_engine *e, oq_status status, const char *fmt, ...) OQ_PRINTF(3, 4);
+/* oq__fail (record a message for a status and return it): engine/fail.h */
 
 /* Versioned structs (core.h, core/abi.h) at the engine's door, failing with
  * a message that names the struct. oq__spec_in: the caller's input struct
