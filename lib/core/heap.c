@@ -1,16 +1,77 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/heap.h"
 
+#include <string.h>
+
+/* A keyed heap's block: cap keys, then cap item pointers. */
+#define KEYED_SLOT (sizeof(oq_heap_key) + sizeof(void *))
+
+static void set_block(oq_heap *h, void *block, int32_t cap)
+{
+    h->keys = block;
+    h->items = block ? (void **)(h->keys + cap) : NULL;
+    h->cap = cap;
+}
+
+void oq__heap_init_keyed(oq_heap *h)
+{
+    h->keyed = 1;
+}
+
+int oq__heap_make_keyed(oq_heap *h, oq_mem *m, const oq_heap_ops *ops, const void *ctx)
+{
+    if (h->keyed)
+        return 1;
+    if (h->cap > 0) {
+        void *block = oq__alloc(m, (size_t)h->cap * KEYED_SLOT);
+        if (!block)
+            return 0;
+        void **old = h->items;
+        set_block(h, block, h->cap);
+        if (h->n > 0)
+            memcpy(h->items, old, (size_t)h->n * sizeof(void *));
+        for (int32_t i = 0; i < h->n; i++)
+            ops->key(h->items[i], ctx, &h->keys[i]);
+        oq__free(m, old, (size_t)h->cap * sizeof(void *));
+    }
+    h->keyed = 1;
+    return 1;
+}
+
 void oq__heap_free(oq_heap *h, oq_mem *m)
 {
-    oq__free(m, h->items, (size_t)h->cap * sizeof(void *));
+    if (h->keyed)
+        oq__free(m, h->keys, (size_t)h->cap * KEYED_SLOT);
+    else
+        oq__free(m, h->items, (size_t)h->cap * sizeof(void *));
     h->items = NULL;
+    h->keys = NULL;
     h->n = h->cap = 0;
 }
 
 int oq__heap_reserve(oq_heap *h, oq_mem *m, int32_t need)
 {
-    return oq__grow(m, (void **)&h->items, &h->cap, need, sizeof(void *));
+    if (!h->keyed)
+        return oq__grow(m, (void **)&h->items, &h->cap, need, sizeof(void *));
+    /* The same growth as oq__grow, for the one block of keys and items. */
+    if (need <= h->cap)
+        return 1;
+    int64_t ncap = h->cap ? (int64_t)h->cap : 4;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > INT32_MAX)
+        ncap = INT32_MAX;
+    if (ncap < need || (uint64_t)ncap > SIZE_MAX / KEYED_SLOT)
+        return 0;
+    char *p = oq__realloc(m, h->keys, (size_t)h->cap * KEYED_SLOT, (size_t)ncap * KEYED_SLOT);
+    if (!p)
+        return 0;
+    /* The items move up behind the longer key array. */
+    if (h->n > 0)
+        memmove(p + (size_t)ncap * sizeof(oq_heap_key), p + (size_t)h->cap * sizeof(oq_heap_key),
+                (size_t)h->n * sizeof(void *));
+    set_block(h, p, (int32_t)ncap);
+    return 1;
 }
 
 static void place(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos, void *item)
@@ -50,10 +111,80 @@ static void sift_down(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32
     place(h, ops, ctx, pos, item);
 }
 
+/* The same two sifts over the keys: the same comparisons, so the same
+ * moves; only the moved items themselves are written to (their position). */
+static void kplace(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos, void *item,
+                   const oq_heap_key *key)
+{
+    h->items[pos] = item;
+    h->keys[pos] = *key;
+    ops->set_pos(item, pos, ctx);
+}
+
+static int32_t ksift_up(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
+{
+    void *item = h->items[pos];
+    oq_heap_key key = h->keys[pos];
+    while (pos > 0) {
+        int32_t parent = (pos - 1) / 2;
+        if (oq__heap_key_cmp(&key, &h->keys[parent]) >= 0)
+            break;
+        kplace(h, ops, ctx, pos, h->items[parent], &h->keys[parent]);
+        pos = parent;
+    }
+    kplace(h, ops, ctx, pos, item, &key);
+    return pos;
+}
+
+static void ksift_down(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
+{
+    void *item = h->items[pos];
+    oq_heap_key key = h->keys[pos];
+    for (;;) {
+        int32_t child = 2 * pos + 1;
+        if (child >= h->n)
+            break;
+        if (child + 1 < h->n && oq__heap_key_cmp(&h->keys[child + 1], &h->keys[child]) < 0)
+            child++;
+        if (oq__heap_key_cmp(&h->keys[child], &key) >= 0)
+            break;
+        kplace(h, ops, ctx, pos, h->items[child], &h->keys[child]);
+        pos = child;
+    }
+    kplace(h, ops, ctx, pos, item, &key);
+}
+
+static int32_t up(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
+{
+    return h->keyed ? ksift_up(h, ops, ctx, pos) : sift_up(h, ops, ctx, pos);
+}
+
+static void down(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
+{
+    if (h->keyed)
+        ksift_down(h, ops, ctx, pos);
+    else
+        sift_down(h, ops, ctx, pos);
+}
+
+int oq__heap_cmp_at(const oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t i, int32_t j)
+{
+    return h->keyed ? oq__heap_key_cmp(&h->keys[i], &h->keys[j]) : ops->cmp(h->items[i], h->items[j], ctx);
+}
+
 void oq__heap_push(oq_heap *h, const oq_heap_ops *ops, const void *ctx, void *item)
 {
+    if (h->keyed)
+        ops->key(item, ctx, &h->keys[h->n]);
     h->items[h->n++] = item;
-    sift_up(h, ops, ctx, h->n - 1);
+    up(h, ops, ctx, h->n - 1);
+}
+
+/* Move the item at pos to where its (unchanged) key belongs. */
+static void resift(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
+{
+    if (up(h, ops, ctx, pos) == pos)
+        down(h, ops, ctx, pos);
 }
 
 void oq__heap_remove(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
@@ -62,21 +193,27 @@ void oq__heap_remove(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_
     h->n--;
     if (pos == h->n)
         return;
-    place(h, ops, ctx, pos, h->items[h->n]);
-    oq__heap_update(h, ops, ctx, pos);
+    if (h->keyed)
+        kplace(h, ops, ctx, pos, h->items[h->n], &h->keys[h->n]);
+    else
+        place(h, ops, ctx, pos, h->items[h->n]);
+    resift(h, ops, ctx, pos);
 }
 
 void oq__heap_update(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos)
 {
-    if (sift_up(h, ops, ctx, pos) == pos)
-        sift_down(h, ops, ctx, pos);
+    if (h->keyed)
+        ops->key(h->items[pos], ctx, &h->keys[pos]);
+    resift(h, ops, ctx, pos);
 }
 
 void oq__heap_rebuild(oq_heap *h, const oq_heap_ops *ops, const void *ctx)
 {
+    for (int32_t i = 0; h->keyed && i < h->n; i++)
+        ops->key(h->items[i], ctx, &h->keys[i]);
     for (int32_t i = h->n / 2; i >= 0; i--)
         if (i < h->n)
-            sift_down(h, ops, ctx, i);
+            down(h, ops, ctx, i);
     for (int32_t i = 0; i < h->n; i++)
         ops->set_pos(h->items[i], i, ctx);
 }
@@ -88,7 +225,7 @@ static void find_first(const oq_heap *h, const oq_heap_ops *ops, const void *ctx
         return;
     /* Everything below an item comes after it: prune once we cannot beat
      * the best accepted item found so far. */
-    if (*best >= 0 && ops->cmp(h->items[pos], h->items[*best], ctx) >= 0)
+    if (*best >= 0 && oq__heap_cmp_at(h, ops, ctx, pos, *best) >= 0)
         return;
     if (accept(h->items[pos], pred_ctx)) {
         *best = pos;
@@ -123,11 +260,11 @@ static void find_k(first_k *f, int32_t pos)
     void *item = f->h->items[pos];
     /* Everything below an item comes after it: once k are found, a subtree
      * whose root cannot beat the k-th adds nothing. */
-    if (f->n == f->k && f->ops->cmp(item, f->h->items[f->out[f->n - 1]], f->ctx) >= 0)
+    if (f->n == f->k && oq__heap_cmp_at(f->h, f->ops, f->ctx, pos, f->out[f->n - 1]) >= 0)
         return;
     if (f->accept(item, f->pred_ctx)) {
         int32_t i = f->n < f->k ? f->n++ : f->n - 1; /* full: the k-th drops out */
-        while (i > 0 && f->ops->cmp(item, f->h->items[f->out[i - 1]], f->ctx) < 0) {
+        while (i > 0 && oq__heap_cmp_at(f->h, f->ops, f->ctx, pos, f->out[i - 1]) < 0) {
             f->out[i] = f->out[i - 1];
             i--;
         }
@@ -153,8 +290,14 @@ int oq__heap_valid(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
     for (int32_t i = 0; i < h->n; i++) {
         if (get_pos(h->items[i], ctx) != i)
             return 0;
-        if (i > 0 && ops->cmp(h->items[i], h->items[(i - 1) / 2], ctx) < 0)
+        if (i > 0 && oq__heap_cmp_at(h, ops, ctx, i, (i - 1) / 2) < 0)
             return 0;
+        if (h->keyed) {
+            oq_heap_key key;
+            ops->key(h->items[i], ctx, &key);
+            if (oq__heap_key_cmp(&key, &h->keys[i]) != 0)
+                return 0;
+        }
     }
     return 1;
 }

@@ -2,28 +2,59 @@
 /* Internal: an indexed binary min-heap of pointers. Each item records its own
  * position (through set_pos) so it can be removed or re-keyed in O(log n).
  * The heap never allocates while in use: callers reserve capacity first, so
- * routing steps cannot fail half-way. */
+ * routing steps cannot fail half-way.
+ *
+ * A *keyed* heap also keeps each item's sort key beside it (ops->key makes
+ * it from the item) and compares those keys, never the items: on large
+ * heaps of large records a sift then reads two compact arrays instead of
+ * one cold record per comparison. Its order must be exactly the order of
+ * ops->cmp (cmp(a, b) has the sign of oq__heap_key_cmp(key(a), key(b))), so
+ * the layout of the array — and everything that reads it in order — is the
+ * same either way. A heap is keyed from the start (oq__heap_init_keyed on a
+ * fresh heap) or made keyed later (oq__heap_make_keyed). */
 #ifndef OQ_CORE_HEAP_H
 #define OQ_CORE_HEAP_H
 
 #include <stdint.h>
 #include "core/mem.h"
 
+/* A sort key: compared field by field, unsigned, smallest first. */
+typedef struct oq_heap_key {
+    uint64_t k[3];
+} oq_heap_key;
+
+static inline int oq__heap_key_cmp(const oq_heap_key *a, const oq_heap_key *b)
+{
+    for (int i = 0; i < 3; i++)
+        if (a->k[i] != b->k[i])
+            return a->k[i] < b->k[i] ? -1 : 1;
+    return 0;
+}
+
 /* <0 when a should come out before b. */
 typedef int (*oq_heap_cmp)(const void *a, const void *b, const void *ctx);
 typedef void (*oq_heap_set_pos)(void *item, int32_t pos, const void *ctx);
+typedef void (*oq_heap_keyof)(const void *item, const void *ctx, oq_heap_key *out);
 
 typedef struct oq_heap {
     void **items;
+    oq_heap_key *keys;  /* keyed heaps: keys[i] is items[i]'s key (one block with items) */
     int32_t n;
     int32_t cap;
+    int32_t keyed;
 } oq_heap;
 
 typedef struct oq_heap_ops {
     oq_heap_cmp cmp;
     oq_heap_set_pos set_pos;
+    oq_heap_keyof key;  /* for keyed heaps; NULL otherwise */
 } oq_heap_ops;
 
+/* A fresh (empty, never reserved) heap keeps keys from now on. */
+void oq__heap_init_keyed(oq_heap *h);
+/* Start keeping keys in a heap that holds items already; 0 (and the heap
+ * unchanged) on allocation failure. */
+int oq__heap_make_keyed(oq_heap *h, oq_mem *m, const oq_heap_ops *ops, const void *ctx);
 void oq__heap_free(oq_heap *h, oq_mem *m);
 /* Make room for at least `need` items; 0 on allocation failure. */
 int oq__heap_reserve(oq_heap *h, oq_mem *m, int32_t need);
@@ -34,6 +65,8 @@ void oq__heap_remove(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_
 void oq__heap_update(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos);
 /* Re-sort everything (after the comparison itself changed). */
 void oq__heap_rebuild(oq_heap *h, const oq_heap_ops *ops, const void *ctx);
+/* <0 when the item at position i comes out before the one at j. */
+int oq__heap_cmp_at(const oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t i, int32_t j);
 
 /* The position of the first item, in heap order, for which accept(item)
  * is true, or -1. Visits only items that come before the answer (and their
@@ -50,7 +83,8 @@ int32_t oq__heap_find_first(const oq_heap *h, const oq_heap_ops *ops, const void
 int32_t oq__heap_find_first_k(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
                               oq_heap_accept accept, const void *pred_ctx, int32_t k, int32_t *out);
 
-/* 1 if the heap property and positions hold (for oq_engine_check). */
+/* 1 if the heap property and positions hold, and a keyed heap's keys are
+ * its items' keys (for oq_engine_check). */
 typedef int32_t (*oq_heap_get_pos)(const void *item, const void *ctx);
 int oq__heap_valid(const oq_heap *h, const oq_heap_ops *ops, const void *ctx,
                    oq_heap_get_pos get_pos);

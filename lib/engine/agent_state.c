@@ -154,6 +154,10 @@ void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence)
 
 void oq__agent_reindex(oq_engine *e, oq_agent *a)
 {
+    if (a->reindex_due) {
+        a->reindex_due = 0;
+        e->n_reindex_due--;
+    }
     for (int32_t i = 0; i < a->n_members; i++) {
         oq_member *m = a->members[i];
         oq_queue *q = m->queue;
@@ -174,4 +178,43 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
             }
         }
     }
+}
+
+static int in_no_lane(const oq_agent *a)
+{
+    for (int32_t i = 0; i < a->n_members; i++) {
+        const oq_member *m = a->members[i];
+        for (int32_t l = 0; l < m->queue->n_lanes; l++)
+            if (m->pos[l] >= 0)
+                return 0;
+    }
+    return 1;
+}
+
+void oq__agent_reindex_later(oq_engine *e, oq_agent *a)
+{
+    if (a->reindex_due)
+        return;
+    if (!in_no_lane(a)) {
+        oq__agent_reindex(e, a);
+        return;
+    }
+    /* Nothing in any heap is stale: the heaps only lack it for now. */
+    a->reindex_due = 1;
+    e->n_reindex_due++;
+}
+
+void oq__agents_reindex_due(oq_engine *e)
+{
+    for (oq_agent *a = e->dirty_agents; a && e->n_reindex_due > 0; a = a->dirty_next)
+        if (a->reindex_due)
+            oq__agent_reindex(e, a);
+}
+
+int oq__member_in_lane(const oq_engine *e, const oq_member *m, int32_t l)
+{
+    if (!m->agent->reindex_due)
+        return m->pos[l] >= 0;
+    int32_t channel = m->queue->lanes[l].channel;
+    return channel >= 0 && oq__agent_can_take(e, m->agent, channel);
 }

@@ -180,6 +180,7 @@ oq_status oq_engine_check(oq_engine *e)
         if (e->queues[i] && (st = check_queue(e, e->queues[i], &queued, &reserved)) != OQ_OK)
             return st;
     CHECK(reserved == 0, "engine: agents' reserved lists and reserved contacts differ by %d", reserved);
+    CHECK(e->n_reindex_due == 0, "engine: %d freed agents left out of their lane heaps", e->n_reindex_due);
     CHECK(queued == e->n_queued, "engine: %d contacts queued, counted %d", queued, e->n_queued);
     CHECK(held == e->n_offered + e->n_active + e->n_wrapup,
           "engine: agents hold %d contacts, counted %d", held, e->n_offered + e->n_active + e->n_wrapup);

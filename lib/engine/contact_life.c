@@ -211,7 +211,9 @@ void oq__contact_dequeue(oq_engine *e, oq_contact *c)
     e->n_queued--;
 }
 
-void oq__contact_release(oq_engine *e, oq_contact *c)
+/* route_later: the call dispatches next (a completion), so the freed agent
+ * may be routed before it is indexed (oq__agent_reindex_later). */
+static void release(oq_engine *e, oq_contact *c, int route_later)
 {
     oq_agent *a = c->agent;
     oq_queue *q = c->queue;
@@ -246,10 +248,15 @@ void oq__contact_release(oq_engine *e, oq_contact *c)
     if (!q->outbound)
         a->last_inbound = e->now;
     c->agent = NULL;
-    oq__agent_reindex(e, a);
+    if (route_later)
+        oq__agent_reindex_later(e, a);
+    else
+        oq__agent_reindex(e, a);
     oq__agent_refresh(e, a);
     oq__mark_agent(e, a);
 }
+
+void oq__contact_release(oq_engine *e, oq_contact *c) { release(e, c, 0); }
 
 void oq__contact_detach(oq_engine *e, oq_contact *c)
 {
@@ -374,7 +381,7 @@ static void complete_now(oq_engine *e, oq_contact *c)
     q->n_completed++;
     oq__contact_event(e, c, OQ_EV_COMPLETED, NULL);
     c->agent->handled++;
-    oq__contact_release(e, c);
+    release(e, c, 1); /* every path here dispatches next */
     oq__contact_destroy(e, c);
 }
 

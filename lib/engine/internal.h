@@ -118,6 +118,16 @@ void oq__agent_announce_logout(oq_engine *e, oq_agent *a);
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
+/* A freed agent that sits in no lane heap (the common case: it was full)
+ * is routed before it is indexed: its reindex waits until dispatch routes
+ * it (route_agent offers it work as if it were in the heaps it belongs in,
+ * then indexes it once), or until a contact is routed first
+ * (oq__agents_reindex_due), so no search ever misses it. An agent in some
+ * lane heap is reindexed at once, as its entries' keys just changed. */
+void oq__agent_reindex_later(oq_engine *e, oq_agent *a);
+void oq__agents_reindex_due(oq_engine *e);
+/* Would the agent's member be in lane l of its queue (its pos[l] once indexed)? */
+int oq__member_in_lane(const oq_engine *e, const oq_member *m, int32_t l);
 /* When the agent's timer must wake it (end of its back-off or fairness
  * block, whichever is first and still ahead), 0 when it needs none. */
 int64_t oq__agent_wake_due(const oq_engine *e, const oq_agent *a);
@@ -186,8 +196,9 @@ void oq__sig_update(oq_contact *c);
 void oq__sig_resort(oq_queue *q, int32_t l);
 /* Free every signature of the lane (its contacts must be gone). */
 void oq__sig_free_lane(oq_engine *e, oq_lane *lane);
-/* Put every QUEUED contact that has none into its signature (a restore:
- * 0 when memory ran out, and the restore fails as for any other). */
+/* Put every QUEUED contact that has none into its signature, and make the
+ * lanes' heaps keep their keys (a restore: 0 when memory ran out, and the
+ * restore fails as for any other). */
 int oq__sig_rebuild(oq_engine *e);
 /* Agents' skills, tiers or memberships may change: every signature's count
  * of qualified available agents is stale. */

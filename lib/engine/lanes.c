@@ -2,6 +2,8 @@
 /* The order of contacts and agents inside a queue's lanes. */
 #include "engine/internal.h"
 
+#include <string.h>
+
 int32_t oq__queue_lane(const oq_queue *q, int32_t channel)
 {
     for (int32_t l = 0; l < q->n_lanes; l++)
@@ -33,13 +35,46 @@ static int contact_cmp(const void *pa, const void *pb, const void *ctx)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* A double as a 64-bit unsigned number of the same order (no NaN: keys are
+ * finite, settings and snapshots refuse what is not). */
+static uint64_t ordered_bits(double x)
+{
+    if (x == 0)
+        x = 0; /* -0 and +0 compare equal */
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static uint64_t ordered_i64(int64_t x)
+{
+    return (uint64_t)x ^ (UINT64_C(1) << 63);
+}
+
+/* contact_cmp as a key (the lanes' and signatures' heaps are keyed): the
+ * queue's ordering, time entered, arrival order — field for field the
+ * comparisons above, so both give one order. */
+static void contact_key(const void *item, const void *ctx, oq_heap_key *out)
+{
+    const oq_contact *c = item;
+    const oq_queue *q = ctx;
+    uint64_t first = 0;
+    if (q->ordering == OQ_ORDER_PRIORITY)
+        first = ~ordered_bits(c->priority - q->aging_per_s * ((double)c->enqueued / 1000.0)); /* highest first */
+    else if (q->ordering == OQ_ORDER_DEADLINE)
+        first = ordered_i64(c->deadline > 0 ? c->deadline : INT64_MAX);
+    out->k[0] = first;
+    out->k[1] = ordered_i64(c->enqueued);
+    out->k[2] = c->seq;
+}
+
 static void contact_set_pos(void *item, int32_t pos, const void *ctx)
 {
     (void)ctx;
     ((oq_contact *)item)->heap_pos = pos;
 }
 
-const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos};
+const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos, contact_key};
 
 /* A signature's heap keeps the lane heap's order: its head is the best of
  * its contacts by the very comparison the lane heap uses. */
@@ -49,7 +84,7 @@ static void sig_set_pos(void *item, int32_t pos, const void *ctx)
     ((oq_contact *)item)->sig_pos = pos;
 }
 
-const oq_heap_ops oq__sig_heap_ops = {contact_cmp, sig_set_pos};
+const oq_heap_ops oq__sig_heap_ops = {contact_cmp, sig_set_pos, contact_key};
 
 #define CMP_ASC(x, y)            \
     do {                         \
@@ -96,7 +131,7 @@ static void member_set_pos(void *item, int32_t pos, const void *ctx)
     ((oq_member *)item)->pos[((const oq_lane_ctx *)ctx)->lane] = pos;
 }
 
-const oq_heap_ops oq__agent_heap_ops = {member_cmp, member_set_pos};
+const oq_heap_ops oq__agent_heap_ops = {member_cmp, member_set_pos, NULL};
 
 void oq__queue_resort(oq_engine *e, oq_queue *q)
 {

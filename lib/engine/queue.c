@@ -268,6 +268,8 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
     if (!q)
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", spec->id);
     q->id = oq__strndup(&e->mem, spec->id, strlen(spec->id));
+    for (int32_t l = 0; l < OQ_QUEUE_CHANNELS_MAX; l++)
+        oq__heap_init_keyed(&q->lanes[l].contacts); /* a restored queue's: oq__sig_rebuild */
     q->n_tiers = 1;
     q->limit_queue = q->closed_queue = q->calendar = -1;
     apply_spec(q, spec);

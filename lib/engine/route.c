@@ -124,6 +124,10 @@ static int accept_agent(const void *item, const void *ctx)
     return oq__agent_fits(p->e, p->contact, item, p->with_preferred);
 }
 
+/* Never meets an agent whose reindex is due: those exist only between a
+ * completion and the end of the dispatch that routes them, and no skip rule
+ * (the caller) is evaluated there — timers fire only once no agent is
+ * marked. */
 int oq__contact_has_taker(const oq_engine *e, const oq_contact *c)
 {
     if (oq__sig_nobody(e, c))
@@ -172,7 +176,7 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
             (double)q->sl_met < q->sla_target * (double)q->sl_total)
             return 0;
         for (int32_t l = 0; l < q->n_lanes; l++) {
-            if (m->pos[l] < 0 || q->lanes[l].contacts.n == 0)
+            if (q->lanes[l].contacts.n == 0 || !oq__member_in_lane(e, m, l))
                 continue;
             uint64_t visits = 0;
             contact_pred p = {e, m, &visits, NULL};
@@ -225,6 +229,7 @@ static oq_member *best_agent_for(oq_engine *e, oq_contact *c)
     oq_queue *q = c->queue;
     oq_lane *lane = &q->lanes[c->lane];
     oq_lane_ctx ctx = {q, c->lane};
+    oq__agents_reindex_due(e); /* the search must see every freed agent */
     oq_agent *pa = oq__contact_pref_agent(e, c);
     if (pa) {
         oq_member *m = oq__member_of(pa, q);
@@ -292,7 +297,7 @@ static void route_agent(oq_engine *e, oq_agent *a)
             oq_queue *q = m->queue;
             for (int32_t l = 0; l < q->n_lanes; l++) {
                 oq_lane *lane = &q->lanes[l];
-                if (m->pos[l] < 0 || lane->contacts.n == 0)
+                if (lane->contacts.n == 0 || !oq__member_in_lane(e, m, l))
                     continue; /* the agent cannot take this lane's channel now */
                 /* Only the signatures it qualifies for: blocked work is not visited. */
                 int32_t budget = e->score_max;
@@ -313,17 +318,22 @@ static void route_agent(oq_engine *e, oq_agent *a)
             }
         }
         if (!best)
-            return;
+            break;
         if (best->queue->strategy == OQ_STRATEGY_HOST_SCORE) {
             /* The contact goes to the best score among its candidates, this
              * agent among them (its score accepted it just now); to this
              * agent when it ranks beyond them and the others refuse. */
+            if (a->reindex_due)
+                oq__agent_reindex(e, a); /* a candidate: in its heaps first (no longer marked,
+                                            so best_agent_for's catch-up would miss it) */
             oq_member *m = best_agent_for(e, best);
             if (m)
                 best_m = m;
         }
-        make_offer(e, best, best_m);
+        make_offer(e, best, best_m); /* indexes the agent */
     }
+    if (a->reindex_due)
+        oq__agent_reindex(e, a); /* nothing for it: into the heaps it belongs in */
 }
 
 /* A queue gained a profile delay (or a new max wait): its waiting contacts

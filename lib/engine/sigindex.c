@@ -101,6 +101,7 @@ static oq_sig *sig_get(oq_engine *e, oq_lane *lane, const sig_key *k)
     oq_sig *g = oq__calloc(&e->mem, 1, sig_size(k->n));
     if (!g)
         return NULL;
+    oq__heap_init_keyed(&g->contacts);
     g->tier = k->tier;
     g->n = k->n;
     if (k->n > 0)
@@ -194,6 +195,11 @@ int oq__sig_rebuild(oq_engine *e)
 {
     for (int32_t i = 0; i < e->n_queues; i++) {
         oq_queue *q = e->queues[i];
+        for (int32_t l = 0; q && l < OQ_QUEUE_CHANNELS_MAX; l++)
+            /* A restored queue's lane heaps were filled before their keys
+             * could be: they keep them from now on, like a new queue's. */
+            if (!oq__heap_make_keyed(&q->lanes[l].contacts, &e->mem, &oq__contact_heap_ops, q))
+                return 0;
         for (int32_t l = 0; q && l < q->n_lanes; l++)
             for (int32_t k = 0; k < q->lanes[l].contacts.n; k++) {
                 oq_contact *c = q->lanes[l].contacts.items[k];
@@ -247,6 +253,7 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         return pos >= 0 ? lane->contacts.items[pos] : NULL;
     }
     oq_contact *best = NULL;
+    const oq_heap_key *best_key = NULL; /* compared by keys: no contact record is read */
     for (int32_t i = 0; i < lane->n_sigs; i++) {
         const oq_sig *g = lane->sigs[i];
         if (g->contacts.n == 0)
@@ -255,11 +262,13 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         if (!oq__sig_qualifies(m, g))
             continue;
         /* Its head is its best: nothing in it can beat what was found. */
-        if (best && oq__sig_heap_ops.cmp(g->contacts.items[0], best, q) >= 0)
+        if (best && oq__heap_key_cmp(&g->contacts.keys[0], best_key) >= 0)
             continue;
         int32_t pos = oq__heap_find_first(&g->contacts, &oq__sig_heap_ops, q, accept, pred);
-        if (pos >= 0 && (!best || oq__sig_heap_ops.cmp(g->contacts.items[pos], best, q) < 0))
+        if (pos >= 0 && (!best || oq__heap_key_cmp(&g->contacts.keys[pos], best_key) < 0)) {
             best = g->contacts.items[pos];
+            best_key = &g->contacts.keys[pos];
+        }
     }
     return best;
 }

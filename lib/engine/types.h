@@ -202,6 +202,7 @@ struct oq_agent {
     oq_contact *reserved, *reserved_tail; /* QUEUED contacts reserved for it, by contact seq */
     oq_agent *dirty_next;
     int32_t dirty;
+    int32_t reindex_due;     /* freed while in no lane heap: indexed when routed (oq__agent_reindex_later) */
     int32_t sync_gain;       /* scratch for membership sync */
 };
 
@@ -444,6 +445,7 @@ struct oq_engine {
      * an operation count for tests, never read by the engine itself. */
     uint64_t route_visits;
     oq_agent *dirty_agents, *dirty_agents_tail;
+    int32_t n_reindex_due;   /* agents with reindex_due set: all of them marked (dirty) or being routed */
 
     /* lib/snapshot: the action journal (oq_engine_set_journal) */
     oq_journal_fn journal;

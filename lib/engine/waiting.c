@@ -507,7 +507,7 @@ typedef struct ahead_ctx {
 static int32_t count_ahead(const ahead_ctx *x, int32_t pos)
 {
     if (pos >= x->heap->n ||
-        oq__contact_heap_ops.cmp(x->heap->items[pos], x->contact, x->queue) >= 0)
+        oq__heap_cmp_at(x->heap, &oq__contact_heap_ops, x->queue, pos, x->contact->heap_pos) >= 0)
         return 0;
     return 1 + count_ahead(x, 2 * pos + 1) + count_ahead(x, 2 * pos + 2);
 }

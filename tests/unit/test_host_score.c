@@ -519,6 +519,36 @@ static void every_strategy_and_action_round_trips(void **state)
     assert_int_equal(actions, OQ_STEP_PRIORITY_AT_LEAST); /* 1..last, each named */
 }
 
+/* A freed agent is routed before it is put back into its lanes' heaps
+ * (docs/design.md): when the contact it picks goes to the best score among
+ * its candidates, the freed agent must be one of them. a2 refused c2 (so it
+ * waits beside a2); then a2 would take it, but a1, freed by completing c1,
+ * scores higher: c2 goes to a1. */
+static void a_freed_agent_is_a_candidate_for_the_contact_it_picks(void **state)
+{
+    (void)state;
+    scores s = {0};
+    s.score[1] = 5;
+    s.score[2] = -1;
+    oq_engine *e = center(&s, 0, 2);
+    char buf[64];
+    assert_oq_ok(e, arrive(e, 100, "c1", "voice", "q", 0));
+    assert_string_equal(contact_agent(e, "c1", buf, sizeof buf), "a1");
+    assert_oq_ok(e, oq_offer_accept(e, 101, "c1", "a1"));
+    assert_oq_ok(e, arrive(e, 102, "c2", "voice", "q", 0));
+    assert_int_equal(contact_state(e, "c2"), OQ_CONTACT_QUEUED); /* a2 refused it */
+    s.score[2] = 1;
+    s.calls = 0;
+    assert_oq_ok(e, oq_contact_complete(e, 103, "c1"));
+    assert_string_equal(contact_agent(e, "c2", buf, sizeof buf), "a1");
+    int a2_scored = 0;
+    for (int i = 0; i < s.calls && i < N_MAX; i++)
+        a2_scored += strcmp(s.scored[i], "a2") == 0;
+    assert_int_equal(a2_scored, 1); /* a2 was a candidate too, and lost on its score */
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +561,7 @@ int main(void)
         cmocka_unit_test(journal_replay_reproduces_routing),
         cmocka_unit_test(priority_at_least_is_a_floor),
         cmocka_unit_test(every_strategy_and_action_round_trips),
+        cmocka_unit_test(a_freed_agent_is_a_candidate_for_the_contact_it_picks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
