@@ -21,8 +21,8 @@
  * next start. The child touches neither SQLite nor the clients: it closes
  * the sockets at once (a client the loop drops must see its connection
  * close) and leaves with _exit (no atexit handler, no stdio flush of the
- * parent's buffers). A JetStream tenant never forks (libnats' threads do not
- * survive a fork): its leader writes the snapshot in the commit.
+ * parent's buffers). A tenant on the JetStream journal forks the same way
+ * (upload.c): its child only serializes, the loop's process uploads.
  *
  * OMNIQ_SERVER_SNAPSHOT_GATE=FILE (tests only) makes the child wait until FILE
  * exists before it writes, so a test can send requests while a snapshot is
@@ -64,10 +64,8 @@ static void child_end(int done_fd, int ok)
     _exit(ok ? 0 : 5);
 }
 
-/* The child: serialize the frozen engine, write the file, end. */
-static void child_run(tenant *t, const char *path, pid_t parent, int done_fd)
+void background_child_enter(server *s, long parent)
 {
-    server *s = t->srv;
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     for (size_t i = 0; i < s->n_conns; i++)
@@ -76,7 +74,14 @@ static void child_run(tenant *t, const char *path, pid_t parent, int done_fd)
      * otherwise take the server's share while it serializes. */
     if (nice(10) == -1)
         errno = 0; /* refused: the child runs at the server's priority */
-    child_gate(parent);
+    child_gate((pid_t)parent);
+}
+
+/* The child: serialize the frozen engine, write the file, end. */
+static void child_run(tenant *t, const char *path, pid_t parent, int done_fd)
+{
+    server *s = t->srv;
+    background_child_enter(s, (long)parent);
     void *data = NULL;
     size_t len = 0;
     buf extra = {0};

@@ -577,15 +577,17 @@ static void cmd_counts(req *r)
                "\"role\":\"%s\",\"clients\":%zu,\"max_clients\":%zu,\"loops\":%lld,"
                "\"snapshot_seq\":%lld,\"snapshots\":%lld,\"snapshot_running\":%s,"
                "\"journal_bytes_since_snapshot\":%lld,\"snapshot_fork_ms_max\":%lld,"
-               "\"snapshot_child_ms\":%lld,\"snapshot_adopt_ms_max\":%lld}\n",
+               "\"snapshot_child_ms\":%lld,\"snapshot_adopt_ms_max\":%lld,\"snapshot_upload_ms\":%lld,\"snapshot_phase\":\"%s\","
+               "\"snapshot_running_seq\":%lld}\n",
                n.agents, n.queues, n.contacts, n.contacts_queued, n.contacts_offered,
                n.contacts_active, n.contacts_wrapup, n.contacts_parked, n.timers,
                (long long)r->t->requests, (long long)r->t->commits, (long long)r->t->last_seq,
                r->t->name, STATE_NAMES[r->t->state], r->s->n_conns, r->s->max_clients,
                (long long)r->s->loops, (long long)r->t->snap_seq, (long long)r->t->snapshots,
-               r->t->bg_pid || r->t->bg_ready ? "true" : "false", (long long)r->t->since_bytes,
-               (long long)r->t->bg_fork_ms_max, (long long)r->t->bg_child_ms,
-               (long long)r->t->adopt_ms_max);
+               r->t->bg_pid || r->t->bg_ready || r->t->bg_upload ? "true" : "false",
+               (long long)r->t->since_bytes, (long long)r->t->bg_fork_ms_max, (long long)r->t->bg_child_ms,
+               (long long)r->t->adopt_ms_max, (long long)r->t->bg_upload_ms, replica_snapshot_phase(r->t),
+               (long long)(r->t->bg_pid || r->t->bg_ready || r->t->bg_upload ? r->t->bg_seq : -1));
 }
 
 static void cmd_stats(req *r)

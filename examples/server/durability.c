@@ -62,8 +62,8 @@ int durability_snapshot_due(tenant *t, int64_t now_ms)
     const server_options *o = &t->srv->opt;
     if (t->want_snapshot)
         return SNAPSHOT_NOW;
-    if (t->bg_pid || t->bg_ready)
-        return 0; /* a child is writing one (SQLite) */
+    if (t->bg_pid || t->bg_ready || t->bg_upload)
+        return 0; /* a child is writing one (SQLite), or a child and a thread (JetStream) */
     if (t->bg_failed_ms && now_ms - t->bg_failed_ms < o->snapshot_ms)
         return 0; /* the last child failed: not before a period */
     int64_t records = t->since_snapshot + (int64_t)t->n_recs;

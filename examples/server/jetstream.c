@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "jetstream.h"
+#include "snapfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -131,17 +132,6 @@ int nats_tenant_valid(const char *name)
     return 1;
 }
 
-/* 64-bit FNV-1a: the snapshot head's check over the reassembled chunks. */
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
-}
-#define FNV_START UINT64_C(14695981039346656037)
 
 /* ---- the link ------------------------------------------------------------------ */
 
@@ -200,7 +190,7 @@ int nats_link_open(const char *urls, const char *client_name, int64_t timeout_ms
     return 0;
 }
 
-void nats_link_close(nats_link *l)
+void nats_link_drop(nats_link *l)
 {
     if (!l)
         return;
@@ -208,7 +198,14 @@ void nats_link_close(nats_link *l)
     natsConnection_Destroy(l->nc);
     natsOptions_Destroy(l->opts);
     free(l);
-    nats_Close(); /* libnats' own threads and memory: one link per process */
+}
+
+void nats_link_close(nats_link *l)
+{
+    if (!l)
+        return;
+    nats_link_drop(l);
+    nats_Close(); /* libnats' own threads and memory: after the process's last link */
 }
 
 /* ---- opening a tenant ---------------------------------------------------------- */
@@ -322,6 +319,13 @@ void nats_log_close(nats_log *g)
 }
 
 const char *nats_log_error(const nats_log *g) { return g->err; }
+
+void nats_log_epoch(nats_log *g, char *out, size_t len)
+{
+    pthread_mutex_lock(&g->mu);
+    snprintf(out, len, "%s", g->epoch);
+    pthread_mutex_unlock(&g->mu);
+}
 
 void nats_log_new_epoch(nats_log *g)
 {
@@ -792,12 +796,14 @@ static natsStatus kv_get_latest(nats_log *g, const char *bucket, const char *key
 
 typedef struct snap_head {
     uint64_t seq, len, extra, chunks, sum;
+    uint64_t stored;         /* bytes in the chunks: len, or the encoded body's length */
+    int encoded;             /* "enc=zero-runs": the chunks hold snapfile.h's token encoding */
     char gen[24];            /* the writer's epoch: chunk keys are unique per writer */
     uint64_t revision;
 } snap_head;
 
-/* 1 found, 0 none, -1 error. */
-static int read_head(nats_log *g, snap_head *h)
+/* 1 found, 0 none, -1 error (in err). */
+static int read_head_to(nats_log *g, snap_head *h, char *err, size_t errlen)
 {
     char key[NATS_TENANT_MAX + 8];
     snprintf(key, sizeof key, "%s.head", g->tenant);
@@ -806,7 +812,7 @@ static int read_head(nats_log *g, snap_head *h)
     if (s == NATS_NOT_FOUND)
         return 0;
     if (s != NATS_OK) {
-        nats_fail(g->err, sizeof g->err, "reading the snapshot head", s, 0);
+        nats_fail(err, errlen, "reading the snapshot head", s, 0);
         return -1;
     }
     char text[256];
@@ -820,9 +826,18 @@ static int read_head(nats_log *g, snap_head *h)
     unsigned long long seq, len, extra, chunks, sum;
     if (sscanf(text, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%23s", &seq,
                &len, &extra, &chunks, &sum, h->gen) != 6 || extra > len) {
-        snprintf(g->err, sizeof g->err, "snapshot head of tenant '%s' is malformed: '%s'", g->tenant, text);
+        snprintf(err, errlen, "snapshot head of tenant '%s' is malformed: '%s'", g->tenant, text);
         return -1;
     }
+    /* a head written before the encoding holds the bytes as they are */
+    const char *enc = strstr(text, " enc=zero-runs stored=");
+    unsigned long long stored = len;
+    h->encoded = enc != NULL;
+    if (enc && sscanf(enc, " enc=zero-runs stored=%llu", &stored) != 1) {
+        snprintf(err, errlen, "snapshot head of tenant '%s' is malformed: '%s'", g->tenant, text);
+        return -1;
+    }
+    h->stored = stored;
     h->seq = seq;
     h->len = len;
     h->extra = extra;
@@ -830,6 +845,8 @@ static int read_head(nats_log *g, snap_head *h)
     h->sum = sum;
     return 1;
 }
+
+static int read_head(nats_log *g, snap_head *h) { return read_head_to(g, h, g->err, sizeof g->err); }
 
 /* "<tenant>.<seq>.<gen>.<i>": two servers storing a snapshot of the same
  * record never write each other's chunks (their host bytes may differ). */
@@ -850,53 +867,71 @@ static void drop_chunks(nats_log *g, uint64_t seq, const char *gen, uint64_t chu
 int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t len,
                           const void *extra, size_t extra_len)
 {
+    char gen[NATS_EPOCH_MAX];
+    nats_log_epoch(g, gen, sizeof gen);
+    buf body = {0};
+    if (snapfile_encode(-1, &body, data, len, extra, extra_len, NULL)) {
+        buf_free(&body);
+        snprintf(g->err, sizeof g->err, "out of memory encoding a snapshot");
+        return -1;
+    }
+    int rc = nats_log_store_snapshot(g, seq, gen, body.data, body.len, len, extra_len,
+                                     snapfile_hash(data, len, extra, extra_len), NULL, NULL, g->err, sizeof g->err);
+    buf_free(&body);
+    return rc;
+}
+
+int nats_log_store_snapshot(nats_log *g, uint64_t seq, const char *gen, const void *body, size_t body_len,
+                            size_t len, size_t extra_len, uint64_t sum, int (*go_on)(void *user, int before_head),
+                            void *user, char *err, size_t errlen)
+{
     size_t total = len + extra_len;
     size_t chunk = (size_t)g->link->chunk_max;
-    uint64_t chunks = total ? (total + chunk - 1) / chunk : 1;
-    uint64_t sum = fnv1a(fnv1a(FNV_START, data, len), extra, extra_len);
-    char gen[24];
-    pthread_mutex_lock(&g->mu);
-    snprintf(gen, sizeof gen, "%s", g->epoch);
-    pthread_mutex_unlock(&g->mu);
+    uint64_t chunks = body_len ? (body_len + chunk - 1) / chunk : 1;
     /* A snapshot of this record or a later one is stored already (e.g. an
      * explicit request right after the periodic one, nothing committed
      * between): writing again would overwrite, and then purge, the very
      * chunks the head names, leaving readers a head without chunks. */
     snap_head cur;
-    int have = read_head(g, &cur);
+    int have = read_head_to(g, &cur, err, errlen);
     if (have < 0)
         return -1;
     if (have && cur.seq >= seq)
         return 0;
     for (uint64_t i = 0; i < chunks; i++) {
+        if (go_on && !go_on(user, 0)) {
+            drop_chunks(g, seq, gen, i);
+            snprintf(err, errlen, "stopped after %llu of %llu chunks", (unsigned long long)i,
+                     (unsigned long long)chunks);
+            return 1;
+        }
         char part[NATS_TENANT_MAX + 80];
         chunk_key(g, seq, gen, i, part, sizeof part);
-        size_t from = (size_t)i * chunk, to = from + chunk < total ? from + chunk : total;
-        /* a chunk may straddle the engine bytes and the extra bytes */
-        char *tmp = malloc(to - from ? to - from : 1);
-        if (!tmp) {
-            snprintf(g->err, sizeof g->err, "out of memory writing a snapshot");
-            return -1;
-        }
-        for (size_t k = from; k < to; k++)
-            tmp[k - from] = k < len ? ((const char *)data)[k] : ((const char *)extra)[k - len];
+        size_t from = (size_t)i * chunk, to = from + chunk < body_len ? from + chunk : body_len;
         uint64_t rev;
-        natsStatus s = kvStore_Put(&rev, g->snaps, part, tmp, (int)(to - from));
-        free(tmp);
+        natsStatus s = kvStore_Put(&rev, g->snaps, part, (const char *)body + from, (int)(to - from));
         if (s != NATS_OK) {
-            nats_fail(g->err, sizeof g->err, "writing a snapshot chunk", s, 0);
+            nats_fail(err, errlen, "writing a snapshot chunk", s, 0);
             return -1;
         }
     }
     char head[256];
-    snprintf(head, sizeof head, "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%s",
+    snprintf(head, sizeof head,
+             "omniq-snapshot seq=%llu len=%llu extra=%llu chunks=%llu sum=%llx gen=%s enc=zero-runs stored=%llu",
              (unsigned long long)seq, (unsigned long long)total, (unsigned long long)extra_len,
-             (unsigned long long)chunks, (unsigned long long)sum, gen);
+             (unsigned long long)chunks, (unsigned long long)sum, gen, (unsigned long long)body_len);
     char key[NATS_TENANT_MAX + 8];
     snprintf(key, sizeof key, "%s.head", g->tenant);
+    /* The last look before the head: a stopped writer leaves only chunks
+     * nobody names, removed here. */
+    if (go_on && !go_on(user, 1)) {
+        drop_chunks(g, seq, gen, chunks);
+        snprintf(err, errlen, "stopped before the head");
+        return 1;
+    }
     for (int attempt = 0; attempt < 5; attempt++) {
         snap_head old;
-        int found = read_head(g, &old);
+        int found = read_head_to(g, &old, err, errlen);
         if (found < 0)
             return -1;
         if (found && old.seq >= seq) { /* as new or newer is there (written by a successor) */
@@ -913,11 +948,11 @@ int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t le
             return 0;
         }
         if (s != NATS_ERR) { /* not a lost race: unreachable */
-            nats_fail(g->err, sizeof g->err, "writing the snapshot head", s, 0);
+            nats_fail(err, errlen, "writing the snapshot head", s, 0);
             return -1;
         }
     }
-    snprintf(g->err, sizeof g->err, "writing the snapshot head: kept losing the race to another writer");
+    snprintf(err, errlen, "writing the snapshot head: kept losing the race to another writer");
     return -1;
 }
 
@@ -929,10 +964,10 @@ int nats_log_get_snapshot(nats_log *g, uint64_t *seq, void **data, size_t *len, 
         int found = read_head(g, &h);
         if (found <= 0)
             return found;
-        char *blob = malloc(h.len ? (size_t)h.len : 1);
+        char *blob = malloc(h.stored ? (size_t)h.stored : 1);
         if (!blob) {
             snprintf(g->err, sizeof g->err, "out of memory reading a snapshot of %llu bytes",
-                     (unsigned long long)h.len);
+                     (unsigned long long)h.stored);
             return -1;
         }
         size_t at = 0;
@@ -949,7 +984,7 @@ int nats_log_get_snapshot(nats_log *g, uint64_t *seq, void **data, size_t *len, 
                 bad = 1;
             } else {
                 size_t n = (size_t)natsMsg_GetDataLength(e);
-                if (at + n > h.len) {
+                if (at + n > h.stored) {
                     bad = 1;
                     snprintf(g->err, sizeof g->err, "snapshot %llu: chunk %llu runs past its length",
                              (unsigned long long)h.seq, (unsigned long long)i);
@@ -960,29 +995,37 @@ int nats_log_get_snapshot(nats_log *g, uint64_t *seq, void **data, size_t *len, 
                 natsMsg_Destroy(e);
             }
         }
-        if (!moved && !bad && (at != h.len || fnv1a(FNV_START, blob, at) != h.sum)) {
-            snprintf(g->err, sizeof g->err, "snapshot %llu of tenant '%s' is damaged (length or checksum)",
-                     (unsigned long long)h.seq, g->tenant);
-            bad = 1;
-        }
-        if (bad) {
-            free(blob);
-            return -1;
-        }
         if (moved) {
             free(blob);
             continue;
         }
         size_t elen = (size_t)(h.len - h.extra);
-        char *ex = malloc(h.extra ? (size_t)h.extra : 1);
-        if (!ex) {
+        char *d = NULL, *ex = NULL;
+        if (!bad) {
+            d = h.encoded ? malloc(elen ? elen : 1) : blob;
+            ex = malloc(h.extra ? (size_t)h.extra : 1);
+            if (!d || !ex) {
+                snprintf(g->err, sizeof g->err, "out of memory reading a snapshot of %llu bytes",
+                         (unsigned long long)h.len);
+                bad = 1;
+            } else if (at != h.stored ||
+                       (h.encoded ? snapfile_decode(blob, at, d, elen, ex, (size_t)h.extra) != 0
+                                  : (memcpy(ex, blob + elen, (size_t)h.extra), 0)) ||
+                       snapfile_hash(d, elen, ex, (size_t)h.extra) != h.sum) {
+                snprintf(g->err, sizeof g->err, "snapshot %llu of tenant '%s' is damaged (length or checksum)",
+                         (unsigned long long)h.seq, g->tenant);
+                bad = 1;
+            }
+        }
+        if (d != blob)
             free(blob);
-            snprintf(g->err, sizeof g->err, "out of memory reading a snapshot");
+        if (bad) {
+            free(d);
+            free(ex);
             return -1;
         }
-        memcpy(ex, blob + elen, (size_t)h.extra);
         *seq = h.seq;
-        *data = blob;
+        *data = d;
         *len = elen;
         *extra = ex;
         *extra_len = (size_t)h.extra;

@@ -13,7 +13,7 @@
  *     Nats-Msg-Id "<writer epoch>.<n>" so a retry of a stored one is
  *     recognised;
  *   - its latest snapshot, tagged with the last message it includes, in
- *     the key/value bucket OMNIQ_SNAPSHOTS: chunks
+ *     the key/value bucket OMNIQ_SNAPSHOTS (runs of zeros encoded): chunks
  *     "<tenant>.<seq>.<writer>.<i>" then the head "<tenant>.head"
  *     naming them;
  *   - its lease in the bucket OMNIQ_LEASES, key "<tenant>": who leads it,
@@ -41,8 +41,10 @@ typedef struct nats_log nats_log;
  * itself. 0 or -1 with a message in err. */
 int nats_link_open(const char *urls, const char *client_name, int64_t timeout_ms, nats_link **out,
                    char *err, size_t errlen);
-/* Close the link and release libnats (its threads): one link per process. */
+/* Close the link and release libnats (its threads): the process's last link. */
 void nats_link_close(nats_link *l);
+/* Close a link but keep libnats for the process's other links. */
+void nats_link_drop(nats_link *l);
 
 /* 1 if name is a valid tenant name. */
 int nats_tenant_valid(const char *name);
@@ -76,6 +78,10 @@ int nats_frame_next(const void *msg, size_t len, size_t *off, const void **rec, 
 /* A new writer identity (the Nats-Msg-Id prefix): call before leading, so a
  * stale writer's retry can never be taken for this one's record. */
 void nats_log_new_epoch(nats_log *g);
+
+/* The current writer identity (NATS_EPOCH_MAX bytes with its NUL at most). */
+#define NATS_EPOCH_MAX 24
+void nats_log_epoch(nats_log *g, char *out, size_t len);
 
 /* Publish message seq (asynchronously); the messages of one commit in
  * order, seq following the last stored one. The bytes are copied. */
@@ -119,10 +125,26 @@ int nats_log_get(nats_log *g, uint64_t seq, const void **data, size_t *len);
 /* ---- snapshots ---- */
 
 /* Store a snapshot covering messages 1..seq: the engine's bytes and the
- * host's extra bytes, in chunks below the cluster's payload limit; the head
- * is written last, then the previous snapshot's chunks are removed. */
+ * host's extra bytes, encoded (runs of zeros as one token: snapfile.h; the
+ * head says "enc=zero-runs" and how many bytes the chunks hold — a head
+ * without it, written by an earlier version, names the bytes as they are),
+ * in chunks below the cluster's payload limit; the head is written last,
+ * then the previous snapshot's chunks are removed. */
 int nats_log_put_snapshot(nats_log *g, uint64_t seq, const void *data, size_t len,
                           const void *extra, size_t extra_len);
+
+/* The same, callable from any thread (libnats is thread-safe; nothing of g
+ * but its connection and buckets is touched), for a snapshot already
+ * encoded: body is the engine's len bytes then the host's extra_len bytes
+ * in snapfile.h's token encoding (snapfile_encode), sum their
+ * snapfile_hash. gen names the writer (its epoch when the snapshot was
+ * taken), errors go to err, and go_on (NULL: none) is asked before each
+ * chunk (before_head 0) and before the head (1): when it returns 0 the
+ * chunks written so far are removed and 1 is returned (nothing stored).
+ * 0 stored (or a snapshot of seq or later was there already), -1 failed. */
+int nats_log_store_snapshot(nats_log *g, uint64_t seq, const char *gen, const void *body, size_t body_len,
+                            size_t len, size_t extra_len, uint64_t sum, int (*go_on)(void *user, int before_head),
+                            void *user, char *err, size_t errlen);
 
 /* The latest snapshot: 1 with malloc'd copies (free them), 0 if there is
  * none, -1 on error (unreachable, damaged). */

@@ -14,7 +14,11 @@
  * verify  replays the WHOLE stream on a fresh engine built from --config
  *         (the tenant's first state), compares that engine's snapshot at the
  *         stored snapshot's message with the stored one byte for byte, runs
- *         oq_engine_check at the end; one JSON line, exit 0 when all hold.
+ *         oq_engine_check at the end; one JSON line, exit 0 when all hold;
+ * snapshot FILE  writes the stored snapshot's engine bytes to FILE and the
+ *         server's registry bytes (contact ids, NUL-terminated) to
+ *         FILE.registry, as the bucket holds them; one JSON line (its
+ *         message, the lengths). A test restores them independently.
  *
  * Exit status: 0 done (verify: everything matched), 1 failed, 2 bad arguments. */
 #define _POSIX_C_SOURCE 200809L
@@ -30,10 +34,11 @@
 
 static const char usage_text[] =
     "usage: omniq-journal --journal nats://HOST:PORT[,...] --tenant NAME info|dump\n"
-    "       omniq-journal --journal nats://HOST:PORT[,...] --tenant NAME verify --config FILE\n";
+    "       omniq-journal --journal nats://HOST:PORT[,...] --tenant NAME verify --config FILE\n"
+    "       omniq-journal --journal nats://HOST:PORT[,...] --tenant NAME snapshot FILE\n";
 
 typedef struct tool {
-    const char *urls, *tenant, *config, *cmd;
+    const char *urls, *tenant, *config, *cmd, *out;
     nats_link *link;
     nats_log *log;
 } tool;
@@ -242,6 +247,38 @@ static int cmd_verify(tool *t)
     return rc == 0 && check == OQ_OK && (!found || (v.compared && v.equal)) ? 0 : 1;
 }
 
+static int write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok)
+        fprintf(stderr, "omniq-journal: %s: cannot write\n", path);
+    return ok ? 0 : 1;
+}
+
+static int cmd_snapshot(tool *t)
+{
+    uint64_t seq = 0;
+    void *data = NULL, *extra = NULL;
+    size_t len = 0, extra_len = 0;
+    int found = nats_log_get_snapshot(t->log, &seq, &data, &len, &extra, &extra_len);
+    if (found <= 0) {
+        fprintf(stderr, "omniq-journal: %s\n", found < 0 ? nats_log_error(t->log) : "no snapshot stored");
+        return 1;
+    }
+    char reg[4096];
+    snprintf(reg, sizeof reg, "%s.registry", t->out);
+    int rc = write_file(t->out, data, len) || write_file(reg, extra, extra_len);
+    if (rc == 0)
+        printf("{\"tenant\":\"%s\",\"snapshot_seq\":%llu,\"bytes\":%zu,\"registry_bytes\":%zu}\n", t->tenant,
+               (unsigned long long)seq, len, extra_len);
+    free(data);
+    free(extra);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     tool t;
@@ -261,6 +298,14 @@ int main(int argc, char **argv)
             i++;
         } else if (!t.cmd && (strcmp(a, "info") == 0 || strcmp(a, "dump") == 0 || strcmp(a, "verify") == 0)) {
             t.cmd = a;
+        } else if (!t.cmd && strcmp(a, "snapshot") == 0) {
+            if (!v) {
+                fprintf(stderr, "omniq-journal: snapshot: needs a FILE\n%s", usage_text);
+                return 2;
+            }
+            t.cmd = a;
+            t.out = v;
+            i++;
         } else {
             fprintf(stderr, "omniq-journal: %s: unknown argument\n%s", a, usage_text);
             return 2;
@@ -277,7 +322,10 @@ int main(int argc, char **argv)
         nats_link_close(t.link);
         return 1;
     }
-    int rc = strcmp(t.cmd, "info") == 0 ? cmd_info(&t) : strcmp(t.cmd, "dump") == 0 ? cmd_dump(&t) : cmd_verify(&t);
+    int rc = strcmp(t.cmd, "info") == 0       ? cmd_info(&t)
+             : strcmp(t.cmd, "dump") == 0     ? cmd_dump(&t)
+             : strcmp(t.cmd, "snapshot") == 0 ? cmd_snapshot(&t)
+                                              : cmd_verify(&t);
     nats_log_close(t.log);
     nats_link_close(t.link);
     return rc;

@@ -265,7 +265,7 @@ static int poll_timeout(server *s, int64_t now)
         if (oq_engine_next_deadline(t->e, &deadline) == OQ_OK && deadline != INT64_MAX &&
             deadline - now < wait)
             wait = deadline <= now ? 0 : deadline - now;
-        if (t->since_snapshot > 0) {
+        if (t->since_snapshot > 0 && !t->bg_pid && !t->bg_ready && !t->bg_upload) {
             int64_t snap = t->last_snapshot_ms + s->opt.snapshot_ms - now;
             if (snap < wait)
                 wait = snap < 0 ? 0 : snap;

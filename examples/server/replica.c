@@ -40,6 +40,7 @@
 
 #include "jetstream.h"
 #include "server.h"
+#include "upload.h"
 
 #define LEASE_POLL_MS 100     /* how often a standby reads the lease */
 #define APPLY_PER_TURN 20000  /* messages a standby applies per loop turn (then serves sockets) */
@@ -67,6 +68,11 @@ struct replica {
     int failed;              /* a record of this batch could not be published */
     buf msg;                 /* the message being framed (replica_submit) */
     uint64_t n_msgs;         /* messages the batch took (replica_submit) */
+    nats_log *snap_log;      /* the same tenant on the server's snapshot connection (uploads) */
+    upload *up;              /* the periodic snapshot being written (upload.c), or NULL */
+    int64_t up_records_at;   /* since_snapshot and since_bytes when it was forked */
+    int64_t up_bytes_at;
+    int up_orphan;           /* it was stopped at a step-down: whatever it did, not this leadership's */
 };
 
 static int64_t lease_ms(const tenant *t) { return t->srv->opt.lease_ms; }
@@ -84,8 +90,11 @@ int replica_start(server *s)
     for (int i = 0; i < 2; i++)
         fcntl(s->wake_fd[i], F_SETFL, fcntl(s->wake_fd[i], F_GETFL, 0) | O_NONBLOCK);
     char err[512];
-    if (nats_link_open(s->opt.journal, s->opt.name ? s->opt.name : "omniq-server", s->opt.journal_timeout_ms,
-                       &s->link, err, sizeof err)) {
+    const char *name = s->opt.name ? s->opt.name : "omniq-server";
+    char snap_name[SERVER_NAME_MAX + 16];
+    snprintf(snap_name, sizeof snap_name, "%s-snapshots", name);
+    if (nats_link_open(s->opt.journal, name, s->opt.journal_timeout_ms, &s->link, err, sizeof err) ||
+        nats_link_open(s->opt.journal, snap_name, s->opt.journal_timeout_ms, &s->snap_link, err, sizeof err)) {
         fprintf(stderr, "omniq-server: %s\n", err);
         return -1;
     }
@@ -107,9 +116,12 @@ static int open_log(tenant *t)
     char err[512];
     if (rp->log)
         return 0;
-    if (nats_log_open(t->srv->link, t->name, t->srv->opt.replicas, &rp->log, err, sizeof err)) {
+    if (nats_log_open(t->srv->link, t->name, t->srv->opt.replicas, &rp->log, err, sizeof err) ||
+        nats_log_open(t->srv->snap_link, t->name, t->srv->opt.replicas, &rp->snap_log, err, sizeof err)) {
         if (!rp->warned++)
             server_log(t->srv, "%s; trying again", err);
+        nats_log_close(rp->log);
+        rp->log = NULL;
         return -1;
     }
     rp->warned = 0;
@@ -122,13 +134,23 @@ void replica_stop(server *s)
 {
     for (int i = 0; i < s->n_tenants; i++) {
         tenant *t = s->tenants[i];
+        if (t->rep && t->rep->up) { /* before the log it uses is closed */
+            upload_stop(t->rep->up);
+            upload_free(t->rep->up);
+            t->rep->up = NULL;
+            t->bg_upload = 0;
+        }
         if (t->rep && t->rep->log)
             nats_log_close(t->rep->log);
+        if (t->rep && t->rep->snap_log)
+            nats_log_close(t->rep->snap_log);
         if (t->rep)
             buf_free(&t->rep->msg);
         free(t->rep);
         t->rep = NULL;
     }
+    nats_link_drop(s->snap_link);
+    s->snap_link = NULL;
     nats_link_close(s->link);
     s->link = NULL;
     for (int i = 0; i < 2; i++)
@@ -514,6 +536,15 @@ static void promote(tenant *t, int64_t mono)
 static void step_down(tenant *t, int keep, const char *why)
 {
     server_log(t->srv, "tenant %s: %s; stepping down", t->name, why);
+    if (t->rep->up) {
+        /* Not this server's to store any more: its successor stores its
+         * own. Stopped without waiting; the thread is reaped by a later
+         * turn (upload.c: why a head already on its way is harmless). */
+        server_log(t->srv, "tenant %s: the snapshot of message %llu being written is abandoned", t->name,
+                   (unsigned long long)upload_seq(t->rep->up));
+        upload_stop(t->rep->up);
+        t->rep->up_orphan = 1;
+    }
     tenant_close_clients(t, !keep);
     if (t->e)
         oq_engine_set_journal(t->e, NULL, NULL);
@@ -528,6 +559,68 @@ static void step_down(tenant *t, int keep, const char *why)
 }
 
 /* ---- leading ---------------------------------------------------------------------- */
+
+/* The periodic snapshot of message last_seq, by a child and a thread
+ * (upload.c); the loop goes on at once. */
+static void start_upload(tenant *t, int64_t now_ms)
+{
+    replica *rp = t->rep;
+    char gen[NATS_EPOCH_MAX];
+    nats_log_epoch(rp->log, gen, sizeof gen);
+    rp->up = upload_start(t, rp->snap_log, (uint64_t)t->last_seq, gen, t->srv->wake_fd[1]);
+    if (!rp->up) {
+        t->bg_failed_ms = now_ms; /* a period later; the records keep everything meanwhile */
+        return;
+    }
+    t->bg_upload = 1;
+    t->bg_seq = t->last_seq;
+    if (upload_fork_ms(rp->up) > t->bg_fork_ms_max)
+        t->bg_fork_ms_max = upload_fork_ms(rp->up);
+    rp->up_records_at = t->since_snapshot;
+    rp->up_bytes_at = t->since_bytes;
+    rp->up_orphan = 0;
+}
+
+/* Stop a periodic snapshot and wait for its thread (a snapshot is written
+ * here instead, or the server stops). */
+static void stop_upload(tenant *t)
+{
+    if (!t->rep->up)
+        return;
+    upload_stop(t->rep->up);
+    upload_free(t->rep->up);
+    t->rep->up = NULL;
+    t->bg_upload = 0;
+}
+
+/* Once per turn: a periodic snapshot that ended. Stored while this server
+ * still leads: the policy counts from it (what was committed since the
+ * fork is not in it); failed: logged, tried again a period later. */
+static void poll_upload(tenant *t, int64_t now_ms)
+{
+    replica *rp = t->rep;
+    int st = rp->up ? upload_state(rp->up) : UPLOAD_RUNNING;
+    if (st == UPLOAD_RUNNING)
+        return;
+    uint64_t seq = upload_seq(rp->up);
+    t->bg_child_ms = upload_child_ms(rp->up);
+    if (st == UPLOAD_STORED && t->state == TENANT_LEADING && !rp->up_orphan) {
+        t->since_snapshot -= rp->up_records_at;
+        t->since_bytes -= rp->up_bytes_at;
+        t->snap_seq = (int64_t)seq;
+        t->snapshots++;
+        t->last_snapshot_ms = now_ms;
+        t->bg_failed_ms = 0;
+        t->bg_upload_ms = upload_store_ms(rp->up);
+    } else if (st == UPLOAD_FAILED && !rp->up_orphan) {
+        server_log(t->srv, "tenant %s: snapshot of message %llu not stored: %s; trying again a period later",
+                   t->name, (unsigned long long)seq, upload_error(rp->up));
+        t->bg_failed_ms = now_ms;
+    }
+    upload_free(rp->up); /* the thread has ended: no wait */
+    rp->up = NULL;
+    t->bg_upload = 0;
+}
 
 /* The batch's records framed into messages of up to NATS_MSG_MAX bytes
  * (one unless the turn was huge), each published: one message per commit
@@ -575,12 +668,21 @@ int replica_finish(tenant *t, int with_snapshot, int64_t now_ms)
         return -1;
     }
     t->since_bytes += (int64_t)t->batch.len;
+    t->journal_bytes += (int64_t)t->batch.len;
     durability_clear_batch(t);
     t->last_seq += msgs;
     t->since_snapshot += (int64_t)n;
     if (n)
         t->commits++;
+    if (with_snapshot == SNAPSHOT_DUE) {
+        /* Every message is acknowledged: the engine is exactly messages
+         * 1..last_seq. A child serializes it, a thread uploads it. */
+        if (!rp->up)
+            start_upload(t, now_ms);
+        return 0;
+    }
     if (with_snapshot) {
+        stop_upload(t); /* asked for, or the final one: it would cover less */
         void *data = NULL;
         size_t len = 0;
         buf extra = {0};
@@ -714,13 +816,13 @@ static void check_stall(tenant *t, int64_t mono)
 
 void replica_tick(server *s, int64_t now_ms)
 {
-    (void)now_ms;
     if (!s->link)
         return;
     int64_t mono = server_mono_ms();
     for (int i = 0; i < s->n_tenants; i++) {
         tenant *t = s->tenants[i];
         replica *rp = t->rep;
+        poll_upload(t, now_ms);
         switch (t->state) {
         case TENANT_SYNCING:
             if (rp->log && mono >= rp->next_lease_ms) { /* to tell clients where the leader is */
@@ -784,6 +886,14 @@ void replica_leader(tenant *t, char *addr, size_t alen, char *holder, size_t hle
     }
 }
 
+const char *replica_snapshot_phase(tenant *t)
+{
+    static const char *const names[] = {"child", "chunks", "head"};
+    if (!t->rep || !t->rep->up || upload_state(t->rep->up) != UPLOAD_RUNNING)
+        return "none";
+    return names[upload_phase(t->rep->up)];
+}
+
 uint64_t replica_lag(tenant *t) { return t->rep && t->state == TENANT_STANDBY ? t->rep->lag : 0; }
 
 void replica_release(server *s)
@@ -798,7 +908,8 @@ void replica_release(server *s)
         if (t->n_recs)
             replica_submit(t);
         if (t->since_snapshot > 0 || t->n_recs)
-            replica_finish(t, 1, server_wall_ms());
+            replica_finish(t, SNAPSHOT_NOW, server_wall_ms());
+        stop_upload(t);
         if (t->state != TENANT_LEADING)
             continue;
         uint64_t rev;

@@ -60,6 +60,12 @@ void replica_leader(tenant *t, char *addr, size_t alen, char *holder, size_t hle
     snprintf(holder, hlen, "%s", t->srv->name);
 }
 
+const char *replica_snapshot_phase(tenant *t)
+{
+    (void)t;
+    return "none";
+}
+
 uint64_t replica_lag(tenant *t)
 {
     (void)t;

@@ -145,6 +145,9 @@ struct tenant {
     int64_t bg_fork_ms_max;  /* the longest fork() since start: the loop's only pause for a snapshot */
     int64_t bg_child_ms;     /* how long the last finished child took, fork to its word */
     int64_t adopt_ms_max;    /* the longest commit that named a child's file */
+    /* upload.c: the periodic snapshot of a JetStream leader (its child serializes, a thread uploads) */
+    int bg_upload;           /* one is in progress (or being wound up after a step-down) */
+    int64_t bg_upload_ms;    /* how long the last stored one took to upload, child's end to head */
     int want_snapshot;       /* snapshot at the next commit (a record could not be encoded, or asked) */
     int record_lost;         /* a record could not be encoded: only a snapshot restores exactness */
     /* counters */
@@ -158,6 +161,8 @@ typedef struct server {
     char name[SERVER_NAME_MAX];      /* in leases and logs */
     char advertise[SERVER_NAME_MAX]; /* host:port for clients */
     struct nats_link *link;          /* the JetStream cluster (replica.c) */
+    struct nats_link *snap_link;     /* a second connection, for snapshot uploads only (upload.c):
+                                      * a journal message never waits behind a snapshot's chunk */
     int wake_fd[2];                  /* records arrived for a standby: wakes poll() */
     conn **conns;
     size_t n_conns;
@@ -234,6 +239,11 @@ int background_poll(tenant *t, int64_t now_ms, char *path, size_t len);
 /* Stop a running child and forget its snapshot (a newer one is being
  * written, or the server stops); waits for it to exit. */
 void background_cancel(tenant *t);
+/* In a snapshot child, first thing: close the listener and the clients'
+ * sockets (a client the loop drops must see its connection close), lower
+ * the child's priority, and wait at OMNIQ_SERVER_SNAPSHOT_GATE (tests);
+ * a child whose server (parent) died meanwhile exits there. */
+void background_child_enter(server *s, long parent);
 
 /* commands.c: handle one request line (NUL-terminated, in place), append the reply. */
 void commands_handle(server *s, conn *c, char *line, size_t len, int64_t now_ms);
@@ -257,6 +267,10 @@ int64_t replica_wait_ms(server *s);
 int replica_handover(tenant *t, const char *to, char *err, size_t errlen);
 /* Where the tenant's leader is ("" unknown) and who it is. */
 void replica_leader(tenant *t, char *addr, size_t alen, char *holder, size_t hlen);
+/* Where the periodic snapshot of a JetStream leader is: "child"
+ * (serializing), "chunks" (being stored), "head" (about to be named), or
+ * "none" (no such snapshot running). */
+const char *replica_snapshot_phase(tenant *t);
 /* Records the tenant's engine trails the stream by (standby), 0 otherwise. */
 uint64_t replica_lag(tenant *t);
 /* Shutdown: final snapshots, leases released so a standby takes over at once. */

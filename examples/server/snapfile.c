@@ -64,9 +64,7 @@ static void dir_of(const char *path, char *out, size_t len)
         snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
-/* All len bytes through write (writing) or read: 0, or -1 (an error, or
- * the end of the file before len bytes). */
-static int io_all(int fd, void *data, size_t len, int writing)
+int snapfile_io(int fd, void *data, size_t len, int writing)
 {
     char *p = data;
     while (len) {
@@ -84,6 +82,7 @@ static int io_all(int fd, void *data, size_t len, int writing)
 /* The body's encoder: a staging buffer in front of the file. */
 typedef struct writer {
     int fd;
+    buf *out;                /* instead of fd: the bytes appended here */
     int failed;
     uint64_t written;
     size_t n;
@@ -92,7 +91,9 @@ typedef struct writer {
 
 static void w_flush(writer *w)
 {
-    if (!w->failed && w->n && io_all(w->fd, w->stage, w->n, 1))
+    if (w->out)
+        buf_put(w->out, w->stage, w->n);
+    else if (!w->failed && w->n && snapfile_io(w->fd, w->stage, w->n, 1))
         w->failed = 1;
     w->written += w->n;
     w->n = 0;
@@ -191,6 +192,40 @@ static int decode(const unsigned char *body, size_t body_len, size_t *off, unsig
     return 0;
 }
 
+uint64_t snapfile_hash(const void *data, size_t len, const void *extra, size_t extra_len)
+{
+    return hash_of(data, len, extra, extra_len);
+}
+
+int snapfile_encode(int fd, buf *out, const void *data, size_t len, const void *extra, size_t extra_len,
+                    uint64_t *written)
+{
+    writer *w = malloc(sizeof *w);
+    if (!w)
+        return -1;
+    w->fd = fd;
+    w->out = fd < 0 ? out : NULL;
+    w->failed = 0;
+    w->written = 0;
+    w->n = 0;
+    w_encode(w, data, len);
+    w_encode(w, extra, extra_len);
+    w_flush(w);
+    int rc = w->failed ? -1 : 0;
+    if (written)
+        *written = w->written;
+    free(w);
+    return rc;
+}
+
+int snapfile_decode(const void *body, size_t body_len, void *data, size_t len, void *extra, size_t extra_len)
+{
+    size_t off = 0;
+    if (decode(body, body_len, &off, data, len) || decode(body, body_len, &off, extra, extra_len))
+        return -1;
+    return off == body_len ? 0 : -1;
+}
+
 int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
                    const void *extra, size_t extra_len, int sync, char *err, size_t errlen)
 {
@@ -211,6 +246,7 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
         ok = 0, what = "out of memory", errno = ENOMEM;
     if (ok) {
         w->fd = fd;
+        w->out = NULL;
         w->failed = 0;
         w->written = 0;
         w->n = 0;
@@ -267,7 +303,7 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
     char why_seq[160];
     uint64_t dl = 0, el = 0, bl = 0;
     unsigned char *body = NULL;
-    if (fstat(fd, &sb) || io_all(fd, head, sizeof head, 0) || memcmp(head, MAGIC, 8)) {
+    if (fstat(fd, &sb) || snapfile_io(fd, head, sizeof head, 0) || memcmp(head, MAGIC, 8)) {
         why = "not a snapshot file (or cut short)";
     } else {
         dl = get_u64(head + 16);
@@ -291,7 +327,7 @@ int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void 
         body = malloc(bl ? (size_t)bl : 1);
         if (!*data || !*extra || !body)
             why = "out of memory";
-        else if (io_all(fd, body, (size_t)bl, 0))
+        else if (snapfile_io(fd, body, (size_t)bl, 0))
             why = "read failed";
         else if (decode(body, (size_t)bl, &off, *data, (size_t)dl) ||
                  decode(body, (size_t)bl, &off, *extra, (size_t)el) || off != bl)

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define SNAPFILE_NAME_MAX 4096
 
 /* "<db_path>.snap-<seq>" into out. 0, or -1 if it does not fit. */
@@ -39,6 +41,22 @@ int snapfile_write(const char *path, int64_t seq, const void *data, size_t len,
  * in err when it is missing, short, damaged or not the snapshot of seq. */
 int snapfile_read(const char *path, int64_t seq, void **data, size_t *len, void **extra,
                   size_t *extra_len, char *err, size_t errlen);
+
+/* The body's encoding on its own (the JetStream snapshot bucket stores
+ * snapshots so too, jetstream.c): data then extra as tokens, written to fd
+ * (fd >= 0) or appended to out (fd < 0). 0, or -1 when a write failed (or
+ * out of memory); *written (NULL: not wanted) = the encoded bytes. */
+int snapfile_encode(int fd, buf *out, const void *data, size_t len, const void *extra, size_t extra_len,
+                    uint64_t *written);
+/* Decode a whole body into exactly len bytes of data and extra_len of
+ * extra (the caller's buffers): 0, or -1 when it is damaged (tokens that
+ * do not fit, bytes left over). */
+int snapfile_decode(const void *body, size_t body_len, void *data, size_t len, void *extra, size_t extra_len);
+/* All len bytes through write (writing) or read, EINTR retried: 0, or -1
+ * (an error, or the end of the file or pipe before len bytes). */
+int snapfile_io(int fd, void *data, size_t len, int writing);
+/* The FNV-1a 64 of data then extra (the files' and the heads' check). */
+uint64_t snapfile_hash(const void *data, size_t len, const void *extra, size_t extra_len);
 
 /* Remove every "<db_path>.snap-*" file but keep (NULL: none). */
 void snapfile_remove_others(const char *db_path, const char *keep);
