@@ -250,7 +250,7 @@ static void test_lp_round_bands(void **state)
         hx h;
         search_state(s, &o, &e, &sv, &h);
         sch_model md;
-        assert_int_equal(oq__model_build(s, &sv.mem, &o, &sv.costs, 0, &md), OQ_OK);
+        assert_oq_ok(NULL, oq__model_build(s, &sv.mem, &o, &sv.costs, 0, &md));
         assert_true(md.n_tc == 21); /* C(7, 2) day-off pairs on the one band */
         double *x = test_calloc((size_t)md.n_cols + 1, sizeof *x);
         double W = 0, xw[7] = {0};

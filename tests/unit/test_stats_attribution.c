@@ -402,7 +402,7 @@ static void sim_reads_what_the_statistics_count(void **state)
     o.streams = &x;
     oq_sim *sim = NULL;
     assert_oq_ok(NULL, oq_sim_create(&o, &sim, NULL));
-    assert_int_equal(oq_sim_run(sim), OQ_OK);
+    assert_oq_ok(NULL, oq_sim_run(sim));
     oq_engine *e = oq_sim_engine(sim);
     int32_t nint = 0;
     assert_oq_ok(NULL, oq_sim_interval_count(sim, &nint));
