@@ -53,6 +53,20 @@ from server_client import Client, Server, server_binary  # noqa: E402
 import omniq  # noqa: E402
 
 WAIT = 120.0  # generous: the server may run under valgrind
+# Under valgrind (CI's OMNIQ_SERVER_WRAPPER) a snapshot child, forked from the
+# checked process, leaves with the parent's heap still allocated: valgrind's
+# leak check at its _exit turns its status into --error-exitcode (1) whatever
+# the child's own code was. There a child must still have exited (not been
+# killed by a signal) with its own code or valgrind's; the exact codes are
+# checked in the plain and sanitizer runs.
+UNDER_VALGRIND = "valgrind" in os.environ.get("OMNIQ_SERVER_WRAPPER", "")
+
+
+def exited_with(status, code):
+    """Did a child exit with `code` (or valgrind's error code, see above)?"""
+    if not os.WIFEXITED(status):
+        return False
+    return os.WEXITSTATUS(status) == code or (UNDER_VALGRIND and os.WEXITSTATUS(status) == 1)
 
 
 def decode(body, off, n):
@@ -266,8 +280,7 @@ class SnapshotChildTest(unittest.TestCase):
             os.kill(parent, signal.SIGCONT)
         self.assertNotEqual(st[0], "gone", "%s (pid %d) was reaped while its server was held" % (what, pid))
         status = st[2]
-        self.assertTrue(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
-                        "%s (pid %d) %s" % (what, pid, how_it_ended(status)))
+        self.assertTrue(exited_with(status, 0), "%s (pid %d) %s" % (what, pid, how_it_ended(status)))
 
     def arrive(self, c, ids):
         for cid in ids:
@@ -371,7 +384,7 @@ class SnapshotChildTest(unittest.TestCase):
         # "the server is gone", without writing anything.
         what = "the snapshot child (pid %d) of the killed server" % child
         status = reap(child, what)
-        self.assertTrue(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 6,
+        self.assertTrue(exited_with(status, 6),
                         "%s %s; 6 expected (its server gone, it writes nothing)" % (what, how_it_ended(status)))
         # What a snapshot cut short would leave: a partial file the database does not name.
         stray = self.db + ".snap-%d" % last
