@@ -112,7 +112,8 @@ static void sift_down(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32
 }
 
 /* The same two sifts over the keys: the same comparisons, so the same
- * moves; only the moved items themselves are written to (their position). */
+ * moves; the moved items are written to (their position), and an item is
+ * read only when two keys tie. */
 static void kplace(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos, void *item,
                    const oq_heap_key *key)
 {
@@ -127,7 +128,7 @@ static int32_t ksift_up(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int
     oq_heap_key key = h->keys[pos];
     while (pos > 0) {
         int32_t parent = (pos - 1) / 2;
-        if (oq__heap_key_cmp(&key, &h->keys[parent]) >= 0)
+        if (oq__heap_keyed_cmp(ops, ctx, &key, item, &h->keys[parent], h->items[parent]) >= 0)
             break;
         kplace(h, ops, ctx, pos, h->items[parent], &h->keys[parent]);
         pos = parent;
@@ -144,9 +145,11 @@ static void ksift_down(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int3
         int32_t child = 2 * pos + 1;
         if (child >= h->n)
             break;
-        if (child + 1 < h->n && oq__heap_key_cmp(&h->keys[child + 1], &h->keys[child]) < 0)
+        if (child + 1 < h->n &&
+            oq__heap_keyed_cmp(ops, ctx, &h->keys[child + 1], h->items[child + 1], &h->keys[child],
+                               h->items[child]) < 0)
             child++;
-        if (oq__heap_key_cmp(&h->keys[child], &key) >= 0)
+        if (oq__heap_keyed_cmp(ops, ctx, &h->keys[child], h->items[child], &key, item) >= 0)
             break;
         kplace(h, ops, ctx, pos, h->items[child], &h->keys[child]);
         pos = child;
@@ -169,7 +172,8 @@ static void down(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t po
 
 int oq__heap_cmp_at(const oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t i, int32_t j)
 {
-    return h->keyed ? oq__heap_key_cmp(&h->keys[i], &h->keys[j]) : ops->cmp(h->items[i], h->items[j], ctx);
+    return h->keyed ? oq__heap_keyed_cmp(ops, ctx, &h->keys[i], h->items[i], &h->keys[j], h->items[j])
+                    : ops->cmp(h->items[i], h->items[j], ctx);
 }
 
 void oq__heap_push(oq_heap *h, const oq_heap_ops *ops, const void *ctx, void *item)

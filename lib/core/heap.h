@@ -5,12 +5,16 @@
  * routing steps cannot fail half-way.
  *
  * A *keyed* heap also keeps each item's sort key beside it (ops->key makes
- * it from the item) and compares those keys, never the items: on large
- * heaps of large records a sift then reads two compact arrays instead of
- * one cold record per comparison. Its order must be exactly the order of
- * ops->cmp (cmp(a, b) has the sign of oq__heap_key_cmp(key(a), key(b))), so
- * the layout of the array — and everything that reads it in order — is the
- * same either way. A heap is keyed from the start (oq__heap_init_keyed on a
+ * it from the item) and compares those keys: on large heaps of large
+ * records a sift then reads two compact arrays instead of one cold record
+ * per comparison. A key is two words (16 bytes a slot: each heap slot costs
+ * every waiting contact memory); an order that needs more (a contact's
+ * priority, time entered and arrival number) puts its first two fields in
+ * the key, and only on an exact tie of both does the heap ask ops->cmp,
+ * which reads the items. Its order must be exactly the order of ops->cmp
+ * (where keys differ, cmp(a, b) has the sign of oq__heap_key_cmp(key(a),
+ * key(b))), so the layout of the array — and everything that reads it in
+ * order — is the same either way. A heap is keyed from the start (oq__heap_init_keyed on a
  * fresh heap) or made keyed later (oq__heap_make_keyed). */
 #ifndef OQ_CORE_HEAP_H
 #define OQ_CORE_HEAP_H
@@ -18,16 +22,18 @@
 #include <stdint.h>
 #include "core/mem.h"
 
-/* A sort key: compared field by field, unsigned, smallest first. */
+/* A sort key: compared field by field, unsigned, smallest first; equal
+ * keys are ordered by ops->cmp on the items. */
 typedef struct oq_heap_key {
-    uint64_t k[3];
+    uint64_t k[2];
 } oq_heap_key;
 
 static inline int oq__heap_key_cmp(const oq_heap_key *a, const oq_heap_key *b)
 {
-    for (int i = 0; i < 3; i++)
-        if (a->k[i] != b->k[i])
-            return a->k[i] < b->k[i] ? -1 : 1;
+    if (a->k[0] != b->k[0])
+        return a->k[0] < b->k[0] ? -1 : 1;
+    if (a->k[1] != b->k[1])
+        return a->k[1] < b->k[1] ? -1 : 1;
     return 0;
 }
 
@@ -65,6 +71,15 @@ void oq__heap_remove(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_
 void oq__heap_update(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t pos);
 /* Re-sort everything (after the comparison itself changed). */
 void oq__heap_rebuild(oq_heap *h, const oq_heap_ops *ops, const void *ctx);
+/* Two keyed items in the heap's order: their keys, then (only on a tie)
+ * ops->cmp. */
+static inline int oq__heap_keyed_cmp(const oq_heap_ops *ops, const void *ctx, const oq_heap_key *ka,
+                                     const void *a, const oq_heap_key *kb, const void *b)
+{
+    int c = oq__heap_key_cmp(ka, kb);
+    return c ? c : ops->cmp(a, b, ctx);
+}
+
 /* <0 when the item at position i comes out before the one at j. */
 int oq__heap_cmp_at(const oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_t i, int32_t j);
 

@@ -51,21 +51,26 @@ static uint64_t ordered_i64(int64_t x)
     return (uint64_t)x ^ (UINT64_C(1) << 63);
 }
 
-/* contact_cmp as a key (the lanes' and signatures' heaps are keyed): the
- * queue's ordering, time entered, arrival order — field for field the
- * comparisons above, so both give one order. */
+/* contact_cmp as a key (the lanes' and signatures' heaps are keyed): its
+ * first two fields, so both give one order. In arrival order (FIFO, the
+ * common case) they are the whole order — time entered, arrival number
+ * (unique) — and no tie ever reads a record; by priority or deadline they
+ * are that value and the time entered, and the rare exact tie of both is
+ * decided by contact_cmp (the arrival number, from the records). */
 static void contact_key(const void *item, const void *ctx, oq_heap_key *out)
 {
     const oq_contact *c = item;
     const oq_queue *q = ctx;
-    uint64_t first = 0;
     if (q->ordering == OQ_ORDER_PRIORITY)
-        first = ~ordered_bits(c->priority - q->aging_per_s * ((double)c->enqueued / 1000.0)); /* highest first */
+        out->k[0] = ~ordered_bits(c->priority - q->aging_per_s * ((double)c->enqueued / 1000.0)); /* highest first */
     else if (q->ordering == OQ_ORDER_DEADLINE)
-        first = ordered_i64(c->deadline > 0 ? c->deadline : INT64_MAX);
-    out->k[0] = first;
+        out->k[0] = ordered_i64(c->deadline > 0 ? c->deadline : INT64_MAX);
+    else {
+        out->k[0] = ordered_i64(c->enqueued);
+        out->k[1] = c->seq;
+        return;
+    }
     out->k[1] = ordered_i64(c->enqueued);
-    out->k[2] = c->seq;
 }
 
 static void contact_set_pos(void *item, int32_t pos, const void *ctx)

@@ -253,7 +253,7 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         return pos >= 0 ? lane->contacts.items[pos] : NULL;
     }
     oq_contact *best = NULL;
-    const oq_heap_key *best_key = NULL; /* compared by keys: no contact record is read */
+    const oq_heap_key *best_key = NULL; /* compared by keys: a record is read only on a tie */
     for (int32_t i = 0; i < lane->n_sigs; i++) {
         const oq_sig *g = lane->sigs[i];
         if (g->contacts.n == 0)
@@ -262,10 +262,12 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         if (!oq__sig_qualifies(m, g))
             continue;
         /* Its head is its best: nothing in it can beat what was found. */
-        if (best && oq__heap_key_cmp(&g->contacts.keys[0], best_key) >= 0)
+        if (best && oq__heap_keyed_cmp(&oq__sig_heap_ops, q, &g->contacts.keys[0], g->contacts.items[0],
+                                       best_key, best) >= 0)
             continue;
         int32_t pos = oq__heap_find_first(&g->contacts, &oq__sig_heap_ops, q, accept, pred);
-        if (pos >= 0 && (!best || oq__heap_key_cmp(&g->contacts.keys[pos], best_key) < 0)) {
+        if (pos >= 0 && (!best || oq__heap_keyed_cmp(&oq__sig_heap_ops, q, &g->contacts.keys[pos],
+                                                     g->contacts.items[pos], best_key, best) < 0)) {
             best = g->contacts.items[pos];
             best_key = &g->contacts.keys[pos];
         }

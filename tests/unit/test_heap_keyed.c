@@ -3,7 +3,8 @@
  * random pushes, removals, re-keyings, rebuilds and searches, the two must
  * hold their items in the very same array order (the engine writes lanes
  * into snapshots in that order), keep the positions, and find the same
- * items — while the keyed one reads the items only to make their keys.
+ * items — while the keyed one reads the items only to make their keys and
+ * to break exact ties of the two key words.
  * Also: a heap made keyed after it was filled, growth that moves the
  * items behind the keys, and a failed reservation leaving it as it was. */
 #include <stdarg.h>
@@ -48,7 +49,7 @@ static void item_key(const void *p, const void *ctx, oq_heap_key *out)
     key_reads++;
     out->k[0] = (uint64_t)x->a ^ (UINT64_C(1) << 63);
     out->k[1] = (uint64_t)x->b ^ (UINT64_C(1) << 63);
-    out->k[2] = x->idx;
+    /* idx is not in the key: a tie of a and b is decided by item_cmp. */
 }
 
 static void set_plain(void *p, int32_t pos, const void *ctx)
@@ -175,7 +176,7 @@ static void keyed_heap_matches_plain_heap(void **state)
     random_walk(&p, &k, &mem, 40000);
     assert_true(k.n > 100); /* the walk kept a real heap, not a handful */
 
-    /* Sifting the keyed heap reads no item: only pushes and updates make keys. */
+    /* Sifting the keyed heap makes no key: only pushes and updates do. */
     int64_t kr = key_reads, cr = cmp_reads;
     while (k.n > 0) {
         oq__heap_remove(&k, &keyed_ops, NULL, 0);
@@ -183,6 +184,57 @@ static void keyed_heap_matches_plain_heap(void **state)
     }
     assert_int_equal(key_reads, kr);
     assert_true(cmp_reads > cr); /* the plain one did compare items */
+    free_both(&p, &k, &mem, &ta);
+}
+
+/* Keys that never tie (as a FIFO lane's: time entered, arrival number) let
+ * the keyed heap sift without reading one item; ties (few values of a and
+ * b) are decided by the items, in the plain heap's order. */
+static void keyed_heap_reads_items_only_on_ties(void **state)
+{
+    (void)state;
+    test_alloc ta = {0};
+    oq_mem mem;
+    fresh_items(&ta, &mem);
+    oq_heap p = {0}, k = {0};
+    oq__heap_init_keyed(&k);
+    for (int i = 0; i < 2000; i++) {
+        items[i].a = (int64_t)(next() % 50);
+        items[i].b = i; /* unique: no two keys tie */
+        items[i].present = 1;
+        assert_true(oq__heap_reserve(&k, &mem, k.n + 1));
+        oq__heap_push(&k, &keyed_ops, NULL, &items[i]);
+    }
+    int64_t cr = cmp_reads;
+    while (k.n > 1000)
+        oq__heap_remove(&k, &keyed_ops, NULL, 0);
+    for (int i = 0; i < 500; i++) {
+        items[i].a = (int64_t)(next() % 50);
+        if (items[i].pos_keyed >= 0)
+            oq__heap_update(&k, &keyed_ops, NULL, items[i].pos_keyed);
+    }
+    assert_true(oq__heap_valid(&k, &keyed_ops, NULL, get_keyed));
+    assert_int_equal(cmp_reads, cr);
+    oq__heap_free(&k, &mem);
+    /* Now every key ties with many: the items decide, as in the plain heap. */
+    fresh_items(&ta, &mem);
+    oq__heap_init_keyed(&k);
+    for (int i = 0; i < 2000; i++) {
+        items[i].a = (int64_t)(next() % 2);
+        items[i].present = 1;
+        assert_true(oq__heap_reserve(&p, &mem, p.n + 1));
+        assert_true(oq__heap_reserve(&k, &mem, k.n + 1));
+        oq__heap_push(&p, &plain_ops, NULL, &items[i]);
+        oq__heap_push(&k, &keyed_ops, NULL, &items[i]);
+    }
+    cr = cmp_reads;
+    same_heaps(&p, &k);
+    while (k.n > 0) {
+        assert_ptr_equal(k.items[0], p.items[0]);
+        oq__heap_remove(&k, &keyed_ops, NULL, 0);
+        oq__heap_remove(&p, &plain_ops, NULL, 0);
+    }
+    assert_true(cmp_reads > cr);
     free_both(&p, &k, &mem, &ta);
 }
 
@@ -256,6 +308,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keyed_heap_matches_plain_heap),
         cmocka_unit_test(heap_made_keyed_later_keeps_its_order),
+        cmocka_unit_test(keyed_heap_reads_items_only_on_ties),
         cmocka_unit_test(failed_reserve_leaves_the_keyed_heap_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
