@@ -183,8 +183,15 @@ void oq__queue_resort(oq_engine *e, oq_queue *q);
  * not take (out of memory) stays only in the lane heap; while a lane has
  * such a contact its decisions scan the lane heap as before, so a failed
  * allocation changes no decision. Nothing here is stored in snapshots. */
-extern const oq_heap_ops oq__sig_heap_ops; /* ctx: the queue */
-/* Into / out of its signature (after the lane heap push / before its removal). */
+/* A signature's heap holds no key of its own: its entries are positions in
+ * the lane heap (kept current by the lane heap's moves, lanes.c), compared
+ * by the lane heap's keys. An entry is a position stored as a pointer so
+ * the heap code serves both. */
+extern const oq_heap_ops oq__sig_heap_ops; /* ctx: oq_lane_ctx */
+static inline void *oq__sig_entry(int32_t lane_pos) { return (void *)(uintptr_t)(uint32_t)lane_pos; }
+static inline int32_t oq__sig_entry_pos(const void *entry) { return (int32_t)(uint32_t)(uintptr_t)entry; }
+/* Into / out of its signature (after the lane heap push / before its
+ * removal: the signature names the contact by its lane position). */
 void oq__sig_join(oq_engine *e, oq_contact *c);
 void oq__sig_leave(oq_engine *e, oq_contact *c);
 /* A QUEUED contact's tier or waited-for preferred skills changed: move it to

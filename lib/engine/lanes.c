@@ -76,20 +76,35 @@ static void contact_key(const void *item, const void *ctx, oq_heap_key *out)
 static void contact_set_pos(void *item, int32_t pos, const void *ctx)
 {
     (void)ctx;
-    ((oq_contact *)item)->heap_pos = pos;
+    oq_contact *c = item;
+    c->heap_pos = pos;
+    /* Its signature's entry is its lane position (a contact leaves its
+     * signature before its lane heap, so pos is never -1 here with a sig). */
+    if (c->sig)
+        c->sig->contacts.items[c->sig_pos] = oq__sig_entry(pos);
 }
 
 const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos, contact_key};
 
-/* A signature's heap keeps the lane heap's order: its head is the best of
- * its contacts by the very comparison the lane heap uses. */
-static void sig_set_pos(void *item, int32_t pos, const void *ctx)
+/* A signature's heap keeps the lane heap's order: its entries are lane
+ * positions compared by the lane heap's keys, so its head is the best of its
+ * contacts by the very comparison the lane heap uses — and it keeps no key
+ * copies of its own (8 bytes a contact instead of 24). */
+static int sig_cmp(const void *pa, const void *pb, const void *ctx)
 {
-    (void)ctx;
-    ((oq_contact *)item)->sig_pos = pos;
+    const oq_lane_ctx *x = ctx;
+    return oq__heap_cmp_at(&x->queue->lanes[x->lane].contacts, &oq__contact_heap_ops, x->queue,
+                           oq__sig_entry_pos(pa), oq__sig_entry_pos(pb));
 }
 
-const oq_heap_ops oq__sig_heap_ops = {contact_cmp, sig_set_pos, contact_key};
+static void sig_set_pos(void *item, int32_t pos, const void *ctx)
+{
+    const oq_lane_ctx *x = ctx;
+    oq_contact *c = x->queue->lanes[x->lane].contacts.items[oq__sig_entry_pos(item)];
+    c->sig_pos = pos;
+}
+
+const oq_heap_ops oq__sig_heap_ops = {sig_cmp, sig_set_pos, NULL};
 
 #define CMP_ASC(x, y)            \
     do {                         \

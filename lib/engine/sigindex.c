@@ -6,7 +6,8 @@
  * being a member of the queue: the ladder tier they reached (a member
  * qualifies from its first_tier up) and the extra skills with minimum levels
  * they require (preferred skills still waited for count as required). Each
- * group (signature) keeps its own heap in the lane heap's order, so:
+ * group (signature) keeps its own heap in the lane heap's order (of lane
+ * positions, compared by the lane heap's keys: lanes.c), so:
  *
  *   - a freed agent looks only at the signatures it qualifies for, and the
  *     best contact of the lane is the best of those signatures' answers (the
@@ -101,7 +102,6 @@ static oq_sig *sig_get(oq_engine *e, oq_lane *lane, const sig_key *k)
     oq_sig *g = oq__calloc(&e->mem, 1, sig_size(k->n));
     if (!g)
         return NULL;
-    oq__heap_init_keyed(&g->contacts);
     g->tier = k->tier;
     g->n = k->n;
     if (k->n > 0)
@@ -125,8 +125,9 @@ static int join_key(oq_engine *e, oq_contact *c, const sig_key *k)
     oq_sig *g = sig_get(e, lane, k);
     if (!g || !oq__heap_reserve(&g->contacts, &e->mem, g->contacts.n + 1))
         return 0; /* left out: the lane decides by scanning (same decisions) */
+    oq_lane_ctx ctx = {c->queue, c->lane};
     c->sig = g;
-    oq__heap_push(&g->contacts, &oq__sig_heap_ops, c->queue, c);
+    oq__heap_push(&g->contacts, &oq__sig_heap_ops, &ctx, oq__sig_entry(c->heap_pos));
     lane->n_grouped++;
     return 1;
 }
@@ -144,7 +145,8 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
     if (!g)
         return;
     oq_lane *lane = &c->queue->lanes[c->lane];
-    oq__heap_remove(&g->contacts, &oq__sig_heap_ops, c->queue, c->sig_pos);
+    oq_lane_ctx ctx = {c->queue, c->lane};
+    oq__heap_remove(&g->contacts, &oq__sig_heap_ops, &ctx, c->sig_pos);
     c->sig = NULL;
     lane->n_grouped--;
     if (g->contacts.n > 0 || lane->n_sigs <= SIG_KEEP)
@@ -171,15 +173,17 @@ void oq__sig_refresh(oq_engine *e, oq_contact *c)
 
 void oq__sig_update(oq_contact *c)
 {
-    if (c->sig)
-        oq__heap_update(&c->sig->contacts, &oq__sig_heap_ops, c->queue, c->sig_pos);
+    oq_lane_ctx ctx = {c->queue, c->lane};
+    if (c->sig) /* after the lane heap's update: its keys are current */
+        oq__heap_update(&c->sig->contacts, &oq__sig_heap_ops, &ctx, c->sig_pos);
 }
 
 void oq__sig_resort(oq_queue *q, int32_t l)
 {
     oq_lane *lane = &q->lanes[l];
+    oq_lane_ctx ctx = {q, l};
     for (int32_t i = 0; i < lane->n_sigs; i++)
-        oq__heap_rebuild(&lane->sigs[i]->contacts, &oq__sig_heap_ops, q);
+        oq__heap_rebuild(&lane->sigs[i]->contacts, &oq__sig_heap_ops, &ctx);
 }
 
 void oq__sig_free_lane(oq_engine *e, oq_lane *lane)
@@ -244,6 +248,19 @@ void oq__sig_count(oq_engine *e, oq_contact *c, uint64_t *visits)
     g->qual_epoch = e->qual_epoch;
 }
 
+/* A predicate on contacts, asked of a signature's entries (lane positions). */
+typedef struct sig_pred {
+    const oq_heap *lane;
+    oq_heap_accept accept;
+    const void *pred;
+} sig_pred;
+
+static int sig_accept(const void *entry, const void *p)
+{
+    const sig_pred *x = p;
+    return x->accept(x->lane->items[oq__sig_entry_pos(entry)], x->pred);
+}
+
 oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,
                                   oq_heap_accept accept, const void *pred, uint64_t *visits)
 {
@@ -252,8 +269,9 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q, accept, pred);
         return pos >= 0 ? lane->contacts.items[pos] : NULL;
     }
-    oq_contact *best = NULL;
-    const oq_heap_key *best_key = NULL; /* compared by keys: a record is read only on a tie */
+    oq_lane_ctx ctx = {q, l};
+    sig_pred sp = {&lane->contacts, accept, pred};
+    int32_t best = -1; /* lane position: compared by the lane heap's keys */
     for (int32_t i = 0; i < lane->n_sigs; i++) {
         const oq_sig *g = lane->sigs[i];
         if (g->contacts.n == 0)
@@ -262,17 +280,17 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         if (!oq__sig_qualifies(m, g))
             continue;
         /* Its head is its best: nothing in it can beat what was found. */
-        if (best && oq__heap_keyed_cmp(&oq__sig_heap_ops, q, &g->contacts.keys[0], g->contacts.items[0],
-                                       best_key, best) >= 0)
+        if (best >= 0 && oq__heap_cmp_at(&lane->contacts, &oq__contact_heap_ops, q,
+                                         oq__sig_entry_pos(g->contacts.items[0]), best) >= 0)
             continue;
-        int32_t pos = oq__heap_find_first(&g->contacts, &oq__sig_heap_ops, q, accept, pred);
-        if (pos >= 0 && (!best || oq__heap_keyed_cmp(&oq__sig_heap_ops, q, &g->contacts.keys[pos],
-                                                     g->contacts.items[pos], best_key, best) < 0)) {
-            best = g->contacts.items[pos];
-            best_key = &g->contacts.keys[pos];
-        }
+        int32_t pos = oq__heap_find_first(&g->contacts, &oq__sig_heap_ops, &ctx, sig_accept, &sp);
+        if (pos < 0)
+            continue;
+        int32_t lp = oq__sig_entry_pos(g->contacts.items[pos]);
+        if (best < 0 || oq__heap_cmp_at(&lane->contacts, &oq__contact_heap_ops, q, lp, best) < 0)
+            best = lp;
     }
-    return best;
+    return best >= 0 ? lane->contacts.items[best] : NULL;
 }
 
 #define CHECK(cond, ...)                                  \
@@ -283,8 +301,9 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
 
 static int32_t sig_pos_of(const void *item, const void *ctx)
 {
-    (void)ctx;
-    return ((const oq_contact *)item)->sig_pos;
+    const oq_lane_ctx *x = ctx;
+    const oq_contact *c = x->queue->lanes[x->lane].contacts.items[oq__sig_entry_pos(item)];
+    return c->sig_pos;
 }
 
 oq_status oq__sig_check(oq_engine *e)
@@ -293,14 +312,21 @@ oq_status oq__sig_check(oq_engine *e)
         oq_queue *q = e->queues[i];
         for (int32_t l = 0; q && l < q->n_lanes; l++) {
             oq_lane *lane = &q->lanes[l];
+            oq_lane_ctx ctx = {q, l};
             int32_t grouped = 0;
             for (int32_t s = 0; s < lane->n_sigs; s++) {
                 const oq_sig *g = lane->sigs[s];
                 grouped += g->contacts.n;
-                CHECK(oq__heap_valid(&g->contacts, &oq__sig_heap_ops, q, sig_pos_of),
+                for (int32_t k = 0; k < g->contacts.n; k++) {
+                    int32_t lp = oq__sig_entry_pos(g->contacts.items[k]);
+                    CHECK(lp >= 0 && lp < lane->contacts.n,
+                          "queue '%s': signature %d of lane %d names lane position %d of %d", q->id, s, l,
+                          lp, lane->contacts.n);
+                }
+                CHECK(oq__heap_valid(&g->contacts, &oq__sig_heap_ops, &ctx, sig_pos_of),
                       "queue '%s': signature %d of lane %d out of order", q->id, s, l);
                 for (int32_t k = 0; k < g->contacts.n; k++) {
-                    const oq_contact *c = g->contacts.items[k];
+                    const oq_contact *c = lane->contacts.items[oq__sig_entry_pos(g->contacts.items[k])];
                     sig_key key;
                     sig_of(c, &key);
                     CHECK(c->sig == g && c->state == OQ_CONTACT_QUEUED && c->queue == q && c->lane == l &&
