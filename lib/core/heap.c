@@ -53,15 +53,11 @@ int oq__heap_reserve(oq_heap *h, oq_mem *m, int32_t need)
 {
     if (!h->keyed)
         return oq__grow(m, (void **)&h->items, &h->cap, need, sizeof(void *));
-    /* The same growth as oq__grow, for the one block of keys and items. */
+    /* oq__grow's growth, for the one block of keys and items. */
     if (need <= h->cap)
         return 1;
-    int64_t ncap = h->cap ? (int64_t)h->cap : 4;
-    while (ncap < need)
-        ncap *= 2;
-    if (ncap > INT32_MAX)
-        ncap = INT32_MAX;
-    if (ncap < need || (uint64_t)ncap > SIZE_MAX / KEYED_SLOT)
+    int32_t ncap = oq__grow_cap(h->cap, need, KEYED_SLOT);
+    if (ncap == 0)
         return 0;
     char *p = oq__realloc(m, h->keys, (size_t)h->cap * KEYED_SLOT, (size_t)ncap * KEYED_SLOT);
     if (!p)

@@ -81,22 +81,30 @@ void oq__strfree(oq_mem *m, char *s)
         oq__free(m, s, strlen(s) + 1);
 }
 
-int oq__grow(oq_mem *m, void **arr, int32_t *cap, int32_t need, size_t elem)
+int32_t oq__grow_cap(int32_t cap, int32_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 1;
-    int64_t ncap = *cap ? (int64_t)*cap : 4;
+    int64_t ncap = cap ? (int64_t)cap : 4;
     while (ncap < need)
         ncap *= 2;
     if (ncap > INT32_MAX)
         ncap = INT32_MAX;
-    if (ncap < need)
+    if (ncap < need || (elem != 0 && (uint64_t)ncap > SIZE_MAX / elem))
+        return 0;
+    return (int32_t)ncap;
+}
+
+int oq__grow(oq_mem *m, void **arr, int32_t *cap, int32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    int32_t ncap = oq__grow_cap(*cap, need, elem);
+    if (ncap == 0)
         return 0;
     void *p = oq__realloc(m, *arr, (size_t)*cap * elem, (size_t)ncap * elem);
     if (!p)
         return 0;
     *arr = p;
-    *cap = (int32_t)ncap;
+    *cap = ncap;
     return 1;
 }
 

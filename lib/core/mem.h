@@ -31,5 +31,10 @@ void oq__strfree(oq_mem *m, char *s);
 /* Grow an array of `elem` bytes so it can hold at least `need` items.
  * *cap is updated; on failure returns 0 and leaves *arr and *cap untouched. */
 int oq__grow(oq_mem *m, void **arr, int32_t *cap, int32_t need, size_t elem);
+/* oq__grow's policy alone, for arrays it cannot realloc itself (a keyed
+ * heap's block of keys and items): the capacity an array of `cap` items of
+ * `elem` bytes grows to so it holds `need` (doubling from 4), or 0 when it
+ * cannot (more than INT32_MAX items or SIZE_MAX bytes). need > cap. */
+int32_t oq__grow_cap(int32_t cap, int32_t need, size_t elem);
 
 #endif

@@ -351,18 +351,22 @@ struct oq_contact {
     int32_t n_rejects, cap_rejects;
     int32_t n_offers;
     int32_t stats_rec;       /* lib/stats: slot of its statistics record, 0 = none */
-    int16_t step;            /* next ladder step of its queue (< OQ_LADDER_MAX) */
-    int16_t tier;            /* ladder tier reached (< OQ_TIERS_MAX) */
     int16_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
     int16_t offers_here;     /* offers rejected or timed out in its current queue (max_offers) */
+    int8_t step;             /* next ladder step of its queue (<= n_steps <= OQ_LADDER_MAX) */
+    int8_t tier;             /* ladder tier reached (< OQ_TIERS_MAX) */
     int8_t lane;             /* < OQ_QUEUE_CHANNELS_MAX */
     int8_t state;            /* OQ_CONTACT_* */
-    int8_t exclusive;        /* its channel was exclusive when it was offered */
-    int8_t deadline_stage;   /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     int8_t n_req, n_pref;    /* <= OQ_CONTACT_SKILLS_MAX */
-    int8_t dirty;
     uint8_t flags;           /* OQ_CF_* */
+    /* Three small fields in the last byte (bit-fields: their uses read and
+     * write them as plain members), so the record is 320 bytes, not 328. */
+    unsigned exclusive : 1;      /* its channel was exclusive when it was offered */
+    unsigned deadline_stage : 2; /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
+    unsigned dirty : 1;
 };
+
+_Static_assert(OQ_TIERS_MAX <= INT8_MAX, "oq_contact.step and .tier are int8_t");
 
 /* oq_contact.flags */
 #define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */

@@ -228,6 +228,85 @@ static void restore_rebuilds_signatures(void **state)
     oq_engine_destroy(e);
 }
 
+/* A signature's heap holds its contacts' positions in the lane heap
+ * (lanes.c), kept current as the lane heap moves them. Contacts of three
+ * signatures in a priority queue, many arriving at the same moment with the
+ * same priority (ties of both key words, decided by arrival), re-prioritised
+ * and removed while the lane heap moves them around: the engine stays
+ * consistent, and an agent who qualifies for all three takes them in the
+ * lane's order — highest priority, then earliest, then first to arrive. */
+#define MOVED 300
+static void signatures_follow_lane_heap_moves(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "chat", 0, 100, 1);
+    add_queue(e, "p", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "chat");
+    assert_oq_ok(e, oq_skill_add(e, "de", 10));
+    assert_oq_ok(e, oq_skill_add(e, "en", 10));
+    int32_t prio[MOVED];
+    int64_t at[MOVED];
+    int gone[MOVED] = {0};
+    for (int i = 0; i < MOVED; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "c%d", i);
+        oq_contact_spec cs;
+        oq_contact_spec_init(&cs);
+        cs.id = id;
+        cs.channel = "chat";
+        cs.queue = "p";
+        const char *req[1] = {i % 3 == 0 ? "de" : "en"};
+        const int32_t lv[1] = {1};
+        if (i % 3 != 2) {
+            cs.n_required = 1;
+            cs.required_skills = req;
+            cs.required_levels = lv;
+        }
+        at[i] = 10 + i / 4;
+        prio[i] = cs.priority = i % 5;
+        assert_oq_ok(e, oq_contact_arrive(e, at[i], &cs));
+    }
+    for (int round = 0; round < 6; round++) {
+        for (int j = 0; j < MOVED; j++) {
+            int k = (j * 7 + round) % MOVED;
+            if (gone[k])
+                continue;
+            char id[32];
+            snprintf(id, sizeof id, "c%d", k);
+            if ((k + round) % 23 == 0) {
+                assert_oq_ok(e, oq_contact_remove(e, 1000, id));
+                gone[k] = 1;
+                continue;
+            }
+            prio[k] = (k * 13 + round * 5) % 4;
+            assert_oq_ok(e, oq_contact_set_priority(e, 1000, id, prio[k]));
+        }
+        assert_oq_ok(e, oq_engine_check(e));
+    }
+    add_agent(e, "all", 100);
+    assert_oq_ok(e, oq_agent_set_skill(e, 1000, "all", "de", 5));
+    assert_oq_ok(e, oq_agent_set_skill(e, 1000, "all", "en", 5));
+    assert_oq_ok(e, oq_agent_login(e, 1000, "all", 1));
+    for (int64_t t = 1001;; t++) {
+        int best = -1;
+        for (int i = 0; i < MOVED; i++)
+            if (!gone[i] && (best < 0 || prio[i] > prio[best] || (prio[i] == prio[best] && at[i] < at[best])))
+                best = i; /* ascending i: the first to arrive wins a tie */
+        if (best < 0)
+            break;
+        char id[32];
+        snprintf(id, sizeof id, "c%d", best);
+        assert_string_equal(contact_agent(e, id, buf, sizeof buf), "all");
+        gone[best] = 1;
+        assert_oq_ok(e, oq_offer_accept(e, t, id, "all"));
+        assert_oq_ok(e, oq_contact_complete(e, t, id));
+        if (t % 50 == 0)
+            assert_oq_ok(e, oq_engine_check(e));
+    }
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -235,6 +314,7 @@ int main(void)
         cmocka_unit_test(arrival_skips_unqualified_idle_agents),
         cmocka_unit_test(escalation_moves_contact_between_signatures),
         cmocka_unit_test(restore_rebuilds_signatures),
+        cmocka_unit_test(signatures_follow_lane_heap_moves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
