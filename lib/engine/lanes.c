@@ -93,8 +93,12 @@ const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos, contact_
 static int sig_cmp(const void *pa, const void *pb, const void *ctx)
 {
     const oq_lane_ctx *x = ctx;
-    return oq__heap_cmp_at(&x->queue->lanes[x->lane].contacts, &oq__contact_heap_ops, x->queue,
-                           oq__sig_entry_pos(pa), oq__sig_entry_pos(pb));
+    const oq_heap *h = &x->queue->lanes[x->lane].contacts;
+    int32_t a = oq__sig_entry_pos(pa), b = oq__sig_entry_pos(pb);
+    /* oq__heap_cmp_at, inlined: this runs at every step of a signature sift.
+     * (A lane heap is keyed whenever it has signatures: oq__sig_rebuild.) */
+    int c = h->keyed ? oq__heap_key_cmp(&h->keys[a], &h->keys[b]) : 0;
+    return c ? c : contact_cmp(h->items[a], h->items[b], x->queue);
 }
 
 static void sig_set_pos(void *item, int32_t pos, const void *ctx)
