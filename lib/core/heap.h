@@ -10,8 +10,8 @@
  * per comparison. A key is two words (16 bytes a slot: each heap slot costs
  * every waiting contact memory); an order that needs more (a contact's
  * priority, time entered and arrival number) puts its first two fields in
- * the key, and only on an exact tie of both does the heap ask ops->cmp,
- * which reads the items. Its order must be exactly the order of ops->cmp
+ * the key, and only on an exact tie of both does the heap ask ops->tie (or
+ * ops->cmp), which reads the items. Its order must be exactly the order of ops->cmp
  * (where keys differ, cmp(a, b) has the sign of oq__heap_key_cmp(key(a),
  * key(b))), so the layout of the array — and everything that reads it in
  * order — is the same either way. A heap is keyed from the start (oq__heap_init_keyed on a
@@ -54,6 +54,9 @@ typedef struct oq_heap_ops {
     oq_heap_cmp cmp;
     oq_heap_set_pos set_pos;
     oq_heap_keyof key;  /* for keyed heaps; NULL otherwise */
+    /* Keyed heaps: orders two items whose keys are equal (reading only what
+     * the key left out, e.g. one field of each record); NULL = cmp. */
+    oq_heap_cmp tie;
 } oq_heap_ops;
 
 /* A fresh (empty, never reserved) heap keeps keys from now on. */
@@ -72,12 +75,12 @@ void oq__heap_update(oq_heap *h, const oq_heap_ops *ops, const void *ctx, int32_
 /* Re-sort everything (after the comparison itself changed). */
 void oq__heap_rebuild(oq_heap *h, const oq_heap_ops *ops, const void *ctx);
 /* Two keyed items in the heap's order: their keys, then (only on a tie)
- * ops->cmp. */
+ * ops->tie. */
 static inline int oq__heap_keyed_cmp(const oq_heap_ops *ops, const void *ctx, const oq_heap_key *ka,
                                      const void *a, const oq_heap_key *kb, const void *b)
 {
     int c = oq__heap_key_cmp(ka, kb);
-    return c ? c : ops->cmp(a, b, ctx);
+    return c ? c : (ops->tie ? ops->tie : ops->cmp)(a, b, ctx);
 }
 
 /* <0 when the item at position i comes out before the one at j. */

@@ -64,7 +64,7 @@ _Static_assert(offsetof(oq_timer, pos) == 0 && offsetof(oq_timer, kind) == sizeo
                    offsetof(oq_contact, t_kind) == offsetof(oq_contact, t_pos) + sizeof(int32_t),
                "a contact's timer entry must look like an oq_timer's head");
 
-const oq_heap_ops oq__timer_heap_ops = {timer_cmp, timer_set_pos, NULL};
+const oq_heap_ops oq__timer_heap_ops = {timer_cmp, timer_set_pos, NULL, NULL};
 
 int64_t oq__timer_item_due(const void *item)
 {

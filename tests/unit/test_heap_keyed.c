@@ -76,8 +76,8 @@ static int32_t get_keyed(const void *p, const void *ctx)
     return ((const item *)p)->pos_keyed;
 }
 
-static const oq_heap_ops plain_ops = {item_cmp, set_plain, NULL};
-static const oq_heap_ops keyed_ops = {item_cmp, set_keyed, item_key};
+static const oq_heap_ops plain_ops = {item_cmp, set_plain, NULL, NULL};
+static const oq_heap_ops keyed_ops = {item_cmp, set_keyed, item_key, NULL};
 
 static int accept_odd_b(const void *p, const void *pred)
 {
