@@ -120,6 +120,8 @@ void oq_engine_destroy(oq_engine *e)
             oq__contact_destroy(e, c);
         }
     }
+    oq__contact_spares_free(e);
+    oq__history_spares_free(e);
     for (int32_t i = 0; i < e->n_agents; i++) {
         oq_agent *a = e->agents[i];
         if (!a)
