@@ -636,6 +636,7 @@ static void close_interval(oq_engine *e)
     for (int32_t i = 0; i < S->cap_channels; i++)
         close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
     S->closed++;
+    S->closes++;
     S->cur_start = S->cur_end;
     S->cur_end = oq__sat_add(S->cur_end, S->interval_ms); /* INT64_MAX: the last one */
 }
