@@ -4,6 +4,7 @@
  * exit() otherwise). */
 #include "core/idmap.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define HASH_NONFATAL_OOM 1
@@ -13,6 +14,23 @@
     do {                         \
         (void)(obj);             \
         idmap_oom = 1;           \
+    } while (0)
+/* FNV-1a with a final avalanche (as core/idtable.c) rather than uthash's
+ * default, Jenkins: the maps' keys are short host ids looked up on every call
+ * (a contact's queue and channel), where Jenkins' fixed cost dominated; the
+ * avalanche makes uthash's bucket (the low bits) depend on every bit. The
+ * hash decides buckets only: iteration (insertion order) and so everything
+ * the engine reports is unchanged. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                          \
+    do {                                                              \
+        const unsigned char *hf_k = (const unsigned char *)(keyptr); \
+        uint32_t hf_h = 2166136261u;                                  \
+        for (size_t hf_i = 0; hf_i < (size_t)(keylen); hf_i++)        \
+            hf_h = (hf_h ^ hf_k[hf_i]) * 16777619u;                   \
+        hf_h ^= hf_h >> 16;                                           \
+        hf_h *= 0x7feb352du;                                          \
+        hf_h ^= hf_h >> 15;                                           \
+        (hashv) = hf_h;                                               \
     } while (0)
 #include <uthash.h>
 

@@ -284,6 +284,86 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
     }
 }
 
+/* Spare contact records (issue #22: the simulator's hosts create and finish
+ * contacts by the million, and each cost an allocation and a free of the
+ * record, its id and its rejects array). A destroyed contact's record is kept
+ * for a later arrival, with its id buffer (reused when the next id has the
+ * same length, as a host's numbered ids mostly do) and its rejects array of
+ * the first size. At most OQ_SPARE_CONTACTS_MAX records are kept - what they
+ * hold is bounded (each under 0.7 KB: the record, an id of fewer than
+ * OQ_SPARE_ID_MAX bytes, OQ_SPARE_REJECTS exclusions) and never more than
+ * the engine held at its peak; oq_engine_destroy frees them. Taking a spare
+ * and giving it back changes nothing anyone can see, so a call that fails
+ * after taking one still changes nothing. Linked through dirty_next (a
+ * spare record is in no list). */
+#define OQ_SPARE_CONTACTS_MAX 256
+#define OQ_SPARE_ID_MAX 32
+#define OQ_SPARE_REJECTS 4
+
+/* A zeroed record whose id is a copy of `id` (c->id NULL if that copy
+ * failed), or NULL. */
+static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
+{
+    oq_contact *c = e->spare_contacts;
+    if (!c) {
+        c = oq__calloc(&e->mem, 1, sizeof *c);
+        if (c)
+            c->id = oq__strndup(&e->mem, id, len);
+        return c;
+    }
+    e->spare_contacts = c->dirty_next;
+    e->n_spare_contacts--;
+    char *kept = c->id;
+    oq_exclusion *rejects = c->rejects;
+    int32_t cap_rejects = c->cap_rejects;
+    memset(c, 0, sizeof *c);
+    c->rejects = rejects;
+    c->cap_rejects = cap_rejects;
+    if (kept && strlen(kept) == len) {
+        memcpy(kept, id, len);
+        c->id = kept;
+    } else {
+        oq__strfree(&e->mem, kept);
+        c->id = oq__strndup(&e->mem, id, len);
+    }
+    return c;
+}
+
+/* Give back a record whose customer, extra and history are already freed. */
+static void contact_spare(oq_engine *e, oq_contact *c)
+{
+    if (e->n_spare_contacts >= OQ_SPARE_CONTACTS_MAX) {
+        oq__strfree(&e->mem, c->id);
+        oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
+        oq__free(&e->mem, c, sizeof *c);
+        return;
+    }
+    if (c->cap_rejects != OQ_SPARE_REJECTS) {
+        oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
+        c->rejects = NULL;
+        c->cap_rejects = 0;
+    }
+    if (c->id && strlen(c->id) >= OQ_SPARE_ID_MAX) {
+        oq__strfree(&e->mem, c->id);
+        c->id = NULL;
+    }
+    c->dirty_next = e->spare_contacts;
+    e->spare_contacts = c;
+    e->n_spare_contacts++;
+}
+
+void oq__contact_spares_free(oq_engine *e)
+{
+    while (e->spare_contacts) {
+        oq_contact *c = e->spare_contacts;
+        e->spare_contacts = c->dirty_next;
+        oq__strfree(&e->mem, c->id);
+        oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
+        oq__free(&e->mem, c, sizeof *c);
+    }
+    e->n_spare_contacts = 0;
+}
+
 void oq__contact_destroy(oq_engine *e, oq_contact *c)
 {
     oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
@@ -299,11 +379,9 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
     e->channels[c->channel]->n_contacts--;
     c->queue->lanes[c->lane].reserved--;
     e->n_contacts--;
-    oq__strfree(&e->mem, c->id);
     oq__strfree(&e->mem, c->customer);
     oq__free(&e->mem, c->extra, (size_t)(c->n_req + c->n_pref) * sizeof *c->extra);
-    oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
-    oq__free(&e->mem, c, sizeof *c);
+    contact_spare(e, c);
 }
 
 /* The agent let an offer pass (time-out) or refused it: back-off delays and
@@ -507,9 +585,8 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
 
     int32_t n_extra = s->n_required + s->n_preferred;
     oq_lane *lane = &q->lanes[l];
-    oq_contact *c = oq__calloc(&e->mem, 1, sizeof *c);
+    oq_contact *c = contact_new(e, s->id, strlen(s->id));
     if (c) {
-        c->id = oq__strndup(&e->mem, s->id, strlen(s->id));
         c->customer = s->customer ? oq__strndup(&e->mem, s->customer, strlen(s->customer)) : NULL;
         c->extra = n_extra ? oq__alloc(&e->mem, (size_t)n_extra * sizeof *c->extra) : NULL;
     }
@@ -544,11 +621,9 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         !oq__exclusion_room(e, c, 1) || !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__history_free(e, c);
-            oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
-            oq__strfree(&e->mem, c->id);
             oq__strfree(&e->mem, c->customer);
             oq__free(&e->mem, c->extra, (size_t)n_extra * sizeof *c->extra);
-            oq__free(&e->mem, c, sizeof *c);
+            contact_spare(e, c); /* back where it came from: nothing changed */
         }
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", s->id);
     }

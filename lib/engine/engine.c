@@ -120,6 +120,8 @@ void oq_engine_destroy(oq_engine *e)
             oq__contact_destroy(e, c);
         }
     }
+    oq__contact_spares_free(e);
+    oq__history_spares_free(e);
     for (int32_t i = 0; i < e->n_agents; i++) {
         oq_agent *a = e->agents[i];
         if (!a)
@@ -277,13 +279,14 @@ oq_status oq__check_id(const oq_engine *e, const char *field, const char *id)
     if (!id)
         return oq__fail(e, OQ_EINVAL, "%s: id is NULL", field);
     size_t len = 0;
+    unsigned char high = 0; /* any byte >= 0x80: only then is the UTF-8 check needed */
     while (len <= OQ_ID_MAX && id[len]) /* strnlen is POSIX, not C11 */
-        len++;
+        high |= (unsigned char)id[len++];
     if (len == 0)
         return oq__fail(e, OQ_EINVAL, "%s: id is empty", field);
     if (len > OQ_ID_MAX)
         return oq__fail(e, OQ_EINVAL, "%s: id is longer than %d bytes", field, OQ_ID_MAX);
-    if (!oq__utf8_valid((const unsigned char *)id, len))
+    if ((high & 0x80) && !oq__utf8_valid((const unsigned char *)id, len))
         return oq__fail(e, OQ_EINVAL, "%s: id is not valid UTF-8", field);
     return OQ_OK;
 }

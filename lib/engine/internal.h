@@ -359,6 +359,8 @@ int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra);
 void oq__history_add(oq_engine *e, oq_contact *c, int32_t type, const oq_agent *a,
                      int32_t detail_code, char *owned_detail);
 void oq__history_free(oq_engine *e, oq_contact *c);
+/* Free the spare history rings (engine destroy). */
+void oq__history_spares_free(oq_engine *e);
 /* Take a contact off the parked list if it is parked. */
 void oq__parked_forget(oq_engine *e, oq_contact *c);
 /* The agent logged out: its parked work orders lose their owner. */
@@ -450,6 +452,8 @@ void oq__contact_release(oq_engine *e, oq_contact *c);
 void oq__contact_detach(oq_engine *e, oq_contact *c);
 /* Forget a finished contact (emits nothing). */
 void oq__contact_destroy(oq_engine *e, oq_contact *c);
+/* Free the spare contact records (engine destroy, after every contact). */
+void oq__contact_spares_free(oq_engine *e);
 /* The timer handlers. */
 void oq__offer_expired(oq_engine *e, oq_contact *c);
 void oq__wrapup_expired(oq_engine *e, oq_contact *c);

@@ -442,6 +442,15 @@ struct oq_engine {
     const struct oq__observer *obs; /* engine/observer.h: who keeps e->stats */
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
+    /* contact_life.c: records of destroyed contacts kept for the next
+     * arrivals (linked through dirty_next), with their id buffer and first
+     * rejects array; at most OQ_SPARE_CONTACTS_MAX, freed by destroy. */
+    oq_contact *spare_contacts;
+    int32_t n_spare_contacts;
+    /* workorder.c: history rings of the first size kept the same way
+     * (at most OQ_SPARE_HISTORY_MAX, the link in the first item's bytes). */
+    struct oq_history *spare_history;
+    int32_t n_spare_history;
     /* sigindex.c: bumped whenever agents' skills, tiers or memberships may
      * have changed, so every signature's qualified count is counted again. */
     uint64_t qual_epoch;

@@ -47,6 +47,49 @@ int32_t oq__history_stored_cap(const oq_contact *c)
     return cap < OQ_HISTORY_MAX ? cap : OQ_HISTORY_MAX;
 }
 
+/* Rings of the first size (OQ_SPARE_HISTORY_CAP entries) are what nearly
+ * every answered contact needs: a destroyed contact's ring is kept for the
+ * next one instead of freed and allocated again (issue #22: an allocation
+ * and a free per contact). At most OQ_SPARE_HISTORY_MAX are kept, so what
+ * an engine holds beyond its live contacts is bounded (about 30 KB); engine
+ * destroy frees them. A spare ring is linked through the bytes of its first
+ * item. */
+#define OQ_SPARE_HISTORY_CAP 4
+#define OQ_SPARE_HISTORY_MAX 256
+
+static struct oq_history *ring_new(oq_engine *e, int32_t cap)
+{
+    struct oq_history *h = e->spare_history;
+    if (cap != OQ_SPARE_HISTORY_CAP || !h)
+        return oq__alloc(&e->mem, history_size(cap));
+    memcpy(&e->spare_history, h->items, sizeof e->spare_history);
+    e->n_spare_history--;
+    return h;
+}
+
+static void ring_free(oq_engine *e, struct oq_history *h)
+{
+    if (!h)
+        return;
+    if (h->cap != OQ_SPARE_HISTORY_CAP || e->n_spare_history >= OQ_SPARE_HISTORY_MAX) {
+        oq__free(&e->mem, h, history_size(h->cap));
+        return;
+    }
+    memcpy(h->items, &e->spare_history, sizeof e->spare_history);
+    e->spare_history = h;
+    e->n_spare_history++;
+}
+
+void oq__history_spares_free(oq_engine *e)
+{
+    while (e->spare_history) {
+        struct oq_history *h = e->spare_history;
+        memcpy(&e->spare_history, h->items, sizeof e->spare_history);
+        oq__free(&e->mem, h, history_size(h->cap));
+    }
+    e->n_spare_history = 0;
+}
+
 int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
 {
     struct oq_history *h = c->history;
@@ -58,7 +101,7 @@ int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
         cap *= 2;
     if (cap > OQ_HISTORY_MAX)
         cap = OQ_HISTORY_MAX;
-    struct oq_history *nh = oq__alloc(&e->mem, history_size(cap));
+    struct oq_history *nh = ring_new(e, cap);
     if (!nh)
         return 0;
     nh->n = n;
@@ -67,7 +110,7 @@ int oq__history_reserve(oq_engine *e, oq_contact *c, int32_t extra)
     nh->dropped = h ? h->dropped : 0;
     for (int32_t i = 0; i < n; i++)
         nh->items[i] = h ? h->items[(h->start + i) % h->cap] : arrival_item(c);
-    oq__free(&e->mem, h, h ? history_size(h->cap) : 0);
+    ring_free(e, h);
     c->history = nh;
     return 1;
 }
@@ -112,7 +155,7 @@ void oq__history_free(oq_engine *e, oq_contact *c)
         return;
     for (int32_t i = 0; i < h->n; i++)
         oq__strfree(&e->mem, h->items[(h->start + i) % h->cap].detail);
-    oq__free(&e->mem, h, history_size(h->cap));
+    ring_free(e, h);
     c->history = NULL;
 }
 

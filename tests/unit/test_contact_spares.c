@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* Spare contact records and history rings (contact_life.c, workorder.c;
+ * issue #22): a finished contact's record, id buffer, rejects array and
+ * history ring are reused by later arrivals instead of freed and allocated
+ * again. Checked here: reuse happens (a second wave of contacts allocates far
+ * less than the first), a reused record carries nothing of its previous
+ * contact (ids of other lengths, rejects, history), what is kept is bounded,
+ * and destroying the engine gives back every byte. */
+#include <stdio.h>
+#include <string.h>
+
+#include "test_support.h"
+
+typedef struct world {
+    test_alloc a;
+    oq_engine *e;
+    int64_t t;
+} world;
+
+static void world_up(world *w)
+{
+    memset(w, 0, sizeof *w);
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.alloc = test_alloc_fn;
+    o.alloc_user = &w->a;
+    assert_oq_ok(NULL, oq_engine_create(&o, &w->e));
+    oq_channel_spec ch;
+    oq_channel_spec_init(&ch);
+    ch.id = "voice";
+    assert_oq_ok(w->e, oq_channel_add(w->e, &ch));
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.offer_timeout_s = 0;
+    q.retry_after_s = 600;
+    assert_oq_ok(w->e, oq_queue_add(w->e, &q));
+    assert_oq_ok(w->e, oq_queue_add_channel(w->e, 0, "q", "voice"));
+    assert_oq_ok(w->e, oq_agent_add(w->e, "a0", 100));
+    assert_oq_ok(w->e, oq_agent_add(w->e, "a1", 100));
+    w->t = 1000;
+}
+
+static void arrive_one(world *w, const char *id)
+{
+    oq_contact_spec cs;
+    oq_contact_spec_init(&cs);
+    cs.id = id;
+    cs.queue = "q";
+    cs.channel = "voice";
+    assert_oq_ok(w->e, oq_contact_arrive(w->e, w->t, &cs));
+}
+
+/* n contacts arrive (nobody logged in), then are served one by one by a0
+ * after a1 rejected each: a history of several entries and one exclusion. */
+static void wave(world *w, const char *fmt, int n)
+{
+    char id[64];
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof id, fmt, i);
+        arrive_one(w, id);
+    }
+    assert_oq_ok(w->e, oq_agent_login(w->e, w->t, "a1", 1));
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof id, fmt, i);
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+        assert_oq_ok(w->e, oq_contact_get(w->e, id, &ci));
+        assert_int_equal(ci.state, OQ_CONTACT_OFFERED);
+        assert_string_equal(ci.agent, "a1");
+        assert_int_equal(ci.n_rejected, 0);
+        assert_int_equal(ci.n_offers, 1);
+        w->t += 10;
+        assert_oq_ok(w->e, oq_offer_reject(w->e, w->t, id, "a1"));
+    }
+    assert_oq_ok(w->e, oq_agent_logout(w->e, w->t, "a1"));
+    assert_oq_ok(w->e, oq_agent_login(w->e, w->t, "a0", 1));
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof id, fmt, i);
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+        assert_oq_ok(w->e, oq_contact_get(w->e, id, &ci));
+        assert_int_equal(ci.state, OQ_CONTACT_OFFERED);
+        assert_string_equal(ci.agent, "a0");
+        w->t += 10;
+        assert_oq_ok(w->e, oq_offer_accept(w->e, w->t, id, "a0"));
+        int32_t n_hist = -1;
+        assert_oq_ok(w->e, oq_contact_history_count(w->e, id, &n_hist));
+        assert_int_equal(n_hist, 2); /* its own only (arrival, assigned) */
+        w->t += 10;
+        assert_oq_ok(w->e, oq_contact_complete(w->e, w->t, id));
+        assert_int_equal(oq_contact_get(w->e, id, &ci), OQ_ENOTFOUND);
+    }
+    assert_oq_ok(w->e, oq_agent_logout(w->e, w->t, "a0"));
+    assert_oq_ok(w->e, oq_engine_check(w->e));
+}
+
+static void second_wave_reuses_the_records(void **state)
+{
+    (void)state;
+    world w;
+    world_up(&w);
+    int64_t a0 = w.a.n_allocs;
+    wave(&w, "c%d", 100);
+    int64_t first = w.a.n_allocs - a0;
+    int64_t live_after_first = w.a.live_bytes;
+    /* Ids of the same length and of other lengths, some longer than any
+     * kept buffer. */
+    a0 = w.a.n_allocs;
+    wave(&w, "d%d", 100);
+    int64_t second = w.a.n_allocs - a0;
+    wave(&w, "contact-with-a-much-longer-id-than-before-%d", 40);
+    wave(&w, "x%d", 100);
+    print_message("allocations: first wave %lld, second %lld\n", (long long)first, (long long)second);
+    /* Each contact of the first wave allocated its record, id, rejects and
+     * history; the second wave reuses them (the few left are the engine's
+     * per-call growth, not per contact). */
+    assert_true(first >= 3 * 100);
+    assert_true(second * 4 < first);
+    /* Nothing accumulates beyond the first wave's peak. */
+    assert_true(w.a.live_bytes <= live_after_first + 16384);
+    oq_engine_destroy(w.e);
+    assert_int_equal(w.a.live_bytes, 0);
+    assert_int_equal(w.a.live_blocks, 0);
+}
+
+/* More contacts finish at once than are kept: the rest are freed, so what
+ * the engine keeps after a burst is bounded. */
+static void spares_are_bounded(void **state)
+{
+    (void)state;
+    world w;
+    world_up(&w);
+    int64_t base = w.a.live_blocks;
+    wave(&w, "c%d", 2000);
+    int64_t kept = w.a.live_blocks - base;
+    print_message("blocks kept after a burst of 2000 contacts: %lld\n", (long long)kept);
+    /* 256 records with their id and rejects array and 256 rings at most
+     * (1,024 blocks), and the engine's own arrays grown by the burst; the
+     * burst's contacts held 2000 x 4. */
+    assert_true(kept < 1100);
+    oq_engine_destroy(w.e);
+    assert_int_equal(w.a.live_bytes, 0);
+}
+
+/* An arrival that fails for memory after taking a spare gives it back:
+ * the engine is as before, and the next arrival still works. */
+static void failed_arrival_keeps_the_spare(void **state)
+{
+    (void)state;
+    for (int64_t k = 1; k <= 8; k++) {
+        world w;
+        world_up(&w);
+        wave(&w, "c%d", 3);
+        w.a.fail_at = w.a.n_allocs + k;
+        oq_contact_spec cs;
+        oq_contact_spec_init(&cs);
+        cs.id = "a-longer-id";
+        cs.queue = "q";
+        cs.channel = "voice";
+        oq_status st = oq_contact_arrive(w.e, w.t, &cs);
+        w.a.fail_at = 0;
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+        if (st == OQ_ENOMEM) {
+            assert_int_equal(oq_contact_get(w.e, "a-longer-id", &ci), OQ_ENOTFOUND);
+            oq_engine_counts k2 = OQ_OUTPUT_INIT(oq_engine_counts);
+            assert_oq_ok(w.e, oq_engine_get_counts(w.e, &k2));
+            assert_int_equal(k2.contacts, 0);
+        } else {
+            assert_oq_ok(w.e, st);
+            assert_oq_ok(w.e, oq_contact_abandon(w.e, w.t, "a-longer-id"));
+        }
+        assert_oq_ok(w.e, oq_engine_check(w.e));
+        wave(&w, "e%d", 3);
+        oq_engine_destroy(w.e);
+        assert_int_equal(w.a.live_bytes, 0);
+        assert_int_equal(w.a.live_blocks, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(second_wave_reuses_the_records),
+        cmocka_unit_test(spares_are_bounded),
+        cmocka_unit_test(failed_arrival_keeps_the_spare),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
