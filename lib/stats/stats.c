@@ -343,8 +343,31 @@ static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
     if (v < 0)
         v = 0;
     ob->cur.k[k] = oq__sat_add(ob->cur.k[k], v);
-    ob->day.k[k] = oq__sat_add(ob->day.k[k], v);
+    if (!S->day_lazy)
+        ob->day.k[k] = oq__sat_add(ob->day.k[k], v);
     w->k[k] = oq__sat_add(w->k[k], v);
+}
+
+void oq__sblock_fold(oq_sblock *into, const oq_sblock *from)
+{
+    for (int k = 0; k < K_N; k++)
+        if (!oq__k_is_max(k))
+            into->k[k] = oq__sat_add(into->k[k], from->k[k]);
+        else if (from->k[k] > into->k[k])
+            into->k[k] = from->k[k];
+    for (int h = 0; h < OQ_HIST_N; h++) {
+        into->hist_ans[h] = oq__sat_add(into->hist_ans[h], from->hist_ans[h]);
+        into->hist_ab[h] = oq__sat_add(into->hist_ab[h], from->hist_ab[h]);
+    }
+}
+
+const oq_sblock *oq__sday(const oq_stats *S, const oq_sobj *ob, oq_sblock *tmp)
+{
+    if (!S->day_lazy)
+        return &ob->day;
+    *tmp = ob->day;
+    oq__sblock_fold(tmp, &ob->cur);
+    return tmp;
 }
 
 static int32_t hist_index(const oq_stats *S, int64_t wait)
@@ -400,17 +423,20 @@ static oq_sblock *past_bucket(oq_stats *S, oq_sobj *ob, int64_t at, int64_t now)
  * attribution) that is the current interval, the day and the current bucket. */
 static int outcome_blocks(oq_stats *S, oq_sobj *ob, int64_t at, int64_t now, oq_sblock **b)
 {
-    if (at >= now) {
-        b[0] = &ob->cur;
-        b[1] = &ob->day;
-        b[2] = bucket(S, ob, now);
-        return 3;
-    }
     int n = 0;
-    oq_sblock *x = at >= S->cur_start ? &ob->cur : closed_block(S, ob, at);
+    if (at >= now) {
+        b[n++] = &ob->cur;
+        if (!S->day_lazy)
+            b[n++] = &ob->day;
+        b[n++] = bucket(S, ob, now);
+        return n;
+    }
+    /* Lazy, the day has cur in it (day_start <= cur_start then). */
+    int cur = at >= S->cur_start;
+    oq_sblock *x = cur ? &ob->cur : closed_block(S, ob, at);
     if (x)
         b[n++] = x;
-    if (at >= S->day_start)
+    if (at >= S->day_start && !(cur && S->day_lazy))
         b[n++] = &ob->day;
     if ((x = past_bucket(S, ob, at, now)))
         b[n++] = x;
@@ -613,6 +639,8 @@ static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx)
     c->start = S->cur_start;
     c->end = S->cur_end;
     c->b = ob->cur;
+    if (S->day_lazy)
+        oq__sblock_fold(&ob->day, &ob->cur);
     oq__sgauges(e, ob, scope, idx, S->cur_end, &c->g);
     memset(&ob->cur, 0, sizeof ob->cur);
 }
@@ -636,6 +664,8 @@ static void close_interval(oq_engine *e)
     for (int32_t i = 0; i < S->cap_channels; i++)
         close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
     S->closed++;
+    /* Every day block now holds the whole day and cur starts empty. */
+    S->day_lazy = S->day_start <= S->cur_end;
     S->cur_start = S->cur_end;
     S->cur_end = oq__sat_add(S->cur_end, S->interval_ms); /* INT64_MAX: the last one */
 }
@@ -711,6 +741,7 @@ oq_status oq__stats_create(oq_engine *e)
         return OQ_ENOMEM;
     }
     S->day_start = S->cur_start = e->now;
+    S->day_lazy = 1;
     S->cur_end = next_boundary(e->now, S->interval_ms);
     e->stats = S;
     return OQ_OK;
@@ -1126,6 +1157,7 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
     S->closed = S->emitted = 0;
     S->dropped = 0;
     S->day_start = S->cur_start = e->now;
+    S->day_lazy = 1; /* every block empty */
     S->cur_end = next_boundary(e->now, S->interval_ms);
     for (int32_t i = 0; i < S->cap_agents; i++) {
         oq_sagent *g = S->agents[i];
@@ -1155,6 +1187,7 @@ oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
     oq_stats *S = e->stats;
     oq__stats_roll(e, e->now);
     S->day_start = e->now;
+    S->day_lazy = 0; /* cur may hold time before the day: until it closes, adds write the day */
     memset(&S->center->day, 0, sizeof S->center->day);
     for (int32_t i = 0; i < S->cap_queues; i++)
         if (S->queues[i])
