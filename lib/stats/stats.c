@@ -321,10 +321,15 @@ static void locate(oq_stats *S, int64_t t)
     }
 }
 
-static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
+static inline void at_locate(oq_stats *S, int64_t t)
 {
     if (t < S->at.lo || t >= S->at.hi || S->at.len != S->bucket_ms || S->at.n != S->n_buckets)
         locate(S, t);
+}
+
+/* ob's window bucket of the time S->at was located at. */
+static inline oq_sblock *at_block(const oq_stats *S, oq_sobj *ob)
+{
     int64_t b = S->at.b;
     oq_sblock *w = (oq_sblock *)(void *)((char *)ob->win + S->at.off); /* &ob->win[slot], no multiply */
     if (w->stamp != b) {
@@ -333,6 +338,15 @@ static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
     }
     return w;
 }
+
+static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
+{
+    at_locate(S, t);
+    return at_block(S, ob);
+}
+
+/* a + v for v >= 0, saturating: oq__sat_add's result with one test. */
+static inline int64_t sat_add_nn(int64_t a, int64_t v) { return a > INT64_MAX - v ? INT64_MAX : a + v; }
 
 /* Add v to counter k (a sum: a COUNT or MEAN_S row of stats/counters.h). */
 static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
@@ -485,14 +499,49 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
     }
 }
 
-/* Add k to the contact's queue, channel and the center. */
-static void add3(oq_engine *e, oq_sobj *qo, oq_sobj *co, int k, int64_t v)
+/* One addend of a batch (ADD3): v is added to sum counter k (v < 0 as 0). */
+typedef struct oq_kv {
+    int k;
+    int64_t v;
+} oq_kv;
+
+/* Add a batch to ob at the located bucket: its cur, window bucket and (not
+ * day_lazy) day, the bucket found once for the batch. */
+static inline void add_kv(oq_stats *S, oq_sobj *ob, const oq_kv *kv, int n)
+{
+    if (!ob)
+        return;
+    oq_sblock *w = at_block(S, ob);
+    int day = !S->day_lazy;
+    for (int i = 0; i < n; i++) {
+        int k = kv[i].k;
+        int64_t v = kv[i].v > 0 ? kv[i].v : 0;
+        ob->cur.k[k] = sat_add_nn(ob->cur.k[k], v);
+        w->k[k] = sat_add_nn(w->k[k], v);
+        if (day)
+            ob->day.k[k] = sat_add_nn(ob->day.k[k], v);
+    }
+}
+
+/* Add a batch to the contact's queue, channel and the center: the bucket
+ * located once for the three. */
+static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, const oq_kv *kv, int n)
 {
     oq_stats *S = e->stats;
-    add(S, qo, k, v, e->now);
-    add(S, co, k, v, e->now);
-    add(S, S->center, k, v, e->now);
+    at_locate(S, e->now);
+    add_kv(S, qo, kv, n);
+    add_kv(S, co, kv, n);
+    add_kv(S, S->center, kv, n);
 }
+
+/* ADD3(e, qo, co, {K_x, v}, ...): counters of one event, at once. */
+#define ADD3(e, qo, co, ...)                                                   \
+    do {                                                                       \
+        const oq_kv kv_[] = {__VA_ARGS__};                                     \
+        add3v((e), (qo), (co), kv_, (int)(sizeof kv_ / sizeof kv_[0]));        \
+    } while (0)
+
+static void add3(oq_engine *e, oq_sobj *qo, oq_sobj *co, int k, int64_t v) { ADD3(e, qo, co, {k, v}); }
 
 /* ---- agents ------------------------------------------------------------------- */
 
@@ -901,8 +950,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             release(e, r, c);
             break;
         }
-        add3(e, qo, co, K_OFFERED, 1);
-        add3(e, qo, co, K_ARRIVALS, 1);
+        ADD3(e, qo, co, {K_OFFERED, 1}, {K_ARRIVALS, 1});
         if (!r && !(r = rec_new(e, c))) {
             S->dropped++;
             break;
@@ -949,8 +997,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_ASSIGNED: {
         if (!c)
             break;
-        add3(e, qo, co, K_ACCEPTED, 1);
-        add3(e, qo, co, K_ACCEPT_MS, now - c->offered_at);
+        ADD3(e, qo, co, {K_ACCEPTED, 1}, {K_ACCEPT_MS, now - c->offered_at});
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
             INC(g->cur.accepted), INC(g->day.accepted);
@@ -962,13 +1009,10 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             int64_t wc = now - c->arrived;
             outcome(S, co, 1, wc, t_ms, now);
             outcome(S, S->center, 1, wc, t_ms, now);
-            add3(e, qo, co, K_FR_N, 1);
-            add3(e, qo, co, K_FR_MS, wc);
-            if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE))) {
-                add3(e, qo, co, K_DL_N, 1);
-                if (now <= c->deadline)
-                    add3(e, qo, co, K_DL_MET, 1);
-            }
+            if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE)))
+                ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc}, {K_DL_N, 1}, {K_DL_MET, now <= c->deadline});
+            else
+                ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc});
         }
         if (r) {
             r->flags |= SF_ANSWERED | SF_DEADLINE_DONE;
@@ -984,11 +1028,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         int wrap = c->state == OQ_CONTACT_WRAPUP;
         int64_t talk = (wrap ? c->wrapup_at : now) - c->assigned_at;
         int64_t wrap_ms = wrap ? now - c->wrapup_at : 0;
-        add3(e, qo, co, K_HANDLED, 1);
-        add3(e, qo, co, K_TALK, talk);
-        add3(e, qo, co, K_WRAP, wrap_ms);
-        add3(e, qo, co, K_RES_N, 1);
-        add3(e, qo, co, K_RES_MS, now - c->arrived);
+        ADD3(e, qo, co, {K_HANDLED, 1}, {K_TALK, talk}, {K_WRAP, wrap_ms}, {K_RES_N, 1},
+             {K_RES_MS, now - c->arrived});
         oq_sagent *g = agent_touch(e, c->agent);
         if (g) {
             INC(g->cur.handled), INC(g->day.handled);
