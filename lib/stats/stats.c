@@ -505,29 +505,32 @@ typedef struct oq_kv {
     int64_t v;
 } oq_kv;
 
-/* Add a batch to ob at the located bucket: its cur, window bucket and (not
- * day_lazy) day, the bucket found once for the batch. */
+/* Add a batch (values >= 0) to ob at the located bucket: its cur, window
+ * bucket and (not day_lazy) day, the bucket found once for the batch. */
 static inline void add_kv(oq_stats *S, oq_sobj *ob, const oq_kv *kv, int n)
 {
     if (!ob)
         return;
     oq_sblock *w = at_block(S, ob);
-    int day = !S->day_lazy;
     for (int i = 0; i < n; i++) {
         int k = kv[i].k;
-        int64_t v = kv[i].v > 0 ? kv[i].v : 0;
+        int64_t v = kv[i].v;
         ob->cur.k[k] = sat_add_nn(ob->cur.k[k], v);
         w->k[k] = sat_add_nn(w->k[k], v);
-        if (day)
-            ob->day.k[k] = sat_add_nn(ob->day.k[k], v);
     }
+    if (!S->day_lazy)
+        for (int i = 0; i < n; i++)
+            ob->day.k[kv[i].k] = sat_add_nn(ob->day.k[kv[i].k], kv[i].v);
 }
 
 /* Add a batch to the contact's queue, channel and the center: the bucket
  * located once for the three. */
-static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, const oq_kv *kv, int n)
+static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, oq_kv *kv, int n)
 {
     oq_stats *S = e->stats;
+    for (int i = 0; i < n; i++) /* clamped once for the three */
+        if (kv[i].v < 0)
+            kv[i].v = 0;
     at_locate(S, e->now);
     add_kv(S, qo, kv, n);
     add_kv(S, co, kv, n);
@@ -537,7 +540,7 @@ static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, const oq_kv *kv, int n
 /* ADD3(e, qo, co, {K_x, v}, ...): counters of one event, at once. */
 #define ADD3(e, qo, co, ...)                                                   \
     do {                                                                       \
-        const oq_kv kv_[] = {__VA_ARGS__};                                     \
+        oq_kv kv_[] = {__VA_ARGS__};                                     \
         add3v((e), (qo), (co), kv_, (int)(sizeof kv_ / sizeof kv_[0]));        \
     } while (0)
 
