@@ -142,6 +142,7 @@ struct oq_stats {
     int64_t closed;      /* intervals closed since configure */
     int64_t emitted;     /* of which reported with OQ_EV_INTERVAL_CLOSED */
     int64_t dropped;
+    uint64_t closes;     /* close_interval calls: the work clock jumps cost (tests count it); not saved */
     int32_t agents_in[5];/* agents per derived state (from events) */
 
     oq_sobj *center;

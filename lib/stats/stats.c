@@ -716,6 +716,7 @@ static void close_interval(oq_engine *e)
     for (int32_t i = 0; i < S->cap_channels; i++)
         close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
     S->closed++;
+    S->closes++;
     /* Every day block now holds the whole day and cur starts empty. */
     S->day_lazy = S->day_start <= S->cur_end;
     S->cur_start = S->cur_end;
