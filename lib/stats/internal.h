@@ -157,6 +157,11 @@ struct oq_stats {
     int32_t cap_recs, free_rec, n_recs;
 
     oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
+    /* A cache of to_ms(thr_s): the last SLA threshold an outcome used (one
+     * llround per answer otherwise). Keyed by the value, so any queue may
+     * use it; zero (0 s = 0 ms) is a valid start. */
+    double thr_s;
+    int64_t thr_ms;
 };
 
 enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };

@@ -32,6 +32,16 @@ void oq_stats_options_init(oq_stats_options *o)
 
 static int64_t to_ms(double s) { return (int64_t)llround(s * 1000.0); }
 
+/* to_ms of an SLA threshold, through the one-value cache of oq_stats. */
+static int64_t thr_ms(oq_stats *S, double s)
+{
+    if (s != S->thr_s) {
+        S->thr_s = s;
+        S->thr_ms = to_ms(s);
+    }
+    return S->thr_ms;
+}
+
 static int whole_ms(double s) { return fabs(s * 1000.0 - (double)to_ms(s)) < 1e-6; }
 
 static oq_status check_options(oq_engine *e, const oq_stats_options *o)
@@ -1005,7 +1015,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
             INC(g->cur.accepted), INC(g->day.accepted);
-        int64_t t_ms = to_ms(c->queue->sla_threshold_s);
+        int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 1, wq, t_ms, now);
         business_outcome(e, qo, c->queue, 1, wq, t_ms, now);
@@ -1074,7 +1084,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_ABANDONED: {
         if (!c)
             break;
-        int64_t t_ms = to_ms(c->queue->sla_threshold_s);
+        int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 0, wq, t_ms, now);
         business_outcome(e, qo, c->queue, 0, wq, t_ms, now);
