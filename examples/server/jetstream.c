@@ -533,6 +533,21 @@ static int republish(nats_log *g, pending *p, int64_t deadline)
     }
 }
 
+/* Wait on g->cv (g->mu held) for at most `left_ms` milliseconds
+ * (pthread_cond_timedwait takes an absolute CLOCK_REALTIME time). */
+static void wait_at_most(nats_log *g, int64_t left_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(left_ms / 1000);
+    ts.tv_nsec += (long)(left_ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&g->cv, &g->mu, &ts);
+}
+
 int nats_log_wait(nats_log *g)
 {
     int64_t start = mono_ms();
@@ -542,15 +557,7 @@ int nats_log_wait(nats_log *g)
         int64_t left = deadline - mono_ms();
         if (left <= 0)
             break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += (time_t)(left / 1000);
-        ts.tv_nsec += (long)(left % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&g->cv, &g->mu, &ts);
+        wait_at_most(g, left);
     }
     /* From here on acknowledgements still in flight are ignored: whatever
      * they say, the loop below finds out from the stream itself. */
@@ -699,15 +706,7 @@ int nats_log_next(nats_log *g, int64_t timeout_ms, uint64_t *seq, const void **d
         int64_t left = deadline - mono_ms();
         if (left <= 0)
             break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += (time_t)(left / 1000);
-        ts.tv_nsec += (long)(left % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&g->cv, &g->mu, &ts);
+        wait_at_most(g, left);
     }
     queued *q = g->head;
     if (q) {

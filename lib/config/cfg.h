@@ -58,6 +58,16 @@ typedef struct cfg_ctx {
         for (const cfg_node *k = (map)->kids[i], *v = (map)->kids[i + 1]; k && !(i##_go = 0); \
              i##_go = 1, k = NULL)
 
+/* If mapping m has `key`: f = its value, then ok = expr with the key on the
+ * error path. Uses the caller's c, ok and f: a run of optional fields stops
+ * at the first error. */
+#define CFG_AT_KEY(m, key, expr)                                                           \
+    if (ok && (f = oq__cfg_get((m), (key)))) {                                             \
+        size_t p_ = oq__cfg_push_key(c, (key));                                            \
+        ok = (expr);                                                                       \
+        oq__cfg_pop(c, p_);                                                                \
+    }
+
 /* Parse a buffer into a tree (*root NULL for an empty stream). 1 ok, 0 error
  * (ctx). Stops at the first key of the root mapping that is not one of
  * c->top_keys, at more than c->max_nodes nodes, at more than c->max_bytes. */

@@ -146,269 +146,179 @@ static int check_call(cfg_ctx *c, const cfg_node *n, oq_status st)
     return st == OQ_OK ? 1 : oq__cfg_fail_engine(c, n, st);
 }
 
+/* One entry of a section: its key k (on the error path) and value v; 1 ok. */
+typedef int (*entry_fn)(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg);
+
+/* How each_entry goes through a section. */
+enum {
+    EACH_CHECKED = 1, /* the section was checked to be a mapping (a second pass over it) */
+    EACH_FIRST = 2,   /* stop at the first entry that fails (a sub-section of one entry) */
+};
+
+/* Each entry of the section `key` (a mapping) through entry(). By default an
+ * entry's error does not stop the others, so one pass reports every error of
+ * a file (until c->stop, the error limit); 0 if the section or an entry failed. */
+static int each_entry(cfg_ctx *c, const char *key, const cfg_node *map, int how, entry_fn entry,
+                      const void *arg)
+{
+    size_t p0 = oq__cfg_push_key(c, key);
+    int all = how & EACH_CHECKED ? 1 : oq__cfg_check_map(c, map, NULL, 1);
+    if (all)
+        FOR_PAIRS(map, i, k, v)
+        {
+            if (c->stop || (!all && (how & EACH_FIRST)))
+                break;
+            size_t p1 = oq__cfg_push_key(c, k->s);
+            all &= entry(c, k, v, arg);
+            oq__cfg_pop(c, p1);
+        }
+    oq__cfg_pop(c, p0);
+    return all;
+}
+
 /* ---- engine ---------------------------------------------------------------------- */
 
 static int read_engine(cfg_ctx *c, const cfg_node *n, oq_engine_options *o)
 {
     size_t p0 = oq__cfg_push_key(c, "engine");
     int ok = oq__cfg_check_map(c, n, ENGINE_KEYS, 1);
-    const cfg_node *v;
-    if (ok && (v = oq__cfg_get(n, "seed"))) {
-        size_t p1 = oq__cfg_push_key(c, "seed");
-        ok = oq__cfg_u64(c, v, &o->seed);
-        oq__cfg_pop(c, p1);
-    }
-    if (ok && (v = oq__cfg_get(n, "start"))) {
-        size_t p1 = oq__cfg_push_key(c, "start");
-        ok = oq__cfg_time_ms(c, v, &o->start_ms);
-        oq__cfg_pop(c, p1);
-    }
-    if (ok && (v = oq__cfg_get(n, "abandon_resume"))) {
-        size_t p1 = oq__cfg_push_key(c, "abandon_resume");
-        ok = oq__cfg_seconds(c, v, &o->abandon_resume_s);
-        oq__cfg_pop(c, p1);
-    }
-    if (ok && (v = oq__cfg_get(n, "last_agent_max"))) {
-        size_t p1 = oq__cfg_push_key(c, "last_agent_max");
-        ok = oq__cfg_int(c, v, 0, 10000000, &o->last_agent_max); /* OQ_LAST_AGENT_MAX */
-        oq__cfg_pop(c, p1);
-    }
+    const cfg_node *f;
+    CFG_AT_KEY(n, "seed", oq__cfg_u64(c, f, &o->seed))
+    CFG_AT_KEY(n, "start", oq__cfg_time_ms(c, f, &o->start_ms))
+    CFG_AT_KEY(n, "abandon_resume", oq__cfg_seconds(c, f, &o->abandon_resume_s))
+    CFG_AT_KEY(n, "last_agent_max", oq__cfg_int(c, f, 0, 10000000, &o->last_agent_max)) /* OQ_LAST_AGENT_MAX */
     oq__cfg_pop(c, p0);
     return ok;
 }
 
 /* ---- channels, skills ------------------------------------------------------------- */
 
-static int load_channels(cfg_ctx *c, const cfg_node *map)
+static int channel_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
 {
-    size_t p0 = oq__cfg_push_key(c, "channels");
-    int ok = oq__cfg_check_map(c, map, NULL, 1);
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        oq_channel_spec spec;
-        oq_channel_spec_init(&spec);
-        ok = oq__cfg_id(c, k, &spec.id) && oq__cfg_check_map(c, v, CHANNEL_KEYS, 1);
-        const cfg_node *f;
-        struct { const char *key; int32_t *dst; int is_bool; int64_t lo, hi; } fields[] = {
-            {"synchronous", &spec.synchronous, 1, 0, 1},
-            {"exclusive", &spec.exclusive, 1, 0, 1},
-            {"capacity_cost", &spec.capacity_cost, 0, 1, OQ_CAPACITY_MAX},
-            {"max_per_agent", &spec.max_per_agent, 0, 1, 10000},
-        };
-        for (int j = 0; ok && j < N_OF(fields); j++)
-            if ((f = oq__cfg_get(v, fields[j].key))) {
-                size_t p2 = oq__cfg_push_key(c, fields[j].key);
-                ok = fields[j].is_bool ? oq__cfg_bool(c, f, fields[j].dst)
-                                       : oq__cfg_int(c, f, fields[j].lo, fields[j].hi, fields[j].dst);
-                oq__cfg_pop(c, p2);
-            }
-        if (ok)
-            ok = check_call(c, k, oq_channel_add(c->e, &spec));
-        oq__cfg_pop(c, p1);
-    }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    (void)arg;
+    oq_channel_spec spec;
+    oq_channel_spec_init(&spec);
+    int ok = oq__cfg_id(c, k, &spec.id) && oq__cfg_check_map(c, v, CHANNEL_KEYS, 1);
+    const cfg_node *f;
+    struct { const char *key; int32_t *dst; int is_bool; int64_t lo, hi; } fields[] = {
+        {"synchronous", &spec.synchronous, 1, 0, 1},
+        {"exclusive", &spec.exclusive, 1, 0, 1},
+        {"capacity_cost", &spec.capacity_cost, 0, 1, OQ_CAPACITY_MAX},
+        {"max_per_agent", &spec.max_per_agent, 0, 1, 10000},
+    };
+    for (int j = 0; j < N_OF(fields); j++)
+        CFG_AT_KEY(v, fields[j].key,
+               fields[j].is_bool ? oq__cfg_bool(c, f, fields[j].dst)
+                                 : oq__cfg_int(c, f, fields[j].lo, fields[j].hi, fields[j].dst))
+    return ok && check_call(c, k, oq_channel_add(c->e, &spec));
 }
 
-static int load_skills(cfg_ctx *c, const cfg_node *map)
+static int skill_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
 {
-    size_t p0 = oq__cfg_push_key(c, "skills");
-    int ok = oq__cfg_check_map(c, map, NULL, 1);
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const char *id;
-        int32_t max_level = 0;
-        ok = oq__cfg_id(c, k, &id) && oq__cfg_int(c, v, 1, OQ_LEVEL_MAX, &max_level) &&
-             check_call(c, k, oq_skill_add(c->e, id, max_level));
-        oq__cfg_pop(c, p1);
-    }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    (void)arg;
+    const char *id;
+    int32_t max_level = 0;
+    return oq__cfg_id(c, k, &id) && oq__cfg_int(c, v, 1, OQ_LEVEL_MAX, &max_level) &&
+           check_call(c, k, oq_skill_add(c->e, id, max_level));
 }
 
 /* ---- profiles (two passes: names first, settings once queues exist) --------------- */
 
-static int add_profiles(cfg_ctx *c, const cfg_node *map)
+static int profile_add_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
 {
-    size_t p0 = oq__cfg_push_key(c, "profiles");
-    int ok = oq__cfg_check_map(c, map, NULL, 1);
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const char *id;
-        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, PROFILE_KEYS, 1) &&
-             check_call(c, k, oq_profile_add(c->e, id));
-        oq__cfg_pop(c, p1);
-    }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    (void)arg;
+    const char *id;
+    return oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, PROFILE_KEYS, 1) &&
+           check_call(c, k, oq_profile_add(c->e, id));
 }
 
-static int set_profiles(cfg_ctx *c, const cfg_node *map)
+static int profile_queue_entry(cfg_ctx *c, const cfg_node *qk, const cfg_node *qv,
+                               const void *profile)
 {
-    size_t p0 = oq__cfg_push_key(c, "profiles");
-    int ok = 1;
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        if (!ref_exists(c, OQ_KIND_PROFILE, k->s)) { /* its definition failed: reported */
-            ok = oq__cfg_fail_quiet(c);
-            continue;
-        }
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const cfg_node *qs = oq__cfg_get(v, "queues"), *chs = oq__cfg_get(v, "channels"), *f;
-        size_t p2 = oq__cfg_push_key(c, "queues");
-        ok = oq__cfg_check_map(c, qs, NULL, 1);
-        FOR_PAIRS(qs, j, qk, qv)
-        {
-            if (!ok)
-                break;
-            size_t p3 = oq__cfg_push_key(c, qk->s);
-            const char *qid;
-            int32_t prio = 1;
-            double delay = 0;
-            ok = ref(c, qk, OQ_KIND_QUEUE, &qid);
-            if (ok && qv->kind == CFG_SCALAR && !oq__cfg_is_null(qv)) {
-                ok = oq__cfg_int(c, qv, 1, 1000, &prio); /* shorthand: queue: priority */
-            } else if (ok) {
-                ok = oq__cfg_check_map(c, qv, PROFILE_QUEUE_KEYS, 1);
-                if (ok && (f = oq__cfg_get(qv, "priority"))) {
-                    size_t p4 = oq__cfg_push_key(c, "priority");
-                    ok = oq__cfg_int(c, f, 1, 1000, &prio);
-                    oq__cfg_pop(c, p4);
-                }
-                if (ok && (f = oq__cfg_get(qv, "delay"))) {
-                    size_t p4 = oq__cfg_push_key(c, "delay");
-                    ok = oq__cfg_seconds(c, f, &delay);
-                    oq__cfg_pop(c, p4);
-                }
-            }
-            if (ok)
-                ok = check_call(c, qk, oq_profile_set_queue(c->e, c->now_ms, k->s, qid, prio, delay));
-            oq__cfg_pop(c, p3);
-        }
-        oq__cfg_pop(c, p2);
-        p2 = oq__cfg_push_key(c, "channels");
-        if (ok)
-            ok = oq__cfg_check_map(c, chs, NULL, 1);
-        FOR_PAIRS(chs, j, ck, cv)
-        {
-            if (!ok)
-                break;
-            size_t p3 = oq__cfg_push_key(c, ck->s);
-            const char *cid;
-            int32_t max_items = -1, cross = 1;
-            ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && oq__cfg_check_map(c, cv, PROFILE_CHANNEL_KEYS, 1);
-            if (ok && (f = oq__cfg_get(cv, "max_items"))) {
-                size_t p4 = oq__cfg_push_key(c, "max_items");
-                ok = oq__cfg_int(c, f, 0, 10000, &max_items);
-                oq__cfg_pop(c, p4);
-            }
-            if (ok && (f = oq__cfg_get(cv, "cross_channel"))) {
-                size_t p4 = oq__cfg_push_key(c, "cross_channel");
-                ok = oq__cfg_bool(c, f, &cross);
-                oq__cfg_pop(c, p4);
-            }
-            if (ok)
-                ok = check_call(c, ck,
-                                oq_profile_set_channel(c->e, c->now_ms, k->s, cid, max_items, cross));
-            oq__cfg_pop(c, p3);
-        }
-        oq__cfg_pop(c, p2);
-        int32_t flw = 0, idle = OQ_IDLE_LAST_ACTIVITY;
-        if (ok && (f = oq__cfg_get(v, "force_longest_waiting"))) {
-            size_t p4 = oq__cfg_push_key(c, "force_longest_waiting");
-            ok = oq__cfg_bool(c, f, &flw);
-            oq__cfg_pop(c, p4);
-        }
-        if (ok && (f = oq__cfg_get(v, "idle_measure"))) {
-            size_t p4 = oq__cfg_push_key(c, "idle_measure");
-            ok = oq__cfg_enum(c, f, IDLE_NAMES, IDLE_VALUES, N_OF(IDLE_NAMES), &idle);
-            oq__cfg_pop(c, p4);
-        }
-        if (ok)
-            ok = check_call(c, k, oq_profile_set_options(c->e, c->now_ms, k->s, flw, idle));
-        oq__cfg_pop(c, p1);
+    const char *qid;
+    const cfg_node *f;
+    int32_t prio = 1;
+    double delay = 0;
+    int ok = ref(c, qk, OQ_KIND_QUEUE, &qid);
+    if (ok && qv->kind == CFG_SCALAR && !oq__cfg_is_null(qv)) {
+        ok = oq__cfg_int(c, qv, 1, 1000, &prio); /* shorthand: queue: priority */
+    } else if (ok) {
+        ok = oq__cfg_check_map(c, qv, PROFILE_QUEUE_KEYS, 1);
+        CFG_AT_KEY(qv, "priority", oq__cfg_int(c, f, 1, 1000, &prio))
+        CFG_AT_KEY(qv, "delay", oq__cfg_seconds(c, f, &delay))
     }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    return ok && check_call(c, qk, oq_profile_set_queue(c->e, c->now_ms, profile, qid, prio, delay));
+}
+
+static int profile_channel_entry(cfg_ctx *c, const cfg_node *ck, const cfg_node *cv,
+                                 const void *profile)
+{
+    const char *cid;
+    const cfg_node *f;
+    int32_t max_items = -1, cross = 1;
+    int ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && oq__cfg_check_map(c, cv, PROFILE_CHANNEL_KEYS, 1);
+    CFG_AT_KEY(cv, "max_items", oq__cfg_int(c, f, 0, 10000, &max_items))
+    CFG_AT_KEY(cv, "cross_channel", oq__cfg_bool(c, f, &cross))
+    return ok &&
+           check_call(c, ck, oq_profile_set_channel(c->e, c->now_ms, profile, cid, max_items, cross));
+}
+
+/* A profile's settings, once the queues exist (its name was added before them). */
+static int profile_set_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
+{
+    (void)arg;
+    if (!ref_exists(c, OQ_KIND_PROFILE, k->s)) /* its definition failed: reported */
+        return oq__cfg_fail_quiet(c);
+    int ok =
+        each_entry(c, "queues", oq__cfg_get(v, "queues"), EACH_FIRST, profile_queue_entry, k->s) &&
+        each_entry(c, "channels", oq__cfg_get(v, "channels"), EACH_FIRST, profile_channel_entry, k->s);
+    const cfg_node *f;
+    int32_t flw = 0, idle = OQ_IDLE_LAST_ACTIVITY;
+    CFG_AT_KEY(v, "force_longest_waiting", oq__cfg_bool(c, f, &flw))
+    CFG_AT_KEY(v, "idle_measure", oq__cfg_enum(c, f, IDLE_NAMES, IDLE_VALUES, N_OF(IDLE_NAMES), &idle))
+    return ok && check_call(c, k, oq_profile_set_options(c->e, c->now_ms, k->s, flw, idle));
 }
 
 /* ---- groups ---------------------------------------------------------------------- */
 
+/* A group of the mapping form: added in the first pass (with_profiles 0),
+ * its profile set in the second, once profiles have their settings. */
+static int group_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
+{
+    const int with_profiles = *(const int *)arg;
+    const char *id;
+    const cfg_node *f;
+    int ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, GROUP_KEYS, 1);
+    if (ok && !with_profiles)
+        return check_call(c, k, oq_group_add(c->e, id));
+    if (ok && !ref_exists(c, OQ_KIND_GROUP, id))
+        return oq__cfg_fail_quiet(c); /* its definition failed: reported */
+    const char *pid;
+    CFG_AT_KEY(v, "profile", ref(c, f, OQ_KIND_PROFILE, &pid) &&
+                             check_call(c, f, oq_group_set_profile(c->e, c->now_ms, id, pid)))
+    return ok;
+}
+
 static int load_groups(cfg_ctx *c, const cfg_node *n, int with_profiles)
 {
+    if (!oq__cfg_is_seq(n))
+        return each_entry(c, "groups", n, 0, group_entry, &with_profiles);
+    /* a plain list of names: added in the first pass, nothing to set in the second */
     size_t p0 = oq__cfg_push_key(c, "groups");
     int ok = 1;
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    if (oq__cfg_is_seq(n)) { /* a plain list of names */
-        if (!with_profiles)
-            for (int32_t i = 0; ok && i < n->n; i++) {
-                size_t p1 = oq__cfg_push_index(c, i);
-                const char *id;
-                ok = oq__cfg_id(c, n->kids[i], &id);
-                if (ok && ref_exists(c, OQ_KIND_GROUP, id))
-                    ok = oq__cfg_fail(c, n->kids[i], "duplicate group '%.80s'", id);
-                if (ok)
-                    ok = check_call(c, n->kids[i], oq_group_add(c->e, id));
-                oq__cfg_pop(c, p1);
-            }
-        oq__cfg_pop(c, p0);
-        return ok;
-    }
-    ok = oq__cfg_check_map(c, n, NULL, 1);
-    sect = all = ok;
-    FOR_PAIRS(n, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const char *id;
-        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, GROUP_KEYS, 1);
-        if (ok && !with_profiles)
-            ok = check_call(c, k, oq_group_add(c->e, id));
-        const cfg_node *f;
-        if (ok && with_profiles && !ref_exists(c, OQ_KIND_GROUP, id))
-            ok = oq__cfg_fail_quiet(c); /* its definition failed: reported */
-        if (ok && with_profiles && (f = oq__cfg_get(v, "profile"))) {
-            size_t p2 = oq__cfg_push_key(c, "profile");
-            const char *pid;
-            ok = ref(c, f, OQ_KIND_PROFILE, &pid) &&
-                 check_call(c, f, oq_group_set_profile(c->e, c->now_ms, id, pid));
-            oq__cfg_pop(c, p2);
+    if (!with_profiles)
+        for (int32_t i = 0; ok && i < n->n; i++) {
+            size_t p1 = oq__cfg_push_index(c, i);
+            const char *id;
+            ok = oq__cfg_id(c, n->kids[i], &id);
+            if (ok && ref_exists(c, OQ_KIND_GROUP, id))
+                ok = oq__cfg_fail(c, n->kids[i], "duplicate group '%.80s'", id);
+            if (ok)
+                ok = check_call(c, n->kids[i], oq_group_add(c->e, id));
+            oq__cfg_pop(c, p1);
         }
-        oq__cfg_pop(c, p1);
-    }
     oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    return ok;
 }
 
 /* ---- queues ---------------------------------------------------------------------- */
@@ -462,66 +372,58 @@ static int queue_spec(cfg_ctx *c, const cfg_node *k, const cfg_node *v, oq_queue
     s->id = k->s;
     const cfg_node *f;
     int ok = 1;
-#define FIELD(key, expr)                                 \
-    if (ok && (f = oq__cfg_get(v, key))) {                  \
-        size_t p_ = oq__cfg_push_key(c, key);                \
-        ok = (expr);                                     \
-        oq__cfg_pop(c, p_);                                  \
-    }
-    FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s->priority))
-    FIELD("ordering", oq__cfg_enum(c, f, ORDER_NAMES, ORDER_VALUES, N_OF(ORDER_NAMES), &s->ordering))
-    FIELD("strategy",
+    CFG_AT_KEY(v, "priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s->priority))
+    CFG_AT_KEY(v, "ordering", oq__cfg_enum(c, f, ORDER_NAMES, ORDER_VALUES, N_OF(ORDER_NAMES), &s->ordering))
+    CFG_AT_KEY(v, "strategy",
           oq__cfg_enum_named(c, f, oq_strategy_name, OQ_STRATEGY_LONGEST_IDLE, &s->strategy))
-    FIELD("timeout_not_ready", oq__cfg_bool(c, f, &s->timeout_not_ready))
-    FIELD("sla_threshold", oq__cfg_seconds(c, f, &s->sla_threshold_s))
-    FIELD("sla_target", oq__cfg_fraction(c, f, &s->sla_target))
-    FIELD("offer_timeout", oq__cfg_seconds(c, f, &s->offer_timeout_s))
-    FIELD("wrapup", oq__cfg_seconds(c, f, &s->wrapup_s))
-    FIELD("aging", oq__cfg_number(c, f, 0, 1e6, &s->aging_per_s))
-    FIELD("max_length", oq__cfg_int(c, f, 0, INT32_MAX, &s->max_length)) /* as the API */
-    FIELD("max_wait", oq__cfg_seconds(c, f, &s->max_wait_s))
-    FIELD("limit_action", oq__cfg_enum(c, f, LIMIT_NAMES, LIMIT_VALUES, N_OF(LIMIT_NAMES), &s->limit_action))
-    FIELD("limit_queue", ref(c, f, OQ_KIND_QUEUE, &s->limit_queue))
-    FIELD("callback_channel", ref(c, f, OQ_KIND_CHANNEL, &s->callback_channel))
-    FIELD("refuse_if_no_agents", oq__cfg_bool(c, f, &s->refuse_if_no_agents))
-    FIELD("outbound", oq__cfg_bool(c, f, &s->outbound))
-    FIELD("default_aht", oq__cfg_seconds(c, f, &s->default_aht_s))
-    FIELD("deadline_warning", oq__cfg_seconds(c, f, &s->deadline_warning_s))
-    FIELD("keep_offer_on_not_ready", oq__cfg_bool(c, f, &s->keep_offer_on_not_ready))
-    FIELD("retry_after", oq__cfg_seconds(c, f, &s->retry_after_s))
-    FIELD("max_offers", oq__cfg_int(c, f, 0, INT16_MAX, &s->max_offers))
-    FIELD("last_agent_window", oq__cfg_seconds(c, f, &s->last_agent_window_s))
-    FIELD("last_agent_wait", oq__cfg_seconds(c, f, &s->last_agent_wait_s))
-    FIELD("calendar", calendar_ref(c, f, &s->calendar))
-    FIELD("closed_action", oq__cfg_enum(c, f, CLOSED_NAMES, CLOSED_VALUES, N_OF(CLOSED_NAMES), &s->closed_action))
-    FIELD("closed_queue", ref(c, f, OQ_KIND_QUEUE, &s->closed_queue))
-    FIELD("business_time", oq__cfg_bool(c, f, &s->business_time))
-#undef FIELD
+    CFG_AT_KEY(v, "timeout_not_ready", oq__cfg_bool(c, f, &s->timeout_not_ready))
+    CFG_AT_KEY(v, "sla_threshold", oq__cfg_seconds(c, f, &s->sla_threshold_s))
+    CFG_AT_KEY(v, "sla_target", oq__cfg_fraction(c, f, &s->sla_target))
+    CFG_AT_KEY(v, "offer_timeout", oq__cfg_seconds(c, f, &s->offer_timeout_s))
+    CFG_AT_KEY(v, "wrapup", oq__cfg_seconds(c, f, &s->wrapup_s))
+    CFG_AT_KEY(v, "aging", oq__cfg_number(c, f, 0, 1e6, &s->aging_per_s))
+    CFG_AT_KEY(v, "max_length", oq__cfg_int(c, f, 0, INT32_MAX, &s->max_length)) /* as the API */
+    CFG_AT_KEY(v, "max_wait", oq__cfg_seconds(c, f, &s->max_wait_s))
+    CFG_AT_KEY(v, "limit_action", oq__cfg_enum(c, f, LIMIT_NAMES, LIMIT_VALUES, N_OF(LIMIT_NAMES), &s->limit_action))
+    CFG_AT_KEY(v, "limit_queue", ref(c, f, OQ_KIND_QUEUE, &s->limit_queue))
+    CFG_AT_KEY(v, "callback_channel", ref(c, f, OQ_KIND_CHANNEL, &s->callback_channel))
+    CFG_AT_KEY(v, "refuse_if_no_agents", oq__cfg_bool(c, f, &s->refuse_if_no_agents))
+    CFG_AT_KEY(v, "outbound", oq__cfg_bool(c, f, &s->outbound))
+    CFG_AT_KEY(v, "default_aht", oq__cfg_seconds(c, f, &s->default_aht_s))
+    CFG_AT_KEY(v, "deadline_warning", oq__cfg_seconds(c, f, &s->deadline_warning_s))
+    CFG_AT_KEY(v, "keep_offer_on_not_ready", oq__cfg_bool(c, f, &s->keep_offer_on_not_ready))
+    CFG_AT_KEY(v, "retry_after", oq__cfg_seconds(c, f, &s->retry_after_s))
+    CFG_AT_KEY(v, "max_offers", oq__cfg_int(c, f, 0, INT16_MAX, &s->max_offers))
+    CFG_AT_KEY(v, "last_agent_window", oq__cfg_seconds(c, f, &s->last_agent_window_s))
+    CFG_AT_KEY(v, "last_agent_wait", oq__cfg_seconds(c, f, &s->last_agent_wait_s))
+    CFG_AT_KEY(v, "calendar", calendar_ref(c, f, &s->calendar))
+    CFG_AT_KEY(v, "closed_action", oq__cfg_enum(c, f, CLOSED_NAMES, CLOSED_VALUES, N_OF(CLOSED_NAMES), &s->closed_action))
+    CFG_AT_KEY(v, "closed_queue", ref(c, f, OQ_KIND_QUEUE, &s->closed_queue))
+    CFG_AT_KEY(v, "business_time", oq__cfg_bool(c, f, &s->business_time))
     return ok;
 }
 
-static int skill_levels(cfg_ctx *c, const char *key, const cfg_node *map, const char *qid,
-                        oq_status (*fn)(oq_engine *, int64_t, const char *, const char *, int32_t))
+typedef oq_status (*skill_level_fn)(oq_engine *, int64_t, const char *, const char *, int32_t);
+typedef struct {
+    const char *owner; /* the queue or agent */
+    skill_level_fn set;
+} skill_levels_arg;
+
+static int skill_level_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
 {
-    size_t p0 = oq__cfg_push_key(c, key);
-    int ok = oq__cfg_check_map(c, map, NULL, 1);
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const char *sid;
-        int32_t lvl = 0;
-        ok = ref(c, k, OQ_KIND_SKILL, &sid) && oq__cfg_int(c, v, 1, OQ_LEVEL_MAX, &lvl) &&
-             check_call(c, v, fn(c->e, c->now_ms, qid, sid, lvl));
-        oq__cfg_pop(c, p1);
-    }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    const skill_levels_arg *a = arg;
+    const char *sid;
+    int32_t lvl = 0;
+    return ref(c, k, OQ_KIND_SKILL, &sid) && oq__cfg_int(c, v, 1, OQ_LEVEL_MAX, &lvl) &&
+           check_call(c, v, a->set(c->e, c->now_ms, a->owner, sid, lvl));
+}
+
+/* A mapping skill: level under `key`, each passed to set(e, now, owner, skill, level). */
+static int skill_levels(cfg_ctx *c, const char *key, const cfg_node *map, const char *owner,
+                        skill_level_fn set)
+{
+    skill_levels_arg a = {owner, set};
+    return each_entry(c, key, map, 0, skill_level_entry, &a);
 }
 
 /* A list of names of `kind`, each passed to fn(e, now, owner, name). */
@@ -549,42 +451,27 @@ static int name_list(cfg_ctx *c, const char *key, const cfg_node *seq, int32_t k
     return ok;
 }
 
-static int add_queues(cfg_ctx *c, const cfg_node *map)
+static int queue_add_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
 {
-    size_t p0 = oq__cfg_push_key(c, "queues");
-    int ok = oq__cfg_check_map(c, map, NULL, 1);
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const char *id;
-        oq_queue_spec s;
-        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, QUEUE_KEYS, 1);
-        if (ok) {
-            /* Limits may name queues defined later: set in pass 2. */
-            oq_queue_spec_init(&s);
-            s.id = id;
-            if (ok && ref_exists(c, OQ_KIND_QUEUE, id))
-                ok = oq__cfg_fail(c, k, "duplicate queue '%.80s'", id);
-            if (ok)
-                ok = check_call(c, k, oq_queue_add(c->e, &s));
-        }
-        if (ok) {
-            ok = name_list(c, "channels", oq__cfg_get(v, "channels"), OQ_KIND_CHANNEL, id,
-                           oq_queue_add_channel) &&
-                 skill_levels(c, "requires", oq__cfg_get(v, "requires"), id, oq_queue_require_skill) &&
-                 skill_levels(c, "prefers", oq__cfg_get(v, "prefers"), id, oq_queue_prefer_skill) &&
-                 name_list(c, "groups", oq__cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_queue_add_group);
-        }
-        oq__cfg_pop(c, p1);
+    (void)arg;
+    const char *id;
+    oq_queue_spec s;
+    int ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, QUEUE_KEYS, 1);
+    if (ok) {
+        /* Limits may name queues defined later: set in pass 2. */
+        oq_queue_spec_init(&s);
+        s.id = id;
+        if (ref_exists(c, OQ_KIND_QUEUE, id))
+            ok = oq__cfg_fail(c, k, "duplicate queue '%.80s'", id);
+        if (ok)
+            ok = check_call(c, k, oq_queue_add(c->e, &s));
     }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    return ok &&
+           name_list(c, "channels", oq__cfg_get(v, "channels"), OQ_KIND_CHANNEL, id,
+                     oq_queue_add_channel) &&
+           skill_levels(c, "requires", oq__cfg_get(v, "requires"), id, oq_queue_require_skill) &&
+           skill_levels(c, "prefers", oq__cfg_get(v, "prefers"), id, oq_queue_prefer_skill) &&
+           name_list(c, "groups", oq__cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_queue_add_group);
 }
 
 static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
@@ -603,26 +490,19 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
             ok = oq__cfg_fail(c, v, "missing key 'action'");
         if (ok && !oq__cfg_get(v, "after"))
             ok = oq__cfg_fail(c, v, "missing key 'after'");
-#define FIELD(key, expr)                                 \
-    if (ok && (f = oq__cfg_get(v, key))) {                  \
-        size_t p_ = oq__cfg_push_key(c, key);                \
-        ok = (expr);                                     \
-        oq__cfg_pop(c, p_);                                  \
-    }
-        FIELD("action", oq__cfg_enum_named(c, f, oq_step_action_name, OQ_STEP_LOWER_LEVEL, &s.action))
-        FIELD("after", oq__cfg_seconds(c, f, &s.after_s))
-        FIELD("timing", oq__cfg_enum(c, f, TIMING_NAMES, TIMING_VALUES, N_OF(TIMING_NAMES), &s.timing))
-        FIELD("skill", ref(c, f, OQ_KIND_SKILL, &s.skill))
-        FIELD("level", oq__cfg_int(c, f, 1, OQ_LEVEL_MAX, &s.level))
-        FIELD("group", ref(c, f, OQ_KIND_GROUP, &s.group))
-        FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s.priority))
-        FIELD("queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
-        FIELD("message", oq__cfg_string(c, f, &s.message))
-        FIELD("skip_if_no_agents",
-              oq__cfg_enum(c, f, SKIP_NAMES, SKIP_VALUES, N_OF(SKIP_NAMES), &s.skip_if_no_agents))
-        FIELD("when_ewt_above", oq__cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
-        FIELD("when_sl_below", oq__cfg_fraction(c, f, &s.when_sl_below))
-#undef FIELD
+        CFG_AT_KEY(v, "action", oq__cfg_enum_named(c, f, oq_step_action_name, OQ_STEP_LOWER_LEVEL, &s.action))
+        CFG_AT_KEY(v, "after", oq__cfg_seconds(c, f, &s.after_s))
+        CFG_AT_KEY(v, "timing", oq__cfg_enum(c, f, TIMING_NAMES, TIMING_VALUES, N_OF(TIMING_NAMES), &s.timing))
+        CFG_AT_KEY(v, "skill", ref(c, f, OQ_KIND_SKILL, &s.skill))
+        CFG_AT_KEY(v, "level", oq__cfg_int(c, f, 1, OQ_LEVEL_MAX, &s.level))
+        CFG_AT_KEY(v, "group", ref(c, f, OQ_KIND_GROUP, &s.group))
+        CFG_AT_KEY(v, "priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &s.priority))
+        CFG_AT_KEY(v, "queue", ref(c, f, OQ_KIND_QUEUE, &s.queue))
+        CFG_AT_KEY(v, "message", oq__cfg_string(c, f, &s.message))
+        CFG_AT_KEY(v, "skip_if_no_agents",
+               oq__cfg_enum(c, f, SKIP_NAMES, SKIP_VALUES, N_OF(SKIP_NAMES), &s.skip_if_no_agents))
+        CFG_AT_KEY(v, "when_ewt_above", oq__cfg_number(c, f, 0, DBL_MAX, &s.when_ewt_above_s))
+        CFG_AT_KEY(v, "when_sl_below", oq__cfg_fraction(c, f, &s.when_sl_below))
         /* Fields the action needs. */
         const char *need = NULL;
         switch (s.action) {
@@ -657,39 +537,21 @@ static int load_steps(cfg_ctx *c, const cfg_node *seq, const char *qid)
     return ok;
 }
 
-static int set_queues(cfg_ctx *c, const cfg_node *map)
+/* A queue's settings, once every queue exists (limits name other queues). */
+static int queue_set_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
 {
-    size_t p0 = oq__cfg_push_key(c, "queues");
-    int ok = 1;
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        if (!ref_exists(c, OQ_KIND_QUEUE, k->s)) { /* its definition failed: reported */
-            ok = oq__cfg_fail_quiet(c);
-            continue;
-        }
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        oq_queue_spec s;
-        ok = queue_spec(c, k, v, &s) && check_call(c, k, oq_queue_update(c->e, c->now_ms, &s));
-        const cfg_node *f;
-        if (ok && (f = oq__cfg_get(v, "blend"))) {
-            size_t p2 = oq__cfg_push_key(c, "blend");
-            int32_t rule = 0;
-            ok = oq__cfg_enum(c, f, BLEND_NAMES, BLEND_VALUES, N_OF(BLEND_NAMES), &rule) &&
-                 check_call(c, f, oq_queue_set_blend(c->e, c->now_ms, k->s, rule));
-            oq__cfg_pop(c, p2);
-        }
-        if (ok && (f = oq__cfg_get(v, "escalation")))
-            ok = load_steps(c, f, k->s);
-        oq__cfg_pop(c, p1);
-    }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    (void)arg;
+    if (!ref_exists(c, OQ_KIND_QUEUE, k->s)) /* its definition failed: reported */
+        return oq__cfg_fail_quiet(c);
+    oq_queue_spec s;
+    int ok = queue_spec(c, k, v, &s) && check_call(c, k, oq_queue_update(c->e, c->now_ms, &s));
+    const cfg_node *f;
+    int32_t rule = 0;
+    CFG_AT_KEY(v, "blend", oq__cfg_enum(c, f, BLEND_NAMES, BLEND_VALUES, N_OF(BLEND_NAMES), &rule) &&
+                           check_call(c, f, oq_queue_set_blend(c->e, c->now_ms, k->s, rule)))
+    if (ok && (f = oq__cfg_get(v, "escalation")))
+        ok = load_steps(c, f, k->s);
+    return ok;
 }
 
 /* ---- agents ---------------------------------------------------------------------- */
@@ -699,82 +561,49 @@ static oq_status agent_set_skill(oq_engine *e, int64_t now, const char *a, const
     return oq_agent_set_skill(e, now, a, s, l);
 }
 
-static int load_agents(cfg_ctx *c, const cfg_node *map)
+static int agent_channel_entry(cfg_ctx *c, const cfg_node *ck, const cfg_node *cv,
+                               const void *agent)
 {
-    size_t p0 = oq__cfg_push_key(c, "agents");
-    int ok = oq__cfg_check_map(c, map, NULL, 1);
-    int sect = ok, all = ok; /* an entry's error does not stop the others */
-    FOR_PAIRS(map, i, k, v)
-    {
-        all &= ok;
-        if (!sect || c->stop)
-            break;
-        ok = 1;
-        size_t p1 = oq__cfg_push_key(c, k->s);
-        const char *id;
-        int32_t cap = 100;
-        const cfg_node *f;
-        ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, AGENT_KEYS, 1);
-        if (ok && (f = oq__cfg_get(v, "capacity"))) {
-            size_t p2 = oq__cfg_push_key(c, "capacity");
-            ok = oq__cfg_int(c, f, 1, OQ_CAPACITY_MAX, &cap);
-            oq__cfg_pop(c, p2);
-        }
+    const char *cid;
+    int32_t mx = 0;
+    return ref(c, ck, OQ_KIND_CHANNEL, &cid) && oq__cfg_int(c, cv, 0, 10000, &mx) &&
+           check_call(c, cv, oq_agent_set_channel_limit(c->e, c->now_ms, agent, cid, mx));
+}
+
+static int agent_entry(cfg_ctx *c, const cfg_node *k, const cfg_node *v, const void *arg)
+{
+    (void)arg;
+    const char *id;
+    int32_t cap = 100;
+    const cfg_node *f;
+    int ok = oq__cfg_id(c, k, &id) && oq__cfg_check_map(c, v, AGENT_KEYS, 1);
+    CFG_AT_KEY(v, "capacity", oq__cfg_int(c, f, 1, OQ_CAPACITY_MAX, &cap))
+    if (ok)
+        ok = check_call(c, k, oq_agent_add(c->e, id, cap));
+    if (ok)
+        ok = skill_levels(c, "skills", oq__cfg_get(v, "skills"), id, agent_set_skill) &&
+             name_list(c, "groups", oq__cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_agent_join_group);
+    if (ok && (f = oq__cfg_get(v, "channels")))
+        ok = each_entry(c, "channels", f, EACH_FIRST, agent_channel_entry, id);
+    const char *pid;
+    CFG_AT_KEY(v, "profile", ref(c, f, OQ_KIND_PROFILE, &pid) &&
+                             check_call(c, f, oq_agent_set_profile(c->e, c->now_ms, id, pid)))
+    if (ok && (f = oq__cfg_get(v, "policy"))) {
+        size_t p2 = oq__cfg_push_key(c, "policy");
+        const cfg_node *pol_map = f;
+        oq_agent_policy pol;
+        oq_agent_policy_init(&pol);
+        ok = oq__cfg_check_map(c, pol_map, POLICY_KEYS, 1);
+        CFG_AT_KEY(pol_map, "max_no_answer", oq__cfg_int(c, f, 0, 1000, &pol.max_no_answer))
+        CFG_AT_KEY(pol_map, "max_per_window", oq__cfg_int(c, f, 0, 64, &pol.max_per_window))
+        CFG_AT_KEY(pol_map, "window", oq__cfg_seconds(c, f, &pol.window_s))
+        CFG_AT_KEY(pol_map, "reject_delay", oq__cfg_seconds(c, f, &pol.reject_delay_s))
+        CFG_AT_KEY(pol_map, "no_answer_delay", oq__cfg_seconds(c, f, &pol.no_answer_delay_s))
         if (ok)
-            ok = check_call(c, k, oq_agent_add(c->e, id, cap));
-        if (ok)
-            ok = skill_levels(c, "skills", oq__cfg_get(v, "skills"), id, agent_set_skill) &&
-                 name_list(c, "groups", oq__cfg_get(v, "groups"), OQ_KIND_GROUP, id, oq_agent_join_group);
-        if (ok && (f = oq__cfg_get(v, "channels"))) {
-            size_t p2 = oq__cfg_push_key(c, "channels");
-            ok = oq__cfg_check_map(c, f, NULL, 1);
-            FOR_PAIRS(f, j, ck, cv)
-            {
-                if (!ok)
-                    break;
-                size_t p3 = oq__cfg_push_key(c, ck->s);
-                const char *cid;
-                int32_t mx = 0;
-                ok = ref(c, ck, OQ_KIND_CHANNEL, &cid) && oq__cfg_int(c, cv, 0, 10000, &mx) &&
-                     check_call(c, cv, oq_agent_set_channel_limit(c->e, c->now_ms, id, cid, mx));
-                oq__cfg_pop(c, p3);
-            }
-            oq__cfg_pop(c, p2);
-        }
-        if (ok && (f = oq__cfg_get(v, "profile"))) {
-            size_t p2 = oq__cfg_push_key(c, "profile");
-            const char *pid;
-            ok = ref(c, f, OQ_KIND_PROFILE, &pid) &&
-                 check_call(c, f, oq_agent_set_profile(c->e, c->now_ms, id, pid));
-            oq__cfg_pop(c, p2);
-        }
-        if (ok && (f = oq__cfg_get(v, "policy"))) {
-            size_t p2 = oq__cfg_push_key(c, "policy");
-            oq_agent_policy pol;
-            oq_agent_policy_init(&pol);
-            const cfg_node *g;
-            ok = oq__cfg_check_map(c, f, POLICY_KEYS, 1);
-#define FIELD(key, expr)                                 \
-    if (ok && (g = oq__cfg_get(f, key))) {                  \
-        size_t p_ = oq__cfg_push_key(c, key);                \
-        ok = (expr);                                     \
-        oq__cfg_pop(c, p_);                                  \
+            ok = check_call(c, pol_map, oq_agent_set_policy(c->e, c->now_ms, id, &pol));
+        oq__cfg_pop(c, p2);
     }
-            FIELD("max_no_answer", oq__cfg_int(c, g, 0, 1000, &pol.max_no_answer))
-            FIELD("max_per_window", oq__cfg_int(c, g, 0, 64, &pol.max_per_window))
-            FIELD("window", oq__cfg_seconds(c, g, &pol.window_s))
-            FIELD("reject_delay", oq__cfg_seconds(c, g, &pol.reject_delay_s))
-            FIELD("no_answer_delay", oq__cfg_seconds(c, g, &pol.no_answer_delay_s))
-#undef FIELD
-            if (ok)
-                ok = check_call(c, f, oq_agent_set_policy(c->e, c->now_ms, id, &pol));
-            oq__cfg_pop(c, p2);
-        }
-        oq__cfg_pop(c, p1);
-    }
-    oq__cfg_pop(c, p0);
-    all &= ok;
-    return all;
+    return ok;
 }
 
 /* ---- driver --------------------------------------------------------------------- */
@@ -787,15 +616,15 @@ int oq__cfg_populate(cfg_ctx *c, const cfg_node *root)
      * references to entries that failed are not reported again (ref). */
     c->doc = root;
     int ok = load_calendars(c, oq__cfg_get(root, "holidays"), oq__cfg_get(root, "calendars"));
-    ok &= load_channels(c, oq__cfg_get(root, "channels"));
-    ok &= load_skills(c, oq__cfg_get(root, "skills"));
-    ok &= add_profiles(c, profiles);
+    ok &= each_entry(c, "channels", oq__cfg_get(root, "channels"), 0, channel_entry, NULL);
+    ok &= each_entry(c, "skills", oq__cfg_get(root, "skills"), 0, skill_entry, NULL);
+    ok &= each_entry(c, "profiles", profiles, 0, profile_add_entry, NULL);
     ok &= load_groups(c, groups, 0);
-    ok &= add_queues(c, queues);
-    ok &= set_queues(c, queues);
-    ok &= set_profiles(c, profiles);
+    ok &= each_entry(c, "queues", queues, 0, queue_add_entry, NULL);
+    ok &= each_entry(c, "queues", queues, EACH_CHECKED, queue_set_entry, NULL);
+    ok &= each_entry(c, "profiles", profiles, EACH_CHECKED, profile_set_entry, NULL);
     ok &= load_groups(c, groups, 1);
-    ok &= load_agents(c, oq__cfg_get(root, "agents"));
+    ok &= each_entry(c, "agents", oq__cfg_get(root, "agents"), 0, agent_entry, NULL);
     return ok && !c->stop;
 }
 

@@ -204,19 +204,12 @@ static int read_item(cfg_ctx *c, oq_script *s, const cfg_node *v, int64_t prev_m
          str_field(c, s, v, "reason", 0, &a->reason) &&
          skills_field(c, s, v, "requires", &a->n_required, &a->required_skills, &a->required_levels) &&
          skills_field(c, s, v, "prefers", &a->n_preferred, &a->preferred_skills, &a->preferred_levels);
-#define FIELD(key, expr)                                 \
-    if (ok && (f = oq__cfg_get(v, key))) {                  \
-        size_t p_ = oq__cfg_push_key(c, key);                \
-        ok = (expr);                                     \
-        oq__cfg_pop(c, p_);                                  \
-    }
-    FIELD("ready", oq__cfg_bool(c, f, &a->ready))
-    FIELD("priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &a->priority))
-    FIELD("wait", oq__cfg_seconds(c, f, &a->wait_s))
-    FIELD("preferred_wait", oq__cfg_seconds(c, f, &a->wait_s))
+    CFG_AT_KEY(v, "ready", oq__cfg_bool(c, f, &a->ready))
+    CFG_AT_KEY(v, "priority", oq__cfg_int(c, f, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, &a->priority))
+    CFG_AT_KEY(v, "wait", oq__cfg_seconds(c, f, &a->wait_s))
+    CFG_AT_KEY(v, "preferred_wait", oq__cfg_seconds(c, f, &a->wait_s))
     double within = 0;
-    FIELD("reply_within", oq__cfg_seconds(c, f, &within))
-#undef FIELD
+    CFG_AT_KEY(v, "reply_within", oq__cfg_seconds(c, f, &within))
     if (ok && within > 0) {
         int64_t w = oq__cfg_ms(within);
         if (a->at_ms > INT64_MAX - w)
