@@ -61,7 +61,12 @@ typedef struct oq_slist {
     int32_t head, tail, n;
 } oq_slist;
 
-/* One queue, channel or the center. */
+/* One queue, channel or the center. The day block is folded lazily
+ * (S->day_lazy): it holds the day's closed intervals and the day is it plus
+ * cur (oq__sday), so an add writes two blocks, not three. Every value is in
+ * [0, INT64_MAX] and every addend >= 0 (restores check it, adds clamp), so
+ * a saturating sum is min(true sum, INT64_MAX) in any order and the fold
+ * gives the figures adding each value to the day at once would. */
 typedef struct oq_sobj {
     oq_sblock cur, day;
     oq_sblock *win;    /* n_buckets */
@@ -127,6 +132,13 @@ struct oq_stats {
     int32_t timer_on;    /* configured: keep the interval timer armed */
     oq_timer timer;
     int64_t cur_start, cur_end, day_start;
+    /* 1: each object's day block holds the closed intervals of the day, cur
+     * is folded into it when the interval closes and a read adds cur
+     * (oq__sday). 0: the day block holds the whole day and every add writes
+     * it too — from a day reset in mid-interval (cur then holds time before
+     * the day) or a restore (the snapshot holds the whole day) until the
+     * next interval closes. */
+    int32_t day_lazy;
     int64_t closed;      /* intervals closed since configure */
     int64_t emitted;     /* of which reported with OQ_EV_INTERVAL_CLOSED */
     int64_t dropped;
@@ -145,6 +157,11 @@ struct oq_stats {
     int32_t cap_recs, free_rec, n_recs;
 
     oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
+    /* A cache of to_ms(thr_s): the last SLA threshold an outcome used (one
+     * llround per answer otherwise). Keyed by the value, so any queue may
+     * use it; zero (0 s = 0 ms) is a valid start. */
+    double thr_s;
+    int64_t thr_ms;
 };
 
 enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };
@@ -157,6 +174,11 @@ int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind);
 void oq__sagent_sync(oq_sagent *g, int64_t t);
 /* Close every interval that ended by t (no events). */
 void oq__stats_roll(oq_engine *e, int64_t t);
+/* The day block of ob as oq_stats_read reports it: ob->day itself, or
+ * (day_lazy) ob->day with cur folded into *tmp. */
+const oq_sblock *oq__sday(const oq_stats *S, const oq_sobj *ob, oq_sblock *tmp);
+/* into += from: sums saturating, MAX_S rows by max; into's stamp stays. */
+void oq__sblock_fold(oq_sblock *into, const oq_sblock *from);
 /* read.c: the "now" gauges of a block at time t. */
 void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_t t, oq_sgauge *g);
 /* read.c: every figure of oq_queue_stats a block and its gauges give (all

@@ -29,8 +29,9 @@ static void w_obj(oq_wr *w, const oq_stats *S, const oq_sobj *ob)
     oq__wr_u8(w, ob != NULL);
     if (!ob)
         return;
+    oq_sblock day; /* the whole day, as the snapshot has always held it */
     w_block(w, &ob->cur);
-    w_block(w, &ob->day);
+    w_block(w, oq__sday(S, ob, &day));
     for (int32_t i = 0; i < S->n_buckets; i++)
         w_block(w, &ob->win[i]);
     for (int32_t i = 0; i < S->opt.ring_size; i++) {
@@ -393,6 +394,9 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
         return oq__rd_fail(r, "statistics interval [%lld, %lld) is not one interval of %lld ms",
                            (long long)S->cur_start, (long long)S->cur_end, (long long)S->interval_ms);
     S->day_start = oq__rd_past(r, e->now, "statistics day start");
+    /* The day blocks read hold the whole day (w_obj folds it): adds write
+     * them until the next interval closes, then they fold lazily again. */
+    S->day_lazy = 0;
     S->closed = oq__rd_n64(r, "statistics closed intervals");
     S->emitted = oq__rd_i64_in(r, 0, S->closed, "statistics reported intervals");
     S->dropped = oq__rd_n64(r, "statistics dropped");

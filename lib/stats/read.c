@@ -175,7 +175,7 @@ static oq_status read_obj(oq_engine *e, const oq_sobj *ob, int scope, int32_t id
                           oq_queue_stats *out)
 {
     oq_stats *S = e->stats;
-    oq_sblock zero, win;
+    oq_sblock zero, win; /* win: the window's or the day's sum */
     memset(&zero, 0, sizeof zero);
     const oq_sblock *b = &zero;
     memset(out, 0, sizeof *out);
@@ -200,7 +200,7 @@ static oq_status read_obj(oq_engine *e, const oq_sobj *ob, int scope, int32_t id
     default:
         out->start_ms = S->day_start;
         if (ob)
-            b = &ob->day;
+            b = oq__sday(S, ob, &win);
         break;
     }
     oq_sgauge g;

@@ -32,6 +32,16 @@ void oq_stats_options_init(oq_stats_options *o)
 
 static int64_t to_ms(double s) { return (int64_t)llround(s * 1000.0); }
 
+/* to_ms of an SLA threshold, through the one-value cache of oq_stats. */
+static int64_t thr_ms(oq_stats *S, double s)
+{
+    if (s != S->thr_s) {
+        S->thr_s = s;
+        S->thr_ms = to_ms(s);
+    }
+    return S->thr_ms;
+}
+
 static int whole_ms(double s) { return fabs(s * 1000.0 - (double)to_ms(s)) < 1e-6; }
 
 static oq_status check_options(oq_engine *e, const oq_stats_options *o)
@@ -321,10 +331,15 @@ static void locate(oq_stats *S, int64_t t)
     }
 }
 
-static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
+static inline void at_locate(oq_stats *S, int64_t t)
 {
     if (t < S->at.lo || t >= S->at.hi || S->at.len != S->bucket_ms || S->at.n != S->n_buckets)
         locate(S, t);
+}
+
+/* ob's window bucket of the time S->at was located at. */
+static inline oq_sblock *at_block(const oq_stats *S, oq_sobj *ob)
+{
     int64_t b = S->at.b;
     oq_sblock *w = (oq_sblock *)(void *)((char *)ob->win + S->at.off); /* &ob->win[slot], no multiply */
     if (w->stamp != b) {
@@ -333,6 +348,15 @@ static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
     }
     return w;
 }
+
+static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
+{
+    at_locate(S, t);
+    return at_block(S, ob);
+}
+
+/* a + v for v >= 0, saturating: oq__sat_add's result with one test. */
+static inline int64_t sat_add_nn(int64_t a, int64_t v) { return a > INT64_MAX - v ? INT64_MAX : a + v; }
 
 /* Add v to counter k (a sum: a COUNT or MEAN_S row of stats/counters.h). */
 static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
@@ -343,8 +367,31 @@ static void add(oq_stats *S, oq_sobj *ob, int k, int64_t v, int64_t t)
     if (v < 0)
         v = 0;
     ob->cur.k[k] = oq__sat_add(ob->cur.k[k], v);
-    ob->day.k[k] = oq__sat_add(ob->day.k[k], v);
+    if (!S->day_lazy)
+        ob->day.k[k] = oq__sat_add(ob->day.k[k], v);
     w->k[k] = oq__sat_add(w->k[k], v);
+}
+
+void oq__sblock_fold(oq_sblock *into, const oq_sblock *from)
+{
+    for (int k = 0; k < K_N; k++)
+        if (!oq__k_is_max(k))
+            into->k[k] = oq__sat_add(into->k[k], from->k[k]);
+        else if (from->k[k] > into->k[k])
+            into->k[k] = from->k[k];
+    for (int h = 0; h < OQ_HIST_N; h++) {
+        into->hist_ans[h] = oq__sat_add(into->hist_ans[h], from->hist_ans[h]);
+        into->hist_ab[h] = oq__sat_add(into->hist_ab[h], from->hist_ab[h]);
+    }
+}
+
+const oq_sblock *oq__sday(const oq_stats *S, const oq_sobj *ob, oq_sblock *tmp)
+{
+    if (!S->day_lazy)
+        return &ob->day;
+    *tmp = ob->day;
+    oq__sblock_fold(tmp, &ob->cur);
+    return tmp;
 }
 
 static int32_t hist_index(const oq_stats *S, int64_t wait)
@@ -400,17 +447,20 @@ static oq_sblock *past_bucket(oq_stats *S, oq_sobj *ob, int64_t at, int64_t now)
  * attribution) that is the current interval, the day and the current bucket. */
 static int outcome_blocks(oq_stats *S, oq_sobj *ob, int64_t at, int64_t now, oq_sblock **b)
 {
-    if (at >= now) {
-        b[0] = &ob->cur;
-        b[1] = &ob->day;
-        b[2] = bucket(S, ob, now);
-        return 3;
-    }
     int n = 0;
-    oq_sblock *x = at >= S->cur_start ? &ob->cur : closed_block(S, ob, at);
+    if (at >= now) {
+        b[n++] = &ob->cur;
+        if (!S->day_lazy)
+            b[n++] = &ob->day;
+        b[n++] = bucket(S, ob, now);
+        return n;
+    }
+    /* Lazy, the day has cur in it (day_start <= cur_start then). */
+    int cur = at >= S->cur_start;
+    oq_sblock *x = cur ? &ob->cur : closed_block(S, ob, at);
     if (x)
         b[n++] = x;
-    if (at >= S->day_start)
+    if (at >= S->day_start && !(cur && S->day_lazy))
         b[n++] = &ob->day;
     if ((x = past_bucket(S, ob, at, now)))
         b[n++] = x;
@@ -459,14 +509,52 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
     }
 }
 
-/* Add k to the contact's queue, channel and the center. */
-static void add3(oq_engine *e, oq_sobj *qo, oq_sobj *co, int k, int64_t v)
+/* One addend of a batch (ADD3): v is added to sum counter k (v < 0 as 0). */
+typedef struct oq_kv {
+    int k;
+    int64_t v;
+} oq_kv;
+
+/* Add a batch (values >= 0) to ob at the located bucket: its cur, window
+ * bucket and (not day_lazy) day, the bucket found once for the batch. */
+static inline void add_kv(oq_stats *S, oq_sobj *ob, const oq_kv *kv, int n)
+{
+    if (!ob)
+        return;
+    oq_sblock *w = at_block(S, ob);
+    for (int i = 0; i < n; i++) {
+        int k = kv[i].k;
+        int64_t v = kv[i].v;
+        ob->cur.k[k] = sat_add_nn(ob->cur.k[k], v);
+        w->k[k] = sat_add_nn(w->k[k], v);
+    }
+    if (!S->day_lazy)
+        for (int i = 0; i < n; i++)
+            ob->day.k[kv[i].k] = sat_add_nn(ob->day.k[kv[i].k], kv[i].v);
+}
+
+/* Add a batch to the contact's queue, channel and the center: the bucket
+ * located once for the three. */
+static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, oq_kv *kv, int n)
 {
     oq_stats *S = e->stats;
-    add(S, qo, k, v, e->now);
-    add(S, co, k, v, e->now);
-    add(S, S->center, k, v, e->now);
+    for (int i = 0; i < n; i++) /* clamped once for the three */
+        if (kv[i].v < 0)
+            kv[i].v = 0;
+    at_locate(S, e->now);
+    add_kv(S, qo, kv, n);
+    add_kv(S, co, kv, n);
+    add_kv(S, S->center, kv, n);
 }
+
+/* ADD3(e, qo, co, {K_x, v}, ...): counters of one event, at once. */
+#define ADD3(e, qo, co, ...)                                                   \
+    do {                                                                       \
+        oq_kv kv_[] = {__VA_ARGS__};                                     \
+        add3v((e), (qo), (co), kv_, (int)(sizeof kv_ / sizeof kv_[0]));        \
+    } while (0)
+
+static void add3(oq_engine *e, oq_sobj *qo, oq_sobj *co, int k, int64_t v) { ADD3(e, qo, co, {k, v}); }
 
 /* ---- agents ------------------------------------------------------------------- */
 
@@ -613,6 +701,8 @@ static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx)
     c->start = S->cur_start;
     c->end = S->cur_end;
     c->b = ob->cur;
+    if (S->day_lazy)
+        oq__sblock_fold(&ob->day, &ob->cur);
     oq__sgauges(e, ob, scope, idx, S->cur_end, &c->g);
     memset(&ob->cur, 0, sizeof ob->cur);
 }
@@ -637,6 +727,8 @@ static void close_interval(oq_engine *e)
         close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
     S->closed++;
     S->closes++;
+    /* Every day block now holds the whole day and cur starts empty. */
+    S->day_lazy = S->day_start <= S->cur_end;
     S->cur_start = S->cur_end;
     S->cur_end = oq__sat_add(S->cur_end, S->interval_ms); /* INT64_MAX: the last one */
 }
@@ -712,6 +804,7 @@ oq_status oq__stats_create(oq_engine *e)
         return OQ_ENOMEM;
     }
     S->day_start = S->cur_start = e->now;
+    S->day_lazy = 1;
     S->cur_end = next_boundary(e->now, S->interval_ms);
     e->stats = S;
     return OQ_OK;
@@ -871,8 +964,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             release(e, r, c);
             break;
         }
-        add3(e, qo, co, K_OFFERED, 1);
-        add3(e, qo, co, K_ARRIVALS, 1);
+        ADD3(e, qo, co, {K_OFFERED, 1}, {K_ARRIVALS, 1});
         if (!r && !(r = rec_new(e, c))) {
             S->dropped++;
             break;
@@ -919,12 +1011,11 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_ASSIGNED: {
         if (!c)
             break;
-        add3(e, qo, co, K_ACCEPTED, 1);
-        add3(e, qo, co, K_ACCEPT_MS, now - c->offered_at);
+        ADD3(e, qo, co, {K_ACCEPTED, 1}, {K_ACCEPT_MS, now - c->offered_at});
         oq_sagent *g = agent_touch(e, c->agent);
         if (g)
             INC(g->cur.accepted), INC(g->day.accepted);
-        int64_t t_ms = to_ms(c->queue->sla_threshold_s);
+        int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 1, wq, t_ms, now);
         business_outcome(e, qo, c->queue, 1, wq, t_ms, now);
@@ -932,13 +1023,10 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             int64_t wc = now - c->arrived;
             outcome(S, co, 1, wc, t_ms, now);
             outcome(S, S->center, 1, wc, t_ms, now);
-            add3(e, qo, co, K_FR_N, 1);
-            add3(e, qo, co, K_FR_MS, wc);
-            if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE))) {
-                add3(e, qo, co, K_DL_N, 1);
-                if (now <= c->deadline)
-                    add3(e, qo, co, K_DL_MET, 1);
-            }
+            if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE)))
+                ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc}, {K_DL_N, 1}, {K_DL_MET, now <= c->deadline});
+            else
+                ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc});
         }
         if (r) {
             r->flags |= SF_ANSWERED | SF_DEADLINE_DONE;
@@ -954,11 +1042,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         int wrap = c->state == OQ_CONTACT_WRAPUP;
         int64_t talk = (wrap ? c->wrapup_at : now) - c->assigned_at;
         int64_t wrap_ms = wrap ? now - c->wrapup_at : 0;
-        add3(e, qo, co, K_HANDLED, 1);
-        add3(e, qo, co, K_TALK, talk);
-        add3(e, qo, co, K_WRAP, wrap_ms);
-        add3(e, qo, co, K_RES_N, 1);
-        add3(e, qo, co, K_RES_MS, now - c->arrived);
+        ADD3(e, qo, co, {K_HANDLED, 1}, {K_TALK, talk}, {K_WRAP, wrap_ms}, {K_RES_N, 1},
+             {K_RES_MS, now - c->arrived});
         oq_sagent *g = agent_touch(e, c->agent);
         if (g) {
             INC(g->cur.handled), INC(g->day.handled);
@@ -999,7 +1084,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_ABANDONED: {
         if (!c)
             break;
-        int64_t t_ms = to_ms(c->queue->sla_threshold_s);
+        int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
         outcome(S, qo, 0, wq, t_ms, now);
         business_outcome(e, qo, c->queue, 0, wq, t_ms, now);
@@ -1127,6 +1212,7 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
     S->closed = S->emitted = 0;
     S->dropped = 0;
     S->day_start = S->cur_start = e->now;
+    S->day_lazy = 1; /* every block empty */
     S->cur_end = next_boundary(e->now, S->interval_ms);
     for (int32_t i = 0; i < S->cap_agents; i++) {
         oq_sagent *g = S->agents[i];
@@ -1156,6 +1242,7 @@ oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
     oq_stats *S = e->stats;
     oq__stats_roll(e, e->now);
     S->day_start = e->now;
+    S->day_lazy = 0; /* cur may hold time before the day: until it closes, adds write the day */
     memset(&S->center->day, 0, sizeof S->center->day);
     for (int32_t i = 0; i < S->cap_queues; i++)
         if (S->queues[i])
