@@ -147,6 +147,19 @@ typedef struct oq_sim_options {
     void *event_user;
     int32_t check;              /* 1: run oq_engine_check at the end of every replication */
     int32_t reserved;
+    /* Allocator hook (core.h: oq_alloc_fn, exact sizes; NULL: the C library's
+     * malloc/realloc/free). Every byte the simulator allocates goes through
+     * it: the oq_sim, its statistics tables, each replication's working
+     * state, oq_sim_summarize's scratch, and the engines it creates (the
+     * simulator builds their options, so they always use this hook). Copied
+     * at oq_sim_create and used until oq_sim_destroy, which frees everything
+     * it allocated; alloc_user is borrowed as long. Called only from the
+     * thread running the simulator, except by the read-only getters
+     * (oq_sim_summarize, oq_sim_interval_service_level): if several threads
+     * call them at once, the hook must be thread-safe. (Appended last: a
+     * caller whose struct_size ends at `reserved` gets the C library.) */
+    oq_alloc_fn alloc;
+    void *alloc_user;
 } oq_sim_options;
 
 /* Defaults as above; struct_size set; no streams, no build callback. */

@@ -10,6 +10,7 @@
 
 #include "core/abi.h"
 #include "core/error.h"
+#include "core/mem.h"
 #include "omniq/contact.h"
 #include "omniq/model.h"
 #include "sim/internal.h"
@@ -63,6 +64,8 @@ typedef struct sim_agent {
 
 struct oq_sim {
     oq_sim_options o;
+    oq_mem mem;             /* options.alloc (NULL: the C library): every byte of the
+                               simulator, its cohort table and its engines */
     char err[512];
     int32_t nq, nc, nscopes, nint;
     const char **queue_ids;
@@ -308,16 +311,19 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
     oq_status st = options_ok(caller, &full, err);
     if (st != OQ_OK)
         return st;
-    oq_sim *s = calloc(1, sizeof *s);
+    oq_mem m;
+    oq__mem_init(&m, opts->alloc, opts->alloc_user);
+    oq_sim *s = oq__calloc(&m, 1, sizeof *s);
     if (!s)
         return out_of_memory(err);
+    s->mem = m;
     s->o = *opts;
     int32_t n = opts->n_streams;
-    s->queue_ids = calloc((size_t)n, sizeof *s->queue_ids);
-    s->channel_ids = calloc((size_t)n, sizeof *s->channel_ids);
-    s->stream_q = calloc((size_t)n, sizeof *s->stream_q);
-    s->stream_c = calloc((size_t)n, sizeof *s->stream_c);
-    s->stream_t = calloc((size_t)n, sizeof *s->stream_t);
+    s->queue_ids = oq__calloc(&s->mem, (size_t)n, sizeof *s->queue_ids);
+    s->channel_ids = oq__calloc(&s->mem, (size_t)n, sizeof *s->channel_ids);
+    s->stream_q = oq__calloc(&s->mem, (size_t)n, sizeof *s->stream_q);
+    s->stream_c = oq__calloc(&s->mem, (size_t)n, sizeof *s->stream_c);
+    s->stream_t = oq__calloc(&s->mem, (size_t)n, sizeof *s->stream_t);
     if (!s->queue_ids || !s->channel_ids || !s->stream_q || !s->stream_c || !s->stream_t) {
         oq_sim_destroy(s);
         return out_of_memory(err);
@@ -330,10 +336,10 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
     s->nint = (int32_t)ceil(opts->duration_s / opts->interval_s);
     if (s->nint < 1)
         s->nint = 1;
-    s->info = calloc((size_t)opts->replications, sizeof *s->info);
+    s->info = oq__calloc(&s->mem, (size_t)opts->replications, sizeof *s->info);
     oq__cohort_layout cl = {s->nq, s->nc, n, s->stream_q, s->stream_c, opts->replications,
                             s->nint, opts->short_abandon_s};
-    if (!s->info || oq__cohort_create(&s->co, &cl) != OQ_OK) {
+    if (!s->info || oq__cohort_create(&s->co, &cl, opts->alloc, opts->alloc_user) != OQ_OK) {
         oq_sim_destroy(s);
         return out_of_memory(err);
     }
@@ -343,18 +349,18 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
 
 static void run_free(oq_sim *s)
 {
-    free(s->heap);
+    oq__free(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *s->heap);
     s->heap = NULL;
     s->heap_n = s->heap_cap = 0;
-    free(s->c);
+    oq__free(&s->mem, s->c, (size_t)s->c_cap * sizeof *s->c);
     s->c = NULL;
     s->c_n = s->c_cap = 0;
     for (int32_t i = 0; i < s->ag_n; i++)
-        free(s->ag[i].owned);
-    free(s->ag);
+        oq__strfree(&s->mem, s->ag[i].owned);
+    oq__free(&s->mem, s->ag, (size_t)s->ag_cap * sizeof *s->ag);
     s->ag = NULL;
     s->ag_n = s->ag_cap = 0;
-    free(s->amap);
+    oq__free(&s->mem, s->amap, (size_t)s->amap_cap * sizeof *s->amap);
     s->amap = NULL;
     s->amap_cap = 0;
     memset(s->acache, 0, sizeof s->acache);
@@ -366,14 +372,16 @@ void oq_sim_destroy(oq_sim *s)
         return;
     run_free(s);
     oq_engine_destroy(s->engine);
-    free(s->queue_ids);
-    free(s->channel_ids);
-    free(s->stream_q);
-    free(s->stream_c);
-    free(s->stream_t);
+    size_t n = (size_t)s->o.n_streams;
+    oq__free(&s->mem, s->queue_ids, n * sizeof *s->queue_ids);
+    oq__free(&s->mem, s->channel_ids, n * sizeof *s->channel_ids);
+    oq__free(&s->mem, s->stream_q, n * sizeof *s->stream_q);
+    oq__free(&s->mem, s->stream_c, n * sizeof *s->stream_c);
+    oq__free(&s->mem, s->stream_t, n * sizeof *s->stream_t);
     oq__cohort_destroy(&s->co);
-    free(s->info);
-    free(s);
+    oq__free(&s->mem, s->info, (size_t)s->o.replications * sizeof *s->info);
+    oq_mem m = s->mem; /* s is in the block being freed */
+    oq__free(&m, s, sizeof *s);
 }
 
 const char *oq_sim_last_error(const oq_sim *s) { return s ? s->err : ""; }
@@ -391,7 +399,7 @@ static int push(oq_sim *s, sim_ev ev)
 {
     if (s->heap_n == s->heap_cap) {
         int32_t cap = s->heap_cap ? s->heap_cap * 2 : 1024;
-        sim_ev *h = realloc(s->heap, (size_t)cap * sizeof *h);
+        sim_ev *h = oq__realloc(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *h, (size_t)cap * sizeof *h);
         if (!h) {
             s->failed = 1;
             return 0;
@@ -433,7 +441,7 @@ static sim_ev pop(oq_sim *s)
 
 static int amap_rehash(oq_sim *s, int32_t cap)
 {
-    int32_t *m = calloc((size_t)cap, sizeof *m);
+    int32_t *m = oq__calloc(&s->mem, (size_t)cap, sizeof *m);
     if (!m)
         return 0;
     for (int32_t i = 0; i < s->ag_n; i++) {
@@ -442,7 +450,7 @@ static int amap_rehash(oq_sim *s, int32_t cap)
             h = (h + 1) & (uint32_t)(cap - 1);
         m[h] = i + 1;
     }
-    free(s->amap);
+    oq__free(&s->mem, s->amap, (size_t)s->amap_cap * sizeof *s->amap);
     s->amap = m;
     s->amap_cap = cap;
     return 1;
@@ -485,7 +493,7 @@ static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
 {
     if (s->ag_n == s->ag_cap) {
         int32_t cap = s->ag_cap ? s->ag_cap * 2 : 64;
-        sim_agent *a = realloc(s->ag, (size_t)cap * sizeof *a);
+        sim_agent *a = oq__realloc(&s->mem, s->ag, (size_t)s->ag_cap * sizeof *a, (size_t)cap * sizeof *a);
         if (!a)
             return -1;
         s->ag = a;
@@ -499,11 +507,9 @@ static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
         a->response = &spec->response;
         a->spec = spec;
     } else {
-        size_t len = strlen(id);
-        a->owned = malloc(len + 1);
+        a->owned = oq__strndup(&s->mem, id, strlen(id));
         if (!a->owned)
             return -1;
-        memcpy(a->owned, id, len + 1);
         a->id = a->owned;
         a->accept_prob = s->o.default_accept_prob;
         a->response = &s->o.default_response;
@@ -512,7 +518,8 @@ static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
     s->ag_n++;
     if ((int64_t)s->ag_n * 2 > s->amap_cap) {
         if (!amap_rehash(s, s->amap_cap ? s->amap_cap * 2 : 128)) {
-            free(a->owned);
+            oq__strfree(&s->mem, a->owned);
+            a->owned = NULL;
             s->ag_n--;
             return -1;
         }
@@ -733,7 +740,7 @@ static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
 {
     if (s->c_n == s->c_cap) {
         int64_t cap = s->c_cap ? s->c_cap * 2 : 4096;
-        sim_contact *c = realloc(s->c, (size_t)cap * sizeof *c);
+        sim_contact *c = oq__realloc(&s->mem, s->c, (size_t)s->c_cap * sizeof *c, (size_t)cap * sizeof *c);
         if (!c)
             return OQ_ENOMEM;
         s->c = c;
@@ -929,13 +936,20 @@ static oq_status run_one(oq_sim *s, int32_t r)
     eo.event_user = s;
     eo.seed = s->cur->seed;
     eo.start_ms = s->start_ms;
+    /* The simulator's allocator for its engines too (oq_sim_options names
+     * no engine options: the simulator builds them all). */
+    eo.alloc = s->o.alloc;
+    eo.alloc_user = s->o.alloc_user;
     oq_status st = oq_engine_create(&eo, &s->engine);
     if (st != OQ_OK) {
         set_err(s, "replication %d: engine: %s", (int)r, oq_status_str(st));
         return st;
     }
-    if ((st = setup(s)) != OQ_OK)
+    if ((st = setup(s)) != OQ_OK) {
+        if (!s->err[0]) /* out of memory: setup names the other failures */
+            set_err(s, "replication %d: setup: %s", (int)r, oq_status_str(st));
         return st;
+    }
 
     oq_engine *e = s->engine;
     int64_t now = s->start_ms;
@@ -1135,7 +1149,12 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
     out->replications = s->ran;
     if (s->ran < 1)
         return OQ__OUTPUT_PUT(caller, out, oq_sim_summary, replications, err);
-    double *v = malloc((size_t)s->ran * 8 * sizeof *v);
+    /* A const simulator: several threads may summarise at once, so the
+     * bytes are counted in a local copy of the hook, not in s->mem. */
+    oq_mem m;
+    oq__mem_init(&m, s->mem.fn, s->mem.user);
+    size_t v_size = (size_t)s->ran * 8 * sizeof(double);
+    double *v = oq__alloc(&m, v_size);
     if (!v)
         return oq__error(err, OQ_ENOMEM, NULL, 0, 0, "oq_sim_summarize: out of memory");
     double *col[8];
@@ -1170,7 +1189,7 @@ oq_status oq_sim_summarize(const oq_sim *s, int32_t scope, int32_t index, oq_sim
     estimate(&out->abandon_rate, col[5], n[5]);
     estimate(&out->aht_s, col[6], n[6]);
     estimate(&out->occupancy, col[7], n[7]);
-    free(v);
+    oq__free(&m, v, v_size);
     return OQ__OUTPUT_PUT(caller, out, oq_sim_summary, replications, err);
 }
 
@@ -1181,7 +1200,10 @@ oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_si
     int64_t in_t, done;
     if (!oq__cohort_run_interval(&s->co, 0, interval, &in_t, &done))
         return OQ_ERANGE;
-    double *v = malloc((size_t)(s->ran > 0 ? s->ran : 1) * sizeof *v);
+    oq_mem m; /* local: a const simulator (as oq_sim_summarize) */
+    oq__mem_init(&m, s->mem.fn, s->mem.user);
+    size_t v_size = (size_t)(s->ran > 0 ? s->ran : 1) * sizeof(double);
+    double *v = oq__alloc(&m, v_size);
     if (!v)
         return OQ_ENOMEM;
     int32_t n = 0;
@@ -1191,7 +1213,7 @@ oq_status oq_sim_interval_service_level(const oq_sim *s, int32_t interval, oq_si
             v[n++] = oq__kpi_ratio((double)in_t, (double)done, 0.0); /* defined: > 0 */
     }
     estimate(out, v, n);
-    free(v);
+    oq__free(&m, v, v_size);
     return OQ_OK;
 }
 

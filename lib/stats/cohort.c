@@ -1,33 +1,56 @@
 /* SPDX-License-Identifier: MIT */
 /* Cohort statistics: the counting (stats/cohort.h). */
-#include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "stats/cohort.h"
 
-oq_status oq__cohort_create(oq__cohort *C, const oq__cohort_layout *l)
+/* Bytes of each table (the allocator hook is told exact sizes on free). */
+static size_t entries_size(const oq__cohort_layout *l) { return (size_t)l->n_entries * sizeof(int32_t); }
+static size_t thresholds_size(const oq__cohort_layout *l)
+{
+    return (size_t)(l->n_queues > 0 ? l->n_queues : 1) * sizeof(int64_t);
+}
+static size_t runs_size(const oq__cohort *C)
+{
+    return (size_t)C->l.runs * (size_t)C->n_scopes * sizeof(oq__cohort_cell);
+}
+static size_t inters_size(const oq__cohort *C)
+{
+    return (size_t)C->l.n_intervals * (size_t)C->n_scopes * sizeof(oq__cohort_cell);
+}
+static size_t run_ints_size(const oq__cohort_layout *l)
+{
+    return (size_t)l->runs * (size_t)l->n_intervals * 2 * sizeof(int64_t);
+}
+
+oq_status oq__cohort_create(oq__cohort *C, const oq__cohort_layout *l, oq_alloc_fn alloc,
+                            void *alloc_user)
 {
     memset(C, 0, sizeof *C);
+    oq__mem_init(&C->mem, alloc, alloc_user);
     C->l = *l;
     C->n_scopes = 1 + l->n_queues + l->n_channels;
     C->interval_ms = 1;
-    int32_t *eq = malloc((size_t)l->n_entries * sizeof *eq);
-    int32_t *ec = malloc((size_t)l->n_entries * sizeof *ec);
+    int32_t *eq = oq__alloc(&C->mem, entries_size(l));
+    int32_t *ec = oq__alloc(&C->mem, entries_size(l));
     C->l.entry_queue = eq;
     C->l.entry_channel = ec;
-    C->threshold_ms = calloc((size_t)(l->n_queues > 0 ? l->n_queues : 1), sizeof *C->threshold_ms);
-    C->run = calloc((size_t)l->runs * (size_t)C->n_scopes, sizeof *C->run);
-    C->inter = calloc((size_t)l->n_intervals * (size_t)C->n_scopes, sizeof *C->inter);
+    C->threshold_ms = oq__alloc(&C->mem, thresholds_size(l));
+    C->run = oq__alloc(&C->mem, runs_size(C));
+    C->inter = oq__alloc(&C->mem, inters_size(C));
     int64_t cells = (int64_t)l->runs * l->n_intervals;
     if (cells <= OQ__COHORT_RUN_CELLS_MAX)
-        C->run_int = calloc((size_t)cells * 2, sizeof *C->run_int);
+        C->run_int = oq__alloc(&C->mem, run_ints_size(l));
     if (!eq || !ec || !C->threshold_ms || !C->run || !C->inter ||
         (cells <= OQ__COHORT_RUN_CELLS_MAX && !C->run_int)) {
         oq__cohort_destroy(C);
         return OQ_ENOMEM;
     }
-    memcpy(eq, l->entry_queue, (size_t)l->n_entries * sizeof *eq);
-    memcpy(ec, l->entry_channel, (size_t)l->n_entries * sizeof *ec);
+    memset(C->threshold_ms, 0, thresholds_size(l));
+    oq__cohort_clear(C);
+    memcpy(eq, l->entry_queue, entries_size(l));
+    memcpy(ec, l->entry_channel, entries_size(l));
     return OQ_OK;
 }
 
@@ -35,12 +58,12 @@ void oq__cohort_destroy(oq__cohort *C)
 {
     if (!C)
         return;
-    free((void *)C->l.entry_queue);
-    free((void *)C->l.entry_channel);
-    free(C->threshold_ms);
-    free(C->run);
-    free(C->inter);
-    free(C->run_int);
+    oq__free(&C->mem, (void *)C->l.entry_queue, entries_size(&C->l));
+    oq__free(&C->mem, (void *)C->l.entry_channel, entries_size(&C->l));
+    oq__free(&C->mem, C->threshold_ms, thresholds_size(&C->l));
+    oq__free(&C->mem, C->run, runs_size(C));
+    oq__free(&C->mem, C->inter, inters_size(C));
+    oq__free(&C->mem, C->run_int, run_ints_size(&C->l));
     memset(C, 0, sizeof *C);
 }
 

@@ -27,13 +27,14 @@
  * wait with a handle time, abandoned, refused, still open at the end) and
  * when an agent's state held; the table decides where it counts. The KPI
  * formulas over a cell are stats/kpi.h's. Not thread-safe: one table per
- * caller. Memory: the C allocator (the simulator's, which owns no engine
- * while it is created). */
+ * caller. Memory: the allocator hook given to oq__cohort_create (the
+ * simulator's: oq_sim_options.alloc), with exact sizes. */
 #ifndef OQ_STATS_COHORT_H
 #define OQ_STATS_COHORT_H
 
 #include <stdint.h>
 
+#include "core/mem.h"
 #include "omniq/core.h"
 
 #define OQ__COHORT_INTERVALS_MAX 1000000
@@ -87,10 +88,13 @@ typedef struct oq__cohort {
     int64_t *run_int;         /* [run][interval][2]: total answered within T, answered +
                                  abandoned; NULL when runs x intervals is too large */
     int32_t r;                /* the run being counted */
+    oq_mem mem;               /* the simulator's allocator hook: every table goes through it */
 } oq__cohort;
 
-/* Allocate the table (all zero). OQ_ENOMEM (nothing allocated) or OQ_OK. */
-oq_status oq__cohort_create(oq__cohort *C, const oq__cohort_layout *l);
+/* Allocate the table (all zero) through `alloc` (NULL: the C library), with
+ * exact sizes. OQ_ENOMEM (nothing allocated) or OQ_OK. */
+oq_status oq__cohort_create(oq__cohort *C, const oq__cohort_layout *l, oq_alloc_fn alloc,
+                            void *alloc_user);
 void oq__cohort_destroy(oq__cohort *C);
 /* Zero every figure (a new set of runs, or a failed one reporting nothing). */
 void oq__cohort_clear(oq__cohort *C);

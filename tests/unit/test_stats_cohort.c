@@ -27,7 +27,7 @@ static oq__cohort make(int32_t runs, int32_t n_int)
 {
     oq__cohort_layout l = {2, 2, 3, ENTRY_Q, ENTRY_C, runs, n_int, 5.0};
     oq__cohort C;
-    assert_oq_ok(NULL, oq__cohort_create(&C, &l));
+    assert_oq_ok(NULL, oq__cohort_create(&C, &l, NULL, NULL));
     /* warm-up: the first two intervals */
     oq__cohort_set_grid(&C, ORIGIN, LEN, AT(2, 0), AT(N_INT, 0));
     oq__cohort_set_threshold(&C, 0, 20000);

@@ -774,6 +774,8 @@ class oq_sim_options(Structure):
         ("event_user", c_void_p),
         ("check", c_int32),
         ("reserved", c_int32),
+        ("alloc", oq_alloc_fn),
+        ("alloc_user", c_void_p),
     ]
 
 
