@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -258,6 +259,18 @@ static oq_status build_nothing(oq_engine *e, uint64_t seed, void *user)
     return OQ_OK;
 }
 
+/* An allocator hook that counts its calls (user: int64_t). */
+static void *counting_hook(void *ptr, size_t old_size, size_t new_size, void *user)
+{
+    (void)old_size;
+    ++*(int64_t *)user;
+    if (new_size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, new_size);
+}
+
 static void sim_options_older_header(void **state)
 {
     (void)state;
@@ -284,6 +297,22 @@ static void sim_options_older_header(void **state)
     o.struct_size = sizeof o + 8;
     assert_int_equal(oq_sim_options_check(&o, &msg), OQ_EINVAL);
     assert_non_null(strstr(msg.message, "oq_sim_options.struct_size"));
+
+    /* alloc / alloc_user were appended: a caller whose struct ends before
+     * them gets the C library, whatever lies past its struct_size. */
+    o.default_accept_prob = 1;
+    int64_t calls = 0;
+    o.alloc = counting_hook;
+    o.alloc_user = &calls;
+    o.struct_size = OLDER(oq_sim_options, alloc);
+    oq_sim *sim = NULL;
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
+    oq_sim_destroy(sim);
+    assert_int_equal(calls, 0);
+    o.struct_size = sizeof o;
+    assert_oq_ok_e(oq_sim_create, &o, &sim);
+    oq_sim_destroy(sim);
+    assert_true(calls > 0);
 }
 
 /* ---- sizes out of range: refused, naming the struct -------------------------------- */
@@ -699,7 +728,8 @@ static const history HISTORY[] = {
         H(oq_schedule_options, V(oq_schedule_options, 96, objective, calendar)),
         H(oq_roster_agent, V(oq_roster_agent, 72, n_skills, min_rest_s)),
         H(oq_roster_options, V(oq_roster_options, 48, max_consecutive_days, seed)),
-        H(oq_sim_options, V(oq_sim_options, 168, replications, reserved)),
+        H(oq_sim_options, V(oq_sim_options, 168, replications, reserved),
+          V(oq_sim_options, 184, alloc, alloc_user)),
         H(oq_stats_options, V(oq_stats_options, 176, ring_size, wait_bounds_s)),
         H(oq_queue_stats, V(oq_queue_stats, 752, period, sl_business),
           V(oq_queue_stats, 760, reopened, reopened)),
