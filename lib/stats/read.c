@@ -146,15 +146,7 @@ static void window_sum(const oq_stats *S, const oq_sobj *ob, int64_t now, oq_sbl
         const oq_sblock *w = &ob->win[i];
         if (w->stamp == INT64_MIN || w->stamp > b_now || w->stamp <= b_now - S->n_buckets)
             continue;
-        for (int k = 0; k < K_N; k++)
-            if (!oq__k_is_max(k))
-                out->k[k] = oq__sat_add(out->k[k], w->k[k]);
-            else if (w->k[k] > out->k[k])
-                out->k[k] = w->k[k];
-        for (int h = 0; h < OQ_HIST_N; h++) {
-            out->hist_ans[h] = oq__sat_add(out->hist_ans[h], w->hist_ans[h]);
-            out->hist_ab[h] = oq__sat_add(out->hist_ab[h], w->hist_ab[h]);
-        }
+        oq__sblock_fold(out, w);
     }
 }
 

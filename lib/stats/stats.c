@@ -550,7 +550,7 @@ static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, oq_kv *kv, int n)
 /* ADD3(e, qo, co, {K_x, v}, ...): counters of one event, at once. */
 #define ADD3(e, qo, co, ...)                                                   \
     do {                                                                       \
-        oq_kv kv_[] = {__VA_ARGS__};                                     \
+        oq_kv kv_[] = {__VA_ARGS__};                                           \
         add3v((e), (qo), (co), kv_, (int)(sizeof kv_ / sizeof kv_[0]));        \
     } while (0)
 
