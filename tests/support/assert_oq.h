@@ -22,6 +22,15 @@ static inline void assert_oq_report(oq_status st, const char *call, const char *
     _fail(file, line);
 }
 
+/* In a function returning oq_status (a simulation's build callback, a
+ * setup step): return the status of `x` unless it is OQ_OK. */
+#define TRY(x)                                                                              \
+    do {                                                                                    \
+        oq_status try_st_ = (x);                                                            \
+        if (try_st_ != OQ_OK)                                                               \
+            return try_st_;                                                                 \
+    } while (0)
+
 /* `call` must return OQ_OK; `engine` (an oq_engine *, or NULL when the call
  * has none) is asked for its last error message when it does not. */
 #define assert_oq_ok(engine, call)                                                          \

@@ -1151,13 +1151,6 @@ static oq_status mk_agent(world *w, int cap)
     return OQ_OK;
 }
 
-#define TRY(x)                      \
-    do {                            \
-        oq_status st_ = (x);        \
-        if (st_ != OQ_OK)           \
-            return st_;             \
-    } while (0)
-
 static oq_status setup_center(world *w)
 {
     TRY(mk_channel(w, 0, 1, 1, 100, 1));

@@ -28,13 +28,6 @@ typedef struct center {
     int32_t callback;   /* limit action: call back through queue "cbq" */
 } center;
 
-#define TRY(x)              \
-    do {                    \
-        oq_status st_ = (x); \
-        if (st_ != OQ_OK)   \
-            return st_;     \
-    } while (0)
-
 static oq_status build_multi(oq_engine *e, uint64_t seed, void *user)
 {
     (void)seed;

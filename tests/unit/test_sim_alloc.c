@@ -19,13 +19,6 @@
 #include "assert_oq.h"
 #include "test_support.h"
 
-#define TRY(x)               \
-    do {                     \
-        oq_status st_ = (x); \
-        if (st_ != OQ_OK)    \
-            return st_;      \
-    } while (0)
-
 /* One queue on two channels, three agents: a0 and a1 listed in the options
  * (a0 on a shift with a break, a1 logged in by the build), a2 only built and
  * logged in (the simulator copies its id). */
