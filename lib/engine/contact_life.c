@@ -71,11 +71,21 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
 }
 
 /* Every contact has room for one exclusion more than it holds, so an offer
- * (route.c) never allocates and its reject or time-out has a slot. */
+ * (route.c) never allocates and its reject or time-out has a slot. The
+ * first array is exactly as long as asked (one slot at arrival): most
+ * contacts are never rejected, and four slots would cost a waiting contact
+ * 96 bytes more (docs/performance.md); later ones grow by doubling. */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
 {
-    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + extra,
-                    sizeof *c->rejects);
+    int32_t need = c->n_rejects + extra;
+    if (c->cap_rejects == 0 && need > 0) {
+        c->rejects = oq__alloc(&e->mem, (size_t)need * sizeof *c->rejects);
+        if (!c->rejects)
+            return 0;
+        c->cap_rejects = need;
+        return 1;
+    }
+    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, need, sizeof *c->rejects);
 }
 
 /* A time-out used the slot its offer had: room for the next offer's. If
@@ -147,16 +157,16 @@ void oq__reserved_link(oq_engine *e, oq_contact *c)
     oq_contact *next = NULL, *prev = a->reserved_tail;
     while (prev && prev->seq > c->seq) {
         next = prev;
-        prev = prev->held_prev;
+        prev = prev->link_prev;
     }
-    c->held_prev = prev;
-    c->held_next = next;
+    c->link_prev = prev;
+    c->link_next = next;
     if (prev)
-        prev->held_next = c;
+        prev->link_next = c;
     else
         a->reserved = c;
     if (next)
-        next->held_prev = c;
+        next->link_prev = c;
     else
         a->reserved_tail = c;
     c->flags |= OQ_CF_RESERVED;
@@ -167,15 +177,15 @@ void oq__reserved_unlink(oq_engine *e, oq_contact *c)
     if (!(c->flags & OQ_CF_RESERVED))
         return;
     oq_agent *a = oq__contact_pref_agent(e, c); /* cannot be gone: it is logged in */
-    if (c->held_prev)
-        c->held_prev->held_next = c->held_next;
+    if (c->link_prev)
+        c->link_prev->link_next = c->link_next;
     else
-        a->reserved = c->held_next;
-    if (c->held_next)
-        c->held_next->held_prev = c->held_prev;
+        a->reserved = c->link_next;
+    if (c->link_next)
+        c->link_next->link_prev = c->link_prev;
     else
-        a->reserved_tail = c->held_prev;
-    c->held_prev = c->held_next = NULL;
+        a->reserved_tail = c->link_prev;
+    c->link_prev = c->link_next = NULL;
     c->flags &= ~OQ_CF_RESERVED;
 }
 
@@ -217,13 +227,13 @@ static void release(oq_engine *e, oq_contact *c, int route_later)
 {
     oq_agent *a = c->agent;
     oq_queue *q = c->queue;
-    if (c->held_prev)
-        c->held_prev->held_next = c->held_next;
+    if (c->link_prev)
+        c->link_prev->link_next = c->link_next;
     else
-        a->held = c->held_next;
-    if (c->held_next)
-        c->held_next->held_prev = c->held_prev;
-    c->held_prev = c->held_next = NULL;
+        a->held = c->link_next;
+    if (c->link_next)
+        c->link_next->link_prev = c->link_prev;
+    c->link_prev = c->link_next = NULL;
     a->used -= c->cost;
     a->ch_count[c->channel]--;
     a->n_exclusive -= c->exclusive;
@@ -288,8 +298,9 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
  * contacts by the million, and each cost an allocation and a free of the
  * record, its id and its rejects array). A destroyed contact's record is kept
  * for a later arrival, with its id buffer (reused when the next id has the
- * same length, as a host's numbered ids mostly do) and its rejects array of
- * the first size. At most OQ_SPARE_CONTACTS_MAX records are kept - what they
+ * same length, as a host's numbered ids mostly do) and its rejects array if
+ * it holds at most OQ_SPARE_REJECTS (an arrival's array is one slot; a
+ * contact rejected once or twice has grown it to two or four). At most OQ_SPARE_CONTACTS_MAX records are kept - what they
  * hold is bounded (each under 0.7 KB: the record, an id of fewer than
  * OQ_SPARE_ID_MAX bytes, OQ_SPARE_REJECTS exclusions) and never more than
  * the engine held at its peak; oq_engine_destroy frees them. Taking a spare
@@ -298,7 +309,7 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
  * spare record is in no list). */
 #define OQ_SPARE_CONTACTS_MAX 256
 #define OQ_SPARE_ID_MAX 32
-#define OQ_SPARE_REJECTS 4
+#define OQ_SPARE_REJECTS 4 /* longest rejects array kept (an arrival needs 1: oq__exclusion_room) */
 
 /* A zeroed record whose id is a copy of `id` (c->id NULL if that copy
  * failed), or NULL. */
@@ -338,7 +349,7 @@ static void contact_spare(oq_engine *e, oq_contact *c)
         oq__free(&e->mem, c, sizeof *c);
         return;
     }
-    if (c->cap_rejects != OQ_SPARE_REJECTS) {
+    if (c->cap_rejects > OQ_SPARE_REJECTS) {
         oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
         c->rejects = NULL;
         c->cap_rejects = 0;
@@ -444,7 +455,7 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
 void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept)
 {
     for (oq_contact *c = a->held, *next; c; c = next) {
-        next = c->held_next;
+        next = c->link_next;
         if (c->state == OQ_CONTACT_OFFERED && !(unless_kept && c->queue->keep_offer_on_not_ready))
             oq__offer_withdraw(e, c, why);
     }

@@ -202,10 +202,10 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     c->exclusive = ch->exclusive;
     c->n_offers++;
     c->offered_at = e->now;
-    c->held_prev = NULL;
-    c->held_next = a->held;
+    c->link_prev = NULL;
+    c->link_next = a->held;
     if (a->held)
-        a->held->held_prev = c;
+        a->held->link_prev = c;
     a->held = c;
     a->used += c->cost;
     a->ch_count[c->channel]++;

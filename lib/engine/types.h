@@ -325,12 +325,16 @@ struct oq_contact {
                                 that agent is logged in and ready (it is in its reserved list) */
     int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
-    oq_contact *held_prev, *held_next; /* agent->held; while QUEUED: agent->reserved */
+    /* One pair of links for the three lists a contact can be in, never two
+     * at once (its state says which; oq_engine_check verifies it): while
+     * OFFERED, ACTIVE or WRAPUP its agent's `held` list; while QUEUED and
+     * OQ_CF_RESERVED its preferred agent's `reserved` list; while PARKED the
+     * engine's `parked` list; otherwise both NULL. */
+    oq_contact *link_prev, *link_next;
     uint64_t pref_agent_seq;
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
     oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while */
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
-    oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_contact *dirty_next;
     oq_sig *sig;             /* while QUEUED: its signature in its lane, NULL if none (sigindex.c) */
     /* Its timers (timers.c): slot OQ_CT_SERVICE the offer time-out or end of

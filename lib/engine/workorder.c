@@ -227,10 +227,10 @@ oq_status oq_contact_history_get(const oq_engine *e, const char *contact, int32_
 
 static void parked_link(oq_engine *e, oq_contact *c)
 {
-    c->parked_prev = NULL;
-    c->parked_next = e->parked;
+    c->link_prev = NULL;
+    c->link_next = e->parked;
     if (e->parked)
-        e->parked->parked_prev = c;
+        e->parked->link_prev = c;
     e->parked = c;
     e->n_parked++;
     c->queue->n_parked++;
@@ -238,13 +238,13 @@ static void parked_link(oq_engine *e, oq_contact *c)
 
 static void parked_unlink(oq_engine *e, oq_contact *c)
 {
-    if (c->parked_prev)
-        c->parked_prev->parked_next = c->parked_next;
+    if (c->link_prev)
+        c->link_prev->link_next = c->link_next;
     else
-        e->parked = c->parked_next;
-    if (c->parked_next)
-        c->parked_next->parked_prev = c->parked_prev;
-    c->parked_prev = c->parked_next = NULL;
+        e->parked = c->link_next;
+    if (c->link_next)
+        c->link_next->link_prev = c->link_prev;
+    c->link_prev = c->link_next = NULL;
     e->n_parked--;
     c->queue->n_parked--;
 }
@@ -257,7 +257,7 @@ void oq__parked_forget(oq_engine *e, oq_contact *c)
 
 void oq__agent_disown(oq_engine *e, const oq_agent *a)
 {
-    for (oq_contact *c = e->parked; c; c = c->parked_next)
+    for (oq_contact *c = e->parked; c; c = c->link_next)
         if (oq__contact_pref_agent(e, c) == a)
             c->pref_agent_idx = -1; /* its owner left: reopen it to anyone (chatwoot#7204) */
 }

@@ -396,10 +396,10 @@ static void write_all(oq_engine *e, oq_wr *w)
      * waiting heap — every list in its own order. */
     oq__wr_tag(w, "CONT");
     oq__wr_i32(w, e->n_contacts);
-    for (const oq_contact *c = e->parked; c; c = c->parked_next)
+    for (const oq_contact *c = e->parked; c; c = c->link_next)
         w_contact(w, c);
     for (int32_t i = 0; i < e->n_agents; i++)
-        for (const oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->held_next)
+        for (const oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->link_next)
             w_contact(w, c);
     for (int32_t i = 0; i < e->n_queues; i++) {
         const oq_queue *q = e->queues[i];
@@ -1108,21 +1108,21 @@ static int r_contact(rx *x)
         oq__heap_push(h, &oq__contact_heap_ops, q, c);
     } else if (c->state == OQ_CONTACT_PARKED) {
         oq_contact *tail = e->parked;
-        while (tail && tail->parked_next)
-            tail = tail->parked_next;
-        c->parked_prev = tail;
+        while (tail && tail->link_next)
+            tail = tail->link_next;
+        c->link_prev = tail;
         if (tail)
-            tail->parked_next = c;
+            tail->link_next = c;
         else
             e->parked = c;
     } else {
         oq_agent *a = c->agent;
         oq_contact *tail = a->held;
-        while (tail && tail->held_next)
-            tail = tail->held_next;
-        c->held_prev = tail;
+        while (tail && tail->link_next)
+            tail = tail->link_next;
+        c->link_prev = tail;
         if (tail)
-            tail->held_next = c;
+            tail->link_next = c;
         else
             a->held = c;
     }
@@ -1447,9 +1447,9 @@ static int restore_body(rx *x)
             for (int32_t l = 0; l < q->n_lanes; l++)
                 per_lane[l] = q->lanes[l].contacts.n;
             for (int32_t k = 0; k < e->n_agents; k++)
-                for (oq_contact *c = e->agents[k] ? e->agents[k]->held : NULL; c; c = c->held_next)
+                for (oq_contact *c = e->agents[k] ? e->agents[k]->held : NULL; c; c = c->link_next)
                     per_lane[c->lane] += c->queue == q;
-            for (oq_contact *c = e->parked; c; c = c->parked_next)
+            for (oq_contact *c = e->parked; c; c = c->link_next)
                 per_lane[c->lane] += c->queue == q;
             for (int32_t l = 0; l < q->n_lanes; l++)
                 if (per_lane[l] != q->lanes[l].reserved)
@@ -1536,10 +1536,10 @@ static int restore_body(rx *x)
         if (e->agents[i] && !push_timer(x, &e->agents[i]->timer))
             return 0;
     for (int32_t i = 0; i < e->n_agents; i++)
-        for (oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->held_next)
+        for (oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->link_next)
             if (!push_contact_timers(x, c))
                 return 0;
-    for (oq_contact *c = e->parked; c; c = c->parked_next)
+    for (oq_contact *c = e->parked; c; c = c->link_next)
         if (!push_contact_timers(x, c))
             return 0;
     for (int32_t i = 0; i < e->n_queues; i++) {
