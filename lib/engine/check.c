@@ -62,7 +62,7 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int
           a->id, oq_agent_state_name(a->state), oq_agent_state_name(oq__agent_derived_state(a)));
     for (oq_contact *c = a->reserved, *prev = NULL; c; prev = c, c = c->link_next) {
         CHECK(c->link_prev == prev, "agent '%s': broken reserved list at contact '%s'", a->id, c->id);
-        CHECK(c->state == OQ_CONTACT_QUEUED && (c->flags & OQ_CF_RESERVED) && c->pref_until > 0 &&
+        CHECK(c->state == OQ_CONTACT_QUEUED && (c->flags & OQ_CF_RESERVED) && oq__pref_until(c) > 0 &&
                   oq__contact_pref_agent(e, c) == a,
               "agent '%s': reserved list holds contact '%s' not waiting for it", a->id, c->id);
         CHECK(a->presence == OQ_AGENT_READY, "agent '%s': contact '%s' reserved for it while it is %s",
@@ -124,7 +124,7 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
                   "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
             CHECK(c->tier >= 0 && c->tier < q->n_tiers && c->step <= q->n_steps,
                   "queue '%s': contact '%s' beyond the ladder", q->id, c->id);
-            CHECK((c->pref_until > 0) == ((c->flags & OQ_CF_RESERVED) != 0),
+            CHECK((oq__pref_until(c) > 0) == ((c->flags & OQ_CF_RESERVED) != 0),
                   "queue '%s': contact '%s' reserved for an agent but not in its list", q->id, c->id);
             *reserved_total -= (c->flags & OQ_CF_RESERVED) != 0;
             CHECK((c->flags & OQ_CF_RESERVED) || (!c->link_prev && !c->link_next),

@@ -71,21 +71,14 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
 }
 
 /* Every contact has room for one exclusion more than it holds, so an offer
- * (route.c) never allocates and its reject or time-out has a slot. The
- * first array is exactly as long as asked (one slot at arrival): most
- * contacts are never rejected, and four slots would cost a waiting contact
- * 96 bytes more (docs/performance.md); later ones grow by doubling. */
+ * (route.c) never allocates and its reject or time-out has a slot. (The
+ * first array has oq__grow's four slots: with fewer, a contact's first
+ * misses would reach the degraded path of exclusion_room_after_timeout when
+ * memory is short, where it now takes four; docs/performance.md.) */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
 {
-    int32_t need = c->n_rejects + extra;
-    if (c->cap_rejects == 0 && need > 0) {
-        c->rejects = oq__alloc(&e->mem, (size_t)need * sizeof *c->rejects);
-        if (!c->rejects)
-            return 0;
-        c->cap_rejects = need;
-        return 1;
-    }
-    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, need, sizeof *c->rejects);
+    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + extra,
+                    sizeof *c->rejects);
 }
 
 /* A time-out used the slot its offer had: room for the next offer's. If
@@ -131,10 +124,22 @@ static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
 {
-    if (c->pref_agent_idx < 0 || c->pref_agent_idx >= e->n_agents)
+    const oq_contact_ext *x = c->ext;
+    if (!x || x->pref_agent_idx < 0 || x->pref_agent_idx >= e->n_agents)
         return NULL;
-    oq_agent *a = e->agents[c->pref_agent_idx];
-    return a && a->seq == c->pref_agent_seq ? a : NULL;
+    oq_agent *a = e->agents[x->pref_agent_idx];
+    return a && a->seq == x->pref_agent_seq ? a : NULL;
+}
+
+int oq__contact_ext(oq_engine *e, oq_contact *c)
+{
+    if (c->ext)
+        return 1;
+    c->ext = oq__calloc(&e->mem, 1, sizeof *c->ext);
+    if (!c->ext)
+        return 0;
+    c->ext->pref_agent_idx = -1;
+    return 1;
 }
 
 /* ---- reservations for a named agent ------------------------------------------
@@ -150,8 +155,8 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
 void oq__reserved_link(oq_engine *e, oq_contact *c)
 {
     oq_agent *a = oq__contact_pref_agent(e, c);
-    if (c->pref_until <= 0 || !a || a->presence != OQ_AGENT_READY) {
-        c->pref_until = 0;
+    if (oq__pref_until(c) <= 0 || !a || a->presence != OQ_AGENT_READY) {
+        oq__pref_until_clear(c);
         return;
     }
     oq_contact *next = NULL, *prev = a->reserved_tail;
@@ -194,7 +199,7 @@ void oq__agent_end_reservations(oq_engine *e, oq_agent *a)
     while (a->reserved) {
         oq_contact *c = a->reserved;
         oq__reserved_unlink(e, c);
-        c->pref_until = 0;
+        oq__pref_until_clear(c);
         oq__wait_schedule(e, c);
         oq__mark_contact(e, c);
     }
@@ -298,9 +303,8 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
  * contacts by the million, and each cost an allocation and a free of the
  * record, its id and its rejects array). A destroyed contact's record is kept
  * for a later arrival, with its id buffer (reused when the next id has the
- * same length, as a host's numbered ids mostly do) and its rejects array if
- * it holds at most OQ_SPARE_REJECTS (an arrival's array is one slot; a
- * contact rejected once or twice has grown it to two or four). At most OQ_SPARE_CONTACTS_MAX records are kept - what they
+ * same length, as a host's numbered ids mostly do) and its rejects array of
+ * the first size. At most OQ_SPARE_CONTACTS_MAX records are kept - what they
  * hold is bounded (each under 0.7 KB: the record, an id of fewer than
  * OQ_SPARE_ID_MAX bytes, OQ_SPARE_REJECTS exclusions) and never more than
  * the engine held at its peak; oq_engine_destroy frees them. Taking a spare
@@ -309,7 +313,7 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
  * spare record is in no list). */
 #define OQ_SPARE_CONTACTS_MAX 256
 #define OQ_SPARE_ID_MAX 32
-#define OQ_SPARE_REJECTS 4 /* longest rejects array kept (an arrival needs 1: oq__exclusion_room) */
+#define OQ_SPARE_REJECTS 4
 
 /* A zeroed record whose id is a copy of `id` (c->id NULL if that copy
  * failed), or NULL. */
@@ -340,16 +344,19 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
     return c;
 }
 
-/* Give back a record whose customer, extra and history are already freed. */
+/* Give back a record whose customer, extra and history are already freed
+ * (its ext block is freed here). */
 static void contact_spare(oq_engine *e, oq_contact *c)
 {
+    oq__free(&e->mem, c->ext, sizeof *c->ext);
+    c->ext = NULL;
     if (e->n_spare_contacts >= OQ_SPARE_CONTACTS_MAX) {
         oq__strfree(&e->mem, c->id);
         oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
         oq__free(&e->mem, c, sizeof *c);
         return;
     }
-    if (c->cap_rejects > OQ_SPARE_REJECTS) {
+    if (c->cap_rejects != OQ_SPARE_REJECTS) {
         oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
         c->rejects = NULL;
         c->cap_rejects = 0;
@@ -416,7 +423,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
     exclusion_room_after_timeout(e, c);
     note_miss(e, a, 1);
     if (oq__contact_pref_agent(e, c) == a)
-        c->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
+        c->ext->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
     int paused = 0;
     if ((c->queue->timeout_not_ready || (a->max_no_answer > 0 && a->missed_in_row >= a->max_no_answer)) &&
         a->presence == OQ_AGENT_READY) {
@@ -594,6 +601,14 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         return OQ_OK;
     }
 
+    int64_t pref_wait_ms = oq__ms(s->preferred_wait_s);
+    if (!pa && s->customer) { /* last-agent routing: the agent who served this customer last */
+        pa = oq__last_agent_for(e, s->customer, q);
+        pref_wait_ms = q->last_agent_wait_ms;
+    }
+    /* The ext block now if it will ever be needed for what is set only here
+     * (types.h): the ladder and the deadline's timer never allocate. */
+    int need_ext = pa || s->deadline_ms > 0 || s->n_preferred > 0;
     int32_t n_extra = s->n_required + s->n_preferred;
     oq_lane *lane = &q->lanes[l];
     oq_contact *c = contact_new(e, s->id, strlen(s->id));
@@ -625,7 +640,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     int32_t ml = mq && mch >= 0 ? oq__queue_lane(mq, mch) : -1;
     oq_lane *mvl = ml >= 0 ? &mq->lanes[ml] : NULL;
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
-        !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
+        (need_ext && !oq__contact_ext(e, c)) || !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
         (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
         (mvl && !oq__heap_reserve(&mvl->contacts, &e->mem, mvl->reserved + 1)) ||
         ((keep_place || mvl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
@@ -654,15 +669,12 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->heap_pos = -1;
     c->priority = s->priority;
     c->deadline = s->deadline_ms;
-    int64_t pref_wait_ms = oq__ms(s->preferred_wait_s);
-    if (!pa && s->customer) { /* last-agent routing: the agent who served this customer last */
-        pa = oq__last_agent_for(e, s->customer, q);
-        pref_wait_ms = q->last_agent_wait_ms;
+    if (pa) {
+        c->ext->pref_agent_idx = pa->idx;
+        c->ext->pref_agent_seq = pa->seq;
+        c->ext->pref_until = pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     }
-    c->pref_agent_idx = pa ? pa->idx : -1;
-    c->pref_agent_seq = pa ? pa->seq : 0;
     c->t_pos = -1;
-    c->pref_until = pa && pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     ch->n_contacts++;
     lane->reserved++;
     e->n_contacts++;
@@ -736,7 +748,7 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     oq__ctimer_cancel(e, c, OQ_CT_WAIT); /* answered: no more escalation */
     oq__ctimer_cancel(e, c, OQ_CT_DUE);  /* replied: the deadline is met */
     c->deadline_stage = 2;
-    c->pref_until = 0;
+    oq__pref_until_clear(c);
     c->state = OQ_CONTACT_ACTIVE;
     c->assigned_at = e->now;
     c->queue->sl_met += oq__queue_elapsed(e, c->queue, c->arrived, e->now) <=
@@ -776,7 +788,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     add_reject(e, c, a);
     note_miss(e, a, 0);
     if (oq__contact_pref_agent(e, c) == a)
-        c->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
+        c->ext->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
@@ -942,7 +954,7 @@ oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *ca
     out->customer = c->customer;
     const oq_agent *pa = oq__contact_pref_agent(e, c);
     out->preferred_agent = pa ? pa->id : NULL;
-    out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? c->pref_until : 0;
+    out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? oq__pref_until(c) : 0;
     out->kept_place_callback = (c->flags & OQ_CF_CALLBACK) != 0;
     oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;

@@ -462,7 +462,7 @@ static int f_exclusion_no_agent(oq_engine *e)
 
 static int queued_with_preferred(const oq_contact *c)
 {
-    return c->state == OQ_CONTACT_QUEUED && c->pref_agent_idx >= 0;
+    return c->state == OQ_CONTACT_QUEUED && c->ext && c->ext->pref_agent_idx >= 0;
 }
 
 static int f_reserved_for_unready_agent(oq_engine *e)
@@ -474,9 +474,9 @@ static int f_reserved_for_unready_agent(oq_engine *e)
             a = e->agents[i];
     if (!c || !a)
         return 0;
-    c->pref_agent_idx = a->idx;
-    c->pref_agent_seq = a->seq;
-    c->pref_until = e->now + 60000;
+    c->ext->pref_agent_idx = a->idx;
+    c->ext->pref_agent_seq = a->seq;
+    c->ext->pref_until = e->now + 60000;
     return 1;
 }
 

@@ -290,6 +290,83 @@ static void one_link_pair_for_held_reserved_parked(void **state)
     oq_engine_destroy(e);
 }
 
+/* Snapshot bytes of e (freed by the caller with oq_free). */
+static void *snap(oq_engine *e, size_t *n)
+{
+    void *b = NULL;
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, &b, n));
+    return b;
+}
+
+enum { OWNER_PARK, OWNER_TRANSFER, OWNER_ARRIVE };
+
+/* One call that needs the contact's ext block (lib/engine/types.h: the
+ * preferred agent / owner, a deadline), which "wo1" has not got. */
+static oq_status owner_call(oq_engine *e, int which)
+{
+    switch (which) {
+    case OWNER_PARK: return oq_contact_park(e, 10, "wo1", NULL); /* li becomes its owner */
+    case OWNER_TRANSFER: return oq_contact_transfer_to_agent(e, 10, "wo1", "wang", 30);
+    default: {
+        oq_contact_spec s;
+        oq_contact_spec_init(&s);
+        s.id = "wo2";
+        s.channel = "ticket";
+        s.queue = "tier1";
+        s.deadline_ms = 100000;
+        return oq_contact_arrive(e, 10, &s);
+    }
+    }
+}
+
+/* The ext block is made before the call changes anything: failing each of
+ * the call's allocations in turn, the call returns OQ_ENOMEM and the
+ * engine's snapshot is byte-identical to the one before; then it succeeds. */
+static void ext_block_made_before_anything_changes(void **state)
+{
+    (void)state;
+    for (int which = OWNER_PARK; which <= OWNER_ARRIVE; which++) {
+        int failed = 0;
+        for (int64_t k = 1;; k++) {
+            test_alloc alloc = {0};
+            oq_engine *e = new_engine(&rec, &alloc);
+            add_channel(e, "ticket", 0, 10, 10);
+            add_queue(e, "tier1", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "ticket");
+            add_agent(e, "li", 100);
+            add_agent(e, "wang", 100);
+            assert_oq_ok(e, oq_agent_login(e, 0, "li", 1));
+            assert_oq_ok(e, arrive(e, 1, "wo1", "ticket", "tier1", 0));
+            assert_oq_ok(e, oq_offer_accept(e, 2, "wo1", "li"));
+            assert_oq_ok(e, oq_agent_login(e, 3, "wang", 1));
+            assert_oq_ok(e, oq_engine_advance(e, 10)); /* a call moves the clock first */
+            size_t n0 = 0, n1 = 0;
+            void *before = snap(e, &n0);
+            alloc.fail_at = alloc.n_allocs + k;
+            oq_status st = owner_call(e, which);
+            alloc.fail_at = 0;
+            void *after = snap(e, &n1);
+            if (st == OQ_OK) {
+                assert_oq_ok(e, oq_engine_check(e));
+                oq_free(before);
+                oq_free(after);
+                oq_engine_destroy(e);
+                assert_int_equal(alloc.live_bytes, 0);
+                break;
+            }
+            assert_int_equal(st, OQ_ENOMEM);
+            failed++;
+            assert_oq_ok(e, oq_engine_check(e));
+            assert_int_equal(n0, n1);
+            assert_memory_equal(before, after, n0);
+            oq_free(before);
+            oq_free(after);
+            oq_engine_destroy(e);
+            assert_int_equal(alloc.live_bytes, 0);
+        }
+        assert_true(failed >= 1); /* the block's own allocation at least */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +376,7 @@ int main(void)
         cmocka_unit_test(illegal_work_order_moves),
         cmocka_unit_test(parked_deadline_moves_by_time_parked),
         cmocka_unit_test(one_link_pair_for_held_reserved_parked),
+        cmocka_unit_test(ext_block_made_before_anything_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
