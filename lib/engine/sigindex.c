@@ -46,10 +46,9 @@ static void sig_of(const oq_contact *c, sig_key *k)
 {
     k->tier = c->tier;
     k->n = 0;
-    uint32_t hold = oq__pref_hold(c);
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
         int32_t p = i - c->n_req;
-        if (p >= 0 && !((hold >> p) & 1u))
+        if (p >= 0 && !((oq__pref_hold(c) >> p) & 1u))
             continue;
         oq_skill_level s = c->extra[i];
         if (s.level <= 0)
