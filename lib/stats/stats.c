@@ -280,17 +280,13 @@ static oq_slist *list_of(oq_engine *e, const oq_srec *r, int kind)
     }
 }
 
-static void list_push(oq_engine *e, oq_srec *r, int32_t slot, int kind, int64_t t)
+/* Append record r (at slot) to list l of `kind`, entered at t. */
+static inline void push_to(oq_stats *S, oq_slist *l, oq_srec *r, int32_t slot, int kind, int64_t t)
 {
-    if (r->in & (1u << kind))
-        return;
-    oq_slist *l = list_of(e, r, kind);
-    if (!l)
-        return;
     r->link[kind][0] = l->tail;
     r->link[kind][1] = 0;
     if (l->tail)
-        oq__srec(e->stats, l->tail)->link[kind][1] = slot;
+        oq__srec(S, l->tail)->link[kind][1] = slot;
     else
         l->head = slot;
     l->tail = slot;
@@ -299,12 +295,38 @@ static void list_push(oq_engine *e, oq_srec *r, int32_t slot, int kind, int64_t 
     r->in |= (uint8_t)(1u << kind);
 }
 
-static void list_drop(oq_engine *e, oq_srec *r, int kind)
+static void list_push(oq_engine *e, oq_srec *r, int32_t slot, int kind, int64_t t)
 {
-    if (!(r->in & (1u << kind)))
+    if (r->in & (1u << kind))
         return;
     oq_slist *l = list_of(e, r, kind);
-    const oq_stats *S = e->stats;
+    if (l)
+        push_to(e->stats, l, r, slot, kind, t);
+}
+
+/* list_push of every kind, in order (a contact queued or reopened): the
+ * queue and channel found once. */
+static void list_push_all(oq_engine *e, oq_srec *r, int32_t slot, int64_t t)
+{
+    oq_stats *S = e->stats;
+    oq_sobj *qo = r->queue >= 0 && r->queue < S->cap_queues ? S->queues[r->queue] : NULL;
+    oq_sobj *co = r->channel < S->cap_channels ? S->channels[r->channel] : NULL;
+    unsigned in = r->in;
+    if (qo && !(in & (1u << L_QWAIT)))
+        push_to(S, &qo->wait, r, slot, L_QWAIT, t);
+    if (co && !(in & (1u << L_CHWAIT)))
+        push_to(S, &co->wait, r, slot, L_CHWAIT, t);
+    if (!(in & (1u << L_CEWAIT)))
+        push_to(S, &S->center->wait, r, slot, L_CEWAIT, t);
+    if (co && !(in & (1u << L_CHLIVE)))
+        push_to(S, &co->live, r, slot, L_CHLIVE, t);
+    if (!(in & (1u << L_CELIVE)))
+        push_to(S, &S->center->live, r, slot, L_CELIVE, t);
+}
+
+/* Unlink record r from list l of `kind` (it is in it). */
+static inline void drop_from(const oq_stats *S, oq_slist *l, oq_srec *r, int kind)
+{
     int32_t prev = r->link[kind][0], next = r->link[kind][1];
     if (prev)
         oq__srec(S, prev)->link[kind][1] = next;
@@ -316,6 +338,37 @@ static void list_drop(oq_engine *e, oq_srec *r, int kind)
         l->tail = prev;
     l->n--;
     r->in &= (uint8_t)~(1u << kind);
+}
+
+static void list_drop(oq_engine *e, oq_srec *r, int kind)
+{
+    if (r->in & (1u << kind))
+        drop_from(e->stats, list_of(e, r, kind), r, kind);
+}
+
+#define WAIT_KINDS (1u << L_QWAIT | 1u << L_CHWAIT | 1u << L_CEWAIT)
+
+/* list_drop of each kind in `kinds` (the waiting ones: answered or
+ * parked; all: the contact leaves), the lists found once. */
+static void list_drop_kinds(oq_engine *e, oq_srec *r, unsigned kinds)
+{
+    unsigned in = r->in & kinds;
+    if (!in)
+        return;
+    oq_stats *S = e->stats;
+    if (in & (1u << L_QWAIT))
+        drop_from(S, list_of(e, r, L_QWAIT), r, L_QWAIT);
+    if (in & (1u << L_CHWAIT | 1u << L_CHLIVE)) {
+        oq_sobj *co = S->channels[r->channel]; /* it is in its lists: they exist */
+        if (in & (1u << L_CHWAIT))
+            drop_from(S, &co->wait, r, L_CHWAIT);
+        if (in & (1u << L_CHLIVE))
+            drop_from(S, &co->live, r, L_CHLIVE);
+    }
+    if (in & (1u << L_CEWAIT))
+        drop_from(S, &S->center->wait, r, L_CEWAIT);
+    if (in & (1u << L_CELIVE))
+        drop_from(S, &S->center->live, r, L_CELIVE);
 }
 
 int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind)
@@ -938,8 +991,7 @@ static void forget(oq_engine *e, oq_srec *r, oq_contact *c)
     release(e, r, c);
     if (!r)
         return;
-    for (int k = 0; k < L_N; k++)
-        list_drop(e, r, k);
+    list_drop_kinds(e, r, SR_LISTS);
     rec_del(e, r, c);
 }
 
@@ -999,11 +1051,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             break;
         }
         r->queue = c->queue->idx;
-        list_push(e, r, c->stats_rec, L_QWAIT, now);
-        list_push(e, r, c->stats_rec, L_CHWAIT, now);
-        list_push(e, r, c->stats_rec, L_CEWAIT, now);
-        list_push(e, r, c->stats_rec, L_CHLIVE, now);
-        list_push(e, r, c->stats_rec, L_CELIVE, now);
+        list_push_all(e, r, c->stats_rec, now);
         break;
     case OQ_EV_OFFERED: {
         if (!c)
@@ -1059,9 +1107,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         }
         if (r) {
             r->flags |= SF_ANSWERED | SF_DEADLINE_DONE;
-            list_drop(e, r, L_QWAIT);
-            list_drop(e, r, L_CHWAIT);
-            list_drop(e, r, L_CEWAIT);
+            list_drop_kinds(e, r, WAIT_KINDS);
         }
         break;
     }
@@ -1149,9 +1195,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_PARKED: /* waits for the customer now: not waiting, still open */
         release(e, r, c);
         if (r) {
-            list_drop(e, r, L_QWAIT);
-            list_drop(e, r, L_CHWAIT);
-            list_drop(e, r, L_CEWAIT);
+            list_drop_kinds(e, r, WAIT_KINDS);
         }
         break;
     case OQ_EV_REOPENED: /* back in a queue: offered to that queue again */
@@ -1164,11 +1208,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             break;
         }
         r->queue = c->queue->idx;
-        list_push(e, r, c->stats_rec, L_QWAIT, now);
-        list_push(e, r, c->stats_rec, L_CHWAIT, now);
-        list_push(e, r, c->stats_rec, L_CEWAIT, now);
-        list_push(e, r, c->stats_rec, L_CHLIVE, now);
-        list_push(e, r, c->stats_rec, L_CELIVE, now);
+        list_push_all(e, r, c->stats_rec, now);
         break;
     case OQ_EV_OVERFLOWED:
         moved(e, ev, c, 1);
