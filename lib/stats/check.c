@@ -124,6 +124,9 @@ static oq_status check_records(oq_engine *e, int32_t per_kind[L_N])
               "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
         const oq_srec *r = oq__srec(S, c->stats_rec);
         live++;
+        CHECK(!(r->in & ~SR_LISTS) && !(r->flags & ~(SF_ANSWERED | SF_OVERFLOWED | SF_DEADLINE_DONE)),
+              "contact '%s': statistics record %d marked %#x, flags %#x", c->id, c->stats_rec, (unsigned)r->in,
+              (unsigned)r->flags);
         int holds = c->agent && c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_PARKED;
         CHECK(r->channel == c->channel && (!(r->in >> L_QWAIT & 1u) || r->queue == c->queue->idx),
               "contact '%s': statistics record of another channel or queue", c->id);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "test_support.h"
+#include "core/codec.h"
 #include "stats/internal.h"
 
 /* ---- an allocator that counts live bytes and blocks of one record page -------- */
@@ -417,11 +418,64 @@ static void figures_of_every_list_follow_a_model(void **state)
     oq_engine_destroy(e);
 }
 
+/* A record the library never writes — flags it does not set, a live slot
+ * with a free link — is refused by the check and by restore. */
+static void records_the_library_never_writes_are_refused(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_oq_ok(e, arrive(e, 1, "c0", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, 2, "c1", "voice", "q", 0));
+    oq_srec *r = oq__srec(e->stats, 1);
+    assert_true(oq__srec_seq(r) != 0);
+    r->flags |= 0x40;
+    assert_int_equal(oq_engine_check(e), OQ_ECORRUPT);
+    void *buf = NULL;
+    size_t n = 0;
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, &buf, &n));
+    oq_engine *x = NULL;
+    oq_error err = OQ_ERROR_INIT;
+    assert_int_equal(oq_engine_restore_buffer(NULL, buf, n, &x, &err), OQ_ECORRUPT);
+    assert_non_null(strstr(err.message, "statistics record flags"));
+    oq_free(buf);
+    r->flags &= 0x07;
+    assert_oq_ok(e, oq_engine_check(e));
+
+    /* Slot 1 as written: seq, five (prev, next, since), in, queue, channel,
+     * agent, cost, flags, next free (116 bytes). Give it a free link. */
+    unsigned char *b = NULL;
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, (void **)&b, &n));
+    unsigned char rec[12];
+    uint64_t seq = oq__srec_seq(r);
+    for (int i = 0; i < 8; i++)
+        rec[i] = (unsigned char)(seq >> (8 * i));
+    const unsigned char links[4] = {0, 0, 0, 0}; /* prev 0, then next 2 in its queue */
+    memcpy(rec + 8, links, 4);
+    size_t at = 0;
+    for (size_t i = 0; i + 116 + 4 <= n && !at; i++)
+        if (memcmp(b + i, rec, 12) == 0 && b[i + 12] == 2 && b[i + 13] == 0 && b[i + 112] == 0)
+            at = i;
+    assert_true(at > 0);
+    b[at + 112] = 2;
+    uint32_t crc = oq__crc32(0, b, n - 4);
+    for (int i = 0; i < 4; i++)
+        b[n - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
+    x = NULL;
+    assert_int_equal(oq_engine_restore_buffer(NULL, b, n, &x, &err), OQ_ECORRUPT);
+    if (!strstr(err.message, "is live and has a free link"))
+        fail_msg("restore said: %s", err.message);
+    oq_free(b);
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(waiting_contacts_cost_pages_not_a_doubled_array),
         cmocka_unit_test(figures_of_every_list_follow_a_model),
+        cmocka_unit_test(records_the_library_never_writes_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
