@@ -168,9 +168,11 @@ static void outbound_waits_while_inbound_waits(void **state)
     oq_engine_destroy(e);
 }
 
-static void outbound_blends_on_service_level(void **state)
+/* An inbound queue "in" (80 % in 10 s) and an outbound "out" that blends
+ * on its service level, one agent a1 in both; one inbound call waited 60 s
+ * (service level 0 % < 80 %), so the outbound call o1 waits beside idle a1. */
+static oq_engine *blend_center_below_target(void)
 {
-    (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
     oq_queue_spec qs;
@@ -194,6 +196,13 @@ static void outbound_blends_on_service_level(void **state)
     assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
     assert_oq_ok(e, arrive(e, 62000, "o1", "voice", "out", 0));
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED); /* a1 idle, SL below target */
+    return e;
+}
+
+static void outbound_blends_on_service_level(void **state)
+{
+    (void)state;
+    oq_engine *e = blend_center_below_target();
     /* Four quick answers: 4/5 = 80 % meets the target, and o1 flows. */
     for (int i = 0; i < 4; i++) {
         char id[16];
@@ -215,28 +224,7 @@ static void outbound_blends_on_service_level(void **state)
 static void removing_the_inbound_queue_releases_blending(void **state)
 {
     (void)state;
-    oq_engine *e = new_engine(&rec, NULL);
-    add_channel(e, "voice", 1, 100, 1);
-    oq_queue_spec qs;
-    oq_queue_spec_init(&qs);
-    qs.id = "in";
-    qs.sla_threshold_s = 10;
-    qs.sla_target = 0.8;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
-    oq_queue_spec_init(&qs);
-    qs.id = "out";
-    qs.outbound = 1;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
-    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
-    add_agent(e, "a1", 100);
-    assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0)); /* answered after 60 s: 0 % */
-    assert_oq_ok(e, oq_agent_login(e, 60000, "a1", 1));
-    assert_oq_ok(e, oq_offer_accept(e, 60000, "in1", "a1"));
-    assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
-    assert_oq_ok(e, arrive(e, 62000, "o1", "voice", "out", 0));
-    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED);
+    oq_engine *e = blend_center_below_target();
     assert_oq_ok(e, oq_queue_remove(e, "in"));
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
     assert_oq_ok(e, oq_engine_check(e));
