@@ -231,6 +231,47 @@ static void removing_the_inbound_queue_releases_blending(void **state)
     oq_engine_destroy(e);
 }
 
+/* An outbound chat and an inbound chat are both kept from the agent until
+ * the same instant (missed offers), the outbound one's wake-up first: it is
+ * held back then by the inbound one, which goes to the agent a moment later
+ * in the same instant - and the agent, with room for both, takes the
+ * outbound chat too, not at some later event. (Found by fuzz_api.) */
+static void outbound_woken_first_is_taken_after_the_inbound(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "chat", 0, 30, 3);
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    qs.id = "out";
+    qs.outbound = 1;
+    qs.offer_timeout_s = 30;
+    qs.retry_after_s = 31;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "chat"));
+    oq_queue_spec_init(&qs);
+    qs.id = "in";
+    qs.offer_timeout_s = 30;
+    qs.retry_after_s = 30.999;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "chat"));
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 0, "o1", "chat", "out", 0));
+    assert_oq_ok(e, arrive(e, 1, "i1", "chat", "in", 0));
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
+    assert_int_equal(contact_state(e, "i1"), OQ_CONTACT_OFFERED);
+    /* Time-outs at 30.000 s and 30.001 s: both kept from a1 until 61 s. */
+    assert_oq_ok(e, oq_engine_advance(e, 60999));
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED);
+    assert_int_equal(contact_state(e, "i1"), OQ_CONTACT_QUEUED);
+    assert_oq_ok(e, oq_engine_advance(e, 61000));
+    assert_int_equal(contact_state(e, "i1"), OQ_CONTACT_OFFERED);
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 /* FreeSWITCH max-no-answer / Asterisk autopause: an agent who misses N offers
  * in a row is set not-ready with a reason, and back-off delays apply. */
 static void max_no_answer_and_backoff(void **state)
@@ -402,6 +443,7 @@ int main(void)
         cmocka_unit_test(outbound_waits_while_inbound_waits),
         cmocka_unit_test(outbound_blends_on_service_level),
         cmocka_unit_test(removing_the_inbound_queue_releases_blending),
+        cmocka_unit_test(outbound_woken_first_is_taken_after_the_inbound),
         cmocka_unit_test(max_no_answer_and_backoff),
         cmocka_unit_test(fair_distribution_limit),
         cmocka_unit_test(abandon_and_resume_place),
