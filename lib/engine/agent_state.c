@@ -175,7 +175,10 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
             } else if (should) {
                 oq__heap_push(&lane->agents, &oq__agent_heap_ops, &ctx, m);
                 oq__sig_agent_moved(e, q, l, m, +1);
+            } else {
+                continue;
             }
+            e->agent_heap_ops++;
         }
     }
 }
@@ -202,6 +205,19 @@ void oq__agent_reindex_later(oq_engine *e, oq_agent *a)
     /* Nothing in any heap is stale: the heaps only lack it for now. */
     a->reindex_due = 1;
     e->n_reindex_due++;
+}
+
+int oq__agent_reindex_settle(oq_engine *e, oq_agent *a)
+{
+    for (int32_t i = 0; i < a->n_members; i++) {
+        const oq_queue *q = a->members[i]->queue;
+        for (int32_t l = 0; l < q->n_lanes; l++)
+            if (q->lanes[l].channel >= 0 && oq__agent_can_take(e, a, q->lanes[l].channel))
+                return 1;
+    }
+    a->reindex_due = 0; /* in no heap, and its reindex would push it into none */
+    e->n_reindex_due--;
+    return 0;
 }
 
 void oq__agents_reindex_due(oq_engine *e)

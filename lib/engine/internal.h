@@ -126,6 +126,11 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a);
  * lane heap is reindexed at once, as its entries' keys just changed. */
 void oq__agent_reindex_later(oq_engine *e, oq_agent *a);
 void oq__agents_reindex_due(oq_engine *e);
+/* After an offer to an agent still marked for reindexing (route_agent):
+ * whether some lane would take it now. If none would, its reindex would
+ * push it nowhere (it sits in no heap), so the mark goes and 0 is returned;
+ * otherwise it stays marked for route_agent's next search. */
+int oq__agent_reindex_settle(oq_engine *e, oq_agent *a);
 /* Would the agent's member be in lane l of its queue (its pos[l] once indexed)? */
 int oq__member_in_lane(const oq_engine *e, const oq_member *m, int32_t l);
 /* When the agent's timer must wake it (end of its back-off or fairness

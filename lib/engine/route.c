@@ -200,8 +200,12 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
 
 /* Never allocates: every contact carries room for one more exclusion than
  * it holds (oq__exclusion_room), which the reject or time-out of this offer
- * may use, so routing cannot be starved of memory. */
-static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
+ * may use, so routing cannot be starved of memory. index_later: the agent
+ * is marked reindex_due (in no lane heap) and route_agent searches for it
+ * again at once, so it stays out of the heaps until that search ends:
+ * pushing it into lanes now would only re-sort or remove it again at its
+ * next offer. */
+static void make_offer(oq_engine *e, oq_contact *c, oq_member *m, int index_later)
 {
     oq_agent *a = m->agent;
     oq_queue *q = c->queue;
@@ -229,7 +233,8 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     m->rand_key = oq__rand(e);
     if (q->offer_timeout_s > 0)
         oq__ctimer_arm(e, c, OQ_CT_SERVICE, oq__add_ms(e->now, oq__ms(q->offer_timeout_s)), OQ_TIMER_OFFER);
-    oq__agent_reindex(e, a);
+    if (!index_later)
+        oq__agent_reindex(e, a);
     oq__contact_event(e, c, OQ_EV_OFFERED, NULL);
     oq__agent_refresh(e, a);
 }
@@ -293,7 +298,7 @@ static void route_contact(oq_engine *e, oq_contact *c)
         return;
     oq_member *m = best_agent_for(e, c);
     if (m)
-        make_offer(e, c, m);
+        make_offer(e, c, m, 0);
     else if (c->queue->outbound)
         wake_blended_agents(e, c);
 }
@@ -366,7 +371,15 @@ static void route_agent(oq_engine *e, oq_agent *a)
             if (m)
                 best_m = m;
         }
-        make_offer(e, best, best_m); /* indexes the agent */
+        /* A freed agent still marked (in no lane heap) stays out of the heaps
+         * while it can take more: the next search treats it as present where
+         * it could be (oq__member_in_lane), and it is indexed once, below.
+         * Once full it is in no heap and its reindex would push it into none,
+         * so the mark goes (the next search then looks at nothing). */
+        int later = a->reindex_due;
+        make_offer(e, best, best_m, later); /* indexes the agent unless later */
+        if (later)
+            (void)oq__agent_reindex_settle(e, a);
     }
     if (a->reindex_due)
         oq__agent_reindex(e, a); /* nothing for it: into the heaps it belongs in */

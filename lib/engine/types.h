@@ -482,6 +482,9 @@ struct oq_engine {
     /* Items a routing decision looked at (contacts, agents, signatures):
      * an operation count for tests, never read by the engine itself. */
     uint64_t route_visits;
+    /* Agent-heap entries pushed, re-sorted or removed by oq__agent_reindex:
+     * an operation count for tests, never read by the engine itself. */
+    uint64_t agent_heap_ops;
     oq_agent *dirty_agents, *dirty_agents_tail;
     int32_t n_reindex_due;   /* agents with reindex_due set: all of them marked (dirty) or being routed */
 
