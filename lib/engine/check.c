@@ -32,20 +32,24 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int
     CHECK(a->ch_cap >= e->n_channels, "agent '%s': channel arrays too short", a->id);
     for (int32_t ch = 0; ch < e->n_channels; ch++) {
         int32_t n = 0;
-        for (oq_contact *c = a->held; c; c = c->held_next)
+        for (oq_contact *c = a->held; c; c = c->link_next)
             n += c->channel == ch;
         CHECK(a->ch_count[ch] == n, "agent '%s': holds %d item(s) of channel %d, counted %d",
               a->id, n, ch, a->ch_count[ch]);
     }
-    for (oq_contact *c = a->held; c; c = c->held_next) {
+    /* The lists share one pair of links per contact (types.h): each list's
+     * back links are checked whole, so no contact is in two of them. */
+    for (oq_contact *c = a->held, *prev = NULL; c; prev = c, c = c->link_next) {
         CHECK(c->agent == a, "agent '%s': holds contact '%s' that points elsewhere", a->id, c->id);
-        CHECK(!c->held_next || c->held_next->held_prev == c, "agent '%s': broken held list", a->id);
+        CHECK(c->link_prev == prev, "agent '%s': broken held list at contact '%s'", a->id, c->id);
         used += c->cost;
         exclusive += c->exclusive;
         offered += c->state == OQ_CONTACT_OFFERED;
         active += c->state == OQ_CONTACT_ACTIVE;
         wrapup += c->state == OQ_CONTACT_WRAPUP;
-        CHECK(c->state != OQ_CONTACT_QUEUED, "agent '%s': holds queued contact '%s'", a->id, c->id);
+        CHECK(c->state == OQ_CONTACT_OFFERED || c->state == OQ_CONTACT_ACTIVE ||
+                  c->state == OQ_CONTACT_WRAPUP,
+              "agent '%s': holds %s contact '%s'", a->id, oq_contact_state_name(c->state), c->id);
         (*held_total)++;
     }
     CHECK(used == a->used, "agent '%s': used capacity %d, held items add up to %d", a->id, a->used, used);
@@ -56,13 +60,14 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int
           a->n_exclusive, exclusive);
     CHECK(a->state == oq__agent_derived_state(a), "agent '%s': reported state %s, derived %s",
           a->id, oq_agent_state_name(a->state), oq_agent_state_name(oq__agent_derived_state(a)));
-    for (oq_contact *c = a->reserved; c; c = c->held_next) {
-        CHECK(c->state == OQ_CONTACT_QUEUED && (c->flags & OQ_CF_RESERVED) && c->pref_until > 0 &&
+    for (oq_contact *c = a->reserved, *prev = NULL; c; prev = c, c = c->link_next) {
+        CHECK(c->link_prev == prev, "agent '%s': broken reserved list at contact '%s'", a->id, c->id);
+        CHECK(c->state == OQ_CONTACT_QUEUED && (c->flags & OQ_CF_RESERVED) && oq__pref_until(c) > 0 &&
                   oq__contact_pref_agent(e, c) == a,
               "agent '%s': reserved list holds contact '%s' not waiting for it", a->id, c->id);
         CHECK(a->presence == OQ_AGENT_READY, "agent '%s': contact '%s' reserved for it while it is %s",
               a->id, c->id, oq_agent_state_name(a->presence));
-        CHECK(c->held_next ? c->held_next->held_prev == c && c->held_next->seq > c->seq
+        CHECK(c->link_next ? c->link_next->link_prev == c && c->link_next->seq > c->seq
                            : a->reserved_tail == c,
               "agent '%s': reserved list broken or out of order at contact '%s'", a->id, c->id);
         (*reserved_total)++;
@@ -119,9 +124,11 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
                   "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
             CHECK(c->tier >= 0 && c->tier < q->n_tiers && c->step <= q->n_steps,
                   "queue '%s': contact '%s' beyond the ladder", q->id, c->id);
-            CHECK((c->pref_until > 0) == ((c->flags & OQ_CF_RESERVED) != 0),
+            CHECK((oq__pref_until(c) > 0) == ((c->flags & OQ_CF_RESERVED) != 0),
                   "queue '%s': contact '%s' reserved for an agent but not in its list", q->id, c->id);
             *reserved_total -= (c->flags & OQ_CF_RESERVED) != 0;
+            CHECK((c->flags & OQ_CF_RESERVED) || (!c->link_prev && !c->link_next),
+                  "queue '%s': contact '%s' waits unreserved but is linked into a list", q->id, c->id);
         }
         queued += lane->contacts.n;
         /* Nothing left unmatched: no waiting contact an available agent could
@@ -185,9 +192,11 @@ oq_status oq_engine_check(oq_engine *e)
     CHECK(held == e->n_offered + e->n_active + e->n_wrapup,
           "engine: agents hold %d contacts, counted %d", held, e->n_offered + e->n_active + e->n_wrapup);
     int32_t parked = 0;
-    for (oq_contact *c = e->parked; c; c = c->parked_next, parked++)
+    for (oq_contact *c = e->parked, *prev = NULL; c; prev = c, c = c->link_next, parked++) {
         CHECK(c->state == OQ_CONTACT_PARKED && !c->agent && c->heap_pos < 0,
               "engine: parked contact '%s' is %s", c->id, oq_contact_state_name(c->state));
+        CHECK(c->link_prev == prev, "engine: parked list broken at contact '%s'", c->id);
+    }
     CHECK(parked == e->n_parked, "engine: %d parked, counted %d", parked, e->n_parked);
     CHECK(e->n_contacts == queued + held + parked && e->contact_ids.count == e->n_contacts,
           "engine: %d contacts, %d queued + %d held + %d parked, %d ids", e->n_contacts, queued,

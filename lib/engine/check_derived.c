@@ -259,6 +259,12 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
     oq_status st = check_exclusions(e, c);
     if (st != OQ_OK)
         return st;
+    /* What may need the ext block later without a call that can fail for
+     * memory (the ladder's preferred skills, the deadline's timer) has it. */
+    CHECK(c->ext || (c->n_pref == 0 && c->deadline <= 0 && !(c->t_kind & OQ_CT_ARMED(OQ_CT_DUE))),
+          "contact '%s': preferred skills, a deadline or its timer without an ext block", c->id);
+    CHECK(!c->ext || c->n_pref >= 32 || (c->ext->pref_hold >> c->n_pref) == 0,
+          "contact '%s': waits for preferred skills it does not have", c->id);
     const oq_timer tv = oq__ctimer_view(c, OQ_CT_SERVICE), *t = &tv;
     int32_t want = c->state == OQ_CONTACT_OFFERED ? OQ_TIMER_OFFER
                    : c->state == OQ_CONTACT_WRAPUP ? OQ_TIMER_WRAPUP

@@ -71,7 +71,10 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
 }
 
 /* Every contact has room for one exclusion more than it holds, so an offer
- * (route.c) never allocates and its reject or time-out has a slot. */
+ * (route.c) never allocates and its reject or time-out has a slot. (The
+ * first array has oq__grow's four slots: with fewer, a contact's first
+ * misses would reach the degraded path of exclusion_room_after_timeout when
+ * memory is short, where it now takes four; docs/performance.md.) */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
 {
     return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + extra,
@@ -121,10 +124,22 @@ static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
 {
-    if (c->pref_agent_idx < 0 || c->pref_agent_idx >= e->n_agents)
+    const oq_contact_ext *x = c->ext;
+    if (!x || x->pref_agent_idx < 0 || x->pref_agent_idx >= e->n_agents)
         return NULL;
-    oq_agent *a = e->agents[c->pref_agent_idx];
-    return a && a->seq == c->pref_agent_seq ? a : NULL;
+    oq_agent *a = e->agents[x->pref_agent_idx];
+    return a && a->seq == x->pref_agent_seq ? a : NULL;
+}
+
+int oq__contact_ext(oq_engine *e, oq_contact *c)
+{
+    if (c->ext)
+        return 1;
+    c->ext = oq__calloc(&e->mem, 1, sizeof *c->ext);
+    if (!c->ext)
+        return 0;
+    c->ext->pref_agent_idx = -1;
+    return 1;
 }
 
 /* ---- reservations for a named agent ------------------------------------------
@@ -140,23 +155,23 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
 void oq__reserved_link(oq_engine *e, oq_contact *c)
 {
     oq_agent *a = oq__contact_pref_agent(e, c);
-    if (c->pref_until <= 0 || !a || a->presence != OQ_AGENT_READY) {
-        c->pref_until = 0;
+    if (oq__pref_until(c) <= 0 || !a || a->presence != OQ_AGENT_READY) {
+        oq__pref_until_clear(c);
         return;
     }
     oq_contact *next = NULL, *prev = a->reserved_tail;
     while (prev && prev->seq > c->seq) {
         next = prev;
-        prev = prev->held_prev;
+        prev = prev->link_prev;
     }
-    c->held_prev = prev;
-    c->held_next = next;
+    c->link_prev = prev;
+    c->link_next = next;
     if (prev)
-        prev->held_next = c;
+        prev->link_next = c;
     else
         a->reserved = c;
     if (next)
-        next->held_prev = c;
+        next->link_prev = c;
     else
         a->reserved_tail = c;
     c->flags |= OQ_CF_RESERVED;
@@ -167,15 +182,15 @@ void oq__reserved_unlink(oq_engine *e, oq_contact *c)
     if (!(c->flags & OQ_CF_RESERVED))
         return;
     oq_agent *a = oq__contact_pref_agent(e, c); /* cannot be gone: it is logged in */
-    if (c->held_prev)
-        c->held_prev->held_next = c->held_next;
+    if (c->link_prev)
+        c->link_prev->link_next = c->link_next;
     else
-        a->reserved = c->held_next;
-    if (c->held_next)
-        c->held_next->held_prev = c->held_prev;
+        a->reserved = c->link_next;
+    if (c->link_next)
+        c->link_next->link_prev = c->link_prev;
     else
-        a->reserved_tail = c->held_prev;
-    c->held_prev = c->held_next = NULL;
+        a->reserved_tail = c->link_prev;
+    c->link_prev = c->link_next = NULL;
     c->flags &= ~OQ_CF_RESERVED;
 }
 
@@ -184,7 +199,7 @@ void oq__agent_end_reservations(oq_engine *e, oq_agent *a)
     while (a->reserved) {
         oq_contact *c = a->reserved;
         oq__reserved_unlink(e, c);
-        c->pref_until = 0;
+        oq__pref_until_clear(c);
         oq__wait_schedule(e, c);
         oq__mark_contact(e, c);
     }
@@ -217,13 +232,13 @@ static void release(oq_engine *e, oq_contact *c, int route_later)
 {
     oq_agent *a = c->agent;
     oq_queue *q = c->queue;
-    if (c->held_prev)
-        c->held_prev->held_next = c->held_next;
+    if (c->link_prev)
+        c->link_prev->link_next = c->link_next;
     else
-        a->held = c->held_next;
-    if (c->held_next)
-        c->held_next->held_prev = c->held_prev;
-    c->held_prev = c->held_next = NULL;
+        a->held = c->link_next;
+    if (c->link_next)
+        c->link_next->link_prev = c->link_prev;
+    c->link_prev = c->link_next = NULL;
     a->used -= c->cost;
     a->ch_count[c->channel]--;
     a->n_exclusive -= c->exclusive;
@@ -329,9 +344,12 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
     return c;
 }
 
-/* Give back a record whose customer, extra and history are already freed. */
+/* Give back a record whose customer, extra and history are already freed
+ * (its ext block is freed here). */
 static void contact_spare(oq_engine *e, oq_contact *c)
 {
+    oq__free(&e->mem, c->ext, sizeof *c->ext);
+    c->ext = NULL;
     if (e->n_spare_contacts >= OQ_SPARE_CONTACTS_MAX) {
         oq__strfree(&e->mem, c->id);
         oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
@@ -405,7 +423,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
     exclusion_room_after_timeout(e, c);
     note_miss(e, a, 1);
     if (oq__contact_pref_agent(e, c) == a)
-        c->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
+        c->ext->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
     int paused = 0;
     if ((c->queue->timeout_not_ready || (a->max_no_answer > 0 && a->missed_in_row >= a->max_no_answer)) &&
         a->presence == OQ_AGENT_READY) {
@@ -444,7 +462,7 @@ void oq__offer_withdraw(oq_engine *e, oq_contact *c, const char *why)
 void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_kept)
 {
     for (oq_contact *c = a->held, *next; c; c = next) {
-        next = c->held_next;
+        next = c->link_next;
         if (c->state == OQ_CONTACT_OFFERED && !(unless_kept && c->queue->keep_offer_on_not_ready))
             oq__offer_withdraw(e, c, why);
     }
@@ -583,6 +601,14 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         return OQ_OK;
     }
 
+    int64_t pref_wait_ms = oq__ms(s->preferred_wait_s);
+    if (!pa && s->customer) { /* last-agent routing: the agent who served this customer last */
+        pa = oq__last_agent_for(e, s->customer, q);
+        pref_wait_ms = q->last_agent_wait_ms;
+    }
+    /* The ext block now if it will ever be needed for what is set only here
+     * (types.h): the ladder and the deadline's timer never allocate. */
+    int need_ext = pa || s->deadline_ms > 0 || s->n_preferred > 0;
     int32_t n_extra = s->n_required + s->n_preferred;
     oq_lane *lane = &q->lanes[l];
     oq_contact *c = contact_new(e, s->id, strlen(s->id));
@@ -614,7 +640,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     int32_t ml = mq && mch >= 0 ? oq__queue_lane(mq, mch) : -1;
     oq_lane *mvl = ml >= 0 ? &mq->lanes[ml] : NULL;
     if (!c || !c->id || (s->customer && !c->customer) || (n_extra && !c->extra) ||
-        !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
+        (need_ext && !oq__contact_ext(e, c)) || !oq__heap_reserve(&lane->contacts, &e->mem, lane->reserved + 1) ||
         (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
         (mvl && !oq__heap_reserve(&mvl->contacts, &e->mem, mvl->reserved + 1)) ||
         ((keep_place || mvl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
@@ -643,15 +669,12 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->heap_pos = -1;
     c->priority = s->priority;
     c->deadline = s->deadline_ms;
-    int64_t pref_wait_ms = oq__ms(s->preferred_wait_s);
-    if (!pa && s->customer) { /* last-agent routing: the agent who served this customer last */
-        pa = oq__last_agent_for(e, s->customer, q);
-        pref_wait_ms = q->last_agent_wait_ms;
+    if (pa) {
+        c->ext->pref_agent_idx = pa->idx;
+        c->ext->pref_agent_seq = pa->seq;
+        c->ext->pref_until = pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     }
-    c->pref_agent_idx = pa ? pa->idx : -1;
-    c->pref_agent_seq = pa ? pa->seq : 0;
     c->t_pos = -1;
-    c->pref_until = pa && pref_wait_ms > 0 ? oq__add_ms(e->now, pref_wait_ms) : 0;
     ch->n_contacts++;
     lane->reserved++;
     e->n_contacts++;
@@ -725,7 +748,7 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     oq__ctimer_cancel(e, c, OQ_CT_WAIT); /* answered: no more escalation */
     oq__ctimer_cancel(e, c, OQ_CT_DUE);  /* replied: the deadline is met */
     c->deadline_stage = 2;
-    c->pref_until = 0;
+    oq__pref_until_clear(c);
     c->state = OQ_CONTACT_ACTIVE;
     c->assigned_at = e->now;
     c->queue->sl_met += oq__queue_elapsed(e, c->queue, c->arrived, e->now) <=
@@ -765,7 +788,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     add_reject(e, c, a);
     note_miss(e, a, 0);
     if (oq__contact_pref_agent(e, c) == a)
-        c->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
+        c->ext->pref_until = 0; /* its preferred agent said no: anyone may serve it now */
     oq__contact_release(e, c);
     oq__contact_enqueue(e, c);
     oq__mark_contact(e, c);
@@ -931,7 +954,7 @@ oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *ca
     out->customer = c->customer;
     const oq_agent *pa = oq__contact_pref_agent(e, c);
     out->preferred_agent = pa ? pa->id : NULL;
-    out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? c->pref_until : 0;
+    out->reserved_until_ms = c->state == OQ_CONTACT_QUEUED ? oq__pref_until(c) : 0;
     out->kept_place_callback = (c->flags & OQ_CF_CALLBACK) != 0;
     oq__output_copy(caller, out, sizeof *out);
     return OQ_OK;

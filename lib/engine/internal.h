@@ -243,8 +243,9 @@ void oq__ctimer_cancel(oq_engine *e, oq_contact *c, int slot);
 int32_t oq__ctimer_kind(const oq_contact *c, int slot);
 /* A slot as a plain timer (kind NONE when not armed), for snapshots and checks. */
 oq_timer oq__ctimer_view(const oq_contact *c, int slot);
-/* Restore: set a slot from a plain timer without touching the heap, then
- * put the contact's entry in the heap (0 when memory runs out). */
+/* Restore: set a slot from a plain timer without touching the heap (an
+ * armed OQ_CT_DUE needs the contact's ext block), then put the contact's
+ * entry in the heap (0 when memory runs out). */
 void oq__ctimer_set(oq_contact *c, int slot, const oq_timer *t);
 int oq__ctimer_restore(oq_engine *e, oq_contact *c);
 /* Due time of a heap item / of the earliest timer (INT64_MAX: none). */
@@ -472,6 +473,24 @@ int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_ag
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra);
 int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
+/* The contact's ext block (types.h), allocated if it has none: 0 when
+ * memory ran out (nothing changed). */
+int oq__contact_ext(oq_engine *e, oq_contact *c);
+/* Its ext fields read as the record's were: none without the block. */
+static inline int64_t oq__pref_until(const oq_contact *c)
+{
+    return c->ext ? c->ext->pref_until : 0;
+}
+static inline uint32_t oq__pref_hold(const oq_contact *c)
+{
+    return c->ext ? c->ext->pref_hold : 0;
+}
+/* Its reservation for the preferred agent ends (or never was). */
+static inline void oq__pref_until_clear(oq_contact *c)
+{
+    if (c->ext)
+        c->ext->pref_until = 0;
+}
 /* Fill the common fields of a contact event. */
 void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail);
 

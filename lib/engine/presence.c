@@ -119,7 +119,7 @@ oq_status oq_agent_end_wrapup(oq_engine *e, int64_t now_ms, const char *agent)
     if (a->n_wrapup == 0)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is not in wrap-up", agent);
     for (oq_contact *c = a->held, *next; c; c = next) {
-        next = c->held_next;
+        next = c->link_next;
         if (c->state == OQ_CONTACT_WRAPUP) {
             oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
             oq__wrapup_expired(e, c);

@@ -365,6 +365,10 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
     if (q->refs > 0)
         return oq__fail(e, OQ_ESTATE, "queue '%s': %d other queue rule(s) send contacts to it", id,
                         q->refs);
+    /* Its agents may be free for other work now: an inbound queue below its
+     * service-level target held them back from outbound blending. */
+    for (int32_t i = 0; i < q->n_members; i++)
+        oq__mark_agent(e, q->members[i]->agent);
     oq__drop_queue_members(e, q);
     if (q->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET)
         e->n_sl_blend--;
@@ -385,6 +389,7 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
     e->live_queues--;
     e->n_score_queues -= q->strategy == OQ_STRATEGY_HOST_SCORE;
     oq__queue_free(e, q);
+    oq__dispatch(e);
     return OQ_OK;
 }
 

@@ -53,7 +53,7 @@ static int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_me
         return 0; /* its queue's limit action is due (waiting.c) */
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
         int32_t k = i - c->n_req;
-        if (k >= 0 && !with_preferred && !((c->pref_hold >> k) & 1u))
+        if (k >= 0 && !with_preferred && !((oq__pref_hold(c) >> k) & 1u))
             continue;
         if (oq__level_of(a->skills, a->n_skills, c->extra[i].skill) < c->extra[i].level)
             return 0;
@@ -74,12 +74,13 @@ static int held_back(const oq_engine *e, const oq_contact *c, const oq_member *m
         held = 1; /* its profile takes this queue's contacts only later */
         *until = oq__add_ms(c->entered, m->delay_ms);
     }
-    if (c->pref_until > e->now) {
+    int64_t pref_until = oq__pref_until(c);
+    if (pref_until > e->now) {
         const oq_agent *pa = oq__contact_pref_agent(e, c);
         if (pa && pa != a) {
             held = 1; /* still reserved for its preferred agent */
-            if (c->pref_until > *until)
-                *until = c->pref_until;
+            if (pref_until > *until)
+                *until = pref_until;
         }
     }
     for (int32_t i = 0; i < c->n_rejects; i++) {
@@ -202,10 +203,10 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m)
     c->exclusive = ch->exclusive;
     c->n_offers++;
     c->offered_at = e->now;
-    c->held_prev = NULL;
-    c->held_next = a->held;
+    c->link_prev = NULL;
+    c->link_next = a->held;
     if (a->held)
-        a->held->held_prev = c;
+        a->held->link_prev = c;
     a->held = c;
     a->used += c->cost;
     a->ch_count[c->channel]++;

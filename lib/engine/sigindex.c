@@ -48,7 +48,7 @@ static void sig_of(const oq_contact *c, sig_key *k)
     k->n = 0;
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
         int32_t p = i - c->n_req;
-        if (p >= 0 && !((c->pref_hold >> p) & 1u))
+        if (p >= 0 && !((oq__pref_hold(c) >> p) & 1u))
             continue;
         oq_skill_level s = c->extra[i];
         if (s.level <= 0)

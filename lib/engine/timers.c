@@ -28,13 +28,38 @@ static int ct_next(const oq_contact *c)
     return (c->t_kind >> OQ_CT_NEXT_SHIFT) & 3;
 }
 
+/* A slot's due time and arming sequence: OQ_CT_DUE's are in the contact's
+ * ext block, which a contact with that slot armed always has (it has a
+ * deadline, or a restored armed slot: types.h). */
+_Static_assert(OQ_CT_DUE == OQ_CONTACT_TIMERS - 1, "the ext block holds the last slot");
+
+static int64_t *ct_due(oq_contact *c, int s)
+{
+    return s == OQ_CT_DUE ? &c->ext->due_at : &c->t_due[s];
+}
+
+static uint64_t *ct_seq(oq_contact *c, int s)
+{
+    return s == OQ_CT_DUE ? &c->ext->due_seq : &c->t_seq[s];
+}
+
+static int64_t ct_due_of(const oq_contact *c, int s)
+{
+    return s == OQ_CT_DUE ? c->ext->due_at : c->t_due[s];
+}
+
+static uint64_t ct_seq_of(const oq_contact *c, int s)
+{
+    return s == OQ_CT_DUE ? c->ext->due_seq : c->t_seq[s];
+}
+
 static void item_key(const void *item, int64_t *due, uint64_t *seq)
 {
     if (item_kind(item) == OQ_TIMER_CONTACT) {
         const oq_contact *c = item_contact(item);
         int s = ct_next(c);
-        *due = c->t_due[s];
-        *seq = c->t_seq[s];
+        *due = ct_due_of(c, s);
+        *seq = ct_seq_of(c, s);
     } else {
         const oq_timer *t = item;
         *due = t->due;
@@ -124,8 +149,8 @@ static void ct_rekey(oq_engine *e, oq_contact *c, int before)
     int best = -1;
     for (int s = 0; s < OQ_CONTACT_TIMERS; s++)
         if ((c->t_kind & OQ_CT_ARMED(s)) &&
-            (best < 0 || c->t_due[s] < c->t_due[best] ||
-             (c->t_due[s] == c->t_due[best] && c->t_seq[s] < c->t_seq[best])))
+            (best < 0 || ct_due_of(c, s) < ct_due_of(c, best) ||
+             (ct_due_of(c, s) == ct_due_of(c, best) && ct_seq_of(c, s) < ct_seq_of(c, best))))
             best = s;
     int32_t slots = c->t_kind & ~(0xff | (3 << OQ_CT_NEXT_SHIFT));
     if (best < 0) {
@@ -145,8 +170,8 @@ static void ct_rekey(oq_engine *e, oq_contact *c, int before)
 void oq__ctimer_arm(oq_engine *e, oq_contact *c, int slot, int64_t due, int32_t kind)
 {
     int before = ct_count(c->t_kind);
-    c->t_due[slot] = due;
-    c->t_seq[slot] = e->next_timer_seq++;
+    *ct_due(c, slot) = due;
+    *ct_seq(c, slot) = e->next_timer_seq++;
     c->t_kind = (c->t_kind & ~OQ_CT_WRAPUP) | OQ_CT_ARMED(slot) |
                 (slot == OQ_CT_SERVICE ? (kind == OQ_TIMER_WRAPUP ? OQ_CT_WRAPUP : 0)
                                        : (c->t_kind & OQ_CT_WRAPUP));
@@ -168,8 +193,8 @@ void oq__ctimer_set(oq_contact *c, int slot, const oq_timer *t)
     c->t_kind &= ~(0xff | OQ_CT_ARMED(slot) | (slot == OQ_CT_SERVICE ? OQ_CT_WRAPUP : 0));
     if (t->kind == OQ_TIMER_NONE)
         return;
-    c->t_due[slot] = t->due;
-    c->t_seq[slot] = t->seq;
+    *ct_due(c, slot) = t->due;
+    *ct_seq(c, slot) = t->seq;
     c->t_kind |= OQ_CT_ARMED(slot) | (t->kind == OQ_TIMER_WRAPUP ? OQ_CT_WRAPUP : 0);
 }
 
@@ -178,8 +203,8 @@ oq_timer oq__ctimer_view(const oq_contact *c, int slot)
     oq_timer t = {-1, oq__ctimer_kind(c, slot), 0, 0};
     if (t.kind != OQ_TIMER_NONE) {
         t.pos = c->t_pos;
-        t.due = c->t_due[slot];
-        t.seq = c->t_seq[slot];
+        t.due = ct_due_of(c, slot);
+        t.seq = ct_seq_of(c, slot);
     }
     return t;
 }

@@ -148,6 +148,26 @@ typedef struct oq_queue oq_queue;
 typedef struct oq_contact oq_contact;
 typedef struct oq_served oq_served; /* last_agent.c: a customer's last agent */
 
+/* What few contacts need - a preferred agent (named, last-agent routing, a
+ * work order's owner, a transfer to an agent), preferred skills, a reply
+ * deadline - kept apart so a waiting contact without them does not carry
+ * it (docs/performance.md, "Memory"). Allocated by the call that first
+ * needs it before it changes anything (arrival, park, transfer to an agent,
+ * restore: oq__contact_ext) and freed with the contact; NULL reads as none
+ * (pref_until 0, pref_agent_idx -1, pref_agent_seq 0, pref_hold 0, slot
+ * OQ_CT_DUE unarmed). It exists whenever the contact has preferred skills or
+ * a deadline, the two things set in the record only at arrival, so neither
+ * the ladder nor the deadline's timer ever allocates (oq_engine_check). */
+typedef struct oq_contact_ext {
+    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not; only while
+                                that agent is logged in and ready (it is in its reserved list) */
+    uint64_t pref_agent_seq;
+    int64_t due_at;          /* timer slot OQ_CT_DUE: due time ... */
+    uint64_t due_seq;        /* ... and arming sequence */
+    int32_t pref_agent_idx;  /* -1 none */
+    uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
+} oq_contact_ext;
+
 typedef struct oq_member {
     oq_agent *agent;
     oq_queue *queue;
@@ -321,23 +341,25 @@ struct oq_contact {
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
-    int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not; only while
-                                that agent is logged in and ready (it is in its reserved list) */
     int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
     oq_agent *agent;
-    oq_contact *held_prev, *held_next; /* agent->held; while QUEUED: agent->reserved */
-    uint64_t pref_agent_seq;
+    /* One pair of links for the three lists a contact can be in, never two
+     * at once (its state says which; oq_engine_check verifies it): while
+     * OFFERED, ACTIVE or WRAPUP its agent's `held` list; while QUEUED and
+     * OQ_CF_RESERVED its preferred agent's `reserved` list; while PARKED the
+     * engine's `parked` list; otherwise both NULL. */
+    oq_contact *link_prev, *link_next;
+    oq_contact_ext *ext;     /* preferred agent, preferred skills, reply deadline's timer; NULL = none */
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
     oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while */
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
-    oq_contact *parked_prev, *parked_next; /* engine's list of parked contacts */
     oq_contact *dirty_next;
     oq_sig *sig;             /* while QUEUED: its signature in its lane, NULL if none (sigindex.c) */
     /* Its timers (timers.c): slot OQ_CT_SERVICE the offer time-out or end of
-     * wrap-up, OQ_CT_WAIT ladder / preferred-agent wait / max wait,
-     * OQ_CT_DUE the reply deadline; one heap entry for all three. */
-    int64_t t_due[OQ_CONTACT_TIMERS];
-    uint64_t t_seq[OQ_CONTACT_TIMERS];
+     * wrap-up, OQ_CT_WAIT ladder / preferred-agent wait / max wait, here;
+     * OQ_CT_DUE the reply deadline, in ext; one heap entry for all three. */
+    int64_t t_due[OQ_CT_DUE];
+    uint64_t t_seq[OQ_CT_DUE];
     int32_t t_pos;           /* the entry's heap position, -1 = no slot armed */
     int32_t t_kind;          /* low byte OQ_TIMER_CONTACT while in the heap, else NONE (same
                                 offsets as oq_timer); above it the slots' state, OQ_CT_* bits */
@@ -346,8 +368,6 @@ struct oq_contact {
     int32_t priority;
     int32_t heap_pos;
     int32_t sig_pos;         /* position in its signature's heap */
-    uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
-    int32_t pref_agent_idx;  /* -1 none */
     int32_t n_rejects, cap_rejects;
     int32_t n_offers;
     int32_t stats_rec;       /* lib/stats: slot of its statistics record, 0 = none */
@@ -360,13 +380,18 @@ struct oq_contact {
     int8_t n_req, n_pref;    /* <= OQ_CONTACT_SKILLS_MAX */
     uint8_t flags;           /* OQ_CF_* */
     /* Three small fields in the last byte (bit-fields: their uses read and
-     * write them as plain members), so the record is 320 bytes, not 328. */
+     * write them as plain members), so the record has no padding. */
     unsigned exclusive : 1;      /* its channel was exclusive when it was offered */
     unsigned deadline_stage : 2; /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     unsigned dirty : 1;
 };
 
 _Static_assert(OQ_TIERS_MAX <= INT8_MAX, "oq_contact.step and .tier are int8_t");
+/* A waiting contact's record is the engine's main memory cost per contact
+ * (docs/performance.md, "Memory"): keep it from growing unnoticed. */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(struct oq_contact) == 272, "oq_contact: 272 bytes on 64-bit targets");
+#endif
 
 /* oq_contact.flags */
 #define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */

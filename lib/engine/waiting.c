@@ -44,12 +44,14 @@ void oq__wait_start(oq_engine *e, oq_contact *c)
     c->offers_here = 0;
     /* A preferred skill is waited for when this queue's ladder says when to
      * stop waiting for it; otherwise it only ranks (contact.h). */
-    c->pref_hold = 0;
+    uint32_t hold = 0;
     for (int32_t i = 0; i < c->n_pref; i++)
         for (int32_t j = 0; j < q->n_steps; j++)
             if (q->steps[j].action == OQ_STEP_DROP_PREFERRED &&
                 q->steps[j].skill == c->extra[c->n_req + i].skill)
-                c->pref_hold |= 1u << i;
+                hold |= 1u << i;
+    if (c->ext) /* it has one when it has preferred skills (types.h) */
+        c->ext->pref_hold = hold;
     oq__sig_refresh(e, c); /* back at the bottom of the ladder */
     oq__wait_schedule(e, c);
 }
@@ -94,8 +96,9 @@ int64_t oq__wait_due(const oq_engine *e, const oq_contact *c)
     if (c->state == OQ_CONTACT_QUEUED) {
         if (c->step < q->n_steps)
             due = c->recheck_at ? c->recheck_at : step_due(e, c, &q->steps[c->step]);
-        if (c->pref_until > 0 && c->pref_until < due)
-            due = c->pref_until;
+        int64_t until = oq__pref_until(c);
+        if (until > 0 && until < due)
+            due = until;
         int64_t limit = limit_due(e, c);
         if (limit < due)
             due = limit;
@@ -149,7 +152,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     if (!keep_place)
         c->enqueued = e->now;
     c->n_rejects = 0;
-    c->pref_until = 0;
+    oq__pref_until_clear(c);
     oq__contact_enqueue(e, c);
     oq_event ev = {0};
     ev.type = type;
@@ -316,7 +319,7 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
     case OQ_STEP_DROP_PREFERRED:
         for (int32_t i = 0; i < c->n_pref; i++)
             if (c->extra[c->n_req + i].skill == st->skill)
-                c->pref_hold &= ~(1u << i);
+                c->ext->pref_hold &= ~(1u << i); /* n_pref > 0: it has an ext block */
         snprintf(detail, sizeof detail, "dropped preferred skill '%s'", e->skills[st->skill]->id);
         escalated(e, c, detail);
         return STEP_DONE;
@@ -424,9 +427,10 @@ static int climb(oq_engine *e, oq_contact *c)
 
 void oq__wait_expired(oq_engine *e, oq_contact *c)
 {
-    if (c->pref_until > 0 && c->pref_until <= e->now) {
+    int64_t until = oq__pref_until(c);
+    if (until > 0 && until <= e->now) {
         oq__reserved_unlink(e, c);
-        c->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
+        c->ext->pref_until = 0; /* the preferred agent did not come: anyone may serve it */
         oq__mark_contact(e, c);
     }
     if (c->state == OQ_CONTACT_QUEUED && limit_due(e, c) <= e->now) {

@@ -227,10 +227,10 @@ oq_status oq_contact_history_get(const oq_engine *e, const char *contact, int32_
 
 static void parked_link(oq_engine *e, oq_contact *c)
 {
-    c->parked_prev = NULL;
-    c->parked_next = e->parked;
+    c->link_prev = NULL;
+    c->link_next = e->parked;
     if (e->parked)
-        e->parked->parked_prev = c;
+        e->parked->link_prev = c;
     e->parked = c;
     e->n_parked++;
     c->queue->n_parked++;
@@ -238,13 +238,13 @@ static void parked_link(oq_engine *e, oq_contact *c)
 
 static void parked_unlink(oq_engine *e, oq_contact *c)
 {
-    if (c->parked_prev)
-        c->parked_prev->parked_next = c->parked_next;
+    if (c->link_prev)
+        c->link_prev->link_next = c->link_next;
     else
-        e->parked = c->parked_next;
-    if (c->parked_next)
-        c->parked_next->parked_prev = c->parked_prev;
-    c->parked_prev = c->parked_next = NULL;
+        e->parked = c->link_next;
+    if (c->link_next)
+        c->link_next->link_prev = c->link_prev;
+    c->link_prev = c->link_next = NULL;
     e->n_parked--;
     c->queue->n_parked--;
 }
@@ -257,9 +257,9 @@ void oq__parked_forget(oq_engine *e, oq_contact *c)
 
 void oq__agent_disown(oq_engine *e, const oq_agent *a)
 {
-    for (oq_contact *c = e->parked; c; c = c->parked_next)
+    for (oq_contact *c = e->parked; c; c = c->link_next)
         if (oq__contact_pref_agent(e, c) == a)
-            c->pref_agent_idx = -1; /* its owner left: reopen it to anyone (chatwoot#7204) */
+            c->ext->pref_agent_idx = -1; /* its owner left: reopen it to anyone (chatwoot#7204) */
 }
 
 /* Copy an optional reason (validated like an id). */
@@ -297,21 +297,28 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
         st = copy_reason(e, "reason", reason, &why);
     if (st != OQ_OK)
         return st;
-    if (!oq__history_reserve(e, c, 1)) {
+    /* Its owner goes into the ext block: made first, and given back if the
+     * history's room is not there (nothing changed). */
+    oq_agent *owner = c->agent;
+    int new_ext = owner && !c->ext;
+    if ((owner && !oq__contact_ext(e, c)) || !oq__history_reserve(e, c, 1)) {
+        if (new_ext && c->ext) {
+            oq__free(&e->mem, c->ext, sizeof *c->ext);
+            c->ext = NULL;
+        }
         oq__strfree(&e->mem, why);
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     }
-    oq_agent *owner = c->agent;
     oq__contact_event(e, c, OQ_EV_PARKED, reason);
     oq__history_add(e, c, OQ_EV_PARKED, owner, OQ_DETAIL_NONE, why);
     oq__contact_detach(e, c);
     oq__ctimer_cancel(e, c, OQ_CT_WAIT);
     oq__ctimer_cancel(e, c, OQ_CT_DUE);
     if (owner) {
-        c->pref_agent_idx = owner->idx;
-        c->pref_agent_seq = owner->seq;
+        c->ext->pref_agent_idx = owner->idx;
+        c->ext->pref_agent_seq = owner->seq;
     }
-    c->pref_until = 0;
+    oq__pref_until_clear(c);
     c->state = OQ_CONTACT_PARKED;
     c->entered = e->now; /* while parked: when it was parked (its deadline pauses) */
     parked_link(e, c);
@@ -362,8 +369,11 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
             c->deadline = oq__add_ms(c->deadline, e->now - c->entered);
         }
     }
-    oq_agent *owner = oq__contact_pref_agent(e, c);
-    c->pref_until = owner && owner_wait_s > 0 ? oq__add_ms(e->now, oq__ms(owner_wait_s)) : 0;
+    oq_agent *owner = oq__contact_pref_agent(e, c); /* one: it has an ext block (types.h) */
+    if (owner)
+        c->ext->pref_until = owner_wait_s > 0 ? oq__add_ms(e->now, oq__ms(owner_wait_s)) : 0;
+    else
+        oq__pref_until_clear(c);
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_REOPENED, NULL);
     oq__history_add(e, c, OQ_EV_REOPENED, NULL, OQ_DETAIL_NONE, NULL);
@@ -438,12 +448,18 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
                         c->queue->id, contact);
     if (c->agent == a && c->state != OQ_CONTACT_QUEUED)
         return oq__fail(e, OQ_ESTATE, "contact '%s' is already with agent '%s'", contact, agent);
-    if (!oq__history_reserve(e, c, 1))
+    int new_ext = !c->ext;
+    if (!oq__contact_ext(e, c) || !oq__history_reserve(e, c, 1)) {
+        if (new_ext && c->ext) { /* given back: nothing changed */
+            oq__free(&e->mem, c->ext, sizeof *c->ext);
+            c->ext = NULL;
+        }
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    }
     oq__contact_detach(e, c);
-    c->pref_agent_idx = a->idx;
-    c->pref_agent_seq = a->seq;
-    c->pref_until = oq__add_ms(e->now, oq__ms(wait_s));
+    c->ext->pref_agent_idx = a->idx;
+    c->ext->pref_agent_seq = a->seq;
+    c->ext->pref_until = oq__add_ms(e->now, oq__ms(wait_s));
     c->n_rejects = 0;
     c->offers_here = 0; /* a fresh start with the named agent */
     oq__contact_enqueue(e, c);

@@ -217,14 +217,15 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_i64(w, c->step_base);
     oq__wr_i64(w, c->recheck_at);
     oq__wr_i64(w, c->limit_retry_at);
-    oq__wr_i64(w, c->pref_until);
+    const oq_contact_ext *ext = c->ext; /* none: the values a contact without one has */
+    oq__wr_i64(w, ext ? ext->pref_until : 0);
     oq__wr_i32(w, c->deadline_stage);
-    oq__wr_u32(w, c->pref_hold);
+    oq__wr_u32(w, ext ? ext->pref_hold : 0);
     oq__wr_i64(w, c->offered_at);
     oq__wr_i64(w, c->assigned_at);
     oq__wr_i64(w, c->wrapup_at);
-    oq__wr_i32(w, c->pref_agent_idx);
-    oq__wr_u64(w, c->pref_agent_seq);
+    oq__wr_i32(w, ext ? ext->pref_agent_idx : -1);
+    oq__wr_u64(w, ext ? ext->pref_agent_seq : 0);
     oq__wr_i32(w, c->n_req);
     oq__wr_i32(w, c->n_pref);
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++) {
@@ -396,10 +397,10 @@ static void write_all(oq_engine *e, oq_wr *w)
      * waiting heap — every list in its own order. */
     oq__wr_tag(w, "CONT");
     oq__wr_i32(w, e->n_contacts);
-    for (const oq_contact *c = e->parked; c; c = c->parked_next)
+    for (const oq_contact *c = e->parked; c; c = c->link_next)
         w_contact(w, c);
     for (int32_t i = 0; i < e->n_agents; i++)
-        for (const oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->held_next)
+        for (const oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->link_next)
             w_contact(w, c);
     for (int32_t i = 0; i < e->n_queues; i++) {
         const oq_queue *q = e->queues[i];
@@ -1004,14 +1005,15 @@ static int r_contact(rx *x)
     c->step_base = oq__rd_past(r, e->now, "contact step base");
     c->recheck_at = oq__rd_instant(r, "contact recheck");
     c->limit_retry_at = oq__rd_instant(r, "contact limit retry");
-    c->pref_until = oq__rd_instant(r, "contact preferred-agent reservation");
+    oq_contact_ext ext = {0};
+    ext.pref_until = oq__rd_instant(r, "contact preferred-agent reservation");
     c->deadline_stage = oq__rd_range(r, 0, 2, "contact deadline stage");
-    c->pref_hold = oq__rd_u32(r);
+    ext.pref_hold = oq__rd_u32(r);
     c->offered_at = oq__rd_past(r, e->now, "contact offered_at");
     c->assigned_at = oq__rd_past(r, e->now, "contact assigned_at");
     c->wrapup_at = oq__rd_past(r, e->now, "contact wrapup_at");
-    c->pref_agent_idx = oq__rd_range(r, -1, e->n_agents - 1, "contact preferred agent");
-    c->pref_agent_seq = oq__rd_u64(r);
+    ext.pref_agent_idx = oq__rd_range(r, -1, e->n_agents - 1, "contact preferred agent");
+    ext.pref_agent_seq = oq__rd_u64(r);
     int32_t n_req = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "contact required skills");
     int32_t n_pref = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "contact preferred skills");
     if (r->bad)
@@ -1076,11 +1078,21 @@ static int r_contact(rx *x)
         [OQ_CT_WAIT] = {OQ_TIMER_WAIT, OQ_TIMER_WAIT},
         [OQ_CT_DUE] = {OQ_TIMER_DUE, OQ_TIMER_DUE},
     };
-    for (int slot = 0; slot < OQ_CONTACT_TIMERS; slot++) {
-        oq_timer t;
-        r_timer(x, &t, kinds[slot][0], kinds[slot][1]);
-        oq__ctimer_set(c, slot, &t);
+    oq_timer t[OQ_CONTACT_TIMERS];
+    for (int slot = 0; slot < OQ_CONTACT_TIMERS; slot++)
+        r_timer(x, &t[slot], kinds[slot][0], kinds[slot][1]);
+    /* The ext block (types.h) when anything it holds is not "none", and
+     * whenever the contact has preferred skills or a deadline (the engine
+     * never allocates it later for those). */
+    if (ext.pref_until != 0 || ext.pref_hold != 0 || ext.pref_agent_idx != -1 ||
+        ext.pref_agent_seq != 0 || n_pref > 0 || c->deadline > 0 || t[OQ_CT_DUE].kind != OQ_TIMER_NONE) {
+        c->ext = xalloc(x, 1, sizeof *c->ext);
+        if (!c->ext)
+            return 0;
+        *c->ext = ext;
     }
+    for (int slot = 0; slot < OQ_CONTACT_TIMERS; slot++)
+        oq__ctimer_set(c, slot, &t[slot]);
     c->stats_rec = oq__rd_range(r, 0, INT32_MAX - 1, "contact statistics record"); /* checked by oq__stats_read */
     c->flags = oq__rd_u8(r);
     if (r->bad)
@@ -1108,21 +1120,21 @@ static int r_contact(rx *x)
         oq__heap_push(h, &oq__contact_heap_ops, q, c);
     } else if (c->state == OQ_CONTACT_PARKED) {
         oq_contact *tail = e->parked;
-        while (tail && tail->parked_next)
-            tail = tail->parked_next;
-        c->parked_prev = tail;
+        while (tail && tail->link_next)
+            tail = tail->link_next;
+        c->link_prev = tail;
         if (tail)
-            tail->parked_next = c;
+            tail->link_next = c;
         else
             e->parked = c;
     } else {
         oq_agent *a = c->agent;
         oq_contact *tail = a->held;
-        while (tail && tail->held_next)
-            tail = tail->held_next;
-        c->held_prev = tail;
+        while (tail && tail->link_next)
+            tail = tail->link_next;
+        c->link_prev = tail;
         if (tail)
-            tail->held_next = c;
+            tail->link_next = c;
         else
             a->held = c;
     }
@@ -1430,9 +1442,9 @@ static int restore_body(rx *x)
         for (int32_t l = 0; q && l < q->n_lanes; l++)
             for (int32_t k = 0; k < q->lanes[l].contacts.n; k++) {
                 oq_contact *c = q->lanes[l].contacts.items[k];
-                int64_t until = c->pref_until;
+                int64_t until = oq__pref_until(c);
                 oq__reserved_link(e, c);
-                if (c->pref_until != until)
+                if (oq__pref_until(c) != until)
                     return oq__rd_fail(r, "contact '%s': reserved for an agent not logged in and ready", c->id);
             }
     }
@@ -1447,9 +1459,9 @@ static int restore_body(rx *x)
             for (int32_t l = 0; l < q->n_lanes; l++)
                 per_lane[l] = q->lanes[l].contacts.n;
             for (int32_t k = 0; k < e->n_agents; k++)
-                for (oq_contact *c = e->agents[k] ? e->agents[k]->held : NULL; c; c = c->held_next)
+                for (oq_contact *c = e->agents[k] ? e->agents[k]->held : NULL; c; c = c->link_next)
                     per_lane[c->lane] += c->queue == q;
-            for (oq_contact *c = e->parked; c; c = c->parked_next)
+            for (oq_contact *c = e->parked; c; c = c->link_next)
                 per_lane[c->lane] += c->queue == q;
             for (int32_t l = 0; l < q->n_lanes; l++)
                 if (per_lane[l] != q->lanes[l].reserved)
@@ -1536,10 +1548,10 @@ static int restore_body(rx *x)
         if (e->agents[i] && !push_timer(x, &e->agents[i]->timer))
             return 0;
     for (int32_t i = 0; i < e->n_agents; i++)
-        for (oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->held_next)
+        for (oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->link_next)
             if (!push_contact_timers(x, c))
                 return 0;
-    for (oq_contact *c = e->parked; c; c = c->parked_next)
+    for (oq_contact *c = e->parked; c; c = c->link_next)
         if (!push_contact_timers(x, c))
             return 0;
     for (int32_t i = 0; i < e->n_queues; i++) {

@@ -43,13 +43,15 @@ static oq_status check_list(oq_engine *e, const oq_slist *l, int kind, int32_t o
     for (; at && k < l->n; k++) {
         CHECK(at > 0 && at < S->cap_recs, "statistics list of %s: entry %d names record %d of %d", what, k, at,
               S->cap_recs);
-        const oq_srec *r = &S->recs[at];
-        CHECK(r->seq && (r->in >> kind & 1u) && r->link[kind][0] == prev && r->since[kind] >= since,
+        CHECK(at < S->fresh, "statistics list of %s: entry %d names record %d, never taken", what, k, at);
+        const oq_srec *r = oq__srec(S, at);
+        CHECK(oq__srec_seq(r) && (r->in >> kind & 1u) && r->link[kind][0] == prev &&
+                  oq__srec_since(r, kind) >= since,
               "statistics list of %s: record %d is free, unmarked, mislinked or out of order", what, at);
         CHECK(owner < 0 || (kind == L_QWAIT ? r->queue : r->channel) == owner,
               "statistics list of %s: holds record %d of another %s", what, at,
               kind == L_QWAIT ? "queue" : "channel");
-        since = r->since[kind];
+        since = oq__srec_since(r, kind);
         prev = at;
         at = r->link[kind][1];
     }
@@ -75,15 +77,33 @@ static oq_status check_obj(oq_engine *e, const oq_sobj *ob, int wait_kind, int l
     return st;
 }
 
-/* Free slots form one chain from free_rec through next_free. */
+/* Free slots form one chain from free_rec through the free links, ending
+ * in the slots never taken (fresh .. cap_recs - 1, in order, not
+ * allocated): each page up to `fresh` allocated, and no slot above it used. */
 static oq_status check_free(oq_engine *e)
 {
     const oq_stats *S = e->stats;
+    CHECK(S->cap_recs == 0 ? S->fresh == 0 && S->n_pages == 0
+                           : S->fresh >= 1 && S->fresh <= S->cap_recs &&
+                                 S->n_pages == ((S->fresh - 1) >> OQ_SREC_PAGE_BITS) + 1 &&
+                                 S->page0_n >= (S->fresh < OQ_SREC_PAGE ? S->fresh : OQ_SREC_PAGE) &&
+                                 S->page0_n <= OQ_SREC_PAGE && S->n_pages <= S->cap_pages,
+          "statistics: %d record slots, %d taken so far, %d pages (page 0 of %d)", S->cap_recs, S->fresh,
+          S->n_pages, S->page0_n);
     int32_t free_n = S->cap_recs > 0 ? S->cap_recs - 1 - S->n_recs : 0, k = 0, at = S->free_rec;
     for (; at && k <= free_n; k++) {
-        CHECK(at > 0 && at < S->cap_recs && !S->recs[at].seq,
-              "statistics: free record chain reaches record %d, which is not free", at);
-        at = S->recs[at].next_free;
+        CHECK(at > 0 && at < S->cap_recs, "statistics: free record chain reaches record %d of %d", at,
+              S->cap_recs);
+        if (at >= S->fresh) { /* the never-taken slots, all of them, from the first */
+            CHECK(at == S->fresh, "statistics: free record chain reaches record %d, not the first never taken (%d)",
+                  at, S->fresh);
+            k += S->cap_recs - at;
+            at = 0;
+            break;
+        }
+        const oq_srec *r = oq__srec(S, at);
+        CHECK(!oq__srec_seq(r), "statistics: free record chain reaches record %d, which is not free", at);
+        at = oq__srec_next_free(r);
     }
     CHECK(at == 0 && k == free_n, "statistics: %d free record slots, the free chain holds %s%d", free_n,
           at ? "more than " : "", k);
@@ -100,10 +120,13 @@ static oq_status check_records(oq_engine *e, int32_t per_kind[L_N])
         const oq_contact *c = e->contact_ids.objs[i];
         if (!c || !c->stats_rec)
             continue;
-        CHECK(c->stats_rec < S->cap_recs && S->recs[c->stats_rec].seq == c->seq,
+        CHECK(c->stats_rec < S->fresh && oq__srec_seq(oq__srec(S, c->stats_rec)) == c->seq,
               "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
-        const oq_srec *r = &S->recs[c->stats_rec];
+        const oq_srec *r = oq__srec(S, c->stats_rec);
         live++;
+        CHECK(!(r->in & ~SR_LISTS) && !(r->flags & ~(SF_ANSWERED | SF_OVERFLOWED | SF_DEADLINE_DONE)),
+              "contact '%s': statistics record %d marked %#x, flags %#x", c->id, c->stats_rec, (unsigned)r->in,
+              (unsigned)r->flags);
         int holds = c->agent && c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_PARKED;
         CHECK(r->channel == c->channel && (!(r->in >> L_QWAIT & 1u) || r->queue == c->queue->idx),
               "contact '%s': statistics record of another channel or queue", c->id);

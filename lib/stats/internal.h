@@ -3,6 +3,8 @@
 #ifndef OQ_STATS_INTERNAL_H
 #define OQ_STATS_INTERNAL_H
 
+#include <string.h>
+
 #include "core/sat.h"
 #include "engine/internal.h"
 #include "omniq/stats.h"
@@ -74,19 +76,35 @@ typedef struct oq_sobj {
     oq_slist wait, live;
 } oq_sobj;
 
-/* One live contact. */
+/* One contact's record, 104 bytes (issue #22: the statistics' share of a
+ * waiting contact). A waiting contact is in every list, so each list keeps
+ * its links and entry time; the record packs to 4-byte alignment (times and
+ * the seq as two halves, read through memcpy) and a free slot keeps its
+ * next free slot where a live one keeps its seq. Fields of a list the
+ * record left, and every field of a free slot but the chain, keep the
+ * values they had (snapshots write them as before, byte for byte). */
 typedef struct oq_srec {
-    uint64_t seq;        /* the contact's seq; 0 = free slot */
-    int32_t link[L_N][2];/* prev, next */
-    int64_t since[L_N];  /* entered that list */
-    uint32_t in;         /* bit per list it is in */
-    int32_t queue;       /* queue index of its L_QWAIT list */
+    int32_t link[L_N][2];  /* prev, next */
+    uint32_t since[L_N][2];/* entered that list: an int64 (oq__srec_since) */
+    uint32_t seq[2];       /* live: the contact's seq (never 0); free (SR_FREE): [0] next free slot */
+    int32_t queue;         /* queue index of its L_QWAIT list */
     int32_t channel;
-    int32_t agent;       /* agent index holding its capacity, -1 none */
-    int32_t cost;
-    int32_t flags;
-    int32_t next_free;
+    int32_t agent;         /* agent index holding its capacity, -1 none */
+    int16_t cost;          /* 0..OQ_CAPACITY_MAX */
+    uint8_t in;            /* bit per list it is in; SR_FREE: a free slot */
+    uint8_t flags;         /* SF_* */
 } oq_srec;
+
+#define SR_FREE 0x80u
+#define SR_LISTS ((1u << L_N) - 1)
+
+/* Records live in pages of OQ_SREC_PAGE slots (page 0 smaller while the
+ * slot count is): the slot count still doubles as the snapshot records it,
+ * but a page is allocated only when its first slot is taken, and growing
+ * copies nothing. Slots [fresh, cap_recs) were never taken: zero records,
+ * free, each chained to the next (the last to 0), not allocated. */
+#define OQ_SREC_PAGE_BITS 10
+#define OQ_SREC_PAGE (1 << OQ_SREC_PAGE_BITS)
 
 #define SF_ANSWERED 1
 #define SF_OVERFLOWED 2
@@ -153,8 +171,11 @@ struct oq_stats {
     oq_sagent **agents;
     int32_t cap_agents;
 
-    oq_srec *recs;       /* slot 0 unused; a contact names its slot (stats_rec) */
+    /* Contact records: slot 0 unused; a contact names its slot (stats_rec). */
+    oq_srec **rec_pages; /* n_pages allocated (page 0 holds page0_n records) of cap_pages */
+    int32_t n_pages, cap_pages, page0_n;
     int32_t cap_recs, free_rec, n_recs;
+    int32_t fresh;       /* slots from here on never taken (above) */
 
     oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
     /* A cache of to_ms(thr_s): the last SLA threshold an outcome used (one
@@ -163,6 +184,45 @@ struct oq_stats {
     double thr_s;
     int64_t thr_ms;
 };
+
+/* Slot `slot` (< S->fresh) of the records. */
+static inline oq_srec *oq__srec(const oq_stats *S, int32_t slot)
+{
+    return &S->rec_pages[slot >> OQ_SREC_PAGE_BITS][slot & (OQ_SREC_PAGE - 1)];
+}
+
+static inline int64_t oq__srec_since(const oq_srec *r, int kind)
+{
+    int64_t v;
+    memcpy(&v, r->since[kind], sizeof v);
+    return v;
+}
+
+static inline void oq__srec_set_since(oq_srec *r, int kind, int64_t v) { memcpy(r->since[kind], &v, sizeof v); }
+
+/* The contact's seq, 0 for a free slot. */
+static inline uint64_t oq__srec_seq(const oq_srec *r)
+{
+    uint64_t v;
+    memcpy(&v, r->seq, sizeof v);
+    return (r->in & SR_FREE) ? 0 : v;
+}
+
+static inline void oq__srec_set_seq(oq_srec *r, uint64_t seq)
+{
+    memcpy(r->seq, &seq, sizeof seq);
+    r->in &= (uint8_t)~SR_FREE;
+}
+
+/* The next free slot of a free slot (0 for a live one). */
+static inline int32_t oq__srec_next_free(const oq_srec *r) { return (r->in & SR_FREE) ? (int32_t)r->seq[0] : 0; }
+
+static inline void oq__srec_set_free(oq_srec *r, int32_t next)
+{
+    r->seq[0] = (uint32_t)next;
+    r->seq[1] = 0;
+    r->in |= SR_FREE;
+}
 
 enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };
 

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "stats/persist.h"
+
+#define SR_CLAIMED 0x40u /* while restoring: the record's contact was found */
 #include "stats/hook.h"
 #include "stats/internal.h"
 
@@ -160,21 +162,22 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
     oq__wr_i32(w, S->cap_recs);
     oq__wr_i32(w, S->free_rec);
     oq__wr_i32(w, S->n_recs);
+    static const oq_srec never_taken; /* a slot never taken is a zero record */
     for (int32_t i = 1; i < S->cap_recs; i++) { /* slot 0 is never used */
-        const oq_srec *r = &S->recs[i];
-        oq__wr_u64(w, r->seq);
+        const oq_srec *r = i < S->fresh ? oq__srec(S, i) : &never_taken;
+        oq__wr_u64(w, oq__srec_seq(r));
         for (int l = 0; l < L_N; l++) {
             oq__wr_i32(w, r->link[l][0]);
             oq__wr_i32(w, r->link[l][1]);
-            oq__wr_i64(w, r->since[l]);
+            oq__wr_i64(w, oq__srec_since(r, l));
         }
-        oq__wr_u32(w, r->in);
+        oq__wr_u32(w, r->in & SR_LISTS);
         oq__wr_i32(w, r->queue);
         oq__wr_i32(w, r->channel);
         oq__wr_i32(w, r->agent);
         oq__wr_i32(w, r->cost);
         oq__wr_i32(w, r->flags);
-        oq__wr_i32(w, r->next_free);
+        oq__wr_i32(w, i < S->fresh ? oq__srec_next_free(r) : i + 1 < S->cap_recs ? i + 1 : 0);
     }
 }
 
@@ -470,51 +473,74 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
         goto fail;
     if (free_rec < 0 || (free_rec >= cr && !(free_rec == 0)))
         return oq__rd_fail(r, "statistics free record %d out of range", free_rec);
-    S->recs = cr ? zalloc(&x, (size_t)cr, sizeof *S->recs) : NULL;
-    if (cr && !S->recs)
-        goto fail;
+    /* Every slot read is allocated (taken or not: the snapshot says). */
+    if (cr > 0) {
+        int32_t np = ((cr - 1) >> OQ_SREC_PAGE_BITS) + 1;
+        if (!(S->rec_pages = zalloc(&x, (size_t)np, sizeof *S->rec_pages)))
+            goto fail;
+        S->cap_pages = np;
+        for (int32_t p = 0; p < np; p++) {
+            int32_t n = p ? OQ_SREC_PAGE : cr < OQ_SREC_PAGE ? cr : OQ_SREC_PAGE;
+            if (!(S->rec_pages[p] = zalloc(&x, (size_t)n, sizeof(oq_srec))))
+                goto fail;
+            S->n_pages = p + 1;
+            if (!p)
+                S->page0_n = n;
+        }
+    }
     S->cap_recs = cr;
+    S->fresh = cr;
     S->free_rec = free_rec;
     S->n_recs = n_recs;
     for (int32_t i = 1; i < cr && !r->bad; i++) {
-        oq_srec *rc = &S->recs[i];
-        rc->seq = oq__rd_u64(r);
+        oq_srec *rc = oq__srec(S, i);
+        uint64_t seq = oq__rd_u64(r);
         for (int l = 0; l < L_N; l++) {
             rc->link[l][0] = r_slot(&x, "statistics record link");
             rc->link[l][1] = r_slot(&x, "statistics record link");
-            rc->since[l] = oq__rd_past(r, e->now, "statistics record time");
+            oq__srec_set_since(rc, l, oq__rd_past(r, e->now, "statistics record time"));
         }
-        rc->in = oq__rd_u32(r) & ((1u << L_N) - 1);
+        rc->in = (uint8_t)(oq__rd_u32(r) & SR_LISTS);
         rc->queue = oq__rd_range(r, -1, e->n_queues - 1, "statistics record queue");
-        rc->channel = oq__rd_range(r, rc->seq ? 0 : -1, e->n_channels - 1, "statistics record channel");
+        rc->channel = oq__rd_range(r, seq ? 0 : -1, e->n_channels - 1, "statistics record channel");
         /* A slot never used (seq 0) is zeroed: agent 0 even in an engine with no agent yet. */
-        rc->agent = oq__rd_range(r, -1, rc->seq || e->n_agents > 0 ? e->n_agents - 1 : 0,
+        rc->agent = oq__rd_range(r, -1, seq || e->n_agents > 0 ? e->n_agents - 1 : 0,
                                  "statistics record agent");
-        rc->cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "statistics record cost");
-        rc->flags = oq__rd_i32(r);
-        rc->next_free = r_slot(&x, "statistics free link");
-        if (!r->bad && rc->seq &&
+        rc->cost = (int16_t)oq__rd_range(r, 0, OQ_CAPACITY_MAX, "statistics record cost");
+        /* The flags this library sets, and a free link only on a free slot
+         * (the record keeps one or the other). */
+        rc->flags = (uint8_t)oq__rd_range(r, 0, SF_ANSWERED | SF_OVERFLOWED | SF_DEADLINE_DONE,
+                                          "statistics record flags");
+        int32_t next_free = r_slot(&x, "statistics free link");
+        if (!r->bad && seq && next_free)
+            oq__rd_fail(r, "statistics record %d is live and has a free link", i);
+        if (seq)
+            oq__srec_set_seq(rc, seq);
+        else
+            oq__srec_set_free(rc, next_free);
+        if (!r->bad && seq &&
             ((rc->queue >= 0 && !e->queues[rc->queue]) || !e->channels[rc->channel] ||
              (rc->agent >= 0 && !e->agents[rc->agent])))
             oq__rd_fail(r, "statistics record names a removed object");
     }
     /* Every contact's record: the live slot holding its seq, one record per
-     * contact (a claimed record's seq is zeroed until all are checked), and no
-     * live record without its contact. */
+     * contact (a claimed record is marked SR_CLAIMED until all are checked),
+     * and no live record without its contact. */
     int32_t linked = 0;
     for (int32_t i = 0; i < e->contact_ids.cap && !r->bad; i++) {
         oq_contact *c = e->contact_ids.objs[i];
         if (!c || !c->stats_rec)
             continue;
-        if (c->stats_rec >= cr || S->recs[c->stats_rec].seq != c->seq)
+        oq_srec *rc = c->stats_rec < cr ? oq__srec(S, c->stats_rec) : NULL;
+        if (!rc || (rc->in & SR_CLAIMED) || oq__srec_seq(rc) != c->seq)
             oq__rd_fail(r, "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
         else
-            S->recs[c->stats_rec].seq = 0, linked++;
+            rc->in |= SR_CLAIMED, linked++;
     }
     for (int32_t i = 0; i < e->contact_ids.cap; i++) {
         oq_contact *c = e->contact_ids.objs[i];
-        if (c && c->stats_rec > 0 && c->stats_rec < cr && !S->recs[c->stats_rec].seq)
-            S->recs[c->stats_rec].seq = c->seq;
+        if (c && c->stats_rec > 0 && c->stats_rec < cr)
+            oq__srec(S, c->stats_rec)->in &= (uint8_t)~SR_CLAIMED;
     }
     if (!r->bad && linked != n_recs)
         oq__rd_fail(r, "statistics: %d live records, %d contacts naming one", n_recs, linked);

@@ -181,11 +181,41 @@ oq_sobj *oq__sch(oq_engine *e, int32_t idx)
     return obj_at(e, &e->stats->channels, &e->stats->cap_channels, idx, e->n_channels);
 }
 
-/* ---- contact records (a slot array; the contact holds its slot) ---------- */
+/* ---- contact records (paged slots; the contact holds its slot) ---------- */
 
 oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c)
 {
-    return c && c->stats_rec ? &e->stats->recs[c->stats_rec] : NULL;
+    return c && c->stats_rec ? oq__srec(e->stats, c->stats_rec) : NULL;
+}
+
+/* Make slot `slot` (the first never taken) addressable once the slot count
+ * is `cap`: page 0 grows to min(cap, a page), a later page is allocated
+ * whole. 0 if memory is short (nothing observable changed). */
+static int rec_page_ready(oq_engine *e, int32_t slot, int32_t cap)
+{
+    oq_stats *S = e->stats;
+    int32_t p = slot >> OQ_SREC_PAGE_BITS;
+    if (p < S->n_pages && (p > 0 || slot < S->page0_n))
+        return 1;
+    if (!oq__grow(&e->mem, (void **)&S->rec_pages, &S->cap_pages, p + 1, sizeof *S->rec_pages))
+        return 0;
+    if (p == 0) {
+        int32_t n = cap < OQ_SREC_PAGE ? cap : OQ_SREC_PAGE;
+        oq_srec *pg = oq__realloc(&e->mem, S->n_pages ? S->rec_pages[0] : NULL,
+                                  (size_t)S->page0_n * sizeof *pg, (size_t)n * sizeof *pg);
+        if (!pg)
+            return 0;
+        S->rec_pages[0] = pg;
+        S->page0_n = n;
+        S->n_pages = 1;
+        return 1;
+    }
+    oq_srec *pg = oq__alloc(&e->mem, (size_t)OQ_SREC_PAGE * sizeof *pg);
+    if (!pg)
+        return 0;
+    S->rec_pages[p] = pg; /* p == n_pages: slots are first taken in order */
+    S->n_pages = p + 1;
+    return 1;
 }
 
 /* NULL if memory is short: a point where an allocation may be lost. */
@@ -196,24 +226,24 @@ static oq_srec *rec_new(oq_engine *e, oq_contact *c)
         oq__soft_failed(e);
         return NULL;
     }
-    if (!S->free_rec) {
-        int32_t old = S->cap_recs;
-        if (!oq__grow(&e->mem, (void **)&S->recs, &S->cap_recs, old < 16 ? 16 : old + 1,
-                      sizeof *S->recs)) {
-            oq__soft_failed(e);
-            return NULL;
-        }
-        for (int32_t i = S->cap_recs - 1; i >= (old ? old : 1); i--) {
-            memset(&S->recs[i], 0, sizeof S->recs[i]);
-            S->recs[i].next_free = S->free_rec;
-            S->free_rec = i;
-        }
+    int32_t cap = S->cap_recs, slot = S->free_rec, fresh = S->fresh;
+    if (!slot) { /* every slot live: the count doubles, the new ones never taken */
+        cap = oq__grow_cap(cap, cap < 16 ? 16 : cap + 1, sizeof(oq_srec));
+        slot = fresh = S->cap_recs ? S->cap_recs : 1;
     }
-    int32_t slot = S->free_rec;
-    oq_srec *r = &S->recs[slot];
-    S->free_rec = r->next_free;
+    if (!cap || (slot >= fresh && !rec_page_ready(e, slot, cap))) {
+        oq__soft_failed(e);
+        return NULL;
+    }
+    oq_srec *r = oq__srec(S, slot);
+    if (slot >= fresh) { /* == fresh: the next never-taken slot follows it */
+        S->free_rec = slot + 1 < cap ? slot + 1 : 0;
+        S->fresh = slot + 1;
+    } else
+        S->free_rec = oq__srec_next_free(r);
+    S->cap_recs = cap;
     memset(r, 0, sizeof *r);
-    r->seq = c->seq;
+    oq__srec_set_seq(r, c->seq);
     r->queue = -1;
     r->channel = c->channel;
     r->agent = -1;
@@ -225,10 +255,8 @@ static oq_srec *rec_new(oq_engine *e, oq_contact *c)
 static void rec_del(oq_engine *e, oq_srec *r, oq_contact *c)
 {
     oq_stats *S = e->stats;
-    int32_t slot = (int32_t)(r - S->recs);
-    r->seq = 0;
-    r->next_free = S->free_rec;
-    S->free_rec = slot;
+    oq__srec_set_free(r, S->free_rec);
+    S->free_rec = c->stats_rec;
     S->n_recs--;
     c->stats_rec = 0;
 }
@@ -252,48 +280,100 @@ static oq_slist *list_of(oq_engine *e, const oq_srec *r, int kind)
     }
 }
 
-static void list_push(oq_engine *e, oq_srec *r, int kind, int64_t t)
+/* Append record r (at slot) to list l of `kind`, entered at t. */
+static inline void push_to(oq_stats *S, oq_slist *l, oq_srec *r, int32_t slot, int kind, int64_t t)
 {
-    if (r->in & (1u << kind))
-        return;
-    oq_slist *l = list_of(e, r, kind);
-    if (!l)
-        return;
-    int32_t slot = (int32_t)(r - e->stats->recs);
     r->link[kind][0] = l->tail;
     r->link[kind][1] = 0;
     if (l->tail)
-        e->stats->recs[l->tail].link[kind][1] = slot;
+        oq__srec(S, l->tail)->link[kind][1] = slot;
     else
         l->head = slot;
     l->tail = slot;
     l->n++;
-    r->since[kind] = t;
-    r->in |= 1u << kind;
+    oq__srec_set_since(r, kind, t);
+    r->in |= (uint8_t)(1u << kind);
+}
+
+static void list_push(oq_engine *e, oq_srec *r, int32_t slot, int kind, int64_t t)
+{
+    if (r->in & (1u << kind))
+        return;
+    oq_slist *l = list_of(e, r, kind);
+    if (l)
+        push_to(e->stats, l, r, slot, kind, t);
+}
+
+/* list_push of every kind, in order (a contact queued or reopened): the
+ * queue and channel found once. */
+static void list_push_all(oq_engine *e, oq_srec *r, int32_t slot, int64_t t)
+{
+    oq_stats *S = e->stats;
+    oq_sobj *qo = r->queue >= 0 && r->queue < S->cap_queues ? S->queues[r->queue] : NULL;
+    oq_sobj *co = r->channel < S->cap_channels ? S->channels[r->channel] : NULL;
+    unsigned in = r->in;
+    if (qo && !(in & (1u << L_QWAIT)))
+        push_to(S, &qo->wait, r, slot, L_QWAIT, t);
+    if (co && !(in & (1u << L_CHWAIT)))
+        push_to(S, &co->wait, r, slot, L_CHWAIT, t);
+    if (!(in & (1u << L_CEWAIT)))
+        push_to(S, &S->center->wait, r, slot, L_CEWAIT, t);
+    if (co && !(in & (1u << L_CHLIVE)))
+        push_to(S, &co->live, r, slot, L_CHLIVE, t);
+    if (!(in & (1u << L_CELIVE)))
+        push_to(S, &S->center->live, r, slot, L_CELIVE, t);
+}
+
+/* Unlink record r from list l of `kind` (it is in it). */
+static inline void drop_from(const oq_stats *S, oq_slist *l, oq_srec *r, int kind)
+{
+    int32_t prev = r->link[kind][0], next = r->link[kind][1];
+    if (prev)
+        oq__srec(S, prev)->link[kind][1] = next;
+    else
+        l->head = next;
+    if (next)
+        oq__srec(S, next)->link[kind][0] = prev;
+    else
+        l->tail = prev;
+    l->n--;
+    r->in &= (uint8_t)~(1u << kind);
 }
 
 static void list_drop(oq_engine *e, oq_srec *r, int kind)
 {
-    if (!(r->in & (1u << kind)))
+    if (r->in & (1u << kind))
+        drop_from(e->stats, list_of(e, r, kind), r, kind);
+}
+
+#define WAIT_KINDS (1u << L_QWAIT | 1u << L_CHWAIT | 1u << L_CEWAIT)
+
+/* list_drop of each kind in `kinds` (the waiting ones: answered or
+ * parked; all: the contact leaves), the lists found once. */
+static void list_drop_kinds(oq_engine *e, oq_srec *r, unsigned kinds)
+{
+    unsigned in = r->in & kinds;
+    if (!in)
         return;
-    oq_slist *l = list_of(e, r, kind);
-    oq_srec *recs = e->stats->recs;
-    int32_t prev = r->link[kind][0], next = r->link[kind][1];
-    if (prev)
-        recs[prev].link[kind][1] = next;
-    else
-        l->head = next;
-    if (next)
-        recs[next].link[kind][0] = prev;
-    else
-        l->tail = prev;
-    l->n--;
-    r->in &= ~(1u << kind);
+    oq_stats *S = e->stats;
+    if (in & (1u << L_QWAIT))
+        drop_from(S, list_of(e, r, L_QWAIT), r, L_QWAIT);
+    if (in & (1u << L_CHWAIT | 1u << L_CHLIVE)) {
+        oq_sobj *co = S->channels[r->channel]; /* it is in its lists: they exist */
+        if (in & (1u << L_CHWAIT))
+            drop_from(S, &co->wait, r, L_CHWAIT);
+        if (in & (1u << L_CHLIVE))
+            drop_from(S, &co->live, r, L_CHLIVE);
+    }
+    if (in & (1u << L_CEWAIT))
+        drop_from(S, &S->center->wait, r, L_CEWAIT);
+    if (in & (1u << L_CELIVE))
+        drop_from(S, &S->center->live, r, L_CELIVE);
 }
 
 int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind)
 {
-    return l->head ? S->recs[l->head].since[kind] : INT64_MIN;
+    return l->head ? oq__srec_since(oq__srec(S, l->head), kind) : INT64_MIN;
 }
 
 /* ---- accumulating ---------------------------------------------------------- */
@@ -785,7 +865,9 @@ static void stats_free_all(oq_engine *e, oq_stats *S)
         oq__free(&e->mem, g, sizeof *g);
     }
     oq__free(&e->mem, S->agents, (size_t)S->cap_agents * sizeof *S->agents);
-    oq__free(&e->mem, S->recs, (size_t)S->cap_recs * sizeof *S->recs);
+    for (int32_t p = 0; p < S->n_pages; p++)
+        oq__free(&e->mem, S->rec_pages[p], (size_t)(p ? OQ_SREC_PAGE : S->page0_n) * sizeof(oq_srec));
+    oq__free(&e->mem, S->rec_pages, (size_t)S->cap_pages * sizeof *S->rec_pages);
 }
 
 oq_status oq__stats_create(oq_engine *e)
@@ -861,9 +943,9 @@ static void rechannel(oq_engine *e, oq_srec *r, const oq_contact *c)
     list_drop(e, r, L_CHLIVE);
     r->channel = c->channel;
     if (oq__sch(e, c->channel)) {
-        list_push(e, r, L_CHLIVE, e->now);
+        list_push(e, r, c->stats_rec, L_CHLIVE, e->now);
         if (waiting)
-            list_push(e, r, L_CHWAIT, e->now);
+            list_push(e, r, c->stats_rec, L_CHWAIT, e->now);
     }
 }
 
@@ -887,7 +969,7 @@ static void moved(oq_engine *e, const oq_event *ev, oq_contact *c, int overflow)
     if (!same && (r->in & (1u << L_QWAIT))) {
         /* Left `from` unanswered: a flow-out, within or after its threshold,
          * the wait counted as for an answer there. */
-        int64_t wait = (r->flags & SF_OVERFLOWED) ? e->now - c->arrived : e->now - r->since[L_QWAIT];
+        int64_t wait = (r->flags & SF_OVERFLOWED) ? e->now - c->arrived : e->now - oq__srec_since(r, L_QWAIT);
         add(S, fo, wait <= to_ms(from->sla_threshold_s) ? K_FLOW_IN : K_FLOW_AFTER, 1, e->now);
     }
     if (!same)
@@ -895,10 +977,10 @@ static void moved(oq_engine *e, const oq_event *ev, oq_contact *c, int overflow)
     rechannel(e, r, c); /* e.g. overflow to a callback channel */
     if (to) {
         r->queue = to->idx;
-        list_push(e, r, L_QWAIT, e->now);
+        list_push(e, r, c->stats_rec, L_QWAIT, e->now);
     }
-    list_push(e, r, L_CHWAIT, e->now); /* no-ops if it was still waiting */
-    list_push(e, r, L_CEWAIT, e->now);
+    list_push(e, r, c->stats_rec, L_CHWAIT, e->now); /* no-ops if it was still waiting */
+    list_push(e, r, c->stats_rec, L_CEWAIT, e->now);
     if (overflow)
         r->flags |= SF_OVERFLOWED;
 }
@@ -909,8 +991,7 @@ static void forget(oq_engine *e, oq_srec *r, oq_contact *c)
     release(e, r, c);
     if (!r)
         return;
-    for (int k = 0; k < L_N; k++)
-        list_drop(e, r, k);
+    list_drop_kinds(e, r, SR_LISTS);
     rec_del(e, r, c);
 }
 
@@ -970,11 +1051,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             break;
         }
         r->queue = c->queue->idx;
-        list_push(e, r, L_QWAIT, now);
-        list_push(e, r, L_CHWAIT, now);
-        list_push(e, r, L_CEWAIT, now);
-        list_push(e, r, L_CHLIVE, now);
-        list_push(e, r, L_CELIVE, now);
+        list_push_all(e, r, c->stats_rec, now);
         break;
     case OQ_EV_OFFERED: {
         if (!c)
@@ -986,7 +1063,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         if (r && c->agent) {
             release(e, r, c); /* never two at once */
             r->agent = c->agent->idx;
-            r->cost = c->cost;
+            r->cost = (int16_t)c->cost;
             if (g)
                 g->used += c->cost;
         }
@@ -1030,9 +1107,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         }
         if (r) {
             r->flags |= SF_ANSWERED | SF_DEADLINE_DONE;
-            list_drop(e, r, L_QWAIT);
-            list_drop(e, r, L_CHWAIT);
-            list_drop(e, r, L_CEWAIT);
+            list_drop_kinds(e, r, WAIT_KINDS);
         }
         break;
     }
@@ -1120,9 +1195,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_PARKED: /* waits for the customer now: not waiting, still open */
         release(e, r, c);
         if (r) {
-            list_drop(e, r, L_QWAIT);
-            list_drop(e, r, L_CHWAIT);
-            list_drop(e, r, L_CEWAIT);
+            list_drop_kinds(e, r, WAIT_KINDS);
         }
         break;
     case OQ_EV_REOPENED: /* back in a queue: offered to that queue again */
@@ -1135,11 +1208,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             break;
         }
         r->queue = c->queue->idx;
-        list_push(e, r, L_QWAIT, now);
-        list_push(e, r, L_CHWAIT, now);
-        list_push(e, r, L_CEWAIT, now);
-        list_push(e, r, L_CHLIVE, now);
-        list_push(e, r, L_CELIVE, now);
+        list_push_all(e, r, c->stats_rec, now);
         break;
     case OQ_EV_OVERFLOWED:
         moved(e, ev, c, 1);

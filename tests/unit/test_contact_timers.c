@@ -36,6 +36,10 @@ static void slots_fire_in_arming_order(void **state)
     assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
     assert_oq_ok(e, arrive(e, 1000, "c2", "voice", "q", 0));
     oq_contact *c1 = contact(e, "c1"), *c2 = contact(e, "c2");
+    /* Slot OQ_CT_DUE lives in the ext block, which the engine makes for a
+     * contact with a deadline (types.h); these have none, so they get one. */
+    assert_null(c1->ext);
+    assert_true(oq__contact_ext(e, c1) && oq__contact_ext(e, c2));
     int32_t base = pending(e), base_n = e->timers.n;
     assert_int_equal(c1->t_pos, -1); /* nothing armed for a plain waiting contact */
 

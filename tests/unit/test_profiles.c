@@ -210,6 +210,39 @@ static void outbound_blends_on_service_level(void **state)
     oq_engine_destroy(e);
 }
 
+/* The inbound queue whose service level held outbound work back is removed:
+ * its agents take the outbound contact at once, not at their next event. */
+static void removing_the_inbound_queue_releases_blending(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    qs.id = "in";
+    qs.sla_threshold_s = 10;
+    qs.sla_target = 0.8;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
+    oq_queue_spec_init(&qs);
+    qs.id = "out";
+    qs.outbound = 1;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
+    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0)); /* answered after 60 s: 0 % */
+    assert_oq_ok(e, oq_agent_login(e, 60000, "a1", 1));
+    assert_oq_ok(e, oq_offer_accept(e, 60000, "in1", "a1"));
+    assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
+    assert_oq_ok(e, arrive(e, 62000, "o1", "voice", "out", 0));
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED);
+    assert_oq_ok(e, oq_queue_remove(e, "in"));
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 /* FreeSWITCH max-no-answer / Asterisk autopause: an agent who misses N offers
  * in a row is set not-ready with a reason, and back-off delays apply. */
 static void max_no_answer_and_backoff(void **state)
@@ -380,6 +413,7 @@ int main(void)
         cmocka_unit_test(idle_measure_since_last_inbound),
         cmocka_unit_test(outbound_waits_while_inbound_waits),
         cmocka_unit_test(outbound_blends_on_service_level),
+        cmocka_unit_test(removing_the_inbound_queue_releases_blending),
         cmocka_unit_test(max_no_answer_and_backoff),
         cmocka_unit_test(fair_distribution_limit),
         cmocka_unit_test(abandon_and_resume_place),

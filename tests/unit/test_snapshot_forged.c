@@ -154,7 +154,7 @@ static int f_stats_list_head(oq_engine *e)
     oq_stats *S = e->stats;
     /* point the center's waiting list at a free record */
     for (int32_t i = 1; i < S->cap_recs; i++)
-        if (!S->recs[i].seq) {
+        if (!oq__srec_seq(oq__srec(S, i))) { /* a restored engine: every slot allocated */
             S->center->wait.head = i;
             return 1;
         }
@@ -166,7 +166,7 @@ static int f_stats_free_loop(oq_engine *e)
     oq_stats *S = e->stats;
     if (!S->free_rec)
         return 0;
-    S->recs[S->free_rec].next_free = S->free_rec;
+    oq__srec_set_free(oq__srec(S, S->free_rec), S->free_rec);
     return 1;
 }
 
@@ -175,7 +175,7 @@ static int f_stats_record_agent(oq_engine *e)
     oq_contact *c = contact_where(e, offered);
     if (!c || !c->stats_rec)
         return 0;
-    oq_srec *r = &e->stats->recs[c->stats_rec];
+    oq_srec *r = oq__srec(e->stats, c->stats_rec);
     r->agent = r->agent == 0 ? 1 : 0;
     return 1;
 }
@@ -185,7 +185,7 @@ static int f_stats_record_queue(oq_engine *e)
     oq_contact *c = contact_where(e, with_record);
     if (!c)
         return 0;
-    oq_srec *r = &e->stats->recs[c->stats_rec];
+    oq_srec *r = oq__srec(e->stats, c->stats_rec);
     r->in &= ~(1u << L_CELIVE); /* still linked, but says it is not */
     return 1;
 }
@@ -462,7 +462,7 @@ static int f_exclusion_no_agent(oq_engine *e)
 
 static int queued_with_preferred(const oq_contact *c)
 {
-    return c->state == OQ_CONTACT_QUEUED && c->pref_agent_idx >= 0;
+    return c->state == OQ_CONTACT_QUEUED && c->ext && c->ext->pref_agent_idx >= 0;
 }
 
 static int f_reserved_for_unready_agent(oq_engine *e)
@@ -474,9 +474,9 @@ static int f_reserved_for_unready_agent(oq_engine *e)
             a = e->agents[i];
     if (!c || !a)
         return 0;
-    c->pref_agent_idx = a->idx;
-    c->pref_agent_seq = a->seq;
-    c->pref_until = e->now + 60000;
+    c->ext->pref_agent_idx = a->idx;
+    c->ext->pref_agent_seq = a->seq;
+    c->ext->pref_until = e->now + 60000;
     return 1;
 }
 
