@@ -71,14 +71,20 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
 }
 
 /* Every contact has room for one exclusion more than it holds, so an offer
- * (route.c) never allocates and its reject or time-out has a slot. (The
- * first array has oq__grow's four slots: with fewer, a contact's first
- * misses would reach the degraded path of exclusion_room_after_timeout when
- * memory is short, where it now takes four; docs/performance.md.) */
+ * (route.c) never allocates and its reject or time-out has a slot. The
+ * first array is that one slot (most contacts are never missed: 32 bytes a
+ * waiting contact, not oq__grow's four slots); later ones double. */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
 {
-    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, c->n_rejects + extra,
-                    sizeof *c->rejects);
+    int32_t need = c->n_rejects + extra;
+    if (c->cap_rejects == 0 && need > 0) {
+        c->rejects = oq__alloc(&e->mem, (size_t)need * sizeof *c->rejects);
+        if (!c->rejects)
+            return 0;
+        c->cap_rejects = need;
+        return 1;
+    }
+    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, need, sizeof *c->rejects);
 }
 
 /* A time-out used the slot its offer had: room for the next offer's. If
@@ -303,14 +309,15 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
  * contacts by the million, and each cost an allocation and a free of the
  * record, its id and its rejects array). A destroyed contact's record is kept
  * for a later arrival, with its id buffer (reused when the next id has the
- * same length, as a host's numbered ids mostly do) and its rejects array of
- * the first size. At most OQ_SPARE_CONTACTS_MAX records are kept - what they
- * hold is bounded (each under 0.7 KB: the record, an id of fewer than
- * OQ_SPARE_ID_MAX bytes, OQ_SPARE_REJECTS exclusions) and never more than
- * the engine held at its peak; oq_engine_destroy frees them. Taking a spare
- * and giving it back changes nothing anyone can see, so a call that fails
- * after taking one still changes nothing. Linked through dirty_next (a
- * spare record is in no list). */
+ * same length, as a host's numbered ids mostly do) and its rejects array if
+ * it has at most OQ_SPARE_REJECTS slots. At most OQ_SPARE_CONTACTS_MAX
+ * records are kept - what they hold is bounded (each under 0.7 KB: the
+ * record, an id of fewer than OQ_SPARE_ID_MAX bytes, at most
+ * OQ_SPARE_REJECTS exclusions) and never more than the engine held at its
+ * peak; oq_engine_destroy frees them. Taking a spare and giving it back
+ * changes nothing anyone can see, so a call that fails after taking one
+ * still changes nothing. Linked through dirty_next (a spare record is in no
+ * list). */
 #define OQ_SPARE_CONTACTS_MAX 256
 #define OQ_SPARE_ID_MAX 32
 #define OQ_SPARE_REJECTS 4
@@ -356,7 +363,7 @@ static void contact_spare(oq_engine *e, oq_contact *c)
         oq__free(&e->mem, c, sizeof *c);
         return;
     }
-    if (c->cap_rejects != OQ_SPARE_REJECTS) {
+    if (c->cap_rejects > OQ_SPARE_REJECTS) {
         oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
         c->rejects = NULL;
         c->cap_rejects = 0;

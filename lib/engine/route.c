@@ -163,29 +163,39 @@ static int accept_contact(const void *item, const void *ctx)
     return oq__score((oq_engine *)p->e, item, p->member->agent) >= 0;
 }
 
-/* Outbound work goes to an agent only when no inbound contact it could take
- * waits and, under OQ_BLEND_SL_ABOVE_TARGET, every inbound queue it serves
- * meets its target. */
-static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent *a)
+/* Does an inbound contact wait that the agent could take? */
+static int inbound_waits_for(const oq_engine *e, const oq_agent *a)
 {
     for (int32_t i = 0; i < a->n_members; i++) {
         const oq_member *m = a->members[i];
         const oq_queue *q = m->queue;
         if (q->outbound)
             continue;
-        if (c->queue->blend_rule == OQ_BLEND_SL_ABOVE_TARGET && q->sl_total > 0 &&
-            (double)q->sl_met < q->sla_target * (double)q->sl_total)
-            return 0;
         for (int32_t l = 0; l < q->n_lanes; l++) {
             if (q->lanes[l].contacts.n == 0 || !oq__member_in_lane(e, m, l))
                 continue;
             uint64_t visits = 0;
             contact_pred p = {e, m, &visits, NULL};
             if (oq__sig_first_contact(q, l, m, accept_contact, &p, &visits))
-                return 0;
+                return 1;
         }
     }
-    return 1;
+    return 0;
+}
+
+/* Outbound work goes to an agent only when no inbound contact it could take
+ * waits (inbound_waits_for) and, under OQ_BLEND_SL_ABOVE_TARGET, every
+ * inbound queue it serves meets its target. */
+static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent *a)
+{
+    if (c->queue->blend_rule == OQ_BLEND_SL_ABOVE_TARGET)
+        for (int32_t i = 0; i < a->n_members; i++) {
+            const oq_queue *q = a->members[i]->queue;
+            if (!q->outbound && q->sl_total > 0 &&
+                (double)q->sl_met < q->sla_target * (double)q->sl_total)
+                return 0;
+        }
+    return !inbound_waits_for(e, a);
 }
 
 /* Never allocates: every contact carries room for one more exclusion than
@@ -254,6 +264,29 @@ static oq_member *best_agent_for(oq_engine *e, oq_contact *c)
     return NULL;
 }
 
+/* An outbound contact that no available agent takes may be kept from one
+ * only by an inbound contact that agent could take (blending) — an inbound
+ * contact about to go to it or to another agent in this same dispatch (a
+ * timer of the same instant fired after the outbound contact's). Such
+ * agents are routed again after the contacts marked before them: each takes
+ * the inbound contact first, and the outbound one if it still has room or
+ * the inbound went elsewhere. Without this the outbound contact waited
+ * beside an idle agent until its next event. Only when some available
+ * agent qualifies (the signature index says so without a search). */
+static void wake_blended_agents(oq_engine *e, const oq_contact *c)
+{
+    if (oq__sig_nobody(e, c))
+        return;
+    const oq_lane *lane = &c->queue->lanes[c->lane];
+    for (int32_t j = 0; j < lane->agents.n; j++) {
+        oq_member *m = lane->agents.items[j];
+        int64_t until;
+        if (!m->agent->dirty && m->first_tier <= c->tier && !held_back(e, c, m, &until) &&
+            inbound_waits_for(e, m->agent))
+            oq__mark_agent(e, m->agent);
+    }
+}
+
 static void route_contact(oq_engine *e, oq_contact *c)
 {
     if (c->state != OQ_CONTACT_QUEUED)
@@ -261,6 +294,8 @@ static void route_contact(oq_engine *e, oq_contact *c)
     oq_member *m = best_agent_for(e, c);
     if (m)
         make_offer(e, c, m);
+    else if (c->queue->outbound)
+        wake_blended_agents(e, c);
 }
 
 /* Across queues: queue + contact priority (+ aging), then time waited, then

@@ -168,9 +168,11 @@ static void outbound_waits_while_inbound_waits(void **state)
     oq_engine_destroy(e);
 }
 
-static void outbound_blends_on_service_level(void **state)
+/* An inbound queue "in" (80 % in 10 s) and an outbound "out" that blends
+ * on its service level, one agent a1 in both; one inbound call waited 60 s
+ * (service level 0 % < 80 %), so the outbound call o1 waits beside idle a1. */
+static oq_engine *blend_center_below_target(void)
 {
-    (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
     oq_queue_spec qs;
@@ -194,6 +196,13 @@ static void outbound_blends_on_service_level(void **state)
     assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
     assert_oq_ok(e, arrive(e, 62000, "o1", "voice", "out", 0));
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED); /* a1 idle, SL below target */
+    return e;
+}
+
+static void outbound_blends_on_service_level(void **state)
+{
+    (void)state;
+    oq_engine *e = blend_center_below_target();
     /* Four quick answers: 4/5 = 80 % meets the target, and o1 flows. */
     for (int i = 0; i < 4; i++) {
         char id[16];
@@ -215,29 +224,49 @@ static void outbound_blends_on_service_level(void **state)
 static void removing_the_inbound_queue_releases_blending(void **state)
 {
     (void)state;
+    oq_engine *e = blend_center_below_target();
+    assert_oq_ok(e, oq_queue_remove(e, "in"));
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
+/* An outbound chat and an inbound chat are both kept from the agent until
+ * the same instant (missed offers), the outbound one's wake-up first: it is
+ * held back then by the inbound one, which goes to the agent a moment later
+ * in the same instant - and the agent, with room for both, takes the
+ * outbound chat too, not at some later event. (Found by fuzz_api.) */
+static void outbound_woken_first_is_taken_after_the_inbound(void **state)
+{
+    (void)state;
     oq_engine *e = new_engine(&rec, NULL);
-    add_channel(e, "voice", 1, 100, 1);
+    add_channel(e, "chat", 0, 30, 3);
     oq_queue_spec qs;
-    oq_queue_spec_init(&qs);
-    qs.id = "in";
-    qs.sla_threshold_s = 10;
-    qs.sla_target = 0.8;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
     oq_queue_spec_init(&qs);
     qs.id = "out";
     qs.outbound = 1;
+    qs.offer_timeout_s = 30;
+    qs.retry_after_s = 31;
     assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
-    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "chat"));
+    oq_queue_spec_init(&qs);
+    qs.id = "in";
+    qs.offer_timeout_s = 30;
+    qs.retry_after_s = 30.999;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "chat"));
     add_agent(e, "a1", 100);
-    assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0)); /* answered after 60 s: 0 % */
-    assert_oq_ok(e, oq_agent_login(e, 60000, "a1", 1));
-    assert_oq_ok(e, oq_offer_accept(e, 60000, "in1", "a1"));
-    assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
-    assert_oq_ok(e, arrive(e, 62000, "o1", "voice", "out", 0));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 0, "o1", "chat", "out", 0));
+    assert_oq_ok(e, arrive(e, 1, "i1", "chat", "in", 0));
+    assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
+    assert_int_equal(contact_state(e, "i1"), OQ_CONTACT_OFFERED);
+    /* Time-outs at 30.000 s and 30.001 s: both kept from a1 until 61 s. */
+    assert_oq_ok(e, oq_engine_advance(e, 60999));
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED);
-    assert_oq_ok(e, oq_queue_remove(e, "in"));
+    assert_int_equal(contact_state(e, "i1"), OQ_CONTACT_QUEUED);
+    assert_oq_ok(e, oq_engine_advance(e, 61000));
+    assert_int_equal(contact_state(e, "i1"), OQ_CONTACT_OFFERED);
     assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_OFFERED);
     assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
@@ -414,6 +443,7 @@ int main(void)
         cmocka_unit_test(outbound_waits_while_inbound_waits),
         cmocka_unit_test(outbound_blends_on_service_level),
         cmocka_unit_test(removing_the_inbound_queue_releases_blending),
+        cmocka_unit_test(outbound_woken_first_is_taken_after_the_inbound),
         cmocka_unit_test(max_no_answer_and_backoff),
         cmocka_unit_test(fair_distribution_limit),
         cmocka_unit_test(abandon_and_resume_place),
