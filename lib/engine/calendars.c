@@ -154,6 +154,11 @@ oq_status oq_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_cale
         return st;
     oq_calendar_destroy(k->cal);
     k->cal = copy;
+    /* The business clocks of its queues' waiting contacts count differently
+     * now: their ladder steps and limits are re-armed by the dispatch. */
+    for (int32_t i = 0; i < e->n_queues; i++)
+        if (e->queues[i] && e->queues[i]->calendar == k->idx)
+            oq__queue_rewake(e, e->queues[i]);
     oq__calendar_changed(e, k);
     oq__dispatch(e);
     return OQ_OK;

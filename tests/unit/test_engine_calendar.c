@@ -311,6 +311,36 @@ static void replace_reports_the_change(void **state)
     oq_engine_destroy(e);
 }
 
+/* Replacing the calendar of a business-time queue moves its waiting
+ * contacts' ladder steps to the new hours at once. (Found by fuzz_api: the
+ * step kept the time the old hours gave it.) */
+static void replace_rearms_business_time_steps(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc_at(2026, 12, 7, 0);
+    add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
+    queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 1);
+    oq_escalation_step st;
+    oq_escalation_step_init(&st);
+    st.action = OQ_STEP_ALERT;
+    st.after_s = 600;
+    st.message = "ten open minutes";
+    assert_oq_ok(e, oq_queue_add_step(e, mon, "q", &st));
+    assert_oq_ok(e, arrive(e, mon + 16 * H + 55 * MIN, "c1", "voice", "q", 0));
+    /* Five open minutes before 17:00, five after Tuesday 09:00 - until the
+     * hours are replaced by 09:00-20:00: then Monday 17:05. */
+    oq_calendar *late = hours("c", "UTC", 1, 9, 20);
+    assert_oq_ok(e, oq_engine_replace_calendar(e, mon + 16 * H + 56 * MIN, late));
+    oq_calendar_destroy(late);
+    assert_oq_ok(e, oq_engine_check(e));
+    assert_oq_ok(e, oq_engine_advance(e, mon + 18 * H));
+    int i = recorder_find(&rec, 0, OQ_EV_ALERT, "c1", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, mon + 17 * H + 5 * MIN);
+    oq_engine_destroy(e);
+}
+
 /* Calendars, queues naming them and their open state survive a snapshot,
  * and a journal replayed on a fresh engine gives the same calendars. */
 typedef struct jlog {
@@ -741,6 +771,7 @@ int main(void)
         cmocka_unit_test(closed_actions),
         cmocka_unit_test(bad_input_is_refused_clearly),
         cmocka_unit_test(replace_reports_the_change),
+        cmocka_unit_test(replace_rearms_business_time_steps),
         cmocka_unit_test(snapshot_and_journal_keep_calendars),
         cmocka_unit_test(add_calendar_out_of_memory),
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
