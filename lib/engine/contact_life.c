@@ -398,7 +398,7 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
         unlink_dirty(e, c);
     oq__parked_forget(e, c);
     oq__history_free(e, c);
-    oq__idtable_del(&e->contact_ids, c->id);
+    oq__idtable_del_obj(&e->contact_ids, c);
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++)
         e->skills[c->extra[i].skill]->refs--;
     e->channels[c->channel]->n_contacts--;
