@@ -45,17 +45,45 @@ const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue)
  * memberships. Memberships first (they may fail for memory); the cached
  * profile index is only a function of the definitions, so recompute it for
  * both outcomes. */
-static oq_status resync(oq_engine *e)
+static oq_status resync_members(oq_engine *e)
 {
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i])
             oq__agent_update_profile(e, e->agents[i]);
-    oq_status st = oq__sync_all(e);
+    return oq__sync_all(e);
+}
+
+static oq_status resync(oq_engine *e)
+{
+    oq_status st = resync_members(e);
     if (st == OQ_OK) {
         oq__mark_all_agents(e);
         oq__dispatch(e);
     }
     return st;
+}
+
+/* After a failed resync the caller has put its definitions back: sync the
+ * memberships to them again. Re-scoring a member takes its delay out of
+ * its queue's table and puts it back, which asks every waiting contact of
+ * the queue for a new wake-up time (oq__queue_rewake) - a recomputation
+ * that may drop a wake-up armed earlier and no longer needed, so the
+ * failed call would have changed the timers. With the definitions as they
+ * were, the timers as they were still hold: drop the re-arm requests this
+ * call made (`rewake_before`: the engine's flag when the call began; every
+ * queue's flag is clear when it is). */
+static void resync_back(oq_engine *e, int32_t rewake_before)
+{
+    if (resync_members(e) != OQ_OK)
+        return;
+    if (!rewake_before) {
+        for (int32_t i = 0; i < e->n_queues; i++)
+            if (e->queues[i])
+                e->queues[i]->delays_changed = 0;
+        e->delays_changed = 0;
+    }
+    oq__mark_all_agents(e);
+    oq__dispatch(e);
 }
 
 /* ---- profiles ---------------------------------------------------------------- */
@@ -159,6 +187,7 @@ oq_status oq_profile_set_queue(oq_engine *e, int64_t now_ms, const char *profile
             return oq__fail(e, OQ_ENOMEM, "profile '%s': out of memory", profile);
         p->queues[p->n_queues++] = (oq_profile_queue){q->idx, priority, (int64_t)(delay_s * 1000.0 + 0.5)};
     }
+    int32_t rewake_before = e->delays_changed;
     if ((st = resync(e)) != OQ_OK) {
         /* Undo: put the old entry back exactly (never allocates). */
         int32_t now_pos = -1;
@@ -171,7 +200,7 @@ oq_status oq_profile_set_queue(oq_engine *e, int64_t now_ms, const char *profile
             p->queues[p->n_queues++] = old;
         else
             p->queues[now_pos] = old;
-        resync(e);
+        resync_back(e, rewake_before);
         return oq__fail(e, st, "profile '%s': out of memory", profile);
     }
     q->refs += (pos < 0) - (priority == 0);
@@ -270,9 +299,10 @@ static oq_status assign(oq_engine *e, int32_t *slot, const char *owner, const ch
     if (old == now)
         return OQ_OK;
     *slot = now;
+    int32_t rewake_before = e->delays_changed;
     if ((st = resync(e)) != OQ_OK) {
         *slot = old;
-        resync(e);
+        resync_back(e, rewake_before);
         return oq__fail(e, st, "%s: out of memory", owner);
     }
     if (old >= 0)
