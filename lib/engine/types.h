@@ -231,7 +231,8 @@ struct oq_agent {
  * and minimum levels they require beyond the queue's, preferred skills still
  * waited for included). A derived index: never stored, rebuilt on restore. */
 typedef struct oq_sig {
-    oq_heap contacts;        /* in the lane heap's order */
+    oq_heap contacts;        /* in the lane heap's order; empty while it mirrors the lane (below) */
+    int32_t mirror;          /* the lane's solo signature: the lane heap is its heap (sigindex.c) */
     int32_t tier;
     int32_t n;               /* skills */
     int32_t n_qual;          /* members in the lane's agent heap that qualify, when known */
@@ -249,6 +250,9 @@ typedef struct oq_lane {
     oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
     int32_t n_sigs, cap_sigs;
     int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
+    oq_sig *solo;            /* every contact of the heap is in this signature, whose heap would be the
+                              * lane heap's very layout: it keeps none (NULL: each keeps its own) */
+    int32_t settle_in;       /* dequeues before the lane next asks whether it can mirror again */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
