@@ -28,7 +28,7 @@
  * no extra skills asked) keeps no heap for it: as long as that signature's
  * heap would have been the lane heap's very layout (every push, removal and
  * re-sort of the lane heap would have been done to it alike), the lane heap
- * serves as its heap (lane->solo, g->mirror). The heap is written out again
+ * serves as its heap (lane->mirroring, g->mirror). The heap is written out again
  * (from the lane heap's layout, O(n), no allocation: its capacity is still
  * reserved as members join) when the lane stops mirroring — a second
  * signature joins, a contact is left out, a member changes signature — and
@@ -132,10 +132,18 @@ static void sig_free(oq_engine *e, oq_sig *g)
     oq__free(&e->mem, g, sig_size(g->n));
 }
 
+oq_sig *oq__sig_solo(const oq_lane *lane)
+{
+    for (int32_t i = 0; lane->mirroring && i < lane->n_sigs; i++)
+        if (lane->sigs[i]->mirror)
+            return lane->sigs[i];
+    return NULL;
+}
+
 /* Contacts of g: its heap's, or all the lane's while g mirrors it. */
 static int32_t sig_members(const oq_lane *lane, const oq_sig *g)
 {
-    return g == lane->solo ? lane->n_grouped : g->contacts.n;
+    return g->mirror ? lane->n_grouped : g->contacts.n;
 }
 
 /* The lane stops mirroring: its solo signature's heap is written out as it
@@ -147,7 +155,7 @@ static int32_t sig_members(const oq_lane *lane, const oq_sig *g)
 static void unmirror(oq_queue *q, int32_t l, const oq_contact *pushed, int32_t upto)
 {
     oq_lane *lane = &q->lanes[l];
-    oq_sig *g = lane->solo;
+    oq_sig *g = oq__sig_solo(lane);
     oq_heap *h = &g->contacts;
     int32_t n = pushed ? upto - 1 : upto;
     for (int32_t j = 0; j < n; j++)
@@ -158,7 +166,7 @@ static void unmirror(oq_queue *q, int32_t l, const oq_contact *pushed, int32_t u
     for (int32_t j = 0; j < n; j++)
         ((oq_contact *)lane->contacts.items[oq__sig_entry_pos(h->items[j])])->sig_pos = j;
     g->mirror = 0;
-    lane->solo = NULL;
+    lane->mirroring = 0;
     /* Not mirroring again before the writing out is paid for (oq__sig_settle). */
     lane->settle_in = n / 4;
 }
@@ -174,18 +182,18 @@ static int join_key(oq_engine *e, oq_contact *c, const sig_key *k, int32_t upto)
     /* Room for every member even while mirroring: the heap can be written
      * out at any time without allocating. */
     if (!g || !oq__heap_reserve(&g->contacts, &e->mem, sig_members(lane, g) + 1)) {
-        if (lane->solo)
+        if (lane->mirroring)
             unmirror(q, l, c, upto);
         return 0; /* left out: the lane decides by scanning (same decisions) */
     }
     c->sig = g;
     lane->n_grouped++;
-    if (g == lane->solo)
+    if (g->mirror)
         return 1; /* the lane heap's push was its heap's */
-    if (lane->solo)
+    if (lane->mirroring)
         unmirror(q, l, c, upto);
     else if (lane->n_grouped == 1 && upto == 1) {
-        lane->solo = g; /* the lane's only contact: [c] is both heaps */
+        lane->mirroring = 1; /* the lane's only contact: [c] is both heaps */
         g->mirror = 1;
         return 1;
     }
@@ -209,11 +217,11 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
     oq_lane *lane = &c->queue->lanes[c->lane];
     c->sig = NULL;
     lane->n_grouped--;
-    if (g == lane->solo) {
+    if (g->mirror) {
         /* The lane heap's removal, next, is its heap's too. */
         if (lane->n_grouped > 0)
             return;
-        lane->solo = NULL;
+        lane->mirroring = 0;
         g->mirror = 0;
     } else {
         oq_lane_ctx ctx = {c->queue, c->lane};
@@ -232,7 +240,7 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
 void oq__sig_settle(oq_queue *q, int32_t l)
 {
     oq_lane *lane = &q->lanes[l];
-    if (lane->solo || lane->n_grouped == 0)
+    if (lane->mirroring || lane->n_grouped == 0)
         return;
     if (lane->settle_in > 0) {
         lane->settle_in--;
@@ -257,7 +265,7 @@ void oq__sig_settle(oq_queue *q, int32_t l)
         }
     one->contacts.n = 0; /* capacity kept: unmirror writes it out again */
     one->mirror = 1;
-    lane->solo = one;
+    lane->mirroring = 1;
 }
 
 void oq__sig_refresh(oq_engine *e, oq_contact *c)
@@ -269,7 +277,7 @@ void oq__sig_refresh(oq_engine *e, oq_contact *c)
     if (c->sig && sig_is(c->sig, &k))
         return;
     oq_lane *lane = &c->queue->lanes[c->lane];
-    if (lane->solo) /* it leaves a heap that stays the lane's: the lane no longer mirrors */
+    if (lane->mirroring) /* it leaves a heap that stays the lane's: the lane no longer mirrors */
         unmirror(c->queue, c->lane, NULL, lane->contacts.n);
     oq__sig_leave(e, c);
     join_key(e, c, &k, lane->contacts.n);
@@ -297,7 +305,7 @@ void oq__sig_free_lane(oq_engine *e, oq_lane *lane)
         sig_free(e, lane->sigs[i]);
     oq__free(&e->mem, lane->sigs, (size_t)lane->cap_sigs * sizeof(void *));
     lane->sigs = NULL;
-    lane->solo = NULL;
+    lane->mirroring = 0;
     lane->n_sigs = lane->cap_sigs = lane->n_grouped = lane->settle_in = 0;
 }
 
@@ -385,7 +393,7 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
         ++*visits;
         if (!oq__sig_qualifies(m, g))
             continue;
-        if (g == lane->solo) { /* every other signature is empty; its heap is the lane heap */
+        if (g->mirror) { /* every other signature is empty; its heap is the lane heap */
             int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q, accept, pred);
             return pos >= 0 ? lane->contacts.items[pos] : NULL;
         }
@@ -421,19 +429,18 @@ static int32_t sig_pos_of(const void *item, const void *ctx)
 static oq_status check_solo(oq_engine *e, oq_queue *q, int32_t l)
 {
     const oq_lane *lane = &q->lanes[l];
-    const oq_sig *g = lane->solo;
+    const oq_sig *g = oq__sig_solo(lane);
     int32_t found = 0;
     for (int32_t s = 0; s < lane->n_sigs; s++) {
         const oq_sig *o = lane->sigs[s];
-        found += o == g;
-        CHECK(o == g ? o->mirror && o->contacts.n == 0 : !o->mirror && o->contacts.n == 0,
-              "queue '%s': lane %d mirrors one signature, signature %d holds %d contacts (mirror %d)", q->id,
-              l, s, o->contacts.n, o->mirror);
+        found += o->mirror;
+        CHECK(o->contacts.n == 0, "queue '%s': lane %d mirrors one signature, signature %d holds %d contacts",
+              q->id, l, s, o->contacts.n);
     }
-    CHECK(found == 1 && lane->n_grouped == lane->contacts.n && lane->n_grouped > 0 &&
+    CHECK(g && found == 1 && lane->n_grouped == lane->contacts.n && lane->n_grouped > 0 &&
               g->contacts.cap >= lane->n_grouped,
-          "queue '%s': lane %d mirrors a signature found %d times, %d of %d contacts grouped, room for %d",
-          q->id, l, found, lane->n_grouped, lane->contacts.n, g->contacts.cap);
+          "queue '%s': lane %d mirrors %d signatures, %d of %d contacts grouped, room for %d", q->id, l, found,
+          lane->n_grouped, lane->contacts.n, g ? g->contacts.cap : 0);
     for (int32_t k = 0; k < lane->contacts.n; k++) {
         const oq_contact *c = lane->contacts.items[k];
         sig_key key;
@@ -452,12 +459,12 @@ oq_status oq__sig_check(oq_engine *e)
             oq_lane *lane = &q->lanes[l];
             oq_lane_ctx ctx = {q, l};
             oq_status st;
-            if (lane->solo && (st = check_solo(e, q, l)) != OQ_OK)
+            if (lane->mirroring && (st = check_solo(e, q, l)) != OQ_OK)
                 return st;
-            int32_t grouped = lane->solo ? lane->n_grouped : 0;
+            int32_t grouped = lane->mirroring ? lane->n_grouped : 0;
             for (int32_t s = 0; s < lane->n_sigs; s++) {
                 const oq_sig *g = lane->sigs[s];
-                CHECK(!g->mirror || g == lane->solo, "queue '%s': signature %d of lane %d mirrors no lane", q->id,
+                CHECK(!g->mirror || lane->mirroring, "queue '%s': signature %d of lane %d mirrors no lane", q->id,
                       s, l);
                 grouped += g->contacts.n;
                 for (int32_t k = 0; k < g->contacts.n; k++) {

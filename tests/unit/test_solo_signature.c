@@ -94,7 +94,7 @@ static void single_signature_lane_keeps_no_heap(void **state)
         assert_oq_ok(e, arrive_with(e, 10 + i, id, NULL, prio[i]));
     }
     const oq_lane *lane = lane_of(e);
-    assert_non_null(lane->solo);
+    assert_non_null(oq__sig_solo(lane));
     assert_int_equal(lane->n_grouped, PLAIN);
     assert_int_equal(kept_entries(lane), 0);
     for (int i = 0; i < PLAIN; i += 3) {
@@ -108,7 +108,7 @@ static void single_signature_lane_keeps_no_heap(void **state)
             assert_oq_ok(e, oq_contact_set_priority(e, 1000, id, prio[i]));
         }
     }
-    assert_non_null(lane->solo);
+    assert_non_null(oq__sig_solo(lane));
     assert_int_equal(kept_entries(lane), 0);
     assert_oq_ok(e, oq_engine_check(e));
     agent_with(e, 1000, "a1", NULL, 0);
@@ -130,7 +130,7 @@ static void single_signature_lane_keeps_no_heap(void **state)
         assert_oq_ok(e, oq_offer_accept(e, t, id, "a1"));
         gone[best] = 1;
         if (lane->n_grouped > 0) {
-            assert_non_null(lane->solo);
+            assert_non_null(oq__sig_solo(lane));
             assert_int_equal(kept_entries(lane), 0);
         }
         before = e->route_visits;
@@ -139,7 +139,7 @@ static void single_signature_lane_keeps_no_heap(void **state)
             assert_oq_ok(e, oq_engine_check(e));
     }
     assert_int_equal(lane->contacts.n, 0);
-    assert_null(lane->solo);
+    assert_null(oq__sig_solo(lane));
     assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
 }
@@ -175,13 +175,13 @@ static void one_two_one_signatures(void **state)
         assert_oq_ok(e, arrive_with(e, 10 + i, id, NULL, i % 3));
     }
     const oq_lane *lane = lane_of(e);
-    assert_non_null(lane->solo);
-    const oq_sig *plain = lane->solo;
+    assert_non_null(oq__sig_solo(lane));
+    const oq_sig *plain = oq__sig_solo(lane);
     static const oq_contact *before[PLAIN + 1];
     int32_t n = layout(lane, before);
 
     assert_oq_ok(e, arrive_with(e, 500, "de-first", "de", 9));
-    assert_null(lane->solo);
+    assert_null(oq__sig_solo(lane));
     assert_int_equal(plain->contacts.n, n);
     for (int32_t j = 0; j < n; j++) {
         const oq_contact *c = lane->contacts.items[oq__sig_entry_pos(plain->contacts.items[j])];
@@ -217,7 +217,7 @@ static void one_two_one_signatures(void **state)
             continue;
         take(e, ++t, id, "en1");
         taken++;
-        dropped = lane->solo != NULL;
+        dropped = oq__sig_solo(lane) != NULL;
         assert_oq_ok(e, oq_engine_check(e));
     }
     if (!dropped) /* the priority-2 ones are gone: the rest in order */
@@ -228,12 +228,12 @@ static void one_two_one_signatures(void **state)
                 continue;
             take(e, ++t, id, "en1");
             taken++;
-            dropped = lane->solo != NULL;
+            dropped = oq__sig_solo(lane) != NULL;
             assert_oq_ok(e, oq_engine_check(e));
         }
     if (!dropped)
         fail_msg("the plain signature's heap was still kept after %d dequeues", taken);
-    assert_ptr_equal(lane->solo, plain);
+    assert_ptr_equal(oq__sig_solo(lane), plain);
     assert_int_equal(kept_entries(lane), 0);
 
     /* 1 -> 2 again, at the end of the line this time: de-second waits
@@ -241,7 +241,7 @@ static void one_two_one_signatures(void **state)
      * the oldest contact left at the highest priority, whatever it needs. */
     n = layout(lane, before);
     assert_oq_ok(e, arrive_with(e, 900, "de-second", "de", 0));
-    assert_null(lane->solo);
+    assert_null(oq__sig_solo(lane));
     assert_int_equal(plain->contacts.n, n);
     for (int32_t j = 0; j < n; j++)
         assert_ptr_equal(lane->contacts.items[oq__sig_entry_pos(plain->contacts.items[j])], before[j]);
@@ -313,7 +313,7 @@ static void member_changing_signature_ends_mirror(void **state)
         assert_oq_ok(e, oq_engine_check(e));
     }
     assert_int_equal(lane->contacts.n, 0);
-    assert_null(lane->solo);
+    assert_null(oq__sig_solo(lane));
     oq_engine_destroy(e);
 }
 
