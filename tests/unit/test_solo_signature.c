@@ -317,12 +317,82 @@ static void member_changing_signature_ends_mirror(void **state)
     oq_engine_destroy(e);
 }
 
+/* Out of memory where a second signature arrives in a mirroring lane: one
+ * allocation of the arrival fails, each in turn. Either the call fails and
+ * changes nothing (the lane still mirrors all its contacts), or it succeeds;
+ * if the newcomer could not join its signature (left out), the lane stops
+ * mirroring without allocating — the plain signature's heap written out as
+ * it would have been kept — and decides by scanning its lane heap: the same
+ * decisions. */
+static void second_signature_out_of_memory(void **state)
+{
+    (void)state;
+    int left_out = 0, failed = 0;
+    for (int64_t k = 1; k <= 40; k++) {
+        test_alloc a = {0};
+        oq_engine *e = new_engine(NULL, &a);
+        add_channel(e, "chat", 0, 100, 1);
+        add_queue(e, "q", OQ_ORDER_PRIORITY, OQ_STRATEGY_LONGEST_IDLE, "chat");
+        assert_oq_ok(e, oq_skill_add(e, "de", 10));
+        for (int i = 0; i < 40; i++) {
+            char id[32];
+            snprintf(id, sizeof id, "p%d", i);
+            assert_oq_ok(e, arrive_with(e, 10 + i, id, NULL, i % 3));
+        }
+        const oq_lane *lane = lane_of(e);
+        const oq_sig *plain = oq__sig_solo(lane);
+        assert_non_null(plain);
+        static const oq_contact *before[64];
+        int32_t n = layout(lane, before);
+        a.fail_at = a.n_allocs + k;
+        a.fail_all = 1;
+        oq_status st = arrive_with(e, 100, "de-new", "de", 9);
+        a.fail_at = 0;
+        a.fail_all = 0;
+        int64_t hit = a.n_failed; /* 0: the arrival needed fewer than k allocations */
+        assert_oq_ok(e, oq_engine_check(e));
+        if (st != OQ_OK) {
+            assert_int_equal(st, OQ_ENOMEM);
+            failed++;
+            assert_ptr_equal(oq__sig_solo(lane), plain);
+            assert_int_equal(lane->contacts.n, n);
+            assert_int_equal(kept_entries(lane), 0);
+            oq_engine_destroy(e);
+            continue;
+        }
+        const oq_contact *c = NULL;
+        for (int32_t j = 0; j < lane->contacts.n; j++)
+            if (strcmp(((const oq_contact *)lane->contacts.items[j])->id, "de-new") == 0)
+                c = lane->contacts.items[j];
+        assert_non_null(c);
+        assert_null(oq__sig_solo(lane));
+        assert_int_equal(plain->contacts.n, n);
+        for (int32_t j = 0; j < n; j++)
+            assert_ptr_equal(lane->contacts.items[oq__sig_entry_pos(plain->contacts.items[j])], before[j]);
+        left_out += c->sig == NULL;
+        /* An agent without "de" takes p2 (priority 2, earliest), one with it de-new. */
+        agent_with(e, 200, "a1", NULL, 1);
+        assert_string_equal(contact_agent(e, "p2", buf, sizeof buf), "a1");
+        assert_int_equal(contact_state(e, "de-new"), OQ_CONTACT_QUEUED);
+        agent_with(e, 201, "a2", "de", 1);
+        assert_string_equal(contact_agent(e, "de-new", buf, sizeof buf), "a2");
+        assert_oq_ok(e, oq_engine_check(e));
+        assert_true(a.n_failed == hit);
+        oq_engine_destroy(e);
+        if (!hit)
+            break;
+    }
+    if (!left_out)
+        fail_msg("no failed allocation left the newcomer out of its signature (%d calls failed)", failed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(single_signature_lane_keeps_no_heap),
         cmocka_unit_test(one_two_one_signatures),
         cmocka_unit_test(member_changing_signature_ends_mirror),
+        cmocka_unit_test(second_signature_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
