@@ -160,7 +160,7 @@ static void unmirror(oq_queue *q, int32_t l, const oq_contact *pushed, int32_t u
     int32_t n = pushed ? upto - 1 : upto;
     for (int32_t j = 0; j < n; j++)
         h->items[j] = oq__sig_entry(j);
-    for (int32_t j = upto - 1; pushed && j != pushed->heap_pos; j = (j - 1) / 2)
+    for (int32_t j = upto - 1; pushed && j > 0 && j != pushed->heap_pos; j = (j - 1) / 2)
         h->items[(j - 1) / 2] = oq__sig_entry(j); /* its parent's item, before the push */
     h->n = n;
     for (int32_t j = 0; j < n; j++)
@@ -257,6 +257,8 @@ void oq__sig_settle(oq_queue *q, int32_t l)
             }
             one = lane->sigs[i];
         }
+    if (!one)
+        return;
     /* Its heap is the lane heap's layout only if every slot names itself. */
     for (int32_t j = 0; j < one->contacts.n; j++)
         if (oq__sig_entry_pos(one->contacts.items[j]) != j) {

@@ -317,8 +317,8 @@ static void member_changing_signature_ends_mirror(void **state)
     oq_engine_destroy(e);
 }
 
-/* Out of memory where a second signature arrives in a mirroring lane: one
- * allocation of the arrival fails, each in turn. Either the call fails and
+/* Out of memory where a second signature arrives in a mirroring lane: the
+ * arrival's allocations fail from the k-th on, for each k in turn. Either the call fails and
  * changes nothing (the lane still mirrors all its contacts), or it succeeds;
  * if the newcomer could not join its signature (left out), the lane stops
  * mirroring without allocating — the plain signature's heap written out as
