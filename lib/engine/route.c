@@ -282,10 +282,23 @@ static void wake_blended_agents(oq_engine *e, const oq_contact *c)
 {
     if (oq__sig_nobody(e, c))
         return;
+    /* With nothing else left to route in this dispatch (no marked contact
+     * or agent, no timer due now), no available agent can have an inbound
+     * contact it could take: that is the invariant oq_engine_check holds
+     * between calls (check.c), and only this contact is unsettled. So the
+     * walk below, one inbound search per available agent of the lane,
+     * would mark nobody - skip it (outbound contacts held back under
+     * OQ_BLEND_SL_ABOVE_TARGET arrive here at every routing). The
+     * host's scorer may leave such pairs unmatched (host_score lanes are
+     * outside the invariant): then walk. */
+    if (!e->dirty_contacts && !e->dirty_agents && e->n_score_queues == 0 &&
+        oq__timer_next_due(e) > e->now)
+        return;
     const oq_lane *lane = &c->queue->lanes[c->lane];
     for (int32_t j = 0; j < lane->agents.n; j++) {
         oq_member *m = lane->agents.items[j];
         int64_t until;
+        ++e->route_visits;
         if (!m->agent->dirty && m->first_tier <= c->tier && !held_back(e, c, m, &until) &&
             inbound_waits_for(e, m->agent))
             oq__mark_agent(e, m->agent);

@@ -307,6 +307,72 @@ static void signatures_follow_lane_heap_moves(void **state)
     oq_engine_destroy(e);
 }
 
+/* Outbound work held back by blending (OQ_BLEND_SL_ABOVE_TARGET with the
+ * inbound queue below its target) beside BLENDED idle agents: an outbound
+ * arrival looks at each available agent once (the search refuses them
+ * all: blending is not in the signature index), and does not then search every agent's inbound queues for a
+ * contact it could take - with nothing else to route, none can exist. */
+#define BLENDED 500
+static void held_back_outbound_arrival_walks_the_lane_once(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    qs.id = "in";
+    qs.sla_threshold_s = 10;
+    qs.sla_target = 0.8;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
+    oq_queue_spec_init(&qs);
+    qs.id = "out";
+    qs.outbound = 1;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
+    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
+    /* One inbound call answered after 60 s: service level 0 % < 80 %. */
+    assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0));
+    for (int i = 0; i < BLENDED; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "a%d", i);
+        agent_with(e, 60000, id, NULL, 1);
+    }
+    assert_string_equal(contact_agent(e, "in1", buf, sizeof buf), "a0");
+    assert_oq_ok(e, oq_offer_accept(e, 60000, "in1", "a0"));
+    assert_oq_ok(e, oq_contact_complete(e, 61000, "in1"));
+    for (int i = 0; i < 20; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "o%d", i);
+        uint64_t before = e->route_visits;
+        assert_oq_ok(e, arrive(e, 62000 + i, id, "voice", "out", 0));
+        uint64_t visits = e->route_visits - before;
+        assert_int_equal(contact_state(e, id), OQ_CONTACT_QUEUED);
+        /* The first also counts the signature's qualified agents (once). */
+        if (visits > (i == 0 ? 2 * BLENDED : BLENDED))
+            fail_msg("outbound arrival %s looked at %llu items beside %d available agents", id,
+                     (unsigned long long)visits, BLENDED);
+    }
+    assert_oq_ok(e, oq_engine_check(e));
+    /* Inbound work still goes first, and outbound work flows once the
+     * service level meets its target (4 of 5 answered in time). */
+    for (int i = 0; i < 4; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "q%d", i);
+        assert_oq_ok(e, arrive(e, 70000, id, "voice", "in", 0));
+        assert_int_equal(contact_state(e, id), OQ_CONTACT_OFFERED);
+    }
+    for (int i = 0; i < 4; i++) {
+        char id[16], agent[32];
+        snprintf(id, sizeof id, "q%d", i);
+        assert_oq_ok(e, oq_offer_accept(e, 70000, id, contact_agent(e, id, agent, sizeof agent)));
+    }
+    assert_int_equal(contact_state(e, "o0"), OQ_CONTACT_OFFERED);
+    assert_int_equal(contact_state(e, "o19"), OQ_CONTACT_OFFERED);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +381,7 @@ int main(void)
         cmocka_unit_test(escalation_moves_contact_between_signatures),
         cmocka_unit_test(restore_rebuilds_signatures),
         cmocka_unit_test(signatures_follow_lane_heap_moves),
+        cmocka_unit_test(held_back_outbound_arrival_walks_the_lane_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
