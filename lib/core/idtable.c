@@ -101,15 +101,10 @@ int oq__idtable_put(oq_idtable *t, void *obj)
     return 1;
 }
 
-void oq__idtable_del(oq_idtable *t, const char *key)
+/* Backward-shift deletion: move later members of the probe run into the
+ * hole when their home slot allows it, so no tombstones accumulate. */
+static void remove_at(oq_idtable *t, int32_t found)
 {
-    if (!t->count)
-        return;
-    int32_t found = find_slot(t, key, hash_id(key));
-    if (found < 0)
-        return;
-    /* Backward-shift deletion: move later members of the probe run into the
-     * hole when their home slot allows it, so no tombstones accumulate. */
     uint32_t mask = (uint32_t)t->cap - 1, hole = (uint32_t)found;
     for (uint32_t q = (hole + 1) & mask; t->hashes[q]; q = (q + 1) & mask) {
         uint32_t home = t->hashes[q] & mask;
@@ -126,4 +121,27 @@ void oq__idtable_del(oq_idtable *t, const char *key)
      * a failed shrink just keeps the larger arrays. */
     if (t->cap > OQ_IDTABLE_MIN && (int64_t)t->count * 10 < t->cap)
         (void)resize(t, t->cap / 2);
+}
+
+void oq__idtable_del(oq_idtable *t, const char *key)
+{
+    if (!t->count)
+        return;
+    int32_t found = find_slot(t, key, hash_id(key));
+    if (found >= 0)
+        remove_at(t, found);
+}
+
+void oq__idtable_del_obj(oq_idtable *t, const void *obj)
+{
+    if (!t->count)
+        return;
+    /* Each object is stored once: the slot holding this very pointer along
+     * its id's probe run is its entry, found without comparing ids. */
+    uint32_t h = hash_id(key_of(obj)), mask = (uint32_t)t->cap - 1;
+    for (uint32_t p = h & mask; t->hashes[p]; p = (p + 1) & mask)
+        if (t->hashes[p] == h && t->objs[p] == obj) {
+            remove_at(t, (int32_t)p);
+            return;
+        }
 }

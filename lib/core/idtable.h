@@ -41,5 +41,9 @@ int oq__idtable_put(oq_idtable *t, void *obj);
 /* Remove the object with id `key` if present. May shrink the arrays after a
  * burst has gone; a failed shrink is ignored, so it never fails. */
 void oq__idtable_del(oq_idtable *t, const char *key);
+/* Remove this object (stored under its id) if present: the same as
+ * oq__idtable_del(t, its id) without comparing ids, for a caller that holds
+ * the object. */
+void oq__idtable_del_obj(oq_idtable *t, const void *obj);
 
 #endif

@@ -183,6 +183,18 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
     }
 }
 
+void oq__member_resort(oq_engine *e, oq_member *m)
+{
+    oq_queue *q = m->queue;
+    for (int32_t l = 0; l < q->n_lanes; l++) {
+        if (m->pos[l] < 0)
+            continue;
+        oq_lane_ctx ctx = {q, l};
+        oq__heap_update(&q->lanes[l].agents, &oq__agent_heap_ops, &ctx, m->pos[l]);
+        e->agent_heap_ops++;
+    }
+}
+
 static int in_no_lane(const oq_agent *a)
 {
     for (int32_t i = 0; i < a->n_members; i++) {

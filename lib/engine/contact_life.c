@@ -399,7 +399,7 @@ void oq__contact_destroy(oq_engine *e, oq_contact *c)
         unlink_dirty(e, c);
     oq__parked_forget(e, c);
     oq__history_free(e, c);
-    oq__idtable_del(&e->contact_ids, c->id);
+    oq__idtable_del_obj(&e->contact_ids, c);
     for (int32_t i = 0; i < c->n_req + c->n_pref; i++)
         e->skills[c->extra[i].skill]->refs--;
     e->channels[c->channel]->n_contacts--;
@@ -774,7 +774,18 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     if (m)
         m->taken++;
     oq__contact_event(e, c, OQ_EV_ASSIGNED, NULL);
-    oq__agent_reindex(e, a); /* fewest-handled keys moved */
+    /* No full reindex (issue #22): the offer already set everything that
+     * decides the agent's lanes (capacity used, channel counts, exclusive
+     * holds: oq__agent_can_take) and keys (idle time, round-robin and random
+     * keys), and the clock moved (oq__enter_at) with its timers reindexing
+     * whom they woke. Accepting moves one key: this member's taken count,
+     * which orders its own queue's lanes under fewest-handled only. An agent
+     * still marked (reindex_due: never between calls, see oq_engine_check)
+     * gets the full reindex it is owed. */
+    if (a->reindex_due)
+        oq__agent_reindex(e, a);
+    else if (m && c->queue->strategy == OQ_STRATEGY_FEWEST_HANDLED)
+        oq__member_resort(e, m);
     oq__agent_refresh(e, a);
     oq__dispatch(e);
     return OQ_OK;

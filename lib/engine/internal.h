@@ -118,6 +118,9 @@ void oq__agent_announce_logout(oq_engine *e, oq_agent *a);
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence);
 /* Put the agent in / take it out of / re-sort it in its lanes' agent heaps. */
 void oq__agent_reindex(oq_engine *e, oq_agent *a);
+/* Only this member's own strategy key moved (its taken count): re-sort it
+ * where it is in its queue's lanes; which lanes it is in stays as it was. */
+void oq__member_resort(oq_engine *e, oq_member *m);
 /* A freed agent that sits in no lane heap (the common case: it was full)
  * is routed before it is indexed: its reindex waits until dispatch routes
  * it (route_agent offers it work as if it were in the heaps it belongs in,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The open-addressing id table (lib/core/idtable.c) against a plain array
  * model: random puts, gets and deletes (deletes exercise backward shifting
- * across wrapped probe runs and shrinking), ids that collide in the low bits,
- * and allocation failure leaving the table as it was. */
+ * across wrapped probe runs and shrinking; half of them by object,
+ * oq__idtable_del_obj), ids that collide in the low bits, and allocation
+ * failure leaving the table as it was. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,7 +66,10 @@ static void random_operations_match_the_model(void **state)
             assert_int_equal(oq__idtable_put(&t, &objs[i]), 1);
             objs[i].present = 1;
         } else if (!want_put && objs[i].present) {
-            oq__idtable_del(&t, objs[i].buf);
+            if ((x >> 40) & 1)
+                oq__idtable_del_obj(&t, &objs[i]);
+            else
+                oq__idtable_del(&t, objs[i].buf);
             objs[i].present = 0;
         }
         if (step % 5000 == 0)
@@ -110,11 +114,40 @@ static void failed_growth_leaves_the_table_unchanged(void **state)
     assert_int_equal(ta.live_bytes, 0);
 }
 
+/* Deleting by object finds the entry by pointer: another object with the
+ * same id, never stored, deletes nothing. */
+static void del_obj_removes_that_object_only(void **state)
+{
+    (void)state;
+    make_objs();
+    test_alloc ta = {0};
+    oq_mem mem;
+    oq__mem_init(&mem, test_alloc_fn, &ta);
+    oq_idtable t;
+    oq__idtable_init(&t, &mem);
+    oq__idtable_del_obj(&t, &objs[0]); /* empty table */
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(oq__idtable_put(&t, &objs[i]), 1);
+        objs[i].present = 1;
+    }
+    obj twin = objs[7];
+    twin.id = twin.buf;
+    oq__idtable_del_obj(&t, &twin);
+    oq__idtable_del_obj(&t, &objs[100]); /* never stored */
+    check_all(&t);
+    oq__idtable_del_obj(&t, &objs[7]);
+    objs[7].present = 0;
+    check_all(&t);
+    oq__idtable_clear(&t);
+    assert_int_equal(ta.live_bytes, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_operations_match_the_model),
         cmocka_unit_test(failed_growth_leaves_the_table_unchanged),
+        cmocka_unit_test(del_obj_removes_that_object_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
