@@ -228,6 +228,7 @@ void oq__contact_dequeue(oq_engine *e, oq_contact *c)
     oq__reserved_unlink(e, c);
     oq__sig_leave(e, c);
     oq__heap_remove(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c->heap_pos);
+    oq__sig_settle(q, c->lane);
     q->n_queued--;
     e->n_queued--;
 }

@@ -187,7 +187,9 @@ void oq__queue_resort(oq_engine *e, oq_queue *q);
 /* ---- requirement signatures (sigindex.c): indexes that make blocked work free ----
  * Each lane groups its waiting contacts by what they ask of an agent (tier
  * reached, extra skills and levels); every grouped contact is in its lane
- * heap AND in its signature's heap (same order). A contact the index could
+ * heap AND in its signature's heap (same order) — except that a lane whose
+ * contacts all share one signature keeps no heap for it while the lane heap
+ * has the very layout it would have (lane->mirroring). A contact the index could
  * not take (out of memory) stays only in the lane heap; while a lane has
  * such a contact its decisions scan the lane heap as before, so a failed
  * allocation changes no decision. Nothing here is stored in snapshots. */
@@ -202,6 +204,11 @@ static inline int32_t oq__sig_entry_pos(const void *entry) { return (int32_t)(ui
  * removal: the signature names the contact by its lane position). */
 void oq__sig_join(oq_engine *e, oq_contact *c);
 void oq__sig_leave(oq_engine *e, oq_contact *c);
+/* After a removal from lane l's heap: the lane's signature heap stops being
+ * kept when it would be the lane heap's layout (one signature left). */
+void oq__sig_settle(oq_queue *q, int32_t l);
+/* The signature the lane mirrors (lane->mirroring), else NULL. */
+oq_sig *oq__sig_solo(const oq_lane *lane);
 /* A QUEUED contact's tier or waited-for preferred skills changed: move it to
  * its new signature. */
 void oq__sig_refresh(oq_engine *e, oq_contact *c);

@@ -90,8 +90,9 @@ static void contact_set_pos(void *item, int32_t pos, const void *ctx)
     oq_contact *c = item;
     c->heap_pos = pos;
     /* Its signature's entry is its lane position (a contact leaves its
-     * signature before its lane heap, so pos is never -1 here with a sig). */
-    if (c->sig)
+     * signature before its lane heap, so pos is never -1 here with a sig).
+     * A signature that mirrors the lane keeps no heap: this is its move. */
+    if (c->sig && !c->sig->mirror)
         c->sig->contacts.items[c->sig_pos] = oq__sig_entry(pos);
 }
 

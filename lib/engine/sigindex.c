@@ -24,6 +24,19 @@
  * blending. Those are time-bound or per-pair and may still make a search
  * walk past items inside a signature or among qualified agents.
  *
+ * A lane whose waiting contacts all share one signature (the common case:
+ * no extra skills asked) keeps no heap for it: as long as that signature's
+ * heap would have been the lane heap's very layout (every push, removal and
+ * re-sort of the lane heap would have been done to it alike), the lane heap
+ * serves as its heap (lane->mirroring, g->mirror). The heap is written out again
+ * (from the lane heap's layout, O(n), no allocation: its capacity is still
+ * reserved as members join) when the lane stops mirroring — a second
+ * signature joins, a contact is left out, a member changes signature — and
+ * dropped again once the lane is back to one signature whose heap is the
+ * lane heap's layout (oq__sig_settle). Every search and every count is then
+ * what it would have been with the heap kept: same items visited, same
+ * order, same decisions.
+ *
  * The index is derived: never stored, rebuilt on restore. It may allocate
  * where routing must not fail; a failed allocation leaves the contact out of
  * every signature, and a lane with such a contact decides by scanning its
@@ -119,16 +132,73 @@ static void sig_free(oq_engine *e, oq_sig *g)
     oq__free(&e->mem, g, sig_size(g->n));
 }
 
-static int join_key(oq_engine *e, oq_contact *c, const sig_key *k)
+oq_sig *oq__sig_solo(const oq_lane *lane)
 {
-    oq_lane *lane = &c->queue->lanes[c->lane];
+    for (int32_t i = 0; lane->mirroring && i < lane->n_sigs; i++)
+        if (lane->sigs[i]->mirror)
+            return lane->sigs[i];
+    return NULL;
+}
+
+/* Contacts of g: its heap's, or all the lane's while g mirrors it. */
+static int32_t sig_members(const oq_lane *lane, const oq_sig *g)
+{
+    return g->mirror ? lane->n_grouped : g->contacts.n;
+}
+
+/* The lane stops mirroring: its solo signature's heap is written out as it
+ * would have been kept — the lane heap's layout over positions [0, upto),
+ * where, when `pushed` is given, that contact (at its lane position, the
+ * last pushed) is no member: its push put it in the last slot and moved each
+ * item on its way up one level down, which the signature's heap never saw.
+ * No allocation: every member's join reserved room (join_key). */
+static void unmirror(oq_queue *q, int32_t l, const oq_contact *pushed, int32_t upto)
+{
+    oq_lane *lane = &q->lanes[l];
+    oq_sig *g = oq__sig_solo(lane);
+    oq_heap *h = &g->contacts;
+    int32_t n = pushed ? upto - 1 : upto;
+    for (int32_t j = 0; j < n; j++)
+        h->items[j] = oq__sig_entry(j);
+    for (int32_t j = upto - 1; pushed && j > 0 && j != pushed->heap_pos; j = (j - 1) / 2)
+        h->items[(j - 1) / 2] = oq__sig_entry(j); /* its parent's item, before the push */
+    h->n = n;
+    for (int32_t j = 0; j < n; j++)
+        ((oq_contact *)lane->contacts.items[oq__sig_entry_pos(h->items[j])])->sig_pos = j;
+    g->mirror = 0;
+    lane->mirroring = 0;
+    /* Not mirroring again before the writing out is paid for (oq__sig_settle). */
+    lane->settle_in = n / 4;
+}
+
+/* upto: the lane positions [0, upto) are the contacts the index holds or is
+ * given now, c the last of them (pushed last, or placed last on restore). */
+static int join_key(oq_engine *e, oq_contact *c, const sig_key *k, int32_t upto)
+{
+    oq_queue *q = c->queue;
+    int32_t l = c->lane;
+    oq_lane *lane = &q->lanes[l];
     oq_sig *g = sig_get(e, lane, k);
-    if (!g || !oq__heap_reserve(&g->contacts, &e->mem, g->contacts.n + 1))
+    /* Room for every member even while mirroring: the heap can be written
+     * out at any time without allocating. */
+    if (!g || !oq__heap_reserve(&g->contacts, &e->mem, sig_members(lane, g) + 1)) {
+        if (lane->mirroring)
+            unmirror(q, l, c, upto);
         return 0; /* left out: the lane decides by scanning (same decisions) */
-    oq_lane_ctx ctx = {c->queue, c->lane};
+    }
     c->sig = g;
-    oq__heap_push(&g->contacts, &oq__sig_heap_ops, &ctx, oq__sig_entry(c->heap_pos));
     lane->n_grouped++;
+    if (g->mirror)
+        return 1; /* the lane heap's push was its heap's */
+    if (lane->mirroring)
+        unmirror(q, l, c, upto);
+    else if (lane->n_grouped == 1 && upto == 1) {
+        lane->mirroring = 1; /* the lane's only contact: [c] is both heaps */
+        g->mirror = 1;
+        return 1;
+    }
+    oq_lane_ctx ctx = {q, l};
+    oq__heap_push(&g->contacts, &oq__sig_heap_ops, &ctx, oq__sig_entry(c->heap_pos));
     return 1;
 }
 
@@ -136,7 +206,7 @@ void oq__sig_join(oq_engine *e, oq_contact *c)
 {
     sig_key k;
     sig_of(c, &k);
-    join_key(e, c, &k);
+    join_key(e, c, &k, c->queue->lanes[c->lane].contacts.n);
 }
 
 void oq__sig_leave(oq_engine *e, oq_contact *c)
@@ -145,10 +215,18 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
     if (!g)
         return;
     oq_lane *lane = &c->queue->lanes[c->lane];
-    oq_lane_ctx ctx = {c->queue, c->lane};
-    oq__heap_remove(&g->contacts, &oq__sig_heap_ops, &ctx, c->sig_pos);
     c->sig = NULL;
     lane->n_grouped--;
+    if (g->mirror) {
+        /* The lane heap's removal, next, is its heap's too. */
+        if (lane->n_grouped > 0)
+            return;
+        lane->mirroring = 0;
+        g->mirror = 0;
+    } else {
+        oq_lane_ctx ctx = {c->queue, c->lane};
+        oq__heap_remove(&g->contacts, &oq__sig_heap_ops, &ctx, c->sig_pos);
+    }
     if (g->contacts.n > 0 || lane->n_sigs <= SIG_KEEP)
         return; /* kept: the next contact alike finds its count ready */
     for (int32_t i = 0; i < lane->n_sigs; i++)
@@ -159,6 +237,39 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
     sig_free(e, g);
 }
 
+void oq__sig_settle(oq_queue *q, int32_t l)
+{
+    oq_lane *lane = &q->lanes[l];
+    if (lane->mirroring || lane->n_grouped == 0)
+        return;
+    if (lane->settle_in > 0) {
+        lane->settle_in--;
+        return;
+    }
+    if (lane->n_grouped != lane->contacts.n)
+        return; /* someone left out: no mirror of the whole lane */
+    oq_sig *one = NULL;
+    for (int32_t i = 0; i < lane->n_sigs; i++)
+        if (lane->sigs[i]->contacts.n > 0) {
+            if (one) {
+                lane->settle_in = lane->n_sigs; /* the walk above, paid for */
+                return;
+            }
+            one = lane->sigs[i];
+        }
+    if (!one)
+        return;
+    /* Its heap is the lane heap's layout only if every slot names itself. */
+    for (int32_t j = 0; j < one->contacts.n; j++)
+        if (oq__sig_entry_pos(one->contacts.items[j]) != j) {
+            lane->settle_in = lane->contacts.n / 4;
+            return;
+        }
+    one->contacts.n = 0; /* capacity kept: unmirror writes it out again */
+    one->mirror = 1;
+    lane->mirroring = 1;
+}
+
 void oq__sig_refresh(oq_engine *e, oq_contact *c)
 {
     if (c->state != OQ_CONTACT_QUEUED)
@@ -167,14 +278,18 @@ void oq__sig_refresh(oq_engine *e, oq_contact *c)
     sig_of(c, &k);
     if (c->sig && sig_is(c->sig, &k))
         return;
+    oq_lane *lane = &c->queue->lanes[c->lane];
+    if (lane->mirroring) /* it leaves a heap that stays the lane's: the lane no longer mirrors */
+        unmirror(c->queue, c->lane, NULL, lane->contacts.n);
     oq__sig_leave(e, c);
-    join_key(e, c, &k);
+    join_key(e, c, &k, lane->contacts.n);
+    oq__sig_settle(c->queue, c->lane);
 }
 
 void oq__sig_update(oq_contact *c)
 {
     oq_lane_ctx ctx = {c->queue, c->lane};
-    if (c->sig) /* after the lane heap's update: its keys are current */
+    if (c->sig && !c->sig->mirror) /* after the lane heap's update: its keys are current */
         oq__heap_update(&c->sig->contacts, &oq__sig_heap_ops, &ctx, c->sig_pos);
 }
 
@@ -192,7 +307,8 @@ void oq__sig_free_lane(oq_engine *e, oq_lane *lane)
         sig_free(e, lane->sigs[i]);
     oq__free(&e->mem, lane->sigs, (size_t)lane->cap_sigs * sizeof(void *));
     lane->sigs = NULL;
-    lane->n_sigs = lane->cap_sigs = lane->n_grouped = 0;
+    lane->mirroring = 0;
+    lane->n_sigs = lane->cap_sigs = lane->n_grouped = lane->settle_in = 0;
 }
 
 int oq__sig_rebuild(oq_engine *e)
@@ -209,7 +325,7 @@ int oq__sig_rebuild(oq_engine *e)
                 oq_contact *c = q->lanes[l].contacts.items[k];
                 sig_key key;
                 sig_of(c, &key);
-                if (!c->sig && !join_key(e, c, &key))
+                if (!c->sig && !join_key(e, c, &key, k + 1))
                     return 0;
             }
     }
@@ -274,11 +390,15 @@ oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member 
     int32_t best = -1; /* lane position: compared by the lane heap's keys */
     for (int32_t i = 0; i < lane->n_sigs; i++) {
         const oq_sig *g = lane->sigs[i];
-        if (g->contacts.n == 0)
+        if (sig_members(lane, g) == 0)
             continue;
         ++*visits;
         if (!oq__sig_qualifies(m, g))
             continue;
+        if (g->mirror) { /* every other signature is empty; its heap is the lane heap */
+            int32_t pos = oq__heap_find_first(&lane->contacts, &oq__contact_heap_ops, q, accept, pred);
+            return pos >= 0 ? lane->contacts.items[pos] : NULL;
+        }
         /* Its head is its best: nothing in it can beat what was found. */
         if (best >= 0 && oq__heap_cmp_at(&lane->contacts, &oq__contact_heap_ops, q,
                                          oq__sig_entry_pos(g->contacts.items[0]), best) >= 0)
@@ -306,6 +426,33 @@ static int32_t sig_pos_of(const void *item, const void *ctx)
     return c->sig_pos;
 }
 
+/* Every contact of the lane in its solo signature, with room for its heap
+ * to be written out (unmirror), and the other signatures empty. */
+static oq_status check_solo(oq_engine *e, oq_queue *q, int32_t l)
+{
+    const oq_lane *lane = &q->lanes[l];
+    const oq_sig *g = oq__sig_solo(lane);
+    int32_t found = 0;
+    for (int32_t s = 0; s < lane->n_sigs; s++) {
+        const oq_sig *o = lane->sigs[s];
+        found += o->mirror;
+        CHECK(o->contacts.n == 0, "queue '%s': lane %d mirrors one signature, signature %d holds %d contacts",
+              q->id, l, s, o->contacts.n);
+    }
+    CHECK(g && found == 1 && lane->n_grouped == lane->contacts.n && lane->n_grouped > 0 &&
+              g->contacts.cap >= lane->n_grouped,
+          "queue '%s': lane %d mirrors %d signatures, %d of %d contacts grouped, room for %d", q->id, l, found,
+          lane->n_grouped, lane->contacts.n, g ? g->contacts.cap : 0);
+    for (int32_t k = 0; k < lane->contacts.n; k++) {
+        const oq_contact *c = lane->contacts.items[k];
+        sig_key key;
+        sig_of(c, &key);
+        CHECK(c->sig == g && c->state == OQ_CONTACT_QUEUED && sig_is(g, &key),
+              "queue '%s': contact '%s' of lane %d outside the signature the lane mirrors", q->id, c->id, l);
+    }
+    return OQ_OK;
+}
+
 oq_status oq__sig_check(oq_engine *e)
 {
     for (int32_t i = 0; i < e->n_queues; i++) {
@@ -313,9 +460,14 @@ oq_status oq__sig_check(oq_engine *e)
         for (int32_t l = 0; q && l < q->n_lanes; l++) {
             oq_lane *lane = &q->lanes[l];
             oq_lane_ctx ctx = {q, l};
-            int32_t grouped = 0;
+            oq_status st;
+            if (lane->mirroring && (st = check_solo(e, q, l)) != OQ_OK)
+                return st;
+            int32_t grouped = lane->mirroring ? lane->n_grouped : 0;
             for (int32_t s = 0; s < lane->n_sigs; s++) {
                 const oq_sig *g = lane->sigs[s];
+                CHECK(!g->mirror || lane->mirroring, "queue '%s': signature %d of lane %d mirrors no lane", q->id,
+                      s, l);
                 grouped += g->contacts.n;
                 for (int32_t k = 0; k < g->contacts.n; k++) {
                     int32_t lp = oq__sig_entry_pos(g->contacts.items[k]);

@@ -231,11 +231,12 @@ struct oq_agent {
  * and minimum levels they require beyond the queue's, preferred skills still
  * waited for included). A derived index: never stored, rebuilt on restore. */
 typedef struct oq_sig {
-    oq_heap contacts;        /* in the lane heap's order */
+    oq_heap contacts;        /* in the lane heap's order; empty while it mirrors the lane (below) */
     int32_t tier;
     int32_t n;               /* skills */
     int32_t n_qual;          /* members in the lane's agent heap that qualify, when known */
-    int32_t qual_known;      /* n_qual counted at qual_epoch and kept up since */
+    int16_t qual_known;      /* n_qual counted at qual_epoch and kept up since */
+    int16_t mirror;          /* its lane mirrors it: the lane heap is its heap (sigindex.c) */
     uint64_t qual_epoch;
     oq_skill_level skills[]; /* sorted by skill, the highest level asked of each */
 } oq_sig;
@@ -244,11 +245,14 @@ typedef struct oq_lane {
     int32_t channel;
     int32_t reserved;        /* contacts of this lane in any state: its heap never needs to grow mid-routing */
     int32_t tally;           /* oq_engine_check's scratch */
+    int32_t mirroring;       /* every contact of the heap is in one signature (its mirror is set), whose
+                              * heap would be the lane heap's very layout: it keeps none (sigindex.c) */
     oq_heap contacts;
     oq_heap agents;
     oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
     int32_t n_sigs, cap_sigs;
     int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
+    int32_t settle_in;       /* dequeues before the lane next asks whether it can mirror again */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
