@@ -153,6 +153,31 @@ void add_agent(oq_engine *e, const char *id, int capacity)
     assert_int_equal(oq_agent_add(e, id, capacity), OQ_OK);
 }
 
+void add_agent_with(oq_engine *e, int64_t t, const char *id, const char *skill, int ready)
+{
+    add_agent(e, id, 100);
+    if (skill)
+        assert_oq_ok(e, oq_agent_set_skill(e, t, id, skill, 5));
+    assert_oq_ok(e, oq_agent_login(e, t, id, ready));
+}
+
+void add_blend_queues(oq_engine *e, const char *channel)
+{
+    oq_queue_spec qs;
+    oq_queue_spec_init(&qs);
+    qs.id = "in";
+    qs.sla_threshold_s = 10;
+    qs.sla_target = 0.8;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", channel));
+    oq_queue_spec_init(&qs);
+    qs.id = "out";
+    qs.outbound = 1;
+    assert_oq_ok(e, oq_queue_add(e, &qs));
+    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", channel));
+    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
+}
+
 oq_status voice_queue_center(oq_engine *e, int32_t agents, double threshold_s, double wrapup_s)
 {
     oq_channel_spec ch;

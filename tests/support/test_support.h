@@ -70,6 +70,13 @@ void add_channel(oq_engine *e, const char *id, int exclusive, int cost, int max_
 void add_queue(oq_engine *e, const char *id, int32_t ordering, int32_t strategy,
                const char *channel);
 void add_agent(oq_engine *e, const char *id, int capacity);
+/* Agent of capacity 100 with `skill` at level 5 (none: NULL), logged in at
+ * `t`, ready or not. */
+void add_agent_with(oq_engine *e, int64_t t, const char *id, const char *skill, int ready);
+/* Blending: inbound queue "in" (80 % answered in 10 s) and outbound queue
+ * "out" that takes agents only while "in" meets that target
+ * (OQ_BLEND_SL_ABOVE_TARGET), both on `channel`. */
+void add_blend_queues(oq_engine *e, const char *channel);
 /* The simulators' test center: exclusive channel "voice", queue "q" (offers
  * wait for the agent, threshold T and wrap-up as given) and agents a0..a<n-1>,
  * logged in ready at time 0. Returns the first failing call's status (a

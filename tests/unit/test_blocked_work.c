@@ -52,14 +52,6 @@ static oq_status arrive_needing(oq_engine *e, int64_t t, const char *id, const c
     return oq_contact_arrive(e, t, &cs);
 }
 
-static void agent_with(oq_engine *e, int64_t t, const char *id, const char *skill, int ready)
-{
-    add_agent(e, id, 100);
-    if (skill)
-        assert_oq_ok(e, oq_agent_set_skill(e, t, id, skill, 5));
-    assert_oq_ok(e, oq_agent_login(e, t, id, ready));
-}
-
 /* 10,000 contacts needing a skill nobody has wait at the head of the line;
  * a freed agent takes the plain contact behind them looking at a handful of
  * items (signature heads), not 10,000. */
@@ -67,7 +59,7 @@ static void freed_agent_skips_head_of_line(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    agent_with(e, 0, "a1", "en", 1);
+    add_agent_with(e, 0, "a1", "en", 1);
     assert_oq_ok(e, arrive(e, 1, "first", "chat", "q", 0));
     assert_string_equal(contact_agent(e, "first", buf, sizeof buf), "a1");
     assert_oq_ok(e, oq_offer_accept(e, 1, "first", "a1"));
@@ -101,7 +93,7 @@ static void freed_agent_skips_head_of_line(void **state)
         fail_msg("the freed agent looked at %llu items for the plain contact", (unsigned long long)visits);
 
     /* An agent with "de" logs in: it takes the oldest of the blocked ones. */
-    agent_with(e, 32000, "a2", "de", 0);
+    add_agent_with(e, 32000, "a2", "de", 0);
     assert_oq_ok(e, oq_agent_ready(e, 32000, "a2"));
     assert_string_equal(contact_agent(e, "de0", buf, sizeof buf), "a2");
     assert_int_equal(contact_state(e, "de1"), OQ_CONTACT_QUEUED);
@@ -118,7 +110,7 @@ static void arrival_skips_unqualified_idle_agents(void **state)
     for (int i = 0; i < BLOCKED; i++) {
         char id[32];
         snprintf(id, sizeof id, "en%d", i);
-        agent_with(e, 0, id, "en", 1);
+        add_agent_with(e, 0, id, "en", 1);
     }
     assert_oq_ok(e, arrive_needing(e, 10, "de-first", "de", NULL));
     assert_int_equal(contact_state(e, "de-first"), OQ_CONTACT_QUEUED);
@@ -138,7 +130,7 @@ static void arrival_skips_unqualified_idle_agents(void **state)
     assert_string_equal(contact_agent(e, "plain", buf, sizeof buf), "en0");
     /* An agent with "de" becomes ready: it takes the oldest waiting de contact;
      * busy, it is out of the count again, so the next arrival searches nobody. */
-    agent_with(e, 300, "de-agent", "de", 0);
+    add_agent_with(e, 300, "de-agent", "de", 0);
     assert_oq_ok(e, oq_agent_ready(e, 300, "de-agent"));
     assert_string_equal(contact_agent(e, "de-first", buf, sizeof buf), "de-agent");
     /* Giving an agent a skill makes every count stale: the next arrival
@@ -171,7 +163,7 @@ static void escalation_moves_contact_between_signatures(void **state)
     st.skill = "de";
     st.after_s = 30;
     assert_oq_ok(e, oq_queue_add_step(e, 0, "q", &st));
-    agent_with(e, 0, "a1", "en", 0);
+    add_agent_with(e, 0, "a1", "en", 0);
     assert_oq_ok(e, arrive_needing(e, 1000, "wants-de", NULL, "de"));
     assert_oq_ok(e, arrive(e, 2000, "plain", "chat", "q", 0));
     assert_oq_ok(e, oq_engine_check(e));
@@ -197,7 +189,7 @@ static void restore_rebuilds_signatures(void **state)
 {
     (void)state;
     oq_engine *e = center();
-    agent_with(e, 0, "a1", "en", 1);
+    add_agent_with(e, 0, "a1", "en", 1);
     assert_oq_ok(e, arrive(e, 1, "first", "chat", "q", 0));
     assert_oq_ok(e, oq_offer_accept(e, 1, "first", "a1"));
     for (int i = 0; i < 1000; i++) {
@@ -318,25 +310,13 @@ static void held_back_outbound_arrival_walks_the_lane_once(void **state)
     (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
-    oq_queue_spec qs;
-    oq_queue_spec_init(&qs);
-    qs.id = "in";
-    qs.sla_threshold_s = 10;
-    qs.sla_target = 0.8;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
-    oq_queue_spec_init(&qs);
-    qs.id = "out";
-    qs.outbound = 1;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
-    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
+    add_blend_queues(e, "voice");
     /* One inbound call answered after 60 s: service level 0 % < 80 %. */
     assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0));
     for (int i = 0; i < BLENDED; i++) {
         char id[32];
         snprintf(id, sizeof id, "a%d", i);
-        agent_with(e, 60000, id, NULL, 1);
+        add_agent_with(e, 60000, id, NULL, 1);
     }
     assert_string_equal(contact_agent(e, "in1", buf, sizeof buf), "a0");
     assert_oq_ok(e, oq_offer_accept(e, 60000, "in1", "a0"));

@@ -175,19 +175,7 @@ static oq_engine *blend_center_below_target(void)
 {
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
-    oq_queue_spec qs;
-    oq_queue_spec_init(&qs);
-    qs.id = "in";
-    qs.sla_threshold_s = 10;
-    qs.sla_target = 0.8;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "in", "voice"));
-    oq_queue_spec_init(&qs);
-    qs.id = "out";
-    qs.outbound = 1;
-    assert_oq_ok(e, oq_queue_add(e, &qs));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
-    assert_oq_ok(e, oq_queue_set_blend(e, 0, "out", OQ_BLEND_SL_ABOVE_TARGET));
+    add_blend_queues(e, "voice");
     add_agent(e, "a1", 100);
     /* One inbound call waits 60 s: service level 0 % < 80 %. */
     assert_oq_ok(e, arrive(e, 0, "in1", "voice", "in", 0));

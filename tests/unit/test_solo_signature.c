@@ -61,14 +61,6 @@ static oq_status arrive_with(oq_engine *e, int64_t t, const char *id, const char
     return oq_contact_arrive(e, t, &cs);
 }
 
-static void agent_with(oq_engine *e, int64_t t, const char *id, const char *skill, int ready)
-{
-    add_agent(e, id, 100);
-    if (skill)
-        assert_oq_ok(e, oq_agent_set_skill(e, t, id, skill, 5));
-    assert_oq_ok(e, oq_agent_login(e, t, id, ready));
-}
-
 static void take(oq_engine *e, int64_t t, const char *contact, const char *agent)
 {
     if (strcmp(contact_agent(e, contact, buf, sizeof buf), agent) != 0)
@@ -111,7 +103,7 @@ static void single_signature_lane_keeps_no_heap(void **state)
     assert_non_null(oq__sig_solo(lane));
     assert_int_equal(kept_entries(lane), 0);
     assert_oq_ok(e, oq_engine_check(e));
-    agent_with(e, 1000, "a1", NULL, 0);
+    add_agent_with(e, 1000, "a1", NULL, 0);
     for (int64_t t = 1001;; t++) {
         int best = -1;
         for (int i = 0; i < PLAIN; i++)
@@ -194,13 +186,13 @@ static void one_two_one_signatures(void **state)
 
     /* An agent without "de" takes the plain contacts by priority, then
      * arrival: p2 (priority 2), p5, ... — never de-first. */
-    agent_with(e, 600, "en1", "en", 1);
+    add_agent_with(e, 600, "en1", "en", 1);
     take(e, 601, "p2", "en1");
     take(e, 602, "p5", "en1");
     assert_int_equal(contact_state(e, "de-first"), OQ_CONTACT_QUEUED);
     assert_oq_ok(e, oq_engine_check(e));
     /* An agent with "de" takes de-first (the lane's head). */
-    agent_with(e, 700, "de1", "de", 1);
+    add_agent_with(e, 700, "de1", "de", 1);
     assert_string_equal(contact_agent(e, "de-first", buf, sizeof buf), "de1");
     assert_oq_ok(e, oq_offer_accept(e, 700, "de-first", "de1"));
     assert_oq_ok(e, oq_engine_check(e));
@@ -288,7 +280,7 @@ static void member_changing_signature_ends_mirror(void **state)
      * ladder holds the preferred skill): the lane may or may not mirror
      * now (re-mirroring waits for dequeues to pay for the writing out). */
     assert_oq_ok(e, oq_engine_check(e));
-    agent_with(e, 6000, "en1", "en", 1);
+    add_agent_with(e, 6000, "en1", "en", 1);
     assert_int_equal(contact_state(e, "w0"), OQ_CONTACT_QUEUED);
     /* At 31 s w0 stops waiting for "de": it moves to the plain signature
      * and en1 takes it; the others still wait. */
@@ -371,10 +363,10 @@ static void second_signature_out_of_memory(void **state)
             assert_ptr_equal(lane->contacts.items[oq__sig_entry_pos(plain->contacts.items[j])], before[j]);
         left_out += c->sig == NULL;
         /* An agent without "de" takes p2 (priority 2, earliest), one with it de-new. */
-        agent_with(e, 200, "a1", NULL, 1);
+        add_agent_with(e, 200, "a1", NULL, 1);
         assert_string_equal(contact_agent(e, "p2", buf, sizeof buf), "a1");
         assert_int_equal(contact_state(e, "de-new"), OQ_CONTACT_QUEUED);
-        agent_with(e, 201, "a2", "de", 1);
+        add_agent_with(e, 201, "a2", "de", 1);
         assert_string_equal(contact_agent(e, "de-new", buf, sizeof buf), "a2");
         assert_oq_ok(e, oq_engine_check(e));
         assert_true(a.n_failed == hit);
