@@ -88,12 +88,21 @@ static void contact_set_pos(void *item, int32_t pos, const void *ctx)
 {
     (void)ctx;
     oq_contact *c = item;
-    c->heap_pos = pos;
+    oq_sig *g = c->sig;
     /* Its signature's entry is its lane position (a contact leaves its
      * signature before its lane heap, so pos is never -1 here with a sig).
-     * A signature that mirrors the lane keeps no heap: this is its move. */
-    if (c->sig && !c->sig->mirror)
-        c->sig->contacts.items[c->sig_pos] = oq__sig_entry(pos);
+     * A signature that mirrors the lane keeps no heap: this is its move,
+     * and its slot is its lane position (so the heap, written out, is
+     * already there: sigindex.c). Otherwise the members away from their
+     * lane position are counted, so that asking whether the lane can mirror
+     * again is O(1). */
+    if (g && g->mirror)
+        c->sig_pos = pos;
+    else if (g) {
+        g->n_off += (pos != c->sig_pos) - (c->heap_pos != c->sig_pos);
+        g->contacts.items[c->sig_pos] = oq__sig_entry(pos);
+    }
+    c->heap_pos = pos;
 }
 
 const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos, contact_key, contact_tie};
@@ -120,6 +129,8 @@ static void sig_set_pos(void *item, int32_t pos, const void *ctx)
 {
     const oq_lane_ctx *x = ctx;
     oq_contact *c = x->queue->lanes[x->lane].contacts.items[oq__sig_entry_pos(item)];
+    if (c->sig) /* NULL: it is leaving (pos -1), already uncounted (oq__sig_leave) */
+        c->sig->n_off += (pos != c->heap_pos) - (c->sig_pos != c->heap_pos);
     c->sig_pos = pos;
 }
 

@@ -28,14 +28,22 @@
  * no extra skills asked) keeps no heap for it: as long as that signature's
  * heap would have been the lane heap's very layout (every push, removal and
  * re-sort of the lane heap would have been done to it alike), the lane heap
- * serves as its heap (lane->mirroring, g->mirror). The heap is written out again
- * (from the lane heap's layout, O(n), no allocation: its capacity is still
- * reserved as members join) when the lane stops mirroring — a second
- * signature joins, a contact is left out, a member changes signature — and
- * dropped again once the lane is back to one signature whose heap is the
- * lane heap's layout (oq__sig_settle). Every search and every count is then
- * what it would have been with the heap kept: same items visited, same
- * order, same decisions.
+ * serves as its heap (lane->mirroring, g->mirror). The heap takes effect again
+ * when the lane stops mirroring — a second signature joins, a contact is
+ * left out, a member changes signature — and is dropped again once the lane
+ * is back to one signature whose heap is the lane heap's layout
+ * (oq__sig_settle). Every search and every count is then what it would have
+ * been with the heap kept: same items visited, same order, same decisions.
+ *
+ * Neither step may cost one call the whole lane (issue #22: one call of
+ * O(lane size) is a stall the host sees): while mirroring, the heap's slot j
+ * already names lane position j and each member's sig_pos is its heap_pos
+ * (kept as members join and as the lane heap moves them, lanes.c), so
+ * taking effect rewrites only the slots a pushed non-member moved on its way
+ * up (O(log n), no allocation: its capacity is reserved as members join);
+ * and each signature counts its members whose slot is not their lane
+ * position (n_off, kept up by both heaps' moves), so whether the lane can
+ * mirror again is O(1) to decide.
  *
  * The index is derived: never stored, rebuilt on restore. It may allocate
  * where routing must not fail; a failed allocation leaves the contact out of
@@ -146,29 +154,36 @@ static int32_t sig_members(const oq_lane *lane, const oq_sig *g)
     return g->mirror ? lane->n_grouped : g->contacts.n;
 }
 
-/* The lane stops mirroring: its solo signature's heap is written out as it
+/* The lane stops mirroring: its solo signature's heap takes effect as it
  * would have been kept — the lane heap's layout over positions [0, upto),
+ * already in its slots and its members' sig_pos (kept while mirroring),
  * where, when `pushed` is given, that contact (at its lane position, the
  * last pushed) is no member: its push put it in the last slot and moved each
  * item on its way up one level down, which the signature's heap never saw.
- * No allocation: every member's join reserved room (join_key). */
-static void unmirror(oq_queue *q, int32_t l, const oq_contact *pushed, int32_t upto)
+ * Only those slots are written: O(log n), no allocation. */
+static void unmirror(oq_engine *e, oq_queue *q, int32_t l, const oq_contact *pushed, int32_t upto)
 {
     oq_lane *lane = &q->lanes[l];
     oq_sig *g = oq__sig_solo(lane);
     oq_heap *h = &g->contacts;
-    int32_t n = pushed ? upto - 1 : upto;
-    for (int32_t j = 0; j < n; j++)
-        h->items[j] = oq__sig_entry(j);
-    for (int32_t j = upto - 1; pushed && j > 0 && j != pushed->heap_pos; j = (j - 1) / 2)
+    int32_t off = 0;
+    for (int32_t j = upto - 1; pushed && j > 0 && j != pushed->heap_pos; j = (j - 1) / 2, off++) {
         h->items[(j - 1) / 2] = oq__sig_entry(j); /* its parent's item, before the push */
-    h->n = n;
-    for (int32_t j = 0; j < n; j++)
-        ((oq_contact *)lane->contacts.items[oq__sig_entry_pos(h->items[j])])->sig_pos = j;
+        ((oq_contact *)lane->contacts.items[j])->sig_pos = (j - 1) / 2;
+    }
+    e->sig_slot_ops += (uint64_t)off;
+    h->n = pushed ? upto - 1 : upto;
+    g->n_off = off; /* the moved ones: every other member is at its lane position */
     g->mirror = 0;
     lane->mirroring = 0;
-    /* Not mirroring again before the writing out is paid for (oq__sig_settle). */
-    lane->settle_in = n / 4;
+}
+
+/* A member of the signature the lane mirrors, at lane position upto - 1 of
+ * the heap's slots: the slot names it, its sig_pos is its lane position. */
+static void mirror_slot(oq_sig *g, oq_contact *c, int32_t upto)
+{
+    g->contacts.items[upto - 1] = oq__sig_entry(upto - 1);
+    c->sig_pos = c->heap_pos;
 }
 
 /* upto: the lane positions [0, upto) are the contacts the index holds or is
@@ -183,20 +198,26 @@ static int join_key(oq_engine *e, oq_contact *c, const sig_key *k, int32_t upto)
      * out at any time without allocating. */
     if (!g || !oq__heap_reserve(&g->contacts, &e->mem, sig_members(lane, g) + 1)) {
         if (lane->mirroring)
-            unmirror(q, l, c, upto);
+            unmirror(e, q, l, c, upto);
         return 0; /* left out: the lane decides by scanning (same decisions) */
     }
     c->sig = g;
     lane->n_grouped++;
-    if (g->mirror)
-        return 1; /* the lane heap's push was its heap's */
+    if (g->mirror) {
+        mirror_slot(g, c, upto); /* the lane heap's push was its heap's */
+        return 1;
+    }
     if (lane->mirroring)
-        unmirror(q, l, c, upto);
+        unmirror(e, q, l, c, upto);
     else if (lane->n_grouped == 1 && upto == 1) {
         lane->mirroring = 1; /* the lane's only contact: [c] is both heaps */
         g->mirror = 1;
+        g->n_off = 0;
+        mirror_slot(g, c, upto);
         return 1;
     }
+    /* Its term of n_off starts at 0: the push's moves count it (lanes.c). */
+    c->sig_pos = c->heap_pos;
     oq_lane_ctx ctx = {q, l};
     oq__heap_push(&g->contacts, &oq__sig_heap_ops, &ctx, oq__sig_entry(c->heap_pos));
     return 1;
@@ -225,6 +246,7 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
         g->mirror = 0;
     } else {
         oq_lane_ctx ctx = {c->queue, c->lane};
+        g->n_off -= c->sig_pos != c->heap_pos; /* its own term; the moves after count themselves */
         oq__heap_remove(&g->contacts, &oq__sig_heap_ops, &ctx, c->sig_pos);
     }
     if (g->contacts.n > 0 || lane->n_sigs <= SIG_KEEP)
@@ -240,33 +262,17 @@ void oq__sig_leave(oq_engine *e, oq_contact *c)
 void oq__sig_settle(oq_queue *q, int32_t l)
 {
     oq_lane *lane = &q->lanes[l];
-    if (lane->mirroring || lane->n_grouped == 0)
+    if (lane->mirroring || lane->n_grouped == 0 || lane->n_grouped != lane->contacts.n)
+        return; /* mirroring, empty, or someone left out: no mirror of the whole lane */
+    /* One signature holds the whole lane only if it holds the lane's head's
+     * contact and as many as the lane; its heap is the lane heap's layout
+     * only if every member sits in the slot of its lane position (n_off 0;
+     * then slot j names lane position j, as mirroring keeps them). */
+    oq_sig *g = ((const oq_contact *)lane->contacts.items[0])->sig;
+    if (g->contacts.n != lane->n_grouped || g->n_off != 0)
         return;
-    if (lane->settle_in > 0) {
-        lane->settle_in--;
-        return;
-    }
-    if (lane->n_grouped != lane->contacts.n)
-        return; /* someone left out: no mirror of the whole lane */
-    oq_sig *one = NULL;
-    for (int32_t i = 0; i < lane->n_sigs; i++)
-        if (lane->sigs[i]->contacts.n > 0) {
-            if (one) {
-                lane->settle_in = lane->n_sigs; /* the walk above, paid for */
-                return;
-            }
-            one = lane->sigs[i];
-        }
-    if (!one)
-        return;
-    /* Its heap is the lane heap's layout only if every slot names itself. */
-    for (int32_t j = 0; j < one->contacts.n; j++)
-        if (oq__sig_entry_pos(one->contacts.items[j]) != j) {
-            lane->settle_in = lane->contacts.n / 4;
-            return;
-        }
-    one->contacts.n = 0; /* capacity kept: unmirror writes it out again */
-    one->mirror = 1;
+    g->contacts.n = 0; /* capacity kept: the heap may take effect again without allocating */
+    g->mirror = 1;
     lane->mirroring = 1;
 }
 
@@ -280,7 +286,7 @@ void oq__sig_refresh(oq_engine *e, oq_contact *c)
         return;
     oq_lane *lane = &c->queue->lanes[c->lane];
     if (lane->mirroring) /* it leaves a heap that stays the lane's: the lane no longer mirrors */
-        unmirror(c->queue, c->lane, NULL, lane->contacts.n);
+        unmirror(e, c->queue, c->lane, NULL, lane->contacts.n);
     oq__sig_leave(e, c);
     join_key(e, c, &k, lane->contacts.n);
     oq__sig_settle(c->queue, c->lane);
@@ -308,7 +314,7 @@ void oq__sig_free_lane(oq_engine *e, oq_lane *lane)
     oq__free(&e->mem, lane->sigs, (size_t)lane->cap_sigs * sizeof(void *));
     lane->sigs = NULL;
     lane->mirroring = 0;
-    lane->n_sigs = lane->cap_sigs = lane->n_grouped = lane->settle_in = 0;
+    lane->n_sigs = lane->cap_sigs = lane->n_grouped = 0;
 }
 
 int oq__sig_rebuild(oq_engine *e)
@@ -427,7 +433,8 @@ static int32_t sig_pos_of(const void *item, const void *ctx)
 }
 
 /* Every contact of the lane in its solo signature, with room for its heap
- * to be written out (unmirror), and the other signatures empty. */
+ * to take effect (unmirror), already in place: slot k names lane position k
+ * and the contact there has sig_pos k; the other signatures empty. */
 static oq_status check_solo(oq_engine *e, oq_queue *q, int32_t l)
 {
     const oq_lane *lane = &q->lanes[l];
@@ -449,7 +456,12 @@ static oq_status check_solo(oq_engine *e, oq_queue *q, int32_t l)
         sig_of(c, &key);
         CHECK(c->sig == g && c->state == OQ_CONTACT_QUEUED && sig_is(g, &key),
               "queue '%s': contact '%s' of lane %d outside the signature the lane mirrors", q->id, c->id, l);
+        CHECK(c->heap_pos == k && c->sig_pos == k && oq__sig_entry_pos(g->contacts.items[k]) == k,
+              "queue '%s': lane %d mirrors, its position %d holds contact '%s' at signature slot %d, the slot names %d",
+              q->id, l, k, c->id, c->sig_pos, oq__sig_entry_pos(g->contacts.items[k]));
     }
+    CHECK(g->n_off == 0, "queue '%s': lane %d mirrors a signature counting %d members out of place", q->id, l,
+          g->n_off);
     return OQ_OK;
 }
 
@@ -477,6 +489,12 @@ oq_status oq__sig_check(oq_engine *e)
                 }
                 CHECK(oq__heap_valid(&g->contacts, &oq__sig_heap_ops, &ctx, sig_pos_of),
                       "queue '%s': signature %d of lane %d out of order", q->id, s, l);
+                int32_t off = 0;
+                for (int32_t k = 0; k < g->contacts.n; k++)
+                    off += oq__sig_entry_pos(g->contacts.items[k]) != k;
+                CHECK(g->mirror || off == g->n_off,
+                      "queue '%s': signature %d of lane %d counts %d members out of their lane position, %d are",
+                      q->id, s, l, g->n_off, off);
                 for (int32_t k = 0; k < g->contacts.n; k++) {
                     const oq_contact *c = lane->contacts.items[oq__sig_entry_pos(g->contacts.items[k])];
                     sig_key key;

@@ -237,6 +237,8 @@ typedef struct oq_sig {
     int32_t n_qual;          /* members in the lane's agent heap that qualify, when known */
     int16_t qual_known;      /* n_qual counted at qual_epoch and kept up since */
     int16_t mirror;          /* its lane mirrors it: the lane heap is its heap (sigindex.c) */
+    int32_t n_off;           /* members whose slot here is not their lane position (sig_pos != heap_pos):
+                              * 0 with all the lane's contacts = the lane heap's layout (oq__sig_settle) */
     uint64_t qual_epoch;
     oq_skill_level skills[]; /* sorted by skill, the highest level asked of each */
 } oq_sig;
@@ -252,7 +254,6 @@ typedef struct oq_lane {
     oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
     int32_t n_sigs, cap_sigs;
     int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
-    int32_t settle_in;       /* dequeues before the lane next asks whether it can mirror again */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
@@ -489,6 +490,10 @@ struct oq_engine {
     /* Agent-heap entries pushed, re-sorted or removed by oq__agent_reindex:
      * an operation count for tests, never read by the engine itself. */
     uint64_t agent_heap_ops;
+    /* Signature-heap slots written or compared outside heap sifts (sigindex.c:
+     * writing a mirrored heap out, asking whether a lane can mirror again):
+     * an operation count for tests, never read by the engine itself. */
+    uint64_t sig_slot_ops;
     oq_agent *dirty_agents, *dirty_agents_tail;
     int32_t n_reindex_due;   /* agents with reindex_due set: all of them marked (dirty) or being routed */
 

@@ -378,6 +378,74 @@ static void second_signature_out_of_memory(void **state)
         fail_msg("no failed allocation left the newcomer out of its signature (%d calls failed)", failed);
 }
 
+/* No single call pays for the whole lane (issue #22: one call of O(lane
+ * size) is a stall the host sees). In a lane of BIG one-signature contacts
+ * a second signature arrives — at the lane's head (its push moves a path of
+ * items) or at its end — and leaves, then a quarter of the lane leaves and
+ * as many arrive (each removal asks whether the lane can mirror again).
+ * Every call writes or compares at most a few dozen signature slots outside
+ * heap sifts (the engine's sig_slot_ops): the moved path, never the lane.
+ * Back to one signature with the lane heap's layout (the newcomer left from
+ * the end), the lane mirrors again at once. */
+#define BIG 20000
+#define SLOTS_MAX 40 /* about 2 log2(BIG) */
+
+static uint64_t worst_slots;
+static char worst_call[64];
+
+static void slots_of(oq_engine *e, oq_status st, uint64_t before, const char *what, const char *id)
+{
+    assert_oq_ok(e, st);
+    uint64_t d = e->sig_slot_ops - before;
+    if (d > worst_slots) {
+        worst_slots = d;
+        snprintf(worst_call, sizeof worst_call, "%s %s", what, id);
+    }
+}
+
+static void no_call_pays_for_the_lane(void **state)
+{
+    (void)state;
+    oq_engine *e = center(OQ_ORDER_PRIORITY);
+    int64_t t = 10, head = 0, next = 0;
+    char id[32];
+    for (; next < BIG; next++) {
+        snprintf(id, sizeof id, "p%lld", (long long)next);
+        assert_oq_ok(e, arrive_with(e, t++, id, NULL, (int32_t)(next % 3)));
+    }
+    const oq_lane *lane = lane_of(e);
+    assert_non_null(oq__sig_solo(lane));
+    worst_slots = 0;
+    for (int r = 0; r < 4; r++) {
+        int at_head = r % 2 == 0;
+        snprintf(id, sizeof id, "de%d", r);
+        uint64_t before = e->sig_slot_ops;
+        slots_of(e, arrive_with(e, t++, id, "de", at_head ? 9 : 0), before, "arrival of", id);
+        assert_null(oq__sig_solo(lane));
+        if (r == 0)
+            assert_oq_ok(e, oq_engine_check(e));
+        before = e->sig_slot_ops;
+        slots_of(e, oq_contact_remove(e, t++, id), before, "removal of", id);
+        if (!at_head && !oq__sig_solo(lane))
+            fail_msg("round %d: back to one signature in the lane heap's layout, the lane does not mirror", r);
+        for (int32_t k = 0; k < BIG / 4 + 8; k++) {
+            snprintf(id, sizeof id, "p%lld", (long long)head++);
+            before = e->sig_slot_ops;
+            slots_of(e, oq_contact_remove(e, t, id), before, "removal of", id);
+            snprintf(id, sizeof id, "p%lld", (long long)next);
+            before = e->sig_slot_ops;
+            slots_of(e, arrive_with(e, t++, id, NULL, (int32_t)(next++ % 3)), before, "arrival of", id);
+        }
+        if (r == 1)
+            assert_oq_ok(e, oq_engine_check(e));
+    }
+    if (worst_slots > SLOTS_MAX)
+        fail_msg("the %s wrote or compared %llu signature slots in a lane of %d", worst_call,
+                 (unsigned long long)worst_slots, BIG);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +453,7 @@ int main(void)
         cmocka_unit_test(one_two_one_signatures),
         cmocka_unit_test(member_changing_signature_ends_mirror),
         cmocka_unit_test(second_signature_out_of_memory),
+        cmocka_unit_test(no_call_pays_for_the_lane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
