@@ -545,6 +545,43 @@ static void failed_profile_change_changes_nothing(void **state)
     assert_int_equal(a.live_bytes, 0);
 }
 
+/* kA and kB wait for agent X, whose profile delays queues A and B by 30 s:
+ * both wake-ups are due at 30 s, and ties fire in arming order, so kA
+ * (armed first) is offered X. A profile change at 10 s that leaves both
+ * delays as they were keeps that order: it re-arms nobody. (Before, it
+ * re-armed A's contacts - X was the only agent with a 30 s delay on A, not
+ * on B - which gave kA's wake-up a later arming number and X to kB.) */
+static void unchanged_delays_keep_tie_order(void **state)
+{
+    (void)state;
+    recorder_clear(&rec);
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "A", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "C", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_oq_ok(e, oq_profile_add(e, "p"));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "A", 1, 30));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "B", 1, 30));
+    assert_oq_ok(e, oq_profile_add(e, "p2"));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p2", "B", 1, 30));
+    add_agent(e, "X", 100);
+    add_agent(e, "Y", 100); /* not logged in: a second 30 s delay on B */
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "X", "p"));
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "Y", "p2"));
+    assert_oq_ok(e, oq_agent_login(e, 0, "X", 1));
+    assert_oq_ok(e, arrive(e, 0, "kA", "voice", "A", 0));
+    assert_oq_ok(e, arrive(e, 0, "kB", "voice", "B", 0));
+    assert_oq_ok(e, oq_profile_set_queue(e, 10000, "p", "C", 1, 0));
+    assert_oq_ok(e, oq_engine_advance(e, 40000));
+    int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "kA", "X");
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 30000);
+    assert_int_equal(recorder_count(&rec, OQ_EV_OFFERED, "kB"), 0);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +599,7 @@ int main(void)
         cmocka_unit_test(longest_waiting_across_queues_without_starvation),
         cmocka_unit_test(unchanged_delay_rearms_nobody),
         cmocka_unit_test(failed_profile_change_changes_nothing),
+        cmocka_unit_test(unchanged_delays_keep_tie_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
