@@ -159,6 +159,7 @@ oq_status oq_engine_replace_calendar(oq_engine *e, int64_t now_ms, const oq_cale
     for (int32_t i = 0; i < e->n_queues; i++)
         if (e->queues[i] && e->queues[i]->calendar == k->idx)
             oq__queue_rewake(e, e->queues[i]);
+    oq__deadlines_rearm(e, NULL, k->idx); /* so do their deadline warnings */
     oq__calendar_changed(e, k);
     oq__dispatch(e);
     return OQ_OK;

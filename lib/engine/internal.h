@@ -329,6 +329,10 @@ void oq__wait_resume(oq_engine *e, oq_contact *c);
  * when none; oq__deadline_schedule arms it for that. */
 int64_t oq__deadline_due(const oq_engine *e, const oq_contact *c);
 void oq__deadline_schedule(oq_engine *e, oq_contact *c);
+/* Re-arm the reply-deadline timers whose warning instant may have moved:
+ * the contacts of queue q, or (q NULL) of every queue counting business time
+ * on calendar `cal`. One walk over all contacts: configuration calls only. */
+void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal);
 /* ---- check_derived.c: every cached or derived field against its source ---- */
 oq_status oq__check_derived(oq_engine *e);
 

@@ -331,19 +331,18 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     e->n_score_queues += q->strategy == OQ_STRATEGY_HOST_SCORE;
     if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
         oq__queue_rewake(e, q); /* the new limits apply to contacts already waiting */
-    if (q->business_time != old_business_time || q->calendar != refs.calendar)
+    int clocks_changed = q->business_time != old_business_time || q->calendar != refs.calendar;
+    if (clocks_changed)
         oq__queue_rewake(e, q); /* the clocks of its waiting contacts count differently now */
     set_refs(e, q, &refs);
     if (resort)
         oq__queue_resort(e, q);
-    /* A new deadline warning applies to the contacts already here (never
-     * later than it says); new limits are re-armed by oq__dispatch (delays_changed). */
-    if (q->deadline_warning_s != old_warning)
-        for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-            oq_contact *c = e->contact_ids.objs[i];
-            if (c && c->queue == q && c->state != OQ_CONTACT_PARKED)
-                oq__deadline_schedule(e, c);
-        }
+    /* A new deadline warning applies to the contacts already here, and so
+     * does a new clock: the warning is an amount of open time before the
+     * deadline when the queue counts business time (waiting.c). New limits
+     * are re-armed by oq__dispatch (delays_changed). */
+    if (q->deadline_warning_s != old_warning || clocks_changed)
+        oq__deadlines_rearm(e, q, -1);
     /* Priority, blending and limits may let waiting contacts go to agents now. */
     oq__mark_all_agents(e);
     oq__dispatch(e);

@@ -485,6 +485,17 @@ void oq__deadline_schedule(oq_engine *e, oq_contact *c)
     oq__ctimer_arm(e, c, OQ_CT_DUE, due > e->now ? due : e->now, OQ_TIMER_DUE);
 }
 
+void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
+{
+    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
+        oq_contact *c = e->contact_ids.objs[i];
+        if (!c || c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
+            continue;
+        if (q ? c->queue == q : c->queue->business_time && c->queue->calendar == cal)
+            oq__deadline_schedule(e, c);
+    }
+}
+
 void oq__deadline_expired(oq_engine *e, oq_contact *c)
 {
     int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);

@@ -623,6 +623,54 @@ static void business_time_skips_weekend_and_holidays(void **state)
     oq_engine_destroy(e);
 }
 
+/* A reply-deadline warning is an amount of open time before the deadline
+ * when the queue counts business time: turning business time on, or
+ * replacing the calendar's hours, moves the warning of contacts already
+ * waiting (fuzz_api found the warning left at its old instant). */
+static void clock_changes_move_deadline_warnings(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc_at(2026, 12, 7, 0), tue = mon + 24 * H, wed = mon + 48 * H;
+    add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = "q";
+    q.calendar = "c";
+    q.closed_action = OQ_CLOSED_WAIT;
+    q.deadline_warning_s = 3600;
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, mon, "q", "voice"));
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.channel = "voice";
+    c.id = "t1";
+    c.queue = "q";
+    c.deadline_ms = wed + 9 * H + 30 * MIN;
+    assert_oq_ok(e, oq_contact_arrive(e, mon + 10 * H, &c));
+    /* On wall time the warning is Wednesday 08:30; one open hour before
+     * Wednesday 09:30 is Tuesday 16:30 ... */
+    oq_queue_spec_init(&q);
+    assert_oq_ok(e, oq_queue_get_spec(e, "q", &q));
+    q.business_time = 1;
+    assert_oq_ok(e, oq_queue_update(e, mon + 11 * H, &q));
+    assert_oq_ok(e, oq_engine_check(e));
+    /* ... and Tuesday 19:30 once the hours run to 20:00. */
+    oq_calendar *late = hours("c", "UTC", 1, 9, 20);
+    assert_oq_ok(e, oq_engine_replace_calendar(e, mon + 12 * H, late));
+    oq_calendar_destroy(late);
+    assert_oq_ok(e, oq_engine_check(e));
+    assert_oq_ok(e, oq_engine_advance(e, wed + 12 * H));
+    int i = recorder_find(&rec, 0, OQ_EV_DEADLINE_WARNING, "t1", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, tue + 19 * H + 30 * MIN);
+    assert_int_equal(recorder_find(&rec, i + 1, OQ_EV_DEADLINE_WARNING, "t1", NULL), -1);
+    i = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "t1", NULL);
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, wed + 9 * H + 30 * MIN);
+    oq_engine_destroy(e);
+}
+
 /* A parked work order's reply deadline keeps the open time it had left. */
 static void parked_time_does_not_count(void **state)
 {
@@ -776,6 +824,7 @@ int main(void)
         cmocka_unit_test(add_calendar_out_of_memory),
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
+        cmocka_unit_test(clock_changes_move_deadline_warnings),
         cmocka_unit_test(yaml_round_trip),
         cmocka_unit_test(closed_overflow_out_of_memory),
         cmocka_unit_test(yaml_errors_name_the_place),
