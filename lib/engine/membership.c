@@ -123,10 +123,20 @@ static void score(oq_engine *e, oq_member *m)
     oq__member_account(m, +1);
     const oq_profile *p = oq__agent_profile(e, a);
     const oq_profile_queue *pq = p ? oq__profile_queue(p, q->idx) : NULL;
-    delay_account(e, m->queue, m->delay_ms, -1);
     m->profile_priority = pq ? pq->priority : 0;
-    m->delay_ms = pq ? pq->delay_ms : 0;
-    delay_account(e, m->queue, m->delay_ms, +1);
+    /* The table holds delay values only (not tiers, presence or priority):
+     * an unchanged delay leaves it, and the queue's waiting contacts'
+     * wake-ups, as they are. Taking it out and putting it back would re-arm
+     * them whenever it was the only one of its value, reorder the table and
+     * move an untracked delay into a free slot - so the undo of a failed
+     * profile change (profile.c), which re-scores every member, would change
+     * the engine. A new member starts at 0 (attach), so its delay counts. */
+    int64_t delay = pq ? pq->delay_ms : 0;
+    if (delay != m->delay_ms) {
+        delay_account(e, m->queue, m->delay_ms, -1);
+        m->delay_ms = delay;
+        delay_account(e, m->queue, delay, +1);
+    }
     oq__member_scores(a, q, &m->pref_match, &m->skill_score);
 }
 

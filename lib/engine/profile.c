@@ -64,27 +64,13 @@ static oq_status resync(oq_engine *e)
 }
 
 /* After a failed resync the caller has put its definitions back: sync the
- * memberships to them again. Re-scoring a member takes its delay out of
- * its queue's table and puts it back, which asks every waiting contact of
- * the queue for a new wake-up time (oq__queue_rewake) - a recomputation
- * that may drop a wake-up armed earlier and no longer needed, so the
- * failed call would have changed the timers. With the definitions as they
- * were, the timers as they were still hold: drop the re-arm requests this
- * call made (`rewake_before`: the engine's flag when the call began; every
- * queue's flag is clear when it is). */
-static void resync_back(oq_engine *e, int32_t rewake_before)
-{
-    if (resync_members(e) != OQ_OK)
-        return;
-    if (!rewake_before) {
-        for (int32_t i = 0; i < e->n_queues; i++)
-            if (e->queues[i])
-                e->queues[i]->delays_changed = 0;
-        e->delays_changed = 0;
-    }
-    oq__mark_all_agents(e);
-    oq__dispatch(e);
-}
+ * memberships to them again. The failed sync stopped before changing any
+ * member (membership.c: it reserves everything first), so they still match
+ * the old definitions: this sync needs no memory and re-scores members whose
+ * tiers and delays are what they were - which changes nothing, not even a
+ * waiting contact's wake-up (score() leaves an unchanged delay alone). Only
+ * the profile in force, recomputed for the new definitions, is put back. */
+static void resync_back(oq_engine *e) { (void)resync(e); }
 
 /* ---- profiles ---------------------------------------------------------------- */
 
@@ -187,7 +173,6 @@ oq_status oq_profile_set_queue(oq_engine *e, int64_t now_ms, const char *profile
             return oq__fail(e, OQ_ENOMEM, "profile '%s': out of memory", profile);
         p->queues[p->n_queues++] = (oq_profile_queue){q->idx, priority, (int64_t)(delay_s * 1000.0 + 0.5)};
     }
-    int32_t rewake_before = e->delays_changed;
     if ((st = resync(e)) != OQ_OK) {
         /* Undo: put the old entry back exactly (never allocates). */
         int32_t now_pos = -1;
@@ -200,7 +185,7 @@ oq_status oq_profile_set_queue(oq_engine *e, int64_t now_ms, const char *profile
             p->queues[p->n_queues++] = old;
         else
             p->queues[now_pos] = old;
-        resync_back(e, rewake_before);
+        resync_back(e);
         return oq__fail(e, st, "profile '%s': out of memory", profile);
     }
     q->refs += (pos < 0) - (priority == 0);
@@ -299,10 +284,9 @@ static oq_status assign(oq_engine *e, int32_t *slot, const char *owner, const ch
     if (old == now)
         return OQ_OK;
     *slot = now;
-    int32_t rewake_before = e->delays_changed;
     if ((st = resync(e)) != OQ_OK) {
         *slot = old;
-        resync_back(e, rewake_before);
+        resync_back(e);
         return oq__fail(e, st, "%s: out of memory", owner);
     }
     if (old >= 0)

@@ -2,6 +2,7 @@
 /* Routing profiles, outbound blending and agent policies (profile.h), and
  * the app_queue / mod_callcenter / Chatwoot complaints they answer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_support.h"
@@ -421,6 +422,166 @@ static void longest_waiting_across_queues_without_starvation(void **state)
     oq_engine_destroy(e);
 }
 
+/* ---- a profile change that leaves a queue's delays as they were ----------- */
+
+/* Queue "A" with a contact "k" waiting since 0 and agents a1, a2, a3 (not
+ * logged in) whose profiles p1, p2, p3 delay A by 30, 60 and 90 s; then a1
+ * is removed: k's wake-up at 30 s stays armed, stale (a delay going away
+ * re-arms nobody, the wake-up just finds nothing to do). */
+static oq_engine *delayed_center(test_alloc *a)
+{
+    oq_engine *e = new_engine(NULL, a);
+    add_channel(e, "voice", 0, 100, 1);
+    add_queue(e, "A", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    static const char *const ids[3][2] = {{"p1", "a1"}, {"p2", "a2"}, {"p3", "a3"}};
+    for (int i = 0; i < 3; i++) {
+        assert_oq_ok(e, oq_profile_add(e, ids[i][0]));
+        assert_oq_ok(e, oq_profile_set_queue(e, 0, ids[i][0], "A", 1, 30.0 * (i + 1)));
+        add_agent(e, ids[i][1], 100);
+        assert_oq_ok(e, oq_agent_set_profile(e, 0, ids[i][1], ids[i][0]));
+    }
+    assert_oq_ok(e, arrive(e, 0, "k", "voice", "A", 0));
+    int64_t due = 0;
+    assert_oq_ok(e, oq_engine_next_deadline(e, &due));
+    assert_int_equal(due, 30000);
+    assert_oq_ok(e, oq_agent_remove(e, "a1"));
+    assert_oq_ok(e, oq_engine_next_deadline(e, &due));
+    assert_int_equal(due, 30000);
+    return e;
+}
+
+/* p2 gains queue B: a2's delay on A (the only 60 s one) does not change, so
+ * A's delay table and its waiting contacts' wake-ups stay as they were
+ * (membership.c score() once took the delay out and put it back, which
+ * re-armed every waiting contact of A). */
+static void unchanged_delay_rearms_nobody(void **state)
+{
+    (void)state;
+    oq_engine *e = delayed_center(NULL);
+    oq_engine_counts before = OQ_OUTPUT_INIT(oq_engine_counts);
+    assert_oq_ok(e, oq_engine_get_counts(e, &before));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p2", "B", 1, 0));
+    int64_t due = 0;
+    assert_oq_ok(e, oq_engine_next_deadline(e, &due));
+    assert_int_equal(due, 30000); /* re-armed, it would be 60000 */
+    oq_engine_counts after = OQ_OUTPUT_INIT(oq_engine_counts);
+    assert_oq_ok(e, oq_engine_get_counts(e, &after));
+    assert_int_equal(after.timers, before.timers);
+    assert_oq_ok(e, oq_engine_check(e));
+    /* The stale wake-up finds nothing to do; a2 is due at 60 s as before. */
+    assert_oq_ok(e, oq_engine_advance(e, 30000));
+    assert_int_equal(contact_state(e, "k"), OQ_CONTACT_QUEUED);
+    assert_oq_ok(e, oq_engine_next_deadline(e, &due));
+    assert_int_equal(due, 60000);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
+typedef struct snap_buf {
+    unsigned char *p;
+    size_t n;
+} snap_buf;
+
+static oq_status snap_write(const void *data, size_t len, void *user)
+{
+    snap_buf *s = user;
+    unsigned char *grown = realloc(s->p, s->n + len);
+    if (!grown)
+        return OQ_ENOMEM;
+    memcpy(grown + s->n, data, len);
+    s->p = grown;
+    s->n += len;
+    return OQ_OK;
+}
+
+static snap_buf snap_of(oq_engine *e, test_alloc *a)
+{
+    int64_t fail_at = a->fail_at;
+    a->fail_at = 0; /* the snapshot itself must not fail */
+    snap_buf s = {NULL, 0};
+    assert_oq_ok(e, oq_engine_snapshot(e, snap_write, &s));
+    a->fail_at = fail_at;
+    return s;
+}
+
+/* The same change failing for memory at every allocation it makes, resync
+ * included: each failure leaves the engine byte for byte as it was - no
+ * re-armed wake-up, no reordered delay table (the undo syncs the
+ * memberships back, which re-scores every member). */
+static void failed_profile_change_changes_nothing(void **state)
+{
+    (void)state;
+    test_alloc a;
+    memset(&a, 0, sizeof a);
+    oq_engine *e = delayed_center(&a);
+    snap_buf before = snap_of(e, &a);
+    int failures = 0;
+    oq_status st = OQ_ENOMEM;
+    for (int64_t n = 1; n < 200 && st == OQ_ENOMEM; n++) {
+        a.fail_at = a.n_allocs + n;
+        a.fail_all = 1;
+        st = oq_profile_set_queue(e, 0, "p2", "B", 1, 0);
+        a.fail_at = 0;
+        a.fail_all = 0;
+        if (st == OQ_OK)
+            break;
+        assert_int_equal(st, OQ_ENOMEM);
+        failures++;
+        assert_oq_ok(e, oq_engine_check(e));
+        snap_buf now = snap_of(e, &a);
+        if (now.n != before.n || memcmp(now.p, before.p, now.n) != 0)
+            fail_msg("failure %d (allocation %lld of the call): the snapshot changed", failures,
+                     (long long)n);
+        free(now.p);
+    }
+    assert_oq_ok(e, st);
+    assert_true(failures >= 1); /* p2's queue list has room: these are the resync's */
+    int64_t due = 0;
+    assert_oq_ok(e, oq_engine_next_deadline(e, &due));
+    assert_int_equal(due, 30000);
+    free(before.p);
+    oq_engine_destroy(e);
+    assert_int_equal(a.live_bytes, 0);
+}
+
+/* kA and kB wait for agent X, whose profile delays queues A and B by 30 s:
+ * both wake-ups are due at 30 s, and ties fire in arming order, so kA
+ * (armed first) is offered X. A profile change at 10 s that leaves both
+ * delays as they were keeps that order: it re-arms nobody. (Before, it
+ * re-armed A's contacts - X was the only agent with a 30 s delay on A, not
+ * on B - which gave kA's wake-up a later arming number and X to kB.) */
+static void unchanged_delays_keep_tie_order(void **state)
+{
+    (void)state;
+    recorder_clear(&rec);
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "A", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_queue(e, "C", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_oq_ok(e, oq_profile_add(e, "p"));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "A", 1, 30));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "B", 1, 30));
+    assert_oq_ok(e, oq_profile_add(e, "p2"));
+    assert_oq_ok(e, oq_profile_set_queue(e, 0, "p2", "B", 1, 30));
+    add_agent(e, "X", 100);
+    add_agent(e, "Y", 100); /* not logged in: a second 30 s delay on B */
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "X", "p"));
+    assert_oq_ok(e, oq_agent_set_profile(e, 0, "Y", "p2"));
+    assert_oq_ok(e, oq_agent_login(e, 0, "X", 1));
+    assert_oq_ok(e, arrive(e, 0, "kA", "voice", "A", 0));
+    assert_oq_ok(e, arrive(e, 0, "kB", "voice", "B", 0));
+    assert_oq_ok(e, oq_profile_set_queue(e, 10000, "p", "C", 1, 0));
+    assert_oq_ok(e, oq_engine_advance(e, 40000));
+    int i = recorder_find(&rec, 0, OQ_EV_OFFERED, "kA", "X");
+    assert_true(i >= 0);
+    assert_int_equal(rec.ev[i].time_ms, 30000);
+    assert_int_equal(recorder_count(&rec, OQ_EV_OFFERED, "kB"), 0);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +597,9 @@ int main(void)
         cmocka_unit_test(fair_distribution_limit),
         cmocka_unit_test(abandon_and_resume_place),
         cmocka_unit_test(longest_waiting_across_queues_without_starvation),
+        cmocka_unit_test(unchanged_delay_rearms_nobody),
+        cmocka_unit_test(failed_profile_change_changes_nothing),
+        cmocka_unit_test(unchanged_delays_keep_tie_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
