@@ -231,7 +231,8 @@ struct oq_agent {
  * and minimum levels they require beyond the queue's, preferred skills still
  * waited for included). A derived index: never stored, rebuilt on restore. */
 typedef struct oq_sig {
-    oq_heap contacts;        /* in the lane heap's order; empty while it mirrors the lane (below) */
+    oq_heap contacts;        /* in the lane heap's order; n 0 while it mirrors the lane (below), its
+                              * slots then naming lane positions 0, 1, ... (sigindex.c) */
     int32_t tier;
     int32_t n;               /* skills */
     int32_t n_qual;          /* members in the lane's agent heap that qualify, when known */
