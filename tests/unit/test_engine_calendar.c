@@ -623,6 +623,34 @@ static void business_time_skips_weekend_and_holidays(void **state)
     oq_engine_destroy(e);
 }
 
+/* A queue taking voice on calendar `cal` that waits while closed: business
+ * time or wall time, deadline warnings `warning_s` before. */
+static void waiting_queue(oq_engine *e, int64_t now, const char *id, const char *cal, int business,
+                          double warning_s)
+{
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    q.id = id;
+    q.calendar = cal;
+    q.closed_action = OQ_CLOSED_WAIT;
+    q.business_time = business;
+    q.deadline_warning_s = warning_s;
+    assert_oq_ok(e, oq_queue_add(e, &q));
+    assert_oq_ok(e, oq_queue_add_channel(e, now, id, "voice"));
+}
+
+/* Voice contact `id` arrives in queue `q` at `t` with a reply deadline. */
+static void arrive_with_deadline(oq_engine *e, int64_t t, const char *id, const char *q, int64_t deadline)
+{
+    oq_contact_spec c;
+    oq_contact_spec_init(&c);
+    c.id = id;
+    c.channel = "voice";
+    c.queue = q;
+    c.deadline_ms = deadline;
+    assert_oq_ok(e, oq_contact_arrive(e, t, &c));
+}
+
 /* A reply-deadline warning is an amount of open time before the deadline
  * when the queue counts business time: turning business time on, or
  * replacing the calendar's hours, moves the warning of contacts already
@@ -633,23 +661,11 @@ static void clock_changes_move_deadline_warnings(void **state)
     oq_engine *e = center();
     int64_t mon = utc_at(2026, 12, 7, 0), tue = mon + 24 * H, wed = mon + 48 * H;
     add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
-    oq_queue_spec q;
-    oq_queue_spec_init(&q);
-    q.id = "q";
-    q.calendar = "c";
-    q.closed_action = OQ_CLOSED_WAIT;
-    q.deadline_warning_s = 3600;
-    assert_oq_ok(e, oq_queue_add(e, &q));
-    assert_oq_ok(e, oq_queue_add_channel(e, mon, "q", "voice"));
-    oq_contact_spec c;
-    oq_contact_spec_init(&c);
-    c.channel = "voice";
-    c.id = "t1";
-    c.queue = "q";
-    c.deadline_ms = wed + 9 * H + 30 * MIN;
-    assert_oq_ok(e, oq_contact_arrive(e, mon + 10 * H, &c));
+    waiting_queue(e, mon, "q", "c", 0, 3600);
+    arrive_with_deadline(e, mon + 10 * H, "t1", "q", wed + 9 * H + 30 * MIN);
     /* On wall time the warning is Wednesday 08:30; one open hour before
      * Wednesday 09:30 is Tuesday 16:30 ... */
+    oq_queue_spec q;
     oq_queue_spec_init(&q);
     assert_oq_ok(e, oq_queue_get_spec(e, "q", &q));
     q.business_time = 1;
@@ -678,21 +694,8 @@ static void parked_time_does_not_count(void **state)
     oq_engine *e = center();
     int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("uk", "Europe/London", 1, 9, 17));
-    oq_queue_spec q;
-    oq_queue_spec_init(&q);
-    q.id = "wo";
-    q.calendar = "uk";
-    q.closed_action = OQ_CLOSED_WAIT;
-    q.business_time = 1;
-    assert_oq_ok(e, oq_queue_add(e, &q));
-    assert_oq_ok(e, oq_queue_add_channel(e, mon, "wo", "voice"));
-    oq_contact_spec c;
-    oq_contact_spec_init(&c);
-    c.id = "w1";
-    c.channel = "voice";
-    c.queue = "wo";
-    c.deadline_ms = mon + 16 * H; /* Monday 16:00 */
-    assert_oq_ok(e, oq_contact_arrive(e, mon + 10 * H, &c));
+    waiting_queue(e, mon, "wo", "uk", 1, 0);
+    arrive_with_deadline(e, mon + 10 * H, "w1", "wo", mon + 16 * H); /* Monday 16:00 */
     /* Parked at 14:00 with two open hours left; reopened Tuesday 10:00. */
     assert_oq_ok(e, oq_contact_park(e, mon + 14 * H, "w1", "waiting for the customer"));
     assert_oq_ok(e, oq_contact_reopen(e, mon + 86400000LL + 10 * H, "w1", NULL, 0));
