@@ -491,8 +491,15 @@ void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
         oq_contact *c = e->contact_ids.objs[i];
         if (!c || c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
             continue;
-        if (q ? c->queue == q : c->queue->business_time && c->queue->calendar == cal)
-            oq__deadline_schedule(e, c);
+        if (q ? c->queue != q : !c->queue->business_time || c->queue->calendar != cal)
+            continue;
+        /* A timer whose instant did not move keeps its arming order (timers
+         * due in the same millisecond fire in that order): re-arm only what moved. */
+        int64_t due = oq__deadline_due(e, c);
+        oq_timer t = oq__ctimer_view(c, OQ_CT_DUE);
+        if (due != INT64_MAX && t.kind != OQ_TIMER_NONE && t.due == (due > e->now ? due : e->now))
+            continue;
+        oq__deadline_schedule(e, c);
     }
 }
 

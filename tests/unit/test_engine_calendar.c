@@ -687,6 +687,36 @@ static void clock_changes_move_deadline_warnings(void **state)
     oq_engine_destroy(e);
 }
 
+/* A clock change that leaves a warning's instant where it was does not
+ * re-arm it: deadlines due in the same millisecond keep firing in the order
+ * they were armed. */
+static void unmoved_deadlines_keep_their_order(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc_at(2026, 12, 7, 0);
+    add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
+    add_cal(e, mon, hours("d", "UTC", 1, 8, 18));
+    waiting_queue(e, mon, "qa", "c", 0, 0);
+    waiting_queue(e, mon, "qb", "c", 0, 0);
+    arrive_with_deadline(e, mon + 10 * H, "first", "qa", mon + 15 * H);
+    arrive_with_deadline(e, mon + 10 * H, "second", "qb", mon + 15 * H);
+    /* qa on another calendar, still on wall time: its breach stays at 15:00. */
+    oq_queue_spec q;
+    oq_queue_spec_init(&q);
+    assert_oq_ok(e, oq_queue_get_spec(e, "qa", &q));
+    q.calendar = "d";
+    assert_oq_ok(e, oq_queue_update(e, mon + 11 * H, &q));
+    assert_oq_ok(e, oq_engine_advance(e, mon + 16 * H));
+    int a = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "first", NULL);
+    int b = recorder_find(&rec, 0, OQ_EV_DEADLINE_BREACH, "second", NULL);
+    assert_true(a >= 0 && b >= 0);
+    assert_int_equal(rec.ev[a].time_ms, mon + 15 * H);
+    assert_int_equal(rec.ev[b].time_ms, mon + 15 * H);
+    assert_true(a < b);
+    oq_engine_destroy(e);
+}
+
 /* A parked work order's reply deadline keeps the open time it had left. */
 static void parked_time_does_not_count(void **state)
 {
@@ -828,6 +858,7 @@ int main(void)
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
         cmocka_unit_test(clock_changes_move_deadline_warnings),
+        cmocka_unit_test(unmoved_deadlines_keep_their_order),
         cmocka_unit_test(yaml_round_trip),
         cmocka_unit_test(closed_overflow_out_of_memory),
         cmocka_unit_test(yaml_errors_name_the_place),
