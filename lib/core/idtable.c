@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Open-addressing id index (see idtable.h for why it exists beside idmap). */
+/* Open-addressing id index (see idtable.h for why it exists beside idmap,
+ * and for how it grows and shrinks in bounded steps). */
 #include "core/idtable.h"
 
 #include <string.h>
@@ -27,14 +28,36 @@ void oq__idtable_init(oq_idtable *t, oq_mem *mem)
     t->mem = mem;
 }
 
+static void free_arrays(oq_mem *mem, uint32_t *hashes, void **objs, int32_t cap)
+{
+    oq__free(mem, hashes, (size_t)cap * sizeof *hashes);
+    oq__free(mem, objs, (size_t)cap * sizeof *objs);
+}
+
 void oq__idtable_clear(oq_idtable *t)
 {
-    oq__free(t->mem, t->hashes, (size_t)t->cap * sizeof *t->hashes);
-    oq__free(t->mem, t->objs, (size_t)t->cap * sizeof *t->objs);
+    free_arrays(t->mem, t->hashes, t->objs, t->cap);
+    free_arrays(t->mem, t->next_hashes, t->next_objs, t->next_cap);
+    free_arrays(t->mem, t->old_hashes, t->old_objs, t->old_cap);
     oq_mem *mem = t->mem;
     oq__idtable_init(t, mem);
 }
 
+/* Neither array is zeroed: the caller clears the hashes (at once or in
+ * steps); an object pointer is read only where its hash is set. */
+static int alloc_arrays(oq_mem *mem, int32_t cap, uint32_t **hashes, void ***objs)
+{
+    *hashes = oq__alloc(mem, (size_t)cap * sizeof **hashes);
+    *objs = oq__alloc(mem, (size_t)cap * sizeof **objs);
+    if (*hashes && *objs)
+        return 1;
+    oq__free(mem, *hashes, *hashes ? (size_t)cap * sizeof **hashes : 0);
+    oq__free(mem, *objs, *objs ? (size_t)cap * sizeof **objs : 0);
+    *hashes = NULL, *objs = NULL;
+    return 0;
+}
+
+/* The live table (every put goes there). */
 static int32_t find_slot(const oq_idtable *t, const char *key, uint32_t h)
 {
     uint32_t mask = (uint32_t)t->cap - 1;
@@ -44,12 +67,27 @@ static int32_t find_slot(const oq_idtable *t, const char *key, uint32_t h)
     return -1;
 }
 
+/* The draining table: tombstones (hash set, object NULL) continue a run. */
+static int32_t find_old(const oq_idtable *t, const char *key, uint32_t h)
+{
+    uint32_t mask = (uint32_t)t->old_cap - 1;
+    for (uint32_t p = h & mask; t->old_hashes[p]; p = (p + 1) & mask)
+        if (t->old_hashes[p] == h && t->old_objs[p] && strcmp(key_of(t->old_objs[p]), key) == 0)
+            return (int32_t)p;
+    return -1;
+}
+
 void *oq__idtable_get(const oq_idtable *t, const char *key)
 {
     if (!t->count)
         return NULL;
-    int32_t p = find_slot(t, key, hash_id(key));
-    return p < 0 ? NULL : t->objs[p];
+    uint32_t h = hash_id(key);
+    int32_t p = find_slot(t, key, h);
+    if (p >= 0)
+        return t->objs[p];
+    if (t->old_hashes && (p = find_old(t, key, h)) >= 0)
+        return t->old_objs[p];
+    return NULL;
 }
 
 static void place(uint32_t *hashes, void **objs, uint32_t mask, uint32_t h, void *obj)
@@ -61,48 +99,116 @@ static void place(uint32_t *hashes, void **objs, uint32_t mask, uint32_t h, void
     objs[p] = obj;
 }
 
-static int resize(oq_idtable *t, int32_t cap)
+/* One bounded step of a running migration (see idtable.h). */
+static void advance(oq_idtable *t)
 {
-    uint32_t *hashes = oq__calloc(t->mem, (size_t)cap, sizeof *hashes);
-    void **objs = oq__calloc(t->mem, (size_t)cap, sizeof *objs);
-    if (!hashes || !objs) {
-        oq__free(t->mem, hashes, hashes ? (size_t)cap * sizeof *hashes : 0);
-        oq__free(t->mem, objs, objs ? (size_t)cap * sizeof *objs : 0);
-        return 0;
+    if (t->next_hashes) {
+        int32_t n = t->next_cap - t->next_zeroed;
+        if (n > OQ_IDTABLE_ZERO)
+            n = OQ_IDTABLE_ZERO;
+        memset(t->next_hashes + t->next_zeroed, 0, (size_t)n * sizeof *t->next_hashes);
+        t->next_zeroed += n;
+        t->step_zeroed += n;
+        if (t->next_zeroed < t->next_cap)
+            return;
+        /* Cleared: the new arrays take every put from now on. */
+        t->old_hashes = t->hashes, t->old_objs = t->objs, t->old_cap = t->cap, t->old_pos = 0;
+        t->hashes = t->next_hashes, t->objs = t->next_objs, t->cap = t->next_cap;
+        t->next_hashes = NULL, t->next_objs = NULL, t->next_cap = t->next_zeroed = 0;
+        return;
     }
-    for (int32_t i = 0; i < t->cap; i++)
-        if (t->hashes[i])
-            place(hashes, objs, (uint32_t)cap - 1, t->hashes[i], t->objs[i]);
-    oq__free(t->mem, t->hashes, (size_t)t->cap * sizeof *t->hashes);
-    oq__free(t->mem, t->objs, (size_t)t->cap * sizeof *t->objs);
-    t->hashes = hashes;
-    t->objs = objs;
-    t->cap = cap;
+    if (!t->old_hashes)
+        return;
+    /* Up to OQ_IDTABLE_STEP objects moved, OQ_IDTABLE_SCAN slots looked
+     * at: a shrink's sparse old arrays drain in old_cap / 64 steps, before
+     * the deletes that would call for the next shrink (0.05 x old_cap). */
+    int32_t end = t->old_pos + OQ_IDTABLE_SCAN < t->old_cap ? t->old_pos + OQ_IDTABLE_SCAN : t->old_cap;
+    uint32_t mask = (uint32_t)t->cap - 1;
+    int32_t p = t->old_pos;
+    int32_t moved = 0;
+    for (; p < end && moved < OQ_IDTABLE_STEP; p++)
+        if (t->old_hashes[p] && t->old_objs[p]) {
+            place(t->hashes, t->objs, mask, t->old_hashes[p], t->old_objs[p]);
+            t->old_objs[p] = NULL; /* a tombstone: later runs pass through */
+            moved++;
+        }
+    t->step_moved += moved;
+    t->step_scanned += p - t->old_pos;
+    t->old_pos = p;
+    if (p == t->old_cap) {
+        free_arrays(t->mem, t->old_hashes, t->old_objs, t->old_cap);
+        t->old_hashes = NULL, t->old_objs = NULL, t->old_cap = t->old_pos = 0;
+    }
+}
+
+/* At once: every object into fresh arrays of `cap`, whatever the migration
+ * state. Only the first allocation and a reserve of many puts that does not
+ * fit a running migration come here. 0 (table unchanged) if memory fails. */
+static int rebuild(oq_idtable *t, int32_t cap)
+{
+    uint32_t *hashes;
+    void **objs;
+    if (!alloc_arrays(t->mem, cap, &hashes, &objs))
+        return 0;
+    memset(hashes, 0, (size_t)cap * sizeof *hashes);
+    uint32_t mask = (uint32_t)cap - 1;
+    for (int32_t p = t->old_pos; p < t->old_cap; p++)
+        if (t->old_hashes[p] && t->old_objs[p])
+            place(hashes, objs, mask, t->old_hashes[p], t->old_objs[p]);
+    for (int32_t p = 0; p < t->cap; p++)
+        if (t->hashes[p])
+            place(hashes, objs, mask, t->hashes[p], t->objs[p]);
+    t->step_moved += t->count;
+    t->step_scanned += t->old_cap - t->old_pos + t->cap;
+    int32_t count = t->count;
+    oq__idtable_clear(t);
+    t->hashes = hashes, t->objs = objs, t->cap = cap, t->count = count;
     return 1;
 }
 
 int oq__idtable_reserve(oq_idtable *t, int32_t more)
 {
     int64_t need = (int64_t)t->count + more;
-    int64_t cap = t->cap ? t->cap : OQ_IDTABLE_MIN;
+    if (t->next_hashes) {
+        /* Clearing: puts still go to the current arrays (to 0.8 meanwhile),
+         * and must fit the new ones at 0.7 once they take over. */
+        if (need * 10 <= (int64_t)t->cap * 8 && need * 10 <= (int64_t)t->next_cap * 7)
+            return 1;
+    } else if (need * 10 <= (int64_t)t->cap * 7) {
+        return 1;
+    }
+    int64_t cap = t->cap > t->next_cap ? t->cap : t->next_cap;
+    if (cap < OQ_IDTABLE_MIN)
+        cap = OQ_IDTABLE_MIN;
     while (need * 10 > cap * 7) /* load at most 0.7 */
         cap *= 2;
     if (cap > INT32_MAX / 2)
         return 0;
-    return cap == t->cap || resize(t, (int32_t)cap);
+    if (!t->cap || t->next_hashes || t->old_hashes || need * 10 > (int64_t)t->cap * 8)
+        return rebuild(t, (int32_t)cap);
+    /* Start growing: only the allocation now, the rest in steps. */
+    if (!alloc_arrays(t->mem, (int32_t)cap, &t->next_hashes, &t->next_objs))
+        return 0;
+    t->next_cap = (int32_t)cap;
+    t->next_zeroed = 0;
+    return 1;
 }
 
 int oq__idtable_put(oq_idtable *t, void *obj)
 {
+    t->step_moved = t->step_scanned = t->step_zeroed = 0;
     if (!oq__idtable_reserve(t, 1))
         return 0;
+    if (t->next_hashes || t->old_hashes)
+        advance(t);
     place(t->hashes, t->objs, (uint32_t)t->cap - 1, hash_id(key_of(obj)), obj);
     t->count++;
     return 1;
 }
 
-/* Backward-shift deletion: move later members of the probe run into the
- * hole when their home slot allows it, so no tombstones accumulate. */
+/* Backward-shift deletion in the live table: move later members of the
+ * probe run into the hole when their home slot allows it, so no tombstones
+ * accumulate there. */
 static void remove_at(oq_idtable *t, int32_t found)
 {
     uint32_t mask = (uint32_t)t->cap - 1, hole = (uint32_t)found;
@@ -116,24 +222,45 @@ static void remove_at(oq_idtable *t, int32_t found)
     }
     t->hashes[hole] = 0;
     t->objs[hole] = NULL;
+}
+
+static void removed(oq_idtable *t)
+{
     t->count--;
-    /* Shrink when a burst has gone (load under 0.1), never below the minimum;
-     * a failed shrink just keeps the larger arrays. */
-    if (t->cap > OQ_IDTABLE_MIN && (int64_t)t->count * 10 < t->cap)
-        (void)resize(t, t->cap / 2);
+    if (t->next_hashes || t->old_hashes) {
+        advance(t);
+        return;
+    }
+    /* Start shrinking when a burst has gone (load under 0.1), never below
+     * the minimum, and not during a migration (a later delete will); a
+     * failed allocation just keeps the larger arrays. */
+    if (t->cap > OQ_IDTABLE_MIN && (int64_t)t->count * 10 < t->cap) {
+        if (alloc_arrays(t->mem, t->cap / 2, &t->next_hashes, &t->next_objs)) {
+            t->next_cap = t->cap / 2;
+            t->next_zeroed = 0;
+        }
+    }
 }
 
 void oq__idtable_del(oq_idtable *t, const char *key)
 {
+    t->step_moved = t->step_scanned = t->step_zeroed = 0;
     if (!t->count)
         return;
-    int32_t found = find_slot(t, key, hash_id(key));
+    uint32_t h = hash_id(key);
+    int32_t found = find_slot(t, key, h);
     if (found >= 0)
         remove_at(t, found);
+    else if (t->old_hashes && (found = find_old(t, key, h)) >= 0)
+        t->old_objs[found] = NULL; /* a tombstone: the old arrays' runs stay intact */
+    else
+        return;
+    removed(t);
 }
 
 void oq__idtable_del_obj(oq_idtable *t, const void *obj)
 {
+    t->step_moved = t->step_scanned = t->step_zeroed = 0;
     if (!t->count)
         return;
     /* Each object is stored once: the slot holding this very pointer along
@@ -142,6 +269,35 @@ void oq__idtable_del_obj(oq_idtable *t, const void *obj)
     for (uint32_t p = h & mask; t->hashes[p]; p = (p + 1) & mask)
         if (t->hashes[p] == h && t->objs[p] == obj) {
             remove_at(t, (int32_t)p);
+            removed(t);
             return;
         }
+    if (!t->old_hashes)
+        return;
+    mask = (uint32_t)t->old_cap - 1;
+    for (uint32_t p = h & mask; t->old_hashes[p]; p = (p + 1) & mask)
+        if (t->old_hashes[p] == h && t->old_objs[p] == obj) {
+            t->old_objs[p] = NULL;
+            removed(t);
+            return;
+        }
+}
+
+void *oq__idtable_next(const oq_idtable *t, int32_t *pos)
+{
+    int32_t i = *pos;
+    if (i < t->old_pos)
+        i = t->old_pos; /* the drained slots hold tombstones only */
+    for (; i < t->old_cap; i++)
+        if (t->old_hashes[i] && t->old_objs[i]) {
+            *pos = i + 1;
+            return t->old_objs[i];
+        }
+    for (; i - t->old_cap < t->cap; i++)
+        if (t->hashes[i - t->old_cap]) {
+            *pos = i + 1;
+            return t->objs[i - t->old_cap];
+        }
+    *pos = i;
+    return NULL;
 }

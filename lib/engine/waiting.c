@@ -487,9 +487,9 @@ void oq__deadline_schedule(oq_engine *e, oq_contact *c)
 
 void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
 {
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        if (!c || c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
+    oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
             continue;
         if (q ? c->queue != q : !c->queue->business_time || c->queue->calendar != cal)
             continue;

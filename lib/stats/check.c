@@ -116,9 +116,9 @@ static oq_status check_records(oq_engine *e, int32_t per_kind[L_N])
 {
     const oq_stats *S = e->stats;
     int32_t live = 0, marked[L_N] = {0};
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        const oq_contact *c = e->contact_ids.objs[i];
-        if (!c || !c->stats_rec)
+    const oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (!c->stats_rec)
             continue;
         CHECK(c->stats_rec < S->fresh && oq__srec_seq(oq__srec(S, c->stats_rec)) == c->seq,
               "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
