@@ -38,7 +38,8 @@ void oq__idtable_clear(oq_idtable *t)
 {
     free_arrays(t->mem, t->hashes, t->objs, t->cap);
     free_arrays(t->mem, t->next_hashes, t->next_objs, t->next_cap);
-    free_arrays(t->mem, t->old_hashes, t->old_objs, t->old_cap);
+    oq__free(t->mem, t->old_hashes, (size_t)t->old_alloc_h * sizeof *t->old_hashes);
+    oq__free(t->mem, t->old_objs, (size_t)t->old_alloc_o * sizeof *t->old_objs);
     oq_mem *mem = t->mem;
     oq__idtable_init(t, mem);
 }
@@ -67,14 +68,29 @@ static int32_t find_slot(const oq_idtable *t, const char *key, uint32_t h)
     return -1;
 }
 
-/* The draining table: tombstones (hash set, object NULL) continue a run. */
-static int32_t find_old(const oq_idtable *t, const char *key, uint32_t h)
+/* The draining table's slot of the object `obj` (or, when NULL, with id
+ * `key`) of hash h, or -1. Tombstones (hash set, object NULL) continue a
+ * run. The drained top [old_left, old_cap) is gone and held no object: a
+ * run that reaches it can only go on at slot 0, where it wrapped (reading a
+ * run there that is not this one's finds nothing: ids are unique). */
+static int32_t find_old(const oq_idtable *t, const char *key, const void *obj, uint32_t h)
 {
-    uint32_t mask = (uint32_t)t->old_cap - 1;
-    for (uint32_t p = h & mask; t->old_hashes[p]; p = (p + 1) & mask)
-        if (t->old_hashes[p] == h && t->old_objs[p] && strcmp(key_of(t->old_objs[p]), key) == 0)
+    uint32_t mask = (uint32_t)t->old_cap - 1, n = (uint32_t)t->old_left, p = h & mask;
+    int wrapped = p >= n;
+    if (wrapped)
+        p = 0;
+    for (;; p++) {
+        if (p == n) {
+            if (wrapped)
+                return -1;
+            p = 0, wrapped = 1;
+        }
+        if (!t->old_hashes[p])
+            return -1;
+        const void *o = t->old_objs[p];
+        if (t->old_hashes[p] == h && o && (obj ? o == obj : strcmp(key_of(o), key) == 0))
             return (int32_t)p;
-    return -1;
+    }
 }
 
 void *oq__idtable_get(const oq_idtable *t, const char *key)
@@ -85,7 +101,7 @@ void *oq__idtable_get(const oq_idtable *t, const char *key)
     int32_t p = find_slot(t, key, h);
     if (p >= 0)
         return t->objs[p];
-    if (t->old_hashes && (p = find_old(t, key, h)) >= 0)
+    if (t->old_hashes && (p = find_old(t, key, NULL, h)) >= 0)
         return t->old_objs[p];
     return NULL;
 }
@@ -112,7 +128,8 @@ static void advance(oq_idtable *t)
         if (t->next_zeroed < t->next_cap)
             return;
         /* Cleared: the new arrays take every put from now on. */
-        t->old_hashes = t->hashes, t->old_objs = t->objs, t->old_cap = t->cap, t->old_pos = 0;
+        t->old_hashes = t->hashes, t->old_objs = t->objs, t->old_cap = t->cap;
+        t->old_left = t->old_alloc_h = t->old_alloc_o = t->cap;
         t->hashes = t->next_hashes, t->objs = t->next_objs, t->cap = t->next_cap;
         t->next_hashes = NULL, t->next_objs = NULL, t->next_cap = t->next_zeroed = 0;
         return;
@@ -122,22 +139,37 @@ static void advance(oq_idtable *t)
     /* Up to OQ_IDTABLE_STEP objects moved, OQ_IDTABLE_SCAN slots looked
      * at: a shrink's sparse old arrays drain in old_cap / 64 steps, before
      * the deletes that would call for the next shrink (0.05 x old_cap). */
-    int32_t end = t->old_pos + OQ_IDTABLE_SCAN < t->old_cap ? t->old_pos + OQ_IDTABLE_SCAN : t->old_cap;
+    int32_t stop = t->old_left > OQ_IDTABLE_SCAN ? t->old_left - OQ_IDTABLE_SCAN : 0;
     uint32_t mask = (uint32_t)t->cap - 1;
-    int32_t p = t->old_pos;
-    int32_t moved = 0;
-    for (; p < end && moved < OQ_IDTABLE_STEP; p++)
+    int32_t p = t->old_left, moved = 0;
+    while (p > stop && moved < OQ_IDTABLE_STEP) {
+        p--;
         if (t->old_hashes[p] && t->old_objs[p]) {
             place(t->hashes, t->objs, mask, t->old_hashes[p], t->old_objs[p]);
-            t->old_objs[p] = NULL; /* a tombstone: later runs pass through */
             moved++;
         }
+    }
     t->step_moved += moved;
-    t->step_scanned += p - t->old_pos;
-    t->old_pos = p;
-    if (p == t->old_cap) {
-        free_arrays(t->mem, t->old_hashes, t->old_objs, t->old_cap);
-        t->old_hashes = NULL, t->old_objs = NULL, t->old_cap = t->old_pos = 0;
+    t->step_scanned += t->old_left - p;
+    t->old_left = p;
+    if (!p) {
+        oq__free(t->mem, t->old_hashes, (size_t)t->old_alloc_h * sizeof *t->old_hashes);
+        oq__free(t->mem, t->old_objs, (size_t)t->old_alloc_o * sizeof *t->old_objs);
+        t->old_hashes = NULL, t->old_objs = NULL;
+        t->old_cap = t->old_left = t->old_alloc_h = t->old_alloc_o = 0;
+        return;
+    }
+    /* Give the drained top back a piece at a time; a refused shrink keeps
+     * the block (freed whole at the end). */
+    if (t->old_alloc_h - p >= OQ_IDTABLE_RELEASE) {
+        uint32_t *h = oq__realloc(t->mem, t->old_hashes, (size_t)t->old_alloc_h * sizeof *h, (size_t)p * sizeof *h);
+        if (h)
+            t->old_hashes = h, t->old_alloc_h = p;
+    }
+    if (t->old_alloc_o - p >= OQ_IDTABLE_RELEASE) {
+        void **o = oq__realloc(t->mem, t->old_objs, (size_t)t->old_alloc_o * sizeof *o, (size_t)p * sizeof *o);
+        if (o)
+            t->old_objs = o, t->old_alloc_o = p;
     }
 }
 
@@ -152,14 +184,14 @@ static int rebuild(oq_idtable *t, int32_t cap)
         return 0;
     memset(hashes, 0, (size_t)cap * sizeof *hashes);
     uint32_t mask = (uint32_t)cap - 1;
-    for (int32_t p = t->old_pos; p < t->old_cap; p++)
+    for (int32_t p = 0; p < t->old_left; p++)
         if (t->old_hashes[p] && t->old_objs[p])
             place(hashes, objs, mask, t->old_hashes[p], t->old_objs[p]);
     for (int32_t p = 0; p < t->cap; p++)
         if (t->hashes[p])
             place(hashes, objs, mask, t->hashes[p], t->objs[p]);
     t->step_moved += t->count;
-    t->step_scanned += t->old_cap - t->old_pos + t->cap;
+    t->step_scanned += t->old_left + t->cap;
     int32_t count = t->count;
     oq__idtable_clear(t);
     t->hashes = hashes, t->objs = objs, t->cap = cap, t->count = count;
@@ -251,7 +283,7 @@ void oq__idtable_del(oq_idtable *t, const char *key)
     int32_t found = find_slot(t, key, h);
     if (found >= 0)
         remove_at(t, found);
-    else if (t->old_hashes && (found = find_old(t, key, h)) >= 0)
+    else if (t->old_hashes && (found = find_old(t, key, NULL, h)) >= 0)
         t->old_objs[found] = NULL; /* a tombstone: the old arrays' runs stay intact */
     else
         return;
@@ -272,31 +304,25 @@ void oq__idtable_del_obj(oq_idtable *t, const void *obj)
             removed(t);
             return;
         }
-    if (!t->old_hashes)
-        return;
-    mask = (uint32_t)t->old_cap - 1;
-    for (uint32_t p = h & mask; t->old_hashes[p]; p = (p + 1) & mask)
-        if (t->old_hashes[p] == h && t->old_objs[p] == obj) {
-            t->old_objs[p] = NULL;
-            removed(t);
-            return;
-        }
+    int32_t found = t->old_hashes ? find_old(t, NULL, obj, h) : -1;
+    if (found >= 0) {
+        t->old_objs[found] = NULL; /* a tombstone */
+        removed(t);
+    }
 }
 
 void *oq__idtable_next(const oq_idtable *t, int32_t *pos)
 {
     int32_t i = *pos;
-    if (i < t->old_pos)
-        i = t->old_pos; /* the drained slots hold tombstones only */
-    for (; i < t->old_cap; i++)
+    for (; i < t->old_left; i++)
         if (t->old_hashes[i] && t->old_objs[i]) {
             *pos = i + 1;
             return t->old_objs[i];
         }
-    for (; i - t->old_cap < t->cap; i++)
-        if (t->hashes[i - t->old_cap]) {
+    for (; i - t->old_left < t->cap; i++)
+        if (t->hashes[i - t->old_left]) {
             *pos = i + 1;
-            return t->objs[i - t->old_cap];
+            return t->objs[i - t->old_left];
         }
     *pos = i;
     return NULL;

@@ -58,8 +58,8 @@ static void check_all(const oq_idtable *t)
     for (int i = 0; i < N_OBJ; i++) {
         void *got = oq__idtable_get(t, objs[i].buf);
         if (got != (objs[i].present ? &objs[i] : NULL))
-            fail_msg("key %s: got %p, model says %s (cap %d, next %d, old %d at %d)", objs[i].buf, got,
-                     objs[i].present ? "present" : "absent", t->cap, t->next_cap, t->old_cap, t->old_pos);
+            fail_msg("key %s: got %p, model says %s (cap %d, next %d, old %d, %d left)", objs[i].buf, got,
+                     objs[i].present ? "present" : "absent", t->cap, t->next_cap, t->old_cap, t->old_left);
         n += objs[i].present;
     }
     assert_int_equal(t->count, n);
@@ -73,8 +73,8 @@ static void check_walk(const oq_idtable *t)
     int32_t n = 0;
     for (int32_t pos = 0; (o = oq__idtable_next(t, &pos));) {
         if (!o->present || o->seen)
-            fail_msg("walk: %s %s (cap %d, next %d, old %d at %d)", o->buf, o->present ? "seen twice" : "not stored",
-                     t->cap, t->next_cap, t->old_cap, t->old_pos);
+            fail_msg("walk: %s %s (cap %d, next %d, old %d, %d left)", o->buf, o->present ? "seen twice" : "not stored",
+                     t->cap, t->next_cap, t->old_cap, t->old_left);
         o->seen = 1;
         n++;
     }
@@ -125,7 +125,8 @@ static void migrations_match_the_model(void **state)
         if (t.cap != cap && cap) /* the live arrays changed: a migration entered draining */
             t.cap > cap ? grows++ : shrinks++;
         int clearing = t.next_hashes != NULL, draining = t.old_hashes != NULL;
-        if (step % 4999 == 0 || clearing != was_clearing || draining != was_draining) {
+        if (step % 4999 == 0 || (draining && step % 997 == 0) || clearing != was_clearing ||
+            draining != was_draining) {
             check_all(&t);
             check_walk(&t);
         }
@@ -146,7 +147,7 @@ static void migrations_match_the_model(void **state)
 static int fill_to_mid_drain(oq_idtable *t)
 {
     int i = 0;
-    while (!t->old_hashes || t->old_pos < t->old_cap / 2 || t->cap < 16384) {
+    while (!t->old_hashes || t->old_left > t->old_cap / 2 || t->cap < 16384) {
         assert_int_equal(oq__idtable_put(t, &objs[i]), 1);
         objs[i++].present = 1;
     }
@@ -165,9 +166,13 @@ static void walk_sees_each_object_once_mid_migration(void **state)
     int n = fill_to_mid_drain(&t);
     /* Objects in both arrays, and tombstones in the old ones. */
     int in_old = 0;
-    for (int32_t p = 0; p < t.old_cap; p++)
+    for (int32_t p = 0; p < t.old_left; p++)
         in_old += t.old_hashes[p] && t.old_objs[p];
     assert_true(in_old > 0 && in_old < t.count);
+    /* The drained top was given back (to within one release step). */
+    assert_true(t.old_alloc_h - t.old_left < OQ_IDTABLE_RELEASE && t.old_alloc_o - t.old_left < OQ_IDTABLE_RELEASE);
+    assert_int_equal(ta.live_bytes, ((int64_t)t.cap + t.old_alloc_h) * (int64_t)sizeof(uint32_t) +
+                                         ((int64_t)t.cap + t.old_alloc_o) * (int64_t)sizeof(void *));
     for (int k = 0; k < 300; k += 3) { /* 100 steps do not finish the drain */
         oq__idtable_del(&t, objs[k].buf);
         objs[k].present = 0;
