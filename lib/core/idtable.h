@@ -72,10 +72,10 @@ typedef struct oq_idtable {
     uint32_t *old_hashes;
     void **old_objs;
     int32_t old_cap, old_left, old_alloc_h, old_alloc_o;
-    /* Work done by the latest put or delete, for tests (counted, not timed):
-     * objects moved between arrays, old slots looked at, new hash slots
-     * cleared. */
-    int32_t step_moved, step_scanned, step_zeroed;
+    /* Work of the migrations so far, for tests (counted, not timed; one
+     * operation's is the difference): objects moved between arrays, old
+     * slots looked at, new hash slots cleared. */
+    int64_t work_moved, work_scanned, work_zeroed;
     oq_mem *mem;
 } oq_idtable;
 

@@ -214,7 +214,7 @@ static void reserve_then_puts_under_failing_allocator(void **state)
     ta.fail_all = 1;
     int32_t more = t.cap; /* more than 0.7 x the live arrays hold */
     assert_int_equal(oq__idtable_reserve(&t, more), 0);
-    assert_memory_equal(&t, &before, offsetof(oq_idtable, step_moved));
+    assert_memory_equal(&t, &before, offsetof(oq_idtable, work_moved));
     check_all(&t);
     /* Allowed, it rebuilds at once; then `more` puts under failure. */
     ta.fail_at = 0;
@@ -267,6 +267,17 @@ static void reserve_then_puts_under_failing_allocator(void **state)
     assert_int_equal(ta.live_bytes, 0);
 }
 
+typedef struct work {
+    int64_t moved, scanned, zeroed;
+} work;
+
+static work work_of(const oq_idtable *t) { return (work){t->work_moved, t->work_scanned, t->work_zeroed}; }
+
+static work work_since(const oq_idtable *t, work w)
+{
+    return (work){t->work_moved - w.moved, t->work_scanned - w.scanned, t->work_zeroed - w.zeroed};
+}
+
 /* No single put or delete moves more than OQ_IDTABLE_STEP objects, looks
  * at more than OQ_IDTABLE_SCAN old slots or clears more than
  * OQ_IDTABLE_ZERO new ones, across growth to 2^17 slots
@@ -284,26 +295,28 @@ static void one_operation_does_bounded_work(void **state)
     int32_t max_cap = 0;
     for (int round = 0; round < 2; round++) {
         for (int i = 0; i < N_OBJ; i++) {
+            work w = work_of(&t);
             assert_int_equal(oq__idtable_put(&t, &objs[i]), 1);
             objs[i].present = 1;
-            if (t.step_moved > OQ_IDTABLE_STEP || t.step_scanned > OQ_IDTABLE_SCAN ||
-                t.step_zeroed > OQ_IDTABLE_ZERO)
-                fail_msg("put %d moved %d objects, looked at %d slots, cleared %d", i, t.step_moved,
-                         t.step_scanned, t.step_zeroed);
-            moved += t.step_moved, zeroed += t.step_zeroed;
+            w = work_since(&t, w);
+            if (w.moved > OQ_IDTABLE_STEP || w.scanned > OQ_IDTABLE_SCAN || w.zeroed > OQ_IDTABLE_ZERO)
+                fail_msg("put %d moved %d objects, looked at %d slots, cleared %d", i, (int)w.moved,
+                         (int)w.scanned, (int)w.zeroed);
+            moved += w.moved, zeroed += w.zeroed;
             max_cap = t.cap > max_cap ? t.cap : max_cap;
         }
         for (int i = 0; i < N_OBJ; i++) {
+            work w = work_of(&t);
             if (i & 1)
                 oq__idtable_del(&t, objs[i].buf);
             else
                 oq__idtable_del_obj(&t, &objs[i]);
             objs[i].present = 0;
-            if (t.step_moved > OQ_IDTABLE_STEP || t.step_scanned > OQ_IDTABLE_SCAN ||
-                t.step_zeroed > OQ_IDTABLE_ZERO)
-                fail_msg("delete %d moved %d objects, looked at %d slots, cleared %d", i, t.step_moved,
-                         t.step_scanned, t.step_zeroed);
-            moved += t.step_moved, zeroed += t.step_zeroed;
+            w = work_since(&t, w);
+            if (w.moved > OQ_IDTABLE_STEP || w.scanned > OQ_IDTABLE_SCAN || w.zeroed > OQ_IDTABLE_ZERO)
+                fail_msg("delete %d moved %d objects, looked at %d slots, cleared %d", i, (int)w.moved,
+                         (int)w.scanned, (int)w.zeroed);
+            moved += w.moved, zeroed += w.zeroed;
         }
     }
     assert_int_equal(max_cap, 131072);
