@@ -15,20 +15,21 @@
  * inside one host call (issue #22), and a routing engine must not stall a
  * call for its index. So growing (or shrinking after a burst) allocates the
  * new arrays and then each later put or delete does a bounded step of the
- * work (OQ_IDTABLE_STEP old slots moved, OQ_IDTABLE_ZERO new slots
- * cleared):
+ * work (at most OQ_IDTABLE_ZERO new hash slots cleared, or OQ_IDTABLE_STEP
+ * objects moved looking at OQ_IDTABLE_SCAN old slots):
  *   1. clearing: the new hash array is zeroed in steps (a fresh 2 MB memset
  *      with its page faults was a stall of its own); the current table stays
  *      the only one, and may fill to 0.8 meanwhile;
  *   2. draining: the new arrays become the table every put goes to, and the
- *      old ones are read-only except that a delete or a moved slot leaves a
- *      tombstone there (hash kept, object NULL) so probe runs stay intact;
- *      a lookup tries the new table, then the old one;
+ *      old ones are read-only except that a delete there leaves a
+ *      tombstone (hash kept, object NULL) so probe runs stay intact; a
+ *      lookup tries the new table, then the old one;
  *   3. the old arrays drain from the top and shrink behind the drain (a
  *      shrinking realloc of 4096 slots at a time: returning megabytes of
  *      touched pages to the system at once was a ~1 ms stall of its own);
  *      a probe run that reaches the drained top continues at slot 0.
- * Lookups cost one extra predictable branch outside a migration. The rates
+ * Outside a migration a lookup costs one more predictable branch (on a
+ * miss), a delete two, and the migration code is kept out of line. The rates
  * are such that single puts and deletes never need a second growth before a
  * migration ends (grow: 0.7 x old capacity puts of room vs old capacity / 8
  * steps; a shrink is simply not started while one runs, and its sparse old
