@@ -518,12 +518,16 @@ int64_t oq__svc_need(const oq_engine *e);
  * `extra_contacts` contacts and `extra_room` to svc_room: 0 when memory ran
  * out (the blocks made stay on the list: no state). */
 int oq__svc_reserve(oq_engine *e, int32_t extra_contacts, int64_t extra_room);
-/* The contacts agent `a` could still take (svc_room's term), and its
- * change as presence, capacity or held contacts change. */
-int64_t oq__svc_agent_room(const oq_agent *a);
-/* A block for a contact being offered (or restored held): from the free
- * list, which the reservations keep non-empty (0: the invariant broke and
- * the allocator failed too). */
+/* The contacts agent `a` could still take (svc_room's term): kept in
+ * svc_room as presence, capacity or held contacts change. */
+static inline int64_t oq__svc_agent_room(const oq_agent *a)
+{
+    int64_t r = (int64_t)a->svc_k - (a->n_offered + a->n_active + a->n_wrapup);
+    return a->presence == OQ_AGENT_READY && r > 0 ? r : 0;
+}
+/* A block for a contact being offered: from the free list, which the
+ * reservations keep non-empty (0: the invariant broke and the allocator
+ * failed too). Its fields are the caller's to set. */
 int oq__svc_take(oq_engine *e, oq_contact *c);
 /* The contact lets its agent go: its block back to the free list. */
 void oq__svc_give(oq_engine *e, oq_contact *c);

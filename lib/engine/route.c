@@ -223,6 +223,7 @@ static int make_offer(oq_engine *e, oq_contact *c, oq_member *m, int index_later
     s->exclusive = ch->exclusive;
     c->n_offers++;
     s->offered_at = e->now;
+    s->assigned_at = s->wrapup_at = 0; /* its timer slot is set when armed */
     c->link_prev = NULL;
     c->link_next = a->held;
     if (a->held)

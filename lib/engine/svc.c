@@ -24,8 +24,6 @@
  * oq_contact_arrive, oq_agent_login / ready, oq_agent_set_capacity,
  * oq_channel_add / update reserve for those; restore makes the list. Other
  * calls only lower it. oq_engine_check verifies the list holds need. */
-#include <string.h>
-
 #include "engine/internal.h"
 
 /* Blocks kept beyond need when contacts give them back (the rest are
@@ -38,11 +36,6 @@ static int64_t room_of(const oq_agent *a, int32_t k, int ready)
 {
     int64_t r = (int64_t)k - held(a);
     return ready && r > 0 ? r : 0;
-}
-
-int64_t oq__svc_agent_room(const oq_agent *a)
-{
-    return room_of(a, a->svc_k, a->presence == OQ_AGENT_READY);
 }
 
 static int64_t unheld(const oq_engine *e)
@@ -77,7 +70,6 @@ int oq__svc_take(oq_engine *e, oq_contact *c)
     } else if (!(b = oq__alloc(&e->mem, sizeof *b))) {
         return 0; /* never while the reservations hold (oq_engine_check) */
     }
-    memset(b, 0, sizeof *b);
     c->svc = b;
     return 1;
 }
