@@ -434,6 +434,9 @@ oq_status oq_engine_snapshot(const oq_engine *ce, oq_write_fn write, void *user)
     oq_engine *e = (oq_engine *)(uintptr_t)ce; /* only the resume walk allocates (scratch) */
     if (e->in_callback)
         return oq__fail(e, OQ_EBUSY, "snapshot from inside an engine callback");
+    if (!e->stats) /* a snapshot holds them, and a restore makes an engine with them */
+        return oq__fail(e, OQ_ESTATE, "snapshot: this engine keeps no statistics (a simulator "
+                                      "replication's engine: oq_sim_options.engine_stats)");
     oq_wr *w = calloc(1, sizeof *w);
     if (!w)
         return OQ_ENOMEM;

@@ -1264,6 +1264,8 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
                         "stats: cannot configure while the engine holds %d contacts",
                         e->n_contacts);
     oq_stats *S = e->stats;
+    if (!S) /* checked and ignored: a simulator's build callback runs for every replication */
+        return OQ_OK;
     oq_sobj *center = obj_new(e, o);
     if (!center)
         return oq__fail(e, OQ_ENOMEM, "stats: out of memory");
@@ -1309,6 +1311,8 @@ oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
     if (st != OQ_OK)
         return st;
     oq_stats *S = e->stats;
+    if (!S) /* the clock moved, as for any engine; nothing else to reset */
+        return OQ_OK;
     oq__stats_roll(e, e->now);
     S->day_start = e->now;
     S->day_lazy = 0; /* cur may hold time before the day: until it closes, adds write the day */
@@ -1332,11 +1336,21 @@ oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
     return OQ_OK;
 }
 
+oq_status oq__stats_kept(const oq_engine *e)
+{
+    if (e->stats)
+        return OQ_OK;
+    return oq__fail(e, OQ_ESTATE, "statistics: this engine keeps none (a simulator replication's "
+                                  "engine: oq_sim_options.engine_stats)");
+}
+
 oq_status oq_stats_get_options(const oq_engine *e, oq_stats_options *out)
 {
     if (!e)
         return OQ_EINVAL;
-    oq_status st = OQ__OUT_CHECK(e, out, oq_stats_options, ring_size);
+    oq_status st = oq__stats_kept(e);
+    if (st == OQ_OK)
+        st = OQ__OUT_CHECK(e, out, oq_stats_options, ring_size);
     if (st == OQ_OK)
         oq__output_copy(out, &e->stats->opt, sizeof *out);
     return st;
