@@ -387,7 +387,7 @@ static int f_contact_offer_timer_kind(oq_engine *e)
     oq_contact *c = contact_where(e, offered);
     if (!c || oq__ctimer_kind(c, OQ_CT_SERVICE) == OQ_TIMER_NONE)
         return 0;
-    oq__ctimer_arm(e, c, OQ_CT_SERVICE, c->t_due[OQ_CT_SERVICE], OQ_TIMER_WRAPUP); /* an offer that "ends wrap-up" */
+    oq__ctimer_arm(e, c, OQ_CT_SERVICE, c->svc->t_due, OQ_TIMER_WRAPUP); /* an offer that "ends wrap-up" */
     return 1;
 }
 
