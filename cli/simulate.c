@@ -657,6 +657,7 @@ int cmd_simulate(int argc, char **argv)
         o.replications = (int32_t)reps_arg;
     if (seed_arg >= 0)
         o.seed = (uint64_t)seed_arg;
+    o.engine_stats = OQ_SIM_ENGINE_STATS_NONE; /* the report reads only the simulator's figures */
     progress prog;
     memset(&prog, 0, sizeof prog);
     prog.enabled = isatty(2);

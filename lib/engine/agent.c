@@ -83,6 +83,7 @@ oq_status oq_agent_add(oq_engine *e, const char *id, int32_t capacity)
         return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", id);
     a->id = oq__strndup(&e->mem, id, strlen(id));
     a->capacity = capacity;
+    a->svc_k = capacity / e->svc_unit; /* offline: no room for offers yet (svc.c) */
     a->presence = a->state = OQ_AGENT_OFFLINE;
     a->state_since = a->last_activity = a->last_inbound = e->now;
     a->idx = e->n_agents;
@@ -151,7 +152,15 @@ oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacit
         st = check_capacity(e, agent, capacity);
     if (st != OQ_OK)
         return st;
+    /* Service blocks for the offers more capacity allows (svc.c), first. */
+    int64_t room = oq__svc_agent_room(a);
+    int32_t k = capacity / e->svc_unit;
+    int64_t more = (int64_t)k - (a->n_offered + a->n_active + a->n_wrapup);
+    if (a->presence == OQ_AGENT_READY && more > room && !oq__svc_reserve(e, 0, more - room))
+        return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", agent);
     a->capacity = capacity;
+    a->svc_k = k;
+    e->svc_room += oq__svc_agent_room(a) - room;
     oq__agent_reindex(e, a);
     oq__mark_agent(e, a);
     oq__dispatch(e);

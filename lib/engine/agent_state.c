@@ -144,10 +144,11 @@ void oq__agent_announce_logout(oq_engine *e, oq_agent *a)
 
 void oq__agent_set_presence(oq_engine *e, oq_agent *a, int32_t presence)
 {
-    (void)e;
+    int64_t room = oq__svc_agent_room(a);
     for (int32_t i = 0; i < a->n_members; i++)
         oq__member_account(a->members[i], -1);
     a->presence = presence;
+    e->svc_room += oq__svc_agent_room(a) - room; /* going READY: reserved by the call (svc.c) */
     for (int32_t i = 0; i < a->n_members; i++)
         oq__member_account(a->members[i], +1);
 }

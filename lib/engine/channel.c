@@ -59,6 +59,10 @@ oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
         return st;
     if (oq__idmap_get(&e->channel_ids, spec->id))
         return oq__fail(e, OQ_EEXIST, "channel '%s' already exists", spec->id);
+    /* A cheaper channel lets agents hold more contacts: service blocks for
+     * them first (svc.c). */
+    if (!oq__svc_reserve_unit(e, spec->capacity_cost))
+        return oq__fail(e, OQ_ENOMEM, "channel '%s': out of memory", spec->id);
     /* Every agent keeps per-channel arrays covering all channel indexes, so
      * routing never allocates. Growing them first is harmless on failure. */
     for (int32_t i = 0; i < e->n_agents; i++)
@@ -81,6 +85,7 @@ oq_status oq_channel_add(oq_engine *e, const oq_channel_spec *spec)
     }
     c->idx = oq__slot_add(e, (void ***)&e->channels, &e->n_channels, &e->cap_channels, c);
     e->live_channels++;
+    oq__svc_apply_unit(e, c->cost);
     return OQ_OK;
 }
 
@@ -100,7 +105,10 @@ oq_status oq_channel_update(oq_engine *e, const oq_channel_spec *spec)
         st = oq__find_channel(e, "channel.id", spec->id, &c);
     if (st != OQ_OK)
         return st;
+    if (!oq__svc_reserve_unit(e, spec->capacity_cost)) /* a cheaper channel: svc.c */
+        return oq__fail(e, OQ_ENOMEM, "channel '%s': out of memory", spec->id);
     apply_spec(c, spec);
+    oq__svc_apply_unit(e, c->cost);
     /* Limits changed for everyone: re-evaluate every agent's lanes. */
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i]) {

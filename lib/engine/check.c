@@ -40,10 +40,14 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int
     /* The lists share one pair of links per contact (types.h): each list's
      * back links are checked whole, so no contact is in two of them. */
     for (oq_contact *c = a->held, *prev = NULL; c; prev = c, c = c->link_next) {
-        CHECK(c->agent == a, "agent '%s': holds contact '%s' that points elsewhere", a->id, c->id);
+        CHECK(c->svc && c->svc->agent == a, "agent '%s': holds contact '%s' that points elsewhere",
+              a->id, c->id);
         CHECK(c->link_prev == prev, "agent '%s': broken held list at contact '%s'", a->id, c->id);
-        used += c->cost;
-        exclusive += c->exclusive;
+        /* svc.c's bound: no held contact took less than svc_unit. */
+        CHECK(c->svc->cost >= e->svc_unit, "agent '%s': contact '%s' took %d, below the unit %d",
+              a->id, c->id, c->svc->cost, e->svc_unit);
+        used += c->svc->cost;
+        exclusive += c->svc->exclusive;
         offered += c->state == OQ_CONTACT_OFFERED;
         active += c->state == OQ_CONTACT_ACTIVE;
         wrapup += c->state == OQ_CONTACT_WRAPUP;
@@ -122,6 +126,7 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
             oq_contact *c = lane->contacts.items[i];
             CHECK(c->state == OQ_CONTACT_QUEUED && c->queue == q && c->lane == l,
                   "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
+            CHECK(!c->svc, "queue '%s': waiting contact '%s' keeps a service block", q->id, c->id);
             CHECK(c->tier >= 0 && c->tier < q->n_tiers && c->step <= q->n_steps,
                   "queue '%s': contact '%s' beyond the ladder", q->id, c->id);
             CHECK((oq__pref_until(c) > 0) == ((c->flags & OQ_CF_RESERVED) != 0),
@@ -155,6 +160,36 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
     }
     CHECK(queued == q->n_queued, "queue '%s': %d queued, counted %d", q->id, queued, q->n_queued);
     *queued_total += queued;
+    return OQ_OK;
+}
+
+/* Service blocks (svc.c): held contacts own one each (checked with the
+ * held lists), waiting and parked ones none; the free list is as long as it
+ * says and holds what the next call's routing may take. */
+static oq_status check_svc(oq_engine *e)
+{
+    int32_t n = 0;
+    for (const oq_contact_svc *b = e->svc_free; b && n <= e->n_svc_free; b = b->next_free)
+        n++;
+    CHECK(n == e->n_svc_free, "engine: %d free service blocks, counted %d", e->n_svc_free, n);
+    CHECK(e->svc_unit >= 1 && e->svc_unit <= OQ_CAPACITY_MAX, "engine: service unit %d", e->svc_unit);
+    int64_t room = 0;
+    for (int32_t i = 0; i < e->n_agents; i++) {
+        const oq_agent *a = e->agents[i];
+        if (!a)
+            continue;
+        CHECK(a->svc_k == a->capacity / e->svc_unit, "agent '%s': service slots %d, capacity %d / unit %d",
+              a->id, a->svc_k, a->capacity, e->svc_unit);
+        room += oq__svc_agent_room(a);
+    }
+    CHECK(room == e->svc_room, "engine: agents' room for offers %lld, counted %lld", (long long)room,
+          (long long)e->svc_room);
+    for (int32_t i = 0; i < e->n_channels; i++)
+        CHECK(!e->channels[i] || e->channels[i]->cost >= e->svc_unit,
+              "engine: channel '%s' costs %d, below the service unit %d", e->channels[i]->id,
+              e->channels[i]->cost, e->svc_unit);
+    CHECK(e->n_svc_free >= oq__svc_need(e), "engine: %d free service blocks, routing may need %lld",
+          e->n_svc_free, (long long)oq__svc_need(e));
     return OQ_OK;
 }
 
@@ -193,7 +228,7 @@ oq_status oq_engine_check(oq_engine *e)
           "engine: agents hold %d contacts, counted %d", held, e->n_offered + e->n_active + e->n_wrapup);
     int32_t parked = 0;
     for (oq_contact *c = e->parked, *prev = NULL; c; prev = c, c = c->link_next, parked++) {
-        CHECK(c->state == OQ_CONTACT_PARKED && !c->agent && c->heap_pos < 0,
+        CHECK(c->state == OQ_CONTACT_PARKED && !c->svc && c->heap_pos < 0,
               "engine: parked contact '%s' is %s", c->id, oq_contact_state_name(c->state));
         CHECK(c->link_prev == prev, "engine: parked list broken at contact '%s'", c->id);
     }
@@ -211,6 +246,8 @@ oq_status oq_engine_check(oq_engine *e)
               (long long)e->now);
     }
     CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
+    if ((st = check_svc(e)) != OQ_OK)
+        return st;
     if ((st = oq__check_derived(e)) != OQ_OK)
         return st;
     return e->obs->check(e);

@@ -80,10 +80,8 @@ static void tally(oq_engine *e)
             if (q->lanes[l].channel >= 0)
                 e->channels[q->lanes[l].channel]->tally[0]++;
     }
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        if (!c)
-            continue;
+    oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
         for (int32_t k = 0; k < c->n_req + c->n_pref; k++)
             e->skills[c->extra[k].skill]->tally++;
         e->channels[c->channel]->tally[1]++;
@@ -315,8 +313,9 @@ oq_status oq__check_derived(oq_engine *e)
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i] && (st = check_agent(e, e->agents[i])) != OQ_OK)
             return st;
-    for (int32_t i = 0; i < e->contact_ids.cap; i++)
-        if (e->contact_ids.objs[i] && (st = check_contact(e, e->contact_ids.objs[i])) != OQ_OK)
+    const oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));)
+        if ((st = check_contact(e, c)) != OQ_OK)
             return st;
     if ((st = oq__sig_check(e)) != OQ_OK)
         return st;

@@ -14,13 +14,13 @@ void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *de
     ev.type = type;
     ev.time_ms = e->now;
     ev.contact = c->id;
-    ev.agent = c->agent ? c->agent->id : NULL;
+    ev.agent = oq__c_agent(c) ? oq__c_agent(c)->id : NULL;
     ev.queue = c->queue->id;
     ev.channel = e->channels[c->channel]->id;
     ev.detail = detail;
     ev.priority = c->priority;
     ev.wait_ms = e->now - c->enqueued;
-    oq__emit(e, &ev, c, c->agent);
+    oq__emit(e, &ev, c, oq__c_agent(c));
 }
 
 /* Is the exclusion's agent still there with the presence it missed in? */
@@ -237,8 +237,9 @@ void oq__contact_dequeue(oq_engine *e, oq_contact *c)
  * may be routed before it is indexed (oq__agent_reindex_later). */
 static void release(oq_engine *e, oq_contact *c, int route_later)
 {
-    oq_agent *a = c->agent;
+    oq_agent *a = c->svc->agent;
     oq_queue *q = c->queue;
+    int64_t room = oq__svc_agent_room(a);
     if (c->link_prev)
         c->link_prev->link_next = c->link_next;
     else
@@ -246,9 +247,9 @@ static void release(oq_engine *e, oq_contact *c, int route_later)
     if (c->link_next)
         c->link_next->link_prev = c->link_prev;
     c->link_prev = c->link_next = NULL;
-    a->used -= c->cost;
+    a->used -= c->svc->cost;
     a->ch_count[c->channel]--;
-    a->n_exclusive -= c->exclusive;
+    a->n_exclusive -= c->svc->exclusive;
     switch (c->state) {
     case OQ_CONTACT_OFFERED:
         a->n_offered--;
@@ -269,7 +270,9 @@ static void release(oq_engine *e, oq_contact *c, int route_later)
     a->last_activity = e->now;
     if (!q->outbound)
         a->last_inbound = e->now;
-    c->agent = NULL;
+    e->svc_room += oq__svc_agent_room(a) - room;
+    oq__ctimer_cancel(e, c, OQ_CT_SERVICE); /* every caller did: the slot lives in the block */
+    oq__svc_give(e, c);
     if (route_later)
         oq__agent_reindex_later(e, a);
     else
@@ -425,7 +428,7 @@ static void note_miss(oq_engine *e, oq_agent *a, int timed_out)
 
 void oq__offer_expired(oq_engine *e, oq_contact *c)
 {
-    oq_agent *a = c->agent;
+    oq_agent *a = c->svc->agent;
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
     add_reject(e, c, a);
     exclusion_room_after_timeout(e, c);
@@ -479,12 +482,12 @@ void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_
 static void complete_now(oq_engine *e, oq_contact *c)
 {
     oq_queue *q = c->queue;
-    double handle_s = (double)(e->now - c->assigned_at) / 1000.0;
+    double handle_s = (double)(e->now - c->svc->assigned_at) / 1000.0;
     /* Recent handle time for wait estimates: an exponential average. */
     q->aht_ema_s = q->n_completed ? q->aht_ema_s + 0.2 * (handle_s - q->aht_ema_s) : handle_s;
     q->n_completed++;
     oq__contact_event(e, c, OQ_EV_COMPLETED, NULL);
-    c->agent->handled++;
+    c->svc->agent->handled++;
     release(e, c, 1); /* every path here dispatches next */
     oq__contact_destroy(e, c);
 }
@@ -652,6 +655,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         (cbl && !oq__heap_reserve(&cbl->contacts, &e->mem, cbl->reserved + 1)) ||
         (mvl && !oq__heap_reserve(&mvl->contacts, &e->mem, mvl->reserved + 1)) ||
         ((keep_place || mvl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
+        !oq__svc_reserve(e, 1, 0) /* a service block for its offer (svc.c) */ ||
         !oq__exclusion_room(e, c, 1) || !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__history_free(e, c);
@@ -725,7 +729,7 @@ static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, c
     if (st != OQ_OK)
         return st;
     oq_contact *c = *out_c;
-    if (c->state != OQ_CONTACT_OFFERED || c->agent != *out_a) {
+    if (c->state != OQ_CONTACT_OFFERED || oq__c_agent(c) != *out_a) {
         if (oq__contact_rejected_by(e, c, *out_a))
             return oq__fail(e, OQ_ESTATE,
                             "contact '%s': its offer to agent '%s' already timed out or was rejected",
@@ -758,7 +762,7 @@ oq_status oq_offer_accept(oq_engine *e, int64_t now_ms, const char *contact, con
     c->deadline_stage = 2;
     oq__pref_until_clear(c);
     c->state = OQ_CONTACT_ACTIVE;
-    c->assigned_at = e->now;
+    c->svc->assigned_at = e->now;
     c->queue->sl_met += oq__queue_elapsed(e, c->queue, c->arrived, e->now) <=
                         (int64_t)(c->queue->sla_threshold_s * 1000.0 + 0.5);
     c->queue->sl_total++;
@@ -850,9 +854,9 @@ oq_status oq_contact_complete(oq_engine *e, int64_t now_ms, const char *contact)
         return oq__fail(e, OQ_ESTATE, "contact '%s' is %s: only an active contact can be completed",
                         contact, oq_contact_state_name(c->state));
     if (c->queue->wrapup_s > 0) {
-        oq_agent *a = c->agent;
+        oq_agent *a = c->svc->agent;
         c->state = OQ_CONTACT_WRAPUP;
-        c->wrapup_at = e->now;
+        c->svc->wrapup_at = e->now;
         a->n_active--;
         a->n_wrapup++;
         e->n_active--;
@@ -969,7 +973,7 @@ oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *ca
     out->n_offers = c->n_offers;
     out->queue = c->queue->id;
     out->channel = e->channels[c->channel]->id;
-    out->agent = c->agent ? c->agent->id : NULL;
+    out->agent = oq__c_agent(c) ? oq__c_agent(c)->id : NULL;
     out->customer = c->customer;
     const oq_agent *pa = oq__contact_pref_agent(e, c);
     out->preferred_agent = pa ? pa->id : NULL;

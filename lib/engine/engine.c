@@ -77,6 +77,7 @@ oq_status oq__engine_create(const oq_engine_options *opts, const oq__observer *o
     e->resume_sweep_at = 64;
     e->next_agent_seq = e->next_contact_seq = e->next_timer_seq = 1;
     e->journal_seq = 1;
+    e->svc_unit = OQ_CAPACITY_MAX; /* no channel yet (svc.c) */
     if (!oq__heap_reserve(&e->timers, &e->mem, OQ_ENGINE_TIMERS) || obs->attach(e) != OQ_OK) {
         oq__heap_free(&e->timers, &e->mem);
         oq__free(&mem, e, sizeof *e + OQ_ENGINE_ERR_MAX);
@@ -122,6 +123,7 @@ void oq_engine_destroy(oq_engine *e)
     }
     oq__contact_spares_free(e);
     oq__history_spares_free(e);
+    oq__svc_free_all(e);
     for (int32_t i = 0; i < e->n_agents; i++) {
         oq_agent *a = e->agents[i];
         if (!a)

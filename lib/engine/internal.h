@@ -510,6 +510,37 @@ static inline void oq__pref_until_clear(oq_contact *c)
     if (c->ext)
         c->ext->pref_until = 0;
 }
+/* Service blocks (svc.c, types.h oq_contact_svc). */
+/* Blocks the free list must hold now: as many as the offers routing could
+ * still make before any call changes the bound (svc.c). */
+int64_t oq__svc_need(const oq_engine *e);
+/* Make the free list hold what oq__svc_need would ask after a call adds
+ * `extra_contacts` contacts and `extra_room` to svc_room: 0 when memory ran
+ * out (the blocks made stay on the list: no state). */
+int oq__svc_reserve(oq_engine *e, int32_t extra_contacts, int64_t extra_room);
+/* The contacts agent `a` could still take (svc_room's term): kept in
+ * svc_room as presence, capacity or held contacts change. */
+static inline int64_t oq__svc_agent_room(const oq_agent *a)
+{
+    int64_t r = (int64_t)a->svc_k - (a->n_offered + a->n_active + a->n_wrapup);
+    return a->presence == OQ_AGENT_READY && r > 0 ? r : 0;
+}
+/* A block for a contact being offered: from the free list, which the
+ * reservations keep non-empty (0: the invariant broke and the allocator
+ * failed too). Its fields are the caller's to set. */
+int oq__svc_take(oq_engine *e, oq_contact *c);
+/* The contact lets its agent go: its block back to the free list. */
+void oq__svc_give(oq_engine *e, oq_contact *c);
+/* The svc_room an engine would have with the lowest channel cost `unit`. */
+int64_t oq__svc_room_at(const oq_engine *e, int32_t unit);
+/* A channel's cost (new or changed) may lower svc_unit: reserve for it
+ * first (oq__svc_reserve_unit, 0 = out of memory), then apply it. */
+int oq__svc_reserve_unit(oq_engine *e, int32_t cost);
+void oq__svc_apply_unit(oq_engine *e, int32_t cost);
+/* Set svc_unit, every agent's svc_k and svc_room from scratch (restore). */
+void oq__svc_recount(oq_engine *e, int32_t unit);
+void oq__svc_free_all(oq_engine *e);
+
 /* Fill the common fields of a contact event. */
 void oq__contact_event(oq_engine *e, oq_contact *c, int32_t type, const char *detail);
 

@@ -25,6 +25,17 @@ static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reas
     oq__dispatch(e);
 }
 
+/* An agent going READY may take offers: service blocks for them first
+ * (svc.c), before the call changes anything. */
+static oq_status reserve_ready(oq_engine *e, const oq_agent *a)
+{
+    int64_t room = oq__svc_agent_room(a);
+    int64_t more = (int64_t)a->svc_k - (a->n_offered + a->n_active + a->n_wrapup);
+    if (a->presence != OQ_AGENT_READY && more > room && !oq__svc_reserve(e, 0, more - room))
+        return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", a->id);
+    return OQ_OK;
+}
+
 static oq_status copy_reason(oq_engine *e, const char *agent, const char *reason, char **out)
 {
     *out = NULL;
@@ -49,6 +60,8 @@ oq_status oq_agent_login(oq_engine *e, int64_t now_ms, const char *agent, int32_
     if (a->presence != OQ_AGENT_OFFLINE)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is already logged in", agent);
     char *reason = NULL;
+    if (ready && (st = reserve_ready(e, a)) != OQ_OK)
+        return st;
     if (!ready && (st = copy_reason(e, agent, "login", &reason)) != OQ_OK)
         return st;
     a->last_activity = e->now;
@@ -65,6 +78,8 @@ oq_status oq_agent_ready(oq_engine *e, int64_t now_ms, const char *agent)
         return st;
     if (a->presence == OQ_AGENT_OFFLINE)
         return oq__fail(e, OQ_ESTATE, "agent '%s' is logged out: log it in first", agent);
+    if ((st = reserve_ready(e, a)) != OQ_OK)
+        return st;
     set_presence(e, a, OQ_AGENT_READY, NULL);
     return OQ_OK;
 }

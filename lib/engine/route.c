@@ -200,32 +200,40 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
 
 /* Never allocates: every contact carries room for one more exclusion than
  * it holds (oq__exclusion_room), which the reject or time-out of this offer
- * may use, so routing cannot be starved of memory. index_later: the agent
- * is marked reindex_due (in no lane heap) and route_agent searches for it
- * again at once, so it stays out of the heaps until that search ends:
- * pushing it into lanes now would only re-sort or remove it again at its
- * next offer. */
-static void make_offer(oq_engine *e, oq_contact *c, oq_member *m, int index_later)
+ * may use, and the engine's free list holds a service block for every offer
+ * routing can make (svc.c), so routing cannot be starved of memory (0, the
+ * offer not made, only if that invariant broke and the allocator failed).
+ * index_later: the agent is marked reindex_due (in no lane heap) and
+ * route_agent searches for it again at once, so it stays out of the heaps
+ * until that search ends: pushing it into lanes now would only re-sort or
+ * remove it again at its next offer. */
+static int make_offer(oq_engine *e, oq_contact *c, oq_member *m, int index_later)
 {
     oq_agent *a = m->agent;
     oq_queue *q = c->queue;
     const oq_channel *ch = e->channels[c->channel];
+    if (!oq__svc_take(e, c))
+        return 0;
+    int64_t room = oq__svc_agent_room(a);
     oq__contact_dequeue(e, c);
     c->state = OQ_CONTACT_OFFERED;
-    c->agent = a;
-    c->cost = ch->cost;
-    c->exclusive = ch->exclusive;
+    oq_contact_svc *s = c->svc;
+    s->agent = a;
+    s->cost = ch->cost;
+    s->exclusive = ch->exclusive;
     c->n_offers++;
-    c->offered_at = e->now;
+    s->offered_at = e->now;
+    s->assigned_at = s->wrapup_at = 0; /* its timer slot is set when armed */
     c->link_prev = NULL;
     c->link_next = a->held;
     if (a->held)
         a->held->link_prev = c;
     a->held = c;
-    a->used += c->cost;
+    a->used += s->cost;
     a->ch_count[c->channel]++;
     a->n_offered++;
-    a->n_exclusive += c->exclusive;
+    a->n_exclusive += s->exclusive;
+    e->svc_room += oq__svc_agent_room(a) - room;
     oq__agent_note_offer(e, a, !q->outbound);
     q->n_offered++;
     e->n_offered++;
@@ -237,6 +245,7 @@ static void make_offer(oq_engine *e, oq_contact *c, oq_member *m, int index_late
         oq__agent_reindex(e, a);
     oq__contact_event(e, c, OQ_EV_OFFERED, NULL);
     oq__agent_refresh(e, a);
+    return 1;
 }
 
 /* The member whose agent the QUEUED contact goes to now, or NULL. */
@@ -311,7 +320,7 @@ static void route_contact(oq_engine *e, oq_contact *c)
         return;
     oq_member *m = best_agent_for(e, c);
     if (m)
-        make_offer(e, c, m, 0);
+        (void)make_offer(e, c, m, 0);
     else if (c->queue->outbound)
         wake_blended_agents(e, c);
 }
@@ -390,7 +399,8 @@ static void route_agent(oq_engine *e, oq_agent *a)
          * Once full it is in no heap and its reindex would push it into none,
          * so the mark goes (the next search then looks at nothing). */
         int later = a->reindex_due;
-        make_offer(e, best, best_m, later); /* indexes the agent unless later */
+        if (!make_offer(e, best, best_m, later)) /* indexes the agent unless later */
+            break;
         if (later)
             (void)oq__agent_reindex_settle(e, a);
     }

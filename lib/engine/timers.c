@@ -28,29 +28,31 @@ static int ct_next(const oq_contact *c)
     return (c->t_kind >> OQ_CT_NEXT_SHIFT) & 3;
 }
 
-/* A slot's due time and arming sequence: OQ_CT_DUE's are in the contact's
- * ext block, which a contact with that slot armed always has (it has a
+/* A slot's due time and arming sequence: OQ_CT_WAIT's are in the record,
+ * OQ_CT_SERVICE's in the contact's service block, which a contact with that
+ * slot armed always has (offered or in wrap-up: types.h), OQ_CT_DUE's in
+ * its ext block, which a contact with that slot armed always has (it has a
  * deadline, or a restored armed slot: types.h). */
-_Static_assert(OQ_CT_DUE == OQ_CONTACT_TIMERS - 1, "the ext block holds the last slot");
+_Static_assert(OQ_CT_SERVICE == 0 && OQ_CT_WAIT == 1 && OQ_CT_DUE == 2, "timer slots");
 
 static int64_t *ct_due(oq_contact *c, int s)
 {
-    return s == OQ_CT_DUE ? &c->ext->due_at : &c->t_due[s];
+    return s == OQ_CT_DUE ? &c->ext->due_at : s == OQ_CT_SERVICE ? &c->svc->t_due : &c->wait_due;
 }
 
 static uint64_t *ct_seq(oq_contact *c, int s)
 {
-    return s == OQ_CT_DUE ? &c->ext->due_seq : &c->t_seq[s];
+    return s == OQ_CT_DUE ? &c->ext->due_seq : s == OQ_CT_SERVICE ? &c->svc->t_seq : &c->wait_seq;
 }
 
 static int64_t ct_due_of(const oq_contact *c, int s)
 {
-    return s == OQ_CT_DUE ? c->ext->due_at : c->t_due[s];
+    return s == OQ_CT_DUE ? c->ext->due_at : s == OQ_CT_SERVICE ? c->svc->t_due : c->wait_due;
 }
 
 static uint64_t ct_seq_of(const oq_contact *c, int s)
 {
-    return s == OQ_CT_DUE ? c->ext->due_seq : c->t_seq[s];
+    return s == OQ_CT_DUE ? c->ext->due_seq : s == OQ_CT_SERVICE ? c->svc->t_seq : c->wait_seq;
 }
 
 static void item_key(const void *item, int64_t *due, uint64_t *seq)

@@ -168,6 +168,27 @@ typedef struct oq_contact_ext {
     uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
 } oq_contact_ext;
 
+/* What only a contact that holds an agent needs - OFFERED, ACTIVE or WRAPUP:
+ * the agent, the capacity it took, its offer / accept / wrap-up times and
+ * timer slot OQ_CT_SERVICE (offer time-out or end of wrap-up) - kept apart
+ * so a waiting contact does not carry it (issue #22, docs/performance.md
+ * "Memory"). Taken by the offer (route.c make_offer) from the engine's free
+ * list (svc.c) and given back when the contact lets its agent go; never
+ * allocated while routing: the calls that can fail keep the free list as
+ * long as the offers their routing can still make (svc.c explains the
+ * bound). NULL in the record reads as none (agent NULL, the rest 0). */
+typedef struct oq_contact_svc {
+    union {
+        oq_agent *agent;                 /* while a contact holds it */
+        struct oq_contact_svc *next_free; /* while on the engine's free list */
+    };
+    int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
+    int64_t t_due;           /* timer slot OQ_CT_SERVICE: due time ... */
+    uint64_t t_seq;          /* ... and arming sequence */
+    int32_t cost;            /* capacity units taken when it was offered */
+    int32_t exclusive;       /* its channel was exclusive when it was offered */
+} oq_contact_svc;
+
 typedef struct oq_member {
     oq_agent *agent;
     oq_queue *queue;
@@ -224,6 +245,8 @@ struct oq_agent {
     int32_t dirty;
     int32_t reindex_due;     /* freed while in no lane heap: indexed when routed (oq__agent_reindex_later) */
     int32_t sync_gain;       /* scratch for membership sync */
+    int32_t svc_k;           /* contacts it can hold at most while its capacity and the engine's
+                                svc_unit hold: capacity / svc_unit (svc.c) */
 };
 
 /* A requirement signature of a lane (sigindex.c): its waiting contacts that
@@ -333,8 +356,9 @@ struct oq_queue {
     int32_t business_time;   /* SLA clocks in the calendar's open time */
 };
 
-/* Laid out widest first with small fields narrowed, so no padding: a waiting
- * contact's size is the engine's main memory cost (docs/performance.md). */
+/* Laid out widest first with small fields narrowed (4 bytes of tail padding
+ * left): a waiting contact's size is the engine's main memory cost
+ * (docs/performance.md). */
 struct oq_contact {
     char *id;
     char *customer;
@@ -347,8 +371,6 @@ struct oq_contact {
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
-    int64_t offered_at, assigned_at, wrapup_at; /* last offer / accept / start of wrap-up, 0 = not yet */
-    oq_agent *agent;
     /* One pair of links for the three lists a contact can be in, never two
      * at once (its state says which; oq_engine_check verifies it): while
      * OFFERED, ACTIVE or WRAPUP its agent's `held` list; while QUEUED and
@@ -356,21 +378,21 @@ struct oq_contact {
      * engine's `parked` list; otherwise both NULL. */
     oq_contact *link_prev, *link_next;
     oq_contact_ext *ext;     /* preferred agent, preferred skills, reply deadline's timer; NULL = none */
+    oq_contact_svc *svc;     /* its agent and what serving it needs (OFFERED, ACTIVE, WRAPUP); NULL = none */
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
     oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while */
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
     oq_contact *dirty_next;
     oq_sig *sig;             /* while QUEUED: its signature in its lane, NULL if none (sigindex.c) */
-    /* Its timers (timers.c): slot OQ_CT_SERVICE the offer time-out or end of
-     * wrap-up, OQ_CT_WAIT ladder / preferred-agent wait / max wait, here;
-     * OQ_CT_DUE the reply deadline, in ext; one heap entry for all three. */
-    int64_t t_due[OQ_CT_DUE];
-    uint64_t t_seq[OQ_CT_DUE];
+    /* Its timers (timers.c): slot OQ_CT_WAIT ladder / preferred-agent wait /
+     * max wait, here; OQ_CT_SERVICE the offer time-out or end of wrap-up, in
+     * svc; OQ_CT_DUE the reply deadline, in ext; one heap entry for all three. */
+    int64_t wait_due;
+    uint64_t wait_seq;
     int32_t t_pos;           /* the entry's heap position, -1 = no slot armed */
     int32_t t_kind;          /* low byte OQ_TIMER_CONTACT while in the heap, else NONE (same
                                 offsets as oq_timer); above it the slots' state, OQ_CT_* bits */
     int32_t channel;
-    int32_t cost;            /* capacity units taken when it was offered */
     int32_t priority;
     int32_t heap_pos;
     int32_t sig_pos;         /* position in its signature's heap */
@@ -385,9 +407,8 @@ struct oq_contact {
     int8_t state;            /* OQ_CONTACT_* */
     int8_t n_req, n_pref;    /* <= OQ_CONTACT_SKILLS_MAX */
     uint8_t flags;           /* OQ_CF_* */
-    /* Three small fields in the last byte (bit-fields: their uses read and
-     * write them as plain members), so the record has no padding. */
-    unsigned exclusive : 1;      /* its channel was exclusive when it was offered */
+    /* Two small fields in the last byte (bit-fields: their uses read and
+     * write them as plain members). */
     unsigned deadline_stage : 2; /* 0 nothing sent, 1 warning sent, 2 breach sent (or replied) */
     unsigned dirty : 1;
 };
@@ -396,8 +417,17 @@ _Static_assert(OQ_TIERS_MAX <= INT8_MAX, "oq_contact.step and .tier are int8_t")
 /* A waiting contact's record is the engine's main memory cost per contact
  * (docs/performance.md, "Memory"): keep it from growing unnoticed. */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct oq_contact) == 272, "oq_contact: 272 bytes on 64-bit targets");
+_Static_assert(sizeof(struct oq_contact) == 232, "oq_contact: 232 bytes on 64-bit targets");
 #endif
+
+/* A contact's service fields read as the record's were: none without the
+ * block (a contact that holds no agent). */
+static inline oq_agent *oq__c_agent(const oq_contact *c) { return c->svc ? c->svc->agent : NULL; }
+static inline int32_t oq__c_cost(const oq_contact *c) { return c->svc ? c->svc->cost : 0; }
+static inline int32_t oq__c_exclusive(const oq_contact *c) { return c->svc ? c->svc->exclusive : 0; }
+static inline int64_t oq__c_offered_at(const oq_contact *c) { return c->svc ? c->svc->offered_at : 0; }
+static inline int64_t oq__c_assigned_at(const oq_contact *c) { return c->svc ? c->svc->assigned_at : 0; }
+static inline int64_t oq__c_wrapup_at(const oq_contact *c) { return c->svc ? c->svc->wrapup_at : 0; }
 
 /* oq_contact.flags */
 #define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */
@@ -471,6 +501,15 @@ struct oq_engine {
 
     struct oq_stats *stats;  /* lib/stats: fed every event before the host sees it */
     const struct oq__observer *obs; /* engine/observer.h: who keeps e->stats */
+
+    /* svc.c: service blocks (oq_contact_svc) not held by a contact, linked
+     * through next_free; always at least oq__svc_need() of them between
+     * calls, so no offer of a call's routing lacks one. */
+    oq_contact_svc *svc_free;
+    int32_t n_svc_free;
+    int32_t svc_unit;        /* no contact can take less capacity: the lowest channel cost ever
+                                (since creation or restore), OQ_CAPACITY_MAX without channels */
+    int64_t svc_room;        /* sum over READY agents of svc_k - contacts held (when positive) */
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
     /* contact_life.c: records of destroyed contacts kept for the next

@@ -487,9 +487,16 @@ void oq__deadline_schedule(oq_engine *e, oq_contact *c)
 
 void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
 {
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        if (!c || c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
+    /* The contacts are walked in the id table's slot order, which depends on
+     * its history (a restored engine's fresh table, a migration: core/
+     * idtable.h). So the timers re-armed here take arming sequences in
+     * contact creation order instead: base + the contact's seq, every one
+     * after all timers armed so far and before every later one. */
+    uint64_t base = e->next_timer_seq;
+    int moved = 0;
+    oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
             continue;
         if (q ? c->queue != q : !c->queue->business_time || c->queue->calendar != cal)
             continue;
@@ -499,8 +506,11 @@ void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
         oq_timer t = oq__ctimer_view(c, OQ_CT_DUE);
         if (due != INT64_MAX && t.kind != OQ_TIMER_NONE && t.due == (due > e->now ? due : e->now))
             continue;
+        e->next_timer_seq = base + c->seq;
         oq__deadline_schedule(e, c);
+        moved = 1;
     }
+    e->next_timer_seq = moved ? base + e->next_contact_seq : base;
 }
 
 void oq__deadline_expired(oq_engine *e, oq_contact *c)

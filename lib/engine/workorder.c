@@ -299,7 +299,7 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
         return st;
     /* Its owner goes into the ext block: made first, and given back if the
      * history's room is not there (nothing changed). */
-    oq_agent *owner = c->agent;
+    oq_agent *owner = oq__c_agent(c);
     int new_ext = owner && !c->ext;
     if ((owner && !oq__contact_ext(e, c)) || !oq__history_reserve(e, c, 1)) {
         if (new_ext && c->ext) {
@@ -446,7 +446,7 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
     if (!m || m->first_tier > c->tier)
         return oq__fail(e, OQ_ESTATE, "agent '%s' cannot serve queue '%s' of contact '%s'", agent,
                         c->queue->id, contact);
-    if (c->agent == a && c->state != OQ_CONTACT_QUEUED)
+    if (oq__c_agent(c) == a && c->state != OQ_CONTACT_QUEUED)
         return oq__fail(e, OQ_ESTATE, "contact '%s' is already with agent '%s'", contact, agent);
     int new_ext = !c->ext;
     if (!oq__contact_ext(e, c) || !oq__history_reserve(e, c, 1)) {

@@ -306,6 +306,10 @@ oq_status oq_plan_simulate(const oq_sim_options *center, const oq_plan_staff *st
     build_ctx b = {center, &set, o->skill_level, o->capacity, (int64_t)h.first_date * 86400000};
     oq_sim_options so = *center;
     so.replications = 1;
+    /* No replication's engine outlives run_one: their statistics (unless
+     * the caller asked for them in every engine) would be counted unread. */
+    if (so.engine_stats != OQ_SIM_ENGINE_STATS_ALL)
+        so.engine_stats = OQ_SIM_ENGINE_STATS_NONE;
     so.duration_s = horizon_s;
     so.start_ms = b.start_ms;
     so.build = build;

@@ -14,6 +14,7 @@
 #include "omniq/contact.h"
 #include "omniq/model.h"
 #include "sim/internal.h"
+#include "stats/attach.h"
 #include "stats/cohort.h"
 #include "stats/kpi.h"
 
@@ -216,6 +217,9 @@ static oq_status check_full(const oq_sim_options *o, char *buf, size_t bn)
         return bad(buf, bn, "agents: need n_agents >= 0 and an array");
     if (!finite_in(o->default_accept_prob, 0, 1))
         return bad(buf, bn, "default_accept_prob: must be in [0, 1]");
+    if (o->engine_stats < OQ_SIM_ENGINE_STATS_LAST || o->engine_stats > OQ_SIM_ENGINE_STATS_NONE)
+        return bad(buf, bn, "engine_stats: must be OQ_SIM_ENGINE_STATS_LAST, _ALL or _NONE, got %d",
+                   (int)o->engine_stats);
     oq_status st = oq__sim_dist_check(&o->default_response, 1, "default_response", buf, bn);
     if (st != OQ_OK)
         return st;
@@ -940,7 +944,14 @@ static oq_status run_one(oq_sim *s, int32_t r)
      * no engine options: the simulator builds them all). */
     eo.alloc = s->o.alloc;
     eo.alloc_user = s->o.alloc_user;
-    oq_status st = oq_engine_create(&eo, &s->engine);
+    /* The figures are counted here (s->co) from the events, so an engine's
+     * statistics are for whoever looks at that engine: by default only the
+     * last one outlives its replication (oq_sim_engine). Routing never reads
+     * them, so the replications run the same without (test_sim). */
+    int keep_stats = s->o.engine_stats == OQ_SIM_ENGINE_STATS_ALL ||
+                     (s->o.engine_stats == OQ_SIM_ENGINE_STATS_LAST && r == s->o.replications - 1);
+    oq_status st = keep_stats ? oq_engine_create(&eo, &s->engine)
+                              : oq__engine_create_without_stats(&eo, &s->engine);
     if (st != OQ_OK) {
         set_err(s, "replication %d: engine: %s", (int)r, oq_status_str(st));
         return st;

@@ -202,12 +202,14 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_u64(w, c->seq);
     oq__wr_i32(w, c->state);
     oq__wr_i32(w, c->channel);
-    oq__wr_i32(w, c->cost);
-    oq__wr_i32(w, c->exclusive);
+    /* A contact holding no agent has no service block: its fields read 0
+     * (a main-era snapshot kept the last offer's values there). */
+    oq__wr_i32(w, oq__c_cost(c));
+    oq__wr_i32(w, oq__c_exclusive(c));
     oq__wr_i32(w, c->priority);
     oq__wr_i32(w, c->queue->idx);
     oq__wr_i32(w, c->lane);
-    oq__wr_i32(w, c->agent ? c->agent->idx : -1);
+    oq__wr_i32(w, oq__c_agent(c) ? oq__c_agent(c)->idx : -1);
     oq__wr_i64(w, c->arrived);
     oq__wr_i64(w, c->enqueued);
     oq__wr_i64(w, c->entered);
@@ -221,9 +223,9 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_i64(w, ext ? ext->pref_until : 0);
     oq__wr_i32(w, c->deadline_stage);
     oq__wr_u32(w, ext ? ext->pref_hold : 0);
-    oq__wr_i64(w, c->offered_at);
-    oq__wr_i64(w, c->assigned_at);
-    oq__wr_i64(w, c->wrapup_at);
+    oq__wr_i64(w, oq__c_offered_at(c));
+    oq__wr_i64(w, oq__c_assigned_at(c));
+    oq__wr_i64(w, oq__c_wrapup_at(c));
     oq__wr_i32(w, ext ? ext->pref_agent_idx : -1);
     oq__wr_u64(w, ext ? ext->pref_agent_seq : 0);
     oq__wr_i32(w, c->n_req);
@@ -432,6 +434,9 @@ oq_status oq_engine_snapshot(const oq_engine *ce, oq_write_fn write, void *user)
     oq_engine *e = (oq_engine *)(uintptr_t)ce; /* only the resume walk allocates (scratch) */
     if (e->in_callback)
         return oq__fail(e, OQ_EBUSY, "snapshot from inside an engine callback");
+    if (!e->stats) /* a snapshot holds them, and a restore makes an engine with them */
+        return oq__fail(e, OQ_ESTATE, "snapshot: this engine keeps no statistics (a simulator "
+                                      "replication's engine: oq_sim_options.engine_stats)");
     oq_wr *w = calloc(1, sizeof *w);
     if (!w)
         return OQ_ENOMEM;
@@ -986,8 +991,9 @@ static int r_contact(rx *x)
         oq__rd_fail(r, "contact sequence out of range");
     c->state = oq__rd_range(r, OQ_CONTACT_QUEUED, OQ_CONTACT_PARKED, "contact state");
     c->channel = IDX(e->channels, e->n_channels, "contact channel");
-    c->cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "contact cost");
-    c->exclusive = oq__rd_range(r, 0, 1, "contact exclusive");
+    oq_contact_svc svc = {0}; /* kept only while it holds an agent (types.h) */
+    svc.cost = oq__rd_range(r, 0, OQ_CAPACITY_MAX, "contact cost");
+    svc.exclusive = oq__rd_range(r, 0, 1, "contact exclusive");
     c->priority = oq__rd_range(r, -OQ_PRIORITY_MAX, OQ_PRIORITY_MAX, "contact priority");
     int32_t qi = IDX(e->queues, e->n_queues, "contact queue");
     if (r->bad)
@@ -995,7 +1001,7 @@ static int r_contact(rx *x)
     c->queue = e->queues[qi];
     c->lane = oq__rd_range(r, 0, c->queue->n_lanes - 1, "contact lane");
     int32_t ai = IDX_OR_NONE(e->agents, e->n_agents, "contact agent");
-    c->agent = ai >= 0 ? e->agents[ai] : NULL;
+    oq_agent *agent = ai >= 0 ? e->agents[ai] : NULL;
     c->arrived = oq__rd_past(r, e->now, "contact arrived");
     c->enqueued = oq__rd_past(r, e->now, "contact enqueued");
     c->entered = oq__rd_past(r, e->now, "contact entered");
@@ -1009,9 +1015,9 @@ static int r_contact(rx *x)
     ext.pref_until = oq__rd_instant(r, "contact preferred-agent reservation");
     c->deadline_stage = oq__rd_range(r, 0, 2, "contact deadline stage");
     ext.pref_hold = oq__rd_u32(r);
-    c->offered_at = oq__rd_past(r, e->now, "contact offered_at");
-    c->assigned_at = oq__rd_past(r, e->now, "contact assigned_at");
-    c->wrapup_at = oq__rd_past(r, e->now, "contact wrapup_at");
+    svc.offered_at = oq__rd_past(r, e->now, "contact offered_at");
+    svc.assigned_at = oq__rd_past(r, e->now, "contact assigned_at");
+    svc.wrapup_at = oq__rd_past(r, e->now, "contact wrapup_at");
     ext.pref_agent_idx = oq__rd_range(r, -1, e->n_agents - 1, "contact preferred agent");
     ext.pref_agent_seq = oq__rd_u64(r);
     int32_t n_req = oq__rd_range(r, 0, OQ_CONTACT_SKILLS_MAX, "contact required skills");
@@ -1091,6 +1097,23 @@ static int r_contact(rx *x)
             return 0;
         *c->ext = ext;
     }
+    /* The service block while it holds an agent (a snapshot written before
+     * blocks existed may carry its last offer's values on a waiting
+     * contact: nothing reads them there, so they are dropped). */
+    if (r->bad)
+        return 0;
+    int holds = c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_PARKED;
+    if (holds && agent) {
+        if (svc.cost < 1)
+            return oq__rd_fail(r, "contact '%s': holds an agent at no capacity cost", c->id);
+        c->svc = xalloc(x, 1, sizeof *c->svc);
+        if (!c->svc)
+            return 0;
+        *c->svc = svc;
+        c->svc->agent = agent;
+    } else if (t[OQ_CT_SERVICE].kind != OQ_TIMER_NONE) {
+        return oq__rd_fail(r, "contact '%s': an offer or wrap-up timer without an agent", c->id);
+    }
     for (int slot = 0; slot < OQ_CONTACT_TIMERS; slot++)
         oq__ctimer_set(c, slot, &t[slot]);
     c->stats_rec = oq__rd_range(r, 0, INT32_MAX - 1, "contact statistics record"); /* checked by oq__stats_read */
@@ -1105,12 +1128,12 @@ static int r_contact(rx *x)
         return oq__rd_fail(r, "contact '%s': channel differs from its lane's", c->id);
 
     if (c->state == OQ_CONTACT_PARKED || c->state == OQ_CONTACT_QUEUED) {
-        if (c->agent)
+        if (agent)
             return oq__rd_fail(r, "contact '%s': %s but held by an agent", c->id,
                                oq_contact_state_name(c->state));
-    } else if (!c->agent) {
+    } else if (!agent) {
         return oq__rd_fail(r, "contact '%s': %s without an agent", c->id, oq_contact_state_name(c->state));
-    } else if (c->channel >= c->agent->ch_cap) {
+    } else if (c->channel >= agent->ch_cap) {
         return oq__rd_fail(r, "contact '%s': channel beyond the agent's arrays", c->id);
     }
     if (c->state == OQ_CONTACT_QUEUED) {
@@ -1128,7 +1151,7 @@ static int r_contact(rx *x)
         else
             e->parked = c;
     } else {
-        oq_agent *a = c->agent;
+        oq_agent *a = agent;
         oq_contact *tail = a->held;
         while (tail && tail->link_next)
             tail = tail->link_next;
@@ -1436,6 +1459,19 @@ static int restore_body(rx *x)
             return 0;
     if (r->bad)
         return 0;
+    /* Service blocks (svc.c): the free list the offers of the next call may
+     * need, by the lowest capacity cost a contact holds or a channel asks. */
+    int32_t unit = OQ_CAPACITY_MAX;
+    for (int32_t i = 0; i < e->n_channels; i++)
+        if (e->channels[i] && e->channels[i]->cost < unit)
+            unit = e->channels[i]->cost;
+    for (int32_t i = 0; i < e->n_agents; i++)
+        for (oq_contact *c = e->agents[i] ? e->agents[i]->held : NULL; c; c = c->link_next)
+            if (c->svc->cost < unit)
+                unit = c->svc->cost;
+    oq__svc_recount(e, unit);
+    if (!oq__svc_reserve(e, 0, 0))
+        return nomem(x);
     /* Reservations for named agents: the agents' reserved lists. */
     for (int32_t i = 0; i < e->n_queues; i++) {
         oq_queue *q = e->queues[i];

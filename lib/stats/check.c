@@ -116,9 +116,9 @@ static oq_status check_records(oq_engine *e, int32_t per_kind[L_N])
 {
     const oq_stats *S = e->stats;
     int32_t live = 0, marked[L_N] = {0};
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        const oq_contact *c = e->contact_ids.objs[i];
-        if (!c || !c->stats_rec)
+    const oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (!c->stats_rec)
             continue;
         CHECK(c->stats_rec < S->fresh && oq__srec_seq(oq__srec(S, c->stats_rec)) == c->seq,
               "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
@@ -127,12 +127,12 @@ static oq_status check_records(oq_engine *e, int32_t per_kind[L_N])
         CHECK(!(r->in & ~SR_LISTS) && !(r->flags & ~(SF_ANSWERED | SF_OVERFLOWED | SF_DEADLINE_DONE)),
               "contact '%s': statistics record %d marked %#x, flags %#x", c->id, c->stats_rec, (unsigned)r->in,
               (unsigned)r->flags);
-        int holds = c->agent && c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_PARKED;
+        int holds = oq__c_agent(c) && c->state != OQ_CONTACT_QUEUED && c->state != OQ_CONTACT_PARKED;
         CHECK(r->channel == c->channel && (!(r->in >> L_QWAIT & 1u) || r->queue == c->queue->idx),
               "contact '%s': statistics record of another channel or queue", c->id);
-        CHECK(r->agent == (holds ? c->agent->idx : -1) && (!holds || r->cost == c->cost),
+        CHECK(r->agent == (holds ? oq__c_agent(c)->idx : -1) && (!holds || r->cost == oq__c_cost(c)),
               "contact '%s': statistics record holds capacity of agent %d (cost %d), the contact %d (cost %d)",
-              c->id, r->agent, r->cost, holds ? c->agent->idx : -1, c->cost);
+              c->id, r->agent, r->cost, holds ? oq__c_agent(c)->idx : -1, oq__c_cost(c));
         CHECK(!(r->in >> L_QWAIT & 1u) || (r->queue < S->cap_queues && S->queues[r->queue]),
               "contact '%s': statistics record in a queue list that does not exist", c->id);
         CHECK(!(r->in & (1u << L_CHWAIT | 1u << L_CHLIVE)) ||

@@ -234,6 +234,9 @@ int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind);
 void oq__sagent_sync(oq_sagent *g, int64_t t);
 /* Close every interval that ended by t (no events). */
 void oq__stats_roll(oq_engine *e, int64_t t);
+/* OQ_OK, or OQ_ESTATE (message set) for an engine made without statistics
+ * (stats/attach.h): every public statistics read asks. */
+oq_status oq__stats_kept(const oq_engine *e);
 /* The day block of ob as oq_stats_read reports it: ob->day itself, or
  * (day_lazy) ob->day with cur folded into *tmp. */
 const oq_sblock *oq__sday(const oq_stats *S, const oq_sobj *ob, oq_sblock *tmp);

@@ -527,9 +527,9 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
      * contact (a claimed record is marked SR_CLAIMED until all are checked),
      * and no live record without its contact. */
     int32_t linked = 0;
-    for (int32_t i = 0; i < e->contact_ids.cap && !r->bad; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        if (!c || !c->stats_rec)
+    oq_contact *c;
+    for (int32_t pos = 0; !r->bad && (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (!c->stats_rec)
             continue;
         oq_srec *rc = c->stats_rec < cr ? oq__srec(S, c->stats_rec) : NULL;
         if (!rc || (rc->in & SR_CLAIMED) || oq__srec_seq(rc) != c->seq)
@@ -537,9 +537,8 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
         else
             rc->in |= SR_CLAIMED, linked++;
     }
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        if (c && c->stats_rec > 0 && c->stats_rec < cr)
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (c->stats_rec > 0 && c->stats_rec < cr)
             oq__srec(S, c->stats_rec)->in &= (uint8_t)~SR_CLAIMED;
     }
     if (!r->bad && linked != n_recs)

@@ -209,6 +209,9 @@ static oq_status enter_read(const oq_engine *ce, const void *out, oq_engine **e)
     *e = (oq_engine *)ce; /* only bookkeeping and the error message are written */
     if (!out)
         return oq__fail(*e, OQ_EINVAL, "out is NULL");
+    oq_status st = oq__stats_kept(*e);
+    if (st != OQ_OK)
+        return st;
     oq__stats_roll(*e, (*e)->now);
     return OQ_OK;
 }

@@ -758,9 +758,9 @@ static void release(oq_engine *e, oq_srec *r, const oq_contact *c)
         idx = r->agent;
         cost = r->cost;
         r->agent = -1;
-    } else if (!r && c && c->agent) {
-        idx = c->agent->idx;
-        cost = c->cost;
+    } else if (!r && c && oq__c_agent(c)) {
+        idx = oq__c_agent(c)->idx;
+        cost = oq__c_cost(c);
     }
     if (idx < 0 || idx >= S->cap_agents || !S->agents[idx])
         return;
@@ -1057,15 +1057,15 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         if (!c)
             break;
         add3(e, qo, co, K_OFFERS, 1);
-        oq_sagent *g = agent_touch(e, c->agent);
+        oq_sagent *g = agent_touch(e, oq__c_agent(c));
         if (g)
             INC(g->cur.offers), INC(g->day.offers);
-        if (r && c->agent) {
+        if (r && oq__c_agent(c)) {
             release(e, r, c); /* never two at once */
-            r->agent = c->agent->idx;
-            r->cost = (int16_t)c->cost;
+            r->agent = oq__c_agent(c)->idx;
+            r->cost = (int16_t)oq__c_cost(c);
             if (g)
-                g->used += c->cost;
+                g->used += oq__c_cost(c);
         }
         break;
     }
@@ -1075,7 +1075,7 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             break;
         int rej = ev->type == OQ_EV_OFFER_REJECTED;
         add3(e, qo, co, rej ? K_OFF_REJ : K_OFF_TMO, 1);
-        oq_sagent *g = agent_touch(e, c->agent);
+        oq_sagent *g = agent_touch(e, oq__c_agent(c));
         if (g) {
             if (rej)
                 INC(g->cur.rejected), INC(g->day.rejected);
@@ -1088,8 +1088,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     case OQ_EV_ASSIGNED: {
         if (!c)
             break;
-        ADD3(e, qo, co, {K_ACCEPTED, 1}, {K_ACCEPT_MS, now - c->offered_at});
-        oq_sagent *g = agent_touch(e, c->agent);
+        ADD3(e, qo, co, {K_ACCEPTED, 1}, {K_ACCEPT_MS, now - oq__c_offered_at(c)});
+        oq_sagent *g = agent_touch(e, oq__c_agent(c));
         if (g)
             INC(g->cur.accepted), INC(g->day.accepted);
         int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
@@ -1115,11 +1115,11 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         if (!c)
             break;
         int wrap = c->state == OQ_CONTACT_WRAPUP;
-        int64_t talk = (wrap ? c->wrapup_at : now) - c->assigned_at;
-        int64_t wrap_ms = wrap ? now - c->wrapup_at : 0;
+        int64_t talk = (wrap ? oq__c_wrapup_at(c) : now) - oq__c_assigned_at(c);
+        int64_t wrap_ms = wrap ? now - oq__c_wrapup_at(c) : 0;
         ADD3(e, qo, co, {K_HANDLED, 1}, {K_TALK, talk}, {K_WRAP, wrap_ms}, {K_RES_N, 1},
              {K_RES_MS, now - c->arrived});
-        oq_sagent *g = agent_touch(e, c->agent);
+        oq_sagent *g = agent_touch(e, oq__c_agent(c));
         if (g) {
             INC(g->cur.handled), INC(g->day.handled);
             g->cur.talk_ms = oq__sat_add(g->cur.talk_ms, talk);
@@ -1264,6 +1264,8 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
                         "stats: cannot configure while the engine holds %d contacts",
                         e->n_contacts);
     oq_stats *S = e->stats;
+    if (!S) /* checked and ignored: a simulator's build callback runs for every replication */
+        return OQ_OK;
     oq_sobj *center = obj_new(e, o);
     if (!center)
         return oq__fail(e, OQ_ENOMEM, "stats: out of memory");
@@ -1309,6 +1311,8 @@ oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
     if (st != OQ_OK)
         return st;
     oq_stats *S = e->stats;
+    if (!S) /* the clock moved, as for any engine; nothing else to reset */
+        return OQ_OK;
     oq__stats_roll(e, e->now);
     S->day_start = e->now;
     S->day_lazy = 0; /* cur may hold time before the day: until it closes, adds write the day */
@@ -1332,11 +1336,21 @@ oq_status oq_stats_reset_day(oq_engine *e, int64_t now_ms)
     return OQ_OK;
 }
 
+oq_status oq__stats_kept(const oq_engine *e)
+{
+    if (e->stats)
+        return OQ_OK;
+    return oq__fail(e, OQ_ESTATE, "statistics: this engine keeps none (a simulator replication's "
+                                  "engine: oq_sim_options.engine_stats)");
+}
+
 oq_status oq_stats_get_options(const oq_engine *e, oq_stats_options *out)
 {
     if (!e)
         return OQ_EINVAL;
-    oq_status st = OQ__OUT_CHECK(e, out, oq_stats_options, ring_size);
+    oq_status st = oq__stats_kept(e);
+    if (st == OQ_OK)
+        st = OQ__OUT_CHECK(e, out, oq_stats_options, ring_size);
     if (st == OQ_OK)
         oq__output_copy(out, &e->stats->opt, sizeof *out);
     return st;

@@ -20,10 +20,13 @@
  *
  *   bench_sim [--quick] [--runs N] [--case day|mm10|mm1000]
  *             [--agents N] [--queues N] [--hours H] [--reps N] [--seed S]
+ *             [--engine-stats last|all|none]
  *
  * --quick: small cases (day: 200 agents, 50 queues, 4 hours; M/M/c: 5 x
  * 2,000 customers), 3 runs (a CI smoke run). --agents .. --seed change the
- * day case. Prints a table and one JSON object per case. Not a test: no
+ * day case. --engine-stats: oq_sim_options.engine_stats (default last, the
+ * library's default; `omniq simulate` and `omniq plan` run with none).
+ * Prints a table and one JSON object per case. Not a test: no
  * assertions on time. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r */
 #include <inttypes.h>
@@ -389,6 +392,10 @@ static int run_case(const report *rp, const oq_sim_options *o, int runs, int qui
 #define CIW_MM10 55000.0
 #define CIW_MM1000 9000.0
 
+/* --engine-stats: which replications' engines keep statistics (the
+ * library's default, the last one's, unless told). */
+static int engine_stats = OQ_SIM_ENGINE_STATS_LAST;
+
 int main(int argc, char **argv)
 {
     day_case d = {{1200, 60}, 24, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL, 0};
@@ -413,15 +420,21 @@ int main(int argc, char **argv)
             d.reps = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             d.seed = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--engine-stats") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            engine_stats = strcmp(v, "all") == 0    ? OQ_SIM_ENGINE_STATS_ALL
+                           : strcmp(v, "none") == 0 ? OQ_SIM_ENGINE_STATS_NONE
+                           : strcmp(v, "last") == 0 ? OQ_SIM_ENGINE_STATS_LAST
+                                                    : -1;
         } else {
             fprintf(stderr,
                     "usage: %s [--quick] [--runs N] [--case day|mm10|mm1000] [--agents N] [--queues N] "
-                    "[--hours H] [--reps N] [--seed S]\n",
+                    "[--hours H] [--reps N] [--seed S] [--engine-stats last|all|none]\n",
                     argv[0]);
             return 2;
         }
     }
-    if (d.c.agents < 1 || d.c.queues < 1 || d.c.queues < SKILLS_PER_AGENT || d.hours <= 0 || d.reps < 1 ||
+    if (engine_stats < 0 || d.c.agents < 1 || d.c.queues < 1 || d.c.queues < SKILLS_PER_AGENT || d.hours <= 0 || d.reps < 1 ||
         (only && strcmp(only, "day") && strcmp(only, "mm10") && strcmp(only, "mm1000"))) {
         fprintf(stderr, "bad arguments\n");
         return 2;
@@ -440,6 +453,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "out of memory\n");
             return 1;
         }
+        o.engine_stats = engine_stats;
         char title[160];
         snprintf(title, sizeof title,
                  "day: %d agents, %d queues, %d streams, %.1f h x %d replication(s), %.0f arrivals expected "
@@ -460,6 +474,7 @@ int main(int argc, char **argv)
         oq_sim_stream x;
         oq_sim_options o;
         mmc_options(&servers[k], &x, customers, &o);
+        o.engine_stats = engine_stats;
         char title[160], why[64];
         snprintf(title, sizeof title,
                  "M/M/%d at %.0f %% (AHT %.0f s, no abandonment): %d replications x %.0f customers expected",

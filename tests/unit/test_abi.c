@@ -309,7 +309,15 @@ static void sim_options_older_header(void **state)
     assert_oq_ok_e(oq_sim_create, &o, &sim);
     oq_sim_destroy(sim);
     assert_int_equal(calls, 0);
+    /* engine_stats was appended after them: an older caller gets the
+     * default (checked, so garbage past its struct_size would be refused). */
+    o.engine_stats = 99;
+    o.struct_size = OLDER(oq_sim_options, engine_stats);
+    assert_oq_ok_err(&msg, oq_sim_options_check(&o, &msg));
     o.struct_size = sizeof o;
+    assert_int_equal(oq_sim_options_check(&o, &msg), OQ_EINVAL);
+    assert_non_null(strstr(msg.message, "engine_stats"));
+    o.engine_stats = OQ_SIM_ENGINE_STATS_LAST;
     assert_oq_ok_e(oq_sim_create, &o, &sim);
     oq_sim_destroy(sim);
     assert_true(calls > 0);
@@ -729,7 +737,7 @@ static const history HISTORY[] = {
         H(oq_roster_agent, V(oq_roster_agent, 72, n_skills, min_rest_s)),
         H(oq_roster_options, V(oq_roster_options, 48, max_consecutive_days, seed)),
         H(oq_sim_options, V(oq_sim_options, 168, replications, reserved),
-          V(oq_sim_options, 184, alloc, alloc_user)),
+          V(oq_sim_options, 184, alloc, alloc_user), V(oq_sim_options, 192, engine_stats, reserved2)),
         H(oq_stats_options, V(oq_stats_options, 176, ring_size, wait_bounds_s)),
         H(oq_queue_stats, V(oq_queue_stats, 752, period, sl_business),
           V(oq_queue_stats, 760, reopened, reopened)),

@@ -61,7 +61,11 @@ static void slots_fire_in_arming_order(void **state)
     assert_int_equal(oq__ctimer_view(c1, OQ_CT_DUE).due, 5000);
     assert_int_equal(pending(e), base + 1);
 
-    /* An earlier slot re-keys the entry in place; re-arming a slot moves it. */
+    /* An earlier slot re-keys the entry in place; re-arming a slot moves it.
+     * Slot OQ_CT_SERVICE lives in the service block, which only a contact
+     * holding an agent has (types.h): c1 borrows one for the test. */
+    oq_contact_svc svc = {0};
+    c1->svc = &svc;
     oq__ctimer_arm(e, c1, OQ_CT_SERVICE, 4000, OQ_TIMER_WRAPUP);
     assert_int_equal(next_deadline(e), 4000);
     assert_int_equal(oq__ctimer_kind(c1, OQ_CT_SERVICE), OQ_TIMER_WRAPUP);
@@ -72,6 +76,7 @@ static void slots_fire_in_arming_order(void **state)
     assert_int_equal(e->timers.n, base_n + 1);
 
     oq__ctimer_cancel(e, c1, OQ_CT_SERVICE);
+    c1->svc = NULL;
     oq__ctimer_cancel(e, c1, OQ_CT_DUE);
     oq__ctimer_cancel(e, c1, OQ_CT_DUE); /* not armed: nothing */
     assert_int_equal(c1->t_pos, -1);

@@ -717,6 +717,74 @@ static void unmoved_deadlines_keep_their_order(void **state)
     oq_engine_destroy(e);
 }
 
+/* Deadlines re-armed by a calendar change fire, within one millisecond, in
+ * the contacts' creation order - not in the id table's slot order, which a
+ * restored engine (a fresh table at the capacity its count gives) does not
+ * share with the original (grown to 256 slots by 100 contacts, 24 left):
+ * the original and its restored copy emit the same events. Failed on main
+ * before the re-arm took sequences by contact seq. */
+static void rearmed_deadlines_fire_alike_after_restore(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc_at(2026, 12, 7, 0), wed = mon + 48 * H;
+    add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
+    waiting_queue(e, mon, "q", "c", 1, 3600);
+    char id[16];
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof id, i < 16 ? "d%d" : "pad%d", i);
+        oq_contact_spec c;
+        oq_contact_spec_init(&c);
+        c.id = id;
+        c.channel = "voice";
+        c.queue = "q";
+        c.deadline_ms = i < 16 ? wed + 12 * H : 0;
+        assert_oq_ok(e, oq_contact_arrive(e, mon + 10 * H, &c));
+    }
+    for (int i = 16; i < 92; i++) {
+        snprintf(id, sizeof id, "pad%d", i);
+        assert_oq_ok(e, oq_contact_remove(e, mon + 10 * H, id));
+    }
+    void *buf = NULL;
+    size_t len = 0;
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, &buf, &len));
+    static recorder rec2;
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    recorder_clear(&rec2);
+    o.on_event = recorder_fn;
+    o.event_user = &rec2;
+    oq_engine *e2 = NULL;
+    oq_error err = OQ_ERROR_INIT;
+    assert_oq_ok_err(&err, oq_engine_restore_buffer(&o, buf, len, &e2, &err));
+    free(buf);
+    recorder_clear(&rec);
+    oq_engine *es[2] = {e, e2};
+    for (int k = 0; k < 2; k++) {
+        /* Closing at 11:30 moves every warning (an open hour before Wednesday
+         * 12:00) to Wednesday 10:30: all sixteen in the same millisecond. */
+        oq_calendar *cal = hours("c", "UTC", 1, 9, 11.5);
+        assert_oq_ok(es[k], oq_engine_replace_calendar(es[k], mon + 11 * H, cal));
+        oq_calendar_destroy(cal);
+        assert_oq_ok(es[k], oq_engine_advance(es[k], wed + 11 * H));
+    }
+    int from[2] = {0, 0};
+    for (int i = 0; i < 16; i++) {
+        snprintf(id, sizeof id, "d%d", i);
+        for (int k = 0; k < 2; k++) {
+            const recorder *r = k ? &rec2 : &rec;
+            int at = recorder_find(r, from[k], OQ_EV_DEADLINE_WARNING, NULL, NULL);
+            if (at < 0 || strcmp(r->ev[at].contact, id) != 0)
+                fail_msg("%s engine: warning %d is %s, expected %s", k ? "restored" : "original", i,
+                         at < 0 ? "missing" : r->ev[at].contact, id);
+            assert_int_equal(r->ev[at].time_ms, wed + 10 * H + 30 * 60000);
+            from[k] = at + 1;
+        }
+    }
+    oq_engine_destroy(e);
+    oq_engine_destroy(e2);
+}
+
 /* A parked work order's reply deadline keeps the open time it had left. */
 static void parked_time_does_not_count(void **state)
 {
@@ -859,6 +927,7 @@ int main(void)
         cmocka_unit_test(parked_time_does_not_count),
         cmocka_unit_test(clock_changes_move_deadline_warnings),
         cmocka_unit_test(unmoved_deadlines_keep_their_order),
+        cmocka_unit_test(rearmed_deadlines_fire_alike_after_restore),
         cmocka_unit_test(yaml_round_trip),
         cmocka_unit_test(closed_overflow_out_of_memory),
         cmocka_unit_test(yaml_errors_name_the_place),

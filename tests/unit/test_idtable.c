@@ -74,7 +74,8 @@ static void random_operations_match_the_model(void **state)
         }
         if (step % 5000 == 0)
             check_all(&t);
-        assert_true(t.count * 10 <= t.cap * 7);
+        /* 0.7 at most, 0.8 while new arrays are being cleared (idtable.h) */
+        assert_true(t.count * 10 <= t.cap * (t.next_hashes ? 8 : 7));
     }
     check_all(&t);
     oq__idtable_clear(&t);

@@ -26,6 +26,7 @@ typedef struct center {
     double offer_timeout_s;
     int32_t max_length;
     int32_t callback;   /* limit action: call back through queue "cbq" */
+    int32_t configure_stats; /* oq_stats_configure with 15-minute intervals */
 } center;
 
 static oq_status build_multi(oq_engine *e, uint64_t seed, void *user)
@@ -82,6 +83,11 @@ static oq_status build_multi(oq_engine *e, uint64_t seed, void *user)
         TRY(oq_agent_set_skill(e, 0, id, "sales", i % 3 != 2 ? 5 : 0));
         TRY(oq_agent_set_skill(e, 0, id, "billing", i % 3 != 0 ? 5 : 0));
     }
+    if (c->configure_stats) {
+        oq_stats_options so;
+        oq_stats_options_init(&so);
+        TRY(oq_stats_configure(e, &so));
+    }
     return OQ_OK;
 }
 
@@ -102,7 +108,7 @@ typedef struct scenario {
 static void scenario_init(scenario *s)
 {
     memset(s, 0, sizeof *s);
-    s->c = (center){12, 15, 20, 0, 0};
+    s->c = (center){12, 15, 20, 0, 0, 0};
     const char *q[4] = {"sales", "sales", "billing", "billing"};
     const char *ch[4] = {"voice", "chat", "voice", "chat"};
     for (int i = 0; i < 4; i++) {
@@ -381,6 +387,142 @@ static void test_accounting(void **state)
     assert_oq_ok(NULL, oq_sim_run_info_get(sim, 0, &ri, NULL));
     assert_true(ri.rejected > 0);
     oq_sim_destroy(sim);
+    free(s);
+}
+
+/* oq_sim_options.engine_stats: the engines' own statistics are for whoever
+ * reads those engines; the simulator's figures, the decisions and every
+ * other event are the same without them. */
+typedef struct stats_run {
+    oq_sim *sim;
+    tap events;
+} stats_run;
+
+static void run_with_engine_stats(scenario *s, int32_t mode, stats_run *out)
+{
+    memset(&out->events, 0, sizeof out->events);
+    s->o.engine_stats = mode;
+    s->o.on_event = tap_event;
+    s->o.event_user = &out->events;
+    out->sim = run_ok(&s->o);
+}
+
+static void assert_same_figures(const oq_sim *a, const oq_sim *b, int32_t reps)
+{
+    int32_t ni = 0;
+    assert_oq_ok(NULL, oq_sim_interval_count(a, &ni));
+    for (int32_t scope = 0; scope < 3; scope++) {
+        int32_t n = 0;
+        assert_oq_ok(NULL, oq_sim_scope_count(a, scope, &n));
+        for (int32_t i = 0; i < n; i++) {
+            for (int32_t r = 0; r < reps; r++) {
+                oq_sim_stats x = OQ_OUTPUT_INIT(oq_sim_stats), y = OQ_OUTPUT_INIT(oq_sim_stats);
+                assert_oq_ok(NULL, oq_sim_replication_stats(a, r, scope, i, &x, NULL));
+                assert_oq_ok(NULL, oq_sim_replication_stats(b, r, scope, i, &y, NULL));
+                assert_memory_equal(&x, &y, sizeof x);
+            }
+            for (int32_t k = 0; k < ni; k++) {
+                oq_sim_stats x = OQ_OUTPUT_INIT(oq_sim_stats), y = OQ_OUTPUT_INIT(oq_sim_stats);
+                assert_oq_ok(NULL, oq_sim_interval_stats(a, k, scope, i, &x, NULL));
+                assert_oq_ok(NULL, oq_sim_interval_stats(b, k, scope, i, &y, NULL));
+                assert_memory_equal(&x, &y, sizeof x);
+            }
+        }
+    }
+    for (int32_t r = 0; r < reps; r++) {
+        oq_sim_run_info x = OQ_OUTPUT_INIT(oq_sim_run_info), y = OQ_OUTPUT_INIT(oq_sim_run_info);
+        assert_oq_ok(NULL, oq_sim_run_info_get(a, r, &x, NULL));
+        assert_oq_ok(NULL, oq_sim_run_info_get(b, r, &y, NULL));
+        assert_int_equal(x.contacts, y.contacts);
+        assert_int_equal(x.completed, y.completed);
+        assert_int_equal(x.abandoned, y.abandoned);
+        assert_int_equal(x.stale, y.stale);
+        assert_int_equal(x.end_ms, y.end_ms);
+        assert_oq_ok(NULL, x.check_status);
+        assert_oq_ok(NULL, y.check_status);
+    }
+}
+
+static void assert_refused(oq_engine *e, oq_status st)
+{
+    if (st != OQ_ESTATE || !strstr(oq_engine_last_error(e), "engine_stats"))
+        fail_msg("expected OQ_ESTATE naming engine_stats, got %s: %s", oq_status_str(st),
+                 oq_engine_last_error(e));
+}
+
+static void test_engine_stats(void **state)
+{
+    (void)state;
+    scenario *s = malloc(sizeof *s);
+    assert_non_null(s);
+    scenario_init(s);
+    s->c.configure_stats = 1;
+    stats_run all, last, none;
+    run_with_engine_stats(s, OQ_SIM_ENGINE_STATS_ALL, &all);
+    run_with_engine_stats(s, OQ_SIM_ENGINE_STATS_LAST, &last);
+    run_with_engine_stats(s, OQ_SIM_ENGINE_STATS_NONE, &none);
+    assert_same_figures(all.sim, none.sim, 3);
+    assert_same_figures(all.sim, last.sim, 3);
+    /* Every event but the statistics' interval closes, in the same numbers. */
+    for (int t = 0; t < 32; t++)
+        if (t != OQ_EV_INTERVAL_CLOSED) {
+            assert_int_equal(all.events.n[t], none.events.n[t]);
+            assert_int_equal(all.events.n[t], last.events.n[t]);
+        }
+    assert_true(all.events.n[OQ_EV_INTERVAL_CLOSED] > last.events.n[OQ_EV_INTERVAL_CLOSED]);
+    assert_true(last.events.n[OQ_EV_INTERVAL_CLOSED] > 0);
+    assert_int_equal(none.events.n[OQ_EV_INTERVAL_CLOSED], 0);
+
+    /* The kept engine: with statistics under ALL and LAST, which agree with
+     * the simulator's count of the last replication's contacts. */
+    oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+    assert_oq_ok(NULL, oq_sim_run_info_get(last.sim, 2, &ri, NULL));
+    oq_queue_stats day = OQ_OUTPUT_INIT(oq_queue_stats);
+    oq_engine *e = oq_sim_engine(last.sim);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_DAY, &day));
+    assert_int_equal(day.offered, ri.contacts);
+
+    /* Without: every statistics call and a snapshot say so and change nothing. */
+    e = oq_sim_engine(none.sim);
+    assert_non_null(e);
+    int64_t clock = 0;
+    assert_oq_ok(e, oq_engine_now(e, &clock));
+    assert_refused(e, oq_stats_center(e, OQ_PERIOD_DAY, &day));
+    assert_refused(e, oq_stats_queue(e, "sales", OQ_PERIOD_INTERVAL, &day));
+    int32_t count = -1;
+    assert_refused(e, oq_stats_interval_count(e, &count));
+    assert_int_equal(count, -1);
+    oq_agent_stats as = OQ_OUTPUT_INIT(oq_agent_stats);
+    assert_refused(e, oq_stats_agent(e, "a0", OQ_PERIOD_DAY, &as));
+    oq_stats_options so;
+    oq_stats_options_init(&so);
+    assert_refused(e, oq_stats_get_options(e, &so));
+    void *buf = NULL;
+    size_t len = 0;
+    assert_refused(e, oq_engine_snapshot_buffer(e, &buf, &len));
+    assert_null(buf);
+    int64_t after = 0;
+    assert_oq_ok(e, oq_engine_now(e, &after));
+    assert_int_equal(after, clock);
+    /* The two writing calls check their arguments and do nothing else (the
+     * build callback above configured statistics in every replication). */
+    so.ring_size = 0;
+    assert_int_equal(oq_stats_configure(e, &so), OQ_EINVAL);
+    so.ring_size = 96;
+    assert_oq_ok(e, oq_stats_reset_day(e, clock + 1000));
+    assert_oq_ok(e, oq_engine_now(e, &after));
+    assert_int_equal(after, clock + 1000);
+    assert_refused(e, oq_stats_interval_count(e, &count));
+    assert_oq_ok(e, oq_engine_check(e));
+
+    /* A value out of range is named. */
+    s->o.engine_stats = 3;
+    oq_error err = OQ_ERROR_INIT;
+    assert_int_equal(oq_sim_options_check(&s->o, &err), OQ_EINVAL);
+    assert_non_null(strstr(err.message, "engine_stats"));
+    oq_sim_destroy(all.sim);
+    oq_sim_destroy(last.sim);
+    oq_sim_destroy(none.sim);
     free(s);
 }
 
@@ -839,6 +981,7 @@ int main(void)
         cmocka_unit_test(test_accounting),
         cmocka_unit_test(test_outputs_write_only_their_prefix),
         cmocka_unit_test(test_callbacks_do_not_abandon),
+        cmocka_unit_test(test_engine_stats),
         cmocka_unit_test(test_shifts_and_breaks),
         cmocka_unit_test(test_interval_volumes),
         cmocka_unit_test(test_distributions),

@@ -100,9 +100,9 @@ static oq_member *member_of_profile(oq_engine *e)
 
 static oq_contact *contact_where(oq_engine *e, int (*pred)(const oq_contact *))
 {
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        if (c && pred(c))
+    oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (pred(c))
             return c;
     }
     return NULL;
@@ -387,7 +387,7 @@ static int f_contact_offer_timer_kind(oq_engine *e)
     oq_contact *c = contact_where(e, offered);
     if (!c || oq__ctimer_kind(c, OQ_CT_SERVICE) == OQ_TIMER_NONE)
         return 0;
-    oq__ctimer_arm(e, c, OQ_CT_SERVICE, c->t_due[OQ_CT_SERVICE], OQ_TIMER_WRAPUP); /* an offer that "ends wrap-up" */
+    oq__ctimer_arm(e, c, OQ_CT_SERVICE, c->svc->t_due, OQ_TIMER_WRAPUP); /* an offer that "ends wrap-up" */
     return 1;
 }
 
@@ -416,9 +416,9 @@ static int f_journal_seq_zero(oq_engine *e)
  * missed in; its index in *k. */
 static oq_contact *contact_with_exclusion(oq_engine *e, int32_t *k)
 {
-    for (int32_t i = 0; i < e->contact_ids.cap; i++) {
-        oq_contact *c = e->contact_ids.objs[i];
-        for (int32_t j = 0; c && j < c->n_rejects; j++) {
+    oq_contact *c;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        for (int32_t j = 0; j < c->n_rejects; j++) {
             const oq_exclusion *x = &c->rejects[j];
             const oq_agent *a = x->agent < e->n_agents ? e->agents[x->agent] : NULL;
             if (a && a->seq == x->agent_seq && a->presence_gen == x->gen) {

@@ -776,6 +776,8 @@ class oq_sim_options(Structure):
         ("reserved", c_int32),
         ("alloc", oq_alloc_fn),
         ("alloc_user", c_void_p),
+        ("engine_stats", c_int32),
+        ("reserved2", c_int32),
     ]
 
 

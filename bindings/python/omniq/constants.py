@@ -312,6 +312,10 @@ OQ_DIST_LOGNORMAL = 3
 OQ_DIST_GAMMA = 4
 OQ_DIST_EMPIRICAL = 5
 
+OQ_SIM_ENGINE_STATS_LAST = 0
+OQ_SIM_ENGINE_STATS_ALL = 1
+OQ_SIM_ENGINE_STATS_NONE = 2
+
 # Scopes of results: everything, one queue (by index into the distinct stream
 # queues, in order of first appearance), one channel (likewise). A contact is
 # counted under the queue and channel of the stream it arrived on, with that

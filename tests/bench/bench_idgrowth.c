@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* The worst single call while the contact count crosses the id table's
+ * growth points (0.7 x 2^k contacts: 91,751, 183,501, 367,001) and then
+ * its shrink points (issue #22: a call must not stall for a rehash).
+ *
+ *   bench_idgrowth [--contacts N] [--runs R]
+ *
+ * One queue, no agents: N contacts arrive, then all are removed. Every call
+ * is timed by this thread's CPU clock (the scheduler's slices stay out).
+ * Prints, per run, the arrivals' and removals' p99.9 and max, and the
+ * slowest arrivals with their contact count (so a stall at a growth point
+ * shows as its count), and the slowest removals with the count left. Heaps and statistics arrays also grow on the way:
+ * compare counts with the table's growth points. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "omniq/omniq.h"
+
+static double cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void must(oq_engine *e, oq_status st, const char *what)
+{
+    if (st != OQ_OK) {
+        fprintf(stderr, "%s: %s: %s\n", what, oq_status_str(st), oq_engine_last_error(e));
+        exit(1);
+    }
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct top {
+    double ns;
+    int32_t at;
+} top;
+
+static void keep_top(top *t, int n, double ns, int32_t at)
+{
+    if (ns <= t[n - 1].ns)
+        return;
+    int i = n - 1;
+    for (; i > 0 && t[i - 1].ns < ns; i--)
+        t[i] = t[i - 1];
+    t[i].ns = ns, t[i].at = at;
+}
+
+int main(int argc, char **argv)
+{
+    int32_t n = 400000, runs = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--contacts") == 0 && i + 1 < argc)
+            n = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: %s [--contacts N] [--runs R]\n", argv[0]);
+            return 2;
+        }
+    }
+    double *arr = malloc((size_t)n * sizeof *arr), *rem = malloc((size_t)n * sizeof *rem);
+    if (!arr || !rem)
+        return 1;
+    printf("# run  arrive p99.9 / max (us)  remove p99.9 / max (us)  slowest arrivals: us @ contact count | removals: us @ count left\n");
+    for (int r = 0; r < runs; r++) {
+        oq_engine_options o;
+        oq_engine_options_init(&o);
+        o.seed = 7;
+        oq_engine *e = NULL;
+        if (oq_engine_create(&o, &e) != OQ_OK)
+            return 1;
+        oq_channel_spec ch;
+        oq_channel_spec_init(&ch);
+        ch.id = "voice";
+        must(e, oq_channel_add(e, &ch), "channel");
+        oq_queue_spec qs;
+        oq_queue_spec_init(&qs);
+        qs.id = "q";
+        must(e, oq_queue_add(e, &qs), "queue");
+        must(e, oq_queue_add_channel(e, 0, "q", "voice"), "queue channel");
+        top ta[6] = {{0, 0}}, tr[4] = {{0, 0}};
+        char id[32];
+        for (int32_t i = 0; i < n; i++) {
+            oq_contact_spec cs;
+            oq_contact_spec_init(&cs);
+            snprintf(id, sizeof id, "c%d", i);
+            cs.id = id;
+            cs.queue = "q";
+            cs.channel = "voice";
+            double a = cpu_ns();
+            must(e, oq_contact_arrive(e, 1, &cs), "arrive");
+            arr[i] = cpu_ns() - a;
+            keep_top(ta, 6, arr[i], i + 1);
+        }
+        for (int32_t i = 0; i < n; i++) {
+            snprintf(id, sizeof id, "c%d", i);
+            double a = cpu_ns();
+            must(e, oq_contact_remove(e, 2, id), "remove");
+            rem[i] = cpu_ns() - a;
+            keep_top(tr, 4, rem[i], n - i - 1);
+        }
+        oq_engine_destroy(e);
+        qsort(arr, (size_t)n, sizeof *arr, cmp_d);
+        qsort(rem, (size_t)n, sizeof *rem, cmp_d);
+        size_t k = (size_t)((double)n * 0.999);
+        printf("%5d  %10.1f / %8.1f  %10.1f / %8.1f ", r, arr[k] / 1e3, arr[n - 1] / 1e3, rem[k] / 1e3,
+               rem[n - 1] / 1e3);
+        for (int i = 0; i < 6; i++)
+            printf("  %.0f@%d", ta[i].ns / 1e3, ta[i].at);
+        printf("  | slowest removals:");
+        for (int i = 0; i < 4; i++)
+            printf("  %.0f@%d", tr[i].ns / 1e3, tr[i].at);
+        printf("\n");
+    }
+    free(arr);
+    free(rem);
+    return 0;
+}
