@@ -33,6 +33,30 @@ void *test_alloc_fn(void *ptr, size_t old_size, size_t new_size, void *user)
     return p;
 }
 
+static oq_status snap_write(const void *data, size_t len, void *user)
+{
+    snap_buf *s = user;
+    unsigned char *grown = realloc(s->p, s->n + len);
+    if (!grown)
+        return OQ_ENOMEM;
+    memcpy(grown + s->n, data, len);
+    s->p = grown;
+    s->n += len;
+    return OQ_OK;
+}
+
+snap_buf snap_of(oq_engine *e, test_alloc *a)
+{
+    int64_t fail_at = a ? a->fail_at : 0;
+    if (a)
+        a->fail_at = 0;
+    snap_buf s = {NULL, 0};
+    assert_oq_ok(e, oq_engine_snapshot(e, snap_write, &s));
+    if (a)
+        a->fail_at = fail_at;
+    return s;
+}
+
 static void copy_id(char *dst, const char *src)
 {
     if (!src) {

@@ -27,6 +27,15 @@ typedef struct test_alloc {
 
 void *test_alloc_fn(void *ptr, size_t old_size, size_t new_size, void *user);
 
+/* An engine's snapshot in a buffer of the C library's (free .p), for byte
+ * comparisons: taken with a's failure point lifted (a may be NULL), so the
+ * snapshot itself never fails. */
+typedef struct snap_buf {
+    unsigned char *p;
+    size_t n;
+} snap_buf;
+snap_buf snap_of(oq_engine *e, test_alloc *a);
+
 #define REC_MAX_EVENTS 4096
 #define REC_ID 64
 

@@ -92,15 +92,21 @@ static uint64_t rnd(uint64_t *x)
 /* Fill to ~N_OBJ/2 and drain to ~N_OBJ/30, three times; check the model and
  * the walk every so often and at each migration's phase changes. Counts the
  * migrations seen so the test fails if growth stops being incremental. */
+/* The model cleared and an empty table on a counting allocator. */
+static void fresh_table(test_alloc *ta, oq_mem *mem, oq_idtable *t)
+{
+    reset();
+    oq__mem_init(mem, test_alloc_fn, ta);
+    oq__idtable_init(t, mem);
+}
+
 static void migrations_match_the_model(void **state)
 {
     (void)state;
-    reset();
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
     oq_idtable t;
-    oq__idtable_init(&t, &mem);
+    fresh_table(&ta, &mem, &t);
     uint64_t x = 88172645463325252ull;
     int grows = 0, shrinks = 0, drains = 0, was_clearing = 0, was_draining = 0;
     for (int step = 0; step < 720000; step++) {
@@ -157,12 +163,10 @@ static int fill_to_mid_drain(oq_idtable *t)
 static void walk_sees_each_object_once_mid_migration(void **state)
 {
     (void)state;
-    reset();
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
     oq_idtable t;
-    oq__idtable_init(&t, &mem);
+    fresh_table(&ta, &mem, &t);
     int n = fill_to_mid_drain(&t);
     /* Objects in both arrays, and tombstones in the old ones. */
     int in_old = 0;
@@ -201,12 +205,10 @@ static void walk_sees_each_object_once_mid_migration(void **state)
 static void reserve_then_puts_under_failing_allocator(void **state)
 {
     (void)state;
-    reset();
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
     oq_idtable t;
-    oq__idtable_init(&t, &mem);
+    fresh_table(&ta, &mem, &t);
     int i = fill_to_mid_drain(&t);
     /* Mid-migration, a reserve beyond it must allocate: refused. */
     oq_idtable before = t;
@@ -285,12 +287,10 @@ static work work_since(const oq_idtable *t, work w)
 static void one_operation_does_bounded_work(void **state)
 {
     (void)state;
-    reset();
     test_alloc ta = {0};
     oq_mem mem;
-    oq__mem_init(&mem, test_alloc_fn, &ta);
     oq_idtable t;
-    oq__idtable_init(&t, &mem);
+    fresh_table(&ta, &mem, &t);
     int64_t moved = 0, zeroed = 0;
     int32_t max_cap = 0;
     for (int round = 0; round < 2; round++) {

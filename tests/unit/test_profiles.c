@@ -478,33 +478,6 @@ static void unchanged_delay_rearms_nobody(void **state)
     oq_engine_destroy(e);
 }
 
-typedef struct snap_buf {
-    unsigned char *p;
-    size_t n;
-} snap_buf;
-
-static oq_status snap_write(const void *data, size_t len, void *user)
-{
-    snap_buf *s = user;
-    unsigned char *grown = realloc(s->p, s->n + len);
-    if (!grown)
-        return OQ_ENOMEM;
-    memcpy(grown + s->n, data, len);
-    s->p = grown;
-    s->n += len;
-    return OQ_OK;
-}
-
-static snap_buf snap_of(oq_engine *e, test_alloc *a)
-{
-    int64_t fail_at = a->fail_at;
-    a->fail_at = 0; /* the snapshot itself must not fail */
-    snap_buf s = {NULL, 0};
-    assert_oq_ok(e, oq_engine_snapshot(e, snap_write, &s));
-    a->fail_at = fail_at;
-    return s;
-}
-
 /* The same change failing for memory at every allocation it makes, resync
  * included: each failure leaves the engine byte for byte as it was - no
  * re-armed wake-up, no reordered delay table (the undo syncs the

@@ -132,30 +132,6 @@ static void offer_by_a_timer_allocates_nothing(void **state)
     assert_int_equal(a.live_bytes, 0);
 }
 
-typedef struct snap_buf {
-    unsigned char *p;
-    size_t n;
-} snap_buf;
-
-static oq_status snap_write(const void *data, size_t len, void *user)
-{
-    snap_buf *s = user;
-    unsigned char *grown = realloc(s->p, s->n + len);
-    if (!grown)
-        return OQ_ENOMEM;
-    memcpy(grown + s->n, data, len);
-    s->p = grown;
-    s->n += len;
-    return OQ_OK;
-}
-
-static snap_buf snap_of(oq_engine *e)
-{
-    snap_buf s = {NULL, 0};
-    assert_oq_ok(e, oq_engine_snapshot(e, snap_write, &s));
-    return s;
-}
-
 enum { CALL_READY, CALL_LOGIN, CALL_ARRIVE, CALL_CAPACITY, CALL_CHANNEL_ADD, CALL_CHANNEL_UPDATE };
 
 static oq_status call(oq_engine *e, int which)
@@ -229,7 +205,7 @@ static void failed_reservations_change_nothing(void **state)
         test_alloc a;
         memset(&a, 0, sizeof a);
         oq_engine *e = email_center(&a, which);
-        snap_buf before = snap_of(e);
+        snap_buf before = snap_of(e, NULL);
         int32_t free_before = e->n_svc_free;
         int failures = 0;
         oq_status st = OQ_ENOMEM;
@@ -246,7 +222,7 @@ static void failed_reservations_change_nothing(void **state)
                          (long long)n, oq_engine_last_error(e));
             failures++;
             assert_oq_ok(e, oq_engine_check(e));
-            snap_buf now = snap_of(e);
+            snap_buf now = snap_of(e, NULL);
             if (now.n != before.n || memcmp(now.p, before.p, now.n) != 0)
                 fail_msg("%s: failure %d (allocation %lld of the call): the snapshot changed",
                          names[which], failures, (long long)n);
@@ -284,7 +260,7 @@ static void restore_rebuilds_blocks(void **state)
     oq_engine *e = email_center(NULL, CALL_CAPACITY);
     assert_oq_ok(e, oq_offer_reject(e, 6000, "w0", "big"));
     assert_oq_ok(e, oq_offer_accept(e, 6100, "w1", "big"));
-    snap_buf s = snap_of(e);
+    snap_buf s = snap_of(e, NULL);
     oq_engine *r = NULL;
     oq_error err = OQ_ERROR_INIT;
     assert_int_equal(oq_engine_restore_buffer(NULL, s.p, s.n, &r, &err), OQ_OK);
@@ -295,7 +271,7 @@ static void restore_rebuilds_blocks(void **state)
     assert_int_equal(w1->svc->assigned_at, 6100);
     assert_int_equal(r->svc_unit, 10);
     assert_int_equal(r->n_svc_free, oq__svc_need(r));
-    snap_buf s2 = snap_of(r);
+    snap_buf s2 = snap_of(r, NULL);
     assert_true(s2.n == s.n && memcmp(s2.p, s.p, s.n) == 0);
     free(s.p);
     free(s2.p);
