@@ -203,7 +203,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_i32(w, c->state);
     oq__wr_i32(w, c->channel);
     /* A contact holding no agent has no service block: its fields read 0
-     * (snapshots of libraries before the service blocks kept the last offer's values there). */
+     * (libraries before the service blocks kept the last offer's values). */
     oq__wr_i32(w, oq__c_cost(c));
     oq__wr_i32(w, oq__c_exclusive(c));
     oq__wr_i32(w, c->priority);
