@@ -3,7 +3,9 @@
  * growth points (0.7 x 2^k contacts: 91,751, 183,501, 367,001) and then
  * its shrink points (issue #22: a call must not stall for a rehash).
  *
- *   bench_idgrowth [--contacts N] [--runs R]
+ *   bench_idgrowth [--quick] [--contacts N] [--runs R]
+ *
+ * --quick: 20,000 contacts (CI's smoke run; the figures mean nothing).
  *
  * One queue, no agents: N contacts arrive, then all are removed. Every call
  * is timed by this thread's CPU clock (the scheduler's slices stay out).
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "omniq/omniq.h"
 
 static double cpu_ns(void)
@@ -57,17 +60,24 @@ static void keep_top(top *t, int n, double ns, int32_t at)
 
 int main(int argc, char **argv)
 {
-    int32_t n = 400000, runs = 1;
+    int32_t n = 400000, runs = 1, quick = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--contacts") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1, n = 20000;
+        else if (strcmp(argv[i], "--contacts") == 0 && i + 1 < argc)
             n = atoi(argv[++i]);
         else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
             runs = atoi(argv[++i]);
-        else {
-            fprintf(stderr, "usage: %s [--contacts N] [--runs R]\n", argv[0]);
+        else
+            n = 0;
+        if (n < 1 || runs < 1) {
+            fprintf(stderr, "usage: %s [--quick] [--contacts N >= 1] [--runs R >= 1]\n", argv[0]);
             return 2;
         }
     }
+    bench_env env;
+    bench_env_get(&env);
+    bench_env_print("bench_idgrowth", &env, runs, quick);
     double *arr = malloc((size_t)n * sizeof *arr), *rem = malloc((size_t)n * sizeof *rem);
     if (!arr || !rem)
         return 1;
