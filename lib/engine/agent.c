@@ -155,8 +155,7 @@ oq_status oq_agent_set_capacity(oq_engine *e, const char *agent, int32_t capacit
     /* Service blocks for the offers more capacity allows (svc.c), first. */
     int64_t room = oq__svc_agent_room(a);
     int32_t k = capacity / e->svc_unit;
-    int64_t more = (int64_t)k - (a->n_offered + a->n_active + a->n_wrapup);
-    if (a->presence == OQ_AGENT_READY && more > room && !oq__svc_reserve(e, 0, more - room))
+    if (!oq__svc_reserve_agent(e, a, k, a->presence == OQ_AGENT_READY))
         return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", agent);
     a->capacity = capacity;
     a->svc_k = k;

@@ -518,13 +518,21 @@ int64_t oq__svc_need(const oq_engine *e);
  * `extra_contacts` contacts and `extra_room` to svc_room: 0 when memory ran
  * out (the blocks made stay on the list: no state). */
 int oq__svc_reserve(oq_engine *e, int32_t extra_contacts, int64_t extra_room);
-/* The contacts agent `a` could still take (svc_room's term): kept in
- * svc_room as presence, capacity or held contacts change. */
+/* The contacts agent `a` could still take were it able to hold k of them
+ * and READY or not (svc_room's term, svc.c). */
+static inline int64_t oq__svc_room_of(const oq_agent *a, int32_t k, int ready)
+{
+    int64_t r = (int64_t)k - (a->n_offered + a->n_active + a->n_wrapup);
+    return ready && r > 0 ? r : 0;
+}
+/* ... as it is: kept in svc_room as presence, capacity or held contacts change. */
 static inline int64_t oq__svc_agent_room(const oq_agent *a)
 {
-    int64_t r = (int64_t)a->svc_k - (a->n_offered + a->n_active + a->n_wrapup);
-    return a->presence == OQ_AGENT_READY && r > 0 ? r : 0;
+    return oq__svc_room_of(a, a->svc_k, a->presence == OQ_AGENT_READY);
 }
+/* Before agent `a` may hold k contacts and be READY or not: the blocks for
+ * the room that adds (0 when memory ran out; nothing changed). */
+int oq__svc_reserve_agent(oq_engine *e, const oq_agent *a, int32_t k, int ready);
 /* A block for a contact being offered: from the free list, which the
  * reservations keep non-empty (0: the invariant broke and the allocator
  * failed too). Its fields are the caller's to set. */

@@ -29,9 +29,7 @@ static void set_presence(oq_engine *e, oq_agent *a, int32_t presence, char *reas
  * (svc.c), before the call changes anything. */
 static oq_status reserve_ready(oq_engine *e, const oq_agent *a)
 {
-    int64_t room = oq__svc_agent_room(a);
-    int64_t more = (int64_t)a->svc_k - (a->n_offered + a->n_active + a->n_wrapup);
-    if (a->presence != OQ_AGENT_READY && more > room && !oq__svc_reserve(e, 0, more - room))
+    if (!oq__svc_reserve_agent(e, a, a->svc_k, 1))
         return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", a->id);
     return OQ_OK;
 }

@@ -30,14 +30,6 @@
  * freed), so a burst of completions does not keep its peak. */
 #define OQ_SVC_SLACK 32
 
-static int32_t held(const oq_agent *a) { return a->n_offered + a->n_active + a->n_wrapup; }
-
-static int64_t room_of(const oq_agent *a, int32_t k, int ready)
-{
-    int64_t r = (int64_t)k - held(a);
-    return ready && r > 0 ? r : 0;
-}
-
 static int64_t unheld(const oq_engine *e)
 {
     return (int64_t)e->n_contacts - e->n_offered - e->n_active - e->n_wrapup;
@@ -59,6 +51,12 @@ int oq__svc_reserve(oq_engine *e, int32_t extra_contacts, int64_t extra_room)
         e->n_svc_free++;
     }
     return 1;
+}
+
+int oq__svc_reserve_agent(oq_engine *e, const oq_agent *a, int32_t k, int ready)
+{
+    int64_t more = oq__svc_room_of(a, k, ready) - oq__svc_agent_room(a);
+    return more <= 0 || oq__svc_reserve(e, 0, more);
 }
 
 int oq__svc_take(oq_engine *e, oq_contact *c)
@@ -95,7 +93,7 @@ int64_t oq__svc_room_at(const oq_engine *e, int32_t unit)
     for (int32_t i = 0; i < e->n_agents; i++) {
         const oq_agent *a = e->agents[i];
         if (a)
-            room += room_of(a, a->capacity / unit, a->presence == OQ_AGENT_READY);
+            room += oq__svc_room_of(a, a->capacity / unit, a->presence == OQ_AGENT_READY);
     }
     return room;
 }
