@@ -21,6 +21,7 @@
 #include "calendar/codec.h"
 #include "core/codec.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "stats/persist.h"
 
 #define MAGIC "OMNIQSNP"
@@ -597,6 +598,12 @@ static char *xstr(rx *x, const char *what, int nullable)
     }
     if (n == 0 && !nullable) {
         oq__rd_fail(x->r, "%s: empty id", what);
+        return NULL;
+    }
+    /* An id is what the API's id check lets in (lookups trust every stored
+     * id to have passed it): no NUL inside, valid UTF-8. */
+    if (!nullable && (memchr(s, 0, n) || !oq__utf8_valid((const unsigned char *)s, n))) {
+        oq__rd_fail(x->r, "%s: not a valid id (a NUL byte or invalid UTF-8)", what);
         return NULL;
     }
     char *c = oq__strndup(&x->e->mem, s, n);

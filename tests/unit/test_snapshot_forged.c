@@ -503,7 +503,31 @@ typedef struct forgery {
     const char *says; /* the refusal names it */
 } forgery;
 
+/* Ids that the API's id check would refuse: lookups trust every stored id
+ * to have passed it, so a restore must refuse them too. (The id keeps its
+ * length: the snapshot writes the string; the table is never consulted.) */
+static int f_contact_id_not_utf8(oq_engine *e)
+{
+    oq_contact *c = contact_where(e, offered);
+    if (!c)
+        return 0;
+    ((char *)c->id)[0] = (char)0xff;
+    return 1;
+}
+
+static int f_agent_id_not_utf8(oq_engine *e)
+{
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i]) {
+            ((char *)e->agents[i]->id)[0] = (char)0xc3; /* a lead byte followed by ASCII */
+            return 1;
+        }
+    return 0;
+}
+
 static const forgery FORGERIES[] = {
+    {"a contact id that is not UTF-8", f_contact_id_not_utf8, "contact id: not a valid id"},
+    {"an agent id that is not UTF-8", f_agent_id_not_utf8, "agent id: not a valid id"},
     {"statistics: negative count of closed intervals", f_stats_closed_negative, "closed intervals"},
     {"statistics: an attribution this library does not know", f_stats_attribution_unknown,
      "statistics attribution 2"},
