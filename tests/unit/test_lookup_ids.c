@@ -5,7 +5,8 @@
  * still those of checking first -- a NULL, empty, over-long or non-UTF-8 id
  * is OQ_EINVAL with the check's message, a valid unknown id OQ_ENOTFOUND,
  * a known one found -- through read-only and mutating calls, and a failed
- * lookup changes nothing. */
+ * lookup changes nothing. Also accept and reject, which take the offered
+ * agent without a lookup when the id names it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ static oq_engine *engine_up(void)
     q.id = "q";
     assert_oq_ok(e, oq_queue_add(e, &q));
     assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "voice"));
-    assert_oq_ok(e, oq_agent_add(e, "a0", 1));
+    assert_oq_ok(e, oq_agent_add(e, "a0", 100));
     oq_contact_spec cs;
     oq_contact_spec_init(&cs);
     cs.id = "c0"; /* nobody logged in: it waits */
@@ -147,10 +148,54 @@ static void lookups_answer_as_if_checked_first(void **state)
     oq_engine_destroy(e);
 }
 
+static void expect_offer_call(oq_engine *e, int accept, const char *agent, oq_status want,
+                              const char *msg)
+{
+    oq_status st = accept ? oq_offer_accept(e, 0, "c0", agent) : oq_offer_reject(e, 0, "c0", agent);
+    if (st != want)
+        fail_msg("%s(c0, '%s'): %s (%s), expected %s", accept ? "accept" : "reject",
+                 agent ? agent : "(null)", oq_status_str(st), oq_engine_last_error(e),
+                 oq_status_str(want));
+    if (msg && !strstr(oq_engine_last_error(e), msg))
+        fail_msg("%s(c0, '%s'): message '%s' lacks '%s'", accept ? "accept" : "reject",
+                 agent ? agent : "(null)", oq_engine_last_error(e), msg);
+}
+
+/* Accept and reject take the offered agent without a lookup when the id
+ * names it (contact_life.c find_offer); any other agent id is looked up and
+ * answered as before, and changes nothing. */
+static void offer_calls_name_the_offered_agent(void **state)
+{
+    (void)state;
+    oq_engine *e = engine_up();
+    assert_oq_ok(e, oq_agent_add(e, "a1", 100));
+    assert_oq_ok(e, oq_agent_login(e, 0, "a0", 1)); /* c0 is offered to a0 */
+    oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+    assert_oq_ok(e, oq_contact_get(e, "c0", &ci));
+    assert_int_equal(ci.state, OQ_CONTACT_OFFERED);
+    for (int accept = 0; accept <= 1; accept++) {
+        expect_offer_call(e, accept, NULL, OQ_EINVAL, "id is NULL");
+        expect_offer_call(e, accept, "", OQ_EINVAL, "id is empty");
+        expect_offer_call(e, accept, "a\xff", OQ_EINVAL, "not valid UTF-8");
+        expect_offer_call(e, accept, "nobody", OQ_ENOTFOUND, "no such agent");
+        expect_offer_call(e, accept, "a1", OQ_ESTATE, "not offered to agent 'a1'");
+        expect_offer_call(e, accept, "a0x", OQ_ENOTFOUND, "no such agent");
+        assert_oq_ok(e, oq_contact_get(e, "c0", &ci));
+        assert_int_equal(ci.state, OQ_CONTACT_OFFERED);
+    }
+    expect_offer_call(e, 1, "a0", OQ_OK, NULL);
+    assert_oq_ok(e, oq_contact_get(e, "c0", &ci));
+    assert_int_equal(ci.state, OQ_CONTACT_ACTIVE);
+    expect_offer_call(e, 1, "a0", OQ_ESTATE, "not offered to agent 'a0'");
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lookups_answer_as_if_checked_first),
+        cmocka_unit_test(offer_calls_name_the_offered_agent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
