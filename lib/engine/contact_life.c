@@ -724,7 +724,15 @@ static oq_status find_offer(oq_engine *e, int64_t now_ms, const char *contact, c
                             oq_contact **out_c, oq_agent **out_a)
 {
     oq_status st = oq__contact_at(e, now_ms, contact, out_c);
-    if (st == OQ_OK)
+    if (st != OQ_OK)
+        return st;
+    /* Nearly always the agent named is the one offered: ids are unique, so
+     * an equal id is that agent, found without the table (issue #22: a
+     * lookup per accept); anything else is looked up as before. */
+    const oq_agent *offered = oq__c_agent(*out_c);
+    if (agent && offered && strcmp(offered->id, agent) == 0)
+        *out_a = (oq_agent *)offered;
+    else
         st = oq__find_agent(e, "agent", agent, out_a);
     if (st != OQ_OK)
         return st;

@@ -51,6 +51,8 @@ typedef struct sim_contact {
     uint8_t state;
     uint8_t answered;
     uint8_t no_abandon;   /* became a callback: the customer no longer waits on line */
+    char id[22];          /* "c<n>" (n < 2^63: at most 19 digits), formatted once at
+                             arrival for the three or four calls that name it */
 } sim_contact;
 
 typedef struct sim_agent {
@@ -96,6 +98,10 @@ struct oq_sim {
         const char *ptr;
         int32_t idx;
     } acache[64];
+    struct {                /* contact_of's cache: the engine's id pointer -> contact number */
+        const char *ptr;
+        int64_t num;
+    } ccache[64];
     int32_t failed;         /* allocation failed inside the callback */
     oq_sim_run_info *cur;
 };
@@ -368,6 +374,7 @@ static void run_free(oq_sim *s)
     s->amap = NULL;
     s->amap_cap = 0;
     memset(s->acache, 0, sizeof s->acache);
+    memset(s->ccache, 0, sizeof s->ccache);
 }
 
 void oq_sim_destroy(oq_sim *s)
@@ -545,7 +552,7 @@ static const char DIGITS2[] = "0001020304050607080910111213141516171819202122232
                               "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                               "8081828384858687888990919293949596979899";
 
-static void contact_id(char buf[32], int64_t num)
+static void contact_id(char buf[22], int64_t num)
 {
     char tmp[24];
     char *p = tmp + sizeof tmp;
@@ -568,7 +575,7 @@ static void contact_id(char buf[32], int64_t num)
     buf[1 + n] = '\0';
 }
 
-static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
+static sim_contact *contact_parse(oq_sim *s, const char *id, int64_t *num)
 {
     if (!id || id[0] != 'c')
         return NULL;
@@ -590,6 +597,28 @@ static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
         return NULL;
     *num = n;
     return &s->c[n];
+}
+
+/* The contact an engine event names (six events per customer). The engine
+ * names a contact by its own copy of the id, one pointer for the contact's
+ * life, so, as for agents, a small cache by that pointer skips parsing the
+ * digits; a hit is confirmed by comparing the string with the id this
+ * contact was given (the engine reuses a finished contact's id buffer), so
+ * a hit is exactly the contact parsing would find. */
+static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
+{
+    size_t k = ((uintptr_t)id >> 4) & (sizeof s->ccache / sizeof *s->ccache - 1);
+    int64_t n = s->ccache[k].num;
+    if (id && s->ccache[k].ptr == id && n < s->c_n && strcmp(s->c[n].id, id) == 0) {
+        *num = n;
+        return &s->c[n];
+    }
+    sim_contact *ct = contact_parse(s, id, num);
+    if (ct && strcmp(ct->id, id) == 0) { /* only the canonical spelling ("c7", not "c007") */
+        s->ccache[k].ptr = id;
+        s->ccache[k].num = *num;
+    }
+    return ct;
 }
 
 static void on_event(const oq_event *ev, void *user)
@@ -759,11 +788,11 @@ static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
     s->cur->in_system++;
 
     const oq_sim_stream *x = &s->o.streams[i];
-    char id[32];
-    contact_id(id, num);
+    /* s->c does not move during the call: only arrive() grows it. */
+    contact_id(ct->id, num);
     oq_contact_spec cs;
     oq_contact_spec_init(&cs);
-    cs.id = id;
+    cs.id = ct->id;
     cs.queue = x->queue;
     cs.channel = x->channel;
     cs.priority = x->priority;
@@ -802,7 +831,6 @@ static oq_status acted(oq_sim *s, oq_status st, const char *what, const char *id
 static oq_status handle(oq_sim *s, const sim_ev *ev)
 {
     oq_engine *e = s->engine;
-    char id[32];
     switch (ev->kind) {
     case EV_ARRIVAL:
         return arrive(s, ev->a, ev->t);
@@ -813,7 +841,7 @@ static oq_status handle(oq_sim *s, const sim_ev *ev)
             s->cur->stale++;
             return oq_engine_advance(e, ev->t);
         }
-        contact_id(id, ev->b);
+        const char *id = ct->id;
         if (ev->d)
             return acted(s, oq_offer_accept(e, ev->t, id, agent), "accept", id);
         return acted(s, oq_offer_reject(e, ev->t, id, agent), "reject", id);
@@ -824,8 +852,7 @@ static oq_status handle(oq_sim *s, const sim_ev *ev)
             s->cur->stale++;
             return oq_engine_advance(e, ev->t);
         }
-        contact_id(id, ev->b);
-        return acted(s, oq_contact_complete(e, ev->t, id), "complete", id);
+        return acted(s, oq_contact_complete(e, ev->t, ct->id), "complete", ct->id);
     }
     case EV_ABANDON: {
         sim_contact *ct = &s->c[ev->b];
@@ -833,8 +860,7 @@ static oq_status handle(oq_sim *s, const sim_ev *ev)
             s->cur->stale++;
             return oq_engine_advance(e, ev->t);
         }
-        contact_id(id, ev->b);
-        return acted(s, oq_contact_abandon(e, ev->t, id), "abandon", id);
+        return acted(s, oq_contact_abandon(e, ev->t, ct->id), "abandon", ct->id);
     }
     case EV_SHIFT_START:
         return acted(s, oq_agent_login(e, ev->t, s->ag[ev->a].id, 1), "login", s->ag[ev->a].id);
