@@ -595,9 +595,19 @@ typedef struct oq_kv {
     int64_t v;
 } oq_kv;
 
+/* The batch adds below are forced inline: every ADD3 passes a constant
+ * count of constant counters, so each call site compiles to straight
+ * adds (callgrind: a loop over a kv array cost ~200 instructions per
+ * event, ~1,070 per routing step). */
+#if defined(__GNUC__) || defined(__clang__)
+#define OQ__HOT_INLINE inline __attribute__((always_inline))
+#else
+#define OQ__HOT_INLINE inline
+#endif
+
 /* Add a batch (values >= 0) to ob at the located bucket: its cur, window
  * bucket and (not day_lazy) day, the bucket found once for the batch. */
-static inline void add_kv(oq_stats *S, oq_sobj *ob, const oq_kv *kv, int n)
+static OQ__HOT_INLINE void add_kv(oq_stats *S, oq_sobj *ob, const oq_kv *kv, int n)
 {
     if (!ob)
         return;
@@ -615,7 +625,7 @@ static inline void add_kv(oq_stats *S, oq_sobj *ob, const oq_kv *kv, int n)
 
 /* Add a batch to the contact's queue, channel and the center: the bucket
  * located once for the three. */
-static void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, oq_kv *kv, int n)
+static OQ__HOT_INLINE void add3v(oq_engine *e, oq_sobj *qo, oq_sobj *co, oq_kv *kv, int n)
 {
     oq_stats *S = e->stats;
     for (int i = 0; i < n; i++) /* clamped once for the three */
