@@ -1042,7 +1042,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     if (!S || ev->type == OQ_EV_INTERVAL_CLOSED || ev->type == OQ_EV_QUEUE_OPENED ||
         ev->type == OQ_EV_QUEUE_CLOSED)
         return;
-    oq__stats_roll(e, e->now);
+    if (e->now >= S->cur_end) /* the interval ended: oq__stats_roll's own test, without the call */
+        oq__stats_roll(e, e->now);
     oq_srec *r = oq__srec_get(e, c);
     oq_sobj *qo = c ? oq__sq(e, c->queue->idx) : NULL;
     oq_sobj *co = c ? oq__sch(e, c->channel) : NULL;
