@@ -563,30 +563,60 @@ static void add_max(oq_sblock *b, int k, int64_t v)
         b->k[k] = v;
 }
 
-/* An answer or abandon with `wait` ms, threshold t_ms, at `now`. */
-static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms, int64_t now)
+/* An answer or abandon with `wait` ms, threshold t_ms, at `now`; h is
+ * hist_index(S, wait), found once by the caller for the objects sharing the
+ * wait (the channel and the center). At the event's own time (the default
+ * attribution) the blocks are found here without outcome_blocks' call. */
+static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms, int64_t now,
+                    int32_t h)
 {
     if (!ob)
         return;
-    int32_t h = hist_index(S, wait);
     oq_sblock *b[3];
-    int n = outcome_blocks(S, ob, attributed(S, wait, now), now, b);
-    for (int i = 0; i < n; i++) {
-        if (answered) {
-            blk_add(b[i], K_ANSWERED, 1);
-            blk_add(b[i], K_ANS_WAIT, wait);
+    int n = 0;
+    int64_t at = attributed(S, wait, now);
+    if (at >= now) {
+        b[n++] = &ob->cur;
+        if (!S->day_lazy)
+            b[n++] = &ob->day;
+        b[n++] = bucket(S, ob, now);
+    } else
+        n = outcome_blocks(S, ob, at, now, b);
+    int64_t v = wait > 0 ? wait : 0, in = wait <= t_ms;
+    if (answered)
+        for (int i = 0; i < n; i++) {
+            b[i]->k[K_ANSWERED] = sat_add_nn(b[i]->k[K_ANSWERED], 1);
+            b[i]->k[K_ANS_WAIT] = sat_add_nn(b[i]->k[K_ANS_WAIT], v);
             add_max(b[i], K_ANS_MAX, wait);
-            blk_add(b[i], K_ANS_IN, wait <= t_ms);
+            b[i]->k[K_ANS_IN] = sat_add_nn(b[i]->k[K_ANS_IN], in);
             INC(b[i]->hist_ans[h]);
-        } else {
-            blk_add(b[i], K_ABANDONED, 1);
-            blk_add(b[i], K_AB_WAIT, wait);
+        }
+    else {
+        int64_t sh = wait < S->short_ms;
+        for (int i = 0; i < n; i++) {
+            b[i]->k[K_ABANDONED] = sat_add_nn(b[i]->k[K_ABANDONED], 1);
+            b[i]->k[K_AB_WAIT] = sat_add_nn(b[i]->k[K_AB_WAIT], v);
             add_max(b[i], K_AB_MAX, wait);
-            blk_add(b[i], K_AB_IN, wait <= t_ms);
-            blk_add(b[i], K_AB_SHORT, wait < S->short_ms);
+            b[i]->k[K_AB_IN] = sat_add_nn(b[i]->k[K_AB_IN], in);
+            b[i]->k[K_AB_SHORT] = sat_add_nn(b[i]->k[K_AB_SHORT], sh);
             INC(b[i]->hist_ab[h]);
         }
     }
+}
+
+/* The outcome of a contact at its queue (wait wq) and, unless counted
+ * there already, its channel and the center (wait wc): each histogram
+ * index found once. */
+static void outcome3(oq_stats *S, oq_sobj *qo, oq_sobj *co, int answered, int both, int64_t wq,
+                     int64_t wc, int64_t t_ms, int64_t now)
+{
+    int32_t hq = hist_index(S, wq);
+    outcome(S, qo, answered, wq, t_ms, now, hq);
+    if (!both)
+        return;
+    int32_t hc = wc == wq ? hq : hist_index(S, wc);
+    outcome(S, co, answered, wc, t_ms, now, hc);
+    outcome(S, S->center, answered, wc, t_ms, now, hc);
 }
 
 /* One addend of a batch (ADD3): v is added to sum counter k (v < 0 as 0). */
@@ -1105,12 +1135,14 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             INC(g->cur.accepted), INC(g->day.accepted);
         int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
-        outcome(S, qo, 1, wq, t_ms, now);
+        int first = !r || !(r->flags & SF_ANSWERED);
+        int64_t wc = now - c->arrived;
+        /* The queue's, then its business time's, then the channel's and
+         * center's: outcome3 adds the first and the last two, and
+         * business_outcome writes other counters. */
+        outcome3(S, qo, co, 1, first, wq, wc, t_ms, now);
         business_outcome(e, qo, c->queue, 1, wq, t_ms, now);
-        if (!r || !(r->flags & SF_ANSWERED)) {
-            int64_t wc = now - c->arrived;
-            outcome(S, co, 1, wc, t_ms, now);
-            outcome(S, S->center, 1, wc, t_ms, now);
+        if (first) {
             if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE)))
                 ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc}, {K_DL_N, 1}, {K_DL_MET, now <= c->deadline});
             else
@@ -1172,13 +1204,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
             break;
         int64_t t_ms = thr_ms(S, c->queue->sla_threshold_s);
         int64_t wq = (r && (r->flags & SF_OVERFLOWED)) ? now - c->arrived : ev->wait_ms;
-        outcome(S, qo, 0, wq, t_ms, now);
+        outcome3(S, qo, co, 0, !r || !(r->flags & SF_ANSWERED), wq, now - c->arrived, t_ms, now);
         business_outcome(e, qo, c->queue, 0, wq, t_ms, now);
-        if (!r || !(r->flags & SF_ANSWERED)) {
-            int64_t wc = now - c->arrived;
-            outcome(S, co, 0, wc, t_ms, now);
-            outcome(S, S->center, 0, wc, t_ms, now);
-        }
         deadline_end(e, r, c, qo, co);
         forget(e, r, c);
         break;
