@@ -181,6 +181,21 @@ oq_sobj *oq__sch(oq_engine *e, int32_t idx)
     return obj_at(e, &e->stats->channels, &e->stats->cap_channels, idx, e->n_channels);
 }
 
+/* obj_at for an event: a block that exists is returned here (the same one
+ * soft point, the same loss when it is lost), without obj_at's call and its
+ * growth tests; anything else goes to obj_at. */
+static inline oq_sobj *obj_hit(oq_engine *e, oq_sobj ***arr, int32_t *cap, int32_t idx, int32_t n_total)
+{
+    if (idx >= 0 && idx < *cap && (*arr)[idx]) {
+        if (oq__soft_try(e))
+            return (*arr)[idx];
+        oq__soft_failed(e);
+        e->stats->dropped++;
+        return NULL;
+    }
+    return obj_at(e, arr, cap, idx, n_total);
+}
+
 /* ---- contact records (paged slots; the contact holds its slot) ---------- */
 
 oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c)
@@ -753,15 +768,27 @@ static void agent_refresh_cap(oq_engine *e, oq_sagent *g, int32_t idx)
         g->cap = a->capacity;
 }
 
+/* agent_at, oq__sagent_sync and agent_refresh_cap of the agent of an
+ * event, an agent already seen handled here (agent_at's one soft point
+ * kept), with time synced only when it moved. */
 static oq_sagent *agent_touch(oq_engine *e, const oq_agent *a)
 {
     if (!a)
         return NULL;
-    oq_sagent *g = agent_at(e, a->idx, a->state, e->now);
-    if (g) {
+    oq_stats *S = e->stats;
+    int32_t idx = a->idx;
+    oq_sagent *g;
+    if (idx >= 0 && idx < S->cap_agents && (g = S->agents[idx]) != NULL) {
+        if (!oq__soft_try(e)) {
+            oq__soft_failed(e);
+            S->dropped++;
+            return NULL;
+        }
+    } else if (!(g = agent_at(e, idx, a->state, e->now)))
+        return NULL;
+    if (e->now > g->last_t)
         oq__sagent_sync(g, e->now);
-        agent_refresh_cap(e, g, a->idx);
-    }
+    agent_refresh_cap(e, g, idx);
     return g;
 }
 
@@ -1075,8 +1102,8 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
     if (e->now >= S->cur_end) /* the interval ended: oq__stats_roll's own test, without the call */
         oq__stats_roll(e, e->now);
     oq_srec *r = oq__srec_get(e, c);
-    oq_sobj *qo = c ? oq__sq(e, c->queue->idx) : NULL;
-    oq_sobj *co = c ? oq__sch(e, c->channel) : NULL;
+    oq_sobj *qo = c ? obj_hit(e, &S->queues, &S->cap_queues, c->queue->idx, e->n_queues) : NULL;
+    oq_sobj *co = c ? obj_hit(e, &S->channels, &S->cap_channels, c->channel, e->n_channels) : NULL;
     int64_t now = e->now;
     switch (ev->type) {
     case OQ_EV_CONTACT_QUEUED:
