@@ -97,6 +97,16 @@ static void apply_options(oq_stats *S, const oq_stats_options *o)
         S->bounds_ms[i] = to_ms(o->wait_bounds_s[i]);
 }
 
+/* Forced inline on the event path: every ADD3 passes a constant count of
+ * constant counters and every outcome a constant `answered`, so each call
+ * site compiles to straight adds (callgrind: ADD3's loop over a kv array
+ * cost ~200 instructions per event, ~1,070 per routing step). */
+#if defined(__GNUC__) || defined(__clang__)
+#define OQ__HOT_INLINE inline __attribute__((always_inline))
+#else
+#define OQ__HOT_INLINE inline
+#endif
+
 /* ---- per-object blocks ----------------------------------------------------- */
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -582,8 +592,8 @@ static void add_max(oq_sblock *b, int k, int64_t v)
  * hist_index(S, wait), found once by the caller for the objects sharing the
  * wait (the channel and the center). At the event's own time (the default
  * attribution) the blocks are found here without outcome_blocks' call. */
-static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms, int64_t now,
-                    int32_t h)
+static OQ__HOT_INLINE void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_t t_ms,
+                                   int64_t now, int32_t h)
 {
     if (!ob)
         return;
@@ -622,8 +632,8 @@ static void outcome(oq_stats *S, oq_sobj *ob, int answered, int64_t wait, int64_
 /* The outcome of a contact at its queue (wait wq) and, unless counted
  * there already, its channel and the center (wait wc): each histogram
  * index found once. */
-static void outcome3(oq_stats *S, oq_sobj *qo, oq_sobj *co, int answered, int both, int64_t wq,
-                     int64_t wc, int64_t t_ms, int64_t now)
+static OQ__HOT_INLINE void outcome3(oq_stats *S, oq_sobj *qo, oq_sobj *co, int answered, int both,
+                                    int64_t wq, int64_t wc, int64_t t_ms, int64_t now)
 {
     int32_t hq = hist_index(S, wq);
     outcome(S, qo, answered, wq, t_ms, now, hq);
@@ -639,16 +649,6 @@ typedef struct oq_kv {
     int k;
     int64_t v;
 } oq_kv;
-
-/* The batch adds below are forced inline: every ADD3 passes a constant
- * count of constant counters, so each call site compiles to straight
- * adds (callgrind: a loop over a kv array cost ~200 instructions per
- * event, ~1,070 per routing step). */
-#if defined(__GNUC__) || defined(__clang__)
-#define OQ__HOT_INLINE inline __attribute__((always_inline))
-#else
-#define OQ__HOT_INLINE inline
-#endif
 
 /* Add a batch (values >= 0) to ob at the located bucket: its cur, window
  * bucket and (not day_lazy) day, the bucket found once for the batch. */
