@@ -40,9 +40,14 @@ typedef oq_status (*oq_write_fn)(const void *data, size_t len, void *user);
  * the end of the input, < 0 on an error (restore then fails with OQ_ECORRUPT). */
 typedef int64_t (*oq_read_fn)(void *buf, size_t len, void *user);
 
-/* Write the engine's complete state. Read-only: the engine is not changed.
+/* Write the engine's complete state. Read-only: the engine is not changed
+ * (but its last error, on failure). Memory: about 4 KB for the writer's
+ * buffer and some scratch, from the engine's allocator, all given back
+ * before the call returns.
  * Errors: OQ_EINVAL (NULL argument), OQ_EBUSY (called from inside an engine
- * callback: the engine is between two steps of a call), the writer's status. */
+ * callback: the engine is between two steps of a call), OQ_ESTATE (an engine
+ * that keeps no statistics), OQ_ENOMEM (the allocator refused), the writer's
+ * status. */
 OQ_API oq_status oq_engine_snapshot(const oq_engine *e, oq_write_fn write, void *user);
 
 /* Rebuild an engine from a snapshot. From `opts` (NULL = defaults) only the

@@ -437,14 +437,17 @@ oq_status oq_engine_snapshot(const oq_engine *ce, oq_write_fn write, void *user)
     if (!e->stats) /* a snapshot holds them, and a restore makes an engine with them */
         return oq__fail(e, OQ_ESTATE, "snapshot: this engine keeps no statistics (a simulator "
                                       "replication's engine: oq_sim_options.engine_stats)");
-    oq_wr *w = calloc(1, sizeof *w);
+    /* The writer and its buffer come from the engine's allocator, like every
+     * other byte the engine holds (a host that counts or caps them sees it). */
+    oq_wr *w = oq__calloc(&e->mem, 1, sizeof *w);
     if (!w)
-        return OQ_ENOMEM;
+        return oq__fail(e, OQ_ENOMEM, "snapshot: no memory for the writer's buffer (%zu bytes)",
+                        sizeof *w);
     w->fn = write;
     w->user = user;
     write_all(e, w);
     oq_status st = w->st;
-    free(w);
+    oq__free(&e->mem, w, sizeof *w);
     return st;
 }
 

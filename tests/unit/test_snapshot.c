@@ -272,6 +272,50 @@ static void allocation_failure_at_every_step(void **state)
     oq_engine_destroy(e);
 }
 
+/* Taking a snapshot allocates through the engine's allocator (its writer's
+ * buffer, the resume walk's scratch), gives every byte back, and fails with
+ * OQ_ENOMEM naming the snapshot when the allocator refuses — the engine
+ * unchanged. */
+typedef struct held_probe {
+    test_alloc *alloc;
+    int64_t before, most;
+} held_probe;
+
+static oq_status write_probe(const void *data, size_t len, void *user)
+{
+    (void)data, (void)len;
+    held_probe *h = user;
+    if (h->alloc->live_bytes - h->before > h->most)
+        h->most = h->alloc->live_bytes - h->before;
+    return OQ_OK;
+}
+
+static void snapshot_memory_comes_from_the_engine(void **state)
+{
+    (void)state;
+    test_alloc alloc = {0};
+    wstream s;
+    oq_engine *e = w_build(NULL, &alloc, 12, 300, &s);
+    held_probe h = {&alloc, alloc.live_bytes, 0};
+    assert_oq_ok(e, oq_engine_snapshot(e, write_probe, &h));
+    assert_true(h.most >= 4096); /* the writer's buffer, counted while it writes */
+    assert_int_equal(alloc.live_bytes, h.before);
+
+    snap_buf before = snap_of(e, &alloc);
+    alloc.fail_at = alloc.n_allocs + 1;
+    h.most = 0;
+    assert_int_equal(oq_engine_snapshot(e, write_probe, &h), OQ_ENOMEM);
+    assert_non_null(strstr(oq_engine_last_error(e), "snapshot"));
+    assert_int_equal(alloc.live_bytes, h.before);
+    alloc.fail_at = 0;
+    snap_buf after = snap_of(e, &alloc);
+    assert_same_bytes(before.p, before.n, after.p, after.n);
+    free(before.p);
+    free(after.p);
+    oq_engine_destroy(e);
+    assert_int_equal(alloc.live_bytes, 0);
+}
+
 /* ---- streaming API --------------------------------------------------------------- */
 
 typedef struct chunks {
@@ -460,6 +504,7 @@ int main(void)
         cmocka_unit_test(bit_flips_are_refused),
         cmocka_unit_test(forged_content_never_crashes),
         cmocka_unit_test(allocation_failure_at_every_step),
+        cmocka_unit_test(snapshot_memory_comes_from_the_engine),
         cmocka_unit_test(streaming_reader_and_writer),
         cmocka_unit_test(clear_errors_and_arguments),
         cmocka_unit_test(snapshot_inside_a_callback_is_busy),

@@ -39,7 +39,8 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional
 from . import _lib
 from .constants import (OQ_DIST_CONSTANT, OQ_DIST_EMPIRICAL, OQ_DIST_EXPONENTIAL,
                         OQ_DIST_GAMMA, OQ_DIST_LOGNORMAL, OQ_DIST_NONE, OQ_ECONFIG, OQ_EINVAL,
-                        OQ_SIM_CHANNEL, OQ_SIM_QUEUE, OQ_SIM_TOTAL)
+                        OQ_SIM_CHANNEL, OQ_SIM_ENGINE_STATS_ALL, OQ_SIM_ENGINE_STATS_LAST,
+                        OQ_SIM_ENGINE_STATS_NONE, OQ_SIM_QUEUE, OQ_SIM_TOTAL)
 from .errors import (CallbackError, OmniqError, bad, error_from, from_bytes, status_str,
                      to_bytes, to_float, to_int, to_int64)
 
@@ -416,6 +417,19 @@ class _Build:
 _SCOPES = ((OQ_SIM_QUEUE, "queue"), (OQ_SIM_CHANNEL, "channel"))
 
 
+_ENGINE_STATS = {"last": OQ_SIM_ENGINE_STATS_LAST, "all": OQ_SIM_ENGINE_STATS_ALL,
+                 "none": OQ_SIM_ENGINE_STATS_NONE}
+
+
+def _engine_stats(value: Optional[str], f: str) -> Optional[int]:
+    """oq_sim_options.engine_stats from "last" / "all" / "none" (None: the C default)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in _ENGINE_STATS:
+        raise bad("engine_stats", f"must be 'last', 'all' or 'none', got {value!r}", f)
+    return _ENGINE_STATS[value]
+
+
 def simulate(build: Callable[["Engine"], object],
              streams: Sequence[Union[Stream, Dict[str, Any]]],
              agents: Sequence[Union[SimAgent, Dict[str, Any], str]] = (), *, seed: int = 1,
@@ -426,7 +440,8 @@ def simulate(build: Callable[["Engine"], object],
              default_accept_prob: Optional[float] = None,
              default_response: DistLike = None, check: bool = False,
              on_event: Optional[Callable[["Event"], object]] = None,
-             inspect: Optional[Callable[["Engine"], object]] = None) -> SimulationResult:
+             inspect: Optional[Callable[["Engine"], object]] = None,
+             engine_stats: Optional[str] = None) -> SimulationResult:
     """Simulate the center ``build`` defines under ``streams`` of traffic.
 
     ``build(engine)``: defines the center on each replication's fresh engine.
@@ -441,9 +456,14 @@ def simulate(build: Callable[["Engine"], object],
     ``on_event(event)`` sees every engine event (exceptions are collected and
     raised as CallbackError after the run). ``inspect(engine)`` is called with
     the last replication's engine (borrowed) after the run; its return value
-    is ``result.inspected``.
+    is ``result.inspected``. ``engine_stats``: which replication engines keep
+    the engine's own statistics (oq_sim_options.engine_stats) — "last" (the C
+    default: the one ``inspect`` sees), "all", or "none" (fastest; ``inspect``
+    then gets an engine whose statistics reads raise OQ_ESTATE). The
+    simulation's results are the same whichever is chosen.
     """
     f = "omniq.simulate"
+    stats_mode = _engine_stats(engine_stats, f)
     if not callable(build):
         raise bad("build", "must be a callable build(engine)", f)
     if on_event is not None and not callable(on_event):
@@ -482,6 +502,8 @@ def simulate(build: Callable[["Engine"], object],
     if default_response is not None:
         _fill_dist(opts.default_response, default_response, "default_response", f, keep)
     opts.check = 1 if check else 0
+    if stats_mode is not None:
+        opts.engine_stats = stats_mode
 
     sarr = (_lib.oq_sim_stream * len(stream_list))()
     for i, s in enumerate(stream_list):
@@ -653,14 +675,15 @@ def _collect(sim: _SimHandle, seed: int, replications: int, interval_s: float,
 def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = None,
                   replications: Optional[int] = None, *, check: Optional[bool] = None,
                   on_event: Optional[Callable[["Event"], object]] = None,
-                  inspect: Optional[Callable[["Engine"], object]] = None) -> SimulationResult:
+                  inspect: Optional[Callable[["Engine"], object]] = None,
+                  engine_stats: Optional[str] = None) -> SimulationResult:
     """Simulate a scenario file: a YAML configuration plus a ``simulation:``
     section (streams, agents, shifts, replications; docs/config.md, "Scenario
     files"), loaded with ``oq_scenario_load_file``.
 
     Everything comes from the file; ``seed``, ``replications`` and ``check``
-    override it when not None. ``on_event`` and ``inspect`` are as for
-    :func:`simulate`. A file that does not load raises OmniqError
+    override it when not None. ``on_event``, ``inspect`` and ``engine_stats``
+    are as for :func:`simulate`. A file that does not load raises OmniqError
     (OQ_ECONFIG) whose message is ``file:line:column: what``, with ``.line``,
     ``.column`` and ``.path`` (e.g. "simulation.streams[2].handle.mean").
     Raises NotImplementedError if the loaded libomniq has no scenario loader.
@@ -675,6 +698,7 @@ def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = No
         seed = to_int(seed, "seed", 0, 2 ** 64 - 1, f)
     if replications is not None:
         replications = to_int(replications, "replications", 1, 2 ** 31 - 1, f)
+    stats_mode = _engine_stats(engine_stats, f)
     if on_event is not None and not callable(on_event):
         raise bad("on_event", "must be callable or None", f)
     if inspect is not None and not callable(inspect):
@@ -707,6 +731,8 @@ def simulate_file(path: Union[str, "os.PathLike[str]"], seed: Optional[int] = No
             opts.replications = replications
         if check is not None:
             opts.check = 1 if check else 0
+        if stats_mode is not None:
+            opts.engine_stats = stats_mode
         # build: the scenario's own C callback (oq_scenario_build on each fresh engine)
         return _run(lib, opts, opts.seed, opts.replications, on_event, inspect, None, [])
     finally:

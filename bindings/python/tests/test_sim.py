@@ -157,6 +157,39 @@ class Features(unittest.TestCase):
         self.assertTrue(all(isinstance(ev, omniq.Event) for ev in events[:10]))
         self.assertEqual(events[0].time_ms, 10_000)
 
+    def test_engine_stats(self):
+        """Which replication engines keep statistics changes no result; "none"
+        leaves the inspected engine without them (its reads raise OQ_ESTATE)."""
+        def stats_or_status(e):
+            try:
+                return e.stats_center().offered
+            except OmniqError as exc:
+                return exc.status
+        runs = {mode: erlang_run(replications=3, duration_s=4 * 3600, engine_stats=mode,
+                                 inspect=stats_or_status)
+                for mode in (None, "last", "all", "none")}
+        base = runs[None]
+        for mode, r in runs.items():
+            self.assertEqual(r.total.replications, base.total.replications, mode)
+            self.assertEqual(r.runs, base.runs, mode)
+        self.assertEqual(base.inspected, base.runs[-1].contacts)
+        self.assertEqual(runs["all"].inspected, base.runs[-1].contacts)
+        self.assertEqual(runs["none"].inspected, omniq.OQ_ESTATE)
+        for wrong in ("some", 2, ""):
+            with self.assertRaises(OmniqError) as cm:
+                erlang_run(engine_stats=wrong)
+            self.assertEqual(cm.exception.status, omniq.OQ_EINVAL)
+            self.assertIn("engine_stats", cm.exception.message)
+        if _lib.has_symbol("oq_scenario_load_file"):
+            path = os.path.join(_support.REPO, "examples", "omnichannel-day.yaml")
+            a = omniq.simulate_file(path, replications=1, engine_stats="none",
+                                    inspect=stats_or_status)
+            b = omniq.simulate_file(path, replications=1, engine_stats="all")
+            self.assertEqual(a.total.replications, b.total.replications)
+            self.assertEqual(a.inspected, omniq.OQ_ESTATE)
+            with self.assertRaises(OmniqError):
+                omniq.simulate_file(path, engine_stats="some")
+
     def test_on_event_errors_become_callback_error(self):
         def cb(ev):
             raise ValueError("sink")
