@@ -86,7 +86,7 @@ typedef struct probe {
     const int32_t *cost, *maxn;
     int32_t n_agents, awords;
     probe_agent *agents;
-    int16_t (*quals)[N_QUEUES]; /* per agent: its queues, as a list (-1 ends) */
+    int16_t (*quals)[N_QUEUES + 1]; /* per agent: its queues, as a list (-1 ends, also after all of them) */
     uint64_t *room;             /* [queue][awords]: qualified agents with room for its channel */
     probe_heap *waiting;        /* [queue] */
     int64_t *active_agent;      /* contacts in service: their agent and channel */
@@ -202,8 +202,7 @@ static probe_result probe_run(const queue_def *qd, const uint8_t *level, int32_t
             if (ok)
                 p.quals[a][n++] = (int16_t)q;
         }
-        if (n < N_QUEUES)
-            p.quals[a][n] = -1;
+        p.quals[a][n] = -1; /* an agent qualified for every queue too (--queues-per-agent 200) */
     }
     /* As the benchmark: contacts wait, agents become ready and take work,
      * arrivals top the waiting count up. */
