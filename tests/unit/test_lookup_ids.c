@@ -72,26 +72,11 @@ static oq_status arrive_on_channel(oq_engine *e, const char *id)
 
 static oq_engine *engine_up(void)
 {
-    oq_engine_options o;
-    oq_engine_options_init(&o);
-    oq_engine *e = NULL;
-    assert_oq_ok(NULL, oq_engine_create(&o, &e));
-    oq_channel_spec ch;
-    oq_channel_spec_init(&ch);
-    ch.id = "voice";
-    assert_oq_ok(e, oq_channel_add(e, &ch));
-    oq_queue_spec q;
-    oq_queue_spec_init(&q);
-    q.id = "q";
-    assert_oq_ok(e, oq_queue_add(e, &q));
-    assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "voice"));
-    assert_oq_ok(e, oq_agent_add(e, "a0", 100));
-    oq_contact_spec cs;
-    oq_contact_spec_init(&cs);
-    cs.id = "c0"; /* nobody logged in: it waits */
-    cs.queue = "q";
-    cs.channel = "voice";
-    assert_oq_ok(e, oq_contact_arrive(e, 0, &cs));
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_agent(e, "a0", 100);
+    assert_oq_ok(e, arrive(e, 0, "c0", "voice", "q", 0)); /* nobody logged in: it waits */
     return e;
 }
 
