@@ -185,7 +185,7 @@ oq_status oq_agent_set_skill(oq_engine *e, int64_t now_ms, const char *agent, co
         return OQ_OK;
     if (!oq__levels_set(&e->mem, &a->skills, &a->n_skills, &a->cap_skills, s->idx, level))
         return oq__fail(e, OQ_ENOMEM, "agent '%s': out of memory", agent);
-    st = oq__sync_agent(e, a);
+    st = oq__sync_agent_skill(e, a, s->idx);
     if (st != OQ_OK) {
         /* Restoring never allocates: the array only shrank or kept its size. */
         oq__levels_set(&e->mem, &a->skills, &a->n_skills, &a->cap_skills, s->idx, old);

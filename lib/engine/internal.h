@@ -161,6 +161,9 @@ void oq__member_scores(const oq_agent *a, const oq_queue *q, int32_t *pref_match
  * groups changed). All allocation happens before any change: on OQ_ENOMEM
  * nothing changed. */
 oq_status oq__sync_agent(oq_engine *e, oq_agent *a);
+/* The same after only the agent's level of skill `skill` changed: only the
+ * queues that require or prefer that skill are looked at. */
+oq_status oq__sync_agent_skill(oq_engine *e, oq_agent *a, int32_t skill);
 /* Re-evaluate every agent's membership in q (after q's requirements changed). */
 oq_status oq__sync_queue(oq_engine *e, oq_queue *q);
 /* Re-evaluate every agent against every queue (after a routing profile changed). */

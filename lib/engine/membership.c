@@ -227,14 +227,35 @@ static oq_member *alloc_spares(oq_engine *e, int32_t n)
     return spares;
 }
 
+/* Does q's membership depend on skill s: does q require it (at any tier:
+ * ladder steps only relax required skills) or prefer it (the member's
+ * skill scores)? */
+static int names_skill(const oq_queue *q, int32_t s)
+{
+    for (int32_t i = 0; i < q->n_req; i++)
+        if (q->req[i].skill == s)
+            return 1;
+    for (int32_t i = 0; i < q->n_pref; i++)
+        if (q->pref[i].skill == s)
+            return 1;
+    return 0;
+}
+
 /* Re-evaluate memberships for one agent or all (only_a NULL) against one
- * queue or all (only_q NULL). Phase one counts what will be added and
- * reserves every array and member record; phase two applies and cannot fail. */
-static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
+ * queue or all (only_q NULL) — or, for one agent whose skill only_skill
+ * (>= 0) alone changed, against the queues that name that skill: in every
+ * other queue its member record (tier, profile delay, scores) and its
+ * absence are what they were, so re-scoring there would change nothing
+ * (and cost a tier evaluation per queue per skill: an agent given 20
+ * skills in 200 queues paid 4,000). Phase one counts what will be added
+ * and reserves every array and member record; phase two applies and
+ * cannot fail. */
+static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q, int32_t only_skill)
 {
     int32_t na = only_a ? 1 : e->n_agents, nq = only_q ? 1 : e->n_queues;
 #define AGENT_AT(i) (only_a ? only_a : e->agents[i])
 #define QUEUE_AT(j) (only_q ? only_q : e->queues[j])
+#define SKIPPED(q) (only_skill >= 0 && !names_skill((q), only_skill))
     int32_t gain = 0;
     oq__sig_stale(e); /* tiers, skills and members may change below */
     for (int32_t j = 0; j < nq; j++)
@@ -247,7 +268,7 @@ static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
         a->sync_gain = 0;
         for (int32_t j = 0; j < nq; j++) {
             oq_queue *q = QUEUE_AT(j);
-            if (q && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
+            if (q && !SKIPPED(q) && !oq__member_of(a, q) && oq__agent_eligible(e, a, q)) {
                 a->sync_gain++;
                 q->sync_gain++;
                 gain++;
@@ -269,7 +290,7 @@ static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
             continue;
         for (int32_t j = 0; j < nq; j++) {
             oq_queue *q = QUEUE_AT(j);
-            if (!q)
+            if (!q || SKIPPED(q))
                 continue;
             oq_member *m = oq__member_of(a, q);
             int eligible = oq__agent_eligible(e, a, q);
@@ -289,14 +310,20 @@ static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q)
     }
 #undef AGENT_AT
 #undef QUEUE_AT
+#undef SKIPPED
     return OQ_OK;
 }
 
-oq_status oq__sync_agent(oq_engine *e, oq_agent *a) { return sync_pairs(e, a, NULL); }
+oq_status oq__sync_agent(oq_engine *e, oq_agent *a) { return sync_pairs(e, a, NULL, -1); }
 
-oq_status oq__sync_queue(oq_engine *e, oq_queue *q) { return sync_pairs(e, NULL, q); }
+oq_status oq__sync_agent_skill(oq_engine *e, oq_agent *a, int32_t skill)
+{
+    return sync_pairs(e, a, NULL, skill);
+}
 
-oq_status oq__sync_all(oq_engine *e) { return sync_pairs(e, NULL, NULL); }
+oq_status oq__sync_queue(oq_engine *e, oq_queue *q) { return sync_pairs(e, NULL, q, -1); }
+
+oq_status oq__sync_all(oq_engine *e) { return sync_pairs(e, NULL, NULL, -1); }
 
 void oq__drop_agent_members(oq_engine *e, oq_agent *a)
 {

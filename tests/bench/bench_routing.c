@@ -219,6 +219,7 @@ typedef struct result {
     double arrive_p50, arrive_p99, arrive_p999, arrive_max;
     double free_p50, free_p99, free_p999, free_max;
     double bytes_per_waiting, bytes_per_agent;
+    double setup_cpu_s; /* building the center (channels, queues, agents, skills; with this program's own bookkeeping) */
     double probe_per_cpu_s; /* the bare probe (routing_probe.h), same center and steps */
     int64_t measured; /* waiting contacts the memory figure was measured over */
 } result;
@@ -275,6 +276,7 @@ static result run(const bench_case *bc, int with_probe)
     o.on_event = on_event;
     o.event_user = &pend;
     oq_engine *e = NULL;
+    double setup_cpu0 = bench_cpu();
     if (oq_engine_create(&o, &e) != OQ_OK)
         exit(1);
     char id[64];
@@ -373,6 +375,7 @@ static result run(const bench_case *bc, int with_probe)
     }
     int64_t bytes_config = mem.live;
     r.bytes_per_agent = (double)bytes_config / n_agents;
+    r.setup_cpu_s = bench_cpu() - setup_cpu0;
     int64_t cap = (int64_t)n_agents * 6 + n_waiting + 16;
     int64_t *active = malloc((size_t)cap * sizeof *active);
     int64_t n_active = 0, next_id = 0, t = 1;
@@ -488,7 +491,7 @@ static result run(const bench_case *bc, int with_probe)
 
 static void print_case(const bench_case *bc, result *rs, int runs, const bench_env *env)
 {
-    double v[12][64];
+    double v[13][64];
     int n = runs < 64 ? runs : 64;
     for (int i = 0; i < n; i++) {
         v[0][i] = rs[i].decisions_per_s;
@@ -503,9 +506,10 @@ static void print_case(const bench_case *bc, result *rs, int runs, const bench_e
         v[9][i] = rs[i].probe_per_cpu_s;
         v[10][i] = rs[i].arrive_max;
         v[11][i] = rs[i].free_max;
+        v[12][i] = rs[i].setup_cpu_s;
     }
-    bench_spread s[12];
-    for (int k = 0; k < 12; k++)
+    bench_spread s[13];
+    for (int k = 0; k < 13; k++)
         s[k] = bench_spread_of(v[k], n);
     printf("%7d %8d %6d %6d %12.0f [%.0f .. %.0f] %12.0f [%.0f .. %.0f]  %6.2f [%.2f .. %.2f]  %6.2f [%.2f .. %.2f]"
            "  %7.2f [%.2f .. %.2f]  %7.2f [%.2f .. %.2f] %5.0f",
@@ -536,6 +540,7 @@ static void print_case(const bench_case *bc, result *rs, int runs, const bench_e
     bench_spread_json("arrive_max_us", s[10]);
     bench_spread_json("agent_free_max_us", s[11]);
     printf(",\"bytes_per_waiting_contact\":%.0f,\"bytes_per_agent\":%.0f", s[8].med, rs[0].bytes_per_agent);
+    bench_spread_json("setup_cpu_s", s[12]);
     if (s[9].med > 0) {
         bench_spread_json("probe_decisions_per_cpu_s", s[9]);
         printf(",\"probe_over_engine\":%.2f", ratio);
