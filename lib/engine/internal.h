@@ -107,6 +107,25 @@ int32_t oq__agent_channel_limit(const oq_engine *e, const oq_agent *a, int32_t c
 int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 /* Could the agent be offered one more item of `channel` now? */
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
+/* oq__agent_can_take's answers kept per channel (0-63) while the agent does
+ * not change: an agent in 200 queues asks about the same few channels 200
+ * times in one walk over its lanes. Start each walk with {0, 0}. */
+typedef struct oq_take_memo {
+    uint64_t known, can;
+} oq_take_memo;
+static inline int oq__agent_can_take_memo(const oq_engine *e, const oq_agent *a, int32_t channel,
+                                          oq_take_memo *t)
+{
+    if (channel < 0 || channel >= 64)
+        return oq__agent_can_take(e, a, channel);
+    uint64_t bit = UINT64_C(1) << channel;
+    if (!(t->known & bit)) {
+        t->known |= bit;
+        if (oq__agent_can_take(e, a, channel))
+            t->can |= bit;
+    }
+    return (t->can & bit) != 0;
+}
 /* Report a derived-state change (event) if there is one. */
 void oq__agent_refresh(oq_engine *e, oq_agent *a);
 /* The detail of agent-state events of a logged-out agent still holding work. */
@@ -184,6 +203,10 @@ typedef struct oq_lane_ctx {
     int32_t lane;
 } oq_lane_ctx;
 int32_t oq__queue_lane(const oq_queue *q, int32_t channel); /* -1 if not accepted */
+/* Into its lane heap (room reserved), the lane's prio_cap kept. */
+void oq__lane_push(oq_queue *q, oq_contact *c);
+/* A new priority for a contact, re-sorted where it waits (prio_cap kept). */
+void oq__contact_reprioritize(oq_contact *c, int32_t priority);
 /* Re-sort all lane heaps (ordering or strategy changed). */
 void oq__queue_resort(oq_engine *e, oq_queue *q);
 

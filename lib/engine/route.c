@@ -6,6 +6,8 @@
  * So between calls no waiting contact could be offered to an available agent. */
 #include "engine/internal.h"
 
+#include <math.h>
+
 void oq__mark_agent(oq_engine *e, oq_agent *a)
 {
     if (a->dirty)
@@ -348,6 +350,87 @@ static int better_across_queues(const oq_engine *e, const oq_contact *a, const o
     return a->seq < b->seq;
 }
 
+/* A lane's contacts are no better, in the order across queues, than
+ * (priority `prio`, then time entered `enqueued`, then arrival `seq`) —
+ * none compares above it. Read from the lane's head, which its queue's
+ * ordering makes the best of the lane or nearly so:
+ * - by priority without aging: the head's key is the lane's best, exactly
+ *   (the lane orders by contact priority, time entered, arrival number;
+ *   across queues the queue's priority is added to every contact alike);
+ * - by priority with aging: the head is the best up to rounding (the lane
+ *   and the comparison across queues compute the aged priority
+ *   differently), so its aged priority is raised by far more than any
+ *   rounding of either computation could move it, and a tie of priorities
+ *   is left undecided (enqueued INT64_MIN);
+ * - first come first served: the head entered first; the lane's prio_cap
+ *   bounds the priorities;
+ * - by deadline: the cap alone (the head is the earliest deadline, not the
+ *   first to enter). */
+typedef struct lane_bound {
+    double prio;
+    int64_t enqueued;
+    uint64_t seq;
+} lane_bound;
+
+static lane_bound bound_of_lane(const oq_engine *e, const oq_queue *q, const oq_lane *lane)
+{
+    const oq_contact *h = lane->contacts.items[0];
+    lane_bound b = {(double)q->priority + (double)lane->prio_cap, INT64_MIN, 0};
+    if (q->ordering == OQ_ORDER_PRIORITY && q->aging_per_s == 0) {
+        b.prio = (double)q->priority + (double)h->priority;
+        b.enqueued = h->enqueued;
+        b.seq = h->seq;
+    } else if (q->ordering == OQ_ORDER_PRIORITY) {
+        /* A contact the rounding could lift above the head is one whose
+         * exact aged priority lies within a point of the head's; every term
+         * of either computation for it is then below `scale` in magnitude
+         * (times lie in [0, now]), and the few roundings of 2^-53 each move
+         * the results by far less than scale x 2^-40 (0.3 ms of aging at
+         * 0.1 points a second, now at today's epoch ms). Contacts a point or
+         * more below stay below. Infinite or NaN: never passed over. */
+        double scale = fabs((double)q->priority) + fabs((double)h->priority) +
+                       2.0 * q->aging_per_s * ((double)e->now / 1000.0) + 2.0;
+        b.prio = effective_priority(e, h) + scale * 0x1p-40;
+    } else if (q->ordering == OQ_ORDER_FIFO) {
+        b.enqueued = h->enqueued;
+        b.seq = h->seq;
+    }
+    return b;
+}
+
+/* Could a contact of this lane (of member m) be chosen over `best`, found
+ * in another lane with aged priority best_prio? The question route_agent's
+ * choice asks, with the lane's bound in place of its contact: when the
+ * bound cannot win, no contact of the lane can, and the lane is passed
+ * over without the search for the first contact the agent may take. */
+static int lane_may_win(const oq_engine *e, const oq_queue *q, const oq_lane *lane,
+                        const oq_member *m, int by_profile, const oq_contact *best,
+                        const oq_member *best_m, double best_prio)
+{
+    if (by_profile && m->profile_priority != best_m->profile_priority)
+        return m->profile_priority < best_m->profile_priority;
+    if (q->outbound != best->queue->outbound)
+        return best->queue->outbound;
+    if (q->strategy == OQ_STRATEGY_HOST_SCORE)
+        return 1; /* the search calls the host's scorer: keep its calls as they were */
+    lane_bound b = bound_of_lane(e, q, lane);
+    if (b.prio != best_prio)
+        return !(b.prio < best_prio); /* NaN: may */
+    if (b.enqueued != best->enqueued)
+        return b.enqueued < best->enqueued;
+    return b.seq < best->seq;
+}
+
+/* oq__member_in_lane for the agent being routed, which does not change
+ * while its lanes are searched. */
+static int in_lane_memo(const oq_engine *e, const oq_member *m, int32_t l, oq_take_memo *t)
+{
+    if (!m->agent->reindex_due)
+        return m->pos[l] >= 0;
+    int32_t channel = m->queue->lanes[l].channel;
+    return channel >= 0 && oq__agent_can_take_memo(e, m->agent, channel, t);
+}
+
 static void route_agent(oq_engine *e, oq_agent *a)
 {
     const oq_profile *prof = oq__agent_profile(e, a);
@@ -355,13 +438,17 @@ static void route_agent(oq_engine *e, oq_agent *a)
     while (a->presence == OQ_AGENT_READY) {
         oq_contact *best = NULL;
         oq_member *best_m = NULL;
+        double best_prio = 0;
+        oq_take_memo memo = {0, 0};
         for (int32_t i = 0; i < a->n_members; i++) {
             oq_member *m = a->members[i];
             oq_queue *q = m->queue;
             for (int32_t l = 0; l < q->n_lanes; l++) {
                 oq_lane *lane = &q->lanes[l];
-                if (lane->contacts.n == 0 || !oq__member_in_lane(e, m, l))
+                if (lane->contacts.n == 0 || !in_lane_memo(e, m, l, &memo))
                     continue; /* the agent cannot take this lane's channel now */
+                if (best && !lane_may_win(e, q, lane, m, by_profile, best, best_m, best_prio))
+                    continue;
                 /* Only the signatures it qualifies for: blocked work is not visited. */
                 int32_t budget = e->score_max;
                 contact_pred p = {e, m, &e->route_visits,
@@ -377,6 +464,7 @@ static void route_agent(oq_engine *e, oq_agent *a)
                 if (better) {
                     best = c;
                     best_m = m;
+                    best_prio = effective_priority(e, c);
                 }
             }
         }

@@ -278,6 +278,9 @@ typedef struct oq_lane {
     oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
     int32_t n_sigs, cap_sigs;
     int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
+    int32_t prio_cap;        /* while the heap holds contacts: no contact of it has a higher priority
+                              * (set by the first, raised by later ones, never lowered: a bound, not
+                              * the maximum). Lets a freed agent pass over a FIFO lane (route.c). */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
