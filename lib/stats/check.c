@@ -45,7 +45,7 @@ static oq_status check_list(oq_engine *e, const oq_slist *l, int kind, int32_t o
               S->cap_recs);
         CHECK(at < S->fresh, "statistics list of %s: entry %d names record %d, never taken", what, k, at);
         const oq_srec *r = oq__srec(S, at);
-        CHECK(oq__srec_seq(r) && (r->in >> kind & 1u) && r->link[kind][0] == prev &&
+        CHECK(oq__srec_live(r) && (r->in >> kind & 1u) && r->link[kind][0] == prev &&
                   oq__srec_since(r, kind) >= since,
               "statistics list of %s: record %d is free, unmarked, mislinked or out of order", what, at);
         CHECK(owner < 0 || (kind == L_QWAIT ? r->queue : r->channel) == owner,
@@ -102,12 +102,36 @@ static oq_status check_free(oq_engine *e)
             break;
         }
         const oq_srec *r = oq__srec(S, at);
-        CHECK(!oq__srec_seq(r), "statistics: free record chain reaches record %d, which is not free", at);
+        CHECK(!oq__srec_live(r), "statistics: free record chain reaches record %d, which is not free", at);
         at = oq__srec_next_free(r);
     }
     CHECK(at == 0 && k == free_n, "statistics: %d free record slots, the free chain holds %s%d", free_n,
           at ? "more than " : "", k);
     return OQ_OK;
+}
+
+/* The first contact naming a slot that is not live or that another contact
+ * named before it (each is marked SR_CLAIMED, every mark taken off again
+ * before returning), NULL if none. */
+static const oq_contact *record_not_its_own(oq_engine *e)
+{
+    oq_stats *S = e->stats;
+    const oq_contact *c, *bad = NULL;
+    int32_t pos = 0;
+    while (!bad && (c = oq__idtable_next(&e->contact_ids, &pos))) {
+        if (!c->stats_rec)
+            continue;
+        oq_srec *r = c->stats_rec < S->fresh ? oq__srec(S, c->stats_rec) : NULL;
+        if (!r || !oq__srec_live(r) || (r->in & SR_CLAIMED))
+            bad = c;
+        else
+            r->in |= SR_CLAIMED;
+    }
+    int32_t end = pos;
+    for (pos = 0; pos < end && (c = oq__idtable_next(&e->contact_ids, &pos));)
+        if (c->stats_rec > 0 && c->stats_rec < S->fresh && c != bad)
+            oq__srec(S, c->stats_rec)->in &= (uint8_t)~SR_CLAIMED;
+    return bad;
 }
 
 /* A live record belongs to one contact and mirrors it: channel, queue while
@@ -116,12 +140,11 @@ static oq_status check_records(oq_engine *e, int32_t per_kind[L_N])
 {
     const oq_stats *S = e->stats;
     int32_t live = 0, marked[L_N] = {0};
-    const oq_contact *c;
+    const oq_contact *c = record_not_its_own(e);
+    CHECK(!c, "contact '%s': statistics record %d is not its own", c ? c->id : "", c ? c->stats_rec : 0);
     for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
         if (!c->stats_rec)
             continue;
-        CHECK(c->stats_rec < S->fresh && oq__srec_seq(oq__srec(S, c->stats_rec)) == c->seq,
-              "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
         const oq_srec *r = oq__srec(S, c->stats_rec);
         live++;
         CHECK(!(r->in & ~SR_LISTS) && !(r->flags & ~(SF_ANSWERED | SF_OVERFLOWED | SF_DEADLINE_DONE)),

@@ -76,26 +76,31 @@ typedef struct oq_sobj {
     oq_slist wait, live;
 } oq_sobj;
 
-/* One contact's record, 104 bytes (issue #22: the statistics' share of a
+/* One contact's record, 96 bytes (issue #22: the statistics' share of a
  * waiting contact). A waiting contact is in every list, so each list keeps
- * its links and entry time; the record packs to 4-byte alignment (times and
- * the seq as two halves, read through memcpy) and a free slot keeps its
- * next free slot where a live one keeps its seq. Fields of a list the
- * record left, and every field of a free slot but the chain, keep the
+ * its links and entry time; the record packs to 4-byte alignment (times as
+ * two halves, read through memcpy). It keeps no seq: a live record's is its
+ * contact's (the contact names its slot), and snapshots, which write it,
+ * find it there (persist.c). A free slot (SR_FREE) keeps its next free slot
+ * where a live one keeps its agent: a freed record holds no agent (-1, as
+ * every contact leaving gives its capacity back first) and a slot never
+ * taken is a zero record (0), which SR_AGENT0 tells apart. Fields of a list
+ * the record left, and every field of a free slot but the chain, keep the
  * values they had (snapshots write them as before, byte for byte). */
 typedef struct oq_srec {
     int32_t link[L_N][2];  /* prev, next */
     uint32_t since[L_N][2];/* entered that list: an int64 (oq__srec_since) */
-    uint32_t seq[2];       /* live: the contact's seq (never 0); free (SR_FREE): [0] next free slot */
     int32_t queue;         /* queue index of its L_QWAIT list */
     int32_t channel;
-    int32_t agent;         /* agent index holding its capacity, -1 none */
+    int32_t agent;         /* live: agent index holding its capacity, -1 none; free: next free slot */
     int16_t cost;          /* 0..OQ_CAPACITY_MAX */
-    uint8_t in;            /* bit per list it is in; SR_FREE: a free slot */
+    uint8_t in;            /* bit per list it is in; SR_FREE: a free slot (SR_AGENT0: its agent was 0) */
     uint8_t flags;         /* SF_* */
 } oq_srec;
 
 #define SR_FREE 0x80u
+#define SR_AGENT0 0x20u  /* a free slot whose agent, as snapshots write it, is 0 (never taken), not -1 */
+#define SR_CLAIMED 0x40u /* while restoring or checking: the record's contact was found */
 #define SR_LISTS ((1u << L_N) - 1)
 
 /* Records live in pages of OQ_SREC_PAGE slots (page 0 smaller while the
@@ -200,28 +205,28 @@ static inline int64_t oq__srec_since(const oq_srec *r, int kind)
 
 static inline void oq__srec_set_since(oq_srec *r, int kind, int64_t v) { memcpy(r->since[kind], &v, sizeof v); }
 
-/* The contact's seq, 0 for a free slot. */
-static inline uint64_t oq__srec_seq(const oq_srec *r)
-{
-    uint64_t v;
-    memcpy(&v, r->seq, sizeof v);
-    return (r->in & SR_FREE) ? 0 : v;
-}
+static inline int oq__srec_live(const oq_srec *r) { return !(r->in & SR_FREE); }
 
-static inline void oq__srec_set_seq(oq_srec *r, uint64_t seq)
-{
-    memcpy(r->seq, &seq, sizeof seq);
-    r->in &= (uint8_t)~SR_FREE;
-}
+/* A slot taken by a contact (rec_new; its fields are set by the caller). */
+static inline void oq__srec_set_live(oq_srec *r) { r->in &= (uint8_t)~(SR_FREE | SR_AGENT0); }
 
 /* The next free slot of a free slot (0 for a live one). */
-static inline int32_t oq__srec_next_free(const oq_srec *r) { return (r->in & SR_FREE) ? (int32_t)r->seq[0] : 0; }
+static inline int32_t oq__srec_next_free(const oq_srec *r) { return (r->in & SR_FREE) ? r->agent : 0; }
 
+/* The agent as snapshots write it: a free slot's is -1 or 0 (SR_AGENT0). */
+static inline int32_t oq__srec_agent_saved(const oq_srec *r)
+{
+    return !(r->in & SR_FREE) ? r->agent : (r->in & SR_AGENT0) ? 0 : -1;
+}
+
+/* Make r free, chained to next. A live record's agent must be -1 or 0 (a
+ * contact leaving has given its capacity back; a restored slot never taken
+ * is a zero record): it is kept as SR_AGENT0. A free one is re-chained. */
 static inline void oq__srec_set_free(oq_srec *r, int32_t next)
 {
-    r->seq[0] = (uint32_t)next;
-    r->seq[1] = 0;
-    r->in |= SR_FREE;
+    if (!(r->in & SR_FREE))
+        r->in = (uint8_t)(r->in | SR_FREE | (r->agent == 0 ? SR_AGENT0 : 0u));
+    r->agent = next;
 }
 
 enum { OQ_SCOPE_CENTER, OQ_SCOPE_QUEUE, OQ_SCOPE_CHANNEL };

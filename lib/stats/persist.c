@@ -7,7 +7,6 @@
 
 #include "stats/persist.h"
 
-#define SR_CLAIMED 0x40u /* while restoring: the record's contact was found */
 #include "stats/hook.h"
 #include "stats/internal.h"
 
@@ -162,10 +161,25 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
     oq__wr_i32(w, S->cap_recs);
     oq__wr_i32(w, S->free_rec);
     oq__wr_i32(w, S->n_recs);
+    /* A live record's seq is its contact's: gathered by slot first (scratch
+     * from the engine's allocator, as the resume walk's). */
+    uint64_t *seqs = NULL;
+    if (S->n_recs > 0) {
+        oq_engine *me = (oq_engine *)(uintptr_t)e;
+        if (!(seqs = oq__calloc(&me->mem, (size_t)S->fresh, sizeof *seqs))) {
+            if (w->st == OQ_OK)
+                w->st = OQ_ENOMEM;
+            return;
+        }
+        const oq_contact *c;
+        for (int32_t pos = 0; (c = oq__idtable_next(&me->contact_ids, &pos));)
+            if (c->stats_rec > 0 && c->stats_rec < S->fresh)
+                seqs[c->stats_rec] = c->seq;
+    }
     static const oq_srec never_taken; /* a slot never taken is a zero record */
     for (int32_t i = 1; i < S->cap_recs; i++) { /* slot 0 is never used */
         const oq_srec *r = i < S->fresh ? oq__srec(S, i) : &never_taken;
-        oq__wr_u64(w, oq__srec_seq(r));
+        oq__wr_u64(w, i < S->fresh && oq__srec_live(r) ? seqs[i] : 0);
         for (int l = 0; l < L_N; l++) {
             oq__wr_i32(w, r->link[l][0]);
             oq__wr_i32(w, r->link[l][1]);
@@ -174,11 +188,13 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
         oq__wr_u32(w, r->in & SR_LISTS);
         oq__wr_i32(w, r->queue);
         oq__wr_i32(w, r->channel);
-        oq__wr_i32(w, r->agent);
+        oq__wr_i32(w, oq__srec_agent_saved(r));
         oq__wr_i32(w, r->cost);
         oq__wr_i32(w, r->flags);
         oq__wr_i32(w, i < S->fresh ? oq__srec_next_free(r) : i + 1 < S->cap_recs ? i + 1 : 0);
     }
+    if (seqs)
+        oq__free(&((oq_engine *)(uintptr_t)e)->mem, seqs, (size_t)S->fresh * sizeof *seqs);
 }
 
 oq_timer *oq__stats_timer(oq_engine *e) { return e->stats ? &e->stats->timer : NULL; }
@@ -488,6 +504,11 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
                 S->page0_n = n;
         }
     }
+    /* The live slots' seqs, kept until the contacts are matched to them
+     * (a record keeps none: its contact's is its own). */
+    uint64_t *seqs = NULL;
+    if (cr > 0 && !(seqs = zalloc(&x, (size_t)cr, sizeof *seqs)))
+        goto fail;
     S->cap_recs = cr;
     S->fresh = cr;
     S->free_rec = free_rec;
@@ -514,9 +535,12 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
         int32_t next_free = r_slot(&x, "statistics free link");
         if (!r->bad && seq && next_free)
             oq__rd_fail(r, "statistics record %d is live and has a free link", i);
-        if (seq)
-            oq__srec_set_seq(rc, seq);
-        else
+        /* A free slot was freed (its contact gave back its agent: -1) or
+         * never taken (a zero record: 0); it keeps no other. */
+        if (!r->bad && !seq && rc->agent != -1 && rc->agent != 0)
+            oq__rd_fail(r, "statistics record %d is free and holds agent %d", i, rc->agent);
+        seqs[i] = seq;
+        if (!seq)
             oq__srec_set_free(rc, next_free);
         if (!r->bad && seq &&
             ((rc->queue >= 0 && !e->queues[rc->queue]) || !e->channels[rc->channel] ||
@@ -532,7 +556,7 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
         if (!c->stats_rec)
             continue;
         oq_srec *rc = c->stats_rec < cr ? oq__srec(S, c->stats_rec) : NULL;
-        if (!rc || (rc->in & SR_CLAIMED) || oq__srec_seq(rc) != c->seq)
+        if (!rc || (rc->in & SR_CLAIMED) || !oq__srec_live(rc) || seqs[c->stats_rec] != c->seq)
             oq__rd_fail(r, "contact '%s': statistics record %d is not its own", c->id, c->stats_rec);
         else
             rc->in |= SR_CLAIMED, linked++;
@@ -543,6 +567,8 @@ int oq__stats_read(oq_engine *e, oq_rd *r, uint32_t version, int *nomem)
     }
     if (!r->bad && linked != n_recs)
         oq__rd_fail(r, "statistics: %d live records, %d contacts naming one", n_recs, linked);
+    if (seqs)
+        oq__free(&e->mem, seqs, (size_t)cr * sizeof *seqs);
     if (r->bad)
         goto fail;
     /* Now that the records are known, check every list head and tail. */

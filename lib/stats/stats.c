@@ -267,8 +267,7 @@ static oq_srec *rec_new(oq_engine *e, oq_contact *c)
     } else
         S->free_rec = oq__srec_next_free(r);
     S->cap_recs = cap;
-    memset(r, 0, sizeof *r);
-    oq__srec_set_seq(r, c->seq);
+    memset(r, 0, sizeof *r); /* live: no SR_FREE */
     r->queue = -1;
     r->channel = c->channel;
     r->agent = -1;

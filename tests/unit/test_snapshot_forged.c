@@ -154,7 +154,7 @@ static int f_stats_list_head(oq_engine *e)
     oq_stats *S = e->stats;
     /* point the center's waiting list at a free record */
     for (int32_t i = 1; i < S->cap_recs; i++)
-        if (!oq__srec_seq(oq__srec(S, i))) { /* a restored engine: every slot allocated */
+        if (!oq__srec_live(oq__srec(S, i))) { /* a restored engine: every slot allocated */
             S->center->wait.head = i;
             return 1;
         }
