@@ -474,12 +474,123 @@ static void records_the_library_never_writes_are_refused(void **state)
     oq_engine_destroy(e);
 }
 
+/* Restore a snapshot whose bytes were edited (the checksum made right). */
+static oq_status restore_edited(unsigned char *b, size_t n, oq_error *err)
+{
+    uint32_t crc = oq__crc32(0, b, n - 4);
+    for (int i = 0; i < 4; i++)
+        b[n - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
+    oq_engine *x = NULL;
+    oq_status st = oq_engine_restore_buffer(NULL, b, n, &x, err);
+    oq_engine_destroy(x);
+    return st;
+}
+
+/* A record keeps no seq and a free one keeps its next link where a live one
+ * keeps its agent: snapshots still write both, the seq found on the contact
+ * and a free slot's agent as it was (-1 freed, 0 never taken), and a restore
+ * gives them back; a free slot holding any other agent is refused (no
+ * version freed a record before its contact gave its agent back). */
+static void free_records_keep_their_saved_form(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_agent(e, "a0", 100);
+    add_agent(e, "a1", 100);
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "c%d", i);
+        assert_oq_ok(e, arrive(e, 1 + i, id, "voice", "q", 0));
+    }
+    assert_oq_ok(e, oq_contact_abandon(e, 10, "c1")); /* slot 2 freed: agent -1 */
+    const oq_srec *r2 = oq__srec(e->stats, 2);
+    assert_false(oq__srec_live(r2));
+    assert_int_equal(oq__srec_agent_saved(r2), -1);
+    assert_int_equal(oq__srec_next_free(r2), 5); /* the first never taken */
+    const oq_contact *c3 = oq__idtable_get(&e->contact_ids, "c3");
+    assert_non_null(c3);
+
+    /* Slot 4 as written (116 bytes: seq, five (prev, next, since), in,
+     * queue, channel, agent, cost, flags, next free): its contact's seq. */
+    unsigned char *b = NULL, *b2 = NULL;
+    size_t n = 0, n2 = 0;
+    assert_oq_ok(e, oq_engine_snapshot_buffer(e, (void **)&b, &n));
+    unsigned char zero[112] = {0};
+    size_t at = 0; /* slot 5: never taken, a zero record chained to 6 */
+    for (size_t i = 0; i + 116 * 2 <= n && !at; i++)
+        if (memcmp(b + i, zero, 112) == 0 && b[i + 112] == 6 && !b[i + 113] && !b[i + 114] && !b[i + 115] &&
+            memcmp(b + i + 116, zero, 112) == 0 && b[i + 116 + 112] == 7)
+            at = i;
+    assert_true(at > 2 * 116);
+    const unsigned char *s4 = b + at - 116;
+    uint64_t seq4 = 0;
+    for (int i = 7; i >= 0; i--)
+        seq4 = seq4 << 8 | s4[i];
+    assert_true(seq4 == c3->seq);
+    const unsigned char *s2 = b + at - 3 * 116; /* freed: seq 0, agent -1, next 5 */
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(s2[i], 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s2[100 + i], 0xff);
+    assert_int_equal(s2[112], 5);
+
+    /* Restored, the engine writes the same bytes. */
+    oq_engine *x = NULL;
+    oq_error err = OQ_ERROR_INIT;
+    assert_int_equal(oq_engine_restore_buffer(NULL, b, n, &x, &err), OQ_OK);
+    assert_oq_ok(x, oq_engine_check(x));
+    assert_int_equal(oq__srec_agent_saved(oq__srec(x->stats, 5)), 0);
+    assert_int_equal(oq__srec_next_free(oq__srec(x->stats, 5)), 6);
+    assert_oq_ok(x, oq_engine_snapshot_buffer(x, (void **)&b2, &n2));
+    assert_true(n2 == n && memcmp(b, b2, n) == 0);
+    oq_free(b2);
+    oq_engine_destroy(x);
+
+    /* A free slot holding agent 1, then one holding -1 where it was 0. */
+    b[at + 100] = 1;
+    if (restore_edited(b, n, &err) != OQ_ECORRUPT || !strstr(err.message, "is free and holds agent 1"))
+        fail_msg("restore said: %s", err.message);
+    memset(b + at + 100, 0xff, 4);
+    assert_int_equal(restore_edited(b, n, &err), OQ_OK);
+    oq_free(b);
+    oq_engine_destroy(e);
+}
+
+/* The check finds a record two contacts name (a record holds no seq: the
+ * contacts are marked as they claim it), and takes every mark off again. */
+static void a_record_two_contacts_name_is_found(void **state)
+{
+    (void)state;
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_oq_ok(e, arrive(e, 1, "c0", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, 2, "c1", "voice", "q", 0));
+    assert_oq_ok(e, arrive(e, 3, "c2", "voice", "q", 0));
+    oq_contact *c1 = oq__idtable_get(&e->contact_ids, "c1");
+    int32_t own = c1->stats_rec;
+    c1->stats_rec = own == 1 ? 3 : 1;
+    assert_int_equal(oq_engine_check(e), OQ_ECORRUPT);
+    assert_non_null(strstr(oq_engine_last_error(e), "is not its own"));
+    c1->stats_rec = 2 * 1024; /* a slot never taken */
+    assert_int_equal(oq_engine_check(e), OQ_ECORRUPT);
+    c1->stats_rec = own;
+    for (int32_t i = 1; i < e->stats->fresh; i++)
+        assert_false(oq__srec(e->stats, i)->in & SR_CLAIMED);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(waiting_contacts_cost_pages_not_a_doubled_array),
         cmocka_unit_test(figures_of_every_list_follow_a_model),
         cmocka_unit_test(records_the_library_never_writes_are_refused),
+        cmocka_unit_test(free_records_keep_their_saved_form),
+        cmocka_unit_test(a_record_two_contacts_name_is_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
