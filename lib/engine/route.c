@@ -353,19 +353,27 @@ static int better_across_queues(const oq_engine *e, const oq_contact *a, const o
 /* A lane's contacts are no better, in the order across queues, than
  * (priority `prio`, then time entered `enqueued`, then arrival `seq`) —
  * none compares above it. Read from the lane's head, which its queue's
- * ordering makes the best of the lane or nearly so:
+ * ordering makes the best of the lane or nearly so, and from the lane's
+ * bounds (prio_cap: no higher priority; enq_floor: none entered earlier):
  * - by priority without aging: the head's key is the lane's best, exactly
  *   (the lane orders by contact priority, time entered, arrival number;
  *   across queues the queue's priority is added to every contact alike);
- * - by priority with aging: the head is the best up to rounding (the lane
- *   and the comparison across queues compute the aged priority
+ * - by priority with aging, a head of the lane's highest priority that
+ *   entered first: exactly its key. Every other contact has no higher
+ *   priority and entered no earlier, so its aged priority computes no
+ *   higher (each operation rounds monotonically); one a point lower in
+ *   priority computes lower (below 2^50 the roundings move a result by
+ *   under a quarter point); for the same priority the lane's order is the
+ *   order across queues;
+ * - by priority with aging, any other head: the best up to rounding (the
+ *   lane and the comparison across queues compute the aged priority
  *   differently), so its aged priority is raised by far more than any
  *   rounding of either computation could move it, and a tie of priorities
  *   is left undecided (enqueued INT64_MIN);
- * - first come first served: the head entered first; the lane's prio_cap
- *   bounds the priorities;
- * - by deadline: the cap alone (the head is the earliest deadline, not the
- *   first to enter). */
+ * - first come first served: the head entered first; prio_cap bounds the
+ *   priorities;
+ * - by deadline: prio_cap and enq_floor (the head is the earliest
+ *   deadline, not the first to enter; a tie is left undecided, seq 0). */
 typedef struct lane_bound {
     double prio;
     int64_t enqueued;
@@ -375,25 +383,31 @@ typedef struct lane_bound {
 static lane_bound bound_of_lane(const oq_engine *e, const oq_queue *q, const oq_lane *lane)
 {
     const oq_contact *h = lane->contacts.items[0];
-    lane_bound b = {(double)q->priority + (double)lane->prio_cap, INT64_MIN, 0};
-    if (q->ordering == OQ_ORDER_PRIORITY && q->aging_per_s == 0) {
-        b.prio = (double)q->priority + (double)h->priority;
+    lane_bound b = {(double)q->priority + (double)lane->prio_cap, lane->enq_floor, 0};
+    if (q->ordering == OQ_ORDER_FIFO || (q->ordering == OQ_ORDER_PRIORITY && q->aging_per_s == 0)) {
+        if (q->ordering == OQ_ORDER_PRIORITY)
+            b.prio = (double)q->priority + (double)h->priority;
         b.enqueued = h->enqueued;
         b.seq = h->seq;
     } else if (q->ordering == OQ_ORDER_PRIORITY) {
-        /* A contact the rounding could lift above the head is one whose
-         * exact aged priority lies within a point of the head's; every term
-         * of either computation for it is then below `scale` in magnitude
-         * (times lie in [0, now]), and the few roundings of 2^-53 each move
-         * the results by far less than scale x 2^-40 (0.3 ms of aging at
-         * 0.1 points a second, now at today's epoch ms). Contacts a point or
-         * more below stay below. Infinite or NaN: never passed over. */
-        double scale = fabs((double)q->priority) + fabs((double)h->priority) +
-                       2.0 * q->aging_per_s * ((double)e->now / 1000.0) + 2.0;
-        b.prio = effective_priority(e, h) + scale * 0x1p-40;
-    } else if (q->ordering == OQ_ORDER_FIFO) {
-        b.enqueued = h->enqueued;
-        b.seq = h->seq;
+        b.prio = effective_priority(e, h);
+        if (h->priority == lane->prio_cap && h->enqueued == lane->enq_floor && fabs(b.prio) < 0x1p50) {
+            b.enqueued = h->enqueued;
+            b.seq = h->seq;
+        } else {
+            /* A contact the rounding could lift above the head is one whose
+             * exact aged priority lies within a point of the head's; every
+             * term of either computation for it is then below `scale` in
+             * magnitude (times lie in [0, now]), and the few roundings of
+             * 2^-53 each move the results by far less than scale x 2^-40
+             * (0.3 ms of aging at 0.1 points a second, now at today's epoch
+             * ms). Contacts a point or more below stay below. Infinite or
+             * NaN: never passed over. */
+            double scale = fabs((double)q->priority) + fabs((double)h->priority) +
+                           2.0 * q->aging_per_s * ((double)e->now / 1000.0) + 2.0;
+            b.prio += scale * 0x1p-40;
+            b.enqueued = INT64_MIN;
+        }
     }
     return b;
 }
@@ -489,8 +503,8 @@ static void route_agent(oq_engine *e, oq_agent *a)
         int later = a->reindex_due;
         if (!make_offer(e, best, best_m, later)) /* indexes the agent unless later */
             break;
-        if (later)
-            (void)oq__agent_reindex_settle(e, a);
+        if (later && !oq__agent_reindex_settle(e, a))
+            break; /* full: it can take no lane's channel, so another search would find nothing */
     }
     if (a->reindex_due)
         oq__agent_reindex(e, a); /* nothing for it: into the heaps it belongs in */
