@@ -412,37 +412,35 @@ static lane_bound bound_of_lane(const oq_engine *e, const oq_queue *q, const oq_
     return b;
 }
 
-/* Could a contact of this lane (of member m) be chosen over `best`, found
- * in another lane with aged priority best_prio? The question route_agent's
- * choice asks, with the lane's bound in place of its contact: when the
- * bound cannot win, no contact of the lane can, and the lane is passed
- * over without the search for the first contact the agent may take. */
+/* The best contact found so far by a freed agent's search, with what the
+ * lanes still to search are compared against. */
+typedef struct found {
+    oq_contact *c;
+    oq_member *m;
+    double prio; /* effective_priority(c) */
+    int32_t outbound;
+} found;
+
+/* Could a contact of this lane (of member m) be chosen over the one found?
+ * The question route_agent's choice asks, with the lane's bound in place
+ * of its contact: when the bound cannot win, no contact of the lane can,
+ * and the lane is passed over without the search for the first contact
+ * the agent may take. */
 static int lane_may_win(const oq_engine *e, const oq_queue *q, const oq_lane *lane,
-                        const oq_member *m, int by_profile, const oq_contact *best,
-                        const oq_member *best_m, double best_prio)
+                        const oq_member *m, int by_profile, const found *best)
 {
-    if (by_profile && m->profile_priority != best_m->profile_priority)
-        return m->profile_priority < best_m->profile_priority;
-    if (q->outbound != best->queue->outbound)
-        return best->queue->outbound;
+    if (by_profile && m->profile_priority != best->m->profile_priority)
+        return m->profile_priority < best->m->profile_priority;
+    if (q->outbound != best->outbound)
+        return best->outbound;
     if (q->strategy == OQ_STRATEGY_HOST_SCORE)
         return 1; /* the search calls the host's scorer: keep its calls as they were */
     lane_bound b = bound_of_lane(e, q, lane);
-    if (b.prio != best_prio)
-        return !(b.prio < best_prio); /* NaN: may */
-    if (b.enqueued != best->enqueued)
-        return b.enqueued < best->enqueued;
-    return b.seq < best->seq;
-}
-
-/* oq__member_in_lane for the agent being routed, which does not change
- * while its lanes are searched. */
-static int in_lane_memo(const oq_engine *e, const oq_member *m, int32_t l, oq_take_memo *t)
-{
-    if (!m->agent->reindex_due)
-        return m->pos[l] >= 0;
-    int32_t channel = m->queue->lanes[l].channel;
-    return channel >= 0 && oq__agent_can_take_memo(e, m->agent, channel, t);
+    if (b.prio != best->prio)
+        return !(b.prio < best->prio); /* NaN: may */
+    if (b.enqueued != best->c->enqueued)
+        return b.enqueued < best->c->enqueued;
+    return b.seq < best->c->seq;
 }
 
 static void route_agent(oq_engine *e, oq_agent *a)
@@ -450,38 +448,48 @@ static void route_agent(oq_engine *e, oq_agent *a)
     const oq_profile *prof = oq__agent_profile(e, a);
     int by_profile = prof && !prof->force_longest_waiting;
     while (a->presence == OQ_AGENT_READY) {
-        oq_contact *best = NULL;
-        oq_member *best_m = NULL;
-        double best_prio = 0;
+        found f = {NULL, NULL, 0, 0};
+        /* Whether a lane may have the agent: once indexed, its place in the
+         * lane's heap; while marked (in no heap), whether it can take the
+         * lane's channel now (oq__member_in_lane), asked once per channel. */
+        const int due = a->reindex_due;
         oq_take_memo memo = {0, 0};
+        uint64_t channels = 0; /* of every lane walked: for the settle below */
         for (int32_t i = 0; i < a->n_members; i++) {
             oq_member *m = a->members[i];
             oq_queue *q = m->queue;
             for (int32_t l = 0; l < q->n_lanes; l++) {
                 oq_lane *lane = &q->lanes[l];
-                if (lane->contacts.n == 0 || !in_lane_memo(e, m, l, &memo))
+                int32_t ch = lane->channel;
+                if (ch < 0)
+                    continue; /* a free lane: empty */
+                channels |= ch < 63 ? UINT64_C(1) << ch : OQ_LANE_CHANNELS_ALL;
+                if (lane->contacts.n == 0 || (due ? !oq__agent_can_take_memo(e, a, ch, &memo) : m->pos[l] < 0))
                     continue; /* the agent cannot take this lane's channel now */
-                if (best && !lane_may_win(e, q, lane, m, by_profile, best, best_m, best_prio))
+                if (f.c && !lane_may_win(e, q, lane, m, by_profile, &f))
                     continue;
                 /* Only the signatures it qualifies for: blocked work is not visited. */
                 int32_t budget = e->score_max;
                 contact_pred p = {e, m, &e->route_visits,
                                   q->strategy == OQ_STRATEGY_HOST_SCORE ? &budget : NULL};
-                oq_contact *c = oq__sig_first_contact(q, l, m, accept_contact, &p, &e->route_visits);
+                /* Most often the head; a host's scorer is asked once per contact. */
+                oq_contact *c = p.score_budget ? NULL
+                                               : oq__sig_head_taken(q, l, m, accept_contact, &p, &e->route_visits);
+                if (!c)
+                    c = oq__sig_first_contact(q, l, m, accept_contact, &p, &e->route_visits);
                 if (!c)
                     continue;
                 /* A routing profile serves its queues in priority order. */
-                int better = !best ||
-                             (by_profile && m->profile_priority != best_m->profile_priority
-                                  ? m->profile_priority < best_m->profile_priority
-                                  : better_across_queues(e, c, best));
-                if (better) {
-                    best = c;
-                    best_m = m;
-                    best_prio = effective_priority(e, c);
-                }
+                int better = !f.c ||
+                             (by_profile && m->profile_priority != f.m->profile_priority
+                                  ? m->profile_priority < f.m->profile_priority
+                                  : better_across_queues(e, c, f.c));
+                if (better)
+                    f = (found){c, m, effective_priority(e, c), q->outbound};
             }
         }
+        oq_contact *best = f.c;
+        oq_member *best_m = f.m;
         if (!best)
             break;
         if (best->queue->strategy == OQ_STRATEGY_HOST_SCORE) {
@@ -503,7 +511,7 @@ static void route_agent(oq_engine *e, oq_agent *a)
         int later = a->reindex_due;
         if (!make_offer(e, best, best_m, later)) /* indexes the agent unless later */
             break;
-        if (later && !oq__agent_reindex_settle(e, a))
+        if (later && !oq__agent_reindex_settle(e, a, channels))
             break; /* full: it can take no lane's channel, so another search would find nothing */
     }
     if (a->reindex_due)
