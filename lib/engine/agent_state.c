@@ -221,13 +221,19 @@ void oq__agent_reindex_later(oq_engine *e, oq_agent *a)
     e->n_reindex_due++;
 }
 
-int oq__agent_reindex_settle(oq_engine *e, oq_agent *a)
+int oq__agent_reindex_settle(oq_engine *e, oq_agent *a, uint64_t channels)
 {
-    oq_take_memo memo = {0, 0};
-    for (int32_t i = 0; i < a->n_members; i++) {
-        const oq_queue *q = a->members[i]->queue;
-        for (int32_t l = 0; l < q->n_lanes; l++)
-            if (q->lanes[l].channel >= 0 && oq__agent_can_take_memo(e, a, q->lanes[l].channel, &memo))
+    if (channels & OQ_LANE_CHANNELS_ALL) {
+        oq_take_memo memo = {0, 0};
+        for (int32_t i = 0; i < a->n_members; i++) {
+            const oq_queue *q = a->members[i]->queue;
+            for (int32_t l = 0; l < q->n_lanes; l++)
+                if (q->lanes[l].channel >= 0 && oq__agent_can_take_memo(e, a, q->lanes[l].channel, &memo))
+                    return 1;
+        }
+    } else {
+        for (int32_t c = 0; channels; c++, channels >>= 1)
+            if ((channels & 1u) && oq__agent_can_take(e, a, c))
                 return 1;
     }
     a->reindex_due = 0; /* in no heap, and its reindex would push it into none */

@@ -116,6 +116,8 @@ static void raise_cap(oq_lane *lane, int32_t priority)
 void oq__lane_push(oq_queue *q, oq_contact *c)
 {
     oq_lane *lane = &q->lanes[c->lane];
+    if (lane->contacts.n == 0 || c->enqueued < lane->enq_floor)
+        lane->enq_floor = c->enqueued; /* a contact's time entered never changes while it waits */
     raise_cap(lane, c->priority);
     oq__heap_push(&lane->contacts, &oq__contact_heap_ops, q, c);
 }

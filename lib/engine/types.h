@@ -280,7 +280,9 @@ typedef struct oq_lane {
     int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
     int32_t prio_cap;        /* while the heap holds contacts: no contact of it has a higher priority
                               * (set by the first, raised by later ones, never lowered: a bound, not
-                              * the maximum). Lets a freed agent pass over a FIFO lane (route.c). */
+                              * the maximum) */
+    int64_t enq_floor;       /* likewise: none entered earlier (lowered, never raised). Both bound the
+                              * lane for a freed agent choosing across its queues (route.c) */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
