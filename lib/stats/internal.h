@@ -207,9 +207,6 @@ static inline void oq__srec_set_since(oq_srec *r, int kind, int64_t v) { memcpy(
 
 static inline int oq__srec_live(const oq_srec *r) { return !(r->in & SR_FREE); }
 
-/* A slot taken by a contact (rec_new; its fields are set by the caller). */
-static inline void oq__srec_set_live(oq_srec *r) { r->in &= (uint8_t)~(SR_FREE | SR_AGENT0); }
-
 /* The next free slot of a free slot (0 for a live one). */
 static inline int32_t oq__srec_next_free(const oq_srec *r) { return (r->in & SR_FREE) ? r->agent : 0; }
 

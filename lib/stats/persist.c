@@ -179,7 +179,7 @@ void oq__stats_write(const oq_engine *e, oq_wr *w)
     static const oq_srec never_taken; /* a slot never taken is a zero record */
     for (int32_t i = 1; i < S->cap_recs; i++) { /* slot 0 is never used */
         const oq_srec *r = i < S->fresh ? oq__srec(S, i) : &never_taken;
-        oq__wr_u64(w, i < S->fresh && oq__srec_live(r) ? seqs[i] : 0);
+        oq__wr_u64(w, seqs && i < S->fresh && oq__srec_live(r) ? seqs[i] : 0);
         for (int l = 0; l < L_N; l++) {
             oq__wr_i32(w, r->link[l][0]);
             oq__wr_i32(w, r->link[l][1]);
