@@ -159,6 +159,7 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
         a->reindex_due = 0;
         e->n_reindex_due--;
     }
+    oq_take_memo memo = {0, 0}; /* the heap moves below change nothing it reads */
     for (int32_t i = 0; i < a->n_members; i++) {
         oq_member *m = a->members[i];
         oq_queue *q = m->queue;
@@ -167,7 +168,7 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
             if (lane->channel < 0)
                 continue;
             oq_lane_ctx ctx = {q, l};
-            int should = oq__agent_can_take(e, a, lane->channel);
+            int should = oq__agent_can_take_memo(e, a, lane->channel, &memo);
             if (m->pos[l] >= 0 && should)
                 oq__heap_update(&lane->agents, &oq__agent_heap_ops, &ctx, m->pos[l]);
             else if (m->pos[l] >= 0) {
@@ -220,12 +221,19 @@ void oq__agent_reindex_later(oq_engine *e, oq_agent *a)
     e->n_reindex_due++;
 }
 
-int oq__agent_reindex_settle(oq_engine *e, oq_agent *a)
+int oq__agent_reindex_settle(oq_engine *e, oq_agent *a, uint64_t channels)
 {
-    for (int32_t i = 0; i < a->n_members; i++) {
-        const oq_queue *q = a->members[i]->queue;
-        for (int32_t l = 0; l < q->n_lanes; l++)
-            if (q->lanes[l].channel >= 0 && oq__agent_can_take(e, a, q->lanes[l].channel))
+    if (channels & OQ_LANE_CHANNELS_ALL) {
+        oq_take_memo memo = {0, 0};
+        for (int32_t i = 0; i < a->n_members; i++) {
+            const oq_queue *q = a->members[i]->queue;
+            for (int32_t l = 0; l < q->n_lanes; l++)
+                if (q->lanes[l].channel >= 0 && oq__agent_can_take_memo(e, a, q->lanes[l].channel, &memo))
+                    return 1;
+        }
+    } else {
+        for (int32_t c = 0; channels; c++, channels >>= 1)
+            if ((channels & 1u) && oq__agent_can_take(e, a, c))
                 return 1;
     }
     a->reindex_due = 0; /* in no heap, and its reindex would push it into none */

@@ -127,6 +127,10 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
             CHECK(c->state == OQ_CONTACT_QUEUED && c->queue == q && c->lane == l,
                   "queue '%s': contact '%s' misfiled in lane %d", q->id, c->id, l);
             CHECK(!c->svc, "queue '%s': waiting contact '%s' keeps a service block", q->id, c->id);
+            CHECK(c->priority <= lane->prio_cap && c->enqueued >= lane->enq_floor,
+                  "queue '%s': contact '%s' (priority %d, entered %lld) beyond lane %d's bounds (%d, %lld)",
+                  q->id, c->id, c->priority, (long long)c->enqueued, l, lane->prio_cap,
+                  (long long)lane->enq_floor);
             CHECK(c->tier >= 0 && c->tier < q->n_tiers && c->step <= q->n_steps,
                   "queue '%s': contact '%s' beyond the ladder", q->id, c->id);
             CHECK((oq__pref_until(c) > 0) == ((c->flags & OQ_CF_RESERVED) != 0),

@@ -215,7 +215,7 @@ void oq__contact_enqueue(oq_engine *e, oq_contact *c)
 {
     oq_queue *q = c->queue;
     c->state = OQ_CONTACT_QUEUED;
-    oq__heap_push(&q->lanes[c->lane].contacts, &oq__contact_heap_ops, q, c);
+    oq__lane_push(q, c);
     oq__sig_join(e, c);
     q->n_queued++;
     e->n_queued++;
@@ -231,6 +231,16 @@ void oq__contact_dequeue(oq_engine *e, oq_contact *c)
     oq__sig_settle(q, c->lane);
     q->n_queued--;
     e->n_queued--;
+    /* An inbound contact of a host-scored queue may wait beside available
+     * agents it fits (the scorer refused them), and while it waits it keeps
+     * them from outbound work (route.c, blend_allows). Once it is gone,
+     * whether offered, abandoned, removed or moved, nothing else would
+     * route them again: an outbound contact waited beside an idle agent. */
+    if (q->strategy == OQ_STRATEGY_HOST_SCORE && !q->outbound && e->n_outbound_queues > 0) {
+        const oq_heap *agents = &q->lanes[c->lane].agents;
+        for (int32_t i = 0; i < agents->n; i++)
+            oq__mark_agent(e, ((oq_member *)agents->items[i])->agent);
+    }
 }
 
 /* route_later: the call dispatches next (a completion), so the freed agent
@@ -935,12 +945,7 @@ oq_status oq_contact_set_priority(oq_engine *e, int64_t now_ms, const char *cont
     if (priority < -OQ_PRIORITY_MAX || priority > OQ_PRIORITY_MAX)
         return oq__fail(e, OQ_EINVAL, "contact '%s': priority must be within +-%d, got %d", contact,
                         OQ_PRIORITY_MAX, priority);
-    c->priority = priority;
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__heap_update(&c->queue->lanes[c->lane].contacts, &oq__contact_heap_ops, c->queue,
-                        c->heap_pos);
-        oq__sig_update(c);
-    }
+    oq__contact_reprioritize(c, priority);
     oq__contact_event(e, c, OQ_EV_PRIORITY_CHANGED, NULL);
     return OQ_OK;
 }

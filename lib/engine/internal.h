@@ -107,6 +107,25 @@ int32_t oq__agent_channel_limit(const oq_engine *e, const oq_agent *a, int32_t c
 int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 /* Could the agent be offered one more item of `channel` now? */
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
+/* oq__agent_can_take's answers kept per channel (0-63) while the agent does
+ * not change: an agent in 200 queues asks about the same few channels 200
+ * times in one walk over its lanes. Start each walk with {0, 0}. */
+typedef struct oq_take_memo {
+    uint64_t known, can;
+} oq_take_memo;
+static inline int oq__agent_can_take_memo(const oq_engine *e, const oq_agent *a, int32_t channel,
+                                          oq_take_memo *t)
+{
+    if (channel < 0 || channel >= 64)
+        return oq__agent_can_take(e, a, channel);
+    uint64_t bit = UINT64_C(1) << channel;
+    if (!(t->known & bit)) {
+        t->known |= bit;
+        if (oq__agent_can_take(e, a, channel))
+            t->can |= bit;
+    }
+    return (t->can & bit) != 0;
+}
 /* Report a derived-state change (event) if there is one. */
 void oq__agent_refresh(oq_engine *e, oq_agent *a);
 /* The detail of agent-state events of a logged-out agent still holding work. */
@@ -132,8 +151,11 @@ void oq__agents_reindex_due(oq_engine *e);
 /* After an offer to an agent still marked for reindexing (route_agent):
  * whether some lane would take it now. If none would, its reindex would
  * push it nowhere (it sits in no heap), so the mark goes and 0 is returned;
- * otherwise it stays marked for route_agent's next search. */
-int oq__agent_reindex_settle(oq_engine *e, oq_agent *a);
+ * otherwise it stays marked for route_agent's next search. `channels`: the
+ * channels of the agent's lanes, bit c for channel c (route_agent's search
+ * has just walked them), OQ_LANE_CHANNELS_ALL when one is beyond 62. */
+#define OQ_LANE_CHANNELS_ALL (UINT64_C(1) << 63)
+int oq__agent_reindex_settle(oq_engine *e, oq_agent *a, uint64_t channels);
 /* Would the agent's member be in lane l of its queue (its pos[l] once indexed)? */
 int oq__member_in_lane(const oq_engine *e, const oq_member *m, int32_t l);
 /* When the agent's timer must wake it (end of its back-off or fairness
@@ -184,6 +206,10 @@ typedef struct oq_lane_ctx {
     int32_t lane;
 } oq_lane_ctx;
 int32_t oq__queue_lane(const oq_queue *q, int32_t channel); /* -1 if not accepted */
+/* Into its lane heap (room reserved), the lane's prio_cap kept. */
+void oq__lane_push(oq_queue *q, oq_contact *c);
+/* A new priority for a contact, re-sorted where it waits (prio_cap kept). */
+void oq__contact_reprioritize(oq_contact *c, int32_t priority);
 /* Re-sort all lane heaps (ordering or strategy changed). */
 void oq__queue_resort(oq_engine *e, oq_queue *q);
 
@@ -232,6 +258,12 @@ static inline void oq__sig_stale(oq_engine *e) { e->qual_epoch++; }
 void oq__sig_agent_moved(oq_engine *e, oq_queue *q, int32_t l, const oq_member *m, int32_t sign);
 /* Does the member meet the signature (tier and skills)? */
 int oq__sig_qualifies(const oq_member *m, const oq_sig *g);
+/* The lane's head if the member's agent qualifies for its signature and
+ * `accept` takes it (called once, on the head), else NULL. When not NULL it
+ * is what oq__sig_first_contact answers — the head ranks first in the lane
+ * and in its signature — found without the walk over the signatures. */
+oq_contact *oq__sig_head_taken(const oq_queue *q, int32_t l, const oq_member *m,
+                               oq_heap_accept accept, const void *pred, uint64_t *visits);
 /* The first contact of lane l, in lane order, that accept() takes, looking
  * only into signatures the member qualifies for (visits counted into *visits). */
 oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,

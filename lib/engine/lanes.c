@@ -107,6 +107,32 @@ static void contact_set_pos(void *item, int32_t pos, const void *ctx)
 
 const oq_heap_ops oq__contact_heap_ops = {contact_cmp, contact_set_pos, contact_key, contact_tie};
 
+static void raise_cap(oq_lane *lane, int32_t priority)
+{
+    if (lane->contacts.n == 0 || priority > lane->prio_cap)
+        lane->prio_cap = priority;
+}
+
+void oq__lane_push(oq_queue *q, oq_contact *c)
+{
+    oq_lane *lane = &q->lanes[c->lane];
+    if (lane->contacts.n == 0 || c->enqueued < lane->enq_floor)
+        lane->enq_floor = c->enqueued; /* a contact's time entered never changes while it waits */
+    raise_cap(lane, c->priority);
+    oq__heap_push(&lane->contacts, &oq__contact_heap_ops, q, c);
+}
+
+void oq__contact_reprioritize(oq_contact *c, int32_t priority)
+{
+    c->priority = priority;
+    if (c->state != OQ_CONTACT_QUEUED)
+        return;
+    oq_lane *lane = &c->queue->lanes[c->lane];
+    raise_cap(lane, priority);
+    oq__heap_update(&lane->contacts, &oq__contact_heap_ops, c->queue, c->heap_pos);
+    oq__sig_update(c);
+}
+
 /* A signature's heap keeps the lane heap's order: its entries are lane
  * positions compared by the lane heap's keys, so its head is the best of its
  * contacts by the very comparison the lane heap uses — and it keeps no key

@@ -6,6 +6,8 @@
  * So between calls no waiting contact could be offered to an available agent. */
 #include "engine/internal.h"
 
+#include <math.h>
+
 void oq__mark_agent(oq_engine *e, oq_agent *a)
 {
     if (a->dirty)
@@ -348,38 +350,146 @@ static int better_across_queues(const oq_engine *e, const oq_contact *a, const o
     return a->seq < b->seq;
 }
 
+/* A lane's contacts are no better, in the order across queues, than
+ * (priority `prio`, then time entered `enqueued`, then arrival `seq`) —
+ * none compares above it. Read from the lane's head, which its queue's
+ * ordering makes the best of the lane or nearly so, and from the lane's
+ * bounds (prio_cap: no higher priority; enq_floor: none entered earlier):
+ * - by priority without aging: the head's key is the lane's best, exactly
+ *   (the lane orders by contact priority, time entered, arrival number;
+ *   across queues the queue's priority is added to every contact alike);
+ * - by priority with aging, a head of the lane's highest priority that
+ *   entered first: exactly its key. Every other contact has no higher
+ *   priority and entered no earlier, so its aged priority computes no
+ *   higher (each operation rounds monotonically); one a point lower in
+ *   priority computes lower (below 2^50 the roundings move a result by
+ *   under a quarter point); for the same priority the lane's order is the
+ *   order across queues;
+ * - by priority with aging, any other head: the best up to rounding (the
+ *   lane and the comparison across queues compute the aged priority
+ *   differently), so its aged priority is raised by far more than any
+ *   rounding of either computation could move it, and a tie of priorities
+ *   is left undecided (enqueued INT64_MIN);
+ * - first come first served: the head entered first; prio_cap bounds the
+ *   priorities;
+ * - by deadline: prio_cap and enq_floor (the head is the earliest
+ *   deadline, not the first to enter; a tie is left undecided, seq 0). */
+typedef struct lane_bound {
+    double prio;
+    int64_t enqueued;
+    uint64_t seq;
+} lane_bound;
+
+static lane_bound bound_of_lane(const oq_engine *e, const oq_queue *q, const oq_lane *lane)
+{
+    const oq_contact *h = lane->contacts.items[0];
+    lane_bound b = {(double)q->priority + (double)lane->prio_cap, lane->enq_floor, 0};
+    if (q->ordering == OQ_ORDER_FIFO || (q->ordering == OQ_ORDER_PRIORITY && q->aging_per_s == 0)) {
+        if (q->ordering == OQ_ORDER_PRIORITY)
+            b.prio = (double)q->priority + (double)h->priority;
+        b.enqueued = h->enqueued;
+        b.seq = h->seq;
+    } else if (q->ordering == OQ_ORDER_PRIORITY) {
+        b.prio = effective_priority(e, h);
+        if (h->priority == lane->prio_cap && h->enqueued == lane->enq_floor && fabs(b.prio) < 0x1p50) {
+            b.enqueued = h->enqueued;
+            b.seq = h->seq;
+        } else {
+            /* A contact the rounding could lift above the head is one whose
+             * exact aged priority lies within a point of the head's; every
+             * term of either computation for it is then below `scale` in
+             * magnitude (times lie in [0, now]), and the few roundings of
+             * 2^-53 each move the results by far less than scale x 2^-40
+             * (0.3 ms of aging at 0.1 points a second, now at today's epoch
+             * ms). Contacts a point or more below stay below. Infinite or
+             * NaN: never passed over. */
+            double scale = fabs((double)q->priority) + fabs((double)h->priority) +
+                           2.0 * q->aging_per_s * ((double)e->now / 1000.0) + 2.0;
+            b.prio += scale * 0x1p-40;
+            b.enqueued = INT64_MIN;
+        }
+    }
+    return b;
+}
+
+/* The best contact found so far by a freed agent's search, with what the
+ * lanes still to search are compared against. */
+typedef struct found {
+    oq_contact *c;
+    oq_member *m;
+    double prio; /* effective_priority(c) */
+    int32_t outbound;
+} found;
+
+/* Could a contact of this lane (of member m) be chosen over the one found?
+ * The question route_agent's choice asks, with the lane's bound in place
+ * of its contact: when the bound cannot win, no contact of the lane can,
+ * and the lane is passed over without the search for the first contact
+ * the agent may take. */
+static int lane_may_win(const oq_engine *e, const oq_queue *q, const oq_lane *lane,
+                        const oq_member *m, int by_profile, const found *best)
+{
+    if (by_profile && m->profile_priority != best->m->profile_priority)
+        return m->profile_priority < best->m->profile_priority;
+    if (q->outbound != best->outbound)
+        return best->outbound;
+    if (q->strategy == OQ_STRATEGY_HOST_SCORE)
+        return 1; /* the search calls the host's scorer: keep its calls as they were */
+    lane_bound b = bound_of_lane(e, q, lane);
+    if (b.prio != best->prio)
+        return !(b.prio < best->prio); /* NaN: may */
+    if (b.enqueued != best->c->enqueued)
+        return b.enqueued < best->c->enqueued;
+    return b.seq < best->c->seq;
+}
+
 static void route_agent(oq_engine *e, oq_agent *a)
 {
     const oq_profile *prof = oq__agent_profile(e, a);
     int by_profile = prof && !prof->force_longest_waiting;
     while (a->presence == OQ_AGENT_READY) {
-        oq_contact *best = NULL;
-        oq_member *best_m = NULL;
+        found f = {NULL, NULL, 0, 0};
+        /* Whether a lane may have the agent: once indexed, its place in the
+         * lane's heap; while marked (in no heap), whether it can take the
+         * lane's channel now (oq__member_in_lane), asked once per channel. */
+        const int due = a->reindex_due;
+        oq_take_memo memo = {0, 0};
+        uint64_t channels = 0; /* of every lane walked: for the settle below */
         for (int32_t i = 0; i < a->n_members; i++) {
             oq_member *m = a->members[i];
             oq_queue *q = m->queue;
             for (int32_t l = 0; l < q->n_lanes; l++) {
                 oq_lane *lane = &q->lanes[l];
-                if (lane->contacts.n == 0 || !oq__member_in_lane(e, m, l))
+                int32_t ch = lane->channel;
+                if (ch < 0)
+                    continue; /* a free lane: empty */
+                channels |= ch < 63 ? UINT64_C(1) << ch : OQ_LANE_CHANNELS_ALL;
+                if (lane->contacts.n == 0 || (due ? !oq__agent_can_take_memo(e, a, ch, &memo) : m->pos[l] < 0))
                     continue; /* the agent cannot take this lane's channel now */
+                if (f.c && !lane_may_win(e, q, lane, m, by_profile, &f))
+                    continue;
                 /* Only the signatures it qualifies for: blocked work is not visited. */
                 int32_t budget = e->score_max;
                 contact_pred p = {e, m, &e->route_visits,
                                   q->strategy == OQ_STRATEGY_HOST_SCORE ? &budget : NULL};
-                oq_contact *c = oq__sig_first_contact(q, l, m, accept_contact, &p, &e->route_visits);
+                /* Most often the head; a host's scorer is asked once per contact. */
+                oq_contact *c = p.score_budget ? NULL
+                                               : oq__sig_head_taken(q, l, m, accept_contact, &p, &e->route_visits);
+                if (!c)
+                    c = oq__sig_first_contact(q, l, m, accept_contact, &p, &e->route_visits);
                 if (!c)
                     continue;
                 /* A routing profile serves its queues in priority order. */
-                int better = !best ||
-                             (by_profile && m->profile_priority != best_m->profile_priority
-                                  ? m->profile_priority < best_m->profile_priority
-                                  : better_across_queues(e, c, best));
-                if (better) {
-                    best = c;
-                    best_m = m;
-                }
+                int better = !f.c ||
+                             (by_profile && m->profile_priority != f.m->profile_priority
+                                  ? m->profile_priority < f.m->profile_priority
+                                  : better_across_queues(e, c, f.c));
+                if (better)
+                    f = (found){c, m, effective_priority(e, c), q->outbound};
             }
         }
+        oq_contact *best = f.c;
+        oq_member *best_m = f.m;
         if (!best)
             break;
         if (best->queue->strategy == OQ_STRATEGY_HOST_SCORE) {
@@ -401,8 +511,8 @@ static void route_agent(oq_engine *e, oq_agent *a)
         int later = a->reindex_due;
         if (!make_offer(e, best, best_m, later)) /* indexes the agent unless later */
             break;
-        if (later)
-            (void)oq__agent_reindex_settle(e, a);
+        if (later && !oq__agent_reindex_settle(e, a, channels))
+            break; /* full: it can take no lane's channel, so another search would find nothing */
     }
     if (a->reindex_due)
         oq__agent_reindex(e, a); /* nothing for it: into the heaps it belongs in */

@@ -383,6 +383,21 @@ static int sig_accept(const void *entry, const void *p)
     return x->accept(x->lane->items[oq__sig_entry_pos(entry)], x->pred);
 }
 
+oq_contact *oq__sig_head_taken(const oq_queue *q, int32_t l, const oq_member *m,
+                               oq_heap_accept accept, const void *pred, uint64_t *visits)
+{
+    const oq_lane *lane = &q->lanes[l];
+    if (lane->contacts.n == 0)
+        return NULL;
+    oq_contact *h = lane->contacts.items[0];
+    if (lane->n_grouped == lane->contacts.n) { /* else the answer is the lane heap's first taken */
+        ++*visits;
+        if (!oq__sig_qualifies(m, h->sig))
+            return NULL;
+    }
+    return accept(h, pred) ? h : NULL;
+}
+
 oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,
                                   oq_heap_accept accept, const void *pred, uint64_t *visits)
 {

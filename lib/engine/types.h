@@ -278,6 +278,11 @@ typedef struct oq_lane {
     oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
     int32_t n_sigs, cap_sigs;
     int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
+    int32_t prio_cap;        /* while the heap holds contacts: no contact of it has a higher priority
+                              * (set by the first, raised by later ones, never lowered: a bound, not
+                              * the maximum) */
+    int64_t enq_floor;       /* likewise: none entered earlier (lowered, never raised). Both bound the
+                              * lane for a freed agent choosing across its queues (route.c) */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
@@ -445,6 +450,7 @@ struct oq_engine {
     void *score_user;
     int32_t score_max;
     int32_t n_score_queues;
+    int32_t n_outbound_queues; /* with n_score_queues: whether a scored inbound contact's leaving can free agents for outbound work (contact_life.c) */
     uint64_t rng;
     int64_t now;
     int32_t in_callback;

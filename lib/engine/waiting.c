@@ -284,17 +284,6 @@ static void escalated(oq_engine *e, oq_contact *c, const char *detail)
 
 enum { STEP_DONE, STEP_MOVED, STEP_RETRY };
 
-/* A step set the contact's priority: re-sort it where it waits. */
-static void set_priority(oq_contact *c, int32_t priority)
-{
-    c->priority = priority;
-    if (c->state == OQ_CONTACT_QUEUED) {
-        oq__heap_update(&c->queue->lanes[c->lane].contacts, &oq__contact_heap_ops, c->queue,
-                        c->heap_pos);
-        oq__sig_update(c);
-    }
-}
-
 /* Apply one step to a contact of its queue. */
 static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
 {
@@ -325,7 +314,7 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
         return STEP_DONE;
     case OQ_STEP_RAISE_PRIORITY: {
         int64_t p = (int64_t)c->priority + st->priority;
-        set_priority(c, (int32_t)(p > OQ_PRIORITY_MAX ? OQ_PRIORITY_MAX
+        oq__contact_reprioritize(c, (int32_t)(p > OQ_PRIORITY_MAX ? OQ_PRIORITY_MAX
                                   : p < -OQ_PRIORITY_MAX ? -OQ_PRIORITY_MAX : p));
         snprintf(detail, sizeof detail, "raised priority by %d", st->priority);
         escalated(e, c, detail);
@@ -336,7 +325,7 @@ static int apply_step(oq_engine *e, oq_contact *c, const oq_step *st)
             snprintf(detail, sizeof detail, "priority %d kept (at least %d)", c->priority, st->priority);
         } else {
             snprintf(detail, sizeof detail, "priority raised from %d to %d", c->priority, st->priority);
-            set_priority(c, st->priority);
+            oq__contact_reprioritize(c, st->priority);
         }
         escalated(e, c, detail);
         return STEP_DONE;

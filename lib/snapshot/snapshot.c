@@ -1150,7 +1150,7 @@ static int r_contact(rx *x)
         oq_heap *h = &q->lanes[c->lane].contacts;
         if (h->n >= h->cap && !oq__heap_reserve(h, &e->mem, h->n + 1))
             return nomem(x);
-        oq__heap_push(h, &oq__contact_heap_ops, q, c);
+        oq__lane_push(q, c);
     } else if (c->state == OQ_CONTACT_PARKED) {
         oq_contact *tail = e->parked;
         while (tail && tail->link_next)
@@ -1387,6 +1387,7 @@ static int restore_body(rx *x)
             return 0;
         e->live_queues++;
         e->n_score_queues += e->queues[i]->strategy == OQ_STRATEGY_HOST_SCORE;
+        e->n_outbound_queues += e->queues[i]->outbound;
     }
     if (r->bad)
         return 0;
