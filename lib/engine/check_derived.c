@@ -299,17 +299,20 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
 oq_status oq__check_derived(oq_engine *e)
 {
     oq_status st = check_refs(e);
-    int32_t blend = 0;
+    int32_t blend = 0, outbound = 0;
     for (int32_t i = 0; st == OQ_OK && i < e->n_queues; i++) {
         const oq_queue *q = e->queues[i];
         if (!q)
             continue;
         blend += q->outbound && q->blend_rule == OQ_BLEND_SL_ABOVE_TARGET;
+        outbound += q->outbound;
         st = check_queue_members(e, q);
     }
     if (st != OQ_OK)
         return st;
     CHECK(e->n_sl_blend == blend, "engine: %d queues blend on service level, counted %d", blend, e->n_sl_blend);
+    CHECK(e->n_outbound_queues == outbound, "engine: %d outbound queues, counted %d", outbound,
+          e->n_outbound_queues);
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i] && (st = check_agent(e, e->agents[i])) != OQ_OK)
             return st;

@@ -231,6 +231,16 @@ void oq__contact_dequeue(oq_engine *e, oq_contact *c)
     oq__sig_settle(q, c->lane);
     q->n_queued--;
     e->n_queued--;
+    /* An inbound contact of a host-scored queue may wait beside available
+     * agents it fits (the scorer refused them), and while it waits it keeps
+     * them from outbound work (route.c, blend_allows). Once it is gone,
+     * whether offered, abandoned, removed or moved, nothing else would
+     * route them again: an outbound contact waited beside an idle agent. */
+    if (q->strategy == OQ_STRATEGY_HOST_SCORE && !q->outbound && e->n_outbound_queues > 0) {
+        const oq_heap *agents = &q->lanes[c->lane].agents;
+        for (int32_t i = 0; i < agents->n; i++)
+            oq__mark_agent(e, ((oq_member *)agents->items[i])->agent);
+    }
 }
 
 /* route_later: the call dispatches next (a completion), so the freed agent

@@ -291,6 +291,7 @@ oq_status oq_queue_add(oq_engine *e, const oq_queue_spec *spec)
     set_refs(e, q, &refs);
     e->live_queues++;
     e->n_score_queues += q->strategy == OQ_STRATEGY_HOST_SCORE;
+    e->n_outbound_queues += q->outbound;
     oq__dispatch(e);
     return OQ_OK;
 }
@@ -327,8 +328,10 @@ oq_status oq_queue_update(oq_engine *e, int64_t now_ms, const oq_queue_spec *spe
     double old_warning = q->deadline_warning_s;
     int32_t old_business_time = q->business_time;
     e->n_score_queues -= q->strategy == OQ_STRATEGY_HOST_SCORE;
+    e->n_outbound_queues -= q->outbound;
     apply_spec(q, spec);
     e->n_score_queues += q->strategy == OQ_STRATEGY_HOST_SCORE;
+    e->n_outbound_queues += q->outbound;
     if (q->max_wait_ms != old_max_wait || q->max_offers != old_max_offers)
         oq__queue_rewake(e, q); /* the new limits apply to contacts already waiting */
     int clocks_changed = q->business_time != old_business_time || q->calendar != refs.calendar;
@@ -387,6 +390,7 @@ oq_status oq_queue_remove(oq_engine *e, const char *id)
     e->queues[q->idx] = NULL;
     e->live_queues--;
     e->n_score_queues -= q->strategy == OQ_STRATEGY_HOST_SCORE;
+    e->n_outbound_queues -= q->outbound;
     oq__queue_free(e, q);
     oq__dispatch(e);
     return OQ_OK;

@@ -450,6 +450,7 @@ struct oq_engine {
     void *score_user;
     int32_t score_max;
     int32_t n_score_queues;
+    int32_t n_outbound_queues; /* with n_score_queues: whether a scored inbound contact's leaving can free agents for outbound work (contact_life.c) */
     uint64_t rng;
     int64_t now;
     int32_t in_callback;

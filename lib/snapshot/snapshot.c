@@ -1387,6 +1387,7 @@ static int restore_body(rx *x)
             return 0;
         e->live_queues++;
         e->n_score_queues += e->queues[i]->strategy == OQ_STRATEGY_HOST_SCORE;
+        e->n_outbound_queues += e->queues[i]->outbound;
     }
     if (r->bad)
         return 0;

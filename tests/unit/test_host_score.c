@@ -177,6 +177,40 @@ static void refused_agents_are_not_offered(void **state)
     oq_engine_destroy(e);
 }
 
+/* An inbound contact the scorer refused to every agent waits beside them,
+ * and keeps them from outbound work while it waits (blending: inbound
+ * first). When it goes, they are free for the outbound contact at once
+ * (found by the API fuzzer: the outbound contact waited beside an idle
+ * agent, and oq_engine_check said so). */
+static void a_refused_contact_leaving_frees_agents_for_outbound_work(void **state)
+{
+    (void)state;
+    for (int how = 0; how < 2; how++) {
+        scores s = {0};
+        s.score[1] = -1; /* a1 refuses every contact of q */
+        oq_engine *e = center(&s, 0, 1);
+        oq_queue_spec qs;
+        oq_queue_spec_init(&qs);
+        qs.id = "out";
+        qs.outbound = 1;
+        assert_oq_ok(e, oq_queue_add(e, &qs));
+        assert_oq_ok(e, oq_queue_add_channel(e, 1, "out", "voice"));
+        char buf[64];
+        assert_oq_ok(e, arrive(e, 100, "c1", "voice", "q", 0));
+        assert_oq_ok(e, arrive(e, 101, "o1", "voice", "out", 0));
+        assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_QUEUED);
+        assert_int_equal(contact_state(e, "o1"), OQ_CONTACT_QUEUED); /* c1 comes first for a1 */
+        assert_oq_ok(e, oq_engine_check(e));
+        if (how == 0)
+            assert_oq_ok(e, oq_contact_abandon(e, 200, "c1"));
+        else
+            assert_oq_ok(e, oq_contact_remove(e, 200, "c1"));
+        assert_string_equal(contact_agent(e, "o1", buf, sizeof buf), "a1");
+        assert_oq_ok(e, oq_engine_check(e));
+        oq_engine_destroy(e);
+    }
+}
+
 static void no_scorer_is_a_clear_error(void **state)
 {
     (void)state;
@@ -556,6 +590,7 @@ int main(void)
         cmocka_unit_test(scores_at_most_max_candidates_in_longest_idle_order),
         cmocka_unit_test(ties_go_to_the_earlier_candidate),
         cmocka_unit_test(refused_agents_are_not_offered),
+        cmocka_unit_test(a_refused_contact_leaving_frees_agents_for_outbound_work),
         cmocka_unit_test(no_scorer_is_a_clear_error),
         cmocka_unit_test(the_scorer_cannot_call_back_in),
         cmocka_unit_test(journal_replay_reproduces_routing),
