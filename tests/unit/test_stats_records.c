@@ -419,16 +419,26 @@ static void figures_of_every_list_follow_a_model(void **state)
     oq_engine_destroy(e);
 }
 
+/* A voice queue with n contacts waiting, c0 .. c<n-1>, arrived at 1 .. n ms. */
+static oq_engine *voice_queue_waiting(int n)
+{
+    oq_engine *e = new_engine(NULL, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    for (int i = 0; i < n; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "c%d", i);
+        assert_oq_ok(e, arrive(e, 1 + i, id, "voice", "q", 0));
+    }
+    return e;
+}
+
 /* A record the library never writes — flags it does not set, a live slot
  * with a free link — is refused by the check and by restore. */
 static void records_the_library_never_writes_are_refused(void **state)
 {
     (void)state;
-    oq_engine *e = new_engine(NULL, NULL);
-    add_channel(e, "voice", 1, 100, 1);
-    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    assert_oq_ok(e, arrive(e, 1, "c0", "voice", "q", 0));
-    assert_oq_ok(e, arrive(e, 2, "c1", "voice", "q", 0));
+    oq_engine *e = voice_queue_waiting(2);
     oq_srec *r = oq__srec(e->stats, 1);
     assert_true(oq__srec_live(r));
     r->flags |= 0x40;
@@ -563,12 +573,7 @@ static void free_records_keep_their_saved_form(void **state)
 static void a_record_two_contacts_name_is_found(void **state)
 {
     (void)state;
-    oq_engine *e = new_engine(NULL, NULL);
-    add_channel(e, "voice", 1, 100, 1);
-    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-    assert_oq_ok(e, arrive(e, 1, "c0", "voice", "q", 0));
-    assert_oq_ok(e, arrive(e, 2, "c1", "voice", "q", 0));
-    assert_oq_ok(e, arrive(e, 3, "c2", "voice", "q", 0));
+    oq_engine *e = voice_queue_waiting(3);
     oq_contact *c1 = oq__idtable_get(&e->contact_ids, "c1");
     int32_t own = c1->stats_rec;
     c1->stats_rec = own == 1 ? 3 : 1;
