@@ -167,15 +167,14 @@ void oq__agent_reindex(oq_engine *e, oq_agent *a)
             oq_lane *lane = &q->lanes[l];
             if (lane->channel < 0)
                 continue;
-            oq_lane_ctx ctx = {q, l};
             int should = oq__agent_can_take_memo(e, a, lane->channel, &memo);
             if (m->pos[l] >= 0 && should)
-                oq__heap_update(&lane->agents, &oq__agent_heap_ops, &ctx, m->pos[l]);
+                oq__heap_update(&lane->agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, m->pos[l]);
             else if (m->pos[l] >= 0) {
                 oq__sig_agent_moved(e, q, l, m, -1);
-                oq__heap_remove(&lane->agents, &oq__agent_heap_ops, &ctx, m->pos[l]);
+                oq__lane_agent_remove(q, l, m);
             } else if (should) {
-                oq__heap_push(&lane->agents, &oq__agent_heap_ops, &ctx, m);
+                oq__lane_agent_push(q, l, m);
                 oq__sig_agent_moved(e, q, l, m, +1);
             } else {
                 continue;
@@ -197,22 +196,11 @@ void oq__member_resort(oq_engine *e, oq_member *m)
     }
 }
 
-static int in_no_lane(const oq_agent *a)
-{
-    for (int32_t i = 0; i < a->n_members; i++) {
-        const oq_member *m = a->members[i];
-        for (int32_t l = 0; l < m->queue->n_lanes; l++)
-            if (m->pos[l] >= 0)
-                return 0;
-    }
-    return 1;
-}
-
 void oq__agent_reindex_later(oq_engine *e, oq_agent *a)
 {
     if (a->reindex_due)
         return;
-    if (!in_no_lane(a)) {
+    if (a->n_lane_places > 0) {
         oq__agent_reindex(e, a);
         return;
     }

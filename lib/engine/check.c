@@ -76,12 +76,17 @@ static oq_status check_agent(oq_engine *e, oq_agent *a, int32_t *held_total, int
               "agent '%s': reserved list broken or out of order at contact '%s'", a->id, c->id);
         (*reserved_total)++;
     }
+    int32_t places = 0;
     for (int32_t i = 0; i < a->n_members; i++) {
         oq_member *m = a->members[i];
         CHECK(m->agent == a && m->slot_in_agent == i, "agent '%s': member record %d misfiled", a->id, i);
         CHECK(m->queue->members[m->slot_in_queue] == m, "agent '%s': member of '%s' not in the queue",
               a->id, m->queue->id);
+        for (int32_t l = 0; l < m->queue->n_lanes; l++)
+            places += m->pos[l] >= 0;
     }
+    CHECK(places == a->n_lane_places, "agent '%s': counted in %d lane heaps, is in %d", a->id,
+          a->n_lane_places, places);
     for (int32_t i = 0; i < e->n_queues; i++) {
         oq_queue *q = e->queues[i];
         if (!q)
@@ -110,6 +115,8 @@ static oq_status check_queue(oq_engine *e, oq_queue *q, int32_t *queued_total, i
               "queue '%s': member record %d misfiled", q->id, i);
     for (int32_t l = 0; l < q->n_lanes; l++) {
         oq_lane *lane = &q->lanes[l];
+        CHECK(lane->chbit == oq__channel_bit(lane->channel), "queue '%s': lane %d's channel bit stale",
+              q->id, l);
         if (lane->channel < 0) {
             CHECK(lane->contacts.n == 0 && lane->agents.n == 0 && lane->reserved == 0,
                   "queue '%s': free lane %d not empty", q->id, l);

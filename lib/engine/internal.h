@@ -107,6 +107,13 @@ int32_t oq__agent_channel_limit(const oq_engine *e, const oq_agent *a, int32_t c
 int32_t oq__agent_channel_count(const oq_agent *a, int32_t channel);
 /* Could the agent be offered one more item of `channel` now? */
 int oq__agent_can_take(const oq_engine *e, const oq_agent *a, int32_t channel);
+/* Channels as a mask: bit c for channel c, OQ_LANE_CHANNELS_ALL for any beyond 62. */
+#define OQ_LANE_CHANNELS_ALL (UINT64_C(1) << 63)
+/* A lane's channel in such a mask: 0 for a free lane (channel -1). */
+static inline uint64_t oq__channel_bit(int32_t channel)
+{
+    return channel < 0 ? 0 : channel < 63 ? UINT64_C(1) << channel : OQ_LANE_CHANNELS_ALL;
+}
 /* oq__agent_can_take's answers kept per channel (0-63) while the agent does
  * not change: an agent in 200 queues asks about the same few channels 200
  * times in one walk over its lanes. Start each walk with {0, 0}. */
@@ -154,7 +161,6 @@ void oq__agents_reindex_due(oq_engine *e);
  * otherwise it stays marked for route_agent's next search. `channels`: the
  * channels of the agent's lanes, bit c for channel c (route_agent's search
  * has just walked them), OQ_LANE_CHANNELS_ALL when one is beyond 62. */
-#define OQ_LANE_CHANNELS_ALL (UINT64_C(1) << 63)
 int oq__agent_reindex_settle(oq_engine *e, oq_agent *a, uint64_t channels);
 /* Would the agent's member be in lane l of its queue (its pos[l] once indexed)? */
 int oq__member_in_lane(const oq_engine *e, const oq_member *m, int32_t l);
@@ -206,6 +212,10 @@ typedef struct oq_lane_ctx {
     int32_t lane;
 } oq_lane_ctx;
 int32_t oq__queue_lane(const oq_queue *q, int32_t channel); /* -1 if not accepted */
+/* A member into / out of lane l's agent heap (room reserved), its agent's
+ * n_lane_places kept: every push and removal of a member goes through these. */
+void oq__lane_agent_push(oq_queue *q, int32_t l, oq_member *m);
+void oq__lane_agent_remove(oq_queue *q, int32_t l, oq_member *m);
 /* Into its lane heap (room reserved), the lane's prio_cap kept. */
 void oq__lane_push(oq_queue *q, oq_contact *c);
 /* A new priority for a contact, re-sorted where it waits (prio_cap kept). */
@@ -257,13 +267,37 @@ static inline void oq__sig_stale(oq_engine *e) { e->qual_epoch++; }
 /* Member m goes into (+1) / out of (-1) lane l's agent heap. */
 void oq__sig_agent_moved(oq_engine *e, oq_queue *q, int32_t l, const oq_member *m, int32_t sign);
 /* Does the member meet the signature (tier and skills)? */
-int oq__sig_qualifies(const oq_member *m, const oq_sig *g);
+static inline int oq__sig_qualifies(const oq_member *m, const oq_sig *g)
+{
+    if (m->first_tier > g->tier)
+        return 0;
+    const oq_agent *a = m->agent;
+    for (int32_t i = 0; i < g->n; i++)
+        if (oq__level_of(a->skills, a->n_skills, g->skills[i].skill) < g->skills[i].level)
+            return 0;
+    return 1;
+}
 /* The lane's head if the member's agent qualifies for its signature and
  * `accept` takes it (called once, on the head), else NULL. When not NULL it
  * is what oq__sig_first_contact answers — the head ranks first in the lane
- * and in its signature — found without the walk over the signatures. */
-oq_contact *oq__sig_head_taken(const oq_queue *q, int32_t l, const oq_member *m,
-                               oq_heap_accept accept, const void *pred, uint64_t *visits);
+ * and in its signature — found without the walk over the signatures.
+ * Inline: a freed agent in many queues asks it of most of their heads, and
+ * the caller's predicate is then inlined too. */
+static inline oq_contact *oq__sig_head_taken(const oq_queue *q, int32_t l, const oq_member *m,
+                                             oq_heap_accept accept, const void *pred,
+                                             uint64_t *visits)
+{
+    const oq_lane *lane = &q->lanes[l];
+    if (lane->contacts.n == 0)
+        return NULL;
+    oq_contact *h = lane->contacts.items[0];
+    if (lane->n_grouped == lane->contacts.n) { /* else the answer is the lane heap's first taken */
+        ++*visits;
+        if (!oq__sig_qualifies(m, h->sig))
+            return NULL;
+    }
+    return accept(h, pred) ? h : NULL;
+}
 /* The first contact of lane l, in lane order, that accept() takes, looking
  * only into signatures the member qualifies for (visits counted into *visits). */
 oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,

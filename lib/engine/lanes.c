@@ -209,6 +209,18 @@ static void member_set_pos(void *item, int32_t pos, const void *ctx)
 
 const oq_heap_ops oq__agent_heap_ops = {member_cmp, member_set_pos, NULL, NULL};
 
+void oq__lane_agent_push(oq_queue *q, int32_t l, oq_member *m)
+{
+    oq__heap_push(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, m);
+    m->agent->n_lane_places++;
+}
+
+void oq__lane_agent_remove(oq_queue *q, int32_t l, oq_member *m)
+{
+    oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, m->pos[l]);
+    m->agent->n_lane_places--;
+}
+
 void oq__queue_resort(oq_engine *e, oq_queue *q)
 {
     (void)e;

@@ -179,8 +179,7 @@ static void detach(oq_engine *e, oq_member *m)
     for (int32_t l = 0; l < q->n_lanes; l++)
         if (m->pos[l] >= 0) {
             oq__sig_agent_moved(e, q, l, m, -1);
-            oq__heap_remove(&q->lanes[l].agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l},
-                            m->pos[l]);
+            oq__lane_agent_remove(q, l, m);
         }
     oq_member *last = a->members[--a->n_members];
     a->members[m->slot_in_agent] = last;

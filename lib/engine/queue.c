@@ -420,6 +420,7 @@ oq_status oq_queue_add_channel(oq_engine *e, int64_t now_ms, const char *queue, 
     if (!oq__heap_reserve(&lane->agents, &e->mem, q->n_members > 0 ? q->n_members : 1))
         return oq__fail(e, OQ_ENOMEM, "queue '%s': out of memory", queue);
     lane->channel = c->idx;
+    lane->chbit = oq__channel_bit(c->idx);
     lane->reserved = 0;
     if (l == q->n_lanes)
         q->n_lanes++;
@@ -452,9 +453,10 @@ oq_status oq_queue_remove_channel(oq_engine *e, int64_t now_ms, const char *queu
         return oq__fail(e, OQ_ESTATE, "queue '%s': %d contact(s) of channel '%s' are still in it",
                         queue, lane->reserved, channel);
     while (lane->agents.n > 0)
-        oq__heap_remove(&lane->agents, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, 0);
+        oq__lane_agent_remove(q, l, lane->agents.items[0]);
     oq__sig_free_lane(e, lane); /* empty signatures of the old channel */
     lane->channel = -1;
+    lane->chbit = 0;
     c->n_queues--;
     return OQ_OK;
 }

@@ -45,8 +45,8 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
 
 /* The conditions of oq__agent_fits that time alone does not change: tier,
  * offers used up, the contact's own skills, outbound blending. */
-static int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_member *m,
-                            int with_preferred)
+static inline int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_member *m,
+                                   int with_preferred)
 {
     const oq_agent *a = m->agent;
     if (m->first_tier > c->tier)
@@ -67,7 +67,7 @@ static int fits_beyond_time(const oq_engine *e, const oq_contact *c, const oq_me
  * (the profile delay, a reservation for another agent, an exclusion after a
  * missed offer)? If so, *until is when the last of them ends (INT64_MAX:
  * never, as at the end of time). */
-static int held_back(const oq_engine *e, const oq_contact *c, const oq_member *m, int64_t *until)
+static inline int held_back(const oq_engine *e, const oq_contact *c, const oq_member *m, int64_t *until)
 {
     const oq_agent *a = m->agent;
     int held = 0;
@@ -460,11 +460,10 @@ static void route_agent(oq_engine *e, oq_agent *a)
             oq_queue *q = m->queue;
             for (int32_t l = 0; l < q->n_lanes; l++) {
                 oq_lane *lane = &q->lanes[l];
-                int32_t ch = lane->channel;
-                if (ch < 0)
-                    continue; /* a free lane: empty */
-                channels |= ch < 63 ? UINT64_C(1) << ch : OQ_LANE_CHANNELS_ALL;
-                if (lane->contacts.n == 0 || (due ? !oq__agent_can_take_memo(e, a, ch, &memo) : m->pos[l] < 0))
+                channels |= lane->chbit;
+                if (lane->contacts.n == 0)
+                    continue; /* free lanes (channel -1) among them */
+                if (due ? !oq__agent_can_take_memo(e, a, lane->channel, &memo) : m->pos[l] < 0)
                     continue; /* the agent cannot take this lane's channel now */
                 if (f.c && !lane_may_win(e, q, lane, m, by_profile, &f))
                     continue;

@@ -96,17 +96,6 @@ static int sig_is(const oq_sig *g, const sig_key *k)
 
 static size_t sig_size(int32_t n) { return sizeof(oq_sig) + (size_t)n * sizeof(oq_skill_level); }
 
-int oq__sig_qualifies(const oq_member *m, const oq_sig *g)
-{
-    if (m->first_tier > g->tier)
-        return 0;
-    const oq_agent *a = m->agent;
-    for (int32_t i = 0; i < g->n; i++)
-        if (oq__level_of(a->skills, a->n_skills, g->skills[i].skill) < g->skills[i].level)
-            return 0;
-    return 1;
-}
-
 static int counted(const oq_engine *e, const oq_lane *lane, const oq_sig *g)
 {
     return lane->n_sigs <= SIG_COUNTED && g->qual_known && g->qual_epoch == e->qual_epoch;
@@ -381,21 +370,6 @@ static int sig_accept(const void *entry, const void *p)
 {
     const sig_pred *x = p;
     return x->accept(x->lane->items[oq__sig_entry_pos(entry)], x->pred);
-}
-
-oq_contact *oq__sig_head_taken(const oq_queue *q, int32_t l, const oq_member *m,
-                               oq_heap_accept accept, const void *pred, uint64_t *visits)
-{
-    const oq_lane *lane = &q->lanes[l];
-    if (lane->contacts.n == 0)
-        return NULL;
-    oq_contact *h = lane->contacts.items[0];
-    if (lane->n_grouped == lane->contacts.n) { /* else the answer is the lane heap's first taken */
-        ++*visits;
-        if (!oq__sig_qualifies(m, h->sig))
-            return NULL;
-    }
-    return accept(h, pred) ? h : NULL;
 }
 
 oq_contact *oq__sig_first_contact(const oq_queue *q, int32_t l, const oq_member *m,

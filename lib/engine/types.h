@@ -244,6 +244,8 @@ struct oq_agent {
     oq_agent *dirty_next;
     int32_t dirty;
     int32_t reindex_due;     /* freed while in no lane heap: indexed when routed (oq__agent_reindex_later) */
+    int32_t n_lane_places;   /* lanes whose agent heap holds it (oq__lane_agent_push / _remove): is it in
+                              * none, without a walk over its queues. Derived: never stored */
     int32_t sync_gain;       /* scratch for membership sync */
     int32_t svc_k;           /* contacts it can hold at most while its capacity and the engine's
                                 svc_unit hold: capacity / svc_unit (svc.c) */
@@ -268,21 +270,25 @@ typedef struct oq_sig {
 } oq_sig;
 
 typedef struct oq_lane {
+    /* First, what a freed agent's search across its queues reads of each of its lanes (route.c):
+     * a lane passed over costs one cache line or two, not three */
     int32_t channel;
+    int32_t prio_cap;        /* while the heap holds contacts: no contact of it has a higher priority
+                              * (set by the first, raised by later ones, never lowered: a bound, not
+                              * the maximum) */
+    uint64_t chbit;          /* oq__channel_bit(channel), set with it: a freed agent's search gathers
+                              * its lanes' channels without a shift per lane (route.c) */
+    int64_t enq_floor;       /* likewise: none entered earlier (lowered, never raised). Both bound the
+                              * lane for a freed agent choosing across its queues (route.c) */
+    oq_heap contacts;
+    int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
     int32_t reserved;        /* contacts of this lane in any state: its heap never needs to grow mid-routing */
     int32_t tally;           /* oq_engine_check's scratch */
     int32_t mirroring;       /* every contact of the heap is in one signature (its mirror is set), whose
                               * heap would be the lane heap's very layout: it keeps none (sigindex.c) */
-    oq_heap contacts;
     oq_heap agents;
     oq_sig **sigs;           /* the lane's signatures (sigindex.c) */
     int32_t n_sigs, cap_sigs;
-    int32_t n_grouped;       /* contacts of the heap that are in a signature (else: full scans) */
-    int32_t prio_cap;        /* while the heap holds contacts: no contact of it has a higher priority
-                              * (set by the first, raised by later ones, never lowered: a bound, not
-                              * the maximum) */
-    int64_t enq_floor;       /* likewise: none entered earlier (lowered, never raised). Both bound the
-                              * lane for a freed agent choosing across its queues (route.c) */
 } oq_lane;
 
 /* Well-known history details that need no allocation (timer-driven entries). */
@@ -321,9 +327,13 @@ struct oq_queue {
     int32_t idx;
     int32_t refs;            /* other queues' steps and limits naming it */
     int32_t priority, ordering, strategy, timeout_not_ready;
-    double sla_threshold_s, sla_target, offer_timeout_s, wrapup_s, aging_per_s;
-    oq_lane lanes[OQ_QUEUE_CHANNELS_MAX];
+    /* Read with the lanes by a freed agent's search across its queues: near the top, one line */
     int32_t n_lanes;
+    int32_t outbound;
+    int32_t max_offers;      /* missed offers per contact before the limit action, 0 = no cap */
+    double aging_per_s;
+    double sla_threshold_s, sla_target, offer_timeout_s, wrapup_s;
+    oq_lane lanes[OQ_QUEUE_CHANNELS_MAX];
     oq_skill_level *req, *pref;
     int32_t n_req, cap_req, n_pref, cap_pref;
     int32_t *groups;
@@ -343,9 +353,8 @@ struct oq_queue {
     int32_t n_steps, cap_steps, n_tiers;
     int32_t max_length, limit_action, limit_queue, callback_channel; /* -1 = none */
     int64_t max_wait_ms;
-    int32_t refuse_if_no_agents, outbound;
+    int32_t refuse_if_no_agents;
     int32_t keep_offer_on_not_ready;
-    int32_t max_offers;      /* missed offers per contact before the limit action, 0 = no cap */
     int64_t retry_after_ms;  /* how long a missed offer keeps the agent from the contact */
     int64_t last_agent_window_ms; /* remember / prefer a customer's last agent this long, 0 = off */
     int64_t last_agent_wait_ms;   /* reserve the contact for that agent this long */

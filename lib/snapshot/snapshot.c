@@ -766,6 +766,7 @@ static oq_queue *r_queue(rx *x, int32_t idx)
     q->n_lanes = oq__rd_range(r, 0, OQ_QUEUE_CHANNELS_MAX, "queue lanes");
     for (int32_t l = 0; l < q->n_lanes && !r->bad; l++) {
         q->lanes[l].channel = IDX_OR_NONE(e->channels, e->n_channels, "lane channel");
+        q->lanes[l].chbit = oq__channel_bit(q->lanes[l].channel);
         q->lanes[l].reserved = oq__rd_range(r, 0, INT32_MAX / 2, "lane reserved");
         if (!r->bad && q->lanes[l].channel < 0 && q->lanes[l].reserved != 0)
             oq__rd_fail(r, "queue '%s': free lane %d reserves contacts", q->id, l);
@@ -1583,7 +1584,7 @@ static int restore_body(rx *x)
                 oq_heap *h = &q->lanes[l].agents;
                 if (h->n >= h->cap)
                     return oq__rd_fail(r, "queue '%s': more available agents than members", q->id);
-                oq__heap_push(h, &oq__agent_heap_ops, &(oq_lane_ctx){q, l}, m);
+                oq__lane_agent_push(q, l, m);
             }
         }
     }
