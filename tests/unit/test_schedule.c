@@ -164,7 +164,7 @@ static void flow_case(int wrap, int soft)
     assert_oq_ok_err(&e, oq_schedule_set_required(s, 0, p.n, p.req, &e));
     int ntpl = 1 + rnd(2);
     for (int k = 0; k < ntpl; k++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "t%d", k);
         oq_shift_template t;
         oq_shift_template_init(&t);

@@ -426,7 +426,7 @@ static oq_engine *voice_queue_waiting(int n)
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
     for (int i = 0; i < n; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%d", i);
         assert_oq_ok(e, arrive(e, 1 + i, id, "voice", "q", 0));
     }
