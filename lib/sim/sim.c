@@ -36,10 +36,40 @@ enum {
 
 typedef struct sim_ev {
     int64_t t;
-    uint64_t seq;
+    uint64_t seq;         /* push order: ties in t go first pushed, first handled */
     int64_t b;
-    int32_t kind, a, c, d;
+    int32_t kind, a, c, d; /* a: also the free list's link of an unused record */
 } sim_ev;
+
+/* The event queue is a 4-ary heap of these: an event's time and the slot
+ * of its record in s->evs. 16 bytes, where a heap of whole events moved 40
+ * per step: a sift moves less, four children share a cache line, and the
+ * heap is half as deep (M/M/1000 keeps about a thousand events waiting).
+ * Equal times compare the records' seq, so the order is (t, seq) as before:
+ * every run handles its events in the same order. */
+typedef struct ev_node {
+    int64_t t;
+    int32_t slot;
+    int32_t unused;
+} ev_node;
+
+/* A map from the engine's id pointers to the simulator's numbers (agent
+ * index or contact number). The engine names an agent or a contact in its
+ * events by its own copy of the id, one pointer for the object's life, so
+ * this skips hashing or parsing the string; a hit is still confirmed by
+ * comparing the strings (the engine reuses a finished contact's id buffer,
+ * a removed agent's memory may later hold another id). Open addressing,
+ * linear probing, never a deletion: when half full it grows, or, past its
+ * limit, starts empty again (the entries are only hints). */
+typedef struct ptr_ent {
+    const char *ptr;
+    int64_t val;
+} ptr_ent;
+
+typedef struct ptr_map {
+    ptr_ent *e;
+    int32_t cap, n;         /* cap: 0 or a power of two */
+} ptr_map;
 
 /* Contact states as the simulator tracks them from the engine's events. */
 enum { CS_NEW = 0, CS_QUEUED, CS_OFFERED, CS_ACTIVE, CS_WRAPUP, CS_PARKED, CS_DONE };
@@ -85,8 +115,13 @@ struct oq_sim {
     oq_sim_rng rng;
     int64_t start_ms, warmup_ms, duration_ms, limit_ms, interval_ms;
     double *stream_t;       /* next arrival, seconds from start (continuous) */
-    sim_ev *heap;
+    ev_node *heap;          /* 4-ary heap by (t, the record's seq) */
     int32_t heap_n, heap_cap;
+    sim_ev *evs;            /* the events' records, by slot */
+    int32_t evs_n, evs_cap; /* slots used so far, allocated */
+    int32_t evs_free;       /* free slots, linked through .a; -1 = none */
+    int32_t top_taken;      /* the root is the event being handled: the first push
+                               replaces it (one sift instead of a pop and a push) */
     uint64_t seq;
     sim_contact *c;
     int64_t c_n, c_cap;
@@ -94,14 +129,10 @@ struct oq_sim {
     int32_t ag_n, ag_cap;
     int32_t *amap;          /* open addressing: agent index + 1, 0 = empty */
     int32_t amap_cap;
-    struct {                /* agent_of's cache: the engine's id pointer -> agent index */
-        const char *ptr;
-        int32_t idx;
-    } acache[64];
-    struct {                /* contact_of's cache: the engine's id pointer -> contact number */
-        const char *ptr;
-        int64_t num;
-    } ccache[64];
+    ptr_map aptr;           /* agent_of: the engine's id pointer -> agent index */
+    ptr_map cptr;           /* contact_of: the engine's id pointer -> contact number */
+    int64_t arriving;       /* the contact oq_contact_arrive is making, -1 = none */
+    oq_contact_spec cspec;  /* arrivals' spec: id, queue, channel, priority set per arrival */
     int32_t failed;         /* allocation failed inside the callback */
     oq_sim_run_info *cur;
 };
@@ -357,11 +388,92 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
     return OQ_OK;
 }
 
+/* ---- the engine's id pointers ------------------------------------------------------- */
+
+static uint32_t ptr_hash(const void *p)
+{
+    /* Fibonacci hashing: the high bits of the product mix every bit of the
+     * address (the low ones of an allocation are mostly zero). */
+    return (uint32_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+static void ptr_map_free(oq_sim *s, ptr_map *m)
+{
+    oq__free(&s->mem, m->e, (size_t)m->cap * sizeof *m->e);
+    m->e = NULL;
+    m->cap = m->n = 0;
+}
+
+/* The value `ptr` maps to, or -1. */
+static int64_t ptr_map_get(const ptr_map *m, const char *ptr)
+{
+    if (!m->n)
+        return -1;
+    uint32_t mask = (uint32_t)m->cap - 1;
+    for (uint32_t i = ptr_hash(ptr) & mask; m->e[i].ptr; i = (i + 1) & mask)
+        if (m->e[i].ptr == ptr)
+            return m->e[i].val;
+    return -1;
+}
+
+/* Map ptr to val. The map grows while its capacity is under `limit`
+ * entries, else starts empty again; out of memory it stays as it was (a
+ * hint missing costs a lookup by string, nothing else). */
+static void ptr_map_set(oq_sim *s, ptr_map *m, const char *ptr, int64_t val, int64_t limit)
+{
+    if (m->cap) {
+        uint32_t mask = (uint32_t)m->cap - 1;
+        uint32_t i = ptr_hash(ptr) & mask;
+        for (; m->e[i].ptr; i = (i + 1) & mask)
+            if (m->e[i].ptr == ptr) {
+                m->e[i].val = val;
+                return;
+            }
+        if ((int64_t)(m->n + 1) * 2 <= m->cap) {
+            m->e[i].ptr = ptr;
+            m->e[i].val = val;
+            m->n++;
+            return;
+        }
+    }
+    if (m->cap && m->cap >= limit) {
+        memset(m->e, 0, (size_t)m->cap * sizeof *m->e);
+        m->n = 0;
+    } else {
+        int32_t cap = m->cap ? m->cap * 2 : 256;
+        ptr_ent *e = oq__calloc(&s->mem, (size_t)cap, sizeof *e);
+        if (!e)
+            return;
+        for (int32_t k = 0; k < m->cap; k++) {
+            if (!m->e[k].ptr)
+                continue;
+            uint32_t i = ptr_hash(m->e[k].ptr) & (uint32_t)(cap - 1);
+            while (e[i].ptr)
+                i = (i + 1) & (uint32_t)(cap - 1);
+            e[i] = m->e[k];
+        }
+        oq__free(&s->mem, m->e, (size_t)m->cap * sizeof *m->e);
+        m->e = e;
+        m->cap = cap;
+    }
+    uint32_t mask = (uint32_t)m->cap - 1, i = ptr_hash(ptr) & mask;
+    while (m->e[i].ptr)
+        i = (i + 1) & mask;
+    m->e[i].ptr = ptr;
+    m->e[i].val = val;
+    m->n++;
+}
+
 static void run_free(oq_sim *s)
 {
     oq__free(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *s->heap);
     s->heap = NULL;
     s->heap_n = s->heap_cap = 0;
+    oq__free(&s->mem, s->evs, (size_t)s->evs_cap * sizeof *s->evs);
+    s->evs = NULL;
+    s->evs_n = s->evs_cap = 0;
+    s->evs_free = -1;
+    s->top_taken = 0;
     oq__free(&s->mem, s->c, (size_t)s->c_cap * sizeof *s->c);
     s->c = NULL;
     s->c_n = s->c_cap = 0;
@@ -373,8 +485,9 @@ static void run_free(oq_sim *s)
     oq__free(&s->mem, s->amap, (size_t)s->amap_cap * sizeof *s->amap);
     s->amap = NULL;
     s->amap_cap = 0;
-    memset(s->acache, 0, sizeof s->acache);
-    memset(s->ccache, 0, sizeof s->ccache);
+    ptr_map_free(s, &s->aptr);
+    ptr_map_free(s, &s->cptr);
+    s->arriving = -1;
 }
 
 void oq_sim_destroy(oq_sim *s)
@@ -401,51 +514,112 @@ oq_engine *oq_sim_engine(oq_sim *s) { return s ? s->engine : NULL; }
 
 /* ---- the event heap ------------------------------------------------------------ */
 
-static int ev_less(const sim_ev *x, const sim_ev *y)
+static int node_less(const oq_sim *s, const ev_node *x, const ev_node *y)
 {
-    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+    return x->t < y->t || (x->t == y->t && s->evs[x->slot].seq < s->evs[y->slot].seq);
+}
+
+static void sift_up(oq_sim *s, int32_t i, ev_node x)
+{
+    ev_node *h = s->heap;
+    while (i > 0) {
+        int32_t p = (i - 1) / 4;
+        if (!node_less(s, &x, &h[p]))
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = x;
+}
+
+static void sift_down(oq_sim *s, int32_t i, ev_node x)
+{
+    ev_node *h = s->heap;
+    int64_t n = s->heap_n;
+    for (;;) {
+        int64_t c = 4 * (int64_t)i + 1, m;
+        if (c + 3 < n) { /* four children: the least of two pairs' least */
+            int64_t a = node_less(s, &h[c + 1], &h[c]) ? c + 1 : c;
+            int64_t b = node_less(s, &h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+            m = node_less(s, &h[b], &h[a]) ? b : a;
+        } else if (c < n) {
+            m = c;
+            for (int64_t k = c + 1; k < n; k++)
+                if (node_less(s, &h[k], &h[m]))
+                    m = k;
+        } else {
+            break;
+        }
+        if (!node_less(s, &h[m], &x))
+            break;
+        h[i] = h[m];
+        i = (int32_t)m;
+    }
+    h[i] = x;
+}
+
+static int grow(oq_sim *s, void **p, int32_t *cap, size_t size)
+{
+    int32_t n = *cap ? *cap * 2 : 1024;
+    void *q = oq__realloc(&s->mem, *p, (size_t)*cap * size, (size_t)n * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = n;
+    return 1;
 }
 
 static int push(oq_sim *s, sim_ev ev)
 {
-    if (s->heap_n == s->heap_cap) {
-        int32_t cap = s->heap_cap ? s->heap_cap * 2 : 1024;
-        sim_ev *h = oq__realloc(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *h, (size_t)cap * sizeof *h);
-        if (!h) {
+    int32_t slot;
+    if (s->top_taken) {
+        slot = s->heap[0].slot; /* its record was copied out for the handler */
+    } else {
+        if ((s->heap_n == s->heap_cap && !grow(s, (void **)&s->heap, &s->heap_cap, sizeof *s->heap)) ||
+            (s->evs_free < 0 && s->evs_n == s->evs_cap &&
+             !grow(s, (void **)&s->evs, &s->evs_cap, sizeof *s->evs))) {
             s->failed = 1;
             return 0;
         }
-        s->heap = h;
-        s->heap_cap = cap;
+        if (s->evs_free >= 0) {
+            slot = s->evs_free;
+            s->evs_free = s->evs[slot].a;
+        } else {
+            slot = s->evs_n++;
+        }
     }
     ev.seq = s->seq++;
-    int32_t i = s->heap_n++;
-    while (i > 0 && ev_less(&ev, &s->heap[(i - 1) / 2])) {
-        s->heap[i] = s->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
+    s->evs[slot] = ev;
+    ev_node x = {ev.t, slot, 0};
+    if (s->top_taken) {
+        s->top_taken = 0;
+        sift_down(s, 0, x);
+    } else {
+        sift_up(s, s->heap_n++, x);
     }
-    s->heap[i] = ev;
     return 1;
 }
 
-static sim_ev pop(oq_sim *s)
+/* The earliest event, to handle: copied out, its node left at the root
+ * (s->top_taken) for the handler's first push to replace. */
+static sim_ev take_top(oq_sim *s)
 {
-    sim_ev top = s->heap[0], last = s->heap[--s->heap_n];
-    int32_t i = 0, n = s->heap_n;
-    for (;;) {
-        int32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && ev_less(&s->heap[c + 1], &s->heap[c]))
-            c++;
-        if (!ev_less(&s->heap[c], &last))
-            break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (n > 0)
-        s->heap[i] = last;
-    return top;
+    s->top_taken = 1;
+    return s->evs[s->heap[0].slot];
+}
+
+/* After the handler: the taken root, if no push replaced it, leaves. */
+static void drop_top(oq_sim *s)
+{
+    if (!s->top_taken)
+        return;
+    s->top_taken = 0;
+    int32_t slot = s->heap[0].slot;
+    s->evs[slot].a = s->evs_free;
+    s->evs_free = slot;
+    ev_node last = s->heap[--s->heap_n];
+    if (s->heap_n > 0)
+        sift_down(s, 0, last);
 }
 
 /* ---- agents ------------------------------------------------------------------------ */
@@ -481,21 +655,16 @@ static int32_t agent_find(const oq_sim *s, const char *id)
     return -1;
 }
 
-/* agent_find for the engine's events: the engine names an agent by its own
- * copy of the id, the same pointer for the agent's life, so a small cache by
- * that pointer skips hashing the string. A hit is still confirmed by
- * comparing the strings (a removed agent's memory may later hold another
- * id). */
+/* agent_find for the engine's events, by the engine's pointer first
+ * (ptr_map). */
 static int32_t agent_of(oq_sim *s, const char *id)
 {
-    size_t k = ((uintptr_t)id >> 4) & (sizeof s->acache / sizeof *s->acache - 1);
-    if (s->acache[k].ptr == id && strcmp(s->ag[s->acache[k].idx].id, id) == 0)
-        return s->acache[k].idx;
+    int64_t k = ptr_map_get(&s->aptr, id);
+    if (k >= 0 && strcmp(s->ag[k].id, id) == 0)
+        return (int32_t)k;
     int32_t i = agent_find(s, id);
-    if (i >= 0) {
-        s->acache[k].ptr = id;
-        s->acache[k].idx = i;
-    }
+    if (i >= 0) /* bounded: four entries per agent (and 256) before it starts again */
+        ptr_map_set(s, &s->aptr, id, i, 4 * (int64_t)s->ag_n + 256);
     return i;
 }
 
@@ -599,25 +768,31 @@ static sim_contact *contact_parse(oq_sim *s, const char *id, int64_t *num)
     return &s->c[n];
 }
 
-/* The contact an engine event names (six events per customer). The engine
- * names a contact by its own copy of the id, one pointer for the contact's
- * life, so, as for agents, a small cache by that pointer skips parsing the
- * digits; a hit is confirmed by comparing the string with the id this
- * contact was given (the engine reuses a finished contact's id buffer), so
- * a hit is exactly the contact parsing would find. */
+/* The contact an engine event names (six events per customer), by the
+ * engine's pointer first (ptr_map); a hit is confirmed by comparing the
+ * string with the id this contact was given, so a hit is exactly the
+ * contact parsing would find. */
 static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
 {
-    size_t k = ((uintptr_t)id >> 4) & (sizeof s->ccache / sizeof *s->ccache - 1);
-    int64_t n = s->ccache[k].num;
-    if (id && s->ccache[k].ptr == id && n < s->c_n && strcmp(s->c[n].id, id) == 0) {
+    if (!id)
+        return NULL;
+    int64_t n = ptr_map_get(&s->cptr, id);
+    if (n >= 0 && n < s->c_n && strcmp(s->c[n].id, id) == 0) {
         *num = n;
         return &s->c[n];
     }
-    sim_contact *ct = contact_parse(s, id, num);
-    if (ct && strcmp(ct->id, id) == 0) { /* only the canonical spelling ("c7", not "c007") */
-        s->ccache[k].ptr = id;
-        s->ccache[k].num = *num;
+    sim_contact *ct;
+    /* The first event of a new contact comes from inside its arrival: it
+     * is the contact being made, or the parse finds it. */
+    if (s->arriving >= 0 && strcmp(s->c[s->arriving].id, id) == 0) {
+        *num = s->arriving;
+        ct = &s->c[*num];
+    } else if (!(ct = contact_parse(s, id, num)) || strcmp(ct->id, id) != 0) {
+        return ct; /* only the canonical spelling ("c7", not "c007") is mapped */
     }
+    /* Bounded by the contacts in the system (and 256 more, the engine's
+     * spare records), four entries each. */
+    ptr_map_set(s, &s->cptr, id, *num, 4 * (s->cur->in_system + 256));
     return ct;
 }
 
@@ -790,13 +965,16 @@ static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
     const oq_sim_stream *x = &s->o.streams[i];
     /* s->c does not move during the call: only arrive() grows it. */
     contact_id(ct->id, num);
-    oq_contact_spec cs;
-    oq_contact_spec_init(&cs);
-    cs.id = ct->id;
-    cs.queue = x->queue;
-    cs.channel = x->channel;
-    cs.priority = x->priority;
-    oq_status st = oq_contact_arrive(s->engine, t, &cs);
+    /* The spec made once per replication (run_one): the engine only reads
+     * it, and these are the only fields the simulator sets. */
+    oq_contact_spec *cs = &s->cspec;
+    cs->id = ct->id;
+    cs->queue = x->queue;
+    cs->channel = x->channel;
+    cs->priority = x->priority;
+    s->arriving = num;
+    oq_status st = oq_contact_arrive(s->engine, t, cs);
+    s->arriving = -1;
     if (st != OQ_OK) {
         set_err(s, "replication %d: streams[%d] arrival: %s (%s)", (int)s->r, (int)i,
                 oq_status_str(st), oq_engine_last_error(s->engine));
@@ -955,6 +1133,7 @@ static oq_status run_one(oq_sim *s, int32_t r)
     s->cur->seed = s->o.seed + (uint64_t)r;
     s->failed = 0;
     s->seq = 0;
+    oq_contact_spec_init(&s->cspec);
     oq__sim_rng_seed(&s->rng, s->cur->seed);
     oq_engine_destroy(s->engine);
     s->engine = NULL;
@@ -1005,8 +1184,9 @@ static oq_status run_one(oq_sim *s, int32_t r)
         if (deadline < host) {
             st = oq_engine_advance(e, deadline);
         } else {
-            sim_ev ev = pop(s);
+            sim_ev ev = take_top(s);
             st = handle(s, &ev);
+            drop_top(s);
         }
         now = t;
         if (s->failed)
