@@ -81,7 +81,7 @@ typedef struct sim_contact {
     uint8_t state;
     uint8_t answered;
     uint8_t no_abandon;   /* became a callback: the customer no longer waits on line */
-    char id[22];          /* "c<n>" (n < 2^63: at most 19 digits), formatted once at
+    char id[22];          /* "c<n>" (n < 2^63: at most 19 digits), made once at
                              arrival for the three or four calls that name it */
 } sim_contact;
 
@@ -133,6 +133,8 @@ struct oq_sim {
     ptr_map cptr;           /* contact_of: the engine's id pointer -> contact number */
     int64_t arriving;       /* the contact oq_contact_arrive is making, -1 = none */
     oq_contact_spec cspec;  /* arrivals' spec: id, queue, channel, priority set per arrival */
+    char next_id[22];       /* the next arrival's id, "c<c_n>" (as sim_contact.id) */
+    int32_t next_id_digits; /* its digits */
     int32_t failed;         /* allocation failed inside the callback */
     oq_sim_run_info *cur;
 };
@@ -714,34 +716,24 @@ static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
 
 /* ---- the engine's events ------------------------------------------------------------- */
 
-/* The simulator names contact n "c<n>" (decimal). Formatting and parsing
- * those by hand rather than with snprintf/strtoll saves a tenth of a run;
- * two digits at a time (a table of 00..99) halves what formatting is left. */
-static const char DIGITS2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                              "8081828384858687888990919293949596979899";
-
-static void contact_id(char buf[22], int64_t num)
+/* The simulator names contact n "c<n>" (decimal), n = 0, 1, 2, ... in
+ * arrival order: the next id is kept as text and counted up in place (a
+ * carry through the trailing nines), which costs a few instructions where
+ * formatting the number cost forty. Parsing is by hand (strtoll cost a
+ * tenth of a run). */
+static void next_id_step(oq_sim *s)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    uint64_t v = (uint64_t)num; /* num >= 0 */
-    while (v >= 100) {
-        uint64_t r = v % 100;
-        v /= 100;
-        p -= 2;
-        memcpy(p, &DIGITS2[2 * r], 2);
+    char *d = s->next_id + 1;
+    int32_t i = s->next_id_digits;
+    while (i > 0 && d[i - 1] == '9')
+        d[--i] = '0';
+    if (i > 0) {
+        d[i - 1]++;
+    } else { /* 9..9 -> 10..0: one digit more (at most 19: n < 2^63) */
+        d[0] = '1';
+        memset(d + 1, '0', (size_t)s->next_id_digits);
+        d[++s->next_id_digits] = '\0';
     }
-    if (v >= 10) {
-        p -= 2;
-        memcpy(p, &DIGITS2[2 * v], 2);
-    } else {
-        *--p = (char)('0' + v);
-    }
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    buf[0] = 'c';
-    memcpy(buf + 1, p, n);
-    buf[1 + n] = '\0';
 }
 
 static sim_contact *contact_parse(oq_sim *s, const char *id, int64_t *num)
@@ -964,7 +956,8 @@ static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
 
     const oq_sim_stream *x = &s->o.streams[i];
     /* s->c does not move during the call: only arrive() grows it. */
-    contact_id(ct->id, num);
+    memcpy(ct->id, s->next_id, sizeof ct->id); /* "c<num>" */
+    next_id_step(s);
     /* The spec made once per replication (run_one): the engine only reads
      * it, and these are the only fields the simulator sets. */
     oq_contact_spec *cs = &s->cspec;
@@ -1133,6 +1126,9 @@ static oq_status run_one(oq_sim *s, int32_t r)
     s->cur->seed = s->o.seed + (uint64_t)r;
     s->failed = 0;
     s->seq = 0;
+    memset(s->next_id, 0, sizeof s->next_id);
+    memcpy(s->next_id, "c0", 3);
+    s->next_id_digits = 1;
     oq_contact_spec_init(&s->cspec);
     oq__sim_rng_seed(&s->rng, s->cur->seed);
     oq_engine_destroy(s->engine);
