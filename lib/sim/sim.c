@@ -38,20 +38,8 @@ typedef struct sim_ev {
     int64_t t;
     uint64_t seq;         /* push order: ties in t go first pushed, first handled */
     int64_t b;
-    int32_t kind, a, c, d; /* a: also the free list's link of an unused record */
+    int32_t kind, a, c, d;
 } sim_ev;
-
-/* The event queue is a 4-ary heap of these: an event's time and the slot
- * of its record in s->evs. 16 bytes, where a heap of whole events moved 40
- * per step: a sift moves less, four children share a cache line, and the
- * heap is half as deep (M/M/1000 keeps about a thousand events waiting).
- * Equal times compare the records' seq, so the order is (t, seq) as before:
- * every run handles its events in the same order. */
-typedef struct ev_node {
-    int64_t t;
-    int32_t slot;
-    int32_t unused;
-} ev_node;
 
 /* A map from the engine's id pointers to the simulator's numbers (agent
  * index or contact number). The engine names an agent or a contact in its
@@ -115,11 +103,8 @@ struct oq_sim {
     oq_sim_rng rng;
     int64_t start_ms, warmup_ms, duration_ms, limit_ms, interval_ms;
     double *stream_t;       /* next arrival, seconds from start (continuous) */
-    ev_node *heap;          /* 4-ary heap by (t, the record's seq) */
+    sim_ev *heap;           /* binary heap by (t, seq) */
     int32_t heap_n, heap_cap;
-    sim_ev *evs;            /* the events' records, by slot */
-    int32_t evs_n, evs_cap; /* slots used so far, allocated */
-    int32_t evs_free;       /* free slots, linked through .a; -1 = none */
     int32_t top_taken;      /* the root is the event being handled: the first push
                                replaces it (one sift instead of a pop and a push) */
     uint64_t seq;
@@ -471,10 +456,6 @@ static void run_free(oq_sim *s)
     oq__free(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *s->heap);
     s->heap = NULL;
     s->heap_n = s->heap_cap = 0;
-    oq__free(&s->mem, s->evs, (size_t)s->evs_cap * sizeof *s->evs);
-    s->evs = NULL;
-    s->evs_n = s->evs_cap = 0;
-    s->evs_free = -1;
     s->top_taken = 0;
     oq__free(&s->mem, s->c, (size_t)s->c_cap * sizeof *s->c);
     s->c = NULL;
@@ -516,98 +497,65 @@ oq_engine *oq_sim_engine(oq_sim *s) { return s ? s->engine : NULL; }
 
 /* ---- the event heap ------------------------------------------------------------ */
 
-static int node_less(const oq_sim *s, const ev_node *x, const ev_node *y)
+static int ev_less(const sim_ev *x, const sim_ev *y)
 {
-    return x->t < y->t || (x->t == y->t && s->evs[x->slot].seq < s->evs[y->slot].seq);
+    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
 }
 
-static void sift_up(oq_sim *s, int32_t i, ev_node x)
+/* ev into the hole at i, down. */
+static void sift_down(oq_sim *s, int32_t i, const sim_ev *ev)
 {
-    ev_node *h = s->heap;
-    while (i > 0) {
-        int32_t p = (i - 1) / 4;
-        if (!node_less(s, &x, &h[p]))
-            break;
-        h[i] = h[p];
-        i = p;
-    }
-    h[i] = x;
-}
-
-static void sift_down(oq_sim *s, int32_t i, ev_node x)
-{
-    ev_node *h = s->heap;
-    int64_t n = s->heap_n;
+    sim_ev *h = s->heap;
+    int32_t n = s->heap_n;
     for (;;) {
-        int64_t c = 4 * (int64_t)i + 1, m;
-        if (c + 3 < n) { /* four children: the least of two pairs' least */
-            int64_t a = node_less(s, &h[c + 1], &h[c]) ? c + 1 : c;
-            int64_t b = node_less(s, &h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
-            m = node_less(s, &h[b], &h[a]) ? b : a;
-        } else if (c < n) {
-            m = c;
-            for (int64_t k = c + 1; k < n; k++)
-                if (node_less(s, &h[k], &h[m]))
-                    m = k;
-        } else {
+        int32_t c = 2 * i + 1;
+        if (c >= n)
             break;
-        }
-        if (!node_less(s, &h[m], &x))
+        if (c + 1 < n && ev_less(&h[c + 1], &h[c]))
+            c++;
+        if (!ev_less(&h[c], ev))
             break;
-        h[i] = h[m];
-        i = (int32_t)m;
+        h[i] = h[c];
+        i = c;
     }
-    h[i] = x;
-}
-
-static int grow(oq_sim *s, void **p, int32_t *cap, size_t size)
-{
-    int32_t n = *cap ? *cap * 2 : 1024;
-    void *q = oq__realloc(&s->mem, *p, (size_t)*cap * size, (size_t)n * size);
-    if (!q)
-        return 0;
-    *p = q;
-    *cap = n;
-    return 1;
+    h[i] = *ev;
 }
 
 static int push(oq_sim *s, sim_ev ev)
 {
-    int32_t slot;
-    if (s->top_taken) {
-        slot = s->heap[0].slot; /* its record was copied out for the handler */
-    } else {
-        if ((s->heap_n == s->heap_cap && !grow(s, (void **)&s->heap, &s->heap_cap, sizeof *s->heap)) ||
-            (s->evs_free < 0 && s->evs_n == s->evs_cap &&
-             !grow(s, (void **)&s->evs, &s->evs_cap, sizeof *s->evs))) {
+    ev.seq = s->seq;
+    if (s->top_taken) { /* the handled event's place: one sift down */
+        s->seq++;
+        s->top_taken = 0;
+        sift_down(s, 0, &ev);
+        return 1;
+    }
+    if (s->heap_n == s->heap_cap) {
+        int32_t cap = s->heap_cap ? s->heap_cap * 2 : 1024;
+        sim_ev *h = oq__realloc(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *h, (size_t)cap * sizeof *h);
+        if (!h) {
             s->failed = 1;
             return 0;
         }
-        if (s->evs_free >= 0) {
-            slot = s->evs_free;
-            s->evs_free = s->evs[slot].a;
-        } else {
-            slot = s->evs_n++;
-        }
+        s->heap = h;
+        s->heap_cap = cap;
     }
-    ev.seq = s->seq++;
-    s->evs[slot] = ev;
-    ev_node x = {ev.t, slot, 0};
-    if (s->top_taken) {
-        s->top_taken = 0;
-        sift_down(s, 0, x);
-    } else {
-        sift_up(s, s->heap_n++, x);
+    s->seq++;
+    int32_t i = s->heap_n++;
+    while (i > 0 && ev_less(&ev, &s->heap[(i - 1) / 2])) {
+        s->heap[i] = s->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
     }
+    s->heap[i] = ev;
     return 1;
 }
 
-/* The earliest event, to handle: copied out, its node left at the root
+/* The earliest event, to handle: copied out, left at the root
  * (s->top_taken) for the handler's first push to replace. */
 static sim_ev take_top(oq_sim *s)
 {
     s->top_taken = 1;
-    return s->evs[s->heap[0].slot];
+    return s->heap[0];
 }
 
 /* After the handler: the taken root, if no push replaced it, leaves. */
@@ -616,12 +564,9 @@ static void drop_top(oq_sim *s)
     if (!s->top_taken)
         return;
     s->top_taken = 0;
-    int32_t slot = s->heap[0].slot;
-    s->evs[slot].a = s->evs_free;
-    s->evs_free = slot;
-    ev_node last = s->heap[--s->heap_n];
+    sim_ev last = s->heap[--s->heap_n];
     if (s->heap_n > 0)
-        sift_down(s, 0, last);
+        sift_down(s, 0, &last);
 }
 
 /* ---- agents ------------------------------------------------------------------------ */
