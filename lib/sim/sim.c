@@ -36,10 +36,28 @@ enum {
 
 typedef struct sim_ev {
     int64_t t;
-    uint64_t seq;
+    uint64_t seq;         /* push order: ties in t go first pushed, first handled */
     int64_t b;
     int32_t kind, a, c, d;
 } sim_ev;
+
+/* A map from the engine's id pointers to the simulator's numbers (agent
+ * index or contact number). The engine names an agent or a contact in its
+ * events by its own copy of the id, one pointer for the object's life, so
+ * this skips hashing or parsing the string; a hit is still confirmed by
+ * comparing the strings (the engine reuses a finished contact's id buffer,
+ * a removed agent's memory may later hold another id). Open addressing,
+ * linear probing, never a deletion: when half full it grows, or, past its
+ * limit, starts empty again (the entries are only hints). */
+typedef struct ptr_ent {
+    const char *ptr;
+    int64_t val;
+} ptr_ent;
+
+typedef struct ptr_map {
+    ptr_ent *e;
+    int32_t cap, n;         /* cap: 0 or a power of two */
+} ptr_map;
 
 /* Contact states as the simulator tracks them from the engine's events. */
 enum { CS_NEW = 0, CS_QUEUED, CS_OFFERED, CS_ACTIVE, CS_WRAPUP, CS_PARKED, CS_DONE };
@@ -51,7 +69,7 @@ typedef struct sim_contact {
     uint8_t state;
     uint8_t answered;
     uint8_t no_abandon;   /* became a callback: the customer no longer waits on line */
-    char id[22];          /* "c<n>" (n < 2^63: at most 19 digits), formatted once at
+    char id[22];          /* "c<n>" (n < 2^63: at most 19 digits), made once at
                              arrival for the three or four calls that name it */
 } sim_contact;
 
@@ -85,8 +103,10 @@ struct oq_sim {
     oq_sim_rng rng;
     int64_t start_ms, warmup_ms, duration_ms, limit_ms, interval_ms;
     double *stream_t;       /* next arrival, seconds from start (continuous) */
-    sim_ev *heap;
+    sim_ev *heap;           /* binary heap by (t, seq) */
     int32_t heap_n, heap_cap;
+    int32_t top_taken;      /* the root is the event being handled: the first push
+                               replaces it (one sift instead of a pop and a push) */
     uint64_t seq;
     sim_contact *c;
     int64_t c_n, c_cap;
@@ -94,14 +114,12 @@ struct oq_sim {
     int32_t ag_n, ag_cap;
     int32_t *amap;          /* open addressing: agent index + 1, 0 = empty */
     int32_t amap_cap;
-    struct {                /* agent_of's cache: the engine's id pointer -> agent index */
-        const char *ptr;
-        int32_t idx;
-    } acache[64];
-    struct {                /* contact_of's cache: the engine's id pointer -> contact number */
-        const char *ptr;
-        int64_t num;
-    } ccache[64];
+    ptr_map aptr;           /* agent_of: the engine's id pointer -> agent index */
+    ptr_map cptr;           /* contact_of: the engine's id pointer -> contact number */
+    int64_t arriving;       /* the contact oq_contact_arrive is making, -1 = none */
+    oq_contact_spec cspec;  /* arrivals' spec: id, queue, channel, priority set per arrival */
+    char next_id[22];       /* the next arrival's id, "c<c_n>" (as sim_contact.id) */
+    int32_t next_id_digits; /* its digits */
     int32_t failed;         /* allocation failed inside the callback */
     oq_sim_run_info *cur;
 };
@@ -357,11 +375,88 @@ oq_status oq_sim_create(const oq_sim_options *caller, oq_sim **out, oq_error *er
     return OQ_OK;
 }
 
+/* ---- the engine's id pointers ------------------------------------------------------- */
+
+static uint32_t ptr_hash(const void *p)
+{
+    /* Fibonacci hashing: the high bits of the product mix every bit of the
+     * address (the low ones of an allocation are mostly zero). */
+    return (uint32_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+static void ptr_map_free(oq_sim *s, ptr_map *m)
+{
+    oq__free(&s->mem, m->e, (size_t)m->cap * sizeof *m->e);
+    m->e = NULL;
+    m->cap = m->n = 0;
+}
+
+/* The value `ptr` maps to, or -1. */
+static int64_t ptr_map_get(const ptr_map *m, const char *ptr)
+{
+    if (!m->n)
+        return -1;
+    uint32_t mask = (uint32_t)m->cap - 1;
+    for (uint32_t i = ptr_hash(ptr) & mask; m->e[i].ptr; i = (i + 1) & mask)
+        if (m->e[i].ptr == ptr)
+            return m->e[i].val;
+    return -1;
+}
+
+/* Map ptr to val. The map grows while its capacity is under `limit`
+ * entries, else starts empty again; out of memory it stays as it was (a
+ * hint missing costs a lookup by string, nothing else). */
+static void ptr_map_set(oq_sim *s, ptr_map *m, const char *ptr, int64_t val, int64_t limit)
+{
+    if (m->cap) {
+        uint32_t mask = (uint32_t)m->cap - 1;
+        uint32_t i = ptr_hash(ptr) & mask;
+        for (; m->e[i].ptr; i = (i + 1) & mask)
+            if (m->e[i].ptr == ptr) {
+                m->e[i].val = val;
+                return;
+            }
+        if ((int64_t)(m->n + 1) * 2 <= m->cap) {
+            m->e[i].ptr = ptr;
+            m->e[i].val = val;
+            m->n++;
+            return;
+        }
+    }
+    if (m->cap && m->cap >= limit) {
+        memset(m->e, 0, (size_t)m->cap * sizeof *m->e);
+        m->n = 0;
+    } else {
+        int32_t cap = m->cap ? m->cap * 2 : 256;
+        ptr_ent *e = oq__calloc(&s->mem, (size_t)cap, sizeof *e);
+        if (!e)
+            return;
+        for (int32_t k = 0; k < m->cap; k++) {
+            if (!m->e[k].ptr)
+                continue;
+            uint32_t i = ptr_hash(m->e[k].ptr) & (uint32_t)(cap - 1);
+            while (e[i].ptr)
+                i = (i + 1) & (uint32_t)(cap - 1);
+            e[i] = m->e[k];
+        }
+        oq__free(&s->mem, m->e, (size_t)m->cap * sizeof *m->e);
+        m->e = e;
+        m->cap = cap;
+    }
+    uint32_t mask = (uint32_t)m->cap - 1, i = ptr_hash(ptr) & mask;
+    while (m->e[i].ptr)
+        i = (i + 1) & mask;
+    m->e[i].ptr = ptr;
+    m->e[i].val = val;
+    m->n++;
+}
+
 static void run_free(oq_sim *s)
 {
     oq__free(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *s->heap);
     s->heap = NULL;
     s->heap_n = s->heap_cap = 0;
+    s->top_taken = 0;
     oq__free(&s->mem, s->c, (size_t)s->c_cap * sizeof *s->c);
     s->c = NULL;
     s->c_n = s->c_cap = 0;
@@ -373,8 +468,9 @@ static void run_free(oq_sim *s)
     oq__free(&s->mem, s->amap, (size_t)s->amap_cap * sizeof *s->amap);
     s->amap = NULL;
     s->amap_cap = 0;
-    memset(s->acache, 0, sizeof s->acache);
-    memset(s->ccache, 0, sizeof s->ccache);
+    ptr_map_free(s, &s->aptr);
+    ptr_map_free(s, &s->cptr);
+    s->arriving = -1;
 }
 
 void oq_sim_destroy(oq_sim *s)
@@ -406,8 +502,34 @@ static int ev_less(const sim_ev *x, const sim_ev *y)
     return x->t < y->t || (x->t == y->t && x->seq < y->seq);
 }
 
+/* ev into the hole at i, down. */
+static void sift_down(oq_sim *s, int32_t i, const sim_ev *ev)
+{
+    sim_ev *h = s->heap;
+    int32_t n = s->heap_n;
+    for (;;) {
+        int32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ev_less(&h[c + 1], &h[c]))
+            c++;
+        if (!ev_less(&h[c], ev))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = *ev;
+}
+
 static int push(oq_sim *s, sim_ev ev)
 {
+    ev.seq = s->seq;
+    if (s->top_taken) { /* the handled event's place: one sift down */
+        s->seq++;
+        s->top_taken = 0;
+        sift_down(s, 0, &ev);
+        return 1;
+    }
     if (s->heap_n == s->heap_cap) {
         int32_t cap = s->heap_cap ? s->heap_cap * 2 : 1024;
         sim_ev *h = oq__realloc(&s->mem, s->heap, (size_t)s->heap_cap * sizeof *h, (size_t)cap * sizeof *h);
@@ -418,7 +540,7 @@ static int push(oq_sim *s, sim_ev ev)
         s->heap = h;
         s->heap_cap = cap;
     }
-    ev.seq = s->seq++;
+    s->seq++;
     int32_t i = s->heap_n++;
     while (i > 0 && ev_less(&ev, &s->heap[(i - 1) / 2])) {
         s->heap[i] = s->heap[(i - 1) / 2];
@@ -428,24 +550,23 @@ static int push(oq_sim *s, sim_ev ev)
     return 1;
 }
 
-static sim_ev pop(oq_sim *s)
+/* The earliest event, to handle: copied out, left at the root
+ * (s->top_taken) for the handler's first push to replace. */
+static sim_ev take_top(oq_sim *s)
 {
-    sim_ev top = s->heap[0], last = s->heap[--s->heap_n];
-    int32_t i = 0, n = s->heap_n;
-    for (;;) {
-        int32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && ev_less(&s->heap[c + 1], &s->heap[c]))
-            c++;
-        if (!ev_less(&s->heap[c], &last))
-            break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (n > 0)
-        s->heap[i] = last;
-    return top;
+    s->top_taken = 1;
+    return s->heap[0];
+}
+
+/* After the handler: the taken root, if no push replaced it, leaves. */
+static void drop_top(oq_sim *s)
+{
+    if (!s->top_taken)
+        return;
+    s->top_taken = 0;
+    sim_ev last = s->heap[--s->heap_n];
+    if (s->heap_n > 0)
+        sift_down(s, 0, &last);
 }
 
 /* ---- agents ------------------------------------------------------------------------ */
@@ -481,21 +602,16 @@ static int32_t agent_find(const oq_sim *s, const char *id)
     return -1;
 }
 
-/* agent_find for the engine's events: the engine names an agent by its own
- * copy of the id, the same pointer for the agent's life, so a small cache by
- * that pointer skips hashing the string. A hit is still confirmed by
- * comparing the strings (a removed agent's memory may later hold another
- * id). */
+/* agent_find for the engine's events, by the engine's pointer first
+ * (ptr_map). */
 static int32_t agent_of(oq_sim *s, const char *id)
 {
-    size_t k = ((uintptr_t)id >> 4) & (sizeof s->acache / sizeof *s->acache - 1);
-    if (s->acache[k].ptr == id && strcmp(s->ag[s->acache[k].idx].id, id) == 0)
-        return s->acache[k].idx;
+    int64_t k = ptr_map_get(&s->aptr, id);
+    if (k >= 0 && strcmp(s->ag[k].id, id) == 0)
+        return (int32_t)k;
     int32_t i = agent_find(s, id);
-    if (i >= 0) {
-        s->acache[k].ptr = id;
-        s->acache[k].idx = i;
-    }
+    if (i >= 0) /* bounded: four entries per agent (and 256) before it starts again */
+        ptr_map_set(s, &s->aptr, id, i, 4 * (int64_t)s->ag_n + 256);
     return i;
 }
 
@@ -545,34 +661,24 @@ static int32_t agent_add(oq_sim *s, const char *id, const oq_sim_agent *spec)
 
 /* ---- the engine's events ------------------------------------------------------------- */
 
-/* The simulator names contact n "c<n>" (decimal). Formatting and parsing
- * those by hand rather than with snprintf/strtoll saves a tenth of a run;
- * two digits at a time (a table of 00..99) halves what formatting is left. */
-static const char DIGITS2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                              "8081828384858687888990919293949596979899";
-
-static void contact_id(char buf[22], int64_t num)
+/* The simulator names contact n "c<n>" (decimal), n = 0, 1, 2, ... in
+ * arrival order: the next id is kept as text and counted up in place (a
+ * carry through the trailing nines), which costs a few instructions where
+ * formatting the number cost forty. Parsing is by hand (strtoll cost a
+ * tenth of a run). */
+static void next_id_step(oq_sim *s)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    uint64_t v = (uint64_t)num; /* num >= 0 */
-    while (v >= 100) {
-        uint64_t r = v % 100;
-        v /= 100;
-        p -= 2;
-        memcpy(p, &DIGITS2[2 * r], 2);
+    char *d = s->next_id + 1;
+    int32_t i = s->next_id_digits;
+    while (i > 0 && d[i - 1] == '9')
+        d[--i] = '0';
+    if (i > 0) {
+        d[i - 1]++;
+    } else { /* 9..9 -> 10..0: one digit more (at most 19: n < 2^63) */
+        d[0] = '1';
+        memset(d + 1, '0', (size_t)s->next_id_digits);
+        d[++s->next_id_digits] = '\0';
     }
-    if (v >= 10) {
-        p -= 2;
-        memcpy(p, &DIGITS2[2 * v], 2);
-    } else {
-        *--p = (char)('0' + v);
-    }
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    buf[0] = 'c';
-    memcpy(buf + 1, p, n);
-    buf[1 + n] = '\0';
 }
 
 static sim_contact *contact_parse(oq_sim *s, const char *id, int64_t *num)
@@ -599,25 +705,31 @@ static sim_contact *contact_parse(oq_sim *s, const char *id, int64_t *num)
     return &s->c[n];
 }
 
-/* The contact an engine event names (six events per customer). The engine
- * names a contact by its own copy of the id, one pointer for the contact's
- * life, so, as for agents, a small cache by that pointer skips parsing the
- * digits; a hit is confirmed by comparing the string with the id this
- * contact was given (the engine reuses a finished contact's id buffer), so
- * a hit is exactly the contact parsing would find. */
+/* The contact an engine event names (six events per customer), by the
+ * engine's pointer first (ptr_map); a hit is confirmed by comparing the
+ * string with the id this contact was given, so a hit is exactly the
+ * contact parsing would find. */
 static sim_contact *contact_of(oq_sim *s, const char *id, int64_t *num)
 {
-    size_t k = ((uintptr_t)id >> 4) & (sizeof s->ccache / sizeof *s->ccache - 1);
-    int64_t n = s->ccache[k].num;
-    if (id && s->ccache[k].ptr == id && n < s->c_n && strcmp(s->c[n].id, id) == 0) {
+    if (!id)
+        return NULL;
+    int64_t n = ptr_map_get(&s->cptr, id);
+    if (n >= 0 && n < s->c_n && strcmp(s->c[n].id, id) == 0) {
         *num = n;
         return &s->c[n];
     }
-    sim_contact *ct = contact_parse(s, id, num);
-    if (ct && strcmp(ct->id, id) == 0) { /* only the canonical spelling ("c7", not "c007") */
-        s->ccache[k].ptr = id;
-        s->ccache[k].num = *num;
+    sim_contact *ct;
+    /* The first event of a new contact comes from inside its arrival: it
+     * is the contact being made, or the parse finds it. */
+    if (s->arriving >= 0 && strcmp(s->c[s->arriving].id, id) == 0) {
+        *num = s->arriving;
+        ct = &s->c[*num];
+    } else if (!(ct = contact_parse(s, id, num)) || strcmp(ct->id, id) != 0) {
+        return ct; /* only the canonical spelling ("c7", not "c007") is mapped */
     }
+    /* Bounded by the contacts in the system (and 256 more, the engine's
+     * spare records), four entries each. */
+    ptr_map_set(s, &s->cptr, id, *num, 4 * (s->cur->in_system + 256));
     return ct;
 }
 
@@ -789,14 +901,18 @@ static oq_status arrive(oq_sim *s, int32_t i, int64_t t)
 
     const oq_sim_stream *x = &s->o.streams[i];
     /* s->c does not move during the call: only arrive() grows it. */
-    contact_id(ct->id, num);
-    oq_contact_spec cs;
-    oq_contact_spec_init(&cs);
-    cs.id = ct->id;
-    cs.queue = x->queue;
-    cs.channel = x->channel;
-    cs.priority = x->priority;
-    oq_status st = oq_contact_arrive(s->engine, t, &cs);
+    memcpy(ct->id, s->next_id, sizeof ct->id); /* "c<num>" */
+    next_id_step(s);
+    /* The spec made once per replication (run_one): the engine only reads
+     * it, and these are the only fields the simulator sets. */
+    oq_contact_spec *cs = &s->cspec;
+    cs->id = ct->id;
+    cs->queue = x->queue;
+    cs->channel = x->channel;
+    cs->priority = x->priority;
+    s->arriving = num;
+    oq_status st = oq_contact_arrive(s->engine, t, cs);
+    s->arriving = -1;
     if (st != OQ_OK) {
         set_err(s, "replication %d: streams[%d] arrival: %s (%s)", (int)s->r, (int)i,
                 oq_status_str(st), oq_engine_last_error(s->engine));
@@ -955,6 +1071,10 @@ static oq_status run_one(oq_sim *s, int32_t r)
     s->cur->seed = s->o.seed + (uint64_t)r;
     s->failed = 0;
     s->seq = 0;
+    memset(s->next_id, 0, sizeof s->next_id);
+    memcpy(s->next_id, "c0", 3);
+    s->next_id_digits = 1;
+    oq_contact_spec_init(&s->cspec);
     oq__sim_rng_seed(&s->rng, s->cur->seed);
     oq_engine_destroy(s->engine);
     s->engine = NULL;
@@ -1005,8 +1125,9 @@ static oq_status run_one(oq_sim *s, int32_t r)
         if (deadline < host) {
             st = oq_engine_advance(e, deadline);
         } else {
-            sim_ev ev = pop(s);
+            sim_ev ev = take_top(s);
             st = handle(s, &ev);
+            drop_top(s);
         }
         now = t;
         if (s->failed)

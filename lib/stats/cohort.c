@@ -106,23 +106,31 @@ static oq__cohort_cell *int_at(oq__cohort *C, int32_t i, int32_t s)
  * three scopes (total, entry queue, entry channel), in the run when it
  * arrived in the measured window and in its arrival interval when that is
  * on the grid. (A macro, not a list of cells: this is the simulator's inner
- * loop, and building the list cost more than the counting.) */
+ * loop, and building the list cost more than the counting. Written out, not
+ * a loop over the scopes: the cells are distinct, so the order they are
+ * visited in changes no figure, and the straight code is a third cheaper.) */
 #define FOR_CELLS(C, k, c, BODY)                                                                \
     do {                                                                                        \
-        const int32_t sc_[3] = {0, 1 + (C)->l.entry_queue[(k)->entry],                          \
-                                1 + (C)->l.n_queues + (C)->l.entry_channel[(k)->entry]};        \
-        oq__cohort_cell *run_ = (k)->counted ? run_at((C), 0) : NULL;                           \
-        oq__cohort_cell *int_ = (k)->interval >= 0 ? int_at((C), (k)->interval, 0) : NULL;      \
-        for (int j_ = 0; j_ < 3; j_++) {                                                        \
-            oq__cohort_cell *c;                                                                 \
-            if (run_) {                                                                         \
-                c = run_ + sc_[j_];                                                             \
-                BODY;                                                                           \
-            }                                                                                   \
-            if (int_) {                                                                         \
-                c = int_ + sc_[j_];                                                             \
-                BODY;                                                                           \
-            }                                                                                   \
+        const int32_t q_ = 1 + (C)->l.entry_queue[(k)->entry];                                  \
+        const int32_t ch_ = 1 + (C)->l.n_queues + (C)->l.entry_channel[(k)->entry];             \
+        oq__cohort_cell *c;                                                                     \
+        if ((k)->counted) {                                                                     \
+            oq__cohort_cell *base_ = run_at((C), 0);                                            \
+            c = base_;                                                                          \
+            BODY;                                                                               \
+            c = base_ + q_;                                                                     \
+            BODY;                                                                               \
+            c = base_ + ch_;                                                                    \
+            BODY;                                                                               \
+        }                                                                                       \
+        if ((k)->interval >= 0) {                                                               \
+            oq__cohort_cell *base_ = int_at((C), (k)->interval, 0);                             \
+            c = base_;                                                                          \
+            BODY;                                                                               \
+            c = base_ + q_;                                                                     \
+            BODY;                                                                               \
+            c = base_ + ch_;                                                                    \
+            BODY;                                                                               \
         }                                                                                       \
     } while (0)
 

@@ -20,17 +20,23 @@
  *
  *   bench_sim [--quick] [--runs N] [--case day|mm10|mm1000]
  *             [--agents N] [--queues N] [--hours H] [--reps N] [--seed S]
- *             [--engine-stats last|all|none]
+ *             [--engine-stats last|all|none] [--digest]
  *
  * --quick: small cases (day: 200 agents, 50 queues, 4 hours; M/M/c: 5 x
  * 2,000 customers), 3 runs (a CI smoke run). --agents .. --seed change the
  * day case. --engine-stats: oq_sim_options.engine_stats (default last, the
  * library's default; `omniq simulate` and `omniq plan` run with none).
+ * --digest: also print, per case, a 64-bit FNV-1a digest of every engine
+ * event of the first run (type, states, time, ids, wait) and of every
+ * replication's figures per scope, bit for bit: two builds that simulate
+ * the same print the same digest (a check for performance work; the
+ * digest's own hook costs time, so do not time with it).
  * Prints a table and one JSON object per case. Not a test: no
  * assertions on time. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, gmtime_r */
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,18 +283,86 @@ static void mmc_options(int32_t *servers, oq_sim_stream *x, double customers, oq
 
 /* ---- running and reporting ------------------------------------------------------ */
 
+/* --digest: FNV-1a over the bytes of the run (the event hook and the
+ * results). */
+static int want_digest = 0;
+
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ b[i]) * 1099511628211ull;
+}
+
+static void fnv_str(uint64_t *h, const char *str)
+{
+    if (str)
+        fnv(h, str, strlen(str) + 1);
+    else
+        fnv(h, "", 1);
+}
+
+static void digest_event(const oq_event *ev, void *user)
+{
+    uint64_t *h = user;
+    fnv(h, &ev->type, sizeof ev->type);
+    fnv(h, &ev->agent_state, sizeof ev->agent_state);
+    fnv(h, &ev->prev_agent_state, sizeof ev->prev_agent_state);
+    fnv(h, &ev->time_ms, sizeof ev->time_ms);
+    fnv(h, &ev->priority, sizeof ev->priority);
+    fnv(h, &ev->wait_ms, sizeof ev->wait_ms);
+    fnv_str(h, ev->contact);
+    fnv_str(h, ev->agent);
+    fnv_str(h, ev->queue);
+    fnv_str(h, ev->from_queue);
+    fnv_str(h, ev->channel);
+    fnv_str(h, ev->detail);
+}
+
+/* The results' part of the digest: every replication's figures of every
+ * scope, then its run information. */
+static void digest_results(oq_sim *sim, int32_t reps, uint64_t *h)
+{
+    static const int32_t scopes[3] = {OQ_SIM_TOTAL, OQ_SIM_QUEUE, OQ_SIM_CHANNEL};
+    for (int32_t r = 0; r < reps; r++) {
+        for (int k = 0; k < 3; k++) {
+            int32_t n = 0;
+            oq_sim_scope_count(sim, scopes[k], &n);
+            for (int32_t i = 0; i < n; i++) {
+                oq_sim_stats x = OQ_OUTPUT_INIT(oq_sim_stats);
+                oq_sim_replication_stats(sim, r, scopes[k], i, &x, NULL);
+                fnv(h, &x.offered, sizeof x - offsetof(oq_sim_stats, offered));
+            }
+        }
+        oq_sim_run_info ri = OQ_OUTPUT_INIT(oq_sim_run_info);
+        oq_sim_run_info_get(sim, r, &ri, NULL);
+        fnv(h, &ri.contacts, sizeof ri.contacts);
+        fnv(h, &ri.sim_events, sizeof ri.sim_events);
+        fnv(h, &ri.engine_events, sizeof ri.engine_events);
+        fnv(h, &ri.end_ms, sizeof ri.end_ms);
+    }
+}
+
 typedef struct outcome {
     int64_t contacts, sim_events, engine_events;
     oq_sim_summary sum;
     double cpu, wall;
+    uint64_t digest; /* --digest: of this run */
 } outcome;
 
 /* Create, run and destroy one simulator; CPU and wall time of the run
  * (building each replication's engine included). */
-static int run_once(const oq_sim_options *o, outcome *out)
+static int run_once(const oq_sim_options *caller, outcome *out)
 {
     oq_sim *sim = NULL;
     oq_error msg = OQ_ERROR_INIT;
+    oq_sim_options o_copy = *caller;
+    const oq_sim_options *o = &o_copy;
+    out->digest = 14695981039346656037ull;
+    if (want_digest) {
+        o_copy.on_event = digest_event;
+        o_copy.event_user = &out->digest;
+    }
     if (oq_sim_create(o, &sim, &msg) != OQ_OK) {
         fprintf(stderr, "options: %s\n", msg.message);
         return 0;
@@ -312,6 +386,8 @@ static int run_once(const oq_sim_options *o, outcome *out)
     }
     out->sum.struct_size = sizeof out->sum;
     oq_sim_summarize(sim, OQ_SIM_TOTAL, 0, &out->sum, NULL);
+    if (want_digest)
+        digest_results(sim, o->replications, &out->digest);
     oq_sim_destroy(sim);
     return 1;
 }
@@ -332,10 +408,13 @@ static int run_case(const report *rp, const oq_sim_options *o, int runs, int qui
     if (!cpu || !wall || !rate || !rate_wall)
         return 0;
     outcome out = {0};
+    uint64_t digest = 0;
     int by_events = strcmp(rp->rate_what, "simulator events") == 0;
     for (int r = 0; r < runs; r++) {
         if (!run_once(o, &out))
             return 0;
+        if (r == 0)
+            digest = out.digest;
         double n = by_events ? (double)out.sim_events : (double)out.contacts;
         cpu[r] = out.cpu;
         wall[r] = out.wall;
@@ -366,6 +445,8 @@ static int run_case(const report *rp, const oq_sim_options *o, int runs, int qui
     printf("  %-34s SL %.1f%%  abandoned %.1f%%  ASA %.1f s  occupancy %.1f%%\n", "results (mean)",
            100 * out.sum.service_level.mean, 100 * out.sum.abandon_rate.mean, out.sum.asa_s.mean,
            100 * out.sum.occupancy.mean);
+    if (want_digest)
+        printf("  %-34s %016" PRIx64 "\n", "digest (events and results)", digest);
     printf("{\"bench\":\"sim\",\"case\":\"%s\",\"quick\":%d,\"runs\":%d,\"replications\":%d,\"contacts\":%" PRId64
            ",\"sim_events\":%" PRId64 ",\"engine_events\":%" PRId64,
            rp->name, quick, runs, (int)o->replications, out.contacts, out.sim_events, out.engine_events);
@@ -420,6 +501,8 @@ int main(int argc, char **argv)
             d.reps = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             d.seed = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--digest") == 0) {
+            want_digest = 1;
         } else if (strcmp(argv[i], "--engine-stats") == 0 && i + 1 < argc) {
             const char *v = argv[++i];
             engine_stats = strcmp(v, "all") == 0    ? OQ_SIM_ENGINE_STATS_ALL
@@ -429,7 +512,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr,
                     "usage: %s [--quick] [--runs N] [--case day|mm10|mm1000] [--agents N] [--queues N] "
-                    "[--hours H] [--reps N] [--seed S] [--engine-stats last|all|none]\n",
+                    "[--hours H] [--reps N] [--seed S] [--engine-stats last|all|none] [--digest]\n",
                     argv[0]);
             return 2;
         }
