@@ -109,29 +109,26 @@ static oq__cohort_cell *int_at(oq__cohort *C, int32_t i, int32_t s)
  * loop, and building the list cost more than the counting. Written out, not
  * a loop over the scopes: the cells are distinct, so the order they are
  * visited in changes no figure, and the straight code is a third cheaper.) */
+/* BODY with c at the cells of the three scopes from base (total, + q, + ch). */
+#define CELLS3_(c, base, q, ch, BODY)                                                           \
+    do {                                                                                        \
+        oq__cohort_cell *const base3_ = (base);                                                 \
+        c = base3_;                                                                             \
+        BODY;                                                                                   \
+        c = base3_ + (q);                                                                       \
+        BODY;                                                                                   \
+        c = base3_ + (ch);                                                                      \
+        BODY;                                                                                   \
+    } while (0)
 #define FOR_CELLS(C, k, c, BODY)                                                                \
     do {                                                                                        \
         const int32_t q_ = 1 + (C)->l.entry_queue[(k)->entry];                                  \
         const int32_t ch_ = 1 + (C)->l.n_queues + (C)->l.entry_channel[(k)->entry];             \
         oq__cohort_cell *c;                                                                     \
-        if ((k)->counted) {                                                                     \
-            oq__cohort_cell *base_ = run_at((C), 0);                                            \
-            c = base_;                                                                          \
-            BODY;                                                                               \
-            c = base_ + q_;                                                                     \
-            BODY;                                                                               \
-            c = base_ + ch_;                                                                    \
-            BODY;                                                                               \
-        }                                                                                       \
-        if ((k)->interval >= 0) {                                                               \
-            oq__cohort_cell *base_ = int_at((C), (k)->interval, 0);                             \
-            c = base_;                                                                          \
-            BODY;                                                                               \
-            c = base_ + q_;                                                                     \
-            BODY;                                                                               \
-            c = base_ + ch_;                                                                    \
-            BODY;                                                                               \
-        }                                                                                       \
+        if ((k)->counted)                                                                       \
+            CELLS3_(c, run_at((C), 0), q_, ch_, BODY);                                          \
+        if ((k)->interval >= 0)                                                                 \
+            CELLS3_(c, int_at((C), (k)->interval, 0), q_, ch_, BODY);                           \
     } while (0)
 
 /* The run's own service-level counts of the total in the contact's interval. */
