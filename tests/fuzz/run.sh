@@ -166,6 +166,9 @@ for t in "${targets[@]}"; do
     ncorpus=$(find "$work/corpus" -type f | wc -l)
     if [ "$rc" = 0 ]; then
         result=ok
+    elif [ "$rc" = 72 ] && grep -q "libFuzzer: run interrupted" "$work/log" &&
+         ! ls "$work/artifacts/"* >/dev/null 2>&1; then
+        result="stopped early (SIGINT), nothing found" # libFuzzer's exit status when interrupted
     else
         result="BUG (exit $rc)"
         failed=1
