@@ -240,6 +240,7 @@ int oq__fire_due_timer(oq_engine *e)
     void *top = e->timers.items[0];
     if (oq__timer_item_due(top) > e->now)
         return 0;
+    e->timers_fired++;
     if (item_kind(top) == OQ_TIMER_CONTACT) {
         oq_contact *c = (oq_contact *)(void *)((char *)top - offsetof(oq_contact, t_pos));
         int slot = ct_next(c);

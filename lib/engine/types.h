@@ -545,6 +545,9 @@ struct oq_engine {
     /* Agent-heap entries pushed, re-sorted or removed by oq__agent_reindex:
      * an operation count for tests, never read by the engine itself. */
     uint64_t agent_heap_ops;
+    /* Timers fired by oq__fire_due_timer: an operation count for tests
+     * (a long advance must not poll), never read by the engine itself. */
+    uint64_t timers_fired;
     /* Signature-heap slots written or compared outside heap sifts (sigindex.c:
      * writing a mirrored heap out, asking whether a lane can mirror again):
      * an operation count for tests, never read by the engine itself. */

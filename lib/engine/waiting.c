@@ -388,6 +388,13 @@ static int climb(oq_engine *e, oq_contact *c)
              * every 1..60 s for the first hour, then after as long again as
              * it has waited (so even a jump of years costs a few dozen checks). */
             int64_t waited = e->now - due;
+            if (!forced && waited < 0) {
+                /* The step's time moved on after its condition was first
+                 * looked at (its queue's hours were replaced): wait for that
+                 * time again rather than looking every second until then. */
+                c->recheck_at = 0;
+                return 1;
+            }
             int64_t gap = waited >= 3600000 ? waited : waited / 4;
             if (gap < RECHECK_MS)
                 gap = RECHECK_MS;

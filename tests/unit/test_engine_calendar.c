@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/internal.h" /* timers_fired: an operation count */
 #include "test_support.h"
 
 #define H 3600000LL
@@ -338,6 +339,53 @@ static void replace_rearms_business_time_steps(void **state)
     int i = recorder_find(&rec, 0, OQ_EV_ALERT, "c1", NULL);
     assert_true(i >= 0);
     assert_int_equal(rec.ev[i].time_ms, mon + 17 * H + 5 * MIN);
+    oq_engine_destroy(e);
+}
+
+/* A conditional step whose time moves weeks ahead (its queue's hours
+ * replaced by a closed month) waits for that time, not polling its condition
+ * every second until then. (Found by fuzz_api: one four-week advance fired
+ * 2.4 million timers.) */
+static void moved_conditional_step_does_not_poll(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc_at(2026, 12, 7, 0), day = 24 * H;
+    add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
+    queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 1);
+    oq_escalation_step st;
+    oq_escalation_step_init(&st);
+    st.action = OQ_STEP_ALERT;
+    st.after_s = 600;
+    st.when_sl_below = 0.2; /* never met: no contact was answered */
+    st.message = "ten open minutes and a poor service level";
+    assert_oq_ok(e, oq_queue_add_step(e, mon, "q", &st));
+    assert_oq_ok(e, arrive(e, mon + 16 * H, "c1", "voice", "q", 0));
+    uint64_t before = e->timers_fired;
+    assert_oq_ok(e, oq_engine_advance(e, mon + 16 * H + 30 * MIN));
+    /* Due at 16:10, unmet: looked at again every 1..60 s. */
+    assert_true(e->timers_fired - before >= 20);
+
+    /* Closed from today for four weeks: ten open minutes end on Monday 4 January 09:10. */
+    oq_calendar *shut = hours("c", "UTC", 1, 9, 17);
+    oq_error err = OQ_ERROR_INIT;
+    int32_t today;
+    assert_oq_ok(NULL, oq_date_from_ymd(2026, 12, 7, &today));
+    for (int32_t d = 0; d < 28; d++)
+        assert_oq_ok_err(&err, oq_calendar_close_day(shut, today + d, "refit", &err));
+    assert_oq_ok(e, oq_engine_replace_calendar(e, mon + 16 * H + 30 * MIN, shut));
+    oq_calendar_destroy(shut);
+    before = e->timers_fired;
+    assert_oq_ok(e, oq_engine_advance(e, mon + 27 * day + 9 * H + 5 * MIN));
+    uint64_t fired = e->timers_fired - before;
+    if (fired > 100)
+        fail_msg("%llu timers fired while the step's time was weeks away", (unsigned long long)fired);
+    assert_oq_ok(e, oq_engine_check(e));
+    /* From 09:10 its condition is looked at again, as before the change. */
+    before = e->timers_fired;
+    assert_oq_ok(e, oq_engine_advance(e, mon + 28 * day + 9 * H + 40 * MIN));
+    assert_true(e->timers_fired - before >= 20);
+    assert_int_equal(recorder_find(&rec, 0, OQ_EV_ALERT, "c1", NULL), -1);
     oq_engine_destroy(e);
 }
 
@@ -921,6 +969,7 @@ int main(void)
         cmocka_unit_test(bad_input_is_refused_clearly),
         cmocka_unit_test(replace_reports_the_change),
         cmocka_unit_test(replace_rearms_business_time_steps),
+        cmocka_unit_test(moved_conditional_step_does_not_poll),
         cmocka_unit_test(snapshot_and_journal_keep_calendars),
         cmocka_unit_test(add_calendar_out_of_memory),
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
