@@ -17,8 +17,11 @@
  * Conditional steps: with when_ewt_above_s > 0 or when_sl_below > 0, a step
  * whose time has come fires only if the queue's estimated wait is above / its
  * current service level is below the bound; otherwise it is checked again
- * every second until the next step's time, when it is passed over (Genesys
- * conditional group routing).
+ * until the next step's time, when it is passed over (Genesys conditional
+ * group routing): after 1 s at first, backing off to once a minute, and after
+ * its first hour at gaps as long as it has waited. If its own time moves
+ * later while it waits (its queue's calendar replaced), it waits for that
+ * time again.
  *
  * Same rules as model.h: not thread-safe, OQ_EBUSY from callbacks, errors
  * name the field, failed calls change nothing. */
