@@ -243,16 +243,14 @@ oq_status oq__enter(oq_engine *e)
     return OQ_OK;
 }
 
-int oq__soft_try(oq_engine *e)
+/* oq__soft_try (internal.h) while oq_journal_apply replays a record: point
+ * n fails if the record lists it, or lists that more failed after its last. */
+int oq__soft_try_replayed(oq_engine *e, uint32_t n)
 {
-    uint32_t n = (uint32_t)++e->soft_n;
-    if (e->soft_replay) {
-        for (int32_t i = 0; i < e->soft_n_forced; i++)
-            if (e->soft_forced[i] == n)
-                return 0;
-        return !(e->soft_forced_rest && e->soft_n_forced > 0 && n > e->soft_forced[e->soft_n_forced - 1]);
-    }
-    return e->soft_n_failed < OQ_SOFT_MAX;
+    for (int32_t i = 0; i < e->soft_n_forced; i++)
+        if (e->soft_forced[i] == n)
+            return 0;
+    return !(e->soft_forced_rest && e->soft_n_forced > 0 && n > e->soft_forced[e->soft_n_forced - 1]);
 }
 
 void oq__soft_failed(oq_engine *e)

@@ -412,7 +412,15 @@ oq_status oq__check_derived(oq_engine *e);
  * point must behave as failed (a replayed record says it failed on the
  * primary, or this call already lost OQ_SOFT_MAX); then, or when the
  * allocation fails, call oq__soft_failed so the journal records it. */
-int oq__soft_try(oq_engine *e);
+int oq__soft_try_replayed(oq_engine *e, uint32_t n);
+static inline int oq__soft_try(oq_engine *e)
+{
+    /* Inline: the statistics ask four or five times per routing step. */
+    uint32_t n = (uint32_t)++e->soft_n;
+    if (e->soft_replay)
+        return oq__soft_try_replayed(e, n);
+    return e->soft_n_failed < OQ_SOFT_MAX;
+}
 void oq__soft_failed(oq_engine *e);
 void oq__deadline_expired(oq_engine *e, oq_contact *c);
 /* Move a QUEUED contact to queue q (lane l), keeping or resetting its place
