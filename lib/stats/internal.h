@@ -74,6 +74,18 @@ typedef struct oq_sobj {
     oq_sblock *win;    /* n_buckets */
     oq_sclosed *ring;  /* ring_size */
     oq_slist wait, live;
+    /* Staged adds (issue #22): the hot adds of an event write here only,
+     * not cur, the window bucket and (not day_lazy) the day each. pend holds
+     * sums of values >= 0 (saturating) and maxima >= 0, so folding it later
+     * gives what the adds one by one gave. It belongs to the bucket S->at
+     * names, the current interval and the day_lazy of its adds:
+     * oq__stats_settle folds it before any of them changes (locate,
+     * close_interval, a reset day) and before anything reads or writes the
+     * blocks (every read and the snapshot go through it). Not state: never
+     * in a snapshot. pend_k: bit k for counter k staged; pend_h: bit h for
+     * hist_ans[h], bit 32 + h for hist_ab[h]. */
+    uint64_t pend_k, pend_h;
+    oq_sblock pend;
 } oq_sobj;
 
 /* One contact's record, 96 bytes (issue #22: the statistics' share of a
@@ -183,6 +195,7 @@ struct oq_stats {
     int32_t fresh;       /* slots from here on never taken (above) */
 
     oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
+    int32_t staged;      /* some object has staged adds (oq_sobj.pend): at is valid for them */
     /* A cache of to_ms(thr_s): the last SLA threshold an outcome used (one
      * llround per answer otherwise). Keyed by the value, so any queue may
      * use it; zero (0 s = 0 ms) is a valid start. */
@@ -234,8 +247,11 @@ oq_sobj *oq__sch(oq_engine *e, int32_t idx); /* channel block */
 oq_srec *oq__srec_get(oq_engine *e, const oq_contact *c);
 int64_t oq__slist_oldest(const oq_stats *S, const oq_slist *l, int kind);
 void oq__sagent_sync(oq_sagent *g, int64_t t);
-/* Close every interval that ended by t (no events). */
+/* Close every interval that ended by t (no events); first folds the staged
+ * adds (oq__stats_settle), so every read, which rolls, sees them. */
 void oq__stats_roll(oq_engine *e, int64_t t);
+/* Fold every object's staged adds (oq_sobj.pend) into its blocks. */
+void oq__stats_settle(oq_stats *S);
 /* OQ_OK, or OQ_ESTATE (message set) for an engine made without statistics
  * (stats/attach.h): every public statistics read asks. */
 oq_status oq__stats_kept(const oq_engine *e);

@@ -95,6 +95,10 @@ static int32_t used_slots(void *const *arr, int32_t cap)
 
 void oq__stats_write(const oq_engine *e, oq_wr *w)
 {
+    /* The staged adds into their blocks first (a snapshot holds the figures,
+     * not where they wait): the engine is const to the caller's state, which
+     * this does not change. */
+    oq__stats_settle(e->stats);
     const oq_stats *S = e->stats;
     const oq_stats_options *o = &S->opt;
     /* Counters per block (a new counter is no format version) in the low 16
