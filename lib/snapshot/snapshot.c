@@ -1251,6 +1251,58 @@ static void restored_calendars_adopt(oq_engine *e, oq_alloc_fn fn, void *user)
         }
 }
 
+static int agent_seq_cmp(const void *a, const void *b)
+{
+    uint64_t x = (*(oq_agent *const *)a)->seq, y = (*(oq_agent *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+static int contact_seq_cmp(const void *a, const void *b)
+{
+    uint64_t x = (*(oq_contact *const *)a)->seq, y = (*(oq_contact *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+/* Agents are told apart by their sequence numbers (exclusions, a customer's
+ * last agent, a reservation for a preferred agent) and contacts of equal
+ * rank are ordered by theirs, so a file giving two the same number is
+ * refused: its engine would confuse them. The engine never makes one (each
+ * takes next_*_seq), and the range check alone lets it through. */
+static int unique_seqs(rx *x)
+{
+    oq_engine *e = x->e;
+    size_t n = (size_t)(e->n_agents > e->n_contacts ? e->n_agents : e->n_contacts);
+    if (n < 2)
+        return 1;
+    void **v = oq__alloc(&e->mem, n * sizeof *v);
+    if (!v)
+        return nomem(x);
+    size_t k = 0;
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i])
+            v[k++] = e->agents[i];
+    qsort(v, k, sizeof *v, agent_seq_cmp);
+    for (size_t i = 1; i < k && !x->r->bad; i++) {
+        const oq_agent *a = v[i - 1], *b = v[i];
+        if (a->seq == b->seq)
+            oq__rd_fail(x->r, "agents '%s' and '%s' have the same sequence number %llu", a->id, b->id,
+                        (unsigned long long)a->seq);
+    }
+    k = 0;
+    oq_contact *c;
+    for (int32_t pos = 0; k < n && (c = oq__idtable_next(&e->contact_ids, &pos));)
+        v[k++] = c;
+    qsort(v, k, sizeof *v, contact_seq_cmp);
+    for (size_t i = 1; i < k && !x->r->bad; i++) {
+        const oq_contact *a = v[i - 1], *b = v[i];
+        if (a->seq == b->seq)
+            oq__rd_fail(x->r, "contacts '%s' and '%s' have the same sequence number %llu", a->id, b->id,
+                        (unsigned long long)a->seq);
+    }
+    oq__free(&e->mem, v, n * sizeof *v);
+    return !x->r->bad;
+}
+
 static int restore_body(rx *x)
 {
     oq_engine *e = x->e;
@@ -1569,7 +1621,7 @@ static int restore_body(rx *x)
         return 0;
     if (!oq__stats_read(e, r, x->version, &x->nomem))
         return 0;
-    if (!oq__rd_tag(r, "END!"))
+    if (!oq__rd_tag(r, "END!") || !unique_seqs(x))
         return 0;
     /* Heaps: available agents of each lane, then every armed timer. */
     for (int32_t i = 0; i < e->n_agents; i++) {

@@ -525,7 +525,38 @@ static int f_agent_id_not_utf8(oq_engine *e)
     return 0;
 }
 
+/* Two agents (two contacts) given one sequence number: the second takes
+ * the first's. */
+static int f_agent_seq_twice(oq_engine *e)
+{
+    oq_agent *first = NULL;
+    for (int32_t i = 0; i < e->n_agents; i++)
+        if (e->agents[i]) {
+            if (first) {
+                e->agents[i]->seq = first->seq;
+                return 1;
+            }
+            first = e->agents[i];
+        }
+    return 0;
+}
+
+static int f_contact_seq_twice(oq_engine *e)
+{
+    oq_contact *c, *first = NULL;
+    for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
+        if (first) {
+            c->seq = first->seq;
+            return 1;
+        }
+        first = c;
+    }
+    return 0;
+}
+
 static const forgery FORGERIES[] = {
+    {"two agents with one sequence number", f_agent_seq_twice, "same sequence number"},
+    {"two contacts with one sequence number", f_contact_seq_twice, "same sequence number"},
     {"a contact id that is not UTF-8", f_contact_id_not_utf8, "contact id: not a valid id"},
     {"an agent id that is not UTF-8", f_agent_id_not_utf8, "agent id: not a valid id"},
     {"statistics: negative count of closed intervals", f_stats_closed_negative, "closed intervals"},
