@@ -80,8 +80,13 @@ const oq_profile *oq__agent_profile(const oq_engine *e, const oq_agent *a);
 /* The profile index that should be in force for the agent (own, else its
  * first group's that has one, -1 none): what eff_profile caches. */
 int32_t oq__agent_profile_in_force(const oq_engine *e, const oq_agent *a);
-/* Recompute the profile in force for the agent (own, else a group's). */
+/* Recompute the profile in force for the agent (own, else a group's) and
+ * the idle measure it sets (oq__agent_sync_idle). */
 void oq__agent_update_profile(oq_engine *e, oq_agent *a);
+/* Set the agent's idle measure (idle_inbound, part of its members' keys in
+ * the lanes' agent heaps) from its profile in force; its heap places are
+ * the caller's to restore (oq__agent_reindex). */
+void oq__agent_sync_idle(oq_engine *e, oq_agent *a);
 const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue);
 void oq__profile_free(oq_engine *e, oq_profile *p);
 

@@ -287,6 +287,7 @@ static oq_status sync_pairs(oq_engine *e, oq_agent *only_a, oq_queue *only_q, in
         oq_agent *a = AGENT_AT(i);
         if (!a)
             continue;
+        oq__agent_sync_idle(e, a); /* its profile in force may be new: re-sorted below */
         for (int32_t j = 0; j < nq; j++) {
             oq_queue *q = QUEUE_AT(j);
             if (!q || SKIPPED(q))

@@ -26,11 +26,16 @@ int32_t oq__agent_profile_in_force(const oq_engine *e, const oq_agent *a)
     return -1;
 }
 
+void oq__agent_sync_idle(oq_engine *e, oq_agent *a)
+{
+    const oq_profile *p = oq__agent_profile(e, a);
+    a->idle_inbound = p && p->idle_measure == OQ_IDLE_LAST_INBOUND;
+}
+
 void oq__agent_update_profile(oq_engine *e, oq_agent *a)
 {
     a->eff_profile = oq__agent_profile_in_force(e, a);
-    const oq_profile *p = oq__agent_profile(e, a);
-    a->idle_inbound = p && p->idle_measure == OQ_IDLE_LAST_INBOUND;
+    oq__agent_sync_idle(e, a);
 }
 
 const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue)
@@ -44,12 +49,16 @@ const oq_profile_queue *oq__profile_queue(const oq_profile *p, int32_t queue)
 /* After any profile change: recompute every agent's profile in force and
  * memberships. Memberships first (they may fail for memory); the cached
  * profile index is only a function of the definitions, so recompute it for
- * both outcomes. */
+ * both outcomes. The idle measure it sets orders the agent heaps, so it is
+ * set agent by agent as the sync re-sorts each one (sync_pairs): set for
+ * every agent at once, a heap would hold several misplaced members, and
+ * re-sorting one at a time does not put several right (found by fuzz_api:
+ * "agent heap of lane 0 out of order"). */
 static oq_status resync_members(oq_engine *e)
 {
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i])
-            oq__agent_update_profile(e, e->agents[i]);
+            e->agents[i]->eff_profile = oq__agent_profile_in_force(e, e->agents[i]);
     return oq__sync_all(e);
 }
 

@@ -139,6 +139,87 @@ static void idle_measure_since_last_inbound(void **state)
     oq_engine_destroy(e);
 }
 
+/* A group's profile switching its members' idle measure at once re-sorts the
+ * agent heaps right. Centers of 3-8 agents whose last inbound call and last
+ * call of any kind come in different random orders (some made no outbound
+ * call), the measure switched back and forth through the group, checked each
+ * time; then the longest idle by the measure in force takes the next call.
+ * (Found by fuzz_api: every member's key changed first and the agents
+ * re-sorted one by one left a heap "out of order".) */
+static void group_profile_switches_idle_measure_of_all(void **state)
+{
+    (void)state;
+    enum { NMAX = 8 };
+    uint64_t rng = 12345;
+    for (int seed = 0; seed < 60; seed++) {
+        int n = 3 + seed % (NMAX - 2);
+        oq_engine *e = new_engine(&rec, NULL);
+        add_channel(e, "voice", 1, 100, 1);
+        add_queue(e, "in", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+        oq_queue_spec qs;
+        oq_queue_spec_init(&qs);
+        qs.id = "out";
+        qs.outbound = 1;
+        assert_oq_ok(e, oq_queue_add(e, &qs));
+        assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
+        assert_oq_ok(e, oq_profile_add(e, "p"));
+        assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "in", 1, 0));
+        assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "out", 2, 0));
+        assert_oq_ok(e, oq_profile_set_options(e, 0, "p", 0, OQ_IDLE_LAST_INBOUND));
+        assert_oq_ok(e, oq_group_add(e, "team"));
+        char id[NMAX][8], cid[16];
+        int order[2][NMAX];
+        for (int k = 0; k < n; k++) {
+            snprintf(id[k], sizeof id[k], "a%d", k);
+            add_agent(e, id[k], 100);
+            assert_oq_ok(e, oq_agent_join_group(e, 0, id[k], "team"));
+            assert_oq_ok(e, oq_agent_login(e, 0, id[k], 0));
+            order[0][k] = order[1][k] = k;
+        }
+        for (int pass = 0; pass < 2; pass++) /* Fisher-Yates, xorshift */
+            for (int k = n - 1; k > 0; k--) {
+                rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+                int r = (int)(rng % (uint64_t)(k + 1)), tmp = order[pass][k];
+                order[pass][k] = order[pass][r];
+                order[pass][r] = tmp;
+            }
+        /* Inbound calls to every agent in one order, then outbound calls to
+         * the first n - 1 - seed % 2 of another order. */
+        int64_t t = 1000, last_in[NMAX], last_any[NMAX];
+        for (int pass = 0; pass < 2; pass++)
+            for (int j = 0; j < (pass ? n - 1 - seed % 2 : n); j++) {
+                int k = order[pass][j];
+                snprintf(cid, sizeof cid, "%c%d", pass ? 'o' : 'i', k);
+                assert_oq_ok(e, oq_agent_ready(e, t, id[k]));
+                assert_oq_ok(e, arrive(e, t + 1, cid, "voice", pass ? "out" : "in", 0));
+                assert_string_equal(contact_agent(e, cid, buf, sizeof buf), id[k]);
+                assert_oq_ok(e, oq_contact_remove(e, t + 2, cid));
+                assert_oq_ok(e, oq_agent_not_ready(e, t + 3, id[k], "x"));
+                if (!pass)
+                    last_in[k] = t;
+                last_any[k] = t;
+                t += 1000;
+            }
+        for (int k = 0; k < n; k++)
+            assert_oq_ok(e, oq_agent_ready(e, t, id[k]));
+        int rounds = 2 + seed % 3; /* ends on the inbound measure when odd */
+        for (int round = 0; round < rounds; round++) {
+            t += 1000;
+            assert_oq_ok(e, oq_group_set_profile(e, t, "team", round % 2 ? NULL : "p"));
+            oq_status st = oq_engine_check(e);
+            if (st != OQ_OK)
+                fail_msg("seed %d, round %d: %s", seed, round, oq_engine_last_error(e));
+        }
+        int inbound = rounds % 2, best = 0;
+        for (int k = 1; k < n; k++)
+            if ((inbound ? last_in[k] : last_any[k]) < (inbound ? last_in[best] : last_any[best]))
+                best = k;
+        assert_oq_ok(e, arrive(e, t + 1, "next", "voice", "in", 0));
+        assert_string_equal(contact_agent(e, "next", buf, sizeof buf), id[best]);
+        oq_engine_destroy(e);
+    }
+}
+
 static void outbound_waits_while_inbound_waits(void **state)
 {
     (void)state;
@@ -562,6 +643,7 @@ int main(void)
         cmocka_unit_test(profile_delay_and_queue_list),
         cmocka_unit_test(voice_blocks_chat_under_current_channel_only),
         cmocka_unit_test(idle_measure_since_last_inbound),
+        cmocka_unit_test(group_profile_switches_idle_measure_of_all),
         cmocka_unit_test(outbound_waits_while_inbound_waits),
         cmocka_unit_test(outbound_blends_on_service_level),
         cmocka_unit_test(removing_the_inbound_queue_releases_blending),
