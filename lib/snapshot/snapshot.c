@@ -1251,16 +1251,31 @@ static void restored_calendars_adopt(oq_engine *e, oq_alloc_fn fn, void *user)
         }
 }
 
+static uint64_t agent_seq(const void *p) { return ((const oq_agent *)p)->seq; }
+static uint64_t contact_seq(const void *p) { return ((const oq_contact *)p)->seq; }
+
 static int agent_seq_cmp(const void *a, const void *b)
 {
-    uint64_t x = (*(oq_agent *const *)a)->seq, y = (*(oq_agent *const *)b)->seq;
+    uint64_t x = agent_seq(*(void *const *)a), y = agent_seq(*(void *const *)b);
     return x < y ? -1 : x > y;
 }
 
 static int contact_seq_cmp(const void *a, const void *b)
 {
-    uint64_t x = (*(oq_contact *const *)a)->seq, y = (*(oq_contact *const *)b)->seq;
+    uint64_t x = contact_seq(*(void *const *)a), y = contact_seq(*(void *const *)b);
     return x < y ? -1 : x > y;
+}
+
+/* Sort v[0..k) (agents or contacts: records whose first field is the id) by
+ * sequence number and refuse the first two that share one. */
+static void refuse_shared_seq(rx *x, void **v, size_t k, int (*cmp)(const void *, const void *),
+                              uint64_t (*seq)(const void *), const char *what)
+{
+    qsort(v, k, sizeof *v, cmp);
+    for (size_t i = 1; i < k && !x->r->bad; i++)
+        if (seq(v[i - 1]) == seq(v[i]))
+            oq__rd_fail(x->r, "%s '%s' and '%s' have the same sequence number %llu", what,
+                        *(char *const *)v[i - 1], *(char *const *)v[i], (unsigned long long)seq(v[i]));
 }
 
 /* Agents are told apart by their sequence numbers (exclusions, a customer's
@@ -1281,24 +1296,12 @@ static int unique_seqs(rx *x)
     for (int32_t i = 0; i < e->n_agents; i++)
         if (e->agents[i])
             v[k++] = e->agents[i];
-    qsort(v, k, sizeof *v, agent_seq_cmp);
-    for (size_t i = 1; i < k && !x->r->bad; i++) {
-        const oq_agent *a = v[i - 1], *b = v[i];
-        if (a->seq == b->seq)
-            oq__rd_fail(x->r, "agents '%s' and '%s' have the same sequence number %llu", a->id, b->id,
-                        (unsigned long long)a->seq);
-    }
+    refuse_shared_seq(x, v, k, agent_seq_cmp, agent_seq, "agents");
     k = 0;
     oq_contact *c;
     for (int32_t pos = 0; k < n && (c = oq__idtable_next(&e->contact_ids, &pos));)
         v[k++] = c;
-    qsort(v, k, sizeof *v, contact_seq_cmp);
-    for (size_t i = 1; i < k && !x->r->bad; i++) {
-        const oq_contact *a = v[i - 1], *b = v[i];
-        if (a->seq == b->seq)
-            oq__rd_fail(x->r, "contacts '%s' and '%s' have the same sequence number %llu", a->id, b->id,
-                        (unsigned long long)a->seq);
-    }
+    refuse_shared_seq(x, v, k, contact_seq_cmp, contact_seq, "contacts");
     oq__free(&e->mem, v, n * sizeof *v);
     return !x->r->bad;
 }

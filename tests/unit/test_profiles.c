@@ -100,9 +100,10 @@ static void voice_blocks_chat_under_current_channel_only(void **state)
     oq_engine_destroy(e);
 }
 
-static void idle_measure_since_last_inbound(void **state)
+/* Voice queues "in" and "out" (outbound), and a profile "p" serving both
+ * that measures idle time since the last inbound call. */
+static oq_engine *in_out_center(void)
 {
-    (void)state;
     oq_engine *e = new_engine(&rec, NULL);
     add_channel(e, "voice", 1, 100, 1);
     add_queue(e, "in", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
@@ -116,6 +117,13 @@ static void idle_measure_since_last_inbound(void **state)
     assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "in", 1, 0));
     assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "out", 2, 0));
     assert_oq_ok(e, oq_profile_set_options(e, 0, "p", 0, OQ_IDLE_LAST_INBOUND));
+    return e;
+}
+
+static void idle_measure_since_last_inbound(void **state)
+{
+    (void)state;
+    oq_engine *e = in_out_center();
     add_agent(e, "a1", 100);
     add_agent(e, "a2", 100);
     assert_oq_ok(e, oq_agent_set_profile(e, 0, "a1", "p"));
@@ -153,19 +161,7 @@ static void group_profile_switches_idle_measure_of_all(void **state)
     uint64_t rng = 12345;
     for (int seed = 0; seed < 60; seed++) {
         int n = 3 + seed % (NMAX - 2);
-        oq_engine *e = new_engine(&rec, NULL);
-        add_channel(e, "voice", 1, 100, 1);
-        add_queue(e, "in", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
-        oq_queue_spec qs;
-        oq_queue_spec_init(&qs);
-        qs.id = "out";
-        qs.outbound = 1;
-        assert_oq_ok(e, oq_queue_add(e, &qs));
-        assert_oq_ok(e, oq_queue_add_channel(e, 0, "out", "voice"));
-        assert_oq_ok(e, oq_profile_add(e, "p"));
-        assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "in", 1, 0));
-        assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "out", 2, 0));
-        assert_oq_ok(e, oq_profile_set_options(e, 0, "p", 0, OQ_IDLE_LAST_INBOUND));
+        oq_engine *e = in_out_center();
         assert_oq_ok(e, oq_group_add(e, "team"));
         char id[NMAX][8], cid[16];
         int order[2][NMAX];
