@@ -86,6 +86,8 @@ typedef struct oq_sobj {
      * hist_ans[h], bit 32 + h for hist_ab[h]. */
     uint64_t pend_k, pend_h;
     oq_sblock pend;
+    struct oq_sobj *staged_next; /* next in oq_stats.staged ... */
+    int32_t listed;              /* ... while this is 1 */
 } oq_sobj;
 
 /* One contact's record, 96 bytes (issue #22: the statistics' share of a
@@ -195,7 +197,10 @@ struct oq_stats {
     int32_t fresh;       /* slots from here on never taken (above) */
 
     oq_sbucket_at at;    /* a cache: zero (invalid) is a valid start */
-    int32_t staged;      /* some object has staged adds (oq_sobj.pend): at is valid for them */
+    /* The objects with staged adds (oq_sobj.pend), linked by staged_next,
+     * so a settle costs the objects touched, not every queue and channel;
+     * at is valid for their adds. */
+    oq_sobj *staged;
     /* A cache of to_ms(thr_s): the last SLA threshold an outcome used (one
      * llround per answer otherwise). Keyed by the value, so any queue may
      * use it; zero (0 s = 0 ms) is a valid start. */

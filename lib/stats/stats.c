@@ -536,14 +536,23 @@ static void settle_obj(oq_stats *S, oq_sobj *ob)
 
 void oq__stats_settle(oq_stats *S)
 {
-    if (!S->staged)
-        return;
-    S->staged = 0;
-    settle_obj(S, S->center);
-    for (int32_t i = 0; i < S->cap_queues; i++)
-        settle_obj(S, S->queues[i]);
-    for (int32_t i = 0; i < S->cap_channels; i++)
-        settle_obj(S, S->channels[i]);
+    for (oq_sobj *ob = S->staged, *next; ob; ob = next) {
+        next = ob->staged_next;
+        ob->staged_next = NULL;
+        ob->listed = 0;
+        settle_obj(S, ob);
+    }
+    S->staged = NULL;
+}
+
+/* An event is about to stage adds for ob: list it (once) for the settle. */
+static inline void stage(oq_stats *S, oq_sobj *ob)
+{
+    if (ob && !ob->listed) {
+        ob->listed = 1;
+        ob->staged_next = S->staged;
+        S->staged = ob;
+    }
 }
 
 static oq_sblock *bucket(oq_stats *S, oq_sobj *ob, int64_t t)
@@ -1210,13 +1219,16 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         oq__stats_roll(e, e->now);
     /* The bucket of now, once for every add of the event (the staged ones
      * belong to it; adds staged in an earlier bucket are folded there
-     * first). Every event may stage adds: staged is marked once here (a
-     * settle with nothing staged finds nothing to fold). */
+     * first). */
     at_locate(S, e->now);
-    S->staged = 1;
     oq_srec *r = oq__srec_get(e, c);
     oq_sobj *qo = c ? obj_hit(e, &S->queues, &S->cap_queues, c->queue->idx, e->n_queues) : NULL;
     oq_sobj *co = c ? obj_hit(e, &S->channels, &S->cap_channels, c->channel, e->n_channels) : NULL;
+    if (c) { /* every staged add of the event goes to these three: listed once */
+        stage(S, qo);
+        stage(S, co);
+        stage(S, S->center);
+    }
     int64_t now = e->now;
     switch (ev->type) {
     case OQ_EV_CONTACT_QUEUED:
@@ -1457,7 +1469,7 @@ oq_status oq_stats_configure(oq_engine *e, const oq_stats_options *o)
         S->channels[i] = NULL;
     }
     S->center = center;
-    S->staged = 0; /* the staged adds went with the objects, as their counts did */
+    S->staged = NULL; /* the staged adds went with the objects, as their counts did */
     apply_options(S, o);
     S->closed = S->emitted = 0;
     S->dropped = 0;
