@@ -312,22 +312,32 @@ static void replace_reports_the_change(void **state)
     oq_engine_destroy(e);
 }
 
-/* Replacing the calendar of a business-time queue moves its waiting
- * contacts' ladder steps to the new hours at once. (Found by fuzz_api: the
- * step kept the time the old hours gave it.) */
-static void replace_rearms_business_time_steps(void **state)
+/* Business-time queue "q" on calendar "c" (UTC weekdays 09:00-17:00 from
+ * Monday `mon`) whose one ladder step alerts after ten open minutes, only
+ * while the service level is below `sl_below` (0: always). */
+static oq_engine *alert_after_ten_open_minutes(int64_t mon, double sl_below, const char *message)
 {
-    (void)state;
     oq_engine *e = center();
-    int64_t mon = utc_at(2026, 12, 7, 0);
     add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
     queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 1);
     oq_escalation_step st;
     oq_escalation_step_init(&st);
     st.action = OQ_STEP_ALERT;
     st.after_s = 600;
-    st.message = "ten open minutes";
+    st.when_sl_below = sl_below;
+    st.message = message;
     assert_oq_ok(e, oq_queue_add_step(e, mon, "q", &st));
+    return e;
+}
+
+/* Replacing the calendar of a business-time queue moves its waiting
+ * contacts' ladder steps to the new hours at once. (Found by fuzz_api: the
+ * step kept the time the old hours gave it.) */
+static void replace_rearms_business_time_steps(void **state)
+{
+    (void)state;
+    int64_t mon = utc_at(2026, 12, 7, 0);
+    oq_engine *e = alert_after_ten_open_minutes(mon, 0, "ten open minutes");
     assert_oq_ok(e, arrive(e, mon + 16 * H + 55 * MIN, "c1", "voice", "q", 0));
     /* Five open minutes before 17:00, five after Tuesday 09:00 - until the
      * hours are replaced by 09:00-20:00: then Monday 17:05. */
@@ -349,17 +359,9 @@ static void replace_rearms_business_time_steps(void **state)
 static void moved_conditional_step_does_not_poll(void **state)
 {
     (void)state;
-    oq_engine *e = center();
     int64_t mon = utc_at(2026, 12, 7, 0), day = 24 * H;
-    add_cal(e, mon, hours("c", "UTC", 1, 9, 17));
-    queue_with(e, "q", "c", OQ_CLOSED_WAIT, NULL, NULL, 1);
-    oq_escalation_step st;
-    oq_escalation_step_init(&st);
-    st.action = OQ_STEP_ALERT;
-    st.after_s = 600;
-    st.when_sl_below = 0.2; /* never met: no contact was answered */
-    st.message = "ten open minutes and a poor service level";
-    assert_oq_ok(e, oq_queue_add_step(e, mon, "q", &st));
+    /* The condition is never met: no contact was answered. */
+    oq_engine *e = alert_after_ten_open_minutes(mon, 0.2, "ten open minutes and a poor service level");
     assert_oq_ok(e, arrive(e, mon + 16 * H, "c1", "voice", "q", 0));
     uint64_t before = e->timers_fired;
     assert_oq_ok(e, oq_engine_advance(e, mon + 16 * H + 30 * MIN));
