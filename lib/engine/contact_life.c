@@ -70,10 +70,11 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
     return d << shift;
 }
 
-/* Every contact has room for one exclusion more than it holds, so an offer
- * (route.c) never allocates and its reject or time-out has a slot. The
- * first array is that one slot (most contacts are never missed: 32 bytes a
- * waiting contact, not oq__grow's four slots); later ones double. */
+/* Room for `extra` exclusions more than the contact holds. A contact has
+ * no array until an agent first misses it (most never are: 32 bytes a
+ * waiting contact saved); from then on it keeps room for one more than it
+ * holds, so the next offer's reject or time-out finds a slot. Arrays start
+ * at what is asked and double. */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
 {
     int32_t need = c->n_rejects + extra;
@@ -87,14 +88,28 @@ int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
     return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, need, sizeof *c->rejects);
 }
 
-/* A time-out used the slot its offer had: room for the next offer's. If
- * memory is short (absorbed: the call is the clock's), the oldest exclusion
- * is forgotten instead — journaled, so a standby forgets the same one. */
-static void exclusion_room_after_timeout(oq_engine *e, oq_contact *c)
+/* A time-out keeps its agent from the contact (add_reject) with room for
+ * the next offer's miss after it: one slot beyond the new exclusion, and
+ * the first two slots if the contact was never missed. If memory is short
+ * (absorbed: the call is the clock's), the list is what adding the new
+ * exclusion and forgetting the oldest would give: journaled, and the same
+ * whatever room the contact had (a standby restored from a snapshot may
+ * have more), so a standby forgets the same one. With no room at all that
+ * oldest is the new one, which is then never written. */
+static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a);
+
+static void add_timeout_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
-    if (oq__soft_try(e) && oq__exclusion_room(e, c, 1))
+    if (oq__soft_try(e) && oq__exclusion_room(e, c, 2)) {
+        add_reject(e, c, a);
         return;
+    }
     oq__soft_failed(e);
+    if (c->cap_rejects == 0) { /* it held none, and holds none after: the miss still counts */
+        c->offers_here += c->offers_here < INT16_MAX;
+        return;
+    }
+    add_reject(e, c, a);
     memmove(c->rejects, c->rejects + 1, (size_t)(c->n_rejects - 1) * sizeof *c->rejects);
     c->n_rejects--;
 }
@@ -102,8 +117,8 @@ static void exclusion_room_after_timeout(oq_engine *e, oq_contact *c)
 /* The agent missed the offer: keep it from the contact (exclusion_ms).
  * Entries of agents gone or whose presence changed leave the list, and the
  * agent's earlier one is replaced, so it holds at most one per agent; it
- * uses the room every contact keeps for one more (oq__exclusion_room), so
- * this never allocates. */
+ * uses the room its caller made or found (oq__exclusion_room), so this
+ * never allocates. */
 static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
     uint32_t misses = 1;
@@ -440,8 +455,7 @@ void oq__offer_expired(oq_engine *e, oq_contact *c)
 {
     oq_agent *a = c->svc->agent;
     oq__contact_event(e, c, OQ_EV_OFFER_TIMEOUT, NULL);
-    add_reject(e, c, a);
-    exclusion_room_after_timeout(e, c);
+    add_timeout_reject(e, c, a);
     note_miss(e, a, 1);
     if (oq__contact_pref_agent(e, c) == a)
         c->ext->pref_until = 0; /* its preferred agent let it go: anyone may serve it now */
@@ -666,7 +680,7 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
         (mvl && !oq__heap_reserve(&mvl->contacts, &e->mem, mvl->reserved + 1)) ||
         ((keep_place || mvl) && !oq__history_reserve(e, c, 1)) || !oq__reserve_timers(e, 1, 0) ||
         !oq__svc_reserve(e, 1, 0) /* a service block for its offer (svc.c) */ ||
-        !oq__exclusion_room(e, c, 1) || !oq__idtable_put(&e->contact_ids, c)) {
+        !oq__idtable_put(&e->contact_ids, c)) {
         if (c) {
             oq__history_free(e, c);
             oq__strfree(&e->mem, c->customer);

@@ -570,7 +570,8 @@ void oq__offers_withdraw(oq_engine *e, oq_agent *a, const char *why, int unless_
 int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x);
 int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a);
 /* Room for `extra` more exclusions than the contact holds (0: out of memory,
- * nothing changed). Every contact keeps room for one more. */
+ * nothing changed). A contact holding any keeps room for one more; one never
+ * missed has no array (contact_life.c). */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra);
 int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c);
 oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);

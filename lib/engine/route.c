@@ -200,9 +200,8 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
     return !inbound_waits_for(e, a);
 }
 
-/* Never allocates: every contact carries room for one more exclusion than
- * it holds (oq__exclusion_room), which the reject or time-out of this offer
- * may use, and the engine's free list holds a service block for every offer
+/* Never allocates: the reject or time-out of this offer makes or finds
+ * room for the exclusion it adds (contact_life.c), and the engine's free list holds a service block for every offer
  * routing can make (svc.c), so routing cannot be starved of memory (0, the
  * offer not made, only if that invariant broke and the allocator failed).
  * index_later: the agent is marked reindex_due (in no lane heap) and

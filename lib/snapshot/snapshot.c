@@ -1049,11 +1049,13 @@ static int r_contact(rx *x)
     c->n_rejects = oq__rd_count(r, MAX_SLOTS - 1, 28, "contact rejects");
     if (r->bad)
         return 0;
-    /* With the room for one more every contact keeps (oq__exclusion_room). */
-    c->rejects = xalloc(x, (size_t)c->n_rejects + 1, sizeof *c->rejects);
-    if (!c->rejects)
-        return 0;
-    c->cap_rejects = c->n_rejects + 1;
+    /* With the room for one more a contact holding any keeps (oq__exclusion_room). */
+    if (c->n_rejects > 0) {
+        c->rejects = xalloc(x, (size_t)c->n_rejects + 1, sizeof *c->rejects);
+        if (!c->rejects)
+            return 0;
+        c->cap_rejects = c->n_rejects + 1;
+    }
     for (int32_t i = 0; i < c->n_rejects && !r->bad; i++) {
         oq_exclusion *ex = &c->rejects[i];
         ex->agent_seq = oq__rd_u64(r);

@@ -180,11 +180,11 @@ static void failed_arrival_keeps_the_spare(void **state)
  * goal), counted by the allocator: the record (232 bytes: what only an
  * offered, active or wrap-up contact needs is in a service block it holds
  * then, lib/engine/svc.c), the statistics' record (96, in pages: no seq,
- * its contact's is its own), the rejects array's first slot (32: most
- * contacts are never missed, so the array starts at one slot), the id and
- * the heap and id-table slots. The bound is the figure of 2026-12-07 (450)
- * with a little room; giving the rejects array oq__grow's four slots again,
- * or the record its service fields, breaks it. */
+ * its contact's is its own), the id and the heap and id-table slots - no
+ * rejects array (a contact has none until an agent first misses it). The
+ * bound is the figure of 2026-12-07 evening (418) with a little room;
+ * allocating the rejects array's first slot at arrival again (+32), or
+ * giving the record its service fields, breaks it. */
 static void waiting_contact_bytes(void **state)
 {
     (void)state;
@@ -200,7 +200,8 @@ static void waiting_contact_bytes(void **state)
     }
     double per = (double)(w.a.live_bytes - base) / N;
     print_message("engine bytes per waiting contact: %.1f\n", per);
-    assert_true(per <= 472.0);
+    if (per > 436.0)
+        fail_msg("%.1f engine bytes per waiting contact, more than 436", per);
     assert_oq_ok(w.e, oq_engine_check(w.e));
     oq_engine_destroy(w.e);
     assert_int_equal(w.a.live_bytes, 0);

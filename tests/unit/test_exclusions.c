@@ -6,6 +6,7 @@
  * waiting contact that an available agent could take with no timer to bring
  * them together (issue #15 item 1). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/internal.h"
@@ -14,9 +15,9 @@
 static recorder rec;
 static char buf[64];
 
-static oq_engine *one_queue(double offer_timeout_s, double retry_after_s, int32_t max_offers)
+static oq_engine *one_queue_alloc(test_alloc *al, double offer_timeout_s, double retry_after_s, int32_t max_offers)
 {
-    oq_engine *e = new_engine(&rec, NULL);
+    oq_engine *e = new_engine(&rec, al);
     add_channel(e, "voice", 1, 100, 1);
     oq_queue_spec q;
     oq_queue_spec_init(&q);
@@ -30,6 +31,11 @@ static oq_engine *one_queue(double offer_timeout_s, double retry_after_s, int32_
     assert_oq_ok(e, oq_queue_add(e, &q));
     assert_oq_ok(e, oq_queue_add_channel(e, 0, "q", "voice"));
     return e;
+}
+
+static oq_engine *one_queue(double offer_timeout_s, double retry_after_s, int32_t max_offers)
+{
+    return one_queue_alloc(NULL, offer_timeout_s, retry_after_s, max_offers);
 }
 
 static int64_t offered_at(const char *contact, const char *agent, int nth)
@@ -249,6 +255,126 @@ static void never_answering_agent_costs_few_offers(void **state)
 /* The checker: a waiting contact an available agent could take must have a
  * timer that will bring them together (here the end of the exclusion); with
  * that timer gone the engine is corrupt. (It passed such a state before.) */
+/* ---- the exclusions array: none until the first miss (issue #22) ---- */
+
+static const oq_contact *contact_rec(const oq_engine *e, const char *id)
+{
+    const oq_contact *c = NULL;
+    assert_oq_ok(e, oq__lookup_contact(e, "contact", id, &c));
+    return c;
+}
+
+static void to_standby(const oq_journal_record *r, void *user)
+{
+    assert_oq_ok_e(oq_journal_apply, (oq_engine *)user, r->data, r->len);
+}
+
+static void assert_same_snapshots(oq_engine *a, test_alloc *al, oq_engine *b)
+{
+    snap_buf x = snap_of(a, al), y = snap_of(b, NULL);
+    if (x.n != y.n || memcmp(x.p, y.p, x.n) != 0)
+        fail_msg("the journal-fed standby differs from the primary (snapshots of %zu and %zu bytes)", x.n, y.n);
+    free(x.p);
+    free(y.p);
+}
+
+/* An engine whose one agent, a1, let contact c0 time out once and then
+ * served it: c0's record, holding an exclusions array, is now a spare that
+ * the next arrival takes with its array. */
+static oq_engine *with_spare_array(test_alloc *al)
+{
+    oq_engine *e = one_queue_alloc(al, 10, 30, 0);
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c0", "voice", "q", 0));
+    assert_int_equal(contact_rec(e, "c0")->cap_rejects, 0); /* offered, never missed: no array */
+    assert_oq_ok(e, oq_engine_advance(e, 11000));          /* its offer times out */
+    const oq_contact *c0 = contact_rec(e, "c0");
+    assert_int_equal(c0->n_rejects, 1);
+    assert_int_equal(c0->cap_rejects, 2); /* the exclusion and room for the next miss */
+    assert_oq_ok(e, oq_engine_advance(e, 41000)); /* the exclusion ends: offered again */
+    assert_int_equal(offered_at("c0", "a1", 1), 41000);
+    assert_oq_ok(e, oq_offer_accept(e, 42000, "c0", "a1"));
+    assert_oq_ok(e, oq_contact_complete(e, 43000, "c0"));
+    return e;
+}
+
+/* Contact c1 arrives at a1 and its offer times out with every allocation
+ * failing on engine p, journaled into standby r. Returns c1's exclusions
+ * on p afterwards. */
+static int32_t c1_times_out_short_of_memory(oq_engine *p, test_alloc *al, oq_engine *r)
+{
+    assert_oq_ok(p, oq_engine_set_journal(p, to_standby, r));
+    assert_oq_ok(p, arrive(p, 50000, "c1", "voice", "q", 0));
+    assert_oq_ok(p, oq_engine_check(p));
+    assert_oq_ok(r, oq_engine_check(r));
+    assert_same_snapshots(p, al, r);
+    int64_t failed = al->n_failed;
+    al->fail_at = al->n_allocs + 1;
+    al->fail_all = 1;
+    assert_oq_ok(p, oq_engine_advance(p, 60000)); /* the time-out: absorbed */
+    al->fail_at = 0;
+    al->fail_all = 0;
+    const oq_contact *c1 = contact_rec(p, "c1");
+    assert_int_equal(c1->offers_here, 1); /* the miss counts, kept or not */
+    assert_oq_ok(p, oq_engine_check(p));
+    assert_oq_ok(r, oq_engine_check(r));
+    assert_same_snapshots(p, al, r);
+    assert_oq_ok(p, oq_engine_set_journal(p, NULL, NULL));
+    return al->n_failed > failed ? c1->n_rejects : -1;
+}
+
+/* A contact never missed holds no exclusions array; its first miss makes
+ * one. When that time-out finds no memory, the exclusion is forgotten (the
+ * degraded outcome of docs/integration.md) however much room the contact
+ * had: a standby whose record of it has an array (a spare's) takes the same
+ * path as a primary whose record has none, and the other way round. */
+static void first_miss_makes_the_array(void **state)
+{
+    (void)state;
+    test_alloc al = {0}, al2 = {0};
+    /* x keeps a spare record with an array; y, restored from x's snapshot,
+     * has no spares: c1 takes the array on x, none on y. */
+    oq_engine *x = with_spare_array(&al);
+    snap_buf s = snap_of(x, &al);
+    oq_engine_options o;
+    oq_engine_options_init(&o);
+    o.alloc = test_alloc_fn;
+    o.alloc_user = &al2;
+    oq_engine *y = NULL;
+    assert_oq_ok_e(oq_engine_restore_buffer, &o, s.p, s.n, &y);
+    free(s.p);
+
+    /* y primary (no array: nothing to write into), x standby (room it need not grow). */
+    assert_int_equal(c1_times_out_short_of_memory(y, &al2, x), 0);
+    assert_int_equal(contact_rec(y, "c1")->cap_rejects, 0);
+    assert_int_equal(contact_rec(x, "c1")->cap_rejects, 2);
+    assert_int_equal(contact_rec(x, "c1")->n_rejects, 0); /* forgotten there too */
+    /* Forgotten: a1 may take it again at once (re-offered at the time-out). */
+    assert_int_equal(offered_at("c1", "a1", 1), 60000);
+    oq_engine_destroy(y);
+    oq_engine_destroy(x);
+    assert_int_equal(al.live_bytes, 0);
+    assert_int_equal(al2.live_bytes, 0);
+
+    /* x primary (its array has room: nothing to allocate, the exclusion is
+     * kept), y standby (allocates its first array). */
+    memset(&al, 0, sizeof al);
+    memset(&al2, 0, sizeof al2);
+    x = with_spare_array(&al);
+    s = snap_of(x, &al);
+    assert_oq_ok_e(oq_engine_restore_buffer, &o, s.p, s.n, &y);
+    free(s.p);
+    assert_int_equal(c1_times_out_short_of_memory(x, &al, y), -1); /* nothing failed */
+    assert_int_equal(contact_rec(x, "c1")->n_rejects, 1);
+    assert_int_equal(contact_rec(y, "c1")->n_rejects, 1);
+    assert_int_equal(contact_rec(y, "c1")->cap_rejects, 2);
+    oq_engine_destroy(y);
+    oq_engine_destroy(x);
+    assert_int_equal(al.live_bytes, 0);
+    assert_int_equal(al2.live_bytes, 0);
+}
+
 static void check_reports_a_stranded_contact(void **state)
 {
     (void)state;
@@ -280,6 +406,7 @@ int main(void)
         cmocka_unit_test(max_offers_applies_the_limit_action),
         cmocka_unit_test(never_answering_agent_costs_few_offers),
         cmocka_unit_test(check_reports_a_stranded_contact),
+        cmocka_unit_test(first_miss_makes_the_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
