@@ -259,8 +259,10 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
         return st;
     /* What may need the ext block later without a call that can fail for
      * memory (the ladder's preferred skills, the deadline's timer) has it. */
-    CHECK(c->ext || (c->n_pref == 0 && c->deadline <= 0 && !(c->t_kind & OQ_CT_ARMED(OQ_CT_DUE))),
-          "contact '%s': preferred skills, a deadline or its timer without an ext block", c->id);
+    CHECK(c->ext || (c->n_pref == 0 && !(c->t_kind & OQ_CT_ARMED(OQ_CT_DUE))),
+          "contact '%s': preferred skills or a deadline timer without an ext block", c->id);
+    CHECK(oq__c_deadline(c) >= 0, "contact '%s': deadline %lld before the epoch", c->id,
+          (long long)oq__c_deadline(c));
     CHECK(!c->ext || c->n_pref >= 32 || (c->ext->pref_hold >> c->n_pref) == 0,
           "contact '%s': waits for preferred skills it does not have", c->id);
     const oq_timer tv = oq__ctimer_view(c, OQ_CT_SERVICE), *t = &tv;

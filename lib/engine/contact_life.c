@@ -704,7 +704,8 @@ oq_status oq_contact_arrive(oq_engine *e, int64_t now_ms, const oq_contact_spec 
     c->lane = l;
     c->heap_pos = -1;
     c->priority = s->priority;
-    c->deadline = s->deadline_ms;
+    if (s->deadline_ms > 0)
+        c->ext->deadline = s->deadline_ms; /* need_ext made the block */
     if (pa) {
         c->ext->pref_agent_idx = pa->idx;
         c->ext->pref_agent_seq = pa->seq;
@@ -995,7 +996,7 @@ oq_status oq_contact_get(const oq_engine *e, const char *id, oq_contact_info *ca
     out->priority = c->priority;
     out->arrived_ms = c->arrived;
     out->enqueued_ms = c->enqueued;
-    out->deadline_ms = c->deadline;
+    out->deadline_ms = oq__c_deadline(c);
     out->n_rejected = oq__contact_excluded(e, c);
     out->n_offers = c->n_offers;
     out->queue = c->queue->id;

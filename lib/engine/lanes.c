@@ -25,8 +25,8 @@ static int contact_cmp(const void *pa, const void *pb, const void *ctx)
         if (ka != kb)
             return ka > kb ? -1 : 1;
     } else if (q->ordering == OQ_ORDER_DEADLINE) {
-        int64_t da = a->deadline > 0 ? a->deadline : INT64_MAX;
-        int64_t db = b->deadline > 0 ? b->deadline : INT64_MAX;
+        int64_t da = oq__c_deadline(a) > 0 ? oq__c_deadline(a) : INT64_MAX;
+        int64_t db = oq__c_deadline(b) > 0 ? oq__c_deadline(b) : INT64_MAX;
         if (da != db)
             return da < db ? -1 : 1;
     }
@@ -64,7 +64,7 @@ static void contact_key(const void *item, const void *ctx, oq_heap_key *out)
     if (q->ordering == OQ_ORDER_PRIORITY)
         out->k[0] = ~ordered_bits(c->priority - q->aging_per_s * ((double)c->enqueued / 1000.0)); /* highest first */
     else if (q->ordering == OQ_ORDER_DEADLINE)
-        out->k[0] = ordered_i64(c->deadline > 0 ? c->deadline : INT64_MAX);
+        out->k[0] = ordered_i64(oq__c_deadline(c) > 0 ? oq__c_deadline(c) : INT64_MAX);
     else {
         out->k[0] = ordered_i64(c->enqueued);
         out->k[1] = c->seq;

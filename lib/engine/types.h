@@ -154,11 +154,13 @@ typedef struct oq_served oq_served; /* last_agent.c: a customer's last agent */
  * it (docs/performance.md, "Memory"). Allocated by the call that first
  * needs it before it changes anything (arrival, park, transfer to an agent,
  * restore: oq__contact_ext) and freed with the contact; NULL reads as none
- * (pref_until 0, pref_agent_idx -1, pref_agent_seq 0, pref_hold 0, slot
- * OQ_CT_DUE unarmed). It exists whenever the contact has preferred skills or
- * a deadline, the two things set in the record only at arrival, so neither
- * the ladder nor the deadline's timer ever allocates (oq_engine_check). */
+ * (deadline 0, pref_until 0, pref_agent_idx -1, pref_agent_seq 0, pref_hold
+ * 0, slot OQ_CT_DUE unarmed). It exists whenever the contact has preferred
+ * skills or a deadline, the two things set only at arrival (a reopen moves
+ * a deadline it has), so neither the ladder nor the deadline's timer ever
+ * allocates (oq_engine_check). */
 typedef struct oq_contact_ext {
+    int64_t deadline;        /* reply deadline (ms), 0 = none: a contact given one has this block */
     int64_t pref_until;      /* reserved for the preferred agent until then, 0 = not; only while
                                 that agent is logged in and ready (it is in its reserved list) */
     uint64_t pref_agent_seq;
@@ -381,7 +383,6 @@ struct oq_contact {
     int64_t arrived;         /* first arrival: kept through overflows and transfers */
     int64_t enqueued;        /* place-in-line time: kept through overflow, reset by transfer */
     int64_t entered;         /* entered its current queue: the ladder counts from here; PARKED: when parked */
-    int64_t deadline;
     int64_t step_base;       /* when the previous step fired (or entry) */
     int64_t recheck_at;      /* conditional step waiting for its condition, 0 = none */
     int64_t limit_retry_at;  /* max-wait move that found no room: try again then, 0 = none */
@@ -431,7 +432,7 @@ _Static_assert(OQ_TIERS_MAX <= INT8_MAX, "oq_contact.step and .tier are int8_t")
 /* A waiting contact's record is the engine's main memory cost per contact
  * (docs/performance.md, "Memory"): keep it from growing unnoticed. */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct oq_contact) == 232, "oq_contact: 232 bytes on 64-bit targets");
+_Static_assert(sizeof(struct oq_contact) == 224, "oq_contact: 224 bytes on 64-bit targets");
 #endif
 
 /* A contact's service fields read as the record's were: none without the
@@ -442,6 +443,8 @@ static inline int32_t oq__c_exclusive(const oq_contact *c) { return c->svc ? c->
 static inline int64_t oq__c_offered_at(const oq_contact *c) { return c->svc ? c->svc->offered_at : 0; }
 static inline int64_t oq__c_assigned_at(const oq_contact *c) { return c->svc ? c->svc->assigned_at : 0; }
 static inline int64_t oq__c_wrapup_at(const oq_contact *c) { return c->svc ? c->svc->wrapup_at : 0; }
+/* Its reply deadline, in the ext block (0 = none). */
+static inline int64_t oq__c_deadline(const oq_contact *c) { return c->ext ? c->ext->deadline : 0; }
 
 /* oq_contact.flags */
 #define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */

@@ -451,24 +451,25 @@ void oq__wait_resume(oq_engine *e, oq_contact *c)
 /* When the deadline warning is due: deadline_warning_s before the deadline,
  * in the queue's business time when it counts one (the instant from which
  * that much open time is left); the deadline itself without a warning. */
-static int64_t warning_at(const oq_engine *e, const oq_contact *c)
+static int64_t warning_at(const oq_engine *e, const oq_contact *c, int64_t deadline)
 {
     const oq_queue *q = c->queue;
     int64_t warn_ms = (int64_t)(q->deadline_warning_s * 1000.0 + 0.5);
     if (warn_ms <= 0)
-        return c->deadline;
+        return deadline;
     if (!q->business_time || q->calendar < 0)
-        return c->deadline - warn_ms;
-    int64_t from = c->arrived < c->deadline ? c->arrived : c->deadline;
-    int64_t left = oq__queue_elapsed(e, q, from, c->deadline);
+        return deadline - warn_ms;
+    int64_t from = c->arrived < deadline ? c->arrived : deadline;
+    int64_t left = oq__queue_elapsed(e, q, from, deadline);
     return left > warn_ms ? oq__queue_after(e, q, from, left - warn_ms) : from;
 }
 
 int64_t oq__deadline_due(const oq_engine *e, const oq_contact *c)
 {
-    if (c->deadline <= 0 || c->deadline_stage >= 2)
+    int64_t deadline = oq__c_deadline(c);
+    if (deadline <= 0 || c->deadline_stage >= 2)
         return INT64_MAX;
-    return c->deadline_stage == 0 ? warning_at(e, c) : c->deadline;
+    return c->deadline_stage == 0 ? warning_at(e, c, deadline) : deadline;
 }
 
 void oq__deadline_schedule(oq_engine *e, oq_contact *c)
@@ -492,7 +493,7 @@ void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
     int moved = 0;
     oq_contact *c;
     for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
-        if (c->deadline <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
+        if (oq__c_deadline(c) <= 0 || c->state == OQ_CONTACT_PARKED) /* parking stops the clock */
             continue;
         if (q ? c->queue != q : !c->queue->business_time || c->queue->calendar != cal)
             continue;
@@ -512,7 +513,7 @@ void oq__deadlines_rearm(oq_engine *e, const oq_queue *q, int32_t cal)
 void oq__deadline_expired(oq_engine *e, oq_contact *c)
 {
     int64_t warn_ms = (int64_t)(c->queue->deadline_warning_s * 1000.0 + 0.5);
-    if (c->deadline_stage == 0 && warn_ms > 0 && e->now < c->deadline) {
+    if (c->deadline_stage == 0 && warn_ms > 0 && e->now < oq__c_deadline(c)) {
         c->deadline_stage = 1;
         oq__contact_event(e, c, OQ_EV_DEADLINE_WARNING, NULL);
     } else {

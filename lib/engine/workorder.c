@@ -360,13 +360,14 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
     }
     c->enqueued = e->now;
     c->n_rejects = 0;
-    if (c->deadline > 0 && c->deadline_stage < 2) { /* the reply deadline paused while parked */
-        if (q->business_time && q->calendar >= 0 && c->deadline > c->entered) {
+    if (oq__c_deadline(c) > 0 && c->deadline_stage < 2) { /* the reply deadline paused while parked */
+        int64_t *deadline = &c->ext->deadline;
+        if (q->business_time && q->calendar >= 0 && *deadline > c->entered) {
             /* The open time that was left when it was parked is left now. */
-            int64_t left = oq__queue_elapsed(e, q, c->entered, c->deadline);
-            c->deadline = oq__queue_after(e, q, e->now, left);
+            int64_t left = oq__queue_elapsed(e, q, c->entered, *deadline);
+            *deadline = oq__queue_after(e, q, e->now, left);
         } else {
-            c->deadline = oq__add_ms(c->deadline, e->now - c->entered);
+            *deadline = oq__add_ms(*deadline, e->now - c->entered);
         }
     }
     oq_agent *owner = oq__contact_pref_agent(e, c); /* one: it has an ext block (types.h) */

@@ -214,7 +214,7 @@ static void w_contact(oq_wr *w, const oq_contact *c)
     oq__wr_i64(w, c->arrived);
     oq__wr_i64(w, c->enqueued);
     oq__wr_i64(w, c->entered);
-    oq__wr_i64(w, c->deadline);
+    oq__wr_i64(w, oq__c_deadline(c));
     oq__wr_i32(w, c->step);
     oq__wr_i32(w, c->tier);
     oq__wr_i64(w, c->step_base);
@@ -1016,13 +1016,14 @@ static int r_contact(rx *x)
     c->arrived = oq__rd_past(r, e->now, "contact arrived");
     c->enqueued = oq__rd_past(r, e->now, "contact enqueued");
     c->entered = oq__rd_past(r, e->now, "contact entered");
-    c->deadline = oq__rd_instant(r, "contact deadline");
+    int64_t deadline = oq__rd_instant(r, "contact deadline");
     c->step = oq__rd_range(r, 0, c->queue->n_steps, "contact step");
     c->tier = oq__rd_range(r, 0, c->queue->n_tiers - 1, "contact tier");
     c->step_base = oq__rd_past(r, e->now, "contact step base");
     c->recheck_at = oq__rd_instant(r, "contact recheck");
     c->limit_retry_at = oq__rd_instant(r, "contact limit retry");
     oq_contact_ext ext = {0};
+    ext.deadline = deadline;
     ext.pref_until = oq__rd_instant(r, "contact preferred-agent reservation");
     c->deadline_stage = oq__rd_range(r, 0, 2, "contact deadline stage");
     ext.pref_hold = oq__rd_u32(r);
@@ -1104,7 +1105,7 @@ static int r_contact(rx *x)
      * whenever the contact has preferred skills or a deadline (the engine
      * never allocates it later for those). */
     if (ext.pref_until != 0 || ext.pref_hold != 0 || ext.pref_agent_idx != -1 ||
-        ext.pref_agent_seq != 0 || n_pref > 0 || c->deadline > 0 || t[OQ_CT_DUE].kind != OQ_TIMER_NONE) {
+        ext.pref_agent_seq != 0 || n_pref > 0 || ext.deadline > 0 || t[OQ_CT_DUE].kind != OQ_TIMER_NONE) {
         c->ext = xalloc(x, 1, sizeof *c->ext);
         if (!c->ext)
             return 0;

@@ -1181,7 +1181,7 @@ static void forget(oq_engine *e, oq_srec *r, oq_contact *c)
 /* A contact with a deadline ends without having been answered. */
 static void deadline_end(oq_engine *e, oq_srec *r, const oq_contact *c, oq_sobj *qo, oq_sobj *co)
 {
-    if (!c || c->deadline <= 0 || (r && (r->flags & SF_DEADLINE_DONE)))
+    if (!c || oq__c_deadline(c) <= 0 || (r && (r->flags & SF_DEADLINE_DONE)))
         return;
     add3(e, qo, co, K_DL_N, 1);
 }
@@ -1295,8 +1295,9 @@ void oq__stats_on_event(oq_engine *e, const oq_event *ev, oq_contact *c, oq_agen
         outcome3(S, qo, co, 1, first, wq, wc, t_ms, now);
         business_outcome(e, qo, c->queue, 1, wq, t_ms, now);
         if (first) {
-            if (c->deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE)))
-                ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc}, {K_DL_N, 1}, {K_DL_MET, now <= c->deadline});
+            int64_t deadline = oq__c_deadline(c);
+            if (deadline > 0 && !(r && (r->flags & SF_DEADLINE_DONE)))
+                ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc}, {K_DL_N, 1}, {K_DL_MET, now <= deadline});
             else
                 ADD3(e, qo, co, {K_FR_N, 1}, {K_FR_MS, wc});
         }
