@@ -430,8 +430,14 @@ void oq__wait_expired(oq_engine *e, oq_contact *c)
         oq__mark_contact(e, c);
     }
     if (c->state == OQ_CONTACT_QUEUED && limit_due(e, c) <= e->now) {
-        if (apply_limit(e, c, offers_used_up(c) ? OQ_MAX_OFFERS : "max wait"))
+        if (apply_limit(e, c, offers_used_up(c) ? OQ_MAX_OFFERS : "max wait")) {
             oq__wait_schedule(e, c);
+            /* Still waiting (moved, or kept for a retry when the move found
+             * no memory): a profile delay may have passed at this instant
+             * too, and no later wake-up is armed for that. */
+            if (c->state == OQ_CONTACT_QUEUED)
+                oq__mark_contact(e, c);
+        }
         return;
     }
     if (climb(e, c)) {

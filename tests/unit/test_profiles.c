@@ -499,6 +499,59 @@ static void longest_waiting_across_queues_without_starvation(void **state)
     oq_engine_destroy(e);
 }
 
+/* A contact's max wait and an agent's profile delay end at the same
+ * instant. The max wait fires first and overflows the contact to B, where
+ * the agent does not serve; when that move finds no memory (absorbed: tried
+ * again a second later), the contact stays in A - and the agent, whose delay
+ * has just passed, takes it at once (fuzz_api 2026-12-07: nothing woke the
+ * contact for the delay, so it waited beside the free agent). */
+static void delay_ending_with_a_failed_max_wait_move(void **state)
+{
+    (void)state;
+    for (int fail = 0; fail <= 1; fail++) {
+        test_alloc al = {0};
+        oq_engine *e = new_engine(&rec, &al);
+        add_channel(e, "voice", 0, 100, 1);
+        add_queue(e, "B", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+        oq_queue_spec q;
+        oq_queue_spec_init(&q);
+        q.id = "A";
+        q.max_wait_s = 30;
+        q.limit_action = OQ_LIMIT_OVERFLOW;
+        q.limit_queue = "B";
+        assert_oq_ok(e, oq_queue_add(e, &q));
+        assert_oq_ok(e, oq_queue_add_channel(e, 0, "A", "voice"));
+        assert_oq_ok(e, oq_profile_add(e, "p"));
+        assert_oq_ok(e, oq_profile_set_queue(e, 0, "p", "A", 1, 30)); /* A only, after 30 s */
+        add_agent(e, "a1", 100);
+        assert_oq_ok(e, oq_agent_set_profile(e, 0, "a1", "p"));
+        assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+        assert_oq_ok(e, arrive(e, 0, "k", "voice", "A", 0));
+        assert_int_equal(contact_state(e, "k"), OQ_CONTACT_QUEUED);
+        if (fail) { /* every allocation from here on fails, the overflow's included */
+            al.fail_at = al.n_allocs + 1;
+            al.fail_all = 1;
+        }
+        assert_oq_ok(e, oq_engine_advance(e, 30000));
+        al.fail_at = 0;
+        al.fail_all = 0;
+        assert_oq_ok(e, oq_engine_check(e));
+        oq_contact_info ci = OQ_OUTPUT_INIT(oq_contact_info);
+        assert_oq_ok(e, oq_contact_get(e, "k", &ci));
+        if (fail) {
+            assert_true(al.n_failed > 0);
+            assert_string_equal(ci.queue, "A");
+            assert_int_equal(ci.state, OQ_CONTACT_OFFERED);
+            assert_string_equal(ci.agent, "a1");
+        } else {
+            assert_string_equal(ci.queue, "B"); /* overflowed: a1 does not serve B */
+            assert_int_equal(ci.state, OQ_CONTACT_QUEUED);
+        }
+        oq_engine_destroy(e);
+        assert_int_equal(al.live_bytes, 0);
+    }
+}
+
 /* ---- a profile change that leaves a queue's delays as they were ----------- */
 
 /* Queue "A" with a contact "k" waiting since 0 and agents a1, a2, a3 (not
@@ -637,6 +690,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(profile_priority_decides_which_head),
         cmocka_unit_test(profile_delay_and_queue_list),
+        cmocka_unit_test(delay_ending_with_a_failed_max_wait_move),
         cmocka_unit_test(voice_blocks_chat_under_current_channel_only),
         cmocka_unit_test(idle_measure_since_last_inbound),
         cmocka_unit_test(group_profile_switches_idle_measure_of_all),
