@@ -229,7 +229,8 @@ static oq_status check_agent(oq_engine *e, const oq_agent *a)
  * ends is checked with the lanes (check.c). */
 static oq_status check_exclusions(oq_engine *e, const oq_contact *c)
 {
-    CHECK(c->n_rejects >= 0 && (c->n_rejects < c->cap_rejects || (c->n_rejects == 0 && c->cap_rejects == 0)),
+    CHECK(c->n_rejects >= 0 && (c->n_rejects < c->cap_rejects || (c->n_rejects == 0 && c->cap_rejects == 0)) &&
+              (c->rejects == NULL) == (c->cap_rejects == 0),
           "contact '%s': %d exclusions in room for %d (an offer's miss needs room for one more, or none held)",
           c->id, c->n_rejects, c->cap_rejects);
     for (int32_t i = 0; i < c->n_rejects; i++) {

@@ -88,30 +88,36 @@ int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
     return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, need, sizeof *c->rejects);
 }
 
-/* A time-out keeps its agent from the contact (add_reject) with room for
- * the next offer's miss after it: one slot beyond the new exclusion, and
- * the first two slots if the contact was never missed. If memory is short
- * (absorbed: the call is the clock's), the list is what adding the new
- * exclusion and forgetting the oldest would give: journaled, and the same
- * whatever room the contact had (a standby restored from a snapshot may
- * have more), so a standby forgets the same one. With no room at all that
- * oldest is the new one, which is then never written. */
+/* A time-out keeps its agent from the contact (add_reject) and makes room
+ * for the next offer's miss: one allocation point either way. A contact
+ * with an array has a slot for this exclusion, then wants one beyond the
+ * list as add_reject left it (a repeated miss by the same agent replaces
+ * its entry and needs no more); one never missed wants its first two
+ * slots. If memory is short (absorbed: the call is the clock's), the list
+ * is what adding the new exclusion and forgetting the oldest gives -
+ * journaled, and the same whatever room the contact had (a standby restored
+ * from a snapshot may have an array where the primary has none), so a
+ * standby forgets the same one. Without an array that oldest is the new
+ * one, never written; the miss still counts. */
 static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a);
 
 static void add_timeout_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
+    if (c->cap_rejects > 0) {
+        add_reject(e, c, a);
+        if (oq__soft_try(e) && oq__exclusion_room(e, c, 1))
+            return;
+        oq__soft_failed(e);
+        memmove(c->rejects, c->rejects + 1, (size_t)(c->n_rejects - 1) * sizeof *c->rejects);
+        c->n_rejects--;
+        return;
+    }
     if (oq__soft_try(e) && oq__exclusion_room(e, c, 2)) {
         add_reject(e, c, a);
         return;
     }
     oq__soft_failed(e);
-    if (c->cap_rejects == 0) { /* it held none, and holds none after: the miss still counts */
-        c->offers_here += c->offers_here < INT16_MAX;
-        return;
-    }
-    add_reject(e, c, a);
-    memmove(c->rejects, c->rejects + 1, (size_t)(c->n_rejects - 1) * sizeof *c->rejects);
-    c->n_rejects--;
+    c->offers_here += c->offers_here < INT16_MAX;
 }
 
 /* The agent missed the offer: keep it from the contact (exclusion_ms).

@@ -252,9 +252,6 @@ static void never_answering_agent_costs_few_offers(void **state)
     oq_engine_destroy(e);
 }
 
-/* The checker: a waiting contact an available agent could take must have a
- * timer that will bring them together (here the end of the exclusion); with
- * that timer gone the engine is corrupt. (It passed such a state before.) */
 /* ---- the exclusions array: none until the first miss (issue #22) ---- */
 
 static const oq_contact *contact_rec(const oq_engine *e, const char *id)
@@ -375,6 +372,41 @@ static void first_miss_makes_the_array(void **state)
     assert_int_equal(al2.live_bytes, 0);
 }
 
+/* The same agent letting the contact time out again replaces its entry
+ * (two misses: twice the back-off) in the room the array kept: no memory is
+ * needed, so none missing can make the agent forget it. */
+static void repeated_miss_needs_no_memory(void **state)
+{
+    (void)state;
+    test_alloc al = {0};
+    oq_engine *e = one_queue_alloc(&al, 10, 30, 0);
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_oq_ok(e, oq_engine_advance(e, 41000)); /* time-out at 11 s, offered again at 41 s */
+    assert_int_equal(offered_at("c1", "a1", 1), 41000);
+    al.fail_at = al.n_allocs + 1;
+    al.fail_all = 1;
+    assert_oq_ok(e, oq_engine_advance(e, 51000)); /* the second time-out, memory short */
+    al.fail_at = 0;
+    al.fail_all = 0;
+    const oq_contact *c = contact_rec(e, "c1");
+    assert_int_equal(c->n_rejects, 1);
+    assert_int_equal(c->cap_rejects, 2);
+    assert_int_equal(c->rejects[0].misses, 2);
+    assert_int_equal(c->rejects[0].until, 51000 + 60000);
+    assert_oq_ok(e, oq_engine_advance(e, 110999));
+    assert_int_equal(offered_at("c1", "a1", 2), -1); /* kept from it for the doubled 60 s */
+    assert_oq_ok(e, oq_engine_advance(e, 111000));
+    assert_int_equal(offered_at("c1", "a1", 2), 111000);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+    assert_int_equal(al.live_bytes, 0);
+}
+
+/* The checker: a waiting contact an available agent could take must have a
+ * timer that will bring them together (here the end of the exclusion); with
+ * that timer gone the engine is corrupt. (It passed such a state before.) */
 static void check_reports_a_stranded_contact(void **state)
 {
     (void)state;
@@ -407,6 +439,7 @@ int main(void)
         cmocka_unit_test(never_answering_agent_costs_few_offers),
         cmocka_unit_test(check_reports_a_stranded_contact),
         cmocka_unit_test(first_miss_makes_the_array),
+        cmocka_unit_test(repeated_miss_needs_no_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
