@@ -372,6 +372,39 @@ static void first_miss_makes_the_array(void **state)
     assert_int_equal(al2.live_bytes, 0);
 }
 
+/* A reject of a contact never missed makes its array before it changes
+ * anything: without memory it fails with OQ_ENOMEM and the engine is byte
+ * for byte what it was (the offer still rings); with memory it succeeds. */
+static void reject_without_memory_changes_nothing(void **state)
+{
+    (void)state;
+    test_alloc al = {0};
+    oq_engine *e = one_queue_alloc(&al, 10, 30, 0);
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_OFFERED);
+    assert_oq_ok(e, oq_engine_advance(e, 2000)); /* a failed call's clock advance stands */
+    snap_buf before = snap_of(e, &al);
+    al.fail_at = al.n_allocs + 1;
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_ENOMEM);
+    al.fail_at = 0;
+    assert_non_null(strstr(oq_engine_last_error(e), "memory"));
+    snap_buf after = snap_of(e, &al);
+    if (before.n != after.n || memcmp(before.p, after.p, before.n) != 0)
+        fail_msg("a reject that failed for memory changed the engine (snapshots of %zu and %zu bytes)", before.n,
+                 after.n);
+    free(before.p);
+    free(after.p);
+    assert_int_equal(contact_rec(e, "c1")->cap_rejects, 0);
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
+    assert_int_equal(contact_rec(e, "c1")->n_rejects, 1);
+    assert_int_equal(contact_rec(e, "c1")->cap_rejects, 2);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+    assert_int_equal(al.live_bytes, 0);
+}
+
 /* The same agent letting the contact time out again replaces its entry
  * (two misses: twice the back-off) in the room the array kept: no memory is
  * needed, so none missing can make the agent forget it. */
@@ -440,6 +473,7 @@ int main(void)
         cmocka_unit_test(check_reports_a_stranded_contact),
         cmocka_unit_test(first_miss_makes_the_array),
         cmocka_unit_test(repeated_miss_needs_no_memory),
+        cmocka_unit_test(reject_without_memory_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
