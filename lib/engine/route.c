@@ -201,9 +201,10 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
 }
 
 /* Never allocates: the reject or time-out of this offer makes or finds
- * room for the exclusion it adds (contact_life.c), and the engine's free list holds a service block for every offer
- * routing can make (svc.c), so routing cannot be starved of memory (0, the
- * offer not made, only if that invariant broke and the allocator failed).
+ * room for the exclusion it adds (contact_life.c), and the engine's free
+ * list holds a service block for every offer routing can make (svc.c), so
+ * routing cannot be starved of memory (0, the offer not made, only if that
+ * invariant broke and the allocator failed).
  * index_later: the agent is marked reindex_due (in no lane heap) and
  * route_agent searches for it again at once, so it stays out of the heaps
  * until that search ends: pushing it into lanes now would only re-sort or

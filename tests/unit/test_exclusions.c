@@ -266,13 +266,29 @@ static void to_standby(const oq_journal_record *r, void *user)
     assert_oq_ok_e(oq_journal_apply, (oq_engine *)user, r->data, r->len);
 }
 
-static void assert_same_snapshots(oq_engine *a, test_alloc *al, oq_engine *b)
+static void assert_same_bytes(snap_buf x, snap_buf y, const char *what)
 {
-    snap_buf x = snap_of(a, al), y = snap_of(b, NULL);
     if (x.n != y.n || memcmp(x.p, y.p, x.n) != 0)
-        fail_msg("the journal-fed standby differs from the primary (snapshots of %zu and %zu bytes)", x.n, y.n);
+        fail_msg("%s (snapshots of %zu and %zu bytes)", what, x.n, y.n);
     free(x.p);
     free(y.p);
+}
+
+static void assert_same_snapshots(oq_engine *a, test_alloc *al, oq_engine *b)
+{
+    assert_same_bytes(snap_of(a, al), snap_of(b, NULL), "the journal-fed standby differs from the primary");
+}
+
+/* Queue q (offers time out after 10 s, exclusions last 30 s) with agent a1
+ * logged in and `contact` arrived at 1 s: offered to a1. */
+static oq_engine *offered_to_a1(test_alloc *al, const char *contact)
+{
+    oq_engine *e = one_queue_alloc(al, 10, 30, 0);
+    add_agent(e, "a1", 100);
+    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
+    assert_oq_ok(e, arrive(e, 1000, contact, "voice", "q", 0));
+    assert_int_equal(contact_state(e, contact), OQ_CONTACT_OFFERED);
+    return e;
 }
 
 /* An engine whose one agent, a1, let contact c0 time out once and then
@@ -280,10 +296,7 @@ static void assert_same_snapshots(oq_engine *a, test_alloc *al, oq_engine *b)
  * the next arrival takes with its array. */
 static oq_engine *with_spare_array(test_alloc *al)
 {
-    oq_engine *e = one_queue_alloc(al, 10, 30, 0);
-    add_agent(e, "a1", 100);
-    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
-    assert_oq_ok(e, arrive(e, 1000, "c0", "voice", "q", 0));
+    oq_engine *e = offered_to_a1(al, "c0");
     assert_int_equal(contact_rec(e, "c0")->cap_rejects, 0); /* offered, never missed: no array */
     assert_oq_ok(e, oq_engine_advance(e, 11000));          /* its offer times out */
     const oq_contact *c0 = contact_rec(e, "c0");
@@ -379,23 +392,14 @@ static void reject_without_memory_changes_nothing(void **state)
 {
     (void)state;
     test_alloc al = {0};
-    oq_engine *e = one_queue_alloc(&al, 10, 30, 0);
-    add_agent(e, "a1", 100);
-    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
-    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
-    assert_int_equal(contact_state(e, "c1"), OQ_CONTACT_OFFERED);
+    oq_engine *e = offered_to_a1(&al, "c1");
     assert_oq_ok(e, oq_engine_advance(e, 2000)); /* a failed call's clock advance stands */
     snap_buf before = snap_of(e, &al);
     al.fail_at = al.n_allocs + 1;
     assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_ENOMEM);
     al.fail_at = 0;
     assert_non_null(strstr(oq_engine_last_error(e), "memory"));
-    snap_buf after = snap_of(e, &al);
-    if (before.n != after.n || memcmp(before.p, after.p, before.n) != 0)
-        fail_msg("a reject that failed for memory changed the engine (snapshots of %zu and %zu bytes)", before.n,
-                 after.n);
-    free(before.p);
-    free(after.p);
+    assert_same_bytes(before, snap_of(e, &al), "a reject that failed for memory changed the engine");
     assert_int_equal(contact_rec(e, "c1")->cap_rejects, 0);
     assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
     assert_int_equal(contact_rec(e, "c1")->n_rejects, 1);
@@ -412,10 +416,7 @@ static void repeated_miss_needs_no_memory(void **state)
 {
     (void)state;
     test_alloc al = {0};
-    oq_engine *e = one_queue_alloc(&al, 10, 30, 0);
-    add_agent(e, "a1", 100);
-    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
-    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    oq_engine *e = offered_to_a1(&al, "c1");
     assert_oq_ok(e, oq_engine_advance(e, 41000)); /* time-out at 11 s, offered again at 41 s */
     assert_int_equal(offered_at("c1", "a1", 1), 41000);
     al.fail_at = al.n_allocs + 1;
