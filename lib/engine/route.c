@@ -85,8 +85,9 @@ static inline int held_back(const oq_engine *e, const oq_contact *c, const oq_me
                 *until = pref_until;
         }
     }
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        const oq_exclusion *x = &c->rejects[i];
+    const oq_contact_ext *ext = c->ext;
+    for (int32_t i = 0; ext && i < ext->n_rejects; i++) {
+        const oq_exclusion *x = &ext->rejects[i];
         if (x->agent_seq == a->seq && oq__exclusion_active(e, x)) {
             held = 1;
             if (x->until > *until)
