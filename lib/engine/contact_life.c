@@ -167,14 +167,40 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
     return a && a->seq == x->pref_agent_seq ? a : NULL;
 }
 
+/* Spare ext blocks. A finished contact's ext block (and a block a failed
+ * call gives back) is kept, emptied, for the next contact that needs one
+ * (a deadline, a preferred agent, a miss), with its exclusions array if
+ * that has at most OQ_SPARE_REJECTS slots - apart from the spare records,
+ * so a record reused by a contact that needs no block does not carry one.
+ * At most OQ_SPARE_CONTACTS_MAX are kept; the link is in a block's first
+ * bytes (it is emptied when taken). */
+#define OQ_SPARE_REJECTS 4
+#define OQ_SPARE_CONTACTS_MAX 256 /* and as many spare records (below) */
+
+static void ext_destroy(oq_engine *e, oq_contact_ext *x)
+{
+    oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
+    oq__free(&e->mem, x, sizeof *x);
+}
+
 int oq__contact_ext(oq_engine *e, oq_contact *c)
 {
     if (c->ext)
         return 1;
-    c->ext = oq__calloc(&e->mem, 1, sizeof *c->ext);
-    if (!c->ext)
+    oq_contact_ext *x = e->spare_ext;
+    if (x) {
+        memcpy(&e->spare_ext, x, sizeof e->spare_ext);
+        e->n_spare_ext--;
+        oq_exclusion *rejects = x->rejects; /* none held: room only */
+        int32_t cap_rejects = x->cap_rejects;
+        memset(x, 0, sizeof *x);
+        x->rejects = rejects;
+        x->cap_rejects = cap_rejects;
+    } else if (!(x = oq__calloc(&e->mem, 1, sizeof *x))) {
         return 0;
-    c->ext->pref_agent_idx = -1;
+    }
+    x->pref_agent_idx = -1;
+    c->ext = x;
     return 1;
 }
 
@@ -183,9 +209,19 @@ void oq__contact_ext_free(oq_engine *e, oq_contact *c)
     oq_contact_ext *x = c->ext;
     if (!x)
         return;
-    oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
-    oq__free(&e->mem, x, sizeof *x);
     c->ext = NULL;
+    if (e->n_spare_ext >= OQ_SPARE_CONTACTS_MAX) {
+        ext_destroy(e, x);
+        return;
+    }
+    if (x->cap_rejects > OQ_SPARE_REJECTS) {
+        oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
+        x->rejects = NULL;
+        x->cap_rejects = 0;
+    }
+    memcpy(x, &e->spare_ext, sizeof e->spare_ext);
+    e->spare_ext = x;
+    e->n_spare_ext++;
 }
 
 /* ---- reservations for a named agent ------------------------------------------
@@ -361,21 +397,17 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
 
 /* Spare contact records (issue #22: the simulator's hosts create and finish
  * contacts by the million, and each cost an allocation and a free of the
- * record, its id, its ext block and exclusions). A destroyed contact's
- * record is kept for a later arrival, with its id buffer (reused when the
- * next id has the same length, as a host's numbered ids mostly do) and its
- * ext block if it had one, emptied (it reads as none), with its exclusions
- * array if that has at most OQ_SPARE_REJECTS slots. At most
- * OQ_SPARE_CONTACTS_MAX records are kept - what they hold is bounded (each
- * under 0.7 KB: the record, an id of fewer than OQ_SPARE_ID_MAX bytes, an
- * ext block with at most OQ_SPARE_REJECTS exclusions) and never more than
- * the engine held at its peak; oq_engine_destroy frees them. Taking a spare and giving it back
+ * record and its id). A destroyed contact's record is kept for a later
+ * arrival, with its id buffer (reused when the next id has the same length,
+ * as a host's numbered ids mostly do); its ext block goes to the spare ext
+ * blocks (above). At most OQ_SPARE_CONTACTS_MAX records are kept - what they
+ * hold is bounded (each a record and an id of fewer than OQ_SPARE_ID_MAX
+ * bytes) and never more than the engine held at its peak;
+ * oq_engine_destroy frees them. Taking a spare and giving it back
  * changes nothing anyone can see, so a call that fails after taking one
  * still changes nothing. Linked through dirty_next (a spare record is in no
  * list). */
-#define OQ_SPARE_CONTACTS_MAX 256
 #define OQ_SPARE_ID_MAX 32
-#define OQ_SPARE_REJECTS 4
 
 /* A zeroed record whose id is a copy of `id` (c->id NULL if that copy
  * failed), or NULL. */
@@ -391,9 +423,7 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
     e->spare_contacts = c->dirty_next;
     e->n_spare_contacts--;
     char *kept = c->id;
-    oq_contact_ext *ext = c->ext; /* emptied by contact_spare */
     memset(c, 0, sizeof *c);
-    c->ext = ext;
     if (kept && strlen(kept) == len) {
         memcpy(kept, id, len);
         c->id = kept;
@@ -404,34 +434,16 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
     return c;
 }
 
-/* An ext block kept with a spare record reads as none: what it held is
- * cleared, and only a small exclusions array stays (with no exclusion). */
-static void ext_empty(oq_engine *e, oq_contact_ext *x)
-{
-    if (x->cap_rejects > OQ_SPARE_REJECTS) {
-        oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
-        x->rejects = NULL;
-        x->cap_rejects = 0;
-    }
-    oq_exclusion *rejects = x->rejects;
-    int32_t cap_rejects = x->cap_rejects;
-    memset(x, 0, sizeof *x);
-    x->pref_agent_idx = -1;
-    x->rejects = rejects;
-    x->cap_rejects = cap_rejects;
-}
-
-/* Give back a record whose customer, extra and history are already freed. */
+/* Give back a record whose customer, extra and history are already freed
+ * (its ext block goes to the spare blocks here). */
 static void contact_spare(oq_engine *e, oq_contact *c)
 {
+    oq__contact_ext_free(e, c);
     if (e->n_spare_contacts >= OQ_SPARE_CONTACTS_MAX) {
-        oq__contact_ext_free(e, c);
         oq__strfree(&e->mem, c->id);
         oq__free(&e->mem, c, sizeof *c);
         return;
     }
-    if (c->ext)
-        ext_empty(e, c->ext);
     if (c->id && strlen(c->id) >= OQ_SPARE_ID_MAX) {
         oq__strfree(&e->mem, c->id);
         c->id = NULL;
@@ -446,11 +458,16 @@ void oq__contact_spares_free(oq_engine *e)
     while (e->spare_contacts) {
         oq_contact *c = e->spare_contacts;
         e->spare_contacts = c->dirty_next;
-        oq__contact_ext_free(e, c);
         oq__strfree(&e->mem, c->id);
         oq__free(&e->mem, c, sizeof *c);
     }
     e->n_spare_contacts = 0;
+    while (e->spare_ext) {
+        oq_contact_ext *x = e->spare_ext;
+        memcpy(&e->spare_ext, x, sizeof e->spare_ext);
+        ext_destroy(e, x);
+    }
+    e->n_spare_ext = 0;
 }
 
 void oq__contact_destroy(oq_engine *e, oq_contact *c)

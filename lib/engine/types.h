@@ -541,10 +541,14 @@ struct oq_engine {
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
     /* contact_life.c: records of destroyed contacts kept for the next
-     * arrivals (linked through dirty_next), with their id buffer and first
-     * rejects array; at most OQ_SPARE_CONTACTS_MAX, freed by destroy. */
+     * arrivals (linked through dirty_next), with their id buffer; and,
+     * apart, their emptied ext blocks with a small exclusions array (the
+     * link in a block's first bytes); at most OQ_SPARE_CONTACTS_MAX of
+     * each, freed by destroy. */
     oq_contact *spare_contacts;
     int32_t n_spare_contacts;
+    oq_contact_ext *spare_ext;
+    int32_t n_spare_ext;
     /* workorder.c: history rings of the first size kept the same way
      * (at most OQ_SPARE_HISTORY_MAX, the link in the first item's bytes). */
     struct oq_history *spare_history;
