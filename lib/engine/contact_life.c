@@ -172,10 +172,21 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
  * (a deadline, a preferred agent, a miss), with its exclusions array if
  * that has at most OQ_SPARE_REJECTS slots - apart from the spare records,
  * so a record reused by a contact that needs no block does not carry one.
- * At most OQ_SPARE_CONTACTS_MAX are kept; the link is in a block's first
- * bytes (it is emptied when taken). */
+ * At most OQ_SPARE_CONTACTS_MAX are kept; the link is in a block's
+ * deadline (it is emptied when taken). */
 #define OQ_SPARE_REJECTS 4
 #define OQ_SPARE_CONTACTS_MAX 256 /* and as many spare records (below) */
+
+/* A spare block's link, kept in its deadline's bytes. */
+_Static_assert(sizeof(int64_t) >= sizeof(oq_contact_ext *), "a spare ext block's link fits in its deadline");
+static oq_contact_ext *ext_next(const oq_contact_ext *x)
+{
+    oq_contact_ext *next;
+    memcpy(&next, &x->deadline, sizeof next);
+    return next;
+}
+
+static void ext_link(oq_contact_ext *x, oq_contact_ext *next) { memcpy(&x->deadline, &next, sizeof next); }
 
 static void ext_destroy(oq_engine *e, oq_contact_ext *x)
 {
@@ -189,7 +200,7 @@ int oq__contact_ext(oq_engine *e, oq_contact *c)
         return 1;
     oq_contact_ext *x = e->spare_ext;
     if (x) {
-        memcpy(&e->spare_ext, x, sizeof e->spare_ext);
+        e->spare_ext = ext_next(x);
         e->n_spare_ext--;
         oq_exclusion *rejects = x->rejects; /* none held: room only */
         int32_t cap_rejects = x->cap_rejects;
@@ -219,7 +230,7 @@ void oq__contact_ext_free(oq_engine *e, oq_contact *c)
         x->rejects = NULL;
         x->cap_rejects = 0;
     }
-    memcpy(x, &e->spare_ext, sizeof e->spare_ext);
+    ext_link(x, e->spare_ext);
     e->spare_ext = x;
     e->n_spare_ext++;
 }
@@ -464,7 +475,7 @@ void oq__contact_spares_free(oq_engine *e)
     e->n_spare_contacts = 0;
     while (e->spare_ext) {
         oq_contact_ext *x = e->spare_ext;
-        memcpy(&e->spare_ext, x, sizeof e->spare_ext);
+        e->spare_ext = ext_next(x);
         ext_destroy(e, x);
     }
     e->n_spare_ext = 0;

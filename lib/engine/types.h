@@ -543,7 +543,7 @@ struct oq_engine {
     /* contact_life.c: records of destroyed contacts kept for the next
      * arrivals (linked through dirty_next), with their id buffer; and,
      * apart, their emptied ext blocks with a small exclusions array (the
-     * link in a block's first bytes); at most OQ_SPARE_CONTACTS_MAX of
+     * link in a block's deadline); at most OQ_SPARE_CONTACTS_MAX of
      * each, freed by destroy. */
     oq_contact *spare_contacts;
     int32_t n_spare_contacts;
