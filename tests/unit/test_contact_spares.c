@@ -43,15 +43,19 @@ static void world_up(world *w)
     w->t = 1000;
 }
 
-static void arrive_one(world *w, const char *id)
+/* deadline_ms 0: none. */
+static void arrive_by(world *w, const char *id, int64_t deadline_ms)
 {
     oq_contact_spec cs;
     oq_contact_spec_init(&cs);
     cs.id = id;
     cs.queue = "q";
     cs.channel = "voice";
+    cs.deadline_ms = deadline_ms;
     assert_oq_ok(w->e, oq_contact_arrive(w->e, w->t, &cs));
 }
+
+static void arrive_one(world *w, const char *id) { arrive_by(w, id, 0); }
 
 /* n contacts arrive (nobody logged in), then are served one by one by a0
  * after a1 rejected each: a history of several entries and one exclusion. */
@@ -161,13 +165,7 @@ static void reused_records_carry_no_ext_block(void **state)
             assert_oq_ok(w.e, oq_contact_remove(w.e, w.t, id));
         }
         snprintf(id, sizeof id, "s%d", i);
-        oq_contact_spec cs;
-        oq_contact_spec_init(&cs);
-        cs.id = id;
-        cs.queue = "q";
-        cs.channel = "voice";
-        cs.deadline_ms = i % 10 == 0 ? w.t + 86400000 : 0;
-        assert_oq_ok(w.e, oq_contact_arrive(w.e, w.t, &cs));
+        arrive_by(&w, id, i % 10 == 0 ? w.t + 86400000 : 0);
         w.t += 10;
     }
     int32_t with_ext = 0, with_deadline = 0;
