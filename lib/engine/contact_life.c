@@ -188,9 +188,16 @@ static oq_contact_ext *ext_next(const oq_contact_ext *x)
 
 static void ext_link(oq_contact_ext *x, oq_contact_ext *next) { memcpy(&x->deadline, &next, sizeof next); }
 
-static void ext_destroy(oq_engine *e, oq_contact_ext *x)
+static void ext_drop_rejects(oq_engine *e, oq_contact_ext *x)
 {
     oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
+    x->rejects = NULL;
+    x->cap_rejects = 0;
+}
+
+static void ext_destroy(oq_engine *e, oq_contact_ext *x)
+{
+    ext_drop_rejects(e, x);
     oq__free(&e->mem, x, sizeof *x);
 }
 
@@ -215,7 +222,7 @@ int oq__contact_ext(oq_engine *e, oq_contact *c)
     return 1;
 }
 
-void oq__contact_ext_free(oq_engine *e, oq_contact *c)
+void oq__contact_ext_give_back(oq_engine *e, oq_contact *c)
 {
     oq_contact_ext *x = c->ext;
     if (!x)
@@ -225,11 +232,8 @@ void oq__contact_ext_free(oq_engine *e, oq_contact *c)
         ext_destroy(e, x);
         return;
     }
-    if (x->cap_rejects > OQ_SPARE_REJECTS) {
-        oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
-        x->rejects = NULL;
-        x->cap_rejects = 0;
-    }
+    if (x->cap_rejects > OQ_SPARE_REJECTS)
+        ext_drop_rejects(e, x);
     ext_link(x, e->spare_ext);
     e->spare_ext = x;
     e->n_spare_ext++;
@@ -449,7 +453,7 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
  * (its ext block goes to the spare blocks here). */
 static void contact_spare(oq_engine *e, oq_contact *c)
 {
-    oq__contact_ext_free(e, c);
+    oq__contact_ext_give_back(e, c);
     if (e->n_spare_contacts >= OQ_SPARE_CONTACTS_MAX) {
         oq__strfree(&e->mem, c->id);
         oq__free(&e->mem, c, sizeof *c);
@@ -905,7 +909,7 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     int new_ext = !c->ext;
     if (!oq__exclusion_room(e, c, 2)) {
         if (new_ext)
-            oq__contact_ext_free(e, c);
+            oq__contact_ext_give_back(e, c);
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     }
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);

@@ -580,7 +580,7 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 int oq__contact_ext(oq_engine *e, oq_contact *c);
 /* Give its ext block back (to the engine's spare blocks, contact_life.c);
  * none: nothing. */
-void oq__contact_ext_free(oq_engine *e, oq_contact *c);
+void oq__contact_ext_give_back(oq_engine *e, oq_contact *c);
 /* Its ext fields read as the record's were: none without the block. */
 static inline int64_t oq__pref_until(const oq_contact *c)
 {

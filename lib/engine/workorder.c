@@ -303,7 +303,7 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
     int new_ext = owner && !c->ext;
     if ((owner && !oq__contact_ext(e, c)) || !oq__history_reserve(e, c, 1)) {
         if (new_ext)
-            oq__contact_ext_free(e, c);
+            oq__contact_ext_give_back(e, c);
         oq__strfree(&e->mem, why);
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     }
@@ -450,7 +450,7 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
     int new_ext = !c->ext;
     if (!oq__contact_ext(e, c) || !oq__history_reserve(e, c, 1)) {
         if (new_ext)
-            oq__contact_ext_free(e, c); /* given back: nothing changed */
+            oq__contact_ext_give_back(e, c); /* given back: nothing changed */
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     }
     oq__contact_detach(e, c);
