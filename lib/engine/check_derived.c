@@ -229,12 +229,16 @@ static oq_status check_agent(oq_engine *e, const oq_agent *a)
  * ends is checked with the lanes (check.c). */
 static oq_status check_exclusions(oq_engine *e, const oq_contact *c)
 {
-    CHECK(c->n_rejects >= 0 && (c->n_rejects < c->cap_rejects || (c->n_rejects == 0 && c->cap_rejects == 0)) &&
-              (c->rejects == NULL) == (c->cap_rejects == 0),
+    const oq_contact_ext *ext = c->ext;
+    if (!ext)
+        return OQ_OK; /* none */
+    CHECK(ext->n_rejects >= 0 &&
+              (ext->n_rejects < ext->cap_rejects || (ext->n_rejects == 0 && ext->cap_rejects == 0)) &&
+              (ext->rejects == NULL) == (ext->cap_rejects == 0),
           "contact '%s': %d exclusions in room for %d (an offer's miss needs room for one more, or none held)",
-          c->id, c->n_rejects, c->cap_rejects);
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        const oq_exclusion *x = &c->rejects[i];
+          c->id, ext->n_rejects, ext->cap_rejects);
+    for (int32_t i = 0; i < ext->n_rejects; i++) {
+        const oq_exclusion *x = &ext->rejects[i];
         CHECK(x->misses >= 1 && x->agent >= 0 && x->agent < e->n_agents && x->agent_seq < e->next_agent_seq,
               "contact '%s': exclusion %d names no agent that was (%d/%llu) or no miss", c->id, i, x->agent,
               (unsigned long long)x->agent_seq);
@@ -246,7 +250,7 @@ static oq_status check_exclusions(oq_engine *e, const oq_contact *c)
         if (x->gen != a->presence_gen)
             continue;
         for (int32_t k = 0; k < i; k++)
-            CHECK(c->rejects[k].agent_seq != x->agent_seq || c->rejects[k].gen != x->gen,
+            CHECK(ext->rejects[k].agent_seq != x->agent_seq || ext->rejects[k].gen != x->gen,
                   "contact '%s': two exclusions of agent '%s'", c->id, a->id);
     }
     return OQ_OK;

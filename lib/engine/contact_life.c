@@ -42,8 +42,9 @@ int oq__exclusion_active(const oq_engine *e, const oq_exclusion *x)
 
 int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_agent *a)
 {
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        const oq_exclusion *x = &c->rejects[i];
+    const oq_contact_ext *ext = c->ext;
+    for (int32_t i = 0; ext && i < ext->n_rejects; i++) {
+        const oq_exclusion *x = &ext->rejects[i];
         if (x->agent_seq == a->seq && oq__exclusion_active(e, x))
             return 1;
     }
@@ -52,9 +53,10 @@ int oq__contact_rejected_by(const oq_engine *e, const oq_contact *c, const oq_ag
 
 int32_t oq__contact_excluded(const oq_engine *e, const oq_contact *c)
 {
+    const oq_contact_ext *ext = c->ext;
     int32_t n = 0;
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        n += oq__exclusion_active(e, &c->rejects[i]);
+    for (int32_t i = 0; ext && i < ext->n_rejects; i++)
+        n += oq__exclusion_active(e, &ext->rejects[i]);
     return n;
 }
 
@@ -70,22 +72,27 @@ static int64_t exclusion_ms(int64_t retry_ms, uint32_t misses)
     return d << shift;
 }
 
-/* Room for `extra` exclusions more than the contact holds. A contact has
- * no array until an agent first misses it (most never are: 32 bytes a
- * waiting contact saved); from then on it keeps room for one more than it
+/* Room for `extra` exclusions more than the contact holds, in its ext block
+ * (made here if it has none; 0 when memory is out, the block then kept or
+ * given back by the caller). A contact has no array until an agent first
+ * misses it (most never are: neither array nor its 16 bytes of count and
+ * pointer in the record); from then on it keeps room for one more than it
  * holds, so the next offer's reject or time-out finds a slot. Arrays start
  * at what is asked and double. */
 int oq__exclusion_room(oq_engine *e, oq_contact *c, int32_t extra)
 {
-    int32_t need = c->n_rejects + extra;
-    if (c->cap_rejects == 0 && need > 0) {
-        c->rejects = oq__alloc(&e->mem, (size_t)need * sizeof *c->rejects);
-        if (!c->rejects)
+    if (!oq__contact_ext(e, c))
+        return 0;
+    oq_contact_ext *x = c->ext;
+    int32_t need = x->n_rejects + extra;
+    if (x->cap_rejects == 0 && need > 0) {
+        x->rejects = oq__alloc(&e->mem, (size_t)need * sizeof *x->rejects);
+        if (!x->rejects)
             return 0;
-        c->cap_rejects = need;
+        x->cap_rejects = need;
         return 1;
     }
-    return oq__grow(&e->mem, (void **)&c->rejects, &c->cap_rejects, need, sizeof *c->rejects);
+    return oq__grow(&e->mem, (void **)&x->rejects, &x->cap_rejects, need, sizeof *x->rejects);
 }
 
 /* A time-out keeps its agent from the contact (add_reject) and makes room
@@ -103,13 +110,14 @@ static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a);
 
 static void add_timeout_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
-    if (c->cap_rejects > 0) {
+    oq_contact_ext *x = c->ext;
+    if (x && x->cap_rejects > 0) {
         add_reject(e, c, a);
         if (oq__soft_try(e) && oq__exclusion_room(e, c, 1))
             return;
         oq__soft_failed(e);
-        memmove(c->rejects, c->rejects + 1, (size_t)(c->n_rejects - 1) * sizeof *c->rejects);
-        c->n_rejects--;
+        memmove(x->rejects, x->rejects + 1, (size_t)(x->n_rejects - 1) * sizeof *x->rejects);
+        x->n_rejects--;
         return;
     }
     if (oq__soft_try(e) && oq__exclusion_room(e, c, 2)) {
@@ -127,25 +135,26 @@ static void add_timeout_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
  * never allocates. */
 static void add_reject(oq_engine *e, oq_contact *c, const oq_agent *a)
 {
+    oq_contact_ext *ext = c->ext;
     uint32_t misses = 1;
     int32_t n = 0;
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        const oq_exclusion *old = &c->rejects[i];
+    for (int32_t i = 0; i < ext->n_rejects; i++) {
+        const oq_exclusion *old = &ext->rejects[i];
         if (!exclusion_current(e, old))
             continue;
         if (old->agent_seq == a->seq)
             misses = old->misses < UINT32_MAX ? old->misses + 1 : old->misses;
         else
-            c->rejects[n++] = *old;
+            ext->rejects[n++] = *old;
     }
-    oq_exclusion *x = &c->rejects[n++];
+    oq_exclusion *x = &ext->rejects[n++];
     memset(x, 0, sizeof *x);
     x->agent_seq = a->seq;
     x->agent = a->idx;
     x->gen = a->presence_gen;
     x->misses = misses;
     x->until = oq__add_ms(e->now, exclusion_ms(c->queue->retry_after_ms, misses));
-    c->n_rejects = n;
+    ext->n_rejects = n;
     c->offers_here += c->offers_here < INT16_MAX;
 }
 
@@ -158,15 +167,72 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
     return a && a->seq == x->pref_agent_seq ? a : NULL;
 }
 
+/* Spare ext blocks. A finished contact's ext block (and a block a failed
+ * call gives back) is kept, emptied, for the next contact that needs one
+ * (a deadline, a preferred agent, a miss), with its exclusions array if
+ * that has at most OQ_SPARE_REJECTS slots - apart from the spare records,
+ * so a record reused by a contact that needs no block does not carry one.
+ * At most OQ_SPARE_CONTACTS_MAX are kept; the link is in a block's
+ * deadline (it is emptied when taken). */
+#define OQ_SPARE_REJECTS 4
+#define OQ_SPARE_CONTACTS_MAX 256 /* and as many spare records (below) */
+
+/* A spare block's link, kept in its deadline's bytes. */
+_Static_assert(sizeof(int64_t) >= sizeof(oq_contact_ext *), "a spare ext block's link fits in its deadline");
+static oq_contact_ext *ext_next(const oq_contact_ext *x)
+{
+    oq_contact_ext *next;
+    memcpy(&next, &x->deadline, sizeof next);
+    return next;
+}
+
+static void ext_link(oq_contact_ext *x, oq_contact_ext *next) { memcpy(&x->deadline, &next, sizeof next); }
+
+static void ext_destroy(oq_engine *e, oq_contact_ext *x)
+{
+    oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
+    oq__free(&e->mem, x, sizeof *x);
+}
+
 int oq__contact_ext(oq_engine *e, oq_contact *c)
 {
     if (c->ext)
         return 1;
-    c->ext = oq__calloc(&e->mem, 1, sizeof *c->ext);
-    if (!c->ext)
+    oq_contact_ext *x = e->spare_ext;
+    if (x) {
+        e->spare_ext = ext_next(x);
+        e->n_spare_ext--;
+        oq_exclusion *rejects = x->rejects; /* none held: room only */
+        int32_t cap_rejects = x->cap_rejects;
+        memset(x, 0, sizeof *x);
+        x->rejects = rejects;
+        x->cap_rejects = cap_rejects;
+    } else if (!(x = oq__calloc(&e->mem, 1, sizeof *x))) {
         return 0;
-    c->ext->pref_agent_idx = -1;
+    }
+    x->pref_agent_idx = -1;
+    c->ext = x;
     return 1;
+}
+
+void oq__contact_ext_free(oq_engine *e, oq_contact *c)
+{
+    oq_contact_ext *x = c->ext;
+    if (!x)
+        return;
+    c->ext = NULL;
+    if (e->n_spare_ext >= OQ_SPARE_CONTACTS_MAX) {
+        ext_destroy(e, x);
+        return;
+    }
+    if (x->cap_rejects > OQ_SPARE_REJECTS) {
+        oq__free(&e->mem, x->rejects, (size_t)x->cap_rejects * sizeof *x->rejects);
+        x->rejects = NULL;
+        x->cap_rejects = 0;
+    }
+    ext_link(x, e->spare_ext);
+    e->spare_ext = x;
+    e->n_spare_ext++;
 }
 
 /* ---- reservations for a named agent ------------------------------------------
@@ -342,20 +408,17 @@ static void unlink_dirty(oq_engine *e, oq_contact *c)
 
 /* Spare contact records (issue #22: the simulator's hosts create and finish
  * contacts by the million, and each cost an allocation and a free of the
- * record, its id and its rejects array). A destroyed contact's record is kept
- * for a later arrival, with its id buffer (reused when the next id has the
- * same length, as a host's numbered ids mostly do) and its rejects array if
- * it has at most OQ_SPARE_REJECTS slots. At most OQ_SPARE_CONTACTS_MAX
- * records are kept - what they hold is bounded (each under 0.7 KB: the
- * record, an id of fewer than OQ_SPARE_ID_MAX bytes, at most
- * OQ_SPARE_REJECTS exclusions) and never more than the engine held at its
- * peak; oq_engine_destroy frees them. Taking a spare and giving it back
+ * record and its id). A destroyed contact's record is kept for a later
+ * arrival, with its id buffer (reused when the next id has the same length,
+ * as a host's numbered ids mostly do); its ext block goes to the spare ext
+ * blocks (above). At most OQ_SPARE_CONTACTS_MAX records are kept - what they
+ * hold is bounded (each a record and an id of fewer than OQ_SPARE_ID_MAX
+ * bytes) and never more than the engine held at its peak;
+ * oq_engine_destroy frees them. Taking a spare and giving it back
  * changes nothing anyone can see, so a call that fails after taking one
  * still changes nothing. Linked through dirty_next (a spare record is in no
  * list). */
-#define OQ_SPARE_CONTACTS_MAX 256
 #define OQ_SPARE_ID_MAX 32
-#define OQ_SPARE_REJECTS 4
 
 /* A zeroed record whose id is a copy of `id` (c->id NULL if that copy
  * failed), or NULL. */
@@ -371,11 +434,7 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
     e->spare_contacts = c->dirty_next;
     e->n_spare_contacts--;
     char *kept = c->id;
-    oq_exclusion *rejects = c->rejects;
-    int32_t cap_rejects = c->cap_rejects;
     memset(c, 0, sizeof *c);
-    c->rejects = rejects;
-    c->cap_rejects = cap_rejects;
     if (kept && strlen(kept) == len) {
         memcpy(kept, id, len);
         c->id = kept;
@@ -387,21 +446,14 @@ static oq_contact *contact_new(oq_engine *e, const char *id, size_t len)
 }
 
 /* Give back a record whose customer, extra and history are already freed
- * (its ext block is freed here). */
+ * (its ext block goes to the spare blocks here). */
 static void contact_spare(oq_engine *e, oq_contact *c)
 {
-    oq__free(&e->mem, c->ext, sizeof *c->ext);
-    c->ext = NULL;
+    oq__contact_ext_free(e, c);
     if (e->n_spare_contacts >= OQ_SPARE_CONTACTS_MAX) {
         oq__strfree(&e->mem, c->id);
-        oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
         oq__free(&e->mem, c, sizeof *c);
         return;
-    }
-    if (c->cap_rejects > OQ_SPARE_REJECTS) {
-        oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
-        c->rejects = NULL;
-        c->cap_rejects = 0;
     }
     if (c->id && strlen(c->id) >= OQ_SPARE_ID_MAX) {
         oq__strfree(&e->mem, c->id);
@@ -418,10 +470,15 @@ void oq__contact_spares_free(oq_engine *e)
         oq_contact *c = e->spare_contacts;
         e->spare_contacts = c->dirty_next;
         oq__strfree(&e->mem, c->id);
-        oq__free(&e->mem, c->rejects, (size_t)c->cap_rejects * sizeof *c->rejects);
         oq__free(&e->mem, c, sizeof *c);
     }
     e->n_spare_contacts = 0;
+    while (e->spare_ext) {
+        oq_contact_ext *x = e->spare_ext;
+        e->spare_ext = ext_next(x);
+        ext_destroy(e, x);
+    }
+    e->n_spare_ext = 0;
 }
 
 void oq__contact_destroy(oq_engine *e, oq_contact *c)
@@ -842,9 +899,15 @@ oq_status oq_offer_reject(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_status st = find_offer(e, now_ms, contact, agent, &c, &a);
     if (st != OQ_OK)
         return st;
-    /* The reject may take one slot more; keep one beyond it for the next offer. */
-    if (!oq__exclusion_room(e, c, 2))
+    /* The reject may take one slot more; keep one beyond it for the next
+     * offer (an ext block made for them is given back if that fails:
+     * nothing changed). */
+    int new_ext = !c->ext;
+    if (!oq__exclusion_room(e, c, 2)) {
+        if (new_ext)
+            oq__contact_ext_free(e, c);
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
+    }
     oq__contact_event(e, c, OQ_EV_OFFER_REJECTED, NULL);
     oq__ctimer_cancel(e, c, OQ_CT_SERVICE);
     add_reject(e, c, a);

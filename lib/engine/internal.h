@@ -578,6 +578,9 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c);
 /* The contact's ext block (types.h), allocated if it has none: 0 when
  * memory ran out (nothing changed). */
 int oq__contact_ext(oq_engine *e, oq_contact *c);
+/* Give its ext block back (to the engine's spare blocks, contact_life.c);
+ * none: nothing. */
+void oq__contact_ext_free(oq_engine *e, oq_contact *c);
 /* Its ext fields read as the record's were: none without the block. */
 static inline int64_t oq__pref_until(const oq_contact *c)
 {

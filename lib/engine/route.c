@@ -85,8 +85,9 @@ static inline int held_back(const oq_engine *e, const oq_contact *c, const oq_me
                 *until = pref_until;
         }
     }
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        const oq_exclusion *x = &c->rejects[i];
+    const oq_contact_ext *ext = c->ext;
+    for (int32_t i = 0; ext && i < ext->n_rejects; i++) {
+        const oq_exclusion *x = &ext->rejects[i];
         if (x->agent_seq == a->seq && oq__exclusion_active(e, x)) {
             held = 1;
             if (x->until > *until)
@@ -201,9 +202,10 @@ static int blend_allows(const oq_engine *e, const oq_contact *c, const oq_agent 
 }
 
 /* Never allocates: the reject or time-out of this offer makes or finds
- * room for the exclusion it adds (contact_life.c), and the engine's free list holds a service block for every offer
- * routing can make (svc.c), so routing cannot be starved of memory (0, the
- * offer not made, only if that invariant broke and the allocator failed).
+ * room for the exclusion it adds (contact_life.c), and the engine's free
+ * list holds a service block for every offer routing can make (svc.c), so
+ * routing cannot be starved of memory (0, the offer not made, only if that
+ * invariant broke and the allocator failed).
  * index_later: the agent is marked reindex_due (in no lane heap) and
  * route_agent searches for it again at once, so it stays out of the heaps
  * until that search ends: pushing it into lanes now would only re-sort or

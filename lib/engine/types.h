@@ -150,12 +150,13 @@ typedef struct oq_served oq_served; /* last_agent.c: a customer's last agent */
 
 /* What few contacts need - a preferred agent (named, last-agent routing, a
  * work order's owner, a transfer to an agent), preferred skills, a reply
- * deadline - kept apart so a waiting contact without them does not carry
- * it (docs/performance.md, "Memory"). Allocated by the call that first
- * needs it before it changes anything (arrival, park, transfer to an agent,
- * restore: oq__contact_ext) and freed with the contact; NULL reads as none
- * (deadline 0, pref_until 0, pref_agent_idx -1, pref_agent_seq 0, pref_hold
- * 0, slot OQ_CT_DUE unarmed). It exists whenever the contact has preferred
+ * deadline, the agents that missed it - kept apart so a waiting contact
+ * without them does not carry it (docs/performance.md, "Memory"). Allocated
+ * by the call that first needs it before it changes anything (arrival,
+ * park, transfer to an agent, a reject, restore: oq__contact_ext; an offer's
+ * time-out as an allocation it may lose) and freed with the contact; NULL
+ * reads as none (deadline 0, pref_until 0, pref_agent_idx -1,
+ * pref_agent_seq 0, pref_hold 0, slot OQ_CT_DUE unarmed, no exclusions). It exists whenever the contact has preferred
  * skills or a deadline, the two things set only at arrival (a reopen moves
  * a deadline it has), so neither the ladder nor the deadline's timer ever
  * allocates (oq_engine_check). */
@@ -166,6 +167,9 @@ typedef struct oq_contact_ext {
     uint64_t pref_agent_seq;
     int64_t due_at;          /* timer slot OQ_CT_DUE: due time ... */
     uint64_t due_seq;        /* ... and arming sequence */
+    oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while:
+                                none until the first miss, then room for one more than n_rejects */
+    int32_t n_rejects, cap_rejects;
     int32_t pref_agent_idx;  /* -1 none */
     uint32_t pref_hold;      /* bit i: preferred skill i is waited for until a ladder step drops it */
 } oq_contact_ext;
@@ -392,10 +396,9 @@ struct oq_contact {
      * OQ_CF_RESERVED its preferred agent's `reserved` list; while PARKED the
      * engine's `parked` list; otherwise both NULL. */
     oq_contact *link_prev, *link_next;
-    oq_contact_ext *ext;     /* preferred agent, preferred skills, reply deadline's timer; NULL = none */
+    oq_contact_ext *ext;     /* deadline, preferred agent and skills, exclusions; NULL = none */
     oq_contact_svc *svc;     /* its agent and what serving it needs (OFFERED, ACTIVE, WRAPUP); NULL = none */
     oq_skill_level *extra;   /* n_req required then n_pref preferred, one block */
-    oq_exclusion *rejects;   /* agents that rejected it or let an offer time out, for a while */
     struct oq_history *history; /* ring of what happened to it; NULL = its arrival alone */
     oq_contact *dirty_next;
     oq_sig *sig;             /* while QUEUED: its signature in its lane, NULL if none (sigindex.c) */
@@ -411,7 +414,6 @@ struct oq_contact {
     int32_t priority;
     int32_t heap_pos;
     int32_t sig_pos;         /* position in its signature's heap */
-    int32_t n_rejects, cap_rejects;
     int32_t n_offers;
     int32_t stats_rec;       /* lib/stats: slot of its statistics record, 0 = none */
     int16_t hops;            /* overflows so far: capped so ladders cannot bounce it forever */
@@ -432,7 +434,7 @@ _Static_assert(OQ_TIERS_MAX <= INT8_MAX, "oq_contact.step and .tier are int8_t")
 /* A waiting contact's record is the engine's main memory cost per contact
  * (docs/performance.md, "Memory"): keep it from growing unnoticed. */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct oq_contact) == 224, "oq_contact: 224 bytes on 64-bit targets");
+_Static_assert(sizeof(struct oq_contact) == 208, "oq_contact: 208 bytes on 64-bit targets");
 #endif
 
 /* A contact's service fields read as the record's were: none without the
@@ -445,6 +447,14 @@ static inline int64_t oq__c_assigned_at(const oq_contact *c) { return c->svc ? c
 static inline int64_t oq__c_wrapup_at(const oq_contact *c) { return c->svc ? c->svc->wrapup_at : 0; }
 /* Its reply deadline, in the ext block (0 = none). */
 static inline int64_t oq__c_deadline(const oq_contact *c) { return c->ext ? c->ext->deadline : 0; }
+/* How many exclusions it holds (the ext block's; none without one). */
+static inline int32_t oq__c_n_rejects(const oq_contact *c) { return c->ext ? c->ext->n_rejects : 0; }
+/* Forget its exclusions (new work: whoever missed it may take it); the room stays. */
+static inline void oq__c_clear_rejects(oq_contact *c)
+{
+    if (c->ext)
+        c->ext->n_rejects = 0;
+}
 
 /* oq_contact.flags */
 #define OQ_CF_RESERVED 1u    /* in its preferred agent's reserved list (rebuilt on restore) */
@@ -531,10 +541,14 @@ struct oq_engine {
 
     oq_contact *dirty_contacts, *dirty_contacts_tail;
     /* contact_life.c: records of destroyed contacts kept for the next
-     * arrivals (linked through dirty_next), with their id buffer and first
-     * rejects array; at most OQ_SPARE_CONTACTS_MAX, freed by destroy. */
+     * arrivals (linked through dirty_next), with their id buffer; and,
+     * apart, their emptied ext blocks with a small exclusions array (the
+     * link in a block's deadline); at most OQ_SPARE_CONTACTS_MAX of
+     * each, freed by destroy. */
     oq_contact *spare_contacts;
     int32_t n_spare_contacts;
+    oq_contact_ext *spare_ext;
+    int32_t n_spare_ext;
     /* workorder.c: history rings of the first size kept the same way
      * (at most OQ_SPARE_HISTORY_MAX, the link in the first item's bytes). */
     struct oq_history *spare_history;

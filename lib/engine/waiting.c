@@ -81,9 +81,10 @@ static int64_t limit_due(const oq_engine *e, const oq_contact *c)
 static int64_t exclusion_end(const oq_engine *e, const oq_contact *c)
 {
     int64_t due = INT64_MAX;
-    for (int32_t i = 0; i < c->n_rejects; i++)
-        if (c->rejects[i].until < due && oq__exclusion_active(e, &c->rejects[i]))
-            due = c->rejects[i].until;
+    const oq_contact_ext *x = c->ext;
+    for (int32_t i = 0; x && i < x->n_rejects; i++)
+        if (x->rejects[i].until < due && oq__exclusion_active(e, &x->rejects[i]))
+            due = x->rejects[i].until;
     return due;
 }
 
@@ -151,7 +152,7 @@ oq_status oq__contact_move(oq_engine *e, oq_contact *c, oq_queue *q, int32_t cha
     c->lane = l;
     if (!keep_place)
         c->enqueued = e->now;
-    c->n_rejects = 0;
+    oq__c_clear_rejects(c);
     oq__pref_until_clear(c);
     oq__contact_enqueue(e, c);
     oq_event ev = {0};
@@ -204,7 +205,7 @@ void oq__keep_place_apply(oq_engine *e, oq_contact *c, const char *why)
         c->lane = (int8_t)l;
     }
     c->flags |= OQ_CF_CALLBACK;
-    c->n_rejects = 0; /* a callback is new work: whoever missed the call may take it */
+    oq__c_clear_rejects(c); /* a callback is new work: whoever missed the call may take it */
     c->offers_here = 0;
     c->limit_retry_at = 0;
     oq__contact_enqueue(e, c);

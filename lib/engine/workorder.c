@@ -302,10 +302,8 @@ oq_status oq_contact_park(oq_engine *e, int64_t now_ms, const char *contact, con
     oq_agent *owner = oq__c_agent(c);
     int new_ext = owner && !c->ext;
     if ((owner && !oq__contact_ext(e, c)) || !oq__history_reserve(e, c, 1)) {
-        if (new_ext && c->ext) {
-            oq__free(&e->mem, c->ext, sizeof *c->ext);
-            c->ext = NULL;
-        }
+        if (new_ext)
+            oq__contact_ext_free(e, c);
         oq__strfree(&e->mem, why);
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     }
@@ -359,7 +357,7 @@ oq_status oq_contact_reopen(oq_engine *e, int64_t now_ms, const char *contact, c
         c->lane = l;
     }
     c->enqueued = e->now;
-    c->n_rejects = 0;
+    oq__c_clear_rejects(c);
     if (oq__c_deadline(c) > 0 && c->deadline_stage < 2) { /* the reply deadline paused while parked */
         int64_t *deadline = &c->ext->deadline;
         if (q->business_time && q->calendar >= 0 && *deadline > c->entered) {
@@ -451,17 +449,15 @@ oq_status oq_contact_transfer_to_agent(oq_engine *e, int64_t now_ms, const char 
         return oq__fail(e, OQ_ESTATE, "contact '%s' is already with agent '%s'", contact, agent);
     int new_ext = !c->ext;
     if (!oq__contact_ext(e, c) || !oq__history_reserve(e, c, 1)) {
-        if (new_ext && c->ext) { /* given back: nothing changed */
-            oq__free(&e->mem, c->ext, sizeof *c->ext);
-            c->ext = NULL;
-        }
+        if (new_ext)
+            oq__contact_ext_free(e, c); /* given back: nothing changed */
         return oq__fail(e, OQ_ENOMEM, "contact '%s': out of memory", contact);
     }
     oq__contact_detach(e, c);
     c->ext->pref_agent_idx = a->idx;
     c->ext->pref_agent_seq = a->seq;
     c->ext->pref_until = oq__add_ms(e->now, oq__ms(wait_s));
-    c->n_rejects = 0;
+    oq__c_clear_rejects(c);
     c->offers_here = 0; /* a fresh start with the named agent */
     oq__contact_enqueue(e, c);
     oq__contact_event(e, c, OQ_EV_TRANSFERRED, agent);

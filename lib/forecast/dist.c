@@ -6,6 +6,7 @@
  * beta functions (continued fractions as in Numerical Recipes), with a
  * Lanczos log-gamma: the C library's lgamma writes the global signgam, which
  * is not thread-safe. */
+#include <float.h>
 #include <math.h>
 
 #include "forecast/internal.h"
@@ -157,17 +158,24 @@ double oq__count_quantile(double mu, double phi, double p)
 {
     if (!(mu > 0))
         return 0;
-    double sd = sqrt(mu + phi * mu * mu);
+    double sd = sqrt(mu) * sqrt(1 + phi * mu); /* sqrt(mu + phi mu^2), finite for every finite mu */
     double lo = floor(mu - 8 * sd) - 1, hi = ceil(mu + 8 * sd) + 1;
     if (lo < -1)
         lo = -1;
-    while (oq__count_cdf(hi, mu, phi) < p)
+    if (!(hi < DBL_MAX / 4))
+        hi = DBL_MAX / 4;
+    while (hi < DBL_MAX / 4 && oq__count_cdf(hi, mu, phi) < p)
         hi = hi * 2 + 1;
     /* invariant: cdf(lo) < p (or lo == -1), cdf(hi) >= p */
     while (lo >= 0 && oq__count_cdf(lo, mu, phi) >= p)
         lo = floor(lo / 2) - 1;
     while (hi - lo > 1) {
-        double mid = floor((lo + hi) / 2);
+        double mid = floor(lo / 2 + hi / 2);
+        /* Beyond 2^53 two neighbouring doubles may be further apart than 1:
+         * no count lies between them, and the search ends (fuzz_forecast: a
+         * mean of 9e96 made it loop for ever). */
+        if (!(mid > lo && mid < hi))
+            break;
         if (oq__count_cdf(mid, mu, phi) >= p)
             hi = mid;
         else

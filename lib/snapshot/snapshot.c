@@ -235,9 +235,9 @@ static void w_contact(oq_wr *w, const oq_contact *c)
         oq__wr_i32(w, c->extra[i].skill);
         oq__wr_i32(w, c->extra[i].level);
     }
-    oq__wr_i32(w, c->n_rejects); /* not its room (one more): how much memory it holds is no state */
-    for (int32_t i = 0; i < c->n_rejects; i++) {
-        const oq_exclusion *x = &c->rejects[i];
+    oq__wr_i32(w, oq__c_n_rejects(c)); /* not its room (one more): how much memory it holds is no state */
+    for (int32_t i = 0; i < oq__c_n_rejects(c); i++) {
+        const oq_exclusion *x = &c->ext->rejects[i];
         oq__wr_u64(w, x->agent_seq);
         oq__wr_i64(w, x->until);
         oq__wr_i32(w, x->agent);
@@ -1047,18 +1047,19 @@ static int r_contact(rx *x)
             c->extra[i].level = oq__rd_range(r, 1, OQ_LEVEL_MAX, "contact skill level");
         }
     }
-    c->n_rejects = oq__rd_count(r, MAX_SLOTS - 1, 28, "contact rejects");
+    ext.n_rejects = oq__rd_count(r, MAX_SLOTS - 1, 28, "contact rejects");
     if (r->bad)
         return 0;
-    /* With the room for one more a contact holding any keeps (oq__exclusion_room). */
-    if (c->n_rejects > 0) {
-        c->rejects = xalloc(x, (size_t)c->n_rejects + 1, sizeof *c->rejects);
-        if (!c->rejects)
+    /* With the room for one more a contact holding any keeps
+     * (oq__exclusion_room), in its ext block, made below. */
+    if (ext.n_rejects > 0) {
+        ext.rejects = xalloc(x, (size_t)ext.n_rejects + 1, sizeof *ext.rejects);
+        if (!ext.rejects)
             return 0;
-        c->cap_rejects = c->n_rejects + 1;
+        ext.cap_rejects = ext.n_rejects + 1;
     }
-    for (int32_t i = 0; i < c->n_rejects && !r->bad; i++) {
-        oq_exclusion *ex = &c->rejects[i];
+    for (int32_t i = 0; i < ext.n_rejects && !r->bad; i++) {
+        oq_exclusion *ex = &ext.rejects[i];
         ex->agent_seq = oq__rd_u64(r);
         ex->until = oq__rd_instant(r, "contact exclusion end");
         ex->agent = oq__rd_range(r, 0, e->n_agents - 1, "contact exclusion agent"); /* may be removed */
@@ -1105,7 +1106,8 @@ static int r_contact(rx *x)
      * whenever the contact has preferred skills or a deadline (the engine
      * never allocates it later for those). */
     if (ext.pref_until != 0 || ext.pref_hold != 0 || ext.pref_agent_idx != -1 ||
-        ext.pref_agent_seq != 0 || n_pref > 0 || ext.deadline > 0 || t[OQ_CT_DUE].kind != OQ_TIMER_NONE) {
+        ext.pref_agent_seq != 0 || n_pref > 0 || ext.deadline > 0 || ext.n_rejects > 0 ||
+        t[OQ_CT_DUE].kind != OQ_TIMER_NONE) {
         c->ext = xalloc(x, 1, sizeof *c->ext);
         if (!c->ext)
             return 0;

@@ -261,115 +261,153 @@ static const oq_contact *contact_rec(const oq_engine *e, const char *id)
     return c;
 }
 
+/* Its exclusions and their room (in its ext block: none without one). */
+static int32_t n_of(const oq_contact *c) { return c->ext ? c->ext->n_rejects : 0; }
+static int32_t cap_of(const oq_contact *c) { return c->ext ? c->ext->cap_rejects : 0; }
+
 static void to_standby(const oq_journal_record *r, void *user)
 {
     assert_oq_ok_e(oq_journal_apply, (oq_engine *)user, r->data, r->len);
 }
 
-static void assert_same_snapshots(oq_engine *a, test_alloc *al, oq_engine *b)
+static void assert_same_bytes(snap_buf x, snap_buf y, const char *what)
 {
-    snap_buf x = snap_of(a, al), y = snap_of(b, NULL);
     if (x.n != y.n || memcmp(x.p, y.p, x.n) != 0)
-        fail_msg("the journal-fed standby differs from the primary (snapshots of %zu and %zu bytes)", x.n, y.n);
+        fail_msg("%s (snapshots of %zu and %zu bytes)", what, x.n, y.n);
     free(x.p);
     free(y.p);
 }
 
-/* An engine whose one agent, a1, let contact c0 time out once and then
- * served it: c0's record, holding an exclusions array, is now a spare that
- * the next arrival takes with its array. */
-static oq_engine *with_spare_array(test_alloc *al)
+static void assert_same_snapshots(oq_engine *a, test_alloc *al, oq_engine *b)
+{
+    assert_same_bytes(snap_of(a, al), snap_of(b, NULL), "the journal-fed standby differs from the primary");
+}
+
+/* Queue q (offers time out after 10 s, exclusions last 30 s) with agent a1
+ * logged in and `contact` arrived at 1 s: offered to a1. */
+static oq_engine *offered_to_a1(test_alloc *al, const char *contact)
 {
     oq_engine *e = one_queue_alloc(al, 10, 30, 0);
     add_agent(e, "a1", 100);
     assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
-    assert_oq_ok(e, arrive(e, 1000, "c0", "voice", "q", 0));
-    assert_int_equal(contact_rec(e, "c0")->cap_rejects, 0); /* offered, never missed: no array */
-    assert_oq_ok(e, oq_engine_advance(e, 11000));          /* its offer times out */
-    const oq_contact *c0 = contact_rec(e, "c0");
-    assert_int_equal(c0->n_rejects, 1);
-    assert_int_equal(c0->cap_rejects, 2); /* the exclusion and room for the next miss */
-    assert_oq_ok(e, oq_engine_advance(e, 41000)); /* the exclusion ends: offered again */
-    assert_int_equal(offered_at("c0", "a1", 1), 41000);
-    assert_oq_ok(e, oq_offer_accept(e, 42000, "c0", "a1"));
-    assert_oq_ok(e, oq_contact_complete(e, 43000, "c0"));
+    assert_oq_ok(e, arrive(e, 1000, contact, "voice", "q", 0));
+    assert_int_equal(contact_state(e, contact), OQ_CONTACT_OFFERED);
     return e;
 }
 
-/* Contact c1 arrives at a1 and its offer times out with every allocation
- * failing on engine p, journaled into standby r. Returns c1's exclusions
- * on p afterwards. */
+/* An engine whose one agent, a1, let contact c1 time out once (its
+ * exclusions array made: the exclusion and room for the next miss); then c1
+ * was transferred to queue q2, which forgets its exclusions but keeps the
+ * array, and offered to a1 again at 12 s. A standby restored from this
+ * engine's snapshot has no array for c1: the two differ in room only. */
+static oq_engine *with_cleared_array(test_alloc *al)
+{
+    oq_engine *e = offered_to_a1(al, "c1");
+    assert_int_equal(cap_of(contact_rec(e, "c1")), 0); /* offered, never missed: no array */
+    assert_oq_ok(e, oq_engine_advance(e, 11000));          /* its offer times out */
+    assert_int_equal(n_of(contact_rec(e, "c1")), 1);
+    assert_int_equal(cap_of(contact_rec(e, "c1")), 2);
+    add_queue(e, "q2", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_oq_ok(e, oq_contact_transfer(e, 12000, "c1", "q2"));
+    assert_int_equal(n_of(contact_rec(e, "c1")), 0);
+    assert_int_equal(cap_of(contact_rec(e, "c1")), 2);
+    assert_int_equal(offered_at("c1", "a1", 1), 12000);
+    return e;
+}
+
+/* c1's offer times out at 42 s (q2's default offer time-out, 30 s) with
+ * every allocation failing on engine p, journaled into standby r, their
+ * snapshots equal before and after. Returns c1's exclusions on p
+ * afterwards, or -1 if nothing failed. */
 static int32_t c1_times_out_short_of_memory(oq_engine *p, test_alloc *al, oq_engine *r)
 {
     assert_oq_ok(p, oq_engine_set_journal(p, to_standby, r));
-    assert_oq_ok(p, arrive(p, 50000, "c1", "voice", "q", 0));
-    assert_oq_ok(p, oq_engine_check(p));
-    assert_oq_ok(r, oq_engine_check(r));
     assert_same_snapshots(p, al, r);
+    int32_t offers_here = contact_rec(p, "c1")->offers_here;
     int64_t failed = al->n_failed;
     al->fail_at = al->n_allocs + 1;
     al->fail_all = 1;
-    assert_oq_ok(p, oq_engine_advance(p, 60000)); /* the time-out: absorbed */
+    assert_oq_ok(p, oq_engine_advance(p, 42000)); /* the time-out: absorbed */
     al->fail_at = 0;
     al->fail_all = 0;
     const oq_contact *c1 = contact_rec(p, "c1");
-    assert_int_equal(c1->offers_here, 1); /* the miss counts, kept or not */
+    assert_int_equal(c1->offers_here, offers_here + 1); /* the miss counts, kept or not */
     assert_oq_ok(p, oq_engine_check(p));
     assert_oq_ok(r, oq_engine_check(r));
     assert_same_snapshots(p, al, r);
     assert_oq_ok(p, oq_engine_set_journal(p, NULL, NULL));
-    return al->n_failed > failed ? c1->n_rejects : -1;
+    return al->n_failed > failed ? n_of(c1) : -1;
 }
 
 /* A contact never missed holds no exclusions array; its first miss makes
- * one. When that time-out finds no memory, the exclusion is forgotten (the
- * degraded outcome of docs/integration.md) however much room the contact
- * had: a standby whose record of it has an array (a spare's) takes the same
- * path as a primary whose record has none, and the other way round. */
+ * one. When a time-out finds no memory, the new exclusion is forgotten if
+ * the contact holds no other (the degraded outcome of docs/integration.md)
+ * however much room it had: a standby whose record of it has an array takes
+ * the same path as a primary whose record has none, and the other way
+ * round. */
 static void first_miss_makes_the_array(void **state)
 {
     (void)state;
     test_alloc al = {0}, al2 = {0};
-    /* x keeps a spare record with an array; y, restored from x's snapshot,
-     * has no spares: c1 takes the array on x, none on y. */
-    oq_engine *x = with_spare_array(&al);
-    snap_buf s = snap_of(x, &al);
     oq_engine_options o;
     oq_engine_options_init(&o);
     o.alloc = test_alloc_fn;
     o.alloc_user = &al2;
-    oq_engine *y = NULL;
-    assert_oq_ok_e(oq_engine_restore_buffer, &o, s.p, s.n, &y);
-    free(s.p);
+    for (int x_primary = 0; x_primary <= 1; x_primary++) {
+        memset(&al, 0, sizeof al);
+        memset(&al2, 0, sizeof al2);
+        oq_engine *x = with_cleared_array(&al), *y = NULL;
+        snap_buf s = snap_of(x, &al);
+        assert_oq_ok_e(oq_engine_restore_buffer, &o, s.p, s.n, &y);
+        free(s.p);
+        assert_int_equal(cap_of(contact_rec(y, "c1")), 0);
+        if (!x_primary) {
+            /* y primary: no array, so nothing to write the exclusion into;
+             * x standby: room it need not grow, and forgets it too. */
+            assert_int_equal(c1_times_out_short_of_memory(y, &al2, x), 0);
+            assert_int_equal(cap_of(contact_rec(y, "c1")), 0);
+            assert_int_equal(cap_of(contact_rec(x, "c1")), 2);
+            assert_int_equal(n_of(contact_rec(x, "c1")), 0);
+            /* Forgotten: a1 may take it again at once (re-offered at the time-out). */
+            assert_int_equal(offered_at("c1", "a1", 2), 42000);
+        } else {
+            /* x primary: its array has room, nothing to allocate, the
+             * exclusion is kept; y standby makes its first array. */
+            assert_int_equal(c1_times_out_short_of_memory(x, &al, y), -1);
+            assert_int_equal(n_of(contact_rec(x, "c1")), 1);
+            assert_int_equal(n_of(contact_rec(y, "c1")), 1);
+            assert_int_equal(cap_of(contact_rec(y, "c1")), 2);
+            assert_int_equal(offered_at("c1", "a1", 2), -1);
+        }
+        oq_engine_destroy(y);
+        oq_engine_destroy(x);
+        assert_int_equal(al.live_bytes, 0);
+        assert_int_equal(al2.live_bytes, 0);
+    }
+}
 
-    /* y primary (no array: nothing to write into), x standby (room it need not grow). */
-    assert_int_equal(c1_times_out_short_of_memory(y, &al2, x), 0);
-    assert_int_equal(contact_rec(y, "c1")->cap_rejects, 0);
-    assert_int_equal(contact_rec(x, "c1")->cap_rejects, 2);
-    assert_int_equal(contact_rec(x, "c1")->n_rejects, 0); /* forgotten there too */
-    /* Forgotten: a1 may take it again at once (re-offered at the time-out). */
-    assert_int_equal(offered_at("c1", "a1", 1), 60000);
-    oq_engine_destroy(y);
-    oq_engine_destroy(x);
+/* A reject of a contact never missed makes its array before it changes
+ * anything: without memory it fails with OQ_ENOMEM and the engine is byte
+ * for byte what it was (the offer still rings); with memory it succeeds. */
+static void reject_without_memory_changes_nothing(void **state)
+{
+    (void)state;
+    test_alloc al = {0};
+    oq_engine *e = offered_to_a1(&al, "c1");
+    assert_oq_ok(e, oq_engine_advance(e, 2000)); /* a failed call's clock advance stands */
+    snap_buf before = snap_of(e, &al);
+    al.fail_at = al.n_allocs + 1;
+    assert_int_equal(oq_offer_reject(e, 2000, "c1", "a1"), OQ_ENOMEM);
+    al.fail_at = 0;
+    assert_non_null(strstr(oq_engine_last_error(e), "memory"));
+    assert_same_bytes(before, snap_of(e, &al), "a reject that failed for memory changed the engine");
+    assert_int_equal(cap_of(contact_rec(e, "c1")), 0);
+    assert_oq_ok(e, oq_offer_reject(e, 2000, "c1", "a1"));
+    assert_int_equal(n_of(contact_rec(e, "c1")), 1);
+    assert_int_equal(cap_of(contact_rec(e, "c1")), 2);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
     assert_int_equal(al.live_bytes, 0);
-    assert_int_equal(al2.live_bytes, 0);
-
-    /* x primary (its array has room: nothing to allocate, the exclusion is
-     * kept), y standby (allocates its first array). */
-    memset(&al, 0, sizeof al);
-    memset(&al2, 0, sizeof al2);
-    x = with_spare_array(&al);
-    s = snap_of(x, &al);
-    assert_oq_ok_e(oq_engine_restore_buffer, &o, s.p, s.n, &y);
-    free(s.p);
-    assert_int_equal(c1_times_out_short_of_memory(x, &al, y), -1); /* nothing failed */
-    assert_int_equal(contact_rec(x, "c1")->n_rejects, 1);
-    assert_int_equal(contact_rec(y, "c1")->n_rejects, 1);
-    assert_int_equal(contact_rec(y, "c1")->cap_rejects, 2);
-    oq_engine_destroy(y);
-    oq_engine_destroy(x);
-    assert_int_equal(al.live_bytes, 0);
-    assert_int_equal(al2.live_bytes, 0);
 }
 
 /* The same agent letting the contact time out again replaces its entry
@@ -379,10 +417,7 @@ static void repeated_miss_needs_no_memory(void **state)
 {
     (void)state;
     test_alloc al = {0};
-    oq_engine *e = one_queue_alloc(&al, 10, 30, 0);
-    add_agent(e, "a1", 100);
-    assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
-    assert_oq_ok(e, arrive(e, 1000, "c1", "voice", "q", 0));
+    oq_engine *e = offered_to_a1(&al, "c1");
     assert_oq_ok(e, oq_engine_advance(e, 41000)); /* time-out at 11 s, offered again at 41 s */
     assert_int_equal(offered_at("c1", "a1", 1), 41000);
     al.fail_at = al.n_allocs + 1;
@@ -391,10 +426,10 @@ static void repeated_miss_needs_no_memory(void **state)
     al.fail_at = 0;
     al.fail_all = 0;
     const oq_contact *c = contact_rec(e, "c1");
-    assert_int_equal(c->n_rejects, 1);
-    assert_int_equal(c->cap_rejects, 2);
-    assert_int_equal(c->rejects[0].misses, 2);
-    assert_int_equal(c->rejects[0].until, 51000 + 60000);
+    assert_int_equal(n_of(c), 1);
+    assert_int_equal(cap_of(c), 2);
+    assert_int_equal(c->ext->rejects[0].misses, 2);
+    assert_int_equal(c->ext->rejects[0].until, 51000 + 60000);
     assert_oq_ok(e, oq_engine_advance(e, 110999));
     assert_int_equal(offered_at("c1", "a1", 2), -1); /* kept from it for the doubled 60 s */
     assert_oq_ok(e, oq_engine_advance(e, 111000));
@@ -440,6 +475,7 @@ int main(void)
         cmocka_unit_test(check_reports_a_stranded_contact),
         cmocka_unit_test(first_miss_makes_the_array),
         cmocka_unit_test(repeated_miss_needs_no_memory),
+        cmocka_unit_test(reject_without_memory_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

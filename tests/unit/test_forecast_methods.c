@@ -2,6 +2,7 @@
 /* Forecasting methods on small series whose forecasts are computed by hand,
  * special days, and the bad options every call refuses. */
 #include "forecast_fixtures.h"
+#include "forecast/internal.h"
 #include "assert_oq.h"
 
 #define PER 4 /* 6-hour intervals */
@@ -181,6 +182,24 @@ static void test_calibrated_bands_nest(void **state)
     }
     assert_true(nonzero > 0);
     oq_volume_series_destroy(s);
+}
+
+/* Quantiles of counts so large that neighbouring doubles are further apart
+ * than one end, finite (found by fuzz_forecast: a mean of 9.4e96 made the
+ * bisection loop for ever between two neighbouring doubles). */
+static void test_huge_mean_quantiles_end(void **state)
+{
+    (void)state;
+    const double mus[] = {9.4e96, 3e16, 1e300};
+    const double phis[] = {0, 0.33, 3};
+    const double ps[] = {0.025, 0.5, 0.975};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 3; k++) {
+                double q = oq__count_quantile(mus[i], phis[j], ps[k]);
+                if (!(isfinite(q) && q >= 0))
+                    fail_msg("quantile %g of a count of mean %g, phi %g: %g", ps[k], mus[i], phis[j], q);
+            }
 }
 
 static void test_special_days(void **state)
@@ -379,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_same_weekday_methods),
         cmocka_unit_test(test_intervals_and_quantiles),
         cmocka_unit_test(test_calibrated_bands_nest),
+        cmocka_unit_test(test_huge_mean_quantiles_end),
         cmocka_unit_test(test_special_days),
         cmocka_unit_test(test_exact_series),
         cmocka_unit_test(test_day_level_follows_a_step),

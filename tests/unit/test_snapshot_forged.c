@@ -418,8 +418,8 @@ static oq_contact *contact_with_exclusion(oq_engine *e, int32_t *k)
 {
     oq_contact *c;
     for (int32_t pos = 0; (c = oq__idtable_next(&e->contact_ids, &pos));) {
-        for (int32_t j = 0; j < c->n_rejects; j++) {
-            const oq_exclusion *x = &c->rejects[j];
+        for (int32_t j = 0; c->ext && j < c->ext->n_rejects; j++) {
+            const oq_exclusion *x = &c->ext->rejects[j];
             const oq_agent *a = x->agent < e->n_agents ? e->agents[x->agent] : NULL;
             if (a && a->seq == x->agent_seq && a->presence_gen == x->gen) {
                 *k = j;
@@ -436,7 +436,7 @@ static int f_exclusion_future_presence(oq_engine *e)
     oq_contact *c = contact_with_exclusion(e, &k);
     if (!c)
         return 0;
-    c->rejects[k].gen++; /* comes to life at the agent's next presence change */
+    c->ext->rejects[k].gen++; /* comes to life at the agent's next presence change */
     return 1;
 }
 
@@ -444,9 +444,9 @@ static int f_exclusion_twice(oq_engine *e)
 {
     int32_t k;
     oq_contact *c = contact_with_exclusion(e, &k);
-    if (!c || c->n_rejects >= c->cap_rejects)
+    if (!c || c->ext->n_rejects >= c->ext->cap_rejects)
         return 0;
-    c->rejects[c->n_rejects++] = c->rejects[k];
+    c->ext->rejects[c->ext->n_rejects++] = c->ext->rejects[k];
     return 1;
 }
 
@@ -456,7 +456,7 @@ static int f_exclusion_no_agent(oq_engine *e)
     oq_contact *c = contact_with_exclusion(e, &k);
     if (!c)
         return 0;
-    c->rejects[k].agent_seq = e->next_agent_seq + 3; /* an agent not created yet */
+    c->ext->rejects[k].agent_seq = e->next_agent_seq + 3; /* an agent not created yet */
     return 1;
 }
 
