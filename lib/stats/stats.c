@@ -953,23 +953,40 @@ static void release(oq_engine *e, oq_srec *r, const oq_contact *c)
 
 /* ---- intervals ------------------------------------------------------------- */
 
-static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx)
+/* Close ob's current interval into its ring. prev >= 0: the number of the
+ * interval closed just before in the same catch-up (oq__stats_roll), with
+ * nothing counted between the two. */
+static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx, int64_t prev)
 {
     oq_stats *S = e->stats;
     if (!ob)
         return;
     oq_sclosed *c = &ob->ring[S->closed % S->opt.ring_size];
+    oq_sgauge g;
+    if (prev >= 0) {
+        /* cur is still empty (the previous close cleared it, and folding it
+         * would change nothing) and every count among the gauges stands:
+         * only the ages grow. Counting a queue's members, or every agent for
+         * a channel, again for each of up to ring_size + 2 closes was most
+         * of what a long silence cost. */
+        g = ob->ring[prev % S->opt.ring_size].g;
+        oq__sgauge_ages(S, ob, scope, S->cur_end, &g);
+    } else {
+        oq__sgauges(e, ob, scope, idx, S->cur_end, &g);
+    }
     c->number = S->closed;
     c->start = S->cur_start;
     c->end = S->cur_end;
     c->b = ob->cur;
-    if (S->day_lazy)
-        oq__sblock_fold(&ob->day, &ob->cur);
-    oq__sgauges(e, ob, scope, idx, S->cur_end, &c->g);
-    memset(&ob->cur, 0, sizeof ob->cur);
+    c->g = g;
+    if (prev < 0) {
+        if (S->day_lazy)
+            oq__sblock_fold(&ob->day, &ob->cur);
+        memset(&ob->cur, 0, sizeof ob->cur);
+    }
 }
 
-static void close_interval(oq_engine *e)
+static void close_interval(oq_engine *e, int64_t prev)
 {
     oq_stats *S = e->stats;
     for (int32_t i = 0; i < S->cap_agents; i++) {
@@ -982,11 +999,11 @@ static void close_interval(oq_engine *e)
         if (g->ch_cur)
             memset(g->ch_cur, 0, (size_t)g->ch_cap * sizeof *g->ch_cur);
     }
-    close_one(e, S->center, OQ_SCOPE_CENTER, 0);
+    close_one(e, S->center, OQ_SCOPE_CENTER, 0, prev);
     for (int32_t i = 0; i < S->cap_queues; i++)
-        close_one(e, S->queues[i], OQ_SCOPE_QUEUE, i);
+        close_one(e, S->queues[i], OQ_SCOPE_QUEUE, i, prev);
     for (int32_t i = 0; i < S->cap_channels; i++)
-        close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
+        close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i, prev);
     S->closed++;
     S->closes++;
     /* Every day block now holds the whole day and cur starts empty. */
@@ -1001,12 +1018,15 @@ void oq__stats_roll(oq_engine *e, int64_t t)
     if (!S)
         return;
     oq__stats_settle(S); /* every read rolls: it sees the staged adds; a close folds them first */
+    int64_t prev = -1; /* the interval this catch-up closed last: nothing was counted since */
     while (t >= S->cur_end && S->cur_end != INT64_MAX) {
-        /* A long silence: the intervals older than the ring would be
-         * overwritten anyway; skip to the last ring_size + 1 of them. */
         int64_t behind = (int64_t)(((uint64_t)t - (uint64_t)S->cur_end) / (uint64_t)S->interval_ms);
+        int64_t number = S->closed;
+        close_interval(e, prev);
+        prev = number;
         if (behind > S->opt.ring_size + 1) {
-            close_interval(e);
+            /* A long silence: the intervals older than the ring would be
+             * overwritten anyway; skip to the last ring_size + 1 of them. */
             int64_t skip = behind - S->opt.ring_size - 1;
             S->closed += skip;
             S->cur_start += skip * S->interval_ms;
@@ -1017,9 +1037,7 @@ void oq__stats_roll(oq_engine *e, int64_t t)
                     memset(&S->agents[i]->cur, 0, sizeof S->agents[i]->cur);
                     S->agents[i]->cur.start = S->cur_start;
                 }
-            continue;
         }
-        close_interval(e);
     }
 }
 

@@ -95,10 +95,118 @@ static void calendar_changes_close_no_interval(void **state)
     oq_engine_destroy(e);
 }
 
+/* What a closed interval's gauges must say when nothing happened in it: the
+ * counts of the state that held through it, and ages measured to its end. */
+typedef struct held_state {
+    int32_t waiting, ready, busy, not_ready, backlog;
+    int64_t oldest_wait, oldest_live; /* when they began (ms); oldest_live -1: a queue, no age */
+} held_state;
+
+static void expect_quiet_interval(const oq_queue_stats *s, const char *what, int32_t k, int64_t end,
+                                  const held_state *h)
+{
+    char where[96];
+    snprintf(where, sizeof where, "%s, interval %d (ending at %lld)", what, k, (long long)end);
+    if (s->end_ms != end || s->start_ms != end - INTERVAL)
+        fail_msg("%s: spans %lld..%lld", where, (long long)s->start_ms, (long long)s->end_ms);
+    if (s->offered != 0 || s->answered != 0 || s->offers != 0)
+        fail_msg("%s: counts %lld offered, %lld answered, %lld offers in a silent interval", where,
+                 (long long)s->offered, (long long)s->answered, (long long)s->offers);
+    if (s->waiting_now != h->waiting || s->agents_ready != h->ready || s->agents_busy != h->busy ||
+        s->agents_not_ready != h->not_ready || s->backlog != h->backlog)
+        fail_msg("%s: waiting %d ready %d busy %d not ready %d backlog %d, expected %d %d %d %d %d",
+                 where, s->waiting_now, s->agents_ready, s->agents_busy, s->agents_not_ready, s->backlog,
+                 h->waiting, h->ready, h->busy, h->not_ready, h->backlog);
+    double longest = (double)(end - h->oldest_wait) / 1000.0;
+    double age = h->oldest_live < 0 ? 0.0 : (double)(end - h->oldest_live) / 1000.0;
+    if (s->longest_wait_s != longest || s->backlog_age_s != age)
+        fail_msg("%s: longest wait %.3f s, backlog age %.3f s; expected %.3f and %.3f", where,
+                 s->longest_wait_s, s->backlog_age_s, longest, age);
+}
+
+/* Kept intervals newest .. newest + n - 1 (k = 0 the newest, ending at
+ * `newest_end`), all silent, for the queue, the channel and the center. */
+static void expect_quiet_intervals(oq_engine *e, int32_t from_k, int32_t n, int64_t newest_end,
+                                   const held_state *queue, const held_state *wide)
+{
+    for (int32_t k = from_k; k < from_k + n; k++) {
+        int64_t end = newest_end - (int64_t)k * INTERVAL;
+        oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
+        assert_oq_ok(e, oq_stats_interval_queue(e, "q", k, &s));
+        expect_quiet_interval(&s, "queue 'q'", k, end, queue);
+        assert_oq_ok(e, oq_stats_interval_channel(e, "voice", k, &s));
+        expect_quiet_interval(&s, "channel 'voice'", k, end, wide);
+        assert_oq_ok(e, oq_stats_interval_center(e, k, &s));
+        expect_quiet_interval(&s, "the center", k, end, wide);
+    }
+}
+
+/* A silence closes every interval on the way with the gauges of the state
+ * that held through it: one agent busy with a contact, one ready, one not
+ * ready, and a contact waiting for a skill nobody has. Those intervals are
+ * closed at the next read, each after the first reusing the counts of the one
+ * before (nothing happened between them) with its ages grown: checked against
+ * the clock for a catch-up inside the ring and for one longer than the ring. */
+static void silent_intervals_carry_the_held_state(void **state)
+{
+    (void)state;
+    recorder_clear(&rec);
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    assert_oq_ok(e, oq_skill_add(e, "french", 5));
+    int64_t t0 = utc_at(2026, 12, 7, 9 * H); /* an interval boundary */
+    assert_oq_ok(e, oq_engine_advance(e, t0));
+    add_agent_with(e, t0, "busy", NULL, 1);
+    add_agent_with(e, t0, "idle", NULL, 0);
+    add_agent_with(e, t0, "away", NULL, 0);
+    assert_oq_ok(e, arrive(e, t0 + 1000, "served", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, t0 + 2000, "served", "busy"));
+    assert_oq_ok(e, oq_agent_ready(e, t0 + 3000, "idle"));
+    oq_contact_spec cs;
+    oq_contact_spec_init(&cs);
+    cs.id = "waits";
+    cs.channel = "voice";
+    cs.queue = "q";
+    const char *french[] = {"french"};
+    const int32_t level[] = {1};
+    cs.n_required = 1, cs.required_skills = french, cs.required_levels = level;
+    assert_oq_ok(e, oq_contact_arrive(e, t0 + 4000, &cs));
+    assert_int_equal(contact_state(e, "waits"), OQ_CONTACT_QUEUED);
+    /* The queue counts its members and what is in it; the channel and the
+     * center what is not completed, the oldest since it arrived. */
+    held_state queue = {1, 1, 1, 1, 2, t0 + 4000, -1};
+    held_state wide = {1, 1, 1, 1, 2, t0 + 4000, t0 + 1000};
+
+    /* Twelve intervals and 5 minutes of silence, read at their end (the
+     * ring is full already: the clock's first move, from 0 to t0, was a
+     * silence too). */
+    assert_oq_ok(e, oq_engine_advance(e, t0 + 12 * INTERVAL + 5 * MIN));
+    int32_t kept = 0;
+    assert_oq_ok(e, oq_stats_interval_count(e, &kept));
+    assert_int_equal(kept, RING);
+    expect_quiet_intervals(e, 0, 11, t0 + 12 * INTERVAL, &queue, &wide);
+    oq_queue_stats first = OQ_OUTPUT_INIT(oq_queue_stats);
+    assert_oq_ok(e, oq_stats_interval_queue(e, "q", 11, &first)); /* the one with the events */
+    assert_int_equal(first.offered, 2);
+    assert_int_equal(first.answered, 1);
+    assert_int_equal(first.waiting_now, 1);
+
+    /* Then 300 intervals more (past the ring: the oldest are skipped). */
+    int64_t later = t0 + 312 * INTERVAL + 5 * MIN;
+    assert_oq_ok(e, oq_engine_advance(e, later));
+    assert_oq_ok(e, oq_stats_interval_count(e, &kept));
+    assert_int_equal(kept, RING);
+    expect_quiet_intervals(e, 0, RING, t0 + 312 * INTERVAL, &queue, &wide);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(calendar_changes_close_no_interval),
+        cmocka_unit_test(silent_intervals_carry_the_held_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
