@@ -7,6 +7,7 @@
  * calendar changes a day). Work is counted in interval closes (the
  * statistics' `closes`), never in time; the figures after the jump are
  * checked against the clock arithmetic. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_support.h"
@@ -141,12 +142,30 @@ static void expect_quiet_intervals(oq_engine *e, int32_t from_k, int32_t n, int6
     }
 }
 
+/* The agents' time through a silence: whole (the day) and since the last
+ * boundary (the interval), against the clock. */
+static void expect_agent_time(oq_engine *e, const char *agent, int64_t since, int64_t now, int state)
+{
+    oq_agent_stats day = OQ_OUTPUT_INIT(oq_agent_stats), cur = OQ_OUTPUT_INIT(oq_agent_stats);
+    assert_oq_ok(e, oq_stats_agent(e, agent, OQ_PERIOD_DAY, &day));
+    assert_oq_ok(e, oq_stats_agent(e, agent, OQ_PERIOD_INTERVAL, &cur));
+    double in_day = state == OQ_AGENT_BUSY ? day.busy_s : day.not_ready_s;
+    double in_cur = state == OQ_AGENT_BUSY ? cur.busy_s : cur.not_ready_s;
+    int64_t boundary = now - now % INTERVAL;
+    if (in_day != (double)(now - since) / 1000.0 || cur.start_ms != boundary ||
+        in_cur != (double)(now - boundary) / 1000.0)
+        fail_msg("agent '%s': %.3f s in its state today and %.3f s since %lld, expected %.3f and %.3f since %lld",
+                 agent, in_day, in_cur, (long long)cur.start_ms, (double)(now - since) / 1000.0,
+                 (double)(now - boundary) / 1000.0, (long long)boundary);
+}
+
 /* A silence closes every interval on the way with the gauges of the state
  * that held through it: one agent busy with a contact, one ready, one not
  * ready, and a contact waiting for a skill nobody has. Those intervals are
  * closed at the next read, each after the first reusing the counts of the one
- * before (nothing happened between them) with its ages grown: checked against
- * the clock for a catch-up inside the ring and for one longer than the ring. */
+ * before (nothing happened between them) with its ages grown, and the agents'
+ * time brought on to the last boundary: checked against the clock for a
+ * catch-up inside the ring and for one longer than the ring. */
 static void silent_intervals_carry_the_held_state(void **state)
 {
     (void)state;
@@ -191,6 +210,8 @@ static void silent_intervals_carry_the_held_state(void **state)
     assert_int_equal(first.offered, 2);
     assert_int_equal(first.answered, 1);
     assert_int_equal(first.waiting_now, 1);
+    expect_agent_time(e, "away", t0, t0 + 12 * INTERVAL + 5 * MIN, OQ_AGENT_NOT_READY);
+    expect_agent_time(e, "busy", t0 + 1000, t0 + 12 * INTERVAL + 5 * MIN, OQ_AGENT_BUSY);
 
     /* Then 300 intervals more (past the ring: the oldest are skipped). */
     int64_t later = t0 + 312 * INTERVAL + 5 * MIN;
@@ -198,8 +219,55 @@ static void silent_intervals_carry_the_held_state(void **state)
     assert_oq_ok(e, oq_stats_interval_count(e, &kept));
     assert_int_equal(kept, RING);
     expect_quiet_intervals(e, 0, RING, t0 + 312 * INTERVAL, &queue, &wide);
+    expect_agent_time(e, "away", t0, later, OQ_AGENT_NOT_READY);
+    expect_agent_time(e, "busy", t0 + 1000, later, OQ_AGENT_BUSY);
     assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
+}
+
+/* An agent busy since the clock's first second, then the clock moved on by
+ * three million years: its capacity integrals (unit-ms, doubles) are near
+ * 10^19, where adding a quarter hour of them rounds. */
+static oq_engine *busy_for_ages(int64_t *ages)
+{
+    oq_engine *e = new_engine(&rec, NULL);
+    add_channel(e, "voice", 1, 100, 1);
+    add_queue(e, "q", OQ_ORDER_FIFO, OQ_STRATEGY_LONGEST_IDLE, "voice");
+    add_agent_with(e, 0, "busy", NULL, 1);
+    assert_oq_ok(e, arrive(e, 1000, "c", "voice", "q", 0));
+    assert_oq_ok(e, oq_offer_accept(e, 2000, "c", "busy"));
+    *ages = 100000000000000000LL / INTERVAL * INTERVAL; /* 10^17 ms, a boundary */
+    assert_oq_ok(e, oq_engine_advance(e, *ages));
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
+    assert_oq_ok(e, oq_stats_center(e, OQ_PERIOD_INTERVAL, &s));
+    return e;
+}
+
+/* Closing 50 intervals in one catch-up leaves the engine exactly as being
+ * there at each of their boundaries does (each closed on its own, at a read):
+ * same snapshot bytes. The agents' time is added boundary by boundary in
+ * both, so their integrals round alike even this far out. */
+static void a_catch_up_equals_every_boundary_seen(void **state)
+{
+    (void)state;
+    int64_t ages = 0;
+    oq_engine *once = busy_for_ages(&ages), *each = busy_for_ages(&ages);
+    oq_queue_stats s = OQ_OUTPUT_INIT(oq_queue_stats);
+    assert_oq_ok(once, oq_engine_advance(once, ages + 50 * INTERVAL));
+    assert_oq_ok(once, oq_stats_center(once, OQ_PERIOD_INTERVAL, &s));
+    for (int k = 1; k <= 50; k++) {
+        assert_oq_ok(each, oq_engine_advance(each, ages + k * INTERVAL));
+        assert_oq_ok(each, oq_stats_center(each, OQ_PERIOD_INTERVAL, &s));
+    }
+    snap_buf a = snap_of(once, NULL), b = snap_of(each, NULL);
+    if (a.n != b.n || memcmp(a.p, b.p, a.n) != 0)
+        fail_msg("a catch-up of 50 intervals and 50 single closes give different snapshots (%zu and %zu bytes)",
+                 a.n, b.n);
+    free(a.p);
+    free(b.p);
+    assert_oq_ok(once, oq_engine_check(once));
+    oq_engine_destroy(once);
+    oq_engine_destroy(each);
 }
 
 int main(void)
@@ -207,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(calendar_changes_close_no_interval),
         cmocka_unit_test(silent_intervals_carry_the_held_state),
+        cmocka_unit_test(a_catch_up_equals_every_boundary_seen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
