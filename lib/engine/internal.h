@@ -581,6 +581,12 @@ int oq__contact_ext(oq_engine *e, oq_contact *c);
 /* Give its ext block back (to the engine's spare blocks, contact_life.c);
  * none: nothing. */
 void oq__contact_ext_give_back(oq_engine *e, oq_contact *c);
+/* The spare ext blocks: at most OQ_SPARE_CONTACTS_MAX (and as many spare
+ * records), each keeping an exclusions array of at most OQ_SPARE_REJECTS
+ * slots; the next one after x (oq_engine_check walks them). */
+#define OQ_SPARE_REJECTS 4
+#define OQ_SPARE_CONTACTS_MAX 256
+oq_contact_ext *oq__spare_ext_next(const oq_contact_ext *x);
 /* Its ext fields read as the record's were: none without the block. */
 static inline int64_t oq__pref_until(const oq_contact *c)
 {

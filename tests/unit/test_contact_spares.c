@@ -349,14 +349,7 @@ static oq_status arrive_full(oq_engine *e, int64_t t, const char *id, const char
     return oq_contact_arrive(e, t, &cs);
 }
 
-static oq_contact_ext *spare_next(const oq_contact_ext *x)
-{
-    oq_contact_ext *n;
-    memcpy(&n, &x->deadline, sizeof n); /* the link is in a spare block's deadline */
-    return n;
-}
-
-enum { SPARES_MAX = 256 };
+enum { SPARES_MAX = OQ_SPARE_CONTACTS_MAX };
 
 /* The engine's spare ext blocks in order, checked: as many as it counts
  * (at most SPARES_MAX), each once, none a live contact's, each with no
@@ -364,7 +357,7 @@ enum { SPARES_MAX = 256 };
 static int32_t spare_blocks(const oq_engine *e, const oq_contact_ext **out)
 {
     int32_t n = 0;
-    for (const oq_contact_ext *x = e->spare_ext; x; x = spare_next(x)) {
+    for (const oq_contact_ext *x = e->spare_ext; x; x = oq__spare_ext_next(x)) {
         if (n >= SPARES_MAX)
             fail_msg("more than %d spare ext blocks (or a loop): the engine counts %d", SPARES_MAX, e->n_spare_ext);
         for (int32_t i = 0; i < n; i++)
@@ -449,7 +442,7 @@ static void reused_ext_block_carries_nothing(void **state)
     assert_oq_ok(e, oq_contact_remove(e, 16000, "old"));
     const oq_contact_ext *pool[SPARES_MAX];
     assert_int_equal(spare_blocks(e, pool), 1);
-    oq_contact_ext *x = e->spare_ext, *link = spare_next(x);
+    oq_contact_ext *x = e->spare_ext, *link = oq__spare_ext_next(x);
     oq_exclusion *rejects = x->rejects;
     int32_t cap = x->cap_rejects;
     memset(x, 0xA5, sizeof *x);
@@ -833,6 +826,60 @@ static void standby_with_other_spare_blocks(void **state)
     }
 }
 
+/* oq_engine_check verifies the spare pools: a count that lies, a block
+ * kept by the pool and a live contact at once, a kept array over the
+ * bound, each is reported (OQ_ECORRUPT, naming it) and the engine passes
+ * again once mended. */
+static void check_sees_a_broken_spare_pool(void **state)
+{
+    (void)state;
+    sized_alloc s = {0};
+    oq_engine *e = spares_engine(&s);
+    assert_oq_ok(e, arrive_full(e, 1000, "gone", "q", 500000, NULL));
+    assert_oq_ok(e, arrive_full(e, 1000, "gone2", "q", 500000, NULL));
+    assert_oq_ok(e, oq_contact_remove(e, 2000, "gone"));
+    assert_oq_ok(e, oq_contact_remove(e, 2000, "gone2"));
+    assert_oq_ok(e, arrive_full(e, 3000, "live", "q", 500000, NULL)); /* takes one of the two */
+    assert_int_equal(e->n_spare_ext, 1);
+    assert_oq_ok(e, oq_engine_check(e));
+
+    static const struct {
+        const char *what, *says;
+    } cases[] = {{"a count one too high", "spare ext blocks, counted"},
+                 {"a spare record count one too high", "spare contact records, counted"},
+                 {"a live contact holding the spare block", "also a spare one"},
+                 {"a spare block keeping 8 exclusion slots", "exclusion slots"}};
+    oq_contact *live = NULL;
+    assert_oq_ok(e, oq__find_contact(e, "contact", "live", &live));
+    for (int k = 0; k < 4; k++) {
+        oq_contact_ext *mine = live->ext;
+        int32_t cap = e->spare_ext->cap_rejects;
+        if (k == 0)
+            e->n_spare_ext++;
+        else if (k == 1)
+            e->n_spare_contacts++;
+        else if (k == 2)
+            live->ext = e->spare_ext;
+        else
+            e->spare_ext->cap_rejects = 8;
+        oq_status st = oq_engine_check(e);
+        const char *msg = oq_engine_last_error(e);
+        if (st != OQ_ECORRUPT || !strstr(msg, cases[k].says))
+            fail_msg("%s: oq_engine_check returned %s (%s), expected corrupt naming '%s'", cases[k].what,
+                     oq_status_str(st), msg, cases[k].says);
+        if (k == 0)
+            e->n_spare_ext--;
+        else if (k == 1)
+            e->n_spare_contacts--;
+        else if (k == 2)
+            live->ext = mine;
+        else
+            e->spare_ext->cap_rejects = cap;
+        assert_oq_ok(e, oq_engine_check(e));
+    }
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -845,6 +892,7 @@ int main(void)
         cmocka_unit_test(spare_ext_blocks_are_bounded),
         cmocka_unit_test(failed_calls_give_the_spare_block_back),
         cmocka_unit_test(standby_with_other_spare_blocks),
+        cmocka_unit_test(check_sees_a_broken_spare_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
