@@ -1,18 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 #include "test_support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Each block carries its size in a header before it, so a free or a grow
+ * that names another size than the block was given (the allocator contract,
+ * core.h) stops the test at once, whichever test it is. */
+enum { SIZE_HEAD = 16 };
 
 void *test_alloc_fn(void *ptr, size_t old_size, size_t new_size, void *user)
 {
     test_alloc *a = user;
+    unsigned char *base = ptr ? (unsigned char *)ptr - SIZE_HEAD : NULL;
+    if (base) {
+        size_t had;
+        memcpy(&had, base, sizeof had);
+        if (had != old_size) {
+            fprintf(stderr, "test allocator: a block of %zu bytes freed or resized as %zu bytes\n", had, old_size);
+            abort();
+        }
+    }
     if (new_size == 0) {
         if (ptr) {
             a->live_bytes -= (int64_t)old_size;
             a->live_blocks--;
         }
-        free(ptr);
+        free(base);
         return NULL;
     }
     if (new_size > old_size || !ptr) {
@@ -22,15 +37,16 @@ void *test_alloc_fn(void *ptr, size_t old_size, size_t new_size, void *user)
             return NULL;
         }
     }
-    void *p = realloc(ptr, new_size);
+    unsigned char *p = realloc(base, SIZE_HEAD + new_size);
     if (!p)
         return NULL;
+    memcpy(p, &new_size, sizeof new_size);
     if (!ptr)
         a->live_blocks++;
     a->live_bytes += (int64_t)new_size - (int64_t)(ptr ? old_size : 0);
     if (a->live_bytes > a->peak_bytes)
         a->peak_bytes = a->live_bytes;
-    return p;
+    return p + SIZE_HEAD;
 }
 
 static oq_status snap_write(const void *data, size_t len, void *user)

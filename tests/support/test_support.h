@@ -14,7 +14,9 @@
 #include "assert_oq.h"
 
 /* Allocator that counts live bytes and blocks and fails the fail_at-th
- * allocation (1-based; 0 = never) — and every one after it if fail_all. */
+ * allocation (1-based; 0 = never) — and every one after it if fail_all.
+ * It knows each block's size: a free or grow that names another aborts the
+ * test with both sizes (the allocator contract, core.h). */
 typedef struct test_alloc {
     int64_t live_bytes;
     int64_t live_blocks;

@@ -274,42 +274,19 @@ static void waiting_contact_bytes(void **state)
  * whose pool differs (a restored standby's is empty) does exactly the
  * same. */
 
-/* An allocator that knows each block's size (in a header before it): a
- * free or grow naming another size than the block has is counted, so the
- * size the engine keeps for an exclusions array that came with a spare
- * block must be the array's. Failures and byte counts are test_alloc's. */
-typedef struct sized_alloc {
-    test_alloc a; /* first: snap_of lifts its failure point */
-    int64_t wrong_size;
-} sized_alloc;
-
-enum { SIZED_HEAD = 16 };
-
-static void *sized_fn(void *ptr, size_t old_size, size_t new_size, void *user)
-{
-    sized_alloc *s = user;
-    unsigned char *base = ptr ? (unsigned char *)ptr - SIZED_HEAD : NULL;
-    if (base) {
-        size_t had;
-        memcpy(&had, base, sizeof had);
-        s->wrong_size += had != old_size;
-    }
-    unsigned char *p = test_alloc_fn(base, base ? old_size + SIZED_HEAD : 0,
-                                     new_size ? new_size + SIZED_HEAD : 0, &s->a);
-    if (!p)
-        return NULL;
-    memcpy(p, &new_size, sizeof new_size);
-    return p + SIZED_HEAD;
-}
+/* The engines below use test_alloc, which knows each block's size and stops
+ * the test on a free or grow naming another (so the size the engine keeps
+ * for an exclusions array that came with a spare block must be the
+ * array's). */
 
 /* Channel voice, queue q (offers time out after 10 s, misses keep an agent
  * away for 600 s, a deadline warns 5 s before), queue q2 beside it, agents
  * a0..a2; nobody logged in. */
-static oq_engine *spares_engine(sized_alloc *s)
+static oq_engine *spares_engine(test_alloc *s)
 {
     oq_engine_options o;
     oq_engine_options_init(&o);
-    o.alloc = sized_fn;
+    o.alloc = test_alloc_fn;
     o.alloc_user = s;
     oq_engine *e = NULL;
     assert_oq_ok(NULL, oq_engine_create(&o, &e));
@@ -412,7 +389,7 @@ static const char *offered_to(oq_engine *e, const char *id)
 static void reused_ext_block_carries_nothing(void **state)
 {
     (void)state;
-    sized_alloc s = {0};
+    test_alloc s = {0};
     oq_engine *e = spares_engine(&s);
     assert_oq_ok(e, oq_agent_login(e, 0, "a0", 1));
     assert_oq_ok(e, oq_agent_login(e, 0, "a1", 1));
@@ -500,7 +477,7 @@ static void reused_ext_block_carries_nothing(void **state)
     assert_oq_ok(e, oq_engine_next_deadline(e, &next));
     assert_int_equal(next, 35000); /* the warning, 5 s before */
     assert_oq_ok(e, oq_engine_check(e));
-    snap_buf a = snap_of(e, &s.a);
+    snap_buf a = snap_of(e, &s);
     oq_engine *r = NULL;
     oq_error err = OQ_ERROR_INIT;
     assert_oq_ok_err(&err, oq_engine_restore_buffer(NULL, a.p, a.n, &r, &err));
@@ -510,8 +487,7 @@ static void reused_ext_block_carries_nothing(void **state)
     assert_int_equal(c->deadline_stage, 2);
     assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
-    assert_int_equal(s.a.live_bytes, 0);
-    assert_int_equal(s.wrong_size, 0);
+    assert_int_equal(s.live_bytes, 0);
 }
 
 /* More blocks given back than are kept: 256 stay, each with at most 4
@@ -522,7 +498,7 @@ static void reused_ext_block_carries_nothing(void **state)
 static void spare_ext_blocks_are_bounded(void **state)
 {
     (void)state;
-    sized_alloc s = {0};
+    test_alloc s = {0};
     oq_engine *e = spares_engine(&s);
     assert_oq_ok(e, oq_agent_add(e, "a3", 100));
     enum { G = 60, N = 4 * G, EXTRA = 40 };
@@ -570,7 +546,7 @@ static void spare_ext_blocks_are_bounded(void **state)
     assert_int_equal(slots[2], G);
     assert_int_equal(slots[4], 2 * G);
     assert_int_equal(slots[0], SPARES_MAX - 3 * G); /* their arrays dropped */
-    int64_t allocs = s.a.n_allocs;
+    int64_t allocs = s.n_allocs;
     for (int i = 0; i < N + EXTRA; i++) {
         snprintf(id, sizeof id, "n%d", i);
         assert_oq_ok(e, arrive_full(e, t, id, "q", 600000, NULL));
@@ -580,11 +556,10 @@ static void spare_ext_blocks_are_bounded(void **state)
     }
     assert_int_equal(spare_blocks(e, pool), 0);
     print_message("%d arrivals with a deadline then: %lld allocations\n", N + EXTRA,
-                  (long long)(s.a.n_allocs - allocs));
+                  (long long)(s.n_allocs - allocs));
     assert_oq_ok(e, oq_engine_check(e));
     oq_engine_destroy(e);
-    assert_int_equal(s.a.live_bytes, 0);
-    assert_int_equal(s.wrong_size, 0);
+    assert_int_equal(s.live_bytes, 0);
 }
 
 /* The calls that take a spare ext block (or make one) and can then fail
@@ -615,7 +590,7 @@ static void failed_calls_give_the_spare_block_back(void **state)
         for (int pool = 0; pool < 3; pool++) /* empty; first block without an array; first with one */
             for (int all = 0; all <= 1; all++)
                 for (int64_t k = 1;; k++) {
-                    sized_alloc s = {0};
+                    test_alloc s = {0};
                     oq_engine *e = spares_engine(&s);
                     assert_oq_ok(e, oq_agent_login(e, 1000, "a1", 1));
                     if (pool) {
@@ -643,13 +618,13 @@ static void failed_calls_give_the_spare_block_back(void **state)
                     int32_t n0 = spare_blocks(e, before);
                     for (int32_t i = 0; i < n0; i++)
                         caps[i] = before[i]->cap_rejects;
-                    snap_buf s0 = snap_of(e, &s.a);
-                    s.a.fail_at = s.a.n_allocs + k;
-                    s.a.fail_all = all;
-                    s.a.n_failed = 0;
+                    snap_buf s0 = snap_of(e, &s);
+                    s.fail_at = s.n_allocs + k;
+                    s.fail_all = all;
+                    s.n_failed = 0;
                     oq_status st = spare_op(e, op);
-                    s.a.fail_at = 0;
-                    s.a.fail_all = 0;
+                    s.fail_at = 0;
+                    s.fail_all = 0;
                     int32_t n1 = spare_blocks(e, after);
                     if (st == OQ_ENOMEM) {
                         if (!strstr(oq_engine_last_error(e), "memory"))
@@ -658,7 +633,7 @@ static void failed_calls_give_the_spare_block_back(void **state)
                         char what[160];
                         snprintf(what, sizeof what, "%s failing allocation %lld%s (%s, pool %d) changed the engine",
                                  ops[op], (long long)k, all ? " and after" : "", oq_status_name(st), pool);
-                        assert_same_snap(s0, snap_of(e, &s.a), what);
+                        assert_same_snap(s0, snap_of(e, &s), what);
                         if (n0 > 0 ? n1 != n0 : n1 > 1)
                             fail_msg("%s: %s left %d spare ext blocks of %d", ops[op], oq_status_name(st), n1, n0);
                         for (int32_t i = 0; i < n0; i++)
@@ -681,11 +656,11 @@ static void failed_calls_give_the_spare_block_back(void **state)
                         assert_oq_ok(e, oq_contact_remove(e, 6500, "c"));
                     assert_oq_ok(e, arrive_full(e, 7000, "after", "q", 99000, NULL));
                     assert_oq_ok(e, oq_engine_check(e));
-                    int64_t failed = s.a.n_failed;
+                    int64_t failed = s.n_failed;
                     oq_engine_destroy(e);
-                    if (s.a.live_bytes != 0 || s.wrong_size != 0)
-                        fail_msg("%s, allocation %lld failing: %lld bytes left, %lld frees of the wrong size",
-                                 ops[op], (long long)k, (long long)s.a.live_bytes, (long long)s.wrong_size);
+                    if (s.live_bytes != 0)
+                        fail_msg("%s, allocation %lld failing: %lld bytes left", ops[op], (long long)k,
+                                 (long long)s.live_bytes);
                     if (failed == 0)
                         break; /* past the call's last allocation */
                     assert_true(k < 64);
@@ -704,13 +679,13 @@ static void journal_apply(const oq_journal_record *r, void *user)
     assert_oq_ok_e(oq_journal_apply, (oq_engine *)user, r->data, r->len);
 }
 
-static void assert_twins(oq_engine *p, sized_alloc *sp, oq_engine *r, const char *when)
+static void assert_twins(oq_engine *p, test_alloc *sp, oq_engine *r, const char *when)
 {
     assert_oq_ok(p, oq_engine_check(p));
     assert_oq_ok(r, oq_engine_check(r));
     char what[160];
     snprintf(what, sizeof what, "the journal-fed standby differs from the primary %s", when);
-    assert_same_snap(snap_of(p, &sp->a), snap_of(r, NULL), what);
+    assert_same_snap(snap_of(p, sp), snap_of(r, NULL), what);
 }
 
 static void standby_with_other_spare_blocks(void **state)
@@ -719,7 +694,7 @@ static void standby_with_other_spare_blocks(void **state)
     for (int run = 0; run < 4; run++) {
         int restored_primary = run & 1, short_always = run >> 1;
         /* Engine b: 'z' missed by a0 and a1 (2 exclusions in 4 slots). */
-        sized_alloc sb = {0}, s1 = {0}, s2 = {0};
+        test_alloc sb = {0}, s1 = {0}, s2 = {0};
         oq_engine *b = spares_engine(&sb);
         assert_oq_ok(b, oq_agent_login(b, 1000, "a0", 1));
         assert_oq_ok(b, oq_agent_login(b, 1000, "a1", 1));
@@ -728,11 +703,11 @@ static void standby_with_other_spare_blocks(void **state)
         assert_oq_ok(b, oq_offer_reject(b, 3000, "z", offered_to(b, "z")));
         oq_engine_options o;
         oq_engine_options_init(&o);
-        o.alloc = sized_fn;
+        o.alloc = test_alloc_fn;
         o.alloc_user = &s1;
         /* x: restored from b ('z' with 2 exclusions in 3 slots); it gives
          * 'z' and two others to its pool: slots 3, 2 and none. */
-        snap_buf sn = snap_of(b, &sb.a);
+        snap_buf sn = snap_of(b, &sb);
         oq_engine *x = NULL;
         assert_oq_ok_e(oq_engine_restore_buffer, &o, sn.p, sn.n, &x);
         free(sn.p);
@@ -751,13 +726,13 @@ static void standby_with_other_spare_blocks(void **state)
         assert_int_equal(pool[2]->cap_rejects, 2);
         /* y: restored from x, no spare block. */
         o.alloc_user = &s2;
-        sn = snap_of(x, &s1.a);
+        sn = snap_of(x, &s1);
         oq_engine *y = NULL;
         assert_oq_ok_e(oq_engine_restore_buffer, &o, sn.p, sn.n, &y);
         free(sn.p);
         assert_int_equal(y->n_spare_ext, 0);
         oq_engine *p = restored_primary ? y : x, *r = restored_primary ? x : y;
-        sized_alloc *sp = restored_primary ? &s2 : &s1;
+        test_alloc *sp = restored_primary ? &s2 : &s1;
         assert_oq_ok(p, oq_engine_set_journal(p, journal_apply, r));
         assert_twins(p, sp, r, "at the start");
         /* Three contacts with deadlines take x's spare blocks (slots 0, 3, 2). */
@@ -775,12 +750,12 @@ static void standby_with_other_spare_blocks(void **state)
             char when[64];
             snprintf(when, sizeof when, "after the time-outs to %lld ms", (long long)t);
             if (short_always || i % 2 == 1) {
-                sp->a.fail_at = sp->a.n_allocs + 1;
-                sp->a.fail_all = 1;
+                sp->fail_at = sp->n_allocs + 1;
+                sp->fail_all = 1;
             }
             assert_oq_ok(p, oq_engine_advance(p, t));
-            sp->a.fail_at = 0;
-            sp->a.fail_all = 0;
+            sp->fail_at = 0;
+            sp->fail_all = 0;
             assert_twins(p, sp, r, when);
             if (i == 3) { /* c1 to q2 with its deadline, c2 parked */
                 assert_oq_ok(p, oq_contact_transfer(p, t, "c1", "q2"));
@@ -821,8 +796,7 @@ static void standby_with_other_spare_blocks(void **state)
         oq_engine_destroy(b);
         oq_engine_destroy(x);
         oq_engine_destroy(y);
-        assert_int_equal(sb.a.live_bytes + s1.a.live_bytes + s2.a.live_bytes, 0);
-        assert_int_equal(sb.wrong_size + s1.wrong_size + s2.wrong_size, 0);
+        assert_int_equal(sb.live_bytes + s1.live_bytes + s2.live_bytes, 0);
     }
 }
 
@@ -833,7 +807,7 @@ static void standby_with_other_spare_blocks(void **state)
 static void check_sees_a_broken_spare_pool(void **state)
 {
     (void)state;
-    sized_alloc s = {0};
+    test_alloc s = {0};
     oq_engine *e = spares_engine(&s);
     assert_oq_ok(e, arrive_full(e, 1000, "gone", "q", 500000, NULL));
     assert_oq_ok(e, arrive_full(e, 1000, "gone2", "q", 500000, NULL));
