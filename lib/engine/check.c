@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* oq_engine_check: recompute every derived figure from scratch and compare. */
+#include <stdlib.h>
+
 #include "engine/internal.h"
 #include "engine/observer.h"
 
@@ -204,6 +206,43 @@ static oq_status check_svc(oq_engine *e)
     return OQ_OK;
 }
 
+static int ptr_order(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* Spare records and ext blocks (contact_life.c): as many as counted, within
+ * their bound; a spare ext block keeps an exclusions array of at most
+ * OQ_SPARE_REJECTS slots (none: no array), is kept once, and is no live
+ * contact's. */
+static oq_status check_spares(oq_engine *e)
+{
+    int32_t n = 0;
+    for (const oq_contact *c = e->spare_contacts; c && n <= OQ_SPARE_CONTACTS_MAX; c = c->dirty_next)
+        n++;
+    CHECK(n == e->n_spare_contacts && n <= OQ_SPARE_CONTACTS_MAX, "engine: %d spare contact records, counted %d",
+          e->n_spare_contacts, n);
+    const void *pool[OQ_SPARE_CONTACTS_MAX + 1];
+    n = 0;
+    for (const oq_contact_ext *x = e->spare_ext; x && n <= OQ_SPARE_CONTACTS_MAX; x = oq__spare_ext_next(x)) {
+        CHECK(x->cap_rejects >= 0 && x->cap_rejects <= OQ_SPARE_REJECTS && (x->rejects != NULL) == (x->cap_rejects > 0),
+              "engine: a spare ext block keeps %d exclusion slots (%s array)", x->cap_rejects,
+              x->rejects ? "an" : "no");
+        pool[n++] = x;
+    }
+    CHECK(n == e->n_spare_ext && n <= OQ_SPARE_CONTACTS_MAX, "engine: %d spare ext blocks, counted %d",
+          e->n_spare_ext, n);
+    qsort(pool, (size_t)n, sizeof *pool, ptr_order);
+    for (int32_t i = 1; i < n; i++)
+        CHECK(pool[i] != pool[i - 1], "engine: a spare ext block is kept twice");
+    const oq_contact *c;
+    for (int32_t pos = 0; n > 0 && (c = oq__idtable_next(&e->contact_ids, &pos));)
+        CHECK(!c->ext || !bsearch(&c->ext, pool, (size_t)n, sizeof *pool, ptr_order),
+              "contact '%s': its ext block is also a spare one", c->id);
+    return OQ_OK;
+}
+
 oq_status oq_engine_check(oq_engine *e)
 {
     if (!e)
@@ -258,6 +297,8 @@ oq_status oq_engine_check(oq_engine *e)
     }
     CHECK(!e->dirty_contacts && !e->dirty_agents, "engine: routing work left undone");
     if ((st = check_svc(e)) != OQ_OK)
+        return st;
+    if ((st = check_spares(e)) != OQ_OK)
         return st;
     if ((st = oq__check_derived(e)) != OQ_OK)
         return st;

@@ -293,7 +293,9 @@ static oq_status check_contact(oq_engine *e, const oq_contact *c)
     }
     /* The reply deadline: a warning, then the breach, never late (a queue
      * whose warning was changed may warn early); parking stops it. */
-    int64_t due = c->state == OQ_CONTACT_PARKED ? INT64_MAX : oq__deadline_due(e, c);
+    int64_t due = c->state == OQ_CONTACT_PARKED                                  ? INT64_MAX
+                  : timer_armed(dt) && oq__warning_not_before(e, c, dt->due) ? dt->due /* in time */
+                                                                             : oq__deadline_due(e, c);
     if (due == INT64_MAX)
         CHECK(!timer_armed(dt), "contact '%s': a deadline timer with no deadline pending", c->id);
     else

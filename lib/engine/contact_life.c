@@ -172,11 +172,8 @@ oq_agent *oq__contact_pref_agent(const oq_engine *e, const oq_contact *c)
  * (a deadline, a preferred agent, a miss), with its exclusions array if
  * that has at most OQ_SPARE_REJECTS slots - apart from the spare records,
  * so a record reused by a contact that needs no block does not carry one.
- * At most OQ_SPARE_CONTACTS_MAX are kept; the link is in a block's
- * deadline (it is emptied when taken). */
-#define OQ_SPARE_REJECTS 4
-#define OQ_SPARE_CONTACTS_MAX 256 /* and as many spare records (below) */
-
+ * At most OQ_SPARE_CONTACTS_MAX are kept (and as many spare records,
+ * below); the link is in a block's deadline (it is emptied when taken). */
 /* A spare block's link, kept in its deadline's bytes. */
 _Static_assert(sizeof(int64_t) >= sizeof(oq_contact_ext *), "a spare ext block's link fits in its deadline");
 static oq_contact_ext *ext_next(const oq_contact_ext *x)
@@ -187,6 +184,8 @@ static oq_contact_ext *ext_next(const oq_contact_ext *x)
 }
 
 static void ext_link(oq_contact_ext *x, oq_contact_ext *next) { memcpy(&x->deadline, &next, sizeof next); }
+
+oq_contact_ext *oq__spare_ext_next(const oq_contact_ext *x) { return ext_next(x); }
 
 static void ext_drop_rejects(oq_engine *e, oq_contact_ext *x)
 {

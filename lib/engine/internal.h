@@ -402,6 +402,10 @@ void oq__wait_resume(oq_engine *e, oq_contact *c);
 /* When the reply-deadline timer is due (warning, then breach), INT64_MAX
  * when none; oq__deadline_schedule arms it for that. */
 int64_t oq__deadline_due(const oq_engine *e, const oq_contact *c);
+/* 1 when a deadline timer due at `at` is known, cheaply, to be no later than
+ * the contact's pending warning in a business-time queue (0: not known;
+ * oq__deadline_due decides). For oq_engine_check. */
+int oq__warning_not_before(const oq_engine *e, const oq_contact *c, int64_t at);
 void oq__deadline_schedule(oq_engine *e, oq_contact *c);
 /* Re-arm the reply-deadline timers whose warning instant may have moved:
  * the contacts of queue q, or (q NULL) of every queue counting business time
@@ -581,6 +585,12 @@ int oq__contact_ext(oq_engine *e, oq_contact *c);
 /* Give its ext block back (to the engine's spare blocks, contact_life.c);
  * none: nothing. */
 void oq__contact_ext_give_back(oq_engine *e, oq_contact *c);
+/* The spare ext blocks: at most OQ_SPARE_CONTACTS_MAX (and as many spare
+ * records), each keeping an exclusions array of at most OQ_SPARE_REJECTS
+ * slots; the next one after x (oq_engine_check walks them). */
+#define OQ_SPARE_REJECTS 4
+#define OQ_SPARE_CONTACTS_MAX 256
+oq_contact_ext *oq__spare_ext_next(const oq_contact_ext *x);
 /* Its ext fields read as the record's were: none without the block. */
 static inline int64_t oq__pref_until(const oq_contact *c)
 {

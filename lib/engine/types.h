@@ -154,7 +154,8 @@ typedef struct oq_served oq_served; /* last_agent.c: a customer's last agent */
  * without them does not carry it (docs/performance.md, "Memory"). Allocated
  * by the call that first needs it before it changes anything (arrival,
  * park, transfer to an agent, a reject, restore: oq__contact_ext; an offer's
- * time-out as an allocation it may lose) and freed with the contact; NULL
+ * time-out as an allocation it may lose) and given back with the contact
+ * (to the engine's spare blocks, contact_life.c, emptied when taken); NULL
  * reads as none (deadline 0, pref_until 0, pref_agent_idx -1,
  * pref_agent_seq 0, pref_hold 0, slot OQ_CT_DUE unarmed, no exclusions). It exists whenever the contact has preferred
  * skills or a deadline, the two things set only at arrival (a reopen moves

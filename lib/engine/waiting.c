@@ -458,10 +458,12 @@ void oq__wait_resume(oq_engine *e, oq_contact *c)
 /* When the deadline warning is due: deadline_warning_s before the deadline,
  * in the queue's business time when it counts one (the instant from which
  * that much open time is left); the deadline itself without a warning. */
+static int64_t warning_ms(const oq_queue *q) { return (int64_t)(q->deadline_warning_s * 1000.0 + 0.5); }
+
 static int64_t warning_at(const oq_engine *e, const oq_contact *c, int64_t deadline)
 {
     const oq_queue *q = c->queue;
-    int64_t warn_ms = (int64_t)(q->deadline_warning_s * 1000.0 + 0.5);
+    int64_t warn_ms = warning_ms(q);
     if (warn_ms <= 0)
         return deadline;
     if (!q->business_time || q->calendar < 0)
@@ -477,6 +479,28 @@ int64_t oq__deadline_due(const oq_engine *e, const oq_contact *c)
     if (deadline <= 0 || c->deadline_stage >= 2)
         return INT64_MAX;
     return c->deadline_stage == 0 ? warning_at(e, c, deadline) : deadline;
+}
+
+int oq__warning_not_before(const oq_engine *e, const oq_contact *c, int64_t at)
+{
+    /* warning_at's W is the earliest instant from which at most warn_ms of
+     * open time is left before the deadline (business time adds up), so
+     * at <= W exactly when more than warn_ms is left from at - 1. That holds
+     * while the calendar counts every instant from the arrival (in its
+     * range: otherwise the engine fell back to wall time, and only the full
+     * computation says). The sum from at - 1 is short where the timer is
+     * due at its warning; the full one, from the arrival, walks every zone
+     * segment to a deadline that may be centuries away. */
+    const oq_queue *q = c->queue;
+    int64_t deadline = oq__c_deadline(c), warn_ms = warning_ms(q);
+    if (deadline <= 0 || c->deadline_stage != 0 || warn_ms <= 0 || !q->business_time || q->calendar < 0)
+        return 0;
+    const oq_calendar *cal = e->calendars[q->calendar]->cal;
+    int64_t from = c->arrived < deadline ? c->arrived : deadline, none = 0, rest = 0;
+    if (at <= from || at > deadline || oq_calendar_business_ms(cal, from, from, &none) != OQ_OK ||
+        oq_calendar_business_ms(cal, at - 1, deadline, &rest) != OQ_OK)
+        return 0;
+    return rest > warn_ms;
 }
 
 void oq__deadline_schedule(oq_engine *e, oq_contact *c)

@@ -267,6 +267,8 @@ const oq_sblock *oq__sday(const oq_stats *S, const oq_sobj *ob, oq_sblock *tmp);
 void oq__sblock_fold(oq_sblock *into, const oq_sblock *from);
 /* read.c: the "now" gauges of a block at time t. */
 void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_t t, oq_sgauge *g);
+/* Only g's longest_ms and backlog_age_ms, at t (the rest of g untouched). */
+void oq__sgauge_ages(const oq_stats *S, const oq_sobj *ob, int scope, int64_t t, oq_sgauge *g);
 /* read.c: every figure of oq_queue_stats a block and its gauges give (all
  * but struct_size, period, start_ms, end_ms and threshold_s, set by the
  * caller). */

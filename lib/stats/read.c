@@ -50,22 +50,32 @@ oq_status oq_stats_service_level(const oq_queue_stats *s, int32_t definition, do
     return oq_stats_service_level_if_empty(s, definition, 0.0, out);
 }
 
+/* The two gauges that grow with time alone: the age of the oldest waiting
+ * contact and of the oldest live one (the others are counts). */
+void oq__sgauge_ages(const oq_stats *S, const oq_sobj *ob, int scope, int64_t t, oq_sgauge *g)
+{
+    g->longest_ms = g->backlog_age_ms = 0;
+    if (!ob)
+        return;
+    int wait_kind = scope == OQ_SCOPE_QUEUE ? L_QWAIT : scope == OQ_SCOPE_CHANNEL ? L_CHWAIT : L_CEWAIT;
+    int64_t w = oq__slist_oldest(S, &ob->wait, wait_kind);
+    g->longest_ms = w == INT64_MIN ? 0 : t - w;
+    if (scope != OQ_SCOPE_QUEUE) {
+        int64_t l = oq__slist_oldest(S, &ob->live, scope == OQ_SCOPE_CHANNEL ? L_CHLIVE : L_CELIVE);
+        g->backlog_age_ms = l == INT64_MIN ? 0 : t - l;
+    }
+}
+
 void oq__sgauges(oq_engine *e, const oq_sobj *ob, int scope, int32_t idx, int64_t t, oq_sgauge *g)
 {
     oq_stats *S = e->stats;
     memset(g, 0, sizeof *g);
-    int wait_kind = scope == OQ_SCOPE_QUEUE ? L_QWAIT : scope == OQ_SCOPE_CHANNEL ? L_CHWAIT : L_CEWAIT;
-    int live_kind = scope == OQ_SCOPE_CHANNEL ? L_CHLIVE : L_CELIVE;
     if (ob) {
         g->waiting = ob->wait.n;
-        int64_t w = oq__slist_oldest(S, &ob->wait, wait_kind);
-        g->longest_ms = w == INT64_MIN ? 0 : t - w;
-        if (scope != OQ_SCOPE_QUEUE) {
+        if (scope != OQ_SCOPE_QUEUE)
             g->backlog = ob->live.n;
-            int64_t l = oq__slist_oldest(S, &ob->live, live_kind);
-            g->backlog_age_ms = l == INT64_MIN ? 0 : t - l;
-        }
     }
+    oq__sgauge_ages(S, ob, scope, t, g);
     int32_t n_state[5] = {0};
     if (scope == OQ_SCOPE_CENTER) {
         memcpy(n_state, S->agents_in, sizeof n_state);

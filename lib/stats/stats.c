@@ -876,6 +876,17 @@ void oq__sagent_sync(oq_sagent *g, int64_t t)
         g->last_t = t;
 }
 
+/* oq__sagent_sync's day half (acc_time: the same expressions, the same
+ * doubles), for boundaries whose interval figures would be cleared at once. */
+static void sagent_day_sync(oq_sagent *g, int64_t t)
+{
+    int64_t dt = t - g->last_t;
+    if (dt > 0)
+        acc_time(&g->day, g, dt);
+    if (t > g->last_t)
+        g->last_t = t;
+}
+
 static void agent_refresh_cap(oq_engine *e, oq_sagent *g, int32_t idx)
 {
     oq_agent *a = idx < e->n_agents ? e->agents[idx] : NULL;
@@ -953,40 +964,66 @@ static void release(oq_engine *e, oq_srec *r, const oq_contact *c)
 
 /* ---- intervals ------------------------------------------------------------- */
 
-static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx)
+/* Close ob's current interval into its ring. prev >= 0: the number of the
+ * interval closed just before in the same catch-up (oq__stats_roll), with
+ * nothing counted between the two. */
+static void close_one(oq_engine *e, oq_sobj *ob, int scope, int32_t idx, int64_t prev)
 {
     oq_stats *S = e->stats;
     if (!ob)
         return;
     oq_sclosed *c = &ob->ring[S->closed % S->opt.ring_size];
+    oq_sgauge g;
+    if (prev >= 0) {
+        /* cur is still empty (the previous close cleared it, and folding it
+         * would change nothing) and every count among the gauges stands:
+         * only the ages grow. Counting a queue's members, or every agent for
+         * a channel, again for each of up to ring_size + 2 closes was most
+         * of what a long silence cost. */
+        g = ob->ring[prev % S->opt.ring_size].g;
+        oq__sgauge_ages(S, ob, scope, S->cur_end, &g);
+    } else {
+        oq__sgauges(e, ob, scope, idx, S->cur_end, &g);
+    }
     c->number = S->closed;
     c->start = S->cur_start;
     c->end = S->cur_end;
     c->b = ob->cur;
-    if (S->day_lazy)
-        oq__sblock_fold(&ob->day, &ob->cur);
-    oq__sgauges(e, ob, scope, idx, S->cur_end, &c->g);
-    memset(&ob->cur, 0, sizeof ob->cur);
+    c->g = g;
+    if (prev < 0) {
+        if (S->day_lazy)
+            oq__sblock_fold(&ob->day, &ob->cur);
+        memset(&ob->cur, 0, sizeof ob->cur);
+    }
 }
 
-static void close_interval(oq_engine *e)
+/* Every agent's interval figures start again at boundary t (synced to it). */
+static void agents_to_boundary(oq_stats *S, int64_t t)
 {
-    oq_stats *S = e->stats;
     for (int32_t i = 0; i < S->cap_agents; i++) {
         oq_sagent *g = S->agents[i];
         if (!g)
             continue;
-        oq__sagent_sync(g, S->cur_end);
+        oq__sagent_sync(g, t);
         memset(&g->cur, 0, sizeof g->cur);
-        g->cur.start = S->cur_end;
+        g->cur.start = t;
         if (g->ch_cur)
             memset(g->ch_cur, 0, (size_t)g->ch_cap * sizeof *g->ch_cur);
     }
-    close_one(e, S->center, OQ_SCOPE_CENTER, 0);
+}
+
+/* prev >= 0 (a quiet close, close_one): the agents are left at the previous
+ * boundary; oq__stats_roll brings them on after its last close. */
+static void close_interval(oq_engine *e, int64_t prev)
+{
+    oq_stats *S = e->stats;
+    if (prev < 0)
+        agents_to_boundary(S, S->cur_end);
+    close_one(e, S->center, OQ_SCOPE_CENTER, 0, prev);
     for (int32_t i = 0; i < S->cap_queues; i++)
-        close_one(e, S->queues[i], OQ_SCOPE_QUEUE, i);
+        close_one(e, S->queues[i], OQ_SCOPE_QUEUE, i, prev);
     for (int32_t i = 0; i < S->cap_channels; i++)
-        close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i);
+        close_one(e, S->channels[i], OQ_SCOPE_CHANNEL, i, prev);
     S->closed++;
     S->closes++;
     /* Every day block now holds the whole day and cur starts empty. */
@@ -995,32 +1032,53 @@ static void close_interval(oq_engine *e)
     S->cur_end = oq__sat_add(S->cur_end, S->interval_ms); /* INT64_MAX: the last one */
 }
 
+/* After n quiet closes ending at first, first + len, ...: each agent's day
+ * gets what syncing at each of those boundaries gave it, and its interval
+ * figures start at the last one. Piece by piece, not as one sum: the
+ * capacity integrals are doubles, and once they pass 2^53 (a clock moved
+ * by centuries) one sum rounds differently from the closes it stands for. */
+static void agents_after_quiet(oq_stats *S, int64_t first, int64_t n)
+{
+    for (int32_t i = 0; i < S->cap_agents; i++) {
+        oq_sagent *g = S->agents[i];
+        if (!g)
+            continue;
+        int64_t t = first;
+        for (int64_t k = 1; k < n; k++, t += S->interval_ms)
+            sagent_day_sync(g, t);
+    }
+    agents_to_boundary(S, S->cur_start);
+}
+
 void oq__stats_roll(oq_engine *e, int64_t t)
 {
     oq_stats *S = e->stats;
     if (!S)
         return;
     oq__stats_settle(S); /* every read rolls: it sees the staged adds; a close folds them first */
+    int64_t prev = -1; /* the interval this catch-up closed last: nothing was counted since */
+    int64_t quiet = 0, quiet_end = 0; /* quiet closes so far, the end of the first */
     while (t >= S->cur_end && S->cur_end != INT64_MAX) {
-        /* A long silence: the intervals older than the ring would be
-         * overwritten anyway; skip to the last ring_size + 1 of them. */
         int64_t behind = (int64_t)(((uint64_t)t - (uint64_t)S->cur_end) / (uint64_t)S->interval_ms);
+        int64_t number = S->closed;
+        if (prev >= 0 && quiet++ == 0)
+            quiet_end = S->cur_end;
+        close_interval(e, prev);
+        prev = number;
         if (behind > S->opt.ring_size + 1) {
-            close_interval(e);
+            /* A long silence: the intervals older than the ring would be
+             * overwritten anyway; skip to the last ring_size + 1 of them.
+             * (Only ever after the first close: behind shrinks by one a
+             * close, so no quiet close is pending here.) */
             int64_t skip = behind - S->opt.ring_size - 1;
             S->closed += skip;
             S->cur_start += skip * S->interval_ms;
             S->cur_end += skip * S->interval_ms;
-            for (int32_t i = 0; i < S->cap_agents; i++)
-                if (S->agents[i]) {
-                    oq__sagent_sync(S->agents[i], S->cur_start);
-                    memset(&S->agents[i]->cur, 0, sizeof S->agents[i]->cur);
-                    S->agents[i]->cur.start = S->cur_start;
-                }
-            continue;
+            agents_to_boundary(S, S->cur_start);
         }
-        close_interval(e);
     }
+    if (quiet > 0)
+        agents_after_quiet(S, quiet_end, quiet);
 }
 
 static int64_t next_boundary(int64_t t, int64_t len)

@@ -961,6 +961,42 @@ static void yaml_errors_name_the_place(void **state)
     }
 }
 
+/* oq_engine_check tells whether a pending warning's timer is late without
+ * summing the business time from the arrival (which, to a deadline
+ * centuries away in a zone with summer time, walks every zone segment
+ * between: the fuzzer's slowest inputs were that sum, after every call): it
+ * sums from the timer back to the deadline. Still exact: a timer one
+ * millisecond past the warning is reported, one before or at it passes. */
+static void far_deadline_warning_checked_from_the_timer(void **state)
+{
+    (void)state;
+    oq_engine *e = center();
+    int64_t mon = utc_at(2026, 12, 7, 0);
+    add_cal(e, mon, hours("c", "Europe/Paris", 1, 9, 17));
+    waiting_queue(e, mon, "q", "c", 1, 3600);
+    int64_t deadline = utc_at(2326, 12, 6, 8 * H + 30 * MIN); /* a Monday, 09:30 in Paris */
+    arrive_with_deadline(e, mon + 10 * H, "far", "q", deadline);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_contact *c = NULL;
+    assert_oq_ok(e, oq__find_contact(e, "contact", "far", &c));
+    int64_t w = oq__ctimer_view(c, OQ_CT_DUE).due;
+    /* One open hour before Monday 09:30 is Friday 16:30 in Paris (15:30 UTC). */
+    assert_int_equal(w, utc_at(2326, 12, 3, 15 * H + 30 * MIN));
+    const int64_t tries[] = {w - 1, w, w + 1, w + 3 * H};
+    for (int k = 0; k < 4; k++) {
+        oq__ctimer_arm(e, c, OQ_CT_DUE, tries[k], OQ_TIMER_DUE);
+        oq_status st = oq_engine_check(e);
+        if ((tries[k] <= w) != (st == OQ_OK))
+            fail_msg("deadline timer at the warning %+lld ms: oq_engine_check returned %s (%s)",
+                     (long long)(tries[k] - w), oq_status_str(st), oq_engine_last_error(e));
+        if (st != OQ_OK && !strstr(oq_engine_last_error(e), "its deadline timer should be due by"))
+            fail_msg("a late deadline timer reported as: %s", oq_engine_last_error(e));
+    }
+    oq__ctimer_arm(e, c, OQ_CT_DUE, w, OQ_TIMER_DUE);
+    assert_oq_ok(e, oq_engine_check(e));
+    oq_engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -977,6 +1013,7 @@ int main(void)
         cmocka_unit_test(business_time_skips_weekend_and_holidays),
         cmocka_unit_test(parked_time_does_not_count),
         cmocka_unit_test(clock_changes_move_deadline_warnings),
+        cmocka_unit_test(far_deadline_warning_checked_from_the_timer),
         cmocka_unit_test(unmoved_deadlines_keep_their_order),
         cmocka_unit_test(rearmed_deadlines_fire_alike_after_restore),
         cmocka_unit_test(yaml_round_trip),
