@@ -24,21 +24,6 @@
 #include "bench_util.h"
 #include "omniq/omniq.h"
 
-static double cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void must(oq_engine *e, oq_status st, const char *what)
-{
-    if (st != OQ_OK) {
-        fprintf(stderr, "%s: %s: %s\n", what, oq_status_str(st), oq_engine_last_error(e));
-        exit(1);
-    }
-}
-
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -105,12 +90,12 @@ int main(int argc, char **argv)
         oq_channel_spec ch;
         oq_channel_spec_init(&ch);
         ch.id = "voice";
-        must(e, oq_channel_add(e, &ch), "channel");
+        bench_must(e, oq_channel_add(e, &ch), "channel");
         oq_queue_spec qs;
         oq_queue_spec_init(&qs);
         qs.id = "q";
-        must(e, oq_queue_add(e, &qs), "queue");
-        must(e, oq_queue_add_channel(e, 0, "q", "voice"), "queue channel");
+        bench_must(e, oq_queue_add(e, &qs), "queue");
+        bench_must(e, oq_queue_add_channel(e, 0, "q", "voice"), "queue channel");
         top ta[6] = {{0, 0}}, tr[4] = {{0, 0}};
         char id[32];
         for (int32_t i = 0; i < n; i++) {
@@ -120,16 +105,16 @@ int main(int argc, char **argv)
             cs.id = id;
             cs.queue = "q";
             cs.channel = "voice";
-            double a = cpu_ns();
-            must(e, oq_contact_arrive(e, 1, &cs), "arrive");
-            arr[i] = cpu_ns() - a;
+            double a = bench_thread_cpu();
+            bench_must(e, oq_contact_arrive(e, 1, &cs), "arrive");
+            arr[i] = (bench_thread_cpu() - a) * 1e9;
             keep_top(ta, 6, arr[i], i + 1);
         }
         for (int32_t i = 0; i < n; i++) {
             snprintf(id, sizeof id, "c%d", i);
-            double a = cpu_ns();
-            must(e, oq_contact_remove(e, 2, id), "remove");
-            rem[i] = cpu_ns() - a;
+            double a = bench_thread_cpu();
+            bench_must(e, oq_contact_remove(e, 2, id), "remove");
+            rem[i] = (bench_thread_cpu() - a) * 1e9;
             keep_top(tr, 4, rem[i], n - i - 1);
         }
         oq_engine_destroy(e);

@@ -140,14 +140,6 @@ static double call_ns(void)
 static int cpu_calls;
 static double one_call_ns(void) { return cpu_calls ? call_ns() : now_ns(); }
 
-static void must(oq_engine *e, oq_status st, const char *what)
-{
-    if (st != OQ_OK) {
-        fprintf(stderr, "%s: %s: %s\n", what, oq_status_str(st), oq_engine_last_error(e));
-        exit(1);
-    }
-}
-
 #define N_SKILLS 500
 #define N_QUEUES 200
 #define REQ_MAX 3
@@ -199,7 +191,7 @@ static void accept_pending(oq_engine *e, pending *p, int64_t t, int64_t *active,
     for (int i = 0; i < p->n; i++) {
         char cid[32];
         contact_id(cid, p->ids[i]);
-        must(e, oq_offer_accept(e, t, cid, p->agents[i]), "accept");
+        bench_must(e, oq_offer_accept(e, t, cid, p->agents[i]), "accept");
         active[(*n_active)++] = p->ids[i];
     }
     p->n = 0;
@@ -291,11 +283,11 @@ static result run(const bench_case *bc, int with_probe)
         cs.exclusive = c == 0;
         cs.capacity_cost = cost[c];
         cs.max_per_agent = maxn[c];
-        must(e, oq_channel_add(e, &cs), "channel");
+        bench_must(e, oq_channel_add(e, &cs), "channel");
     }
     for (int s = 0; s < N_SKILLS; s++) {
         snprintf(id, sizeof id, "s%d", s);
-        must(e, oq_skill_add(e, id, 10), "skill");
+        bench_must(e, oq_skill_add(e, id, 10), "skill");
     }
     queue_def *qd = calloc(N_QUEUES, sizeof *qd);
     char queue_ids[N_QUEUES][8];
@@ -308,16 +300,16 @@ static result run(const bench_case *bc, int with_probe)
         qs.strategy = q % 3 == 0 ? OQ_STRATEGY_BEST_SKILL : OQ_STRATEGY_LONGEST_IDLE;
         qs.ordering = q % 4 == 0 ? OQ_ORDER_PRIORITY : OQ_ORDER_FIFO;
         qs.aging_per_s = 0.1;
-        must(e, oq_queue_add(e, &qs), "queue");
+        bench_must(e, oq_queue_add(e, &qs), "queue");
         qd[q].channel = q % 4;
-        must(e, oq_queue_add_channel(e, 0, queue_ids[q], CHANNELS[qd[q].channel]), "queue channel");
+        bench_must(e, oq_queue_add_channel(e, 0, queue_ids[q], CHANNELS[qd[q].channel]), "queue channel");
         qd[q].n_req = 1 + uniform(REQ_MAX);
         for (int k = 0; k < qd[q].n_req; k++) {
             qd[q].skill[k] = uniform(N_SKILLS);
             qd[q].level[k] = 1 + uniform(5);
             char sk[16];
             snprintf(sk, sizeof sk, "s%d", qd[q].skill[k]);
-            must(e, oq_queue_require_skill(e, 0, queue_ids[q], sk, qd[q].level[k]), "require");
+            bench_must(e, oq_queue_require_skill(e, 0, queue_ids[q], sk, qd[q].level[k]), "require");
         }
     }
     /* Each agent covers 1-4 home queues (their skills at good levels), plus
@@ -337,7 +329,7 @@ static result run(const bench_case *bc, int with_probe)
         exit(1);
     for (int a = 0; a < n_agents; a++) {
         snprintf(id, sizeof id, "a%d", a);
-        must(e, oq_agent_add(e, id, 100), "agent");
+        bench_must(e, oq_agent_add(e, id, 100), "agent");
         int32_t want = 5 + uniform(16), have = 0;
         int32_t homes = bc->queues_per_agent > 0 ? bc->queues_per_agent : 1 + uniform(4);
         int32_t first = bc->queues_per_agent > 0 ? uniform(N_QUEUES) : 0;
@@ -353,7 +345,7 @@ static result run(const bench_case *bc, int with_probe)
                 oq_agent_get_skill(e, id, sk, &lv);
                 if (lv < d->level[k] + 2) {
                     int32_t nl = d->level[k] + 2 + uniform(4);
-                    must(e, oq_agent_set_skill(e, 0, id, sk, nl), "skill");
+                    bench_must(e, oq_agent_set_skill(e, 0, id, sk, nl), "skill");
                     levels[(size_t)a * N_SKILLS + (size_t)d->skill[k]] = (uint8_t)nl;
                     have += lv == 0;
                     if (lv == 0 && xp.agent_n[a] < xp.stride)
@@ -368,7 +360,7 @@ static result run(const bench_case *bc, int with_probe)
             oq_agent_get_skill(e, id, sk, &lv);
             if (lv == 0) {
                 int32_t nl = 1 + uniform(10);
-                must(e, oq_agent_set_skill(e, 0, id, sk, nl), "skill");
+                bench_must(e, oq_agent_set_skill(e, 0, id, sk, nl), "skill");
                 levels[(size_t)a * N_SKILLS + (size_t)atoi(sk + 1)] = (uint8_t)nl;
                 have++;
                 if (xp.agent_n[a] < xp.stride)
@@ -390,7 +382,7 @@ static result run(const bench_case *bc, int with_probe)
      * count up again. In-service contacts are tracked to complete. */
     for (int a = 0; a < n_agents; a++) {
         snprintf(id, sizeof id, "a%d", a);
-        must(e, oq_agent_login(e, 0, id, 0), "login");
+        bench_must(e, oq_agent_login(e, 0, id, 0), "login");
     }
     /* The first contact of each queue also creates that queue's statistics
      * blocks (tens of kB, per queue, not per contact): the mark comes after. */
@@ -415,7 +407,7 @@ static result run(const bench_case *bc, int with_probe)
             cs.priority = uniform(3);
             pick_extra(&xp, &qd[q], q, bc->skills_per_contact, &cs);
             pend.n = 0;
-            must(e, oq_contact_arrive(e, t, &cs), "arrive");
+            bench_must(e, oq_contact_arrive(e, t, &cs), "arrive");
             accept_pending(e, &pend, t, active, &n_active);
         }
         if (pass == 1)
@@ -425,7 +417,7 @@ static result run(const bench_case *bc, int with_probe)
         for (int a = 0; a < n_agents; a++) {
             snprintf(id, sizeof id, "a%d", a);
             pend.n = 0;
-            must(e, oq_agent_ready(e, t, id), "ready");
+            bench_must(e, oq_agent_ready(e, t, id), "ready");
             accept_pending(e, &pend, t, active, &n_active);
         }
     }
@@ -447,7 +439,7 @@ static result run(const bench_case *bc, int with_probe)
             active[k] = active[--n_active];
             pend.n = 0;
             double a = timed ? one_call_ns() : 0;
-            must(e, oq_contact_complete(e, t, cid), "complete"); /* the agent takes a waiting one */
+            bench_must(e, oq_contact_complete(e, t, cid), "complete"); /* the agent takes a waiting one */
             if (timed)
                 sample_add(&free_ns, one_call_ns() - a);
             else
@@ -465,7 +457,7 @@ static result run(const bench_case *bc, int with_probe)
             pick_extra(&xp, &qd[q], q, bc->skills_per_contact, &cs);
             pend.n = 0;
             a = timed ? one_call_ns() : 0;
-            must(e, oq_contact_arrive(e, t, &cs), "arrive");
+            bench_must(e, oq_contact_arrive(e, t, &cs), "arrive");
             if (timed) {
                 sample_add(&arrive_ns, one_call_ns() - a);
             } else {
@@ -610,34 +602,34 @@ static second_result run_second(int32_t n_waiting)
     oq_channel_spec ch;
     oq_channel_spec_init(&ch);
     ch.id = "chat";
-    must(e, oq_channel_add(e, &ch), "channel");
-    must(e, oq_skill_add(e, "de", 10), "skill");
+    bench_must(e, oq_channel_add(e, &ch), "channel");
+    bench_must(e, oq_skill_add(e, "de", 10), "skill");
     oq_queue_spec qs;
     oq_queue_spec_init(&qs);
     qs.id = "q";
     qs.ordering = OQ_ORDER_FIFO;
-    must(e, oq_queue_add(e, &qs), "queue");
-    must(e, oq_queue_add_channel(e, 0, "q", "chat"), "queue channel");
+    bench_must(e, oq_queue_add(e, &qs), "queue");
+    bench_must(e, oq_queue_add_channel(e, 0, "q", "chat"), "queue channel");
     int64_t t = 1, head = 0, next = 0;
     for (; next < n_waiting; next++)
-        must(e, arrive_plain(e, t++, next, NULL), "arrive");
+        bench_must(e, arrive_plain(e, t++, next, NULL), "arrive");
     sample second = {0}, leave = {0}, deq = {0}, arr = {0};
     for (int r = 0; r < SECOND_ROUNDS; r++) {
         double a = call_ns();
-        must(e, arrive_plain(e, t, r, "de"), "arrive (second signature)");
+        bench_must(e, arrive_plain(e, t, r, "de"), "arrive (second signature)");
         sample_add(&second, call_ns() - a);
         char cid[32];
         snprintf(cid, sizeof cid, "d%d", r);
         a = call_ns();
-        must(e, oq_contact_remove(e, t++, cid), "remove (second signature)");
+        bench_must(e, oq_contact_remove(e, t++, cid), "remove (second signature)");
         sample_add(&leave, call_ns() - a);
         for (int64_t k = 0; k < n_waiting / 4 + 8; k++) {
             snprintf(cid, sizeof cid, "p%" PRId64, head++);
             a = call_ns();
-            must(e, oq_contact_remove(e, t, cid), "remove");
+            bench_must(e, oq_contact_remove(e, t, cid), "remove");
             sample_add(&deq, call_ns() - a);
             a = call_ns();
-            must(e, arrive_plain(e, t++, next++, NULL), "arrive");
+            bench_must(e, arrive_plain(e, t++, next++, NULL), "arrive");
             sample_add(&arr, call_ns() - a);
         }
     }

@@ -34,14 +34,6 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void must(oq_engine *e, oq_status st, const char *what)
-{
-    if (st != OQ_OK) {
-        fprintf(stderr, "%s: %s: %s\n", what, oq_status_str(st), oq_engine_last_error(e));
-        exit(1);
-    }
-}
-
 static const char *const channels[] = {"voice", "chat", "email", "sms", "web"};
 
 /* Q queues round-robin on the five channels, A agents logged in not ready. */
@@ -57,7 +49,7 @@ static oq_engine *center(int32_t queues, int32_t agents)
         cs.synchronous = c == 0;
         cs.capacity_cost = 20;
         cs.max_per_agent = 5;
-        must(e, oq_channel_add(e, &cs), "channel");
+        bench_must(e, oq_channel_add(e, &cs), "channel");
     }
     char id[32];
     for (int32_t q = 0; q < queues; q++) {
@@ -65,13 +57,13 @@ static oq_engine *center(int32_t queues, int32_t agents)
         oq_queue_spec_init(&qs);
         snprintf(id, sizeof id, "q%d", q);
         qs.id = id;
-        must(e, oq_queue_add(e, &qs), "queue");
-        must(e, oq_queue_add_channel(e, 0, id, channels[q % 5]), "queue channel");
+        bench_must(e, oq_queue_add(e, &qs), "queue");
+        bench_must(e, oq_queue_add_channel(e, 0, id, channels[q % 5]), "queue channel");
     }
     for (int32_t a = 0; a < agents; a++) {
         snprintf(id, sizeof id, "a%d", a);
-        must(e, oq_agent_add(e, id, 100), "agent");
-        must(e, oq_agent_login(e, 0, id, 0), "login");
+        bench_must(e, oq_agent_add(e, id, 100), "agent");
+        bench_must(e, oq_agent_login(e, 0, id, 0), "login");
     }
     return e;
 }
@@ -127,13 +119,13 @@ int main(int argc, char **argv)
                 cs.id = id;
                 cs.queue = qid;
                 cs.channel = channels[q % 5];
-                must(e, oq_contact_arrive(e, t, &cs), "arrive");
+                bench_must(e, oq_contact_arrive(e, t, &cs), "arrive");
             }
             t += silence_ms;
-            must(e, oq_engine_advance(e, t), "advance");
+            bench_must(e, oq_engine_advance(e, t), "advance");
             oq_queue_stats st = OQ_OUTPUT_INIT(oq_queue_stats);
             double a = cpu_ms();
-            must(e, oq_stats_center(e, OQ_PERIOD_INTERVAL, &st), "read");
+            bench_must(e, oq_stats_center(e, OQ_PERIOD_INTERVAL, &st), "read");
             took[s] = cpu_ms() - a;
             printf(" %8.3f", took[s]);
         }

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "omniq/omniq.h"
+
 /* Seconds on a clock: CLOCK_MONOTONIC (wall) or CLOCK_PROCESS_CPUTIME_ID. */
 static inline double bench_clock(clockid_t id)
 {
@@ -26,6 +28,19 @@ static inline double bench_clock(clockid_t id)
 
 static inline double bench_wall(void) { return bench_clock(CLOCK_MONOTONIC); }
 static inline double bench_cpu(void) { return bench_clock(CLOCK_PROCESS_CPUTIME_ID); }
+/* This thread's CPU time: one call's own work, without the scheduler's
+ * slices that a shared machine adds to its wall-clock time. */
+static inline double bench_thread_cpu(void) { return bench_clock(CLOCK_THREAD_CPUTIME_ID); }
+
+/* A set-up call that must succeed: otherwise the figures mean nothing, so
+ * say which call and why, and stop. */
+static inline void bench_must(oq_engine *e, oq_status st, const char *what)
+{
+    if (st != OQ_OK) {
+        fprintf(stderr, "%s: %s: %s\n", what, oq_status_str(st), oq_engine_last_error(e));
+        exit(1);
+    }
+}
 
 /* Median, min and max of n >= 1 values (v is sorted in place). */
 typedef struct bench_spread {
